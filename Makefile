@@ -1,0 +1,50 @@
+# Licheng — the two commands a newcomer needs are `make run` and `make test`.
+CARGO ?= cargo
+NPM ?= npm
+RELEASE_BIN := target/release/licheng
+
+.PHONY: run build backend frontend frontend-deps test test-rust test-postgres test-frontend openapi clean
+
+## Build everything (release) and serve http://127.0.0.1:8080 with the demo school 999999.
+run: build
+	$(RELEASE_BIN) serve --demo
+
+build: frontend backend
+
+backend:
+	$(CARGO) build --release --locked --bin licheng
+
+frontend: frontend-deps
+	cd frontend && $(NPM) run build
+
+frontend-deps: frontend/node_modules/.package-lock.json
+
+frontend/node_modules/.package-lock.json: frontend/package.json frontend/package-lock.json
+	cd frontend && $(NPM) ci --no-audit --no-fund
+
+## Every test: Rust unit and integration tests on SQLite, the integration suite again on
+## PostgreSQL when LICHENG_TEST_POSTGRES_URL is set, and the frontend's type check and tests.
+test: test-rust test-postgres test-frontend
+
+test-rust:
+	$(CARGO) test --locked --workspace
+
+test-postgres:
+	@if [ -n "$$LICHENG_TEST_POSTGRES_URL" ]; then \
+		echo "== integration suite on PostgreSQL ($$LICHENG_TEST_POSTGRES_URL)"; \
+		LICHENG_TEST_BACKEND=postgres $(CARGO) test --locked --test integration; \
+	else \
+		echo "== LICHENG_TEST_POSTGRES_URL is not set: PostgreSQL suite skipped"; \
+	fi
+
+test-frontend: frontend-deps
+	cd frontend && $(NPM) run typecheck && $(NPM) test
+
+## Regenerate openapi/openapi.json from the code (a test fails when it drifts).
+openapi:
+	$(CARGO) run --quiet --bin licheng -- openapi > openapi/openapi.json.tmp
+	mv openapi/openapi.json.tmp openapi/openapi.json
+
+clean:
+	$(CARGO) clean
+	rm -rf frontend/dist frontend/node_modules

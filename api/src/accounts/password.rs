@@ -1,0 +1,129 @@
+//! Password rules: argon2id hashing, the initial password, and the strength check.
+
+use argon2::password_hash::phc::PasswordHash;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use argon2::Argon2;
+
+use crate::error::{ApiError, ErrorCode};
+
+/// An argon2id PHC string for `password`.
+pub fn hash(password: &str) -> Result<String, ApiError> {
+    Argon2::default()
+        .hash_password(password.as_bytes())
+        .map(|h| h.to_string())
+        .map_err(|e| ApiError::internal(format!("argon2: {e}")))
+}
+
+/// Whether `password` matches the stored PHC string; a malformed hash never matches.
+pub fn verify(password: &str, stored: &str) -> bool {
+    match PasswordHash::new(stored) {
+        Ok(parsed) => Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok(),
+        Err(_) => false,
+    }
+}
+
+/// The initial password (FAQ 004 Q3): the national ID with its letter in upper case.
+pub fn initial_password(national_id: &str) -> String {
+    national_id.trim().to_ascii_uppercase()
+}
+
+/// A Taiwanese national ID (or resident certificate number): a letter, then 9 characters whose
+/// first is 1, 2 (citizens) or 8, 9 / A–D (residents), ending in digits, with a valid checksum.
+pub fn is_valid_national_id(id: &str) -> bool {
+    let id = id.trim().to_ascii_uppercase();
+    let bytes = id.as_bytes();
+    if bytes.len() != 10 || !bytes[0].is_ascii_uppercase() {
+        return false;
+    }
+    // Letter values per the Ministry of the Interior: A=10 … with I, O, W, X, Y, Z irregular.
+    const ORDER: &[u8; 26] = b"ABCDEFGHJKLMNPQRSTUVXYWZIO";
+    let Some(pos) = ORDER.iter().position(|&c| c == bytes[0]) else { return false };
+    let letter_value = pos as u32 + 10;
+    let second = match bytes[1] {
+        b'1' | b'2' | b'8' | b'9' => (bytes[1] - b'0') as u32,
+        // Old-style resident certificates use a second letter; its value's last digit counts.
+        c @ b'A'..=b'D' => {
+            let Some(p) = ORDER.iter().position(|&x| x == c) else { return false };
+            (p as u32 + 10) % 10
+        }
+        _ => return false,
+    };
+    if !bytes[2..].iter().all(u8::is_ascii_digit) {
+        return false;
+    }
+    let digits: Vec<u32> = bytes[2..].iter().map(|b| (b - b'0') as u32).collect();
+    let mut sum = letter_value / 10 + (letter_value % 10) * 9 + second * 8;
+    for (i, d) in digits.iter().take(7).enumerate() {
+        sum += d * (7 - i as u32);
+    }
+    sum += digits[7];
+    sum % 10 == 0
+}
+
+/// Masks a national ID as the manual shows it: `N223233636` → `N22XX33636`.
+pub fn mask_national_id(id: &str) -> String {
+    id.chars().enumerate().map(|(i, c)| if i == 3 || i == 4 { 'X' } else { c }).collect()
+}
+
+/// The minimum strength for a new password: 8 to 64 characters, letters and digits, and not the
+/// account name, the national ID or the initial password.
+pub fn check_strength(password: &str, account: &str, national_id: Option<&str>) -> Result<(), ApiError> {
+    let len = password.chars().count();
+    let has_letter = password.chars().any(|c| c.is_ascii_alphabetic());
+    let has_digit = password.chars().any(|c| c.is_ascii_digit());
+    let lower = password.to_ascii_lowercase();
+    let same_as_account = lower == account.to_ascii_lowercase();
+    let same_as_id = national_id.is_some_and(|id| lower == id.trim().to_ascii_lowercase());
+    if !(8..=64).contains(&len) || !has_letter || !has_digit || same_as_account || same_as_id {
+        let mut err = ApiError::new(ErrorCode::WeakPassword);
+        if !(8..=64).contains(&len) {
+            err = err.field("new_password", "長度須為 8 到 64 個字元", "must be 8 to 64 characters");
+        }
+        if !has_letter || !has_digit {
+            err = err.field("new_password", "須同時包含英文字母與數字", "must contain letters and digits");
+        }
+        if same_as_account || same_as_id {
+            err = err.field("new_password", "不可與帳號或身分證號相同", "must differ from the account and national ID");
+        }
+        return Err(err);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashes_verify_and_are_salted() {
+        let a = hash("Secret123").unwrap();
+        let b = hash("Secret123").unwrap();
+        assert!(a.starts_with("$argon2id$"));
+        assert_ne!(a, b);
+        assert!(verify("Secret123", &a));
+        assert!(!verify("secret123", &a));
+        assert!(!verify("Secret123", "not-a-hash"));
+    }
+
+    #[test]
+    fn national_ids() {
+        assert!(is_valid_national_id("A123456789"));
+        assert!(is_valid_national_id("a123456789"));
+        assert!(!is_valid_national_id("A123456788"));
+        assert!(!is_valid_national_id("A12345678"));
+        assert!(!is_valid_national_id("1123456789"));
+        assert!(!is_valid_national_id("A323456789"));
+        assert_eq!(initial_password(" a123456789 "), "A123456789");
+        assert_eq!(mask_national_id("N223233636"), "N22XX33636");
+    }
+
+    #[test]
+    fn strength() {
+        assert!(check_strength("abc12345", "s1", None).is_ok());
+        assert_eq!(check_strength("short1", "s1", None).unwrap_err().code, ErrorCode::WeakPassword);
+        assert!(check_strength("abcdefgh", "s1", None).is_err());
+        assert!(check_strength("12345678", "s1", None).is_err());
+        assert!(check_strength("A123456789", "s1", Some("a123456789")).is_err());
+        assert!(check_strength("teacher01", "Teacher01", None).is_err());
+    }
+}

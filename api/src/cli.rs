@@ -1,0 +1,197 @@
+//! The `licheng` command line: the server and administration commands.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+use crate::accounts::{self, NewAccount, Role, UserKind};
+use crate::app::{self, AppState};
+use crate::config::Config;
+use crate::db::Db;
+use crate::http::Metrics;
+use crate::secrets::{self, Secrets};
+
+#[derive(Parser)]
+#[command(name = "licheng", version, about = "學習歷程檔案平臺 Licheng — API server and administration commands")]
+pub struct Cli {
+    /// Configuration file (TOML); default `$LICHENG_CONFIG`, else `licheng.toml` if present.
+    #[arg(long, global = true)]
+    pub config: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Run the HTTP server (applies pending migrations first).
+    Serve {
+        /// Seed the demo school 999999 if it is missing and print its accounts.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply pending database migrations.
+    Migrate,
+    /// Create the demo school 999999 with accounts of every role (skipped if it exists).
+    SeedDemo,
+    /// Print the OpenAPI document (the committed openapi/openapi.json).
+    Openapi,
+    /// Manage schools.
+    School {
+        #[command(subcommand)]
+        command: SchoolCommand,
+    },
+    /// Manage platform operators.
+    Operator {
+        #[command(subcommand)]
+        command: OperatorCommand,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum SchoolCommand {
+    /// Create a school and its first administrator (who must change the password at first sign-in).
+    Create {
+        /// The 6-digit school code, e.g. 074313.
+        #[arg(long)]
+        code: String,
+        /// The school's name.
+        #[arg(long)]
+        name: String,
+        /// The administrator's account name.
+        #[arg(long, default_value = "admin")]
+        admin_account: String,
+        /// The administrator's first password; a random one is generated and printed when omitted.
+        #[arg(long, env = "LICHENG_ADMIN_PASSWORD")]
+        admin_password: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum OperatorCommand {
+    /// Create a platform operator account.
+    Create {
+        #[arg(long)]
+        account: String,
+        /// First password; a random one is generated and printed when omitted.
+        #[arg(long, env = "LICHENG_OPERATOR_PASSWORD")]
+        password: Option<String>,
+    },
+}
+
+type AnyError = Box<dyn std::error::Error>;
+
+pub fn run(cli: Cli) -> Result<(), AnyError> {
+    if let Command::Openapi = cli.command {
+        print!("{}", crate::openapi::to_pretty_json());
+        return Ok(());
+    }
+    let config = Config::load(cli.config.as_deref())?;
+    init_tracing(&config);
+    let db = Db::connect(&config.database_url(), config.pool_size)?;
+    let applied = db.migrate()?;
+    if applied > 0 {
+        tracing::info!(applied, "database migrations applied");
+    }
+    let clock = crate::clock::Clock::default();
+    match cli.command {
+        Command::Openapi => Ok(()),
+        Command::Migrate => {
+            println!("migrations applied: {applied}");
+            Ok(())
+        }
+        Command::SeedDemo => {
+            let created = db.write_blocking(|c| crate::demo::seed(c, clock.now()))?;
+            println!("{}", if created { "demo school created" } else { "demo school already exists" });
+            println!("{}", crate::demo::banner(&config.public_url()));
+            Ok(())
+        }
+        Command::School { command: SchoolCommand::Create { code, name, admin_account, admin_password } } => {
+            let (password, generated) = password_or_random(admin_password);
+            let (school_id, _) = db.write_blocking(|c| {
+                crate::schools::create_with_admin(c, &code, &name, &admin_account, &password, clock.now())
+            })?;
+            println!("school {code} {name} created (id {school_id})");
+            println!("administrator account: {admin_account}");
+            if generated {
+                println!("first password (shown once, must be changed at first sign-in): {password}");
+            }
+            Ok(())
+        }
+        Command::Operator { command: OperatorCommand::Create { account, password } } => {
+            let (password, generated) = password_or_random(password);
+            db.write_blocking(|c| {
+                accounts::create_account(
+                    c,
+                    &NewAccount {
+                        school_id: None,
+                        account: &account,
+                        kind: UserKind::Operator,
+                        display_name: "平臺管理者",
+                        national_id: None,
+                        number: None,
+                        email: None,
+                        password: &password,
+                        must_change_password: true,
+                        roles: &[Role::PlatformOperator],
+                    },
+                    clock.now(),
+                )
+            })?;
+            println!("platform operator {account} created");
+            if generated {
+                println!("first password (shown once, must be changed at first sign-in): {password}");
+            }
+            Ok(())
+        }
+        Command::Serve { demo } => serve(config, db, demo),
+    }
+}
+
+fn password_or_random(given: Option<String>) -> (String, bool) {
+    match given {
+        Some(p) => (p, false),
+        None => (format!("Lc{}", hex::encode(secrets::random_bytes::<6>())), true),
+    }
+}
+
+fn serve(config: Config, db: Db, demo: bool) -> Result<(), AnyError> {
+    let secrets = Secrets::load_or_create(config.secret_key.as_deref(), &config.data_dir)?;
+    let state = AppState::new(config.clone(), db, secrets);
+    if demo {
+        let created = state.db.write_blocking(|c| crate::demo::seed(c, state.clock.now()))?;
+        if created {
+            println!("demo school {} created", crate::demo::SCHOOL_CODE);
+        }
+        println!("{}", crate::demo::banner(&config.public_url()));
+    }
+    let metrics = actix_web::web::Data::new(Metrics::default());
+    let workers = if config.workers == 0 {
+        std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2)
+    } else {
+        config.workers
+    };
+    let bind = config.bind.clone();
+    tracing::info!(bind = %bind, database = state.db.kind().as_str(), "Licheng listening");
+    println!("Licheng listening on http://{bind} ({})", state.db.kind().as_str());
+    actix_web::rt::System::new().block_on(async move {
+        actix_web::HttpServer::new(move || app::build(state.clone(), metrics.clone()))
+            .workers(workers)
+            .bind(&bind)?
+            .run()
+            .await
+    })?;
+    Ok(())
+}
+
+fn init_tracing(config: &Config) {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_env("RUST_LOG")
+        .or_else(|_| EnvFilter::try_new(&config.log_level))
+        .unwrap_or_else(|_| EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_target(false);
+    let _ = if config.log_format == "json" {
+        builder.json().try_init()
+    } else {
+        builder.try_init()
+    };
+}

@@ -1,0 +1,245 @@
+//! Typed configuration: documented defaults, then an optional TOML file, then `LICHENG_*`
+//! environment variables (highest precedence).
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+/// Every setting with its default. The TOML file uses the same names as the fields;
+/// each environment variable is `LICHENG_` + the field name in upper case.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// `sqlite://PATH`, a plain path (SQLite) or `postgres://…` (PostgreSQL).
+    /// Default: `sqlite://{data_dir}/licheng.db`.
+    pub database_url: Option<String>,
+    /// Directory for the SQLite database, uploaded files and the generated secret key.
+    pub data_dir: PathBuf,
+    /// Address the HTTP server listens on.
+    pub bind: String,
+    /// Directory with the built SPA (`frontend/dist`), served at `/`.
+    pub frontend_dir: PathBuf,
+    /// Public base URL used in links sent by mail; default `http://{bind}`.
+    pub public_url: Option<String>,
+    /// Connections in the database pool.
+    pub pool_size: u32,
+    /// HTTP worker threads; 0 = one per core.
+    pub workers: usize,
+    /// Largest JSON request body in bytes.
+    pub max_json_bytes: usize,
+    /// Master secret (at least 32 characters) from which the token-signing and encryption keys
+    /// are derived. When unset, a random one is generated once into `{data_dir}/secret.key`;
+    /// several instances sharing one database must share this value.
+    pub secret_key: Option<String>,
+    /// Whether sign-in and forgot-password require a captcha (machine clients use API keys).
+    pub captcha: bool,
+    /// Access-token lifetime in seconds.
+    pub access_token_seconds: i64,
+    /// Refresh-token lifetime in seconds.
+    pub refresh_token_seconds: i64,
+    /// `text` or `json` log lines.
+    pub log_format: String,
+    /// Log filter in `tracing` syntax, e.g. `info` or `licheng=debug,actix_web=info`.
+    pub log_level: String,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            database_url: None,
+            data_dir: PathBuf::from("data"),
+            bind: "127.0.0.1:8080".into(),
+            frontend_dir: PathBuf::from("frontend/dist"),
+            public_url: None,
+            pool_size: 16,
+            workers: 0,
+            max_json_bytes: 1024 * 1024,
+            secret_key: None,
+            captcha: true,
+            access_token_seconds: 15 * 60,
+            refresh_token_seconds: 14 * 24 * 3600,
+            log_format: "text".into(),
+            log_level: "info".into(),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read configuration file {path}: {source}")]
+    Read { path: PathBuf, source: std::io::Error },
+    #[error("invalid configuration file {path}: {source}")]
+    Parse { path: PathBuf, source: Box<toml::de::Error> },
+    #[error("invalid value for {name}: {message}")]
+    Value { name: &'static str, message: String },
+}
+
+impl Config {
+    /// Loads defaults, then `file` (or `$LICHENG_CONFIG`, or `licheng.toml` if it exists), then the
+    /// environment.
+    pub fn load(file: Option<&Path>) -> Result<Config, ConfigError> {
+        let env: Vec<(String, String)> = std::env::vars().collect();
+        let file = file
+            .map(Path::to_path_buf)
+            .or_else(|| lookup(&env, "LICHENG_CONFIG").map(PathBuf::from))
+            .or_else(|| {
+                let p = PathBuf::from("licheng.toml");
+                p.exists().then_some(p)
+            });
+        let mut config = match file {
+            Some(path) => {
+                let text = std::fs::read_to_string(&path)
+                    .map_err(|source| ConfigError::Read { path: path.clone(), source })?;
+                toml::from_str(&text)
+                    .map_err(|source| ConfigError::Parse { path, source: Box::new(source) })?
+            }
+            None => Config::default(),
+        };
+        config.apply_env(&env)?;
+        config.check()?;
+        Ok(config)
+    }
+
+    /// Applies `LICHENG_*` variables from `env` over the current values.
+    pub fn apply_env(&mut self, env: &[(String, String)]) -> Result<(), ConfigError> {
+        if let Some(v) = lookup(env, "LICHENG_DATABASE_URL") {
+            self.database_url = Some(v.to_string());
+        }
+        if let Some(v) = lookup(env, "LICHENG_DATA_DIR") {
+            self.data_dir = PathBuf::from(v);
+        }
+        if let Some(v) = lookup(env, "LICHENG_BIND") {
+            self.bind = v.to_string();
+        }
+        if let Some(v) = lookup(env, "LICHENG_FRONTEND_DIR") {
+            self.frontend_dir = PathBuf::from(v);
+        }
+        if let Some(v) = lookup(env, "LICHENG_PUBLIC_URL") {
+            self.public_url = Some(v.to_string());
+        }
+        if let Some(v) = lookup(env, "LICHENG_POOL_SIZE") {
+            self.pool_size = parse_num("LICHENG_POOL_SIZE", v)?;
+        }
+        if let Some(v) = lookup(env, "LICHENG_WORKERS") {
+            self.workers = parse_num("LICHENG_WORKERS", v)?;
+        }
+        if let Some(v) = lookup(env, "LICHENG_MAX_JSON_BYTES") {
+            self.max_json_bytes = parse_num("LICHENG_MAX_JSON_BYTES", v)?;
+        }
+        if let Some(v) = lookup(env, "LICHENG_SECRET_KEY") {
+            self.secret_key = Some(v.to_string());
+        }
+        if let Some(v) = lookup(env, "LICHENG_CAPTCHA") {
+            self.captcha = parse_bool("LICHENG_CAPTCHA", v)?;
+        }
+        if let Some(v) = lookup(env, "LICHENG_ACCESS_TOKEN_SECONDS") {
+            self.access_token_seconds = parse_num("LICHENG_ACCESS_TOKEN_SECONDS", v)?;
+        }
+        if let Some(v) = lookup(env, "LICHENG_REFRESH_TOKEN_SECONDS") {
+            self.refresh_token_seconds = parse_num("LICHENG_REFRESH_TOKEN_SECONDS", v)?;
+        }
+        if let Some(v) = lookup(env, "LICHENG_LOG_FORMAT") {
+            self.log_format = v.to_string();
+        }
+        if let Some(v) = lookup(env, "LICHENG_LOG_LEVEL") {
+            self.log_level = v.to_string();
+        }
+        Ok(())
+    }
+
+    fn check(&self) -> Result<(), ConfigError> {
+        if self.pool_size == 0 {
+            return Err(value("pool_size", "must be at least 1"));
+        }
+        if !matches!(self.log_format.as_str(), "text" | "json") {
+            return Err(value("log_format", "must be `text` or `json`"));
+        }
+        if let Some(secret) = &self.secret_key {
+            if secret.chars().count() < 32 {
+                return Err(value("secret_key", "must be at least 32 characters"));
+            }
+        }
+        if self.access_token_seconds < 30 || self.refresh_token_seconds < self.access_token_seconds {
+            return Err(value(
+                "access_token_seconds",
+                "must be at least 30 and not longer than refresh_token_seconds",
+            ));
+        }
+        crate::db::DatabaseUrl::parse(&self.database_url())
+            .map_err(|message| ConfigError::Value { name: "database_url", message })?;
+        Ok(())
+    }
+
+    /// The database URL, defaulting to the SQLite file in the data directory.
+    pub fn database_url(&self) -> String {
+        match &self.database_url {
+            Some(url) => url.clone(),
+            None => format!("sqlite://{}", self.data_dir.join("licheng.db").display()),
+        }
+    }
+
+    pub fn public_url(&self) -> String {
+        match &self.public_url {
+            Some(url) => url.trim_end_matches('/').to_string(),
+            None => format!("http://{}", self.bind),
+        }
+    }
+}
+
+fn lookup<'a>(env: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    env.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str()).filter(|v| !v.is_empty())
+}
+
+fn value(name: &'static str, message: &str) -> ConfigError {
+    ConfigError::Value { name, message: message.to_string() }
+}
+
+fn parse_num<T: std::str::FromStr>(name: &'static str, v: &str) -> Result<T, ConfigError> {
+    v.trim().parse().map_err(|_| ConfigError::Value { name, message: format!("`{v}` is not a number") })
+}
+
+fn parse_bool(name: &'static str, v: &str) -> Result<bool, ConfigError> {
+    match v.trim().to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "on" => Ok(true),
+        "0" | "false" | "no" | "off" => Ok(false),
+        _ => Err(ConfigError::Value { name, message: format!("`{v}` is not true/false") }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn defaults_are_documented_values() {
+        let c = Config::default();
+        assert_eq!(c.bind, "127.0.0.1:8080");
+        assert_eq!(c.data_dir, PathBuf::from("data"));
+        assert_eq!(c.database_url(), "sqlite://data/licheng.db");
+        assert!(c.captcha);
+    }
+
+    #[test]
+    fn environment_overrides_file_values() {
+        let mut c: Config = toml::from_str("bind = \"0.0.0.0:9000\"\ncaptcha = true\n").unwrap();
+        c.apply_env(&env(&[("LICHENG_CAPTCHA", "off"), ("LICHENG_DATA_DIR", "/tmp/x")])).unwrap();
+        assert_eq!(c.bind, "0.0.0.0:9000");
+        assert!(!c.captcha);
+        assert_eq!(c.database_url(), "sqlite:///tmp/x/licheng.db");
+    }
+
+    #[test]
+    fn bad_values_are_refused() {
+        let mut c = Config::default();
+        assert!(c.apply_env(&env(&[("LICHENG_POOL_SIZE", "many")])).is_err());
+        assert!(toml::from_str::<Config>("no_such_setting = 1").is_err());
+        let c = Config { database_url: Some("mysql://x".into()), ..Config::default() };
+        assert!(c.check().is_err());
+        let c = Config { secret_key: Some("short".into()), ..Config::default() };
+        assert!(c.check().is_err());
+    }
+}

@@ -1,0 +1,286 @@
+//! One code path over SQLite (embedded default) and PostgreSQL (scale-out), chosen from the URL
+//! scheme. Queries run on the blocking thread pool, never on the async workers.
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use diesel::connection::SimpleConnection;
+use diesel::r2d2::{self, ManageConnection};
+use diesel::{Connection, PgConnection, SqliteConnection};
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+
+use crate::error::ApiError;
+
+pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/sqlite");
+pub const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/postgres");
+
+#[derive(diesel::MultiConnection)]
+pub enum DbConn {
+    Postgresql(PgConnection),
+    Sqlite(SqliteConnection),
+}
+
+/// A parsed database URL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DatabaseUrl {
+    Sqlite(PathBuf),
+    Postgres(String),
+}
+
+impl DatabaseUrl {
+    /// `sqlite://PATH` or a bare path → SQLite; `postgres://` / `postgresql://` → PostgreSQL;
+    /// any other scheme is an error (never silently a file).
+    pub fn parse(url: &str) -> Result<DatabaseUrl, String> {
+        let url = url.trim();
+        if url.is_empty() {
+            return Err("the database URL is empty".into());
+        }
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            return Ok(DatabaseUrl::Postgres(url.to_string()));
+        }
+        if let Some(path) = url.strip_prefix("sqlite://") {
+            if path.is_empty() {
+                return Err("`sqlite://` needs a file path, e.g. sqlite://data/licheng.db".into());
+            }
+            return Ok(DatabaseUrl::Sqlite(PathBuf::from(path)));
+        }
+        if let Some((scheme, _)) = url.split_once("://") {
+            return Err(format!(
+                "unsupported database scheme `{scheme}://`: use sqlite://PATH or postgres://…"
+            ));
+        }
+        if url.contains(':') && !url.starts_with('/') && !url.starts_with('.') {
+            return Err(format!(
+                "`{url}` is neither a path nor a sqlite:// or postgres:// URL"
+            ));
+        }
+        Ok(DatabaseUrl::Sqlite(PathBuf::from(url)))
+    }
+
+    pub fn kind(&self) -> BackendKind {
+        match self {
+            DatabaseUrl::Sqlite(_) => BackendKind::Sqlite,
+            DatabaseUrl::Postgres(_) => BackendKind::Postgres,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum BackendKind {
+    Sqlite,
+    Postgres,
+}
+
+impl BackendKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BackendKind::Sqlite => "sqlite",
+            BackendKind::Postgres => "postgres",
+        }
+    }
+}
+
+/// r2d2 manager that establishes the variant named by the URL and prepares SQLite connections.
+#[derive(Debug)]
+pub struct Manager {
+    url: DatabaseUrl,
+}
+
+impl ManageConnection for Manager {
+    type Connection = DbConn;
+    type Error = r2d2::Error;
+
+    fn connect(&self) -> Result<DbConn, r2d2::Error> {
+        match &self.url {
+            DatabaseUrl::Postgres(url) => PgConnection::establish(url)
+                .map(DbConn::Postgresql)
+                .map_err(r2d2::Error::ConnectionError),
+            DatabaseUrl::Sqlite(path) => {
+                let path = path.to_string_lossy();
+                let mut conn =
+                    SqliteConnection::establish(&path).map_err(r2d2::Error::ConnectionError)?;
+                // WAL lets readers run beside the one writer; FULL makes every commit durable,
+                // because an acknowledged upload must survive a crash or power loss.
+                conn.batch_execute(
+                    "PRAGMA busy_timeout = 15000; PRAGMA journal_mode = WAL; \
+                     PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;",
+                )
+                .map_err(r2d2::Error::QueryError)?;
+                Ok(DbConn::Sqlite(conn))
+            }
+        }
+    }
+
+    fn is_valid(&self, conn: &mut DbConn) -> Result<(), r2d2::Error> {
+        conn.batch_execute("SELECT 1").map_err(r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, _conn: &mut DbConn) -> bool {
+        false
+    }
+}
+
+pub type Pool = r2d2::Pool<Manager>;
+pub type PooledConn = r2d2::PooledConnection<Manager>;
+
+/// The database handle kept in the application state.
+#[derive(Clone)]
+pub struct Db {
+    pool: Pool,
+    kind: BackendKind,
+    /// SQLite has one writer at a time; writers of this process queue here instead of failing
+    /// with `SQLITE_BUSY` when a deferred transaction upgrades to a write.
+    write_lock: Arc<Mutex<()>>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("{0}")]
+    Url(String),
+    #[error("cannot create directory {path}: {source}")]
+    Dir { path: PathBuf, source: std::io::Error },
+    #[error("cannot connect to the database: {0}")]
+    Connect(#[from] r2d2::PoolError),
+    #[error("migrations failed: {0}")]
+    Migrate(String),
+}
+
+impl Db {
+    /// Opens a pool for `url`; for SQLite the parent directory is created.
+    pub fn connect(url: &str, pool_size: u32) -> Result<Db, DbError> {
+        let parsed = DatabaseUrl::parse(url).map_err(DbError::Url)?;
+        if let DatabaseUrl::Sqlite(path) = &parsed {
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir)
+                    .map_err(|source| DbError::Dir { path: dir.to_path_buf(), source })?;
+            }
+        }
+        let kind = parsed.kind();
+        let pool = r2d2::Pool::builder()
+            .max_size(pool_size)
+            .min_idle(Some(1))
+            .connection_timeout(std::time::Duration::from_secs(15))
+            .build(Manager { url: parsed })?;
+        Ok(Db { pool, kind, write_lock: Arc::new(Mutex::new(())) })
+    }
+
+    pub fn kind(&self) -> BackendKind {
+        self.kind
+    }
+
+    pub fn get(&self) -> Result<PooledConn, ApiError> {
+        self.pool.get().map_err(ApiError::database_unavailable)
+    }
+
+    /// Applies pending migrations; returns how many ran.
+    pub fn migrate(&self) -> Result<usize, DbError> {
+        let mut conn = self.pool.get()?;
+        let _guard = self.write_lock.lock().unwrap_or_else(|e| e.into_inner());
+        run_migrations(&mut conn).map_err(DbError::Migrate)
+    }
+
+    /// Number of migrations embedded in the binary that the database has not applied.
+    pub fn pending_migrations(&self) -> Result<usize, ApiError> {
+        let mut conn = self.get()?;
+        let pending = match &mut *conn {
+            DbConn::Sqlite(c) => c.pending_migrations(SQLITE_MIGRATIONS).map(|m| m.len()),
+            DbConn::Postgresql(c) => c.pending_migrations(POSTGRES_MIGRATIONS).map(|m| m.len()),
+        };
+        pending.map_err(|e| ApiError::internal(format!("migration status: {e}")))
+    }
+
+    /// Runs `f` with a connection on the blocking pool (reads; no transaction).
+    pub async fn read<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConn) -> Result<T, ApiError> + Send + 'static,
+    {
+        let db = self.clone();
+        actix_web::web::block(move || {
+            let mut conn = db.get()?;
+            f(&mut conn)
+        })
+        .await
+        .map_err(|e| ApiError::internal(format!("blocking task failed: {e}")))?
+    }
+
+    /// Runs `f` in one transaction on the blocking pool: all of it commits or none.
+    pub async fn write<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConn) -> Result<T, ApiError> + Send + 'static,
+    {
+        let db = self.clone();
+        actix_web::web::block(move || db.write_blocking(f))
+            .await
+            .map_err(|e| ApiError::internal(format!("blocking task failed: {e}")))?
+    }
+
+    /// The synchronous form of [`Db::write`], for CLI commands and background threads.
+    pub fn write_blocking<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut DbConn) -> Result<T, ApiError>,
+    {
+        let _guard = match self.kind {
+            BackendKind::Sqlite => Some(self.write_lock.lock().unwrap_or_else(|e| e.into_inner())),
+            BackendKind::Postgres => None,
+        };
+        let mut pooled = self.get()?;
+        let conn: &mut DbConn = &mut pooled;
+        conn.transaction(f)
+    }
+
+    /// The synchronous form of [`Db::read`].
+    pub fn read_blocking<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut DbConn) -> Result<T, ApiError>,
+    {
+        let mut conn = self.get()?;
+        f(&mut conn)
+    }
+}
+
+fn run_migrations(conn: &mut DbConn) -> Result<usize, String> {
+    let done = match conn {
+        DbConn::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
+        DbConn::Postgresql(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|v| v.len()),
+    };
+    done.map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scheme_chooses_backend() {
+        assert_eq!(
+            DatabaseUrl::parse("sqlite://data/licheng.db"),
+            Ok(DatabaseUrl::Sqlite(PathBuf::from("data/licheng.db")))
+        );
+        assert_eq!(
+            DatabaseUrl::parse("/var/lib/licheng.db"),
+            Ok(DatabaseUrl::Sqlite(PathBuf::from("/var/lib/licheng.db")))
+        );
+        assert_eq!(
+            DatabaseUrl::parse("data/x.db"),
+            Ok(DatabaseUrl::Sqlite(PathBuf::from("data/x.db")))
+        );
+        assert!(matches!(
+            DatabaseUrl::parse("postgres://u@127.0.0.1/db"),
+            Ok(DatabaseUrl::Postgres(_))
+        ));
+        assert!(matches!(
+            DatabaseUrl::parse("postgresql://u@127.0.0.1/db"),
+            Ok(DatabaseUrl::Postgres(_))
+        ));
+    }
+
+    #[test]
+    fn unknown_schemes_are_errors_not_files() {
+        for bad in ["mysql://root@localhost/db", "", "sqlite://", "redis:foo", "http://x"] {
+            assert!(DatabaseUrl::parse(bad).is_err(), "{bad} should be refused");
+        }
+    }
+}

@@ -1,0 +1,564 @@
+//! One error type for the whole API, rendered as RFC 9457 `application/problem+json`.
+//!
+//! Every error has a stable snake_case [`ErrorCode`]; the table in [`ErrorCode::spec`] maps each
+//! code to its HTTP status and its default title and detail in Traditional Chinese and English.
+//! Responses are written in zh-TW; [`crate::http`] re-renders them in English when the request
+//! asks for it with `Accept-Language: en`.
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{HttpResponse, ResponseError};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// Stable machine-readable error codes. Clients branch on these, never on the text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    BadRequest,
+    InvalidJson,
+    InvalidQuery,
+    InvalidPath,
+    UnsupportedMediaType,
+    PayloadTooLarge,
+    ValidationFailed,
+    RouteNotFound,
+    MethodNotAllowed,
+    NotFound,
+    Conflict,
+    Unauthenticated,
+    InvalidToken,
+    TokenExpired,
+    Forbidden,
+    RoleRequired,
+    ModuleRequired,
+    ScopeRequired,
+    PasswordChangeRequired,
+    CaptchaInvalid,
+    InvalidCredentials,
+    AccountLocked,
+    AccountInactive,
+    AccountExpired,
+    RateLimited,
+    WeakPassword,
+    OldPasswordIncorrect,
+    RefreshTokenInvalid,
+    RefreshTokenReused,
+    ResetTokenInvalid,
+    MailNotConfigured,
+    MailDeliveryFailed,
+    FrontendNotBuilt,
+    NotReady,
+    DatabaseUnavailable,
+    InternalError,
+}
+
+/// Status, titles and default details of one code.
+pub struct CodeSpec {
+    pub status: u16,
+    pub title_zh: &'static str,
+    pub title_en: &'static str,
+    pub detail_zh: &'static str,
+    pub detail_en: &'static str,
+}
+
+const fn spec(
+    status: u16,
+    title_zh: &'static str,
+    title_en: &'static str,
+    detail_zh: &'static str,
+    detail_en: &'static str,
+) -> CodeSpec {
+    CodeSpec { status, title_zh, title_en, detail_zh, detail_en }
+}
+
+impl ErrorCode {
+    /// All codes, for documentation and tests.
+    pub const ALL: &'static [ErrorCode] = &[
+        ErrorCode::BadRequest,
+        ErrorCode::InvalidJson,
+        ErrorCode::InvalidQuery,
+        ErrorCode::InvalidPath,
+        ErrorCode::UnsupportedMediaType,
+        ErrorCode::PayloadTooLarge,
+        ErrorCode::ValidationFailed,
+        ErrorCode::RouteNotFound,
+        ErrorCode::MethodNotAllowed,
+        ErrorCode::NotFound,
+        ErrorCode::Conflict,
+        ErrorCode::Unauthenticated,
+        ErrorCode::InvalidToken,
+        ErrorCode::TokenExpired,
+        ErrorCode::Forbidden,
+        ErrorCode::RoleRequired,
+        ErrorCode::ModuleRequired,
+        ErrorCode::ScopeRequired,
+        ErrorCode::PasswordChangeRequired,
+        ErrorCode::CaptchaInvalid,
+        ErrorCode::InvalidCredentials,
+        ErrorCode::AccountLocked,
+        ErrorCode::AccountInactive,
+        ErrorCode::AccountExpired,
+        ErrorCode::RateLimited,
+        ErrorCode::WeakPassword,
+        ErrorCode::OldPasswordIncorrect,
+        ErrorCode::RefreshTokenInvalid,
+        ErrorCode::RefreshTokenReused,
+        ErrorCode::ResetTokenInvalid,
+        ErrorCode::MailNotConfigured,
+        ErrorCode::MailDeliveryFailed,
+        ErrorCode::FrontendNotBuilt,
+        ErrorCode::NotReady,
+        ErrorCode::DatabaseUnavailable,
+        ErrorCode::InternalError,
+    ];
+
+    /// The one table of codes → status, titles and default details.
+    pub fn spec(self) -> CodeSpec {
+        use ErrorCode::*;
+        match self {
+            BadRequest => spec(400, "請求有誤", "Bad request", "請求內容有誤。", "The request is malformed."),
+            InvalidJson => spec(400, "JSON 格式錯誤", "Invalid JSON", "請求內容不是正確的 JSON,或欄位型別不符。", "The body is not valid JSON or a field has the wrong type."),
+            InvalidQuery => spec(400, "查詢參數錯誤", "Invalid query", "查詢參數格式錯誤。", "A query parameter is malformed."),
+            InvalidPath => spec(400, "路徑參數錯誤", "Invalid path", "網址中的參數格式錯誤。", "A path parameter is malformed."),
+            UnsupportedMediaType => spec(415, "不支援的內容類型", "Unsupported media type", "請以 Content-Type: application/json 傳送。", "Send the body with Content-Type: application/json."),
+            PayloadTooLarge => spec(413, "內容過大", "Payload too large", "請求內容超過允許的大小。", "The request body exceeds the allowed size."),
+            ValidationFailed => spec(422, "資料驗證失敗", "Validation failed", "部分欄位內容不正確,請依欄位說明修正。", "Some fields are invalid; see the field errors."),
+            RouteNotFound => spec(404, "找不到此路徑", "Route not found", "沒有這個 API 路徑。", "There is no such API route."),
+            MethodNotAllowed => spec(405, "不允許的方法", "Method not allowed", "此路徑不支援這個 HTTP 方法。", "This route does not support the HTTP method."),
+            NotFound => spec(404, "找不到資料", "Not found", "找不到指定的資料。", "The requested resource does not exist."),
+            Conflict => spec(409, "資料衝突", "Conflict", "資料已存在或狀態不允許此操作。", "The resource already exists or its state does not allow this."),
+            Unauthenticated => spec(401, "尚未登入", "Authentication required", "請先登入。", "Sign in first."),
+            InvalidToken => spec(401, "憑證無效", "Invalid token", "登入憑證無效,請重新登入。", "The access token is invalid; sign in again."),
+            TokenExpired => spec(401, "憑證已過期", "Token expired", "登入憑證已過期,請重新整理或重新登入。", "The access token has expired; refresh it or sign in again."),
+            Forbidden => spec(403, "沒有權限", "Forbidden", "您沒有執行此操作的權限。", "You are not allowed to do this."),
+            RoleRequired => spec(403, "角色不符", "Role required", "此功能需要特定角色。", "This function requires a role you do not have."),
+            ModuleRequired => spec(403, "未授權此功能模組", "Function module required", "您的角色群組未被授予此功能模組。", "Your role groups are not granted this function module."),
+            ScopeRequired => spec(403, "API 金鑰權限不足", "Scope required", "此 API 金鑰沒有所需的範圍。", "The API key lacks the required scope."),
+            PasswordChangeRequired => spec(403, "請先變更密碼", "Password change required", "您使用的是初始或重設後的密碼,請先變更密碼。", "You are using an initial or reset password; change it first."),
+            CaptchaInvalid => spec(400, "驗證碼錯誤", "Invalid captcha", "驗證碼錯誤或已過期,請重新輸入。", "The captcha is wrong or expired; try again."),
+            InvalidCredentials => spec(401, "帳號或密碼錯誤", "Invalid credentials", "學校、帳號或密碼錯誤。", "School, account or password is incorrect."),
+            AccountLocked => spec(423, "帳號已鎖定", "Account locked", "密碼錯誤次數過多,帳號暫時鎖定,請稍後再試。", "Too many wrong passwords; the account is locked for a while."),
+            AccountInactive => spec(403, "帳號已停用", "Account inactive", "此帳號已停用,請洽學校管理者。", "This account is inactive; contact the school administrator."),
+            AccountExpired => spec(403, "帳號已過期", "Account expired", "此臨時帳號已超過有效期限。", "This temporary account has expired."),
+            RateLimited => spec(429, "嘗試次數過多", "Too many requests", "嘗試次數過多,請稍後再試。", "Too many attempts; try again later."),
+            WeakPassword => spec(422, "密碼強度不足", "Weak password", "新密碼至少 8 個字元,並須包含英文字母與數字,且不可與帳號或身分證號相同。", "The new password needs at least 8 characters with letters and digits, and must differ from the account and national ID."),
+            OldPasswordIncorrect => spec(422, "舊密碼錯誤", "Old password incorrect", "目前的密碼不正確。", "The current password is incorrect."),
+            RefreshTokenInvalid => spec(401, "登入狀態已失效", "Refresh token invalid", "登入狀態已失效,請重新登入。", "The refresh token is invalid or expired; sign in again."),
+            RefreshTokenReused => spec(401, "登入狀態異常", "Refresh token reused", "偵測到重複使用的登入憑證,已登出所有相關工作階段,請重新登入。", "A used refresh token was presented again; its sessions were revoked. Sign in again."),
+            ResetTokenInvalid => spec(400, "重設連結無效", "Reset link invalid", "密碼重設連結無效、已使用或已過期。", "The password-reset link is invalid, used or expired."),
+            MailNotConfigured => spec(409, "尚未設定郵件伺服器", "Mail server not configured", "學校尚未設定郵件寄送伺服器。", "The school has not configured its mail server."),
+            MailDeliveryFailed => spec(502, "郵件寄送失敗", "Mail delivery failed", "郵件伺服器無法寄出郵件。", "The mail server could not send the message."),
+            FrontendNotBuilt => spec(404, "網頁尚未建置", "Frontend not built", "前端網頁尚未建置,請執行 make run 或 make frontend。", "The web app is not built; run `make run` or `make frontend`."),
+            NotReady => spec(503, "服務尚未就緒", "Not ready", "服務尚未就緒。", "The service is not ready."),
+            DatabaseUnavailable => spec(503, "資料庫無法連線", "Database unavailable", "暫時無法連線資料庫,請稍後再試。", "The database is unreachable; try again later."),
+            InternalError => spec(500, "系統錯誤", "Internal error", "系統發生錯誤,請稍後再試;若持續發生請提供請求編號給管理者。", "Something went wrong; if it persists, report the request id."),
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        use ErrorCode::*;
+        match self {
+            BadRequest => "bad_request",
+            InvalidJson => "invalid_json",
+            InvalidQuery => "invalid_query",
+            InvalidPath => "invalid_path",
+            UnsupportedMediaType => "unsupported_media_type",
+            PayloadTooLarge => "payload_too_large",
+            ValidationFailed => "validation_failed",
+            RouteNotFound => "route_not_found",
+            MethodNotAllowed => "method_not_allowed",
+            NotFound => "not_found",
+            Conflict => "conflict",
+            Unauthenticated => "unauthenticated",
+            InvalidToken => "invalid_token",
+            TokenExpired => "token_expired",
+            Forbidden => "forbidden",
+            RoleRequired => "role_required",
+            ModuleRequired => "module_required",
+            ScopeRequired => "scope_required",
+            PasswordChangeRequired => "password_change_required",
+            CaptchaInvalid => "captcha_invalid",
+            InvalidCredentials => "invalid_credentials",
+            AccountLocked => "account_locked",
+            AccountInactive => "account_inactive",
+            AccountExpired => "account_expired",
+            RateLimited => "rate_limited",
+            WeakPassword => "weak_password",
+            OldPasswordIncorrect => "old_password_incorrect",
+            RefreshTokenInvalid => "refresh_token_invalid",
+            RefreshTokenReused => "refresh_token_reused",
+            ResetTokenInvalid => "reset_token_invalid",
+            MailNotConfigured => "mail_not_configured",
+            MailDeliveryFailed => "mail_delivery_failed",
+            FrontendNotBuilt => "frontend_not_built",
+            NotReady => "not_ready",
+            DatabaseUnavailable => "database_unavailable",
+            InternalError => "internal_error",
+        }
+    }
+
+    pub fn status(self) -> StatusCode {
+        StatusCode::from_u16(self.spec().status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+    }
+
+    /// The code a bare status maps to, for responses produced outside our handlers.
+    pub fn from_status(status: StatusCode) -> ErrorCode {
+        match status.as_u16() {
+            401 => ErrorCode::Unauthenticated,
+            403 => ErrorCode::Forbidden,
+            404 => ErrorCode::RouteNotFound,
+            405 => ErrorCode::MethodNotAllowed,
+            409 => ErrorCode::Conflict,
+            413 => ErrorCode::PayloadTooLarge,
+            415 => ErrorCode::UnsupportedMediaType,
+            422 => ErrorCode::ValidationFailed,
+            429 => ErrorCode::RateLimited,
+            503 => ErrorCode::NotReady,
+            s if (400..500).contains(&s) => ErrorCode::BadRequest,
+            _ => ErrorCode::InternalError,
+        }
+    }
+}
+
+/// The response language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    Zh,
+    En,
+}
+
+impl Lang {
+    /// Traditional Chinese unless the highest-weighted supported language in
+    /// `Accept-Language` is English.
+    pub fn from_accept_language(value: Option<&str>) -> Lang {
+        let Some(value) = value else { return Lang::Zh };
+        let mut best: Option<(f32, Lang)> = None;
+        for part in value.split(',') {
+            let mut pieces = part.split(';');
+            let tag = pieces.next().unwrap_or("").trim().to_ascii_lowercase();
+            let q = pieces
+                .filter_map(|p| p.trim().strip_prefix("q="))
+                .find_map(|q| q.parse::<f32>().ok())
+                .unwrap_or(1.0);
+            let lang = if tag.starts_with("en") {
+                Lang::En
+            } else if tag.starts_with("zh") {
+                Lang::Zh
+            } else {
+                continue;
+            };
+            if best.is_none_or(|(bq, _)| q > bq) {
+                best = Some((q, lang));
+            }
+        }
+        best.map(|(_, l)| l).unwrap_or(Lang::Zh)
+    }
+}
+
+/// A text in both languages.
+#[derive(Debug, Clone)]
+pub struct Text {
+    pub zh: Cow<'static, str>,
+    pub en: Cow<'static, str>,
+}
+
+impl Text {
+    pub fn new(zh: impl Into<Cow<'static, str>>, en: impl Into<Cow<'static, str>>) -> Text {
+        Text { zh: zh.into(), en: en.into() }
+    }
+
+    pub fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Zh => &self.zh,
+            Lang::En => &self.en,
+        }
+    }
+}
+
+/// The API error: a code, an optional specific detail, per-field messages, and an internal
+/// cause that is logged but never shown.
+#[derive(Debug, Clone)]
+pub struct ApiError {
+    pub code: ErrorCode,
+    pub detail: Option<Text>,
+    pub fields: Vec<(String, Text)>,
+    pub internal: Option<String>,
+}
+
+/// The RFC 9457 body every error response carries.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "type": "urn:licheng:problem:validation_failed",
+    "title": "資料驗證失敗",
+    "status": 422,
+    "detail": "部分欄位內容不正確,請依欄位說明修正。",
+    "code": "validation_failed",
+    "errors": {"description": ["長度須介於 1 到 100 個字元"]}
+}))]
+pub struct Problem {
+    /// `urn:licheng:problem:{code}`.
+    #[serde(rename = "type")]
+    pub type_: String,
+    pub title: String,
+    pub status: u16,
+    pub detail: String,
+    pub code: ErrorCode,
+    /// Messages per field (validation errors).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub errors: Option<BTreeMap<String, Vec<String>>>,
+}
+
+impl ApiError {
+    pub fn new(code: ErrorCode) -> ApiError {
+        ApiError { code, detail: None, fields: Vec::new(), internal: None }
+    }
+
+    pub fn with_detail(
+        code: ErrorCode,
+        zh: impl Into<Cow<'static, str>>,
+        en: impl Into<Cow<'static, str>>,
+    ) -> ApiError {
+        ApiError { detail: Some(Text::new(zh, en)), ..ApiError::new(code) }
+    }
+
+    /// Adds a message for one field.
+    pub fn field(
+        mut self,
+        name: impl Into<String>,
+        zh: impl Into<Cow<'static, str>>,
+        en: impl Into<Cow<'static, str>>,
+    ) -> ApiError {
+        self.fields.push((name.into(), Text::new(zh, en)));
+        self
+    }
+
+    pub fn validation() -> ApiError {
+        ApiError::new(ErrorCode::ValidationFailed)
+    }
+
+    pub fn not_found() -> ApiError {
+        ApiError::new(ErrorCode::NotFound)
+    }
+
+    pub fn forbidden() -> ApiError {
+        ApiError::new(ErrorCode::Forbidden)
+    }
+
+    pub fn conflict(zh: impl Into<Cow<'static, str>>, en: impl Into<Cow<'static, str>>) -> ApiError {
+        ApiError::with_detail(ErrorCode::Conflict, zh, en)
+    }
+
+    pub fn internal(cause: impl Into<String>) -> ApiError {
+        ApiError { internal: Some(cause.into()), ..ApiError::new(ErrorCode::InternalError) }
+    }
+
+    pub fn database_unavailable(cause: impl std::fmt::Display) -> ApiError {
+        ApiError {
+            internal: Some(cause.to_string()),
+            ..ApiError::new(ErrorCode::DatabaseUnavailable)
+        }
+    }
+
+    pub fn problem(&self, lang: Lang) -> Problem {
+        let spec = self.code.spec();
+        let (title, default_detail) = match lang {
+            Lang::Zh => (spec.title_zh, spec.detail_zh),
+            Lang::En => (spec.title_en, spec.detail_en),
+        };
+        let errors = if self.fields.is_empty() {
+            None
+        } else {
+            let mut map: BTreeMap<String, Vec<String>> = BTreeMap::new();
+            for (name, text) in &self.fields {
+                map.entry(name.clone()).or_default().push(text.get(lang).to_string());
+            }
+            Some(map)
+        };
+        Problem {
+            type_: format!("urn:licheng:problem:{}", self.code.as_str()),
+            title: title.to_string(),
+            status: spec.status,
+            detail: self.detail.as_ref().map(|d| d.get(lang)).unwrap_or(default_detail).to_string(),
+            code: self.code,
+            errors,
+        }
+    }
+
+    pub fn render(&self, lang: Lang) -> HttpResponse {
+        let body = serde_json::to_vec(&self.problem(lang)).unwrap_or_default();
+        let mut res = HttpResponse::build(self.code.status())
+            .insert_header((header::CONTENT_TYPE, PROBLEM_JSON))
+            .insert_header((header::CONTENT_LANGUAGE, lang_tag(lang)))
+            .body(body);
+        res.extensions_mut().insert(self.clone());
+        res
+    }
+}
+
+pub const PROBLEM_JSON: &str = "application/problem+json";
+
+pub fn lang_tag(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Zh => "zh-TW",
+        Lang::En => "en",
+    }
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.code.as_str())?;
+        let problem = self.problem(Lang::En);
+        write!(f, ": {}", problem.detail)?;
+        for (name, messages) in problem.errors.iter().flatten() {
+            write!(f, "; {name}: {}", messages.join(", "))?;
+        }
+        if let Some(internal) = &self.internal {
+            write!(f, ": {internal}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        self.code.status()
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        if let Some(internal) = &self.internal {
+            if self.code.status().is_server_error() {
+                tracing::error!(code = self.code.as_str(), cause = %internal, "request failed");
+            } else {
+                tracing::info!(code = self.code.as_str(), cause = %internal, "request refused");
+            }
+        }
+        self.render(Lang::Zh)
+    }
+}
+
+impl From<diesel::result::Error> for ApiError {
+    fn from(e: diesel::result::Error) -> ApiError {
+        use diesel::result::{DatabaseErrorKind, Error};
+        match &e {
+            Error::NotFound => ApiError::not_found(),
+            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => ApiError {
+                internal: Some(e.to_string()),
+                ..ApiError::new(ErrorCode::Conflict)
+            },
+            Error::DatabaseError(DatabaseErrorKind::ClosedConnection, _) => {
+                ApiError::database_unavailable(e)
+            }
+            _ => ApiError::internal(format!("database: {e}")),
+        }
+    }
+}
+
+impl From<validator::ValidationErrors> for ApiError {
+    fn from(errors: validator::ValidationErrors) -> ApiError {
+        let mut out = ApiError::validation();
+        collect_validation("", &errors, &mut out.fields);
+        out.fields.sort_by(|a, b| a.0.cmp(&b.0));
+        out
+    }
+}
+
+fn collect_validation(prefix: &str, errors: &validator::ValidationErrors, out: &mut Vec<(String, Text)>) {
+    use validator::ValidationErrorsKind;
+    for (field, kind) in errors.errors() {
+        let name = if prefix.is_empty() { field.to_string() } else { format!("{prefix}.{field}") };
+        match kind {
+            ValidationErrorsKind::Field(list) => {
+                for err in list {
+                    out.push((name.clone(), validation_message(err)));
+                }
+            }
+            ValidationErrorsKind::Struct(inner) => collect_validation(&name, inner, out),
+            ValidationErrorsKind::List(items) => {
+                for (index, inner) in items {
+                    collect_validation(&format!("{name}[{index}]"), inner, out);
+                }
+            }
+        }
+    }
+}
+
+/// A message for one `validator` error in both languages: the attribute's own message (written
+/// as `zh|en`) when given, otherwise one derived from the error code and its parameters.
+pub fn validation_message(err: &validator::ValidationError) -> Text {
+    if let Some(message) = &err.message {
+        return match message.split_once('|') {
+            Some((zh, en)) => Text::new(zh.to_string(), en.to_string()),
+            None => Text::new(message.to_string(), message.to_string()),
+        };
+    }
+    let param = |name: &str| err.params.get(name).map(|v| v.to_string().trim_matches('"').to_string());
+    match err.code.as_ref() {
+        "length" => match (param("min"), param("max"), param("equal")) {
+            (_, _, Some(eq)) => Text::new(format!("長度須為 {eq} 個字元"), format!("must be exactly {eq} characters")),
+            (Some(min), Some(max), _) => Text::new(
+                format!("長度須介於 {min} 到 {max} 個字元"),
+                format!("length must be between {min} and {max}"),
+            ),
+            (Some(min), None, _) => Text::new(format!("長度至少 {min} 個字元"), format!("must be at least {min} characters")),
+            (None, Some(max), _) => Text::new(format!("長度最多 {max} 個字元"), format!("must be at most {max} characters")),
+            _ => Text::new("長度不符", "invalid length"),
+        },
+        "range" => match (param("min"), param("max")) {
+            (Some(min), Some(max)) => Text::new(format!("須介於 {min} 到 {max}"), format!("must be between {min} and {max}")),
+            (Some(min), None) => Text::new(format!("不可小於 {min}"), format!("must be at least {min}")),
+            (None, Some(max)) => Text::new(format!("不可大於 {max}"), format!("must be at most {max}")),
+            _ => Text::new("超出範圍", "out of range"),
+        },
+        "email" => Text::new("電子郵件格式不正確", "is not a valid e-mail address"),
+        "required" => Text::new("此欄位必填", "is required"),
+        "regex" => Text::new("格式不正確", "has an invalid format"),
+        other => Text::new(format!("不正確({other})"), format!("is invalid ({other})")),
+    }
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_snake_case_and_serialize_as_their_name() {
+        let mut seen = std::collections::HashSet::new();
+        for code in ErrorCode::ALL {
+            let s = code.as_str();
+            assert!(seen.insert(s), "duplicate {s}");
+            assert!(s.chars().all(|c| c.is_ascii_lowercase() || c == '_'), "{s}");
+            assert_eq!(serde_json::to_value(code).unwrap(), serde_json::json!(s));
+            let spec = code.spec();
+            assert!((400..600).contains(&spec.status));
+            assert!(!spec.title_zh.is_empty() && !spec.detail_en.is_empty());
+        }
+    }
+
+    #[test]
+    fn accept_language_picks_english_only_when_preferred() {
+        assert_eq!(Lang::from_accept_language(None), Lang::Zh);
+        assert_eq!(Lang::from_accept_language(Some("en")), Lang::En);
+        assert_eq!(Lang::from_accept_language(Some("en-US,en;q=0.9")), Lang::En);
+        assert_eq!(Lang::from_accept_language(Some("zh-TW,zh;q=0.9,en;q=0.8")), Lang::Zh);
+        assert_eq!(Lang::from_accept_language(Some("fr, en;q=0.5")), Lang::En);
+        assert_eq!(Lang::from_accept_language(Some("fr")), Lang::Zh);
+    }
+
+    #[test]
+    fn problem_lists_field_errors_in_the_language() {
+        let err = ApiError::validation().field("code", "必填", "required").field("code", "太短", "too short");
+        let p = err.problem(Lang::En);
+        assert_eq!(p.status, 422);
+        assert_eq!(p.type_, "urn:licheng:problem:validation_failed");
+        assert_eq!(p.errors.unwrap()["code"], vec!["required", "too short"]);
+        let p = err.problem(Lang::Zh);
+        assert_eq!(p.title, "資料驗證失敗");
+    }
+}

@@ -1,0 +1,87 @@
+//! The master secret and the keys derived from it (token signing, encryption at rest).
+
+use std::io::Write;
+use std::path::Path;
+
+use sha2::{Digest, Sha256};
+
+#[derive(Clone)]
+pub struct Secrets {
+    master: Vec<u8>,
+}
+
+impl std::fmt::Debug for Secrets {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secrets(…)")
+    }
+}
+
+impl Secrets {
+    pub fn from_value(value: &str) -> Secrets {
+        Secrets { master: value.as_bytes().to_vec() }
+    }
+
+    /// Uses `configured` when given; otherwise reads `{data_dir}/secret.key`, creating it with a
+    /// random value (mode 0600) the first time.
+    pub fn load_or_create(configured: Option<&str>, data_dir: &Path) -> std::io::Result<Secrets> {
+        if let Some(value) = configured {
+            return Ok(Secrets::from_value(value));
+        }
+        let path = data_dir.join("secret.key");
+        match std::fs::read_to_string(&path) {
+            Ok(text) if text.trim().len() >= 32 => return Ok(Secrets::from_value(text.trim())),
+            Ok(_) => {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::InvalidData,
+                    format!("{} is shorter than 32 characters", path.display()),
+                ))
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e),
+        }
+        std::fs::create_dir_all(data_dir)?;
+        let value = hex::encode(random_bytes::<32>());
+        let tmp = data_dir.join(format!("secret.key.{}", std::process::id()));
+        {
+            let mut options = std::fs::OpenOptions::new();
+            options.write(true).create_new(true);
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::OpenOptionsExt;
+                options.mode(0o600);
+            }
+            let mut file = options.open(&tmp)?;
+            file.write_all(value.as_bytes())?;
+            file.sync_all()?;
+        }
+        // Another instance may have created it meanwhile: the first one wins.
+        if std::fs::hard_link(&tmp, &path).is_err() {
+            std::fs::remove_file(&tmp)?;
+            return Secrets::load_or_create(None, data_dir);
+        }
+        std::fs::remove_file(&tmp)?;
+        Ok(Secrets::from_value(&value))
+    }
+
+    /// A 32-byte key for one purpose, derived from the master secret.
+    pub fn derive(&self, purpose: &str) -> [u8; 32] {
+        let mut h = Sha256::new();
+        h.update(b"licheng-key-v1\0");
+        h.update(purpose.as_bytes());
+        h.update(b"\0");
+        h.update(&self.master);
+        h.finalize().into()
+    }
+}
+
+/// Cryptographically secure random bytes.
+pub fn random_bytes<const N: usize>() -> [u8; N] {
+    let mut out = [0u8; N];
+    rand::fill(&mut out);
+    out
+}
+
+/// SHA-256 of `data` as lower-case hex.
+pub fn sha256_hex(data: &[u8]) -> String {
+    hex::encode(Sha256::digest(data))
+}

@@ -1,0 +1,162 @@
+//! Operations endpoints, problem responses, request ids, metrics, schema and seeding.
+
+use actix_web::test::TestRequest;
+use diesel::prelude::*;
+
+use crate::support::{backend, TestApp};
+use licheng::schema::{schools, terms, user_roles, users};
+
+#[actix_web::test]
+async fn health_and_readiness() {
+    let app = TestApp::init();
+    let r = app.get("/healthz").await;
+    assert_eq!(r.status, 200);
+    assert_eq!(r.json(), serde_json::json!({"status": "ok"}));
+    let r = app.get("/readyz").await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    let body = r.json();
+    assert_eq!(body["database"], backend());
+    assert_eq!(body["migrations"], "applied");
+}
+
+#[actix_web::test]
+async fn unknown_routes_are_problems_in_both_languages() {
+    let app = TestApp::init();
+    let zh = app.get("/api/v1/no-such-thing").await.assert_problem(404, "route_not_found");
+    assert_eq!(zh["title"], "找不到此路徑");
+    let en = app
+        .send(TestRequest::get().uri("/api/v1/no-such-thing").insert_header(("Accept-Language", "en-US,en;q=0.9")))
+        .await;
+    let en = en.assert_problem(404, "route_not_found");
+    assert_eq!(en["title"], "Route not found");
+    // Outside /api, with no SPA built, the root explains what is missing instead of an HTML page.
+    app.get("/").await.assert_problem(404, "frontend_not_built");
+}
+
+#[actix_web::test]
+async fn method_not_allowed_is_a_problem() {
+    let app = TestApp::init();
+    let r = app.send(TestRequest::delete().uri("/api/docs/")).await;
+    assert!(r.status.is_client_error());
+    assert!(r.content_type().starts_with("application/problem+json"), "{}", r.content_type());
+}
+
+#[actix_web::test]
+async fn request_ids_are_echoed_or_made() {
+    let app = TestApp::init();
+    let r = app.send(TestRequest::get().uri("/healthz").insert_header(("X-Request-Id", "abc-123"))).await;
+    assert_eq!(r.headers.get("x-request-id").unwrap(), "abc-123");
+    let r = app.send(TestRequest::get().uri("/healthz").insert_header(("X-Request-Id", "bad id with spaces"))).await;
+    let id = r.headers.get("x-request-id").unwrap().to_str().unwrap().to_string();
+    assert_eq!(id.len(), 36, "a fresh UUID replaces an unusable id: {id}");
+}
+
+#[actix_web::test]
+async fn metrics_count_requests_by_route() {
+    let app = TestApp::init();
+    app.get("/healthz").await;
+    app.get("/healthz").await;
+    app.get("/api/v1/nope").await;
+    let r = app.get("/metrics").await;
+    assert_eq!(r.status, 200);
+    assert!(r.content_type().starts_with("text/plain"));
+    let text = r.text();
+    assert!(text.contains("licheng_http_requests_total{method=\"GET\",route=\"/healthz\",status=\"200\"} 2"), "{text}");
+    assert!(text.contains("status=\"404\""), "{text}");
+    assert!(text.contains("licheng_http_request_duration_seconds_bucket{method=\"GET\",route=\"/healthz\",le=\"+Inf\"} 2"));
+}
+
+#[actix_web::test]
+async fn demo_seed_is_idempotent_and_has_every_role() {
+    let app = TestApp::init();
+    let now = app.state.clock.now();
+    assert!(app.write(|c| licheng::demo::seed(c, now)));
+    assert!(!app.write(|c| licheng::demo::seed(c, now)));
+    let roles: Vec<String> = app
+        .state
+        .db
+        .read_blocking(|c| Ok(user_roles::table.select(user_roles::role_code).distinct().load(c)?))
+        .unwrap();
+    for role in licheng::accounts::Role::ALL {
+        assert!(roles.iter().any(|r| r == role.as_str()), "demo lacks {}", role.as_str());
+    }
+    let current: Vec<(i32, i32)> = app
+        .state
+        .db
+        .read_blocking(|c| Ok(terms::table.filter(terms::is_current.eq(true)).select((terms::academic_year, terms::semester)).load(c)?))
+        .unwrap();
+    assert_eq!(current.len(), 1);
+}
+
+#[actix_web::test]
+async fn schools_need_unique_six_digit_codes() {
+    let app = TestApp::init();
+    let now = app.state.clock.now();
+    let bad = app.state.db.write_blocking(|c| licheng::schools::create_with_admin(c, "12345", "X", "admin", "pw123456", now));
+    assert_eq!(bad.unwrap_err().code, licheng::error::ErrorCode::ValidationFailed);
+    app.write(|c| licheng::schools::create_with_admin(c, "074313", "國立示範高中", "admin", "pw123456", now));
+    let dup = app.state.db.write_blocking(|c| licheng::schools::create_with_admin(c, "074313", "Y", "admin", "pw123456", now));
+    assert_eq!(dup.unwrap_err().code, licheng::error::ErrorCode::Conflict);
+    // A failed write leaves nothing behind: exactly one school and one admin.
+    let (n_schools, n_users): (i64, i64) = app
+        .state
+        .db
+        .read_blocking(|c| Ok((schools::table.count().get_result(c)?, users::table.count().get_result(c)?)))
+        .unwrap();
+    assert_eq!((n_schools, n_users), (1, 1));
+}
+
+/// Column names of a table as the database has them.
+fn db_columns(app: &TestApp, table: &str) -> Vec<String> {
+    #[derive(QueryableByName)]
+    struct Name {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        name: String,
+    }
+    let sql = if backend() == "postgres" {
+        format!("SELECT column_name AS name FROM information_schema.columns WHERE table_name = '{table}' AND table_schema = 'public'")
+    } else {
+        format!("SELECT name FROM pragma_table_info('{table}')")
+    };
+    let mut names: Vec<String> = app
+        .state
+        .db
+        .read_blocking(|c| Ok(diesel::sql_query(sql).load::<Name>(c)?))
+        .unwrap()
+        .into_iter()
+        .map(|n| n.name)
+        .collect();
+    names.sort();
+    names
+}
+
+/// Column names of a table as `schema.rs` declares them (read from the SQL diesel generates).
+fn schema_columns<T>(query: T) -> Vec<String>
+where
+    T: diesel::query_builder::QueryFragment<diesel::sqlite::Sqlite>,
+{
+    let sql = diesel::debug_query::<diesel::sqlite::Sqlite, _>(&query).to_string();
+    let select = sql.split(" FROM ").next().unwrap_or("");
+    let mut names: Vec<String> = select
+        .split(',')
+        .filter_map(|part| part.rsplit('.').next())
+        .map(|c| c.trim().trim_matches('`').trim_matches('"').to_string())
+        .collect();
+    names.sort();
+    names
+}
+
+#[actix_web::test]
+async fn schema_rs_matches_the_migrations() {
+    let app = TestApp::init();
+    let cases: Vec<(&str, Vec<String>)> = vec![
+        ("schools", schema_columns(schools::table.select(schools::all_columns))),
+        ("roles", schema_columns(licheng::schema::roles::table.select(licheng::schema::roles::all_columns))),
+        ("users", schema_columns(users::table.select(users::all_columns))),
+        ("user_roles", schema_columns(user_roles::table.select(user_roles::all_columns))),
+        ("terms", schema_columns(terms::table.select(terms::all_columns))),
+    ];
+    for (table, declared) in cases {
+        assert_eq!(db_columns(&app, table), declared, "table {table}");
+    }
+}

@@ -1,0 +1,8 @@
+//! Integration suite: the whole application over real SQLite (and PostgreSQL when
+//! `LICHENG_TEST_BACKEND=postgres`), plus black-box runs of the real binary.
+
+mod support;
+
+mod blackbox_test;
+mod foundation;
+mod openapi_contract;

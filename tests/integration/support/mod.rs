@@ -1,0 +1,176 @@
+//! The test harness: `TestApp` builds the whole application in process against a fresh
+//! database — SQLite by default, PostgreSQL when `LICHENG_TEST_BACKEND=postgres` (each test in
+//! its own database on `LICHENG_TEST_POSTGRES_URL`, so tests run in parallel).
+
+#![allow(dead_code)]
+
+pub mod blackbox;
+
+use actix_web::http::header::{HeaderMap, CONTENT_TYPE};
+use actix_web::http::{Method, StatusCode};
+use actix_web::test::{self, TestRequest};
+use actix_web::web;
+use diesel::{Connection, PgConnection, RunQueryDsl};
+use serde_json::Value;
+
+use licheng::app::{self, AppState};
+use licheng::config::Config;
+use licheng::db::Db;
+use licheng::http::Metrics;
+use licheng::secrets::Secrets;
+
+pub const TEST_SECRET: &str = "test-secret-test-secret-test-secret-0123";
+
+/// Which database the suite runs on.
+pub fn backend() -> &'static str {
+    match std::env::var("LICHENG_TEST_BACKEND").as_deref() {
+        Ok("postgres") => "postgres",
+        _ => "sqlite",
+    }
+}
+
+/// A PostgreSQL database made for one test and dropped after it.
+pub struct PgDatabase {
+    admin_url: String,
+    name: String,
+    pub url: String,
+}
+
+impl PgDatabase {
+    pub fn create() -> PgDatabase {
+        let admin_url = std::env::var("LICHENG_TEST_POSTGRES_URL").expect(
+            "LICHENG_TEST_BACKEND=postgres needs LICHENG_TEST_POSTGRES_URL, e.g. postgres://postgres@127.0.0.1:5432/postgres",
+        );
+        let name = format!("licheng_t_{}", uuid::Uuid::new_v4().simple());
+        let mut conn = PgConnection::establish(&admin_url).expect("connect to the test PostgreSQL");
+        diesel::sql_query(format!("CREATE DATABASE {name}")).execute(&mut conn).expect("create test database");
+        let after_scheme = admin_url.find("://").map(|i| i + 3).unwrap_or(0);
+        let base = match admin_url[after_scheme..].find('/') {
+            Some(i) => &admin_url[..after_scheme + i],
+            None => admin_url.as_str(),
+        };
+        let url = format!("{base}/{name}");
+        PgDatabase { admin_url, name, url }
+    }
+}
+
+impl Drop for PgDatabase {
+    fn drop(&mut self) {
+        if let Ok(mut conn) = PgConnection::establish(&self.admin_url) {
+            let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name)).execute(&mut conn);
+        }
+    }
+}
+
+/// A whole application on a fresh database and data directory.
+pub struct TestApp {
+    pub state: AppState,
+    pub metrics: web::Data<Metrics>,
+    pub dir: tempfile::TempDir,
+    _pg: Option<PgDatabase>,
+}
+
+/// What a request returned.
+#[derive(Debug)]
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Vec<u8>,
+}
+
+impl Reply {
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
+    }
+
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    pub fn content_type(&self) -> String {
+        self.headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_string()
+    }
+
+    /// Asserts a problem+json response with `status` and `code`, and returns its body.
+    #[track_caller]
+    pub fn assert_problem(&self, status: u16, code: &str) -> Value {
+        assert_eq!(self.status.as_u16(), status, "status; body: {}", self.text());
+        assert!(self.content_type().starts_with("application/problem+json"), "content type {}", self.content_type());
+        let body = self.json();
+        assert_eq!(body["code"], code, "code; body: {body}");
+        assert_eq!(body["status"], status);
+        assert_eq!(body["type"], format!("urn:licheng:problem:{code}"));
+        assert!(body["title"].as_str().is_some_and(|t| !t.is_empty()));
+        assert!(body["detail"].as_str().is_some_and(|t| !t.is_empty()));
+        body
+    }
+}
+
+impl TestApp {
+    pub fn init() -> TestApp {
+        Self::with_config(|_| {})
+    }
+
+    /// A fresh app whose configuration `adjust` may change (before the database is opened).
+    pub fn with_config(adjust: impl FnOnce(&mut Config)) -> TestApp {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let pg = (backend() == "postgres").then(PgDatabase::create);
+        let mut config = Config {
+            data_dir: dir.path().to_path_buf(),
+            frontend_dir: dir.path().join("no-frontend"),
+            database_url: Some(match &pg {
+                Some(pg) => pg.url.clone(),
+                None => format!("sqlite://{}", dir.path().join("test.db").display()),
+            }),
+            secret_key: Some(TEST_SECRET.into()),
+            captcha: false,
+            pool_size: 4,
+            ..Config::default()
+        };
+        adjust(&mut config);
+        let db = Db::connect(&config.database_url(), config.pool_size).expect("connect");
+        db.migrate().expect("migrate");
+        let state = AppState::new(config, db, Secrets::from_value(TEST_SECRET));
+        TestApp { state, metrics: web::Data::new(Metrics::default()), dir, _pg: pg }
+    }
+
+    /// Sends one request through the whole app (middleware, routing, handlers).
+    pub async fn send(&self, req: TestRequest) -> Reply {
+        let service = test::init_service(app::build(self.state.clone(), self.metrics.clone())).await;
+        let res = test::call_service(&service, req.to_request()).await;
+        let status = res.status();
+        let headers = res.headers().clone();
+        let body = test::read_body(res).await.to_vec();
+        Reply { status, headers, body }
+    }
+
+    pub async fn get(&self, path: &str) -> Reply {
+        self.send(TestRequest::get().uri(path)).await
+    }
+
+    pub async fn get_as(&self, path: &str, token: &str) -> Reply {
+        self.send(TestRequest::get().uri(path).insert_header(("Authorization", format!("Bearer {token}")))).await
+    }
+
+    pub async fn json(&self, method: Method, path: &str, token: Option<&str>, body: Value) -> Reply {
+        let mut req = TestRequest::default().method(method).uri(path).set_json(body);
+        if let Some(token) = token {
+            req = req.insert_header(("Authorization", format!("Bearer {token}")));
+        }
+        self.send(req).await
+    }
+
+    pub async fn post(&self, path: &str, body: Value) -> Reply {
+        self.json(Method::POST, path, None, body).await
+    }
+
+    pub async fn post_as(&self, path: &str, token: &str, body: Value) -> Reply {
+        self.json(Method::POST, path, Some(token), body).await
+    }
+
+    /// Runs `f` in a write transaction, as the CLI and seeding do.
+    pub fn write<T>(&self, f: impl FnOnce(&mut licheng::db::DbConn) -> licheng::error::ApiResult<T>) -> T {
+        self.state.db.write_blocking(f).expect("database write")
+    }
+}
