@@ -1,0 +1,28 @@
+import { Button, Result } from 'antd';
+import { isRouteErrorResponse, useRouteError } from 'react-router';
+import { isApiError } from '../api/error';
+
+/** Shown when a page throws while rendering or loading. */
+export function RouteErrorPage() {
+  const error = useRouteError();
+  const detail = isApiError(error)
+    ? error.detail
+    : isRouteErrorResponse(error)
+      ? `${error.status} ${error.statusText}`
+      : error instanceof Error
+        ? error.message
+        : undefined;
+
+  return (
+    <Result
+      status="error"
+      title="發生錯誤"
+      subTitle={detail ?? '頁面發生未預期的錯誤，請重新整理後再試。'}
+      extra={
+        <Button type="primary" href="/">
+          回到首頁
+        </Button>
+      }
+    />
+  );
+}
