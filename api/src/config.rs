@@ -37,6 +37,11 @@ pub struct Config {
     pub access_token_seconds: i64,
     /// Refresh-token lifetime in seconds.
     pub refresh_token_seconds: i64,
+    /// Failed sign-ins allowed from one client address within `sign_in_client_window_seconds`
+    /// before further attempts from it are refused (successful sign-ins do not count, so a school
+    /// behind one NAT address is not locked out by its own students).
+    pub sign_in_client_limit: i64,
+    pub sign_in_client_window_seconds: i64,
     /// `text` or `json` log lines.
     pub log_format: String,
     /// Log filter in `tracing` syntax, e.g. `info` or `licheng=debug,actix_web=info`.
@@ -58,6 +63,8 @@ impl Default for Config {
             captcha: true,
             access_token_seconds: 15 * 60,
             refresh_token_seconds: 14 * 24 * 3600,
+            sign_in_client_limit: 50,
+            sign_in_client_window_seconds: 600,
             log_format: "text".into(),
             log_level: "info".into(),
         }
@@ -137,6 +144,12 @@ impl Config {
         }
         if let Some(v) = lookup(env, "LICHENG_REFRESH_TOKEN_SECONDS") {
             self.refresh_token_seconds = parse_num("LICHENG_REFRESH_TOKEN_SECONDS", v)?;
+        }
+        if let Some(v) = lookup(env, "LICHENG_SIGN_IN_CLIENT_LIMIT") {
+            self.sign_in_client_limit = parse_num("LICHENG_SIGN_IN_CLIENT_LIMIT", v)?;
+        }
+        if let Some(v) = lookup(env, "LICHENG_SIGN_IN_CLIENT_WINDOW_SECONDS") {
+            self.sign_in_client_window_seconds = parse_num("LICHENG_SIGN_IN_CLIENT_WINDOW_SECONDS", v)?;
         }
         if let Some(v) = lookup(env, "LICHENG_LOG_FORMAT") {
             self.log_format = v.to_string();

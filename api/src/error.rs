@@ -286,6 +286,8 @@ pub struct ApiError {
     pub detail: Option<Text>,
     pub fields: Vec<(String, Text)>,
     pub internal: Option<String>,
+    /// Seconds for a `Retry-After` header (lockout, rate limit).
+    pub retry_after: Option<i64>,
 }
 
 /// The RFC 9457 body every error response carries.
@@ -313,7 +315,7 @@ pub struct Problem {
 
 impl ApiError {
     pub fn new(code: ErrorCode) -> ApiError {
-        ApiError { code, detail: None, fields: Vec::new(), internal: None }
+        ApiError { code, detail: None, fields: Vec::new(), internal: None, retry_after: None }
     }
 
     pub fn with_detail(
@@ -332,6 +334,11 @@ impl ApiError {
         en: impl Into<Cow<'static, str>>,
     ) -> ApiError {
         self.fields.push((name.into(), Text::new(zh, en)));
+        self
+    }
+
+    pub fn retry_after(mut self, seconds: i64) -> ApiError {
+        self.retry_after = Some(seconds.max(1));
         self
     }
 
@@ -389,10 +396,14 @@ impl ApiError {
 
     pub fn render(&self, lang: Lang) -> HttpResponse {
         let body = serde_json::to_vec(&self.problem(lang)).unwrap_or_default();
-        let mut res = HttpResponse::build(self.code.status())
+        let mut builder = HttpResponse::build(self.code.status());
+        builder
             .insert_header((header::CONTENT_TYPE, PROBLEM_JSON))
-            .insert_header((header::CONTENT_LANGUAGE, lang_tag(lang)))
-            .body(body);
+            .insert_header((header::CONTENT_LANGUAGE, lang_tag(lang)));
+        if let Some(seconds) = self.retry_after {
+            builder.insert_header((header::RETRY_AFTER, seconds.to_string()));
+        }
+        let mut res = builder.body(body);
         res.extensions_mut().insert(self.clone());
         res
     }

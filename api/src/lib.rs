@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod app;
+pub mod auth;
 pub mod cli;
 pub mod clock;
 pub mod config;
@@ -10,7 +11,9 @@ pub mod demo;
 pub mod error;
 pub mod http;
 pub mod openapi;
+pub mod notify;
 pub mod ops;
+pub mod pagination;
 pub mod schema;
 pub mod schools;
 pub mod secrets;
@@ -19,4 +22,42 @@ pub mod terms;
 use actix_web::web;
 
 /// Routes under `/api/v1`.
-pub fn routes_v1(_cfg: &mut web::ServiceConfig) {}
+pub fn routes_v1(cfg: &mut web::ServiceConfig) {
+    use accounts::{admin, apikeys, audit, groups, routes as auth};
+    cfg.service(auth::options)
+        .service(auth::new_captcha)
+        .service(auth::sign_in)
+        .service(auth::refresh)
+        .service(auth::sign_out)
+        .service(auth::forgot_password)
+        .service(auth::reset_password)
+        .service(auth::get_me)
+        .service(auth::change_password)
+        .service(auth::update_email)
+        .service(auth::lookup_schools)
+        .service(schools::routes::list)
+        .service(schools::routes::create)
+        .service(groups::list)
+        .service(groups::create)
+        .service(groups::update)
+        .service(groups::remove)
+        .service(groups::list_modules)
+        .service(groups::get_modules)
+        .service(groups::put_modules)
+        .service(groups::get_members)
+        .service(groups::put_members)
+        .service(groups::list_staff)
+        .service(admin::list)
+        .service(admin::reset_passwords)
+        .service(admin::list_temporary)
+        .service(admin::create_temporary)
+        .service(admin::revoke_temporary)
+        .service(apikeys::list)
+        .service(apikeys::create_key)
+        .service(apikeys::revoke)
+        .service(notify::mail::get_settings)
+        .service(notify::mail::put_settings)
+        .service(notify::mail::test_mail)
+        .service(audit::list)
+        .service(terms::routes::list);
+}

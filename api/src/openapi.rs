@@ -17,14 +17,70 @@ use utoipa::{Modify, OpenApi};
         crate::ops::healthz,
         crate::ops::readyz,
         crate::ops::metrics,
+        crate::accounts::routes::options,
+        crate::accounts::routes::new_captcha,
+        crate::accounts::routes::sign_in,
+        crate::accounts::routes::refresh,
+        crate::accounts::routes::sign_out,
+        crate::accounts::routes::forgot_password,
+        crate::accounts::routes::reset_password,
+        crate::accounts::routes::get_me,
+        crate::accounts::routes::change_password,
+        crate::accounts::routes::update_email,
+        crate::accounts::routes::lookup_schools,
+        crate::schools::routes::list,
+        crate::schools::routes::create,
+        crate::accounts::groups::list,
+        crate::accounts::groups::create,
+        crate::accounts::groups::update,
+        crate::accounts::groups::remove,
+        crate::accounts::groups::list_modules,
+        crate::accounts::groups::get_modules,
+        crate::accounts::groups::put_modules,
+        crate::accounts::groups::get_members,
+        crate::accounts::groups::put_members,
+        crate::accounts::groups::list_staff,
+        crate::accounts::admin::list,
+        crate::accounts::admin::reset_passwords,
+        crate::accounts::admin::list_temporary,
+        crate::accounts::admin::create_temporary,
+        crate::accounts::admin::revoke_temporary,
+        crate::accounts::apikeys::list,
+        crate::accounts::apikeys::create_key,
+        crate::accounts::apikeys::revoke,
+        crate::notify::mail::get_settings,
+        crate::notify::mail::put_settings,
+        crate::notify::mail::test_mail,
+        crate::accounts::audit::list,
+        crate::terms::routes::list,
     ),
     components(schemas(crate::error::Problem, crate::error::ErrorCode)),
-    modifiers(&SecuritySchemes),
+    modifiers(&SecuritySchemes, &ApiPrefix),
     tags(
         (name = "operations", description = "Health, readiness and metrics"),
+        (name = "auth", description = "Sign-in, sessions, own account (manual 1.1, FAQ 000 一)"),
+        (name = "accounts", description = "School admin: accounts, password reset, temporary accounts, mail server, API keys, audit log (manual 3.2, 3.7, 3.8)"),
+        (name = "role groups", description = "School admin: role groups, function modules and members (manual 3.1)"),
+        (name = "terms", description = "Academic terms"),
+        (name = "platform", description = "Platform operator: schools"),
     )
 )]
 pub struct ApiDoc;
+
+/// Handlers under `web::scope("/api/v1")` are annotated with their path inside the scope.
+struct ApiPrefix;
+
+const UNSCOPED: [&str; 3] = ["/healthz", "/readyz", "/metrics"];
+
+impl Modify for ApiPrefix {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let paths = std::mem::take(&mut openapi.paths.paths);
+        openapi.paths.paths = paths
+            .into_iter()
+            .map(|(path, item)| if UNSCOPED.contains(&path.as_str()) { (path, item) } else { (format!("/api/v1{path}"), item) })
+            .collect();
+    }
+}
 
 struct SecuritySchemes;
 

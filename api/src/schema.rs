@@ -69,4 +69,153 @@ diesel::joinable!(user_roles -> users (user_id));
 diesel::joinable!(user_roles -> roles (role_code));
 diesel::joinable!(terms -> schools (school_id));
 
-diesel::allow_tables_to_appear_in_same_query!(schools, roles, users, user_roles, terms);
+
+diesel::table! {
+    refresh_tokens (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        family -> Text,
+        token_hash -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    captchas (id) {
+        id -> Text,
+        answer_hash -> Text,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sign_in_failures (id) {
+        id -> BigInt,
+        client -> Text,
+        failed_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    password_resets (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        token_hash -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    function_modules (code) {
+        code -> Text,
+        name_zh -> Text,
+        name_en -> Text,
+        sort_order -> Integer,
+    }
+}
+
+diesel::table! {
+    role_groups (id) {
+        id -> BigInt,
+        school_id -> BigInt,
+        code -> Text,
+        name -> Text,
+        in_use -> Bool,
+        remark -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    role_group_modules (group_id, module_code) {
+        group_id -> BigInt,
+        module_code -> Text,
+        can_create -> Bool,
+        can_update -> Bool,
+        can_delete -> Bool,
+    }
+}
+
+diesel::table! {
+    role_group_members (group_id, user_id) {
+        group_id -> BigInt,
+        user_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    mail_settings (school_id) {
+        school_id -> BigInt,
+        host -> Text,
+        port -> Integer,
+        encryption -> Text,
+        username -> Nullable<Text>,
+        password_encrypted -> Nullable<Text>,
+        password_hint -> Nullable<Text>,
+        sender_address -> Text,
+        sender_name -> Nullable<Text>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    api_keys (id) {
+        id -> BigInt,
+        school_id -> BigInt,
+        name -> Text,
+        prefix -> Text,
+        secret_hash -> Text,
+        scopes -> Text,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        last_used_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    audit_events (id) {
+        id -> BigInt,
+        school_id -> Nullable<BigInt>,
+        user_id -> Nullable<BigInt>,
+        actor -> Nullable<Text>,
+        event -> Text,
+        detail -> Nullable<Text>,
+        client_addr -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(refresh_tokens -> users (user_id));
+diesel::joinable!(password_resets -> users (user_id));
+diesel::joinable!(role_groups -> schools (school_id));
+diesel::joinable!(role_group_modules -> role_groups (group_id));
+diesel::joinable!(role_group_modules -> function_modules (module_code));
+diesel::joinable!(role_group_members -> role_groups (group_id));
+diesel::joinable!(role_group_members -> users (user_id));
+diesel::joinable!(api_keys -> schools (school_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    schools,
+    roles,
+    users,
+    user_roles,
+    terms,
+    refresh_tokens,
+    captchas,
+    sign_in_failures,
+    password_resets,
+    function_modules,
+    role_groups,
+    role_group_modules,
+    role_group_members,
+    mail_settings,
+    api_keys,
+    audit_events,
+);

@@ -85,3 +85,115 @@ pub fn create_with_admin(
     )?;
     Ok((school_id, admin_id))
 }
+
+/// Platform-operator endpoints: the schools of this deployment.
+pub mod routes {
+    use actix_web::{get, post, web, HttpRequest, HttpResponse};
+    use diesel::prelude::*;
+    use serde::{Deserialize, Serialize};
+    use utoipa::ToSchema;
+    use validator::Validate;
+
+    use super::School;
+    use crate::accounts::audit::{self, Event};
+    use crate::app::AppState;
+    use crate::auth::{client_addr, Need, Principal};
+    use crate::error::{ApiResult, Problem};
+    use crate::schema::{schools, users};
+    use crate::secrets::random_bytes;
+
+    #[derive(Debug, Deserialize, ToSchema, Validate)]
+    pub struct NewSchool {
+        /// The 6-digit school code.
+        #[validate(length(equal = 6))]
+        pub code: String,
+        #[validate(length(min = 1, max = 100))]
+        pub name: String,
+        /// The first administrator's account name (default `admin`).
+        #[validate(length(min = 1, max = 50))]
+        pub admin_account: Option<String>,
+    }
+
+    #[derive(Debug, Serialize, ToSchema)]
+    pub struct CreatedSchool {
+        pub school: School,
+        pub admin_account: String,
+        /// The administrator's first password, shown only here; it must be changed at first sign-in.
+        pub admin_password: String,
+    }
+
+    #[derive(Debug, Serialize, ToSchema)]
+    pub struct SchoolSummary {
+        #[serde(flatten)]
+        pub school: School,
+        pub users: i64,
+    }
+
+    /// Every school of the deployment with its number of accounts (platform operator).
+    #[utoipa::path(
+        tag = "platform",
+        security(("bearer_jwt" = [])),
+        responses(
+            (status = 200, description = "Schools by code", body = Vec<SchoolSummary>),
+            (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+            (status = 403, description = "Not the platform operator", body = Problem, content_type = "application/problem+json"),
+        )
+    )]
+    #[get("/schools")]
+    pub async fn list(state: web::Data<AppState>, who: Principal) -> ApiResult<web::Json<Vec<SchoolSummary>>> {
+        who.require(Need::OPERATOR)?;
+        state
+            .db
+            .read(|c| {
+                let all: Vec<School> = schools::table.order(schools::code.asc()).select(School::as_select()).load(c)?;
+                let counts: Vec<Option<i64>> = users::table.filter(users::school_id.is_not_null()).select(users::school_id).load(c)?;
+                Ok(web::Json(
+                    all.into_iter()
+                        .map(|s| {
+                            let n = counts.iter().filter(|id| **id == Some(s.id)).count() as i64;
+                            SchoolSummary { school: s, users: n }
+                        })
+                        .collect(),
+                ))
+            })
+            .await
+    }
+
+    /// Create a school and its first administrator (platform operator).
+    #[utoipa::path(
+        tag = "platform",
+        request_body = NewSchool,
+        security(("bearer_jwt" = [])),
+        responses(
+            (status = 201, description = "Created", body = CreatedSchool),
+            (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+            (status = 403, description = "Not the platform operator", body = Problem, content_type = "application/problem+json"),
+            (status = 409, description = "The code exists", body = Problem, content_type = "application/problem+json"),
+            (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        )
+    )]
+    #[post("/schools")]
+    pub async fn create(state: web::Data<AppState>, who: Principal, req: HttpRequest, body: web::Json<NewSchool>) -> ApiResult<HttpResponse> {
+        who.require(Need::OPERATOR)?;
+        body.validate()?;
+        let body = body.into_inner();
+        let admin_account = body.admin_account.clone().unwrap_or_else(|| "admin".into());
+        let password = format!("Lc{}", hex::encode(random_bytes::<6>()));
+        let now = state.clock.now();
+        let (me, actor, client) = (who.user_id(), who.actor(), client_addr(&req));
+        let (pw, account) = (password.clone(), admin_account.clone());
+        let school = state
+            .db
+            .write(move |c| {
+                let (id, _) = super::create_with_admin(c, &body.code, &body.name, &account, &pw, now)?;
+                audit::record(
+                    c,
+                    Event { school_id: Some(id), user_id: me, actor: Some(&actor), event: "school_created", detail: Some(format!("{} {}", body.code, body.name)), client: Some(&client) },
+                    now,
+                )?;
+                Ok(schools::table.find(id).select(School::as_select()).first(c)?)
+            })
+            .await?;
+        Ok(HttpResponse::Created().json(CreatedSchool { school, admin_account, admin_password: password }))
+    }
+}

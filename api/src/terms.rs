@@ -94,3 +94,61 @@ mod tests {
         assert_eq!(Term::for_date(d(2026, 11, 22)).code(), "1151");
     }
 }
+
+/// The school-term screen (module S0213S).
+pub mod routes {
+    use actix_web::{get, web};
+    use diesel::prelude::*;
+    use serde::Serialize;
+    use utoipa::ToSchema;
+
+    use crate::app::AppState;
+    use crate::auth::{Need, Op, Principal};
+    use crate::error::{ApiResult, Problem};
+    use crate::schema::terms;
+
+    #[derive(Debug, Serialize, ToSchema)]
+    pub struct SchoolTerm {
+        pub academic_year: i32,
+        pub semester: i32,
+        /// e.g. `1151`.
+        pub code: String,
+        pub is_current: bool,
+    }
+
+    /// The school's academic terms, newest first, with the current one marked (module S0213S).
+    #[utoipa::path(
+        tag = "terms",
+        security(("bearer_jwt" = [])),
+        responses(
+            (status = 200, description = "Terms", body = Vec<SchoolTerm>),
+            (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+            (status = 403, description = "Neither the school admin nor granted module S0213S", body = Problem, content_type = "application/problem+json"),
+        )
+    )]
+    #[get("/terms")]
+    pub async fn list(state: web::Data<AppState>, who: Principal) -> ApiResult<web::Json<Vec<SchoolTerm>>> {
+        who.require(Need::module("S0213S", Op::View))?;
+        let school = who.school_id()?;
+        state
+            .db
+            .read(move |c| {
+                let rows: Vec<(i32, i32, bool)> = terms::table
+                    .filter(terms::school_id.eq(school))
+                    .order((terms::academic_year.desc(), terms::semester.desc()))
+                    .select((terms::academic_year, terms::semester, terms::is_current))
+                    .load(c)?;
+                Ok(web::Json(
+                    rows.into_iter()
+                        .map(|(academic_year, semester, is_current)| SchoolTerm {
+                            academic_year,
+                            semester,
+                            code: super::Term { academic_year, semester }.code(),
+                            is_current,
+                        })
+                        .collect(),
+                ))
+            })
+            .await
+    }
+}

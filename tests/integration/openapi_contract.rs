@@ -40,10 +40,16 @@ fn every_operation_has_a_tag_a_summary_and_documents_its_errors() {
             let responses = op["responses"].as_object().unwrap();
             assert!(responses.keys().any(|k| k.starts_with('2')), "{name} has no success response");
             if path.starts_with("/api/v1/") {
-                assert!(
-                    responses.keys().any(|k| k.starts_with('4')),
-                    "{name} documents no client error"
-                );
+                let has = |code: &str| responses.contains_key(code);
+                if op["security"].as_array().is_some_and(|s| !s.is_empty()) {
+                    assert!(has("401") && has("403"), "{name} is secured but does not document 401 and 403");
+                }
+                if op["requestBody"].is_object() {
+                    assert!(has("422") || has("400"), "{name} takes a body but documents no validation error");
+                }
+                if path.contains('{') && method != "post" {
+                    assert!(has("404"), "{name} takes an id but documents no 404");
+                }
                 for (status, resp) in responses {
                     if status.starts_with('4') || status.starts_with('5') {
                         assert!(

@@ -1,6 +1,12 @@
 //! Accounts: users, built-in roles, passwords.
 
+pub mod admin;
+pub mod apikeys;
+pub mod audit;
+pub mod groups;
 pub mod password;
+pub mod routes;
+pub mod session;
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;

@@ -1,0 +1,255 @@
+//! API keys for machine clients (school-affairs vendors, scripts): named, limited to scopes,
+//! the secret shown once and stored hashed; requests send `Authorization: Bearer lc_…`.
+
+use actix_web::{delete, get, post, web, HttpRequest, HttpResponse};
+use chrono::{Duration, NaiveDateTime};
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use validator::Validate;
+
+use crate::accounts::audit::{self, Event};
+use crate::app::AppState;
+use crate::auth::{client_addr, KeyPrincipal, Need, Principal, Scope};
+use crate::db::DbConn;
+use crate::error::{ApiError, ApiResult, ErrorCode, Problem};
+use crate::schema::api_keys;
+use crate::secrets::{random_bytes, sha256_hex};
+
+pub const KEY_PREFIX: &str = "lc_";
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ApiKey {
+    pub id: i64,
+    pub name: String,
+    /// The public part of the key (`lc_{prefix}_…`), to tell keys apart.
+    pub prefix: String,
+    pub scopes: Vec<Scope>,
+    pub created_at: NaiveDateTime,
+    pub last_used_at: Option<NaiveDateTime>,
+    pub revoked_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CreatedApiKey {
+    #[serde(flatten)]
+    pub key: ApiKey,
+    /// The whole key. Shown only in this response; store it safely.
+    pub secret: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+pub struct NewApiKey {
+    /// What the key is for, e.g. the vendor's name.
+    #[validate(length(min = 1, max = 100))]
+    pub name: String,
+    /// At least one of `sync`, `read`.
+    #[validate(length(min = 1, max = 2, message = "至少選擇一個範圍|choose at least one scope"))]
+    pub scopes: Vec<Scope>,
+}
+
+type Row = (i64, String, String, String, NaiveDateTime, Option<NaiveDateTime>, Option<NaiveDateTime>);
+
+fn to_api(row: Row) -> ApiKey {
+    let (id, name, prefix, scopes, created_at, last_used_at, revoked_at) = row;
+    ApiKey {
+        id,
+        name,
+        prefix,
+        scopes: scopes.split(',').filter_map(Scope::parse).collect(),
+        created_at,
+        last_used_at,
+        revoked_at,
+    }
+}
+
+fn columns() -> (
+    api_keys::id,
+    api_keys::name,
+    api_keys::prefix,
+    api_keys::scopes,
+    api_keys::created_at,
+    api_keys::last_used_at,
+    api_keys::revoked_at,
+) {
+    (
+        api_keys::id,
+        api_keys::name,
+        api_keys::prefix,
+        api_keys::scopes,
+        api_keys::created_at,
+        api_keys::last_used_at,
+        api_keys::revoked_at,
+    )
+}
+
+/// Creates a key; returns it with its whole secret.
+pub fn create(conn: &mut DbConn, school_id: i64, creator: Option<i64>, new: &NewApiKey, now: NaiveDateTime) -> ApiResult<CreatedApiKey> {
+    let prefix = hex::encode(random_bytes::<6>());
+    let secret = hex::encode(random_bytes::<32>());
+    let mut scopes: Vec<&str> = new.scopes.iter().map(|s| s.as_str()).collect();
+    scopes.sort();
+    scopes.dedup();
+    let id: i64 = diesel::insert_into(api_keys::table)
+        .values((
+            api_keys::school_id.eq(school_id),
+            api_keys::name.eq(new.name.trim()),
+            api_keys::prefix.eq(&prefix),
+            api_keys::secret_hash.eq(sha256_hex(secret.as_bytes())),
+            api_keys::scopes.eq(scopes.join(",")),
+            api_keys::created_by.eq(creator),
+            api_keys::created_at.eq(now),
+        ))
+        .returning(api_keys::id)
+        .get_result(conn)?;
+    let row: Row = api_keys::table.find(id).select(columns()).first(conn)?;
+    Ok(CreatedApiKey { key: to_api(row), secret: format!("{KEY_PREFIX}{prefix}_{secret}") })
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// Resolves a presented key to its school and scopes; notes its use at most once a minute.
+pub fn authenticate(conn: &mut DbConn, presented: &str, now: NaiveDateTime) -> ApiResult<KeyPrincipal> {
+    let invalid = || ApiError::with_detail(ErrorCode::InvalidToken, "API 金鑰無效或已撤銷。", "The API key is invalid or revoked.");
+    let rest = presented.strip_prefix(KEY_PREFIX).ok_or_else(invalid)?;
+    let (prefix, secret) = rest.split_once('_').ok_or_else(invalid)?;
+    let row: Option<(i64, i64, String, String, String, Option<NaiveDateTime>, Option<NaiveDateTime>)> = api_keys::table
+        .filter(api_keys::prefix.eq(prefix))
+        .select((
+            api_keys::id,
+            api_keys::school_id,
+            api_keys::name,
+            api_keys::secret_hash,
+            api_keys::scopes,
+            api_keys::last_used_at,
+            api_keys::revoked_at,
+        ))
+        .first(conn)
+        .optional()?;
+    let (id, school_id, name, hash, scopes, last_used, revoked) = row.ok_or_else(invalid)?;
+    if revoked.is_some() || !constant_time_eq(hash.as_bytes(), sha256_hex(secret.as_bytes()).as_bytes()) {
+        return Err(invalid());
+    }
+    if last_used.is_none_or(|t| now - t > Duration::minutes(1)) {
+        diesel::update(api_keys::table.find(id)).set(api_keys::last_used_at.eq(now)).execute(conn)?;
+    }
+    Ok(KeyPrincipal { key_id: id, school_id, name, scopes: scopes.split(',').filter_map(Scope::parse).collect() })
+}
+
+/// List the school's API keys (secrets are never shown again).
+#[utoipa::path(
+    tag = "accounts",
+    security(("bearer_jwt" = [])),
+    responses(
+        (status = 200, description = "The school's keys, newest first", body = Vec<ApiKey>),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not the school admin", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/api-keys")]
+pub async fn list(state: web::Data<AppState>, who: Principal) -> ApiResult<web::Json<Vec<ApiKey>>> {
+    who.require(Need::SCHOOL_ADMIN)?;
+    let school = who.school_id()?;
+    state
+        .db
+        .read(move |c| {
+            let rows: Vec<Row> = api_keys::table
+                .filter(api_keys::school_id.eq(school))
+                .order(api_keys::id.desc())
+                .select(columns())
+                .load(c)?;
+            Ok(web::Json(rows.into_iter().map(to_api).collect()))
+        })
+        .await
+}
+
+/// Create an API key; the response is the only time its secret is shown.
+#[utoipa::path(
+    tag = "accounts",
+    request_body = NewApiKey,
+    security(("bearer_jwt" = [])),
+    responses(
+        (status = 201, description = "Created", body = CreatedApiKey),
+        (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not the school admin", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/api-keys")]
+pub async fn create_key(
+    state: web::Data<AppState>,
+    who: Principal,
+    req: HttpRequest,
+    body: web::Json<NewApiKey>,
+) -> ApiResult<HttpResponse> {
+    who.require(Need::SCHOOL_ADMIN)?;
+    body.validate()?;
+    let school = who.school_id()?;
+    let now = state.clock.now();
+    let (user_id, actor, client) = (who.user_id(), who.actor(), client_addr(&req));
+    let created = state
+        .db
+        .write(move |c| {
+            let created = create(c, school, user_id, &body, now)?;
+            audit::record(
+                c,
+                Event {
+                    school_id: Some(school),
+                    user_id,
+                    actor: Some(&actor),
+                    event: "api_key_created",
+                    detail: Some(format!("{} ({})", created.key.name, created.key.prefix)),
+                    client: Some(&client),
+                },
+                now,
+            )?;
+            Ok(created)
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(created))
+}
+
+/// Revoke an API key; requests with it fail from now on.
+#[utoipa::path(
+    tag = "accounts",
+    params(("id" = i64, Path, description = "Key id")),
+    security(("bearer_jwt" = [])),
+    responses(
+        (status = 204, description = "Revoked"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not the school admin", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such key in this school", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/api-keys/{id}")]
+pub async fn revoke(state: web::Data<AppState>, who: Principal, req: HttpRequest, id: web::Path<i64>) -> ApiResult<HttpResponse> {
+    who.require(Need::SCHOOL_ADMIN)?;
+    let school = who.school_id()?;
+    let id = id.into_inner();
+    let now = state.clock.now();
+    let (user_id, actor, client) = (who.user_id(), who.actor(), client_addr(&req));
+    state
+        .db
+        .write(move |c| {
+            let name: String = api_keys::table
+                .filter(api_keys::id.eq(id))
+                .filter(api_keys::school_id.eq(school))
+                .select(api_keys::name)
+                .first(c)
+                .optional()?
+                .ok_or_else(ApiError::not_found)?;
+            diesel::update(api_keys::table.find(id).filter(api_keys::revoked_at.is_null()))
+                .set(api_keys::revoked_at.eq(now))
+                .execute(c)?;
+            audit::record(
+                c,
+                Event { school_id: Some(school), user_id, actor: Some(&actor), event: "api_key_revoked", detail: Some(name), client: Some(&client) },
+                now,
+            )
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

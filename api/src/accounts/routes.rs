@@ -1,0 +1,595 @@
+//! Sign-in, session and own-account endpoints.
+
+use actix_web::{get, post, put, web, HttpRequest, HttpResponse};
+use base64::Engine;
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use validator::Validate;
+
+use crate::accounts::audit::{self, Event};
+use crate::accounts::session::{self, RefreshOutcome, TokenPair};
+use crate::accounts::{password, Role, User, UserKind};
+use crate::app::AppState;
+use crate::auth::{captcha, client_addr, ModuleGrant, PendingPrincipal, Principal};
+use crate::error::{ApiError, ApiResult, ErrorCode, Problem};
+use crate::schema::{schools, users};
+use crate::terms;
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AuthOptions {
+    /// Whether sign-in and forgot-password need a captcha.
+    pub captcha_required: bool,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Captcha {
+    pub id: String,
+    /// An SVG image as a `data:` URL.
+    pub image: String,
+    /// Seconds the captcha stays valid.
+    pub expires_in: i64,
+}
+
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+pub struct SignIn {
+    /// School code (e.g. `074313`) or the school's name; empty for the platform operator.
+    #[validate(length(max = 100))]
+    pub school: String,
+    #[validate(length(min = 1, max = 100))]
+    pub account: String,
+    #[validate(length(min = 1, max = 200))]
+    pub password: String,
+    pub captcha_id: Option<String>,
+    pub captcha_answer: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+pub struct RefreshRequest {
+    #[validate(length(min = 1, max = 200))]
+    pub refresh_token: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+pub struct ForgotPassword {
+    /// School code or name.
+    #[validate(length(min = 1, max = 100))]
+    pub school: String,
+    #[validate(length(min = 1, max = 100))]
+    pub account: String,
+    /// The account's primary or backup e-mail.
+    #[validate(length(min = 1, max = 254))]
+    pub email: String,
+    pub captcha_id: Option<String>,
+    pub captcha_answer: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Accepted {
+    pub message: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+pub struct ResetPassword {
+    /// The token from the mailed link.
+    #[validate(length(min = 1, max = 200))]
+    pub token: String,
+    #[validate(length(min = 1, max = 200))]
+    pub new_password: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+pub struct ChangePassword {
+    #[validate(length(min = 1, max = 200))]
+    pub old_password: String,
+    #[validate(length(min = 1, max = 200))]
+    pub new_password: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+pub struct EmailUpdate {
+    /// Primary e-mail (null to remove).
+    #[validate(email(message = "電子郵件格式不正確|is not a valid e-mail address"))]
+    pub email: Option<String>,
+    /// Backup e-mail (null to remove).
+    #[validate(email(message = "電子郵件格式不正確|is not a valid e-mail address"))]
+    pub backup_email: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MeUser {
+    pub id: i64,
+    pub account: String,
+    pub display_name: String,
+    pub kind: UserKind,
+    pub email: Option<String>,
+    pub backup_email: Option<String>,
+    pub must_change_password: bool,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SchoolRef {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TermView {
+    pub academic_year: i32,
+    pub semester: i32,
+    /// e.g. `1151`.
+    pub code: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Me {
+    pub user: MeUser,
+    pub school: Option<SchoolRef>,
+    pub roles: Vec<Role>,
+    /// Function modules granted through role groups (the school admin holds all implicitly).
+    pub modules: Vec<ModuleGrant>,
+    pub current_term: Option<TermView>,
+    pub needs_backup_email: bool,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SchoolSuggestion {
+    pub code: String,
+    pub name: String,
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct LookupQuery {
+    /// Start of a school code, or part of a name.
+    pub q: Option<String>,
+}
+
+/// Whether a captcha is needed.
+#[utoipa::path(tag = "auth", responses((status = 200, description = "Sign-in options", body = AuthOptions)))]
+#[get("/auth/options")]
+pub async fn options(state: web::Data<AppState>) -> web::Json<AuthOptions> {
+    web::Json(AuthOptions { captcha_required: state.config.captcha })
+}
+
+/// A new captcha image (manual 1.1).
+#[utoipa::path(
+    tag = "auth",
+    responses(
+        (status = 200, description = "A captcha, valid five minutes, usable once", body = Captcha),
+        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/auth/captcha")]
+pub async fn new_captcha(state: web::Data<AppState>) -> ApiResult<web::Json<Captcha>> {
+    let now = state.clock.now();
+    let (id, answer) = state.db.write(move |c| captcha::create(c, now)).await?;
+    let svg = captcha::render_svg(&answer);
+    Ok(web::Json(Captcha {
+        id,
+        image: format!("data:image/svg+xml;base64,{}", base64::engine::general_purpose::STANDARD.encode(svg)),
+        expires_in: captcha::LIFETIME_SECONDS,
+    }))
+}
+
+/// Consumes the captcha in its own transaction (a wrong answer spends it too).
+async fn check_captcha(state: &AppState, id: Option<String>, answer: Option<String>) -> ApiResult<()> {
+    if !state.config.captcha {
+        return Ok(());
+    }
+    let now = state.clock.now();
+    let result = state.db.write(move |c| Ok(captcha::check(c, id.as_deref(), answer.as_deref(), now))).await?;
+    result
+}
+
+/// Sign in with school, account, password and captcha.
+#[utoipa::path(
+    tag = "auth",
+    request_body = SignIn,
+    responses(
+        (status = 200, description = "Signed in", body = TokenPair),
+        (status = 400, description = "Wrong or missing captcha (`captcha_invalid`), malformed body", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Unknown school or account, or wrong password (`invalid_credentials`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Account inactive or expired", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Missing fields", body = Problem, content_type = "application/problem+json"),
+        (status = 423, description = "Locked after 5 wrong passwords, for 15 minutes (`account_locked`, with Retry-After)", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many failed sign-ins from this address (`rate_limited`, with Retry-After)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/auth/sign-in")]
+pub async fn sign_in(state: web::Data<AppState>, req: HttpRequest, body: web::Json<SignIn>) -> ApiResult<web::Json<TokenPair>> {
+    body.validate()?;
+    let body = body.into_inner();
+    let client = client_addr(&req);
+    let now = state.clock.now();
+    let (limit, window) = (state.config.sign_in_client_limit, state.config.sign_in_client_window_seconds);
+    {
+        let client = client.clone();
+        state.db.read(move |c| session::check_client(c, &client, limit, window, now)).await?;
+    }
+    check_captcha(&state, body.captcha_id.clone(), body.captcha_answer.clone()).await?;
+
+    let (school, account) = (body.school.clone(), body.account.clone());
+    let user = state.db.read(move |c| session::find_account(c, &school, &account)).await?;
+    let Some(user) = user else {
+        let (client, account) = (client.clone(), body.account.clone());
+        state
+            .db
+            .write(move |c| {
+                session::note_client_failure(c, &client, window, now)?;
+                audit::record(
+                    c,
+                    Event { school_id: None, user_id: None, actor: Some(&account), event: "sign_in_failed", detail: Some("unknown school or account".into()), client: Some(&client) },
+                    now,
+                )
+            })
+            .await?;
+        return Err(ApiError::new(ErrorCode::InvalidCredentials));
+    };
+    if let Some(until) = user.locked_until.filter(|u| *u > now) {
+        return Err(session::locked_error(until, now));
+    }
+    let (given, hash) = (body.password.clone(), user.password_hash.clone());
+    let ok = web::block(move || password::verify(&given, &hash))
+        .await
+        .map_err(|e| ApiError::internal(format!("blocking task failed: {e}")))?;
+    if !ok {
+        let (client, u) = (client.clone(), user.clone());
+        let locked = state
+            .db
+            .write(move |c| {
+                session::note_client_failure(c, &client, window, now)?;
+                session::note_wrong_password(c, &u, &client, now)
+            })
+            .await?;
+        return Err(match locked {
+            Some(until) => session::locked_error(until, now),
+            None => ApiError::new(ErrorCode::InvalidCredentials),
+        });
+    }
+    crate::auth::check_usable(&user, now)?;
+    let st = state.clone();
+    let pair = state.db.write(move |c| session::start_session(&st, c, &user, &client, now)).await?;
+    Ok(web::Json(pair))
+}
+
+/// Exchange a refresh token for a new pair (the old one is spent).
+#[utoipa::path(
+    tag = "auth",
+    request_body = RefreshRequest,
+    responses(
+        (status = 200, description = "A new token pair", body = TokenPair),
+        (status = 401, description = "Unknown, expired or revoked (`refresh_token_invalid`); or already used, which revokes its session (`refresh_token_reused`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Account inactive or expired", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Missing token", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/auth/refresh")]
+pub async fn refresh(state: web::Data<AppState>, req: HttpRequest, body: web::Json<RefreshRequest>) -> ApiResult<web::Json<TokenPair>> {
+    body.validate()?;
+    let now = state.clock.now();
+    let client = client_addr(&req);
+    let st = state.clone();
+    let token = body.into_inner().refresh_token;
+    match state.db.write(move |c| session::refresh(&st, c, &token, &client, now)).await? {
+        RefreshOutcome::Rotated(pair) => Ok(web::Json(pair)),
+        RefreshOutcome::Refused(e) => Err(e),
+    }
+}
+
+/// Sign out: the session of this refresh token ends.
+#[utoipa::path(
+    tag = "auth",
+    request_body = RefreshRequest,
+    responses(
+        (status = 204, description = "Signed out"),
+        (status = 422, description = "Missing token", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/auth/sign-out")]
+pub async fn sign_out(state: web::Data<AppState>, body: web::Json<RefreshRequest>) -> ApiResult<HttpResponse> {
+    body.validate()?;
+    let now = state.clock.now();
+    let token = body.into_inner().refresh_token;
+    state.db.write(move |c| session::sign_out(c, &token, now)).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+const FORGOT_REPLY_ZH: &str = "若帳號與電子郵件相符,密碼重設連結已寄出,30 分鐘內有效。";
+
+/// Forgot password (FAQ 000 Q1): mails a single-use reset link valid 30 minutes to the
+/// account's primary or backup address. The reply is the same whether or not they match.
+#[utoipa::path(
+    tag = "auth",
+    request_body = ForgotPassword,
+    responses(
+        (status = 202, description = "Accepted (says nothing about whether the account exists)", body = Accepted),
+        (status = 400, description = "Wrong or missing captcha", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Missing fields", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many failed attempts from this address", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/auth/forgot-password")]
+pub async fn forgot_password(state: web::Data<AppState>, req: HttpRequest, body: web::Json<ForgotPassword>) -> ApiResult<HttpResponse> {
+    body.validate()?;
+    let body = body.into_inner();
+    let client = client_addr(&req);
+    let now = state.clock.now();
+    let (limit, window) = (state.config.sign_in_client_limit, state.config.sign_in_client_window_seconds);
+    {
+        let client = client.clone();
+        state.db.read(move |c| session::check_client(c, &client, limit, window, now)).await?;
+    }
+    check_captcha(&state, body.captcha_id.clone(), body.captcha_answer.clone()).await?;
+    let secrets = state.secrets.clone();
+    let (school, account, email) = (body.school.clone(), body.account.clone(), body.email.clone());
+    let found = state
+        .db
+        .write(move |c| {
+            let user = session::find_account(c, &school, &account)?.filter(|u| u.active && session::email_matches(u, &email));
+            let Some(user) = user else {
+                session::note_client_failure(c, &client, window, now)?;
+                return Ok(None);
+            };
+            let mailer = match user.school_id {
+                Some(school_id) => crate::notify::mail::mailer(c, &secrets, school_id)?,
+                None => None,
+            };
+            let token = session::create_reset(c, user.id, now)?;
+            audit::record(
+                c,
+                Event {
+                    school_id: user.school_id,
+                    user_id: Some(user.id),
+                    actor: Some(&user.account),
+                    event: "password_reset_requested",
+                    detail: Some(if mailer.is_some() { "reset link mailed".into() } else { "no mail server configured: nothing sent".into() }),
+                    client: Some(&client),
+                },
+                now,
+            )?;
+            Ok(mailer.map(|m| (m, token, user.display_name.clone(), user.account.clone())))
+        })
+        .await?;
+    if let Some((mailer, token, name, account)) = found {
+        let link = format!("{}/reset-password?token={token}", state.config.public_url());
+        let to = body.email.trim().to_string();
+        let text = format!(
+            "{name} 您好:\n\n有人為學習歷程檔案平臺帳號 {account} 申請重設密碼。請於 30 分鐘內開啟以下連結設定新密碼(連結只能使用一次):\n\n{link}\n\n若不是您本人申請,請忽略此信,您的密碼不會改變。\n\nSomeone asked to reset the password of Licheng account {account}. Open the link above within 30 minutes to set a new one; ignore this mail if it was not you."
+        );
+        actix_web::rt::spawn(async move {
+            if let Err(e) = crate::notify::mail::send(&mailer, &to, "學習歷程檔案平臺:重設密碼 Password reset", &text).await {
+                tracing::warn!(error = %e, "password-reset mail was not sent");
+            }
+        });
+    }
+    Ok(HttpResponse::Accepted().json(Accepted { message: FORGOT_REPLY_ZH.into() }))
+}
+
+/// Set a new password with a reset link's token (single use, 30 minutes).
+#[utoipa::path(
+    tag = "auth",
+    request_body = ResetPassword,
+    responses(
+        (status = 204, description = "Password set; every session of the account ended"),
+        (status = 400, description = "Invalid, used or expired token (`reset_token_invalid`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Weak password (`weak_password`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/auth/reset-password")]
+pub async fn reset_password(state: web::Data<AppState>, req: HttpRequest, body: web::Json<ResetPassword>) -> ApiResult<HttpResponse> {
+    body.validate()?;
+    let body = body.into_inner();
+    let now = state.clock.now();
+    let client = client_addr(&req);
+    // The token is checked (not spent) first so a weak password does not burn the link.
+    let token = body.token.clone();
+    let user = state
+        .db
+        .read(move |c| {
+            use crate::schema::password_resets as pr;
+            let row: Option<(i64, chrono::NaiveDateTime, Option<chrono::NaiveDateTime>)> = pr::table
+                .filter(pr::token_hash.eq(crate::secrets::sha256_hex(token.trim().as_bytes())))
+                .select((pr::user_id, pr::expires_at, pr::used_at))
+                .first(c)
+                .optional()?;
+            match row {
+                Some((user_id, expires, None)) if expires > now => Ok(users::table.find(user_id).select(User::as_select()).first(c)?),
+                _ => Err(ApiError::new(ErrorCode::ResetTokenInvalid)),
+            }
+        })
+        .await?;
+    password::check_strength(&body.new_password, &user.account, user.national_id.as_deref())?;
+    let new = body.new_password.clone();
+    let hash = web::block(move || password::hash(&new)).await.map_err(|e| ApiError::internal(e.to_string()))??;
+    state
+        .db
+        .write(move |c| {
+            let user = session::take_reset(c, &body.token, now)?;
+            session::set_password(c, user.id, &hash, now)?;
+            audit::record(
+                c,
+                Event { school_id: user.school_id, user_id: Some(user.id), actor: Some(&user.account), event: "password_reset_completed", detail: None, client: Some(&client) },
+                now,
+            )
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// The signed-in user: account, school, roles, granted function modules and current term.
+/// Answers also while a password change is pending.
+#[utoipa::path(
+    tag = "auth",
+    security(("bearer_jwt" = [])),
+    responses(
+        (status = 200, description = "The caller", body = Me),
+        (status = 401, description = "Not signed in, or the token is invalid or expired", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "An API key (not a user)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/me")]
+pub async fn get_me(state: web::Data<AppState>, who: PendingPrincipal) -> ApiResult<web::Json<Me>> {
+    let principal = who.0.user()?.clone();
+    let me = state.db.read(move |c| build_me(c, principal)).await?;
+    Ok(web::Json(me))
+}
+
+fn build_me(c: &mut crate::db::DbConn, p: crate::auth::UserPrincipal) -> ApiResult<Me> {
+    let user = p.user;
+    let school = match user.school_id {
+        Some(id) => Some(
+            schools::table
+                .find(id)
+                .select((schools::id, schools::code, schools::name))
+                .first::<(i64, String, String)>(c)
+                .map(|(id, code, name)| SchoolRef { id, code, name })?,
+        ),
+        None => None,
+    };
+    let current_term = match user.school_id {
+        Some(id) => terms::current(c, id)?.map(|t| TermView { academic_year: t.academic_year, semester: t.semester, code: t.code() }),
+        None => None,
+    };
+    Ok(Me {
+        needs_backup_email: session::needs_backup_email(&user),
+        user: MeUser {
+            id: user.id,
+            account: user.account.clone(),
+            display_name: user.display_name.clone(),
+            kind: UserKind::parse(&user.kind).unwrap_or(UserKind::Staff),
+            email: user.email.clone(),
+            backup_email: user.backup_email.clone(),
+            must_change_password: user.must_change_password,
+        },
+        school,
+        roles: p.roles,
+        modules: p.modules,
+        current_term,
+    })
+}
+
+/// Change the own password (also when it must be changed). Every other session ends; the
+/// response carries a new session.
+#[utoipa::path(
+    tag = "auth",
+    request_body = ChangePassword,
+    security(("bearer_jwt" = [])),
+    responses(
+        (status = 200, description = "Changed; a fresh token pair", body = TokenPair),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "An API key (not a user)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Old password wrong (`old_password_incorrect`) or new one weak (`weak_password`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/me/password")]
+pub async fn change_password(
+    state: web::Data<AppState>,
+    who: PendingPrincipal,
+    req: HttpRequest,
+    body: web::Json<ChangePassword>,
+) -> ApiResult<web::Json<TokenPair>> {
+    body.validate()?;
+    let user = who.0.user()?.user.clone();
+    let body = body.into_inner();
+    let (old, stored) = (body.old_password.clone(), user.password_hash.clone());
+    let ok = web::block(move || password::verify(&old, &stored)).await.map_err(|e| ApiError::internal(e.to_string()))?;
+    if !ok {
+        return Err(ApiError::new(ErrorCode::OldPasswordIncorrect).field("old_password", "目前的密碼不正確", "the current password is incorrect"));
+    }
+    password::check_strength(&body.new_password, &user.account, user.national_id.as_deref())?;
+    if body.new_password == body.old_password {
+        return Err(ApiError::new(ErrorCode::WeakPassword).field("new_password", "新密碼不可與目前密碼相同", "must differ from the current password"));
+    }
+    let new = body.new_password.clone();
+    let hash = web::block(move || password::hash(&new)).await.map_err(|e| ApiError::internal(e.to_string()))??;
+    let now = state.clock.now();
+    let client = client_addr(&req);
+    let st = state.clone();
+    let pair = state
+        .db
+        .write(move |c| {
+            session::set_password(c, user.id, &hash, now)?;
+            audit::record(
+                c,
+                Event { school_id: user.school_id, user_id: Some(user.id), actor: Some(&user.account), event: "password_changed", detail: None, client: Some(&client) },
+                now,
+            )?;
+            session::session_after_change(&st, c, user.id, now)
+        })
+        .await?;
+    Ok(web::Json(pair))
+}
+
+/// Set the own primary and backup e-mail (used by forgot-password).
+#[utoipa::path(
+    tag = "auth",
+    request_body = EmailUpdate,
+    security(("bearer_jwt" = [])),
+    responses(
+        (status = 200, description = "Saved", body = Me),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Password change pending, or an API key", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid address", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[put("/me/email")]
+pub async fn update_email(state: web::Data<AppState>, who: Principal, req: HttpRequest, body: web::Json<EmailUpdate>) -> ApiResult<web::Json<Me>> {
+    body.validate()?;
+    let principal = who.user()?.clone();
+    let body = body.into_inner();
+    let now = state.clock.now();
+    let client = client_addr(&req);
+    let clean = |e: Option<String>| e.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+    let (email, backup) = (clean(body.email), clean(body.backup_email));
+    let me = state
+        .db
+        .write(move |c| {
+            let id = principal.user.id;
+            diesel::update(users::table.find(id))
+                .set((users::email.eq(&email), users::backup_email.eq(&backup), users::updated_at.eq(now)))
+                .execute(c)?;
+            audit::record(
+                c,
+                Event { school_id: principal.user.school_id, user_id: Some(id), actor: Some(&principal.user.account), event: "email_changed", detail: None, client: Some(&client) },
+                now,
+            )?;
+            let user: User = users::table.find(id).select(User::as_select()).first(c)?;
+            build_me(c, crate::auth::UserPrincipal { user, ..principal })
+        })
+        .await?;
+    Ok(web::Json(me))
+}
+
+/// School suggestions for the sign-in form (by code prefix or part of the name).
+#[utoipa::path(
+    tag = "auth",
+    params(LookupQuery),
+    responses(
+        (status = 200, description = "Up to 10 schools", body = Vec<SchoolSuggestion>),
+        (status = 400, description = "Malformed query", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/schools/lookup")]
+pub async fn lookup_schools(state: web::Data<AppState>, q: web::Query<LookupQuery>) -> ApiResult<web::Json<Vec<SchoolSuggestion>>> {
+    let q = q.into_inner().q.unwrap_or_default().trim().to_string();
+    if q.is_empty() {
+        return Ok(web::Json(Vec::new()));
+    }
+    let rows = state
+        .db
+        .read(move |c| {
+            let prefix = format!("{}%", q.replace('\\', "").replace('%', "").replace('_', ""));
+            let pattern = crate::pagination::like_pattern(&q);
+            Ok(schools::table
+                .filter(schools::active.eq(true))
+                .filter(schools::code.like(prefix).or(schools::name.like(pattern).escape('\\')))
+                .order(schools::code.asc())
+                .limit(10)
+                .select((schools::code, schools::name))
+                .load::<(String, String)>(c)?)
+        })
+        .await?;
+    Ok(web::Json(rows.into_iter().map(|(code, name)| SchoolSuggestion { code, name }).collect()))
+}

@@ -1,0 +1,341 @@
+//! Sign-in, sessions and passwords: lockout, per-client throttling, refresh-token rotation with
+//! reuse detection, password change and reset. Plain functions over a connection; the handlers
+//! in `routes.rs` call them.
+
+use chrono::{Duration, NaiveDateTime};
+use diesel::prelude::*;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::accounts::audit::{self, Event};
+use crate::accounts::{User, UserKind};
+use crate::auth::jwt;
+use crate::app::AppState;
+use crate::db::DbConn;
+use crate::error::{ApiError, ApiResult, ErrorCode};
+use crate::schema::{password_resets, refresh_tokens, schools, sign_in_failures, users};
+use crate::secrets::{random_bytes, sha256_hex};
+
+/// Wrong passwords in a row that lock an account (issue: accounts, item 3).
+pub const LOCK_AFTER: i32 = 5;
+/// How long a locked account stays locked.
+pub const LOCK_SECONDS: i64 = 15 * 60;
+/// How long a password-reset link is valid (FAQ 000 Q1 / issue item 4).
+pub const RESET_SECONDS: i64 = 30 * 60;
+
+/// Tokens returned by sign-in, refresh and password change.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TokenPair {
+    /// Short-lived JWT for `Authorization: Bearer …`.
+    pub access_token: String,
+    #[schema(example = "Bearer")]
+    pub token_type: String,
+    /// Seconds until the access token expires.
+    pub expires_in: i64,
+    /// Opaque, single-use: exchange it at `/api/v1/auth/refresh` for a new pair.
+    pub refresh_token: String,
+    /// The password is initial or reset: change it before anything else.
+    pub must_change_password: bool,
+    /// No backup e-mail is set yet: the app asks for one.
+    pub needs_backup_email: bool,
+}
+
+pub fn needs_backup_email(user: &User) -> bool {
+    UserKind::parse(&user.kind) != Some(UserKind::Operator) && user.backup_email.is_none()
+}
+
+/// Finds the account for a sign-in: `school` is a school code or exact name; empty means the
+/// platform operator.
+pub fn find_account(conn: &mut DbConn, school: &str, account: &str) -> ApiResult<Option<User>> {
+    let school = school.trim();
+    let account = account.trim();
+    if school.is_empty() {
+        return Ok(users::table
+            .filter(users::school_id.is_null())
+            .filter(users::account.eq(account))
+            .select(User::as_select())
+            .first(conn)
+            .optional()?);
+    }
+    let school_id: Option<i64> = schools::table
+        .filter(schools::code.eq(school).or(schools::name.eq(school)))
+        .filter(schools::active.eq(true))
+        .select(schools::id)
+        .first(conn)
+        .optional()?;
+    let Some(school_id) = school_id else { return Ok(None) };
+    Ok(users::table
+        .filter(users::school_id.eq(school_id))
+        .filter(users::account.eq(account))
+        .select(User::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Refuses a client address with too many recent failed sign-ins.
+pub fn check_client(conn: &mut DbConn, client: &str, limit: i64, window_seconds: i64, now: NaiveDateTime) -> ApiResult<()> {
+    let since = now - Duration::seconds(window_seconds);
+    let recent: Vec<NaiveDateTime> = sign_in_failures::table
+        .filter(sign_in_failures::client.eq(client))
+        .filter(sign_in_failures::failed_at.gt(since))
+        .order(sign_in_failures::failed_at.asc())
+        .select(sign_in_failures::failed_at)
+        .load(conn)?;
+    if recent.len() as i64 >= limit {
+        let oldest = recent.first().copied().unwrap_or(now);
+        let wait = (oldest + Duration::seconds(window_seconds) - now).num_seconds();
+        return Err(ApiError::with_detail(
+            ErrorCode::RateLimited,
+            format!("此來源登入失敗次數過多,請於 {} 分鐘後再試。", (wait + 59) / 60),
+            format!("Too many failed sign-ins from this address; try again in {} minutes.", (wait + 59) / 60),
+        )
+        .retry_after(wait));
+    }
+    Ok(())
+}
+
+pub fn note_client_failure(conn: &mut DbConn, client: &str, window_seconds: i64, now: NaiveDateTime) -> ApiResult<()> {
+    diesel::delete(sign_in_failures::table.filter(sign_in_failures::failed_at.lt(now - Duration::seconds(window_seconds))))
+        .execute(conn)?;
+    diesel::insert_into(sign_in_failures::table)
+        .values((sign_in_failures::client.eq(client), sign_in_failures::failed_at.eq(now)))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The refusal for a locked account, with the minutes left.
+pub fn locked_error(until: NaiveDateTime, now: NaiveDateTime) -> ApiError {
+    let seconds = (until - now).num_seconds().max(1);
+    let minutes = (seconds + 59) / 60;
+    ApiError::with_detail(
+        ErrorCode::AccountLocked,
+        format!("密碼錯誤次數過多,帳號已鎖定,請於 {minutes} 分鐘後再試。"),
+        format!("Too many wrong passwords; the account is locked for {minutes} more minutes."),
+    )
+    .retry_after(seconds)
+}
+
+/// Records a wrong password; returns the lock end when this failure locked the account.
+pub fn note_wrong_password(conn: &mut DbConn, user: &User, client: &str, now: NaiveDateTime) -> ApiResult<Option<NaiveDateTime>> {
+    diesel::update(users::table.find(user.id))
+        .set(users::failed_logins.eq(users::failed_logins + 1))
+        .execute(conn)?;
+    let count: i32 = users::table.find(user.id).select(users::failed_logins).first(conn)?;
+    audit::record(
+        conn,
+        Event {
+            school_id: user.school_id,
+            user_id: Some(user.id),
+            actor: Some(&user.account),
+            event: "sign_in_failed",
+            detail: Some(format!("wrong password ({count})")),
+            client: Some(client),
+        },
+        now,
+    )?;
+    if count >= LOCK_AFTER {
+        let until = now + Duration::seconds(LOCK_SECONDS);
+        diesel::update(users::table.find(user.id))
+            .set((users::failed_logins.eq(0), users::locked_until.eq(Some(until))))
+            .execute(conn)?;
+        audit::record(
+            conn,
+            Event {
+                school_id: user.school_id,
+                user_id: Some(user.id),
+                actor: Some(&user.account),
+                event: "account_locked",
+                detail: Some(format!("{LOCK_AFTER} wrong passwords; locked {} minutes", LOCK_SECONDS / 60)),
+                client: Some(client),
+            },
+            now,
+        )?;
+        return Ok(Some(until));
+    }
+    Ok(None)
+}
+
+fn new_refresh_token() -> String {
+    format!("lcr_{}", hex::encode(random_bytes::<32>()))
+}
+
+/// Stores a new refresh token in `family`; returns the token.
+pub fn issue_refresh(conn: &mut DbConn, user_id: i64, family: &str, lifetime_seconds: i64, now: NaiveDateTime) -> ApiResult<String> {
+    let token = new_refresh_token();
+    diesel::insert_into(refresh_tokens::table)
+        .values((
+            refresh_tokens::user_id.eq(user_id),
+            refresh_tokens::family.eq(family),
+            refresh_tokens::token_hash.eq(sha256_hex(token.as_bytes())),
+            refresh_tokens::created_at.eq(now),
+            refresh_tokens::expires_at.eq(now + Duration::seconds(lifetime_seconds)),
+        ))
+        .execute(conn)?;
+    Ok(token)
+}
+
+/// Starts a session for a user whose password was verified: clears failures, notes the sign-in,
+/// and returns a token pair.
+pub fn start_session(state: &AppState, conn: &mut DbConn, user: &User, client: &str, now: NaiveDateTime) -> ApiResult<TokenPair> {
+    diesel::update(users::table.find(user.id))
+        .set((users::failed_logins.eq(0), users::locked_until.eq(None::<NaiveDateTime>), users::last_login_at.eq(Some(now))))
+        .execute(conn)?;
+    audit::record(
+        conn,
+        Event { school_id: user.school_id, user_id: Some(user.id), actor: Some(&user.account), event: "sign_in_succeeded", detail: None, client: Some(client) },
+        now,
+    )?;
+    pair(state, conn, user, &uuid::Uuid::new_v4().to_string(), now)
+}
+
+fn pair(state: &AppState, conn: &mut DbConn, user: &User, family: &str, now: NaiveDateTime) -> ApiResult<TokenPair> {
+    let refresh_token = issue_refresh(conn, user.id, family, state.config.refresh_token_seconds, now)?;
+    let (access_token, expires_in) = jwt::issue(state, user.id, user.school_id, family)?;
+    Ok(TokenPair {
+        access_token,
+        token_type: "Bearer".into(),
+        expires_in,
+        refresh_token,
+        must_change_password: user.must_change_password,
+        needs_backup_email: needs_backup_email(user),
+    })
+}
+
+/// What presenting a refresh token led to. Reuse must commit its revocation, so it is an
+/// outcome, not an error, inside the transaction.
+pub enum RefreshOutcome {
+    Rotated(TokenPair),
+    Refused(ApiError),
+}
+
+/// Rotates a refresh token: the presented one is spent and a new one in the same family is
+/// returned. Presenting a spent token revokes the whole family (it was stolen or replayed).
+pub fn refresh(state: &AppState, conn: &mut DbConn, presented: &str, client: &str, now: NaiveDateTime) -> ApiResult<RefreshOutcome> {
+    let row: Option<(i64, i64, String, NaiveDateTime, Option<NaiveDateTime>, Option<NaiveDateTime>)> = refresh_tokens::table
+        .filter(refresh_tokens::token_hash.eq(sha256_hex(presented.trim().as_bytes())))
+        .select((
+            refresh_tokens::id,
+            refresh_tokens::user_id,
+            refresh_tokens::family,
+            refresh_tokens::expires_at,
+            refresh_tokens::used_at,
+            refresh_tokens::revoked_at,
+        ))
+        .first(conn)
+        .optional()?;
+    let Some((id, user_id, family, expires_at, used_at, revoked_at)) = row else {
+        return Ok(RefreshOutcome::Refused(ApiError::new(ErrorCode::RefreshTokenInvalid)));
+    };
+    let user: User = users::table.find(user_id).select(User::as_select()).first(conn)?;
+    if used_at.is_some() && revoked_at.is_none() {
+        revoke_family(conn, &family, now)?;
+        audit::record(
+            conn,
+            Event {
+                school_id: user.school_id,
+                user_id: Some(user.id),
+                actor: Some(&user.account),
+                event: "refresh_token_reused",
+                detail: Some("a spent refresh token was presented; its session was revoked".into()),
+                client: Some(client),
+            },
+            now,
+        )?;
+        return Ok(RefreshOutcome::Refused(ApiError::new(ErrorCode::RefreshTokenReused)));
+    }
+    if revoked_at.is_some() || used_at.is_some() || expires_at <= now {
+        return Ok(RefreshOutcome::Refused(ApiError::new(ErrorCode::RefreshTokenInvalid)));
+    }
+    if let Err(e) = crate::auth::check_usable(&user, now) {
+        revoke_family(conn, &family, now)?;
+        return Ok(RefreshOutcome::Refused(e));
+    }
+    diesel::update(refresh_tokens::table.find(id)).set(refresh_tokens::used_at.eq(Some(now))).execute(conn)?;
+    Ok(RefreshOutcome::Rotated(pair(state, conn, &user, &family, now)?))
+}
+
+pub fn revoke_family(conn: &mut DbConn, family: &str, now: NaiveDateTime) -> ApiResult<()> {
+    diesel::update(refresh_tokens::table.filter(refresh_tokens::family.eq(family)).filter(refresh_tokens::revoked_at.is_null()))
+        .set(refresh_tokens::revoked_at.eq(Some(now)))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Revokes every session of a user (password change or reset).
+pub fn revoke_all(conn: &mut DbConn, user_id: i64, now: NaiveDateTime) -> ApiResult<()> {
+    diesel::update(refresh_tokens::table.filter(refresh_tokens::user_id.eq(user_id)).filter(refresh_tokens::revoked_at.is_null()))
+        .set(refresh_tokens::revoked_at.eq(Some(now)))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Signs out the session a refresh token belongs to (unknown tokens are ignored).
+pub fn sign_out(conn: &mut DbConn, presented: &str, now: NaiveDateTime) -> ApiResult<()> {
+    let family: Option<String> = refresh_tokens::table
+        .filter(refresh_tokens::token_hash.eq(sha256_hex(presented.trim().as_bytes())))
+        .select(refresh_tokens::family)
+        .first(conn)
+        .optional()?;
+    if let Some(family) = family {
+        revoke_family(conn, &family, now)?;
+    }
+    Ok(())
+}
+
+/// Sets a new password (already hashed), ends the must-change state and every session.
+pub fn set_password(conn: &mut DbConn, user_id: i64, hash: &str, now: NaiveDateTime) -> ApiResult<()> {
+    diesel::update(users::table.find(user_id))
+        .set((
+            users::password_hash.eq(hash),
+            users::must_change_password.eq(false),
+            users::password_changed_at.eq(Some(now)),
+            users::failed_logins.eq(0),
+            users::locked_until.eq(None::<NaiveDateTime>),
+            users::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    revoke_all(conn, user_id, now)
+}
+
+/// After a password change: a fresh session for the user.
+pub fn session_after_change(state: &AppState, conn: &mut DbConn, user_id: i64, now: NaiveDateTime) -> ApiResult<TokenPair> {
+    let user: User = users::table.find(user_id).select(User::as_select()).first(conn)?;
+    pair(state, conn, &user, &uuid::Uuid::new_v4().to_string(), now)
+}
+
+/// Creates a single-use reset token for a user; returns it.
+pub fn create_reset(conn: &mut DbConn, user_id: i64, now: NaiveDateTime) -> ApiResult<String> {
+    let token = hex::encode(random_bytes::<32>());
+    diesel::insert_into(password_resets::table)
+        .values((
+            password_resets::user_id.eq(user_id),
+            password_resets::token_hash.eq(sha256_hex(token.as_bytes())),
+            password_resets::created_at.eq(now),
+            password_resets::expires_at.eq(now + Duration::seconds(RESET_SECONDS)),
+        ))
+        .execute(conn)?;
+    Ok(token)
+}
+
+/// The user a live reset token belongs to; the token is spent.
+pub fn take_reset(conn: &mut DbConn, token: &str, now: NaiveDateTime) -> ApiResult<User> {
+    let row: Option<(i64, i64, NaiveDateTime, Option<NaiveDateTime>)> = password_resets::table
+        .filter(password_resets::token_hash.eq(sha256_hex(token.trim().as_bytes())))
+        .select((password_resets::id, password_resets::user_id, password_resets::expires_at, password_resets::used_at))
+        .first(conn)
+        .optional()?;
+    match row {
+        Some((id, user_id, expires_at, None)) if expires_at > now => {
+            diesel::update(password_resets::table.find(id)).set(password_resets::used_at.eq(Some(now))).execute(conn)?;
+            Ok(users::table.find(user_id).select(User::as_select()).first(conn)?)
+        }
+        _ => Err(ApiError::new(ErrorCode::ResetTokenInvalid)),
+    }
+}
+
+/// Whether `email` is the user's primary or backup address (case-insensitive).
+pub fn email_matches(user: &User, email: &str) -> bool {
+    let email = email.trim().to_lowercase();
+    !email.is_empty()
+        && [&user.email, &user.backup_email].iter().any(|e| e.as_deref().is_some_and(|e| e.trim().to_lowercase() == email))
+}

@@ -1,0 +1,369 @@
+//! Who is calling and what they may do. Every endpoint declares a [`Need`]; the one check
+//! that enforces it is [`Principal::require`].
+//!
+//! Callers authenticate with `Authorization: Bearer …`: either a short-lived access token (JWT)
+//! from sign-in, or a school API key (`lc_…`) limited to its scopes.
+
+pub mod captcha;
+pub mod jwt;
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::{web, FromRequest, HttpRequest};
+use diesel::prelude::*;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::accounts::{Role, User, UserKind};
+use crate::app::AppState;
+use crate::db::DbConn;
+use crate::error::{ApiError, ApiResult, ErrorCode};
+use crate::schema::{api_keys, function_modules, role_group_members, role_group_modules, role_groups, users};
+
+/// An operation on a function module (manual 3.1.2: 新增/修改/刪除, plus viewing).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Op {
+    View,
+    Create,
+    Update,
+    Delete,
+}
+
+/// What an API key may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Scope {
+    /// Push school-affairs data through `/api/v1/sync/…`.
+    Sync,
+    /// Read the school's data (lists and reports).
+    Read,
+}
+
+impl Scope {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scope::Sync => "sync",
+            Scope::Read => "read",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Scope> {
+        match s {
+            "sync" => Some(Scope::Sync),
+            "read" => Some(Scope::Read),
+            _ => None,
+        }
+    }
+}
+
+/// What an endpoint needs: one of `roles`, or the function `module` with `op` (the school
+/// admin holds every module), or — for API keys — `scope`.
+#[derive(Debug, Clone, Copy)]
+pub struct Need {
+    pub roles: &'static [Role],
+    pub module: Option<(&'static str, Op)>,
+    pub scope: Option<Scope>,
+}
+
+impl Need {
+    pub const fn roles(roles: &'static [Role]) -> Need {
+        Need { roles, module: None, scope: None }
+    }
+
+    /// The school admin, or a member of a role group granted `module` with `op`.
+    pub const fn module(code: &'static str, op: Op) -> Need {
+        Need { roles: &[Role::SchoolAdmin], module: Some((code, op)), scope: None }
+    }
+
+    /// Also let API keys with `scope` through.
+    pub const fn or_scope(self, scope: Scope) -> Need {
+        Need { scope: Some(scope), ..self }
+    }
+
+    pub const SCHOOL_ADMIN: Need = Need::roles(&[Role::SchoolAdmin]);
+    pub const OPERATOR: Need = Need::roles(&[Role::PlatformOperator]);
+}
+
+/// A granted function module with its flags, merged over all of a user's groups.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ModuleGrant {
+    /// Module code, e.g. `S0203S1`.
+    pub code: String,
+    pub name: String,
+    pub can_create: bool,
+    pub can_update: bool,
+    pub can_delete: bool,
+}
+
+/// The authenticated caller.
+#[derive(Debug, Clone)]
+pub enum Principal {
+    User(UserPrincipal),
+    ApiKey(KeyPrincipal),
+}
+
+#[derive(Debug, Clone)]
+pub struct UserPrincipal {
+    pub user: User,
+    pub roles: Vec<Role>,
+    pub modules: Vec<ModuleGrant>,
+    /// The access token's session family (for sign-out of this session).
+    pub session: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct KeyPrincipal {
+    pub key_id: i64,
+    pub school_id: i64,
+    pub name: String,
+    pub scopes: Vec<Scope>,
+}
+
+impl Principal {
+    /// The one place that decides whether the caller meets `need`.
+    pub fn require(&self, need: Need) -> ApiResult<()> {
+        match self {
+            Principal::ApiKey(key) => match need.scope {
+                Some(scope) if key.scopes.contains(&scope) => Ok(()),
+                Some(scope) => Err(ApiError::with_detail(
+                    ErrorCode::ScopeRequired,
+                    format!("此 API 金鑰沒有 `{}` 範圍。", scope.as_str()),
+                    format!("This API key lacks the `{}` scope.", scope.as_str()),
+                )),
+                None => Err(ApiError::with_detail(
+                    ErrorCode::ScopeRequired,
+                    "此功能只能由登入的使用者操作,不接受 API 金鑰。",
+                    "This function is for signed-in users, not API keys.",
+                )),
+            },
+            Principal::User(u) => {
+                if need.roles.iter().any(|r| u.roles.contains(r)) {
+                    return Ok(());
+                }
+                if let Some((code, op)) = need.module {
+                    let granted = u.modules.iter().find(|m| m.code == code);
+                    let allowed = granted.is_some_and(|m| match op {
+                        Op::View => true,
+                        Op::Create => m.can_create,
+                        Op::Update => m.can_update,
+                        Op::Delete => m.can_delete,
+                    });
+                    if allowed {
+                        return Ok(());
+                    }
+                    return Err(ApiError::with_detail(
+                        ErrorCode::ModuleRequired,
+                        format!("此功能需要功能模組 {code} 的{}權限。", op_zh(op)),
+                        format!("This needs the {op:?} permission of function module {code}."),
+                    ));
+                }
+                let names: Vec<&str> = need.roles.iter().map(|r| r.as_str()).collect();
+                Err(ApiError::with_detail(
+                    ErrorCode::RoleRequired,
+                    format!("此功能需要以下角色之一:{}。", names.join("、")),
+                    format!("This needs one of the roles: {}.", names.join(", ")),
+                ))
+            }
+        }
+    }
+
+    /// The caller's school; the platform operator has none and is refused school functions.
+    pub fn school_id(&self) -> ApiResult<i64> {
+        match self {
+            Principal::ApiKey(k) => Ok(k.school_id),
+            Principal::User(u) => u.user.school_id.ok_or_else(|| {
+                ApiError::with_detail(
+                    ErrorCode::Forbidden,
+                    "平臺管理帳號不屬於任何學校,無法使用學校功能。",
+                    "The platform operator belongs to no school.",
+                )
+            }),
+        }
+    }
+
+    pub fn user(&self) -> ApiResult<&UserPrincipal> {
+        match self {
+            Principal::User(u) => Ok(u),
+            Principal::ApiKey(_) => Err(ApiError::with_detail(
+                ErrorCode::ScopeRequired,
+                "此功能只能由登入的使用者操作,不接受 API 金鑰。",
+                "This function is for signed-in users, not API keys.",
+            )),
+        }
+    }
+
+    pub fn user_id(&self) -> Option<i64> {
+        match self {
+            Principal::User(u) => Some(u.user.id),
+            Principal::ApiKey(_) => None,
+        }
+    }
+
+    /// A name for the audit log.
+    pub fn actor(&self) -> String {
+        match self {
+            Principal::User(u) => u.user.account.clone(),
+            Principal::ApiKey(k) => format!("api-key:{}", k.name),
+        }
+    }
+}
+
+fn op_zh(op: Op) -> &'static str {
+    match op {
+        Op::View => "檢視",
+        Op::Create => "新增",
+        Op::Update => "修改",
+        Op::Delete => "刪除",
+    }
+}
+
+/// A principal whose password change is still pending is let through only here: `/me`,
+/// changing the password, signing out.
+pub struct PendingPrincipal(pub Principal);
+
+/// The client's address (the TCP peer; proxies are not trusted for this).
+pub fn client_addr(req: &HttpRequest) -> String {
+    req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_else(|| "unknown".into())
+}
+
+impl FromRequest for Principal {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            let principal = authenticate(&req).await?;
+            if let Principal::User(u) = &principal {
+                if u.user.must_change_password {
+                    return Err(ApiError::new(ErrorCode::PasswordChangeRequired));
+                }
+            }
+            Ok(principal)
+        })
+    }
+}
+
+impl FromRequest for PendingPrincipal {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move { authenticate(&req).await.map(PendingPrincipal) })
+    }
+}
+
+fn bearer(req: &HttpRequest) -> ApiResult<String> {
+    let value = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .ok_or_else(|| ApiError::new(ErrorCode::Unauthenticated))?;
+    let value = value.to_str().map_err(|_| ApiError::new(ErrorCode::InvalidToken))?;
+    let token = value
+        .strip_prefix("Bearer ")
+        .or_else(|| value.strip_prefix("bearer "))
+        .ok_or_else(|| ApiError::new(ErrorCode::InvalidToken))?;
+    Ok(token.trim().to_string())
+}
+
+async fn authenticate(req: &HttpRequest) -> ApiResult<Principal> {
+    let state = req
+        .app_data::<web::Data<AppState>>()
+        .ok_or_else(|| ApiError::internal("application state missing"))?
+        .clone();
+    let token = bearer(req)?;
+    if token.starts_with(crate::accounts::apikeys::KEY_PREFIX) {
+        let now = state.clock.now();
+        let key = state
+            .db
+            .write(move |c| crate::accounts::apikeys::authenticate(c, &token, now))
+            .await?;
+        return Ok(Principal::ApiKey(key));
+    }
+    let claims = jwt::decode(&state, &token)?;
+    let user_id = claims.user_id()?;
+    let now = state.clock.now();
+    let session = claims.fam.clone();
+    let issued_at = claims.iat;
+    state
+        .db
+        .read(move |c| {
+            let user: User = users::table
+                .find(user_id)
+                .select(User::as_select())
+                .first(c)
+                .optional()?
+                .ok_or_else(|| ApiError::new(ErrorCode::InvalidToken))?;
+            if let Some(changed) = user.password_changed_at {
+                if issued_at < changed.and_utc().timestamp() {
+                    return Err(ApiError::new(ErrorCode::InvalidToken));
+                }
+            }
+            check_usable(&user, now)?;
+            load_user_principal(c, user, session)
+        })
+        .await
+        .map(Principal::User)
+}
+
+/// Inactive and expired accounts cannot act, whatever token they hold.
+pub fn check_usable(user: &User, now: chrono::NaiveDateTime) -> ApiResult<()> {
+    if !user.active {
+        return Err(ApiError::new(ErrorCode::AccountInactive));
+    }
+    if user.valid_until.is_some_and(|until| until <= now) {
+        return Err(ApiError::new(ErrorCode::AccountExpired));
+    }
+    Ok(())
+}
+
+/// Roles and merged module grants of `user`.
+pub fn load_user_principal(c: &mut DbConn, user: User, session: String) -> ApiResult<UserPrincipal> {
+    let roles = crate::accounts::roles_of(c, user.id)?;
+    let modules = granted_modules(c, user.id)?;
+    let _ = UserKind::parse(&user.kind);
+    Ok(UserPrincipal { user, roles, modules, session })
+}
+
+/// Function modules granted to `user_id` through the in-use groups they belong to.
+pub fn granted_modules(c: &mut DbConn, user_id: i64) -> ApiResult<Vec<ModuleGrant>> {
+    let rows: Vec<(String, String, bool, bool, bool)> = role_group_members::table
+        .inner_join(role_groups::table.on(role_groups::id.eq(role_group_members::group_id)))
+        .inner_join(role_group_modules::table.on(role_group_modules::group_id.eq(role_groups::id)))
+        .inner_join(function_modules::table.on(function_modules::code.eq(role_group_modules::module_code)))
+        .filter(role_group_members::user_id.eq(user_id))
+        .filter(role_groups::in_use.eq(true))
+        .order(function_modules::sort_order.asc())
+        .select((
+            function_modules::code,
+            function_modules::name_zh,
+            role_group_modules::can_create,
+            role_group_modules::can_update,
+            role_group_modules::can_delete,
+        ))
+        .load(c)?;
+    let mut out: Vec<ModuleGrant> = Vec::new();
+    for (code, name, can_create, can_update, can_delete) in rows {
+        match out.iter_mut().find(|m| m.code == code) {
+            Some(m) => {
+                m.can_create |= can_create;
+                m.can_update |= can_update;
+                m.can_delete |= can_delete;
+            }
+            None => out.push(ModuleGrant { code, name, can_create, can_update, can_delete }),
+        }
+    }
+    Ok(out)
+}
+
+/// Whether an API key row is usable (not revoked).
+pub fn key_is_live(revoked_at: Option<chrono::NaiveDateTime>) -> bool {
+    revoked_at.is_none()
+}
+
+#[allow(unused_imports)]
+use api_keys as _api_keys_table;

@@ -1,0 +1,372 @@
+//! The school's mail server (manual 3.8) and sending mail through it with lettre. The password
+//! is stored encrypted (AES-256-GCM, key derived from the master secret) and never returned.
+
+use actix_web::{get, post, put, web, HttpRequest, HttpResponse};
+use aes_gcm::aead::{Aead, KeyInit};
+use aes_gcm::{Aes256Gcm, Nonce};
+use base64::Engine;
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use lettre::message::header::ContentType;
+use lettre::message::Mailbox;
+use lettre::transport::smtp::authentication::Credentials;
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use validator::Validate;
+
+use crate::accounts::audit::{self, Event};
+use crate::app::AppState;
+use crate::auth::{client_addr, Need, Principal};
+use crate::db::DbConn;
+use crate::error::{ApiError, ApiResult, ErrorCode, Problem};
+use crate::schema::mail_settings;
+use crate::secrets::{random_bytes, Secrets};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Encryption {
+    /// Plain SMTP (only for a relay on a trusted network).
+    None,
+    /// SMTP upgraded with STARTTLS (usually port 587).
+    Starttls,
+    /// SMTP over TLS (usually port 465).
+    Ssl,
+}
+
+impl Encryption {
+    fn as_str(self) -> &'static str {
+        match self {
+            Encryption::None => "none",
+            Encryption::Starttls => "starttls",
+            Encryption::Ssl => "ssl",
+        }
+    }
+
+    fn parse(s: &str) -> Encryption {
+        match s {
+            "starttls" => Encryption::Starttls,
+            "ssl" => Encryption::Ssl,
+            _ => Encryption::None,
+        }
+    }
+}
+
+/// Settings with the password decrypted, for sending.
+#[derive(Debug, Clone)]
+pub struct Mailer {
+    pub host: String,
+    pub port: u16,
+    pub encryption: Encryption,
+    pub username: Option<String>,
+    pub password: Option<String>,
+    pub sender_address: String,
+    pub sender_name: Option<String>,
+}
+
+/// What the admin sees: the password only as "set, ends in ***16".
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MailSettingsView {
+    pub configured: bool,
+    pub host: String,
+    pub port: i32,
+    pub encryption: Encryption,
+    /// Sender account (寄件帳號).
+    pub username: Option<String>,
+    pub password_set: bool,
+    /// e.g. `***16`: the last two characters of the stored password.
+    pub password_hint: Option<String>,
+    /// Sender address (寄件者).
+    pub sender_address: String,
+    /// Sender display name (寄件者名稱).
+    pub sender_name: Option<String>,
+    pub updated_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+pub struct MailSettingsInput {
+    /// Mail server host, e.g. `smtp.gmail.com`.
+    #[validate(length(min = 1, max = 255))]
+    pub host: String,
+    #[validate(range(min = 1, max = 65535))]
+    pub port: i32,
+    pub encryption: Encryption,
+    #[validate(length(max = 255))]
+    pub username: Option<String>,
+    /// A new password; omit (or null) to keep the stored one.
+    #[validate(length(min = 1, max = 255))]
+    pub password: Option<String>,
+    /// Remove the stored password (清空密碼).
+    #[serde(default)]
+    pub clear_password: bool,
+    #[validate(email)]
+    pub sender_address: String,
+    #[validate(length(max = 100))]
+    pub sender_name: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+pub struct TestMailInput {
+    /// Where to send the test mail.
+    #[validate(email)]
+    pub to: String,
+}
+
+fn cipher(secrets: &Secrets) -> Aes256Gcm {
+    let key = secrets.derive("mail-password");
+    Aes256Gcm::new(&key.into())
+}
+
+pub fn encrypt(secrets: &Secrets, plain: &str) -> ApiResult<String> {
+    let nonce_bytes = random_bytes::<12>();
+    let nonce = Nonce::from(nonce_bytes);
+    let mut out = nonce_bytes.to_vec();
+    let sealed = cipher(secrets)
+        .encrypt(&nonce, plain.as_bytes())
+        .map_err(|_| ApiError::internal("mail password encryption failed"))?;
+    out.extend_from_slice(&sealed);
+    Ok(base64::engine::general_purpose::STANDARD.encode(out))
+}
+
+pub fn decrypt(secrets: &Secrets, stored: &str) -> ApiResult<String> {
+    let bad = || ApiError::internal("the stored mail password cannot be decrypted (was the secret key changed?)");
+    let raw = base64::engine::general_purpose::STANDARD.decode(stored).map_err(|_| bad())?;
+    if raw.len() < 12 {
+        return Err(bad());
+    }
+    let (nonce, sealed) = raw.split_at(12);
+    let nonce: [u8; 12] = nonce.try_into().map_err(|_| bad())?;
+    let plain = cipher(secrets).decrypt(&Nonce::from(nonce), sealed).map_err(|_| bad())?;
+    String::from_utf8(plain).map_err(|_| bad())
+}
+
+type Row = (String, i32, String, Option<String>, Option<String>, Option<String>, String, Option<String>, NaiveDateTime);
+
+fn load_row(conn: &mut DbConn, school_id: i64) -> ApiResult<Option<Row>> {
+    Ok(mail_settings::table
+        .find(school_id)
+        .select((
+            mail_settings::host,
+            mail_settings::port,
+            mail_settings::encryption,
+            mail_settings::username,
+            mail_settings::password_encrypted,
+            mail_settings::password_hint,
+            mail_settings::sender_address,
+            mail_settings::sender_name,
+            mail_settings::updated_at,
+        ))
+        .first(conn)
+        .optional()?)
+}
+
+/// The school's mailer, or `None` when no mail server is set.
+pub fn mailer(conn: &mut DbConn, secrets: &Secrets, school_id: i64) -> ApiResult<Option<Mailer>> {
+    let Some((host, port, encryption, username, password, _, sender_address, sender_name, _)) = load_row(conn, school_id)? else {
+        return Ok(None);
+    };
+    let password = password.map(|p| decrypt(secrets, &p)).transpose()?;
+    Ok(Some(Mailer {
+        host,
+        port: u16::try_from(port).unwrap_or(25),
+        encryption: Encryption::parse(&encryption),
+        username,
+        password,
+        sender_address,
+        sender_name,
+    }))
+}
+
+fn view(row: Option<Row>) -> MailSettingsView {
+    match row {
+        Some((host, port, encryption, username, password, hint, sender_address, sender_name, updated_at)) => MailSettingsView {
+            configured: true,
+            host,
+            port,
+            encryption: Encryption::parse(&encryption),
+            username,
+            password_set: password.is_some(),
+            password_hint: hint.filter(|_| password.is_some()),
+            sender_address,
+            sender_name,
+            updated_at: Some(updated_at),
+        },
+        None => MailSettingsView {
+            configured: false,
+            host: String::new(),
+            port: 587,
+            encryption: Encryption::Starttls,
+            username: None,
+            password_set: false,
+            password_hint: None,
+            sender_address: String::new(),
+            sender_name: None,
+            updated_at: None,
+        },
+    }
+}
+
+/// Sends one plain-text mail. Errors are returned as text for the admin to see.
+pub async fn send(mailer: &Mailer, to: &str, subject: &str, body: &str) -> Result<(), String> {
+    let from_addr = mailer.sender_address.parse().map_err(|e| format!("sender address: {e}"))?;
+    let from = Mailbox::new(mailer.sender_name.clone().filter(|n| !n.is_empty()), from_addr);
+    let to: Mailbox = to.parse().map_err(|e| format!("recipient address: {e}"))?;
+    let message = Message::builder()
+        .from(from)
+        .to(to)
+        .subject(subject)
+        .header(ContentType::TEXT_PLAIN)
+        .body(body.to_string())
+        .map_err(|e| format!("message: {e}"))?;
+    let builder = match mailer.encryption {
+        Encryption::None => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&mailer.host),
+        Encryption::Starttls => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&mailer.host).map_err(|e| e.to_string())?,
+        Encryption::Ssl => AsyncSmtpTransport::<Tokio1Executor>::relay(&mailer.host).map_err(|e| e.to_string())?,
+    };
+    let mut builder = builder.port(mailer.port).timeout(Some(std::time::Duration::from_secs(20)));
+    if let (Some(user), Some(pass)) = (&mailer.username, &mailer.password) {
+        builder = builder.credentials(Credentials::new(user.clone(), pass.clone()));
+    }
+    builder.build().send(message).await.map(|_| ()).map_err(|e| e.to_string())
+}
+
+/// The school's mail server settings (the password is never returned).
+#[utoipa::path(
+    tag = "accounts",
+    security(("bearer_jwt" = [])),
+    responses(
+        (status = 200, description = "Current settings; `configured` is false when none are set", body = MailSettingsView),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not the school admin", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/mail-settings")]
+pub async fn get_settings(state: web::Data<AppState>, who: Principal) -> ApiResult<web::Json<MailSettingsView>> {
+    who.require(Need::SCHOOL_ADMIN)?;
+    let school = who.school_id()?;
+    state.db.read(move |c| Ok(web::Json(view(load_row(c, school)?)))).await
+}
+
+/// Save the mail server settings.
+#[utoipa::path(
+    tag = "accounts",
+    request_body = MailSettingsInput,
+    security(("bearer_jwt" = [])),
+    responses(
+        (status = 200, description = "Saved", body = MailSettingsView),
+        (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not the school admin", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[put("/mail-settings")]
+pub async fn put_settings(
+    state: web::Data<AppState>,
+    who: Principal,
+    req: HttpRequest,
+    body: web::Json<MailSettingsInput>,
+) -> ApiResult<web::Json<MailSettingsView>> {
+    who.require(Need::SCHOOL_ADMIN)?;
+    body.validate()?;
+    let school = who.school_id()?;
+    let now = state.clock.now();
+    let input = body.into_inner();
+    let new_password = match &input.password {
+        Some(p) if !input.clear_password => Some((encrypt(&state.secrets, p)?, hint(p))),
+        _ => None,
+    };
+    let (user_id, actor, client) = (who.user_id(), who.actor(), client_addr(&req));
+    state
+        .db
+        .write(move |c| {
+            let existing = load_row(c, school)?;
+            let (password, password_hint) = match (new_password, input.clear_password, &existing) {
+                (Some((enc, h)), _, _) => (Some(enc), Some(h)),
+                (None, true, _) => (None, None),
+                (None, false, Some(row)) => (row.4.clone(), row.5.clone()),
+                (None, false, None) => (None, None),
+            };
+            let values = (
+                mail_settings::host.eq(input.host.trim()),
+                mail_settings::port.eq(input.port),
+                mail_settings::encryption.eq(input.encryption.as_str()),
+                mail_settings::username.eq(input.username.as_deref().map(str::trim).filter(|s| !s.is_empty())),
+                mail_settings::password_encrypted.eq(password),
+                mail_settings::password_hint.eq(password_hint),
+                mail_settings::sender_address.eq(input.sender_address.trim()),
+                mail_settings::sender_name.eq(input.sender_name.as_deref().map(str::trim).filter(|s| !s.is_empty())),
+                mail_settings::updated_at.eq(now),
+            );
+            if existing.is_some() {
+                diesel::update(mail_settings::table.find(school)).set(values).execute(c)?;
+            } else {
+                diesel::insert_into(mail_settings::table).values((mail_settings::school_id.eq(school), values)).execute(c)?;
+            }
+            audit::record(
+                c,
+                Event { school_id: Some(school), user_id, actor: Some(&actor), event: "mail_settings_changed", detail: None, client: Some(&client) },
+                now,
+            )?;
+            Ok(web::Json(view(load_row(c, school)?)))
+        })
+        .await
+}
+
+fn hint(password: &str) -> String {
+    let tail: String = password.chars().rev().take(2).collect::<Vec<_>>().into_iter().rev().collect();
+    format!("***{tail}")
+}
+
+/// Send a test mail through the saved settings.
+#[utoipa::path(
+    tag = "accounts",
+    request_body = TestMailInput,
+    security(("bearer_jwt" = [])),
+    responses(
+        (status = 204, description = "The mail server accepted the message"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not the school admin", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "No mail server is set", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid address", body = Problem, content_type = "application/problem+json"),
+        (status = 502, description = "The mail server refused or could not be reached; `detail` says why", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/mail-settings/test")]
+pub async fn test_mail(state: web::Data<AppState>, who: Principal, body: web::Json<TestMailInput>) -> ApiResult<HttpResponse> {
+    who.require(Need::SCHOOL_ADMIN)?;
+    body.validate()?;
+    let school = who.school_id()?;
+    let secrets = state.secrets.clone();
+    let mailer = state
+        .db
+        .read(move |c| mailer(c, &secrets, school))
+        .await?
+        .ok_or_else(|| ApiError::new(ErrorCode::MailNotConfigured))?;
+    send(
+        &mailer,
+        &body.to,
+        "學習歷程檔案平臺測試郵件 Licheng test mail",
+        "這是一封測試郵件:學校的郵件寄送伺服器設定正確。\nThis is a test mail: the school's mail server works.",
+    )
+    .await
+    .map_err(|e| ApiError::with_detail(ErrorCode::MailDeliveryFailed, format!("郵件寄送失敗:{e}"), format!("Sending failed: {e}")))?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_round_trip_and_depend_on_the_secret() {
+        let a = Secrets::from_value("a-secret-a-secret-a-secret-a-secret-00");
+        let b = Secrets::from_value("b-secret-b-secret-b-secret-b-secret-00");
+        let sealed = encrypt(&a, "mail-pass-16").unwrap();
+        assert!(!sealed.contains("mail-pass"));
+        assert_eq!(decrypt(&a, &sealed).unwrap(), "mail-pass-16");
+        assert!(decrypt(&b, &sealed).is_err());
+        assert_ne!(encrypt(&a, "x").unwrap(), encrypt(&a, "x").unwrap());
+        assert_eq!(hint("abcd16"), "***16");
+    }
+}

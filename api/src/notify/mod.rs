@@ -1,0 +1,3 @@
+//! Notifications: mail through the school's own mail server (manual 3.8).
+
+pub mod mail;

@@ -1,0 +1,51 @@
+//! Paginated lists: `?page=1&per_page=30` (the manual's tables show 30 rows a page).
+
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use validator::Validate;
+
+use crate::error::ApiResult;
+
+#[derive(Debug, Clone, Copy, Deserialize, IntoParams, Validate)]
+#[into_params(parameter_in = Query)]
+pub struct PageQuery {
+    /// Page number, from 1 (default 1).
+    #[validate(range(min = 1, max = 1000000))]
+    pub page: Option<i64>,
+    /// Rows per page, 1–200 (default 30).
+    #[validate(range(min = 1, max = 200))]
+    pub per_page: Option<i64>,
+}
+
+impl PageQuery {
+    pub fn checked(&self) -> ApiResult<(i64, i64)> {
+        self.validate()?;
+        Ok((self.page.unwrap_or(1), self.per_page.unwrap_or(30)))
+    }
+}
+
+/// One page of a list with the total count.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    /// Rows matching the filters, over all pages.
+    pub total: i64,
+    pub page: i64,
+    pub per_page: i64,
+}
+
+impl<T> Page<T> {
+    pub fn new(items: Vec<T>, total: i64, page: i64, per_page: i64) -> Page<T> {
+        Page { items, total, page, per_page }
+    }
+}
+
+pub fn offset(page: i64, per_page: i64) -> i64 {
+    (page - 1).saturating_mul(per_page)
+}
+
+/// `%text%` for LIKE, with the wildcards in `text` escaped (use with `ESCAPE '\'`).
+pub fn like_pattern(text: &str) -> String {
+    let escaped = text.trim().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    format!("%{escaped}%")
+}

@@ -1,0 +1,11 @@
+DROP TABLE audit_events;
+DROP TABLE api_keys;
+DROP TABLE mail_settings;
+DROP TABLE role_group_members;
+DROP TABLE role_group_modules;
+DROP TABLE role_groups;
+DROP TABLE function_modules;
+DROP TABLE password_resets;
+DROP TABLE sign_in_failures;
+DROP TABLE captchas;
+DROP TABLE refresh_tokens;
