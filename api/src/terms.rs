@@ -103,7 +103,7 @@ pub mod routes {
     use utoipa::ToSchema;
 
     use crate::app::AppState;
-    use crate::auth::{Need, Op, Principal};
+    use crate::auth::{Need, Op, Principal, Scope};
     use crate::error::{ApiResult, Problem};
     use crate::schema::terms;
 
@@ -119,7 +119,7 @@ pub mod routes {
     /// The school's academic terms, newest first, with the current one marked (module S0213S).
     #[utoipa::path(
         tag = "terms",
-        security(("bearer_jwt" = [])),
+        security(("bearer_jwt" = []), ("api_key" = [])),
         responses(
             (status = 200, description = "Terms", body = Vec<SchoolTerm>),
             (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
@@ -128,7 +128,7 @@ pub mod routes {
     )]
     #[get("/terms")]
     pub async fn list(state: web::Data<AppState>, who: Principal) -> ApiResult<web::Json<Vec<SchoolTerm>>> {
-        who.require(Need::module("S0213S", Op::View))?;
+        who.require(Need::module("S0213S", Op::View).or_scope(Scope::Read))?;
         let school = who.school_id()?;
         state
             .db

@@ -3,6 +3,8 @@
 
 mod support;
 
+mod accounts;
 mod blackbox_test;
 mod foundation;
 mod openapi_contract;
+mod permissions;

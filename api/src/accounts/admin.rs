@@ -11,7 +11,7 @@ use validator::Validate;
 use crate::accounts::audit::{self, Event};
 use crate::accounts::{password, session, NewAccount, Role, User, UserKind};
 use crate::app::AppState;
-use crate::auth::{client_addr, Need, Principal};
+use crate::auth::{client_addr, Need, Principal, Scope};
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::pagination::{like_pattern, offset, Page, PageQuery};
 use crate::schema::{schools, users};
@@ -69,7 +69,7 @@ pub struct ResetResult {
 #[utoipa::path(
     tag = "accounts",
     params(AccountFilter, PageQuery),
-    security(("bearer_jwt" = [])),
+    security(("bearer_jwt" = []), ("api_key" = [])),
     responses(
         (status = 200, description = "One page of accounts by account name", body = Page<AccountRow>),
         (status = 400, description = "Malformed query", body = Problem, content_type = "application/problem+json"),
@@ -85,7 +85,7 @@ pub async fn list(
     filter: web::Query<AccountFilter>,
     page: web::Query<PageQuery>,
 ) -> ApiResult<web::Json<Page<AccountRow>>> {
-    who.require(Need::SCHOOL_ADMIN)?;
+    who.require(Need::SCHOOL_ADMIN.or_scope(Scope::Read))?;
     let school = who.school_id()?;
     let (page, per_page) = page.checked()?;
     let filter = filter.into_inner();

@@ -181,5 +181,5 @@ pub fn roles_of(conn: &mut DbConn, user_id: i64) -> ApiResult<Vec<Role>> {
         .filter(user_roles::user_id.eq(user_id))
         .select(user_roles::role_code)
         .load(conn)?;
-    Ok(codes.iter().filter_map(|c| Role::parse(c)).collect())
+    Ok(Role::ALL.into_iter().filter(|r| codes.iter().any(|c| c == r.as_str())).collect())
 }

@@ -580,11 +580,15 @@ pub async fn lookup_schools(state: web::Data<AppState>, q: web::Query<LookupQuer
     let rows = state
         .db
         .read(move |c| {
-            let prefix = format!("{}%", q.replace('\\', "").replace('%', "").replace('_', ""));
-            let pattern = crate::pagination::like_pattern(&q);
-            Ok(schools::table
-                .filter(schools::active.eq(true))
-                .filter(schools::code.like(prefix).or(schools::name.like(pattern).escape('\\')))
+            // Digits match the start of a code; any text matches part of a name.
+            let name_pattern = crate::pagination::like_pattern(&q);
+            let mut query = schools::table.filter(schools::active.eq(true)).into_boxed();
+            query = if q.bytes().all(|b| b.is_ascii_digit()) {
+                query.filter(schools::code.like(format!("{q}%")).or(schools::name.like(name_pattern).escape('\\')))
+            } else {
+                query.filter(schools::name.like(name_pattern).escape('\\'))
+            };
+            Ok(query
                 .order(schools::code.asc())
                 .limit(10)
                 .select((schools::code, schools::name))

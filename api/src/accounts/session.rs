@@ -190,7 +190,7 @@ pub fn start_session(state: &AppState, conn: &mut DbConn, user: &User, client: &
 
 fn pair(state: &AppState, conn: &mut DbConn, user: &User, family: &str, now: NaiveDateTime) -> ApiResult<TokenPair> {
     let refresh_token = issue_refresh(conn, user.id, family, state.config.refresh_token_seconds, now)?;
-    let (access_token, expires_in) = jwt::issue(state, user.id, user.school_id, family)?;
+    let (access_token, expires_in) = jwt::issue(state, user, family)?;
     Ok(TokenPair {
         access_token,
         token_type: "Bearer".into(),

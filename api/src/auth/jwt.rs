@@ -16,6 +16,9 @@ pub struct Claims {
     pub sch: Option<i64>,
     /// Session family (shared with the refresh tokens of this sign-in).
     pub fam: String,
+    /// The password version (when the password was last set, in microseconds): a token of an
+    /// older password is refused.
+    pub pwv: i64,
     pub iat: i64,
     pub exp: i64,
 }
@@ -31,13 +34,24 @@ fn key(state: &AppState) -> [u8; 32] {
 }
 
 /// Signs an access token for `user_id`; returns it with its lifetime in seconds.
-pub fn issue(state: &AppState, user_id: i64, school_id: Option<i64>, family: &str) -> ApiResult<(String, i64)> {
+pub fn issue(state: &AppState, user: &crate::accounts::User, family: &str) -> ApiResult<(String, i64)> {
     let now = state.clock.now_utc().timestamp();
     let lifetime = state.config.access_token_seconds;
-    let claims = Claims { sub: user_id.to_string(), sch: school_id, fam: family.to_string(), iat: now, exp: now + lifetime };
+    let claims = Claims {
+        sub: user.id.to_string(),
+        sch: user.school_id,
+        fam: family.to_string(),
+        pwv: password_version(user),
+        iat: now,
+        exp: now + lifetime,
+    };
     let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &EncodingKey::from_secret(&key(state)))
         .map_err(|e| ApiError::internal(format!("jwt encode: {e}")))?;
     Ok((token, lifetime))
+}
+
+pub fn password_version(user: &crate::accounts::User) -> i64 {
+    user.password_changed_at.map(|t| t.and_utc().timestamp_micros()).unwrap_or(0)
 }
 
 /// Verifies signature and expiry.

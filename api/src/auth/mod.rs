@@ -288,7 +288,7 @@ async fn authenticate(req: &HttpRequest) -> ApiResult<Principal> {
     let user_id = claims.user_id()?;
     let now = state.clock.now();
     let session = claims.fam.clone();
-    let issued_at = claims.iat;
+    let version = claims.pwv;
     state
         .db
         .read(move |c| {
@@ -298,10 +298,8 @@ async fn authenticate(req: &HttpRequest) -> ApiResult<Principal> {
                 .first(c)
                 .optional()?
                 .ok_or_else(|| ApiError::new(ErrorCode::InvalidToken))?;
-            if let Some(changed) = user.password_changed_at {
-                if issued_at < changed.and_utc().timestamp() {
-                    return Err(ApiError::new(ErrorCode::InvalidToken));
-                }
+            if jwt::password_version(&user) != version {
+                return Err(ApiError::new(ErrorCode::InvalidToken));
             }
             check_usable(&user, now)?;
             load_user_principal(c, user, session)

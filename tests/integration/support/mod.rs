@@ -5,6 +5,7 @@
 #![allow(dead_code)]
 
 pub mod blackbox;
+pub mod smtp;
 
 use actix_web::http::header::{HeaderMap, CONTENT_TYPE};
 use actix_web::http::{Method, StatusCode};
@@ -13,11 +14,24 @@ use actix_web::web;
 use diesel::{Connection, PgConnection, RunQueryDsl};
 use serde_json::Value;
 
+use diesel::{ExpressionMethods, QueryDsl};
+use licheng::accounts::{NewAccount, Role, UserKind};
 use licheng::app::{self, AppState};
 use licheng::config::Config;
 use licheng::db::Db;
 use licheng::http::Metrics;
 use licheng::secrets::Secrets;
+
+/// The password of every account the fixtures create.
+pub const PASSWORD: &str = "Passw0rd-test";
+
+/// A school made by [`TestApp::school`].
+#[derive(Debug, Clone)]
+pub struct School {
+    pub id: i64,
+    pub code: String,
+    pub admin_id: i64,
+}
 
 pub const TEST_SECRET: &str = "test-secret-test-secret-test-secret-0123";
 
@@ -167,6 +181,70 @@ impl TestApp {
 
     pub async fn post_as(&self, path: &str, token: &str, body: Value) -> Reply {
         self.json(Method::POST, path, Some(token), body).await
+    }
+
+    /// Creates a school with an admin `admin` (password [`PASSWORD`], no change pending).
+    pub fn school(&self, code: &str) -> School {
+        let now = self.state.clock.now();
+        let (id, admin_id) = self.write(|c| licheng::schools::create_with_admin(c, code, &format!("測試高中{code}"), "admin", PASSWORD, now));
+        self.write(|c| {
+            diesel::update(licheng::schema::users::table.find(admin_id))
+                .set(licheng::schema::users::must_change_password.eq(false))
+                .execute(c)?;
+            licheng::terms::set_current(c, id, licheng::terms::Term { academic_year: 115, semester: 1 }, now)
+        });
+        School { id, code: code.to_string(), admin_id }
+    }
+
+    /// Creates an account in `school` with password [`PASSWORD`] (no change pending).
+    pub fn user(&self, school: &School, account: &str, kind: UserKind, roles: &[Role], national_id: Option<&str>) -> i64 {
+        let now = self.state.clock.now();
+        self.write(|c| {
+            licheng::accounts::create_account(
+                c,
+                &NewAccount {
+                    school_id: Some(school.id),
+                    account,
+                    kind,
+                    display_name: &format!("使用者{account}"),
+                    national_id,
+                    number: None,
+                    email: None,
+                    password: PASSWORD,
+                    must_change_password: false,
+                    roles,
+                },
+                now,
+            )
+        })
+    }
+
+    pub fn teacher(&self, school: &School, account: &str) -> i64 {
+        self.user(school, account, UserKind::Staff, &[Role::SubjectTeacher], None)
+    }
+
+    pub fn student(&self, school: &School, account: &str, national_id: &str) -> i64 {
+        self.user(school, account, UserKind::Student, &[Role::Student], Some(national_id))
+    }
+
+    /// Signs in and returns the whole token pair.
+    pub async fn sign_in_pair(&self, school: &str, account: &str, password: &str) -> Value {
+        let r = self.post("/api/v1/auth/sign-in", serde_json::json!({"school": school, "account": account, "password": password})).await;
+        assert_eq!(r.status, 200, "sign-in of {account}: {}", r.text());
+        r.json()
+    }
+
+    /// Signs in and returns the access token.
+    pub async fn token(&self, school: &School, account: &str) -> String {
+        self.sign_in_pair(&school.code, account, PASSWORD).await["access_token"].as_str().unwrap().to_string()
+    }
+
+    pub async fn put_as(&self, path: &str, token: &str, body: Value) -> Reply {
+        self.json(Method::PUT, path, Some(token), body).await
+    }
+
+    pub async fn delete_as(&self, path: &str, token: &str) -> Reply {
+        self.send(TestRequest::delete().uri(path).insert_header(("Authorization", format!("Bearer {token}")))).await
     }
 
     /// Runs `f` in a write transaction, as the CLI and seeding do.
