@@ -56,7 +56,10 @@ pub fn build(
         .wrap(from_fn(http::observe))
         .configure(crate::ops::routes)
         .service(
-            SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", crate::openapi::ApiDoc::openapi()),
+            SwaggerUi::new("/api/docs/{_:.*}")
+                .url("/api/openapi.json", crate::openapi::ApiDoc::openapi())
+                // No calls to the public validator: the docs work offline.
+                .config(utoipa_swagger_ui::Config::default().validator_url("none")),
         )
         .service(web::redirect("/api/docs", "/api/docs/"))
         .service(web::scope("/api/v1").configure(crate::routes_v1))

@@ -33,7 +33,9 @@ fn real_binary_serves_health_spec_docs_and_problems() {
     assert!(!html.contains("https://"), "the docs page must load nothing from the internet");
     let init = server.get("/api/docs/swagger-initializer.js");
     assert_eq!(init.status, 200);
-    assert!(String::from_utf8_lossy(&init.body).contains("/api/openapi.json"));
+    let init = String::from_utf8_lossy(&init.body).into_owned();
+    assert!(init.contains("/api/openapi.json"), "{init}");
+    assert!(init.contains("\"validatorUrl\": \"none\""), "no request to the public validator: {init}");
 
     let problem = server.request("GET", "/api/v1/missing", &[("Accept-Language", "en")], None).unwrap();
     assert_eq!(problem.status, 404);

@@ -160,3 +160,24 @@ async fn schema_rs_matches_the_migrations() {
         assert_eq!(db_columns(&app, table), declared, "table {table}");
     }
 }
+
+#[actix_web::test]
+async fn the_spa_is_served_at_the_root_with_deep_links() {
+    let app = TestApp::with_config(|c| {
+        let dist = c.data_dir.join("dist");
+        std::fs::create_dir_all(dist.join("assets")).unwrap();
+        std::fs::write(dist.join("index.html"), "<!doctype html><div id=\"root\"></div>").unwrap();
+        std::fs::write(dist.join("assets/app.js"), "console.log(1)").unwrap();
+        c.frontend_dir = dist;
+    });
+    let root = app.get("/").await;
+    assert_eq!(root.status, 200);
+    assert!(root.text().contains("id=\"root\""));
+    assert_eq!(app.get("/assets/app.js").await.text(), "console.log(1)");
+    // Client-side routes get index.html; a missing asset and unknown API routes do not.
+    let deep = app.get("/student/results/3").await;
+    assert_eq!(deep.status, 200);
+    assert!(deep.text().contains("id=\"root\""));
+    app.get("/assets/missing.js").await.assert_problem(404, "route_not_found");
+    app.get("/api/v1/nothing").await.assert_problem(404, "route_not_found");
+}
