@@ -126,13 +126,13 @@ pub fn json_config(limit: usize) -> web::JsonConfig {
             }
             JsonPayloadError::Deserialize(e) => ApiError::with_detail(
                 ErrorCode::InvalidJson,
-                format!("JSON 格式錯誤或欄位型別不符:{e}"),
+                format!("JSON 格式錯誤或欄位型別不符：{e}"),
                 format!("Invalid JSON or field type: {e}"),
             ),
             JsonPayloadError::Serialize(e) => ApiError::internal(format!("serialize: {e}")),
             other => ApiError::with_detail(
                 ErrorCode::BadRequest,
-                format!("無法讀取請求內容:{other}"),
+                format!("無法讀取請求內容：{other}"),
                 format!("Cannot read the body: {other}"),
             ),
         };
@@ -144,7 +144,7 @@ pub fn query_config() -> web::QueryConfig {
     web::QueryConfig::default().error_handler(|err: QueryPayloadError, _req| {
         ApiError::with_detail(
             ErrorCode::InvalidQuery,
-            format!("查詢參數錯誤:{err}"),
+            format!("查詢參數錯誤：{err}"),
             format!("Invalid query parameters: {err}"),
         )
         .into()
@@ -155,7 +155,7 @@ pub fn path_config() -> web::PathConfig {
     web::PathConfig::default().error_handler(|err: PathError, _req| {
         ApiError::with_detail(
             ErrorCode::InvalidPath,
-            format!("網址參數錯誤:{err}"),
+            format!("網址參數錯誤：{err}"),
             format!("Invalid path parameter: {err}"),
         )
         .into()

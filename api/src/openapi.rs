@@ -9,7 +9,7 @@ use utoipa::{Modify, OpenApi};
     info(
         title = "Licheng API",
         description = "學習歷程檔案平臺 Licheng 的 REST API。網頁前端、校務行政系統廠商與自動化整合都使用同一份 API。\n\n\
-錯誤一律以 `application/problem+json`(RFC 9457)回應,`code` 為穩定的機器代碼;`detail` 預設為繁體中文,\
+錯誤一律以 `application/problem+json`(RFC 9457)回應，`code` 為穩定的機器代碼;`detail` 預設為繁體中文，\
 送出 `Accept-Language: en` 可取得英文。時間一律為 ISO 8601。",
         license(name = "Proprietary")
     ),

@@ -9,6 +9,7 @@ diesel::table! {
         active -> Bool,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        term_hold -> Bool,
     }
 }
 
@@ -192,6 +193,117 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    student_profiles (user_id) {
+        user_id -> BigInt,
+        school_id -> BigInt,
+        birth_date -> Nullable<Date>,
+        gender -> Nullable<Text>,
+        department -> Nullable<Text>,
+        program -> Nullable<Text>,
+        division -> Text,
+        entry_year -> Integer,
+        grade -> Integer,
+        class_code -> Nullable<Text>,
+        seat_no -> Nullable<Integer>,
+        status -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    classes (id) {
+        id -> BigInt,
+        school_id -> BigInt,
+        academic_year -> Integer,
+        semester -> Integer,
+        code -> Text,
+        name -> Text,
+        grade -> Integer,
+        homeroom_user_id -> Nullable<BigInt>,
+        active -> Bool,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    courses (id) {
+        id -> BigInt,
+        school_id -> BigInt,
+        academic_year -> Integer,
+        semester -> Integer,
+        course_code -> Text,
+        class_code -> Text,
+        subject_name -> Text,
+        grade -> Integer,
+        credits -> Integer,
+        mixed_class -> Bool,
+        active -> Bool,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    enrolments (id) {
+        id -> BigInt,
+        school_id -> BigInt,
+        course_id -> BigInt,
+        student_id -> BigInt,
+        kind -> Text,
+        active -> Bool,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    teaching_assignments (id) {
+        id -> BigInt,
+        school_id -> BigInt,
+        course_id -> BigInt,
+        teacher_id -> BigInt,
+        can_certify -> Bool,
+        active -> Bool,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    cadre_records (id) {
+        id -> BigInt,
+        school_id -> BigInt,
+        student_id -> BigInt,
+        academic_year -> Integer,
+        semester -> Integer,
+        unit -> Text,
+        position -> Text,
+        level -> Nullable<Text>,
+        start_date -> Date,
+        end_date -> Nullable<Date>,
+        active -> Bool,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sync_batches (id) {
+        id -> BigInt,
+        school_id -> BigInt,
+        kind -> Text,
+        academic_year -> Integer,
+        semester -> Integer,
+        rows_received -> Integer,
+        status_code -> Text,
+        error -> Nullable<Text>,
+        result -> Nullable<Text>,
+        api_key_id -> Nullable<BigInt>,
+        received_at -> Timestamp,
+        finished_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(student_profiles -> users (user_id));
+diesel::joinable!(enrolments -> courses (course_id));
+diesel::joinable!(teaching_assignments -> courses (course_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(password_resets -> users (user_id));
 diesel::joinable!(role_groups -> schools (school_id));
@@ -218,4 +330,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     mail_settings,
     api_keys,
     audit_events,
+    student_profiles,
+    classes,
+    courses,
+    enrolments,
+    teaching_assignments,
+    cadre_records,
+    sync_batches,
 );

@@ -175,29 +175,22 @@ pub async fn reset_passwords(state: web::Data<AppState>, who: Principal, req: Ht
     for id in &ids {
         match found.iter().find(|(uid, _, _)| uid == id) {
             None => skipped.push(Skipped { id: *id, reason: "本校沒有此帳號 / no such account in this school".into() }),
-            Some(_) if Some(*id) == me => skipped.push(Skipped { id: *id, reason: "不可重設自己的密碼,請使用變更密碼 / use change password for your own account".into() }),
-            Some((_, _, None)) => skipped.push(Skipped { id: *id, reason: "沒有身分證號,無預設密碼 / no national ID, so no initial password".into() }),
-            Some((uid, account, Some(nid))) => to_reset.push((*uid, account.clone(), password::initial_password(nid))),
+            Some(_) if Some(*id) == me => skipped.push(Skipped { id: *id, reason: "不可重設自己的密碼，請使用變更密碼 / use change password for your own account".into() }),
+            Some((_, _, None)) => skipped.push(Skipped { id: *id, reason: "沒有身分證號，無預設密碼 / no national ID, so no initial password".into() }),
+            Some((uid, account, Some(_))) => to_reset.push((*uid, account.clone())),
         }
     }
-    let hashed = web::block(move || {
-        to_reset
-            .into_iter()
-            .map(|(id, account, initial)| password::hash(&initial).map(|h| (id, account, h)))
-            .collect::<ApiResult<Vec<_>>>()
-    })
-    .await
-    .map_err(|e| ApiError::internal(e.to_string()))??;
     let now = state.clock.now();
     let (actor, client) = (who.actor(), client_addr(&req));
     let reset = state
         .db
         .write(move |c| {
             let mut done = Vec::new();
-            for (id, account, hash) in &hashed {
+            // The initial password is the national ID the row holds: no hash to compute.
+            for (id, account) in &to_reset {
                 diesel::update(users::table.find(id))
                     .set((
-                        users::password_hash.eq(hash),
+                        users::password_hash.eq(password::INITIAL),
                         users::must_change_password.eq(true),
                         users::password_changed_at.eq(Some(now)),
                         users::failed_logins.eq(0),
@@ -362,7 +355,7 @@ pub async fn create_temporary(
                     school_id: Some(school),
                     account: &account,
                     kind: UserKind::Temporary,
-                    display_name: &format!("{}(臨時帳號)", student.display_name),
+                    display_name: &format!("{}（臨時帳號）", student.display_name),
                     national_id: None,
                     number: student.number.as_deref(),
                     email: None,

@@ -20,11 +20,11 @@ use crate::schema::{function_modules, role_group_members, role_group_modules, ro
 #[derive(Debug, Serialize, ToSchema)]
 pub struct RoleGroup {
     pub id: i64,
-    /// 角色編號, e.g. `001`.
+    /// 角色編號， e.g. `001`.
     pub code: String,
-    /// 角色名稱, e.g. 學習成果提交人員.
+    /// 角色名稱， e.g. 學習成果提交人員.
     pub name: String,
-    /// 是否使用: a group not in use grants nothing.
+    /// 是否使用： a group not in use grants nothing.
     pub in_use: bool,
     /// 備註.
     pub remark: Option<String>,

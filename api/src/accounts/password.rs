@@ -14,6 +14,24 @@ pub fn hash(password: &str) -> Result<String, ApiError> {
         .map_err(|e| ApiError::internal(format!("argon2: {e}")))
 }
 
+/// Stored instead of a hash while an account still has its initial password (the national ID):
+/// syncing thousands of new accounts then costs no hashing, and the check below compares with
+/// the national ID the account row already holds.
+pub const INITIAL: &str = "!initial";
+
+/// Whether `password` signs in to an account with `stored` hash and `national_id`.
+pub fn verify_account(password: &str, stored: &str, national_id: Option<&str>) -> bool {
+    if stored == INITIAL {
+        return national_id.is_some_and(|id| {
+            let expected = initial_password(id);
+            !expected.is_empty()
+                && expected.len() == password.len()
+                && expected.bytes().zip(password.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
+        });
+    }
+    verify(password, stored)
+}
+
 /// Whether `password` matches the stored PHC string; a malformed hash never matches.
 pub fn verify(password: &str, stored: &str) -> bool {
     match PasswordHash::new(stored) {
@@ -103,6 +121,15 @@ mod tests {
         assert!(verify("Secret123", &a));
         assert!(!verify("secret123", &a));
         assert!(!verify("Secret123", "not-a-hash"));
+    }
+
+    #[test]
+    fn initial_marker_checks_the_national_id() {
+        assert!(verify_account("A123456789", INITIAL, Some("a123456789")));
+        assert!(!verify_account("a123456789", INITIAL, Some("a123456789")));
+        assert!(!verify_account("A123456789", INITIAL, None));
+        assert!(!verify_account("", INITIAL, Some("")));
+        assert!(!verify_account(INITIAL, INITIAL, Some("A123456789")));
     }
 
     #[test]

@@ -230,8 +230,8 @@ pub async fn sign_in(state: web::Data<AppState>, req: HttpRequest, body: web::Js
     if let Some(until) = user.locked_until.filter(|u| *u > now) {
         return Err(session::locked_error(until, now));
     }
-    let (given, hash) = (body.password.clone(), user.password_hash.clone());
-    let ok = web::block(move || password::verify(&given, &hash))
+    let (given, hash, nid) = (body.password.clone(), user.password_hash.clone(), user.national_id.clone());
+    let ok = web::block(move || password::verify_account(&given, &hash, nid.as_deref()))
         .await
         .map_err(|e| ApiError::internal(format!("blocking task failed: {e}")))?;
     if !ok {
@@ -296,7 +296,7 @@ pub async fn sign_out(state: web::Data<AppState>, body: web::Json<RefreshRequest
     Ok(HttpResponse::NoContent().finish())
 }
 
-const FORGOT_REPLY_ZH: &str = "若帳號與電子郵件相符,密碼重設連結已寄出,30 分鐘內有效。";
+const FORGOT_REPLY_ZH: &str = "若帳號與電子郵件相符，密碼重設連結已寄出，30 分鐘內有效。";
 
 /// Forgot password (FAQ 000 Q1): mails a single-use reset link valid 30 minutes to the
 /// account's primary or backup address. The reply is the same whether or not they match.
@@ -356,10 +356,10 @@ pub async fn forgot_password(state: web::Data<AppState>, req: HttpRequest, body:
         let link = format!("{}/reset-password?token={token}", state.config.public_url());
         let to = body.email.trim().to_string();
         let text = format!(
-            "{name} 您好:\n\n有人為學習歷程檔案平臺帳號 {account} 申請重設密碼。請於 30 分鐘內開啟以下連結設定新密碼(連結只能使用一次):\n\n{link}\n\n若不是您本人申請,請忽略此信,您的密碼不會改變。\n\nSomeone asked to reset the password of Licheng account {account}. Open the link above within 30 minutes to set a new one; ignore this mail if it was not you."
+            "{name} 您好：\n\n有人為學習歷程檔案平臺帳號 {account} 申請重設密碼。請於 30 分鐘內開啟以下連結設定新密碼（連結只能使用一次）:\n\n{link}\n\n若不是您本人申請，請忽略此信，您的密碼不會改變。\n\nSomeone asked to reset the password of Licheng account {account}. Open the link above within 30 minutes to set a new one; ignore this mail if it was not you."
         );
         actix_web::rt::spawn(async move {
-            if let Err(e) = crate::notify::mail::send(&mailer, &to, "學習歷程檔案平臺:重設密碼 Password reset", &text).await {
+            if let Err(e) = crate::notify::mail::send(&mailer, &to, "學習歷程檔案平臺：重設密碼 Password reset", &text).await {
                 tracing::warn!(error = %e, "password-reset mail was not sent");
             }
         });
@@ -493,8 +493,8 @@ pub async fn change_password(
     body.validate()?;
     let user = who.0.user()?.user.clone();
     let body = body.into_inner();
-    let (old, stored) = (body.old_password.clone(), user.password_hash.clone());
-    let ok = web::block(move || password::verify(&old, &stored)).await.map_err(|e| ApiError::internal(e.to_string()))?;
+    let (old, stored, nid) = (body.old_password.clone(), user.password_hash.clone(), user.national_id.clone());
+    let ok = web::block(move || password::verify_account(&old, &stored, nid.as_deref())).await.map_err(|e| ApiError::internal(e.to_string()))?;
     if !ok {
         return Err(ApiError::new(ErrorCode::OldPasswordIncorrect).field("old_password", "目前的密碼不正確", "the current password is incorrect"));
     }

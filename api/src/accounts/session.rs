@@ -86,7 +86,7 @@ pub fn check_client(conn: &mut DbConn, client: &str, limit: i64, window_seconds:
         let wait = (oldest + Duration::seconds(window_seconds) - now).num_seconds();
         return Err(ApiError::with_detail(
             ErrorCode::RateLimited,
-            format!("此來源登入失敗次數過多,請於 {} 分鐘後再試。", (wait + 59) / 60),
+            format!("此來源登入失敗次數過多，請於 {} 分鐘後再試。", (wait + 59) / 60),
             format!("Too many failed sign-ins from this address; try again in {} minutes.", (wait + 59) / 60),
         )
         .retry_after(wait));
@@ -109,7 +109,7 @@ pub fn locked_error(until: NaiveDateTime, now: NaiveDateTime) -> ApiError {
     let minutes = (seconds + 59) / 60;
     ApiError::with_detail(
         ErrorCode::AccountLocked,
-        format!("密碼錯誤次數過多,帳號已鎖定,請於 {minutes} 分鐘後再試。"),
+        format!("密碼錯誤次數過多，帳號已鎖定，請於 {minutes} 分鐘後再試。"),
         format!("Too many wrong passwords; the account is locked for {minutes} more minutes."),
     )
     .retry_after(seconds)

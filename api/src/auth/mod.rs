@@ -23,7 +23,7 @@ use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::schema::{api_keys, function_modules, role_group_members, role_group_modules, role_groups, users};
 
-/// An operation on a function module (manual 3.1.2: 新增/修改/刪除, plus viewing).
+/// An operation on a function module (manual 3.1.2: 新增/修改/刪除， plus viewing).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Op {
     View,
@@ -135,7 +135,7 @@ impl Principal {
                 )),
                 None => Err(ApiError::with_detail(
                     ErrorCode::ScopeRequired,
-                    "此功能只能由登入的使用者操作,不接受 API 金鑰。",
+                    "此功能只能由登入的使用者操作，不接受 API 金鑰。",
                     "This function is for signed-in users, not API keys.",
                 )),
             },
@@ -163,7 +163,7 @@ impl Principal {
                 let names: Vec<&str> = need.roles.iter().map(|r| r.as_str()).collect();
                 Err(ApiError::with_detail(
                     ErrorCode::RoleRequired,
-                    format!("此功能需要以下角色之一:{}。", names.join("、")),
+                    format!("此功能需要以下角色之一：{}。", names.join("、")),
                     format!("This needs one of the roles: {}.", names.join(", ")),
                 ))
             }
@@ -177,7 +177,7 @@ impl Principal {
             Principal::User(u) => u.user.school_id.ok_or_else(|| {
                 ApiError::with_detail(
                     ErrorCode::Forbidden,
-                    "平臺管理帳號不屬於任何學校,無法使用學校功能。",
+                    "平臺管理帳號不屬於任何學校，無法使用學校功能。",
                     "The platform operator belongs to no school.",
                 )
             }),
@@ -189,7 +189,7 @@ impl Principal {
             Principal::User(u) => Ok(u),
             Principal::ApiKey(_) => Err(ApiError::with_detail(
                 ErrorCode::ScopeRequired,
-                "此功能只能由登入的使用者操作,不接受 API 金鑰。",
+                "此功能只能由登入的使用者操作，不接受 API 金鑰。",
                 "This function is for signed-in users, not API keys.",
             )),
         }

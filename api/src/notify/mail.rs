@@ -347,10 +347,10 @@ pub async fn test_mail(state: web::Data<AppState>, who: Principal, body: web::Js
         &mailer,
         &body.to,
         "學習歷程檔案平臺測試郵件 Licheng test mail",
-        "這是一封測試郵件:學校的郵件寄送伺服器設定正確。\nThis is a test mail: the school's mail server works.",
+        "這是一封測試郵件：學校的郵件寄送伺服器設定正確。\nThis is a test mail: the school's mail server works.",
     )
     .await
-    .map_err(|e| ApiError::with_detail(ErrorCode::MailDeliveryFailed, format!("郵件寄送失敗:{e}"), format!("Sending failed: {e}")))?;
+    .map_err(|e| ApiError::with_detail(ErrorCode::MailDeliveryFailed, format!("郵件寄送失敗：{e}"), format!("Sending failed: {e}")))?;
     Ok(HttpResponse::NoContent().finish())
 }
 
