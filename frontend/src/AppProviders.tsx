@@ -1,6 +1,7 @@
 import { QueryClientProvider, type QueryClient } from '@tanstack/react-query';
 import { App as AntdApp, ConfigProvider } from 'antd';
-import type { ReactNode } from 'react';
+import { useEffect, type ReactNode } from 'react';
+import { clearQueriesOnSignOut } from './auth/session';
 import { antdLocale } from './lib/locale';
 
 export const theme = {
@@ -11,7 +12,10 @@ export const theme = {
   },
 };
 
-/** Everything a page needs around it: antd in zh-TW, antd's App context, TanStack Query. */
+/**
+ * Everything a page needs around it: antd in zh-TW, antd's App context, TanStack Query (whose
+ * cache is dropped whenever the session ends, so the next user never sees the last one's data).
+ */
 export function AppProviders({
   queryClient,
   children,
@@ -19,6 +23,7 @@ export function AppProviders({
   queryClient: QueryClient;
   children: ReactNode;
 }) {
+  useEffect(() => clearQueriesOnSignOut(queryClient), [queryClient]);
   return (
     <ConfigProvider locale={antdLocale} theme={theme}>
       <AntdApp>

@@ -1,26 +1,110 @@
-import { HomeOutlined } from '@ant-design/icons';
+import { HomeOutlined, TeamOutlined } from '@ant-design/icons';
 import type { ReactNode } from 'react';
+import type { Me, Role } from './api/types';
 
-/** One entry of the main menu. Later work adds entries per role (and filters by permission). */
-export interface NavItem {
-  path: string;
-  label: string;
-  icon?: ReactNode;
+/**
+ * Who may see a menu entry: any of `roles`, or any of the function `modules` (module codes such
+ * as `S0203S1`; the school admin holds every module, as on the server). No `access`: everyone
+ * signed in.
+ */
+export interface MenuAccess {
+  roles?: readonly Role[];
+  modules?: readonly string[];
 }
 
-export const navItems: NavItem[] = [{ path: '/', label: '首頁', icon: <HomeOutlined /> }];
+/** One entry of the main (side) menu: a page (`path`) or a group of entries (`children`). */
+export interface MenuEntry {
+  key: string;
+  label: string;
+  icon?: ReactNode;
+  path?: string;
+  access?: MenuAccess;
+  children?: readonly MenuEntry[];
+}
+
+/**
+ * The whole menu. An entry shows only when the user may see it AND its page exists in the route
+ * table (`src/appRoutes.tsx`), so adding a route is what makes its entry appear; a group shows
+ * when at least one child does.
+ */
+export const menu: readonly MenuEntry[] = [
+  { key: 'home', path: '/', label: '首頁', icon: <HomeOutlined /> },
+  {
+    key: 'accounts',
+    label: '帳號管理',
+    icon: <TeamOutlined />,
+    access: { roles: ['school_admin'] },
+    children: [
+      { key: 'role-groups', path: '/admin/role-groups', label: '角色權限' },
+      { key: 'passwords', path: '/admin/passwords', label: '重設密碼' },
+      { key: 'temporary-accounts', path: '/admin/temporary-accounts', label: '轉學生臨時帳號' },
+      { key: 'mail', path: '/admin/mail', label: '郵件伺服器' },
+      { key: 'api-keys', path: '/admin/api-keys', label: 'API 金鑰' },
+      { key: 'audit', path: '/admin/audit', label: '稽核紀錄' },
+    ],
+  },
+];
+
+/** What `visibleMenu` needs to know about the user (a subset of `GET /api/v1/me`). */
+export type MenuUser = Pick<Me, 'roles' | 'modules'>;
+
+/** Whether `user` meets `access` (no access rule: everyone). */
+export function canAccess(user: MenuUser, access: MenuAccess | undefined): boolean {
+  if (!access) return true;
+  if (access.roles?.some((role) => user.roles.includes(role))) return true;
+  if (access.modules && access.modules.length > 0) {
+    if (user.roles.includes('school_admin')) return true;
+    return access.modules.some((code) => user.modules.some((module) => module.code === code));
+  }
+  return false;
+}
+
+/**
+ * The menu this user sees: entries they may access whose page exists (`routePaths`: the app's
+ * absolute route paths), groups with at least one visible child. Pure, for tests.
+ */
+export function visibleMenu(
+  user: MenuUser,
+  routePaths: ReadonlySet<string>,
+  entries: readonly MenuEntry[] = menu,
+): MenuEntry[] {
+  const result: MenuEntry[] = [];
+  for (const entry of entries) {
+    if (!canAccess(user, entry.access)) continue;
+    if (entry.children) {
+      const children = visibleMenu(user, routePaths, entry.children);
+      if (children.length > 0) result.push({ ...entry, children });
+    } else if (entry.path !== undefined && routePaths.has(entry.path)) {
+      result.push(entry);
+    }
+  }
+  return result;
+}
+
+function flatten(entries: readonly MenuEntry[], parents: string[] = []): { entry: MenuEntry; parents: string[] }[] {
+  return entries.flatMap((entry) => [
+    { entry, parents },
+    ...flatten(entry.children ?? [], [...parents, entry.key]),
+  ]);
+}
+
+/** The entry to highlight for a location (longest matching path) and the groups to open. */
+export function selectedMenu(
+  pathname: string,
+  entries: readonly MenuEntry[],
+): { selectedKey?: string; openKeys: string[] } {
+  const best = flatten(entries)
+    .filter(({ entry }) => {
+      const path = entry.path;
+      if (path === undefined) return false;
+      return path === '/' ? pathname === '/' : pathname === path || pathname.startsWith(`${path}/`);
+    })
+    .sort((a, b) => (b.entry.path?.length ?? 0) - (a.entry.path?.length ?? 0))[0];
+  return best ? { selectedKey: best.entry.key, openKeys: best.parents } : { openKeys: [] };
+}
 
 /** Links that leave the SPA (served by the backend, not by the router). */
 export const externalLinks = {
   apiDocs: '/api/docs/',
   openApiSpec: '/api/openapi.json',
 } as const;
-
-/** The menu key to highlight for a location: the longest matching nav path. */
-export function selectedNavKey(pathname: string): string | undefined {
-  return navItems
-    .filter((item) =>
-      item.path === '/' ? pathname === '/' : pathname === item.path || pathname.startsWith(`${item.path}/`),
-    )
-    .sort((a, b) => b.path.length - a.path.length)[0]?.path;
-}

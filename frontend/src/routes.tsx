@@ -1,22 +1,40 @@
 import type { RouteObject } from 'react-router';
+import { appRoutes } from './appRoutes';
+import { RequireAuth } from './auth/RequireAuth';
 import { AppLayout } from './layouts/AppLayout';
-import { HomePage } from './pages/HomePage';
+import { PublicLayout } from './layouts/PublicLayout';
+import { ForgotPasswordPage } from './pages/ForgotPasswordPage';
+import { LoginPage } from './pages/LoginPage';
 import { NotFoundPage } from './pages/NotFoundPage';
+import { ResetPasswordPage } from './pages/ResetPasswordPage';
 import { RouteErrorPage } from './pages/RouteErrorPage';
 
 /**
- * The app's routes. Pages go under the layout route; add a menu entry in `navigation.tsx`.
- * Large role areas can use `lazy: () => import('./pages/…')` to split the bundle.
+ * The app's routes: the public account pages (sign-in, forgot/reset password) in a plain frame,
+ * and everything else behind `RequireAuth` in the app layout (`appRoutes.tsx` lists those pages).
  * The backend serves index.html for every non-API path, so deep links work.
  */
 export const routes: RouteObject[] = [
   {
-    path: '/',
-    element: <AppLayout />,
     errorElement: <RouteErrorPage />,
     children: [
-      { index: true, element: <HomePage /> },
-      { path: '*', element: <NotFoundPage /> },
+      {
+        element: <PublicLayout />,
+        children: [
+          { path: '/login', element: <LoginPage /> },
+          { path: '/forgot-password', element: <ForgotPasswordPage /> },
+          { path: '/reset-password', element: <ResetPasswordPage /> },
+        ],
+      },
+      {
+        path: '/',
+        element: (
+          <RequireAuth>
+            <AppLayout />
+          </RequireAuth>
+        ),
+        children: [...appRoutes, { path: '*', element: <NotFoundPage /> }],
+      },
     ],
   },
 ];

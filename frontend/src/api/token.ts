@@ -1,7 +1,7 @@
 /**
- * Where the bearer access token lives. Sign-in (not built yet) calls `setAccessToken`;
- * sign-out and a refused token call `clearAccessToken`. The token is kept in memory only,
- * so it is gone after a reload; the sign-in work decides how a session is restored.
+ * Where the bearer access token lives: in memory only, never in storage. The session
+ * (`src/auth/session.ts`) sets it from each token pair and clears it on sign-out; after a reload
+ * the session gets a new one with the refresh token it kept in sessionStorage.
  */
 
 type Listener = (token: string | null) => void;

@@ -1,44 +1,128 @@
-import { Layout, Menu, Typography } from 'antd';
-import { Link, Outlet, useLocation } from 'react-router';
-import { externalLinks, navItems, selectedNavKey } from '../navigation';
+import { DownOutlined, KeyOutlined, LogoutOutlined, MailOutlined, UserOutlined } from '@ant-design/icons';
+import { Button, Dropdown, Layout, Menu, Space, Typography, type MenuProps } from 'antd';
+import { useMemo, useState } from 'react';
+import { Link, Outlet, useLocation, useNavigate } from 'react-router';
+import type { Me } from '../api/types';
+import { APP_TITLE } from '../appInfo';
+import { appRoutePaths } from '../appRoutes';
+import { useMe, useSession } from '../auth/hooks';
+import { session } from '../auth/session';
+import { formatTerm, termLabel } from '../lib/roc';
+import { externalLinks, selectedMenu, visibleMenu, type MenuEntry } from '../navigation';
 
-const { Header, Content, Footer } = Layout;
+const { Header, Sider, Content, Footer } = Layout;
 
-export const APP_TITLE = '學習歷程檔案 Licheng';
+export { APP_TITLE };
 
-/** The page frame: header with the title and main menu, the routed page, footer. */
+/** `110學年度第1學期` for the school's current term, or '' when there is none. */
+export function currentTermText(term: Me['current_term']): string {
+  if (!term) return '';
+  const semester = term.semester;
+  return (
+    formatTerm(term.code) ||
+    (semester === 0 || semester === 1 || semester === 2
+      ? termLabel({ year: term.academic_year, semester })
+      : '')
+  );
+}
+
+function toMenuItems(entries: readonly MenuEntry[]): NonNullable<MenuProps['items']> {
+  return entries.map((entry) =>
+    entry.children
+      ? { key: entry.key, icon: entry.icon, label: entry.label, children: toMenuItems(entry.children) }
+      : {
+          key: entry.key,
+          icon: entry.icon,
+          label: entry.path === undefined ? entry.label : <Link to={entry.path}>{entry.label}</Link>,
+        },
+  );
+}
+
+/**
+ * The signed-in frame: header (title, the user's name, school and current term, account menu,
+ * sign-out), side menu filtered by role and module, the routed page, footer. While a password
+ * change is required there is no menu: the only way on is to change it (or sign out).
+ */
 export function AppLayout() {
   const { pathname } = useLocation();
-  const selected = selectedNavKey(pathname);
+  const navigate = useNavigate();
+  const { data: me } = useMe();
+  const { mustChangePassword } = useSession();
+  const forced = mustChangePassword || (me?.user.must_change_password ?? false);
+
+  const entries = useMemo(() => (me && !forced ? visibleMenu(me, appRoutePaths) : []), [me, forced]);
+  const { selectedKey, openKeys } = selectedMenu(pathname, entries);
+  const [userOpenKeys, setUserOpenKeys] = useState<string[] | null>(null);
+
+  const signOut = async () => {
+    await session.signOut();
+    await navigate('/login', { replace: true });
+  };
+
+  const accountItems: MenuProps['items'] = [
+    ...(forced
+      ? []
+      : [
+          { key: '/change-password', icon: <KeyOutlined />, label: <Link to="/change-password">變更密碼</Link> },
+          { key: '/account/email', icon: <MailOutlined />, label: <Link to="/account/email">電子郵件設定</Link> },
+          { type: 'divider' as const },
+        ]),
+    { key: 'sign-out', icon: <LogoutOutlined />, label: '登出', onClick: () => void signOut() },
+  ];
+
+  const term = currentTermText(me?.current_term ?? null);
 
   return (
     <Layout style={{ minHeight: '100vh' }}>
-      <Header style={{ display: 'flex', alignItems: 'center', gap: 24 }}>
+      <Header style={{ display: 'flex', alignItems: 'center', gap: 24, paddingInline: 24 }}>
         <Link to="/" style={{ flex: 'none' }}>
           <Typography.Title level={4} style={{ color: '#fff', margin: 0, whiteSpace: 'nowrap' }}>
             {APP_TITLE}
           </Typography.Title>
         </Link>
-        <Menu
-          theme="dark"
-          mode="horizontal"
-          selectedKeys={selected ? [selected] : []}
-          items={navItems.map((item) => ({
-            key: item.path,
-            icon: item.icon,
-            label: <Link to={item.path}>{item.label}</Link>,
-          }))}
-          style={{ flex: 1, minWidth: 0 }}
-        />
+        <div style={{ flex: 1 }} />
+        {me && (
+          <Space size="middle" style={{ color: 'rgba(255,255,255,0.85)', whiteSpace: 'nowrap' }}>
+            {me.school && <span data-testid="header-school">{me.school.name}</span>}
+            {term && <span data-testid="header-term">{term}</span>}
+            <Dropdown menu={{ items: accountItems }} trigger={['click']}>
+              <Button type="text" style={{ color: '#fff' }} aria-label="帳號選單">
+                <UserOutlined />
+                <span data-testid="header-user">{me.user.display_name}</span>
+                <DownOutlined />
+              </Button>
+            </Dropdown>
+            <Button icon={<LogoutOutlined />} onClick={() => void signOut()}>
+              登出
+            </Button>
+          </Space>
+        )}
       </Header>
-      <Content style={{ padding: 24 }}>
-        <main style={{ maxWidth: 1200, margin: '0 auto' }}>
-          <Outlet />
-        </main>
-      </Content>
-      <Footer style={{ textAlign: 'center' }}>
-        學習歷程檔案 Licheng ・ <a href={externalLinks.apiDocs}>API 文件</a>
-      </Footer>
+      <Layout>
+        {entries.length > 0 && (
+          <Sider width={220} theme="light" breakpoint="lg" collapsedWidth={0}>
+            <Menu
+              mode="inline"
+              selectedKeys={selectedKey ? [selectedKey] : []}
+              openKeys={userOpenKeys ?? openKeys}
+              onOpenChange={(keys) => setUserOpenKeys(keys)}
+              items={toMenuItems(entries)}
+              style={{ height: '100%', borderInlineEnd: 0 }}
+              aria-label="主選單"
+            />
+          </Sider>
+        )}
+        <Layout>
+          <Content style={{ padding: 24 }}>
+            <main style={{ maxWidth: 1200, margin: '0 auto' }}>
+              <Outlet />
+            </main>
+          </Content>
+          <Footer style={{ textAlign: 'center' }}>
+            學習歷程檔案 Licheng ・ <a href={externalLinks.apiDocs}>API 文件</a>
+          </Footer>
+        </Layout>
+      </Layout>
     </Layout>
   );
 }

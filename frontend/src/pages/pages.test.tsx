@@ -1,44 +1,27 @@
-import { fireEvent, render, screen } from '@testing-library/react';
-import { createMemoryRouter, RouterProvider } from 'react-router';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { AppProviders } from '../AppProviders';
-import { createQueryClient } from '../lib/queryClient';
-import { routes } from '../routes';
+import { fireEvent, screen } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { json, meFixture, mockApi, problem, signIn } from '../test/api';
+import { renderAt } from '../test/render';
 
-function renderAt(path: string) {
-  const router = createMemoryRouter(routes, { initialEntries: [path] });
-  return render(
-    <AppProviders queryClient={createQueryClient()}>
-      <RouterProvider router={router} />
-    </AppProviders>,
-  );
-}
-
-afterEach(() => {
-  vi.unstubAllGlobals();
-});
+const ready = () => json({ status: 'ok', database: 'postgres', migrations: 'applied' });
 
 describe('routes', () => {
   it('shows a zh-TW 404 page inside the layout for an unknown path', async () => {
+    signIn();
+    mockApi({ 'GET /api/v1/me': meFixture(), 'GET /readyz': ready });
     renderAt('/no/such/page');
     expect(await screen.findByText('404')).toBeTruthy();
     expect(screen.getByText(/找不到您要的頁面/)).toBeTruthy();
     expect(screen.getByText('學習歷程檔案 Licheng')).toBeTruthy();
     const home = screen.getByRole('link', { name: /回到首頁/ });
     expect(home.getAttribute('href')).toBe('/');
-    vi.stubGlobal(
-      'fetch',
-      vi.fn(async () => Response.json({ status: 'ok', database: 'sqlite', migrations: 'applied' })),
-    );
     fireEvent.click(home);
     expect(await screen.findByText('歡迎使用學習歷程檔案系統')).toBeTruthy();
   });
 
   it('shows the database kind when the server is ready', async () => {
-    vi.stubGlobal(
-      'fetch',
-      vi.fn(async () => Response.json({ status: 'ok', database: 'postgres', migrations: 'applied' })),
-    );
+    signIn();
+    mockApi({ 'GET /api/v1/me': meFixture(), 'GET /readyz': ready });
     renderAt('/');
     expect(await screen.findByText('PostgreSQL')).toBeTruthy();
     expect(screen.getByText('正常運作')).toBeTruthy();
@@ -46,22 +29,11 @@ describe('routes', () => {
   });
 
   it("shows the problem's detail when the server is not ready", async () => {
-    vi.stubGlobal(
-      'fetch',
-      vi.fn(
-        async () =>
-          new Response(
-            JSON.stringify({
-              type: 'about:blank',
-              title: 'Service Unavailable',
-              status: 503,
-              detail: '資料庫連線失敗',
-              code: 'not_ready',
-            }),
-            { status: 503, headers: { 'Content-Type': 'application/problem+json' } },
-          ),
-      ),
-    );
+    signIn();
+    mockApi({
+      'GET /api/v1/me': meFixture(),
+      'GET /readyz': () => problem(503, 'not_ready', '資料庫連線失敗'),
+    });
     renderAt('/');
     expect(await screen.findByText('資料庫連線失敗')).toBeTruthy();
     expect(screen.getByText('系統尚未就緒')).toBeTruthy();

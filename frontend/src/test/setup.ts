@@ -1,6 +1,11 @@
 import { cleanup } from '@testing-library/react';
-import { afterEach } from 'vitest';
+import { afterEach, vi } from 'vitest';
+import { session } from '../auth/session';
 
 afterEach(() => {
   cleanup();
+  vi.unstubAllGlobals();
+  globalThis.sessionStorage?.clear();
+  globalThis.localStorage?.clear();
+  session.resetForTests();
 });

@@ -1,0 +1,31 @@
+import type { RouteObject } from 'react-router';
+import { AccountEmailPage } from './pages/AccountEmailPage';
+import { ChangePasswordPage } from './pages/ChangePasswordPage';
+import { HomePage } from './pages/HomePage';
+
+/**
+ * The pages of the signed-in app, under the layout at `/` (paths relative to it).
+ * The side menu (`src/navigation.tsx`) shows an entry only when its path is here, so
+ * adding a page = a route here (+ its menu entry, if it has none yet).
+ * Large role areas can use `lazy: () => import('./pages/…')` to split the bundle.
+ */
+export const appRoutes: RouteObject[] = [
+  { index: true, element: <HomePage /> },
+  { path: 'change-password', element: <ChangePasswordPage /> },
+  { path: 'account/email', element: <AccountEmailPage /> },
+];
+
+/** The absolute paths a route table defines (index routes take their parent's path). */
+export function routePaths(routes: readonly RouteObject[], base = '/'): Set<string> {
+  const paths = new Set<string>();
+  const join = (path: string) =>
+    path.startsWith('/') ? path : `${base.endsWith('/') ? base : `${base}/`}${path}`;
+  for (const route of routes) {
+    const own = route.index ? base : route.path === undefined ? base : join(route.path);
+    if (route.index || (route.path !== undefined && !route.path.includes('*'))) paths.add(own);
+    if (route.children) for (const path of routePaths(route.children, own)) paths.add(path);
+  }
+  return paths;
+}
+
+export const appRoutePaths: ReadonlySet<string> = routePaths(appRoutes);

@@ -1,0 +1,35 @@
+import { AutoComplete, Form } from 'antd';
+import { useState } from 'react';
+import { useSchoolSuggestions } from '../auth/publicQueries';
+
+/**
+ * School code or name (form field `school`), with suggestions from `/api/v1/schools/lookup`.
+ * Choosing a suggestion fills in the school code. Left empty by the platform operator.
+ */
+export function SchoolField({ autoFocus }: { autoFocus?: boolean }) {
+  const form = Form.useFormInstance();
+  const value = (Form.useWatch('school', form) as string | undefined) ?? '';
+  const [typed, setTyped] = useState('');
+  const { data: schools } = useSchoolSuggestions(typed);
+  const chosen = schools?.find((school) => school.code === value.trim());
+
+  return (
+    <Form.Item
+      name="school"
+      label="學校"
+      extra={chosen ? chosen.name : '輸入學校代碼或名稱；平臺管理者免填。'}
+    >
+      <AutoComplete
+        options={(schools ?? []).map((school) => ({
+          value: school.code,
+          label: `${school.code} ${school.name}`,
+        }))}
+        onSearch={setTyped}
+        placeholder="例如 074313 或 學校名稱"
+        autoFocus={autoFocus}
+        aria-label="學校"
+        allowClear
+      />
+    </Form.Item>
+  );
+}

@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { appRoutePaths, routePaths } from './appRoutes';
+import { canAccess, selectedMenu, visibleMenu, type MenuEntry, type MenuUser } from './navigation';
+
+const teacher: MenuUser = { roles: ['subject_teacher'], modules: [] };
+const admin: MenuUser = { roles: ['school_admin'], modules: [] };
+const operator: MenuUser = { roles: ['platform_operator'], modules: [] };
+const grantee: MenuUser = {
+  roles: ['homeroom_teacher'],
+  modules: [{ code: 'S0203S1', name: '功能參數', can_create: false, can_update: true, can_delete: false }],
+};
+
+const allAdminPages = new Set([
+  '/',
+  '/admin/role-groups',
+  '/admin/passwords',
+  '/admin/temporary-accounts',
+  '/admin/mail',
+  '/admin/api-keys',
+  '/admin/audit',
+]);
+
+const keys = (entries: readonly MenuEntry[]): unknown[] =>
+  entries.map((entry) => (entry.children ? { [entry.key]: keys(entry.children) } : entry.key));
+
+describe('visibleMenu', () => {
+  it('shows 首頁 to everyone', () => {
+    for (const user of [teacher, admin, operator, grantee]) {
+      expect(keys(visibleMenu(user, allAdminPages))).toContainEqual('home');
+    }
+  });
+
+  it('shows 帳號管理 and its pages to the school admin only', () => {
+    expect(keys(visibleMenu(admin, allAdminPages))).toEqual([
+      'home',
+      { accounts: ['role-groups', 'passwords', 'temporary-accounts', 'mail', 'api-keys', 'audit'] },
+    ]);
+    expect(keys(visibleMenu(teacher, allAdminPages))).toEqual(['home']);
+    expect(keys(visibleMenu(operator, allAdminPages))).toEqual(['home']);
+  });
+
+  it('shows only entries whose page exists, and hides a group with none', () => {
+    const some = new Set(['/', '/admin/passwords', '/admin/audit']);
+    expect(keys(visibleMenu(admin, some))).toEqual(['home', { accounts: ['passwords', 'audit'] }]);
+    expect(keys(visibleMenu(admin, new Set(['/'])))).toEqual(['home']);
+  });
+
+  it('follows the real route table: the admin pages are not built yet', () => {
+    expect(keys(visibleMenu(admin, appRoutePaths))).toEqual(['home']);
+  });
+
+  it('lets a module grant through, and the school admin through every module', () => {
+    const entries: MenuEntry[] = [
+      { key: 'params', path: '/settings/params', label: '功能參數', access: { modules: ['S0203S1'] } },
+      { key: 'periods', path: '/settings/periods', label: '作業期程', access: { modules: ['S0203S'] } },
+    ];
+    const pages = new Set(['/settings/params', '/settings/periods']);
+    expect(keys(visibleMenu(grantee, pages, entries))).toEqual(['params']);
+    expect(keys(visibleMenu(admin, pages, entries))).toEqual(['params', 'periods']);
+    expect(keys(visibleMenu(teacher, pages, entries))).toEqual([]);
+  });
+
+  it('canAccess: no rule means everyone; roles or modules otherwise', () => {
+    expect(canAccess(teacher, undefined)).toBe(true);
+    expect(canAccess(teacher, { roles: ['school_admin'] })).toBe(false);
+    expect(canAccess(teacher, { roles: ['school_admin', 'subject_teacher'] })).toBe(true);
+    expect(canAccess(teacher, {})).toBe(false);
+  });
+});
+
+describe('selectedMenu', () => {
+  const entries = visibleMenu(admin, allAdminPages);
+
+  it('highlights the longest matching entry and opens its group', () => {
+    expect(selectedMenu('/admin/passwords', entries)).toEqual({
+      selectedKey: 'passwords',
+      openKeys: ['accounts'],
+    });
+    expect(selectedMenu('/admin/passwords/12', entries).selectedKey).toBe('passwords');
+    expect(selectedMenu('/', entries)).toEqual({ selectedKey: 'home', openKeys: [] });
+    expect(selectedMenu('/elsewhere', entries)).toEqual({ openKeys: [] });
+  });
+});
+
+describe('routePaths', () => {
+  it('lists absolute paths, index routes as their parent, without splats', () => {
+    expect(
+      routePaths([
+        { index: true },
+        { path: 'admin', children: [{ index: true }, { path: 'mail' }] },
+        { path: '*' },
+      ]),
+    ).toEqual(new Set(['/', '/admin', '/admin/mail']));
+    expect(appRoutePaths.has('/')).toBe(true);
+    expect(appRoutePaths.has('/change-password')).toBe(true);
+  });
+});

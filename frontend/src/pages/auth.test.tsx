@@ -1,0 +1,170 @@
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { REFRESH_TOKEN_KEY, session } from '../auth/session';
+import { callsTo, json, meFixture, mockApi, problem, signIn, tokenPair } from '../test/api';
+import { renderAt } from '../test/render';
+
+function fill(label: string | RegExp, value: string) {
+  fireEvent.change(screen.getByLabelText(label), { target: { value } });
+}
+
+const ready = () => json({ status: 'ok', database: 'sqlite', migrations: 'applied' });
+
+describe('login page', () => {
+  it("signs in and shows the problem's message on invalid_credentials", async () => {
+    const fetchMock = mockApi({
+      'GET /api/v1/auth/options': { captcha_required: false },
+      'POST /api/v1/auth/sign-in': () => problem(401, 'invalid_credentials', '帳號或密碼錯誤'),
+    });
+    renderAt('/login');
+
+    expect(await screen.findByRole('heading', { name: '登入' })).toBeTruthy();
+    expect(screen.getByRole('link', { name: '忘記密碼？' }).getAttribute('href')).toBe('/forgot-password');
+    expect(screen.queryByLabelText('驗證碼')).toBeNull();
+
+    fill('學校', '074313');
+    fill('帳號', '074313_t001');
+    fill('密碼', 'wrong-pass1');
+    fireEvent.click(screen.getByRole('button', { name: /登\s*入/ }));
+
+    expect(await screen.findByText('學校、帳號或密碼錯誤，請再確認。')).toBeTruthy();
+    const [request] = callsTo(fetchMock, 'POST /api/v1/auth/sign-in');
+    expect(await request!.json()).toEqual({
+      school: '074313',
+      account: '074313_t001',
+      password: 'wrong-pass1',
+    });
+    expect(session.getState().status).toBe('signed_out');
+  });
+
+  it('shows the captcha when required and the lock detail when the account is locked', async () => {
+    const fetchMock = mockApi({
+      'GET /api/v1/auth/options': { captcha_required: true },
+      'GET /api/v1/auth/captcha': () =>
+        json({ id: `c${Math.random()}`, image: 'data:image/svg+xml;base64,PHN2Zy8+', expires_in: 300 }),
+      'POST /api/v1/auth/sign-in': () =>
+        problem(423, 'account_locked', '密碼錯誤次數過多，帳號鎖定至 14:35。'),
+    });
+    renderAt('/login');
+
+    expect(await screen.findByAltText('驗證碼圖片')).toBeTruthy();
+    fill('帳號', 'a');
+    fill('密碼', 'b');
+    fill('驗證碼', 'x7k2');
+    fireEvent.click(screen.getByRole('button', { name: /登\s*入/ }));
+
+    const alert = await screen.findByRole('alert');
+    expect(within(alert).getByText('帳號已暫時鎖定')).toBeTruthy();
+    expect(within(alert).getByText('密碼錯誤次數過多，帳號鎖定至 14:35。')).toBeTruthy();
+    const [request] = callsTo(fetchMock, 'POST /api/v1/auth/sign-in');
+    const body = (await request!.json()) as Record<string, unknown>;
+    expect(body).toMatchObject({ school: '', account: 'a', password: 'b', captcha_answer: 'x7k2' });
+    expect(body.captcha_id).toMatch(/^c/);
+    // A new challenge after a failed attempt.
+    await waitFor(() => expect(callsTo(fetchMock, 'GET /api/v1/auth/captcha')).toHaveLength(2));
+  });
+
+  it('returns to the page the user came from after signing in', async () => {
+    mockApi({
+      'GET /api/v1/auth/options': { captcha_required: false },
+      'POST /api/v1/auth/sign-in': () => json(tokenPair({ refresh_token: 'r1' })),
+      'GET /api/v1/me': meFixture(),
+      'GET /readyz': ready,
+    });
+    const { router } = renderAt('/account/email');
+
+    // Signed out: the protected page sends us to /login.
+    expect(await screen.findByRole('heading', { name: '登入' })).toBeTruthy();
+    expect(router.state.location.pathname).toBe('/login');
+
+    fill('帳號', '074313_t001');
+    fill('密碼', 'good-pass1');
+    fireEvent.click(screen.getByRole('button', { name: /登\s*入/ }));
+
+    expect(await screen.findByRole('heading', { name: '電子郵件設定' })).toBeTruthy();
+    expect(router.state.location.pathname).toBe('/account/email');
+    expect(sessionStorage.getItem(REFRESH_TOKEN_KEY)).toBe('r1');
+    // The header shows who is signed in, the school and the current term.
+    expect(screen.getByTestId('header-user').textContent).toBe('王小明');
+    expect(screen.getByTestId('header-school').textContent).toBe('臺北市立示範高級中學');
+    expect(screen.getByTestId('header-term').textContent).toBe('110學年度第1學期');
+  });
+
+  it('forces a password change: no menu and no other page until it is done', async () => {
+    mockApi({
+      'GET /api/v1/auth/options': { captcha_required: false },
+      'POST /api/v1/auth/sign-in': () => json(tokenPair({ must_change_password: true })),
+      'GET /api/v1/me': meFixture({ roles: ['school_admin'] }, { must_change_password: true }),
+    });
+    const { router } = renderAt('/login');
+
+    await screen.findByLabelText('帳號');
+    fill('帳號', '074313_admin');
+    fill('密碼', 'A123456789');
+    fireEvent.click(screen.getByRole('button', { name: /登\s*入/ }));
+
+    expect(await screen.findByText('請先變更密碼')).toBeTruthy();
+    expect(router.state.location.pathname).toBe('/change-password');
+    expect(screen.queryByRole('menu', { name: '主選單' })).toBeNull();
+
+    await router.navigate('/');
+    await waitFor(() => expect(router.state.location.pathname).toBe('/change-password'));
+  });
+});
+
+describe('password pages', () => {
+  it("shows the server's errors.new_password on a weak password", async () => {
+    signIn({ must_change_password: true });
+    mockApi({
+      'GET /api/v1/me': meFixture({}, { must_change_password: true }),
+      'POST /api/v1/me/password': () =>
+        problem(422, 'weak_password', '密碼強度不足', {
+          errors: { new_password: ['不可與帳號或身分證號相同'] },
+        }),
+    });
+    renderAt('/change-password');
+    await screen.findByText('請先變更密碼');
+    fill('目前的密碼', 'A123456789');
+    fill('新密碼', 'Abcd12345');
+    fill('確認新密碼', 'Abcd12345');
+    fireEvent.click(screen.getByRole('button', { name: '變更密碼' }));
+    expect(await screen.findByText('不可與帳號或身分證號相同')).toBeTruthy();
+    expect(screen.getByText('新密碼不符合規則，請依欄位說明修正。')).toBeTruthy();
+  });
+
+  it('explains an invalid reset link and links to a new request', async () => {
+    mockApi({ 'POST /api/v1/auth/reset-password': () => problem(400, 'reset_token_invalid') });
+    renderAt('/reset-password?token=abc');
+    fill('新密碼', 'Abcd12345');
+    fill('確認新密碼', 'Abcd12345');
+    fireEvent.click(await screen.findByRole('button', { name: '重設密碼' }));
+    expect(await screen.findByText('重設密碼連結無效')).toBeTruthy();
+    expect(screen.getByRole('link', { name: /重新申請/ }).getAttribute('href')).toBe('/forgot-password');
+  });
+});
+
+describe('route protection', () => {
+  it('sends a signed-out visitor to /login', async () => {
+    mockApi({ 'GET /api/v1/auth/options': { captcha_required: false } });
+    const { router } = renderAt('/');
+    expect(await screen.findByRole('heading', { name: '登入' })).toBeTruthy();
+    expect(router.state.location.pathname).toBe('/login');
+  });
+
+  it('signs out from the header', async () => {
+    signIn({ refresh_token: 'r1' });
+    const fetchMock = mockApi({
+      'GET /api/v1/me': meFixture(),
+      'GET /readyz': ready,
+      'GET /api/v1/auth/options': { captcha_required: false },
+      'POST /api/v1/auth/sign-out': () => new Response(null, { status: 204 }),
+    });
+    const { router } = renderAt('/');
+    fireEvent.click(await screen.findByRole('button', { name: /登出/ }));
+
+    expect(await screen.findByRole('heading', { name: '登入' })).toBeTruthy();
+    expect(router.state.location.pathname).toBe('/login');
+    expect(callsTo(fetchMock, 'POST /api/v1/auth/sign-out')).toHaveLength(1);
+    expect(sessionStorage.getItem(REFRESH_TOKEN_KEY)).toBeNull();
+  });
+});
