@@ -46,6 +46,7 @@ pub fn build(
 > {
     let frontend_dir = state.config.frontend_dir.clone();
     let json_limit = state.config.max_json_bytes;
+    let sync_limit = state.config.max_sync_bytes;
     let mut app = App::new()
         .app_data(web::Data::new(state))
         .app_data(metrics)
@@ -62,6 +63,11 @@ pub fn build(
                 .config(utoipa_swagger_ui::Config::default().validator_url("none")),
         )
         .service(web::redirect("/api/docs", "/api/docs/"))
+        .service(
+            web::scope("/api/v1/sync")
+                .app_data(http::json_config(sync_limit))
+                .configure(crate::sync::routes::routes),
+        )
         .service(web::scope("/api/v1").configure(crate::routes_v1))
         .service(web::scope("/api").default_service(web::to(route_not_found)));
     if frontend_dir.join("index.html").is_file() {

@@ -100,7 +100,7 @@ pub fn run(cli: Cli) -> Result<(), AnyError> {
             Ok(())
         }
         Command::SeedDemo => {
-            let created = db.write_blocking(|c| crate::demo::seed(c, clock.now()))?;
+            let created = crate::demo::seed(&db, clock.now())?;
             println!("{}", if created { "demo school created" } else { "demo school already exists" });
             println!("{}", crate::demo::banner(&config.public_url()));
             Ok(())
@@ -158,7 +158,7 @@ fn serve(config: Config, db: Db, demo: bool) -> Result<(), AnyError> {
     let secrets = Secrets::load_or_create(config.secret_key.as_deref(), &config.data_dir)?;
     let state = AppState::new(config.clone(), db, secrets);
     if demo {
-        let created = state.db.write_blocking(|c| crate::demo::seed(c, state.clock.now()))?;
+        let created = crate::demo::seed(&state.db, state.clock.now())?;
         if created {
             println!("demo school {} created", crate::demo::SCHOOL_CODE);
         }

@@ -27,6 +27,8 @@ pub struct Config {
     pub workers: usize,
     /// Largest JSON request body in bytes.
     pub max_json_bytes: usize,
+    /// Largest sync batch body in bytes (a school's whole enrolment snapshot).
+    pub max_sync_bytes: usize,
     /// Master secret (at least 32 characters) from which the token-signing and encryption keys
     /// are derived. When unset, a random one is generated once into `{data_dir}/secret.key`;
     /// several instances sharing one database must share this value.
@@ -59,6 +61,7 @@ impl Default for Config {
             pool_size: 16,
             workers: 0,
             max_json_bytes: 1024 * 1024,
+            max_sync_bytes: 64 * 1024 * 1024,
             secret_key: None,
             captcha: true,
             access_token_seconds: 15 * 60,
@@ -132,6 +135,9 @@ impl Config {
         }
         if let Some(v) = lookup(env, "LICHENG_MAX_JSON_BYTES") {
             self.max_json_bytes = parse_num("LICHENG_MAX_JSON_BYTES", v)?;
+        }
+        if let Some(v) = lookup(env, "LICHENG_MAX_SYNC_BYTES") {
+            self.max_sync_bytes = parse_num("LICHENG_MAX_SYNC_BYTES", v)?;
         }
         if let Some(v) = lookup(env, "LICHENG_SECRET_KEY") {
             self.secret_key = Some(v.to_string());

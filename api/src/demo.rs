@@ -1,44 +1,66 @@
 //! The demo school `999999` with accounts of every role and known passwords, for `make run`,
-//! training and manual testing. Seeding is idempotent: an existing demo school is left alone.
+//! training and manual testing. Its master data arrives the way a real school's does: through
+//! the sync batches a school-affairs vendor sends (staff, students, classes, courses,
+//! enrolments, teaching assignments, cadre records). Seeding is idempotent: an existing demo
+//! school is left alone.
 
 use chrono::NaiveDateTime;
+use diesel::prelude::*;
 
 use crate::accounts::{self, password, NewAccount, Role, UserKind};
-use crate::db::DbConn;
+use crate::db::Db;
 use crate::error::ApiResult;
+use crate::schema::{user_roles, users};
 use crate::schools;
-use crate::terms::{self, Term};
+use crate::sync::routes::run_batch;
+use crate::sync::{apply, Batch, CadreRow, ClassRow, CourseRow, Division, EnrolmentKind, EnrolmentRow, Kind, StaffRow, StudentRow, TeachingRow};
+use crate::terms::Term;
 
 pub const SCHOOL_CODE: &str = "999999";
 pub const SCHOOL_NAME: &str = "示範高級中學";
 /// Every demo account's password (printed on start; the demo is not for real data).
 pub const PASSWORD: &str = "demo2026";
-
-/// One demo account, as printed for the person trying the product.
-pub struct DemoAccount {
-    pub account: &'static str,
-    pub name: &'static str,
-    pub roles: &'static [Role],
-    pub kind: UserKind,
-    pub number: Option<&'static str>,
-    pub national_id_stem: Option<&'static str>,
-}
-
-pub const ACCOUNTS: &[DemoAccount] = &[
-    DemoAccount { account: "admin", name: "示範校管理者", roles: &[Role::SchoolAdmin], kind: UserKind::Staff, number: None, national_id_stem: None },
-    DemoAccount { account: "999999_T001", name: "王大明", roles: &[Role::SubjectTeacher, Role::HomeroomTeacher], kind: UserKind::Staff, number: Some("T001"), national_id_stem: Some("A10000001") },
-    DemoAccount { account: "999999_T002", name: "李美玲", roles: &[Role::SubjectTeacher, Role::CourseConsultant], kind: UserKind::Staff, number: Some("T002"), national_id_stem: Some("B20000002") },
-    DemoAccount { account: "999999_T003", name: "陳志強", roles: &[Role::SubjectTeacher, Role::Counselor], kind: UserKind::Staff, number: Some("T003"), national_id_stem: Some("C10000003") },
-    DemoAccount { account: "999999_115001", name: "林小華", roles: &[Role::Student], kind: UserKind::Student, number: Some("115001"), national_id_stem: Some("D20000011") },
-    DemoAccount { account: "999999_115002", name: "張家豪", roles: &[Role::Student], kind: UserKind::Student, number: Some("115002"), national_id_stem: Some("E10000012") },
-    DemoAccount { account: "999999_115003", name: "黃詩涵", roles: &[Role::Student], kind: UserKind::Student, number: Some("115003"), national_id_stem: Some("F20000013") },
-    DemoAccount { account: "999999_114001", name: "吳承恩", roles: &[Role::Student], kind: UserKind::Student, number: Some("114001"), national_id_stem: Some("G10000021") },
-    DemoAccount { account: "999999_114002", name: "蔡依林", roles: &[Role::Student], kind: UserKind::Student, number: Some("114002"), national_id_stem: Some("H20000022") },
-    DemoAccount { account: "999999_113001", name: "周杰倫", roles: &[Role::Student], kind: UserKind::Student, number: Some("113001"), national_id_stem: Some("J10000031") },
-];
-
 /// The platform operator created with the demo (belongs to no school).
 pub const OPERATOR_ACCOUNT: &str = "operator";
+
+/// Staff: number, name, national-ID stem.
+const STAFF: &[(&str, &str, &str)] = &[
+    ("T001", "王大明", "A10000001"),
+    ("T002", "李美玲", "B20000002"),
+    ("T003", "陳志強", "C10000003"),
+    ("T004", "林淑芬", "D20000004"),
+    ("T005", "黃建國", "E10000005"),
+];
+
+/// Classes: code, name, grade, homeroom teacher.
+const CLASSES: &[(&str, &str, i32, &str)] = &[("101", "一年一班", 1, "T001"), ("201", "二年一班", 2, "T002"), ("301", "三年一班", 3, "T005")];
+
+/// Students: number, name, national-ID stem, class.
+const STUDENTS: &[(&str, &str, &str, &str)] = &[
+    ("115001", "林小華", "F20000011", "101"),
+    ("115002", "張家豪", "G10000012", "101"),
+    ("115003", "黃詩涵", "H20000013", "101"),
+    ("114001", "吳承恩", "J10000021", "201"),
+    ("114002", "蔡依林", "K20000022", "201"),
+    ("114003", "劉德華", "L10000023", "201"),
+    ("113001", "周杰倫", "M10000031", "301"),
+    ("113002", "鄧紫棋", "N20000032", "301"),
+];
+
+/// Subjects taught to every class: serial, name, credits, teacher.
+const SUBJECTS: &[(&str, &str, i32, &str)] = &[("01", "國語文", 4, "T001"), ("02", "英語文", 4, "T002"), ("03", "數學", 4, "T005")];
+
+/// The accounts printed on start: account, name, what they show.
+pub const SHOWN: &[(&str, &str, &str)] = &[
+    ("admin", "示範校管理者", "校管理者 school_admin"),
+    ("999999_T001", "王大明", "任課教師、導師 (101)"),
+    ("999999_T002", "李美玲", "任課教師、導師 (201)；合開課程"),
+    ("999999_T003", "陳志強", "課程諮詢教師 course_consultant"),
+    ("999999_T004", "林淑芬", "科主任/輔導老師 counselor"),
+    ("999999_115001", "林小華", "學生 (101)"),
+    ("999999_114001", "吳承恩", "學生 (201)"),
+    ("999999_113001", "周杰倫", "學生 (301)"),
+];
 
 /// A national ID from a 9-character stem with its check digit appended.
 pub fn national_id(stem: &str) -> String {
@@ -48,69 +70,164 @@ pub fn national_id(stem: &str) -> String {
         .unwrap_or_else(|| format!("{stem}0"))
 }
 
+fn course_code(class_grade: i32, serial: &str) -> String {
+    format!("108{SCHOOL_CODE}V1110{class_grade}010101{serial}")
+}
+
+fn batch<T>(term: Term, rows: Vec<T>) -> Batch<T> {
+    Batch { academic_year: term.academic_year, semester: term.semester, rows }
+}
+
 /// Seeds the demo school; returns false when it already existed.
-pub fn seed(conn: &mut DbConn, now: NaiveDateTime) -> ApiResult<bool> {
-    if schools::find_by_code(conn, SCHOOL_CODE)?.is_some() {
-        return Ok(false);
-    }
-    let (school_id, admin_id) = schools::create_with_admin(conn, SCHOOL_CODE, SCHOOL_NAME, "admin", PASSWORD, now)?;
-    diesel::update(crate::schema::users::table.find(admin_id))
-        .set((
-            crate::schema::users::must_change_password.eq(false),
-            crate::schema::users::display_name.eq(ACCOUNTS[0].name),
-        ))
-        .execute(conn)?;
-    for demo in &ACCOUNTS[1..] {
-        let id = demo.national_id_stem.map(national_id);
+pub fn seed(db: &Db, now: NaiveDateTime) -> ApiResult<bool> {
+    let created = db.write_blocking(|c| {
+        if schools::find_by_code(c, SCHOOL_CODE)?.is_some() {
+            return Ok(None);
+        }
+        let (school_id, admin_id) = schools::create_with_admin(c, SCHOOL_CODE, SCHOOL_NAME, "admin", PASSWORD, now)?;
+        diesel::update(users::table.find(admin_id))
+            .set((users::must_change_password.eq(false), users::display_name.eq("示範校管理者")))
+            .execute(c)?;
         accounts::create_account(
-            conn,
+            c,
             &NewAccount {
-                school_id: Some(school_id),
-                account: demo.account,
-                kind: demo.kind,
-                display_name: demo.name,
-                national_id: id.as_deref(),
-                number: demo.number,
+                school_id: None,
+                account: OPERATOR_ACCOUNT,
+                kind: UserKind::Operator,
+                display_name: "平臺管理者",
+                national_id: None,
+                number: None,
                 email: None,
                 password: PASSWORD,
                 must_change_password: false,
-                roles: demo.roles,
+                roles: &[Role::PlatformOperator],
             },
             now,
         )?;
+        Ok(Some(school_id))
+    })?;
+    let Some(school_id) = created else { return Ok(false) };
+    let term = Term::for_date(now.date());
+
+    let staff: Vec<StaffRow> = STAFF
+        .iter()
+        .map(|(number, name, stem)| StaffRow {
+            number: number.to_string(),
+            national_id: national_id(stem),
+            name: name.to_string(),
+            email: Some(format!("{}@demo.licheng.example", number.to_lowercase())),
+            active: true,
+        })
+        .collect();
+    run_batch(db, school_id, None, Kind::Staff, &batch(term, staff), now, apply::staff)?;
+
+    let students: Vec<StudentRow> = STUDENTS
+        .iter()
+        .enumerate()
+        .map(|(i, (number, name, stem, class))| {
+            let grade = class[..1].parse().unwrap_or(1);
+            StudentRow {
+                number: number.to_string(),
+                national_id: national_id(stem),
+                name: name.to_string(),
+                birth_date: None,
+                gender: Some(if stem.as_bytes()[1] == b'1' { "M" } else { "F" }.to_string()),
+                department: Some("普通科".into()),
+                program: None,
+                division: Division::Day,
+                entry_year: term.academic_year - grade + 1,
+                grade,
+                class_code: Some(class.to_string()),
+                seat_no: Some((i % 3) as i32 + 1),
+                status: "在學".into(),
+                email: None,
+            }
+        })
+        .collect();
+    run_batch(db, school_id, None, Kind::Students, &batch(term, students), now, apply::students)?;
+
+    let classes: Vec<ClassRow> = CLASSES
+        .iter()
+        .map(|(code, name, grade, homeroom)| ClassRow {
+            code: code.to_string(),
+            name: name.to_string(),
+            grade: *grade,
+            homeroom_teacher: Some(homeroom.to_string()),
+        })
+        .collect();
+    run_batch(db, school_id, None, Kind::Classes, &batch(term, classes), now, apply::classes_batch)?;
+
+    let mut courses = Vec::new();
+    let mut teaching = Vec::new();
+    for (class, _, grade, _) in CLASSES {
+        for (serial, subject, credits, teacher) in SUBJECTS {
+            let code = course_code(*grade, serial);
+            courses.push(CourseRow { course_code: code.clone(), class_code: Some(class.to_string()), subject_name: subject.to_string(), grade: *grade, credits: *credits });
+            teaching.push(TeachingRow { teacher_number: teacher.to_string(), course_code: code, class_code: Some(class.to_string()) });
+        }
     }
-    accounts::create_account(
-        conn,
-        &NewAccount {
-            school_id: None,
-            account: OPERATOR_ACCOUNT,
-            kind: UserKind::Operator,
-            display_name: "平臺管理者",
-            national_id: None,
-            number: None,
-            email: None,
-            password: PASSWORD,
-            must_change_password: false,
-            roles: &[Role::PlatformOperator],
-        },
-        now,
-    )?;
-    terms::set_current(conn, school_id, Term::for_date(now.date()), now)?;
+    // A mixed-class, co-taught course for grade 2.
+    let mixed = course_code(2, "09");
+    courses.push(CourseRow { course_code: mixed.clone(), class_code: None, subject_name: "自然科學探究與實作".into(), grade: 2, credits: 2 });
+    for teacher in ["T002", "T005"] {
+        teaching.push(TeachingRow { teacher_number: teacher.into(), course_code: mixed.clone(), class_code: None });
+    }
+    run_batch(db, school_id, None, Kind::Courses, &batch(term, courses), now, apply::courses_batch)?;
+
+    let mut enrolments = Vec::new();
+    for (number, _, _, class) in STUDENTS {
+        let grade: i32 = class[..1].parse().unwrap_or(1);
+        for (serial, _, _, _) in SUBJECTS {
+            enrolments.push(EnrolmentRow {
+                student_number: number.to_string(),
+                course_code: course_code(grade, serial),
+                class_code: Some(class.to_string()),
+                kind: Some(EnrolmentKind::Regular),
+            });
+        }
+        if grade == 2 {
+            enrolments.push(EnrolmentRow { student_number: number.to_string(), course_code: mixed.clone(), class_code: None, kind: None });
+        }
+    }
+    run_batch(db, school_id, None, Kind::Enrolments, &batch(term, enrolments), now, apply::enrolments_batch)?;
+    run_batch(db, school_id, None, Kind::TeachingAssignments, &batch(term, teaching), now, apply::teaching_batch)?;
+
+    let start = chrono::NaiveDate::from_ymd_opt(term.academic_year + 1911, 9, 1).unwrap_or(now.date());
+    let cadre = vec![
+        CadreRow { student_number: "114001".into(), unit: "二年一班".into(), position: "班長".into(), level: Some("班級".into()), start_date: start, end_date: None },
+        CadreRow { student_number: "115002".into(), unit: "學生會".into(), position: "活動長".into(), level: Some("校級".into()), start_date: start, end_date: None },
+    ];
+    run_batch(db, school_id, None, Kind::CadreRecords, &batch(term, cadre), now, apply::cadre_batch)?;
+
+    // Demo conveniences: one known password, no forced change, and the two roles that the
+    // admin assigns by hand in a real school.
+    let hash = password::hash(PASSWORD)?;
+    db.write_blocking(|c| {
+        diesel::update(users::table.filter(users::school_id.eq(school_id)).filter(users::number.is_not_null()))
+            .set((users::password_hash.eq(&hash), users::must_change_password.eq(false)))
+            .execute(c)?;
+        for (number, role) in [("T003", Role::CourseConsultant), ("T004", Role::Counselor)] {
+            let id: i64 = users::table
+                .filter(users::school_id.eq(school_id))
+                .filter(users::number.eq(number))
+                .select(users::id)
+                .first(c)?;
+            diesel::insert_into(user_roles::table)
+                .values((user_roles::user_id.eq(id), user_roles::role_code.eq(role.as_str())))
+                .execute(c)?;
+        }
+        Ok(())
+    })?;
     Ok(true)
 }
 
-use diesel::{ExpressionMethods, QueryDsl, RunQueryDsl};
-
 /// The text printed on start with `--demo`.
 pub fn banner(public_url: &str) -> String {
-    let mut s = format!(
-        "\n示範資料 Demo data — 學校代碼 school code {SCHOOL_CODE}({SCHOOL_NAME}),所有帳號密碼 password: {PASSWORD}\n"
-    );
-    for a in ACCOUNTS {
-        let roles: Vec<&str> = a.roles.iter().map(|r| r.as_str()).collect();
-        s.push_str(&format!("  {:<16} {:<8} {}\n", a.account, a.name, roles.join(", ")));
+    let mut s = format!("\n示範資料 Demo data — 學校代碼 school code {SCHOOL_CODE}（{SCHOOL_NAME}），所有帳號密碼 password: {PASSWORD}\n");
+    for (account, name, what) in SHOWN {
+        s.push_str(&format!("  {account:<16} {name:<6} {what}\n"));
     }
-    s.push_str(&format!("  {OPERATOR_ACCOUNT:<16} 平臺管理者  platform_operator (no school)\n"));
+    s.push_str(&format!("  {OPERATOR_ACCOUNT:<16} 平臺管理者 platform operator（學校欄留空 leave the school empty）\n"));
     s.push_str(&format!("\n  Web app: {public_url}/   API docs: {public_url}/api/docs/\n"));
     s
 }
@@ -118,11 +235,13 @@ pub fn banner(public_url: &str) -> String {
 #[cfg(test)]
 mod tests {
     #[test]
-    fn demo_national_ids_are_valid() {
-        for a in super::ACCOUNTS {
-            if let Some(stem) = a.national_id_stem {
-                assert!(crate::accounts::password::is_valid_national_id(&super::national_id(stem)), "{stem}");
-            }
+    fn demo_national_ids_and_course_codes_are_valid() {
+        for (_, _, stem) in super::STAFF {
+            assert!(crate::accounts::password::is_valid_national_id(&super::national_id(stem)), "{stem}");
         }
+        for (_, _, stem, _) in super::STUDENTS {
+            assert!(crate::accounts::password::is_valid_national_id(&super::national_id(stem)), "{stem}");
+        }
+        assert_eq!(super::course_code(2, "01").len(), 23);
     }
 }

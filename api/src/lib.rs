@@ -17,6 +17,7 @@ pub mod pagination;
 pub mod schema;
 pub mod schools;
 pub mod secrets;
+pub mod sync;
 pub mod terms;
 
 use actix_web::web;
@@ -59,5 +60,7 @@ pub fn routes_v1(cfg: &mut web::ServiceConfig) {
         .service(notify::mail::put_settings)
         .service(notify::mail::test_mail)
         .service(audit::list)
-        .service(terms::routes::list);
+        .service(terms::routes::list)
+        .service(terms::routes::get_current)
+        .service(terms::routes::switch);
 }

@@ -10,7 +10,8 @@ use crate::db::DbConn;
 use crate::error::ApiResult;
 use crate::schema::terms;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+/// Ordered by year, then semester.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, ToSchema)]
 pub struct Term {
     /// ROC academic year, e.g. 110 for 2021-08 … 2022-07.
     pub academic_year: i32,
@@ -95,17 +96,41 @@ mod tests {
     }
 }
 
-/// The school-term screen (module S0213S).
+/// The term before `t`: semester 2 → semester 1 of the same year; semester 1 → semester 2 of
+/// the year before.
+pub fn previous(t: Term) -> Term {
+    if t.semester >= 2 {
+        Term { academic_year: t.academic_year, semester: 1 }
+    } else {
+        Term { academic_year: t.academic_year - 1, semester: 2 }
+    }
+}
+
+/// The latest term the school has a record of.
+pub fn latest(conn: &mut DbConn, school_id: i64) -> ApiResult<Option<Term>> {
+    Ok(terms::table
+        .filter(terms::school_id.eq(school_id))
+        .order((terms::academic_year.desc(), terms::semester.desc()))
+        .select((terms::academic_year, terms::semester))
+        .first::<(i32, i32)>(conn)
+        .optional()?
+        .map(|(academic_year, semester)| Term { academic_year, semester }))
+}
+
+/// The school-term screens: every role reads the terms; the admin (module S0213S) switches back
+/// to the previous term and forward again (FAQ 000 二 Q2).
 pub mod routes {
-    use actix_web::{get, web};
+    use actix_web::{get, post, web, HttpRequest};
     use diesel::prelude::*;
-    use serde::Serialize;
+    use serde::{Deserialize, Serialize};
     use utoipa::ToSchema;
 
+    use super::Term;
+    use crate::accounts::audit::{self, Event};
     use crate::app::AppState;
-    use crate::auth::{Need, Op, Principal, Scope};
-    use crate::error::{ApiResult, Problem};
-    use crate::schema::terms;
+    use crate::auth::{client_addr, Need, Op, Principal, Scope};
+    use crate::error::{ApiError, ApiResult, Problem};
+    use crate::schema::{schools, terms};
 
     #[derive(Debug, Serialize, ToSchema)]
     pub struct SchoolTerm {
@@ -116,38 +141,135 @@ pub mod routes {
         pub is_current: bool,
     }
 
-    /// The school's academic terms, newest first, with the current one marked (module S0213S).
+    #[derive(Debug, Serialize, ToSchema)]
+    pub struct CurrentTerm {
+        /// The term every user of the school sees; null before the first sync.
+        pub term: Option<SchoolTerm>,
+        /// True while the admin holds the previous term: sync is paused and the term does not
+        /// advance until the admin switches forward.
+        pub on_hold: bool,
+        /// The term a switch forward returns to (while on hold).
+        pub latest: Option<SchoolTerm>,
+    }
+
+    #[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
+    #[serde(rename_all = "snake_case")]
+    pub enum Direction {
+        /// Back to the previous term (pauses sync).
+        Previous,
+        /// Forward again to the latest term (resumes sync).
+        Latest,
+    }
+
+    #[derive(Debug, Deserialize, ToSchema)]
+    pub struct SwitchTerm {
+        pub to: Direction,
+    }
+
+    fn view(t: Term, current: Option<Term>) -> SchoolTerm {
+        SchoolTerm { academic_year: t.academic_year, semester: t.semester, code: t.code(), is_current: Some(t) == current }
+    }
+
+    fn current_view(c: &mut crate::db::DbConn, school: i64) -> ApiResult<CurrentTerm> {
+        let current = super::current(c, school)?;
+        let on_hold: bool = schools::table.find(school).select(schools::term_hold).first(c)?;
+        let latest = super::latest(c, school)?;
+        Ok(CurrentTerm { term: current.map(|t| view(t, current)), on_hold, latest: latest.map(|t| view(t, current)) })
+    }
+
+    /// The school's academic terms, newest first, with the current one marked.
     #[utoipa::path(
         tag = "terms",
         security(("bearer_jwt" = []), ("api_key" = [])),
         responses(
             (status = 200, description = "Terms", body = Vec<SchoolTerm>),
             (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-            (status = 403, description = "Neither the school admin nor granted module S0213S", body = Problem, content_type = "application/problem+json"),
+            (status = 403, description = "The platform operator, or an API key without `read`", body = Problem, content_type = "application/problem+json"),
         )
     )]
     #[get("/terms")]
     pub async fn list(state: web::Data<AppState>, who: Principal) -> ApiResult<web::Json<Vec<SchoolTerm>>> {
-        who.require(Need::module("S0213S", Op::View).or_scope(Scope::Read))?;
+        who.require(Need::any_user_or_scope(Scope::Read))?;
         let school = who.school_id()?;
         state
             .db
             .read(move |c| {
-                let rows: Vec<(i32, i32, bool)> = terms::table
+                let current = super::current(c, school)?;
+                let rows: Vec<(i32, i32)> = terms::table
                     .filter(terms::school_id.eq(school))
                     .order((terms::academic_year.desc(), terms::semester.desc()))
-                    .select((terms::academic_year, terms::semester, terms::is_current))
+                    .select((terms::academic_year, terms::semester))
                     .load(c)?;
-                Ok(web::Json(
-                    rows.into_iter()
-                        .map(|(academic_year, semester, is_current)| SchoolTerm {
-                            academic_year,
-                            semester,
-                            code: super::Term { academic_year, semester }.code(),
-                            is_current,
-                        })
-                        .collect(),
-                ))
+                Ok(web::Json(rows.into_iter().map(|(academic_year, semester)| view(Term { academic_year, semester }, current)).collect()))
+            })
+            .await
+    }
+
+    /// The school's current term and whether the admin holds a previous term.
+    #[utoipa::path(
+        tag = "terms",
+        path = "/terms/current",
+        security(("bearer_jwt" = []), ("api_key" = [])),
+        responses(
+            (status = 200, description = "The current term", body = CurrentTerm),
+            (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+            (status = 403, description = "The platform operator, or an API key without `read`", body = Problem, content_type = "application/problem+json"),
+        )
+    )]
+    #[get("/terms/current")]
+    pub async fn get_current(state: web::Data<AppState>, who: Principal) -> ApiResult<web::Json<CurrentTerm>> {
+        who.require(Need::any_user_or_scope(Scope::Read))?;
+        let school = who.school_id()?;
+        state.db.read(move |c| Ok(web::Json(current_view(c, school)?))).await
+    }
+
+    /// Switch to the previous term (every user sees it; sync of both terms is refused and the
+    /// term no longer advances) or forward again to the latest term (module S0213S).
+    #[utoipa::path(
+        tag = "terms",
+        path = "/terms/switch",
+        request_body = SwitchTerm,
+        security(("bearer_jwt" = [])),
+        responses(
+            (status = 200, description = "Switched", body = CurrentTerm),
+            (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
+            (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+            (status = 403, description = "Neither the school admin nor granted module S0213S with update", body = Problem, content_type = "application/problem+json"),
+            (status = 409, description = "Already on the previous term, not on hold, or no term yet", body = Problem, content_type = "application/problem+json"),
+        )
+    )]
+    #[post("/terms/switch")]
+    pub async fn switch(state: web::Data<AppState>, who: Principal, req: HttpRequest, body: web::Json<SwitchTerm>) -> ApiResult<web::Json<CurrentTerm>> {
+        who.require(Need::module("S0213S", Op::Update))?;
+        let school = who.school_id()?;
+        let now = state.clock.now();
+        let (me, actor, client) = (who.user_id(), who.actor(), client_addr(&req));
+        let to = body.into_inner().to;
+        state
+            .db
+            .write(move |c| {
+                let hold: bool = schools::table.find(school).select(schools::term_hold).first(c)?;
+                let current = super::current(c, school)?
+                    .ok_or_else(|| ApiError::conflict("學校尚無學年期（尚未同步校務資料）。", "The school has no term yet (no sync so far)."))?;
+                let (target, new_hold) = match to {
+                    Direction::Previous if hold => {
+                        return Err(ApiError::conflict("已切換至前一學期；請先切回目前學期。", "Already on the previous term; switch forward first."));
+                    }
+                    Direction::Previous => (super::previous(current), true),
+                    Direction::Latest if !hold => {
+                        return Err(ApiError::conflict("目前已是最新學期。", "The school is on its latest term already."));
+                    }
+                    Direction::Latest => (super::latest(c, school)?.unwrap_or(current), false),
+                };
+                super::set_current(c, school, target, now)?;
+                diesel::update(schools::table.find(school)).set((schools::term_hold.eq(new_hold), schools::updated_at.eq(now))).execute(c)?;
+                crate::sync::apply::derive_teaching_roles(c, school)?;
+                audit::record(
+                    c,
+                    Event { school_id: Some(school), user_id: me, actor: Some(&actor), event: "term_switched", detail: Some(format!("{} → {}", current.code(), target.code())), client: Some(&client) },
+                    now,
+                )?;
+                Ok(web::Json(current_view(c, school)?))
             })
             .await
     }

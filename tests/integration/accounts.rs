@@ -56,7 +56,7 @@ async fn sign_in_and_me_describe_user_school_roles_and_term() {
 async fn the_platform_operator_signs_in_without_a_school_and_creates_schools() {
     let app = TestApp::init();
     let now = app.state.clock.now();
-    app.write(|c| licheng::demo::seed(c, now));
+    licheng::demo::seed(&app.state.db, now).unwrap();
     let op = access(&app.sign_in_pair("", "operator", licheng::demo::PASSWORD).await);
     let created = app.post_as("/api/v1/schools", &op, json!({"code": "123456", "name": "新設高中"})).await;
     assert_eq!(created.status, 201, "{}", created.text());
@@ -372,16 +372,16 @@ async fn role_group_grants_change_what_a_user_may_call() {
     let admin = app.token(&school, "admin").await;
     let teacher = app.token(&school, "t1").await;
 
-    app.get_as("/api/v1/terms", &teacher).await.assert_problem(403, "module_required");
-    assert_eq!(app.get_as("/api/v1/terms", &admin).await.status, 200);
+    app.get_as("/api/v1/sync/batches", &teacher).await.assert_problem(403, "module_required");
+    assert_eq!(app.get_as("/api/v1/sync/batches", &admin).await.status, 200);
 
-    let group = app.post_as("/api/v1/role-groups", &admin, json!({"code": "001", "name": "學年期管理", "in_use": true, "remark": null})).await;
+    let group = app.post_as("/api/v1/role-groups", &admin, json!({"code": "001", "name": "接收紀錄查詢", "in_use": true, "remark": null})).await;
     assert_eq!(group.status, 201, "{}", group.text());
     let gid = group.json()["id"].as_i64().unwrap();
     app.post_as("/api/v1/role-groups", &admin, json!({"code": "001", "name": "重複"})).await.assert_problem(409, "conflict");
     app.post_as("/api/v1/role-groups", &admin, json!({"code": "0 1", "name": "x"})).await.assert_problem(422, "validation_failed");
 
-    let mods = app.put_as(&format!("/api/v1/role-groups/{gid}/modules"), &admin, json!({"modules": [{"code": "S0213S", "can_create": false, "can_update": false, "can_delete": false}]})).await;
+    let mods = app.put_as(&format!("/api/v1/role-groups/{gid}/modules"), &admin, json!({"modules": [{"code": "S0201S1", "can_create": false, "can_update": false, "can_delete": false}]})).await;
     assert_eq!(mods.status, 200, "{}", mods.text());
     app.put_as(&format!("/api/v1/role-groups/{gid}/modules"), &admin, json!({"modules": [{"code": "S9999X"}]}))
         .await
@@ -397,21 +397,21 @@ async fn role_group_grants_change_what_a_user_may_call() {
     assert_eq!(app.get_as(&format!("/api/v1/staff?not_in_group={gid}&q=t1"), &admin).await.json()["total"], 0);
 
     // The grant takes effect at once (permissions are read per request).
-    assert_eq!(app.get_as("/api/v1/terms", &teacher).await.status, 200);
+    assert_eq!(app.get_as("/api/v1/sync/batches", &teacher).await.status, 200);
     let me = app.get_as("/api/v1/me", &teacher).await.json();
-    assert_eq!(me["modules"][0]["code"], "S0213S");
+    assert_eq!(me["modules"][0]["code"], "S0201S1");
     assert_eq!(me["modules"][0]["can_update"], false);
 
     // A group not in use grants nothing; deleting it removes the grant too.
-    app.put_as(&format!("/api/v1/role-groups/{gid}"), &admin, json!({"code": "001", "name": "學年期管理", "in_use": false})).await;
-    app.get_as("/api/v1/terms", &teacher).await.assert_problem(403, "module_required");
-    app.put_as(&format!("/api/v1/role-groups/{gid}"), &admin, json!({"code": "001", "name": "學年期管理", "in_use": true})).await;
-    assert_eq!(app.get_as("/api/v1/terms", &teacher).await.status, 200);
+    app.put_as(&format!("/api/v1/role-groups/{gid}"), &admin, json!({"code": "001", "name": "接收紀錄查詢", "in_use": false})).await;
+    app.get_as("/api/v1/sync/batches", &teacher).await.assert_problem(403, "module_required");
+    app.put_as(&format!("/api/v1/role-groups/{gid}"), &admin, json!({"code": "001", "name": "接收紀錄查詢", "in_use": true})).await;
+    assert_eq!(app.get_as("/api/v1/sync/batches", &teacher).await.status, 200);
     let listed = app.get_as("/api/v1/role-groups", &admin).await.json();
     assert_eq!(listed[0]["member_count"], 1);
     assert_eq!(listed[0]["module_count"], 1);
     assert_eq!(app.delete_as(&format!("/api/v1/role-groups/{gid}"), &admin).await.status, 204);
-    app.get_as("/api/v1/terms", &teacher).await.assert_problem(403, "module_required");
+    app.get_as("/api/v1/sync/batches", &teacher).await.assert_problem(403, "module_required");
     assert_eq!(app.get_as("/api/v1/function-modules", &admin).await.json().as_array().unwrap().len(), 16);
 }
 

@@ -4,7 +4,7 @@ use actix_web::test::TestRequest;
 use diesel::prelude::*;
 
 use crate::support::{backend, TestApp};
-use licheng::schema::{schools, terms, user_roles, users};
+use licheng::schema::{self as s, schools, terms, user_roles, users};
 
 #[actix_web::test]
 async fn health_and_readiness() {
@@ -70,8 +70,8 @@ async fn metrics_count_requests_by_route() {
 async fn demo_seed_is_idempotent_and_has_every_role() {
     let app = TestApp::init();
     let now = app.state.clock.now();
-    assert!(app.write(|c| licheng::demo::seed(c, now)));
-    assert!(!app.write(|c| licheng::demo::seed(c, now)));
+    assert!(licheng::demo::seed(&app.state.db, now).unwrap());
+    assert!(!licheng::demo::seed(&app.state.db, now).unwrap());
     let roles: Vec<String> = app
         .state
         .db
@@ -86,6 +86,18 @@ async fn demo_seed_is_idempotent_and_has_every_role() {
         .read_blocking(|c| Ok(terms::table.filter(terms::is_current.eq(true)).select((terms::academic_year, terms::semester)).load(c)?))
         .unwrap();
     assert_eq!(current.len(), 1);
+    // The demo's master data came through the sync path: seven applied batches in the log.
+    let statuses: Vec<String> = app
+        .state
+        .db
+        .read_blocking(|c| Ok(s::sync_batches::table.select(s::sync_batches::status_code).load(c)?))
+        .unwrap();
+    assert_eq!(statuses.len(), 7);
+    assert!(statuses.iter().all(|s| s == "00"), "{statuses:?}");
+    let pair = app.sign_in_pair("999999", "999999_T002", licheng::demo::PASSWORD).await;
+    let me = app.get_as("/api/v1/me", pair["access_token"].as_str().unwrap()).await.json();
+    assert_eq!(me["roles"], serde_json::json!(["subject_teacher", "homeroom_teacher"]));
+    app.sign_in_pair("999999", "999999_115001", licheng::demo::PASSWORD).await;
 }
 
 #[actix_web::test]
@@ -155,6 +167,24 @@ async fn schema_rs_matches_the_migrations() {
         ("users", schema_columns(users::table.select(users::all_columns))),
         ("user_roles", schema_columns(user_roles::table.select(user_roles::all_columns))),
         ("terms", schema_columns(terms::table.select(terms::all_columns))),
+        ("refresh_tokens", schema_columns(s::refresh_tokens::table.select(s::refresh_tokens::all_columns))),
+        ("captchas", schema_columns(s::captchas::table.select(s::captchas::all_columns))),
+        ("sign_in_failures", schema_columns(s::sign_in_failures::table.select(s::sign_in_failures::all_columns))),
+        ("password_resets", schema_columns(s::password_resets::table.select(s::password_resets::all_columns))),
+        ("function_modules", schema_columns(s::function_modules::table.select(s::function_modules::all_columns))),
+        ("role_groups", schema_columns(s::role_groups::table.select(s::role_groups::all_columns))),
+        ("role_group_modules", schema_columns(s::role_group_modules::table.select(s::role_group_modules::all_columns))),
+        ("role_group_members", schema_columns(s::role_group_members::table.select(s::role_group_members::all_columns))),
+        ("mail_settings", schema_columns(s::mail_settings::table.select(s::mail_settings::all_columns))),
+        ("api_keys", schema_columns(s::api_keys::table.select(s::api_keys::all_columns))),
+        ("audit_events", schema_columns(s::audit_events::table.select(s::audit_events::all_columns))),
+        ("student_profiles", schema_columns(s::student_profiles::table.select(s::student_profiles::all_columns))),
+        ("classes", schema_columns(s::classes::table.select(s::classes::all_columns))),
+        ("courses", schema_columns(s::courses::table.select(s::courses::all_columns))),
+        ("enrolments", schema_columns(s::enrolments::table.select(s::enrolments::all_columns))),
+        ("teaching_assignments", schema_columns(s::teaching_assignments::table.select(s::teaching_assignments::all_columns))),
+        ("cadre_records", schema_columns(s::cadre_records::table.select(s::cadre_records::all_columns))),
+        ("sync_batches", schema_columns(s::sync_batches::table.select(s::sync_batches::all_columns))),
     ];
     for (table, declared) in cases {
         assert_eq!(db_columns(&app, table), declared, "table {table}");

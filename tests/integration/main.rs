@@ -8,3 +8,4 @@ mod blackbox_test;
 mod foundation;
 mod openapi_contract;
 mod permissions;
+mod sync;

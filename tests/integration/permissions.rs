@@ -34,7 +34,8 @@ fn admin_endpoints() -> Vec<(Method, &'static str, Value)> {
         (Method::PUT, "/api/v1/mail-settings", json!({"host": "h", "port": 25, "encryption": "none", "sender_address": "a@b.example"})),
         (Method::POST, "/api/v1/mail-settings/test", json!({"to": "a@b.example"})),
         (Method::GET, "/api/v1/audit-events", Value::Null),
-        (Method::GET, "/api/v1/terms", Value::Null),
+        (Method::GET, "/api/v1/sync/batches", Value::Null),
+        (Method::POST, "/api/v1/terms/switch", json!({"to": "previous"})),
     ]
 }
 
@@ -89,7 +90,7 @@ fn fill(path: &str, f: &Fixture) -> String {
 async fn every_admin_endpoint_refuses_other_roles_and_anonymous_callers() {
     let app = TestApp::init();
     let now = app.state.clock.now();
-    app.write(|c| licheng::demo::seed(c, now));
+    licheng::demo::seed(&app.state.db, now).unwrap();
     let f = fixture(&app, "074313").await;
     app.user(&f.school, "hr", UserKind::Staff, &[Role::HomeroomTeacher, Role::CourseConsultant, Role::Counselor], None);
     let teacher = app.token(&f.school, "074313_T1").await;
@@ -99,7 +100,7 @@ async fn every_admin_endpoint_refuses_other_roles_and_anonymous_callers() {
 
     for (method, path, body) in admin_endpoints() {
         let path = fill(path, &f);
-        let expected = if path.ends_with("/terms") { "module_required" } else { "role_required" };
+        let expected = if path.ends_with("/sync/batches") || path.ends_with("/terms/switch") { "module_required" } else { "role_required" };
         for (who, token) in [("teacher", &teacher), ("student", &student), ("homeroom", &homeroom)] {
             let r = call(&app, &method, &path, Some(token), &body).await;
             assert_eq!(r.status.as_u16(), 403, "{who} {method} {path}: {}", r.text());

@@ -66,16 +66,28 @@ pub struct Need {
     pub roles: &'static [Role],
     pub module: Option<(&'static str, Op)>,
     pub scope: Option<Scope>,
+    /// Any signed-in user of a school.
+    pub any_user: bool,
 }
 
 impl Need {
     pub const fn roles(roles: &'static [Role]) -> Need {
-        Need { roles, module: None, scope: None }
+        Need { roles, module: None, scope: None, any_user: false }
     }
 
     /// The school admin, or a member of a role group granted `module` with `op`.
     pub const fn module(code: &'static str, op: Op) -> Need {
-        Need { roles: &[Role::SchoolAdmin], module: Some((code, op)), scope: None }
+        Need { roles: &[Role::SchoolAdmin], module: Some((code, op)), scope: None, any_user: false }
+    }
+
+    /// Only API keys with `scope` (machine endpoints such as sync).
+    pub const fn scope_only(scope: Scope) -> Need {
+        Need { roles: &[], module: None, scope: Some(scope), any_user: false }
+    }
+
+    /// Any signed-in user of a school, and API keys with `scope`.
+    pub const fn any_user_or_scope(scope: Scope) -> Need {
+        Need { roles: &[], module: None, scope: Some(scope), any_user: true }
     }
 
     /// Also let API keys with `scope` through.
@@ -140,8 +152,15 @@ impl Principal {
                 )),
             },
             Principal::User(u) => {
-                if need.roles.iter().any(|r| u.roles.contains(r)) {
+                if need.roles.iter().any(|r| u.roles.contains(r)) || (need.any_user && u.user.school_id.is_some()) {
                     return Ok(());
+                }
+                if need.roles.is_empty() && need.module.is_none() {
+                    return Err(ApiError::with_detail(
+                        ErrorCode::ScopeRequired,
+                        "此功能只接受具備相應範圍的 API 金鑰（例如校務系統廠商的 sync 金鑰）。",
+                        "This function is for API keys with the right scope (e.g. a vendor's sync key).",
+                    ));
                 }
                 if let Some((code, op)) = need.module {
                     let granted = u.modules.iter().find(|m| m.code == code);

@@ -1,0 +1,378 @@
+//! The vendor endpoints `/api/v1/sync/{kind}` and the receiving log (manual 4.3).
+
+use actix_web::{get, post, web};
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::apply::{self, Ctx};
+use super::{Batch, CadreRow, ClassRow, Counts, CourseRow, EnrolmentRow, Kind, StaffRow, StudentRow, TeachingRow};
+use crate::app::AppState;
+use crate::auth::{Need, Op, Principal, Scope};
+use crate::db::{Db, DbConn};
+use crate::error::{ApiError, ApiResult, ErrorCode, Lang, Problem};
+use crate::pagination::{offset, Page, PageQuery};
+use crate::schema::{schools, sync_batches};
+use crate::terms::Term;
+
+/// The answer to an applied batch.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"batch_id": 42, "kind": "enrolments", "academic_year": 115, "semester": 1,
+    "result": {"total": 9288, "status_code": "00", "inserted": 12, "updated": 3, "unchanged": 9273, "deactivated": 2}}))]
+pub struct BatchOutcome {
+    /// The receiving-log entry of this batch.
+    pub batch_id: i64,
+    pub kind: Kind,
+    pub academic_year: i32,
+    pub semester: i32,
+    pub result: Counts,
+}
+
+/// The refusals every sync endpoint documents.
+pub struct SyncRefusals;
+
+impl utoipa::IntoResponses for SyncRefusals {
+    fn responses() -> std::collections::BTreeMap<String, utoipa::openapi::RefOr<utoipa::openapi::response::Response>> {
+        use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+        let problem = |description: &str, example: Option<serde_json::Value>| {
+            let mut content = ContentBuilder::new().schema(Some(Ref::from_schema_name("Problem")));
+            if let Some(example) = example {
+                content = content.example(Some(example));
+            }
+            ResponseBuilder::new().description(description).content("application/problem+json", content.build()).build().into()
+        };
+        [
+            ("400", problem("Malformed JSON (`invalid_json`)", None)),
+            ("401", problem("No or invalid API key", None)),
+            ("403", problem("The caller is not an API key with the `sync` scope (`scope_required`)", None)),
+            ("409", problem("`term_on_hold` (the admin switched back to the previous term) or `stale_term` (older than the school's term); nothing applied", None)),
+            ("413", problem("The batch is larger than `max_sync_bytes`", None)),
+            (
+                "422",
+                problem(
+                    "`sync_rows_invalid`: nothing of the batch was applied; `errors` maps `rows[i].field` to messages. `validation_failed` for a bad year or semester.",
+                    Some(serde_json::json!({"type": "urn:licheng:problem:sync_rows_invalid", "title": "同步資料有誤", "status": 422,
+                        "detail": "同步資料有錯誤的列，整批未寫入；請依各列錯誤修正後重送。", "code": "sync_rows_invalid",
+                        "errors": {"rows[3].national_id": ["身分證統一編號格式或檢查碼錯誤"], "rows[7].course_code": ["課程代碼須為 23 碼英數字"]}})),
+                ),
+            ),
+        ]
+        .into_iter()
+        .map(|(status, response)| (status.to_string(), response))
+        .collect()
+    }
+}
+
+type ApplyFn<T> = fn(&mut DbConn, &Ctx, &[T]) -> ApiResult<Counts>;
+
+fn status_code(err: &ApiError) -> &'static str {
+    match err.code {
+        ErrorCode::SyncRowsInvalid | ErrorCode::ValidationFailed => "01",
+        ErrorCode::TermOnHold => "02",
+        ErrorCode::StaleTerm => "03",
+        _ => "99",
+    }
+}
+
+/// Logs, checks and applies one batch for a school (the path of the HTTP endpoints, of the demo
+/// seeding and of the benchmark alike).
+pub fn run_batch<T>(db: &Db, school_id: i64, api_key_id: Option<i64>, kind: Kind, batch: &Batch<T>, now: NaiveDateTime, apply_fn: ApplyFn<T>) -> ApiResult<BatchOutcome> {
+    let total = batch.rows.len() as i64;
+    let batch_id = db.write_blocking(|c| {
+        Ok(diesel::insert_into(sync_batches::table)
+            .values((
+                sync_batches::school_id.eq(school_id),
+                sync_batches::kind.eq(kind.as_str()),
+                sync_batches::academic_year.eq(batch.academic_year),
+                sync_batches::semester.eq(batch.semester),
+                sync_batches::rows_received.eq(i32::try_from(total).unwrap_or(i32::MAX)),
+                sync_batches::status_code.eq("received"),
+                sync_batches::api_key_id.eq(api_key_id),
+                sync_batches::received_at.eq(now),
+            ))
+            .returning(sync_batches::id)
+            .get_result::<i64>(c)?)
+    })?;
+    let applied = check_batch_term(batch).and_then(|term| {
+        db.write_blocking(|c| {
+            let school_code: String = schools::table.find(school_id).select(schools::code).first(c)?;
+            let ctx = Ctx { school_id, school_code, term, now };
+            apply::check_term(c, &ctx)?;
+            apply_fn(c, &ctx, &batch.rows)
+        })
+    });
+    let finished = chrono::Utc::now().naive_utc().max(now);
+    let (code, result, error) = match &applied {
+        Ok(counts) => ("00", serde_json::to_string(counts).ok(), None),
+        Err(e) => {
+            let code = status_code(e);
+            let summary = serde_json::json!({"total": total, "status_code": code});
+            (code, Some(summary.to_string()), serde_json::to_string(&e.problem(Lang::Zh)).ok())
+        }
+    };
+    db.write_blocking(|c| {
+        diesel::update(sync_batches::table.find(batch_id))
+            .set((
+                sync_batches::status_code.eq(code),
+                sync_batches::result.eq(result),
+                sync_batches::error.eq(error),
+                sync_batches::finished_at.eq(Some(finished)),
+            ))
+            .execute(c)?;
+        Ok(())
+    })?;
+    let counts = applied?;
+    Ok(BatchOutcome { batch_id, kind, academic_year: batch.academic_year, semester: batch.semester, result: counts })
+}
+
+fn check_batch_term<T>(batch: &Batch<T>) -> ApiResult<Term> {
+    let mut err = ApiError::validation();
+    if !(50..=300).contains(&batch.academic_year) {
+        err = err.field("academic_year", "學年度須介於 50 到 300（民國年）", "must be an ROC year between 50 and 300");
+    }
+    if !(1..=2).contains(&batch.semester) {
+        err = err.field("semester", "學期須為 1 或 2", "must be 1 or 2");
+    }
+    if err.fields.is_empty() {
+        Ok(Term { academic_year: batch.academic_year, semester: batch.semester })
+    } else {
+        Err(err)
+    }
+}
+
+async fn handle<T: Send + Sync + 'static>(state: web::Data<AppState>, who: Principal, kind: Kind, body: web::Json<Batch<T>>, apply_fn: ApplyFn<T>) -> ApiResult<web::Json<BatchOutcome>> {
+    who.require(Need::scope_only(Scope::Sync))?;
+    let school = who.school_id()?;
+    let key_id = match &who {
+        Principal::ApiKey(k) => Some(k.key_id),
+        Principal::User(_) => None,
+    };
+    let db = state.db.clone();
+    let now = state.clock.now();
+    let batch = body.into_inner();
+    web::block(move || run_batch(&db, school, key_id, kind, &batch, now, apply_fn))
+        .await
+        .map_err(|e| ApiError::internal(format!("blocking task failed: {e}")))?
+        .map(web::Json)
+}
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(students)
+        .service(staff)
+        .service(classes)
+        .service(courses)
+        .service(enrolments)
+        .service(teaching_assignments)
+        .service(cadre_records)
+        .service(receiving_log);
+}
+
+/// 學生學籍資料: the school's whole student roster. New students get the account
+/// `{school}_{number}` with the national ID (letter upper-case) as initial password; later
+/// batches update names, e-mail and profile but never the password; students missing from the
+/// snapshot are deactivated (never deleted).
+#[utoipa::path(
+    tag = "sync",
+    path = "/sync/students",
+    request_body = Batch<StudentRow>,
+    security(("api_key" = [])),
+    responses((status = 200, description = "Applied (or already up to date)", body = BatchOutcome), SyncRefusals)
+)]
+#[post("/students")]
+pub async fn students(state: web::Data<AppState>, who: Principal, body: web::Json<Batch<StudentRow>>) -> ApiResult<web::Json<BatchOutcome>> {
+    handle(state, who, Kind::Students, body, apply::students).await
+}
+
+/// 教職員資料: the school's whole staff roster (accounts as for students; `active: false` or
+/// absence deactivates).
+#[utoipa::path(
+    tag = "sync",
+    path = "/sync/staff",
+    request_body = Batch<StaffRow>,
+    security(("api_key" = [])),
+    responses((status = 200, description = "Applied (or already up to date)", body = BatchOutcome), SyncRefusals)
+)]
+#[post("/staff")]
+pub async fn staff(state: web::Data<AppState>, who: Principal, body: web::Json<Batch<StaffRow>>) -> ApiResult<web::Json<BatchOutcome>> {
+    handle(state, who, Kind::Staff, body, apply::staff).await
+}
+
+/// 班級資料: the term's classes with their homeroom teachers (who get the homeroom role).
+#[utoipa::path(
+    tag = "sync",
+    path = "/sync/classes",
+    request_body = Batch<ClassRow>,
+    security(("api_key" = [])),
+    responses((status = 200, description = "Applied (or already up to date)", body = BatchOutcome), SyncRefusals)
+)]
+#[post("/classes")]
+pub async fn classes(state: web::Data<AppState>, who: Principal, body: web::Json<Batch<ClassRow>>) -> ApiResult<web::Json<BatchOutcome>> {
+    handle(state, who, Kind::Classes, body, apply::classes_batch).await
+}
+
+/// 開課資料: the term's courses, each with its 23-character course code and class (or none for a
+/// mixed-class course).
+#[utoipa::path(
+    tag = "sync",
+    path = "/sync/courses",
+    request_body = Batch<CourseRow>,
+    security(("api_key" = [])),
+    responses((status = 200, description = "Applied (or already up to date)", body = BatchOutcome), SyncRefusals)
+)]
+#[post("/courses")]
+pub async fn courses(state: web::Data<AppState>, who: Principal, body: web::Json<Batch<CourseRow>>) -> ApiResult<web::Json<BatchOutcome>> {
+    handle(state, who, Kind::Courses, body, apply::courses_batch).await
+}
+
+/// 學生修課資料: the term's enrolments. Students and courses must exist (send students and
+/// courses first).
+#[utoipa::path(
+    tag = "sync",
+    path = "/sync/enrolments",
+    request_body = Batch<EnrolmentRow>,
+    security(("api_key" = [])),
+    responses((status = 200, description = "Applied (or already up to date)", body = BatchOutcome), SyncRefusals)
+)]
+#[post("/enrolments")]
+pub async fn enrolments(state: web::Data<AppState>, who: Principal, body: web::Json<Batch<EnrolmentRow>>) -> ApiResult<web::Json<BatchOutcome>> {
+    handle(state, who, Kind::Enrolments, body, apply::enrolments_batch).await
+}
+
+/// 教師授課資料: the term's teaching assignments; teachers of the current term get the subject
+/// teacher role.
+#[utoipa::path(
+    tag = "sync",
+    path = "/sync/teaching-assignments",
+    request_body = Batch<TeachingRow>,
+    security(("api_key" = [])),
+    responses((status = 200, description = "Applied (or already up to date)", body = BatchOutcome), SyncRefusals)
+)]
+#[post("/teaching-assignments")]
+pub async fn teaching_assignments(state: web::Data<AppState>, who: Principal, body: web::Json<Batch<TeachingRow>>) -> ApiResult<web::Json<BatchOutcome>> {
+    handle(state, who, Kind::TeachingAssignments, body, apply::teaching_batch).await
+}
+
+/// 幹部經歷資料: the term's school cadre records.
+#[utoipa::path(
+    tag = "sync",
+    path = "/sync/cadre-records",
+    request_body = Batch<CadreRow>,
+    security(("api_key" = [])),
+    responses((status = 200, description = "Applied (or already up to date)", body = BatchOutcome), SyncRefusals)
+)]
+#[post("/cadre-records")]
+pub async fn cadre_records(state: web::Data<AppState>, who: Principal, body: web::Json<Batch<CadreRow>>) -> ApiResult<web::Json<BatchOutcome>> {
+    handle(state, who, Kind::CadreRecords, body, apply::cadre_batch).await
+}
+
+/// One receiving-log entry (manual 4.3).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BatchLog {
+    pub id: i64,
+    pub kind: Kind,
+    /// 資料類型, e.g. 學生修課資料.
+    pub kind_name: String,
+    pub academic_year: i32,
+    pub semester: i32,
+    /// `00` applied, `01` rows invalid, `02` term on hold, `03` stale term, `99` failed,
+    /// `received` while being applied.
+    pub status_code: String,
+    /// 錯誤: the problem the vendor got, if refused.
+    pub error: Option<serde_json::Value>,
+    /// 結果: `{"total":N,"status_code":"00","inserted":…,"updated":…,"unchanged":…,"deactivated":…}`.
+    pub result: Option<serde_json::Value>,
+    /// 接收時間.
+    pub received_at: NaiveDateTime,
+    /// 結束時間.
+    pub finished_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct LogFilter {
+    /// One data kind.
+    pub kind: Option<Kind>,
+    /// Received on or after this day (UTC).
+    pub from: Option<NaiveDate>,
+    /// Received on or before this day (UTC).
+    pub to: Option<NaiveDate>,
+}
+
+/// 學校查詢接收紀錄: every sync batch with its kind, error, result and times, newest first
+/// (module S0201S1).
+#[utoipa::path(
+    tag = "sync",
+    path = "/sync/batches",
+    params(LogFilter, PageQuery),
+    security(("bearer_jwt" = []), ("api_key" = [])),
+    responses(
+        (status = 200, description = "One page of the receiving log", body = Page<BatchLog>),
+        (status = 400, description = "Malformed filter", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Neither the school admin nor granted module S0201S1", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Bad paging", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/batches")]
+pub async fn receiving_log(state: web::Data<AppState>, who: Principal, filter: web::Query<LogFilter>, page: web::Query<PageQuery>) -> ApiResult<web::Json<Page<BatchLog>>> {
+    who.require(Need::module("S0201S1", Op::View).or_scope(Scope::Read))?;
+    let school = who.school_id()?;
+    let (page, per_page) = page.checked()?;
+    let filter = filter.into_inner();
+    state
+        .db
+        .read(move |c| {
+            let query = || {
+                let mut q = sync_batches::table.filter(sync_batches::school_id.eq(school)).into_boxed();
+                if let Some(k) = filter.kind {
+                    q = q.filter(sync_batches::kind.eq(k.as_str()));
+                }
+                if let Some(from) = filter.from.and_then(|d| d.and_hms_opt(0, 0, 0)) {
+                    q = q.filter(sync_batches::received_at.ge(from));
+                }
+                if let Some(to) = filter.to.and_then(|d| d.succ_opt()).and_then(|d| d.and_hms_opt(0, 0, 0)) {
+                    q = q.filter(sync_batches::received_at.lt(to));
+                }
+                q
+            };
+            let total: i64 = query().count().get_result(c)?;
+            type Row = (i64, String, i32, i32, String, Option<String>, Option<String>, NaiveDateTime, Option<NaiveDateTime>);
+            let rows: Vec<Row> = query()
+                .order((sync_batches::received_at.desc(), sync_batches::id.desc()))
+                .limit(per_page)
+                .offset(offset(page, per_page))
+                .select((
+                    sync_batches::id,
+                    sync_batches::kind,
+                    sync_batches::academic_year,
+                    sync_batches::semester,
+                    sync_batches::status_code,
+                    sync_batches::error,
+                    sync_batches::result,
+                    sync_batches::received_at,
+                    sync_batches::finished_at,
+                ))
+                .load(c)?;
+            let items = rows
+                .into_iter()
+                .filter_map(|(id, kind, academic_year, semester, status_code, error, result, received_at, finished_at)| {
+                    let kind = Kind::parse(&kind)?;
+                    Some(BatchLog {
+                        id,
+                        kind,
+                        kind_name: kind.name_zh().to_string(),
+                        academic_year,
+                        semester,
+                        status_code,
+                        error: error.and_then(|e| serde_json::from_str(&e).ok()),
+                        result: result.and_then(|r| serde_json::from_str(&r).ok()),
+                        received_at,
+                        finished_at,
+                    })
+                })
+                .collect();
+            Ok(web::Json(Page::new(items, total, page, per_page)))
+        })
+        .await
+}
