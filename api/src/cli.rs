@@ -40,6 +40,12 @@ pub enum Command {
         #[command(subcommand)]
         command: SchoolCommand,
     },
+    /// Measure sync throughput on a fresh, empty database (see scripts/bench/sync).
+    BenchSync {
+        /// Enrolment rows in the batch.
+        #[arg(long, default_value_t = 10_000)]
+        rows: usize,
+    },
     /// Manage platform operators.
     Operator {
         #[command(subcommand)]
@@ -140,6 +146,21 @@ pub fn run(cli: Cli) -> Result<(), AnyError> {
             println!("platform operator {account} created");
             if generated {
                 println!("first password (shown once, must be changed at first sign-in): {password}");
+            }
+            Ok(())
+        }
+        Command::BenchSync { rows } => {
+            let steps = crate::sync::bench::run(&db, rows, clock.now())?;
+            let base = steps.first().map(|s| s.rows_per_second()).unwrap_or(1.0);
+            println!("sync benchmark on {} ({} enrolment rows)", db.kind().as_str(), steps.first().map(|s| s.rows).unwrap_or(0));
+            for s in &steps {
+                println!(
+                    "  {:<48} {:>7.3} s  {:>10.0} rows/s  {:>5.2}× baseline time",
+                    s.name,
+                    s.seconds,
+                    s.rows_per_second(),
+                    base / s.rows_per_second().max(1e-9)
+                );
             }
             Ok(())
         }

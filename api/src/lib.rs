@@ -19,6 +19,7 @@ pub mod schools;
 pub mod secrets;
 pub mod sync;
 pub mod terms;
+pub mod time;
 
 use actix_web::web;
 

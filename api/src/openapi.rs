@@ -90,6 +90,26 @@ impl Modify for ApiPrefix {
             .into_iter()
             .map(|(path, item)| if UNSCOPED.contains(&path.as_str()) { (path, item) } else { (format!("/api/v1{path}"), item) })
             .collect();
+        // Handler names repeat across modules (`list`, `create`): client generators need unique
+        // operation ids, so a repeated one gets its resource appended (`list_role_groups`).
+        let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+        for item in openapi.paths.paths.values() {
+            for op in [&item.get, &item.put, &item.post, &item.delete, &item.patch].into_iter().flatten() {
+                if let Some(id) = &op.operation_id {
+                    *seen.entry(id.clone()).or_default() += 1;
+                }
+            }
+        }
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            let resource = path.trim_start_matches("/api/v1/").split('/').next().unwrap_or("").replace('-', "_");
+            for op in [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch].into_iter().flatten() {
+                if let Some(id) = &op.operation_id {
+                    if seen.get(id).copied().unwrap_or(0) > 1 {
+                        op.operation_id = Some(format!("{id}_{resource}"));
+                    }
+                }
+            }
+        }
     }
 }
 

@@ -18,7 +18,9 @@ pub struct School {
     pub code: String,
     pub name: String,
     pub active: bool,
+    #[serde(serialize_with = "crate::time::utc")]
     pub created_at: NaiveDateTime,
+    #[serde(serialize_with = "crate::time::utc")]
     pub updated_at: NaiveDateTime,
 }
 

@@ -62,3 +62,15 @@ fn every_operation_has_a_tag_a_summary_and_documents_its_errors() {
         }
     }
 }
+
+#[test]
+fn operation_ids_are_unique_for_client_generators() {
+    let spec: Value = serde_json::from_str(&committed()).unwrap();
+    let mut seen = std::collections::HashSet::new();
+    for item in spec["paths"].as_object().unwrap().values() {
+        for op in item.as_object().unwrap().values() {
+            let id = op["operationId"].as_str().expect("every operation has an id");
+            assert!(seen.insert(id.to_string()), "operationId {id} repeats");
+        }
+    }
+}

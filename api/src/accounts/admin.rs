@@ -32,6 +32,7 @@ pub struct AccountRow {
     pub must_change_password: bool,
     pub active: bool,
     /// Locked after wrong passwords (until `locked_until`).
+    #[serde(serialize_with = "crate::time::utc_opt")]
     pub locked_until: Option<NaiveDateTime>,
 }
 
@@ -51,10 +52,34 @@ pub struct ResetRequest {
     pub user_ids: Vec<i64>,
 }
 
+/// Why an account was not reset.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SkipCode {
+    /// No such account in this school.
+    NotFound,
+    /// The admin's own account (use change password).
+    OwnAccount,
+    /// No national ID, so no initial password.
+    NoNationalId,
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Skipped {
     pub id: i64,
+    pub code: SkipCode,
+    /// The reason in the request's language.
     pub reason: String,
+}
+
+fn skipped(id: i64, code: SkipCode, lang: crate::error::Lang) -> Skipped {
+    let (zh, en) = match code {
+        SkipCode::NotFound => ("本校沒有此帳號", "no such account in this school"),
+        SkipCode::OwnAccount => ("不可重設自己的密碼，請使用變更密碼", "use change password for your own account"),
+        SkipCode::NoNationalId => ("沒有身分證號，無預設密碼", "no national ID, so no initial password"),
+    };
+    let reason = if lang == crate::error::Lang::En { en } else { zh };
+    Skipped { id, code, reason: reason.to_string() }
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -170,13 +195,14 @@ pub async fn reset_passwords(state: web::Data<AppState>, who: Principal, req: Ht
             })
             .await?
     };
-    let mut skipped = Vec::new();
+    let lang = crate::http::request_lang(&req);
+    let mut skips = Vec::new();
     let mut to_reset = Vec::new();
     for id in &ids {
         match found.iter().find(|(uid, _, _)| uid == id) {
-            None => skipped.push(Skipped { id: *id, reason: "本校沒有此帳號 / no such account in this school".into() }),
-            Some(_) if Some(*id) == me => skipped.push(Skipped { id: *id, reason: "不可重設自己的密碼，請使用變更密碼 / use change password for your own account".into() }),
-            Some((_, _, None)) => skipped.push(Skipped { id: *id, reason: "沒有身分證號，無預設密碼 / no national ID, so no initial password".into() }),
+            None => skips.push(skipped(*id, SkipCode::NotFound, lang)),
+            Some(_) if Some(*id) == me => skips.push(skipped(*id, SkipCode::OwnAccount, lang)),
+            Some((_, _, None)) => skips.push(skipped(*id, SkipCode::NoNationalId, lang)),
             Some((uid, account, Some(_))) => to_reset.push((*uid, account.clone())),
         }
     }
@@ -209,7 +235,7 @@ pub async fn reset_passwords(state: web::Data<AppState>, who: Principal, req: Ht
             Ok(done)
         })
         .await?;
-    Ok(web::Json(ResetResult { reset, skipped }))
+    Ok(web::Json(ResetResult { reset, skipped: skips }))
 }
 
 #[derive(Debug, Deserialize, ToSchema, Validate)]
@@ -228,8 +254,10 @@ pub struct TemporaryAccount {
     pub student_id: Option<i64>,
     pub student_account: Option<String>,
     pub student_name: Option<String>,
+    #[serde(serialize_with = "crate::time::utc_opt")]
     pub valid_until: Option<NaiveDateTime>,
     pub active: bool,
+    #[serde(serialize_with = "crate::time::utc")]
     pub created_at: NaiveDateTime,
 }
 

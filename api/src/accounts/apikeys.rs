@@ -25,8 +25,11 @@ pub struct ApiKey {
     /// The public part of the key (`lc_{prefix}_…`), to tell keys apart.
     pub prefix: String,
     pub scopes: Vec<Scope>,
+    #[serde(serialize_with = "crate::time::utc")]
     pub created_at: NaiveDateTime,
+    #[serde(serialize_with = "crate::time::utc_opt")]
     pub last_used_at: Option<NaiveDateTime>,
+    #[serde(serialize_with = "crate::time::utc_opt")]
     pub revoked_at: Option<NaiveDateTime>,
 }
 

@@ -49,6 +49,7 @@ pub struct AuditEvent {
     pub event: String,
     pub detail: Option<String>,
     pub client_addr: Option<String>,
+    #[serde(serialize_with = "crate::time::utc")]
     pub created_at: NaiveDateTime,
 }
 
@@ -59,10 +60,10 @@ pub struct AuditFilter {
     pub event: Option<String>,
     /// Only this account.
     pub actor: Option<String>,
-    /// From this time (ISO 8601, UTC).
-    pub from: Option<NaiveDateTime>,
-    /// Before this time (ISO 8601, UTC).
-    pub to: Option<NaiveDateTime>,
+    /// From this time (RFC 3339, e.g. `2026-11-22T00:00:00Z` or `2026-11-22T08:00:00+08:00`).
+    pub from: Option<chrono::DateTime<chrono::Utc>>,
+    /// Before this time (RFC 3339).
+    pub to: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// List the school's security events, newest first.
@@ -100,10 +101,10 @@ pub async fn list(
                     q = q.filter(audit_events::actor.eq(a.clone()));
                 }
                 if let Some(f) = filter.from {
-                    q = q.filter(audit_events::created_at.ge(f));
+                    q = q.filter(audit_events::created_at.ge(f.naive_utc()));
                 }
                 if let Some(t) = filter.to {
-                    q = q.filter(audit_events::created_at.lt(t));
+                    q = q.filter(audit_events::created_at.lt(t.naive_utc()));
                 }
                 q
             };

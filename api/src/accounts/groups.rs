@@ -30,6 +30,7 @@ pub struct RoleGroup {
     pub remark: Option<String>,
     pub member_count: i64,
     pub module_count: i64,
+    #[serde(serialize_with = "crate::time::utc")]
     pub updated_at: NaiveDateTime,
 }
 

@@ -80,6 +80,7 @@ pub struct MailSettingsView {
     pub sender_address: String,
     /// Sender display name (寄件者名稱).
     pub sender_name: Option<String>,
+    #[serde(serialize_with = "crate::time::utc_opt")]
     pub updated_at: Option<NaiveDateTime>,
 }
 

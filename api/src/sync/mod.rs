@@ -8,6 +8,7 @@
 //! batch with any invalid row is refused whole with the errors of every row.
 
 pub mod apply;
+pub mod bench;
 pub mod routes;
 
 use std::collections::{HashMap, HashSet};

@@ -283,8 +283,10 @@ pub struct BatchLog {
     /// 結果: `{"total":N,"status_code":"00","inserted":…,"updated":…,"unchanged":…,"deactivated":…}`.
     pub result: Option<serde_json::Value>,
     /// 接收時間.
+    #[serde(serialize_with = "crate::time::utc")]
     pub received_at: NaiveDateTime,
     /// 結束時間.
+    #[serde(serialize_with = "crate::time::utc_opt")]
     pub finished_at: Option<NaiveDateTime>,
 }
 
