@@ -39,6 +39,8 @@ export default defineConfig({
     environmentOptions: { happyDOM: { url: 'http://localhost:5173/' } },
     include: ['src/**/*.test.{ts,tsx}'],
     setupFiles: ['src/test/setup.ts'],
+    // Page tests render the whole app; leave room for a loaded CI machine.
+    testTimeout: 20_000,
     // Run the tests in a zone far from Taipei so that time-zone handling is really exercised.
     env: { TZ: 'America/Los_Angeles' },
   },

@@ -9,10 +9,24 @@ import { HomePage } from './pages/HomePage';
  * adding a page = a route here (+ its menu entry, if it has none yet).
  * Large role areas can use `lazy: () => import('./pages/…')` to split the bundle.
  */
+type AdminPages = typeof import('./pages/admin');
+
+/** A page of the school admin's area: its chunk is fetched the first time one is opened. */
+const adminPage = (name: keyof AdminPages): Pick<RouteObject, 'lazy'> => ({
+  lazy: async () => ({ Component: (await import('./pages/admin'))[name] }),
+});
+
 export const appRoutes: RouteObject[] = [
   { index: true, element: <HomePage /> },
   { path: 'change-password', element: <ChangePasswordPage /> },
   { path: 'account/email', element: <AccountEmailPage /> },
+  // 帳號管理 (school admin; the server refuses everyone else).
+  { path: 'admin/role-groups', ...adminPage('RoleGroupsPage') },
+  { path: 'admin/passwords', ...adminPage('PasswordsPage') },
+  { path: 'admin/temporary-accounts', ...adminPage('TemporaryAccountsPage') },
+  { path: 'admin/mail', ...adminPage('MailSettingsPage') },
+  { path: 'admin/api-keys', ...adminPage('ApiKeysPage') },
+  { path: 'admin/audit', ...adminPage('AuditPage') },
 ];
 
 /** The absolute paths a route table defines (index routes take their parent's path). */

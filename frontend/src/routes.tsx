@@ -1,6 +1,6 @@
 import type { RouteObject } from 'react-router';
 import { appRoutes } from './appRoutes';
-import { RequireAuth } from './auth/RequireAuth';
+import { FullPageSpin, RequireAuth } from './auth/RequireAuth';
 import { AppLayout } from './layouts/AppLayout';
 import { PublicLayout } from './layouts/PublicLayout';
 import { ForgotPasswordPage } from './pages/ForgotPasswordPage';
@@ -17,6 +17,8 @@ import { RouteErrorPage } from './pages/RouteErrorPage';
 export const routes: RouteObject[] = [
   {
     errorElement: <RouteErrorPage />,
+    // Shown while a lazily loaded page (e.g. 帳號管理) is fetched on the first load.
+    hydrateFallbackElement: <FullPageSpin tip="載入中…" />,
     children: [
       {
         element: <PublicLayout />,

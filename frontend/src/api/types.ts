@@ -28,3 +28,43 @@ export type UpdateEmailBody = BodyOf<paths['/api/v1/me/email']['put']>;
 export type Me = Ok<MeOp>;
 export type Role = Me['roles'][number];
 export type ModuleGrant = Me['modules'][number];
+
+// The school admin's account screens (tags "accounts" and "role groups").
+type RoleGroupsOp = paths['/api/v1/role-groups'];
+type AccountsOp = paths['/api/v1/accounts']['get'];
+type TemporaryOp = paths['/api/v1/temporary-accounts'];
+type MailOp = paths['/api/v1/mail-settings'];
+type ApiKeysOp = paths['/api/v1/api-keys'];
+type AuditOp = paths['/api/v1/audit-events']['get'];
+
+export type RoleGroup = Ok<RoleGroupsOp['get']>[number];
+export type RoleGroupInput = BodyOf<RoleGroupsOp['post']>;
+export type FunctionModule = Ok<paths['/api/v1/function-modules']['get']>[number];
+export type ModuleGrantInput = BodyOf<paths['/api/v1/role-groups/{id}/modules']['put']>['modules'][number];
+export type StaffMember = Ok<paths['/api/v1/role-groups/{id}/members']['get']>[number];
+export type StaffQuery = NonNullable<paths['/api/v1/staff']['get']['parameters']['query']>;
+
+export type AccountsPage = Ok<AccountsOp>;
+export type AccountRow = AccountsPage['items'][number];
+export type AccountKind = AccountRow['kind'];
+export type AccountsQuery = NonNullable<AccountsOp['parameters']['query']>;
+export type ResetResult = Ok<paths['/api/v1/accounts/reset-password']['post']>;
+
+export type TemporaryAccount = Ok<TemporaryOp['get']>[number];
+export type NewTemporaryAccount = BodyOf<TemporaryOp['post']>;
+export type CreatedTemporaryAccount = Ok<TemporaryOp['post'], 201>;
+
+export type MailSettings = Ok<MailOp['get']>;
+export type MailSettingsInput = BodyOf<MailOp['put']>;
+export type MailEncryption = MailSettings['encryption'];
+
+export type ApiKey = Ok<ApiKeysOp['get']>[number];
+export type NewApiKey = BodyOf<ApiKeysOp['post']>;
+export type CreatedApiKey = Ok<ApiKeysOp['post'], 201>;
+export type ApiKeyScope = ApiKey['scopes'][number];
+
+export type AuditEvent = Ok<AuditOp>['items'][number];
+export type AuditQuery = NonNullable<AuditOp['parameters']['query']>;
+
+/** What every paginated list returns (`Page_…` in the spec): one page of rows and the total. */
+export type PageOf<Row> = Omit<AccountsPage, 'items'> & { items: Row[] };

@@ -1,5 +1,5 @@
 import { Alert } from 'antd';
-import type { ErrorMessage } from '../auth/messages';
+import { errorMessage, type ErrorMessage } from '../auth/messages';
 
 /** The error box above a form: the problem's zh-TW title and explanation. */
 export function ProblemAlert({ problem }: { problem: ErrorMessage | null }) {
@@ -14,4 +14,9 @@ export function ProblemAlert({ problem }: { problem: ErrorMessage | null }) {
       style={{ marginBottom: 16 }}
     />
   );
+}
+
+/** `ProblemAlert` for a failed query or mutation (nothing while `error` is null). */
+export function ErrorAlert({ error }: { error: unknown }) {
+  return <ProblemAlert problem={error ? errorMessage(error) : null} />;
 }

@@ -1,13 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import {
   formatRocDate,
+  formatApiDateTime,
   formatRocDateTime,
   formatTerm,
   fromRocYear,
   isValidCalendarDate,
+  parseApiDateTime,
   parseRocDate,
   parseTerm,
   termCode,
+  taipeiDayStartUtc,
   termLabel,
   toRocYear,
 } from './roc';
@@ -176,5 +179,28 @@ describe('terms', () => {
     expect(parseTerm('x')).toBeNull();
     expect(termCode({ year: 110, semester: 2 })).toBe('1102');
     expect(termLabel({ year: 112, semester: 0 })).toBe('112學年度全學年');
+  });
+});
+
+describe('API timestamps', () => {
+  it('reads a date-time without offset as UTC', () => {
+    expect(formatApiDateTime('2022-04-01T06:05:00')).toBe('111/04/01 14:05');
+    expect(formatApiDateTime('2022-03-31T16:30:00.123456')).toBe('111/04/01 00:30');
+    expect(formatApiDateTime('2022-04-01T06:05:00Z')).toBe('111/04/01 14:05');
+    expect(formatApiDateTime('2022-04-01T14:05:00+08:00')).toBe('111/04/01 14:05');
+    expect(formatApiDateTime(null, '—')).toBe('—');
+    expect(formatApiDateTime('nonsense', '—')).toBe('—');
+    expect(formatApiDateTime('2022-02-30T12:00:00', '—')).toBe('—');
+    expect(parseApiDateTime('2022-04-01T06:05:00')?.toISOString()).toBe('2022-04-01T06:05:00.000Z');
+    expect(parseApiDateTime('2022-04-01T14:05:00+08:00')?.toISOString()).toBe('2022-04-01T06:05:00.000Z');
+    expect(parseApiDateTime(undefined)).toBeNull();
+  });
+
+  it('gives the UTC start of a Taipei day', () => {
+    expect(taipeiDayStartUtc('2022-04-01')).toBe('2022-03-31T16:00:00Z');
+    expect(taipeiDayStartUtc('2022-04-30', 1)).toBe('2022-04-30T16:00:00Z');
+    expect(taipeiDayStartUtc('2022-12-31', 1)).toBe('2022-12-31T16:00:00Z');
+    expect(taipeiDayStartUtc('2022-02-30')).toBeNull();
+    expect(taipeiDayStartUtc('111/04/01')).toBeNull();
   });
 });

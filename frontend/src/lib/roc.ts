@@ -81,6 +81,45 @@ function taipeiParts(instant: Date): CalendarDateTime {
   };
 }
 
+interface IsoDateTime {
+  wall: CalendarDateTime & { second: number };
+  /** The written offset (`Z` = 0); null when there is none. */
+  offsetMinutes: number | null;
+}
+
+/** An ISO date-time's parts as written (not a date-only value). Null when invalid. */
+function readIsoDateTime(text: string): IsoDateTime | null {
+  const dateTime = ISO_DATE_TIME.exec(text);
+  if (!dateTime) return null;
+  const [year, month, day, hour, minute] = [1, 2, 3, 4, 5].map((i) => Number(dateTime[i])) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  const second = dateTime[6] === undefined ? 0 : Number(dateTime[6]);
+  if (!isValidCalendarDate(year, month, day) || hour > 23 || minute > 59 || second > 59) return null;
+  const wall = { year, month, day, hour, minute, second };
+  const zone = dateTime[7];
+  if (zone === undefined) return { wall, offsetMinutes: null };
+  let offsetMinutes = 0;
+  if (zone.toUpperCase() !== 'Z') {
+    const digits = zone.slice(1).replace(':', '');
+    const offsetHours = Number(digits.slice(0, 2));
+    const offsetMins = Number(digits.slice(2));
+    if (offsetHours > 23 || offsetMins > 59) return null;
+    offsetMinutes = (zone.startsWith('-') ? -1 : 1) * (offsetHours * 60 + offsetMins);
+  }
+  return { wall, offsetMinutes };
+}
+
+/** The instant of a date-time; one without an offset is read at `assumedOffsetMinutes`. */
+function instantOf({ wall, offsetMinutes }: IsoDateTime, assumedOffsetMinutes: number): Date {
+  const utc = Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute, wall.second);
+  return new Date(utc - (offsetMinutes ?? assumedOffsetMinutes) * 60_000);
+}
+
 /**
  * Read an ISO date, an ISO date-time or a Date as a Taipei wall-clock date and time.
  * A date-only string gives midnight of that calendar date. Returns null when invalid.
@@ -96,34 +135,14 @@ function toTaipei(value: DateInput): CalendarDateTime | null {
     const [year, month, day] = [Number(dateOnly[1]), Number(dateOnly[2]), Number(dateOnly[3])];
     return isValidCalendarDate(year, month, day) ? { year, month, day, hour: 0, minute: 0 } : null;
   }
-  const dateTime = ISO_DATE_TIME.exec(text);
+  const dateTime = readIsoDateTime(text);
   if (!dateTime) return null;
-  const [year, month, day, hour, minute] = [1, 2, 3, 4, 5].map((i) => Number(dateTime[i])) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
-  const second = dateTime[6] === undefined ? 0 : Number(dateTime[6]);
-  if (!isValidCalendarDate(year, month, day) || hour > 23 || minute > 59 || second > 59) return null;
-  const zone = dateTime[7];
-  if (zone === undefined) {
+  if (dateTime.offsetMinutes === null) {
     // No offset: already Taipei wall-clock time.
+    const { year, month, day, hour, minute } = dateTime.wall;
     return { year, month, day, hour, minute };
   }
-  let offsetMinutes = 0;
-  if (zone.toUpperCase() !== 'Z') {
-    const digits = zone.slice(1).replace(':', '');
-    const offsetHours = Number(digits.slice(0, 2));
-    const offsetMins = Number(digits.slice(2));
-    if (offsetHours > 23 || offsetMins > 59) return null;
-    offsetMinutes = (zone.startsWith('-') ? -1 : 1) * (offsetHours * 60 + offsetMins);
-  }
-  const instant = new Date(
-    Date.UTC(year, month - 1, day, hour, minute, second) - offsetMinutes * 60_000,
-  );
-  return taipeiParts(instant);
+  return taipeiParts(instantOf(dateTime, 0));
 }
 
 function rocDateText({ year, month, day }: CalendarDate): string | null {
@@ -222,4 +241,37 @@ export function termLabel({ year, semester }: Term): string {
 export function formatTerm(code: string | number | null | undefined, fallback = ''): string {
   const term = parseTerm(code);
   return term ? termLabel(term) : fallback;
+}
+
+/**
+ * A timestamp from the API as an instant. The API writes RFC 3339 UTC (`2022-04-01T06:05:00Z` is
+ * 14:05 in Taipei); a value without an offset is read as UTC too. Null when empty or invalid.
+ */
+export function parseApiDateTime(value: string | null | undefined): Date | null {
+  if (value === null || value === undefined) return null;
+  const dateTime = readIsoDateTime(value.trim());
+  return dateTime && instantOf(dateTime, 0);
+}
+
+/** `formatRocDateTime` for a timestamp from the API (see `parseApiDateTime`). */
+export function formatApiDateTime(value: string | null | undefined, fallback = ''): string {
+  return formatRocDateTime(parseApiDateTime(value), fallback);
+}
+
+// Taiwan has kept UTC+8 without daylight saving since 1980.
+const TAIPEI_OFFSET_MS = 8 * 60 * 60_000;
+
+/**
+ * The UTC instant at which a Taipei calendar day (ISO date, `2022-04-01`) begins, as an RFC 3339
+ * UTC date-time (`2022-03-31T16:00:00Z`), for filters such as `from`/`to`.
+ * `dayOffset` moves the day first (1: the start of the next day, an exclusive upper bound).
+ * Null when the date is invalid.
+ */
+export function taipeiDayStartUtc(isoDate: string, dayOffset = 0): string | null {
+  const match = ISO_DATE.exec(isoDate.trim());
+  if (!match) return null;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  if (!isValidCalendarDate(year, month, day)) return null;
+  const instant = new Date(Date.UTC(year, month - 1, day + dayOffset) - TAIPEI_OFFSET_MS);
+  return `${instant.toISOString().slice(0, 19)}Z`;
 }

@@ -1,6 +1,10 @@
-import { cleanup } from '@testing-library/react';
+import { cleanup, configure } from '@testing-library/react';
 import { afterEach, vi } from 'vitest';
 import { session } from '../auth/session';
+
+// Whole pages render in these tests (layout, menu, antd tables): on a busy machine the first
+// render alone can take over a second, so give `findBy…`/`waitFor` more than the default 1 s.
+configure({ asyncUtilTimeout: 5_000 });
 
 afterEach(() => {
   cleanup();

@@ -1,0 +1,108 @@
+import { LeftOutlined, RightOutlined } from '@ant-design/icons';
+import { Button, Card, Col, Row, Space, Table, type TablePaginationConfig, type TableProps } from 'antd';
+import { type Key, type ReactNode } from 'react';
+import { clientPagination } from '../lib/usePagedQuery';
+import { useRowSelection } from '../lib/useRowSelection';
+
+/** One side of the picker: a titled table with checkboxes. */
+export interface PickerSide<T> {
+  title: ReactNode;
+  rows: readonly T[];
+  columns: NonNullable<TableProps<T>['columns']>;
+  rowKey: (row: T) => Key;
+  /** Above the table, e.g. a filter input. */
+  header?: ReactNode;
+  loading?: boolean;
+  /** Server-side paging; default: 30 rows a page in the browser. */
+  pagination?: TablePaginationConfig | false;
+  emptyText?: string;
+}
+
+function PickerTable<T extends object>({
+  side,
+  rowSelection,
+  label,
+}: {
+  side: PickerSide<T>;
+  rowSelection: NonNullable<TableProps<T>['rowSelection']>;
+  label: string;
+}) {
+  return (
+    <Card title={side.title} size="small" style={{ height: '100%' }}>
+      {side.header}
+      <Table<T>
+        size="small"
+        aria-label={label}
+        rowKey={side.rowKey}
+        columns={side.columns}
+        dataSource={side.rows as T[]}
+        loading={side.loading}
+        pagination={side.pagination ?? clientPagination}
+        locale={side.emptyText ? { emptyText: side.emptyText } : undefined}
+        rowSelection={rowSelection}
+      />
+    </Card>
+  );
+}
+
+/**
+ * Two lists side by side, as in the manual's pickers (待選功能模組 ↔ the group's modules,
+ * 待選人員 ↔ 所屬人員): tick rows on one side and move them across with the buttons between.
+ */
+export function DualTablePicker<A extends object, C extends object>({
+  available,
+  chosen,
+  onAdd,
+  onRemove,
+  busy = false,
+}: {
+  available: PickerSide<A>;
+  chosen: PickerSide<C>;
+  onAdd: (rows: A[]) => void | Promise<unknown>;
+  onRemove: (rows: C[]) => void | Promise<unknown>;
+  busy?: boolean;
+}) {
+  const left = useRowSelection(available.rowKey);
+  const right = useRowSelection(chosen.rowKey);
+
+  // A refused move keeps the ticks (the caller has said why).
+  const move = async <T,>(from: { rows: T[]; clear: () => void }, action: (rows: T[]) => unknown) => {
+    try {
+      await action(from.rows);
+      from.clear();
+    } catch {
+      /* reported by the caller */
+    }
+  };
+
+  return (
+    <Row gutter={[16, 16]} align="stretch">
+      <Col xs={24} lg={11}>
+        <PickerTable side={available} rowSelection={left.rowSelection} label="待選清單" />
+      </Col>
+      <Col xs={24} lg={2} style={{ display: 'flex', alignItems: 'center', justifyContent: 'center' }}>
+        <Space orientation="vertical">
+          {[
+            { label: '加入', icon: <RightOutlined />, count: left.rows.length, run: () => move(left, onAdd) },
+            { label: '移除', icon: <LeftOutlined />, count: right.rows.length, run: () => move(right, onRemove) },
+          ].map(({ label, icon, count, run }, index) => (
+            <Button
+              key={label}
+              type={index === 0 ? 'primary' : 'default'}
+              icon={icon}
+              disabled={count === 0}
+              loading={busy}
+              onClick={() => void run()}
+              aria-label={`${label}所選`}
+            >
+              {label}
+            </Button>
+          ))}
+        </Space>
+      </Col>
+      <Col xs={24} lg={11}>
+        <PickerTable side={chosen} rowSelection={right.rowSelection} label="已選清單" />
+      </Col>
+    </Row>
+  );
+}

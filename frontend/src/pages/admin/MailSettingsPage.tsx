@@ -1,0 +1,252 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { Alert, App, Button, Card, Checkbox, Form, Input, InputNumber, Select, Skeleton, Space, Typography } from 'antd';
+import { useState } from 'react';
+import { api, unwrap } from '../../api/client';
+import { isApiError } from '../../api/error';
+import type { MailEncryption, MailSettings, MailSettingsInput } from '../../api/types';
+import { useMe } from '../../auth/hooks';
+import { errorMessage, type ErrorMessage } from '../../auth/messages';
+import { ProblemAlert, ErrorAlert } from '../../components/ProblemAlert';
+import { formatApiDateTime } from '../../lib/roc';
+import { useSubmit } from '../../lib/useSubmit';
+import { encryptionOptions } from './labels';
+import { mailSettingsKey } from './queryKeys';
+
+interface MailValues {
+  host: string;
+  port: number;
+  encryption: MailEncryption;
+  username?: string;
+  password?: string;
+  clear_password?: boolean;
+  sender_address: string;
+  sender_name?: string;
+}
+
+const blankToNull = (value: string | undefined): string | null => {
+  const trimmed = value?.trim() ?? '';
+  return trimmed === '' ? null : trimmed;
+};
+
+function initialValues(settings: MailSettings): MailValues {
+  return {
+    host: settings.host,
+    port: settings.configured ? settings.port : 587,
+    encryption: settings.configured ? settings.encryption : 'starttls',
+    username: settings.username ?? '',
+    password: '',
+    clear_password: false,
+    sender_address: settings.sender_address,
+    sender_name: settings.sender_name ?? '',
+  };
+}
+
+/** What the form sends: an empty password keeps the stored one (null), 清空密碼 removes it. */
+function mailInput(values: MailValues): MailSettingsInput {
+  // The 清空密碼 box is only there while a password is stored.
+  const clear = values.clear_password === true;
+  const password = clear || !values.password ? null : values.password;
+  return {
+    host: values.host.trim(),
+    port: values.port,
+    encryption: values.encryption,
+    username: blankToNull(values.username),
+    password,
+    clear_password: clear,
+    sender_address: values.sender_address.trim(),
+    sender_name: blankToNull(values.sender_name),
+  };
+}
+
+function testMailProblem(error: unknown): ErrorMessage {
+  if (isApiError(error) && error.code === 'mail_delivery_failed') {
+    return { title: '測試信寄送失敗', description: error.detail };
+  }
+  if (isApiError(error) && error.code === 'mail_not_configured') {
+    return { title: '尚未設定郵件伺服器', description: '請先填寫並儲存上方的設定，再寄送測試信。' };
+  }
+  return errorMessage(error);
+}
+
+/** 寄送測試信: through the saved settings, to an address the admin can read. */
+function TestMail({ defaultTo }: { defaultTo: string }) {
+  const [form] = Form.useForm<{ to: string }>();
+  const [sentTo, setSentTo] = useState<string | null>(null);
+  const { problem, submitting, submit } = useSubmit(
+    form,
+    async ({ to }: { to: string }) => {
+      setSentTo(null);
+      await unwrap(api.POST('/api/v1/mail-settings/test', { body: { to: to.trim() } }));
+      setSentTo(to.trim());
+    },
+    testMailProblem,
+  );
+
+  return (
+    <Card title="寄送測試信">
+      <Typography.Paragraph type="secondary">以已儲存的設定寄出一封測試信，確認學校的郵件功能可以使用。</Typography.Paragraph>
+      <ProblemAlert problem={problem} />
+      {sentTo && (
+        <Alert
+          type="success"
+          showIcon
+          role="status"
+          title="郵件伺服器已收下測試信"
+          description={`請到 ${sentTo} 確認是否收到（也請檢查垃圾郵件匣）。`}
+          style={{ marginBottom: 16 }}
+        />
+      )}
+      <Form form={form} layout="inline" initialValues={{ to: defaultTo }} onFinish={(values) => void submit(values)}>
+        <Form.Item
+          name="to"
+          label="收件者"
+          rules={[
+            { required: true, message: '請輸入收件者電子郵件' },
+            { type: 'email', message: '電子郵件格式不正確' },
+          ]}
+        >
+          <Input inputMode="email" placeholder="name@example.com" style={{ width: 280 }} />
+        </Form.Item>
+        <Form.Item>
+          <Button htmlType="submit" loading={submitting}>
+            寄送測試信
+          </Button>
+        </Form.Item>
+      </Form>
+    </Card>
+  );
+}
+
+/**
+ * 設定郵件寄送伺服器 (manual 3.8): the SMTP server the school's mail goes through (forgot
+ * password, e-mail changes, reminders). The stored password is never shown, only its last
+ * characters; leaving the field empty keeps it.
+ */
+export function MailSettingsPage() {
+  const [form] = Form.useForm<MailValues>();
+  const { message } = App.useApp();
+  const queryClient = useQueryClient();
+  const { data: me } = useMe();
+  const settings = useQuery({
+    queryKey: mailSettingsKey,
+    queryFn: ({ signal }) => unwrap(api.GET('/api/v1/mail-settings', { signal })),
+  });
+  const { problem, submitting, submit } = useSubmit(form, async (values: MailValues) => {
+    const saved = await unwrap(api.PUT('/api/v1/mail-settings', { body: mailInput(values) }));
+    queryClient.setQueryData(mailSettingsKey, saved);
+    form.setFieldsValue({ password: '', clear_password: false });
+    void message.success('郵件伺服器設定已儲存');
+  });
+  const clearPassword = Form.useWatch('clear_password', form) ?? false;
+  const encryption = Form.useWatch('encryption', form);
+
+  if (settings.error) return <ErrorAlert error={settings.error} />;
+  if (!settings.data) return <Skeleton active />;
+  const current = settings.data;
+
+  // Changing the encryption moves a standard port along with it (25 ↔ 587 ↔ 465).
+  const onEncryptionChange = (value: MailEncryption) => {
+    const port = form.getFieldValue('port') as number | null | undefined;
+    const suggested = encryptionOptions.find((option) => option.value === value)?.port;
+    if (suggested && (port === null || port === undefined || encryptionOptions.some((o) => o.port === port))) {
+      form.setFieldsValue({ port: suggested });
+    }
+  };
+  const suggestedPort = encryptionOptions.find((option) => option.value === encryption)?.port;
+
+  return (
+    <Space orientation="vertical" size="large" style={{ width: '100%' }}>
+      <Card title="設定郵件寄送伺服器">
+        <Typography.Paragraph type="secondary">
+          設定好後，系統上與信箱相關的功能才會啟動，包括：忘記密碼、修改電子信箱、通知教師未認證等。
+        </Typography.Paragraph>
+        {!current.configured && (
+          <Alert type="info" showIcon title="尚未設定郵件伺服器" style={{ marginBottom: 16 }} />
+        )}
+        <ProblemAlert problem={problem} />
+        <Form<MailValues>
+          form={form}
+          layout="horizontal"
+          labelCol={{ flex: '120px' }}
+          wrapperCol={{ flex: 'auto' }}
+          style={{ maxWidth: 720 }}
+          initialValues={initialValues(current)}
+          onFinish={(values) => void submit(values)}
+        >
+          <Form.Item name="host" label="郵件伺服器" rules={[{ required: true, whitespace: true, message: '請輸入郵件伺服器' }]}>
+            <Input placeholder="smtp.gmail.com" maxLength={255} />
+          </Form.Item>
+          <Form.Item name="encryption" label="加密類型" rules={[{ required: true, message: '請選擇加密類型' }]}>
+            <Select<MailEncryption>
+              options={encryptionOptions.map(({ value, label }) => ({ value, label }))}
+              onChange={onEncryptionChange}
+              style={{ width: 200 }}
+            />
+          </Form.Item>
+          <Form.Item
+            name="port"
+            label="連接埠"
+            extra={suggestedPort ? `此加密類型通常使用 ${suggestedPort}` : undefined}
+            rules={[{ required: true, type: 'integer', min: 1, max: 65535, message: '請輸入 1 到 65535 的連接埠' }]}
+          >
+            <InputNumber min={1} max={65535} precision={0} style={{ width: 200 }} />
+          </Form.Item>
+          <Form.Item name="username" label="寄件帳號" extra="要當作寄件信箱的電子信箱帳號。">
+            <Input autoComplete="off" maxLength={255} />
+          </Form.Item>
+          <Form.Item
+            label="寄件密碼"
+            extra={
+              current.password_set ? (
+                <Space size="middle" wrap>
+                  <span>已設定密碼：{current.password_hint ?? '***'}</span>
+                  <Form.Item name="clear_password" valuePropName="checked" noStyle>
+                    <Checkbox>清空密碼</Checkbox>
+                  </Form.Item>
+                  <span>（密碼欄留空表示不變更）</span>
+                </Space>
+              ) : (
+                '要當作寄件信箱的電子信箱密碼。'
+              )
+            }
+          >
+            <Form.Item name="password" noStyle>
+              <Input.Password
+                autoComplete="new-password"
+                maxLength={255}
+                disabled={clearPassword}
+                placeholder={current.password_set ? '留空表示不變更' : undefined}
+                aria-label="寄件密碼"
+              />
+            </Form.Item>
+          </Form.Item>
+          <Form.Item
+            name="sender_address"
+            label="寄件者"
+            extra="Gmail 的寄件者固定使用寄件帳號，請填與寄件帳號相同的地址。"
+            rules={[
+              { required: true, message: '請輸入寄件者電子郵件' },
+              { type: 'email', message: '電子郵件格式不正確' },
+            ]}
+          >
+            <Input inputMode="email" maxLength={255} />
+          </Form.Item>
+          <Form.Item name="sender_name" label="寄件者名稱" extra="學生或老師看到的寄件者名字。">
+            <Input maxLength={100} placeholder="學習歷程檔案平臺" />
+          </Form.Item>
+          <Form.Item label=" " colon={false}>
+            <Space>
+              <Button type="primary" htmlType="submit" loading={submitting}>
+                儲存
+              </Button>
+              {current.updated_at && (
+                <Typography.Text type="secondary">上次更新：{formatApiDateTime(current.updated_at)}</Typography.Text>
+              )}
+            </Space>
+          </Form.Item>
+        </Form>
+      </Card>
+      <TestMail defaultTo={me?.user.email ?? ''} />
+    </Space>
+  );
+}
