@@ -17,6 +17,7 @@ pub mod pagination;
 pub mod schema;
 pub mod schools;
 pub mod secrets;
+pub mod settings;
 pub mod sync;
 pub mod terms;
 pub mod time;
@@ -63,5 +64,14 @@ pub fn routes_v1(cfg: &mut web::ServiceConfig) {
         .service(audit::list)
         .service(terms::routes::list)
         .service(terms::routes::get_current)
-        .service(terms::routes::switch);
+        .service(terms::routes::switch)
+        .service(settings::parameters::get_parameters)
+        .service(settings::parameters::put_parameters)
+        .service(settings::periods::list_windows)
+        .service(settings::periods::put_window)
+        .service(settings::periods::list_periods)
+        .service(settings::periods::create_period)
+        .service(settings::periods::update_period)
+        .service(settings::periods::delete_period)
+        .service(settings::periods::my_periods);
 }

@@ -63,6 +63,15 @@ use utoipa::{Modify, OpenApi};
         crate::sync::routes::teaching_assignments,
         crate::sync::routes::cadre_records,
         crate::sync::routes::receiving_log,
+        crate::settings::parameters::get_parameters,
+        crate::settings::parameters::put_parameters,
+        crate::settings::periods::list_windows,
+        crate::settings::periods::put_window,
+        crate::settings::periods::list_periods,
+        crate::settings::periods::create_period,
+        crate::settings::periods::update_period,
+        crate::settings::periods::delete_period,
+        crate::settings::periods::my_periods,
     ),
     components(schemas(crate::error::Problem, crate::error::ErrorCode)),
     modifiers(&SecuritySchemes, &ApiPrefix),
@@ -74,6 +83,7 @@ use utoipa::{Modify, OpenApi};
         (name = "terms", description = "Academic terms (FAQ 000 二)"),
         (name = "sync", description = "School-affairs vendors: each batch is a full snapshot of one data kind (students and staff: the whole school; the others: the batch's term). Rows in the snapshot are inserted or updated, rows missing from it are deactivated (never deleted); the same batch twice changes nothing; a batch with an invalid row is refused whole with `errors` keyed `rows[i].field`. Every batch is in the receiving log."),
         (name = "platform", description = "Platform operator: schools"),
+        (name = "settings", description = "School settings: function parameters, national windows, work periods (manual 3.3, 3.6). Work-period times are Asia/Taipei dates and hours on input; a period runs from the start hour to the end of the end hour."),
     )
 )]
 pub struct ApiDoc;

@@ -301,6 +301,69 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    function_parameters (school_id) {
+        school_id -> BigInt,
+        results_per_semester -> Integer,
+        results_per_subject -> Integer,
+        teacher_reminder_hour -> Nullable<Integer>,
+        remind_results_selection_days -> Integer,
+        remind_performances_selection_days -> Integer,
+        remind_submit_days -> Integer,
+        performances_per_year -> Integer,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    national_windows (academic_year) {
+        academic_year -> Integer,
+        results_start -> Date,
+        results_end -> Date,
+        performances_start -> Date,
+        performances_end -> Date,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    work_periods (id) {
+        id -> BigInt,
+        school_id -> BigInt,
+        academic_year -> Integer,
+        semester -> Integer,
+        grade -> Integer,
+        item -> Text,
+        starts_at -> Timestamp,
+        ends_at -> Timestamp,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    consultant_classes (id) {
+        id -> BigInt,
+        school_id -> BigInt,
+        academic_year -> Integer,
+        semester -> Integer,
+        teacher_id -> BigInt,
+        class_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    counselor_students (id) {
+        id -> BigInt,
+        school_id -> BigInt,
+        academic_year -> Integer,
+        semester -> Integer,
+        teacher_id -> BigInt,
+        student_id -> BigInt,
+    }
+}
+
+diesel::joinable!(consultant_classes -> classes (class_id));
 diesel::joinable!(student_profiles -> users (user_id));
 diesel::joinable!(enrolments -> courses (course_id));
 diesel::joinable!(teaching_assignments -> courses (course_id));
@@ -337,4 +400,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     teaching_assignments,
     cadre_records,
     sync_batches,
+    function_parameters,
+    national_windows,
+    work_periods,
+    consultant_classes,
+    counselor_students,
 );

@@ -8,4 +8,5 @@ mod blackbox_test;
 mod foundation;
 mod openapi_contract;
 mod permissions;
+mod settings;
 mod sync;

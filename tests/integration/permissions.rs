@@ -36,6 +36,15 @@ fn admin_endpoints() -> Vec<(Method, &'static str, Value)> {
         (Method::GET, "/api/v1/audit-events", Value::Null),
         (Method::GET, "/api/v1/sync/batches", Value::Null),
         (Method::POST, "/api/v1/terms/switch", json!({"to": "previous"})),
+        (Method::GET, "/api/v1/settings/parameters", Value::Null),
+        (Method::PUT, "/api/v1/settings/parameters", json!({"results_per_semester": 6, "results_per_subject": 3, "teacher_reminder_hour": null,
+            "remind_results_selection_days": 3, "remind_performances_selection_days": 3, "remind_submit_days": 3, "performances_per_year": 20})),
+        (Method::GET, "/api/v1/work-periods", Value::Null),
+        (Method::POST, "/api/v1/work-periods", json!({"academic_year": 115, "semester": 1, "grade": 1, "item": "upload_results",
+            "start_date": "2026-09-01", "start_hour": 8, "end_date": "2027-01-20", "end_hour": 23})),
+        (Method::PUT, "/api/v1/work-periods/{p}", json!({"academic_year": 115, "semester": 1, "grade": 1, "item": "upload_results",
+            "start_date": "2026-09-01", "start_hour": 8, "end_date": "2027-01-20", "end_hour": 23})),
+        (Method::DELETE, "/api/v1/work-periods/{p}", Value::Null),
     ]
 }
 
@@ -43,6 +52,7 @@ fn operator_endpoints() -> Vec<(Method, &'static str, Value)> {
     vec![
         (Method::GET, "/api/v1/schools", Value::Null),
         (Method::POST, "/api/v1/schools", json!({"code": "654321", "name": "x"})),
+        (Method::PUT, "/api/v1/national-windows/115", json!({"results_start": "2026-08-01", "results_end": "2027-11-30", "performances_start": "2026-08-01", "performances_end": "2027-11-30"})),
     ]
 }
 
@@ -64,6 +74,7 @@ struct Fixture {
     group: i64,
     key: i64,
     temp: i64,
+    period: i64,
     staff: i64,
     student: i64,
 }
@@ -79,11 +90,39 @@ async fn fixture(app: &TestApp, code: &str) -> Fixture {
     app.put_as(&format!("/api/v1/role-groups/{group}/members"), &admin, json!({"user_ids": [staff]})).await;
     let key = app.post_as("/api/v1/api-keys", &admin, json!({"name": "k", "scopes": ["read"]})).await.json()["id"].as_i64().unwrap();
     let temp = app.post_as("/api/v1/temporary-accounts", &admin, json!({"student_id": student})).await.json()["id"].as_i64().unwrap();
-    Fixture { school, admin, group, key, temp, staff, student }
+    let now = app.state.clock.now();
+    app.write(|c| {
+        use diesel::prelude::*;
+        if licheng::settings::periods::window(c, 115)?.is_none() {
+            let d = |y, m, day| chrono::NaiveDate::from_ymd_opt(y, m, day).unwrap();
+            diesel::insert_into(licheng::schema::national_windows::table)
+                .values((
+                    licheng::schema::national_windows::academic_year.eq(115),
+                    licheng::schema::national_windows::results_start.eq(d(2026, 8, 1)),
+                    licheng::schema::national_windows::results_end.eq(d(2027, 11, 30)),
+                    licheng::schema::national_windows::performances_start.eq(d(2026, 8, 1)),
+                    licheng::schema::national_windows::performances_end.eq(d(2027, 11, 30)),
+                    licheng::schema::national_windows::updated_at.eq(now),
+                ))
+                .execute(c)?;
+        }
+        Ok(())
+    });
+    let period = app
+        .post_as("/api/v1/work-periods", &admin, json!({"academic_year": 115, "semester": 2, "grade": 3, "item": "upload_results",
+            "start_date": "2027-02-01", "start_hour": 8, "end_date": "2027-06-30", "end_hour": 23}))
+        .await
+        .json()["id"]
+        .as_i64()
+        .unwrap();
+    Fixture { school, admin, group, key, temp, period, staff, student }
 }
 
 fn fill(path: &str, f: &Fixture) -> String {
-    path.replace("{g}", &f.group.to_string()).replace("{k}", &f.key.to_string()).replace("{t}", &f.temp.to_string())
+    path.replace("{g}", &f.group.to_string())
+        .replace("{k}", &f.key.to_string())
+        .replace("{t}", &f.temp.to_string())
+        .replace("{p}", &f.period.to_string())
 }
 
 #[actix_web::test]
@@ -100,7 +139,8 @@ async fn every_admin_endpoint_refuses_other_roles_and_anonymous_callers() {
 
     for (method, path, body) in admin_endpoints() {
         let path = fill(path, &f);
-        let expected = if path.ends_with("/sync/batches") || path.ends_with("/terms/switch") { "module_required" } else { "role_required" };
+        let module_bound = ["/sync/batches", "/terms/switch", "/settings/parameters", "/work-periods"];
+        let expected = if module_bound.iter().any(|m| path.contains(m)) { "module_required" } else { "role_required" };
         for (who, token) in [("teacher", &teacher), ("student", &student), ("homeroom", &homeroom)] {
             let r = call(&app, &method, &path, Some(token), &body).await;
             assert_eq!(r.status.as_u16(), 403, "{who} {method} {path}: {}", r.text());

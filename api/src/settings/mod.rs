@@ -1,0 +1,4 @@
+//! School settings: the rules every upload and certification obeys (manual 3.3–3.6).
+
+pub mod parameters;
+pub mod periods;

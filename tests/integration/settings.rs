@@ -1,0 +1,245 @@
+//! Function parameters, national windows and work periods.
+
+use serde_json::{json, Value};
+
+use crate::support::{TestApp, PASSWORD};
+use licheng::accounts::{Role, UserKind};
+
+async fn operator(app: &TestApp) -> String {
+    let now = app.state.clock.now();
+    app.write(|c| {
+        licheng::accounts::create_account(
+            c,
+            &licheng::accounts::NewAccount {
+                school_id: None,
+                account: "op",
+                kind: UserKind::Operator,
+                display_name: "平臺",
+                national_id: None,
+                number: None,
+                email: None,
+                password: PASSWORD,
+                must_change_password: false,
+                roles: &[Role::PlatformOperator],
+            },
+            now,
+        )
+    });
+    app.sign_in_pair("", "op", PASSWORD).await["access_token"].as_str().unwrap().to_string()
+}
+
+fn window_115() -> Value {
+    json!({"results_start": "2026-08-01", "results_end": "2027-11-30", "performances_start": "2026-08-01", "performances_end": "2027-11-30"})
+}
+
+fn period(item: &str, semester: i32, grade: i32, start: (&str, i32), end: (&str, i32)) -> Value {
+    json!({"academic_year": 115, "semester": semester, "grade": grade, "item": item,
+           "start_date": start.0, "start_hour": start.1, "end_date": end.0, "end_hour": end.1})
+}
+
+#[actix_web::test]
+async fn function_parameters_have_defaults_units_and_the_national_minimum() {
+    let app = TestApp::init();
+    let school = app.school("074313");
+    let admin = app.token(&school, "admin").await;
+    let view = app.get_as("/api/v1/settings/parameters", &admin).await;
+    assert_eq!(view.status, 200, "{}", view.text());
+    let view = view.json();
+    assert_eq!(view["values"]["results_per_semester"], 6);
+    assert_eq!(view["values"]["remind_submit_days"], 3);
+    assert!(view["updated_at"].is_null());
+    let first = &view["items"][0];
+    assert_eq!(first["label"], "學生學習成果上傳數量");
+    assert_eq!(first["unit"], "件");
+    assert!(first["explanation"].as_str().unwrap().contains("不可低於 6 件"));
+
+    let mut values = view["values"].clone();
+    values["results_per_semester"] = json!(5);
+    values["teacher_reminder_hour"] = json!(24);
+    let refused = app.put_as("/api/v1/settings/parameters", &admin, values.clone()).await.assert_problem(422, "validation_failed");
+    assert!(refused["errors"]["results_per_semester"].is_array() && refused["errors"]["teacher_reminder_hour"].is_array(), "{refused}");
+    values["results_per_semester"] = json!(8);
+    values["teacher_reminder_hour"] = json!(16);
+    let saved = app.put_as("/api/v1/settings/parameters", &admin, values.clone()).await;
+    assert_eq!(saved.status, 200, "{}", saved.text());
+    let read = app.get_as("/api/v1/settings/parameters", &admin).await.json();
+    assert_eq!(read["values"]["results_per_semester"], 8);
+    assert_eq!(read["values"]["teacher_reminder_hour"], 16);
+    values["teacher_reminder_hour"] = Value::Null;
+    let cleared = app.put_as("/api/v1/settings/parameters", &admin, values).await.json();
+    assert!(cleared["values"]["teacher_reminder_hour"].is_null());
+
+    // Per school: another school still has the defaults.
+    let other = app.school("074314");
+    let other_admin = app.token(&other, "admin").await;
+    assert_eq!(app.get_as("/api/v1/settings/parameters", &other_admin).await.json()["values"]["results_per_semester"], 6);
+    // A teacher without module S0203S1 is refused; a group grant lets one read but not write.
+    let tid = app.teacher(&school, "t1");
+    let teacher = app.token(&school, "t1").await;
+    app.get_as("/api/v1/settings/parameters", &teacher).await.assert_problem(403, "module_required");
+    let gid = app.post_as("/api/v1/role-groups", &admin, json!({"code": "P", "name": "參數"})).await.json()["id"].as_i64().unwrap();
+    app.put_as(&format!("/api/v1/role-groups/{gid}/modules"), &admin, json!({"modules": [{"code": "S0203S1", "can_create": false, "can_update": false, "can_delete": false}]})).await;
+    app.put_as(&format!("/api/v1/role-groups/{gid}/members"), &admin, json!({"user_ids": [tid]})).await;
+    assert_eq!(app.get_as("/api/v1/settings/parameters", &teacher).await.status, 200);
+    app.put_as("/api/v1/settings/parameters", &teacher, read["values"].clone()).await.assert_problem(403, "module_required");
+}
+
+#[actix_web::test]
+async fn the_operator_sets_national_windows_and_admins_read_them() {
+    let app = TestApp::init();
+    let school = app.school("074313");
+    let admin = app.token(&school, "admin").await;
+    let op = operator(&app).await;
+    app.put_as("/api/v1/national-windows/115", &admin, window_115()).await.assert_problem(403, "role_required");
+    let saved = app.put_as("/api/v1/national-windows/115", &op, window_115()).await;
+    assert_eq!(saved.status, 200, "{}", saved.text());
+    let mut bad = window_115();
+    bad["results_end"] = json!("2026-07-01");
+    app.put_as("/api/v1/national-windows/115", &op, bad).await.assert_problem(422, "validation_failed");
+    let list = app.get_as("/api/v1/national-windows", &admin).await.json();
+    assert_eq!(list[0]["academic_year"], 115);
+    assert_eq!(list[0]["results_end"], "2027-11-30");
+}
+
+#[actix_web::test]
+async fn work_periods_obey_their_rules() {
+    let app = TestApp::init();
+    let school = app.school("074313");
+    let admin = app.token(&school, "admin").await;
+    let upload = period("upload_results", 1, 2, ("2026-09-01", 8), ("2027-01-20", 23));
+    // No national window yet.
+    let body = app.post_as("/api/v1/work-periods", &admin, upload.clone()).await.assert_problem(422, "validation_failed");
+    assert!(body["errors"]["academic_year"].is_array());
+    let op = operator(&app).await;
+    app.put_as("/api/v1/national-windows/115", &op, window_115()).await;
+
+    let created = app.post_as("/api/v1/work-periods", &admin, upload.clone()).await;
+    assert_eq!(created.status, 201, "{}", created.text());
+    let created = created.json();
+    assert_eq!(created["starts_at"], "2026-09-01T00:00:00Z");
+    assert_eq!(created["ends_at"], "2027-01-20T16:00:00Z");
+    assert_eq!((created["end_date"].as_str(), created["end_hour"].as_i64()), (Some("2027-01-20"), Some(23)));
+    app.post_as("/api/v1/work-periods", &admin, upload.clone()).await.assert_problem(409, "conflict");
+
+    for (bad, field) in [
+        (period("select_results", 1, 2, ("2026-09-01", 8), ("2027-01-20", 23)), "semester"),
+        (period("certify_results", 0, 2, ("2026-09-01", 8), ("2027-01-20", 23)), "semester"),
+        (period("upload_results", 2, 2, ("2027-03-01", 8), ("2027-02-01", 8)), "end_date"),
+        (period("upload_results", 2, 2, ("2026-07-31", 8), ("2027-02-01", 8)), "start_date"),
+        (period("select_performances", 0, 2, ("2026-09-01", 8), ("2027-12-01", 0)), "start_date"),
+        (period("upload_results", 1, 4, ("2026-09-01", 8), ("2027-01-20", 23)), "grade"),
+        (period("upload_results", 1, 1, ("2026-09-01", 24), ("2027-01-20", 23)), "start_hour"),
+    ] {
+        let body = app.post_as("/api/v1/work-periods", &admin, bad.clone()).await.assert_problem(422, "validation_failed");
+        assert!(body["errors"][field].is_array(), "{field}: {body}");
+    }
+    let bad_item = json!({"academic_year": 115, "semester": 1, "grade": 1, "item": "dance", "start_date": "2026-09-01", "start_hour": 8, "end_date": "2027-01-20", "end_hour": 23});
+    app.post_as("/api/v1/work-periods", &admin, bad_item).await.assert_problem(400, "invalid_json");
+
+    // Edit, list, delete.
+    let id = created["id"].as_i64().unwrap();
+    let mut changed = upload.clone();
+    changed["end_hour"] = json!(17);
+    let updated = app.put_as(&format!("/api/v1/work-periods/{id}"), &admin, changed).await;
+    assert_eq!(updated.status, 200, "{}", updated.text());
+    assert_eq!(updated.json()["ends_at"], "2027-01-20T10:00:00Z");
+    let second = app.post_as("/api/v1/work-periods", &admin, period("upload_results", 1, 3, ("2026-09-01", 8), ("2027-01-20", 23))).await.json();
+    let mut clash = upload.clone();
+    clash["grade"] = json!(3);
+    app.put_as(&format!("/api/v1/work-periods/{id}"), &admin, clash).await.assert_problem(409, "conflict");
+    let list = app.get_as("/api/v1/work-periods?academic_year=115", &admin).await.json();
+    assert_eq!(list.as_array().unwrap().len(), 2);
+    assert_eq!(app.delete_as(&format!("/api/v1/work-periods/{}", second["id"]), &admin).await.status, 204);
+    assert_eq!(app.get_as("/api/v1/work-periods", &admin).await.json().as_array().unwrap().len(), 1);
+
+    // Another school cannot see or touch it.
+    let other = app.school("074314");
+    let other_admin = app.token(&other, "admin").await;
+    assert_eq!(app.get_as("/api/v1/work-periods", &other_admin).await.json(), json!([]));
+    app.put_as(&format!("/api/v1/work-periods/{id}"), &other_admin, upload).await.assert_problem(404, "not_found");
+    app.delete_as(&format!("/api/v1/work-periods/{id}"), &other_admin).await.assert_problem(404, "not_found");
+    // Teachers without module S0203S are refused.
+    app.teacher(&school, "t1");
+    let teacher = app.token(&school, "t1").await;
+    app.get_as("/api/v1/work-periods", &teacher).await.assert_problem(403, "module_required");
+    app.delete_as(&format!("/api/v1/work-periods/{id}"), &teacher).await.assert_problem(403, "module_required");
+}
+
+#[actix_web::test]
+async fn an_action_is_refused_just_before_allowed_inside_and_refused_just_after_its_period() {
+    let app = TestApp::init();
+    let school = app.school("074313");
+    let admin = app.token(&school, "admin").await;
+    let op = operator(&app).await;
+    app.put_as("/api/v1/national-windows/115", &op, window_115()).await;
+    // A period that starts in one hour and lasts two (Taipei hours).
+    let now = app.state.clock.now();
+    let taipei = now + chrono::Duration::hours(8);
+    use chrono::Timelike;
+    let start = taipei + chrono::Duration::hours(1);
+    let end = start + chrono::Duration::hours(1);
+    let body = json!({"academic_year": 115, "semester": 1, "grade": 2, "item": "upload_results",
+        "start_date": start.date().to_string(), "start_hour": start.hour(), "end_date": end.date().to_string(), "end_hour": end.hour()});
+    let created = app.post_as("/api/v1/work-periods", &admin, body).await;
+    assert_eq!(created.status, 201, "{}", created.text());
+    let starts_at = chrono::DateTime::parse_from_rfc3339(created.json()["starts_at"].as_str().unwrap()).unwrap().naive_utc();
+    let ends_at = starts_at + chrono::Duration::hours(2);
+    let check = |at: chrono::NaiveDateTime| app.state.db.read_blocking(|c| licheng::settings::periods::require_open(c, school.id, licheng::settings::periods::Item::UploadResults, 2, at));
+    let second = chrono::Duration::seconds(1);
+    let err = check(starts_at - second).unwrap_err();
+    assert_eq!(err.code, licheng::error::ErrorCode::PeriodClosed);
+    assert!(check(starts_at).is_ok());
+    assert!(check(ends_at - second).is_ok());
+    assert_eq!(check(ends_at).unwrap_err().code, licheng::error::ErrorCode::PeriodClosed);
+    // Other grades and items have no period.
+    assert!(app.state.db.read_blocking(|c| licheng::settings::periods::require_open(c, school.id, licheng::settings::periods::Item::UploadResults, 1, starts_at)).is_err());
+
+    // The student's own view shows the same, moving the clock: closed, open, closed.
+    let now = app.state.clock.now();
+    app.write(|c| {
+        licheng::accounts::create_account(
+            c,
+            &licheng::accounts::NewAccount {
+                school_id: Some(school.id),
+                account: "s1",
+                kind: UserKind::Student,
+                display_name: "學生",
+                national_id: Some("A123456789"),
+                number: Some("1"),
+                email: None,
+                password: PASSWORD,
+                must_change_password: false,
+                roles: &[Role::Student],
+            },
+            now,
+        )
+    });
+    let sid: i64 = app.state.db.read_blocking(|c| {
+        use diesel::prelude::*;
+        Ok(licheng::schema::users::table.filter(licheng::schema::users::account.eq("s1")).select(licheng::schema::users::id).first(c)?)
+    }).unwrap();
+    app.write(|c| {
+        use diesel::prelude::*;
+        diesel::insert_into(licheng::schema::student_profiles::table)
+            .values((
+                licheng::schema::student_profiles::user_id.eq(sid),
+                licheng::schema::student_profiles::school_id.eq(school.id),
+                licheng::schema::student_profiles::division.eq("day"),
+                licheng::schema::student_profiles::entry_year.eq(114),
+                licheng::schema::student_profiles::grade.eq(2),
+                licheng::schema::student_profiles::status.eq("在學"),
+                licheng::schema::student_profiles::updated_at.eq(now),
+            ))
+            .execute(c)?;
+        Ok(())
+    });
+    let student = app.token(&school, "s1").await;
+    let open_now = |v: Value| v.as_array().unwrap().iter().find(|p| p["item"] == "upload_results").map(|p| p["open"].as_bool().unwrap());
+    assert_eq!(open_now(app.get_as("/api/v1/me/periods", &student).await.json()), Some(false));
+    app.state.clock.advance(3600 + 60);
+    let student = app.token(&school, "s1").await;
+    assert_eq!(open_now(app.get_as("/api/v1/me/periods", &student).await.json()), Some(true));
+    app.state.clock.advance(2 * 3600);
+    let student = app.token(&school, "s1").await;
+    assert_eq!(open_now(app.get_as("/api/v1/me/periods", &student).await.json()), Some(false));
+}
