@@ -73,5 +73,7 @@ pub fn routes_v1(cfg: &mut web::ServiceConfig) {
         .service(settings::periods::create_period)
         .service(settings::periods::update_period)
         .service(settings::periods::delete_period)
-        .service(settings::periods::my_periods);
+        .service(settings::periods::my_periods)
+        .service(settings::cotaught::list_co_taught)
+        .service(settings::cotaught::put_co_taught);
 }

@@ -72,6 +72,8 @@ use utoipa::{Modify, OpenApi};
         crate::settings::periods::update_period,
         crate::settings::periods::delete_period,
         crate::settings::periods::my_periods,
+        crate::settings::cotaught::list_co_taught,
+        crate::settings::cotaught::put_co_taught,
     ),
     components(schemas(crate::error::Problem, crate::error::ErrorCode)),
     modifiers(&SecuritySchemes, &ApiPrefix),

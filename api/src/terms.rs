@@ -22,7 +22,7 @@ pub struct Term {
 impl Term {
     /// `1101`-style code.
     pub fn code(&self) -> String {
-        format!("{}{}", self.academic_year, self.semester)
+        format!("{:03}{}", self.academic_year, self.semester)
     }
 
     /// The term a date falls in by the calendar: the academic year starts on 1 August,
@@ -150,6 +150,8 @@ pub mod routes {
         pub on_hold: bool,
         /// The term a switch forward returns to (while on hold).
         pub latest: Option<SchoolTerm>,
+        /// The term a switch back would go to (when not on hold).
+        pub previous: Option<SchoolTerm>,
     }
 
     #[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
@@ -174,7 +176,8 @@ pub mod routes {
         let current = super::current(c, school)?;
         let on_hold: bool = schools::table.find(school).select(schools::term_hold).first(c)?;
         let latest = super::latest(c, school)?;
-        Ok(CurrentTerm { term: current.map(|t| view(t, current)), on_hold, latest: latest.map(|t| view(t, current)) })
+        let previous = if on_hold { None } else { current.map(|t| view(super::previous(t), current)) };
+        Ok(CurrentTerm { term: current.map(|t| view(t, current)), on_hold, latest: latest.map(|t| view(t, current)), previous })
     }
 
     /// The school's academic terms, newest first, with the current one marked.

@@ -45,6 +45,8 @@ fn admin_endpoints() -> Vec<(Method, &'static str, Value)> {
         (Method::PUT, "/api/v1/work-periods/{p}", json!({"academic_year": 115, "semester": 1, "grade": 1, "item": "upload_results",
             "start_date": "2026-09-01", "start_hour": 8, "end_date": "2027-01-20", "end_hour": 23})),
         (Method::DELETE, "/api/v1/work-periods/{p}", Value::Null),
+        (Method::GET, "/api/v1/co-taught", Value::Null),
+        (Method::PUT, "/api/v1/co-taught", json!({"changes": []})),
     ]
 }
 
@@ -139,7 +141,7 @@ async fn every_admin_endpoint_refuses_other_roles_and_anonymous_callers() {
 
     for (method, path, body) in admin_endpoints() {
         let path = fill(path, &f);
-        let module_bound = ["/sync/batches", "/terms/switch", "/settings/parameters", "/work-periods"];
+        let module_bound = ["/sync/batches", "/terms/switch", "/settings/parameters", "/work-periods", "/co-taught"];
         let expected = if module_bound.iter().any(|m| path.contains(m)) { "module_required" } else { "role_required" };
         for (who, token) in [("teacher", &teacher), ("student", &student), ("homeroom", &homeroom)] {
             let r = call(&app, &method, &path, Some(token), &body).await;

@@ -243,3 +243,55 @@ async fn an_action_is_refused_just_before_allowed_inside_and_refused_just_after_
     let student = app.token(&school, "s1").await;
     assert_eq!(open_now(app.get_as("/api/v1/me/periods", &student).await.json()), Some(false));
 }
+
+#[actix_web::test]
+async fn co_taught_certifiers_default_to_yes_and_change_many_at_once() {
+    let app = TestApp::init();
+    let school = app.school(crate::sync::SCHOOL);
+    let key = crate::sync::sync_key(&app, &school, &[licheng::auth::Scope::Sync]);
+    crate::sync::load_school(&app, &key).await;
+    let admin = app.token(&school, "admin").await;
+    let list = app.get_as("/api/v1/co-taught", &admin).await;
+    assert_eq!(list.status, 200, "{}", list.text());
+    let list = list.json();
+    // Only the course with two teachers is listed, one row per teacher, certifying by default.
+    assert_eq!(list["total"], 2);
+    assert!(list["items"].as_array().unwrap().iter().all(|r| r["can_certify"] == true && r["subject_name"] == "探究與實作"));
+    let chen = app.get_as("/api/v1/co-taught?q=%E9%99%B3", &admin).await.json();
+    assert_eq!(chen["total"], 1);
+    let chen_id = chen["items"][0]["assignment_id"].as_i64().unwrap();
+    let lin_id = list["items"].as_array().unwrap().iter().find(|r| r["assignment_id"] != chen_id).unwrap()["assignment_id"].as_i64().unwrap();
+
+    let changed = app
+        .put_as("/api/v1/co-taught", &admin, json!({"changes": [{"assignment_id": chen_id, "can_certify": false}, {"assignment_id": lin_id, "can_certify": true}]}))
+        .await;
+    assert_eq!(changed.status, 200, "{}", changed.text());
+    assert_eq!(changed.json().as_array().unwrap().len(), 2);
+    let after = app.get_as("/api/v1/co-taught?q=%E9%99%B3", &admin).await.json();
+    assert_eq!(after["items"][0]["can_certify"], false);
+    // A resync of the same assignments keeps the admin's choice.
+    crate::sync::push_ok(&app, &key, "teaching-assignments", (115, 1), crate::sync::teaching_rows()).await;
+    assert_eq!(app.get_as("/api/v1/co-taught?q=%E9%99%B3", &admin).await.json()["items"][0]["can_certify"], false);
+
+    // A single-teacher course's assignment, or another school's, is refused; nothing changes.
+    let all_ids: Vec<i64> = app.state.db.read_blocking(|c| {
+        use diesel::prelude::*;
+        Ok(licheng::schema::teaching_assignments::table.select(licheng::schema::teaching_assignments::id).load(c)?)
+    }).unwrap();
+    let single = all_ids.into_iter().find(|id| *id != chen_id && *id != lin_id).unwrap();
+    let refused = app
+        .put_as("/api/v1/co-taught", &admin, json!({"changes": [{"assignment_id": chen_id, "can_certify": true}, {"assignment_id": single, "can_certify": false}]}))
+        .await
+        .assert_problem(422, "validation_failed");
+    assert!(refused["errors"]["changes[1].assignment_id"].is_array());
+    assert_eq!(app.get_as("/api/v1/co-taught?q=%E9%99%B3", &admin).await.json()["items"][0]["can_certify"], false);
+    let other = app.school("074314");
+    let other_admin = app.token(&other, "admin").await;
+    assert_eq!(app.get_as("/api/v1/co-taught", &other_admin).await.json()["total"], 0);
+    app.put_as("/api/v1/co-taught", &other_admin, json!({"changes": [{"assignment_id": chen_id, "can_certify": true}]}))
+        .await
+        .assert_problem(422, "validation_failed");
+    app.teacher(&school, "plain");
+    let teacher = app.token(&school, "plain").await;
+    app.get_as("/api/v1/co-taught", &teacher).await.assert_problem(403, "module_required");
+}

@@ -4,7 +4,7 @@ use serde_json::{json, Value};
 
 use crate::support::{School, TestApp};
 
-const SCHOOL: &str = "563401";
+pub const SCHOOL: &str = "563401";
 
 fn nid(stem: &str) -> String {
     licheng::demo::national_id(stem)
@@ -15,7 +15,7 @@ fn course(serial: &str) -> String {
 }
 
 /// A sync API key for the school.
-fn sync_key(app: &TestApp, school: &School, scopes: &[licheng::auth::Scope]) -> String {
+pub fn sync_key(app: &TestApp, school: &School, scopes: &[licheng::auth::Scope]) -> String {
     let now = app.state.clock.now();
     let new = licheng::accounts::apikeys::NewApiKey { name: "vendor".into(), scopes: scopes.to_vec() };
     app.write(|c| licheng::accounts::apikeys::create(c, school.id, None, &new, now)).secret
@@ -25,7 +25,7 @@ async fn push(app: &TestApp, key: &str, kind: &str, term: (i32, i32), rows: Valu
     app.post_as(&format!("/api/v1/sync/{kind}"), key, json!({"academic_year": term.0, "semester": term.1, "rows": rows})).await
 }
 
-async fn push_ok(app: &TestApp, key: &str, kind: &str, term: (i32, i32), rows: Value) -> Value {
+pub async fn push_ok(app: &TestApp, key: &str, kind: &str, term: (i32, i32), rows: Value) -> Value {
     let r = push(app, key, kind, term, rows).await;
     assert_eq!(r.status, 200, "{kind}: {}", r.text());
     r.json()["result"].clone()
@@ -69,7 +69,7 @@ fn enrolment_rows() -> Value {
     ])
 }
 
-fn teaching_rows() -> Value {
+pub fn teaching_rows() -> Value {
     json!([
         {"teacher_number": "T001", "course_code": course("01"), "class_code": "201"},
         {"teacher_number": "T001", "course_code": course("02"), "class_code": null},
@@ -82,7 +82,7 @@ fn cadre_rows() -> Value {
 }
 
 /// Pushes a whole school for term 115-1 in the order a vendor must use.
-async fn load_school(app: &TestApp, key: &str) -> Vec<Value> {
+pub async fn load_school(app: &TestApp, key: &str) -> Vec<Value> {
     let mut out = Vec::new();
     for (kind, rows) in [
         ("staff", staff_rows()),
@@ -260,7 +260,7 @@ async fn the_receiving_log_records_every_batch() {
     assert!(refused["error"]["errors"]["rows[0].national_id"].is_array());
     let only_staff = app.get_as("/api/v1/sync/batches?kind=staff", &admin).await.json();
     assert_eq!(only_staff["total"], 1);
-    let today = app.state.clock.now().date();
+    let today = (app.state.clock.now() + chrono::Duration::hours(8)).date();
     let dated = app.get_as(&format!("/api/v1/sync/batches?from={today}&to={today}&per_page=1"), &admin).await.json();
     assert_eq!(dated["total"], 3);
     assert_eq!(dated["items"].as_array().unwrap().len(), 1);

@@ -1,4 +1,5 @@
 //! School settings: the rules every upload and certification obeys (manual 3.3–3.6).
 
+pub mod cotaught;
 pub mod parameters;
 pub mod periods;

@@ -236,15 +236,20 @@ pub struct CadreRow {
 }
 
 /// Row errors collected while checking a batch: `rows[i].field` → messages.
+/// At most this many row errors are listed; the rest are counted.
+pub const MAX_ROW_ERRORS: usize = 500;
+
 #[derive(Default)]
 pub struct RowErrors {
     err: Option<ApiError>,
+    count: usize,
 }
 
 impl RowErrors {
     pub fn add(&mut self, row: usize, field: &str, zh: impl Into<String>, en: impl Into<String>) {
+        self.count += 1;
         let err = self.err.take().unwrap_or_else(|| ApiError::new(ErrorCode::SyncRowsInvalid));
-        self.err = Some(err.field(format!("rows[{row}].{field}"), zh.into(), en.into()));
+        self.err = Some(if self.count <= MAX_ROW_ERRORS { err.field(format!("rows[{row}].{field}"), zh.into(), en.into()) } else { err });
     }
 
     pub fn is_empty(&self) -> bool {
@@ -254,6 +259,10 @@ impl RowErrors {
     pub fn into_result(self) -> Result<(), ApiError> {
         match self.err {
             None => Ok(()),
+            Some(e) if self.count > MAX_ROW_ERRORS => {
+                let more = self.count - MAX_ROW_ERRORS;
+                Err(e.field("rows", format!("另有 {more} 個錯誤未列出"), format!("{more} more errors not listed")))
+            }
             Some(e) => Err(e),
         }
     }

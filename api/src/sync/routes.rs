@@ -295,9 +295,9 @@ pub struct BatchLog {
 pub struct LogFilter {
     /// One data kind.
     pub kind: Option<Kind>,
-    /// Received on or after this day (UTC).
+    /// Received on or after this day (a Taipei calendar day).
     pub from: Option<NaiveDate>,
-    /// Received on or before this day (UTC).
+    /// Received on or before this day (a Taipei calendar day).
     pub to: Option<NaiveDate>,
 }
 
@@ -330,11 +330,11 @@ pub async fn receiving_log(state: web::Data<AppState>, who: Principal, filter: w
                 if let Some(k) = filter.kind {
                     q = q.filter(sync_batches::kind.eq(k.as_str()));
                 }
-                if let Some(from) = filter.from.and_then(|d| d.and_hms_opt(0, 0, 0)) {
-                    q = q.filter(sync_batches::received_at.ge(from));
+                if let Some(from) = filter.from {
+                    q = q.filter(sync_batches::received_at.ge(crate::settings::periods::taipei_to_utc(from, 0)));
                 }
-                if let Some(to) = filter.to.and_then(|d| d.succ_opt()).and_then(|d| d.and_hms_opt(0, 0, 0)) {
-                    q = q.filter(sync_batches::received_at.lt(to));
+                if let Some(to) = filter.to.and_then(|d| d.succ_opt()) {
+                    q = q.filter(sync_batches::received_at.lt(crate::settings::periods::taipei_to_utc(to, 0)));
                 }
                 q
             };
