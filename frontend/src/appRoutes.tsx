@@ -1,3 +1,4 @@
+import type { ComponentType } from 'react';
 import type { RouteObject } from 'react-router';
 import { AccountEmailPage } from './pages/AccountEmailPage';
 import { ChangePasswordPage } from './pages/ChangePasswordPage';
@@ -7,14 +8,20 @@ import { HomePage } from './pages/HomePage';
  * The pages of the signed-in app, under the layout at `/` (paths relative to it).
  * The side menu (`src/navigation.tsx`) shows an entry only when its path is here, so
  * adding a page = a route here (+ its menu entry, if it has none yet).
- * Large role areas can use `lazy: () => import('./pages/…')` to split the bundle.
+ * Large role areas are split off the main bundle with `lazyPages` (below).
  */
-type AdminPages = typeof import('./pages/admin');
 
-/** A page of the school admin's area: its chunk is fetched the first time one is opened. */
-const adminPage = (name: keyof AdminPages): Pick<RouteObject, 'lazy'> => ({
-  lazy: async () => ({ Component: (await import('./pages/admin'))[name] }),
-});
+/** Pages of an area loaded as one chunk, fetched the first time one of them is opened. */
+function lazyPages<Pages extends Record<string, ComponentType>>(load: () => Promise<Pages>) {
+  return (name: keyof Pages): Pick<RouteObject, 'lazy'> => ({
+    lazy: async () => ({ Component: (await load())[name] }),
+  });
+}
+
+/** 帳號管理 (the school admin). */
+const adminPage = lazyPages(() => import('./pages/admin'));
+/** 查詢 and 系統管理 (the school admin, or staff granted their modules). */
+const schoolPage = lazyPages(() => import('./pages/school'));
 
 export const appRoutes: RouteObject[] = [
   { index: true, element: <HomePage /> },
@@ -27,6 +34,9 @@ export const appRoutes: RouteObject[] = [
   { path: 'admin/mail', ...adminPage('MailSettingsPage') },
   { path: 'admin/api-keys', ...adminPage('ApiKeysPage') },
   { path: 'admin/audit', ...adminPage('AuditPage') },
+  // 查詢 (module S0201S1) and 系統管理 (module S0213S); the server checks the same modules.
+  { path: 'admin/receiving-log', ...schoolPage('ReceivingLogPage') },
+  { path: 'admin/term', ...schoolPage('TermPage') },
 ];
 
 /** The absolute paths a route table defines (index routes take their parent's path). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { appRoutePaths, routePaths } from './appRoutes';
-import { canAccess, selectedMenu, visibleMenu, type MenuEntry, type MenuUser } from './navigation';
+import { canAccess, canUpdateModule, selectedMenu, visibleMenu, type MenuEntry, type MenuUser } from './navigation';
 
 const teacher: MenuUser = { roles: ['subject_teacher'], modules: [] };
 const admin: MenuUser = { roles: ['school_admin'], modules: [] };
@@ -46,8 +46,30 @@ describe('visibleMenu', () => {
   });
 
   it('follows the real route table: every 帳號管理 page is built', () => {
-    expect(keys(visibleMenu(admin, appRoutePaths))).toEqual(keys(visibleMenu(admin, allAdminPages)));
+    expect(keys(visibleMenu(admin, appRoutePaths))).toEqual([
+      'home',
+      { queries: ['receiving-log'] },
+      ...keys(visibleMenu(admin, allAdminPages)).slice(1),
+      { system: ['term'] },
+    ]);
     expect(keys(visibleMenu(teacher, appRoutePaths))).toEqual(['home']);
+  });
+
+  it('shows 查詢 and 系統管理 pages to staff granted their modules, not 帳號管理', () => {
+    const grant = (code: string) => ({ code, name: code, can_create: false, can_update: false, can_delete: false });
+    const logReader: MenuUser = { roles: ['subject_teacher'], modules: [grant('S0201S1')] };
+    expect(keys(visibleMenu(logReader, appRoutePaths))).toEqual(['home', { queries: ['receiving-log'] }]);
+    const termKeeper: MenuUser = { roles: ['homeroom_teacher'], modules: [grant('S0213S')] };
+    expect(keys(visibleMenu(termKeeper, appRoutePaths))).toEqual(['home', { system: ['term'] }]);
+    expect(keys(visibleMenu(operator, appRoutePaths))).toEqual(['home']);
+  });
+
+  it('canUpdateModule: the school admin, or a grant with 修改', () => {
+    const grant = { code: 'S0213S', name: '設定學校學年期', can_create: false, can_update: true, can_delete: false };
+    expect(canUpdateModule(admin, 'S0213S')).toBe(true);
+    expect(canUpdateModule({ roles: ['subject_teacher'], modules: [grant] }, 'S0213S')).toBe(true);
+    expect(canUpdateModule({ roles: ['subject_teacher'], modules: [{ ...grant, can_update: false }] }, 'S0213S')).toBe(false);
+    expect(canUpdateModule(grantee, 'S0213S')).toBe(false);
   });
 
   it('lets a module grant through, and the school admin through every module', () => {

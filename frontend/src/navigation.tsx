@@ -1,4 +1,4 @@
-import { HomeOutlined, TeamOutlined } from '@ant-design/icons';
+import { HomeOutlined, SearchOutlined, SettingOutlined, TeamOutlined } from '@ant-design/icons';
 import type { ReactNode } from 'react';
 import type { Me, Role } from './api/types';
 
@@ -30,6 +30,19 @@ export interface MenuEntry {
 export const menu: readonly MenuEntry[] = [
   { key: 'home', path: '/', label: '首頁', icon: <HomeOutlined /> },
   {
+    key: 'queries',
+    label: '查詢',
+    icon: <SearchOutlined />,
+    children: [
+      {
+        key: 'receiving-log',
+        path: '/admin/receiving-log',
+        label: '學校查詢接收紀錄',
+        access: { modules: ['S0201S1'] },
+      },
+    ],
+  },
+  {
     key: 'accounts',
     label: '帳號管理',
     icon: <TeamOutlined />,
@@ -42,6 +55,12 @@ export const menu: readonly MenuEntry[] = [
       { key: 'api-keys', path: '/admin/api-keys', label: 'API 金鑰' },
       { key: 'audit', path: '/admin/audit', label: '稽核紀錄' },
     ],
+  },
+  {
+    key: 'system',
+    label: '系統管理',
+    icon: <SettingOutlined />,
+    children: [{ key: 'term', path: '/admin/term', label: '設定學校學年期', access: { modules: ['S0213S'] } }],
   },
 ];
 
@@ -57,6 +76,11 @@ export function canAccess(user: MenuUser, access: MenuAccess | undefined): boole
     return access.modules.some((code) => user.modules.some((module) => module.code === code));
   }
   return false;
+}
+
+/** Whether `user` may change data of module `code` (the school admin may, in every module). */
+export function canUpdateModule(user: MenuUser, code: string): boolean {
+  return user.roles.includes('school_admin') || user.modules.some((module) => module.code === code && module.can_update);
 }
 
 /**

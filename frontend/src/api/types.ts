@@ -66,5 +66,19 @@ export type ApiKeyScope = ApiKey['scopes'][number];
 export type AuditEvent = Ok<AuditOp>['items'][number];
 export type AuditQuery = NonNullable<AuditOp['parameters']['query']>;
 
+// 查詢 and 系統管理 (tags "sync" and "terms").
+type ReceivingLogOp = paths['/api/v1/sync/batches']['get'];
+
+export type ReceivingLogQuery = NonNullable<ReceivingLogOp['parameters']['query']>;
+export type BatchLog = Ok<ReceivingLogOp>['items'][number];
+export type SyncKind = BatchLog['kind'];
+/** What an applied batch did (`result` of a sync answer; the log's `result` is untyped JSON). */
+export type BatchCounts = Ok<paths['/api/v1/sync/students']['post']>['result'];
+
+export type CurrentTerm = Ok<paths['/api/v1/terms/current']['get']>;
+export type SchoolTerm = Ok<paths['/api/v1/terms']['get']>[number];
+export type SwitchTermBody = BodyOf<paths['/api/v1/terms/switch']['post']>;
+export type TermDirection = SwitchTermBody['to'];
+
 /** What every paginated list returns (`Page_…` in the spec): one page of rows and the total. */
 export type PageOf<Row> = Omit<AccountsPage, 'items'> & { items: Row[] };

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   formatRocDate,
   formatApiDateTime,
+  formatApiTerm,
   formatRocDateTime,
   formatTerm,
   fromRocYear,
@@ -9,6 +10,7 @@ import {
   parseApiDateTime,
   parseRocDate,
   parseTerm,
+  previousTerm,
   termCode,
   taipeiDayStartUtc,
   termLabel,
@@ -180,6 +182,16 @@ describe('terms', () => {
     expect(termCode({ year: 110, semester: 2 })).toBe('1102');
     expect(termLabel({ year: 112, semester: 0 })).toBe('112學年度全學年');
   });
+
+  it('formats the API\'s year and semester, and steps back a term', () => {
+    expect(formatApiTerm({ academic_year: 110, semester: 1 })).toBe('110學年度第1學期');
+    expect(formatApiTerm({ academic_year: 99, semester: 0 })).toBe('99學年度全學年');
+    expect(formatApiTerm({ academic_year: 110, semester: 3 }, '—')).toBe('—');
+    expect(formatApiTerm(null, '—')).toBe('—');
+    expect(previousTerm({ academic_year: 110, semester: 2 })).toEqual({ academic_year: 110, semester: 1 });
+    expect(previousTerm({ academic_year: 110, semester: 1 })).toEqual({ academic_year: 109, semester: 2 });
+    expect(previousTerm({ academic_year: 110, semester: 0 })).toEqual({ academic_year: 109, semester: 2 });
+  });
 });
 
 describe('API timestamps', () => {
@@ -194,6 +206,13 @@ describe('API timestamps', () => {
     expect(parseApiDateTime('2022-04-01T06:05:00')?.toISOString()).toBe('2022-04-01T06:05:00.000Z');
     expect(parseApiDateTime('2022-04-01T14:05:00+08:00')?.toISOString()).toBe('2022-04-01T06:05:00.000Z');
     expect(parseApiDateTime(undefined)).toBeNull();
+  });
+
+  it('shows the seconds on request', () => {
+    expect(formatApiDateTime('2022-02-13T00:09:07Z', '', { seconds: true })).toBe('111/02/13 08:09:07');
+    expect(formatApiDateTime('2022-02-13T00:09:07.9Z', '', { seconds: true })).toBe('111/02/13 08:09:07');
+    expect(formatRocDateTime('2022-02-13', '', { seconds: true })).toBe('111/02/13 00:00:00');
+    expect(formatRocDateTime(new Date('2022-02-13T00:09:07Z'), '', { seconds: true })).toBe('111/02/13 08:09:07');
   });
 
   it('gives the UTC start of a Taipei day', () => {

@@ -21,6 +21,7 @@ export interface CalendarDate {
 interface CalendarDateTime extends CalendarDate {
   hour: number;
   minute: number;
+  second: number;
 }
 
 export type DateInput = string | Date | null | undefined;
@@ -65,6 +66,7 @@ function taipeiParts(instant: Date): CalendarDateTime {
     day: '2-digit',
     hour: '2-digit',
     minute: '2-digit',
+    second: '2-digit',
     hourCycle: 'h23',
   });
   const parts: Partial<Record<Intl.DateTimeFormatPartTypes, number>> = {};
@@ -78,11 +80,12 @@ function taipeiParts(instant: Date): CalendarDateTime {
     // Some engines render midnight as 24 even with h23; normalise.
     hour: (parts.hour ?? NaN) % 24,
     minute: parts.minute ?? NaN,
+    second: parts.second ?? NaN,
   };
 }
 
 interface IsoDateTime {
-  wall: CalendarDateTime & { second: number };
+  wall: CalendarDateTime;
   /** The written offset (`Z` = 0); null when there is none. */
   offsetMinutes: number | null;
 }
@@ -133,14 +136,13 @@ function toTaipei(value: DateInput): CalendarDateTime | null {
   const dateOnly = ISO_DATE.exec(text);
   if (dateOnly) {
     const [year, month, day] = [Number(dateOnly[1]), Number(dateOnly[2]), Number(dateOnly[3])];
-    return isValidCalendarDate(year, month, day) ? { year, month, day, hour: 0, minute: 0 } : null;
+    return isValidCalendarDate(year, month, day) ? { year, month, day, hour: 0, minute: 0, second: 0 } : null;
   }
   const dateTime = readIsoDateTime(text);
   if (!dateTime) return null;
   if (dateTime.offsetMinutes === null) {
     // No offset: already Taipei wall-clock time.
-    const { year, month, day, hour, minute } = dateTime.wall;
-    return { year, month, day, hour, minute };
+    return dateTime.wall;
   }
   return taipeiParts(instantOf(dateTime, 0));
 }
@@ -161,15 +163,22 @@ export function formatRocDate(value: DateInput, fallback = ''): string {
   return (parts && rocDateText(parts)) ?? fallback;
 }
 
+/** Options of the date-time formats. */
+export interface DateTimeFormatOptions {
+  /** Show the seconds too (`111/04/01 14:05:09`), e.g. for log entries only seconds apart. */
+  seconds?: boolean;
+}
+
 /**
  * `2022-04-01T06:05:00Z` → `111/04/01 14:05` (24-hour clock, Taipei time).
  * A date-only value shows midnight. Returns `fallback` for empty or invalid input.
  */
-export function formatRocDateTime(value: DateInput, fallback = ''): string {
+export function formatRocDateTime(value: DateInput, fallback = '', { seconds = false }: DateTimeFormatOptions = {}): string {
   const parts = toTaipei(value);
   const date = parts && rocDateText(parts);
   if (!parts || !date) return fallback;
-  return `${date} ${pad2(parts.hour)}:${pad2(parts.minute)}`;
+  const time = `${pad2(parts.hour)}:${pad2(parts.minute)}`;
+  return `${date} ${seconds ? `${time}:${pad2(parts.second)}` : time}`;
 }
 
 const ROC_DATE = /^(\d{1,3})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{1,2})$/;
@@ -243,6 +252,29 @@ export function formatTerm(code: string | number | null | undefined, fallback = 
   return term ? termLabel(term) : fallback;
 }
 
+/** A term as the API writes it, in two numbers (`{ academic_year: 110, semester: 1 }`). */
+export interface ApiTerm {
+  academic_year: number;
+  semester: number;
+}
+
+/**
+ * `{ academic_year: 110, semester: 1 }` → `110學年度第1學期` (semester 0 → 全學年).
+ * Returns `fallback` for no term or an invalid one.
+ */
+export function formatApiTerm(term: ApiTerm | null | undefined, fallback = ''): string {
+  if (!term) return fallback;
+  return formatTerm(`${String(term.academic_year).padStart(3, '0')}${term.semester}`, fallback);
+}
+
+/**
+ * The term before `term`, as the server's switch-back takes it: semester 2 → semester 1 of the
+ * same year; semester 1 (or the whole year) → semester 2 of the year before.
+ */
+export function previousTerm({ academic_year, semester }: ApiTerm): ApiTerm {
+  return semester >= 2 ? { academic_year, semester: 1 } : { academic_year: academic_year - 1, semester: 2 };
+}
+
 /**
  * A timestamp from the API as an instant. The API writes RFC 3339 UTC (`2022-04-01T06:05:00Z` is
  * 14:05 in Taipei); a value without an offset is read as UTC too. Null when empty or invalid.
@@ -254,8 +286,12 @@ export function parseApiDateTime(value: string | null | undefined): Date | null 
 }
 
 /** `formatRocDateTime` for a timestamp from the API (see `parseApiDateTime`). */
-export function formatApiDateTime(value: string | null | undefined, fallback = ''): string {
-  return formatRocDateTime(parseApiDateTime(value), fallback);
+export function formatApiDateTime(
+  value: string | null | undefined,
+  fallback = '',
+  options: DateTimeFormatOptions = {},
+): string {
+  return formatRocDateTime(parseApiDateTime(value), fallback, options);
 }
 
 // Taiwan has kept UTC+8 without daylight saving since 1980.

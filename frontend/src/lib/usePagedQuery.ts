@@ -1,6 +1,6 @@
 import { keepPreviousData, useQuery, type QueryKey } from '@tanstack/react-query';
 import type { TablePaginationConfig } from 'antd';
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import type { PageOf } from '../api/types';
 
 /** The manual's tables show 30 rows a page. */
@@ -17,6 +17,16 @@ export const clientPagination: TablePaginationConfig = {
 export interface PageParams {
   page: number;
   per_page: number;
+}
+
+/** A list's filters, and `update(patch)` changing some of them (the others kept). */
+export function useFilters<Filters extends object>(initial: Filters) {
+  const [filters, setFilters] = useState<Filters>(initial);
+  const update = useCallback(
+    (patch: Partial<Filters>) => setFilters((current) => ({ ...current, ...patch })),
+    [],
+  );
+  return [filters, update] as const;
 }
 
 export interface PagedQueryOptions<Row, Filters> {

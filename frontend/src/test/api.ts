@@ -82,6 +82,10 @@ export function meFixture(overrides: Partial<Me> = {}, user: Partial<Me['user']>
   };
 }
 
+/** `GET /api/v1/me` of the school admin (every module). */
+export const schoolAdminMe = (overrides: Partial<Me> = {}): Me =>
+  meFixture({ roles: ['school_admin'], ...overrides }, { account: '074313', display_name: '學校管理者' });
+
 /** Start the test signed in (as after sign-in), without any request. */
 export function signIn(overrides: Partial<TokenPair> = {}): TokenPair {
   const pair = tokenPair(overrides);

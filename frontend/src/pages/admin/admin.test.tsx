@@ -1,35 +1,13 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it, vi } from 'vitest';
 import type { AccountRow, ApiKey, MailSettings, RoleGroup } from '../../api/types';
-import { callsTo, json, meFixture, mockApi, problem, signIn } from '../../test/api';
+import { callsTo, json, mockApi, problem, schoolAdminMe, signIn } from '../../test/api';
 import { renderAt } from '../../test/render';
+import { button, confirm, dialog, fill } from '../../test/ui';
 // Load the lazily routed pages up front, so that no test waits for the chunk.
 import './index';
 
-const admin = () => meFixture({ roles: ['school_admin'] }, { account: '074313', display_name: '學校管理者' });
-
-function fill(label: string | RegExp, value: string) {
-  fireEvent.change(screen.getByLabelText(label), { target: { value } });
-}
-
-// Queries by text, not by role: role queries walk the accessibility tree of the whole layout and
-// cost hundreds of milliseconds each.
-
-/** The button labelled `text` (antd spaces out two-character labels: 「儲 存」). */
-function button(text: string, container: HTMLElement = document.body): HTMLButtonElement {
-  const label = text.length === 2 ? new RegExp(`^${text[0]}\\s*${text[1]}$`) : text;
-  return within(container).getByText(label, { selector: 'button, button *' }).closest('button')!;
-}
-
-/** Confirm the open Popconfirm titled `title` with its `ok` button. */
-async function confirm(title: string, ok: string) {
-  fireEvent.click(button(ok, (await screen.findByText(title)).closest<HTMLElement>('.ant-popover')!));
-}
-
-/** The open dialog titled `title`. */
-async function dialog(title: string): Promise<HTMLElement> {
-  return (await screen.findByText(title, { selector: '.ant-modal-title' })).closest<HTMLElement>('.ant-modal')!;
-}
+const admin = schoolAdminMe;
 
 /** The row checkbox of the table row showing `text`. */
 const checkboxIn = (text: string) => screen.getByText(text).closest('tr')!.querySelector('input[type=checkbox]')!;

@@ -47,6 +47,7 @@ export const auditEventLabels: Record<string, string> = {
   temporary_account_revoked: '停用臨時帳號',
   mail_settings_changed: '變更郵件伺服器設定',
   school_created: '建立學校',
+  term_switched: '切換學年期',
 };
 
 /**

@@ -1,0 +1,4 @@
+/** TanStack query keys of the 查詢 / 系統管理 screens (prefixes: invalidating one refreshes its children). */
+export const receivingLogKey = ['sync-batches'] as const;
+export const termsKey = ['terms'] as const;
+export const currentTermKey = [...termsKey, 'current'] as const;

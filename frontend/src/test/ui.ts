@@ -1,0 +1,25 @@
+/** Test helpers to find and work antd widgets by their text (see the README on role queries). */
+import { fireEvent, screen, within } from '@testing-library/react';
+
+// Queries by text, not by role: role queries walk the accessibility tree of the whole layout and
+// cost hundreds of milliseconds each.
+
+export function fill(label: string | RegExp, value: string) {
+  fireEvent.change(screen.getByLabelText(label), { target: { value } });
+}
+
+/** The button labelled `text` (antd spaces out two-character labels: 「儲 存」). */
+export function button(text: string, container: HTMLElement = document.body): HTMLButtonElement {
+  const label = text.length === 2 ? new RegExp(`^${text[0]}\\s*${text[1]}$`) : text;
+  return within(container).getByText(label, { selector: 'button, button *' }).closest('button')!;
+}
+
+/** Confirm the open Popconfirm titled `title` with its `ok` button. */
+export async function confirm(title: string, ok: string) {
+  fireEvent.click(button(ok, (await screen.findByText(title)).closest<HTMLElement>('.ant-popover')!));
+}
+
+/** The open dialog titled `title`. */
+export async function dialog(title: string): Promise<HTMLElement> {
+  return (await screen.findByText(title, { selector: '.ant-modal-title' })).closest<HTMLElement>('.ant-modal')!;
+}
