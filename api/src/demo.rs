@@ -10,7 +10,7 @@ use diesel::prelude::*;
 use crate::accounts::{self, password, NewAccount, Role, UserKind};
 use crate::db::Db;
 use crate::error::ApiResult;
-use crate::schema::{user_roles, users};
+use crate::schema::users;
 use crate::schools;
 use crate::sync::routes::run_batch;
 use crate::sync::{apply, Batch, CadreRow, ClassRow, CourseRow, Division, EnrolmentKind, EnrolmentRow, Kind, StaffRow, StudentRow, TeachingRow};
@@ -206,17 +206,39 @@ pub fn seed(db: &Db, now: NaiveDateTime) -> ApiResult<bool> {
         diesel::update(users::table.filter(users::school_id.eq(school_id)).filter(users::number.is_not_null()))
             .set((users::password_hash.eq(&hash), users::must_change_password.eq(false)))
             .execute(c)?;
-        for (number, role) in [("T003", Role::CourseConsultant), ("T004", Role::Counselor)] {
-            let id: i64 = users::table
-                .filter(users::school_id.eq(school_id))
-                .filter(users::number.eq(number))
-                .select(users::id)
-                .first(c)?;
-            diesel::insert_into(user_roles::table)
-                .values((user_roles::user_id.eq(id), user_roles::role_code.eq(role.as_str())))
+        let id_of = |c: &mut crate::db::DbConn, number: &str| -> ApiResult<i64> {
+            Ok(users::table.filter(users::school_id.eq(school_id)).filter(users::number.eq(number)).select(users::id).first(c)?)
+        };
+        // T003 consults class 201; T004 counsels the grade-3 students.
+        let consultant = id_of(c, "T003")?;
+        let class_id: i64 = crate::schema::classes::table
+            .filter(crate::schema::classes::school_id.eq(school_id))
+            .filter(crate::schema::classes::code.eq("201"))
+            .select(crate::schema::classes::id)
+            .first(c)?;
+        diesel::insert_into(crate::schema::consultant_classes::table)
+            .values((
+                crate::schema::consultant_classes::school_id.eq(school_id),
+                crate::schema::consultant_classes::academic_year.eq(term.academic_year),
+                crate::schema::consultant_classes::semester.eq(term.semester),
+                crate::schema::consultant_classes::teacher_id.eq(consultant),
+                crate::schema::consultant_classes::class_id.eq(class_id),
+            ))
+            .execute(c)?;
+        let counselor = id_of(c, "T004")?;
+        for number in ["113001", "113002"] {
+            let student = id_of(c, number)?;
+            diesel::insert_into(crate::schema::counselor_students::table)
+                .values((
+                    crate::schema::counselor_students::school_id.eq(school_id),
+                    crate::schema::counselor_students::academic_year.eq(term.academic_year),
+                    crate::schema::counselor_students::semester.eq(term.semester),
+                    crate::schema::counselor_students::teacher_id.eq(counselor),
+                    crate::schema::counselor_students::student_id.eq(student),
+                ))
                 .execute(c)?;
         }
-        Ok(())
+        crate::settings::advisors::derive_advisor_roles(c, school_id)
     })?;
     Ok(true)
 }

@@ -75,5 +75,13 @@ pub fn routes_v1(cfg: &mut web::ServiceConfig) {
         .service(settings::periods::delete_period)
         .service(settings::periods::my_periods)
         .service(settings::cotaught::list_co_taught)
-        .service(settings::cotaught::put_co_taught);
+        .service(settings::cotaught::put_co_taught)
+        .service(settings::advisors::list_consultants)
+        .service(settings::advisors::get_consultant_classes)
+        .service(settings::advisors::put_consultant_classes)
+        .service(settings::advisors::list_students)
+        .service(settings::advisors::list_counselors)
+        .service(settings::advisors::get_counselor_students)
+        .service(settings::advisors::put_counselor_students)
+        .service(settings::advisors::my_advisees);
 }

@@ -267,6 +267,7 @@ pub mod routes {
                 super::set_current(c, school, target, now)?;
                 diesel::update(schools::table.find(school)).set((schools::term_hold.eq(new_hold), schools::updated_at.eq(now))).execute(c)?;
                 crate::sync::apply::derive_teaching_roles(c, school)?;
+                crate::settings::advisors::derive_advisor_roles(c, school)?;
                 audit::record(
                     c,
                     Event { school_id: Some(school), user_id: me, actor: Some(&actor), event: "term_switched", detail: Some(format!("{} → {}", current.code(), target.code())), client: Some(&client) },

@@ -47,6 +47,13 @@ fn admin_endpoints() -> Vec<(Method, &'static str, Value)> {
         (Method::DELETE, "/api/v1/work-periods/{p}", Value::Null),
         (Method::GET, "/api/v1/co-taught", Value::Null),
         (Method::PUT, "/api/v1/co-taught", json!({"changes": []})),
+        (Method::GET, "/api/v1/consultants", Value::Null),
+        (Method::GET, "/api/v1/consultants/{s}/classes", Value::Null),
+        (Method::PUT, "/api/v1/consultants/{s}/classes", json!({"class_ids": []})),
+        (Method::GET, "/api/v1/counselors", Value::Null),
+        (Method::GET, "/api/v1/counselors/{s}/students", Value::Null),
+        (Method::PUT, "/api/v1/counselors/{s}/students", json!({"student_ids": []})),
+        (Method::GET, "/api/v1/students", Value::Null),
     ]
 }
 
@@ -125,6 +132,7 @@ fn fill(path: &str, f: &Fixture) -> String {
         .replace("{k}", &f.key.to_string())
         .replace("{t}", &f.temp.to_string())
         .replace("{p}", &f.period.to_string())
+        .replace("{s}", &f.staff.to_string())
 }
 
 #[actix_web::test]
@@ -141,7 +149,7 @@ async fn every_admin_endpoint_refuses_other_roles_and_anonymous_callers() {
 
     for (method, path, body) in admin_endpoints() {
         let path = fill(path, &f);
-        let module_bound = ["/sync/batches", "/terms/switch", "/settings/parameters", "/work-periods", "/co-taught"];
+        let module_bound = ["/sync/batches", "/terms/switch", "/settings/parameters", "/work-periods", "/co-taught", "/consultants", "/counselors", "/students"];
         let expected = if module_bound.iter().any(|m| path.contains(m)) { "module_required" } else { "role_required" };
         for (who, token) in [("teacher", &teacher), ("student", &student), ("homeroom", &homeroom)] {
             let r = call(&app, &method, &path, Some(token), &body).await;

@@ -295,3 +295,64 @@ async fn co_taught_certifiers_default_to_yes_and_change_many_at_once() {
     let teacher = app.token(&school, "plain").await;
     app.get_as("/api/v1/co-taught", &teacher).await.assert_problem(403, "module_required");
 }
+
+#[actix_web::test]
+async fn consultants_get_classes_and_counselors_get_students_each_term() {
+    let app = TestApp::init();
+    let school = app.school(crate::sync::SCHOOL);
+    let key = crate::sync::sync_key(&app, &school, &[licheng::auth::Scope::Sync]);
+    crate::sync::load_school(&app, &key).await;
+    let admin = app.token(&school, "admin").await;
+    let teachers = app.get_as("/api/v1/consultants?q=T001", &admin).await;
+    assert_eq!(teachers.status, 200, "{}", teachers.text());
+    let t1 = teachers.json()["items"][0]["id"].as_i64().unwrap();
+    let classes = app.get_as(&format!("/api/v1/consultants/{t1}/classes"), &admin).await.json();
+    assert_eq!(classes["assigned"], json!([]));
+    let class_id = classes["assignable"][0]["id"].as_i64().unwrap();
+    let saved = app.put_as(&format!("/api/v1/consultants/{t1}/classes"), &admin, json!({"class_ids": [class_id]})).await;
+    assert_eq!(saved.status, 200, "{}", saved.text());
+    assert_eq!(saved.json()["assigned"][0]["code"], "201");
+    assert_eq!(app.get_as("/api/v1/consultants?q=T001", &admin).await.json()["items"][0]["assigned"], 1);
+    app.put_as(&format!("/api/v1/consultants/{t1}/classes"), &admin, json!({"class_ids": [999999]})).await.assert_problem(422, "validation_failed");
+
+    // The consultant now has the role and sees the students of the class.
+    let pair = app.sign_in_pair(crate::sync::SCHOOL, "563401_T001", &licheng::demo::national_id("A10000101")).await;
+    let token = app
+        .post_as("/api/v1/me/password", pair["access_token"].as_str().unwrap(), json!({"old_password": licheng::demo::national_id("A10000101"), "new_password": "Teacher-2026"}))
+        .await
+        .json()["access_token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(app.get_as("/api/v1/me", &token).await.json()["roles"], json!(["subject_teacher", "course_consultant"]));
+    let advisees = app.get_as("/api/v1/me/advisees", &token).await.json();
+    assert_eq!(advisees["total"], 3);
+    assert_eq!(advisees["items"][0]["class_code"], "201");
+
+    // Counselors get students; a student of another school is refused.
+    let t2 = app.get_as("/api/v1/counselors?q=T002", &admin).await.json()["items"][0]["id"].as_i64().unwrap();
+    let students = app.get_as("/api/v1/students?class_code=201", &admin).await.json();
+    assert_eq!(students["total"], 3);
+    let first = students["items"][0]["id"].as_i64().unwrap();
+    let saved = app.put_as(&format!("/api/v1/counselors/{t2}/students"), &admin, json!({"student_ids": [first]})).await;
+    assert_eq!(saved.status, 200, "{}", saved.text());
+    assert_eq!(app.get_as(&format!("/api/v1/counselors/{t2}/students"), &admin).await.json().as_array().unwrap().len(), 1);
+    let other = app.school("074314");
+    let outsider = app.student(&other, "x1", "A123456789");
+    app.put_as(&format!("/api/v1/counselors/{t2}/students"), &admin, json!({"student_ids": [outsider]})).await.assert_problem(422, "validation_failed");
+    let other_admin = app.token(&other, "admin").await;
+    app.get_as(&format!("/api/v1/consultants/{t1}/classes"), &other_admin).await.assert_problem(404, "not_found");
+    app.put_as(&format!("/api/v1/counselors/{t2}/students"), &other_admin, json!({"student_ids": []})).await.assert_problem(404, "not_found");
+    // A plain teacher has no advisees and no access to the settings.
+    app.teacher(&school, "plain");
+    let plain = app.token(&school, "plain").await;
+    app.get_as("/api/v1/me/advisees", &plain).await.assert_problem(403, "role_required");
+    app.get_as("/api/v1/consultants", &plain).await.assert_problem(403, "module_required");
+
+    // A new term starts without assignments: both are set again each term.
+    crate::sync::push_ok(&app, &key, "classes", (115, 2), json!([{"code": "201", "name": "二年一班", "grade": 2, "homeroom_teacher": null}])).await;
+    let token = app.sign_in_pair(crate::sync::SCHOOL, "563401_T001", "Teacher-2026").await["access_token"].as_str().unwrap().to_string();
+    assert_eq!(app.get_as("/api/v1/me", &token).await.json()["roles"], json!([]));
+    assert_eq!(app.get_as(&format!("/api/v1/consultants/{t1}/classes"), &admin).await.json()["assigned"], json!([]));
+    assert_eq!(app.get_as(&format!("/api/v1/counselors/{t2}/students"), &admin).await.json(), json!([]));
+}

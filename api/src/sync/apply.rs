@@ -56,6 +56,8 @@ pub fn check_term(c: &mut DbConn, ctx: &Ctx) -> ApiResult<()> {
         Some(current) if ctx.term == current => Ok(()),
         _ => {
             terms::set_current(c, ctx.school_id, ctx.term, ctx.now)?;
+            // Consultants' classes and counselors' students are set again each term.
+            crate::settings::advisors::derive_advisor_roles(c, ctx.school_id)?;
             derive_teaching_roles(c, ctx.school_id)
         }
     }

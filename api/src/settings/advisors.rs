@@ -1,0 +1,529 @@
+//! Course consultants (manual 3.4, module S0204S) are given classes, counselors and department
+//! heads (module S0210S) are given students — both for the current term, set again each term
+//! (FAQ 000 三 Q1). They see the students so assigned; their roles follow the assignments.
+
+use actix_web::{get, put, web, HttpRequest};
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::accounts::audit::{self, Event};
+use crate::accounts::{Role, UserKind};
+use crate::app::AppState;
+use crate::auth::{client_addr, Need, Op, Principal, Scope};
+use crate::db::DbConn;
+use crate::error::{ApiError, ApiResult, Problem};
+use crate::pagination::{like_pattern, offset, Page, PageQuery};
+use crate::schema::{classes, consultant_classes as cc, counselor_students as cs, student_profiles as sp, user_roles, users};
+use crate::terms::{self, Term};
+
+#[derive(Debug, Serialize, ToSchema, Queryable)]
+pub struct ClassRef {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    pub grade: i32,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ConsultantClasses {
+    /// 已設定班級.
+    pub assigned: Vec<ClassRef>,
+    /// 可設定班級: the term's other classes.
+    pub assignable: Vec<ClassRef>,
+}
+
+#[derive(Debug, Serialize, ToSchema, Queryable)]
+pub struct StudentRef {
+    pub id: i64,
+    pub account: String,
+    pub name: String,
+    /// 班級.
+    pub class_code: Option<String>,
+    /// 座號.
+    pub seat_no: Option<i32>,
+    pub grade: i32,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Advisor {
+    pub id: i64,
+    pub account: String,
+    pub name: String,
+    pub email: Option<String>,
+    /// Classes (consultants) or students (counselors) assigned this term.
+    pub assigned: i64,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ClassIds {
+    pub class_ids: Vec<i64>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct StudentIds {
+    pub student_ids: Vec<i64>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PeopleFilter {
+    /// Part of the account or name.
+    pub q: Option<String>,
+    /// Students of this class only.
+    pub class_code: Option<String>,
+}
+
+fn current(c: &mut DbConn, school: i64) -> ApiResult<Term> {
+    terms::current(c, school)?.ok_or_else(|| ApiError::conflict("學校尚無學年期（尚未同步校務資料）。", "The school has no term yet."))
+}
+
+fn staff_of(c: &mut DbConn, school: i64, id: i64) -> ApiResult<()> {
+    let n: i64 = users::table
+        .filter(users::id.eq(id))
+        .filter(users::school_id.eq(school))
+        .filter(users::kind.eq(UserKind::Staff.as_str()))
+        .count()
+        .get_result(c)?;
+    if n == 0 {
+        return Err(ApiError::not_found());
+    }
+    Ok(())
+}
+
+fn term_classes(c: &mut DbConn, school: i64, term: Term) -> ApiResult<Vec<ClassRef>> {
+    Ok(classes::table
+        .filter(classes::school_id.eq(school))
+        .filter(classes::academic_year.eq(term.academic_year))
+        .filter(classes::semester.eq(term.semester))
+        .filter(classes::active.eq(true))
+        .order(classes::code.asc())
+        .select((classes::id, classes::code, classes::name, classes::grade))
+        .load(c)?)
+}
+
+fn assigned_class_ids(c: &mut DbConn, teacher: i64, term: Term) -> ApiResult<Vec<i64>> {
+    Ok(cc::table
+        .filter(cc::teacher_id.eq(teacher))
+        .filter(cc::academic_year.eq(term.academic_year))
+        .filter(cc::semester.eq(term.semester))
+        .select(cc::class_id)
+        .load(c)?)
+}
+
+/// Course-consultant and counselor roles follow this term's assignments.
+pub fn derive_advisor_roles(c: &mut DbConn, school: i64) -> ApiResult<()> {
+    let staff: Vec<i64> = users::table
+        .filter(users::school_id.eq(school))
+        .filter(users::kind.eq(UserKind::Staff.as_str()))
+        .select(users::id)
+        .load(c)?;
+    let derived = [Role::CourseConsultant.as_str(), Role::Counselor.as_str()];
+    diesel::delete(user_roles::table.filter(user_roles::user_id.eq_any(&staff)).filter(user_roles::role_code.eq_any(derived))).execute(c)?;
+    let Some(term) = terms::current(c, school)? else { return Ok(()) };
+    let mut consultants: Vec<i64> = cc::table
+        .filter(cc::school_id.eq(school))
+        .filter(cc::academic_year.eq(term.academic_year))
+        .filter(cc::semester.eq(term.semester))
+        .select(cc::teacher_id)
+        .load(c)?;
+    consultants.sort_unstable();
+    consultants.dedup();
+    let mut counselors: Vec<i64> = cs::table
+        .filter(cs::school_id.eq(school))
+        .filter(cs::academic_year.eq(term.academic_year))
+        .filter(cs::semester.eq(term.semester))
+        .select(cs::teacher_id)
+        .load(c)?;
+    counselors.sort_unstable();
+    counselors.dedup();
+    for (ids, role) in [(consultants, Role::CourseConsultant), (counselors, Role::Counselor)] {
+        for id in ids {
+            diesel::insert_into(user_roles::table)
+                .values((user_roles::user_id.eq(id), user_roles::role_code.eq(role.as_str())))
+                .execute(c)?;
+        }
+    }
+    Ok(())
+}
+
+fn advisors(c: &mut DbConn, school: i64, q: Option<&str>, counts: &[i64], page: i64, per_page: i64) -> ApiResult<Page<Advisor>> {
+    let query = || {
+        let mut q2 = users::table
+            .filter(users::school_id.eq(school))
+            .filter(users::kind.eq(UserKind::Staff.as_str()))
+            .filter(users::active.eq(true))
+            .into_boxed();
+        if let Some(text) = q {
+            let p = like_pattern(text);
+            q2 = q2.filter(users::account.like(p.clone()).escape('\\').or(users::display_name.like(p).escape('\\')));
+        }
+        q2
+    };
+    let total: i64 = query().count().get_result(c)?;
+    let rows: Vec<(i64, String, String, Option<String>)> = query()
+        .order(users::account.asc())
+        .limit(per_page)
+        .offset(offset(page, per_page))
+        .select((users::id, users::account, users::display_name, users::email))
+        .load(c)?;
+    let items = rows
+        .into_iter()
+        .map(|(id, account, name, email)| Advisor { id, account, name, email, assigned: counts.iter().filter(|t| **t == id).count() as i64 })
+        .collect();
+    Ok(Page::new(items, total, page, per_page))
+}
+
+/// Teachers with the number of classes each consults this term (設定課程諮詢教師).
+#[utoipa::path(
+    tag = "settings",
+    path = "/consultants",
+    params(PeopleFilter, PageQuery),
+    security(("bearer_jwt" = [])),
+    responses(
+        (status = 200, description = "One page of teachers", body = Page<Advisor>),
+        (status = 400, description = "Malformed query", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Neither the school admin nor granted module S0204S", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Bad paging", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/consultants")]
+pub async fn list_consultants(state: web::Data<AppState>, who: Principal, filter: web::Query<PeopleFilter>, page: web::Query<PageQuery>) -> ApiResult<web::Json<Page<Advisor>>> {
+    who.require(Need::module("S0204S", Op::View))?;
+    let school = who.school_id()?;
+    let (page, per_page) = page.checked()?;
+    let q = filter.into_inner().q.filter(|q| !q.trim().is_empty());
+    state
+        .db
+        .read(move |c| {
+            let term = current(c, school)?;
+            let counts: Vec<i64> = cc::table
+                .filter(cc::school_id.eq(school))
+                .filter(cc::academic_year.eq(term.academic_year))
+                .filter(cc::semester.eq(term.semester))
+                .select(cc::teacher_id)
+                .load(c)?;
+            Ok(web::Json(advisors(c, school, q.as_deref(), &counts, page, per_page)?))
+        })
+        .await
+}
+
+/// A consultant's assigned and assignable classes this term.
+#[utoipa::path(
+    tag = "settings",
+    path = "/consultants/{teacher_id}/classes",
+    params(("teacher_id" = i64, Path, description = "The teacher")),
+    security(("bearer_jwt" = [])),
+    responses(
+        (status = 200, description = "Assigned and assignable classes", body = ConsultantClasses),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Neither the school admin nor granted module S0204S", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such teacher in this school", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The school has no term yet", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/consultants/{teacher_id}/classes")]
+pub async fn get_consultant_classes(state: web::Data<AppState>, who: Principal, teacher: web::Path<i64>) -> ApiResult<web::Json<ConsultantClasses>> {
+    who.require(Need::module("S0204S", Op::View))?;
+    let school = who.school_id()?;
+    let teacher = teacher.into_inner();
+    state.db.read(move |c| consultant_classes(c, school, teacher).map(web::Json)).await
+}
+
+fn consultant_classes(c: &mut DbConn, school: i64, teacher: i64) -> ApiResult<ConsultantClasses> {
+    staff_of(c, school, teacher)?;
+    let term = current(c, school)?;
+    let ids = assigned_class_ids(c, teacher, term)?;
+    let (assigned, assignable) = term_classes(c, school, term)?.into_iter().partition(|k| ids.contains(&k.id));
+    Ok(ConsultantClasses { assigned, assignable })
+}
+
+/// Set a consultant's classes for this term (the whole list; removal is confirmed in the app).
+#[utoipa::path(
+    tag = "settings",
+    path = "/consultants/{teacher_id}/classes",
+    params(("teacher_id" = i64, Path, description = "The teacher")),
+    request_body = ClassIds,
+    security(("bearer_jwt" = [])),
+    responses(
+        (status = 200, description = "Saved", body = ConsultantClasses),
+        (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Neither the school admin nor granted module S0204S with update", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such teacher in this school", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The school has no term yet", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A class that is not this school's in the current term", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[put("/consultants/{teacher_id}/classes")]
+pub async fn put_consultant_classes(state: web::Data<AppState>, who: Principal, req: HttpRequest, teacher: web::Path<i64>, body: web::Json<ClassIds>) -> ApiResult<web::Json<ConsultantClasses>> {
+    who.require(Need::module("S0204S", Op::Update))?;
+    let school = who.school_id()?;
+    let teacher = teacher.into_inner();
+    let mut ids = body.into_inner().class_ids;
+    ids.sort_unstable();
+    ids.dedup();
+    let now = state.clock.now();
+    let (me, actor, client) = (who.user_id(), who.actor(), client_addr(&req));
+    state
+        .db
+        .write(move |c| {
+            staff_of(c, school, teacher)?;
+            let term = current(c, school)?;
+            let valid: Vec<i64> = term_classes(c, school, term)?.into_iter().map(|k| k.id).collect();
+            let mut err = ApiError::validation();
+            for (i, id) in ids.iter().enumerate() {
+                if !valid.contains(id) {
+                    err = err.field(format!("class_ids[{i}]"), "不是本校本學期的班級", "not a class of this school's current term");
+                }
+            }
+            if !err.fields.is_empty() {
+                return Err(err);
+            }
+            diesel::delete(cc::table.filter(cc::teacher_id.eq(teacher)).filter(cc::academic_year.eq(term.academic_year)).filter(cc::semester.eq(term.semester))).execute(c)?;
+            for id in &ids {
+                diesel::insert_into(cc::table)
+                    .values((cc::school_id.eq(school), cc::academic_year.eq(term.academic_year), cc::semester.eq(term.semester), cc::teacher_id.eq(teacher), cc::class_id.eq(id)))
+                    .execute(c)?;
+            }
+            derive_advisor_roles(c, school)?;
+            audit::record(c, Event { school_id: Some(school), user_id: me, actor: Some(&actor), event: "consultant_classes_changed", detail: Some(format!("teacher {teacher}: {} classes", ids.len())), client: Some(&client) }, now)?;
+            Ok(web::Json(consultant_classes(c, school, teacher)?))
+        })
+        .await
+}
+
+fn load_students(c: &mut DbConn, ids: Option<&[i64]>, school: i64, filter: &PeopleFilter, page: i64, per_page: i64) -> ApiResult<Page<StudentRef>> {
+    let build = || {
+        let mut q = users::table
+            .inner_join(sp::table.on(sp::user_id.eq(users::id)))
+            .filter(users::school_id.eq(school))
+            .filter(users::kind.eq(UserKind::Student.as_str()))
+            .filter(users::active.eq(true))
+            .into_boxed();
+        if let Some(ids) = ids {
+            q = q.filter(users::id.eq_any(ids.to_vec()));
+        }
+        if let Some(text) = filter.q.as_deref().filter(|t| !t.trim().is_empty()) {
+            let p = like_pattern(text);
+            q = q.filter(users::account.like(p.clone()).escape('\\').or(users::display_name.like(p).escape('\\')));
+        }
+        if let Some(class) = filter.class_code.as_deref().filter(|t| !t.trim().is_empty()) {
+            q = q.filter(sp::class_code.eq(class.trim().to_string()));
+        }
+        q
+    };
+    let total: i64 = build().count().get_result(c)?;
+    let items: Vec<StudentRef> = build()
+        .order((sp::class_code.asc(), sp::seat_no.asc(), users::account.asc()))
+        .limit(per_page)
+        .offset(offset(page, per_page))
+        .select((users::id, users::account, users::display_name, sp::class_code, sp::seat_no, sp::grade))
+        .load(c)?;
+    Ok(Page::new(items, total, page, per_page))
+}
+
+/// The school's students with class and seat (for pickers), searchable by account, name and class.
+#[utoipa::path(
+    tag = "settings",
+    path = "/students",
+    params(PeopleFilter, PageQuery),
+    security(("bearer_jwt" = []), ("api_key" = [])),
+    responses(
+        (status = 200, description = "One page of students by class and seat", body = Page<StudentRef>),
+        (status = 400, description = "Malformed query", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Neither the school admin nor granted module S0210S", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Bad paging", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/students")]
+pub async fn list_students(state: web::Data<AppState>, who: Principal, filter: web::Query<PeopleFilter>, page: web::Query<PageQuery>) -> ApiResult<web::Json<Page<StudentRef>>> {
+    who.require(Need::module("S0210S", Op::View).or_scope(Scope::Read))?;
+    let school = who.school_id()?;
+    let (page, per_page) = page.checked()?;
+    let filter = filter.into_inner();
+    state.db.read(move |c| Ok(web::Json(load_students(c, None, school, &filter, page, per_page)?))).await
+}
+
+/// Teachers with the number of students each counsels this term (查詢輔導教師).
+#[utoipa::path(
+    tag = "settings",
+    path = "/counselors",
+    params(PeopleFilter, PageQuery),
+    security(("bearer_jwt" = [])),
+    responses(
+        (status = 200, description = "One page of teachers", body = Page<Advisor>),
+        (status = 400, description = "Malformed query", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Neither the school admin nor granted module S0210S", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Bad paging", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/counselors")]
+pub async fn list_counselors(state: web::Data<AppState>, who: Principal, filter: web::Query<PeopleFilter>, page: web::Query<PageQuery>) -> ApiResult<web::Json<Page<Advisor>>> {
+    who.require(Need::module("S0210S", Op::View))?;
+    let school = who.school_id()?;
+    let (page, per_page) = page.checked()?;
+    let q = filter.into_inner().q.filter(|q| !q.trim().is_empty());
+    state
+        .db
+        .read(move |c| {
+            let term = current(c, school)?;
+            let counts: Vec<i64> = cs::table
+                .filter(cs::school_id.eq(school))
+                .filter(cs::academic_year.eq(term.academic_year))
+                .filter(cs::semester.eq(term.semester))
+                .select(cs::teacher_id)
+                .load(c)?;
+            Ok(web::Json(advisors(c, school, q.as_deref(), &counts, page, per_page)?))
+        })
+        .await
+}
+
+fn counselor_student_ids(c: &mut DbConn, teacher: i64, term: Term) -> ApiResult<Vec<i64>> {
+    Ok(cs::table
+        .filter(cs::teacher_id.eq(teacher))
+        .filter(cs::academic_year.eq(term.academic_year))
+        .filter(cs::semester.eq(term.semester))
+        .select(cs::student_id)
+        .load(c)?)
+}
+
+/// A counselor's students this term.
+#[utoipa::path(
+    tag = "settings",
+    path = "/counselors/{teacher_id}/students",
+    params(("teacher_id" = i64, Path, description = "The teacher")),
+    security(("bearer_jwt" = [])),
+    responses(
+        (status = 200, description = "Assigned students", body = Vec<StudentRef>),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Neither the school admin nor granted module S0210S", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such teacher in this school", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The school has no term yet", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/counselors/{teacher_id}/students")]
+pub async fn get_counselor_students(state: web::Data<AppState>, who: Principal, teacher: web::Path<i64>) -> ApiResult<web::Json<Vec<StudentRef>>> {
+    who.require(Need::module("S0210S", Op::View))?;
+    let school = who.school_id()?;
+    let teacher = teacher.into_inner();
+    state
+        .db
+        .read(move |c| {
+            staff_of(c, school, teacher)?;
+            let term = current(c, school)?;
+            let ids = counselor_student_ids(c, teacher, term)?;
+            let all = PeopleFilter { q: None, class_code: None };
+            Ok(web::Json(load_students(c, Some(&ids), school, &all, 1, 10_000)?.items))
+        })
+        .await
+}
+
+/// Set a counselor's students for this term (the whole list).
+#[utoipa::path(
+    tag = "settings",
+    path = "/counselors/{teacher_id}/students",
+    params(("teacher_id" = i64, Path, description = "The teacher")),
+    request_body = StudentIds,
+    security(("bearer_jwt" = [])),
+    responses(
+        (status = 200, description = "Saved", body = Vec<StudentRef>),
+        (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Neither the school admin nor granted module S0210S with update", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such teacher in this school", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The school has no term yet", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A student who is not this school's", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[put("/counselors/{teacher_id}/students")]
+pub async fn put_counselor_students(state: web::Data<AppState>, who: Principal, req: HttpRequest, teacher: web::Path<i64>, body: web::Json<StudentIds>) -> ApiResult<web::Json<Vec<StudentRef>>> {
+    who.require(Need::module("S0210S", Op::Update))?;
+    let school = who.school_id()?;
+    let teacher = teacher.into_inner();
+    let mut ids = body.into_inner().student_ids;
+    ids.sort_unstable();
+    ids.dedup();
+    let now = state.clock.now();
+    let (me, actor, client) = (who.user_id(), who.actor(), client_addr(&req));
+    state
+        .db
+        .write(move |c| {
+            staff_of(c, school, teacher)?;
+            let term = current(c, school)?;
+            let valid: Vec<i64> = users::table
+                .filter(users::school_id.eq(school))
+                .filter(users::kind.eq(UserKind::Student.as_str()))
+                .filter(users::id.eq_any(ids.clone()))
+                .select(users::id)
+                .load(c)?;
+            let mut err = ApiError::validation();
+            for (i, id) in ids.iter().enumerate() {
+                if !valid.contains(id) {
+                    err = err.field(format!("student_ids[{i}]"), "不是本校學生", "not a student of this school");
+                }
+            }
+            if !err.fields.is_empty() {
+                return Err(err);
+            }
+            diesel::delete(cs::table.filter(cs::teacher_id.eq(teacher)).filter(cs::academic_year.eq(term.academic_year)).filter(cs::semester.eq(term.semester))).execute(c)?;
+            for id in &ids {
+                diesel::insert_into(cs::table)
+                    .values((cs::school_id.eq(school), cs::academic_year.eq(term.academic_year), cs::semester.eq(term.semester), cs::teacher_id.eq(teacher), cs::student_id.eq(id)))
+                    .execute(c)?;
+            }
+            derive_advisor_roles(c, school)?;
+            audit::record(c, Event { school_id: Some(school), user_id: me, actor: Some(&actor), event: "counselor_students_changed", detail: Some(format!("teacher {teacher}: {} students", ids.len())), client: Some(&client) }, now)?;
+            let all = PeopleFilter { q: None, class_code: None };
+            Ok(web::Json(load_students(c, Some(&ids), school, &all, 1, 10_000)?.items))
+        })
+        .await
+}
+
+/// The students a consultant (by class) or counselor (by assignment) advises this term.
+#[utoipa::path(
+    tag = "settings",
+    path = "/me/advisees",
+    params(PeopleFilter, PageQuery),
+    security(("bearer_jwt" = [])),
+    responses(
+        (status = 200, description = "One page of the caller's advisees", body = Page<StudentRef>),
+        (status = 400, description = "Malformed query", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Neither a course consultant nor a counselor this term", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Bad paging", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/me/advisees")]
+pub async fn my_advisees(state: web::Data<AppState>, who: Principal, filter: web::Query<PeopleFilter>, page: web::Query<PageQuery>) -> ApiResult<web::Json<Page<StudentRef>>> {
+    who.require(Need::roles(&[Role::CourseConsultant, Role::Counselor]))?;
+    let school = who.school_id()?;
+    let me = who.user()?.user.id;
+    let (page, per_page) = page.checked()?;
+    let filter = filter.into_inner();
+    state
+        .db
+        .read(move |c| {
+            let term = current(c, school)?;
+            let class_codes: Vec<String> = cc::table
+                .inner_join(classes::table)
+                .filter(cc::teacher_id.eq(me))
+                .filter(cc::academic_year.eq(term.academic_year))
+                .filter(cc::semester.eq(term.semester))
+                .select(classes::code)
+                .load(c)?;
+            let mut ids: Vec<i64> = sp::table
+                .filter(sp::school_id.eq(school))
+                .filter(sp::class_code.eq_any(class_codes))
+                .select(sp::user_id)
+                .load(c)?;
+            ids.extend(counselor_student_ids(c, me, term)?);
+            ids.sort_unstable();
+            ids.dedup();
+            Ok(web::Json(load_students(c, Some(&ids), school, &filter, page, per_page)?))
+        })
+        .await
+}
