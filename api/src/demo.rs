@@ -240,7 +240,56 @@ pub fn seed(db: &Db, now: NaiveDateTime) -> ApiResult<bool> {
         }
         crate::settings::advisors::derive_advisor_roles(c, school_id)
     })?;
+    seed_periods(db, school_id, term, now)?;
     Ok(true)
+}
+
+/// The year's national window (if the operator has not set one) and work periods that are open
+/// around today, so every screen of the demo has something to show.
+fn seed_periods(db: &Db, school_id: i64, term: Term, now: NaiveDateTime) -> ApiResult<()> {
+    use crate::schema::{national_windows as nw, work_periods as wp};
+    use crate::settings::periods::{bounds, Item};
+    let year = term.academic_year + 1911;
+    let (from, to) = (
+        chrono::NaiveDate::from_ymd_opt(year, 8, 1).unwrap_or(now.date()),
+        chrono::NaiveDate::from_ymd_opt(year + 1, 11, 30).unwrap_or(now.date()),
+    );
+    let start = (now.date() - chrono::Duration::days(7)).max(from);
+    let end = (now.date() + chrono::Duration::days(60)).min(to);
+    db.write_blocking(|c| {
+        if crate::settings::periods::window(c, term.academic_year)?.is_none() {
+            diesel::insert_into(nw::table)
+                .values((
+                    nw::academic_year.eq(term.academic_year),
+                    nw::results_start.eq(from),
+                    nw::results_end.eq(to),
+                    nw::performances_start.eq(from),
+                    nw::performances_end.eq(to),
+                    nw::updated_at.eq(now),
+                ))
+                .execute(c)?;
+        }
+        let (starts_at, ends_at) = bounds(start, 0, end, 23);
+        for grade in 1..=3 {
+            for item in Item::ALL {
+                let semester = if item.whole_year() { 0 } else { term.semester };
+                diesel::insert_into(wp::table)
+                    .values((
+                        wp::school_id.eq(school_id),
+                        wp::academic_year.eq(term.academic_year),
+                        wp::semester.eq(semester),
+                        wp::grade.eq(grade),
+                        wp::item.eq(item.as_str()),
+                        wp::starts_at.eq(starts_at),
+                        wp::ends_at.eq(ends_at),
+                        wp::created_at.eq(now),
+                        wp::updated_at.eq(now),
+                    ))
+                    .execute(c)?;
+            }
+        }
+        Ok(())
+    })
 }
 
 /// The text printed on start with `--demo`.

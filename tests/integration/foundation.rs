@@ -97,7 +97,14 @@ async fn demo_seed_is_idempotent_and_has_every_role() {
     let pair = app.sign_in_pair("999999", "999999_T002", licheng::demo::PASSWORD).await;
     let me = app.get_as("/api/v1/me", pair["access_token"].as_str().unwrap()).await.json();
     assert_eq!(me["roles"], serde_json::json!(["subject_teacher", "homeroom_teacher"]));
-    app.sign_in_pair("999999", "999999_115001", licheng::demo::PASSWORD).await;
+    let student = app.sign_in_pair("999999", "999999_115001", licheng::demo::PASSWORD).await;
+    // Its work periods are open around today.
+    let periods = app.get_as("/api/v1/me/periods", student["access_token"].as_str().unwrap()).await.json();
+    assert_eq!(periods.as_array().unwrap().len(), 3, "{periods}");
+    assert!(periods.as_array().unwrap().iter().all(|p| p["open"] == true), "{periods}");
+    let consultant = app.sign_in_pair("999999", "999999_T003", licheng::demo::PASSWORD).await;
+    let advisees = app.get_as("/api/v1/me/advisees", consultant["access_token"].as_str().unwrap()).await.json();
+    assert_eq!(advisees["total"], 3);
 }
 
 #[actix_web::test]
