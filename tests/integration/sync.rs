@@ -368,3 +368,15 @@ async fn sync_needs_a_sync_key_of_the_school() {
     let body = push(&app, &key_b, "courses", (115, 1), course_rows()).await.assert_problem(422, "sync_rows_invalid");
     assert!(body["errors"]["rows[0].course_code"].is_array());
 }
+
+#[actix_web::test]
+async fn concurrent_batches_for_one_school_are_applied_one_after_the_other() {
+    let app = TestApp::init();
+    let school = app.school(SCHOOL);
+    let key = sync_key(&app, &school, &[licheng::auth::Scope::Sync]);
+    let (a, b) = futures_util::future::join(push(&app, &key, "students", (115, 1), student_rows()), push(&app, &key, "students", (115, 1), student_rows())).await;
+    assert_eq!((a.status.as_u16(), b.status.as_u16()), (200, 200), "{} / {}", a.text(), b.text());
+    let mut inserted = vec![a.json()["result"]["inserted"].as_i64().unwrap(), b.json()["result"]["inserted"].as_i64().unwrap()];
+    inserted.sort();
+    assert_eq!(inserted, vec![0, 3], "exactly one of them created the accounts");
+}

@@ -96,6 +96,11 @@ pub fn run_batch<T>(db: &Db, school_id: i64, api_key_id: Option<i64>, kind: Kind
     })?;
     let applied = check_batch_term(batch).and_then(|term| {
         db.write_blocking(|c| {
+            // One batch per school at a time, also across server instances on PostgreSQL (SQLite
+            // writers are serialised already).
+            if let DbConn::Postgresql(pg) = c {
+                diesel::sql_query("SELECT pg_advisory_xact_lock($1)").bind::<diesel::sql_types::BigInt, _>(school_id).execute(pg)?;
+            }
             let school_code: String = schools::table.find(school_id).select(schools::code).first(c)?;
             let ctx = Ctx { school_id, school_code, term, now };
             apply::check_term(c, &ctx)?;
