@@ -27,7 +27,7 @@ const TAIPEI_OFFSET_HOURS: i64 = 8;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Item {
-    /// 學生上傳及送出認證學習成果 (per semester).
+    /// 學生上傳及送出學習成果認證 (per semester).
     UploadResults,
     /// 教師認證學習成果 (per semester).
     CertifyResults,
@@ -55,7 +55,7 @@ impl Item {
 
     pub fn name_zh(self) -> &'static str {
         match self {
-            Item::UploadResults => "學生上傳及送出認證學習成果時間",
+            Item::UploadResults => "學生上傳及送出學習成果認證時間",
             Item::CertifyResults => "老師認證學生學習成果時間",
             Item::SelectResults => "學生勾選學習成果時間",
             Item::SelectPerformances => "學生勾選多元表現時間",
@@ -238,7 +238,7 @@ pub fn check(input: &PeriodInput, national: Option<&NationalWindow>) -> ApiResul
                 };
                 err = err.field(
                     "start_date",
-                    format!("須在國教署作業期間 {a} ~ {b} 之內"),
+                    format!("須在國教署作業期間 {} ~ {} 之內", crate::time::roc_date(a), crate::time::roc_date(b)),
                     format!("must lie inside the national window {a} – {b}"),
                 );
             }
@@ -440,10 +440,12 @@ fn save(c: &mut DbConn, school: i64, id: Option<i64>, input: &PeriodInput, now: 
         dup = dup.filter(wp::id.ne(id));
     }
     if dup.count().get_result::<i64>(c)? > 0 {
+        let semester = if input.semester == 0 { "全學年".to_string() } else { format!("第 {} 學期", input.semester) };
         return Err(ApiError::conflict(
-            format!("{} 學年度第 {} 學期 {} 年級已有「{}」。", input.academic_year, input.semester, input.grade, input.item.name_zh()),
+            format!("{} 學年度{} {} 年級已有「{}」。", input.academic_year, semester, input.grade, input.item.name_zh()),
             format!("A period {} for {}-{} grade {} exists already.", input.item.as_str(), input.academic_year, input.semester, input.grade),
-        ));
+        )
+        .field("item", "同學年期、年級已有此項目", "this item exists for the same term and grade"));
     }
     let values = (
         wp::academic_year.eq(input.academic_year),
