@@ -22,6 +22,8 @@ function lazyPages<Pages extends Record<string, ComponentType>>(load: () => Prom
 const adminPage = lazyPages(() => import('./pages/admin'));
 /** 查詢 and 系統管理 (the school admin, or staff granted their modules). */
 const schoolPage = lazyPages(() => import('./pages/school'));
+/** 設定課程諮詢教師 / 設定輔導老師 (modules S0204S, S0210S) and 我的學生 (consultants, counselors). */
+const advisorPage = lazyPages(() => import('./pages/advisors'));
 
 export const appRoutes: RouteObject[] = [
   { index: true, element: <HomePage /> },
@@ -34,9 +36,17 @@ export const appRoutes: RouteObject[] = [
   { path: 'admin/mail', ...adminPage('MailSettingsPage') },
   { path: 'admin/api-keys', ...adminPage('ApiKeysPage') },
   { path: 'admin/audit', ...adminPage('AuditPage') },
-  // 查詢 (module S0201S1) and 系統管理 (module S0213S); the server checks the same modules.
+  // 查詢 (module S0201S1) and 系統管理 (modules S0203S1, S0209S, S0203S, S0213S); the server
+  // checks the same modules.
   { path: 'admin/receiving-log', ...schoolPage('ReceivingLogPage') },
+  { path: 'admin/parameters', ...schoolPage('ParametersPage') },
+  { path: 'admin/co-taught', ...schoolPage('CoTaughtPage') },
+  { path: 'admin/work-periods', ...schoolPage('WorkPeriodsPage') },
   { path: 'admin/term', ...schoolPage('TermPage') },
+  // Advisors: modules S0204S and S0210S; 我的學生 for course consultants and counselors.
+  { path: 'admin/consultants', ...advisorPage('ConsultantsPage') },
+  { path: 'admin/counselors', ...advisorPage('CounselorsPage') },
+  { path: 'advisees', ...advisorPage('AdviseesPage') },
 ];
 
 /** The absolute paths a route table defines (index routes take their parent's path). */

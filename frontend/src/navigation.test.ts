@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { appRoutePaths, routePaths } from './appRoutes';
-import { canAccess, canUpdateModule, selectedMenu, visibleMenu, type MenuEntry, type MenuUser } from './navigation';
+import { canAccess, canUpdateModule, moduleRights, selectedMenu, visibleMenu, type MenuEntry, type MenuUser } from './navigation';
 
 const teacher: MenuUser = { roles: ['subject_teacher'], modules: [] };
 const admin: MenuUser = { roles: ['school_admin'], modules: [] };
@@ -50,7 +50,7 @@ describe('visibleMenu', () => {
       'home',
       { queries: ['receiving-log'] },
       ...keys(visibleMenu(admin, allAdminPages)).slice(1),
-      { system: ['term'] },
+      { system: ['parameters', 'consultants', 'co-taught', 'counselors', 'work-periods', 'term'] },
     ]);
     expect(keys(visibleMenu(teacher, appRoutePaths))).toEqual(['home']);
   });
@@ -61,6 +61,7 @@ describe('visibleMenu', () => {
     expect(keys(visibleMenu(logReader, appRoutePaths))).toEqual(['home', { queries: ['receiving-log'] }]);
     const termKeeper: MenuUser = { roles: ['homeroom_teacher'], modules: [grant('S0213S')] };
     expect(keys(visibleMenu(termKeeper, appRoutePaths))).toEqual(['home', { system: ['term'] }]);
+    expect(keys(visibleMenu(grantee, appRoutePaths))).toEqual(['home', { system: ['parameters'] }]);
     expect(keys(visibleMenu(operator, appRoutePaths))).toEqual(['home']);
   });
 
@@ -70,6 +71,12 @@ describe('visibleMenu', () => {
     expect(canUpdateModule({ roles: ['subject_teacher'], modules: [grant] }, 'S0213S')).toBe(true);
     expect(canUpdateModule({ roles: ['subject_teacher'], modules: [{ ...grant, can_update: false }] }, 'S0213S')).toBe(false);
     expect(canUpdateModule(grantee, 'S0213S')).toBe(false);
+  });
+
+  it('moduleRights: 新增/修改/刪除 of a grant; all of them for the school admin', () => {
+    expect(moduleRights(admin, 'S0203S')).toEqual({ create: true, update: true, delete: true });
+    expect(moduleRights(grantee, 'S0203S1')).toEqual({ create: false, update: true, delete: false });
+    expect(moduleRights(grantee, 'S0203S')).toEqual({ create: false, update: false, delete: false });
   });
 
   it('lets a module grant through, and the school admin through every module', () => {

@@ -1,4 +1,4 @@
-import { HomeOutlined, SearchOutlined, SettingOutlined, TeamOutlined } from '@ant-design/icons';
+import { HomeOutlined, SearchOutlined, SettingOutlined, SolutionOutlined, TeamOutlined } from '@ant-design/icons';
 import type { ReactNode } from 'react';
 import type { Me, Role } from './api/types';
 
@@ -30,6 +30,13 @@ export interface MenuEntry {
 export const menu: readonly MenuEntry[] = [
   { key: 'home', path: '/', label: '首頁', icon: <HomeOutlined /> },
   {
+    key: 'advisees',
+    path: '/advisees',
+    label: '我的學生',
+    icon: <SolutionOutlined />,
+    access: { roles: ['course_consultant', 'counselor'] },
+  },
+  {
     key: 'queries',
     label: '查詢',
     icon: <SearchOutlined />,
@@ -60,7 +67,14 @@ export const menu: readonly MenuEntry[] = [
     key: 'system',
     label: '系統管理',
     icon: <SettingOutlined />,
-    children: [{ key: 'term', path: '/admin/term', label: '設定學校學年期', access: { modules: ['S0213S'] } }],
+    children: [
+      { key: 'parameters', path: '/admin/parameters', label: '設定功能參數', access: { modules: ['S0203S1'] } },
+      { key: 'consultants', path: '/admin/consultants', label: '設定課程諮詢教師', access: { modules: ['S0204S'] } },
+      { key: 'co-taught', path: '/admin/co-taught', label: '合開課程設定審核老師', access: { modules: ['S0209S'] } },
+      { key: 'counselors', path: '/admin/counselors', label: '設定輔導老師/科主任', access: { modules: ['S0210S'] } },
+      { key: 'work-periods', path: '/admin/work-periods', label: '設定學校作業時間', access: { modules: ['S0203S'] } },
+      { key: 'term', path: '/admin/term', label: '設定學校學年期', access: { modules: ['S0213S'] } },
+    ],
   },
 ];
 
@@ -78,9 +92,27 @@ export function canAccess(user: MenuUser, access: MenuAccess | undefined): boole
   return false;
 }
 
+/** What `user` may do in module `code` besides viewing: 新增, 修改, 刪除. */
+export interface ModuleRights {
+  create: boolean;
+  update: boolean;
+  delete: boolean;
+}
+
+/** The user's rights in module `code` (the school admin has them all, in every module). */
+export function moduleRights(user: MenuUser, code: string): ModuleRights {
+  if (user.roles.includes('school_admin')) return { create: true, update: true, delete: true };
+  const grants = user.modules.filter((module) => module.code === code);
+  return {
+    create: grants.some((module) => module.can_create),
+    update: grants.some((module) => module.can_update),
+    delete: grants.some((module) => module.can_delete),
+  };
+}
+
 /** Whether `user` may change data of module `code` (the school admin may, in every module). */
 export function canUpdateModule(user: MenuUser, code: string): boolean {
-  return user.roles.includes('school_admin') || user.modules.some((module) => module.code === code && module.can_update);
+  return moduleRights(user, code).update;
 }
 
 /**

@@ -82,3 +82,34 @@ export type TermDirection = SwitchTermBody['to'];
 
 /** What every paginated list returns (`Page_…` in the spec): one page of rows and the total. */
 export type PageOf<Row> = Omit<AccountsPage, 'items'> & { items: Row[] };
+
+// 系統管理 settings (tag "settings"): function parameters, work periods, co-taught certifiers.
+type ParametersOp = paths['/api/v1/settings/parameters'];
+type WorkPeriodsOp = paths['/api/v1/work-periods'];
+type CoTaughtOp = paths['/api/v1/co-taught'];
+
+export type ParametersView = Ok<ParametersOp['get']>;
+export type Parameters = BodyOf<ParametersOp['put']>;
+export type ParameterItem = ParametersView['items'][number];
+export type NationalWindow = Ok<paths['/api/v1/national-windows']['get']>[number];
+
+export type WorkPeriod = Ok<WorkPeriodsOp['get']>[number];
+export type PeriodInput = BodyOf<WorkPeriodsOp['post']>;
+export type PeriodItem = PeriodInput['item'];
+
+export type CoTaughtRow = Ok<CoTaughtOp['get']>['items'][number];
+export type CoTaughtQuery = NonNullable<CoTaughtOp['get']['parameters']['query']>;
+export type CertifierChange = BodyOf<CoTaughtOp['put']>['changes'][number];
+
+// Course consultants and counselors (tag "settings"): their classes / students this term.
+type ConsultantsOp = paths['/api/v1/consultants']['get'];
+type StudentsOp = paths['/api/v1/students']['get'];
+
+/** A teacher in 設定課程諮詢教師 / 設定輔導老師: `assigned` = classes or students this term. */
+export type Advisor = Ok<ConsultantsOp>['items'][number];
+export type AdvisorQuery = NonNullable<ConsultantsOp['parameters']['query']>;
+export type ConsultantClasses = Ok<paths['/api/v1/consultants/{teacher_id}/classes']['get']>;
+export type ClassRef = ConsultantClasses['assigned'][number];
+export type StudentRef = Ok<StudentsOp>['items'][number];
+export type StudentsQuery = NonNullable<StudentsOp['parameters']['query']>;
+export type AdviseesQuery = NonNullable<paths['/api/v1/me/advisees']['get']['parameters']['query']>;

@@ -1,15 +1,11 @@
 import { DatePicker } from 'antd';
-import type { Dayjs } from 'dayjs';
-import { formatRocDate } from '../lib/roc';
+import { isoDay, rocFormat } from './RocDatePicker';
 
 /** The picked calendar days as ISO dates (`2022-04-01`); an end left open is undefined. */
 export interface DayRange {
   from?: string;
   to?: string;
 }
-
-const isoDay = (value: Dayjs | null | undefined) => value?.format('YYYY-MM-DD');
-const rocFormat = (value: Dayjs) => formatRocDate(isoDay(value));
 
 /**
  * A 開始日期–結束日期 filter showing ROC dates (`111/04/01`). Reports the days as picked, as ISO

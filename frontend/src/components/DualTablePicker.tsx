@@ -1,5 +1,5 @@
 import { LeftOutlined, RightOutlined } from '@ant-design/icons';
-import { Button, Card, Col, Row, Space, Table, type TablePaginationConfig, type TableProps } from 'antd';
+import { Button, Card, Col, Popconfirm, Row, Space, Table, type TablePaginationConfig, type TableProps } from 'antd';
 import { type Key, type ReactNode } from 'react';
 import { clientPagination } from '../lib/usePagedQuery';
 import { useRowSelection } from '../lib/useRowSelection';
@@ -16,6 +16,15 @@ export interface PickerSide<T> {
   /** Server-side paging; default: 30 rows a page in the browser. */
   pagination?: TablePaginationConfig | false;
   emptyText?: string;
+  /** Rows that cannot be ticked (e.g. already on the other side). */
+  disabled?: (row: T) => boolean;
+}
+
+/** What the 移除 button asks before removing the ticked rows (antd Popconfirm). */
+export interface RemoveConfirmation {
+  title: ReactNode;
+  description?: ReactNode;
+  okText?: string;
 }
 
 function PickerTable<T extends object>({
@@ -24,9 +33,11 @@ function PickerTable<T extends object>({
   label,
 }: {
   side: PickerSide<T>;
-  rowSelection: NonNullable<TableProps<T>['rowSelection']>;
+  /** None: a read-only list, no checkboxes. */
+  rowSelection: TableProps<T>['rowSelection'];
   label: string;
 }) {
+  const { disabled } = side;
   return (
     <Card title={side.title} size="small" style={{ height: '100%' }}>
       {side.header}
@@ -39,7 +50,11 @@ function PickerTable<T extends object>({
         loading={side.loading}
         pagination={side.pagination ?? clientPagination}
         locale={side.emptyText ? { emptyText: side.emptyText } : undefined}
-        rowSelection={rowSelection}
+        rowSelection={
+          rowSelection && disabled
+            ? { ...rowSelection, getCheckboxProps: (row: T) => ({ disabled: disabled(row) }) }
+            : rowSelection
+        }
       />
     </Card>
   );
@@ -48,6 +63,8 @@ function PickerTable<T extends object>({
 /**
  * Two lists side by side, as in the manual's pickers (待選功能模組 ↔ the group's modules,
  * 待選人員 ↔ 所屬人員): tick rows on one side and move them across with the buttons between.
+ * `confirmRemove` makes 移除 ask first (可設定班級 ↔ 已設定班級: 「確定要刪除勾選的班級？」);
+ * `readOnly` shows both lists without checkboxes or buttons (no right to change them).
  */
 export function DualTablePicker<A extends object, C extends object>({
   available,
@@ -55,12 +72,16 @@ export function DualTablePicker<A extends object, C extends object>({
   onAdd,
   onRemove,
   busy = false,
+  confirmRemove,
+  readOnly = false,
 }: {
   available: PickerSide<A>;
   chosen: PickerSide<C>;
   onAdd: (rows: A[]) => void | Promise<unknown>;
   onRemove: (rows: C[]) => void | Promise<unknown>;
   busy?: boolean;
+  confirmRemove?: (rows: C[]) => RemoveConfirmation;
+  readOnly?: boolean;
 }) {
   const left = useRowSelection(available.rowKey);
   const right = useRowSelection(chosen.rowKey);
@@ -75,33 +96,53 @@ export function DualTablePicker<A extends object, C extends object>({
     }
   };
 
+  const buttons = [
+    { label: '加入', icon: <RightOutlined />, count: left.rows.length, run: () => move(left, onAdd) },
+    { label: '移除', icon: <LeftOutlined />, count: right.rows.length, run: () => move(right, onRemove) },
+  ].map(({ label, icon, count, run }, index) => {
+    const asked = index === 1 && confirmRemove && count > 0 ? confirmRemove(right.rows) : undefined;
+    const button = (
+      <Button
+        key={label}
+        type={index === 0 ? 'primary' : 'default'}
+        icon={icon}
+        disabled={count === 0}
+        loading={busy}
+        onClick={asked ? undefined : () => void run()}
+        aria-label={`${label}所選`}
+      >
+        {label}
+      </Button>
+    );
+    return asked ? (
+      <Popconfirm
+        key={label}
+        title={asked.title}
+        description={asked.description}
+        okText={asked.okText ?? label}
+        okButtonProps={{ danger: true }}
+        cancelText="取消"
+        onConfirm={run}
+      >
+        {button}
+      </Popconfirm>
+    ) : (
+      button
+    );
+  });
+
   return (
     <Row gutter={[16, 16]} align="stretch">
-      <Col xs={24} lg={11}>
-        <PickerTable side={available} rowSelection={left.rowSelection} label="待選清單" />
+      <Col xs={24} lg={readOnly ? 12 : 11}>
+        <PickerTable side={available} rowSelection={readOnly ? undefined : left.rowSelection} label="待選清單" />
       </Col>
-      <Col xs={24} lg={2} style={{ display: 'flex', alignItems: 'center', justifyContent: 'center' }}>
-        <Space orientation="vertical">
-          {[
-            { label: '加入', icon: <RightOutlined />, count: left.rows.length, run: () => move(left, onAdd) },
-            { label: '移除', icon: <LeftOutlined />, count: right.rows.length, run: () => move(right, onRemove) },
-          ].map(({ label, icon, count, run }, index) => (
-            <Button
-              key={label}
-              type={index === 0 ? 'primary' : 'default'}
-              icon={icon}
-              disabled={count === 0}
-              loading={busy}
-              onClick={() => void run()}
-              aria-label={`${label}所選`}
-            >
-              {label}
-            </Button>
-          ))}
-        </Space>
-      </Col>
-      <Col xs={24} lg={11}>
-        <PickerTable side={chosen} rowSelection={right.rowSelection} label="已選清單" />
+      {!readOnly && (
+        <Col xs={24} lg={2} style={{ display: 'flex', alignItems: 'center', justifyContent: 'center' }}>
+          <Space orientation="vertical">{buttons}</Space>
+        </Col>
+      )}
+      <Col xs={24} lg={readOnly ? 12 : 11}>
+        <PickerTable side={chosen} rowSelection={readOnly ? undefined : right.rowSelection} label="已選清單" />
       </Col>
     </Row>
   );

@@ -1,4 +1,4 @@
-import { Select, Space, Table, type TableProps } from 'antd';
+import { Input, Select, Space, Table, type TableProps } from 'antd';
 import type { ReactNode } from 'react';
 import type { usePagedQuery } from '../lib/usePagedQuery';
 import { PageCard } from './PageCard';
@@ -6,18 +6,20 @@ import { ErrorAlert } from './ProblemAlert';
 
 /**
  * A page that is one server-paginated list with filters above it (稽核紀錄, 接收紀錄): the card, the
- * query's error, the filter bar and the table (rows keyed by `id`, 30 a page).
+ * query's error, the filter bar and the table (rows keyed by `id` unless `rowKey` says otherwise,
+ * 30 a page).
  */
-export function FilteredListCard<Row extends { id: number }>({
+export function FilteredListCard<Row extends object>({
   title,
   intro,
   filters,
   paged,
+  rowKey = 'id',
   ...table
-}: Omit<TableProps<Row>, 'dataSource' | 'loading' | 'pagination' | 'rowKey' | 'title'> & {
+}: Omit<TableProps<Row>, 'dataSource' | 'loading' | 'pagination' | 'title'> & {
   title: string;
   intro: ReactNode;
-  /** The filter widgets, in a wrapping row above the table. */
+  /** The filter widgets (and actions on the list), in a wrapping row above the table. */
   filters: ReactNode;
   paged: Pick<ReturnType<typeof usePagedQuery<Row, object>>, 'query' | 'tableProps'>;
 }) {
@@ -27,7 +29,7 @@ export function FilteredListCard<Row extends { id: number }>({
       <Space wrap style={{ marginBottom: 16 }}>
         {filters}
       </Space>
-      <Table<Row> rowKey="id" size="middle" {...table} {...paged.tableProps} />
+      <Table<Row> rowKey={rowKey} size="middle" {...table} {...paged.tableProps} />
     </PageCard>
   );
 }
@@ -60,6 +62,29 @@ export function FilterSelect<Value extends string>({
       options={options}
       value={value}
       onChange={onChange}
+      style={{ width }}
+    />
+  );
+}
+
+/** A keyword filter sent on Enter (or its button): the trimmed text, or `undefined` when cleared. */
+export function FilterSearch({
+  label,
+  placeholder,
+  onSearch,
+  width = 240,
+}: {
+  label: string;
+  placeholder: string;
+  onSearch: (value: string | undefined) => void;
+  width?: number;
+}) {
+  return (
+    <Input.Search
+      allowClear
+      placeholder={placeholder}
+      aria-label={label}
+      onSearch={(value) => onSearch(value.trim() || undefined)}
       style={{ width }}
     />
   );

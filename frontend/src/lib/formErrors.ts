@@ -16,3 +16,13 @@ export function applyFieldErrors(form: FormInstance, error: unknown): void {
       .map(([name, errors]) => ({ name, errors })),
   );
 }
+
+/** Take the messages a refused request left on the form's fields away (before sending it again). */
+export function clearFieldErrors(form: FormInstance): void {
+  form.setFields(
+    form
+      .getFieldsError()
+      .filter((field) => field.errors.length > 0)
+      .map((field) => ({ name: field.name, errors: [] })),
+  );
+}

@@ -1,7 +1,7 @@
 import type { FormInstance } from 'antd';
 import { useState } from 'react';
 import { errorMessage, type ErrorMessage } from '../auth/messages';
-import { applyFieldErrors } from './formErrors';
+import { applyFieldErrors, clearFieldErrors } from './formErrors';
 
 /**
  * Send a form: `submit(values)` runs `action`, keeps `submitting` true meanwhile, and when the
@@ -17,6 +17,7 @@ export function useSubmit<Values>(
   const [submitting, setSubmitting] = useState(false);
   const submit = async (values: Values) => {
     setProblem(null);
+    clearFieldErrors(form);
     setSubmitting(true);
     try {
       await action(values);

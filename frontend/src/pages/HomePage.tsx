@@ -1,5 +1,6 @@
 import { ApiOutlined } from '@ant-design/icons';
 import { Card, Space, Typography } from 'antd';
+import { MyPeriodsCard } from '../components/MyPeriodsCard';
 import { SystemStatus } from '../components/SystemStatus';
 import { externalLinks } from '../navigation';
 
@@ -9,6 +10,7 @@ export function HomePage() {
       <Typography.Title level={2} style={{ margin: 0 }}>
         歡迎使用學習歷程檔案系統
       </Typography.Title>
+      <MyPeriodsCard />
       <SystemStatus />
       <Card title="開發者資源">
         <Space orientation="vertical">

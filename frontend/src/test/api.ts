@@ -1,6 +1,6 @@
 /** Test helpers: a fake backend at the `fetch` level, and fixtures typed by the generated spec. */
 import { vi } from 'vitest';
-import type { Me, TokenPair } from '../api/types';
+import type { Me, TokenPair, WorkPeriod } from '../api/types';
 import { session } from '../auth/session';
 
 export type Handler = (request: Request) => Response | Promise<Response>;
@@ -92,3 +92,21 @@ export function signIn(overrides: Partial<TokenPair> = {}): TokenPair {
   session.apply(pair);
   return pair;
 }
+
+/** A work period (110 學年度第2學期, 1 年級 upload, 111/04/01 00:00 – 111/04/05 23:59 Taipei, over). */
+export const periodFixture = (overrides: Partial<WorkPeriod> = {}): WorkPeriod => ({
+  id: 1,
+  academic_year: 110,
+  semester: 2,
+  grade: 1,
+  item: 'upload_results',
+  item_name: '學生上傳及送出學習成果認證時間',
+  start_date: '2022-04-01',
+  start_hour: 0,
+  end_date: '2022-04-05',
+  end_hour: 23,
+  starts_at: '2022-03-31T16:00:00Z',
+  ends_at: '2022-04-05T16:00:00Z',
+  open: false,
+  ...overrides,
+});

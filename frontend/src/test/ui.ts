@@ -1,5 +1,5 @@
 /** Test helpers to find and work antd widgets by their text (see the README on role queries). */
-import { fireEvent, screen, within } from '@testing-library/react';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 
 // Queries by text, not by role: role queries walk the accessibility tree of the whole layout and
 // cost hundreds of milliseconds each.
@@ -22,4 +22,25 @@ export async function confirm(title: string, ok: string) {
 /** The open dialog titled `title`. */
 export async function dialog(title: string): Promise<HTMLElement> {
   return (await screen.findByText(title, { selector: '.ant-modal-title' })).closest<HTMLElement>('.ant-modal')!;
+}
+
+/** Choose `option` in the antd Select labelled `label`. */
+export async function pickOption(label: string | RegExp, option: string) {
+  fireEvent.mouseDown(screen.getByLabelText(label));
+  fireEvent.click(await screen.findByText(option, { selector: '.ant-select-item-option-content' }));
+}
+
+/** Pick the day `isoDate` (in the month the calendar opens on) in the antd DatePicker labelled `label`. */
+export async function pickDate(label: string | RegExp, isoDate: string) {
+  const input = screen.getByLabelText(label);
+  fireEvent.mouseDown(input);
+  fireEvent.click(input);
+  const cell = await waitFor(() => {
+    const found = document.querySelector<HTMLElement>(
+      `.ant-picker-dropdown:not(.ant-picker-dropdown-hidden) td[title="${isoDate}"] .ant-picker-cell-inner`,
+    );
+    if (!found) throw new Error(`no calendar cell ${isoDate}`);
+    return found;
+  });
+  fireEvent.click(cell);
 }

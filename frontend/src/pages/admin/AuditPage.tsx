@@ -1,8 +1,8 @@
-import { Input, Tooltip, type TableProps } from 'antd';
+import { Tooltip, type TableProps } from 'antd';
 import { api, unwrap } from '../../api/client';
 import type { AuditEvent } from '../../api/types';
 import { DayRangePicker, type DayRange } from '../../components/DayRangePicker';
-import { FilteredListCard, FilterSelect } from '../../components/FilteredListCard';
+import { FilteredListCard, FilterSearch, FilterSelect } from '../../components/FilteredListCard';
 import { formatApiDateTime, taipeiDayStartUtc } from '../../lib/roc';
 import { useFilters, usePagedQuery } from '../../lib/usePagedQuery';
 import { auditEventLabels } from './labels';
@@ -67,13 +67,7 @@ export function AuditPage() {
             width={200}
             searchable
           />
-          <Input.Search
-            allowClear
-            placeholder="帳號（完整帳號）"
-            aria-label="帳號"
-            onSearch={(value) => update({ actor: value.trim() || undefined })}
-            style={{ width: 220 }}
-          />
+          <FilterSearch label="帳號" placeholder="帳號（完整帳號）" onSearch={(actor) => update({ actor })} width={220} />
           <DayRangePicker onChange={(range) => update(dayBounds(range))} />
         </>
       }

@@ -1,5 +1,4 @@
-import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Button, Card, Checkbox, Form, Input, InputNumber, Select, Skeleton, Space, Typography } from 'antd';
+import { Alert, Button, Card, Checkbox, Form, Input, InputNumber, Select, Skeleton, Space, Typography } from 'antd';
 import { useState } from 'react';
 import { api, unwrap } from '../../api/client';
 import { isApiError } from '../../api/error';
@@ -8,6 +7,7 @@ import { useMe } from '../../auth/hooks';
 import { errorMessage, type ErrorMessage } from '../../auth/messages';
 import { ProblemAlert, ErrorAlert } from '../../components/ProblemAlert';
 import { formatApiDateTime } from '../../lib/roc';
+import { useSettingsForm } from '../../lib/useSettingsForm';
 import { useSubmit } from '../../lib/useSubmit';
 import { encryptionOptions } from './labels';
 import { mailSettingsKey } from './queryKeys';
@@ -123,19 +123,14 @@ function TestMail({ defaultTo }: { defaultTo: string }) {
  * characters; leaving the field empty keeps it.
  */
 export function MailSettingsPage() {
-  const [form] = Form.useForm<MailValues>();
-  const { message } = App.useApp();
-  const queryClient = useQueryClient();
   const { data: me } = useMe();
-  const settings = useQuery({
+  const { form, query: settings, problem, submitting, submit } = useSettingsForm({
     queryKey: mailSettingsKey,
-    queryFn: ({ signal }) => unwrap(api.GET('/api/v1/mail-settings', { signal })),
-  });
-  const { problem, submitting, submit } = useSubmit(form, async (values: MailValues) => {
-    const saved = await unwrap(api.PUT('/api/v1/mail-settings', { body: mailInput(values) }));
-    queryClient.setQueryData(mailSettingsKey, saved);
-    form.setFieldsValue({ password: '', clear_password: false });
-    void message.success('郵件伺服器設定已儲存');
+    load: (signal) => unwrap(api.GET('/api/v1/mail-settings', { signal })),
+    save: (values: MailValues) => unwrap(api.PUT('/api/v1/mail-settings', { body: mailInput(values) })),
+    success: '郵件伺服器設定已儲存',
+    // The stored password is never shown: the field empties again.
+    onSaved: (saved) => saved.setFieldsValue({ password: '', clear_password: false }),
   });
   const clearPassword = Form.useWatch('clear_password', form) ?? false;
   const encryption = Form.useWatch('encryption', form);

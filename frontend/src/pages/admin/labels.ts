@@ -48,6 +48,14 @@ export const auditEventLabels: Record<string, string> = {
   mail_settings_changed: '變更郵件伺服器設定',
   school_created: '建立學校',
   term_switched: '切換學年期',
+  parameters_changed: '變更功能參數',
+  work_period_created: '新增作業時間',
+  work_period_updated: '修改作業時間',
+  work_period_deleted: '刪除作業時間',
+  national_window_set: '設定國教署作業期間',
+  co_taught_certifiers_changed: '設定合開課程審核老師',
+  consultant_classes_changed: '設定課程諮詢教師班級',
+  counselor_students_changed: '設定輔導學生',
 };
 
 /**

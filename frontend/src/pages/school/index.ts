@@ -1,3 +1,6 @@
-/** The school's 查詢 and 系統管理 screens (receiving log, school term), loaded as one chunk when first opened. */
+/** The school's 查詢 and 系統管理 screens, loaded as one chunk when first opened. */
+export { CoTaughtPage } from './CoTaughtPage';
+export { ParametersPage } from './ParametersPage';
 export { ReceivingLogPage } from './ReceivingLogPage';
 export { TermPage } from './TermPage';
+export { WorkPeriodsPage } from './WorkPeriodsPage';

@@ -2,3 +2,7 @@
 export const receivingLogKey = ['sync-batches'] as const;
 export const termsKey = ['terms'] as const;
 export const currentTermKey = [...termsKey, 'current'] as const;
+export const parametersKey = ['settings', 'parameters'] as const;
+export const nationalWindowsKey = ['national-windows'] as const;
+export const workPeriodsKey = ['work-periods'] as const;
+export const coTaughtKey = ['co-taught'] as const;

@@ -1,0 +1,41 @@
+import { useQuery } from '@tanstack/react-query';
+import { Card, Table, type TableProps } from 'antd';
+import { api, unwrap } from '../api/client';
+import type { WorkPeriod } from '../api/types';
+import { useMe } from '../auth/hooks';
+import { myPeriodsKey, periodRoles } from '../lib/periods';
+import { periodColumns } from './periodColumns';
+import { ErrorAlert } from './ProblemAlert';
+
+const columns: TableProps<WorkPeriod>['columns'] = [{ title: '項目', dataIndex: 'item_name' }, ...periodColumns];
+
+/**
+ * The home page's 作業時間: the current term's periods that concern a student (upload, the two
+ * selections, for their grade) or a teacher (certification, every grade), and whether each is
+ * on. Nothing for other users, or while the school has set none.
+ */
+export function MyPeriodsCard() {
+  const { data: me } = useMe();
+  const concerned = me?.roles.some((role) => periodRoles.includes(role)) ?? false;
+  const periods = useQuery({
+    queryKey: myPeriodsKey,
+    queryFn: ({ signal }) => unwrap(api.GET('/api/v1/me/periods', { signal })),
+    enabled: concerned,
+  });
+
+  if (!concerned || (!periods.error && (periods.data?.length ?? 0) === 0)) return null;
+  return (
+    <Card title="本學期作業時間">
+      <ErrorAlert error={periods.error} />
+      {periods.data && (
+        <Table<WorkPeriod>
+          rowKey="id"
+          size="small"
+          columns={columns}
+          dataSource={periods.data}
+          pagination={false}
+        />
+      )}
+    </Card>
+  );
+}

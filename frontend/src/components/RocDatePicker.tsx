@@ -1,0 +1,17 @@
+import { DatePicker, type DatePickerProps } from 'antd';
+import type { Dayjs } from 'dayjs';
+import { formatRocDate } from '../lib/roc';
+
+/** A picked calendar day as an ISO date (`2022-04-01`). */
+export const isoDay = (value: Dayjs | null | undefined) => value?.format('YYYY-MM-DD');
+
+/** A picked day shown as a ROC date (`111/04/01`). */
+export const rocFormat = (value: Dayjs) => formatRocDate(isoDay(value));
+
+/**
+ * One day picked on the calendar and shown as a ROC date (`111/04/01`); its value is a dayjs
+ * (turn it into the ISO date the API takes with `isoDay`). For an antd `Form.Item`.
+ */
+export function RocDatePicker(props: Omit<DatePickerProps, 'format' | 'inputReadOnly'>) {
+  return <DatePicker format={rocFormat} inputReadOnly placeholder="選擇日期" {...props} />;
+}

@@ -1,0 +1,55 @@
+import { useQuery } from '@tanstack/react-query';
+import { api, unwrap } from '../../api/client';
+import type { Advisor, ClassRef } from '../../api/types';
+import { ErrorAlert } from '../../components/ProblemAlert';
+import { AdvisorSettings } from './AdvisorSettings';
+import { AssignmentPicker } from './AssignmentPicker';
+import { classColumns, className } from './columns';
+import { consultantClassesKey, consultantsKey } from './queryKeys';
+
+/** A consultant's 可設定班級 ↔ 已設定班級 this term. */
+function ConsultantClasses({ teacher, readOnly }: { teacher: Advisor; readOnly: boolean }) {
+  const path = { teacher_id: teacher.id };
+  const classes = useQuery({
+    queryKey: consultantClassesKey(teacher.id),
+    queryFn: ({ signal }) =>
+      unwrap(api.GET('/api/v1/consultants/{teacher_id}/classes', { params: { path }, signal })),
+  });
+  const side = { columns: classColumns, rowKey: (klass: ClassRef) => klass.id, loading: classes.isFetching };
+
+  return (
+    <>
+      <ErrorAlert error={classes.error} />
+      <AssignmentPicker
+        queryKey={consultantClassesKey(teacher.id)}
+        refresh={[consultantsKey]}
+        put={(class_ids) =>
+          unwrap(api.PUT('/api/v1/consultants/{teacher_id}/classes', { params: { path }, body: { class_ids } }))
+        }
+        unit="個班級"
+        name={className}
+        readOnly={readOnly}
+        available={{ ...side, title: '可設定班級', rows: classes.data?.assignable ?? [], emptyText: '沒有可設定的班級' }}
+        chosen={{ ...side, title: '已設定班級', rows: classes.data?.assigned ?? [], emptyText: '尚未設定班級' }}
+      />
+    </>
+  );
+}
+
+/**
+ * 設定課程諮詢教師 (manual 3.4, module S0204S): pick a teacher, then move this term's classes
+ * between 可設定班級 and 已設定班級; removing asks first (「確定要刪除勾選的班級？」).
+ */
+export function ConsultantsPage() {
+  return (
+    <AdvisorSettings
+      title="設定課程諮詢教師"
+      intro="選擇教師後，勾選可設定班級按「加入」指定給該教師；勾選已設定班級按「移除」取消。課程諮詢教師可查看所設定班級的學生。"
+      module={{ code: 'S0204S', name: '設定課程諮詢教師' }}
+      assignedTitle="已設定班級數"
+      list="/api/v1/consultants"
+      queryKey={consultantsKey}
+      editor={ConsultantClasses}
+    />
+  );
+}

@@ -1,0 +1,107 @@
+import { Button, Form, InputNumber, Skeleton, Space, Table, Typography, type TableProps } from 'antd';
+import { api, unwrap } from '../../api/client';
+import type { ParameterItem, Parameters } from '../../api/types';
+import { useMe } from '../../auth/hooks';
+import { PageCard } from '../../components/PageCard';
+import { ErrorAlert, ProblemAlert } from '../../components/ProblemAlert';
+import { formatApiDateTime } from '../../lib/roc';
+import { useSettingsForm } from '../../lib/useSettingsForm';
+import { canUpdateModule } from '../../navigation';
+import { parametersKey } from './queryKeys';
+
+/** Module 設定功能參數: saving needs its 修改 right. */
+const PARAMETERS_MODULE = 'S0203S1';
+
+/** The one value that may be left empty: no reminder mail to teachers. */
+const OPTIONAL_KEY: keyof Parameters = 'teacher_reminder_hour';
+
+/** An emptied InputNumber gives null (or undefined): only the reminder hour may stay empty. */
+function toParameters(values: Parameters): Parameters {
+  return { ...values, teacher_reminder_hour: values.teacher_reminder_hour ?? null };
+}
+
+const columns = (readOnly: boolean): TableProps<ParameterItem>['columns'] => [
+  { title: '項目', dataIndex: 'label', width: 240 },
+  {
+    title: '數量',
+    dataIndex: 'key',
+    width: 170,
+    render: (key: string, item) => {
+      const optional = key === OPTIONAL_KEY;
+      return (
+        <Form.Item
+          name={key}
+          style={{ marginBottom: 0 }}
+          rules={optional ? [] : [{ required: true, message: '請輸入數量' }]}
+        >
+          <InputNumber
+            min={0}
+            max={optional ? 23 : undefined}
+            precision={0}
+            disabled={readOnly}
+            placeholder={optional ? '不寄送' : undefined}
+            aria-label={item.label}
+            style={{ width: 120 }}
+          />
+        </Form.Item>
+      );
+    },
+  },
+  { title: '單位', dataIndex: 'unit', width: 70 },
+  { title: '說明', dataIndex: 'explanation' },
+];
+
+/**
+ * 設定功能參數 (manual 3.3): upload limits, the hour of the teachers' reminder mail (empty: none)
+ * and how many days before a deadline students are reminded; one 儲存 for the whole table.
+ */
+export function ParametersPage() {
+  const { data: me } = useMe();
+  const { form, query: parameters, problem, submitting, submit } = useSettingsForm({
+    queryKey: parametersKey,
+    load: (signal) => unwrap(api.GET('/api/v1/settings/parameters', { signal })),
+    save: (values: Parameters) => unwrap(api.PUT('/api/v1/settings/parameters', { body: toParameters(values) })),
+    success: '功能參數已儲存',
+  });
+
+  const readOnly = me === undefined || !canUpdateModule(me, PARAMETERS_MODULE);
+  const view = parameters.data;
+
+  return (
+    <PageCard
+      title="設定功能參數"
+      intro="設定學生每學期可上傳的學習成果件數、單科件數、寄信提醒教師認證的時間，以及勾選與送出認證截止前幾天通知學生。"
+    >
+      <ErrorAlert error={parameters.error} />
+      <ProblemAlert problem={problem} />
+      {parameters.isPending ? (
+        <Skeleton active />
+      ) : (
+        view && (
+          <Form<Parameters> form={form} initialValues={view.values} onFinish={(values) => void submit(values)}>
+            <Table<ParameterItem>
+              rowKey="key"
+              size="middle"
+              columns={columns(readOnly)}
+              dataSource={view.items}
+              pagination={false}
+            />
+            <Space style={{ marginTop: 16 }} wrap>
+              {!readOnly && (
+                <Button type="primary" htmlType="submit" loading={submitting}>
+                  儲存
+                </Button>
+              )}
+              <Typography.Text type="secondary">
+                {view.updated_at ? `上次更新：${formatApiDateTime(view.updated_at)}` : '目前使用預設值'}
+              </Typography.Text>
+              {readOnly && me && (
+                <Typography.Text type="secondary">修改功能參數須有「設定功能參數」的修改權限，請洽學校管理者。</Typography.Text>
+              )}
+            </Space>
+          </Form>
+        )
+      )}
+    </PageCard>
+  );
+}
