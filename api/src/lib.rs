@@ -83,5 +83,6 @@ pub fn routes_v1(cfg: &mut web::ServiceConfig) {
         .service(settings::advisors::list_counselors)
         .service(settings::advisors::get_counselor_students)
         .service(settings::advisors::put_counselor_students)
-        .service(settings::advisors::my_advisees);
+        .service(settings::advisors::my_advisees)
+        .service(settings::advisors::list_classes);
 }

@@ -82,6 +82,7 @@ use utoipa::{Modify, OpenApi};
         crate::settings::advisors::get_counselor_students,
         crate::settings::advisors::put_counselor_students,
         crate::settings::advisors::my_advisees,
+        crate::settings::advisors::list_classes,
     ),
     components(schemas(crate::error::Problem, crate::error::ErrorCode)),
     modifiers(&SecuritySchemes, &ApiPrefix),

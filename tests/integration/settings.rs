@@ -303,6 +303,19 @@ async fn consultants_get_classes_and_counselors_get_students_each_term() {
     let key = crate::sync::sync_key(&app, &school, &[licheng::auth::Scope::Sync]);
     crate::sync::load_school(&app, &key).await;
     let admin = app.token(&school, "admin").await;
+    // The term's classes, for staff pickers; students are refused.
+    let list = app.get_as("/api/v1/classes", &admin).await;
+    assert_eq!(list.status, 200, "{}", list.text());
+    assert_eq!(list.json()[0]["code"], "201");
+    let student = app.sign_in_pair(crate::sync::SCHOOL, "563401_010001", &licheng::demo::national_id("N22000001")).await;
+    let student = app
+        .post_as("/api/v1/me/password", student["access_token"].as_str().unwrap(), json!({"old_password": licheng::demo::national_id("N22000001"), "new_password": "Student-2026"}))
+        .await
+        .json()["access_token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    app.get_as("/api/v1/classes", &student).await.assert_problem(403, "role_required");
     let teachers = app.get_as("/api/v1/consultants?q=T001", &admin).await;
     assert_eq!(teachers.status, 200, "{}", teachers.text());
     let t1 = teachers.json()["items"][0]["id"].as_i64().unwrap();

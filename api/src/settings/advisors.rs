@@ -67,6 +67,13 @@ pub struct StudentIds {
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
+pub struct TeacherFilter {
+    /// Part of the account or name.
+    pub q: Option<String>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PeopleFilter {
     /// Part of the account or name.
     pub q: Option<String>,
@@ -178,7 +185,7 @@ fn advisors(c: &mut DbConn, school: i64, q: Option<&str>, counts: &[i64], page: 
 #[utoipa::path(
     tag = "settings",
     path = "/consultants",
-    params(PeopleFilter, PageQuery),
+    params(TeacherFilter, PageQuery),
     security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "One page of teachers", body = Page<Advisor>),
@@ -189,7 +196,7 @@ fn advisors(c: &mut DbConn, school: i64, q: Option<&str>, counts: &[i64], page: 
     )
 )]
 #[get("/consultants")]
-pub async fn list_consultants(state: web::Data<AppState>, who: Principal, filter: web::Query<PeopleFilter>, page: web::Query<PageQuery>) -> ApiResult<web::Json<Page<Advisor>>> {
+pub async fn list_consultants(state: web::Data<AppState>, who: Principal, filter: web::Query<TeacherFilter>, page: web::Query<PageQuery>) -> ApiResult<web::Json<Page<Advisor>>> {
     who.require(Need::module("S0204S", Op::View))?;
     let school = who.school_id()?;
     let (page, per_page) = page.checked()?;
@@ -351,7 +358,7 @@ pub async fn list_students(state: web::Data<AppState>, who: Principal, filter: w
 #[utoipa::path(
     tag = "settings",
     path = "/counselors",
-    params(PeopleFilter, PageQuery),
+    params(TeacherFilter, PageQuery),
     security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "One page of teachers", body = Page<Advisor>),
@@ -362,7 +369,7 @@ pub async fn list_students(state: web::Data<AppState>, who: Principal, filter: w
     )
 )]
 #[get("/counselors")]
-pub async fn list_counselors(state: web::Data<AppState>, who: Principal, filter: web::Query<PeopleFilter>, page: web::Query<PageQuery>) -> ApiResult<web::Json<Page<Advisor>>> {
+pub async fn list_counselors(state: web::Data<AppState>, who: Principal, filter: web::Query<TeacherFilter>, page: web::Query<PageQuery>) -> ApiResult<web::Json<Page<Advisor>>> {
     who.require(Need::module("S0210S", Op::View))?;
     let school = who.school_id()?;
     let (page, per_page) = page.checked()?;
@@ -524,6 +531,37 @@ pub async fn my_advisees(state: web::Data<AppState>, who: Principal, filter: web
             ids.sort_unstable();
             ids.dedup();
             Ok(web::Json(load_students(c, Some(&ids), school, &filter, page, per_page)?))
+        })
+        .await
+}
+
+/// The current term's classes (for class filters and pickers).
+#[utoipa::path(
+    tag = "settings",
+    path = "/classes",
+    security(("bearer_jwt" = []), ("api_key" = [])),
+    responses(
+        (status = 200, description = "Classes by code", body = Vec<ClassRef>),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "A student, or an API key without `read`", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The school has no term yet", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/classes")]
+pub async fn list_classes(state: web::Data<AppState>, who: Principal) -> ApiResult<web::Json<Vec<ClassRef>>> {
+    if let Principal::User(u) = &who {
+        if UserKind::parse(&u.user.kind) != Some(UserKind::Staff) {
+            return Err(ApiError::with_detail(crate::error::ErrorCode::RoleRequired, "此功能限教職員使用。", "This is for staff."));
+        }
+    } else {
+        who.require(Need::roles(&[]).or_scope(Scope::Read))?;
+    }
+    let school = who.school_id()?;
+    state
+        .db
+        .read(move |c| {
+            let term = current(c, school)?;
+            Ok(web::Json(term_classes(c, school, term)?))
         })
         .await
 }
