@@ -198,6 +198,25 @@ fn advisors(c: &mut DbConn, school: i64, q: Option<&str>, counts: &[i64], page: 
 #[get("/consultants")]
 pub async fn list_consultants(state: web::Data<AppState>, who: Principal, filter: web::Query<TeacherFilter>, page: web::Query<PageQuery>) -> ApiResult<web::Json<Page<Advisor>>> {
     who.require(Need::module("S0204S", Op::View))?;
+    advisor_page(state, who, filter, page, |c, school, term| {
+        Ok(cc::table
+            .filter(cc::school_id.eq(school))
+            .filter(cc::academic_year.eq(term.academic_year))
+            .filter(cc::semester.eq(term.semester))
+            .select(cc::teacher_id)
+            .load(c)?)
+    })
+    .await
+}
+
+/// A page of teachers, each with how many of its assignments `assigned` lists this term.
+async fn advisor_page(
+    state: web::Data<AppState>,
+    who: Principal,
+    filter: web::Query<TeacherFilter>,
+    page: web::Query<PageQuery>,
+    assigned: fn(&mut DbConn, i64, Term) -> ApiResult<Vec<i64>>,
+) -> ApiResult<web::Json<Page<Advisor>>> {
     let school = who.school_id()?;
     let (page, per_page) = page.checked()?;
     let q = filter.into_inner().q.filter(|q| !q.trim().is_empty());
@@ -205,12 +224,7 @@ pub async fn list_consultants(state: web::Data<AppState>, who: Principal, filter
         .db
         .read(move |c| {
             let term = current(c, school)?;
-            let counts: Vec<i64> = cc::table
-                .filter(cc::school_id.eq(school))
-                .filter(cc::academic_year.eq(term.academic_year))
-                .filter(cc::semester.eq(term.semester))
-                .select(cc::teacher_id)
-                .load(c)?;
+            let counts = assigned(c, school, term)?;
             Ok(web::Json(advisors(c, school, q.as_deref(), &counts, page, per_page)?))
         })
         .await
@@ -371,22 +385,15 @@ pub async fn list_students(state: web::Data<AppState>, who: Principal, filter: w
 #[get("/counselors")]
 pub async fn list_counselors(state: web::Data<AppState>, who: Principal, filter: web::Query<TeacherFilter>, page: web::Query<PageQuery>) -> ApiResult<web::Json<Page<Advisor>>> {
     who.require(Need::module("S0210S", Op::View))?;
-    let school = who.school_id()?;
-    let (page, per_page) = page.checked()?;
-    let q = filter.into_inner().q.filter(|q| !q.trim().is_empty());
-    state
-        .db
-        .read(move |c| {
-            let term = current(c, school)?;
-            let counts: Vec<i64> = cs::table
-                .filter(cs::school_id.eq(school))
-                .filter(cs::academic_year.eq(term.academic_year))
-                .filter(cs::semester.eq(term.semester))
-                .select(cs::teacher_id)
-                .load(c)?;
-            Ok(web::Json(advisors(c, school, q.as_deref(), &counts, page, per_page)?))
-        })
-        .await
+    advisor_page(state, who, filter, page, |c, school, term| {
+        Ok(cs::table
+            .filter(cs::school_id.eq(school))
+            .filter(cs::academic_year.eq(term.academic_year))
+            .filter(cs::semester.eq(term.semester))
+            .select(cs::teacher_id)
+            .load(c)?)
+    })
+    .await
 }
 
 fn counselor_student_ids(c: &mut DbConn, teacher: i64, term: Term) -> ApiResult<Vec<i64>> {
