@@ -56,11 +56,13 @@ pub struct Advisor {
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
+#[schema(example = json!({"class_ids": [3, 4]}))]
 pub struct ClassIds {
     pub class_ids: Vec<i64>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
+#[schema(example = json!({"student_ids": [101, 102, 107]}))]
 pub struct StudentIds {
     pub student_ids: Vec<i64>,
 }

@@ -112,6 +112,7 @@ impl NationalWindow {
 }
 
 #[derive(Debug, Clone, Deserialize, ToSchema)]
+#[schema(example = json!({"results_start": "2021-08-01", "results_end": "2022-11-30", "performances_start": "2021-08-01", "performances_end": "2022-11-30"}))]
 pub struct WindowInput {
     pub results_start: NaiveDate,
     pub results_end: NaiveDate,
