@@ -18,6 +18,7 @@ pub mod schema;
 pub mod schools;
 pub mod secrets;
 pub mod settings;
+pub mod storage;
 pub mod sync;
 pub mod terms;
 pub mod time;

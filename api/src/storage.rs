@@ -1,0 +1,313 @@
+//! The file store: uploads are streamed to a temporary file while their SHA-256 is computed and
+//! their size checked (cut off as soon as the limit is passed), typed by their magic bytes, then
+//! fsynced and renamed into a content-addressed tree `files/ab/cd/<sha256>` — identical content
+//! is stored once. A file is only ever visible under its final name once it is complete and
+//! durable, so a crash leaves at most a stray temporary file, never a half-written stored one.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+/// The kinds of file Licheng accepts, told apart by content, not by name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum FileKind {
+    Pdf,
+    Jpg,
+    Png,
+    Mp3,
+    Mp4,
+}
+
+impl FileKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FileKind::Pdf => "pdf",
+            FileKind::Jpg => "jpg",
+            FileKind::Png => "png",
+            FileKind::Mp3 => "mp3",
+            FileKind::Mp4 => "mp4",
+        }
+    }
+
+    pub fn mime(self) -> &'static str {
+        match self {
+            FileKind::Pdf => "application/pdf",
+            FileKind::Jpg => "image/jpeg",
+            FileKind::Png => "image/png",
+            FileKind::Mp3 => "audio/mpeg",
+            FileKind::Mp4 => "video/mp4",
+        }
+    }
+
+    /// Documents (pdf, jpg, png) and videos (mp3, mp4), as the rules group them.
+    pub const DOCUMENTS: &'static [FileKind] = &[FileKind::Pdf, FileKind::Jpg, FileKind::Png];
+    pub const VIDEOS: &'static [FileKind] = &[FileKind::Mp3, FileKind::Mp4];
+
+    /// The kind the first bytes of a file show, if any.
+    pub fn sniff(head: &[u8]) -> Option<FileKind> {
+        if head.starts_with(b"%PDF-") {
+            Some(FileKind::Pdf)
+        } else if head.starts_with(&[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A]) {
+            Some(FileKind::Png)
+        } else if head.starts_with(&[0xFF, 0xD8, 0xFF]) {
+            Some(FileKind::Jpg)
+        } else if head.len() >= 12 && &head[4..8] == b"ftyp" {
+            Some(FileKind::Mp4)
+        } else if head.starts_with(b"ID3") || (head.len() >= 2 && head[0] == 0xFF && (head[1] & 0xE0) == 0xE0 && (head[1] & 0x06) != 0) {
+            Some(FileKind::Mp3)
+        } else {
+            None
+        }
+    }
+}
+
+/// A stored file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stored {
+    /// Lower-case hex SHA-256 of the content (also its name in the store).
+    pub sha256: String,
+    pub size: u64,
+    pub kind: FileKind,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("the file is larger than {limit} bytes")]
+    TooLarge { limit: u64 },
+    #[error("the file is empty")]
+    Empty,
+    #[error("the file's content is not an accepted type")]
+    WrongType { found: Option<FileKind> },
+    #[error("storage: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// How many bytes decide the type.
+const HEAD: usize = 16;
+
+/// The content-addressed store under a data directory.
+#[derive(Debug, Clone)]
+pub struct FileStore {
+    root: PathBuf,
+}
+
+/// One upload being written: feed it chunks, then [`Upload::finish`] it. Dropped unfinished,
+/// its temporary file is removed.
+pub struct Upload {
+    store: FileStore,
+    tmp: PathBuf,
+    file: Option<std::fs::File>,
+    hasher: Sha256,
+    size: u64,
+    limit: u64,
+    head: Vec<u8>,
+}
+
+impl FileStore {
+    pub fn new(data_dir: &Path) -> FileStore {
+        FileStore { root: data_dir.join("files") }
+    }
+
+    fn tmp_dir(&self) -> PathBuf {
+        self.root.join("tmp")
+    }
+
+    /// `files/ab/cd/abcd…`.
+    pub fn path_of(&self, sha256: &str) -> PathBuf {
+        let (a, b) = (sha256.get(0..2).unwrap_or("00"), sha256.get(2..4).unwrap_or("00"));
+        self.root.join(a).join(b).join(sha256)
+    }
+
+    pub fn exists(&self, sha256: &str) -> bool {
+        self.path_of(sha256).is_file()
+    }
+
+    /// Starts an upload that may grow to `limit` bytes.
+    pub fn begin(&self, limit: u64) -> Result<Upload, StoreError> {
+        std::fs::create_dir_all(self.tmp_dir())?;
+        let tmp = self.tmp_dir().join(format!("{}.part", uuid::Uuid::new_v4()));
+        let file = std::fs::OpenOptions::new().write(true).create_new(true).open(&tmp)?;
+        Ok(Upload { store: self.clone(), tmp, file: Some(file), hasher: Sha256::new(), size: 0, limit, head: Vec::with_capacity(HEAD) })
+    }
+
+    /// Hashes a stored file again: true when its content still matches its name.
+    pub fn verify(&self, sha256: &str) -> Result<bool, std::io::Error> {
+        use std::io::Read;
+        let mut file = std::fs::File::open(self.path_of(sha256))?;
+        let mut hasher = Sha256::new();
+        let mut buf = vec![0u8; 64 * 1024];
+        loop {
+            let n = file.read(&mut buf)?;
+            if n == 0 {
+                break;
+            }
+            hasher.update(&buf[..n]);
+        }
+        Ok(hex::encode(hasher.finalize()) == sha256)
+    }
+
+    /// Removes temporary files left by uploads that never finished (e.g. after a crash).
+    pub fn clean_temporary(&self) -> Result<usize, std::io::Error> {
+        let mut removed = 0;
+        match std::fs::read_dir(self.tmp_dir()) {
+            Ok(entries) => {
+                for entry in entries.flatten() {
+                    if std::fs::remove_file(entry.path()).is_ok() {
+                        removed += 1;
+                    }
+                }
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e),
+        }
+        Ok(removed)
+    }
+}
+
+impl Upload {
+    /// Appends a chunk; refuses as soon as the limit is passed (nothing more is written).
+    pub fn write(&mut self, chunk: &[u8]) -> Result<(), StoreError> {
+        self.size += chunk.len() as u64;
+        if self.size > self.limit {
+            self.abort();
+            return Err(StoreError::TooLarge { limit: self.limit });
+        }
+        if self.head.len() < HEAD {
+            let take = (HEAD - self.head.len()).min(chunk.len());
+            self.head.extend_from_slice(&chunk[..take]);
+        }
+        self.hasher.update(chunk);
+        match self.file.as_mut() {
+            Some(f) => f.write_all(chunk)?,
+            None => return Err(StoreError::TooLarge { limit: self.limit }),
+        }
+        Ok(())
+    }
+
+    /// Checks the type against `allowed`, makes the file durable and moves it to its name.
+    pub fn finish(mut self, allowed: &[FileKind]) -> Result<Stored, StoreError> {
+        if self.size == 0 {
+            return Err(StoreError::Empty);
+        }
+        let kind = FileKind::sniff(&self.head);
+        let kind = match kind {
+            Some(k) if allowed.contains(&k) => k,
+            found => return Err(StoreError::WrongType { found }),
+        };
+        let file = self.file.take().ok_or(StoreError::TooLarge { limit: self.limit })?;
+        file.sync_all()?;
+        drop(file);
+        let sha256 = hex::encode(std::mem::take(&mut self.hasher).finalize());
+        let target = self.store.path_of(&sha256);
+        if target.is_file() {
+            // Identical content is stored once.
+            std::fs::remove_file(&self.tmp)?;
+        } else {
+            let dir = target.parent().map(Path::to_path_buf).unwrap_or_else(|| self.store.root.clone());
+            std::fs::create_dir_all(&dir)?;
+            std::fs::rename(&self.tmp, &target)?;
+            // The rename is durable only once the directory entry is.
+            std::fs::File::open(&dir)?.sync_all()?;
+        }
+        self.tmp = PathBuf::new();
+        Ok(Stored { sha256, size: self.size, kind })
+    }
+
+    fn abort(&mut self) {
+        self.file = None;
+        if !self.tmp.as_os_str().is_empty() {
+            let _ = std::fs::remove_file(&self.tmp);
+            self.tmp = PathBuf::new();
+        }
+    }
+}
+
+impl Drop for Upload {
+    fn drop(&mut self) {
+        self.abort();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pdf(n: usize) -> Vec<u8> {
+        let mut v = b"%PDF-1.7\n".to_vec();
+        v.resize(n, b'x');
+        v
+    }
+
+    fn leftovers(store: &FileStore) -> usize {
+        std::fs::read_dir(store.tmp_dir()).map(|d| d.count()).unwrap_or(0)
+    }
+
+    #[test]
+    fn stores_by_content_once_with_its_sha256() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = FileStore::new(dir.path());
+        let data = pdf(100_000);
+        let mut up = store.begin(4 << 20).unwrap();
+        for chunk in data.chunks(8192) {
+            up.write(chunk).unwrap();
+        }
+        let stored = up.finish(FileKind::DOCUMENTS).unwrap();
+        assert_eq!(stored.sha256, hex::encode(Sha256::digest(&data)));
+        assert_eq!((stored.size, stored.kind), (100_000, FileKind::Pdf));
+        assert_eq!(std::fs::read(store.path_of(&stored.sha256)).unwrap(), data);
+        assert!(store.verify(&stored.sha256).unwrap());
+        // The same content again: the same name, no second copy, no temporary file left.
+        let mut again = store.begin(4 << 20).unwrap();
+        again.write(&data).unwrap();
+        assert_eq!(again.finish(FileKind::DOCUMENTS).unwrap(), stored);
+        assert_eq!(leftovers(&store), 0);
+    }
+
+    #[test]
+    fn a_file_over_its_limit_is_cut_off_and_leaves_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = FileStore::new(dir.path());
+        let mut up = store.begin(10_000).unwrap();
+        up.write(&pdf(8_000)).unwrap();
+        assert!(matches!(up.write(&[b'x'; 4_000]), Err(StoreError::TooLarge { limit: 10_000 })));
+        assert_eq!(leftovers(&store), 0, "the partial file is removed at once");
+        assert!(up.write(b"more").is_err());
+    }
+
+    #[test]
+    fn types_come_from_content_not_names() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = FileStore::new(dir.path());
+        let mut up = store.begin(1 << 20).unwrap();
+        up.write(b"MZ\x90\x00 this is an exe").unwrap();
+        assert!(matches!(up.finish(FileKind::DOCUMENTS), Err(StoreError::WrongType { found: None })));
+        let mut video = store.begin(1 << 20).unwrap();
+        video.write(b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00").unwrap();
+        assert!(matches!(video.finish(FileKind::DOCUMENTS), Err(StoreError::WrongType { found: Some(FileKind::Mp4) })));
+        assert!(matches!(store.begin(10).unwrap().finish(FileKind::DOCUMENTS), Err(StoreError::Empty)));
+        assert_eq!(leftovers(&store), 0);
+        assert_eq!(FileKind::sniff(&[0xFF, 0xD8, 0xFF, 0xE0]), Some(FileKind::Jpg));
+        assert_eq!(FileKind::sniff(b"\x89PNG\r\n\x1a\n...."), Some(FileKind::Png));
+        assert_eq!(FileKind::sniff(b"ID3\x04"), Some(FileKind::Mp3));
+        assert_eq!(FileKind::sniff(&[0xFF, 0xFB, 0x90]), Some(FileKind::Mp3));
+    }
+
+    #[test]
+    fn a_corrupted_stored_file_fails_verification_and_leftovers_are_cleaned() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = FileStore::new(dir.path());
+        let mut up = store.begin(1 << 20).unwrap();
+        up.write(&pdf(1000)).unwrap();
+        let stored = up.finish(FileKind::DOCUMENTS).unwrap();
+        std::fs::write(store.path_of(&stored.sha256), b"%PDF-tampered").unwrap();
+        assert!(!store.verify(&stored.sha256).unwrap());
+        // An upload abandoned mid-way (a crash) leaves a temporary file that start-up removes.
+        let up = store.begin(1 << 20).unwrap();
+        std::mem::forget(up);
+        assert_eq!(leftovers(&store), 1);
+        assert_eq!(store.clean_temporary().unwrap(), 1);
+        assert_eq!(leftovers(&store), 0);
+    }
+}
