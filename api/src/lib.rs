@@ -22,6 +22,7 @@ pub mod storage;
 pub mod sync;
 pub mod terms;
 pub mod time;
+pub mod uploads;
 
 use actix_web::web;
 
