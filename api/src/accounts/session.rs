@@ -269,6 +269,16 @@ pub fn revoke_all(conn: &mut DbConn, user_id: i64, now: NaiveDateTime) -> ApiRes
     Ok(())
 }
 
+/// Revokes every session of many users at once (sync deactivations).
+pub fn revoke_users(conn: &mut DbConn, user_ids: &[i64], now: NaiveDateTime) -> ApiResult<()> {
+    for chunk in user_ids.chunks(500) {
+        diesel::update(refresh_tokens::table.filter(refresh_tokens::user_id.eq_any(chunk)).filter(refresh_tokens::revoked_at.is_null()))
+            .set(refresh_tokens::revoked_at.eq(Some(now)))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
 /// Signs out the session a refresh token belongs to (unknown tokens are ignored).
 pub fn sign_out(conn: &mut DbConn, presented: &str, now: NaiveDateTime) -> ApiResult<()> {
     let family: Option<String> = refresh_tokens::table

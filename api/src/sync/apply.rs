@@ -139,10 +139,7 @@ fn deactivate_users(c: &mut DbConn, ids: &[i64], now: NaiveDateTime) -> ApiResul
             .set((users::active.eq(false), users::updated_at.eq(now)))
             .execute(c)?;
     }
-    for id in ids {
-        session::revoke_all(c, *id, now)?;
-    }
-    Ok(())
+    session::revoke_users(c, ids, now)
 }
 
 /// Account names that people of `kind` may not take (held by another kind in the school).
