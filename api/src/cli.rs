@@ -46,6 +46,16 @@ pub enum Command {
         #[arg(long, default_value_t = 10_000)]
         rows: usize,
     },
+    /// Verify every stored file against its recorded SHA-256; report missing, corrupt and
+    /// unreferenced files (exit status 1 when any file is missing or corrupt).
+    Check {
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+        /// Also delete stored files nothing refers to (left by a crash before the commit).
+        #[arg(long)]
+        remove_orphans: bool,
+    },
     /// Manage platform operators.
     Operator {
         #[command(subcommand)]
@@ -164,6 +174,37 @@ pub fn run(cli: Cli) -> Result<(), AnyError> {
             }
             Ok(())
         }
+        Command::Check { json, remove_orphans } => {
+            let store = crate::storage::FileStore::new(&config.data_dir);
+            let removed_tmp = store.clean_temporary()?;
+            let report = crate::uploads::check::run(&db, &store)?;
+            if remove_orphans {
+                for sha in &report.orphans {
+                    store.remove(sha)?;
+                }
+            }
+            if json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else {
+                println!("files checked: {} ({} bytes)", report.checked, report.bytes);
+                println!("missing: {}", report.missing.len());
+                for sha in &report.missing {
+                    println!("  missing {sha}");
+                }
+                println!("corrupt: {}", report.corrupt.len());
+                for sha in &report.corrupt {
+                    println!("  corrupt {sha}");
+                }
+                println!("unreferenced: {}{}", report.orphans.len(), if remove_orphans && !report.orphans.is_empty() { " (removed)" } else { "" });
+                println!("abandoned temporary files removed: {removed_tmp}; in progress: {}", report.temporary);
+                println!("{}", if report.ok() { "OK" } else { "PROBLEMS FOUND" });
+            }
+            if report.ok() {
+                Ok(())
+            } else {
+                std::process::exit(1)
+            }
+        }
         Command::Serve { demo } => serve(config, db, demo),
     }
 }
@@ -177,6 +218,10 @@ fn password_or_random(given: Option<String>) -> (String, bool) {
 
 fn serve(config: Config, db: Db, demo: bool) -> Result<(), AnyError> {
     let secrets = Secrets::load_or_create(config.secret_key.as_deref(), &config.data_dir)?;
+    let removed = crate::storage::FileStore::new(&config.data_dir).clean_temporary()?;
+    if removed > 0 {
+        tracing::warn!(removed, "removed temporary files of uploads that never finished");
+    }
     let state = AppState::new(config.clone(), db, secrets);
     if demo {
         let created = crate::demo::seed(&state.db, state.clock.now())?;

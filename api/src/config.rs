@@ -29,6 +29,10 @@ pub struct Config {
     pub max_json_bytes: usize,
     /// Largest sync batch body in bytes (a school's whole enrolment snapshot).
     pub max_sync_bytes: usize,
+    /// Largest uploaded document (pdf, jpg, png) in bytes (FAQ 004: 4 MB).
+    pub max_document_bytes: u64,
+    /// Largest uploaded video or audio file (mp3, mp4) in bytes (FAQ 004: 10 MB).
+    pub max_video_bytes: u64,
     /// Master secret (at least 32 characters) from which the token-signing and encryption keys
     /// are derived. When unset, a random one is generated once into `{data_dir}/secret.key`;
     /// several instances sharing one database must share this value.
@@ -62,6 +66,8 @@ impl Default for Config {
             workers: 0,
             max_json_bytes: 1024 * 1024,
             max_sync_bytes: 64 * 1024 * 1024,
+            max_document_bytes: 4 * 1024 * 1024,
+            max_video_bytes: 10 * 1024 * 1024,
             secret_key: None,
             captcha: true,
             access_token_seconds: 15 * 60,
@@ -138,6 +144,12 @@ impl Config {
         }
         if let Some(v) = lookup(env, "LICHENG_MAX_SYNC_BYTES") {
             self.max_sync_bytes = parse_num("LICHENG_MAX_SYNC_BYTES", v)?;
+        }
+        if let Some(v) = lookup(env, "LICHENG_MAX_DOCUMENT_BYTES") {
+            self.max_document_bytes = parse_num("LICHENG_MAX_DOCUMENT_BYTES", v)?;
+        }
+        if let Some(v) = lookup(env, "LICHENG_MAX_VIDEO_BYTES") {
+            self.max_video_bytes = parse_num("LICHENG_MAX_VIDEO_BYTES", v)?;
         }
         if let Some(v) = lookup(env, "LICHENG_SECRET_KEY") {
             self.secret_key = Some(v.to_string());

@@ -17,6 +17,7 @@ pub mod pagination;
 pub mod schema;
 pub mod schools;
 pub mod secrets;
+pub mod selections;
 pub mod settings;
 pub mod storage;
 pub mod sync;
@@ -86,5 +87,25 @@ pub fn routes_v1(cfg: &mut web::ServiceConfig) {
         .service(settings::advisors::get_counselor_students)
         .service(settings::advisors::put_counselor_students)
         .service(settings::advisors::my_advisees)
-        .service(settings::advisors::list_classes);
+        .service(settings::advisors::list_classes)
+        .service(uploads::results::my_courses)
+        .service(uploads::results::create_result)
+        .service(uploads::results::list_results)
+        .service(uploads::results::get_result)
+        .service(uploads::results::update_result)
+        .service(uploads::results::delete_result)
+        .service(uploads::results::submit_result)
+        .service(uploads::results::download_result_file)
+        .service(uploads::performances::list_categories)
+        .service(uploads::performances::my_limits)
+        .service(uploads::performances::my_cadre_records)
+        .service(uploads::performances::create_performance)
+        .service(uploads::performances::list_performances)
+        .service(uploads::performances::get_performance)
+        .service(uploads::performances::update_performance)
+        .service(uploads::performances::delete_performance)
+        .service(uploads::performances::download_performance_file)
+        .service(selections::my_selections)
+        .service(selections::select_item)
+        .service(selections::unselect_item);
 }

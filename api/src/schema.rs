@@ -376,6 +376,99 @@ diesel::joinable!(role_group_members -> role_groups (group_id));
 diesel::joinable!(role_group_members -> users (user_id));
 diesel::joinable!(api_keys -> schools (school_id));
 
+diesel::table! {
+    stored_files (id) {
+        id -> BigInt,
+        school_id -> BigInt,
+        owner_id -> BigInt,
+        sha256 -> Text,
+        size -> BigInt,
+        kind -> Text,
+        original_name -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    learning_results (id) {
+        id -> BigInt,
+        school_id -> BigInt,
+        student_id -> BigInt,
+        course_id -> BigInt,
+        academic_year -> Integer,
+        semester -> Integer,
+        description -> Text,
+        document_file_id -> Nullable<BigInt>,
+        video_file_id -> Nullable<BigInt>,
+        state -> Text,
+        reject_reason -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        submitted_at -> Nullable<Timestamp>,
+        decided_at -> Nullable<Timestamp>,
+        decided_by -> Nullable<BigInt>,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    learning_result_events (id) {
+        id -> BigInt,
+        result_id -> BigInt,
+        action -> Text,
+        state -> Text,
+        actor_id -> Nullable<BigInt>,
+        reason -> Nullable<Text>,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    performances (id) {
+        id -> BigInt,
+        school_id -> BigInt,
+        student_id -> BigInt,
+        academic_year -> Integer,
+        category -> Text,
+        title -> Text,
+        item -> Nullable<Text>,
+        organisation -> Nullable<Text>,
+        position -> Nullable<Text>,
+        level -> Nullable<Text>,
+        award -> Nullable<Text>,
+        kind -> Nullable<Text>,
+        score -> Nullable<Text>,
+        certificate_no -> Nullable<Text>,
+        participation -> Nullable<Text>,
+        hours -> Nullable<Double>,
+        credits -> Nullable<Integer>,
+        start_date -> Date,
+        end_date -> Nullable<Date>,
+        description -> Text,
+        link -> Nullable<Text>,
+        document_file_id -> Nullable<BigInt>,
+        video_file_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    selections (id) {
+        id -> BigInt,
+        school_id -> BigInt,
+        student_id -> BigInt,
+        academic_year -> Integer,
+        item_kind -> Text,
+        item_id -> BigInt,
+        selected_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(learning_results -> courses (course_id));
+diesel::joinable!(learning_result_events -> learning_results (result_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     schools,
     roles,
@@ -405,4 +498,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     work_periods,
     consultant_classes,
     counselor_students,
+    stored_files,
+    learning_results,
+    learning_result_events,
+    performances,
+    selections,
 );

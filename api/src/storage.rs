@@ -110,7 +110,7 @@ impl FileStore {
         FileStore { root: data_dir.join("files") }
     }
 
-    fn tmp_dir(&self) -> PathBuf {
+    pub fn tmp_dir(&self) -> PathBuf {
         self.root.join("tmp")
     }
 
@@ -127,7 +127,9 @@ impl FileStore {
     /// Starts an upload that may grow to `limit` bytes.
     pub fn begin(&self, limit: u64) -> Result<Upload, StoreError> {
         std::fs::create_dir_all(self.tmp_dir())?;
-        let tmp = self.tmp_dir().join(format!("{}.part", uuid::Uuid::new_v4()));
+        // The owner's pid in the name lets start-up tell abandoned uploads from live ones of
+        // another process sharing the directory.
+        let tmp = self.tmp_dir().join(format!("{}-{}.part", std::process::id(), uuid::Uuid::new_v4()));
         let file = std::fs::OpenOptions::new().write(true).create_new(true).open(&tmp)?;
         Ok(Upload { store: self.clone(), tmp, file: Some(file), hasher: Sha256::new(), size: 0, limit, head: Vec::with_capacity(HEAD) })
     }
@@ -148,25 +150,75 @@ impl FileStore {
         Ok(hex::encode(hasher.finalize()) == sha256)
     }
 
-    /// Removes temporary files left by uploads that never finished (e.g. after a crash).
+    /// Removes temporary files left by uploads that never finished: those of processes that are
+    /// gone (after a crash) and this process's own. Live uploads of other processes sharing the
+    /// directory are left alone.
     pub fn clean_temporary(&self) -> Result<usize, std::io::Error> {
+        let me = std::process::id();
         let mut removed = 0;
+        for path in self.temporary_files()? {
+            let pid = path.file_name().and_then(|n| n.to_str()).and_then(|n| n.split('-').next()).and_then(|p| p.parse::<u32>().ok());
+            let abandoned = match pid {
+                Some(pid) if pid != me => !Path::new(&format!("/proc/{pid}")).exists(),
+                _ => true,
+            };
+            if abandoned && std::fs::remove_file(&path).is_ok() {
+                removed += 1;
+            }
+        }
+        Ok(removed)
+    }
+
+    /// Temporary files present now (uploads in progress or abandoned).
+    pub fn temporary_files(&self) -> Result<Vec<PathBuf>, std::io::Error> {
         match std::fs::read_dir(self.tmp_dir()) {
-            Ok(entries) => {
-                for entry in entries.flatten() {
-                    if std::fs::remove_file(entry.path()).is_ok() {
-                        removed += 1;
+            Ok(entries) => Ok(entries.flatten().map(|e| e.path()).collect()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(vec![]),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The SHA-256 names of every stored file.
+    pub fn stored_names(&self) -> Result<Vec<String>, std::io::Error> {
+        let mut names = Vec::new();
+        let level = |dir: &Path| -> Result<Vec<PathBuf>, std::io::Error> {
+            match std::fs::read_dir(dir) {
+                Ok(entries) => Ok(entries.flatten().map(|e| e.path()).filter(|p| p.is_dir() && p.file_name().is_some_and(|n| n.len() == 2)).collect()),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(vec![]),
+                Err(e) => Err(e),
+            }
+        };
+        for a in level(&self.root)? {
+            for b in level(&a)? {
+                for entry in std::fs::read_dir(&b)?.flatten() {
+                    if let Some(name) = entry.file_name().to_str() {
+                        if name.len() == 64 && name.chars().all(|c| c.is_ascii_hexdigit()) {
+                            names.push(name.to_string());
+                        }
                     }
                 }
             }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => return Err(e),
         }
-        Ok(removed)
+        names.sort();
+        Ok(names)
+    }
+
+    /// Removes one stored file (only for `licheng check --remove-orphans`).
+    pub fn remove(&self, sha256: &str) -> Result<(), std::io::Error> {
+        std::fs::remove_file(self.path_of(sha256))
     }
 }
 
 impl Upload {
+    /// Bytes written so far.
+    pub fn len(&self) -> u64 {
+        self.size
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.size == 0
+    }
+
     /// Appends a chunk; refuses as soon as the limit is passed (nothing more is written).
     pub fn write(&mut self, chunk: &[u8]) -> Result<(), StoreError> {
         self.size += chunk.len() as u64;
@@ -187,12 +239,18 @@ impl Upload {
     }
 
     /// Checks the type against `allowed`, makes the file durable and moves it to its name.
-    pub fn finish(mut self, allowed: &[FileKind]) -> Result<Stored, StoreError> {
+    pub fn finish(self, allowed: &[FileKind]) -> Result<Stored, StoreError> {
+        self.seal(allowed)?.place()
+    }
+
+    /// Checks the type against `allowed` and makes the temporary file durable (the slow part:
+    /// the data reaches the disk). The sealed file is not yet visible in the store; drop it to
+    /// throw it away, or [`Sealed::place`] it.
+    pub fn seal(mut self, allowed: &[FileKind]) -> Result<Sealed, StoreError> {
         if self.size == 0 {
             return Err(StoreError::Empty);
         }
-        let kind = FileKind::sniff(&self.head);
-        let kind = match kind {
+        let kind = match FileKind::sniff(&self.head) {
             Some(k) if allowed.contains(&k) => k,
             found => return Err(StoreError::WrongType { found }),
         };
@@ -200,9 +258,36 @@ impl Upload {
         file.sync_all()?;
         drop(file);
         let sha256 = hex::encode(std::mem::take(&mut self.hasher).finalize());
-        let target = self.store.path_of(&sha256);
+        let tmp = std::mem::take(&mut self.tmp);
+        Ok(Sealed { store: self.store.clone(), tmp, stored: Stored { sha256, size: self.size, kind } })
+    }
+
+    fn abort(&mut self) {
+        self.file = None;
+        if !self.tmp.as_os_str().is_empty() {
+            let _ = std::fs::remove_file(&self.tmp);
+            self.tmp = PathBuf::new();
+        }
+    }
+}
+
+/// A complete, durable upload waiting in the temporary directory for its transaction.
+pub struct Sealed {
+    store: FileStore,
+    tmp: PathBuf,
+    stored: Stored,
+}
+
+impl Sealed {
+    pub fn stored(&self) -> &Stored {
+        &self.stored
+    }
+
+    /// Moves the file to its content address (a rename and a directory fsync: quick). Identical
+    /// content already stored is kept and the copy dropped.
+    pub fn place(mut self) -> Result<Stored, StoreError> {
+        let target = self.store.path_of(&self.stored.sha256);
         if target.is_file() {
-            // Identical content is stored once.
             std::fs::remove_file(&self.tmp)?;
         } else {
             let dir = target.parent().map(Path::to_path_buf).unwrap_or_else(|| self.store.root.clone());
@@ -212,14 +297,14 @@ impl Upload {
             std::fs::File::open(&dir)?.sync_all()?;
         }
         self.tmp = PathBuf::new();
-        Ok(Stored { sha256, size: self.size, kind })
+        Ok(self.stored.clone())
     }
+}
 
-    fn abort(&mut self) {
-        self.file = None;
+impl Drop for Sealed {
+    fn drop(&mut self) {
         if !self.tmp.as_os_str().is_empty() {
             let _ = std::fs::remove_file(&self.tmp);
-            self.tmp = PathBuf::new();
         }
     }
 }

@@ -192,6 +192,16 @@ async fn schema_rs_matches_the_migrations() {
         ("teaching_assignments", schema_columns(s::teaching_assignments::table.select(s::teaching_assignments::all_columns))),
         ("cadre_records", schema_columns(s::cadre_records::table.select(s::cadre_records::all_columns))),
         ("sync_batches", schema_columns(s::sync_batches::table.select(s::sync_batches::all_columns))),
+        ("function_parameters", schema_columns(s::function_parameters::table.select(s::function_parameters::all_columns))),
+        ("national_windows", schema_columns(s::national_windows::table.select(s::national_windows::all_columns))),
+        ("work_periods", schema_columns(s::work_periods::table.select(s::work_periods::all_columns))),
+        ("consultant_classes", schema_columns(s::consultant_classes::table.select(s::consultant_classes::all_columns))),
+        ("counselor_students", schema_columns(s::counselor_students::table.select(s::counselor_students::all_columns))),
+        ("stored_files", schema_columns(s::stored_files::table.select(s::stored_files::all_columns))),
+        ("learning_results", schema_columns(s::learning_results::table.select(s::learning_results::all_columns))),
+        ("learning_result_events", schema_columns(s::learning_result_events::table.select(s::learning_result_events::all_columns))),
+        ("performances", schema_columns(s::performances::table.select(s::performances::all_columns))),
+        ("selections", schema_columns(s::selections::table.select(s::selections::all_columns))),
     ];
     for (table, declared) in cases {
         assert_eq!(db_columns(&app, table), declared, "table {table}");

@@ -1,4 +1,10 @@
-//! Student uploads: course learning results and multiple performances (issue #6). So far the
-//! rules as plain functions; the endpoints build on them and on [`crate::storage`].
+//! Student uploads (issue #6): course learning results and multiple performances, streamed into
+//! the content-addressed [`crate::storage`], with the rules in [`rules`] as plain functions.
 
+pub mod access;
+pub mod check;
+pub mod files;
+pub mod form;
+pub mod performances;
+pub mod results;
 pub mod rules;

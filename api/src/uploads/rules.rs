@@ -168,6 +168,189 @@ pub fn check_link(link: Option<&str>, has_video: bool) -> Result<(), ApiError> {
     Ok(())
 }
 
+/// The category-specific fields of a performance (the central roster's columns). `title` is each
+/// category's main name; the others are used only where [`field_specs`] lists them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Field {
+    Title,
+    Item,
+    Organisation,
+    Position,
+    Level,
+    Award,
+    Kind,
+    Score,
+    CertificateNo,
+    Participation,
+    Hours,
+    Credits,
+}
+
+impl Field {
+    pub const ALL: [Field; 12] = [
+        Field::Title,
+        Field::Item,
+        Field::Organisation,
+        Field::Position,
+        Field::Level,
+        Field::Award,
+        Field::Kind,
+        Field::Score,
+        Field::CertificateNo,
+        Field::Participation,
+        Field::Hours,
+        Field::Credits,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Field::Title => "title",
+            Field::Item => "item",
+            Field::Organisation => "organisation",
+            Field::Position => "position",
+            Field::Level => "level",
+            Field::Award => "award",
+            Field::Kind => "kind",
+            Field::Score => "score",
+            Field::CertificateNo => "certificate_no",
+            Field::Participation => "participation",
+            Field::Hours => "hours",
+            Field::Credits => "credits",
+        }
+    }
+}
+
+/// How one field appears in one category's form.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+pub struct FieldSpec {
+    pub field: Field,
+    /// The label on the form (zh-TW).
+    pub label: &'static str,
+    pub required: bool,
+    /// The allowed values, when the roster uses a fixed list.
+    pub choices: &'static [&'static str],
+}
+
+const fn f(field: Field, label: &'static str, required: bool) -> FieldSpec {
+    FieldSpec { field, label, required, choices: &[] }
+}
+
+const fn pick(field: Field, label: &'static str, required: bool, choices: &'static [&'static str]) -> FieldSpec {
+    FieldSpec { field, label, required, choices }
+}
+
+const COMPETITION_LEVELS: &[&str] = &["校內", "校際", "縣市", "區域", "全國", "國際"];
+const PARTICIPATION: &[&str] = &["個人", "團體"];
+const FLEXIBLE_KINDS: &[&str] = &["自主學習", "選手培訓", "充實(增廣)教學", "補強性教學", "學校特色活動"];
+const GROUP_KINDS: &[&str] = &["班級活動", "社團活動", "學生自治會活動", "學生服務學習活動", "週會或講座"];
+const WORKPLACE_KINDS: &[&str] = &["職場見習", "職場體驗", "職場實習"];
+
+/// Each category's fields, in form order.
+pub fn field_specs(category: Category) -> &'static [FieldSpec] {
+    match category {
+        Category::Cadre => const { &[
+            f(Field::Organisation, "單位名稱", true),
+            f(Field::Title, "擔任職務", true),
+            f(Field::Level, "幹部等級", false),
+        ] },
+        Category::Competition => const { &[
+            f(Field::Title, "競賽名稱", true),
+            f(Field::Item, "項目", false),
+            pick(Field::Level, "競賽等級", true, COMPETITION_LEVELS),
+            f(Field::Award, "獎項", true),
+            pick(Field::Participation, "參與類型", false, PARTICIPATION),
+        ] },
+        Category::Certificate => const { &[
+            f(Field::Title, "證照名稱", true),
+            f(Field::Organisation, "發證單位", false),
+            f(Field::Score, "分數", false),
+            f(Field::Item, "分項結果", false),
+            f(Field::CertificateNo, "證照字號", false),
+        ] },
+        Category::ServiceLearning => const { &[
+            f(Field::Title, "服務名稱", true),
+            f(Field::Organisation, "服務單位", true),
+            f(Field::Hours, "服務時數", true),
+        ] },
+        Category::FlexibleLearning => const { &[
+            pick(Field::Kind, "彈性學習時間類別", true, FLEXIBLE_KINDS),
+            f(Field::Title, "內容名稱", true),
+            f(Field::Organisation, "開設單位", false),
+            f(Field::Hours, "時數", true),
+        ] },
+        Category::GroupActivity => const { &[
+            pick(Field::Kind, "團體活動類別", true, GROUP_KINDS),
+            f(Field::Title, "活動或社團名稱", true),
+            f(Field::Position, "擔任職務", false),
+            f(Field::Hours, "時數", false),
+        ] },
+        Category::Workplace => const { &[
+            pick(Field::Kind, "職場學習類別", true, WORKPLACE_KINDS),
+            f(Field::Organisation, "職場名稱", true),
+            f(Field::Title, "學習內容", true),
+            f(Field::Position, "職稱", false),
+            f(Field::Hours, "時數", true),
+        ] },
+        Category::Works => const { &[f(Field::Title, "作品名稱", true)] },
+        Category::AdvancedPlacement => const { &[
+            f(Field::Kind, "計畫名稱", true),
+            f(Field::Organisation, "開設單位", true),
+            f(Field::Title, "課程名稱", true),
+            f(Field::Credits, "學分數", false),
+            f(Field::Hours, "總時數", true),
+        ] },
+        Category::Other => const { &[
+            f(Field::Title, "名稱", true),
+            f(Field::Organisation, "主辦單位", false),
+            f(Field::Level, "等級", false),
+            f(Field::Hours, "時數", false),
+        ] },
+    }
+}
+
+/// Checks a performance's category fields: required ones present, unused ones absent, choices
+/// from their list, hours 0–2000 in steps of 0.5, credits 0–20, text at most 100 characters.
+pub fn check_fields(category: Category, values: &[(Field, Option<String>)]) -> Result<(), ApiError> {
+    let specs = field_specs(category);
+    let mut err = ApiError::validation();
+    for (field, value) in values {
+        let value = value.as_deref().map(str::trim).filter(|v| !v.is_empty());
+        let name = field.as_str();
+        match (specs.iter().find(|s| s.field == *field), value) {
+            (None, Some(_)) => {
+                err = err.field(name, format!("{}不使用此欄位", category.name_zh()), "this category does not use this field");
+            }
+            (None, None) => {}
+            (Some(spec), None) if spec.required => {
+                err = err.field(name, format!("請填寫{}", spec.label), "required");
+            }
+            (Some(_), None) => {}
+            (Some(spec), Some(v)) => {
+                if !spec.choices.is_empty() && !spec.choices.contains(&v) {
+                    err = err.field(name, format!("{}須為：{}", spec.label, spec.choices.join("、")), format!("must be one of: {}", spec.choices.join(", ")));
+                } else if *field == Field::Hours {
+                    let ok = v.parse::<f64>().is_ok_and(|h| (0.0..=2000.0).contains(&h) && (h * 2.0).fract() == 0.0);
+                    if !ok {
+                        err = err.field(name, "時數須為 0 到 2000 之間的數字（可到 0.5）", "must be a number from 0 to 2000 in steps of 0.5");
+                    }
+                } else if *field == Field::Credits {
+                    if !v.parse::<i32>().is_ok_and(|n| (0..=20).contains(&n)) {
+                        err = err.field(name, "學分數須為 0 到 20 的整數", "must be a whole number from 0 to 20");
+                    }
+                } else if v.chars().count() > 100 {
+                    err = err.field(name, format!("{}最多 100 字", spec.label), "at most 100 characters");
+                }
+            }
+        }
+    }
+    if err.fields.is_empty() {
+        Ok(())
+    } else {
+        Err(err)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -208,5 +391,29 @@ mod tests {
         assert!(check_link(Some("https://youtu.be/x"), false).is_err());
         assert!(check_link(Some("https://youtu.be/x"), true).is_ok());
         assert!(check_link(Some("javascript:alert(1)"), true).is_err());
+    }
+
+    fn vals(pairs: &[(Field, &str)]) -> Vec<(Field, Option<String>)> {
+        Field::ALL
+            .iter()
+            .map(|f| (*f, pairs.iter().find(|(g, _)| g == f).map(|(_, v)| v.to_string())))
+            .collect()
+    }
+
+    #[test]
+    fn each_category_checks_its_own_fields() {
+        let ok = vals(&[(Field::Title, "全國科展"), (Field::Level, "全國"), (Field::Award, "佳作")]);
+        assert!(check_fields(Category::Competition, &ok).is_ok());
+        // A level outside the list, a missing award, a field the category does not use.
+        let bad = vals(&[(Field::Title, "全國科展"), (Field::Level, "宇宙"), (Field::Hours, "3")]);
+        let err = check_fields(Category::Competition, &bad).unwrap_err();
+        let names: Vec<&str> = err.fields.iter().map(|(f, _)| f.as_str()).collect();
+        assert_eq!(names, ["level", "award", "hours"]);
+        assert!(check_fields(Category::ServiceLearning, &vals(&[(Field::Title, "淨灘"), (Field::Organisation, "海巡署"), (Field::Hours, "2.5")])).is_ok());
+        assert!(check_fields(Category::ServiceLearning, &vals(&[(Field::Title, "淨灘"), (Field::Organisation, "海巡署"), (Field::Hours, "2.3")])).is_err());
+        assert!(check_fields(Category::AdvancedPlacement, &vals(&[(Field::Kind, "先修"), (Field::Organisation, "臺大"), (Field::Title, "微積分"), (Field::Hours, "36"), (Field::Credits, "30")])).is_err());
+        for c in Category::ALL {
+            assert!(field_specs(c).iter().any(|s| s.field == Field::Title && s.required), "{c:?} has a required title");
+        }
     }
 }

@@ -1,0 +1,257 @@
+//! Selection for submission (勾選; FAQ 000 四 Q2, DESIGN.md): inside the selection period for the
+//! student's grade, at most 6 certified learning results and at most 10 performances per academic
+//! year. The limits hold under concurrent requests: each student's selections are serialised.
+
+use actix_web::{delete, get, put, web, HttpResponse};
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::app::AppState;
+use crate::auth::Principal;
+use crate::db::DbConn;
+use crate::error::{ApiError, ApiResult, ErrorCode, Problem};
+use crate::schema::{learning_results as lr, performances as pf, selections as sel};
+use crate::settings::periods::{self, Item, Period};
+use crate::uploads::access::{self, Caller};
+
+/// Learning results a student may select per academic year (FAQ 000 四 Q2).
+pub const RESULTS_PER_YEAR: i64 = 6;
+/// Performances a student may select per academic year.
+pub const PERFORMANCES_PER_YEAR: i64 = 10;
+
+/// What is selected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Results,
+    Performances,
+}
+
+impl Kind {
+    pub fn parse(s: &str) -> Option<Kind> {
+        match s {
+            "results" => Some(Kind::Results),
+            "performances" => Some(Kind::Performances),
+            _ => None,
+        }
+    }
+
+    /// The value stored in `selections.item_kind`.
+    pub fn item_kind(self) -> &'static str {
+        match self {
+            Kind::Results => "result",
+            Kind::Performances => "performance",
+        }
+    }
+
+    pub fn limit(self) -> i64 {
+        match self {
+            Kind::Results => RESULTS_PER_YEAR,
+            Kind::Performances => PERFORMANCES_PER_YEAR,
+        }
+    }
+
+    pub fn period_item(self) -> Item {
+        match self {
+            Kind::Results => Item::SelectResults,
+            Kind::Performances => Item::SelectPerformances,
+        }
+    }
+
+    fn name_zh(self) -> &'static str {
+        match self {
+            Kind::Results => "學習成果",
+            Kind::Performances => "多元表現",
+        }
+    }
+}
+
+/// One kind's selection this academic year.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SelectionSet {
+    /// 6 learning results or 10 performances.
+    pub limit: i64,
+    /// Ids of the selected items.
+    pub selected: Vec<i64>,
+    /// The selection period for the student's grade, if set.
+    pub period: Option<Period>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MySelections {
+    pub academic_year: i32,
+    pub results: SelectionSet,
+    pub performances: SelectionSet,
+}
+
+pub fn selected_ids(c: &mut DbConn, student: i64, academic_year: i32, kind: Kind) -> ApiResult<Vec<i64>> {
+    Ok(sel::table
+        .filter(sel::student_id.eq(student))
+        .filter(sel::academic_year.eq(academic_year))
+        .filter(sel::item_kind.eq(kind.item_kind()))
+        .order(sel::selected_at.asc())
+        .select(sel::item_id)
+        .load(c)?)
+}
+
+/// Checks that `item` is the student's, this year's and selectable (a certified result).
+fn check_item(c: &mut DbConn, me: Caller, kind: Kind, item: i64, academic_year: i32) -> ApiResult<()> {
+    let found: Option<(i64, i32, Option<String>)> = match kind {
+        Kind::Results => lr::table
+            .filter(lr::id.eq(item))
+            .filter(lr::school_id.eq(me.school))
+            .filter(lr::deleted_at.is_null())
+            .select((lr::student_id, lr::academic_year, lr::state.nullable()))
+            .first(c)
+            .optional()?,
+        Kind::Performances => pf::table
+            .filter(pf::id.eq(item))
+            .filter(pf::school_id.eq(me.school))
+            .filter(pf::deleted_at.is_null())
+            .select((pf::student_id, pf::academic_year, diesel::dsl::sql::<diesel::sql_types::Nullable<diesel::sql_types::Text>>("NULL")))
+            .first(c)
+            .optional()?,
+    };
+    let (student, year, state) = found.ok_or_else(ApiError::not_found)?;
+    if student != me.user {
+        return Err(ApiError::not_found());
+    }
+    if year != academic_year {
+        return Err(ApiError::with_detail(ErrorCode::InvalidState, "只能勾選本學年的項目。", "Only this academic year's items can be selected."));
+    }
+    if kind == Kind::Results && state.as_deref() != Some("certified") {
+        return Err(ApiError::with_detail(ErrorCode::InvalidState, "只能勾選認證成功的學習成果。", "Only certified learning results can be selected."));
+    }
+    Ok(())
+}
+
+/// Selects one item: the period must be open and the year's limit not reached. Selecting an item
+/// already selected changes nothing.
+pub fn select(c: &mut DbConn, me: Caller, kind: Kind, item: i64, now: NaiveDateTime) -> ApiResult<()> {
+    let facts = access::student_facts(c, me.school, me.user)?;
+    let term = access::current_term(c, me.school)?;
+    periods::require_open(c, me.school, kind.period_item(), facts.grade, now)?;
+    check_item(c, me, kind, item, term.academic_year)?;
+    access::lock_student(c, me.user)?;
+    let ids = selected_ids(c, me.user, term.academic_year, kind)?;
+    if ids.contains(&item) {
+        return Ok(());
+    }
+    if ids.len() as i64 >= kind.limit() {
+        return Err(ApiError::with_detail(
+            ErrorCode::LimitReached,
+            format!("每學年最多勾選 {} 件{}，已勾選 {} 件；請先取消其他項目。", kind.limit(), kind.name_zh(), ids.len()),
+            format!("At most {} items of this kind a year; {} are selected. Unselect one first.", kind.limit(), ids.len()),
+        ));
+    }
+    diesel::insert_into(sel::table)
+        .values((
+            sel::school_id.eq(me.school),
+            sel::student_id.eq(me.user),
+            sel::academic_year.eq(term.academic_year),
+            sel::item_kind.eq(kind.item_kind()),
+            sel::item_id.eq(item),
+            sel::selected_at.eq(now),
+        ))
+        .execute(c)?;
+    Ok(())
+}
+
+pub fn unselect(c: &mut DbConn, me: Caller, kind: Kind, item: i64, now: NaiveDateTime) -> ApiResult<()> {
+    let facts = access::student_facts(c, me.school, me.user)?;
+    periods::require_open(c, me.school, kind.period_item(), facts.grade, now)?;
+    let n = diesel::delete(sel::table.filter(sel::student_id.eq(me.user)).filter(sel::item_kind.eq(kind.item_kind())).filter(sel::item_id.eq(item))).execute(c)?;
+    if n == 0 {
+        return Err(ApiError::not_found());
+    }
+    Ok(())
+}
+
+fn load(c: &mut DbConn, me: Caller, now: NaiveDateTime) -> ApiResult<MySelections> {
+    let term = access::current_term(c, me.school)?;
+    let facts = access::student_facts(c, me.school, me.user)?;
+    let set = |c: &mut DbConn, kind: Kind| -> ApiResult<SelectionSet> {
+        Ok(SelectionSet {
+            limit: kind.limit(),
+            selected: selected_ids(c, me.user, term.academic_year, kind)?,
+            period: periods::find(c, me.school, kind.period_item(), facts.grade, term, now)?,
+        })
+    };
+    let results = set(c, Kind::Results)?;
+    let performances = set(c, Kind::Performances)?;
+    Ok(MySelections { academic_year: term.academic_year, results, performances })
+}
+
+fn kind_of(s: &str) -> ApiResult<Kind> {
+    Kind::parse(s).ok_or_else(|| ApiError::new(ErrorCode::InvalidPath).field("kind", "須為 results 或 performances", "must be results or performances"))
+}
+
+/// 我的勾選: this academic year's selected learning results and performances with the limits
+/// and selection periods.
+#[utoipa::path(
+    tag = "selections",
+    path = "/me/selections",
+    security(("bearer_jwt" = [])),
+    responses(
+        (status = 200, description = "Selections this academic year", body = MySelections),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a student", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "No term or no student record yet", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/me/selections")]
+pub async fn my_selections(state: web::Data<AppState>, who: Principal) -> ApiResult<web::Json<MySelections>> {
+    let me = Caller::student(&who)?;
+    let now = state.clock.now();
+    Ok(web::Json(state.db.read(move |c| load(c, me, now)).await?))
+}
+
+/// 勾選: selects a certified learning result (`results`) or a performance (`performances`).
+#[utoipa::path(
+    tag = "selections",
+    path = "/me/selections/{kind}/{item_id}",
+    params(("kind" = String, Path, description = "`results` or `performances`"), ("item_id" = i64, Path, description = "The item's id")),
+    security(("bearer_jwt" = [])),
+    responses(
+        (status = 200, description = "Selected (also when it already was)", body = MySelections),
+        (status = 400, description = "Malformed kind or id", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a student, or outside the selection period", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Not the caller's item", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The limit is reached (`limit_reached`), or the item is not selectable (`invalid_state`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[put("/me/selections/{kind}/{item_id}")]
+pub async fn select_item(state: web::Data<AppState>, who: Principal, path: web::Path<(String, i64)>) -> ApiResult<web::Json<MySelections>> {
+    let me = Caller::student(&who)?;
+    let (kind, item) = path.into_inner();
+    let kind = kind_of(&kind)?;
+    let now = state.clock.now();
+    state.db.write(move |c| select(c, me, kind, item, now)).await?;
+    Ok(web::Json(state.db.read(move |c| load(c, me, now)).await?))
+}
+
+/// 取消勾選, inside the selection period.
+#[utoipa::path(
+    tag = "selections",
+    path = "/me/selections/{kind}/{item_id}",
+    params(("kind" = String, Path, description = "`results` or `performances`"), ("item_id" = i64, Path, description = "The item's id")),
+    security(("bearer_jwt" = [])),
+    responses(
+        (status = 204, description = "Unselected"),
+        (status = 400, description = "Malformed kind or id", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a student, or outside the selection period", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Not selected", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/me/selections/{kind}/{item_id}")]
+pub async fn unselect_item(state: web::Data<AppState>, who: Principal, path: web::Path<(String, i64)>) -> ApiResult<HttpResponse> {
+    let me = Caller::student(&who)?;
+    let (kind, item) = path.into_inner();
+    let kind = kind_of(&kind)?;
+    let now = state.clock.now();
+    state.db.write(move |c| unselect(c, me, kind, item, now)).await?;
+    Ok(HttpResponse::NoContent().finish())
+}

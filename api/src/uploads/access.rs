@@ -1,0 +1,153 @@
+//! Who may see a student's items (issue #6 §5): the student; the teachers of the course (learning
+//! results only); the student's homeroom teacher, assigned course consultants and counselors this
+//! term; the school admin. Nobody else — and never across schools.
+
+use diesel::prelude::*;
+
+use crate::accounts::Role;
+use crate::auth::Principal;
+use crate::db::DbConn;
+use crate::error::{ApiError, ApiResult, ErrorCode};
+use crate::schema::{classes, consultant_classes as cc, counselor_students as cs, student_profiles as sp, teaching_assignments as ta, users};
+use crate::terms::{self, Term};
+
+/// The signed-in caller as the upload rules see them.
+#[derive(Debug, Clone, Copy)]
+pub struct Caller {
+    pub school: i64,
+    pub user: i64,
+    pub admin: bool,
+    pub student: bool,
+}
+
+impl Caller {
+    /// Any signed-in user of a school (API keys and the platform operator are refused).
+    pub fn of(who: &Principal) -> ApiResult<Caller> {
+        let u = who.user()?;
+        let school = who.school_id()?;
+        Ok(Caller { school, user: u.user.id, admin: u.roles.contains(&Role::SchoolAdmin), student: u.roles.contains(&Role::Student) })
+    }
+
+    /// Only students act on their own items.
+    pub fn student(who: &Principal) -> ApiResult<Caller> {
+        let me = Caller::of(who)?;
+        if !me.student {
+            return Err(ApiError::with_detail(ErrorCode::RoleRequired, "只有學生可以上傳、送出或勾選自己的資料。", "Only students upload, submit or select their own items."));
+        }
+        Ok(me)
+    }
+}
+
+/// What part of the school's items a caller sees.
+#[derive(Debug, Clone)]
+pub enum Visible {
+    /// The whole school (the admin).
+    All,
+    /// These students' items, and (for learning results) those of these courses.
+    Some { students: Vec<i64>, courses: Vec<i64> },
+}
+
+impl Visible {
+    pub fn student(&self, id: i64) -> bool {
+        match self {
+            Visible::All => true,
+            Visible::Some { students, .. } => students.contains(&id),
+        }
+    }
+
+    pub fn result(&self, student: i64, course: i64) -> bool {
+        match self {
+            Visible::All => true,
+            Visible::Some { students, courses } => students.contains(&student) || courses.contains(&course),
+        }
+    }
+}
+
+pub fn current_term(c: &mut DbConn, school: i64) -> ApiResult<Term> {
+    terms::current(c, school)?.ok_or_else(|| ApiError::conflict("學校尚無學年期（尚未同步校務資料）。", "The school has no term yet."))
+}
+
+/// The students and courses `me` may see.
+pub fn visible(c: &mut DbConn, me: Caller) -> ApiResult<Visible> {
+    if me.admin {
+        return Ok(Visible::All);
+    }
+    if me.student {
+        return Ok(Visible::Some { students: vec![me.user], courses: vec![] });
+    }
+    let mut students = Vec::new();
+    let courses: Vec<i64> = ta::table
+        .filter(ta::teacher_id.eq(me.user))
+        .filter(ta::school_id.eq(me.school))
+        .filter(ta::active.eq(true))
+        .select(ta::course_id)
+        .load(c)?;
+    if let Some(term) = terms::current(c, me.school)? {
+        // Homeroom classes and consultants' classes this term: their students.
+        let mut class_codes: Vec<String> = classes::table
+            .filter(classes::school_id.eq(me.school))
+            .filter(classes::academic_year.eq(term.academic_year))
+            .filter(classes::semester.eq(term.semester))
+            .filter(classes::homeroom_user_id.eq(me.user))
+            .select(classes::code)
+            .load(c)?;
+        class_codes.extend(
+            cc::table
+                .inner_join(classes::table)
+                .filter(cc::teacher_id.eq(me.user))
+                .filter(cc::academic_year.eq(term.academic_year))
+                .filter(cc::semester.eq(term.semester))
+                .select(classes::code)
+                .load::<String>(c)?,
+        );
+        if !class_codes.is_empty() {
+            students.extend(sp::table.filter(sp::school_id.eq(me.school)).filter(sp::class_code.eq_any(class_codes)).select(sp::user_id).load::<i64>(c)?);
+        }
+        students.extend(
+            cs::table
+                .filter(cs::teacher_id.eq(me.user))
+                .filter(cs::academic_year.eq(term.academic_year))
+                .filter(cs::semester.eq(term.semester))
+                .select(cs::student_id)
+                .load::<i64>(c)?,
+        );
+    }
+    students.sort_unstable();
+    students.dedup();
+    Ok(Visible::Some { students, courses })
+}
+
+/// A student's profile facts the rules need.
+#[derive(Debug, Clone, Queryable)]
+pub struct StudentFacts {
+    pub id: i64,
+    pub account: String,
+    pub name: String,
+    pub grade: i32,
+    pub entry_year: i32,
+    pub class_code: Option<String>,
+    pub seat_no: Option<i32>,
+}
+
+pub fn student_facts(c: &mut DbConn, school: i64, id: i64) -> ApiResult<StudentFacts> {
+    sp::table
+        .inner_join(users::table.on(users::id.eq(sp::user_id)))
+        .filter(sp::user_id.eq(id))
+        .filter(sp::school_id.eq(school))
+        .select((users::id, users::account, users::display_name, sp::grade, sp::entry_year, sp::class_code, sp::seat_no))
+        .first(c)
+        .optional()?
+        .ok_or_else(|| ApiError::with_detail(ErrorCode::Conflict, "找不到您的學籍資料（尚未由校務系統同步），請洽學校。", "No student record has been synced for you yet."))
+}
+
+/// Serialises a student's counted writes (creating items, selecting): on PostgreSQL with a
+/// transaction-scoped advisory lock, so two concurrent requests cannot both pass a limit; SQLite
+/// runs one writer at a time anyway.
+pub fn lock_student(c: &mut DbConn, student: i64) -> ApiResult<()> {
+    if let DbConn::Postgresql(pg) = c {
+        diesel::sql_query("SELECT pg_advisory_xact_lock($1)")
+            .bind::<diesel::sql_types::BigInt, _>((1i64 << 48) | student)
+            .execute(pg)?;
+    }
+    Ok(())
+}

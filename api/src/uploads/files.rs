@@ -1,0 +1,111 @@
+//! Stored-file rows and downloads: the row records who uploaded what with its SHA-256; a download
+//! streams the content-addressed file with its type, original name, an ETag from the SHA-256 and
+//! range requests (for video).
+
+use actix_files::NamedFile;
+use actix_web::http::header::{self, Charset, ContentDisposition, DispositionParam, DispositionType, ExtendedValue};
+use actix_web::{HttpRequest, HttpResponse};
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::db::DbConn;
+use crate::error::{ApiError, ApiResult};
+use crate::schema::stored_files as sf;
+use crate::storage::{FileKind, FileStore, Stored};
+
+use super::form::Incoming;
+
+/// A file attached to an item.
+#[derive(Debug, Clone, Serialize, ToSchema, Queryable)]
+pub struct FileInfo {
+    pub id: i64,
+    /// Lower-case hex SHA-256 of the content.
+    pub sha256: String,
+    pub size: i64,
+    /// pdf, jpg, png, mp3 or mp4 — from the content.
+    pub kind: String,
+    /// The name it was uploaded with.
+    pub name: String,
+}
+
+pub fn columns() -> (sf::id, sf::sha256, sf::size, sf::kind, sf::original_name) {
+    (sf::id, sf::sha256, sf::size, sf::kind, sf::original_name)
+}
+
+/// Places a sealed upload into the store and records its row — inside the caller's transaction,
+/// so the file is visible under its name before the transaction that references it commits.
+pub fn place(c: &mut DbConn, school: i64, owner: i64, incoming: Incoming, now: NaiveDateTime) -> ApiResult<i64> {
+    let name = incoming.original_name;
+    let stored: Stored = incoming.sealed.place().map_err(|e| ApiError::internal(format!("file store: {e}")))?;
+    let id = diesel::insert_into(sf::table)
+        .values((
+            sf::school_id.eq(school),
+            sf::owner_id.eq(owner),
+            sf::sha256.eq(&stored.sha256),
+            sf::size.eq(stored.size as i64),
+            sf::kind.eq(stored.kind.as_str()),
+            sf::original_name.eq(name),
+            sf::created_at.eq(now),
+        ))
+        .returning(sf::id)
+        .get_result(c)?;
+    Ok(id)
+}
+
+pub fn load(c: &mut DbConn, ids: &[i64]) -> ApiResult<Vec<FileInfo>> {
+    if ids.is_empty() {
+        return Ok(vec![]);
+    }
+    Ok(sf::table.filter(sf::id.eq_any(ids)).select(columns()).load(c)?)
+}
+
+pub fn find(files: &[FileInfo], id: Option<i64>) -> Option<FileInfo> {
+    id.and_then(|id| files.iter().find(|f| f.id == id).cloned())
+}
+
+/// Streams a stored file. `?download=1` asks for an attachment; otherwise it is shown inline
+/// (previews of pdf, images and video in the page).
+pub fn download(req: &HttpRequest, store: &FileStore, file: &FileInfo, attachment: bool) -> ApiResult<HttpResponse> {
+    let etag = format!("\"{}\"", file.sha256);
+    let matches = req
+        .headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"));
+    if matches {
+        return Ok(HttpResponse::NotModified().insert_header((header::ETAG, etag)).finish());
+    }
+    let path = store.path_of(&file.sha256);
+    let named = NamedFile::open(&path).map_err(|e| ApiError::internal(format!("stored file {} missing: {e}", file.sha256)))?;
+    let kind = match file.kind.as_str() {
+        "pdf" => FileKind::Pdf,
+        "jpg" => FileKind::Jpg,
+        "png" => FileKind::Png,
+        "mp3" => FileKind::Mp3,
+        _ => FileKind::Mp4,
+    };
+    let mime: actix_web::mime::Mime = kind.mime().parse().unwrap_or(actix_web::mime::APPLICATION_OCTET_STREAM);
+    let ascii: String = file.name.chars().map(|c| if c.is_ascii_graphic() || c == ' ' { c } else { '_' }).collect();
+    let disposition = ContentDisposition {
+        disposition: if attachment { DispositionType::Attachment } else { DispositionType::Inline },
+        parameters: vec![
+            DispositionParam::Filename(ascii),
+            DispositionParam::FilenameExt(ExtendedValue { charset: Charset::Ext("UTF-8".into()), language_tag: None, value: file.name.as_bytes().to_vec() }),
+        ],
+    };
+    let mut res = named
+        .use_etag(false)
+        .use_last_modified(false)
+        .set_content_type(mime)
+        .set_content_disposition(disposition)
+        .into_response(req);
+    let headers = res.headers_mut();
+    if let Ok(v) = header::HeaderValue::from_str(&etag) {
+        headers.insert(header::ETAG, v);
+    }
+    headers.insert(header::CACHE_CONTROL, header::HeaderValue::from_static("private, no-cache"));
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, header::HeaderValue::from_static("nosniff"));
+    Ok(res)
+}

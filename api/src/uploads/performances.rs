@@ -1,0 +1,778 @@
+//! Multiple performances (多元表現; DESIGN.md, FAQ 004 Q2, FAQ 000 四 Q3–Q5): ten categories with
+//! their own fields and date rules, a document and/or video, an external link only with a video,
+//! a per-year count. No certification. School cadre records from sync are shown read-only and do
+//! not count.
+
+use actix_multipart::Multipart;
+use actix_web::{delete, get, post, put, web, HttpRequest, HttpResponse};
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::app::AppState;
+use crate::auth::Principal;
+use crate::db::DbConn;
+use crate::error::{ApiError, ApiResult, ErrorCode, Problem};
+use crate::pagination::{like_pattern, offset, Page, PageQuery};
+use crate::schema::{cadre_records as cr, performances as pf, selections, student_profiles as sp, users};
+use crate::settings::parameters;
+use crate::storage::FileStore;
+
+use super::access::{self, Caller, Visible};
+use super::files::{self, FileInfo};
+use super::form::{self, Form, Slot};
+use super::results::DownloadQuery;
+use super::rules::{self, Category, Dating, Field, FieldSpec};
+
+/// A category with its form, for clients that build the form from it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CategoryInfo {
+    pub category: Category,
+    /// 中文名稱.
+    pub name: &'static str,
+    /// `single`: one date (start_date); `range`: start_date and end_date.
+    pub dating: &'static str,
+    pub fields: Vec<FieldSpec>,
+}
+
+/// A multiple performance.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Performance {
+    pub id: i64,
+    pub student_id: i64,
+    pub student_account: String,
+    pub student_name: String,
+    pub class_code: Option<String>,
+    pub seat_no: Option<i32>,
+    pub academic_year: i32,
+    pub category: Category,
+    pub category_name: &'static str,
+    pub title: String,
+    pub item: Option<String>,
+    pub organisation: Option<String>,
+    pub position: Option<String>,
+    pub level: Option<String>,
+    pub award: Option<String>,
+    pub kind: Option<String>,
+    pub score: Option<String>,
+    pub certificate_no: Option<String>,
+    pub participation: Option<String>,
+    pub hours: Option<f64>,
+    pub credits: Option<i32>,
+    /// The date, or the start of a range.
+    pub start_date: NaiveDate,
+    /// The end of a range (range categories only).
+    pub end_date: Option<NaiveDate>,
+    /// 內容簡述 (at most 100 characters).
+    pub description: String,
+    /// Only with a video (FAQ 000 Q3).
+    pub external_link: Option<String>,
+    pub document: Option<FileInfo>,
+    pub video: Option<FileInfo>,
+    /// Selected for submission.
+    pub selected: bool,
+    #[serde(serialize_with = "crate::time::utc")]
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: NaiveDateTime,
+    #[serde(serialize_with = "crate::time::utc")]
+    #[schema(value_type = String, format = DateTime)]
+    pub updated_at: NaiveDateTime,
+}
+
+/// The multipart form of a performance (new or replacing an old one's fields).
+#[derive(Debug, ToSchema)]
+#[allow(dead_code)]
+pub struct PerformanceForm {
+    /// Only on create; a performance keeps its category.
+    category: Option<Category>,
+    /// `YYYY-MM-DD`.
+    start_date: String,
+    /// `YYYY-MM-DD`, range categories only.
+    end_date: Option<String>,
+    description: String,
+    /// An http(s) URL, only when a video is attached.
+    external_link: Option<String>,
+    title: String,
+    item: Option<String>,
+    organisation: Option<String>,
+    position: Option<String>,
+    level: Option<String>,
+    award: Option<String>,
+    kind: Option<String>,
+    score: Option<String>,
+    certificate_no: Option<String>,
+    participation: Option<String>,
+    hours: Option<f64>,
+    credits: Option<i32>,
+    /// pdf, jpg or png, at most 4 MB.
+    #[schema(value_type = Option<String>, format = Binary)]
+    document: Option<Vec<u8>>,
+    /// mp3 or mp4, at most 10 MB.
+    #[schema(value_type = Option<String>, format = Binary)]
+    video: Option<Vec<u8>>,
+    /// On edit: `true` removes the document.
+    remove_document: Option<bool>,
+    /// On edit: `true` removes the video.
+    remove_video: Option<bool>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PerformanceFilter {
+    pub academic_year: Option<i32>,
+    pub category: Option<Category>,
+    pub student_id: Option<i64>,
+    pub class_code: Option<String>,
+    /// Part of the student's account or name, or of the title.
+    pub q: Option<String>,
+}
+
+/// The student's count and date bounds this academic year.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PerformanceLimits {
+    pub academic_year: i32,
+    /// 學生多元表現上傳數量 (件/學年).
+    pub per_year_limit: i32,
+    pub used: i64,
+    /// Earliest date: 1 July of the entry year.
+    pub earliest: NaiveDate,
+    /// Latest single date or range start: 31 July at the end of the year.
+    pub latest: NaiveDate,
+    /// Latest range end: 29 August after the year.
+    pub latest_end: NaiveDate,
+}
+
+/// A school cadre record from sync (read-only; submitted separately; does not count).
+#[derive(Debug, Serialize, ToSchema, Queryable)]
+pub struct CadreRecord {
+    pub id: i64,
+    pub academic_year: i32,
+    pub semester: i32,
+    /// 單位.
+    pub unit: String,
+    /// 職務.
+    pub position: String,
+    pub level: Option<String>,
+    pub start_date: NaiveDate,
+    pub end_date: Option<NaiveDate>,
+}
+
+const TEXT_FIELDS: &[&str] = &[
+    "category",
+    "start_date",
+    "end_date",
+    "description",
+    "external_link",
+    "title",
+    "item",
+    "organisation",
+    "position",
+    "level",
+    "award",
+    "kind",
+    "score",
+    "certificate_no",
+    "participation",
+    "hours",
+    "credits",
+    "remove_document",
+    "remove_video",
+];
+
+/// The validated metadata of a performance form.
+struct Meta {
+    start: NaiveDate,
+    end: Option<NaiveDate>,
+    description: String,
+    link: Option<String>,
+    values: Vec<(Field, Option<String>)>,
+}
+
+impl Meta {
+    fn value(&self, f: Field) -> Option<String> {
+        self.values.iter().find(|(g, _)| *g == f).and_then(|(_, v)| v.clone()).map(|v| v.trim().to_string()).filter(|v| !v.is_empty())
+    }
+}
+
+fn date(form: &Form, name: &str) -> ApiResult<Option<NaiveDate>> {
+    match form.non_blank(name) {
+        None => Ok(None),
+        Some(v) => NaiveDate::parse_from_str(&v, "%Y-%m-%d")
+            .map(Some)
+            .map_err(|_| ApiError::validation().field(name.to_string(), "日期格式為 YYYY-MM-DD", "a date is written YYYY-MM-DD")),
+    }
+}
+
+fn parse_category(form: &Form) -> ApiResult<Category> {
+    let v = form.non_blank("category").ok_or_else(|| ApiError::validation().field("category", "請選擇類別", "the category is required"))?;
+    Category::ALL
+        .into_iter()
+        .find(|c| serde_json::to_value(c).ok().and_then(|j| j.as_str().map(|s| s == v)).unwrap_or(false))
+        .ok_or_else(|| ApiError::validation().field("category", "沒有這個多元表現類別", "unknown category"))
+}
+
+/// Reads and checks everything but the counts: fields, dates, description, link.
+fn check_meta(form: &Form, category: Category, entry_year: i32, academic_year: i32, has_video: bool) -> ApiResult<Meta> {
+    let values: Vec<(Field, Option<String>)> = Field::ALL.iter().map(|f| (*f, form.non_blank(f.as_str()))).collect();
+    rules::check_fields(category, &values)?;
+    let start = date(form, "start_date")?.ok_or_else(|| ApiError::validation().field("start_date", "請填寫日期", "the date is required"))?;
+    let end = date(form, "end_date")?;
+    rules::check_dates(category, entry_year, academic_year, start, end)?;
+    let description = form.non_blank("description").ok_or_else(|| ApiError::validation().field("description", "請填寫內容簡述", "the description is required"))?;
+    rules::check_description(&description)?;
+    let link = form.non_blank("external_link");
+    rules::check_link(link.as_deref(), has_video)?;
+    Ok(Meta { start, end, description, link, values })
+}
+
+type Row = (
+    (i64, i64, i32, String, String, Option<String>, Option<String>, Option<String>, Option<String>, Option<String>, Option<String>),
+    (Option<String>, Option<String>, Option<String>, Option<f64>, Option<i32>, NaiveDate, Option<NaiveDate>, String, Option<String>, Option<i64>, Option<i64>),
+    (NaiveDateTime, NaiveDateTime),
+    (String, String, Option<String>, Option<i32>),
+);
+
+macro_rules! performance_query {
+    () => {
+        pf::table
+            .inner_join(users::table.on(users::id.eq(pf::student_id)))
+            .left_join(sp::table.on(sp::user_id.eq(pf::student_id)))
+            .filter(pf::deleted_at.is_null())
+            .select((
+                (pf::id, pf::student_id, pf::academic_year, pf::category, pf::title, pf::item, pf::organisation, pf::position, pf::level, pf::award, pf::kind),
+                (pf::score, pf::certificate_no, pf::participation, pf::hours, pf::credits, pf::start_date, pf::end_date, pf::description, pf::link, pf::document_file_id, pf::video_file_id),
+                (pf::created_at, pf::updated_at),
+                (users::account, users::display_name, sp::class_code.nullable(), sp::seat_no.nullable()),
+            ))
+    };
+}
+
+fn category_of(s: &str) -> Category {
+    Category::ALL
+        .into_iter()
+        .find(|c| serde_json::to_value(c).ok().and_then(|j| j.as_str().map(|x| x == s)).unwrap_or(false))
+        .unwrap_or(Category::Other)
+}
+
+fn shape(c: &mut DbConn, rows: Vec<Row>) -> ApiResult<Vec<Performance>> {
+    let file_ids: Vec<i64> = rows.iter().flat_map(|r| [r.1 .9, r.1 .10]).flatten().collect();
+    let files = files::load(c, &file_ids)?;
+    let ids: Vec<i64> = rows.iter().map(|r| r.0 .0).collect();
+    let selected: Vec<i64> = if ids.is_empty() {
+        vec![]
+    } else {
+        selections::table.filter(selections::item_kind.eq("performance")).filter(selections::item_id.eq_any(&ids)).select(selections::item_id).load(c)?
+    };
+    Ok(rows
+        .into_iter()
+        .map(|(a, b, (created_at, updated_at), (account, name, class_code, seat_no))| {
+            let category = category_of(&a.3);
+            Performance {
+                id: a.0,
+                student_id: a.1,
+                student_account: account,
+                student_name: name,
+                class_code,
+                seat_no,
+                academic_year: a.2,
+                category,
+                category_name: category.name_zh(),
+                title: a.4,
+                item: a.5,
+                organisation: a.6,
+                position: a.7,
+                level: a.8,
+                award: a.9,
+                kind: a.10,
+                score: b.0,
+                certificate_no: b.1,
+                participation: b.2,
+                hours: b.3,
+                credits: b.4,
+                start_date: b.5,
+                end_date: b.6,
+                description: b.7,
+                external_link: b.8,
+                document: files::find(&files, b.9),
+                video: files::find(&files, b.10),
+                selected: selected.contains(&a.0),
+                created_at,
+                updated_at,
+            }
+        })
+        .collect())
+}
+
+pub fn load_visible(c: &mut DbConn, me: Caller, id: i64) -> ApiResult<Performance> {
+    let row: Option<Row> = performance_query!().filter(pf::id.eq(id)).filter(pf::school_id.eq(me.school)).first(c).optional()?;
+    let row = row.ok_or_else(ApiError::not_found)?;
+    if !access::visible(c, me)?.student(row.0 .1) {
+        return Err(ApiError::not_found());
+    }
+    shape(c, vec![row])?.pop().ok_or_else(ApiError::not_found)
+}
+
+fn used_this_year(c: &mut DbConn, student: i64, academic_year: i32) -> ApiResult<i64> {
+    Ok(pf::table
+        .filter(pf::student_id.eq(student))
+        .filter(pf::academic_year.eq(academic_year))
+        .filter(pf::deleted_at.is_null())
+        .count()
+        .get_result(c)?)
+}
+
+fn store(state: &AppState) -> FileStore {
+    FileStore::new(&state.config.data_dir)
+}
+
+/// 多元表現類別: the ten categories with their fields and date kind.
+#[utoipa::path(
+    tag = "uploads",
+    path = "/performance-categories",
+    security(("bearer_jwt" = [])),
+    responses(
+        (status = 200, description = "The categories in roster order", body = Vec<CategoryInfo>),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "An API key or the platform operator", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/performance-categories")]
+pub async fn list_categories(who: Principal) -> ApiResult<web::Json<Vec<CategoryInfo>>> {
+    Caller::of(&who)?;
+    Ok(web::Json(
+        Category::ALL
+            .into_iter()
+            .map(|c| CategoryInfo {
+                category: c,
+                name: c.name_zh(),
+                dating: match c.dating() {
+                    Dating::Single => "single",
+                    Dating::Range => "range",
+                },
+                fields: rules::field_specs(c).to_vec(),
+            })
+            .collect(),
+    ))
+}
+
+/// The student's performance count and date bounds this academic year.
+#[utoipa::path(
+    tag = "uploads",
+    path = "/me/performance-limits",
+    security(("bearer_jwt" = [])),
+    responses(
+        (status = 200, description = "Count, limit and date bounds", body = PerformanceLimits),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a student", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "No term or no student record yet", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/me/performance-limits")]
+pub async fn my_limits(state: web::Data<AppState>, who: Principal) -> ApiResult<web::Json<PerformanceLimits>> {
+    let me = Caller::student(&who)?;
+    state
+        .db
+        .read(move |c| {
+            let term = access::current_term(c, me.school)?;
+            let facts = access::student_facts(c, me.school, me.user)?;
+            let (params, _) = parameters::load(c, me.school)?;
+            let used = used_this_year(c, me.user, term.academic_year)?;
+            let (earliest, latest, latest_end) = rules::date_span(facts.entry_year, term.academic_year).ok_or_else(|| ApiError::internal("bad entry year"))?;
+            Ok(web::Json(PerformanceLimits { academic_year: term.academic_year, per_year_limit: params.performances_per_year, used, earliest, latest, latest_end }))
+        })
+        .await
+}
+
+/// 校內幹部經歷: the student's school cadre records from sync (read-only).
+#[utoipa::path(
+    tag = "uploads",
+    path = "/me/cadre-records",
+    security(("bearer_jwt" = [])),
+    responses(
+        (status = 200, description = "Newest first", body = Vec<CadreRecord>),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a student", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/me/cadre-records")]
+pub async fn my_cadre_records(state: web::Data<AppState>, who: Principal) -> ApiResult<web::Json<Vec<CadreRecord>>> {
+    let me = Caller::student(&who)?;
+    state
+        .db
+        .read(move |c| {
+            Ok(web::Json(
+                cr::table
+                    .filter(cr::student_id.eq(me.user))
+                    .filter(cr::school_id.eq(me.school))
+                    .filter(cr::active.eq(true))
+                    .order((cr::academic_year.desc(), cr::semester.desc(), cr::start_date.desc()))
+                    .select((cr::id, cr::academic_year, cr::semester, cr::unit, cr::position, cr::level, cr::start_date, cr::end_date))
+                    .load(c)?,
+            ))
+        })
+        .await
+}
+
+fn hours_of(meta: &Meta) -> Option<f64> {
+    meta.value(Field::Hours).and_then(|v| v.parse().ok())
+}
+
+fn credits_of(meta: &Meta) -> Option<i32> {
+    meta.value(Field::Credits).and_then(|v| v.parse().ok())
+}
+
+/// 新增多元表現: multipart with `category`, the category's fields, dates, `description`,
+/// optional `external_link` (only with a video) and a `document` and/or `video`.
+#[utoipa::path(
+    tag = "uploads",
+    path = "/performances",
+    request_body(content = PerformanceForm, content_type = "multipart/form-data"),
+    security(("bearer_jwt" = [])),
+    responses(
+        (status = 201, description = "Created", body = Performance),
+        (status = 400, description = "Truncated or malformed multipart body", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a student", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Over the per-year count (`limit_reached`)", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "A file over its limit", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "A file of the wrong type", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Bad fields, dates outside their range, a link without video, an empty file", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/performances")]
+pub async fn create_performance(state: web::Data<AppState>, who: Principal, payload: Multipart) -> ApiResult<HttpResponse> {
+    let me = Caller::student(&who)?;
+    let (facts, term) = state
+        .db
+        .read(move |c| {
+            let term = access::current_term(c, me.school)?;
+            Ok((access::student_facts(c, me.school, me.user)?, term))
+        })
+        .await?;
+    let mut form = form::read(payload, &store(&state), &state.config, TEXT_FIELDS).await?;
+    let category = parse_category(&form)?;
+    if form.text("remove_document").is_some() || form.text("remove_video").is_some() {
+        return Err(ApiError::validation().field("remove_document", "新增時不使用此欄位", "only for edits"));
+    }
+    let meta = check_meta(&form, category, facts.entry_year, term.academic_year, form.files.contains_key(&Slot::Video))?;
+    if form.files.is_empty() {
+        return Err(ApiError::validation().field("document", "請上傳文件檔或影音檔（至少一個）", "attach a document and/or a video"));
+    }
+    let document = form.files.remove(&Slot::Document);
+    let video = form.files.remove(&Slot::Video);
+    let now = state.clock.now();
+    let category_code = serde_json::to_value(category).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+    let id = state
+        .db
+        .write(move |c| {
+            access::lock_student(c, me.user)?;
+            let (params, _) = parameters::load(c, me.school)?;
+            let used = used_this_year(c, me.user, term.academic_year)?;
+            if used >= params.performances_per_year as i64 {
+                return Err(ApiError::with_detail(
+                    ErrorCode::LimitReached,
+                    format!("本學年已上傳 {used} 件多元表現，已達學校設定的上限 {} 件。", params.performances_per_year),
+                    format!("You have {used} performances this year; the school allows {}.", params.performances_per_year),
+                ));
+            }
+            let doc_id = document.map(|f| files::place(c, me.school, me.user, f, now)).transpose()?;
+            let video_id = video.map(|f| files::place(c, me.school, me.user, f, now)).transpose()?;
+            let id: i64 = diesel::insert_into(pf::table)
+                .values((
+                    (
+                        pf::school_id.eq(me.school),
+                        pf::student_id.eq(me.user),
+                        pf::academic_year.eq(term.academic_year),
+                        pf::category.eq(&category_code),
+                        pf::title.eq(meta.value(Field::Title).unwrap_or_default()),
+                        pf::item.eq(meta.value(Field::Item)),
+                        pf::organisation.eq(meta.value(Field::Organisation)),
+                        pf::position.eq(meta.value(Field::Position)),
+                        pf::level.eq(meta.value(Field::Level)),
+                        pf::award.eq(meta.value(Field::Award)),
+                        pf::kind.eq(meta.value(Field::Kind)),
+                        pf::score.eq(meta.value(Field::Score)),
+                    ),
+                    (
+                        pf::certificate_no.eq(meta.value(Field::CertificateNo)),
+                        pf::participation.eq(meta.value(Field::Participation)),
+                        pf::hours.eq(hours_of(&meta)),
+                        pf::credits.eq(credits_of(&meta)),
+                        pf::start_date.eq(meta.start),
+                        pf::end_date.eq(meta.end),
+                        pf::description.eq(&meta.description),
+                        pf::link.eq(&meta.link),
+                        pf::document_file_id.eq(doc_id),
+                        pf::video_file_id.eq(video_id),
+                        pf::created_at.eq(now),
+                        pf::updated_at.eq(now),
+                    ),
+                ))
+                .returning(pf::id)
+                .get_result(c)?;
+            Ok(id)
+        })
+        .await?;
+    let p = state.db.read(move |c| load_visible(c, me, id)).await?;
+    Ok(HttpResponse::Created().insert_header(("Location", format!("/api/v1/performances/{id}"))).json(p))
+}
+
+/// 多元表現列表: the student's own; the homeroom teacher's, consultants' and counselors'
+/// students'; the whole school for the admin.
+#[utoipa::path(
+    tag = "uploads",
+    path = "/performances",
+    params(PerformanceFilter, PageQuery),
+    security(("bearer_jwt" = [])),
+    responses(
+        (status = 200, description = "One page of performances", body = Page<Performance>),
+        (status = 400, description = "Malformed query", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "An API key or the platform operator", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Bad paging", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/performances")]
+pub async fn list_performances(state: web::Data<AppState>, who: Principal, filter: web::Query<PerformanceFilter>, page: web::Query<PageQuery>) -> ApiResult<web::Json<Page<Performance>>> {
+    let me = Caller::of(&who)?;
+    let (page, per_page) = page.checked()?;
+    let f = filter.into_inner();
+    state
+        .db
+        .read(move |c| {
+            let vis = access::visible(c, me)?;
+            let category = f.category.and_then(|c| serde_json::to_value(c).ok()).and_then(|v| v.as_str().map(str::to_string));
+            macro_rules! filtered {
+                () => {{
+                    let mut q = performance_query!().filter(pf::school_id.eq(me.school)).into_boxed();
+                    if let Visible::Some { students, .. } = &vis {
+                        q = q.filter(pf::student_id.eq_any(students.clone()));
+                    }
+                    if let Some(y) = f.academic_year {
+                        q = q.filter(pf::academic_year.eq(y));
+                    }
+                    if let Some(cat) = &category {
+                        q = q.filter(pf::category.eq(cat.clone()));
+                    }
+                    if let Some(id) = f.student_id {
+                        q = q.filter(pf::student_id.eq(id));
+                    }
+                    if let Some(code) = f.class_code.as_deref().filter(|s| !s.trim().is_empty()) {
+                        q = q.filter(sp::class_code.eq(code.trim().to_string()));
+                    }
+                    if let Some(text) = f.q.as_deref().filter(|s| !s.trim().is_empty()) {
+                        let p = like_pattern(text);
+                        q = q.filter(users::account.like(p.clone()).escape('\\').or(users::display_name.like(p.clone()).escape('\\')).or(pf::title.like(p).escape('\\')));
+                    }
+                    q
+                }};
+            }
+            let total: i64 = filtered!().count().get_result(c)?;
+            let rows: Vec<Row> = filtered!()
+                .order((pf::academic_year.desc(), sp::class_code.asc(), sp::seat_no.asc(), pf::start_date.desc(), pf::id.desc()))
+                .limit(per_page)
+                .offset(offset(page, per_page))
+                .load(c)?;
+            Ok(web::Json(Page::new(shape(c, rows)?, total, page, per_page)))
+        })
+        .await
+}
+
+/// One multiple performance.
+#[utoipa::path(
+    tag = "uploads",
+    path = "/performances/{id}",
+    params(("id" = i64, Path, description = "Performance id")),
+    security(("bearer_jwt" = [])),
+    responses(
+        (status = 200, description = "The performance", body = Performance),
+        (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "An API key or the platform operator", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such performance the caller may see", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/performances/{id}")]
+pub async fn get_performance(state: web::Data<AppState>, who: Principal, id: web::Path<i64>) -> ApiResult<web::Json<Performance>> {
+    let me = Caller::of(&who)?;
+    let id = id.into_inner();
+    Ok(web::Json(state.db.read(move |c| load_visible(c, me, id)).await?))
+}
+
+/// The student's own performance, changeable: this academic year's and not selected.
+fn own_changeable(c: &mut DbConn, me: Caller, id: i64) -> ApiResult<(String, Option<i64>, Option<i64>, i32)> {
+    let row: Option<(i64, String, Option<i64>, Option<i64>, i32)> = pf::table
+        .filter(pf::id.eq(id))
+        .filter(pf::school_id.eq(me.school))
+        .filter(pf::deleted_at.is_null())
+        .select((pf::student_id, pf::category, pf::document_file_id, pf::video_file_id, pf::academic_year))
+        .first(c)
+        .optional()?;
+    let (student, category, doc, video, year) = row.ok_or_else(ApiError::not_found)?;
+    if student != me.user {
+        return Err(ApiError::not_found());
+    }
+    let term = access::current_term(c, me.school)?;
+    if year != term.academic_year {
+        return Err(ApiError::with_detail(ErrorCode::InvalidState, "只能修改或刪除本學年的多元表現。", "Only this academic year's performances can be changed."));
+    }
+    let selected: i64 = selections::table.filter(selections::item_kind.eq("performance")).filter(selections::item_id.eq(id)).count().get_result(c)?;
+    if selected > 0 {
+        return Err(ApiError::with_detail(ErrorCode::InvalidState, "此多元表現已勾選提交，請先取消勾選再修改或刪除。", "The performance is selected for submission; unselect it first."));
+    }
+    Ok((category, doc, video, year))
+}
+
+/// 修改多元表現: multipart with all fields again (as on create, without `category`); files left
+/// out stay unless `remove_document` / `remove_video`.
+#[utoipa::path(
+    tag = "uploads",
+    path = "/performances/{id}",
+    params(("id" = i64, Path, description = "Performance id")),
+    request_body(content = PerformanceForm, content_type = "multipart/form-data"),
+    security(("bearer_jwt" = [])),
+    responses(
+        (status = 200, description = "Updated", body = Performance),
+        (status = 400, description = "Malformed id or multipart body", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a student", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Not the caller's performance", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Selected, or of an earlier year (`invalid_state`)", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "A file over its limit", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "A file of the wrong type", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Bad fields", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[put("/performances/{id}")]
+pub async fn update_performance(state: web::Data<AppState>, who: Principal, id: web::Path<i64>, payload: Multipart) -> ApiResult<web::Json<Performance>> {
+    let me = Caller::student(&who)?;
+    let id = id.into_inner();
+    let (facts, (category, old_doc, old_video, year)) = state
+        .db
+        .read(move |c| Ok((access::student_facts(c, me.school, me.user)?, own_changeable(c, me, id)?)))
+        .await?;
+    let category = category_of(&category);
+    let mut form = form::read(payload, &store(&state), &state.config, TEXT_FIELDS).await?;
+    if form.text("category").is_some_and(|v| v.trim() != serde_json::to_value(category).ok().and_then(|j| j.as_str().map(str::to_string)).unwrap_or_default()) {
+        return Err(ApiError::validation().field("category", "多元表現不能改變類別，請刪除後重新新增", "a performance keeps its category"));
+    }
+    let remove_doc = matches!(form.non_blank("remove_document").as_deref(), Some("true") | Some("1"));
+    let remove_video = matches!(form.non_blank("remove_video").as_deref(), Some("true") | Some("1"));
+    let document = form.files.remove(&Slot::Document);
+    let video = form.files.remove(&Slot::Video);
+    let has_video = video.is_some() || (old_video.is_some() && !remove_video);
+    let has_doc = document.is_some() || (old_doc.is_some() && !remove_doc);
+    let meta = check_meta(&form, category, facts.entry_year, year, has_video)?;
+    if !has_video && !has_doc {
+        return Err(ApiError::validation().field("document", "至少須保留一個文件檔或影音檔", "keep at least a document or a video"));
+    }
+    let now = state.clock.now();
+    state
+        .db
+        .write(move |c| {
+            let (_, old_doc, old_video, _) = own_changeable(c, me, id)?;
+            let doc_id = match document {
+                Some(f) => Some(files::place(c, me.school, me.user, f, now)?),
+                None if remove_doc => None,
+                None => old_doc,
+            };
+            let video_id = match video {
+                Some(f) => Some(files::place(c, me.school, me.user, f, now)?),
+                None if remove_video => None,
+                None => old_video,
+            };
+            diesel::update(pf::table.find(id))
+                .set((
+                    (
+                        pf::title.eq(meta.value(Field::Title).unwrap_or_default()),
+                        pf::item.eq(meta.value(Field::Item)),
+                        pf::organisation.eq(meta.value(Field::Organisation)),
+                        pf::position.eq(meta.value(Field::Position)),
+                        pf::level.eq(meta.value(Field::Level)),
+                        pf::award.eq(meta.value(Field::Award)),
+                        pf::kind.eq(meta.value(Field::Kind)),
+                        pf::score.eq(meta.value(Field::Score)),
+                        pf::certificate_no.eq(meta.value(Field::CertificateNo)),
+                        pf::participation.eq(meta.value(Field::Participation)),
+                    ),
+                    (
+                        pf::hours.eq(hours_of(&meta)),
+                        pf::credits.eq(credits_of(&meta)),
+                        pf::start_date.eq(meta.start),
+                        pf::end_date.eq(meta.end),
+                        pf::description.eq(&meta.description),
+                        pf::link.eq(&meta.link),
+                        pf::document_file_id.eq(doc_id),
+                        pf::video_file_id.eq(video_id),
+                        pf::updated_at.eq(now),
+                    ),
+                ))
+                .execute(c)?;
+            Ok(())
+        })
+        .await?;
+    Ok(web::Json(state.db.read(move |c| load_visible(c, me, id)).await?))
+}
+
+/// 刪除多元表現: this year's, not selected. The row is kept with its deletion time.
+#[utoipa::path(
+    tag = "uploads",
+    path = "/performances/{id}",
+    params(("id" = i64, Path, description = "Performance id")),
+    security(("bearer_jwt" = [])),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a student", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Not the caller's performance", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Selected, or of an earlier year", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/performances/{id}")]
+pub async fn delete_performance(state: web::Data<AppState>, who: Principal, id: web::Path<i64>) -> ApiResult<HttpResponse> {
+    let me = Caller::student(&who)?;
+    let id = id.into_inner();
+    let now = state.clock.now();
+    state
+        .db
+        .write(move |c| {
+            own_changeable(c, me, id)?;
+            diesel::update(pf::table.find(id)).set((pf::deleted_at.eq(Some(now)), pf::updated_at.eq(now))).execute(c)?;
+            Ok(())
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Downloads a performance's `document` or `video` (inline, or with `?download=true` as an
+/// attachment); ETag is the SHA-256; range requests are supported.
+#[utoipa::path(
+    tag = "uploads",
+    path = "/performances/{id}/files/{slot}",
+    params(("id" = i64, Path, description = "Performance id"), ("slot" = String, Path, description = "`document` or `video`"), DownloadQuery),
+    security(("bearer_jwt" = [])),
+    responses(
+        (status = 200, description = "The file", content_type = "application/octet-stream"),
+        (status = 206, description = "A range of the file"),
+        (status = 304, description = "Unchanged (If-None-Match)"),
+        (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "An API key or the platform operator", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such performance the caller may see, or no file in that slot", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/performances/{id}/files/{slot}")]
+pub async fn download_performance_file(state: web::Data<AppState>, who: Principal, req: HttpRequest, path: web::Path<(i64, String)>, q: web::Query<DownloadQuery>) -> ApiResult<HttpResponse> {
+    let me = Caller::of(&who)?;
+    let (id, slot) = path.into_inner();
+    let slot = Slot::parse(&slot).ok_or_else(ApiError::not_found)?;
+    let p = state.db.read(move |c| load_visible(c, me, id)).await?;
+    let file = match slot {
+        Slot::Document => p.document,
+        Slot::Video => p.video,
+    }
+    .ok_or_else(ApiError::not_found)?;
+    files::download(&req, &store(&state), &file, q.download.unwrap_or(false))
+}

@@ -1,0 +1,828 @@
+//! Course learning results (課程學習成果; DESIGN.md, FAQ 004, 003 #8, #11, #32): a student
+//! creates one for a course they take this term, with a description and a document and/or a
+//! video; edits or deletes it while `editing`; submits it (`submitted`); the teacher certifies or
+//! rejects it (issue #7). Submitted and certified results never change. Every state change is
+//! recorded with its time and actor.
+
+use actix_multipart::Multipart;
+use actix_web::{delete, get, post, put, web, HttpRequest, HttpResponse};
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::app::AppState;
+use crate::auth::Principal;
+use crate::db::DbConn;
+use crate::error::{ApiError, ApiResult, ErrorCode, Problem};
+use crate::pagination::{like_pattern, offset, Page, PageQuery};
+use crate::schema::{courses, enrolments, learning_result_events as ev, learning_results as lr, selections, student_profiles as sp, users};
+use crate::settings::{parameters, periods};
+use crate::storage::FileStore;
+use crate::terms::Term;
+
+use super::access::{self, Caller, Visible};
+use super::files::{self, FileInfo};
+use super::form::{self, Form, Slot};
+use super::rules;
+
+/// 編輯中 → 認證中 → 認證成功 / 認證失敗.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ResultState {
+    /// 編輯中: the student may edit, delete or submit it.
+    Editing,
+    /// 認證中: locked, waiting for the teacher.
+    Submitted,
+    /// 認證成功.
+    Certified,
+    /// 認證失敗, with the teacher's reason; may be deleted and uploaded again.
+    Rejected,
+}
+
+impl ResultState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ResultState::Editing => "editing",
+            ResultState::Submitted => "submitted",
+            ResultState::Certified => "certified",
+            ResultState::Rejected => "rejected",
+        }
+    }
+
+    pub fn parse(s: &str) -> ResultState {
+        match s {
+            "submitted" => ResultState::Submitted,
+            "certified" => ResultState::Certified,
+            "rejected" => ResultState::Rejected,
+            _ => ResultState::Editing,
+        }
+    }
+
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            ResultState::Editing => "編輯中",
+            ResultState::Submitted => "認證中",
+            ResultState::Certified => "認證成功",
+            ResultState::Rejected => "認證失敗",
+        }
+    }
+}
+
+/// A learning result as lists and details show it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LearningResult {
+    pub id: i64,
+    pub student_id: i64,
+    pub student_account: String,
+    pub student_name: String,
+    pub class_code: Option<String>,
+    pub seat_no: Option<i32>,
+    pub course_id: i64,
+    pub course_code: String,
+    pub subject_name: String,
+    /// Term code, e.g. `1151`.
+    pub term: String,
+    pub academic_year: i32,
+    pub semester: i32,
+    /// 內容簡述 (at most 100 characters).
+    pub description: String,
+    pub document: Option<FileInfo>,
+    pub video: Option<FileInfo>,
+    pub state: ResultState,
+    /// The teacher's reason when rejected.
+    pub reject_reason: Option<String>,
+    /// Selected for submission to the central database.
+    pub selected: bool,
+    #[serde(serialize_with = "crate::time::utc")]
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: NaiveDateTime,
+    #[serde(serialize_with = "crate::time::utc")]
+    #[schema(value_type = String, format = DateTime)]
+    pub updated_at: NaiveDateTime,
+    #[serde(serialize_with = "crate::time::utc_opt")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub submitted_at: Option<NaiveDateTime>,
+    #[serde(serialize_with = "crate::time::utc_opt")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub decided_at: Option<NaiveDateTime>,
+    /// Who certified or rejected it.
+    pub decided_by: Option<String>,
+}
+
+/// One state change: what, by whom, when, why.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ResultEvent {
+    /// created, updated, submitted, certified, rejected, deleted.
+    pub action: String,
+    /// The state after the change.
+    pub state: String,
+    pub actor_account: Option<String>,
+    pub actor_name: Option<String>,
+    pub reason: Option<String>,
+    #[serde(serialize_with = "crate::time::utc")]
+    #[schema(value_type = String, format = DateTime)]
+    pub at: NaiveDateTime,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LearningResultDetail {
+    pub result: LearningResult,
+    /// Every state change, oldest first.
+    pub history: Vec<ResultEvent>,
+}
+
+/// The multipart form of a new learning result.
+#[derive(Debug, ToSchema)]
+#[allow(dead_code)]
+pub struct NewResultForm {
+    /// A course the student takes this term.
+    course_id: i64,
+    /// 內容簡述: at most 100 characters, no links.
+    description: String,
+    /// pdf, jpg or png, at most 4 MB (configurable).
+    #[schema(value_type = Option<String>, format = Binary)]
+    document: Option<Vec<u8>>,
+    /// mp3 or mp4, at most 10 MB (configurable).
+    #[schema(value_type = Option<String>, format = Binary)]
+    video: Option<Vec<u8>>,
+}
+
+/// The multipart form of an edit: any field left out stays as it is.
+#[derive(Debug, ToSchema)]
+#[allow(dead_code)]
+pub struct EditResultForm {
+    description: Option<String>,
+    /// Replaces the document.
+    #[schema(value_type = Option<String>, format = Binary)]
+    document: Option<Vec<u8>>,
+    /// Replaces the video.
+    #[schema(value_type = Option<String>, format = Binary)]
+    video: Option<Vec<u8>>,
+    /// `true` removes the document.
+    remove_document: Option<bool>,
+    /// `true` removes the video.
+    remove_video: Option<bool>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ResultFilter {
+    /// Term code, e.g. `1151` (default: every term).
+    pub term: Option<String>,
+    pub course_id: Option<i64>,
+    pub state: Option<ResultState>,
+    pub student_id: Option<i64>,
+    pub class_code: Option<String>,
+    /// Part of the student's account, name or the subject.
+    pub q: Option<String>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DownloadQuery {
+    /// `true`: as an attachment (save) rather than inline (preview).
+    pub download: Option<bool>,
+}
+
+/// A course the student takes this term, with its learning results.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MyCourse {
+    pub id: i64,
+    pub course_code: String,
+    pub subject_name: String,
+    pub class_code: String,
+    pub credits: i32,
+    /// Learning results of this subject this semester (not deleted).
+    pub results: i64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MyCourses {
+    pub term: Term,
+    /// 學生學習成果上傳數量 (件/學期).
+    pub per_semester_limit: i32,
+    /// 學生單科學習成果上傳數量 (件/學期).
+    pub per_subject_limit: i32,
+    /// Learning results this semester (not deleted).
+    pub used: i64,
+    pub courses: Vec<MyCourse>,
+    /// The student's upload period this semester, if set.
+    pub upload_period: Option<periods::Period>,
+}
+
+type Row = (
+    (i64, i64, i64, i32, i32, String, Option<i64>, Option<i64>, String, Option<String>),
+    (NaiveDateTime, NaiveDateTime, Option<NaiveDateTime>, Option<NaiveDateTime>, Option<i64>),
+    (String, String, Option<String>, Option<i32>),
+    (String, String),
+);
+
+/// Loads results by a boxed filter into API shapes.
+fn shape(c: &mut DbConn, rows: Vec<Row>) -> ApiResult<Vec<LearningResult>> {
+    let file_ids: Vec<i64> = rows.iter().flat_map(|r| [r.0 .6, r.0 .7]).flatten().collect();
+    let files = files::load(c, &file_ids)?;
+    let ids: Vec<i64> = rows.iter().map(|r| r.0 .0).collect();
+    let selected: Vec<i64> = if ids.is_empty() {
+        vec![]
+    } else {
+        selections::table.filter(selections::item_kind.eq("result")).filter(selections::item_id.eq_any(&ids)).select(selections::item_id).load(c)?
+    };
+    let decider_ids: Vec<i64> = rows.iter().filter_map(|r| r.1 .4).collect();
+    let deciders: Vec<(i64, String)> = if decider_ids.is_empty() {
+        vec![]
+    } else {
+        users::table.filter(users::id.eq_any(&decider_ids)).select((users::id, users::display_name)).load(c)?
+    };
+    Ok(rows
+        .into_iter()
+        .map(|((id, student_id, course_id, academic_year, semester, description, doc, video, state, reason), (created_at, updated_at, submitted_at, decided_at, decided_by), (account, name, class_code, seat_no), (course_code, subject_name))| {
+            LearningResult {
+                id,
+                student_id,
+                student_account: account,
+                student_name: name,
+                class_code,
+                seat_no,
+                course_id,
+                course_code,
+                subject_name,
+                term: Term { academic_year, semester }.code(),
+                academic_year,
+                semester,
+                description,
+                document: files::find(&files, doc),
+                video: files::find(&files, video),
+                state: ResultState::parse(&state),
+                reject_reason: reason,
+                selected: selected.contains(&id),
+                created_at,
+                updated_at,
+                submitted_at,
+                decided_at,
+                decided_by: decided_by.and_then(|d| deciders.iter().find(|(i, _)| *i == d).map(|(_, n)| n.clone())),
+            }
+        })
+        .collect())
+}
+
+macro_rules! result_query {
+    () => {
+        lr::table
+            .inner_join(users::table.on(users::id.eq(lr::student_id)))
+            .left_join(sp::table.on(sp::user_id.eq(lr::student_id)))
+            .inner_join(courses::table.on(courses::id.eq(lr::course_id)))
+            .filter(lr::deleted_at.is_null())
+            .select((
+                (lr::id, lr::student_id, lr::course_id, lr::academic_year, lr::semester, lr::description, lr::document_file_id, lr::video_file_id, lr::state, lr::reject_reason),
+                (lr::created_at, lr::updated_at, lr::submitted_at, lr::decided_at, lr::decided_by),
+                (users::account, users::display_name, sp::class_code.nullable(), sp::seat_no.nullable()),
+                (courses::course_code, courses::subject_name),
+            ))
+    };
+}
+
+/// One result if `me` may see it (404 otherwise, so existence does not leak).
+pub fn load_visible(c: &mut DbConn, me: Caller, id: i64) -> ApiResult<LearningResult> {
+    let row: Option<Row> = result_query!().filter(lr::id.eq(id)).filter(lr::school_id.eq(me.school)).first(c).optional()?;
+    let row = row.ok_or_else(ApiError::not_found)?;
+    let vis = access::visible(c, me)?;
+    if !vis.result(row.0 .1, row.0 .2) {
+        return Err(ApiError::not_found());
+    }
+    let mut shaped = shape(c, vec![row])?;
+    shaped.pop().ok_or_else(ApiError::not_found)
+}
+
+pub fn history(c: &mut DbConn, id: i64) -> ApiResult<Vec<ResultEvent>> {
+    let rows: Vec<(String, String, Option<String>, Option<String>, Option<String>, NaiveDateTime)> = ev::table
+        .left_join(users::table.on(users::id.nullable().eq(ev::actor_id)))
+        .filter(ev::result_id.eq(id))
+        .order(ev::id.asc())
+        .select((ev::action, ev::state, users::account.nullable(), users::display_name.nullable(), ev::reason, ev::at))
+        .load(c)?;
+    Ok(rows
+        .into_iter()
+        .map(|(action, state, actor_account, actor_name, reason, at)| ResultEvent { action, state, actor_account, actor_name, reason, at })
+        .collect())
+}
+
+/// Records one state change.
+pub fn record(c: &mut DbConn, result: i64, action: &str, state: ResultState, actor: i64, reason: Option<&str>, now: NaiveDateTime) -> ApiResult<()> {
+    diesel::insert_into(ev::table)
+        .values((ev::result_id.eq(result), ev::action.eq(action), ev::state.eq(state.as_str()), ev::actor_id.eq(actor), ev::reason.eq(reason), ev::at.eq(now)))
+        .execute(c)?;
+    Ok(())
+}
+
+fn parse_term(code: &str) -> ApiResult<Term> {
+    let bad = || ApiError::new(ErrorCode::InvalidQuery).field("term", "學年期格式為 4 碼，例如 1151", "a term is written like 1151");
+    if code.len() != 4 || !code.chars().all(|c| c.is_ascii_digit()) {
+        return Err(bad());
+    }
+    let academic_year = code[..3].parse().map_err(|_| bad())?;
+    let semester = code[3..].parse().map_err(|_| bad())?;
+    Ok(Term { academic_year, semester })
+}
+
+fn list(c: &mut DbConn, me: Caller, f: &ResultFilter, page: i64, per_page: i64) -> ApiResult<Page<LearningResult>> {
+    let vis = access::visible(c, me)?;
+    let term = f.term.as_deref().map(parse_term).transpose()?;
+    macro_rules! filtered {
+        () => {{
+            let mut q = result_query!().filter(lr::school_id.eq(me.school)).into_boxed();
+            if let Visible::Some { students, courses } = &vis {
+                q = q.filter(lr::student_id.eq_any(students.clone()).or(lr::course_id.eq_any(courses.clone())));
+            }
+            if let Some(t) = term {
+                q = q.filter(lr::academic_year.eq(t.academic_year)).filter(lr::semester.eq(t.semester));
+            }
+            if let Some(id) = f.course_id {
+                q = q.filter(lr::course_id.eq(id));
+            }
+            if let Some(s) = f.state {
+                q = q.filter(lr::state.eq(s.as_str()));
+            }
+            if let Some(id) = f.student_id {
+                q = q.filter(lr::student_id.eq(id));
+            }
+            if let Some(code) = f.class_code.as_deref().filter(|s| !s.trim().is_empty()) {
+                q = q.filter(sp::class_code.eq(code.trim().to_string()));
+            }
+            if let Some(text) = f.q.as_deref().filter(|s| !s.trim().is_empty()) {
+                let p = like_pattern(text);
+                q = q.filter(users::account.like(p.clone()).escape('\\').or(users::display_name.like(p.clone()).escape('\\')).or(courses::subject_name.like(p).escape('\\')));
+            }
+            q
+        }};
+    }
+    let total: i64 = filtered!().count().get_result(c)?;
+    let rows: Vec<Row> = filtered!()
+        .order((lr::academic_year.desc(), lr::semester.desc(), sp::class_code.asc(), sp::seat_no.asc(), lr::id.desc()))
+        .limit(per_page)
+        .offset(offset(page, per_page))
+        .load(c)?;
+    Ok(Page::new(shape(c, rows)?, total, page, per_page))
+}
+
+/// The course, if the student takes it this term (active enrolment, active course).
+fn enrolled_course(c: &mut DbConn, school: i64, student: i64, course_id: i64, term: Term) -> ApiResult<(i64, String)> {
+    let found: Option<(i64, String)> = courses::table
+        .inner_join(enrolments::table.on(enrolments::course_id.eq(courses::id)))
+        .filter(courses::id.eq(course_id))
+        .filter(courses::school_id.eq(school))
+        .filter(courses::academic_year.eq(term.academic_year))
+        .filter(courses::semester.eq(term.semester))
+        .filter(courses::active.eq(true))
+        .filter(enrolments::student_id.eq(student))
+        .filter(enrolments::active.eq(true))
+        .select((courses::id, courses::subject_name))
+        .first(c)
+        .optional()?;
+    found.ok_or_else(|| ApiError::validation().field("course_id", "您本學期沒有修習這門課程", "you do not take this course this term"))
+}
+
+/// The per-semester and per-subject counts (003 #30, manual 3.3). Call with the student locked.
+pub fn check_counts(c: &mut DbConn, school: i64, student: i64, term: Term, subject: &str) -> ApiResult<()> {
+    let (params, _) = parameters::load(c, school)?;
+    let used: i64 = lr::table
+        .filter(lr::student_id.eq(student))
+        .filter(lr::academic_year.eq(term.academic_year))
+        .filter(lr::semester.eq(term.semester))
+        .filter(lr::deleted_at.is_null())
+        .count()
+        .get_result(c)?;
+    if used >= params.results_per_semester as i64 {
+        return Err(ApiError::with_detail(
+            ErrorCode::LimitReached,
+            format!("本學期已上傳 {used} 件學習成果，已達學校設定的上限 {} 件。", params.results_per_semester),
+            format!("You have {used} learning results this semester; the school allows {}.", params.results_per_semester),
+        ));
+    }
+    let same_subject: i64 = lr::table
+        .inner_join(courses::table.on(courses::id.eq(lr::course_id)))
+        .filter(lr::student_id.eq(student))
+        .filter(lr::academic_year.eq(term.academic_year))
+        .filter(lr::semester.eq(term.semester))
+        .filter(lr::deleted_at.is_null())
+        .filter(courses::subject_name.eq(subject))
+        .count()
+        .get_result(c)?;
+    if same_subject >= params.results_per_subject as i64 {
+        return Err(ApiError::with_detail(
+            ErrorCode::LimitReached,
+            format!("「{subject}」本學期已上傳 {same_subject} 件，已達學校設定的單科上限 {} 件。", params.results_per_subject),
+            format!("You have {same_subject} results for {subject} this semester; the school allows {} per subject.", params.results_per_subject),
+        ));
+    }
+    Ok(())
+}
+
+fn description(form: &Form, required: bool) -> ApiResult<Option<String>> {
+    match form.text("description") {
+        Some(text) => {
+            let text = text.trim().to_string();
+            if text.is_empty() {
+                return Err(ApiError::validation().field("description", "請填寫內容簡述", "the description is required"));
+            }
+            rules::check_description(&text)?;
+            Ok(Some(text))
+        }
+        None if required => Err(ApiError::validation().field("description", "請填寫內容簡述", "the description is required")),
+        None => Ok(None),
+    }
+}
+
+fn flag(form: &Form, name: &str) -> ApiResult<bool> {
+    match form.text(name).map(str::trim) {
+        None | Some("") | Some("false") | Some("0") => Ok(false),
+        Some("true") | Some("1") => Ok(true),
+        Some(_) => Err(ApiError::validation().field(name.to_string(), "須為 true 或 false", "must be true or false")),
+    }
+}
+
+fn store(state: &AppState) -> FileStore {
+    FileStore::new(&state.config.data_dir)
+}
+
+/// The student's facts and open upload period, before reading a body (fail fast).
+async fn upload_gate(state: &AppState, me: Caller) -> ApiResult<access::StudentFacts> {
+    let now = state.clock.now();
+    state
+        .db
+        .read(move |c| {
+            let facts = access::student_facts(c, me.school, me.user)?;
+            periods::require_open(c, me.school, periods::Item::UploadResults, facts.grade, now)?;
+            Ok(facts)
+        })
+        .await
+}
+
+/// 我的課程: the courses the student takes this term, with counts against the limits.
+#[utoipa::path(
+    tag = "uploads",
+    path = "/me/courses",
+    security(("bearer_jwt" = [])),
+    responses(
+        (status = 200, description = "This term's courses and the limits", body = MyCourses),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a student", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "No term or no student record yet", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/me/courses")]
+pub async fn my_courses(state: web::Data<AppState>, who: Principal) -> ApiResult<web::Json<MyCourses>> {
+    let me = Caller::student(&who)?;
+    let now = state.clock.now();
+    state
+        .db
+        .read(move |c| {
+            let term = access::current_term(c, me.school)?;
+            let facts = access::student_facts(c, me.school, me.user)?;
+            let (params, _) = parameters::load(c, me.school)?;
+            let rows: Vec<(i64, String, String, String, i32)> = courses::table
+                .inner_join(enrolments::table.on(enrolments::course_id.eq(courses::id)))
+                .filter(enrolments::student_id.eq(me.user))
+                .filter(enrolments::active.eq(true))
+                .filter(courses::school_id.eq(me.school))
+                .filter(courses::academic_year.eq(term.academic_year))
+                .filter(courses::semester.eq(term.semester))
+                .filter(courses::active.eq(true))
+                .order(courses::course_code.asc())
+                .select((courses::id, courses::course_code, courses::subject_name, courses::class_code, courses::credits))
+                .load(c)?;
+            let counts: Vec<String> = lr::table
+                .inner_join(courses::table.on(courses::id.eq(lr::course_id)))
+                .filter(lr::student_id.eq(me.user))
+                .filter(lr::academic_year.eq(term.academic_year))
+                .filter(lr::semester.eq(term.semester))
+                .filter(lr::deleted_at.is_null())
+                .select(courses::subject_name)
+                .load(c)?;
+            let courses = rows
+                .into_iter()
+                .map(|(id, course_code, subject_name, class_code, credits)| {
+                    let results = counts.iter().filter(|s| **s == subject_name).count() as i64;
+                    MyCourse { id, course_code, subject_name, class_code, credits, results }
+                })
+                .collect();
+            let upload_period = periods::find(c, me.school, periods::Item::UploadResults, facts.grade, term, now)?;
+            Ok(web::Json(MyCourses {
+                term,
+                per_semester_limit: params.results_per_semester,
+                per_subject_limit: params.results_per_subject,
+                used: counts.len() as i64,
+                courses,
+                upload_period,
+            }))
+        })
+        .await
+}
+
+/// 上傳課程學習成果: multipart form with `course_id`, `description` and a `document` and/or a
+/// `video`. Acknowledged only once the files are durably stored with their SHA-256.
+#[utoipa::path(
+    tag = "uploads",
+    path = "/learning-results",
+    request_body(content = NewResultForm, content_type = "multipart/form-data"),
+    security(("bearer_jwt" = [])),
+    responses(
+        (status = 201, description = "Created, in state `editing`", body = LearningResult),
+        (status = 400, description = "Truncated or malformed multipart body (`multipart_invalid`)", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a student, or outside the upload period (`period_closed`)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Over the per-semester or per-subject count (`limit_reached`)", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "A file over its limit (`file_too_large`)", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "A file of the wrong type (`file_type_not_allowed`) or not multipart", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Bad fields, an empty file, a course the student does not take", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/learning-results")]
+pub async fn create_result(state: web::Data<AppState>, who: Principal, payload: Multipart) -> ApiResult<HttpResponse> {
+    let me = Caller::student(&who)?;
+    let facts = upload_gate(&state, me).await?;
+    let mut form = form::read(payload, &store(&state), &state.config, &["course_id", "description"]).await?;
+    let course_id: i64 = form
+        .non_blank("course_id")
+        .ok_or_else(|| ApiError::validation().field("course_id", "請選擇課程", "the course is required"))?
+        .parse()
+        .map_err(|_| ApiError::validation().field("course_id", "課程代號須為數字", "must be a number"))?;
+    let text = description(&form, true)?.unwrap_or_default();
+    if form.files.is_empty() {
+        return Err(ApiError::validation().field("document", "請上傳文件檔或影音檔（至少一個）", "attach a document and/or a video"));
+    }
+    let document = form.files.remove(&Slot::Document);
+    let video = form.files.remove(&Slot::Video);
+    let now = state.clock.now();
+    let id = state
+        .db
+        .write(move |c| {
+            let term = access::current_term(c, me.school)?;
+            periods::require_open(c, me.school, periods::Item::UploadResults, facts.grade, now)?;
+            let (course_id, subject) = enrolled_course(c, me.school, me.user, course_id, term)?;
+            access::lock_student(c, me.user)?;
+            check_counts(c, me.school, me.user, term, &subject)?;
+            let doc_id = document.map(|f| files::place(c, me.school, me.user, f, now)).transpose()?;
+            let video_id = video.map(|f| files::place(c, me.school, me.user, f, now)).transpose()?;
+            let id: i64 = diesel::insert_into(lr::table)
+                .values((
+                    lr::school_id.eq(me.school),
+                    lr::student_id.eq(me.user),
+                    lr::course_id.eq(course_id),
+                    lr::academic_year.eq(term.academic_year),
+                    lr::semester.eq(term.semester),
+                    lr::description.eq(&text),
+                    lr::document_file_id.eq(doc_id),
+                    lr::video_file_id.eq(video_id),
+                    lr::state.eq(ResultState::Editing.as_str()),
+                    lr::created_at.eq(now),
+                    lr::updated_at.eq(now),
+                ))
+                .returning(lr::id)
+                .get_result(c)?;
+            record(c, id, "created", ResultState::Editing, me.user, None, now)?;
+            Ok(id)
+        })
+        .await?;
+    let result = state.db.read(move |c| load_visible(c, me, id)).await?;
+    Ok(HttpResponse::Created().insert_header(("Location", format!("/api/v1/learning-results/{id}"))).json(result))
+}
+
+/// 課程學習成果列表: the student's own; for teachers those of their courses and of the students
+/// they advise; for the admin the whole school.
+#[utoipa::path(
+    tag = "uploads",
+    path = "/learning-results",
+    params(ResultFilter, PageQuery),
+    security(("bearer_jwt" = [])),
+    responses(
+        (status = 200, description = "One page of learning results", body = Page<LearningResult>),
+        (status = 400, description = "Malformed query", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "An API key or the platform operator", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Bad paging", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/learning-results")]
+pub async fn list_results(state: web::Data<AppState>, who: Principal, filter: web::Query<ResultFilter>, page: web::Query<PageQuery>) -> ApiResult<web::Json<Page<LearningResult>>> {
+    let me = Caller::of(&who)?;
+    let (page, per_page) = page.checked()?;
+    let filter = filter.into_inner();
+    state.db.read(move |c| Ok(web::Json(list(c, me, &filter, page, per_page)?))).await
+}
+
+/// One learning result with its history.
+#[utoipa::path(
+    tag = "uploads",
+    path = "/learning-results/{id}",
+    params(("id" = i64, Path, description = "Learning result id")),
+    security(("bearer_jwt" = [])),
+    responses(
+        (status = 200, description = "The result and every state change", body = LearningResultDetail),
+        (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "An API key or the platform operator", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such result that the caller may see", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/learning-results/{id}")]
+pub async fn get_result(state: web::Data<AppState>, who: Principal, id: web::Path<i64>) -> ApiResult<web::Json<LearningResultDetail>> {
+    let me = Caller::of(&who)?;
+    let id = id.into_inner();
+    state
+        .db
+        .read(move |c| {
+            let result = load_visible(c, me, id)?;
+            let history = history(c, id)?;
+            Ok(web::Json(LearningResultDetail { result, history }))
+        })
+        .await
+}
+
+/// The student's own result in a state that allows `action`.
+fn own_in_state(c: &mut DbConn, me: Caller, id: i64, allowed: &[ResultState], action_zh: &str) -> ApiResult<(ResultState, Option<i64>, Option<i64>)> {
+    let row: Option<(i64, String, Option<i64>, Option<i64>)> = lr::table
+        .filter(lr::id.eq(id))
+        .filter(lr::school_id.eq(me.school))
+        .filter(lr::deleted_at.is_null())
+        .select((lr::student_id, lr::state, lr::document_file_id, lr::video_file_id))
+        .first(c)
+        .optional()?;
+    let (student, state, doc, video) = row.ok_or_else(ApiError::not_found)?;
+    if student != me.user {
+        return Err(ApiError::not_found());
+    }
+    let state = ResultState::parse(&state);
+    if !allowed.contains(&state) {
+        return Err(ApiError::with_detail(
+            ErrorCode::InvalidState,
+            format!("此學習成果為「{}」，不能{action_zh}。", state.name_zh()),
+            format!("The learning result is {}; it cannot be changed this way.", state.as_str()),
+        ));
+    }
+    Ok((state, doc, video))
+}
+
+/// 編輯課程學習成果 (only while `editing`, inside the upload period): multipart; fields left
+/// out stay; a new file replaces the old; `remove_document` / `remove_video` drop one.
+#[utoipa::path(
+    tag = "uploads",
+    path = "/learning-results/{id}",
+    params(("id" = i64, Path, description = "Learning result id")),
+    request_body(content = EditResultForm, content_type = "multipart/form-data"),
+    security(("bearer_jwt" = [])),
+    responses(
+        (status = 200, description = "Updated", body = LearningResult),
+        (status = 400, description = "Malformed id or multipart body", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a student, or outside the upload period", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Not the caller's result", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not in state `editing` (`invalid_state`)", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "A file over its limit", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "A file of the wrong type", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Bad fields, or no file would remain", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[put("/learning-results/{id}")]
+pub async fn update_result(state: web::Data<AppState>, who: Principal, id: web::Path<i64>, payload: Multipart) -> ApiResult<web::Json<LearningResult>> {
+    let me = Caller::student(&who)?;
+    let id = id.into_inner();
+    let facts = upload_gate(&state, me).await?;
+    // Refuse a locked result before reading its body.
+    state.db.read(move |c| own_in_state(c, me, id, &[ResultState::Editing], "修改")).await?;
+    let mut form = form::read(payload, &store(&state), &state.config, &["description", "remove_document", "remove_video"]).await?;
+    let text = description(&form, false)?;
+    let (remove_doc, remove_video) = (flag(&form, "remove_document")?, flag(&form, "remove_video")?);
+    let document = form.files.remove(&Slot::Document);
+    let video = form.files.remove(&Slot::Video);
+    let now = state.clock.now();
+    state
+        .db
+        .write(move |c| {
+            periods::require_open(c, me.school, periods::Item::UploadResults, facts.grade, now)?;
+            let (_, old_doc, old_video) = own_in_state(c, me, id, &[ResultState::Editing], "修改")?;
+            let doc_id = match document {
+                Some(f) => Some(files::place(c, me.school, me.user, f, now)?),
+                None if remove_doc => None,
+                None => old_doc,
+            };
+            let video_id = match video {
+                Some(f) => Some(files::place(c, me.school, me.user, f, now)?),
+                None if remove_video => None,
+                None => old_video,
+            };
+            if doc_id.is_none() && video_id.is_none() {
+                return Err(ApiError::validation().field("document", "至少須保留一個文件檔或影音檔", "keep at least a document or a video"));
+            }
+            diesel::update(lr::table.find(id))
+                .set((lr::document_file_id.eq(doc_id), lr::video_file_id.eq(video_id), lr::updated_at.eq(now)))
+                .execute(c)?;
+            if let Some(text) = &text {
+                diesel::update(lr::table.find(id)).set(lr::description.eq(text)).execute(c)?;
+            }
+            record(c, id, "updated", ResultState::Editing, me.user, None, now)?;
+            Ok(())
+        })
+        .await?;
+    Ok(web::Json(state.db.read(move |c| load_visible(c, me, id)).await?))
+}
+
+/// 刪除課程學習成果: an `editing` or `rejected` one (to upload again). The record stays in the
+/// history; the result no longer counts.
+#[utoipa::path(
+    tag = "uploads",
+    path = "/learning-results/{id}",
+    params(("id" = i64, Path, description = "Learning result id")),
+    security(("bearer_jwt" = [])),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a student", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Not the caller's result", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Submitted or certified (`invalid_state`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/learning-results/{id}")]
+pub async fn delete_result(state: web::Data<AppState>, who: Principal, id: web::Path<i64>) -> ApiResult<HttpResponse> {
+    let me = Caller::student(&who)?;
+    let id = id.into_inner();
+    let now = state.clock.now();
+    state
+        .db
+        .write(move |c| {
+            let (st, _, _) = own_in_state(c, me, id, &[ResultState::Editing, ResultState::Rejected], "刪除")?;
+            diesel::update(lr::table.find(id)).set((lr::deleted_at.eq(Some(now)), lr::updated_at.eq(now))).execute(c)?;
+            record(c, id, "deleted", st, me.user, None, now)?;
+            Ok(())
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// 送出認證: `editing` → `submitted`, inside the upload period. From then on nobody can change it.
+#[utoipa::path(
+    tag = "uploads",
+    path = "/learning-results/{id}/submit",
+    params(("id" = i64, Path, description = "Learning result id")),
+    security(("bearer_jwt" = [])),
+    responses(
+        (status = 200, description = "Submitted for certification", body = LearningResult),
+        (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a student, or outside the upload period", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Not the caller's result", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not in state `editing`", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/learning-results/{id}/submit")]
+pub async fn submit_result(state: web::Data<AppState>, who: Principal, id: web::Path<i64>) -> ApiResult<web::Json<LearningResult>> {
+    let me = Caller::student(&who)?;
+    let id = id.into_inner();
+    let now = state.clock.now();
+    state
+        .db
+        .write(move |c| {
+            let facts = access::student_facts(c, me.school, me.user)?;
+            own_in_state(c, me, id, &[ResultState::Editing], "送出認證")?;
+            periods::require_open(c, me.school, periods::Item::UploadResults, facts.grade, now)?;
+            diesel::update(lr::table.find(id))
+                .set((lr::state.eq(ResultState::Submitted.as_str()), lr::submitted_at.eq(Some(now)), lr::updated_at.eq(now)))
+                .execute(c)?;
+            record(c, id, "submitted", ResultState::Submitted, me.user, None, now)?;
+            Ok(())
+        })
+        .await?;
+    Ok(web::Json(state.db.read(move |c| load_visible(c, me, id)).await?))
+}
+
+/// Downloads a result's `document` or `video` (inline, or with `?download=true` as an attachment);
+/// ETag is the SHA-256; video supports range requests.
+#[utoipa::path(
+    tag = "uploads",
+    path = "/learning-results/{id}/files/{slot}",
+    params(("id" = i64, Path, description = "Learning result id"), ("slot" = String, Path, description = "`document` or `video`"), DownloadQuery),
+    security(("bearer_jwt" = [])),
+    responses(
+        (status = 200, description = "The file", content_type = "application/octet-stream"),
+        (status = 206, description = "A range of the file"),
+        (status = 304, description = "Unchanged (If-None-Match)"),
+        (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "An API key or the platform operator", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such result the caller may see, or no file in that slot", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/learning-results/{id}/files/{slot}")]
+pub async fn download_result_file(state: web::Data<AppState>, who: Principal, req: HttpRequest, path: web::Path<(i64, String)>, q: web::Query<DownloadQuery>) -> ApiResult<HttpResponse> {
+    let me = Caller::of(&who)?;
+    let (id, slot) = path.into_inner();
+    let slot = Slot::parse(&slot).ok_or_else(ApiError::not_found)?;
+    let result = state.db.read(move |c| load_visible(c, me, id)).await?;
+    let file = match slot {
+        Slot::Document => result.document,
+        Slot::Video => result.video,
+    }
+    .ok_or_else(ApiError::not_found)?;
+    files::download(&req, &store(&state), &file, q.download.unwrap_or(false))
+}
