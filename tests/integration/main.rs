@@ -10,3 +10,5 @@ mod openapi_contract;
 mod permissions;
 mod settings;
 mod sync;
+mod uploads;
+mod crash;

@@ -36,9 +36,14 @@ impl Server {
     /// Starts `licheng serve` with `database_url` and the data directory `dir`, and waits until
     /// `/healthz` answers.
     pub fn start(dir: &Path, database_url: &str, extra_args: &[&str]) -> Server {
+        Server::start_with(dir, database_url, extra_args, &[])
+    }
+
+    /// As [`Server::start`], with extra `LICHENG_*` variables.
+    pub fn start_with(dir: &Path, database_url: &str, extra_args: &[&str], vars: &[(&str, &str)]) -> Server {
         let port = free_port();
         let log = dir.join("server.log");
-        let out = std::fs::File::create(&log).expect("log file");
+        let out = std::fs::OpenOptions::new().create(true).append(true).open(&log).expect("log file");
         let err = out.try_clone().expect("log file");
         let child = Command::new(env!("CARGO_BIN_EXE_licheng"))
             .arg("serve")
@@ -51,6 +56,7 @@ impl Server {
             .env("LICHENG_DATABASE_URL", database_url)
             .env("LICHENG_FRONTEND_DIR", dir.join("frontend"))
             .env("LICHENG_WORKERS", "2")
+            .envs(vars.iter().copied())
             .stdin(Stdio::null())
             .stdout(out)
             .stderr(err)
@@ -131,6 +137,27 @@ fn dechunk(mut data: &[u8]) -> Option<Vec<u8>> {
         out.extend_from_slice(data.get(..size)?);
         data = data.get(size + 2..)?;
     }
+}
+
+impl Server {
+    /// Kills the server with SIGKILL (no chance to clean up) and waits for it.
+    pub fn kill(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Runs another `licheng` command against the same data directory and database.
+pub fn licheng(dir: &Path, database_url: &str, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_licheng"))
+        .args(args)
+        .current_dir(dir)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("LICHENG_DATA_DIR", dir.join("data"))
+        .env("LICHENG_DATABASE_URL", database_url)
+        .output()
+        .expect("run licheng")
 }
 
 impl Drop for Server {

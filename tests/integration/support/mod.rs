@@ -252,3 +252,87 @@ impl TestApp {
         self.state.db.write_blocking(f).expect("database write")
     }
 }
+
+/// A `multipart/form-data` body: text fields first, then files `(field, filename, bytes)`.
+pub fn multipart(fields: &[(&str, &str)], files: &[(&str, &str, &[u8])]) -> (String, Vec<u8>) {
+    let boundary = "----licheng-test-boundary-7MA4YWxkTrZu0gW";
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").as_bytes());
+    }
+    for (name, filename, data) in files {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{filename}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes(),
+        );
+        body.extend_from_slice(data);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+/// Test file contents of each kind (the magic bytes, then filler).
+pub mod bytes {
+    pub fn pdf(n: usize) -> Vec<u8> {
+        let mut v = b"%PDF-1.7\n".to_vec();
+        v.resize(n, b'p');
+        v
+    }
+    pub fn png(n: usize) -> Vec<u8> {
+        let mut v = b"\x89PNG\r\n\x1a\n".to_vec();
+        v.resize(n, b'g');
+        v
+    }
+    pub fn jpg(n: usize) -> Vec<u8> {
+        let mut v = vec![0xFF, 0xD8, 0xFF, 0xE0];
+        v.resize(n, b'j');
+        v
+    }
+    pub fn mp4(n: usize) -> Vec<u8> {
+        let mut v = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00".to_vec();
+        v.resize(n, b'v');
+        v
+    }
+    pub fn sha256(data: &[u8]) -> String {
+        use sha2::Digest;
+        hex::encode(sha2::Sha256::digest(data))
+    }
+}
+
+impl TestApp {
+    /// Sends a multipart form (`method` POST or PUT) as `token`.
+    pub async fn upload(&self, method: Method, path: &str, token: &str, fields: &[(&str, &str)], files: &[(&str, &str, &[u8])]) -> Reply {
+        let (content_type, body) = multipart(fields, files);
+        self.send(
+            TestRequest::default()
+                .method(method)
+                .uri(path)
+                .insert_header(("Authorization", format!("Bearer {token}")))
+                .insert_header(("Content-Type", content_type))
+                .set_payload(body),
+        )
+        .await
+    }
+
+    /// Seeds the demo school (999999: classes 101/201/301, teachers T001–T005, students, open
+    /// work periods) and returns its id.
+    pub fn demo(&self) -> i64 {
+        licheng::demo::seed(&self.state.db, self.state.clock.now()).expect("demo seed");
+        self.write(|c| Ok(licheng::schools::find_by_code(c, licheng::demo::SCHOOL_CODE)?.map(|s| s.id).unwrap_or_default()))
+    }
+
+    /// Signs in a demo account (`999999_T001`, `999999_115001`, `admin`).
+    pub async fn demo_token(&self, account: &str) -> String {
+        self.sign_in_pair(licheng::demo::SCHOOL_CODE, account, licheng::demo::PASSWORD).await["access_token"].as_str().unwrap().to_string()
+    }
+
+    /// Files under `data/files/tmp` (uploads in progress or left behind).
+    pub fn temporary_files(&self) -> usize {
+        std::fs::read_dir(self.dir.path().join("files/tmp")).map(|d| d.count()).unwrap_or(0)
+    }
+
+    /// Stored files under `data/files/ab/cd/`.
+    pub fn stored_files(&self) -> usize {
+        licheng::storage::FileStore::new(self.dir.path()).stored_names().map(|v| v.len()).unwrap_or(0)
+    }
+}
