@@ -4,6 +4,9 @@ import { defineConfig } from 'vitest/config';
 // Override with LICHENG_BACKEND=http://host:port when the API runs elsewhere.
 const backend = process.env.LICHENG_BACKEND ?? 'http://127.0.0.1:8080';
 
+/** antd and what it is built from (its icons, rc-components, dayjs). */
+const antdModules = /node_modules[\\/](antd|@ant-design|@rc-component|rc-[^\\/]+|dayjs)[\\/]/;
+
 const proxy = Object.fromEntries(
   ['/api', '/healthz', '/readyz', '/metrics'].map((path) => [
     path,
@@ -26,7 +29,10 @@ export default defineConfig({
         codeSplitting: {
           groups: [
             { name: 'react', test: /node_modules[\\/](react|react-dom|scheduler|react-router)[\\/]/ },
-            { name: 'antd', test: /node_modules[\\/](antd|@ant-design|@rc-component|rc-[^\\/]+|dayjs)[\\/]/ },
+            // The antd the first page needs; widgets only lazy pages use (upload, drawer, timeline…)
+            // go to a second vendor chunk loaded with them, so a new page does not grow the first load.
+            { name: 'antd', test: antdModules, tags: ['$initial'] },
+            { name: 'antd-pages', test: antdModules },
           ],
         },
       },

@@ -53,6 +53,7 @@ pub fn build(
         .app_data(http::json_config(json_limit))
         .app_data(http::query_config())
         .app_data(http::path_config())
+        .app_data(actix_multipart::MultipartConfig::default().buffer_limit(1 << 20))
         .app_data(web::PayloadConfig::new(json_limit))
         .wrap(from_fn(http::observe))
         .configure(crate::ops::routes)

@@ -84,6 +84,9 @@ pub enum StoreError {
     Io(#[from] std::io::Error),
 }
 
+/// Uploads arrive in small chunks; they reach the file in writes of this size.
+const WRITE_BUFFER: usize = 256 * 1024;
+
 /// How many bytes decide the type.
 const HEAD: usize = 16;
 
@@ -98,7 +101,7 @@ pub struct FileStore {
 pub struct Upload {
     store: FileStore,
     tmp: PathBuf,
-    file: Option<std::fs::File>,
+    file: Option<std::io::BufWriter<std::fs::File>>,
     hasher: Sha256,
     size: u64,
     limit: u64,
@@ -131,7 +134,7 @@ impl FileStore {
         // another process sharing the directory.
         let tmp = self.tmp_dir().join(format!("{}-{}.part", std::process::id(), uuid::Uuid::new_v4()));
         let file = std::fs::OpenOptions::new().write(true).create_new(true).open(&tmp)?;
-        Ok(Upload { store: self.clone(), tmp, file: Some(file), hasher: Sha256::new(), size: 0, limit, head: Vec::with_capacity(HEAD) })
+        Ok(Upload { store: self.clone(), tmp, file: Some(std::io::BufWriter::with_capacity(WRITE_BUFFER, file)), hasher: Sha256::new(), size: 0, limit, head: Vec::with_capacity(HEAD) })
     }
 
     /// Hashes a stored file again: true when its content still matches its name.
@@ -255,6 +258,7 @@ impl Upload {
             found => return Err(StoreError::WrongType { found }),
         };
         let file = self.file.take().ok_or(StoreError::TooLarge { limit: self.limit })?;
+        let file = file.into_inner().map_err(|e| e.into_error())?;
         file.sync_all()?;
         drop(file);
         let sha256 = hex::encode(std::mem::take(&mut self.hasher).finalize());

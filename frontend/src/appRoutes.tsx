@@ -24,6 +24,10 @@ const adminPage = lazyPages(() => import('./pages/admin'));
 const schoolPage = lazyPages(() => import('./pages/school'));
 /** 設定課程諮詢教師 / 設定輔導老師 (modules S0204S, S0210S) and 我的學生 (consultants, counselors). */
 const advisorPage = lazyPages(() => import('./pages/advisors'));
+/** The student's pages, each its own chunk (shared pieces split off by the bundler). */
+const learningResultsPage = lazyPages(() => import('./pages/student/LearningResultsPage'));
+const performancesPage = lazyPages(() => import('./pages/student/PerformancesPage'));
+const selectionsPage = lazyPages(() => import('./pages/student/SelectionsPage'));
 
 export const appRoutes: RouteObject[] = [
   { index: true, element: <HomePage /> },
@@ -47,6 +51,10 @@ export const appRoutes: RouteObject[] = [
   { path: 'admin/consultants', ...advisorPage('ConsultantsPage') },
   { path: 'admin/counselors', ...advisorPage('CounselorsPage') },
   { path: 'advisees', ...advisorPage('AdviseesPage') },
+  // 學生: 課程學習成果, 多元表現, 勾選提交 (the server answers only students).
+  { path: 'student/results', ...learningResultsPage('LearningResultsPage') },
+  { path: 'student/performances', ...performancesPage('PerformancesPage') },
+  { path: 'student/selections', ...selectionsPage('SelectionsPage') },
 ];
 
 /** The absolute paths a route table defines (index routes take their parent's path). */

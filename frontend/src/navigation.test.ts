@@ -65,6 +65,21 @@ describe('visibleMenu', () => {
     expect(keys(visibleMenu(operator, appRoutePaths))).toEqual(['home']);
   });
 
+  it('shows the 學生 group with its three pages to students only', () => {
+    const student: MenuUser = { roles: ['student'], modules: [] };
+    expect(keys(visibleMenu(student, appRoutePaths))).toEqual([
+      'home',
+      { student: ['student-results', 'student-performances', 'student-selections'] },
+    ]);
+    for (const user of [teacher, admin, operator, grantee]) {
+      expect(keys(visibleMenu(user, appRoutePaths))).not.toContainEqual(expect.objectContaining({ student: expect.anything() }));
+    }
+    expect(selectedMenu('/student/performances', visibleMenu(student, appRoutePaths))).toEqual({
+      selectedKey: 'student-performances',
+      openKeys: ['student'],
+    });
+  });
+
   it('canUpdateModule: the school admin, or a grant with 修改', () => {
     const grant = { code: 'S0213S', name: '設定學校學年期', can_create: false, can_update: true, can_delete: false };
     expect(canUpdateModule(admin, 'S0213S')).toBe(true);

@@ -1,4 +1,11 @@
-import { HomeOutlined, SearchOutlined, SettingOutlined, SolutionOutlined, TeamOutlined } from '@ant-design/icons';
+import {
+  BookOutlined,
+  HomeOutlined,
+  SearchOutlined,
+  SettingOutlined,
+  SolutionOutlined,
+  TeamOutlined,
+} from '@ant-design/icons';
 import type { ReactNode } from 'react';
 import type { Me, Role } from './api/types';
 
@@ -29,6 +36,17 @@ export interface MenuEntry {
  */
 export const menu: readonly MenuEntry[] = [
   { key: 'home', path: '/', label: '首頁', icon: <HomeOutlined /> },
+  {
+    key: 'student',
+    label: '學生',
+    icon: <BookOutlined />,
+    access: { roles: ['student'] },
+    children: [
+      { key: 'student-results', path: '/student/results', label: '課程學習成果' },
+      { key: 'student-performances', path: '/student/performances', label: '多元表現' },
+      { key: 'student-selections', path: '/student/selections', label: '勾選提交' },
+    ],
+  },
   {
     key: 'advisees',
     path: '/advisees',

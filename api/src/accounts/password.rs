@@ -6,12 +6,79 @@ use argon2::Argon2;
 
 use crate::error::{ApiError, ErrorCode};
 
+/// Argon2 needs 19 MiB per hash. Run on whatever thread asked, a sign-in surge would hold that
+/// much per concurrent request (and the allocator keeps a copy per thread arena afterwards), so
+/// every hash runs on a small fixed pool — one thread per core: memory stays bounded, the CPU is
+/// not oversubscribed, and waiting requests are served in order.
+mod pool {
+    use std::sync::mpsc::{self, Sender};
+    use std::sync::{Mutex, OnceLock};
+
+    type Job = Box<dyn FnOnce() + Send>;
+
+    fn sender() -> &'static Mutex<Option<Sender<Job>>> {
+        static POOL: OnceLock<Mutex<Option<Sender<Job>>>> = OnceLock::new();
+        POOL.get_or_init(|| {
+            let (tx, rx) = mpsc::channel::<Job>();
+            let rx = std::sync::Arc::new(Mutex::new(rx));
+            let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2).clamp(1, 8);
+            let mut started = 0;
+            for i in 0..threads {
+                let rx = rx.clone();
+                let spawned = std::thread::Builder::new().name(format!("argon2-{i}")).spawn(move || loop {
+                    let job = match rx.lock() {
+                        Ok(guard) => guard.recv(),
+                        Err(_) => return,
+                    };
+                    match job {
+                        Ok(job) => job(),
+                        Err(_) => return,
+                    }
+                });
+                if spawned.is_ok() {
+                    started += 1;
+                }
+            }
+            Mutex::new((started > 0).then_some(tx))
+        })
+    }
+
+    /// Runs `f` on the pool and waits for it (on the calling, blocking thread). Runs it here
+    /// when the pool is unavailable; `None` only if a pool thread died while running it.
+    pub fn run<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Option<T> {
+        let (tx, rx) = mpsc::sync_channel(1);
+        let job = std::sync::Arc::new(Mutex::new(Some(f)));
+        let for_pool = job.clone();
+        let sent = sender().lock().ok().and_then(|s| {
+            s.as_ref().map(|s| {
+                s.send(Box::new(move || {
+                    let f = for_pool.lock().ok().and_then(|mut f| f.take());
+                    if let Some(f) = f {
+                        let _ = tx.send(f());
+                    }
+                }))
+            })
+        });
+        if let Some(Ok(())) = sent {
+            if let Ok(value) = rx.recv() {
+                return Some(value);
+            }
+        }
+        let f = job.lock().ok().and_then(|mut f| f.take());
+        f.map(|f| f())
+    }
+}
+
 /// An argon2id PHC string for `password`.
 pub fn hash(password: &str) -> Result<String, ApiError> {
-    Argon2::default()
-        .hash_password(password.as_bytes())
-        .map(|h| h.to_string())
-        .map_err(|e| ApiError::internal(format!("argon2: {e}")))
+    let password = password.to_string();
+    pool::run(move || {
+        Argon2::default()
+            .hash_password(password.as_bytes())
+            .map(|h| h.to_string())
+            .map_err(|e| ApiError::internal(format!("argon2: {e}")))
+    })
+    .unwrap_or_else(|| Err(ApiError::internal("argon2 worker failed")))
 }
 
 /// Stored instead of a hash while an account still has its initial password (the national ID):
@@ -34,10 +101,12 @@ pub fn verify_account(password: &str, stored: &str, national_id: Option<&str>) -
 
 /// Whether `password` matches the stored PHC string; a malformed hash never matches.
 pub fn verify(password: &str, stored: &str) -> bool {
-    match PasswordHash::new(stored) {
+    let (password, stored) = (password.to_string(), stored.to_string());
+    pool::run(move || match PasswordHash::new(&stored) {
         Ok(parsed) => Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok(),
         Err(_) => false,
-    }
+    })
+    .unwrap_or(false)
 }
 
 /// The initial password (FAQ 004 Q3): the national ID with its letter in upper case.

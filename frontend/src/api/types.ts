@@ -113,3 +113,43 @@ export type ClassRef = ConsultantClasses['assigned'][number];
 export type StudentRef = Ok<StudentsOp>['items'][number];
 export type StudentsQuery = NonNullable<StudentsOp['parameters']['query']>;
 export type AdviseesQuery = NonNullable<paths['/api/v1/me/advisees']['get']['parameters']['query']>;
+
+// The student's uploads (tags "uploads" and "selections"): learning results, performances,
+// selections. The multipart bodies are sent with `uploadForm` (src/lib/upload.ts), not the client.
+type MultipartOf<Op> = Op extends { requestBody?: infer Req }
+  ? NonNullable<Req> extends { content: { 'multipart/form-data': infer Body } }
+    ? Body
+    : never
+  : never;
+type ResultsOp = paths['/api/v1/learning-results'];
+type ResultOp = paths['/api/v1/learning-results/{id}'];
+type PerformancesOp = paths['/api/v1/performances'];
+type PerformanceOp = paths['/api/v1/performances/{id}'];
+
+export type MyCourses = Ok<paths['/api/v1/me/courses']['get']>;
+export type MyCourse = MyCourses['courses'][number];
+export type UploadPeriod = NonNullable<MyCourses['upload_period']>;
+
+export type LearningResult = Ok<ResultsOp['post'], 201>;
+export type ResultState = LearningResult['state'];
+export type ResultsQuery = NonNullable<ResultsOp['get']['parameters']['query']>;
+export type LearningResultDetail = Ok<ResultOp['get']>;
+export type ResultEvent = LearningResultDetail['history'][number];
+export type FileInfo = NonNullable<LearningResult['document']>;
+export type NewResultForm = MultipartOf<ResultsOp['post']>;
+export type EditResultForm = MultipartOf<ResultOp['put']>;
+
+export type Performance = Ok<PerformancesOp['post'], 201>;
+export type PerformancesQuery = NonNullable<PerformancesOp['get']['parameters']['query']>;
+export type PerformanceForm = MultipartOf<PerformanceOp['put']>;
+export type CategoryInfo = Ok<paths['/api/v1/performance-categories']['get']>[number];
+export type PerformanceCategory = CategoryInfo['category'];
+export type FieldSpec = CategoryInfo['fields'][number];
+export type PerformanceField = FieldSpec['field'];
+export type PerformanceLimits = Ok<paths['/api/v1/me/performance-limits']['get']>;
+export type CadreRecord = Ok<paths['/api/v1/me/cadre-records']['get']>[number];
+
+export type MySelections = Ok<paths['/api/v1/me/selections']['get']>;
+export type SelectionSet = MySelections['results'];
+/** What `PUT`/`DELETE /api/v1/me/selections/{kind}/{item_id}` select: `results` or `performances`. */
+export type SelectionKind = keyof Pick<MySelections, 'results' | 'performances'>;

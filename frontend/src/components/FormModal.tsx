@@ -11,6 +11,11 @@ export interface FormModalProps<Values> {
   onSubmit: (values: Values, form: FormInstance<Values>) => Promise<void>;
   initialValues?: Partial<Values>;
   okText?: string;
+  /**
+   * Leave 取消 (and ×, Esc) working while the form is sent, for a request the caller can stop in
+   * `onClose` (an upload). A click outside the dialog does not close it meanwhile.
+   */
+  cancellable?: boolean;
   /** The form items. */
   children: ReactNode;
 }
@@ -27,6 +32,7 @@ export function FormModal<Values extends object>({
   onSubmit,
   initialValues,
   okText = '確定',
+  cancellable = false,
   children,
 }: FormModalProps<Values>) {
   const [form] = Form.useForm<Values>();
@@ -40,7 +46,9 @@ export function FormModal<Values extends object>({
       onOk={() => form.submit()}
       okText={okText}
       cancelText="取消"
-      confirmLoading={submitting}
+      {...(cancellable
+        ? { okButtonProps: { loading: submitting }, mask: { closable: !submitting } }
+        : { confirmLoading: submitting })}
       destroyOnHidden
       afterOpenChange={(visible) => {
         if (!visible) setProblem(null);

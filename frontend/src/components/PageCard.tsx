@@ -1,9 +1,10 @@
 import { PlusOutlined } from '@ant-design/icons';
-import { Button, Card, Typography } from 'antd';
+import { Button, Card, Tooltip, Typography } from 'antd';
 import type { ReactNode } from 'react';
 
 /**
- * A page's main card: the title, an optional 「新增…」 button at its right, and a line saying
+ * A page's main card: the title, an optional 「新增…」 button at its right (greyed out with the
+ * reason as its tooltip when `create.blocked` says why it cannot be used now), and a line saying
  * what the page is for.
  */
 export function PageCard({
@@ -14,7 +15,7 @@ export function PageCard({
 }: {
   title: string;
   intro?: ReactNode;
-  create?: { label: string; onClick: () => void };
+  create?: { label: string; onClick: () => void; blocked?: string | null };
   children: ReactNode;
 }) {
   return (
@@ -22,9 +23,11 @@ export function PageCard({
       title={title}
       extra={
         create && (
-          <Button type="primary" icon={<PlusOutlined />} onClick={create.onClick}>
-            {create.label}
-          </Button>
+          <Tooltip title={create.blocked ?? undefined}>
+            <Button type="primary" icon={<PlusOutlined />} onClick={create.onClick} disabled={Boolean(create.blocked)}>
+              {create.label}
+            </Button>
+          </Tooltip>
         )
       }
     >

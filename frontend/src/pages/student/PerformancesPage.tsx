@@ -1,0 +1,393 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { Alert, App, Button, Card, Col, Descriptions, Drawer, Grid, Row, Space, Table, Tag, Tooltip, Typography, type TableProps } from 'antd';
+import { useState } from 'react';
+import { api, unwrap } from '../../api/client';
+import type { CadreRecord, CategoryInfo, Performance, PerformanceCategory, PerformancesQuery } from '../../api/types';
+import { ConfirmButton } from '../../components/ConfirmButton';
+import { FilePreview } from '../../components/FilePreview';
+import { FilterSelect } from '../../components/FilteredListCard';
+import { FormModal } from '../../components/FormModal';
+import { PageCard } from '../../components/PageCard';
+import { ErrorAlert } from '../../components/ProblemAlert';
+import { UploadProgressBar } from '../../components/UploadFields';
+import { formatApiDateTime, formatApiTerm, formatRocDate } from '../../lib/roc';
+import { useApiMutation } from '../../lib/useApiMutation';
+import { clientPagination, useFilters, usePagedQuery } from '../../lib/usePagedQuery';
+import { useUpload } from '../../lib/useUpload';
+import { fileRules, fileSlots } from '../../lib/uploadFiles';
+import { createPerformance, loadPerformanceFile, updatePerformance } from './api';
+import { FileIcons } from './FileIcons';
+import { PerformanceFormItems } from './PerformanceFormItems';
+import {
+  categoryInfo,
+  changeBlockReason,
+  createBlockReason,
+  performanceDateText,
+  performanceDetails,
+  performanceFields,
+  performanceValues,
+  titleLabel,
+  type PerformanceValues,
+} from './performances';
+import { cadreRecordsKey, performanceCategoriesKey, performanceLimitsKey, performancesKey, selectionsKey } from './queryKeys';
+
+type PerformanceFilters = Pick<PerformancesQuery, 'category'>;
+
+/** The dialog: a new performance (`performance` null) or an edit of one. */
+type Editing = { performance: Performance | null } | null;
+
+function usePerformanceCategories() {
+  return useQuery({
+    queryKey: performanceCategoriesKey,
+    queryFn: ({ signal }) => unwrap(api.GET('/api/v1/performance-categories', { signal })),
+    // The ten categories are fixed by the central roster.
+    staleTime: Infinity,
+  });
+}
+
+function usePerformanceLimits() {
+  return useQuery({
+    queryKey: performanceLimitsKey,
+    queryFn: ({ signal }) => unwrap(api.GET('/api/v1/me/performance-limits', { signal })),
+  });
+}
+
+/** This academic year's count against the school's limit, and the days a performance may carry. */
+function LimitsCard({ query }: { query: ReturnType<typeof usePerformanceLimits> }) {
+  const limits = query.data;
+  return (
+    <Card title={limits ? `${limits.academic_year} 學年度上傳數量` : '上傳數量'}>
+      <ErrorAlert error={query.error} />
+      {limits && (
+        <Descriptions
+          column={{ xs: 1, md: 3 }}
+          size="small"
+          items={[
+            {
+              key: 'used',
+              label: '本學年已上傳',
+              children: (
+                <Tag color={limits.used >= limits.per_year_limit ? 'red' : 'blue'}>
+                  {limits.used} / {limits.per_year_limit} 件
+                </Tag>
+              ),
+            },
+            {
+              key: 'dates',
+              label: '日期（或開始日期）',
+              children: `${formatRocDate(limits.earliest)} ~ ${formatRocDate(limits.latest)}`,
+            },
+            { key: 'end', label: '結束日期最晚', children: formatRocDate(limits.latest_end) },
+          ]}
+        />
+      )}
+    </Card>
+  );
+}
+
+/** 詳細: every field of a performance and its files (previewed with the token). */
+function PerformanceDrawer({
+  performance,
+  info,
+  onClose,
+}: {
+  performance: Performance | null;
+  info: CategoryInfo | undefined;
+  onClose: () => void;
+}) {
+  const screens = Grid.useBreakpoint();
+  return (
+    <Drawer title="多元表現" open={performance !== null} onClose={onClose} size={screens.md ? 640 : '100%'} destroyOnHidden>
+      {performance && (
+        <Space orientation="vertical" size="large" style={{ width: '100%' }}>
+          <Descriptions
+            column={1}
+            size="small"
+            bordered
+            items={[
+              { key: 'year', label: '學年度', children: performance.academic_year },
+              { key: 'category', label: '類別', children: performance.category_name },
+              ...(info?.fields ?? [{ field: 'title' as const, label: titleLabel(info), required: true, choices: [] }]).map((spec) => ({
+                key: spec.field,
+                label: spec.label,
+                children: performance[spec.field] ?? '',
+              })),
+              { key: 'date', label: info?.dating === 'range' ? '期間' : '日期', children: performanceDateText(performance) },
+              { key: 'description', label: '內容簡述', children: <span style={{ whiteSpace: 'pre-wrap' }}>{performance.description}</span> },
+              ...(performance.external_link
+                ? [
+                    {
+                      key: 'link',
+                      label: '外部連結',
+                      children: (
+                        <a href={performance.external_link} target="_blank" rel="noopener noreferrer nofollow" style={{ wordBreak: 'break-all' }}>
+                          {performance.external_link}
+                        </a>
+                      ),
+                    },
+                  ]
+                : []),
+              { key: 'selected', label: '勾選提交', children: performance.selected ? <Tag color="purple">已勾選</Tag> : '未勾選' },
+              { key: 'updated', label: '最後修改', children: formatApiDateTime(performance.updated_at) },
+            ]}
+          />
+          <div>
+            <Typography.Title level={5}>檔案</Typography.Title>
+            <Space orientation="vertical" style={{ width: '100%' }}>
+              {fileSlots.map((slot) => {
+                const file = performance[slot];
+                return (
+                  file && (
+                    <FilePreview
+                      key={slot}
+                      file={file}
+                      label={fileRules[slot].label}
+                      load={(signal) => loadPerformanceFile(performance.id, slot, signal)}
+                    />
+                  )
+                );
+              })}
+            </Space>
+          </div>
+        </Space>
+      )}
+    </Drawer>
+  );
+}
+
+/** 校內幹部經歷: the school's own records (from its system), read-only; they do not count. */
+function CadreRecordsCard() {
+  const records = useQuery({
+    queryKey: cadreRecordsKey,
+    queryFn: ({ signal }) => unwrap(api.GET('/api/v1/me/cadre-records', { signal })),
+  });
+  const columns: TableProps<CadreRecord>['columns'] = [
+    {
+      title: '學年期',
+      key: 'term',
+      render: (_, record) => <span style={{ whiteSpace: 'nowrap' }}>{formatApiTerm(record)}</span>,
+    },
+    { title: '單位', dataIndex: 'unit' },
+    { title: '職務', dataIndex: 'position' },
+    { title: '幹部等級', dataIndex: 'level', render: (level: string | null) => level ?? '' },
+    {
+      title: '期間',
+      key: 'dates',
+      render: (_, record) => (
+        <span style={{ whiteSpace: 'nowrap' }}>{performanceDateText(record)}</span>
+      ),
+    },
+  ];
+  return (
+    <Card title="校內幹部經歷">
+      <Alert
+        type="info"
+        showIcon
+        title="以下資料來自學校校務系統，僅供查看"
+        description="校內幹部經歷由學校提交，不需在此上傳，也不計入多元表現的上傳件數；如有錯誤請洽學校。"
+        style={{ marginBottom: 16 }}
+      />
+      <ErrorAlert error={records.error} />
+      <Table<CadreRecord>
+        rowKey="id"
+        size="small"
+        columns={columns}
+        dataSource={records.data ?? []}
+        loading={records.isFetching}
+        pagination={clientPagination}
+        scroll={{ x: true }}
+        locale={{ emptyText: '沒有校內幹部經歷' }}
+      />
+    </Card>
+  );
+}
+
+/**
+ * 多元表現 (student): this academic year's count and date bounds; the student's performances by
+ * category; new and edit in a dialog built from the category's fields (multipart, with a progress
+ * bar); delete this year's unselected ones; 校內幹部經歷 from the school below, read-only.
+ */
+export function PerformancesPage() {
+  const { message } = App.useApp();
+  const queryClient = useQueryClient();
+  const categories = usePerformanceCategories();
+  const limits = usePerformanceLimits();
+  const [filters, update] = useFilters<PerformanceFilters>({});
+  const [editing, setEditing] = useState<Editing>(null);
+  const [viewing, setViewing] = useState<Performance | null>(null);
+  const upload = useUpload();
+
+  const performances = usePagedQuery({
+    queryKey: performancesKey,
+    filters,
+    fetchPage: (query, signal) => unwrap(api.GET('/api/v1/performances', { params: { query }, signal })),
+  });
+
+  const refresh = [performancesKey, performanceLimitsKey, selectionsKey] as const;
+  const remove = useApiMutation(
+    (performance: Performance) =>
+      unwrap(api.DELETE('/api/v1/performances/{id}', { params: { path: { id: performance.id } } })),
+    { invalidate: refresh, success: (_, performance) => `已刪除「${performance.title}」` },
+  );
+
+  const close = () => {
+    upload.abort();
+    setEditing(null);
+  };
+
+  const save = async (values: PerformanceValues) => {
+    const current = editing?.performance ?? null;
+    const info = categoryInfo(categories.data, current?.category ?? values.category);
+    if (!info) throw new Error('請選擇類別');
+    const saved = await upload.run((call) =>
+      current
+        ? updatePerformance(current.id, performanceFields(info, values, current), call)
+        : createPerformance(performanceFields(info, values), call),
+    );
+    if (!saved) return;
+    void message.success(current ? '多元表現已修改' : '多元表現已新增');
+    setEditing(null);
+    await Promise.all(refresh.map((queryKey) => queryClient.invalidateQueries({ queryKey })));
+  };
+
+  const infoOf = (category: PerformanceCategory) => categoryInfo(categories.data, category);
+  const columns: TableProps<Performance>['columns'] = [
+    { title: '學年度', dataIndex: 'academic_year' },
+    { title: '類別', dataIndex: 'category_name', render: (name: string) => <div style={{ minWidth: 96 }}>{name}</div> },
+    {
+      title: '名稱',
+      key: 'title',
+      render: (_, performance) => (
+        <div style={{ minWidth: 140 }}>
+          {performance.title}
+          <Typography.Text type="secondary" style={{ display: 'block', fontSize: 12 }}>
+            {performanceDetails(performance, infoOf(performance.category))}
+          </Typography.Text>
+        </div>
+      ),
+    },
+    {
+      title: '日期',
+      key: 'date',
+      render: (_, performance) => <span style={{ whiteSpace: 'nowrap' }}>{performanceDateText(performance)}</span>,
+    },
+    {
+      title: '內容簡述',
+      dataIndex: 'description',
+      render: (text: string) => (
+        <Typography.Paragraph ellipsis={{ rows: 2, tooltip: text }} style={{ minWidth: 160, margin: 0 }}>
+          {text}
+        </Typography.Paragraph>
+      ),
+    },
+    { title: '檔案', key: 'files', render: (_, performance) => <FileIcons item={performance} /> },
+    {
+      title: '勾選',
+      dataIndex: 'selected',
+      render: (selected: boolean) => (selected ? <Tag color="purple">已勾選</Tag> : null),
+    },
+    {
+      title: '操作',
+      key: 'actions',
+      render: (_, performance) => {
+        const blocked = changeBlockReason(performance, limits.data);
+        const name = performance.title;
+        return (
+          <Space size={0} wrap>
+            <Button type="link" onClick={() => setViewing(performance)} aria-label={`詳細 ${name}`}>
+              詳細
+            </Button>
+            <Tooltip title={blocked ?? undefined}>
+              <Button
+                type="link"
+                disabled={Boolean(blocked) || !categories.data}
+                onClick={() => setEditing({ performance })}
+                aria-label={`修改 ${name}`}
+              >
+                修改
+              </Button>
+            </Tooltip>
+            {blocked ? (
+              <Tooltip title={blocked}>
+                <Button type="link" danger disabled aria-label={`刪除 ${name}`}>
+                  刪除
+                </Button>
+              </Tooltip>
+            ) : (
+              <ConfirmButton
+                title={`刪除「${performance.title}」？`}
+                okText="刪除"
+                onConfirm={() => remove.mutateAsync(performance)}
+                aria-label={`刪除 ${name}`}
+              >
+                刪除
+              </ConfirmButton>
+            )}
+          </Space>
+        );
+      },
+    },
+  ];
+
+  const categoryOptions = (categories.data ?? []).map((info) => ({ value: info.category, label: info.name }));
+
+  return (
+    <Row gutter={[16, 16]}>
+      <Col span={24}>
+        <LimitsCard query={limits} />
+      </Col>
+      <Col span={24}>
+        <PageCard
+          title="我的多元表現"
+          intro="依類別填寫多元表現並上傳證明文件或影音檔（至少一個）；上傳影音檔後才能填寫外部連結。已勾選提交或往年的多元表現不能修改或刪除。"
+          create={{
+            label: '新增多元表現',
+            onClick: () => setEditing({ performance: null }),
+            blocked: createBlockReason(limits.data) ?? (categories.data ? null : '尚未取得多元表現類別'),
+          }}
+        >
+          <ErrorAlert error={categories.error ?? performances.query.error} />
+          <Space wrap style={{ marginBottom: 16 }}>
+            <FilterSelect<PerformanceCategory>
+              label="依類別篩選"
+              placeholder="全部類別"
+              options={categoryOptions}
+              value={filters.category}
+              onChange={(category) => update({ category })}
+              width={240}
+            />
+          </Space>
+          <Table<Performance>
+            rowKey="id"
+            size="middle"
+            columns={columns}
+            scroll={{ x: true }}
+            locale={{ emptyText: filters.category ? '沒有這個類別的多元表現' : '尚未新增多元表現' }}
+            {...performances.tableProps}
+          />
+        </PageCard>
+      </Col>
+      <Col span={24}>
+        <CadreRecordsCard />
+      </Col>
+
+      <FormModal<PerformanceValues>
+        title={editing?.performance ? '修改多元表現' : '新增多元表現'}
+        open={editing !== null}
+        onClose={close}
+        onSubmit={save}
+        cancellable
+        okText={editing?.performance ? '儲存' : '新增'}
+        initialValues={editing?.performance ? performanceValues(editing.performance) : {}}
+      >
+        <PerformanceFormItems categories={categories.data ?? []} limits={limits.data} current={editing?.performance ?? null} />
+        <UploadProgressBar progress={upload.progress} />
+      </FormModal>
+      <PerformanceDrawer
+        performance={viewing}
+        info={viewing ? infoOf(viewing.category) : undefined}
+        onClose={() => setViewing(null)}
+      />
+    </Row>
+  );
+}

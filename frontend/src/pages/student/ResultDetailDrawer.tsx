@@ -1,0 +1,131 @@
+import { useQuery } from '@tanstack/react-query';
+import { Descriptions, Drawer, Grid, Skeleton, Space, Tag, Timeline, Typography } from 'antd';
+import { api, unwrap } from '../../api/client';
+import type { LearningResult, ResultEvent } from '../../api/types';
+import { FilePreview } from '../../components/FilePreview';
+import { ErrorAlert } from '../../components/ProblemAlert';
+import { formatApiDateTime, formatTerm } from '../../lib/roc';
+import { fileRules, fileSlots } from '../../lib/uploadFiles';
+import { loadResultFile } from './api';
+import { learningResultKey } from './queryKeys';
+import { historyActionLabel, resultStateLabels } from './results';
+
+/** A learning result's state as a coloured tag (編輯中, 認證中, 認證成功, 認證失敗). */
+export function ResultStateTag({ state }: { state: LearningResult['state'] }) {
+  const { label, color } = resultStateLabels[state];
+  return <Tag color={color}>{label}</Tag>;
+}
+
+function actorText(event: ResultEvent): string {
+  if (event.actor_name && event.actor_account) return `${event.actor_name}（${event.actor_account}）`;
+  return event.actor_name ?? event.actor_account ?? '';
+}
+
+/** The history, oldest first: what, by whom, when (Taipei, ROC date, 24 h) and why. */
+function History({ events }: { events: readonly ResultEvent[] }) {
+  if (events.length === 0) return <Typography.Text type="secondary">沒有歷程紀錄</Typography.Text>;
+  return (
+    <Timeline
+      items={events.map((event, index) => ({
+        key: index,
+        color: event.action === 'rejected' ? 'red' : event.action === 'certified' ? 'green' : 'blue',
+        title: formatApiDateTime(event.at),
+        content: (
+          <>
+            <Typography.Text strong>{historyActionLabel(event.action)}</Typography.Text>
+            {actorText(event) && <Typography.Text type="secondary">　{actorText(event)}</Typography.Text>}
+            {event.reason && <div>原因：{event.reason}</div>}
+          </>
+        ),
+      }))}
+    />
+  );
+}
+
+/** 詳細: a learning result, its files (previewed with the token) and its history (`GET /api/v1/learning-results/{id}`). */
+export function ResultDetailDrawer({ id, onClose }: { id: number | null; onClose: () => void }) {
+  const screens = Grid.useBreakpoint();
+  const detail = useQuery({
+    queryKey: learningResultKey(id ?? 0),
+    queryFn: ({ signal }) =>
+      unwrap(api.GET('/api/v1/learning-results/{id}', { params: { path: { id: id ?? 0 } }, signal })),
+    enabled: id !== null,
+  });
+  const result = detail.data?.result;
+
+  return (
+    <Drawer
+      title="課程學習成果"
+      open={id !== null}
+      onClose={onClose}
+      size={screens.md ? 640 : '100%'}
+      destroyOnHidden
+    >
+      <ErrorAlert error={detail.error} />
+      {detail.isPending && id !== null && <Skeleton active />}
+      {result && (
+        <Space orientation="vertical" size="large" style={{ width: '100%' }}>
+          <Descriptions
+            column={1}
+            size="small"
+            bordered
+            items={[
+              { key: 'term', label: '學年期', children: formatTerm(result.term) },
+              { key: 'course', label: '課程', children: `${result.subject_name}（${result.course_code}）` },
+              {
+                key: 'state',
+                label: '狀態',
+                children: (
+                  <Space wrap size={4}>
+                    <ResultStateTag state={result.state} />
+                    {result.selected && <Tag color="purple">已勾選提交</Tag>}
+                  </Space>
+                ),
+              },
+              ...(result.state === 'rejected' && result.reject_reason
+                ? [{ key: 'reason', label: '未通過原因', children: <Typography.Text type="danger">{result.reject_reason}</Typography.Text> }]
+                : []),
+              { key: 'description', label: '內容簡述', children: <span style={{ whiteSpace: 'pre-wrap' }}>{result.description}</span> },
+              { key: 'created', label: '上傳時間', children: formatApiDateTime(result.created_at) },
+              { key: 'updated', label: '最後修改', children: formatApiDateTime(result.updated_at) },
+              ...(result.submitted_at
+                ? [{ key: 'submitted', label: '送出認證', children: formatApiDateTime(result.submitted_at) }]
+                : []),
+              ...(result.decided_at
+                ? [
+                    {
+                      key: 'decided',
+                      label: '認證',
+                      children: `${formatApiDateTime(result.decided_at)}${result.decided_by ? `　${result.decided_by}` : ''}`,
+                    },
+                  ]
+                : []),
+            ]}
+          />
+          <div>
+            <Typography.Title level={5}>檔案</Typography.Title>
+            <Space orientation="vertical" style={{ width: '100%' }}>
+              {fileSlots.map((slot) => {
+                const file = result[slot];
+                return (
+                  file && (
+                    <FilePreview
+                      key={slot}
+                      file={file}
+                      label={fileRules[slot].label}
+                      load={(signal) => loadResultFile(result.id, slot, signal)}
+                    />
+                  )
+                );
+              })}
+            </Space>
+          </div>
+          <div>
+            <Typography.Title level={5}>歷程</Typography.Title>
+            <History events={detail.data?.history ?? []} />
+          </div>
+        </Space>
+      )}
+    </Drawer>
+  );
+}

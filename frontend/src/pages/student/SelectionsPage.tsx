@@ -1,0 +1,247 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { Card, Col, Descriptions, Row, Switch, Table, Tag, Tooltip, Typography, type TableProps } from 'antd';
+import { useState, type ReactNode } from 'react';
+import { api, unwrap } from '../../api/client';
+import type { LearningResult, MySelections, Performance, SelectionKind, SelectionSet } from '../../api/types';
+import { ErrorAlert } from '../../components/ProblemAlert';
+import { formatApiDateTime, formatTerm } from '../../lib/roc';
+import { useApiMutation } from '../../lib/useApiMutation';
+import { clientPagination } from '../../lib/usePagedQuery';
+import { selectItem, unselectItem } from './api';
+import { PeriodText } from './PeriodText';
+import { performanceDateText } from './performances';
+import { learningResultsKey, performancesKey, selectionsKey } from './queryKeys';
+import { selectableResults, selectionCountText, selectionToggle } from './selections';
+
+/** Rows fetched at once: a year's certified results and performances are far fewer. */
+const ALL = 200;
+
+const kindNames: Record<SelectionKind, string> = { results: '課程學習成果', performances: '多元表現' };
+
+interface Toggle {
+  kind: SelectionKind;
+  id: number;
+  on: boolean;
+  /** For the toast. */
+  name: string;
+}
+
+/** The 勾選 column: a switch per row, greyed out (with the reason) when it cannot be moved now. */
+function selectColumn<Row extends { id: number }>(
+  kind: SelectionKind,
+  set: SelectionSet | undefined,
+  name: (row: Row) => string,
+  busy: Toggle | undefined,
+  onToggle: (toggle: Toggle) => void,
+): NonNullable<TableProps<Row>['columns']>[number] {
+  return {
+    title: '勾選',
+    key: 'selected',
+    render: (_, row) => {
+      if (!set) return null;
+      const state = selectionToggle(set, row.id);
+      const loading = busy !== undefined && busy.kind === kind && busy.id === row.id;
+      return (
+        <Tooltip title={state.reason ?? undefined}>
+          <Switch
+            checked={state.checked}
+            disabled={state.disabled && !loading}
+            loading={loading}
+            checkedChildren="已勾選"
+            unCheckedChildren="未勾選"
+            onChange={(on) => onToggle({ kind, id: row.id, on, name: name(row) })}
+            aria-label={`勾選 ${name(row)}`}
+          />
+        </Tooltip>
+      );
+    },
+  };
+}
+
+/** One kind's card: the count against the limit, the period, the refusal of the last switch, the table. */
+function SelectionCard({
+  kind,
+  set,
+  error,
+  children,
+}: {
+  kind: SelectionKind;
+  set: SelectionSet | undefined;
+  error: unknown;
+  children: ReactNode;
+}) {
+  const full = set !== undefined && set.selected.length >= set.limit;
+  return (
+    <Card
+      title={kindNames[kind]}
+      extra={set && <Tag color={full ? 'orange' : 'blue'}>{selectionCountText(set)}</Tag>}
+    >
+      {set && (
+        <Descriptions
+          column={1}
+          size="small"
+          style={{ marginBottom: 16 }}
+          items={[
+            {
+              key: 'period',
+              label: '勾選期間',
+              children: <PeriodText period={set.period} none="學校尚未設定勾選時間" />,
+            },
+            { key: 'limit', label: '上限', children: `每學年最多 ${set.limit} 件` },
+          ]}
+        />
+      )}
+      <ErrorAlert error={error} />
+      {children}
+    </Card>
+  );
+}
+
+/**
+ * 勾選提交 (student; FAQ 000 四 Q2): this academic year's certified learning results (at most 6)
+ * and performances (at most 10) to submit to the central database, switched on and off inside the
+ * selection periods of the student's grade. A refusal (上限, 期間) shows on its card.
+ */
+export function SelectionsPage() {
+  const queryClient = useQueryClient();
+  const selections = useQuery({
+    queryKey: selectionsKey,
+    queryFn: ({ signal }) => unwrap(api.GET('/api/v1/me/selections', { signal })),
+  });
+  const year = selections.data?.academic_year;
+
+  const results = useQuery({
+    queryKey: [...learningResultsKey, 'certified', year],
+    queryFn: ({ signal }) =>
+      unwrap(api.GET('/api/v1/learning-results', { params: { query: { state: 'certified', per_page: ALL } }, signal })),
+    select: (page) => (year === undefined ? [] : selectableResults(page.items, year)),
+    enabled: year !== undefined,
+  });
+  const performances = useQuery({
+    queryKey: [...performancesKey, 'year', year],
+    queryFn: ({ signal }) =>
+      unwrap(api.GET('/api/v1/performances', { params: { query: { academic_year: year, per_page: ALL } }, signal })),
+    select: (page) => page.items,
+    enabled: year !== undefined,
+  });
+
+  const [errors, setErrors] = useState<Partial<Record<SelectionKind, unknown>>>({});
+  const toggle = useApiMutation(
+    async ({ kind, id, on }: Toggle): Promise<MySelections | undefined> => {
+      if (on) return selectItem(kind, id);
+      await unselectItem(kind, id);
+      return undefined;
+    },
+    {
+      invalidate: [selectionsKey, learningResultsKey, performancesKey],
+      success: (_, { on, name }) => (on ? `已勾選「${name}」` : `已取消勾選「${name}」`),
+      onSuccess: (data) => {
+        if (data) queryClient.setQueryData(selectionsKey, data);
+      },
+      onError: (error, { kind }) => {
+        setErrors((current) => ({ ...current, [kind]: error }));
+        // Someone (another tab) may have changed them: show what the server has.
+        void queryClient.invalidateQueries({ queryKey: selectionsKey });
+      },
+    },
+  );
+  const onToggle = (next: Toggle) => {
+    setErrors((current) => ({ ...current, [next.kind]: undefined }));
+    toggle.mutate(next);
+  };
+  const busy = toggle.isPending ? toggle.variables : undefined;
+
+  const resultColumns: TableProps<LearningResult>['columns'] = [
+    selectColumn<LearningResult>('results', selections.data?.results, (row) => row.subject_name, busy, onToggle),
+    { title: '學年期', dataIndex: 'term', render: (term: string) => <span style={{ whiteSpace: 'nowrap' }}>{formatTerm(term)}</span> },
+    {
+      title: '課程',
+      key: 'course',
+      render: (_, row) => (
+        <div style={{ minWidth: 110 }}>
+          {row.subject_name}
+          <Typography.Text type="secondary" style={{ display: 'block', fontSize: 12 }}>
+            {row.course_code}
+          </Typography.Text>
+        </div>
+      ),
+    },
+    {
+      title: '內容簡述',
+      dataIndex: 'description',
+      render: (text: string) => (
+        <Typography.Paragraph ellipsis={{ rows: 2, tooltip: text }} style={{ minWidth: 160, margin: 0 }}>
+          {text}
+        </Typography.Paragraph>
+      ),
+    },
+    {
+      title: '認證時間',
+      dataIndex: 'decided_at',
+      render: (at: string | null) => <span style={{ whiteSpace: 'nowrap' }}>{formatApiDateTime(at)}</span>,
+    },
+  ];
+
+  const performanceColumns: TableProps<Performance>['columns'] = [
+    selectColumn<Performance>('performances', selections.data?.performances, (row) => row.title, busy, onToggle),
+    { title: '類別', dataIndex: 'category_name', render: (name: string) => <div style={{ minWidth: 96 }}>{name}</div> },
+    { title: '名稱', dataIndex: 'title', render: (title: string) => <div style={{ minWidth: 120 }}>{title}</div> },
+    {
+      title: '日期',
+      key: 'date',
+      render: (_, row) => <span style={{ whiteSpace: 'nowrap' }}>{performanceDateText(row)}</span>,
+    },
+    {
+      title: '內容簡述',
+      dataIndex: 'description',
+      render: (text: string) => (
+        <Typography.Paragraph ellipsis={{ rows: 2, tooltip: text }} style={{ minWidth: 160, margin: 0 }}>
+          {text}
+        </Typography.Paragraph>
+      ),
+    },
+  ];
+
+  return (
+    <Row gutter={[16, 16]}>
+      <Col span={24}>
+        <Card title={year === undefined ? '勾選提交' : `勾選提交（${year} 學年度）`}>
+          <Typography.Paragraph type="secondary" style={{ marginBottom: 0 }}>
+            在勾選期間內，勾選本學年要提交的項目：認證成功的課程學習成果每學年最多{' '}
+            {selections.data?.results.limit ?? 6} 件、多元表現每學年最多 {selections.data?.performances.limit ?? 10}{' '}
+            件；勾選期間外不能變更。已勾選的多元表現須先取消勾選，才能修改或刪除。
+          </Typography.Paragraph>
+          <ErrorAlert error={selections.error} />
+        </Card>
+      </Col>
+      <Col span={24}>
+        <SelectionCard kind="results" set={selections.data?.results} error={errors.results ?? results.error}>
+          <Table<LearningResult>
+            rowKey="id"
+            size="middle"
+            columns={resultColumns}
+            dataSource={results.data ?? []}
+            loading={results.isFetching}
+            pagination={clientPagination}
+            scroll={{ x: true }}
+            locale={{ emptyText: '本學年沒有認證成功的課程學習成果' }}
+          />
+        </SelectionCard>
+      </Col>
+      <Col span={24}>
+        <SelectionCard kind="performances" set={selections.data?.performances} error={errors.performances ?? performances.error}>
+          <Table<Performance>
+            rowKey="id"
+            size="middle"
+            columns={performanceColumns}
+            dataSource={performances.data ?? []}
+            loading={performances.isFetching}
+            pagination={clientPagination}
+            scroll={{ x: true }}
+            locale={{ emptyText: '本學年沒有多元表現' }}
+          />
+        </SelectionCard>
+      </Col>
+    </Row>
+  );
+}
