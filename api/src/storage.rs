@@ -31,6 +31,10 @@ impl FileKind {
         }
     }
 
+    pub fn parse(s: &str) -> Option<FileKind> {
+        [FileKind::Pdf, FileKind::Jpg, FileKind::Png, FileKind::Mp3, FileKind::Mp4].into_iter().find(|k| k.as_str() == s)
+    }
+
     pub fn mime(self) -> &'static str {
         match self {
             FileKind::Pdf => "application/pdf",

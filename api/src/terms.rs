@@ -25,6 +25,15 @@ impl Term {
         format!("{:03}{}", self.academic_year, self.semester)
     }
 
+    /// Reads a `1101`-style code (three digits of year, one of semester 0–2).
+    pub fn parse_code(code: &str) -> Option<Term> {
+        if code.len() != 4 || !code.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let semester: i32 = code[3..].parse().ok()?;
+        (semester <= 2).then_some(Term { academic_year: code[..3].parse().ok()?, semester })
+    }
+
     /// The term a date falls in by the calendar: the academic year starts on 1 August,
     /// semester 2 on 1 February. (The school's current term follows its sync data; this is the
     /// default before any sync.)
@@ -41,6 +50,11 @@ impl Term {
 }
 
 /// The school's current term, if one is set.
+/// The school's current term, refusing with 409 before the first sync gave it one.
+pub fn require_current(conn: &mut DbConn, school_id: i64) -> ApiResult<Term> {
+    current(conn, school_id)?.ok_or_else(|| crate::error::ApiError::conflict("學校尚無學年期（尚未同步校務資料）。", "The school has no term yet."))
+}
+
 pub fn current(conn: &mut DbConn, school_id: i64) -> ApiResult<Option<Term>> {
     Ok(terms::table
         .filter(terms::school_id.eq(school_id))

@@ -427,6 +427,24 @@ async fn performances_follow_their_category_fields_dates_links_and_yearly_count(
     assert_eq!(edited.status, 200, "{}", edited.text());
     assert_eq!(edited.json()["title"], "新名稱");
     assert!(edited.json()["video"].is_object());
+    // A performance keeps its category; edit-only flags are refused on create and must be booleans.
+    app.upload(Method::PUT, &format!("/api/v1/performances/{wid}"), &student, &perf_form("competition", &[("title", "x"), ("start_date", "2026-09-02")]), &[])
+        .await
+        .assert_problem(422, "validation_failed");
+    app.upload(Method::PUT, &format!("/api/v1/performances/{wid}"), &student, &perf_form("works", &[("title", "x"), ("start_date", "2026-09-02"), ("remove_video", "maybe")]), &[])
+        .await
+        .assert_problem(422, "validation_failed");
+    post(perf_form("works", &[("title", "作品"), ("start_date", "2026-09-01"), ("remove_document", "true")]), doc()).await.assert_problem(422, "validation_failed");
+    // Last year's performance is no longer changed.
+    app.write(|c| {
+        diesel::update(pf::table.find(wid)).set(pf::academic_year.eq(114)).execute(c)?;
+        Ok(())
+    });
+    app.delete_as(&format!("/api/v1/performances/{wid}"), &student).await.assert_problem(409, "invalid_state");
+    app.write(|c| {
+        diesel::update(pf::table.find(wid)).set(pf::academic_year.eq(115)).execute(c)?;
+        Ok(())
+    });
 
     // The yearly count (parameter 學生多元表現上傳數量, minimum 10).
     let admin = app.demo_token("admin").await;

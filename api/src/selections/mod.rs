@@ -130,7 +130,7 @@ fn check_item(c: &mut DbConn, me: Caller, kind: Kind, item: i64, academic_year: 
 /// already selected changes nothing.
 pub fn select(c: &mut DbConn, me: Caller, kind: Kind, item: i64, now: NaiveDateTime) -> ApiResult<()> {
     let facts = access::student_facts(c, me.school, me.user)?;
-    let term = access::current_term(c, me.school)?;
+    let term = crate::terms::require_current(c, me.school)?;
     periods::require_open(c, me.school, kind.period_item(), facts.grade, now)?;
     check_item(c, me, kind, item, term.academic_year)?;
     access::lock_student(c, me.user)?;
@@ -169,7 +169,7 @@ pub fn unselect(c: &mut DbConn, me: Caller, kind: Kind, item: i64, now: NaiveDat
 }
 
 fn load(c: &mut DbConn, me: Caller, now: NaiveDateTime) -> ApiResult<MySelections> {
-    let term = access::current_term(c, me.school)?;
+    let term = crate::terms::require_current(c, me.school)?;
     let facts = access::student_facts(c, me.school, me.user)?;
     let set = |c: &mut DbConn, kind: Kind| -> ApiResult<SelectionSet> {
         Ok(SelectionSet {

@@ -83,10 +83,6 @@ pub struct PeopleFilter {
     pub class_code: Option<String>,
 }
 
-fn current(c: &mut DbConn, school: i64) -> ApiResult<Term> {
-    terms::current(c, school)?.ok_or_else(|| ApiError::conflict("學校尚無學年期（尚未同步校務資料）。", "The school has no term yet."))
-}
-
 fn staff_of(c: &mut DbConn, school: i64, id: i64) -> ApiResult<()> {
     let n: i64 = users::table
         .filter(users::id.eq(id))
@@ -225,7 +221,7 @@ async fn advisor_page(
     state
         .db
         .read(move |c| {
-            let term = current(c, school)?;
+            let term = terms::require_current(c, school)?;
             let counts = assigned(c, school, term)?;
             Ok(web::Json(advisors(c, school, q.as_deref(), &counts, page, per_page)?))
         })
@@ -256,7 +252,7 @@ pub async fn get_consultant_classes(state: web::Data<AppState>, who: Principal, 
 
 fn consultant_classes(c: &mut DbConn, school: i64, teacher: i64) -> ApiResult<ConsultantClasses> {
     staff_of(c, school, teacher)?;
-    let term = current(c, school)?;
+    let term = terms::require_current(c, school)?;
     let ids = assigned_class_ids(c, teacher, term)?;
     let (assigned, assignable) = term_classes(c, school, term)?.into_iter().partition(|k| ids.contains(&k.id));
     Ok(ConsultantClasses { assigned, assignable })
@@ -293,7 +289,7 @@ pub async fn put_consultant_classes(state: web::Data<AppState>, who: Principal, 
         .db
         .write(move |c| {
             staff_of(c, school, teacher)?;
-            let term = current(c, school)?;
+            let term = terms::require_current(c, school)?;
             let valid: Vec<i64> = term_classes(c, school, term)?.into_iter().map(|k| k.id).collect();
             let mut err = ApiError::validation();
             for (i, id) in ids.iter().enumerate() {
@@ -430,7 +426,7 @@ pub async fn get_counselor_students(state: web::Data<AppState>, who: Principal, 
         .db
         .read(move |c| {
             staff_of(c, school, teacher)?;
-            let term = current(c, school)?;
+            let term = terms::require_current(c, school)?;
             let ids = counselor_student_ids(c, teacher, term)?;
             let all = PeopleFilter { q: None, class_code: None };
             Ok(web::Json(load_students(c, Some(&ids), school, &all, 1, 10_000)?.items))
@@ -469,7 +465,7 @@ pub async fn put_counselor_students(state: web::Data<AppState>, who: Principal, 
         .db
         .write(move |c| {
             staff_of(c, school, teacher)?;
-            let term = current(c, school)?;
+            let term = terms::require_current(c, school)?;
             let valid: Vec<i64> = users::table
                 .filter(users::school_id.eq(school))
                 .filter(users::kind.eq(UserKind::Student.as_str()))
@@ -523,7 +519,7 @@ pub async fn my_advisees(state: web::Data<AppState>, who: Principal, filter: web
     state
         .db
         .read(move |c| {
-            let term = current(c, school)?;
+            let term = terms::require_current(c, school)?;
             let class_codes: Vec<String> = cc::table
                 .inner_join(classes::table)
                 .filter(cc::teacher_id.eq(me))
@@ -569,7 +565,7 @@ pub async fn list_classes(state: web::Data<AppState>, who: Principal) -> ApiResu
     state
         .db
         .read(move |c| {
-            let term = current(c, school)?;
+            let term = terms::require_current(c, school)?;
             Ok(web::Json(term_classes(c, school, term)?))
         })
         .await

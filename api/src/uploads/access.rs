@@ -9,7 +9,7 @@ use crate::auth::Principal;
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::schema::{classes, consultant_classes as cc, counselor_students as cs, student_profiles as sp, teaching_assignments as ta, users};
-use crate::terms::{self, Term};
+use crate::terms;
 
 /// The signed-in caller as the upload rules see them.
 #[derive(Debug, Clone, Copy)]
@@ -61,10 +61,6 @@ impl Visible {
             Visible::Some { students, courses } => students.contains(&student) || courses.contains(&course),
         }
     }
-}
-
-pub fn current_term(c: &mut DbConn, school: i64) -> ApiResult<Term> {
-    terms::current(c, school)?.ok_or_else(|| ApiError::conflict("學校尚無學年期（尚未同步校務資料）。", "The school has no term yet."))
 }
 
 /// The students and courses `me` may see.

@@ -15,7 +15,8 @@ use crate::error::{ApiError, ApiResult};
 use crate::schema::stored_files as sf;
 use crate::storage::{FileKind, FileStore, Stored};
 
-use super::form::Incoming;
+use super::form::{Incoming, Slot};
+use crate::app::AppState;
 
 /// A file attached to an item.
 #[derive(Debug, Clone, Serialize, ToSchema, Queryable)]
@@ -54,6 +55,31 @@ pub fn place(c: &mut DbConn, school: i64, owner: i64, incoming: Incoming, now: N
     Ok(id)
 }
 
+/// The file store under the configured data directory.
+pub fn store(state: &AppState) -> FileStore {
+    FileStore::new(&state.config.data_dir)
+}
+
+/// What an edit leaves in one slot: the new upload (placed now), nothing when removed, or the
+/// old file.
+pub fn keep_or_replace(c: &mut DbConn, school: i64, owner: i64, new: Option<Incoming>, remove: bool, old: Option<i64>, now: NaiveDateTime) -> ApiResult<Option<i64>> {
+    match new {
+        Some(f) => Ok(Some(place(c, school, owner, f, now)?)),
+        None if remove => Ok(None),
+        None => Ok(old),
+    }
+}
+
+/// Serves the `slot` (`document` or `video`) of an item the caller may see.
+pub fn serve_slot(req: &HttpRequest, state: &AppState, slot: &str, document: Option<FileInfo>, video: Option<FileInfo>, attachment: bool) -> ApiResult<HttpResponse> {
+    let file = match Slot::parse(slot).ok_or_else(ApiError::not_found)? {
+        Slot::Document => document,
+        Slot::Video => video,
+    }
+    .ok_or_else(ApiError::not_found)?;
+    download(req, &store(state), &file, attachment)
+}
+
 pub fn load(c: &mut DbConn, ids: &[i64]) -> ApiResult<Vec<FileInfo>> {
     if ids.is_empty() {
         return Ok(vec![]);
@@ -79,14 +105,8 @@ pub fn download(req: &HttpRequest, store: &FileStore, file: &FileInfo, attachmen
     }
     let path = store.path_of(&file.sha256);
     let named = NamedFile::open(&path).map_err(|e| ApiError::internal(format!("stored file {} missing: {e}", file.sha256)))?;
-    let kind = match file.kind.as_str() {
-        "pdf" => FileKind::Pdf,
-        "jpg" => FileKind::Jpg,
-        "png" => FileKind::Png,
-        "mp3" => FileKind::Mp3,
-        _ => FileKind::Mp4,
-    };
-    let mime: actix_web::mime::Mime = kind.mime().parse().unwrap_or(actix_web::mime::APPLICATION_OCTET_STREAM);
+    let mime: actix_web::mime::Mime =
+        FileKind::parse(&file.kind).and_then(|k| k.mime().parse().ok()).unwrap_or(actix_web::mime::APPLICATION_OCTET_STREAM);
     let ascii: String = file.name.chars().map(|c| if c.is_ascii_graphic() || c == ' ' { c } else { '_' }).collect();
     let disposition = ContentDisposition {
         disposition: if attachment { DispositionType::Attachment } else { DispositionType::Inline },

@@ -17,12 +17,11 @@ use crate::error::{ApiError, ApiResult, ErrorCode, Problem};
 use crate::pagination::{like_pattern, offset, Page, PageQuery};
 use crate::schema::{cadre_records as cr, performances as pf, selections, student_profiles as sp, users};
 use crate::settings::parameters;
-use crate::storage::FileStore;
 
 use super::access::{self, Caller, Visible};
 use super::files::{self, FileInfo};
 use super::form::{self, Form, Slot};
-use super::results::DownloadQuery;
+use super::results::{flag, DownloadQuery};
 use super::rules::{self, Category, Dating, Field, FieldSpec};
 
 /// A category with its form, for clients that build the form from it.
@@ -206,10 +205,7 @@ fn date(form: &Form, name: &str) -> ApiResult<Option<NaiveDate>> {
 
 fn parse_category(form: &Form) -> ApiResult<Category> {
     let v = form.non_blank("category").ok_or_else(|| ApiError::validation().field("category", "請選擇類別", "the category is required"))?;
-    Category::ALL
-        .into_iter()
-        .find(|c| serde_json::to_value(c).ok().and_then(|j| j.as_str().map(|s| s == v)).unwrap_or(false))
-        .ok_or_else(|| ApiError::validation().field("category", "沒有這個多元表現類別", "unknown category"))
+    Category::parse(&v).ok_or_else(|| ApiError::validation().field("category", "沒有這個多元表現類別", "unknown category"))
 }
 
 /// Reads and checks everything but the counts: fields, dates, description, link.
@@ -248,13 +244,6 @@ macro_rules! performance_query {
     };
 }
 
-fn category_of(s: &str) -> Category {
-    Category::ALL
-        .into_iter()
-        .find(|c| serde_json::to_value(c).ok().and_then(|j| j.as_str().map(|x| x == s)).unwrap_or(false))
-        .unwrap_or(Category::Other)
-}
-
 fn shape(c: &mut DbConn, rows: Vec<Row>) -> ApiResult<Vec<Performance>> {
     let file_ids: Vec<i64> = rows.iter().flat_map(|r| [r.1 .9, r.1 .10]).flatten().collect();
     let files = files::load(c, &file_ids)?;
@@ -267,7 +256,7 @@ fn shape(c: &mut DbConn, rows: Vec<Row>) -> ApiResult<Vec<Performance>> {
     Ok(rows
         .into_iter()
         .map(|(a, b, (created_at, updated_at), (account, name, class_code, seat_no))| {
-            let category = category_of(&a.3);
+            let category = Category::parse(&a.3).unwrap_or(Category::Other);
             Performance {
                 id: a.0,
                 student_id: a.1,
@@ -322,10 +311,6 @@ fn used_this_year(c: &mut DbConn, student: i64, academic_year: i32) -> ApiResult
         .get_result(c)?)
 }
 
-fn store(state: &AppState) -> FileStore {
-    FileStore::new(&state.config.data_dir)
-}
-
 /// 多元表現類別: the ten categories with their fields and date kind.
 #[utoipa::path(
     tag = "uploads",
@@ -374,7 +359,7 @@ pub async fn my_limits(state: web::Data<AppState>, who: Principal) -> ApiResult<
     state
         .db
         .read(move |c| {
-            let term = access::current_term(c, me.school)?;
+            let term = crate::terms::require_current(c, me.school)?;
             let facts = access::student_facts(c, me.school, me.user)?;
             let (params, _) = parameters::load(c, me.school)?;
             let used = used_this_year(c, me.user, term.academic_year)?;
@@ -446,11 +431,11 @@ pub async fn create_performance(state: web::Data<AppState>, who: Principal, payl
     let (facts, term) = state
         .db
         .read(move |c| {
-            let term = access::current_term(c, me.school)?;
+            let term = crate::terms::require_current(c, me.school)?;
             Ok((access::student_facts(c, me.school, me.user)?, term))
         })
         .await?;
-    let mut form = form::read(payload, &store(&state), &state.config, TEXT_FIELDS).await?;
+    let mut form = form::read(payload, &files::store(&state), &state.config, TEXT_FIELDS).await?;
     let category = parse_category(&form)?;
     if form.text("remove_document").is_some() || form.text("remove_video").is_some() {
         return Err(ApiError::validation().field("remove_document", "新增時不使用此欄位", "only for edits"));
@@ -462,7 +447,6 @@ pub async fn create_performance(state: web::Data<AppState>, who: Principal, payl
     let document = form.files.remove(&Slot::Document);
     let video = form.files.remove(&Slot::Video);
     let now = state.clock.now();
-    let category_code = serde_json::to_value(category).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
     let id = state
         .db
         .write(move |c| {
@@ -484,7 +468,7 @@ pub async fn create_performance(state: web::Data<AppState>, who: Principal, payl
                         pf::school_id.eq(me.school),
                         pf::student_id.eq(me.user),
                         pf::academic_year.eq(term.academic_year),
-                        pf::category.eq(&category_code),
+                        pf::category.eq(category.as_str()),
                         pf::title.eq(meta.value(Field::Title).unwrap_or_default()),
                         pf::item.eq(meta.value(Field::Item)),
                         pf::organisation.eq(meta.value(Field::Organisation)),
@@ -542,7 +526,7 @@ pub async fn list_performances(state: web::Data<AppState>, who: Principal, filte
         .db
         .read(move |c| {
             let vis = access::visible(c, me)?;
-            let category = f.category.and_then(|c| serde_json::to_value(c).ok()).and_then(|v| v.as_str().map(str::to_string));
+            let category = f.category.map(Category::as_str);
             macro_rules! filtered {
                 () => {{
                     let mut q = performance_query!().filter(pf::school_id.eq(me.school)).into_boxed();
@@ -553,7 +537,7 @@ pub async fn list_performances(state: web::Data<AppState>, who: Principal, filte
                         q = q.filter(pf::academic_year.eq(y));
                     }
                     if let Some(cat) = &category {
-                        q = q.filter(pf::category.eq(cat.clone()));
+                        q = q.filter(pf::category.eq(*cat));
                     }
                     if let Some(id) = f.student_id {
                         q = q.filter(pf::student_id.eq(id));
@@ -613,7 +597,7 @@ fn own_changeable(c: &mut DbConn, me: Caller, id: i64) -> ApiResult<(String, Opt
     if student != me.user {
         return Err(ApiError::not_found());
     }
-    let term = access::current_term(c, me.school)?;
+    let term = crate::terms::require_current(c, me.school)?;
     if year != term.academic_year {
         return Err(ApiError::with_detail(ErrorCode::InvalidState, "只能修改或刪除本學年的多元表現。", "Only this academic year's performances can be changed."));
     }
@@ -652,13 +636,12 @@ pub async fn update_performance(state: web::Data<AppState>, who: Principal, id: 
         .db
         .read(move |c| Ok((access::student_facts(c, me.school, me.user)?, own_changeable(c, me, id)?)))
         .await?;
-    let category = category_of(&category);
-    let mut form = form::read(payload, &store(&state), &state.config, TEXT_FIELDS).await?;
-    if form.text("category").is_some_and(|v| v.trim() != serde_json::to_value(category).ok().and_then(|j| j.as_str().map(str::to_string)).unwrap_or_default()) {
+    let category = Category::parse(&category).unwrap_or(Category::Other);
+    let mut form = form::read(payload, &files::store(&state), &state.config, TEXT_FIELDS).await?;
+    if form.text("category").is_some_and(|v| v.trim() != category.as_str()) {
         return Err(ApiError::validation().field("category", "多元表現不能改變類別，請刪除後重新新增", "a performance keeps its category"));
     }
-    let remove_doc = matches!(form.non_blank("remove_document").as_deref(), Some("true") | Some("1"));
-    let remove_video = matches!(form.non_blank("remove_video").as_deref(), Some("true") | Some("1"));
+    let (remove_doc, remove_video) = (flag(&form, "remove_document")?, flag(&form, "remove_video")?);
     let document = form.files.remove(&Slot::Document);
     let video = form.files.remove(&Slot::Video);
     let has_video = video.is_some() || (old_video.is_some() && !remove_video);
@@ -672,16 +655,8 @@ pub async fn update_performance(state: web::Data<AppState>, who: Principal, id: 
         .db
         .write(move |c| {
             let (_, old_doc, old_video, _) = own_changeable(c, me, id)?;
-            let doc_id = match document {
-                Some(f) => Some(files::place(c, me.school, me.user, f, now)?),
-                None if remove_doc => None,
-                None => old_doc,
-            };
-            let video_id = match video {
-                Some(f) => Some(files::place(c, me.school, me.user, f, now)?),
-                None if remove_video => None,
-                None => old_video,
-            };
+            let doc_id = files::keep_or_replace(c, me.school, me.user, document, remove_doc, old_doc, now)?;
+            let video_id = files::keep_or_replace(c, me.school, me.user, video, remove_video, old_video, now)?;
             diesel::update(pf::table.find(id))
                 .set((
                     (
@@ -767,12 +742,6 @@ pub async fn delete_performance(state: web::Data<AppState>, who: Principal, id: 
 pub async fn download_performance_file(state: web::Data<AppState>, who: Principal, req: HttpRequest, path: web::Path<(i64, String)>, q: web::Query<DownloadQuery>) -> ApiResult<HttpResponse> {
     let me = Caller::of(&who)?;
     let (id, slot) = path.into_inner();
-    let slot = Slot::parse(&slot).ok_or_else(ApiError::not_found)?;
     let p = state.db.read(move |c| load_visible(c, me, id)).await?;
-    let file = match slot {
-        Slot::Document => p.document,
-        Slot::Video => p.video,
-    }
-    .ok_or_else(ApiError::not_found)?;
-    files::download(&req, &store(&state), &file, q.download.unwrap_or(false))
+    files::serve_slot(&req, &state, &slot, p.document, p.video, q.download.unwrap_or(false))
 }

@@ -18,7 +18,6 @@ use crate::error::{ApiError, ApiResult, ErrorCode, Problem};
 use crate::pagination::{like_pattern, offset, Page, PageQuery};
 use crate::schema::{courses, enrolments, learning_result_events as ev, learning_results as lr, selections, student_profiles as sp, users};
 use crate::settings::{parameters, periods};
-use crate::storage::FileStore;
 use crate::terms::Term;
 
 use super::access::{self, Caller, Visible};
@@ -316,13 +315,7 @@ pub fn record(c: &mut DbConn, result: i64, action: &str, state: ResultState, act
 }
 
 fn parse_term(code: &str) -> ApiResult<Term> {
-    let bad = || ApiError::new(ErrorCode::InvalidQuery).field("term", "學年期格式為 4 碼，例如 1151", "a term is written like 1151");
-    if code.len() != 4 || !code.chars().all(|c| c.is_ascii_digit()) {
-        return Err(bad());
-    }
-    let academic_year = code[..3].parse().map_err(|_| bad())?;
-    let semester = code[3..].parse().map_err(|_| bad())?;
-    Ok(Term { academic_year, semester })
+    Term::parse_code(code).ok_or_else(|| ApiError::new(ErrorCode::InvalidQuery).field("term", "學年期格式為 4 碼，例如 1151", "a term is written like 1151"))
 }
 
 fn list(c: &mut DbConn, me: Caller, f: &ResultFilter, page: i64, per_page: i64) -> ApiResult<Page<LearningResult>> {
@@ -433,16 +426,12 @@ fn description(form: &Form, required: bool) -> ApiResult<Option<String>> {
     }
 }
 
-fn flag(form: &Form, name: &str) -> ApiResult<bool> {
+pub(super) fn flag(form: &Form, name: &str) -> ApiResult<bool> {
     match form.text(name).map(str::trim) {
         None | Some("") | Some("false") | Some("0") => Ok(false),
         Some("true") | Some("1") => Ok(true),
         Some(_) => Err(ApiError::validation().field(name.to_string(), "須為 true 或 false", "must be true or false")),
     }
-}
-
-fn store(state: &AppState) -> FileStore {
-    FileStore::new(&state.config.data_dir)
 }
 
 /// The student's facts and open upload period, before reading a body (fail fast).
@@ -477,7 +466,7 @@ pub async fn my_courses(state: web::Data<AppState>, who: Principal) -> ApiResult
     state
         .db
         .read(move |c| {
-            let term = access::current_term(c, me.school)?;
+            let term = crate::terms::require_current(c, me.school)?;
             let facts = access::student_facts(c, me.school, me.user)?;
             let (params, _) = parameters::load(c, me.school)?;
             let rows: Vec<(i64, String, String, String, i32)> = courses::table
@@ -541,7 +530,7 @@ pub async fn my_courses(state: web::Data<AppState>, who: Principal) -> ApiResult
 pub async fn create_result(state: web::Data<AppState>, who: Principal, payload: Multipart) -> ApiResult<HttpResponse> {
     let me = Caller::student(&who)?;
     let facts = upload_gate(&state, me).await?;
-    let mut form = form::read(payload, &store(&state), &state.config, &["course_id", "description"]).await?;
+    let mut form = form::read(payload, &files::store(&state), &state.config, &["course_id", "description"]).await?;
     let course_id: i64 = form
         .non_blank("course_id")
         .ok_or_else(|| ApiError::validation().field("course_id", "請選擇課程", "the course is required"))?
@@ -557,7 +546,7 @@ pub async fn create_result(state: web::Data<AppState>, who: Principal, payload: 
     let id = state
         .db
         .write(move |c| {
-            let term = access::current_term(c, me.school)?;
+            let term = crate::terms::require_current(c, me.school)?;
             periods::require_open(c, me.school, periods::Item::UploadResults, facts.grade, now)?;
             let (course_id, subject) = enrolled_course(c, me.school, me.user, course_id, term)?;
             access::lock_student(c, me.user)?;
@@ -690,7 +679,7 @@ pub async fn update_result(state: web::Data<AppState>, who: Principal, id: web::
     let facts = upload_gate(&state, me).await?;
     // Refuse a locked result before reading its body.
     state.db.read(move |c| own_in_state(c, me, id, &[ResultState::Editing], "修改")).await?;
-    let mut form = form::read(payload, &store(&state), &state.config, &["description", "remove_document", "remove_video"]).await?;
+    let mut form = form::read(payload, &files::store(&state), &state.config, &["description", "remove_document", "remove_video"]).await?;
     let text = description(&form, false)?;
     let (remove_doc, remove_video) = (flag(&form, "remove_document")?, flag(&form, "remove_video")?);
     let document = form.files.remove(&Slot::Document);
@@ -701,16 +690,8 @@ pub async fn update_result(state: web::Data<AppState>, who: Principal, id: web::
         .write(move |c| {
             periods::require_open(c, me.school, periods::Item::UploadResults, facts.grade, now)?;
             let (_, old_doc, old_video) = own_in_state(c, me, id, &[ResultState::Editing], "修改")?;
-            let doc_id = match document {
-                Some(f) => Some(files::place(c, me.school, me.user, f, now)?),
-                None if remove_doc => None,
-                None => old_doc,
-            };
-            let video_id = match video {
-                Some(f) => Some(files::place(c, me.school, me.user, f, now)?),
-                None if remove_video => None,
-                None => old_video,
-            };
+            let doc_id = files::keep_or_replace(c, me.school, me.user, document, remove_doc, old_doc, now)?;
+            let video_id = files::keep_or_replace(c, me.school, me.user, video, remove_video, old_video, now)?;
             if doc_id.is_none() && video_id.is_none() {
                 return Err(ApiError::validation().field("document", "至少須保留一個文件檔或影音檔", "keep at least a document or a video"));
             }
@@ -817,12 +798,6 @@ pub async fn submit_result(state: web::Data<AppState>, who: Principal, id: web::
 pub async fn download_result_file(state: web::Data<AppState>, who: Principal, req: HttpRequest, path: web::Path<(i64, String)>, q: web::Query<DownloadQuery>) -> ApiResult<HttpResponse> {
     let me = Caller::of(&who)?;
     let (id, slot) = path.into_inner();
-    let slot = Slot::parse(&slot).ok_or_else(ApiError::not_found)?;
     let result = state.db.read(move |c| load_visible(c, me, id)).await?;
-    let file = match slot {
-        Slot::Document => result.document,
-        Slot::Video => result.video,
-    }
-    .ok_or_else(ApiError::not_found)?;
-    files::download(&req, &store(&state), &file, q.download.unwrap_or(false))
+    files::serve_slot(&req, &state, &slot, result.document, result.video, q.download.unwrap_or(false))
 }

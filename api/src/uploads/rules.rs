@@ -55,6 +55,26 @@ impl Category {
         Category::Other,
     ];
 
+    /// The stored and wire value (`service_learning`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::Cadre => "cadre",
+            Category::Competition => "competition",
+            Category::Certificate => "certificate",
+            Category::ServiceLearning => "service_learning",
+            Category::FlexibleLearning => "flexible_learning",
+            Category::GroupActivity => "group_activity",
+            Category::Workplace => "workplace",
+            Category::Works => "works",
+            Category::AdvancedPlacement => "advanced_placement",
+            Category::Other => "other",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Category> {
+        Category::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+
     pub fn name_zh(self) -> &'static str {
         match self {
             Category::Cadre => "幹部經歷暨事蹟紀錄",
@@ -378,6 +398,10 @@ mod tests {
         let err = check_dates(Category::AdvancedPlacement, 110, 111, d(2022, 9, 1), Some(d(2022, 8, 1))).unwrap_err();
         assert!(err.fields.iter().any(|(f, _)| f == "end_date"));
         assert_eq!(Category::ALL.iter().filter(|c| c.dating() == Dating::Single).count(), 3);
+        for c in Category::ALL {
+            assert_eq!(serde_json::to_value(c).unwrap(), c.as_str(), "wire and stored names agree");
+            assert_eq!(Category::parse(c.as_str()), Some(c));
+        }
     }
 
     #[test]
