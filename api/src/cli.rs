@@ -240,6 +240,8 @@ fn serve(config: Config, db: Db, demo: bool) -> Result<(), AnyError> {
     tracing::info!(bind = %bind, database = state.db.kind().as_str(), "Licheng listening");
     println!("Licheng listening on http://{bind} ({})", state.db.kind().as_str());
     actix_web::rt::System::new().block_on(async move {
+        // Reminder mails: safe on every instance (the outbox keeps each to once a day).
+        crate::notify::reminders::spawn(state.clone());
         actix_web::HttpServer::new(move || app::build(state.clone(), metrics.clone()))
             .workers(workers)
             .bind(&bind)?

@@ -33,6 +33,9 @@ pub struct Config {
     pub max_document_bytes: u64,
     /// Largest uploaded video or audio file (mp3, mp4) in bytes (FAQ 004: 10 MB).
     pub max_video_bytes: u64,
+    /// How often the reminder scheduler looks for reminders due and mails to (re)send, in
+    /// seconds; 0 turns it off (e.g. on extra instances, though running it on all is safe).
+    pub reminder_interval_seconds: u64,
     /// Master secret (at least 32 characters) from which the token-signing and encryption keys
     /// are derived. When unset, a random one is generated once into `{data_dir}/secret.key`;
     /// several instances sharing one database must share this value.
@@ -68,6 +71,7 @@ impl Default for Config {
             max_sync_bytes: 64 * 1024 * 1024,
             max_document_bytes: 4 * 1024 * 1024,
             max_video_bytes: 10 * 1024 * 1024,
+            reminder_interval_seconds: 60,
             secret_key: None,
             captcha: true,
             access_token_seconds: 15 * 60,
@@ -150,6 +154,9 @@ impl Config {
         }
         if let Some(v) = lookup(env, "LICHENG_MAX_VIDEO_BYTES") {
             self.max_video_bytes = parse_num("LICHENG_MAX_VIDEO_BYTES", v)?;
+        }
+        if let Some(v) = lookup(env, "LICHENG_REMINDER_INTERVAL_SECONDS") {
+            self.reminder_interval_seconds = parse_num("LICHENG_REMINDER_INTERVAL_SECONDS", v)?;
         }
         if let Some(v) = lookup(env, "LICHENG_SECRET_KEY") {
             self.secret_key = Some(v.to_string());

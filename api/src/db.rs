@@ -228,7 +228,16 @@ impl Db {
         };
         let mut pooled = self.get()?;
         let conn: &mut DbConn = &mut pooled;
-        conn.transaction(f)
+        match self.kind {
+            // Take SQLite's write lock first, waiting for it like `BEGIN IMMEDIATE`: a transaction
+            // that reads first and writes later fails at once ("database is locked") when another
+            // process wrote in between, e.g. a second `licheng serve` or a CLI command.
+            BackendKind::Sqlite => conn.transaction(|c| {
+                diesel::RunQueryDsl::execute(diesel::sql_query("UPDATE schools SET id = id WHERE 0"), c)?;
+                f(c)
+            }),
+            BackendKind::Postgres => conn.transaction(f),
+        }
     }
 
     /// The synchronous form of [`Db::read`].

@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod app;
 pub mod auth;
+pub mod certification;
 pub mod cli;
 pub mod clock;
 pub mod config;
@@ -14,6 +15,7 @@ pub mod openapi;
 pub mod notify;
 pub mod ops;
 pub mod pagination;
+pub mod reports;
 pub mod schema;
 pub mod schools;
 pub mod secrets;
@@ -107,5 +109,21 @@ pub fn routes_v1(cfg: &mut web::ServiceConfig) {
         .service(uploads::performances::download_performance_file)
         .service(selections::my_selections)
         .service(selections::select_item)
-        .service(selections::unselect_item);
+        .service(selections::unselect_item)
+        .service(certification::certification_courses)
+        .service(certification::certification_results)
+        .service(certification::decide_result)
+        .service(certification::decide_many)
+        .service(notify::inbox::my_notifications)
+        .service(notify::inbox::read_all_notifications)
+        .service(notify::inbox::read_notification)
+        .service(notify::reminders::reminder_log)
+        .service(notify::reminders::run_reminders)
+        .service(reports::uncertified_teachers)
+        .service(reports::uncertified_students)
+        .service(reports::uncertified_xlsx)
+        .service(reports::selection_status)
+        .service(reports::selection_status_xlsx)
+        .service(reports::usage_report)
+        .service(reports::usage_xlsx);
 }

@@ -466,6 +466,40 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    notifications (id) {
+        id -> BigInt,
+        school_id -> BigInt,
+        user_id -> BigInt,
+        kind -> Text,
+        title -> Text,
+        body -> Text,
+        result_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        read_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    mail_outbox (id) {
+        id -> BigInt,
+        school_id -> BigInt,
+        user_id -> BigInt,
+        reason -> Text,
+        day -> Date,
+        recipient -> Text,
+        subject -> Text,
+        body -> Text,
+        status -> Text,
+        attempts -> Integer,
+        last_error -> Nullable<Text>,
+        next_attempt_at -> Timestamp,
+        claimed_until -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(learning_results -> courses (course_id));
 diesel::joinable!(learning_result_events -> learning_results (result_id));
 
@@ -503,4 +537,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     learning_result_events,
     performances,
     selections,
+    notifications,
+    mail_outbox,
 );

@@ -202,6 +202,8 @@ async fn schema_rs_matches_the_migrations() {
         ("learning_result_events", schema_columns(s::learning_result_events::table.select(s::learning_result_events::all_columns))),
         ("performances", schema_columns(s::performances::table.select(s::performances::all_columns))),
         ("selections", schema_columns(s::selections::table.select(s::selections::all_columns))),
+        ("notifications", schema_columns(s::notifications::table.select(s::notifications::all_columns))),
+        ("mail_outbox", schema_columns(s::mail_outbox::table.select(s::mail_outbox::all_columns))),
     ];
     for (table, declared) in cases {
         assert_eq!(db_columns(&app, table), declared, "table {table}");

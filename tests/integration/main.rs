@@ -5,9 +5,11 @@ mod support;
 
 mod accounts;
 mod blackbox_test;
+mod certification;
 mod foundation;
 mod openapi_contract;
 mod permissions;
+mod reports;
 mod settings;
 mod sync;
 mod uploads;

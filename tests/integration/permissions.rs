@@ -54,6 +54,8 @@ fn admin_endpoints() -> Vec<(Method, &'static str, Value)> {
         (Method::GET, "/api/v1/counselors/{s}/students", Value::Null),
         (Method::PUT, "/api/v1/counselors/{s}/students", json!({"student_ids": []})),
         (Method::GET, "/api/v1/students", Value::Null),
+        (Method::GET, "/api/v1/reminders/log", Value::Null),
+        (Method::POST, "/api/v1/reminders/run", json!({})),
     ]
 }
 

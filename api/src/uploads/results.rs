@@ -314,17 +314,22 @@ pub fn record(c: &mut DbConn, result: i64, action: &str, state: ResultState, act
     Ok(())
 }
 
-fn parse_term(code: &str) -> ApiResult<Term> {
+pub fn parse_term(code: &str) -> ApiResult<Term> {
     Term::parse_code(code).ok_or_else(|| ApiError::new(ErrorCode::InvalidQuery).field("term", "學年期格式為 4 碼，例如 1151", "a term is written like 1151"))
 }
 
 fn list(c: &mut DbConn, me: Caller, f: &ResultFilter, page: i64, per_page: i64) -> ApiResult<Page<LearningResult>> {
     let vis = access::visible(c, me)?;
+    list_in(c, me.school, &vis, f, true, page, per_page)
+}
+
+/// One page of the school's results that `vis` covers, filtered; `drafts`: include `editing` ones.
+pub fn list_in(c: &mut DbConn, school: i64, vis: &Visible, f: &ResultFilter, drafts: bool, page: i64, per_page: i64) -> ApiResult<Page<LearningResult>> {
     let term = f.term.as_deref().map(parse_term).transpose()?;
     macro_rules! filtered {
         () => {{
-            let mut q = result_query!().filter(lr::school_id.eq(me.school)).into_boxed();
-            if let Visible::Some { students, courses } = &vis {
+            let mut q = result_query!().filter(lr::school_id.eq(school)).into_boxed();
+            if let Visible::Some { students, courses } = vis {
                 q = q.filter(lr::student_id.eq_any(students.clone()).or(lr::course_id.eq_any(courses.clone())));
             }
             if let Some(t) = term {
@@ -335,6 +340,9 @@ fn list(c: &mut DbConn, me: Caller, f: &ResultFilter, page: i64, per_page: i64) 
             }
             if let Some(s) = f.state {
                 q = q.filter(lr::state.eq(s.as_str()));
+            }
+            if !drafts {
+                q = q.filter(lr::state.ne(ResultState::Editing.as_str()));
             }
             if let Some(id) = f.student_id {
                 q = q.filter(lr::student_id.eq(id));
