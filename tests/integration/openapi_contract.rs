@@ -74,3 +74,50 @@ fn operation_ids_are_unique_for_client_generators() {
         }
     }
 }
+
+/// utoipa keys component schemas by type name: two `ToSchema` types with one name silently
+/// replace each other in the document (and in every generated client).
+#[test]
+fn schema_type_names_are_unique() {
+    fn walk(dir: &std::path::Path, out: &mut Vec<(String, String)>) {
+        for entry in std::fs::read_dir(dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                walk(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let text = std::fs::read_to_string(&path).unwrap();
+                let mut derives_schema = false;
+                // Inside a multi-line attribute (`#[schema(example = json!({ … }))]`).
+                let mut depth = 0i64;
+                for line in text.lines().map(str::trim) {
+                    let balance = line.matches('[').count() as i64 - line.matches(']').count() as i64;
+                    if depth > 0 {
+                        depth += balance;
+                        continue;
+                    }
+                    if line.starts_with("#[") {
+                        depth = balance;
+                    }
+                    if line.starts_with("#[derive(") && line.contains("ToSchema") {
+                        derives_schema = true;
+                    } else if line.starts_with("#[schema(as") {
+                        derives_schema = false;
+                    } else if derives_schema && (line.starts_with("pub struct ") || line.starts_with("pub enum ") || line.starts_with("struct ") || line.starts_with("enum ")) {
+                        let name = line.split_whitespace().find(|w| !["pub", "struct", "enum"].contains(w)).unwrap_or("");
+                        let name = name.split(['<', '{', '(', ';']).next().unwrap_or("").to_string();
+                        out.push((name, path.display().to_string()));
+                        derives_schema = false;
+                    } else if !line.starts_with("#[") && !line.starts_with("///") && !line.is_empty() {
+                        derives_schema = false;
+                    }
+                }
+            }
+        }
+    }
+    let mut found = Vec::new();
+    walk(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut found);
+    assert!(found.len() > 50, "found only {} schema types", found.len());
+    found.sort();
+    let dupes: Vec<_> = found.windows(2).filter(|w| w[0].0 == w[1].0).map(|w| format!("{} in {} and {}", w[0].0, w[0].1, w[1].1)).collect();
+    assert!(dupes.is_empty(), "schema names used twice: {dupes:?}");
+}

@@ -125,7 +125,7 @@ pub struct Refusal {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
-pub struct BatchOutcome {
+pub struct DecisionOutcome {
     /// Decided, in the order given.
     pub decided: Vec<i64>,
     pub refused: Vec<Refusal>,
@@ -418,7 +418,7 @@ pub async fn decide_result(state: web::Data<AppState>, who: Principal, id: web::
     request_body = BatchDecisionInput,
     security(("bearer_jwt" = [])),
     responses(
-        (status = 200, description = "What was decided and what was refused, with why", body = BatchOutcome),
+        (status = 200, description = "What was decided and what was refused, with why", body = DecisionOutcome),
         (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a subject teacher", body = Problem, content_type = "application/problem+json"),
@@ -426,7 +426,7 @@ pub async fn decide_result(state: web::Data<AppState>, who: Principal, id: web::
     )
 )]
 #[post("/certification/decisions")]
-pub async fn decide_many(state: web::Data<AppState>, who: Principal, body: web::Json<BatchDecisionInput>) -> ApiResult<web::Json<BatchOutcome>> {
+pub async fn decide_many(state: web::Data<AppState>, who: Principal, body: web::Json<BatchDecisionInput>) -> ApiResult<web::Json<DecisionOutcome>> {
     let me = teacher(&who)?;
     body.validate()?;
     let input = body.into_inner();
@@ -435,7 +435,7 @@ pub async fn decide_many(state: web::Data<AppState>, who: Principal, body: web::
     let outcome = state
         .db
         .write(move |c| {
-            let mut out = BatchOutcome { decided: Vec::new(), refused: Vec::new() };
+            let mut out = DecisionOutcome { decided: Vec::new(), refused: Vec::new() };
             let mut ids = input.ids.clone();
             ids.dedup();
             for id in ids {
