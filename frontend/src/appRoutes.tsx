@@ -28,11 +28,19 @@ const advisorPage = lazyPages(() => import('./pages/advisors'));
 const learningResultsPage = lazyPages(() => import('./pages/student/LearningResultsPage'));
 const performancesPage = lazyPages(() => import('./pages/student/PerformancesPage'));
 const selectionsPage = lazyPages(() => import('./pages/student/SelectionsPage'));
+/** 學習成果認證 (subject teachers). */
+const teacherPage = lazyPages(() => import('./pages/teacher'));
+/** 通知 (everyone with an inbox). */
+const notificationsPage = lazyPages(() => import('./pages/notifications'));
+/** 查詢 reports (modules S0216S, S0205S, S0206S, S0215S). */
+const reportPage = lazyPages(() => import('./pages/reports'));
 
 export const appRoutes: RouteObject[] = [
   { index: true, element: <HomePage /> },
   { path: 'change-password', element: <ChangePasswordPage /> },
   { path: 'account/email', element: <AccountEmailPage /> },
+  // 通知: every signed-in user of a school.
+  { path: 'notifications', ...notificationsPage('NotificationsPage') },
   // 帳號管理 (school admin; the server refuses everyone else).
   { path: 'admin/role-groups', ...adminPage('RoleGroupsPage') },
   { path: 'admin/passwords', ...adminPage('PasswordsPage') },
@@ -40,6 +48,7 @@ export const appRoutes: RouteObject[] = [
   { path: 'admin/mail', ...adminPage('MailSettingsPage') },
   { path: 'admin/api-keys', ...adminPage('ApiKeysPage') },
   { path: 'admin/audit', ...adminPage('AuditPage') },
+  { path: 'admin/reminders', ...adminPage('RemindersPage') },
   // 查詢 (module S0201S1) and 系統管理 (modules S0203S1, S0209S, S0203S, S0213S); the server
   // checks the same modules.
   { path: 'admin/receiving-log', ...schoolPage('ReceivingLogPage') },
@@ -47,6 +56,11 @@ export const appRoutes: RouteObject[] = [
   { path: 'admin/co-taught', ...schoolPage('CoTaughtPage') },
   { path: 'admin/work-periods', ...schoolPage('WorkPeriodsPage') },
   { path: 'admin/term', ...schoolPage('TermPage') },
+  // 查詢 reports: S0216S 未認證教師狀況表, S0205S/S0206S 勾選情形, S0215S 使用統計.
+  { path: 'admin/reports/uncertified', ...reportPage('UncertifiedTeachersPage') },
+  { path: 'admin/reports/selection-results', ...reportPage('SelectionResultsPage') },
+  { path: 'admin/reports/selection-performances', ...reportPage('SelectionPerformancesPage') },
+  { path: 'admin/reports/usage', ...reportPage('UsagePage') },
   // Advisors: modules S0204S and S0210S; 我的學生 for course consultants and counselors.
   { path: 'admin/consultants', ...advisorPage('ConsultantsPage') },
   { path: 'admin/counselors', ...advisorPage('CounselorsPage') },
@@ -55,6 +69,10 @@ export const appRoutes: RouteObject[] = [
   { path: 'student/results', ...learningResultsPage('LearningResultsPage') },
   { path: 'student/performances', ...performancesPage('PerformancesPage') },
   { path: 'student/selections', ...selectionsPage('SelectionsPage') },
+  // 教師: 學習成果認證 (the server answers only subject teachers); the course page is linked from
+  // the reminder mails.
+  { path: 'teacher/certification', ...teacherPage('CertificationPage') },
+  { path: 'teacher/certification/:courseId', ...teacherPage('CertificationPage') },
 ];
 
 /** The absolute paths a route table defines (index routes take their parent's path). */

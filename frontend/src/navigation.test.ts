@@ -48,20 +48,34 @@ describe('visibleMenu', () => {
   it('follows the real route table: every 帳號管理 page is built', () => {
     expect(keys(visibleMenu(admin, appRoutePaths))).toEqual([
       'home',
-      { queries: ['receiving-log'] },
-      ...keys(visibleMenu(admin, allAdminPages)).slice(1),
+      'notifications',
+      {
+        queries: [
+          'receiving-log',
+          'report-uncertified',
+          'report-selection-results',
+          'report-selection-performances',
+          'report-usage',
+        ],
+      },
+      { accounts: ['role-groups', 'passwords', 'temporary-accounts', 'mail', 'reminders', 'api-keys', 'audit'] },
       { system: ['parameters', 'consultants', 'co-taught', 'counselors', 'work-periods', 'term'] },
     ]);
-    expect(keys(visibleMenu(teacher, appRoutePaths))).toEqual(['home']);
+    expect(keys(visibleMenu(teacher, appRoutePaths))).toEqual(['home', 'notifications', { teacher: ['certification'] }]);
   });
 
   it('shows 查詢 and 系統管理 pages to staff granted their modules, not 帳號管理', () => {
     const grant = (code: string) => ({ code, name: code, can_create: false, can_update: false, can_delete: false });
     const logReader: MenuUser = { roles: ['subject_teacher'], modules: [grant('S0201S1')] };
-    expect(keys(visibleMenu(logReader, appRoutePaths))).toEqual(['home', { queries: ['receiving-log'] }]);
+    expect(keys(visibleMenu(logReader, appRoutePaths))).toEqual([
+      'home',
+      'notifications',
+      { teacher: ['certification'] },
+      { queries: ['receiving-log'] },
+    ]);
     const termKeeper: MenuUser = { roles: ['homeroom_teacher'], modules: [grant('S0213S')] };
-    expect(keys(visibleMenu(termKeeper, appRoutePaths))).toEqual(['home', { system: ['term'] }]);
-    expect(keys(visibleMenu(grantee, appRoutePaths))).toEqual(['home', { system: ['parameters'] }]);
+    expect(keys(visibleMenu(termKeeper, appRoutePaths))).toEqual(['home', 'notifications', { system: ['term'] }]);
+    expect(keys(visibleMenu(grantee, appRoutePaths))).toEqual(['home', 'notifications', { system: ['parameters'] }]);
     expect(keys(visibleMenu(operator, appRoutePaths))).toEqual(['home']);
   });
 
@@ -69,6 +83,7 @@ describe('visibleMenu', () => {
     const student: MenuUser = { roles: ['student'], modules: [] };
     expect(keys(visibleMenu(student, appRoutePaths))).toEqual([
       'home',
+      'notifications',
       { student: ['student-results', 'student-performances', 'student-selections'] },
     ]);
     for (const user of [teacher, admin, operator, grantee]) {
@@ -110,6 +125,47 @@ describe('visibleMenu', () => {
     expect(canAccess(teacher, { roles: ['school_admin'] })).toBe(false);
     expect(canAccess(teacher, { roles: ['school_admin', 'subject_teacher'] })).toBe(true);
     expect(canAccess(teacher, {})).toBe(false);
+  });
+
+  it('canAccess: exceptRoles hides an entry from those roles, whatever else they hold', () => {
+    expect(canAccess(teacher, { exceptRoles: ['platform_operator'] })).toBe(true);
+    expect(canAccess(operator, { exceptRoles: ['platform_operator'] })).toBe(false);
+    expect(canAccess(admin, { roles: ['school_admin'], exceptRoles: ['school_admin'] })).toBe(false);
+    expect(canAccess(teacher, { roles: ['school_admin'], exceptRoles: ['student'] })).toBe(false);
+  });
+
+  it('shows 教師 › 學習成果認證 to subject teachers only, and 通知 to everyone but the platform operator', () => {
+    const homeroom: MenuUser = { roles: ['homeroom_teacher'], modules: [] };
+    const student: MenuUser = { roles: ['student'], modules: [] };
+    const hasTeacher = (user: MenuUser) =>
+      keys(visibleMenu(user, appRoutePaths)).some((entry) => typeof entry === 'object' && entry !== null && 'teacher' in entry);
+    expect(hasTeacher(teacher)).toBe(true);
+    for (const user of [homeroom, student, admin, operator]) expect(hasTeacher(user)).toBe(false);
+    for (const user of [teacher, homeroom, student, admin, grantee]) {
+      expect(keys(visibleMenu(user, appRoutePaths))).toContain('notifications');
+    }
+    expect(keys(visibleMenu(operator, appRoutePaths))).not.toContain('notifications');
+    // A course's page (deep link from the reminder mails) keeps the entry highlighted.
+    expect(selectedMenu('/teacher/certification/12', visibleMenu(teacher, appRoutePaths))).toEqual({
+      selectedKey: 'certification',
+      openKeys: ['teacher'],
+    });
+  });
+
+  it('shows each 查詢 report to staff granted its module (and all of them to the school admin)', () => {
+    const grant = (code: string) => ({ code, name: code, can_create: false, can_update: false, can_delete: false });
+    const queriesOf = (user: MenuUser) => {
+      const group = visibleMenu(user, appRoutePaths).find((entry) => entry.key === 'queries');
+      return group?.children?.map((entry) => entry.key) ?? [];
+    };
+    expect(queriesOf({ roles: ['homeroom_teacher'], modules: [grant('S0216S')] })).toEqual(['report-uncertified']);
+    expect(queriesOf({ roles: ['homeroom_teacher'], modules: [grant('S0205S'), grant('S0206S')] })).toEqual([
+      'report-selection-results',
+      'report-selection-performances',
+    ]);
+    expect(queriesOf({ roles: ['homeroom_teacher'], modules: [grant('S0215S')] })).toEqual(['report-usage']);
+    expect(queriesOf(teacher)).toEqual([]);
+    expect(queriesOf(admin)).toHaveLength(5);
   });
 });
 

@@ -1,4 +1,6 @@
 import {
+  AuditOutlined,
+  BellOutlined,
   BookOutlined,
   HomeOutlined,
   SearchOutlined,
@@ -17,6 +19,8 @@ import type { Me, Role } from './api/types';
 export interface MenuAccess {
   roles?: readonly Role[];
   modules?: readonly string[];
+  /** Hidden from these roles whatever else they hold (e.g. 通知 from the platform operator, who has no inbox). */
+  exceptRoles?: readonly Role[];
 }
 
 /** One entry of the main (side) menu: a page (`path`) or a group of entries (`children`). */
@@ -37,6 +41,13 @@ export interface MenuEntry {
 export const menu: readonly MenuEntry[] = [
   { key: 'home', path: '/', label: '首頁', icon: <HomeOutlined /> },
   {
+    key: 'notifications',
+    path: '/notifications',
+    label: '通知',
+    icon: <BellOutlined />,
+    access: { exceptRoles: ['platform_operator'] },
+  },
+  {
     key: 'student',
     label: '學生',
     icon: <BookOutlined />,
@@ -46,6 +57,13 @@ export const menu: readonly MenuEntry[] = [
       { key: 'student-performances', path: '/student/performances', label: '多元表現' },
       { key: 'student-selections', path: '/student/selections', label: '勾選提交' },
     ],
+  },
+  {
+    key: 'teacher',
+    label: '教師',
+    icon: <AuditOutlined />,
+    access: { roles: ['subject_teacher'] },
+    children: [{ key: 'certification', path: '/teacher/certification', label: '學習成果認證' }],
   },
   {
     key: 'advisees',
@@ -65,6 +83,30 @@ export const menu: readonly MenuEntry[] = [
         label: '學校查詢接收紀錄',
         access: { modules: ['S0201S1'] },
       },
+      {
+        key: 'report-uncertified',
+        path: '/admin/reports/uncertified',
+        label: '未認證教師狀況表',
+        access: { modules: ['S0216S'] },
+      },
+      {
+        key: 'report-selection-results',
+        path: '/admin/reports/selection-results',
+        label: '查詢學生學習成果勾選情形',
+        access: { modules: ['S0205S'] },
+      },
+      {
+        key: 'report-selection-performances',
+        path: '/admin/reports/selection-performances',
+        label: '查詢學生多元表現勾選情形',
+        access: { modules: ['S0206S'] },
+      },
+      {
+        key: 'report-usage',
+        path: '/admin/reports/usage',
+        label: '學習成果使用統計',
+        access: { modules: ['S0215S'] },
+      },
     ],
   },
   {
@@ -77,6 +119,7 @@ export const menu: readonly MenuEntry[] = [
       { key: 'passwords', path: '/admin/passwords', label: '重設密碼' },
       { key: 'temporary-accounts', path: '/admin/temporary-accounts', label: '轉學生臨時帳號' },
       { key: 'mail', path: '/admin/mail', label: '郵件伺服器' },
+      { key: 'reminders', path: '/admin/reminders', label: '提醒信紀錄' },
       { key: 'api-keys', path: '/admin/api-keys', label: 'API 金鑰' },
       { key: 'audit', path: '/admin/audit', label: '稽核紀錄' },
     ],
@@ -102,6 +145,9 @@ export type MenuUser = Pick<Me, 'roles' | 'modules'>;
 /** Whether `user` meets `access` (no access rule: everyone). */
 export function canAccess(user: MenuUser, access: MenuAccess | undefined): boolean {
   if (!access) return true;
+  if (access.exceptRoles?.some((role) => user.roles.includes(role))) return false;
+  // Only exclusions: everyone else.
+  if (access.roles === undefined && access.modules === undefined && access.exceptRoles !== undefined) return true;
   if (access.roles?.some((role) => user.roles.includes(role))) return true;
   if (access.modules && access.modules.length > 0) {
     if (user.roles.includes('school_admin')) return true;

@@ -153,3 +153,49 @@ export type MySelections = Ok<paths['/api/v1/me/selections']['get']>;
 export type SelectionSet = MySelections['results'];
 /** What `PUT`/`DELETE /api/v1/me/selections/{kind}/{item_id}` select: `results` or `performances`. */
 export type SelectionKind = keyof Pick<MySelections, 'results' | 'performances'>;
+
+// 學習成果認證 (tag "certification"): the subject teacher's queue and decisions.
+type CertificationResultsOp = paths['/api/v1/certification/results']['get'];
+type DecisionOp = paths['/api/v1/learning-results/{id}/decision']['post'];
+type BatchDecisionOp = paths['/api/v1/certification/decisions']['post'];
+
+export type CertificationQueue = Ok<paths['/api/v1/certification/courses']['get']>;
+export type QueueCourse = CertificationQueue['courses'][number];
+export type ClassCounts = QueueCourse['classes'][number];
+export type CourseTeacher = QueueCourse['teachers'][number];
+export type CertificationPeriod = NonNullable<QueueCourse['period']>;
+export type CertificationQuery = NonNullable<CertificationResultsOp['parameters']['query']>;
+export type DecisionBody = BodyOf<DecisionOp>;
+export type Decision = DecisionBody['decision'];
+export type BatchDecisionBody = BodyOf<BatchDecisionOp>;
+export type BatchOutcome = Ok<BatchDecisionOp>;
+export type Refusal = BatchOutcome['refused'][number];
+
+// 通知 (tag "notifications"): every signed-in user's inbox.
+type NotificationsOp = paths['/api/v1/me/notifications']['get'];
+
+export type NotificationPage = Ok<NotificationsOp>;
+export type AppNotification = NotificationPage['items'][number];
+export type NotificationsQuery = NonNullable<NotificationsOp['parameters']['query']>;
+
+// 提醒信紀錄 (the school admin): the reminder mails and a run on demand.
+type ReminderLogOp = paths['/api/v1/reminders/log']['get'];
+
+export type ReminderLog = Ok<ReminderLogOp>;
+export type ReminderMail = ReminderLog['items'][number];
+export type ReminderReason = ReminderMail['reason'];
+export type MailStatus = ReminderMail['status'];
+export type ReminderLogQuery = NonNullable<ReminderLogOp['parameters']['query']>;
+export type ReminderRun = Ok<paths['/api/v1/reminders/run']['post']>;
+
+// 查詢 reports (tag "reports"): uncertified teachers, selection status, usage statistics.
+type SelectionStatusOp = paths['/api/v1/reports/selection-status']['get'];
+
+export type UncertifiedTeacher = Ok<paths['/api/v1/reports/uncertified-teachers']['get']>[number];
+export type UncertifiedStudent = Ok<paths['/api/v1/reports/uncertified-teachers/{teacher_id}/students']['get']>[number];
+export type SelectionStatusRow = Ok<SelectionStatusOp>['items'][number];
+export type SelectionStatusQuery = NonNullable<SelectionStatusOp['parameters']['query']>;
+export type UsageReport = Ok<paths['/api/v1/reports/usage']['get']>;
+export type UsageClassSubject = UsageReport['by_class_subject'][number];
+export type UsageTeacher = UsageReport['by_teacher'][number];
+export type UsageTotals = UsageReport['totals'];

@@ -7,6 +7,7 @@ import { APP_TITLE } from '../appInfo';
 import { appRoutePaths } from '../appRoutes';
 import { useMe, useSession } from '../auth/hooks';
 import { session } from '../auth/session';
+import { NotificationBell } from '../components/NotificationBell';
 import { formatTerm, termLabel } from '../lib/roc';
 import { externalLinks, selectedMenu, visibleMenu, type MenuEntry } from '../navigation';
 
@@ -74,17 +75,26 @@ export function AppLayout() {
 
   return (
     <Layout style={{ minHeight: '100vh' }}>
-      <Header style={{ display: 'flex', alignItems: 'center', gap: 24, paddingInline: 24 }}>
+      <Header className="licheng-header" style={{ display: 'flex', alignItems: 'center', gap: 24, paddingInline: 24 }}>
         <Link to="/" style={{ flex: 'none' }}>
-          <Typography.Title level={4} style={{ color: '#fff', margin: 0, whiteSpace: 'nowrap' }}>
+          <Typography.Title level={4} className="licheng-header-title" style={{ color: '#fff', margin: 0, whiteSpace: 'nowrap' }}>
             {APP_TITLE}
           </Typography.Title>
         </Link>
         <div style={{ flex: 1 }} />
         {me && (
-          <Space size="middle" style={{ color: 'rgba(255,255,255,0.85)', whiteSpace: 'nowrap' }}>
-            {me.school && <span data-testid="header-school">{me.school.name}</span>}
-            {term && <span data-testid="header-term">{term}</span>}
+          <Space size="middle" className="licheng-header-items" style={{ color: 'rgba(255,255,255,0.85)', whiteSpace: 'nowrap' }}>
+            {me.school && (
+              <span data-testid="header-school" className="licheng-header-wide">
+                {me.school.name}
+              </span>
+            )}
+            {term && (
+              <span data-testid="header-term" className="licheng-header-wide">
+                {term}
+              </span>
+            )}
+            {!forced && <NotificationBell />}
             <Dropdown menu={{ items: accountItems }} trigger={['click']}>
               <Button type="text" style={{ color: '#fff' }} aria-label="帳號選單">
                 <UserOutlined />
@@ -92,7 +102,8 @@ export function AppLayout() {
                 <DownOutlined />
               </Button>
             </Dropdown>
-            <Button icon={<LogoutOutlined />} onClick={() => void signOut()}>
+            {/* On phones 登出 is in the account menu only. */}
+            <Button icon={<LogoutOutlined />} onClick={() => void signOut()} className="licheng-header-wide">
               登出
             </Button>
           </Space>
@@ -113,7 +124,7 @@ export function AppLayout() {
           </Sider>
         )}
         <Layout>
-          <Content style={{ padding: 24 }}>
+          <Content className="licheng-content" style={{ padding: 24 }}>
             <main style={{ maxWidth: 1200, margin: '0 auto' }}>
               <Outlet />
             </main>

@@ -3,5 +3,6 @@ export { ApiKeysPage } from './ApiKeysPage';
 export { AuditPage } from './AuditPage';
 export { MailSettingsPage } from './MailSettingsPage';
 export { PasswordsPage } from './PasswordsPage';
+export { RemindersPage } from './RemindersPage';
 export { RoleGroupsPage } from './RoleGroupsPage';
 export { TemporaryAccountsPage } from './TemporaryAccountsPage';

@@ -1,5 +1,5 @@
 /** zh-TW names for the codes the account screens show. */
-import type { AccountKind, ApiKeyScope, MailEncryption } from '../../api/types';
+import type { AccountKind, ApiKeyScope, MailEncryption, MailStatus, ReminderReason, ReminderRun } from '../../api/types';
 
 export const accountKindLabels: Record<AccountKind, string> = {
   student: '學生',
@@ -65,4 +65,36 @@ export const auditEventLabels: Record<string, string> = {
 export function zhPart(text: string): string {
   const cut = text.indexOf(' / ');
   return cut > 0 ? text.slice(0, cut) : text;
+}
+
+/** Why a reminder mail is sent (提醒信紀錄). */
+export const reminderReasonLabels: Record<ReminderReason, string> = {
+  teacher_uncertified: '教師未認證提醒',
+  submit_results: '學生送出認證提醒',
+  select_results: '學生勾選學習成果提醒',
+  select_performances: '學生勾選多元表現提醒',
+};
+
+export const reminderReasonOptions = (Object.keys(reminderReasonLabels) as ReminderReason[]).map((reason) => ({
+  value: reason,
+  label: reminderReasonLabels[reason],
+}));
+
+/** A reminder mail's place in the outbox, as a coloured tag. */
+export const mailStatusLabels: Record<MailStatus, { label: string; color: string }> = {
+  pending: { label: '待寄送', color: 'default' },
+  sending: { label: '寄送中', color: 'processing' },
+  sent: { label: '已寄出', color: 'success' },
+  failed: { label: '寄送失敗', color: 'error' },
+};
+
+export const mailStatusOptions = (Object.keys(mailStatusLabels) as MailStatus[]).map((status) => ({
+  value: status,
+  label: mailStatusLabels[status].label,
+}));
+
+/** What 「立即執行」 did: 「新排入 3 封、寄出 2 封、失敗 1 封」. */
+export function reminderRunText(run: ReminderRun): string {
+  if (run.planned === 0 && run.sent === 0 && run.failed === 0) return '目前沒有需要寄送的提醒信。';
+  return `新排入 ${run.planned} 封、寄出 ${run.sent} 封、失敗 ${run.failed} 封。`;
 }

@@ -8,3 +8,4 @@ export const temporaryAccountsKey = ['temporary-accounts'] as const;
 export const mailSettingsKey = ['mail-settings'] as const;
 export const apiKeysKey = ['api-keys'] as const;
 export const auditEventsKey = ['audit-events'] as const;
+export const remindersKey = ['reminders'] as const;

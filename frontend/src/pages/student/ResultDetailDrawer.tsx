@@ -22,7 +22,7 @@ function actorText(event: ResultEvent): string {
 }
 
 /** The history, oldest first: what, by whom, when (Taipei, ROC date, 24 h) and why. */
-function History({ events }: { events: readonly ResultEvent[] }) {
+export function ResultHistory({ events }: { events: readonly ResultEvent[] }) {
   if (events.length === 0) return <Typography.Text type="secondary">沒有歷程紀錄</Typography.Text>;
   return (
     <Timeline
@@ -122,7 +122,7 @@ export function ResultDetailDrawer({ id, onClose }: { id: number | null; onClose
           </div>
           <div>
             <Typography.Title level={5}>歷程</Typography.Title>
-            <History events={detail.data?.history ?? []} />
+            <ResultHistory events={detail.data?.history ?? []} />
           </div>
         </Space>
       )}

@@ -1,0 +1,87 @@
+/**
+ * 通知 (the signed-in user's inbox): what the header's bell, the home page and the 通知 page share —
+ * query keys, the polled summary (unread count and the latest five), and how a notification reads
+ * (its kind as a tag, where it leads).
+ */
+import { useQuery } from '@tanstack/react-query';
+import { api, unwrap } from '../api/client';
+import type { AppNotification, Me, NotificationPage } from '../api/types';
+import { useMe } from '../auth/hooks';
+
+/** Every notifications query (invalidate this after marking some read). */
+export const notificationsKey = ['me', 'notifications'] as const;
+/** The bell's (and the home page's) summary. */
+export const notificationSummaryKey = [...notificationsKey, 'summary'] as const;
+/** The 通知 page's list (filters and page appended). */
+export const notificationListKey = [...notificationsKey, 'list'] as const;
+
+/** How many of the latest the bell's dropdown lists. */
+export const SUMMARY_SIZE = 5;
+/** How often the unread count is asked again. */
+export const SUMMARY_REFETCH_MS = 60_000;
+/** Above this the badge shows 「99+」 (antd Badge `overflowCount`). */
+export const BADGE_OVERFLOW = 99;
+
+/** Whether the user has an inbox: everyone signed in at a school (not the platform operator). */
+export function hasInbox(me: Pick<Me, 'roles' | 'school'> | undefined): boolean {
+  if (!me || me.roles.includes('platform_operator')) return false;
+  return me.school !== null && me.school !== undefined;
+}
+
+/** The bell's accessible name: 「通知」, with the unread count when there are some. */
+export function bellLabel(unread: number | undefined): string {
+  return unread && unread > 0 ? `通知（${unread} 則未讀）` : '通知';
+}
+
+/** The kinds the server sends, as tags (unknown kinds as a plain 通知). */
+export const notificationKindLabels: Record<string, { label: string; color: string }> = {
+  result_certified: { label: '認證成功', color: 'green' },
+  result_rejected: { label: '認證失敗', color: 'red' },
+  selection_dropped: { label: '勾選已取消', color: 'orange' },
+};
+
+export function notificationKind(kind: string): { label: string; color: string } {
+  return notificationKindLabels[kind] ?? { label: '通知', color: 'default' };
+}
+
+export function isUnread(notification: Pick<AppNotification, 'read_at'>): boolean {
+  return notification.read_at === null || notification.read_at === undefined;
+}
+
+/**
+ * Where a notification leads: one about a learning result opens the student's 課程學習成果 (the
+ * student is the one told about their results); others lead nowhere.
+ */
+export function notificationLink(
+  notification: Pick<AppNotification, 'result_id'>,
+  me: Pick<Me, 'roles'> | undefined,
+): string | null {
+  if (notification.result_id === null || notification.result_id === undefined) return null;
+  return me?.roles.includes('student') ? '/student/results' : null;
+}
+
+/** The unread count and the latest notifications, asked again every minute (none without an inbox). */
+export function useNotificationSummary() {
+  const { data: me } = useMe();
+  const enabled = hasInbox(me);
+  const query = useQuery<NotificationPage>({
+    queryKey: notificationSummaryKey,
+    queryFn: ({ signal }) =>
+      unwrap(api.GET('/api/v1/me/notifications', { params: { query: { per_page: SUMMARY_SIZE } }, signal })),
+    enabled,
+    refetchInterval: enabled ? SUMMARY_REFETCH_MS : false,
+    // The count should be fresh when the bell is looked at again.
+    staleTime: 0,
+  });
+  return { ...query, enabled };
+}
+
+/** Mark one notification read (again is fine). */
+export function markNotificationRead(id: number) {
+  return unwrap(api.POST('/api/v1/me/notifications/{id}/read', { params: { path: { id } } }));
+}
+
+/** Mark every notification read. */
+export function markAllNotificationsRead() {
+  return unwrap(api.POST('/api/v1/me/notifications/read-all'));
+}

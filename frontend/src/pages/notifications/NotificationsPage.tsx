@@ -1,0 +1,142 @@
+import { Badge, Button, Radio, Space, Table, Tag, Typography, type TableProps } from 'antd';
+import { Link } from 'react-router';
+import { api, unwrap } from '../../api/client';
+import type { AppNotification, NotificationPage, NotificationsQuery } from '../../api/types';
+import { useMe } from '../../auth/hooks';
+import { PageCard } from '../../components/PageCard';
+import { ErrorAlert } from '../../components/ProblemAlert';
+import {
+  hasInbox,
+  isUnread,
+  markAllNotificationsRead,
+  markNotificationRead,
+  notificationKind,
+  notificationLink,
+  notificationListKey,
+  notificationsKey,
+} from '../../lib/notifications';
+import { formatApiDateTime } from '../../lib/roc';
+import { useApiMutation } from '../../lib/useApiMutation';
+import { useFilters, usePagedQuery } from '../../lib/usePagedQuery';
+
+type NotificationFilters = Pick<NotificationsQuery, 'unread'>;
+
+/**
+ * 通知: the signed-in user's notifications, newest first, 30 a page, all or only the unread ones;
+ * 標為已讀 one at a time or 全部標為已讀. One about a learning result links to 課程學習成果.
+ */
+export function NotificationsPage() {
+  const { data: me } = useMe();
+  const [filters, update] = useFilters<NotificationFilters>({});
+  const list = usePagedQuery({
+    queryKey: notificationListKey,
+    filters,
+    fetchPage: (query, signal) => unwrap(api.GET('/api/v1/me/notifications', { params: { query }, signal })),
+    enabled: hasInbox(me),
+  });
+  // The list answers with the unread count over all pages as well.
+  const unread = (list.query.data as NotificationPage | undefined)?.unread ?? 0;
+
+  const markRead = useApiMutation((notification: AppNotification) => markNotificationRead(notification.id), {
+    invalidate: [notificationsKey],
+  });
+  const markAll = useApiMutation(markAllNotificationsRead, {
+    invalidate: [notificationsKey],
+    success: '已將全部通知標為已讀',
+  });
+
+  if (me && !hasInbox(me)) {
+    return (
+      <PageCard title="通知">
+        <Typography.Text type="secondary">此帳號沒有通知。</Typography.Text>
+      </PageCard>
+    );
+  }
+
+  const columns: TableProps<AppNotification>['columns'] = [
+    {
+      title: '通知',
+      key: 'content',
+      render: (_, notification) => {
+        const kind = notificationKind(notification.kind);
+        const unreadOne = isUnread(notification);
+        return (
+          <div style={{ minWidth: 180 }}>
+            <Space wrap size={4}>
+              {unreadOne && <Badge status="processing" text="未讀" />}
+              <Tag color={kind.color}>{kind.label}</Tag>
+              <Typography.Text strong={unreadOne}>{notification.title}</Typography.Text>
+            </Space>
+            <Typography.Paragraph style={{ margin: '4px 0 0', whiteSpace: 'pre-wrap' }}>{notification.body}</Typography.Paragraph>
+            <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+              {formatApiDateTime(notification.created_at)}
+            </Typography.Text>
+          </div>
+        );
+      },
+    },
+    {
+      title: '操作',
+      key: 'actions',
+      width: 120,
+      render: (_, notification) => {
+        const link = notificationLink(notification, me);
+        return (
+          <Space orientation="vertical" size={0} align="start">
+            {link && (
+              <Link
+                to={link}
+                onClick={() => {
+                  if (isUnread(notification)) markRead.mutate(notification);
+                }}
+              >
+                查看學習成果
+              </Link>
+            )}
+            {isUnread(notification) && (
+              <Button
+                type="link"
+                style={{ padding: 0 }}
+                onClick={() => markRead.mutate(notification)}
+                loading={markRead.isPending && markRead.variables?.id === notification.id}
+                aria-label={`標為已讀 ${notification.title}`}
+              >
+                標為已讀
+              </Button>
+            )}
+          </Space>
+        );
+      },
+    },
+  ];
+
+  return (
+    <PageCard title="通知" intro="學習成果認證結果與勾選異動等系統通知，由新到舊排列；時間為臺灣時間。">
+      <ErrorAlert error={list.query.error} />
+      <Space wrap style={{ marginBottom: 16 }}>
+        <Radio.Group
+          aria-label="顯示通知"
+          optionType="button"
+          value={filters.unread ? 'unread' : 'all'}
+          onChange={(event) => update({ unread: event.target.value === 'unread' ? true : undefined })}
+          options={[
+            { value: 'all', label: '全部' },
+            { value: 'unread', label: `未讀${unread > 0 ? `（${unread}）` : ''}` },
+          ]}
+        />
+        <Button onClick={() => markAll.mutate()} disabled={unread === 0} loading={markAll.isPending}>
+          全部標為已讀
+        </Button>
+      </Space>
+      <Table<AppNotification>
+        rowKey="id"
+        size="middle"
+        columns={columns}
+        scroll={{ x: true }}
+        rowClassName={(notification) => (isUnread(notification) ? 'licheng-row-unread' : '')}
+        locale={{ emptyText: filters.unread ? '沒有未讀通知' : '目前沒有通知' }}
+        {...list.tableProps}
+      />
+    </PageCard>
+  );
+}

@@ -1,0 +1,151 @@
+import { useQuery } from '@tanstack/react-query';
+import { Button, Card, Col, Empty, Row, Space, Table, Typography, type TableProps } from 'antd';
+import { useState } from 'react';
+import { api, unwrap } from '../../api/client';
+import type { UncertifiedStudent, UncertifiedTeacher } from '../../api/types';
+import { DownloadButton } from '../../components/DownloadButton';
+import { PageCard } from '../../components/PageCard';
+import { ErrorAlert } from '../../components/ProblemAlert';
+import { fetchFile } from '../../lib/download';
+import { formatTerm } from '../../lib/roc';
+import { clientPagination } from '../../lib/usePagedQuery';
+import { uncertifiedStudentsKey, uncertifiedTeachersKey } from './queryKeys';
+import { TermSelect } from './TermSelect';
+
+const studentColumns: TableProps<UncertifiedStudent>['columns'] = [
+  { title: '班級', dataIndex: 'class_code', render: (code: string | null) => code ?? '' },
+  { title: '座號', dataIndex: 'seat_no', render: (seat: number | null) => seat ?? '' },
+  {
+    title: '姓名',
+    key: 'name',
+    render: (_, student) => (
+      <div style={{ minWidth: 90 }}>
+        {student.name}
+        <Typography.Text type="secondary" style={{ display: 'block', fontSize: 12 }}>
+          {student.number ?? student.account}
+        </Typography.Text>
+      </div>
+    ),
+  },
+  { title: '科目', dataIndex: 'subject_name' },
+  { title: '待認證數量', dataIndex: 'waiting', align: 'right' },
+];
+
+/** 未認證學生清單 of one teacher: their students and courses with results waiting. */
+function TeacherStudents({ teacher, term }: { teacher: UncertifiedTeacher; term: string | undefined }) {
+  const students = useQuery({
+    queryKey: uncertifiedStudentsKey(teacher.teacher_id, term),
+    queryFn: ({ signal }) =>
+      unwrap(
+        api.GET('/api/v1/reports/uncertified-teachers/{teacher_id}/students', {
+          params: { path: { teacher_id: teacher.teacher_id }, query: { term } },
+          signal,
+        }),
+      ),
+  });
+  return (
+    <Card size="small" title={`未認證學生清單：${teacher.name}`}>
+      <ErrorAlert error={students.error} />
+      <Table<UncertifiedStudent>
+        className="licheng-nowrap-head"
+        rowKey={(student) => `${student.student_id}-${student.course_id}`}
+        size="small"
+        columns={studentColumns}
+        dataSource={students.data ?? []}
+        loading={students.isFetching}
+        pagination={clientPagination}
+        scroll={{ x: true }}
+        locale={{ emptyText: '沒有待認證的學生' }}
+      />
+    </Card>
+  );
+}
+
+/**
+ * 未認證教師狀況表 (module S0216S, manual 4.4): the teachers with learning results waiting for their
+ * certification in a term, most first; a teacher's 未認證學生清單 (class, seat, name, subject, count)
+ * beside it; both as an Excel workbook.
+ */
+export function UncertifiedTeachersPage() {
+  const [term, setTerm] = useState<string>();
+  const [picked, setPicked] = useState<UncertifiedTeacher | null>(null);
+
+  const teachers = useQuery({
+    queryKey: [...uncertifiedTeachersKey, term ?? 'current'],
+    queryFn: ({ signal }) =>
+      unwrap(api.GET('/api/v1/reports/uncertified-teachers', { params: { query: { term } }, signal })),
+  });
+
+  const columns: TableProps<UncertifiedTeacher>['columns'] = [
+    {
+      title: '教師姓名',
+      key: 'name',
+      render: (_, teacher) => (
+        <Button
+          type="link"
+          style={{ padding: 0, height: 'auto', textAlign: 'start' }}
+          onClick={() => setPicked(teacher)}
+          aria-label={`查看 ${teacher.name} 的未認證學生`}
+        >
+          <span>
+            {teacher.name}
+            <Typography.Text type="secondary" style={{ display: 'block', fontSize: 12 }}>
+              {teacher.account}
+            </Typography.Text>
+          </span>
+        </Button>
+      ),
+    },
+    { title: '未認證數量', dataIndex: 'waiting', align: 'right' },
+  ];
+
+  return (
+    <PageCard
+      title="未認證教師狀況表"
+      intro="學期中尚有學生送出認證、但還沒認證的教師，依未認證數量排列。點選教師查看其未認證學生清單。"
+    >
+      <Space wrap style={{ marginBottom: 16 }}>
+        <TermSelect
+          value={term}
+          onChange={(next) => {
+            setTerm(next);
+            setPicked(null);
+          }}
+        />
+        <DownloadButton
+          fetch={(signal) =>
+            fetchFile(
+              api.GET('/api/v1/reports/uncertified-teachers.xlsx', { params: { query: { term } }, parseAs: 'blob', signal }),
+              `未認證教師狀況表${term ? `_${term}` : ''}.xlsx`,
+            )
+          }
+        />
+      </Space>
+      <ErrorAlert error={teachers.error} />
+      <Row gutter={[16, 16]}>
+        <Col xs={24} lg={10}>
+          <Table<UncertifiedTeacher>
+            className="licheng-nowrap-head"
+            rowKey="teacher_id"
+            size="small"
+            columns={columns}
+            dataSource={teachers.data ?? []}
+            loading={teachers.isFetching}
+            pagination={clientPagination}
+            rowClassName={(teacher) => (teacher.teacher_id === picked?.teacher_id ? 'ant-table-row-selected' : '')}
+            locale={{ emptyText: `${term ? formatTerm(term) : '本學期'}沒有未認證的學習成果` }}
+          />
+        </Col>
+        <Col xs={24} lg={14}>
+          {picked ? (
+            <TeacherStudents key={picked.teacher_id} teacher={picked} term={term} />
+          ) : (
+            <Card size="small">
+              <Empty description="點選左側教師，查看其未認證學生清單" />
+            </Card>
+          )}
+        </Col>
+      </Row>
+    </PageCard>
+  );
+}

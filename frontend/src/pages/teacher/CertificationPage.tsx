@@ -1,0 +1,184 @@
+import { ArrowLeftOutlined } from '@ant-design/icons';
+import { Badge, Card, Col, Descriptions, Empty, Row, Skeleton, Space, Table, Typography, type TableProps } from 'antd';
+import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
+import type { ClassCounts, QueueCourse } from '../../api/types';
+import { PageCard } from '../../components/PageCard';
+import { ErrorAlert } from '../../components/ProblemAlert';
+import { formatApiTerm } from '../../lib/roc';
+import { PeriodText } from '../student/PeriodText';
+import { courseClassLabel, courseTitle, groupCoursesByClass, studentClassLabel } from './certification';
+import { NoCertifyTag, StateCountTags, TeacherList, useCertificationQueue } from './CourseInfo';
+import { CourseResults } from './CourseResults';
+
+function CourseCard({ course }: { course: QueueCourse }) {
+  const navigate = useNavigate();
+  const to = (classCode?: string) =>
+    `/teacher/certification/${course.course_id}${classCode !== undefined ? `?class_code=${encodeURIComponent(classCode)}` : ''}`;
+
+  const columns: TableProps<ClassCounts>['columns'] = [
+    {
+      title: '學生班級',
+      dataIndex: 'class_code',
+      render: (code: string) => (
+        <Link to={to(code)} aria-label={`查看 ${courseTitle(course)} ${studentClassLabel(code)} 的學習成果`}>
+          {studentClassLabel(code)}
+        </Link>
+      ),
+    },
+    { title: '認證中', dataIndex: 'submitted', align: 'right' },
+    { title: '認證成功', dataIndex: 'certified', align: 'right' },
+    { title: '認證失敗', dataIndex: 'rejected', align: 'right' },
+  ];
+
+  return (
+    <Card
+      size="small"
+      title={
+        <Link to={to()} style={{ whiteSpace: 'normal' }}>
+          {courseTitle(course)}
+        </Link>
+      }
+      extra={
+        course.can_certify ? (
+          <Badge count={course.submitted} showZero color={course.submitted > 0 ? 'gold' : 'green'} title={`待認證 ${course.submitted} 件`} />
+        ) : (
+          <NoCertifyTag />
+        )
+      }
+      styles={{ title: { whiteSpace: 'normal' } }}
+      hoverable
+      onClick={(event) => {
+        // The card is a shortcut to the course; its own links and buttons go where they say.
+        if ((event.target as HTMLElement).closest('a, button')) return;
+        void navigate(to());
+      }}
+      style={{ height: '100%', cursor: 'pointer' }}
+      data-testid={`course-${course.course_id}`}
+    >
+      <Space orientation="vertical" size={8} style={{ width: '100%' }}>
+        <StateCountTags counts={course} />
+        <Descriptions
+          column={1}
+          size="small"
+          items={[
+            { key: 'class', label: '開課班級', children: `${courseClassLabel(course.class_code)}（${course.grade} 年級）` },
+            {
+              key: 'period',
+              label: '認證期間',
+              children: <PeriodText period={course.period} none="學校尚未設定認證時間" />,
+            },
+            { key: 'teachers', label: '授課教師', children: <TeacherList teachers={course.teachers} /> },
+          ]}
+        />
+        {course.classes.length > 1 && (
+          <Table<ClassCounts>
+            rowKey="class_code"
+            size="small"
+            columns={columns}
+            dataSource={course.classes}
+            pagination={false}
+          />
+        )}
+      </Space>
+    </Card>
+  );
+}
+
+/** The overview: the term's courses grouped by class, each with its counts, period and teachers. */
+function Overview() {
+  const queue = useCertificationQueue();
+  const groups = queue.data ? groupCoursesByClass(queue.data.courses) : [];
+  const waiting = queue.data?.waiting ?? 0;
+
+  return (
+    <PageCard
+      title="學習成果認證"
+      intro={
+        <>
+          {queue.data ? `${formatApiTerm(queue.data.term)}` : '本學期'}
+          您任教課程中學生送出認證的課程學習成果。點選課程查看內容並認證；合開課程中學校設定為「不審核」的教師只能查看。時間為臺灣時間。
+        </>
+      }
+    >
+      <ErrorAlert error={queue.error} />
+      {queue.isPending && <Skeleton active />}
+      {queue.data && (
+        <Space orientation="vertical" size="large" style={{ width: '100%' }}>
+          <Space size="middle" wrap data-testid="waiting-total">
+            <Typography.Text strong>待您認證</Typography.Text>
+            <Badge count={waiting} showZero overflowCount={9999} color={waiting > 0 ? 'gold' : 'green'} />
+            <Typography.Text type="secondary">{waiting > 0 ? `共 ${waiting} 件等待認證` : '目前沒有等待認證的學習成果'}</Typography.Text>
+          </Space>
+          {groups.length === 0 && <Empty description="本學期沒有任教的課程" />}
+          {groups.map((group) => (
+            <section key={group.classCode} aria-label={`${group.label} 的課程`}>
+              <Typography.Title level={5} style={{ marginTop: 0 }}>
+                {group.classCode ? `${group.label} 班` : group.label}
+                {group.waiting > 0 && (
+                  <Typography.Text type="secondary" style={{ fontSize: 14, fontWeight: 'normal' }}>
+                    {`（待認證 ${group.waiting} 件）`}
+                  </Typography.Text>
+                )}
+              </Typography.Title>
+              <Row gutter={[16, 16]}>
+                {group.courses.map((course) => (
+                  <Col key={course.course_id} xs={24} md={12} xl={8}>
+                    <CourseCard course={course} />
+                  </Col>
+                ))}
+              </Row>
+            </section>
+          ))}
+        </Space>
+      )}
+    </PageCard>
+  );
+}
+
+/** One course (deep link `/teacher/certification/:courseId`): its summary and its students' results. */
+function CourseView({ courseId }: { courseId: number }) {
+  const queue = useCertificationQueue();
+  const [searchParams] = useSearchParams();
+  const course = queue.data?.courses.find((candidate) => candidate.course_id === courseId);
+
+  return (
+    <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
+      <Link to="/teacher/certification">
+        <ArrowLeftOutlined /> 返回課程列表
+      </Link>
+      <ErrorAlert error={queue.error} />
+      {queue.isPending && (
+        <Card>
+          <Skeleton active />
+        </Card>
+      )}
+      {queue.data && !course && (
+        <Card>
+          <Empty description="找不到這門課程，或不是您本學期任教的課程。" />
+        </Card>
+      )}
+      {course && <CourseResults key={course.course_id} course={course} initialClass={searchParams.get('class_code') ?? undefined} />}
+    </Space>
+  );
+}
+
+/**
+ * 學習成果認證 (subject teachers): `/teacher/certification` is the overview of the term's
+ * courses; `/teacher/certification/:courseId` (linked from the reminder mails too) lists one
+ * course's results to certify, one at a time or many at once.
+ */
+export function CertificationPage() {
+  const { courseId } = useParams();
+  const id = courseId === undefined ? NaN : Number(courseId);
+  if (courseId !== undefined) {
+    return Number.isInteger(id) && id > 0 ? (
+      <CourseView courseId={id} />
+    ) : (
+      <Card>
+        <Empty description="課程編號不正確。" />
+        <Link to="/teacher/certification">返回課程列表</Link>
+      </Card>
+    );
+  }
+  return <Overview />;
+}

@@ -1,0 +1,301 @@
+import { CheckOutlined, CloseOutlined } from '@ant-design/icons';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { Alert, Button, Card, Descriptions, Space, Table, Typography, type TableProps } from 'antd';
+import { useState } from 'react';
+import { api, unwrap } from '../../api/client';
+import type { BatchDecisionBody, CertificationQuery, LearningResult, QueueCourse, ResultState } from '../../api/types';
+import { FilterSearch, FilterSelect } from '../../components/FilteredListCard';
+import { ErrorAlert } from '../../components/ProblemAlert';
+import { formatApiDateTime } from '../../lib/roc';
+import { useFilters, usePagedQuery } from '../../lib/usePagedQuery';
+import { useRowSelection } from '../../lib/useRowSelection';
+import { FileIcons } from '../student/FileIcons';
+import { PeriodText } from '../student/PeriodText';
+import { learningResultsKey } from '../student/queryKeys';
+import { ResultStateTag } from '../student/ResultDetailDrawer';
+import { CertificationDrawer } from './CertificationDrawer';
+import { NoCertifyTag, StateCountTags, TeacherList } from './CourseInfo';
+import {
+  allowsDecision,
+  certificationStateOptions,
+  courseClassLabel,
+  courseTitle,
+  decisionBlockReason,
+  DEFAULT_STATE,
+  outcomeSummary,
+  selectable,
+  studentClassLabel,
+  type OutcomeSummary,
+} from './certification';
+import { certificationKey, certificationResultsKey } from './queryKeys';
+import { RejectReasonModal } from './RejectReasonModal';
+
+type ResultFilters = Pick<CertificationQuery, 'course_id' | 'class_code' | 'state' | 'q'>;
+
+/** What a batch decision did: decided count and each refused result with the server's reason. */
+function OutcomeAlert({ summary, onClose }: { summary: OutcomeSummary; onClose: () => void }) {
+  return (
+    <Alert
+      type={summary.type}
+      showIcon
+      closable={{ onClose, 'aria-label': '關閉處理結果' }}
+      role="status"
+      data-testid="batch-outcome"
+      title={summary.title}
+      description={
+        summary.refusals.length > 0 && (
+          <ul style={{ margin: 0, paddingInlineStart: 20 }}>
+            {summary.refusals.map((refusal) => (
+              <li key={refusal.id}>
+                {refusal.name}：{refusal.detail}
+              </li>
+            ))}
+          </ul>
+        )
+      }
+      style={{ marginBottom: 16 }}
+    />
+  );
+}
+
+/**
+ * One course's results for its teacher: the course (counts, period, teachers, whether the teacher
+ * may decide), the results filtered by class, state (認證中 first) and student, 30 a page, with
+ * 查看 (details, files, history, decisions) and the ticked rows decided at once
+ * (「批次認證通過」, 「批次認證失敗」 with one reason).
+ */
+export function CourseResults({ course, initialClass }: { course: QueueCourse; initialClass?: string }) {
+  const queryClient = useQueryClient();
+  const [filters, update] = useFilters<ResultFilters>({
+    course_id: course.course_id,
+    class_code: initialClass || undefined,
+    state: DEFAULT_STATE,
+  });
+  const [viewing, setViewing] = useState<number | null>(null);
+  const [rejectingMany, setRejectingMany] = useState(false);
+  const [outcome, setOutcome] = useState<OutcomeSummary | null>(null);
+  const selection = useRowSelection<LearningResult>((row) => row.id);
+  const blocked = decisionBlockReason(course);
+
+  const results = usePagedQuery({
+    queryKey: certificationResultsKey,
+    filters,
+    fetchPage: (query, signal) => unwrap(api.GET('/api/v1/certification/results', { params: { query }, signal })),
+  });
+
+  const batch = useMutation({
+    mutationFn: (body: BatchDecisionBody) => unwrap(api.POST('/api/v1/certification/decisions', { body })),
+    onSuccess: async (answer, body) => {
+      const known = new Map(selection.rows.map((row) => [row.id, row]));
+      setOutcome(outcomeSummary(answer, body.decision, known));
+      const decided = new Set(answer.decided);
+      selection.drop(selection.rows.filter((row) => decided.has(row.id)));
+      await Promise.all([
+        queryClient.invalidateQueries({ queryKey: certificationKey }),
+        queryClient.invalidateQueries({ queryKey: learningResultsKey }),
+      ]);
+    },
+  });
+
+  const certifiable = selection.rows.filter((row) => allowsDecision(row.state, 'certify'));
+  const rejectable = selection.rows.filter((row) => allowsDecision(row.state, 'reject'));
+
+  const certifyMany = () => {
+    setOutcome(null);
+    batch.mutate({ ids: certifiable.map((row) => row.id), decision: 'certify' });
+  };
+  const rejectMany = async (reason: string) => {
+    setOutcome(null);
+    await batch.mutateAsync({ ids: rejectable.map((row) => row.id), decision: 'reject', reason });
+    setRejectingMany(false);
+  };
+
+  const classOptions = course.classes.map((counts) => ({
+    value: counts.class_code,
+    label: studentClassLabel(counts.class_code),
+  }));
+
+  const columns: TableProps<LearningResult>['columns'] = [
+    {
+      title: '班級',
+      dataIndex: 'class_code',
+      render: (code: string | null) => <span style={{ whiteSpace: 'nowrap' }}>{studentClassLabel(code)}</span>,
+    },
+    { title: '座號', dataIndex: 'seat_no', render: (seat: number | null) => seat ?? '' },
+    {
+      title: '學號/姓名',
+      key: 'student',
+      render: (_, row) => (
+        <div style={{ minWidth: 100 }}>
+          {row.student_name}
+          <Typography.Text type="secondary" style={{ display: 'block', fontSize: 12 }}>
+            {row.student_account}
+          </Typography.Text>
+        </div>
+      ),
+    },
+    {
+      title: '內容簡述',
+      dataIndex: 'description',
+      render: (text: string) => (
+        <Typography.Paragraph ellipsis={{ rows: 2, tooltip: text }} style={{ minWidth: 160, margin: 0 }}>
+          {text}
+        </Typography.Paragraph>
+      ),
+    },
+    { title: '檔案', key: 'files', render: (_, row) => <FileIcons item={row} /> },
+    {
+      title: '狀態',
+      key: 'state',
+      render: (_, row) => (
+        <div style={{ minWidth: 80 }}>
+          <ResultStateTag state={row.state} />
+          {row.state === 'rejected' && row.reject_reason && (
+            <Typography.Text type="danger" style={{ display: 'block', fontSize: 12 }}>
+              原因：{row.reject_reason}
+            </Typography.Text>
+          )}
+        </div>
+      ),
+    },
+    {
+      title: '送出時間',
+      dataIndex: 'submitted_at',
+      render: (at: string | null) => <span style={{ whiteSpace: 'nowrap' }}>{formatApiDateTime(at)}</span>,
+    },
+    {
+      title: '審核者',
+      key: 'decided',
+      render: (_, row) =>
+        row.decided_by || row.decided_at ? (
+          <div style={{ whiteSpace: 'nowrap' }}>
+            {row.decided_by}
+            <Typography.Text type="secondary" style={{ display: 'block', fontSize: 12 }}>
+              {formatApiDateTime(row.decided_at)}
+            </Typography.Text>
+          </div>
+        ) : null,
+    },
+    {
+      title: '操作',
+      key: 'actions',
+      render: (_, row) => (
+        <Button type="link" onClick={() => setViewing(row.id)} aria-label={`查看 ${row.student_name} 的學習成果`}>
+          查看
+        </Button>
+      ),
+    },
+  ];
+
+  return (
+    <>
+      <Card
+        title={`${courseTitle(course)}　${courseClassLabel(course.class_code)}`}
+        extra={!course.can_certify && <NoCertifyTag />}
+        styles={{ title: { whiteSpace: 'normal' } }}
+      >
+        <Descriptions
+          column={{ xs: 1, md: 2 }}
+          size="small"
+          items={[
+            { key: 'counts', label: '認證狀況', children: <StateCountTags counts={course} /> },
+            { key: 'grade', label: '年級', children: `${course.grade} 年級` },
+            { key: 'period', label: '認證期間', children: <PeriodText period={course.period} none="學校尚未設定認證時間" /> },
+            { key: 'teachers', label: '授課教師', children: <TeacherList teachers={course.teachers} /> },
+          ]}
+        />
+        {blocked && <Alert type="warning" showIcon title={blocked} style={{ marginTop: 16 }} role="note" />}
+      </Card>
+
+      <Card title="學生學習成果">
+        <ErrorAlert error={results.query.error} />
+        {outcome && <OutcomeAlert summary={outcome} onClose={() => setOutcome(null)} />}
+        {/* A refused batch as a whole (e.g. too many at once); a refused 批次認證失敗 shows in its dialog. */}
+        {!rejectingMany && <ErrorAlert error={batch.error} />}
+        <Space wrap style={{ marginBottom: 16 }}>
+          {classOptions.length > 1 && (
+            <FilterSelect<string>
+              label="班級"
+              placeholder="全部班級"
+              options={classOptions}
+              value={filters.class_code ?? undefined}
+              onChange={(class_code) => update({ class_code })}
+              width={140}
+            />
+          )}
+          <FilterSelect<ResultState>
+            label="狀態"
+            placeholder="全部狀態"
+            options={certificationStateOptions}
+            value={filters.state ?? undefined}
+            onChange={(state) => update({ state })}
+            width={140}
+          />
+          <FilterSearch label="搜尋學生" placeholder="學號（帳號）或姓名" onSearch={(q) => update({ q })} width={220} />
+        </Space>
+        {/* The batch bar is left out while one result is open, so that its buttons are the only ones. */}
+        {viewing === null && (
+          <Space wrap style={{ marginBottom: 16 }} data-testid="batch-bar">
+            <Typography.Text>已選 {selection.selected.size} 件</Typography.Text>
+            <Button
+              type="primary"
+              icon={<CheckOutlined aria-hidden />}
+              disabled={blocked !== null || certifiable.length === 0 || batch.isPending}
+              loading={batch.isPending && batch.variables?.decision === 'certify'}
+              onClick={certifyMany}
+            >
+              批次認證通過
+            </Button>
+            <Button
+              danger
+              icon={<CloseOutlined aria-hidden />}
+              disabled={blocked !== null || rejectable.length === 0 || batch.isPending}
+              onClick={() => setRejectingMany(true)}
+            >
+              批次認證失敗
+            </Button>
+            {selection.selected.size > 0 && (
+              <Button type="link" onClick={selection.clear}>
+                取消選取
+              </Button>
+            )}
+          </Space>
+        )}
+        <Table<LearningResult>
+          rowKey="id"
+          size="middle"
+          className="licheng-nowrap-head"
+          columns={columns}
+          scroll={{ x: true }}
+          rowSelection={{
+            ...selection.rowSelection,
+            getCheckboxProps: (row) => ({
+              disabled: !selectable(row),
+              'aria-label': `選取 ${row.student_name} 的學習成果`,
+            }),
+          }}
+          locale={{
+            emptyText:
+              filters.state === 'submitted' && !filters.q && !filters.class_code
+                ? '目前沒有等待認證的學習成果'
+                : '沒有符合條件的學習成果',
+          }}
+          {...results.tableProps}
+        />
+      </Card>
+
+      <CertificationDrawer id={viewing} blocked={blocked} onClose={() => setViewing(null)} />
+      <RejectReasonModal
+        open={rejectingMany}
+        title="批次認證失敗"
+        intro={`將已選的 ${rejectable.length} 件學習成果設為認證失敗，原因相同。`}
+        onClose={() => {
+          setRejectingMany(false);
+          // A refusal was shown in the dialog; do not show it again on the page.
+          batch.reset();
+        }}
+        onSubmit={rejectMany}
+      />
+    </>
+  );
+}
