@@ -317,6 +317,9 @@ fn load_students(c: &mut DbConn, ids: Option<&[i64]>, school: i64, filter: &Peop
     let build = || {
         let mut q = users::table
             .inner_join(sp::table.on(sp::user_id.eq(users::id)))
+            // Filtering on the profile's school lets SQLite walk student_profiles_school_class
+            // in class and seat order instead of sorting the whole school for every page.
+            .filter(sp::school_id.eq(school))
             .filter(users::school_id.eq(school))
             .filter(users::kind.eq(UserKind::Student.as_str()))
             .filter(users::active.eq(true))
