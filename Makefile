@@ -3,7 +3,7 @@ CARGO ?= cargo
 NPM ?= npm
 RELEASE_BIN := target/release/licheng
 
-.PHONY: run build backend frontend frontend-deps test test-rust test-postgres test-frontend openapi clean
+.PHONY: run build backend frontend frontend-deps test test-rust test-postgres test-frontend test-e2e openapi clean
 
 ## Build everything (release) and serve http://127.0.0.1:8080 with the demo school 999999.
 run: build
@@ -23,8 +23,9 @@ frontend/node_modules/.package-lock.json: frontend/package.json frontend/package
 	cd frontend && $(NPM) ci --no-audit --no-fund
 
 ## Every test: Rust unit and integration tests on SQLite, the integration suite again on
-## PostgreSQL when LICHENG_TEST_POSTGRES_URL is set, and the frontend's type check and tests.
-test: test-rust test-postgres test-frontend
+## PostgreSQL when LICHENG_TEST_POSTGRES_URL is set, the frontend's type check and tests, and the
+## end-to-end browser tests (needs /usr/bin/chromium).
+test: test-rust test-postgres test-frontend test-e2e
 
 test-rust:
 	$(CARGO) test --locked --workspace
@@ -39,6 +40,10 @@ test-postgres:
 
 test-frontend: frontend-deps
 	cd frontend && $(NPM) run typecheck && $(NPM) test
+
+## End-to-end: headless Chromium against `licheng serve --demo` on a fresh database (scripts/e2e).
+test-e2e: frontend-deps
+	scripts/e2e
 
 ## Regenerate openapi/openapi.json from the code (a test fails when it drifts).
 openapi:

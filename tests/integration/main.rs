@@ -10,6 +10,7 @@ mod foundation;
 mod openapi_contract;
 mod permissions;
 mod reports;
+mod scale_out;
 mod settings;
 mod sync;
 mod uploads;

@@ -1,0 +1,57 @@
+// The end-to-end suite against a running `licheng serve --demo` (E2E_BASE_URL): one headless
+// Chromium, a fresh context (one signed-in user) per scenario. Run it with `scripts/e2e`, which
+// starts a server with fresh demo data; scenarios change that data (uploads, a locked account).
+import { after, before, describe, test } from 'node:test';
+import { closeBrowser, launchBrowser, phone, SCENARIO_TIMEOUT, withPage } from './lib.mjs';
+import { createRoleGroup, createWorkPeriod } from './scenarios/admin.mjs';
+import { lockout } from './scenarios/signin.mjs';
+import { selectCertified, SUBJECT, uploadAndSubmit, uploadOnPhone } from './scenarios/student.mjs';
+import { certify } from './scenarios/teacher.mjs';
+
+/** Tells this run's data apart when a server is reused (`E2E_BASE_URL` given by hand). */
+const run = Date.now().toString(36).slice(-5).toUpperCase();
+
+before(launchBrowser);
+after(closeBrowser);
+
+// 1 → 2 → 3 follow one learning result; a step is skipped when the one before it failed.
+describe('learning result: upload, certify, select', { timeout: 3 * SCENARIO_TIMEOUT }, () => {
+  const student = '999999_114001';
+  const description = `閱讀心得報告 ${run}`;
+  let reached = 0;
+  const step = (n, name, body) =>
+    test(name, { timeout: SCENARIO_TIMEOUT }, async (t) => {
+      if (reached !== n - 1) return t.skip(`needs step ${n - 1}`);
+      await body();
+      reached = n;
+    });
+
+  step(1, '1. student uploads a PDF and submits it (認證中)', () =>
+    withPage('1-student', {}, (page) => uploadAndSubmit(page, { account: student, description })),
+  );
+  step(2, '2. teacher certifies it (認證成功)', () =>
+    withPage('2-teacher', {}, (page) =>
+      certify(page, { account: '999999_T001', subject: SUBJECT, classCode: '201', student: '吳承恩', description }),
+    ),
+  );
+  step(3, '3. student selects it (1 / 6)', () =>
+    withPage('3-student', {}, (page) => selectCertified(page, { account: student, description })),
+  );
+});
+
+describe('school admin', { timeout: 2 * SCENARIO_TIMEOUT }, () => {
+  test('4a. creates a work period', { timeout: SCENARIO_TIMEOUT }, () =>
+    withPage('4-admin', {}, (page) => createWorkPeriod(page)),
+  );
+  test('4b. creates a role group', { timeout: SCENARIO_TIMEOUT }, () =>
+    withPage('4-admin', {}, (page) => createRoleGroup(page, { code: `E2E${run}`, name: `端對端測試群組 ${run}` })),
+  );
+});
+
+test('5. repeated wrong passwords show the lockout message', { timeout: SCENARIO_TIMEOUT }, () =>
+  withPage('5-signin', {}, (page) => lockout(page, '999999_115002')),
+);
+
+test('6. phone-sized screen: student uploads a result', { timeout: SCENARIO_TIMEOUT }, () =>
+  withPage('6-phone', phone, (page) => uploadOnPhone(page, { account: '999999_114002', description: `手機上傳 ${run}` })),
+);
