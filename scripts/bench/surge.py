@@ -48,16 +48,22 @@ class Client:
         if isinstance(body, (dict, list)):
             body = json.dumps(body).encode()
             h["Content-Type"] = "application/json"
-        if self.conn is None:
-            self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
-        try:
-            self.conn.request(method, path, body=body, headers=h)
-            res = self.conn.getresponse()
-            data = res.read()
-        except (OSError, http.client.HTTPException):
-            self.conn.close()
-            self.conn = None
-            raise
+        for attempt in (1, 2):
+            reused = self.conn is not None
+            if self.conn is None:
+                self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
+            try:
+                self.conn.request(method, path, body=body, headers=h)
+                res = self.conn.getresponse()
+                data = res.read()
+                break
+            except (OSError, http.client.HTTPException):
+                self.conn.close()
+                self.conn = None
+                # A kept-alive connection the server closed while idle: open a new one, as
+                # every HTTP client does. A fresh connection failing is a real failure.
+                if not reused or attempt == 2:
+                    raise
         if res.getheader("Connection", "").lower() == "close":
             self.conn.close()
             self.conn = None

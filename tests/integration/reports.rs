@@ -313,6 +313,7 @@ async fn selection_status_counts_selected_and_selectable_items() {
     assert_eq!(app.get_as(&by("q=_1140"), &f.admin).await.json()["total"], 3);
     assert_eq!(app.get_as(&by("q=%25"), &f.admin).await.json()["total"], 0);
     assert_eq!(app.get_as(&by("class_code=999"), &f.admin).await.json()["total"], 0);
+    assert_eq!(rows(&app.get_as(&by("class_code=201&seat_no=2"), &f.admin).await.json()["items"], &["account", "seat_no"]), ["999999_114002|2"]);
 
     // Pagination.
     let p2 = app.get_as(&by("per_page=3&page=2"), &f.admin).await.json();

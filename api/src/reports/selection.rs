@@ -40,6 +40,8 @@ pub struct SelectionStatusFilter {
     pub academic_year: Option<i32>,
     /// 班級, exactly.
     pub class_code: Option<String>,
+    /// 座號, exactly.
+    pub seat_no: Option<i32>,
     /// Part of the student's account, number (學號) or name.
     pub q: Option<String>,
 }
@@ -84,6 +86,9 @@ fn students(c: &mut DbConn, school: i64, f: &SelectionStatusFilter) -> ApiResult
         .into_boxed();
     if let Some(class) = f.class_code.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
         q = q.filter(sp::class_code.eq(class.to_string()));
+    }
+    if let Some(seat) = f.seat_no {
+        q = q.filter(sp::seat_no.eq(seat));
     }
     if let Some(text) = f.q.as_deref().filter(|t| !t.trim().is_empty()) {
         let p = like_pattern(text);
