@@ -41,9 +41,11 @@ test-postgres:
 test-frontend: frontend-deps
 	cd frontend && $(NPM) run typecheck && $(NPM) test
 
-## End-to-end: headless Chromium against `licheng serve --demo` on a fresh database (scripts/e2e).
+## End-to-end: headless Chromium against `licheng serve --demo` on a fresh database (scripts/e2e),
+## then the first page's JavaScript budget (350 KB gzipped) on the build it used.
 test-e2e: frontend-deps
 	scripts/e2e
+	cd frontend && $(NPM) run size
 
 ## Regenerate openapi/openapi.json from the code (a test fails when it drifts).
 openapi:

@@ -1,5 +1,5 @@
 import { QueryClientProvider, type QueryClient } from '@tanstack/react-query';
-import { App as AntdApp, ConfigProvider } from 'antd';
+import { ConfigProvider, theme as antdTheme } from 'antd';
 import { useEffect, type ReactNode } from 'react';
 import { clearQueriesOnSignOut } from './auth/session';
 import { antdLocale } from './lib/locale';
@@ -13,8 +13,31 @@ export const theme = {
 };
 
 /**
- * Everything a page needs around it: antd in zh-TW, antd's App context, TanStack Query (whose
- * cache is dropped whenever the session ends, so the next user never sees the last one's data).
+ * The text style antd's `App` gives its content (colour, size, font), for the pages outside the
+ * signed-in frame (sign-in, error pages). antd's `App` itself (the context behind `App.useApp()`:
+ * message, notification, modal) is in `AppLayout`, loaded after sign-in: it would bring Modal and
+ * Notification into the sign-in page's bundle, which uses none of them.
+ */
+function BaseText({ children }: { children: ReactNode }) {
+  const { token } = antdTheme.useToken();
+  return (
+    <div
+      style={{
+        color: token.colorText,
+        fontSize: token.fontSize,
+        lineHeight: token.lineHeight,
+        fontFamily: token.fontFamily,
+      }}
+    >
+      {children}
+    </div>
+  );
+}
+
+/**
+ * Everything a page needs around it: antd in zh-TW, TanStack Query (whose cache is dropped
+ * whenever the session ends, so the next user never sees the last one's data). antd's App context
+ * is added by the signed-in frame (`AppLayout`), the only part of the app that uses it.
  */
 export function AppProviders({
   queryClient,
@@ -26,9 +49,9 @@ export function AppProviders({
   useEffect(() => clearQueriesOnSignOut(queryClient), [queryClient]);
   return (
     <ConfigProvider locale={antdLocale} theme={theme}>
-      <AntdApp>
+      <BaseText>
         <QueryClientProvider client={queryClient}>{children}</QueryClientProvider>
-      </AntdApp>
+      </BaseText>
     </ConfigProvider>
   );
 }

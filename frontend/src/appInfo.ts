@@ -1,2 +1,11 @@
 /** The product's name as shown in the header and the browser tab. */
 export const APP_TITLE = '學習歷程檔案 Licheng';
+
+/**
+ * Links that leave the SPA (served by the backend, not by the router). Here rather than in
+ * `navigation.tsx` (which re-exports them) so the sign-in page's frame does not pull in the menu.
+ */
+export const externalLinks = {
+  apiDocs: '/api/docs/',
+  openApiSpec: '/api/openapi.json',
+} as const;

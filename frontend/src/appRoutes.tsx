@@ -1,22 +1,36 @@
-import type { ComponentType } from 'react';
+import { lazy, Suspense, type ComponentType } from 'react';
 import type { RouteObject } from 'react-router';
-import { AccountEmailPage } from './pages/AccountEmailPage';
-import { ChangePasswordPage } from './pages/ChangePasswordPage';
-import { HomePage } from './pages/HomePage';
+import { FullPageSpin } from './auth/RequireAuth';
+import { loadHomePage } from './signedInChunks';
 
 /**
  * The pages of the signed-in app, under the layout at `/` (paths relative to it).
  * The side menu (`src/navigation.tsx`) shows an entry only when its path is here, so
  * adding a page = a route here (+ its menu entry, if it has none yet).
- * Large role areas are split off the main bundle with `lazyPages` (below).
+ * Every page is split off the first bundle (which holds only the sign-in page): role areas with
+ * `lazyPages` (one chunk per area), single pages with `lazyPage`.
  */
 
 /** Pages of an area loaded as one chunk, fetched the first time one of them is opened. */
-function lazyPages<Pages extends Record<string, ComponentType>>(load: () => Promise<Pages>) {
+export function lazyPages<Pages extends Record<string, ComponentType>>(load: () => Promise<Pages>) {
   return (name: keyof Pages): Pick<RouteObject, 'lazy'> => ({
     lazy: async () => ({ Component: (await load())[name] }),
   });
 }
+
+/** One page in its own chunk: `lazyPage(() => import('./pages/X'), 'X')`. */
+export function lazyPage<Module extends Record<string, unknown>>(
+  load: () => Promise<Module>,
+  name: { [K in keyof Module]: Module[K] extends ComponentType ? K : never }[keyof Module],
+): Pick<RouteObject, 'lazy'> {
+  return { lazy: async () => ({ Component: (await load())[name] as ComponentType }) };
+}
+
+/**
+ * 首頁, loaded inside the guard (a signed-out visitor at `/` is sent to /login without fetching it);
+ * the sign-in page preloads it (`signedInChunks.ts`).
+ */
+const HomePage = lazy(async () => ({ default: (await loadHomePage()).HomePage }));
 
 /** 帳號管理 (the school admin). */
 const adminPage = lazyPages(() => import('./pages/admin'));
@@ -36,9 +50,16 @@ const notificationsPage = lazyPages(() => import('./pages/notifications'));
 const reportPage = lazyPages(() => import('./pages/reports'));
 
 export const appRoutes: RouteObject[] = [
-  { index: true, element: <HomePage /> },
-  { path: 'change-password', element: <ChangePasswordPage /> },
-  { path: 'account/email', element: <AccountEmailPage /> },
+  {
+    index: true,
+    element: (
+      <Suspense fallback={<FullPageSpin tip="載入中…" />}>
+        <HomePage />
+      </Suspense>
+    ),
+  },
+  { path: 'change-password', ...lazyPage(() => import('./pages/ChangePasswordPage'), 'ChangePasswordPage') },
+  { path: 'account/email', ...lazyPage(() => import('./pages/AccountEmailPage'), 'AccountEmailPage') },
   // 通知: every signed-in user of a school.
   { path: 'notifications', ...notificationsPage('NotificationsPage') },
   // 帳號管理 (school admin; the server refuses everyone else).

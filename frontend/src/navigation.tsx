@@ -223,8 +223,5 @@ export function selectedMenu(
   return best ? { selectedKey: best.entry.key, openKeys: best.parents } : { openKeys: [] };
 }
 
-/** Links that leave the SPA (served by the backend, not by the router). */
-export const externalLinks = {
-  apiDocs: '/api/docs/',
-  openApiSpec: '/api/openapi.json',
-} as const;
+/** Links that leave the SPA (served by the backend, not by the router); kept in `appInfo.ts`. */
+export { externalLinks } from './appInfo';

@@ -1,18 +1,24 @@
+import { lazy, Suspense } from 'react';
 import type { RouteObject } from 'react-router';
-import { appRoutes } from './appRoutes';
+import { appRoutes, lazyPage } from './appRoutes';
 import { FullPageSpin, RequireAuth } from './auth/RequireAuth';
-import { AppLayout } from './layouts/AppLayout';
 import { PublicLayout } from './layouts/PublicLayout';
-import { ForgotPasswordPage } from './pages/ForgotPasswordPage';
 import { LoginPage } from './pages/LoginPage';
-import { NotFoundPage } from './pages/NotFoundPage';
-import { ResetPasswordPage } from './pages/ResetPasswordPage';
 import { RouteErrorPage } from './pages/RouteErrorPage';
+import { loadAppLayout } from './signedInChunks';
+
+/**
+ * The signed-in frame, loaded when `RequireAuth` lets a user in (not through the route's `lazy`,
+ * which the router would resolve before the guard runs: a signed-out visitor at `/` would then
+ * download the whole frame only to be sent to /login).
+ */
+const AppLayout = lazy(async () => ({ default: (await loadAppLayout()).AppLayout }));
 
 /**
  * The app's routes: the public account pages (sign-in, forgot/reset password) in a plain frame,
  * and everything else behind `RequireAuth` in the app layout (`appRoutes.tsx` lists those pages).
  * The backend serves index.html for every non-API path, so deep links work.
+ * Only the sign-in page (and the error page) are in the first bundle; the rest is loaded on demand.
  */
 export const routes: RouteObject[] = [
   {
@@ -24,18 +30,20 @@ export const routes: RouteObject[] = [
         element: <PublicLayout />,
         children: [
           { path: '/login', element: <LoginPage /> },
-          { path: '/forgot-password', element: <ForgotPasswordPage /> },
-          { path: '/reset-password', element: <ResetPasswordPage /> },
+          { path: '/forgot-password', ...lazyPage(() => import('./pages/ForgotPasswordPage'), 'ForgotPasswordPage') },
+          { path: '/reset-password', ...lazyPage(() => import('./pages/ResetPasswordPage'), 'ResetPasswordPage') },
         ],
       },
       {
         path: '/',
         element: (
           <RequireAuth>
-            <AppLayout />
+            <Suspense fallback={<FullPageSpin tip="載入中…" />}>
+              <AppLayout />
+            </Suspense>
           </RequireAuth>
         ),
-        children: [...appRoutes, { path: '*', element: <NotFoundPage /> }],
+        children: [...appRoutes, { path: '*', ...lazyPage(() => import('./pages/NotFoundPage'), 'NotFoundPage') }],
       },
     ],
   },

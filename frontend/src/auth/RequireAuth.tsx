@@ -1,7 +1,8 @@
-import { Button, Result, Spin } from 'antd';
+import { Button, Spin } from 'antd';
 import { useEffect, type ReactNode } from 'react';
 import { Navigate, useLocation } from 'react-router';
 import { isApiError } from '../api/error';
+import { ErrorResult } from '../components/ErrorResult';
 import { useMe, useSession } from './hooks';
 import { session } from './session';
 
@@ -53,18 +54,17 @@ export function RequireAuth({ children }: { children: ReactNode }) {
   if (me.isPending) return <FullPageSpin tip="載入中…" />;
   if (me.isError) {
     return (
-      <Result
-        status="error"
+      <ErrorResult
         title="無法取得帳號資料"
         subTitle={isApiError(me.error) ? me.error.detail : String(me.error)}
-        extra={[
-          <Button key="retry" type="primary" onClick={() => void me.refetch()}>
-            重試
-          </Button>,
-          <Button key="sign-out" onClick={() => void session.signOut()}>
-            登出
-          </Button>,
-        ]}
+        extra={
+          <>
+            <Button type="primary" onClick={() => void me.refetch()}>
+              重試
+            </Button>
+            <Button onClick={() => void session.signOut()}>登出</Button>
+          </>
+        }
       />
     );
   }

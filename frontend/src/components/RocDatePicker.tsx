@@ -1,5 +1,7 @@
 import { DatePicker, type DatePickerProps } from 'antd';
-import type { Dayjs } from 'dayjs';
+// Sets dayjs to zh-TW for the calendar (a side effect: kept out of the sign-in bundle).
+import '../lib/dayjs';
+import type { Dayjs } from '../lib/dayjs';
 import { formatRocDate } from '../lib/roc';
 
 /** A picked calendar day as an ISO date (`2022-04-01`). */

@@ -1,5 +1,5 @@
 import { DownOutlined, KeyOutlined, LogoutOutlined, MailOutlined, UserOutlined } from '@ant-design/icons';
-import { Button, Dropdown, Layout, Menu, Space, Typography, type MenuProps } from 'antd';
+import { App as AntdApp, Button, Dropdown, Layout, Menu, Space, Typography, type MenuProps } from 'antd';
 import { useMemo, useState } from 'react';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router';
 import type { Me } from '../api/types';
@@ -43,6 +43,8 @@ function toMenuItems(entries: readonly MenuEntry[]): NonNullable<MenuProps['item
  * The signed-in frame: header (title, the user's name, school and current term, account menu,
  * sign-out), side menu filtered by role and module, the routed page, footer. While a password
  * change is required there is no menu: the only way on is to change it (or sign out).
+ * It provides antd's App context (`App.useApp()`: message, notification, modal) to every page
+ * under it; loaded on demand (`signedInChunks.ts`), so none of that is in the sign-in bundle.
  */
 export function AppLayout() {
   const { pathname } = useLocation();
@@ -74,66 +76,68 @@ export function AppLayout() {
   const term = currentTermText(me?.current_term ?? null);
 
   return (
-    <Layout style={{ minHeight: '100vh' }}>
-      <Header className="licheng-header" style={{ display: 'flex', alignItems: 'center', gap: 24, paddingInline: 24 }}>
-        <Link to="/" style={{ flex: 'none' }}>
-          <Typography.Title level={4} className="licheng-header-title" style={{ color: '#fff', margin: 0, whiteSpace: 'nowrap' }}>
-            {APP_TITLE}
-          </Typography.Title>
-        </Link>
-        <div style={{ flex: 1 }} />
-        {me && (
-          <Space size="middle" className="licheng-header-items" style={{ color: 'rgba(255,255,255,0.85)', whiteSpace: 'nowrap' }}>
-            {me.school && (
-              <span data-testid="header-school" className="licheng-header-wide">
-                {me.school.name}
-              </span>
-            )}
-            {term && (
-              <span data-testid="header-term" className="licheng-header-wide">
-                {term}
-              </span>
-            )}
-            {!forced && <NotificationBell />}
-            <Dropdown menu={{ items: accountItems }} trigger={['click']}>
-              <Button type="text" style={{ color: '#fff' }} aria-label="帳號選單">
-                <UserOutlined />
-                <span data-testid="header-user">{me.user.display_name}</span>
-                <DownOutlined />
+    <AntdApp>
+      <Layout style={{ minHeight: '100vh' }}>
+        <Header className="licheng-header" style={{ display: 'flex', alignItems: 'center', gap: 24, paddingInline: 24 }}>
+          <Link to="/" style={{ flex: 'none' }}>
+            <Typography.Title level={4} className="licheng-header-title" style={{ color: '#fff', margin: 0, whiteSpace: 'nowrap' }}>
+              {APP_TITLE}
+            </Typography.Title>
+          </Link>
+          <div style={{ flex: 1 }} />
+          {me && (
+            <Space size="middle" className="licheng-header-items" style={{ color: 'rgba(255,255,255,0.85)', whiteSpace: 'nowrap' }}>
+              {me.school && (
+                <span data-testid="header-school" className="licheng-header-wide">
+                  {me.school.name}
+                </span>
+              )}
+              {term && (
+                <span data-testid="header-term" className="licheng-header-wide">
+                  {term}
+                </span>
+              )}
+              {!forced && <NotificationBell />}
+              <Dropdown menu={{ items: accountItems }} trigger={['click']}>
+                <Button type="text" style={{ color: '#fff' }} aria-label="帳號選單">
+                  <UserOutlined />
+                  <span data-testid="header-user">{me.user.display_name}</span>
+                  <DownOutlined />
+                </Button>
+              </Dropdown>
+              {/* On phones 登出 is in the account menu only. */}
+              <Button icon={<LogoutOutlined />} onClick={() => void signOut()} className="licheng-header-wide">
+                登出
               </Button>
-            </Dropdown>
-            {/* On phones 登出 is in the account menu only. */}
-            <Button icon={<LogoutOutlined />} onClick={() => void signOut()} className="licheng-header-wide">
-              登出
-            </Button>
-          </Space>
-        )}
-      </Header>
-      <Layout>
-        {entries.length > 0 && (
-          <Sider width={220} theme="light" breakpoint="lg" collapsedWidth={0}>
-            <Menu
-              mode="inline"
-              selectedKeys={selectedKey ? [selectedKey] : []}
-              openKeys={userOpenKeys ?? openKeys}
-              onOpenChange={(keys) => setUserOpenKeys(keys)}
-              items={toMenuItems(entries)}
-              style={{ height: '100%', borderInlineEnd: 0 }}
-              aria-label="主選單"
-            />
-          </Sider>
-        )}
+            </Space>
+          )}
+        </Header>
         <Layout>
-          <Content className="licheng-content" style={{ padding: 24 }}>
-            <main style={{ maxWidth: 1200, margin: '0 auto' }}>
-              <Outlet />
-            </main>
-          </Content>
-          <Footer style={{ textAlign: 'center' }}>
-            學習歷程檔案 Licheng ・ <a href={externalLinks.apiDocs}>API 文件</a>
-          </Footer>
+          {entries.length > 0 && (
+            <Sider width={220} theme="light" breakpoint="lg" collapsedWidth={0}>
+              <Menu
+                mode="inline"
+                selectedKeys={selectedKey ? [selectedKey] : []}
+                openKeys={userOpenKeys ?? openKeys}
+                onOpenChange={(keys) => setUserOpenKeys(keys)}
+                items={toMenuItems(entries)}
+                style={{ height: '100%', borderInlineEnd: 0 }}
+                aria-label="主選單"
+              />
+            </Sider>
+          )}
+          <Layout>
+            <Content className="licheng-content" style={{ padding: 24 }}>
+              <main style={{ maxWidth: 1200, margin: '0 auto' }}>
+                <Outlet />
+              </main>
+            </Content>
+            <Footer style={{ textAlign: 'center' }}>
+              學習歷程檔案 Licheng ・ <a href={externalLinks.apiDocs}>API 文件</a>
+            </Footer>
+          </Layout>
         </Layout>
       </Layout>
-    </Layout>
+    </AntdApp>
   );
 }

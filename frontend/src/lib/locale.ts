@@ -1,8 +1,6 @@
-import dayjs from 'dayjs';
-import 'dayjs/locale/zh-tw';
 import zhTW from 'antd/locale/zh_TW';
 
-// zh-TW first: antd components (date pickers included) and dayjs speak Traditional Chinese.
-dayjs.locale('zh-tw');
-
+// antd components speak Traditional Chinese. dayjs (used by the date pickers, on lazy pages
+// only) gets its zh-TW locale from `lib/dayjs.ts`, which those pages import, so the first bundle
+// does not carry dayjs.
 export const antdLocale = zhTW;

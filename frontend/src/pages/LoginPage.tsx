@@ -11,6 +11,7 @@ import { session } from '../auth/session';
 import { CaptchaField } from '../components/CaptchaField';
 import { SchoolField } from '../components/SchoolField';
 import { isApiError } from '../api/error';
+import { preloadSignedIn } from '../signedInChunks';
 
 interface LoginValues {
   school?: string;
@@ -68,6 +69,8 @@ export function LoginPage() {
     setProblem(null);
     setSubmitting(true);
     signingIn.current = true;
+    // Fetch the signed-in frame and home page while the server checks the password.
+    preloadSignedIn();
     const school = values.school?.trim() ?? '';
     const body: SignInBody = {
       school,

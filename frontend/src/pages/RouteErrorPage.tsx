@@ -1,8 +1,9 @@
-import { Button, Result } from 'antd';
+import { Button } from 'antd';
 import { isRouteErrorResponse, useRouteError } from 'react-router';
 import { isApiError } from '../api/error';
+import { ErrorResult } from '../components/ErrorResult';
 
-/** Shown when a page throws while rendering or loading. */
+/** Shown when a page throws while rendering or loading (a page's chunk that fails to load included). */
 export function RouteErrorPage() {
   const error = useRouteError();
   const detail = isApiError(error)
@@ -14,8 +15,7 @@ export function RouteErrorPage() {
         : undefined;
 
   return (
-    <Result
-      status="error"
+    <ErrorResult
       title="發生錯誤"
       subTitle={detail ?? '頁面發生未預期的錯誤，請重新整理後再試。'}
       extra={

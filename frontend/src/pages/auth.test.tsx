@@ -135,6 +135,8 @@ describe('password pages', () => {
   it('explains an invalid reset link and links to a new request', async () => {
     mockApi({ 'POST /api/v1/auth/reset-password': () => problem(400, 'reset_token_invalid') });
     renderAt('/reset-password?token=abc');
+    // The page is loaded on demand (not in the sign-in bundle): wait for it.
+    await screen.findByLabelText('新密碼');
     fill('新密碼', 'Abcd12345');
     fill('確認新密碼', 'Abcd12345');
     fireEvent.click(await screen.findByRole('button', { name: '重設密碼' }));

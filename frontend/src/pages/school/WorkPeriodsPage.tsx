@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { Alert, Button, Form, InputNumber, Select, Space, type TableProps } from 'antd';
-import dayjs, { type Dayjs } from 'dayjs';
+import dayjs, { type Dayjs } from '../../lib/dayjs';
 import { useState } from 'react';
 import { api, unwrap } from '../../api/client';
 import type { Me, NationalWindow, PeriodInput, PeriodItem, WorkPeriod } from '../../api/types';

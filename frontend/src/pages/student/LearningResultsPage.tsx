@@ -1,5 +1,5 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { App, Button, Card, Col, Descriptions, Form, Row, Select, Space, Table, Tag, Typography, type TableProps } from 'antd';
+import { App, Button, Card, Col, Descriptions, Form, Grid, Row, Select, Space, Table, Tag, Typography, type TableProps } from 'antd';
 import { useState } from 'react';
 import { api, unwrap } from '../../api/client';
 import type { LearningResult, MyCourse, MyCourses, ResultState, ResultsQuery } from '../../api/types';
@@ -164,6 +164,8 @@ export function LearningResultsPage() {
   const [editing, setEditing] = useState<Editing>(null);
   const [viewing, setViewing] = useState<number | null>(null);
   const upload = useUpload();
+  // Below antd's md breakpoint (768 px: phones) the results are one compact column.
+  const compact = Grid.useBreakpoint().md === false;
 
   const results = usePagedQuery({
     queryKey: learningResultsKey,
@@ -207,96 +209,133 @@ export function LearningResultsPage() {
     await Promise.all(refresh.map((queryKey) => queryClient.invalidateQueries({ queryKey })));
   };
 
-  const columns: TableProps<LearningResult>['columns'] = [
-    { title: '學年期', dataIndex: 'term', render: (term: string) => <span style={{ whiteSpace: 'nowrap' }}>{formatTerm(term)}</span> },
-    {
-      title: '課程',
-      key: 'course',
-      render: (_, result) => (
-        <div style={{ minWidth: 110 }}>
-          {result.subject_name}
-          <Typography.Text type="secondary" style={{ display: 'block', fontSize: 12 }}>
-            {result.course_code}
-          </Typography.Text>
-        </div>
-      ),
-    },
-    {
-      title: '內容簡述',
-      dataIndex: 'description',
-      render: (text: string) => (
-        <Typography.Paragraph ellipsis={{ rows: 2, tooltip: text }} style={{ minWidth: 160, margin: 0 }}>
-          {text}
-        </Typography.Paragraph>
-      ),
-    },
-    { title: '檔案', key: 'files', render: (_, result) => <FileIcons item={result} /> },
-    {
-      title: '狀態',
-      key: 'state',
-      render: (_, result) => (
-        <div style={{ minWidth: 90 }}>
-          <Space wrap size={4}>
-            <ResultStateTag state={result.state} />
-            {result.selected && <Tag color="purple">已勾選</Tag>}
-          </Space>
-          {result.state === 'rejected' && result.reject_reason && (
-            <Typography.Text type="danger" style={{ display: 'block', fontSize: 12 }}>
-              原因：{result.reject_reason}
-            </Typography.Text>
-          )}
-        </div>
-      ),
-    },
-    {
-      title: '最後修改',
-      dataIndex: 'updated_at',
-      render: (at: string) => <span style={{ whiteSpace: 'nowrap' }}>{formatApiDateTime(at)}</span>,
-    },
-    {
-      title: '操作',
-      key: 'actions',
-      render: (_, result) => {
-        const can = resultActions(result, uploadOpen);
-        const name = `${result.subject_name} ${formatTerm(result.term)}`;
-        return (
-          <Space size={0} wrap>
-            <Button type="link" onClick={() => setViewing(result.id)} aria-label={`詳細 ${name}`}>
-              詳細
-            </Button>
-            {can.edit && (
-              <Button type="link" onClick={() => setEditing({ result })} aria-label={`修改 ${name}`}>
-                修改
-              </Button>
-            )}
-            {can.submit && (
-              <ConfirmButton
-                title="送出認證？"
-                description="送出後就不能修改或刪除，由任課老師認證。"
-                okText="送出"
-                danger={false}
-                onConfirm={() => submit.mutateAsync(result)}
-                aria-label={`送出認證 ${name}`}
-              >
-                送出認證
-              </ConfirmButton>
-            )}
-            {can.delete && (
-              <ConfirmButton
-                title={`刪除「${result.subject_name}」的學習成果？`}
-                description={result.state === 'rejected' ? '刪除後可重新上傳。' : undefined}
-                okText="刪除"
-                onConfirm={() => remove.mutateAsync(result)}
-                aria-label={`刪除 ${name}`}
-              >
-                刪除
-              </ConfirmButton>
-            )}
-          </Space>
-        );
-      },
-    },
-  ];
+  const course = (result: LearningResult) => (
+    <>
+      {result.subject_name}
+      <Typography.Text type="secondary" style={{ display: 'block', fontSize: 12 }}>
+        {result.course_code}
+      </Typography.Text>
+    </>
+  );
+
+  const stateTags = (result: LearningResult) => (
+    <Space wrap size={4}>
+      <ResultStateTag state={result.state} />
+      {result.selected && <Tag color="purple">已勾選</Tag>}
+    </Space>
+  );
+
+  const rejectReason = (result: LearningResult) =>
+    result.state === 'rejected' &&
+    result.reject_reason && (
+      <Typography.Text type="danger" style={{ display: 'block', fontSize: 12 }}>
+        原因：{result.reject_reason}
+      </Typography.Text>
+    );
+
+  const description = (text: string) => (
+    <Typography.Paragraph ellipsis={{ rows: 2, tooltip: text }} style={{ margin: 0 }}>
+      {text}
+    </Typography.Paragraph>
+  );
+
+  const actions = (result: LearningResult) => {
+    const can = resultActions(result, uploadOpen);
+    const name = `${result.subject_name} ${formatTerm(result.term)}`;
+    return (
+      <Space size={0} wrap>
+        <Button type="link" onClick={() => setViewing(result.id)} aria-label={`詳細 ${name}`}>
+          詳細
+        </Button>
+        {can.edit && (
+          <Button type="link" onClick={() => setEditing({ result })} aria-label={`修改 ${name}`}>
+            修改
+          </Button>
+        )}
+        {can.submit && (
+          <ConfirmButton
+            title="送出認證？"
+            description="送出後就不能修改或刪除，由任課老師認證。"
+            okText="送出"
+            danger={false}
+            onConfirm={() => submit.mutateAsync(result)}
+            aria-label={`送出認證 ${name}`}
+          >
+            送出認證
+          </ConfirmButton>
+        )}
+        {can.delete && (
+          <ConfirmButton
+            title={`刪除「${result.subject_name}」的學習成果？`}
+            description={result.state === 'rejected' ? '刪除後可重新上傳。' : undefined}
+            okText="刪除"
+            onConfirm={() => remove.mutateAsync(result)}
+            aria-label={`刪除 ${name}`}
+          >
+            刪除
+          </ConfirmButton>
+        )}
+      </Space>
+    );
+  };
+
+  const columns: TableProps<LearningResult>['columns'] = compact
+    ? [
+        {
+          // Phones: one column, each result a compact block with its state at the top and its
+          // actions at the bottom, so nothing needs a sideways swipe.
+          title: '學習成果',
+          key: 'result',
+          render: (_, result) => (
+            <div style={{ minWidth: 0 }}>
+              <div style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'flex-start', gap: 8 }}>
+                <div style={{ minWidth: 0 }}>
+                  {result.subject_name}
+                  <Typography.Text type="secondary" style={{ display: 'block', fontSize: 12 }}>
+                    {formatTerm(result.term)}・{result.course_code}
+                  </Typography.Text>
+                </div>
+                <div style={{ flex: 'none' }}>{stateTags(result)}</div>
+              </div>
+              {rejectReason(result)}
+              <div style={{ marginTop: 4 }}>{description(result.description)}</div>
+              <div style={{ display: 'flex', flexWrap: 'wrap', alignItems: 'center', gap: 8, marginTop: 4 }}>
+                <FileIcons item={result} />
+                <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                  最後修改 {formatApiDateTime(result.updated_at)}
+                </Typography.Text>
+              </div>
+              {actions(result)}
+            </div>
+          ),
+        },
+      ]
+    : [
+        { title: '學年期', dataIndex: 'term', render: (term: string) => <span style={{ whiteSpace: 'nowrap' }}>{formatTerm(term)}</span> },
+        { title: '課程', key: 'course', render: (_, result) => <div style={{ minWidth: 110 }}>{course(result)}</div> },
+        {
+          title: '內容簡述',
+          dataIndex: 'description',
+          render: (text: string) => <div style={{ minWidth: 160 }}>{description(text)}</div>,
+        },
+        { title: '檔案', key: 'files', render: (_, result) => <FileIcons item={result} /> },
+        {
+          title: '狀態',
+          key: 'state',
+          render: (_, result) => (
+            <div style={{ minWidth: 90 }}>
+              {stateTags(result)}
+              {rejectReason(result)}
+            </div>
+          ),
+        },
+        {
+          title: '最後修改',
+          dataIndex: 'updated_at',
+          render: (at: string) => <span style={{ whiteSpace: 'nowrap' }}>{formatApiDateTime(at)}</span>,
+        },
+        { title: '操作', key: 'actions', render: (_, result) => actions(result) },
+      ];
 
   return (
     <Row gutter={[16, 16]}>
@@ -324,7 +363,8 @@ export function LearningResultsPage() {
             rowKey="id"
             size="middle"
             columns={columns}
-            scroll={{ x: true }}
+            scroll={compact ? undefined : { x: true }}
+            tableLayout={compact ? 'fixed' : undefined}
             locale={{ emptyText: filters.state ? '沒有符合的學習成果' : '尚未上傳學習成果' }}
             {...results.tableProps}
           />

@@ -1,5 +1,5 @@
 import { Form, Input, InputNumber, Select, Space, Typography } from 'antd';
-import type { Dayjs } from 'dayjs';
+import type { Dayjs } from '../../lib/dayjs';
 import { useEffect } from 'react';
 import type { CategoryInfo, FieldSpec, Performance, PerformanceCategory, PerformanceLimits } from '../../api/types';
 import { isoDay, RocDatePicker } from '../../components/RocDatePicker';

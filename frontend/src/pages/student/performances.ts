@@ -4,7 +4,7 @@
  * and the date bounds, an external link only with a video (FAQ 000 四 Q3). Only the chosen
  * category's fields are sent: the server refuses a field the category does not use.
  */
-import dayjs, { type Dayjs } from 'dayjs';
+import dayjs, { type Dayjs } from '../../lib/dayjs';
 import type {
   CategoryInfo,
   FieldSpec,

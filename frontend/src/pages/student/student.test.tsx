@@ -218,6 +218,41 @@ describe('課程學習成果 (student)', () => {
     await waitFor(() => expect(callsTo(fetchMock, 'DELETE /api/v1/learning-results/1')).toHaveLength(1));
   });
 
+  it('on a phone (390 px) lists each result in one column: state and actions without sideways scrolling', async () => {
+    const viewport = (window as unknown as { happyDOM: { setViewport(size: { width: number; height: number }): void } })
+      .happyDOM;
+    viewport.setViewport({ width: 390, height: 844 });
+    try {
+      signIn();
+      const fetchMock = mockApi({
+        'GET /api/v1/me': studentMe(),
+        'GET /api/v1/me/courses': myCourses(),
+        'GET /api/v1/learning-results': page([result(1), result(2, { state: 'rejected', reject_reason: '檔案無法開啟' })]),
+        'POST /api/v1/learning-results/1/submit': result(1, { state: 'submitted' }),
+      });
+      renderAt('/student/results');
+      const editing = (await screen.findByText('編輯中')).closest('tr')!;
+      // One column: no 狀態 / 操作 columns off to the right, no sideways scrolling table.
+      const table = editing.closest('table')!;
+      expect([...table.querySelectorAll('thead th')].map((th) => th.textContent)).toEqual(['學習成果']);
+      expect(editing.closest('.ant-table-content')?.getAttribute('style') ?? '').not.toContain('overflow');
+      // State, details and actions in the same row, with the same names as on a wide screen.
+      expect(within(editing).getByText('數學')).toBeTruthy();
+      expect(within(editing).getByText('110學年度第1學期・' + result(1).course_code)).toBeTruthy();
+      expect(within(editing).getByLabelText('詳細 數學 110學年度第1學期')).toBeTruthy();
+      expect(within(editing).getByLabelText('修改 數學 110學年度第1學期')).toBeTruthy();
+      expect(within(editing).getByLabelText('刪除 數學 110學年度第1學期')).toBeTruthy();
+      const rejected = screen.getByText('認證失敗').closest('tr')!;
+      expect(within(rejected).getByText('原因：檔案無法開啟')).toBeTruthy();
+
+      fireEvent.click(within(editing).getByLabelText('送出認證 數學 110學年度第1學期'));
+      await confirm('送出認證？', '送出');
+      await waitFor(() => expect(callsTo(fetchMock, 'POST /api/v1/learning-results/1/submit')).toHaveLength(1));
+    } finally {
+      viewport.setViewport({ width: 1024, height: 768 });
+    }
+  });
+
   it('shows the details: history in ROC dates (Taipei, 24 h) and the file fetched with the token', async () => {
     signIn();
     const scan = { ...pdf, kind: 'png', name: '學習單.png' };
