@@ -7,18 +7,13 @@ use diesel::prelude::*;
 use serde_json::{json, Value};
 
 use crate::support::smtp::SmtpServer;
+use crate::uploads::course_id;
 use crate::support::{bytes, TestApp};
 use licheng::app::AppState;
 use licheng::notify::reminders;
 use licheng::schema::{learning_results as lr, mail_outbox as mo, users};
 
 const S: &str = "999999_114001";
-
-async fn course_id(app: &TestApp, token: &str, subject: &str) -> i64 {
-    let courses = app.get_as("/api/v1/me/courses", token).await;
-    assert_eq!(courses.status, 200, "{}", courses.text());
-    courses.json()["courses"].as_array().unwrap().iter().find(|c| c["subject_name"] == subject).unwrap_or_else(|| panic!("no {subject}"))["id"].as_i64().unwrap()
-}
 
 /// A new learning result of `subject`; submitted when `submit`.
 async fn result(app: &TestApp, token: &str, subject: &str, text: &str, submit: bool) -> i64 {

@@ -12,7 +12,8 @@ use licheng::schema::{learning_results as lr, performances as pf, stored_files a
 
 const S: &str = "999999_114001";
 
-async fn course_id(app: &TestApp, token: &str, subject: &str) -> i64 {
+/// The id of the course of `subject` the signed-in student takes this term.
+pub(crate) async fn course_id(app: &TestApp, token: &str, subject: &str) -> i64 {
     let courses = app.get_as("/api/v1/me/courses", token).await;
     assert_eq!(courses.status, 200, "{}", courses.text());
     courses.json()["courses"].as_array().unwrap().iter().find(|c| c["subject_name"] == subject).unwrap_or_else(|| panic!("no {subject}"))["id"].as_i64().unwrap()
