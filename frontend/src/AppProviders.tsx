@@ -2,7 +2,7 @@ import { QueryClientProvider, type QueryClient } from '@tanstack/react-query';
 import { ConfigProvider, theme as antdTheme } from 'antd';
 import { useEffect, type ReactNode } from 'react';
 import { clearQueriesOnSignOut } from './auth/session';
-import { antdLocale } from './lib/locale';
+import { useAntdLocale } from './lib/locale';
 
 export const theme = {
   token: {
@@ -35,7 +35,7 @@ function BaseText({ children }: { children: ReactNode }) {
 }
 
 /**
- * Everything a page needs around it: antd in zh-TW, TanStack Query (whose cache is dropped
+ * Everything a page needs around it: antd in the UI language (zh-TW or English, `src/i18n/`), TanStack Query (whose cache is dropped
  * whenever the session ends, so the next user never sees the last one's data). antd's App context
  * is added by the signed-in frame (`AppLayout`), the only part of the app that uses it.
  */
@@ -47,8 +47,9 @@ export function AppProviders({
   children: ReactNode;
 }) {
   useEffect(() => clearQueriesOnSignOut(queryClient), [queryClient]);
+  const locale = useAntdLocale();
   return (
-    <ConfigProvider locale={antdLocale} theme={theme}>
+    <ConfigProvider locale={locale} theme={theme}>
       <BaseText>
         <QueryClientProvider client={queryClient}>{children}</QueryClientProvider>
       </BaseText>

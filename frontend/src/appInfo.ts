@@ -1,5 +1,7 @@
 /** The product's name as shown in the header and the browser tab. */
 export const APP_TITLE = '學習歷程檔案 Licheng';
+/** The product's name in English. */
+export const APP_TITLE_EN = 'Licheng Learning Portfolio';
 
 /**
  * Links that leave the SPA (served by the backend, not by the router). Here rather than in

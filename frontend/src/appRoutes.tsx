@@ -1,6 +1,6 @@
 import { lazy, Suspense, type ComponentType } from 'react';
 import type { RouteObject } from 'react-router';
-import { FullPageSpin } from './auth/RequireAuth';
+import { PageLoading } from './auth/RequireAuth';
 import { loadHomePage } from './signedInChunks';
 
 /**
@@ -53,7 +53,7 @@ export const appRoutes: RouteObject[] = [
   {
     index: true,
     element: (
-      <Suspense fallback={<FullPageSpin tip="載入中…" />}>
+      <Suspense fallback={<PageLoading />}>
         <HomePage />
       </Suspense>
     ),

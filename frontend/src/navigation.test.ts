@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { appRoutePaths, routePaths } from './appRoutes';
-import { canAccess, canUpdateModule, moduleRights, selectedMenu, visibleMenu, type MenuEntry, type MenuUser } from './navigation';
+import { canAccess, canUpdateModule, menu, moduleRights, selectedMenu, visibleMenu, type MenuEntry, type MenuUser } from './navigation';
 
 const teacher: MenuUser = { roles: ['subject_teacher'], modules: [] };
 const admin: MenuUser = { roles: ['school_admin'], modules: [] };
@@ -111,8 +111,8 @@ describe('visibleMenu', () => {
 
   it('lets a module grant through, and the school admin through every module', () => {
     const entries: MenuEntry[] = [
-      { key: 'params', path: '/settings/params', label: '功能參數', access: { modules: ['S0203S1'] } },
-      { key: 'periods', path: '/settings/periods', label: '作業期程', access: { modules: ['S0203S'] } },
+      { key: 'params', path: '/settings/params', label: '功能參數', en: 'Parameters', access: { modules: ['S0203S1'] } },
+      { key: 'periods', path: '/settings/periods', label: '作業期程', en: 'Periods', access: { modules: ['S0203S'] } },
     ];
     const pages = new Set(['/settings/params', '/settings/periods']);
     expect(keys(visibleMenu(grantee, pages, entries))).toEqual(['params']);
@@ -194,5 +194,16 @@ describe('routePaths', () => {
     ).toEqual(new Set(['/', '/admin', '/admin/mail']));
     expect(appRoutePaths.has('/')).toBe(true);
     expect(appRoutePaths.has('/change-password')).toBe(true);
+  });
+});
+
+describe('menu labels', () => {
+  it('every entry has an English label without CJK characters', () => {
+    const all = (entries: readonly MenuEntry[]): MenuEntry[] =>
+      entries.flatMap((entry) => [entry, ...all(entry.children ?? [])]);
+    for (const entry of all(menu)) {
+      expect(entry.en, entry.key).toBeTruthy();
+      expect(entry.en, entry.key).not.toMatch(/[\u4e00-\u9fff]/);
+    }
   });
 });

@@ -26,7 +26,10 @@ export interface MenuAccess {
 /** One entry of the main (side) menu: a page (`path`) or a group of entries (`children`). */
 export interface MenuEntry {
   key: string;
+  /** The zh-TW label. */
   label: string;
+  /** The English label (shown when the UI is in English). */
+  en: string;
   icon?: ReactNode;
   path?: string;
   access?: MenuAccess;
@@ -39,102 +42,102 @@ export interface MenuEntry {
  * when at least one child does.
  */
 export const menu: readonly MenuEntry[] = [
-  { key: 'home', path: '/', label: '首頁', icon: <HomeOutlined /> },
+  { key: 'home', path: '/', label: '首頁', en: 'Home', icon: <HomeOutlined /> },
   {
     key: 'notifications',
     path: '/notifications',
-    label: '通知',
+    label: '通知', en: 'Notifications',
     icon: <BellOutlined />,
     access: { exceptRoles: ['platform_operator'] },
   },
   {
     key: 'student',
-    label: '學生',
+    label: '學生', en: 'Student',
     icon: <BookOutlined />,
     access: { roles: ['student'] },
     children: [
-      { key: 'student-results', path: '/student/results', label: '課程學習成果' },
-      { key: 'student-performances', path: '/student/performances', label: '多元表現' },
-      { key: 'student-selections', path: '/student/selections', label: '勾選提交' },
+      { key: 'student-results', path: '/student/results', label: '課程學習成果', en: 'Course learning results' },
+      { key: 'student-performances', path: '/student/performances', label: '多元表現', en: 'Diverse performances' },
+      { key: 'student-selections', path: '/student/selections', label: '勾選提交', en: 'Selection & submission' },
     ],
   },
   {
     key: 'teacher',
-    label: '教師',
+    label: '教師', en: 'Teacher',
     icon: <AuditOutlined />,
     access: { roles: ['subject_teacher'] },
-    children: [{ key: 'certification', path: '/teacher/certification', label: '學習成果認證' }],
+    children: [{ key: 'certification', path: '/teacher/certification', label: '學習成果認證', en: 'Certify learning results' }],
   },
   {
     key: 'advisees',
     path: '/advisees',
-    label: '我的學生',
+    label: '我的學生', en: 'My students',
     icon: <SolutionOutlined />,
     access: { roles: ['course_consultant', 'counselor'] },
   },
   {
     key: 'queries',
-    label: '查詢',
+    label: '查詢', en: 'Queries',
     icon: <SearchOutlined />,
     children: [
       {
         key: 'receiving-log',
         path: '/admin/receiving-log',
-        label: '學校查詢接收紀錄',
+        label: '學校查詢接收紀錄', en: 'School receiving log',
         access: { modules: ['S0201S1'] },
       },
       {
         key: 'report-uncertified',
         path: '/admin/reports/uncertified',
-        label: '未認證教師狀況表',
+        label: '未認證教師狀況表', en: 'Uncertified teachers',
         access: { modules: ['S0216S'] },
       },
       {
         key: 'report-selection-results',
         path: '/admin/reports/selection-results',
-        label: '查詢學生學習成果勾選情形',
+        label: '查詢學生學習成果勾選情形', en: "Students' learning result selections",
         access: { modules: ['S0205S'] },
       },
       {
         key: 'report-selection-performances',
         path: '/admin/reports/selection-performances',
-        label: '查詢學生多元表現勾選情形',
+        label: '查詢學生多元表現勾選情形', en: "Students' performance selections",
         access: { modules: ['S0206S'] },
       },
       {
         key: 'report-usage',
         path: '/admin/reports/usage',
-        label: '學習成果使用統計',
+        label: '學習成果使用統計', en: 'Learning result usage',
         access: { modules: ['S0215S'] },
       },
     ],
   },
   {
     key: 'accounts',
-    label: '帳號管理',
+    label: '帳號管理', en: 'Accounts',
     icon: <TeamOutlined />,
     access: { roles: ['school_admin'] },
     children: [
-      { key: 'role-groups', path: '/admin/role-groups', label: '角色權限' },
-      { key: 'passwords', path: '/admin/passwords', label: '重設密碼' },
-      { key: 'temporary-accounts', path: '/admin/temporary-accounts', label: '轉學生臨時帳號' },
-      { key: 'mail', path: '/admin/mail', label: '郵件伺服器' },
-      { key: 'reminders', path: '/admin/reminders', label: '提醒信紀錄' },
-      { key: 'api-keys', path: '/admin/api-keys', label: 'API 金鑰' },
-      { key: 'audit', path: '/admin/audit', label: '稽核紀錄' },
+      { key: 'role-groups', path: '/admin/role-groups', label: '角色權限', en: 'Roles & permissions' },
+      { key: 'passwords', path: '/admin/passwords', label: '重設密碼', en: 'Reset passwords' },
+      { key: 'temporary-accounts', path: '/admin/temporary-accounts', label: '轉學生臨時帳號', en: "Transfer students' temporary accounts" },
+      { key: 'mail', path: '/admin/mail', label: '郵件伺服器', en: 'Mail server' },
+      { key: 'reminders', path: '/admin/reminders', label: '提醒信紀錄', en: 'Reminder emails' },
+      { key: 'api-keys', path: '/admin/api-keys', label: 'API 金鑰', en: 'API keys' },
+      { key: 'audit', path: '/admin/audit', label: '稽核紀錄', en: 'Audit log' },
     ],
   },
   {
     key: 'system',
-    label: '系統管理',
+    label: '系統管理', en: 'System',
     icon: <SettingOutlined />,
     children: [
-      { key: 'parameters', path: '/admin/parameters', label: '設定功能參數', access: { modules: ['S0203S1'] } },
-      { key: 'consultants', path: '/admin/consultants', label: '設定課程諮詢教師', access: { modules: ['S0204S'] } },
-      { key: 'co-taught', path: '/admin/co-taught', label: '合開課程設定審核老師', access: { modules: ['S0209S'] } },
-      { key: 'counselors', path: '/admin/counselors', label: '設定輔導老師/科主任', access: { modules: ['S0210S'] } },
-      { key: 'work-periods', path: '/admin/work-periods', label: '設定學校作業時間', access: { modules: ['S0203S'] } },
-      { key: 'term', path: '/admin/term', label: '設定學校學年期', access: { modules: ['S0213S'] } },
+      { key: 'parameters', path: '/admin/parameters', label: '設定功能參數', en: 'Feature parameters', access: { modules: ['S0203S1'] } },
+      { key: 'consultants', path: '/admin/consultants', label: '設定課程諮詢教師', en: 'Course consultants', access: { modules: ['S0204S'] } },
+      { key: 'co-taught', path: '/admin/co-taught', label: '合開課程設定審核老師', en: 'Co-taught course reviewers', access: { modules: ['S0209S'] } },
+      { key: 'counselors', path: '/admin/counselors', label: '設定輔導老師/科主任', en: 'Counselors / department heads', access: { modules: ['S0210S'] } },
+      { key: 'work-periods', path: '/admin/work-periods', label: '設定學校作業時間', en: 'School work periods', access: { modules: ['S0203S'] } },
+      { key: 'term', path: '/admin/term', label: '設定學校學年期', en: 'School term', access: { modules: ['S0213S'] } },
     ],
   },
 ];

@@ -1,7 +1,7 @@
 import { lazy, Suspense } from 'react';
 import type { RouteObject } from 'react-router';
 import { appRoutes, lazyPage } from './appRoutes';
-import { FullPageSpin, RequireAuth } from './auth/RequireAuth';
+import { PageLoading, RequireAuth } from './auth/RequireAuth';
 import { PublicLayout } from './layouts/PublicLayout';
 import { LoginPage } from './pages/LoginPage';
 import { RouteErrorPage } from './pages/RouteErrorPage';
@@ -24,7 +24,7 @@ export const routes: RouteObject[] = [
   {
     errorElement: <RouteErrorPage />,
     // Shown while a lazily loaded page (e.g. 帳號管理) is fetched on the first load.
-    hydrateFallbackElement: <FullPageSpin tip="載入中…" />,
+    hydrateFallbackElement: <PageLoading />,
     children: [
       {
         element: <PublicLayout />,
@@ -38,7 +38,7 @@ export const routes: RouteObject[] = [
         path: '/',
         element: (
           <RequireAuth>
-            <Suspense fallback={<FullPageSpin tip="載入中…" />}>
+            <Suspense fallback={<PageLoading />}>
               <AppLayout />
             </Suspense>
           </RequireAuth>

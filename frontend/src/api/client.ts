@@ -5,6 +5,7 @@ export type { paths } from './schema';
 export { ApiError, isApiError, type FieldErrors, type Problem } from './error';
 export {
   API_LANGUAGE,
+  apiLanguage,
   bearerMiddleware,
   createApiClient,
   languageMiddleware,

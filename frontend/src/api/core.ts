@@ -1,18 +1,24 @@
 import createClient, { type Client, type ClientOptions, type Middleware } from 'openapi-fetch';
 import { ApiError } from './error';
 import type { paths } from './schema';
+import { getLang } from '../i18n/lang';
 import { getAccessToken } from './token';
 
 export type ApiClient = Client<paths>;
 
-/** The language the backend writes `detail` and messages in. */
+/** The default language the backend writes `detail` and messages in. */
 export const API_LANGUAGE = 'zh-TW';
 
-/** Adds `Accept-Language: zh-TW` unless the caller chose another language. */
+/** The language to ask the backend for now: the UI's (`zh-TW` or `en`, `src/i18n/`). */
+export function apiLanguage(): string {
+  return getLang();
+}
+
+/** Adds `Accept-Language` (the UI language) unless the caller chose another language. */
 export const languageMiddleware: Middleware = {
   onRequest({ request }) {
     if (!request.headers.has('Accept-Language')) {
-      request.headers.set('Accept-Language', API_LANGUAGE);
+      request.headers.set('Accept-Language', apiLanguage());
     }
     return request;
   },

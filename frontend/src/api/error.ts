@@ -1,3 +1,4 @@
+import { tr } from '../i18n/lang';
 import type { components } from './schema';
 
 /** RFC 9457 problem details as the backend sends them (generated from the OpenAPI spec). */
@@ -41,13 +42,18 @@ export function isProblem(body: unknown): body is Problem {
 }
 
 function httpFallbackDetail(status: number): string {
-  if (status >= 500) return `伺服器暫時無法處理要求（HTTP ${status}），請稍後再試。`;
-  return `要求未被接受（HTTP ${status}）。`;
+  if (status >= 500) {
+    return tr(
+      `伺服器暫時無法處理要求（HTTP ${status}），請稍後再試。`,
+      `The server cannot handle the request right now (HTTP ${status}). Please try again later.`,
+    );
+  }
+  return tr(`要求未被接受（HTTP ${status}）。`, `The request was not accepted (HTTP ${status}).`);
 }
 
 /**
  * Every failed API call becomes an ApiError: `status` (0 when the server was not reached),
- * the stable machine `code`, the human `detail` (zh-TW) and per-field `fieldErrors`.
+ * the stable machine `code`, the human `detail` (in the UI language) and per-field `fieldErrors`.
  */
 export class ApiError extends Error {
   override readonly name = 'ApiError';
@@ -119,7 +125,10 @@ export class ApiError extends Error {
       status: 0,
       code: CLIENT_ERROR_CODES.network,
       title: 'Network error',
-      detail: '無法連線到伺服器，請檢查網路連線後再試。',
+      detail: tr(
+        '無法連線到伺服器，請檢查網路連線後再試。',
+        'Cannot reach the server. Please check your network connection and try again.',
+      ),
       cause,
     });
   }

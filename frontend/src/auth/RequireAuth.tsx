@@ -3,6 +3,7 @@ import { useEffect, type ReactNode } from 'react';
 import { Navigate, useLocation } from 'react-router';
 import { isApiError } from '../api/error';
 import { ErrorResult } from '../components/ErrorResult';
+import { useT } from '../i18n';
 import { useMe, useSession } from './hooks';
 import { session } from './session';
 
@@ -31,6 +32,12 @@ export function FullPageSpin({ tip }: { tip: string }) {
   );
 }
 
+/** The page-loading spinner (「載入中…」), in the UI language. */
+export function PageLoading() {
+  const t = useT();
+  return <FullPageSpin tip={t('載入中…', 'Loading…')} />;
+}
+
 /**
  * Shows `children` only to a signed-in user: restores a session after a reload, sends the
  * signed-out to /login (remembering where they were), and while a password change is required
@@ -40,29 +47,30 @@ export function RequireAuth({ children }: { children: ReactNode }) {
   const { status, reason, mustChangePassword } = useSession();
   const location = useLocation();
   const me = useMe();
+  const t = useT();
 
   useEffect(() => {
     if (status === 'restoring') void session.restore();
   }, [status]);
 
-  if (status === 'restoring') return <FullPageSpin tip="正在恢復登入狀態…" />;
+  if (status === 'restoring') return <FullPageSpin tip={t('正在恢復登入狀態…', 'Restoring your session…')} />;
   if (status === 'signed_out') {
     // After an explicit sign-out the next user starts from the home page.
     const state: FromState | undefined = reason === 'signed_out' ? undefined : { from: location };
     return <Navigate to="/login" replace state={state} />;
   }
-  if (me.isPending) return <FullPageSpin tip="載入中…" />;
+  if (me.isPending) return <FullPageSpin tip={t('載入中…', 'Loading…')} />;
   if (me.isError) {
     return (
       <ErrorResult
-        title="無法取得帳號資料"
+        title={t('無法取得帳號資料', 'Cannot load your account')}
         subTitle={isApiError(me.error) ? me.error.detail : String(me.error)}
         extra={
           <>
             <Button type="primary" onClick={() => void me.refetch()}>
-              重試
+              {t('重試', 'Retry')}
             </Button>
-            <Button onClick={() => void session.signOut()}>登出</Button>
+            <Button onClick={() => void session.signOut()}>{t('登出', 'Sign out')}</Button>
           </>
         }
       />

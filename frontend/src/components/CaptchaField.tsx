@@ -2,15 +2,17 @@ import { ReloadOutlined } from '@ant-design/icons';
 import { Alert, Button, Form, Input, Space, Spin } from 'antd';
 import type { useCaptcha } from '../auth/publicQueries';
 import { isApiError } from '../api/error';
+import { useT } from '../i18n';
 
 /**
  * The captcha image, a button for a new one, and the answer input (form field
  * `captcha_answer`). The page owns the query (`useCaptcha`) to read the challenge id on submit.
  */
 export function CaptchaField({ captcha }: { captcha: ReturnType<typeof useCaptcha> }) {
+  const t = useT();
   const { data, error, isFetching, refetch } = captcha;
   return (
-    <Form.Item label="驗證碼" required>
+    <Form.Item label={t('驗證碼', 'Captcha')} required>
       <Space orientation="vertical" style={{ width: '100%' }}>
         <Space>
           <div
@@ -26,7 +28,7 @@ export function CaptchaField({ captcha }: { captcha: ReturnType<typeof useCaptch
             }}
           >
             {data && !isFetching ? (
-              <img src={data.image} alt="驗證碼圖片" style={{ maxWidth: '100%', maxHeight: '100%' }} />
+              <img src={data.image} alt={t('驗證碼圖片', 'Captcha image')} style={{ maxWidth: '100%', maxHeight: '100%' }} />
             ) : (
               <Spin size="small" />
             )}
@@ -35,20 +37,20 @@ export function CaptchaField({ captcha }: { captcha: ReturnType<typeof useCaptch
             icon={<ReloadOutlined />}
             onClick={() => void refetch()}
             loading={isFetching}
-            aria-label="換一張驗證碼"
+            aria-label={t('換一張驗證碼', 'New captcha')}
           >
-            換一張
+            {t('換一張', 'New one')}
           </Button>
         </Space>
         {error && (
-          <Alert type="warning" showIcon title={isApiError(error) ? error.detail : '無法取得驗證碼'} />
+          <Alert type="warning" showIcon title={isApiError(error) ? error.detail : t('無法取得驗證碼', 'Cannot load the captcha')} />
         )}
         <Form.Item
           name="captcha_answer"
           noStyle
-          rules={[{ required: true, whitespace: true, message: '請輸入驗證碼' }]}
+          rules={[{ required: true, whitespace: true, message: t('請輸入驗證碼', 'Please enter the captcha') }]}
         >
-          <Input placeholder="請輸入圖片中的文字" autoComplete="off" inputMode="text" aria-label="驗證碼" />
+          <Input placeholder={t('請輸入圖片中的文字', 'Enter the text in the picture')} autoComplete="off" inputMode="text" aria-label={t('驗證碼', 'Captcha')} />
         </Form.Item>
       </Space>
     </Form.Item>

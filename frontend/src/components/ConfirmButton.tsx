@@ -1,5 +1,6 @@
 import { Button, Popconfirm, type ButtonProps, type TableColumnType } from 'antd';
 import type { ReactNode } from 'react';
+import { tr } from '../i18n/lang';
 
 /**
  * A button that asks first (antd Popconfirm): delete, revoke, reset. `onConfirm` may return a
@@ -27,7 +28,7 @@ export function ConfirmButton({
       description={description}
       okText={okText}
       okButtonProps={{ danger }}
-      cancelText="取消"
+      cancelText={tr('取消', 'Cancel')}
       onConfirm={() => Promise.resolve(onConfirm()).catch(() => undefined)}
     >
       <Button type="link" danger={danger} {...button}>
@@ -59,7 +60,7 @@ export function confirmColumn<Row>({
   name: (row: Row) => string;
 }): TableColumnType<Row> {
   return {
-    title: '操作',
+    title: tr('操作', 'Actions'),
     key: 'actions',
     render: (_, row) =>
       when(row) && (

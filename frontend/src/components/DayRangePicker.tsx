@@ -1,5 +1,6 @@
 import { DatePicker } from 'antd';
 import { isoDay, rocFormat } from './RocDatePicker';
+import { useT } from '../i18n';
 
 /** The picked calendar days as ISO dates (`2022-04-01`); an end left open is undefined. */
 export interface DayRange {
@@ -12,12 +13,13 @@ export interface DayRange {
  * dates: the page turns them into what its endpoint takes (dates, or Taipei-day instants).
  */
 export function DayRangePicker({ onChange }: { onChange: (range: DayRange) => void }) {
+  const t = useT();
   return (
     <DatePicker.RangePicker
       format={rocFormat}
       inputReadOnly
-      placeholder={['開始日期', '結束日期']}
-      aria-label="日期區間"
+      placeholder={[t('開始日期', 'Start date'), t('結束日期', 'End date')]}
+      aria-label={t('日期區間', 'Date range')}
       onChange={(range) => onChange({ from: isoDay(range?.[0]), to: isoDay(range?.[1]) })}
     />
   );

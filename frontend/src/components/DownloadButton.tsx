@@ -3,6 +3,7 @@ import { App, Button, type ButtonProps } from 'antd';
 import { useEffect, useRef, useState } from 'react';
 import { errorMessage } from '../auth/messages';
 import { saveBlob, type DownloadedFile } from '../lib/download';
+import { useT } from '../i18n';
 
 /**
  * 「匯出 Excel」: fetches the file with the session's token (`fetch`, e.g. `fetchFile(api.GET(…,
@@ -11,12 +12,13 @@ import { saveBlob, type DownloadedFile } from '../lib/download';
  */
 export function DownloadButton({
   fetch,
-  children = '匯出 Excel',
+  children,
   ...button
 }: Omit<ButtonProps, 'onClick' | 'loading'> & {
   fetch: (signal: AbortSignal) => Promise<DownloadedFile>;
 }) {
   const { message } = App.useApp();
+  const t = useT();
   const [loading, setLoading] = useState(false);
   const controller = useRef<AbortController | null>(null);
   useEffect(() => () => controller.current?.abort(), []);
@@ -30,12 +32,12 @@ export function DownloadButton({
       const file = await fetch(current.signal);
       if (!current.signal.aborted) {
         saveBlob(file.blob, file.filename);
-        void message.success(`已匯出 ${file.filename}`);
+        void message.success(t(`已匯出 ${file.filename}`, `Exported ${file.filename}`));
       }
     } catch (error) {
       if (!current.signal.aborted) {
         const { title, description } = errorMessage(error);
-        void message.error(description ? `${title}：${description}` : title);
+        void message.error(description ? `${title}${t('：', ': ')}${description}` : title);
       }
     } finally {
       if (!current.signal.aborted) setLoading(false);
@@ -44,7 +46,7 @@ export function DownloadButton({
 
   return (
     <Button icon={<FileExcelOutlined aria-hidden />} loading={loading} onClick={() => void onClick()} {...button}>
-      {children}
+      {children ?? t('匯出 Excel', 'Export Excel')}
     </Button>
   );
 }

@@ -3,6 +3,7 @@ import { Button, Card, Col, Popconfirm, Row, Space, Table, type TablePaginationC
 import { type Key, type ReactNode } from 'react';
 import { clientPagination } from '../lib/usePagedQuery';
 import { useRowSelection } from '../lib/useRowSelection';
+import { useT } from '../i18n';
 
 /** One side of the picker: a titled table with checkboxes. */
 export interface PickerSide<T> {
@@ -83,6 +84,7 @@ export function DualTablePicker<A extends object, C extends object>({
   confirmRemove?: (rows: C[]) => RemoveConfirmation;
   readOnly?: boolean;
 }) {
+  const t = useT();
   const left = useRowSelection(available.rowKey);
   const right = useRowSelection(chosen.rowKey);
 
@@ -97,8 +99,8 @@ export function DualTablePicker<A extends object, C extends object>({
   };
 
   const buttons = [
-    { label: '加入', icon: <RightOutlined />, count: left.rows.length, run: () => move(left, onAdd) },
-    { label: '移除', icon: <LeftOutlined />, count: right.rows.length, run: () => move(right, onRemove) },
+    { label: t('加入', 'Add'), icon: <RightOutlined />, count: left.rows.length, run: () => move(left, onAdd) },
+    { label: t('移除', 'Remove'), icon: <LeftOutlined />, count: right.rows.length, run: () => move(right, onRemove) },
   ].map(({ label, icon, count, run }, index) => {
     const asked = index === 1 && confirmRemove && count > 0 ? confirmRemove(right.rows) : undefined;
     const button = (
@@ -109,7 +111,7 @@ export function DualTablePicker<A extends object, C extends object>({
         disabled={count === 0}
         loading={busy}
         onClick={asked ? undefined : () => void run()}
-        aria-label={`${label}所選`}
+        aria-label={t(`${label}所選`, `${label} selected`)}
       >
         {label}
       </Button>
@@ -121,7 +123,7 @@ export function DualTablePicker<A extends object, C extends object>({
         description={asked.description}
         okText={asked.okText ?? label}
         okButtonProps={{ danger: true }}
-        cancelText="取消"
+        cancelText={t('取消', 'Cancel')}
         onConfirm={run}
       >
         {button}
@@ -134,7 +136,7 @@ export function DualTablePicker<A extends object, C extends object>({
   return (
     <Row gutter={[16, 16]} align="stretch">
       <Col xs={24} lg={readOnly ? 12 : 11}>
-        <PickerTable side={available} rowSelection={readOnly ? undefined : left.rowSelection} label="待選清單" />
+        <PickerTable side={available} rowSelection={readOnly ? undefined : left.rowSelection} label={t('待選清單', 'Available')} />
       </Col>
       {!readOnly && (
         <Col xs={24} lg={2} style={{ display: 'flex', alignItems: 'center', justifyContent: 'center' }}>
@@ -142,7 +144,7 @@ export function DualTablePicker<A extends object, C extends object>({
         </Col>
       )}
       <Col xs={24} lg={readOnly ? 12 : 11}>
-        <PickerTable side={chosen} rowSelection={readOnly ? undefined : right.rowSelection} label="已選清單" />
+        <PickerTable side={chosen} rowSelection={readOnly ? undefined : right.rowSelection} label={t('已選清單', 'Chosen')} />
       </Col>
     </Row>
   );

@@ -4,6 +4,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { FileInfo } from '../api/types';
 import { formatBytes, kindMime, previewKind } from '../lib/uploadFiles';
 import { ErrorAlert } from './ProblemAlert';
+import { useT } from '../i18n';
 
 /**
  * A file of a learning result or performance: its name, kind and size; 「預覽」 fetches it with the
@@ -21,6 +22,7 @@ export function FilePreview({
   label: string;
   load: (signal: AbortSignal) => Promise<Blob>;
 }) {
+  const t = useT();
   const [url, setUrl] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -59,15 +61,15 @@ export function FilePreview({
         {url ? (
           <>
             <a href={url} target="_blank" rel="noopener noreferrer">
-              <ExportOutlined /> 開新視窗
+              <ExportOutlined /> {t('開新視窗', 'Open in new window')}
             </a>
             <a href={url} download={file.name}>
-              <DownloadOutlined /> 下載
+              <DownloadOutlined /> {t('下載', 'Download')}
             </a>
           </>
         ) : (
-          <Button size="small" icon={<EyeOutlined />} loading={loading} onClick={() => void open()} aria-label={`預覽${label}`}>
-            預覽
+          <Button size="small" icon={<EyeOutlined />} loading={loading} onClick={() => void open()} aria-label={t(`預覽${label}`, `Preview ${label}`)}>
+            {t('預覽', 'Preview')}
           </Button>
         )}
       </Space>

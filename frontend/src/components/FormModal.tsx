@@ -2,6 +2,7 @@ import { Form, Modal, type FormInstance } from 'antd';
 import type { ReactNode } from 'react';
 import { useSubmit } from '../lib/useSubmit';
 import { ProblemAlert } from './ProblemAlert';
+import { useT } from '../i18n';
 
 export interface FormModalProps<Values> {
   title: ReactNode;
@@ -31,11 +32,12 @@ export function FormModal<Values extends object>({
   onClose,
   onSubmit,
   initialValues,
-  okText = '確定',
+  okText,
   cancellable = false,
   children,
 }: FormModalProps<Values>) {
   const [form] = Form.useForm<Values>();
+  const t = useT();
   const { problem, setProblem, submitting, submit } = useSubmit(form, (values: Values) => onSubmit(values, form));
 
   return (
@@ -44,8 +46,8 @@ export function FormModal<Values extends object>({
       open={open}
       onCancel={onClose}
       onOk={() => form.submit()}
-      okText={okText}
-      cancelText="取消"
+      okText={okText ?? t('確定', 'OK')}
+      cancelText={t('取消', 'Cancel')}
       {...(cancellable
         ? { okButtonProps: { loading: submitting }, mask: { closable: !submitting } }
         : { confirmLoading: submitting })}

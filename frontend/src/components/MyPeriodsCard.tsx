@@ -6,8 +6,7 @@ import { useMe } from '../auth/hooks';
 import { myPeriodsKey, periodRoles } from '../lib/periods';
 import { periodColumns } from './periodColumns';
 import { ErrorAlert } from './ProblemAlert';
-
-const columns: TableProps<WorkPeriod>['columns'] = [{ title: '項目', dataIndex: 'item_name' }, ...periodColumns];
+import { useT } from '../i18n';
 
 /**
  * The home page's 作業時間: the current term's periods that concern a student (upload, the two
@@ -16,6 +15,7 @@ const columns: TableProps<WorkPeriod>['columns'] = [{ title: '項目', dataIndex
  */
 export function MyPeriodsCard() {
   const { data: me } = useMe();
+  const t = useT();
   const concerned = me?.roles.some((role) => periodRoles.includes(role)) ?? false;
   const periods = useQuery({
     queryKey: myPeriodsKey,
@@ -24,8 +24,10 @@ export function MyPeriodsCard() {
   });
 
   if (!concerned || (!periods.error && (periods.data?.length ?? 0) === 0)) return null;
+  // 項目 is the period's name as the server writes it.
+  const columns: TableProps<WorkPeriod>['columns'] = [{ title: t('項目', 'Item'), dataIndex: 'item_name' }, ...periodColumns];
   return (
-    <Card title="本學期作業時間">
+    <Card title={t('本學期作業時間', "This term's work periods")}>
       <ErrorAlert error={periods.error} />
       {periods.data && (
         <Table<WorkPeriod>

@@ -4,6 +4,7 @@ import { Badge, Button, Dropdown, Typography, type MenuProps } from 'antd';
 import { useNavigate } from 'react-router';
 import type { AppNotification } from '../api/types';
 import { useMe } from '../auth/hooks';
+import { useT } from '../i18n';
 import { formatApiDateTime } from '../lib/roc';
 import {
   BADGE_OVERFLOW,
@@ -41,6 +42,7 @@ function NotificationLine({ notification }: { notification: AppNotification }) {
  */
 export function NotificationBell() {
   const navigate = useNavigate();
+  const t = useT();
   const queryClient = useQueryClient();
   const { data: me } = useMe();
   const summary = useNotificationSummary();
@@ -61,7 +63,7 @@ export function NotificationBell() {
     {
       type: 'group',
       key: 'latest',
-      label: summary.isError ? '無法取得通知' : '最新通知',
+      label: summary.isError ? t('無法取得通知', 'Cannot load notifications') : t('最新通知', 'Latest notifications'),
       children:
         latest.length > 0
           ? latest.map((notification) => ({
@@ -69,11 +71,11 @@ export function NotificationBell() {
               label: <NotificationLine notification={notification} />,
               onClick: () => open(notification),
             }))
-          : [{ key: 'none', label: summary.isPending ? '載入中…' : '目前沒有通知', disabled: true }],
+          : [{ key: 'none', label: summary.isPending ? t('載入中…', 'Loading…') : t('目前沒有通知', 'No notifications'), disabled: true }],
     },
     { type: 'divider' },
-    { key: 'read-all', label: '全部標為已讀', disabled: unread === 0, onClick: () => markAll.mutate() },
-    { key: 'all', label: '查看全部通知', onClick: () => void navigate('/notifications') },
+    { key: 'read-all', label: t('全部標為已讀', 'Mark all as read'), disabled: unread === 0, onClick: () => markAll.mutate() },
+    { key: 'all', label: t('查看全部通知', 'See all notifications'), onClick: () => void navigate('/notifications') },
   ];
 
   return (

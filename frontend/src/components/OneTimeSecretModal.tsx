@@ -1,21 +1,25 @@
 import { CopyOutlined } from '@ant-design/icons';
 import { Alert, App, Button, Descriptions, Modal, Typography } from 'antd';
 import type { ReactNode } from 'react';
+import { useT } from '../i18n';
 
 /** Copies `text` to the clipboard and says so (or asks to copy by hand where that is refused). */
 export function CopyButton({ text, label }: { text: string; label: string }) {
   const { message } = App.useApp();
+  const t = useT();
   const copy = async () => {
     try {
       await navigator.clipboard.writeText(text);
-      void message.success(`已複製${label}`);
+      void message.success(t(`已複製${label}`, `Copied: ${label}`));
     } catch {
-      void message.warning('瀏覽器不允許自動複製，請選取文字後手動複製。');
+      void message.warning(
+        t('瀏覽器不允許自動複製，請選取文字後手動複製。', 'The browser does not allow copying; please select the text and copy it yourself.'),
+      );
     }
   };
   return (
-    <Button size="small" icon={<CopyOutlined />} onClick={() => void copy()} aria-label={`複製${label}`}>
-      複製
+    <Button size="small" icon={<CopyOutlined />} onClick={() => void copy()} aria-label={t(`複製${label}`, `Copy ${label}`)}>
+      {t('複製', 'Copy')}
     </Button>
   );
 }
@@ -49,6 +53,7 @@ export function OneTimeSecretModal({
   /** Below the secret, e.g. until when it is valid. */
   children?: ReactNode;
 }) {
+  const t = useT();
   return (
     <Modal
       title={title}
@@ -59,15 +64,18 @@ export function OneTimeSecretModal({
       destroyOnHidden
       footer={
         <Button type="primary" onClick={onClose}>
-          我已妥善保存，關閉
+          {t('我已妥善保存，關閉', 'I have saved it, close')}
         </Button>
       }
     >
       <Alert
         type="warning"
         showIcon
-        title={`${secretName}只會顯示這一次`}
-        description={`關閉此視窗後，系統不會再顯示此${secretName}，請立即複製並妥善保存。${lostHint}`}
+        title={t(`${secretName}只會顯示這一次`, `The ${secretName} is shown only this once`)}
+        description={t(
+          `關閉此視窗後，系統不會再顯示此${secretName}，請立即複製並妥善保存。${lostHint}`,
+          `Once this window is closed, the ${secretName} will not be shown again: copy it now and keep it safe. ${lostHint}`,
+        )}
         style={{ marginBottom: 16 }}
       />
       <Descriptions

@@ -3,6 +3,7 @@ import { DatePicker, type DatePickerProps } from 'antd';
 import '../lib/dayjs';
 import type { Dayjs } from '../lib/dayjs';
 import { formatRocDate } from '../lib/roc';
+import { useT } from '../i18n';
 
 /** A picked calendar day as an ISO date (`2022-04-01`). */
 export const isoDay = (value: Dayjs | null | undefined) => value?.format('YYYY-MM-DD');
@@ -15,5 +16,6 @@ export const rocFormat = (value: Dayjs) => formatRocDate(isoDay(value));
  * (turn it into the ISO date the API takes with `isoDay`). For an antd `Form.Item`.
  */
 export function RocDatePicker(props: Omit<DatePickerProps, 'format' | 'inputReadOnly'>) {
-  return <DatePicker format={rocFormat} inputReadOnly placeholder="選擇日期" {...props} />;
+  const t = useT();
+  return <DatePicker format={rocFormat} inputReadOnly placeholder={t('選擇日期', 'Select date')} {...props} />;
 }

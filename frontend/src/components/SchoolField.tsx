@@ -1,12 +1,14 @@
 import { AutoComplete, Form } from 'antd';
 import { useState } from 'react';
 import { useSchoolSuggestions } from '../auth/publicQueries';
+import { useT } from '../i18n';
 
 /**
  * School code or name (form field `school`), with suggestions from `/api/v1/schools/lookup`.
  * Choosing a suggestion fills in the school code. Left empty by the platform operator.
  */
 export function SchoolField({ autoFocus }: { autoFocus?: boolean }) {
+  const t = useT();
   const form = Form.useFormInstance();
   const value = (Form.useWatch('school', form) as string | undefined) ?? '';
   const [typed, setTyped] = useState('');
@@ -16,8 +18,8 @@ export function SchoolField({ autoFocus }: { autoFocus?: boolean }) {
   return (
     <Form.Item
       name="school"
-      label="學校"
-      extra={chosen ? chosen.name : '輸入學校代碼或名稱；平臺管理者免填。'}
+      label={t('學校', 'School')}
+      extra={chosen ? chosen.name : t('輸入學校代碼或名稱；平臺管理者免填。', 'School code or name; platform operators leave it empty.')}
     >
       <AutoComplete
         options={(schools ?? []).map((school) => ({
@@ -25,9 +27,9 @@ export function SchoolField({ autoFocus }: { autoFocus?: boolean }) {
           label: `${school.code} ${school.name}`,
         }))}
         onSearch={setTyped}
-        placeholder="例如 074313 或 學校名稱"
+        placeholder={t('例如 074313 或 學校名稱', "e.g. 074313 or the school's name")}
         autoFocus={autoFocus}
-        aria-label="學校"
+        aria-label={t('學校', 'School')}
         allowClear
       />
     </Form.Item>

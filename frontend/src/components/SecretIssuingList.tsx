@@ -5,6 +5,7 @@ import { FormModal } from './FormModal';
 import { ListTable } from './ListTable';
 import { OneTimeSecretModal, type SecretField } from './OneTimeSecretModal';
 import { PageCard } from './PageCard';
+import { useT } from '../i18n';
 
 /** How to show what was just created: its secret, which the server returns only this once. */
 export interface IssuedSecret {
@@ -43,6 +44,7 @@ export function SecretIssuingList<Row extends { id: number }, Values extends obj
   create: (values: Values) => Promise<Created>;
   issued: (created: Created) => IssuedSecret;
 }) {
+  const t = useT();
   const [creating, setCreating] = useState(false);
   const [secret, setSecret] = useState<IssuedSecret | null>(null);
 
@@ -61,7 +63,7 @@ export function SecretIssuingList<Row extends { id: number }, Values extends obj
         open={creating}
         onClose={() => setCreating(false)}
         onSubmit={submit}
-        okText="建立"
+        okText={t('建立', 'Create')}
         initialValues={form.initialValues}
       >
         {form.items}

@@ -4,16 +4,18 @@ import { Alert, Button, Card, Descriptions, Skeleton, Tag } from 'antd';
 import { api, unwrap } from '../api/client';
 import { isApiError } from '../api/error';
 import type { components } from '../api/schema';
+import { tr, useT } from '../i18n';
 import { formatRocDateTime } from '../lib/roc';
 
 type Readiness = components['schemas']['Readiness'];
 
 const databaseLabels: Record<string, string> = {
-  sqlite: 'SQLite（內嵌資料庫）',
+  sqlite: 'SQLite',
   postgres: 'PostgreSQL',
 } satisfies Partial<Record<Readiness['database'], string>>;
 
 export function databaseLabel(kind: Readiness['database']): string {
+  if (kind === 'sqlite') return tr('SQLite（內嵌資料庫）', 'SQLite (embedded database)');
   return databaseLabels[kind] ?? kind;
 }
 
@@ -31,21 +33,22 @@ export function useReadiness() {
 
 /** A card with the system status: ready (and on which database) or why not. */
 export function SystemStatus() {
+  const t = useT();
   const { data, error, isPending, isFetching, dataUpdatedAt, errorUpdatedAt, refetch } =
     useReadiness();
   const checkedAt = Math.max(dataUpdatedAt, errorUpdatedAt);
 
   return (
     <Card
-      title="系統狀態"
+      title={t('系統狀態', 'System status')}
       extra={
         <Button
           icon={<ReloadOutlined />}
           loading={isFetching}
           onClick={() => void refetch()}
-          aria-label="重新檢查"
+          aria-label={t('重新檢查', 'Check again')}
         >
-          重新檢查
+          {t('重新檢查', 'Check again')}
         </Button>
       }
     >
@@ -55,7 +58,7 @@ export function SystemStatus() {
         <Alert
           type="error"
           showIcon
-          title={isApiError(error) && error.isNetworkError ? '無法連線到伺服器' : '系統尚未就緒'}
+          title={isApiError(error) && error.isNetworkError ? t('無法連線到伺服器', 'Cannot reach the server') : t('系統尚未就緒', 'The system is not ready')}
           description={isApiError(error) ? error.detail : String(error)}
         />
       ) : (
@@ -66,26 +69,26 @@ export function SystemStatus() {
           items={[
             {
               key: 'status',
-              label: '狀態',
+              label: t('狀態', 'Status'),
               children:
                 data.status === 'ok' ? (
-                  <Tag color="success">正常運作</Tag>
+                  <Tag color="success">{t('正常運作', 'Running normally')}</Tag>
                 ) : (
                   <Tag color="warning">{data.status}</Tag>
                 ),
             },
-            { key: 'database', label: '資料庫', children: databaseLabel(data.database) },
+            { key: 'database', label: t('資料庫', 'Database'), children: databaseLabel(data.database) },
             {
               key: 'migrations',
-              label: '資料庫結構',
-              children: data.migrations === 'applied' ? '已更新至最新版本' : data.migrations,
+              label: t('資料庫結構', 'Database schema'),
+              children: data.migrations === 'applied' ? t('已更新至最新版本', 'Up to date') : data.migrations,
             },
           ]}
         />
       )}
       {checkedAt > 0 && (
         <div style={{ marginTop: 12, color: 'rgba(0,0,0,0.45)' }}>
-          檢查時間：{formatRocDateTime(new Date(checkedAt))}
+          {t('檢查時間：', 'Checked at: ')}{formatRocDateTime(new Date(checkedAt))}
         </div>
       )}
     </Card>

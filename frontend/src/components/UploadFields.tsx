@@ -13,6 +13,7 @@ import {
   type FileChoice,
   type FileSlot,
 } from '../lib/uploadFiles';
+import { tr, useT } from '../i18n';
 
 /**
  * One file slot of an upload form (form field `document` or `video`): pick a file (kept in the
@@ -33,6 +34,7 @@ export function FileSlotInput({
   onChange?: (value: FileChoice) => void;
   disabled?: boolean;
 }) {
+  const t = useT();
   const rule = fileRules[slot];
   const chosen = value instanceof File ? value : null;
   return (
@@ -43,7 +45,7 @@ export function FileSlotInput({
           <Typography.Text style={{ wordBreak: 'break-all' }}>{chosen.name}</Typography.Text>
           <Typography.Text type="secondary">（{formatBytes(chosen.size)}）</Typography.Text>
           <Button size="small" type="link" icon={<UndoOutlined />} onClick={() => onChange?.(undefined)} disabled={disabled}>
-            不使用此檔
+            {t('不使用此檔', "Don't use this file")}
           </Button>
         </Space>
       ) : (
@@ -51,12 +53,13 @@ export function FileSlotInput({
           <Space wrap size={4}>
             <PaperClipOutlined />
             <Typography.Text delete={value === null} style={{ wordBreak: 'break-all' }}>
-              目前：{current.name}
+              {t('目前：', 'Current: ')}
+              {current.name}
             </Typography.Text>
             <Typography.Text type="secondary">（{formatBytes(current.size)}）</Typography.Text>
             {value === null ? (
               <Button size="small" type="link" icon={<UndoOutlined />} onClick={() => onChange?.(undefined)} disabled={disabled}>
-                復原
+                {t('復原', 'Undo')}
               </Button>
             ) : (
               <Button
@@ -66,9 +69,9 @@ export function FileSlotInput({
                 icon={<DeleteOutlined />}
                 onClick={() => onChange?.(null)}
                 disabled={disabled}
-                aria-label={`移除目前的${rule.label}`}
+                aria-label={t(`移除目前的${rule.label}`, `Remove the current ${rule.label.toLowerCase()}`)}
               >
-                移除
+                {t('移除', 'Remove')}
               </Button>
             )}
           </Space>
@@ -85,8 +88,10 @@ export function FileSlotInput({
           return Upload.LIST_IGNORE;
         }}
       >
-        <Button icon={<UploadOutlined />} disabled={disabled} aria-label={`選擇${rule.label}`}>
-          {chosen || (current && value !== null) ? `更換${rule.label}` : `選擇${rule.label}`}
+        <Button icon={<UploadOutlined />} disabled={disabled} aria-label={t(`選擇${rule.label}`, `Choose ${rule.label.toLowerCase()}`)}>
+          {chosen || (current && value !== null)
+            ? t(`更換${rule.label}`, `Replace ${rule.label.toLowerCase()}`)
+            : t(`選擇${rule.label}`, `Choose ${rule.label.toLowerCase()}`)}
         </Button>
       </Upload>
     </Space>
@@ -143,23 +148,26 @@ export function atLeastOneFileRule(current?: { document?: FileInfo | null; video
       const video = getFieldValue('video') as FileChoice;
       return keepsFile(current?.document, document) || keepsFile(current?.video, video)
         ? Promise.resolve()
-        : Promise.reject(new Error('請上傳文件檔或影音檔（至少一個）'));
+        : Promise.reject(
+            new Error(tr('請上傳文件檔或影音檔（至少一個）', 'Please upload a document or an audio/video file (at least one)')),
+          );
     },
   });
 }
 
 /** 內容簡述 (form field `description`): at most 100 characters without links, with a counter. */
 export function DescriptionItem({ disabled }: { disabled?: boolean }) {
+  const t = useT();
   return (
     <Form.Item
       name="description"
-      label="內容簡述"
+      label={t('內容簡述', 'Description')}
       required
       rules={[
         {
           validator: (_, value: string | undefined) => {
             const problems = descriptionProblems(value);
-            return problems.length > 0 ? Promise.reject(new Error(problems.join('；'))) : Promise.resolve();
+            return problems.length > 0 ? Promise.reject(new Error(problems.join(t('；', '; ')))) : Promise.resolve();
           },
         },
       ]}
@@ -168,7 +176,7 @@ export function DescriptionItem({ disabled }: { disabled?: boolean }) {
         rows={3}
         disabled={disabled}
         count={{ show: true, max: DESCRIPTION_MAX, strategy: charCount }}
-        placeholder={`${DESCRIPTION_MAX} 字以內，不可包含外部連結`}
+        placeholder={t(`${DESCRIPTION_MAX} 字以內，不可包含外部連結`, `Up to ${DESCRIPTION_MAX} characters, no links`)}
       />
     </Form.Item>
   );
@@ -176,13 +184,16 @@ export function DescriptionItem({ disabled }: { disabled?: boolean }) {
 
 /** The upload's progress under the form while it is sent (nothing otherwise). */
 export function UploadProgressBar({ progress }: { progress: UploadProgress | null }) {
+  const t = useT();
   if (!progress) return null;
   const sent = progress.percent >= 100;
   return (
     <div role="status" aria-live="polite" style={{ marginTop: 8 }}>
-      <Progress percent={progress.percent} status={sent ? 'active' : 'normal'} aria-label="上傳進度" />
+      <Progress percent={progress.percent} status={sent ? 'active' : 'normal'} aria-label={t('上傳進度', 'Upload progress')} />
       <Typography.Text type="secondary">
-        {sent ? '檔案已送出，伺服器處理中，請稍候…' : `上傳中 ${progress.percent}%，請勿關閉視窗。`}
+        {sent
+          ? t('檔案已送出，伺服器處理中，請稍候…', 'File sent; the server is processing it, please wait…')
+          : t(`上傳中 ${progress.percent}%，請勿關閉視窗。`, `Uploading ${progress.percent}%, please keep this window open.`)}
       </Typography.Text>
     </div>
   );

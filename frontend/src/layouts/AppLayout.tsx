@@ -3,11 +3,13 @@ import { App as AntdApp, Button, Dropdown, Layout, Menu, Space, Typography, type
 import { useMemo, useState } from 'react';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router';
 import type { Me } from '../api/types';
-import { APP_TITLE } from '../appInfo';
+import { APP_TITLE, APP_TITLE_EN } from '../appInfo';
 import { appRoutePaths } from '../appRoutes';
 import { useMe, useSession } from '../auth/hooks';
 import { session } from '../auth/session';
 import { NotificationBell } from '../components/NotificationBell';
+import { useT, type T } from '../i18n';
+import { LanguageSwitch } from '../i18n/LanguageSwitch';
 import { formatTerm, termLabel } from '../lib/roc';
 import { externalLinks, selectedMenu, visibleMenu, type MenuEntry } from '../navigation';
 
@@ -27,16 +29,17 @@ export function currentTermText(term: Me['current_term']): string {
   );
 }
 
-function toMenuItems(entries: readonly MenuEntry[]): NonNullable<MenuProps['items']> {
-  return entries.map((entry) =>
-    entry.children
-      ? { key: entry.key, icon: entry.icon, label: entry.label, children: toMenuItems(entry.children) }
+function toMenuItems(entries: readonly MenuEntry[], t: T): NonNullable<MenuProps['items']> {
+  return entries.map((entry) => {
+    const label = t(entry.label, entry.en);
+    return entry.children
+      ? { key: entry.key, icon: entry.icon, label, children: toMenuItems(entry.children, t) }
       : {
           key: entry.key,
           icon: entry.icon,
-          label: entry.path === undefined ? entry.label : <Link to={entry.path}>{entry.label}</Link>,
-        },
-  );
+          label: entry.path === undefined ? label : <Link to={entry.path}>{label}</Link>,
+        };
+  });
 }
 
 /**
@@ -49,6 +52,7 @@ function toMenuItems(entries: readonly MenuEntry[]): NonNullable<MenuProps['item
 export function AppLayout() {
   const { pathname } = useLocation();
   const navigate = useNavigate();
+  const t = useT();
   const { data: me } = useMe();
   const { mustChangePassword } = useSession();
   const forced = mustChangePassword || (me?.user.must_change_password ?? false);
@@ -66,11 +70,11 @@ export function AppLayout() {
     ...(forced
       ? []
       : [
-          { key: '/change-password', icon: <KeyOutlined />, label: <Link to="/change-password">變更密碼</Link> },
-          { key: '/account/email', icon: <MailOutlined />, label: <Link to="/account/email">電子郵件設定</Link> },
+          { key: '/change-password', icon: <KeyOutlined />, label: <Link to="/change-password">{t('變更密碼', 'Change password')}</Link> },
+          { key: '/account/email', icon: <MailOutlined />, label: <Link to="/account/email">{t('電子郵件設定', 'Email settings')}</Link> },
           { type: 'divider' as const },
         ]),
-    { key: 'sign-out', icon: <LogoutOutlined />, label: '登出', onClick: () => void signOut() },
+    { key: 'sign-out', icon: <LogoutOutlined />, label: t('登出', 'Sign out'), onClick: () => void signOut() },
   ];
 
   const term = currentTermText(me?.current_term ?? null);
@@ -81,7 +85,9 @@ export function AppLayout() {
         <Header className="licheng-header" style={{ display: 'flex', alignItems: 'center', gap: 24, paddingInline: 24 }}>
           <Link to="/" style={{ flex: 'none' }}>
             <Typography.Title level={4} className="licheng-header-title" style={{ color: '#fff', margin: 0, whiteSpace: 'nowrap' }}>
-              {APP_TITLE}
+              <span className="licheng-header-wide">{t(APP_TITLE, APP_TITLE_EN)}</span>
+              {/* Phones: a short title leaves room for the bell and the account menu. */}
+              <span className="licheng-header-narrow">{t('學習歷程', 'Licheng')}</span>
             </Typography.Title>
           </Link>
           <div style={{ flex: 1 }} />
@@ -97,9 +103,10 @@ export function AppLayout() {
                   {term}
                 </span>
               )}
+              <LanguageSwitch style={{ color: '#fff' }} labelClassName="licheng-header-wide" />
               {!forced && <NotificationBell />}
               <Dropdown menu={{ items: accountItems }} trigger={['click']}>
-                <Button type="text" style={{ color: '#fff' }} aria-label="帳號選單">
+                <Button type="text" style={{ color: '#fff' }} aria-label={t('帳號選單', 'Account menu')}>
                   <UserOutlined />
                   <span data-testid="header-user">{me.user.display_name}</span>
                   <DownOutlined />
@@ -107,7 +114,7 @@ export function AppLayout() {
               </Dropdown>
               {/* On phones 登出 is in the account menu only. */}
               <Button icon={<LogoutOutlined />} onClick={() => void signOut()} className="licheng-header-wide">
-                登出
+                {t('登出', 'Sign out')}
               </Button>
             </Space>
           )}
@@ -120,9 +127,9 @@ export function AppLayout() {
                 selectedKeys={selectedKey ? [selectedKey] : []}
                 openKeys={userOpenKeys ?? openKeys}
                 onOpenChange={(keys) => setUserOpenKeys(keys)}
-                items={toMenuItems(entries)}
+                items={toMenuItems(entries, t)}
                 style={{ height: '100%', borderInlineEnd: 0 }}
-                aria-label="主選單"
+                aria-label={t('主選單', 'Main menu')}
               />
             </Sider>
           )}
@@ -133,7 +140,7 @@ export function AppLayout() {
               </main>
             </Content>
             <Footer style={{ textAlign: 'center' }}>
-              學習歷程檔案 Licheng ・ <a href={externalLinks.apiDocs}>API 文件</a>
+              {t(APP_TITLE, APP_TITLE_EN)} ・ <a href={externalLinks.apiDocs}>{t('API 文件', 'API docs')}</a>
             </Footer>
           </Layout>
         </Layout>

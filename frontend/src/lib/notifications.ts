@@ -7,6 +7,7 @@ import { useQuery } from '@tanstack/react-query';
 import { api, unwrap } from '../api/client';
 import type { AppNotification, Me, NotificationPage } from '../api/types';
 import { useMe } from '../auth/hooks';
+import { tr } from '../i18n/lang';
 
 /** Every notifications query (invalidate this after marking some read). */
 export const notificationsKey = ['me', 'notifications'] as const;
@@ -30,18 +31,23 @@ export function hasInbox(me: Pick<Me, 'roles' | 'school'> | undefined): boolean 
 
 /** The bell's accessible name: 「通知」, with the unread count when there are some. */
 export function bellLabel(unread: number | undefined): string {
-  return unread && unread > 0 ? `通知（${unread} 則未讀）` : '通知';
+  return unread && unread > 0
+    ? tr(`通知（${unread} 則未讀）`, `Notifications (${unread} unread)`)
+    : tr('通知', 'Notifications');
 }
 
 /** The kinds the server sends, as tags (unknown kinds as a plain 通知). */
-export const notificationKindLabels: Record<string, { label: string; color: string }> = {
-  result_certified: { label: '認證成功', color: 'green' },
-  result_rejected: { label: '認證失敗', color: 'red' },
-  selection_dropped: { label: '勾選已取消', color: 'orange' },
+export const notificationKindLabels: Record<string, { label: string; en: string; color: string }> = {
+  result_certified: { label: '認證成功', en: 'Certified', color: 'green' },
+  result_rejected: { label: '認證失敗', en: 'Not certified', color: 'red' },
+  selection_dropped: { label: '勾選已取消', en: 'Selection withdrawn', color: 'orange' },
 };
 
+/** A kind's label (in the UI language) and tag colour. */
 export function notificationKind(kind: string): { label: string; color: string } {
-  return notificationKindLabels[kind] ?? { label: '通知', color: 'default' };
+  const known = notificationKindLabels[kind];
+  if (!known) return { label: tr('通知', 'Notification'), color: 'default' };
+  return { label: tr(known.label, known.en), color: known.color };
 }
 
 export function isUnread(notification: Pick<AppNotification, 'read_at'>): boolean {

@@ -4,13 +4,23 @@
  */
 import type { PeriodItem, Role, WorkPeriod } from '../api/types';
 import { formatRocDate, parseApiDateTime } from './roc';
+import { tr } from '../i18n/lang';
 
 /** The items in the manual's order, by the names the server gives them (`item_name`). */
+// Getters: each read gives the label in the current UI language.
 export const periodItemLabels: Record<PeriodItem, string> = {
-  upload_results: '學生上傳及送出學習成果認證時間',
-  certify_results: '老師認證學生學習成果時間',
-  select_results: '學生勾選學習成果時間',
-  select_performances: '學生勾選多元表現時間',
+  get upload_results() {
+    return tr('學生上傳及送出學習成果認證時間', 'Students upload and submit results for certification');
+  },
+  get certify_results() {
+    return tr('老師認證學生學習成果時間', "Teachers certify students' results");
+  },
+  get select_results() {
+    return tr('學生勾選學習成果時間', 'Students select learning results');
+  },
+  get select_performances() {
+    return tr('學生勾選多元表現時間', 'Students select diverse performances');
+  },
 };
 
 export const periodItems = Object.keys(periodItemLabels) as PeriodItem[];
@@ -22,7 +32,7 @@ export function isWholeYearItem(item: PeriodItem): boolean {
 
 /** 學期 of a period: 0 → 全學年. */
 export function periodSemesterText(semester: number): string {
-  return semester === 0 ? '全學年' : `第${semester}學期`;
+  return semester === 0 ? tr('全學年', 'Whole year') : tr(`第${semester}學期`, `Semester ${semester}`);
 }
 
 /** `08` for hour 8. */
@@ -46,9 +56,24 @@ export const periodEndText = (period: PeriodBounds) => `${formatRocDate(period.e
 export type PeriodStatus = 'open' | 'upcoming' | 'ended';
 
 export const periodStatusLabels: Record<PeriodStatus, { label: string; color: string }> = {
-  open: { label: '進行中', color: 'success' },
-  upcoming: { label: '未開始', color: 'default' },
-  ended: { label: '已結束', color: 'default' },
+  open: {
+    get label() {
+      return tr('進行中', 'Open');
+    },
+    color: 'success',
+  },
+  upcoming: {
+    get label() {
+      return tr('未開始', 'Not started');
+    },
+    color: 'default',
+  },
+  ended: {
+    get label() {
+      return tr('已結束', 'Ended');
+    },
+    color: 'default',
+  },
 };
 
 /** Whether the period is on (the server's `open`), still to come, or over, at `now`. */

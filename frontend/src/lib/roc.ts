@@ -7,6 +7,8 @@
  */
 
 /** ROC year 1 is 1912; ROC year = Gregorian year − 1911. */
+import { tr } from '../i18n/lang';
+
 export const ROC_YEAR_OFFSET = 1911;
 
 export const TAIPEI_TIME_ZONE = 'Asia/Taipei';
@@ -238,9 +240,14 @@ export function termCode({ year, semester }: Term): string {
   return `${String(year).padStart(3, '0')}${semester}`;
 }
 
-/** `{ year: 110, semester: 1 }` → `110學年度第1學期`; semester 0 → `110學年度全學年`. */
+/**
+ * `{ year: 110, semester: 1 }` → `110學年度第1學期`; semester 0 → `110學年度全學年`
+ * (in English: `AY 110, semester 1` / `AY 110, whole year`).
+ */
 export function termLabel({ year, semester }: Term): string {
-  return semester === 0 ? `${year}學年度全學年` : `${year}學年度第${semester}學期`;
+  return semester === 0
+    ? tr(`${year}學年度全學年`, `AY ${year}, whole year`)
+    : tr(`${year}學年度第${semester}學期`, `AY ${year}, semester ${semester}`);
 }
 
 /**

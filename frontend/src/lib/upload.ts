@@ -2,15 +2,16 @@
  * Multipart uploads with a progress bar. `fetch` cannot report how much of a request body has
  * been sent, so the upload endpoints (learning results, performances) are called through
  * `XMLHttpRequest` and its `upload.onprogress`. Everything else about the request is as the API
- * client does it (`src/api/client.ts` and `src/auth/sessionFetch.ts`): `Accept-Language: zh-TW`,
+ * client does it (`src/api/client.ts` and `src/auth/sessionFetch.ts`): `Accept-Language` (the UI language),
  * the session's bearer token, renewed first when it is about to expire and once more when the
  * server answers `401 token_expired` / `invalid_token`; a refusal becomes an `ApiError` read from
  * the `application/problem+json` body, so `ProblemAlert` and `applyFieldErrors` show it as any other.
  */
-import { API_LANGUAGE } from '../api/core';
+import { apiLanguage } from '../api/core';
 import { ApiError, type ApiErrorCode } from '../api/error';
 import { getAccessToken } from '../api/token';
 import { session, type Session } from '../auth/session';
+import { tr } from '../i18n/lang';
 
 export type UploadMethod = 'POST' | 'PUT';
 
@@ -73,7 +74,7 @@ export function uploadError(answer: UploadAnswer): ApiError {
       status: 413,
       code: 'payload_too_large' satisfies ApiErrorCode,
       title: answer.statusText,
-      detail: '檔案過大，伺服器拒絕接收。',
+      detail: tr('檔案過大，伺服器拒絕接收。', 'The file is too large; the server refused it.'),
     });
   }
   return error;
@@ -104,7 +105,7 @@ function sendOnce(
     const done = () => signal?.removeEventListener('abort', onAbort);
     xhr.open(method, url);
     xhr.setRequestHeader('Accept', 'application/json, application/problem+json');
-    xhr.setRequestHeader('Accept-Language', API_LANGUAGE);
+    xhr.setRequestHeader('Accept-Language', apiLanguage());
     if (token) xhr.setRequestHeader('Authorization', `Bearer ${token}`);
     // No Content-Type: the browser writes multipart/form-data with its boundary.
     if (onProgress) {

@@ -5,6 +5,7 @@
  * type by the file's content); these checks only spare a long upload bound to be refused.
  */
 import type { FileInfo } from '../api/types';
+import { tr } from '../i18n/lang';
 
 /** The two file slots of an item, as the multipart fields and the download URLs name them. */
 export type FileSlot = 'document' | 'video';
@@ -27,18 +28,26 @@ export interface FileRule {
 
 export const fileRules: Record<FileSlot, FileRule> = {
   document: {
-    label: '文件檔',
+    get label() {
+      return tr('文件檔', 'Document');
+    },
     extensions: ['pdf', 'jpg', 'jpeg', 'png'],
     maxBytes: 4 * MB,
     accept: '.pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png',
-    hint: '限 PDF、JPG、PNG，4 MB 以內。',
+    get hint() {
+      return tr('限 PDF、JPG、PNG，4 MB 以內。', 'PDF, JPG or PNG, up to 4 MB.');
+    },
   },
   video: {
-    label: '影音檔',
+    get label() {
+      return tr('影音檔', 'Audio/video');
+    },
     extensions: ['mp3', 'mp4'],
     maxBytes: 10 * MB,
     accept: '.mp3,.mp4,audio/mpeg,video/mp4',
-    hint: '限 MP3、MP4，10 MB 以內。',
+    get hint() {
+      return tr('限 MP3、MP4，10 MB 以內。', 'MP3 or MP4, up to 10 MB.');
+    },
   },
 };
 
@@ -58,11 +67,15 @@ function extensionOf(name: string): string {
 export function fileProblem(slot: FileSlot, file: Pick<File, 'name' | 'size'>): string | null {
   const rule = fileRules[slot];
   if (!rule.extensions.includes(extensionOf(file.name))) {
-    return `${rule.label}限 ${rule.extensions.filter((ext) => ext !== 'jpeg').map((ext) => ext.toUpperCase()).join('、')} 格式`;
+    const types = rule.extensions.filter((ext) => ext !== 'jpeg').map((ext) => ext.toUpperCase());
+    return tr(`${rule.label}限 ${types.join('、')} 格式`, `${rule.label}: only ${types.join(', ')}`);
   }
-  if (file.size === 0) return `${rule.label}沒有內容`;
+  if (file.size === 0) return tr(`${rule.label}沒有內容`, `${rule.label}: the file is empty`);
   if (file.size > rule.maxBytes) {
-    return `${rule.label}不可超過 ${formatBytes(rule.maxBytes)}（此檔 ${formatBytes(file.size)}）`;
+    return tr(
+      `${rule.label}不可超過 ${formatBytes(rule.maxBytes)}（此檔 ${formatBytes(file.size)}）`,
+      `${rule.label}: at most ${formatBytes(rule.maxBytes)} (this file: ${formatBytes(file.size)})`,
+    );
   }
   return null;
 }
@@ -135,10 +148,15 @@ export function charCount(text: string): number {
 export function descriptionProblems(text: string | undefined): string[] {
   const trimmed = (text ?? '').trim();
   const problems: string[] = [];
-  if (trimmed === '') return ['請填寫內容簡述'];
+  if (trimmed === '') return [tr('請填寫內容簡述', 'Please write a short description')];
   const count = charCount(trimmed);
-  if (count > DESCRIPTION_MAX) problems.push(`簡述最多 ${DESCRIPTION_MAX} 字（目前 ${count} 字）`);
+  if (count > DESCRIPTION_MAX) problems.push(
+      tr(
+        `簡述最多 ${DESCRIPTION_MAX} 字（目前 ${count} 字）`,
+        `At most ${DESCRIPTION_MAX} characters (now ${count})`,
+      ),
+    );
   const lower = trimmed.toLowerCase();
-  if (LINK_MARKS.some((mark) => lower.includes(mark))) problems.push('簡述不可包含外部連結');
+  if (LINK_MARKS.some((mark) => lower.includes(mark))) problems.push(tr('簡述不可包含外部連結', 'The description must not contain links'));
   return problems;
 }

@@ -2,6 +2,7 @@ import { keepPreviousData, useQuery, type QueryKey } from '@tanstack/react-query
 import type { TablePaginationConfig } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import type { PageOf } from '../api/types';
+import { tr } from '../i18n/lang';
 
 /** The manual's tables show 30 rows a page. */
 export const DEFAULT_PER_PAGE = 30;
@@ -42,7 +43,12 @@ export interface PagedQueryOptions<Row, Filters> {
 /** `第 1–30 筆，共 442 筆（共 15 頁）`: the manual's 「共 N 頁 … 共 N 條」. */
 export function pageTotalText(total: number, range: [number, number], perPage: number): string {
   const pages = Math.max(1, Math.ceil(total / perPage));
-  return total === 0 ? '共 0 筆' : `第 ${range[0]}–${range[1]} 筆，共 ${total} 筆（共 ${pages} 頁）`;
+  return total === 0
+    ? tr('共 0 筆', 'No items')
+    : tr(
+        `第 ${range[0]}–${range[1]} 筆，共 ${total} 筆（共 ${pages} 頁）`,
+        `${range[0]}–${range[1]} of ${total} (${pages} page${pages === 1 ? '' : 's'})`,
+      );
 }
 
 /**

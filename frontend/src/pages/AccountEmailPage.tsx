@@ -8,6 +8,7 @@ import { meQueryKey, useMe } from '../auth/hooks';
 import { errorMessage, type ErrorMessage } from '../auth/messages';
 import { returnPath } from '../auth/RequireAuth';
 import { ProblemAlert } from '../components/ProblemAlert';
+import { useT } from '../i18n';
 
 interface EmailValues {
   email?: string;
@@ -24,6 +25,7 @@ const emptyToNull = (value: string | undefined): string | null => {
  * is brought here once when there is no backup address (`prompt`), and may skip it for now.
  */
 export function AccountEmailPage() {
+  const t = useT();
   const { data: me } = useMe();
   const [form] = Form.useForm<EmailValues>();
   const { message } = App.useApp();
@@ -47,7 +49,7 @@ export function AccountEmailPage() {
         }),
       );
       queryClient.setQueryData(meQueryKey, updated);
-      void message.success('電子郵件已儲存');
+      void message.success(t('電子郵件已儲存', 'Email saved'));
       if (prompt) await navigate(next, { replace: true });
     } catch (error) {
       setProblem(errorMessage(error));
@@ -66,14 +68,14 @@ export function AccountEmailPage() {
   return (
     <Card style={{ maxWidth: 560, margin: '0 auto' }}>
       <Typography.Title level={3} style={{ marginTop: 0 }}>
-        電子郵件設定
+        {t('電子郵件設定', 'Email settings')}
       </Typography.Title>
       {(prompt || me.needs_backup_email) && (
         <Alert
           type="info"
           showIcon
-          title="請設定備用電子郵件"
-          description="忘記密碼時，系統會把重設密碼的連結寄到主要或備用信箱。建議設定一個您自己常用的備用信箱。"
+          title={t('請設定備用電子郵件', 'Please set a backup email')}
+          description={t('忘記密碼時，系統會把重設密碼的連結寄到主要或備用信箱。建議設定一個您自己常用的備用信箱。', 'If you forget your password, the reset link is sent to your main or backup email. We suggest a backup address you use yourself.')}
           style={{ marginBottom: 16 }}
         />
       )}
@@ -86,23 +88,23 @@ export function AccountEmailPage() {
       >
         <Form.Item
           name="email"
-          label="主要電子郵件"
-          rules={[{ type: 'email', message: '電子郵件格式不正確' }]}
+          label={t('主要電子郵件', 'Main email')}
+          rules={[{ type: 'email', message: t('電子郵件格式不正確', 'Not a valid email address') }]}
         >
           <Input autoComplete="email" inputMode="email" placeholder="name@example.com" />
         </Form.Item>
         <Form.Item
           name="backup_email"
-          label="備用電子郵件"
+          label={t('備用電子郵件', 'Backup email')}
           dependencies={['email']}
           rules={[
-            { type: 'email', message: '電子郵件格式不正確' },
+            { type: 'email', message: t('電子郵件格式不正確', 'Not a valid email address') },
             ({ getFieldValue }) => ({
               validator: (_, value: string | undefined) => {
                 const backup = emptyToNull(value);
                 const primary = emptyToNull(getFieldValue('email') as string | undefined);
                 return backup && primary && backup.toLowerCase() === primary.toLowerCase()
-                  ? Promise.reject(new Error('備用信箱請填與主要信箱不同的地址'))
+                  ? Promise.reject(new Error(t('備用信箱請填與主要信箱不同的地址', 'The backup email must differ from the main one')))
                   : Promise.resolve();
               },
             }),
@@ -112,10 +114,10 @@ export function AccountEmailPage() {
         </Form.Item>
         <Space>
           <Button type="primary" htmlType="submit" loading={saving}>
-            儲存
+            {t('儲存', 'Save')}
           </Button>
           {prompt && (
-            <Button onClick={() => void navigate(next, { replace: true })}>稍後再說</Button>
+            <Button onClick={() => void navigate(next, { replace: true })}>{t('稍後再說', 'Later')}</Button>
           )}
         </Space>
       </Form>

@@ -9,6 +9,7 @@ import { errorMessage, type ErrorMessage } from '../auth/messages';
 import { returnPath, type FromState } from '../auth/RequireAuth';
 import { NewPasswordFields } from '../components/NewPasswordFields';
 import { ProblemAlert } from '../components/ProblemAlert';
+import { useT } from '../i18n';
 
 interface ChangeValues {
   old_password: string;
@@ -21,6 +22,7 @@ interface ChangeValues {
  * password is the national ID): until it is done the guard allows no other page.
  */
 export function ChangePasswordPage() {
+  const t = useT();
   const [form] = Form.useForm<ChangeValues>();
   const { message } = App.useApp();
   const queryClient = useQueryClient();
@@ -43,7 +45,7 @@ export function ChangePasswordPage() {
       // The guard reads must_change_password from /me too: wait for the fresh copy.
       await queryClient.invalidateQueries({ queryKey: meQueryKey });
       form.resetFields();
-      void message.success('密碼已變更');
+      void message.success(t('密碼已變更', 'Your password has been changed'));
       if (forced) {
         const to = returnPath(location.state);
         if (pair.needs_backup_email) {
@@ -58,7 +60,7 @@ export function ChangePasswordPage() {
       if (isApiError(error)) {
         const fields: { name: keyof ChangeValues; errors: string[] }[] = [];
         if (error.code === 'old_password_incorrect') {
-          fields.push({ name: 'old_password', errors: ['目前的密碼不正確'] });
+          fields.push({ name: 'old_password', errors: [t('目前的密碼不正確', 'The current password is incorrect')] });
         }
         for (const name of ['old_password', 'new_password'] as const) {
           const messages = error.messagesFor(name);
@@ -74,14 +76,14 @@ export function ChangePasswordPage() {
   return (
     <Card style={{ maxWidth: 520, margin: '0 auto' }}>
       <Typography.Title level={3} style={{ marginTop: 0 }}>
-        變更密碼
+        {t('變更密碼', 'Change password')}
       </Typography.Title>
       {forced && (
         <Alert
           type="warning"
           showIcon
-          title="請先變更密碼"
-          description="這是您第一次登入，或密碼已由學校管理者重設。為了帳號安全，請設定新的密碼後再繼續使用系統。"
+          title={t('請先變更密碼', 'Please change your password first')}
+          description={t('這是您第一次登入，或密碼已由學校管理者重設。為了帳號安全，請設定新的密碼後再繼續使用系統。', "This is your first sign-in, or your password was reset by the school administrator. For your account's safety, please set a new password before you go on.")}
           style={{ marginBottom: 16 }}
         />
       )}
@@ -94,16 +96,16 @@ export function ChangePasswordPage() {
       >
         <Form.Item
           name="old_password"
-          label="目前的密碼"
-          extra={forced ? '即您剛才登入使用的密碼（預設密碼或學校管理者提供的密碼）。' : undefined}
-          rules={[{ required: true, message: '請輸入目前的密碼' }]}
+          label={t('目前的密碼', 'Current password')}
+          extra={forced ? t('即您剛才登入使用的密碼（預設密碼或學校管理者提供的密碼）。', 'The password you just signed in with (the default one or the one the school administrator gave you).') : undefined}
+          rules={[{ required: true, message: t('請輸入目前的密碼', 'Please enter your current password') }]}
         >
           <Input.Password autoComplete="current-password" />
         </Form.Item>
         <NewPasswordFields account={me?.user.account} />
         <Form.Item style={{ marginBottom: 0 }}>
           <Button type="primary" htmlType="submit" loading={submitting}>
-            變更密碼
+            {t('變更密碼', 'Change password')}
           </Button>
         </Form.Item>
       </Form>

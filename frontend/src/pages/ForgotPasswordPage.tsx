@@ -10,6 +10,7 @@ import { useAuthOptions, useCaptcha } from '../auth/publicQueries';
 import { CaptchaField } from '../components/CaptchaField';
 import { SchoolField } from '../components/SchoolField';
 import { ProblemAlert } from '../components/ProblemAlert';
+import { useT } from '../i18n';
 
 interface ForgotValues {
   school?: string;
@@ -23,6 +24,7 @@ interface ForgotValues {
  * when school, account and address match. The answer is the same whether or not they do.
  */
 export function ForgotPasswordPage() {
+  const t = useT();
   const [form] = Form.useForm<ForgotValues>();
   const options = useAuthOptions();
   const captchaRequired = options.data?.captcha_required ?? false;
@@ -56,7 +58,7 @@ export function ForgotPasswordPage() {
           {
             name: 'captcha_answer',
             value: '',
-            errors: error.code === 'captcha_invalid' ? ['驗證碼錯誤，請重新輸入'] : [],
+            errors: error.code === 'captcha_invalid' ? [t('驗證碼錯誤，請重新輸入', 'Wrong captcha, please enter it again')] : [],
           },
           ...fields,
         ]);
@@ -71,14 +73,14 @@ export function ForgotPasswordPage() {
     return (
       <Result
         status="success"
-        title="已送出申請"
+        title={t('已送出申請', 'Request sent')}
         subTitle={
           sent ||
-          '如果輸入的資料正確，系統會寄出重設密碼的連結到您的電子郵件信箱，請在信件有效時間內完成重設。'
+          t('如果輸入的資料正確，系統會寄出重設密碼的連結到您的電子郵件信箱，請在信件有效時間內完成重設。', 'If the details are right, a password reset link will be sent to your email. Please reset your password before the link expires.')
         }
         extra={
           <Link to="/login">
-            <Button type="primary">回到登入</Button>
+            <Button type="primary">{t('回到登入', 'Back to sign-in')}</Button>
           </Link>
         }
       />
@@ -88,10 +90,10 @@ export function ForgotPasswordPage() {
   return (
     <>
       <Typography.Title level={3} style={{ marginTop: 0 }}>
-        忘記密碼
+        {t('忘記密碼', 'Forgot password')}
       </Typography.Title>
       <Typography.Paragraph type="secondary">
-        請輸入學校、帳號與您在系統登記的電子郵件（主要或備用信箱），系統會寄出重設密碼的連結。
+        {t('請輸入學校、帳號與您在系統登記的電子郵件（主要或備用信箱），系統會寄出重設密碼的連結。', 'Enter your school, account and the email registered in the system (main or backup); a password reset link will be sent to it.')}
       </Typography.Paragraph>
       <ProblemAlert problem={problem} />
       <Form<ForgotValues>
@@ -103,17 +105,17 @@ export function ForgotPasswordPage() {
         <SchoolField />
         <Form.Item
           name="account"
-          label="帳號"
-          rules={[{ required: true, whitespace: true, message: '請輸入帳號' }]}
+          label={t('帳號', 'Account')}
+          rules={[{ required: true, whitespace: true, message: t('請輸入帳號', 'Please enter your account') }]}
         >
           <Input prefix={<UserOutlined />} autoComplete="username" />
         </Form.Item>
         <Form.Item
           name="email"
-          label="電子郵件"
+          label={t('電子郵件', 'Email')}
           rules={[
-            { required: true, whitespace: true, message: '請輸入電子郵件' },
-            { type: 'email', message: '電子郵件格式不正確' },
+            { required: true, whitespace: true, message: t('請輸入電子郵件', 'Please enter your email') },
+            { type: 'email', message: t('電子郵件格式不正確', 'Not a valid email address') },
           ]}
         >
           <Input prefix={<MailOutlined />} autoComplete="email" inputMode="email" />
@@ -121,12 +123,12 @@ export function ForgotPasswordPage() {
         {captchaRequired && <CaptchaField captcha={captcha} />}
         <Form.Item style={{ marginBottom: 8 }}>
           <Button type="primary" htmlType="submit" block loading={submitting}>
-            送出
+            {t('送出', 'Send')}
           </Button>
         </Form.Item>
       </Form>
       <div style={{ textAlign: 'right' }}>
-        <Link to="/login">回到登入</Link>
+        <Link to="/login">{t('回到登入', 'Back to sign-in')}</Link>
       </div>
     </>
   );

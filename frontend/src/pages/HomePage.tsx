@@ -6,9 +6,11 @@ import { MyPeriodsCard } from '../components/MyPeriodsCard';
 import { SystemStatus } from '../components/SystemStatus';
 import { useNotificationSummary } from '../lib/notifications';
 import { externalLinks } from '../navigation';
+import { useT } from '../i18n';
 
 /** A student's unread notifications (results certified or rejected…), with the way to them; nothing when all are read. */
 function UnreadNotices() {
+  const t = useT();
   const { data: me } = useMe();
   const summary = useNotificationSummary();
   const unread = summary.data?.unread ?? 0;
@@ -19,28 +21,29 @@ function UnreadNotices() {
       showIcon
       icon={<BellOutlined />}
       data-testid="home-unread"
-      title={`您有 ${unread} 則未讀通知`}
-      description={summary.data?.items[0] ? `最新：${summary.data.items[0].title}` : undefined}
-      action={<Link to="/notifications">查看通知</Link>}
+      title={t(`您有 ${unread} 則未讀通知`, `You have ${unread} unread notification${unread === 1 ? '' : 's'}`)}
+      description={summary.data?.items[0] ? t(`最新：${summary.data.items[0].title}`, `Latest: ${summary.data.items[0].title}`) : undefined}
+      action={<Link to="/notifications">{t('查看通知', 'See notifications')}</Link>}
     />
   );
 }
 
 export function HomePage() {
+  const t = useT();
   return (
     <Space orientation="vertical" size="large" style={{ width: '100%' }}>
       <Typography.Title level={2} style={{ margin: 0 }}>
-        歡迎使用學習歷程檔案系統
+        {t('歡迎使用學習歷程檔案系統', 'Welcome to the Licheng learning portfolio')}
       </Typography.Title>
       <UnreadNotices />
       <MyPeriodsCard />
       <SystemStatus />
-      <Card title="開發者資源">
+      <Card title={t('開發者資源', 'For developers')}>
         <Space orientation="vertical">
           <a href={externalLinks.apiDocs}>
-            <ApiOutlined /> API 互動式文件
+            <ApiOutlined /> {t('API 互動式文件', 'Interactive API docs')}
           </a>
-          <a href={externalLinks.openApiSpec}>OpenAPI 規格（openapi.json）</a>
+          <a href={externalLinks.openApiSpec}>{t('OpenAPI 規格（openapi.json）', 'OpenAPI spec (openapi.json)')}</a>
         </Space>
       </Card>
     </Space>

@@ -12,6 +12,7 @@ import { CaptchaField } from '../components/CaptchaField';
 import { SchoolField } from '../components/SchoolField';
 import { isApiError } from '../api/error';
 import { preloadSignedIn } from '../signedInChunks';
+import { useT, type T } from '../i18n';
 
 interface LoginValues {
   school?: string;
@@ -39,13 +40,19 @@ function rememberSchool(school: string): void {
   }
 }
 
-const signedOutNotices: Record<string, ErrorMessage> = {
-  expired: { title: '登入已逾時或已失效，請重新登入。' },
-  unreachable: { title: '無法連線到伺服器，暫時無法恢復登入狀態。' },
-};
+function signedOutNotice(reason: string, t: T): ErrorMessage | undefined {
+  if (reason === 'expired') {
+    return { title: t('登入已逾時或已失效，請重新登入。', 'Your session has expired or is no longer valid. Please sign in again.') };
+  }
+  if (reason === 'unreachable') {
+    return { title: t('無法連線到伺服器，暫時無法恢復登入狀態。', 'Cannot reach the server, so your session cannot be restored for now.') };
+  }
+  return undefined;
+}
 
 /** Sign-in (manual 1.1): school code or name, account, password, captcha. */
 export function LoginPage() {
+  const t = useT();
   const [form] = Form.useForm<LoginValues>();
   const navigate = useNavigate();
   const location = useLocation();
@@ -96,7 +103,7 @@ export function LoginPage() {
       signingIn.current = false;
       setProblem(errorMessage(error));
       if (isApiError(error) && error.code === 'captcha_invalid') {
-        form.setFields([{ name: 'captcha_answer', value: '', errors: ['驗證碼錯誤，請重新輸入'] }]);
+        form.setFields([{ name: 'captcha_answer', value: '', errors: [t('驗證碼錯誤，請重新輸入', 'Wrong captcha, please enter it again')] }]);
       } else if (isApiError(error)) {
         const fields = Object.entries(error.fieldErrors)
           .filter(([name]) => ['school', 'account', 'password', 'captcha_answer'].includes(name))
@@ -110,12 +117,12 @@ export function LoginPage() {
     }
   };
 
-  const notice = problem ?? (reason ? signedOutNotices[reason] : undefined);
+  const notice = problem ?? (reason ? signedOutNotice(reason, t) : undefined);
 
   return (
     <>
       <Typography.Title level={3} style={{ marginTop: 0 }}>
-        登入
+        {t('登入', 'Sign in')}
       </Typography.Title>
       {notice && (
         <Alert
@@ -128,7 +135,7 @@ export function LoginPage() {
           action={
             !problem && reason === 'unreachable' ? (
               <Button size="small" onClick={() => void session.restore()}>
-                重試
+                {t('重試', 'Retry')}
               </Button>
             ) : undefined
           }
@@ -145,23 +152,27 @@ export function LoginPage() {
         <SchoolField />
         <Form.Item
           name="account"
-          label="帳號"
-          rules={[{ required: true, whitespace: true, message: '請輸入帳號' }]}
+          label={t('帳號', 'Account')}
+          rules={[{ required: true, whitespace: true, message: t('請輸入帳號', 'Please enter your account') }]}
         >
-          <Input prefix={<UserOutlined />} autoComplete="username" placeholder="例如 074313_010001" />
+          <Input prefix={<UserOutlined />} autoComplete="username" placeholder={t('例如 074313_010001', 'e.g. 074313_010001')} />
         </Form.Item>
-        <Form.Item name="password" label="密碼" rules={[{ required: true, message: '請輸入密碼' }]}>
+        <Form.Item
+          name="password"
+          label={t('密碼', 'Password')}
+          rules={[{ required: true, message: t('請輸入密碼', 'Please enter your password') }]}
+        >
           <Input.Password prefix={<LockOutlined />} autoComplete="current-password" />
         </Form.Item>
         {captchaRequired && <CaptchaField captcha={captcha} />}
         <Form.Item style={{ marginBottom: 8 }}>
           <Button type="primary" htmlType="submit" block loading={submitting || status === 'restoring'}>
-            登入
+            {t('登入', 'Sign in')}
           </Button>
         </Form.Item>
       </Form>
       <div style={{ textAlign: 'right' }}>
-        <Link to="/forgot-password">忘記密碼？</Link>
+        <Link to="/forgot-password">{t('忘記密碼？', 'Forgot password?')}</Link>
       </div>
     </>
   );

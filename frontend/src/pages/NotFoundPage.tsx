@@ -1,13 +1,15 @@
 import { Button, Result } from 'antd';
 import { useNavigate } from 'react-router';
+import { useT } from '../i18n';
 
 export function NotFoundPage() {
+  const t = useT();
   const navigate = useNavigate();
   return (
     <Result
       status="404"
       title="404"
-      subTitle="找不到您要的頁面，網址可能有誤或頁面已移除。"
+      subTitle={t('找不到您要的頁面，網址可能有誤或頁面已移除。', 'The page you asked for is not here: the address may be wrong or the page was removed.')}
       extra={
         // A real link (open in new tab works) that navigates inside the SPA on a plain click.
         <Button
@@ -18,7 +20,7 @@ export function NotFoundPage() {
             void navigate('/');
           }}
         >
-          回到首頁
+          {t('回到首頁', 'Back to home')}
         </Button>
       }
     />

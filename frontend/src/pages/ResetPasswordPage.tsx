@@ -6,6 +6,7 @@ import { isApiError } from '../api/error';
 import { errorMessage, type ErrorMessage } from '../auth/messages';
 import { NewPasswordFields } from '../components/NewPasswordFields';
 import { ProblemAlert } from '../components/ProblemAlert';
+import { useT } from '../i18n';
 
 interface ResetValues {
   new_password: string;
@@ -14,6 +15,7 @@ interface ResetValues {
 
 /** The page the reset mail links to: `/reset-password?token=…`. */
 export function ResetPasswordPage() {
+  const t = useT();
   const [params] = useSearchParams();
   const token = params.get('token')?.trim() ?? '';
   const [form] = Form.useForm<ResetValues>();
@@ -26,11 +28,11 @@ export function ResetPasswordPage() {
     return (
       <Result
         status="warning"
-        title="重設密碼連結無效"
-        subTitle="連結不完整、已使用過或已過期。請重新申請重設密碼，並使用最新一封信件中的連結。"
+        title={t('重設密碼連結無效', 'Invalid password reset link')}
+        subTitle={t('連結不完整、已使用過或已過期。請重新申請重設密碼，並使用最新一封信件中的連結。', 'The link is incomplete, already used or expired. Please request a new password reset and use the link in the latest email.')}
         extra={
           <Link to="/forgot-password">
-            <Button type="primary">重新申請</Button>
+            <Button type="primary">{t('重新申請', 'Request again')}</Button>
           </Link>
         }
       />
@@ -41,11 +43,11 @@ export function ResetPasswordPage() {
     return (
       <Result
         status="success"
-        title="密碼已重設"
-        subTitle="請使用新密碼登入。"
+        title={t('密碼已重設', 'Your password has been reset')}
+        subTitle={t('請使用新密碼登入。', 'Please sign in with your new password.')}
         extra={
           <Link to="/login">
-            <Button type="primary">前往登入</Button>
+            <Button type="primary">{t('前往登入', 'Go to sign-in')}</Button>
           </Link>
         }
       />
@@ -78,7 +80,7 @@ export function ResetPasswordPage() {
   return (
     <>
       <Typography.Title level={3} style={{ marginTop: 0 }}>
-        重設密碼
+        {t('重設密碼', 'Reset password')}
       </Typography.Title>
       <ProblemAlert problem={problem} />
       <Form<ResetValues>
@@ -90,7 +92,7 @@ export function ResetPasswordPage() {
         <NewPasswordFields />
         <Form.Item style={{ marginBottom: 8 }}>
           <Button type="primary" htmlType="submit" block loading={submitting}>
-            重設密碼
+            {t('重設密碼', 'Reset password')}
           </Button>
         </Form.Item>
       </Form>

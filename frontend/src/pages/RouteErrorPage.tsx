@@ -2,9 +2,11 @@ import { Button } from 'antd';
 import { isRouteErrorResponse, useRouteError } from 'react-router';
 import { isApiError } from '../api/error';
 import { ErrorResult } from '../components/ErrorResult';
+import { useT } from '../i18n';
 
 /** Shown when a page throws while rendering or loading (a page's chunk that fails to load included). */
 export function RouteErrorPage() {
+  const t = useT();
   const error = useRouteError();
   const detail = isApiError(error)
     ? error.detail
@@ -16,11 +18,11 @@ export function RouteErrorPage() {
 
   return (
     <ErrorResult
-      title="發生錯誤"
-      subTitle={detail ?? '頁面發生未預期的錯誤，請重新整理後再試。'}
+      title={t('發生錯誤', 'Something went wrong')}
+      subTitle={detail ?? t('頁面發生未預期的錯誤，請重新整理後再試。', 'Something unexpected went wrong on this page. Please reload and try again.')}
       extra={
         <Button type="primary" href="/">
-          回到首頁
+          {t('回到首頁', 'Back to home')}
         </Button>
       }
     />

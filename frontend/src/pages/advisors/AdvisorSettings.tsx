@@ -9,14 +9,16 @@ import { ErrorAlert } from '../../components/ProblemAlert';
 import { currentTermText } from '../../layouts/AppLayout';
 import { useFilters, usePagedQuery } from '../../lib/usePagedQuery';
 import { canUpdateModule } from '../../navigation';
+import { useT } from '../../i18n';
 
 type AdvisorFilters = Pick<AdvisorQuery, 'q'>;
 
 /** 「我的學生（110學年度第1學期）」: a page's title with the school's current term, when it has one. */
 export function useTermTitle(title: string): { title: string; hasTerm: boolean | undefined } {
   const { data: me } = useMe();
+  const t = useT();
   const term = me ? currentTermText(me.current_term ?? null) : '';
-  return { title: term ? `${title}（${term}）` : title, hasTerm: me && term !== '' };
+  return { title: term ? t(`${title}（${term}）`, `${title} (${term})`) : title, hasTerm: me && term !== '' };
 }
 
 /**
@@ -46,6 +48,7 @@ export function AdvisorSettings({
   /** The picked teacher's classes or students. */
   editor: ComponentType<{ teacher: Advisor; readOnly: boolean }>;
 }) {
+  const t = useT();
   const { data: me } = useMe();
   const page = useTermTitle(title);
   const readOnly = !me || !canUpdateModule(me, module.code);
@@ -58,8 +61,8 @@ export function AdvisorSettings({
   });
 
   const columns: TableProps<Advisor>['columns'] = [
-    { title: '教師姓名', dataIndex: 'name' },
-    { title: '帳號', dataIndex: 'account' },
+    { title: t('教師姓名', 'Teacher'), dataIndex: 'name' },
+    { title: t('帳號', 'Account'), dataIndex: 'account' },
     { title: 'E-mail', dataIndex: 'email', render: (email: string | null) => email ?? '' },
     { title: assignedTitle, dataIndex: 'assigned', width: 120, align: 'right' },
   ];
@@ -70,13 +73,13 @@ export function AdvisorSettings({
         <Alert
           type="info"
           showIcon
-          title="設定以學年期為單位，只適用於本學期；切換至新學年期後須重新設定。"
+          title={t('設定以學年期為單位，只適用於本學期；切換至新學年期後須重新設定。', 'Settings are per term and apply to this term only; set them again after switching to a new term.')}
         />
         {page.hasTerm === false && (
-          <Alert type="warning" showIcon title="學校尚無學年期（尚未同步校務資料），暫時無法設定。" />
+          <Alert type="warning" showIcon title={t('學校尚無學年期（尚未同步校務資料），暫時無法設定。', 'The school has no term yet (school data not synced), so nothing can be set for now.')} />
         )}
         <ErrorAlert error={teachers.query.error} />
-        <FilterSearch label="教師" placeholder="教師姓名或帳號" onSearch={(q) => update({ q })} />
+        <FilterSearch label={t('教師', 'Teacher')} placeholder={t('教師姓名或帳號', 'Teacher name or account')} onSearch={(q) => update({ q })} />
         <Table<Advisor>
           rowKey="id"
           size="small"
@@ -84,7 +87,7 @@ export function AdvisorSettings({
           {...teachers.tableProps}
           // A long list stays short, so that the picked teacher's lists below stay in sight.
           scroll={{ y: 320 }}
-          locale={{ emptyText: filters.q ? '沒有符合的教師' : '沒有教師' }}
+          locale={{ emptyText: filters.q ? t('沒有符合的教師', 'No matching teachers') : t('沒有教師', 'No teachers') }}
           rowSelection={{
             type: 'radio',
             selectedRowKeys: teacher ? [teacher.id] : [],
@@ -99,13 +102,16 @@ export function AdvisorSettings({
             </Typography.Title>
             {me && readOnly && (
               <Typography.Paragraph type="secondary">
-                變更須有「{module.name}」的修改權限，請洽學校管理者。
+                {t(
+                  `變更須有「${module.name}」的修改權限，請洽學校管理者。`,
+                  `Changes need the edit right of "${module.name}"; please contact your school administrator.`,
+                )}
               </Typography.Paragraph>
             )}
             <Editor teacher={teacher} readOnly={readOnly} />
           </div>
         ) : (
-          <Typography.Text type="secondary">請在教師清單點選一位教師。</Typography.Text>
+          <Typography.Text type="secondary">{t('請在教師清單點選一位教師。', 'Choose a teacher in the list.')}</Typography.Text>
         )}
       </Space>
     </PageCard>

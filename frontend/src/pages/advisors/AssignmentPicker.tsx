@@ -1,6 +1,7 @@
 import { useQueryClient, type QueryKey } from '@tanstack/react-query';
 import { DualTablePicker, type PickerSide } from '../../components/DualTablePicker';
 import { useApiMutation } from '../../lib/useApiMutation';
+import { tr } from '../../i18n/lang';
 
 /** At most this many names in a removal's confirmation; the rest are counted. */
 const NAMED = 10;
@@ -8,7 +9,7 @@ const NAMED = 10;
 /** 「三年一班（301）、三年二班（302）」, or the first ten and 「等 12 個班級」. */
 export function namesOf(names: readonly string[], unit: string): string {
   const shown = names.slice(0, NAMED).join('、');
-  return names.length > NAMED ? `${shown} 等 ${names.length} ${unit}` : shown;
+  return names.length > NAMED ? tr(`${shown} 等 ${names.length} ${unit}`, `${shown} and more (${names.length} ${unit})`) : shown;
 }
 
 /**
@@ -55,18 +56,18 @@ export function AssignmentPicker<Data, A extends { id: number }, C extends { id:
       busy={save.isPending}
       onAdd={(rows) => {
         const added = rows.map((row) => row.id).filter((id) => !current.includes(id));
-        return save.mutateAsync({ ids: [...current, ...added], message: `已設定 ${added.length} ${unit}` });
+        return save.mutateAsync({ ids: [...current, ...added], message: tr(`已設定 ${added.length} ${unit}`, `Assigned ${added.length} ${unit}`) });
       }}
       confirmRemove={(rows) => ({
-        title: `確定要移除勾選的 ${rows.length} ${unit}？`,
+        title: tr(`確定要移除勾選的 ${rows.length} ${unit}？`, `Remove the ${rows.length} selected ${unit}?`),
         description: <div style={{ maxWidth: 380 }}>{namesOf(rows.map(name), unit)}</div>,
-        okText: '移除',
+        okText: tr('移除', 'Remove'),
       })}
       onRemove={(rows) => {
         const removed = new Set(rows.map((row) => row.id));
         return save.mutateAsync({
           ids: current.filter((id) => !removed.has(id)),
-          message: `已移除 ${rows.length} ${unit}`,
+          message: tr(`已移除 ${rows.length} ${unit}`, `Removed ${rows.length} ${unit}`),
         });
       }}
     />

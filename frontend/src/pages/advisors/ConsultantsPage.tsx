@@ -6,9 +6,11 @@ import { AdvisorSettings } from './AdvisorSettings';
 import { AssignmentPicker } from './AssignmentPicker';
 import { classColumns, className } from './columns';
 import { consultantClassesKey, consultantsKey } from './queryKeys';
+import { useT } from '../../i18n';
 
 /** A consultant's 可設定班級 ↔ 已設定班級 this term. */
 function ConsultantClasses({ teacher, readOnly }: { teacher: Advisor; readOnly: boolean }) {
+  const t = useT();
   const path = { teacher_id: teacher.id };
   const classes = useQuery({
     queryKey: consultantClassesKey(teacher.id),
@@ -26,11 +28,11 @@ function ConsultantClasses({ teacher, readOnly }: { teacher: Advisor; readOnly: 
         put={(class_ids) =>
           unwrap(api.PUT('/api/v1/consultants/{teacher_id}/classes', { params: { path }, body: { class_ids } }))
         }
-        unit="個班級"
+        unit={t('個班級', 'class(es)')}
         name={className}
         readOnly={readOnly}
-        available={{ ...side, title: '可設定班級', rows: classes.data?.assignable ?? [], emptyText: '沒有可設定的班級' }}
-        chosen={{ ...side, title: '已設定班級', rows: classes.data?.assigned ?? [], emptyText: '尚未設定班級' }}
+        available={{ ...side, title: t('可設定班級', 'Classes available'), rows: classes.data?.assignable ?? [], emptyText: t('沒有可設定的班級', 'No classes available') }}
+        chosen={{ ...side, title: t('已設定班級', 'Assigned classes'), rows: classes.data?.assigned ?? [], emptyText: t('尚未設定班級', 'No classes assigned') }}
       />
     </>
   );
@@ -41,12 +43,13 @@ function ConsultantClasses({ teacher, readOnly }: { teacher: Advisor; readOnly: 
  * between 可設定班級 and 已設定班級; removing asks first (「確定要刪除勾選的班級？」).
  */
 export function ConsultantsPage() {
+  const t = useT();
   return (
     <AdvisorSettings
-      title="設定課程諮詢教師"
-      intro="選擇教師後，勾選可設定班級按「加入」指定給該教師；勾選已設定班級按「移除」取消。課程諮詢教師可查看所設定班級的學生。"
-      module={{ code: 'S0204S', name: '設定課程諮詢教師' }}
-      assignedTitle="已設定班級數"
+      title={t('設定課程諮詢教師', 'Course consultants')}
+      intro={t('選擇教師後，勾選可設定班級按「加入」指定給該教師；勾選已設定班級按「移除」取消。課程諮詢教師可查看所設定班級的學生。', 'Choose a teacher, tick available classes and press "Add" to assign them; tick assigned classes and press "Remove" to unassign. Course consultants can view the students of their classes.')}
+      module={{ code: 'S0204S', name: t('設定課程諮詢教師', 'Course consultants') }}
+      assignedTitle={t('已設定班級數', 'Classes assigned')}
       list="/api/v1/consultants"
       queryKey={consultantsKey}
       editor={ConsultantClasses}

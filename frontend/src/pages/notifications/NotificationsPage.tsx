@@ -18,6 +18,7 @@ import {
 import { formatApiDateTime } from '../../lib/roc';
 import { useApiMutation } from '../../lib/useApiMutation';
 import { useFilters, usePagedQuery } from '../../lib/usePagedQuery';
+import { useT } from '../../i18n';
 
 type NotificationFilters = Pick<NotificationsQuery, 'unread'>;
 
@@ -26,6 +27,7 @@ type NotificationFilters = Pick<NotificationsQuery, 'unread'>;
  * 標為已讀 one at a time or 全部標為已讀. One about a learning result links to 課程學習成果.
  */
 export function NotificationsPage() {
+  const t = useT();
   const { data: me } = useMe();
   const [filters, update] = useFilters<NotificationFilters>({});
   const list = usePagedQuery({
@@ -42,20 +44,20 @@ export function NotificationsPage() {
   });
   const markAll = useApiMutation(markAllNotificationsRead, {
     invalidate: [notificationsKey],
-    success: '已將全部通知標為已讀',
+    success: t('已將全部通知標為已讀', 'All notifications marked as read'),
   });
 
   if (me && !hasInbox(me)) {
     return (
-      <PageCard title="通知">
-        <Typography.Text type="secondary">此帳號沒有通知。</Typography.Text>
+      <PageCard title={t('通知', 'Notifications')}>
+        <Typography.Text type="secondary">{t('此帳號沒有通知。', 'This account has no notifications.')}</Typography.Text>
       </PageCard>
     );
   }
 
   const columns: TableProps<AppNotification>['columns'] = [
     {
-      title: '通知',
+      title: t('通知', 'Notifications'),
       key: 'content',
       render: (_, notification) => {
         const kind = notificationKind(notification.kind);
@@ -63,7 +65,7 @@ export function NotificationsPage() {
         return (
           <div style={{ minWidth: 180 }}>
             <Space wrap size={4}>
-              {unreadOne && <Badge status="processing" text="未讀" />}
+              {unreadOne && <Badge status="processing" text={t('未讀', 'Unread')} />}
               <Tag color={kind.color}>{kind.label}</Tag>
               <Typography.Text strong={unreadOne}>{notification.title}</Typography.Text>
             </Space>
@@ -76,7 +78,7 @@ export function NotificationsPage() {
       },
     },
     {
-      title: '操作',
+      title: t('操作', 'Actions'),
       key: 'actions',
       width: 120,
       render: (_, notification) => {
@@ -90,7 +92,7 @@ export function NotificationsPage() {
                   if (isUnread(notification)) markRead.mutate(notification);
                 }}
               >
-                查看學習成果
+                {t('查看學習成果', 'View learning result')}
               </Link>
             )}
             {isUnread(notification) && (
@@ -99,9 +101,9 @@ export function NotificationsPage() {
                 style={{ padding: 0 }}
                 onClick={() => markRead.mutate(notification)}
                 loading={markRead.isPending && markRead.variables?.id === notification.id}
-                aria-label={`標為已讀 ${notification.title}`}
+                aria-label={t(`標為已讀 ${notification.title}`, `Mark as read ${notification.title}`)}
               >
-                標為已讀
+                {t('標為已讀', 'Mark as read')}
               </Button>
             )}
           </Space>
@@ -111,21 +113,21 @@ export function NotificationsPage() {
   ];
 
   return (
-    <PageCard title="通知" intro="學習成果認證結果與勾選異動等系統通知，由新到舊排列；時間為臺灣時間。">
+    <PageCard title={t('通知', 'Notifications')} intro={t('學習成果認證結果與勾選異動等系統通知，由新到舊排列；時間為臺灣時間。', 'System notifications such as certification results and selection changes, newest first; times are Taiwan time.')}>
       <ErrorAlert error={list.query.error} />
       <Space wrap style={{ marginBottom: 16 }}>
         <Radio.Group
-          aria-label="顯示通知"
+          aria-label={t('顯示通知', 'Show notifications')}
           optionType="button"
           value={filters.unread ? 'unread' : 'all'}
           onChange={(event) => update({ unread: event.target.value === 'unread' ? true : undefined })}
           options={[
-            { value: 'all', label: '全部' },
-            { value: 'unread', label: `未讀${unread > 0 ? `（${unread}）` : ''}` },
+            { value: 'all', label: t('全部', 'All') },
+            { value: 'unread', label: t(`未讀${unread > 0 ? `（${unread}）` : ''}`, `Unread${unread > 0 ? ` (${unread})` : ''}`) },
           ]}
         />
         <Button onClick={() => markAll.mutate()} disabled={unread === 0} loading={markAll.isPending}>
-          全部標為已讀
+          {t('全部標為已讀', 'Mark all as read')}
         </Button>
       </Space>
       <Table<AppNotification>
@@ -134,7 +136,7 @@ export function NotificationsPage() {
         columns={columns}
         scroll={{ x: true }}
         rowClassName={(notification) => (isUnread(notification) ? 'licheng-row-unread' : '')}
-        locale={{ emptyText: filters.unread ? '沒有未讀通知' : '目前沒有通知' }}
+        locale={{ emptyText: filters.unread ? t('沒有未讀通知', 'No unread notifications') : t('目前沒有通知', 'No notifications') }}
         {...list.tableProps}
       />
     </PageCard>

@@ -15,6 +15,7 @@ import { ResultStateTag } from '../student/ResultDetailDrawer';
 import { selectionStatusKey } from './queryKeys';
 import { selectionCountText, selectionReports, type SelectionReportKind } from './reports';
 import { YearSelect } from './TermSelect';
+import { tr, useT } from '../../i18n';
 
 type StatusFilters = Pick<SelectionStatusQuery, 'academic_year' | 'class_code' | 'q'>;
 
@@ -22,7 +23,11 @@ type StatusFilters = Pick<SelectionStatusQuery, 'academic_year' | 'class_code' |
 const ITEMS_PER_STUDENT = 200;
 
 const selectedTag = (selected: boolean) =>
-  selected ? <Tag color="purple">已勾選</Tag> : <Typography.Text type="secondary">未勾選</Typography.Text>;
+  selected ? (
+    <Tag color="purple">{tr('已勾選', 'Selected')}</Tag>
+  ) : (
+    <Typography.Text type="secondary">{tr('未勾選', 'Not selected')}</Typography.Text>
+  );
 
 /** Selected ones first, then as the server listed them. */
 function selectedFirst<T extends { selected: boolean }>(items: readonly T[]): T[] {
@@ -30,10 +35,22 @@ function selectedFirst<T extends { selected: boolean }>(items: readonly T[]): T[
 }
 
 const resultColumns: TableProps<LearningResult>['columns'] = [
-  { title: '學年期', dataIndex: 'term', render: (term: string) => <span style={{ whiteSpace: 'nowrap' }}>{formatTerm(term)}</span> },
-  { title: '科目', dataIndex: 'subject_name' },
   {
-    title: '內容簡述',
+    get title() {
+      return tr('學年期', 'Term');
+    },
+    dataIndex: 'term', render: (term: string) => <span style={{ whiteSpace: 'nowrap' }}>{formatTerm(term)}</span>,
+  },
+  {
+    get title() {
+      return tr('科目', 'Subject');
+    },
+    dataIndex: 'subject_name',
+  },
+  {
+    get title() {
+      return tr('內容簡述', 'Description');
+    },
     dataIndex: 'description',
     render: (text: string) => (
       <Typography.Paragraph ellipsis={{ rows: 2, tooltip: text }} style={{ minWidth: 140, margin: 0 }}>
@@ -41,15 +58,37 @@ const resultColumns: TableProps<LearningResult>['columns'] = [
       </Typography.Paragraph>
     ),
   },
-  { title: '狀態', dataIndex: 'state', render: (state: LearningResult['state']) => <ResultStateTag state={state} /> },
-  { title: '勾選', dataIndex: 'selected', render: selectedTag },
+  {
+    get title() {
+      return tr('狀態', 'Status');
+    },
+    dataIndex: 'state', render: (state: LearningResult['state']) => <ResultStateTag state={state} />,
+  },
+  {
+    get title() {
+      return tr('勾選', 'Selected');
+    },
+    dataIndex: 'selected', render: selectedTag,
+  },
 ];
 
 const performanceColumns: TableProps<Performance>['columns'] = [
-  { title: '類別', dataIndex: 'category_name' },
-  { title: '名稱', dataIndex: 'title' },
   {
-    title: '日期',
+    get title() {
+      return tr('類別', 'Category');
+    },
+    dataIndex: 'category_name',
+  },
+  {
+    get title() {
+      return tr('名稱', 'Title');
+    },
+    dataIndex: 'title',
+  },
+  {
+    get title() {
+      return tr('日期', 'Date');
+    },
     key: 'date',
     render: (_, item) => (
       <span style={{ whiteSpace: 'nowrap' }}>
@@ -59,7 +98,9 @@ const performanceColumns: TableProps<Performance>['columns'] = [
     ),
   },
   {
-    title: '內容簡述',
+    get title() {
+      return tr('內容簡述', 'Description');
+    },
     dataIndex: 'description',
     render: (text: string) => (
       <Typography.Paragraph ellipsis={{ rows: 2, tooltip: text }} style={{ minWidth: 140, margin: 0 }}>
@@ -67,11 +108,17 @@ const performanceColumns: TableProps<Performance>['columns'] = [
       </Typography.Paragraph>
     ),
   },
-  { title: '勾選', dataIndex: 'selected', render: selectedTag },
+  {
+    get title() {
+      return tr('勾選', 'Selected');
+    },
+    dataIndex: 'selected', render: selectedTag,
+  },
 ];
 
 /** A student's learning results of the academic year (the list takes no year: filtered here). */
 function StudentResults({ studentId, year }: { studentId: number; year: number | undefined }) {
+  const t = useT();
   const items = useQuery({
     queryKey: ['learning-results', 'student', studentId],
     queryFn: ({ signal }) =>
@@ -95,13 +142,14 @@ function StudentResults({ studentId, year }: { studentId: number; year: number |
         loading={items.isFetching}
         pagination={false}
         scroll={{ x: true }}
-        locale={{ emptyText: '這個學年度沒有課程學習成果' }}
+        locale={{ emptyText: t('這個學年度沒有課程學習成果', 'No course learning results in this year') }}
       />
     </>
   );
 }
 
 function StudentPerformances({ studentId, year }: { studentId: number; year: number | undefined }) {
+  const t = useT();
   const items = useQuery({
     queryKey: ['performances', 'student', studentId, year],
     queryFn: ({ signal }) =>
@@ -124,7 +172,7 @@ function StudentPerformances({ studentId, year }: { studentId: number; year: num
         loading={items.isFetching}
         pagination={false}
         scroll={{ x: true }}
-        locale={{ emptyText: '這個學年度沒有多元表現' }}
+        locale={{ emptyText: t('這個學年度沒有多元表現', 'No diverse performances in this year') }}
       />
     </>
   );
@@ -136,6 +184,7 @@ function StudentPerformances({ studentId, year }: { studentId: number; year: num
  * 學號／姓名; 查看 lists the student's items with what is selected; 匯出 Excel.
  */
 export function SelectionStatusPage({ kind }: { kind: SelectionReportKind }) {
+  const t = useT();
   const report = selectionReports[kind];
   const screens = Grid.useBreakpoint();
   const { data: me } = useMe();
@@ -151,28 +200,28 @@ export function SelectionStatusPage({ kind }: { kind: SelectionReportKind }) {
   });
 
   const columns: TableProps<SelectionStatusRow>['columns'] = [
-    { title: '班級', dataIndex: 'class_code', render: (code: string | null) => code ?? '' },
-    { title: '座號', dataIndex: 'seat_no', render: (seat: number | null) => seat ?? '' },
-    { title: '學號', key: 'number', render: (_, row) => row.number ?? row.account },
-    { title: '姓名', dataIndex: 'name' },
+    { title: t('班級', 'Class'), dataIndex: 'class_code', render: (code: string | null) => code ?? '' },
+    { title: t('座號', 'Seat'), dataIndex: 'seat_no', render: (seat: number | null) => seat ?? '' },
+    { title: t('學號', 'Student no.'), key: 'number', render: (_, row) => row.number ?? row.account },
+    { title: t('姓名', 'Name'), dataIndex: 'name' },
     {
-      title: '勾選數目',
+      title: t('勾選數目', 'Selected'),
       key: 'selected',
       render: (_, row) => (
         <Space size={4}>
           <Tag color={row.selected > 0 ? 'purple' : 'default'}>{selectionCountText(row.selected, row.available)}</Tag>
           <Typography.Text type="secondary" style={{ fontSize: 12, whiteSpace: 'nowrap' }}>
-            已勾選／可勾選
+            {t('已勾選／可勾選', 'selected / selectable')}
           </Typography.Text>
         </Space>
       ),
     },
     {
-      title: '查看',
+      title: t('查看', 'View'),
       key: 'view',
       render: (_, row) => (
-        <Button type="link" onClick={() => setViewing(row)} aria-label={`查看 ${row.name} 的${report.itemName}`}>
-          查看
+        <Button type="link" onClick={() => setViewing(row)} aria-label={t(`查看 ${row.name} 的${report.itemName}`, `View ${row.name}'s ${report.itemName}`)}>
+          {t('查看', 'View')}
         </Button>
       ),
     },
@@ -181,7 +230,10 @@ export function SelectionStatusPage({ kind }: { kind: SelectionReportKind }) {
   return (
     <PageCard
       title={report.title}
-      intro={`各學生在學年度中勾選提交的${report.itemName}數目（已勾選／可勾選），依班級座號排列。按「查看」列出該生的${report.itemName}。`}
+      intro={t(
+        `各學生在學年度中勾選提交的${report.itemName}數目（已勾選／可勾選），依班級座號排列。按「查看」列出該生的${report.itemName}。`,
+        `How many ${report.itemName} each student selected in the year (selected / selectable), by class and seat. Press "View" to list a student's ${report.itemName}.`,
+      )}
     >
       <ErrorAlert error={list.query.error} />
       <Space wrap style={{ marginBottom: 16 }}>
@@ -206,11 +258,18 @@ export function SelectionStatusPage({ kind }: { kind: SelectionReportKind }) {
         size="middle"
         columns={columns}
         scroll={{ x: true }}
-        locale={{ emptyText: filters.q || filters.class_code ? '沒有符合條件的學生' : '沒有學生資料' }}
+        locale={{ emptyText: filters.q || filters.class_code ? t('沒有符合條件的學生', 'No matching students') : t('沒有學生資料', 'No students') }}
         {...list.tableProps}
       />
       <Drawer
-        title={viewing ? `${viewing.name}（${viewing.number ?? viewing.account}）的${report.itemName}` : report.itemName}
+        title={
+          viewing
+            ? t(
+                `${viewing.name}（${viewing.number ?? viewing.account}）的${report.itemName}`,
+                `${viewing.name} (${viewing.number ?? viewing.account}): ${report.itemName}`,
+              )
+            : report.itemName
+        }
         open={viewing !== null}
         onClose={() => setViewing(null)}
         size={screens.md ? 720 : '100%'}
@@ -219,7 +278,10 @@ export function SelectionStatusPage({ kind }: { kind: SelectionReportKind }) {
         {viewing && (
           <Space orientation="vertical" style={{ width: '100%' }}>
             <Typography.Text>
-              {year ? `${year}學年度` : ''}已勾選 {viewing.selected} 件，可勾選 {viewing.available} 件。
+              {t(
+                `${year ? `${year}學年度` : ''}已勾選 ${viewing.selected} 件，可勾選 ${viewing.available} 件。`,
+                `${year ? `AY ${year}: ` : ''}${viewing.selected} selected, ${viewing.available} selectable.`,
+              )}
             </Typography.Text>
             {kind === 'results' ? (
               <StudentResults studentId={viewing.student_id} year={year} />

@@ -11,12 +11,25 @@ import { formatTerm } from '../../lib/roc';
 import { clientPagination } from '../../lib/usePagedQuery';
 import { uncertifiedStudentsKey, uncertifiedTeachersKey } from './queryKeys';
 import { TermSelect } from './TermSelect';
+import { tr, useT } from '../../i18n';
 
 const studentColumns: TableProps<UncertifiedStudent>['columns'] = [
-  { title: '班級', dataIndex: 'class_code', render: (code: string | null) => code ?? '' },
-  { title: '座號', dataIndex: 'seat_no', render: (seat: number | null) => seat ?? '' },
   {
-    title: '姓名',
+    get title() {
+      return tr('班級', 'Class');
+    },
+    dataIndex: 'class_code', render: (code: string | null) => code ?? '',
+  },
+  {
+    get title() {
+      return tr('座號', 'Seat');
+    },
+    dataIndex: 'seat_no', render: (seat: number | null) => seat ?? '',
+  },
+  {
+    get title() {
+      return tr('姓名', 'Name');
+    },
     key: 'name',
     render: (_, student) => (
       <div style={{ minWidth: 90 }}>
@@ -27,12 +40,23 @@ const studentColumns: TableProps<UncertifiedStudent>['columns'] = [
       </div>
     ),
   },
-  { title: '科目', dataIndex: 'subject_name' },
-  { title: '待認證數量', dataIndex: 'waiting', align: 'right' },
+  {
+    get title() {
+      return tr('科目', 'Subject');
+    },
+    dataIndex: 'subject_name',
+  },
+  {
+    get title() {
+      return tr('待認證數量', 'Waiting');
+    },
+    dataIndex: 'waiting', align: 'right',
+  },
 ];
 
 /** 未認證學生清單 of one teacher: their students and courses with results waiting. */
 function TeacherStudents({ teacher, term }: { teacher: UncertifiedTeacher; term: string | undefined }) {
+  const t = useT();
   const students = useQuery({
     queryKey: uncertifiedStudentsKey(teacher.teacher_id, term),
     queryFn: ({ signal }) =>
@@ -44,7 +68,7 @@ function TeacherStudents({ teacher, term }: { teacher: UncertifiedTeacher; term:
       ),
   });
   return (
-    <Card size="small" title={`未認證學生清單：${teacher.name}`}>
+    <Card size="small" title={t(`未認證學生清單：${teacher.name}`, `Uncertified students: ${teacher.name}`)}>
       <ErrorAlert error={students.error} />
       <Table<UncertifiedStudent>
         className="licheng-nowrap-head"
@@ -55,7 +79,7 @@ function TeacherStudents({ teacher, term }: { teacher: UncertifiedTeacher; term:
         loading={students.isFetching}
         pagination={clientPagination}
         scroll={{ x: true }}
-        locale={{ emptyText: '沒有待認證的學生' }}
+        locale={{ emptyText: t('沒有待認證的學生', 'No students waiting') }}
       />
     </Card>
   );
@@ -67,6 +91,7 @@ function TeacherStudents({ teacher, term }: { teacher: UncertifiedTeacher; term:
  * beside it; both as an Excel workbook.
  */
 export function UncertifiedTeachersPage() {
+  const t = useT();
   const [term, setTerm] = useState<string>();
   const [picked, setPicked] = useState<UncertifiedTeacher | null>(null);
 
@@ -78,14 +103,14 @@ export function UncertifiedTeachersPage() {
 
   const columns: TableProps<UncertifiedTeacher>['columns'] = [
     {
-      title: '教師姓名',
+      title: t('教師姓名', 'Teacher'),
       key: 'name',
       render: (_, teacher) => (
         <Button
           type="link"
           style={{ padding: 0, height: 'auto', textAlign: 'start' }}
           onClick={() => setPicked(teacher)}
-          aria-label={`查看 ${teacher.name} 的未認證學生`}
+          aria-label={t(`查看 ${teacher.name} 的未認證學生`, `View ${teacher.name}'s uncertified students`)}
         >
           <span>
             {teacher.name}
@@ -96,13 +121,13 @@ export function UncertifiedTeachersPage() {
         </Button>
       ),
     },
-    { title: '未認證數量', dataIndex: 'waiting', align: 'right' },
+    { title: t('未認證數量', 'Uncertified'), dataIndex: 'waiting', align: 'right' },
   ];
 
   return (
     <PageCard
-      title="未認證教師狀況表"
-      intro="學期中尚有學生送出認證、但還沒認證的教師，依未認證數量排列。點選教師查看其未認證學生清單。"
+      title={t('未認證教師狀況表', 'Uncertified teachers')}
+      intro={t('學期中尚有學生送出認證、但還沒認證的教師，依未認證數量排列。點選教師查看其未認證學生清單。', 'Teachers with learning results submitted this term but not yet certified, by number waiting. Choose a teacher to see the students.')}
     >
       <Space wrap style={{ marginBottom: 16 }}>
         <TermSelect
@@ -133,7 +158,12 @@ export function UncertifiedTeachersPage() {
             loading={teachers.isFetching}
             pagination={clientPagination}
             rowClassName={(teacher) => (teacher.teacher_id === picked?.teacher_id ? 'ant-table-row-selected' : '')}
-            locale={{ emptyText: `${term ? formatTerm(term) : '本學期'}沒有未認證的學習成果` }}
+            locale={{
+            emptyText: t(
+              `${term ? formatTerm(term) : '本學期'}沒有未認證的學習成果`,
+              `No uncertified learning results in ${term ? formatTerm(term) : 'this term'}`,
+            ),
+          }}
           />
         </Col>
         <Col xs={24} lg={14}>
@@ -141,7 +171,7 @@ export function UncertifiedTeachersPage() {
             <TeacherStudents key={picked.teacher_id} teacher={picked} term={term} />
           ) : (
             <Card size="small">
-              <Empty description="點選左側教師，查看其未認證學生清單" />
+              <Empty description={t('點選左側教師，查看其未認證學生清單', 'Choose a teacher on the left to see the uncertified students')} />
             </Card>
           )}
         </Col>

@@ -12,34 +12,101 @@ import { clientPagination } from '../../lib/usePagedQuery';
 import { usageKey } from './queryKeys';
 import { sumTeachers } from './reports';
 import { TermSelect } from './TermSelect';
+import { tr, useT } from '../../i18n';
 
 const count = { align: 'right' as const };
 
 const classColumns: TableProps<UsageClassSubject>['columns'] = [
-  { title: '年級', dataIndex: 'grade', render: (grade: number) => `${grade} 年級` },
-  { title: '班級', dataIndex: 'class_code', render: (code: string) => code || '跨班' },
-  { title: '科目', dataIndex: 'subject_name' },
-  { title: '編輯中', dataIndex: 'editing', ...count },
-  { title: '認證中', dataIndex: 'submitted', ...count },
-  { title: '認證成功', dataIndex: 'certified', ...count },
-  { title: '認證失敗', dataIndex: 'rejected', ...count },
-  { title: '合計', dataIndex: 'total', ...count },
+  {
+    get title() {
+      return tr('年級', 'Grade');
+    },
+    dataIndex: 'grade', render: (grade: number) => tr(`${grade} 年級`, `Grade ${grade}`),
+  },
+  {
+    get title() {
+      return tr('班級', 'Class');
+    },
+    dataIndex: 'class_code', render: (code: string) => code || tr('跨班', 'Cross-class'),
+  },
+  {
+    get title() {
+      return tr('科目', 'Subject');
+    },
+    dataIndex: 'subject_name',
+  },
+  {
+    get title() {
+      return tr('編輯中', 'Editing');
+    },
+    dataIndex: 'editing', ...count,
+  },
+  {
+    get title() {
+      return tr('認證中', 'Under certification');
+    },
+    dataIndex: 'submitted', ...count,
+  },
+  {
+    get title() {
+      return tr('認證成功', 'Certified');
+    },
+    dataIndex: 'certified', ...count,
+  },
+  {
+    get title() {
+      return tr('認證失敗', 'Not certified');
+    },
+    dataIndex: 'rejected', ...count,
+  },
+  {
+    get title() {
+      return tr('合計', 'Total');
+    },
+    dataIndex: 'total', ...count,
+  },
 ];
 
 const teacherColumns: TableProps<UsageTeacher>['columns'] = [
-  { title: '教師姓名', dataIndex: 'name' },
-  { title: '帳號', dataIndex: 'account' },
-  { title: '認證成功', dataIndex: 'certified', ...count },
-  { title: '認證失敗', dataIndex: 'rejected', ...count },
-  { title: '待認證', dataIndex: 'waiting', ...count },
+  {
+    get title() {
+      return tr('教師姓名', 'Teacher');
+    },
+    dataIndex: 'name',
+  },
+  {
+    get title() {
+      return tr('帳號', 'Account');
+    },
+    dataIndex: 'account',
+  },
+  {
+    get title() {
+      return tr('認證成功', 'Certified');
+    },
+    dataIndex: 'certified', ...count,
+  },
+  {
+    get title() {
+      return tr('認證失敗', 'Not certified');
+    },
+    dataIndex: 'rejected', ...count,
+  },
+  {
+    get title() {
+      return tr('待認證', 'Waiting');
+    },
+    dataIndex: 'waiting', ...count,
+  },
 ];
 
 /** A 合計 row: the label over the first `span` columns, then the numbers. */
 function SummaryRow({ span, values }: { span: number; values: number[] }) {
+  const t = useT();
   return (
     <Table.Summary.Row>
       <Table.Summary.Cell index={0} colSpan={span}>
-        <Typography.Text strong>合計</Typography.Text>
+        <Typography.Text strong>{t('合計', 'Total')}</Typography.Text>
       </Table.Summary.Cell>
       {values.map((value, index) => (
         <Table.Summary.Cell key={index} index={span + index} align="right">
@@ -56,6 +123,7 @@ function SummaryRow({ span, values }: { span: number; values: number[] }) {
  * workbook too.
  */
 export function UsagePage() {
+  const t = useT();
   const [term, setTerm] = useState<string>();
   const usage = useQuery({
     queryKey: [...usageKey, term ?? 'current'],
@@ -67,8 +135,11 @@ export function UsagePage() {
 
   return (
     <PageCard
-      title="學習成果使用統計"
-      intro={`${report?.term ? formatTerm(report.term) : '本學期'}課程學習成果的上傳與認證情形：全校合計、各班級科目，以及各教師的認證件數。`}
+      title={t('學習成果使用統計', 'Learning result usage')}
+      intro={t(
+        `${report?.term ? formatTerm(report.term) : '本學期'}課程學習成果的上傳與認證情形：全校合計、各班級科目，以及各教師的認證件數。`,
+        `Uploads and certification of course learning results in ${report?.term ? formatTerm(report.term) : 'this term'}: school totals, per class and subject, and per teacher.`,
+      )}
     >
       <Space wrap style={{ marginBottom: 16 }}>
         <TermSelect value={term} onChange={setTerm} />
@@ -83,18 +154,18 @@ export function UsagePage() {
       </Space>
       <ErrorAlert error={usage.error} />
       {report && report.term === null && (
-        <Typography.Paragraph type="secondary">學校尚未有學年期資料。</Typography.Paragraph>
+        <Typography.Paragraph type="secondary">{t('學校尚未有學年期資料。', 'The school has no term data yet.')}</Typography.Paragraph>
       )}
       <Space orientation="vertical" size="large" style={{ width: '100%' }}>
         <Row gutter={[16, 16]} data-testid="usage-totals">
           {(
             [
-              ['使用人數', totals?.students_uploading],
-              ['學習成果總數', totals?.total],
-              ['編輯中', totals?.editing],
-              ['認證中', totals?.submitted],
-              ['認證成功', totals?.certified],
-              ['認證失敗', totals?.rejected],
+              [t('使用人數', 'Students uploading'), totals?.students_uploading],
+              [t('學習成果總數', 'Learning results'), totals?.total],
+              [t('編輯中', 'Editing'), totals?.editing],
+              [t('認證中', 'Under certification'), totals?.submitted],
+              [t('認證成功', 'Certified'), totals?.certified],
+              [t('認證失敗', 'Not certified'), totals?.rejected],
             ] as const
           ).map(([title, value]) => (
             <Col key={title} xs={12} sm={8} lg={4}>
@@ -105,7 +176,7 @@ export function UsagePage() {
           ))}
         </Row>
         <div>
-          <Typography.Title level={5}>班級科目統計</Typography.Title>
+          <Typography.Title level={5}>{t('班級科目統計', 'By class and subject')}</Typography.Title>
           <Table<UsageClassSubject>
             className="licheng-nowrap-head"
             rowKey={(row) => `${row.grade}-${row.class_code}-${row.subject_name}`}
@@ -115,7 +186,7 @@ export function UsagePage() {
             loading={usage.isFetching}
             pagination={clientPagination}
             scroll={{ x: true }}
-            locale={{ emptyText: '沒有學習成果資料' }}
+            locale={{ emptyText: t('沒有學習成果資料', 'No learning results') }}
             summary={() =>
               totals && (report?.by_class_subject.length ?? 0) > 0 ? (
                 <SummaryRow
@@ -127,7 +198,7 @@ export function UsagePage() {
           />
         </div>
         <div>
-          <Typography.Title level={5}>教師認證統計</Typography.Title>
+          <Typography.Title level={5}>{t('教師認證統計', 'By teacher')}</Typography.Title>
           <Table<UsageTeacher>
             className="licheng-nowrap-head"
             rowKey="teacher_id"
@@ -137,7 +208,7 @@ export function UsagePage() {
             loading={usage.isFetching}
             pagination={clientPagination}
             scroll={{ x: true }}
-            locale={{ emptyText: '沒有教師認證資料' }}
+            locale={{ emptyText: t('沒有教師認證資料', 'No certification by teachers') }}
             summary={() =>
               (report?.by_teacher.length ?? 0) > 0 ? (
                 <SummaryRow span={2} values={[teacherSums.certified, teacherSums.rejected, teacherSums.waiting]} />

@@ -4,6 +4,7 @@
  */
 import type { SchoolTerm, UsageTeacher } from '../../api/types';
 import { formatTerm, termCode } from '../../lib/roc';
+import { tr } from '../../i18n/lang';
 
 export interface Option<Value> {
   value: Value;
@@ -22,7 +23,10 @@ export function termOptions(terms: readonly Pick<SchoolTerm, 'academic_year' | '
       .filter((term) => term.academic_year === year && term.semester !== 0)
       .sort((a, b) => b.semester - a.semester);
     for (const term of ofYear) {
-      options.push({ value: term.code, label: `${formatTerm(term.code) || term.code}${term.is_current ? '（目前）' : ''}` });
+      options.push({
+        value: term.code,
+        label: `${formatTerm(term.code) || term.code}${term.is_current ? tr('（目前）', ' (current)') : ''}`,
+      });
     }
     const whole = termCode({ year, semester: 0 });
     options.push({ value: whole, label: formatTerm(whole) });
@@ -34,7 +38,7 @@ export function termOptions(terms: readonly Pick<SchoolTerm, 'academic_year' | '
 export function yearOptions(terms: readonly Pick<SchoolTerm, 'academic_year'>[]): Option<number>[] {
   return [...new Set(terms.map((term) => term.academic_year))]
     .sort((a, b) => b - a)
-    .map((year) => ({ value: year, label: `${year}學年度` }));
+    .map((year) => ({ value: year, label: tr(`${year}學年度`, `AY ${year}`) }));
 }
 
 /** The two 勾選情形 reports: what they list, their module and title. */
@@ -44,8 +48,27 @@ export const selectionReports: Record<
   SelectionReportKind,
   { title: string; itemName: string; module: string; fileStem: string }
 > = {
-  results: { title: '查詢學生學習成果勾選情形', itemName: '課程學習成果', module: 'S0205S', fileStem: '學習成果勾選情形' },
-  performances: { title: '查詢學生多元表現勾選情形', itemName: '多元表現', module: 'S0206S', fileStem: '多元表現勾選情形' },
+  // Getters: the title and item name in the current UI language (the file name stays zh-TW).
+  results: {
+    get title() {
+      return tr('查詢學生學習成果勾選情形', "Students' learning result selections");
+    },
+    get itemName() {
+      return tr('課程學習成果', 'course learning results');
+    },
+    module: 'S0205S',
+    fileStem: '學習成果勾選情形',
+  },
+  performances: {
+    get title() {
+      return tr('查詢學生多元表現勾選情形', "Students' performance selections");
+    },
+    get itemName() {
+      return tr('多元表現', 'diverse performances');
+    },
+    module: 'S0206S',
+    fileStem: '多元表現勾選情形',
+  },
 };
 
 /** 勾選數目 as 「3 / 8」: selected out of what the student could select. */

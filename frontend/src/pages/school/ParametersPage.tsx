@@ -8,6 +8,7 @@ import { formatApiDateTime } from '../../lib/roc';
 import { useSettingsForm } from '../../lib/useSettingsForm';
 import { canUpdateModule } from '../../navigation';
 import { parametersKey } from './queryKeys';
+import { tr, useT } from '../../i18n';
 
 /** Module 設定功能參數: saving needs its 修改 right. */
 const PARAMETERS_MODULE = 'S0203S1';
@@ -21,9 +22,9 @@ function toParameters(values: Parameters): Parameters {
 }
 
 const columns = (readOnly: boolean): TableProps<ParameterItem>['columns'] => [
-  { title: '項目', dataIndex: 'label', width: 240 },
+  { title: tr('項目', 'Item'), dataIndex: 'label', width: 240 },
   {
-    title: '數量',
+    title: tr('數量', 'Value'),
     dataIndex: 'key',
     width: 170,
     render: (key: string, item) => {
@@ -32,14 +33,14 @@ const columns = (readOnly: boolean): TableProps<ParameterItem>['columns'] => [
         <Form.Item
           name={key}
           style={{ marginBottom: 0 }}
-          rules={optional ? [] : [{ required: true, message: '請輸入數量' }]}
+          rules={optional ? [] : [{ required: true, message: tr('請輸入數量', 'Please enter a value') }]}
         >
           <InputNumber
             min={0}
             max={optional ? 23 : undefined}
             precision={0}
             disabled={readOnly}
-            placeholder={optional ? '不寄送' : undefined}
+            placeholder={optional ? tr('不寄送', 'Do not send') : undefined}
             aria-label={item.label}
             style={{ width: 120 }}
           />
@@ -47,8 +48,8 @@ const columns = (readOnly: boolean): TableProps<ParameterItem>['columns'] => [
       );
     },
   },
-  { title: '單位', dataIndex: 'unit', width: 70 },
-  { title: '說明', dataIndex: 'explanation' },
+  { title: tr('單位', 'Unit'), dataIndex: 'unit', width: 70 },
+  { title: tr('說明', 'Notes'), dataIndex: 'explanation' },
 ];
 
 /**
@@ -56,12 +57,13 @@ const columns = (readOnly: boolean): TableProps<ParameterItem>['columns'] => [
  * and how many days before a deadline students are reminded; one 儲存 for the whole table.
  */
 export function ParametersPage() {
+  const t = useT();
   const { data: me } = useMe();
   const { form, query: parameters, problem, submitting, submit } = useSettingsForm({
     queryKey: parametersKey,
     load: (signal) => unwrap(api.GET('/api/v1/settings/parameters', { signal })),
     save: (values: Parameters) => unwrap(api.PUT('/api/v1/settings/parameters', { body: toParameters(values) })),
-    success: '功能參數已儲存',
+    success: t('功能參數已儲存', 'Parameters saved'),
   });
 
   const readOnly = me === undefined || !canUpdateModule(me, PARAMETERS_MODULE);
@@ -69,8 +71,8 @@ export function ParametersPage() {
 
   return (
     <PageCard
-      title="設定功能參數"
-      intro="設定學生每學期可上傳的學習成果件數、單科件數、寄信提醒教師認證的時間，以及勾選與送出認證截止前幾天通知學生。"
+      title={t('設定功能參數', 'Feature parameters')}
+      intro={t('設定學生每學期可上傳的學習成果件數、單科件數、寄信提醒教師認證的時間，以及勾選與送出認證截止前幾天通知學生。', 'Set how many learning results a student may upload per term and per course, when teachers are reminded by email to certify, and how many days before the selection and submission deadlines students are notified.')}
     >
       <ErrorAlert error={parameters.error} />
       <ProblemAlert problem={problem} />
@@ -89,14 +91,21 @@ export function ParametersPage() {
             <Space style={{ marginTop: 16 }} wrap>
               {!readOnly && (
                 <Button type="primary" htmlType="submit" loading={submitting}>
-                  儲存
+                  {t('儲存', 'Save')}
                 </Button>
               )}
               <Typography.Text type="secondary">
-                {view.updated_at ? `上次更新：${formatApiDateTime(view.updated_at)}` : '目前使用預設值'}
+                {view.updated_at
+            ? t(`上次更新：${formatApiDateTime(view.updated_at)}`, `Last updated: ${formatApiDateTime(view.updated_at)}`)
+            : t('目前使用預設值', 'Using the defaults')}
               </Typography.Text>
               {readOnly && me && (
-                <Typography.Text type="secondary">修改功能參數須有「設定功能參數」的修改權限，請洽學校管理者。</Typography.Text>
+                <Typography.Text type="secondary">
+            {t(
+              '修改功能參數須有「設定功能參數」的修改權限，請洽學校管理者。',
+              'Changing the parameters needs the edit right of "Feature parameters"; please contact your school administrator.',
+            )}
+          </Typography.Text>
               )}
             </Space>
           </Form>

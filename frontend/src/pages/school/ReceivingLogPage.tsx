@@ -8,6 +8,7 @@ import { formatApiDateTime, formatApiTerm } from '../../lib/roc';
 import { useFilters, usePagedQuery } from '../../lib/usePagedQuery';
 import { receivingLogKey } from './queryKeys';
 import { batchProblem, batchStatus, resultText, rowErrors, syncKindOptions } from './syncLog';
+import { tr, useT } from '../../i18n';
 
 type LogFilters = Pick<ReceivingLogQuery, 'kind' | 'from' | 'to'>;
 
@@ -19,6 +20,7 @@ const logTime = (value: string | null | undefined) => formatApiDateTime(value, '
 
 /** An expanded entry: the problem's explanation and its messages per row and field. */
 function BatchErrorDetail({ problem }: { problem: ApiError }) {
+  const t = useT();
   const rows = rowErrors(problem);
   return (
     <div data-testid="batch-error">
@@ -33,7 +35,9 @@ function BatchErrorDetail({ problem }: { problem: ApiError }) {
         </ul>
       )}
       {rows.length > MAX_ROW_ERRORS && (
-        <Typography.Text type="secondary">另有 {rows.length - MAX_ROW_ERRORS} 項錯誤未列出。</Typography.Text>
+        <Typography.Text type="secondary">
+          {t(`另有 ${rows.length - MAX_ROW_ERRORS} 項錯誤未列出。`, `${rows.length - MAX_ROW_ERRORS} more errors not listed.`)}
+        </Typography.Text>
       )}
     </div>
   );
@@ -41,12 +45,13 @@ function BatchErrorDetail({ problem }: { problem: ApiError }) {
 
 /** The 錯誤 cell: the problem's title and how many rows were refused; expand the row for the rest. */
 function ErrorSummary({ problem }: { problem: ApiError | null }) {
+  const t = useT();
   if (!problem) return null;
   const count = Object.keys(problem.fieldErrors).length;
   return (
     <Typography.Text type="danger">
       {problem.title || problem.code}
-      {count > 0 && `（${count} 項）`}
+      {count > 0 && t(`（${count} 項）`, ` (${count})`)}
     </Typography.Text>
   );
 }
@@ -61,10 +66,22 @@ const expandable: TableProps<BatchLog>['expandable'] = {
 };
 
 const columns: TableProps<BatchLog>['columns'] = [
-  { title: '資料類型', dataIndex: 'kind_name', width: 130 },
-  { title: '學年期', key: 'term', width: 150, render: (_, row) => formatApiTerm(row) },
   {
-    title: '狀態',
+    get title() {
+      return tr('資料類型', 'Data kind');
+    },
+    dataIndex: 'kind_name', width: 130,
+  },
+  {
+    get title() {
+      return tr('學年期', 'Term');
+    },
+    key: 'term', width: 150, render: (_, row) => formatApiTerm(row),
+  },
+  {
+    get title() {
+      return tr('狀態', 'Status');
+    },
     dataIndex: 'status_code',
     width: 120,
     render: (code: string) => {
@@ -72,10 +89,30 @@ const columns: TableProps<BatchLog>['columns'] = [
       return <Tag color={status.color}>{status.label}</Tag>;
     },
   },
-  { title: '結果', dataIndex: 'result', render: (result: unknown) => resultText(result) },
-  { title: '錯誤', dataIndex: 'error', width: 180, render: (error: unknown) => <ErrorSummary problem={batchProblem(error)} /> },
-  { title: '接收時間', dataIndex: 'received_at', width: 170, render: logTime },
-  { title: '結束時間', dataIndex: 'finished_at', width: 170, render: logTime },
+  {
+    get title() {
+      return tr('結果', 'Result');
+    },
+    dataIndex: 'result', render: (result: unknown) => resultText(result),
+  },
+  {
+    get title() {
+      return tr('錯誤', 'Errors');
+    },
+    dataIndex: 'error', width: 180, render: (error: unknown) => <ErrorSummary problem={batchProblem(error)} />,
+  },
+  {
+    get title() {
+      return tr('接收時間', 'Received');
+    },
+    dataIndex: 'received_at', width: 170, render: logTime,
+  },
+  {
+    get title() {
+      return tr('結束時間', 'Finished');
+    },
+    dataIndex: 'finished_at', width: 170, render: logTime,
+  },
 ];
 
 /**
@@ -83,6 +120,7 @@ const columns: TableProps<BatchLog>['columns'] = [
  * what it did or why it was refused (expand a row for the rows in error).
  */
 export function ReceivingLogPage() {
+  const t = useT();
   const [filters, update] = useFilters<LogFilters>({});
 
   const log = usePagedQuery({
@@ -93,17 +131,17 @@ export function ReceivingLogPage() {
 
   return (
     <FilteredListCard<BatchLog>
-      title="學校查詢接收紀錄"
-      intro="校務行政系統每日傳送的資料批次，由新到舊排列；被退回的批次可展開查看各列錯誤。時間為臺灣時間。"
+      title={t('學校查詢接收紀錄', 'School receiving log')}
+      intro={t('校務行政系統每日傳送的資料批次，由新到舊排列；被退回的批次可展開查看各列錯誤。時間為臺灣時間。', "Data batches the school administration system sends every day, newest first; expand a refused batch to see each row's errors. Times are Taiwan time.")}
       paged={log}
       columns={columns}
       expandable={expandable}
-      locale={{ emptyText: '沒有接收紀錄' }}
+      locale={{ emptyText: t('沒有接收紀錄', 'No batches received') }}
       filters={
         <>
           <FilterSelect<SyncKind>
-            label="資料類型"
-            placeholder="全部資料類型"
+            label={t('資料類型', 'Data kind')}
+            placeholder={t('全部資料類型', 'All data kinds')}
             options={syncKindOptions}
             value={filters.kind}
             onChange={(kind) => update({ kind })}

@@ -1,21 +1,39 @@
 /** What the receiving log (學校查詢接收紀錄) shows of a sync batch, in zh-TW. */
 import { ApiError, isProblem } from '../../api/error';
 import type { BatchCounts, SyncKind } from '../../api/types';
+import { tr } from '../../i18n/lang';
 
 /** The data kinds the vendor sends (manual 2.1), by the names the log uses. */
 export const syncKindLabels: Record<SyncKind, string> = {
-  students: '學生學籍資料',
-  staff: '教職員資料',
-  classes: '班級資料',
-  courses: '開課資料',
-  enrolments: '學生修課資料',
-  teaching_assignments: '教師授課資料',
-  cadre_records: '幹部經歷資料',
+  get students() {
+    return tr('學生學籍資料', 'Student records');
+  },
+  get staff() {
+    return tr('教職員資料', 'Staff');
+  },
+  get classes() {
+    return tr('班級資料', 'Classes');
+  },
+  get courses() {
+    return tr('開課資料', 'Courses');
+  },
+  get enrolments() {
+    return tr('學生修課資料', 'Enrolments');
+  },
+  get teaching_assignments() {
+    return tr('教師授課資料', 'Teaching assignments');
+  },
+  get cadre_records() {
+    return tr('幹部經歷資料', 'Cadre records');
+  },
 };
 
-export const syncKindOptions = (Object.entries(syncKindLabels) as [SyncKind, string][]).map(([value, label]) => ({
+// `label` a getter: the current UI language whenever the options are read.
+export const syncKindOptions = (Object.keys(syncKindLabels) as SyncKind[]).map((value) => ({
   value,
-  label,
+  get label() {
+    return syncKindLabels[value];
+  },
 }));
 
 /** A batch's `status_code` as a coloured tag (antd Tag colours). */
@@ -25,12 +43,42 @@ export interface BatchStatus {
 }
 
 const batchStatuses: Record<string, BatchStatus> = {
-  '00': { label: '成功', color: 'success' },
-  '01': { label: '資料有誤', color: 'error' },
-  '02': { label: '學年期切換中', color: 'warning' },
-  '03': { label: '學年期過舊', color: 'warning' },
-  '99': { label: '失敗', color: 'error' },
-  received: { label: '處理中', color: 'processing' },
+  '00': {
+    get label() {
+      return tr('成功', 'Succeeded');
+    },
+    color: 'success',
+  },
+  '01': {
+    get label() {
+      return tr('資料有誤', 'Invalid data');
+    },
+    color: 'error',
+  },
+  '02': {
+    get label() {
+      return tr('學年期切換中', 'Term switching');
+    },
+    color: 'warning',
+  },
+  '03': {
+    get label() {
+      return tr('學年期過舊', 'Term too old');
+    },
+    color: 'warning',
+  },
+  '99': {
+    get label() {
+      return tr('失敗', 'Failed');
+    },
+    color: 'error',
+  },
+  received: {
+    get label() {
+      return tr('處理中', 'Processing');
+    },
+    color: 'processing',
+  },
 };
 
 /** The tag for a status code; an unknown code shows itself. */
@@ -38,11 +86,11 @@ export function batchStatus(code: string): BatchStatus {
   return batchStatuses[code] ?? { label: code, color: 'default' };
 }
 
-const countLabels: [keyof BatchCounts, string][] = [
-  ['inserted', '新增'],
-  ['updated', '更新'],
-  ['unchanged', '未變'],
-  ['deactivated', '停用'],
+const countLabels: [keyof BatchCounts, string, string][] = [
+  ['inserted', '新增', 'added'],
+  ['updated', '更新', 'updated'],
+  ['unchanged', '未變', 'unchanged'],
+  ['deactivated', '停用', 'deactivated'],
 ];
 
 /**
@@ -57,13 +105,14 @@ export function resultText(result: unknown): string {
     return typeof value === 'number' ? value : undefined;
   };
   const total = count('total');
-  const parts = countLabels.flatMap(([key, label]) => {
+  const parts = countLabels.flatMap(([key, zh, en]) => {
     const n = count(key);
-    return n === undefined ? [] : [`${label} ${n}`];
+    return n === undefined ? [] : [tr(`${zh} ${n}`, `${en} ${n}`)];
   });
-  const head = total === undefined ? '' : `共 ${total} 筆`;
+  const head = total === undefined ? '' : tr(`共 ${total} 筆`, `${total} in all`);
+  const list = parts.join(tr('、', ', '));
   if (parts.length === 0) return head;
-  return head ? `${head}：${parts.join('、')}` : parts.join('、');
+  return head ? `${head}${tr('：', ': ')}${list}` : list;
 }
 
 /** The problem the vendor was answered with (a log entry's `error`), or null (none, or `{}`). */

@@ -28,6 +28,7 @@ import {
   resultStates,
   uploadBlockReason,
 } from './results';
+import { useT } from '../../i18n';
 
 type ResultFilters = Pick<ResultsQuery, 'state'>;
 
@@ -45,10 +46,11 @@ const stateOptions = resultStates.map((state) => ({ value: state, label: resultS
 
 /** This semester's courses with the counts against the school's limits, and the upload period. */
 function CoursesCard({ query }: { query: ReturnType<typeof useMyCourses> }) {
+  const t = useT();
   const courses = query.data;
   const columns: TableProps<MyCourse>['columns'] = [
     {
-      title: '科目',
+      title: t('科目', 'Subject'),
       key: 'subject',
       render: (_, course) => (
         <div style={{ minWidth: 120 }}>
@@ -59,10 +61,10 @@ function CoursesCard({ query }: { query: ReturnType<typeof useMyCourses> }) {
         </div>
       ),
     },
-    { title: '班級', dataIndex: 'class_code', render: (code: string) => code || '跨班' },
-    { title: '學分', dataIndex: 'credits' },
+    { title: t('班級', 'Class'), dataIndex: 'class_code', render: (code: string) => code || t('跨班', 'Cross-class') },
+    { title: t('學分', 'Credits'), dataIndex: 'credits' },
     {
-      title: '已上傳',
+      title: t('已上傳', 'Uploaded'),
       key: 'results',
       render: (_, course) =>
         courses && (
@@ -73,7 +75,13 @@ function CoursesCard({ query }: { query: ReturnType<typeof useMyCourses> }) {
     },
   ];
   return (
-    <Card title={courses ? `本學期修課（${formatApiTerm(courses.term)}）` : '本學期修課'}>
+    <Card
+      title={
+        courses
+          ? t(`本學期修課（${formatApiTerm(courses.term)}）`, `This term's courses (${formatApiTerm(courses.term)})`)
+          : t('本學期修課', "This term's courses")
+      }
+    >
       <ErrorAlert error={query.error} />
       {courses && (
         <>
@@ -84,20 +92,21 @@ function CoursesCard({ query }: { query: ReturnType<typeof useMyCourses> }) {
             items={[
               {
                 key: 'period',
-                label: '上傳期間',
+                label: t('上傳期間', 'Upload period'),
                 span: { xs: 1, md: 3 },
-                children: <PeriodText period={courses.upload_period} none="學校尚未設定本學期的上傳時間" />,
+                children: <PeriodText period={courses.upload_period} none={t('學校尚未設定本學期的上傳時間', "The school has not set this term's upload period")} />,
               },
               {
                 key: 'used',
-                label: '本學期已上傳',
+                label: t('本學期已上傳', 'Uploaded this term'),
                 children: (
                   <Tag color={courses.used >= courses.per_semester_limit ? 'red' : 'blue'}>
-                    {courses.used} / {courses.per_semester_limit} 件
+                    {courses.used} / {courses.per_semester_limit}
+                    {t(' 件', '')}
                   </Tag>
                 ),
               },
-              { key: 'subject', label: '單科上限', children: `每科 ${courses.per_subject_limit} 件` },
+              { key: 'subject', label: t('單科上限', 'Per-course limit'), children: t(`每科 ${courses.per_subject_limit} 件`, `${courses.per_subject_limit} per course`) },
             ]}
           />
           <Table<MyCourse>
@@ -107,7 +116,7 @@ function CoursesCard({ query }: { query: ReturnType<typeof useMyCourses> }) {
             dataSource={courses.courses}
             pagination={false}
             scroll={{ x: true }}
-            locale={{ emptyText: '本學期沒有修課資料' }}
+            locale={{ emptyText: t('本學期沒有修課資料', 'No courses this term') }}
           />
         </>
       )}
@@ -124,17 +133,18 @@ function useMyCourses() {
 
 /** The upload / edit dialog's fields (the course only for a new result). */
 function ResultFormItems({ courses, result }: { courses: MyCourses | undefined; result: LearningResult | null }) {
+  const t = useT();
   return (
     <>
       {result ? (
-        <Form.Item label="課程">
+        <Form.Item label={t('課程', 'Course')}>
           <Typography.Text>
             {result.subject_name}（{result.course_code}）
           </Typography.Text>
         </Form.Item>
       ) : (
-        <Form.Item name="course_id" label="課程" rules={[{ required: true, message: '請選擇課程' }]}>
-          <Select<number> options={courses ? courseOptions(courses) : []} placeholder="選擇本學期修習的課程" aria-label="課程" />
+        <Form.Item name="course_id" label={t('課程', 'Course')} rules={[{ required: true, message: t('請選擇課程', 'Please choose a course') }]}>
+          <Select<number> options={courses ? courseOptions(courses) : []} placeholder={t('選擇本學期修習的課程', "Choose one of this term's courses")} aria-label={t('課程', 'Course')} />
         </Form.Item>
       )}
       <DescriptionItem />
@@ -143,7 +153,7 @@ function ResultFormItems({ courses, result }: { courses: MyCourses | undefined; 
         current={result?.document}
         dependencies={['video']}
         rules={[atLeastOneFileRule(result ?? undefined)]}
-        extra="文件檔與影音檔至少一個。"
+        extra={t('文件檔與影音檔至少一個。', 'At least one document or audio/video file.')}
       />
       <FileSlotItem slot="video" current={result?.video} />
     </>
@@ -157,6 +167,7 @@ function ResultFormItems({ courses, result }: { courses: MyCourses | undefined; 
  * the history.
  */
 export function LearningResultsPage() {
+  const t = useT();
   const { message } = App.useApp();
   const queryClient = useQueryClient();
   const courses = useMyCourses();
@@ -177,12 +188,17 @@ export function LearningResultsPage() {
   const remove = useApiMutation(
     (result: LearningResult) =>
       unwrap(api.DELETE('/api/v1/learning-results/{id}', { params: { path: { id: result.id } } })),
-    { invalidate: refresh, success: (_, result) => `已刪除「${result.subject_name}」的學習成果` },
+    { invalidate: refresh, success: (_, result) => t(`已刪除「${result.subject_name}」的學習成果`, `Deleted the learning result of ${result.subject_name}`) },
   );
   const submit = useApiMutation(
     (result: LearningResult) =>
       unwrap(api.POST('/api/v1/learning-results/{id}/submit', { params: { path: { id: result.id } } })),
-    { invalidate: refresh, success: (_, result) => `已送出「${result.subject_name}」的學習成果，等待老師認證` },
+    { invalidate: refresh, success: (_, result) =>
+        t(
+          `已送出「${result.subject_name}」的學習成果，等待老師認證`,
+          `Submitted the learning result of ${result.subject_name}; the teacher will certify it`,
+        ),
+    },
   );
 
   const uploadOpen = courses.data?.upload_period?.open ?? false;
@@ -204,7 +220,11 @@ export function LearningResultsPage() {
           ),
     );
     if (!saved) return;
-    void message.success(current ? '學習成果已修改' : '學習成果已上傳（編輯中），確認無誤後請送出認證');
+    void message.success(
+      current
+        ? t('學習成果已修改', 'Learning result edited')
+        : t('學習成果已上傳（編輯中），確認無誤後請送出認證', 'Learning result uploaded (editing); submit it for certification when it is ready'),
+    );
     setEditing(null);
     await Promise.all(refresh.map((queryKey) => queryClient.invalidateQueries({ queryKey })));
   };
@@ -221,7 +241,7 @@ export function LearningResultsPage() {
   const stateTags = (result: LearningResult) => (
     <Space wrap size={4}>
       <ResultStateTag state={result.state} />
-      {result.selected && <Tag color="purple">已勾選</Tag>}
+      {result.selected && <Tag color="purple">{t('已勾選', 'Selected')}</Tag>}
     </Space>
   );
 
@@ -229,7 +249,8 @@ export function LearningResultsPage() {
     result.state === 'rejected' &&
     result.reject_reason && (
       <Typography.Text type="danger" style={{ display: 'block', fontSize: 12 }}>
-        原因：{result.reject_reason}
+        {t('原因：', 'Reason: ')}
+        {result.reject_reason}
       </Typography.Text>
     );
 
@@ -244,35 +265,35 @@ export function LearningResultsPage() {
     const name = `${result.subject_name} ${formatTerm(result.term)}`;
     return (
       <Space size={0} wrap>
-        <Button type="link" onClick={() => setViewing(result.id)} aria-label={`詳細 ${name}`}>
-          詳細
+        <Button type="link" onClick={() => setViewing(result.id)} aria-label={t(`詳細 ${name}`, `Details ${name}`)}>
+          {t('詳細', 'Details')}
         </Button>
         {can.edit && (
-          <Button type="link" onClick={() => setEditing({ result })} aria-label={`修改 ${name}`}>
-            修改
+          <Button type="link" onClick={() => setEditing({ result })} aria-label={t(`修改 ${name}`, `Edit ${name}`)}>
+            {t('修改', 'Edit')}
           </Button>
         )}
         {can.submit && (
           <ConfirmButton
-            title="送出認證？"
-            description="送出後就不能修改或刪除，由任課老師認證。"
-            okText="送出"
+            title={t('送出認證？', 'Submit for certification?')}
+            description={t('送出後就不能修改或刪除，由任課老師認證。', 'Once submitted it cannot be edited or deleted; the course teacher certifies it.')}
+            okText={t('送出', 'Submit')}
             danger={false}
             onConfirm={() => submit.mutateAsync(result)}
-            aria-label={`送出認證 ${name}`}
+            aria-label={t(`送出認證 ${name}`, `Submit for certification ${name}`)}
           >
-            送出認證
+            {t('送出認證', 'Submit for certification')}
           </ConfirmButton>
         )}
         {can.delete && (
           <ConfirmButton
-            title={`刪除「${result.subject_name}」的學習成果？`}
-            description={result.state === 'rejected' ? '刪除後可重新上傳。' : undefined}
-            okText="刪除"
+            title={t(`刪除「${result.subject_name}」的學習成果？`, `Delete the learning result of ${result.subject_name}?`)}
+            description={result.state === 'rejected' ? t('刪除後可重新上傳。', 'You can upload again after deleting it.') : undefined}
+            okText={t('刪除', 'Delete')}
             onConfirm={() => remove.mutateAsync(result)}
-            aria-label={`刪除 ${name}`}
+            aria-label={t(`刪除 ${name}`, `Delete ${name}`)}
           >
-            刪除
+            {t('刪除', 'Delete')}
           </ConfirmButton>
         )}
       </Space>
@@ -284,7 +305,7 @@ export function LearningResultsPage() {
         {
           // Phones: one column, each result a compact block with its state at the top and its
           // actions at the bottom, so nothing needs a sideways swipe.
-          title: '學習成果',
+          title: t('學習成果', 'Learning result'),
           key: 'result',
           render: (_, result) => (
             <div style={{ minWidth: 0 }}>
@@ -302,7 +323,7 @@ export function LearningResultsPage() {
               <div style={{ display: 'flex', flexWrap: 'wrap', alignItems: 'center', gap: 8, marginTop: 4 }}>
                 <FileIcons item={result} />
                 <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                  最後修改 {formatApiDateTime(result.updated_at)}
+                  {t('最後修改', 'Last edited')} {formatApiDateTime(result.updated_at)}
                 </Typography.Text>
               </div>
               {actions(result)}
@@ -311,16 +332,16 @@ export function LearningResultsPage() {
         },
       ]
     : [
-        { title: '學年期', dataIndex: 'term', render: (term: string) => <span style={{ whiteSpace: 'nowrap' }}>{formatTerm(term)}</span> },
-        { title: '課程', key: 'course', render: (_, result) => <div style={{ minWidth: 110 }}>{course(result)}</div> },
+        { title: t('學年期', 'Term'), dataIndex: 'term', render: (term: string) => <span style={{ whiteSpace: 'nowrap' }}>{formatTerm(term)}</span> },
+        { title: t('課程', 'Course'), key: 'course', render: (_, result) => <div style={{ minWidth: 110 }}>{course(result)}</div> },
         {
-          title: '內容簡述',
+          title: t('內容簡述', 'Description'),
           dataIndex: 'description',
           render: (text: string) => <div style={{ minWidth: 160 }}>{description(text)}</div>,
         },
-        { title: '檔案', key: 'files', render: (_, result) => <FileIcons item={result} /> },
+        { title: t('檔案', 'Files'), key: 'files', render: (_, result) => <FileIcons item={result} /> },
         {
-          title: '狀態',
+          title: t('狀態', 'Status'),
           key: 'state',
           render: (_, result) => (
             <div style={{ minWidth: 90 }}>
@@ -330,11 +351,11 @@ export function LearningResultsPage() {
           ),
         },
         {
-          title: '最後修改',
+          title: t('最後修改', 'Last edited'),
           dataIndex: 'updated_at',
           render: (at: string) => <span style={{ whiteSpace: 'nowrap' }}>{formatApiDateTime(at)}</span>,
         },
-        { title: '操作', key: 'actions', render: (_, result) => actions(result) },
+        { title: t('操作', 'Actions'), key: 'actions', render: (_, result) => actions(result) },
       ];
 
   return (
@@ -344,15 +365,15 @@ export function LearningResultsPage() {
       </Col>
       <Col span={24}>
         <PageCard
-          title="我的課程學習成果"
-          intro="在上傳期間內上傳本學期課程的學習成果（文件檔或影音檔至少一個），確認後送出認證；送出後由任課老師認證。認證失敗的可刪除後重新上傳。"
-          create={{ label: '上傳學習成果', onClick: () => setEditing({ result: null }), blocked }}
+          title={t('我的課程學習成果', 'My course learning results')}
+          intro={t('在上傳期間內上傳本學期課程的學習成果（文件檔或影音檔至少一個），確認後送出認證；送出後由任課老師認證。認證失敗的可刪除後重新上傳。', "During the upload period, upload learning results for this term's courses (at least one document or audio/video file), then submit them for certification by the course teacher. A result that was not certified can be deleted and uploaded again.")}
+          create={{ label: t('上傳學習成果', 'Upload learning result'), onClick: () => setEditing({ result: null }), blocked }}
         >
           <ErrorAlert error={results.query.error} />
           <Space wrap style={{ marginBottom: 16 }}>
             <FilterSelect<ResultState>
-              label="依狀態篩選"
-              placeholder="全部狀態"
+              label={t('依狀態篩選', 'Filter by status')}
+              placeholder={t('全部狀態', 'All statuses')}
               options={stateOptions}
               value={filters.state}
               onChange={(state) => update({ state })}
@@ -365,19 +386,19 @@ export function LearningResultsPage() {
             columns={columns}
             scroll={compact ? undefined : { x: true }}
             tableLayout={compact ? 'fixed' : undefined}
-            locale={{ emptyText: filters.state ? '沒有符合的學習成果' : '尚未上傳學習成果' }}
+            locale={{ emptyText: filters.state ? t('沒有符合的學習成果', 'No matching learning results') : t('尚未上傳學習成果', 'No learning results uploaded yet') }}
             {...results.tableProps}
           />
         </PageCard>
       </Col>
 
       <FormModal<CreateValues>
-        title={editing?.result ? '修改學習成果' : '上傳學習成果'}
+        title={editing?.result ? t('修改學習成果', 'Edit learning result') : t('上傳學習成果', 'Upload learning result')}
         open={editing !== null}
         onClose={close}
         onSubmit={save}
         cancellable
-        okText={editing?.result ? '儲存' : '上傳'}
+        okText={editing?.result ? t('儲存', 'Save') : t('上傳', 'Upload')}
         initialValues={editing?.result ? { description: editing.result.description } : {}}
       >
         <ResultFormItems courses={courses.data} result={editing?.result ?? null} />

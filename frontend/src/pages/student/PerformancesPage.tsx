@@ -30,6 +30,7 @@ import {
   type PerformanceValues,
 } from './performances';
 import { cadreRecordsKey, performanceCategoriesKey, performanceLimitsKey, performancesKey, selectionsKey } from './queryKeys';
+import { useT } from '../../i18n';
 
 type PerformanceFilters = Pick<PerformancesQuery, 'category'>;
 
@@ -54,9 +55,16 @@ function usePerformanceLimits() {
 
 /** This academic year's count against the school's limit, and the days a performance may carry. */
 function LimitsCard({ query }: { query: ReturnType<typeof usePerformanceLimits> }) {
+  const t = useT();
   const limits = query.data;
   return (
-    <Card title={limits ? `${limits.academic_year} 學年度上傳數量` : '上傳數量'}>
+    <Card
+      title={
+        limits
+          ? t(`${limits.academic_year} 學年度上傳數量`, `Uploads in AY ${limits.academic_year}`)
+          : t('上傳數量', 'Uploads')
+      }
+    >
       <ErrorAlert error={query.error} />
       {limits && (
         <Descriptions
@@ -65,19 +73,20 @@ function LimitsCard({ query }: { query: ReturnType<typeof usePerformanceLimits> 
           items={[
             {
               key: 'used',
-              label: '本學年已上傳',
+              label: t('本學年已上傳', 'Uploaded this year'),
               children: (
                 <Tag color={limits.used >= limits.per_year_limit ? 'red' : 'blue'}>
-                  {limits.used} / {limits.per_year_limit} 件
+                  {limits.used} / {limits.per_year_limit}
+                    {t(' 件', '')}
                 </Tag>
               ),
             },
             {
               key: 'dates',
-              label: '日期（或開始日期）',
+              label: t('日期（或開始日期）', 'Date (or start date)'),
               children: `${formatRocDate(limits.earliest)} ~ ${formatRocDate(limits.latest)}`,
             },
-            { key: 'end', label: '結束日期最晚', children: formatRocDate(limits.latest_end) },
+            { key: 'end', label: t('結束日期最晚', 'Latest end date'), children: formatRocDate(limits.latest_end) },
           ]}
         />
       )}
@@ -95,9 +104,10 @@ function PerformanceDrawer({
   info: CategoryInfo | undefined;
   onClose: () => void;
 }) {
+  const t = useT();
   const screens = Grid.useBreakpoint();
   return (
-    <Drawer title="多元表現" open={performance !== null} onClose={onClose} size={screens.md ? 640 : '100%'} destroyOnHidden>
+    <Drawer title={t('多元表現', 'Diverse performance')} open={performance !== null} onClose={onClose} size={screens.md ? 640 : '100%'} destroyOnHidden>
       {performance && (
         <Space orientation="vertical" size="large" style={{ width: '100%' }}>
           <Descriptions
@@ -105,20 +115,20 @@ function PerformanceDrawer({
             size="small"
             bordered
             items={[
-              { key: 'year', label: '學年度', children: performance.academic_year },
-              { key: 'category', label: '類別', children: performance.category_name },
+              { key: 'year', label: t('學年度', 'Academic year'), children: performance.academic_year },
+              { key: 'category', label: t('類別', 'Category'), children: performance.category_name },
               ...(info?.fields ?? [{ field: 'title' as const, label: titleLabel(info), required: true, choices: [] }]).map((spec) => ({
                 key: spec.field,
                 label: spec.label,
                 children: performance[spec.field] ?? '',
               })),
-              { key: 'date', label: info?.dating === 'range' ? '期間' : '日期', children: performanceDateText(performance) },
-              { key: 'description', label: '內容簡述', children: <span style={{ whiteSpace: 'pre-wrap' }}>{performance.description}</span> },
+              { key: 'date', label: info?.dating === 'range' ? t('期間', 'Period') : t('日期', 'Date'), children: performanceDateText(performance) },
+              { key: 'description', label: t('內容簡述', 'Description'), children: <span style={{ whiteSpace: 'pre-wrap' }}>{performance.description}</span> },
               ...(performance.external_link
                 ? [
                     {
                       key: 'link',
-                      label: '外部連結',
+                      label: t('外部連結', 'External link'),
                       children: (
                         <a href={performance.external_link} target="_blank" rel="noopener noreferrer nofollow" style={{ wordBreak: 'break-all' }}>
                           {performance.external_link}
@@ -127,12 +137,12 @@ function PerformanceDrawer({
                     },
                   ]
                 : []),
-              { key: 'selected', label: '勾選提交', children: performance.selected ? <Tag color="purple">已勾選</Tag> : '未勾選' },
-              { key: 'updated', label: '最後修改', children: formatApiDateTime(performance.updated_at) },
+              { key: 'selected', label: t('勾選提交', 'Selection'), children: performance.selected ? <Tag color="purple">{t('已勾選', 'Selected')}</Tag> : t('未勾選', 'Not selected') },
+              { key: 'updated', label: t('最後修改', 'Last edited'), children: formatApiDateTime(performance.updated_at) },
             ]}
           />
           <div>
-            <Typography.Title level={5}>檔案</Typography.Title>
+            <Typography.Title level={5}>{t('檔案', 'Files')}</Typography.Title>
             <Space orientation="vertical" style={{ width: '100%' }}>
               {fileSlots.map((slot) => {
                 const file = performance[slot];
@@ -157,21 +167,22 @@ function PerformanceDrawer({
 
 /** 校內幹部經歷: the school's own records (from its system), read-only; they do not count. */
 function CadreRecordsCard() {
+  const t = useT();
   const records = useQuery({
     queryKey: cadreRecordsKey,
     queryFn: ({ signal }) => unwrap(api.GET('/api/v1/me/cadre-records', { signal })),
   });
   const columns: TableProps<CadreRecord>['columns'] = [
     {
-      title: '學年期',
+      title: t('學年期', 'Term'),
       key: 'term',
       render: (_, record) => <span style={{ whiteSpace: 'nowrap' }}>{formatApiTerm(record)}</span>,
     },
-    { title: '單位', dataIndex: 'unit' },
-    { title: '職務', dataIndex: 'position' },
-    { title: '幹部等級', dataIndex: 'level', render: (level: string | null) => level ?? '' },
+    { title: t('單位', 'Unit'), dataIndex: 'unit' },
+    { title: t('職務', 'Position'), dataIndex: 'position' },
+    { title: t('幹部等級', 'Cadre level'), dataIndex: 'level', render: (level: string | null) => level ?? '' },
     {
-      title: '期間',
+      title: t('期間', 'Period'),
       key: 'dates',
       render: (_, record) => (
         <span style={{ whiteSpace: 'nowrap' }}>{performanceDateText(record)}</span>
@@ -179,12 +190,12 @@ function CadreRecordsCard() {
     },
   ];
   return (
-    <Card title="校內幹部經歷">
+    <Card title={t('校內幹部經歷', 'School cadre records')}>
       <Alert
         type="info"
         showIcon
-        title="以下資料來自學校校務系統，僅供查看"
-        description="校內幹部經歷由學校提交，不需在此上傳，也不計入多元表現的上傳件數；如有錯誤請洽學校。"
+        title={t('以下資料來自學校校務系統，僅供查看', "These records come from the school's administration system and are read-only")}
+        description={t('校內幹部經歷由學校提交，不需在此上傳，也不計入多元表現的上傳件數；如有錯誤請洽學校。', 'Cadre records are submitted by the school: you do not upload them here and they do not count towards your performance uploads. If something is wrong, please contact the school.')}
         style={{ marginBottom: 16 }}
       />
       <ErrorAlert error={records.error} />
@@ -196,7 +207,7 @@ function CadreRecordsCard() {
         loading={records.isFetching}
         pagination={clientPagination}
         scroll={{ x: true }}
-        locale={{ emptyText: '沒有校內幹部經歷' }}
+        locale={{ emptyText: t('沒有校內幹部經歷', 'No school cadre records') }}
       />
     </Card>
   );
@@ -208,6 +219,7 @@ function CadreRecordsCard() {
  * bar); delete this year's unselected ones; 校內幹部經歷 from the school below, read-only.
  */
 export function PerformancesPage() {
+  const t = useT();
   const { message } = App.useApp();
   const queryClient = useQueryClient();
   const categories = usePerformanceCategories();
@@ -227,7 +239,7 @@ export function PerformancesPage() {
   const remove = useApiMutation(
     (performance: Performance) =>
       unwrap(api.DELETE('/api/v1/performances/{id}', { params: { path: { id: performance.id } } })),
-    { invalidate: refresh, success: (_, performance) => `已刪除「${performance.title}」` },
+    { invalidate: refresh, success: (_, performance) => t(`已刪除「${performance.title}」`, `Deleted ${performance.title}`) },
   );
 
   const close = () => {
@@ -238,24 +250,24 @@ export function PerformancesPage() {
   const save = async (values: PerformanceValues) => {
     const current = editing?.performance ?? null;
     const info = categoryInfo(categories.data, current?.category ?? values.category);
-    if (!info) throw new Error('請選擇類別');
+    if (!info) throw new Error(t('請選擇類別', 'Please choose a category'));
     const saved = await upload.run((call) =>
       current
         ? updatePerformance(current.id, performanceFields(info, values, current), call)
         : createPerformance(performanceFields(info, values), call),
     );
     if (!saved) return;
-    void message.success(current ? '多元表現已修改' : '多元表現已新增');
+    void message.success(current ? t('多元表現已修改', 'Performance edited') : t('多元表現已新增', 'Performance added'));
     setEditing(null);
     await Promise.all(refresh.map((queryKey) => queryClient.invalidateQueries({ queryKey })));
   };
 
   const infoOf = (category: PerformanceCategory) => categoryInfo(categories.data, category);
   const columns: TableProps<Performance>['columns'] = [
-    { title: '學年度', dataIndex: 'academic_year' },
-    { title: '類別', dataIndex: 'category_name', render: (name: string) => <div style={{ minWidth: 96 }}>{name}</div> },
+    { title: t('學年度', 'Academic year'), dataIndex: 'academic_year' },
+    { title: t('類別', 'Category'), dataIndex: 'category_name', render: (name: string) => <div style={{ minWidth: 96 }}>{name}</div> },
     {
-      title: '名稱',
+      title: t('名稱', 'Title'),
       key: 'title',
       render: (_, performance) => (
         <div style={{ minWidth: 140 }}>
@@ -267,12 +279,12 @@ export function PerformancesPage() {
       ),
     },
     {
-      title: '日期',
+      title: t('日期', 'Date'),
       key: 'date',
       render: (_, performance) => <span style={{ whiteSpace: 'nowrap' }}>{performanceDateText(performance)}</span>,
     },
     {
-      title: '內容簡述',
+      title: t('內容簡述', 'Description'),
       dataIndex: 'description',
       render: (text: string) => (
         <Typography.Paragraph ellipsis={{ rows: 2, tooltip: text }} style={{ minWidth: 160, margin: 0 }}>
@@ -280,47 +292,47 @@ export function PerformancesPage() {
         </Typography.Paragraph>
       ),
     },
-    { title: '檔案', key: 'files', render: (_, performance) => <FileIcons item={performance} /> },
+    { title: t('檔案', 'Files'), key: 'files', render: (_, performance) => <FileIcons item={performance} /> },
     {
-      title: '勾選',
+      title: t('勾選', 'Selected'),
       dataIndex: 'selected',
-      render: (selected: boolean) => (selected ? <Tag color="purple">已勾選</Tag> : null),
+      render: (selected: boolean) => (selected ? <Tag color="purple">{t('已勾選', 'Selected')}</Tag> : null),
     },
     {
-      title: '操作',
+      title: t('操作', 'Actions'),
       key: 'actions',
       render: (_, performance) => {
         const blocked = changeBlockReason(performance, limits.data);
         const name = performance.title;
         return (
           <Space size={0} wrap>
-            <Button type="link" onClick={() => setViewing(performance)} aria-label={`詳細 ${name}`}>
-              詳細
+            <Button type="link" onClick={() => setViewing(performance)} aria-label={t(`詳細 ${name}`, `Details ${name}`)}>
+              {t('詳細', 'Details')}
             </Button>
             <Tooltip title={blocked ?? undefined}>
               <Button
                 type="link"
                 disabled={Boolean(blocked) || !categories.data}
                 onClick={() => setEditing({ performance })}
-                aria-label={`修改 ${name}`}
+                aria-label={t(`修改 ${name}`, `Edit ${name}`)}
               >
-                修改
+                {t('修改', 'Edit')}
               </Button>
             </Tooltip>
             {blocked ? (
               <Tooltip title={blocked}>
-                <Button type="link" danger disabled aria-label={`刪除 ${name}`}>
-                  刪除
+                <Button type="link" danger disabled aria-label={t(`刪除 ${name}`, `Delete ${name}`)}>
+                  {t('刪除', 'Delete')}
                 </Button>
               </Tooltip>
             ) : (
               <ConfirmButton
-                title={`刪除「${performance.title}」？`}
-                okText="刪除"
+                title={t(`刪除「${performance.title}」？`, `Delete ${performance.title}?`)}
+                okText={t('刪除', 'Delete')}
                 onConfirm={() => remove.mutateAsync(performance)}
-                aria-label={`刪除 ${name}`}
+                aria-label={t(`刪除 ${name}`, `Delete ${name}`)}
               >
-                刪除
+                {t('刪除', 'Delete')}
               </ConfirmButton>
             )}
           </Space>
@@ -338,19 +350,19 @@ export function PerformancesPage() {
       </Col>
       <Col span={24}>
         <PageCard
-          title="我的多元表現"
-          intro="依類別填寫多元表現並上傳證明文件或影音檔（至少一個）；上傳影音檔後才能填寫外部連結。已勾選提交或往年的多元表現不能修改或刪除。"
+          title={t('我的多元表現', 'My diverse performances')}
+          intro={t('依類別填寫多元表現並上傳證明文件或影音檔（至少一個）；上傳影音檔後才能填寫外部連結。已勾選提交或往年的多元表現不能修改或刪除。', 'Fill in a performance by category and upload a supporting document or audio/video file (at least one); an external link can be added once an audio/video file is uploaded. Selected performances and those of earlier years cannot be edited or deleted.')}
           create={{
-            label: '新增多元表現',
+            label: t('新增多元表現', 'Add performance'),
             onClick: () => setEditing({ performance: null }),
-            blocked: createBlockReason(limits.data) ?? (categories.data ? null : '尚未取得多元表現類別'),
+            blocked: createBlockReason(limits.data) ?? (categories.data ? null : t('尚未取得多元表現類別', 'The performance categories are not available yet')),
           }}
         >
           <ErrorAlert error={categories.error ?? performances.query.error} />
           <Space wrap style={{ marginBottom: 16 }}>
             <FilterSelect<PerformanceCategory>
-              label="依類別篩選"
-              placeholder="全部類別"
+              label={t('依類別篩選', 'Filter by category')}
+              placeholder={t('全部類別', 'All categories')}
               options={categoryOptions}
               value={filters.category}
               onChange={(category) => update({ category })}
@@ -362,7 +374,7 @@ export function PerformancesPage() {
             size="middle"
             columns={columns}
             scroll={{ x: true }}
-            locale={{ emptyText: filters.category ? '沒有這個類別的多元表現' : '尚未新增多元表現' }}
+            locale={{ emptyText: filters.category ? t('沒有這個類別的多元表現', 'No performances in this category') : t('尚未新增多元表現', 'No performances added yet') }}
             {...performances.tableProps}
           />
         </PageCard>
@@ -372,12 +384,12 @@ export function PerformancesPage() {
       </Col>
 
       <FormModal<PerformanceValues>
-        title={editing?.performance ? '修改多元表現' : '新增多元表現'}
+        title={editing?.performance ? t('修改多元表現', 'Edit performance') : t('新增多元表現', 'Add performance')}
         open={editing !== null}
         onClose={close}
         onSubmit={save}
         cancellable
-        okText={editing?.performance ? '儲存' : '新增'}
+        okText={editing?.performance ? t('儲存', 'Save') : t('新增', 'Add')}
         initialValues={editing?.performance ? performanceValues(editing.performance) : {}}
       >
         <PerformanceFormItems categories={categories.data ?? []} limits={limits.data} current={editing?.performance ?? null} />

@@ -9,6 +9,7 @@ import { fileRules, fileSlots } from '../../lib/uploadFiles';
 import { loadResultFile } from './api';
 import { learningResultKey } from './queryKeys';
 import { historyActionLabel, resultStateLabels } from './results';
+import { useT } from '../../i18n';
 
 /** A learning result's state as a coloured tag (編輯中, 認證中, 認證成功, 認證失敗). */
 export function ResultStateTag({ state }: { state: LearningResult['state'] }) {
@@ -23,7 +24,8 @@ function actorText(event: ResultEvent): string {
 
 /** The history, oldest first: what, by whom, when (Taipei, ROC date, 24 h) and why. */
 export function ResultHistory({ events }: { events: readonly ResultEvent[] }) {
-  if (events.length === 0) return <Typography.Text type="secondary">沒有歷程紀錄</Typography.Text>;
+  const t = useT();
+  if (events.length === 0) return <Typography.Text type="secondary">{t('沒有歷程紀錄', 'No history')}</Typography.Text>;
   return (
     <Timeline
       items={events.map((event, index) => ({
@@ -34,7 +36,12 @@ export function ResultHistory({ events }: { events: readonly ResultEvent[] }) {
           <>
             <Typography.Text strong>{historyActionLabel(event.action)}</Typography.Text>
             {actorText(event) && <Typography.Text type="secondary">　{actorText(event)}</Typography.Text>}
-            {event.reason && <div>原因：{event.reason}</div>}
+            {event.reason && (
+              <div>
+                {t('原因：', 'Reason: ')}
+                {event.reason}
+              </div>
+            )}
           </>
         ),
       }))}
@@ -44,6 +51,7 @@ export function ResultHistory({ events }: { events: readonly ResultEvent[] }) {
 
 /** 詳細: a learning result, its files (previewed with the token) and its history (`GET /api/v1/learning-results/{id}`). */
 export function ResultDetailDrawer({ id, onClose }: { id: number | null; onClose: () => void }) {
+  const t = useT();
   const screens = Grid.useBreakpoint();
   const detail = useQuery({
     queryKey: learningResultKey(id ?? 0),
@@ -55,7 +63,7 @@ export function ResultDetailDrawer({ id, onClose }: { id: number | null; onClose
 
   return (
     <Drawer
-      title="課程學習成果"
+      title={t('課程學習成果', 'Course learning result')}
       open={id !== null}
       onClose={onClose}
       size={screens.md ? 640 : '100%'}
@@ -70,32 +78,32 @@ export function ResultDetailDrawer({ id, onClose }: { id: number | null; onClose
             size="small"
             bordered
             items={[
-              { key: 'term', label: '學年期', children: formatTerm(result.term) },
-              { key: 'course', label: '課程', children: `${result.subject_name}（${result.course_code}）` },
+              { key: 'term', label: t('學年期', 'Term'), children: formatTerm(result.term) },
+              { key: 'course', label: t('課程', 'Course'), children: `${result.subject_name}（${result.course_code}）` },
               {
                 key: 'state',
-                label: '狀態',
+                label: t('狀態', 'Status'),
                 children: (
                   <Space wrap size={4}>
                     <ResultStateTag state={result.state} />
-                    {result.selected && <Tag color="purple">已勾選提交</Tag>}
+                    {result.selected && <Tag color="purple">{t('已勾選提交', 'Selected for submission')}</Tag>}
                   </Space>
                 ),
               },
               ...(result.state === 'rejected' && result.reject_reason
-                ? [{ key: 'reason', label: '未通過原因', children: <Typography.Text type="danger">{result.reject_reason}</Typography.Text> }]
+                ? [{ key: 'reason', label: t('未通過原因', 'Reason for rejection'), children: <Typography.Text type="danger">{result.reject_reason}</Typography.Text> }]
                 : []),
-              { key: 'description', label: '內容簡述', children: <span style={{ whiteSpace: 'pre-wrap' }}>{result.description}</span> },
-              { key: 'created', label: '上傳時間', children: formatApiDateTime(result.created_at) },
-              { key: 'updated', label: '最後修改', children: formatApiDateTime(result.updated_at) },
+              { key: 'description', label: t('內容簡述', 'Description'), children: <span style={{ whiteSpace: 'pre-wrap' }}>{result.description}</span> },
+              { key: 'created', label: t('上傳時間', 'Uploaded'), children: formatApiDateTime(result.created_at) },
+              { key: 'updated', label: t('最後修改', 'Last edited'), children: formatApiDateTime(result.updated_at) },
               ...(result.submitted_at
-                ? [{ key: 'submitted', label: '送出認證', children: formatApiDateTime(result.submitted_at) }]
+                ? [{ key: 'submitted', label: t('送出認證', 'Submitted for certification'), children: formatApiDateTime(result.submitted_at) }]
                 : []),
               ...(result.decided_at
                 ? [
                     {
                       key: 'decided',
-                      label: '認證',
+                      label: t('認證', 'Certification'),
                       children: `${formatApiDateTime(result.decided_at)}${result.decided_by ? `　${result.decided_by}` : ''}`,
                     },
                   ]
@@ -103,7 +111,7 @@ export function ResultDetailDrawer({ id, onClose }: { id: number | null; onClose
             ]}
           />
           <div>
-            <Typography.Title level={5}>檔案</Typography.Title>
+            <Typography.Title level={5}>{t('檔案', 'Files')}</Typography.Title>
             <Space orientation="vertical" style={{ width: '100%' }}>
               {fileSlots.map((slot) => {
                 const file = result[slot];
@@ -121,7 +129,7 @@ export function ResultDetailDrawer({ id, onClose }: { id: number | null; onClose
             </Space>
           </div>
           <div>
-            <Typography.Title level={5}>歷程</Typography.Title>
+            <Typography.Title level={5}>{t('歷程', 'History')}</Typography.Title>
             <ResultHistory events={detail.data?.history ?? []} />
           </div>
         </Space>

@@ -12,11 +12,19 @@ import { PeriodText } from './PeriodText';
 import { performanceDateText } from './performances';
 import { learningResultsKey, performancesKey, selectionsKey } from './queryKeys';
 import { selectableResults, selectionCountText, selectionToggle } from './selections';
+import { tr, useT } from '../../i18n';
 
 /** Rows fetched at once: a year's certified results and performances are far fewer. */
 const ALL = 200;
 
-const kindNames: Record<SelectionKind, string> = { results: '課程學習成果', performances: '多元表現' };
+const kindNames: Record<SelectionKind, string> = {
+  get results() {
+    return tr('課程學習成果', 'Course learning results');
+  },
+  get performances() {
+    return tr('多元表現', 'Diverse performances');
+  },
+};
 
 interface Toggle {
   kind: SelectionKind;
@@ -35,7 +43,7 @@ function selectColumn<Row extends { id: number }>(
   onToggle: (toggle: Toggle) => void,
 ): NonNullable<TableProps<Row>['columns']>[number] {
   return {
-    title: '勾選',
+    title: tr('勾選', 'Select'),
     key: 'selected',
     render: (_, row) => {
       if (!set) return null;
@@ -47,10 +55,10 @@ function selectColumn<Row extends { id: number }>(
             checked={state.checked}
             disabled={state.disabled && !loading}
             loading={loading}
-            checkedChildren="已勾選"
-            unCheckedChildren="未勾選"
+            checkedChildren={tr('已勾選', 'Selected')}
+            unCheckedChildren={tr('未勾選', 'Not selected')}
             onChange={(on) => onToggle({ kind, id: row.id, on, name: name(row) })}
-            aria-label={`勾選 ${name(row)}`}
+            aria-label={tr(`勾選 ${name(row)}`, `Select ${name(row)}`)}
           />
         </Tooltip>
       );
@@ -70,6 +78,7 @@ function SelectionCard({
   error: unknown;
   children: ReactNode;
 }) {
+  const t = useT();
   const full = set !== undefined && set.selected.length >= set.limit;
   return (
     <Card
@@ -84,10 +93,10 @@ function SelectionCard({
           items={[
             {
               key: 'period',
-              label: '勾選期間',
-              children: <PeriodText period={set.period} none="學校尚未設定勾選時間" />,
+              label: t('勾選期間', 'Selection period'),
+              children: <PeriodText period={set.period} none={t('學校尚未設定勾選時間', 'The school has not set the selection period')} />,
             },
-            { key: 'limit', label: '上限', children: `每學年最多 ${set.limit} 件` },
+            { key: 'limit', label: t('上限', 'Limit'), children: t(`每學年最多 ${set.limit} 件`, `At most ${set.limit} per year`) },
           ]}
         />
       )}
@@ -103,6 +112,7 @@ function SelectionCard({
  * selection periods of the student's grade. A refusal (上限, 期間) shows on its card.
  */
 export function SelectionsPage() {
+  const t = useT();
   const queryClient = useQueryClient();
   const selections = useQuery({
     queryKey: selectionsKey,
@@ -134,7 +144,7 @@ export function SelectionsPage() {
     },
     {
       invalidate: [selectionsKey, learningResultsKey, performancesKey],
-      success: (_, { on, name }) => (on ? `已勾選「${name}」` : `已取消勾選「${name}」`),
+      success: (_, { on, name }) => (on ? t(`已勾選「${name}」`, `Selected ${name}`) : t(`已取消勾選「${name}」`, `Unselected ${name}`)),
       onSuccess: (data) => {
         if (data) queryClient.setQueryData(selectionsKey, data);
       },
@@ -153,9 +163,9 @@ export function SelectionsPage() {
 
   const resultColumns: TableProps<LearningResult>['columns'] = [
     selectColumn<LearningResult>('results', selections.data?.results, (row) => row.subject_name, busy, onToggle),
-    { title: '學年期', dataIndex: 'term', render: (term: string) => <span style={{ whiteSpace: 'nowrap' }}>{formatTerm(term)}</span> },
+    { title: t('學年期', 'Term'), dataIndex: 'term', render: (term: string) => <span style={{ whiteSpace: 'nowrap' }}>{formatTerm(term)}</span> },
     {
-      title: '課程',
+      title: t('課程', 'Course'),
       key: 'course',
       render: (_, row) => (
         <div style={{ minWidth: 110 }}>
@@ -167,7 +177,7 @@ export function SelectionsPage() {
       ),
     },
     {
-      title: '內容簡述',
+      title: t('內容簡述', 'Description'),
       dataIndex: 'description',
       render: (text: string) => (
         <Typography.Paragraph ellipsis={{ rows: 2, tooltip: text }} style={{ minWidth: 160, margin: 0 }}>
@@ -176,7 +186,7 @@ export function SelectionsPage() {
       ),
     },
     {
-      title: '認證時間',
+      title: t('認證時間', 'Certified at'),
       dataIndex: 'decided_at',
       render: (at: string | null) => <span style={{ whiteSpace: 'nowrap' }}>{formatApiDateTime(at)}</span>,
     },
@@ -184,15 +194,15 @@ export function SelectionsPage() {
 
   const performanceColumns: TableProps<Performance>['columns'] = [
     selectColumn<Performance>('performances', selections.data?.performances, (row) => row.title, busy, onToggle),
-    { title: '類別', dataIndex: 'category_name', render: (name: string) => <div style={{ minWidth: 96 }}>{name}</div> },
-    { title: '名稱', dataIndex: 'title', render: (title: string) => <div style={{ minWidth: 120 }}>{title}</div> },
+    { title: t('類別', 'Category'), dataIndex: 'category_name', render: (name: string) => <div style={{ minWidth: 96 }}>{name}</div> },
+    { title: t('名稱', 'Title'), dataIndex: 'title', render: (title: string) => <div style={{ minWidth: 120 }}>{title}</div> },
     {
-      title: '日期',
+      title: t('日期', 'Date'),
       key: 'date',
       render: (_, row) => <span style={{ whiteSpace: 'nowrap' }}>{performanceDateText(row)}</span>,
     },
     {
-      title: '內容簡述',
+      title: t('內容簡述', 'Description'),
       dataIndex: 'description',
       render: (text: string) => (
         <Typography.Paragraph ellipsis={{ rows: 2, tooltip: text }} style={{ minWidth: 160, margin: 0 }}>
@@ -205,11 +215,14 @@ export function SelectionsPage() {
   return (
     <Row gutter={[16, 16]}>
       <Col span={24}>
-        <Card title={year === undefined ? '勾選提交' : `勾選提交（${year} 學年度）`}>
+        <Card
+          title={year === undefined ? t('勾選提交', 'Selection & submission') : t(`勾選提交（${year} 學年度）`, `Selection & submission (AY ${year})`)}
+        >
           <Typography.Paragraph type="secondary" style={{ marginBottom: 0 }}>
-            在勾選期間內，勾選本學年要提交的項目：認證成功的課程學習成果每學年最多{' '}
-            {selections.data?.results.limit ?? 6} 件、多元表現每學年最多 {selections.data?.performances.limit ?? 10}{' '}
-            件；勾選期間外不能變更。已勾選的多元表現須先取消勾選，才能修改或刪除。
+            {t(
+              `在勾選期間內，勾選本學年要提交的項目：認證成功的課程學習成果每學年最多 ${selections.data?.results.limit ?? 6} 件、多元表現每學年最多 ${selections.data?.performances.limit ?? 10} 件；勾選期間外不能變更。已勾選的多元表現須先取消勾選，才能修改或刪除。`,
+              `During the selection period, select the items to submit for this year: at most ${selections.data?.results.limit ?? 6} certified course learning results and ${selections.data?.performances.limit ?? 10} diverse performances per year. Outside the period nothing can be changed. A selected performance must be unselected before it can be edited or deleted.`,
+            )}
           </Typography.Paragraph>
           <ErrorAlert error={selections.error} />
         </Card>
@@ -224,7 +237,7 @@ export function SelectionsPage() {
             loading={results.isFetching}
             pagination={clientPagination}
             scroll={{ x: true }}
-            locale={{ emptyText: '本學年沒有認證成功的課程學習成果' }}
+            locale={{ emptyText: t('本學年沒有認證成功的課程學習成果', 'No certified course learning results this year') }}
           />
         </SelectionCard>
       </Col>
@@ -238,7 +251,7 @@ export function SelectionsPage() {
             loading={performances.isFetching}
             pagination={clientPagination}
             scroll={{ x: true }}
-            locale={{ emptyText: '本學年沒有多元表現' }}
+            locale={{ emptyText: t('本學年沒有多元表現', 'No diverse performances this year') }}
           />
         </SelectionCard>
       </Col>

@@ -17,6 +17,7 @@ import type {
 import type { MultipartValue } from '../../lib/upload';
 import { keepsFile, slotEditFields, type FileChoice } from '../../lib/uploadFiles';
 import { formatRocDate } from '../../lib/roc';
+import { tr } from '../../i18n/lang';
 
 /** What the dialog holds: the API's field names, dates as picked, files as chosen. */
 export type PerformanceValues = {
@@ -133,7 +134,7 @@ export function performanceDetails(performance: Performance, info: CategoryInfo 
 
 /** The label of the title field in a category (「競賽名稱」, 「作品名稱」…). */
 export function titleLabel(info: CategoryInfo | undefined): string {
-  return info?.fields.find((spec) => spec.field === 'title')?.label ?? '名稱';
+  return info?.fields.find((spec) => spec.field === 'title')?.label ?? tr('名稱', 'Title');
 }
 
 /** Why a performance cannot be changed or deleted (an earlier year's, or selected), or null. */
@@ -141,8 +142,8 @@ export function changeBlockReason(
   performance: Pick<Performance, 'academic_year' | 'selected'>,
   limits: Pick<PerformanceLimits, 'academic_year'> | undefined,
 ): string | null {
-  if (limits && performance.academic_year !== limits.academic_year) return '只能修改或刪除本學年的多元表現';
-  if (performance.selected) return '已勾選提交，請先取消勾選再修改或刪除';
+  if (limits && performance.academic_year !== limits.academic_year) return tr('只能修改或刪除本學年的多元表現', "Only this year's performances can be edited or deleted");
+  if (performance.selected) return tr('已勾選提交，請先取消勾選再修改或刪除', 'Selected for submission: unselect it before editing or deleting');
   return null;
 }
 
@@ -150,7 +151,10 @@ export function changeBlockReason(
 export function createBlockReason(limits: PerformanceLimits | undefined): string | null {
   if (!limits) return null;
   return limits.used >= limits.per_year_limit
-    ? `本學年已上傳 ${limits.used} 件，已達上限 ${limits.per_year_limit} 件`
+    ? tr(
+        `本學年已上傳 ${limits.used} 件，已達上限 ${limits.per_year_limit} 件`,
+        `${limits.used} uploaded this year: the limit of ${limits.per_year_limit} is reached`,
+      )
     : null;
 }
 

@@ -5,24 +5,57 @@
  */
 import type { EditResultForm, LearningResult, MyCourse, MyCourses, ResultState } from '../../api/types';
 import { slotEditFields, type FileChoice } from '../../lib/uploadFiles';
+import { tr } from '../../i18n/lang';
 
 export const resultStateLabels: Record<ResultState, { label: string; color: string }> = {
-  editing: { label: '編輯中', color: 'blue' },
-  submitted: { label: '認證中', color: 'gold' },
-  certified: { label: '認證成功', color: 'green' },
-  rejected: { label: '認證失敗', color: 'red' },
+  editing: {
+    get label() {
+      return tr('編輯中', 'Editing');
+    },
+    color: 'blue',
+  },
+  submitted: {
+    get label() {
+      return tr('認證中', 'Under certification');
+    },
+    color: 'gold',
+  },
+  certified: {
+    get label() {
+      return tr('認證成功', 'Certified');
+    },
+    color: 'green',
+  },
+  rejected: {
+    get label() {
+      return tr('認證失敗', 'Not certified');
+    },
+    color: 'red',
+  },
 };
 
 export const resultStates = Object.keys(resultStateLabels) as ResultState[];
 
 /** A history entry's `action` in words (unknown ones as sent). */
 const actionLabels: Record<string, string> = {
-  created: '上傳',
-  updated: '修改',
-  submitted: '送出認證',
-  certified: '認證成功',
-  rejected: '認證失敗',
-  deleted: '刪除',
+  get created() {
+    return tr('上傳', 'Uploaded');
+  },
+  get updated() {
+    return tr('修改', 'Edited');
+  },
+  get submitted() {
+    return tr('送出認證', 'Submitted for certification');
+  },
+  get certified() {
+    return tr('認證成功', 'Certified');
+  },
+  get rejected() {
+    return tr('認證失敗', 'Not certified');
+  },
+  get deleted() {
+    return tr('刪除', 'Deleted');
+  },
 };
 
 export function historyActionLabel(action: string): string {
@@ -47,16 +80,19 @@ export function resultActions(result: Pick<LearningResult, 'state'>, uploadOpen:
 
 /** Why 新增 is not possible now (no period, period not on, the semester's count reached), or null. */
 export function uploadBlockReason(courses: MyCourses | undefined): string | null {
-  if (!courses) return '尚未取得本學期修課資料';
+  if (!courses) return tr('尚未取得本學期修課資料', "This term's courses are not available yet");
   const period = courses.upload_period;
-  if (!period) return '學校尚未設定本學期的上傳時間';
-  if (!period.open) return '目前不在上傳期間';
+  if (!period) return tr('學校尚未設定本學期的上傳時間', "The school has not set this term's upload period");
+  if (!period.open) return tr('目前不在上傳期間', 'Not in the upload period now');
   if (courses.used >= courses.per_semester_limit) {
-    return `本學期已上傳 ${courses.used} 件，已達上限 ${courses.per_semester_limit} 件`;
+    return tr(
+      `本學期已上傳 ${courses.used} 件，已達上限 ${courses.per_semester_limit} 件`,
+      `${courses.used} uploaded this term: the limit of ${courses.per_semester_limit} is reached`,
+    );
   }
-  if (courses.courses.length === 0) return '本學期沒有修課資料';
+  if (courses.courses.length === 0) return tr('本學期沒有修課資料', 'No courses this term');
   if (courses.courses.every((course) => course.results >= courses.per_subject_limit)) {
-    return '每一門課程都已達單科上限';
+    return tr('每一門課程都已達單科上限', 'Every course has reached its limit');
   }
   return null;
 }
@@ -72,7 +108,7 @@ export function courseOptions(courses: MyCourses) {
     const full = courseFull(course, courses.per_subject_limit);
     return {
       value: course.id,
-      label: `${course.subject_name}（${course.course_code}）${full ? '－已達單科上限' : ''}`,
+      label: `${course.subject_name}（${course.course_code}）${full ? tr('－已達單科上限', ' – course limit reached') : ''}`,
       disabled: full,
     };
   });

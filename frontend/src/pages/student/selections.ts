@@ -3,6 +3,7 @@
  * performances, inside the selection periods of the student's grade.
  */
 import type { LearningResult, SelectionSet } from '../../api/types';
+import { tr } from '../../i18n/lang';
 
 /** A row's switch: on or off, and whether (and why not) it may be moved now. */
 export interface ToggleState {
@@ -13,8 +14,8 @@ export interface ToggleState {
 
 /** Why nothing of this kind can be selected or unselected now (no period, not on), or null. */
 export function periodBlockReason(set: Pick<SelectionSet, 'period'>): string | null {
-  if (!set.period) return '學校尚未設定勾選時間';
-  if (!set.period.open) return '目前不在勾選期間';
+  if (!set.period) return tr('學校尚未設定勾選時間', 'The school has not set the selection period');
+  if (!set.period.open) return tr('目前不在勾選期間', 'Not in the selection period now');
   return null;
 }
 
@@ -24,14 +25,21 @@ export function selectionToggle(set: SelectionSet, id: number): ToggleState {
   const closed = periodBlockReason(set);
   if (closed) return { checked, disabled: true, reason: closed };
   if (!checked && set.selected.length >= set.limit) {
-    return { checked, disabled: true, reason: `已達勾選上限 ${set.limit} 件，請先取消其他項目` };
+    return {
+      checked,
+      disabled: true,
+      reason: tr(
+        `已達勾選上限 ${set.limit} 件，請先取消其他項目`,
+        `The limit of ${set.limit} is reached: unselect another item first`,
+      ),
+    };
   }
   return { checked, disabled: false, reason: null };
 }
 
 /** `已勾選 2 / 6`. */
 export function selectionCountText(set: Pick<SelectionSet, 'selected' | 'limit'>): string {
-  return `已勾選 ${set.selected.length} / ${set.limit}`;
+  return tr(`已勾選 ${set.selected.length} / ${set.limit}`, `Selected ${set.selected.length} / ${set.limit}`);
 }
 
 /** The learning results that may be selected in `academicYear`: that year's certified ones. */

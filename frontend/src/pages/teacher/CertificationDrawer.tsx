@@ -14,6 +14,7 @@ import { ResultHistory, ResultStateTag } from '../student/ResultDetailDrawer';
 import { allowsDecision, studentClassLabel } from './certification';
 import { certificationKey } from './queryKeys';
 import { RejectReasonModal } from './RejectReasonModal';
+import { useT } from '../../i18n';
 
 /** Send one decision on a result (`POST /api/v1/learning-results/{id}/decision`). */
 export function decideResult(id: number, decision: Decision, reason?: string) {
@@ -40,6 +41,7 @@ export function CertificationDrawer({
   blocked: string | null;
   onClose: () => void;
 }) {
+  const t = useT();
   const screens = Grid.useBreakpoint();
   const { message } = App.useApp();
   const queryClient = useQueryClient();
@@ -60,8 +62,11 @@ export function CertificationDrawer({
       queryClient.setQueryData(learningResultKey(updated.result.id), updated);
       void message.success(
         decision === 'certify'
-          ? `已認證通過「${updated.result.student_name}」的學習成果`
-          : `已將「${updated.result.student_name}」的學習成果設為認證失敗`,
+          ? t(`已認證通過「${updated.result.student_name}」的學習成果`, `Certified ${updated.result.student_name}'s learning result`)
+          : t(
+              `已將「${updated.result.student_name}」的學習成果設為認證失敗`,
+              `Marked ${updated.result.student_name}'s learning result as not certified`,
+            ),
       );
       await Promise.all([
         queryClient.invalidateQueries({ queryKey: certificationKey }),
@@ -92,12 +97,12 @@ export function CertificationDrawer({
             loading={decide.isPending && decide.variables?.decision === 'certify'}
             onClick={() => decide.mutate({ decision: 'certify' })}
           >
-            認證通過
+            {t('認證通過', 'Certify')}
           </Button>
         )}
         {canReject && (
           <Button danger icon={<CloseOutlined aria-hidden />} disabled={disabled} onClick={() => setRejecting(true)}>
-            {result.state === 'certified' ? '改為認證失敗' : '認證失敗'}
+            {result.state === 'certified' ? t('改為認證失敗', 'Change to not certified') : t('認證失敗', 'Not certified')}
           </Button>
         )}
       </Space>
@@ -106,7 +111,7 @@ export function CertificationDrawer({
 
   return (
     <Drawer
-      title="學習成果認證"
+      title={t('學習成果認證', 'Learning result certification')}
       open={id !== null}
       onClose={close}
       size={screens.md ? 720 : '100%'}
@@ -126,23 +131,23 @@ export function CertificationDrawer({
             items={[
               {
                 key: 'student',
-                label: '學生',
+                label: t('學生', 'Student'),
                 children: `${result.student_name}（${result.student_account}）`,
               },
               {
                 key: 'class',
-                label: '班級座號',
-                children: `${studentClassLabel(result.class_code)}${result.seat_no !== null && result.seat_no !== undefined ? ` ${result.seat_no} 號` : ''}`,
+                label: t('班級座號', 'Class and seat'),
+                children: `${studentClassLabel(result.class_code)}${result.seat_no !== null && result.seat_no !== undefined ? t(` ${result.seat_no} 號`, `, no. ${result.seat_no}`) : ''}`,
               },
-              { key: 'course', label: '課程', children: `${result.subject_name}（${result.course_code}）` },
-              { key: 'term', label: '學年期', children: formatTerm(result.term) },
+              { key: 'course', label: t('課程', 'Course'), children: `${result.subject_name}（${result.course_code}）` },
+              { key: 'term', label: t('學年期', 'Term'), children: formatTerm(result.term) },
               {
                 key: 'state',
-                label: '狀態',
+                label: t('狀態', 'Status'),
                 children: (
                   <Space wrap size={4}>
                     <ResultStateTag state={result.state} />
-                    {result.selected && <Tag color="purple">學生已勾選提交</Tag>}
+                    {result.selected && <Tag color="purple">{t('學生已勾選提交', 'Selected by the student')}</Tag>}
                   </Space>
                 ),
               },
@@ -150,24 +155,24 @@ export function CertificationDrawer({
                 ? [
                     {
                       key: 'reason',
-                      label: '認證失敗原因',
+                      label: t('認證失敗原因', 'Reason for not certifying'),
                       children: <Typography.Text type="danger">{result.reject_reason}</Typography.Text>,
                     },
                   ]
                 : []),
               {
                 key: 'description',
-                label: '內容簡述',
+                label: t('內容簡述', 'Description'),
                 children: <span style={{ whiteSpace: 'pre-wrap' }}>{result.description}</span>,
               },
               ...(result.submitted_at
-                ? [{ key: 'submitted', label: '送出認證', children: formatApiDateTime(result.submitted_at) }]
+                ? [{ key: 'submitted', label: t('送出認證', 'Submitted for certification'), children: formatApiDateTime(result.submitted_at) }]
                 : []),
               ...(result.decided_at
                 ? [
                     {
                       key: 'decided',
-                      label: '審核',
+                      label: t('審核', 'Certification'),
                       children: `${formatApiDateTime(result.decided_at)}${result.decided_by ? `　${result.decided_by}` : ''}`,
                     },
                   ]
@@ -178,11 +183,11 @@ export function CertificationDrawer({
             <Alert
               type="info"
               showIcon
-              title="改為認證失敗後，這件學習成果也會從學生的勾選提交中移除。"
+              title={t('改為認證失敗後，這件學習成果也會從學生的勾選提交中移除。', "Once changed to not certified, this learning result is also removed from the student's selection.")}
             />
           )}
           <div>
-            <Typography.Title level={5}>檔案</Typography.Title>
+            <Typography.Title level={5}>{t('檔案', 'Files')}</Typography.Title>
             <Space orientation="vertical" style={{ width: '100%' }}>
               {fileSlots.map((slot) => {
                 const file = result[slot];
@@ -197,19 +202,25 @@ export function CertificationDrawer({
                   )
                 );
               })}
-              {!result.document && !result.video && <Typography.Text type="secondary">沒有檔案</Typography.Text>}
+              {!result.document && !result.video && <Typography.Text type="secondary">{t('沒有檔案', 'No files')}</Typography.Text>}
             </Space>
           </div>
           <div>
-            <Typography.Title level={5}>歷程</Typography.Title>
+            <Typography.Title level={5}>{t('歷程', 'History')}</Typography.Title>
             <ResultHistory events={detail.data?.history ?? []} />
           </div>
         </Space>
       )}
       <RejectReasonModal
         open={rejecting}
-        title={result?.state === 'certified' ? '改為認證失敗' : '認證失敗'}
-        intro={result && `${result.student_name}（${result.student_account}）的「${result.subject_name}」學習成果。`}
+        title={result?.state === 'certified' ? t('改為認證失敗', 'Change to not certified') : t('認證失敗', 'Not certified')}
+        intro={
+          result &&
+          t(
+            `${result.student_name}（${result.student_account}）的「${result.subject_name}」學習成果。`,
+            `${result.student_name} (${result.student_account}): learning result for ${result.subject_name}.`,
+          )
+        }
         onClose={() => setRejecting(false)}
         onSubmit={async (reason) => {
           await decide.mutateAsync({ decision: 'reject', reason });

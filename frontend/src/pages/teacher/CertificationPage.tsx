@@ -9,25 +9,31 @@ import { PeriodText } from '../student/PeriodText';
 import { courseClassLabel, courseTitle, groupCoursesByClass, studentClassLabel } from './certification';
 import { NoCertifyTag, StateCountTags, TeacherList, useCertificationQueue } from './CourseInfo';
 import { CourseResults } from './CourseResults';
+import { useT } from '../../i18n';
 
 function CourseCard({ course }: { course: QueueCourse }) {
+  const t = useT();
   const navigate = useNavigate();
   const to = (classCode?: string) =>
     `/teacher/certification/${course.course_id}${classCode !== undefined ? `?class_code=${encodeURIComponent(classCode)}` : ''}`;
 
   const columns: TableProps<ClassCounts>['columns'] = [
     {
-      title: '學生班級',
+      title: t('學生班級', 'Student class'),
       dataIndex: 'class_code',
       render: (code: string) => (
-        <Link to={to(code)} aria-label={`查看 ${courseTitle(course)} ${studentClassLabel(code)} 的學習成果`}>
+        <Link to={to(code)} aria-label={t(
+            `查看 ${courseTitle(course)} ${studentClassLabel(code)} 的學習成果`,
+            `View learning results of ${courseTitle(course)} ${studentClassLabel(code)}`,
+          )}
+        >
           {studentClassLabel(code)}
         </Link>
       ),
     },
-    { title: '認證中', dataIndex: 'submitted', align: 'right' },
-    { title: '認證成功', dataIndex: 'certified', align: 'right' },
-    { title: '認證失敗', dataIndex: 'rejected', align: 'right' },
+    { title: t('認證中', 'Under certification'), dataIndex: 'submitted', align: 'right' },
+    { title: t('認證成功', 'Certified'), dataIndex: 'certified', align: 'right' },
+    { title: t('認證失敗', 'Not certified'), dataIndex: 'rejected', align: 'right' },
   ];
 
   return (
@@ -40,7 +46,7 @@ function CourseCard({ course }: { course: QueueCourse }) {
       }
       extra={
         course.can_certify ? (
-          <Badge count={course.submitted} showZero color={course.submitted > 0 ? 'gold' : 'green'} title={`待認證 ${course.submitted} 件`} />
+          <Badge count={course.submitted} showZero color={course.submitted > 0 ? 'gold' : 'green'} title={t(`待認證 ${course.submitted} 件`, `${course.submitted} waiting`)} />
         ) : (
           <NoCertifyTag />
         )
@@ -61,13 +67,17 @@ function CourseCard({ course }: { course: QueueCourse }) {
           column={1}
           size="small"
           items={[
-            { key: 'class', label: '開課班級', children: `${courseClassLabel(course.class_code)}（${course.grade} 年級）` },
+            { key: 'class', label: t('開課班級', 'Class'), children: t(
+        `${courseClassLabel(course.class_code)}（${course.grade} 年級）`,
+        `${courseClassLabel(course.class_code)} (grade ${course.grade})`,
+      ),
+    },
             {
               key: 'period',
-              label: '認證期間',
-              children: <PeriodText period={course.period} none="學校尚未設定認證時間" />,
+              label: t('認證期間', 'Certification period'),
+              children: <PeriodText period={course.period} none={t('學校尚未設定認證時間', 'The school has not set the certification period')} />,
             },
-            { key: 'teachers', label: '授課教師', children: <TeacherList teachers={course.teachers} /> },
+            { key: 'teachers', label: t('授課教師', 'Teachers'), children: <TeacherList teachers={course.teachers} /> },
           ]}
         />
         {course.classes.length > 1 && (
@@ -86,17 +96,18 @@ function CourseCard({ course }: { course: QueueCourse }) {
 
 /** The overview: the term's courses grouped by class, each with its counts, period and teachers. */
 function Overview() {
+  const t = useT();
   const queue = useCertificationQueue();
   const groups = queue.data ? groupCoursesByClass(queue.data.courses) : [];
   const waiting = queue.data?.waiting ?? 0;
 
   return (
     <PageCard
-      title="學習成果認證"
+      title={t('學習成果認證', 'Certify learning results')}
       intro={
         <>
-          {queue.data ? `${formatApiTerm(queue.data.term)}` : '本學期'}
-          您任教課程中學生送出認證的課程學習成果。點選課程查看內容並認證；合開課程中學校設定為「不審核」的教師只能查看。時間為臺灣時間。
+          {queue.data ? `${formatApiTerm(queue.data.term)}` : t('本學期', 'This term')}
+          {t('您任教課程中學生送出認證的課程學習成果。點選課程查看內容並認證；合開課程中學校設定為「不審核」的教師只能查看。時間為臺灣時間。', 'Course learning results that students of your courses submitted for certification. Choose a course to view and certify them; in co-taught courses, teachers the school set as non-certifying can only view. Times are Taiwan time.')}
         </>
       }
     >
@@ -105,18 +116,20 @@ function Overview() {
       {queue.data && (
         <Space orientation="vertical" size="large" style={{ width: '100%' }}>
           <Space size="middle" wrap data-testid="waiting-total">
-            <Typography.Text strong>待您認證</Typography.Text>
+            <Typography.Text strong>{t('待您認證', 'Waiting for you')}</Typography.Text>
             <Badge count={waiting} showZero overflowCount={9999} color={waiting > 0 ? 'gold' : 'green'} />
-            <Typography.Text type="secondary">{waiting > 0 ? `共 ${waiting} 件等待認證` : '目前沒有等待認證的學習成果'}</Typography.Text>
+            <Typography.Text type="secondary">{waiting > 0
+            ? t(`共 ${waiting} 件等待認證`, `${waiting} waiting for certification`)
+            : t('目前沒有等待認證的學習成果', 'No learning results are waiting for certification')}</Typography.Text>
           </Space>
-          {groups.length === 0 && <Empty description="本學期沒有任教的課程" />}
+          {groups.length === 0 && <Empty description={t('本學期沒有任教的課程', 'You teach no courses this term')} />}
           {groups.map((group) => (
-            <section key={group.classCode} aria-label={`${group.label} 的課程`}>
+            <section key={group.classCode} aria-label={t(`${group.label} 的課程`, `Courses of ${group.label}`)}>
               <Typography.Title level={5} style={{ marginTop: 0 }}>
-                {group.classCode ? `${group.label} 班` : group.label}
+                {group.classCode ? t(`${group.label} 班`, `Class ${group.label}`) : group.label}
                 {group.waiting > 0 && (
                   <Typography.Text type="secondary" style={{ fontSize: 14, fontWeight: 'normal' }}>
-                    {`（待認證 ${group.waiting} 件）`}
+                    {t(`（待認證 ${group.waiting} 件）`, ` (${group.waiting} waiting)`)}
                   </Typography.Text>
                 )}
               </Typography.Title>
@@ -137,6 +150,7 @@ function Overview() {
 
 /** One course (deep link `/teacher/certification/:courseId`): its summary and its students' results. */
 function CourseView({ courseId }: { courseId: number }) {
+  const t = useT();
   const queue = useCertificationQueue();
   const [searchParams] = useSearchParams();
   const course = queue.data?.courses.find((candidate) => candidate.course_id === courseId);
@@ -144,7 +158,7 @@ function CourseView({ courseId }: { courseId: number }) {
   return (
     <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
       <Link to="/teacher/certification">
-        <ArrowLeftOutlined /> 返回課程列表
+        <ArrowLeftOutlined /> {t('返回課程列表', 'Back to courses')}
       </Link>
       <ErrorAlert error={queue.error} />
       {queue.isPending && (
@@ -154,7 +168,7 @@ function CourseView({ courseId }: { courseId: number }) {
       )}
       {queue.data && !course && (
         <Card>
-          <Empty description="找不到這門課程，或不是您本學期任教的課程。" />
+          <Empty description={t('找不到這門課程，或不是您本學期任教的課程。', 'This course was not found, or you do not teach it this term.')} />
         </Card>
       )}
       {course && <CourseResults key={course.course_id} course={course} initialClass={searchParams.get('class_code') ?? undefined} />}
@@ -168,6 +182,7 @@ function CourseView({ courseId }: { courseId: number }) {
  * course's results to certify, one at a time or many at once.
  */
 export function CertificationPage() {
+  const t = useT();
   const { courseId } = useParams();
   const id = courseId === undefined ? NaN : Number(courseId);
   if (courseId !== undefined) {
@@ -175,8 +190,8 @@ export function CertificationPage() {
       <CourseView courseId={id} />
     ) : (
       <Card>
-        <Empty description="課程編號不正確。" />
-        <Link to="/teacher/certification">返回課程列表</Link>
+        <Empty description={t('課程編號不正確。', 'Invalid course number.')} />
+        <Link to="/teacher/certification">{t('返回課程列表', 'Back to courses')}</Link>
       </Card>
     );
   }

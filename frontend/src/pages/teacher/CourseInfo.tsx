@@ -3,6 +3,7 @@ import { Space, Tag, Typography } from 'antd';
 import { api, unwrap } from '../../api/client';
 import type { ClassCounts, CourseTeacher } from '../../api/types';
 import { certificationCoursesKey } from './queryKeys';
+import { useT } from '../../i18n';
 
 /** The teacher's courses of the current term with their counts (`GET /api/v1/certification/courses`). */
 export function useCertificationQueue() {
@@ -14,17 +15,25 @@ export function useCertificationQueue() {
 
 /** 認證中 / 認證成功 / 認證失敗 counts as coloured tags. */
 export function StateCountTags({ counts }: { counts: Pick<ClassCounts, 'submitted' | 'certified' | 'rejected'> }) {
+  const t = useT();
   return (
     <Space wrap size={4}>
-      <Tag color="gold">認證中 {counts.submitted}</Tag>
-      <Tag color="green">認證成功 {counts.certified}</Tag>
-      <Tag color="red">認證失敗 {counts.rejected}</Tag>
+      <Tag color="gold">
+        {t('認證中', 'Under certification')} {counts.submitted}
+      </Tag>
+      <Tag color="green">
+        {t('認證成功', 'Certified')} {counts.certified}
+      </Tag>
+      <Tag color="red">
+        {t('認證失敗', 'Not certified')} {counts.rejected}
+      </Tag>
     </Space>
   );
 }
 
 /** The course's teachers with 是否審核 (a co-taught course's certifiers, manual 3.5). */
 export function TeacherList({ teachers }: { teachers: readonly CourseTeacher[] }) {
+  const t = useT();
   if (teachers.length === 0) return <Typography.Text type="secondary">—</Typography.Text>;
   return (
     <Space wrap size={[12, 4]}>
@@ -32,7 +41,8 @@ export function TeacherList({ teachers }: { teachers: readonly CourseTeacher[] }
         <span key={teacher.teacher_id} style={{ whiteSpace: 'nowrap' }}>
           {teacher.name}{' '}
           <Tag color={teacher.can_certify ? 'blue' : 'default'} style={{ marginInlineEnd: 0 }}>
-            審核：{teacher.can_certify ? '是' : '否'}
+            {t('審核：', 'Certifies: ')}
+            {teacher.can_certify ? t('是', 'yes') : t('否', 'no')}
           </Tag>
         </span>
       ))}
@@ -42,5 +52,6 @@ export function TeacherList({ teachers }: { teachers: readonly CourseTeacher[] }
 
 /** 無法認證 for a co-teacher the school marked 否. */
 export function NoCertifyTag() {
-  return <Tag color="default">不審核（僅能查看）</Tag>;
+  const t = useT();
+  return <Tag color="default">{t('不審核（僅能查看）', 'Does not certify (view only)')}</Tag>;
 }

@@ -29,16 +29,18 @@ import {
 } from './certification';
 import { certificationKey, certificationResultsKey } from './queryKeys';
 import { RejectReasonModal } from './RejectReasonModal';
+import { useT } from '../../i18n';
 
 type ResultFilters = Pick<CertificationQuery, 'course_id' | 'class_code' | 'state' | 'q'>;
 
 /** What a batch decision did: decided count and each refused result with the server's reason. */
 function OutcomeAlert({ summary, onClose }: { summary: OutcomeSummary; onClose: () => void }) {
+  const t = useT();
   return (
     <Alert
       type={summary.type}
       showIcon
-      closable={{ onClose, 'aria-label': '關閉處理結果' }}
+      closable={{ onClose, 'aria-label': t('關閉處理結果', 'Close the outcome') }}
       role="status"
       data-testid="batch-outcome"
       title={summary.title}
@@ -65,6 +67,7 @@ function OutcomeAlert({ summary, onClose }: { summary: OutcomeSummary; onClose: 
  * (「批次認證通過」, 「批次認證失敗」 with one reason).
  */
 export function CourseResults({ course, initialClass }: { course: QueueCourse; initialClass?: string }) {
+  const t = useT();
   const queryClient = useQueryClient();
   const [filters, update] = useFilters<ResultFilters>({
     course_id: course.course_id,
@@ -117,13 +120,13 @@ export function CourseResults({ course, initialClass }: { course: QueueCourse; i
 
   const columns: TableProps<LearningResult>['columns'] = [
     {
-      title: '班級',
+      title: t('班級', 'Class'),
       dataIndex: 'class_code',
       render: (code: string | null) => <span style={{ whiteSpace: 'nowrap' }}>{studentClassLabel(code)}</span>,
     },
-    { title: '座號', dataIndex: 'seat_no', render: (seat: number | null) => seat ?? '' },
+    { title: t('座號', 'Seat'), dataIndex: 'seat_no', render: (seat: number | null) => seat ?? '' },
     {
-      title: '學號/姓名',
+      title: t('學號/姓名', 'Student no. / name'),
       key: 'student',
       render: (_, row) => (
         <div style={{ minWidth: 100 }}>
@@ -135,7 +138,7 @@ export function CourseResults({ course, initialClass }: { course: QueueCourse; i
       ),
     },
     {
-      title: '內容簡述',
+      title: t('內容簡述', 'Description'),
       dataIndex: 'description',
       render: (text: string) => (
         <Typography.Paragraph ellipsis={{ rows: 2, tooltip: text }} style={{ minWidth: 160, margin: 0 }}>
@@ -143,28 +146,29 @@ export function CourseResults({ course, initialClass }: { course: QueueCourse; i
         </Typography.Paragraph>
       ),
     },
-    { title: '檔案', key: 'files', render: (_, row) => <FileIcons item={row} /> },
+    { title: t('檔案', 'Files'), key: 'files', render: (_, row) => <FileIcons item={row} /> },
     {
-      title: '狀態',
+      title: t('狀態', 'Status'),
       key: 'state',
       render: (_, row) => (
         <div style={{ minWidth: 80 }}>
           <ResultStateTag state={row.state} />
           {row.state === 'rejected' && row.reject_reason && (
             <Typography.Text type="danger" style={{ display: 'block', fontSize: 12 }}>
-              原因：{row.reject_reason}
+              {t('原因：', 'Reason: ')}
+        {row.reject_reason}
             </Typography.Text>
           )}
         </div>
       ),
     },
     {
-      title: '送出時間',
+      title: t('送出時間', 'Submitted'),
       dataIndex: 'submitted_at',
       render: (at: string | null) => <span style={{ whiteSpace: 'nowrap' }}>{formatApiDateTime(at)}</span>,
     },
     {
-      title: '審核者',
+      title: t('審核者', 'Certified by'),
       key: 'decided',
       render: (_, row) =>
         row.decided_by || row.decided_at ? (
@@ -177,11 +181,11 @@ export function CourseResults({ course, initialClass }: { course: QueueCourse; i
         ) : null,
     },
     {
-      title: '操作',
+      title: t('操作', 'Actions'),
       key: 'actions',
       render: (_, row) => (
-        <Button type="link" onClick={() => setViewing(row.id)} aria-label={`查看 ${row.student_name} 的學習成果`}>
-          查看
+        <Button type="link" onClick={() => setViewing(row.id)} aria-label={t(`查看 ${row.student_name} 的學習成果`, `View ${row.student_name}'s learning result`)}>
+          {t('查看', 'View')}
         </Button>
       ),
     },
@@ -198,16 +202,16 @@ export function CourseResults({ course, initialClass }: { course: QueueCourse; i
           column={{ xs: 1, md: 2 }}
           size="small"
           items={[
-            { key: 'counts', label: '認證狀況', children: <StateCountTags counts={course} /> },
-            { key: 'grade', label: '年級', children: `${course.grade} 年級` },
-            { key: 'period', label: '認證期間', children: <PeriodText period={course.period} none="學校尚未設定認證時間" /> },
-            { key: 'teachers', label: '授課教師', children: <TeacherList teachers={course.teachers} /> },
+            { key: 'counts', label: t('認證狀況', 'Certification status'), children: <StateCountTags counts={course} /> },
+            { key: 'grade', label: t('年級', 'Grade'), children: t(`${course.grade} 年級`, `Grade ${course.grade}`) },
+            { key: 'period', label: t('認證期間', 'Certification period'), children: <PeriodText period={course.period} none={t('學校尚未設定認證時間', 'The school has not set the certification period')} /> },
+            { key: 'teachers', label: t('授課教師', 'Teachers'), children: <TeacherList teachers={course.teachers} /> },
           ]}
         />
         {blocked && <Alert type="warning" showIcon title={blocked} style={{ marginTop: 16 }} role="note" />}
       </Card>
 
-      <Card title="學生學習成果">
+      <Card title={t('學生學習成果', "Students' learning results")}>
         <ErrorAlert error={results.query.error} />
         {outcome && <OutcomeAlert summary={outcome} onClose={() => setOutcome(null)} />}
         {/* A refused batch as a whole (e.g. too many at once); a refused 批次認證失敗 shows in its dialog. */}
@@ -215,8 +219,8 @@ export function CourseResults({ course, initialClass }: { course: QueueCourse; i
         <Space wrap style={{ marginBottom: 16 }}>
           {classOptions.length > 1 && (
             <FilterSelect<string>
-              label="班級"
-              placeholder="全部班級"
+              label={t('班級', 'Class')}
+              placeholder={t('全部班級', 'All classes')}
               options={classOptions}
               value={filters.class_code ?? undefined}
               onChange={(class_code) => update({ class_code })}
@@ -224,19 +228,19 @@ export function CourseResults({ course, initialClass }: { course: QueueCourse; i
             />
           )}
           <FilterSelect<ResultState>
-            label="狀態"
-            placeholder="全部狀態"
+            label={t('狀態', 'Status')}
+            placeholder={t('全部狀態', 'All statuses')}
             options={certificationStateOptions}
             value={filters.state ?? undefined}
             onChange={(state) => update({ state })}
             width={140}
           />
-          <FilterSearch label="搜尋學生" placeholder="學號（帳號）或姓名" onSearch={(q) => update({ q })} width={220} />
+          <FilterSearch label={t('搜尋學生', 'Search students')} placeholder={t('學號（帳號）或姓名', 'Student no. (account) or name')} onSearch={(q) => update({ q })} width={220} />
         </Space>
         {/* The batch bar is left out while one result is open, so that its buttons are the only ones. */}
         {viewing === null && (
           <Space wrap style={{ marginBottom: 16 }} data-testid="batch-bar">
-            <Typography.Text>已選 {selection.selected.size} 件</Typography.Text>
+            <Typography.Text>{t(`已選 ${selection.selected.size} 件`, `${selection.selected.size} selected`)}</Typography.Text>
             <Button
               type="primary"
               icon={<CheckOutlined aria-hidden />}
@@ -244,7 +248,7 @@ export function CourseResults({ course, initialClass }: { course: QueueCourse; i
               loading={batch.isPending && batch.variables?.decision === 'certify'}
               onClick={certifyMany}
             >
-              批次認證通過
+              {t('批次認證通過', 'Certify selected')}
             </Button>
             <Button
               danger
@@ -252,11 +256,11 @@ export function CourseResults({ course, initialClass }: { course: QueueCourse; i
               disabled={blocked !== null || rejectable.length === 0 || batch.isPending}
               onClick={() => setRejectingMany(true)}
             >
-              批次認證失敗
+              {t('批次認證失敗', 'Mark selected not certified')}
             </Button>
             {selection.selected.size > 0 && (
               <Button type="link" onClick={selection.clear}>
-                取消選取
+                {t('取消選取', 'Clear selection')}
               </Button>
             )}
           </Space>
@@ -271,14 +275,14 @@ export function CourseResults({ course, initialClass }: { course: QueueCourse; i
             ...selection.rowSelection,
             getCheckboxProps: (row) => ({
               disabled: !selectable(row),
-              'aria-label': `選取 ${row.student_name} 的學習成果`,
+              'aria-label': t(`選取 ${row.student_name} 的學習成果`, `Select ${row.student_name}'s learning result`),
             }),
           }}
           locale={{
             emptyText:
               filters.state === 'submitted' && !filters.q && !filters.class_code
-                ? '目前沒有等待認證的學習成果'
-                : '沒有符合條件的學習成果',
+                ? t('目前沒有等待認證的學習成果', 'No learning results are waiting for certification')
+                : t('沒有符合條件的學習成果', 'No matching learning results'),
           }}
           {...results.tableProps}
         />
@@ -287,8 +291,11 @@ export function CourseResults({ course, initialClass }: { course: QueueCourse; i
       <CertificationDrawer id={viewing} blocked={blocked} onClose={() => setViewing(null)} />
       <RejectReasonModal
         open={rejectingMany}
-        title="批次認證失敗"
-        intro={`將已選的 ${rejectable.length} 件學習成果設為認證失敗，原因相同。`}
+        title={t('批次認證失敗', 'Mark selected not certified')}
+        intro={t(
+          `將已選的 ${rejectable.length} 件學習成果設為認證失敗，原因相同。`,
+          `Mark the ${rejectable.length} selected learning result(s) as not certified, with the same reason.`,
+        )}
         onClose={() => {
           setRejectingMany(false);
           // A refusal was shown in the dialog; do not show it again on the page.

@@ -3,6 +3,7 @@ import type { ReactNode } from 'react';
 import { ProblemAlert } from '../../components/ProblemAlert';
 import { useSubmit } from '../../lib/useSubmit';
 import { REASON_MAX } from './certification';
+import { useT } from '../../i18n';
 
 interface ReasonValues {
   reason: string;
@@ -27,6 +28,7 @@ export function RejectReasonModal({
   /** Send the trimmed reason; a thrown error is shown in the dialog. */
   onSubmit: (reason: string) => Promise<void>;
 }) {
+  const t = useT();
   const [form] = Form.useForm<ReasonValues>();
   const { problem, setProblem, submitting, submit } = useSubmit(form, (values: ReasonValues) =>
     onSubmit(values.reason.trim()),
@@ -38,8 +40,8 @@ export function RejectReasonModal({
       open={open}
       onCancel={onClose}
       onOk={() => form.submit()}
-      okText="確定"
-      cancelText="取消"
+      okText={t('確定', 'OK')}
+      cancelText={t('取消', 'Cancel')}
       okButtonProps={{ danger: true, autoInsertSpace: false }}
       cancelButtonProps={{ autoInsertSpace: false }}
       confirmLoading={submitting}
@@ -53,11 +55,11 @@ export function RejectReasonModal({
       <Form<ReasonValues> form={form} layout="vertical" onFinish={(values) => void submit(values)}>
         <Form.Item
           name="reason"
-          label="認證失敗原因"
-          extra="學生會看到這段說明，請具體說明需要修正的地方。"
+          label={t('認證失敗原因', 'Reason for not certifying')}
+          extra={t('學生會看到這段說明，請具體說明需要修正的地方。', 'The student sees this: say precisely what needs fixing.')}
           rules={[
-            { required: true, whitespace: true, message: '請填寫認證失敗原因' },
-            { max: REASON_MAX, message: `原因最多 ${REASON_MAX} 字` },
+            { required: true, whitespace: true, message: t('請填寫認證失敗原因', 'Please give the reason') },
+            { max: REASON_MAX, message: t(`原因最多 ${REASON_MAX} 字`, `At most ${REASON_MAX} characters`) },
           ]}
         >
           <Input.TextArea rows={4} maxLength={REASON_MAX} showCount autoFocus />

@@ -13,6 +13,7 @@ import type {
 } from '../../api/types';
 import { periodEndText, periodStartText } from '../../lib/periods';
 import { resultStateLabels } from '../student/results';
+import { tr } from '../../i18n/lang';
 
 /** The states a teacher sees (a result 編輯中 is the student's own): 認證中, 認證成功, 認證失敗. */
 export const certificationStates: readonly ResultState[] = ['submitted', 'certified', 'rejected'];
@@ -27,12 +28,12 @@ export const DEFAULT_STATE: ResultState = 'submitted';
 
 /** A course's class: `201`, or 跨班 for a course open to several classes (empty code). */
 export function courseClassLabel(classCode: string | null | undefined): string {
-  return classCode ? classCode : '跨班';
+  return classCode ? classCode : tr('跨班', 'Cross-class');
 }
 
 /** A student's class in the counts: `201`, or 未編班 when the student has none. */
 export function studentClassLabel(classCode: string | null | undefined): string {
-  return classCode ? classCode : '未編班';
+  return classCode ? classCode : tr('未編班', 'No class');
 }
 
 /** 「數學（110-1-002）」. */
@@ -88,11 +89,13 @@ export function periodRangeText(period: CertificationPeriod): string {
  * marked 否 (不審核), no certification period for the course's grade, or the period not open.
  */
 export function decisionBlockReason(course: Pick<QueueCourse, 'can_certify' | 'period'> | undefined): string | null {
-  if (!course) return '找不到這門課程，或不是您本學期任教的課程。';
-  if (!course.can_certify) return '學校已將您設定為這門合開課程的「不審核」教師，請由其他授課教師認證。';
+  if (!course) return tr('找不到這門課程，或不是您本學期任教的課程。', 'This course was not found, or you do not teach it this term.');
+  if (!course.can_certify) return tr('學校已將您設定為這門合開課程的「不審核」教師，請由其他授課教師認證。', 'The school set you as a non-certifying teacher of this co-taught course; another of its teachers certifies.');
   const period = course.period;
-  if (!period) return '學校尚未設定此年級的認證時間。';
-  if (!period.open) return `目前不在認證期間（${periodRangeText(period)}）。`;
+  if (!period) return tr('學校尚未設定此年級的認證時間。', 'The school has not set the certification period for this grade.');
+  if (!period.open) {
+    return tr(`目前不在認證期間（${periodRangeText(period)}）。`, `Not in the certification period (${periodRangeText(period)}).`);
+  }
   return null;
 }
 
@@ -108,8 +111,12 @@ export function selectable(result: Pick<LearningResult, 'state'>): boolean {
 }
 
 export const decisionLabels: Record<Decision, string> = {
-  certify: '認證通過',
-  reject: '認證失敗',
+  get certify() {
+    return tr('認證通過', 'Certify');
+  },
+  get reject() {
+    return tr('認證失敗', 'Not certified');
+  },
 };
 
 /** The longest reason the server takes for 認證失敗. */
@@ -132,7 +139,7 @@ export interface OutcomeSummary {
 /** 「林小華（074313_s001）數學」 for a result the page knows, else 「學習成果 #12」. */
 function resultName(id: number, rows: ReadonlyMap<number, Pick<LearningResult, 'student_name' | 'student_account' | 'subject_name'>>): string {
   const row = rows.get(id);
-  return row ? `${row.student_name}（${row.student_account}）${row.subject_name}` : `學習成果 #${id}`;
+  return row ? `${row.student_name}（${row.student_account}）${row.subject_name}` : tr(`學習成果 #${id}`, `Learning result #${id}`);
 }
 
 /**
@@ -152,9 +159,17 @@ export function outcomeSummary(
     detail: refusal.detail,
   }));
   const done =
-    decision === 'certify' ? `已認證通過 ${decided} 件學習成果` : `已將 ${decided} 件學習成果設為認證失敗`;
-  const verb = decision === 'certify' ? '認證通過' : '設為認證失敗';
-  if (refused === 0) return { type: 'success', title: `${done}。`, refusals };
-  if (decided === 0) return { type: 'error', title: `${refused} 件學習成果未能${verb}：`, refusals };
-  return { type: 'warning', title: `${done}；另有 ${refused} 件未能${verb}：`, refusals };
+    decision === 'certify'
+      ? tr(`已認證通過 ${decided} 件學習成果`, `Certified ${decided} learning result(s)`)
+      : tr(`已將 ${decided} 件學習成果設為認證失敗`, `Marked ${decided} learning result(s) as not certified`);
+  const verb = decision === 'certify' ? tr('認證通過', 'be certified') : tr('設為認證失敗', 'be marked as not certified');
+  if (refused === 0) return { type: 'success', title: tr(`${done}。`, `${done}.`), refusals };
+  if (decided === 0) {
+    return { type: 'error', title: tr(`${refused} 件學習成果未能${verb}：`, `${refused} learning result(s) could not ${verb}:`), refusals };
+  }
+  return {
+    type: 'warning',
+    title: tr(`${done}；另有 ${refused} 件未能${verb}：`, `${done}; ${refused} more could not ${verb}:`),
+    refusals,
+  };
 }
