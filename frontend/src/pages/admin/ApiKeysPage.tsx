@@ -8,10 +8,13 @@ import { formatApiDateTime } from '../../lib/roc';
 import { useApiMutation } from '../../lib/useApiMutation';
 import { scopeLabels } from './labels';
 import { apiKeysKey } from './queryKeys';
+import { useT } from '../../i18n';
 
 const scopeOptions = (Object.keys(scopeLabels) as ApiKeyScope[]).map((scope) => ({
   value: scope,
-  label: scopeLabels[scope],
+  get label() {
+    return scopeLabels[scope];
+  },
 }));
 
 function ScopeTags({ scopes }: { scopes: readonly ApiKeyScope[] }) {
@@ -23,6 +26,7 @@ function ScopeTags({ scopes }: { scopes: readonly ApiKeyScope[] }) {
  * limited to scopes, shown whole only once when created, revocable.
  */
 export function ApiKeysPage() {
+  const t = useT();
   const keys = useQuery({
     queryKey: apiKeysKey,
     queryFn: ({ signal }) => unwrap(api.GET('/api/v1/api-keys', { signal })),
@@ -30,34 +34,41 @@ export function ApiKeysPage() {
 
   const revoke = useApiMutation(
     (key: ApiKey) => unwrap(api.DELETE('/api/v1/api-keys/{id}', { params: { path: { id: key.id } } })),
-    { invalidate: [apiKeysKey], success: (_, key) => `已撤銷金鑰「${key.name}」` },
+    { invalidate: [apiKeysKey], success: (_, key) => t(`已撤銷金鑰「${key.name}」`, `Key "${key.name}" revoked`) },
   );
 
   const columns: TableProps<ApiKey>['columns'] = [
-    { title: '名稱', dataIndex: 'name' },
+    { title: t('名稱', 'Name'), dataIndex: 'name' },
     {
-      title: '金鑰前綴',
+      title: t('金鑰前綴', 'Key prefix'),
       dataIndex: 'prefix',
       render: (prefix: string) => <Typography.Text code>{`lc_${prefix}_…`}</Typography.Text>,
     },
     {
-      title: '範圍',
+      title: t('範圍', 'Scopes'),
       dataIndex: 'scopes',
       render: (scopes: ApiKeyScope[]) => <ScopeTags scopes={scopes} />,
     },
-    { title: '建立時間', dataIndex: 'created_at', render: (value: string) => formatApiDateTime(value) },
-    { title: '最後使用', dataIndex: 'last_used_at', render: (value: string | null) => formatApiDateTime(value, '從未使用') },
+    { title: t('建立時間', 'Created'), dataIndex: 'created_at', render: (value: string) => formatApiDateTime(value) },
     {
-      title: '狀態',
+      title: t('最後使用', 'Last used'),
+      dataIndex: 'last_used_at',
+      render: (value: string | null) => formatApiDateTime(value, t('從未使用', 'Never')),
+    },
+    {
+      title: t('狀態', 'Status'),
       dataIndex: 'revoked_at',
       render: (value: string | null) =>
-        value ? <Tag>已撤銷 {formatApiDateTime(value)}</Tag> : <Tag color="green">使用中</Tag>,
+        value ? <Tag>{t('已撤銷', 'Revoked')} {formatApiDateTime(value)}</Tag> : <Tag color="green">{t('使用中', 'Active')}</Tag>,
     },
     confirmColumn<ApiKey>({
-      label: '撤銷',
+      label: t('撤銷', 'Revoke'),
       when: (key) => !key.revoked_at,
-      title: (key) => `撤銷金鑰「${key.name}」？`,
-      description: '撤銷後，使用此金鑰的程式立即無法存取，且不能復原。',
+      title: (key) => t(`撤銷金鑰「${key.name}」？`, `Revoke key "${key.name}"?`),
+      description: t(
+        '撤銷後，使用此金鑰的程式立即無法存取，且不能復原。',
+        'Programs using this key lose access at once. This cannot be undone.',
+      ),
       onConfirm: (key) => revoke.mutateAsync(key),
       name: (key) => key.name,
     }),
@@ -65,43 +76,47 @@ export function ApiKeysPage() {
 
   return (
     <SecretIssuingList<ApiKey, NewApiKey, CreatedApiKey>
-      title="API 金鑰"
-      intro="提供校務行政系統廠商或程式以 API 存取本校資料：「同步資料」可每日推送學籍、修課、教職員等資料，「讀取資料」可查詢。"
-      createLabel="建立金鑰"
-      emptyText="尚未建立 API 金鑰"
+      title={t('API 金鑰', 'API keys')}
+      intro={t(
+        '提供校務行政系統廠商或程式以 API 存取本校資料：「同步資料」可每日推送學籍、修課、教職員等資料，「讀取資料」可查詢。',
+        'Lets the school-affairs system vendor or programs access this school\'s data through the API: "Sync data" can push student records, enrolments, staff and more every day; "Read data" can query.',
+      )}
+      createLabel={t('建立金鑰', 'Create key')}
+      emptyText={t('尚未建立 API 金鑰', 'No API keys yet')}
       query={keys}
       columns={columns}
       create={(values) =>
         unwrap(api.POST('/api/v1/api-keys', { body: { name: values.name.trim(), scopes: values.scopes } }))
       }
       issued={(key) => ({
-        title: `已建立金鑰「${key.name}」`,
-        secretName: '金鑰',
-        lostHint: '若遺失，請撤銷此金鑰後重新建立。',
-        fields: [{ label: '金鑰', value: key.secret }],
+        title: t(`已建立金鑰「${key.name}」`, `Key "${key.name}" created`),
+        secretName: t('金鑰', 'key'),
+        lostHint: t('若遺失，請撤銷此金鑰後重新建立。', 'If it is lost, revoke this key and create a new one.'),
+        fields: [{ label: t('金鑰', 'Key'), value: key.secret }],
         note: (
           <>
-            範圍：<ScopeTags scopes={key.scopes} />
+            {t('範圍：', 'Scopes: ')}
+            <ScopeTags scopes={key.scopes} />
           </>
         ),
       })}
       form={{
-        title: '建立 API 金鑰',
+        title: t('建立 API 金鑰', 'Create API key'),
         initialValues: { scopes: ['sync'] },
         items: (
           <>
             <Form.Item
               name="name"
-              label="名稱"
-              extra="用途或廠商名稱，方便日後辨識。"
-              rules={[{ required: true, whitespace: true, message: '請輸入名稱' }]}
+              label={t('名稱', 'Name')}
+              extra={t('用途或廠商名稱，方便日後辨識。', 'Its purpose or the vendor\'s name, to recognise it later.')}
+              rules={[{ required: true, whitespace: true, message: t('請輸入名稱', 'Please enter a name') }]}
             >
-              <Input maxLength={100} placeholder="例如：校務行政系統廠商" />
+              <Input maxLength={100} placeholder={t('例如：校務行政系統廠商', 'e.g. school-affairs system vendor')} />
             </Form.Item>
             <Form.Item
               name="scopes"
-              label="範圍"
-              rules={[{ required: true, type: 'array', min: 1, message: '至少選擇一個範圍' }]}
+              label={t('範圍', 'Scopes')}
+              rules={[{ required: true, type: 'array', min: 1, message: t('至少選擇一個範圍', 'Choose at least one scope') }]}
             >
               <Checkbox.Group options={scopeOptions} />
             </Form.Item>

@@ -7,6 +7,7 @@ import { formatApiDateTime, taipeiDayStartUtc } from '../../lib/roc';
 import { useFilters, usePagedQuery } from '../../lib/usePagedQuery';
 import { auditEventLabels } from './labels';
 import { auditEventsKey } from './queryKeys';
+import { useT } from '../../i18n';
 
 interface AuditFilters {
   event?: string;
@@ -15,7 +16,13 @@ interface AuditFilters {
   to?: string;
 }
 
-const eventOptions = Object.entries(auditEventLabels).map(([value, label]) => ({ value, label }));
+// `label` a getter: the current UI language whenever the options are read.
+const eventOptions = Object.keys(auditEventLabels).map((value) => ({
+  value,
+  get label() {
+    return auditEventLabels[value] ?? value;
+  },
+}));
 
 const auditEventLabel = (event: string) => auditEventLabels[event] ?? event;
 
@@ -29,6 +36,7 @@ function dayBounds({ from, to }: DayRange): Pick<AuditFilters, 'from' | 'to'> {
 
 /** 稽核紀錄: the school's security events (sign-ins, lockouts, resets, setting changes), newest first. */
 export function AuditPage() {
+  const t = useT();
   const [filters, update] = useFilters<AuditFilters>({});
 
   const events = usePagedQuery({
@@ -38,36 +46,42 @@ export function AuditPage() {
   });
 
   const columns: TableProps<AuditEvent>['columns'] = [
-    { title: '時間', dataIndex: 'created_at', width: 150, render: (value: string) => formatApiDateTime(value) },
+    { title: t('時間', 'Time'), dataIndex: 'created_at', width: 150, render: (value: string) => formatApiDateTime(value) },
     {
-      title: '事件',
+      title: t('事件', 'Event'),
       dataIndex: 'event',
       width: 170,
       render: (event: string) => <Tooltip title={event}>{auditEventLabel(event)}</Tooltip>,
     },
-    { title: '帳號', dataIndex: 'actor', render: (actor: string | null) => actor ?? '' },
-    { title: '來源位址', dataIndex: 'client_addr', width: 150, render: (addr: string | null) => addr ?? '' },
-    { title: '說明', dataIndex: 'detail', render: (detail: string | null) => detail ?? '' },
+    { title: t('帳號', 'Account'), dataIndex: 'actor', render: (actor: string | null) => actor ?? '' },
+    { title: t('來源位址', 'Source address'), dataIndex: 'client_addr', width: 150, render: (addr: string | null) => addr ?? '' },
+    { title: t('說明', 'Details'), dataIndex: 'detail', render: (detail: string | null) => detail ?? '' },
   ];
 
   return (
     <FilteredListCard<AuditEvent>
-      title="稽核紀錄"
-      intro="登入、帳號鎖定、密碼變更與重設、權限與設定變更等安全事件，由新到舊排列；時間為臺灣時間。"
+      title={t('稽核紀錄', 'Audit log')}
+      intro={t(
+        '登入、帳號鎖定、密碼變更與重設、權限與設定變更等安全事件，由新到舊排列；時間為臺灣時間。',
+        'Security events such as sign-ins, account lockouts, password changes and resets, and permission and setting changes, newest first; times are Taiwan time.',
+      )}
       paged={events}
       columns={columns}
       filters={
         <>
           <FilterSelect
-            label="事件"
-            placeholder="全部事件"
+            label={t('事件', 'Event')}
+            placeholder={t('全部事件', 'All events')}
             options={eventOptions}
             value={filters.event}
             onChange={(event) => update({ event })}
             width={200}
             searchable
           />
-          <FilterSearch label="帳號" placeholder="帳號（完整帳號）" onSearch={(actor) => update({ actor })} width={220} />
+          <FilterSearch
+            label={t('帳號', 'Account')}
+            placeholder={t('帳號（完整帳號）', 'Account (full account name)')}
+            onSearch={(actor) => update({ actor })} width={220} />
           <DayRangePicker onChange={(range) => update(dayBounds(range))} />
         </>
       }

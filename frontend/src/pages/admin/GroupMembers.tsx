@@ -9,10 +9,21 @@ import { useApiMutation } from '../../lib/useApiMutation';
 import { useDebouncedValue } from '../../lib/useDebouncedValue';
 import { usePagedQuery } from '../../lib/usePagedQuery';
 import { roleGroupKey, roleGroupsKey, staffKey } from './queryKeys';
+import { tr, useT } from '../../i18n';
 
 const staffColumns = [
-  { title: '登入帳號', dataIndex: 'account' },
-  { title: '姓名', dataIndex: 'display_name' },
+  {
+    get title() {
+      return tr('登入帳號', 'Account');
+    },
+    dataIndex: 'account',
+  },
+  {
+    get title() {
+      return tr('姓名', 'Name');
+    },
+    dataIndex: 'display_name',
+  },
 ];
 
 /**
@@ -20,6 +31,7 @@ const staffColumns = [
  * or name, a page at a time) ↔ 所屬人員. Each move is saved at once.
  */
 export function GroupMembers({ group }: { group: RoleGroup }) {
+  const t = useT();
   const [filter, setFilter] = useState('');
   const q = useDebouncedValue(filter.trim(), 300);
 
@@ -47,12 +59,12 @@ export function GroupMembers({ group }: { group: RoleGroup }) {
       <ErrorAlert error={staff.query.error ?? members.error} />
       <DualTablePicker<StaffMember, StaffMember>
         available={{
-          title: '待選人員',
+          title: t('待選人員', 'Available staff'),
           header: (
             <Input.Search
               allowClear
-              placeholder="輸入帳號篩選"
-              aria-label="輸入帳號篩選"
+              placeholder={t('輸入帳號篩選', 'Filter by account')}
+              aria-label={t('輸入帳號篩選', 'Filter by account')}
               value={filter}
               onChange={(event) => setFilter(event.target.value)}
               onSearch={setFilter}
@@ -64,25 +76,25 @@ export function GroupMembers({ group }: { group: RoleGroup }) {
           rowKey: (member) => member.id,
           loading: staff.query.isFetching,
           pagination: { ...staff.tableProps.pagination, size: 'small' },
-          emptyText: q ? '沒有符合的人員' : '沒有待選人員',
+          emptyText: q ? t('沒有符合的人員', 'No matching staff') : t('沒有待選人員', 'No staff to add'),
         }}
         chosen={{
-          title: `${group.name} 所屬人員`,
+          title: t(`${group.name} 所屬人員`, `Members of ${group.name}`),
           rows: members.data ?? [],
           columns: staffColumns,
           rowKey: (member) => member.id,
           loading: members.isFetching,
-          emptyText: '尚無所屬人員',
+          emptyText: t('尚無所屬人員', 'No members yet'),
         }}
         busy={save.isPending}
         onAdd={(rows) =>
-          save.mutateAsync({ ids: [...current, ...rows.map((row) => row.id)], message: `已加入 ${rows.length} 位人員` })
+          save.mutateAsync({ ids: [...current, ...rows.map((row) => row.id)], message: t(`已加入 ${rows.length} 位人員`, `${rows.length} added`) })
         }
         onRemove={(rows) => {
           const removed = new Set(rows.map((row) => row.id));
           return save.mutateAsync({
             ids: current.filter((id) => !removed.has(id)),
-            message: `已移除 ${rows.length} 位人員`,
+            message: t(`已移除 ${rows.length} 位人員`, `${rows.length} removed`),
           });
         }}
       />

@@ -7,21 +7,33 @@ import { DualTablePicker } from '../../components/DualTablePicker';
 import { ErrorAlert } from '../../components/ProblemAlert';
 import { useApiMutation } from '../../lib/useApiMutation';
 import { functionModulesKey, roleGroupKey, roleGroupsKey } from './queryKeys';
+import { tr, useT } from '../../i18n';
 
 type Grant = ModuleGrantInput & { name: string };
 type Flag = 'can_create' | 'can_update' | 'can_delete';
 
-const flags: { key: Flag; title: string }[] = [
-  { key: 'can_create', title: '新增' },
-  { key: 'can_update', title: '修改' },
-  { key: 'can_delete', title: '刪除' },
+const flags: { key: Flag; zh: string; en: string }[] = [
+  { key: 'can_create', zh: '新增', en: 'Create' },
+  { key: 'can_update', zh: '修改', en: 'Update' },
+  { key: 'can_delete', zh: '刪除', en: 'Delete' },
 ];
 
 const byCode = (a: { code: string }, b: { code: string }) => a.code.localeCompare(b.code);
 
 const moduleColumns = [
-  { title: '模組編號', dataIndex: 'code', width: 110 },
-  { title: '功能模組', dataIndex: 'name' },
+  {
+    get title() {
+      return tr('模組編號', 'Module code');
+    },
+    dataIndex: 'code',
+    width: 110,
+  },
+  {
+    get title() {
+      return tr('功能模組', 'Function module');
+    },
+    dataIndex: 'name',
+  },
 ];
 
 /**
@@ -29,6 +41,7 @@ const moduleColumns = [
  * 新增/修改/刪除 per granted module, then 儲存 (the whole set replaces the previous one).
  */
 export function GroupModules({ group }: { group: RoleGroup }) {
+  const t = useT();
   const queryClient = useQueryClient();
   const modules = useQuery({
     queryKey: functionModulesKey,
@@ -55,7 +68,7 @@ export function GroupModules({ group }: { group: RoleGroup }) {
       unwrap(api.PUT('/api/v1/role-groups/{id}/modules', { params: { path: { id: group.id } }, body: { modules: body } })),
     {
       invalidate: [roleGroupsKey],
-      success: '群組功能已儲存',
+      success: t('群組功能已儲存', 'Group functions saved'),
       onSuccess: (result) => {
         queryClient.setQueryData(roleGroupKey(group.id, 'modules'), result);
         setDraft(null);
@@ -70,8 +83,8 @@ export function GroupModules({ group }: { group: RoleGroup }) {
 
   const grantColumns: TableProps<Grant>['columns'] = [
     ...moduleColumns,
-    ...flags.map(({ key, title }) => ({
-      title,
+    ...flags.map(({ key, zh, en }) => ({
+      title: t(zh, en),
       key,
       width: 64,
       align: 'center' as const,
@@ -79,7 +92,7 @@ export function GroupModules({ group }: { group: RoleGroup }) {
         <Checkbox
           checked={grant[key] ?? false}
           onChange={(event) => setFlag(grant.code, key, event.target.checked)}
-          aria-label={`${grant.code} ${title}`}
+          aria-label={`${grant.code} ${t(zh, en)}`}
         />
       ),
     })),
@@ -89,24 +102,27 @@ export function GroupModules({ group }: { group: RoleGroup }) {
     <Space orientation="vertical" style={{ width: '100%' }}>
       <ErrorAlert error={modules.error ?? saved.error} />
       {!group.in_use && (
-        <Alert type="info" showIcon title="此群組目前設為「不使用」，所設定的功能權限暫不生效。" />
+        <Alert type="info" showIcon title={t(
+            '此群組目前設為「不使用」，所設定的功能權限暫不生效。',
+            'This group is set to "Not in use"; its function permissions do not apply for now.',
+          )} />
       )}
       <DualTablePicker<FunctionModule, Grant>
         available={{
-          title: '待選功能模組',
+          title: t('待選功能模組', 'Available modules'),
           rows: available,
           columns: moduleColumns,
           rowKey: (m) => m.code,
           loading: modules.isFetching,
-          emptyText: '沒有其他功能模組',
+          emptyText: t('沒有其他功能模組', 'No other modules'),
         }}
         chosen={{
-          title: `${group.name} 功能模組`,
+          title: t(`${group.name} 功能模組`, `Modules of ${group.name}`),
           rows: grants,
           columns: grantColumns,
           rowKey: (grant) => grant.code,
           loading: saved.isFetching,
-          emptyText: '尚未設定功能模組',
+          emptyText: t('尚未設定功能模組', 'No modules set yet'),
         }}
         onAdd={(rows) =>
           setDraft([
@@ -121,12 +137,12 @@ export function GroupModules({ group }: { group: RoleGroup }) {
       />
       <Space>
         <Button type="primary" disabled={draft === null} loading={save.isPending} onClick={() => draft && save.mutate(draft)}>
-          儲存群組功能
+          {t('儲存群組功能', 'Save group functions')}
         </Button>
         <Button disabled={draft === null || save.isPending} onClick={() => setDraft(null)}>
-          還原
+          {t('還原', 'Revert')}
         </Button>
-        {draft !== null && <span style={{ color: '#d48806' }}>有尚未儲存的變更</span>}
+        {draft !== null && <span style={{ color: '#d48806' }}>{t('有尚未儲存的變更', 'There are unsaved changes')}</span>}
       </Space>
     </Space>
   );

@@ -11,6 +11,7 @@ import { useSettingsForm } from '../../lib/useSettingsForm';
 import { useSubmit } from '../../lib/useSubmit';
 import { encryptionOptions } from './labels';
 import { mailSettingsKey } from './queryKeys';
+import { tr, useT } from '../../i18n';
 
 interface MailValues {
   host: string;
@@ -60,16 +61,20 @@ function mailInput(values: MailValues): MailSettingsInput {
 
 function testMailProblem(error: unknown): ErrorMessage {
   if (isApiError(error) && error.code === 'mail_delivery_failed') {
-    return { title: '測試信寄送失敗', description: error.detail };
+    return { title: tr('測試信寄送失敗', 'The test mail could not be sent'), description: error.detail };
   }
   if (isApiError(error) && error.code === 'mail_not_configured') {
-    return { title: '尚未設定郵件伺服器', description: '請先填寫並儲存上方的設定，再寄送測試信。' };
+    return {
+      title: tr('尚未設定郵件伺服器', 'No mail server set up yet'),
+      description: tr('請先填寫並儲存上方的設定，再寄送測試信。', 'Fill in and save the settings above first, then send a test mail.'),
+    };
   }
   return errorMessage(error);
 }
 
 /** 寄送測試信: through the saved settings, to an address the admin can read. */
 function TestMail({ defaultTo }: { defaultTo: string }) {
+  const t = useT();
   const [form] = Form.useForm<{ to: string }>();
   const [sentTo, setSentTo] = useState<string | null>(null);
   const { problem, submitting, submit } = useSubmit(
@@ -83,33 +88,41 @@ function TestMail({ defaultTo }: { defaultTo: string }) {
   );
 
   return (
-    <Card title="寄送測試信">
-      <Typography.Paragraph type="secondary">以已儲存的設定寄出一封測試信，確認學校的郵件功能可以使用。</Typography.Paragraph>
+    <Card title={t('寄送測試信', 'Send a test mail')}>
+      <Typography.Paragraph type="secondary">
+        {t(
+          '以已儲存的設定寄出一封測試信，確認學校的郵件功能可以使用。',
+          'Send a test mail through the saved settings to check that the school\'s mail works.',
+        )}
+      </Typography.Paragraph>
       <ProblemAlert problem={problem} />
       {sentTo && (
         <Alert
           type="success"
           showIcon
           role="status"
-          title="郵件伺服器已收下測試信"
-          description={`請到 ${sentTo} 確認是否收到（也請檢查垃圾郵件匣）。`}
+          title={t('郵件伺服器已收下測試信', 'The mail server accepted the test mail')}
+          description={t(
+            `請到 ${sentTo} 確認是否收到（也請檢查垃圾郵件匣）。`,
+            `Check whether ${sentTo} received it (look in the spam folder too).`,
+          )}
           style={{ marginBottom: 16 }}
         />
       )}
       <Form form={form} layout="inline" initialValues={{ to: defaultTo }} onFinish={(values) => void submit(values)}>
         <Form.Item
           name="to"
-          label="收件者"
+          label={t('收件者', 'To')}
           rules={[
-            { required: true, message: '請輸入收件者電子郵件' },
-            { type: 'email', message: '電子郵件格式不正確' },
+            { required: true, message: t('請輸入收件者電子郵件', 'Please enter the recipient\'s email') },
+            { type: 'email', message: t('電子郵件格式不正確', 'Invalid email address') },
           ]}
         >
           <Input inputMode="email" placeholder="name@example.com" style={{ width: 280 }} />
         </Form.Item>
         <Form.Item>
           <Button htmlType="submit" loading={submitting}>
-            寄送測試信
+            {t('寄送測試信', 'Send test mail')}
           </Button>
         </Form.Item>
       </Form>
@@ -123,12 +136,13 @@ function TestMail({ defaultTo }: { defaultTo: string }) {
  * characters; leaving the field empty keeps it.
  */
 export function MailSettingsPage() {
+  const t = useT();
   const { data: me } = useMe();
   const { form, query: settings, problem, submitting, submit } = useSettingsForm({
     queryKey: mailSettingsKey,
     load: (signal) => unwrap(api.GET('/api/v1/mail-settings', { signal })),
     save: (values: MailValues) => unwrap(api.PUT('/api/v1/mail-settings', { body: mailInput(values) })),
-    success: '郵件伺服器設定已儲存',
+    success: t('郵件伺服器設定已儲存', 'Mail server settings saved'),
     // The stored password is never shown: the field empties again.
     onSaved: (saved) => saved.setFieldsValue({ password: '', clear_password: false }),
   });
@@ -151,12 +165,15 @@ export function MailSettingsPage() {
 
   return (
     <Space orientation="vertical" size="large" style={{ width: '100%' }}>
-      <Card title="設定郵件寄送伺服器">
+      <Card title={t('設定郵件寄送伺服器', 'Mail server settings')}>
         <Typography.Paragraph type="secondary">
-          設定好後，系統上與信箱相關的功能才會啟動，包括：忘記密碼、修改電子信箱、通知教師未認證等。
+          {t(
+            '設定好後，系統上與信箱相關的功能才會啟動，包括：忘記密碼、修改電子信箱、通知教師未認證等。',
+            'Once set up, the mail features start working: forgotten passwords, email changes, reminders to teachers with uncertified results, and more.',
+          )}
         </Typography.Paragraph>
         {!current.configured && (
-          <Alert type="info" showIcon title="尚未設定郵件伺服器" style={{ marginBottom: 16 }} />
+          <Alert type="info" showIcon title={t('尚未設定郵件伺服器', 'No mail server set up yet')} style={{ marginBottom: 16 }} />
         )}
         <ProblemAlert problem={problem} />
         <Form<MailValues>
@@ -168,10 +185,14 @@ export function MailSettingsPage() {
           initialValues={initialValues(current)}
           onFinish={(values) => void submit(values)}
         >
-          <Form.Item name="host" label="郵件伺服器" rules={[{ required: true, whitespace: true, message: '請輸入郵件伺服器' }]}>
+          <Form.Item name="host" label={t('郵件伺服器', 'Mail server')}
+            rules={[{ required: true, whitespace: true, message: t('請輸入郵件伺服器', 'Please enter the mail server') }]}
+          >
             <Input placeholder="smtp.gmail.com" maxLength={255} />
           </Form.Item>
-          <Form.Item name="encryption" label="加密類型" rules={[{ required: true, message: '請選擇加密類型' }]}>
+          <Form.Item name="encryption" label={t('加密類型', 'Encryption')}
+            rules={[{ required: true, message: t('請選擇加密類型', 'Please choose the encryption') }]}
+          >
             <Select<MailEncryption>
               options={encryptionOptions.map(({ value, label }) => ({ value, label }))}
               onChange={onEncryptionChange}
@@ -180,28 +201,37 @@ export function MailSettingsPage() {
           </Form.Item>
           <Form.Item
             name="port"
-            label="連接埠"
-            extra={suggestedPort ? `此加密類型通常使用 ${suggestedPort}` : undefined}
-            rules={[{ required: true, type: 'integer', min: 1, max: 65535, message: '請輸入 1 到 65535 的連接埠' }]}
+            label={t('連接埠', 'Port')}
+            extra={
+              suggestedPort
+                ? t(`此加密類型通常使用 ${suggestedPort}`, `This encryption usually uses ${suggestedPort}`)
+                : undefined
+            }
+            rules={[{ required: true, type: 'integer', min: 1, max: 65535, message: t('請輸入 1 到 65535 的連接埠', 'Please enter a port from 1 to 65535') }]}
           >
             <InputNumber min={1} max={65535} precision={0} style={{ width: 200 }} />
           </Form.Item>
-          <Form.Item name="username" label="寄件帳號" extra="要當作寄件信箱的電子信箱帳號。">
+          <Form.Item name="username" label={t('寄件帳號', 'Sender account')}
+            extra={t('要當作寄件信箱的電子信箱帳號。', 'The mailbox account to send from.')}
+          >
             <Input autoComplete="off" maxLength={255} />
           </Form.Item>
           <Form.Item
-            label="寄件密碼"
+            label={t('寄件密碼', 'Sender password')}
             extra={
               current.password_set ? (
                 <Space size="middle" wrap>
-                  <span>已設定密碼：{current.password_hint ?? '***'}</span>
+                  <span>
+                    {t('已設定密碼：', 'Password set: ')}
+                    {current.password_hint ?? '***'}
+                  </span>
                   <Form.Item name="clear_password" valuePropName="checked" noStyle>
-                    <Checkbox>清空密碼</Checkbox>
+                    <Checkbox>{t('清空密碼', 'Clear password')}</Checkbox>
                   </Form.Item>
-                  <span>（密碼欄留空表示不變更）</span>
+                  <span>{t('（密碼欄留空表示不變更）', '(leave the password empty to keep it)')}</span>
                 </Space>
               ) : (
-                '要當作寄件信箱的電子信箱密碼。'
+                t('要當作寄件信箱的電子信箱密碼。', 'The password of the mailbox to send from.')
               )
             }
           >
@@ -210,32 +240,40 @@ export function MailSettingsPage() {
                 autoComplete="new-password"
                 maxLength={255}
                 disabled={clearPassword}
-                placeholder={current.password_set ? '留空表示不變更' : undefined}
-                aria-label="寄件密碼"
+                placeholder={current.password_set ? t('留空表示不變更', 'Leave empty to keep it') : undefined}
+                aria-label={t('寄件密碼', 'Sender password')}
               />
             </Form.Item>
           </Form.Item>
           <Form.Item
             name="sender_address"
-            label="寄件者"
-            extra="Gmail 的寄件者固定使用寄件帳號，請填與寄件帳號相同的地址。"
+            label={t('寄件者', 'Sender')}
+            extra={t(
+              'Gmail 的寄件者固定使用寄件帳號，請填與寄件帳號相同的地址。',
+              'Gmail always sends as the sender account: enter the same address as the sender account.',
+            )}
             rules={[
-              { required: true, message: '請輸入寄件者電子郵件' },
-              { type: 'email', message: '電子郵件格式不正確' },
+              { required: true, message: t('請輸入寄件者電子郵件', 'Please enter the sender\'s email') },
+              { type: 'email', message: t('電子郵件格式不正確', 'Invalid email address') },
             ]}
           >
             <Input inputMode="email" maxLength={255} />
           </Form.Item>
-          <Form.Item name="sender_name" label="寄件者名稱" extra="學生或老師看到的寄件者名字。">
-            <Input maxLength={100} placeholder="學習歷程檔案平臺" />
+          <Form.Item name="sender_name" label={t('寄件者名稱', 'Sender name')}
+            extra={t('學生或老師看到的寄件者名字。', 'The sender name students and teachers see.')}
+          >
+            <Input maxLength={100} placeholder={t('學習歷程檔案平臺', 'Learning portfolio platform')} />
           </Form.Item>
           <Form.Item label=" " colon={false}>
             <Space>
               <Button type="primary" htmlType="submit" loading={submitting}>
-                儲存
+                {t('儲存', 'Save')}
               </Button>
               {current.updated_at && (
-                <Typography.Text type="secondary">上次更新：{formatApiDateTime(current.updated_at)}</Typography.Text>
+                <Typography.Text type="secondary">
+                  {t('上次更新：', 'Last updated: ')}
+                  {formatApiDateTime(current.updated_at)}
+                </Typography.Text>
               )}
             </Space>
           </Form.Item>

@@ -19,24 +19,34 @@ import {
   reminderRunText,
 } from './labels';
 import { remindersKey } from './queryKeys';
+import { tr, useT } from '../../i18n';
 
 type ReminderFilters = Pick<ReminderLogQuery, 'status' | 'reason' | 'day'>;
 
 const nowrap = { whiteSpace: 'nowrap' } as const;
 
 const columns: TableProps<ReminderMail>['columns'] = [
-  { title: '日期', dataIndex: 'day', render: (day: string) => <span style={nowrap}>{formatRocDate(day)}</span> },
   {
-    title: '原因',
+    get title() {
+      return tr('日期', 'Date');
+    },
+    dataIndex: 'day',
+    render: (day: string) => <span style={nowrap}>{formatRocDate(day)}</span> },
+  {
+    get title() {
+      return tr('原因', 'Reason');
+    },
     dataIndex: 'reason',
     render: (reason: ReminderReason) => <span style={nowrap}>{reminderReasonLabels[reason] ?? reason}</span>,
   },
   {
-    title: '收件人',
+    get title() {
+      return tr('收件人', 'Recipient');
+    },
     key: 'recipient',
     render: (_, mail) => (
       <div style={{ minWidth: 140 }}>
-        {mail.name}（{mail.account}）
+        {tr(`${mail.name}（${mail.account}）`, `${mail.name} (${mail.account})`)}
         <Typography.Text type="secondary" style={{ display: 'block', fontSize: 12, wordBreak: 'break-all' }}>
           {mail.recipient}
         </Typography.Text>
@@ -44,7 +54,9 @@ const columns: TableProps<ReminderMail>['columns'] = [
     ),
   },
   {
-    title: '主旨',
+    get title() {
+      return tr('主旨', 'Subject');
+    },
     dataIndex: 'subject',
     render: (subject: string) => (
       <Typography.Paragraph ellipsis={{ rows: 2, tooltip: subject }} style={{ minWidth: 160, margin: 0 }}>
@@ -53,7 +65,9 @@ const columns: TableProps<ReminderMail>['columns'] = [
     ),
   },
   {
-    title: '狀態',
+    get title() {
+      return tr('狀態', 'Status');
+    },
     dataIndex: 'status',
     render: (status: MailStatus, mail) => {
       const { label, color } = mailStatusLabels[status] ?? { label: status, color: 'default' };
@@ -69,9 +83,17 @@ const columns: TableProps<ReminderMail>['columns'] = [
       );
     },
   },
-  { title: '嘗試次數', dataIndex: 'attempts', align: 'right' },
   {
-    title: '最後錯誤',
+    get title() {
+      return tr('嘗試次數', 'Attempts');
+    },
+    dataIndex: 'attempts',
+    align: 'right',
+  },
+  {
+    get title() {
+      return tr('最後錯誤', 'Last error');
+    },
     dataIndex: 'last_error',
     render: (error: string | null) =>
       error ? (
@@ -81,7 +103,9 @@ const columns: TableProps<ReminderMail>['columns'] = [
       ) : null,
   },
   {
-    title: '下次重試',
+    get title() {
+      return tr('下次重試', 'Next retry');
+    },
     dataIndex: 'next_attempt_at',
     render: (at: string | null) => <span style={nowrap}>{formatApiDateTime(at)}</span>,
   },
@@ -89,16 +113,17 @@ const columns: TableProps<ReminderMail>['columns'] = [
 
 /** A refused run: without a mail server, the problem's detail and the way to the mail settings. */
 function RunRefusal({ error }: { error: unknown }) {
+  const t = useT();
   if (isApiError(error) && error.code === 'mail_not_configured') {
     return (
       <Alert
         type="error"
         showIcon
         role="alert"
-        title="無法寄送提醒信"
+        title={t('無法寄送提醒信', 'Cannot send reminder mails')}
         description={
           <>
-            {error.detail} <Link to="/admin/mail">前往設定郵件伺服器</Link>
+            {error.detail} <Link to="/admin/mail">{t('前往設定郵件伺服器', 'Go to the mail server settings')}</Link>
           </>
         }
         style={{ marginBottom: 16 }}
@@ -115,6 +140,7 @@ function RunRefusal({ error }: { error: unknown }) {
  * 「立即執行」 runs the reminders now (e.g. after fixing the mail server).
  */
 export function RemindersPage() {
+  const t = useT();
   const { message } = App.useApp();
   const [filters, update] = useFilters<ReminderFilters>({});
 
@@ -130,22 +156,27 @@ export function RemindersPage() {
     invalidate: [remindersKey],
     // The outcome stays on the page (below); a refusal too.
     onError: () => undefined,
-    onSuccess: (report: ReminderRun) => void message.success(`提醒信已執行：${reminderRunText(report)}`),
+    onSuccess: (report: ReminderRun) => void message.success(t(`提醒信已執行：${reminderRunText(report)}`, `Reminders run: ${reminderRunText(report)}`)),
   });
 
   return (
     <PageCard
-      title="提醒信紀錄"
-      intro="系統每日寄送的提醒信（教師未認證、學生未送出認證、學生未勾選），由新到舊排列；寄送失敗的會自動重試。修正郵件伺服器設定後可按「立即執行」重新寄送。時間為臺灣時間。"
+      title={t('提醒信紀錄', 'Reminder mails')}
+      intro={t(
+        '系統每日寄送的提醒信（教師未認證、學生未送出認證、學生未勾選），由新到舊排列；寄送失敗的會自動重試。修正郵件伺服器設定後可按「立即執行」重新寄送。時間為臺灣時間。',
+        'The reminder mails the system sends every day (teachers with uncertified results, students who have not submitted or selected), newest first; failed ones are retried automatically. After fixing the mail server settings, press "Run now" to send again. Times are Taiwan time.',
+      )}
     >
       {failed > 0 && (
         <Alert
           type="warning"
           showIcon
-          title={`共有 ${failed} 封提醒信寄送失敗`}
+          title={t(`共有 ${failed} 封提醒信寄送失敗`, `${failed} reminder mail(s) failed to send`)}
           description={
             <>
-              請檢查<Link to="/admin/mail">郵件伺服器設定</Link>；系統會自動重試，也可按「立即執行」。
+              {t('請檢查', 'Please check the ')}
+              <Link to="/admin/mail">{t('郵件伺服器設定', 'mail server settings')}</Link>
+              {t('；系統會自動重試，也可按「立即執行」。', '; the system retries automatically, or press "Run now".')}
             </>
           }
           style={{ marginBottom: 16 }}
@@ -157,31 +188,34 @@ export function RemindersPage() {
           type="success"
           showIcon
           role="status"
-          title={`已執行：${reminderRunText(run.data)}`}
+          title={t(`已執行：${reminderRunText(run.data)}`, `Run: ${reminderRunText(run.data)}`)}
           style={{ marginBottom: 16 }}
         />
       )}
       <ErrorAlert error={log.query.error} />
       <Space wrap style={{ marginBottom: 16 }}>
         <FilterSelect<MailStatus>
-          label="狀態"
-          placeholder="全部狀態"
+          label={t('狀態', 'Status')}
+          placeholder={t('全部狀態', 'All statuses')}
           options={mailStatusOptions}
           value={filters.status}
           onChange={(status) => update({ status })}
           width={140}
         />
         <FilterSelect<ReminderReason>
-          label="原因"
-          placeholder="全部原因"
+          label={t('原因', 'Reason')}
+          placeholder={t('全部原因', 'All reasons')}
           options={reminderReasonOptions}
           value={filters.reason}
           onChange={(reason) => update({ reason })}
           width={200}
         />
-        <RocDatePicker aria-label="日期" placeholder="全部日期" onChange={(value) => update({ day: isoDay(Array.isArray(value) ? value[0] : value) })} />
+        <RocDatePicker
+          aria-label={t('日期', 'Date')}
+          placeholder={t('全部日期', 'All dates')}
+          onChange={(value) => update({ day: isoDay(Array.isArray(value) ? value[0] : value) })} />
         <Button type="primary" icon={<PlayCircleOutlined aria-hidden />} loading={run.isPending} onClick={() => run.mutate()}>
-          立即執行
+          {t('立即執行', 'Run now')}
         </Button>
       </Space>
       <Table<ReminderMail>
@@ -190,7 +224,7 @@ export function RemindersPage() {
         size="middle"
         columns={columns}
         scroll={{ x: true }}
-        locale={{ emptyText: '沒有提醒信紀錄' }}
+        locale={{ emptyText: t('沒有提醒信紀錄', 'No reminder mails') }}
         {...log.tableProps}
       />
     </PageCard>

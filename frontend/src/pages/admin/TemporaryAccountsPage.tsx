@@ -9,15 +9,18 @@ import { formatApiDateTime, parseApiDateTime } from '../../lib/roc';
 import { useApiMutation } from '../../lib/useApiMutation';
 import { useDebouncedValue } from '../../lib/useDebouncedValue';
 import { temporaryAccountsKey } from './queryKeys';
+import { useT } from '../../i18n';
 
 function StatusTag({ account }: { account: TemporaryAccount }) {
-  if (!account.active) return <Tag>已停用</Tag>;
-  if ((parseApiDateTime(account.valid_until)?.getTime() ?? Infinity) <= Date.now()) return <Tag color="orange">已逾期</Tag>;
-  return <Tag color="green">使用中</Tag>;
+  const t = useT();
+  if (!account.active) return <Tag>{t('已停用', 'Disabled')}</Tag>;
+  if ((parseApiDateTime(account.valid_until)?.getTime() ?? Infinity) <= Date.now()) return <Tag color="orange">{t('已逾期', 'Expired')}</Tag>;
+  return <Tag color="green">{t('使用中', 'Active')}</Tag>;
 }
 
 /** A student picker that asks the server as the admin types (account or name). */
 function StudentSelect({ value, onChange }: { value?: number; onChange?: (value: number) => void }) {
+  const t = useT();
   const [search, setSearch] = useState('');
   const q = useDebouncedValue(search.trim(), 300);
   const students = useQuery({
@@ -30,10 +33,10 @@ function StudentSelect({ value, onChange }: { value?: number; onChange?: (value:
       value={value}
       onChange={onChange}
       showSearch={{ filterOption: false, onSearch: setSearch }}
-      placeholder="輸入學號或姓名搜尋"
-      aria-label="學生"
+      placeholder={t('輸入學號或姓名搜尋', 'Search by student number or name')}
+      aria-label={t('學生', 'Student')}
       loading={students.isFetching}
-      notFoundContent={students.isFetching ? '搜尋中…' : '找不到學生'}
+      notFoundContent={students.isFetching ? t('搜尋中…', 'Searching…') : t('找不到學生', 'No students found')}
       options={(students.data?.items ?? []).map((student) => ({
         value: student.id,
         label: `${student.account} ${student.display_name}`,
@@ -47,6 +50,7 @@ function StudentSelect({ value, onChange }: { value?: number; onChange?: (value:
  * expires or is stopped. Its password is shown once, right after it is created.
  */
 export function TemporaryAccountsPage() {
+  const t = useT();
   const list = useQuery({
     queryKey: temporaryAccountsKey,
     queryFn: ({ signal }) => unwrap(api.GET('/api/v1/temporary-accounts', { signal })),
@@ -55,24 +59,24 @@ export function TemporaryAccountsPage() {
   const revoke = useApiMutation(
     (account: TemporaryAccount) =>
       unwrap(api.DELETE('/api/v1/temporary-accounts/{id}', { params: { path: { id: account.id } } })),
-    { invalidate: [temporaryAccountsKey], success: (_, account) => `已停用臨時帳號 ${account.account}` },
+    { invalidate: [temporaryAccountsKey], success: (_, account) => t(`已停用臨時帳號 ${account.account}`, `Temporary account ${account.account} disabled`) },
   );
 
   const columns: TableProps<TemporaryAccount>['columns'] = [
-    { title: '臨時帳號', dataIndex: 'account' },
+    { title: t('臨時帳號', 'Temporary account'), dataIndex: 'account' },
     {
-      title: '學生',
+      title: t('學生', 'Student'),
       key: 'student',
       render: (_, row) => [row.student_account, row.student_name].filter(Boolean).join(' ') || '—',
     },
-    { title: '有效期限', dataIndex: 'valid_until', render: (value: string | null) => formatApiDateTime(value, '—') },
-    { title: '建立時間', dataIndex: 'created_at', render: (value: string) => formatApiDateTime(value) },
-    { title: '狀態', key: 'status', render: (_, row) => <StatusTag account={row} /> },
+    { title: t('有效期限', 'Valid until'), dataIndex: 'valid_until', render: (value: string | null) => formatApiDateTime(value, '—') },
+    { title: t('建立時間', 'Created'), dataIndex: 'created_at', render: (value: string) => formatApiDateTime(value) },
+    { title: t('狀態', 'Status'), key: 'status', render: (_, row) => <StatusTag account={row} /> },
     confirmColumn<TemporaryAccount>({
-      label: '停用',
+      label: t('停用', 'Disable'),
       when: (row) => row.active,
-      title: (row) => `停用臨時帳號 ${row.account}？`,
-      description: '停用後立即無法登入，且不能再啟用。',
+      title: (row) => t(`停用臨時帳號 ${row.account}？`, `Disable temporary account ${row.account}?`),
+      description: t('停用後立即無法登入，且不能再啟用。', 'It can no longer sign in, and cannot be enabled again.'),
       onConfirm: (row) => revoke.mutateAsync(row),
       name: (row) => row.account,
     }),
@@ -80,38 +84,49 @@ export function TemporaryAccountsPage() {
 
   return (
     <SecretIssuingList<TemporaryAccount, NewTemporaryAccount, CreatedTemporaryAccount>
-      title="轉學生臨時帳號"
-      intro="為轉學生建立可暫時登入的帳號：以該學生的身分使用學生功能，到期或停用後即無法登入。"
-      createLabel="新增臨時帳號"
-      emptyText="尚無臨時帳號"
+      title={t('轉學生臨時帳號', 'Temporary accounts for transfer students')}
+      intro={t(
+        '為轉學生建立可暫時登入的帳號：以該學生的身分使用學生功能，到期或停用後即無法登入。',
+        'Create a temporary sign-in for a transfer student: it uses the student features as that student, and can no longer sign in once it expires or is disabled.',
+      )}
+      createLabel={t('新增臨時帳號', 'Add temporary account')}
+      emptyText={t('尚無臨時帳號', 'No temporary accounts yet')}
       query={list}
       columns={columns}
       create={(body) => unwrap(api.POST('/api/v1/temporary-accounts', { body }))}
       issued={(account) => ({
-        title: `${account.student_name ?? '學生'}的臨時帳號`,
-        secretName: '密碼',
-        lostHint: '若遺失，請停用此帳號後重新建立。',
+        title: t(
+          `${account.student_name ?? '學生'}的臨時帳號`,
+          `Temporary account for ${account.student_name ?? 'the student'}`,
+        ),
+        secretName: t('密碼', 'password'),
+        lostHint: t('若遺失，請停用此帳號後重新建立。', 'If it is lost, disable this account and create a new one.'),
         fields: [
-          { label: '帳號', value: account.account },
-          { label: '密碼', value: account.password },
+          { label: t('帳號', 'Account'), value: account.account },
+          { label: t('密碼', 'Password'), value: account.password },
         ],
-        note: `有效期限至 ${formatApiDateTime(account.valid_until, '—')}，請將帳號與密碼交給學生。`,
+        note: t(
+          `有效期限至 ${formatApiDateTime(account.valid_until, '—')}，請將帳號與密碼交給學生。`,
+          `Valid until ${formatApiDateTime(account.valid_until, '—')}. Give the account and password to the student.`,
+        ),
       })}
       form={{
-        title: '新增臨時帳號',
+        title: t('新增臨時帳號', 'Add temporary account'),
         initialValues: { valid_days: 14 },
         items: (
           <>
-            <Form.Item name="student_id" label="學生" rules={[{ required: true, message: '請選擇學生' }]}>
+            <Form.Item name="student_id" label={t('學生', 'Student')}
+              rules={[{ required: true, message: t('請選擇學生', 'Please choose a student') }]}
+            >
               <StudentSelect />
             </Form.Item>
             <Form.Item
               name="valid_days"
-              label="有效天數"
-              extra="1 到 90 天，預設 14 天。"
-              rules={[{ required: true, type: 'integer', min: 1, max: 90, message: '請輸入 1 到 90 的整數' }]}
+              label={t('有效天數', 'Valid days')}
+              extra={t('1 到 90 天，預設 14 天。', '1 to 90 days, 14 by default.')}
+              rules={[{ required: true, type: 'integer', min: 1, max: 90, message: t('請輸入 1 到 90 的整數', 'Please enter a whole number from 1 to 90') }]}
             >
-              <InputNumber min={1} max={90} precision={0} suffix="天" style={{ width: 160 }} />
+              <InputNumber min={1} max={90} precision={0} suffix={t('天', 'days')} style={{ width: 160 }} />
             </Form.Item>
           </>
         ),

@@ -11,6 +11,7 @@ import { useApiMutation } from '../../lib/useApiMutation';
 import { formatApiTerm, previousTerm } from '../../lib/roc';
 import { canUpdateModule } from '../../navigation';
 import { currentTermKey, termsKey } from './queryKeys';
+import { tr, useT } from '../../i18n';
 
 /** Module 設定學校學年期: switching needs its 修改 right. */
 const TERM_MODULE = 'S0213S';
@@ -19,14 +20,14 @@ const TERM_MODULE = 'S0213S';
 const everyQuery = [] as const;
 
 const termColumns = (current: CurrentTerm | undefined): TableProps<SchoolTerm>['columns'] => [
-  { title: '學年期', key: 'term', render: (_, term) => formatApiTerm(term, term.code) },
+  { title: tr('學年期', 'Term'), key: 'term', render: (_, term) => formatApiTerm(term, term.code) },
   {
-    title: '狀態',
+    title: tr('狀態', 'Status'),
     key: 'status',
     render: (_, term) => (
       <Space size={4}>
-        {term.is_current && <Tag color="blue">目前學年期</Tag>}
-        {current?.on_hold && term.code === current.latest?.code && <Tag>最新學年期</Tag>}
+        {term.is_current && <Tag color="blue">{tr('目前學年期', 'Current term')}</Tag>}
+        {current?.on_hold && term.code === current.latest?.code && <Tag>{tr('最新學年期', 'Latest term')}</Tag>}
       </Space>
     ),
   },
@@ -34,11 +35,22 @@ const termColumns = (current: CurrentTerm | undefined): TableProps<SchoolTerm>['
 
 /** The FAQ's warning (000 二 Q2), said before switching back. */
 function SwitchBackWarning({ from, to }: { from: string; to: string }) {
+  const t = useT();
   return (
     <ul style={{ margin: 0, paddingInlineStart: 20, maxWidth: 380 }}>
-      <li>全校所有使用者的畫面都會回到 {to}。</li>
-      <li>切換期間 {from} 與 {to} 的校務資料都不會同步。</li>
-      <li>學年期不會再自動升級，須由校管理者在此手動切回 {from}。</li>
+      <li>{t(`全校所有使用者的畫面都會回到 ${to}。`, `Every user in the school sees ${to} again.`)}</li>
+      <li>
+        {t(
+          `切換期間 ${from} 與 ${to} 的校務資料都不會同步。`,
+          `While switched, the school-affairs data of ${from} and ${to} is not synced.`,
+        )}
+      </li>
+      <li>
+        {t(
+          `學年期不會再自動升級，須由校管理者在此手動切回 ${from}。`,
+          `The term no longer moves up automatically: a school administrator must switch back to ${from} here.`,
+        )}
+      </li>
     </ul>
   );
 }
@@ -48,6 +60,7 @@ function SwitchBackWarning({ from, to }: { from: string; to: string }) {
  * admin may switch back to the previous term to correct it (sync pauses) and forward again.
  */
 export function TermPage() {
+  const t = useT();
   const { data: me } = useMe();
   const current = useQuery({
     queryKey: currentTermKey,
@@ -62,7 +75,7 @@ export function TermPage() {
     {
       // Every page (and the header, from `me`) shows the school's term: refresh them all.
       invalidate: [everyQuery],
-      success: (result) => `已切換至 ${formatApiTerm(result.term)}`,
+      success: (result) => t(`已切換至 ${formatApiTerm(result.term)}`, `Switched to ${formatApiTerm(result.term)}`),
       // A refusal (409: already switched, no term yet) stays on the page, with its detail.
       onError: () => undefined,
     },
@@ -77,8 +90,11 @@ export function TermPage() {
 
   return (
     <PageCard
-      title="設定學校學年期"
-      intro="學校平臺的學年期依校務系統同步的資料自動升級。若升級後仍需修改上一學期的資料，可切換至前一學期，修改完成後再切回最新學期。"
+      title={t('設定學校學年期', 'School term')}
+      intro={t(
+        '學校平臺的學年期依校務系統同步的資料自動升級。若升級後仍需修改上一學期的資料，可切換至前一學期，修改完成後再切回最新學期。',
+        'The school\'s term moves up automatically with the data synced from the school-affairs system. If the previous term\'s data still needs changes after that, switch to the previous term, and switch back to the latest term when done.',
+      )}
     >
       <ErrorAlert error={current.error ?? switchTerm.error} />
       {current.isPending ? (
@@ -90,20 +106,26 @@ export function TermPage() {
               <Alert
                 type="warning"
                 showIcon
-                title={`目前已切換至前一學期（${termText}）`}
-                description={`全校使用者的畫面都是 ${termText}；${latestText} 與 ${termText} 的校務資料暫停同步，學年期也不會自動升級，須手動切回最新學期。`}
+                title={t(`目前已切換至前一學期（${termText}）`, `Switched to the previous term (${termText})`)}
+                description={t(
+                  `全校使用者的畫面都是 ${termText}；${latestText} 與 ${termText} 的校務資料暫停同步，學年期也不會自動升級，須手動切回最新學期。`,
+                  `Every user in the school sees ${termText}; syncing the school-affairs data of ${latestText} and ${termText} is paused, and the term does not move up automatically: switch back to the latest term by hand.`,
+                )}
                 action={
                   <ConfirmButton
                     type="primary"
                     danger={false}
                     disabled={!canSwitch}
                     loading={switchTerm.isPending}
-                    title={`切回最新學期（${latestText}）？`}
-                    description="切回後全校使用者回到最新學期，並恢復同步校務資料。"
-                    okText="切回"
+                    title={t(`切回最新學期（${latestText}）？`, `Switch back to the latest term (${latestText})?`)}
+                    description={t(
+                      '切回後全校使用者回到最新學期，並恢復同步校務資料。',
+                      'Every user in the school returns to the latest term, and syncing the school-affairs data resumes.',
+                    )}
+                    okText={t('切回', 'Switch back')}
                     onConfirm={() => switchTerm.mutateAsync('latest')}
                   >
-                    切回最新學期
+                    {t('切回最新學期', 'Switch back to the latest term')}
                   </ConfirmButton>
                 }
               />
@@ -113,17 +135,21 @@ export function TermPage() {
               size="small"
               bordered
               items={[
-                { key: 'term', label: '目前學年期', children: termText || '尚無學年期（尚未同步校務資料）' },
+                {
+                  key: 'term',
+                  label: t('目前學年期', 'Current term'),
+                  children: termText || t('尚無學年期（尚未同步校務資料）', 'No term yet (no school-affairs data synced yet)'),
+                },
                 {
                   key: 'status',
-                  label: '學年期狀態',
+                  label: t('學年期狀態', 'Term status'),
                   children: onHold ? (
-                    <Tag color="warning">已切換至前一學期，暫停同步</Tag>
+                    <Tag color="warning">{t('已切換至前一學期，暫停同步', 'Switched to the previous term; sync paused')}</Tag>
                   ) : (
-                    <Tag color="success">依校務資料自動升級</Tag>
+                    <Tag color="success">{t('依校務資料自動升級', 'Moves up with the school-affairs data')}</Tag>
                   ),
                 },
-                ...(onHold ? [{ key: 'latest', label: '最新學年期', children: latestText }] : []),
+                ...(onHold ? [{ key: 'latest', label: t('最新學年期', 'Latest term'), children: latestText }] : []),
               ]}
             />
             {!onHold && term && (
@@ -132,25 +158,28 @@ export function TermPage() {
                   type="default"
                   disabled={!canSwitch}
                   loading={switchTerm.isPending}
-                  title={`切換至前一學期（${previousText}）？`}
+                  title={t(`切換至前一學期（${previousText}）？`, `Switch to the previous term (${previousText})?`)}
                   description={<SwitchBackWarning from={termText} to={previousText} />}
-                  okText="切換"
+                  okText={t('切換', 'Switch')}
                   onConfirm={() => switchTerm.mutateAsync('previous')}
                 >
-                  切換至前一學期
+                  {t('切換至前一學期', 'Switch to the previous term')}
                 </ConfirmButton>
               </div>
             )}
             {me && !canSwitch && (
               <Typography.Text type="secondary">
-                切換學年期須有「設定學校學年期」的修改權限，請洽學校管理者。
+                {t(
+                  '切換學年期須有「設定學校學年期」的修改權限，請洽學校管理者。',
+                  'Switching the term needs the update right of "School term"; please contact the school administrator.',
+                )}
               </Typography.Text>
             )}
           </Space>
         )
       )}
       <Typography.Title level={5} style={{ marginTop: 24 }}>
-        學校的學年期
+        {t('學校的學年期', 'The school\'s terms')}
       </Typography.Title>
       <ErrorAlert error={terms.error} />
       <Table<SchoolTerm>
@@ -160,7 +189,7 @@ export function TermPage() {
         dataSource={terms.data ?? []}
         loading={terms.isFetching}
         pagination={clientPagination}
-        locale={{ emptyText: '尚無學年期' }}
+        locale={{ emptyText: t('尚無學年期', 'No terms yet') }}
       />
     </PageCard>
   );

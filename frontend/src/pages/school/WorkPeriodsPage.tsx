@@ -25,6 +25,7 @@ import { formatRocDate, toRocYear } from '../../lib/roc';
 import { useApiMutation } from '../../lib/useApiMutation';
 import { moduleRights } from '../../navigation';
 import { nationalWindowsKey, workPeriodsKey } from './queryKeys';
+import { tr, useT } from '../../i18n';
 
 /** Module 設定學校作業時間: 新增, 修改, 刪除 follow its rights. */
 const PERIODS_MODULE = 'S0203S';
@@ -37,10 +38,33 @@ type Editing = { period: WorkPeriod | null } | null;
 const hours = Array.from({ length: 24 }, (_, hour) => hour);
 const startHourOptions = hours.map((hour) => ({ value: hour, label: startHourText(hour) }));
 const endHourOptions = hours.map((hour) => ({ value: hour, label: endHourText(hour) }));
-const gradeOptions = [1, 2, 3].map((grade) => ({ value: grade, label: `${grade} 年級` }));
-const itemOptions = periodItems.map((item) => ({ value: item, label: periodItemLabels[item] }));
-const wholeYearOptions = [{ value: 0, label: periodSemesterText(0) }];
-const semesterOptions = [1, 2].map((semester) => ({ value: semester, label: periodSemesterText(semester) }));
+// `label` getters: the current UI language whenever the options are read.
+const gradeOptions = [1, 2, 3].map((grade) => ({
+  value: grade,
+  get label() {
+    return tr(`${grade} 年級`, `Grade ${grade}`);
+  },
+}));
+const itemOptions = periodItems.map((item) => ({
+  value: item,
+  get label() {
+    return periodItemLabels[item];
+  },
+}));
+const wholeYearOptions = [
+  {
+    value: 0,
+    get label() {
+      return periodSemesterText(0);
+    },
+  },
+];
+const semesterOptions = [1, 2].map((semester) => ({
+  value: semester,
+  get label() {
+    return periodSemesterText(semester);
+  },
+}));
 
 function toInput({ start_date, end_date, ...values }: PeriodValues): PeriodInput {
   return { ...values, start_date: isoDay(start_date) ?? '', end_date: isoDay(end_date) ?? '' };
@@ -67,20 +91,24 @@ function defaultSemester(me: Me | undefined, year: number): number {
 /** The years to choose from: those with a national window, and the years around the selected one. */
 function yearOptions(year: number, windows: readonly NationalWindow[]) {
   const years = new Set([year - 1, year, year + 1, ...windows.map((national) => national.academic_year)]);
-  return [...years].sort((a, b) => b - a).map((value) => ({ value, label: `${value} 學年度` }));
+  return [...years].sort((a, b) => b - a).map((value) => ({ value, label: tr(`${value} 學年度`, `Academic year ${value}`) }));
 }
 
 const rocSpan = (from: string, to: string) => `${formatRocDate(from)} ~ ${formatRocDate(to)}`;
 
 /** The national window the school's periods must lie in (or that none is set for the year). */
 function NationalWindowNote({ year, national }: { year: number; national: NationalWindow | undefined }) {
+  const t = useT();
   if (!national) {
     return (
       <Alert
         type="warning"
         showIcon
-        title={`${year} 學年度尚未設定國教署作業期間`}
-        description="國教署作業期間由平臺管理者設定；設定前無法新增或修改這一學年度的作業時間。"
+        title={t(`${year} 學年度尚未設定國教署作業期間`, `No national window set for academic year ${year}`)}
+        description={t(
+          '國教署作業期間由平臺管理者設定；設定前無法新增或修改這一學年度的作業時間。',
+          'The national window is set by the platform operator; until it is, work periods of this academic year cannot be added or changed.',
+        )}
         style={{ marginBottom: 16 }}
       />
     );
@@ -89,12 +117,23 @@ function NationalWindowNote({ year, national }: { year: number; national: Nation
     <Alert
       type="info"
       showIcon
-      title={`${year} 學年度國教署作業期間`}
+      title={t(`${year} 學年度國教署作業期間`, `National window of academic year ${year}`)}
       description={
         <>
-          <div>學習成果作業時間：{rocSpan(national.results_start, national.results_end)}</div>
-          <div>多元表現作業時間：{rocSpan(national.performances_start, national.performances_end)}</div>
-          <div>學校的作業時間須在此期間之內（勾選多元表現依多元表現作業時間，其餘依學習成果作業時間）；三個年級須分別設定。</div>
+          <div>
+            {t('學習成果作業時間：', 'Learning results: ')}
+            {rocSpan(national.results_start, national.results_end)}
+          </div>
+          <div>
+            {t('多元表現作業時間：', 'Diverse performances: ')}
+            {rocSpan(national.performances_start, national.performances_end)}
+          </div>
+          <div>
+            {t(
+              '學校的作業時間須在此期間之內（勾選多元表現依多元表現作業時間，其餘依學習成果作業時間）；三個年級須分別設定。',
+              'The school\'s work periods must lie within these windows (selecting performances within the performances window, the rest within the learning results window); each of the three grades is set separately.',
+            )}
+          </div>
         </>
       }
       style={{ marginBottom: 16 }}
@@ -107,11 +146,17 @@ function NationalWindowNote({ year, national }: { year: number; national: Nation
  * certification for semester 1 or 2.
  */
 function SemesterField() {
+  const t = useT();
   const form = Form.useFormInstance<PeriodValues>();
   const item = Form.useWatch('item', form);
   const wholeYear = item !== undefined && isWholeYearItem(item);
   return (
-    <Form.Item name="semester" label="學期" rules={[{ required: true, message: '請選擇學期' }]} extra={wholeYear ? '勾選時間以學年設定（學期 0）。' : undefined}>
+    <Form.Item
+      name="semester"
+      label={t('學期', 'Semester')}
+      rules={[{ required: true, message: t('請選擇學期', 'Please choose the semester') }]}
+      extra={wholeYear ? t('勾選時間以學年設定（學期 0）。', 'Selection periods are set per academic year (semester 0).') : undefined}
+    >
       <Select<number> options={wholeYear ? wholeYearOptions : semesterOptions} disabled={wholeYear} style={{ width: 160 }} />
     </Form.Item>
   );
@@ -119,6 +164,7 @@ function SemesterField() {
 
 /** 項目: choosing one moves 學期 to what the item takes. */
 function ItemField({ fallbackSemester }: { fallbackSemester: number }) {
+  const t = useT();
   const form = Form.useFormInstance<PeriodValues>();
   const onChange = (item: PeriodItem) => {
     const semester = form.getFieldValue('semester') as number | undefined;
@@ -126,7 +172,7 @@ function ItemField({ fallbackSemester }: { fallbackSemester: number }) {
     else if (!semester) form.setFieldValue('semester', fallbackSemester);
   };
   return (
-    <Form.Item name="item" label="項目" rules={[{ required: true, message: '請選擇項目' }]}>
+    <Form.Item name="item" label={t('項目', 'Item')} rules={[{ required: true, message: t('請選擇項目', 'Please choose the item') }]}>
       <Select<PeriodItem> options={itemOptions} onChange={onChange} />
     </Form.Item>
   );
@@ -134,17 +180,24 @@ function ItemField({ fallbackSemester }: { fallbackSemester: number }) {
 
 /** A date and an hour on one line (開始 or 結束). */
 function DateHourFields({ which }: { which: 'start' | 'end' }) {
+  const t = useT();
   const label = which === 'start' ? '開始' : '結束';
+  const en = which === 'start' ? 'start' : 'end';
+  const En = which === 'start' ? 'Start' : 'End';
   return (
     <Space align="start" wrap>
-      <Form.Item name={`${which}_date`} label={`${label}日期`} rules={[{ required: true, message: `請選擇${label}日期` }]}>
+      <Form.Item
+        name={`${which}_date`}
+        label={t(`${label}日期`, `${En} date`)}
+        rules={[{ required: true, message: t(`請選擇${label}日期`, `Please choose the ${en} date`) }]}
+      >
         <RocDatePicker style={{ width: 160 }} />
       </Form.Item>
       <Form.Item
         name={`${which}_hour`}
-        label={`${label}時間`}
-        rules={[{ required: true, message: `請選擇${label}時間` }]}
-        extra={which === 'end' ? '至該小時結束，例如 23:59。' : undefined}
+        label={t(`${label}時間`, `${En} time`)}
+        rules={[{ required: true, message: t(`請選擇${label}時間`, `Please choose the ${en} time`) }]}
+        extra={which === 'end' ? t('至該小時結束，例如 23:59。', 'To the end of that hour, e.g. 23:59.') : undefined}
       >
         <Select<number> options={which === 'start' ? startHourOptions : endHourOptions} style={{ width: 120 }} />
       </Form.Item>
@@ -158,6 +211,7 @@ function DateHourFields({ which }: { which: 'start' | 'end' }) {
  * each inside the year's national window. Taipei dates and hours.
  */
 export function WorkPeriodsPage() {
+  const t = useT();
   const { data: me } = useMe();
   const [chosenYear, setYear] = useState<number | null>(null);
   const [editing, setEditing] = useState<Editing>(null);
@@ -182,7 +236,9 @@ export function WorkPeriodsPage() {
 
   const remove = useApiMutation(
     (period: WorkPeriod) => unwrap(api.DELETE('/api/v1/work-periods/{id}', { params: { path: { id: period.id } } })),
-    { invalidate: refresh, success: (_, period) => `已刪除「${period.item_name}」（${period.grade} 年級）` },
+    { invalidate: refresh, success: (_, period) =>
+        t(`已刪除「${period.item_name}」（${period.grade} 年級）`, `Deleted "${period.item_name}" (grade ${period.grade})`),
+    },
   );
 
   // A refusal (409 duplicate, 422 rules) stays in the dialog, on its fields.
@@ -195,7 +251,7 @@ export function WorkPeriodsPage() {
       ),
     {
       invalidate: refresh,
-      success: (_, { id }) => (id === null ? '作業時間已新增' : '作業時間已修改'),
+      success: (_, { id }) => (id === null ? t('作業時間已新增', 'Work period added') : t('作業時間已修改', 'Work period updated')),
       onSuccess: (_, { body }) => {
         setEditing(null);
         setYear(body.academic_year);
@@ -205,32 +261,35 @@ export function WorkPeriodsPage() {
   );
 
   const columns: TableProps<WorkPeriod>['columns'] = [
-    { title: '學期', dataIndex: 'semester', width: 90, render: periodSemesterText },
-    { title: '項目', dataIndex: 'item_name' },
+    { title: t('學期', 'Semester'), dataIndex: 'semester', width: 90, render: periodSemesterText },
+    { title: t('項目', 'Item'), dataIndex: 'item_name' },
     ...periodColumns,
     ...(rights.update || rights.delete
       ? [
           {
-            title: '操作',
+            title: t('操作', 'Actions'),
             key: 'actions',
             width: 140,
             render: (_: unknown, period: WorkPeriod) => {
-              const name = `${period.item_name} ${period.grade} 年級`;
+              const name = t(`${period.item_name} ${period.grade} 年級`, `${period.item_name} grade ${period.grade}`);
               return (
                 <Space size={0}>
                   {rights.update && (
-                    <Button type="link" onClick={() => setEditing({ period })} aria-label={`修改 ${name}`}>
-                      修改
+                    <Button type="link" onClick={() => setEditing({ period })} aria-label={t(`修改 ${name}`, `Edit ${name}`)}>
+                      {t('修改', 'Edit')}
                     </Button>
                   )}
                   {rights.delete && (
                     <ConfirmButton
-                      title={`刪除「${period.item_name}」（${period.grade} 年級）？`}
-                      okText="刪除"
+                      title={t(
+                        `刪除「${period.item_name}」（${period.grade} 年級）？`,
+                        `Delete "${period.item_name}" (grade ${period.grade})?`,
+                      )}
+                      okText={t('刪除', 'Delete')}
                       onConfirm={() => remove.mutateAsync(period)}
-                      aria-label={`刪除 ${name}`}
+                      aria-label={t(`刪除 ${name}`, `Delete ${name}`)}
                     >
-                      刪除
+                      {t('刪除', 'Delete')}
                     </ConfirmButton>
                   )}
                 </Space>
@@ -243,13 +302,16 @@ export function WorkPeriodsPage() {
 
   return (
     <PageCard
-      title="設定學校作業時間"
-      intro="設定學生上傳及送出認證學習成果、老師認證、學生勾選學習成果與多元表現的期間（臺灣時間）。勾選時間以學年設定，學期為全學年。"
-      create={rights.create ? { label: '新增作業時間', onClick: () => setEditing({ period: null }) } : undefined}
+      title={t('設定學校作業時間', 'School work periods')}
+      intro={t(
+        '設定學生上傳及送出認證學習成果、老師認證、學生勾選學習成果與多元表現的期間（臺灣時間）。勾選時間以學年設定，學期為全學年。',
+        'Set the periods (Taiwan time) when students upload and submit learning results for certification, teachers certify them, and students select learning results and diverse performances. Selection periods are set per academic year, for the whole year.',
+      )}
+      create={rights.create ? { label: t('新增作業時間', 'Add work period'), onClick: () => setEditing({ period: null }) } : undefined}
     >
       <Space style={{ marginBottom: 16 }}>
         <Select<number>
-          aria-label="學年度"
+          aria-label={t('學年度', 'Academic year')}
           value={year}
           options={yearOptions(year, windows.data ?? [])}
           onChange={setYear}
@@ -261,17 +323,17 @@ export function WorkPeriodsPage() {
         query={periods}
         columns={columns}
         size="middle"
-        emptyText={`${year} 學年度尚未設定作業時間`}
+        emptyText={t(`${year} 學年度尚未設定作業時間`, `No work periods set for academic year ${year}`)}
       />
 
       <FormModal<PeriodValues>
-        title={editing?.period ? '修改作業時間' : '新增作業時間'}
+        title={editing?.period ? t('修改作業時間', 'Edit work period') : t('新增作業時間', 'Add work period')}
         open={editing !== null}
         onClose={() => setEditing(null)}
         onSubmit={async (values) => {
           await save.mutateAsync({ id: editing?.period?.id ?? null, body: toInput(values) });
         }}
-        okText="儲存"
+        okText={t('儲存', 'Save')}
         initialValues={
           editing?.period
             ? toValues(editing.period)
@@ -279,10 +341,14 @@ export function WorkPeriodsPage() {
         }
       >
         <Space align="start" wrap>
-          <Form.Item name="academic_year" label="學年度" rules={[{ required: true, message: '請輸入學年度' }]}>
+          <Form.Item
+            name="academic_year"
+            label={t('學年度', 'Academic year')}
+            rules={[{ required: true, message: t('請輸入學年度', 'Please enter the academic year') }]}
+          >
             <InputNumber min={50} max={300} precision={0} style={{ width: 120 }} />
           </Form.Item>
-          <Form.Item name="grade" label="年級" rules={[{ required: true, message: '請選擇年級' }]}>
+          <Form.Item name="grade" label={t('年級', 'Grade')} rules={[{ required: true, message: t('請選擇年級', 'Please choose the grade') }]}>
             <Select<number> options={gradeOptions} style={{ width: 120 }} />
           </Form.Item>
         </Space>
