@@ -136,6 +136,12 @@ async fn only_a_certifying_teacher_of_the_course_decides_inside_the_period() {
     app.get_as("/api/v1/certification/results", &app.demo_token("admin").await).await.assert_problem(403, "role_required");
     app.post_as("/api/v1/certification/decisions", &student, json!({"ids": [a], "decision": "certify"})).await.assert_problem(403, "role_required");
     decide(&app, &app.demo_token("999999_T001").await, 999_999, body.clone()).await.assert_problem(404, "not_found");
+    // A vendor's API key decides nothing and reads no queue.
+    let admin = app.demo_token("admin").await;
+    let key = app.post_as("/api/v1/api-keys", &admin, json!({"name": "vendor", "scopes": ["read", "sync"]})).await.json()["secret"].as_str().unwrap().to_string();
+    app.get_as("/api/v1/certification/courses", &key).await.assert_problem(403, "scope_required");
+    decide(&app, &key, a, body.clone()).await.assert_problem(403, "scope_required");
+    app.get_as("/api/v1/me/notifications", &key).await.assert_problem(403, "scope_required");
 
     // Another school's teacher sees nothing of this school.
     let other = app.school("074313");

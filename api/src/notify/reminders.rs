@@ -13,7 +13,7 @@
 //! (`GET /reminders/log`). A crash between sending and recording could send one mail twice —
 //! the only way to rule that out would be to never retry, which loses reminders instead.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
 use actix_web::{get, post, web};
@@ -249,7 +249,7 @@ fn grade_students(c: &mut DbConn, school: i64, grade: i32) -> ApiResult<Vec<(i64
 }
 
 fn editing_students(c: &mut DbConn, school: i64, term: Term, grade: i32, p: &periods::Period, link: &str) -> ApiResult<Vec<Planned>> {
-    let editing: Vec<i64> = lr::table
+    let editing_of: Vec<i64> = lr::table
         .inner_join(sp::table.on(sp::user_id.eq(lr::student_id)))
         .filter(lr::school_id.eq(school))
         .filter(sp::grade.eq(grade))
@@ -259,9 +259,13 @@ fn editing_students(c: &mut DbConn, school: i64, term: Term, grade: i32, p: &per
         .filter(lr::deleted_at.is_null())
         .select(lr::student_id)
         .load(c)?;
+    let mut editing: HashMap<i64, usize> = HashMap::new();
+    for s in editing_of {
+        *editing.entry(s).or_default() += 1;
+    }
     let mut out = Vec::new();
     for (id, name, email, backup) in grade_students(c, school, grade)? {
-        let n = editing.iter().filter(|s| **s == id).count();
+        let n = editing.get(&id).copied().unwrap_or(0);
         let Some(recipient) = address(email, backup) else { continue };
         if n == 0 {
             continue;
@@ -285,20 +289,24 @@ fn unselected_students(c: &mut DbConn, school: i64, term: Term, grade: i32, reas
         Reason::SelectPerformances => ("performance", "多元表現", "performances"),
         _ => ("result", "課程學習成果", "selections"),
     };
-    let selected: Vec<i64> = sel::table
+    let selected: HashSet<i64> = sel::table
         .filter(sel::school_id.eq(school))
         .filter(sel::academic_year.eq(term.academic_year))
         .filter(sel::item_kind.eq(kind))
         .select(sel::student_id)
-        .load(c)?;
+        .load::<i64>(c)?
+        .into_iter()
+        .collect();
     // Only students who have something to select: a certified result, or a performance.
-    let available: Vec<i64> = if reason == Reason::SelectPerformances {
+    let available: HashSet<i64> = if reason == Reason::SelectPerformances {
         pf::table
             .filter(pf::school_id.eq(school))
             .filter(pf::academic_year.eq(term.academic_year))
             .filter(pf::deleted_at.is_null())
             .select(pf::student_id)
-            .load(c)?
+            .load::<i64>(c)?
+            .into_iter()
+            .collect()
     } else {
         lr::table
             .filter(lr::school_id.eq(school))
@@ -306,7 +314,9 @@ fn unselected_students(c: &mut DbConn, school: i64, term: Term, grade: i32, reas
             .filter(lr::state.eq(ResultState::Certified.as_str()))
             .filter(lr::deleted_at.is_null())
             .select(lr::student_id)
-            .load(c)?
+            .load::<i64>(c)?
+            .into_iter()
+            .collect()
     };
     let mut out = Vec::new();
     for (id, name, email, backup) in grade_students(c, school, grade)? {
