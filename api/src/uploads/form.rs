@@ -106,10 +106,23 @@ pub async fn read(mut payload: Multipart, store: &FileStore, config: &Config, te
             let mut upload = store.begin(limit).map_err(|e| store_error(e, slot, limit))?;
             while let Some(chunk) = field.next().await {
                 let chunk = chunk.map_err(multipart_error)?;
-                upload.write(&chunk).map_err(|e| store_error(e, slot, limit))?;
+                let mut rest = upload.accept(&chunk).map_err(|e| store_error(e, slot, limit))?;
+                loop {
+                    if upload.wants_flush() {
+                        // Writing to the disk blocks (direct I/O): off the event loop.
+                        upload = actix_web::web::block(move || upload.flush().map(|()| upload))
+                            .await
+                            .map_err(|e| ApiError::internal(format!("blocking task failed: {e}")))?
+                            .map_err(|e| store_error(e, slot, limit))?;
+                    }
+                    if rest.is_empty() {
+                        break;
+                    }
+                    rest = upload.take(rest);
+                }
             }
             // The browser sends an empty part for an empty file input: treat it as "no file".
-            if upload.len() == 0 && filename.as_deref().is_none_or(str::is_empty) {
+            if upload.is_empty() && filename.as_deref().is_none_or(str::is_empty) {
                 continue;
             }
             let sealed = actix_web::web::block(move || upload.seal(slot.allowed()))
