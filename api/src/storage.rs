@@ -92,8 +92,8 @@ pub enum StoreError {
 const FLUSH_AT: usize = 256 * 1024;
 
 /// ...from a block-aligned buffer of this size (direct I/O needs aligned memory, offsets and
-/// lengths).
-const BUFFER: usize = 2 * FLUSH_AT;
+/// lengths). With 64 uploads at once the buffers hold 16 MiB.
+const BUFFER: usize = FLUSH_AT;
 
 /// The alignment direct I/O asks for (the largest logical block size in use).
 const ALIGN: usize = 4096;
