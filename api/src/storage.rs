@@ -343,14 +343,14 @@ impl Upload {
         Ok(())
     }
 
-    /// Counts, hashes and buffers a chunk without touching the disk; returns the part that did
-    /// not fit (write it after [`Upload::flush`]). Refuses as soon as the limit is passed.
+    /// Counts and buffers a chunk without touching the disk; returns the part that did not fit
+    /// (write it after [`Upload::flush`]). Refuses as soon as the limit is passed.
     pub fn accept<'a>(&mut self, chunk: &'a [u8]) -> Result<&'a [u8], StoreError> {
         self.check(chunk)?;
         Ok(self.take(chunk))
     }
 
-    /// Buffers what is left of an accepted chunk (already counted and hashed).
+    /// Buffers what is left of an accepted chunk (already counted).
     pub fn take<'a>(&mut self, rest: &'a [u8]) -> &'a [u8] {
         &rest[self.buffer.fill(rest)..]
     }
@@ -360,7 +360,8 @@ impl Upload {
         self.buffer.full()
     }
 
-    /// Counts and hashes a new chunk.
+    /// Counts a new chunk and keeps its first bytes (hashing happens as the bytes are written, in
+    /// [`Upload::flush`], off the event loop).
     fn check(&mut self, chunk: &[u8]) -> Result<(), StoreError> {
         self.size += chunk.len() as u64;
         if self.size > self.limit {
@@ -374,11 +375,10 @@ impl Upload {
             let take = (HEAD - self.head.len()).min(chunk.len());
             self.head.extend_from_slice(&chunk[..take]);
         }
-        self.hasher.update(chunk);
         Ok(())
     }
 
-    /// Writes the buffered whole blocks to the file (blocking).
+    /// Hashes and writes the buffered whole blocks to the file (blocking).
     pub fn flush(&mut self) -> Result<(), StoreError> {
         let whole = self.buffer.filled / ALIGN * ALIGN;
         if whole == 0 {
@@ -387,7 +387,9 @@ impl Upload {
         let Some(file) = self.file.as_mut() else {
             return Err(StoreError::TooLarge { limit: self.limit });
         };
-        write_out(file, self.buffer.slice(whole), self.direct)?;
+        let data = self.buffer.slice(whole);
+        self.hasher.update(data);
+        write_out(file, data, self.direct)?;
         self.buffer.consume(whole);
         Ok(())
     }
@@ -411,6 +413,7 @@ impl Upload {
         self.flush()?;
         let mut file = self.file.take().ok_or(StoreError::TooLarge { limit: self.limit })?;
         if self.buffer.filled > 0 {
+            self.hasher.update(self.buffer.slice(self.buffer.filled));
             if self.direct {
                 // The last, partial block goes out padded; the file is then cut to its size.
                 let padded = self.buffer.pad();
