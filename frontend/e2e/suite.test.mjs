@@ -4,6 +4,7 @@
 import { after, before, describe, test } from 'node:test';
 import { closeBrowser, launchBrowser, phone, SCENARIO_TIMEOUT, withPage } from './lib.mjs';
 import { createRoleGroup, createWorkPeriod } from './scenarios/admin.mjs';
+import { auditRole, ROLES } from './scenarios/audit.mjs';
 import { lockout } from './scenarios/signin.mjs';
 import { selectCertified, SUBJECT, uploadAndSubmit, uploadOnPhone } from './scenarios/student.mjs';
 import { certify } from './scenarios/teacher.mjs';
@@ -55,3 +56,11 @@ test('5. repeated wrong passwords show the lockout message', { timeout: SCENARIO
 test('6. phone-sized screen: student uploads a result', { timeout: SCENARIO_TIMEOUT }, () =>
   withPage('6-phone', phone, (page) => uploadOnPhone(page, { account: '999999_114002', description: `手機上傳 ${run}` })),
 );
+
+// Last, so that the screens show what the scenarios above made (read-only: it changes nothing).
+// The three roles side by side (mostly waiting for screens to settle): about half the time.
+describe('7. every screen: axe-core WCAG 2.1 AA audit (zh-TW) and no Chinese UI text in English', { timeout: 3 * SCENARIO_TIMEOUT, concurrency: true }, () => {
+  for (const role of Object.keys(ROLES)) {
+    test(`7. ${role}`, { timeout: SCENARIO_TIMEOUT }, () => withPage(`7-audit-${role}`, {}, (page) => auditRole(page, role)));
+  }
+});

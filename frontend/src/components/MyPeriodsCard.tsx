@@ -3,7 +3,7 @@ import { Card, Table, type TableProps } from 'antd';
 import { api, unwrap } from '../api/client';
 import type { WorkPeriod } from '../api/types';
 import { useMe } from '../auth/hooks';
-import { myPeriodsKey, periodRoles } from '../lib/periods';
+import { myPeriodsKey, periodItemName, periodRoles } from '../lib/periods';
 import { periodColumns } from './periodColumns';
 import { ErrorAlert } from './ProblemAlert';
 import { useT } from '../i18n';
@@ -24,8 +24,11 @@ export function MyPeriodsCard() {
   });
 
   if (!concerned || (!periods.error && (periods.data?.length ?? 0) === 0)) return null;
-  // 項目 is the period's name as the server writes it.
-  const columns: TableProps<WorkPeriod>['columns'] = [{ title: t('項目', 'Item'), dataIndex: 'item_name' }, ...periodColumns];
+  // 項目 is the period's name as the server writes it (in English, the item's English label).
+  const columns: TableProps<WorkPeriod>['columns'] = [
+    { title: t('項目', 'Item'), key: 'item', render: (_, period) => periodItemName(period) },
+    ...periodColumns,
+  ];
   return (
     <Card title={t('本學期作業時間', "This term's work periods")}>
       <ErrorAlert error={periods.error} />

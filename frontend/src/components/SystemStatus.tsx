@@ -1,6 +1,6 @@
 import { ReloadOutlined } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
-import { Alert, Button, Card, Descriptions, Skeleton, Tag } from 'antd';
+import { Alert, Button, Card, Descriptions, Skeleton, Tag, Typography } from 'antd';
 import { api, unwrap } from '../api/client';
 import { isApiError } from '../api/error';
 import type { components } from '../api/schema';
@@ -87,9 +87,9 @@ export function SystemStatus() {
         />
       )}
       {checkedAt > 0 && (
-        <div style={{ marginTop: 12, color: 'rgba(0,0,0,0.45)' }}>
+        <Typography.Paragraph type="secondary" style={{ marginTop: 12, marginBottom: 0 }}>
           {t('檢查時間：', 'Checked at: ')}{formatRocDateTime(new Date(checkedAt))}
-        </div>
+        </Typography.Paragraph>
       )}
     </Card>
   );

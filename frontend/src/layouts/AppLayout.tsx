@@ -106,7 +106,8 @@ export function AppLayout() {
               <LanguageSwitch style={{ color: '#fff' }} labelClassName="licheng-header-wide" />
               {!forced && <NotificationBell />}
               <Dropdown menu={{ items: accountItems }} trigger={['click']}>
-                <Button type="text" style={{ color: '#fff' }} aria-label={t('帳號選單', 'Account menu')}>
+                {/* The name shown, then what it opens (WCAG 2.5.3: the visible text is part of the name). */}
+                <Button type="text" style={{ color: '#fff' }} aria-label={`${me.user.display_name} ${t('帳號選單', 'Account menu')}`}>
                   <UserOutlined />
                   <span data-testid="header-user">{me.user.display_name}</span>
                   <DownOutlined />
@@ -134,12 +135,13 @@ export function AppLayout() {
             </Sider>
           )}
           <Layout>
+            {/* antd's Content is the page's one <main> landmark. */}
             <Content className="licheng-content" style={{ padding: 24 }}>
-              <main style={{ maxWidth: 1200, margin: '0 auto' }}>
+              <div style={{ maxWidth: 1200, margin: '0 auto' }}>
                 <Outlet />
-              </main>
+              </div>
             </Content>
-            <Footer style={{ textAlign: 'center' }}>
+            <Footer className="licheng-footer" style={{ textAlign: 'center' }}>
               {t(APP_TITLE, APP_TITLE_EN)} ・ <a href={externalLinks.apiDocs}>{t('API 文件', 'API docs')}</a>
             </Footer>
           </Layout>

@@ -39,12 +39,11 @@ export function PublicLayout() {
             lineHeight: token.lineHeight,
           }}
         >
-          <main>
-            <Outlet />
-          </main>
+          {/* (Inside antd's Content, the page's one <main> landmark.) */}
+          <Outlet />
         </div>
       </Layout.Content>
-      <Layout.Footer style={{ textAlign: 'center' }}>
+      <Layout.Footer className="licheng-footer" style={{ textAlign: 'center' }}>
         {t(APP_TITLE, APP_TITLE_EN)} ・ <a href={externalLinks.apiDocs}>{t('API 文件', 'API docs')}</a>
       </Layout.Footer>
     </Layout>

@@ -13,8 +13,9 @@ describe('notifications', () => {
   it('names the bell with the unread count', () => {
     expect(bellLabel(0)).toBe('通知');
     expect(bellLabel(undefined)).toBe('通知');
-    expect(bellLabel(3)).toBe('通知（3 則未讀）');
-    expect(bellLabel(120)).toBe('通知（120 則未讀）');
+    expect(bellLabel(3)).toBe('通知：3 則未讀');
+    expect(bellLabel(99)).toBe('通知：99 則未讀');
+    expect(bellLabel(120)).toBe('通知：99+ 則未讀（共 120 則）');
   });
 
   it('reads the kind and whether it was read', () => {

@@ -29,11 +29,22 @@ export function hasInbox(me: Pick<Me, 'roles' | 'school'> | undefined): boolean 
   return me.school !== null && me.school !== undefined;
 }
 
+/**
+ * The language notifications are written in: the server writes their titles and bodies in
+ * zh-TW (api/src/certification). Marked on them (`lang`), so that a screen reader reads them as
+ * Chinese when the UI is in English (WCAG 3.1.2, language of parts).
+ */
+export const NOTIFICATION_LANG = 'zh-Hant-TW';
+
 /** The bell's accessible name: 「通知」, with the unread count when there are some. */
 export function bellLabel(unread: number | undefined): string {
-  return unread && unread > 0
-    ? tr(`通知（${unread} 則未讀）`, `Notifications (${unread} unread)`)
-    : tr('通知', 'Notifications');
+  if (!unread || unread <= 0) return tr('通知', 'Notifications');
+  // The count as the badge shows it is part of the name (WCAG 2.5.3, label in name), outside
+  // brackets (which read as an aside); over 99 the badge shows 「99+」 and the name both.
+  if (unread > BADGE_OVERFLOW) {
+    return tr(`通知：${BADGE_OVERFLOW}+ 則未讀（共 ${unread} 則）`, `Notifications: ${BADGE_OVERFLOW}+ unread (${unread} in all)`);
+  }
+  return tr(`通知：${unread} 則未讀`, `Notifications: ${unread} unread`);
 }
 
 /** The kinds the server sends, as tags (unknown kinds as a plain 通知). */

@@ -4,7 +4,7 @@
  */
 import type { PeriodItem, Role, WorkPeriod } from '../api/types';
 import { formatRocDate, parseApiDateTime } from './roc';
-import { tr } from '../i18n/lang';
+import { getLang, tr } from '../i18n/lang';
 
 /** The items in the manual's order, by the names the server gives them (`item_name`). */
 // Getters: each read gives the label in the current UI language.
@@ -24,6 +24,14 @@ export const periodItemLabels: Record<PeriodItem, string> = {
 };
 
 export const periodItems = Object.keys(periodItemLabels) as PeriodItem[];
+
+/**
+ * A period's item as the UI language has it: the server's name (`item_name`, zh-TW) or, in
+ * English, the item's English label (the server's name for an item this app does not know).
+ */
+export function periodItemName(period: Pick<WorkPeriod, 'item' | 'item_name'>): string {
+  return getLang() === 'en' && period.item in periodItemLabels ? periodItemLabels[period.item] : period.item_name;
+}
 
 /** The selections run over the whole academic year (semester 0); uploads and certification per semester. */
 export function isWholeYearItem(item: PeriodItem): boolean {

@@ -4,7 +4,7 @@ import { Link } from 'react-router';
 import { useMe } from '../auth/hooks';
 import { MyPeriodsCard } from '../components/MyPeriodsCard';
 import { SystemStatus } from '../components/SystemStatus';
-import { useNotificationSummary } from '../lib/notifications';
+import { NOTIFICATION_LANG, useNotificationSummary } from '../lib/notifications';
 import { externalLinks } from '../navigation';
 import { useT } from '../i18n';
 
@@ -22,7 +22,14 @@ function UnreadNotices() {
       icon={<BellOutlined />}
       data-testid="home-unread"
       title={t(`您有 ${unread} 則未讀通知`, `You have ${unread} unread notification${unread === 1 ? '' : 's'}`)}
-      description={summary.data?.items[0] ? t(`最新：${summary.data.items[0].title}`, `Latest: ${summary.data.items[0].title}`) : undefined}
+      description={
+        summary.data?.items[0] ? (
+          <>
+            {t('最新：', 'Latest: ')}
+            <span lang={NOTIFICATION_LANG}>{summary.data.items[0].title}</span>
+          </>
+        ) : undefined
+      }
       action={<Link to="/notifications">{t('查看通知', 'See notifications')}</Link>}
     />
   );

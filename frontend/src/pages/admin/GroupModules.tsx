@@ -1,5 +1,5 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, Button, Checkbox, Space, type TableProps } from 'antd';
+import { Alert, Button, Checkbox, Space, Typography, type TableProps } from 'antd';
 import { useMemo, useState } from 'react';
 import { api, unwrap } from '../../api/client';
 import type { FunctionModule, ModuleGrantInput, RoleGroup } from '../../api/types';
@@ -142,7 +142,7 @@ export function GroupModules({ group }: { group: RoleGroup }) {
         <Button disabled={draft === null || save.isPending} onClick={() => setDraft(null)}>
           {t('還原', 'Revert')}
         </Button>
-        {draft !== null && <span style={{ color: '#d48806' }}>{t('有尚未儲存的變更', 'There are unsaved changes')}</span>}
+        {draft !== null && <Typography.Text type="warning">{t('有尚未儲存的變更', 'There are unsaved changes')}</Typography.Text>}
       </Space>
     </Space>
   );

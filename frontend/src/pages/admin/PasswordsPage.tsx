@@ -124,7 +124,8 @@ export function PasswordsPage() {
           title={t(`重設 ${row.account} 的密碼？`, `Reset the password of ${row.account}?`)}
           danger={false}
           size="small"
-          aria-label={t(`重設 ${row.account} 的密碼`, `Reset the password of ${row.account}`)}
+          // The visible 「重設密碼」 first in the name (WCAG 2.5.3, label in name), then whose.
+          aria-label={t(`重設密碼 ${row.account}`, `Reset password of ${row.account}`)}
         >
           {t('重設密碼', 'Reset password')}
         </ConfirmButton>

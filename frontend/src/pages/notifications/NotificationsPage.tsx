@@ -10,6 +10,7 @@ import {
   isUnread,
   markAllNotificationsRead,
   markNotificationRead,
+  NOTIFICATION_LANG,
   notificationKind,
   notificationLink,
   notificationListKey,
@@ -67,9 +68,13 @@ export function NotificationsPage() {
             <Space wrap size={4}>
               {unreadOne && <Badge status="processing" text={t('未讀', 'Unread')} />}
               <Tag color={kind.color}>{kind.label}</Tag>
-              <Typography.Text strong={unreadOne}>{notification.title}</Typography.Text>
+              <Typography.Text strong={unreadOne} lang={NOTIFICATION_LANG} id={`notification-${notification.id}-title`}>
+                {notification.title}
+              </Typography.Text>
             </Space>
-            <Typography.Paragraph style={{ margin: '4px 0 0', whiteSpace: 'pre-wrap' }}>{notification.body}</Typography.Paragraph>
+            <Typography.Paragraph style={{ margin: '4px 0 0', whiteSpace: 'pre-wrap' }} lang={NOTIFICATION_LANG}>
+              {notification.body}
+            </Typography.Paragraph>
             <Typography.Text type="secondary" style={{ fontSize: 12 }}>
               {formatApiDateTime(notification.created_at)}
             </Typography.Text>
@@ -101,9 +106,10 @@ export function NotificationsPage() {
                 style={{ padding: 0 }}
                 onClick={() => markRead.mutate(notification)}
                 loading={markRead.isPending && markRead.variables?.id === notification.id}
-                aria-label={t(`標為已讀 ${notification.title}`, `Mark as read ${notification.title}`)}
+                // Named 「標為已讀」 and the notification's title (in its own language).
+                aria-labelledby={`notification-${notification.id}-read notification-${notification.id}-title`}
               >
-                {t('標為已讀', 'Mark as read')}
+                <span id={`notification-${notification.id}-read`}>{t('標為已讀', 'Mark as read')}</span>
               </Button>
             )}
           </Space>

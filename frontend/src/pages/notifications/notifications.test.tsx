@@ -55,7 +55,7 @@ describe('通知', () => {
     });
     const { router } = renderAt('/');
 
-    const bell = await screen.findByLabelText('通知（2 則未讀）');
+    const bell = await screen.findByLabelText('通知：2 則未讀');
     const [summary] = callsTo(fetchMock, 'GET /api/v1/me/notifications');
     expect(new URL(summary!.url).searchParams.get('per_page')).toBe('5');
     // The student's home page says so too.
@@ -64,10 +64,11 @@ describe('通知', () => {
     expect(screen.getByText('通知', { selector: 'a' }).getAttribute('href')).toBe('/notifications');
 
     fireEvent.click(bell);
-    fireEvent.click(await screen.findByText('學習成果認證失敗：數學'));
+    // (In the dropdown; the home page's notice names the latest too.)
+    fireEvent.click(await screen.findByText('學習成果認證失敗：數學', { selector: '.ant-dropdown span' }));
     await waitFor(() => expect(router.state.location.pathname).toBe('/student/results'));
     await waitFor(() => expect(callsTo(fetchMock, 'POST /api/v1/me/notifications/2/read')).toHaveLength(1));
-    expect(await screen.findByLabelText('通知（1 則未讀）')).toBeTruthy();
+    expect(await screen.findByLabelText('通知：1 則未讀')).toBeTruthy();
   });
 
   it('lists them page by page, only the unread ones, and marks one or all read', async () => {

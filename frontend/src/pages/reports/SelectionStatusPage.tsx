@@ -17,7 +17,7 @@ import { selectionCountText, selectionReports, type SelectionReportKind } from '
 import { YearSelect } from './TermSelect';
 import { tr, useT } from '../../i18n';
 
-type StatusFilters = Pick<SelectionStatusQuery, 'academic_year' | 'class_code' | 'q'>;
+type StatusFilters = Pick<SelectionStatusQuery, 'academic_year' | 'class_code' | 'seat_no' | 'q'>;
 
 /** Every item of a student fits one request (the limits are 6 results, 10 performances a year). */
 const ITEMS_PER_STUDENT = 200;
@@ -180,7 +180,7 @@ function StudentPerformances({ studentId, year }: { studentId: number; year: num
 
 /**
  * 查詢學生學習成果勾選情形 (S0205S, manual 4.1) / 查詢學生多元表現勾選情形 (S0206S, manual 4.2): each
- * student's selected count of the academic year, by class and seat, 30 a page, by class and
+ * student's selected count of the academic year, by class and seat, 30 a page, by class, 座號 and
  * 學號／姓名; 查看 lists the student's items with what is selected; 匯出 Excel.
  */
 export function SelectionStatusPage({ kind }: { kind: SelectionReportKind }) {
@@ -238,12 +238,14 @@ export function SelectionStatusPage({ kind }: { kind: SelectionReportKind }) {
       <ErrorAlert error={list.query.error} />
       <Space wrap style={{ marginBottom: 16 }}>
         <YearSelect value={filters.academic_year} onChange={(academic_year) => update({ academic_year })} />
-        <StudentFilters onChange={update} />
+        <StudentFilters seat onChange={update} />
         <DownloadButton
           fetch={(signal) =>
             fetchFile(
               api.GET('/api/v1/reports/selection-status.xlsx', {
-                params: { query: { kind, academic_year: filters.academic_year, class_code: filters.class_code, q: filters.q } },
+                params: {
+                  query: { kind, academic_year: filters.academic_year, class_code: filters.class_code, seat_no: filters.seat_no, q: filters.q },
+                },
                 parseAs: 'blob',
                 signal,
               }),
@@ -258,7 +260,7 @@ export function SelectionStatusPage({ kind }: { kind: SelectionReportKind }) {
         size="middle"
         columns={columns}
         scroll={{ x: true }}
-        locale={{ emptyText: filters.q || filters.class_code ? t('沒有符合條件的學生', 'No matching students') : t('沒有學生資料', 'No students') }}
+        locale={{ emptyText: filters.q || filters.class_code || filters.seat_no !== undefined ? t('沒有符合條件的學生', 'No matching students') : t('沒有學生資料', 'No students') }}
         {...list.tableProps}
       />
       <Drawer

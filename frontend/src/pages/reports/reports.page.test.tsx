@@ -150,6 +150,53 @@ describe('勾選情形 (S0205S, S0206S)', () => {
     expect(rows[1]).toContain('未勾選');
   });
 
+  it('filters by seat number next to the class, also in the Excel export', async () => {
+    signIn();
+    const saved = catchDownloads();
+    const fetchMock = mockApi({
+      'GET /api/v1/me': schoolAdminMe(),
+      'GET /api/v1/terms': terms,
+      'GET /api/v1/reports/selection-status': { items: [row(1)], total: 1, page: 1, per_page: 30 },
+      'GET /api/v1/reports/selection-status.xlsx': xlsx('學習成果勾選情形_110.xlsx'),
+    });
+    renderAt('/admin/reports/selection-results');
+    expect(await screen.findByText('林小華')).toBeTruthy();
+    const lastQuery = () => new URL(callsTo(fetchMock, 'GET /api/v1/reports/selection-status').at(-1)!.url).searchParams;
+    const enter = (label: string, value: string) => {
+      fireEvent.change(screen.getByLabelText(label), { target: { value } });
+      fireEvent.keyDown(screen.getByLabelText(label), { key: 'Enter', code: 'Enter', keyCode: 13 });
+      // (antd takes one Enter per key press.)
+      fireEvent.keyUp(screen.getByLabelText(label), { key: 'Enter', code: 'Enter', keyCode: 13 });
+    };
+    // Between 班級 and 學號或姓名.
+    const filters = [...document.querySelectorAll('input[aria-label]')].map((input) => input.getAttribute('aria-label'));
+    expect(filters.slice(filters.indexOf('班級'), filters.indexOf('班級') + 3)).toEqual(['班級', '座號', '學號或姓名']);
+
+    enter('班級', '201');
+    enter('座號', ' 5 ');
+    await waitFor(() => expect([lastQuery().get('class_code'), lastQuery().get('seat_no')]).toEqual(['201', '5']));
+    const asked = callsTo(fetchMock, 'GET /api/v1/reports/selection-status').length;
+
+    // Not a seat number: marked, and nothing asked.
+    enter('座號', '五');
+    expect(screen.getByLabelText('座號').getAttribute('aria-invalid')).toBe('true');
+    enter('座號', '0');
+    expect(screen.getByLabelText('座號').getAttribute('aria-invalid')).toBe('true');
+    expect(callsTo(fetchMock, 'GET /api/v1/reports/selection-status')).toHaveLength(asked);
+    expect(lastQuery().get('seat_no')).toBe('5');
+
+    fireEvent.click(button('匯出 Excel'));
+    await waitFor(() => expect(saved).toHaveLength(1));
+    const exported = new URL(callsTo(fetchMock, 'GET /api/v1/reports/selection-status.xlsx')[0]!.url).searchParams;
+    expect([exported.get('class_code'), exported.get('seat_no'), exported.get('kind')]).toEqual(['201', '5', 'results']);
+
+    // Cleared: every seat again.
+    enter('座號', '');
+    expect(screen.getByLabelText('座號').getAttribute('aria-invalid')).toBeNull();
+    await waitFor(() => expect(lastQuery().has('seat_no')).toBe(false));
+    expect(lastQuery().get('class_code')).toBe('201');
+  });
+
   it('lists the performance selections with the student’s performances of the year', async () => {
     signIn();
     const fetchMock = mockApi({

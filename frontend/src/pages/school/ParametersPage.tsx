@@ -8,7 +8,7 @@ import { formatApiDateTime } from '../../lib/roc';
 import { useSettingsForm } from '../../lib/useSettingsForm';
 import { canUpdateModule } from '../../navigation';
 import { parametersKey } from './queryKeys';
-import { tr, useT } from '../../i18n';
+import { getLang, tr, useT } from '../../i18n';
 
 /** Module 設定功能參數: saving needs its 修改 right. */
 const PARAMETERS_MODULE = 'S0203S1';
@@ -19,6 +19,57 @@ const OPTIONAL_KEY: keyof Parameters = 'teacher_reminder_hour';
 /** An emptied InputNumber gives null (or undefined): only the reminder hour may stay empty. */
 function toParameters(values: Parameters): Parameters {
   return { ...values, teacher_reminder_hour: values.teacher_reminder_hour ?? null };
+}
+
+/**
+ * The items' 項目, 單位 and 說明 in English, by key (the server writes them in zh-TW only); an item
+ * not listed here shows the server's texts.
+ */
+const englishItems: Record<string, Pick<ParameterItem, 'label' | 'unit' | 'explanation'>> = {
+  results_per_semester: {
+    label: 'Learning results a student may upload',
+    unit: 'per term',
+    explanation:
+      'The most learning results a student may upload per term for the course teachers to certify. A student selects at most 6 a year for the central database; the K-12 Education Administration does not allow fewer than 6.',
+  },
+  results_per_subject: {
+    label: 'Learning results per course',
+    unit: 'per term',
+    explanation: 'The most learning results a student may upload for one course per term.',
+  },
+  teacher_reminder_hour: {
+    label: 'Hour of the email reminding teachers of uncertified results',
+    unit: 'hour',
+    explanation:
+      'At what hour each day teachers are emailed to sign in and certify the learning results still waiting; a whole number 0–23, empty for no email.',
+  },
+  remind_results_selection_days: {
+    label: 'Remind students to select learning results',
+    unit: 'days',
+    explanation: 'How many days before the learning result selection ends students who have not selected are notified; 3 by default.',
+  },
+  remind_performances_selection_days: {
+    label: 'Remind students to select diverse performances',
+    unit: 'days',
+    explanation: 'How many days before the diverse performance selection ends students who have not selected are notified; 3 by default.',
+  },
+  remind_submit_days: {
+    label: 'Remind students of the submission deadline',
+    unit: 'days',
+    explanation:
+      'How many days before the deadline for submitting for certification students with results still being edited are notified; 3 by default.',
+  },
+  performances_per_year: {
+    label: 'Diverse performances a student may upload',
+    unit: 'per year',
+    explanation: 'The most diverse performances a student may upload per academic year; at most 10 a year are selected for the central database.',
+  },
+};
+
+/** An item's texts in the UI language. */
+function localItem(item: ParameterItem): ParameterItem {
+  const english = getLang() === 'en' ? englishItems[item.key] : undefined;
+  return english ? { ...item, ...english } : item;
 }
 
 const columns = (readOnly: boolean): TableProps<ParameterItem>['columns'] => [
@@ -85,7 +136,7 @@ export function ParametersPage() {
               rowKey="key"
               size="middle"
               columns={columns(readOnly)}
-              dataSource={view.items}
+              dataSource={view.items.map(localItem)}
               pagination={false}
             />
             <Space style={{ marginTop: 16 }} wrap>

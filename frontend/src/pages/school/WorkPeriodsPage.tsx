@@ -17,6 +17,7 @@ import {
   isWholeYearItem,
   myPeriodsKey,
   periodItemLabels,
+  periodItemName,
   periodItems,
   periodSemesterText,
   startHourText,
@@ -237,7 +238,7 @@ export function WorkPeriodsPage() {
   const remove = useApiMutation(
     (period: WorkPeriod) => unwrap(api.DELETE('/api/v1/work-periods/{id}', { params: { path: { id: period.id } } })),
     { invalidate: refresh, success: (_, period) =>
-        t(`已刪除「${period.item_name}」（${period.grade} 年級）`, `Deleted "${period.item_name}" (grade ${period.grade})`),
+        t(`已刪除「${period.item_name}」（${period.grade} 年級）`, `Deleted "${periodItemName(period)}" (grade ${period.grade})`),
     },
   );
 
@@ -262,7 +263,7 @@ export function WorkPeriodsPage() {
 
   const columns: TableProps<WorkPeriod>['columns'] = [
     { title: t('學期', 'Semester'), dataIndex: 'semester', width: 90, render: periodSemesterText },
-    { title: t('項目', 'Item'), dataIndex: 'item_name' },
+    { title: t('項目', 'Item'), key: 'item', render: (_, period) => periodItemName(period) },
     ...periodColumns,
     ...(rights.update || rights.delete
       ? [
@@ -271,7 +272,7 @@ export function WorkPeriodsPage() {
             key: 'actions',
             width: 140,
             render: (_: unknown, period: WorkPeriod) => {
-              const name = t(`${period.item_name} ${period.grade} 年級`, `${period.item_name} grade ${period.grade}`);
+              const name = t(`${period.item_name} ${period.grade} 年級`, `${periodItemName(period)} grade ${period.grade}`);
               return (
                 <Space size={0}>
                   {rights.update && (
@@ -283,7 +284,7 @@ export function WorkPeriodsPage() {
                     <ConfirmButton
                       title={t(
                         `刪除「${period.item_name}」（${period.grade} 年級）？`,
-                        `Delete "${period.item_name}" (grade ${period.grade})?`,
+                        `Delete "${periodItemName(period)}" (grade ${period.grade})?`,
                       )}
                       okText={t('刪除', 'Delete')}
                       onConfirm={() => remove.mutateAsync(period)}

@@ -42,7 +42,13 @@ interface CreateValues {
 /** The dialog: a new result (`result` null) or an edit of one. */
 type Editing = { result: LearningResult | null } | null;
 
-const stateOptions = resultStates.map((state) => ({ value: state, label: resultStateLabels[state].label }));
+// Getters: read in the UI language of the moment (not the one this module loaded in).
+const stateOptions = resultStates.map((state) => ({
+  value: state,
+  get label() {
+    return resultStateLabels[state].label;
+  },
+}));
 
 /** This semester's courses with the counts against the school's limits, and the upload period. */
 function CoursesCard({ query }: { query: ReturnType<typeof useMyCourses> }) {

@@ -20,7 +20,10 @@ export const certificationStates: readonly ResultState[] = ['submitted', 'certif
 
 export const certificationStateOptions = certificationStates.map((state) => ({
   value: state,
-  label: resultStateLabels[state].label,
+  // A getter: read in the UI language of the moment (not the one this module loaded in).
+  get label() {
+    return resultStateLabels[state].label;
+  },
 }));
 
 /** The state the list starts on: what waits for the teacher. */
