@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { appRoutePaths, routePaths } from './appRoutes';
-import { canAccess, canUpdateModule, menu, moduleRights, selectedMenu, visibleMenu, type MenuEntry, type MenuUser } from './navigation';
+import { canAccess, canUpdateModule, menu, moduleRights, pageName, selectedMenu, visibleMenu, type MenuEntry, type MenuUser } from './navigation';
 
 const teacher: MenuUser = { roles: ['subject_teacher'], modules: [] };
 const admin: MenuUser = { roles: ['school_admin'], modules: [] };
@@ -205,5 +205,22 @@ describe('menu labels', () => {
       expect(entry.en, entry.key).toBeTruthy();
       expect(entry.en, entry.key).not.toMatch(/[\u4e00-\u9fff]/);
     }
+  });
+});
+
+describe('pageName', () => {
+  const entries = visibleMenu(admin, appRoutePaths);
+
+  it('names a page by its menu entry, in both languages, also below it', () => {
+    const groups = { label: '角色權限', en: 'Roles & permissions' };
+    expect(pageName('/admin/role-groups', entries)).toEqual(groups);
+    expect(pageName('/admin/role-groups/12', entries)).toEqual(groups);
+    expect(pageName('/', entries)).toEqual({ label: '首頁', en: 'Home' });
+  });
+
+  it('names the account pages and nothing else', () => {
+    expect(pageName('/change-password', entries)).toEqual({ label: '變更密碼', en: 'Change password' });
+    expect(pageName('/account/email', entries)).toEqual({ label: '電子郵件設定', en: 'Email settings' });
+    expect(pageName('/no/such/page', [])).toBeUndefined();
   });
 });

@@ -226,5 +226,24 @@ export function selectedMenu(
   return best ? { selectedKey: best.entry.key, openKeys: best.parents } : { openKeys: [] };
 }
 
+/** Pages reached from the account menu rather than the side menu. */
+const ACCOUNT_PAGES: readonly { path: string; label: string; en: string }[] = [
+  { path: '/change-password', label: '變更密碼', en: 'Change password' },
+  { path: '/account/email', label: '電子郵件設定', en: 'Email settings' },
+];
+
+/**
+ * What the page at `pathname` is called (WCAG 2.4.2 and 2.4.6: the browser tab's title and the
+ * page's heading name it): the side-menu entry it belongs to (longest matching path) or an
+ * account page; undefined for anything else (the app's name stands for it).
+ */
+export function pageName(pathname: string, entries: readonly MenuEntry[]): { label: string; en: string } | undefined {
+  const account = ACCOUNT_PAGES.find((page) => page.path === pathname);
+  if (account) return { label: account.label, en: account.en };
+  const { selectedKey } = selectedMenu(pathname, entries);
+  const entry = flatten(entries).find(({ entry }) => entry.key === selectedKey)?.entry;
+  return entry && { label: entry.label, en: entry.en };
+}
+
 /** Links that leave the SPA (served by the backend, not by the router); kept in `appInfo.ts`. */
 export { externalLinks } from './appInfo';

@@ -197,6 +197,20 @@ async function axeViolations(page, route) {
 }
 
 /**
+ * WCAG 2.4.2 / 2.4.6, which axe cannot judge: the page has one level-1 heading naming it, and the
+ * browser tab's title starts with that name (`角色權限 - …`), not only the app's.
+ */
+async function namingProblems(page, route) {
+  const { title, headings } = await page.evaluate(() => ({
+    title: document.title,
+    headings: [...document.querySelectorAll('h1')].map((h) => h.textContent?.trim() ?? ''),
+  }));
+  if (headings.length !== 1) return [`${route}  page heading: ${headings.length} <h1> elements (${headings.join(' | ')}), want 1`];
+  if (!headings[0] || !title.startsWith(`${headings[0]} - `)) return [`${route}  page title "${title}" does not start with its heading "${headings[0]}"`];
+  return [];
+}
+
+/**
  * The page's own texts (UI chrome) still in Chinese: headings, card titles, table headers, form
  * labels, buttons, menu items, tabs, empty states, alerts, intros, tags, placeholders and
  * aria-labels / titles. Table body cells, a select's chosen value, the header's school and user,
@@ -284,7 +298,7 @@ export async function auditRole(page, role) {
   for (const screen of screens) {
     await openScreen(page, screen);
     const route = new URL(page.url()).pathname;
-    problems.push(...(await axeViolations(page, route)));
+    problems.push(...(await axeViolations(page, route)), ...(await namingProblems(page, route)));
     await shot(page, `7-audit-${role}-${screen.name}`);
   }
 
@@ -298,7 +312,7 @@ export async function auditRole(page, role) {
   }
 
   const report = [
-    problems.length > 0 && `axe-core (${AXE_TAGS.join(', ')}) found ${problems.length}:\n  ${problems.join('\n  ')}`,
+    problems.length > 0 && `accessibility: axe-core (${AXE_TAGS.join(', ')}) and page names found ${problems.length}:\n  ${problems.join('\n  ')}`,
     untranslated.length > 0 && `Chinese left in the English UI (${untranslated.length}):\n  ${untranslated.join('\n  ')}`,
   ].filter(Boolean);
   if (report.length > 0) assert.fail(`${role} (${account}):\n${report.join('\n')}`);

@@ -1,6 +1,6 @@
 import { DownOutlined, KeyOutlined, LogoutOutlined, MailOutlined, UserOutlined } from '@ant-design/icons';
 import { App as AntdApp, Button, Dropdown, Layout, Menu, Space, Typography, type MenuProps } from 'antd';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router';
 import type { Me } from '../api/types';
 import { APP_TITLE, APP_TITLE_EN } from '../appInfo';
@@ -11,7 +11,7 @@ import { NotificationBell } from '../components/NotificationBell';
 import { useT, type T } from '../i18n';
 import { LanguageSwitch } from '../i18n/LanguageSwitch';
 import { formatTerm, termLabel } from '../lib/roc';
-import { externalLinks, selectedMenu, visibleMenu, type MenuEntry } from '../navigation';
+import { externalLinks, pageName, selectedMenu, visibleMenu, type MenuEntry } from '../navigation';
 
 const { Header, Sider, Content, Footer } = Layout;
 
@@ -60,6 +60,13 @@ export function AppLayout() {
   const entries = useMemo(() => (me && !forced ? visibleMenu(me, appRoutePaths) : []), [me, forced]);
   const { selectedKey, openKeys } = selectedMenu(pathname, entries);
   const [userOpenKeys, setUserOpenKeys] = useState<string[] | null>(null);
+  const name = pageName(pathname, entries);
+  const appTitle = t(APP_TITLE, APP_TITLE_EN);
+  const heading = name ? t(name.label, name.en) : appTitle;
+  // The browser tab (and a screen reader on arrival) names the page, not only the app.
+  useEffect(() => {
+    document.title = heading === appTitle ? appTitle : `${heading} - ${appTitle}`;
+  }, [heading, appTitle]);
 
   const signOut = async () => {
     await session.signOut();
@@ -137,6 +144,11 @@ export function AppLayout() {
           <Layout>
             {/* antd's Content is the page's one <main> landmark. */}
             <Content className="licheng-content" style={{ padding: 24 }}>
+              {/* The page's one level-1 heading, for screen readers' heading navigation; the
+                  page's card shows the same name to the eye. */}
+              <h1 className="licheng-visually-hidden" data-testid="page-heading">
+                {heading}
+              </h1>
               <div style={{ maxWidth: 1200, margin: '0 auto' }}>
                 <Outlet />
               </div>
