@@ -5,6 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import { closeBrowser, launchBrowser, phone, SCENARIO_TIMEOUT, withPage } from './lib.mjs';
 import { createRoleGroup, createWorkPeriod } from './scenarios/admin.mjs';
 import { auditRole, ROLES } from './scenarios/audit.mjs';
+import { keyboardOnly } from './scenarios/keyboard.mjs';
 import { lockout } from './scenarios/signin.mjs';
 import { selectCertified, SUBJECT, uploadAndSubmit, uploadOnPhone } from './scenarios/student.mjs';
 import { certify } from './scenarios/teacher.mjs';
@@ -55,6 +56,10 @@ test('5. repeated wrong passwords show the lockout message', { timeout: SCENARIO
 
 test('6. phone-sized screen: student uploads a result', { timeout: SCENARIO_TIMEOUT }, () =>
   withPage('6-phone', phone, (page) => uploadOnPhone(page, { account: '999999_114002', description: `手機上傳 ${run}` })),
+);
+
+test('8. keyboard only: sign in, open a page from the menu, open and close a dialog', { timeout: SCENARIO_TIMEOUT }, () =>
+  withPage('8-keyboard', {}, (page) => keyboardOnly(page, '999999_114003')),
 );
 
 // Last, so that the screens show what the scenarios above made (read-only: it changes nothing).
