@@ -2,9 +2,35 @@ import { DownloadOutlined, EyeOutlined, FileOutlined, ExportOutlined } from '@an
 import { Button, Card, Space, Tag, Typography } from 'antd';
 import { useEffect, useRef, useState } from 'react';
 import type { FileInfo } from '../api/types';
-import { formatBytes, kindMime, previewKind } from '../lib/uploadFiles';
+import { fileRules, fileSlots, formatBytes, kindMime, previewKind, type FileSlot } from '../lib/uploadFiles';
 import { ErrorAlert } from './ProblemAlert';
 import { useT } from '../i18n';
+
+/**
+ * 檔案: an item's document and video (a learning result's or a performance's), each with its
+ * preview, or 「沒有檔案」. `load` fetches one slot's content.
+ */
+export function ItemFiles({
+  item,
+  load,
+}: {
+  item: { document?: FileInfo | null; video?: FileInfo | null };
+  load: (slot: FileSlot, signal: AbortSignal) => Promise<Blob>;
+}) {
+  const t = useT();
+  return (
+    <div>
+      <Typography.Title level={5}>{t('檔案', 'Files')}</Typography.Title>
+      <Space orientation="vertical" style={{ width: '100%' }}>
+        {fileSlots.map((slot) => {
+          const file = item[slot];
+          return file && <FilePreview key={slot} file={file} label={fileRules[slot].label} load={(signal) => load(slot, signal)} />;
+        })}
+        {!item.document && !item.video && <Typography.Text type="secondary">{t('沒有檔案', 'No files')}</Typography.Text>}
+      </Space>
+    </div>
+  );
+}
 
 /**
  * A file of a learning result or performance: its name, kind and size; 「預覽」 fetches it with the

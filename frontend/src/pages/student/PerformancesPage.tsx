@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { api, unwrap } from '../../api/client';
 import type { CadreRecord, CategoryInfo, Performance, PerformanceCategory, PerformancesQuery } from '../../api/types';
 import { ConfirmButton } from '../../components/ConfirmButton';
-import { FilePreview } from '../../components/FilePreview';
+import { ItemFiles } from '../../components/FilePreview';
 import { FilterSelect } from '../../components/FilteredListCard';
 import { FormModal } from '../../components/FormModal';
 import { PageCard } from '../../components/PageCard';
@@ -14,7 +14,6 @@ import { formatApiDateTime, formatApiTerm, formatRocDate } from '../../lib/roc';
 import { useApiMutation } from '../../lib/useApiMutation';
 import { clientPagination, useFilters, usePagedQuery } from '../../lib/usePagedQuery';
 import { useUpload } from '../../lib/useUpload';
-import { fileRules, fileSlots } from '../../lib/uploadFiles';
 import { createPerformance, loadPerformanceFile, updatePerformance } from './api';
 import { FileIcons } from './FileIcons';
 import { PerformanceFormItems } from './PerformanceFormItems';
@@ -141,24 +140,7 @@ function PerformanceDrawer({
               { key: 'updated', label: t('最後修改', 'Last edited'), children: formatApiDateTime(performance.updated_at) },
             ]}
           />
-          <div>
-            <Typography.Title level={5}>{t('檔案', 'Files')}</Typography.Title>
-            <Space orientation="vertical" style={{ width: '100%' }}>
-              {fileSlots.map((slot) => {
-                const file = performance[slot];
-                return (
-                  file && (
-                    <FilePreview
-                      key={slot}
-                      file={file}
-                      label={fileRules[slot].label}
-                      load={(signal) => loadPerformanceFile(performance.id, slot, signal)}
-                    />
-                  )
-                );
-              })}
-            </Space>
-          </div>
+          <ItemFiles item={performance} load={(slot, signal) => loadPerformanceFile(performance.id, slot, signal)} />
         </Space>
       )}
     </Drawer>

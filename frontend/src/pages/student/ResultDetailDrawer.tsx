@@ -2,10 +2,9 @@ import { useQuery } from '@tanstack/react-query';
 import { Descriptions, Drawer, Grid, Skeleton, Space, Tag, Timeline, Typography } from 'antd';
 import { api, unwrap } from '../../api/client';
 import type { LearningResult, ResultEvent } from '../../api/types';
-import { FilePreview } from '../../components/FilePreview';
+import { ItemFiles } from '../../components/FilePreview';
 import { ErrorAlert } from '../../components/ProblemAlert';
 import { formatApiDateTime, formatTerm } from '../../lib/roc';
-import { fileRules, fileSlots } from '../../lib/uploadFiles';
 import { loadResultFile } from './api';
 import { learningResultKey } from './queryKeys';
 import { historyActionLabel, resultStateLabels } from './results';
@@ -110,24 +109,7 @@ export function ResultDetailDrawer({ id, onClose }: { id: number | null; onClose
                 : []),
             ]}
           />
-          <div>
-            <Typography.Title level={5}>{t('檔案', 'Files')}</Typography.Title>
-            <Space orientation="vertical" style={{ width: '100%' }}>
-              {fileSlots.map((slot) => {
-                const file = result[slot];
-                return (
-                  file && (
-                    <FilePreview
-                      key={slot}
-                      file={file}
-                      label={fileRules[slot].label}
-                      load={(signal) => loadResultFile(result.id, slot, signal)}
-                    />
-                  )
-                );
-              })}
-            </Space>
-          </div>
+          <ItemFiles item={result} load={(slot, signal) => loadResultFile(result.id, slot, signal)} />
           <div>
             <Typography.Title level={5}>{t('歷程', 'History')}</Typography.Title>
             <ResultHistory events={detail.data?.history ?? []} />

@@ -4,10 +4,9 @@ import { Alert, App, Button, Descriptions, Drawer, Grid, Skeleton, Space, Tag, T
 import { useState } from 'react';
 import { api, unwrap } from '../../api/client';
 import type { Decision, LearningResultDetail } from '../../api/types';
-import { FilePreview } from '../../components/FilePreview';
+import { ItemFiles } from '../../components/FilePreview';
 import { ErrorAlert } from '../../components/ProblemAlert';
 import { formatApiDateTime, formatTerm } from '../../lib/roc';
-import { fileRules, fileSlots } from '../../lib/uploadFiles';
 import { loadResultFile } from '../student/api';
 import { learningResultKey, learningResultsKey } from '../student/queryKeys';
 import { ResultHistory, ResultStateTag } from '../student/ResultDetailDrawer';
@@ -186,25 +185,7 @@ export function CertificationDrawer({
               title={t('改為認證失敗後，這件學習成果也會從學生的勾選提交中移除。', "Once changed to not certified, this learning result is also removed from the student's selection.")}
             />
           )}
-          <div>
-            <Typography.Title level={5}>{t('檔案', 'Files')}</Typography.Title>
-            <Space orientation="vertical" style={{ width: '100%' }}>
-              {fileSlots.map((slot) => {
-                const file = result[slot];
-                return (
-                  file && (
-                    <FilePreview
-                      key={slot}
-                      file={file}
-                      label={fileRules[slot].label}
-                      load={(signal) => loadResultFile(result.id, slot, signal)}
-                    />
-                  )
-                );
-              })}
-              {!result.document && !result.video && <Typography.Text type="secondary">{t('沒有檔案', 'No files')}</Typography.Text>}
-            </Space>
-          </div>
+          <ItemFiles item={result} load={(slot, signal) => loadResultFile(result.id, slot, signal)} />
           <div>
             <Typography.Title level={5}>{t('歷程', 'History')}</Typography.Title>
             <ResultHistory events={detail.data?.history ?? []} />
