@@ -81,7 +81,8 @@ describe('login page', () => {
     fill('密碼', 'good-pass1');
     fireEvent.click(screen.getByRole('button', { name: /登\s*入/ }));
 
-    expect(await screen.findByRole('heading', { name: '電子郵件設定' })).toBeTruthy();
+    // The page's one level-1 heading names it.
+    expect(await screen.findByRole('heading', { name: '電子郵件設定', level: 1 })).toBeTruthy();
     expect(router.state.location.pathname).toBe('/account/email');
     expect(sessionStorage.getItem(REFRESH_TOKEN_KEY)).toBe('r1');
     // The header shows who is signed in, the school and the current term.

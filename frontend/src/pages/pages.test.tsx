@@ -1,4 +1,4 @@
-import { fireEvent, screen } from '@testing-library/react';
+import { fireEvent, screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import type { WorkPeriod } from '../api/types';
 import { callsTo, json, meFixture, mockApi, periodFixture, problem, signIn } from '../test/api';
@@ -13,7 +13,10 @@ describe('routes', () => {
     renderAt('/no/such/page');
     expect(await screen.findByText('404')).toBeTruthy();
     expect(screen.getByText(/找不到您要的頁面/)).toBeTruthy();
-    expect(screen.getByText('學習歷程檔案 Licheng')).toBeTruthy();
+    // Inside the layout: its header, and the app's name as the page heading (no page of that name).
+    expect(within(screen.getByRole('banner')).getByText('學習歷程檔案 Licheng')).toBeTruthy();
+    expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('學習歷程檔案 Licheng');
+    expect(document.title).toBe('學習歷程檔案 Licheng');
     const home = screen.getByRole('link', { name: /回到首頁/ });
     expect(home.getAttribute('href')).toBe('/');
     fireEvent.click(home);

@@ -47,7 +47,10 @@ describe('role groups (3.1)', () => {
 
     expect(await screen.findByText(/尚無角色群組/)).toBeTruthy();
     // The menu lists the page now that it exists.
-    expect(screen.getByText('角色權限').closest('a')!.getAttribute('href')).toBe('/admin/role-groups');
+    expect(screen.getByRole('link', { name: '角色權限' }).getAttribute('href')).toBe('/admin/role-groups');
+    // The page is named by its menu entry: the level-1 heading and the tab title.
+    expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('角色權限');
+    expect(document.title).toBe('角色權限 - 學習歷程檔案 Licheng');
 
     fireEvent.click(button('新增角色群組'));
     const form = await dialog('新增角色群組');
