@@ -42,11 +42,18 @@ async function tabTo(page, pattern, what, max = 40) {
   assert.fail(`${what} not reached with Tab; the focus went through: ${seen.join(' → ')}`);
 }
 
-/** Moves through a menu with the arrow keys until `pattern` has the focus. */
+/**
+ * Moves through a menu with the arrow keys until `pattern` has the focus. antd's menu moves the
+ * focus on the next animation frame after its state has followed the key: each press waits for
+ * the focus to move before the next.
+ */
 async function arrowTo(page, pattern, what, max = 12) {
   const seen = [];
   for (let i = 0; i < max; i += 1) {
+    const before = await page.evaluateHandle(() => document.activeElement);
     await page.keyboard.press('ArrowDown');
+    await page.waitForFunction((prev) => document.activeElement !== prev, before, { timeout: 2_000 }).catch(() => {});
+    await before.dispose();
     const now = await focused(page);
     seen.push(now.name || now.tag);
     if (pattern.test(now.name)) return now;
@@ -75,6 +82,7 @@ export async function keyboardOnly(page, account) {
   await tabTo(page, /^主選單$/, 'the main menu');
   await arrowTo(page, /^學生$/, 'the 學生 group');
   await page.keyboard.press('Enter');
+  await see(page.getByRole('menuitem', { name: '課程學習成果' }), 'the 學生 group open');
   await arrowTo(page, /^課程學習成果$/, 'the 課程學習成果 item');
   await page.keyboard.press('Enter');
   await page.waitForURL(/\/student\/results$/);
@@ -86,11 +94,18 @@ export async function keyboardOnly(page, account) {
   await page.keyboard.press('Enter');
   const dialog = page.getByRole('dialog');
   await see(dialog, 'the upload dialog');
+  await page
+    .waitForFunction(() => Boolean(document.activeElement?.closest('[role="dialog"]')), null, { timeout: 3_000 })
+    .catch(() => {});
   const inside = await page.evaluate(() => Boolean(document.activeElement?.closest('[role="dialog"]')));
   assert.ok(inside, 'the focus moves into the dialog when it opens');
   await shot(page, '8-keyboard-dialog');
   await page.keyboard.press('Escape');
   await dialog.waitFor({ state: 'hidden' });
+  // The focus is given back once the closing animation has ended.
+  await page
+    .waitForFunction(() => /上傳學習成果/.test(document.activeElement?.textContent ?? ''), null, { timeout: 3_000 })
+    .catch(() => {});
   const back = await focused(page);
   assert.match(back.name, /上傳學習成果/, `the focus returns to the button that opened the dialog (it is on ${back.tag} "${back.name}")`);
 }
