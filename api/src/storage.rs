@@ -88,12 +88,10 @@ pub enum StoreError {
     Io(#[from] std::io::Error),
 }
 
-/// Uploads reach the disk in writes of at least this many bytes (whole blocks)...
-const FLUSH_AT: usize = 256 * 1024;
-
-/// ...from a block-aligned buffer of this size (direct I/O needs aligned memory, offsets and
-/// lengths). With 64 uploads at once the buffers hold 16 MiB.
-const BUFFER: usize = FLUSH_AT;
+/// Uploads gather in a block-aligned buffer of this size (direct I/O needs aligned memory,
+/// offsets and lengths) and reach the disk each time it is full. With 64 uploads at once the
+/// buffers hold 16 MiB.
+const BUFFER: usize = 256 * 1024;
 
 /// The alignment direct I/O asks for (the largest logical block size in use).
 const ALIGN: usize = 4096;
@@ -157,7 +155,7 @@ impl AlignedBuffer {
     }
 
     fn full(&self) -> bool {
-        self.filled >= FLUSH_AT
+        self.filled == BUFFER
     }
 
     /// The first `len` buffered bytes.
@@ -537,11 +535,11 @@ mod tests {
     fn every_size_is_stored_exactly_with_and_without_direct_io() {
         let dir = tempfile::tempdir().unwrap();
         let store = FileStore::new(dir.path());
-        let sizes = [1, 9, ALIGN - 1, ALIGN, ALIGN + 1, FLUSH_AT - 1, FLUSH_AT, FLUSH_AT + 1, BUFFER + 7, 3 * BUFFER + ALIGN + 3];
+        // 9 bytes: the smallest file with a pdf signature.
+        let sizes = [9, ALIGN - 1, ALIGN, ALIGN + 1, BUFFER - 1, BUFFER, BUFFER + 1, BUFFER + 7, 3 * BUFFER + ALIGN + 3];
         for direct in [true, false] {
             for (i, &size) in sizes.iter().enumerate() {
-                let mut data = pdf(size.max(9));
-                data.truncate(size.max(9));
+                let mut data = pdf(size);
                 for (j, b) in data.iter_mut().enumerate().skip(9) {
                     *b = (j * 31 + i * 7 + direct as usize) as u8;
                 }
