@@ -116,8 +116,12 @@ impl ManageConnection for Manager {
         conn.batch_execute("SELECT 1").map_err(r2d2::Error::QueryError)
     }
 
-    fn has_broken(&self, _conn: &mut DbConn) -> bool {
-        false
+    /// A connection given back while its thread panics, or with a transaction still open (or
+    /// one whose rollback failed), is closed instead of reused: a later request would otherwise
+    /// run inside that transaction — on SQLite holding the write lock for every school, and its
+    /// "committed" writes never reaching the disk. This is what diesel's own manager does.
+    fn has_broken(&self, conn: &mut DbConn) -> bool {
+        std::thread::panicking() || diesel::r2d2::R2D2Connection::is_broken(conn)
     }
 }
 

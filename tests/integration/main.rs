@@ -7,6 +7,7 @@ mod accounts;
 mod blackbox_test;
 mod certification;
 mod foundation;
+mod hardening;
 mod openapi_contract;
 mod permissions;
 mod reports;
