@@ -6,26 +6,7 @@ use crate::support::{TestApp, PASSWORD};
 use licheng::accounts::{Role, UserKind};
 
 async fn operator(app: &TestApp) -> String {
-    let now = app.state.clock.now();
-    app.write(|c| {
-        licheng::accounts::create_account(
-            c,
-            &licheng::accounts::NewAccount {
-                school_id: None,
-                account: "op",
-                kind: UserKind::Operator,
-                display_name: "平臺",
-                national_id: None,
-                number: None,
-                email: None,
-                password: PASSWORD,
-                must_change_password: false,
-                roles: &[Role::PlatformOperator],
-            },
-            now,
-        )
-    });
-    app.sign_in_pair("", "op", PASSWORD).await["access_token"].as_str().unwrap().to_string()
+    app.operator().await
 }
 
 fn window_115() -> Value {

@@ -68,19 +68,25 @@ impl Item {
     }
 }
 
+/// `t + d`, held at the ends of chrono's range instead of panicking (request dates are checked
+/// to lie in 1912–2200 before they get here; this keeps a missed one from taking the process down).
+fn shift(t: NaiveDateTime, d: Duration) -> NaiveDateTime {
+    t.checked_add_signed(d).unwrap_or(if d < Duration::zero() { NaiveDateTime::MIN } else { NaiveDateTime::MAX })
+}
+
 /// Taipei date and hour → the UTC instant the hour begins.
 pub fn taipei_to_utc(date: NaiveDate, hour: u32) -> NaiveDateTime {
-    date.and_time(NaiveTime::from_hms_opt(hour.min(23), 0, 0).unwrap_or(NaiveTime::MIN)) - Duration::hours(TAIPEI_OFFSET_HOURS)
+    shift(date.and_time(NaiveTime::from_hms_opt(hour.min(23), 0, 0).unwrap_or(NaiveTime::MIN)), Duration::hours(-TAIPEI_OFFSET_HOURS))
 }
 
 /// UTC instant → Taipei wall time.
 pub fn utc_to_taipei(t: NaiveDateTime) -> NaiveDateTime {
-    t + Duration::hours(TAIPEI_OFFSET_HOURS)
+    shift(t, Duration::hours(TAIPEI_OFFSET_HOURS))
 }
 
 /// A period's bounds in UTC: from the start hour, up to the end of the end hour (exclusive).
 pub fn bounds(start_date: NaiveDate, start_hour: u32, end_date: NaiveDate, end_hour: u32) -> (NaiveDateTime, NaiveDateTime) {
-    (taipei_to_utc(start_date, start_hour), taipei_to_utc(end_date, end_hour) + Duration::hours(1))
+    (taipei_to_utc(start_date, start_hour), shift(taipei_to_utc(end_date, end_hour), Duration::hours(1)))
 }
 
 /// Whether `now` is inside `[starts_at, ends_at)`.
@@ -107,7 +113,7 @@ impl NationalWindow {
             Item::SelectPerformances => (self.performances_start, self.performances_end),
             _ => (self.results_start, self.results_end),
         };
-        (taipei_to_utc(from, 0), taipei_to_utc(to, 0) + Duration::days(1))
+        (taipei_to_utc(from, 0), shift(taipei_to_utc(to, 0), Duration::days(1)))
     }
 }
 
@@ -170,7 +176,7 @@ fn to_period(row: Row, now: NaiveDateTime) -> Option<Period> {
     let (id, academic_year, semester, grade, item, starts_at, ends_at) = row;
     let item = Item::parse(&item)?;
     let start = utc_to_taipei(starts_at);
-    let last_hour = utc_to_taipei(ends_at - Duration::hours(1));
+    let last_hour = utc_to_taipei(shift(ends_at, Duration::hours(-1)));
     Some(Period {
         id,
         academic_year,
@@ -211,6 +217,7 @@ pub fn window(c: &mut DbConn, academic_year: i32) -> ApiResult<Option<NationalWi
 /// the year's national window. Returns its UTC bounds.
 pub fn check(input: &PeriodInput, national: Option<&NationalWindow>) -> ApiResult<(NaiveDateTime, NaiveDateTime)> {
     input.validate()?;
+    crate::time::require_dates(&[("start_date", Some(input.start_date)), ("end_date", Some(input.end_date))])?;
     let mut err = ApiError::validation();
     if input.item.whole_year() && input.semester != 0 {
         err = err.field("semester", "勾選時間以學年設定，學期須為 0", "selection periods are set per year: semester must be 0");
@@ -369,7 +376,15 @@ pub async fn put_window(state: web::Data<AppState>, who: Principal, req: HttpReq
     who.require(Need::OPERATOR)?;
     let year = year.into_inner();
     let w = body.into_inner();
-    let mut err = ApiError::validation();
+    let mut err = crate::time::check_dates(
+        ApiError::validation(),
+        &[
+            ("results_start", Some(w.results_start)),
+            ("results_end", Some(w.results_end)),
+            ("performances_start", Some(w.performances_start)),
+            ("performances_end", Some(w.performances_end)),
+        ],
+    );
     if !(50..=300).contains(&year) {
         err = err.field("academic_year", "學年度須介於 50 到 300", "must be between 50 and 300");
     }

@@ -284,6 +284,7 @@ pub fn students(c: &mut DbConn, ctx: &Ctx, rows: &[StudentRow]) -> ApiResult<Cou
         errors.text(i, "name", &r.name, 50);
         errors.range(i, "grade", r.grade, 1, 3);
         errors.range(i, "entry_year", r.entry_year, 50, 300);
+        errors.date(i, "birth_date", r.birth_date);
         if let Some(seat) = r.seat_no {
             errors.range(i, "seat_no", seat, 1, 99);
         }
@@ -754,6 +755,8 @@ pub fn cadre_batch(c: &mut DbConn, ctx: &Ctx, rows: &[CadreRow]) -> ApiResult<Co
         errors.text(i, "unit", &r.unit, 50);
         errors.text(i, "position", &r.position, 50);
         errors.optional_text(i, "level", r.level.as_deref(), 20);
+        errors.date(i, "start_date", Some(r.start_date));
+        errors.date(i, "end_date", r.end_date);
         if r.end_date.is_some_and(|e| e < r.start_date) {
             errors.add(i, "end_date", "結束日期不可早於開始日期", "must not be before the start date");
         }

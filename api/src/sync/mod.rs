@@ -289,6 +289,14 @@ impl RowErrors {
         }
     }
 
+    /// A date in the years a request may carry (1912–2200).
+    pub fn date(&mut self, row: usize, field: &str, value: Option<chrono::NaiveDate>) {
+        if value.is_some_and(|d| !crate::time::date_in_range(d)) {
+            let (min, max) = (crate::time::MIN_YEAR, crate::time::MAX_YEAR);
+            self.add(row, field, format!("日期須介於西元 {min} 至 {max} 年"), format!("the date must lie in the years {min}–{max}"));
+        }
+    }
+
     pub fn national_id(&mut self, row: usize, field: &str, value: &str) {
         if !password::is_valid_national_id(value) {
             self.add(row, field, "身分證統一編號格式或檢查碼錯誤", "not a valid national ID (format or check digit)");

@@ -327,6 +327,7 @@ pub async fn receiving_log(state: web::Data<AppState>, who: Principal, filter: w
     let school = who.school_id()?;
     let (page, per_page) = page.checked()?;
     let filter = filter.into_inner();
+    crate::time::require_dates(&[("from", filter.from), ("to", filter.to)])?;
     state
         .db
         .read(move |c| {

@@ -105,9 +105,9 @@ impl Category {
 /// in `entry_year` (ROC years): from 1 July of the entry year, single dates and range starts up
 /// to 31 July at the end of the academic year, range ends up to 29 August after it.
 pub fn date_span(entry_year: i32, academic_year: i32) -> Option<(NaiveDate, NaiveDate, NaiveDate)> {
-    let from = NaiveDate::from_ymd_opt(entry_year + 1911, 7, 1)?;
-    let last = NaiveDate::from_ymd_opt(academic_year + 1912, 7, 31)?;
-    let range_end = NaiveDate::from_ymd_opt(academic_year + 1912, 8, 29)?;
+    let from = NaiveDate::from_ymd_opt(entry_year.checked_add(1911)?, 7, 1)?;
+    let last = NaiveDate::from_ymd_opt(academic_year.checked_add(1912)?, 7, 31)?;
+    let range_end = NaiveDate::from_ymd_opt(academic_year.checked_add(1912)?, 8, 29)?;
     Some((from, last, range_end))
 }
 

@@ -227,6 +227,33 @@ impl TestApp {
         self.user(school, account, UserKind::Student, &[Role::Student], Some(national_id))
     }
 
+    /// Creates the platform operator `op` (once) and signs it in.
+    pub async fn operator(&self) -> String {
+        let now = self.state.clock.now();
+        let exists = self.write(|c| Ok(licheng::accounts::session::find_account(c, "", "op")?.is_some()));
+        if !exists {
+            self.write(|c| {
+                licheng::accounts::create_account(
+                    c,
+                    &NewAccount {
+                        school_id: None,
+                        account: "op",
+                        kind: UserKind::Operator,
+                        display_name: "平臺",
+                        national_id: None,
+                        number: None,
+                        email: None,
+                        password: PASSWORD,
+                        must_change_password: false,
+                        roles: &[Role::PlatformOperator],
+                    },
+                    now,
+                )
+            });
+        }
+        self.sign_in_pair("", "op", PASSWORD).await["access_token"].as_str().unwrap().to_string()
+    }
+
     /// Signs in and returns the whole token pair.
     pub async fn sign_in_pair(&self, school: &str, account: &str, password: &str) -> Value {
         let r = self.post("/api/v1/auth/sign-in", serde_json::json!({"school": school, "account": account, "password": password})).await;
