@@ -46,10 +46,14 @@ pub struct Config {
     pub access_token_seconds: i64,
     /// Refresh-token lifetime in seconds.
     pub refresh_token_seconds: i64,
-    /// Failed sign-ins allowed from one client address within `sign_in_client_window_seconds`
-    /// before further attempts from it are refused (successful sign-ins do not count, so a school
-    /// behind one NAT address is not locked out by its own students).
+    /// Failed sign-ins from one client address (any account) within
+    /// `sign_in_client_window_seconds` after which that address must solve a captcha for every
+    /// further attempt — never a hard refusal, since a whole school may share one NAT address.
+    /// Successful sign-ins do not count.
     pub sign_in_client_limit: i64,
+    /// Failed sign-ins for one account name from one client address within the window after
+    /// which further attempts for that account from that address are refused (`rate_limited`).
+    pub sign_in_account_client_limit: i64,
     pub sign_in_client_window_seconds: i64,
     /// `text` or `json` log lines.
     pub log_format: String,
@@ -77,6 +81,7 @@ impl Default for Config {
             access_token_seconds: 15 * 60,
             refresh_token_seconds: 14 * 24 * 3600,
             sign_in_client_limit: 50,
+            sign_in_account_client_limit: 10,
             sign_in_client_window_seconds: 600,
             log_format: "text".into(),
             log_level: "info".into(),
@@ -172,6 +177,9 @@ impl Config {
         }
         if let Some(v) = lookup(env, "LICHENG_SIGN_IN_CLIENT_LIMIT") {
             self.sign_in_client_limit = parse_num("LICHENG_SIGN_IN_CLIENT_LIMIT", v)?;
+        }
+        if let Some(v) = lookup(env, "LICHENG_SIGN_IN_ACCOUNT_CLIENT_LIMIT") {
+            self.sign_in_account_client_limit = parse_num("LICHENG_SIGN_IN_ACCOUNT_CLIENT_LIMIT", v)?;
         }
         if let Some(v) = lookup(env, "LICHENG_SIGN_IN_CLIENT_WINDOW_SECONDS") {
             self.sign_in_client_window_seconds = parse_num("LICHENG_SIGN_IN_CLIENT_WINDOW_SECONDS", v)?;

@@ -64,6 +64,7 @@ pub enum ErrorCode {
     NotReady,
     DatabaseUnavailable,
     InternalError,
+    CaptchaRequired,
 }
 
 /// Status, titles and default details of one code.
@@ -135,6 +136,7 @@ impl ErrorCode {
         ErrorCode::NotReady,
         ErrorCode::DatabaseUnavailable,
         ErrorCode::InternalError,
+        ErrorCode::CaptchaRequired,
     ];
 
     /// The one table of codes → status, titles and default details.
@@ -161,6 +163,7 @@ impl ErrorCode {
             ScopeRequired => spec(403, "API 金鑰權限不足", "Scope required", "此 API 金鑰沒有所需的範圍。", "The API key lacks the required scope."),
             PasswordChangeRequired => spec(403, "請先變更密碼", "Password change required", "您使用的是初始或重設後的密碼，請先變更密碼。", "You are using an initial or reset password; change it first."),
             CaptchaInvalid => spec(400, "驗證碼錯誤", "Invalid captcha", "驗證碼錯誤或已過期，請重新輸入。", "The captcha is wrong or expired; try again."),
+            CaptchaRequired => spec(429, "請輸入驗證碼", "Captcha required", "此來源登入失敗次數過多，請輸入驗證碼後再試。", "Too many failed sign-ins from this address: solve the captcha and try again."),
             InvalidCredentials => spec(401, "帳號或密碼錯誤", "Invalid credentials", "學校、帳號或密碼錯誤。", "School, account or password is incorrect."),
             AccountLocked => spec(423, "帳號已鎖定", "Account locked", "密碼錯誤次數過多，帳號暫時鎖定，請稍後再試。", "Too many wrong passwords; the account is locked for a while."),
             AccountInactive => spec(403, "帳號已停用", "Account inactive", "此帳號已停用，請洽學校管理者。", "This account is inactive; contact the school administrator."),
@@ -241,6 +244,7 @@ impl ErrorCode {
             NotReady => "not_ready",
             DatabaseUnavailable => "database_unavailable",
             InternalError => "internal_error",
+            CaptchaRequired => "captcha_required",
         }
     }
 

@@ -97,6 +97,7 @@ diesel::table! {
         id -> BigInt,
         client -> Text,
         failed_at -> Timestamp,
+        account_key -> Text,
     }
 }
 

@@ -2,6 +2,7 @@
 
 use diesel::prelude::*;
 use licheng::schema::sign_in_failures as f;
+use serde_json::json;
 
 use crate::support::TestApp;
 
@@ -121,4 +122,135 @@ async fn absurd_dates_are_named_refusals_and_hurt_no_later_write() {
     assert!(saved.status.is_success() || saved.status.as_u16() == 409, "{}", saved.text());
     // Sign-ins still commit (they write) after all of it.
     app.token(&school, "admin").await;
+}
+
+async fn sign_in_from(app: &TestApp, addr: &str, body: serde_json::Value) -> crate::support::Reply {
+    app.send(actix_web::test::TestRequest::post().uri("/api/v1/auth/sign-in").peer_addr(addr.parse().expect("addr")).set_json(body)).await
+}
+
+fn audit_count(app: &TestApp, event: &str, actor: &str) -> i64 {
+    use licheng::schema::audit_events as a;
+    let (event, actor) = (event.to_string(), actor.to_string());
+    app.write(move |c| Ok(a::table.filter(a::event.eq(event)).filter(a::actor.eq(actor)).count().get_result(c)?))
+}
+
+/// 25 wrong passwords at once for one account check at most 5 hashes before the lock (each
+/// checked hash is one `sign_in_failed` event), and the account is locked afterwards.
+#[actix_web::test]
+async fn concurrent_wrong_passwords_check_at_most_five_hashes() {
+    let app = TestApp::with_config(|c| {
+        c.pool_size = 8;
+        c.sign_in_account_client_limit = 100;
+    });
+    let school = app.school("074313");
+    app.teacher(&school, "t1");
+    let attempts = (0..25).map(|i| {
+        let app = &app;
+        async move {
+            sign_in_from(app, &format!("10.9.0.{}:4000", i + 1), json!({"school": "074313", "account": "t1", "password": "wrong-password"})).await
+        }
+    });
+    let replies = futures_util::future::join_all(attempts).await;
+    let mut statuses: Vec<u16> = replies.iter().map(|r| r.status.as_u16()).collect();
+    statuses.sort();
+    assert!(statuses.iter().all(|s| *s == 401 || *s == 423), "{statuses:?}");
+    let hashed = audit_count(&app, "sign_in_failed", "t1");
+    assert!((1..=5).contains(&hashed), "{hashed} passwords were checked");
+    assert_eq!(audit_count(&app, "account_locked", "t1"), 1);
+    app.post("/api/v1/auth/sign-in", json!({"school": "074313", "account": "t1", "password": crate::support::PASSWORD}))
+        .await
+        .assert_problem(423, "account_locked");
+}
+
+/// A name that is no account gets the answers a real one would, lock included.
+#[actix_web::test]
+async fn unknown_accounts_answer_like_known_ones_even_when_locked() {
+    let app = TestApp::init();
+    let school = app.school("074313");
+    app.teacher(&school, "t1");
+    let mut real = Vec::new();
+    let mut ghost = Vec::new();
+    for _ in 0..6 {
+        real.push(app.post("/api/v1/auth/sign-in", json!({"school": "074313", "account": "t1", "password": "nope"})).await);
+        ghost.push(app.post("/api/v1/auth/sign-in", json!({"school": "074313", "account": "nobody", "password": "nope"})).await);
+    }
+    for (i, (r, g)) in real.iter().zip(&ghost).enumerate() {
+        assert_eq!(r.status, g.status, "attempt {i}: {} vs {}", r.text(), g.text());
+        assert_eq!(r.json()["code"], g.json()["code"], "attempt {i}");
+        assert_eq!(r.headers.get("retry-after").is_some(), g.headers.get("retry-after").is_some(), "attempt {i}");
+    }
+    assert_eq!(real[4].json()["code"], "account_locked");
+    assert_eq!(real[0].json()["code"], "invalid_credentials");
+}
+
+/// Two schools behind one address: one school's typos do not refuse the other's students; past
+/// the address-wide limit a captcha is asked for, and solving it lets them in.
+#[actix_web::test]
+async fn one_address_shared_by_two_schools() {
+    let app = TestApp::with_config(|c| {
+        c.sign_in_client_limit = 4;
+        c.sign_in_account_client_limit = 3;
+    });
+    let a = app.school("074313");
+    let b = app.school("074314");
+    app.teacher(&a, "ta");
+    app.teacher(&b, "tb");
+    let nat = "203.0.113.7:1000";
+    for _ in 0..3 {
+        sign_in_from(&app, nat, json!({"school": "074313", "account": "ta", "password": "typo"})).await.assert_problem(401, "invalid_credentials");
+    }
+    // School B's teacher, same address: signs in (3 failures < the address limit of 4).
+    let ok = sign_in_from(&app, nat, json!({"school": "074314", "account": "tb", "password": crate::support::PASSWORD})).await;
+    assert_eq!(ok.status, 200, "{}", ok.text());
+    sign_in_from(&app, nat, json!({"school": "074314", "account": "tb", "password": "typo"})).await.assert_problem(401, "invalid_credentials");
+    // The address has failed 4 times: B's teacher is asked for a captcha, not refused.
+    let asked = sign_in_from(&app, nat, json!({"school": "074314", "account": "tb", "password": crate::support::PASSWORD})).await;
+    asked.assert_problem(429, "captcha_required");
+    let now = app.state.clock.now();
+    let id = app.write(|c| licheng::auth::captcha::store(c, "12345", now));
+    let solved = sign_in_from(
+        &app,
+        nat,
+        json!({"school": "074314", "account": "tb", "password": crate::support::PASSWORD, "captcha_id": id, "captcha_answer": "12345"}),
+    )
+    .await;
+    assert_eq!(solved.status, 200, "{}", solved.text());
+}
+
+/// A refresh token or a reset token used by several requests at once works once: eight threads
+/// released together each spend it in their own transaction.
+#[actix_web::test]
+async fn parallel_use_of_one_token_succeeds_once() {
+    let app = TestApp::with_config(|c| c.pool_size = 8);
+    let school = app.school("074313");
+    let teacher = app.teacher(&school, "t1");
+    let pair = app.sign_in_pair("074313", "t1", crate::support::PASSWORD).await;
+    let refresh = pair["refresh_token"].as_str().expect("refresh").to_string();
+    let now = app.state.clock.now();
+    let reset = app.write(|c| licheng::accounts::session::create_reset(c, teacher, now));
+
+    let race = |f: std::sync::Arc<dyn Fn(&mut licheng::db::DbConn) -> bool + Send + Sync>| {
+        let barrier = std::sync::Arc::new(std::sync::Barrier::new(8));
+        let threads: Vec<_> = (0..8)
+            .map(|_| {
+                let (db, barrier, f) = (app.state.db.clone(), barrier.clone(), f.clone());
+                std::thread::spawn(move || {
+                    let mut conn = db.get().expect("connection");
+                    barrier.wait();
+                    conn.transaction::<bool, licheng::error::ApiError, _>(|c| Ok(f(c))).unwrap_or(false)
+                })
+            })
+            .collect();
+        threads.into_iter().map(|t| t.join().expect("thread")).filter(|ok| *ok).count()
+    };
+    let state = app.state.clone();
+    let won = race(std::sync::Arc::new(move |c| {
+        matches!(
+            licheng::accounts::session::refresh(&state, c, &refresh, "test", now),
+            Ok(licheng::accounts::session::RefreshOutcome::Rotated(_))
+        )
+    }));
+    assert_eq!(won, 1, "the refresh token was spent {won} times");
+    let won = race(std::sync::Arc::new(move |c| licheng::accounts::session::take_reset(c, &reset, now).is_ok()));
+    assert_eq!(won, 1, "the reset token was spent {won} times");
 }

@@ -86,9 +86,23 @@ pub fn hash(password: &str) -> Result<String, ApiError> {
 /// the national ID the account row already holds.
 pub const INITIAL: &str = "!initial";
 
-/// Whether `password` signs in to an account with `stored` hash and `national_id`.
+/// A hash of nothing in particular, made once with the same parameters as real ones.
+fn dummy_hash() -> &'static str {
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DUMMY.get_or_init(|| hash("licheng-dummy-password").unwrap_or_default())
+}
+
+/// Spends what a real verification costs, for a name that is no account: an unknown account
+/// then takes as long to refuse as a known one with a wrong password.
+pub fn verify_dummy(password: &str) {
+    let _ = verify(password, dummy_hash());
+}
+
+/// Whether `password` signs in to an account with `stored` hash and `national_id`. An account
+/// still on its initial password costs one (dummy) hash too, so timing does not tell it apart.
 pub fn verify_account(password: &str, stored: &str, national_id: Option<&str>) -> bool {
     if stored == INITIAL {
+        verify_dummy(password);
         return national_id.is_some_and(|id| {
             let expected = initial_password(id);
             !expected.is_empty()

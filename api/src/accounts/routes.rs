@@ -178,6 +178,26 @@ async fn check_captcha(state: &AppState, id: Option<String>, answer: Option<Stri
     if !state.config.captcha {
         return Ok(());
     }
+    solve_captcha(state, id, answer).await
+}
+
+/// The address as a whole: past `sign_in_client_limit` failures within the window it is not
+/// refused (a school behind one NAT address would be, for someone else's typos) but must solve a
+/// captcha, even where captchas are otherwise off. Below it, the configured captcha rule.
+async fn gate_client(state: &AppState, client: &str, id: Option<String>, answer: Option<String>) -> ApiResult<()> {
+    let (limit, window, now) = (state.config.sign_in_client_limit, state.config.sign_in_client_window_seconds, state.clock.now());
+    let client = client.to_string();
+    let failures = state.db.read(move |c| session::client_failures(c, &client, window, now)).await?;
+    if failures < limit {
+        return check_captcha(state, id, answer).await;
+    }
+    if id.as_deref().unwrap_or("").is_empty() || answer.as_deref().unwrap_or("").is_empty() {
+        return Err(ApiError::new(ErrorCode::CaptchaRequired));
+    }
+    solve_captcha(state, id, answer).await
+}
+
+async fn solve_captcha(state: &AppState, id: Option<String>, answer: Option<String>) -> ApiResult<()> {
     let now = state.clock.now();
     let result = state.db.write(move |c| Ok(captcha::check(c, id.as_deref(), answer.as_deref(), now))).await?;
     result
@@ -203,31 +223,47 @@ pub async fn sign_in(state: web::Data<AppState>, req: HttpRequest, body: web::Js
     let body = body.into_inner();
     let client = client_addr(&req);
     let now = state.clock.now();
-    let (limit, window) = (state.config.sign_in_client_limit, state.config.sign_in_client_window_seconds);
-    {
-        let client = client.clone();
-        state.db.read(move |c| session::check_client(c, &client, limit, window, now)).await?;
-    }
-    check_captcha(&state, body.captcha_id.clone(), body.captcha_answer.clone()).await?;
+    let key = session::account_key(&body.school, &body.account);
+    gate_client(&state, &client, body.captcha_id.clone(), body.captcha_answer.clone()).await?;
+    let (limit, window) = (state.config.sign_in_account_client_limit, state.config.sign_in_client_window_seconds);
+    let reservation = {
+        let (client, key) = (client.clone(), key.clone());
+        state.db.write(move |c| session::reserve_attempt(c, &client, &key, limit, window, now)).await?
+    };
 
     let (school, account) = (body.school.clone(), body.account.clone());
     let user = state.db.read(move |c| session::find_account(c, &school, &account)).await?;
     let Some(user) = user else {
-        let (client, account) = (client.clone(), body.account.clone());
-        state
+        // No such account: the same answers, at the same cost, as a real one.
+        let locked = {
+            let key = key.clone();
+            state.db.read(move |c| session::phantom_lock(c, &key, now)).await?
+        };
+        if locked.is_none() {
+            let given = body.password.clone();
+            web::block(move || password::verify_dummy(&given)).await.map_err(|e| ApiError::internal(format!("blocking task failed: {e}")))?;
+        }
+        let (client, account, key2) = (client.clone(), body.account.clone(), key.clone());
+        let locked = state
             .db
             .write(move |c| {
-                session::note_client_failure(c, &client, window, now)?;
                 audit::record(
                     c,
                     Event { school_id: None, user_id: None, actor: Some(&account), event: "sign_in_failed", detail: Some("unknown school or account".into()), client: Some(&client) },
                     now,
-                )
+                )?;
+                session::phantom_lock(c, &key2, now)
             })
             .await?;
-        return Err(ApiError::new(ErrorCode::InvalidCredentials));
+        return Err(match locked {
+            Some(until) => session::locked_error(until, now),
+            None => ApiError::new(ErrorCode::InvalidCredentials),
+        });
     };
-    if let Some(until) = user.locked_until.filter(|u| *u > now) {
+    let user_id = user.id;
+    let reserved = state.db.write(move |c| session::reserve_account_attempt(c, user_id, now)).await?;
+    if reserved.is_none() {
+        let until = user.locked_until.filter(|u| *u > now).unwrap_or(now + chrono::Duration::seconds(session::LOCK_SECONDS));
         return Err(session::locked_error(until, now));
     }
     let (given, hash, nid) = (body.password.clone(), user.password_hash.clone(), user.national_id.clone());
@@ -236,21 +272,24 @@ pub async fn sign_in(state: web::Data<AppState>, req: HttpRequest, body: web::Js
         .map_err(|e| ApiError::internal(format!("blocking task failed: {e}")))?;
     if !ok {
         let (client, u) = (client.clone(), user.clone());
-        let locked = state
-            .db
-            .write(move |c| {
-                session::note_client_failure(c, &client, window, now)?;
-                session::note_wrong_password(c, &u, &client, now)
-            })
-            .await?;
+        let locked = state.db.write(move |c| session::note_wrong_password(c, &u, &client, now)).await?;
         return Err(match locked {
             Some(until) => session::locked_error(until, now),
             None => ApiError::new(ErrorCode::InvalidCredentials),
         });
     }
-    crate::auth::check_usable(&user, now)?;
+    if let Err(e) = crate::auth::check_usable(&user, now) {
+        state.db.write(move |c| session::release_attempt(c, reservation)).await?;
+        return Err(e);
+    }
     let st = state.clone();
-    let pair = state.db.write(move |c| session::start_session(&st, c, &user, &client, now)).await?;
+    let pair = state
+        .db
+        .write(move |c| {
+            session::release_attempt(c, reservation)?;
+            session::start_session(&st, c, &user, &client, now)
+        })
+        .await?;
     Ok(web::Json(pair))
 }
 
@@ -316,12 +355,13 @@ pub async fn forgot_password(state: web::Data<AppState>, req: HttpRequest, body:
     let body = body.into_inner();
     let client = client_addr(&req);
     let now = state.clock.now();
-    let (limit, window) = (state.config.sign_in_client_limit, state.config.sign_in_client_window_seconds);
-    {
-        let client = client.clone();
-        state.db.read(move |c| session::check_client(c, &client, limit, window, now)).await?;
-    }
-    check_captcha(&state, body.captcha_id.clone(), body.captcha_answer.clone()).await?;
+    let key = session::account_key(&body.school, &body.account);
+    gate_client(&state, &client, body.captcha_id.clone(), body.captcha_answer.clone()).await?;
+    let (limit, window) = (state.config.sign_in_account_client_limit, state.config.sign_in_client_window_seconds);
+    let reservation = {
+        let (client, key) = (client.clone(), key.clone());
+        state.db.write(move |c| session::reserve_attempt(c, &client, &key, limit, window, now)).await?
+    };
     let secrets = state.secrets.clone();
     let (school, account, email) = (body.school.clone(), body.account.clone(), body.email.clone());
     let found = state
@@ -329,9 +369,9 @@ pub async fn forgot_password(state: web::Data<AppState>, req: HttpRequest, body:
         .write(move |c| {
             let user = session::find_account(c, &school, &account)?.filter(|u| u.active && session::email_matches(u, &email));
             let Some(user) = user else {
-                session::note_client_failure(c, &client, window, now)?;
                 return Ok(None);
             };
+            session::release_attempt(c, reservation)?;
             let mailer = match user.school_id {
                 Some(school_id) => crate::notify::mail::mailer(c, &secrets, school_id)?,
                 None => None,

@@ -72,35 +72,92 @@ pub fn find_account(conn: &mut DbConn, school: &str, account: &str) -> ApiResult
         .optional()?)
 }
 
-/// Refuses a client address with too many recent failed sign-ins.
-pub fn check_client(conn: &mut DbConn, client: &str, limit: i64, window_seconds: i64, now: NaiveDateTime) -> ApiResult<()> {
+/// The name an attempt is counted under: school and account as typed, trimmed and lower-cased
+/// (so unknown accounts are counted exactly like real ones).
+pub fn account_key(school: &str, account: &str) -> String {
+    format!("{}|{}", school.trim().to_lowercase(), account.trim().to_lowercase())
+}
+
+/// Recent failed sign-ins from `client` (any account) within the window.
+pub fn client_failures(conn: &mut DbConn, client: &str, window_seconds: i64, now: NaiveDateTime) -> ApiResult<i64> {
+    Ok(sign_in_failures::table
+        .filter(sign_in_failures::client.eq(client))
+        .filter(sign_in_failures::failed_at.gt(now - Duration::seconds(window_seconds)))
+        .count()
+        .get_result(conn)?)
+}
+
+/// Reserves one failed attempt for `client` and `key` BEFORE the password is checked, inside a
+/// write transaction (serialised per client on PostgreSQL by an advisory lock, by the write lock
+/// on SQLite), so concurrent attempts cannot all pass the limit. Refuses with `rate_limited` when
+/// this client already failed `limit` times for this account within the window. A success gives
+/// the reservation back ([`release_attempt`]); a failure leaves it counted.
+pub fn reserve_attempt(conn: &mut DbConn, client: &str, key: &str, limit: i64, window_seconds: i64, now: NaiveDateTime) -> ApiResult<i64> {
+    if let DbConn::Postgresql(pg) = conn {
+        diesel::sql_query("SELECT pg_advisory_xact_lock(hashtext($1))")
+            .bind::<diesel::sql_types::Text, _>(format!("sign-in:{client}"))
+            .execute(pg)?;
+    }
     let since = now - Duration::seconds(window_seconds);
+    diesel::delete(sign_in_failures::table.filter(sign_in_failures::failed_at.lt(since))).execute(conn)?;
     let recent: Vec<NaiveDateTime> = sign_in_failures::table
         .filter(sign_in_failures::client.eq(client))
+        .filter(sign_in_failures::account_key.eq(key))
         .filter(sign_in_failures::failed_at.gt(since))
         .order(sign_in_failures::failed_at.asc())
         .select(sign_in_failures::failed_at)
         .load(conn)?;
     if recent.len() as i64 >= limit {
         let oldest = recent.first().copied().unwrap_or(now);
-        let wait = (oldest + Duration::seconds(window_seconds) - now).num_seconds();
+        let wait = (oldest + Duration::seconds(window_seconds) - now).num_seconds().max(1);
+        let minutes = (wait + 59) / 60;
         return Err(ApiError::with_detail(
             ErrorCode::RateLimited,
-            format!("此來源登入失敗次數過多，請於 {} 分鐘後再試。", (wait + 59) / 60),
-            format!("Too many failed sign-ins from this address; try again in {} minutes.", (wait + 59) / 60),
+            format!("此帳號自此來源登入失敗次數過多，請於 {minutes} 分鐘後再試。"),
+            format!("Too many failed sign-ins for this account from this address; try again in {minutes} minutes."),
         )
         .retry_after(wait));
     }
+    Ok(diesel::insert_into(sign_in_failures::table)
+        .values((sign_in_failures::client.eq(client), sign_in_failures::account_key.eq(key), sign_in_failures::failed_at.eq(now)))
+        .returning(sign_in_failures::id)
+        .get_result(conn)?)
+}
+
+/// A successful attempt does not count against its client.
+pub fn release_attempt(conn: &mut DbConn, reservation: i64) -> ApiResult<()> {
+    diesel::delete(sign_in_failures::table.find(reservation)).execute(conn)?;
     Ok(())
 }
 
-pub fn note_client_failure(conn: &mut DbConn, client: &str, window_seconds: i64, now: NaiveDateTime) -> ApiResult<()> {
-    diesel::delete(sign_in_failures::table.filter(sign_in_failures::failed_at.lt(now - Duration::seconds(window_seconds))))
-        .execute(conn)?;
-    diesel::insert_into(sign_in_failures::table)
-        .values((sign_in_failures::client.eq(client), sign_in_failures::failed_at.eq(now)))
-        .execute(conn)?;
-    Ok(())
+/// For a name that is no account: when it would be locked by now, were it real (LOCK_AFTER
+/// failures within LOCK_SECONDS, from any address), the same refusal a locked account gets.
+pub fn phantom_lock(conn: &mut DbConn, key: &str, now: NaiveDateTime) -> ApiResult<Option<NaiveDateTime>> {
+    let recent: Vec<NaiveDateTime> = sign_in_failures::table
+        .filter(sign_in_failures::account_key.eq(key))
+        .filter(sign_in_failures::failed_at.gt(now - Duration::seconds(LOCK_SECONDS)))
+        .order(sign_in_failures::failed_at.asc())
+        .select(sign_in_failures::failed_at)
+        .load(conn)?;
+    Ok((recent.len() as i64 >= LOCK_AFTER as i64).then(|| recent[LOCK_AFTER as usize - 1] + Duration::seconds(LOCK_SECONDS)))
+}
+
+/// Reserves one of the account's LOCK_AFTER attempts before its password is checked: one
+/// conditional update, so however many attempts arrive at once at most LOCK_AFTER hashes are
+/// verified before the lock. `None` when the account is locked (or its attempts are all in
+/// flight): refuse without checking the password.
+pub fn reserve_account_attempt(conn: &mut DbConn, user_id: i64, now: NaiveDateTime) -> ApiResult<Option<i32>> {
+    let reserved = diesel::update(
+        users::table
+            .find(user_id)
+            .filter(users::failed_logins.lt(LOCK_AFTER))
+            .filter(users::locked_until.is_null().or(users::locked_until.le(now))),
+    )
+    .set(users::failed_logins.eq(users::failed_logins + 1))
+    .returning(users::failed_logins)
+    .get_result::<i32>(conn)
+    .optional()?;
+    Ok(reserved)
 }
 
 /// The refusal for a locked account, with the minutes left.
@@ -115,11 +172,10 @@ pub fn locked_error(until: NaiveDateTime, now: NaiveDateTime) -> ApiError {
     .retry_after(seconds)
 }
 
-/// Records a wrong password; returns the lock end when this failure locked the account.
+/// Records a wrong password whose attempt was reserved; locks the account when the reserved
+/// attempts reached LOCK_AFTER (once: the first failure to see it locks). Returns the lock end
+/// when the account is locked.
 pub fn note_wrong_password(conn: &mut DbConn, user: &User, client: &str, now: NaiveDateTime) -> ApiResult<Option<NaiveDateTime>> {
-    diesel::update(users::table.find(user.id))
-        .set(users::failed_logins.eq(users::failed_logins + 1))
-        .execute(conn)?;
     let count: i32 = users::table.find(user.id).select(users::failed_logins).first(conn)?;
     audit::record(
         conn,
@@ -135,21 +191,23 @@ pub fn note_wrong_password(conn: &mut DbConn, user: &User, client: &str, now: Na
     )?;
     if count >= LOCK_AFTER {
         let until = now + Duration::seconds(LOCK_SECONDS);
-        diesel::update(users::table.find(user.id))
+        let locked = diesel::update(users::table.find(user.id).filter(users::failed_logins.ge(LOCK_AFTER)))
             .set((users::failed_logins.eq(0), users::locked_until.eq(Some(until))))
             .execute(conn)?;
-        audit::record(
-            conn,
-            Event {
-                school_id: user.school_id,
-                user_id: Some(user.id),
-                actor: Some(&user.account),
-                event: "account_locked",
-                detail: Some(format!("{LOCK_AFTER} wrong passwords; locked {} minutes", LOCK_SECONDS / 60)),
-                client: Some(client),
-            },
-            now,
-        )?;
+        if locked == 1 {
+            audit::record(
+                conn,
+                Event {
+                    school_id: user.school_id,
+                    user_id: Some(user.id),
+                    actor: Some(&user.account),
+                    event: "account_locked",
+                    detail: Some(format!("{LOCK_AFTER} wrong passwords; locked {} minutes", LOCK_SECONDS / 60)),
+                    client: Some(client),
+                },
+                now,
+            )?;
+        }
         return Ok(Some(until));
     }
     Ok(None)
@@ -250,7 +308,14 @@ pub fn refresh(state: &AppState, conn: &mut DbConn, presented: &str, client: &st
         revoke_family(conn, &family, now)?;
         return Ok(RefreshOutcome::Refused(e));
     }
-    diesel::update(refresh_tokens::table.find(id)).set(refresh_tokens::used_at.eq(Some(now))).execute(conn)?;
+    // Spent by one conditional update: of two requests presenting it at once, one wins and the
+    // other sees it spent (on PostgreSQL the second waits for the first and re-checks).
+    let spent = diesel::update(refresh_tokens::table.find(id).filter(refresh_tokens::used_at.is_null()).filter(refresh_tokens::revoked_at.is_null()))
+        .set(refresh_tokens::used_at.eq(Some(now)))
+        .execute(conn)?;
+    if spent != 1 {
+        return Ok(RefreshOutcome::Refused(ApiError::new(ErrorCode::RefreshTokenInvalid)));
+    }
     Ok(RefreshOutcome::Rotated(pair(state, conn, &user, &family, now)?))
 }
 
@@ -336,7 +401,12 @@ pub fn take_reset(conn: &mut DbConn, token: &str, now: NaiveDateTime) -> ApiResu
         .optional()?;
     match row {
         Some((id, user_id, expires_at, None)) if expires_at > now => {
-            diesel::update(password_resets::table.find(id)).set(password_resets::used_at.eq(Some(now))).execute(conn)?;
+            let spent = diesel::update(password_resets::table.find(id).filter(password_resets::used_at.is_null()))
+                .set(password_resets::used_at.eq(Some(now)))
+                .execute(conn)?;
+            if spent != 1 {
+                return Err(ApiError::new(ErrorCode::ResetTokenInvalid));
+            }
             Ok(users::table.find(user_id).select(User::as_select()).first(conn)?)
         }
         _ => Err(ApiError::new(ErrorCode::ResetTokenInvalid)),
