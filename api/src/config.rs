@@ -55,6 +55,17 @@ pub struct Config {
     /// which further attempts for that account from that address are refused (`rate_limited`).
     pub sign_in_account_client_limit: i64,
     pub sign_in_client_window_seconds: i64,
+    /// Addresses or CIDR ranges of the reverse proxies / load balancers in front of Licheng.
+    /// Only from these is `Forwarded` / `X-Forwarded-For` believed for the client's address
+    /// (sign-in throttling, the audit log); from anyone else the TCP peer counts.
+    pub trusted_proxies: Vec<String>,
+    /// When set, `GET /metrics` needs `Authorization: Bearer <metrics_token>`.
+    pub metrics_token: Option<String>,
+    /// When set, `/metrics` is served on this address only (e.g. `127.0.0.1:9090`), not on `bind`.
+    pub metrics_bind: Option<String>,
+    /// `Strict-Transport-Security` max-age in seconds, sent when Licheng is served over TLS
+    /// (behind a TLS-terminating proxy); 0 sends none.
+    pub hsts_seconds: u64,
     /// `text` or `json` log lines.
     pub log_format: String,
     /// Log filter in `tracing` syntax, e.g. `info` or `licheng=debug,actix_web=info`.
@@ -83,6 +94,10 @@ impl Default for Config {
             sign_in_client_limit: 50,
             sign_in_account_client_limit: 10,
             sign_in_client_window_seconds: 600,
+            trusted_proxies: Vec::new(),
+            metrics_token: None,
+            metrics_bind: None,
+            hsts_seconds: 0,
             log_format: "text".into(),
             log_level: "info".into(),
         }
@@ -181,6 +196,18 @@ impl Config {
         if let Some(v) = lookup(env, "LICHENG_SIGN_IN_ACCOUNT_CLIENT_LIMIT") {
             self.sign_in_account_client_limit = parse_num("LICHENG_SIGN_IN_ACCOUNT_CLIENT_LIMIT", v)?;
         }
+        if let Some(v) = lookup(env, "LICHENG_TRUSTED_PROXIES") {
+            self.trusted_proxies = v.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
+        }
+        if let Some(v) = lookup(env, "LICHENG_METRICS_TOKEN") {
+            self.metrics_token = Some(v.to_string());
+        }
+        if let Some(v) = lookup(env, "LICHENG_METRICS_BIND") {
+            self.metrics_bind = Some(v.to_string());
+        }
+        if let Some(v) = lookup(env, "LICHENG_HSTS_SECONDS") {
+            self.hsts_seconds = parse_num("LICHENG_HSTS_SECONDS", v)?;
+        }
         if let Some(v) = lookup(env, "LICHENG_SIGN_IN_CLIENT_WINDOW_SECONDS") {
             self.sign_in_client_window_seconds = parse_num("LICHENG_SIGN_IN_CLIENT_WINDOW_SECONDS", v)?;
         }
@@ -211,9 +238,18 @@ impl Config {
                 "must be at least 30 and not longer than refresh_token_seconds",
             ));
         }
+        crate::net::parse_list(&self.trusted_proxies).map_err(|message| ConfigError::Value { name: "trusted_proxies", message })?;
+        if self.metrics_token.as_deref().is_some_and(|t| t.chars().count() < 16) {
+            return Err(value("metrics_token", "must be at least 16 characters"));
+        }
         crate::db::DatabaseUrl::parse(&self.database_url())
             .map_err(|message| ConfigError::Value { name: "database_url", message })?;
         Ok(())
+    }
+
+    /// The trusted proxies as ranges (entries that do not parse were refused at load).
+    pub fn trusted_proxy_nets(&self) -> Vec<crate::net::IpNet> {
+        self.trusted_proxies.iter().filter_map(|s| s.parse().ok()).collect()
     }
 
     /// The database URL, defaulting to the SQLite file in the data directory.

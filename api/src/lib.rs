@@ -13,6 +13,7 @@ pub mod error;
 pub mod http;
 pub mod openapi;
 pub mod notify;
+pub mod net;
 pub mod ops;
 pub mod pagination;
 pub mod reports;

@@ -254,3 +254,45 @@ async fn parallel_use_of_one_token_succeeds_once() {
     let won = race(std::sync::Arc::new(move |c| licheng::accounts::session::take_reset(c, &reset, now).is_ok()));
     assert_eq!(won, 1, "the reset token was spent {won} times");
 }
+
+async fn sign_in_via(app: &TestApp, peer: &str, forwarded_for: &str, account: &str) -> crate::support::Reply {
+    app.send(
+        actix_web::test::TestRequest::post()
+            .uri("/api/v1/auth/sign-in")
+            .peer_addr(peer.parse().expect("addr"))
+            .insert_header(("X-Forwarded-For", forwarded_for))
+            .set_json(json!({"school": "074313", "account": account, "password": "typo"})),
+    )
+    .await
+}
+
+/// `X-Forwarded-For` is believed only from a trusted proxy: behind the load balancer each client
+/// counts on its own; a client talking to us directly cannot dodge its limit by inventing one.
+#[actix_web::test]
+async fn forwarded_addresses_count_only_from_trusted_proxies() {
+    let app = TestApp::with_config(|c| {
+        c.trusted_proxies = vec!["10.0.0.0/8".into()];
+        c.sign_in_account_client_limit = 2;
+    });
+    app.school("074313");
+    for _ in 0..2 {
+        sign_in_via(&app, "10.0.0.2:443", "198.51.100.1", "ghost").await.assert_problem(401, "invalid_credentials");
+    }
+    sign_in_via(&app, "10.0.0.2:443", "198.51.100.1", "ghost").await.assert_problem(429, "rate_limited");
+    // Another client behind the same balancer is not limited by the first one's attempts.
+    sign_in_via(&app, "10.0.0.3:443", "198.51.100.2", "ghost").await.assert_problem(401, "invalid_credentials");
+    // A forged chain from a trusted hop: the nearest untrusted entry counts, not the leftmost.
+    sign_in_via(&app, "10.0.0.2:443", "7.7.7.7, 198.51.100.1", "ghost").await.assert_problem(429, "rate_limited");
+
+    // Directly from an untrusted address, the header is ignored.
+    sign_in_via(&app, "203.0.113.5:1", "1.1.1.1", "ghost2").await.assert_problem(401, "invalid_credentials");
+    sign_in_via(&app, "203.0.113.5:1", "2.2.2.2", "ghost2").await.assert_problem(401, "invalid_credentials");
+    sign_in_via(&app, "203.0.113.5:1", "3.3.3.3", "ghost2").await.assert_problem(429, "rate_limited");
+
+    let clients: Vec<String> = app.write(|c| {
+        use licheng::schema::audit_events as a;
+        Ok(a::table.filter(a::event.eq("sign_in_failed")).select(a::client_addr).load::<Option<String>>(c)?.into_iter().flatten().collect())
+    });
+    assert!(clients.iter().any(|c| c == "198.51.100.1") && clients.iter().any(|c| c == "203.0.113.5"), "{clients:?}");
+    assert!(!clients.iter().any(|c| c == "1.1.1.1" || c == "7.7.7.7"), "{clients:?}");
+}

@@ -243,9 +243,14 @@ fn op_zh(op: Op) -> &'static str {
 /// changing the password, signing out.
 pub struct PendingPrincipal(pub Principal);
 
-/// The client's address (the TCP peer; proxies are not trusted for this).
+/// The client's address: the TCP peer, or — when the peer is one of the configured
+/// `trusted_proxies` — the nearest untrusted address of `Forwarded` / `X-Forwarded-For`.
 pub fn client_addr(req: &HttpRequest) -> String {
-    req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_else(|| "unknown".into())
+    let trusted = req.app_data::<web::Data<AppState>>().map(|s| s.config.trusted_proxy_nets()).unwrap_or_default();
+    let header = |name: header::HeaderName| req.headers().get(name).and_then(|v| v.to_str().ok());
+    crate::net::client_ip(req.peer_addr().map(|a| a.ip()), header(header::FORWARDED), header(header::HeaderName::from_static("x-forwarded-for")), &trusted)
+        .map(|ip| ip.to_string())
+        .unwrap_or_else(|| "unknown".into())
 }
 
 impl FromRequest for Principal {
