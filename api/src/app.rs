@@ -67,9 +67,10 @@ pub fn build(
         .service(
             web::scope("/api/v1/sync")
                 .app_data(http::json_config(sync_limit))
-                .configure(crate::sync::routes::routes),
+                .configure(crate::sync::routes::routes)
+                .default_service(web::to(route_not_found)),
         )
-        .service(web::scope("/api/v1").configure(crate::routes_v1))
+        .service(web::scope("/api/v1").configure(crate::routes_v1).default_service(web::to(route_not_found)))
         .service(web::scope("/api").default_service(web::to(route_not_found)));
     if frontend_dir.join("index.html").is_file() {
         app = app.service(
@@ -81,15 +82,61 @@ pub fn build(
     app.default_service(web::to(frontend_missing))
 }
 
-async fn route_not_found() -> Result<HttpResponse, ApiError> {
-    Err(ApiError::new(ErrorCode::RouteNotFound))
+/// The methods each documented path answers, from the OpenAPI document (the one list of
+/// routes): a known path asked with another method gets `405` and `Allow`, not `404`.
+fn allowed_methods(path: &str) -> Vec<&'static str> {
+    type Table = Vec<(Vec<String>, Vec<&'static str>)>;
+    static TABLE: std::sync::OnceLock<Table> = std::sync::OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        crate::openapi::ApiDoc::openapi()
+            .paths
+            .paths
+            .iter()
+            .map(|(template, item)| {
+                let methods = [
+                    ("GET", item.get.is_some()),
+                    ("POST", item.post.is_some()),
+                    ("PUT", item.put.is_some()),
+                    ("PATCH", item.patch.is_some()),
+                    ("DELETE", item.delete.is_some()),
+                ]
+                .into_iter()
+                .filter_map(|(m, has)| has.then_some(m))
+                .collect();
+                (template.trim_matches('/').split('/').map(str::to_string).collect(), methods)
+            })
+            .collect()
+    });
+    let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+    let mut allowed: Vec<&'static str> = Vec::new();
+    for (template, methods) in table {
+        let matches = template.len() == segments.len()
+            && template.iter().zip(&segments).all(|(t, s)| (t.starts_with('{') && t.ends_with('}') && !s.is_empty()) || t == s);
+        if matches {
+            allowed.extend(methods.iter().filter(|m| !allowed.contains(m)).collect::<Vec<_>>());
+        }
+    }
+    allowed
+}
+
+/// No route matched: `405` with `Allow` when the path is known under other methods, else `404`.
+fn no_route(req: &HttpRequest, otherwise: ErrorCode) -> ApiError {
+    let allowed = allowed_methods(req.path());
+    if allowed.is_empty() || allowed.contains(&req.method().as_str()) {
+        return ApiError::new(otherwise);
+    }
+    ApiError::new(ErrorCode::MethodNotAllowed).allow(allowed.join(", "))
+}
+
+async fn route_not_found(req: HttpRequest) -> Result<HttpResponse, ApiError> {
+    Err(no_route(&req, ErrorCode::RouteNotFound))
 }
 
 async fn frontend_missing(req: HttpRequest) -> Result<HttpResponse, ApiError> {
     if req.path() == "/" || req.path() == "/index.html" {
         Err(ApiError::new(ErrorCode::FrontendNotBuilt))
     } else {
-        Err(ApiError::new(ErrorCode::RouteNotFound))
+        Err(no_route(&req, ErrorCode::RouteNotFound))
     }
 }
 
@@ -98,7 +145,7 @@ async fn spa_index(req: HttpRequest, dir: std::path::PathBuf) -> actix_web::Resu
     let path = req.path();
     let looks_like_file = path.rsplit('/').next().is_some_and(|last| last.contains('.'));
     if looks_like_file || req.method() != actix_web::http::Method::GET {
-        return Err(ApiError::new(ErrorCode::RouteNotFound).into());
+        return Err(no_route(&req, ErrorCode::RouteNotFound).into());
     }
     let file = actix_files::NamedFile::open(dir.join("index.html"))
         .map_err(|_| ApiError::new(ErrorCode::FrontendNotBuilt))?;

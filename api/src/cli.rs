@@ -242,11 +242,24 @@ fn serve(config: Config, db: Db, demo: bool) -> Result<(), AnyError> {
     actix_web::rt::System::new().block_on(async move {
         // Reminder mails: safe on every instance (the outbox keeps each to once a day).
         crate::notify::reminders::spawn(state.clone());
-        actix_web::HttpServer::new(move || app::build(state.clone(), metrics.clone()))
-            .workers(workers)
-            .bind(&bind)?
-            .run()
-            .await
+        let main = actix_web::HttpServer::new({
+            let (state, metrics) = (state.clone(), metrics.clone());
+            move || app::build(state.clone(), metrics.clone())
+        })
+        .workers(workers)
+        .bind(&bind)?
+        .run();
+        match config.metrics_bind.clone() {
+            Some(metrics_bind) => {
+                println!("metrics on http://{metrics_bind}/metrics");
+                let side = actix_web::HttpServer::new(move || crate::ops::metrics_app(state.clone(), metrics.clone()))
+                    .workers(1)
+                    .bind(&metrics_bind)?
+                    .run();
+                futures_util::future::try_join(main, side).await.map(|_| ())
+            }
+            None => main.await,
+        }
     })?;
     Ok(())
 }

@@ -336,6 +336,8 @@ pub struct ApiError {
     pub internal: Option<String>,
     /// Seconds for a `Retry-After` header (lockout, rate limit).
     pub retry_after: Option<i64>,
+    /// The `Allow` header of a `405`.
+    pub allow: Option<String>,
 }
 
 /// The RFC 9457 body every error response carries.
@@ -363,7 +365,7 @@ pub struct Problem {
 
 impl ApiError {
     pub fn new(code: ErrorCode) -> ApiError {
-        ApiError { code, detail: None, fields: Vec::new(), internal: None, retry_after: None }
+        ApiError { code, detail: None, fields: Vec::new(), internal: None, retry_after: None, allow: None }
     }
 
     pub fn with_detail(
@@ -382,6 +384,11 @@ impl ApiError {
         en: impl Into<Cow<'static, str>>,
     ) -> ApiError {
         self.fields.push((name.into(), Text::new(zh, en)));
+        self
+    }
+
+    pub fn allow(mut self, methods: impl Into<String>) -> ApiError {
+        self.allow = Some(methods.into());
         self
     }
 
@@ -450,6 +457,9 @@ impl ApiError {
             .insert_header((header::CONTENT_LANGUAGE, lang_tag(lang)));
         if let Some(seconds) = self.retry_after {
             builder.insert_header((header::RETRY_AFTER, seconds.to_string()));
+        }
+        if let Some(allow) = &self.allow {
+            builder.insert_header((header::ALLOW, allow.clone()));
         }
         let mut res = builder.body(body);
         res.extensions_mut().insert(self.clone());

@@ -1,6 +1,6 @@
 //! Operations endpoints: liveness, readiness and metrics.
 
-use actix_web::{get, web, HttpResponse, Responder};
+use actix_web::{get, web, HttpRequest, HttpResponse, Responder};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -73,14 +73,60 @@ pub async fn readyz(state: web::Data<AppState>) -> ApiResult<web::Json<Readiness
     }))
 }
 
-/// Request counts and latency histograms in the Prometheus text format.
+/// Marks the separate metrics listener (`metrics_bind`).
+#[derive(Clone, Copy)]
+pub struct MetricsListener;
+
+/// The app of the separate metrics listener: `/metrics` only.
+pub fn metrics_app(
+    state: AppState,
+    counters: web::Data<Metrics>,
+) -> actix_web::App<
+    impl actix_web::dev::ServiceFactory<
+        actix_web::dev::ServiceRequest,
+        Config = (),
+        Response = actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    actix_web::App::new()
+        .app_data(web::Data::new(state))
+        .app_data(counters)
+        .app_data(web::Data::new(MetricsListener))
+        .service(metrics)
+}
+
+/// Request counts and latency histograms in the Prometheus text format. With `metrics_bind`
+/// set it is served only there; with `metrics_token` set it needs that bearer token.
 #[utoipa::path(
     tag = "operations",
-    responses((status = 200, description = "Prometheus text format 0.0.4", body = String, content_type = "text/plain"))
+    security((), ("metrics_token" = [])),
+    responses(
+        (status = 200, description = "Prometheus text format 0.0.4", body = String, content_type = "text/plain"),
+        (status = 401, description = "`metrics_token` is configured and was not given", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Served on the separate `metrics_bind` address instead", body = crate::error::Problem, content_type = "application/problem+json"),
+    )
 )]
 #[get("/metrics")]
-pub async fn metrics(metrics: web::Data<Metrics>) -> HttpResponse {
-    HttpResponse::Ok()
+pub async fn metrics(req: HttpRequest, state: web::Data<AppState>, metrics: web::Data<Metrics>) -> ApiResult<HttpResponse> {
+    let on_listener = req.app_data::<web::Data<MetricsListener>>().is_some();
+    if state.config.metrics_bind.is_some() && !on_listener {
+        return Err(ApiError::new(ErrorCode::RouteNotFound));
+    }
+    if let Some(expected) = &state.config.metrics_token {
+        let given = req
+            .headers()
+            .get(actix_web::http::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .unwrap_or("");
+        let same = given.len() == expected.len() && given.bytes().zip(expected.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0;
+        if !same {
+            return Err(ApiError::new(ErrorCode::Unauthenticated));
+        }
+    }
+    Ok(HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4; charset=utf-8")
-        .body(metrics.render())
+        .body(metrics.render()))
 }

@@ -296,3 +296,68 @@ async fn forwarded_addresses_count_only_from_trusted_proxies() {
     assert!(clients.iter().any(|c| c == "198.51.100.1") && clients.iter().any(|c| c == "203.0.113.5"), "{clients:?}");
     assert!(!clients.iter().any(|c| c == "1.1.1.1" || c == "7.7.7.7"), "{clients:?}");
 }
+
+/// A known path asked with a method it does not answer: `405` with `Allow`, not `404`.
+#[actix_web::test]
+async fn wrong_methods_get_405_with_allow() {
+    let app = TestApp::init();
+    let r = app.send(actix_web::test::TestRequest::delete().uri("/api/v1/auth/sign-in")).await;
+    r.assert_problem(405, "method_not_allowed");
+    assert_eq!(r.headers.get("allow").and_then(|v| v.to_str().ok()), Some("POST"));
+    let r = app.send(actix_web::test::TestRequest::patch().uri("/api/v1/work-periods/12")).await;
+    r.assert_problem(405, "method_not_allowed");
+    let allow = r.headers.get("allow").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+    assert!(allow.contains("PUT") && allow.contains("DELETE"), "{allow}");
+    let r = app.send(actix_web::test::TestRequest::post().uri("/api/v1/sync/batches")).await;
+    r.assert_problem(405, "method_not_allowed");
+    let r = app.send(actix_web::test::TestRequest::post().uri("/healthz")).await;
+    r.assert_problem(405, "method_not_allowed");
+    assert_eq!(r.headers.get("allow").and_then(|v| v.to_str().ok()), Some("GET"));
+    // Unknown paths stay 404.
+    app.send(actix_web::test::TestRequest::delete().uri("/api/v1/no-such-thing")).await.assert_problem(404, "route_not_found");
+}
+
+/// Security headers on every response: API answers, errors and the operations endpoints.
+#[actix_web::test]
+async fn every_response_carries_the_security_headers() {
+    let app = TestApp::with_config(|c| c.hsts_seconds = 31_536_000);
+    let school = app.school("074313");
+    let admin = app.token(&school, "admin").await;
+    for r in [
+        app.get("/healthz").await,
+        app.get_as("/api/v1/me", &admin).await,
+        app.get("/api/v1/me").await,
+        app.get("/api/v1/nothing-here").await,
+    ] {
+        let h = |name: &str| r.headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+        assert_eq!(h("x-content-type-options"), "nosniff");
+        assert_eq!(h("referrer-policy"), "no-referrer");
+        assert_eq!(h("x-frame-options"), "DENY");
+        let csp = h("content-security-policy");
+        assert!(csp.contains("frame-ancestors 'none'") && csp.contains("script-src 'self';"), "{csp}");
+        assert!(!csp.contains("script-src 'self' 'unsafe-inline'"), "{csp}");
+        assert_eq!(h("strict-transport-security"), "max-age=31536000; includeSubDomains");
+    }
+    let me = app.get_as("/api/v1/me", &admin).await;
+    assert_eq!(me.headers.get("cache-control").and_then(|v| v.to_str().ok()), Some("no-store"));
+    // Without the setting, no HSTS (plain-HTTP deployments would be broken by it).
+    let plain = TestApp::init();
+    assert!(plain.get("/healthz").await.headers.get("strict-transport-security").is_none());
+}
+
+/// Metrics labels come from closed sets, and the endpoint can require a token.
+#[actix_web::test]
+async fn metrics_labels_are_bounded_and_the_endpoint_can_need_a_token() {
+    let app = TestApp::with_config(|c| c.metrics_token = Some("metrics-token-0123456789".into()));
+    for i in 0..20 {
+        let method = actix_web::http::Method::from_bytes(format!("INVENTED{i}").as_bytes()).expect("method");
+        app.send(actix_web::test::TestRequest::default().method(method).uri(&format!("/api/v1/random-{i}"))).await;
+    }
+    app.get("/metrics").await.assert_problem(401, "unauthenticated");
+    let text = app
+        .send(actix_web::test::TestRequest::get().uri("/metrics").insert_header(("Authorization", "Bearer metrics-token-0123456789")))
+        .await
+        .text();
+    assert!(!text.contains("INVENTED") && !text.contains("random-"), "{text}");
+    assert!(text.contains("method=\"OTHER\""), "{text}");
+}
