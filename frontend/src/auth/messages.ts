@@ -13,6 +13,7 @@ export interface ErrorMessage {
 
 const titles: Record<string, [zh: string, en: string]> = {
   captcha_invalid: ['驗證碼錯誤或已過期，請重新輸入新的驗證碼。', 'The captcha is wrong or has expired. Please enter the new one.'],
+  captcha_required: ['此網路位址登入失敗次數過多，請輸入驗證碼後再登入。', 'Too many failed sign-ins from this network address. Please enter the captcha and sign in again.'],
   invalid_credentials: ['學校、帳號或密碼錯誤，請再確認。', 'The school, account or password is wrong. Please check them.'],
   account_locked: ['帳號已暫時鎖定', 'The account is temporarily locked'],
   account_inactive: ['此帳號已停用，請洽學校管理者。', 'This account is disabled. Please contact your school administrator.'],

@@ -58,7 +58,9 @@ export function LoginPage() {
   const location = useLocation();
   const { status, reason } = useSession();
   const options = useAuthOptions();
-  const captchaRequired = options.data?.captcha_required ?? false;
+  // The server may ask for a captcha even where it is off: an address past its failed-sign-in limit.
+  const [captchaAsked, setCaptchaAsked] = useState(false);
+  const captchaRequired = (options.data?.captcha_required ?? false) || captchaAsked;
   const captcha = useCaptcha(captchaRequired);
   const [problem, setProblem] = useState<ErrorMessage | null>(null);
   const [submitting, setSubmitting] = useState(false);
@@ -102,7 +104,10 @@ export function LoginPage() {
     } catch (error) {
       signingIn.current = false;
       setProblem(errorMessage(error));
-      if (isApiError(error) && error.code === 'captcha_invalid') {
+      if (isApiError(error) && error.code === 'captcha_required') {
+        setCaptchaAsked(true);
+        form.setFields([{ name: 'password', value: '' }]);
+      } else if (isApiError(error) && error.code === 'captcha_invalid') {
         form.setFields([{ name: 'captcha_answer', value: '', errors: [t('驗證碼錯誤，請重新輸入', 'Wrong captcha, please enter it again')] }]);
       } else if (isApiError(error)) {
         const fields = Object.entries(error.fieldErrors)

@@ -64,6 +64,34 @@ describe('login page', () => {
     await waitFor(() => expect(callsTo(fetchMock, 'GET /api/v1/auth/captcha')).toHaveLength(2));
   });
 
+  it('shows a captcha when the server asks for one although captchas are off', async () => {
+    let attempts = 0;
+    const fetchMock = mockApi({
+      'GET /api/v1/auth/options': { captcha_required: false },
+      'GET /api/v1/auth/captcha': () => json({ id: 'c1', image: 'data:image/png;base64,iVBORw0KGgo=', expires_in: 300 }),
+      'POST /api/v1/auth/sign-in': () => {
+        attempts += 1;
+        return attempts === 1
+          ? problem(429, 'captcha_required', '此來源登入失敗次數過多，請輸入驗證碼後再試。')
+          : problem(401, 'invalid_credentials', '帳號或密碼錯誤');
+      },
+    });
+    renderAt('/login');
+    expect(await screen.findByRole('heading', { name: '登入' })).toBeTruthy();
+    expect(screen.queryByLabelText('驗證碼')).toBeNull();
+    fill('帳號', 'a');
+    fill('密碼', 'b');
+    fireEvent.click(screen.getByRole('button', { name: /登\s*入/ }));
+    expect(await screen.findByText('此網路位址登入失敗次數過多，請輸入驗證碼後再登入。')).toBeTruthy();
+    expect(await screen.findByAltText('驗證碼圖片')).toBeTruthy();
+    fill('密碼', 'b');
+    fill('驗證碼', '12345');
+    fireEvent.click(screen.getByRole('button', { name: /登\s*入/ }));
+    await waitFor(() => expect(callsTo(fetchMock, 'POST /api/v1/auth/sign-in')).toHaveLength(2));
+    const second = (await callsTo(fetchMock, 'POST /api/v1/auth/sign-in')[1]!.json()) as Record<string, unknown>;
+    expect(second).toMatchObject({ captcha_id: 'c1', captcha_answer: '12345' });
+  });
+
   it('returns to the page the user came from after signing in', async () => {
     mockApi({
       'GET /api/v1/auth/options': { captcha_required: false },
