@@ -99,7 +99,9 @@ pub fn seed(db: &Db, now: NaiveDateTime) -> ApiResult<bool> {
                 number: None,
                 email: None,
                 password: PASSWORD,
-                must_change_password: false,
+                // The operator creates schools for the whole deployment: its well-known demo
+                // password is an initial one, changed at the first sign-in.
+                must_change_password: true,
                 roles: &[Role::PlatformOperator],
             },
             now,
@@ -298,7 +300,7 @@ pub fn banner(public_url: &str) -> String {
     for (account, name, what) in SHOWN {
         s.push_str(&format!("  {account:<16} {name:<6} {what}\n"));
     }
-    s.push_str(&format!("  {OPERATOR_ACCOUNT:<16} 平臺管理者 platform operator（學校欄留空 leave the school empty）\n"));
+    s.push_str(&format!("  {OPERATOR_ACCOUNT:<16} 平臺管理者 platform operator（學校欄留空 leave the school empty；首次登入須變更密碼 change the password at first sign-in）\n"));
     s.push_str(&format!("\n  Web app: {public_url}/   API docs: {public_url}/api/docs/\n"));
     s
 }

@@ -59,6 +59,11 @@ pub fn create_with_admin(
     if find_by_code(conn, code)?.is_some() {
         return Err(ApiError::conflict(format!("學校代碼 {code} 已存在。"), format!("School {code} already exists.")));
     }
+    // Users may sign in with the school's name: names are unique too.
+    let same_name: i64 = schools::table.filter(schools::name.eq(name)).count().get_result(conn)?;
+    if same_name > 0 {
+        return Err(ApiError::conflict(format!("已有學校名為「{name}」，請使用不同的校名。"), format!("A school named “{name}” already exists.")));
+    }
     let school_id: i64 = diesel::insert_into(schools::table)
         .values((
             schools::code.eq(code),

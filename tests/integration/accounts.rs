@@ -57,7 +57,7 @@ async fn the_platform_operator_signs_in_without_a_school_and_creates_schools() {
     let app = TestApp::init();
     let now = app.state.clock.now();
     licheng::demo::seed(&app.state.db, now).unwrap();
-    let op = access(&app.sign_in_pair("", "operator", licheng::demo::PASSWORD).await);
+    let op = app.demo_operator().await;
     let created = app.post_as("/api/v1/schools", &op, json!({"code": "123456", "name": "新設高中"})).await;
     assert_eq!(created.status, 201, "{}", created.text());
     let created = created.json();

@@ -361,3 +361,62 @@ async fn metrics_labels_are_bounded_and_the_endpoint_can_need_a_token() {
     assert!(!text.contains("INVENTED") && !text.contains("random-"), "{text}");
     assert!(text.contains("method=\"OTHER\""), "{text}");
 }
+
+/// Signing out ends the session's access tokens at once, not when they expire.
+#[actix_web::test]
+async fn sign_out_ends_the_access_tokens_of_its_session() {
+    let app = TestApp::init();
+    let school = app.school("074313");
+    let pair = app.sign_in_pair("074313", "admin", crate::support::PASSWORD).await;
+    let other = app.token(&school, "admin").await;
+    let access = pair["access_token"].as_str().expect("access").to_string();
+    assert_eq!(app.get_as("/api/v1/me", &access).await.status, 200);
+    let out = app.post("/api/v1/auth/sign-out", json!({"refresh_token": pair["refresh_token"]})).await;
+    assert_eq!(out.status, 204);
+    app.get_as("/api/v1/me", &access).await.assert_problem(401, "invalid_token");
+    // Another session of the same user goes on.
+    assert_eq!(app.get_as("/api/v1/me", &other).await.status, 200);
+}
+
+/// A school the operator deactivated: its sessions and API keys stop working.
+#[actix_web::test]
+async fn an_inactive_schools_sessions_and_keys_stop_working() {
+    let app = TestApp::init();
+    let school = app.school("074313");
+    let admin = app.token(&school, "admin").await;
+    let key = app.post_as("/api/v1/api-keys", &admin, json!({"name": "vendor", "scopes": ["read"]})).await;
+    assert_eq!(key.status, 201, "{}", key.text());
+    let key = key.json()["secret"].as_str().expect("secret").to_string();
+    assert_eq!(app.get_as("/api/v1/terms", &key).await.status, 200);
+    app.write(|c| {
+        diesel::update(licheng::schema::schools::table.find(school.id)).set(licheng::schema::schools::active.eq(false)).execute(c)?;
+        Ok(())
+    });
+    app.get_as("/api/v1/me", &admin).await.assert_problem(403, "account_inactive");
+    app.get_as("/api/v1/terms", &key).await.assert_problem(403, "account_inactive");
+}
+
+/// Sign-in by school name when two schools share it asks for the code; new schools cannot take
+/// a name already in use; the demo operator changes its initial password first.
+#[actix_web::test]
+async fn school_names_for_sign_in_are_unambiguous() {
+    let app = TestApp::init();
+    let a = app.school("074313");
+    let b = app.school("074314");
+    app.write(|c| {
+        diesel::update(licheng::schema::schools::table.find(b.id)).set(licheng::schema::schools::name.eq(format!("測試高中{}", a.code))).execute(c)?;
+        Ok(())
+    });
+    let r = app.post("/api/v1/auth/sign-in", json!({"school": "測試高中074313", "account": "admin", "password": crate::support::PASSWORD})).await;
+    assert!(r.assert_problem(422, "validation_failed")["errors"]["school"].is_array());
+    app.sign_in_pair("074314", "admin", crate::support::PASSWORD).await;
+
+    licheng::demo::seed(&app.state.db, app.state.clock.now()).expect("demo");
+    let first = app.sign_in_pair("", "operator", licheng::demo::PASSWORD).await;
+    assert_eq!(first["must_change_password"], true);
+    let op = first["access_token"].as_str().expect("token").to_string();
+    app.get_as("/api/v1/schools", &op).await.assert_problem(403, "password_change_required");
+    let op = app.demo_operator().await;
+    let dup = app.post_as("/api/v1/schools", &op, json!({"code": "123456", "name": "測試高中074313"})).await;
+    dup.assert_problem(409, "conflict");
+}

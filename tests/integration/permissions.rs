@@ -147,7 +147,7 @@ async fn every_admin_endpoint_refuses_other_roles_and_anonymous_callers() {
     let teacher = app.token(&f.school, "074313_T1").await;
     let student = app.token(&f.school, "074313_S1").await;
     let homeroom = app.token(&f.school, "hr").await;
-    let operator = app.sign_in_pair("", "operator", licheng::demo::PASSWORD).await["access_token"].as_str().unwrap().to_string();
+    let operator = app.demo_operator().await;
 
     for (method, path, body) in admin_endpoints() {
         let path = fill(path, &f);

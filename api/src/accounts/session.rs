@@ -57,13 +57,19 @@ pub fn find_account(conn: &mut DbConn, school: &str, account: &str) -> ApiResult
             .first(conn)
             .optional()?);
     }
-    let school_id: Option<i64> = schools::table
-        .filter(schools::code.eq(school).or(schools::name.eq(school)))
-        .filter(schools::active.eq(true))
-        .select(schools::id)
-        .first(conn)
-        .optional()?;
-    let Some(school_id) = school_id else { return Ok(None) };
+    // A code is unique; a name may not be (two schools can share one): then ask for the code.
+    let mut ids: Vec<i64> = schools::table.filter(schools::code.eq(school)).filter(schools::active.eq(true)).select(schools::id).limit(1).load(conn)?;
+    if ids.is_empty() {
+        ids = schools::table.filter(schools::name.eq(school)).filter(schools::active.eq(true)).select(schools::id).limit(2).load(conn)?;
+    }
+    if ids.len() > 1 {
+        return Err(ApiError::validation().field(
+            "school",
+            "有多所學校使用此名稱，請改輸入學校代碼",
+            "several schools have this name: enter the school code instead",
+        ));
+    }
+    let Some(&school_id) = ids.first() else { return Ok(None) };
     Ok(users::table
         .filter(users::school_id.eq(school_id))
         .filter(users::account.eq(account))

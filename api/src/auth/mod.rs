@@ -21,7 +21,7 @@ use crate::accounts::{Role, User, UserKind};
 use crate::app::AppState;
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult, ErrorCode};
-use crate::schema::{api_keys, function_modules, role_group_members, role_group_modules, role_groups, users};
+use crate::schema::{api_keys, function_modules, refresh_tokens, role_group_members, role_group_modules, role_groups, schools, users};
 
 /// An operation on a function module (manual 3.1.2: 新增/修改/刪除， plus viewing).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -304,7 +304,14 @@ async fn authenticate(req: &HttpRequest) -> ApiResult<Principal> {
         let now = state.clock.now();
         let key = state
             .db
-            .write(move |c| crate::accounts::apikeys::authenticate(c, &token, now))
+            .write(move |c| {
+                let key = crate::accounts::apikeys::authenticate(c, &token, now)?;
+                let active: bool = schools::table.find(key.school_id).select(schools::active).first(c)?;
+                if !active {
+                    return Err(school_inactive());
+                }
+                Ok(key)
+            })
             .await?;
         return Ok(Principal::ApiKey(key));
     }
@@ -316,9 +323,11 @@ async fn authenticate(req: &HttpRequest) -> ApiResult<Principal> {
     state
         .db
         .read(move |c| {
-            let user: User = users::table
-                .find(user_id)
-                .select(User::as_select())
+            // One query for the user and their school's state.
+            let (user, school_active): (User, Option<bool>) = users::table
+                .left_join(schools::table.on(schools::id.nullable().eq(users::school_id)))
+                .filter(users::id.eq(user_id))
+                .select((User::as_select(), schools::active.nullable()))
                 .first(c)
                 .optional()?
                 .ok_or_else(|| ApiError::new(ErrorCode::InvalidToken))?;
@@ -326,10 +335,28 @@ async fn authenticate(req: &HttpRequest) -> ApiResult<Principal> {
                 return Err(ApiError::new(ErrorCode::InvalidToken));
             }
             check_usable(&user, now)?;
+            if school_active == Some(false) {
+                return Err(school_inactive());
+            }
+            // A signed-out (or revoked) session's access tokens end with it, not when they expire.
+            let revoked: Option<i64> = refresh_tokens::table
+                .filter(refresh_tokens::family.eq(&session))
+                .filter(refresh_tokens::revoked_at.is_not_null())
+                .select(refresh_tokens::id)
+                .first(c)
+                .optional()?;
+            if revoked.is_some() {
+                return Err(ApiError::with_detail(ErrorCode::InvalidToken, "此登入已登出或被撤銷，請重新登入。", "This session was signed out or revoked; sign in again."));
+            }
             load_user_principal(c, user, session)
         })
         .await
         .map(Principal::User)
+}
+
+/// The refusal when the caller's school has been deactivated by the platform operator.
+pub fn school_inactive() -> ApiError {
+    ApiError::with_detail(ErrorCode::AccountInactive, "此學校已停用，帳號與 API 金鑰暫停使用。", "This school is deactivated: its accounts and API keys cannot be used.")
 }
 
 /// Inactive and expired accounts cannot act, whatever token they hold.

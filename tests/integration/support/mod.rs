@@ -254,6 +254,20 @@ impl TestApp {
         self.sign_in_pair("", "op", PASSWORD).await["access_token"].as_str().unwrap().to_string()
     }
 
+    /// Signs in the demo's platform operator, changing its initial password first (once).
+    pub async fn demo_operator(&self) -> String {
+        const CHANGED: &str = "Operator-changed-9Xq";
+        let first = self.post("/api/v1/auth/sign-in", serde_json::json!({"school": "", "account": "operator", "password": licheng::demo::PASSWORD})).await;
+        if first.status == 200 {
+            let pair = first.json();
+            assert_eq!(pair["must_change_password"], true, "the demo operator must change its password");
+            let token = pair["access_token"].as_str().unwrap().to_string();
+            let changed = self.post_as("/api/v1/me/password", &token, serde_json::json!({"old_password": licheng::demo::PASSWORD, "new_password": CHANGED})).await;
+            assert_eq!(changed.status, 200, "{}", changed.text());
+        }
+        self.sign_in_pair("", "operator", CHANGED).await["access_token"].as_str().unwrap().to_string()
+    }
+
     /// Signs in and returns the whole token pair.
     pub async fn sign_in_pair(&self, school: &str, account: &str, password: &str) -> Value {
         let r = self.post("/api/v1/auth/sign-in", serde_json::json!({"school": school, "account": account, "password": password})).await;
