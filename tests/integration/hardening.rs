@@ -420,3 +420,21 @@ async fn school_names_for_sign_in_are_unambiguous() {
     let dup = app.post_as("/api/v1/schools", &op, json!({"code": "123456", "name": "測試高中074313"})).await;
     dup.assert_problem(409, "conflict");
 }
+
+/// Oversized id arrays are a 422 naming the field, never a database error.
+#[actix_web::test]
+async fn oversized_id_arrays_are_refused() {
+    let app = TestApp::init();
+    let school = app.school("074313");
+    let teacher = app.teacher(&school, "t1");
+    let admin = app.token(&school, "admin").await;
+    let many: Vec<i64> = (1..=40_000).collect();
+    for (path, field) in [
+        (format!("/api/v1/consultants/{teacher}/classes"), "class_ids"),
+        (format!("/api/v1/counselors/{teacher}/students"), "student_ids"),
+        ("/api/v1/role-groups/1/members".to_string(), "user_ids"),
+    ] {
+        let r = app.put_as(&path, &admin, json!({ field: many })).await;
+        assert!(r.assert_problem(422, "validation_failed")["errors"][field].is_array(), "{path}");
+    }
+}

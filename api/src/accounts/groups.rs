@@ -93,9 +93,11 @@ pub struct StaffMember {
     pub display_name: String,
 }
 
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema, Validate)]
 pub struct Members {
-    /// The group's whole member list (replaces the previous one); staff of this school only.
+    /// The group's whole member list (replaces the previous one); staff of this school only,
+    /// at most 2,000.
+    #[validate(length(max = 2000))]
     pub user_ids: Vec<i64>,
 }
 
@@ -505,6 +507,7 @@ pub async fn put_members(
     body: web::Json<Members>,
 ) -> ApiResult<web::Json<Vec<StaffMember>>> {
     who.require(Need::SCHOOL_ADMIN)?;
+    body.validate()?;
     let actor = Actor::of(&who, &req)?;
     let id = id.into_inner();
     let now = state.clock.now();

@@ -55,15 +55,19 @@ pub struct Advisor {
     pub assigned: i64,
 }
 
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema, validator::Validate)]
 #[schema(example = json!({"class_ids": [3, 4]}))]
 pub struct ClassIds {
+    /// The whole list (replaces the previous one), at most 500 classes.
+    #[validate(length(max = 500))]
     pub class_ids: Vec<i64>,
 }
 
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema, validator::Validate)]
 #[schema(example = json!({"student_ids": [101, 102, 107]}))]
 pub struct StudentIds {
+    /// The whole list (replaces the previous one), at most 5,000 students.
+    #[validate(length(max = 5000))]
     pub student_ids: Vec<i64>,
 }
 
@@ -278,6 +282,7 @@ fn consultant_classes(c: &mut DbConn, school: i64, teacher: i64) -> ApiResult<Co
 #[put("/consultants/{teacher_id}/classes")]
 pub async fn put_consultant_classes(state: web::Data<AppState>, who: Principal, req: HttpRequest, teacher: web::Path<i64>, body: web::Json<ClassIds>) -> ApiResult<web::Json<ConsultantClasses>> {
     who.require(Need::module("S0204S", Op::Update))?;
+    validator::Validate::validate(&*body)?;
     let school = who.school_id()?;
     let teacher = teacher.into_inner();
     let mut ids = body.into_inner().class_ids;
@@ -457,6 +462,7 @@ pub async fn get_counselor_students(state: web::Data<AppState>, who: Principal, 
 #[put("/counselors/{teacher_id}/students")]
 pub async fn put_counselor_students(state: web::Data<AppState>, who: Principal, req: HttpRequest, teacher: web::Path<i64>, body: web::Json<StudentIds>) -> ApiResult<web::Json<Vec<StudentRef>>> {
     who.require(Need::module("S0210S", Op::Update))?;
+    validator::Validate::validate(&*body)?;
     let school = who.school_id()?;
     let teacher = teacher.into_inner();
     let mut ids = body.into_inner().student_ids;
