@@ -438,3 +438,29 @@ async fn oversized_id_arrays_are_refused() {
         assert!(r.assert_problem(422, "validation_failed")["errors"][field].is_array(), "{path}");
     }
 }
+
+/// A download is offered under the extension of the type its bytes were detected as, without
+/// the invisible characters that would disguise it (`報告` + U+202E + `fdp.exe` shows as `報告exe.pdf`).
+#[actix_web::test]
+async fn download_names_end_in_the_detected_type() {
+    let app = TestApp::init();
+    app.demo();
+    let student = app.demo_token("999999_114001").await;
+    let course = crate::uploads::course_id(&app, &student, "國語文").await.to_string();
+    let pdf = crate::support::bytes::pdf(2000);
+    let created = app
+        .upload(
+            actix_web::http::Method::POST,
+            "/api/v1/learning-results",
+            &student,
+            &[("course_id", &course), ("description", "報告")],
+            &[("document", "報告\u{202E}fdp.exe", &pdf)],
+        )
+        .await;
+    assert_eq!(created.status, 201, "{}", created.text());
+    let id = created.json()["id"].as_i64().expect("id");
+    let doc = app.get_as(&format!("/api/v1/learning-results/{id}/files/document?download=true"), &student).await;
+    let disposition = doc.headers.get("content-disposition").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+    assert!(disposition.ends_with("fdp.exe.pdf"), "{disposition}");
+    assert!(!disposition.contains("%E2%80%AE"), "the bidi override is gone: {disposition}");
+}

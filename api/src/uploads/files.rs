@@ -91,6 +91,30 @@ pub fn find(files: &[FileInfo], id: Option<i64>) -> Option<FileInfo> {
     id.and_then(|id| files.iter().find(|f| f.id == id).cloned())
 }
 
+/// Invisible characters that reorder or hide text (bidi controls, zero-width and other format
+/// characters): `報告\u{202E}fdp.exe` would show as `報告exe.pdf`.
+fn is_format_char(c: char) -> bool {
+    matches!(c, '\u{00AD}' | '\u{061C}' | '\u{180E}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}' | '\u{FFF9}'..='\u{FFFB}')
+}
+
+/// The name a download is offered under: without format characters, and ending in the extension
+/// of the type the bytes were detected as (a `.pdf` name for a pdf, whatever the uploader called it).
+pub fn download_name(name: &str, kind: Option<FileKind>) -> String {
+    let clean: String = name.chars().filter(|c| !is_format_char(*c) && !c.is_control()).collect();
+    let clean = clean.trim();
+    let Some(kind) = kind else { return clean.to_string() };
+    let ext = clean.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
+    let fits = match kind {
+        FileKind::Jpg => ext == "jpg" || ext == "jpeg",
+        other => ext == other.as_str(),
+    };
+    match (fits, clean.is_empty()) {
+        (true, _) => clean.to_string(),
+        (false, true) => format!("file.{}", kind.as_str()),
+        (false, false) => format!("{clean}.{}", kind.as_str()),
+    }
+}
+
 /// Streams a stored file. `?download=1` asks for an attachment; otherwise it is shown inline
 /// (previews of pdf, images and video in the page).
 pub fn download(req: &HttpRequest, store: &FileStore, file: &FileInfo, attachment: bool) -> ApiResult<HttpResponse> {
@@ -107,12 +131,13 @@ pub fn download(req: &HttpRequest, store: &FileStore, file: &FileInfo, attachmen
     let named = NamedFile::open(&path).map_err(|e| ApiError::internal(format!("stored file {} missing: {e}", file.sha256)))?;
     let mime: actix_web::mime::Mime =
         FileKind::parse(&file.kind).and_then(|k| k.mime().parse().ok()).unwrap_or(actix_web::mime::APPLICATION_OCTET_STREAM);
-    let ascii: String = file.name.chars().map(|c| if c.is_ascii_graphic() || c == ' ' { c } else { '_' }).collect();
+    let name = download_name(&file.name, FileKind::parse(&file.kind));
+    let ascii: String = name.chars().map(|c| if c.is_ascii_graphic() || c == ' ' { c } else { '_' }).collect();
     let disposition = ContentDisposition {
         disposition: if attachment { DispositionType::Attachment } else { DispositionType::Inline },
         parameters: vec![
             DispositionParam::Filename(ascii),
-            DispositionParam::FilenameExt(ExtendedValue { charset: Charset::Ext("UTF-8".into()), language_tag: None, value: file.name.as_bytes().to_vec() }),
+            DispositionParam::FilenameExt(ExtendedValue { charset: Charset::Ext("UTF-8".into()), language_tag: None, value: name.as_bytes().to_vec() }),
         ],
     };
     let mut res = named
@@ -128,4 +153,20 @@ pub fn download(req: &HttpRequest, store: &FileStore, file: &FileInfo, attachmen
     headers.insert(header::CACHE_CONTROL, header::HeaderValue::from_static("private, no-cache"));
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, header::HeaderValue::from_static("nosniff"));
     Ok(res)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::download_name;
+    use crate::storage::FileKind;
+
+    #[test]
+    fn download_names_end_in_the_detected_type_without_hidden_characters() {
+        assert_eq!(download_name("報告.pdf", Some(FileKind::Pdf)), "報告.pdf");
+        assert_eq!(download_name("報告\u{202E}fdp.exe", Some(FileKind::Pdf)), "報告fdp.exe.pdf");
+        assert_eq!(download_name("photo.JPEG", Some(FileKind::Jpg)), "photo.JPEG");
+        assert_eq!(download_name("clip", Some(FileKind::Mp4)), "clip.mp4");
+        assert_eq!(download_name("\u{200B}", Some(FileKind::Png)), "file.png");
+        assert_eq!(download_name("a\u{2066}b.mp3", None), "ab.mp3");
+    }
 }
