@@ -83,23 +83,23 @@ async fn captcha_is_required_single_use_and_checked() {
     let captcha = app.get("/api/v1/auth/captcha").await;
     assert_eq!(captcha.status, 200);
     let captcha = captcha.json();
-    assert!(captcha["image"].as_str().unwrap().starts_with("data:image/svg+xml;base64,"));
+    assert!(captcha["image"].as_str().unwrap().starts_with("data:image/png;base64,"));
 
     let body = |id: &str, answer: &str| json!({"school": "074313", "account": "t1", "password": PASSWORD, "captcha_id": id, "captcha_answer": answer});
     app.post("/api/v1/auth/sign-in", json!({"school": "074313", "account": "t1", "password": PASSWORD}))
         .await
         .assert_problem(400, "captcha_invalid");
     let now = app.state.clock.now();
-    let id = app.write(|c| licheng::auth::captcha::store(c, "12345", now));
+    let id = licheng::auth::captcha::issue(&app.state.secrets, "12345", now);
     app.post("/api/v1/auth/sign-in", body(&id, "54321")).await.assert_problem(400, "captcha_invalid");
     // A wrong answer spends the captcha: the right answer no longer works with it.
     app.post("/api/v1/auth/sign-in", body(&id, "12345")).await.assert_problem(400, "captcha_invalid");
-    let id = app.write(|c| licheng::auth::captcha::store(c, "12345", now));
+    let id = licheng::auth::captcha::issue(&app.state.secrets, "12345", now);
     let ok = app.post("/api/v1/auth/sign-in", body(&id, "12345")).await;
     assert_eq!(ok.status, 200, "{}", ok.text());
     app.post("/api/v1/auth/sign-in", body(&id, "12345")).await.assert_problem(400, "captcha_invalid");
     // Captchas expire after five minutes.
-    let id = app.write(|c| licheng::auth::captcha::store(c, "777", now));
+    let id = licheng::auth::captcha::issue(&app.state.secrets, "777", now);
     app.state.clock.advance(301);
     app.post("/api/v1/auth/sign-in", body(&id, "777")).await.assert_problem(400, "captcha_invalid");
 }

@@ -207,7 +207,7 @@ async fn one_address_shared_by_two_schools() {
     let asked = sign_in_from(&app, nat, json!({"school": "074314", "account": "tb", "password": crate::support::PASSWORD})).await;
     asked.assert_problem(429, "captcha_required");
     let now = app.state.clock.now();
-    let id = app.write(|c| licheng::auth::captcha::store(c, "12345", now));
+    let id = licheng::auth::captcha::issue(&app.state.secrets, "12345", now);
     let solved = sign_in_from(
         &app,
         nat,
@@ -463,4 +463,57 @@ async fn download_names_end_in_the_detected_type() {
     let disposition = doc.headers.get("content-disposition").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
     assert!(disposition.ends_with("fdp.exe.pdf"), "{disposition}");
     assert!(!disposition.contains("%E2%80%AE"), "the bidi override is gone: {disposition}");
+}
+
+/// What a script did to the old SVG captcha: read each digit's strokes off the markup. Returns
+/// the digits it could read, or `None` when the image has no strokes to read.
+fn stroke_solver(data_url: &str) -> Option<String> {
+    use base64::Engine;
+    let b64 = data_url.split_once("base64,")?.1;
+    let bytes = base64::engine::general_purpose::STANDARD.decode(b64).ok()?;
+    let text = String::from_utf8(bytes).ok()?;
+    let paths: Vec<&str> = text.split("<path d=\"").skip(1).filter_map(|p| p.split('"').next()).collect();
+    if paths.is_empty() {
+        return None;
+    }
+    Some(paths.iter().map(|p| char::from(b'0' + (p.matches('L').count() % 10) as u8)).collect())
+}
+
+/// The captcha is a raster a stroke-reading script cannot read, issued without a database write,
+/// single use across instances.
+#[actix_web::test]
+async fn captchas_are_rasters_issued_without_writes_and_used_once() {
+    let app = TestApp::with_config(|c| c.captcha = true);
+    let school = app.school("074313");
+    app.teacher(&school, "t1");
+    let mut solved = 0;
+    for _ in 0..50 {
+        let c = app.get("/api/v1/auth/captcha").await.json();
+        let image = c["image"].as_str().expect("image");
+        assert!(image.starts_with("data:image/png;base64,"), "{}", &image[..40.min(image.len())]);
+        if stroke_solver(image).is_some() {
+            solved += 1;
+        }
+    }
+    assert_eq!(solved, 0, "the stroke solver read {solved} of 50");
+    let stored: i64 = app.write(|c| Ok(licheng::schema::captchas::table.count().get_result(c)?));
+    assert_eq!(stored, 0, "issuing a captcha writes nothing");
+
+    let now = app.state.clock.now();
+    let id = licheng::auth::captcha::issue(&app.state.secrets, "24680", now);
+    let body = json!({"school": "074313", "account": "t1", "password": crate::support::PASSWORD, "captcha_id": id, "captcha_answer": "24680"});
+    assert_eq!(app.post("/api/v1/auth/sign-in", body.clone()).await.status, 200);
+    app.post("/api/v1/auth/sign-in", body).await.assert_problem(400, "captcha_invalid");
+    // Spent in the database, so another instance (another process's memory) refuses it too.
+    let id = licheng::auth::captcha::issue(&app.state.secrets, "13579", now);
+    let solved = licheng::auth::captcha::verify(&app.state.secrets, Some(&id), Some("13579"), now).expect("right answer");
+    app.write(|c| licheng::auth::captcha::spend(c, &solved, now));
+    let again = app.state.db.write_blocking(|c| licheng::auth::captcha::spend(c, &solved, now));
+    assert_eq!(again.expect_err("spent").code.as_str(), "captcha_invalid");
+    // A tampered id is refused.
+    let mut forged = licheng::auth::captcha::issue(&app.state.secrets, "11111", now);
+    forged.pop();
+    forged.push('A');
+    let body = json!({"school": "074313", "account": "t1", "password": crate::support::PASSWORD, "captcha_id": forged, "captcha_answer": "11111"});
+    app.post("/api/v1/auth/sign-in", body).await.assert_problem(400, "captcha_invalid");
 }

@@ -1,7 +1,6 @@
 //! Sign-in, session and own-account endpoints.
 
 use actix_web::{get, post, put, web, HttpRequest, HttpResponse};
-use base64::Engine;
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -25,7 +24,7 @@ pub struct AuthOptions {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Captcha {
     pub id: String,
-    /// An SVG image as a `data:` URL.
+    /// A PNG image as a `data:` URL.
     pub image: String,
     /// Seconds the captcha stays valid.
     pub expires_in: i64,
@@ -164,13 +163,9 @@ pub async fn options(state: web::Data<AppState>) -> web::Json<AuthOptions> {
 #[get("/auth/captcha")]
 pub async fn new_captcha(state: web::Data<AppState>) -> ApiResult<web::Json<Captcha>> {
     let now = state.clock.now();
-    let (id, answer) = state.db.write(move |c| captcha::create(c, now)).await?;
-    let svg = captcha::render_svg(&answer);
-    Ok(web::Json(Captcha {
-        id,
-        image: format!("data:image/svg+xml;base64,{}", base64::engine::general_purpose::STANDARD.encode(svg)),
-        expires_in: captcha::LIFETIME_SECONDS,
-    }))
+    let (id, answer) = captcha::create(&state.secrets, now);
+    let image = web::block(move || captcha::render_data_url(&answer)).await.map_err(|e| ApiError::internal(format!("blocking task failed: {e}")))?;
+    Ok(web::Json(Captcha { id, image, expires_in: captcha::LIFETIME_SECONDS }))
 }
 
 /// Consumes the captcha in its own transaction (a wrong answer spends it too).
@@ -199,8 +194,8 @@ async fn gate_client(state: &AppState, client: &str, id: Option<String>, answer:
 
 async fn solve_captcha(state: &AppState, id: Option<String>, answer: Option<String>) -> ApiResult<()> {
     let now = state.clock.now();
-    let result = state.db.write(move |c| Ok(captcha::check(c, id.as_deref(), answer.as_deref(), now))).await?;
-    result
+    let solved = captcha::verify(&state.secrets, id.as_deref(), answer.as_deref(), now)?;
+    state.db.write(move |c| captcha::spend(c, &solved, now)).await
 }
 
 /// Sign in with school, account, password and captcha.
