@@ -51,6 +51,17 @@ pub struct Config {
     /// behind one NAT address is not locked out by its own students).
     pub sign_in_client_limit: i64,
     pub sign_in_client_window_seconds: i64,
+    /// Address ranges (CIDR, e.g. `10.0.0.25/32`) a school's mail server may resolve to although
+    /// they are internal (loopback, private, link-local, unique-local); for an on-premises relay.
+    /// Every other internal address is refused, so mail settings cannot probe the server's network.
+    pub mail_allowed_networks: Vec<String>,
+    /// Ports a school's mail server may use.
+    pub mail_allowed_ports: Vec<u16>,
+    /// Longest one mail may take (connecting, the server's greeting, every command), in seconds.
+    pub mail_timeout_seconds: u64,
+    /// Longest one scheduler pass spends sending one school's mail, in seconds; what is left waits
+    /// for the next pass. Schools are sent concurrently, so a slow server only delays its own school.
+    pub mail_school_budget_seconds: u64,
     /// `text` or `json` log lines.
     pub log_format: String,
     /// Log filter in `tracing` syntax, e.g. `info` or `licheng=debug,actix_web=info`.
@@ -78,6 +89,10 @@ impl Default for Config {
             refresh_token_seconds: 14 * 24 * 3600,
             sign_in_client_limit: 50,
             sign_in_client_window_seconds: 600,
+            mail_allowed_networks: Vec::new(),
+            mail_allowed_ports: vec![25, 465, 587],
+            mail_timeout_seconds: 20,
+            mail_school_budget_seconds: 120,
             log_format: "text".into(),
             log_level: "info".into(),
         }
@@ -176,6 +191,19 @@ impl Config {
         if let Some(v) = lookup(env, "LICHENG_SIGN_IN_CLIENT_WINDOW_SECONDS") {
             self.sign_in_client_window_seconds = parse_num("LICHENG_SIGN_IN_CLIENT_WINDOW_SECONDS", v)?;
         }
+        if let Some(v) = lookup(env, "LICHENG_MAIL_ALLOWED_NETWORKS") {
+            self.mail_allowed_networks = v.split(',').map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect();
+        }
+        if let Some(v) = lookup(env, "LICHENG_MAIL_ALLOWED_PORTS") {
+            self.mail_allowed_ports =
+                v.split(',').filter(|s| !s.trim().is_empty()).map(|p| parse_num("LICHENG_MAIL_ALLOWED_PORTS", p)).collect::<Result<_, _>>()?;
+        }
+        if let Some(v) = lookup(env, "LICHENG_MAIL_TIMEOUT_SECONDS") {
+            self.mail_timeout_seconds = parse_num("LICHENG_MAIL_TIMEOUT_SECONDS", v)?;
+        }
+        if let Some(v) = lookup(env, "LICHENG_MAIL_SCHOOL_BUDGET_SECONDS") {
+            self.mail_school_budget_seconds = parse_num("LICHENG_MAIL_SCHOOL_BUDGET_SECONDS", v)?;
+        }
         if let Some(v) = lookup(env, "LICHENG_LOG_FORMAT") {
             self.log_format = v.to_string();
         }
@@ -203,6 +231,11 @@ impl Config {
                 "must be at least 30 and not longer than refresh_token_seconds",
             ));
         }
+        crate::net::parse_list(self.mail_allowed_networks.iter().map(String::as_str))
+            .map_err(|message| ConfigError::Value { name: "mail_allowed_networks", message })?;
+        if self.mail_timeout_seconds == 0 {
+            return Err(value("mail_timeout_seconds", "must be at least 1"));
+        }
         crate::db::DatabaseUrl::parse(&self.database_url())
             .map_err(|message| ConfigError::Value { name: "database_url", message })?;
         Ok(())
@@ -214,6 +247,11 @@ impl Config {
             Some(url) => url.clone(),
             None => format!("sqlite://{}", self.data_dir.join("licheng.db").display()),
         }
+    }
+
+    /// `mail_allowed_networks`, parsed (`check` refuses a configuration where this fails).
+    pub fn mail_allowed_networks(&self) -> Vec<crate::net::Cidr> {
+        self.mail_allowed_networks.iter().filter_map(|s| s.parse().ok()).collect()
     }
 
     pub fn public_url(&self) -> String {
@@ -279,5 +317,11 @@ mod tests {
         assert!(c.check().is_err());
         let c = Config { secret_key: Some("short".into()), ..Config::default() };
         assert!(c.check().is_err());
+        let c = Config { mail_allowed_networks: vec!["10.0.0.0/40".into()], ..Config::default() };
+        assert!(c.check().is_err());
+        let mut c = Config::default();
+        c.apply_env(&env(&[("LICHENG_MAIL_ALLOWED_NETWORKS", "10.0.0.25/32, 127.0.0.1"), ("LICHENG_MAIL_ALLOWED_PORTS", "25,2525")])).unwrap();
+        assert_eq!(c.mail_allowed_networks().len(), 2);
+        assert_eq!(c.mail_allowed_ports, vec![25, 2525]);
     }
 }

@@ -358,8 +358,9 @@ pub async fn forgot_password(state: web::Data<AppState>, req: HttpRequest, body:
         let text = format!(
             "{name} 您好：\n\n有人為學習歷程檔案平臺帳號 {account} 申請重設密碼。請於 30 分鐘內開啟以下連結設定新密碼（連結只能使用一次）:\n\n{link}\n\n若不是您本人申請，請忽略此信，您的密碼不會改變。\n\nSomeone asked to reset the password of Licheng account {account}. Open the link above within 30 minutes to set a new one; ignore this mail if it was not you."
         );
+        let policy = crate::notify::mail::MailPolicy::from_config(&state.config);
         actix_web::rt::spawn(async move {
-            if let Err(e) = crate::notify::mail::send(&mailer, &to, "學習歷程檔案平臺：重設密碼 Password reset", &text).await {
+            if let Err(e) = crate::notify::mail::send(&policy, &mailer, &to, "學習歷程檔案平臺：重設密碼 Password reset", &text).await {
                 tracing::warn!(error = %e, "password-reset mail was not sent");
             }
         });
