@@ -46,6 +46,9 @@ pub struct Config {
     pub access_token_seconds: i64,
     /// Refresh-token lifetime in seconds.
     pub refresh_token_seconds: i64,
+    /// Longest a session (a refresh-token family) lasts from its sign-in, however often it is
+    /// refreshed, in seconds; then the user signs in again.
+    pub refresh_family_max_seconds: i64,
     /// Failed sign-ins allowed from one client address within `sign_in_client_window_seconds`
     /// before further attempts from it are refused (successful sign-ins do not count, so a school
     /// behind one NAT address is not locked out by its own students).
@@ -87,6 +90,7 @@ impl Default for Config {
             captcha: true,
             access_token_seconds: 15 * 60,
             refresh_token_seconds: 14 * 24 * 3600,
+            refresh_family_max_seconds: 30 * 24 * 3600,
             sign_in_client_limit: 50,
             sign_in_client_window_seconds: 600,
             mail_allowed_networks: Vec::new(),
@@ -185,6 +189,9 @@ impl Config {
         if let Some(v) = lookup(env, "LICHENG_REFRESH_TOKEN_SECONDS") {
             self.refresh_token_seconds = parse_num("LICHENG_REFRESH_TOKEN_SECONDS", v)?;
         }
+        if let Some(v) = lookup(env, "LICHENG_REFRESH_FAMILY_MAX_SECONDS") {
+            self.refresh_family_max_seconds = parse_num("LICHENG_REFRESH_FAMILY_MAX_SECONDS", v)?;
+        }
         if let Some(v) = lookup(env, "LICHENG_SIGN_IN_CLIENT_LIMIT") {
             self.sign_in_client_limit = parse_num("LICHENG_SIGN_IN_CLIENT_LIMIT", v)?;
         }
@@ -230,6 +237,9 @@ impl Config {
                 "access_token_seconds",
                 "must be at least 30 and not longer than refresh_token_seconds",
             ));
+        }
+        if self.refresh_family_max_seconds < self.access_token_seconds {
+            return Err(value("refresh_family_max_seconds", "must not be shorter than access_token_seconds"));
         }
         crate::net::parse_list(self.mail_allowed_networks.iter().map(String::as_str))
             .map_err(|message| ConfigError::Value { name: "mail_allowed_networks", message })?;

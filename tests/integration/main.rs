@@ -13,5 +13,6 @@ mod reports;
 mod scale_out;
 mod settings;
 mod sync;
+mod takeover;
 mod uploads;
 mod crash;

@@ -296,10 +296,10 @@ async fn authenticate(req: &HttpRequest) -> ApiResult<Principal> {
         .clone();
     let token = bearer(req)?;
     if token.starts_with(crate::accounts::apikeys::KEY_PREFIX) {
-        let now = state.clock.now();
+        let (now, client) = (state.clock.now(), client_addr(req));
         let key = state
             .db
-            .write(move |c| crate::accounts::apikeys::authenticate(c, &token, now))
+            .write(move |c| crate::accounts::apikeys::authenticate(c, &token, &client, now))
             .await?;
         return Ok(Principal::ApiKey(key));
     }
