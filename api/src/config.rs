@@ -33,6 +33,16 @@ pub struct Config {
     pub max_document_bytes: u64,
     /// Largest uploaded video or audio file (mp3, mp4) in bytes (FAQ 004: 10 MB).
     pub max_video_bytes: u64,
+    /// Bytes the live items (learning results and performances) of one student may hold;
+    /// 0 = no limit. Replaced and deleted items' files do not count.
+    pub student_quota_bytes: u64,
+    /// Bytes the live items of one school may hold; 0 = no limit.
+    pub school_quota_bytes: u64,
+    /// Files one user may upload within an hour (replacements included); 0 = no limit.
+    pub uploads_per_hour: u32,
+    /// How often stored files nothing live refers to (replaced, or of deleted items) are removed,
+    /// in seconds; 0 turns it off (`licheng check --remove-orphans` does the same by hand).
+    pub orphan_sweep_interval_seconds: u64,
     /// How often the reminder scheduler looks for reminders due and mails to (re)send, in
     /// seconds; 0 turns it off (e.g. on extra instances, though running it on all is safe).
     pub reminder_interval_seconds: u64,
@@ -85,6 +95,10 @@ impl Default for Config {
             max_sync_bytes: 64 * 1024 * 1024,
             max_document_bytes: 4 * 1024 * 1024,
             max_video_bytes: 10 * 1024 * 1024,
+            student_quota_bytes: 200 * 1024 * 1024,
+            school_quota_bytes: 100 * 1024 * 1024 * 1024,
+            uploads_per_hour: 60,
+            orphan_sweep_interval_seconds: 3600,
             reminder_interval_seconds: 60,
             secret_key: None,
             captcha: true,
@@ -173,6 +187,18 @@ impl Config {
         }
         if let Some(v) = lookup(env, "LICHENG_MAX_VIDEO_BYTES") {
             self.max_video_bytes = parse_num("LICHENG_MAX_VIDEO_BYTES", v)?;
+        }
+        if let Some(v) = lookup(env, "LICHENG_STUDENT_QUOTA_BYTES") {
+            self.student_quota_bytes = parse_num("LICHENG_STUDENT_QUOTA_BYTES", v)?;
+        }
+        if let Some(v) = lookup(env, "LICHENG_SCHOOL_QUOTA_BYTES") {
+            self.school_quota_bytes = parse_num("LICHENG_SCHOOL_QUOTA_BYTES", v)?;
+        }
+        if let Some(v) = lookup(env, "LICHENG_UPLOADS_PER_HOUR") {
+            self.uploads_per_hour = parse_num("LICHENG_UPLOADS_PER_HOUR", v)?;
+        }
+        if let Some(v) = lookup(env, "LICHENG_ORPHAN_SWEEP_INTERVAL_SECONDS") {
+            self.orphan_sweep_interval_seconds = parse_num("LICHENG_ORPHAN_SWEEP_INTERVAL_SECONDS", v)?;
         }
         if let Some(v) = lookup(env, "LICHENG_REMINDER_INTERVAL_SECONDS") {
             self.reminder_interval_seconds = parse_num("LICHENG_REMINDER_INTERVAL_SECONDS", v)?;

@@ -12,6 +12,7 @@ mod permissions;
 mod reports;
 mod scale_out;
 mod settings;
+mod quotas;
 mod sync;
 mod takeover;
 mod uploads;
