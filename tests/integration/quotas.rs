@@ -52,6 +52,13 @@ async fn a_students_quota_counts_only_live_items() {
     assert_eq!(file_rows(&app), rows);
     assert_eq!(app.temporary_files(), 0);
 
+    // Two files of one request count together.
+    let course = course_id(&app, &student, "數學").await.to_string();
+    let both: [(&str, &str, &[u8]); 2] = [("document", "d.pdf", &bytes::pdf(2_500)), ("video", "v.mp4", &bytes::mp4(2_000))];
+    let two = app.upload(Method::POST, "/api/v1/learning-results", &student, &[("course_id", &course), ("description", "兩個")], &both).await;
+    two.assert_problem(413, "quota_exceeded");
+    assert_eq!(file_rows(&app), rows);
+
     // Replacing a file frees the old one's share; so does deleting an item.
     assert_eq!(replace(&app, &student, id, &bytes::pdf(9_000)).await.status, 200);
     replace(&app, &student, id, &bytes::pdf(10_001)).await.assert_problem(413, "quota_exceeded");

@@ -6,7 +6,7 @@
 use actix_files::NamedFile;
 use actix_web::http::header::{self, Charset, ContentDisposition, DispositionParam, DispositionType, ExtendedValue};
 use actix_web::{HttpRequest, HttpResponse};
-use chrono::NaiveDateTime;
+use chrono::{NaiveDateTime, Timelike};
 use diesel::prelude::*;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -59,7 +59,10 @@ fn usage(c: &mut DbConn, school: i64, student: Option<i64>, freed: Option<i64>, 
         .filter(sf::id.ne(freed))
         .select(sf::size)
         .into_boxed();
-    let mut pending = sf::table.filter(sf::school_id.eq(school)).filter(sf::created_at.eq(now)).select(sf::size).into_boxed();
+    // PostgreSQL keeps microseconds of the nanosecond clock reading.
+    let micros = now.with_nanosecond(now.nanosecond() / 1000 * 1000).unwrap_or(now);
+    let mut pending =
+        sf::table.filter(sf::school_id.eq(school)).filter(sf::created_at.between(micros, now)).select(sf::size).into_boxed();
     if let Some(s) = student {
         results = results.filter(lr::student_id.eq(s));
         performances = performances.filter(pf::student_id.eq(s));
