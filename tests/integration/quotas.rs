@@ -159,3 +159,42 @@ async fn unreferenced_files_are_removed_but_never_a_live_or_young_one() {
     assert_eq!((swept.rows, swept.files), (0, 1));
     assert!(on_disk(&app, &shas[1]));
 }
+
+/// Stores `content` in the data directory's file store without any row (as a placed upload
+/// whose transaction has not committed, or one left by a crash), `old` or just written.
+fn stray(data: &std::path::Path, content: &[u8], old: bool) -> std::path::PathBuf {
+    let store = licheng::storage::FileStore::new(data);
+    let mut upload = store.begin(1 << 20).unwrap();
+    upload.write(content).unwrap();
+    let stored = upload.finish(licheng::storage::FileKind::DOCUMENTS).unwrap();
+    let path = store.path_of(&stored.sha256);
+    if old {
+        let file = std::fs::File::options().append(true).open(&path).unwrap();
+        file.set_modified(SystemTime::now() - Duration::from_secs(7200)).unwrap();
+    }
+    path
+}
+
+#[test]
+fn licheng_check_remove_orphans_keeps_a_young_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let pg = (crate::support::backend() == "postgres").then(crate::support::PgDatabase::create);
+    let url = match &pg {
+        Some(pg) => format!("{}?sslmode=disable", pg.url),
+        None => format!("sqlite://{}", dir.path().join("data/licheng.db").display()),
+    };
+    let migrated = crate::support::blackbox::licheng(dir.path(), &url, &["migrate"]);
+    assert!(migrated.status.success(), "{}", String::from_utf8_lossy(&migrated.stderr));
+    let data = dir.path().join("data");
+    let old = stray(&data, &bytes::pdf(5_001), true);
+    let young = stray(&data, &bytes::pdf(5_002), false);
+
+    let check = crate::support::blackbox::licheng(dir.path(), &url, &["check", "--remove-orphans", "--json"]);
+    let report: serde_json::Value = serde_json::from_slice(&check.stdout).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&check.stdout)));
+    assert!(check.status.success(), "{report}: {}", String::from_utf8_lossy(&check.stderr));
+    assert_eq!(report["removed"]["files"], 1, "{report}");
+    assert_eq!(report["removed"]["bytes"], 5_001, "{report}");
+    assert!(!old.exists(), "the old unreferenced file is removed");
+    assert!(young.exists(), "a young one may belong to an upload about to commit");
+    assert_eq!(report["orphans"].as_array().unwrap().len(), 1, "{report}");
+}
