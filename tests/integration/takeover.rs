@@ -163,6 +163,9 @@ async fn api_keys_expire_and_can_be_limited_to_address_ranges() {
         let body = json!({"name": "k", "scopes": ["read"], "allowed_networks": bad});
         let p = app.post_as("/api/v1/api-keys", &admin, body).await.assert_problem(422, "validation_failed");
         assert!(p["errors"]["allowed_networks"].is_array(), "{bad}: {p}");
+        if bad == json!([]) {
+            assert!(p["errors"]["allowed_networks"][0].as_str().unwrap().contains("至少"), "{p}");
+        }
     }
     let ranged = app.post_as("/api/v1/api-keys", &admin, json!({"name": "廠商", "scopes": ["read"], "allowed_networks": ["203.0.113.0/24", "2001:db8::/32"]})).await;
     assert_eq!(ranged.status, 201, "{}", ranged.text());

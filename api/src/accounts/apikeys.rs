@@ -61,7 +61,7 @@ pub struct NewApiKey {
     pub expires_at: Option<DateTime<Utc>>,
     /// Client address ranges the key works from, e.g. `["203.0.113.0/24", "2001:db8::/32"]`
     /// (at most 20). Omit for any address.
-    #[validate(length(min = 1, max = 20, message = "最多 20 個位址範圍|at most 20 address ranges"))]
+    #[validate(length(max = 20, message = "最多 20 個位址範圍|at most 20 address ranges"))]
     pub allowed_networks: Option<Vec<String>>,
 }
 
