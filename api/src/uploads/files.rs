@@ -45,20 +45,20 @@ pub const GRACE_SECONDS: i64 = 3600;
 /// being replaced) does not count.
 fn usage(c: &mut DbConn, school: i64, student: Option<i64>, freed: Option<i64>, now: NaiveDateTime) -> ApiResult<u64> {
     let freed = freed.unwrap_or(-1);
-    let mut results = lr::table
-        .inner_join(sf::table.on(sf::id.nullable().eq(lr::document_file_id).or(sf::id.nullable().eq(lr::video_file_id))))
-        .filter(lr::school_id.eq(school))
-        .filter(lr::deleted_at.is_null())
-        .filter(sf::id.ne(freed))
-        .select(sf::size)
-        .into_boxed();
-    let mut performances = pf::table
-        .inner_join(sf::table.on(sf::id.nullable().eq(pf::document_file_id).or(sf::id.nullable().eq(pf::video_file_id))))
-        .filter(pf::school_id.eq(school))
-        .filter(pf::deleted_at.is_null())
-        .filter(sf::id.ne(freed))
-        .select(sf::size)
-        .into_boxed();
+    // The sizes of the files the live items of table `$t` (results or performances) refer to.
+    macro_rules! live_sizes {
+        ($t:ident) => {
+            $t::table
+                .inner_join(sf::table.on(sf::id.nullable().eq($t::document_file_id).or(sf::id.nullable().eq($t::video_file_id))))
+                .filter($t::school_id.eq(school))
+                .filter($t::deleted_at.is_null())
+                .filter(sf::id.ne(freed))
+                .select(sf::size)
+                .into_boxed()
+        };
+    }
+    let mut results = live_sizes!(lr);
+    let mut performances = live_sizes!(pf);
     // PostgreSQL keeps microseconds of the nanosecond clock reading.
     let micros = now.with_nanosecond(now.nanosecond() / 1000 * 1000).unwrap_or(now);
     let mut pending =
