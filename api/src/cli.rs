@@ -52,7 +52,9 @@ pub enum Command {
         /// Print the report as JSON.
         #[arg(long)]
         json: bool,
-        /// Also delete stored files nothing refers to (left by a crash before the commit).
+        /// Also delete what nothing live refers to (replaced files, files of deleted items, files
+        /// left by a crash before the commit), if older than an hour; the server does this
+        /// periodically too (`orphan_sweep_interval_seconds`).
         #[arg(long)]
         remove_orphans: bool,
     },
@@ -177,12 +179,13 @@ pub fn run(cli: Cli) -> Result<(), AnyError> {
         Command::Check { json, remove_orphans } => {
             let store = crate::storage::FileStore::new(&config.data_dir);
             let removed_tmp = store.clean_temporary()?;
-            let report = crate::uploads::check::run(&db, &store)?;
-            if remove_orphans {
-                for sha in &report.orphans {
-                    store.remove(sha)?;
-                }
-            }
+            let swept = if remove_orphans {
+                Some(crate::uploads::files::sweep(&db, &store, clock.now(), crate::uploads::files::GRACE_SECONDS)?)
+            } else {
+                None
+            };
+            let mut report = crate::uploads::check::run(&db, &store)?;
+            report.removed = swept;
             if json {
                 println!("{}", serde_json::to_string_pretty(&report)?);
             } else {
@@ -195,7 +198,10 @@ pub fn run(cli: Cli) -> Result<(), AnyError> {
                 for sha in &report.corrupt {
                     println!("  corrupt {sha}");
                 }
-                println!("unreferenced: {}{}", report.orphans.len(), if remove_orphans && !report.orphans.is_empty() { " (removed)" } else { "" });
+                if let Some(s) = swept {
+                    println!("removed: {} unreferenced file rows, {} stored files ({} bytes)", s.rows, s.files, s.bytes);
+                }
+                println!("unreferenced: {}{}", report.orphans.len(), if remove_orphans && !report.orphans.is_empty() { " (younger than an hour: kept)" } else { "" });
                 println!("abandoned temporary files removed: {removed_tmp}; in progress: {}", report.temporary);
                 println!("{}", if report.ok() { "OK" } else { "PROBLEMS FOUND" });
             }
@@ -242,6 +248,8 @@ fn serve(config: Config, db: Db, demo: bool) -> Result<(), AnyError> {
     actix_web::rt::System::new().block_on(async move {
         // Reminder mails: safe on every instance (the outbox keeps each to once a day).
         crate::notify::reminders::spawn(state.clone());
+        // Files nothing live refers to any more (replaced, of deleted items).
+        crate::uploads::files::spawn_sweeper(state.clone());
         let main = actix_web::HttpServer::new({
             let (state, metrics) = (state.clone(), metrics.clone());
             move || app::build(state.clone(), metrics.clone())

@@ -33,6 +33,16 @@ pub struct Config {
     pub max_document_bytes: u64,
     /// Largest uploaded video or audio file (mp3, mp4) in bytes (FAQ 004: 10 MB).
     pub max_video_bytes: u64,
+    /// Bytes the live items (learning results and performances) of one student may hold;
+    /// 0 = no limit. Replaced and deleted items' files do not count.
+    pub student_quota_bytes: u64,
+    /// Bytes the live items of one school may hold; 0 = no limit.
+    pub school_quota_bytes: u64,
+    /// Files one user may upload within an hour (replacements included); 0 = no limit.
+    pub uploads_per_hour: u32,
+    /// How often stored files nothing live refers to (replaced, or of deleted items) are removed,
+    /// in seconds; 0 turns it off (`licheng check --remove-orphans` does the same by hand).
+    pub orphan_sweep_interval_seconds: u64,
     /// How often the reminder scheduler looks for reminders due and mails to (re)send, in
     /// seconds; 0 turns it off (e.g. on extra instances, though running it on all is safe).
     pub reminder_interval_seconds: u64,
@@ -46,6 +56,9 @@ pub struct Config {
     pub access_token_seconds: i64,
     /// Refresh-token lifetime in seconds.
     pub refresh_token_seconds: i64,
+    /// Longest a session (a refresh-token family) lasts from its sign-in, however often it is
+    /// refreshed, in seconds; then the user signs in again.
+    pub refresh_family_max_seconds: i64,
     /// Failed sign-ins from one client address (any account) within
     /// `sign_in_client_window_seconds` after which that address must solve a captcha for every
     /// further attempt — never a hard refusal, since a whole school may share one NAT address.
@@ -66,6 +79,17 @@ pub struct Config {
     /// `Strict-Transport-Security` max-age in seconds, sent when Licheng is served over TLS
     /// (behind a TLS-terminating proxy); 0 sends none.
     pub hsts_seconds: u64,
+    /// Address ranges (CIDR, e.g. `10.0.0.25/32`) a school's mail server may resolve to although
+    /// they are internal (loopback, private, link-local, unique-local); for an on-premises relay.
+    /// Every other internal address is refused, so mail settings cannot probe the server's network.
+    pub mail_allowed_networks: Vec<String>,
+    /// Ports a school's mail server may use.
+    pub mail_allowed_ports: Vec<u16>,
+    /// Longest one mail may take (connecting, the server's greeting, every command), in seconds.
+    pub mail_timeout_seconds: u64,
+    /// Longest one scheduler pass spends sending one school's mail, in seconds; what is left waits
+    /// for the next pass. Schools are sent concurrently, so a slow server only delays its own school.
+    pub mail_school_budget_seconds: u64,
     /// `text` or `json` log lines.
     pub log_format: String,
     /// Log filter in `tracing` syntax, e.g. `info` or `licheng=debug,actix_web=info`.
@@ -86,11 +110,16 @@ impl Default for Config {
             max_sync_bytes: 64 * 1024 * 1024,
             max_document_bytes: 4 * 1024 * 1024,
             max_video_bytes: 10 * 1024 * 1024,
+            student_quota_bytes: 200 * 1024 * 1024,
+            school_quota_bytes: 100 * 1024 * 1024 * 1024,
+            uploads_per_hour: 60,
+            orphan_sweep_interval_seconds: 3600,
             reminder_interval_seconds: 60,
             secret_key: None,
             captcha: true,
             access_token_seconds: 15 * 60,
             refresh_token_seconds: 14 * 24 * 3600,
+            refresh_family_max_seconds: 30 * 24 * 3600,
             sign_in_client_limit: 50,
             sign_in_account_client_limit: 10,
             sign_in_client_window_seconds: 600,
@@ -98,6 +127,10 @@ impl Default for Config {
             metrics_token: None,
             metrics_bind: None,
             hsts_seconds: 0,
+            mail_allowed_networks: Vec::new(),
+            mail_allowed_ports: vec![25, 465, 587],
+            mail_timeout_seconds: 20,
+            mail_school_budget_seconds: 120,
             log_format: "text".into(),
             log_level: "info".into(),
         }
@@ -175,6 +208,18 @@ impl Config {
         if let Some(v) = lookup(env, "LICHENG_MAX_VIDEO_BYTES") {
             self.max_video_bytes = parse_num("LICHENG_MAX_VIDEO_BYTES", v)?;
         }
+        if let Some(v) = lookup(env, "LICHENG_STUDENT_QUOTA_BYTES") {
+            self.student_quota_bytes = parse_num("LICHENG_STUDENT_QUOTA_BYTES", v)?;
+        }
+        if let Some(v) = lookup(env, "LICHENG_SCHOOL_QUOTA_BYTES") {
+            self.school_quota_bytes = parse_num("LICHENG_SCHOOL_QUOTA_BYTES", v)?;
+        }
+        if let Some(v) = lookup(env, "LICHENG_UPLOADS_PER_HOUR") {
+            self.uploads_per_hour = parse_num("LICHENG_UPLOADS_PER_HOUR", v)?;
+        }
+        if let Some(v) = lookup(env, "LICHENG_ORPHAN_SWEEP_INTERVAL_SECONDS") {
+            self.orphan_sweep_interval_seconds = parse_num("LICHENG_ORPHAN_SWEEP_INTERVAL_SECONDS", v)?;
+        }
         if let Some(v) = lookup(env, "LICHENG_REMINDER_INTERVAL_SECONDS") {
             self.reminder_interval_seconds = parse_num("LICHENG_REMINDER_INTERVAL_SECONDS", v)?;
         }
@@ -189,6 +234,9 @@ impl Config {
         }
         if let Some(v) = lookup(env, "LICHENG_REFRESH_TOKEN_SECONDS") {
             self.refresh_token_seconds = parse_num("LICHENG_REFRESH_TOKEN_SECONDS", v)?;
+        }
+        if let Some(v) = lookup(env, "LICHENG_REFRESH_FAMILY_MAX_SECONDS") {
+            self.refresh_family_max_seconds = parse_num("LICHENG_REFRESH_FAMILY_MAX_SECONDS", v)?;
         }
         if let Some(v) = lookup(env, "LICHENG_SIGN_IN_CLIENT_LIMIT") {
             self.sign_in_client_limit = parse_num("LICHENG_SIGN_IN_CLIENT_LIMIT", v)?;
@@ -210,6 +258,19 @@ impl Config {
         }
         if let Some(v) = lookup(env, "LICHENG_SIGN_IN_CLIENT_WINDOW_SECONDS") {
             self.sign_in_client_window_seconds = parse_num("LICHENG_SIGN_IN_CLIENT_WINDOW_SECONDS", v)?;
+        }
+        if let Some(v) = lookup(env, "LICHENG_MAIL_ALLOWED_NETWORKS") {
+            self.mail_allowed_networks = v.split(',').map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect();
+        }
+        if let Some(v) = lookup(env, "LICHENG_MAIL_ALLOWED_PORTS") {
+            self.mail_allowed_ports =
+                v.split(',').filter(|s| !s.trim().is_empty()).map(|p| parse_num("LICHENG_MAIL_ALLOWED_PORTS", p)).collect::<Result<_, _>>()?;
+        }
+        if let Some(v) = lookup(env, "LICHENG_MAIL_TIMEOUT_SECONDS") {
+            self.mail_timeout_seconds = parse_num("LICHENG_MAIL_TIMEOUT_SECONDS", v)?;
+        }
+        if let Some(v) = lookup(env, "LICHENG_MAIL_SCHOOL_BUDGET_SECONDS") {
+            self.mail_school_budget_seconds = parse_num("LICHENG_MAIL_SCHOOL_BUDGET_SECONDS", v)?;
         }
         if let Some(v) = lookup(env, "LICHENG_LOG_FORMAT") {
             self.log_format = v.to_string();
@@ -238,9 +299,17 @@ impl Config {
                 "must be at least 30 and not longer than refresh_token_seconds",
             ));
         }
-        crate::net::parse_list(&self.trusted_proxies).map_err(|message| ConfigError::Value { name: "trusted_proxies", message })?;
+        crate::net::parse_list(self.trusted_proxies.iter().map(String::as_str)).map_err(|message| ConfigError::Value { name: "trusted_proxies", message })?;
         if self.metrics_token.as_deref().is_some_and(|t| t.chars().count() < 16) {
             return Err(value("metrics_token", "must be at least 16 characters"));
+        }
+        if self.refresh_family_max_seconds < self.access_token_seconds {
+            return Err(value("refresh_family_max_seconds", "must not be shorter than access_token_seconds"));
+        }
+        crate::net::parse_list(self.mail_allowed_networks.iter().map(String::as_str))
+            .map_err(|message| ConfigError::Value { name: "mail_allowed_networks", message })?;
+        if self.mail_timeout_seconds == 0 {
+            return Err(value("mail_timeout_seconds", "must be at least 1"));
         }
         crate::db::DatabaseUrl::parse(&self.database_url())
             .map_err(|message| ConfigError::Value { name: "database_url", message })?;
@@ -248,7 +317,7 @@ impl Config {
     }
 
     /// The trusted proxies as ranges (entries that do not parse were refused at load).
-    pub fn trusted_proxy_nets(&self) -> Vec<crate::net::IpNet> {
+    pub fn trusted_proxy_nets(&self) -> Vec<crate::net::Cidr> {
         self.trusted_proxies.iter().filter_map(|s| s.parse().ok()).collect()
     }
 
@@ -258,6 +327,11 @@ impl Config {
             Some(url) => url.clone(),
             None => format!("sqlite://{}", self.data_dir.join("licheng.db").display()),
         }
+    }
+
+    /// `mail_allowed_networks`, parsed (`check` refuses a configuration where this fails).
+    pub fn mail_allowed_networks(&self) -> Vec<crate::net::Cidr> {
+        self.mail_allowed_networks.iter().filter_map(|s| s.parse().ok()).collect()
     }
 
     pub fn public_url(&self) -> String {
@@ -323,5 +397,11 @@ mod tests {
         assert!(c.check().is_err());
         let c = Config { secret_key: Some("short".into()), ..Config::default() };
         assert!(c.check().is_err());
+        let c = Config { mail_allowed_networks: vec!["10.0.0.0/40".into()], ..Config::default() };
+        assert!(c.check().is_err());
+        let mut c = Config::default();
+        c.apply_env(&env(&[("LICHENG_MAIL_ALLOWED_NETWORKS", "10.0.0.25/32, 127.0.0.1"), ("LICHENG_MAIL_ALLOWED_PORTS", "25,2525")])).unwrap();
+        assert_eq!(c.mail_allowed_networks().len(), 2);
+        assert_eq!(c.mail_allowed_ports, vec![25, 2525]);
     }
 }

@@ -65,6 +65,7 @@ pub enum ErrorCode {
     DatabaseUnavailable,
     InternalError,
     CaptchaRequired,
+    QuotaExceeded,
 }
 
 /// Status, titles and default details of one code.
@@ -137,6 +138,7 @@ impl ErrorCode {
         ErrorCode::DatabaseUnavailable,
         ErrorCode::InternalError,
         ErrorCode::CaptchaRequired,
+        ErrorCode::QuotaExceeded,
     ];
 
     /// The one table of codes → status, titles and default details.
@@ -191,6 +193,7 @@ impl ErrorCode {
             NotReady => spec(503, "服務尚未就緒", "Not ready", "服務尚未就緒。", "The service is not ready."),
             DatabaseUnavailable => spec(503, "資料庫無法連線", "Database unavailable", "暫時無法連線資料庫，請稍後再試。", "The database is unreachable; try again later."),
             InternalError => spec(500, "系統錯誤", "Internal error", "系統發生錯誤，請稍後再試;若持續發生請提供請求編號給管理者。", "Something went wrong; if it persists, report the request id."),
+            QuotaExceeded => spec(413, "儲存空間已滿", "Quota exceeded", "檔案會超過可用的儲存空間；請先刪除或替換不需要的檔案。", "The file would exceed the storage quota; delete or replace files you no longer need first."),
         }
     }
 
@@ -245,6 +248,7 @@ impl ErrorCode {
             DatabaseUnavailable => "database_unavailable",
             InternalError => "internal_error",
             CaptchaRequired => "captcha_required",
+            QuotaExceeded => "quota_exceeded",
         }
     }
 

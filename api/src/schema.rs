@@ -44,6 +44,7 @@ diesel::table! {
         last_login_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        email_set_by_user -> Bool,
     }
 }
 
@@ -178,6 +179,8 @@ diesel::table! {
         created_at -> Timestamp,
         last_used_at -> Nullable<Timestamp>,
         revoked_at -> Nullable<Timestamp>,
+        expires_at -> Nullable<Timestamp>,
+        allowed_networks -> Nullable<Text>,
     }
 }
 

@@ -310,9 +310,25 @@ impl FileStore {
         Ok(names)
     }
 
-    /// Removes one stored file (only for `licheng check --remove-orphans`).
-    pub fn remove(&self, sha256: &str) -> Result<(), std::io::Error> {
-        std::fs::remove_file(self.path_of(sha256))
+    /// Removes one stored file nothing refers to if it was last written (or re-placed) more than
+    /// `age` ago; returns its size when removed. A younger one may belong to an upload whose
+    /// transaction has not committed yet.
+    pub fn remove_if_older(&self, sha256: &str, age: std::time::Duration) -> Result<Option<u64>, std::io::Error> {
+        let path = self.path_of(sha256);
+        let meta = match std::fs::metadata(&path) {
+            Ok(m) => m,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(e),
+        };
+        let modified = meta.modified()?;
+        if modified.elapsed().map_or(true, |e| e < age) {
+            return Ok(None);
+        }
+        match std::fs::remove_file(&path) {
+            Ok(()) => Ok(Some(meta.len())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e),
+        }
     }
 }
 
@@ -468,6 +484,8 @@ impl Sealed {
         let target = self.store.path_of(&self.stored.sha256);
         if target.is_file() {
             std::fs::remove_file(&self.tmp)?;
+            // Young again: a sweep leaves it alone until this upload's row has committed.
+            std::fs::File::options().append(true).open(&target)?.set_modified(std::time::SystemTime::now())?;
         } else {
             let dir = target.parent().map(Path::to_path_buf).unwrap_or_else(|| self.store.root.clone());
             std::fs::create_dir_all(&dir)?;

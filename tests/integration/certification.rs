@@ -6,7 +6,7 @@ use actix_web::http::Method;
 use diesel::prelude::*;
 use serde_json::{json, Value};
 
-use crate::support::smtp::SmtpServer;
+use crate::support::smtp::{local_mail, silent_server, SmtpServer};
 use crate::uploads::course_id;
 use crate::support::{bytes, TestApp};
 use licheng::app::AppState;
@@ -299,7 +299,7 @@ fn outbox(app: &TestApp) -> Vec<(String, String, String)> {
 #[actix_web::test]
 async fn reminders_arrive_once_per_day_and_reason_even_from_two_instances() {
     let smtp = SmtpServer::start();
-    let app = TestApp::init();
+    let app = TestApp::with_config(local_mail);
     let school = app.demo();
     let admin = app.demo_token("admin").await;
     mail_server(&app, &admin, smtp.port).await;
@@ -386,7 +386,7 @@ async fn reminders_arrive_once_per_day_and_reason_even_from_two_instances() {
 
 #[actix_web::test]
 async fn a_mail_server_that_is_down_is_retried_and_the_admin_sees_the_failure() {
-    let app = TestApp::init();
+    let app = TestApp::with_config(local_mail);
     app.demo();
     let admin = app.demo_token("admin").await;
     let dead = crate::support::blackbox::free_port();
@@ -440,7 +440,10 @@ async fn a_mail_server_that_is_down_is_retried_and_the_admin_sees_the_failure() 
 #[actix_web::test]
 async fn the_scheduler_in_the_server_sends_on_its_own() {
     let smtp = SmtpServer::start();
-    let app = TestApp::with_config(|c| c.reminder_interval_seconds = 1);
+    let app = TestApp::with_config(|c| {
+        c.reminder_interval_seconds = 1;
+        local_mail(c);
+    });
     app.demo();
     let admin = app.demo_token("admin").await;
     mail_server(&app, &admin, smtp.port).await;
@@ -454,4 +457,62 @@ async fn the_scheduler_in_the_server_sends_on_its_own() {
     assert_eq!(mails.len(), 1, "the scheduler sent the daily mail");
     actix_web::rt::time::sleep(std::time::Duration::from_millis(2500)).await;
     assert_eq!(smtp.mails().len(), 1, "and only once that day");
+}
+
+/// Puts a due reminder for `user` of `school` straight into the outbox.
+fn queue_mail(app: &TestApp, school: i64, user: i64, to: &str) {
+    let now = app.state.clock.now();
+    app.write(|c| {
+        diesel::insert_into(mo::table)
+            .values((
+                mo::school_id.eq(school),
+                mo::user_id.eq(user),
+                mo::reason.eq("teacher_uncertified"),
+                mo::day.eq(now.date()),
+                mo::recipient.eq(to),
+                mo::subject.eq("提醒"),
+                mo::body.eq("請完成認證"),
+                mo::status.eq("pending"),
+                mo::attempts.eq(0),
+                mo::next_attempt_at.eq(now),
+                mo::created_at.eq(now),
+            ))
+            .execute(c)?;
+        Ok(())
+    });
+}
+
+#[actix_web::test]
+async fn a_silent_mail_server_does_not_delay_other_schools_mail() {
+    let smtp = SmtpServer::start();
+    let silent = silent_server();
+    let app = TestApp::with_config(|c| {
+        local_mail(c);
+        c.mail_timeout_seconds = 3;
+        c.mail_school_budget_seconds = 1;
+    });
+    let slow = app.school("074313");
+    let fine = app.school("074314");
+    let slow_teachers: Vec<i64> = ["t1", "t2", "t3"].iter().map(|t| app.teacher(&slow, t)).collect();
+    let fine_teacher = app.teacher(&fine, "t1");
+    mail_server(&app, &app.token(&slow, "admin").await, silent).await;
+    mail_server(&app, &app.token(&fine, "admin").await, smtp.port).await;
+    // The silent school's mails are older, so a pass that sends in order meets them first.
+    for t in slow_teachers {
+        queue_mail(&app, slow.id, t, "teacher@slow.example");
+    }
+    queue_mail(&app, fine.id, fine_teacher, "t1@fine.example");
+
+    let state = app.state.clone();
+    let started = std::time::Instant::now();
+    let pass = actix_web::rt::spawn(async move { reminders::run_once(&state, None).await });
+    let mails = smtp.wait_for(1).await;
+    let waited = started.elapsed();
+    assert_eq!(mails.len(), 1);
+    assert!(waited < std::time::Duration::from_millis(2500), "the other school's mail waited {waited:?} for the silent server");
+    let report = pass.await.expect("the pass ran").expect("the pass succeeded");
+    assert_eq!((report.sent, report.failed), (1, 1), "the silent school's budget ends its pass after one timed-out mail");
+    assert!(started.elapsed() < std::time::Duration::from_secs(8), "bounded time per school: {:?}", started.elapsed());
+    let waiting: i64 = app.write(|c| Ok(mo::table.filter(mo::school_id.eq(slow.id)).filter(mo::status.eq("pending")).count().get_result(c)?));
+    assert_eq!(waiting, 2, "the rest waits for the next pass");
 }

@@ -13,6 +13,8 @@ mod permissions;
 mod reports;
 mod scale_out;
 mod settings;
+mod quotas;
 mod sync;
+mod takeover;
 mod uploads;
 mod crash;

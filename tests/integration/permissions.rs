@@ -172,7 +172,7 @@ async fn every_admin_endpoint_refuses_other_roles_and_anonymous_callers() {
     for (method, path, body) in [
         (Method::GET, "/api/v1/me", Value::Null),
         (Method::POST, "/api/v1/me/password", json!({"old_password": "a", "new_password": "b"})),
-        (Method::PUT, "/api/v1/me/email", json!({"email": null, "backup_email": null})),
+        (Method::PUT, "/api/v1/me/email", json!({"email": null, "backup_email": null, "current_password": "x"})),
     ] {
         call(&app, &method, path, None, &body).await.assert_problem(401, "unauthenticated");
     }

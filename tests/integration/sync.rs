@@ -17,7 +17,7 @@ fn course(serial: &str) -> String {
 /// A sync API key for the school.
 pub fn sync_key(app: &TestApp, school: &School, scopes: &[licheng::auth::Scope]) -> String {
     let now = app.state.clock.now();
-    let new = licheng::accounts::apikeys::NewApiKey { name: "vendor".into(), scopes: scopes.to_vec() };
+    let new = licheng::accounts::apikeys::NewApiKey { name: "vendor".into(), scopes: scopes.to_vec(), expires_at: None, allowed_networks: None };
     app.write(|c| licheng::accounts::apikeys::create(c, school.id, None, &new, now)).secret
 }
 

@@ -24,12 +24,17 @@ pub struct AccountRow {
     pub account: String,
     /// 帳號名稱.
     pub display_name: String,
-    /// National ID masked as in the manual, e.g. `N22XX33636` (預設登入密碼 is the full ID).
+    /// National ID masked, e.g. `N22XXXXX36`: five digits hidden (the manual shows `N22XX33636`,
+    /// but two hidden digits and the check digit leave only about ten guesses for the initial
+    /// password, which is the full ID). Null for API keys, which never see national IDs.
     pub national_id_masked: Option<String>,
     pub email: Option<String>,
     /// 帳號類別.
     pub kind: UserKind,
-    pub must_change_password: bool,
+    /// Whether the account still has its initial password (to be changed); left out for API
+    /// keys, since it says which accounts still open with their national ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub must_change_password: Option<bool>,
     pub active: bool,
     /// Locked after wrong passwords (until `locked_until`).
     #[serde(serialize_with = "crate::time::utc_opt")]
@@ -114,6 +119,7 @@ pub async fn list(
     let school = who.school_id()?;
     let (page, per_page) = page.checked()?;
     let filter = filter.into_inner();
+    let person = !matches!(who, Principal::ApiKey(_));
     let kind = match filter.kind.as_deref() {
         None | Some("") => None,
         Some(k) => match UserKind::parse(k).filter(|k| *k != UserKind::Operator) {
@@ -146,12 +152,12 @@ pub async fn list(
                 .into_iter()
                 .map(|u| AccountRow {
                     id: u.id,
-                    national_id_masked: u.national_id.as_deref().map(password::mask_national_id),
+                    national_id_masked: u.national_id.as_deref().filter(|_| person).map(password::mask_national_id),
                     kind: UserKind::parse(&u.kind).unwrap_or(UserKind::Staff),
                     account: u.account,
                     display_name: u.display_name,
                     email: u.email,
-                    must_change_password: u.must_change_password,
+                    must_change_password: Some(u.must_change_password).filter(|_| person),
                     active: u.active,
                     locked_until: u.locked_until,
                 })
@@ -225,6 +231,7 @@ pub async fn reset_passwords(state: web::Data<AppState>, who: Principal, req: Ht
                     ))
                     .execute(c)?;
                 session::revoke_all(c, *id, now)?;
+                crate::accounts::cancel_resets(c, *id, now)?;
                 audit::record(
                     c,
                     Event { school_id: Some(school), user_id: me, actor: Some(&actor), event: "password_reset_by_admin", detail: Some(account.clone()), client: Some(&client) },

@@ -1,8 +1,9 @@
 //! API keys for machine clients (school-affairs vendors, scripts): named, limited to scopes,
-//! the secret shown once and stored hashed; requests send `Authorization: Bearer lc_…`.
+//! the secret shown once and stored hashed; requests send `Authorization: Bearer lc_…`. A key
+//! may expire and may be limited to client address ranges.
 
 use actix_web::{delete, get, post, web, HttpRequest, HttpResponse};
-use chrono::{Duration, NaiveDateTime};
+use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -13,6 +14,7 @@ use crate::app::AppState;
 use crate::auth::{client_addr, KeyPrincipal, Need, Principal, Scope};
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult, ErrorCode, Problem};
+use crate::net::{self, Cidr};
 use crate::schema::api_keys;
 use crate::secrets::{random_bytes, sha256_hex};
 
@@ -31,6 +33,11 @@ pub struct ApiKey {
     pub last_used_at: Option<NaiveDateTime>,
     #[serde(serialize_with = "crate::time::utc_opt")]
     pub revoked_at: Option<NaiveDateTime>,
+    /// After this moment the key no longer works (none: until revoked).
+    #[serde(serialize_with = "crate::time::utc_opt")]
+    pub expires_at: Option<NaiveDateTime>,
+    /// Client address ranges the key works from (none: any address).
+    pub allowed_networks: Option<Vec<String>>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -49,12 +56,41 @@ pub struct NewApiKey {
     /// At least one of `sync`, `read`.
     #[validate(length(min = 1, max = 2, message = "至少選擇一個範圍|choose at least one scope"))]
     pub scopes: Vec<Scope>,
+    /// When the key stops working, e.g. `2027-07-31T16:00:00Z`; in the future and at most
+    /// five years ahead. Omit for a key that works until revoked.
+    pub expires_at: Option<DateTime<Utc>>,
+    /// Client address ranges the key works from, e.g. `["203.0.113.0/24", "2001:db8::/32"]`
+    /// (at most 20). Omit for any address.
+    #[validate(length(max = 20, message = "最多 20 個位址範圍|at most 20 address ranges"))]
+    pub allowed_networks: Option<Vec<String>>,
 }
 
-type Row = (i64, String, String, String, NaiveDateTime, Option<NaiveDateTime>, Option<NaiveDateTime>);
+/// The key's ranges, parsed and normalised, or a 422 naming the bad entry.
+fn check_new(new: &NewApiKey, now: NaiveDateTime) -> ApiResult<(Option<NaiveDateTime>, Option<String>)> {
+    let expires = new.expires_at.map(|t| t.naive_utc());
+    if let Some(t) = expires {
+        if t <= now || t > now + Duration::days(5 * 366) {
+            return Err(ApiError::validation().field("expires_at", "到期時間須在未來五年內", "must be in the future and within five years"));
+        }
+    }
+    let networks = match &new.allowed_networks {
+        Some(ranges) => {
+            let parsed = net::parse_list(ranges.iter().map(String::as_str))
+                .map_err(|e| ApiError::validation().field("allowed_networks", format!("位址範圍格式不正確：{e}"), format!("not an address range: {e}")))?;
+            if parsed.is_empty() {
+                return Err(ApiError::validation().field("allowed_networks", "至少填一個位址範圍", "give at least one address range"));
+            }
+            Some(parsed.iter().map(Cidr::to_string).collect::<Vec<_>>().join(","))
+        }
+        None => None,
+    };
+    Ok((expires, networks))
+}
+
+type Row = (i64, String, String, String, NaiveDateTime, Option<NaiveDateTime>, Option<NaiveDateTime>, Option<NaiveDateTime>, Option<String>);
 
 fn to_api(row: Row) -> ApiKey {
-    let (id, name, prefix, scopes, created_at, last_used_at, revoked_at) = row;
+    let (id, name, prefix, scopes, created_at, last_used_at, revoked_at, expires_at, networks) = row;
     ApiKey {
         id,
         name,
@@ -63,6 +99,8 @@ fn to_api(row: Row) -> ApiKey {
         created_at,
         last_used_at,
         revoked_at,
+        expires_at,
+        allowed_networks: networks.map(|n| n.split(',').map(String::from).collect()),
     }
 }
 
@@ -74,6 +112,8 @@ fn columns() -> (
     api_keys::created_at,
     api_keys::last_used_at,
     api_keys::revoked_at,
+    api_keys::expires_at,
+    api_keys::allowed_networks,
 ) {
     (
         api_keys::id,
@@ -83,11 +123,14 @@ fn columns() -> (
         api_keys::created_at,
         api_keys::last_used_at,
         api_keys::revoked_at,
+        api_keys::expires_at,
+        api_keys::allowed_networks,
     )
 }
 
 /// Creates a key; returns it with its whole secret.
 pub fn create(conn: &mut DbConn, school_id: i64, creator: Option<i64>, new: &NewApiKey, now: NaiveDateTime) -> ApiResult<CreatedApiKey> {
+    let (expires_at, networks) = check_new(new, now)?;
     let prefix = hex::encode(random_bytes::<6>());
     let secret = hex::encode(random_bytes::<32>());
     let mut scopes: Vec<&str> = new.scopes.iter().map(|s| s.as_str()).collect();
@@ -102,6 +145,8 @@ pub fn create(conn: &mut DbConn, school_id: i64, creator: Option<i64>, new: &New
             api_keys::scopes.eq(scopes.join(",")),
             api_keys::created_by.eq(creator),
             api_keys::created_at.eq(now),
+            api_keys::expires_at.eq(expires_at),
+            api_keys::allowed_networks.eq(networks),
         ))
         .returning(api_keys::id)
         .get_result(conn)?;
@@ -113,12 +158,16 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-/// Resolves a presented key to its school and scopes; notes its use at most once a minute.
-pub fn authenticate(conn: &mut DbConn, presented: &str, now: NaiveDateTime) -> ApiResult<KeyPrincipal> {
+/// Resolves a presented key to its school and scopes; notes its use at most once a minute. An
+/// expired key, or one used from outside its address ranges, is refused.
+/// Checks a presented key without writing anything (an unknown or wrong key costs no write
+/// lock); returns the key and whether its `last_used_at` is due for a [`touch`].
+pub fn authenticate(conn: &mut DbConn, presented: &str, client: &str, now: NaiveDateTime) -> ApiResult<(KeyPrincipal, bool)> {
     let invalid = || ApiError::with_detail(ErrorCode::InvalidToken, "API 金鑰無效或已撤銷。", "The API key is invalid or revoked.");
     let rest = presented.strip_prefix(KEY_PREFIX).ok_or_else(invalid)?;
     let (prefix, secret) = rest.split_once('_').ok_or_else(invalid)?;
-    let row: Option<(i64, i64, String, String, String, Option<NaiveDateTime>, Option<NaiveDateTime>)> = api_keys::table
+    type KeyRow = (i64, i64, String, String, String, Option<NaiveDateTime>, Option<NaiveDateTime>, Option<NaiveDateTime>, Option<String>);
+    let row: Option<KeyRow> = api_keys::table
         .filter(api_keys::prefix.eq(prefix))
         .select((
             api_keys::id,
@@ -128,17 +177,37 @@ pub fn authenticate(conn: &mut DbConn, presented: &str, now: NaiveDateTime) -> A
             api_keys::scopes,
             api_keys::last_used_at,
             api_keys::revoked_at,
+            api_keys::expires_at,
+            api_keys::allowed_networks,
         ))
         .first(conn)
         .optional()?;
-    let (id, school_id, name, hash, scopes, last_used, revoked) = row.ok_or_else(invalid)?;
+    let (id, school_id, name, hash, scopes, last_used, revoked, expires, networks) = row.ok_or_else(invalid)?;
     if revoked.is_some() || !constant_time_eq(hash.as_bytes(), sha256_hex(secret.as_bytes()).as_bytes()) {
         return Err(invalid());
     }
-    if last_used.is_none_or(|t| now - t > Duration::minutes(1)) {
-        diesel::update(api_keys::table.find(id)).set(api_keys::last_used_at.eq(now)).execute(conn)?;
+    if expires.is_some_and(|t| t <= now) {
+        return Err(ApiError::with_detail(ErrorCode::TokenExpired, "API 金鑰已過期。", "The API key has expired."));
     }
-    Ok(KeyPrincipal { key_id: id, school_id, name, scopes: scopes.split(',').filter_map(Scope::parse).collect() })
+    if let Some(networks) = networks {
+        let ranges = net::parse_list(networks.split(',')).unwrap_or_default();
+        let from = client.parse::<std::net::IpAddr>().ok();
+        if !from.is_some_and(|ip| ranges.iter().any(|r| r.contains(ip))) {
+            return Err(ApiError::with_detail(
+                ErrorCode::Forbidden,
+                "此 API 金鑰不能從這個網路位址使用。",
+                "The API key may not be used from this address.",
+            ));
+        }
+    }
+    let due = last_used.is_none_or(|t| now - t > Duration::minutes(1));
+    Ok((KeyPrincipal { key_id: id, school_id, name, scopes: scopes.split(',').filter_map(Scope::parse).collect() }, due))
+}
+
+/// Notes when a valid key was last used (at most once a minute).
+pub fn touch(conn: &mut DbConn, key_id: i64, now: NaiveDateTime) -> ApiResult<()> {
+    diesel::update(api_keys::table.find(key_id)).set(api_keys::last_used_at.eq(now)).execute(conn)?;
+    Ok(())
 }
 
 /// List the school's API keys (secrets are never shown again).
@@ -178,7 +247,7 @@ pub async fn list(state: web::Data<AppState>, who: Principal) -> ApiResult<web::
         (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not the school admin", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields (a past or far expiry, a malformed address range)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/api-keys")]

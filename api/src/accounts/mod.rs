@@ -111,6 +111,16 @@ pub struct User {
     pub last_login_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// The primary address was set by the user (a sync batch leaves it alone).
+    pub email_set_by_user: bool,
+}
+
+/// Spends every outstanding password-reset link of a user (after a password change or reset, an
+/// older link mailed to a possibly compromised address must not work).
+pub fn cancel_resets(conn: &mut DbConn, user_id: i64, now: NaiveDateTime) -> ApiResult<()> {
+    use crate::schema::password_resets as pr;
+    diesel::update(pr::table.filter(pr::user_id.eq(user_id)).filter(pr::used_at.is_null())).set(pr::used_at.eq(Some(now))).execute(conn)?;
+    Ok(())
 }
 
 /// The fields needed to create an account.

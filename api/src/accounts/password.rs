@@ -161,9 +161,11 @@ pub fn is_valid_national_id(id: &str) -> bool {
     sum % 10 == 0
 }
 
-/// Masks a national ID as the manual shows it: `N223233636` → `N22XX33636`.
+/// Masks a national ID in the manual's style but hiding five digits, not two: `N223233636` →
+/// `N22XXXXX36`. With two hidden the check digit leaves about ten candidates for the initial
+/// password (which is the ID); with five, ten thousand.
 pub fn mask_national_id(id: &str) -> String {
-    id.chars().enumerate().map(|(i, c)| if i == 3 || i == 4 { 'X' } else { c }).collect()
+    id.chars().enumerate().map(|(i, c)| if (3..8).contains(&i) { 'X' } else { c }).collect()
 }
 
 /// The minimum strength for a new password: 8 to 64 characters, letters and digits, and not the
@@ -224,7 +226,7 @@ mod tests {
         assert!(!is_valid_national_id("1123456789"));
         assert!(!is_valid_national_id("A323456789"));
         assert_eq!(initial_password(" a123456789 "), "A123456789");
-        assert_eq!(mask_national_id("N223233636"), "N22XX33636");
+        assert_eq!(mask_national_id("N223233636"), "N22XXXXX36");
     }
 
     #[test]

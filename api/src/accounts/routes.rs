@@ -93,6 +93,10 @@ pub struct EmailUpdate {
     /// Backup e-mail (null to remove).
     #[validate(email(message = "電子郵件格式不正確|is not a valid e-mail address"))]
     pub backup_email: Option<String>,
+    /// The current password: whoever holds only a stolen session cannot redirect the
+    /// forgot-password mail to themselves.
+    #[validate(length(min = 1, max = 200))]
+    pub current_password: String,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -393,8 +397,9 @@ pub async fn forgot_password(state: web::Data<AppState>, req: HttpRequest, body:
         let text = format!(
             "{name} 您好：\n\n有人為學習歷程檔案平臺帳號 {account} 申請重設密碼。請於 30 分鐘內開啟以下連結設定新密碼（連結只能使用一次）:\n\n{link}\n\n若不是您本人申請，請忽略此信，您的密碼不會改變。\n\nSomeone asked to reset the password of Licheng account {account}. Open the link above within 30 minutes to set a new one; ignore this mail if it was not you."
         );
+        let policy = crate::notify::mail::MailPolicy::from_config(&state.config);
         actix_web::rt::spawn(async move {
-            if let Err(e) = crate::notify::mail::send(&mailer, &to, "學習歷程檔案平臺：重設密碼 Password reset", &text).await {
+            if let Err(e) = crate::notify::mail::send(&policy, &mailer, &to, "學習歷程檔案平臺：重設密碼 Password reset", &text).await {
                 tracing::warn!(error = %e, "password-reset mail was not sent");
             }
         });
@@ -443,6 +448,7 @@ pub async fn reset_password(state: web::Data<AppState>, req: HttpRequest, body: 
         .write(move |c| {
             let user = session::take_reset(c, &body.token, now)?;
             session::set_password(c, user.id, &hash, now)?;
+            crate::accounts::cancel_resets(c, user.id, now)?;
             audit::record(
                 c,
                 Event { school_id: user.school_id, user_id: Some(user.id), actor: Some(&user.account), event: "password_reset_completed", detail: None, client: Some(&client) },
@@ -546,6 +552,7 @@ pub async fn change_password(
         .db
         .write(move |c| {
             session::set_password(c, user.id, &hash, now)?;
+            crate::accounts::cancel_resets(c, user.id, now)?;
             audit::record(
                 c,
                 Event { school_id: user.school_id, user_id: Some(user.id), actor: Some(&user.account), event: "password_changed", detail: None, client: Some(&client) },
@@ -557,7 +564,9 @@ pub async fn change_password(
     Ok(web::Json(pair))
 }
 
-/// Set the own primary and backup e-mail (used by forgot-password).
+/// Set the own primary and backup e-mail (used by forgot-password). Needs the current password;
+/// when an address changes, the previous addresses are told by mail (if the school has a mail
+/// server), and a later sync batch no longer overwrites the primary address.
 #[utoipa::path(
     tag = "auth",
     request_body = EmailUpdate,
@@ -566,7 +575,7 @@ pub async fn change_password(
         (status = 200, description = "Saved", body = Me),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Password change pending, or an API key", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid address", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid address, or the current password is wrong (`old_password_incorrect`)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[put("/me/email")]
@@ -576,24 +585,60 @@ pub async fn update_email(state: web::Data<AppState>, who: Principal, req: HttpR
     let body = body.into_inner();
     let now = state.clock.now();
     let client = client_addr(&req);
+    let (given, stored, nid) = (body.current_password.clone(), principal.user.password_hash.clone(), principal.user.national_id.clone());
+    let ok = web::block(move || password::verify_account(&given, &stored, nid.as_deref())).await.map_err(|e| ApiError::internal(e.to_string()))?;
+    if !ok {
+        return Err(ApiError::new(ErrorCode::OldPasswordIncorrect).field("current_password", "目前的密碼不正確", "the current password is incorrect"));
+    }
     let clean = |e: Option<String>| e.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
     let (email, backup) = (clean(body.email), clean(body.backup_email));
-    let me = state
+    let secrets = state.secrets.clone();
+    let (me, notice) = state
         .db
         .write(move |c| {
             let id = principal.user.id;
+            let old = (principal.user.email.clone(), principal.user.backup_email.clone());
+            let same = |a: &Option<String>, b: &Option<String>| a.as_deref().map(str::to_lowercase) == b.as_deref().map(str::to_lowercase);
+            let primary_changed = !same(&old.0, &email);
+            let changed = primary_changed || !same(&old.1, &backup);
+            let mut set_by_user = principal.user.email_set_by_user;
+            if primary_changed {
+                set_by_user = email.is_some();
+            }
             diesel::update(users::table.find(id))
-                .set((users::email.eq(&email), users::backup_email.eq(&backup), users::updated_at.eq(now)))
+                .set((users::email.eq(&email), users::backup_email.eq(&backup), users::email_set_by_user.eq(set_by_user), users::updated_at.eq(now)))
                 .execute(c)?;
             audit::record(
                 c,
                 Event { school_id: principal.user.school_id, user_id: Some(id), actor: Some(&principal.user.account), event: "email_changed", detail: None, client: Some(&client) },
                 now,
             )?;
+            // The previous addresses learn of the change (an attacker's change is then noticed).
+            let mut tell: Vec<String> = [old.0, old.1].into_iter().flatten().collect();
+            tell.sort_by_key(|a| a.to_lowercase());
+            tell.dedup_by_key(|a| a.to_lowercase());
+            let mailer = match principal.user.school_id {
+                Some(school) if changed && !tell.is_empty() => crate::notify::mail::mailer(c, &secrets, school)?,
+                _ => None,
+            };
+            let notice = mailer.map(|m| (m, tell, principal.user.account.clone(), principal.user.display_name.clone()));
             let user: User = users::table.find(id).select(User::as_select()).first(c)?;
-            build_me(c, crate::auth::UserPrincipal { user, ..principal })
+            Ok((build_me(c, crate::auth::UserPrincipal { user, ..principal })?, notice))
         })
         .await?;
+    if let Some((mailer, tell, account, name)) = notice {
+        let policy = crate::notify::mail::MailPolicy::from_config(&state.config);
+        let text = format!(
+            "{name} 您好：\n\n學習歷程檔案平臺帳號 {account} 的電子郵件剛剛變更了。若不是您本人變更，請立即聯絡學校的系統管理者。\n\nThe e-mail address of Licheng account {account} was just changed. If you did not change it, contact your school's administrator at once."
+        );
+        actix_web::rt::spawn(async move {
+            for to in tell {
+                if let Err(e) = crate::notify::mail::send(&policy, &mailer, &to, "學習歷程檔案平臺：電子郵件已變更 E-mail changed", &text).await {
+                    tracing::warn!(error = %e, "e-mail change notice was not sent");
+                }
+            }
+        });
+    }
     Ok(web::Json(me))
 }
 

@@ -223,8 +223,12 @@ fn new_refresh_token() -> String {
     format!("lcr_{}", hex::encode(random_bytes::<32>()))
 }
 
-/// Stores a new refresh token in `family`; returns the token.
-pub fn issue_refresh(conn: &mut DbConn, user_id: i64, family: &str, lifetime_seconds: i64, now: NaiveDateTime) -> ApiResult<String> {
+/// Stores a new refresh token in `family`; returns the token. It expires after
+/// `lifetime_seconds`, but never later than `family_max_seconds` after the family's first token.
+pub fn issue_refresh(conn: &mut DbConn, user_id: i64, family: &str, lifetime_seconds: i64, family_max_seconds: i64, now: NaiveDateTime) -> ApiResult<String> {
+    let started: Option<NaiveDateTime> =
+        refresh_tokens::table.filter(refresh_tokens::family.eq(family)).select(diesel::dsl::min(refresh_tokens::created_at)).first(conn)?;
+    let expires = (now + Duration::seconds(lifetime_seconds)).min(started.unwrap_or(now) + Duration::seconds(family_max_seconds));
     let token = new_refresh_token();
     diesel::insert_into(refresh_tokens::table)
         .values((
@@ -232,7 +236,7 @@ pub fn issue_refresh(conn: &mut DbConn, user_id: i64, family: &str, lifetime_sec
             refresh_tokens::family.eq(family),
             refresh_tokens::token_hash.eq(sha256_hex(token.as_bytes())),
             refresh_tokens::created_at.eq(now),
-            refresh_tokens::expires_at.eq(now + Duration::seconds(lifetime_seconds)),
+            refresh_tokens::expires_at.eq(expires),
         ))
         .execute(conn)?;
     Ok(token)
@@ -253,7 +257,7 @@ pub fn start_session(state: &AppState, conn: &mut DbConn, user: &User, client: &
 }
 
 fn pair(state: &AppState, conn: &mut DbConn, user: &User, family: &str, now: NaiveDateTime) -> ApiResult<TokenPair> {
-    let refresh_token = issue_refresh(conn, user.id, family, state.config.refresh_token_seconds, now)?;
+    let refresh_token = issue_refresh(conn, user.id, family, state.config.refresh_token_seconds, state.config.refresh_family_max_seconds, now)?;
     let (access_token, expires_in) = jwt::issue(state, user, family)?;
     Ok(TokenPair {
         access_token,

@@ -301,18 +301,23 @@ async fn authenticate(req: &HttpRequest) -> ApiResult<Principal> {
         .clone();
     let token = bearer(req)?;
     if token.starts_with(crate::accounts::apikeys::KEY_PREFIX) {
-        let now = state.clock.now();
+        let (now, client) = (state.clock.now(), client_addr(req));
         let key = state
             .db
-            .write(move |c| {
-                let key = crate::accounts::apikeys::authenticate(c, &token, now)?;
+            .read(move |c| {
+                let (key, due) = crate::accounts::apikeys::authenticate(c, &token, &client, now)?;
                 let active: bool = schools::table.find(key.school_id).select(schools::active).first(c)?;
                 if !active {
                     return Err(school_inactive());
                 }
-                Ok(key)
+                Ok((key, due))
             })
             .await?;
+        let (key, due) = key;
+        if due {
+            let id = key.key_id;
+            state.db.write(move |c| crate::accounts::apikeys::touch(c, id, now)).await?;
+        }
         return Ok(Principal::ApiKey(key));
     }
     let claims = jwt::decode(&state, &token)?;

@@ -10,16 +10,21 @@ use diesel::prelude::*;
 use lettre::message::header::ContentType;
 use lettre::message::Mailbox;
 use lettre::transport::smtp::authentication::Credentials;
+use lettre::transport::smtp::client::{Tls, TlsParameters};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use serde::{Deserialize, Serialize};
+use std::net::{IpAddr, SocketAddr, ToSocketAddrs};
+use std::time::Duration;
 use utoipa::ToSchema;
 use validator::Validate;
 
 use crate::accounts::audit::{self, Event};
 use crate::app::AppState;
 use crate::auth::{client_addr, Need, Principal};
+use crate::config::Config;
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult, ErrorCode, Problem};
+use crate::net::{self, Cidr};
 use crate::schema::mail_settings;
 use crate::secrets::{random_bytes, Secrets};
 
@@ -207,28 +212,178 @@ fn view(row: Option<Row>) -> MailSettingsView {
     }
 }
 
-/// Sends one plain-text mail. Errors are returned as text for the admin to see.
-pub async fn send(mailer: &Mailer, to: &str, subject: &str, body: &str) -> Result<(), String> {
-    let from_addr = mailer.sender_address.parse().map_err(|e| format!("sender address: {e}"))?;
+/// Where a school's mail may go and how long it may take, from the configuration.
+#[derive(Debug, Clone)]
+pub struct MailPolicy {
+    /// Internal ranges that are allowed anyway (an on-premises relay).
+    pub allowed_networks: Vec<Cidr>,
+    pub allowed_ports: Vec<u16>,
+    /// The whole conversation: resolving, connecting, the greeting, every command.
+    pub timeout: Duration,
+}
+
+impl MailPolicy {
+    pub fn from_config(config: &Config) -> MailPolicy {
+        MailPolicy {
+            allowed_networks: config.mail_allowed_networks(),
+            allowed_ports: config.mail_allowed_ports.clone(),
+            timeout: Duration::from_secs(config.mail_timeout_seconds.max(1)),
+        }
+    }
+
+    fn port_allowed(&self, port: u16) -> bool {
+        self.allowed_ports.contains(&port)
+    }
+
+    /// An internal address (loopback, private, link-local such as the cloud metadata address,
+    /// unique-local, unspecified) is allowed only inside a configured range.
+    fn address_allowed(&self, ip: IpAddr) -> bool {
+        !net::is_internal(ip) || self.allowed_networks.iter().any(|n| n.contains(ip))
+    }
+}
+
+/// Why a mail was not sent, in words safe to show anyone: the mail server's own reply and the
+/// addresses a host resolved to go only to the server log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MailError {
+    /// The sender or recipient address cannot be used.
+    Address,
+    /// The host resolves to an internal address that is not allowed, or the port is not allowed.
+    NotAllowed,
+    /// A password is set but the connection would not be encrypted.
+    AuthUnencrypted,
+    /// The host could not be resolved or reached.
+    Unreachable,
+    /// The conversation took longer than `mail_timeout_seconds`.
+    Timeout,
+    /// The mail server refused the message or the sign-in.
+    Refused,
+}
+
+impl MailError {
+    pub fn text(self) -> (&'static str, &'static str) {
+        match self {
+            MailError::Address => ("寄件者或收件者地址無法使用", "the sender or recipient address cannot be used"),
+            MailError::NotAllowed => ("郵件伺服器位址或連接埠不在允許範圍內", "the mail server's address or port is not allowed"),
+            MailError::AuthUnencrypted => ("未加密的連線不能傳送密碼，請改用 STARTTLS 或 SSL", "a password is never sent over an unencrypted connection; use STARTTLS or SSL"),
+            MailError::Unreachable => ("無法連線郵件伺服器", "the mail server could not be reached"),
+            MailError::Timeout => ("郵件伺服器未在時限內回應", "the mail server did not answer in time"),
+            MailError::Refused => ("郵件伺服器拒絕寄送或登入", "the mail server refused the message or the sign-in"),
+        }
+    }
+}
+
+impl std::fmt::Display for MailError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (zh, en) = self.text();
+        write!(f, "{zh} ({en})")
+    }
+}
+
+/// The host's addresses, every one of them allowed by `policy`.
+async fn resolve(policy: &MailPolicy, host: &str, port: u16) -> Result<Vec<SocketAddr>, MailError> {
+    let target = (host.to_string(), port);
+    let addrs: Vec<SocketAddr> = tokio::task::spawn_blocking(move || target.to_socket_addrs().map(Iterator::collect))
+        .await
+        .map_err(|_| MailError::Unreachable)?
+        .map_err(|e| {
+            tracing::warn!(host, error = %e, "mail server host does not resolve");
+            MailError::Unreachable
+        })?;
+    if addrs.is_empty() {
+        return Err(MailError::Unreachable);
+    }
+    if let Some(bad) = addrs.iter().find(|a| !policy.address_allowed(a.ip())) {
+        tracing::warn!(host, address = %bad.ip(), "mail server refused: it resolves to an internal address outside mail_allowed_networks");
+        return Err(MailError::NotAllowed);
+    }
+    Ok(addrs)
+}
+
+/// Sends one plain-text mail through the school's server, within `policy`. The connection goes
+/// to the address that was checked (so DNS cannot answer differently between check and use);
+/// TLS still verifies the certificate against the configured host name.
+pub async fn send(policy: &MailPolicy, mailer: &Mailer, to: &str, subject: &str, body: &str) -> Result<(), MailError> {
+    let from_addr = mailer.sender_address.parse().map_err(|_| MailError::Address)?;
     let from = Mailbox::new(mailer.sender_name.clone().filter(|n| !n.is_empty()), from_addr);
-    let to: Mailbox = to.parse().map_err(|e| format!("recipient address: {e}"))?;
+    let to: Mailbox = to.parse().map_err(|_| MailError::Address)?;
     let message = Message::builder()
         .from(from)
         .to(to)
         .subject(subject)
         .header(ContentType::TEXT_PLAIN)
         .body(body.to_string())
-        .map_err(|e| format!("message: {e}"))?;
-    let builder = match mailer.encryption {
-        Encryption::None => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&mailer.host),
-        Encryption::Starttls => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&mailer.host).map_err(|e| e.to_string())?,
-        Encryption::Ssl => AsyncSmtpTransport::<Tokio1Executor>::relay(&mailer.host).map_err(|e| e.to_string())?,
-    };
-    let mut builder = builder.port(mailer.port).timeout(Some(std::time::Duration::from_secs(20)));
-    if let (Some(user), Some(pass)) = (&mailer.username, &mailer.password) {
-        builder = builder.credentials(Credentials::new(user.clone(), pass.clone()));
+        .map_err(|_| MailError::Address)?;
+    if !policy.port_allowed(mailer.port) {
+        tracing::warn!(port = mailer.port, "mail server refused: port outside mail_allowed_ports");
+        return Err(MailError::NotAllowed);
     }
-    builder.build().send(message).await.map(|_| ()).map_err(|e| e.to_string())
+    let credentials = match (&mailer.username, &mailer.password) {
+        (Some(user), Some(pass)) => Some(Credentials::new(user.clone(), pass.clone())),
+        _ => None,
+    };
+    if credentials.is_some() && mailer.encryption == Encryption::None {
+        return Err(MailError::AuthUnencrypted);
+    }
+    let conversation = async {
+        let addrs = resolve(policy, &mailer.host, mailer.port).await?;
+        let tls = |f: fn(TlsParameters) -> Tls| {
+            TlsParameters::new(mailer.host.clone()).map(f).map_err(|e| {
+                tracing::warn!(host = %mailer.host, error = %e, "mail TLS parameters");
+                MailError::Unreachable
+            })
+        };
+        let tls = match mailer.encryption {
+            Encryption::None => Tls::None,
+            Encryption::Starttls => tls(Tls::Required)?,
+            Encryption::Ssl => tls(Tls::Wrapper)?,
+        };
+        let mut builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(addrs[0].ip().to_string())
+            .port(mailer.port)
+            .tls(tls)
+            .timeout(Some(policy.timeout));
+        if let Some(c) = credentials {
+            builder = builder.credentials(c);
+        }
+        builder.build().send(message).await.map(|_| ()).map_err(|e| {
+            tracing::warn!(host = %mailer.host, error = %e, "mail server refused or failed");
+            if e.is_timeout() { MailError::Timeout } else if e.is_permanent() || e.is_transient() { MailError::Refused } else { MailError::Unreachable }
+        })
+    };
+    match tokio::time::timeout(policy.timeout, conversation).await {
+        Ok(outcome) => outcome,
+        Err(_) => {
+            tracing::warn!(host = %mailer.host, seconds = policy.timeout.as_secs(), "mail server did not finish in time");
+            Err(MailError::Timeout)
+        }
+    }
+}
+
+/// Checks of the settings that need no network: the port, a literal internal address, and no
+/// password over an unencrypted connection.
+fn check_settings(policy: &MailPolicy, host: &str, port: i32, encryption: Encryption, password_set: bool) -> ApiResult<()> {
+    let mut err = ApiError::validation();
+    let mut bad = false;
+    if !u16::try_from(port).is_ok_and(|p| policy.port_allowed(p)) {
+        let ports = policy.allowed_ports.iter().map(u16::to_string).collect::<Vec<_>>().join("、");
+        err = err.field("port", format!("連接埠限 {ports}"), format!("the port must be one of {ports}"));
+        bad = true;
+    }
+    let literal = host.trim().trim_start_matches('[').trim_end_matches(']').parse::<IpAddr>().ok();
+    if literal.is_some_and(|ip| !policy.address_allowed(ip)) || host.trim().eq_ignore_ascii_case("localhost") {
+        err = err.field("host", "不能使用內部網路位址", "an internal address is not allowed");
+        bad = true;
+    }
+    if password_set && encryption == Encryption::None {
+        let (zh, en) = MailError::AuthUnencrypted.text();
+        err = err.field("encryption", zh, en);
+        bad = true;
+    }
+    if bad {
+        Err(err)
+    } else {
+        Ok(())
+    }
 }
 
 /// The school's mail server settings (the password is never returned).
@@ -258,7 +413,7 @@ pub async fn get_settings(state: web::Data<AppState>, who: Principal) -> ApiResu
         (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not the school admin", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, a port outside `mail_allowed_ports`, an internal address, or a password with `encryption: none`", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[put("/mail-settings")]
@@ -278,6 +433,7 @@ pub async fn put_settings(
         _ => None,
     };
     let (user_id, actor, client) = (who.user_id(), who.actor(), client_addr(&req));
+    let policy = MailPolicy::from_config(&state.config);
     state
         .db
         .write(move |c| {
@@ -288,6 +444,7 @@ pub async fn put_settings(
                 (None, false, Some(row)) => (row.4.clone(), row.5.clone()),
                 (None, false, None) => (None, None),
             };
+            check_settings(&policy, &input.host, input.port, input.encryption, password.is_some())?;
             let values = (
                 mail_settings::host.eq(input.host.trim()),
                 mail_settings::port.eq(input.port),
@@ -330,7 +487,7 @@ fn hint(password: &str) -> String {
         (status = 403, description = "Not the school admin", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "No mail server is set", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid address", body = Problem, content_type = "application/problem+json"),
-        (status = 502, description = "The mail server refused or could not be reached; `detail` says why", body = Problem, content_type = "application/problem+json"),
+        (status = 502, description = "The mail server refused, could not be reached in time, or is not allowed; `detail` says which in general words (the server's own reply is only logged)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/mail-settings/test")]
@@ -345,13 +502,17 @@ pub async fn test_mail(state: web::Data<AppState>, who: Principal, body: web::Js
         .await?
         .ok_or_else(|| ApiError::new(ErrorCode::MailNotConfigured))?;
     send(
+        &MailPolicy::from_config(&state.config),
         &mailer,
         &body.to,
         "學習歷程檔案平臺測試郵件 Licheng test mail",
         "這是一封測試郵件：學校的郵件寄送伺服器設定正確。\nThis is a test mail: the school's mail server works.",
     )
     .await
-    .map_err(|e| ApiError::with_detail(ErrorCode::MailDeliveryFailed, format!("郵件寄送失敗：{e}"), format!("Sending failed: {e}")))?;
+    .map_err(|e| {
+        let (zh, en) = e.text();
+        ApiError::with_detail(ErrorCode::MailDeliveryFailed, format!("郵件寄送失敗：{zh}。"), format!("Sending failed: {en}."))
+    })?;
     Ok(HttpResponse::NoContent().finish())
 }
 

@@ -13,7 +13,7 @@
 //! (`GET /reminders/log`). A crash between sending and recording could send one mail twice —
 //! the only way to rule that out would be to never retry, which loses reminders instead.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::time::Duration;
 
 use actix_web::{get, post, web};
@@ -369,7 +369,7 @@ pub fn enqueue(c: &mut DbConn, school: i64, day: NaiveDate, planned: &[Planned],
 }
 
 /// Mails that may be sent now (not sent, attempts left, due, not claimed by a live instance).
-fn due(c: &mut DbConn, now: NaiveDateTime, school: Option<i64>) -> ApiResult<Vec<i64>> {
+fn due(c: &mut DbConn, now: NaiveDateTime, school: Option<i64>) -> ApiResult<Vec<(i64, i64)>> {
     let mut q = mo::table
         .filter(mo::status.ne(MailStatus::Sent.as_str()))
         .filter(mo::attempts.lt(MAX_ATTEMPTS))
@@ -377,7 +377,7 @@ fn due(c: &mut DbConn, now: NaiveDateTime, school: Option<i64>) -> ApiResult<Vec
         .filter(mo::claimed_until.is_null().or(mo::claimed_until.lt(now)))
         .order(mo::id.asc())
         .limit(200)
-        .select(mo::id)
+        .select((mo::id, mo::school_id))
         .into_boxed();
     if let Some(s) = school {
         q = q.filter(mo::school_id.eq(s));
@@ -473,29 +473,51 @@ pub async fn run_once(state: &AppState, school: Option<i64>) -> ApiResult<RunRep
             Err(e) => return Err(e),
         }
     }
-    let ids = state.db.read(move |c| due(c, now, school)).await?;
-    let mut mailers: HashMap<i64, Option<super::mail::Mailer>> = HashMap::new();
+    let due = state.db.read(move |c| due(c, now, school)).await?;
+    let mut by_school: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
+    for (id, school_id) in due {
+        by_school.entry(school_id).or_default().push(id);
+    }
+    // Each school's server gets its own task and time budget, so a slow one only delays its own
+    // school's mail.
+    let budget = Duration::from_secs(state.config.mail_school_budget_seconds);
+    let runs = by_school.into_iter().map(|(school_id, ids)| send_school(state, school_id, ids, now, budget));
+    for outcome in futures_util::future::join_all(runs).await {
+        let (sent, failed) = outcome?;
+        report.sent += sent;
+        report.failed += failed;
+    }
+    Ok(report)
+}
+
+/// Sends one school's due mails until they are done or `budget` has passed (the rest stays due
+/// for the next pass); returns how many were sent and how many failed.
+async fn send_school(state: &AppState, school_id: i64, ids: Vec<i64>, now: NaiveDateTime, budget: Duration) -> ApiResult<(usize, usize)> {
+    let started = std::time::Instant::now();
+    let policy = super::mail::MailPolicy::from_config(&state.config);
+    let secrets = state.secrets.clone();
+    let mailer = state.db.read(move |c| super::mail::mailer(c, &secrets, school_id)).await?;
+    let (mut sent, mut failed) = (0, 0);
     for id in ids {
-        let Some((school_id, to, subject, body)) = state.db.write(move |c| claim(c, id, now)).await? else { continue };
-        if !mailers.contains_key(&school_id) {
-            let secrets = state.secrets.clone();
-            let m = state.db.read(move |c| super::mail::mailer(c, &secrets, school_id)).await?;
-            mailers.insert(school_id, m);
+        if started.elapsed() >= budget {
+            tracing::info!(school = school_id, "mail budget of this pass used up; the rest waits for the next pass");
+            break;
         }
-        let outcome = match mailers.get(&school_id).and_then(Option::as_ref) {
-            Some(m) => super::mail::send(m, &to, &subject, &body).await,
+        let Some((_, to, subject, body)) = state.db.write(move |c| claim(c, id, now)).await? else { continue };
+        let outcome = match &mailer {
+            Some(m) => super::mail::send(&policy, m, &to, &subject, &body).await.map_err(|e| e.to_string()),
             None => Err("學校尚未設定郵件伺服器 (no mail server set)".to_string()),
         };
         if outcome.is_ok() {
-            report.sent += 1;
+            sent += 1;
         } else {
-            report.failed += 1;
+            failed += 1;
             tracing::warn!(mail = id, error = ?outcome.as_ref().err(), "reminder mail failed");
         }
         let done = state.clock.now();
         state.db.write(move |c| finish(c, id, &outcome, done)).await?;
     }
-    Ok(report)
+    Ok((sent, failed))
 }
 
 /// Starts the scheduler on the current actix runtime (every `reminder_interval_seconds`).

@@ -7,6 +7,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::{check_course_code, class_key, ByNumber, CadreRow, ClassRow, Counts, CourseRow, EnrolmentKind, EnrolmentRow, RowErrors, StaffRow, StudentRow, TeachingRow};
+use crate::accounts::audit::{self, Event};
 use crate::accounts::{password, session, Role, UserKind};
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult, ErrorCode};
@@ -164,13 +165,14 @@ struct Person<'a> {
 
 /// Inserts and updates people of `kind`; returns (ids by number after the batch, counts, the
 /// numbers whose account row changed). Accounts get `{school}_{number}` and the initial
-/// password on first sight; a later batch never touches the password (FAQ 000 Q2).
+/// password on first sight; a later batch never touches the password (FAQ 000 Q2), nor a primary
+/// address the user set themselves. A change of e-mail or national ID is audited per user.
 fn upsert_people(c: &mut DbConn, ctx: &Ctx, kind: UserKind, people: &[Person<'_>], role: Option<Role>) -> ApiResult<(ByNumber, Counts, HashSet<String>)> {
-    type Row = (i64, Option<String>, String, Option<String>, Option<String>, bool);
+    type Row = (i64, Option<String>, String, Option<String>, Option<String>, bool, bool);
     let existing: Vec<Row> = users::table
         .filter(users::school_id.eq(ctx.school_id))
         .filter(users::kind.eq(kind.as_str()))
-        .select((users::id, users::number, users::display_name, users::national_id, users::email, users::active))
+        .select((users::id, users::number, users::display_name, users::national_id, users::email, users::active, users::email_set_by_user))
         .load(c)?;
     let by_number: HashMap<String, &Row> = existing.iter().filter_map(|r| r.1.clone().map(|n| (n, r))).collect();
     let mut result = counts(people.len());
@@ -178,17 +180,34 @@ fn upsert_people(c: &mut DbConn, ctx: &Ctx, kind: UserKind, people: &[Person<'_>
     let mut new_people = Vec::new();
     for p in people {
         match by_number.get(p.number) {
-            Some((id, _, name, nid, email, active)) => {
-                if name != p.name || nid.as_deref() != Some(p.national_id.as_str()) || *email != p.email || *active != p.active {
+            Some((id, _, name, nid, email, active, email_set_by_user)) => {
+                // The user's own address wins over the school-affairs system's.
+                let new_email = if *email_set_by_user { email } else { &p.email };
+                let nid_changed = nid.as_deref() != Some(p.national_id.as_str());
+                let email_changed = email != new_email;
+                if name != p.name || nid_changed || email_changed || *active != p.active {
                     diesel::update(users::table.find(id))
                         .set((
                             users::display_name.eq(p.name),
                             users::national_id.eq(&p.national_id),
-                            users::email.eq(&p.email),
+                            users::email.eq(new_email),
                             users::active.eq(p.active),
                             users::updated_at.eq(ctx.now),
                         ))
                         .execute(c)?;
+                    for (changed, event, detail) in [
+                        (email_changed, "email_changed_by_sync", "主要電子郵件由校務系統同步變更 (primary e-mail changed by a sync batch)"),
+                        (nid_changed && nid.is_some(), "national_id_changed_by_sync", "身分證統一編號由校務系統同步變更 (national ID changed by a sync batch)"),
+                    ] {
+                        if changed {
+                            let account = format!("{}_{}", ctx.school_code, p.number);
+                            audit::record(
+                                c,
+                                Event { school_id: Some(ctx.school_id), user_id: Some(*id), actor: Some(&account), event, detail: Some(detail.into()), client: None },
+                                ctx.now,
+                            )?;
+                        }
+                    }
                     if *active && !p.active {
                         session::revoke_all(c, *id, ctx.now)?;
                     }

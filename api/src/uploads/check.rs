@@ -25,6 +25,9 @@ pub struct Report {
     pub orphans: Vec<String>,
     /// Temporary files of uploads in progress or abandoned.
     pub temporary: usize,
+    /// What `--remove-orphans` removed before the check.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub removed: Option<crate::uploads::files::Swept>,
 }
 
 impl Report {

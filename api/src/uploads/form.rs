@@ -57,11 +57,29 @@ impl Slot {
     }
 }
 
+/// Storage limits checked when a received file is placed (see `files::place`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Quota {
+    /// Bytes one student's live items may hold; 0 = no limit.
+    pub student_bytes: u64,
+    /// Bytes a school's live items may hold; 0 = no limit.
+    pub school_bytes: u64,
+    /// Files one user may upload within an hour; 0 = no limit.
+    pub uploads_per_hour: u32,
+}
+
+impl Quota {
+    pub fn of(config: &Config) -> Quota {
+        Quota { student_bytes: config.student_quota_bytes, school_bytes: config.school_quota_bytes, uploads_per_hour: config.uploads_per_hour }
+    }
+}
+
 /// A received file: complete and durable in the temporary area.
 pub struct Incoming {
     pub sealed: Sealed,
     /// The name the client gave (for `Content-Disposition` on download), cleaned.
     pub original_name: String,
+    pub quota: Quota,
 }
 
 /// A read form.
@@ -130,7 +148,7 @@ pub async fn read(mut payload: Multipart, store: &FileStore, config: &Config, te
                 .map_err(|e| ApiError::internal(format!("blocking task failed: {e}")))?
                 .map_err(|e| store_error(e, slot, limit))?;
             let original_name = filename.filter(|n| !n.is_empty()).unwrap_or_else(|| format!("{}.{}", slot.field(), sealed.stored().kind.as_str()));
-            form.files.insert(slot, Incoming { sealed, original_name });
+            form.files.insert(slot, Incoming { sealed, original_name, quota: Quota::of(config) });
         } else if text_fields.contains(&name.as_str()) {
             let mut bytes = Vec::new();
             while let Some(chunk) = field.next().await {

@@ -49,7 +49,9 @@ describe('session refresh and retry', () => {
     });
 
     const me = await unwrap(
-      api.PUT('/api/v1/me/email', { body: { email: 'a@example.com', backup_email: null } }),
+      api.PUT('/api/v1/me/email', {
+        body: { email: 'a@example.com', backup_email: null, current_password: 'pass-1234' },
+      }),
     );
 
     expect(me.user.email).toBe('a@example.com');

@@ -13,6 +13,7 @@ import { useT } from '../i18n';
 interface EmailValues {
   email?: string;
   backup_email?: string;
+  current_password?: string;
 }
 
 const emptyToNull = (value: string | undefined): string | null => {
@@ -23,6 +24,7 @@ const emptyToNull = (value: string | undefined): string | null => {
 /**
  * Primary and backup e-mail: where forgot-password mail and notices go. After sign-in the user
  * is brought here once when there is no backup address (`prompt`), and may skip it for now.
+ * Saving needs the current password; the previous addresses are told of a change.
  */
 export function AccountEmailPage() {
   const t = useT();
@@ -45,17 +47,22 @@ export function AccountEmailPage() {
     try {
       const updated = await unwrap(
         api.PUT('/api/v1/me/email', {
-          body: { email: emptyToNull(values.email), backup_email: emptyToNull(values.backup_email) },
+          body: {
+            email: emptyToNull(values.email),
+            backup_email: emptyToNull(values.backup_email),
+            current_password: values.current_password ?? '',
+          },
         }),
       );
       queryClient.setQueryData(meQueryKey, updated);
+      form.setFieldValue('current_password', '');
       void message.success(t('電子郵件已儲存', 'Email saved'));
       if (prompt) await navigate(next, { replace: true });
     } catch (error) {
       setProblem(errorMessage(error));
       if (isApiError(error)) {
         form.setFields(
-          (['email', 'backup_email'] as const)
+          (['email', 'backup_email', 'current_password'] as const)
             .map((name) => ({ name, errors: error.messagesFor(name) }))
             .filter((field) => field.errors.length > 0),
         );
@@ -111,6 +118,14 @@ export function AccountEmailPage() {
           ]}
         >
           <Input autoComplete="email" inputMode="email" placeholder="name@example.com" />
+        </Form.Item>
+        <Form.Item
+          name="current_password"
+          label={t('目前的密碼', 'Current password')}
+          extra={t('變更電子郵件須輸入目前的密碼；原本的信箱會收到變更通知。', 'Changing your email needs your current password; your previous addresses are told of the change.')}
+          rules={[{ required: true, message: t('請輸入目前的密碼', 'Enter your current password') }]}
+        >
+          <Input.Password autoComplete="current-password" />
         </Form.Item>
         <Space>
           <Button type="primary" htmlType="submit" loading={saving}>

@@ -141,6 +141,38 @@ describe('login page', () => {
   });
 });
 
+describe('email page', () => {
+  it('sends the current password and shows the error for a wrong one', async () => {
+    signIn();
+    const fetchMock = mockApi({
+      'GET /api/v1/me': meFixture({}, { email: 'old@example.com' }),
+      'PUT /api/v1/me/email': () =>
+        problem(422, 'old_password_incorrect', '目前的密碼不正確', {
+          errors: { current_password: ['目前的密碼不正確'] },
+        }),
+    });
+    renderAt('/account/email');
+
+    expect(await screen.findByRole('heading', { name: '電子郵件設定', level: 1 })).toBeTruthy();
+    fill('主要電子郵件', 'new@example.com');
+    fireEvent.click(screen.getByRole('button', { name: /儲\s*存/ }));
+    // Required before anything is sent.
+    expect(await screen.findByText('請輸入目前的密碼')).toBeTruthy();
+    expect(callsTo(fetchMock, 'PUT /api/v1/me/email')).toHaveLength(0);
+
+    fill('目前的密碼', 'guess-1234');
+    fireEvent.click(screen.getByRole('button', { name: /儲\s*存/ }));
+    await waitFor(() => expect(callsTo(fetchMock, 'PUT /api/v1/me/email')).toHaveLength(1));
+    const [request] = callsTo(fetchMock, 'PUT /api/v1/me/email');
+    expect(await request!.json()).toEqual({
+      email: 'new@example.com',
+      backup_email: 'wang@example.com',
+      current_password: 'guess-1234',
+    });
+    expect((await screen.findAllByText('目前的密碼不正確')).length).toBeGreaterThan(0);
+  });
+});
+
 describe('password pages', () => {
   it("shows the server's errors.new_password on a weak password", async () => {
     signIn({ must_change_password: true });

@@ -48,6 +48,26 @@ impl Mail {
     }
 }
 
+/// Lets the school's mail server be this loopback test server: loopback allowed and any
+/// unprivileged port (the test servers take a free one).
+pub fn local_mail(c: &mut licheng::config::Config) {
+    c.mail_allowed_networks = vec!["127.0.0.1/32".into()];
+    c.mail_allowed_ports = (1024..=u16::MAX).collect();
+}
+
+/// A host that accepts connections and never says a word (no greeting).
+pub fn silent_server() -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind silent");
+    let port = listener.local_addr().expect("addr").port();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in listener.incoming().flatten() {
+            held.push(stream);
+        }
+    });
+    port
+}
+
 pub struct SmtpServer {
     pub port: u16,
     mails: Arc<Mutex<Vec<Mail>>>,
@@ -55,6 +75,15 @@ pub struct SmtpServer {
 
 impl SmtpServer {
     pub fn start() -> SmtpServer {
+        Self::start_with(None)
+    }
+
+    /// A server that refuses every recipient with `reply` (e.g. `550 …`).
+    pub fn rejecting(reply: &'static str) -> SmtpServer {
+        Self::start_with(Some(reply))
+    }
+
+    fn start_with(reject: Option<&'static str>) -> SmtpServer {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind smtp");
         let port = listener.local_addr().expect("addr").port();
         let mails = Arc::new(Mutex::new(Vec::new()));
@@ -63,7 +92,7 @@ impl SmtpServer {
             for stream in listener.incoming().flatten() {
                 let store = store.clone();
                 std::thread::spawn(move || {
-                    let _ = session(stream, store);
+                    let _ = session(stream, store, reject);
                 });
             }
         });
@@ -88,7 +117,7 @@ impl SmtpServer {
     }
 }
 
-fn session(stream: TcpStream, store: Arc<Mutex<Vec<Mail>>>) -> std::io::Result<()> {
+fn session(stream: TcpStream, store: Arc<Mutex<Vec<Mail>>>, reject: Option<&str>) -> std::io::Result<()> {
     stream.set_read_timeout(Some(Duration::from_secs(20)))?;
     let mut out = stream.try_clone()?;
     let mut reader = BufReader::new(stream);
@@ -107,6 +136,8 @@ fn session(stream: TcpStream, store: Arc<Mutex<Vec<Mail>>>) -> std::io::Result<(
             from = line[10..].trim().to_string();
             to.clear();
             out.write_all(b"250 OK\r\n")?;
+        } else if let (true, Some(reply)) = (upper.starts_with("RCPT TO:"), reject) {
+            out.write_all(format!("{reply}\r\n").as_bytes())?;
         } else if upper.starts_with("RCPT TO:") {
             to.push(line[8..].trim().to_string());
             out.write_all(b"250 OK\r\n")?;

@@ -21,9 +21,27 @@ function ScopeTags({ scopes }: { scopes: readonly ApiKeyScope[] }) {
   return scopes.map((scope) => <Tag key={scope}>{scopeLabels[scope]}</Tag>);
 }
 
+/** The create form: address ranges as text (one per line or comma-separated), expiry as a day. */
+type KeyValues = Pick<NewApiKey, 'name' | 'scopes'> & { networks?: string; expires_on?: string };
+
+/** The request body: the expiry is the end of the chosen day in Taiwan. */
+export function newKeyBody(values: KeyValues): NewApiKey {
+  const networks = (values.networks ?? '')
+    .split(/[\s,]+/)
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  return {
+    name: values.name.trim(),
+    scopes: values.scopes,
+    ...(networks.length > 0 ? { allowed_networks: networks } : {}),
+    ...(values.expires_on ? { expires_at: `${values.expires_on}T23:59:59+08:00` } : {}),
+  };
+}
+
 /**
  * API keys for machine clients (the school-affairs vendor's daily sync, scripts): named,
- * limited to scopes, shown whole only once when created, revocable.
+ * limited to scopes, optionally to an expiry day and client address ranges, shown whole only
+ * once when created, revocable.
  */
 export function ApiKeysPage() {
   const t = useT();
@@ -48,6 +66,17 @@ export function ApiKeysPage() {
       title: t('範圍', 'Scopes'),
       dataIndex: 'scopes',
       render: (scopes: ApiKeyScope[]) => <ScopeTags scopes={scopes} />,
+    },
+    {
+      title: t('限用位址', 'Allowed addresses'),
+      dataIndex: 'allowed_networks',
+      render: (networks: string[] | null | undefined) =>
+        networks && networks.length > 0 ? networks.join(', ') : t('不限', 'Any'),
+    },
+    {
+      title: t('到期', 'Expires'),
+      dataIndex: 'expires_at',
+      render: (value: string | null | undefined) => formatApiDateTime(value, t('不到期', 'Never')),
     },
     { title: t('建立時間', 'Created'), dataIndex: 'created_at', render: (value: string) => formatApiDateTime(value) },
     {
@@ -75,7 +104,7 @@ export function ApiKeysPage() {
   ];
 
   return (
-    <SecretIssuingList<ApiKey, NewApiKey, CreatedApiKey>
+    <SecretIssuingList<ApiKey, KeyValues, CreatedApiKey>
       title={t('API 金鑰', 'API keys')}
       intro={t(
         '提供校務行政系統廠商或程式以 API 存取本校資料：「同步資料」可每日推送學籍、修課、教職員等資料，「讀取資料」可查詢。',
@@ -85,9 +114,7 @@ export function ApiKeysPage() {
       emptyText={t('尚未建立 API 金鑰', 'No API keys yet')}
       query={keys}
       columns={columns}
-      create={(values) =>
-        unwrap(api.POST('/api/v1/api-keys', { body: { name: values.name.trim(), scopes: values.scopes } }))
-      }
+      create={(values) => unwrap(api.POST('/api/v1/api-keys', { body: newKeyBody(values) }))}
       issued={(key) => ({
         title: t(`已建立金鑰「${key.name}」`, `Key "${key.name}" created`),
         secretName: t('金鑰', 'key'),
@@ -119,6 +146,23 @@ export function ApiKeysPage() {
               rules={[{ required: true, type: 'array', min: 1, message: t('至少選擇一個範圍', 'Choose at least one scope') }]}
             >
               <Checkbox.Group options={scopeOptions} />
+            </Form.Item>
+            <Form.Item
+              name="networks"
+              label={t('限用位址（選填）', 'Allowed addresses (optional)')}
+              extra={t(
+                '只接受來自這些位址範圍的請求，例如廠商伺服器的 203.0.113.0/24；每行或以逗號分隔一個。',
+                "Only requests from these address ranges are accepted, e.g. the vendor's servers 203.0.113.0/24; one per line or comma-separated.",
+              )}
+            >
+              <Input.TextArea rows={2} placeholder="203.0.113.0/24" />
+            </Form.Item>
+            <Form.Item
+              name="expires_on"
+              label={t('到期日（選填）', 'Expires on (optional)')}
+              extra={t('當天結束後金鑰即失效；五年內。', 'The key stops working after this day; within five years.')}
+            >
+              <Input type="date" />
             </Form.Item>
           </>
         ),

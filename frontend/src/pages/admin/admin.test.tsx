@@ -3,6 +3,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { AccountRow, ApiKey, MailSettings, RoleGroup } from '../../api/types';
 import { callsTo, json, mockApi, problem, schoolAdminMe, signIn } from '../../test/api';
 import { renderAt } from '../../test/render';
+import { newKeyBody } from './ApiKeysPage';
 import { button, confirm, dialog, fill } from '../../test/ui';
 // Load the lazily routed pages up front, so that no test waits for the chunk.
 import './index';
@@ -181,6 +182,14 @@ describe('API keys', () => {
     await waitFor(() => expect(writeText).toHaveBeenCalledWith('lc_ab12cd_s3cr3t'));
     const [request] = callsTo(fetchMock, 'POST /api/v1/api-keys');
     expect(await request!.json()).toEqual({ name: '校務系統廠商', scopes: ['sync'] });
+    expect(
+      newKeyBody({ name: ' 廠商 ', scopes: ['read'], networks: '203.0.113.0/24,\n 2001:db8::/32', expires_on: '2027-07-31' }),
+    ).toEqual({
+      name: '廠商',
+      scopes: ['read'],
+      allowed_networks: ['203.0.113.0/24', '2001:db8::/32'],
+      expires_at: '2027-07-31T23:59:59+08:00',
+    });
 
     fireEvent.click(button('我已妥善保存，關閉'));
     await waitFor(() => expect(screen.queryByText('lc_ab12cd_s3cr3t')).toBeNull());

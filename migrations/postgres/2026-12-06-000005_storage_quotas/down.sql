@@ -1,0 +1,2 @@
+DROP INDEX stored_files_school;
+DROP INDEX stored_files_owner;
