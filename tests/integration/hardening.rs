@@ -517,3 +517,25 @@ async fn captchas_are_rasters_issued_without_writes_and_used_once() {
     let body = json!({"school": "074313", "account": "t1", "password": crate::support::PASSWORD, "captcha_id": forged, "captcha_answer": "11111"});
     app.post("/api/v1/auth/sign-in", body).await.assert_problem(400, "captcha_invalid");
 }
+
+/// Someone holding a signed-in session cannot guess the current password through the password
+/// or e-mail change: wrong answers count like sign-ins and lock the account.
+#[actix_web::test]
+async fn current_password_checks_count_toward_the_lock() {
+    let app = TestApp::init();
+    let school = app.school("074313");
+    app.teacher(&school, "t1");
+    let token = app.token(&school, "t1").await;
+    for i in 0..4 {
+        let r = app.post_as("/api/v1/me/password", &token, json!({"old_password": format!("guess-{i}"), "new_password": "Another-pass-9Zq"})).await;
+        r.assert_problem(422, "old_password_incorrect");
+    }
+    let r = app.put_as("/api/v1/me/email", &token, json!({"email": "t1@example.edu.tw", "current_password": "guess-5"})).await;
+    r.assert_problem(423, "account_locked");
+    // Locked: even the right password is refused, here and at sign-in.
+    let r = app.post_as("/api/v1/me/password", &token, json!({"old_password": crate::support::PASSWORD, "new_password": "Another-pass-9Zq"})).await;
+    r.assert_problem(423, "account_locked");
+    app.post("/api/v1/auth/sign-in", json!({"school": "074313", "account": "t1", "password": crate::support::PASSWORD}))
+        .await
+        .assert_problem(423, "account_locked");
+}

@@ -292,6 +292,33 @@ pub async fn sign_in(state: web::Data<AppState>, req: HttpRequest, body: web::Js
     Ok(web::Json(pair))
 }
 
+/// Checks a signed-in user's current password (to change it or the e-mail): counted like a
+/// sign-in attempt, so a stolen session cannot guess it — five wrong ones lock the account.
+async fn confirm_password(state: &AppState, user: &User, given: &str, client: &str, field: &'static str) -> ApiResult<()> {
+    let (now, user_id) = (state.clock.now(), user.id);
+    if state.db.write(move |c| session::reserve_account_attempt(c, user_id, now)).await?.is_none() {
+        let until = user.locked_until.filter(|u| *u > now).unwrap_or(now + chrono::Duration::seconds(session::LOCK_SECONDS));
+        return Err(session::locked_error(until, now));
+    }
+    let (given, stored, nid) = (given.to_string(), user.password_hash.clone(), user.national_id.clone());
+    let ok = web::block(move || password::verify_account(&given, &stored, nid.as_deref())).await.map_err(|e| ApiError::internal(e.to_string()))?;
+    if ok {
+        state
+            .db
+            .write(move |c| {
+                diesel::update(users::table.find(user_id)).set(users::failed_logins.eq(0)).execute(c)?;
+                Ok(())
+            })
+            .await?;
+        return Ok(());
+    }
+    let (u, client) = (user.clone(), client.to_string());
+    match state.db.write(move |c| session::note_wrong_password(c, &u, &client, now)).await? {
+        Some(until) => Err(session::locked_error(until, now)),
+        None => Err(ApiError::new(ErrorCode::OldPasswordIncorrect).field(field, "目前的密碼不正確", "the current password is incorrect")),
+    }
+}
+
 /// Exchange a refresh token for a new pair (the old one is spent).
 #[utoipa::path(
     tag = "auth",
@@ -534,11 +561,7 @@ pub async fn change_password(
     body.validate()?;
     let user = who.0.user()?.user.clone();
     let body = body.into_inner();
-    let (old, stored, nid) = (body.old_password.clone(), user.password_hash.clone(), user.national_id.clone());
-    let ok = web::block(move || password::verify_account(&old, &stored, nid.as_deref())).await.map_err(|e| ApiError::internal(e.to_string()))?;
-    if !ok {
-        return Err(ApiError::new(ErrorCode::OldPasswordIncorrect).field("old_password", "目前的密碼不正確", "the current password is incorrect"));
-    }
+    confirm_password(&state, &user, &body.old_password, &client_addr(&req), "old_password").await?;
     password::check_strength(&body.new_password, &user.account, user.national_id.as_deref())?;
     if body.new_password == body.old_password {
         return Err(ApiError::new(ErrorCode::WeakPassword).field("new_password", "新密碼不可與目前密碼相同", "must differ from the current password"));
@@ -585,11 +608,7 @@ pub async fn update_email(state: web::Data<AppState>, who: Principal, req: HttpR
     let body = body.into_inner();
     let now = state.clock.now();
     let client = client_addr(&req);
-    let (given, stored, nid) = (body.current_password.clone(), principal.user.password_hash.clone(), principal.user.national_id.clone());
-    let ok = web::block(move || password::verify_account(&given, &stored, nid.as_deref())).await.map_err(|e| ApiError::internal(e.to_string()))?;
-    if !ok {
-        return Err(ApiError::new(ErrorCode::OldPasswordIncorrect).field("current_password", "目前的密碼不正確", "the current password is incorrect"));
-    }
+    confirm_password(&state, &principal.user, &body.current_password, &client, "current_password").await?;
     let clean = |e: Option<String>| e.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
     let (email, backup) = (clean(body.email), clean(body.backup_email));
     let secrets = state.secrets.clone();
