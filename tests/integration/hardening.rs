@@ -539,3 +539,37 @@ async fn current_password_checks_count_toward_the_lock() {
         .await
         .assert_problem(423, "account_locked");
 }
+
+/// Anonymous requests never wait for the write lock: a captcha is issued and an unknown API key
+/// refused while another connection holds the database's write lock (SQLite) or an exclusive
+/// lock on the tables they would write (PostgreSQL).
+#[actix_web::test]
+async fn anonymous_requests_take_no_write_lock() {
+    let app = TestApp::init();
+    app.school("074313");
+    let url = app.state.config.database_url();
+    let (locked_tx, locked_rx) = std::sync::mpsc::channel();
+    let (release_tx, release_rx) = std::sync::mpsc::channel::<()>();
+    let holder = std::thread::spawn(move || {
+        let other = licheng::db::Db::connect(&url, 1).expect("pool");
+        let mut conn = other.get().expect("connection");
+        let conn: &mut licheng::db::DbConn = &mut conn;
+        let lock = match conn {
+            licheng::db::DbConn::Sqlite(_) => "BEGIN IMMEDIATE",
+            licheng::db::DbConn::Postgresql(_) => "BEGIN; LOCK TABLE api_keys, captchas IN EXCLUSIVE MODE",
+        };
+        diesel::connection::SimpleConnection::batch_execute(conn, lock).expect("lock");
+        locked_tx.send(()).expect("send");
+        let _ = release_rx.recv_timeout(std::time::Duration::from_secs(60));
+        diesel::connection::SimpleConnection::batch_execute(conn, "ROLLBACK").expect("rollback");
+    });
+    locked_rx.recv().expect("locked");
+    let started = std::time::Instant::now();
+    let captcha = app.get("/api/v1/auth/captcha").await;
+    assert_eq!(captcha.status, 200, "{}", captcha.text());
+    app.get_as("/api/v1/terms", "lc_unknown_0123456789abcdef").await.assert_problem(401, "invalid_token");
+    let waited = started.elapsed();
+    release_tx.send(()).expect("release");
+    holder.join().expect("holder");
+    assert!(waited < std::time::Duration::from_secs(5), "anonymous requests waited {waited:?} for the write lock");
+}
