@@ -573,3 +573,19 @@ async fn anonymous_requests_take_no_write_lock() {
     holder.join().expect("holder");
     assert!(waited < std::time::Duration::from_secs(5), "anonymous requests waited {waited:?} for the write lock");
 }
+
+/// Refusals name roles as people call them, not by their codes (issue #24).
+#[actix_web::test]
+async fn role_refusals_use_role_names() {
+    let app = TestApp::init();
+    let school = app.school("074313");
+    app.teacher(&school, "t1");
+    let teacher = app.token(&school, "t1").await;
+    let r = app.get_as("/api/v1/api-keys", &teacher).await;
+    let body = r.assert_problem(403, "role_required");
+    assert_eq!(body["detail"], "此功能限校管理者使用。");
+    let en = app
+        .send(actix_web::test::TestRequest::get().uri("/api/v1/api-keys").insert_header(("Authorization", format!("Bearer {teacher}"))).insert_header(("Accept-Language", "en")))
+        .await;
+    assert_eq!(en.json()["detail"], "Only a school administrator may use this.");
+}

@@ -56,6 +56,31 @@ impl Role {
     pub fn parse(code: &str) -> Option<Role> {
         Role::ALL.into_iter().find(|r| r.as_str() == code)
     }
+
+    /// The role as people call it (DESIGN.md, "Who uses it").
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            Role::PlatformOperator => "平臺管理者",
+            Role::SchoolAdmin => "校管理者",
+            Role::SubjectTeacher => "任課教師",
+            Role::HomeroomTeacher => "導師",
+            Role::CourseConsultant => "課程諮詢教師",
+            Role::Counselor => "輔導老師",
+            Role::Student => "學生",
+        }
+    }
+
+    pub fn name_en(self) -> &'static str {
+        match self {
+            Role::PlatformOperator => "platform operator",
+            Role::SchoolAdmin => "school administrator",
+            Role::SubjectTeacher => "subject teacher",
+            Role::HomeroomTeacher => "homeroom teacher",
+            Role::CourseConsultant => "course consultant",
+            Role::Counselor => "counselor",
+            Role::Student => "student",
+        }
+    }
 }
 
 /// What kind of account a user row is.

@@ -179,11 +179,12 @@ impl Principal {
                         format!("This needs the {op:?} permission of function module {code}."),
                     ));
                 }
-                let names: Vec<&str> = need.roles.iter().map(|r| r.as_str()).collect();
+                let zh: Vec<&str> = need.roles.iter().map(|r| r.name_zh()).collect();
+                let en: Vec<&str> = need.roles.iter().map(|r| r.name_en()).collect();
                 Err(ApiError::with_detail(
                     ErrorCode::RoleRequired,
-                    format!("此功能需要以下角色之一：{}。", names.join("、")),
-                    format!("This needs one of the roles: {}.", names.join(", ")),
+                    format!("此功能限{}使用。", zh.join("或")),
+                    format!("Only a {} may use this.", en.join(" or ")),
                 ))
             }
         }
