@@ -23,11 +23,14 @@ pub struct AppState {
     pub db: Db,
     pub clock: Clock,
     pub secrets: Secrets,
+    /// Recently authenticated users of this process (see `auth::cache`).
+    pub principals: Arc<crate::auth::cache::PrincipalCache>,
 }
 
 impl AppState {
     pub fn new(config: Config, db: Db, secrets: Secrets) -> AppState {
-        AppState { config: Arc::new(config), db, clock: Clock::default(), secrets }
+        let principals = Arc::new(crate::auth::cache::PrincipalCache::new(config.principal_cache_seconds));
+        AppState { config: Arc::new(config), db, clock: Clock::default(), secrets, principals }
     }
 }
 

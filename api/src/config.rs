@@ -90,6 +90,10 @@ pub struct Config {
     /// Longest one scheduler pass spends sending one school's mail, in seconds; what is left waits
     /// for the next pass. Schools are sent concurrently, so a slow server only delays its own school.
     pub mail_school_budget_seconds: u64,
+    /// How long an authenticated user's roles and modules are reused by this process without
+    /// reloading them, in seconds (`auth::cache`); changes made through another process take
+    /// effect within it. 0 reloads them on every request.
+    pub principal_cache_seconds: u64,
     /// `text` or `json` log lines.
     pub log_format: String,
     /// Log filter in `tracing` syntax, e.g. `info` or `licheng=debug,actix_web=info`.
@@ -131,6 +135,7 @@ impl Default for Config {
             mail_allowed_ports: vec![25, 465, 587],
             mail_timeout_seconds: 20,
             mail_school_budget_seconds: 120,
+            principal_cache_seconds: 5,
             log_format: "text".into(),
             log_level: "info".into(),
         }
@@ -252,6 +257,9 @@ impl Config {
         }
         if let Some(v) = lookup(env, "LICHENG_METRICS_BIND") {
             self.metrics_bind = Some(v.to_string());
+        }
+        if let Some(v) = lookup(env, "LICHENG_PRINCIPAL_CACHE_SECONDS") {
+            self.principal_cache_seconds = parse_num("LICHENG_PRINCIPAL_CACHE_SECONDS", v)?;
         }
         if let Some(v) = lookup(env, "LICHENG_HSTS_SECONDS") {
             self.hsts_seconds = parse_num("LICHENG_HSTS_SECONDS", v)?;

@@ -285,7 +285,13 @@ async fn mail_server(app: &TestApp, admin: &str, port: u16) {
 /// A second server instance on the same database (its own connection pool), sharing the clock.
 fn second_instance(app: &TestApp) -> AppState {
     let db = licheng::db::Db::connect(&app.state.config.database_url(), 4).expect("second pool");
-    AppState { config: app.state.config.clone(), db, clock: app.state.clock.clone(), secrets: app.state.secrets.clone() }
+    AppState {
+        config: app.state.config.clone(),
+        db,
+        clock: app.state.clock.clone(),
+        secrets: app.state.secrets.clone(),
+        principals: std::sync::Arc::new(licheng::auth::cache::PrincipalCache::new(app.state.config.principal_cache_seconds)),
+    }
 }
 
 fn outbox(app: &TestApp) -> Vec<(String, String, String)> {

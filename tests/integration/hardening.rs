@@ -392,6 +392,8 @@ async fn an_inactive_schools_sessions_and_keys_stop_working() {
         diesel::update(licheng::schema::schools::table.find(school.id)).set(licheng::schema::schools::active.eq(false)).execute(c)?;
         Ok(())
     });
+    // The operator's change reaches every process within the principal-cache lifetime.
+    app.state.clock.advance(app.state.config.principal_cache_seconds as i64 + 1);
     app.get_as("/api/v1/me", &admin).await.assert_problem(403, "account_inactive");
     app.get_as("/api/v1/terms", &key).await.assert_problem(403, "account_inactive");
 }
@@ -588,4 +590,35 @@ async fn role_refusals_use_role_names() {
         .send(actix_web::test::TestRequest::get().uri("/api/v1/api-keys").insert_header(("Authorization", format!("Bearer {teacher}"))).insert_header(("Accept-Language", "en")))
         .await;
     assert_eq!(en.json()["detail"], "Only a school administrator may use this.");
+}
+
+/// The principal cache (issue #25): an authenticated user's roles are reused for at most
+/// `principal_cache_seconds`, and a change made through this process takes effect at once.
+#[actix_web::test]
+async fn cached_principals_are_bounded_in_age_and_invalidated_by_changes() {
+    let app = TestApp::with_config(|c| c.principal_cache_seconds = 5);
+    let school = app.school("074313");
+    let admin_id = school.admin_id;
+    let admin = app.token(&school, "admin").await;
+    assert_eq!(app.get_as("/api/v1/api-keys", &admin).await.status, 200);
+    // A change behind the application's back (as another process would make): served from the
+    // cache until its lifetime is over, then refused.
+    app.write(|c| {
+        diesel::delete(licheng::schema::user_roles::table.filter(licheng::schema::user_roles::user_id.eq(admin_id))).execute(c)?;
+        Ok(())
+    });
+    assert_eq!(app.get_as("/api/v1/api-keys", &admin).await.status, 200, "served from the cache");
+    app.state.clock.advance(6);
+    app.get_as("/api/v1/api-keys", &admin).await.assert_problem(403, "role_required");
+
+    // A change through this process (a password change) takes effect at once.
+    let other = TestApp::with_config(|c| c.principal_cache_seconds = 60);
+    let s = other.school("074313");
+    other.teacher(&s, "t1");
+    let pair = other.sign_in_pair("074313", "t1", crate::support::PASSWORD).await;
+    let old = pair["access_token"].as_str().expect("token").to_string();
+    assert_eq!(other.get_as("/api/v1/me", &old).await.status, 200);
+    let changed = other.post_as("/api/v1/me/password", &old, json!({"old_password": crate::support::PASSWORD, "new_password": "Brand-new-pass-7Qz"})).await;
+    assert_eq!(changed.status, 200, "{}", changed.text());
+    other.get_as("/api/v1/me", &old).await.assert_problem(401, "invalid_token");
 }

@@ -35,7 +35,12 @@ fn two_processes_share_sessions_lockouts_files_and_writes() {
         Some(pg) => format!("{}?sslmode=disable", pg.url),
         None => format!("sqlite://{}", dir.path().join("data/licheng.db").display()),
     };
-    let vars = [("LICHENG_CAPTCHA", "false"), ("LICHENG_SECRET_KEY", SECRET), ("LICHENG_REMINDER_INTERVAL_SECONDS", "0")];
+    let vars = [
+        ("LICHENG_CAPTCHA", "false"),
+        ("LICHENG_SECRET_KEY", SECRET),
+        ("LICHENG_REMINDER_INTERVAL_SECONDS", "0"),
+        ("LICHENG_PRINCIPAL_CACHE_SECONDS", "2"),
+    ];
     let a = Server::start_with(dir.path(), &url, &["--demo"], &vars);
     let b = Server::start_with(dir.path(), &url, &[], &vars);
 
@@ -50,6 +55,20 @@ fn two_processes_share_sessions_lockouts_files_and_writes() {
     assert_eq!(rotated.status, 200);
     let reused = json_post(&a, "/api/v1/auth/refresh", None, serde_json::json!({"refresh_token": refresh}));
     assert_eq!((reused.status, reused.json()["code"].as_str().map(str::to_string)), (401, Some("refresh_token_reused".into())));
+
+    // Signing out on A ends the session on B too, within B's principal-cache lifetime (2 s here):
+    // A forgets at once, B may still answer from its cache for at most that long.
+    let session = sign_in(&a, "999999_114001", "demo2026").json();
+    let access = session["access_token"].as_str().unwrap().to_string();
+    assert_eq!(get(&b, "/api/v1/me", &access).status, 200);
+    let out = json_post(&a, "/api/v1/auth/sign-out", None, serde_json::json!({"refresh_token": session["refresh_token"]}));
+    assert_eq!(out.status, 204);
+    assert_eq!(get(&a, "/api/v1/me", &access).status, 401, "the signing-out process forgets at once");
+    let started = std::time::Instant::now();
+    while get(&b, "/api/v1/me", &access).status == 200 {
+        assert!(started.elapsed() < std::time::Duration::from_secs(4), "B still accepts a signed-out session after 4 s");
+        thread::sleep(std::time::Duration::from_millis(200));
+    }
 
     // Wrong passwords spread over both processes lock the account after five in all.
     for i in 0..5 {

@@ -23,7 +23,14 @@ pub struct Event<'a> {
     pub client: Option<&'a str>,
 }
 
+/// Events that do not change who may do what; every other recorded event invalidates the
+/// process's cached principals (role groups, accounts, passwords, terms, keys …).
+const ROUTINE: &[&str] = &["sign_in_failed", "sign_in_succeeded", "password_reset_requested", "mail_settings_changed", "parameters_changed", "national_window_set"];
+
 pub fn record(conn: &mut DbConn, e: Event<'_>, now: NaiveDateTime) -> ApiResult<()> {
+    if !ROUTINE.contains(&e.event) {
+        crate::auth::cache::invalidate_all();
+    }
     diesel::insert_into(audit_events::table)
         .values((
             audit_events::school_id.eq(e.school_id),

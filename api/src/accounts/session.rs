@@ -330,6 +330,7 @@ pub fn refresh(state: &AppState, conn: &mut DbConn, presented: &str, client: &st
 }
 
 pub fn revoke_family(conn: &mut DbConn, family: &str, now: NaiveDateTime) -> ApiResult<()> {
+    crate::auth::cache::invalidate_all();
     diesel::update(refresh_tokens::table.filter(refresh_tokens::family.eq(family)).filter(refresh_tokens::revoked_at.is_null()))
         .set(refresh_tokens::revoked_at.eq(Some(now)))
         .execute(conn)?;
@@ -338,6 +339,7 @@ pub fn revoke_family(conn: &mut DbConn, family: &str, now: NaiveDateTime) -> Api
 
 /// Revokes every session of a user (password change or reset).
 pub fn revoke_all(conn: &mut DbConn, user_id: i64, now: NaiveDateTime) -> ApiResult<()> {
+    crate::auth::cache::invalidate_all();
     diesel::update(refresh_tokens::table.filter(refresh_tokens::user_id.eq(user_id)).filter(refresh_tokens::revoked_at.is_null()))
         .set(refresh_tokens::revoked_at.eq(Some(now)))
         .execute(conn)?;
@@ -346,6 +348,7 @@ pub fn revoke_all(conn: &mut DbConn, user_id: i64, now: NaiveDateTime) -> ApiRes
 
 /// Revokes every session of many users at once (sync deactivations).
 pub fn revoke_users(conn: &mut DbConn, user_ids: &[i64], now: NaiveDateTime) -> ApiResult<()> {
+    crate::auth::cache::invalidate_all();
     for chunk in user_ids.chunks(500) {
         diesel::update(refresh_tokens::table.filter(refresh_tokens::user_id.eq_any(chunk)).filter(refresh_tokens::revoked_at.is_null()))
             .set(refresh_tokens::revoked_at.eq(Some(now)))

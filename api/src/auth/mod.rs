@@ -4,6 +4,7 @@
 //! Callers authenticate with `Authorization: Bearer …`: either a short-lived access token (JWT)
 //! from sign-in, or a school API key (`lc_…`) limited to its scopes.
 
+pub mod cache;
 pub mod captcha;
 pub mod jwt;
 
@@ -326,7 +327,13 @@ async fn authenticate(req: &HttpRequest) -> ApiResult<Principal> {
     let now = state.clock.now();
     let session = claims.fam.clone();
     let version = claims.pwv;
-    state
+    if let Some(cached) = state.principals.get(user_id, &session, version, now) {
+        // Expiry is a matter of time, not of data: checked on every request.
+        check_usable(&cached.user, now)?;
+        return Ok(Principal::User(cached));
+    }
+    let generation = state.principals.generation();
+    let principal = state
         .db
         .read(move |c| {
             // One query for the user and their school's state.
@@ -356,8 +363,9 @@ async fn authenticate(req: &HttpRequest) -> ApiResult<Principal> {
             }
             load_user_principal(c, user, session)
         })
-        .await
-        .map(Principal::User)
+        .await?;
+    state.principals.put(version, &principal, generation, now);
+    Ok(Principal::User(principal))
 }
 
 /// The refusal when the caller's school has been deactivated by the platform operator.
