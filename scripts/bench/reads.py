@@ -1,8 +1,9 @@
-"""Read benchmark (issue #9): an authenticated student list (the admin's `GET /students`, page 1
-of a 3,000-student school) and a teacher's certification queue (`GET /certification/results`
-with 34 waiting results), each under 64 concurrent keep-alive connections with wrk, against
-`/healthz` measured in the same run as the ceiling. Prints requests/s, latency and the ratio
-(target: each read endpoint at least 25% of /healthz)."""
+"""Read benchmark (issues #9, #25): an authenticated student list (the admin's `GET /students`,
+page 1 of a 3,000-student school), a teacher's certification queue (`GET /certification/results`
+with 34 waiting results), a student's own learning results (`GET /learning-results`) and a bare
+`GET /me`, each under 64 concurrent keep-alive connections with wrk, against `/healthz` measured
+in the same run as the ceiling. Prints requests/s, latency and the ratio (target: each read
+endpoint at least 25% of /healthz on SQLite, 10% on PostgreSQL)."""
 
 import argparse
 import concurrent.futures as cf
@@ -43,8 +44,11 @@ def main():
         # Class 0's students (every 90th) upload and submit a 国語文 result: teacher T0000's queue.
         rng = random.Random(3)
 
+        student_tokens = []
+
         def submit(s):
             token = L.first_sign_in(server.port, s[0], s[1])
+            student_tokens.append(token)
             status, body = L.request(server.port, "GET", "/api/v1/me/courses", token=token)
             course = next(c["id"] for c in body["courses"] if c["subject_name"] == "國語文")
             ct, form = L.multipart([("course_id", course), ("description", "讀取測試")], [("document", "a.pdf", L.pdf(20_000, rng))])
@@ -65,7 +69,9 @@ def main():
         results = {}
         for name, path, token in [("/healthz (ceiling)", "/healthz", None),
                                   ("student list", "/api/v1/students?per_page=30", admin),
-                                  ("teacher queue", "/api/v1/certification/results?state=submitted", teacher)]:
+                                  ("teacher queue", "/api/v1/certification/results?state=submitted", teacher),
+                                  ("own results", "/api/v1/learning-results", student_tokens[0]),
+                                  ("GET /me", "/api/v1/me", student_tokens[0])]:
             results[name] = wrk(server.port, path, token, args.connections, args.seconds, args.threads)
     finally:
         server.stop()
