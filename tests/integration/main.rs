@@ -13,5 +13,6 @@ mod reports;
 mod scale_out;
 mod settings;
 mod sync;
+mod seed_checks;
 mod uploads;
 mod crash;

@@ -1,5 +1,5 @@
 //! Course learning results (課程學習成果; DESIGN.md, FAQ 004, 003 #8, #11, #32): a student
-//! creates one for a course they take this term, with a description and a document and/or a
+//! creates one for a course they take this term, with an optional description and a document and/or a
 //! video; edits or deletes it while `editing`; submits it (`submitted`); the teacher certifies or
 //! rejects it (issue #7). Submitted and certified results never change. Every state change is
 //! recorded with its time and actor.
@@ -84,7 +84,7 @@ pub struct LearningResult {
     pub term: String,
     pub academic_year: i32,
     pub semester: i32,
-    /// 內容簡述 (at most 100 characters).
+    /// 內容簡述 (at most 100 characters; empty when the student wrote none).
     pub description: String,
     pub document: Option<FileInfo>,
     pub video: Option<FileInfo>,
@@ -137,8 +137,8 @@ pub struct LearningResultDetail {
 pub struct NewResultForm {
     /// A course the student takes this term.
     course_id: i64,
-    /// 內容簡述: at most 100 characters, no links.
-    description: String,
+    /// 內容簡述 (optional, FAQ 004 Q10): at most 100 characters, no links.
+    description: Option<String>,
     /// pdf, jpg or png, at most 4 MB (configurable).
     #[schema(value_type = Option<String>, format = Binary)]
     document: Option<Vec<u8>>,
@@ -151,6 +151,7 @@ pub struct NewResultForm {
 #[derive(Debug, ToSchema)]
 #[allow(dead_code)]
 pub struct EditResultForm {
+    /// 內容簡述: left out, it stays; blank, it is cleared.
     description: Option<String>,
     /// Replaces the document.
     #[schema(value_type = Option<String>, format = Binary)]
@@ -419,19 +420,16 @@ pub fn check_counts(c: &mut DbConn, school: i64, student: i64, term: Term, subje
     Ok(())
 }
 
-fn description(form: &Form, required: bool) -> ApiResult<Option<String>> {
-    match form.text("description") {
-        Some(text) => {
-            let text = text.trim().to_string();
-            if text.is_empty() {
-                return Err(ApiError::validation().field("description", "請填寫內容簡述", "the description is required"));
-            }
-            rules::check_description(&text)?;
-            Ok(Some(text))
-        }
-        None if required => Err(ApiError::validation().field("description", "請填寫內容簡述", "the description is required")),
-        None => Ok(None),
+/// 內容簡述 is optional (FAQ 004 Q10: 「文字描述 100 字」非必填): `None` when the form leaves it
+/// out, `Some("")` when it is blank (on an edit: cleared); otherwise at most 100 characters and
+/// no links.
+fn description(form: &Form) -> ApiResult<Option<String>> {
+    let Some(text) = form.text("description") else { return Ok(None) };
+    let text = text.trim().to_string();
+    if !text.is_empty() {
+        rules::check_description(&text)?;
     }
+    Ok(Some(text))
 }
 
 pub(super) fn flag(form: &Form, name: &str) -> ApiResult<bool> {
@@ -516,8 +514,8 @@ pub async fn my_courses(state: web::Data<AppState>, who: Principal) -> ApiResult
         .await
 }
 
-/// 上傳課程學習成果: multipart form with `course_id`, `description` and a `document` and/or a
-/// `video`. Acknowledged only once the files are durably stored with their SHA-256.
+/// 上傳課程學習成果: multipart form with `course_id`, an optional `description` and a `document`
+/// and/or a `video`. Acknowledged only once the files are durably stored with their SHA-256.
 #[utoipa::path(
     tag = "uploads",
     path = "/learning-results",
@@ -544,7 +542,7 @@ pub async fn create_result(state: web::Data<AppState>, who: Principal, payload: 
         .ok_or_else(|| ApiError::validation().field("course_id", "請選擇課程", "the course is required"))?
         .parse()
         .map_err(|_| ApiError::validation().field("course_id", "課程代號須為數字", "must be a number"))?;
-    let text = description(&form, true)?.unwrap_or_default();
+    let text = description(&form)?.unwrap_or_default();
     if form.files.is_empty() {
         return Err(ApiError::validation().field("document", "請上傳文件檔或影音檔（至少一個）", "attach a document and/or a video"));
     }
@@ -688,7 +686,7 @@ pub async fn update_result(state: web::Data<AppState>, who: Principal, id: web::
     // Refuse a locked result before reading its body.
     state.db.read(move |c| own_in_state(c, me, id, &[ResultState::Editing], "修改")).await?;
     let mut form = form::read(payload, &files::store(&state), &state.config, &["description", "remove_document", "remove_video"]).await?;
-    let text = description(&form, false)?;
+    let text = description(&form)?;
     let (remove_doc, remove_video) = (flag(&form, "remove_document")?, flag(&form, "remove_video")?);
     let document = form.files.remove(&Slot::Document);
     let video = form.files.remove(&Slot::Video);

@@ -34,7 +34,7 @@ type ResultFilters = Pick<ResultsQuery, 'state'>;
 
 interface CreateValues {
   course_id: number;
-  description: string;
+  description?: string;
   document?: FileChoice;
   video?: FileChoice;
 }
@@ -153,7 +153,7 @@ function ResultFormItems({ courses, result }: { courses: MyCourses | undefined; 
           <Select<number> options={courses ? courseOptions(courses) : []} placeholder={t('選擇本學期修習的課程', "Choose one of this term's courses")} aria-label={t('課程', 'Course')} />
         </Form.Item>
       )}
-      <DescriptionItem />
+      <DescriptionItem optional />
       <FileSlotItem
         slot="document"
         current={result?.document}
@@ -221,7 +221,7 @@ export function LearningResultsPage() {
       current
         ? updateResult(current.id, resultEditFields(current, values), call)
         : createResult(
-            { course_id: values.course_id, description: values.description.trim(), document: values.document, video: values.video },
+            { course_id: values.course_id, description: (values.description ?? '').trim(), document: values.document, video: values.video },
             call,
           ),
     );

@@ -116,7 +116,7 @@ export function courseOptions(courses: MyCourses) {
 
 /** What the edit dialog holds. */
 export interface ResultEditValues {
-  description: string;
+  description?: string;
   document?: FileChoice;
   video?: FileChoice;
 }
@@ -130,7 +130,7 @@ export function resultEditFields(
   values: ResultEditValues,
 ): { [K in keyof EditResultForm]?: string | boolean | File } {
   return {
-    description: values.description.trim(),
+    description: (values.description ?? '').trim(),
     ...slotEditFields('document', result.document, values.document),
     ...slotEditFields('video', result.video, values.video),
   };

@@ -119,6 +119,25 @@ describe('課程學習成果 (student)', () => {
     expect(await screen.findByText('編輯中')).toBeTruthy();
   });
 
+  it('uploads a result without a description: it is optional (FAQ 004 Q10: 「文字描述 100 字」非必填)', async () => {
+    signIn();
+    mockApi({
+      'GET /api/v1/me': studentMe(),
+      'GET /api/v1/me/courses': myCourses(),
+      'GET /api/v1/learning-results': page([]),
+    });
+    const uploads = mockUploads(() => ({ status: 201, body: result(9, { description: '' }) }));
+    renderAt('/student/results');
+    await openUploadDialog();
+    const modal = await dialog('上傳學習成果');
+    await pickOption('課程', '數學（110-1-002）');
+    chooseFile(modal, 0, new File(['%PDF'], '報告.pdf', { type: 'application/pdf' }));
+    fireEvent.click(button('上傳', modal));
+    expect(await screen.findByText('學習成果已上傳（編輯中），確認無誤後請送出認證')).toBeTruthy();
+    expect(formFields(uploads[0]!.body)).toEqual({ course_id: '2', description: '', document: 'file:報告.pdf' });
+    expect(within(modal).queryByText('請填寫內容簡述')).toBeNull();
+  });
+
   it('shows the progress while the server stores the files, and stops the upload when the dialog closes', async () => {
     signIn();
     mockApi({
