@@ -41,3 +41,82 @@ async fn a_learning_result_needs_no_description_but_one_given_keeps_its_limits()
     assert_eq!(app.post_as(&format!("{path}/submit"), &student, json!({})).await.status, 200);
     assert_eq!(app.write(|c| Ok(lr::table.count().get_result::<i64>(c)?)), 2);
 }
+
+/// Sets the demo school's upload period of `term` for grade 2 (student 114001's) to open now or
+/// closed (ended an hour ago), creating it when missing.
+fn upload_period(app: &TestApp, school: i64, academic_year: i32, semester: i32, open: bool) {
+    use licheng::schema::work_periods as wp;
+    let now = app.state.clock.now();
+    let (starts_at, ends_at) = if open { (now - chrono::Duration::days(1), now + chrono::Duration::days(30)) } else { (now - chrono::Duration::days(30), now - chrono::Duration::hours(1)) };
+    app.write(|c| {
+        let row = wp::table
+            .filter(wp::school_id.eq(school))
+            .filter(wp::academic_year.eq(academic_year))
+            .filter(wp::semester.eq(semester))
+            .filter(wp::grade.eq(2))
+            .filter(wp::item.eq("upload_results"));
+        if diesel::update(row).set((wp::starts_at.eq(starts_at), wp::ends_at.eq(ends_at))).execute(c)? == 0 {
+            diesel::insert_into(wp::table)
+                .values((
+                    wp::school_id.eq(school),
+                    wp::academic_year.eq(academic_year),
+                    wp::semester.eq(semester),
+                    wp::grade.eq(2),
+                    wp::item.eq("upload_results"),
+                    wp::starts_at.eq(starts_at),
+                    wp::ends_at.eq(ends_at),
+                    wp::created_at.eq(now),
+                    wp::updated_at.eq(now),
+                ))
+                .execute(c)?;
+        }
+        Ok(())
+    });
+}
+
+async fn create(app: &TestApp, token: &str, course: i64, description: &str, n: usize) -> i64 {
+    let course = course.to_string();
+    let r = app.upload(Method::POST, "/api/v1/learning-results", token, &[("course_id", &course), ("description", description)], &[("document", "a.pdf", &bytes::pdf(1000 + n))]).await;
+    assert_eq!(r.status, 201, "{}", r.text());
+    r.json()["id"].as_i64().unwrap()
+}
+
+#[actix_web::test]
+async fn a_result_is_edited_submitted_and_deleted_only_in_its_own_terms_upload_period() {
+    // FAQ 004 Q5: 「課程學習成果」…每學期上傳; meeting 003 #11: a result belongs to its term —
+    // only that term's upload period allows edit, submit and delete.
+    let app = TestApp::init();
+    let school = app.demo();
+    let student = app.demo_token(S).await;
+    let chinese = course_id(&app, &student, "國語文").await;
+    let a = create(&app, &student, chinese, "上學期的作業", 0).await;
+    let b = create(&app, &student, chinese, "另一件", 1).await;
+    // The school moves on to 1152, whose upload period is open; 1151's has closed.
+    upload_period(&app, school, 115, 1, false);
+    upload_period(&app, school, 115, 2, true);
+    app.write(|c| licheng::terms::set_current(c, school, licheng::terms::Term { academic_year: 115, semester: 2 }, app.state.clock.now()));
+    let path = format!("/api/v1/learning-results/{a}");
+    let edit = app.upload(Method::PUT, &path, &student, &[("description", "下學期才改")], &[]).await.assert_problem(403, "period_closed");
+    assert!(edit["detail"].as_str().unwrap().contains("115 學年度第 1 學期"), "{edit}");
+    app.post_as(&format!("{path}/submit"), &student, json!({})).await.assert_problem(403, "period_closed");
+    app.delete_as(&path, &student).await.assert_problem(403, "period_closed");
+    // Its own term's period (reopened by the school) still governs it after the term moved on.
+    upload_period(&app, school, 115, 1, true);
+    assert_eq!(app.upload(Method::PUT, &path, &student, &[("description", "補交前修改")], &[]).await.status, 200);
+    assert_eq!(app.post_as(&format!("{path}/submit"), &student, json!({})).await.status, 200);
+    // Outside every period, deleting is refused too.
+    upload_period(&app, school, 115, 1, false);
+    assert_eq!(app.write(|c| Ok(lr::table.find(b).select(lr::state).first::<String>(c)?)), "editing");
+    app.delete_as(&format!("/api/v1/learning-results/{b}"), &student).await.assert_problem(403, "period_closed");
+    let en = app
+        .send(
+            actix_web::test::TestRequest::delete()
+                .uri(&format!("/api/v1/learning-results/{b}"))
+                .insert_header(("Authorization", format!("Bearer {student}")))
+                .insert_header(("Accept-Language", "en")),
+        )
+        .await
+        .assert_problem(403, "period_closed");
+    assert!(en["detail"].as_str().unwrap().contains("term 1151"), "{en}");
+    assert_eq!(app.write(|c| Ok(lr::table.filter(lr::deleted_at.is_not_null()).count().get_result::<i64>(c)?)), 0);
+}

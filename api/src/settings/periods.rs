@@ -271,6 +271,12 @@ pub fn find(c: &mut DbConn, school_id: i64, item: Item, grade: i32, term: Term, 
 /// current term now? Refuses with `period_closed` saying when it is (or that none is set).
 pub fn require_open(c: &mut DbConn, school_id: i64, item: Item, grade: i32, now: NaiveDateTime) -> ApiResult<Period> {
     let term = terms::current(c, school_id)?.ok_or_else(|| ApiError::with_detail(ErrorCode::PeriodClosed, "學校尚無學年期。", "The school has no term yet."))?;
+    require_open_in(c, school_id, item, grade, term, now)
+}
+
+/// [`require_open`] for the period of a given `term` (an item belongs to its term: FAQ 004 Q5,
+/// meeting 003 #11), which need not be the school's current one.
+pub fn require_open_in(c: &mut DbConn, school_id: i64, item: Item, grade: i32, term: Term, now: NaiveDateTime) -> ApiResult<Period> {
     match find(c, school_id, item, grade, term, now)? {
         Some(p) if p.open => Ok(p),
         Some(p) => Err(ApiError::with_detail(

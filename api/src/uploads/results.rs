@@ -461,7 +461,7 @@ async fn upload_gate(state: &AppState, me: Caller) -> ApiResult<access::StudentF
     responses(
         (status = 200, description = "This term's courses and the limits", body = MyCourses),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not a student", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a student, or outside the upload period of the result's term (`period_closed`)", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "No term or no student record yet", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -634,16 +634,27 @@ pub async fn get_result(state: web::Data<AppState>, who: Principal, id: web::Pat
         .await
 }
 
+/// The states a student may edit: 編輯中 (item 4 adds 認證失敗).
+const EDITABLE: &[ResultState] = &[ResultState::Editing];
+
+/// The student's own result, as the edit, submit and delete rules need it.
+struct Own {
+    state: ResultState,
+    term: Term,
+    document: Option<i64>,
+    video: Option<i64>,
+}
+
 /// The student's own result in a state that allows `action`.
-fn own_in_state(c: &mut DbConn, me: Caller, id: i64, allowed: &[ResultState], action_zh: &str) -> ApiResult<(ResultState, Option<i64>, Option<i64>)> {
-    let row: Option<(i64, String, Option<i64>, Option<i64>)> = lr::table
+fn own_in_state(c: &mut DbConn, me: Caller, id: i64, allowed: &[ResultState], action_zh: &str) -> ApiResult<Own> {
+    let row: Option<(i64, String, i32, i32, Option<i64>, Option<i64>)> = lr::table
         .filter(lr::id.eq(id))
         .filter(lr::school_id.eq(me.school))
         .filter(lr::deleted_at.is_null())
-        .select((lr::student_id, lr::state, lr::document_file_id, lr::video_file_id))
+        .select((lr::student_id, lr::state, lr::academic_year, lr::semester, lr::document_file_id, lr::video_file_id))
         .first(c)
         .optional()?;
-    let (student, state, doc, video) = row.ok_or_else(ApiError::not_found)?;
+    let (student, state, academic_year, semester, document, video) = row.ok_or_else(ApiError::not_found)?;
     if student != me.user {
         return Err(ApiError::not_found());
     }
@@ -655,11 +666,36 @@ fn own_in_state(c: &mut DbConn, me: Caller, id: i64, allowed: &[ResultState], ac
             format!("The learning result is {}; it cannot be changed this way.", state.as_str()),
         ));
     }
-    Ok((state, doc, video))
+    Ok(Own { state, term: Term { academic_year, semester }, document, video })
 }
 
-/// 編輯課程學習成果 (only while `editing`, inside the upload period): multipart; fields left
-/// out stay; a new file replaces the old; `remove_document` / `remove_video` drop one.
+/// The student's own result in an `allowed` state, inside the upload period of the result's own
+/// term (FAQ 004 Q5, meeting 003 #11: a result belongs to its term), for the grade the student
+/// was in that term. A later term's period does not open an earlier term's result.
+fn own_in_period(c: &mut DbConn, me: Caller, id: i64, allowed: &[ResultState], action_zh: &str, now: NaiveDateTime) -> ApiResult<Own> {
+    let own = own_in_state(c, me, id, allowed, action_zh)?;
+    let facts = access::student_facts(c, me.school, me.user)?;
+    let current = crate::terms::current(c, me.school)?;
+    let years_since = current.map_or(0, |t| t.academic_year - own.term.academic_year);
+    let grade = (facts.grade - years_since).max(1);
+    periods::require_open_in(c, me.school, periods::Item::UploadResults, grade, own.term, now).map_err(|e| {
+        if current == Some(own.term) {
+            return e;
+        }
+        let (y, s) = (own.term.academic_year, own.term.semester);
+        let (zh, en) = e.detail.map(|d| (d.zh.into_owned(), d.en.into_owned())).unwrap_or_default();
+        ApiError::with_detail(
+            ErrorCode::PeriodClosed,
+            format!("此學習成果屬於 {y} 學年度第 {s} 學期，只能在該學期的上傳時間內{action_zh}。{zh}"),
+            format!("This learning result belongs to term {}; it can be changed only in that term's upload period. {en}", own.term.code()),
+        )
+    })?;
+    Ok(own)
+}
+
+/// 編輯課程學習成果 (only while `editing`, inside the upload period of the result's own term):
+/// multipart; fields left out stay; a new file replaces the old; `remove_document` /
+/// `remove_video` drop one.
 #[utoipa::path(
     tag = "uploads",
     path = "/learning-results/{id}",
@@ -682,22 +718,20 @@ fn own_in_state(c: &mut DbConn, me: Caller, id: i64, allowed: &[ResultState], ac
 pub async fn update_result(state: web::Data<AppState>, who: Principal, id: web::Path<i64>, payload: Multipart) -> ApiResult<web::Json<LearningResult>> {
     let me = Caller::student(&who)?;
     let id = id.into_inner();
-    let facts = upload_gate(&state, me).await?;
-    // Refuse a locked result before reading its body.
-    state.db.read(move |c| own_in_state(c, me, id, &[ResultState::Editing], "修改")).await?;
+    let now = state.clock.now();
+    // Refuse a locked result, or one outside its term's upload period, before reading its body.
+    state.db.read(move |c| own_in_period(c, me, id, EDITABLE, "修改", now)).await?;
     let mut form = form::read(payload, &files::store(&state), &state.config, &["description", "remove_document", "remove_video"]).await?;
     let text = description(&form)?;
     let (remove_doc, remove_video) = (flag(&form, "remove_document")?, flag(&form, "remove_video")?);
     let document = form.files.remove(&Slot::Document);
     let video = form.files.remove(&Slot::Video);
-    let now = state.clock.now();
     state
         .db
         .write(move |c| {
-            periods::require_open(c, me.school, periods::Item::UploadResults, facts.grade, now)?;
-            let (_, old_doc, old_video) = own_in_state(c, me, id, &[ResultState::Editing], "修改")?;
-            let doc_id = files::keep_or_replace(c, me.school, me.user, document, remove_doc, old_doc, now)?;
-            let video_id = files::keep_or_replace(c, me.school, me.user, video, remove_video, old_video, now)?;
+            let own = own_in_period(c, me, id, EDITABLE, "修改", now)?;
+            let doc_id = files::keep_or_replace(c, me.school, me.user, document, remove_doc, own.document, now)?;
+            let video_id = files::keep_or_replace(c, me.school, me.user, video, remove_video, own.video, now)?;
             if doc_id.is_none() && video_id.is_none() {
                 return Err(ApiError::validation().field("document", "至少須保留一個文件檔或影音檔", "keep at least a document or a video"));
             }
@@ -714,8 +748,8 @@ pub async fn update_result(state: web::Data<AppState>, who: Principal, id: web::
     Ok(web::Json(state.db.read(move |c| load_visible(c, me, id)).await?))
 }
 
-/// 刪除課程學習成果: an `editing` or `rejected` one (to upload again). The record stays in the
-/// history; the result no longer counts.
+/// 刪除課程學習成果: an `editing` or `rejected` one (to upload again), inside the upload period
+/// of the result's own term. The record stays in the history; the result no longer counts.
 #[utoipa::path(
     tag = "uploads",
     path = "/learning-results/{id}",
@@ -725,7 +759,7 @@ pub async fn update_result(state: web::Data<AppState>, who: Principal, id: web::
         (status = 204, description = "Deleted"),
         (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not a student", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a student, or outside the upload period of the result's term (`period_closed`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Not the caller's result", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Submitted or certified (`invalid_state`)", body = Problem, content_type = "application/problem+json"),
     )
@@ -738,16 +772,17 @@ pub async fn delete_result(state: web::Data<AppState>, who: Principal, id: web::
     state
         .db
         .write(move |c| {
-            let (st, _, _) = own_in_state(c, me, id, &[ResultState::Editing, ResultState::Rejected], "刪除")?;
+            let own = own_in_period(c, me, id, &[ResultState::Editing, ResultState::Rejected], "刪除", now)?;
             diesel::update(lr::table.find(id)).set((lr::deleted_at.eq(Some(now)), lr::updated_at.eq(now))).execute(c)?;
-            record(c, id, "deleted", st, me.user, None, now)?;
+            record(c, id, "deleted", own.state, me.user, None, now)?;
             Ok(())
         })
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
-/// 送出認證: `editing` → `submitted`, inside the upload period. From then on nobody can change it.
+/// 送出認證: `editing` → `submitted`, inside the upload period of the result's own term. From
+/// then on nobody can change it.
 #[utoipa::path(
     tag = "uploads",
     path = "/learning-results/{id}/submit",
@@ -770,9 +805,7 @@ pub async fn submit_result(state: web::Data<AppState>, who: Principal, id: web::
     state
         .db
         .write(move |c| {
-            let facts = access::student_facts(c, me.school, me.user)?;
-            own_in_state(c, me, id, &[ResultState::Editing], "送出認證")?;
-            periods::require_open(c, me.school, periods::Item::UploadResults, facts.grade, now)?;
+            own_in_period(c, me, id, &[ResultState::Editing], "送出認證", now)?;
             diesel::update(lr::table.find(id))
                 .set((lr::state.eq(ResultState::Submitted.as_str()), lr::submitted_at.eq(Some(now)), lr::updated_at.eq(now)))
                 .execute(c)?;
