@@ -120,3 +120,54 @@ async fn a_result_is_edited_submitted_and_deleted_only_in_its_own_terms_upload_p
     assert!(en["detail"].as_str().unwrap().contains("term 1151"), "{en}");
     assert_eq!(app.write(|c| Ok(lr::table.filter(lr::deleted_at.is_not_null()).count().get_result::<i64>(c)?)), 0);
 }
+
+#[actix_web::test]
+async fn a_rejected_result_is_edited_and_sent_again_and_its_history_keeps_the_rejection() {
+    // FAQ 004 Q12: 認證失敗後「就可以再重新編輯，重新上傳認證資料」.
+    let app = TestApp::init();
+    app.demo();
+    let student = app.demo_token(S).await;
+    let chinese = course_id(&app, &student, "國語文").await;
+    let id = create(&app, &student, chinese, "第一版", 0).await;
+    let path = format!("/api/v1/learning-results/{id}");
+    assert_eq!(app.post_as(&format!("{path}/submit"), &student, json!({})).await.status, 200);
+    let t001 = app.demo_token("999999_T001").await;
+    let rejected = app.post_as(&format!("{path}/decision"), &t001, json!({"decision": "reject", "reason": "檔案無法開啟"})).await;
+    assert_eq!(rejected.json()["result"]["state"], "rejected", "{}", rejected.text());
+    // Sending it again unchanged is not the way: it is edited first.
+    app.post_as(&format!("{path}/submit"), &student, json!({})).await.assert_problem(409, "invalid_state");
+    let edited = app.upload(Method::PUT, &path, &student, &[("description", "第二版")], &[("document", "fixed.pdf", &bytes::pdf(3000))]).await;
+    assert_eq!(edited.status, 200, "{}", edited.text());
+    assert_eq!(edited.json()["state"], "editing");
+    assert_eq!(edited.json()["document"]["name"], "fixed.pdf");
+    let again = app.post_as(&format!("{path}/submit"), &student, json!({})).await;
+    assert_eq!(again.status, 200, "{}", again.text());
+    assert_eq!(again.json()["state"], "submitted");
+    assert!(again.json()["reject_reason"].is_null() && again.json()["decided_by"].is_null(), "{}", again.text());
+    // The teacher sees it waiting again and may certify it now.
+    let certified = app.post_as(&format!("{path}/decision"), &t001, json!({"decision": "certify"})).await;
+    assert_eq!(certified.json()["result"]["state"], "certified", "{}", certified.text());
+    let detail = app.get_as(&path, &student).await.json();
+    let history: Vec<(&str, &str, Option<&str>)> = detail["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| (h["action"].as_str().unwrap(), h["state"].as_str().unwrap(), h["reason"].as_str()))
+        .collect();
+    assert_eq!(
+        history,
+        [
+            ("created", "editing", None),
+            ("submitted", "submitted", None),
+            ("rejected", "rejected", Some("檔案無法開啟")),
+            ("updated", "editing", None),
+            ("submitted", "submitted", None),
+            ("certified", "certified", None),
+        ]
+    );
+    // The student was told both ways are open.
+    let inbox = app.get_as("/api/v1/me/notifications", &student).await;
+    assert!(inbox.text().contains("重新編輯後再送出認證"), "{}", inbox.text());
+    // Certified, it never changes again.
+    app.upload(Method::PUT, &path, &student, &[("description", "第三版")], &[]).await.assert_problem(409, "invalid_state");
+}

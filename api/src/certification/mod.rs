@@ -283,7 +283,7 @@ pub fn decide(c: &mut DbConn, me: Caller, id: i64, decision: Decision, reason: O
     results::record(c, id, action, next, me.user, reason.as_deref(), now)?;
     let (title, body) = match decision {
         Decision::Certify => (format!("「{subject}」學習成果認證成功"), "老師已認證您的課程學習成果，可於勾選期間勾選提交。".to_string()),
-        Decision::Reject => (format!("「{subject}」學習成果認證失敗"), format!("原因：{}\n您可以刪除後重新上傳。", reason.as_deref().unwrap_or(""))),
+        Decision::Reject => (format!("「{subject}」學習成果認證失敗"), format!("原因：{}\n您可以重新編輯後再送出認證，或刪除後重新上傳。", reason.as_deref().unwrap_or(""))),
     };
     inbox::add(c, inbox::New { school_id: me.school, user_id: student, kind: &format!("result_{action}"), title: &title, body: &body, result_id: Some(id) }, now)?;
     if current == ResultState::Certified {

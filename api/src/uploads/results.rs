@@ -1,8 +1,9 @@
 //! Course learning results (課程學習成果; DESIGN.md, FAQ 004, 003 #8, #11, #32): a student
-//! creates one for a course they take this term, with an optional description and a document and/or a
-//! video; edits or deletes it while `editing`; submits it (`submitted`); the teacher certifies or
-//! rejects it (issue #7). Submitted and certified results never change. Every state change is
-//! recorded with its time and actor.
+//! creates one for a course they take this term, with an optional description and a document
+//! and/or a video; edits or deletes it while `editing`; submits it (`submitted`); the teacher
+//! certifies or rejects it (issue #7); a rejected one may be edited and submitted again (FAQ 004
+//! Q12). Only the upload period of the result's own term allows those changes. Submitted and
+//! certified results never change. Every state change is recorded with its time and actor.
 
 use actix_multipart::Multipart;
 use actix_web::{delete, get, post, put, web, HttpRequest, HttpResponse};
@@ -35,7 +36,8 @@ pub enum ResultState {
     Submitted,
     /// 認證成功.
     Certified,
-    /// 認證失敗, with the teacher's reason; may be deleted and uploaded again.
+    /// 認證失敗, with the teacher's reason; may be edited (back to `editing`) and submitted again,
+    /// or deleted and uploaded again (FAQ 004 Q12).
     Rejected,
 }
 
@@ -634,8 +636,9 @@ pub async fn get_result(state: web::Data<AppState>, who: Principal, id: web::Pat
         .await
 }
 
-/// The states a student may edit: 編輯中 (item 4 adds 認證失敗).
-const EDITABLE: &[ResultState] = &[ResultState::Editing];
+/// The states a student may edit: 編輯中, and 認證失敗 (FAQ 004 Q12: 「就可以再重新編輯，重新上傳認證
+/// 資料」), which an edit turns back into 編輯中.
+const EDITABLE: &[ResultState] = &[ResultState::Editing, ResultState::Rejected];
 
 /// The student's own result, as the edit, submit and delete rules need it.
 struct Own {
@@ -693,9 +696,9 @@ fn own_in_period(c: &mut DbConn, me: Caller, id: i64, allowed: &[ResultState], a
     Ok(own)
 }
 
-/// 編輯課程學習成果 (only while `editing`, inside the upload period of the result's own term):
-/// multipart; fields left out stay; a new file replaces the old; `remove_document` /
-/// `remove_video` drop one.
+/// 編輯課程學習成果 (while `editing`, or `rejected` — the edit turns it back into `editing` —
+/// inside the upload period of the result's own term): multipart; fields left out stay; a new
+/// file replaces the old; `remove_document` / `remove_video` drop one.
 #[utoipa::path(
     tag = "uploads",
     path = "/learning-results/{id}",
@@ -708,7 +711,7 @@ fn own_in_period(c: &mut DbConn, me: Caller, id: i64, allowed: &[ResultState], a
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a student, or outside the upload period", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Not the caller's result", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not in state `editing` (`invalid_state`)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not in state `editing` or `rejected` (`invalid_state`)", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "A file over its limit", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "A file of the wrong type", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad fields, or no file would remain", body = Problem, content_type = "application/problem+json"),
@@ -736,7 +739,7 @@ pub async fn update_result(state: web::Data<AppState>, who: Principal, id: web::
                 return Err(ApiError::validation().field("document", "至少須保留一個文件檔或影音檔", "keep at least a document or a video"));
             }
             diesel::update(lr::table.find(id))
-                .set((lr::document_file_id.eq(doc_id), lr::video_file_id.eq(video_id), lr::updated_at.eq(now)))
+                .set((lr::state.eq(ResultState::Editing.as_str()), lr::document_file_id.eq(doc_id), lr::video_file_id.eq(video_id), lr::updated_at.eq(now)))
                 .execute(c)?;
             if let Some(text) = &text {
                 diesel::update(lr::table.find(id)).set(lr::description.eq(text)).execute(c)?;
@@ -806,8 +809,16 @@ pub async fn submit_result(state: web::Data<AppState>, who: Principal, id: web::
         .db
         .write(move |c| {
             own_in_period(c, me, id, &[ResultState::Editing], "送出認證", now)?;
+            // A result sent again after a rejection waits afresh: the rejection stays in the history.
             diesel::update(lr::table.find(id))
-                .set((lr::state.eq(ResultState::Submitted.as_str()), lr::submitted_at.eq(Some(now)), lr::updated_at.eq(now)))
+                .set((
+                    lr::state.eq(ResultState::Submitted.as_str()),
+                    lr::submitted_at.eq(Some(now)),
+                    lr::reject_reason.eq(None::<String>),
+                    lr::decided_at.eq(None::<NaiveDateTime>),
+                    lr::decided_by.eq(None::<i64>),
+                    lr::updated_at.eq(now),
+                ))
                 .execute(c)?;
             record(c, id, "submitted", ResultState::Submitted, me.user, None, now)?;
             Ok(())

@@ -24,6 +24,7 @@ import {
   courseOptions,
   resultActions,
   resultEditFields,
+  openUploadTerm,
   resultStateLabels,
   resultStates,
   uploadBlockReason,
@@ -207,7 +208,7 @@ export function LearningResultsPage() {
     },
   );
 
-  const uploadOpen = courses.data?.upload_period?.open ?? false;
+  const openTerm = openUploadTerm(courses.data);
   const blocked = uploadBlockReason(courses.data);
 
   const close = () => {
@@ -267,7 +268,7 @@ export function LearningResultsPage() {
   );
 
   const actions = (result: LearningResult) => {
-    const can = resultActions(result, uploadOpen);
+    const can = resultActions(result, openTerm);
     const name = `${result.subject_name} ${formatTerm(result.term)}`;
     return (
       <Space size={0} wrap>
@@ -294,7 +295,11 @@ export function LearningResultsPage() {
         {can.delete && (
           <ConfirmButton
             title={t(`刪除「${result.subject_name}」的學習成果？`, `Delete the learning result of ${result.subject_name}?`)}
-            description={result.state === 'rejected' ? t('刪除後可重新上傳。', 'You can upload again after deleting it.') : undefined}
+            description={
+              result.state === 'rejected'
+                ? t('刪除後可重新上傳；也可以按「修改」重新編輯後再送出認證。', 'You can upload again after deleting it, or edit it and submit it again.')
+                : undefined
+            }
             okText={t('刪除', 'Delete')}
             onConfirm={() => remove.mutateAsync(result)}
             aria-label={t(`刪除 ${name}`, `Delete ${name}`)}

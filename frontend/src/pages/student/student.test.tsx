@@ -63,8 +63,8 @@ describe('課程學習成果 (student)', () => {
     expect(screen.getByText('原因：檔案無法開啟')).toBeTruthy();
     expect(screen.getByText('認證成功')).toBeTruthy();
     expect(screen.getByText('認證中')).toBeTruthy();
-    // Edit and submit on the 編輯中 one only; delete on 編輯中 and 認證失敗.
-    expect(screen.getAllByText(/^修\s*改$/, { selector: 'button *' })).toHaveLength(1);
+    // Submit on the 編輯中 one only; edit and delete on 編輯中 and 認證失敗 (FAQ 004 Q12).
+    expect(screen.getAllByText(/^修\s*改$/, { selector: 'button *' })).toHaveLength(2);
     expect(screen.getAllByText('送出認證', { selector: 'button *' })).toHaveLength(1);
     expect(screen.getAllByText(/^刪\s*除$/, { selector: 'button *' })).toHaveLength(2);
   });
@@ -192,10 +192,10 @@ describe('課程學習成果 (student)', () => {
     renderAt('/student/results');
     expect(await screen.findByText('未開始')).toBeTruthy();
     expect(screen.getByText('上傳學習成果', { selector: 'button *' }).closest('button')!.disabled).toBe(true);
-    // Nor can a result be edited or submitted then; it can still be deleted.
+    // Nor can a result be edited, submitted or deleted then (only its term's upload period allows it).
     expect(await screen.findByText('編輯中')).toBeTruthy();
     expect(screen.queryByText('送出認證', { selector: 'button *' })).toBeNull();
-    expect(screen.getAllByText(/^刪\s*除$/, { selector: 'button *' })).toHaveLength(1);
+    expect(screen.queryAllByText(/^刪\s*除$/, { selector: 'button *' })).toHaveLength(0);
   });
 
   it('edits: replaces the description, removes a file, and sends it as PUT', async () => {
