@@ -260,18 +260,18 @@ async fn many_at_once_decides_what_it_can_and_says_why_not_for_the_rest() {
 
 // ---------------------------------------------------------------- reminders
 
-fn rcpt(m: &crate::support::smtp::Mail) -> String {
+pub(crate) fn rcpt(m: &crate::support::smtp::Mail) -> String {
     m.to.first().map(|t| t.trim_matches(|c| c == '<' || c == '>').to_string()).unwrap_or_default()
 }
 
-fn set_email(app: &TestApp, account: &str, email: &str) {
+pub(crate) fn set_email(app: &TestApp, account: &str, email: &str) {
     app.write(|c| {
         diesel::update(users::table.filter(users::account.eq(account))).set(users::email.eq(Some(email))).execute(c)?;
         Ok(())
     });
 }
 
-async fn mail_server(app: &TestApp, admin: &str, port: u16) {
+pub(crate) async fn mail_server(app: &TestApp, admin: &str, port: u16) {
     let saved = app
         .put_as(
             "/api/v1/mail-settings",

@@ -171,3 +171,29 @@ async fn a_rejected_result_is_edited_and_sent_again_and_its_history_keeps_the_re
     // Certified, it never changes again.
     app.upload(Method::PUT, &path, &student, &[("description", "第三版")], &[]).await.assert_problem(409, "invalid_state");
 }
+
+#[actix_web::test]
+async fn the_reminder_mail_tells_teachers_that_certification_checks_authenticity_not_quality() {
+    // Meeting 003 #23: 「教師應是認證『真偽』而非好壞」; 「課程學習成果教師認證目的在於確認課程
+    // 學習成果作品是否為上傳學生本人」.
+    use crate::certification::{mail_server, rcpt};
+    let smtp = crate::support::smtp::SmtpServer::start();
+    let app = TestApp::init();
+    app.demo();
+    let admin = app.demo_token("admin").await;
+    mail_server(&app, &admin, smtp.port).await;
+    let mut params = app.get_as("/api/v1/settings/parameters", &admin).await.json()["values"].clone();
+    params["teacher_reminder_hour"] = json!(0);
+    assert_eq!(app.put_as("/api/v1/settings/parameters", &admin, params).await.status, 200);
+    let student = app.demo_token(S).await;
+    let chinese = course_id(&app, &student, "國語文").await;
+    let id = create(&app, &student, chinese, "待認證", 0).await;
+    assert_eq!(app.post_as(&format!("/api/v1/learning-results/{id}/submit"), &student, json!({})).await.status, 200);
+    let run = licheng::notify::reminders::run_once(&app.state, None).await.expect("run");
+    assert_eq!(run.sent, 1, "{run:?}");
+    let mails = smtp.wait_for(1).await;
+    assert_eq!(rcpt(&mails[0]), "t001@demo.licheng.example");
+    let text = mails[0].text();
+    assert!(text.contains("確為學生本人的作品（真偽），不是評定作品的好壞"), "{text}");
+    assert!(text.contains(licheng::certification::rules::MEANING_ZH), "{text}");
+}
