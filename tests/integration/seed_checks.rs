@@ -197,3 +197,81 @@ async fn the_reminder_mail_tells_teachers_that_certification_checks_authenticity
     assert!(text.contains("確為學生本人的作品（真偽），不是評定作品的好壞"), "{text}");
     assert!(text.contains(licheng::certification::rules::MEANING_ZH), "{text}");
 }
+
+#[actix_web::test]
+async fn before_the_initial_password_is_changed_the_server_readme_and_openapi_say_the_same() {
+    // DESIGN (000 Q3 / 004 Q3): the initial password is the national ID — Licheng must force a
+    // change at first login. What answers meanwhile is written once and checked everywhere.
+    let app = TestApp::init();
+    app.demo();
+    let pair = app.sign_in_pair(licheng::demo::SCHOOL_CODE, S, licheng::demo::PASSWORD).await;
+    let student = licheng::schema::users::table.filter(licheng::schema::users::account.eq(S));
+    app.write(|c| Ok(diesel::update(student).set(licheng::schema::users::must_change_password.eq(true)).execute(c)?));
+    let pair_pending = app.sign_in_pair(licheng::demo::SCHOOL_CODE, S, licheng::demo::PASSWORD).await;
+    assert_eq!(pair_pending["must_change_password"], true);
+    let token = pair_pending["access_token"].as_str().unwrap().to_string();
+    drop(pair);
+
+    // GET /me answers, saying the change is pending; refresh keeps the pending state.
+    let me = app.get_as("/api/v1/me", &token).await;
+    assert_eq!(me.status, 200, "{}", me.text());
+    assert_eq!(me.json()["user"]["must_change_password"], true);
+    let refreshed = app.post("/api/v1/auth/refresh", json!({"refresh_token": pair_pending["refresh_token"]})).await;
+    assert_eq!(refreshed.status, 200, "{}", refreshed.text());
+    assert_eq!(refreshed.json()["must_change_password"], true);
+    let token = refreshed.json()["access_token"].as_str().unwrap().to_string();
+
+    // Every other operation for signed-in users answers 403 password_change_required, and the
+    // OpenAPI document says so on each of them.
+    let doc: serde_json::Value = serde_json::from_str(&licheng::openapi::to_pretty_json()).unwrap();
+    let mut checked = 0;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            if !op["security"].to_string().contains("bearer_jwt") {
+                continue;
+            }
+            let forbidden = op["responses"]["403"]["description"].as_str().unwrap_or("");
+            if licheng::openapi::PENDING_PASSWORD_ALLOWED.contains(&(method.as_str(), path.as_str())) {
+                assert!(!forbidden.contains("password_change_required"), "{method} {path}: {forbidden}");
+                continue;
+            }
+            assert!(forbidden.contains("password_change_required"), "OpenAPI {method} {path} 403: {forbidden:?}");
+            let uri: Vec<&str> = path
+                .split('/')
+                .map(|segment| match segment {
+                    "{slot}" => "document",
+                    "{kind}" => "results",
+                    s if s.starts_with('{') => "1",
+                    s => s,
+                })
+                .collect();
+            let uri = uri.join("/");
+            let m = actix_web::http::Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
+            // A handler may refuse an empty body before it has looked the caller up (the
+            // extractors run side by side); otherwise the pending change answers, never the
+            // operation itself.
+            let reply = app.json(m, &uri, Some(&token), json!({})).await;
+            let body_first = ["invalid_json", "validation_failed", "unsupported_media_type", "multipart_invalid"];
+            if [400, 415, 422].contains(&reply.status.as_u16()) && body_first.contains(&reply.json()["code"].as_str().unwrap_or("")) {
+                continue;
+            }
+            reply.assert_problem(403, "password_change_required");
+            checked += 1;
+        }
+    }
+    assert!(checked > 50, "{checked} operations checked");
+    let out = app.post("/api/v1/auth/sign-out", json!({"refresh_token": refreshed.json()["refresh_token"]})).await;
+    assert_eq!(out.status, 204, "{}", out.text());
+
+    // The README says exactly this.
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md")).unwrap();
+    let readme = readme.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        readme.contains(
+            "Until an initial or reset password is changed, only `GET /api/v1/me` (with `user.must_change_password: true`), \
+             `POST /api/v1/me/password`, `POST /api/v1/auth/refresh` and `POST /api/v1/auth/sign-out` answer; every other \
+             endpoint answers `403 password_change_required` (a malformed body may be refused first)."
+        ),
+        "README"
+    );
+}
