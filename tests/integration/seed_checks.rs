@@ -275,3 +275,82 @@ async fn before_the_initial_password_is_changed_the_server_readme_and_openapi_sa
         "README"
     );
 }
+
+/// A small PDF: a page whose content stream shows `shown` (FlateDecode-compressed when `packed`),
+/// plus `extra` objects.
+fn pdf_with(shown: &str, packed: bool, extra: &str) -> Vec<u8> {
+    use std::io::Write;
+    let content = format!("BT /F1 12 Tf 72 700 Td {shown} ET");
+    let (filter, data) = if packed {
+        let mut e = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+        e.write_all(content.as_bytes()).unwrap();
+        (" /Filter /FlateDecode", e.finish().unwrap())
+    } else {
+        ("", content.into_bytes())
+    };
+    let mut pdf = b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n2 0 obj\n<< /Type /Pages /Kids [3 0 R] /Count 1 >>\nendobj\n".to_vec();
+    pdf.extend(format!("3 0 obj\n<< /Type /Page /Parent 2 0 R /Contents 4 0 R >>\nendobj\n4 0 obj\n<< /Length {}{filter} >>\nstream\n", data.len()).as_bytes());
+    pdf.extend(data);
+    pdf.extend(b"\nendstream\nendobj\n");
+    pdf.extend(extra.as_bytes());
+    pdf.extend(b"6 0 obj\n<< /Producer (PDFsharp 1.50 \\(www.pdfsharp.com\\)) >>\nendobj\n%%EOF\n");
+    pdf
+}
+
+#[actix_web::test]
+async fn a_pdf_with_links_is_refused_naming_them_and_images_and_videos_are_not_read() {
+    // Meeting 003 #32: 「課程學習成果的文件中，不允許有連結」.
+    let app = TestApp::init();
+    app.demo();
+    let student = app.demo_token(S).await;
+    let course = course_id(&app, &student, "國語文").await.to_string();
+    let post = |files: Vec<(&'static str, &'static str, Vec<u8>)>| {
+        let (app, student, course) = (&app, &student, &course);
+        async move {
+            let files: Vec<(&str, &str, &[u8])> = files.iter().map(|(s, n, b)| (*s, *n, b.as_slice())).collect();
+            app.upload(Method::POST, "/api/v1/learning-results", student, &[("course_id", course)], &files).await
+        }
+    };
+    // A link annotation.
+    let annot = "5 0 obj\n<< /Type /Annot /Subtype /Link /Rect [0 0 10 10] /A << /S /URI /URI (https://example.com/my-blog) >> >>\nendobj\n";
+    let r = post(vec![("document", "a.pdf", pdf_with("(Reading notes) Tj", false, annot))]).await.assert_problem(422, "validation_failed");
+    assert!(r["detail"].as_str().unwrap().contains("https://example.com/my-blog"), "{r}");
+    assert!(r["errors"]["document"][0].as_str().unwrap().contains("https://example.com/my-blog"), "{r}");
+    // A launch action, and URL text split over kerned pieces inside a compressed stream.
+    let launch = "5 0 obj\n<< /Type /Annot /Subtype /Link /A << /S /Launch /F (game.exe) >> >>\nendobj\n";
+    let r = post(vec![("document", "b.pdf", pdf_with("[(my page: htt) -20 (p://x.tw/~me)] TJ", true, launch))]).await.assert_problem(422, "validation_failed");
+    let detail = r["detail"].as_str().unwrap();
+    assert!(detail.contains("http://x.tw/~me") && detail.contains("Launch") && detail.contains("2 個連結"), "{r}");
+    let r = post(vec![("document", "c.pdf", pdf_with("(see www.moe.gov.tw) Tj", true, ""))]).await.assert_problem(422, "validation_failed");
+    assert!(r["detail"].as_str().unwrap().contains("www.moe.gov.tw"), "{r}");
+    assert_eq!(app.write(|c| Ok(lr::table.count().get_result::<i64>(c)?)), 0);
+    assert_eq!((app.stored_files(), app.temporary_files()), (0, 0), "a refused upload leaves no file");
+
+    // Without links (the producer's own address is metadata, not the student's text) it is taken;
+    // images and videos are not read for links.
+    let clean = post(vec![("document", "d.pdf", pdf_with("(Reading notes, chapter 3) Tj", true, ""))]).await;
+    assert_eq!(clean.status, 201, "{}", clean.text());
+    let mut jpg = bytes::jpg(2000);
+    jpg.extend(b"http://in.a.photo/");
+    let mut mp4 = bytes::mp4(3000);
+    mp4.extend(b"/URI (https://in.a.video) /Launch");
+    let media = post(vec![("document", "p.jpg", jpg), ("video", "v.mp4", mp4)]).await;
+    assert_eq!(media.status, 201, "{}", media.text());
+
+    // An edit is checked the same way, in English on request.
+    let path = format!("/api/v1/learning-results/{}", clean.json()["id"]);
+    let (ct, body) = crate::support::multipart(&[], &[("document", "e.pdf", &pdf_with("(x) Tj", false, annot))]);
+    let en = app
+        .send(
+            actix_web::test::TestRequest::put()
+                .uri(&path)
+                .insert_header(("Authorization", format!("Bearer {student}")))
+                .insert_header(("Content-Type", ct))
+                .insert_header(("Accept-Language", "en"))
+                .set_payload(body),
+        )
+        .await
+        .assert_problem(422, "validation_failed");
+    assert!(en["detail"].as_str().unwrap().contains("must not contain links") && en["detail"].as_str().unwrap().contains("https://example.com/my-blog"), "{en}");
+    assert_eq!(app.get_as(&path, &student).await.json()["result"]["document"]["name"], "d.pdf");
+}

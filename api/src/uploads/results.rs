@@ -24,7 +24,7 @@ use crate::terms::Term;
 use super::access::{self, Caller, Visible};
 use super::files::{self, FileInfo};
 use super::form::{self, Form, Slot};
-use super::rules;
+use super::{links, rules};
 
 /// 編輯中 → 認證中 → 認證成功 / 認證失敗.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -141,7 +141,8 @@ pub struct NewResultForm {
     course_id: i64,
     /// 內容簡述 (optional, FAQ 004 Q10): at most 100 characters, no links.
     description: Option<String>,
-    /// pdf, jpg or png, at most 4 MB (configurable).
+    /// pdf, jpg or png, at most 4 MB (configurable); a PDF with links (link annotations or URL
+    /// text) is refused (meeting 003 #32).
     #[schema(value_type = Option<String>, format = Binary)]
     document: Option<Vec<u8>>,
     /// mp3 or mp4, at most 10 MB (configurable).
@@ -155,7 +156,7 @@ pub struct NewResultForm {
 pub struct EditResultForm {
     /// 內容簡述: left out, it stays; blank, it is cleared.
     description: Option<String>,
-    /// Replaces the document.
+    /// Replaces the document (a PDF with links is refused).
     #[schema(value_type = Option<String>, format = Binary)]
     document: Option<Vec<u8>>,
     /// Replaces the video.
@@ -531,7 +532,7 @@ pub async fn my_courses(state: web::Data<AppState>, who: Principal) -> ApiResult
         (status = 409, description = "Over the per-semester or per-subject count (`limit_reached`)", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "A file over its limit (`file_too_large`)", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "A file of the wrong type (`file_type_not_allowed`) or not multipart", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Bad fields, an empty file, a course the student does not take", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Bad fields, an empty file, a PDF with links (named in `detail` and `errors.document`), a course the student does not take", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/learning-results")]
@@ -545,6 +546,7 @@ pub async fn create_result(state: web::Data<AppState>, who: Principal, payload: 
         .parse()
         .map_err(|_| ApiError::validation().field("course_id", "課程代號須為數字", "must be a number"))?;
     let text = description(&form)?.unwrap_or_default();
+    links::refuse_in_document(&form).await?;
     if form.files.is_empty() {
         return Err(ApiError::validation().field("document", "請上傳文件檔或影音檔（至少一個）", "attach a document and/or a video"));
     }
@@ -714,7 +716,7 @@ fn own_in_period(c: &mut DbConn, me: Caller, id: i64, allowed: &[ResultState], a
         (status = 409, description = "Not in state `editing` or `rejected` (`invalid_state`)", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "A file over its limit", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "A file of the wrong type", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Bad fields, or no file would remain", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Bad fields, a PDF with links, or no file would remain", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[put("/learning-results/{id}")]
@@ -726,6 +728,7 @@ pub async fn update_result(state: web::Data<AppState>, who: Principal, id: web::
     state.db.read(move |c| own_in_period(c, me, id, EDITABLE, "修改", now)).await?;
     let mut form = form::read(payload, &files::store(&state), &state.config, &["description", "remove_document", "remove_video"]).await?;
     let text = description(&form)?;
+    links::refuse_in_document(&form).await?;
     let (remove_doc, remove_video) = (flag(&form, "remove_document")?, flag(&form, "remove_video")?);
     let document = form.files.remove(&Slot::Document);
     let video = form.files.remove(&Slot::Video);
