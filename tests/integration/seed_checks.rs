@@ -354,3 +354,57 @@ async fn a_pdf_with_links_is_refused_naming_them_and_images_and_videos_are_not_r
     assert!(en["detail"].as_str().unwrap().contains("must not contain links") && en["detail"].as_str().unwrap().contains("https://example.com/my-blog"), "{en}");
     assert_eq!(app.get_as(&path, &student).await.json()["result"]["document"]["name"], "d.pdf");
 }
+
+async fn new_performance(app: &TestApp, token: &str, title: &str) -> crate::support::Reply {
+    app.upload(
+        Method::POST,
+        "/api/v1/performances",
+        token,
+        &[("category", "works"), ("title", title), ("start_date", "2026-10-01"), ("description", "攝影")],
+        &[("document", "w.pdf", &bytes::pdf(1000))],
+    )
+    .await
+}
+
+#[actix_web::test]
+async fn performances_are_uploaded_changed_and_deleted_only_in_the_schools_performance_upload_period() {
+    // FAQ 000 四 Q1: 校管理者可於「系統管理-多元表現設定」功能中調整學習歷程檔案上傳時間;
+    // FAQ 004 Q13: 「多元表現的上傳是全學年開放的」 — a whole-year period per grade.
+    let app = TestApp::init();
+    app.demo();
+    let student = app.demo_token(S).await;
+    let created = new_performance(&app, &student, "作品集").await;
+    assert_eq!(created.status, 201, "{}", created.text());
+    let path = format!("/api/v1/performances/{}", created.json()["id"]);
+    let limits = app.get_as("/api/v1/me/performance-limits", &student).await.json();
+    assert_eq!(limits["upload_period"]["item"], "upload_performances", "{limits}");
+    assert_eq!(limits["upload_period"]["semester"], 0);
+    assert_eq!(limits["upload_period"]["open"], true);
+
+    // The demo periods end 60 days from now.
+    app.state.clock.advance(70 * 24 * 3600);
+    let student = app.demo_token(S).await;
+    let late = new_performance(&app, &student, "太晚了").await.assert_problem(403, "period_closed");
+    assert!(late["detail"].as_str().unwrap().contains("學生上傳多元表現時間（2 年級）"), "{late}");
+    let form = [("title", "改"), ("start_date", "2026-10-01"), ("description", "攝影")];
+    app.upload(Method::PUT, &path, &student, &form, &[]).await.assert_problem(403, "period_closed");
+    app.delete_as(&path, &student).await.assert_problem(403, "period_closed");
+    assert_eq!(app.get_as("/api/v1/me/performance-limits", &student).await.json()["upload_period"]["open"], false);
+
+    // The admin sets it per grade for the whole year (semester 0), inside the national window.
+    let admin = app.demo_token("admin").await;
+    let today = licheng::settings::periods::utc_to_taipei(app.state.clock.now()).date();
+    let body = |semester: i32| {
+        json!({"academic_year": 115, "semester": semester, "grade": 2, "item": "upload_performances",
+            "start_date": today.to_string(), "start_hour": 0, "end_date": (today + chrono::Duration::days(30)).to_string(), "end_hour": 23})
+    };
+    app.post_as("/api/v1/work-periods", &admin, body(1)).await.assert_problem(422, "validation_failed");
+    let periods = app.get_as("/api/v1/work-periods?academic_year=115", &admin).await.json();
+    let id = periods.as_array().or(periods["items"].as_array()).unwrap().iter().find(|p| p["item"] == "upload_performances" && p["grade"] == 2).unwrap()["id"].clone();
+    let put = app.put_as(&format!("/api/v1/work-periods/{id}"), &admin, body(0)).await;
+    assert_eq!(put.status, 200, "{}", put.text());
+    assert_eq!(put.json()["item_name"], "學生上傳多元表現時間");
+    assert_eq!(new_performance(&app, &student, "期間內").await.status, 201);
+    assert_eq!(app.upload(Method::PUT, &path, &student, &form, &[]).await.status, 200);
+    assert_eq!(app.delete_as(&path, &student).await.status, 204);
+}

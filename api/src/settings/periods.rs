@@ -35,10 +35,13 @@ pub enum Item {
     SelectResults,
     /// 學生勾選多元表現 (whole year: semester 0).
     SelectPerformances,
+    /// 學生上傳多元表現 (whole year: semester 0; FAQ 000 四 Q1: 「系統管理-多元表現設定」 adjusts
+    /// the upload time; FAQ 004 Q13: 「多元表現的上傳是全學年開放的」).
+    UploadPerformances,
 }
 
 impl Item {
-    pub const ALL: [Item; 4] = [Item::UploadResults, Item::CertifyResults, Item::SelectResults, Item::SelectPerformances];
+    pub const ALL: [Item; 5] = [Item::UploadResults, Item::CertifyResults, Item::SelectResults, Item::SelectPerformances, Item::UploadPerformances];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -46,6 +49,7 @@ impl Item {
             Item::CertifyResults => "certify_results",
             Item::SelectResults => "select_results",
             Item::SelectPerformances => "select_performances",
+            Item::UploadPerformances => "upload_performances",
         }
     }
 
@@ -59,12 +63,13 @@ impl Item {
             Item::CertifyResults => "老師認證學生學習成果時間",
             Item::SelectResults => "學生勾選學習成果時間",
             Item::SelectPerformances => "學生勾選多元表現時間",
+            Item::UploadPerformances => "學生上傳多元表現時間",
         }
     }
 
-    /// Selection runs over the whole academic year (semester 0).
+    /// Selection and performance uploads run over the whole academic year (semester 0).
     pub fn whole_year(self) -> bool {
-        matches!(self, Item::SelectResults | Item::SelectPerformances)
+        matches!(self, Item::SelectResults | Item::SelectPerformances | Item::UploadPerformances)
     }
 }
 
@@ -104,7 +109,7 @@ impl NationalWindow {
     /// The UTC span of the window that applies to `item`.
     pub fn span(&self, item: Item) -> (NaiveDateTime, NaiveDateTime) {
         let (from, to) = match item {
-            Item::SelectPerformances => (self.performances_start, self.performances_end),
+            Item::SelectPerformances | Item::UploadPerformances => (self.performances_start, self.performances_end),
             _ => (self.results_start, self.results_end),
         };
         (taipei_to_utc(from, 0), taipei_to_utc(to, 0) + Duration::days(1))
@@ -127,7 +132,8 @@ pub struct WindowInput {
 pub struct PeriodInput {
     #[validate(range(min = 50, max = 300))]
     pub academic_year: i32,
-    /// 1 or 2 for upload and certification; 0 (the whole year) for the two selections.
+    /// 1 or 2 for learning-result upload and certification; 0 (the whole year) for the two
+    /// selections and for performance uploads.
     #[validate(range(min = 0, max = 2))]
     pub semester: i32,
     #[validate(range(min = 1, max = 3))]
@@ -213,10 +219,10 @@ pub fn check(input: &PeriodInput, national: Option<&NationalWindow>) -> ApiResul
     input.validate()?;
     let mut err = ApiError::validation();
     if input.item.whole_year() && input.semester != 0 {
-        err = err.field("semester", "勾選時間以學年設定，學期須為 0", "selection periods are set per year: semester must be 0");
+        err = err.field("semester", "勾選及多元表現上傳時間以學年設定，學期須為 0", "selection and performance upload periods are set per year: semester must be 0");
     }
     if !input.item.whole_year() && input.semester == 0 {
-        err = err.field("semester", "上傳與認證時間須指定學期 1 或 2", "upload and certification periods need semester 1 or 2");
+        err = err.field("semester", "學習成果上傳與認證時間須指定學期 1 或 2", "learning-result upload and certification periods need semester 1 or 2");
     }
     let (starts_at, ends_at) = bounds(input.start_date, input.start_hour, input.end_date, input.end_hour);
     if ends_at <= starts_at {
@@ -234,7 +240,7 @@ pub fn check(input: &PeriodInput, national: Option<&NationalWindow>) -> ApiResul
             let (from, to) = w.span(input.item);
             if starts_at < from || ends_at > to {
                 let (a, b) = match input.item {
-                    Item::SelectPerformances => (w.performances_start, w.performances_end),
+                    Item::SelectPerformances | Item::UploadPerformances => (w.performances_start, w.performances_end),
                     _ => (w.results_start, w.results_end),
                 };
                 err = err.field(

@@ -183,6 +183,10 @@ describe('performance forms', () => {
     expect(createBlockReason(limits())).toBeNull();
     expect(createBlockReason(undefined)).toBeNull();
     expect(createBlockReason(limits({ used: 10 }))).toBe('本學年已上傳 10 件，已達上限 10 件');
+    // The school's performance upload period (FAQ 000 四 Q1: 「系統管理-多元表現設定」 adjusts the upload time).
+    expect(createBlockReason(limits({ upload_period: null }))).toBe('學校尚未設定本學年的多元表現上傳時間');
+    expect(createBlockReason(limits({ upload_period: period({ open: false }) }))).toBe('目前不在多元表現上傳期間');
+    expect(changeBlockReason(performance(1), limits({ upload_period: period({ open: false }) }))).toBe('目前不在多元表現上傳期間');
   });
 
   it('bounds the dates: a date or start up to 31 July, an end from the start up to 29 August', () => {
