@@ -408,3 +408,62 @@ async fn performances_are_uploaded_changed_and_deleted_only_in_the_schools_perfo
     assert_eq!(app.upload(Method::PUT, &path, &student, &form, &[]).await.status, 200);
     assert_eq!(app.delete_as(&path, &student).await.status, 204);
 }
+
+#[actix_web::test]
+async fn a_temporary_account_acts_as_its_student_and_every_change_says_who_acted() {
+    // Manual 3.7 / DESIGN: temporary accounts act as their student — everything a student may
+    // do, recorded as done by the temporary account on the student's behalf — until they expire
+    // or are ended.
+    let app = TestApp::init();
+    let school = app.demo();
+    let admin = app.demo_token("admin").await;
+    let sid = app.write(|c| Ok(licheng::schema::users::table.filter(licheng::schema::users::account.eq(S)).select(licheng::schema::users::id).first::<i64>(c)?));
+    let created = app.post_as("/api/v1/temporary-accounts", &admin, json!({"student_id": sid, "valid_days": 7})).await.json();
+    let (account, password) = (created["account"].as_str().unwrap().to_string(), created["password"].as_str().unwrap().to_string());
+    let pair = app.sign_in_pair(licheng::demo::SCHOOL_CODE, &account, &password).await;
+    let temp = pair["access_token"].as_str().unwrap().to_string();
+
+    // The student's courses, and uploading, submitting and selecting as the student.
+    let chinese = course_id(&app, &temp, "國語文").await;
+    let id = create(&app, &temp, chinese, "轉學前的作業", 0).await;
+    let path = format!("/api/v1/learning-results/{id}");
+    assert_eq!(app.post_as(&format!("{path}/submit"), &temp, json!({})).await.status, 200);
+    let detail = app.get_as(&path, &temp).await.json();
+    assert_eq!(detail["result"]["student_id"], sid);
+    for h in detail["history"].as_array().unwrap() {
+        assert_eq!(h["actor_account"], account.as_str(), "{h}");
+        assert_eq!(h["on_behalf_of"], S, "{h}");
+    }
+    // The student sees the same result, with who acted.
+    let student = app.demo_token(S).await;
+    let theirs = app.get_as(&path, &student).await.json();
+    assert_eq!(theirs["history"][0]["on_behalf_of"], S);
+    let perf = new_performance(&app, &temp, "轉學前的作品").await;
+    assert_eq!(perf.status, 201, "{}", perf.text());
+    assert_eq!(perf.json()["student_id"], sid);
+    let t001 = app.demo_token("999999_T001").await;
+    assert_eq!(app.post_as(&format!("{path}/decision"), &t001, json!({"decision": "certify"})).await.status, 200);
+    let select = app.put_as(&format!("/api/v1/me/selections/results/{id}"), &temp, json!({})).await;
+    assert!(select.status.is_success(), "{}", select.text());
+    let mine = app.get_as("/api/v1/me/selections", &temp).await;
+    assert_eq!(mine.json()["results"]["selected"], json!([id]), "{}", mine.text());
+    assert_eq!(app.get_as("/api/v1/learning-results", &student).await.json()["items"][0]["selected"], true);
+    // Performances and selections, which keep no history of their own, are in the audit log.
+    let audit = app.get_as(&format!("/api/v1/audit-events?actor={account}"), &admin).await;
+    assert_eq!(audit.status, 200, "{}", audit.text());
+    for event in ["performance_created", "selection_added"] {
+        assert!(audit.text().contains(event) && audit.text().contains(&format!("on behalf of {S}")), "{event}: {}", audit.text());
+    }
+    // Still only the student's own items, never another student's.
+    let other = app.demo_token("999999_114002").await;
+    let other_course = course_id(&app, &other, "國語文").await;
+    let theirs = create(&app, &other, other_course, "別人的", 1).await;
+    app.get_as(&format!("/api/v1/learning-results/{theirs}"), &temp).await.assert_problem(404, "not_found");
+    app.get_as("/api/v1/accounts", &temp).await.assert_problem(403, "role_required");
+    let _ = school;
+
+    // Ended: nothing more.
+    let tid = created["id"].as_i64().unwrap();
+    assert_eq!(app.delete_as(&format!("/api/v1/temporary-accounts/{tid}"), &admin).await.status, 204);
+    app.get_as("/api/v1/me/courses", &temp).await.assert_problem(403, "account_inactive");
+}

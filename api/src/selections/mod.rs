@@ -155,7 +155,7 @@ pub fn select(c: &mut DbConn, me: Caller, kind: Kind, item: i64, now: NaiveDateT
             sel::selected_at.eq(now),
         ))
         .execute(c)?;
-    Ok(())
+    access::record_on_behalf(c, me, "selection_added", format!("{} {item}", kind.item_kind()), now)
 }
 
 pub fn unselect(c: &mut DbConn, me: Caller, kind: Kind, item: i64, now: NaiveDateTime) -> ApiResult<()> {
@@ -165,7 +165,7 @@ pub fn unselect(c: &mut DbConn, me: Caller, kind: Kind, item: i64, now: NaiveDat
     if n == 0 {
         return Err(ApiError::not_found());
     }
-    Ok(())
+    access::record_on_behalf(c, me, "selection_removed", format!("{} {item}", kind.item_kind()), now)
 }
 
 fn load(c: &mut DbConn, me: Caller, now: NaiveDateTime) -> ApiResult<MySelections> {

@@ -505,6 +505,7 @@ pub async fn create_performance(state: web::Data<AppState>, who: Principal, payl
                 ))
                 .returning(pf::id)
                 .get_result(c)?;
+            access::record_on_behalf(c, me, "performance_created", format!("performance {id}"), now)?;
             Ok(id)
         })
         .await?;
@@ -698,6 +699,7 @@ pub async fn update_performance(state: web::Data<AppState>, who: Principal, id: 
                     ),
                 ))
                 .execute(c)?;
+            access::record_on_behalf(c, me, "performance_updated", format!("performance {id}"), now)?;
             Ok(())
         })
         .await?;
@@ -729,6 +731,7 @@ pub async fn delete_performance(state: web::Data<AppState>, who: Principal, id: 
         .write(move |c| {
             own_changeable(c, me, id, now)?;
             diesel::update(pf::table.find(id)).set((pf::deleted_at.eq(Some(now)), pf::updated_at.eq(now))).execute(c)?;
+            access::record_on_behalf(c, me, "performance_deleted", format!("performance {id}"), now)?;
             Ok(())
         })
         .await?;

@@ -12,6 +12,7 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use crate::accounts::UserKind;
 use crate::app::AppState;
 use crate::auth::Principal;
 use crate::db::DbConn;
@@ -120,6 +121,9 @@ pub struct ResultEvent {
     pub state: String,
     pub actor_account: Option<String>,
     pub actor_name: Option<String>,
+    /// When a transfer student's temporary account acted (manual 3.7): the student's account it
+    /// acted for.
+    pub on_behalf_of: Option<String>,
     pub reason: Option<String>,
     #[serde(serialize_with = "crate::time::utc")]
     #[schema(value_type = String, format = DateTime)]
@@ -298,15 +302,23 @@ pub fn load_visible(c: &mut DbConn, me: Caller, id: i64) -> ApiResult<LearningRe
 }
 
 pub fn history(c: &mut DbConn, id: i64) -> ApiResult<Vec<ResultEvent>> {
-    let rows: Vec<(String, String, Option<String>, Option<String>, Option<String>, NaiveDateTime)> = ev::table
+    type EventRow = (String, String, Option<String>, Option<String>, Option<String>, Option<i64>, Option<String>, NaiveDateTime);
+    let rows: Vec<EventRow> = ev::table
         .left_join(users::table.on(users::id.nullable().eq(ev::actor_id)))
         .filter(ev::result_id.eq(id))
         .order(ev::id.asc())
-        .select((ev::action, ev::state, users::account.nullable(), users::display_name.nullable(), ev::reason, ev::at))
+        .select((ev::action, ev::state, users::account.nullable(), users::display_name.nullable(), users::kind.nullable(), users::linked_user_id.nullable(), ev::reason, ev::at))
         .load(c)?;
+    let linked: Vec<i64> = rows.iter().filter(|r| r.4.as_deref() == Some(UserKind::Temporary.as_str())).filter_map(|r| r.5).collect();
+    let students: Vec<(i64, String)> = if linked.is_empty() { vec![] } else { users::table.filter(users::id.eq_any(&linked)).select((users::id, users::account)).load(c)? };
     Ok(rows
         .into_iter()
-        .map(|(action, state, actor_account, actor_name, reason, at)| ResultEvent { action, state, actor_account, actor_name, reason, at })
+        .map(|(action, state, actor_account, actor_name, kind, linked, reason, at)| {
+            let on_behalf_of = linked
+                .filter(|_| kind.as_deref() == Some(UserKind::Temporary.as_str()))
+                .and_then(|l| students.iter().find(|(i, _)| *i == l).map(|(_, a)| a.clone()));
+            ResultEvent { action, state, actor_account, actor_name, on_behalf_of, reason, at }
+        })
         .collect())
 }
 
@@ -579,7 +591,7 @@ pub async fn create_result(state: web::Data<AppState>, who: Principal, payload: 
                 ))
                 .returning(lr::id)
                 .get_result(c)?;
-            record(c, id, "created", ResultState::Editing, me.user, None, now)?;
+            record(c, id, "created", ResultState::Editing, me.actor, None, now)?;
             Ok(id)
         })
         .await?;
@@ -747,7 +759,7 @@ pub async fn update_result(state: web::Data<AppState>, who: Principal, id: web::
             if let Some(text) = &text {
                 diesel::update(lr::table.find(id)).set(lr::description.eq(text)).execute(c)?;
             }
-            record(c, id, "updated", ResultState::Editing, me.user, None, now)?;
+            record(c, id, "updated", ResultState::Editing, me.actor, None, now)?;
             Ok(())
         })
         .await?;
@@ -780,7 +792,7 @@ pub async fn delete_result(state: web::Data<AppState>, who: Principal, id: web::
         .write(move |c| {
             let own = own_in_period(c, me, id, &[ResultState::Editing, ResultState::Rejected], "刪除", now)?;
             diesel::update(lr::table.find(id)).set((lr::deleted_at.eq(Some(now)), lr::updated_at.eq(now))).execute(c)?;
-            record(c, id, "deleted", own.state, me.user, None, now)?;
+            record(c, id, "deleted", own.state, me.actor, None, now)?;
             Ok(())
         })
         .await?;
@@ -823,7 +835,7 @@ pub async fn submit_result(state: web::Data<AppState>, who: Principal, id: web::
                     lr::updated_at.eq(now),
                 ))
                 .execute(c)?;
-            record(c, id, "submitted", ResultState::Submitted, me.user, None, now)?;
+            record(c, id, "submitted", ResultState::Submitted, me.actor, None, now)?;
             Ok(())
         })
         .await?;

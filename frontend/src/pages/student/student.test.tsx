@@ -284,7 +284,7 @@ describe('課程學習成果 (student)', () => {
       'GET /api/v1/learning-results/2': {
         result: result(2, { state: 'rejected', reject_reason: '內容與課程無關', document: scan }),
         history: [
-          { action: 'created', state: 'editing', at: '2021-10-01T02:00:00Z', actor_name: '林小華', actor_account: '074313_s001' },
+          { action: 'created', state: 'editing', at: '2021-10-01T02:00:00Z', actor_name: '林小華（臨時帳號）', actor_account: '074313_tmp0a1b2c', on_behalf_of: '074313_s001' },
           { action: 'submitted', state: 'submitted', at: '2021-10-03T13:30:00Z', actor_name: '林小華', actor_account: '074313_s001' },
           { action: 'rejected', state: 'rejected', at: '2021-10-05T09:00:00Z', actor_name: '陳老師', actor_account: '074313_t001', reason: '內容與課程無關' },
         ],
@@ -300,6 +300,8 @@ describe('課程學習成果 (student)', () => {
     expect(within(drawer).getByText('送出認證')).toBeTruthy();
     expect(within(drawer).getByText('原因：內容與課程無關')).toBeTruthy();
     expect(within(drawer).getByText('陳老師（074313_t001）', { exact: false })).toBeTruthy();
+    // A temporary account acts on the student's behalf (manual 3.7), and the history says so.
+    expect(within(drawer).getByText('林小華（臨時帳號）（074313_tmp0a1b2c），代 074313_s001 操作', { exact: false })).toBeTruthy();
 
     fireEvent.click(screen.getByLabelText('預覽文件檔'));
     expect((await screen.findByAltText('學習單.png')).getAttribute('src')).toBe('blob:preview-1');
