@@ -467,3 +467,42 @@ async fn a_temporary_account_acts_as_its_student_and_every_change_says_who_acted
     assert_eq!(app.delete_as(&format!("/api/v1/temporary-accounts/{tid}"), &admin).await.status, 204);
     app.get_as("/api/v1/me/courses", &temp).await.assert_problem(403, "account_inactive");
 }
+
+#[actix_web::test]
+async fn the_previous_years_periods_keep_working_after_the_school_moves_on() {
+    // Meeting 003 #3: schools must finish the old year's uploads and selections after the
+    // school-affairs system has moved on; actions on the previous year's items follow that
+    // year's periods.
+    use licheng::schema::{student_profiles as sp, work_periods as wp};
+    let app = TestApp::init();
+    let school = app.demo();
+    let student = app.demo_token(S).await;
+    let chinese = course_id(&app, &student, "國語文").await;
+    let id = create(&app, &student, chinese, "上學年的作業", 0).await;
+    let path = format!("/api/v1/learning-results/{id}");
+    assert_eq!(app.post_as(&format!("{path}/submit"), &student, json!({})).await.status, 200);
+    // Sync moves the school to 1161 and the student to grade 3; year 115's periods are still on.
+    let now = app.state.clock.now();
+    app.write(|c| {
+        licheng::terms::set_current(c, school, licheng::terms::Term { academic_year: 116, semester: 1 }, now)?;
+        diesel::update(sp::table.filter(sp::school_id.eq(school))).set(sp::grade.eq(sp::grade + 1)).execute(c)?;
+        Ok(())
+    });
+    let t001 = app.demo_token("999999_T001").await;
+    let certified = app.post_as(&format!("{path}/decision"), &t001, json!({"decision": "certify"})).await;
+    assert_eq!(certified.status, 200, "{}", certified.text());
+    let selected = app.put_as(&format!("/api/v1/me/selections/results/{id}"), &student, json!({})).await;
+    assert_eq!(selected.status, 200, "{}", selected.text());
+    assert_eq!(app.write(|c| Ok(licheng::schema::selections::table.select(licheng::schema::selections::academic_year).first::<i32>(c)?)), 115);
+    // Year 116's period does not open year 115's items: with 115's closed, they wait.
+    app.write(|c| {
+        let year_116 = (wp::school_id.eq(school), wp::academic_year.eq(116), wp::semester.eq(0), wp::grade.eq(3), wp::item.eq("select_results"));
+        diesel::insert_into(wp::table).values((year_116, wp::starts_at.eq(now - chrono::Duration::days(1)), wp::ends_at.eq(now + chrono::Duration::days(9)), wp::created_at.eq(now), wp::updated_at.eq(now))).execute(c)?;
+        diesel::update(wp::table.filter(wp::school_id.eq(school)).filter(wp::academic_year.eq(115)).filter(wp::item.eq("select_results")))
+            .set(wp::ends_at.eq(now - chrono::Duration::hours(1)))
+            .execute(c)?;
+        Ok(())
+    });
+    let closed = app.delete_as(&format!("/api/v1/me/selections/results/{id}"), &student).await.assert_problem(403, "period_closed");
+    assert!(closed["detail"].as_str().unwrap().contains("115 學年度"), "{closed}");
+}

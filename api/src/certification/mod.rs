@@ -224,15 +224,15 @@ pub fn queue(c: &mut DbConn, me: Caller, term: Term, now: NaiveDateTime) -> ApiR
 
 /// Decides one result as `me`, inside the caller's transaction.
 pub fn decide(c: &mut DbConn, me: Caller, id: i64, decision: Decision, reason: Option<&str>, now: NaiveDateTime) -> ApiResult<()> {
-    let row: Option<(i64, i64, String, String)> = lr::table
+    let row: Option<(i64, i64, String, String, i32, i32)> = lr::table
         .inner_join(courses::table.on(courses::id.eq(lr::course_id)))
         .filter(lr::id.eq(id))
         .filter(lr::school_id.eq(me.school))
         .filter(lr::deleted_at.is_null())
-        .select((lr::student_id, lr::course_id, lr::state, courses::subject_name))
+        .select((lr::student_id, lr::course_id, lr::state, courses::subject_name, lr::academic_year, lr::semester))
         .first(c)
         .optional()?;
-    let (student, course, state, subject) = row.ok_or_else(ApiError::not_found)?;
+    let (student, course, state, subject, academic_year, semester) = row.ok_or_else(ApiError::not_found)?;
     let assignment: Option<bool> = ta::table
         .filter(ta::course_id.eq(course))
         .filter(ta::teacher_id.eq(me.user))
@@ -259,7 +259,8 @@ pub fn decide(c: &mut DbConn, me: Caller, id: i64, decision: Decision, reason: O
         }
     }
     let grade: i32 = sp::table.filter(sp::user_id.eq(student)).select(sp::grade).first(c).optional()?.unwrap_or(0);
-    periods::require_open(c, me.school, Item::CertifyResults, grade, now)?;
+    // The certification period of the result's own term, also after the school moved on (003 #3).
+    periods::require_open_for(c, me.school, Item::CertifyResults, grade, crate::terms::Term { academic_year, semester }, now)?;
     let current = ResultState::parse(&state);
     let next = rules::next_state(current, decision).map_err(|(zh, en)| ApiError::with_detail(ErrorCode::InvalidState, zh, en))?;
     let reason = rules::reason(decision, reason).map_err(|(zh, en)| ApiError::validation().field("reason", zh, en))?;

@@ -306,6 +306,33 @@ pub fn require_open_in(c: &mut DbConn, school_id: i64, item: Item, grade: i32, t
     }
 }
 
+/// The period of `item` for an item of `term` — which may be before the school's current term
+/// (meeting 003 #3: schools finish the old year's uploads and selections after the term has moved
+/// on) — for the grade the student had then (`grade_now` less the years since). A refusal for an
+/// earlier term names it.
+pub fn require_open_for(c: &mut DbConn, school_id: i64, item: Item, grade_now: i32, term: Term, now: NaiveDateTime) -> ApiResult<Period> {
+    let current = terms::current(c, school_id)?;
+    let years_since = current.map_or(0, |t| t.academic_year - term.academic_year);
+    let grade = (grade_now - years_since).max(1);
+    require_open_in(c, school_id, item, grade, term, now).map_err(|e| {
+        let same = current.is_some_and(|t| t.academic_year == term.academic_year && (item.whole_year() || t.semester == term.semester));
+        if same || e.code != ErrorCode::PeriodClosed {
+            return e;
+        }
+        let (zh, en) = e.detail.map(|d| (d.zh.into_owned(), d.en.into_owned())).unwrap_or_default();
+        let (label_zh, label_en) = if term.semester == 0 {
+            (format!("{} 學年度", term.academic_year), format!("academic year {}", term.academic_year))
+        } else {
+            (format!("{} 學年度第 {} 學期", term.academic_year, term.semester), format!("term {}", term.code()))
+        };
+        ApiError::with_detail(
+            ErrorCode::PeriodClosed,
+            format!("此項目屬於 {label_zh}，依該學年期的{}辦理。{zh}", item.name_zh()),
+            format!("This item belongs to {label_en}; that {}'s period applies. {en}", if term.semester == 0 { "year" } else { "term" }),
+        )
+    })
+}
+
 fn load_periods(c: &mut DbConn, school_id: i64, academic_year: Option<i32>, now: NaiveDateTime) -> ApiResult<Vec<Period>> {
     let mut q = wp::table.filter(wp::school_id.eq(school_id)).into_boxed();
     if let Some(y) = academic_year {

@@ -692,21 +692,7 @@ fn own_in_state(c: &mut DbConn, me: Caller, id: i64, allowed: &[ResultState], ac
 fn own_in_period(c: &mut DbConn, me: Caller, id: i64, allowed: &[ResultState], action_zh: &str, now: NaiveDateTime) -> ApiResult<Own> {
     let own = own_in_state(c, me, id, allowed, action_zh)?;
     let facts = access::student_facts(c, me.school, me.user)?;
-    let current = crate::terms::current(c, me.school)?;
-    let years_since = current.map_or(0, |t| t.academic_year - own.term.academic_year);
-    let grade = (facts.grade - years_since).max(1);
-    periods::require_open_in(c, me.school, periods::Item::UploadResults, grade, own.term, now).map_err(|e| {
-        if current == Some(own.term) {
-            return e;
-        }
-        let (y, s) = (own.term.academic_year, own.term.semester);
-        let (zh, en) = e.detail.map(|d| (d.zh.into_owned(), d.en.into_owned())).unwrap_or_default();
-        ApiError::with_detail(
-            ErrorCode::PeriodClosed,
-            format!("此學習成果屬於 {y} 學年度第 {s} 學期，只能在該學期的上傳時間內{action_zh}。{zh}"),
-            format!("This learning result belongs to term {}; it can be changed only in that term's upload period. {en}", own.term.code()),
-        )
-    })?;
+    periods::require_open_for(c, me.school, periods::Item::UploadResults, facts.grade, own.term, now)?;
     Ok(own)
 }
 
