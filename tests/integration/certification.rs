@@ -264,14 +264,14 @@ pub(crate) fn rcpt(m: &crate::support::smtp::Mail) -> String {
     m.to.first().map(|t| t.trim_matches(|c| c == '<' || c == '>').to_string()).unwrap_or_default()
 }
 
-pub(crate) fn set_email(app: &TestApp, account: &str, email: &str) {
+fn set_email(app: &TestApp, account: &str, email: &str) {
     app.write(|c| {
         diesel::update(users::table.filter(users::account.eq(account))).set(users::email.eq(Some(email))).execute(c)?;
         Ok(())
     });
 }
 
-pub(crate) async fn mail_server(app: &TestApp, admin: &str, port: u16) {
+async fn mail_server(app: &TestApp, admin: &str, port: u16) {
     let saved = app
         .put_as(
             "/api/v1/mail-settings",
@@ -280,6 +280,18 @@ pub(crate) async fn mail_server(app: &TestApp, admin: &str, port: u16) {
         )
         .await;
     assert_eq!(saved.status, 200, "{}", saved.text());
+}
+
+/// The demo school's mail server at `port` and the teachers' daily reminder from hour 0 (so it
+/// is due at once); returns the admin's token.
+pub(crate) async fn daily_mail_from_hour_0(app: &TestApp, port: u16) -> String {
+    let admin = app.demo_token("admin").await;
+    mail_server(app, &admin, port).await;
+    let mut params = app.get_as("/api/v1/settings/parameters", &admin).await.json()["values"].clone();
+    params["teacher_reminder_hour"] = json!(0);
+    let put = app.put_as("/api/v1/settings/parameters", &admin, params).await;
+    assert_eq!(put.status, 200, "{}", put.text());
+    admin
 }
 
 /// A second server instance on the same database (its own connection pool), sharing the clock.
@@ -301,12 +313,7 @@ async fn reminders_arrive_once_per_day_and_reason_even_from_two_instances() {
     let smtp = SmtpServer::start();
     let app = TestApp::init();
     let school = app.demo();
-    let admin = app.demo_token("admin").await;
-    mail_server(&app, &admin, smtp.port).await;
-    let mut params = app.get_as("/api/v1/settings/parameters", &admin).await.json()["values"].clone();
-    params["teacher_reminder_hour"] = json!(0);
-    let put = app.put_as("/api/v1/settings/parameters", &admin, params).await;
-    assert_eq!(put.status, 200, "{}", put.text());
+    daily_mail_from_hour_0(&app, smtp.port).await;
     // 114001: one result waiting for T001, one still being edited. 114002: a certified result
     // not selected. 114003: a performance not selected. 115001 (grade 1): nothing to do.
     let student = app.demo_token(S).await;
@@ -442,11 +449,7 @@ async fn the_scheduler_in_the_server_sends_on_its_own() {
     let smtp = SmtpServer::start();
     let app = TestApp::with_config(|c| c.reminder_interval_seconds = 1);
     app.demo();
-    let admin = app.demo_token("admin").await;
-    mail_server(&app, &admin, smtp.port).await;
-    let mut params = app.get_as("/api/v1/settings/parameters", &admin).await.json()["values"].clone();
-    params["teacher_reminder_hour"] = json!(0);
-    assert_eq!(app.put_as("/api/v1/settings/parameters", &admin, params).await.status, 200);
+    daily_mail_from_hour_0(&app, smtp.port).await;
     let student = app.demo_token(S).await;
     result(&app, &student, "國語文", "待認證", true).await;
     reminders::spawn(app.state.clone());

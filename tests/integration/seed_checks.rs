@@ -176,15 +176,11 @@ async fn a_rejected_result_is_edited_and_sent_again_and_its_history_keeps_the_re
 async fn the_reminder_mail_tells_teachers_that_certification_checks_authenticity_not_quality() {
     // Meeting 003 #23: 「教師應是認證『真偽』而非好壞」; 「課程學習成果教師認證目的在於確認課程
     // 學習成果作品是否為上傳學生本人」.
-    use crate::certification::{mail_server, rcpt};
+    use crate::certification::{daily_mail_from_hour_0, rcpt};
     let smtp = crate::support::smtp::SmtpServer::start();
     let app = TestApp::init();
     app.demo();
-    let admin = app.demo_token("admin").await;
-    mail_server(&app, &admin, smtp.port).await;
-    let mut params = app.get_as("/api/v1/settings/parameters", &admin).await.json()["values"].clone();
-    params["teacher_reminder_hour"] = json!(0);
-    assert_eq!(app.put_as("/api/v1/settings/parameters", &admin, params).await.status, 200);
+    daily_mail_from_hour_0(&app, smtp.port).await;
     let student = app.demo_token(S).await;
     let chinese = course_id(&app, &student, "國語文").await;
     let id = create(&app, &student, chinese, "待認證", 0).await;
