@@ -84,6 +84,8 @@ pub fn routes_v1(cfg: &mut web::ServiceConfig) {
         .service(settings::advisors::list_consultants)
         .service(settings::advisors::get_consultant_classes)
         .service(settings::advisors::put_consultant_classes)
+        .service(settings::advisors::get_consultant_students)
+        .service(settings::advisors::put_consultant_students)
         .service(settings::advisors::list_students)
         .service(settings::advisors::list_counselors)
         .service(settings::advisors::get_counselor_students)

@@ -79,6 +79,8 @@ use utoipa::{Modify, OpenApi};
         crate::settings::advisors::put_consultant_classes,
         crate::settings::advisors::list_students,
         crate::settings::advisors::list_counselors,
+        crate::settings::advisors::get_consultant_students,
+        crate::settings::advisors::put_consultant_students,
         crate::settings::advisors::get_counselor_students,
         crate::settings::advisors::put_counselor_students,
         crate::settings::advisors::my_advisees,

@@ -353,6 +353,17 @@ diesel::table! {
 }
 
 diesel::table! {
+    consultant_students (id) {
+        id -> BigInt,
+        school_id -> BigInt,
+        academic_year -> Integer,
+        semester -> Integer,
+        teacher_id -> BigInt,
+        student_id -> BigInt,
+    }
+}
+
+diesel::table! {
     counselor_students (id) {
         id -> BigInt,
         school_id -> BigInt,
@@ -531,6 +542,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     national_windows,
     work_periods,
     consultant_classes,
+    consultant_students,
     counselor_students,
     stored_files,
     learning_results,

@@ -502,3 +502,46 @@ async fn the_previous_years_periods_keep_working_after_the_school_moves_on() {
     let closed = app.delete_as(&format!("/api/v1/me/selections/results/{id}"), &student).await.assert_problem(403, "period_closed");
     assert!(closed["detail"].as_str().unwrap().contains("115 學年度"), "{closed}");
 }
+
+#[actix_web::test]
+async fn course_consultants_are_given_students_too_and_see_them() {
+    // FAQ 000 三 Q2: 如何設定課程諮詢教師的對應學生? …「設定學生對應關係」…勾選好要選取的學生後
+    // 點選「確認儲存」.
+    use licheng::schema::users;
+    let app = TestApp::init();
+    let school = app.demo();
+    let admin = app.demo_token("admin").await;
+    let id_of = |account: &'static str| app.write(move |c| Ok(users::table.filter(users::account.eq(account)).select(users::id).first::<i64>(c)?));
+    let (t001, s113) = (id_of("999999_T001"), id_of("999999_113001"));
+    // 113001 keeps a performance, which only advisers (not subject teachers) see.
+    let s113_token = app.demo_token("999999_113001").await;
+    let perf = new_performance(&app, &s113_token, "作品集").await;
+    assert_eq!(perf.status, 201, "{}", perf.text());
+    let perf_path = format!("/api/v1/performances/{}", perf.json()["id"]);
+    let teacher = app.demo_token("999999_T001").await;
+    app.get_as(&perf_path, &teacher).await.assert_problem(404, "not_found");
+
+    let path = format!("/api/v1/consultants/{t001}/students");
+    assert_eq!(app.get_as(&path, &admin).await.json(), json!([]));
+    let saved = app.put_as(&path, &admin, json!({"student_ids": [s113, s113]})).await;
+    assert_eq!(saved.status, 200, "{}", saved.text());
+    assert_eq!(saved.json().as_array().unwrap().len(), 1);
+    assert_eq!(app.get_as(&path, &admin).await.json()[0]["id"], s113);
+    // The consultant has the role, lists the student among the advisees and sees their items.
+    let teacher = app.demo_token("999999_T001").await;
+    assert!(app.get_as("/api/v1/me", &teacher).await.json()["roles"].as_array().unwrap().contains(&json!("course_consultant")));
+    let advisees = app.get_as("/api/v1/me/advisees", &teacher).await.json();
+    assert!(advisees["items"].as_array().unwrap().iter().any(|s| s["id"] == s113), "{advisees}");
+    assert_eq!(app.get_as(&perf_path, &teacher).await.status, 200);
+    // Only this school's students, only the admin (or module S0204S), only this school's teachers.
+    app.put_as(&path, &admin, json!({"student_ids": [t001]})).await.assert_problem(422, "validation_failed");
+    app.put_as(&path, &teacher, json!({"student_ids": []})).await.assert_problem(403, "module_required");
+    app.get_as(&path, &s113_token).await.assert_problem(403, "module_required");
+    let other = app.school("074314");
+    let other_admin = app.token(&other, "admin").await;
+    app.put_as(&path, &other_admin, json!({"student_ids": []})).await.assert_problem(404, "not_found");
+    // Cleared, the student is no longer theirs.
+    assert_eq!(app.put_as(&path, &admin, json!({"student_ids": []})).await.status, 200);
+    app.get_as(&perf_path, &teacher).await.assert_problem(404, "not_found");
+    let _ = school;
+}

@@ -9,7 +9,8 @@ use crate::accounts::{Role, UserKind};
 use crate::auth::Principal;
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult, ErrorCode};
-use crate::schema::{classes, consultant_classes as cc, counselor_students as cs, student_profiles as sp, teaching_assignments as ta, users};
+use crate::schema::{classes, consultant_classes as cc, student_profiles as sp, teaching_assignments as ta, users};
+use crate::settings::advisors::{assigned_student_ids, Advising};
 use crate::terms;
 
 /// The signed-in caller as the upload rules see them. A transfer student's temporary account
@@ -119,14 +120,10 @@ pub fn visible(c: &mut DbConn, me: Caller) -> ApiResult<Visible> {
         if !class_codes.is_empty() {
             students.extend(sp::table.filter(sp::school_id.eq(me.school)).filter(sp::class_code.eq_any(class_codes)).select(sp::user_id).load::<i64>(c)?);
         }
-        students.extend(
-            cs::table
-                .filter(cs::teacher_id.eq(me.user))
-                .filter(cs::academic_year.eq(term.academic_year))
-                .filter(cs::semester.eq(term.semester))
-                .select(cs::student_id)
-                .load::<i64>(c)?,
-        );
+        // Counselors' students, and consultants' students assigned one by one (FAQ 000 三 Q2).
+        for which in [Advising::Counselor, Advising::Consultant] {
+            students.extend(assigned_student_ids(c, which, me.user, term)?);
+        }
     }
     students.sort_unstable();
     students.dedup();
