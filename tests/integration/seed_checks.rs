@@ -545,3 +545,59 @@ async fn course_consultants_are_given_students_too_and_see_them() {
     app.get_as(&perf_path, &teacher).await.assert_problem(404, "not_found");
     let _ = school;
 }
+
+#[actix_web::test]
+async fn a_departed_teachers_results_are_flagged_and_a_named_delegate_certifies_them() {
+    // Meeting 003 #25: 已離職教師要如何認證？…學校應擬定教師離職檢核標準作業流程，以保障學生權益;
+    // the national rules require a 代理人機制.
+    use licheng::schema::users;
+    let app = TestApp::init();
+    app.demo();
+    let admin = app.demo_token("admin").await;
+    let student = app.demo_token(S).await;
+    let chinese = course_id(&app, &student, "國語文").await;
+    let mut waiting = Vec::new();
+    for n in 0..2 {
+        let id = create(&app, &student, chinese, "待認證", n).await;
+        assert_eq!(app.post_as(&format!("/api/v1/learning-results/{id}/submit"), &student, json!({})).await.status, 200);
+        waiting.push(id);
+    }
+    let id_of = |account: &'static str| app.write(move |c| Ok(users::table.filter(users::account.eq(account)).select(users::id).first::<i64>(c)?));
+    let (t001, t002, s1) = (id_of("999999_T001"), id_of("999999_T002"), id_of(S));
+    let t002_token = app.demo_token("999999_T002").await;
+    // T001 leaves (sync marks the account inactive): the report flags the results waiting for them.
+    app.write(|c| Ok(diesel::update(users::table.find(t001)).set(users::active.eq(false)).execute(c)?));
+    let report = app.get_as("/api/v1/reports/uncertified-teachers", &admin).await.json();
+    let row = report.as_array().unwrap().iter().find(|t| t["teacher_id"] == t001).cloned().unwrap_or_default();
+    assert_eq!((row["waiting"].clone(), row["departed"].clone(), row["delegate"].clone()), (json!(2), json!(true), json!(null)), "{report}");
+    let decide = |id: i64| format!("/api/v1/learning-results/{id}/decision");
+    app.post_as(&decide(waiting[0]), &t002_token, json!({"decision": "certify"})).await.assert_problem(403, "not_certifier");
+
+    // The admin names T002 for T001; only exactly one of course and teacher, only this school's
+    // active staff, only the admin.
+    app.post_as("/api/v1/certification-delegates", &admin, json!({"course_id": chinese, "teacher_id": t001, "delegate_id": t002})).await.assert_problem(422, "validation_failed");
+    app.post_as("/api/v1/certification-delegates", &admin, json!({"teacher_id": t001, "delegate_id": s1})).await.assert_problem(422, "validation_failed");
+    app.post_as("/api/v1/certification-delegates", &t002_token, json!({"teacher_id": t001, "delegate_id": t002})).await.assert_problem(403, "role_required");
+    let named = app.post_as("/api/v1/certification-delegates", &admin, json!({"teacher_id": t001, "delegate_id": t002})).await;
+    assert_eq!(named.status, 201, "{}", named.text());
+    assert_eq!(named.json()["teacher_departed"], true);
+    let naming = named.json()["id"].as_i64().unwrap();
+    assert_eq!(app.get_as("/api/v1/certification-delegates", &admin).await.json().as_array().unwrap().len(), 1);
+    let report = app.get_as("/api/v1/reports/uncertified-teachers", &admin).await.json();
+    let t002_name = app.write(|c| Ok(users::table.find(t002).select(users::display_name).first::<String>(c)?));
+    let row = report.as_array().unwrap().iter().find(|t| t["teacher_id"] == t001).cloned().unwrap_or_default();
+    assert_eq!(row["delegate"], t002_name.as_str(), "{report}");
+
+    // The delegate certifies; the decision carries their name for the student and co-teachers.
+    let done = app.post_as(&decide(waiting[0]), &t002_token, json!({"decision": "certify"})).await;
+    assert_eq!(done.status, 200, "{}", done.text());
+    let seen = app.get_as(&format!("/api/v1/learning-results/{}", waiting[0]), &student).await.json();
+    assert_eq!(seen["result"]["state"], "certified");
+    assert_eq!(seen["history"].as_array().unwrap().last().unwrap()["actor_account"], "999999_T002");
+    // Ended, the naming no longer lets them decide; another school's admin cannot end it.
+    let other = app.school("074314");
+    let other_admin = app.token(&other, "admin").await;
+    app.delete_as(&format!("/api/v1/certification-delegates/{naming}"), &other_admin).await.assert_problem(404, "not_found");
+    assert_eq!(app.delete_as(&format!("/api/v1/certification-delegates/{naming}"), &admin).await.status, 204);
+    app.post_as(&decide(waiting[1]), &t002_token, json!({"decision": "certify"})).await.assert_problem(403, "not_certifier");
+}

@@ -5,6 +5,7 @@
 //! marked as certifiers. Every co-teacher sees the same state and history, with who decided.
 //! Each decision is recorded in the result's history and in the student's notifications.
 
+pub mod delegates;
 pub mod rules;
 
 use std::collections::HashMap;
@@ -249,6 +250,8 @@ pub fn decide(c: &mut DbConn, me: Caller, id: i64, decision: Decision, reason: O
                 "The school marked you as a non-certifying teacher of this co-taught course.",
             ))
         }
+        // A delegate the admin named for the course or for one of its teachers (003 #25).
+        None if delegates::is_delegate(c, me.school, me.user, course)? => {}
         None => {
             // Homeroom teachers and advisers may see the result, but only its teachers decide.
             let vis = crate::uploads::access::visible(c, me)?;
