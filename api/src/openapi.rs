@@ -79,6 +79,8 @@ use utoipa::{Modify, OpenApi};
         crate::settings::advisors::put_consultant_classes,
         crate::settings::advisors::list_students,
         crate::settings::advisors::list_counselors,
+        crate::settings::advisors::get_consultant_students,
+        crate::settings::advisors::put_consultant_students,
         crate::settings::advisors::get_counselor_students,
         crate::settings::advisors::put_counselor_students,
         crate::settings::advisors::my_advisees,
@@ -114,6 +116,9 @@ use utoipa::{Modify, OpenApi};
         crate::certification::certification_results,
         crate::certification::decide_result,
         crate::certification::decide_many,
+        crate::certification::delegates::list_delegates,
+        crate::certification::delegates::create_delegate,
+        crate::certification::delegates::end_delegate,
         crate::notify::inbox::my_notifications,
         crate::notify::inbox::read_all_notifications,
         crate::notify::inbox::read_notification,
@@ -121,7 +126,7 @@ use utoipa::{Modify, OpenApi};
         crate::notify::reminders::run_reminders,
     ),
     components(schemas(crate::error::Problem, crate::error::ErrorCode)),
-    modifiers(&SecuritySchemes, &ApiPrefix),
+    modifiers(&SecuritySchemes, &ApiPrefix, &PendingPassword),
     tags(
         (name = "operations", description = "Health, readiness and metrics"),
         (name = "auth", description = "Sign-in, sessions, own account (manual 1.1, FAQ 000 一)"),
@@ -175,6 +180,40 @@ impl Modify for ApiPrefix {
     }
 }
 
+/// The operations a user may call while an initial or reset password is still to be changed
+/// (`crate::auth::PendingPrincipal`); every other operation for signed-in users answers
+/// `403 password_change_required`.
+pub const PENDING_PASSWORD_ALLOWED: [(&str, &str); 2] = [("get", "/api/v1/me"), ("post", "/api/v1/me/password")];
+
+/// Says on every operation for signed-in users that a pending password change refuses it.
+struct PendingPassword;
+
+impl Modify for PendingPassword {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{RefOr, ResponseBuilder};
+        const NOTE: &str = "the signed-in user must first change an initial or reset password (`password_change_required`)";
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            let ops = [("get", &mut item.get), ("put", &mut item.put), ("post", &mut item.post), ("delete", &mut item.delete), ("patch", &mut item.patch)];
+            for (method, op) in ops {
+                let Some(op) = op else { continue };
+                let bearer = op.security.as_ref().is_some_and(|s| serde_json::to_string(s).is_ok_and(|t| t.contains("bearer_jwt")));
+                if !bearer || PENDING_PASSWORD_ALLOWED.contains(&(method, path.as_str())) {
+                    continue;
+                }
+                match op.responses.responses.get_mut("403") {
+                    Some(RefOr::T(response)) => response.description = format!("{}; or {NOTE}", response.description),
+                    Some(RefOr::Ref(_)) => {}
+                    None => {
+                        let mut first = NOTE.to_string();
+                        first[..1].make_ascii_uppercase();
+                        op.responses.responses.insert("403".into(), RefOr::T(ResponseBuilder::new().description(first).build()));
+                    }
+                }
+            }
+        }
+    }
+}
+
 struct SecuritySchemes;
 
 impl Modify for SecuritySchemes {
@@ -186,7 +225,11 @@ impl Modify for SecuritySchemes {
                 HttpBuilder::new()
                     .scheme(HttpAuthScheme::Bearer)
                     .bearer_format("JWT")
-                    .description(Some("Access token from `POST /api/v1/auth/sign-in` or `/api/v1/auth/refresh`."))
+                    .description(Some(
+                        "Access token from `POST /api/v1/auth/sign-in` or `/api/v1/auth/refresh`. Until an initial or reset password is changed, \
+                         only `GET /api/v1/me` (with `user.must_change_password: true`) and `POST /api/v1/me/password` accept it; every other \
+                         operation answers `403 password_change_required`.",
+                    ))
                     .build(),
             ),
         );

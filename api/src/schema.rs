@@ -357,6 +357,30 @@ diesel::table! {
 }
 
 diesel::table! {
+    certification_delegates (id) {
+        id -> BigInt,
+        school_id -> BigInt,
+        course_id -> Nullable<BigInt>,
+        teacher_id -> Nullable<BigInt>,
+        delegate_id -> BigInt,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        ended_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    consultant_students (id) {
+        id -> BigInt,
+        school_id -> BigInt,
+        academic_year -> Integer,
+        semester -> Integer,
+        teacher_id -> BigInt,
+        student_id -> BigInt,
+    }
+}
+
+diesel::table! {
     counselor_students (id) {
         id -> BigInt,
         school_id -> BigInt,
@@ -535,6 +559,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     national_windows,
     work_periods,
     consultant_classes,
+    consultant_students,
+    certification_delegates,
     counselor_students,
     stored_files,
     learning_results,

@@ -478,6 +478,11 @@ impl Sealed {
         &self.stored
     }
 
+    /// Where the sealed file waits (to read it before it is placed).
+    pub fn path(&self) -> &Path {
+        &self.tmp
+    }
+
     /// Moves the file to its content address (a rename and a directory fsync: quick). Identical
     /// content already stored is kept and the copy dropped.
     pub fn place(mut self) -> Result<Stored, StoreError> {

@@ -260,7 +260,7 @@ async fn many_at_once_decides_what_it_can_and_says_why_not_for_the_rest() {
 
 // ---------------------------------------------------------------- reminders
 
-fn rcpt(m: &crate::support::smtp::Mail) -> String {
+pub(crate) fn rcpt(m: &crate::support::smtp::Mail) -> String {
     m.to.first().map(|t| t.trim_matches(|c| c == '<' || c == '>').to_string()).unwrap_or_default()
 }
 
@@ -280,6 +280,18 @@ async fn mail_server(app: &TestApp, admin: &str, port: u16) {
         )
         .await;
     assert_eq!(saved.status, 200, "{}", saved.text());
+}
+
+/// The demo school's mail server at `port` and the teachers' daily reminder from hour 0 (so it
+/// is due at once); returns the admin's token.
+pub(crate) async fn daily_mail_from_hour_0(app: &TestApp, port: u16) -> String {
+    let admin = app.demo_token("admin").await;
+    mail_server(app, &admin, port).await;
+    let mut params = app.get_as("/api/v1/settings/parameters", &admin).await.json()["values"].clone();
+    params["teacher_reminder_hour"] = json!(0);
+    let put = app.put_as("/api/v1/settings/parameters", &admin, params).await;
+    assert_eq!(put.status, 200, "{}", put.text());
+    admin
 }
 
 /// A second server instance on the same database (its own connection pool), sharing the clock.
@@ -307,12 +319,7 @@ async fn reminders_arrive_once_per_day_and_reason_even_from_two_instances() {
     let smtp = SmtpServer::start();
     let app = TestApp::with_config(local_mail);
     let school = app.demo();
-    let admin = app.demo_token("admin").await;
-    mail_server(&app, &admin, smtp.port).await;
-    let mut params = app.get_as("/api/v1/settings/parameters", &admin).await.json()["values"].clone();
-    params["teacher_reminder_hour"] = json!(0);
-    let put = app.put_as("/api/v1/settings/parameters", &admin, params).await;
-    assert_eq!(put.status, 200, "{}", put.text());
+    daily_mail_from_hour_0(&app, smtp.port).await;
     // 114001: one result waiting for T001, one still being edited. 114002: a certified result
     // not selected. 114003: a performance not selected. 115001 (grade 1): nothing to do.
     let student = app.demo_token(S).await;
@@ -451,11 +458,7 @@ async fn the_scheduler_in_the_server_sends_on_its_own() {
         local_mail(c);
     });
     app.demo();
-    let admin = app.demo_token("admin").await;
-    mail_server(&app, &admin, smtp.port).await;
-    let mut params = app.get_as("/api/v1/settings/parameters", &admin).await.json()["values"].clone();
-    params["teacher_reminder_hour"] = json!(0);
-    assert_eq!(app.put_as("/api/v1/settings/parameters", &admin, params).await.status, 200);
+    daily_mail_from_hour_0(&app, smtp.port).await;
     let student = app.demo_token(S).await;
     result(&app, &student, "國語文", "待認證", true).await;
     reminders::spawn(app.state.clone());

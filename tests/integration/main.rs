@@ -16,5 +16,6 @@ mod settings;
 mod quotas;
 mod sync;
 mod takeover;
+mod seed_checks;
 mod uploads;
 mod crash;

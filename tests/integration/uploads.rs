@@ -213,7 +213,7 @@ async fn a_rejected_result_can_be_deleted_and_uploaded_again_but_a_certified_one
     });
     let shown = app.get_as(&format!("/api/v1/learning-results/{a}"), &student).await.json();
     assert_eq!(shown["result"]["reject_reason"], "非本人作品");
-    app.upload(Method::PUT, &format!("/api/v1/learning-results/{a}"), &student, &[("description", "改")], &[]).await.assert_problem(409, "invalid_state");
+    // A rejected one may also be edited and sent again (seed_checks, FAQ 004 Q12); here it is deleted.
     assert_eq!(app.delete_as(&format!("/api/v1/learning-results/{a}"), &student).await.status, 204);
     app.delete_as(&format!("/api/v1/learning-results/{b}"), &student).await.assert_problem(409, "invalid_state");
     app.upload(Method::PUT, &format!("/api/v1/learning-results/{b}"), &student, &[], &[("document", "x.pdf", &bytes::pdf(10))]).await.assert_problem(409, "invalid_state");

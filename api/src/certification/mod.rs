@@ -5,6 +5,7 @@
 //! marked as certifiers. Every co-teacher sees the same state and history, with who decided.
 //! Each decision is recorded in the result's history and in the student's notifications.
 
+pub mod delegates;
 pub mod rules;
 
 use std::collections::HashMap;
@@ -224,15 +225,15 @@ pub fn queue(c: &mut DbConn, me: Caller, term: Term, now: NaiveDateTime) -> ApiR
 
 /// Decides one result as `me`, inside the caller's transaction.
 pub fn decide(c: &mut DbConn, me: Caller, id: i64, decision: Decision, reason: Option<&str>, now: NaiveDateTime) -> ApiResult<()> {
-    let row: Option<(i64, i64, String, String)> = lr::table
+    let row: Option<(i64, i64, String, String, i32, i32)> = lr::table
         .inner_join(courses::table.on(courses::id.eq(lr::course_id)))
         .filter(lr::id.eq(id))
         .filter(lr::school_id.eq(me.school))
         .filter(lr::deleted_at.is_null())
-        .select((lr::student_id, lr::course_id, lr::state, courses::subject_name))
+        .select((lr::student_id, lr::course_id, lr::state, courses::subject_name, lr::academic_year, lr::semester))
         .first(c)
         .optional()?;
-    let (student, course, state, subject) = row.ok_or_else(ApiError::not_found)?;
+    let (student, course, state, subject, academic_year, semester) = row.ok_or_else(ApiError::not_found)?;
     let assignment: Option<bool> = ta::table
         .filter(ta::course_id.eq(course))
         .filter(ta::teacher_id.eq(me.user))
@@ -249,6 +250,8 @@ pub fn decide(c: &mut DbConn, me: Caller, id: i64, decision: Decision, reason: O
                 "The school marked you as a non-certifying teacher of this co-taught course.",
             ))
         }
+        // A delegate the admin named for the course or for one of its teachers (003 #25).
+        None if delegates::is_delegate(c, me.school, me.user, course)? => {}
         None => {
             // Homeroom teachers and advisers may see the result, but only its teachers decide.
             let vis = crate::uploads::access::visible(c, me)?;
@@ -259,7 +262,8 @@ pub fn decide(c: &mut DbConn, me: Caller, id: i64, decision: Decision, reason: O
         }
     }
     let grade: i32 = sp::table.filter(sp::user_id.eq(student)).select(sp::grade).first(c).optional()?.unwrap_or(0);
-    periods::require_open(c, me.school, Item::CertifyResults, grade, now)?;
+    // The certification period of the result's own term, also after the school moved on (003 #3).
+    periods::require_open_for(c, me.school, Item::CertifyResults, grade, crate::terms::Term { academic_year, semester }, now)?;
     let current = ResultState::parse(&state);
     let next = rules::next_state(current, decision).map_err(|(zh, en)| ApiError::with_detail(ErrorCode::InvalidState, zh, en))?;
     let reason = rules::reason(decision, reason).map_err(|(zh, en)| ApiError::validation().field("reason", zh, en))?;
@@ -283,7 +287,7 @@ pub fn decide(c: &mut DbConn, me: Caller, id: i64, decision: Decision, reason: O
     results::record(c, id, action, next, me.user, reason.as_deref(), now)?;
     let (title, body) = match decision {
         Decision::Certify => (format!("「{subject}」學習成果認證成功"), "老師已認證您的課程學習成果，可於勾選期間勾選提交。".to_string()),
-        Decision::Reject => (format!("「{subject}」學習成果認證失敗"), format!("原因：{}\n您可以刪除後重新上傳。", reason.as_deref().unwrap_or(""))),
+        Decision::Reject => (format!("「{subject}」學習成果認證失敗"), format!("原因：{}\n您可以重新編輯後再送出認證，或刪除後重新上傳。", reason.as_deref().unwrap_or(""))),
     };
     inbox::add(c, inbox::New { school_id: me.school, user_id: student, kind: &format!("result_{action}"), title: &title, body: &body, result_id: Some(id) }, now)?;
     if current == ResultState::Certified {

@@ -25,6 +25,11 @@ impl Decision {
     }
 }
 
+/// What certification is, as teachers are told on the certification screen and in the reminder
+/// mail (meeting 003 #23: 「課程學習成果教師認證目的在於確認課程學習成果作品是否為上傳學生本人」;
+/// 「教師應是認證『真偽』而非好壞」).
+pub const MEANING_ZH: &str = "認證是確認這份課程學習成果確為學生本人的作品（真偽），不是評定作品的好壞；學習表現的良窳請在教學活動中指導。";
+
 /// Longest rejection reason.
 pub const MAX_REASON_CHARS: usize = 200;
 

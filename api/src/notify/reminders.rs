@@ -230,7 +230,7 @@ fn teachers(c: &mut DbConn, school: i64, term: Term, now: NaiveDateTime, link: &
             recipient,
             reason: Reason::TeacherUncertified,
             subject: format!("【學習歷程】您有 {total} 件學習成果待認證"),
-            body: format!("{name} 老師您好：\n\n您授課的課程尚有 {total} 件學生課程學習成果等待認證：\n{lines}\n請登入認證：{link}/teacher/certification\n\n（此為系統自動寄送的提醒信，每日一次。）"),
+            body: format!("{name} 老師您好：\n\n您授課的課程尚有 {total} 件學生課程學習成果等待認證：\n{lines}\n請登入認證：{link}/teacher/certification\n\n提醒您：{}\n\n（此為系統自動寄送的提醒信，每日一次。）", crate::certification::rules::MEANING_ZH),
         });
     }
     out.sort_by_key(|p| p.user_id);

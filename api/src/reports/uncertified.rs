@@ -36,6 +36,11 @@ pub struct UncertifiedTeacher {
     pub name: String,
     /// 未認證數量: submitted results in the teacher's certifying courses of the term.
     pub waiting: i64,
+    /// The teacher's account is no longer active (left the school, meeting 003 #25): their
+    /// waiting results need a delegate certifier.
+    pub departed: bool,
+    /// The delegate certifier the admin named for this teacher, if any.
+    pub delegate: Option<String>,
 }
 
 /// One student's results in one course waiting for the teacher.
@@ -124,7 +129,7 @@ pub fn rank_teachers(counts: &BTreeMap<i64, i64>, people: &HashMap<i64, Person>)
         .filter(|(_, n)| **n > 0)
         .map(|(id, n)| {
             let p = person(people, *id);
-            UncertifiedTeacher { teacher_id: *id, account: p.account, name: p.name, waiting: *n }
+            UncertifiedTeacher { teacher_id: *id, account: p.account, name: p.name, waiting: *n, departed: false, delegate: None }
         })
         .collect();
     out.sort_by(|a, b| b.waiting.cmp(&a.waiting).then_with(|| a.account.cmp(&b.account)).then_with(|| a.teacher_id.cmp(&b.teacher_id)));
@@ -176,7 +181,14 @@ pub fn report(c: &mut DbConn, school: i64, term: Term, teacher: Option<i64>) -> 
     } else {
         courses::table.filter(courses::id.eq_any(course_ids.into_iter().collect::<Vec<_>>())).select((courses::id, courses::subject_name)).load::<(i64, String)>(c)?.into_iter().collect()
     };
-    let teachers = rank_teachers(&count_by_teacher(&rows), &people);
+    let mut teachers = rank_teachers(&count_by_teacher(&rows), &people);
+    let ids: Vec<i64> = teachers.iter().map(|t| t.teacher_id).collect();
+    let departed: Vec<i64> = users::table.filter(users::id.eq_any(&ids)).filter(users::active.eq(false)).select(users::id).load(c)?;
+    let delegates = crate::certification::delegates::for_teachers(c, school, &ids)?;
+    for t in &mut teachers {
+        t.departed = departed.contains(&t.teacher_id);
+        t.delegate = delegates.iter().find(|(id, _)| *id == t.teacher_id).map(|(_, name)| name.clone());
+    }
     let per_course = count_by_student_course(&rows);
     let students = teachers.iter().map(|t| (t.teacher_id, student_rows(t.teacher_id, &per_course, &people, &subjects))).collect();
     Ok(Report { teachers, students })

@@ -14,6 +14,7 @@ use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult, ErrorCode, Problem};
 use crate::schema::{learning_results as lr, performances as pf, selections as sel};
 use crate::settings::periods::{self, Item, Period};
+use crate::terms::Term;
 use crate::uploads::access::{self, Caller};
 
 /// Learning results a student may select per academic year (FAQ 000 四 Q2).
@@ -95,8 +96,9 @@ pub fn selected_ids(c: &mut DbConn, student: i64, academic_year: i32, kind: Kind
         .load(c)?)
 }
 
-/// Checks that `item` is the student's, this year's and selectable (a certified result).
-fn check_item(c: &mut DbConn, me: Caller, kind: Kind, item: i64, academic_year: i32) -> ApiResult<()> {
+/// Checks that `item` is the student's and selectable (a certified result); returns its academic
+/// year, whose selection period and limit apply.
+fn check_item(c: &mut DbConn, me: Caller, kind: Kind, item: i64) -> ApiResult<i32> {
     let found: Option<(i64, i32, Option<String>)> = match kind {
         Kind::Results => lr::table
             .filter(lr::id.eq(item))
@@ -117,24 +119,22 @@ fn check_item(c: &mut DbConn, me: Caller, kind: Kind, item: i64, academic_year: 
     if student != me.user {
         return Err(ApiError::not_found());
     }
-    if year != academic_year {
-        return Err(ApiError::with_detail(ErrorCode::InvalidState, "只能勾選本學年的項目。", "Only this academic year's items can be selected."));
-    }
     if kind == Kind::Results && state.as_deref() != Some("certified") {
         return Err(ApiError::with_detail(ErrorCode::InvalidState, "只能勾選認證成功的學習成果。", "Only certified learning results can be selected."));
     }
-    Ok(())
+    Ok(year)
 }
 
 /// Selects one item: the period must be open and the year's limit not reached. Selecting an item
 /// already selected changes nothing.
 pub fn select(c: &mut DbConn, me: Caller, kind: Kind, item: i64, now: NaiveDateTime) -> ApiResult<()> {
     let facts = access::student_facts(c, me.school, me.user)?;
-    let term = crate::terms::require_current(c, me.school)?;
-    periods::require_open(c, me.school, kind.period_item(), facts.grade, now)?;
-    check_item(c, me, kind, item, term.academic_year)?;
+    let academic_year = check_item(c, me, kind, item)?;
+    // The item's own year's selection period (meeting 003 #3: the old year's selections are
+    // finished after the term moved on); another year's period does not open it.
+    periods::require_open_for(c, me.school, kind.period_item(), facts.grade, Term { academic_year, semester: 0 }, now)?;
     access::lock_student(c, me.user)?;
-    let ids = selected_ids(c, me.user, term.academic_year, kind)?;
+    let ids = selected_ids(c, me.user, academic_year, kind)?;
     if ids.contains(&item) {
         return Ok(());
     }
@@ -149,23 +149,22 @@ pub fn select(c: &mut DbConn, me: Caller, kind: Kind, item: i64, now: NaiveDateT
         .values((
             sel::school_id.eq(me.school),
             sel::student_id.eq(me.user),
-            sel::academic_year.eq(term.academic_year),
+            sel::academic_year.eq(academic_year),
             sel::item_kind.eq(kind.item_kind()),
             sel::item_id.eq(item),
             sel::selected_at.eq(now),
         ))
         .execute(c)?;
-    Ok(())
+    access::record_on_behalf(c, me, "selection_added", format!("{} {item}", kind.item_kind()), now)
 }
 
 pub fn unselect(c: &mut DbConn, me: Caller, kind: Kind, item: i64, now: NaiveDateTime) -> ApiResult<()> {
     let facts = access::student_facts(c, me.school, me.user)?;
-    periods::require_open(c, me.school, kind.period_item(), facts.grade, now)?;
-    let n = diesel::delete(sel::table.filter(sel::student_id.eq(me.user)).filter(sel::item_kind.eq(kind.item_kind())).filter(sel::item_id.eq(item))).execute(c)?;
-    if n == 0 {
-        return Err(ApiError::not_found());
-    }
-    Ok(())
+    let mine = sel::table.filter(sel::student_id.eq(me.user)).filter(sel::item_kind.eq(kind.item_kind())).filter(sel::item_id.eq(item));
+    let academic_year: i32 = mine.select(sel::academic_year).first(c).optional()?.ok_or_else(ApiError::not_found)?;
+    periods::require_open_for(c, me.school, kind.period_item(), facts.grade, Term { academic_year, semester: 0 }, now)?;
+    diesel::delete(mine).execute(c)?;
+    access::record_on_behalf(c, me, "selection_removed", format!("{} {item}", kind.item_kind()), now)
 }
 
 fn load(c: &mut DbConn, me: Caller, now: NaiveDateTime) -> ApiResult<MySelections> {
@@ -207,7 +206,9 @@ pub async fn my_selections(state: web::Data<AppState>, who: Principal) -> ApiRes
     Ok(web::Json(state.db.read(move |c| load(c, me, now)).await?))
 }
 
-/// 勾選: selects a certified learning result (`results`) or a performance (`performances`).
+/// 勾選: selects a certified learning result (`results`) or a performance (`performances`),
+/// inside the selection period of the item's own academic year (the previous year's items too,
+/// while that year's period is open).
 #[utoipa::path(
     tag = "selections",
     path = "/me/selections/{kind}/{item_id}",

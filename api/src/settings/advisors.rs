@@ -14,7 +14,7 @@ use crate::auth::{client_addr, Need, Op, Principal, Scope};
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::pagination::{like_pattern, offset, Page, PageQuery};
-use crate::schema::{classes, consultant_classes as cc, counselor_students as cs, student_profiles as sp, user_roles, users};
+use crate::schema::{classes, consultant_classes as cc, consultant_students as cst, counselor_students as cs, student_profiles as sp, user_roles, users};
 use crate::terms::{self, Term};
 
 #[derive(Debug, Serialize, ToSchema, Queryable)]
@@ -136,6 +136,14 @@ pub fn derive_advisor_roles(c: &mut DbConn, school: i64) -> ApiResult<()> {
         .filter(cc::semester.eq(term.semester))
         .select(cc::teacher_id)
         .load(c)?;
+    consultants.extend(
+        cst::table
+            .filter(cst::school_id.eq(school))
+            .filter(cst::academic_year.eq(term.academic_year))
+            .filter(cst::semester.eq(term.semester))
+            .select(cst::teacher_id)
+            .load::<i64>(c)?,
+    );
     consultants.sort_unstable();
     consultants.dedup();
     let mut counselors: Vec<i64> = cs::table
@@ -402,13 +410,131 @@ pub async fn list_counselors(state: web::Data<AppState>, who: Principal, filter:
     .await
 }
 
+/// Who is assigned students one by one: counselors (S0210S), and course consultants besides their
+/// classes (S0204S; FAQ 000 三 Q2: 「設定學生對應關係」…勾選好要選取的學生).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Advising {
+    Counselor,
+    Consultant,
+}
+
+impl Advising {
+    fn module(self) -> &'static str {
+        match self {
+            Advising::Counselor => "S0210S",
+            Advising::Consultant => "S0204S",
+        }
+    }
+
+    fn event(self) -> &'static str {
+        match self {
+            Advising::Counselor => "counselor_students_changed",
+            Advising::Consultant => "consultant_students_changed",
+        }
+    }
+}
+
+macro_rules! advising_table {
+    ($which:expr, $t:ident => $body:expr) => {
+        match $which {
+            Advising::Counselor => {
+                use crate::schema::counselor_students as $t;
+                $body
+            }
+            Advising::Consultant => {
+                use crate::schema::consultant_students as $t;
+                $body
+            }
+        }
+    };
+}
+
+/// The students assigned one by one to `teacher` this term.
+pub fn assigned_student_ids(c: &mut DbConn, which: Advising, teacher: i64, term: Term) -> ApiResult<Vec<i64>> {
+    Ok(advising_table!(which, t => t::table
+        .filter(t::teacher_id.eq(teacher))
+        .filter(t::academic_year.eq(term.academic_year))
+        .filter(t::semester.eq(term.semester))
+        .select(t::student_id)
+        .load(c)?))
+}
+
 fn counselor_student_ids(c: &mut DbConn, teacher: i64, term: Term) -> ApiResult<Vec<i64>> {
-    Ok(cs::table
-        .filter(cs::teacher_id.eq(teacher))
-        .filter(cs::academic_year.eq(term.academic_year))
-        .filter(cs::semester.eq(term.semester))
-        .select(cs::student_id)
-        .load(c)?)
+    assigned_student_ids(c, Advising::Counselor, teacher, term)
+}
+
+/// Replaces `teacher`'s students this term (all of this school's students, or `422`).
+fn set_students(c: &mut DbConn, which: Advising, school: i64, teacher: i64, ids: &[i64], term: Term) -> ApiResult<()> {
+    let valid: Vec<i64> = users::table
+        .filter(users::school_id.eq(school))
+        .filter(users::kind.eq(UserKind::Student.as_str()))
+        .filter(users::id.eq_any(ids))
+        .select(users::id)
+        .load(c)?;
+    let mut err = ApiError::validation();
+    for (i, id) in ids.iter().enumerate() {
+        if !valid.contains(id) {
+            err = err.field(format!("student_ids[{i}]"), "不是本校學生", "not a student of this school");
+        }
+    }
+    if !err.fields.is_empty() {
+        return Err(err);
+    }
+    advising_table!(which, t => {
+        diesel::delete(t::table.filter(t::teacher_id.eq(teacher)).filter(t::academic_year.eq(term.academic_year)).filter(t::semester.eq(term.semester))).execute(c)?;
+        for id in ids {
+            diesel::insert_into(t::table)
+                .values((t::school_id.eq(school), t::academic_year.eq(term.academic_year), t::semester.eq(term.semester), t::teacher_id.eq(teacher), t::student_id.eq(id)))
+                .execute(c)?;
+        }
+    });
+    Ok(())
+}
+
+async fn get_students(state: &AppState, who: &Principal, which: Advising, teacher: i64) -> ApiResult<Vec<StudentRef>> {
+    who.require(Need::module(which.module(), Op::View))?;
+    let school = who.school_id()?;
+    state
+        .db
+        .read(move |c| {
+            staff_of(c, school, teacher)?;
+            let term = terms::require_current(c, school)?;
+            let ids = assigned_student_ids(c, which, teacher, term)?;
+            let all = PeopleFilter { q: None, class_code: None };
+            Ok(load_students(c, Some(&ids), school, &all, 1, 10_000)?.items)
+        })
+        .await
+}
+
+/// Most students one list may name (a whole school).
+const MAX_STUDENT_IDS: usize = 5000;
+
+async fn put_students(state: &AppState, who: &Principal, req: &HttpRequest, which: Advising, teacher: i64, mut ids: Vec<i64>) -> ApiResult<Vec<StudentRef>> {
+    who.require(Need::module(which.module(), Op::Update))?;
+    if ids.len() > MAX_STUDENT_IDS {
+        return Err(ApiError::validation().field(
+            "student_ids",
+            format!("最多 {MAX_STUDENT_IDS} 位學生"),
+            format!("at most {MAX_STUDENT_IDS} students"),
+        ));
+    }
+    let school = who.school_id()?;
+    ids.sort_unstable();
+    ids.dedup();
+    let now = state.clock.now();
+    let (me, actor, client) = (who.user_id(), who.actor(), client_addr(req));
+    state
+        .db
+        .write(move |c| {
+            staff_of(c, school, teacher)?;
+            let term = terms::require_current(c, school)?;
+            set_students(c, which, school, teacher, &ids, term)?;
+            derive_advisor_roles(c, school)?;
+            audit::record(c, Event { school_id: Some(school), user_id: me, actor: Some(&actor), event: which.event(), detail: Some(format!("teacher {teacher}: {} students", ids.len())), client: Some(&client) }, now)?;
+            let all = PeopleFilter { q: None, class_code: None };
+            Ok(load_students(c, Some(&ids), school, &all, 1, 10_000)?.items)
+        })
+        .await
 }
 
 /// A counselor's students this term.
@@ -427,19 +553,7 @@ fn counselor_student_ids(c: &mut DbConn, teacher: i64, term: Term) -> ApiResult<
 )]
 #[get("/counselors/{teacher_id}/students")]
 pub async fn get_counselor_students(state: web::Data<AppState>, who: Principal, teacher: web::Path<i64>) -> ApiResult<web::Json<Vec<StudentRef>>> {
-    who.require(Need::module("S0210S", Op::View))?;
-    let school = who.school_id()?;
-    let teacher = teacher.into_inner();
-    state
-        .db
-        .read(move |c| {
-            staff_of(c, school, teacher)?;
-            let term = terms::require_current(c, school)?;
-            let ids = counselor_student_ids(c, teacher, term)?;
-            let all = PeopleFilter { q: None, class_code: None };
-            Ok(web::Json(load_students(c, Some(&ids), school, &all, 1, 10_000)?.items))
-        })
-        .await
+    Ok(web::Json(get_students(&state, &who, Advising::Counselor, teacher.into_inner()).await?))
 }
 
 /// Set a counselor's students for this term (the whole list).
@@ -461,50 +575,54 @@ pub async fn get_counselor_students(state: web::Data<AppState>, who: Principal, 
 )]
 #[put("/counselors/{teacher_id}/students")]
 pub async fn put_counselor_students(state: web::Data<AppState>, who: Principal, req: HttpRequest, teacher: web::Path<i64>, body: web::Json<StudentIds>) -> ApiResult<web::Json<Vec<StudentRef>>> {
-    who.require(Need::module("S0210S", Op::Update))?;
-    validator::Validate::validate(&*body)?;
-    let school = who.school_id()?;
-    let teacher = teacher.into_inner();
-    let mut ids = body.into_inner().student_ids;
-    ids.sort_unstable();
-    ids.dedup();
-    let now = state.clock.now();
-    let (me, actor, client) = (who.user_id(), who.actor(), client_addr(&req));
-    state
-        .db
-        .write(move |c| {
-            staff_of(c, school, teacher)?;
-            let term = terms::require_current(c, school)?;
-            let valid: Vec<i64> = users::table
-                .filter(users::school_id.eq(school))
-                .filter(users::kind.eq(UserKind::Student.as_str()))
-                .filter(users::id.eq_any(ids.clone()))
-                .select(users::id)
-                .load(c)?;
-            let mut err = ApiError::validation();
-            for (i, id) in ids.iter().enumerate() {
-                if !valid.contains(id) {
-                    err = err.field(format!("student_ids[{i}]"), "不是本校學生", "not a student of this school");
-                }
-            }
-            if !err.fields.is_empty() {
-                return Err(err);
-            }
-            diesel::delete(cs::table.filter(cs::teacher_id.eq(teacher)).filter(cs::academic_year.eq(term.academic_year)).filter(cs::semester.eq(term.semester))).execute(c)?;
-            for id in &ids {
-                diesel::insert_into(cs::table)
-                    .values((cs::school_id.eq(school), cs::academic_year.eq(term.academic_year), cs::semester.eq(term.semester), cs::teacher_id.eq(teacher), cs::student_id.eq(id)))
-                    .execute(c)?;
-            }
-            derive_advisor_roles(c, school)?;
-            audit::record(c, Event { school_id: Some(school), user_id: me, actor: Some(&actor), event: "counselor_students_changed", detail: Some(format!("teacher {teacher}: {} students", ids.len())), client: Some(&client) }, now)?;
-            let all = PeopleFilter { q: None, class_code: None };
-            Ok(web::Json(load_students(c, Some(&ids), school, &all, 1, 10_000)?.items))
-        })
-        .await
+    Ok(web::Json(put_students(&state, &who, &req, Advising::Counselor, teacher.into_inner(), body.into_inner().student_ids).await?))
 }
 
-/// The students a consultant (by class) or counselor (by assignment) advises this term.
+/// A course consultant's students this term, assigned one by one besides their classes
+/// (FAQ 000 三 Q2).
+#[utoipa::path(
+    tag = "settings",
+    path = "/consultants/{teacher_id}/students",
+    params(("teacher_id" = i64, Path, description = "The teacher")),
+    security(("bearer_jwt" = [])),
+    responses(
+        (status = 200, description = "Assigned students", body = Vec<StudentRef>),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Neither the school admin nor granted module S0204S", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such teacher in this school", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The school has no term yet", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/consultants/{teacher_id}/students")]
+pub async fn get_consultant_students(state: web::Data<AppState>, who: Principal, teacher: web::Path<i64>) -> ApiResult<web::Json<Vec<StudentRef>>> {
+    Ok(web::Json(get_students(&state, &who, Advising::Consultant, teacher.into_inner()).await?))
+}
+
+/// Set a course consultant's students for this term (the whole list; FAQ 000 三 Q2: 「設定學生
+/// 對應關係」…勾選好要選取的學生後點選「確認儲存」). Their classes stay as they are.
+#[utoipa::path(
+    tag = "settings",
+    path = "/consultants/{teacher_id}/students",
+    params(("teacher_id" = i64, Path, description = "The teacher")),
+    request_body = StudentIds,
+    security(("bearer_jwt" = [])),
+    responses(
+        (status = 200, description = "Saved", body = Vec<StudentRef>),
+        (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Neither the school admin nor granted module S0204S with update", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such teacher in this school", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The school has no term yet", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A student who is not this school's", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[put("/consultants/{teacher_id}/students")]
+pub async fn put_consultant_students(state: web::Data<AppState>, who: Principal, req: HttpRequest, teacher: web::Path<i64>, body: web::Json<StudentIds>) -> ApiResult<web::Json<Vec<StudentRef>>> {
+    Ok(web::Json(put_students(&state, &who, &req, Advising::Consultant, teacher.into_inner(), body.into_inner().student_ids).await?))
+}
+
+/// The students a consultant (by class and by assignment) or counselor (by assignment) advises
+/// this term.
 #[utoipa::path(
     tag = "settings",
     path = "/me/advisees",
@@ -542,6 +660,7 @@ pub async fn my_advisees(state: web::Data<AppState>, who: Principal, filter: web
                 .select(sp::user_id)
                 .load(c)?;
             ids.extend(counselor_student_ids(c, me, term)?);
+            ids.extend(assigned_student_ids(c, Advising::Consultant, me, term)?);
             ids.sort_unstable();
             ids.dedup();
             Ok(web::Json(load_students(c, Some(&ids), school, &filter, page, per_page)?))

@@ -35,10 +35,13 @@ pub enum Item {
     SelectResults,
     /// 學生勾選多元表現 (whole year: semester 0).
     SelectPerformances,
+    /// 學生上傳多元表現 (whole year: semester 0; FAQ 000 四 Q1: 「系統管理-多元表現設定」 adjusts
+    /// the upload time; FAQ 004 Q13: 「多元表現的上傳是全學年開放的」).
+    UploadPerformances,
 }
 
 impl Item {
-    pub const ALL: [Item; 4] = [Item::UploadResults, Item::CertifyResults, Item::SelectResults, Item::SelectPerformances];
+    pub const ALL: [Item; 5] = [Item::UploadResults, Item::CertifyResults, Item::SelectResults, Item::SelectPerformances, Item::UploadPerformances];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -46,6 +49,7 @@ impl Item {
             Item::CertifyResults => "certify_results",
             Item::SelectResults => "select_results",
             Item::SelectPerformances => "select_performances",
+            Item::UploadPerformances => "upload_performances",
         }
     }
 
@@ -59,12 +63,13 @@ impl Item {
             Item::CertifyResults => "老師認證學生學習成果時間",
             Item::SelectResults => "學生勾選學習成果時間",
             Item::SelectPerformances => "學生勾選多元表現時間",
+            Item::UploadPerformances => "學生上傳多元表現時間",
         }
     }
 
-    /// Selection runs over the whole academic year (semester 0).
+    /// Selection and performance uploads run over the whole academic year (semester 0).
     pub fn whole_year(self) -> bool {
-        matches!(self, Item::SelectResults | Item::SelectPerformances)
+        matches!(self, Item::SelectResults | Item::SelectPerformances | Item::UploadPerformances)
     }
 }
 
@@ -110,7 +115,7 @@ impl NationalWindow {
     /// The UTC span of the window that applies to `item`.
     pub fn span(&self, item: Item) -> (NaiveDateTime, NaiveDateTime) {
         let (from, to) = match item {
-            Item::SelectPerformances => (self.performances_start, self.performances_end),
+            Item::SelectPerformances | Item::UploadPerformances => (self.performances_start, self.performances_end),
             _ => (self.results_start, self.results_end),
         };
         (taipei_to_utc(from, 0), shift(taipei_to_utc(to, 0), Duration::days(1)))
@@ -133,7 +138,8 @@ pub struct WindowInput {
 pub struct PeriodInput {
     #[validate(range(min = 50, max = 300))]
     pub academic_year: i32,
-    /// 1 or 2 for upload and certification; 0 (the whole year) for the two selections.
+    /// 1 or 2 for learning-result upload and certification; 0 (the whole year) for the two
+    /// selections and for performance uploads.
     #[validate(range(min = 0, max = 2))]
     pub semester: i32,
     #[validate(range(min = 1, max = 3))]
@@ -220,10 +226,10 @@ pub fn check(input: &PeriodInput, national: Option<&NationalWindow>) -> ApiResul
     crate::time::require_dates(&[("start_date", Some(input.start_date)), ("end_date", Some(input.end_date))])?;
     let mut err = ApiError::validation();
     if input.item.whole_year() && input.semester != 0 {
-        err = err.field("semester", "勾選時間以學年設定，學期須為 0", "selection periods are set per year: semester must be 0");
+        err = err.field("semester", "勾選及多元表現上傳時間以學年設定，學期須為 0", "selection and performance upload periods are set per year: semester must be 0");
     }
     if !input.item.whole_year() && input.semester == 0 {
-        err = err.field("semester", "上傳與認證時間須指定學期 1 或 2", "upload and certification periods need semester 1 or 2");
+        err = err.field("semester", "學習成果上傳與認證時間須指定學期 1 或 2", "learning-result upload and certification periods need semester 1 or 2");
     }
     let (starts_at, ends_at) = bounds(input.start_date, input.start_hour, input.end_date, input.end_hour);
     if ends_at <= starts_at {
@@ -241,7 +247,7 @@ pub fn check(input: &PeriodInput, national: Option<&NationalWindow>) -> ApiResul
             let (from, to) = w.span(input.item);
             if starts_at < from || ends_at > to {
                 let (a, b) = match input.item {
-                    Item::SelectPerformances => (w.performances_start, w.performances_end),
+                    Item::SelectPerformances | Item::UploadPerformances => (w.performances_start, w.performances_end),
                     _ => (w.results_start, w.results_end),
                 };
                 err = err.field(
@@ -278,6 +284,12 @@ pub fn find(c: &mut DbConn, school_id: i64, item: Item, grade: i32, term: Term, 
 /// current term now? Refuses with `period_closed` saying when it is (or that none is set).
 pub fn require_open(c: &mut DbConn, school_id: i64, item: Item, grade: i32, now: NaiveDateTime) -> ApiResult<Period> {
     let term = terms::current(c, school_id)?.ok_or_else(|| ApiError::with_detail(ErrorCode::PeriodClosed, "學校尚無學年期。", "The school has no term yet."))?;
+    require_open_in(c, school_id, item, grade, term, now)
+}
+
+/// [`require_open`] for the period of a given `term` (an item belongs to its term: FAQ 004 Q5,
+/// meeting 003 #11), which need not be the school's current one.
+pub fn require_open_in(c: &mut DbConn, school_id: i64, item: Item, grade: i32, term: Term, now: NaiveDateTime) -> ApiResult<Period> {
     match find(c, school_id, item, grade, term, now)? {
         Some(p) if p.open => Ok(p),
         Some(p) => Err(ApiError::with_detail(
@@ -299,6 +311,33 @@ pub fn require_open(c: &mut DbConn, school_id: i64, item: Item, grade: i32, now:
             format!("The school has not set the period {} for grade {grade}.", item.as_str()),
         )),
     }
+}
+
+/// The period of `item` for an item of `term` — which may be before the school's current term
+/// (meeting 003 #3: schools finish the old year's uploads and selections after the term has moved
+/// on) — for the grade the student had then (`grade_now` less the years since). A refusal for an
+/// earlier term names it.
+pub fn require_open_for(c: &mut DbConn, school_id: i64, item: Item, grade_now: i32, term: Term, now: NaiveDateTime) -> ApiResult<Period> {
+    let current = terms::current(c, school_id)?;
+    let years_since = current.map_or(0, |t| t.academic_year - term.academic_year);
+    let grade = (grade_now - years_since).max(1);
+    require_open_in(c, school_id, item, grade, term, now).map_err(|e| {
+        let same = current.is_some_and(|t| t.academic_year == term.academic_year && (item.whole_year() || t.semester == term.semester));
+        if same || e.code != ErrorCode::PeriodClosed {
+            return e;
+        }
+        let (zh, en) = e.detail.map(|d| (d.zh.into_owned(), d.en.into_owned())).unwrap_or_default();
+        let (label_zh, label_en) = if term.semester == 0 {
+            (format!("{} 學年度", term.academic_year), format!("academic year {}", term.academic_year))
+        } else {
+            (format!("{} 學年度第 {} 學期", term.academic_year, term.semester), format!("term {}", term.code()))
+        };
+        ApiError::with_detail(
+            ErrorCode::PeriodClosed,
+            format!("此項目屬於 {label_zh}，依該學年期的{}辦理。{zh}", item.name_zh()),
+            format!("This item belongs to {label_en}; that {}'s period applies. {en}", if term.semester == 0 { "year" } else { "term" }),
+        )
+    })
 }
 
 fn load_periods(c: &mut DbConn, school_id: i64, academic_year: Option<i32>, now: NaiveDateTime) -> ApiResult<Vec<Period>> {

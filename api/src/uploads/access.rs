@@ -4,18 +4,25 @@
 
 use diesel::prelude::*;
 
-use crate::accounts::Role;
+use crate::accounts::audit::{self, Event};
+use crate::accounts::{Role, UserKind};
 use crate::auth::Principal;
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult, ErrorCode};
-use crate::schema::{classes, consultant_classes as cc, counselor_students as cs, student_profiles as sp, teaching_assignments as ta, users};
+use crate::schema::{classes, consultant_classes as cc, student_profiles as sp, teaching_assignments as ta, users};
+use crate::settings::advisors::{assigned_student_ids, Advising};
 use crate::terms;
 
-/// The signed-in caller as the upload rules see them.
+/// The signed-in caller as the upload rules see them. A transfer student's temporary account
+/// (manual 3.7) acts as its student: `user` is the student, `actor` the temporary account, and
+/// every change is recorded as made by `actor` on the student's behalf.
 #[derive(Debug, Clone, Copy)]
 pub struct Caller {
     pub school: i64,
+    /// Whose items: the signed-in user, or the student a temporary account acts for.
     pub user: i64,
+    /// Who acts: the signed-in user (a temporary account when it differs from `user`).
+    pub actor: i64,
     pub admin: bool,
     pub student: bool,
 }
@@ -25,7 +32,21 @@ impl Caller {
     pub fn of(who: &Principal) -> ApiResult<Caller> {
         let u = who.user()?;
         let school = who.school_id()?;
-        Ok(Caller { school, user: u.user.id, admin: u.roles.contains(&Role::SchoolAdmin), student: u.roles.contains(&Role::Student) })
+        let admin = u.roles.contains(&Role::SchoolAdmin);
+        let student = u.roles.contains(&Role::Student);
+        if UserKind::parse(&u.user.kind) == Some(UserKind::Temporary) {
+            // Expired and ended temporary accounts never get this far (authentication refuses them).
+            let for_student = u.user.linked_user_id.ok_or_else(|| {
+                ApiError::with_detail(ErrorCode::Conflict, "此臨時帳號沒有對應的學生，請洽學校。", "This temporary account is not linked to a student.")
+            })?;
+            return Ok(Caller { school, user: for_student, actor: u.user.id, admin: false, student });
+        }
+        Ok(Caller { school, user: u.user.id, actor: u.user.id, admin, student })
+    }
+
+    /// Whether a temporary account acts for the student.
+    pub fn on_behalf(&self) -> bool {
+        self.actor != self.user
     }
 
     /// Only students act on their own items.
@@ -99,14 +120,10 @@ pub fn visible(c: &mut DbConn, me: Caller) -> ApiResult<Visible> {
         if !class_codes.is_empty() {
             students.extend(sp::table.filter(sp::school_id.eq(me.school)).filter(sp::class_code.eq_any(class_codes)).select(sp::user_id).load::<i64>(c)?);
         }
-        students.extend(
-            cs::table
-                .filter(cs::teacher_id.eq(me.user))
-                .filter(cs::academic_year.eq(term.academic_year))
-                .filter(cs::semester.eq(term.semester))
-                .select(cs::student_id)
-                .load::<i64>(c)?,
-        );
+        // Counselors' students, and consultants' students assigned one by one (FAQ 000 三 Q2).
+        for which in [Advising::Counselor, Advising::Consultant] {
+            students.extend(assigned_student_ids(c, which, me.user, term)?);
+        }
     }
     students.sort_unstable();
     students.dedup();
@@ -146,4 +163,28 @@ pub fn lock_student(c: &mut DbConn, student: i64) -> ApiResult<()> {
             .execute(pg)?;
     }
     Ok(())
+}
+
+/// Records a change a temporary account made on its student's behalf in the school's audit log
+/// (`event` e.g. `performance_created`, `detail` what changed); nothing for anyone else, whose
+/// changes are their own.
+pub fn record_on_behalf(c: &mut DbConn, me: Caller, event: &str, detail: String, now: chrono::NaiveDateTime) -> ApiResult<()> {
+    if !me.on_behalf() {
+        return Ok(());
+    }
+    let accounts: Vec<(i64, String)> = users::table.filter(users::id.eq_any([me.actor, me.user])).select((users::id, users::account)).load(c)?;
+    let account = |id: i64| accounts.iter().find(|(i, _)| *i == id).map(|(_, a)| a.clone()).unwrap_or_default();
+    let actor = account(me.actor);
+    audit::record(
+        c,
+        Event {
+            school_id: Some(me.school),
+            user_id: Some(me.actor),
+            actor: Some(&actor),
+            event,
+            detail: Some(format!("{detail} on behalf of {}", account(me.user))),
+            client: None,
+        },
+        now,
+    )
 }

@@ -5,6 +5,7 @@ pub mod access;
 pub mod check;
 pub mod files;
 pub mod form;
+pub mod links;
 pub mod performances;
 pub mod results;
 pub mod rules;

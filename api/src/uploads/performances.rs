@@ -17,6 +17,7 @@ use crate::error::{ApiError, ApiResult, ErrorCode, Problem};
 use crate::pagination::{like_pattern, offset, Page, PageQuery};
 use crate::schema::{cadre_records as cr, performances as pf, selections, student_profiles as sp, users};
 use crate::settings::parameters;
+use crate::settings::periods::{self, Item};
 
 use super::access::{self, Caller, Visible};
 use super::files::{self, FileInfo};
@@ -140,6 +141,8 @@ pub struct PerformanceLimits {
     pub latest: NaiveDate,
     /// Latest range end: 29 August after the year.
     pub latest_end: NaiveDate,
+    /// The student's performance upload period this academic year, if set.
+    pub upload_period: Option<periods::Period>,
 }
 
 /// A school cadre record from sync (read-only; submitted separately; does not count).
@@ -341,7 +344,7 @@ pub async fn list_categories(who: Principal) -> ApiResult<web::Json<Vec<Category
     ))
 }
 
-/// The student's performance count and date bounds this academic year.
+/// The student's performance count, date bounds and upload period this academic year.
 #[utoipa::path(
     tag = "uploads",
     path = "/me/performance-limits",
@@ -356,6 +359,7 @@ pub async fn list_categories(who: Principal) -> ApiResult<web::Json<Vec<Category
 #[get("/me/performance-limits")]
 pub async fn my_limits(state: web::Data<AppState>, who: Principal) -> ApiResult<web::Json<PerformanceLimits>> {
     let me = Caller::student(&who)?;
+    let now = state.clock.now();
     state
         .db
         .read(move |c| {
@@ -364,7 +368,8 @@ pub async fn my_limits(state: web::Data<AppState>, who: Principal) -> ApiResult<
             let (params, _) = parameters::load(c, me.school)?;
             let used = used_this_year(c, me.user, term.academic_year)?;
             let (earliest, latest, latest_end) = rules::date_span(facts.entry_year, term.academic_year).ok_or_else(|| ApiError::internal("bad entry year"))?;
-            Ok(web::Json(PerformanceLimits { academic_year: term.academic_year, per_year_limit: params.performances_per_year, used, earliest, latest, latest_end }))
+            let upload_period = periods::find(c, me.school, Item::UploadPerformances, facts.grade, term, now)?;
+            Ok(web::Json(PerformanceLimits { academic_year: term.academic_year, per_year_limit: params.performances_per_year, used, earliest, latest, latest_end, upload_period }))
         })
         .await
 }
@@ -407,8 +412,9 @@ fn credits_of(meta: &Meta) -> Option<i32> {
     meta.value(Field::Credits).and_then(|v| v.parse().ok())
 }
 
-/// 新增多元表現: multipart with `category`, the category's fields, dates, `description`,
-/// optional `external_link` (only with a video) and a `document` and/or `video`.
+/// 新增多元表現 (inside the student's performance upload period, FAQ 000 四 Q1): multipart with
+/// `category`, the category's fields, dates, `description`, optional `external_link` (only with
+/// a video) and a `document` and/or `video`.
 #[utoipa::path(
     tag = "uploads",
     path = "/performances",
@@ -418,7 +424,7 @@ fn credits_of(meta: &Meta) -> Option<i32> {
         (status = 201, description = "Created", body = Performance),
         (status = 400, description = "Truncated or malformed multipart body", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not a student", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a student, or outside the performance upload period (`period_closed`)", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Over the per-year count (`limit_reached`)", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "A file over its limit", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "A file of the wrong type", body = Problem, content_type = "application/problem+json"),
@@ -428,11 +434,14 @@ fn credits_of(meta: &Meta) -> Option<i32> {
 #[post("/performances")]
 pub async fn create_performance(state: web::Data<AppState>, who: Principal, payload: Multipart) -> ApiResult<HttpResponse> {
     let me = Caller::student(&who)?;
+    let now = state.clock.now();
     let (facts, term) = state
         .db
         .read(move |c| {
             let term = crate::terms::require_current(c, me.school)?;
-            Ok((access::student_facts(c, me.school, me.user)?, term))
+            let facts = access::student_facts(c, me.school, me.user)?;
+            periods::require_open(c, me.school, Item::UploadPerformances, facts.grade, now)?;
+            Ok((facts, term))
         })
         .await?;
     let mut form = form::read(payload, &files::store(&state), &state.config, TEXT_FIELDS).await?;
@@ -446,10 +455,11 @@ pub async fn create_performance(state: web::Data<AppState>, who: Principal, payl
     }
     let document = form.files.remove(&Slot::Document);
     let video = form.files.remove(&Slot::Video);
-    let now = state.clock.now();
+    let grade = facts.grade;
     let id = state
         .db
         .write(move |c| {
+            periods::require_open(c, me.school, Item::UploadPerformances, grade, now)?;
             access::lock_student(c, me.user)?;
             let (params, _) = parameters::load(c, me.school)?;
             let used = used_this_year(c, me.user, term.academic_year)?;
@@ -495,6 +505,7 @@ pub async fn create_performance(state: web::Data<AppState>, who: Principal, payl
                 ))
                 .returning(pf::id)
                 .get_result(c)?;
+            access::record_on_behalf(c, me, "performance_created", format!("performance {id}"), now)?;
             Ok(id)
         })
         .await?;
@@ -584,8 +595,9 @@ pub async fn get_performance(state: web::Data<AppState>, who: Principal, id: web
     Ok(web::Json(state.db.read(move |c| load_visible(c, me, id)).await?))
 }
 
-/// The student's own performance, changeable: this academic year's and not selected.
-fn own_changeable(c: &mut DbConn, me: Caller, id: i64) -> ApiResult<(String, Option<i64>, Option<i64>, i32)> {
+/// The student's own performance, changeable: this academic year's, inside the student's
+/// performance upload period, and not selected.
+fn own_changeable(c: &mut DbConn, me: Caller, id: i64, now: NaiveDateTime) -> ApiResult<(String, Option<i64>, Option<i64>, i32)> {
     let row: Option<(i64, String, Option<i64>, Option<i64>, i32)> = pf::table
         .filter(pf::id.eq(id))
         .filter(pf::school_id.eq(me.school))
@@ -601,6 +613,8 @@ fn own_changeable(c: &mut DbConn, me: Caller, id: i64) -> ApiResult<(String, Opt
     if year != term.academic_year {
         return Err(ApiError::with_detail(ErrorCode::InvalidState, "只能修改或刪除本學年的多元表現。", "Only this academic year's performances can be changed."));
     }
+    let facts = access::student_facts(c, me.school, me.user)?;
+    periods::require_open(c, me.school, Item::UploadPerformances, facts.grade, now)?;
     let selected: i64 = selections::table.filter(selections::item_kind.eq("performance")).filter(selections::item_id.eq(id)).count().get_result(c)?;
     if selected > 0 {
         return Err(ApiError::with_detail(ErrorCode::InvalidState, "此多元表現已勾選提交，請先取消勾選再修改或刪除。", "The performance is selected for submission; unselect it first."));
@@ -608,8 +622,9 @@ fn own_changeable(c: &mut DbConn, me: Caller, id: i64) -> ApiResult<(String, Opt
     Ok((category, doc, video, year))
 }
 
-/// 修改多元表現: multipart with all fields again (as on create, without `category`); files left
-/// out stay unless `remove_document` / `remove_video`.
+/// 修改多元表現 (this year's, not selected, inside the performance upload period): multipart
+/// with all fields again (as on create, without `category`); files left out stay unless
+/// `remove_document` / `remove_video`.
 #[utoipa::path(
     tag = "uploads",
     path = "/performances/{id}",
@@ -620,7 +635,7 @@ fn own_changeable(c: &mut DbConn, me: Caller, id: i64) -> ApiResult<(String, Opt
         (status = 200, description = "Updated", body = Performance),
         (status = 400, description = "Malformed id or multipart body", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not a student", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a student, or outside the performance upload period (`period_closed`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Not the caller's performance", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Selected, or of an earlier year (`invalid_state`)", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "A file over its limit", body = Problem, content_type = "application/problem+json"),
@@ -632,9 +647,10 @@ fn own_changeable(c: &mut DbConn, me: Caller, id: i64) -> ApiResult<(String, Opt
 pub async fn update_performance(state: web::Data<AppState>, who: Principal, id: web::Path<i64>, payload: Multipart) -> ApiResult<web::Json<Performance>> {
     let me = Caller::student(&who)?;
     let id = id.into_inner();
+    let now = state.clock.now();
     let (facts, (category, old_doc, old_video, year)) = state
         .db
-        .read(move |c| Ok((access::student_facts(c, me.school, me.user)?, own_changeable(c, me, id)?)))
+        .read(move |c| Ok((access::student_facts(c, me.school, me.user)?, own_changeable(c, me, id, now)?)))
         .await?;
     let category = Category::parse(&category).unwrap_or(Category::Other);
     let mut form = form::read(payload, &files::store(&state), &state.config, TEXT_FIELDS).await?;
@@ -650,11 +666,10 @@ pub async fn update_performance(state: web::Data<AppState>, who: Principal, id: 
     if !has_video && !has_doc {
         return Err(ApiError::validation().field("document", "至少須保留一個文件檔或影音檔", "keep at least a document or a video"));
     }
-    let now = state.clock.now();
     state
         .db
         .write(move |c| {
-            let (_, old_doc, old_video, _) = own_changeable(c, me, id)?;
+            let (_, old_doc, old_video, _) = own_changeable(c, me, id, now)?;
             let doc_id = files::keep_or_replace(c, me.school, me.user, document, remove_doc, old_doc, now)?;
             let video_id = files::keep_or_replace(c, me.school, me.user, video, remove_video, old_video, now)?;
             diesel::update(pf::table.find(id))
@@ -684,13 +699,14 @@ pub async fn update_performance(state: web::Data<AppState>, who: Principal, id: 
                     ),
                 ))
                 .execute(c)?;
+            access::record_on_behalf(c, me, "performance_updated", format!("performance {id}"), now)?;
             Ok(())
         })
         .await?;
     Ok(web::Json(state.db.read(move |c| load_visible(c, me, id)).await?))
 }
 
-/// 刪除多元表現: this year's, not selected. The row is kept with its deletion time.
+/// 刪除多元表現: this year's, not selected, inside the performance upload period. The row is kept with its deletion time.
 #[utoipa::path(
     tag = "uploads",
     path = "/performances/{id}",
@@ -700,7 +716,7 @@ pub async fn update_performance(state: web::Data<AppState>, who: Principal, id: 
         (status = 204, description = "Deleted"),
         (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not a student", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a student, or outside the performance upload period (`period_closed`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Not the caller's performance", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Selected, or of an earlier year", body = Problem, content_type = "application/problem+json"),
     )
@@ -713,8 +729,9 @@ pub async fn delete_performance(state: web::Data<AppState>, who: Principal, id: 
     state
         .db
         .write(move |c| {
-            own_changeable(c, me, id)?;
+            own_changeable(c, me, id, now)?;
             diesel::update(pf::table.find(id)).set((pf::deleted_at.eq(Some(now)), pf::updated_at.eq(now))).execute(c)?;
+            access::record_on_behalf(c, me, "performance_deleted", format!("performance {id}"), now)?;
             Ok(())
         })
         .await?;

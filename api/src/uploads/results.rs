@@ -1,8 +1,9 @@
 //! Course learning results (課程學習成果; DESIGN.md, FAQ 004, 003 #8, #11, #32): a student
-//! creates one for a course they take this term, with a description and a document and/or a
-//! video; edits or deletes it while `editing`; submits it (`submitted`); the teacher certifies or
-//! rejects it (issue #7). Submitted and certified results never change. Every state change is
-//! recorded with its time and actor.
+//! creates one for a course they take this term, with an optional description and a document
+//! and/or a video; edits or deletes it while `editing`; submits it (`submitted`); the teacher
+//! certifies or rejects it (issue #7); a rejected one may be edited and submitted again (FAQ 004
+//! Q12). Only the upload period of the result's own term allows those changes. Submitted and
+//! certified results never change. Every state change is recorded with its time and actor.
 
 use actix_multipart::Multipart;
 use actix_web::{delete, get, post, put, web, HttpRequest, HttpResponse};
@@ -11,6 +12,7 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use crate::accounts::UserKind;
 use crate::app::AppState;
 use crate::auth::Principal;
 use crate::db::DbConn;
@@ -23,7 +25,7 @@ use crate::terms::Term;
 use super::access::{self, Caller, Visible};
 use super::files::{self, FileInfo};
 use super::form::{self, Form, Slot};
-use super::rules;
+use super::{links, rules};
 
 /// 編輯中 → 認證中 → 認證成功 / 認證失敗.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -35,7 +37,8 @@ pub enum ResultState {
     Submitted,
     /// 認證成功.
     Certified,
-    /// 認證失敗, with the teacher's reason; may be deleted and uploaded again.
+    /// 認證失敗, with the teacher's reason; may be edited (back to `editing`) and submitted again,
+    /// or deleted and uploaded again (FAQ 004 Q12).
     Rejected,
 }
 
@@ -84,7 +87,7 @@ pub struct LearningResult {
     pub term: String,
     pub academic_year: i32,
     pub semester: i32,
-    /// 內容簡述 (at most 100 characters).
+    /// 內容簡述 (at most 100 characters; empty when the student wrote none).
     pub description: String,
     pub document: Option<FileInfo>,
     pub video: Option<FileInfo>,
@@ -118,6 +121,9 @@ pub struct ResultEvent {
     pub state: String,
     pub actor_account: Option<String>,
     pub actor_name: Option<String>,
+    /// When a transfer student's temporary account acted (manual 3.7): the student's account it
+    /// acted for.
+    pub on_behalf_of: Option<String>,
     pub reason: Option<String>,
     #[serde(serialize_with = "crate::time::utc")]
     #[schema(value_type = String, format = DateTime)]
@@ -137,9 +143,10 @@ pub struct LearningResultDetail {
 pub struct NewResultForm {
     /// A course the student takes this term.
     course_id: i64,
-    /// 內容簡述: at most 100 characters, no links.
-    description: String,
-    /// pdf, jpg or png, at most 4 MB (configurable).
+    /// 內容簡述 (optional, FAQ 004 Q10): at most 100 characters, no links.
+    description: Option<String>,
+    /// pdf, jpg or png, at most 4 MB (configurable); a PDF with links (link annotations or URL
+    /// text) is refused (meeting 003 #32).
     #[schema(value_type = Option<String>, format = Binary)]
     document: Option<Vec<u8>>,
     /// mp3 or mp4, at most 10 MB (configurable).
@@ -151,8 +158,9 @@ pub struct NewResultForm {
 #[derive(Debug, ToSchema)]
 #[allow(dead_code)]
 pub struct EditResultForm {
+    /// 內容簡述: left out, it stays; blank, it is cleared.
     description: Option<String>,
-    /// Replaces the document.
+    /// Replaces the document (a PDF with links is refused).
     #[schema(value_type = Option<String>, format = Binary)]
     document: Option<Vec<u8>>,
     /// Replaces the video.
@@ -294,15 +302,23 @@ pub fn load_visible(c: &mut DbConn, me: Caller, id: i64) -> ApiResult<LearningRe
 }
 
 pub fn history(c: &mut DbConn, id: i64) -> ApiResult<Vec<ResultEvent>> {
-    let rows: Vec<(String, String, Option<String>, Option<String>, Option<String>, NaiveDateTime)> = ev::table
+    type EventRow = (String, String, Option<String>, Option<String>, Option<String>, Option<i64>, Option<String>, NaiveDateTime);
+    let rows: Vec<EventRow> = ev::table
         .left_join(users::table.on(users::id.nullable().eq(ev::actor_id)))
         .filter(ev::result_id.eq(id))
         .order(ev::id.asc())
-        .select((ev::action, ev::state, users::account.nullable(), users::display_name.nullable(), ev::reason, ev::at))
+        .select((ev::action, ev::state, users::account.nullable(), users::display_name.nullable(), users::kind.nullable(), users::linked_user_id.nullable(), ev::reason, ev::at))
         .load(c)?;
+    let linked: Vec<i64> = rows.iter().filter(|r| r.4.as_deref() == Some(UserKind::Temporary.as_str())).filter_map(|r| r.5).collect();
+    let students: Vec<(i64, String)> = if linked.is_empty() { vec![] } else { users::table.filter(users::id.eq_any(&linked)).select((users::id, users::account)).load(c)? };
     Ok(rows
         .into_iter()
-        .map(|(action, state, actor_account, actor_name, reason, at)| ResultEvent { action, state, actor_account, actor_name, reason, at })
+        .map(|(action, state, actor_account, actor_name, kind, linked, reason, at)| {
+            let on_behalf_of = linked
+                .filter(|_| kind.as_deref() == Some(UserKind::Temporary.as_str()))
+                .and_then(|l| students.iter().find(|(i, _)| *i == l).map(|(_, a)| a.clone()));
+            ResultEvent { action, state, actor_account, actor_name, on_behalf_of, reason, at }
+        })
         .collect())
 }
 
@@ -419,19 +435,16 @@ pub fn check_counts(c: &mut DbConn, school: i64, student: i64, term: Term, subje
     Ok(())
 }
 
-fn description(form: &Form, required: bool) -> ApiResult<Option<String>> {
-    match form.text("description") {
-        Some(text) => {
-            let text = text.trim().to_string();
-            if text.is_empty() {
-                return Err(ApiError::validation().field("description", "請填寫內容簡述", "the description is required"));
-            }
-            rules::check_description(&text)?;
-            Ok(Some(text))
-        }
-        None if required => Err(ApiError::validation().field("description", "請填寫內容簡述", "the description is required")),
-        None => Ok(None),
+/// 內容簡述 is optional (FAQ 004 Q10: 「文字描述 100 字」非必填): `None` when the form leaves it
+/// out, `Some("")` when it is blank (on an edit: cleared); otherwise at most 100 characters and
+/// no links.
+fn description(form: &Form) -> ApiResult<Option<String>> {
+    let Some(text) = form.text("description") else { return Ok(None) };
+    let text = text.trim().to_string();
+    if !text.is_empty() {
+        rules::check_description(&text)?;
     }
+    Ok(Some(text))
 }
 
 pub(super) fn flag(form: &Form, name: &str) -> ApiResult<bool> {
@@ -463,7 +476,7 @@ async fn upload_gate(state: &AppState, me: Caller) -> ApiResult<access::StudentF
     responses(
         (status = 200, description = "This term's courses and the limits", body = MyCourses),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not a student", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a student, or outside the upload period of the result's term (`period_closed`)", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "No term or no student record yet", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -516,8 +529,8 @@ pub async fn my_courses(state: web::Data<AppState>, who: Principal) -> ApiResult
         .await
 }
 
-/// 上傳課程學習成果: multipart form with `course_id`, `description` and a `document` and/or a
-/// `video`. Acknowledged only once the files are durably stored with their SHA-256.
+/// 上傳課程學習成果: multipart form with `course_id`, an optional `description` and a `document`
+/// and/or a `video`. Acknowledged only once the files are durably stored with their SHA-256.
 #[utoipa::path(
     tag = "uploads",
     path = "/learning-results",
@@ -531,7 +544,7 @@ pub async fn my_courses(state: web::Data<AppState>, who: Principal) -> ApiResult
         (status = 409, description = "Over the per-semester or per-subject count (`limit_reached`)", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "A file over its limit (`file_too_large`)", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "A file of the wrong type (`file_type_not_allowed`) or not multipart", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Bad fields, an empty file, a course the student does not take", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Bad fields, an empty file, a PDF with links (named in `detail` and `errors.document`), a course the student does not take", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/learning-results")]
@@ -544,7 +557,8 @@ pub async fn create_result(state: web::Data<AppState>, who: Principal, payload: 
         .ok_or_else(|| ApiError::validation().field("course_id", "請選擇課程", "the course is required"))?
         .parse()
         .map_err(|_| ApiError::validation().field("course_id", "課程代號須為數字", "must be a number"))?;
-    let text = description(&form, true)?.unwrap_or_default();
+    let text = description(&form)?.unwrap_or_default();
+    links::refuse_in_document(&form).await?;
     if form.files.is_empty() {
         return Err(ApiError::validation().field("document", "請上傳文件檔或影音檔（至少一個）", "attach a document and/or a video"));
     }
@@ -577,7 +591,7 @@ pub async fn create_result(state: web::Data<AppState>, who: Principal, payload: 
                 ))
                 .returning(lr::id)
                 .get_result(c)?;
-            record(c, id, "created", ResultState::Editing, me.user, None, now)?;
+            record(c, id, "created", ResultState::Editing, me.actor, None, now)?;
             Ok(id)
         })
         .await?;
@@ -636,16 +650,28 @@ pub async fn get_result(state: web::Data<AppState>, who: Principal, id: web::Pat
         .await
 }
 
+/// The states a student may edit: 編輯中, and 認證失敗 (FAQ 004 Q12: 「就可以再重新編輯，重新上傳認證
+/// 資料」), which an edit turns back into 編輯中.
+const EDITABLE: &[ResultState] = &[ResultState::Editing, ResultState::Rejected];
+
+/// The student's own result, as the edit, submit and delete rules need it.
+struct Own {
+    state: ResultState,
+    term: Term,
+    document: Option<i64>,
+    video: Option<i64>,
+}
+
 /// The student's own result in a state that allows `action`.
-fn own_in_state(c: &mut DbConn, me: Caller, id: i64, allowed: &[ResultState], action_zh: &str) -> ApiResult<(ResultState, Option<i64>, Option<i64>)> {
-    let row: Option<(i64, String, Option<i64>, Option<i64>)> = lr::table
+fn own_in_state(c: &mut DbConn, me: Caller, id: i64, allowed: &[ResultState], action_zh: &str) -> ApiResult<Own> {
+    let row: Option<(i64, String, i32, i32, Option<i64>, Option<i64>)> = lr::table
         .filter(lr::id.eq(id))
         .filter(lr::school_id.eq(me.school))
         .filter(lr::deleted_at.is_null())
-        .select((lr::student_id, lr::state, lr::document_file_id, lr::video_file_id))
+        .select((lr::student_id, lr::state, lr::academic_year, lr::semester, lr::document_file_id, lr::video_file_id))
         .first(c)
         .optional()?;
-    let (student, state, doc, video) = row.ok_or_else(ApiError::not_found)?;
+    let (student, state, academic_year, semester, document, video) = row.ok_or_else(ApiError::not_found)?;
     if student != me.user {
         return Err(ApiError::not_found());
     }
@@ -657,11 +683,22 @@ fn own_in_state(c: &mut DbConn, me: Caller, id: i64, allowed: &[ResultState], ac
             format!("The learning result is {}; it cannot be changed this way.", state.as_str()),
         ));
     }
-    Ok((state, doc, video))
+    Ok(Own { state, term: Term { academic_year, semester }, document, video })
 }
 
-/// 編輯課程學習成果 (only while `editing`, inside the upload period): multipart; fields left
-/// out stay; a new file replaces the old; `remove_document` / `remove_video` drop one.
+/// The student's own result in an `allowed` state, inside the upload period of the result's own
+/// term (FAQ 004 Q5, meeting 003 #11: a result belongs to its term), for the grade the student
+/// was in that term. A later term's period does not open an earlier term's result.
+fn own_in_period(c: &mut DbConn, me: Caller, id: i64, allowed: &[ResultState], action_zh: &str, now: NaiveDateTime) -> ApiResult<Own> {
+    let own = own_in_state(c, me, id, allowed, action_zh)?;
+    let facts = access::student_facts(c, me.school, me.user)?;
+    periods::require_open_for(c, me.school, periods::Item::UploadResults, facts.grade, own.term, now)?;
+    Ok(own)
+}
+
+/// 編輯課程學習成果 (while `editing`, or `rejected` — the edit turns it back into `editing` —
+/// inside the upload period of the result's own term): multipart; fields left out stay; a new
+/// file replaces the old; `remove_document` / `remove_video` drop one.
 #[utoipa::path(
     tag = "uploads",
     path = "/learning-results/{id}",
@@ -674,50 +711,49 @@ fn own_in_state(c: &mut DbConn, me: Caller, id: i64, allowed: &[ResultState], ac
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a student, or outside the upload period", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Not the caller's result", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not in state `editing` (`invalid_state`)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not in state `editing` or `rejected` (`invalid_state`)", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "A file over its limit", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "A file of the wrong type", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Bad fields, or no file would remain", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Bad fields, a PDF with links, or no file would remain", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[put("/learning-results/{id}")]
 pub async fn update_result(state: web::Data<AppState>, who: Principal, id: web::Path<i64>, payload: Multipart) -> ApiResult<web::Json<LearningResult>> {
     let me = Caller::student(&who)?;
     let id = id.into_inner();
-    let facts = upload_gate(&state, me).await?;
-    // Refuse a locked result before reading its body.
-    state.db.read(move |c| own_in_state(c, me, id, &[ResultState::Editing], "修改")).await?;
+    let now = state.clock.now();
+    // Refuse a locked result, or one outside its term's upload period, before reading its body.
+    state.db.read(move |c| own_in_period(c, me, id, EDITABLE, "修改", now)).await?;
     let mut form = form::read(payload, &files::store(&state), &state.config, &["description", "remove_document", "remove_video"]).await?;
-    let text = description(&form, false)?;
+    let text = description(&form)?;
+    links::refuse_in_document(&form).await?;
     let (remove_doc, remove_video) = (flag(&form, "remove_document")?, flag(&form, "remove_video")?);
     let document = form.files.remove(&Slot::Document);
     let video = form.files.remove(&Slot::Video);
-    let now = state.clock.now();
     state
         .db
         .write(move |c| {
-            periods::require_open(c, me.school, periods::Item::UploadResults, facts.grade, now)?;
-            let (_, old_doc, old_video) = own_in_state(c, me, id, &[ResultState::Editing], "修改")?;
-            let doc_id = files::keep_or_replace(c, me.school, me.user, document, remove_doc, old_doc, now)?;
-            let video_id = files::keep_or_replace(c, me.school, me.user, video, remove_video, old_video, now)?;
+            let own = own_in_period(c, me, id, EDITABLE, "修改", now)?;
+            let doc_id = files::keep_or_replace(c, me.school, me.user, document, remove_doc, own.document, now)?;
+            let video_id = files::keep_or_replace(c, me.school, me.user, video, remove_video, own.video, now)?;
             if doc_id.is_none() && video_id.is_none() {
                 return Err(ApiError::validation().field("document", "至少須保留一個文件檔或影音檔", "keep at least a document or a video"));
             }
             diesel::update(lr::table.find(id))
-                .set((lr::document_file_id.eq(doc_id), lr::video_file_id.eq(video_id), lr::updated_at.eq(now)))
+                .set((lr::state.eq(ResultState::Editing.as_str()), lr::document_file_id.eq(doc_id), lr::video_file_id.eq(video_id), lr::updated_at.eq(now)))
                 .execute(c)?;
             if let Some(text) = &text {
                 diesel::update(lr::table.find(id)).set(lr::description.eq(text)).execute(c)?;
             }
-            record(c, id, "updated", ResultState::Editing, me.user, None, now)?;
+            record(c, id, "updated", ResultState::Editing, me.actor, None, now)?;
             Ok(())
         })
         .await?;
     Ok(web::Json(state.db.read(move |c| load_visible(c, me, id)).await?))
 }
 
-/// 刪除課程學習成果: an `editing` or `rejected` one (to upload again). The record stays in the
-/// history; the result no longer counts.
+/// 刪除課程學習成果: an `editing` or `rejected` one (to upload again), inside the upload period
+/// of the result's own term. The record stays in the history; the result no longer counts.
 #[utoipa::path(
     tag = "uploads",
     path = "/learning-results/{id}",
@@ -727,7 +763,7 @@ pub async fn update_result(state: web::Data<AppState>, who: Principal, id: web::
         (status = 204, description = "Deleted"),
         (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not a student", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a student, or outside the upload period of the result's term (`period_closed`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Not the caller's result", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Submitted or certified (`invalid_state`)", body = Problem, content_type = "application/problem+json"),
     )
@@ -740,16 +776,17 @@ pub async fn delete_result(state: web::Data<AppState>, who: Principal, id: web::
     state
         .db
         .write(move |c| {
-            let (st, _, _) = own_in_state(c, me, id, &[ResultState::Editing, ResultState::Rejected], "刪除")?;
+            let own = own_in_period(c, me, id, &[ResultState::Editing, ResultState::Rejected], "刪除", now)?;
             diesel::update(lr::table.find(id)).set((lr::deleted_at.eq(Some(now)), lr::updated_at.eq(now))).execute(c)?;
-            record(c, id, "deleted", st, me.user, None, now)?;
+            record(c, id, "deleted", own.state, me.actor, None, now)?;
             Ok(())
         })
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
-/// 送出認證: `editing` → `submitted`, inside the upload period. From then on nobody can change it.
+/// 送出認證: `editing` → `submitted`, inside the upload period of the result's own term. From
+/// then on nobody can change it.
 #[utoipa::path(
     tag = "uploads",
     path = "/learning-results/{id}/submit",
@@ -772,13 +809,19 @@ pub async fn submit_result(state: web::Data<AppState>, who: Principal, id: web::
     state
         .db
         .write(move |c| {
-            let facts = access::student_facts(c, me.school, me.user)?;
-            own_in_state(c, me, id, &[ResultState::Editing], "送出認證")?;
-            periods::require_open(c, me.school, periods::Item::UploadResults, facts.grade, now)?;
+            own_in_period(c, me, id, &[ResultState::Editing], "送出認證", now)?;
+            // A result sent again after a rejection waits afresh: the rejection stays in the history.
             diesel::update(lr::table.find(id))
-                .set((lr::state.eq(ResultState::Submitted.as_str()), lr::submitted_at.eq(Some(now)), lr::updated_at.eq(now)))
+                .set((
+                    lr::state.eq(ResultState::Submitted.as_str()),
+                    lr::submitted_at.eq(Some(now)),
+                    lr::reject_reason.eq(None::<String>),
+                    lr::decided_at.eq(None::<NaiveDateTime>),
+                    lr::decided_by.eq(None::<i64>),
+                    lr::updated_at.eq(now),
+                ))
                 .execute(c)?;
-            record(c, id, "submitted", ResultState::Submitted, me.user, None, now)?;
+            record(c, id, "submitted", ResultState::Submitted, me.actor, None, now)?;
             Ok(())
         })
         .await?;

@@ -155,18 +155,21 @@ export function atLeastOneFileRule(current?: { document?: FileInfo | null; video
   });
 }
 
-/** 內容簡述 (form field `description`): at most 100 characters without links, with a counter. */
-export function DescriptionItem({ disabled }: { disabled?: boolean }) {
+/**
+ * 內容簡述 (form field `description`): at most 100 characters without links, with a counter;
+ * `optional` for learning results (FAQ 004 Q10), required for performances.
+ */
+export function DescriptionItem({ disabled, optional = false }: { disabled?: boolean; optional?: boolean }) {
   const t = useT();
   return (
     <Form.Item
       name="description"
       label={t('內容簡述', 'Description')}
-      required
+      required={!optional}
       rules={[
         {
           validator: (_, value: string | undefined) => {
-            const problems = descriptionProblems(value);
+            const problems = descriptionProblems(value, optional);
             return problems.length > 0 ? Promise.reject(new Error(problems.join(t('；', '; ')))) : Promise.resolve();
           },
         },
@@ -176,7 +179,11 @@ export function DescriptionItem({ disabled }: { disabled?: boolean }) {
         rows={3}
         disabled={disabled}
         count={{ show: true, max: DESCRIPTION_MAX, strategy: charCount }}
-        placeholder={t(`${DESCRIPTION_MAX} 字以內，不可包含外部連結`, `Up to ${DESCRIPTION_MAX} characters, no links`)}
+        placeholder={
+          optional
+            ? t(`選填，${DESCRIPTION_MAX} 字以內，不可包含外部連結`, `Optional, up to ${DESCRIPTION_MAX} characters, no links`)
+            : t(`${DESCRIPTION_MAX} 字以內，不可包含外部連結`, `Up to ${DESCRIPTION_MAX} characters, no links`)
+        }
       />
     </Form.Item>
   );

@@ -21,6 +21,9 @@ export const periodItemLabels: Record<PeriodItem, string> = {
   get select_performances() {
     return tr('學生勾選多元表現時間', 'Students select diverse performances');
   },
+  get upload_performances() {
+    return tr('學生上傳多元表現時間', 'Students upload diverse performances');
+  },
 };
 
 export const periodItems = Object.keys(periodItemLabels) as PeriodItem[];
@@ -33,9 +36,12 @@ export function periodItemName(period: Pick<WorkPeriod, 'item' | 'item_name'>): 
   return getLang() === 'en' && period.item in periodItemLabels ? periodItemLabels[period.item] : period.item_name;
 }
 
-/** The selections run over the whole academic year (semester 0); uploads and certification per semester. */
+/**
+ * The selections and performance uploads run over the whole academic year (semester 0; FAQ 004
+ * Q13: 「多元表現的上傳是全學年開放的」); learning-result uploads and certification per semester.
+ */
 export function isWholeYearItem(item: PeriodItem): boolean {
-  return item === 'select_results' || item === 'select_performances';
+  return item === 'select_results' || item === 'select_performances' || item === 'upload_performances';
 }
 
 /** 學期 of a period: 0 → 全學年. */

@@ -72,6 +72,10 @@ describe('descriptionProblems', () => {
     expect(descriptionProblems('字'.repeat(101))).toEqual(['簡述最多 100 字（目前 101 字）']);
     expect(descriptionProblems('請看 https://example.com')).toEqual(['簡述不可包含外部連結']);
     expect(descriptionProblems('見 WWW.example.com')).toEqual(['簡述不可包含外部連結']);
+    // A learning result's is optional (FAQ 004 Q10); given, the same limits hold.
+    expect(descriptionProblems('  ', true)).toEqual([]);
+    expect(descriptionProblems(undefined, true)).toEqual([]);
+    expect(descriptionProblems('字'.repeat(101), true)).toEqual(['簡述最多 100 字（目前 101 字）']);
     // An emoji is one character, though two UTF-16 units.
     expect(charCount('😀'.repeat(100))).toBe(100);
     expect(descriptionProblems('😀'.repeat(100))).toEqual([]);

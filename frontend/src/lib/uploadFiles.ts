@@ -144,11 +144,14 @@ export function charCount(text: string): number {
   return [...text].length;
 }
 
-/** What is wrong with a description, as the server would say (empty: nothing). */
-export function descriptionProblems(text: string | undefined): string[] {
+/**
+ * What is wrong with a description, as the server would say (empty: nothing). A learning
+ * result's is optional (FAQ 004 Q10: 「文字描述 100 字」非必填); a performance's is required.
+ */
+export function descriptionProblems(text: string | undefined, optional = false): string[] {
   const trimmed = (text ?? '').trim();
   const problems: string[] = [];
-  if (trimmed === '') return [tr('請填寫內容簡述', 'Please write a short description')];
+  if (trimmed === '') return optional ? [] : [tr('請填寫內容簡述', 'Please write a short description')];
   const count = charCount(trimmed);
   if (count > DESCRIPTION_MAX) problems.push(
       tr(

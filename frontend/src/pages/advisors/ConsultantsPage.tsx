@@ -1,8 +1,10 @@
 import { useQuery } from '@tanstack/react-query';
+import { Space, Typography } from 'antd';
 import { api, unwrap } from '../../api/client';
 import type { Advisor, ClassRef } from '../../api/types';
 import { ErrorAlert } from '../../components/ProblemAlert';
 import { AdvisorSettings } from './AdvisorSettings';
+import { AssignedStudents } from './AssignedStudents';
 import { AssignmentPicker } from './AssignmentPicker';
 import { classColumns, className } from './columns';
 import { consultantClassesKey, consultantsKey } from './queryKeys';
@@ -38,6 +40,23 @@ function ConsultantClasses({ teacher, readOnly }: { teacher: Advisor; readOnly: 
   );
 }
 
+/** A consultant's classes, and students assigned one by one (FAQ 000 三 Q2: 「設定學生對應關係」). */
+function ConsultantAssignments({ teacher, readOnly }: { teacher: Advisor; readOnly: boolean }) {
+  const t = useT();
+  return (
+    <Space orientation="vertical" size="large" style={{ width: '100%' }}>
+      <section aria-label={t('對應班級', 'Classes')}>
+        <Typography.Title level={5}>{t('對應班級', 'Classes')}</Typography.Title>
+        <ConsultantClasses teacher={teacher} readOnly={readOnly} />
+      </section>
+      <section aria-label={t('對應學生', 'Students')}>
+        <Typography.Title level={5}>{t('對應學生', 'Students')}</Typography.Title>
+        <AssignedStudents teacher={teacher} readOnly={readOnly} kind="consultants" />
+      </section>
+    </Space>
+  );
+}
+
 /**
  * 設定課程諮詢教師 (manual 3.4, module S0204S): pick a teacher, then move this term's classes
  * between 可設定班級 and 已設定班級; removing asks first (「確定要刪除勾選的班級？」).
@@ -47,12 +66,12 @@ export function ConsultantsPage() {
   return (
     <AdvisorSettings
       title={t('設定課程諮詢教師', 'Course consultants')}
-      intro={t('選擇教師後，勾選可設定班級按「加入」指定給該教師；勾選已設定班級按「移除」取消。課程諮詢教師可查看所設定班級的學生。', 'Choose a teacher, tick available classes and press "Add" to assign them; tick assigned classes and press "Remove" to unassign. Course consultants can view the students of their classes.')}
+      intro={t('選擇教師後，勾選可設定班級按「加入」指定給該教師；勾選已設定班級按「移除」取消。也可以依班級或學號、姓名查詢學生，個別設定對應學生。課程諮詢教師可查看所設定班級與學生的學習歷程。', 'Choose a teacher, tick available classes and press "Add" to assign them; tick assigned classes and press "Remove" to unassign. Students can also be assigned one by one, found by class, student number or name. Course consultants can view the students of their classes and their assigned students.')}
       module={{ code: 'S0204S', name: t('設定課程諮詢教師', 'Course consultants') }}
       assignedTitle={t('已設定班級數', 'Classes assigned')}
       list="/api/v1/consultants"
       queryKey={consultantsKey}
-      editor={ConsultantClasses}
+      editor={ConsultantAssignments}
     />
   );
 }

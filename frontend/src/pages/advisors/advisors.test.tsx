@@ -1,4 +1,4 @@
-import { fireEvent, screen, waitFor } from '@testing-library/react';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import type { Advisor, ClassRef, ConsultantClasses, StudentRef } from '../../api/types';
 import { appRoutePaths } from '../../appRoutes';
@@ -38,6 +38,9 @@ const student = (id: number, name: string, class_code = '301'): StudentRef => ({
   grade: 3,
 });
 
+/** The consultant editor's 對應班級 section (the page also has 對應學生). */
+const classesSection = () => screen.getByRole('region', { name: '對應班級' });
+
 describe('設定課程諮詢教師 (3.4)', () => {
   it('removes classes only after a confirmation naming them, then saves the classes left', async () => {
     signIn();
@@ -46,6 +49,8 @@ describe('設定課程諮詢教師 (3.4)', () => {
       'GET /api/v1/me': schoolAdminMe(),
       'GET /api/v1/consultants': () => json(page([teacher({ assigned: classes.assigned.length })])),
       'GET /api/v1/consultants/11/classes': () => json(classes),
+      'GET /api/v1/consultants/11/students': [],
+      'GET /api/v1/students': page([]),
       'PUT /api/v1/consultants/11/classes': async (request) => {
         const { class_ids } = (await request.clone().json()) as { class_ids: number[] };
         const all = [class301, class302, class303];
@@ -65,7 +70,7 @@ describe('設定課程諮詢教師 (3.4)', () => {
     expect(screen.getByText('hsieh@example.edu.tw')).toBeTruthy();
 
     fireEvent.click(checkboxIn('三年一班'));
-    fireEvent.click(screen.getByLabelText('移除所選'));
+    fireEvent.click(within(classesSection()).getByLabelText('移除所選'));
     // Asked first, naming the class; nothing is saved yet.
     expect(await screen.findByText('確定要移除勾選的 1 個班級？')).toBeTruthy();
     expect(screen.getByText('三年一班（301）')).toBeTruthy();
@@ -87,6 +92,8 @@ describe('設定課程諮詢教師 (3.4)', () => {
       'GET /api/v1/me': schoolAdminMe(),
       'GET /api/v1/consultants': page([teacher()]),
       'GET /api/v1/consultants/11/classes': { assigned: [class301], assignable: [class302, class303] },
+      'GET /api/v1/consultants/11/students': [],
+      'GET /api/v1/students': page([]),
       'PUT /api/v1/consultants/11/classes': { assigned: [class301, class303], assignable: [class302] },
     });
     renderAt('/admin/consultants');
@@ -94,7 +101,7 @@ describe('設定課程諮詢教師 (3.4)', () => {
     fireEvent.click(await screen.findByText('謝庭豐'));
     await screen.findByText('三年三班');
     fireEvent.click(checkboxIn('三年三班'));
-    fireEvent.click(screen.getByLabelText('加入所選'));
+    fireEvent.click(within(classesSection()).getByLabelText('加入所選'));
 
     await waitFor(() => expect(callsTo(fetchMock, 'PUT /api/v1/consultants/11/classes')).toHaveLength(1));
     const [request] = callsTo(fetchMock, 'PUT /api/v1/consultants/11/classes');
@@ -108,6 +115,8 @@ describe('設定課程諮詢教師 (3.4)', () => {
       'GET /api/v1/me': meFixture({ modules: [grant] }),
       'GET /api/v1/consultants': page([teacher()]),
       'GET /api/v1/consultants/11/classes': { assigned: [class301], assignable: [class302] },
+      'GET /api/v1/consultants/11/students': [],
+      'GET /api/v1/students': page([]),
     });
     renderAt('/admin/consultants');
 
@@ -116,6 +125,27 @@ describe('設定課程諮詢教師 (3.4)', () => {
     expect(screen.getByText('變更須有「設定課程諮詢教師」的修改權限，請洽學校管理者。')).toBeTruthy();
     expect(screen.queryByLabelText('加入所選')).toBeNull();
     expect(screen.getByText('三年二班').closest('tr')!.querySelector('input[type=checkbox]')).toBeNull();
+  });
+  it('assigns students one by one besides the classes (FAQ 000 三 Q2: 「設定學生對應關係」…勾選好要選取的學生)', async () => {
+    signIn();
+    const fetchMock = mockApi({
+      'GET /api/v1/me': schoolAdminMe(),
+      'GET /api/v1/consultants': page([teacher()]),
+      'GET /api/v1/consultants/11/classes': { assigned: [class301], assignable: [class302] },
+      'GET /api/v1/consultants/11/students': [],
+      'GET /api/v1/students': page([student(1, '王郁涵'), student(2, '吳思萱', '302')]),
+      'PUT /api/v1/consultants/11/students': [student(2, '吳思萱', '302')],
+    });
+    renderAt('/admin/consultants');
+    fireEvent.click(await screen.findByText('謝庭豐'));
+    const students = screen.getByRole('region', { name: '對應學生' });
+    await within(students).findByText('吳思萱');
+    fireEvent.click(within(students).getByText('吳思萱').closest('tr')!.querySelector<HTMLInputElement>('input[type=checkbox]')!);
+    fireEvent.click(within(students).getByLabelText('加入所選'));
+    await waitFor(() => expect(callsTo(fetchMock, 'PUT /api/v1/consultants/11/students')).toHaveLength(1));
+    const [request] = callsTo(fetchMock, 'PUT /api/v1/consultants/11/students');
+    expect(await request!.json()).toEqual({ student_ids: [2] });
+    expect(callsTo(fetchMock, 'PUT /api/v1/consultants/11/classes')).toHaveLength(0);
   });
 });
 

@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { Button, Card, Col, Empty, Row, Space, Table, Typography, type TableProps } from 'antd';
+import { Button, Card, Col, Empty, Row, Space, Table, Tag, Typography, type TableProps } from 'antd';
 import { useState } from 'react';
 import { api, unwrap } from '../../api/client';
 import type { UncertifiedStudent, UncertifiedTeacher } from '../../api/types';
@@ -122,6 +122,24 @@ export function UncertifiedTeachersPage() {
       ),
     },
     { title: t('未認證數量', 'Uncertified'), dataIndex: 'waiting', align: 'right' },
+    {
+      // A teacher who left (meeting 003 #25): their results wait for a delegate certifier.
+      title: t('備註', 'Note'),
+      key: 'departed',
+      render: (_, teacher) =>
+        teacher.departed ? (
+          <Space size={4} wrap>
+            <Tag color="red">{t('已離職', 'Left')}</Tag>
+            {teacher.delegate ? (
+              <Typography.Text>{t(`代理認證：${teacher.delegate}`, `Delegate: ${teacher.delegate}`)}</Typography.Text>
+            ) : (
+              <Typography.Text type="danger">{t('尚未指定代理認證教師', 'No delegate certifier yet')}</Typography.Text>
+            )}
+          </Space>
+        ) : teacher.delegate ? (
+          <Typography.Text>{t(`代理認證：${teacher.delegate}`, `Delegate: ${teacher.delegate}`)}</Typography.Text>
+        ) : null,
+    },
   ];
 
   return (

@@ -50,8 +50,10 @@ describe('未認證教師狀況表 (S0216S)', () => {
       'GET /api/v1/me': meFixture({ roles: ['homeroom_teacher'], modules: [grant('S0216S')] }),
       'GET /api/v1/terms': terms,
       'GET /api/v1/reports/uncertified-teachers': [
-        { teacher_id: 8, account: '074313_t008', name: '陳老師', waiting: 5 },
-        { teacher_id: 9, account: '074313_t009', name: '李老師', waiting: 1 },
+        { teacher_id: 8, account: '074313_t008', name: '陳老師', waiting: 5, departed: false, delegate: null },
+        { teacher_id: 9, account: '074313_t009', name: '李老師', waiting: 1, departed: false, delegate: null },
+        // Meeting 003 #25: a teacher who left, whose results wait for a delegate.
+        { teacher_id: 10, account: '074313_t010', name: '張老師', waiting: 2, departed: true, delegate: null },
       ],
       'GET /api/v1/reports/uncertified-teachers/8/students': [
         { student_id: 1, account: 's001', number: '110001', name: '林小華', class_code: '201', seat_no: 5, course_id: 2, subject_name: '數學', waiting: 3 },
@@ -66,6 +68,10 @@ describe('未認證教師狀況表 (S0216S)', () => {
     expect(screen.getByText('未認證教師狀況表', { selector: 'a' }).getAttribute('href')).toBe('/admin/reports/uncertified');
     expect(screen.queryByText('學習成果使用統計', { selector: 'a' })).toBeNull();
     expect(screen.getByText('點選左側教師，查看其未認證學生清單')).toBeTruthy();
+    const departed = screen.getByText('張老師').closest('tr')!;
+    expect(departed.textContent).toContain('已離職');
+    expect(departed.textContent).toContain('尚未指定代理認證教師');
+    expect(screen.getByText('陳老師').closest('tr')!.textContent).not.toContain('已離職');
 
     fireEvent.click(screen.getByLabelText('查看 陳老師 的未認證學生'));
     expect(await screen.findByText('未認證學生清單：陳老師')).toBeTruthy();

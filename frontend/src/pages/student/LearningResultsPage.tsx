@@ -24,6 +24,7 @@ import {
   courseOptions,
   resultActions,
   resultEditFields,
+  openUploadTerm,
   resultStateLabels,
   resultStates,
   uploadBlockReason,
@@ -34,7 +35,7 @@ type ResultFilters = Pick<ResultsQuery, 'state'>;
 
 interface CreateValues {
   course_id: number;
-  description: string;
+  description?: string;
   document?: FileChoice;
   video?: FileChoice;
 }
@@ -153,7 +154,7 @@ function ResultFormItems({ courses, result }: { courses: MyCourses | undefined; 
           <Select<number> options={courses ? courseOptions(courses) : []} placeholder={t('選擇本學期修習的課程', "Choose one of this term's courses")} aria-label={t('課程', 'Course')} />
         </Form.Item>
       )}
-      <DescriptionItem />
+      <DescriptionItem optional />
       <FileSlotItem
         slot="document"
         current={result?.document}
@@ -207,7 +208,7 @@ export function LearningResultsPage() {
     },
   );
 
-  const uploadOpen = courses.data?.upload_period?.open ?? false;
+  const openTerm = openUploadTerm(courses.data);
   const blocked = uploadBlockReason(courses.data);
 
   const close = () => {
@@ -221,7 +222,7 @@ export function LearningResultsPage() {
       current
         ? updateResult(current.id, resultEditFields(current, values), call)
         : createResult(
-            { course_id: values.course_id, description: values.description.trim(), document: values.document, video: values.video },
+            { course_id: values.course_id, description: (values.description ?? '').trim(), document: values.document, video: values.video },
             call,
           ),
     );
@@ -267,7 +268,7 @@ export function LearningResultsPage() {
   );
 
   const actions = (result: LearningResult) => {
-    const can = resultActions(result, uploadOpen);
+    const can = resultActions(result, openTerm);
     const name = `${result.subject_name} ${formatTerm(result.term)}`;
     return (
       <Space size={0} wrap>
@@ -294,7 +295,11 @@ export function LearningResultsPage() {
         {can.delete && (
           <ConfirmButton
             title={t(`刪除「${result.subject_name}」的學習成果？`, `Delete the learning result of ${result.subject_name}?`)}
-            description={result.state === 'rejected' ? t('刪除後可重新上傳。', 'You can upload again after deleting it.') : undefined}
+            description={
+              result.state === 'rejected'
+                ? t('刪除後可重新上傳；也可以按「修改」重新編輯後再送出認證。', 'You can upload again after deleting it, or edit it and submit it again.')
+                : undefined
+            }
             okText={t('刪除', 'Delete')}
             onConfirm={() => remove.mutateAsync(result)}
             aria-label={t(`刪除 ${name}`, `Delete ${name}`)}

@@ -8,7 +8,7 @@ import { formatApiDateTime, formatTerm } from '../../lib/roc';
 import { loadResultFile } from './api';
 import { learningResultKey } from './queryKeys';
 import { historyActionLabel, resultStateLabels } from './results';
-import { useT } from '../../i18n';
+import { tr, useT } from '../../i18n';
 
 /** A learning result's state as a coloured tag (編輯中, 認證中, 認證成功, 認證失敗). */
 export function ResultStateTag({ state }: { state: LearningResult['state'] }) {
@@ -16,9 +16,10 @@ export function ResultStateTag({ state }: { state: LearningResult['state'] }) {
   return <Tag color={color}>{label}</Tag>;
 }
 
+/** Who acted; a transfer student's temporary account acts on the student's behalf (manual 3.7). */
 function actorText(event: ResultEvent): string {
-  if (event.actor_name && event.actor_account) return `${event.actor_name}（${event.actor_account}）`;
-  return event.actor_name ?? event.actor_account ?? '';
+  const who = event.actor_name && event.actor_account ? `${event.actor_name}（${event.actor_account}）` : (event.actor_name ?? event.actor_account ?? '');
+  return event.on_behalf_of ? `${who}${tr(`，代 ${event.on_behalf_of} 操作`, `, on behalf of ${event.on_behalf_of}`)}` : who;
 }
 
 /** The history, oldest first: what, by whom, when (Taipei, ROC date, 24 h) and why. */

@@ -155,6 +155,7 @@ export const limits = (overrides: Partial<PerformanceLimits> = {}): PerformanceL
   earliest: '2020-07-01',
   latest: '2022-07-31',
   latest_end: '2022-08-29',
+  upload_period: period({ id: 12, semester: 0, item: 'upload_performances', item_name: '學生上傳多元表現時間' }),
   ...overrides,
 });
 

@@ -1,4 +1,5 @@
 import dayjs from 'dayjs';
+import type { LearningResult } from '../../api/types';
 import { describe, expect, it } from 'vitest';
 import { categories, course, limits, mp4, myCourses, pdf, performance, period, result, selections } from './fixtures';
 import {
@@ -16,18 +17,26 @@ import {
   titleLabel,
   categoryInfo,
 } from './performances';
-import { courseOptions, historyActionLabel, resultActions, resultEditFields, uploadBlockReason } from './results';
+import { courseOptions, historyActionLabel, openUploadTerm, resultActions, resultEditFields, uploadBlockReason } from './results';
 import { periodBlockReason, selectableResults, selectionCountText, selectionToggle } from './selections';
 
 const file = (name: string) => new File(['x'], name);
 
 describe('learning results', () => {
-  it('edits and submits only while 編輯中 in the upload period; deletes while 編輯中 or 認證失敗', () => {
-    expect(resultActions({ state: 'editing' }, true)).toEqual({ edit: true, submit: true, delete: true });
-    expect(resultActions({ state: 'editing' }, false)).toEqual({ edit: false, submit: false, delete: true });
-    expect(resultActions({ state: 'submitted' }, true)).toEqual({ edit: false, submit: false, delete: false });
-    expect(resultActions({ state: 'certified' }, true)).toEqual({ edit: false, submit: false, delete: false });
-    expect(resultActions({ state: 'rejected' }, true)).toEqual({ edit: false, submit: false, delete: true });
+  it('edits while 編輯中 or 認證失敗, submits while 編輯中, deletes while 編輯中 or 認證失敗 — only in the upload period of the result\'s own term', () => {
+    // FAQ 004 Q12: 認證失敗後「就可以再重新編輯，重新上傳認證資料」; a result belongs to its term (FAQ 004 Q5).
+    const r = (state: LearningResult['state'], term = '1151') => ({ state, term });
+    expect(resultActions(r('editing'), '1151')).toEqual({ edit: true, submit: true, delete: true });
+    expect(resultActions(r('editing'), null)).toEqual({ edit: false, submit: false, delete: false });
+    expect(resultActions(r('submitted'), '1151')).toEqual({ edit: false, submit: false, delete: false });
+    expect(resultActions(r('certified'), '1151')).toEqual({ edit: false, submit: false, delete: false });
+    expect(resultActions(r('rejected'), '1151')).toEqual({ edit: true, submit: false, delete: true });
+    // An earlier term's result is not opened by this term's period.
+    expect(resultActions(r('editing', '1142'), '1151')).toEqual({ edit: false, submit: false, delete: false });
+    expect(resultActions(r('rejected', '1142'), '1151')).toEqual({ edit: false, submit: false, delete: false });
+    expect(openUploadTerm(myCourses())).toBe('1101');
+    expect(openUploadTerm(myCourses({ upload_period: period({ open: false }) }))).toBeNull();
+    expect(openUploadTerm(undefined)).toBeNull();
   });
 
   it('says why a new result cannot be uploaded: period, semester count, every subject full', () => {
@@ -174,6 +183,10 @@ describe('performance forms', () => {
     expect(createBlockReason(limits())).toBeNull();
     expect(createBlockReason(undefined)).toBeNull();
     expect(createBlockReason(limits({ used: 10 }))).toBe('本學年已上傳 10 件，已達上限 10 件');
+    // The school's performance upload period (FAQ 000 四 Q1: 「系統管理-多元表現設定」 adjusts the upload time).
+    expect(createBlockReason(limits({ upload_period: null }))).toBe('學校尚未設定本學年的多元表現上傳時間');
+    expect(createBlockReason(limits({ upload_period: period({ open: false }) }))).toBe('目前不在多元表現上傳期間');
+    expect(changeBlockReason(performance(1), limits({ upload_period: period({ open: false }) }))).toBe('目前不在多元表現上傳期間');
   });
 
   it('bounds the dates: a date or start up to 31 July, an end from the start up to 29 August', () => {

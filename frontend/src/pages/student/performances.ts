@@ -140,16 +140,19 @@ export function titleLabel(info: CategoryInfo | undefined): string {
 /** Why a performance cannot be changed or deleted (an earlier year's, or selected), or null. */
 export function changeBlockReason(
   performance: Pick<Performance, 'academic_year' | 'selected'>,
-  limits: Pick<PerformanceLimits, 'academic_year'> | undefined,
+  limits: Pick<PerformanceLimits, 'academic_year' | 'upload_period'> | undefined,
 ): string | null {
   if (limits && performance.academic_year !== limits.academic_year) return tr('只能修改或刪除本學年的多元表現', "Only this year's performances can be edited or deleted");
+  if (limits && !limits.upload_period?.open) return tr('目前不在多元表現上傳期間', 'Not in the performance upload period now');
   if (performance.selected) return tr('已勾選提交，請先取消勾選再修改或刪除', 'Selected for submission: unselect it before editing or deleting');
   return null;
 }
 
-/** Why 新增 is not possible (the year's count reached), or null. */
+/** Why 新增 is not possible (no upload period, not open now, the year's count reached), or null. */
 export function createBlockReason(limits: PerformanceLimits | undefined): string | null {
   if (!limits) return null;
+  if (!limits.upload_period) return tr('學校尚未設定本學年的多元表現上傳時間', "The school has not set this year's performance upload period");
+  if (!limits.upload_period.open) return tr('目前不在多元表現上傳期間', 'Not in the performance upload period now');
   return limits.used >= limits.per_year_limit
     ? tr(
         `本學年已上傳 ${limits.used} 件，已達上限 ${limits.per_year_limit} 件`,

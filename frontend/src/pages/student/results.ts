@@ -6,6 +6,7 @@
 import type { EditResultForm, LearningResult, MyCourse, MyCourses, ResultState } from '../../api/types';
 import { slotEditFields, type FileChoice } from '../../lib/uploadFiles';
 import { tr } from '../../i18n/lang';
+import { termCode, type Term } from '../../lib/roc';
 
 export const resultStateLabels: Record<ResultState, { label: string; color: string }> = {
   editing: {
@@ -62,20 +63,32 @@ export function historyActionLabel(action: string): string {
   return actionLabels[action] ?? action;
 }
 
-/** What the student may do with a result: edit and submit while 編輯中 (inside the upload period), delete while 編輯中 or 認證失敗. */
+/**
+ * What the student may do with a result, inside the upload period of the result's own term only
+ * (FAQ 004 Q5): edit while 編輯中 or 認證失敗 (FAQ 004 Q12: 「就可以再重新編輯，重新上傳認證資料」),
+ * submit while 編輯中, delete while 編輯中 or 認證失敗.
+ */
 export interface ResultActions {
   edit: boolean;
   submit: boolean;
   delete: boolean;
 }
 
-export function resultActions(result: Pick<LearningResult, 'state'>, uploadOpen: boolean): ResultActions {
-  const editing = result.state === 'editing';
+/** `openTerm`: the term code (e.g. `1151`) whose upload period is open now, or null. */
+export function resultActions(result: Pick<LearningResult, 'state' | 'term'>, openTerm: string | null): ResultActions {
+  const inPeriod = openTerm !== null && result.term === openTerm;
+  const changeable = result.state === 'editing' || result.state === 'rejected';
   return {
-    edit: editing && uploadOpen,
-    submit: editing && uploadOpen,
-    delete: editing || result.state === 'rejected',
+    edit: changeable && inPeriod,
+    submit: result.state === 'editing' && inPeriod,
+    delete: changeable && inPeriod,
   };
+}
+
+/** The current term's code (`1151`) when its upload period is open now, else null. */
+export function openUploadTerm(courses: MyCourses | undefined): string | null {
+  if (!courses?.upload_period?.open) return null;
+  return termCode({ year: courses.term.academic_year, semester: courses.term.semester as Term['semester'] });
 }
 
 /** Why 新增 is not possible now (no period, period not on, the semester's count reached), or null. */
@@ -116,7 +129,7 @@ export function courseOptions(courses: MyCourses) {
 
 /** What the edit dialog holds. */
 export interface ResultEditValues {
-  description: string;
+  description?: string;
   document?: FileChoice;
   video?: FileChoice;
 }
@@ -130,7 +143,7 @@ export function resultEditFields(
   values: ResultEditValues,
 ): { [K in keyof EditResultForm]?: string | boolean | File } {
   return {
-    description: values.description.trim(),
+    description: (values.description ?? '').trim(),
     ...slotEditFields('document', result.document, values.document),
     ...slotEditFields('video', result.video, values.video),
   };

@@ -63,8 +63,8 @@ describe('課程學習成果 (student)', () => {
     expect(screen.getByText('原因：檔案無法開啟')).toBeTruthy();
     expect(screen.getByText('認證成功')).toBeTruthy();
     expect(screen.getByText('認證中')).toBeTruthy();
-    // Edit and submit on the 編輯中 one only; delete on 編輯中 and 認證失敗.
-    expect(screen.getAllByText(/^修\s*改$/, { selector: 'button *' })).toHaveLength(1);
+    // Submit on the 編輯中 one only; edit and delete on 編輯中 and 認證失敗 (FAQ 004 Q12).
+    expect(screen.getAllByText(/^修\s*改$/, { selector: 'button *' })).toHaveLength(2);
     expect(screen.getAllByText('送出認證', { selector: 'button *' })).toHaveLength(1);
     expect(screen.getAllByText(/^刪\s*除$/, { selector: 'button *' })).toHaveLength(2);
   });
@@ -117,6 +117,25 @@ describe('課程學習成果 (student)', () => {
     expect(await screen.findByText('學習成果已上傳（編輯中），確認無誤後請送出認證')).toBeTruthy();
     await waitFor(() => expect(screen.queryByText('上傳學習成果', { selector: '.ant-modal-title' })).toBeNull());
     expect(await screen.findByText('編輯中')).toBeTruthy();
+  });
+
+  it('uploads a result without a description: it is optional (FAQ 004 Q10: 「文字描述 100 字」非必填)', async () => {
+    signIn();
+    mockApi({
+      'GET /api/v1/me': studentMe(),
+      'GET /api/v1/me/courses': myCourses(),
+      'GET /api/v1/learning-results': page([]),
+    });
+    const uploads = mockUploads(() => ({ status: 201, body: result(9, { description: '' }) }));
+    renderAt('/student/results');
+    await openUploadDialog();
+    const modal = await dialog('上傳學習成果');
+    await pickOption('課程', '數學（110-1-002）');
+    chooseFile(modal, 0, new File(['%PDF'], '報告.pdf', { type: 'application/pdf' }));
+    fireEvent.click(button('上傳', modal));
+    expect(await screen.findByText('學習成果已上傳（編輯中），確認無誤後請送出認證')).toBeTruthy();
+    expect(formFields(uploads[0]!.body)).toEqual({ course_id: '2', description: '', document: 'file:報告.pdf' });
+    expect(within(modal).queryByText('請填寫內容簡述')).toBeNull();
   });
 
   it('shows the progress while the server stores the files, and stops the upload when the dialog closes', async () => {
@@ -173,10 +192,10 @@ describe('課程學習成果 (student)', () => {
     renderAt('/student/results');
     expect(await screen.findByText('未開始')).toBeTruthy();
     expect(screen.getByText('上傳學習成果', { selector: 'button *' }).closest('button')!.disabled).toBe(true);
-    // Nor can a result be edited or submitted then; it can still be deleted.
+    // Nor can a result be edited, submitted or deleted then (only its term's upload period allows it).
     expect(await screen.findByText('編輯中')).toBeTruthy();
     expect(screen.queryByText('送出認證', { selector: 'button *' })).toBeNull();
-    expect(screen.getAllByText(/^刪\s*除$/, { selector: 'button *' })).toHaveLength(1);
+    expect(screen.queryAllByText(/^刪\s*除$/, { selector: 'button *' })).toHaveLength(0);
   });
 
   it('edits: replaces the description, removes a file, and sends it as PUT', async () => {
@@ -265,7 +284,7 @@ describe('課程學習成果 (student)', () => {
       'GET /api/v1/learning-results/2': {
         result: result(2, { state: 'rejected', reject_reason: '內容與課程無關', document: scan }),
         history: [
-          { action: 'created', state: 'editing', at: '2021-10-01T02:00:00Z', actor_name: '林小華', actor_account: '074313_s001' },
+          { action: 'created', state: 'editing', at: '2021-10-01T02:00:00Z', actor_name: '林小華（臨時帳號）', actor_account: '074313_tmp0a1b2c', on_behalf_of: '074313_s001' },
           { action: 'submitted', state: 'submitted', at: '2021-10-03T13:30:00Z', actor_name: '林小華', actor_account: '074313_s001' },
           { action: 'rejected', state: 'rejected', at: '2021-10-05T09:00:00Z', actor_name: '陳老師', actor_account: '074313_t001', reason: '內容與課程無關' },
         ],
@@ -281,6 +300,8 @@ describe('課程學習成果 (student)', () => {
     expect(within(drawer).getByText('送出認證')).toBeTruthy();
     expect(within(drawer).getByText('原因：內容與課程無關')).toBeTruthy();
     expect(within(drawer).getByText('陳老師（074313_t001）', { exact: false })).toBeTruthy();
+    // A temporary account acts on the student's behalf (manual 3.7), and the history says so.
+    expect(within(drawer).getByText('林小華（臨時帳號）（074313_tmp0a1b2c），代 074313_s001 操作', { exact: false })).toBeTruthy();
 
     fireEvent.click(screen.getByLabelText('預覽文件檔'));
     expect((await screen.findByAltText('學習單.png')).getAttribute('src')).toBe('blob:preview-1');

@@ -1,5 +1,5 @@
 import { ArrowLeftOutlined } from '@ant-design/icons';
-import { Badge, Card, Col, Descriptions, Empty, Row, Skeleton, Space, Table, Typography, type TableProps } from 'antd';
+import { Alert, Badge, Card, Col, Descriptions, Empty, Row, Skeleton, Space, Table, Typography, type TableProps } from 'antd';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import type { ClassCounts, QueueCourse } from '../../api/types';
 import { PageCard } from '../../components/PageCard';
@@ -94,6 +94,28 @@ function CourseCard({ course }: { course: QueueCourse }) {
   );
 }
 
+/**
+ * What certifying means (meeting 003 #23: 「教師應是認證『真偽』而非好壞」;「課程學習成果教師認證目的在於
+ * 確認課程學習成果作品是否為上傳學生本人」), on the overview and on each course; the reminder mail
+ * says the same (`certification::rules::MEANING_ZH`).
+ */
+export function CertificationMeaning() {
+  const t = useT();
+  return (
+    <Alert
+      type="info"
+      showIcon
+      role="note"
+      style={{ marginBottom: 16 }}
+      title={t('認證的是真偽，不是好壞', 'Certification checks authenticity, not quality')}
+      description={t(
+        '認證是確認這份課程學習成果確為學生本人的作品（真偽），不是評定作品的好壞；學習表現的良窳請在教學活動中指導。作品確為學生本人所作，即可認證成功。',
+        "Certifying confirms that the learning result is the student's own work (authenticity); it does not grade how good the work is. Guide the quality of the work in your teaching. If the work is the student's own, certify it.",
+      )}
+    />
+  );
+}
+
 /** The overview: the term's courses grouped by class, each with its counts, period and teachers. */
 function Overview() {
   const t = useT();
@@ -111,6 +133,7 @@ function Overview() {
         </>
       }
     >
+      <CertificationMeaning />
       <ErrorAlert error={queue.error} />
       {queue.isPending && <Skeleton active />}
       {queue.data && (
@@ -160,6 +183,7 @@ function CourseView({ courseId }: { courseId: number }) {
       <Link to="/teacher/certification">
         <ArrowLeftOutlined /> {t('返回課程列表', 'Back to courses')}
       </Link>
+      <CertificationMeaning />
       <ErrorAlert error={queue.error} />
       {queue.isPending && (
         <Card>

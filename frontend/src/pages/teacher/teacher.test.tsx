@@ -1,4 +1,4 @@
-import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import type { DecisionBody, BatchDecisionBody, LearningResult, LearningResultDetail } from '../../api/types';
 import { callsTo, json, meFixture, mockApi, problem, signIn } from '../../test/api';
@@ -93,6 +93,23 @@ describe('學習成果認證: overview', () => {
     fireEvent.click(within(mixed).getByLabelText('查看 多元選修（110-1-003） 203 的學習成果'));
     await waitFor(() => expect(router.state.location.pathname).toBe('/teacher/certification/3'));
     expect(router.state.location.search).toBe('?class_code=203');
+  });
+
+  it('tells the teacher that certification checks authenticity, not quality (meeting 003 #23), on the overview and on a course', async () => {
+    // Meeting 003 #23: 「教師應是認證『真偽』而非好壞」.
+    signIn();
+    mockApi({
+      'GET /api/v1/me': teacherMe(),
+      'GET /api/v1/certification/courses': queue([queueCourse(1)]),
+      'GET /api/v1/certification/results': page([]),
+    });
+    renderAt('/teacher/certification');
+    const note = await screen.findByRole('note');
+    expect(within(note).getByText('認證的是真偽，不是好壞')).toBeTruthy();
+    expect(note.textContent).toContain('確為學生本人的作品（真偽），不是評定作品的好壞');
+    cleanup();
+    renderAt('/teacher/certification/1');
+    expect((await screen.findByRole('note')).textContent).toContain('不是評定作品的好壞');
   });
 
   it('says so when the teacher has no course this term, and shows a refusal', async () => {
