@@ -36,8 +36,10 @@ def main():
     ap.add_argument("--seconds", type=int, default=10)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--database-url", default=None, help="default: a fresh SQLite file")
+    ap.add_argument("--principal-cache-seconds", default=None, help="the server's principal_cache_seconds (default: its default, 5; 0 turns the cache off)")
     args = ap.parse_args()
-    server = L.Server(database_url=args.database_url)
+    extra = {} if args.principal_cache_seconds is None else {"LICHENG_PRINCIPAL_CACHE_SECONDS": str(args.principal_cache_seconds)}
+    server = L.Server(database_url=args.database_url, extra_env=extra)
     try:
         term = L.current_term(server.port)
         students, teachers = L.load_school(server.port, students=3000, classes=90, teachers=150, term=term)
