@@ -242,6 +242,8 @@ fn serve(config: Config, db: Db, demo: bool) -> Result<(), AnyError> {
     actix_web::rt::System::new().block_on(async move {
         // Reminder mails: safe on every instance (the outbox keeps each to once a day).
         crate::notify::reminders::spawn(state.clone());
+        // Jobs (roster exports, …): safe on every instance (claims are exclusive, with a lease).
+        crate::jobs::spawn(state.clone());
         let main = actix_web::HttpServer::new({
             let (state, metrics) = (state.clone(), metrics.clone());
             move || app::build(state.clone(), metrics.clone())
