@@ -16,3 +16,4 @@ mod settings;
 mod sync;
 mod uploads;
 mod crash;
+mod rosters;

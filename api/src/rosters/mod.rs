@@ -52,35 +52,18 @@ impl RosterKind {
     }
 }
 
-/// 日間部 or 進修部.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Division {
-    Day,
-    Continuing,
+pub use crate::sync::Division;
+
+/// `day` or `continuing`, as the API and `roster_exports.division` write it.
+pub fn parse_division(s: &str) -> Option<Division> {
+    [Division::Day, Division::Continuing].into_iter().find(|d| d.as_str() == s)
 }
 
-impl Division {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Division::Day => "day",
-            Division::Continuing => "continuing",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Division> {
-        match s {
-            "day" => Some(Division::Day),
-            "continuing" => Some(Division::Continuing),
-            _ => None,
-        }
-    }
-
-    pub fn name_zh(self) -> &'static str {
-        match self {
-            Division::Day => "日間部",
-            Division::Continuing => "進修部",
-        }
+/// 日間部 or 進修部.
+pub fn division_zh(d: Division) -> &'static str {
+    match d {
+        Division::Day => "日間部",
+        Division::Continuing => "進修部",
     }
 }
 
@@ -166,11 +149,11 @@ impl Spec {
         };
         let asked = match division.map(str::trim).filter(|d| !d.is_empty()) {
             None => None,
-            Some(d) => Some(Division::parse(d).ok_or_else(|| ApiError::new(ErrorCode::InvalidQuery).field("division", "部別須為 day 或 continuing", "division is day or continuing"))?),
+            Some(d) => Some(parse_division(d).ok_or_else(|| ApiError::new(ErrorCode::InvalidQuery).field("division", "部別須為 day 或 continuing", "division is day or continuing"))?),
         };
         let division = match (t.division, asked) {
             (Some(fixed), Some(d)) if fixed != d => {
-                return Err(ApiError::new(ErrorCode::InvalidQuery).field("division", format!("名冊 {} 只含{}", t.code, fixed.name_zh()), format!("roster {} is for the {} division only", t.code, fixed.as_str())))
+                return Err(ApiError::new(ErrorCode::InvalidQuery).field("division", format!("名冊 {} 只含{}", t.code, division_zh(fixed)), format!("roster {} is for the {} division only", t.code, fixed.as_str())))
             }
             (Some(fixed), _) => fixed,
             (None, d) => d.unwrap_or(Division::Day),

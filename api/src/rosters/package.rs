@@ -181,7 +181,7 @@ pub fn workbook(cover: &Cover, contents: &Contents, names: &[(Option<String>, Op
         ("名冊別", cover.roster.code.to_string()),
         ("名冊名稱", cover.roster.name_zh.to_string()),
         ("匯出年級", cover.spec.grades.clone()),
-        ("部別", cover.spec.division.name_zh().to_string()),
+        ("部別", super::division_zh(cover.spec.division).to_string()),
         ("學生數", students.len().to_string()),
         ("項目數", contents.rows.len().to_string()),
         ("附件數", contents.attachments().to_string()),

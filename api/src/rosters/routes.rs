@@ -82,7 +82,7 @@ fn view(r: ExportRow) -> ApiResult<ExportView> {
         job_id,
         roster,
         grades,
-        division: Division::parse(&division).ok_or_else(|| ApiError::internal(format!("bad division {division}")))?,
+        division: super::parse_division(&division).ok_or_else(|| ApiError::internal(format!("bad division {division}")))?,
         academic_year,
         semester,
         exported_by,
