@@ -165,10 +165,13 @@ fn values(student: &Student, row: &Row, names: &(Option<String>, Option<String>)
     v
 }
 
-/// The workbook: a cover sheet, then one sheet of the roster's record kind, one row per item.
-/// `names` are the attachments' names in the package, per row.
-pub fn workbook(cover: &Cover, contents: &Contents, names: &[(Option<String>, Option<String>)]) -> Result<Vec<u8>, XlsxError> {
+/// The workbook: a cover sheet, then one sheet of the roster's record kind, one row per item,
+/// streamed into `out`. `names` are the attachments' names in the package, per row. The record
+/// sheet is written in constant-memory mode (rows go to a temporary file under `tmp`), so memory
+/// stays flat whatever the number of rows.
+pub fn workbook<W: Write + Send>(out: W, tmp: &Path, cover: &Cover, contents: &Contents, names: &[(Option<String>, Option<String>)]) -> Result<(), XlsxError> {
     let mut book = Workbook::new();
+    book.set_tempdir(tmp)?;
     let bold = Format::new().set_bold();
     let students: std::collections::HashSet<i64> = contents.rows.iter().map(|r| r.student_id).collect();
     let sheet = book.add_worksheet();
@@ -198,7 +201,7 @@ pub fn workbook(cover: &Cover, contents: &Contents, names: &[(Option<String>, Op
 
     let (name, columns) = layout(cover.roster.kind);
     let all: Vec<(&str, f64)> = BASE.iter().chain(columns.iter()).copied().collect();
-    let sheet = book.add_worksheet();
+    let sheet = book.add_worksheet_with_constant_memory()?;
     sheet.set_name(name)?;
     header(sheet, &all, &bold)?;
     for (i, row) in contents.rows.iter().enumerate() {
@@ -208,7 +211,7 @@ pub fn workbook(cover: &Cover, contents: &Contents, names: &[(Option<String>, Op
             sheet.write_string(i as u32 + 1, col as u16, value)?;
         }
     }
-    book.save_to_buffer()
+    book.save_to_writer(out)
 }
 
 /// Parameters of a roster export job.
@@ -231,21 +234,35 @@ struct Hashing<W: Write> {
     size: u64,
 }
 
+impl<W: Write> Hashing<W> {
+    fn new(inner: W) -> Self {
+        Hashing { inner, hasher: Sha256::new(), size: 0 }
+    }
+
+    fn digest(self) -> (String, u64) {
+        (hex::encode(self.hasher.finalize()), self.size)
+    }
+}
+
+impl<W: Write> Write for Hashing<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.hasher.update(&buf[..n]);
+        self.size += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
 /// Copies a stored file into the open zip entry, hashing it on the way.
 fn copy_verified(store: &FileStore, file: &Attachment, out: &mut impl Write) -> Result<(), JobError> {
     let mut src = File::open(store.path_of(&file.sha256)).map_err(|e| JobError::fatal(format!("附件 {} 不存在 (missing): {e}", file.sha256)))?;
-    let mut sink = Hashing { inner: out, hasher: Sha256::new(), size: 0 };
-    let mut buf = vec![0u8; 256 * 1024];
-    loop {
-        let n = src.read(&mut buf)?;
-        if n == 0 {
-            break;
-        }
-        sink.hasher.update(&buf[..n]);
-        sink.size += n as u64;
-        sink.inner.write_all(&buf[..n])?;
-    }
-    let got = hex::encode(sink.hasher.finalize());
+    let mut sink = Hashing::new(out);
+    std::io::copy(&mut src, &mut sink)?;
+    let (got, _) = sink.digest();
     if got != file.sha256 {
         return Err(JobError::fatal(format!("附件 {} 的 SHA-256 不符，檔案已毀損 (corrupt: read {got})", file.sha256)));
     }
@@ -311,12 +328,15 @@ pub fn run(state: &AppState, job: &Job, progress: &Progress) -> Result<Output, J
         ));
     }
     let cover = Cover { school_code: &code, school_name: &school_name, roster, spec: &spec, exported_at: created_at, exported_by: &exported_by };
-    let book = workbook(&cover, &contents, &names).map_err(|e| JobError::fatal(format!("workbook: {e}")))?;
     let mut manifest = String::from("path,sha256,size\n");
     let book_name = format!("{stem}.xlsx");
-    zip.start_file(book_name.as_str(), SimpleFileOptions::default().compression_method(CompressionMethod::Deflated)).map_err(zip_err)?;
-    zip.write_all(&book)?;
-    manifest.push_str(&format!("{book_name},{},{}\n", hex::encode(Sha256::digest(&book)), book.len()));
+    // The workbook is already compressed: stored as it is.
+    zip.start_file(book_name.as_str(), SimpleFileOptions::default().compression_method(CompressionMethod::Stored).large_file(true)).map_err(zip_err)?;
+    let tmp = state.config.data_dir.join(&dir);
+    let mut sink = Hashing::new(&mut zip);
+    workbook(&mut sink, &tmp, &cover, &contents, &names).map_err(|e| JobError::transient(format!("workbook: {e}")))?;
+    let (book_sha, book_size) = sink.digest();
+    manifest.push_str(&format!("{book_name},{book_sha},{book_size}\n"));
     let mut done = 1i64;
     progress.set(done, total)?;
     let mut last_report = std::time::Instant::now();
