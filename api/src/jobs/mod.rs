@@ -369,6 +369,20 @@ pub async fn run_once(state: &AppState) -> ApiResult<usize> {
     Ok(ran)
 }
 
+/// [`run_once`] on the calling thread (CLI commands and benchmarks, without a runtime).
+pub fn run_once_blocking(state: &AppState) -> ApiResult<usize> {
+    let now = state.clock.now();
+    let ids = state.db.read_blocking(|c| due(c, now))?;
+    let mut ran = 0;
+    for id in ids {
+        let now = state.clock.now();
+        let Some(job) = state.db.write_blocking(|c| claim(c, id, now))? else { continue };
+        run_claimed(state, job)?;
+        ran += 1;
+    }
+    Ok(ran)
+}
+
 /// Starts the worker on the current actix runtime. Safe on every instance: claims are exclusive.
 pub fn spawn(state: AppState) {
     actix_web::rt::spawn(async move {

@@ -4,6 +4,7 @@
 //! ([`package`]) whose contents are recorded. The package format is documented in
 //! `docs/rosters.md`.
 
+pub mod bench;
 pub mod package;
 pub mod routes;
 

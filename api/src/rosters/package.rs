@@ -3,7 +3,7 @@
 //! as a job ([`crate::jobs`]); what the package contained is recorded in `roster_export_items`.
 
 use std::fs::File;
-use std::io::{BufWriter, Read, Write};
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
@@ -273,23 +273,6 @@ fn zip_err(e: zip::result::ZipError) -> JobError {
     JobError::transient(format!("zip: {e}"))
 }
 
-/// Hashes a file on disk.
-fn sha256_of(path: &Path) -> Result<(String, i64), JobError> {
-    let mut f = File::open(path)?;
-    let mut hasher = Sha256::new();
-    let mut buf = vec![0u8; 256 * 1024];
-    let mut size = 0i64;
-    loop {
-        let n = f.read(&mut buf)?;
-        if n == 0 {
-            break;
-        }
-        hasher.update(&buf[..n]);
-        size += n as i64;
-    }
-    Ok((hex::encode(hasher.finalize()), size))
-}
-
 /// The job: checks again, writes the package to `jobs/{id}/{name}.zip.part`, verifies every file
 /// while copying it, renames the package into place and records what it contained.
 pub fn run(state: &AppState, job: &Job, progress: &Progress) -> Result<Output, JobError> {
@@ -318,7 +301,8 @@ pub fn run(state: &AppState, job: &Job, progress: &Progress) -> Result<Output, J
     let final_rel = dir.join(format!("{stem}.zip"));
     let part = state.config.data_dir.join(dir.join(format!("{stem}.zip.part")));
     // A run interrupted before (a killed process) left its part behind: start over.
-    let mut zip = zip::ZipWriter::new(BufWriter::with_capacity(1 << 20, File::create(&part)?));
+    // Streamed (no seeking back), so the package is hashed as it is written, not read again.
+    let mut zip = zip::ZipWriter::new_stream(Hashing::new(BufWriter::with_capacity(1 << 20, File::create(&part)?)));
     let mut names = Vec::with_capacity(contents.rows.len());
     for row in &contents.rows {
         let nid = contents.students.get(&row.student_id).and_then(|s| s.national_id.clone()).unwrap_or_default();
@@ -356,11 +340,11 @@ pub fn run(state: &AppState, job: &Job, progress: &Progress) -> Result<Output, J
     }
     zip.start_file("manifest.csv", SimpleFileOptions::default().compression_method(CompressionMethod::Deflated)).map_err(zip_err)?;
     zip.write_all(manifest.as_bytes())?;
-    let out = zip.finish().map_err(zip_err)?;
-    let file = out.into_inner().map_err(|e| JobError::transient(format!("flush: {e}")))?;
+    let out = zip.finish().map_err(zip_err)?.into_inner();
+    let (sha256, size) = (hex::encode(out.hasher.finalize()), out.size as i64);
+    let file = out.inner.into_inner().map_err(|e| JobError::transient(format!("flush: {e}")))?;
     file.sync_all()?;
     drop(file);
-    let (sha256, size) = sha256_of(&part)?;
     std::fs::rename(&part, state.config.data_dir.join(&final_rel))?;
 
     record(state, export_id, &contents, &names)?;
