@@ -475,10 +475,21 @@ pub struct Issue {
     pub item_id: Option<i64>,
 }
 
+/// How far the check looks at attachments.
+#[derive(Debug, Clone, Copy)]
+pub enum Files<'a> {
+    /// Not at all (the export verifies every file while copying it).
+    Skip,
+    /// Whether each is in the store (cheap: when an export is asked for).
+    Exist(&'a FileStore),
+    /// Each hashed again against its SHA-256 (the operator's check).
+    Verify(&'a FileStore),
+}
+
 /// The check before an export: every student without a national ID or birth date, every course
 /// code of the wrong length, every selected item that is no longer submittable, every student who
-/// left, and — with `files` — every attachment missing or no longer matching its SHA-256.
-pub fn check(contents: &Contents, store: Option<&FileStore>, lang: crate::error::Lang) -> Vec<Issue> {
+/// left, and — as `files` asks — every attachment missing or no longer matching its SHA-256.
+pub fn check(contents: &Contents, files: Files, lang: crate::error::Lang) -> Vec<Issue> {
     let mut out = Vec::new();
     let mut seen_students = std::collections::HashSet::new();
     let push = |out: &mut Vec<Issue>, s: &Student, reason: IssueReason, item: Option<&Item>| {
@@ -520,13 +531,16 @@ pub fn check(contents: &Contents, store: Option<&FileStore>, lang: crate::error:
             Item::Performance { deleted: true, .. } => push(&mut out, s, IssueReason::NotSubmittable, Some(&row.item)),
             _ => {}
         }
-        if let Some(store) = store {
-            for file in [&row.document, &row.video].into_iter().flatten() {
-                match store.verify(&file.sha256) {
-                    Ok(true) => {}
-                    Ok(false) => push(&mut out, s, IssueReason::FileCorrupt, Some(&row.item)),
-                    Err(_) => push(&mut out, s, IssueReason::FileMissing, Some(&row.item)),
-                }
+        for file in [&row.document, &row.video].into_iter().flatten() {
+            let found = match files {
+                Files::Skip => continue,
+                Files::Exist(store) => Ok(store.exists(&file.sha256).then_some(true)),
+                Files::Verify(store) => store.verify(&file.sha256).map(Some),
+            };
+            match found {
+                Ok(Some(true)) => {}
+                Ok(Some(false)) => push(&mut out, s, IssueReason::FileCorrupt, Some(&row.item)),
+                Ok(None) | Err(_) => push(&mut out, s, IssueReason::FileMissing, Some(&row.item)),
             }
         }
     }

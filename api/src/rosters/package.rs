@@ -287,7 +287,7 @@ pub fn run(state: &AppState, job: &Job, progress: &Progress) -> Result<Output, J
     })?;
     // Sync may have changed a student since the operator's check: the export checks again on the
     // snapshot it writes and refuses rather than drop a row.
-    let issues = super::check(&contents, None, crate::error::Lang::Zh);
+    let issues = super::check(&contents, super::Files::Skip, crate::error::Lang::Zh);
     if let Some(first) = issues.first() {
         return Err(JobError::fatal(format!("名冊檢查有 {} 個問題，未匯出；第一個：{} {}（{}）", issues.len(), first.account, first.name, first.message)));
     }

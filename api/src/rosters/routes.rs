@@ -295,7 +295,7 @@ pub async fn roster_check(state: web::Data<AppState>, who: Principal, req: HttpR
         .db
         .read(move |c| {
             let contents = super::load(c, school, &spec)?;
-            let issues = super::check(&contents, Some(&FileStore::new(&data_dir)), lang);
+            let issues = super::check(&contents, super::Files::Verify(&FileStore::new(&data_dir)), lang);
             let students = contents.rows.iter().map(|r| r.student_id).collect::<std::collections::HashSet<_>>().len();
             Ok(CheckReport {
                 students,
@@ -326,8 +326,8 @@ pub struct ExportRequest {
     pub term: Option<String>,
 }
 
-/// Starts an export after checking again: refused (409 `invalid_state`) while the check finds
-/// anything, and (409 `conflict`) while an export of the same roster is running. Poll the job.
+/// Starts an export after checking again (without hashing the files: the job verifies each while
+/// copying it): refused (409 `invalid_state`) while the check finds anything, and (409 `conflict`) while an export of the same roster is running. Poll the job.
 #[utoipa::path(
     tag = "rosters",
     path = "/rosters/exports",
@@ -349,7 +349,7 @@ pub async fn start_export(state: web::Data<AppState>, who: Principal, body: web:
     let now = state.clock.now();
     let data_dir = state.config.data_dir.clone();
     let spec2 = spec.clone();
-    let issues = state.db.read(move |c| Ok(super::check(&super::load(c, school, &spec2)?, Some(&FileStore::new(&data_dir)), Lang::Zh).len())).await?;
+    let issues = state.db.read(move |c| Ok(super::check(&super::load(c, school, &spec2)?, super::Files::Exist(&FileStore::new(&data_dir)), Lang::Zh).len())).await?;
     if issues > 0 {
         return Err(ApiError::with_detail(
             ErrorCode::InvalidState,
