@@ -89,9 +89,9 @@ pub struct RosterType {
 /// (semester 2, grade 3)").
 pub const TYPES: [RosterType; 8] = [
     RosterType { code: "26", kind: RosterKind::Results, division: Some(Division::Day), grades_s1: &["1-3", "1-2"], grades_s2: &["1-3", "1-2"], name_zh: "課程學習成果（日間部）", name_en: "Learning results (day school)" },
-    RosterType { code: "28", kind: RosterKind::Results, division: Some(Division::Continuing), grades_s1: &["1-3", "1-2"], grades_s2: &["1-3", "1-2"], name_zh: "課程學習成果（進修部）", name_en: "Learning results (進修部)" },
+    RosterType { code: "28", kind: RosterKind::Results, division: Some(Division::Continuing), grades_s1: &["1-3", "1-2"], grades_s2: &["1-3", "1-2"], name_zh: "課程學習成果（進修部）", name_en: "Learning results (continuing education)" },
     RosterType { code: "36", kind: RosterKind::Results, division: Some(Division::Day), grades_s1: &["3"], grades_s2: &["3"], name_zh: "課程學習成果（日間部三年級）", name_en: "Learning results (day school, grade 3)" },
-    RosterType { code: "38", kind: RosterKind::Results, division: Some(Division::Continuing), grades_s1: &["3"], grades_s2: &["3"], name_zh: "課程學習成果（進修部三年級）", name_en: "Learning results (進修部, grade 3)" },
+    RosterType { code: "38", kind: RosterKind::Results, division: Some(Division::Continuing), grades_s1: &["3"], grades_s2: &["3"], name_zh: "課程學習成果（進修部三年級）", name_en: "Learning results (continuing education, grade 3)" },
     RosterType { code: "25", kind: RosterKind::Performances, division: None, grades_s1: &["1-3", "1-2"], grades_s2: &["1-3", "1-2"], name_zh: "多元表現", name_en: "Performances" },
     RosterType { code: "35", kind: RosterKind::Performances, division: None, grades_s1: &["3"], grades_s2: &["3"], name_zh: "多元表現（三年級）", name_en: "Performances (grade 3)" },
     RosterType { code: "24", kind: RosterKind::Cadre, division: None, grades_s1: &["1-3"], grades_s2: &["1-2"], name_zh: "校內幹部經歷", name_en: "School cadre records" },

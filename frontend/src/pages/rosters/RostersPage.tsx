@@ -194,7 +194,7 @@ function Rosters({ kinds, title }: { kinds: readonly RosterKind[]; title: string
     { title: t('項目', 'Item'), render: (_, line) => kindText(line.kind) },
     {
       title: t('名冊別', 'Roster'),
-      render: (_, line) => `${line.roster}${line.division === 'continuing' ? t('（進修部）', ' (進修部)') : ''}`,
+      render: (_, line) => `${line.roster}${line.division === 'continuing' ? t('（進修部）', ' (continuing education)') : ''}`,
     },
     { title: t('匯出年級', 'Grades'), render: (_, line) => gradesText(line.grades) },
     {
@@ -256,7 +256,7 @@ function Rosters({ kinds, title }: { kinds: readonly RosterKind[]; title: string
           onChange={setDivision}
           options={[
             { value: 'day', label: t('日間部', 'Day school') },
-            { value: 'continuing', label: t('進修部', '進修部 (continuing)') },
+            { value: 'continuing', label: t('進修部', 'Continuing education') },
           ]}
           style={{ minWidth: 120 }}
         />
