@@ -240,7 +240,7 @@ function Rosters({ kinds, title }: { kinds: readonly RosterKind[]; title: string
       intro={
         <>
           {t('點選匯出後至國教署學習歷程表現資料庫', 'After exporting, upload the package at the national database ')}(
-          <Typography.Link href={table.data?.upload_url ?? 'https://ep.cloud.ncnu.edu.tw/'} target="_blank" rel="noreferrer">
+          <Typography.Link href={table.data?.upload_url ?? 'https://ep.cloud.ncnu.edu.tw/'} target="_blank" rel="noreferrer" underline>
             {table.data?.upload_url ?? 'https://ep.cloud.ncnu.edu.tw/'}
           </Typography.Link>
           ){t('上傳', '')}
