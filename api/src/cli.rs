@@ -46,6 +46,18 @@ pub enum Command {
         #[arg(long, default_value_t = 10_000)]
         rows: usize,
     },
+    /// Measure a roster export of a whole school against a plain copy (see scripts/bench/rosters).
+    BenchRosters {
+        /// Students in the school (grades 1–3).
+        #[arg(long, default_value_t = 3_000)]
+        students: usize,
+        /// Selected learning results per student, each with a pdf.
+        #[arg(long, default_value_t = 2)]
+        items: usize,
+        /// Bytes per pdf.
+        #[arg(long, default_value_t = 32 * 1024)]
+        file_size: usize,
+    },
     /// Verify every stored file against its recorded SHA-256; report missing, corrupt and
     /// unreferenced files (exit status 1 when any file is missing or corrupt).
     Check {
@@ -176,6 +188,23 @@ pub fn run(cli: Cli) -> Result<(), AnyError> {
             }
             Ok(())
         }
+        Command::BenchRosters { students, items, file_size } => {
+            let state = crate::app::AppState::new(config.clone(), db.clone(), crate::secrets::Secrets::from_value("bench-rosters"));
+            let r = crate::rosters::bench::run(&state, students, items, file_size)?;
+            let mb = r.bytes as f64 / 1_048_576.0;
+            println!("roster benchmark on {} ({} students, {} files, {:.1} MB)", db.kind().as_str(), r.students, r.files, mb);
+            println!("  plain copy with SHA-256 (baseline)  {:>7.2} s  {:>7.1} MB/s", r.baseline_seconds, mb / r.baseline_seconds.max(1e-9));
+            println!(
+                "  roster export job                   {:>7.2} s  {:>7.1} MB/s  {:.0} % of baseline throughput",
+                r.export_seconds,
+                mb / r.export_seconds.max(1e-9),
+                100.0 * r.baseline_seconds / r.export_seconds.max(1e-9)
+            );
+            println!("  first progress update after         {:>7.3} s", r.first_progress_seconds);
+            println!("  peak RSS during the export          {}", r.peak_rss_kb.map(|k| format!("{:.1} MB", k as f64 / 1024.0)).unwrap_or_else(|| "n/a".into()));
+            println!("  package                             {:.1} MB", r.package_bytes as f64 / 1_048_576.0);
+            Ok(())
+        }
         Command::Check { json, remove_orphans } => {
             let store = crate::storage::FileStore::new(&config.data_dir);
             let removed_tmp = store.clean_temporary()?;
@@ -250,6 +279,8 @@ fn serve(config: Config, db: Db, demo: bool) -> Result<(), AnyError> {
         crate::notify::reminders::spawn(state.clone());
         // Files nothing live refers to any more (replaced, of deleted items).
         crate::uploads::files::spawn_sweeper(state.clone());
+        // Jobs (roster exports, …): safe on every instance (claims are exclusive, with a lease).
+        crate::jobs::spawn(state.clone());
         let main = actix_web::HttpServer::new({
             let (state, metrics) = (state.clone(), metrics.clone());
             move || app::build(state.clone(), metrics.clone())

@@ -27,6 +27,8 @@ pub mod sync;
 pub mod terms;
 pub mod time;
 pub mod uploads;
+pub mod jobs;
+pub mod rosters;
 
 use actix_web::web;
 
@@ -131,5 +133,12 @@ pub fn routes_v1(cfg: &mut web::ServiceConfig) {
         .service(reports::selection_status)
         .service(reports::selection_status_xlsx)
         .service(reports::usage_report)
-        .service(reports::usage_xlsx);
+        .service(reports::usage_xlsx)
+        .service(jobs::routes::get_job)
+        .service(jobs::routes::get_job_result)
+        .service(rosters::routes::roster_table)
+        .service(rosters::routes::roster_check)
+        .service(rosters::routes::start_export)
+        .service(rosters::routes::export_history)
+        .service(rosters::routes::download_export);
 }

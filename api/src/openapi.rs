@@ -124,6 +124,13 @@ use utoipa::{Modify, OpenApi};
         crate::notify::inbox::read_notification,
         crate::notify::reminders::reminder_log,
         crate::notify::reminders::run_reminders,
+        crate::jobs::routes::get_job,
+        crate::jobs::routes::get_job_result,
+        crate::rosters::routes::roster_table,
+        crate::rosters::routes::roster_check,
+        crate::rosters::routes::start_export,
+        crate::rosters::routes::export_history,
+        crate::rosters::routes::download_export,
     ),
     components(schemas(crate::error::Problem, crate::error::ErrorCode)),
     modifiers(&SecuritySchemes, &ApiPrefix, &PendingPassword),
@@ -141,6 +148,8 @@ use utoipa::{Modify, OpenApi};
         (name = "certification", description = "Teachers certify that a learning result is the student's own work (not its quality): the queue of their courses, and decisions — certify, or reject with a reason the student sees — one or many at once, inside the certification period. Only the course's teachers decide; in a co-taught course only those marked as certifiers (manual 3.5). A certified result can be turned into rejected (FAQ 000 Q6)."),
         (name = "notifications", description = "The signed-in user's notifications in the app (every decision on a student's learning results)."),
         (name = "settings", description = "School settings: function parameters, national windows, work periods (manual 3.3, 3.6). Work-period times are Asia/Taipei dates and hours on input; a period runs from the start hour to the end of the end hour."),
+        (name = "jobs", description = "Long work (roster exports, …) runs as a job: poll `GET /jobs/{id}` for its progress until it succeeded or failed, then download its result. A job is visible to its owner and the school admin."),
+        (name = "rosters", description = "Submission rosters (manual 7.1, 7.2): the roster types with their grade sets, the check before exporting, exports as jobs (a zip package with the workbook, the attachments and a manifest of SHA-256s; format in docs/rosters.md), their history and downloads. S0207S learning results (26/28/36/38), S0208S performances (25/35), S0218S cadre records (24/34); the school admin all."),
     )
 )]
 pub struct ApiDoc;

@@ -531,6 +531,70 @@ diesel::table! {
 diesel::joinable!(learning_results -> courses (course_id));
 diesel::joinable!(learning_result_events -> learning_results (result_id));
 
+diesel::table! {
+    jobs (id) {
+        id -> BigInt,
+        school_id -> BigInt,
+        owner_id -> BigInt,
+        kind -> Text,
+        params -> Text,
+        state -> Text,
+        done -> BigInt,
+        total -> BigInt,
+        result_path -> Nullable<Text>,
+        result_name -> Nullable<Text>,
+        result_sha256 -> Nullable<Text>,
+        result_size -> Nullable<BigInt>,
+        error -> Nullable<Text>,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        claimed_until -> Nullable<Timestamp>,
+        claim_token -> Nullable<Text>,
+        lock_key -> Nullable<Text>,
+        created_at -> Timestamp,
+        started_at -> Nullable<Timestamp>,
+        finished_at -> Nullable<Timestamp>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    roster_exports (id) {
+        id -> BigInt,
+        school_id -> BigInt,
+        job_id -> BigInt,
+        roster -> Text,
+        grades -> Text,
+        division -> Text,
+        academic_year -> Integer,
+        semester -> Integer,
+        exported_by -> BigInt,
+        file_name -> Text,
+        students -> Integer,
+        items -> Integer,
+        files -> Integer,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    roster_export_items (id) {
+        id -> BigInt,
+        export_id -> BigInt,
+        student_id -> BigInt,
+        national_id -> Text,
+        item_kind -> Text,
+        item_id -> BigInt,
+        document_name -> Nullable<Text>,
+        document_sha256 -> Nullable<Text>,
+        video_name -> Nullable<Text>,
+        video_sha256 -> Nullable<Text>,
+    }
+}
+
+diesel::joinable!(roster_exports -> jobs (job_id));
+diesel::joinable!(roster_export_items -> roster_exports (export_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     schools,
     roles,
@@ -569,4 +633,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     selections,
     notifications,
     mail_outbox,
+    jobs,
+    roster_exports,
+    roster_export_items,
 );

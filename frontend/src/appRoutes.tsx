@@ -48,6 +48,8 @@ const teacherPage = lazyPages(() => import('./pages/teacher'));
 const notificationsPage = lazyPages(() => import('./pages/notifications'));
 /** 查詢 reports (modules S0216S, S0205S, S0206S, S0215S). */
 const reportPage = lazyPages(() => import('./pages/reports'));
+/** 提交管理: submission rosters (modules S0207S, S0208S, S0218S). */
+const rosterPage = lazyPages(() => import('./pages/rosters'));
 
 export const appRoutes: RouteObject[] = [
   {
@@ -94,6 +96,9 @@ export const appRoutes: RouteObject[] = [
   // the reminder mails.
   { path: 'teacher/certification', ...teacherPage('CertificationPage') },
   { path: 'teacher/certification/:courseId', ...teacherPage('CertificationPage') },
+  // 提交管理: 匯出提交名冊 (S0207S, S0208S), 匯出幹部名冊 (S0218S); the server checks the same.
+  { path: 'admin/rosters', ...rosterPage('SubmissionRostersPage') },
+  { path: 'admin/cadre-rosters', ...rosterPage('CadreRostersPage') },
 ];
 
 /** The absolute paths a route table defines (index routes take their parent's path). */

@@ -60,8 +60,13 @@ describe('visibleMenu', () => {
       },
       { accounts: ['role-groups', 'passwords', 'temporary-accounts', 'mail', 'reminders', 'api-keys', 'audit'] },
       { system: ['parameters', 'consultants', 'co-taught', 'counselors', 'work-periods', 'term'] },
+      { submission: ['rosters', 'cadre-rosters'] },
     ]);
     expect(keys(visibleMenu(teacher, appRoutePaths))).toEqual(['home', 'notifications', { teacher: ['certification'] }]);
+    // 提交管理: S0207S or S0208S for 匯出提交名冊, S0218S for 匯出幹部名冊.
+    const grantOf = (code: string) => ({ code, name: code, can_create: false, can_update: false, can_delete: false });
+    expect(keys(visibleMenu({ roles: ['subject_teacher'], modules: [grantOf('S0208S')] }, appRoutePaths))).toContainEqual({ submission: ['rosters'] });
+    expect(keys(visibleMenu({ roles: ['subject_teacher'], modules: [grantOf('S0218S')] }, appRoutePaths))).toContainEqual({ submission: ['cadre-rosters'] });
   });
 
   it('shows 查詢 and 系統管理 pages to staff granted their modules, not 帳號管理', () => {

@@ -7,6 +7,7 @@ import {
   SettingOutlined,
   SolutionOutlined,
   TeamOutlined,
+  CloudUploadOutlined,
 } from '@ant-design/icons';
 import type { ReactNode } from 'react';
 import type { Me, Role } from './api/types';
@@ -138,6 +139,15 @@ export const menu: readonly MenuEntry[] = [
       { key: 'counselors', path: '/admin/counselors', label: '設定輔導老師/科主任', en: 'Counselors / department heads', access: { modules: ['S0210S'] } },
       { key: 'work-periods', path: '/admin/work-periods', label: '設定學校作業時間', en: 'School work periods', access: { modules: ['S0203S'] } },
       { key: 'term', path: '/admin/term', label: '設定學校學年期', en: 'School term', access: { modules: ['S0213S'] } },
+    ],
+  },
+  {
+    key: 'submission',
+    label: '提交管理', en: 'Submission',
+    icon: <CloudUploadOutlined />,
+    children: [
+      { key: 'rosters', path: '/admin/rosters', label: '匯出提交名冊', en: 'Export submission rosters', access: { modules: ['S0207S', 'S0208S'] } },
+      { key: 'cadre-rosters', path: '/admin/cadre-rosters', label: '匯出幹部名冊', en: 'Export cadre rosters', access: { modules: ['S0218S'] } },
     ],
   },
 ];

@@ -19,3 +19,4 @@ mod takeover;
 mod seed_checks;
 mod uploads;
 mod crash;
+mod rosters;

@@ -54,7 +54,7 @@ export const ROLES = {
     ],
   },
   // The school admin's screens in two halves, audited side by side: 帳號管理 and the account
-  // menu; 查詢 and 系統管理.
+  // menu; 查詢, 系統管理 and 提交管理.
   admin: {
     account: 'admin',
     screens: [
@@ -84,6 +84,8 @@ export const ROLES = {
       { name: 'counselors', path: '/admin/counselors' },
       { name: 'work-periods', path: '/admin/work-periods' },
       { name: 'term', path: '/admin/term' },
+      { name: 'rosters', path: '/admin/rosters' },
+      { name: 'cadre-rosters', path: '/admin/cadre-rosters' },
     ],
   },
 };

@@ -199,3 +199,12 @@ export type UsageReport = Ok<paths['/api/v1/reports/usage']['get']>;
 export type UsageClassSubject = UsageReport['by_class_subject'][number];
 export type UsageTeacher = UsageReport['by_teacher'][number];
 export type UsageTotals = UsageReport['totals'];
+
+// 提交管理 (tag "rosters", "jobs"): submission rosters exported as jobs.
+export type RosterTable = Ok<paths['/api/v1/rosters']['get']>;
+export type RosterLine = RosterTable['lines'][number];
+export type RosterKind = RosterLine['kind'];
+export type RosterCheck = Ok<paths['/api/v1/rosters/check']['get']>;
+export type RosterIssue = RosterCheck['issues'][number];
+export type RosterExport = Ok<paths['/api/v1/rosters/exports']['get']>[number];
+export type Job = Ok<paths['/api/v1/jobs/{id}']['get']>;

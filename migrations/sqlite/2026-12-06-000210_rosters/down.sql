@@ -1,0 +1,2 @@
+DROP TABLE roster_export_items;
+DROP TABLE roster_exports;
