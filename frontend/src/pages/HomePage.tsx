@@ -2,6 +2,7 @@ import { ApiOutlined, BellOutlined } from '@ant-design/icons';
 import { Alert, Card, Space, Typography } from 'antd';
 import { Link } from 'react-router';
 import { useMe } from '../auth/hooks';
+import { EmailReminder } from '../components/EmailReminder';
 import { MyPeriodsCard } from '../components/MyPeriodsCard';
 import { SystemStatus } from '../components/SystemStatus';
 import { NOTIFICATION_LANG, useNotificationSummary } from '../lib/notifications';
@@ -42,6 +43,7 @@ export function HomePage() {
       <Typography.Title level={2} style={{ margin: 0 }}>
         {t('歡迎使用學習歷程檔案系統', 'Welcome to the Licheng learning portfolio')}
       </Typography.Title>
+      <EmailReminder />
       <UnreadNotices />
       <MyPeriodsCard />
       <SystemStatus />
