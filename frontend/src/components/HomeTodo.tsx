@@ -38,21 +38,28 @@ interface Todo {
   urgent?: boolean;
 }
 
-function TodoList({ todos, empty }: { todos: Todo[]; empty: string }) {
+/** 現在要做的事: the card, with the problem of any query behind it, its to-dos or `empty`. */
+function TodoCard({ todos, empty, error }: { todos: Todo[]; empty: string; error: unknown }) {
   const t = useT();
-  // Plain text when there is nothing (List's empty text is too pale for WCAG AA contrast).
-  if (todos.length === 0) return <Typography.Paragraph style={{ margin: 0 }}>{empty}</Typography.Paragraph>;
   return (
-    <List<Todo>
-      size="small"
-      dataSource={todos}
-      renderItem={(todo) => (
-        <List.Item actions={[<Link key="go" to={todo.to}>{t('前往', 'Go')}</Link>]}>
-          {todo.urgent && <Tag color="red">{t('待處理', 'To do')}</Tag>}
-          {todo.text}
-        </List.Item>
+    <Card title={t('現在要做的事', 'What to do now')} data-testid="home-todo">
+      <ErrorAlert error={error} />
+      {todos.length === 0 ? (
+        // Plain text (List's empty text is too pale for WCAG AA contrast).
+        <Typography.Paragraph style={{ margin: 0 }}>{empty}</Typography.Paragraph>
+      ) : (
+        <List<Todo>
+          size="small"
+          dataSource={todos}
+          renderItem={(todo) => (
+            <List.Item actions={[<Link key="go" to={todo.to}>{t('前往', 'Go')}</Link>]}>
+              {todo.urgent && <Tag color="red">{t('待處理', 'To do')}</Tag>}
+              {todo.text}
+            </List.Item>
+          )}
+        />
       )}
-    />
+    </Card>
   );
 }
 
@@ -102,10 +109,7 @@ function StudentTodo() {
     });
   }
   return (
-    <Card title={t('現在要做的事', 'What to do now')} data-testid="home-todo">
-      <ErrorAlert error={periods.error ?? drafts.error ?? rejected.error} />
-      <TodoList todos={todos} empty={t('目前沒有待辦事項', 'Nothing to do right now')} />
-    </Card>
+    <TodoCard todos={todos} empty={t('目前沒有待辦事項', 'Nothing to do right now')} error={periods.error ?? drafts.error ?? rejected.error} />
   );
 }
 
@@ -130,10 +134,7 @@ function TeacherTodo() {
       };
     });
   return (
-    <Card title={t('現在要做的事', 'What to do now')} data-testid="home-todo">
-      <ErrorAlert error={queue.error} />
-      <TodoList todos={todos} empty={t('目前沒有待認證的學習成果', 'No results waiting for certification')} />
-    </Card>
+    <TodoCard todos={todos} empty={t('目前沒有待認證的學習成果', 'No results waiting for certification')} error={queue.error} />
   );
 }
 
@@ -157,10 +158,7 @@ function AdminTodo() {
         ]
       : [];
   return (
-    <Card title={t('現在要做的事', 'What to do now')} data-testid="home-todo">
-      <ErrorAlert error={log.error} />
-      <TodoList todos={todos} empty={t('目前沒有待處理的事項', 'Nothing needs attention right now')} />
-    </Card>
+    <TodoCard todos={todos} empty={t('目前沒有待處理的事項', 'Nothing needs attention right now')} error={log.error} />
   );
 }
 
