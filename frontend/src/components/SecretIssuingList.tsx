@@ -31,6 +31,7 @@ export function SecretIssuingList<Row extends { id: number }, Values extends obj
   columns,
   form,
   create,
+  canCreate,
   issued,
 }: {
   title: string;
@@ -42,6 +43,8 @@ export function SecretIssuingList<Row extends { id: number }, Values extends obj
   form: { title: string; initialValues?: Partial<Values>; items: ReactNode };
   /** Send the form; a refused request stays in the form dialog with its problem. */
   create: (values: Values) => Promise<Created>;
+  /** Whether the user may create: otherwise no 新增 button is offered. */
+  canCreate: boolean;
   issued: (created: Created) => IssuedSecret;
 }) {
   const t = useT();
@@ -56,7 +59,7 @@ export function SecretIssuingList<Row extends { id: number }, Values extends obj
   };
 
   return (
-    <PageCard title={title} intro={intro} create={{ label: createLabel, onClick: () => setCreating(true) }}>
+    <PageCard title={title} intro={intro} create={canCreate ? { label: createLabel, onClick: () => setCreating(true) } : undefined}>
       <ListTable<Row> query={query} columns={columns} emptyText={emptyText} />
       <FormModal<Values>
         title={form.title}

@@ -6,6 +6,7 @@ import type { Me } from '../api/types';
 import { APP_TITLE, APP_TITLE_EN } from '../appInfo';
 import { appRoutePaths } from '../appRoutes';
 import { useMe, useSession } from '../auth/hooks';
+import { isOperatorOrAdmin } from '../lib/roles';
 import { session } from '../auth/session';
 import { NotificationBell } from '../components/NotificationBell';
 import { useT, type T } from '../i18n';
@@ -154,7 +155,14 @@ export function AppLayout() {
               </div>
             </Content>
             <Footer className="licheng-footer" style={{ textAlign: 'center' }}>
-              {t(APP_TITLE, APP_TITLE_EN)} ・ <a href={externalLinks.apiDocs}>{t('API 文件', 'API docs')}</a>
+              {t(APP_TITLE, APP_TITLE_EN)}
+              {/* The API documents concern the operator and school admins only (issue #24 item 1). */}
+              {isOperatorOrAdmin(me) && (
+                <>
+                  {' ・ '}
+                  <a href={externalLinks.apiDocs}>{t('API 文件', 'API docs')}</a>
+                </>
+              )}
             </Footer>
           </Layout>
         </Layout>

@@ -22,8 +22,9 @@ const emptyToNull = (value: string | undefined): string | null => {
 };
 
 /**
- * Primary and backup e-mail: where forgot-password mail and notices go. After sign-in the user
- * is brought here once when there is no backup address (`prompt`), and may skip it for now.
+ * Primary and backup e-mail: where forgot-password mail and notices go. The home page's reminder
+ * (EmailReminder) brings the user here with `prompt` while there is no backup address; they may
+ * skip it for now and return where they were.
  * Saving needs the current password; the previous addresses are told of a change.
  */
 export function AccountEmailPage() {

@@ -6,7 +6,7 @@ import { isApiError } from '../api/error';
 import { changePassword } from '../auth/account';
 import { meQueryKey, useMe, useSession } from '../auth/hooks';
 import { errorMessage, type ErrorMessage } from '../auth/messages';
-import { returnPath, type FromState } from '../auth/RequireAuth';
+import { returnPath } from '../auth/RequireAuth';
 import { NewPasswordFields } from '../components/NewPasswordFields';
 import { ProblemAlert } from '../components/ProblemAlert';
 import { useT } from '../i18n';
@@ -38,7 +38,7 @@ export function ChangePasswordPage() {
     setProblem(null);
     setSubmitting(true);
     try {
-      const pair = await changePassword({
+      await changePassword({
         old_password: values.old_password,
         new_password: values.new_password,
       });
@@ -47,13 +47,8 @@ export function ChangePasswordPage() {
       form.resetFields();
       void message.success(t('密碼已變更', 'Your password has been changed'));
       if (forced) {
-        const to = returnPath(location.state);
-        if (pair.needs_backup_email) {
-          const state: FromState & { prompt: boolean } = { from: { pathname: to }, prompt: true };
-          await navigate('/account/email', { replace: true, state });
-        } else {
-          await navigate(to, { replace: true });
-        }
+        // A missing backup e-mail is the home page's reminder (EmailReminder), not a detour.
+        await navigate(returnPath(location.state), { replace: true });
       }
     } catch (error) {
       setProblem(errorMessage(error));

@@ -2,6 +2,9 @@ import { ApiOutlined, BellOutlined } from '@ant-design/icons';
 import { Alert, Card, Space, Typography } from 'antd';
 import { Link } from 'react-router';
 import { useMe } from '../auth/hooks';
+import { EmailReminder } from '../components/EmailReminder';
+import { HomeTodo } from '../components/HomeTodo';
+import { isOperatorOrAdmin } from '../lib/roles';
 import { MyPeriodsCard } from '../components/MyPeriodsCard';
 import { SystemStatus } from '../components/SystemStatus';
 import { NOTIFICATION_LANG, useNotificationSummary } from '../lib/notifications';
@@ -37,22 +40,31 @@ function UnreadNotices() {
 
 export function HomePage() {
   const t = useT();
+  const { data: me } = useMe();
   return (
     <Space orientation="vertical" size="large" style={{ width: '100%' }}>
       <Typography.Title level={2} style={{ margin: 0 }}>
         {t('歡迎使用學習歷程檔案系統', 'Welcome to the Licheng learning portfolio')}
       </Typography.Title>
+      <EmailReminder />
       <UnreadNotices />
+      <HomeTodo />
       <MyPeriodsCard />
-      <SystemStatus />
-      <Card title={t('開發者資源', 'For developers')}>
-        <Space orientation="vertical">
-          <a href={externalLinks.apiDocs}>
-            <ApiOutlined /> {t('API 互動式文件', 'Interactive API docs')}
-          </a>
-          <a href={externalLinks.openApiSpec}>{t('OpenAPI 規格（openapi.json）', 'OpenAPI spec (openapi.json)')}</a>
-        </Space>
-      </Card>
+      {/* System status and developer links are for the platform operator and school admins only
+          (issue #24 item 1): students and teachers see what they have to do. */}
+      {isOperatorOrAdmin(me) && (
+        <>
+          <SystemStatus />
+          <Card title={t('開發者資源', 'For developers')}>
+            <Space orientation="vertical">
+              <a href={externalLinks.apiDocs}>
+                <ApiOutlined /> {t('API 互動式文件', 'Interactive API docs')}
+              </a>
+              <a href={externalLinks.openApiSpec}>{t('OpenAPI 規格（openapi.json）', 'OpenAPI spec (openapi.json)')}</a>
+            </Space>
+          </Card>
+        </>
+      )}
     </Space>
   );
 }

@@ -96,9 +96,8 @@ export function LoginPage() {
       const state: FromState = { from: { pathname: from } };
       if (pair.must_change_password) {
         await navigate('/change-password', { replace: true, state });
-      } else if (pair.needs_backup_email) {
-        await navigate('/account/email', { replace: true, state: { ...state, prompt: true } });
       } else {
+        // No backup e-mail yet: the home page reminds (EmailReminder); sign-in no longer detours.
         await navigate(from, { replace: true });
       }
     } catch (error) {

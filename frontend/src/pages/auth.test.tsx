@@ -119,6 +119,48 @@ describe('login page', () => {
     expect(screen.getByTestId('header-term').textContent).toBe('110學年度第1學期');
   });
 
+  it('lands on the home page without a backup e-mail, with a reminder that can be closed', async () => {
+    // Issue #24 item 3: "The e-mail prompt as a dismissible reminder, not a redirect."
+    mockApi({
+      'GET /api/v1/auth/options': { captcha_required: false },
+      'POST /api/v1/auth/sign-in': () => json(tokenPair({ needs_backup_email: true })),
+      'GET /api/v1/me': meFixture({ needs_backup_email: true }, { backup_email: null }),
+      'GET /readyz': ready,
+    });
+    const { router } = renderAt('/login');
+    await screen.findByLabelText('帳號');
+    fill('帳號', '074313_t001');
+    fill('密碼', 'good-pass1');
+    fireEvent.click(screen.getByRole('button', { name: /登\s*入/ }));
+
+    const reminder = await screen.findByTestId('email-reminder');
+    expect(router.state.location.pathname).toBe('/');
+    expect(within(reminder).getByText('請設定備用電子郵件')).toBeTruthy();
+    expect(within(reminder).getByRole('link', { name: '前往設定' }).getAttribute('href')).toBe('/account/email');
+
+    fireEvent.click(within(reminder).getByRole('button', { name: '關閉提醒' }));
+    await waitFor(() => expect(screen.queryByTestId('email-reminder')).toBeNull());
+    // Closed for the session: back on the home page, it stays away.
+    await router.navigate('/account/email');
+    await router.navigate('/');
+    expect(await screen.findByText('歡迎使用學習歷程檔案系統')).toBeTruthy();
+    expect(screen.queryByTestId('email-reminder')).toBeNull();
+  });
+
+  it('takes the reminder to 電子郵件設定 and back home with 稍後再說', async () => {
+    signIn();
+    mockApi({
+      'GET /api/v1/me': meFixture({ needs_backup_email: true }, { backup_email: null }),
+      'GET /readyz': ready,
+    });
+    const { router } = renderAt('/');
+    const reminder = await screen.findByTestId('email-reminder');
+    fireEvent.click(within(reminder).getByRole('link', { name: '前往設定' }));
+    expect(await screen.findByRole('heading', { name: '電子郵件設定', level: 1 })).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: '稍後再說' }));
+    await waitFor(() => expect(router.state.location.pathname).toBe('/'));
+  });
+
   it('forces a password change: no menu and no other page until it is done', async () => {
     mockApi({
       'GET /api/v1/auth/options': { captcha_required: false },

@@ -1,9 +1,11 @@
-import { fireEvent, screen, within } from '@testing-library/react';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import type { WorkPeriod } from '../api/types';
-import { callsTo, json, meFixture, mockApi, periodFixture, problem, signIn } from '../test/api';
+import { callsTo, json, meFixture, mockApi, periodFixture, problem, schoolAdminMe, signIn } from '../test/api';
+import { queue, queueCourse, certifyPeriod } from './teacher/fixtures';
 import { renderAt } from '../test/render';
 
+const failedMails = (failed: number) => ({ failed, items: [], page: 1, per_page: 1, total: failed });
 const ready = () => json({ status: 'ok', database: 'postgres', migrations: 'applied' });
 
 describe('routes', () => {
@@ -25,7 +27,7 @@ describe('routes', () => {
 
   it('shows the database kind when the server is ready', async () => {
     signIn();
-    mockApi({ 'GET /api/v1/me': meFixture(), 'GET /readyz': ready });
+    mockApi({ 'GET /api/v1/me': schoolAdminMe(), 'GET /readyz': ready, 'GET /api/v1/reminders/log': failedMails(0) });
     renderAt('/');
     expect(await screen.findByText('PostgreSQL')).toBeTruthy();
     expect(screen.getByText('正常運作')).toBeTruthy();
@@ -35,7 +37,8 @@ describe('routes', () => {
   it("shows the problem's detail when the server is not ready", async () => {
     signIn();
     mockApi({
-      'GET /api/v1/me': meFixture(),
+      'GET /api/v1/me': schoolAdminMe(),
+      'GET /api/v1/reminders/log': failedMails(0),
       'GET /readyz': () => problem(503, 'not_ready', '資料庫連線失敗'),
     });
     renderAt('/');
@@ -68,10 +71,87 @@ describe('home page: 本學期作業時間', () => {
 
   it('shows nothing while a teacher has no period this term', async () => {
     signIn();
-    const fetchMock = mockApi({ 'GET /api/v1/me': meFixture(), 'GET /readyz': ready, 'GET /api/v1/me/periods': [] });
+    const fetchMock = mockApi({
+      'GET /api/v1/me': meFixture(),
+      'GET /readyz': ready,
+      'GET /api/v1/me/periods': [],
+      'GET /api/v1/certification/courses': queue([]),
+    });
     renderAt('/');
-    expect(await screen.findByText('PostgreSQL')).toBeTruthy();
-    expect(callsTo(fetchMock, 'GET /api/v1/me/periods')).toHaveLength(1);
+    // Plain text, not antd's List empty text (too pale: axe color-contrast in the browser suite).
+    expect((await screen.findByText('目前沒有待認證的學習成果')).closest('.ant-list-empty-text')).toBeNull();
+    await waitFor(() => expect(callsTo(fetchMock, 'GET /api/v1/me/periods')).toHaveLength(1));
     expect(screen.queryByText('本學期作業時間')).toBeNull();
+  });
+});
+
+// Issue #24 item 1: "System status and developer links only for the platform operator and admins";
+// a home page per role that answers "what do I have to do now".
+describe('home page per role: what to do now', () => {
+  it("gives a student the open periods' time left, rejected results and drafts, and no system status", async () => {
+    signIn();
+    const endsAt = new Date(Date.now() + 2.5 * 86_400_000).toISOString();
+    const fetchMock = mockApi({
+      'GET /api/v1/me': meFixture({ roles: ['student'] }),
+      'GET /readyz': ready,
+      'GET /api/v1/me/periods': [
+        myPeriod(1, '學生上傳及送出學習成果認證時間', { open: true, end_date: '2022-04-05', ends_at: endsAt }),
+        myPeriod(3, '學生勾選多元表現時間', { item: 'select_performances', semester: 0, starts_at: '2099-05-31T16:00:00Z' }),
+      ],
+      'GET /api/v1/learning-results': (request: Request) => {
+        const state = new URL(request.url).searchParams.get('state');
+        return json({ items: [], page: 1, per_page: 1, total: state === 'rejected' ? 1 : 2 });
+      },
+    });
+    renderAt('/');
+    const todo = await screen.findByTestId('home-todo');
+    expect(await within(todo).findByText('學生上傳及送出學習成果認證時間開放中：尚餘 2 天（至 111/04/05 17:59）')).toBeTruthy();
+    expect(await within(todo).findByText('1 件學習成果未通過認證，請修改後再送出')).toBeTruthy();
+    expect(await within(todo).findByText('2 件學習成果尚未送出認證')).toBeTruthy();
+    expect(within(todo).queryByText(/學生勾選多元表現時間/)).toBeNull();
+    expect(within(todo).getAllByRole('link', { name: '前往' })[0]!.getAttribute('href')).toBe('/student/results');
+    // No system status, no developer links, no API link in the footer.
+    expect(screen.queryByText('開發者資源')).toBeNull();
+    expect(screen.queryByRole('link', { name: /API/ })).toBeNull();
+    expect(callsTo(fetchMock, 'GET /readyz')).toHaveLength(0);
+  });
+
+  it('gives a teacher the waiting results per course with the certification deadline', async () => {
+    signIn();
+    mockApi({
+      'GET /api/v1/me': meFixture(),
+      'GET /readyz': ready,
+      'GET /api/v1/me/periods': [],
+      'GET /api/v1/certification/courses': queue([
+        queueCourse(1, { submitted: 3 }),
+        queueCourse(2, { subject_name: '物理', submitted: 0 }),
+        queueCourse(3, { subject_name: '化學', submitted: 5, can_certify: false }),
+        queueCourse(4, { subject_name: '多元選修', class_code: '', submitted: 2, period: certifyPeriod({ open: false }) }),
+      ]),
+    });
+    renderAt('/');
+    const todo = await screen.findByTestId('home-todo');
+    expect(await within(todo).findByText('數學（201）：3 件待認證，認證期限 111/01/20 23:59')).toBeTruthy();
+    expect(within(todo).getByText('多元選修：2 件待認證，認證期限 111/01/20 23:59')).toBeTruthy();
+    expect(within(todo).queryByText(/物理|化學/)).toBeNull();
+    expect(screen.queryByText('開發者資源')).toBeNull();
+  });
+
+  it('gives the school admin the failed reminder mails, the system status and the developer links', async () => {
+    signIn();
+    const fetchMock = mockApi({
+      'GET /api/v1/me': schoolAdminMe(),
+      'GET /readyz': ready,
+      'GET /api/v1/reminders/log': failedMails(4),
+    });
+    renderAt('/');
+    const todo = await screen.findByTestId('home-todo');
+    expect(await within(todo).findByText('4 封提醒信寄送失敗')).toBeTruthy();
+    expect(within(todo).getByRole('link', { name: '前往' }).getAttribute('href')).toBe('/admin/reminders');
+    const [request] = callsTo(fetchMock, 'GET /api/v1/reminders/log');
+    expect(new URL(request!.url).searchParams.get('status')).toBe('failed');
+    expect(await screen.findByText('PostgreSQL')).toBeTruthy();
+    expect(screen.getByText('開發者資源')).toBeTruthy();
+    expect(within(screen.getByRole('contentinfo')).getByRole('link', { name: 'API 文件' })).toBeTruthy();
   });
 });

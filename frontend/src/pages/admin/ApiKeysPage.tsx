@@ -9,6 +9,7 @@ import { useApiMutation } from '../../lib/useApiMutation';
 import { scopeLabels } from './labels';
 import { apiKeysKey } from './queryKeys';
 import { useT } from '../../i18n';
+import { useIsSchoolAdmin } from '../../lib/roles';
 
 const scopeOptions = (Object.keys(scopeLabels) as ApiKeyScope[]).map((scope) => ({
   value: scope,
@@ -45,6 +46,7 @@ export function newKeyBody(values: KeyValues): NewApiKey {
  */
 export function ApiKeysPage() {
   const t = useT();
+  const canCreate = useIsSchoolAdmin();
   const keys = useQuery({
     queryKey: apiKeysKey,
     queryFn: ({ signal }) => unwrap(api.GET('/api/v1/api-keys', { signal })),
@@ -114,6 +116,7 @@ export function ApiKeysPage() {
       emptyText={t('尚未建立 API 金鑰', 'No API keys yet')}
       query={keys}
       columns={columns}
+      canCreate={canCreate}
       create={(values) => unwrap(api.POST('/api/v1/api-keys', { body: newKeyBody(values) }))}
       issued={(key) => ({
         title: t(`已建立金鑰「${key.name}」`, `Key "${key.name}" created`),

@@ -12,6 +12,7 @@ import { GroupMembers } from './GroupMembers';
 import { GroupModules } from './GroupModules';
 import { roleGroupsKey } from './queryKeys';
 import { useT } from '../../i18n';
+import { useIsSchoolAdmin } from '../../lib/roles';
 
 type Editing = { group: RoleGroup | null } | null;
 type Settings = { id: number; tab: 'members' | 'modules' } | null;
@@ -34,6 +35,7 @@ function toInput(values: GroupValues): RoleGroupInput {
  */
 export function RoleGroupsPage() {
   const t = useT();
+  const canCreate = useIsSchoolAdmin();
   const groups = useQuery({
     queryKey: roleGroupsKey,
     queryFn: ({ signal }) => unwrap(api.GET('/api/v1/role-groups', { signal })),
@@ -110,7 +112,7 @@ export function RoleGroupsPage() {
     <Space orientation="vertical" size="large" style={{ width: '100%' }}>
       <PageCard
         title={t('角色群組', 'Role groups')}
-        create={{ label: t('新增角色群組', 'Add role group'), onClick: () => setEditing({ group: null }) }}
+        create={canCreate ? { label: t('新增角色群組', 'Add role group'), onClick: () => setEditing({ group: null }) } : undefined}
         intro={t(
           '設定角色群組、各群組可使用的功能模組（含新增、修改、刪除權限）與所屬人員。第一次使用請先設定。',
           'Set up the role groups, the function modules each group may use (with create, update and delete rights) and their members. Set these up before first use.',

@@ -10,6 +10,7 @@ import { useApiMutation } from '../../lib/useApiMutation';
 import { useDebouncedValue } from '../../lib/useDebouncedValue';
 import { temporaryAccountsKey } from './queryKeys';
 import { useT } from '../../i18n';
+import { useIsSchoolAdmin } from '../../lib/roles';
 
 function StatusTag({ account }: { account: TemporaryAccount }) {
   const t = useT();
@@ -51,6 +52,7 @@ function StudentSelect({ value, onChange }: { value?: number; onChange?: (value:
  */
 export function TemporaryAccountsPage() {
   const t = useT();
+  const canCreate = useIsSchoolAdmin();
   const list = useQuery({
     queryKey: temporaryAccountsKey,
     queryFn: ({ signal }) => unwrap(api.GET('/api/v1/temporary-accounts', { signal })),
@@ -93,6 +95,7 @@ export function TemporaryAccountsPage() {
       emptyText={t('尚無臨時帳號', 'No temporary accounts yet')}
       query={list}
       columns={columns}
+      canCreate={canCreate}
       create={(body) => unwrap(api.POST('/api/v1/temporary-accounts', { body }))}
       issued={(account) => ({
         title: t(

@@ -1,7 +1,7 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it, vi } from 'vitest';
 import type { AccountRow, ApiKey, MailSettings, RoleGroup } from '../../api/types';
-import { callsTo, json, mockApi, problem, schoolAdminMe, signIn } from '../../test/api';
+import { callsTo, json, meFixture, mockApi, problem, schoolAdminMe, signIn } from '../../test/api';
 import { renderAt } from '../../test/render';
 import { newKeyBody } from './ApiKeysPage';
 import { button, confirm, dialog, fill } from '../../test/ui';
@@ -372,5 +372,24 @@ describe('audit log', () => {
     expect(await screen.findByText('something_new')).toBeTruthy();
     const last = callsTo(fetchMock, 'GET /api/v1/audit-events').at(-1)!;
     expect(new URL(last.url).searchParams.get('page')).toBe('2');
+  });
+});
+
+// Issue #24 item 5: "controls a user cannot use are not offered" — e.g. a student reaching an
+// 帳號管理 page by its address sees the refusal and no active 新增 button.
+describe('帳號管理 pages for someone else than the school admin', () => {
+  it.each([
+    ['/admin/role-groups', '/api/v1/role-groups', '新增角色群組'],
+    ['/admin/api-keys', '/api/v1/api-keys', '建立金鑰'],
+    ['/admin/temporary-accounts', '/api/v1/temporary-accounts', '新增臨時帳號'],
+  ])('%s offers no create button to a student', async (path, endpoint, label) => {
+    signIn();
+    mockApi({
+      'GET /api/v1/me': meFixture({ roles: ['student'] }),
+      [`GET ${endpoint}`]: () => problem(403, 'forbidden', '此功能需要以下角色之一：學校管理者'),
+    });
+    renderAt(path);
+    expect(await screen.findByText('此功能需要以下角色之一：學校管理者')).toBeTruthy();
+    expect(screen.queryByRole('button', { name: new RegExp(label) })).toBeNull();
   });
 });
