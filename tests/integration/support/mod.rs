@@ -140,6 +140,9 @@ impl TestApp {
             secret_key: Some(TEST_SECRET.into()),
             captcha: false,
             pool_size: 4,
+            // Tests that change the database behind the application's back expect the change at
+            // once; the principal cache has its own tests (hardening, scale_out), which turn it on.
+            principal_cache_seconds: 0,
             ..Config::default()
         };
         adjust(&mut config);
