@@ -601,3 +601,44 @@ async fn a_departed_teachers_results_are_flagged_and_a_named_delegate_certifies_
     assert_eq!(app.delete_as(&format!("/api/v1/certification-delegates/{naming}"), &admin).await.status, 204);
     app.post_as(&decide(waiting[1]), &t002_token, json!({"decision": "certify"})).await.assert_problem(403, "not_certifier");
 }
+
+#[actix_web::test]
+async fn a_delegates_queue_lists_the_delegated_courses_and_the_naming_is_shown() {
+    // Meeting 003 #25 (代理人機制): results never wait for nobody — the delegate finds them in their
+    // certification screens, and the student and co-teachers see who certifies in whose place.
+    use licheng::schema::users;
+    let app = TestApp::init();
+    app.demo();
+    let admin = app.demo_token("admin").await;
+    let student = app.demo_token(S).await;
+    let chinese = course_id(&app, &student, "國語文").await;
+    let id = create(&app, &student, chinese, "待認證", 0).await;
+    assert_eq!(app.post_as(&format!("/api/v1/learning-results/{id}/submit"), &student, json!({})).await.status, 200);
+    let id_of = |account: &'static str| app.write(move |c| Ok(users::table.filter(users::account.eq(account)).select((users::id, users::display_name)).first::<(i64, String)>(c)?));
+    let ((t001, t001_name), (t002, t002_name)) = (id_of("999999_T001"), id_of("999999_T002"));
+    let t002_token = app.demo_token("999999_T002").await;
+    let queued = |q: serde_json::Value| q["courses"].as_array().unwrap().iter().find(|k| k["course_id"] == chinese).cloned();
+    assert_eq!(queued(app.get_as("/api/v1/certification/courses", &t002_token).await.json()), None);
+    let detail = app.get_as(&format!("/api/v1/learning-results/{id}"), &student).await.json();
+    assert_eq!(detail["delegates"], json!([]), "{detail}");
+
+    let named = app.post_as("/api/v1/certification-delegates", &admin, json!({"teacher_id": t001, "delegate_id": t002})).await;
+    assert_eq!(named.status, 201, "{}", named.text());
+    let naming = named.json()["id"].as_i64().unwrap();
+    // The delegate's queue and results list the course, marked as delegated and decidable.
+    let course = queued(app.get_as("/api/v1/certification/courses", &t002_token).await.json()).expect("the delegated course is in the queue");
+    assert_eq!((course["as_delegate"].clone(), course["can_certify"].clone(), course["submitted"].clone()), (json!(true), json!(true), json!(1)), "{course}");
+    assert_eq!(course["delegates"][0]["name"], t002_name.as_str(), "{course}");
+    let page = app.get_as(&format!("/api/v1/certification/results?course_id={chinese}&state=submitted"), &t002_token).await.json();
+    assert!(page["items"].as_array().unwrap().iter().any(|r| r["id"] == id), "{page}");
+    // The student sees the naming on the result: who, for whom, since when.
+    let detail = app.get_as(&format!("/api/v1/learning-results/{id}"), &student).await.json();
+    let note = &detail["delegates"][0];
+    assert_eq!((note["name"].as_str(), note["for_teacher"].as_str()), (Some(t002_name.as_str()), Some(t001_name.as_str())), "{detail}");
+    assert!(note["since"].as_str().is_some_and(|s| s.ends_with('Z')), "{detail}");
+    // Ended, the course leaves the delegate's screens.
+    assert_eq!(app.delete_as(&format!("/api/v1/certification-delegates/{naming}"), &admin).await.status, 204);
+    assert_eq!(queued(app.get_as("/api/v1/certification/courses", &t002_token).await.json()), None);
+    let page = app.get_as(&format!("/api/v1/certification/results?course_id={chinese}"), &t002_token).await.json();
+    assert!(!page["items"].as_array().unwrap().iter().any(|r| r["id"] == id), "{page}");
+}

@@ -288,6 +288,8 @@ describe('課程學習成果 (student)', () => {
           { action: 'submitted', state: 'submitted', at: '2021-10-03T13:30:00Z', actor_name: '林小華', actor_account: '074313_s001' },
           { action: 'rejected', state: 'rejected', at: '2021-10-05T09:00:00Z', actor_name: '陳老師', actor_account: '074313_t001', reason: '內容與課程無關' },
         ],
+        // Meeting 003 #25: the delegate certifier the school named is shown to the student.
+        delegates: [{ name: '王老師', for_teacher: null, since: '2021-10-04T01:00:00Z' }],
       },
       'GET /api/v1/learning-results/2/files/document': () =>
         new Response(new Blob(['\x89PNG']), { headers: { 'Content-Type': 'image/png' } }),
@@ -299,6 +301,7 @@ describe('課程學習成果 (student)', () => {
     const drawer = screen.getByText('110/10/05 17:00').closest<HTMLElement>('.ant-drawer')!;
     expect(within(drawer).getByText('送出認證')).toBeTruthy();
     expect(within(drawer).getByText('原因：內容與課程無關')).toBeTruthy();
+    expect(within(drawer).getByText('王老師（代理本課程認證）')).toBeTruthy();
     expect(within(drawer).getByText('陳老師（074313_t001）', { exact: false })).toBeTruthy();
     // A temporary account acts on the student's behalf (manual 3.7), and the history says so.
     expect(within(drawer).getByText('林小華（臨時帳號）（074313_tmp0a1b2c），代 074313_s001 操作', { exact: false })).toBeTruthy();
