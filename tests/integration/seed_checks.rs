@@ -642,3 +642,35 @@ async fn a_delegates_queue_lists_the_delegated_courses_and_the_naming_is_shown()
     let page = app.get_as(&format!("/api/v1/certification/results?course_id={chinese}"), &t002_token).await.json();
     assert!(!page["items"].as_array().unwrap().iter().any(|r| r["id"] == id), "{page}");
 }
+
+#[actix_web::test]
+async fn a_course_whose_results_wait_for_nobody_is_flagged_until_a_delegate_is_named() {
+    // Meeting 003 #25 (代理人機制): results never wait for nobody — a course whose only certifying
+    // teacher left is listed for the admin until a delegate is named.
+    use licheng::schema::users;
+    let app = TestApp::init();
+    app.demo();
+    let admin = app.demo_token("admin").await;
+    let student = app.demo_token(S).await;
+    let chinese = course_id(&app, &student, "國語文").await;
+    let id = create(&app, &student, chinese, "待認證", 0).await;
+    assert_eq!(app.post_as(&format!("/api/v1/learning-results/{id}/submit"), &student, json!({})).await.status, 200);
+    let id_of = |account: &'static str| app.write(move |c| Ok(users::table.filter(users::account.eq(account)).select(users::id).first::<i64>(c)?));
+    let (t001, t002) = (id_of("999999_T001"), id_of("999999_T002"));
+    let path = "/api/v1/reports/uncertified-courses";
+    let flagged = |body: serde_json::Value| body.as_array().unwrap().iter().find(|k| k["course_id"] == chinese).cloned();
+    assert_eq!(flagged(app.get_as(path, &admin).await.json()), None, "T001 still certifies");
+    app.write(|c| Ok(diesel::update(users::table.find(t001)).set(users::active.eq(false)).execute(c)?));
+    let row = flagged(app.get_as(path, &admin).await.json()).expect("the course waits for nobody");
+    assert_eq!((row["subject_name"].as_str(), row["waiting"].as_i64()), (Some("國語文"), Some(1)), "{row}");
+    // Only the admin (or module S0216S) of this school.
+    app.get_as(path, &student).await.assert_problem(403, "module_required");
+    let other = app.school("074314");
+    let other_admin = app.token(&other, "admin").await;
+    assert_eq!(flagged(app.get_as(path, &other_admin).await.json()), None);
+    app.get_as(&format!("{path}?term=abc"), &admin).await.assert_problem(400, "invalid_query");
+    // A delegate named for the course: no longer flagged.
+    let named = app.post_as("/api/v1/certification-delegates", &admin, json!({"course_id": chinese, "delegate_id": t002})).await;
+    assert_eq!(named.status, 201, "{}", named.text());
+    assert_eq!(flagged(app.get_as(path, &admin).await.json()), None);
+}
