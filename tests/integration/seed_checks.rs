@@ -504,6 +504,42 @@ async fn the_previous_years_periods_keep_working_after_the_school_moves_on() {
 }
 
 #[actix_web::test]
+async fn the_previous_years_selections_are_listed_on_request() {
+    // Meeting 003 #3: the old year's selections are finished after the school moved on, so the
+    // student must reach them: GET /me/selections?academic_year= the previous year.
+    use licheng::schema::student_profiles as sp;
+    let app = TestApp::init();
+    let school = app.demo();
+    let student = app.demo_token(S).await;
+    let teacher = app.demo_token("999999_T001").await;
+    let chinese = course_id(&app, &student, "國語文").await;
+    let id = create(&app, &student, chinese, "上學年的作業", 0).await;
+    assert_eq!(app.post_as(&format!("/api/v1/learning-results/{id}/submit"), &student, json!({})).await.status, 200);
+    assert_eq!(app.post_as(&format!("/api/v1/learning-results/{id}/decision"), &teacher, json!({"decision": "certify"})).await.status, 200);
+    assert_eq!(app.put_as(&format!("/api/v1/me/selections/results/{id}"), &student, json!({})).await.status, 200);
+    let before = app.get_as("/api/v1/me/selections", &student).await.json();
+    let (year, period) = (before["academic_year"].as_i64().unwrap(), before["results"]["period"].clone());
+    assert!(period.is_object(), "{before}");
+    // Sync moves the school to the next year and the student up a grade.
+    let now = app.state.clock.now();
+    app.write(|c| {
+        licheng::terms::set_current(c, school, licheng::terms::Term { academic_year: year as i32 + 1, semester: 1 }, now)?;
+        diesel::update(sp::table.filter(sp::school_id.eq(school))).set(sp::grade.eq(sp::grade + 1)).execute(c)?;
+        Ok(())
+    });
+    let current = app.get_as("/api/v1/me/selections", &student).await.json();
+    assert_eq!((current["academic_year"].as_i64(), current["results"]["selected"].clone()), (Some(year + 1), json!([])), "{current}");
+    // The previous year: its selection, and its period for the grade the student had then.
+    let previous = app.get_as(&format!("/api/v1/me/selections?academic_year={year}"), &student).await.json();
+    assert_eq!((previous["academic_year"].as_i64(), previous["results"]["selected"].clone()), (Some(year), json!([id])), "{previous}");
+    assert_eq!(previous["results"]["period"], period, "{previous}");
+    // Only the current and the previous year; not a number; not another role.
+    app.get_as(&format!("/api/v1/me/selections?academic_year={}", year - 1), &student).await.assert_problem(422, "validation_failed");
+    app.get_as("/api/v1/me/selections?academic_year=abc", &student).await.assert_problem(400, "invalid_query");
+    app.get_as(&format!("/api/v1/me/selections?academic_year={year}"), &teacher).await.assert_problem(403, "role_required");
+}
+
+#[actix_web::test]
 async fn course_consultants_are_given_students_too_and_see_them() {
     // FAQ 000 三 Q2: 如何設定課程諮詢教師的對應學生? …「設定學生對應關係」…勾選好要選取的學生後
     // 點選「確認儲存」.
