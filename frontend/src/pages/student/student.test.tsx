@@ -476,4 +476,31 @@ describe('勾選提交 (student)', () => {
     expect((await switchOf('勾選 全國科展')).disabled).toBe(true);
     expect(screen.getByText('學校尚未設定勾選時間')).toBeTruthy();
   });
+
+  it('offers the previous academic year while its selection period is open (meeting 003 #3)', async () => {
+    // Meeting 003 #3: schools finish the old year's selections after the school has moved on.
+    signIn();
+    const closed = { limit: 6, selected: [], period: period({ open: false }) };
+    const fetchMock = mockApi({
+      'GET /api/v1/me': studentMe(),
+      'GET /api/v1/me/selections': (request: Request) =>
+        new URL(request.url).searchParams.get('academic_year') === '110'
+          ? json(selections({ academic_year: 110, results: { limit: 6, selected: [1], period: period({ open: true }) } }))
+          : json(selections({ academic_year: 111, results: closed, performances: { ...closed, limit: 10 } })),
+      'GET /api/v1/learning-results': page([
+        result(1, { state: 'certified', subject_name: '國語文', academic_year: 110 }),
+        result(2, { state: 'certified', subject_name: '數學', academic_year: 111 }),
+      ]),
+      'GET /api/v1/performances': page([]),
+    });
+    renderAt('/student/selections');
+    expect(await screen.findByText('勾選提交（111 學年度）')).toBeTruthy();
+    expect(await screen.findByText('數學')).toBeTruthy();
+    fireEvent.click(await screen.findByText('110 學年度（勾選期間開放中）'));
+    expect(await screen.findByText('勾選提交（110 學年度）')).toBeTruthy();
+    expect(await screen.findByText('國語文')).toBeTruthy();
+    expect(screen.getByText('已勾選 1 / 6')).toBeTruthy();
+    expect(screen.queryByText('數學')).toBeNull();
+    expect(callsTo(fetchMock, 'GET /api/v1/performances').some((r) => new URL(r.url).searchParams.get('academic_year') === '110')).toBe(true);
+  });
 });
