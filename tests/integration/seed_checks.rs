@@ -638,18 +638,25 @@ async fn a_departed_teachers_results_are_flagged_and_a_named_delegate_certifies_
     app.post_as(&decide(waiting[1]), &t002_token, json!({"decision": "certify"})).await.assert_problem(403, "not_certifier");
 }
 
+/// The demo school with one of the student's 國語文 results waiting for certification: the admin's
+/// and the student's tokens, the course and the result.
+async fn waiting_in_chinese(app: &TestApp) -> (String, String, i64, i64) {
+    app.demo();
+    let admin = app.demo_token("admin").await;
+    let student = app.demo_token(S).await;
+    let chinese = course_id(app, &student, "國語文").await;
+    let id = create(app, &student, chinese, "待認證", 0).await;
+    assert_eq!(app.post_as(&format!("/api/v1/learning-results/{id}/submit"), &student, json!({})).await.status, 200);
+    (admin, student, chinese, id)
+}
+
 #[actix_web::test]
 async fn a_delegates_queue_lists_the_delegated_courses_and_the_naming_is_shown() {
     // Meeting 003 #25 (代理人機制): results never wait for nobody — the delegate finds them in their
     // certification screens, and the student and co-teachers see who certifies in whose place.
     use licheng::schema::users;
     let app = TestApp::init();
-    app.demo();
-    let admin = app.demo_token("admin").await;
-    let student = app.demo_token(S).await;
-    let chinese = course_id(&app, &student, "國語文").await;
-    let id = create(&app, &student, chinese, "待認證", 0).await;
-    assert_eq!(app.post_as(&format!("/api/v1/learning-results/{id}/submit"), &student, json!({})).await.status, 200);
+    let (admin, student, chinese, id) = waiting_in_chinese(&app).await;
     let id_of = |account: &'static str| app.write(move |c| Ok(users::table.filter(users::account.eq(account)).select((users::id, users::display_name)).first::<(i64, String)>(c)?));
     let ((t001, t001_name), (t002, t002_name)) = (id_of("999999_T001"), id_of("999999_T002"));
     let t002_token = app.demo_token("999999_T002").await;
@@ -685,12 +692,7 @@ async fn a_course_whose_results_wait_for_nobody_is_flagged_until_a_delegate_is_n
     // teacher left is listed for the admin until a delegate is named.
     use licheng::schema::users;
     let app = TestApp::init();
-    app.demo();
-    let admin = app.demo_token("admin").await;
-    let student = app.demo_token(S).await;
-    let chinese = course_id(&app, &student, "國語文").await;
-    let id = create(&app, &student, chinese, "待認證", 0).await;
-    assert_eq!(app.post_as(&format!("/api/v1/learning-results/{id}/submit"), &student, json!({})).await.status, 200);
+    let (admin, student, chinese, _) = waiting_in_chinese(&app).await;
     let id_of = |account: &'static str| app.write(move |c| Ok(users::table.filter(users::account.eq(account)).select(users::id).first::<i64>(c)?));
     let (t001, t002) = (id_of("999999_T001"), id_of("999999_T002"));
     let path = "/api/v1/reports/uncertified-courses";
