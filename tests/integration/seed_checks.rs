@@ -504,6 +504,37 @@ async fn the_previous_years_periods_keep_working_after_the_school_moves_on() {
 }
 
 #[actix_web::test]
+async fn the_teachers_queue_of_the_previous_term_is_reached_with_its_term() {
+    // Meeting 003 #3: the old term's certification is finished after the school moved on; the
+    // queue takes `term` (default the current one) and shows that term's period.
+    use licheng::schema::student_profiles as sp;
+    let app = TestApp::init();
+    let school = app.demo();
+    let student = app.demo_token(S).await;
+    let teacher = app.demo_token("999999_T001").await;
+    let chinese = course_id(&app, &student, "國語文").await;
+    let id = create(&app, &student, chinese, "上學期的作業", 0).await;
+    assert_eq!(app.post_as(&format!("/api/v1/learning-results/{id}/submit"), &student, json!({})).await.status, 200);
+    let before = app.get_as("/api/v1/certification/courses", &teacher).await.json();
+    let term = format!("{}{}", before["term"]["academic_year"], before["term"]["semester"]);
+    let now = app.state.clock.now();
+    let year: i32 = before["term"]["academic_year"].as_i64().unwrap_or_default() as i32;
+    app.write(|c| {
+        licheng::terms::set_current(c, school, licheng::terms::Term { academic_year: year + 1, semester: 1 }, now)?;
+        diesel::update(sp::table.filter(sp::school_id.eq(school))).set(sp::grade.eq(sp::grade + 1)).execute(c)?;
+        Ok(())
+    });
+    let current = app.get_as("/api/v1/certification/courses", &teacher).await.json();
+    assert!(!current["courses"].as_array().unwrap().iter().any(|k| k["course_id"] == chinese), "{current}");
+    let previous = app.get_as(&format!("/api/v1/certification/courses?term={term}"), &teacher).await.json();
+    let course = previous["courses"].as_array().unwrap().iter().find(|k| k["course_id"] == chinese).cloned().unwrap_or_default();
+    assert_eq!((course["submitted"].as_i64(), course["period"]["open"].as_bool()), (Some(1), Some(true)), "{previous}");
+    let page = app.get_as(&format!("/api/v1/certification/results?term={term}&state=submitted"), &teacher).await.json();
+    assert!(page["items"].as_array().unwrap().iter().any(|r| r["id"] == id), "{page}");
+    app.get_as("/api/v1/certification/courses?term=abc", &teacher).await.assert_problem(400, "invalid_query");
+}
+
+#[actix_web::test]
 async fn the_previous_years_selections_are_listed_on_request() {
     // Meeting 003 #3: the old year's selections are finished after the school moved on, so the
     // student must reach them: GET /me/selections?academic_year= the previous year.
