@@ -128,6 +128,7 @@ pub fn routes_v1(cfg: &mut web::ServiceConfig) {
         .service(notify::reminders::reminder_log)
         .service(notify::reminders::run_reminders)
         .service(reports::uncertified_teachers)
+        .service(reports::uncertified_courses)
         .service(reports::uncertified_students)
         .service(reports::uncertified_xlsx)
         .service(reports::selection_status)

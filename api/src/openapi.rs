@@ -107,6 +107,7 @@ use utoipa::{Modify, OpenApi};
         crate::selections::unselect_item,
         crate::reports::uncertified_teachers,
         crate::reports::uncertified_students,
+        crate::reports::uncertified_courses,
         crate::reports::uncertified_xlsx,
         crate::reports::selection_status,
         crate::reports::selection_status_xlsx,

@@ -77,6 +77,7 @@ export const appRoutes: RouteObject[] = [
   { path: 'admin/receiving-log', ...schoolPage('ReceivingLogPage') },
   { path: 'admin/parameters', ...schoolPage('ParametersPage') },
   { path: 'admin/co-taught', ...schoolPage('CoTaughtPage') },
+  { path: 'admin/delegates', ...schoolPage('DelegatesPage') },
   { path: 'admin/work-periods', ...schoolPage('WorkPeriodsPage') },
   { path: 'admin/term', ...schoolPage('TermPage') },
   // 查詢 reports: S0216S 未認證教師狀況表, S0205S/S0206S 勾選情形, S0215S 使用統計.

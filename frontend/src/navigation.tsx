@@ -136,6 +136,7 @@ export const menu: readonly MenuEntry[] = [
       { key: 'parameters', path: '/admin/parameters', label: '設定功能參數', en: 'Feature parameters', access: { modules: ['S0203S1'] } },
       { key: 'consultants', path: '/admin/consultants', label: '設定課程諮詢教師', en: 'Course consultants', access: { modules: ['S0204S'] } },
       { key: 'co-taught', path: '/admin/co-taught', label: '合開課程設定審核老師', en: 'Co-taught course reviewers', access: { modules: ['S0209S'] } },
+      { key: 'delegates', path: '/admin/delegates', label: '代理認證教師', en: 'Delegate certifiers', access: { roles: ['school_admin'] } },
       { key: 'counselors', path: '/admin/counselors', label: '設定輔導老師/科主任', en: 'Counselors / department heads', access: { modules: ['S0210S'] } },
       { key: 'work-periods', path: '/admin/work-periods', label: '設定學校作業時間', en: 'School work periods', access: { modules: ['S0203S'] } },
       { key: 'term', path: '/admin/term', label: '設定學校學年期', en: 'School term', access: { modules: ['S0213S'] } },

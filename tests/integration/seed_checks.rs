@@ -504,6 +504,73 @@ async fn the_previous_years_periods_keep_working_after_the_school_moves_on() {
 }
 
 #[actix_web::test]
+async fn the_teachers_queue_of_the_previous_term_is_reached_with_its_term() {
+    // Meeting 003 #3: the old term's certification is finished after the school moved on; the
+    // queue takes `term` (default the current one) and shows that term's period.
+    use licheng::schema::student_profiles as sp;
+    let app = TestApp::init();
+    let school = app.demo();
+    let student = app.demo_token(S).await;
+    let teacher = app.demo_token("999999_T001").await;
+    let chinese = course_id(&app, &student, "國語文").await;
+    let id = create(&app, &student, chinese, "上學期的作業", 0).await;
+    assert_eq!(app.post_as(&format!("/api/v1/learning-results/{id}/submit"), &student, json!({})).await.status, 200);
+    let before = app.get_as("/api/v1/certification/courses", &teacher).await.json();
+    let term = format!("{}{}", before["term"]["academic_year"], before["term"]["semester"]);
+    let now = app.state.clock.now();
+    let year: i32 = before["term"]["academic_year"].as_i64().unwrap_or_default() as i32;
+    app.write(|c| {
+        licheng::terms::set_current(c, school, licheng::terms::Term { academic_year: year + 1, semester: 1 }, now)?;
+        diesel::update(sp::table.filter(sp::school_id.eq(school))).set(sp::grade.eq(sp::grade + 1)).execute(c)?;
+        Ok(())
+    });
+    let current = app.get_as("/api/v1/certification/courses", &teacher).await.json();
+    assert!(!current["courses"].as_array().unwrap().iter().any(|k| k["course_id"] == chinese), "{current}");
+    let previous = app.get_as(&format!("/api/v1/certification/courses?term={term}"), &teacher).await.json();
+    let course = previous["courses"].as_array().unwrap().iter().find(|k| k["course_id"] == chinese).cloned().unwrap_or_default();
+    assert_eq!((course["submitted"].as_i64(), course["period"]["open"].as_bool()), (Some(1), Some(true)), "{previous}");
+    let page = app.get_as(&format!("/api/v1/certification/results?term={term}&state=submitted"), &teacher).await.json();
+    assert!(page["items"].as_array().unwrap().iter().any(|r| r["id"] == id), "{page}");
+    app.get_as("/api/v1/certification/courses?term=abc", &teacher).await.assert_problem(400, "invalid_query");
+}
+
+#[actix_web::test]
+async fn the_previous_years_selections_are_listed_on_request() {
+    // Meeting 003 #3: the old year's selections are finished after the school moved on, so the
+    // student must reach them: GET /me/selections?academic_year= the previous year.
+    use licheng::schema::student_profiles as sp;
+    let app = TestApp::init();
+    let school = app.demo();
+    let student = app.demo_token(S).await;
+    let teacher = app.demo_token("999999_T001").await;
+    let chinese = course_id(&app, &student, "國語文").await;
+    let id = create(&app, &student, chinese, "上學年的作業", 0).await;
+    assert_eq!(app.post_as(&format!("/api/v1/learning-results/{id}/submit"), &student, json!({})).await.status, 200);
+    assert_eq!(app.post_as(&format!("/api/v1/learning-results/{id}/decision"), &teacher, json!({"decision": "certify"})).await.status, 200);
+    assert_eq!(app.put_as(&format!("/api/v1/me/selections/results/{id}"), &student, json!({})).await.status, 200);
+    let before = app.get_as("/api/v1/me/selections", &student).await.json();
+    let (year, period) = (before["academic_year"].as_i64().unwrap(), before["results"]["period"].clone());
+    assert!(period.is_object(), "{before}");
+    // Sync moves the school to the next year and the student up a grade.
+    let now = app.state.clock.now();
+    app.write(|c| {
+        licheng::terms::set_current(c, school, licheng::terms::Term { academic_year: year as i32 + 1, semester: 1 }, now)?;
+        diesel::update(sp::table.filter(sp::school_id.eq(school))).set(sp::grade.eq(sp::grade + 1)).execute(c)?;
+        Ok(())
+    });
+    let current = app.get_as("/api/v1/me/selections", &student).await.json();
+    assert_eq!((current["academic_year"].as_i64(), current["results"]["selected"].clone()), (Some(year + 1), json!([])), "{current}");
+    // The previous year: its selection, and its period for the grade the student had then.
+    let previous = app.get_as(&format!("/api/v1/me/selections?academic_year={year}"), &student).await.json();
+    assert_eq!((previous["academic_year"].as_i64(), previous["results"]["selected"].clone()), (Some(year), json!([id])), "{previous}");
+    assert_eq!(previous["results"]["period"], period, "{previous}");
+    // Only the current and the previous year; not a number; not another role.
+    app.get_as(&format!("/api/v1/me/selections?academic_year={}", year - 1), &student).await.assert_problem(422, "validation_failed");
+    app.get_as("/api/v1/me/selections?academic_year=abc", &student).await.assert_problem(400, "invalid_query");
+    app.get_as(&format!("/api/v1/me/selections?academic_year={year}"), &teacher).await.assert_problem(403, "role_required");
+}
+
+#[actix_web::test]
 async fn course_consultants_are_given_students_too_and_see_them() {
     // FAQ 000 三 Q2: 如何設定課程諮詢教師的對應學生? …「設定學生對應關係」…勾選好要選取的學生後
     // 點選「確認儲存」.
@@ -600,4 +667,79 @@ async fn a_departed_teachers_results_are_flagged_and_a_named_delegate_certifies_
     app.delete_as(&format!("/api/v1/certification-delegates/{naming}"), &other_admin).await.assert_problem(404, "not_found");
     assert_eq!(app.delete_as(&format!("/api/v1/certification-delegates/{naming}"), &admin).await.status, 204);
     app.post_as(&decide(waiting[1]), &t002_token, json!({"decision": "certify"})).await.assert_problem(403, "not_certifier");
+}
+
+/// The demo school with one of the student's 國語文 results waiting for certification: the admin's
+/// and the student's tokens, the course and the result.
+async fn waiting_in_chinese(app: &TestApp) -> (String, String, i64, i64) {
+    app.demo();
+    let admin = app.demo_token("admin").await;
+    let student = app.demo_token(S).await;
+    let chinese = course_id(app, &student, "國語文").await;
+    let id = create(app, &student, chinese, "待認證", 0).await;
+    assert_eq!(app.post_as(&format!("/api/v1/learning-results/{id}/submit"), &student, json!({})).await.status, 200);
+    (admin, student, chinese, id)
+}
+
+#[actix_web::test]
+async fn a_delegates_queue_lists_the_delegated_courses_and_the_naming_is_shown() {
+    // Meeting 003 #25 (代理人機制): results never wait for nobody — the delegate finds them in their
+    // certification screens, and the student and co-teachers see who certifies in whose place.
+    use licheng::schema::users;
+    let app = TestApp::init();
+    let (admin, student, chinese, id) = waiting_in_chinese(&app).await;
+    let id_of = |account: &'static str| app.write(move |c| Ok(users::table.filter(users::account.eq(account)).select((users::id, users::display_name)).first::<(i64, String)>(c)?));
+    let ((t001, t001_name), (t002, t002_name)) = (id_of("999999_T001"), id_of("999999_T002"));
+    let t002_token = app.demo_token("999999_T002").await;
+    let queued = |q: serde_json::Value| q["courses"].as_array().unwrap().iter().find(|k| k["course_id"] == chinese).cloned();
+    assert_eq!(queued(app.get_as("/api/v1/certification/courses", &t002_token).await.json()), None);
+    let detail = app.get_as(&format!("/api/v1/learning-results/{id}"), &student).await.json();
+    assert_eq!(detail["delegates"], json!([]), "{detail}");
+
+    let named = app.post_as("/api/v1/certification-delegates", &admin, json!({"teacher_id": t001, "delegate_id": t002})).await;
+    assert_eq!(named.status, 201, "{}", named.text());
+    let naming = named.json()["id"].as_i64().unwrap();
+    // The delegate's queue and results list the course, marked as delegated and decidable.
+    let course = queued(app.get_as("/api/v1/certification/courses", &t002_token).await.json()).expect("the delegated course is in the queue");
+    assert_eq!((course["as_delegate"].clone(), course["can_certify"].clone(), course["submitted"].clone()), (json!(true), json!(true), json!(1)), "{course}");
+    assert_eq!(course["delegates"][0]["name"], t002_name.as_str(), "{course}");
+    let page = app.get_as(&format!("/api/v1/certification/results?course_id={chinese}&state=submitted"), &t002_token).await.json();
+    assert!(page["items"].as_array().unwrap().iter().any(|r| r["id"] == id), "{page}");
+    // The student sees the naming on the result: who, for whom, since when.
+    let detail = app.get_as(&format!("/api/v1/learning-results/{id}"), &student).await.json();
+    let note = &detail["delegates"][0];
+    assert_eq!((note["name"].as_str(), note["for_teacher"].as_str()), (Some(t002_name.as_str()), Some(t001_name.as_str())), "{detail}");
+    assert!(note["since"].as_str().is_some_and(|s| s.ends_with('Z')), "{detail}");
+    // Ended, the course leaves the delegate's screens.
+    assert_eq!(app.delete_as(&format!("/api/v1/certification-delegates/{naming}"), &admin).await.status, 204);
+    assert_eq!(queued(app.get_as("/api/v1/certification/courses", &t002_token).await.json()), None);
+    let page = app.get_as(&format!("/api/v1/certification/results?course_id={chinese}"), &t002_token).await.json();
+    assert!(!page["items"].as_array().unwrap().iter().any(|r| r["id"] == id), "{page}");
+}
+
+#[actix_web::test]
+async fn a_course_whose_results_wait_for_nobody_is_flagged_until_a_delegate_is_named() {
+    // Meeting 003 #25 (代理人機制): results never wait for nobody — a course whose only certifying
+    // teacher left is listed for the admin until a delegate is named.
+    use licheng::schema::users;
+    let app = TestApp::init();
+    let (admin, student, chinese, _) = waiting_in_chinese(&app).await;
+    let id_of = |account: &'static str| app.write(move |c| Ok(users::table.filter(users::account.eq(account)).select(users::id).first::<i64>(c)?));
+    let (t001, t002) = (id_of("999999_T001"), id_of("999999_T002"));
+    let path = "/api/v1/reports/uncertified-courses";
+    let flagged = |body: serde_json::Value| body.as_array().unwrap().iter().find(|k| k["course_id"] == chinese).cloned();
+    assert_eq!(flagged(app.get_as(path, &admin).await.json()), None, "T001 still certifies");
+    app.write(|c| Ok(diesel::update(users::table.find(t001)).set(users::active.eq(false)).execute(c)?));
+    let row = flagged(app.get_as(path, &admin).await.json()).expect("the course waits for nobody");
+    assert_eq!((row["subject_name"].as_str(), row["waiting"].as_i64()), (Some("國語文"), Some(1)), "{row}");
+    // Only the admin (or module S0216S) of this school.
+    app.get_as(path, &student).await.assert_problem(403, "module_required");
+    let other = app.school("074314");
+    let other_admin = app.token(&other, "admin").await;
+    assert_eq!(flagged(app.get_as(path, &other_admin).await.json()), None);
+    app.get_as(&format!("{path}?term=abc"), &admin).await.assert_problem(400, "invalid_query");
+    // A delegate named for the course: no longer flagged.
+    let named = app.post_as("/api/v1/certification-delegates", &admin, json!({"course_id": chinese, "delegate_id": t002})).await;
+    assert_eq!(named.status, 201, "{}", named.text());
+    assert_eq!(flagged(app.get_as(path, &admin).await.json()), None);
 }

@@ -75,6 +75,60 @@ pub fn for_teachers(c: &mut DbConn, school: i64, teachers: &[i64]) -> ApiResult<
     Ok(rows.into_iter().filter_map(|(t, name)| t.map(|t| (t, name))).collect())
 }
 
+/// A delegate certifier as the student and the course's teachers see them (003 #25: the naming is
+/// visible): who certifies in whose place, since when.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct DelegateNote {
+    /// The delegate's name.
+    pub name: String,
+    /// The teacher they certify for, or none when named for the whole course.
+    pub for_teacher: Option<String>,
+    #[serde(serialize_with = "crate::time::utc")]
+    #[schema(value_type = String, format = DateTime)]
+    pub since: NaiveDateTime,
+}
+
+/// The active delegates for `course`: named for it, or for one of its teachers.
+pub fn for_course(c: &mut DbConn, school: i64, course: i64) -> ApiResult<Vec<DelegateNote>> {
+    let teachers: Vec<i64> = ta::table.filter(ta::course_id.eq(course)).select(ta::teacher_id).load(c)?;
+    let rows: Vec<(Option<i64>, String, NaiveDateTime)> = cd::table
+        .inner_join(users::table.on(users::id.eq(cd::delegate_id)))
+        .filter(cd::school_id.eq(school))
+        .filter(cd::ended_at.is_null())
+        .filter(cd::course_id.eq(course).or(cd::teacher_id.eq_any(teachers)))
+        .order(cd::id.asc())
+        .select((cd::teacher_id, users::display_name, cd::created_at))
+        .load(c)?;
+    let mut out = Vec::new();
+    for (teacher, name, since) in rows {
+        let for_teacher = match teacher {
+            Some(t) => users::table.find(t).select(users::display_name).first(c).optional()?,
+            None => None,
+        };
+        out.push(DelegateNote { name, for_teacher, since });
+    }
+    Ok(out)
+}
+
+/// The courses `user` certifies as an active delegate: those named for them, and every course of
+/// a teacher they were named for.
+pub fn delegated_courses(c: &mut DbConn, school: i64, user: i64) -> ApiResult<Vec<i64>> {
+    let rows: Vec<(Option<i64>, Option<i64>)> = cd::table
+        .filter(cd::school_id.eq(school))
+        .filter(cd::delegate_id.eq(user))
+        .filter(cd::ended_at.is_null())
+        .select((cd::course_id, cd::teacher_id))
+        .load(c)?;
+    let mut out: Vec<i64> = rows.iter().filter_map(|r| r.0).collect();
+    let teachers: Vec<i64> = rows.iter().filter_map(|r| r.1).collect();
+    if !teachers.is_empty() {
+        out.extend(ta::table.filter(ta::teacher_id.eq_any(teachers)).filter(ta::school_id.eq(school)).select(ta::course_id).load::<i64>(c)?);
+    }
+    out.sort_unstable();
+    out.dedup();
+    Ok(out)
+}
+
 fn staff(c: &mut DbConn, school: i64, id: i64, field: &str) -> ApiResult<(String, bool)> {
     users::table
         .filter(users::id.eq(id))

@@ -80,6 +80,10 @@ pub struct QueueCourse {
     pub rejected: i64,
     /// The certification period for the course's grade, if the school set one.
     pub period: Option<Period>,
+    /// Whether this teacher is here as a delegate certifier, not as a teacher of the course.
+    pub as_delegate: bool,
+    /// Active delegate certifiers of the course (003 #25), for every teacher of it to see.
+    pub delegates: Vec<delegates::DelegateNote>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -132,7 +136,8 @@ pub struct DecisionOutcome {
     pub refused: Vec<Refusal>,
 }
 
-/// The teacher's active assignments in `term`: course → can_certify.
+/// The teacher's active assignments in `term`: course → can_certify; with the courses of the
+/// term they certify as a delegate (003 #25), which they may decide.
 fn my_assignments(c: &mut DbConn, me: Caller, term: Term) -> ApiResult<HashMap<i64, bool>> {
     let rows: Vec<(i64, bool)> = ta::table
         .inner_join(courses::table)
@@ -143,7 +148,17 @@ fn my_assignments(c: &mut DbConn, me: Caller, term: Term) -> ApiResult<HashMap<i
         .filter(courses::semester.eq(term.semester))
         .select((ta::course_id, ta::can_certify))
         .load(c)?;
-    Ok(rows.into_iter().collect())
+    let mut mine: HashMap<i64, bool> = rows.into_iter().collect();
+    let delegated: Vec<i64> = courses::table
+        .filter(courses::id.eq_any(delegates::delegated_courses(c, me.school, me.user)?))
+        .filter(courses::academic_year.eq(term.academic_year))
+        .filter(courses::semester.eq(term.semester))
+        .select(courses::id)
+        .load(c)?;
+    for course in delegated {
+        mine.entry(course).or_insert(true);
+    }
+    Ok(mine)
 }
 
 fn term_of(c: &mut DbConn, school: i64, code: Option<&str>) -> ApiResult<Option<Term>> {
@@ -157,6 +172,7 @@ fn term_of(c: &mut DbConn, school: i64, code: Option<&str>) -> ApiResult<Option<
 pub fn queue(c: &mut DbConn, me: Caller, term: Term, now: NaiveDateTime) -> ApiResult<Queue> {
     let mine = my_assignments(c, me, term)?;
     let ids: Vec<i64> = mine.keys().copied().collect();
+    let taught: Vec<i64> = ta::table.filter(ta::teacher_id.eq(me.user)).filter(ta::course_id.eq_any(&ids)).filter(ta::active.eq(true)).select(ta::course_id).load(c)?;
     let course_rows: Vec<(i64, String, String, String, i32)> = courses::table
         .filter(courses::id.eq_any(&ids))
         .order((courses::class_code.asc(), courses::course_code.asc()))
@@ -218,7 +234,9 @@ pub fn queue(c: &mut DbConn, me: Caller, term: Term, now: NaiveDateTime) -> ApiR
                 p
             }
         };
-        out.push(QueueCourse { course_id, course_code, subject_name, class_code, grade, can_certify, teachers, classes, submitted, certified, rejected, period });
+        let as_delegate = !taught.contains(&course_id);
+        let delegates = delegates::for_course(c, me.school, course_id)?;
+        out.push(QueueCourse { course_id, course_code, subject_name, class_code, grade, can_certify, teachers, classes, submitted, certified, rejected, period, as_delegate, delegates });
     }
     Ok(Queue { term, courses: out, waiting })
 }
@@ -371,12 +389,14 @@ pub async fn certification_results(state: web::Data<AppState>, who: Principal, f
     state
         .db
         .read(move |c| {
-            let courses: Vec<i64> = ta::table
+            let mut courses: Vec<i64> = ta::table
                 .filter(ta::teacher_id.eq(me.user))
                 .filter(ta::school_id.eq(me.school))
                 .filter(ta::active.eq(true))
                 .select(ta::course_id)
                 .load(c)?;
+            // With the courses they certify as a delegate (003 #25).
+            courses.extend(delegates::delegated_courses(c, me.school, me.user)?);
             // Editing results are the student's drafts: not the teacher's business yet.
             let vis = Visible::Some { students: Vec::new(), courses };
             Ok(web::Json(results::list_in(c, me.school, &vis, &filter, false, page, per_page)?))
@@ -414,7 +434,8 @@ pub async fn decide_result(state: web::Data<AppState>, who: Principal, id: web::
         .db
         .read(move |c| {
             let result = results::load_visible(c, me, id)?;
-            Ok(web::Json(LearningResultDetail { result, history: results::history(c, id)? }))
+            let delegates = delegates::for_course(c, me.school, result.course_id)?;
+            Ok(web::Json(LearningResultDetail { result, history: results::history(c, id)?, delegates }))
         })
         .await
 }

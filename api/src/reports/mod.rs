@@ -22,7 +22,7 @@ use crate::terms::{self, Term};
 
 // The handlers (and their OpenAPI path types) as `reports::…` for `routes_v1` and `ApiDoc`.
 pub use selection::{__path_selection_status, __path_selection_status_xlsx, selection_status, selection_status_xlsx};
-pub use uncertified::{__path_uncertified_students, __path_uncertified_teachers, __path_uncertified_xlsx, uncertified_students, uncertified_teachers, uncertified_xlsx};
+pub use uncertified::{__path_uncertified_courses, __path_uncertified_students, uncertified_courses, __path_uncertified_teachers, __path_uncertified_xlsx, uncertified_students, uncertified_teachers, uncertified_xlsx};
 pub use usage::{__path_usage_report, __path_usage_xlsx, usage_report, usage_xlsx};
 
 /// `?term=1151` (default: the school's current term).

@@ -194,6 +194,53 @@ pub fn report(c: &mut DbConn, school: i64, term: Term, teacher: Option<i64>) -> 
     Ok(Report { teachers, students })
 }
 
+/// A course whose results wait for nobody (meeting 003 #25: results never wait for nobody): no
+/// active teacher of it certifies and no delegate is named for it or for one of its teachers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct UncertifiedCourse {
+    pub course_id: i64,
+    pub course_code: String,
+    pub subject_name: String,
+    /// The course's class (empty for a mixed-class course).
+    pub class_code: String,
+    /// Submitted results of the term waiting in the course.
+    pub waiting: i64,
+}
+
+/// The term's courses with waiting results and nobody to certify them, by class and course code.
+pub fn courses_without_certifier(c: &mut DbConn, school: i64, term: Term) -> ApiResult<Vec<UncertifiedCourse>> {
+    let mut q = lr::table
+        .inner_join(courses::table.on(courses::id.eq(lr::course_id)))
+        .filter(lr::school_id.eq(school))
+        .filter(lr::state.eq(ResultState::Submitted.as_str()))
+        .filter(lr::deleted_at.is_null())
+        .filter(lr::academic_year.eq(term.academic_year))
+        .into_boxed();
+    if term.semester != 0 {
+        q = q.filter(lr::semester.eq(term.semester));
+    }
+    let rows: Vec<(i64, String, String, String)> = q.select((courses::id, courses::course_code, courses::subject_name, courses::class_code)).load(c)?;
+    let mut waiting: BTreeMap<(String, String, i64), (String, i64)> = BTreeMap::new();
+    for (id, code, subject, class) in rows {
+        waiting.entry((class, code, id)).or_insert((subject, 0)).1 += 1;
+    }
+    let mut out = Vec::new();
+    for ((class_code, course_code, course_id), (subject_name, n)) in waiting {
+        let certifiers: i64 = ta::table
+            .inner_join(users::table.on(users::id.eq(ta::teacher_id)))
+            .filter(ta::course_id.eq(course_id))
+            .filter(ta::active.eq(true))
+            .filter(ta::can_certify.eq(true))
+            .filter(users::active.eq(true))
+            .count()
+            .get_result(c)?;
+        if certifiers == 0 && crate::certification::delegates::for_course(c, school, course_id)?.is_empty() {
+            out.push(UncertifiedCourse { course_id, course_code, subject_name, class_code, waiting: n });
+        }
+    }
+    Ok(out)
+}
+
 /// The two sheets of the download.
 pub fn sheets(report: &Report) -> Vec<Sheet> {
     let mut teachers = Sheet::new("未認證教師", vec!["教師帳號", "教師姓名", "未認證數量"]);
@@ -251,6 +298,34 @@ pub async fn uncertified_teachers(state: web::Data<AppState>, who: Principal, qu
         .read(move |c| {
             let Some(term) = resolve_term(c, school, asked)? else { return Ok(web::Json(Vec::new())) };
             Ok(web::Json(report(c, school, term, None)?.teachers))
+        })
+        .await
+}
+
+/// 無人認證的課程: the term's courses with waiting results that no active teacher certifies and no
+/// delegate was named for (meeting 003 #25), so the admin names one.
+#[utoipa::path(
+    tag = "reports",
+    path = "/reports/uncertified-courses",
+    params(TermQuery),
+    security(("bearer_jwt" = []), ("api_key" = [])),
+    responses(
+        (status = 200, description = "Courses whose waiting results have nobody to certify them, by class and course code; empty when the school has no term", body = Vec<UncertifiedCourse>),
+        (status = 400, description = "Malformed term", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Neither the school admin nor granted module S0216S", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/reports/uncertified-courses")]
+pub async fn uncertified_courses(state: web::Data<AppState>, who: Principal, query: web::Query<TermQuery>) -> ApiResult<web::Json<Vec<UncertifiedCourse>>> {
+    who.require(Need::module(MODULE, Op::View).or_scope(Scope::Read))?;
+    let school = who.school_id()?;
+    let asked = query.parsed()?;
+    state
+        .db
+        .read(move |c| {
+            let Some(term) = resolve_term(c, school, asked)? else { return Ok(web::Json(Vec::new())) };
+            Ok(web::Json(courses_without_certifier(c, school, term)?))
         })
         .await
 }

@@ -5,8 +5,8 @@
 use actix_web::{delete, get, put, web, HttpResponse};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use serde::Serialize;
-use utoipa::ToSchema;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
 use crate::app::AppState;
 use crate::auth::Principal;
@@ -77,6 +77,15 @@ pub struct SelectionSet {
     pub selected: Vec<i64>,
     /// The selection period for the student's grade, if set.
     pub period: Option<Period>,
+}
+
+/// Which academic year's selections: the current one (default) or the previous one, whose
+/// selections are finished while its period is open (meeting 003 #3).
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SelectionsQuery {
+    /// 學年度, e.g. `114`: the current year (default) or the year before.
+    pub academic_year: Option<i32>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -167,14 +176,28 @@ pub fn unselect(c: &mut DbConn, me: Caller, kind: Kind, item: i64, now: NaiveDat
     access::record_on_behalf(c, me, "selection_removed", format!("{} {item}", kind.item_kind()), now)
 }
 
-fn load(c: &mut DbConn, me: Caller, now: NaiveDateTime) -> ApiResult<MySelections> {
-    let term = crate::terms::require_current(c, me.school)?;
+fn load(c: &mut DbConn, me: Caller, year: Option<i32>, now: NaiveDateTime) -> ApiResult<MySelections> {
+    let current = crate::terms::require_current(c, me.school)?;
     let facts = access::student_facts(c, me.school, me.user)?;
+    let years_back = match year {
+        None => 0,
+        Some(y) if y == current.academic_year || y == current.academic_year - 1 => current.academic_year - y,
+        Some(_) => {
+            return Err(ApiError::validation().field(
+                "academic_year",
+                format!("只能查看 {} 或 {} 學年度", current.academic_year, current.academic_year - 1),
+                format!("only academic year {} or {}", current.academic_year, current.academic_year - 1),
+            ))
+        }
+    };
+    // The previous year's period is the one of the grade the student had then.
+    let term = Term { academic_year: current.academic_year - years_back, semester: current.semester };
+    let grade = (facts.grade - years_back).max(1);
     let set = |c: &mut DbConn, kind: Kind| -> ApiResult<SelectionSet> {
         Ok(SelectionSet {
             limit: kind.limit(),
             selected: selected_ids(c, me.user, term.academic_year, kind)?,
-            period: periods::find(c, me.school, kind.period_item(), facts.grade, term, now)?,
+            period: periods::find(c, me.school, kind.period_item(), grade, term, now)?,
         })
     };
     let results = set(c, Kind::Results)?;
@@ -186,24 +209,28 @@ fn kind_of(s: &str) -> ApiResult<Kind> {
     Kind::parse(s).ok_or_else(|| ApiError::new(ErrorCode::InvalidPath).field("kind", "須為 results 或 performances", "must be results or performances"))
 }
 
-/// 我的勾選: this academic year's selected learning results and performances with the limits
-/// and selection periods.
+/// 我的勾選: this academic year's (or the previous one's, `academic_year`) selected learning
+/// results and performances with the limits and selection periods.
 #[utoipa::path(
     tag = "selections",
     path = "/me/selections",
+    params(SelectionsQuery),
     security(("bearer_jwt" = [])),
     responses(
-        (status = 200, description = "Selections this academic year", body = MySelections),
+        (status = 200, description = "Selections of the academic year", body = MySelections),
+        (status = 400, description = "Malformed academic_year", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a student", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "No term or no student record yet", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Neither the current nor the previous academic year", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/me/selections")]
-pub async fn my_selections(state: web::Data<AppState>, who: Principal) -> ApiResult<web::Json<MySelections>> {
+pub async fn my_selections(state: web::Data<AppState>, who: Principal, q: web::Query<SelectionsQuery>) -> ApiResult<web::Json<MySelections>> {
     let me = Caller::student(&who)?;
     let now = state.clock.now();
-    Ok(web::Json(state.db.read(move |c| load(c, me, now)).await?))
+    let year = q.into_inner().academic_year;
+    Ok(web::Json(state.db.read(move |c| load(c, me, year, now)).await?))
 }
 
 /// 勾選: selects a certified learning result (`results`) or a performance (`performances`),
@@ -230,7 +257,7 @@ pub async fn select_item(state: web::Data<AppState>, who: Principal, path: web::
     let kind = kind_of(&kind)?;
     let now = state.clock.now();
     state.db.write(move |c| select(c, me, kind, item, now)).await?;
-    Ok(web::Json(state.db.read(move |c| load(c, me, now)).await?))
+    Ok(web::Json(state.db.read(move |c| load(c, me, None, now)).await?))
 }
 
 /// 取消勾選, inside the selection period.

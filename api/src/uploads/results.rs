@@ -135,6 +135,9 @@ pub struct LearningResultDetail {
     pub result: LearningResult,
     /// Every state change, oldest first.
     pub history: Vec<ResultEvent>,
+    /// Who certifies in place of the course's teacher, since when (003 #25: visible to the
+    /// student and the co-teachers).
+    pub delegates: Vec<crate::certification::delegates::DelegateNote>,
 }
 
 /// The multipart form of a new learning result.
@@ -645,7 +648,8 @@ pub async fn get_result(state: web::Data<AppState>, who: Principal, id: web::Pat
         .read(move |c| {
             let result = load_visible(c, me, id)?;
             let history = history(c, id)?;
-            Ok(web::Json(LearningResultDetail { result, history }))
+            let delegates = crate::certification::delegates::for_course(c, me.school, result.course_id)?;
+            Ok(web::Json(LearningResultDetail { result, history, delegates }))
         })
         .await
 }

@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { Button, Card, Col, Empty, Row, Space, Table, Tag, Typography, type TableProps } from 'antd';
+import { Alert, Button, Card, Col, Empty, Row, Space, Table, Tag, Typography, type TableProps } from 'antd';
 import { useState } from 'react';
 import { api, unwrap } from '../../api/client';
 import type { UncertifiedStudent, UncertifiedTeacher } from '../../api/types';
@@ -9,7 +9,7 @@ import { ErrorAlert } from '../../components/ProblemAlert';
 import { fetchFile } from '../../lib/download';
 import { formatTerm } from '../../lib/roc';
 import { clientPagination } from '../../lib/usePagedQuery';
-import { uncertifiedStudentsKey, uncertifiedTeachersKey } from './queryKeys';
+import { uncertifiedCoursesKey, uncertifiedStudentsKey, uncertifiedTeachersKey } from './queryKeys';
 import { TermSelect } from './TermSelect';
 import { tr, useT } from '../../i18n';
 
@@ -101,6 +101,13 @@ export function UncertifiedTeachersPage() {
       unwrap(api.GET('/api/v1/reports/uncertified-teachers', { params: { query: { term } }, signal })),
   });
 
+  // Courses whose waiting results no active teacher certifies and no delegate was named for (003 #25).
+  const orphaned = useQuery({
+    queryKey: [...uncertifiedCoursesKey, term ?? 'current'],
+    queryFn: ({ signal }) =>
+      unwrap(api.GET('/api/v1/reports/uncertified-courses', { params: { query: { term } }, signal })),
+  });
+
   const columns: TableProps<UncertifiedTeacher>['columns'] = [
     {
       title: t('教師姓名', 'Teacher'),
@@ -165,6 +172,17 @@ export function UncertifiedTeachersPage() {
         />
       </Space>
       <ErrorAlert error={teachers.error} />
+      {orphaned.data && orphaned.data.length > 0 && (
+        <Alert
+          type="error"
+          showIcon
+          style={{ marginBottom: 16 }}
+          title={t('下列課程的學習成果無人可認證，請至「代理認證教師」指定代理人', 'Nobody can certify the learning results of these courses: name a delegate certifier')}
+          description={orphaned.data
+            .map((course) => t(`${course.subject_name}（${course.class_code || '跨班'}）待認證 ${course.waiting} 件`, `${course.subject_name} (${course.class_code || 'across classes'}): ${course.waiting} waiting`))
+            .join(t('、', '; '))}
+        />
+      )}
       <Row gutter={[16, 16]}>
         <Col xs={24} lg={10}>
           <Table<UncertifiedTeacher>

@@ -60,6 +60,8 @@ describe('未認證教師狀況表 (S0216S)', () => {
         { student_id: 2, account: 's002', number: null, name: '陳大同', class_code: '201', seat_no: 6, course_id: 2, subject_name: '數學', waiting: 2 },
       ],
       'GET /api/v1/reports/uncertified-teachers.xlsx': xlsx('未認證教師狀況表_1092.xlsx'),
+      // Meeting 003 #25: a course whose results wait for nobody.
+      'GET /api/v1/reports/uncertified-courses': [{ course_id: 3, course_code: '110-1-003', subject_name: '國語文', class_code: '201', waiting: 4 }],
     });
     renderAt('/admin/reports/uncertified');
 
@@ -72,6 +74,8 @@ describe('未認證教師狀況表 (S0216S)', () => {
     expect(departed.textContent).toContain('已離職');
     expect(departed.textContent).toContain('尚未指定代理認證教師');
     expect(screen.getByText('陳老師').closest('tr')!.textContent).not.toContain('已離職');
+    expect(await screen.findByText('下列課程的學習成果無人可認證，請至「代理認證教師」指定代理人')).toBeTruthy();
+    expect(screen.getByText('國語文（201）待認證 4 件')).toBeTruthy();
 
     fireEvent.click(screen.getByLabelText('查看 陳老師 的未認證學生'));
     expect(await screen.findByText('未認證學生清單：陳老師')).toBeTruthy();

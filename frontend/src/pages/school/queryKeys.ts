@@ -6,3 +6,4 @@ export const parametersKey = ['settings', 'parameters'] as const;
 export const nationalWindowsKey = ['national-windows'] as const;
 export const workPeriodsKey = ['work-periods'] as const;
 export const coTaughtKey = ['co-taught'] as const;
+export const delegatesKey = ['certification-delegates'] as const;

@@ -2,6 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { Descriptions, Drawer, Grid, Skeleton, Space, Tag, Timeline, Typography } from 'antd';
 import { api, unwrap } from '../../api/client';
 import type { LearningResult, ResultEvent } from '../../api/types';
+import { DelegateNotes } from '../../components/DelegateNotes';
 import { ItemFiles } from '../../components/FilePreview';
 import { ErrorAlert } from '../../components/ProblemAlert';
 import { formatApiDateTime, formatTerm } from '../../lib/roc';
@@ -92,6 +93,9 @@ export function ResultDetailDrawer({ id, onClose }: { id: number | null; onClose
               },
               ...(result.state === 'rejected' && result.reject_reason
                 ? [{ key: 'reason', label: t('未通過原因', 'Reason for rejection'), children: <Typography.Text type="danger">{result.reject_reason}</Typography.Text> }]
+                : []),
+              ...(detail.data?.delegates.length
+                ? [{ key: 'delegates', label: t('代理認證教師', 'Delegate certifier'), children: <DelegateNotes delegates={detail.data.delegates} /> }]
                 : []),
               { key: 'description', label: t('內容簡述', 'Description'), children: <span style={{ whiteSpace: 'pre-wrap' }}>{result.description}</span> },
               { key: 'created', label: t('上傳時間', 'Uploaded'), children: formatApiDateTime(result.created_at) },

@@ -1,5 +1,5 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { Card, Col, Descriptions, Row, Switch, Table, Tag, Tooltip, Typography, type TableProps } from 'antd';
+import { Card, Col, Descriptions, Row, Segmented, Switch, Table, Tag, Tooltip, Typography, type TableProps } from 'antd';
 import { useState, type ReactNode } from 'react';
 import { api, unwrap } from '../../api/client';
 import type { LearningResult, MySelections, Performance, SelectionKind, SelectionSet } from '../../api/types';
@@ -114,10 +114,24 @@ function SelectionCard({
 export function SelectionsPage() {
   const t = useT();
   const queryClient = useQueryClient();
-  const selections = useQuery({
-    queryKey: selectionsKey,
+  // The previous academic year, while its selection period is open (meeting 003 #3).
+  const [asked, setAsked] = useState<number>();
+  const current = useQuery({
+    queryKey: [...selectionsKey, 'current'],
     queryFn: ({ signal }) => unwrap(api.GET('/api/v1/me/selections', { signal })),
   });
+  const currentYear = current.data?.academic_year;
+  const previous = useQuery({
+    queryKey: [...selectionsKey, currentYear === undefined ? 0 : currentYear - 1],
+    queryFn: ({ signal }) =>
+      unwrap(api.GET('/api/v1/me/selections', { params: { query: { academic_year: (currentYear ?? 1) - 1 } }, signal })),
+    enabled: currentYear !== undefined,
+  });
+  const previousOpen =
+    previous.data !== undefined &&
+    previous.data.academic_year === (currentYear ?? 0) - 1 &&
+    Boolean(previous.data.results.period?.open || previous.data.performances.period?.open);
+  const selections = asked !== undefined && previousOpen ? previous : current;
   const year = selections.data?.academic_year;
 
   const results = useQuery({
@@ -146,7 +160,7 @@ export function SelectionsPage() {
       invalidate: [selectionsKey, learningResultsKey, performancesKey],
       success: (_, { on, name }) => (on ? t(`已勾選「${name}」`, `Selected ${name}`) : t(`已取消勾選「${name}」`, `Unselected ${name}`)),
       onSuccess: (data) => {
-        if (data) queryClient.setQueryData(selectionsKey, data);
+        if (data) queryClient.setQueryData([...selectionsKey, 'current'], data);
       },
       onError: (error, { kind }) => {
         setErrors((current) => ({ ...current, [kind]: error }));
@@ -224,6 +238,17 @@ export function SelectionsPage() {
               `During the selection period, select the items to submit for this year: at most ${selections.data?.results.limit ?? 6} certified course learning results and ${selections.data?.performances.limit ?? 10} diverse performances per year. Outside the period nothing can be changed. A selected performance must be unselected before it can be edited or deleted.`,
             )}
           </Typography.Paragraph>
+          {previousOpen && currentYear !== undefined && (
+            <Segmented
+              style={{ marginTop: 12 }}
+              value={year}
+              onChange={(value) => setAsked(value === currentYear ? undefined : value)}
+              options={[
+                { value: currentYear, label: t(`${currentYear} 學年度`, `AY ${currentYear}`) },
+                { value: currentYear - 1, label: t(`${currentYear - 1} 學年度（勾選期間開放中）`, `AY ${currentYear - 1} (selection open)`) },
+              ]}
+            />
+          )}
           <ErrorAlert error={selections.error} />
         </Card>
       </Col>

@@ -288,6 +288,8 @@ describe('課程學習成果 (student)', () => {
           { action: 'submitted', state: 'submitted', at: '2021-10-03T13:30:00Z', actor_name: '林小華', actor_account: '074313_s001' },
           { action: 'rejected', state: 'rejected', at: '2021-10-05T09:00:00Z', actor_name: '陳老師', actor_account: '074313_t001', reason: '內容與課程無關' },
         ],
+        // Meeting 003 #25: the delegate certifier the school named is shown to the student.
+        delegates: [{ name: '王老師', for_teacher: null, since: '2021-10-04T01:00:00Z' }],
       },
       'GET /api/v1/learning-results/2/files/document': () =>
         new Response(new Blob(['\x89PNG']), { headers: { 'Content-Type': 'image/png' } }),
@@ -299,6 +301,7 @@ describe('課程學習成果 (student)', () => {
     const drawer = screen.getByText('110/10/05 17:00').closest<HTMLElement>('.ant-drawer')!;
     expect(within(drawer).getByText('送出認證')).toBeTruthy();
     expect(within(drawer).getByText('原因：內容與課程無關')).toBeTruthy();
+    expect(within(drawer).getByText('王老師（代理本課程認證）')).toBeTruthy();
     expect(within(drawer).getByText('陳老師（074313_t001）', { exact: false })).toBeTruthy();
     // A temporary account acts on the student's behalf (manual 3.7), and the history says so.
     expect(within(drawer).getByText('林小華（臨時帳號）（074313_tmp0a1b2c），代 074313_s001 操作', { exact: false })).toBeTruthy();
@@ -472,5 +475,32 @@ describe('勾選提交 (student)', () => {
     expect((await switchOf('勾選 數學')).disabled).toBe(true);
     expect((await switchOf('勾選 全國科展')).disabled).toBe(true);
     expect(screen.getByText('學校尚未設定勾選時間')).toBeTruthy();
+  });
+
+  it('offers the previous academic year while its selection period is open (meeting 003 #3)', async () => {
+    // Meeting 003 #3: schools finish the old year's selections after the school has moved on.
+    signIn();
+    const closed = { limit: 6, selected: [], period: period({ open: false }) };
+    const fetchMock = mockApi({
+      'GET /api/v1/me': studentMe(),
+      'GET /api/v1/me/selections': (request: Request) =>
+        new URL(request.url).searchParams.get('academic_year') === '110'
+          ? json(selections({ academic_year: 110, results: { limit: 6, selected: [1], period: period({ open: true }) } }))
+          : json(selections({ academic_year: 111, results: closed, performances: { ...closed, limit: 10 } })),
+      'GET /api/v1/learning-results': page([
+        result(1, { state: 'certified', subject_name: '國語文', academic_year: 110 }),
+        result(2, { state: 'certified', subject_name: '數學', academic_year: 111 }),
+      ]),
+      'GET /api/v1/performances': page([]),
+    });
+    renderAt('/student/selections');
+    expect(await screen.findByText('勾選提交（111 學年度）')).toBeTruthy();
+    expect(await screen.findByText('數學')).toBeTruthy();
+    fireEvent.click(await screen.findByText('110 學年度（勾選期間開放中）'));
+    expect(await screen.findByText('勾選提交（110 學年度）')).toBeTruthy();
+    expect(await screen.findByText('國語文')).toBeTruthy();
+    expect(screen.getByText('已勾選 1 / 6')).toBeTruthy();
+    expect(screen.queryByText('數學')).toBeNull();
+    expect(callsTo(fetchMock, 'GET /api/v1/performances').some((r) => new URL(r.url).searchParams.get('academic_year') === '110')).toBe(true);
   });
 });

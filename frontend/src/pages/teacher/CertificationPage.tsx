@@ -7,7 +7,8 @@ import { ErrorAlert } from '../../components/ProblemAlert';
 import { formatApiTerm } from '../../lib/roc';
 import { PeriodText } from '../student/PeriodText';
 import { courseClassLabel, courseTitle, groupCoursesByClass, studentClassLabel } from './certification';
-import { NoCertifyTag, StateCountTags, TeacherList, useCertificationQueue } from './CourseInfo';
+import { DelegateTag, NoCertifyTag, StateCountTags, TeacherList, useCertificationQueue } from './CourseInfo';
+import { DelegateNotes } from '../../components/DelegateNotes';
 import { CourseResults } from './CourseResults';
 import { useT } from '../../i18n';
 
@@ -46,7 +47,10 @@ function CourseCard({ course }: { course: QueueCourse }) {
       }
       extra={
         course.can_certify ? (
-          <Badge count={course.submitted} showZero color={course.submitted > 0 ? 'gold' : 'green'} title={t(`待認證 ${course.submitted} 件`, `${course.submitted} waiting`)} />
+          <Space size={4}>
+            {course.as_delegate && <DelegateTag />}
+            <Badge count={course.submitted} showZero color={course.submitted > 0 ? 'gold' : 'green'} title={t(`待認證 ${course.submitted} 件`, `${course.submitted} waiting`)} />
+          </Space>
         ) : (
           <NoCertifyTag />
         )
@@ -78,6 +82,9 @@ function CourseCard({ course }: { course: QueueCourse }) {
               children: <PeriodText period={course.period} none={t('學校尚未設定認證時間', 'The school has not set the certification period')} />,
             },
             { key: 'teachers', label: t('授課教師', 'Teachers'), children: <TeacherList teachers={course.teachers} /> },
+            ...(course.delegates.length > 0
+              ? [{ key: 'delegates', label: t('代理認證教師', 'Delegate certifier'), children: <DelegateNotes delegates={course.delegates} /> }]
+              : []),
           ]}
         />
         {course.classes.length > 1 && (

@@ -50,6 +50,12 @@ export function TeacherList({ teachers }: { teachers: readonly CourseTeacher[] }
   );
 }
 
+/** 代理認證 on a course the teacher certifies as the delegate the school named (003 #25). */
+export function DelegateTag() {
+  const t = useT();
+  return <Tag color="purple">{t('代理認證', 'Certifying as delegate')}</Tag>;
+}
+
 /** 無法認證 for a co-teacher the school marked 否. */
 export function NoCertifyTag() {
   const t = useT();

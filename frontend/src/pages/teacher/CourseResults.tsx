@@ -14,7 +14,8 @@ import { PeriodText } from '../student/PeriodText';
 import { learningResultsKey } from '../student/queryKeys';
 import { ResultStateTag } from '../student/ResultDetailDrawer';
 import { CertificationDrawer } from './CertificationDrawer';
-import { NoCertifyTag, StateCountTags, TeacherList } from './CourseInfo';
+import { DelegateTag, NoCertifyTag, StateCountTags, TeacherList } from './CourseInfo';
+import { DelegateNotes } from '../../components/DelegateNotes';
 import {
   allowsDecision,
   certificationStateOptions,
@@ -195,7 +196,7 @@ export function CourseResults({ course, initialClass }: { course: QueueCourse; i
     <>
       <Card
         title={`${courseTitle(course)}　${courseClassLabel(course.class_code)}`}
-        extra={!course.can_certify && <NoCertifyTag />}
+        extra={course.can_certify ? course.as_delegate && <DelegateTag /> : <NoCertifyTag />}
         styles={{ title: { whiteSpace: 'normal' } }}
       >
         <Descriptions
@@ -206,6 +207,9 @@ export function CourseResults({ course, initialClass }: { course: QueueCourse; i
             { key: 'grade', label: t('年級', 'Grade'), children: t(`${course.grade} 年級`, `Grade ${course.grade}`) },
             { key: 'period', label: t('認證期間', 'Certification period'), children: <PeriodText period={course.period} none={t('學校尚未設定認證時間', 'The school has not set the certification period')} /> },
             { key: 'teachers', label: t('授課教師', 'Teachers'), children: <TeacherList teachers={course.teachers} /> },
+            ...(course.delegates.length > 0
+              ? [{ key: 'delegates', label: t('代理認證教師', 'Delegate certifier'), children: <DelegateNotes delegates={course.delegates} /> }]
+              : []),
           ]}
         />
         {blocked && <Alert type="warning" showIcon title={blocked} style={{ marginTop: 16 }} role="note" />}

@@ -32,6 +32,8 @@ export const queueCourse = (id: number, overrides: Partial<QueueCourse> = {}): Q
   certified: 2,
   rejected: 1,
   period: certifyPeriod(),
+  as_delegate: false,
+  delegates: [],
   ...overrides,
 });
 

@@ -24,6 +24,7 @@ const submitted = (id: number, overrides: Partial<LearningResult> = {}) =>
 
 const detail = (row: LearningResult): LearningResultDetail => ({
   result: row,
+  delegates: [],
   history: [
     { action: 'created', state: 'editing', at: '2021-10-01T02:00:00Z', actor_name: row.student_name, actor_account: row.student_account },
     { action: 'submitted', state: 'submitted', at: '2021-12-02T06:05:00Z', actor_name: row.student_name, actor_account: row.student_account },
@@ -110,6 +111,24 @@ describe('學習成果認證: overview', () => {
     cleanup();
     renderAt('/teacher/certification/1');
     expect((await screen.findByRole('note')).textContent).toContain('不是評定作品的好壞');
+  });
+
+  it('lists a course the teacher certifies as a named delegate, and shows every naming (meeting 003 #25, 代理人機制)', async () => {
+    signIn();
+    const delegates = [{ name: '王小明', for_teacher: '李老師', since: '2021-12-01T02:00:00Z' }];
+    mockApi({
+      'GET /api/v1/me': teacherMe(),
+      'GET /api/v1/certification/courses': queue([queueCourse(1, { as_delegate: true, delegates, teachers: [{ teacher_id: 9, name: '李老師', can_certify: true }] })]),
+      'GET /api/v1/certification/results': page([]),
+    });
+    renderAt('/teacher/certification');
+    const math = await screen.findByTestId('course-1');
+    expect(within(math).getByText('代理認證')).toBeTruthy();
+    expect(within(math).getByText('王小明（代理 李老師）')).toBeTruthy();
+    expect(within(math).getByText('自 110/12/01 10:00 起', { exact: false })).toBeTruthy();
+    cleanup();
+    renderAt('/teacher/certification/1');
+    expect(await screen.findByText('王小明（代理 李老師）')).toBeTruthy();
   });
 
   it('says so when the teacher has no course this term, and shows a refusal', async () => {

@@ -1,0 +1,132 @@
+import { useQuery } from '@tanstack/react-query';
+import { Button, Select, Space, Table, Tag, Typography, type TableProps } from 'antd';
+import { useState } from 'react';
+import { api, unwrap } from '../../api/client';
+import type { components } from '../../api/schema';
+import { ConfirmButton } from '../../components/ConfirmButton';
+import { PageCard } from '../../components/PageCard';
+import { ErrorAlert } from '../../components/ProblemAlert';
+import { formatApiDateTime } from '../../lib/roc';
+import { useApiMutation } from '../../lib/useApiMutation';
+import { delegatesKey } from './queryKeys';
+import { useT } from '../../i18n';
+
+type Delegate = components['schemas']['Delegate'];
+
+/** A staff member picked by name or account (`GET /api/v1/staff?q=`). */
+function StaffSelect({ label, value, onChange }: { label: string; value: number | null; onChange: (id: number | null) => void }) {
+  const t = useT();
+  const [q, setQ] = useState('');
+  const staff = useQuery({
+    queryKey: ['staff', q],
+    queryFn: ({ signal }) => unwrap(api.GET('/api/v1/staff', { params: { query: { q: q || undefined, per_page: 50 } }, signal })),
+  });
+  return (
+    <Select<number>
+      showSearch={{ filterOption: false, onSearch: setQ }}
+      allowClear
+      aria-label={label}
+      placeholder={t('輸入姓名或帳號', 'Name or account')}
+      style={{ width: 240 }}
+      value={value ?? undefined}
+      onChange={(id) => onChange(id ?? null)}
+      loading={staff.isPending}
+      options={(staff.data?.items ?? []).map((s) => ({ value: s.id, label: `${s.display_name}（${s.account}）` }))}
+    />
+  );
+}
+
+/**
+ * 代理認證教師 (meeting 003 #25, 代理人機制): the school admin names a staff member who certifies
+ * the learning results of a teacher who left or cannot, and ends the naming. A naming for one
+ * course is made through the API (`POST /api/v1/certification-delegates` with `course_id`).
+ */
+export function DelegatesPage() {
+  const t = useT();
+  const [teacher, setTeacher] = useState<number | null>(null);
+  const [delegate, setDelegate] = useState<number | null>(null);
+  const list = useQuery({
+    queryKey: delegatesKey,
+    queryFn: ({ signal }) => unwrap(api.GET('/api/v1/certification-delegates', { signal })),
+  });
+  const name = useApiMutation(
+    (body: { teacher_id: number; delegate_id: number }) => unwrap(api.POST('/api/v1/certification-delegates', { body })),
+    { invalidate: [delegatesKey], success: t('已指定代理認證教師', 'Delegate named'), onSuccess: () => setDelegate(null) },
+  );
+  const end = useApiMutation(
+    (id: number) => unwrap(api.DELETE('/api/v1/certification-delegates/{id}', { params: { path: { id } } })),
+    { invalidate: [delegatesKey], success: t('已結束代理', 'Naming ended') },
+  );
+
+  const columns: TableProps<Delegate>['columns'] = [
+    {
+      title: t('代理對象', 'In place of'),
+      key: 'for',
+      render: (_, row) =>
+        row.course_id ? (
+          t(`課程：${row.subject_name ?? ''} ${row.class_code ?? ''}`, `Course: ${row.subject_name ?? ''} ${row.class_code ?? ''}`)
+        ) : (
+          <>
+            {row.teacher_name}
+            {row.teacher_departed && (
+              <Tag color="red" style={{ marginInlineStart: 8 }}>
+                {t('已離職', 'Left')}
+              </Tag>
+            )}
+          </>
+        ),
+    },
+    { title: t('代理認證教師', 'Delegate certifier'), key: 'delegate', render: (_, row) => `${row.delegate_name}（${row.delegate_account}）` },
+    { title: t('指定時間', 'Named at'), key: 'since', render: (_, row) => formatApiDateTime(row.created_at) },
+    {
+      title: t('操作', 'Actions'),
+      key: 'actions',
+      render: (_, row) => (
+        <ConfirmButton
+          size="small"
+          title={t('結束這項代理？', 'End this naming?')}
+          okText={t('結束代理', 'End')}
+          onConfirm={() => end.mutateAsync(row.id)}
+          aria-label={t(`結束代理 ${row.delegate_name}`, `End naming of ${row.delegate_name}`)}
+        >
+          {t('結束代理', 'End')}
+        </ConfirmButton>
+      ),
+    },
+  ];
+
+  return (
+    <PageCard
+      title={t('代理認證教師', 'Delegate certifiers')}
+      intro={t(
+        '教師離職或無法認證時，指定一位在職教職員代理認證該教師所有課程的學習成果；學生與共同授課教師會看到代理人。',
+        'When a teacher leaves or cannot certify, name an active staff member to certify the learning results of all their courses; students and co-teachers see the delegate.',
+      )}
+    >
+      <Space wrap style={{ marginBottom: 16 }}>
+        <StaffSelect label={t('被代理教師', 'Teacher')} value={teacher} onChange={setTeacher} />
+        <StaffSelect label={t('代理人', 'Delegate')} value={delegate} onChange={setDelegate} />
+        <Button
+          type="primary"
+          disabled={teacher === null || delegate === null}
+          loading={name.isPending}
+          onClick={() => {
+            if (teacher !== null && delegate !== null) name.mutateAsync({ teacher_id: teacher, delegate_id: delegate }).catch(() => undefined);
+          }}
+        >
+          {t('指定代理', 'Name delegate')}
+        </Button>
+      </Space>
+      <ErrorAlert error={list.error} />
+      <Table<Delegate>
+        rowKey="id"
+        size="small"
+        columns={columns}
+        dataSource={list.data ?? []}
+        loading={list.isPending}
+        pagination={false}
+        locale={{ emptyText: <Typography.Text type="secondary">{t('目前沒有代理認證教師', 'No delegate certifiers')}</Typography.Text> }}
+      />
+    </PageCard>
+  );
+}
