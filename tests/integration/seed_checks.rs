@@ -743,3 +743,24 @@ async fn a_course_whose_results_wait_for_nobody_is_flagged_until_a_delegate_is_n
     assert_eq!(named.status, 201, "{}", named.text());
     assert_eq!(flagged(app.get_as(path, &admin).await.json()), None);
 }
+
+#[actix_web::test]
+async fn a_delegate_with_no_other_tie_to_the_student_sees_what_they_decide() {
+    // Meeting 003 #25 (代理人機制): the delegate must be able to open the result and its files to
+    // certify it, although they teach, advise or counsel nobody involved.
+    let app = TestApp::init();
+    let (admin, _student, chinese, id) = waiting_in_chinese(&app).await;
+    let demo = app.write(|c| Ok(licheng::schools::find_by_code(c, licheng::demo::SCHOOL_CODE)?.map(|s| s.id).unwrap_or_default()));
+    let school = crate::support::School { id: demo, code: licheng::demo::SCHOOL_CODE.into(), admin_id: 0 };
+    let stranger = app.teacher(&school, "999999_T900");
+    let token = app.token(&school, "999999_T900").await;
+    let detail = format!("/api/v1/learning-results/{id}");
+    let file = format!("/api/v1/learning-results/{id}/files/document");
+    app.get_as(&detail, &token).await.assert_problem(404, "not_found");
+    let named = app.post_as("/api/v1/certification-delegates", &admin, json!({"course_id": chinese, "delegate_id": stranger})).await;
+    assert_eq!(named.status, 201, "{}", named.text());
+    assert_eq!(app.get_as(&detail, &token).await.status, 200);
+    assert_eq!(app.get_as(&file, &token).await.status, 200);
+    let decided = app.post_as(&format!("/api/v1/learning-results/{id}/decision"), &token, json!({"decision": "certify"})).await;
+    assert_eq!(decided.status, 200, "{}", decided.text());
+}

@@ -9,7 +9,7 @@ use crate::accounts::{Role, UserKind};
 use crate::auth::Principal;
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult, ErrorCode};
-use crate::schema::{classes, consultant_classes as cc, student_profiles as sp, teaching_assignments as ta, users};
+use crate::schema::{certification_delegates as cd, classes, consultant_classes as cc, student_profiles as sp, teaching_assignments as ta, users};
 use crate::settings::advisors::{assigned_student_ids, Advising};
 use crate::terms;
 
@@ -93,12 +93,35 @@ pub fn visible(c: &mut DbConn, me: Caller) -> ApiResult<Visible> {
         return Ok(Visible::Some { students: vec![me.user], courses: vec![] });
     }
     let mut students = Vec::new();
-    let courses: Vec<i64> = ta::table
+    let mut courses: Vec<i64> = ta::table
         .filter(ta::teacher_id.eq(me.user))
         .filter(ta::school_id.eq(me.school))
         .filter(ta::active.eq(true))
         .select(ta::course_id)
         .load(c)?;
+    // A delegate certifier (003 #25) sees the results they may decide: the courses named to
+    // them, and every course of a teacher they stand in for.
+    let named: Vec<(Option<i64>, Option<i64>)> = cd::table
+        .filter(cd::school_id.eq(me.school))
+        .filter(cd::delegate_id.eq(me.user))
+        .filter(cd::ended_at.is_null())
+        .select((cd::course_id, cd::teacher_id))
+        .load(c)?;
+    if !named.is_empty() {
+        courses.extend(named.iter().filter_map(|(course, _)| *course));
+        let teachers: Vec<i64> = named.iter().filter_map(|(_, teacher)| *teacher).collect();
+        if !teachers.is_empty() {
+            courses.extend(
+                ta::table
+                    .filter(ta::school_id.eq(me.school))
+                    .filter(ta::teacher_id.eq_any(teachers))
+                    .select(ta::course_id)
+                    .load::<i64>(c)?,
+            );
+        }
+        courses.sort_unstable();
+        courses.dedup();
+    }
     if let Some(term) = terms::current(c, me.school)? {
         // Homeroom classes and consultants' classes this term: their students.
         let mut class_codes: Vec<String> = classes::table
