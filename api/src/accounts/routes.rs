@@ -234,27 +234,27 @@ pub async fn sign_in(state: web::Data<AppState>, req: HttpRequest, body: web::Js
     let user = state.db.read(move |c| session::find_account(c, &school, &account)).await?;
     let Some(user) = user else {
         // No such account: the same answers, at the same cost, as a real one.
-        let locked = {
+        let phantom = {
             let key = key.clone();
             state.db.read(move |c| session::phantom_lock(c, &key, now)).await?
         };
-        if locked.is_none() {
-            let given = body.password.clone();
-            web::block(move || password::verify_dummy(&given)).await.map_err(|e| ApiError::internal(format!("blocking task failed: {e}")))?;
+        if let Some(until) = phantom.before {
+            return Err(session::locked_error(until, now));
         }
-        let (client, account, key2) = (client.clone(), body.account.clone(), key.clone());
-        let locked = state
+        let given = body.password.clone();
+        web::block(move || password::verify_dummy(&given)).await.map_err(|e| ApiError::internal(format!("blocking task failed: {e}")))?;
+        let (client, account) = (client.clone(), body.account.clone());
+        state
             .db
             .write(move |c| {
                 audit::record(
                     c,
                     Event { school_id: None, user_id: None, actor: Some(&account), event: "sign_in_failed", detail: Some("unknown school or account".into()), client: Some(&client) },
                     now,
-                )?;
-                session::phantom_lock(c, &key2, now)
+                )
             })
             .await?;
-        return Err(match locked {
+        return Err(match phantom.after {
             Some(until) => session::locked_error(until, now),
             None => ApiError::new(ErrorCode::InvalidCredentials),
         });

@@ -136,16 +136,25 @@ pub fn release_attempt(conn: &mut DbConn, reservation: i64) -> ApiResult<()> {
     Ok(())
 }
 
-/// For a name that is no account: when it would be locked by now, were it real (LOCK_AFTER
-/// failures within LOCK_SECONDS, from any address), the same refusal a locked account gets.
-pub fn phantom_lock(conn: &mut DbConn, key: &str, now: NaiveDateTime) -> ApiResult<Option<NaiveDateTime>> {
+/// For a name that is no account, what a real account would be by now (LOCK_AFTER failures within
+/// LOCK_SECONDS, from any address), from one read that already counts this attempt's reservation:
+/// `before` — locked before this attempt (refuse without checking anything); `after` — locked by
+/// this attempt, were it wrong.
+pub struct PhantomLock {
+    pub before: Option<NaiveDateTime>,
+    pub after: Option<NaiveDateTime>,
+}
+
+pub fn phantom_lock(conn: &mut DbConn, key: &str, now: NaiveDateTime) -> ApiResult<PhantomLock> {
     let recent: Vec<NaiveDateTime> = sign_in_failures::table
         .filter(sign_in_failures::account_key.eq(key))
         .filter(sign_in_failures::failed_at.gt(now - Duration::seconds(LOCK_SECONDS)))
         .order(sign_in_failures::failed_at.asc())
         .select(sign_in_failures::failed_at)
         .load(conn)?;
-    Ok((recent.len() as i64 >= LOCK_AFTER as i64).then(|| recent[LOCK_AFTER as usize - 1] + Duration::seconds(LOCK_SECONDS)))
+    let lock = LOCK_AFTER as usize;
+    let until = |n: usize| (n >= lock).then(|| recent[lock - 1] + Duration::seconds(LOCK_SECONDS));
+    Ok(PhantomLock { before: until(recent.len().saturating_sub(1)), after: until(recent.len()) })
 }
 
 /// Reserves one of the account's LOCK_AFTER attempts before its password is checked: one
