@@ -764,3 +764,67 @@ async fn a_delegate_with_no_other_tie_to_the_student_sees_what_they_decide() {
     let decided = app.post_as(&format!("/api/v1/learning-results/{id}/decision"), &token, json!({"decision": "certify"})).await;
     assert_eq!(decided.status, 200, "{}", decided.text());
 }
+
+#[actix_web::test]
+async fn a_co_teacher_marked_no_who_is_named_delegate_certifies() {
+    // Meeting 003 #25 (代理人機制): the admin's later naming of a delegate is what counts — a co-teacher
+    // the school marked 否 (manual 3.5) decides once named delegate for the course.
+    use licheng::schema::{teaching_assignments as ta, users};
+    let app = TestApp::init();
+    let (admin, _student, chinese, id) = waiting_in_chinese(&app).await;
+    let t002 = app.write(|c| Ok(users::table.filter(users::account.eq("999999_T002")).select((users::id, users::school_id)).first::<(i64, Option<i64>)>(c)?));
+    let t002 = (t002.0, t002.1.unwrap_or_default());
+    app.write(move |c| {
+        Ok(diesel::insert_into(ta::table)
+            .values((ta::school_id.eq(t002.1), ta::course_id.eq(chinese), ta::teacher_id.eq(t002.0), ta::can_certify.eq(false), ta::active.eq(true), ta::updated_at.eq(chrono::Utc::now().naive_utc())))
+            .execute(c)?)
+    });
+    let token = app.demo_token("999999_T002").await;
+    let decide = format!("/api/v1/learning-results/{id}/decision");
+    app.post_as(&decide, &token, json!({"decision": "certify"})).await.assert_problem(403, "not_certifier");
+    let named = app.post_as("/api/v1/certification-delegates", &admin, json!({"course_id": chinese, "delegate_id": t002.0})).await;
+    assert_eq!(named.status, 201, "{}", named.text());
+    let queue = app.get_as("/api/v1/certification/courses", &token).await.json();
+    let course = queue["courses"].as_array().unwrap().iter().find(|k| k["course_id"] == chinese).cloned().unwrap_or_default();
+    assert_eq!(course["can_certify"], json!(true), "{queue}");
+    let decided = app.post_as(&decide, &token, json!({"decision": "certify"})).await;
+    assert_eq!(decided.status, 200, "{}", decided.text());
+}
+
+#[actix_web::test]
+async fn a_new_result_for_the_previous_years_course_is_created_in_that_terms_period() {
+    // Meeting 003 #3: schools must finish the old year's uploads after the school-affairs system has
+    // moved on — a result belongs to its course's term (FAQ 004 Q5), also when it is new.
+    use licheng::schema::student_profiles as sp;
+    let app = TestApp::init();
+    let school = app.demo();
+    let student = app.demo_token(S).await;
+    let chinese = course_id(&app, &student, "國語文").await;
+    upload_period(&app, school, 115, 1, true);
+    let now = app.state.clock.now();
+    app.write(|c| {
+        licheng::terms::set_current(c, school, licheng::terms::Term { academic_year: 116, semester: 1 }, now)?;
+        diesel::update(sp::table.filter(sp::school_id.eq(school))).set(sp::grade.eq(sp::grade + 1)).execute(c)?;
+        Ok(())
+    });
+    // The old term's courses are listed on request, with that term's (grade 2's) period.
+    let old = app.get_as("/api/v1/me/courses?term=1151", &student).await;
+    assert_eq!(old.status, 200, "{}", old.text());
+    let old = old.json();
+    assert!(old["courses"].as_array().unwrap().iter().any(|k| k["id"] == chinese), "{old}");
+    assert_eq!(old["upload_period"]["open"], json!(true), "{old}");
+    app.get_as("/api/v1/me/courses?term=1171", &student).await.assert_problem(400, "invalid_query");
+    app.get_as("/api/v1/me/courses?term=abc", &student).await.assert_problem(400, "invalid_query");
+    // A new result for it is created in term 1151.
+    let id = create(&app, &student, chinese, "上學年補傳", 0).await;
+    let term = app.write(move |c| Ok(lr::table.find(id).select((lr::academic_year, lr::semester)).first::<(i32, i32)>(c)?));
+    assert_eq!(term, (115, 1));
+    // With 1151's period closed, it is refused and the refusal names the term.
+    upload_period(&app, school, 115, 1, false);
+    let course = chinese.to_string();
+    let refused = app
+        .upload(Method::POST, "/api/v1/learning-results", &student, &[("course_id", &course)], &[("document", "a.pdf", &bytes::pdf(900))])
+        .await
+        .assert_problem(403, "period_closed");
+    assert!(refused["detail"].as_str().is_some(), "{refused}");
+}

@@ -156,7 +156,9 @@ fn my_assignments(c: &mut DbConn, me: Caller, term: Term) -> ApiResult<HashMap<i
         .select(courses::id)
         .load(c)?;
     for course in delegated {
-        mine.entry(course).or_insert(true);
+        // A delegate decides even where the school marked them 否 as a co-teacher: naming them is
+        // the admin's later, explicit choice (003 #25).
+        mine.insert(course, true);
     }
     Ok(mine)
 }
@@ -261,6 +263,8 @@ pub fn decide(c: &mut DbConn, me: Caller, id: i64, decision: Decision, reason: O
         .optional()?;
     match assignment {
         Some(true) => {}
+        // Named a delegate for the course (or one of its teachers) after being marked 否 (003 #25).
+        Some(false) if delegates::is_delegate(c, me.school, me.user, course)? => {}
         Some(false) => {
             return Err(ApiError::with_detail(
                 ErrorCode::NotCertifier,

@@ -385,21 +385,25 @@ pub fn list_in(c: &mut DbConn, school: i64, vis: &Visible, f: &ResultFilter, dra
     Ok(Page::new(shape(c, rows)?, total, page, per_page))
 }
 
-/// The course, if the student takes it this term (active enrolment, active course).
-fn enrolled_course(c: &mut DbConn, school: i64, student: i64, course_id: i64, term: Term) -> ApiResult<(i64, String)> {
-    let found: Option<(i64, String)> = courses::table
+/// The course with its term, if the student takes it (active enrolment, active course) in the
+/// school's `current` term or an earlier one.
+fn enrolled_course(c: &mut DbConn, school: i64, student: i64, course_id: i64, current: Term) -> ApiResult<(i64, String, Term)> {
+    let found: Option<(i64, String, i32, i32)> = courses::table
         .inner_join(enrolments::table.on(enrolments::course_id.eq(courses::id)))
         .filter(courses::id.eq(course_id))
         .filter(courses::school_id.eq(school))
-        .filter(courses::academic_year.eq(term.academic_year))
-        .filter(courses::semester.eq(term.semester))
         .filter(courses::active.eq(true))
         .filter(enrolments::student_id.eq(student))
         .filter(enrolments::active.eq(true))
-        .select((courses::id, courses::subject_name))
+        .select((courses::id, courses::subject_name, courses::academic_year, courses::semester))
         .first(c)
         .optional()?;
-    found.ok_or_else(|| ApiError::validation().field("course_id", "您本學期沒有修習這門課程", "you do not take this course this term"))
+    match found {
+        Some((id, subject, academic_year, semester)) if (academic_year, semester) <= (current.academic_year, current.semester) => {
+            Ok((id, subject, Term { academic_year, semester }))
+        }
+        _ => Err(ApiError::validation().field("course_id", "您沒有修習這門課程", "you do not take this course")),
+    }
 }
 
 /// The per-semester and per-subject counts (003 #30, manual 3.3). Call with the student locked.
@@ -465,16 +469,42 @@ async fn upload_gate(state: &AppState, me: Caller) -> ApiResult<access::StudentF
         .db
         .read(move |c| {
             let facts = access::student_facts(c, me.school, me.user)?;
-            periods::require_open(c, me.school, periods::Item::UploadResults, facts.grade, now)?;
-            Ok(facts)
+            let current = periods::require_open(c, me.school, periods::Item::UploadResults, facts.grade, now);
+            match current {
+                Err(e) if e.code == ErrorCode::PeriodClosed && previous_year_upload_open(c, me.school, facts.grade, now)? => Ok(facts),
+                Err(e) => Err(e),
+                Ok(_) => Ok(facts),
+            }
         })
         .await
+}
+
+/// `GET /me/courses?term=`: an earlier term's courses, for its results (meeting 003 #3).
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct CoursesQuery {
+    /// Term code, e.g. `1142` (default: the school's current term; not a later one).
+    pub term: Option<String>,
+}
+
+/// Whether an upload period of the previous academic year is open for the grade the student had
+/// then (meeting 003 #3: the old year's uploads are finished after the term has moved on).
+fn previous_year_upload_open(c: &mut DbConn, school: i64, grade_now: i32, now: NaiveDateTime) -> ApiResult<bool> {
+    let Some(current) = crate::terms::current(c, school)? else { return Ok(false) };
+    let year = current.academic_year - 1;
+    for semester in [1, 2] {
+        let term = Term { academic_year: year, semester };
+        if periods::find(c, school, periods::Item::UploadResults, (grade_now - 1).max(1), term, now)?.is_some_and(|p| p.open) {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 /// 我的課程: the courses the student takes this term, with counts against the limits.
 #[utoipa::path(
     tag = "uploads",
     path = "/me/courses",
+    params(CoursesQuery),
     security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "This term's courses and the limits", body = MyCourses),
@@ -484,14 +514,21 @@ async fn upload_gate(state: &AppState, me: Caller) -> ApiResult<access::StudentF
     )
 )]
 #[get("/me/courses")]
-pub async fn my_courses(state: web::Data<AppState>, who: Principal) -> ApiResult<web::Json<MyCourses>> {
+pub async fn my_courses(state: web::Data<AppState>, who: Principal, q: web::Query<CoursesQuery>) -> ApiResult<web::Json<MyCourses>> {
     let me = Caller::student(&who)?;
     let now = state.clock.now();
+    let asked = q.into_inner().term.map(|t| parse_term(&t)).transpose()?;
     state
         .db
         .read(move |c| {
-            let term = crate::terms::require_current(c, me.school)?;
+            let current = crate::terms::require_current(c, me.school)?;
+            let term = asked.unwrap_or(current);
+            if (term.academic_year, term.semester) > (current.academic_year, current.semester) {
+                return Err(ApiError::with_detail(ErrorCode::InvalidQuery, "不能查詢尚未開始的學期。", "That term has not begun."));
+            }
             let facts = access::student_facts(c, me.school, me.user)?;
+            // The grade the student had in that term (an earlier year's period is per that grade).
+            let grade_then = (facts.grade - (current.academic_year - term.academic_year)).max(1);
             let (params, _) = parameters::load(c, me.school)?;
             let rows: Vec<(i64, String, String, String, i32)> = courses::table
                 .inner_join(enrolments::table.on(enrolments::course_id.eq(courses::id)))
@@ -519,7 +556,7 @@ pub async fn my_courses(state: web::Data<AppState>, who: Principal) -> ApiResult
                     MyCourse { id, course_code, subject_name, class_code, credits, results }
                 })
                 .collect();
-            let upload_period = periods::find(c, me.school, periods::Item::UploadResults, facts.grade, term, now)?;
+            let upload_period = periods::find(c, me.school, periods::Item::UploadResults, grade_then, term, now)?;
             Ok(web::Json(MyCourses {
                 term,
                 per_semester_limit: params.results_per_semester,
@@ -571,9 +608,11 @@ pub async fn create_result(state: web::Data<AppState>, who: Principal, payload: 
     let id = state
         .db
         .write(move |c| {
-            let term = crate::terms::require_current(c, me.school)?;
-            periods::require_open(c, me.school, periods::Item::UploadResults, facts.grade, now)?;
-            let (course_id, subject) = enrolled_course(c, me.school, me.user, course_id, term)?;
+            let current = crate::terms::require_current(c, me.school)?;
+            // The result belongs to its course's term: this term's, or — inside that term's own
+            // upload period — an earlier one's (meeting 003 #3, FAQ 004 Q5).
+            let (course_id, subject, term) = enrolled_course(c, me.school, me.user, course_id, current)?;
+            periods::require_open_for(c, me.school, periods::Item::UploadResults, facts.grade, term, now)?;
             access::lock_student(c, me.user)?;
             check_counts(c, me.school, me.user, term, &subject)?;
             let doc_id = document.map(|f| files::place(c, me.school, me.user, f, now)).transpose()?;
