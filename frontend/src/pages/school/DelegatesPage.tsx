@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { Button, Select, Space, Table, Tag, Typography, type TableProps } from 'antd';
+import { Button, Segmented, Select, Space, Table, Tag, Typography, type TableProps } from 'antd';
 import { useState } from 'react';
 import { api, unwrap } from '../../api/client';
 import type { components } from '../../api/schema';
@@ -37,20 +37,50 @@ function StaffSelect({ label, value, onChange }: { label: string; value: number 
 }
 
 /**
+ * A course of the current term whose waiting results have nobody to certify them
+ * (`GET /api/v1/reports/uncertified-courses`): the courses a naming per course is for.
+ */
+function OrphanCourseSelect({ value, onChange }: { value: number | null; onChange: (id: number | null) => void }) {
+  const t = useT();
+  const courses = useQuery({
+    queryKey: [...delegatesKey, 'orphan-courses'],
+    queryFn: ({ signal }) => unwrap(api.GET('/api/v1/reports/uncertified-courses', { signal })),
+  });
+  return (
+    <Select<number>
+      allowClear
+      aria-label={t('課程', 'Course')}
+      placeholder={t('無人認證的課程', 'Courses nobody certifies')}
+      style={{ width: 280 }}
+      value={value ?? undefined}
+      onChange={(id) => onChange(id ?? null)}
+      loading={courses.isPending}
+      notFoundContent={t('目前沒有無人認證的課程', 'No course is waiting for nobody')}
+      options={(courses.data ?? []).map((c) => ({
+        value: c.course_id,
+        label: t(`${c.subject_name} ${c.class_code}（待認證 ${c.waiting} 件）`, `${c.subject_name} ${c.class_code} (${c.waiting} waiting)`),
+      }))}
+    />
+  );
+}
+
+/**
  * 代理認證教師 (meeting 003 #25, 代理人機制): the school admin names a staff member who certifies
- * the learning results of a teacher who left or cannot, and ends the naming. A naming for one
- * course is made through the API (`POST /api/v1/certification-delegates` with `course_id`).
+ * the learning results of a teacher who left or cannot — or of one course whose results wait for
+ * nobody — and ends the naming.
  */
 export function DelegatesPage() {
   const t = useT();
+  const [mode, setMode] = useState<'teacher' | 'course'>('teacher');
   const [teacher, setTeacher] = useState<number | null>(null);
+  const [course, setCourse] = useState<number | null>(null);
   const [delegate, setDelegate] = useState<number | null>(null);
   const list = useQuery({
     queryKey: delegatesKey,
     queryFn: ({ signal }) => unwrap(api.GET('/api/v1/certification-delegates', { signal })),
   });
   const name = useApiMutation(
-    (body: { teacher_id: number; delegate_id: number }) => unwrap(api.POST('/api/v1/certification-delegates', { body })),
+    (body: { teacher_id?: number; course_id?: number; delegate_id: number }) => unwrap(api.POST('/api/v1/certification-delegates', { body })),
     { invalidate: [delegatesKey], success: t('已指定代理認證教師', 'Delegate named'), onSuccess: () => setDelegate(null) },
   );
   const end = useApiMutation(
@@ -99,19 +129,34 @@ export function DelegatesPage() {
     <PageCard
       title={t('代理認證教師', 'Delegate certifiers')}
       intro={t(
-        '教師離職或無法認證時，指定一位在職教職員代理認證該教師所有課程的學習成果；學生與共同授課教師會看到代理人。',
-        'When a teacher leaves or cannot certify, name an active staff member to certify the learning results of all their courses; students and co-teachers see the delegate.',
+        '教師離職或無法認證時，指定一位在職教職員代理認證該教師所有課程的學習成果；也可為無人認證的單一課程指定代理人。學生與共同授課教師會看到代理人。',
+        'When a teacher leaves or cannot certify, name an active staff member to certify the learning results of all their courses, or of one course whose results wait for nobody; students and co-teachers see the delegate.',
       )}
     >
       <Space wrap style={{ marginBottom: 16 }}>
-        <StaffSelect label={t('被代理教師', 'Teacher')} value={teacher} onChange={setTeacher} />
+        <Segmented
+          aria-label={t('代理對象', 'In place of')}
+          value={mode}
+          onChange={(next) => setMode(next as 'teacher' | 'course')}
+          options={[
+            { value: 'teacher', label: t('教師的所有課程', "A teacher's courses") },
+            { value: 'course', label: t('單一課程', 'One course') },
+          ]}
+        />
+        {mode === 'teacher' ? (
+          <StaffSelect label={t('被代理教師', 'Teacher')} value={teacher} onChange={setTeacher} />
+        ) : (
+          <OrphanCourseSelect value={course} onChange={setCourse} />
+        )}
         <StaffSelect label={t('代理人', 'Delegate')} value={delegate} onChange={setDelegate} />
         <Button
           type="primary"
-          disabled={teacher === null || delegate === null}
+          disabled={(mode === 'teacher' ? teacher : course) === null || delegate === null}
           loading={name.isPending}
           onClick={() => {
-            if (teacher !== null && delegate !== null) name.mutateAsync({ teacher_id: teacher, delegate_id: delegate }).catch(() => undefined);
+            if (delegate === null) return;
+            const target = mode === 'teacher' ? (teacher === null ? null : { teacher_id: teacher }) : course === null ? null : { course_id: course };
+            if (target) name.mutateAsync({ ...target, delegate_id: delegate }).catch(() => undefined);
           }}
         >
           {t('指定代理', 'Name delegate')}

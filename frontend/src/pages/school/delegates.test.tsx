@@ -60,4 +60,25 @@ describe('代理認證教師 (meeting 003 #25, 代理人機制)', () => {
     await confirm('結束這項代理？', '結束代理');
     await waitFor(() => expect(callsTo(fetchMock, 'DELETE /api/v1/certification-delegates/5')).toHaveLength(1));
   });
+
+  it('names a delegate for one course whose results wait for nobody', async () => {
+    signIn();
+    const fetchMock = mockApi({
+      'GET /api/v1/me': schoolAdminMe(),
+      'GET /api/v1/certification-delegates': [],
+      'GET /api/v1/reports/uncertified-courses': [{ course_id: 3, course_code: '110-1-003', subject_name: '國語文', class_code: '201', waiting: 4 }],
+      'GET /api/v1/staff': { items: [{ id: 8, account: '074313_t002', display_name: '王老師' }], total: 1, page: 1, per_page: 50 },
+      'POST /api/v1/certification-delegates': () => json({ ...naming, course_id: 3, teacher_id: null, subject_name: '國語文', class_code: '201' }, 201),
+    });
+    renderAt('/admin/delegates');
+    fireEvent.click(await screen.findByText('單一課程'));
+    await pickOption('課程', '國語文 201（待認證 4 件）');
+    fireEvent.mouseDown(screen.getByLabelText('代理人'));
+    const options = await screen.findAllByText('王老師（074313_t002）', { selector: '.ant-select-item-option-content' });
+    fireEvent.click(options[options.length - 1]!);
+    button('指定代理').click();
+    await waitFor(() => expect(callsTo(fetchMock, 'POST /api/v1/certification-delegates')).toHaveLength(1));
+    const [post] = callsTo(fetchMock, 'POST /api/v1/certification-delegates');
+    expect(await post!.json()).toEqual({ course_id: 3, delegate_id: 8 });
+  });
 });

@@ -18,6 +18,7 @@ import { createResult, updateResult } from './api';
 import { FileIcons } from './FileIcons';
 import { PeriodText } from './PeriodText';
 import { learningResultsKey, myCoursesKey, selectionsKey } from './queryKeys';
+import { TermChoice, useChosenTerm } from '../../components/TermChoice';
 import { ResultDetailDrawer, ResultStateTag } from './ResultDetailDrawer';
 import {
   courseFull,
@@ -55,6 +56,7 @@ const stateOptions = resultStates.map((state) => ({
 function CoursesCard({ query }: { query: ReturnType<typeof useMyCourses> }) {
   const t = useT();
   const courses = query.data;
+  const chosen = useChosenTerm();
   const columns: TableProps<MyCourse>['columns'] = [
     {
       title: t('科目', 'Subject'),
@@ -84,11 +86,14 @@ function CoursesCard({ query }: { query: ReturnType<typeof useMyCourses> }) {
   return (
     <Card
       title={
-        courses
-          ? t(`本學期修課（${formatApiTerm(courses.term)}）`, `This term's courses (${formatApiTerm(courses.term)})`)
-          : t('本學期修課', "This term's courses")
+        courses && chosen
+          ? t(`修課（${formatApiTerm(courses.term)}）`, `Courses (${formatApiTerm(courses.term)})`)
+          : courses
+            ? t(`本學期修課（${formatApiTerm(courses.term)}）`, `This term's courses (${formatApiTerm(courses.term)})`)
+            : t('本學期修課', "This term's courses")
       }
     >
+      <TermChoice />
       <ErrorAlert error={query.error} />
       {courses && (
         <>
@@ -131,10 +136,12 @@ function CoursesCard({ query }: { query: ReturnType<typeof useMyCourses> }) {
   );
 }
 
+/** The courses of the chosen term (`?term=`, an earlier one to finish its uploads: 003 #3), default this term. */
 function useMyCourses() {
+  const term = useChosenTerm();
   return useQuery({
-    queryKey: myCoursesKey,
-    queryFn: ({ signal }) => unwrap(api.GET('/api/v1/me/courses', { signal })),
+    queryKey: [...myCoursesKey, term ?? 'current'],
+    queryFn: ({ signal }) => unwrap(api.GET('/api/v1/me/courses', { params: { query: term ? { term } : {} }, signal })),
   });
 }
 

@@ -10,13 +10,20 @@ import { courseClassLabel, courseTitle, groupCoursesByClass, studentClassLabel }
 import { DelegateTag, NoCertifyTag, StateCountTags, TeacherList, useCertificationQueue } from './CourseInfo';
 import { DelegateNotes } from '../../components/DelegateNotes';
 import { CourseResults } from './CourseResults';
+import { TermChoice, useChosenTerm } from '../../components/TermChoice';
 import { useT } from '../../i18n';
 
 function CourseCard({ course }: { course: QueueCourse }) {
   const t = useT();
   const navigate = useNavigate();
-  const to = (classCode?: string) =>
-    `/teacher/certification/${course.course_id}${classCode !== undefined ? `?class_code=${encodeURIComponent(classCode)}` : ''}`;
+  const term = useChosenTerm();
+  const to = (classCode?: string) => {
+    const query = new URLSearchParams();
+    if (classCode !== undefined) query.set('class_code', classCode);
+    if (term) query.set('term', term);
+    const text = query.toString();
+    return `/teacher/certification/${course.course_id}${text ? `?${text}` : ''}`;
+  };
 
   const columns: TableProps<ClassCounts>['columns'] = [
     {
@@ -141,6 +148,7 @@ function Overview() {
       }
     >
       <CertificationMeaning />
+      <TermChoice />
       <ErrorAlert error={queue.error} />
       {queue.isPending && <Skeleton active />}
       {queue.data && (
@@ -183,11 +191,12 @@ function CourseView({ courseId }: { courseId: number }) {
   const t = useT();
   const queue = useCertificationQueue();
   const [searchParams] = useSearchParams();
+  const term = useChosenTerm();
   const course = queue.data?.courses.find((candidate) => candidate.course_id === courseId);
 
   return (
     <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
-      <Link to="/teacher/certification">
+      <Link to={term ? `/teacher/certification?term=${term}` : '/teacher/certification'}>
         <ArrowLeftOutlined /> {t('返回課程列表', 'Back to courses')}
       </Link>
       <CertificationMeaning />

@@ -3,13 +3,18 @@ import { Space, Tag, Typography } from 'antd';
 import { api, unwrap } from '../../api/client';
 import type { ClassCounts, CourseTeacher } from '../../api/types';
 import { certificationCoursesKey } from './queryKeys';
+import { useChosenTerm } from '../../components/TermChoice';
 import { useT } from '../../i18n';
 
-/** The teacher's courses of the current term with their counts (`GET /api/v1/certification/courses`). */
+/**
+ * The teacher's courses of the chosen term (`?term=`, default the current one) with their counts
+ * (`GET /api/v1/certification/courses`).
+ */
 export function useCertificationQueue() {
+  const term = useChosenTerm();
   return useQuery({
-    queryKey: certificationCoursesKey,
-    queryFn: ({ signal }) => unwrap(api.GET('/api/v1/certification/courses', { signal })),
+    queryKey: [...certificationCoursesKey, term ?? 'current'],
+    queryFn: ({ signal }) => unwrap(api.GET('/api/v1/certification/courses', { params: { query: term ? { term } : {} }, signal })),
   });
 }
 

@@ -31,6 +31,22 @@ const detail = (row: LearningResult): LearningResultDetail => ({
   ],
 });
 
+describe('學習成果認證: an earlier term (meeting 003 #3)', () => {
+  it('switches to the term before and asks the queue for it, and course links keep the term', async () => {
+    signIn();
+    const fetchMock = mockApi({
+      'GET /api/v1/me': teacherMe(),
+      'GET /api/v1/terms/current': { term: { academic_year: 116, semester: 1, code: '1161', is_current: true }, on_hold: false, latest: null, previous: null },
+      'GET /api/v1/certification/courses': queue([queueCourse(1)]),
+    });
+    renderAt('/teacher/certification');
+    fireEvent.click(await screen.findByText('115學年度第2學期'));
+    await waitFor(() => expect(callsTo(fetchMock, 'GET /api/v1/certification/courses').some((r) => new URL(r.url).searchParams.get('term') === '1152')).toBe(true));
+    const link = await screen.findByText('數學（110-1-001）');
+    expect(link.closest('a')?.getAttribute('href')).toBe('/teacher/certification/1?term=1152');
+  });
+});
+
 describe('學習成果認證: overview', () => {
   it('groups the courses by class with their counts, periods, co-teachers and the waiting total', async () => {
     signIn();
