@@ -20,6 +20,18 @@ const naming = {
   created_at: '2021-12-01T02:00:00Z',
 };
 
+/** Picks 王老師 as the delegate, presses 指定代理 and returns the request sent. */
+async function nameDelegate(fetchMock: ReturnType<typeof mockApi>): Promise<Request> {
+  // The first picker's list stays in the page: choose in the second one's.
+  fireEvent.mouseDown(screen.getByLabelText('代理人'));
+  const options = await screen.findAllByText('王老師（074313_t002）', { selector: '.ant-select-item-option-content' });
+  fireEvent.click(options[options.length - 1]!);
+  button('指定代理').click();
+  await waitFor(() => expect(callsTo(fetchMock, 'POST /api/v1/certification-delegates')).toHaveLength(1));
+  const [post] = callsTo(fetchMock, 'POST /api/v1/certification-delegates');
+  return post!;
+}
+
 describe('代理認證教師 (meeting 003 #25, 代理人機制)', () => {
   it('lists the namings with the departed teacher flagged, names a delegate for a teacher and ends a naming', async () => {
     signIn();
@@ -47,14 +59,8 @@ describe('代理認證教師 (meeting 003 #25, 代理人機制)', () => {
     expect(screen.getByText('代理認證教師', { selector: 'a' }).getAttribute('href')).toBe('/admin/delegates');
 
     await pickOption('被代理教師', '李老師（074313_t001）');
-    // The first picker's list stays in the page: choose in the second one's.
-    fireEvent.mouseDown(screen.getByLabelText('代理人'));
-    const options = await screen.findAllByText('王老師（074313_t002）', { selector: '.ant-select-item-option-content' });
-    fireEvent.click(options[options.length - 1]!);
-    button('指定代理').click();
-    await waitFor(() => expect(callsTo(fetchMock, 'POST /api/v1/certification-delegates')).toHaveLength(1));
-    const [post] = callsTo(fetchMock, 'POST /api/v1/certification-delegates');
-    expect(await post!.json()).toEqual({ teacher_id: 7, delegate_id: 8 });
+    const post = await nameDelegate(fetchMock);
+    expect(await post.json()).toEqual({ teacher_id: 7, delegate_id: 8 });
 
     button('結束代理', row).click();
     await confirm('結束這項代理？', '結束代理');
@@ -73,12 +79,7 @@ describe('代理認證教師 (meeting 003 #25, 代理人機制)', () => {
     renderAt('/admin/delegates');
     fireEvent.click(await screen.findByText('單一課程'));
     await pickOption('課程', '國語文 201（待認證 4 件）');
-    fireEvent.mouseDown(screen.getByLabelText('代理人'));
-    const options = await screen.findAllByText('王老師（074313_t002）', { selector: '.ant-select-item-option-content' });
-    fireEvent.click(options[options.length - 1]!);
-    button('指定代理').click();
-    await waitFor(() => expect(callsTo(fetchMock, 'POST /api/v1/certification-delegates')).toHaveLength(1));
-    const [post] = callsTo(fetchMock, 'POST /api/v1/certification-delegates');
-    expect(await post!.json()).toEqual({ course_id: 3, delegate_id: 8 });
+    const post = await nameDelegate(fetchMock);
+    expect(await post.json()).toEqual({ course_id: 3, delegate_id: 8 });
   });
 });
