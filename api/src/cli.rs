@@ -70,6 +70,25 @@ pub enum Command {
         #[arg(long)]
         remove_orphans: bool,
     },
+    /// Back up the database and every stored file into DIR while the server runs (a new snapshot;
+    /// files already in DIR are not copied again). See README "Backup and restore".
+    Backup {
+        /// The backup directory (created when missing).
+        #[arg(long)]
+        to: PathBuf,
+        /// Keep only this many newest snapshots afterwards (and the files they name).
+        #[arg(long)]
+        keep: Option<usize>,
+    },
+    /// Restore a snapshot (a snapshot folder, or the newest one of a backup directory) into the
+    /// configured empty data directory and empty database; refuses a partial or corrupt backup.
+    Restore {
+        #[arg(long)]
+        from: PathBuf,
+        /// Only verify every byte of the snapshot against its manifest; restore nothing.
+        #[arg(long)]
+        verify_only: bool,
+    },
     /// Manage platform operators.
     Operator {
         #[command(subcommand)]
@@ -117,6 +136,10 @@ pub fn run(cli: Cli) -> Result<(), AnyError> {
     }
     let config = Config::load(cli.config.as_deref())?;
     init_tracing(&config);
+    if let Command::Restore { from, verify_only } = &cli.command {
+        // Before anything connects: a restore goes into an empty database only.
+        return restore(&config, from, *verify_only);
+    }
     let db = Db::connect(&config.database_url(), config.pool_size)?;
     let applied = db.migrate()?;
     if applied > 0 {
@@ -240,7 +263,54 @@ pub fn run(cli: Cli) -> Result<(), AnyError> {
                 std::process::exit(1)
             }
         }
+        Command::Backup { to, keep } => {
+            let r = crate::backup::backup(&config, &db, &to, clock.now())?;
+            println!("snapshot {}", r.snapshot.display());
+            println!("files: {} ({} bytes); copied now: {} ({} bytes)", r.files, r.bytes, r.copied, r.copied_bytes);
+            for sha in &r.missing {
+                println!("  missing from the data directory (see `licheng check`): {sha}");
+            }
+            if let Some(keep) = keep {
+                println!("snapshots removed: {}", crate::backup::prune(&to, keep)?);
+            }
+            println!("took {:.2} s", r.seconds);
+            Ok(())
+        }
+        Command::Restore { .. } => Ok(()),
         Command::Serve { demo } => serve(config, db, demo),
+    }
+}
+
+fn restore(config: &Config, from: &std::path::Path, verify_only: bool) -> Result<(), AnyError> {
+    if verify_only {
+        let snapshot = crate::backup::find_snapshot(from)?;
+        let (manifest, problems) = crate::backup::verify(&snapshot)?;
+        println!("snapshot {} of {} ({} files)", snapshot.display(), manifest.created_at, manifest.files.len());
+        for p in &problems {
+            println!("  {p}");
+        }
+        if problems.is_empty() {
+            println!("OK");
+            return Ok(());
+        }
+        println!("PROBLEMS FOUND");
+        std::process::exit(1)
+    }
+    let r = crate::backup::restore(config, from)?;
+    println!("restored {} ({} files, {} bytes) in {:.2} s", r.snapshot.display(), r.files, r.bytes, r.seconds);
+    let db = Db::connect(&config.database_url(), config.pool_size)?;
+    let applied = db.migrate()?;
+    if applied > 0 {
+        println!("migrations applied after the restore: {applied}");
+    }
+    let report = crate::uploads::check::run(&db, &crate::storage::FileStore::new(&config.data_dir))?;
+    println!("files checked: {}; missing: {}; corrupt: {}", report.checked, report.missing.len(), report.corrupt.len());
+    if report.ok() {
+        println!("OK");
+        Ok(())
+    } else {
+        println!("PROBLEMS FOUND");
+        std::process::exit(1)
     }
 }
 
@@ -281,6 +351,8 @@ fn serve(config: Config, db: Db, demo: bool) -> Result<(), AnyError> {
         crate::uploads::files::spawn_sweeper(state.clone());
         // Jobs (roster exports, …): safe on every instance (claims are exclusive, with a lease).
         crate::jobs::spawn(state.clone());
+        // Periodic backups, when configured (run them on one instance only).
+        crate::backup::spawn((*state.config).clone(), state.db.clone(), state.clock.clone());
         let main = actix_web::HttpServer::new({
             let (state, metrics) = (state.clone(), metrics.clone());
             move || app::build(state.clone(), metrics.clone())

@@ -94,6 +94,12 @@ pub struct Config {
     /// reloading them, in seconds (`auth::cache`); changes made through another process take
     /// effect within it. 0 reloads them on every request.
     pub principal_cache_seconds: u64,
+    /// Periodic backups (`licheng backup`) into this folder while the server runs; none when unset.
+    pub backup_dir: Option<PathBuf>,
+    /// Seconds between periodic backups (0: none). Each backup copies only files not yet backed up.
+    pub backup_interval_seconds: u64,
+    /// Complete snapshots kept by periodic backups; older ones and the files only they named are removed.
+    pub backup_keep: usize,
     /// `text` or `json` log lines.
     pub log_format: String,
     /// Log filter in `tracing` syntax, e.g. `info` or `licheng=debug,actix_web=info`.
@@ -136,6 +142,9 @@ impl Default for Config {
             mail_timeout_seconds: 20,
             mail_school_budget_seconds: 120,
             principal_cache_seconds: 5,
+            backup_dir: None,
+            backup_interval_seconds: 0,
+            backup_keep: 7,
             log_format: "text".into(),
             log_level: "info".into(),
         }
@@ -227,6 +236,15 @@ impl Config {
         }
         if let Some(v) = lookup(env, "LICHENG_REMINDER_INTERVAL_SECONDS") {
             self.reminder_interval_seconds = parse_num("LICHENG_REMINDER_INTERVAL_SECONDS", v)?;
+        }
+        if let Some(v) = lookup(env, "LICHENG_BACKUP_DIR") {
+            self.backup_dir = Some(PathBuf::from(v));
+        }
+        if let Some(v) = lookup(env, "LICHENG_BACKUP_INTERVAL_SECONDS") {
+            self.backup_interval_seconds = parse_num("LICHENG_BACKUP_INTERVAL_SECONDS", v)?;
+        }
+        if let Some(v) = lookup(env, "LICHENG_BACKUP_KEEP") {
+            self.backup_keep = parse_num("LICHENG_BACKUP_KEEP", v)?;
         }
         if let Some(v) = lookup(env, "LICHENG_SECRET_KEY") {
             self.secret_key = Some(v.to_string());

@@ -89,6 +89,23 @@ impl Server {
     }
 
     pub fn request(&self, method: &str, path: &str, headers: &[(&str, &str)], body: Option<&[u8]>) -> std::io::Result<HttpReply> {
+        self.client().request(method, path, headers, body)
+    }
+
+    /// A handle that talks to this server from another thread.
+    pub fn client(&self) -> Client {
+        Client { port: self.port }
+    }
+}
+
+/// Plain HTTP/1.1 to a server on a loopback port.
+#[derive(Clone, Copy)]
+pub struct Client {
+    pub port: u16,
+}
+
+impl Client {
+    pub fn request(&self, method: &str, path: &str, headers: &[(&str, &str)], body: Option<&[u8]>) -> std::io::Result<HttpReply> {
         let mut stream = TcpStream::connect(("127.0.0.1", self.port))?;
         stream.set_read_timeout(Some(Duration::from_secs(30)))?;
         let mut head = format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: close\r\n", self.port);
@@ -107,6 +124,7 @@ impl Server {
         stream.read_to_end(&mut raw)?;
         parse(&raw).ok_or_else(|| std::io::Error::other("malformed HTTP reply"))
     }
+
 }
 
 fn parse(raw: &[u8]) -> Option<HttpReply> {
