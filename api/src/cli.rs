@@ -69,6 +69,11 @@ pub enum Command {
         /// periodically too (`orphan_sweep_interval_seconds`).
         #[arg(long)]
         remove_orphans: bool,
+        /// Verify the tamper-evident history instead: every school's chain from its start, and
+        /// that every sealed event still has the content it was sealed with (exit status 1 when
+        /// a chain is broken; the first broken entry of each is named).
+        #[arg(long)]
+        history: bool,
     },
     /// Back up the database and every stored file into DIR while the server runs (a new snapshot;
     /// files already in DIR are not copied again). See README "Backup and restore".
@@ -228,7 +233,24 @@ pub fn run(cli: Cli) -> Result<(), AnyError> {
             println!("  package                             {:.1} MB", r.package_bytes as f64 / 1_048_576.0);
             Ok(())
         }
-        Command::Check { json, remove_orphans } => {
+        Command::Check { json, history: true, .. } => {
+            let report = crate::history::verify(&db)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else {
+                println!("history chains: {}; entries: {}; events not sealed yet: {}", report.chains, report.entries, report.unsealed);
+                for b in &report.breaks {
+                    println!("  BROKEN: school {} entry {} ({} {}): {}", b.school_id, b.seq, b.source, b.source_id, b.problem);
+                }
+                println!("{}", if report.ok() { "OK" } else { "PROBLEMS FOUND" });
+            }
+            if report.ok() {
+                Ok(())
+            } else {
+                std::process::exit(1)
+            }
+        }
+        Command::Check { json, remove_orphans, .. } => {
             let store = crate::storage::FileStore::new(&config.data_dir);
             let removed_tmp = store.clean_temporary()?;
             let swept = if remove_orphans {
@@ -351,6 +373,8 @@ fn serve(config: Config, db: Db, demo: bool) -> Result<(), AnyError> {
         crate::uploads::files::spawn_sweeper(state.clone());
         // Jobs (roster exports, …): safe on every instance (claims are exclusive, with a lease).
         crate::jobs::spawn(state.clone());
+        // Seal new events into the tamper-evident history (every instance; races are harmless).
+        crate::history::spawn(state.db.clone(), state.clock.clone(), 5);
         // Periodic backups, when configured (run them on one instance only).
         crate::backup::spawn((*state.config).clone(), state.db.clone(), state.clock.clone());
         let main = actix_web::HttpServer::new({

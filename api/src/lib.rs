@@ -11,6 +11,7 @@ pub mod config;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod history;
 pub mod http;
 pub mod net;
 pub mod openapi;
@@ -142,5 +143,6 @@ pub fn routes_v1(cfg: &mut web::ServiceConfig) {
         .service(rosters::routes::roster_check)
         .service(rosters::routes::start_export)
         .service(rosters::routes::export_history)
-        .service(rosters::routes::download_export);
+        .service(rosters::routes::download_export)
+        .service(history::routes::chain_head);
 }

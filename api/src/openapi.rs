@@ -132,6 +132,7 @@ use utoipa::{Modify, OpenApi};
         crate::rosters::routes::start_export,
         crate::rosters::routes::export_history,
         crate::rosters::routes::download_export,
+        crate::history::routes::chain_head,
     ),
     components(schemas(crate::error::Problem, crate::error::ErrorCode)),
     modifiers(&SecuritySchemes, &ApiPrefix, &PendingPassword),

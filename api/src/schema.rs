@@ -448,6 +448,8 @@ diesel::table! {
         actor_id -> Nullable<BigInt>,
         reason -> Nullable<Text>,
         at -> Timestamp,
+        document_sha256 -> Nullable<Text>,
+        video_sha256 -> Nullable<Text>,
     }
 }
 
@@ -636,4 +638,19 @@ diesel::allow_tables_to_appear_in_same_query!(
     jobs,
     roster_exports,
     roster_export_items,
+    history_chain,
 );
+
+diesel::table! {
+    history_chain (id) {
+        id -> BigInt,
+        school_id -> BigInt,
+        seq -> BigInt,
+        source -> Text,
+        source_id -> BigInt,
+        content_hash -> Text,
+        prev_hash -> Text,
+        hash -> Text,
+        sealed_at -> Timestamp,
+    }
+}

@@ -21,3 +21,4 @@ mod uploads;
 mod crash;
 mod rosters;
 mod backup;
+mod history;

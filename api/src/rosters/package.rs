@@ -56,6 +56,9 @@ pub struct Cover<'a> {
     pub spec: &'a Spec,
     pub exported_at: NaiveDateTime,
     pub exported_by: &'a str,
+    /// The school's history chain head when exported (`#seq hash`, issue #26): a copy kept with
+    /// the roster pins the history up to it.
+    pub history_head: &'a str,
 }
 
 const BASE: [(&str, f64); 7] = [("身分證統一編號", 14.0), ("出生日期", 10.0), ("學號", 10.0), ("姓名", 12.0), ("年級", 6.0), ("班級", 8.0), ("座號", 6.0)];
@@ -196,6 +199,8 @@ pub fn workbook<W: Write + Send>(out: W, tmp: &Path, cover: &Cover, contents: &C
     }
     sheet.write_string_with_format(rows.len() as u32, 0, "匯出者", &bold)?;
     sheet.write_string(rows.len() as u32, 1, cover.exported_by)?;
+    sheet.write_string_with_format(rows.len() as u32 + 1, 0, "歷程紀錄鏈", &bold)?;
+    sheet.write_string(rows.len() as u32 + 1, 1, cover.history_head)?;
     sheet.set_column_width(0, 12)?;
     sheet.set_column_width(1, 36)?;
 
@@ -279,6 +284,8 @@ pub fn run(state: &AppState, job: &Job, progress: &Progress) -> Result<Output, J
     let params: Params = serde_json::from_value(job.params.clone()).map_err(|e| JobError::fatal(format!("bad parameters: {e}")))?;
     let (school, export_id, spec) = (job.school_id, params.export_id, params.spec);
     let roster = spec.roster_type()?;
+    // The events up to now sealed, so that the cover names the head that covers them.
+    crate::history::seal(&state.db, state.clock.now())?;
     let (code, school_name, exported_by, created_at, contents) = state.db.read_blocking(|c| {
         let (code, name): (String, String) = schools::table.find(school).select((schools::code, schools::name)).first(c)?;
         let by: String = users::table.find(job.owner_id).select(users::display_name).first(c)?;
@@ -311,7 +318,9 @@ pub fn run(state: &AppState, job: &Job, progress: &Progress) -> Result<Output, J
             row.video.as_ref().map(|f| attachment_name(&nid, &row.item, "video", f)),
         ));
     }
-    let cover = Cover { school_code: &code, school_name: &school_name, roster, spec: &spec, exported_at: created_at, exported_by: &exported_by };
+    let (seq, hash) = state.db.read_blocking(move |c| crate::history::head(c, school))?;
+    let history_head = format!("#{seq} {hash}");
+    let cover = Cover { school_code: &code, school_name: &school_name, roster, spec: &spec, exported_at: created_at, exported_by: &exported_by, history_head: &history_head };
     let mut manifest = String::from("path,sha256,size\n");
     let book_name = format!("{stem}.xlsx");
     // The workbook is already compressed: stored as it is.

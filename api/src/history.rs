@@ -1,0 +1,328 @@
+//! Tamper-evident history (issue #26; meeting 003 #11: 「學習歷程最重要的就是歷程和時點紀錄」).
+//!
+//! Every learning-result event (upload, edit, submit, certify, reject, select, …, with the SHA-256
+//! of the result's files at that moment) and every audit event (role, period, term, account
+//! changes, …) is *sealed* into a per-school hash chain: chain entry `n` stores the SHA-256 of the
+//! event's canonical content and `hash_n = SHA-256(hash_{n-1} ‖ content_hash_n)`, starting from
+//! a fixed genesis value. Editing an event, deleting it, or editing, removing or reordering chain
+//! entries breaks the chain at that point, which [`verify`] names.
+//!
+//! Sealing runs after the event's own transaction (a few seconds later, on every instance; see
+//! [`spawn`]), so recording an event never waits on a per-school lock. Two instances sealing at the
+//! same moment cannot both append entry `n`: `(school_id, seq)` and `(source, source_id)` are
+//! unique, and the loser's transaction rolls back whole and tries again later. The chain's head
+//! (`GET /api/v1/history/head`) is shown to the admin; a copy kept elsewhere pins the history up
+//! to it.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::db::{Db, DbConn};
+use crate::error::ApiResult;
+use crate::schema::{audit_events as ae, history_chain as hc, learning_result_events as ev, learning_results as lr};
+
+/// The hash before a chain's first entry.
+pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+/// Events sealed per school and pass (more wait for the next pass).
+const BATCH: i64 = 500;
+
+/// What a chain entry seals.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    ResultEvent,
+    Audit,
+}
+
+impl Source {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::ResultEvent => "learning_result_events",
+            Source::Audit => "audit_events",
+        }
+    }
+
+    fn parse(s: &str) -> Option<Source> {
+        [Source::ResultEvent, Source::Audit].into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+/// `SHA-256(prev ‖ content_hash)`, both as lowercase hex text.
+pub fn link(prev: &str, content_hash: &str) -> String {
+    sha256_hex(format!("{prev}{content_hash}").as_bytes())
+}
+
+fn time(t: NaiveDateTime) -> String {
+    t.and_utc().to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
+}
+
+/// The canonical content of a learning-result event: its fields as JSON with sorted keys.
+#[allow(clippy::type_complexity)]
+fn result_event_content(c: &mut DbConn, id: i64) -> ApiResult<Option<(i64, String)>> {
+    let row: Option<(i64, i64, String, String, Option<i64>, Option<String>, NaiveDateTime, Option<String>, Option<String>)> = ev::table
+        .inner_join(lr::table.on(lr::id.eq(ev::result_id)))
+        .filter(ev::id.eq(id))
+        .select((lr::school_id, ev::result_id, ev::action, ev::state, ev::actor_id, ev::reason, ev::at, ev::document_sha256, ev::video_sha256))
+        .first(c)
+        .optional()?;
+    Ok(row.map(|(school, result, action, state, actor, reason, at, document, video)| {
+        let content: BTreeMap<&str, serde_json::Value> = BTreeMap::from([
+            ("source", Source::ResultEvent.as_str().into()),
+            ("id", id.into()),
+            ("school_id", school.into()),
+            ("result_id", result.into()),
+            ("action", action.into()),
+            ("state", state.into()),
+            ("actor_id", actor.into()),
+            ("reason", reason.into()),
+            ("at", time(at).into()),
+            ("document_sha256", document.into()),
+            ("video_sha256", video.into()),
+        ]);
+        (school, serde_json::to_string(&content).unwrap_or_default())
+    }))
+}
+
+/// The canonical content of an audit event.
+#[allow(clippy::type_complexity)]
+fn audit_content(c: &mut DbConn, id: i64) -> ApiResult<Option<(i64, String)>> {
+    let row: Option<(Option<i64>, Option<i64>, Option<String>, String, Option<String>, NaiveDateTime)> = ae::table
+        .filter(ae::id.eq(id))
+        .select((ae::school_id, ae::user_id, ae::actor, ae::event, ae::detail, ae::created_at))
+        .first(c)
+        .optional()?;
+    Ok(row.map(|(school, user, actor, event, detail, at)| {
+        let content: BTreeMap<&str, serde_json::Value> = BTreeMap::from([
+            ("source", Source::Audit.as_str().into()),
+            ("id", id.into()),
+            ("school_id", school.into()),
+            ("user_id", user.into()),
+            ("actor", actor.into()),
+            ("event", event.into()),
+            ("detail", detail.into()),
+            ("at", time(at).into()),
+        ]);
+        (school.unwrap_or(0), serde_json::to_string(&content).unwrap_or_default())
+    }))
+}
+
+fn content_of(c: &mut DbConn, source: Source, id: i64) -> ApiResult<Option<(i64, String)>> {
+    match source {
+        Source::ResultEvent => result_event_content(c, id),
+        Source::Audit => audit_content(c, id),
+    }
+}
+
+/// Events not yet sealed, oldest first: (source, id).
+fn unsealed(c: &mut DbConn, limit: i64) -> ApiResult<Vec<(Source, i64)>> {
+    let results: Vec<i64> = ev::table
+        .filter(diesel::dsl::not(diesel::dsl::exists(hc::table.filter(hc::source.eq(Source::ResultEvent.as_str())).filter(hc::source_id.eq(ev::id)))))
+        .order(ev::id)
+        .limit(limit)
+        .select(ev::id)
+        .load(c)?;
+    let audits: Vec<i64> = ae::table
+        .filter(diesel::dsl::not(diesel::dsl::exists(hc::table.filter(hc::source.eq(Source::Audit.as_str())).filter(hc::source_id.eq(ae::id)))))
+        .order(ae::id)
+        .limit(limit)
+        .select(ae::id)
+        .load(c)?;
+    Ok(results.into_iter().map(|id| (Source::ResultEvent, id)).chain(audits.into_iter().map(|id| (Source::Audit, id))).collect())
+}
+
+fn count_unsealed(c: &mut DbConn) -> ApiResult<usize> {
+    let results: i64 = ev::table
+        .filter(diesel::dsl::not(diesel::dsl::exists(hc::table.filter(hc::source.eq(Source::ResultEvent.as_str())).filter(hc::source_id.eq(ev::id)))))
+        .count()
+        .get_result(c)?;
+    let audits: i64 = ae::table
+        .filter(diesel::dsl::not(diesel::dsl::exists(hc::table.filter(hc::source.eq(Source::Audit.as_str())).filter(hc::source_id.eq(ae::id)))))
+        .count()
+        .get_result(c)?;
+    Ok((results + audits) as usize)
+}
+
+/// The head of a school's chain (`0` for the platform): its last sequence number and hash.
+pub fn head(c: &mut DbConn, school: i64) -> ApiResult<(i64, String)> {
+    let row: Option<(i64, String)> = hc::table.filter(hc::school_id.eq(school)).order(hc::seq.desc()).select((hc::seq, hc::hash)).first(c).optional()?;
+    Ok(row.unwrap_or_else(|| (0, GENESIS.to_string())))
+}
+
+/// Seals what is not sealed yet, in one transaction per pass; returns how many were sealed. A
+/// pass that loses a race with another instance rolls back and leaves the work to the next one.
+pub fn seal(db: &Db, now: NaiveDateTime) -> ApiResult<usize> {
+    let mut total = 0;
+    loop {
+        let sealed = db.write_blocking(move |c| {
+            let todo = unsealed(c, BATCH)?;
+            let mut heads: BTreeMap<i64, (i64, String)> = BTreeMap::new();
+            let mut n = 0;
+            for (source, id) in todo {
+                let Some((school, content)) = content_of(c, source, id)? else { continue };
+                let head = match heads.get(&school) {
+                    Some(h) => h.clone(),
+                    None => head(c, school)?,
+                };
+                let content_hash = sha256_hex(content.as_bytes());
+                let hash = link(&head.1, &content_hash);
+                diesel::insert_into(hc::table)
+                    .values((
+                        hc::school_id.eq(school),
+                        hc::seq.eq(head.0 + 1),
+                        hc::source.eq(source.as_str()),
+                        hc::source_id.eq(id),
+                        hc::content_hash.eq(&content_hash),
+                        hc::prev_hash.eq(&head.1),
+                        hc::hash.eq(&hash),
+                        hc::sealed_at.eq(now),
+                    ))
+                    .execute(c)?;
+                heads.insert(school, (head.0 + 1, hash));
+                n += 1;
+            }
+            Ok(n)
+        })?;
+        total += sealed;
+        if sealed == 0 || sealed < BATCH as usize {
+            return Ok(total);
+        }
+    }
+}
+
+/// A break in a chain: the first entry of a school's chain that does not hold.
+#[derive(Debug, Clone, Serialize)]
+pub struct Break {
+    pub school_id: i64,
+    pub seq: i64,
+    pub source: String,
+    pub source_id: i64,
+    pub problem: String,
+}
+
+/// What [`verify`] found.
+#[derive(Debug, Default, Serialize)]
+pub struct Report {
+    pub chains: usize,
+    pub entries: usize,
+    /// The first broken entry of each broken chain.
+    pub breaks: Vec<Break>,
+    /// Events not sealed yet (recorded in the last seconds, or while no server ran).
+    pub unsealed: usize,
+}
+
+impl Report {
+    pub fn ok(&self) -> bool {
+        self.breaks.is_empty()
+    }
+}
+
+/// Walks every chain from its start: each entry must follow the one before it, its hash must be
+/// the link of the two, and its event must still have the content it was sealed with.
+pub fn verify(db: &Db) -> ApiResult<Report> {
+    db.read_blocking(|c| {
+        let schools: Vec<i64> = hc::table.select(hc::school_id).distinct().order(hc::school_id).load(c)?;
+        let mut report = Report { chains: schools.len(), ..Report::default() };
+        for school in schools {
+            let rows: Vec<(i64, String, i64, String, String, String)> = hc::table
+                .filter(hc::school_id.eq(school))
+                .order(hc::seq)
+                .select((hc::seq, hc::source, hc::source_id, hc::content_hash, hc::prev_hash, hc::hash))
+                .load(c)?;
+            let mut prev = GENESIS.to_string();
+            for (i, (seq, source, source_id, content_hash, prev_hash, hash)) in rows.into_iter().enumerate() {
+                report.entries += 1;
+                let problem = if seq != i as i64 + 1 {
+                    Some(format!("entry {} is missing (the chain jumps to {seq})", i + 1))
+                } else if prev_hash != prev {
+                    Some("does not follow the entry before it (prev_hash differs)".to_string())
+                } else if hash != link(&prev_hash, &content_hash) {
+                    Some("its hash is not the link of the hashes before it".to_string())
+                } else {
+                    match Source::parse(&source) {
+                        None => Some(format!("unknown source {source}")),
+                        Some(kind) => match content_of(c, kind, source_id)? {
+                            None => Some(format!("the event {source} {source_id} is gone")),
+                            Some((owner, _)) if owner != school => Some(format!("the event {source} {source_id} now belongs to school {owner}")),
+                            Some((_, content)) if sha256_hex(content.as_bytes()) != content_hash => {
+                                Some(format!("the event {source} {source_id} was changed after it was sealed"))
+                            }
+                            Some(_) => None,
+                        },
+                    }
+                };
+                if let Some(problem) = problem {
+                    report.breaks.push(Break { school_id: school, seq, source, source_id, problem });
+                    break;
+                }
+                prev = hash;
+            }
+        }
+        report.unsealed = count_unsealed(c)?;
+        Ok(report)
+    })
+}
+
+/// Seals every few seconds on every instance (races are harmless, see the module).
+pub fn spawn(db: Db, clock: crate::clock::Clock, interval_seconds: u64) {
+    if interval_seconds == 0 {
+        return;
+    }
+    actix_web::rt::spawn(async move {
+        let mut tick = actix_web::rt::time::interval(std::time::Duration::from_secs(interval_seconds));
+        loop {
+            tick.tick().await;
+            let (db, now) = (db.clone(), clock.now());
+            let sealed = actix_web::rt::task::spawn_blocking(move || seal(&db, now)).await;
+            match sealed {
+                Ok(Ok(n)) if n > 0 => tracing::debug!(sealed = n, "history sealed"),
+                Ok(Ok(_)) => {}
+                Ok(Err(e)) => tracing::debug!(error = ?e, "history sealing deferred"),
+                Err(e) => tracing::warn!(error = %e, "history sealing panicked"),
+            }
+        }
+    });
+}
+
+/// The head of the signed-in admin's school chain.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ChainHead {
+    /// Events sealed so far (the last entry's number; 0 before the first).
+    pub seq: i64,
+    /// The last entry's hash (lowercase hex SHA-256; all zeros before the first). A copy of it kept
+    /// elsewhere (it is printed on every roster cover sheet) pins the history up to it.
+    pub hash: String,
+}
+
+pub mod routes {
+    use actix_web::{get, web};
+
+    use super::ChainHead;
+    use crate::app::AppState;
+    use crate::auth::{Need, Principal};
+    use crate::error::{ApiResult, Problem};
+
+    /// 歷程紀錄鏈: the head of the school's tamper-evident history chain (issue #26).
+    #[utoipa::path(
+        tag = "accounts",
+        path = "/history/head",
+        security(("bearer_jwt" = [])),
+        responses(
+            (status = 200, description = "The chain's head", body = ChainHead),
+            (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+            (status = 403, description = "Not the school admin", body = Problem, content_type = "application/problem+json"),
+        )
+    )]
+    #[get("/history/head")]
+    pub async fn chain_head(state: web::Data<AppState>, who: Principal) -> ApiResult<web::Json<ChainHead>> {
+        who.require(Need::SCHOOL_ADMIN)?;
+        let school = who.school_id()?;
+        state.db.read(move |c| super::head(c, school).map(|(seq, hash)| web::Json(ChainHead { seq, hash }))).await
+    }
+}

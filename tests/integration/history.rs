@@ -1,0 +1,99 @@
+//! Tamper-evident history (issue #26; meeting 003 #11: 「學習歷程最重要的就是歷程和時點紀錄」): the
+//! events of learning results and the audit log are sealed into a per-school hash chain; an edit
+//! made directly in the database afterwards is reported with the first broken entry.
+
+use actix_web::http::Method;
+use diesel::prelude::*;
+use serde_json::json;
+
+use crate::support::{bytes, TestApp};
+use licheng::schema::{history_chain as hc, learning_result_events as ev};
+
+async fn certified_result(app: &TestApp) -> i64 {
+    let student = app.demo_token("999999_114001").await;
+    let course = crate::uploads::course_id(app, &student, "國語文").await.to_string();
+    let r = app.upload(Method::POST, "/api/v1/learning-results", &student, &[("course_id", &course)], &[("document", "a.pdf", &bytes::pdf(1200))]).await;
+    assert_eq!(r.status, 201, "{}", r.text());
+    let id = r.json()["id"].as_i64().unwrap();
+    assert_eq!(app.post_as(&format!("/api/v1/learning-results/{id}/submit"), &student, json!({})).await.status, 200);
+    let teacher = app.demo_token("999999_T001").await;
+    assert_eq!(app.post_as(&format!("/api/v1/learning-results/{id}/decision"), &teacher, json!({"decision": "certify"})).await.status, 200);
+    id
+}
+
+fn seal(app: &TestApp) -> usize {
+    licheng::history::seal(&app.state.db, app.state.clock.now()).expect("seal")
+}
+
+#[actix_web::test]
+async fn every_event_is_sealed_and_an_edit_in_the_database_is_reported() {
+    let app = TestApp::init();
+    let school = app.demo();
+    let id = certified_result(&app).await;
+    assert!(seal(&app) >= 3);
+    assert_eq!(seal(&app), 0, "nothing is sealed twice");
+    let report = licheng::history::verify(&app.state.db).unwrap();
+    assert!(report.ok() && report.unsealed == 0 && report.entries >= 3, "{report:?}");
+    // An event records the file its result had then.
+    let sha: Option<String> = app.write(move |c| Ok(ev::table.filter(ev::result_id.eq(id)).order(ev::id).select(ev::document_sha256).first(c)?));
+    assert_eq!(sha.as_deref(), Some(bytes::sha256(&bytes::pdf(1200)).as_str()));
+
+    // The admin sees the head; nobody else, and each school only its own.
+    let admin = app.demo_token("admin").await;
+    let head = app.get_as("/api/v1/history/head", &admin).await.json();
+    let (seq, hash): (i64, String) = app.write(move |c| Ok(licheng::history::head(c, school)?));
+    assert_eq!((head["seq"].as_i64(), head["hash"].as_str()), (Some(seq), Some(hash.as_str())), "{head}");
+    app.get_as("/api/v1/history/head", &app.demo_token("999999_T001").await).await.assert_problem(403, "role_required");
+    app.get_as("/api/v1/history/head", &app.demo_token("999999_114001").await).await.assert_problem(403, "role_required");
+    let other = app.school("074314");
+    let other_head = app.get_as("/api/v1/history/head", &app.token(&other, "admin").await).await.json();
+    assert_ne!(other_head["hash"], head["hash"], "{other_head}");
+
+    // Someone changes who certified the result, directly in the database: reported, with the event.
+    let decision: i64 = app.write(move |c| Ok(ev::table.filter(ev::result_id.eq(id)).filter(ev::action.eq("certified")).select(ev::id).first(c)?));
+    let actor: Option<i64> = app.write(move |c| Ok(ev::table.find(decision).select(ev::actor_id).first(c)?));
+    app.write(move |c| Ok(diesel::update(ev::table.find(decision)).set(ev::actor_id.eq(Some(1))).execute(c)?));
+    let report = licheng::history::verify(&app.state.db).unwrap();
+    let broken = report.breaks.iter().find(|b| b.school_id == school).cloned().expect("the demo school's chain is broken");
+    assert_eq!((broken.source.as_str(), broken.source_id), ("learning_result_events", decision), "{report:?}");
+    assert!(broken.problem.contains("changed after it was sealed"), "{report:?}");
+    app.write(move |c| Ok(diesel::update(ev::table.find(decision)).set(ev::actor_id.eq(actor)).execute(c)?));
+    assert!(licheng::history::verify(&app.state.db).unwrap().ok());
+
+    // A chain entry removed from the middle (with its event) is named as missing.
+    let middle: (i64, i64) = app.write(move |c| Ok(hc::table.filter(hc::school_id.eq(school)).filter(hc::seq.eq(2)).select((hc::id, hc::source_id)).first(c)?));
+    app.write(move |c| Ok(diesel::delete(hc::table.find(middle.0)).execute(c)?));
+    let report = licheng::history::verify(&app.state.db).unwrap();
+    let broken = report.breaks.iter().find(|b| b.school_id == school).cloned().expect("broken");
+    assert!(broken.seq == 3 && broken.problem.contains("entry 2 is missing"), "{report:?}");
+}
+
+#[actix_web::test]
+async fn two_sealers_at_once_build_one_unbroken_chain() {
+    let app = TestApp::init();
+    app.demo();
+    certified_result(&app).await;
+    let school = app.demo();
+    let now = app.state.clock.now();
+    app.write(move |c| {
+        for n in 0..40 {
+            let detail = Some(format!("第 {n} 筆"));
+            let event = licheng::accounts::audit::Event { school_id: Some(school), user_id: None, actor: Some("test"), event: "parameters_changed", detail, client: None };
+            licheng::accounts::audit::record(c, event, now)?;
+        }
+        Ok(())
+    });
+    // Two instances' sealers race: each pass commits whole or not at all.
+    let (db, now) = (app.state.db.clone(), app.state.clock.now());
+    std::thread::scope(|s| {
+        let a = s.spawn(|| licheng::history::seal(&db, now));
+        let b = s.spawn(|| licheng::history::seal(&db, now));
+        let _ = (a.join(), b.join());
+    });
+    seal(&app);
+    let report = licheng::history::verify(&app.state.db).unwrap();
+    assert!(report.ok() && report.unsealed == 0, "{report:?}");
+    let sealed: i64 = app.write(|c| Ok(hc::table.count().get_result(c)?));
+    assert_eq!(sealed as usize, report.entries);
+    assert!(report.entries >= 43, "{report:?}");
+}
