@@ -29,6 +29,7 @@ pub mod time;
 pub mod uploads;
 pub mod jobs;
 pub mod rosters;
+pub mod transfers;
 
 use actix_web::web;
 
@@ -141,5 +142,7 @@ pub fn routes_v1(cfg: &mut web::ServiceConfig) {
         .service(rosters::routes::roster_check)
         .service(rosters::routes::start_export)
         .service(rosters::routes::export_history)
-        .service(rosters::routes::download_export);
+        .service(rosters::routes::download_export)
+        // transfers
+        .configure(transfers::routes::configure);
 }
