@@ -289,7 +289,7 @@ pub fn check(path: &Path, md5_given: &str, password: &str, store: &FileStore) ->
 
 /// One student of an import, as 明細 shows it.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct StudentOutcome {
+pub struct TransferStudentOutcome {
     /// Masked (`F13XX51101`).
     pub national_id: String,
     pub name: String,
@@ -395,7 +395,7 @@ pub fn apply(c: &mut DbConn, school: i64, by: i64, file_name: &str, checked: Che
     for s in &manifest.students {
         let nid = s.national_id.trim().to_string();
         let student = matched.get(&nid).copied();
-        let mut outcome = StudentOutcome { national_id: super::mask_national_id(&nid), name: s.name.clone(), matched: student.is_some(), student_id: student, added: 0, already: 0 };
+        let mut outcome = TransferStudentOutcome { national_id: super::mask_national_id(&nid), name: s.name.clone(), matched: student.is_some(), student_id: student, added: 0, already: 0 };
         if let Some(student) = student {
             n_matched += 1;
             for item in items_of(s)? {

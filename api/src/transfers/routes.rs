@@ -11,7 +11,7 @@ use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::package::{self, Params, StudentOutcome};
+use super::package::{self, Params, TransferStudentOutcome};
 use super::{mask_national_id, EXPORT_MODULE, IMPORT_MODULE, JOB_KIND, PASSWORD_PURPOSE};
 use crate::accounts::Role;
 use crate::app::AppState;
@@ -37,7 +37,7 @@ fn is_admin(who: &Principal) -> bool {
 
 /// A student as the export search shows it (manual 6.1: 學生學號, 學生姓名, 出生日期, 身分證字號).
 #[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct StudentHit {
+pub struct TransferStudent {
     pub id: i64,
     pub number: Option<String>,
     pub name: String,
@@ -64,14 +64,14 @@ pub struct SearchQuery {
     params(SearchQuery),
     security(("bearer_jwt" = [])),
     responses(
-        (status = 200, description = "Students found", body = Vec<StudentHit>),
+        (status = 200, description = "Students found", body = Vec<TransferStudent>),
         (status = 400, description = "No search text", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither the school admin nor granted S0601S", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/transfers/students")]
-pub async fn search_students(state: web::Data<AppState>, who: Principal, q: web::Query<SearchQuery>) -> ApiResult<web::Json<Vec<StudentHit>>> {
+pub async fn transfer_students(state: web::Data<AppState>, who: Principal, q: web::Query<SearchQuery>) -> ApiResult<web::Json<Vec<TransferStudent>>> {
     who.user()?;
     who.require(EXPORT)?;
     let school = who.school_id()?;
@@ -95,7 +95,7 @@ pub async fn search_students(state: web::Data<AppState>, who: Principal, q: web:
                 .load(c)?;
             Ok(rows
                 .into_iter()
-                .map(|(id, number, name, nid, birth_date, grade, class_code, seat_no)| StudentHit {
+                .map(|(id, number, name, nid, birth_date, grade, class_code, seat_no)| TransferStudent {
                     id,
                     number,
                     name,
@@ -113,7 +113,7 @@ pub async fn search_students(state: web::Data<AppState>, who: Principal, q: web:
 
 /// A student of an export.
 #[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct ExportStudent {
+pub struct TransferExportStudent {
     pub id: i64,
     pub number: Option<String>,
     pub name: String,
@@ -123,14 +123,14 @@ pub struct ExportStudent {
 
 /// One package (資料產生紀錄).
 #[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct ExportView {
+pub struct TransferExport {
     pub id: i64,
     pub job_id: i64,
     /// 資料產生時間.
     #[serde(serialize_with = "crate::time::utc")]
     #[schema(value_type = String, format = DateTime)]
     pub created_at: NaiveDateTime,
-    pub students: Vec<ExportStudent>,
+    pub students: Vec<TransferExportStudent>,
     pub state: JobState,
     pub done: i64,
     pub total: i64,
@@ -148,7 +148,7 @@ pub struct ExportView {
     pub download_url: Option<String>,
 }
 
-fn load_exports(c: &mut crate::db::DbConn, school: i64, id: Option<i64>, admin: bool, secrets: &crate::secrets::Secrets) -> ApiResult<Vec<ExportView>> {
+fn load_exports(c: &mut crate::db::DbConn, school: i64, id: Option<i64>, admin: bool, secrets: &crate::secrets::Secrets) -> ApiResult<Vec<TransferExport>> {
     type R = (i64, i64, NaiveDateTime, String, String, String, Option<String>, String, i64, i64, Option<String>, Option<i64>);
     let mut q = te::table
         .inner_join(jb::table.on(jb::id.eq(te::job_id)))
@@ -168,12 +168,12 @@ fn load_exports(c: &mut crate::db::DbConn, school: i64, id: Option<i64>, admin: 
         let students = ids
             .iter()
             .filter_map(|i| found.iter().find(|f| f.0 == *i))
-            .map(|(id, number, name, nid)| ExportStudent { id: *id, number: number.clone(), name: name.clone(), national_id: super::national_id_of(nid.clone()).map(|n| mask_national_id(&n)) })
+            .map(|(id, number, name, nid)| TransferExportStudent { id: *id, number: number.clone(), name: name.clone(), national_id: super::national_id_of(nid.clone()).map(|n| mask_national_id(&n)) })
             .collect();
         let state = JobState::parse(&state)?;
         let ok = state == JobState::Succeeded;
         let password = if admin { Some(secrets.open(PASSWORD_PURPOSE, &sealed).ok_or_else(|| ApiError::internal("the package password cannot be opened"))?) } else { None };
-        out.push(ExportView {
+        out.push(TransferExport {
             id,
             job_id,
             created_at,
@@ -194,7 +194,7 @@ fn load_exports(c: &mut crate::db::DbConn, school: i64, id: Option<i64>, admin: 
 
 /// The students to export (學生清單).
 #[derive(Debug, Deserialize, ToSchema)]
-pub struct ExportRequest {
+pub struct TransferExportRequest {
     /// At most 200 students of the school.
     pub student_ids: Vec<i64>,
 }
@@ -205,10 +205,10 @@ pub struct ExportRequest {
 #[utoipa::path(
     tag = "transfers",
     path = "/transfers/exports",
-    request_body = ExportRequest,
+    request_body = TransferExportRequest,
     security(("bearer_jwt" = [])),
     responses(
-        (status = 202, description = "Queued", body = ExportView),
+        (status = 202, description = "Queued", body = TransferExport),
         (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither the school admin nor granted S0601S", body = Problem, content_type = "application/problem+json"),
@@ -217,7 +217,7 @@ pub struct ExportRequest {
     )
 )]
 #[post("/transfers/exports")]
-pub async fn start_export(state: web::Data<AppState>, who: Principal, body: web::Json<ExportRequest>) -> ApiResult<HttpResponse> {
+pub async fn start_transfer_export(state: web::Data<AppState>, who: Principal, body: web::Json<TransferExportRequest>) -> ApiResult<HttpResponse> {
     let me = who.user()?.user.id;
     who.require(EXPORT)?;
     let school = who.school_id()?;
@@ -269,13 +269,13 @@ pub async fn start_export(state: web::Data<AppState>, who: Principal, body: web:
     path = "/transfers/exports",
     security(("bearer_jwt" = [])),
     responses(
-        (status = 200, description = "Packages, newest first", body = Vec<ExportView>),
+        (status = 200, description = "Packages, newest first", body = Vec<TransferExport>),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither the school admin nor granted S0601S", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/transfers/exports")]
-pub async fn list_exports(state: web::Data<AppState>, who: Principal) -> ApiResult<web::Json<Vec<ExportView>>> {
+pub async fn transfer_exports(state: web::Data<AppState>, who: Principal) -> ApiResult<web::Json<Vec<TransferExport>>> {
     who.user()?;
     who.require(EXPORT)?;
     let school = who.school_id()?;
@@ -300,7 +300,7 @@ pub async fn list_exports(state: web::Data<AppState>, who: Principal) -> ApiResu
     )
 )]
 #[get("/transfers/exports/{id}/download")]
-pub async fn download_export(state: web::Data<AppState>, who: Principal, req: HttpRequest, id: web::Path<i64>) -> ApiResult<HttpResponse> {
+pub async fn download_transfer_export(state: web::Data<AppState>, who: Principal, req: HttpRequest, id: web::Path<i64>) -> ApiResult<HttpResponse> {
     who.user()?;
     who.require(EXPORT)?;
     let school = who.school_id()?;
@@ -314,7 +314,7 @@ pub async fn download_export(state: web::Data<AppState>, who: Principal, req: Ht
 /// The multipart form of an import (匯入設定).
 #[derive(Debug, ToSchema)]
 #[allow(dead_code)]
-pub struct ImportForm {
+pub struct TransferImportForm {
     /// MD5值 given by the old school.
     md5: String,
     /// 壓縮檔密碼 given by the old school.
@@ -326,7 +326,7 @@ pub struct ImportForm {
 
 /// One import (資料匯入紀錄).
 #[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct ImportView {
+pub struct TransferImport {
     pub id: i64,
     /// 匯入時間.
     #[serde(serialize_with = "crate::time::utc")]
@@ -345,10 +345,10 @@ pub struct ImportView {
     /// The message after importing: `匯入完畢，更新2位學生`.
     pub message: String,
     /// 明細: each student of the package.
-    pub students: Vec<StudentOutcome>,
+    pub students: Vec<TransferStudentOutcome>,
 }
 
-fn load_imports(c: &mut crate::db::DbConn, school: i64, id: Option<i64>, lang: Lang) -> ApiResult<Vec<ImportView>> {
+fn load_imports(c: &mut crate::db::DbConn, school: i64, id: Option<i64>, lang: Lang) -> ApiResult<Vec<TransferImport>> {
     type R = (i64, NaiveDateTime, String, String, String, String, i32, i32, i32, String);
     let mut q = ti::table
         .filter(ti::school_id.eq(school))
@@ -362,14 +362,14 @@ fn load_imports(c: &mut crate::db::DbConn, school: i64, id: Option<i64>, lang: L
     let rows: Vec<R> = q.load(c)?;
     rows.into_iter()
         .map(|(id, created_at, file_name, md5, code, name, total, matched, added, detail)| {
-            let students: Vec<StudentOutcome> = serde_json::from_str(&detail).map_err(|e| ApiError::internal(format!("import detail: {e}")))?;
+            let students: Vec<TransferStudentOutcome> = serde_json::from_str(&detail).map_err(|e| ApiError::internal(format!("import detail: {e}")))?;
             let updated = students.iter().filter(|s| s.added > 0).count();
             let (result, message) = if lang == Lang::En {
                 (format!("{total} in the package, {matched} imported"), format!("Import finished; {updated} students updated"))
             } else {
                 (format!("匯入{total}人，完成{matched}人"), format!("匯入完畢，更新{updated}位學生"))
             };
-            Ok(ImportView { id, created_at, file_name, md5, source_school_code: code, source_school_name: name, students_total: total, students_matched: matched, items_added: added, result, message, students })
+            Ok(TransferImport { id, created_at, file_name, md5, source_school_code: code, source_school_name: name, students_total: total, students_matched: matched, items_added: added, result, message, students })
         })
         .collect()
 }
@@ -491,10 +491,10 @@ async fn read_form(mut payload: Multipart, store: &FileStore) -> ApiResult<(Stri
 #[utoipa::path(
     tag = "transfers",
     path = "/transfers/imports",
-    request_body(content = ImportForm, content_type = "multipart/form-data"),
+    request_body(content = TransferImportForm, content_type = "multipart/form-data"),
     security(("bearer_jwt" = [])),
     responses(
-        (status = 201, description = "Imported (匯入完畢)", body = ImportView),
+        (status = 201, description = "Imported (匯入完畢)", body = TransferImport),
         (status = 400, description = "Wrong MD5, wrong password, or a refused package; malformed multipart", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither the school admin nor granted S0602S", body = Problem, content_type = "application/problem+json"),
@@ -503,7 +503,7 @@ async fn read_form(mut payload: Multipart, store: &FileStore) -> ApiResult<(Stri
     )
 )]
 #[post("/transfers/imports")]
-pub async fn import(state: web::Data<AppState>, who: Principal, req: HttpRequest, payload: Multipart) -> ApiResult<HttpResponse> {
+pub async fn import_transfer(state: web::Data<AppState>, who: Principal, req: HttpRequest, payload: Multipart) -> ApiResult<HttpResponse> {
     let me = who.user()?.user.id;
     who.require(IMPORT)?;
     let school = who.school_id()?;
@@ -527,13 +527,13 @@ pub async fn import(state: web::Data<AppState>, who: Principal, req: HttpRequest
     path = "/transfers/imports",
     security(("bearer_jwt" = [])),
     responses(
-        (status = 200, description = "Imports, newest first", body = Vec<ImportView>),
+        (status = 200, description = "Imports, newest first", body = Vec<TransferImport>),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither the school admin nor granted S0602S", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/transfers/imports")]
-pub async fn list_imports(state: web::Data<AppState>, who: Principal, req: HttpRequest) -> ApiResult<web::Json<Vec<ImportView>>> {
+pub async fn transfer_imports(state: web::Data<AppState>, who: Principal, req: HttpRequest) -> ApiResult<web::Json<Vec<TransferImport>>> {
     who.user()?;
     who.require(IMPORT)?;
     let school = who.school_id()?;
@@ -665,7 +665,7 @@ fn load_items(c: &mut crate::db::DbConn, school: i64, student: i64, only: Option
     )
 )]
 #[get("/transfers/items")]
-pub async fn list_items(state: web::Data<AppState>, who: Principal, q: web::Query<ItemsQuery>) -> ApiResult<web::Json<Vec<ImportedItem>>> {
+pub async fn transfer_items(state: web::Data<AppState>, who: Principal, q: web::Query<ItemsQuery>) -> ApiResult<web::Json<Vec<ImportedItem>>> {
     let student = items_owner(&who, q.student_id)?;
     let school = who.school_id()?;
     Ok(web::Json(state.db.read(move |c| load_items(c, school, student, None)).await?))
@@ -686,7 +686,7 @@ pub async fn list_items(state: web::Data<AppState>, who: Principal, q: web::Quer
     )
 )]
 #[get("/transfers/items/{id}/{slot}")]
-pub async fn item_file(state: web::Data<AppState>, who: Principal, req: HttpRequest, path: web::Path<(i64, String)>) -> ApiResult<HttpResponse> {
+pub async fn transfer_item_file(state: web::Data<AppState>, who: Principal, req: HttpRequest, path: web::Path<(i64, String)>) -> ApiResult<HttpResponse> {
     let (id, slot) = path.into_inner();
     let school = who.school_id()?;
     let owner: Option<i64> = state.db.read(move |c| Ok(tx::table.find(id).filter(tx::school_id.eq(school)).select(tx::student_id).first(c).optional()?)).await?;
@@ -704,12 +704,12 @@ pub async fn item_file(state: web::Data<AppState>, who: Principal, req: HttpRequ
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(search_students)
-        .service(start_export)
-        .service(list_exports)
-        .service(download_export)
-        .service(import)
-        .service(list_imports)
-        .service(list_items)
-        .service(item_file);
+    cfg.service(transfer_students)
+        .service(start_transfer_export)
+        .service(transfer_exports)
+        .service(download_transfer_export)
+        .service(import_transfer)
+        .service(transfer_imports)
+        .service(transfer_items)
+        .service(transfer_item_file);
 }
