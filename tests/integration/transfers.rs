@@ -215,6 +215,23 @@ async fn fixture(app: &TestApp) -> Fx {
         let video = (state == "certified").then(|| file(s1, bytes::mp4(4000), "mp4", "影片.mp4"));
         result(app, a.id, s1, chinese, state, ta, Some(doc), video);
     }
+    // s1 selected the certified result (勾選) at A.
+    let now = app.state.clock.now();
+    let (aid, sid) = (a.id, s1);
+    app.write(move |c| {
+        let certified: i64 = lr::table.filter(lr::student_id.eq(sid)).filter(lr::state.eq("certified")).select(lr::id).first(c)?;
+        diesel::insert_into(licheng::schema::selections::table)
+            .values((
+                licheng::schema::selections::school_id.eq(aid),
+                licheng::schema::selections::student_id.eq(sid),
+                licheng::schema::selections::academic_year.eq(115),
+                licheng::schema::selections::item_kind.eq("result"),
+                licheng::schema::selections::item_id.eq(certified),
+                licheng::schema::selections::selected_at.eq(now),
+            ))
+            .execute(c)?;
+        Ok(())
+    });
     for (i, (category, title)) in [("competition", "全國科展"), ("certificate", "英檢中級"), ("service_learning", "淨灘")].into_iter().enumerate() {
         let doc = file(s1, bytes::png(1500 + i), "png", "獎狀.png");
         performance(app, a.id, s1, category, title, Some(doc));
@@ -361,6 +378,8 @@ async fn a_package_carries_two_students_to_the_new_school_byte_for_byte() {
     assert_eq!(certified["decisions"][0]["state"], "rejected");
     assert_eq!(certified["decisions"][1]["teacher_account"], "ta");
     assert_eq!(certified["history"].as_array().unwrap().len(), 5);
+    assert_eq!(certified["selected"], true, "the selection (勾選) travels with the result");
+    assert_eq!(s1["learning_results"][0]["selected"], false);
     assert!(certified["video"]["path"].as_str().unwrap().ends_with("_video.mp4"));
     let categories: Vec<&str> = s1["performances"].as_array().unwrap().iter().map(|p| p["category"].as_str().unwrap()).collect();
     assert_eq!(categories, ["competition", "certificate", "service_learning"]);

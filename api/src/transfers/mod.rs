@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult, ErrorCode};
-use crate::schema::{cadre_records as cr, courses, learning_result_events as ev, learning_results as lr, performances as pf, stored_files as sf, student_profiles as sp, users};
+use crate::schema::{cadre_records as cr, courses, learning_result_events as ev, learning_results as lr, performances as pf, selections as sel, stored_files as sf, student_profiles as sp, users};
 
 /// The job kind of a transfer export.
 pub const JOB_KIND: &str = "transfer_export";
@@ -154,6 +154,9 @@ pub struct ResultRecord {
     pub created_at: String,
     pub submitted_at: Option<String>,
     pub decided_at: Option<String>,
+    /// Selected (勾選) for submission at the old school, for its academic year.
+    #[serde(default)]
+    pub selected: bool,
     pub decisions: Vec<Decision>,
     pub history: Vec<Event>,
     pub document: Option<FileRef>,
@@ -182,6 +185,9 @@ pub struct PerformanceRecord {
     pub description: String,
     pub link: Option<String>,
     pub created_at: String,
+    /// Selected (勾選) for submission at the old school, for its academic year.
+    #[serde(default)]
+    pub selected: bool,
     pub document: Option<FileRef>,
     pub video: Option<FileRef>,
 }
@@ -318,6 +324,14 @@ pub fn snapshot(c: &mut DbConn, school: i64, ids: &[i64]) -> ApiResult<Snapshot>
         .order(cr::id.asc())
         .select((cr::id, cr::student_id, cr::academic_year, cr::semester, cr::unit, cr::position, cr::level, cr::start_date, cr::end_date))
         .load(c)?;
+    let selected: std::collections::HashSet<(String, i64)> = sel::table
+        .filter(sel::school_id.eq(school))
+        .filter(sel::student_id.eq_any(ids.to_vec()))
+        .select((sel::item_kind, sel::item_id))
+        .load::<(String, i64)>(c)?
+        .into_iter()
+        .collect();
+    let is_selected = |kind: crate::selections::Kind, id: i64| selected.contains(&(kind.item_kind().to_string(), id));
     let file_ids: Vec<i64> = results.iter().flat_map(|r| [r.13, r.14]).chain(performances.iter().flat_map(|p| [p.3, p.4])).flatten().collect();
     let mut files: HashMap<i64, (String, i64, String, String)> = HashMap::new();
     for chunk in file_ids.chunks(500) {
@@ -360,6 +374,7 @@ pub fn snapshot(c: &mut DbConn, school: i64, ids: &[i64]) -> ApiResult<Snapshot>
                 created_at: iso(created_at),
                 submitted_at: submitted_at.map(iso),
                 decided_at: decided_at.map(iso),
+                selected: is_selected(crate::selections::Kind::Results, rid),
                 decisions,
                 history,
                 document: file_ref(&files, doc, &nid, "R", rid, "document"),
@@ -388,6 +403,7 @@ pub fn snapshot(c: &mut DbConn, school: i64, ids: &[i64]) -> ApiResult<Snapshot>
                 description: f.description,
                 link: f.link,
                 created_at: iso(created_at),
+                selected: is_selected(crate::selections::Kind::Performances, pid),
                 document: file_ref(&files, doc, &nid, "P", pid, "document"),
                 video: file_ref(&files, video, &nid, "P", pid, "video"),
             });
