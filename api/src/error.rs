@@ -66,6 +66,10 @@ pub enum ErrorCode {
     InternalError,
     CaptchaRequired,
     QuotaExceeded,
+    PackageChecksumMismatch,
+    PackagePasswordWrong,
+    PackageInvalid,
+    CourseCodeMissing,
 }
 
 /// Status, titles and default details of one code.
@@ -139,6 +143,10 @@ impl ErrorCode {
         ErrorCode::InternalError,
         ErrorCode::CaptchaRequired,
         ErrorCode::QuotaExceeded,
+        ErrorCode::PackageChecksumMismatch,
+        ErrorCode::PackagePasswordWrong,
+        ErrorCode::PackageInvalid,
+        ErrorCode::CourseCodeMissing,
     ];
 
     /// The one table of codes → status, titles and default details.
@@ -194,6 +202,10 @@ impl ErrorCode {
             DatabaseUnavailable => spec(503, "資料庫無法連線", "Database unavailable", "暫時無法連線資料庫，請稍後再試。", "The database is unreachable; try again later."),
             InternalError => spec(500, "系統錯誤", "Internal error", "系統發生錯誤，請稍後再試;若持續發生請提供請求編號給管理者。", "Something went wrong; if it persists, report the request id."),
             QuotaExceeded => spec(413, "儲存空間已滿", "Quota exceeded", "檔案會超過可用的儲存空間；請先刪除或替換不需要的檔案。", "The file would exceed the storage quota; delete or replace files you no longer need first."),
+            PackageChecksumMismatch => spec(400, "MD5 值不符", "MD5 mismatch", "壓縮檔的 MD5 值與輸入的不符，未匯入任何資料；請向原學校確認檔案與 MD5 值。", "The package's MD5 does not match the one given; nothing was imported."),
+            PackagePasswordWrong => spec(400, "壓縮檔密碼錯誤", "Wrong package password", "壓縮檔密碼錯誤，未匯入任何資料。", "The package password is wrong; nothing was imported."),
+            PackageInvalid => spec(400, "壓縮檔無法匯入", "Package refused", "壓縮檔毀損或內容不符格式，未匯入任何資料。", "The package is corrupt or does not follow the format; nothing was imported."),
+            CourseCodeMissing => spec(409, "缺少新版課程代碼", "Course code missing", "因缺少新版課程代碼(23碼)，無法匯出。", "A course lacks its 23-character course code; the student cannot be exported."),
         }
     }
 
@@ -249,6 +261,10 @@ impl ErrorCode {
             InternalError => "internal_error",
             CaptchaRequired => "captcha_required",
             QuotaExceeded => "quota_exceeded",
+            PackageChecksumMismatch => "package_checksum_mismatch",
+            PackagePasswordWrong => "package_password_wrong",
+            PackageInvalid => "package_invalid",
+            CourseCodeMissing => "course_code_missing",
         }
     }
 

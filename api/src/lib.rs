@@ -31,6 +31,7 @@ pub mod time;
 pub mod uploads;
 pub mod jobs;
 pub mod rosters;
+pub mod transfers;
 
 use actix_web::web;
 
@@ -144,5 +145,7 @@ pub fn routes_v1(cfg: &mut web::ServiceConfig) {
         .service(rosters::routes::start_export)
         .service(rosters::routes::export_history)
         .service(rosters::routes::download_export)
-        .service(history::routes::chain_head);
+        .service(history::routes::chain_head)
+        // transfers
+        .configure(transfers::routes::configure);
 }

@@ -133,6 +133,15 @@ use utoipa::{Modify, OpenApi};
         crate::rosters::routes::export_history,
         crate::rosters::routes::download_export,
         crate::history::routes::chain_head,
+        // transfers
+        crate::transfers::routes::transfer_students,
+        crate::transfers::routes::start_transfer_export,
+        crate::transfers::routes::transfer_exports,
+        crate::transfers::routes::download_transfer_export,
+        crate::transfers::routes::import_transfer,
+        crate::transfers::routes::transfer_imports,
+        crate::transfers::routes::transfer_items,
+        crate::transfers::routes::transfer_item_file,
     ),
     components(schemas(crate::error::Problem, crate::error::ErrorCode)),
     modifiers(&SecuritySchemes, &ApiPrefix, &PendingPassword),
@@ -152,6 +161,7 @@ use utoipa::{Modify, OpenApi};
         (name = "settings", description = "School settings: function parameters, national windows, work periods (manual 3.3, 3.6). Work-period times are Asia/Taipei dates and hours on input; a period runs from the start hour to the end of the end hour."),
         (name = "jobs", description = "Long work (roster exports, …) runs as a job: poll `GET /jobs/{id}` for its progress until it succeeded or failed, then download its result. A job is visible to its owner and the school admin."),
         (name = "rosters", description = "Submission rosters (manual 7.1, 7.2): the roster types with their grade sets, the check before exporting, exports as jobs (a zip package with the workbook, the attachments and a manifest of SHA-256s; format in docs/rosters.md), their history and downloads. S0207S learning results (26/28/36/38), S0208S performances (25/35), S0218S cadre records (24/34); the school admin all."),
+        (name = "transfers", description = "Transfer export and import (manual 6.1, 6.2; FAQ 000 五): the old school exports students' learning results, performances and cadre records as an AES-256 zip (`{school}_{yyyy_MM_dd_HH_mm_ss}.zip`, random UUID password, MD5; format in docs/transfers.md) made by a job (module S0601S); the new school imports it with the MD5 and password (module S0602S), matching students by national ID. Imported items are read-only and keep their original school. The school admin may do both; only the school's admins see the passwords."),
     )
 )]
 pub struct ApiDoc;

@@ -639,6 +639,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     roster_exports,
     roster_export_items,
     history_chain,
+    transfer_exports,
+    transfer_imports,
+    transfer_items,
 );
 
 diesel::table! {
@@ -654,3 +657,60 @@ diesel::table! {
         sealed_at -> Timestamp,
     }
 }
+
+
+diesel::table! {
+    transfer_exports (id) {
+        id -> BigInt,
+        school_id -> BigInt,
+        job_id -> BigInt,
+        created_by -> BigInt,
+        file_name -> Text,
+        student_ids -> Text,
+        password_encrypted -> Text,
+        md5 -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    transfer_imports (id) {
+        id -> BigInt,
+        school_id -> BigInt,
+        imported_by -> BigInt,
+        file_name -> Text,
+        md5 -> Text,
+        source_school_code -> Text,
+        source_school_name -> Text,
+        students_total -> Integer,
+        students_matched -> Integer,
+        items_added -> Integer,
+        detail -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    transfer_items (id) {
+        id -> BigInt,
+        school_id -> BigInt,
+        import_id -> BigInt,
+        student_id -> BigInt,
+        origin_school_code -> Text,
+        origin_school_name -> Text,
+        item_kind -> Text,
+        origin_id -> BigInt,
+        academic_year -> Integer,
+        semester -> Nullable<Integer>,
+        course_code -> Nullable<Text>,
+        title -> Text,
+        state -> Nullable<Text>,
+        record -> Text,
+        document_file_id -> Nullable<BigInt>,
+        video_file_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(transfer_exports -> jobs (job_id));
+diesel::joinable!(transfer_items -> transfer_imports (import_id));

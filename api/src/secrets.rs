@@ -74,6 +74,36 @@ impl Secrets {
     }
 }
 
+impl Secrets {
+    /// Encrypts `plain` at rest with AES-256-GCM under the key derived for `purpose`: base64 of
+    /// the 12-byte nonce followed by the sealed bytes.
+    pub fn seal(&self, purpose: &str, plain: &str) -> Option<String> {
+        use aes_gcm::aead::{Aead, KeyInit};
+        use base64::Engine;
+        let nonce_bytes = random_bytes::<12>();
+        let cipher = aes_gcm::Aes256Gcm::new(&self.derive(purpose).into());
+        let sealed = cipher.encrypt(&aes_gcm::Nonce::from(nonce_bytes), plain.as_bytes()).ok()?;
+        let mut out = nonce_bytes.to_vec();
+        out.extend_from_slice(&sealed);
+        Some(base64::engine::general_purpose::STANDARD.encode(out))
+    }
+
+    /// Opens what [`Secrets::seal`] made for `purpose`; `None` when it cannot (another key, or
+    /// tampered with).
+    pub fn open(&self, purpose: &str, stored: &str) -> Option<String> {
+        use aes_gcm::aead::{Aead, KeyInit};
+        use base64::Engine;
+        let raw = base64::engine::general_purpose::STANDARD.decode(stored).ok()?;
+        if raw.len() < 12 {
+            return None;
+        }
+        let (nonce, sealed) = raw.split_at(12);
+        let nonce: [u8; 12] = nonce.try_into().ok()?;
+        let cipher = aes_gcm::Aes256Gcm::new(&self.derive(purpose).into());
+        String::from_utf8(cipher.decrypt(&aes_gcm::Nonce::from(nonce), sealed).ok()?).ok()
+    }
+}
+
 /// Cryptographically secure random bytes.
 pub fn random_bytes<const N: usize>() -> [u8; N] {
     let mut out = [0u8; N];

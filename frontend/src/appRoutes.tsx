@@ -50,6 +50,8 @@ const notificationsPage = lazyPages(() => import('./pages/notifications'));
 const reportPage = lazyPages(() => import('./pages/reports'));
 /** 提交管理: submission rosters (modules S0207S, S0208S, S0218S). */
 const rosterPage = lazyPages(() => import('./pages/rosters'));
+/** 學習歷程資料: transfer export (S0601S), import (S0602S), the student's transferred items. */
+const transferPage = lazyPages(() => import('./pages/transfers'));
 
 export const appRoutes: RouteObject[] = [
   {
@@ -100,6 +102,10 @@ export const appRoutes: RouteObject[] = [
   // 提交管理: 匯出提交名冊 (S0207S, S0208S), 匯出幹部名冊 (S0218S); the server checks the same.
   { path: 'admin/rosters', ...rosterPage('SubmissionRostersPage') },
   { path: 'admin/cadre-rosters', ...rosterPage('CadreRostersPage') },
+  // 學習歷程資料: 匯出 (S0601S), 匯入 (S0602S); the student's transferred items.
+  { path: 'admin/transfer-export', ...transferPage('ExportTransfersPage') },
+  { path: 'admin/transfer-import', ...transferPage('ImportTransfersPage') },
+  { path: 'student/transferred', ...transferPage('MyTransferredItemsPage') },
 ];
 
 /** The absolute paths a route table defines (index routes take their parent's path). */

@@ -8,6 +8,7 @@ import {
   SolutionOutlined,
   TeamOutlined,
   CloudUploadOutlined,
+  SwapOutlined,
 } from '@ant-design/icons';
 import type { ReactNode } from 'react';
 import type { Me, Role } from './api/types';
@@ -60,6 +61,7 @@ export const menu: readonly MenuEntry[] = [
       { key: 'student-results', path: '/student/results', label: '課程學習成果', en: 'Course learning results' },
       { key: 'student-performances', path: '/student/performances', label: '多元表現', en: 'Diverse performances' },
       { key: 'student-selections', path: '/student/selections', label: '勾選提交', en: 'Selection & submission' },
+      { key: 'student-transferred', path: '/student/transferred', label: '轉入的學習歷程', en: 'Transferred portfolio' },
     ],
   },
   {
@@ -149,6 +151,15 @@ export const menu: readonly MenuEntry[] = [
     children: [
       { key: 'rosters', path: '/admin/rosters', label: '匯出提交名冊', en: 'Export submission rosters', access: { modules: ['S0207S', 'S0208S'] } },
       { key: 'cadre-rosters', path: '/admin/cadre-rosters', label: '匯出幹部名冊', en: 'Export cadre rosters', access: { modules: ['S0218S'] } },
+    ],
+  },
+  {
+    key: 'portfolio-data',
+    label: '學習歷程資料', en: 'Portfolio data',
+    icon: <SwapOutlined />,
+    children: [
+      { key: 'transfer-export', path: '/admin/transfer-export', label: '匯出學生學習歷程資料', en: 'Export student portfolios', access: { modules: ['S0601S'] } },
+      { key: 'transfer-import', path: '/admin/transfer-import', label: '匯入學生學習歷程資料', en: 'Import student portfolios', access: { modules: ['S0602S'] } },
     ],
   },
 ];

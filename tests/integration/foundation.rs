@@ -204,6 +204,9 @@ async fn schema_rs_matches_the_migrations() {
         ("selections", schema_columns(s::selections::table.select(s::selections::all_columns))),
         ("notifications", schema_columns(s::notifications::table.select(s::notifications::all_columns))),
         ("mail_outbox", schema_columns(s::mail_outbox::table.select(s::mail_outbox::all_columns))),
+        ("transfer_exports", schema_columns(s::transfer_exports::table.select(s::transfer_exports::all_columns))),
+        ("transfer_imports", schema_columns(s::transfer_imports::table.select(s::transfer_imports::all_columns))),
+        ("transfer_items", schema_columns(s::transfer_items::table.select(s::transfer_items::all_columns))),
     ];
     for (table, declared) in cases {
         assert_eq!(db_columns(&app, table), declared, "table {table}");

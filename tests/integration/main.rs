@@ -22,3 +22,4 @@ mod crash;
 mod rosters;
 mod backup;
 mod history;
+mod transfers;

@@ -244,6 +244,7 @@ pub type Runner = fn(&AppState, &Job, &Progress) -> Result<Output, JobError>;
 fn runner(kind: &str) -> Option<Runner> {
     match kind {
         crate::rosters::JOB_KIND => Some(crate::rosters::package::run),
+        crate::transfers::JOB_KIND => Some(crate::transfers::package::run),
         _ => None,
     }
 }

@@ -2,9 +2,6 @@
 //! is stored encrypted (AES-256-GCM, key derived from the master secret) and never returned.
 
 use actix_web::{get, post, put, web, HttpRequest, HttpResponse};
-use aes_gcm::aead::{Aead, KeyInit};
-use aes_gcm::{Aes256Gcm, Nonce};
-use base64::Engine;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use lettre::message::header::ContentType;
@@ -26,7 +23,7 @@ use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult, ErrorCode, Problem};
 use crate::net::{self, Cidr};
 use crate::schema::mail_settings;
-use crate::secrets::{random_bytes, Secrets};
+use crate::secrets::Secrets;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "lowercase")]
@@ -118,32 +115,12 @@ pub struct TestMailInput {
     pub to: String,
 }
 
-fn cipher(secrets: &Secrets) -> Aes256Gcm {
-    let key = secrets.derive("mail-password");
-    Aes256Gcm::new(&key.into())
-}
-
 pub fn encrypt(secrets: &Secrets, plain: &str) -> ApiResult<String> {
-    let nonce_bytes = random_bytes::<12>();
-    let nonce = Nonce::from(nonce_bytes);
-    let mut out = nonce_bytes.to_vec();
-    let sealed = cipher(secrets)
-        .encrypt(&nonce, plain.as_bytes())
-        .map_err(|_| ApiError::internal("mail password encryption failed"))?;
-    out.extend_from_slice(&sealed);
-    Ok(base64::engine::general_purpose::STANDARD.encode(out))
+    secrets.seal("mail-password", plain).ok_or_else(|| ApiError::internal("mail password encryption failed"))
 }
 
 pub fn decrypt(secrets: &Secrets, stored: &str) -> ApiResult<String> {
-    let bad = || ApiError::internal("the stored mail password cannot be decrypted (was the secret key changed?)");
-    let raw = base64::engine::general_purpose::STANDARD.decode(stored).map_err(|_| bad())?;
-    if raw.len() < 12 {
-        return Err(bad());
-    }
-    let (nonce, sealed) = raw.split_at(12);
-    let nonce: [u8; 12] = nonce.try_into().map_err(|_| bad())?;
-    let plain = cipher(secrets).decrypt(&Nonce::from(nonce), sealed).map_err(|_| bad())?;
-    String::from_utf8(plain).map_err(|_| bad())
+    secrets.open("mail-password", stored).ok_or_else(|| ApiError::internal("the stored mail password cannot be decrypted (was the secret key changed?)"))
 }
 
 type Row = (String, i32, String, Option<String>, Option<String>, Option<String>, String, Option<String>, NaiveDateTime);

@@ -267,6 +267,8 @@ pub fn sweep(db: &Db, store: &FileStore, now: NaiveDateTime, grace_seconds: i64)
         let referenced = |c: &mut DbConn| -> ApiResult<std::collections::HashSet<i64>> {
             let mut ids: Vec<(Option<i64>, Option<i64>)> = lr::table.select((lr::document_file_id, lr::video_file_id)).load(c)?;
             ids.extend(pf::table.select((pf::document_file_id, pf::video_file_id)).load::<(Option<i64>, Option<i64>)>(c)?);
+            // Imported transfer items (issue #21) keep their files too.
+            ids.extend(crate::schema::transfer_items::table.select((crate::schema::transfer_items::document_file_id, crate::schema::transfer_items::video_file_id)).load::<(Option<i64>, Option<i64>)>(c)?);
             Ok(ids.into_iter().flat_map(|(a, b)| [a, b]).flatten().collect())
         };
         let referenced = referenced(c)?;

@@ -30,6 +30,7 @@ export const ROLES = {
       { name: 'results', path: '/student/results' },
       { name: 'performances', path: '/student/performances' },
       { name: 'selections', path: '/student/selections' },
+      { name: 'transferred', path: '/student/transferred' },
       { name: 'notifications', path: '/notifications' },
     ],
   },
@@ -86,6 +87,8 @@ export const ROLES = {
       { name: 'term', path: '/admin/term' },
       { name: 'rosters', path: '/admin/rosters' },
       { name: 'cadre-rosters', path: '/admin/cadre-rosters' },
+      { name: 'transfer-export', path: '/admin/transfer-export' },
+      { name: 'transfer-import', path: '/admin/transfer-import' },
     ],
   },
 };

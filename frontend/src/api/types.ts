@@ -208,3 +208,11 @@ export type RosterCheck = Ok<paths['/api/v1/rosters/check']['get']>;
 export type RosterIssue = RosterCheck['issues'][number];
 export type RosterExport = Ok<paths['/api/v1/rosters/exports']['get']>[number];
 export type Job = Ok<paths['/api/v1/jobs/{id}']['get']>;
+
+// 轉學生學習歷程資料匯出/匯入 (tag "transfers"; manual 6.1, 6.2).
+export type TransferStudent = Ok<paths['/api/v1/transfers/students']['get']>[number];
+export type TransferExport = Ok<paths['/api/v1/transfers/exports']['get']>[number];
+export type TransferImport = Ok<paths['/api/v1/transfers/imports']['get']>[number];
+export type TransferOutcome = TransferImport['students'][number];
+export type ImportedItem = Ok<paths['/api/v1/transfers/items']['get']>[number];
+export type TransferImportForm = paths['/api/v1/transfers/imports']['post']['requestBody']['content']['multipart/form-data'];

@@ -1,0 +1,474 @@
+//! Transfer export and import (轉學生學習歷程資料匯出/匯入; manual 6.1, 6.2; FAQ 000 五 Q1–Q3;
+//! issue #21). The old school exports students' learning results, performances and cadre records
+//! as an AES-256 zip with a manifest ([`Manifest`], format in `docs/transfers.md`), made by a job
+//! ([`package::run`]); the new school imports it with its MD5 and password ([`package::import`]).
+//! Imported items live in `transfer_items`, apart from the school's own results and performances:
+//! read-only by construction (no teacher's queue and no student's edit reaches them).
+
+pub mod package;
+pub mod routes;
+
+use std::collections::HashMap;
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::db::DbConn;
+use crate::error::{ApiError, ApiResult, ErrorCode};
+use crate::schema::{cadre_records as cr, courses, learning_result_events as ev, learning_results as lr, performances as pf, selections as sel, stored_files as sf, student_profiles as sp, users};
+
+/// The job kind of a transfer export.
+pub const JOB_KIND: &str = "transfer_export";
+/// The function module of 6.1 匯出學生學習歷程資料.
+pub const EXPORT_MODULE: &str = "S0601S";
+/// The function module of 6.2 匯入學生學習歷程資料.
+pub const IMPORT_MODULE: &str = "S0602S";
+/// `format` of every manifest.
+pub const FORMAT: &str = "licheng-transfer";
+/// The manifest version this server writes and reads.
+pub const VERSION: u32 = 1;
+/// The key purpose the packages' passwords are sealed under.
+pub const PASSWORD_PURPOSE: &str = "transfer-package-password";
+
+// ---------------------------------------------------------------------------------------------
+// National-ID lookups. Every query of this module that compares a national ID goes through these
+// two functions, so encrypting national IDs at rest changes only them.
+
+/// The students of `school` whose national ID is one of `ids`: national ID → user id.
+pub fn students_by_national_id(c: &mut DbConn, school: i64, ids: &[String]) -> ApiResult<HashMap<String, i64>> {
+    let mut out = HashMap::new();
+    for chunk in ids.chunks(500) {
+        let found: Vec<(i64, Option<String>)> = users::table
+            .filter(users::school_id.eq(school))
+            .filter(users::kind.eq("student"))
+            .filter(users::national_id.eq_any(chunk.to_vec()))
+            .select((users::id, users::national_id))
+            .load(c)?;
+        out.extend(found.into_iter().filter_map(|(id, nid)| nid.map(|n| (n.trim().to_string(), id))));
+    }
+    Ok(out)
+}
+
+/// A student's national ID as stored (trimmed; `None` when blank).
+pub fn national_id_of(stored: Option<String>) -> Option<String> {
+    stored.map(|n| n.trim().to_string()).filter(|n| !n.is_empty())
+}
+// ---------------------------------------------------------------------------------------------
+
+/// A national ID as the screens show it (manual 6.1: `F13XX51101`): the 4th and 5th characters
+/// hidden.
+pub fn mask_national_id(nid: &str) -> String {
+    nid.chars().enumerate().map(|(i, ch)| if i == 3 || i == 4 { 'X' } else { ch }).collect()
+}
+
+/// `{school}_{yyyy_MM_dd_HH_mm_ss}.zip`, Taipei time (manual 6.1: `666666_2022_02_25_11_38_07.zip`).
+pub fn package_name(school_code: &str, at: NaiveDateTime) -> String {
+    let local = at + chrono::Duration::hours(8);
+    format!("{school_code}_{}.zip", local.format("%Y_%m_%d_%H_%M_%S"))
+}
+
+fn iso(t: NaiveDateTime) -> String {
+    crate::time::rfc3339(&t)
+}
+
+/// The manifest (docs/transfers.md).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Manifest {
+    pub format: String,
+    pub version: u32,
+    pub exported_at: String,
+    pub source_school: SourceSchool,
+    pub students: Vec<StudentRecord>,
+    pub files: Vec<FileEntry>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct SourceSchool {
+    pub code: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct StudentRecord {
+    pub national_id: String,
+    pub birth_date: Option<NaiveDate>,
+    pub number: Option<String>,
+    pub name: String,
+    pub grade: Option<i32>,
+    pub class_code: Option<String>,
+    pub seat_no: Option<i32>,
+    pub learning_results: Vec<ResultRecord>,
+    pub performances: Vec<PerformanceRecord>,
+    pub cadre_records: Vec<CadreRecord>,
+}
+
+/// A file of an item.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct FileRef {
+    pub path: String,
+    pub sha256: String,
+    pub size: i64,
+    pub kind: String,
+    pub original_name: String,
+}
+
+/// One entry of `files[]`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct FileEntry {
+    pub path: String,
+    pub sha256: String,
+    pub size: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Decision {
+    pub state: String,
+    pub teacher: Option<String>,
+    pub teacher_account: Option<String>,
+    pub reason: Option<String>,
+    pub at: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Event {
+    pub action: String,
+    pub state: String,
+    pub actor: Option<String>,
+    pub actor_account: Option<String>,
+    pub reason: Option<String>,
+    pub at: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ResultRecord {
+    pub id: i64,
+    pub course_code: String,
+    pub subject: String,
+    pub credits: i32,
+    pub academic_year: i32,
+    pub semester: i32,
+    pub description: String,
+    pub state: String,
+    pub reject_reason: Option<String>,
+    pub created_at: String,
+    pub submitted_at: Option<String>,
+    pub decided_at: Option<String>,
+    /// Selected (勾選) for submission at the old school, for its academic year.
+    #[serde(default)]
+    pub selected: bool,
+    pub decisions: Vec<Decision>,
+    pub history: Vec<Event>,
+    pub document: Option<FileRef>,
+    pub video: Option<FileRef>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct PerformanceRecord {
+    pub id: i64,
+    pub academic_year: i32,
+    pub category: String,
+    pub title: String,
+    pub item: Option<String>,
+    pub organisation: Option<String>,
+    pub position: Option<String>,
+    pub level: Option<String>,
+    pub award: Option<String>,
+    pub kind: Option<String>,
+    pub score: Option<String>,
+    pub certificate_no: Option<String>,
+    pub participation: Option<String>,
+    pub hours: Option<f64>,
+    pub credits: Option<i32>,
+    pub start_date: NaiveDate,
+    pub end_date: Option<NaiveDate>,
+    pub description: String,
+    pub link: Option<String>,
+    pub created_at: String,
+    /// Selected (勾選) for submission at the old school, for its academic year.
+    #[serde(default)]
+    pub selected: bool,
+    pub document: Option<FileRef>,
+    pub video: Option<FileRef>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct CadreRecord {
+    pub id: i64,
+    pub academic_year: i32,
+    pub semester: i32,
+    pub unit: String,
+    pub position: String,
+    pub level: Option<String>,
+    pub start_date: NaiveDate,
+    pub end_date: Option<NaiveDate>,
+}
+
+/// A result whose course lacks its 23-character code (FAQ 000 五 Q3).
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct MissingCode {
+    pub student_id: i64,
+    pub student_name: String,
+    pub subject: String,
+    pub course_code: String,
+    pub academic_year: i32,
+    pub semester: i32,
+}
+
+/// What an export contains, read in one go.
+pub struct Snapshot {
+    pub students: Vec<(i64, StudentRecord)>,
+    /// Students without a national ID (the receiving school could not match them).
+    pub without_national_id: Vec<String>,
+    pub missing_codes: Vec<MissingCode>,
+}
+
+fn file_ref(files: &HashMap<i64, (String, i64, String, String)>, id: Option<i64>, nid: &str, prefix: &str, item: i64, slot: &str) -> Option<FileRef> {
+    let (sha256, size, kind, original_name) = files.get(&id?)?.clone();
+    Some(FileRef { path: format!("files/{nid}/{prefix}{item}_{slot}.{kind}"), sha256, size, kind, original_name })
+}
+
+type ResultRow = (i64, i64, String, String, i32, i32, i32, String, String, Option<String>, NaiveDateTime, Option<NaiveDateTime>, Option<NaiveDateTime>, Option<i64>, Option<i64>);
+
+/// Reads the students of `school` in `ids` with everything the package carries: results not
+/// deleted (every state) with their decisions and history, performances not deleted, cadre
+/// records. Unknown ids (or another school's) are an error naming none of them.
+pub fn snapshot(c: &mut DbConn, school: i64, ids: &[i64]) -> ApiResult<Snapshot> {
+    type S = (i64, Option<String>, String, Option<String>, Option<NaiveDate>, Option<i32>, Option<String>, Option<i32>);
+    let found: Vec<S> = users::table
+        .left_join(sp::table.on(sp::user_id.eq(users::id)))
+        .filter(users::school_id.eq(school))
+        .filter(users::kind.eq("student"))
+        .filter(users::id.eq_any(ids.to_vec()))
+        .order(users::id.asc())
+        .select((users::id, users::number, users::display_name, users::national_id, sp::birth_date.nullable(), sp::grade.nullable(), sp::class_code.nullable(), sp::seat_no.nullable()))
+        .load(c)?;
+    if found.len() != ids.iter().collect::<std::collections::HashSet<_>>().len() {
+        return Err(ApiError::validation().field("student_ids", "有學生不存在或不屬於本校", "a student does not exist in this school"));
+    }
+    let results: Vec<ResultRow> = lr::table
+        .inner_join(courses::table.on(courses::id.eq(lr::course_id)))
+        .filter(lr::school_id.eq(school))
+        .filter(lr::student_id.eq_any(ids.to_vec()))
+        .filter(lr::deleted_at.is_null())
+        .order(lr::id.asc())
+        .select((
+            lr::id,
+            lr::student_id,
+            courses::course_code,
+            courses::subject_name,
+            courses::credits,
+            lr::academic_year,
+            lr::semester,
+            lr::description,
+            lr::state,
+            lr::reject_reason,
+            lr::created_at,
+            lr::submitted_at,
+            lr::decided_at,
+            lr::document_file_id,
+            lr::video_file_id,
+        ))
+        .load(c)?;
+    let result_ids: Vec<i64> = results.iter().map(|r| r.0).collect();
+    type E = (i64, String, String, Option<String>, Option<String>, Option<String>, NaiveDateTime);
+    let mut events: Vec<E> = Vec::new();
+    for chunk in result_ids.chunks(500) {
+        events.extend(
+            ev::table
+                .left_join(users::table.on(users::id.nullable().eq(ev::actor_id)))
+                .filter(ev::result_id.eq_any(chunk.to_vec()))
+                .order((ev::at.asc(), ev::id.asc()))
+                .select((ev::result_id, ev::action, ev::state, users::display_name.nullable(), users::account.nullable(), ev::reason, ev::at))
+                .load::<E>(c)?,
+        );
+    }
+    let performances: Vec<(i64, i64, NaiveDateTime, Option<i64>, Option<i64>, crate::rosters::PerformanceFields)> = pf::table
+        .filter(pf::school_id.eq(school))
+        .filter(pf::student_id.eq_any(ids.to_vec()))
+        .filter(pf::deleted_at.is_null())
+        .order(pf::id.asc())
+        .select((
+            pf::id,
+            pf::student_id,
+            pf::created_at,
+            pf::document_file_id,
+            pf::video_file_id,
+            (
+                pf::academic_year,
+                pf::category,
+                pf::title,
+                pf::item,
+                pf::organisation,
+                pf::position,
+                pf::level,
+                pf::award,
+                pf::kind,
+                pf::score,
+                pf::certificate_no,
+                pf::participation,
+                pf::hours,
+                pf::credits,
+                pf::start_date,
+                pf::end_date,
+                pf::description,
+                pf::link,
+            ),
+        ))
+        .load(c)?;
+    type C = (i64, i64, i32, i32, String, String, Option<String>, NaiveDate, Option<NaiveDate>);
+    let cadres: Vec<C> = cr::table
+        .filter(cr::school_id.eq(school))
+        .filter(cr::active.eq(true))
+        .filter(cr::student_id.eq_any(ids.to_vec()))
+        .order(cr::id.asc())
+        .select((cr::id, cr::student_id, cr::academic_year, cr::semester, cr::unit, cr::position, cr::level, cr::start_date, cr::end_date))
+        .load(c)?;
+    let selected: std::collections::HashSet<(String, i64)> = sel::table
+        .filter(sel::school_id.eq(school))
+        .filter(sel::student_id.eq_any(ids.to_vec()))
+        .select((sel::item_kind, sel::item_id))
+        .load::<(String, i64)>(c)?
+        .into_iter()
+        .collect();
+    let is_selected = |kind: crate::selections::Kind, id: i64| selected.contains(&(kind.item_kind().to_string(), id));
+    let file_ids: Vec<i64> = results.iter().flat_map(|r| [r.13, r.14]).chain(performances.iter().flat_map(|p| [p.3, p.4])).flatten().collect();
+    let mut files: HashMap<i64, (String, i64, String, String)> = HashMap::new();
+    for chunk in file_ids.chunks(500) {
+        let rows: Vec<(i64, String, i64, String, String)> = sf::table.filter(sf::id.eq_any(chunk.to_vec())).select((sf::id, sf::sha256, sf::size, sf::kind, sf::original_name)).load(c)?;
+        files.extend(rows.into_iter().map(|(id, a, b, k, n)| (id, (a, b, k, n))));
+    }
+
+    let mut out = Snapshot { students: Vec::new(), without_national_id: Vec::new(), missing_codes: Vec::new() };
+    for (id, number, name, nid, birth_date, grade, class_code, seat_no) in found {
+        let Some(nid) = national_id_of(nid) else {
+            out.without_national_id.push(name);
+            continue;
+        };
+        let mut rec = StudentRecord { national_id: nid.clone(), birth_date, number, name: name.clone(), grade, class_code, seat_no, learning_results: Vec::new(), performances: Vec::new(), cadre_records: Vec::new() };
+        for r in results.iter().filter(|r| r.1 == id) {
+            let (rid, _, code, subject, credits, year, semester, description, state, reject_reason, created_at, submitted_at, decided_at, doc, video) = r.clone();
+            if code.trim().chars().count() != crate::rosters::COURSE_CODE_LEN {
+                out.missing_codes.push(MissingCode { student_id: id, student_name: name.clone(), subject: subject.clone(), course_code: code.clone(), academic_year: year, semester });
+            }
+            let history: Vec<Event> = events
+                .iter()
+                .filter(|e| e.0 == rid)
+                .map(|(_, action, state, actor, account, reason, at)| Event { action: action.clone(), state: state.clone(), actor: actor.clone(), actor_account: account.clone(), reason: reason.clone(), at: iso(*at) })
+                .collect();
+            let decisions = history
+                .iter()
+                .filter(|e| e.action == "certified" || e.action == "rejected")
+                .map(|e| Decision { state: e.action.clone(), teacher: e.actor.clone(), teacher_account: e.actor_account.clone(), reason: e.reason.clone(), at: e.at.clone() })
+                .collect();
+            rec.learning_results.push(ResultRecord {
+                id: rid,
+                course_code: code.trim().to_string(),
+                subject,
+                credits,
+                academic_year: year,
+                semester,
+                description,
+                state,
+                reject_reason,
+                created_at: iso(created_at),
+                submitted_at: submitted_at.map(iso),
+                decided_at: decided_at.map(iso),
+                selected: is_selected(crate::selections::Kind::Results, rid),
+                decisions,
+                history,
+                document: file_ref(&files, doc, &nid, "R", rid, "document"),
+                video: file_ref(&files, video, &nid, "R", rid, "video"),
+            });
+        }
+        for (pid, _, created_at, doc, video, f) in performances.iter().filter(|p| p.1 == id).cloned() {
+            rec.performances.push(PerformanceRecord {
+                id: pid,
+                academic_year: f.academic_year,
+                category: f.category,
+                title: f.title,
+                item: f.item,
+                organisation: f.organisation,
+                position: f.position,
+                level: f.level,
+                award: f.award,
+                kind: f.kind,
+                score: f.score,
+                certificate_no: f.certificate_no,
+                participation: f.participation,
+                hours: f.hours,
+                credits: f.credits,
+                start_date: f.start_date,
+                end_date: f.end_date,
+                description: f.description,
+                link: f.link,
+                created_at: iso(created_at),
+                selected: is_selected(crate::selections::Kind::Performances, pid),
+                document: file_ref(&files, doc, &nid, "P", pid, "document"),
+                video: file_ref(&files, video, &nid, "P", pid, "video"),
+            });
+        }
+        for (cid, _, academic_year, semester, unit, position, level, start_date, end_date) in cadres.iter().filter(|c| c.1 == id).cloned() {
+            rec.cadre_records.push(CadreRecord { id: cid, academic_year, semester, unit, position, level, start_date, end_date });
+        }
+        out.students.push((id, rec));
+    }
+    Ok(out)
+}
+
+impl Snapshot {
+    /// The refusal of an export that cannot be made: a course without its 23-character code
+    /// (FAQ 000 五 Q3, listing the courses), or a student without a national ID.
+    pub fn refusal(&self) -> Option<ApiError> {
+        if !self.missing_codes.is_empty() {
+            let list: Vec<String> = self.missing_codes.iter().map(|m| format!("{} {}（{}-{}，課程代碼「{}」）", m.student_name, m.subject, m.academic_year, m.semester, m.course_code)).collect();
+            let list_en: Vec<String> = self.missing_codes.iter().map(|m| format!("{} {} ({}-{}, course code `{}`)", m.student_name, m.subject, m.academic_year, m.semester, m.course_code)).collect();
+            return Some(ApiError::with_detail(
+                ErrorCode::CourseCodeMissing,
+                format!("因缺少新版課程代碼(23碼)，無法匯出：{}", list.join("、")),
+                format!("A course lacks its 23-character course code; cannot export: {}", list_en.join("; ")),
+            ));
+        }
+        if !self.without_national_id.is_empty() {
+            return Some(ApiError::with_detail(
+                ErrorCode::InvalidState,
+                format!("學生沒有身分證統一編號，轉入學校無法比對，無法匯出：{}", self.without_national_id.join("、")),
+                format!("Students without a national ID cannot be matched by the receiving school: {}", self.without_national_id.join(", ")),
+            ));
+        }
+        None
+    }
+
+    /// Every file the package holds, once per path.
+    pub fn files(&self) -> Vec<FileRef> {
+        let mut out = Vec::new();
+        for (_, s) in &self.students {
+            for r in &s.learning_results {
+                out.extend(r.document.iter().chain(r.video.iter()).cloned());
+            }
+            for p in &s.performances {
+                out.extend(p.document.iter().chain(p.video.iter()).cloned());
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn national_ids_are_masked_as_the_manual_shows() {
+        // Manual 6.1: "F13XX51101 王○翔".
+        assert_eq!(mask_national_id("F131151101"), "F13XX51101");
+        assert_eq!(mask_national_id("A1"), "A1");
+    }
+
+    #[test]
+    fn package_names_follow_the_manual() {
+        // Manual 6.1: "檔案名稱：666666_2022_02_25_11_38_07.zip" (Taipei time).
+        let at = NaiveDate::from_ymd_opt(2022, 2, 25).unwrap().and_hms_opt(3, 38, 7).unwrap();
+        assert_eq!(package_name("666666", at), "666666_2022_02_25_11_38_07.zip");
+    }
+}
