@@ -636,4 +636,106 @@ diesel::allow_tables_to_appear_in_same_query!(
     jobs,
     roster_exports,
     roster_export_items,
+    sdl_groups,
+    sdl_group_members,
+    sdl_stages,
+    sdl_plans,
+    sdl_flow_stages,
+    sdl_events,
+    sdl_progress,
 );
+
+diesel::table! {
+    sdl_groups (id) {
+        id -> BigInt,
+        school_id -> BigInt,
+        kind -> Text,
+        name -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sdl_group_members (group_id, user_id) {
+        group_id -> BigInt,
+        user_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    sdl_stages (id) {
+        id -> BigInt,
+        school_id -> BigInt,
+        position -> Integer,
+        identity -> Text,
+        group_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sdl_plans (id) {
+        id -> BigInt,
+        school_id -> BigInt,
+        student_id -> BigInt,
+        academic_year -> Integer,
+        semester -> Integer,
+        theme -> Text,
+        subject_group_id -> BigInt,
+        goals -> Text,
+        content -> Text,
+        schedule -> Text,
+        expected -> Text,
+        resources -> Text,
+        start_date -> Date,
+        end_date -> Date,
+        plan_state -> Text,
+        plan_stage -> Nullable<Integer>,
+        result_state -> Text,
+        result_stage -> Nullable<Integer>,
+        reflection -> Text,
+        hours -> Nullable<Double>,
+        document_file_id -> Nullable<BigInt>,
+        video_file_id -> Nullable<BigInt>,
+        return_reason -> Nullable<Text>,
+        performance_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sdl_flow_stages (id) {
+        id -> BigInt,
+        plan_id -> BigInt,
+        phase -> Text,
+        position -> Integer,
+        identity -> Text,
+        group_id -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    sdl_events (id) {
+        id -> BigInt,
+        plan_id -> BigInt,
+        phase -> Text,
+        action -> Text,
+        position -> Nullable<Integer>,
+        identity -> Nullable<Text>,
+        actor_id -> BigInt,
+        reason -> Nullable<Text>,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sdl_progress (id) {
+        id -> BigInt,
+        plan_id -> BigInt,
+        note -> Text,
+        actor_id -> BigInt,
+        at -> Timestamp,
+    }
+}
