@@ -50,6 +50,8 @@ const notificationsPage = lazyPages(() => import('./pages/notifications'));
 const reportPage = lazyPages(() => import('./pages/reports'));
 /** 提交管理: submission rosters (modules S0207S, S0208S, S0218S). */
 const rosterPage = lazyPages(() => import('./pages/rosters'));
+/** 自主學習: 5.1 (S0301S), 5.2 (S0302S), the student's plans, the certifiers' queue. */
+const selfDirectedPage = lazyPages(() => import('./pages/selfdirected'));
 
 export const appRoutes: RouteObject[] = [
   {
@@ -100,6 +102,11 @@ export const appRoutes: RouteObject[] = [
   // 提交管理: 匯出提交名冊 (S0207S, S0208S), 匯出幹部名冊 (S0218S); the server checks the same.
   { path: 'admin/rosters', ...rosterPage('SubmissionRostersPage') },
   { path: 'admin/cadre-rosters', ...rosterPage('CadreRostersPage') },
+  // 自主學習: 5.1 設定學科/領域認證老師 (S0301S), 5.2 設定認證順序 (S0302S), students, certifiers.
+  { path: 'admin/self-directed/groups', ...selfDirectedPage('CertifierGroupsPage') },
+  { path: 'admin/self-directed/order', ...selfDirectedPage('CertificationOrderPage') },
+  { path: 'student/self-directed', ...selfDirectedPage('StudentSelfDirectedPage') },
+  { path: 'self-directed/queue', ...selfDirectedPage('SelfDirectedQueuePage') },
 ];
 
 /** The absolute paths a route table defines (index routes take their parent's path). */

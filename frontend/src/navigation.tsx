@@ -8,6 +8,7 @@ import {
   SolutionOutlined,
   TeamOutlined,
   CloudUploadOutlined,
+  ExperimentOutlined,
 } from '@ant-design/icons';
 import type { ReactNode } from 'react';
 import type { Me, Role } from './api/types';
@@ -149,6 +150,22 @@ export const menu: readonly MenuEntry[] = [
     children: [
       { key: 'rosters', path: '/admin/rosters', label: '匯出提交名冊', en: 'Export submission rosters', access: { modules: ['S0207S', 'S0208S'] } },
       { key: 'cadre-rosters', path: '/admin/cadre-rosters', label: '匯出幹部名冊', en: 'Export cadre rosters', access: { modules: ['S0218S'] } },
+    ],
+  },
+  {
+    key: 'self-directed',
+    label: '自主學習', en: 'Self-directed learning',
+    icon: <ExperimentOutlined />,
+    children: [
+      { key: 'self-directed-student', path: '/student/self-directed', label: '我的自主學習', en: 'My self-directed learning', access: { roles: ['student'] } },
+      {
+        key: 'self-directed-queue',
+        path: '/self-directed/queue',
+        label: '自主學習認證', en: 'Certify self-directed learning',
+        access: { roles: ['subject_teacher', 'homeroom_teacher', 'course_consultant', 'counselor', 'school_admin'] },
+      },
+      { key: 'self-directed-groups', path: '/admin/self-directed/groups', label: '設定學科/領域認證老師', en: 'Subject/domain certifiers', access: { modules: ['S0301S'] } },
+      { key: 'self-directed-order', path: '/admin/self-directed/order', label: '設定認證順序', en: 'Certification order', access: { modules: ['S0302S'] } },
     ],
   },
 ];

@@ -47,6 +47,7 @@ pub struct GroupRename {
 #[into_params(parameter_in = Query)]
 pub struct GroupFilter {
     /// `subject` or `custom` (default: both).
+    #[param(inline)]
     pub kind: Option<GroupKind>,
 }
 
@@ -88,14 +89,14 @@ pub struct StageInput {
 
 #[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
-pub enum Direction {
+pub enum StageDirection {
     Up,
     Down,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct MoveInput {
-    pub direction: Direction,
+    pub direction: StageDirection,
 }
 
 /// Who changes the settings, for the audit log (built before entering the database thread).
@@ -324,7 +325,7 @@ fn members_of(c: &mut DbConn, id: i64) -> ApiResult<Vec<StaffMember>> {
     )
 )]
 #[get("/self-directed/groups/{id}/members")]
-pub async fn get_members(state: web::Data<AppState>, who: Principal, id: web::Path<i64>) -> ApiResult<web::Json<Vec<StaffMember>>> {
+pub async fn get_group_members(state: web::Data<AppState>, who: Principal, id: web::Path<i64>) -> ApiResult<web::Json<Vec<StaffMember>>> {
     who.user()?;
     who.require(Need::module(MODULE_GROUPS, Op::View))?;
     let school = who.school_id()?;
@@ -355,7 +356,7 @@ pub async fn get_members(state: web::Data<AppState>, who: Principal, id: web::Pa
     )
 )]
 #[put("/self-directed/groups/{id}/members")]
-pub async fn put_members(state: web::Data<AppState>, who: Principal, req: HttpRequest, id: web::Path<i64>, body: web::Json<GroupMembers>) -> ApiResult<web::Json<Vec<StaffMember>>> {
+pub async fn put_group_members(state: web::Data<AppState>, who: Principal, req: HttpRequest, id: web::Path<i64>, body: web::Json<GroupMembers>) -> ApiResult<web::Json<Vec<StaffMember>>> {
     who.user()?;
     who.require(Need::module(MODULE_GROUPS, Op::Update))?;
     body.validate()?;
@@ -398,7 +399,7 @@ pub async fn put_members(state: web::Data<AppState>, who: Principal, req: HttpRe
     )
 )]
 #[get("/self-directed/staff")]
-pub async fn list_staff(state: web::Data<AppState>, who: Principal, q: web::Query<StaffQuery>, page: web::Query<PageQuery>) -> ApiResult<web::Json<Page<StaffMember>>> {
+pub async fn list_certifier_staff(state: web::Data<AppState>, who: Principal, q: web::Query<StaffQuery>, page: web::Query<PageQuery>) -> ApiResult<web::Json<Page<StaffMember>>> {
     who.user()?;
     who.require(Need::module(MODULE_GROUPS, Op::View))?;
     let school = who.school_id()?;
@@ -567,8 +568,8 @@ pub async fn move_stage(state: web::Data<AppState>, who: Principal, req: HttpReq
             let mut ids: Vec<i64> = load_stages(c, school)?.into_iter().map(|s| s.id).collect();
             let i = ids.iter().position(|s| *s == id).ok_or_else(ApiError::not_found)?;
             let j = match direction {
-                Direction::Up => i.checked_sub(1),
-                Direction::Down => Some(i + 1).filter(|j| *j < ids.len()),
+                StageDirection::Up => i.checked_sub(1),
+                StageDirection::Down => Some(i + 1).filter(|j| *j < ids.len()),
             };
             if let Some(j) = j {
                 ids.swap(i, j);

@@ -760,7 +760,7 @@ pub async fn save_result(state: web::Data<AppState>, who: Principal, id: web::Pa
     )
 )]
 #[post("/me/self-directed/plans/{id}/result/submit")]
-pub async fn submit_result(state: web::Data<AppState>, who: Principal, id: web::Path<i64>) -> ApiResult<web::Json<Plan>> {
+pub async fn submit_outcome(state: web::Data<AppState>, who: Principal, id: web::Path<i64>) -> ApiResult<web::Json<Plan>> {
     let me = Caller::student(&who)?;
     let id = id.into_inner();
     let now = state.clock.now();

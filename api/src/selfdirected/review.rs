@@ -36,7 +36,7 @@ pub struct FlowStage {
 
 /// One submission or decision.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct Decision {
+pub struct StageDecision {
     pub phase: Phase,
     /// `submitted`, `approved` or `returned`.
     pub action: String,
@@ -59,7 +59,7 @@ pub struct PlanDetail {
     /// The order the results started with (empty until first submitted).
     pub result_stages: Vec<FlowStage>,
     /// Every submission and decision, oldest first.
-    pub history: Vec<Decision>,
+    pub history: Vec<StageDecision>,
     pub progress: Vec<ProgressNote>,
     /// Whether the caller may decide now, and on what.
     pub can_decide: Option<Phase>,
@@ -75,7 +75,7 @@ pub enum Verdict {
 }
 
 #[derive(Debug, Deserialize, ToSchema, Validate)]
-pub struct DecisionInput {
+pub struct StageDecisionInput {
     pub phase: Phase,
     /// The stage (1 = first) the caller saw it at: a decision on a plan that has moved on is refused.
     pub stage: i32,
@@ -99,6 +99,7 @@ pub enum QueueState {
 #[into_params(parameter_in = Query)]
 pub struct QueueQuery {
     /// `waiting` (default) or `decided`.
+    #[param(inline)]
     pub state: Option<QueueState>,
 }
 
@@ -197,7 +198,7 @@ fn may_see(me: Caller, who: &Certifier, plan: &Plan, stages: &[(i64, Phase, Flow
     stages.iter().any(|(p, _, s)| *p == plan.id && certifies(who, s, &facts))
 }
 
-fn history(c: &mut DbConn, plan: i64, stages: &[(i64, Phase, FlowStage)]) -> ApiResult<Vec<Decision>> {
+fn history(c: &mut DbConn, plan: i64, stages: &[(i64, Phase, FlowStage)]) -> ApiResult<Vec<StageDecision>> {
     type EventRow = (String, String, Option<i32>, String, String, Option<String>, NaiveDateTime);
     let rows: Vec<EventRow> = ev::table
         .inner_join(users::table.on(users::id.eq(ev::actor_id)))
@@ -210,7 +211,7 @@ fn history(c: &mut DbConn, plan: i64, stages: &[(i64, Phase, FlowStage)]) -> Api
             let phase = Phase::parse(&phase)?;
             let position = position.map(|p| p + 1);
             let stage_label = position.and_then(|p| stage_at(stages, plan, phase, p)).map(|s| s.label.clone());
-            Ok(Decision { phase, action, position, stage_label, actor_account, actor_name, reason, at })
+            Ok(StageDecision { phase, action, position, stage_label, actor_account, actor_name, reason, at })
         })
         .collect()
 }
@@ -368,7 +369,7 @@ fn staff(who: &Principal) -> ApiResult<Caller> {
 }
 
 /// Approves or returns at the stage the caller certifies; tells the student.
-pub fn decide(c: &mut DbConn, me: Caller, id: i64, input: &DecisionInput, now: NaiveDateTime) -> ApiResult<()> {
+pub fn decide(c: &mut DbConn, me: Caller, id: i64, input: &StageDecisionInput, now: NaiveDateTime) -> ApiResult<()> {
     let plan = load_plan(c, me.school, id)?;
     let who = certifier(c, me.school, me.user)?;
     let stages = flows(c, &[id])?;
@@ -440,7 +441,7 @@ pub fn decide(c: &mut DbConn, me: Caller, id: i64, input: &DecisionInput, now: N
     tag = "self-directed",
     path = "/self-directed/plans/{id}/decisions",
     params(("id" = i64, Path, description = "Plan id")),
-    request_body = DecisionInput,
+    request_body = StageDecisionInput,
     security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "Decided; the plan as it is now", body = PlanDetail),
@@ -453,7 +454,7 @@ pub fn decide(c: &mut DbConn, me: Caller, id: i64, input: &DecisionInput, now: N
     )
 )]
 #[post("/self-directed/plans/{id}/decisions")]
-pub async fn decide_plan(state: web::Data<AppState>, who: Principal, id: web::Path<i64>, body: web::Json<DecisionInput>) -> ApiResult<web::Json<PlanDetail>> {
+pub async fn decide_plan(state: web::Data<AppState>, who: Principal, id: web::Path<i64>, body: web::Json<StageDecisionInput>) -> ApiResult<web::Json<PlanDetail>> {
     let me = staff(&who)?;
     body.validate()?;
     let id = id.into_inner();
