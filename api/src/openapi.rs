@@ -156,6 +156,8 @@ use utoipa::{Modify, OpenApi};
         crate::selfdirected::review::download_file,
         crate::selfdirected::review::my_queue,
         crate::selfdirected::review::decide_plan,
+        crate::selfdirected::report::standing_report,
+        crate::selfdirected::report::standing_report_xlsx,
     ),
     components(schemas(crate::error::Problem, crate::error::ErrorCode)),
     modifiers(&SecuritySchemes, &ApiPrefix, &PendingPassword),

@@ -9,6 +9,7 @@
 //! 導師 → 學科教師 → 自主學習計畫審核.
 
 use actix_web::http::Method;
+use calamine::{Data, Reader, Xlsx};
 use chrono::Duration;
 use diesel::prelude::*;
 use serde_json::{json, Value};
@@ -328,6 +329,40 @@ async fn changing_the_order_does_not_disturb_plans_in_progress() {
     assert_eq!(queue_ids(&fx, &app.demo_token("999999_T002").await, "waiting").await, vec![other]);
     // A group that a stage or a plan uses is not deleted.
     app.delete_as(&format!("/api/v1/self-directed/groups/{}", fx.review_group), &fx.admin).await.assert_problem(409, "conflict");
+
+    // The report per class and stage: class 101 has one approved plan and one waiting at its first stage (學科教師).
+    let report = app.get_as("/api/v1/self-directed/report", &fx.admin).await;
+    assert_eq!(report.status, 200, "{}", report.text());
+    let rows: Vec<(String, String, String, Option<i64>, Option<String>, i64)> = report.json()["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["class_code"].as_str().unwrap().into(),
+                r["phase"].as_str().unwrap().into(),
+                r["standing"].as_str().unwrap().into(),
+                r["stage"].as_i64(),
+                r["stage_label"].as_str().map(str::to_string),
+                r["count"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        vec![
+            ("101".into(), "plan".into(), "waiting".into(), Some(1), Some("學科教師".into()), 1),
+            ("101".into(), "plan".into(), "certified".into(), None, None, 1),
+        ]
+    );
+    let book = app.get_as("/api/v1/self-directed/report.xlsx", &fx.admin).await;
+    assert_eq!(book.status, 200);
+    let mut xlsx: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(book.body.clone())).unwrap();
+    let sheet = xlsx.worksheet_range("自主學習認證統計").unwrap();
+    let header: Vec<String> = sheet.rows().next().unwrap().iter().map(|c| c.to_string()).collect();
+    assert_eq!(header, ["班級", "項目", "狀態", "認證階段", "件數"]);
+    assert_eq!(sheet.rows().nth(1).unwrap()[3], Data::String("1 學科教師".into()));
+    app.get_as("/api/v1/self-directed/report", &s1).await.assert_problem(403, "module_required");
 }
 
 #[actix_web::test]

@@ -14,6 +14,7 @@
 
 pub mod groups;
 pub mod plans;
+pub mod report;
 pub mod review;
 pub mod routes;
 

@@ -2,7 +2,7 @@
 
 use actix_web::web;
 
-use super::{groups, plans, review};
+use super::{groups, plans, report, review};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(groups::list_groups)
@@ -27,5 +27,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(review::get_plan)
         .service(review::download_file)
         .service(review::my_queue)
-        .service(review::decide_plan);
+        .service(review::decide_plan)
+        .service(report::standing_report)
+        .service(report::standing_report_xlsx);
 }
