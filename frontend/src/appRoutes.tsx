@@ -107,6 +107,7 @@ export const appRoutes: RouteObject[] = [
   { path: 'admin/self-directed/order', ...selfDirectedPage('CertificationOrderPage') },
   { path: 'student/self-directed', ...selfDirectedPage('StudentSelfDirectedPage') },
   { path: 'self-directed/queue', ...selfDirectedPage('SelfDirectedQueuePage') },
+  { path: 'admin/self-directed/report', ...selfDirectedPage('SelfDirectedReportPage') },
 ];
 
 /** The absolute paths a route table defines (index routes take their parent's path). */

@@ -61,7 +61,7 @@ describe('visibleMenu', () => {
       { accounts: ['role-groups', 'passwords', 'temporary-accounts', 'mail', 'reminders', 'api-keys', 'audit'] },
       { system: ['parameters', 'consultants', 'co-taught', 'delegates', 'counselors', 'work-periods', 'term'] },
       { submission: ['rosters', 'cadre-rosters'] },
-      { 'self-directed': ['self-directed-queue', 'self-directed-groups', 'self-directed-order'] },
+      { 'self-directed': ['self-directed-queue', 'self-directed-groups', 'self-directed-order', 'self-directed-report'] },
     ]);
     expect(keys(visibleMenu(teacher, appRoutePaths))).toEqual(['home', 'notifications', { teacher: ['certification'] }, { 'self-directed': ['self-directed-queue'] }]);
     // 提交管理: S0207S or S0208S for 匯出提交名冊, S0218S for 匯出幹部名冊.

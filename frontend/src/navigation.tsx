@@ -166,6 +166,7 @@ export const menu: readonly MenuEntry[] = [
       },
       { key: 'self-directed-groups', path: '/admin/self-directed/groups', label: '設定學科/領域認證老師', en: 'Subject/domain certifiers', access: { modules: ['S0301S'] } },
       { key: 'self-directed-order', path: '/admin/self-directed/order', label: '設定認證順序', en: 'Certification order', access: { modules: ['S0302S'] } },
+      { key: 'self-directed-report', path: '/admin/self-directed/report', label: '自主學習認證統計', en: 'Self-directed learning report', access: { modules: ['S0302S'] } },
     ],
   },
 ];

@@ -3,3 +3,4 @@ export { CertificationOrderPage } from './CertificationOrderPage';
 export { CertifierGroupsPage } from './CertifierGroupsPage';
 export { SelfDirectedQueuePage } from './QueuePage';
 export { StudentSelfDirectedPage } from './StudentSelfDirectedPage';
+export { SelfDirectedReportPage } from './ReportPage';

@@ -76,3 +76,19 @@ export function actionName(action: string): string {
   if (action === 'returned') return tr('退回', 'Returned');
   return action;
 }
+
+export type StandingReport = Ok<paths['/api/v1/self-directed/report']['get']>;
+export type StandingRow = StandingReport['rows'][number];
+
+export function standingName(row: Pick<StandingRow, 'standing' | 'phase'>): string {
+  switch (row.standing) {
+    case 'draft':
+      return tr('草稿', 'Draft');
+    case 'waiting':
+      return tr('待認證', 'Waiting');
+    case 'returned':
+      return tr('退回', 'Returned');
+    case 'certified':
+      return row.phase === 'plan' ? tr('計畫通過', 'Approved') : tr('認證成功', 'Certified');
+  }
+}
