@@ -161,6 +161,14 @@ async fn a_plan_and_its_results_pass_three_stages_with_a_return_and_a_resubmissi
     let expected: Vec<(String, String, Option<String>)> = expected.into_iter().map(|(a, b, c)| (a.into(), b.into(), c.map(str::to_string))).collect();
     assert_eq!(history, expected);
     assert_eq!(queue_ids(&fx, &t2, "decided").await, vec![id]);
+    // A co-member of the subject group (T005, added now) sees what T002 decided there.
+    let (t2_id, t5_id) = (user_id(app, "999999_T002"), user_id(app, "999999_T005"));
+    let r = app.put_as(&format!("/api/v1/self-directed/groups/{}/members", fx.subject), &fx.admin, json!({"user_ids": [t2_id, t5_id]})).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    let t5 = app.demo_token("999999_T005").await;
+    assert_eq!(queue_ids(&fx, &t5, "decided").await, vec![id]);
+    let co = app.get_as(&format!("/api/v1/self-directed/plans/{id}"), &t5).await.json();
+    assert!(co["history"].as_array().unwrap().iter().any(|e| e["action"] == "returned" && e["actor_account"] == "999999_T002"));
     let seen = app.get_as(&format!("/api/v1/self-directed/plans/{id}"), &student).await;
     assert_eq!(seen.status, 200);
     assert_eq!(seen.json()["history"].as_array().unwrap().len(), 7);
