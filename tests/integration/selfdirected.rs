@@ -399,6 +399,19 @@ async fn wrong_roles_other_students_and_other_schools_are_refused() {
     app.get_as(&format!("/api/v1/self-directed/plans/{id}"), &s2).await.assert_problem(404, "not_found");
     app.put_as(&format!("/api/v1/me/self-directed/plans/{id}"), &s2, plan_body(&fx, "搶")).await.assert_problem(404, "not_found");
     app.post_as(&format!("/api/v1/me/self-directed/plans/{id}/submit"), &s2, json!({})).await.assert_problem(404, "not_found");
+    for (path, multipart) in [("progress", false), ("result", true), ("result/submit", false), ("performance", false)] {
+        let url = format!("/api/v1/me/self-directed/plans/{id}/{path}");
+        let (other, teacher) = if multipart {
+            (app.upload(Method::PUT, &url, &s2, &[("reflection", "x")], &[]).await, app.upload(Method::PUT, &url, &t1, &[("reflection", "x")], &[]).await)
+        } else {
+            (app.post_as(&url, &s2, json!({"note": "x"})).await, app.post_as(&url, &t1, json!({"note": "x"})).await)
+        };
+        other.assert_problem(404, "not_found");
+        teacher.assert_problem(403, "role_required");
+    }
+    app.get_as(&format!("/api/v1/self-directed/plans/{id}/files/document"), &s2).await.assert_problem(404, "not_found");
+    app.get_as("/api/v1/self-directed/staff", &s1).await.assert_problem(403, "module_required");
+    app.get_as("/api/v1/self-directed/report.xlsx", &t1).await.assert_problem(403, "module_required");
     // Wrong roles: students do not run the admin screens or decide; teachers write no plans.
     app.get_as("/api/v1/self-directed/groups", &s1).await.assert_problem(403, "module_required");
     app.post_as("/api/v1/self-directed/stages", &t1, json!({"identity": "homeroom"})).await.assert_problem(403, "module_required");
@@ -419,6 +432,13 @@ async fn wrong_roles_other_students_and_other_schools_are_refused() {
     app.put_as(&format!("/api/v1/self-directed/groups/{}/members", fx.subject), &xadmin, json!({"user_ids": []})).await.assert_problem(404, "not_found");
     app.post_as("/api/v1/self-directed/stages", &xadmin, json!({"identity": "custom", "group_id": fx.review_group})).await.assert_problem(422, "validation_failed");
     app.get_as(&format!("/api/v1/self-directed/plans/{id}"), &xadmin).await.assert_problem(404, "not_found");
+    app.put_as(&format!("/api/v1/self-directed/groups/{}", fx.subject), &xadmin, json!({"name": "搶走"})).await.assert_problem(404, "not_found");
+    app.delete_as(&format!("/api/v1/self-directed/groups/{}", fx.library_group), &xadmin).await.assert_problem(404, "not_found");
+    app.get_as(&format!("/api/v1/self-directed/staff?not_in_group={}", fx.subject), &xadmin).await.assert_problem(404, "not_found");
+    let ours = app.get_as("/api/v1/self-directed/stages", &fx.admin).await.json()[0]["id"].as_i64().unwrap();
+    app.post_as(&format!("/api/v1/self-directed/stages/{ours}/move"), &xadmin, json!({"direction": "down"})).await.assert_problem(404, "not_found");
+    app.delete_as(&format!("/api/v1/self-directed/stages/{ours}"), &xadmin).await.assert_problem(404, "not_found");
+    assert_eq!(app.get_as("/api/v1/self-directed/report", &xadmin).await.json()["rows"], json!([]));
     decide(&fx, &xt, id, "plan", 1, "approve", None).await.assert_problem(404, "not_found");
     // Staff of another school are no members.
     let xt_id = user_id(app, "xt");
