@@ -32,6 +32,7 @@ pub mod uploads;
 pub mod jobs;
 pub mod rosters;
 pub mod transfers;
+pub mod selfdirected;
 
 use actix_web::web;
 
@@ -148,4 +149,5 @@ pub fn routes_v1(cfg: &mut web::ServiceConfig) {
         .service(history::routes::chain_head)
         // transfers
         .configure(transfers::routes::configure);
+    selfdirected::routes::configure(cfg); // selfdirected
 }

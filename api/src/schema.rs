@@ -66,12 +66,6 @@ diesel::table! {
     }
 }
 
-diesel::joinable!(users -> schools (school_id));
-diesel::joinable!(user_roles -> users (user_id));
-diesel::joinable!(user_roles -> roles (role_code));
-diesel::joinable!(terms -> schools (school_id));
-
-
 diesel::table! {
     refresh_tokens (id) {
         id -> BigInt,
@@ -391,19 +385,6 @@ diesel::table! {
     }
 }
 
-diesel::joinable!(consultant_classes -> classes (class_id));
-diesel::joinable!(student_profiles -> users (user_id));
-diesel::joinable!(enrolments -> courses (course_id));
-diesel::joinable!(teaching_assignments -> courses (course_id));
-diesel::joinable!(refresh_tokens -> users (user_id));
-diesel::joinable!(password_resets -> users (user_id));
-diesel::joinable!(role_groups -> schools (school_id));
-diesel::joinable!(role_group_modules -> role_groups (group_id));
-diesel::joinable!(role_group_modules -> function_modules (module_code));
-diesel::joinable!(role_group_members -> role_groups (group_id));
-diesel::joinable!(role_group_members -> users (user_id));
-diesel::joinable!(api_keys -> schools (school_id));
-
 diesel::table! {
     stored_files (id) {
         id -> BigInt,
@@ -530,9 +511,6 @@ diesel::table! {
     }
 }
 
-diesel::joinable!(learning_results -> courses (course_id));
-diesel::joinable!(learning_result_events -> learning_results (result_id));
-
 diesel::table! {
     jobs (id) {
         id -> BigInt,
@@ -594,56 +572,6 @@ diesel::table! {
     }
 }
 
-diesel::joinable!(roster_exports -> jobs (job_id));
-diesel::joinable!(roster_export_items -> roster_exports (export_id));
-
-diesel::allow_tables_to_appear_in_same_query!(
-    schools,
-    roles,
-    users,
-    user_roles,
-    terms,
-    refresh_tokens,
-    captchas,
-    sign_in_failures,
-    password_resets,
-    function_modules,
-    role_groups,
-    role_group_modules,
-    role_group_members,
-    mail_settings,
-    api_keys,
-    audit_events,
-    student_profiles,
-    classes,
-    courses,
-    enrolments,
-    teaching_assignments,
-    cadre_records,
-    sync_batches,
-    function_parameters,
-    national_windows,
-    work_periods,
-    consultant_classes,
-    consultant_students,
-    certification_delegates,
-    counselor_students,
-    stored_files,
-    learning_results,
-    learning_result_events,
-    performances,
-    selections,
-    notifications,
-    mail_outbox,
-    jobs,
-    roster_exports,
-    roster_export_items,
-    history_chain,
-    transfer_exports,
-    transfer_imports,
-    transfer_items,
-);
-
 diesel::table! {
     history_chain (id) {
         id -> BigInt,
@@ -657,7 +585,6 @@ diesel::table! {
         sealed_at -> Timestamp,
     }
 }
-
 
 diesel::table! {
     transfer_exports (id) {
@@ -712,5 +639,174 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    sdl_groups (id) {
+        id -> BigInt,
+        school_id -> BigInt,
+        kind -> Text,
+        name -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sdl_group_members (group_id, user_id) {
+        group_id -> BigInt,
+        user_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    sdl_stages (id) {
+        id -> BigInt,
+        school_id -> BigInt,
+        position -> Integer,
+        identity -> Text,
+        group_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sdl_plans (id) {
+        id -> BigInt,
+        school_id -> BigInt,
+        student_id -> BigInt,
+        academic_year -> Integer,
+        semester -> Integer,
+        theme -> Text,
+        subject_group_id -> BigInt,
+        goals -> Text,
+        content -> Text,
+        schedule -> Text,
+        expected -> Text,
+        resources -> Text,
+        start_date -> Date,
+        end_date -> Date,
+        plan_state -> Text,
+        plan_stage -> Nullable<Integer>,
+        result_state -> Text,
+        result_stage -> Nullable<Integer>,
+        reflection -> Text,
+        hours -> Nullable<Double>,
+        document_file_id -> Nullable<BigInt>,
+        video_file_id -> Nullable<BigInt>,
+        return_reason -> Nullable<Text>,
+        performance_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sdl_flow_stages (id) {
+        id -> BigInt,
+        plan_id -> BigInt,
+        phase -> Text,
+        position -> Integer,
+        identity -> Text,
+        group_id -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    sdl_events (id) {
+        id -> BigInt,
+        plan_id -> BigInt,
+        phase -> Text,
+        action -> Text,
+        position -> Nullable<Integer>,
+        identity -> Nullable<Text>,
+        actor_id -> BigInt,
+        reason -> Nullable<Text>,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sdl_progress (id) {
+        id -> BigInt,
+        plan_id -> BigInt,
+        note -> Text,
+        actor_id -> BigInt,
+        at -> Timestamp,
+    }
+}
+
+diesel::joinable!(users -> schools (school_id));
+diesel::joinable!(user_roles -> users (user_id));
+diesel::joinable!(user_roles -> roles (role_code));
+diesel::joinable!(terms -> schools (school_id));
+diesel::joinable!(consultant_classes -> classes (class_id));
+diesel::joinable!(student_profiles -> users (user_id));
+diesel::joinable!(enrolments -> courses (course_id));
+diesel::joinable!(teaching_assignments -> courses (course_id));
+diesel::joinable!(refresh_tokens -> users (user_id));
+diesel::joinable!(password_resets -> users (user_id));
+diesel::joinable!(role_groups -> schools (school_id));
+diesel::joinable!(role_group_modules -> role_groups (group_id));
+diesel::joinable!(role_group_modules -> function_modules (module_code));
+diesel::joinable!(role_group_members -> role_groups (group_id));
+diesel::joinable!(role_group_members -> users (user_id));
+diesel::joinable!(api_keys -> schools (school_id));
+diesel::joinable!(learning_results -> courses (course_id));
+diesel::joinable!(learning_result_events -> learning_results (result_id));
+diesel::joinable!(roster_exports -> jobs (job_id));
+diesel::joinable!(roster_export_items -> roster_exports (export_id));
 diesel::joinable!(transfer_exports -> jobs (job_id));
 diesel::joinable!(transfer_items -> transfer_imports (import_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    schools,
+    roles,
+    users,
+    user_roles,
+    terms,
+    refresh_tokens,
+    captchas,
+    sign_in_failures,
+    password_resets,
+    function_modules,
+    role_groups,
+    role_group_modules,
+    role_group_members,
+    mail_settings,
+    api_keys,
+    audit_events,
+    student_profiles,
+    classes,
+    courses,
+    enrolments,
+    teaching_assignments,
+    cadre_records,
+    sync_batches,
+    function_parameters,
+    national_windows,
+    work_periods,
+    consultant_classes,
+    certification_delegates,
+    consultant_students,
+    counselor_students,
+    stored_files,
+    learning_results,
+    learning_result_events,
+    performances,
+    selections,
+    notifications,
+    mail_outbox,
+    jobs,
+    roster_exports,
+    roster_export_items,
+    history_chain,
+    transfer_exports,
+    transfer_imports,
+    transfer_items,
+    sdl_groups,
+    sdl_group_members,
+    sdl_stages,
+    sdl_plans,
+    sdl_flow_stages,
+    sdl_events,
+    sdl_progress,
+);

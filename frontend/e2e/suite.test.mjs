@@ -9,6 +9,7 @@ import { keyboardOnly } from './scenarios/keyboard.mjs';
 import { lockout } from './scenarios/signin.mjs';
 import { selectCertified, SUBJECT, uploadAndSubmit, uploadOnPhone } from './scenarios/student.mjs';
 import { certify } from './scenarios/teacher.mjs';
+import { approvePlan, seeApproved, setUpCertification, submitPlan } from './scenarios/selfdirected.mjs';
 
 /** Tells this run's data apart when a server is reused (`E2E_BASE_URL` given by hand). */
 const run = Date.now().toString(36).slice(-5).toUpperCase();
@@ -61,6 +62,25 @@ test('6. phone-sized screen: student uploads a result', { timeout: SCENARIO_TIME
 test('8. keyboard only: sign in, open a page from the menu, open and close a dialog', { timeout: SCENARIO_TIMEOUT }, () =>
   withPage('8-keyboard', {}, (page) => keyboardOnly(page, '999999_114003')),
 );
+
+// 9a → 9e follow one self-directed learning plan through two stages (issue #22).
+describe('9. self-directed learning: a plan through 導師 and 學科教師', { timeout: 5 * SCENARIO_TIMEOUT }, () => {
+  const subject = `彈性學習 ${run}`;
+  const theme = `校園植物觀察 ${run}`;
+  const student = '999999_115001';
+  let reached = 0;
+  const step = (n, name, body) =>
+    test(name, { timeout: SCENARIO_TIMEOUT }, async (t) => {
+      if (reached !== n - 1) return t.skip(`needs step ${n - 1}`);
+      await body();
+      reached = n;
+    });
+  step(1, '9a. admin sets the subject group and the order', () => withPage('9a-admin', {}, (page) => setUpCertification(page, { subject })));
+  step(2, '9b. student submits a plan', () => withPage('9b-student', {}, (page) => submitPlan(page, { account: student, theme, subject })));
+  step(3, '9c. homeroom teacher approves', () => withPage('9c-homeroom', {}, (page) => approvePlan(page, { account: '999999_T001', theme, stage: '1. 導師' })));
+  step(4, '9d. subject teacher approves', () => withPage('9d-subject', {}, (page) => approvePlan(page, { account: '999999_T002', theme, stage: '2. 學科教師' })));
+  step(5, '9e. student sees the plan approved', () => withPage('9e-student', {}, (page) => seeApproved(page, { account: student })));
+});
 
 // Last, so that the screens show what the scenarios above made (read-only: it changes nothing).
 // The three roles side by side (mostly waiting for screens to settle): about half the time.

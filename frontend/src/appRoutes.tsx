@@ -52,6 +52,8 @@ const reportPage = lazyPages(() => import('./pages/reports'));
 const rosterPage = lazyPages(() => import('./pages/rosters'));
 /** 學習歷程資料: transfer export (S0601S), import (S0602S), the student's transferred items. */
 const transferPage = lazyPages(() => import('./pages/transfers'));
+/** 自主學習: 5.1 (S0301S), 5.2 (S0302S), the student's plans, the certifiers' queue. */
+const selfDirectedPage = lazyPages(() => import('./pages/selfdirected'));
 
 export const appRoutes: RouteObject[] = [
   {
@@ -106,6 +108,12 @@ export const appRoutes: RouteObject[] = [
   { path: 'admin/transfer-export', ...transferPage('ExportTransfersPage') },
   { path: 'admin/transfer-import', ...transferPage('ImportTransfersPage') },
   { path: 'student/transferred', ...transferPage('MyTransferredItemsPage') },
+  // 自主學習: 5.1 設定學科/領域認證老師 (S0301S), 5.2 設定認證順序 (S0302S), students, certifiers.
+  { path: 'admin/self-directed/groups', ...selfDirectedPage('CertifierGroupsPage') },
+  { path: 'admin/self-directed/order', ...selfDirectedPage('CertificationOrderPage') },
+  { path: 'student/self-directed', ...selfDirectedPage('StudentSelfDirectedPage') },
+  { path: 'self-directed/queue', ...selfDirectedPage('SelfDirectedQueuePage') },
+  { path: 'admin/self-directed/report', ...selfDirectedPage('SelfDirectedReportPage') },
 ];
 
 /** The absolute paths a route table defines (index routes take their parent's path). */

@@ -62,8 +62,9 @@ describe('visibleMenu', () => {
       { system: ['parameters', 'consultants', 'co-taught', 'delegates', 'counselors', 'work-periods', 'term'] },
       { submission: ['rosters', 'cadre-rosters'] },
       { 'portfolio-data': ['transfer-export', 'transfer-import'] },
+      { 'self-directed': ['self-directed-queue', 'self-directed-groups', 'self-directed-order', 'self-directed-report'] },
     ]);
-    expect(keys(visibleMenu(teacher, appRoutePaths))).toEqual(['home', 'notifications', { teacher: ['certification'] }]);
+    expect(keys(visibleMenu(teacher, appRoutePaths))).toEqual(['home', 'notifications', { teacher: ['certification'] }, { 'self-directed': ['self-directed-queue'] }]);
     // 提交管理: S0207S or S0208S for 匯出提交名冊, S0218S for 匯出幹部名冊.
     const grantOf = (code: string) => ({ code, name: code, can_create: false, can_update: false, can_delete: false });
     expect(keys(visibleMenu({ roles: ['subject_teacher'], modules: [grantOf('S0208S')] }, appRoutePaths))).toContainEqual({ submission: ['rosters'] });
@@ -81,19 +82,21 @@ describe('visibleMenu', () => {
       'notifications',
       { teacher: ['certification'] },
       { queries: ['receiving-log'] },
+      { 'self-directed': ['self-directed-queue'] },
     ]);
     const termKeeper: MenuUser = { roles: ['homeroom_teacher'], modules: [grant('S0213S')] };
-    expect(keys(visibleMenu(termKeeper, appRoutePaths))).toEqual(['home', 'notifications', { system: ['term'] }]);
-    expect(keys(visibleMenu(grantee, appRoutePaths))).toEqual(['home', 'notifications', { system: ['parameters'] }]);
+    expect(keys(visibleMenu(termKeeper, appRoutePaths))).toEqual(['home', 'notifications', { system: ['term'] }, { 'self-directed': ['self-directed-queue'] }]);
+    expect(keys(visibleMenu(grantee, appRoutePaths))).toEqual(['home', 'notifications', { system: ['parameters'] }, { 'self-directed': ['self-directed-queue'] }]);
     expect(keys(visibleMenu(operator, appRoutePaths))).toEqual(['home']);
   });
 
-  it('shows the 學生 group with its pages to students only', () => {
+  it('shows the 學生 group with its three pages (and 我的自主學習) to students only', () => {
     const student: MenuUser = { roles: ['student'], modules: [] };
     expect(keys(visibleMenu(student, appRoutePaths))).toEqual([
       'home',
       'notifications',
       { student: ['student-results', 'student-performances', 'student-selections', 'student-transferred'] },
+      { 'self-directed': ['self-directed-student'] },
     ]);
     for (const user of [teacher, admin, operator, grantee]) {
       expect(keys(visibleMenu(user, appRoutePaths))).not.toContainEqual(expect.objectContaining({ student: expect.anything() }));

@@ -9,6 +9,7 @@ import {
   TeamOutlined,
   CloudUploadOutlined,
   SwapOutlined,
+  ExperimentOutlined,
 } from '@ant-design/icons';
 import type { ReactNode } from 'react';
 import type { Me, Role } from './api/types';
@@ -160,6 +161,23 @@ export const menu: readonly MenuEntry[] = [
     children: [
       { key: 'transfer-export', path: '/admin/transfer-export', label: '匯出學生學習歷程資料', en: 'Export student portfolios', access: { modules: ['S0601S'] } },
       { key: 'transfer-import', path: '/admin/transfer-import', label: '匯入學生學習歷程資料', en: 'Import student portfolios', access: { modules: ['S0602S'] } },
+    ],
+  },
+  {
+    key: 'self-directed',
+    label: '自主學習', en: 'Self-directed learning',
+    icon: <ExperimentOutlined />,
+    children: [
+      { key: 'self-directed-student', path: '/student/self-directed', label: '我的自主學習', en: 'My self-directed learning', access: { roles: ['student'] } },
+      {
+        key: 'self-directed-queue',
+        path: '/self-directed/queue',
+        label: '自主學習認證', en: 'Certify self-directed learning',
+        access: { roles: ['subject_teacher', 'homeroom_teacher', 'course_consultant', 'counselor', 'school_admin'] },
+      },
+      { key: 'self-directed-groups', path: '/admin/self-directed/groups', label: '設定學科/領域認證老師', en: 'Subject/domain certifiers', access: { modules: ['S0301S'] } },
+      { key: 'self-directed-order', path: '/admin/self-directed/order', label: '設定認證順序', en: 'Certification order', access: { modules: ['S0302S'] } },
+      { key: 'self-directed-report', path: '/admin/self-directed/report', label: '自主學習認證統計', en: 'Self-directed learning report', access: { modules: ['S0302S'] } },
     ],
   },
 ];

@@ -23,3 +23,4 @@ mod rosters;
 mod backup;
 mod history;
 mod transfers;
+mod selfdirected;

@@ -449,6 +449,27 @@ pub async fn put_modules(
         .await
 }
 
+/// Refuses (422, `user_ids[i]`) any id that is not staff of `school`.
+pub fn require_staff(c: &mut DbConn, school: i64, ids: &[i64]) -> ApiResult<()> {
+    let staff: Vec<i64> = users::table
+        .filter(users::id.eq_any(ids))
+        .filter(users::school_id.eq(school))
+        .filter(users::kind.eq(UserKind::Staff.as_str()))
+        .select(users::id)
+        .load(c)?;
+    let mut err = ApiError::validation();
+    for (i, uid) in ids.iter().enumerate() {
+        if !staff.contains(uid) {
+            err = err.field(format!("user_ids[{i}]"), format!("{uid} 不是本校教職員"), format!("{uid} is not staff of this school"));
+        }
+    }
+    if err.fields.is_empty() {
+        Ok(())
+    } else {
+        Err(err)
+    }
+}
+
 fn group_members(c: &mut DbConn, id: i64) -> ApiResult<Vec<StaffMember>> {
     Ok(role_group_members::table
         .inner_join(users::table.on(users::id.eq(role_group_members::user_id)))
@@ -518,21 +539,7 @@ pub async fn put_members(
         .db
         .write(move |c| {
             let (code, _) = owned_group(c, actor.school, id)?;
-            let staff: Vec<i64> = users::table
-                .filter(users::id.eq_any(&ids))
-                .filter(users::school_id.eq(actor.school))
-                .filter(users::kind.eq(UserKind::Staff.as_str()))
-                .select(users::id)
-                .load(c)?;
-            let mut err = ApiError::validation();
-            for (i, uid) in ids.iter().enumerate() {
-                if !staff.contains(uid) {
-                    err = err.field(format!("user_ids[{i}]"), format!("{uid} 不是本校教職員"), format!("{uid} is not staff of this school"));
-                }
-            }
-            if !err.fields.is_empty() {
-                return Err(err);
-            }
+            require_staff(c, actor.school, &ids)?;
             diesel::delete(role_group_members::table.filter(role_group_members::group_id.eq(id))).execute(c)?;
             for uid in &ids {
                 diesel::insert_into(role_group_members::table)

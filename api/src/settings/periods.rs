@@ -38,10 +38,22 @@ pub enum Item {
     /// 學生上傳多元表現 (whole year: semester 0; FAQ 000 四 Q1: 「系統管理-多元表現設定」 adjusts
     /// the upload time; FAQ 004 Q13: 「多元表現的上傳是全學年開放的」).
     UploadPerformances,
+    /// 學生撰寫及送出自主學習計畫 (per semester; issue #22).
+    SelfDirectedPlans,
+    /// 學生上傳及送出自主學習成果 (per semester; issue #22).
+    SelfDirectedResults,
 }
 
 impl Item {
-    pub const ALL: [Item; 5] = [Item::UploadResults, Item::CertifyResults, Item::SelectResults, Item::SelectPerformances, Item::UploadPerformances];
+    pub const ALL: [Item; 7] = [
+        Item::UploadResults,
+        Item::CertifyResults,
+        Item::SelectResults,
+        Item::SelectPerformances,
+        Item::UploadPerformances,
+        Item::SelfDirectedPlans,
+        Item::SelfDirectedResults,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -50,6 +62,8 @@ impl Item {
             Item::SelectResults => "select_results",
             Item::SelectPerformances => "select_performances",
             Item::UploadPerformances => "upload_performances",
+            Item::SelfDirectedPlans => "self_directed_plans",
+            Item::SelfDirectedResults => "self_directed_results",
         }
     }
 
@@ -64,6 +78,8 @@ impl Item {
             Item::SelectResults => "學生勾選學習成果時間",
             Item::SelectPerformances => "學生勾選多元表現時間",
             Item::UploadPerformances => "學生上傳多元表現時間",
+            Item::SelfDirectedPlans => "學生送出自主學習計畫時間",
+            Item::SelfDirectedResults => "學生送出自主學習成果時間",
         }
     }
 

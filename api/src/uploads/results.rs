@@ -474,7 +474,7 @@ fn description(form: &Form) -> ApiResult<Option<String>> {
     Ok(Some(text))
 }
 
-pub(super) fn flag(form: &Form, name: &str) -> ApiResult<bool> {
+pub fn flag(form: &Form, name: &str) -> ApiResult<bool> {
     match form.text(name).map(str::trim) {
         None | Some("") | Some("false") | Some("0") => Ok(false),
         Some("true") | Some("1") => Ok(true),

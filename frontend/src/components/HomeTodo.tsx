@@ -29,6 +29,8 @@ const studentPagesByItem: Partial<Record<PeriodItem, string>> = {
   select_results: '/student/selections',
   select_performances: '/student/selections',
   upload_performances: '/student/performances',
+  self_directed_plans: '/student/self-directed',
+  self_directed_results: '/student/self-directed',
 };
 
 interface Todo {

@@ -24,6 +24,12 @@ export const periodItemLabels: Record<PeriodItem, string> = {
   get upload_performances() {
     return tr('學生上傳多元表現時間', 'Students upload diverse performances');
   },
+  get self_directed_plans() {
+    return tr('學生送出自主學習計畫時間', 'Students submit self-directed learning plans');
+  },
+  get self_directed_results() {
+    return tr('學生送出自主學習成果時間', 'Students submit self-directed learning results');
+  },
 };
 
 export const periodItems = Object.keys(periodItemLabels) as PeriodItem[];

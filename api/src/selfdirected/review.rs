@@ -1,0 +1,465 @@
+//! The certifiers' side: who certifies a stage (the homeroom teacher of the student's class in
+//! the plan's term; any member of the plan's subject group; any member of the custom group), the
+//! queue of what waits at the caller's stages, approving (the next stage; the last approval
+//! certifies) or returning with a reason (back to the student), and every decision kept with
+//! who, when and the stage — visible to the student, the co-members and the admin.
+
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use validator::Validate;
+
+use super::plans::{self, load_plan, load_plans, Plan, ProgressNote};
+use super::{Identity, OutcomeState, Phase, PlanState};
+use crate::app::AppState;
+use crate::auth::Principal;
+use crate::db::DbConn;
+use crate::error::{ApiError, ApiResult, ErrorCode, Problem};
+use crate::notify::inbox;
+use crate::schema::{classes, sdl_events as ev, sdl_flow_stages as fs, sdl_group_members as gm, sdl_groups as g, sdl_plans as pl, users};
+use crate::uploads::access::Caller;
+use crate::uploads::files;
+use crate::uploads::results::DownloadQuery;
+
+/// One stage of the order a plan (or its results) started with.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct FlowStage {
+    /// 1 for the first stage.
+    pub position: i32,
+    pub identity: Identity,
+    pub group_id: Option<i64>,
+    /// 導師, 學科教師 or the custom group's name.
+    pub label: String,
+}
+
+/// One submission or decision.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StageDecision {
+    pub phase: Phase,
+    /// `submitted`, `approved` or `returned`.
+    pub action: String,
+    /// The stage (1 = first) it was at.
+    pub position: Option<i32>,
+    pub stage_label: Option<String>,
+    pub actor_account: String,
+    pub actor_name: String,
+    pub reason: Option<String>,
+    #[serde(serialize_with = "crate::time::utc")]
+    #[schema(value_type = String, format = DateTime)]
+    pub at: NaiveDateTime,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PlanDetail {
+    pub plan: Plan,
+    /// The order the plan started with (empty until first submitted).
+    pub plan_stages: Vec<FlowStage>,
+    /// The order the results started with (empty until first submitted).
+    pub result_stages: Vec<FlowStage>,
+    /// Every submission and decision, oldest first.
+    pub history: Vec<StageDecision>,
+    pub progress: Vec<ProgressNote>,
+    /// Whether the caller may decide now, and on what.
+    pub can_decide: Option<Phase>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// 通過: on to the next stage; at the last stage the plan is approved / the results certified.
+    Approve,
+    /// 退回: back to the student with the reason.
+    Return,
+}
+
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+pub struct StageDecisionInput {
+    pub phase: Phase,
+    /// The stage (1 = first) the caller saw it at: a decision on a plan that has moved on is refused.
+    pub stage: i32,
+    pub verdict: Verdict,
+    /// 退回原因 (required to return), at most 200 characters.
+    #[validate(length(max = 200))]
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, Default, Deserialize, ToSchema, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum QueueState {
+    /// 待認證: waiting at one of the caller's stages.
+    #[default]
+    Waiting,
+    /// 已認證: decided (by the caller or a co-member) at one of the caller's stages.
+    Decided,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct QueueQuery {
+    /// `waiting` (default) or `decided`.
+    #[param(inline)]
+    pub state: Option<QueueState>,
+}
+
+/// One entry of the queue.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct QueueEntry {
+    pub plan: Plan,
+    pub phase: Phase,
+    /// The stage (1 = first) it waits at (`waiting`) or the caller's stage it passed (`decided`).
+    pub stage: i32,
+    pub stage_label: String,
+}
+
+/// What a certifier is, as the stage rules need it.
+pub struct Certifier {
+    pub user: i64,
+    /// (academic year, semester, class code) of the classes they are homeroom teacher of.
+    homeroom: Vec<(i32, i32, String)>,
+    /// Certifier groups they belong to.
+    groups: Vec<i64>,
+}
+
+pub fn certifier(c: &mut DbConn, school: i64, user: i64) -> ApiResult<Certifier> {
+    let homeroom: Vec<(i32, i32, String)> = classes::table
+        .filter(classes::school_id.eq(school))
+        .filter(classes::homeroom_user_id.eq(user))
+        .select((classes::academic_year, classes::semester, classes::code))
+        .load(c)?;
+    let groups: Vec<i64> = gm::table.inner_join(g::table.on(g::id.eq(gm::group_id))).filter(g::school_id.eq(school)).filter(gm::user_id.eq(user)).select(gm::group_id).load(c)?;
+    Ok(Certifier { user, homeroom, groups })
+}
+
+/// What a plan's stages are judged against.
+#[derive(Debug, Clone)]
+pub struct PlanFacts {
+    pub academic_year: i32,
+    pub semester: i32,
+    pub class_code: Option<String>,
+    pub subject_group_id: i64,
+}
+
+/// Whether `who` certifies `stage` of a plan with `facts`.
+pub fn certifies(who: &Certifier, stage: &FlowStage, facts: &PlanFacts) -> bool {
+    match stage.identity {
+        Identity::Homeroom => facts
+            .class_code
+            .as_deref()
+            .is_some_and(|code| who.homeroom.iter().any(|(y, s, c)| *y == facts.academic_year && *s == facts.semester && c == code)),
+        Identity::Subject => who.groups.contains(&facts.subject_group_id),
+        Identity::Custom => stage.group_id.is_some_and(|g| who.groups.contains(&g)),
+    }
+}
+
+/// The stages of the plans `ids`, per (plan, phase), first first.
+fn flows(c: &mut DbConn, ids: &[i64]) -> ApiResult<Vec<(i64, Phase, FlowStage)>> {
+    let rows: Vec<(i64, String, i32, String, Option<i64>, Option<String>)> = fs::table
+        .left_join(g::table.on(g::id.nullable().eq(fs::group_id)))
+        .filter(fs::plan_id.eq_any(ids))
+        .order((fs::plan_id.asc(), fs::phase.asc(), fs::position.asc()))
+        .select((fs::plan_id, fs::phase, fs::position, fs::identity, fs::group_id, g::name.nullable()))
+        .load(c)?;
+    rows.into_iter()
+        .map(|(plan, phase, position, identity, group_id, name)| {
+            let identity = Identity::parse(&identity)?;
+            Ok((plan, Phase::parse(&phase)?, FlowStage { position: position + 1, identity, group_id, label: identity.label(name.as_deref()) }))
+        })
+        .collect()
+}
+
+fn facts_of(p: &Plan) -> PlanFacts {
+    PlanFacts { academic_year: p.academic_year, semester: p.semester, class_code: p.class_code.clone(), subject_group_id: p.subject_group_id }
+}
+
+/// Where a plan waits now: (phase, stage position 1-based).
+fn waiting(p: &Plan) -> Option<(Phase, i32)> {
+    if p.plan_state == PlanState::InReview {
+        return p.plan_stage.map(|s| (Phase::Plan, s));
+    }
+    if p.result_state == OutcomeState::InReview {
+        return p.result_stage.map(|s| (Phase::Result, s));
+    }
+    None
+}
+
+fn stage_at<'a>(all: &'a [(i64, Phase, FlowStage)], plan: i64, phase: Phase, position: i32) -> Option<&'a FlowStage> {
+    all.iter().find(|(p, ph, s)| *p == plan && *ph == phase && s.position == position).map(|(_, _, s)| s)
+}
+
+/// Whether the caller sees the plan: the student (or their temporary account), the admin, or a
+/// certifier of one of its stages.
+fn may_see(me: Caller, who: &Certifier, plan: &Plan, stages: &[(i64, Phase, FlowStage)]) -> bool {
+    if me.admin || (me.student && me.user == plan.student_id) {
+        return true;
+    }
+    let facts = facts_of(plan);
+    stages.iter().any(|(p, _, s)| *p == plan.id && certifies(who, s, &facts))
+}
+
+fn history(c: &mut DbConn, plan: i64, stages: &[(i64, Phase, FlowStage)]) -> ApiResult<Vec<StageDecision>> {
+    type EventRow = (String, String, Option<i32>, String, String, Option<String>, NaiveDateTime);
+    let rows: Vec<EventRow> = ev::table
+        .inner_join(users::table.on(users::id.eq(ev::actor_id)))
+        .filter(ev::plan_id.eq(plan))
+        .order(ev::id.asc())
+        .select((ev::phase, ev::action, ev::position, users::account, users::display_name, ev::reason, ev::at))
+        .load(c)?;
+    rows.into_iter()
+        .map(|(phase, action, position, actor_account, actor_name, reason, at)| {
+            let phase = Phase::parse(&phase)?;
+            let position = position.map(|p| p + 1);
+            let stage_label = position.and_then(|p| stage_at(stages, plan, phase, p)).map(|s| s.label.clone());
+            Ok(StageDecision { phase, action, position, stage_label, actor_account, actor_name, reason, at })
+        })
+        .collect()
+}
+
+/// One plan with its stages and history, if the caller may see it (404 otherwise).
+fn detail(c: &mut DbConn, me: Caller, id: i64) -> ApiResult<PlanDetail> {
+    let plan = load_plan(c, me.school, id)?;
+    let who = certifier(c, me.school, me.user)?;
+    let stages = flows(c, &[id])?;
+    if !may_see(me, &who, &plan, &stages) {
+        return Err(ApiError::not_found());
+    }
+    let can_decide = waiting(&plan)
+        .filter(|(phase, pos)| !me.student && stage_at(&stages, id, *phase, *pos).is_some_and(|s| certifies(&who, s, &facts_of(&plan))))
+        .map(|(phase, _)| phase);
+    let pick = |phase: Phase| stages.iter().filter(|(_, ph, _)| *ph == phase).map(|(_, _, s)| s.clone()).collect::<Vec<_>>();
+    let (plan_stages, result_stages) = (pick(Phase::Plan), pick(Phase::Result));
+    let history = history(c, id, &stages)?;
+    let progress = plans::progress_of(c, id)?;
+    Ok(PlanDetail { plan, plan_stages, result_stages, history, progress, can_decide })
+}
+
+/// A plan with its stages, history and progress notes.
+#[utoipa::path(
+    tag = "self-directed",
+    path = "/self-directed/plans/{id}",
+    params(("id" = i64, Path, description = "Plan id")),
+    security(("bearer_jwt" = [])),
+    responses(
+        (status = 200, description = "The plan", body = PlanDetail),
+        (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "An API key or the platform operator", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such plan the caller may see", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/self-directed/plans/{id}")]
+pub async fn get_plan(state: web::Data<AppState>, who: Principal, id: web::Path<i64>) -> ApiResult<web::Json<PlanDetail>> {
+    let me = Caller::of(&who)?;
+    let id = id.into_inner();
+    Ok(web::Json(state.db.read(move |c| detail(c, me, id)).await?))
+}
+
+/// A plan's results file, `document` or `video` (inline, or `?download=true`).
+#[utoipa::path(
+    tag = "self-directed",
+    path = "/self-directed/plans/{id}/files/{slot}",
+    params(("id" = i64, Path, description = "Plan id"), ("slot" = String, Path, description = "`document` or `video`"), DownloadQuery),
+    security(("bearer_jwt" = [])),
+    responses(
+        (status = 200, description = "The file", content_type = "application/octet-stream"),
+        (status = 206, description = "A range of the file"),
+        (status = 304, description = "Unchanged (If-None-Match)"),
+        (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "An API key or the platform operator", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such plan the caller may see, or no file in that slot", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/self-directed/plans/{id}/files/{slot}")]
+pub async fn download_file(state: web::Data<AppState>, who: Principal, req: HttpRequest, path: web::Path<(i64, String)>, q: web::Query<DownloadQuery>) -> ApiResult<HttpResponse> {
+    let me = Caller::of(&who)?;
+    let (id, slot) = path.into_inner();
+    let d = state.db.read(move |c| detail(c, me, id)).await?;
+    files::serve_slot(&req, &state, &slot, d.plan.document, d.plan.video, q.download.unwrap_or(false))
+}
+
+/// The queue: what waits at one of the caller's stages (`waiting`), or what was decided at one
+/// of them by the caller or a co-member (`decided`).
+pub fn queue(c: &mut DbConn, me: Caller, which: QueueState) -> ApiResult<Vec<QueueEntry>> {
+    let who = certifier(c, me.school, me.user)?;
+    if who.homeroom.is_empty() && who.groups.is_empty() {
+        return Ok(vec![]);
+    }
+    let ids: Vec<i64> = match which {
+        QueueState::Waiting => pl::table
+            .filter(pl::school_id.eq(me.school))
+            .filter(pl::plan_state.eq(PlanState::InReview.as_str()).or(pl::result_state.eq(OutcomeState::InReview.as_str())))
+            .order(pl::updated_at.asc())
+            .select(pl::id)
+            .limit(5000)
+            .load(c)?,
+        QueueState::Decided => {
+            let mut ids: Vec<i64> = ev::table
+                .inner_join(pl::table.on(pl::id.eq(ev::plan_id)))
+                .filter(pl::school_id.eq(me.school))
+                .filter(ev::action.ne("submitted"))
+                .order(ev::id.desc())
+                .select(ev::plan_id)
+                .limit(5000)
+                .load(c)?;
+            let mut seen = std::collections::HashSet::new();
+            ids.retain(|i| seen.insert(*i));
+            ids
+        }
+    };
+    let found = load_plans(c, me.school, &ids)?;
+    let stages = flows(c, &ids)?;
+    let mut out = Vec::new();
+    match which {
+        QueueState::Waiting => {
+            for p in found {
+                let Some((phase, pos)) = waiting(&p) else { continue };
+                if let Some(s) = stage_at(&stages, p.id, phase, pos).filter(|s| certifies(&who, s, &facts_of(&p))) {
+                    let stage_label = s.label.clone();
+                    out.push(QueueEntry { plan: p, phase, stage: pos, stage_label });
+                }
+            }
+        }
+        QueueState::Decided => {
+            let decided: Vec<(i64, String, Option<i32>)> =
+                ev::table.filter(ev::plan_id.eq_any(&ids)).filter(ev::action.ne("submitted")).order(ev::id.desc()).select((ev::plan_id, ev::phase, ev::position)).load(c)?;
+            for p in found {
+                let facts = facts_of(&p);
+                let mine = decided.iter().filter(|(id, _, _)| *id == p.id).find_map(|(_, phase, pos)| {
+                    let phase = Phase::parse(phase).ok()?;
+                    let s = stage_at(&stages, p.id, phase, (*pos)? + 1)?;
+                    certifies(&who, s, &facts).then(|| (phase, s.position, s.label.clone()))
+                });
+                if let Some((phase, stage, stage_label)) = mine {
+                    out.push(QueueEntry { plan: p, phase, stage, stage_label });
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// 待認證 / 已認證: the caller's queue.
+#[utoipa::path(
+    tag = "self-directed",
+    path = "/self-directed/queue",
+    params(QueueQuery),
+    security(("bearer_jwt" = [])),
+    responses(
+        (status = 200, description = "Plans and results at the caller's stages", body = Vec<QueueEntry>),
+        (status = 400, description = "Malformed state", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "A student, an API key or the platform operator", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/self-directed/queue")]
+pub async fn my_queue(state: web::Data<AppState>, who: Principal, q: web::Query<QueueQuery>) -> ApiResult<web::Json<Vec<QueueEntry>>> {
+    let me = staff(&who)?;
+    let which = q.state.unwrap_or_default();
+    Ok(web::Json(state.db.read(move |c| queue(c, me, which)).await?))
+}
+
+fn staff(who: &Principal) -> ApiResult<Caller> {
+    let me = Caller::of(who)?;
+    if me.student || me.on_behalf() {
+        return Err(ApiError::with_detail(ErrorCode::RoleRequired, "自主學習的認證限學校教職員。", "Only staff certify self-directed learning."));
+    }
+    Ok(me)
+}
+
+/// Approves or returns at the stage the caller certifies; tells the student.
+pub fn decide(c: &mut DbConn, me: Caller, id: i64, input: &StageDecisionInput, now: NaiveDateTime) -> ApiResult<()> {
+    let plan = load_plan(c, me.school, id)?;
+    let who = certifier(c, me.school, me.user)?;
+    let stages = flows(c, &[id])?;
+    if !may_see(me, &who, &plan, &stages) {
+        return Err(ApiError::not_found());
+    }
+    let Some((phase, pos)) = waiting(&plan).filter(|(ph, _)| *ph == input.phase) else {
+        return Err(ApiError::with_detail(ErrorCode::InvalidState, format!("此{}目前不在認證中。", input.phase.name_zh()), "It is not waiting for certification."));
+    };
+    if pos != input.stage {
+        return Err(ApiError::with_detail(ErrorCode::InvalidState, "此項目已移到其他認證階段，請重新整理。", "It has moved to another stage; reload."));
+    }
+    let stage = stage_at(&stages, id, phase, pos).cloned().ok_or_else(|| ApiError::internal(format!("plan {id} has no stage {pos}")))?;
+    if !certifies(&who, &stage, &facts_of(&plan)) {
+        return Err(ApiError::with_detail(
+            ErrorCode::NotCertifier,
+            format!("此{}正在「{}」階段，您不是這個階段的認證者。", phase.name_zh(), stage.label),
+            format!("It waits at the {} stage, which you do not certify.", stage.identity.as_str()),
+        ));
+    }
+    let last = !stages.iter().any(|(_, ph, s)| *ph == phase && s.position > pos);
+    let what = phase.name_zh();
+    let (action, title, body): (&str, String, String) = match input.verdict {
+        Verdict::Return => {
+            let reason = input.reason.as_deref().map(str::trim).filter(|r| !r.is_empty());
+            let Some(reason) = reason else {
+                return Err(ApiError::validation().field("reason", "退回時請填寫原因", "a reason is required to return"));
+            };
+            match phase {
+                Phase::Plan => diesel::update(pl::table.find(id))
+                    .set((pl::plan_state.eq(PlanState::Returned.as_str()), pl::plan_stage.eq(None::<i32>), pl::return_reason.eq(Some(reason)), pl::updated_at.eq(now)))
+                    .execute(c)?,
+                Phase::Result => diesel::update(pl::table.find(id))
+                    .set((pl::result_state.eq(OutcomeState::Returned.as_str()), pl::result_stage.eq(None::<i32>), pl::return_reason.eq(Some(reason)), pl::updated_at.eq(now)))
+                    .execute(c)?,
+            };
+            plans::record(c, id, phase, "returned", Some(pos - 1), Some(stage.identity.as_str()), me.user, Some(reason), now)?;
+            ("returned", format!("{what}「{}」已被退回", plan.theme), format!("「{}」階段退回：{reason}。請修改後再送出。", stage.label))
+        }
+        Verdict::Approve => {
+            let next = if last { None } else { Some(pos) };
+            match (phase, last) {
+                (Phase::Plan, true) => diesel::update(pl::table.find(id)).set((pl::plan_state.eq(PlanState::Approved.as_str()), pl::plan_stage.eq(None::<i32>), pl::updated_at.eq(now))).execute(c)?,
+                (Phase::Result, true) => diesel::update(pl::table.find(id))
+                    .set((pl::result_state.eq(OutcomeState::Certified.as_str()), pl::result_stage.eq(None::<i32>), pl::updated_at.eq(now)))
+                    .execute(c)?,
+                (Phase::Plan, false) => diesel::update(pl::table.find(id)).set((pl::plan_stage.eq(next), pl::updated_at.eq(now))).execute(c)?,
+                (Phase::Result, false) => diesel::update(pl::table.find(id)).set((pl::result_stage.eq(next), pl::updated_at.eq(now))).execute(c)?,
+            };
+            plans::record(c, id, phase, "approved", Some(pos - 1), Some(stage.identity.as_str()), me.user, None, now)?;
+            if last {
+                let done = if phase == Phase::Plan { "計畫已通過全部認證，可以開始執行並記錄進度" } else { "成果已認證成功，可以轉為多元表現並勾選" };
+                ("certified", format!("{what}「{}」已通過認證", plan.theme), format!("{done}。"))
+            } else {
+                let next_label = stage_at(&stages, id, phase, pos + 1).map(|s| s.label.clone()).unwrap_or_default();
+                ("approved", format!("{what}「{}」已通過「{}」", plan.theme, stage.label), format!("已進入下一個認證階段「{next_label}」。"))
+            }
+        }
+    };
+    inbox::add(
+        c,
+        inbox::New { school_id: me.school, user_id: plan.student_id, kind: &format!("self_directed_{}_{action}", phase.as_str()), title: &title, body: &body, result_id: None },
+        now,
+    )
+}
+
+/// 通過 / 退回: a decision at the stage the plan (or its results) waits at.
+#[utoipa::path(
+    tag = "self-directed",
+    path = "/self-directed/plans/{id}/decisions",
+    params(("id" = i64, Path, description = "Plan id")),
+    request_body = StageDecisionInput,
+    security(("bearer_jwt" = [])),
+    responses(
+        (status = 200, description = "Decided; the plan as it is now", body = PlanDetail),
+        (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "A student (`role_required`), or not a certifier of the stage it waits at (`not_certifier`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such plan the caller may see", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not waiting, or moved to another stage (`invalid_state`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A return without a reason", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/self-directed/plans/{id}/decisions")]
+pub async fn decide_plan(state: web::Data<AppState>, who: Principal, id: web::Path<i64>, body: web::Json<StageDecisionInput>) -> ApiResult<web::Json<PlanDetail>> {
+    let me = staff(&who)?;
+    body.validate()?;
+    let id = id.into_inner();
+    let input = body.into_inner();
+    let now = state.clock.now();
+    state.db.write(move |c| decide(c, me, id, &input, now)).await?;
+    Ok(web::Json(state.db.read(move |c| detail(c, me, id)).await?))
+}
