@@ -29,6 +29,9 @@ pub mod time;
 pub mod uploads;
 pub mod jobs;
 pub mod rosters;
+pub mod news;
+pub mod fields;
+pub mod consultations;
 
 use actix_web::web;
 
@@ -141,5 +144,9 @@ pub fn routes_v1(cfg: &mut web::ServiceConfig) {
         .service(rosters::routes::roster_check)
         .service(rosters::routes::start_export)
         .service(rosters::routes::export_history)
-        .service(rosters::routes::download_export);
+        .service(rosters::routes::download_export)
+        .configure(news::routes::configure) // news
+        .configure(fields::routes::configure) // study fields
+        .configure(reports::more::configure) // reports (#23)
+        .configure(consultations::routes::configure); // consultations
 }

@@ -100,6 +100,9 @@ export const appRoutes: RouteObject[] = [
   // 提交管理: 匯出提交名冊 (S0207S, S0208S), 匯出幹部名冊 (S0218S); the server checks the same.
   { path: 'admin/rosters', ...rosterPage('SubmissionRostersPage') },
   { path: 'admin/cadre-rosters', ...rosterPage('CadreRostersPage') },
+  // 最新消息管理 (platform operator, school admin) and 認識學群 (everyone; the operator corrects it).
+  { path: 'admin/news', ...lazyPage(() => import('./pages/news'), 'NewsAdminPage') },
+  { path: 'study-fields', ...lazyPage(() => import('./pages/fields'), 'StudyFieldsPage') },
 ];
 
 /** The absolute paths a route table defines (index routes take their parent's path). */

@@ -60,6 +60,7 @@ export const menu: readonly MenuEntry[] = [
       { key: 'student-results', path: '/student/results', label: '課程學習成果', en: 'Course learning results' },
       { key: 'student-performances', path: '/student/performances', label: '多元表現', en: 'Diverse performances' },
       { key: 'student-selections', path: '/student/selections', label: '勾選提交', en: 'Selection & submission' },
+      { key: 'student-fields', path: '/study-fields', label: '認識學群', en: 'Fields of study' },
     ],
   },
   {
@@ -140,6 +141,8 @@ export const menu: readonly MenuEntry[] = [
       { key: 'counselors', path: '/admin/counselors', label: '設定輔導老師/科主任', en: 'Counselors / department heads', access: { modules: ['S0210S'] } },
       { key: 'work-periods', path: '/admin/work-periods', label: '設定學校作業時間', en: 'School work periods', access: { modules: ['S0203S'] } },
       { key: 'term', path: '/admin/term', label: '設定學校學年期', en: 'School term', access: { modules: ['S0213S'] } },
+      { key: 'news-admin', path: '/admin/news', label: '最新消息管理', en: 'Manage news', access: { roles: ['school_admin', 'platform_operator'] } },
+      { key: 'fields-admin', path: '/study-fields', label: '認識學群', en: 'Fields of study', access: { roles: ['platform_operator'] } },
     ],
   },
   {

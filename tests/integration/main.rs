@@ -20,3 +20,5 @@ mod seed_checks;
 mod uploads;
 mod crash;
 mod rosters;
+mod news;
+mod school_reports;
