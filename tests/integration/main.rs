@@ -22,3 +22,4 @@ mod crash;
 mod rosters;
 mod news;
 mod school_reports;
+mod consultations;
