@@ -50,6 +50,8 @@ const notificationsPage = lazyPages(() => import('./pages/notifications'));
 const reportPage = lazyPages(() => import('./pages/reports'));
 /** 提交管理: submission rosters (modules S0207S, S0208S, S0218S). */
 const rosterPage = lazyPages(() => import('./pages/rosters'));
+/** 課程諮詢紀錄 and its statistics. */
+const consultationPage = lazyPages(() => import('./pages/consultations'));
 
 export const appRoutes: RouteObject[] = [
   {
@@ -103,6 +105,16 @@ export const appRoutes: RouteObject[] = [
   // 最新消息管理 (platform operator, school admin) and 認識學群 (everyone; the operator corrects it).
   { path: 'admin/news', ...lazyPage(() => import('./pages/news'), 'NewsAdminPage') },
   { path: 'study-fields', ...lazyPage(() => import('./pages/fields'), 'StudyFieldsPage') },
+  // Issue #23 reports: S0215S statistics, S0205S 確認單 (the student's own too).
+  { path: 'admin/reports/upload-stats', ...reportPage('UploadStatsPage') },
+  { path: 'admin/reports/usage-counts', ...reportPage('UsageCountsPage') },
+  { path: 'admin/reports/teacher-certifications', ...reportPage('TeacherCertificationsPage') },
+  { path: 'admin/reports/confirmation-sheets', ...reportPage('ConfirmationSheetPage') },
+  { path: 'student/confirmation-sheet', ...reportPage('MyConfirmationSheetPage') },
+  // 課程諮詢紀錄 (consultants; admin / S0204S), 課程諮詢紀錄統計, the student's own.
+  { path: 'consultations', ...consultationPage('ConsultationsPage') },
+  { path: 'admin/reports/consultations', ...consultationPage('ConsultationStatsPage') },
+  { path: 'student/consultations', ...consultationPage('MyConsultationsPage') },
 ];
 
 /** The absolute paths a route table defines (index routes take their parent's path). */

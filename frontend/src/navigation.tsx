@@ -60,6 +60,8 @@ export const menu: readonly MenuEntry[] = [
       { key: 'student-results', path: '/student/results', label: '課程學習成果', en: 'Course learning results' },
       { key: 'student-performances', path: '/student/performances', label: '多元表現', en: 'Diverse performances' },
       { key: 'student-selections', path: '/student/selections', label: '勾選提交', en: 'Selection & submission' },
+      { key: 'student-confirmation', path: '/student/confirmation-sheet', label: '上傳及勾選情形確認單', en: 'My confirmation sheet' },
+      { key: 'student-consultations', path: '/student/consultations', label: '課程諮詢紀錄', en: 'My consultation records' },
       { key: 'student-fields', path: '/study-fields', label: '認識學群', en: 'Fields of study' },
     ],
   },
@@ -78,10 +80,23 @@ export const menu: readonly MenuEntry[] = [
     access: { roles: ['course_consultant', 'counselor'] },
   },
   {
+    key: 'consultations',
+    path: '/consultations',
+    label: '課程諮詢紀錄', en: 'Consultation records',
+    icon: <SolutionOutlined />,
+    access: { roles: ['course_consultant'], modules: ['S0204S'] },
+  },
+  {
     key: 'queries',
     label: '查詢', en: 'Queries',
     icon: <SearchOutlined />,
     children: [
+      {
+        key: 'report-consultations',
+        path: '/admin/reports/consultations',
+        label: '課程諮詢紀錄統計', en: 'Consultation statistics',
+        access: { modules: ['S0204S'] },
+      },
       {
         key: 'receiving-log',
         path: '/admin/receiving-log',
@@ -110,6 +125,30 @@ export const menu: readonly MenuEntry[] = [
         key: 'report-usage',
         path: '/admin/reports/usage',
         label: '學習成果使用統計', en: 'Learning result usage',
+        access: { modules: ['S0215S'] },
+      },
+      {
+        key: 'report-upload-stats',
+        path: '/admin/reports/upload-stats',
+        label: '學習成果上傳統計', en: 'Learning result uploads',
+        access: { modules: ['S0215S'] },
+      },
+      {
+        key: 'report-confirmation-sheets',
+        path: '/admin/reports/confirmation-sheets',
+        label: '學生上傳及勾選情形確認單', en: 'Upload and selection confirmation sheets',
+        access: { modules: ['S0205S'] },
+      },
+      {
+        key: 'report-usage-counts',
+        path: '/admin/reports/usage-counts',
+        label: '學習成果使用人數統計表', en: 'Students using learning results',
+        access: { modules: ['S0215S'] },
+      },
+      {
+        key: 'report-teacher-certifications',
+        path: '/admin/reports/teacher-certifications',
+        label: '教師學習成果認證統計表', en: 'Teachers’ certification statistics',
         access: { modules: ['S0215S'] },
       },
     ],
