@@ -7,6 +7,7 @@ import { createRoleGroup, createWorkPeriod } from './scenarios/admin.mjs';
 import { auditRole, ROLES } from './scenarios/audit.mjs';
 import { keyboardOnly } from './scenarios/keyboard.mjs';
 import { lockout } from './scenarios/signin.mjs';
+import { postNews, readNews, studyFieldsFromSignIn } from './scenarios/news.mjs';
 import { selectCertified, SUBJECT, uploadAndSubmit, uploadOnPhone } from './scenarios/student.mjs';
 import { certify } from './scenarios/teacher.mjs';
 
@@ -61,6 +62,23 @@ test('6. phone-sized screen: student uploads a result', { timeout: SCENARIO_TIME
 test('8. keyboard only: sign in, open a page from the menu, open and close a dialog', { timeout: SCENARIO_TIMEOUT }, () =>
   withPage('8-keyboard', {}, (page) => keyboardOnly(page, '999999_114003')),
 );
+
+// 9a → 9b follow one news item; 9c needs nobody signed in.
+describe('news and study fields', { timeout: 3 * SCENARIO_TIMEOUT }, () => {
+  const title = `選課公告 ${run}`;
+  let posted = false;
+  test('9a. school admin posts news', { timeout: SCENARIO_TIMEOUT }, async () => {
+    await withPage('9-admin-news', {}, (page) => postNews(page, { title }));
+    posted = true;
+  });
+  test('9b. student reads it on the home page (未讀 → read)', { timeout: SCENARIO_TIMEOUT }, async (t) => {
+    if (!posted) return t.skip('needs 9a');
+    await withPage('9-student-news', {}, (page) => readNews(page, { account: '999999_115001', title }));
+  });
+  test('9c. 認識學群 from the sign-in page', { timeout: SCENARIO_TIMEOUT }, () =>
+    withPage('9-study-fields', {}, (page) => studyFieldsFromSignIn(page)),
+  );
+});
 
 // Last, so that the screens show what the scenarios above made (read-only: it changes nothing).
 // The three roles side by side (mostly waiting for screens to settle): about half the time.

@@ -30,6 +30,9 @@ export const ROLES = {
       { name: 'results', path: '/student/results' },
       { name: 'performances', path: '/student/performances' },
       { name: 'selections', path: '/student/selections' },
+      { name: 'confirmation-sheet', path: '/student/confirmation-sheet' },
+      { name: 'consultations', path: '/student/consultations' },
+      { name: 'study-fields', path: '/study-fields' },
       { name: 'notifications', path: '/notifications' },
     ],
   },
@@ -78,6 +81,13 @@ export const ROLES = {
       { name: 'report-selection-results', path: '/admin/reports/selection-results' },
       { name: 'report-selection-performances', path: '/admin/reports/selection-performances' },
       { name: 'report-usage', path: '/admin/reports/usage' },
+      { name: 'report-upload-stats', path: '/admin/reports/upload-stats' },
+      { name: 'report-confirmation-sheets', path: '/admin/reports/confirmation-sheets' },
+      { name: 'report-usage-counts', path: '/admin/reports/usage-counts' },
+      { name: 'report-teacher-certifications', path: '/admin/reports/teacher-certifications' },
+      { name: 'report-consultations', path: '/admin/reports/consultations' },
+      { name: 'consultations', path: '/consultations' },
+      { name: 'news-admin', path: '/admin/news' },
       { name: 'parameters', path: '/admin/parameters' },
       { name: 'consultants', path: '/admin/consultants' },
       { name: 'co-taught', path: '/admin/co-taught' },
@@ -101,7 +111,7 @@ const DATA = [
   '林小華', '張家豪', '黃詩涵', '吳承恩', '蔡依林', '劉德華', '周杰倫', '鄧紫棋',
   '一年一班', '二年一班', '三年一班', '普通科', '學生會', '班長', '活動長',
   '國語文', '英語文', '數學', '自然科學探究與實作',
-  '閱讀心得報告', '手機上傳', '端對端測試群組', '端對端測試建立',
+  '閱讀心得報告', '手機上傳', '端對端測試群組', '端對端測試建立', '選課公告',
 ];
 
 /** In-flight requests of the page (documents, scripts, fetches), for `ready`. */

@@ -62,7 +62,7 @@ export function ConsultationTable({ records, loading, actions }: { records: read
         </span>
       ),
     },
-    { title: t('主題', 'Topic'), dataIndex: 'topic' },
+    { title: t('主題', 'Topic'), dataIndex: 'topic', render: (topic: string, r) => <span id={`consultation-${r.id}-topic`}>{topic}</span> },
     {
       title: t('內容／後續追蹤', 'Content / follow-up'),
       key: 'content',
@@ -143,12 +143,12 @@ export function ConsultationsPage() {
             ? (r) =>
                 own(r) && (
                   <Space>
-                    <Button type="link" style={{ padding: 0 }} onClick={() => open(r)} aria-label={t(`編輯 ${r.topic}`, `Edit ${r.topic}`)}>
-                      {t('編輯', 'Edit')}
+                    <Button type="link" style={{ padding: 0 }} onClick={() => open(r)} aria-labelledby={`consultation-${r.id}-edit consultation-${r.id}-topic`}>
+                      <span id={`consultation-${r.id}-edit`}>{t('編輯', 'Edit')}</span>
                     </Button>
                     <Popconfirm title={t('確定刪除這筆紀錄？', 'Delete this record?')} onConfirm={() => remove.mutate(r.id)}>
-                      <Button type="link" danger style={{ padding: 0 }} aria-label={t(`刪除 ${r.topic}`, `Delete ${r.topic}`)}>
-                        {t('刪除', 'Delete')}
+                      <Button type="link" danger style={{ padding: 0 }} aria-labelledby={`consultation-${r.id}-delete consultation-${r.id}-topic`}>
+                        <span id={`consultation-${r.id}-delete`}>{t('刪除', 'Delete')}</span>
                       </Button>
                     </Popconfirm>
                   </Space>

@@ -20,18 +20,19 @@ function FieldList({ fields, onEdit }: { fields: readonly StudyField[]; onEdit?:
     <ul style={{ listStyle: 'none', padding: 0, margin: 0, display: 'grid', gap: 12, gridTemplateColumns: 'repeat(auto-fill, minmax(240px, 1fr))' }}>
       {fields.map((field) => (
         <li key={field.id} style={{ border: '1px solid rgba(5,5,5,0.1)', borderRadius: 8, padding: 12 }}>
-          <Typography.Text strong lang="zh-TW">
+          <Typography.Text strong lang="zh-TW" id={`field-${field.id}-name`}>
             {field.code} {field.name}
           </Typography.Text>
           <Typography.Paragraph style={{ margin: '4px 0' }} lang="zh-TW">
             {field.description}
           </Typography.Paragraph>
-          <a href={field.url} target="_blank" rel="noopener noreferrer" aria-label={t(`${field.name}：前往官方網站（另開視窗）`, `${field.name}: official site (opens a new window)`)}>
-            {t('官方網站', 'Official site')}
+          {/* Named by the link's text and the field's name (in its own language). */}
+          <a href={field.url} target="_blank" rel="noopener noreferrer" aria-labelledby={`field-${field.id}-link field-${field.id}-name`}>
+            <span id={`field-${field.id}-link`}>{t('官方網站（另開視窗）', 'Official site (new window)')}</span>
           </a>
           {onEdit && (
-            <Button type="link" size="small" onClick={() => onEdit(field)} aria-label={t(`編輯 ${field.name}`, `Edit ${field.name}`)}>
-              {t('編輯', 'Edit')}
+            <Button type="link" size="small" onClick={() => onEdit(field)} aria-labelledby={`field-${field.id}-edit field-${field.id}-name`}>
+              <span id={`field-${field.id}-edit`}>{t('編輯', 'Edit')}</span>
             </Button>
           )}
         </li>

@@ -7,6 +7,7 @@ import { ErrorAlert } from '../../components/ProblemAlert';
 import { formatApiDateTime } from '../../lib/roc';
 import { useApiMutation } from '../../lib/useApiMutation';
 import { useT } from '../../i18n';
+import { NEWS_LANG } from './NewsBoard';
 import { createNews, deleteNews, fetchManagedNews, manageNewsKey, newsKey, updateNews, type NewsInput, type NewsItem } from './api';
 
 interface FormValues {
@@ -68,7 +69,9 @@ export function NewsAdminPage() {
       dataIndex: 'title',
       render: (_, item) => (
         <Space wrap size={4}>
-          <Typography.Text>{item.title}</Typography.Text>
+          <Typography.Text lang={NEWS_LANG} id={`news-${item.id}-title`}>
+            {item.title}
+          </Typography.Text>
           {item.pinned && <Tag color="red">{t('置頂', 'Pinned')}</Tag>}
           {item.scheduled && <Tag>{t('尚未發布', 'Scheduled')}</Tag>}
         </Space>
@@ -81,12 +84,12 @@ export function NewsAdminPage() {
       width: 160,
       render: (_, item) => (
         <Space>
-          <Button type="link" style={{ padding: 0 }} onClick={() => open(item)} aria-label={t(`編輯 ${item.title}`, `Edit ${item.title}`)}>
-            {t('編輯', 'Edit')}
+          <Button type="link" style={{ padding: 0 }} onClick={() => open(item)} aria-labelledby={`news-${item.id}-edit news-${item.id}-title`}>
+            <span id={`news-${item.id}-edit`}>{t('編輯', 'Edit')}</span>
           </Button>
           <Popconfirm title={t('確定刪除這則消息？', 'Delete this news item?')} onConfirm={() => remove.mutate(item.id)}>
-            <Button type="link" danger style={{ padding: 0 }} aria-label={t(`刪除 ${item.title}`, `Delete ${item.title}`)}>
-              {t('刪除', 'Delete')}
+            <Button type="link" danger style={{ padding: 0 }} aria-labelledby={`news-${item.id}-delete news-${item.id}-title`}>
+              <span id={`news-${item.id}-delete`}>{t('刪除', 'Delete')}</span>
             </Button>
           </Popconfirm>
         </Space>

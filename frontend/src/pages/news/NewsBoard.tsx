@@ -7,6 +7,9 @@ import type { NewsItem } from './api';
 /** How many news items show before MORE (manual 1.2: 「MORE 鈕可展開最新消息。」). */
 export const NEWS_FOLDED = 3;
 
+/** The language news is written in. */
+export const NEWS_LANG = 'zh-TW';
+
 /**
  * 最新消息: pinned first, then newest first (the server's order), the first few shown and the
  * rest behind MORE; an item opens to its body. Bodies are plain text (the server removes HTML),
@@ -37,7 +40,10 @@ export function NewsBoard({ items, onOpen }: { items: readonly NewsItem[]; onOpe
                   if (!isOpen && unread) onOpen?.(item);
                 }}
               >
-                <span style={{ fontWeight: unread ? 600 : undefined }}>{item.title}</span>
+                {/* News is written in the school's language, whatever the UI's. */}
+                <span style={{ fontWeight: unread ? 600 : undefined }} lang={NEWS_LANG}>
+                  {item.title}
+                </span>
               </Button>{' '}
               {item.pinned && <Tag color="red">{t('置頂', 'Pinned')}</Tag>}
               {item.scope === 'school' && <Tag color="blue">{t('本校', 'School')}</Tag>}
@@ -48,7 +54,9 @@ export function NewsBoard({ items, onOpen }: { items: readonly NewsItem[]; onOpe
                 </Typography.Text>
               </div>
               {isOpen && (
-                <Typography.Paragraph style={{ whiteSpace: 'pre-wrap', margin: '4px 0 0' }}>{item.body}</Typography.Paragraph>
+                <Typography.Paragraph style={{ whiteSpace: 'pre-wrap', margin: '4px 0 0' }} lang={NEWS_LANG}>
+                  {item.body}
+                </Typography.Paragraph>
               )}
             </li>
           );
