@@ -56,8 +56,8 @@ export const ROLES = {
       { name: 'notifications', path: '/notifications' },
     ],
   },
-  // The school admin's screens in two halves, audited side by side: 帳號管理 and the account
-  // menu; 查詢, 系統管理 and 提交管理.
+  // The school admin's screens in three parts, audited side by side: 帳號管理 and the account
+  // menu; 查詢, 系統管理 and 提交管理; the issue-#23 reports, consultations and news.
   admin: {
     account: 'admin',
     screens: [
@@ -81,13 +81,6 @@ export const ROLES = {
       { name: 'report-selection-results', path: '/admin/reports/selection-results' },
       { name: 'report-selection-performances', path: '/admin/reports/selection-performances' },
       { name: 'report-usage', path: '/admin/reports/usage' },
-      { name: 'report-upload-stats', path: '/admin/reports/upload-stats' },
-      { name: 'report-confirmation-sheets', path: '/admin/reports/confirmation-sheets' },
-      { name: 'report-usage-counts', path: '/admin/reports/usage-counts' },
-      { name: 'report-teacher-certifications', path: '/admin/reports/teacher-certifications' },
-      { name: 'report-consultations', path: '/admin/reports/consultations' },
-      { name: 'consultations', path: '/consultations' },
-      { name: 'news-admin', path: '/admin/news' },
       { name: 'parameters', path: '/admin/parameters' },
       { name: 'consultants', path: '/admin/consultants' },
       { name: 'co-taught', path: '/admin/co-taught' },
@@ -96,6 +89,19 @@ export const ROLES = {
       { name: 'term', path: '/admin/term' },
       { name: 'rosters', path: '/admin/rosters' },
       { name: 'cadre-rosters', path: '/admin/cadre-rosters' },
+    ],
+  },
+  // The issue-#23 screens of the school admin: the statistics, 確認單, consultations and news.
+  'admin-reports': {
+    account: 'admin',
+    screens: [
+      { name: 'report-upload-stats', path: '/admin/reports/upload-stats' },
+      { name: 'report-confirmation-sheets', path: '/admin/reports/confirmation-sheets' },
+      { name: 'report-usage-counts', path: '/admin/reports/usage-counts' },
+      { name: 'report-teacher-certifications', path: '/admin/reports/teacher-certifications' },
+      { name: 'report-consultations', path: '/admin/reports/consultations' },
+      { name: 'consultations', path: '/consultations' },
+      { name: 'news-admin', path: '/admin/news' },
     ],
   },
 };
