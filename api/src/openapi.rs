@@ -153,6 +153,8 @@ use utoipa::{Modify, OpenApi};
         crate::reports::stats::usage_counts_xlsx,
         crate::reports::stats::teacher_certifications,
         crate::reports::stats::teacher_certifications_xlsx,
+        crate::reports::analysis::analysis,
+        crate::reports::analysis::analysis_xlsx,
         // consultations
         crate::consultations::routes::list_consultations,
         crate::consultations::routes::consultations_xlsx,

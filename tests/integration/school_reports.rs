@@ -395,3 +395,50 @@ async fn confirmation_sheets_per_class_and_student_with_the_students_own() {
     let tb = app.token(&fx.school, "tB").await;
     assert_eq!(app.get_as("/api/v1/reports/confirmation-sheets?class_code=201", &tb).await.json()["students"].as_array().unwrap().len(), 1);
 }
+
+#[actix_web::test]
+async fn data_analysis_groups_match_a_direct_count() {
+    let app = TestApp::init();
+    let fx = fixture(&app).await;
+    let get = |path: &str| {
+        let (app, token, path) = (&app, fx.admin.clone(), path.to_string());
+        async move {
+            let r = app.get_as(&path, &token).await;
+            assert_eq!(r.status, 200, "{path}: {}", r.text());
+            r.json()
+        }
+    };
+    let pairs = |v: &Value| -> Vec<(Vec<String>, i64)> {
+        v["rows"].as_array().unwrap().iter().map(|r| (r["keys"].as_array().unwrap().iter().map(|k| k.as_str().unwrap().to_string()).collect(), r["count"].as_i64().unwrap())).collect()
+    };
+    let k = |a: &str, b: &str| vec![a.to_string(), b.to_string()];
+
+    // manual 9.1: 「此功能是可以查詢目前在學習歷程上的所有資料。」 — learning results of 115-1 by grade and state.
+    let results = get("/api/v1/reports/analysis?subject=results&by=grade,state").await;
+    assert_eq!(pairs(&results), [(k("1", "編輯中"), 1), (k("1", "認證中"), 1), (k("1", "認證失敗"), 1), (k("1", "認證成功"), 1), (k("2", "認證成功"), 1)]);
+    // The direct count: live results of 115-1 in the database.
+    let school = fx.school.id;
+    let direct: i64 = app.write(move |c| {
+        Ok(lr::table.filter(lr::school_id.eq(school)).filter(lr::deleted_at.is_null()).filter(lr::academic_year.eq(115)).filter(lr::semester.eq(1)).count().get_result(c)?)
+    });
+    assert_eq!(results["total"].as_i64(), Some(direct));
+    assert_eq!(pairs(&results).iter().map(|p| p.1).sum::<i64>(), direct);
+
+    let decided = get("/api/v1/reports/analysis?subject=certifications&by=teacher").await;
+    assert_eq!(pairs(&decided), [(vec!["使用者tA".to_string()], 2), (vec!["使用者tB".to_string()], 1)]);
+    let perf = get("/api/v1/reports/analysis?subject=performances&by=subject").await;
+    assert_eq!(pairs(&perf), [(vec!["競賽參與紀錄".to_string()], 1)], "the deleted one is left out");
+    let selections = get("/api/v1/reports/analysis?subject=selections&by=class,subject").await;
+    assert_eq!(pairs(&selections), [(k("101", "多元表現"), 1), (k("101", "課程學習成果"), 1)], "a deleted item's selection counts nowhere");
+
+    let sheet = xlsx(&app, "/api/v1/reports/analysis.xlsx?subject=results&by=grade,state", &fx.admin).await;
+    assert_eq!(sheet[0], ["年級", "狀態", "筆數"]);
+    assert_eq!(sheet.last().unwrap(), &["合計", "", "5"]);
+
+    app.get_as("/api/v1/reports/analysis?subject=results&by=grade,state,day", &fx.admin).await.assert_problem(400, "invalid_query");
+    app.get_as("/api/v1/reports/analysis?subject=votes&by=grade", &fx.admin).await.assert_problem(400, "invalid_query");
+    let student = app.token(&fx.school, "a1").await;
+    app.get_as("/api/v1/reports/analysis?subject=results&by=grade", &student).await.assert_problem(403, "role_required");
+    let teacher = app.token(&fx.school, "tA").await;
+    app.get_as("/api/v1/reports/analysis.xlsx?subject=results&by=grade", &teacher).await.assert_problem(403, "role_required");
+}

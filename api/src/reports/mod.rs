@@ -13,6 +13,7 @@ pub mod xlsx;
 pub mod confirmation;
 pub mod more;
 pub mod stats;
+pub mod analysis;
 
 use diesel::prelude::*;
 use serde::Deserialize;
