@@ -111,6 +111,8 @@ export const appRoutes: RouteObject[] = [
   { path: 'admin/reports/teacher-certifications', ...reportPage('TeacherCertificationsPage') },
   { path: 'admin/reports/confirmation-sheets', ...reportPage('ConfirmationSheetPage') },
   { path: 'student/confirmation-sheet', ...reportPage('MyConfirmationSheetPage') },
+  // 數據分析 (school admin).
+  { path: 'admin/analysis', ...reportPage('AnalysisPage') },
   // 課程諮詢紀錄 (consultants; admin / S0204S), 課程諮詢紀錄統計, the student's own.
   { path: 'consultations', ...consultationPage('ConsultationsPage') },
   { path: 'admin/reports/consultations', ...consultationPage('ConsultationStatsPage') },

@@ -66,6 +66,7 @@ describe('visibleMenu', () => {
       },
       { accounts: ['role-groups', 'passwords', 'temporary-accounts', 'mail', 'reminders', 'api-keys', 'audit'] },
       { system: ['parameters', 'consultants', 'co-taught', 'delegates', 'counselors', 'work-periods', 'term', 'news-admin'] },
+      { 'analysis-group': ['analysis'] },
       { submission: ['rosters', 'cadre-rosters'] },
     ]);
     expect(keys(visibleMenu(teacher, appRoutePaths))).toEqual(['home', 'notifications', { teacher: ['certification'] }]);

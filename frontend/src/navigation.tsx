@@ -1,5 +1,6 @@
 import {
   AuditOutlined,
+  BarChartOutlined,
   BellOutlined,
   BookOutlined,
   HomeOutlined,
@@ -183,6 +184,13 @@ export const menu: readonly MenuEntry[] = [
       { key: 'news-admin', path: '/admin/news', label: '最新消息管理', en: 'Manage news', access: { roles: ['school_admin', 'platform_operator'] } },
       { key: 'fields-admin', path: '/study-fields', label: '認識學群', en: 'Fields of study', access: { roles: ['platform_operator'] } },
     ],
+  },
+  {
+    key: 'analysis-group',
+    label: '數據分析', en: 'Data analysis',
+    icon: <BarChartOutlined />,
+    access: { roles: ['school_admin'] },
+    children: [{ key: 'analysis', path: '/admin/analysis', label: '數據分析模組', en: 'Data analysis' }],
   },
   {
     key: 'submission',

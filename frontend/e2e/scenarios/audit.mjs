@@ -102,6 +102,7 @@ export const ROLES = {
       { name: 'report-consultations', path: '/admin/reports/consultations' },
       { name: 'consultations', path: '/consultations' },
       { name: 'news-admin', path: '/admin/news' },
+      { name: 'analysis', path: '/admin/analysis' },
     ],
   },
 };
