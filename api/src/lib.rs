@@ -33,6 +33,9 @@ pub mod jobs;
 pub mod rosters;
 pub mod transfers;
 pub mod selfdirected;
+pub mod news;
+pub mod fields;
+pub mod consultations;
 
 use actix_web::web;
 
@@ -148,6 +151,10 @@ pub fn routes_v1(cfg: &mut web::ServiceConfig) {
         .service(rosters::routes::download_export)
         .service(history::routes::chain_head)
         // transfers
-        .configure(transfers::routes::configure);
+        .configure(transfers::routes::configure)
+        .configure(news::routes::configure) // news
+        .configure(fields::routes::configure) // study fields
+        .configure(reports::more::configure) // reports (#23)
+        .configure(consultations::routes::configure); // consultations
     selfdirected::routes::configure(cfg); // selfdirected
 }

@@ -168,6 +168,38 @@ use utoipa::{Modify, OpenApi};
         crate::selfdirected::review::decide_plan,
         crate::selfdirected::report::standing_report,
         crate::selfdirected::report::standing_report_xlsx,
+        // news
+        crate::news::routes::public_news,
+        crate::news::routes::my_news,
+        crate::news::routes::read_news,
+        crate::news::routes::manage_news,
+        crate::news::routes::create_news,
+        crate::news::routes::update_news,
+        crate::news::routes::delete_news,
+        // study fields
+        crate::fields::routes::list_study_fields,
+        crate::fields::routes::update_study_field,
+        // reports (#23)
+        crate::reports::confirmation::confirmation_sheets,
+        crate::reports::confirmation::confirmation_sheets_xlsx,
+        crate::reports::confirmation::my_confirmation_sheet,
+        crate::reports::stats::upload_stats_report,
+        crate::reports::stats::upload_stats_xlsx,
+        crate::reports::stats::usage_counts_report,
+        crate::reports::stats::usage_counts_xlsx,
+        crate::reports::stats::teacher_certifications,
+        crate::reports::stats::teacher_certifications_xlsx,
+        crate::reports::analysis::analysis,
+        crate::reports::analysis::analysis_xlsx,
+        // consultations
+        crate::consultations::routes::list_consultations,
+        crate::consultations::routes::consultations_xlsx,
+        crate::consultations::routes::create_consultation,
+        crate::consultations::routes::update_consultation,
+        crate::consultations::routes::delete_consultation,
+        crate::consultations::routes::consultation_stats,
+        crate::consultations::routes::consultation_stats_xlsx,
+        crate::consultations::routes::my_consultations,
     ),
     components(schemas(crate::error::Problem, crate::error::ErrorCode)),
     modifiers(&SecuritySchemes, &ApiPrefix, &PendingPassword),
@@ -189,6 +221,9 @@ use utoipa::{Modify, OpenApi};
         (name = "rosters", description = "Submission rosters (manual 7.1, 7.2): the roster types with their grade sets, the check before exporting, exports as jobs (a zip package with the workbook, the attachments and a manifest of SHA-256s; format in docs/rosters.md), their history and downloads. S0207S learning results (26/28/36/38), S0208S performances (25/35), S0218S cadre records (24/34); the school admin all."),
         (name = "transfers", description = "Transfer export and import (manual 6.1, 6.2; FAQ 000 五): the old school exports students' learning results, performances and cadre records as an AES-256 zip (`{school}_{yyyy_MM_dd_HH_mm_ss}.zip`, random UUID password, MD5; format in docs/transfers.md) made by a job (module S0601S); the new school imports it with the MD5 and password (module S0602S), matching students by national ID. Imported items are read-only and keep their original school. The school admin may do both; only the school's admins see the passwords."),
         (name = "self-directed", description = "Self-directed learning (自主學習; manual 5.1, 5.2): certifier groups (學科 / 自訂群組, S0301S) and the certification order (S0302S); students' plans per semester and their results, each passing the stages in order (導師, the plan's subject group, custom groups) — a plan keeps the order it started with; certifiers' queues and decisions (approve, or return with a reason); a certified result becomes the 彈性學習時間紀錄 performance."),
+        (name = "news", description = "最新消息 (manual 1.2): the platform operator's news for every school and a school admin's for their school; plain text (HTML tags removed), hidden until the publish time, pinned first then newest first, read marks per user. The platform's news is public for the sign-in page."),
+        (name = "study-fields", description = "認識學群 (manual 1.3): the 18 university fields of study and the 20 vocational groups with links to the national guidance sites; public, corrected by the platform operator."),
+        (name = "consultations", description = "課程諮詢紀錄 (FAQ 000 三): course consultants record group and individual consultations with students of their assigned classes or students; the admin and module S0204S see all and 課程諮詢紀錄統計 per consultant, class and month; a student sees the records that concern them."),
     )
 )]
 pub struct ApiDoc;

@@ -734,6 +734,66 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    news (id) {
+        id -> BigInt,
+        school_id -> Nullable<BigInt>,
+        title -> Text,
+        body -> Text,
+        published_at -> Timestamp,
+        pinned -> Bool,
+        created_by -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    news_reads (news_id, user_id) {
+        news_id -> BigInt,
+        user_id -> BigInt,
+        read_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    study_fields (id) {
+        id -> BigInt,
+        kind -> Text,
+        code -> Text,
+        name -> Text,
+        description -> Text,
+        url -> Text,
+        sort_order -> Integer,
+        updated_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    consultation_records (id) {
+        id -> BigInt,
+        school_id -> BigInt,
+        consultant_id -> BigInt,
+        academic_year -> Integer,
+        semester -> Integer,
+        kind -> Text,
+        held_on -> Date,
+        topic -> Text,
+        content -> Text,
+        follow_up -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    consultation_students (record_id, student_id) {
+        record_id -> BigInt,
+        student_id -> BigInt,
+        class_code -> Nullable<Text>,
+    }
+}
+
 diesel::joinable!(users -> schools (school_id));
 diesel::joinable!(user_roles -> users (user_id));
 diesel::joinable!(user_roles -> roles (role_code));
@@ -809,4 +869,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     sdl_flow_stages,
     sdl_events,
     sdl_progress,
+    news,
+    news_reads,
+    study_fields,
+    consultation_records,
+    consultation_students,
 );

@@ -7,6 +7,7 @@ import { createRoleGroup, createWorkPeriod } from './scenarios/admin.mjs';
 import { auditRole, ROLES } from './scenarios/audit.mjs';
 import { keyboardOnly } from './scenarios/keyboard.mjs';
 import { lockout } from './scenarios/signin.mjs';
+import { postNews, readNews, studyFieldsFromSignIn } from './scenarios/news.mjs';
 import { selectCertified, SUBJECT, uploadAndSubmit, uploadOnPhone } from './scenarios/student.mjs';
 import { certify } from './scenarios/teacher.mjs';
 import { approvePlan, seeApproved, setUpCertification, submitPlan } from './scenarios/selfdirected.mjs';
@@ -80,12 +81,29 @@ describe('9. self-directed learning: a plan through 導師 and 學科教師', { 
   step(3, '9c. homeroom teacher approves', () => withPage('9c-homeroom', {}, (page) => approvePlan(page, { account: '999999_T001', theme, stage: '1. 導師' })));
   step(4, '9d. subject teacher approves', () => withPage('9d-subject', {}, (page) => approvePlan(page, { account: '999999_T002', theme, stage: '2. 學科教師' })));
   step(5, '9e. student sees the plan approved', () => withPage('9e-student', {}, (page) => seeApproved(page, { account: student })));
+
+// 10a → 10b follow one news item; 10c needs nobody signed in.
+describe('10. news and study fields', { timeout: 3 * SCENARIO_TIMEOUT }, () => {
+  const title = `選課公告 ${run}`;
+  let posted = false;
+  test('10a. school admin posts news', { timeout: SCENARIO_TIMEOUT }, async () => {
+    await withPage('9-admin-news', {}, (page) => postNews(page, { title }));
+    posted = true;
+  });
+  test('10b. student reads it on the home page (未讀 → read)', { timeout: SCENARIO_TIMEOUT }, async (t) => {
+    if (!posted) return t.skip('needs 10a');
+    await withPage('9-student-news', {}, (page) => readNews(page, { account: '999999_115001', title }));
+  });
+  test('10c. 認識學群 from the sign-in page', { timeout: SCENARIO_TIMEOUT }, () =>
+    withPage('9-study-fields', {}, (page) => studyFieldsFromSignIn(page)),
+  );
 });
 
 // Last, so that the screens show what the scenarios above made (read-only: it changes nothing).
-// The three roles side by side (mostly waiting for screens to settle): about half the time.
-describe('7. every screen: axe-core WCAG 2.1 AA audit (zh-TW) and no Chinese UI text in English', { timeout: 3 * SCENARIO_TIMEOUT, concurrency: true }, () => {
+// The roles side by side (mostly waiting for screens to settle): about half the time; each
+// has twice a scenario's time (four parts share the machine's cores).
+describe('7. every screen: axe-core WCAG 2.1 AA audit (zh-TW) and no Chinese UI text in English', { timeout: 4 * SCENARIO_TIMEOUT, concurrency: true }, () => {
   for (const role of Object.keys(ROLES)) {
-    test(`7. ${role}`, { timeout: SCENARIO_TIMEOUT }, () => withPage(`7-audit-${role}`, {}, (page) => auditRole(page, role)));
+    test(`7. ${role}`, { timeout: 2 * SCENARIO_TIMEOUT }, () => withPage(`7-audit-${role}`, {}, (page) => auditRole(page, role)));
   }
 });

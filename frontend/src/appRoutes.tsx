@@ -54,6 +54,8 @@ const rosterPage = lazyPages(() => import('./pages/rosters'));
 const transferPage = lazyPages(() => import('./pages/transfers'));
 /** 自主學習: 5.1 (S0301S), 5.2 (S0302S), the student's plans, the certifiers' queue. */
 const selfDirectedPage = lazyPages(() => import('./pages/selfdirected'));
+/** 課程諮詢紀錄 and its statistics. */
+const consultationPage = lazyPages(() => import('./pages/consultations'));
 
 export const appRoutes: RouteObject[] = [
   {
@@ -114,6 +116,21 @@ export const appRoutes: RouteObject[] = [
   { path: 'student/self-directed', ...selfDirectedPage('StudentSelfDirectedPage') },
   { path: 'self-directed/queue', ...selfDirectedPage('SelfDirectedQueuePage') },
   { path: 'admin/self-directed/report', ...selfDirectedPage('SelfDirectedReportPage') },
+  // 最新消息管理 (platform operator, school admin) and 認識學群 (everyone; the operator corrects it).
+  { path: 'admin/news', ...lazyPage(() => import('./pages/news'), 'NewsAdminPage') },
+  { path: 'study-fields', ...lazyPage(() => import('./pages/fields'), 'StudyFieldsPage') },
+  // Issue #23 reports: S0215S statistics, S0205S 確認單 (the student's own too).
+  { path: 'admin/reports/upload-stats', ...reportPage('UploadStatsPage') },
+  { path: 'admin/reports/usage-counts', ...reportPage('UsageCountsPage') },
+  { path: 'admin/reports/teacher-certifications', ...reportPage('TeacherCertificationsPage') },
+  { path: 'admin/reports/confirmation-sheets', ...reportPage('ConfirmationSheetPage') },
+  { path: 'student/confirmation-sheet', ...reportPage('MyConfirmationSheetPage') },
+  // 數據分析 (school admin).
+  { path: 'admin/analysis', ...reportPage('AnalysisPage') },
+  // 課程諮詢紀錄 (consultants; admin / S0204S), 課程諮詢紀錄統計, the student's own.
+  { path: 'consultations', ...consultationPage('ConsultationsPage') },
+  { path: 'admin/reports/consultations', ...consultationPage('ConsultationStatsPage') },
+  { path: 'student/consultations', ...consultationPage('MyConsultationsPage') },
 ];
 
 /** The absolute paths a route table defines (index routes take their parent's path). */

@@ -49,17 +49,24 @@ describe('visibleMenu', () => {
     expect(keys(visibleMenu(admin, appRoutePaths))).toEqual([
       'home',
       'notifications',
+      'consultations',
       {
         queries: [
+          'report-consultations',
           'receiving-log',
           'report-uncertified',
           'report-selection-results',
           'report-selection-performances',
           'report-usage',
+          'report-upload-stats',
+          'report-confirmation-sheets',
+          'report-usage-counts',
+          'report-teacher-certifications',
         ],
       },
       { accounts: ['role-groups', 'passwords', 'temporary-accounts', 'mail', 'reminders', 'api-keys', 'audit'] },
-      { system: ['parameters', 'consultants', 'co-taught', 'delegates', 'counselors', 'work-periods', 'term'] },
+      { system: ['parameters', 'consultants', 'co-taught', 'delegates', 'counselors', 'work-periods', 'term', 'news-admin'] },
+      { 'analysis-group': ['analysis'] },
       { submission: ['rosters', 'cadre-rosters'] },
       { 'portfolio-data': ['transfer-export', 'transfer-import'] },
       { 'self-directed': ['self-directed-queue', 'self-directed-groups', 'self-directed-order', 'self-directed-report'] },
@@ -87,15 +94,16 @@ describe('visibleMenu', () => {
     const termKeeper: MenuUser = { roles: ['homeroom_teacher'], modules: [grant('S0213S')] };
     expect(keys(visibleMenu(termKeeper, appRoutePaths))).toEqual(['home', 'notifications', { system: ['term'] }, { 'self-directed': ['self-directed-queue'] }]);
     expect(keys(visibleMenu(grantee, appRoutePaths))).toEqual(['home', 'notifications', { system: ['parameters'] }, { 'self-directed': ['self-directed-queue'] }]);
-    expect(keys(visibleMenu(operator, appRoutePaths))).toEqual(['home']);
+    // The platform operator: 最新消息管理 (platform news) and 認識學群 (to correct it).
+    expect(keys(visibleMenu(operator, appRoutePaths))).toEqual(['home', { system: ['news-admin', 'fields-admin'] }]);
   });
 
-  it('shows the 學生 group with its three pages (and 我的自主學習) to students only', () => {
+  it('shows the 學生 group with its pages (and 我的自主學習) to students only', () => {
     const student: MenuUser = { roles: ['student'], modules: [] };
     expect(keys(visibleMenu(student, appRoutePaths))).toEqual([
       'home',
       'notifications',
-      { student: ['student-results', 'student-performances', 'student-selections', 'student-transferred'] },
+      { student: ['student-results', 'student-performances', 'student-selections', 'student-transferred', 'student-confirmation', 'student-consultations', 'student-fields'] },
       { 'self-directed': ['self-directed-student'] },
     ]);
     for (const user of [teacher, admin, operator, grantee]) {
@@ -174,10 +182,19 @@ describe('visibleMenu', () => {
     expect(queriesOf({ roles: ['homeroom_teacher'], modules: [grant('S0205S'), grant('S0206S')] })).toEqual([
       'report-selection-results',
       'report-selection-performances',
+      'report-confirmation-sheets',
     ]);
-    expect(queriesOf({ roles: ['homeroom_teacher'], modules: [grant('S0215S')] })).toEqual(['report-usage']);
+    expect(queriesOf({ roles: ['homeroom_teacher'], modules: [grant('S0215S')] })).toEqual([
+      'report-usage',
+      'report-upload-stats',
+      'report-usage-counts',
+      'report-teacher-certifications',
+    ]);
+    // 課程諮詢紀錄統計 goes with 設定課程諮詢教師 (S0204S); the records to consultants as well.
+    expect(queriesOf({ roles: ['homeroom_teacher'], modules: [grant('S0204S')] })).toEqual(['report-consultations']);
+    expect(keys(visibleMenu({ roles: ['course_consultant'], modules: [] }, appRoutePaths))).toContain('consultations');
     expect(queriesOf(teacher)).toEqual([]);
-    expect(queriesOf(admin)).toHaveLength(5);
+    expect(queriesOf(admin)).toHaveLength(10);
   });
 });
 

@@ -1,5 +1,6 @@
 import {
   AuditOutlined,
+  BarChartOutlined,
   BellOutlined,
   BookOutlined,
   HomeOutlined,
@@ -63,6 +64,9 @@ export const menu: readonly MenuEntry[] = [
       { key: 'student-performances', path: '/student/performances', label: '多元表現', en: 'Diverse performances' },
       { key: 'student-selections', path: '/student/selections', label: '勾選提交', en: 'Selection & submission' },
       { key: 'student-transferred', path: '/student/transferred', label: '轉入的學習歷程', en: 'Transferred portfolio' },
+      { key: 'student-confirmation', path: '/student/confirmation-sheet', label: '上傳及勾選情形確認單', en: 'My confirmation sheet' },
+      { key: 'student-consultations', path: '/student/consultations', label: '課程諮詢紀錄', en: 'My consultation records' },
+      { key: 'student-fields', path: '/study-fields', label: '認識學群', en: 'Fields of study' },
     ],
   },
   {
@@ -80,10 +84,23 @@ export const menu: readonly MenuEntry[] = [
     access: { roles: ['course_consultant', 'counselor'] },
   },
   {
+    key: 'consultations',
+    path: '/consultations',
+    label: '課程諮詢紀錄', en: 'Consultation records',
+    icon: <SolutionOutlined />,
+    access: { roles: ['course_consultant'], modules: ['S0204S'] },
+  },
+  {
     key: 'queries',
     label: '查詢', en: 'Queries',
     icon: <SearchOutlined />,
     children: [
+      {
+        key: 'report-consultations',
+        path: '/admin/reports/consultations',
+        label: '課程諮詢紀錄統計', en: 'Consultation statistics',
+        access: { modules: ['S0204S'] },
+      },
       {
         key: 'receiving-log',
         path: '/admin/receiving-log',
@@ -112,6 +129,30 @@ export const menu: readonly MenuEntry[] = [
         key: 'report-usage',
         path: '/admin/reports/usage',
         label: '學習成果使用統計', en: 'Learning result usage',
+        access: { modules: ['S0215S'] },
+      },
+      {
+        key: 'report-upload-stats',
+        path: '/admin/reports/upload-stats',
+        label: '學習成果上傳統計', en: 'Learning result uploads',
+        access: { modules: ['S0215S'] },
+      },
+      {
+        key: 'report-confirmation-sheets',
+        path: '/admin/reports/confirmation-sheets',
+        label: '學生上傳及勾選情形確認單', en: 'Upload and selection confirmation sheets',
+        access: { modules: ['S0205S'] },
+      },
+      {
+        key: 'report-usage-counts',
+        path: '/admin/reports/usage-counts',
+        label: '學習成果使用人數統計表', en: 'Students using learning results',
+        access: { modules: ['S0215S'] },
+      },
+      {
+        key: 'report-teacher-certifications',
+        path: '/admin/reports/teacher-certifications',
+        label: '教師學習成果認證統計表', en: 'Teachers’ certification statistics',
         access: { modules: ['S0215S'] },
       },
     ],
@@ -143,7 +184,16 @@ export const menu: readonly MenuEntry[] = [
       { key: 'counselors', path: '/admin/counselors', label: '設定輔導老師/科主任', en: 'Counselors / department heads', access: { modules: ['S0210S'] } },
       { key: 'work-periods', path: '/admin/work-periods', label: '設定學校作業時間', en: 'School work periods', access: { modules: ['S0203S'] } },
       { key: 'term', path: '/admin/term', label: '設定學校學年期', en: 'School term', access: { modules: ['S0213S'] } },
+      { key: 'news-admin', path: '/admin/news', label: '最新消息管理', en: 'Manage news', access: { roles: ['school_admin', 'platform_operator'] } },
+      { key: 'fields-admin', path: '/study-fields', label: '認識學群', en: 'Fields of study', access: { roles: ['platform_operator'] } },
     ],
+  },
+  {
+    key: 'analysis-group',
+    label: '數據分析', en: 'Data analysis',
+    icon: <BarChartOutlined />,
+    access: { roles: ['school_admin'] },
+    children: [{ key: 'analysis', path: '/admin/analysis', label: '數據分析模組', en: 'Data analysis' }],
   },
   {
     key: 'submission',

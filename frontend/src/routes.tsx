@@ -32,6 +32,8 @@ export const routes: RouteObject[] = [
           { path: '/login', element: <LoginPage /> },
           { path: '/forgot-password', ...lazyPage(() => import('./pages/ForgotPasswordPage'), 'ForgotPasswordPage') },
           { path: '/reset-password', ...lazyPage(() => import('./pages/ResetPasswordPage'), 'ResetPasswordPage') },
+          // 認識學群 (manual 1.3), public: linked from the sign-in page.
+          { path: '/fields', ...lazyPage(() => import('./pages/fields'), 'PublicStudyFieldsPage') },
         ],
       },
       {

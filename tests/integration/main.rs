@@ -24,3 +24,6 @@ mod backup;
 mod history;
 mod transfers;
 mod selfdirected;
+mod news;
+mod school_reports;
+mod consultations;

@@ -10,6 +10,10 @@ pub mod selection;
 pub mod uncertified;
 pub mod usage;
 pub mod xlsx;
+pub mod confirmation;
+pub mod more;
+pub mod stats;
+pub mod analysis;
 
 use diesel::prelude::*;
 use serde::Deserialize;

@@ -111,7 +111,7 @@ pub fn usage_rows(c: &mut DbConn, school: i64, term: Term) -> ApiResult<Vec<Usag
 }
 
 /// Teachers with an active certifying assignment of a course of the term.
-fn certifiers(c: &mut DbConn, school: i64, term: Term) -> ApiResult<Vec<i64>> {
+pub fn certifiers(c: &mut DbConn, school: i64, term: Term) -> ApiResult<Vec<i64>> {
     let mut q = ta::table
         .inner_join(courses::table.on(courses::id.eq(ta::course_id)))
         .filter(ta::school_id.eq(school))

@@ -31,6 +31,9 @@ export const ROLES = {
       { name: 'performances', path: '/student/performances' },
       { name: 'selections', path: '/student/selections' },
       { name: 'transferred', path: '/student/transferred' },
+      { name: 'confirmation-sheet', path: '/student/confirmation-sheet' },
+      { name: 'consultations', path: '/student/consultations' },
+      { name: 'study-fields', path: '/study-fields' },
       { name: 'notifications', path: '/notifications' },
     ],
   },
@@ -54,8 +57,8 @@ export const ROLES = {
       { name: 'notifications', path: '/notifications' },
     ],
   },
-  // The school admin's screens in two halves, audited side by side: 帳號管理 and the account
-  // menu; 查詢, 系統管理 and 提交管理.
+  // The school admin's screens in three parts, audited side by side: 帳號管理 and the account
+  // menu; 查詢, 系統管理 and 提交管理; the issue-#23 reports, consultations and news.
   admin: {
     account: 'admin',
     screens: [
@@ -91,6 +94,20 @@ export const ROLES = {
       { name: 'transfer-import', path: '/admin/transfer-import' },
     ],
   },
+  // The issue-#23 screens of the school admin: the statistics, 確認單, consultations and news.
+  'admin-reports': {
+    account: 'admin',
+    screens: [
+      { name: 'report-upload-stats', path: '/admin/reports/upload-stats' },
+      { name: 'report-confirmation-sheets', path: '/admin/reports/confirmation-sheets' },
+      { name: 'report-usage-counts', path: '/admin/reports/usage-counts' },
+      { name: 'report-teacher-certifications', path: '/admin/reports/teacher-certifications' },
+      { name: 'report-consultations', path: '/admin/reports/consultations' },
+      { name: 'consultations', path: '/consultations' },
+      { name: 'news-admin', path: '/admin/news' },
+      { name: 'analysis', path: '/admin/analysis' },
+    ],
+  },
 };
 
 /**
@@ -104,7 +121,7 @@ const DATA = [
   '林小華', '張家豪', '黃詩涵', '吳承恩', '蔡依林', '劉德華', '周杰倫', '鄧紫棋',
   '一年一班', '二年一班', '三年一班', '普通科', '學生會', '班長', '活動長',
   '國語文', '英語文', '數學', '自然科學探究與實作',
-  '閱讀心得報告', '手機上傳', '端對端測試群組', '端對端測試建立',
+  '閱讀心得報告', '手機上傳', '端對端測試群組', '端對端測試建立', '選課公告',
 ];
 
 /** In-flight requests of the page (documents, scripts, fetches), for `ready`. */

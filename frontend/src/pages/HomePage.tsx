@@ -10,6 +10,7 @@ import { SystemStatus } from '../components/SystemStatus';
 import { NOTIFICATION_LANG, useNotificationSummary } from '../lib/notifications';
 import { externalLinks } from '../navigation';
 import { useT } from '../i18n';
+import { HomeNews } from './news/HomeNews';
 
 /** A student's unread notifications (results certified or rejected…), with the way to them; nothing when all are read. */
 function UnreadNotices() {
@@ -48,6 +49,7 @@ export function HomePage() {
       </Typography.Title>
       <EmailReminder />
       <UnreadNotices />
+      <HomeNews />
       <HomeTodo />
       <MyPeriodsCard />
       {/* System status and developer links are for the platform operator and school admins only

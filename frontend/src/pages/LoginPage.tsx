@@ -13,6 +13,7 @@ import { SchoolField } from '../components/SchoolField';
 import { isApiError } from '../api/error';
 import { preloadSignedIn } from '../signedInChunks';
 import { useT, type T } from '../i18n';
+import { PublicNews } from './news/PublicNews';
 
 interface LoginValues {
   school?: string;
@@ -178,6 +179,7 @@ export function LoginPage() {
       <div style={{ textAlign: 'right' }}>
         <Link to="/forgot-password">{t('忘記密碼？', 'Forgot password?')}</Link>
       </div>
+      <PublicNews />
     </>
   );
 }

@@ -2,3 +2,7 @@
 export { SelectionPerformancesPage, SelectionResultsPage } from './SelectionStatusPage';
 export { UncertifiedTeachersPage } from './UncertifiedTeachersPage';
 export { UsagePage } from './UsagePage';
+// Issue #23: the statistics screens and 學生上傳及勾選情形確認單.
+export { TeacherCertificationsPage, UploadStatsPage, UsageCountsPage } from './StatsPages';
+export { ConfirmationSheetPage, MyConfirmationSheetPage } from './ConfirmationSheetPage';
+export { AnalysisPage } from './AnalysisPage';

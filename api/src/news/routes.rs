@@ -1,0 +1,265 @@
+//! The news endpoints: the public list (sign-in page), the signed-in reader's list with unread
+//! marks, and the editors' list and changes (platform operator: the platform's news; school
+//! admin: their school's).
+
+use actix_web::{delete, get, post, put, web, HttpResponse};
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::{find_owned, owned, visible, NewsInput, NewsItem};
+use crate::accounts::Role;
+use crate::app::AppState;
+use crate::auth::{Need, Principal};
+use crate::error::{ApiError, ApiResult, Problem};
+use crate::schema::{news, news_reads};
+
+/// Registers the news handlers.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(public_news).service(my_news).service(read_news).service(manage_news).service(create_news).service(update_news).service(delete_news);
+}
+
+const EDITORS: Need = Need::roles(&[Role::PlatformOperator, Role::SchoolAdmin]);
+
+/// The news an editor owns: the platform's for the operator, the school's for a school admin.
+fn owner(who: &Principal) -> ApiResult<Option<i64>> {
+    who.require(EDITORS)?;
+    Ok(who.user()?.user.school_id)
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct NewsLimit {
+    /// At most this many (1–100, default 20).
+    pub limit: Option<i64>,
+}
+
+impl NewsLimit {
+    fn checked(&self) -> ApiResult<i64> {
+        match self.limit {
+            None => Ok(20),
+            Some(n) if (1..=100).contains(&n) => Ok(n),
+            Some(_) => Err(ApiError::validation().field("limit", "須介於 1 到 100。", "Must be 1 to 100.")),
+        }
+    }
+}
+
+/// The reader's news with how many are unread.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NewsList {
+    pub items: Vec<NewsItem>,
+    pub unread: i64,
+}
+
+/// 最新消息 on the sign-in page: the platform's published news, pinned first, newest first.
+#[utoipa::path(
+    tag = "news",
+    path = "/news/public",
+    params(NewsLimit),
+    responses(
+        (status = 200, description = "The platform's published news", body = Vec<NewsItem>),
+        (status = 422, description = "Bad limit", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/news/public")]
+pub async fn public_news(state: web::Data<AppState>, q: web::Query<NewsLimit>) -> ApiResult<web::Json<Vec<NewsItem>>> {
+    let limit = q.checked()?;
+    let now = state.clock.now();
+    state.db.read(move |c| Ok(web::Json(visible(c, None, None, now, limit)?))).await
+}
+
+/// 最新消息 on the home page: the platform's and the caller's school's published news, pinned
+/// first, newest first, each marked read or not for the caller.
+#[utoipa::path(
+    tag = "news",
+    path = "/news",
+    params(NewsLimit),
+    security(("bearer_jwt" = [])),
+    responses(
+        (status = 200, description = "Published news with read marks", body = NewsList),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "An API key", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Bad limit", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/news")]
+pub async fn my_news(state: web::Data<AppState>, who: Principal, q: web::Query<NewsLimit>) -> ApiResult<web::Json<NewsList>> {
+    let limit = q.checked()?;
+    let u = who.user()?;
+    let (school, user) = (u.user.school_id, u.user.id);
+    let now = state.clock.now();
+    state
+        .db
+        .read(move |c| {
+            let items = visible(c, school, Some(user), now, limit)?;
+            let unread = items.iter().filter(|i| !i.read).count() as i64;
+            Ok(web::Json(NewsList { items, unread }))
+        })
+        .await
+}
+
+/// Mark a published news item the caller can see as read (again is fine).
+#[utoipa::path(
+    tag = "news",
+    path = "/news/{id}/read",
+    params(("id" = i64, Path, description = "News id")),
+    security(("bearer_jwt" = [])),
+    responses(
+        (status = 204, description = "Marked read"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "An API key", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such published news for the caller (another school's, or not yet published)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/news/{id}/read")]
+pub async fn read_news(state: web::Data<AppState>, who: Principal, id: web::Path<i64>) -> ApiResult<HttpResponse> {
+    let u = who.user()?;
+    let (school, user) = (u.user.school_id, u.user.id);
+    let id = id.into_inner();
+    let now = state.clock.now();
+    state
+        .db
+        .write(move |c| {
+            let mut q = news::table.filter(news::id.eq(id)).filter(news::published_at.le(now)).into_boxed();
+            q = match school {
+                Some(s) => q.filter(news::school_id.is_null().or(news::school_id.eq(s))),
+                None => q.filter(news::school_id.is_null()),
+            };
+            let found: Option<i64> = q.select(news::id).first(c).optional()?;
+            if found.is_none() {
+                return Err(ApiError::not_found());
+            }
+            let already: i64 = news_reads::table.filter(news_reads::news_id.eq(id)).filter(news_reads::user_id.eq(user)).count().get_result(c)?;
+            if already == 0 {
+                diesel::insert_into(news_reads::table).values((news_reads::news_id.eq(id), news_reads::user_id.eq(user), news_reads::read_at.eq(now))).execute(c)?;
+            }
+            Ok(())
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// The editor's news, scheduled ones too: the platform's for the operator, the school's for a
+/// school admin.
+#[utoipa::path(
+    tag = "news",
+    path = "/news/manage",
+    security(("bearer_jwt" = [])),
+    responses(
+        (status = 200, description = "The news the caller edits", body = Vec<NewsItem>),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Neither the platform operator nor a school admin", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/news/manage")]
+pub async fn manage_news(state: web::Data<AppState>, who: Principal) -> ApiResult<web::Json<Vec<NewsItem>>> {
+    let owner = owner(&who)?;
+    let now = state.clock.now();
+    state.db.read(move |c| Ok(web::Json(owned(c, owner, now)?))).await
+}
+
+/// Post news: the operator's is for every school, a school admin's for their school.
+#[utoipa::path(
+    tag = "news",
+    path = "/news",
+    request_body = NewsInput,
+    security(("bearer_jwt" = [])),
+    responses(
+        (status = 201, description = "Posted", body = NewsItem),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Neither the platform operator nor a school admin", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Empty or too long title, too long body, bad publish time", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/news")]
+pub async fn create_news(state: web::Data<AppState>, who: Principal, body: web::Json<NewsInput>) -> ApiResult<HttpResponse> {
+    let owner = owner(&who)?;
+    let me = who.user()?.user.id;
+    let now = state.clock.now();
+    let input = body.into_inner().check(now)?;
+    let created = state
+        .db
+        .write(move |c| {
+            let id: i64 = diesel::insert_into(news::table)
+                .values((
+                    news::school_id.eq(owner),
+                    news::title.eq(&input.title),
+                    news::body.eq(&input.body),
+                    news::published_at.eq(input.published_at),
+                    news::pinned.eq(input.pinned),
+                    news::created_by.eq(me),
+                    news::created_at.eq(now),
+                    news::updated_at.eq(now),
+                ))
+                .returning(news::id)
+                .get_result(c)?;
+            find_owned(c, owner, id, now)
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(created))
+}
+
+/// Change a news item the caller owns (another school's or the platform's is "not found").
+#[utoipa::path(
+    tag = "news",
+    path = "/news/{id}",
+    params(("id" = i64, Path, description = "News id")),
+    request_body = NewsInput,
+    security(("bearer_jwt" = [])),
+    responses(
+        (status = 200, description = "Changed", body = NewsItem),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Neither the platform operator nor a school admin", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Not one of the caller's news", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Empty or too long title, too long body, bad publish time", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[put("/news/{id}")]
+pub async fn update_news(state: web::Data<AppState>, who: Principal, id: web::Path<i64>, body: web::Json<NewsInput>) -> ApiResult<web::Json<NewsItem>> {
+    let owner = owner(&who)?;
+    let id = id.into_inner();
+    let now = state.clock.now();
+    let input = body.into_inner().check(now)?;
+    state
+        .db
+        .write(move |c| {
+            find_owned(c, owner, id, now)?;
+            diesel::update(news::table.find(id))
+                .set((news::title.eq(&input.title), news::body.eq(&input.body), news::published_at.eq(input.published_at), news::pinned.eq(input.pinned), news::updated_at.eq(now)))
+                .execute(c)?;
+            Ok(web::Json(find_owned(c, owner, id, now)?))
+        })
+        .await
+}
+
+/// Delete a news item the caller owns, with its read marks.
+#[utoipa::path(
+    tag = "news",
+    path = "/news/{id}",
+    params(("id" = i64, Path, description = "News id")),
+    security(("bearer_jwt" = [])),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Neither the platform operator nor a school admin", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Not one of the caller's news", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/news/{id}")]
+pub async fn delete_news(state: web::Data<AppState>, who: Principal, id: web::Path<i64>) -> ApiResult<HttpResponse> {
+    let owner = owner(&who)?;
+    let id = id.into_inner();
+    let now = state.clock.now();
+    state
+        .db
+        .write(move |c| {
+            find_owned(c, owner, id, now)?;
+            diesel::delete(news_reads::table.filter(news_reads::news_id.eq(id))).execute(c)?;
+            diesel::delete(news::table.find(id)).execute(c)?;
+            Ok(())
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,419 @@
+//! 學生上傳及勾選情形確認單 (manual 4 查詢 menu; issue #23 item 2): per student — or a whole
+//! class at once, one student per printed A4 page — the term's learning results with their
+//! states and the academic year's items selected for submission, with ROC dates, for the
+//! student and a parent to sign. JSON for the print-ready page and an .xlsx workbook. The school
+//! admin and module S0205S (查詢學生學習成果勾選情形) see any student of the school; a student
+//! sees their own (`/me/confirmation-sheet`).
+
+use std::collections::{HashMap, HashSet};
+
+use actix_web::{get, web, HttpResponse};
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::xlsx::{self, Cell, Sheet, XlsxFile};
+use super::{class_seat_key, file_name, resolve_term};
+use crate::accounts::UserKind;
+use crate::app::AppState;
+use crate::auth::{Need, Op, Principal};
+use crate::db::DbConn;
+use crate::error::{ApiError, ApiResult, ErrorCode, Problem};
+use crate::schema::{courses, learning_results as lr, performances as pf, selections as sel, student_profiles as sp, users};
+use crate::selections::Kind;
+use crate::settings::periods::utc_to_taipei;
+use crate::terms::Term;
+use crate::time::roc_date;
+use crate::uploads::access::Caller;
+use crate::uploads::results::ResultState;
+use crate::uploads::rules::Category;
+
+/// The module that sees every student's sheet.
+pub const MODULE: &str = "S0205S";
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SheetQuery {
+    /// 學年期, e.g. `1151` (default: the school's current term); semester `0`: the whole year.
+    pub term: Option<String>,
+    /// 班級: every student of the class, one per page.
+    pub class_code: Option<String>,
+    /// One student (user id).
+    pub student_id: Option<i64>,
+}
+
+/// One learning result of the term.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct SheetResult {
+    pub id: i64,
+    /// 科目.
+    pub subject_name: String,
+    /// 學期 (1 or 2).
+    pub semester: i32,
+    /// 內容簡述.
+    pub description: String,
+    /// `editing`, `submitted`, `certified`, `rejected`.
+    pub state: String,
+    /// 編輯中, 認證中, 認證成功, 認證失敗.
+    pub state_name: String,
+    /// 上傳日期 (ROC, Taipei), e.g. `115/03/02`.
+    pub uploaded_on: String,
+    /// 認證日期 (ROC), when decided.
+    pub decided_on: Option<String>,
+    /// 已勾選提交.
+    pub selected: bool,
+}
+
+/// One performance of the academic year.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct SheetPerformance {
+    pub id: i64,
+    /// 類別 (e.g. 競賽參與紀錄).
+    pub category_name: String,
+    pub title: String,
+    /// 日期 (ROC).
+    pub date: String,
+    pub selected: bool,
+}
+
+/// One student's page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct StudentSheet {
+    pub student_id: i64,
+    pub account: String,
+    /// 學號.
+    pub number: Option<String>,
+    /// 姓名.
+    pub name: String,
+    /// 班級.
+    pub class_code: Option<String>,
+    /// 座號.
+    pub seat_no: Option<i32>,
+    /// The term's learning results (deleted ones left out), by subject.
+    pub results: Vec<SheetResult>,
+    /// The academic year's performances (deleted ones left out), by date.
+    pub performances: Vec<SheetPerformance>,
+    /// 學習成果 selected this academic year (of any term) / the yearly limit.
+    pub selected_results: i64,
+    pub result_limit: i64,
+    /// 多元表現 selected this academic year / the yearly limit.
+    pub selected_performances: i64,
+    pub performance_limit: i64,
+}
+
+/// The sheets of one request.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, ToSchema)]
+pub struct ConfirmationSheets {
+    /// The term, e.g. `1151`; null when the school has no term yet.
+    pub term: Option<String>,
+    /// 學年度 (ROC).
+    pub academic_year: Option<i32>,
+    /// 列印日期 (ROC, Taipei).
+    pub printed_on: String,
+    pub students: Vec<StudentSheet>,
+}
+
+fn roc_day(t: NaiveDateTime) -> String {
+    roc_date(utc_to_taipei(t).date())
+}
+
+type StudentRow = (i64, String, Option<String>, String, Option<String>, Option<i32>);
+
+/// The sheets of the given students (ids of the school; others are left out) for `term`.
+pub fn sheets(c: &mut DbConn, school: i64, term: Term, ids: &[i64], now: NaiveDateTime) -> ApiResult<ConfirmationSheets> {
+    let mut students: Vec<StudentRow> = users::table
+        .inner_join(sp::table.on(sp::user_id.eq(users::id)))
+        .filter(users::school_id.eq(school))
+        .filter(users::id.eq_any(ids.to_vec()))
+        .select((users::id, users::account, users::number, users::display_name, sp::class_code, sp::seat_no))
+        .load(c)?;
+    students.sort_by_key(|r| class_seat_key(&r.4, r.5, &r.1));
+    let ids: Vec<i64> = students.iter().map(|s| s.0).collect();
+    let year = term.academic_year;
+
+    let selected: Vec<(i64, String, i64)> = sel::table
+        .filter(sel::school_id.eq(school))
+        .filter(sel::academic_year.eq(year))
+        .filter(sel::student_id.eq_any(ids.clone()))
+        .select((sel::student_id, sel::item_kind, sel::item_id))
+        .load(c)?;
+    let selected_items: HashSet<(String, i64)> = selected.iter().map(|(_, k, i)| (k.clone(), *i)).collect();
+
+    let mut rq = lr::table
+        .inner_join(courses::table.on(courses::id.eq(lr::course_id)))
+        .filter(lr::school_id.eq(school))
+        .filter(lr::student_id.eq_any(ids.clone()))
+        .filter(lr::deleted_at.is_null())
+        .filter(lr::academic_year.eq(year))
+        .into_boxed();
+    if term.semester != 0 {
+        rq = rq.filter(lr::semester.eq(term.semester));
+    }
+    let results: Vec<(i64, i64, String, i32, String, String, NaiveDateTime, Option<NaiveDateTime>)> = rq
+        .order((lr::semester.asc(), courses::subject_name.asc(), lr::id.asc()))
+        .select((lr::id, lr::student_id, courses::subject_name, lr::semester, lr::description, lr::state, lr::created_at, lr::decided_at))
+        .load(c)?;
+    let perfs: Vec<(i64, i64, String, String, NaiveDate)> = pf::table
+        .filter(pf::school_id.eq(school))
+        .filter(pf::student_id.eq_any(ids.clone()))
+        .filter(pf::deleted_at.is_null())
+        .filter(pf::academic_year.eq(year))
+        .order((pf::start_date.asc(), pf::id.asc()))
+        .select((pf::id, pf::student_id, pf::category, pf::title, pf::start_date))
+        .load(c)?;
+    // Selected items still alive (a deleted item's selection counts nowhere).
+    let live_results: HashSet<i64> = lr::table
+        .filter(lr::school_id.eq(school))
+        .filter(lr::student_id.eq_any(ids.clone()))
+        .filter(lr::deleted_at.is_null())
+        .filter(lr::academic_year.eq(year))
+        .select(lr::id)
+        .load::<i64>(c)?
+        .into_iter()
+        .collect();
+    let live_perfs: HashSet<i64> = perfs.iter().map(|p| p.0).collect();
+
+    let mut by_student: HashMap<i64, StudentSheet> = students
+        .iter()
+        .map(|(id, account, number, name, class_code, seat_no)| {
+            (
+                *id,
+                StudentSheet {
+                    student_id: *id,
+                    account: account.clone(),
+                    number: number.clone(),
+                    name: name.clone(),
+                    class_code: class_code.clone(),
+                    seat_no: *seat_no,
+                    results: Vec::new(),
+                    performances: Vec::new(),
+                    selected_results: 0,
+                    result_limit: Kind::Results.limit(),
+                    selected_performances: 0,
+                    performance_limit: Kind::Performances.limit(),
+                },
+            )
+        })
+        .collect();
+    for (student, kind, item) in &selected {
+        if let Some(s) = by_student.get_mut(student) {
+            if kind == Kind::Results.item_kind() && live_results.contains(item) {
+                s.selected_results += 1;
+            } else if kind == Kind::Performances.item_kind() && live_perfs.contains(item) {
+                s.selected_performances += 1;
+            }
+        }
+    }
+    for (id, student, subject_name, semester, description, state, created_at, decided_at) in results {
+        if let Some(s) = by_student.get_mut(&student) {
+            let st = ResultState::parse(&state);
+            s.results.push(SheetResult {
+                id,
+                subject_name,
+                semester,
+                description,
+                state: st.as_str().to_string(),
+                state_name: st.name_zh().to_string(),
+                uploaded_on: roc_day(created_at),
+                decided_on: decided_at.filter(|_| matches!(st, ResultState::Certified | ResultState::Rejected)).map(roc_day),
+                selected: selected_items.contains(&(Kind::Results.item_kind().to_string(), id)),
+            });
+        }
+    }
+    for (id, student, category, title, start_date) in perfs {
+        if let Some(s) = by_student.get_mut(&student) {
+            s.performances.push(SheetPerformance {
+                id,
+                category_name: Category::parse(&category).map(Category::name_zh).unwrap_or(category.as_str()).to_string(),
+                title,
+                date: roc_date(start_date),
+                selected: selected_items.contains(&(Kind::Performances.item_kind().to_string(), id)),
+            });
+        }
+    }
+    for s in by_student.values_mut() {
+        // Code-point order on every backend (a database's collation may differ).
+        s.results.sort_by(|a, b| (a.semester, &a.subject_name, a.id).cmp(&(b.semester, &b.subject_name, b.id)));
+    }
+    let students = ids.iter().filter_map(|id| by_student.remove(id)).collect();
+    Ok(ConfirmationSheets { term: Some(term.code()), academic_year: Some(year), printed_on: roc_day(now), students })
+}
+
+/// The students a staff request asks for: one student, or a class (active students only).
+fn asked_students(c: &mut DbConn, school: i64, q: &SheetQuery) -> ApiResult<Vec<i64>> {
+    let class = q.class_code.as_deref().map(str::trim).filter(|t| !t.is_empty());
+    if class.is_none() && q.student_id.is_none() {
+        return Err(ApiError::new(ErrorCode::InvalidQuery)
+            .field("class_code", "請指定班級或學生。", "Give a class or a student.")
+            .field("student_id", "請指定班級或學生。", "Give a class or a student."));
+    }
+    let mut query = users::table
+        .inner_join(sp::table.on(sp::user_id.eq(users::id)))
+        .filter(users::school_id.eq(school))
+        .filter(users::kind.eq(UserKind::Student.as_str()))
+        .into_boxed();
+    if let Some(class) = class {
+        query = query.filter(sp::class_code.eq(class.to_string())).filter(users::active.eq(true));
+    }
+    if let Some(id) = q.student_id {
+        query = query.filter(users::id.eq(id));
+    }
+    let ids: Vec<i64> = query.select(users::id).load(c)?;
+    if ids.is_empty() && q.student_id.is_some() {
+        // Another school's student, or nobody: the same answer.
+        return Err(ApiError::not_found());
+    }
+    Ok(ids)
+}
+
+fn parse_term(q: &SheetQuery) -> ApiResult<Option<Term>> {
+    super::TermQuery { term: q.term.clone() }.parsed()
+}
+
+fn no_term() -> ApiError {
+    ApiError::with_detail(ErrorCode::InvalidState, "學校尚未設定目前學年期。", "The school has no current term yet.")
+}
+
+/// The workbook: one sheet, a row per item, students one after another.
+pub fn workbook_sheets(s: &ConfirmationSheets) -> Vec<Sheet> {
+    let mut sheet = Sheet::new("上傳及勾選確認單", vec!["班級", "座號", "學號", "姓名", "項目", "科目／類別", "內容", "狀態", "日期", "已勾選提交"]);
+    for st in &s.students {
+        let who = |sheet: &mut Sheet, cells: Vec<Cell>| {
+            let mut row = vec![Cell::from(st.class_code.clone()), Cell::from(st.seat_no), Cell::from(st.number.clone()), Cell::from(st.name.as_str())];
+            row.extend(cells);
+            sheet.rows.push(row);
+        };
+        for r in &st.results {
+            who(
+                &mut sheet,
+                vec![
+                    Cell::from("課程學習成果"),
+                    Cell::from(r.subject_name.as_str()),
+                    Cell::from(r.description.as_str()),
+                    Cell::from(r.state_name.as_str()),
+                    Cell::from(r.uploaded_on.as_str()),
+                    Cell::from(if r.selected { "是" } else { "否" }),
+                ],
+            );
+        }
+        for p in &st.performances {
+            who(
+                &mut sheet,
+                vec![
+                    Cell::from("多元表現"),
+                    Cell::from(p.category_name.as_str()),
+                    Cell::from(p.title.as_str()),
+                    Cell::Empty,
+                    Cell::from(p.date.as_str()),
+                    Cell::from(if p.selected { "是" } else { "否" }),
+                ],
+            );
+        }
+        who(
+            &mut sheet,
+            vec![
+                Cell::from("勾選合計"),
+                Cell::Empty,
+                Cell::from(format!("學習成果 {}/{}、多元表現 {}/{}", st.selected_results, st.result_limit, st.selected_performances, st.performance_limit)),
+                Cell::Empty,
+                Cell::Empty,
+                Cell::Empty,
+            ],
+        );
+    }
+    vec![sheet]
+}
+
+async fn staff_sheets(state: &AppState, who: &Principal, q: SheetQuery) -> ApiResult<ConfirmationSheets> {
+    who.require(Need::module(MODULE, Op::View))?;
+    let school = who.school_id()?;
+    let asked = parse_term(&q)?;
+    let now = state.clock.now();
+    state
+        .db
+        .read(move |c| {
+            let term = resolve_term(c, school, asked)?.ok_or_else(no_term)?;
+            let ids = asked_students(c, school, &q)?;
+            sheets(c, school, term, &ids, now)
+        })
+        .await
+}
+
+/// 學生上傳及勾選情形確認單 of one student or a whole class (school admin, module S0205S).
+#[utoipa::path(
+    tag = "reports",
+    path = "/reports/confirmation-sheets",
+    params(SheetQuery),
+    security(("bearer_jwt" = [])),
+    responses(
+        (status = 200, description = "One page per student, by class and seat", body = ConfirmationSheets),
+        (status = 400, description = "Malformed term, or neither class nor student given", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Neither the school admin nor granted module S0205S", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such student in the school", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The school has no term yet", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/reports/confirmation-sheets")]
+pub async fn confirmation_sheets(state: web::Data<AppState>, who: Principal, q: web::Query<SheetQuery>) -> ApiResult<web::Json<ConfirmationSheets>> {
+    Ok(web::Json(staff_sheets(&state, &who, q.into_inner()).await?))
+}
+
+/// The same as an Excel workbook (one row per item, a 勾選合計 row per student).
+#[utoipa::path(
+    tag = "reports",
+    path = "/reports/confirmation-sheets.xlsx",
+    params(SheetQuery),
+    security(("bearer_jwt" = [])),
+    responses(
+        (status = 200, description = "The workbook, named 上傳及勾選確認單_{term}.xlsx", body = XlsxFile, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (status = 400, description = "Malformed term, or neither class nor student given", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Neither the school admin nor granted module S0205S", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such student in the school", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The school has no term yet", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/reports/confirmation-sheets.xlsx")]
+pub async fn confirmation_sheets_xlsx(state: web::Data<AppState>, who: Principal, q: web::Query<SheetQuery>) -> ApiResult<HttpResponse> {
+    let s = staff_sheets(&state, &who, q.into_inner()).await?;
+    let bytes = xlsx::workbook(&workbook_sheets(&s))?;
+    Ok(xlsx::attachment(bytes, &file_name("上傳及勾選確認單", s.term.clone()), &file_name("confirmation", s.term)))
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct MySheetQuery {
+    /// 學年期, e.g. `1151` (default: the school's current term).
+    pub term: Option<String>,
+}
+
+/// The signed-in student's own 確認單 (a temporary account: its student's).
+#[utoipa::path(
+    tag = "reports",
+    path = "/me/confirmation-sheet",
+    params(MySheetQuery),
+    security(("bearer_jwt" = [])),
+    responses(
+        (status = 200, description = "The student's own page", body = ConfirmationSheets),
+        (status = 400, description = "Malformed term", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a student", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The school has no term yet", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/me/confirmation-sheet")]
+pub async fn my_confirmation_sheet(state: web::Data<AppState>, who: Principal, q: web::Query<MySheetQuery>) -> ApiResult<web::Json<ConfirmationSheets>> {
+    who.require(Need::roles(&[crate::accounts::Role::Student]))?;
+    let me = Caller::of(&who)?;
+    let asked = parse_term(&SheetQuery { term: q.term.clone(), ..SheetQuery::default() })?;
+    let now = state.clock.now();
+    state
+        .db
+        .read(move |c| {
+            let term = resolve_term(c, me.school, asked)?.ok_or_else(no_term)?;
+            Ok(web::Json(sheets(c, me.school, term, &[me.user], now)?))
+        })
+        .await
+}

@@ -1,0 +1,109 @@
+import { useQuery } from '@tanstack/react-query';
+import { Select, Space, Table, Typography, type TableProps } from 'antd';
+import { useState } from 'react';
+import type { paths } from '../../api/schema';
+import { api, unwrap } from '../../api/client';
+import { DownloadButton } from '../../components/DownloadButton';
+import { PageCard } from '../../components/PageCard';
+import { ErrorAlert } from '../../components/ProblemAlert';
+import { fetchFile } from '../../lib/download';
+import { tr, useT } from '../../i18n';
+import { xlsxName } from './ReportFilters';
+import { TermSelect } from './TermSelect';
+
+type JsonOf<T> = T extends { content: { 'application/json': infer Body } } ? Body : never;
+type Analysis = JsonOf<paths['/api/v1/reports/analysis']['get']['responses'][200]>;
+type Row = Analysis['rows'][number];
+
+const SUBJECTS = ['results', 'certifications', 'performances', 'selections'] as const;
+const DIMENSIONS = ['term', 'grade', 'class', 'subject', 'state', 'teacher', 'day'] as const;
+
+function subjectLabel(s: string): string {
+  switch (s) {
+    case 'results':
+      return tr('課程學習成果', 'Learning results');
+    case 'certifications':
+      return tr('認證（已認證／認證失敗）', 'Certifications (decided)');
+    case 'performances':
+      return tr('多元表現', 'Performances');
+    default:
+      return tr('勾選提交', 'Selections');
+  }
+}
+
+function dimensionLabel(d: string): string {
+  const labels: Record<string, [string, string]> = {
+    term: ['學年期', 'Term'],
+    grade: ['年級', 'Grade'],
+    class: ['班級', 'Class'],
+    subject: ['科目／類別', 'Subject / category'],
+    state: ['狀態', 'State'],
+    teacher: ['教師', 'Teacher'],
+    day: ['日期', 'Day'],
+  };
+  const [zh, en] = labels[d] ?? [d, d];
+  return tr(zh, en);
+}
+
+/**
+ * 數據分析 (manual 9.1; the school admin): one subject counted by one or two dimensions, as a table
+ * with a bar per group and an Excel workbook.
+ */
+export function AnalysisPage() {
+  const t = useT();
+  const [term, setTerm] = useState<string>();
+  const [subject, setSubject] = useState<string>('results');
+  const [by, setBy] = useState<string[]>(['grade', 'state']);
+  const query = { term, subject, by: by.join(',') };
+  const analysis = useQuery({
+    queryKey: ['reports', 'analysis', query],
+    queryFn: ({ signal }) => unwrap(api.GET('/api/v1/reports/analysis', { params: { query }, signal })),
+    enabled: by.length > 0,
+  });
+  const max = Math.max(1, ...(analysis.data?.rows ?? []).map((r) => r.count));
+  const columns: TableProps<Row>['columns'] = [
+    ...(analysis.data?.by ?? []).map((d, i) => ({ title: dimensionLabel(d), key: d, render: (_: unknown, r: Row) => r.keys[i] })),
+    { title: t('筆數', 'Count'), dataIndex: 'count', align: 'right' as const, width: 90 },
+    {
+      title: t('長條圖', 'Bar'),
+      key: 'bar',
+      width: '35%',
+      render: (_: unknown, r: Row) => (
+        <div role="presentation" style={{ background: '#1677ff', height: 12, width: `${(r.count / max) * 100}%`, minWidth: 2, borderRadius: 2 }} />
+      ),
+    },
+  ];
+  return (
+    <PageCard title={t('數據分析', 'Data analysis')} intro={t('選擇資料與一到兩個分組欄位，查看筆數並匯出 Excel。', 'Choose the data and one or two dimensions; see the counts and export them to Excel.')}>
+      <Space wrap style={{ marginBottom: 16 }}>
+        <TermSelect value={term} onChange={setTerm} />
+        <Select<string>
+          aria-label={t('資料', 'Data')}
+          value={subject}
+          onChange={setSubject}
+          options={SUBJECTS.map((s) => ({ value: s, label: subjectLabel(s) }))}
+          style={{ width: 240 }}
+        />
+        <Select<string[]>
+          aria-label={t('分組欄位（最多兩個）', 'Group by (up to two)')}
+          mode="multiple"
+          value={by}
+          onChange={(v) => setBy(v.slice(-2))}
+          options={DIMENSIONS.map((d) => ({ value: d, label: dimensionLabel(d) }))}
+          style={{ minWidth: 260 }}
+        />
+        <DownloadButton
+          disabled={by.length === 0}
+          fetch={(signal) => fetchFile(api.GET('/api/v1/reports/analysis.xlsx', { params: { query }, parseAs: 'blob', signal }), xlsxName('數據分析', term))}
+        />
+      </Space>
+      <ErrorAlert error={analysis.error} />
+      {analysis.data && (
+        <Typography.Paragraph>
+          {t(`合計 ${analysis.data.total} 筆`, `${analysis.data.total} in all`)}
+        </Typography.Paragraph>
+      )}
+      <Table<Row> rowKey={(r) => r.keys.join('|')} size="small" columns={columns} dataSource={analysis.data?.rows ?? []} loading={analysis.isFetching} scroll={{ x: true }} />
+    </PageCard>
+  );
+}

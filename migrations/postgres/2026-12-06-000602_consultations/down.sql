@@ -1,0 +1,2 @@
+DROP TABLE consultation_students;
+DROP TABLE consultation_records;

@@ -1,0 +1,2 @@
+DROP TABLE news_reads;
+DROP TABLE news;

@@ -1,0 +1,237 @@
+//! Course consultation records and 課程諮詢紀錄統計 (issue #23; FAQ 000 三 Q2: 「設定課程諮詢教師的
+//! 對應學生」 — a consultant's students are those of their assigned classes and those assigned one
+//! by one).
+//!
+//! School 230021, term 115-1: students a1, a2 (class 101), b1 (201), c1 (301). Consultant k1 has
+//! class 101 and the student c1; consultant k2 has class 201. A plain teacher t1.
+
+use std::collections::HashMap;
+
+use calamine::{Data, Reader, Xlsx};
+use diesel::prelude::*;
+use serde_json::{json, Value};
+
+use crate::support::{School, TestApp};
+use licheng::accounts::{Role, UserKind};
+use licheng::schema::{classes, consultant_classes as cc, consultant_students as cst, student_profiles as sp};
+
+struct Fx {
+    school: School,
+    ids: HashMap<&'static str, i64>,
+    admin: String,
+    k1: String,
+    k2: String,
+}
+
+fn student(app: &TestApp, school: &School, account: &str, class: &str) -> i64 {
+    let id = app.student(school, account, &format!("C2{:08}", account.len() * 1000 + account.as_bytes()[0] as usize + account.as_bytes()[1] as usize));
+    let now = app.state.clock.now();
+    let (sid, class) = (school.id, class.to_string());
+    let grade: i32 = class[..1].parse().unwrap();
+    app.write(move |c| {
+        diesel::insert_into(sp::table)
+            .values((
+                sp::user_id.eq(id),
+                sp::school_id.eq(sid),
+                sp::division.eq("day"),
+                sp::entry_year.eq(115 - grade + 1),
+                sp::grade.eq(grade),
+                sp::class_code.eq(Some(class)),
+                sp::seat_no.eq(Some(1)),
+                sp::status.eq("在學"),
+                sp::updated_at.eq(now),
+            ))
+            .execute(c)?;
+        Ok(())
+    });
+    id
+}
+
+fn assign_class(app: &TestApp, school: i64, teacher: i64, code: &str) {
+    let now = app.state.clock.now();
+    let code = code.to_string();
+    app.write(move |c| {
+        let grade: i32 = code[..1].parse().unwrap_or(1);
+        let class: i64 = diesel::insert_into(classes::table)
+            .values((
+                classes::school_id.eq(school),
+                classes::academic_year.eq(115),
+                classes::semester.eq(1),
+                classes::code.eq(&code),
+                classes::name.eq(format!("{code}班")),
+                classes::grade.eq(grade),
+                classes::active.eq(true),
+                classes::updated_at.eq(now),
+            ))
+            .returning(classes::id)
+            .get_result(c)?;
+        diesel::insert_into(cc::table)
+            .values((cc::school_id.eq(school), cc::academic_year.eq(115), cc::semester.eq(1), cc::teacher_id.eq(teacher), cc::class_id.eq(class)))
+            .execute(c)?;
+        Ok(())
+    });
+}
+
+fn assign_student(app: &TestApp, school: i64, teacher: i64, student: i64) {
+    app.write(move |c| {
+        diesel::insert_into(cst::table)
+            .values((cst::school_id.eq(school), cst::academic_year.eq(115), cst::semester.eq(1), cst::teacher_id.eq(teacher), cst::student_id.eq(student)))
+            .execute(c)?;
+        Ok(())
+    });
+}
+
+async fn fixture(app: &TestApp) -> Fx {
+    let school = app.school("230021");
+    let mut ids = HashMap::new();
+    for (account, class) in [("a1", "101"), ("a2", "101"), ("b1", "201"), ("c1", "301")] {
+        ids.insert(account, student(app, &school, account, class));
+    }
+    for k in ["k1", "k2"] {
+        ids.insert(k, app.user(&school, k, UserKind::Staff, &[Role::SubjectTeacher, Role::CourseConsultant], None));
+    }
+    ids.insert("t1", app.teacher(&school, "t1"));
+    assign_class(app, school.id, ids["k1"], "101");
+    assign_student(app, school.id, ids["k1"], ids["c1"]);
+    assign_class(app, school.id, ids["k2"], "201");
+    let admin = app.token(&school, "admin").await;
+    let k1 = app.token(&school, "k1").await;
+    let k2 = app.token(&school, "k2").await;
+    Fx { school, ids, admin, k1, k2 }
+}
+
+fn body(kind: &str, day: &str, students: &[i64], topic: &str) -> Value {
+    json!({"kind": kind, "held_on": day, "student_ids": students, "topic": topic, "content": "討論選課", "follow_up": "下週追蹤"})
+}
+
+async fn record(app: &TestApp, token: &str, b: Value) -> Value {
+    let r = app.post_as("/api/v1/consultations", token, b).await;
+    assert_eq!(r.status, 201, "{}", r.text());
+    r.json()
+}
+
+fn sheet_rows(bytes: &[u8], sheet: usize) -> Vec<Vec<String>> {
+    let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes.to_vec())).expect("xlsx");
+    let name = book.sheet_names()[sheet].clone();
+    let range = book.worksheet_range(&name).expect("sheet");
+    range
+        .rows()
+        .map(|r| {
+            r.iter()
+                .map(|d| match d {
+                    Data::Empty => String::new(),
+                    Data::Float(f) => format!("{f}"),
+                    other => other.to_string(),
+                })
+                .collect()
+        })
+        .collect()
+}
+
+#[actix_web::test]
+async fn consultants_record_their_students_and_the_admin_counts_them() {
+    let app = TestApp::init();
+    let fx = fixture(&app).await;
+    let id = |k: &str| fx.ids[k];
+
+    // FAQ 000 三 Q2: the consultant's students are the class 101 (a1, a2) and c1.
+    let group = record(&app, &fx.k1, body("group", "2026-09-10", &[id("a1"), id("a2")], "選課說明")).await;
+    assert_eq!(group["student_count"], 2);
+    assert_eq!((group["academic_year"].as_i64(), group["semester"].as_i64()), (Some(115), Some(1)));
+    record(&app, &fx.k1, body("individual", "2026-10-01", &[id("c1")], "<b>升學</b>規劃")).await;
+    record(&app, &fx.k2, body("individual", "2026-10-02", &[id("b1")], "轉組")).await;
+
+    // Refused, nothing written: a student not assigned to k1; two students in an individual
+    // consultation; no topic; no students; a bad date; a teacher who is no consultant.
+    let p = app.post_as("/api/v1/consultations", &fx.k1, body("individual", "2026-10-01", &[id("b1")], "x")).await.assert_problem(422, "validation_failed");
+    assert!(p["errors"]["student_ids"].is_array(), "{p}");
+    app.post_as("/api/v1/consultations", &fx.k1, body("individual", "2026-10-01", &[id("a1"), id("a2")], "x")).await.assert_problem(422, "validation_failed");
+    app.post_as("/api/v1/consultations", &fx.k1, body("group", "2026-10-01", &[id("a1")], " ")).await.assert_problem(422, "validation_failed");
+    app.post_as("/api/v1/consultations", &fx.k1, body("group", "2026-10-01", &[], "x")).await.assert_problem(422, "validation_failed");
+    app.post_as("/api/v1/consultations", &fx.k1, body("group", "2026-13-01", &[id("a1")], "x")).await.assert_problem(400, "invalid_json");
+    app.post_as("/api/v1/consultations", &fx.k1, json!({"kind": "chat", "held_on": "2026-10-01", "student_ids": [id("a1")], "topic": "x"})).await.assert_problem(400, "invalid_json");
+    let t1 = app.token(&fx.school, "t1").await;
+    app.post_as("/api/v1/consultations", &t1, body("group", "2026-10-01", &[id("a1")], "x")).await.assert_problem(403, "role_required");
+
+    // Each consultant lists their own; the admin all, by class and month too.
+    let k1_list = app.get_as("/api/v1/consultations", &fx.k1).await.json();
+    let topics: Vec<&str> = k1_list.as_array().unwrap().iter().map(|r| r["topic"].as_str().unwrap()).collect();
+    assert_eq!(topics, ["升學規劃", "選課說明"], "newest date first, tags removed");
+    assert_eq!(app.get_as("/api/v1/consultations?consultant_id=0", &fx.k2).await.json().as_array().unwrap().len(), 1, "a consultant sees only their own");
+    assert_eq!(app.get_as("/api/v1/consultations", &fx.admin).await.json().as_array().unwrap().len(), 3);
+    assert_eq!(app.get_as("/api/v1/consultations?class_code=101", &fx.admin).await.json().as_array().unwrap().len(), 1);
+    assert_eq!(app.get_as("/api/v1/consultations?month=2026-10", &fx.admin).await.json().as_array().unwrap().len(), 2);
+    app.get_as("/api/v1/consultations?month=2026-1x", &fx.admin).await.assert_problem(400, "invalid_query");
+
+    // Only the author changes or deletes a record.
+    let gid = group["id"].as_i64().unwrap();
+    app.put_as(&format!("/api/v1/consultations/{gid}"), &fx.k2, body("group", "2026-09-10", &[id("b1")], "改")).await.assert_problem(404, "not_found");
+    app.delete_as(&format!("/api/v1/consultations/{gid}"), &fx.k2).await.assert_problem(404, "not_found");
+    app.delete_as(&format!("/api/v1/consultations/{gid}"), &fx.admin).await.assert_problem(403, "role_required");
+    let changed = app.put_as(&format!("/api/v1/consultations/{gid}"), &fx.k1, body("group", "2026-09-11", &[id("a1"), id("a2")], "選課說明（續）")).await;
+    assert_eq!(changed.status, 200, "{}", changed.text());
+    assert_eq!(changed.json()["held_on"], "2026-09-11");
+
+    // Students see the records that concern them, without the other students of a group.
+    let a1 = app.token(&fx.school, "a1").await;
+    let mine = app.get_as("/api/v1/me/consultations", &a1).await;
+    assert_eq!(mine.status, 200, "{}", mine.text());
+    let mine = mine.json();
+    assert_eq!(mine.as_array().unwrap().len(), 1);
+    assert_eq!(mine[0]["student_count"], 2);
+    assert_eq!(mine[0]["students"].as_array().unwrap().len(), 1);
+    assert_eq!(mine[0]["students"][0]["account"], "a1");
+    app.get_as("/api/v1/consultations", &a1).await.assert_problem(403, "role_required");
+    app.get_as("/api/v1/me/consultations", &fx.k1).await.assert_problem(403, "role_required");
+
+    // 課程諮詢紀錄統計 — by hand: k1 1 group + 1 individual, 3 students; k2 1 individual;
+    // class 101: the group (2 students), 201 and 301 one individual each; 2026-09: 1, 2026-10: 2.
+    let stats = app.get_as("/api/v1/reports/consultations", &fx.admin).await;
+    assert_eq!(stats.status, 200, "{}", stats.text());
+    let stats = stats.json();
+    let by: Vec<(String, i64, i64, i64)> = stats["by_consultant"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["account"].as_str().unwrap().into(), r["group"].as_i64().unwrap(), r["individual"].as_i64().unwrap(), r["students"].as_i64().unwrap()))
+        .collect();
+    assert_eq!(by, [("k1".into(), 1, 1, 3), ("k2".into(), 0, 1, 1)]);
+    let by_class: Vec<(String, i64, i64, i64)> = stats["by_class"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["key"].as_str().unwrap().into(), r["group"].as_i64().unwrap(), r["individual"].as_i64().unwrap(), r["students"].as_i64().unwrap()))
+        .collect();
+    assert_eq!(by_class, [("101".into(), 1, 0, 2), ("201".into(), 0, 1, 1), ("301".into(), 0, 1, 1)]);
+    let by_month: Vec<(String, i64)> = stats["by_month"].as_array().unwrap().iter().map(|r| (r["key"].as_str().unwrap().into(), r["records"].as_i64().unwrap())).collect();
+    assert_eq!(by_month, [("2026-09".into(), 1), ("2026-10".into(), 2)]);
+    assert_eq!((stats["total"]["records"].as_i64(), stats["total"]["students"].as_i64()), (Some(3), Some(4)));
+
+    // The workbooks, opened.
+    let x = app.get_as("/api/v1/reports/consultations.xlsx", &fx.admin).await;
+    assert_eq!(x.status, 200, "{}", x.text());
+    let teachers = sheet_rows(&x.body, 0);
+    assert_eq!(teachers[0], ["諮詢教師", "團體諮詢", "個別諮詢", "紀錄數", "學生數"]);
+    assert_eq!(teachers.len(), 4, "header, k1, k2, 合計");
+    assert_eq!(teachers[3], ["合計", "1", "2", "3", "4"]);
+    let x = app.get_as("/api/v1/consultations.xlsx", &fx.k1).await;
+    assert_eq!(x.status, 200, "{}", x.text());
+    let rows = sheet_rows(&x.body, 0);
+    assert_eq!(rows.len(), 3);
+    assert_eq!(rows[2][..5], ["115/09/11", "使用者k1", "團體諮詢", "101", "使用者a1、使用者a2"]);
+
+    // Permissions of the statistics; another school sees nothing of this one.
+    app.get_as("/api/v1/reports/consultations", &fx.k1).await.assert_problem(403, "module_required");
+    app.get_as("/api/v1/reports/consultations.xlsx", &a1).await.assert_problem(403, "module_required");
+    let other = app.school("230022");
+    let other_admin = app.token(&other, "admin").await;
+    assert_eq!(app.get_as("/api/v1/consultations", &other_admin).await.json(), json!([]));
+    assert_eq!(app.get_as("/api/v1/reports/consultations", &other_admin).await.json()["total"]["records"], 0);
+    app.user(&other, "k9", UserKind::Staff, &[Role::CourseConsultant], None);
+    let k9 = app.token(&other, "k9").await;
+    app.post_as("/api/v1/consultations", &k9, body("individual", "2026-10-01", &[id("a1")], "x")).await.assert_problem(422, "validation_failed");
+
+    // Deleting removes the record for its student too.
+    assert_eq!(app.delete_as(&format!("/api/v1/consultations/{gid}"), &fx.k1).await.status, 204);
+    assert_eq!(app.get_as("/api/v1/me/consultations", &a1).await.json(), json!([]));
+}
