@@ -66,6 +66,8 @@ pub enum ErrorCode {
     InternalError,
     CaptchaRequired,
     QuotaExceeded,
+    ReceiptInvalid,
+    ReceiptPassword,
 }
 
 /// Status, titles and default details of one code.
@@ -139,6 +141,8 @@ impl ErrorCode {
         ErrorCode::InternalError,
         ErrorCode::CaptchaRequired,
         ErrorCode::QuotaExceeded,
+        ErrorCode::ReceiptInvalid,
+        ErrorCode::ReceiptPassword,
     ];
 
     /// The one table of codes → status, titles and default details.
@@ -194,6 +198,8 @@ impl ErrorCode {
             DatabaseUnavailable => spec(503, "資料庫無法連線", "Database unavailable", "暫時無法連線資料庫，請稍後再試。", "The database is unreachable; try again later."),
             InternalError => spec(500, "系統錯誤", "Internal error", "系統發生錯誤，請稍後再試;若持續發生請提供請求編號給管理者。", "Something went wrong; if it persists, report the request id."),
             QuotaExceeded => spec(413, "儲存空間已滿", "Quota exceeded", "檔案會超過可用的儲存空間；請先刪除或替換不需要的檔案。", "The file would exceed the storage quota; delete or replace files you no longer need first."),
+            ReceiptInvalid => spec(400, "收訖明細無法讀取", "Receipt rejected", "收訖明細檔案無效、已損毀或不安全，未匯入任何資料。", "The receipt file is invalid, corrupt or unsafe; nothing was imported."),
+            ReceiptPassword => spec(400, "解壓縮密碼錯誤", "Wrong password", "收訖明細的解壓縮密碼錯誤，未匯入任何資料。", "The receipt's password is wrong; nothing was imported."),
         }
     }
 
@@ -249,6 +255,8 @@ impl ErrorCode {
             InternalError => "internal_error",
             CaptchaRequired => "captcha_required",
             QuotaExceeded => "quota_exceeded",
+            ReceiptInvalid => "receipt_invalid",
+            ReceiptPassword => "receipt_password",
         }
     }
 

@@ -29,6 +29,7 @@ pub mod time;
 pub mod uploads;
 pub mod jobs;
 pub mod rosters;
+pub mod receipts;
 
 use actix_web::web;
 
@@ -142,4 +143,5 @@ pub fn routes_v1(cfg: &mut web::ServiceConfig) {
         .service(rosters::routes::start_export)
         .service(rosters::routes::export_history)
         .service(rosters::routes::download_export);
+    receipts::routes::configure(cfg); // receipts
 }

@@ -132,6 +132,19 @@ use utoipa::{Modify, OpenApi};
         crate::rosters::routes::start_export,
         crate::rosters::routes::export_history,
         crate::rosters::routes::download_export,
+        // receipts
+        crate::receipts::routes::import_receipt,
+        crate::receipts::routes::list_imports,
+        crate::receipts::routes::student_receipt,
+        crate::receipts::routes::list_reports,
+        crate::receipts::routes::reports_xlsx,
+        crate::receipts::routes::set_remark,
+        crate::receipts::routes::statistics,
+        crate::receipts::routes::statistics_xlsx,
+        crate::receipts::routes::differences,
+        crate::receipts::routes::differences_xlsx,
+        crate::receipts::routes::my_receipt,
+        crate::receipts::routes::answer,
     ),
     components(schemas(crate::error::Problem, crate::error::ErrorCode)),
     modifiers(&SecuritySchemes, &ApiPrefix, &PendingPassword),
@@ -151,6 +164,7 @@ use utoipa::{Modify, OpenApi};
         (name = "settings", description = "School settings: function parameters, national windows, work periods (manual 3.3, 3.6). Work-period times are Asia/Taipei dates and hours on input; a period runs from the start hour to the end of the end hour."),
         (name = "jobs", description = "Long work (roster exports, …) runs as a job: poll `GET /jobs/{id}` for its progress until it succeeded or failed, then download its result. A job is visible to its owner and the school admin."),
         (name = "rosters", description = "Submission rosters (manual 7.1, 7.2): the roster types with their grade sets, the check before exporting, exports as jobs (a zip package with the workbook, the attachments and a manifest of SHA-256s; format in docs/rosters.md), their history and downloads. S0207S learning results (26/28/36/38), S0208S performances (25/35), S0218S cadre records (24/34); the school admin all."),
+        (name = "receipts", description = "Receipts (收訖明細, manual 8.1, 8.2): import the central database's receipt (AES-256 zip; format in docs/receipts.md) with each category's confirmation window (at least 3 days), versions (無異動 skipped, 新版本 resets exactly the changed students), students confirm or report, the admin remarks, confirmation statistics and difference counts with Excel exports. Module S0219S (the school admin holds it); importing a category also needs its submission module (S0207S, S0208S, S0218S)."),
     )
 )]
 pub struct ApiDoc;
