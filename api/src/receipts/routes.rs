@@ -730,15 +730,7 @@ pub async fn answer(state: web::Data<AppState>, who: Principal, req: HttpRequest
                 return Err(ApiError::with_detail(ErrorCode::InvalidState, "不在收訖明細確認期間內。", "Outside the confirmation window."));
             }
             let st = if kind.is_some() { "reported" } else { "confirmed" };
-            diesel::delete(
-                ra::table
-                    .filter(ra::school_id.eq(school))
-                    .filter(ra::academic_year.eq(term.academic_year))
-                    .filter(ra::semester.eq(term.semester))
-                    .filter(ra::category.eq(category.as_str()))
-                    .filter(ra::student_id.eq(me)),
-            )
-            .execute(c)?;
+            reset_answers(c, school, term, category, &[me])?;
             diesel::insert_into(ra::table)
                 .values((
                     ra::school_id.eq(school),
