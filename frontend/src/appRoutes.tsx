@@ -50,6 +50,8 @@ const notificationsPage = lazyPages(() => import('./pages/notifications'));
 const reportPage = lazyPages(() => import('./pages/reports'));
 /** 提交管理: submission rosters (modules S0207S, S0208S, S0218S). */
 const rosterPage = lazyPages(() => import('./pages/rosters'));
+/** 收訖明細: the admin's module S0219S and the student's receipt. */
+const receiptPage = lazyPages(() => import('./pages/receipts'));
 
 export const appRoutes: RouteObject[] = [
   {
@@ -100,6 +102,9 @@ export const appRoutes: RouteObject[] = [
   // 提交管理: 匯出提交名冊 (S0207S, S0208S), 匯出幹部名冊 (S0218S); the server checks the same.
   { path: 'admin/rosters', ...rosterPage('SubmissionRostersPage') },
   { path: 'admin/cadre-rosters', ...rosterPage('CadreRostersPage') },
+  // 收訖明細: 維護收訖明細 (S0219S; the server checks the same), the student's receipt.
+  { path: 'admin/receipts', ...receiptPage('ReceiptsAdminPage') },
+  { path: 'student/receipts', ...receiptPage('MyReceiptPage') },
 ];
 
 /** The absolute paths a route table defines (index routes take their parent's path). */

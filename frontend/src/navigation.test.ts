@@ -61,12 +61,15 @@ describe('visibleMenu', () => {
       { accounts: ['role-groups', 'passwords', 'temporary-accounts', 'mail', 'reminders', 'api-keys', 'audit'] },
       { system: ['parameters', 'consultants', 'co-taught', 'delegates', 'counselors', 'work-periods', 'term'] },
       { submission: ['rosters', 'cadre-rosters'] },
+      { receipts: ['receipts-admin'] },
     ]);
     expect(keys(visibleMenu(teacher, appRoutePaths))).toEqual(['home', 'notifications', { teacher: ['certification'] }]);
     // 提交管理: S0207S or S0208S for 匯出提交名冊, S0218S for 匯出幹部名冊.
     const grantOf = (code: string) => ({ code, name: code, can_create: false, can_update: false, can_delete: false });
     expect(keys(visibleMenu({ roles: ['subject_teacher'], modules: [grantOf('S0208S')] }, appRoutePaths))).toContainEqual({ submission: ['rosters'] });
     expect(keys(visibleMenu({ roles: ['subject_teacher'], modules: [grantOf('S0218S')] }, appRoutePaths))).toContainEqual({ submission: ['cadre-rosters'] });
+    // 收訖明細: S0219S (Licheng's code for 維護收訖明細模組).
+    expect(keys(visibleMenu({ roles: ['subject_teacher'], modules: [grantOf('S0219S')] }, appRoutePaths))).toContainEqual({ receipts: ['receipts-admin'] });
   });
 
   it('shows 查詢 and 系統管理 pages to staff granted their modules, not 帳號管理', () => {
@@ -84,12 +87,12 @@ describe('visibleMenu', () => {
     expect(keys(visibleMenu(operator, appRoutePaths))).toEqual(['home']);
   });
 
-  it('shows the 學生 group with its three pages to students only', () => {
+  it('shows the 學生 group with its pages to students only', () => {
     const student: MenuUser = { roles: ['student'], modules: [] };
     expect(keys(visibleMenu(student, appRoutePaths))).toEqual([
       'home',
       'notifications',
-      { student: ['student-results', 'student-performances', 'student-selections'] },
+      { student: ['student-results', 'student-performances', 'student-selections', 'student-receipts'] },
     ]);
     for (const user of [teacher, admin, operator, grantee]) {
       expect(keys(visibleMenu(user, appRoutePaths))).not.toContainEqual(expect.objectContaining({ student: expect.anything() }));

@@ -8,6 +8,7 @@ import {
   SolutionOutlined,
   TeamOutlined,
   CloudUploadOutlined,
+  FileDoneOutlined,
 } from '@ant-design/icons';
 import type { ReactNode } from 'react';
 import type { Me, Role } from './api/types';
@@ -60,6 +61,7 @@ export const menu: readonly MenuEntry[] = [
       { key: 'student-results', path: '/student/results', label: '課程學習成果', en: 'Course learning results' },
       { key: 'student-performances', path: '/student/performances', label: '多元表現', en: 'Diverse performances' },
       { key: 'student-selections', path: '/student/selections', label: '勾選提交', en: 'Selection & submission' },
+      { key: 'student-receipts', path: '/student/receipts', label: '收訖明細', en: 'Receipt' },
     ],
   },
   {
@@ -149,6 +151,14 @@ export const menu: readonly MenuEntry[] = [
     children: [
       { key: 'rosters', path: '/admin/rosters', label: '匯出提交名冊', en: 'Export submission rosters', access: { modules: ['S0207S', 'S0208S'] } },
       { key: 'cadre-rosters', path: '/admin/cadre-rosters', label: '匯出幹部名冊', en: 'Export cadre rosters', access: { modules: ['S0218S'] } },
+    ],
+  },
+  {
+    key: 'receipts',
+    label: '收訖明細', en: 'Receipts',
+    icon: <FileDoneOutlined />,
+    children: [
+      { key: 'receipts-admin', path: '/admin/receipts', label: '維護收訖明細', en: 'Receipts', access: { modules: ['S0219S'] } },
     ],
   },
 ];

@@ -46,6 +46,7 @@ const TAIPEI: i64 = 8;
 /// A category of the receipt (the manual's four tabs).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[schema(as = ReceiptDataCategory)]
 pub enum Category {
     /// 修課紀錄.
     CourseRecords,
@@ -118,6 +119,7 @@ pub const COURSE_COLUMNS: [&str; 11] = ["課程代碼", "科目名稱", "開課�
 /// One roster the central database received.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = ReceiptRosterInfo)]
 pub struct RosterInfo {
     /// 名冊別 (`CR` for course records).
     pub roster: String,
@@ -308,6 +310,7 @@ pub fn check_window(start: NaiveDateTime, end: NaiveDateTime) -> Result<(), (Str
 /// What an import did (or, dry, would do) for a category.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[schema(as = ReceiptImportOutcome)]
 pub enum Outcome {
     /// The first import of the category this term.
     New,
@@ -384,6 +387,7 @@ pub fn import_students(c: &mut DbConn, import: i64) -> ApiResult<HashMap<i64, (S
 
 /// The plan of one category: what importing it would do.
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(as = ReceiptCategoryPlan)]
 pub struct CategoryPlan {
     pub category: Category,
     pub outcome: Outcome,
@@ -454,6 +458,7 @@ pub fn reset_answers(c: &mut DbConn, school: i64, term: Term, category: Category
 /// A student's answer state in a category: 待確認, 已確認 or 錯誤回報.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[schema(as = ReceiptAnswerState)]
 pub enum AnswerState {
     Pending,
     Confirmed,
@@ -492,6 +497,7 @@ pub fn answers(c: &mut DbConn, school: i64, term: Term) -> ApiResult<HashMap<(Ca
 /// A problem report's kind (錯誤類別).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[schema(as = ReceiptReportKind)]
 pub enum ReportKind {
     /// 資料有多.
     Extra,

@@ -75,7 +75,7 @@ pub struct TermQuery {
 
 /// One category's window as the operator sets it (RFC 3339, e.g. `2026-12-08T11:00:00+08:00`).
 #[derive(Debug, Clone, Deserialize, ToSchema)]
-pub struct WindowInput {
+pub struct ReceiptWindowInput {
     pub category: Category,
     pub start: String,
     pub end: String,
@@ -84,7 +84,7 @@ pub struct WindowInput {
 /// The form of `POST /receipts/imports` (multipart/form-data).
 #[derive(Debug, ToSchema)]
 #[allow(dead_code)]
-pub struct ImportForm {
+pub struct ReceiptImportForm {
     /// 學年期 of the receipt, e.g. `1151`.
     term: String,
     /// 解壓縮密碼.
@@ -96,13 +96,13 @@ pub struct ImportForm {
     dry_run: Option<bool>,
     /// Comma-separated categories to import (default: every category of the receipt).
     categories: Option<String>,
-    /// JSON array of [`WindowInput`]; a category left out gets the manual's default window.
+    /// JSON array of [`ReceiptWindowInput`]; a category left out gets the manual's default window.
     windows: Option<String>,
 }
 
 /// What an import did (or would do).
 #[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct ImportResult {
+pub struct ReceiptImportResult {
     pub academic_year: i32,
     pub semester: i32,
     pub file_name: String,
@@ -285,10 +285,10 @@ fn plan_import(
 #[utoipa::path(
     tag = "receipts",
     path = "/receipts/imports",
-    request_body(content = ImportForm, content_type = "multipart/form-data"),
+    request_body(content = ReceiptImportForm, content_type = "multipart/form-data"),
     security(("bearer_jwt" = [])),
     responses(
-        (status = 200, description = "What was imported (or, dry, would be)", body = ImportResult),
+        (status = 200, description = "What was imported (or, dry, would be)", body = ReceiptImportResult),
         (status = 400, description = "Wrong password (`receipt_password`); corrupt, hostile or unknown-version archive, another school or term (`receipt_invalid`); malformed form", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not granted S0219S, or a chosen category's module", body = Problem, content_type = "application/problem+json"),
@@ -297,7 +297,7 @@ fn plan_import(
     )
 )]
 #[post("/receipts/imports")]
-pub async fn import_receipt(state: web::Data<AppState>, who: Principal, req: HttpRequest, payload: Multipart) -> ApiResult<web::Json<ImportResult>> {
+pub async fn import_receipt(state: web::Data<AppState>, who: Principal, req: HttpRequest, payload: Multipart) -> ApiResult<web::Json<ReceiptImportResult>> {
     who.user()?;
     who.require(Need::module(MODULE, Op::Create))?;
     let school = who.school_id()?;
@@ -333,7 +333,7 @@ pub async fn import_receipt(state: web::Data<AppState>, who: Principal, req: Htt
     }
     let mut windows = HashMap::new();
     if let Some(w) = form.windows.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        let list: Vec<WindowInput> = serde_json::from_str(w).map_err(|e| ApiError::validation().field("windows", "時間設定格式不正確", format!("windows: {e}")))?;
+        let list: Vec<ReceiptWindowInput> = serde_json::from_str(w).map_err(|e| ApiError::validation().field("windows", "時間設定格式不正確", format!("windows: {e}")))?;
         for w in list {
             let field = format!("windows.{}", w.category.as_str());
             let (s, e) = (parse_time(&field, &w.start)?, parse_time(&field, &w.end)?);
@@ -352,12 +352,12 @@ pub async fn import_receipt(state: web::Data<AppState>, who: Principal, req: Htt
         let name = file_name.clone();
         state.db.write(move |c| plan_import(c, school, term, &manifest, &chosen2, &windows, default, Some((uploader, &name, now)), lang)).await?
     };
-    Ok(web::Json(ImportResult { academic_year: term.academic_year, semester: term.semester, file_name, dry_run: dry, categories }))
+    Ok(web::Json(ReceiptImportResult { academic_year: term.academic_year, semester: term.semester, file_name, dry_run: dry, categories }))
 }
 
 /// A category's current import, as 查看明細's 名冊資訊 shows it.
 #[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct ImportView {
+pub struct ReceiptImportView {
     pub category: Category,
     pub name: String,
     pub rosters: Vec<RosterInfo>,
@@ -379,12 +379,12 @@ pub struct ImportView {
     pub imported_at: NaiveDateTime,
 }
 
-fn import_views(c: &mut DbConn, imports: &BTreeMap<Category, ImportRow>, lang: Lang) -> ApiResult<Vec<ImportView>> {
+fn import_views(c: &mut DbConn, imports: &BTreeMap<Category, ImportRow>, lang: Lang) -> ApiResult<Vec<ReceiptImportView>> {
     let ids: Vec<i64> = imports.values().map(|i| i.uploaded_by).collect();
     let names: HashMap<i64, String> = users::table.filter(users::id.eq_any(ids)).select((users::id, users::display_name)).load::<(i64, String)>(c)?.into_iter().collect();
     Ok(imports
         .iter()
-        .map(|(cat, i)| ImportView {
+        .map(|(cat, i)| ReceiptImportView {
             category: *cat,
             name: pick(lang, cat.name_zh(), cat.name_en()),
             rosters: i.rosters(),
@@ -407,14 +407,14 @@ fn import_views(c: &mut DbConn, imports: &BTreeMap<Category, ImportRow>, lang: L
     params(TermQuery),
     security(("bearer_jwt" = [])),
     responses(
-        (status = 200, description = "Current imports", body = Vec<ImportView>),
+        (status = 200, description = "Current imports", body = Vec<ReceiptImportView>),
         (status = 400, description = "Malformed term", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not granted S0219S", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/receipts/imports")]
-pub async fn list_imports(state: web::Data<AppState>, who: Principal, req: HttpRequest, q: web::Query<TermQuery>) -> ApiResult<web::Json<Vec<ImportView>>> {
+pub async fn list_imports(state: web::Data<AppState>, who: Principal, req: HttpRequest, q: web::Query<TermQuery>) -> ApiResult<web::Json<Vec<ReceiptImportView>>> {
     who.require(VIEW)?;
     let school = who.school_id()?;
     let term = term_of(&state, school, q.term.as_deref()).await?;
@@ -434,7 +434,7 @@ pub async fn list_imports(state: web::Data<AppState>, who: Principal, req: HttpR
 
 /// A problem report (問題單號 …).
 #[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct ReportView {
+pub struct ReceiptReportView {
     /// 問題單號.
     pub id: i64,
     /// 收訖明細之學期, e.g. `1151`.
@@ -457,7 +457,7 @@ pub struct ReportView {
 
 type ReportRow = (i64, i32, i32, i64, String, String, String, NaiveDateTime, Option<String>);
 
-fn load_reports(c: &mut DbConn, school: i64, term: Term, category: Option<Category>, student: Option<i64>, id: Option<i64>, lang: Lang) -> ApiResult<Vec<ReportView>> {
+fn load_reports(c: &mut DbConn, school: i64, term: Term, category: Option<Category>, student: Option<i64>, id: Option<i64>, lang: Lang) -> ApiResult<Vec<ReceiptReportView>> {
     let mut q = rr::table
         .filter(rr::school_id.eq(school))
         .filter(rr::academic_year.eq(term.academic_year))
@@ -482,7 +482,7 @@ fn load_reports(c: &mut DbConn, school: i64, term: Term, category: Option<Catego
             let category = Category::parse(&cat).ok_or_else(|| ApiError::internal("unknown category"))?;
             let kind = ReportKind::parse(&kind).ok_or_else(|| ApiError::internal("unknown report kind"))?;
             let p = people.get(&student_id).cloned().unwrap_or_default();
-            Ok(ReportView {
+            Ok(ReceiptReportView {
                 id,
                 term: format!("{y}{s}"),
                 student_id,
@@ -503,7 +503,7 @@ fn load_reports(c: &mut DbConn, school: i64, term: Term, category: Option<Catego
 
 /// One category of a student's receipt.
 #[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct ReceiptCategory {
+pub struct ReceiptCategoryView {
     pub category: Category,
     pub name: String,
     pub rosters: Vec<RosterInfo>,
@@ -523,7 +523,7 @@ pub struct ReceiptCategory {
     /// Whether the student is in this category's receipt.
     pub received: bool,
     pub state: AnswerState,
-    pub reports: Vec<ReportView>,
+    pub reports: Vec<ReceiptReportView>,
 }
 
 /// A student's receipt of a term.
@@ -536,7 +536,7 @@ pub struct StudentReceipt {
     pub account: String,
     pub class_code: Option<String>,
     pub seat_no: Option<i32>,
-    pub categories: Vec<ReceiptCategory>,
+    pub categories: Vec<ReceiptCategoryView>,
 }
 
 fn student_receipt_of(c: &mut DbConn, school: i64, term: Term, student: i64, now: NaiveDateTime, hide_before_window: bool, lang: Lang) -> ApiResult<StudentReceipt> {
@@ -554,7 +554,7 @@ fn student_receipt_of(c: &mut DbConn, school: i64, term: Term, student: i64, now
         if hide_before_window && now < imp.window_start {
             rows.clear();
         }
-        categories.push(ReceiptCategory {
+        categories.push(ReceiptCategoryView {
             category: v.category,
             name: v.name,
             rosters: v.rosters,
@@ -661,7 +661,7 @@ pub async fn my_receipt(state: web::Data<AppState>, who: Principal, req: HttpReq
 /// The student's answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
-pub enum Answer {
+pub enum ReceiptAnswer {
     /// 資料正確.
     Correct,
     /// 資料有多.
@@ -673,11 +673,11 @@ pub enum Answer {
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
-pub struct AnswerRequest {
+pub struct ReceiptAnswerRequest {
     /// 學年期, e.g. `1151` (default: current).
     pub term: Option<String>,
     pub category: Category,
-    pub answer: Answer,
+    pub answer: ReceiptAnswer,
     /// 問題描述 (1–500 characters; required for a report).
     pub description: Option<String>,
 }
@@ -687,7 +687,7 @@ pub struct AnswerRequest {
 #[utoipa::path(
     tag = "receipts",
     path = "/receipts/mine/answers",
-    request_body = AnswerRequest,
+    request_body = ReceiptAnswerRequest,
     security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "The receipt after the answer", body = StudentReceipt),
@@ -700,17 +700,17 @@ pub struct AnswerRequest {
     )
 )]
 #[post("/receipts/mine/answers")]
-pub async fn answer(state: web::Data<AppState>, who: Principal, req: HttpRequest, body: web::Json<AnswerRequest>) -> ApiResult<web::Json<StudentReceipt>> {
+pub async fn answer(state: web::Data<AppState>, who: Principal, req: HttpRequest, body: web::Json<ReceiptAnswerRequest>) -> ApiResult<web::Json<StudentReceipt>> {
     let (school, me) = student_of(&who)?;
     let body = body.into_inner();
     let term = term_of(&state, school, body.term.as_deref()).await?;
     let lang = lang_of(&req);
     let description = body.description.as_deref().map(str::trim).unwrap_or("").to_string();
     let kind = match body.answer {
-        Answer::Correct => None,
-        Answer::Extra => Some(ReportKind::Extra),
-        Answer::Missing => Some(ReportKind::Missing),
-        Answer::Wrong => Some(ReportKind::Wrong),
+        ReceiptAnswer::Correct => None,
+        ReceiptAnswer::Extra => Some(ReportKind::Extra),
+        ReceiptAnswer::Missing => Some(ReportKind::Missing),
+        ReceiptAnswer::Wrong => Some(ReportKind::Wrong),
     };
     if kind.is_some() && (description.is_empty() || description.chars().count() > 500) {
         return Err(ApiError::validation().field("description", "請填寫問題描述（500 字以內）", "describe the problem (at most 500 characters)"));
@@ -780,7 +780,7 @@ fn category_query(s: Option<&str>) -> ApiResult<Option<Category>> {
         .transpose()
 }
 
-async fn reports_of(state: &AppState, who: &Principal, req: &HttpRequest, q: &ReportQuery) -> ApiResult<(Term, Vec<ReportView>)> {
+async fn reports_of(state: &AppState, who: &Principal, req: &HttpRequest, q: &ReportQuery) -> ApiResult<(Term, Vec<ReceiptReportView>)> {
     who.require(VIEW)?;
     let category = category_query(q.category.as_deref())?;
     let school = who.school_id()?;
@@ -796,14 +796,14 @@ async fn reports_of(state: &AppState, who: &Principal, req: &HttpRequest, q: &Re
     params(ReportQuery),
     security(("bearer_jwt" = [])),
     responses(
-        (status = 200, description = "Reports, oldest first", body = Vec<ReportView>),
+        (status = 200, description = "Reports, oldest first", body = Vec<ReceiptReportView>),
         (status = 400, description = "Malformed term or category", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not granted S0219S", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/receipts/reports")]
-pub async fn list_reports(state: web::Data<AppState>, who: Principal, req: HttpRequest, q: web::Query<ReportQuery>) -> ApiResult<web::Json<Vec<ReportView>>> {
+pub async fn list_reports(state: web::Data<AppState>, who: Principal, req: HttpRequest, q: web::Query<ReportQuery>) -> ApiResult<web::Json<Vec<ReceiptReportView>>> {
     Ok(web::Json(reports_of(&state, &who, &req, &q).await?.1))
 }
 
@@ -844,7 +844,7 @@ pub async fn reports_xlsx(state: web::Data<AppState>, who: Principal, req: HttpR
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
-pub struct RemarkRequest {
+pub struct ReceiptRemarkRequest {
     /// 備註 (at most 500 characters; empty clears it). The student sees it.
     pub remark: String,
 }
@@ -854,10 +854,10 @@ pub struct RemarkRequest {
     tag = "receipts",
     path = "/receipts/reports/{id}/remark",
     params(("id" = i64, Path, description = "問題單號")),
-    request_body = RemarkRequest,
+    request_body = ReceiptRemarkRequest,
     security(("bearer_jwt" = [])),
     responses(
-        (status = 200, description = "The report", body = ReportView),
+        (status = 200, description = "The report", body = ReceiptReportView),
         (status = 400, description = "Malformed id or body", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not granted S0219S with update", body = Problem, content_type = "application/problem+json"),
@@ -866,7 +866,7 @@ pub struct RemarkRequest {
     )
 )]
 #[put("/receipts/reports/{id}/remark")]
-pub async fn set_remark(state: web::Data<AppState>, who: Principal, req: HttpRequest, id: web::Path<i64>, body: web::Json<RemarkRequest>) -> ApiResult<web::Json<ReportView>> {
+pub async fn set_remark(state: web::Data<AppState>, who: Principal, req: HttpRequest, id: web::Path<i64>, body: web::Json<ReceiptRemarkRequest>) -> ApiResult<web::Json<ReceiptReportView>> {
     who.require(Need::module(MODULE, Op::Update))?;
     let school = who.school_id()?;
     let by = who.user()?.user.id;
@@ -894,7 +894,7 @@ pub async fn set_remark(state: web::Data<AppState>, who: Principal, req: HttpReq
 
 /// One category's count ("修課紀錄 2已確認/共362人").
 #[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct CategoryCount {
+pub struct ReceiptCategoryCount {
     pub category: Category,
     pub confirmed: i64,
     pub reported: i64,
@@ -905,17 +905,17 @@ pub struct CategoryCount {
 
 /// One class's line.
 #[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct ClassCount {
+pub struct ReceiptClassCount {
     pub class_code: Option<String>,
     pub grade: Option<i32>,
-    pub counts: Vec<CategoryCount>,
+    pub counts: Vec<ReceiptCategoryCount>,
     /// 現在班級總人數 (students in any category's receipt).
     pub students: i64,
 }
 
 /// One student of a class.
 #[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct StudentStates {
+pub struct ReceiptStudentStates {
     pub student_id: i64,
     pub class_code: Option<String>,
     pub seat_no: Option<i32>,
@@ -928,16 +928,16 @@ pub struct StudentStates {
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct Statistics {
+pub struct ReceiptStatistics {
     pub academic_year: i32,
     pub semester: i32,
     /// 統計範圍: none for 全校, else the class.
     pub class_code: Option<String>,
-    pub totals: Vec<CategoryCount>,
+    pub totals: Vec<ReceiptCategoryCount>,
     /// Per class (全校).
-    pub classes: Vec<ClassCount>,
+    pub classes: Vec<ReceiptClassCount>,
     /// Per student (one class).
-    pub students: Vec<StudentStates>,
+    pub students: Vec<ReceiptStudentStates>,
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -949,12 +949,12 @@ pub struct StatisticsQuery {
     pub class: Option<String>,
 }
 
-fn count(cat: Category, confirmed: i64, reported: i64, total: i64, lang: Lang) -> CategoryCount {
+fn count(cat: Category, confirmed: i64, reported: i64, total: i64, lang: Lang) -> ReceiptCategoryCount {
     let text = if lang == Lang::En { format!("{} {confirmed} confirmed / {total}", cat.name_en()) } else { format!("{} {confirmed}已確認/共{total}人", cat.short_zh()) };
-    CategoryCount { category: cat, confirmed, reported, total, text }
+    ReceiptCategoryCount { category: cat, confirmed, reported, total, text }
 }
 
-fn build_statistics(c: &mut DbConn, school: i64, term: Term, class: Option<String>, lang: Lang) -> ApiResult<Statistics> {
+fn build_statistics(c: &mut DbConn, school: i64, term: Term, class: Option<String>, lang: Lang) -> ApiResult<ReceiptStatistics> {
     let imports = current_imports(c, school, term)?;
     let answers = answers(c, school, term)?;
     let mut received: BTreeMap<Category, Vec<i64>> = BTreeMap::new();
@@ -979,7 +979,7 @@ fn build_statistics(c: &mut DbConn, school: i64, term: Term, class: Option<Strin
         }
         (confirmed, reported, total)
     };
-    let totals: Vec<CategoryCount> = received
+    let totals: Vec<ReceiptCategoryCount> = received
         .iter()
         .map(|(cat, ids)| {
             let (a, b, t) = tally(&mut ids.iter().copied().filter(|i| in_scope(i)), *cat);
@@ -1002,7 +1002,7 @@ fn build_statistics(c: &mut DbConn, school: i64, term: Term, class: Option<Strin
                 })
                 .collect();
             let grade = ids.first().and_then(|i| grades.get(i)).copied();
-            classes.push(ClassCount { class_code: code, grade, counts, students: ids.len() as i64 });
+            classes.push(ReceiptClassCount { class_code: code, grade, counts, students: ids.len() as i64 });
         }
     } else {
         let mut ids: Vec<i64> = all.iter().copied().filter(|i| in_scope(i)).collect();
@@ -1017,13 +1017,13 @@ fn build_statistics(c: &mut DbConn, school: i64, term: Term, class: Option<Strin
                     (cat.as_str().to_string(), has.then(|| answers.get(&(*cat, id)).copied().unwrap_or(AnswerState::Pending)))
                 })
                 .collect();
-            students.push(StudentStates { student_id: id, class_code: p.class_code, seat_no: p.seat_no, number: p.number, name: p.name, states });
+            students.push(ReceiptStudentStates { student_id: id, class_code: p.class_code, seat_no: p.seat_no, number: p.number, name: p.name, states });
         }
     }
-    Ok(Statistics { academic_year: term.academic_year, semester: term.semester, class_code: class, totals, classes, students })
+    Ok(ReceiptStatistics { academic_year: term.academic_year, semester: term.semester, class_code: class, totals, classes, students })
 }
 
-async fn statistics_of(state: &AppState, who: &Principal, req: &HttpRequest, q: &StatisticsQuery) -> ApiResult<Statistics> {
+async fn statistics_of(state: &AppState, who: &Principal, req: &HttpRequest, q: &StatisticsQuery) -> ApiResult<ReceiptStatistics> {
     who.require(VIEW)?;
     let school = who.school_id()?;
     let term = term_of(state, school, q.term.as_deref()).await?;
@@ -1040,14 +1040,14 @@ async fn statistics_of(state: &AppState, who: &Principal, req: &HttpRequest, q: 
     params(StatisticsQuery),
     security(("bearer_jwt" = [])),
     responses(
-        (status = 200, description = "The statistics", body = Statistics),
+        (status = 200, description = "The statistics", body = ReceiptStatistics),
         (status = 400, description = "Malformed term", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not granted S0219S", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/receipts/statistics")]
-pub async fn statistics(state: web::Data<AppState>, who: Principal, req: HttpRequest, q: web::Query<StatisticsQuery>) -> ApiResult<web::Json<Statistics>> {
+pub async fn statistics(state: web::Data<AppState>, who: Principal, req: HttpRequest, q: web::Query<StatisticsQuery>) -> ApiResult<web::Json<ReceiptStatistics>> {
     Ok(web::Json(statistics_of(&state, &who, &req, &q).await?))
 }
 
@@ -1123,7 +1123,7 @@ pub async fn statistics_xlsx(state: web::Data<AppState>, who: Principal, req: Ht
 
 /// One category of a student: items selected in Licheng against items in the receipt.
 #[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct DifferenceCount {
+pub struct ReceiptDifferenceCount {
     pub category: Category,
     pub licheng: i64,
     pub receipt: i64,
@@ -1131,13 +1131,13 @@ pub struct DifferenceCount {
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct DifferenceRow {
+pub struct ReceiptDifferenceRow {
     pub student_id: i64,
     pub class_code: Option<String>,
     pub seat_no: Option<i32>,
     pub number: Option<String>,
     pub name: String,
-    pub counts: Vec<DifferenceCount>,
+    pub counts: Vec<ReceiptDifferenceCount>,
     /// Whether any category differs.
     pub differs: bool,
 }
@@ -1159,7 +1159,7 @@ fn tally(ids: impl IntoIterator<Item = i64>) -> HashMap<i64, i64> {
     out
 }
 
-fn build_differences(c: &mut DbConn, school: i64, year: i32, only: bool) -> ApiResult<Vec<DifferenceRow>> {
+fn build_differences(c: &mut DbConn, school: i64, year: i32, only: bool) -> ApiResult<Vec<ReceiptDifferenceRow>> {
     let mut receipt: HashMap<(Category, i64), i64> = HashMap::new();
     let mut any = false;
     for semester in [1, 2] {
@@ -1196,7 +1196,7 @@ fn build_differences(c: &mut DbConn, school: i64, year: i32, only: bool) -> ApiR
     let mut out = Vec::new();
     for id in ids.into_iter().filter(|i| students.contains(i)) {
         let p = people.get(&id).cloned().unwrap_or_default();
-        let counts: Vec<DifferenceCount> = Category::ALL
+        let counts: Vec<ReceiptDifferenceCount> = Category::ALL
             .iter()
             .map(|cat| {
                 let licheng = match cat {
@@ -1209,20 +1209,20 @@ fn build_differences(c: &mut DbConn, school: i64, year: i32, only: bool) -> ApiR
                 .copied()
                 .unwrap_or(0);
                 let got = receipt.get(&(*cat, id)).copied().unwrap_or(0);
-                DifferenceCount { category: *cat, licheng, receipt: got, differs: licheng != got }
+                ReceiptDifferenceCount { category: *cat, licheng, receipt: got, differs: licheng != got }
             })
             .collect();
         let differs = counts.iter().any(|c| c.differs);
         if only && !differs {
             continue;
         }
-        out.push(DifferenceRow { student_id: id, class_code: p.class_code, seat_no: p.seat_no, number: p.number, name: p.name, counts, differs });
+        out.push(ReceiptDifferenceRow { student_id: id, class_code: p.class_code, seat_no: p.seat_no, number: p.number, name: p.name, counts, differs });
     }
     out.sort_by_key(|r| crate::reports::class_seat_key(&r.class_code, r.seat_no, &r.name));
     Ok(out)
 }
 
-async fn differences_of(state: &AppState, who: &Principal, q: &YearQuery) -> ApiResult<(i32, Vec<DifferenceRow>)> {
+async fn differences_of(state: &AppState, who: &Principal, q: &YearQuery) -> ApiResult<(i32, Vec<ReceiptDifferenceRow>)> {
     who.require(VIEW)?;
     let school = who.school_id()?;
     let year = match q.year {
@@ -1242,14 +1242,14 @@ async fn differences_of(state: &AppState, who: &Principal, q: &YearQuery) -> Api
     params(YearQuery),
     security(("bearer_jwt" = [])),
     responses(
-        (status = 200, description = "Per student", body = Vec<DifferenceRow>),
+        (status = 200, description = "Per student", body = Vec<ReceiptDifferenceRow>),
         (status = 400, description = "Malformed year", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not granted S0219S", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/receipts/differences")]
-pub async fn differences(state: web::Data<AppState>, who: Principal, q: web::Query<YearQuery>) -> ApiResult<web::Json<Vec<DifferenceRow>>> {
+pub async fn differences(state: web::Data<AppState>, who: Principal, q: web::Query<YearQuery>) -> ApiResult<web::Json<Vec<ReceiptDifferenceRow>>> {
     Ok(web::Json(differences_of(&state, &who, &q).await?.1))
 }
 
