@@ -30,6 +30,7 @@ export const ROLES = {
       { name: 'results', path: '/student/results' },
       { name: 'performances', path: '/student/performances' },
       { name: 'selections', path: '/student/selections' },
+      { name: 'receipts', path: '/student/receipts' },
       { name: 'notifications', path: '/notifications' },
     ],
   },
