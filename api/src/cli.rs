@@ -75,6 +75,14 @@ pub enum Command {
         #[command(subcommand)]
         command: OperatorCommand,
     },
+    /// Measure a receipt import of a whole school × 4 categories and a re-import of a version in
+    /// which `changed` students differ (see scripts/bench/receipts).
+    BenchReceipts {
+        #[arg(long, default_value_t = 3_000)]
+        students: usize,
+        #[arg(long, default_value_t = 30)]
+        changed: usize,
+    },
     /// Receipts (收訖明細): the generator for tests, the demo and training (docs/receipts.md).
     Receipt {
         #[command(subcommand)]
@@ -235,6 +243,17 @@ pub fn run(cli: Cli) -> Result<(), AnyError> {
             std::fs::write(&out, bytes)?;
             let students: usize = manifest.categories.iter().map(|p| p.students.len()).sum();
             println!("receipt {} written: {} categories, {} student entries", out.display(), manifest.categories.len(), students);
+            Ok(())
+        }
+        Command::BenchReceipts { students, changed } => {
+            let r = crate::receipts::bench::run(&db, students, changed, clock.now())?;
+            println!("receipt benchmark on {} ({} students × 4 categories, {} rows)", db.kind().as_str(), r.students, r.rows);
+            println!("  import (new)                       {:>7.2} s", r.import_seconds);
+            println!("  re-import, {} students changed     {:>7.2} s  reset {} (exactly the changed: {})", r.changed, r.reimport_seconds, r.reset, r.reset == r.changed);
+            println!("  answers kept                       {:>7} of {}", r.answers_kept, r.students * 4);
+            if r.reset != r.changed || r.answers_kept != (r.students * 4 - r.changed) as i64 {
+                return Err("the re-import did not reset exactly the changed students".into());
+            }
             Ok(())
         }
         Command::BenchSync { rows } => {

@@ -5,6 +5,7 @@
 //! version and resets exactly the students whose received rows changed, and keeps the students'
 //! answers and problem reports. [`generator`] writes receipts from roster packages.
 
+pub mod bench;
 pub mod generator;
 pub mod routes;
 

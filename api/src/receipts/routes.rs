@@ -175,7 +175,7 @@ fn parse_time(field: &str, s: &str) -> ApiResult<NaiveDateTime> {
 
 /// Plans (and, unless dry, applies in the caller's transaction) the import of the chosen categories.
 #[allow(clippy::too_many_arguments)]
-fn plan_import(
+pub(crate) fn plan_import(
     c: &mut DbConn,
     school: i64,
     term: Term,

@@ -87,6 +87,7 @@ export const ROLES = {
       { name: 'term', path: '/admin/term' },
       { name: 'rosters', path: '/admin/rosters' },
       { name: 'cadre-rosters', path: '/admin/cadre-rosters' },
+      { name: 'receipts', path: '/admin/receipts' },
     ],
   },
 };

@@ -87,7 +87,7 @@ function UploadTab() {
           <input type="file" accept=".zip,application/zip" aria-label={t('選擇收訖明細', 'Receipt file')} onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
         </Form.Item>
         <Form.Item label={t('請輸入解壓縮密碼', 'Archive password')}>
-          <Input.Password value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="off" />
+          <Input.Password aria-label={t('請輸入解壓縮密碼', 'Archive password')} value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="off" />
         </Form.Item>
         <Button type="primary" icon={<UploadOutlined aria-hidden />} disabled={!file || !password} loading={busy && !plan} onClick={() => void send(true)}>
           {t('讀取收訖明細', 'Read the receipt')}
