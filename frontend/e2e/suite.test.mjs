@@ -6,6 +6,7 @@ import { closeBrowser, launchBrowser, phone, SCENARIO_TIMEOUT, withPage } from '
 import { createRoleGroup, createWorkPeriod } from './scenarios/admin.mjs';
 import { auditRole, ROLES } from './scenarios/audit.mjs';
 import { keyboardOnly } from './scenarios/keyboard.mjs';
+import { adminRemarks, generateReceipt, importReceipt, studentAnswers, studentSeesRemark } from './scenarios/receipts.mjs';
 import { lockout } from './scenarios/signin.mjs';
 import { selectCertified, SUBJECT, uploadAndSubmit, uploadOnPhone } from './scenarios/student.mjs';
 import { certify } from './scenarios/teacher.mjs';
@@ -61,6 +62,20 @@ test('6. phone-sized screen: student uploads a result', { timeout: SCENARIO_TIME
 test('8. keyboard only: sign in, open a page from the menu, open and close a dialog', { timeout: SCENARIO_TIMEOUT }, () =>
   withPage('8-keyboard', {}, (page) => keyboardOnly(page, '999999_114003')),
 );
+
+// 9. 收訖明細: import, a student reports and another confirms, the admin remarks, the student sees it.
+describe('9. receipts: import, report, confirm, remark', { timeout: 5 * SCENARIO_TIMEOUT }, () => {
+  const report = `修課紀錄學分有誤 ${run}`;
+  const remark = `已更正，請再確認 ${run}`;
+  test('9. receipts', { timeout: 4 * SCENARIO_TIMEOUT }, async () => {
+    const file = generateReceipt();
+    await withPage('9-admin', {}, (page) => importReceipt(page, file));
+    await withPage('9-student', {}, (page) => studentAnswers(page, { account: '999999_114001', report }));
+    await withPage('9-student-b', {}, (page) => studentAnswers(page, { account: '999999_114002' }));
+    await withPage('9-admin-remark', {}, (page) => adminRemarks(page, { report, remark }));
+    await withPage('9-student-remark', {}, (page) => studentSeesRemark(page, { account: '999999_114001', remark }));
+  });
+});
 
 // Last, so that the screens show what the scenarios above made (read-only: it changes nothing).
 // The three roles side by side (mostly waiting for screens to settle): about half the time.
