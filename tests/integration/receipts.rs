@@ -533,3 +533,37 @@ async fn roles_modules_other_students_and_other_schools_are_refused() {
     let answers: i64 = app.write(|c| Ok(ra::table.count().get_result(c)?));
     assert_eq!(answers, 1, "only s2's answer was stored");
 }
+
+#[actix_web::test]
+async fn reminders_go_to_students_who_have_not_answered_when_a_window_opens_and_closes() {
+    use licheng::notify::reminders::{plan, Reason};
+    let app = TestApp::init();
+    let fx = fixture(&app, "720005").await;
+    let (_, receipt) = generate(&app, &fx.school, &[], 1, Vec::new());
+    let now = app.state.clock.now();
+    let start = now - Duration::seconds(i64::from(chrono::Timelike::second(&now)));
+    let windows = json!([{"category": "course_records", "start": taipei(start), "end": taipei(start + Duration::days(3))}]).to_string();
+    let r = import(&app, &fx.admin, &receipt, &[("windows", &windows)]).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    for account in ["s1", "s2"] {
+        let id = fx.students[account].0;
+        app.write(move |c| Ok(diesel::update(licheng::schema::users::table.find(id)).set(licheng::schema::users::email.eq(Some(format!("{id}@example.edu.tw")))).execute(c)?));
+    }
+    let t1 = app.token(&fx.school, "s1").await;
+    assert_eq!(app.post_as("/api/v1/receipts/mine/answers", &t1, json!({"category": "course_records", "answer": "correct"})).await.status, 200);
+    let school = fx.school.id;
+    let due = |app: &TestApp| {
+        let now = app.state.clock.now();
+        app.write(move |c| plan(c, school, now, "https://licheng.example")).into_iter().filter(|p| p.reason == Reason::ReceiptPending).collect::<Vec<_>>()
+    };
+    // The day the window opens: s2 (no answer, a mail address); not s1 (confirmed), not s3 (no address).
+    let first = due(&app);
+    assert_eq!(first.iter().map(|p| p.user_id).collect::<Vec<_>>(), [fx.students["s2"].0]);
+    assert!(first[0].body.contains("修課紀錄") && first[0].body.contains("/student/receipts"), "{}", first[0].body);
+    // A middle day: nothing.
+    app.state.clock.advance(86_400 + 3_600);
+    assert!(due(&app).is_empty());
+    // Its last 24 hours: s2 again.
+    app.state.clock.advance(86_400);
+    assert_eq!(due(&app).iter().map(|p| p.user_id).collect::<Vec<_>>(), [fx.students["s2"].0]);
+}

@@ -495,6 +495,55 @@ pub fn answers(c: &mut DbConn, school: i64, term: Term) -> ApiResult<HashMap<(Ca
     Ok(rows.into_iter().filter_map(|(cat, s, st)| Category::parse(&cat).map(|cat| ((cat, s), AnswerState::parse(&st)))).collect())
 }
 
+/// Reminder mails (issue #20 item 4): to every student in a category's receipt who has not
+/// answered, on the (Taipei) day the window opens and within its last 24 hours; one mail per
+/// student and day (the outbox's key) naming every such category.
+pub fn reminders(c: &mut DbConn, school: i64, term: Term, now: NaiveDateTime, link: &str) -> ApiResult<Vec<crate::notify::reminders::Planned>> {
+    let imports = current_imports(c, school, term)?;
+    let answered = answers(c, school, term)?;
+    let mut due: BTreeMap<i64, Vec<(Category, NaiveDateTime)>> = BTreeMap::new();
+    for (cat, imp) in &imports {
+        let open = imp.window_start <= now && now < imp.window_end;
+        let opening = taipei_date(now) == taipei_date(imp.window_start);
+        let closing = imp.window_end - now <= Duration::days(1);
+        if !open || !(opening || closing) {
+            continue;
+        }
+        let students: Vec<i64> = rs::table.filter(rs::import_id.eq(imp.id)).select(rs::student_id).load(c)?;
+        for s in students.into_iter().filter(|s| !answered.contains_key(&(*cat, *s))) {
+            due.entry(s).or_default().push((*cat, imp.window_end));
+        }
+    }
+    let ids: Vec<i64> = due.keys().copied().collect();
+    let mut out = Vec::new();
+    for chunk in ids.chunks(5000) {
+        let people: Vec<(i64, String, Option<String>, Option<String>)> =
+            users::table.filter(users::id.eq_any(chunk.to_vec())).filter(users::active.eq(true)).select((users::id, users::display_name, users::email, users::backup_email)).load(c)?;
+        for (id, name, email, backup) in people {
+            let Some(recipient) = email.or(backup).map(|e| e.trim().to_string()).filter(|e| e.contains('@')) else { continue };
+            let Some(items) = due.get(&id) else { continue };
+            let lines: Vec<String> = items
+                .iter()
+                .map(|(cat, end)| {
+                    let local = *end + Duration::hours(TAIPEI);
+                    format!("・{}（確認期限 {} {}）", cat.name_zh(), crate::time::roc_date(local.date()), local.format("%H:%M"))
+                })
+                .collect();
+            out.push(crate::notify::reminders::Planned {
+                user_id: id,
+                recipient,
+                reason: crate::notify::reminders::Reason::ReceiptPending,
+                subject: "【學習歷程】請確認收訖明細".into(),
+                body: format!(
+                    "{name} 同學您好：\n\n中央資料庫已回傳您的收訖明細，請在期限內確認資料正確或回報問題：\n{}\n\n請登入確認：{link}/student/receipts\n\n（此為系統自動寄送的提醒信。）",
+                    lines.join("\n")
+                ),
+            });
+        }
+    }
+    Ok(out)
+}
+
 /// A problem report's kind (錯誤類別).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
