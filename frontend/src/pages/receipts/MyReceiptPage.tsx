@@ -25,7 +25,8 @@ export function ReceiptRows({ category }: { category: ReceiptCategoryView }) {
   if (!category.received) return <Typography.Text type="secondary">{t('收訖明細中沒有您的資料', 'The receipt has no rows of yours')}</Typography.Text>;
   const columns = [
     { title: '#', key: '#', render: (_: unknown, __: unknown, i: number) => i + 1, width: 48 },
-    ...category.columns.map((title, i) => ({ title, key: String(i), render: (_: unknown, row: string[]) => row[i] })),
+    // The receipt's own column names are data (as the central database writes them).
+    ...category.columns.map((title, i) => ({ title: <span lang="zh-TW">{title}</span>, key: String(i), render: (_: unknown, row: string[]) => row[i] })),
   ];
   return (
     <Table<string[]>
@@ -111,10 +112,10 @@ function CategoryCard({ category, term }: { category: ReceiptCategoryView; term:
               <List.Item>
                 <Space orientation="vertical" size={0}>
                   <span>
-                    #{r.id} {kindText(r.kind)}：{r.description}（{formatRocDateTime(r.reported_at)}）
+                    #{r.id} {kindText(r.kind)}：<span lang="zh-TW">{r.description}</span>（{formatRocDateTime(r.reported_at)}）
                   </span>
                   <Typography.Text type={r.remark ? undefined : 'secondary'}>
-                    {t('備註', 'Remark')}：{r.remark ?? t('尚無回覆', 'no answer yet')}
+                    {t('備註', 'Remark')}：{r.remark ? <span lang="zh-TW">{r.remark}</span> : t('尚無回覆', 'no answer yet')}
                   </Typography.Text>
                 </Space>
               </List.Item>

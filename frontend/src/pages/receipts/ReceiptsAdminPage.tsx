@@ -186,7 +186,7 @@ function DetailTab() {
                 <Space orientation="vertical" style={{ width: '100%' }}>
                   {c.rosters.map((r) => (
                     <Typography.Text key={r.sha256} style={{ wordBreak: 'break-all' }}>
-                      {r.name} (sha:{r.sha256})
+                      <span lang="zh-TW">{r.name}</span> (sha:{r.sha256})
                     </Typography.Text>
                   ))}
                   <span>
