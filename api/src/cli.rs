@@ -99,6 +99,57 @@ pub enum Command {
         #[command(subcommand)]
         command: OperatorCommand,
     },
+    /// Measure a receipt import of a whole school × 4 categories and a re-import of a version in
+    /// which `changed` students differ (see scripts/bench/receipts).
+    BenchReceipts {
+        #[arg(long, default_value_t = 3_000)]
+        students: usize,
+        #[arg(long, default_value_t = 30)]
+        changed: usize,
+    },
+    /// Receipts (收訖明細): the generator for tests, the demo and training (docs/receipts.md).
+    Receipt {
+        #[command(subcommand)]
+        command: ReceiptCommand,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum ReceiptCommand {
+    /// Turn exported roster packages into a receipt (an AES-256 zip), with course records of the
+    /// school's students, and rows dropped, added or altered for chosen students.
+    Generate {
+        /// A roster package (`{school}_{year}_{semester}_{roster}_….zip`); repeatable.
+        #[arg(long = "package")]
+        packages: Vec<PathBuf>,
+        /// Where to write the receipt.
+        #[arg(long)]
+        out: PathBuf,
+        /// The receipt's password.
+        #[arg(long, env = "LICHENG_RECEIPT_PASSWORD")]
+        password: String,
+        /// The school code (default: the packages').
+        #[arg(long)]
+        school: Option<String>,
+        /// 學年期, e.g. 1151 (default: the packages').
+        #[arg(long)]
+        term: Option<String>,
+        /// The rosters' version.
+        #[arg(long, default_value_t = 1)]
+        version: i32,
+        /// Leave out course records (修課紀錄).
+        #[arg(long)]
+        no_course_records: bool,
+        /// Remove a student's first row: NATIONAL_ID:category (repeatable).
+        #[arg(long)]
+        drop: Vec<String>,
+        /// Add a copy of a student's first row: NATIONAL_ID:category (repeatable).
+        #[arg(long)]
+        add: Vec<String>,
+        /// Alter a student's first row: NATIONAL_ID:category (repeatable).
+        #[arg(long)]
+        alter: Vec<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -198,6 +249,38 @@ pub fn run(cli: Cli) -> Result<(), AnyError> {
             println!("platform operator {account} created");
             if generated {
                 println!("first password (shown once, must be changed at first sign-in): {password}");
+            }
+            Ok(())
+        }
+        Command::Receipt { command: ReceiptCommand::Generate { packages, out, password, school, term, version, no_course_records, drop, add, alter } } => {
+            use crate::receipts::generator::{self, Action, Options, Tweak};
+            let mut tweaks = Vec::new();
+            for (action, list) in [(Action::Drop, &drop), (Action::Add, &add), (Action::Alter, &alter)] {
+                for t in list {
+                    tweaks.push(Tweak::parse(action, t)?);
+                }
+            }
+            let term = term.map(|t| crate::terms::Term::parse_code(&t).ok_or(format!("`{t}`: a term is written like 1151"))).transpose()?;
+            let mut read = Vec::new();
+            for p in &packages {
+                read.push((p.display().to_string(), std::fs::read(p)?));
+            }
+            let opts = Options { version, course_records: !no_course_records, tweaks, school_code: school, term };
+            let manifest = db.write_blocking(|c| generator::generate(c, &read, &opts).map_err(|e| crate::error::ApiError::with_detail(crate::error::ErrorCode::BadRequest, e.clone(), e)))?;
+            let bytes = crate::receipts::write_archive(&manifest, &password)?;
+            std::fs::write(&out, bytes)?;
+            let students: usize = manifest.categories.iter().map(|p| p.students.len()).sum();
+            println!("receipt {} written: {} categories, {} student entries", out.display(), manifest.categories.len(), students);
+            Ok(())
+        }
+        Command::BenchReceipts { students, changed } => {
+            let r = crate::receipts::bench::run(&db, students, changed, clock.now())?;
+            println!("receipt benchmark on {} ({} students × 4 categories, {} rows)", db.kind().as_str(), r.students, r.rows);
+            println!("  import (new)                       {:>7.2} s", r.import_seconds);
+            println!("  re-import, {} students changed     {:>7.2} s  reset {} (exactly the changed: {})", r.changed, r.reimport_seconds, r.reset, r.reset == r.changed);
+            println!("  answers kept                       {:>7} of {}", r.answers_kept, r.students * 4);
+            if r.reset != r.changed || r.answers_kept != (r.students * 4 - r.changed) as i64 {
+                return Err("the re-import did not reset exactly the changed students".into());
             }
             Ok(())
         }

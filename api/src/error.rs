@@ -70,6 +70,8 @@ pub enum ErrorCode {
     PackagePasswordWrong,
     PackageInvalid,
     CourseCodeMissing,
+    ReceiptInvalid,
+    ReceiptPassword,
 }
 
 /// Status, titles and default details of one code.
@@ -147,6 +149,8 @@ impl ErrorCode {
         ErrorCode::PackagePasswordWrong,
         ErrorCode::PackageInvalid,
         ErrorCode::CourseCodeMissing,
+        ErrorCode::ReceiptInvalid,
+        ErrorCode::ReceiptPassword,
     ];
 
     /// The one table of codes → status, titles and default details.
@@ -206,6 +210,8 @@ impl ErrorCode {
             PackagePasswordWrong => spec(400, "壓縮檔密碼錯誤", "Wrong package password", "壓縮檔密碼錯誤，未匯入任何資料。", "The package password is wrong; nothing was imported."),
             PackageInvalid => spec(400, "壓縮檔無法匯入", "Package refused", "壓縮檔毀損或內容不符格式，未匯入任何資料。", "The package is corrupt or does not follow the format; nothing was imported."),
             CourseCodeMissing => spec(409, "缺少新版課程代碼", "Course code missing", "因缺少新版課程代碼(23碼)，無法匯出。", "A course lacks its 23-character course code; the student cannot be exported."),
+            ReceiptInvalid => spec(400, "收訖明細無法讀取", "Receipt rejected", "收訖明細檔案無效、已損毀或不安全，未匯入任何資料。", "The receipt file is invalid, corrupt or unsafe; nothing was imported."),
+            ReceiptPassword => spec(400, "解壓縮密碼錯誤", "Wrong password", "收訖明細的解壓縮密碼錯誤，未匯入任何資料。", "The receipt's password is wrong; nothing was imported."),
         }
     }
 
@@ -265,6 +271,8 @@ impl ErrorCode {
             PackagePasswordWrong => "package_password_wrong",
             PackageInvalid => "package_invalid",
             CourseCodeMissing => "course_code_missing",
+            ReceiptInvalid => "receipt_invalid",
+            ReceiptPassword => "receipt_password",
         }
     }
 

@@ -36,6 +36,7 @@ pub mod selfdirected;
 pub mod news;
 pub mod fields;
 pub mod consultations;
+pub mod receipts;
 
 use actix_web::web;
 
@@ -157,4 +158,5 @@ pub fn routes_v1(cfg: &mut web::ServiceConfig) {
         .configure(reports::more::configure) // reports (#23)
         .configure(consultations::routes::configure); // consultations
     selfdirected::routes::configure(cfg); // selfdirected
+    receipts::routes::configure(cfg); // receipts
 }

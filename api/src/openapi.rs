@@ -200,6 +200,19 @@ use utoipa::{Modify, OpenApi};
         crate::consultations::routes::consultation_stats,
         crate::consultations::routes::consultation_stats_xlsx,
         crate::consultations::routes::my_consultations,
+        // receipts
+        crate::receipts::routes::import_receipt,
+        crate::receipts::routes::list_imports,
+        crate::receipts::routes::student_receipt,
+        crate::receipts::routes::list_reports,
+        crate::receipts::routes::reports_xlsx,
+        crate::receipts::routes::set_remark,
+        crate::receipts::routes::statistics,
+        crate::receipts::routes::statistics_xlsx,
+        crate::receipts::routes::differences,
+        crate::receipts::routes::differences_xlsx,
+        crate::receipts::routes::my_receipt,
+        crate::receipts::routes::answer,
     ),
     components(schemas(crate::error::Problem, crate::error::ErrorCode)),
     modifiers(&SecuritySchemes, &ApiPrefix, &PendingPassword),
@@ -224,6 +237,7 @@ use utoipa::{Modify, OpenApi};
         (name = "news", description = "最新消息 (manual 1.2): the platform operator's news for every school and a school admin's for their school; plain text (HTML tags removed), hidden until the publish time, pinned first then newest first, read marks per user. The platform's news is public for the sign-in page."),
         (name = "study-fields", description = "認識學群 (manual 1.3): the 18 university fields of study and the 20 vocational groups with links to the national guidance sites; public, corrected by the platform operator."),
         (name = "consultations", description = "課程諮詢紀錄 (FAQ 000 三): course consultants record group and individual consultations with students of their assigned classes or students; the admin and module S0204S see all and 課程諮詢紀錄統計 per consultant, class and month; a student sees the records that concern them."),
+        (name = "receipts", description = "Receipts (收訖明細, manual 8.1, 8.2): import the central database's receipt (AES-256 zip; format in docs/receipts.md) with each category's confirmation window (at least 3 days), versions (無異動 skipped, 新版本 resets exactly the changed students), students confirm or report, the admin remarks, confirmation statistics and difference counts with Excel exports. Module S0219S (the school admin holds it); importing a category also needs its submission module (S0207S, S0208S, S0218S)."),
     )
 )]
 pub struct ApiDoc;

@@ -794,6 +794,70 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    receipt_imports (id) {
+        id -> BigInt,
+        school_id -> BigInt,
+        academic_year -> Integer,
+        semester -> Integer,
+        category -> Text,
+        file_name -> Text,
+        schema_version -> Integer,
+        rosters -> Text,
+        rosters_key -> Text,
+        column_names -> Text,
+        uploaded_by -> BigInt,
+        window_start -> Timestamp,
+        window_end -> Timestamp,
+        students -> Integer,
+        unmatched -> Integer,
+        reset_students -> Integer,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    receipt_students (id) {
+        id -> BigInt,
+        import_id -> BigInt,
+        student_id -> BigInt,
+        national_id -> Text,
+        rows_json -> Text,
+        row_count -> Integer,
+        digest -> Text,
+    }
+}
+
+diesel::table! {
+    receipt_answers (id) {
+        id -> BigInt,
+        school_id -> BigInt,
+        student_id -> BigInt,
+        academic_year -> Integer,
+        semester -> Integer,
+        category -> Text,
+        state -> Text,
+        answered_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    receipt_reports (id) {
+        id -> BigInt,
+        school_id -> BigInt,
+        student_id -> BigInt,
+        academic_year -> Integer,
+        semester -> Integer,
+        category -> Text,
+        kind -> Text,
+        description -> Text,
+        created_at -> Timestamp,
+        remark -> Nullable<Text>,
+        remarked_by -> Nullable<BigInt>,
+        remarked_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(users -> schools (school_id));
 diesel::joinable!(user_roles -> users (user_id));
 diesel::joinable!(user_roles -> roles (role_code));
@@ -874,4 +938,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     study_fields,
     consultation_records,
     consultation_students,
+    receipt_imports,
+    receipt_students,
+    receipt_answers,
+    receipt_reports,
 );

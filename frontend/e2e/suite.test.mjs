@@ -6,6 +6,7 @@ import { closeBrowser, launchBrowser, phone, SCENARIO_TIMEOUT, withPage } from '
 import { createRoleGroup, createWorkPeriod } from './scenarios/admin.mjs';
 import { auditRole, ROLES } from './scenarios/audit.mjs';
 import { keyboardOnly } from './scenarios/keyboard.mjs';
+import { adminRemarks, generateReceipt, importReceipt, studentAnswers, studentSeesRemark } from './scenarios/receipts.mjs';
 import { lockout } from './scenarios/signin.mjs';
 import { postNews, readNews, studyFieldsFromSignIn } from './scenarios/news.mjs';
 import { selectCertified, SUBJECT, uploadAndSubmit, uploadOnPhone } from './scenarios/student.mjs';
@@ -81,6 +82,7 @@ describe('9. self-directed learning: a plan through 導師 and 學科教師', { 
   step(3, '9c. homeroom teacher approves', () => withPage('9c-homeroom', {}, (page) => approvePlan(page, { account: '999999_T001', theme, stage: '1. 導師' })));
   step(4, '9d. subject teacher approves', () => withPage('9d-subject', {}, (page) => approvePlan(page, { account: '999999_T002', theme, stage: '2. 學科教師' })));
   step(5, '9e. student sees the plan approved', () => withPage('9e-student', {}, (page) => seeApproved(page, { account: student })));
+});
 
 // 10a → 10b follow one news item; 10c needs nobody signed in.
 describe('10. news and study fields', { timeout: 3 * SCENARIO_TIMEOUT }, () => {
@@ -97,6 +99,20 @@ describe('10. news and study fields', { timeout: 3 * SCENARIO_TIMEOUT }, () => {
   test('10c. 認識學群 from the sign-in page', { timeout: SCENARIO_TIMEOUT }, () =>
     withPage('9-study-fields', {}, (page) => studyFieldsFromSignIn(page)),
   );
+});
+
+// 11. 收訖明細: import, a student reports and another confirms, the admin remarks, the student sees it.
+describe('11. receipts: import, report, confirm, remark', { timeout: 5 * SCENARIO_TIMEOUT }, () => {
+  const report = `修課紀錄學分有誤 ${run}`;
+  const remark = `已更正，請再確認 ${run}`;
+  test('11. receipts', { timeout: 4 * SCENARIO_TIMEOUT }, async () => {
+    const file = generateReceipt();
+    await withPage('9-admin', {}, (page) => importReceipt(page, file));
+    await withPage('9-student', {}, (page) => studentAnswers(page, { account: '999999_114001', report }));
+    await withPage('9-student-b', {}, (page) => studentAnswers(page, { account: '999999_114002' }));
+    await withPage('9-admin-remark', {}, (page) => adminRemarks(page, { report, remark }));
+    await withPage('9-student-remark', {}, (page) => studentSeesRemark(page, { account: '999999_114001', remark }));
+  });
 });
 
 // Last, so that the screens show what the scenarios above made (read-only: it changes nothing).

@@ -56,6 +56,8 @@ const transferPage = lazyPages(() => import('./pages/transfers'));
 const selfDirectedPage = lazyPages(() => import('./pages/selfdirected'));
 /** 課程諮詢紀錄 and its statistics. */
 const consultationPage = lazyPages(() => import('./pages/consultations'));
+/** 收訖明細: the admin's module S0219S and the student's receipt. */
+const receiptPage = lazyPages(() => import('./pages/receipts'));
 
 export const appRoutes: RouteObject[] = [
   {
@@ -131,6 +133,9 @@ export const appRoutes: RouteObject[] = [
   { path: 'consultations', ...consultationPage('ConsultationsPage') },
   { path: 'admin/reports/consultations', ...consultationPage('ConsultationStatsPage') },
   { path: 'student/consultations', ...consultationPage('MyConsultationsPage') },
+  // 收訖明細: 維護收訖明細 (S0219S; the server checks the same), the student's receipt.
+  { path: 'admin/receipts', ...receiptPage('ReceiptsAdminPage') },
+  { path: 'student/receipts', ...receiptPage('MyReceiptPage') },
 ];
 
 /** The absolute paths a route table defines (index routes take their parent's path). */

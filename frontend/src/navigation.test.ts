@@ -70,6 +70,7 @@ describe('visibleMenu', () => {
       { submission: ['rosters', 'cadre-rosters'] },
       { 'portfolio-data': ['transfer-export', 'transfer-import'] },
       { 'self-directed': ['self-directed-queue', 'self-directed-groups', 'self-directed-order', 'self-directed-report'] },
+      { receipts: ['receipts-admin'] },
     ]);
     expect(keys(visibleMenu(teacher, appRoutePaths))).toEqual(['home', 'notifications', { teacher: ['certification'] }, { 'self-directed': ['self-directed-queue'] }]);
     // 提交管理: S0207S or S0208S for 匯出提交名冊, S0218S for 匯出幹部名冊.
@@ -79,6 +80,8 @@ describe('visibleMenu', () => {
     // 學習歷程資料 (manual 6.1, 6.2; issue #21): S0601S 匯出, S0602S 匯入.
     expect(keys(visibleMenu({ roles: ['subject_teacher'], modules: [grantOf('S0601S')] }, appRoutePaths))).toContainEqual({ 'portfolio-data': ['transfer-export'] });
     expect(keys(visibleMenu({ roles: ['subject_teacher'], modules: [grantOf('S0602S')] }, appRoutePaths))).toContainEqual({ 'portfolio-data': ['transfer-import'] });
+    // 收訖明細: S0219S (Licheng's code for 維護收訖明細模組).
+    expect(keys(visibleMenu({ roles: ['subject_teacher'], modules: [grantOf('S0219S')] }, appRoutePaths))).toContainEqual({ receipts: ['receipts-admin'] });
   });
 
   it('shows 查詢 and 系統管理 pages to staff granted their modules, not 帳號管理', () => {
@@ -103,7 +106,7 @@ describe('visibleMenu', () => {
     expect(keys(visibleMenu(student, appRoutePaths))).toEqual([
       'home',
       'notifications',
-      { student: ['student-results', 'student-performances', 'student-selections', 'student-transferred', 'student-confirmation', 'student-consultations', 'student-fields'] },
+      { student: ['student-results', 'student-performances', 'student-selections', 'student-transferred', 'student-confirmation', 'student-consultations', 'student-fields', 'student-receipts'] },
       { 'self-directed': ['self-directed-student'] },
     ]);
     for (const user of [teacher, admin, operator, grantee]) {

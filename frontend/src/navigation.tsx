@@ -11,6 +11,7 @@ import {
   CloudUploadOutlined,
   SwapOutlined,
   ExperimentOutlined,
+  FileDoneOutlined,
 } from '@ant-design/icons';
 import type { ReactNode } from 'react';
 import type { Me, Role } from './api/types';
@@ -67,6 +68,7 @@ export const menu: readonly MenuEntry[] = [
       { key: 'student-confirmation', path: '/student/confirmation-sheet', label: '上傳及勾選情形確認單', en: 'My confirmation sheet' },
       { key: 'student-consultations', path: '/student/consultations', label: '課程諮詢紀錄', en: 'My consultation records' },
       { key: 'student-fields', path: '/study-fields', label: '認識學群', en: 'Fields of study' },
+      { key: 'student-receipts', path: '/student/receipts', label: '收訖明細', en: 'Receipt' },
     ],
   },
   {
@@ -228,6 +230,14 @@ export const menu: readonly MenuEntry[] = [
       { key: 'self-directed-groups', path: '/admin/self-directed/groups', label: '設定學科/領域認證老師', en: 'Subject/domain certifiers', access: { modules: ['S0301S'] } },
       { key: 'self-directed-order', path: '/admin/self-directed/order', label: '設定認證順序', en: 'Certification order', access: { modules: ['S0302S'] } },
       { key: 'self-directed-report', path: '/admin/self-directed/report', label: '自主學習認證統計', en: 'Self-directed learning report', access: { modules: ['S0302S'] } },
+    ],
+  },
+  {
+    key: 'receipts',
+    label: '收訖明細', en: 'Receipts',
+    icon: <FileDoneOutlined />,
+    children: [
+      { key: 'receipts-admin', path: '/admin/receipts', label: '維護收訖明細', en: 'Receipts', access: { modules: ['S0219S'] } },
     ],
   },
 ];

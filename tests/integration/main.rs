@@ -27,3 +27,4 @@ mod selfdirected;
 mod news;
 mod school_reports;
 mod consultations;
+mod receipts;

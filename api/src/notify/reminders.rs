@@ -53,10 +53,12 @@ pub enum Reason {
     SelectResults,
     /// To a student: no performance selected before the selection deadline.
     SelectPerformances,
+    /// To a student: a receipt (收訖明細) to confirm, on the day its window opens and in its last day.
+    ReceiptPending,
 }
 
 impl Reason {
-    pub const ALL: [Reason; 4] = [Reason::TeacherUncertified, Reason::SubmitResults, Reason::SelectResults, Reason::SelectPerformances];
+    pub const ALL: [Reason; 5] = [Reason::TeacherUncertified, Reason::SubmitResults, Reason::SelectResults, Reason::SelectPerformances, Reason::ReceiptPending];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -64,6 +66,7 @@ impl Reason {
             Reason::SubmitResults => "submit_results",
             Reason::SelectResults => "select_results",
             Reason::SelectPerformances => "select_performances",
+            Reason::ReceiptPending => "receipt_pending",
         }
     }
 
@@ -153,6 +156,7 @@ pub fn plan(c: &mut DbConn, school: i64, now: NaiveDateTime, link: &str) -> ApiR
             out.extend(teachers(c, school, term, now, link)?);
         }
     }
+    out.extend(crate::receipts::reminders(c, school, term, now, link)?);
     for grade in 1..=3 {
         if let Some(p) = periods::find(c, school, Item::UploadResults, grade, term, now)? {
             if p.open && in_last_days(today, p.end_date, params.remind_submit_days) {

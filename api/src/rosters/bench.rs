@@ -62,16 +62,10 @@ fn pdf(i: usize, item: usize, size: usize) -> Vec<u8> {
     v
 }
 
-/// Loads a school of `students` (grades 1–3, day school) through the sync path, each with
-/// `items` certified, selected learning results carrying a pdf of `file_size` bytes.
-fn seed(state: &AppState, students: usize, items: usize, file_size: usize, now: NaiveDateTime) -> ApiResult<i64> {
-    let db = &state.db;
-    let school = db.write_blocking(|c| {
-        let (id, _) = crate::schools::create_with_admin(c, SCHOOL, "名冊效能測試高中", "admin", "bench-Password1", now)?;
-        crate::terms::set_current(c, id, Term { academic_year: 115, semester: 1 }, now)?;
-        Ok(id)
-    })?;
-    let rows: Vec<StudentRow> = (0..students)
+/// `n` day-school students of grades 1–3 in 30 classes, as a sync batch carries them (also the
+/// receipts benchmark's school).
+pub fn student_rows(n: usize, national_id: fn(usize) -> String) -> Vec<StudentRow> {
+    (0..n)
         .map(|i| StudentRow {
             number: format!("S{i:06}"),
             national_id: national_id(i),
@@ -88,7 +82,19 @@ fn seed(state: &AppState, students: usize, items: usize, file_size: usize, now: 
             status: crate::rosters::ENROLLED.into(),
             email: None,
         })
-        .collect();
+        .collect()
+}
+
+/// Loads a school of `students` (grades 1–3, day school) through the sync path, each with
+/// `items` certified, selected learning results carrying a pdf of `file_size` bytes.
+fn seed(state: &AppState, students: usize, items: usize, file_size: usize, now: NaiveDateTime) -> ApiResult<i64> {
+    let db = &state.db;
+    let school = db.write_blocking(|c| {
+        let (id, _) = crate::schools::create_with_admin(c, SCHOOL, "名冊效能測試高中", "admin", "bench-Password1", now)?;
+        crate::terms::set_current(c, id, Term { academic_year: 115, semester: 1 }, now)?;
+        Ok(id)
+    })?;
+    let rows = student_rows(students, national_id);
     run_batch(db, school, None, Kind::Students, &Batch { academic_year: 115, semester: 1, rows }, now, apply::students)?;
     let course_rows: Vec<CourseRow> = (0..30)
         .map(|i| CourseRow { course_code: format!("108{SCHOOL}V11105010101{i:02}"), class_code: None, subject_name: format!("科目{i}"), grade: 1 + i % 3, credits: 2 })

@@ -34,6 +34,7 @@ export const ROLES = {
       { name: 'confirmation-sheet', path: '/student/confirmation-sheet' },
       { name: 'consultations', path: '/student/consultations' },
       { name: 'study-fields', path: '/study-fields' },
+      { name: 'receipts', path: '/student/receipts' },
       { name: 'notifications', path: '/notifications' },
     ],
   },
@@ -106,6 +107,7 @@ export const ROLES = {
       { name: 'consultations', path: '/consultations' },
       { name: 'news-admin', path: '/admin/news' },
       { name: 'analysis', path: '/admin/analysis' },
+      { name: 'receipts', path: '/admin/receipts' },
     ],
   },
 };

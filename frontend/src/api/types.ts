@@ -216,3 +216,15 @@ export type TransferImport = Ok<paths['/api/v1/transfers/imports']['get']>[numbe
 export type TransferOutcome = TransferImport['students'][number];
 export type ImportedItem = Ok<paths['/api/v1/transfers/items']['get']>[number];
 export type TransferImportForm = paths['/api/v1/transfers/imports']['post']['requestBody']['content']['multipart/form-data'];
+// 收訖明細 (tag "receipts"): import, students' answers, reports, statistics, differences.
+export type ReceiptImportResult = Ok<paths['/api/v1/receipts/imports']['post']>;
+export type ReceiptCategoryPlan = ReceiptImportResult['categories'][number];
+export type ReceiptCategory = ReceiptCategoryPlan['category'];
+export type ReceiptImport = Ok<paths['/api/v1/receipts/imports']['get']>[number];
+export type StudentReceipt = Ok<paths['/api/v1/receipts/students']['get']>;
+export type ReceiptCategoryView = StudentReceipt['categories'][number];
+export type ReceiptAnswerState = ReceiptCategoryView['state'];
+export type ReceiptAnswerBody = BodyOf<paths['/api/v1/receipts/mine/answers']['post']>;
+export type ReceiptReport = Ok<paths['/api/v1/receipts/reports']['get']>[number];
+export type ReceiptStatistics = Ok<paths['/api/v1/receipts/statistics']['get']>;
+export type ReceiptDifferenceRow = Ok<paths['/api/v1/receipts/differences']['get']>[number];

@@ -98,6 +98,7 @@ export const reminderReasonLabels: Record<ReminderReason, string> = bilingual({
   submit_results: ['學生送出認證提醒', 'Student submission reminder'],
   select_results: ['學生勾選學習成果提醒', 'Student learning results selection reminder'],
   select_performances: ['學生勾選多元表現提醒', 'Student performances selection reminder'],
+  receipt_pending: ['學生確認收訖明細提醒', 'Student receipt confirmation reminder'],
 });
 
 export const reminderReasonOptions = (Object.keys(reminderReasonLabels) as ReminderReason[]).map((reason) => ({

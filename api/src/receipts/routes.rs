@@ -1,0 +1,1289 @@
+//! The receipt endpoints (manual 8.1.1–8.1.4, 8.2): import with windows (上傳及設定學生回報時間),
+//! a student's receipt by class and seat (查看明細), problem reports with remarks (問題回報紀錄查看),
+//! confirmation statistics (確認鈕統計), difference counts (收訖明細差異筆數), and the student's own
+//! receipt with confirm / report. S0219S (the school admin holds it) for the admin side; importing a
+//! category also needs its submission module; students answer only their own.
+
+use std::collections::{BTreeMap, HashMap};
+
+use actix_multipart::Multipart;
+use actix_web::{get, post, put, web, HttpRequest, HttpResponse};
+use chrono::{DateTime, NaiveDateTime};
+use diesel::prelude::*;
+use futures_util::StreamExt;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::*;
+use crate::accounts::Role;
+use crate::app::AppState;
+use crate::auth::{Need, Op, Principal};
+use crate::error::{ApiError, ApiResult, ErrorCode, Lang, Problem};
+use crate::reports::xlsx::{self, Cell, Sheet, XlsxFile};
+use crate::schema::{cadre_records as cr, courses, enrolments as en, receipt_answers as ra, receipt_imports as ri, receipt_reports as rr, receipt_students as rs, schools, selections as sel, student_profiles as sp, users};
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(import_receipt)
+        .service(list_imports)
+        .service(student_receipt)
+        .service(list_reports)
+        .service(reports_xlsx)
+        .service(set_remark)
+        .service(statistics)
+        .service(statistics_xlsx)
+        .service(differences)
+        .service(differences_xlsx)
+        .service(my_receipt)
+        .service(answer);
+}
+
+fn lang_of(req: &HttpRequest) -> Lang {
+    Lang::from_accept_language(req.headers().get(actix_web::http::header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()))
+}
+
+fn pick(lang: Lang, zh: &str, en: &str) -> String {
+    if lang == Lang::En { en.to_string() } else { zh.to_string() }
+}
+
+const VIEW: Need = Need::module(MODULE, Op::View);
+const STUDENT: Need = Need::roles(&[Role::Student]);
+
+/// The asked term or the school's current one.
+async fn term_of(state: &AppState, school: i64, asked: Option<&str>) -> ApiResult<Term> {
+    let asked = asked.map(str::trim).filter(|t| !t.is_empty()).map(crate::uploads::results::parse_term).transpose()?;
+    if let Some(t) = asked {
+        if t.semester == 0 {
+            return Err(ApiError::new(ErrorCode::InvalidQuery).field("term", "收訖明細以學期為單位，例如 1151", "a receipt is per semester, e.g. 1151"));
+        }
+    }
+    let found = state.db.read(move |c| crate::reports::resolve_term(c, school, asked)).await?;
+    found.ok_or_else(|| ApiError::with_detail(ErrorCode::InvalidState, "學校尚未設定目前學年期。", "The school has no current term yet."))
+}
+
+fn term_code(t: Term) -> String {
+    format!("{}{}", t.academic_year, t.semester)
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct TermQuery {
+    /// 學年期, e.g. `1151` (default: the school's current term).
+    pub term: Option<String>,
+}
+
+// ---------------------------------------------------------------- import
+
+/// One category's window as the operator sets it (RFC 3339, e.g. `2026-12-08T11:00:00+08:00`).
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct ReceiptWindowInput {
+    pub category: Category,
+    pub start: String,
+    pub end: String,
+}
+
+/// The form of `POST /receipts/imports` (multipart/form-data).
+#[derive(Debug, ToSchema)]
+#[allow(dead_code)]
+pub struct ReceiptImportForm {
+    /// 學年期 of the receipt, e.g. `1151`.
+    term: String,
+    /// 解壓縮密碼.
+    password: String,
+    /// The receipt (.zip, at most 32 MiB).
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
+    /// `true`: only say what the import would do (the manual's confirmation screen), store nothing.
+    dry_run: Option<bool>,
+    /// Comma-separated categories to import (default: every category of the receipt).
+    categories: Option<String>,
+    /// JSON array of [`ReceiptWindowInput`]; a category left out gets the manual's default window.
+    windows: Option<String>,
+}
+
+/// What an import did (or would do).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ReceiptImportResult {
+    pub academic_year: i32,
+    pub semester: i32,
+    pub file_name: String,
+    pub dry_run: bool,
+    pub categories: Vec<CategoryPlan>,
+}
+
+struct ImportRequest {
+    term: Option<String>,
+    password: String,
+    file: Vec<u8>,
+    file_name: String,
+    dry_run: bool,
+    categories: Option<String>,
+    windows: Option<String>,
+}
+
+async fn read_form(mut payload: Multipart) -> ApiResult<ImportRequest> {
+    let mut req = ImportRequest { term: None, password: String::new(), file: Vec::new(), file_name: String::new(), dry_run: false, categories: None, windows: None };
+    let mut got_file = false;
+    let mut parts = 0;
+    while let Some(field) = payload.next().await {
+        let mut field = field.map_err(|e| ApiError::with_detail(ErrorCode::MultipartInvalid, "上傳內容格式不正確。", format!("The form is malformed: {e}")))?;
+        parts += 1;
+        if parts > 12 {
+            return Err(ApiError::with_detail(ErrorCode::MultipartInvalid, "上傳內容的欄位過多。", "The form has too many parts."));
+        }
+        let name = field.name().unwrap_or_default().to_string();
+        if name == "file" {
+            got_file = true;
+            req.file_name = field.content_disposition().and_then(|d| d.get_filename()).unwrap_or("receipt.zip").chars().filter(|c| !c.is_control()).take(200).collect();
+        }
+        let limit = if name == "file" { MAX_UPLOAD } else { 64 * 1024 };
+        let mut buf = Vec::new();
+        while let Some(chunk) = field.next().await {
+            let chunk = chunk.map_err(|e| ApiError::with_detail(ErrorCode::MultipartInvalid, "上傳內容格式不正確。", format!("The form is malformed: {e}")))?;
+            if buf.len() + chunk.len() > limit {
+                return Err(ApiError::with_detail(ErrorCode::PayloadTooLarge, "收訖明細檔案過大（上限 32 MB）。", "The receipt is too large (at most 32 MB)."));
+            }
+            buf.extend_from_slice(&chunk);
+        }
+        if name == "file" {
+            req.file = buf;
+            continue;
+        }
+        let text = String::from_utf8(buf).map_err(|_| ApiError::with_detail(ErrorCode::MultipartInvalid, "欄位不是 UTF-8 文字。", "A field is not UTF-8 text."))?;
+        match name.as_str() {
+            "term" => req.term = Some(text),
+            "password" => req.password = text,
+            "dry_run" => req.dry_run = matches!(text.trim(), "true" | "1"),
+            "categories" => req.categories = Some(text),
+            "windows" => req.windows = Some(text),
+            _ => {}
+        }
+    }
+    if !got_file || req.file.is_empty() {
+        return Err(ApiError::validation().field("file", "請選擇收訖明細壓縮檔", "choose the receipt archive"));
+    }
+    if req.password.is_empty() {
+        return Err(ApiError::validation().field("password", "請輸入解壓縮密碼", "give the archive's password"));
+    }
+    Ok(req)
+}
+
+fn parse_time(field: &str, s: &str) -> ApiResult<NaiveDateTime> {
+    DateTime::parse_from_rfc3339(s.trim())
+        .map(|t| t.naive_utc())
+        .map_err(|_| ApiError::validation().field(field, "時間格式須為 RFC 3339，例如 2026-12-08T11:00:00+08:00", "a time is RFC 3339, e.g. 2026-12-08T11:00:00+08:00"))
+}
+
+/// Plans (and, unless dry, applies in the caller's transaction) the import of the chosen categories.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn plan_import(
+    c: &mut DbConn,
+    school: i64,
+    term: Term,
+    manifest: &Manifest,
+    chosen: &[Category],
+    windows: &HashMap<Category, (NaiveDateTime, NaiveDateTime)>,
+    default: (NaiveDateTime, NaiveDateTime),
+    apply: Option<(i64, &str, NaiveDateTime)>,
+    lang: Lang,
+) -> ApiResult<Vec<CategoryPlan>> {
+    let ids = students_by_national_id(c, school)?;
+    let current = current_imports(c, school, term)?;
+    let mut out = Vec::new();
+    for part in manifest.categories.iter().filter(|p| chosen.contains(&p.category)) {
+        let matched = match_students(part, &ids);
+        let key = rosters_key(&part.rosters);
+        let previous = current.get(&part.category);
+        let (start, end) = windows.get(&part.category).copied().unwrap_or(default);
+        let (outcome, reset) = match previous {
+            Some(p) if p.rosters_key == key => (Outcome::Unchanged, Vec::new()),
+            Some(p) => (Outcome::NewVersion, changed_students(&import_students(c, p.id)?, &matched.students)),
+            None => (Outcome::New, Vec::new()),
+        };
+        let message = match outcome {
+            Outcome::Unchanged => pick(lang, "無異動", "unchanged"),
+            Outcome::NewVersion => pick(lang, &format!("新版本，{} 位學生需重新確認", reset.len()), &format!("new version; {} students must confirm again", reset.len())),
+            Outcome::New => pick(lang, &format!("新匯入，{} 位學生", matched.students.len()), &format!("new; {} students", matched.students.len())),
+        };
+        if let Some((uploader, file_name, now)) = apply {
+            match (outcome, previous) {
+                (Outcome::Unchanged, Some(p)) => {
+                    // The manual: re-import the file to change the window; the data is skipped.
+                    if windows.contains_key(&part.category) {
+                        diesel::update(ri::table.find(p.id)).set((ri::window_start.eq(start), ri::window_end.eq(end))).execute(c)?;
+                    }
+                }
+                _ => {
+                    let import: i64 = diesel::insert_into(ri::table)
+                        .values((
+                            ri::school_id.eq(school),
+                            ri::academic_year.eq(term.academic_year),
+                            ri::semester.eq(term.semester),
+                            ri::category.eq(part.category.as_str()),
+                            ri::file_name.eq(file_name),
+                            ri::schema_version.eq(manifest.schema_version),
+                            ri::rosters.eq(serde_json::to_string(&part.rosters).map_err(|e| ApiError::internal(e.to_string()))?),
+                            ri::rosters_key.eq(&key),
+                            ri::column_names.eq(serde_json::to_string(&part.columns).map_err(|e| ApiError::internal(e.to_string()))?),
+                            ri::uploaded_by.eq(uploader),
+                            ri::window_start.eq(start),
+                            ri::window_end.eq(end),
+                            ri::students.eq(matched.students.len() as i32),
+                            ri::unmatched.eq(matched.unmatched as i32),
+                            ri::reset_students.eq(reset.len() as i32),
+                            ri::created_at.eq(now),
+                        ))
+                        .returning(ri::id)
+                        .get_result(c)?;
+                    let rows: Vec<_> = matched
+                        .students
+                        .iter()
+                        .map(|(sid, (nid, rows))| {
+                            (
+                                rs::import_id.eq(import),
+                                rs::student_id.eq(*sid),
+                                rs::national_id.eq(nid.to_string()),
+                                rs::rows_json.eq(serde_json::to_string(rows).unwrap_or_else(|_| "[]".into())),
+                                rs::row_count.eq(rows.len() as i32),
+                                rs::digest.eq(digest(rows)),
+                            )
+                        })
+                        .collect();
+                    for chunk in rows.chunks(500) {
+                        // Batch inserts need the concrete backend (as rosters' package does).
+                        match c {
+                            DbConn::Sqlite(conn) => diesel::insert_into(rs::table).values(chunk.to_vec()).execute(conn)?,
+                            DbConn::Postgresql(conn) => diesel::insert_into(rs::table).values(chunk.to_vec()).execute(conn)?,
+                        };
+                    }
+                    reset_answers(c, school, term, part.category, &reset)?;
+                }
+            }
+        }
+        let (window_start, window_end) = match (outcome, previous) {
+            (Outcome::Unchanged, Some(p)) if !windows.contains_key(&part.category) => (p.window_start, p.window_end),
+            _ => (start, end),
+        };
+        out.push(CategoryPlan {
+            category: part.category,
+            outcome,
+            rosters: part.rosters.clone(),
+            students: matched.students.len(),
+            unmatched: matched.unmatched,
+            reset: reset.len(),
+            window_start,
+            window_end,
+            message,
+        });
+    }
+    Ok(out)
+}
+
+/// 匯入資料及設定收訖時間 (8.1.1): the term, the receipt (.zip) and its password; per category a
+/// window (default: next whole hour one day later, to three days later; at least 3 days). An
+/// unchanged roster is skipped (無異動); a new version resets exactly the changed students (新版本).
+/// Every refusal changes nothing.
+#[utoipa::path(
+    tag = "receipts",
+    path = "/receipts/imports",
+    request_body(content = ReceiptImportForm, content_type = "multipart/form-data"),
+    security(("bearer_jwt" = [])),
+    responses(
+        (status = 200, description = "What was imported (or, dry, would be)", body = ReceiptImportResult),
+        (status = 400, description = "Wrong password (`receipt_password`); corrupt, hostile or unknown-version archive, another school or term (`receipt_invalid`); malformed form", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not granted S0219S, or a chosen category's module", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The upload is over 32 MB", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A window is shorter than 3 days, or a field is missing", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/receipts/imports")]
+pub async fn import_receipt(state: web::Data<AppState>, who: Principal, req: HttpRequest, payload: Multipart) -> ApiResult<web::Json<ReceiptImportResult>> {
+    who.user()?;
+    who.require(Need::module(MODULE, Op::Create))?;
+    let school = who.school_id()?;
+    let uploader = who.user()?.user.id;
+    let lang = lang_of(&req);
+    let form = read_form(payload).await?;
+    let term = term_of(&state, school, form.term.as_deref()).await?;
+    let (file, password) = (form.file, form.password);
+    let manifest = web::block(move || open(&file, &password)).await.map_err(|e| ApiError::internal(format!("blocking task failed: {e}")))??;
+    let code: String = state.db.read(move |c| Ok(schools::table.find(school).select(schools::code).first(c)?)).await?;
+    if manifest.school_code != code {
+        return Err(ApiError::with_detail(ErrorCode::ReceiptInvalid, format!("這是學校 {} 的收訖明細，不是本校的。", manifest.school_code), format!("This receipt is school {}'s, not yours.", manifest.school_code)));
+    }
+    if (manifest.academic_year, manifest.semester) != (term.academic_year, term.semester) {
+        return Err(ApiError::with_detail(
+            ErrorCode::ReceiptInvalid,
+            format!("這是 {}{} 學期的收訖明細，不是所選的 {}。", manifest.academic_year, manifest.semester, term_code(term)),
+            format!("This receipt is of term {}{}, not the chosen {}.", manifest.academic_year, manifest.semester, term_code(term)),
+        ));
+    }
+    let in_receipt: Vec<Category> = manifest.categories.iter().map(|p| p.category).collect();
+    let chosen: Vec<Category> = match form.categories.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => in_receipt.clone(),
+        Some(list) => list
+            .split(',')
+            .map(|s| {
+                Category::parse(s).filter(|c| in_receipt.contains(c)).ok_or_else(|| ApiError::validation().field("categories", format!("收訖明細中沒有類別 {}", s.trim()), format!("the receipt has no category {}", s.trim())))
+            })
+            .collect::<ApiResult<_>>()?,
+    };
+    for c in &chosen {
+        who.require(Need::module(c.import_module(), Op::View))?;
+    }
+    let mut windows = HashMap::new();
+    if let Some(w) = form.windows.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        let list: Vec<ReceiptWindowInput> = serde_json::from_str(w).map_err(|e| ApiError::validation().field("windows", "時間設定格式不正確", format!("windows: {e}")))?;
+        for w in list {
+            let field = format!("windows.{}", w.category.as_str());
+            let (s, e) = (parse_time(&field, &w.start)?, parse_time(&field, &w.end)?);
+            check_window(s, e).map_err(|(zh, en)| ApiError::validation().field(&field, zh, en))?;
+            windows.insert(w.category, (s, e));
+        }
+    }
+    let now = state.clock.now();
+    let default = default_window(now);
+    let file_name = form.file_name;
+    let dry = form.dry_run;
+    let chosen2 = chosen.clone();
+    let categories = if dry {
+        state.db.read(move |c| plan_import(c, school, term, &manifest, &chosen2, &windows, default, None, lang)).await?
+    } else {
+        let name = file_name.clone();
+        state.db.write(move |c| plan_import(c, school, term, &manifest, &chosen2, &windows, default, Some((uploader, &name, now)), lang)).await?
+    };
+    Ok(web::Json(ReceiptImportResult { academic_year: term.academic_year, semester: term.semester, file_name, dry_run: dry, categories }))
+}
+
+/// A category's current import, as 查看明細's 名冊資訊 shows it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ReceiptImportView {
+    pub category: Category,
+    pub name: String,
+    pub rosters: Vec<RosterInfo>,
+    /// 上傳人員.
+    pub uploaded_by: String,
+    pub file_name: String,
+    #[serde(serialize_with = "crate::time::utc")]
+    #[schema(value_type = String, format = DateTime)]
+    pub window_start: NaiveDateTime,
+    #[serde(serialize_with = "crate::time::utc")]
+    #[schema(value_type = String, format = DateTime)]
+    pub window_end: NaiveDateTime,
+    pub students: i32,
+    pub unmatched: i32,
+    /// Students reset by this version.
+    pub reset_students: i32,
+    #[serde(serialize_with = "crate::time::utc")]
+    #[schema(value_type = String, format = DateTime)]
+    pub imported_at: NaiveDateTime,
+}
+
+fn import_views(c: &mut DbConn, imports: &BTreeMap<Category, ImportRow>, lang: Lang) -> ApiResult<Vec<ReceiptImportView>> {
+    let ids: Vec<i64> = imports.values().map(|i| i.uploaded_by).collect();
+    let names: HashMap<i64, String> = users::table.filter(users::id.eq_any(ids)).select((users::id, users::display_name)).load::<(i64, String)>(c)?.into_iter().collect();
+    Ok(imports
+        .iter()
+        .map(|(cat, i)| ReceiptImportView {
+            category: *cat,
+            name: pick(lang, cat.name_zh(), cat.name_en()),
+            rosters: i.rosters(),
+            uploaded_by: names.get(&i.uploaded_by).cloned().unwrap_or_default(),
+            file_name: i.file_name.clone(),
+            window_start: i.window_start,
+            window_end: i.window_end,
+            students: i.students,
+            unmatched: i.unmatched,
+            reset_students: i.reset_students,
+            imported_at: i.created_at,
+        })
+        .collect())
+}
+
+/// The term's current imports, per category (roster names with SHA-256, uploader, window).
+#[utoipa::path(
+    tag = "receipts",
+    path = "/receipts/imports",
+    params(TermQuery),
+    security(("bearer_jwt" = [])),
+    responses(
+        (status = 200, description = "Current imports", body = Vec<ReceiptImportView>),
+        (status = 400, description = "Malformed term", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not granted S0219S", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/receipts/imports")]
+pub async fn list_imports(state: web::Data<AppState>, who: Principal, req: HttpRequest, q: web::Query<TermQuery>) -> ApiResult<web::Json<Vec<ReceiptImportView>>> {
+    who.require(VIEW)?;
+    let school = who.school_id()?;
+    let term = term_of(&state, school, q.term.as_deref()).await?;
+    let lang = lang_of(&req);
+    Ok(web::Json(
+        state
+            .db
+            .read(move |c| {
+                let imports = current_imports(c, school, term)?;
+                import_views(c, &imports, lang)
+            })
+            .await?,
+    ))
+}
+
+// ---------------------------------------------------------------- one student's receipt
+
+/// A problem report (問題單號 …).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ReceiptReportView {
+    /// 問題單號.
+    pub id: i64,
+    /// 收訖明細之學期, e.g. `1151`.
+    pub term: String,
+    pub student_id: i64,
+    pub student_name: String,
+    pub class_code: Option<String>,
+    pub seat_no: Option<i32>,
+    pub category: Category,
+    pub category_name: String,
+    pub kind: ReportKind,
+    pub kind_name: String,
+    pub description: String,
+    #[serde(serialize_with = "crate::time::utc")]
+    #[schema(value_type = String, format = DateTime)]
+    pub reported_at: NaiveDateTime,
+    /// 備註 (the admin's answer, which the student sees).
+    pub remark: Option<String>,
+}
+
+type ReportRow = (i64, i32, i32, i64, String, String, String, NaiveDateTime, Option<String>);
+
+fn load_reports(c: &mut DbConn, school: i64, term: Term, category: Option<Category>, student: Option<i64>, id: Option<i64>, lang: Lang) -> ApiResult<Vec<ReceiptReportView>> {
+    let mut q = rr::table
+        .filter(rr::school_id.eq(school))
+        .filter(rr::academic_year.eq(term.academic_year))
+        .filter(rr::semester.eq(term.semester))
+        .select((rr::id, rr::academic_year, rr::semester, rr::student_id, rr::category, rr::kind, rr::description, rr::created_at, rr::remark))
+        .order(rr::id.asc())
+        .into_boxed();
+    if let Some(cat) = category {
+        q = q.filter(rr::category.eq(cat.as_str()));
+    }
+    if let Some(s) = student {
+        q = q.filter(rr::student_id.eq(s));
+    }
+    if let Some(id) = id {
+        q = q.filter(rr::id.eq(id));
+    }
+    let rows: Vec<ReportRow> = q.limit(20_000).load(c)?;
+    let ids: Vec<i64> = rows.iter().map(|r| r.3).collect();
+    let people = crate::reports::people(c, school, &ids)?;
+    rows.into_iter()
+        .map(|(id, y, s, student_id, cat, kind, description, at, remark)| {
+            let category = Category::parse(&cat).ok_or_else(|| ApiError::internal("unknown category"))?;
+            let kind = ReportKind::parse(&kind).ok_or_else(|| ApiError::internal("unknown report kind"))?;
+            let p = people.get(&student_id).cloned().unwrap_or_default();
+            Ok(ReceiptReportView {
+                id,
+                term: format!("{y}{s}"),
+                student_id,
+                student_name: p.name,
+                class_code: p.class_code,
+                seat_no: p.seat_no,
+                category,
+                category_name: pick(lang, category.name_zh(), category.name_en()),
+                kind,
+                kind_name: pick(lang, kind.zh(), kind.as_str()),
+                description,
+                reported_at: at,
+                remark,
+            })
+        })
+        .collect()
+}
+
+/// One category of a student's receipt.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ReceiptCategoryView {
+    pub category: Category,
+    pub name: String,
+    pub rosters: Vec<RosterInfo>,
+    pub uploaded_by: String,
+    #[serde(serialize_with = "crate::time::utc")]
+    #[schema(value_type = String, format = DateTime)]
+    pub window_start: NaiveDateTime,
+    #[serde(serialize_with = "crate::time::utc")]
+    #[schema(value_type = String, format = DateTime)]
+    pub window_end: NaiveDateTime,
+    /// Whether answers are taken now.
+    pub open: bool,
+    pub columns: Vec<String>,
+    /// The received rows (empty when the student is not in this category's receipt, or — for the
+    /// student — before the window opens).
+    pub rows: Vec<Vec<String>>,
+    /// Whether the student is in this category's receipt.
+    pub received: bool,
+    pub state: AnswerState,
+    pub reports: Vec<ReceiptReportView>,
+}
+
+/// A student's receipt of a term.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct StudentReceipt {
+    pub academic_year: i32,
+    pub semester: i32,
+    pub student_id: i64,
+    pub name: String,
+    pub account: String,
+    pub class_code: Option<String>,
+    pub seat_no: Option<i32>,
+    pub categories: Vec<ReceiptCategoryView>,
+}
+
+fn student_receipt_of(c: &mut DbConn, school: i64, term: Term, student: i64, now: NaiveDateTime, hide_before_window: bool, lang: Lang) -> ApiResult<StudentReceipt> {
+    let p = crate::reports::people(c, school, &[student])?.remove(&student).ok_or_else(ApiError::not_found)?;
+    let imports = current_imports(c, school, term)?;
+    let views = import_views(c, &imports, lang)?;
+    let answers = answers(c, school, term)?;
+    let reports = load_reports(c, school, term, None, Some(student), None, lang)?;
+    let mut categories = Vec::new();
+    for v in views {
+        let Some(imp) = imports.get(&v.category) else { continue };
+        let found: Option<String> = rs::table.filter(rs::import_id.eq(imp.id)).filter(rs::student_id.eq(student)).select(rs::rows_json).first(c).optional()?;
+        let received = found.is_some();
+        let mut rows: Vec<Vec<String>> = found.map(|j| serde_json::from_str(&j).unwrap_or_default()).unwrap_or_default();
+        if hide_before_window && now < imp.window_start {
+            rows.clear();
+        }
+        categories.push(ReceiptCategoryView {
+            category: v.category,
+            name: v.name,
+            rosters: v.rosters,
+            uploaded_by: v.uploaded_by,
+            window_start: v.window_start,
+            window_end: v.window_end,
+            open: received && now >= v.window_start && now < v.window_end,
+            columns: imp.columns(),
+            rows,
+            received,
+            state: answers.get(&(v.category, student)).copied().unwrap_or(AnswerState::Pending),
+            reports: reports.iter().filter(|r| r.category == v.category).cloned().collect(),
+        });
+    }
+    Ok(StudentReceipt { academic_year: term.academic_year, semester: term.semester, student_id: student, name: p.name, account: p.account, class_code: p.class_code, seat_no: p.seat_no, categories })
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct StudentQuery {
+    /// 學年期 (default: current).
+    pub term: Option<String>,
+    /// 班級 code, with `seat`.
+    pub class: Option<String>,
+    /// 座號.
+    pub seat: Option<i32>,
+    /// Or the student's id.
+    pub student_id: Option<i64>,
+}
+
+/// 查看收訖明細內容 (8.1.2): a student's receipt by class and seat, with the roster info.
+#[utoipa::path(
+    tag = "receipts",
+    path = "/receipts/students",
+    params(StudentQuery),
+    security(("bearer_jwt" = [])),
+    responses(
+        (status = 200, description = "The student's receipt", body = StudentReceipt),
+        (status = 400, description = "Malformed term, or neither class+seat nor student_id", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not granted S0219S", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such student in the school", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/receipts/students")]
+pub async fn student_receipt(state: web::Data<AppState>, who: Principal, req: HttpRequest, q: web::Query<StudentQuery>) -> ApiResult<web::Json<StudentReceipt>> {
+    who.require(VIEW)?;
+    let school = who.school_id()?;
+    let term = term_of(&state, school, q.term.as_deref()).await?;
+    let lang = lang_of(&req);
+    let now = state.clock.now();
+    let q = q.into_inner();
+    let out = state
+        .db
+        .read(move |c| {
+            let student = match (q.student_id, q.class.as_deref().map(str::trim).filter(|s| !s.is_empty()), q.seat) {
+                (Some(id), _, _) => id,
+                (None, Some(class), Some(seat)) => sp::table
+                    .filter(sp::school_id.eq(school))
+                    .filter(sp::class_code.eq(class))
+                    .filter(sp::seat_no.eq(seat))
+                    .select(sp::user_id)
+                    .first(c)
+                    .optional()?
+                    .ok_or_else(ApiError::not_found)?,
+                _ => return Err(ApiError::new(ErrorCode::InvalidQuery).field("class", "請選擇班級與座號", "give class and seat, or student_id")),
+            };
+            student_receipt_of(c, school, term, student, now, false, lang)
+        })
+        .await?;
+    Ok(web::Json(out))
+}
+
+// ---------------------------------------------------------------- the student
+
+fn student_of(who: &Principal) -> ApiResult<(i64, i64)> {
+    who.require(STUDENT)?;
+    Ok((who.school_id()?, who.user()?.user.id))
+}
+
+/// The student's own receipt of a term: per category the received rows (from the window's start),
+/// the window, their answer and their reports with the admin's remarks.
+#[utoipa::path(
+    tag = "receipts",
+    path = "/receipts/mine",
+    params(TermQuery),
+    security(("bearer_jwt" = [])),
+    responses(
+        (status = 200, description = "The receipt", body = StudentReceipt),
+        (status = 400, description = "Malformed term", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a student", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/receipts/mine")]
+pub async fn my_receipt(state: web::Data<AppState>, who: Principal, req: HttpRequest, q: web::Query<TermQuery>) -> ApiResult<web::Json<StudentReceipt>> {
+    let (school, me) = student_of(&who)?;
+    let term = term_of(&state, school, q.term.as_deref()).await?;
+    let lang = lang_of(&req);
+    let now = state.clock.now();
+    Ok(web::Json(state.db.read(move |c| student_receipt_of(c, school, term, me, now, true, lang)).await?))
+}
+
+/// The student's answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ReceiptAnswer {
+    /// 資料正確.
+    Correct,
+    /// 資料有多.
+    Extra,
+    /// 資料有少.
+    Missing,
+    /// 資料有誤.
+    Wrong,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ReceiptAnswerRequest {
+    /// 學年期, e.g. `1151` (default: current).
+    pub term: Option<String>,
+    pub category: Category,
+    pub answer: ReceiptAnswer,
+    /// 問題描述 (1–500 characters; required for a report).
+    pub description: Option<String>,
+}
+
+/// 資料正確, or a report (資料有多 / 資料有少 / 資料有誤 with a description), inside the category's
+/// window. The answer replaces the earlier state; reports are kept.
+#[utoipa::path(
+    tag = "receipts",
+    path = "/receipts/mine/answers",
+    request_body = ReceiptAnswerRequest,
+    security(("bearer_jwt" = [])),
+    responses(
+        (status = 200, description = "The receipt after the answer", body = StudentReceipt),
+        (status = 400, description = "Malformed term or body", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a student", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No receipt of this category for the student", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Outside the confirmation window (`invalid_state`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A report without a description, or one over 500 characters", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/receipts/mine/answers")]
+pub async fn answer(state: web::Data<AppState>, who: Principal, req: HttpRequest, body: web::Json<ReceiptAnswerRequest>) -> ApiResult<web::Json<StudentReceipt>> {
+    let (school, me) = student_of(&who)?;
+    let body = body.into_inner();
+    let term = term_of(&state, school, body.term.as_deref()).await?;
+    let lang = lang_of(&req);
+    let description = body.description.as_deref().map(str::trim).unwrap_or("").to_string();
+    let kind = match body.answer {
+        ReceiptAnswer::Correct => None,
+        ReceiptAnswer::Extra => Some(ReportKind::Extra),
+        ReceiptAnswer::Missing => Some(ReportKind::Missing),
+        ReceiptAnswer::Wrong => Some(ReportKind::Wrong),
+    };
+    if kind.is_some() && (description.is_empty() || description.chars().count() > 500) {
+        return Err(ApiError::validation().field("description", "請填寫問題描述（500 字以內）", "describe the problem (at most 500 characters)"));
+    }
+    let now = state.clock.now();
+    let category = body.category;
+    let out = state
+        .db
+        .write(move |c| {
+            let imports = current_imports(c, school, term)?;
+            let imp = imports.get(&category).ok_or_else(ApiError::not_found)?;
+            let received: Option<i64> = rs::table.filter(rs::import_id.eq(imp.id)).filter(rs::student_id.eq(me)).select(rs::id).first(c).optional()?;
+            if received.is_none() {
+                return Err(ApiError::not_found());
+            }
+            if now < imp.window_start || now >= imp.window_end {
+                return Err(ApiError::with_detail(ErrorCode::InvalidState, "不在收訖明細確認期間內。", "Outside the confirmation window."));
+            }
+            let st = if kind.is_some() { "reported" } else { "confirmed" };
+            reset_answers(c, school, term, category, &[me])?;
+            diesel::insert_into(ra::table)
+                .values((
+                    ra::school_id.eq(school),
+                    ra::student_id.eq(me),
+                    ra::academic_year.eq(term.academic_year),
+                    ra::semester.eq(term.semester),
+                    ra::category.eq(category.as_str()),
+                    ra::state.eq(st),
+                    ra::answered_at.eq(now),
+                ))
+                .execute(c)?;
+            if let Some(kind) = kind {
+                diesel::insert_into(rr::table)
+                    .values((
+                        rr::school_id.eq(school),
+                        rr::student_id.eq(me),
+                        rr::academic_year.eq(term.academic_year),
+                        rr::semester.eq(term.semester),
+                        rr::category.eq(category.as_str()),
+                        rr::kind.eq(kind.as_str()),
+                        rr::description.eq(&description),
+                        rr::created_at.eq(now),
+                    ))
+                    .execute(c)?;
+            }
+            student_receipt_of(c, school, term, me, now, true, lang)
+        })
+        .await?;
+    Ok(web::Json(out))
+}
+
+// ---------------------------------------------------------------- problem reports
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ReportQuery {
+    /// 學年期 (default: current).
+    pub term: Option<String>,
+    /// One category (default: all).
+    pub category: Option<String>,
+}
+
+fn category_query(s: Option<&str>) -> ApiResult<Option<Category>> {
+    s.map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| Category::parse(s).ok_or_else(|| ApiError::new(ErrorCode::InvalidQuery).field("category", "類別須為 course_records、results、performances 或 cadre", "category is course_records, results, performances or cadre")))
+        .transpose()
+}
+
+async fn reports_of(state: &AppState, who: &Principal, req: &HttpRequest, q: &ReportQuery) -> ApiResult<(Term, Vec<ReceiptReportView>)> {
+    who.require(VIEW)?;
+    let category = category_query(q.category.as_deref())?;
+    let school = who.school_id()?;
+    let term = term_of(state, school, q.term.as_deref()).await?;
+    let lang = lang_of(req);
+    Ok((term, state.db.read(move |c| load_reports(c, school, term, category, None, None, lang)).await?))
+}
+
+/// 查看問題回報紀錄 (8.1.3): the term's problem reports.
+#[utoipa::path(
+    tag = "receipts",
+    path = "/receipts/reports",
+    params(ReportQuery),
+    security(("bearer_jwt" = [])),
+    responses(
+        (status = 200, description = "Reports, oldest first", body = Vec<ReceiptReportView>),
+        (status = 400, description = "Malformed term or category", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not granted S0219S", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/receipts/reports")]
+pub async fn list_reports(state: web::Data<AppState>, who: Principal, req: HttpRequest, q: web::Query<ReportQuery>) -> ApiResult<web::Json<Vec<ReceiptReportView>>> {
+    Ok(web::Json(reports_of(&state, &who, &req, &q).await?.1))
+}
+
+/// 匯出報表: the problem reports as a workbook.
+#[utoipa::path(
+    tag = "receipts",
+    path = "/receipts/reports.xlsx",
+    params(ReportQuery),
+    security(("bearer_jwt" = [])),
+    responses(
+        (status = 200, description = "The workbook 問題回報紀錄_{term}.xlsx", body = XlsxFile, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (status = 400, description = "Malformed term or category", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not granted S0219S", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/receipts/reports.xlsx")]
+pub async fn reports_xlsx(state: web::Data<AppState>, who: Principal, req: HttpRequest, q: web::Query<ReportQuery>) -> ApiResult<HttpResponse> {
+    let (term, reports) = reports_of(&state, &who, &req, &q).await?;
+    let mut sheet = Sheet::new("問題回報紀錄", vec!["問題單號", "收訖明細之學期", "學生姓名", "學生班級", "學生座號", "資料類別", "錯誤類別", "問題描述", "回報日期", "備註"]);
+    for r in &reports {
+        let local = r.reported_at + chrono::Duration::hours(8);
+        sheet.rows.push(vec![
+            Cell::from(r.id),
+            Cell::from(r.term.clone()),
+            Cell::from(r.student_name.clone()),
+            Cell::from(r.class_code.clone()),
+            Cell::from(r.seat_no),
+            Cell::from(r.category.name_zh()),
+            Cell::from(r.kind.zh()),
+            Cell::from(r.description.clone()),
+            Cell::from(format!("{} {}", crate::time::roc_date(local.date()), local.format("%H:%M:%S"))),
+            Cell::from(r.remark.clone()),
+        ]);
+    }
+    let code = term_code(term);
+    Ok(xlsx::attachment(xlsx::workbook(&[sheet])?, &format!("問題回報紀錄_{code}.xlsx"), &format!("receipt_reports_{code}.xlsx")))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ReceiptRemarkRequest {
+    /// 備註 (at most 500 characters; empty clears it). The student sees it.
+    pub remark: String,
+}
+
+/// The admin's remark on a report (請輸入給…的備註文字), shown to the student.
+#[utoipa::path(
+    tag = "receipts",
+    path = "/receipts/reports/{id}/remark",
+    params(("id" = i64, Path, description = "問題單號")),
+    request_body = ReceiptRemarkRequest,
+    security(("bearer_jwt" = [])),
+    responses(
+        (status = 200, description = "The report", body = ReceiptReportView),
+        (status = 400, description = "Malformed id or body", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not granted S0219S with update", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such report in the school", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Over 500 characters", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[put("/receipts/reports/{id}/remark")]
+pub async fn set_remark(state: web::Data<AppState>, who: Principal, req: HttpRequest, id: web::Path<i64>, body: web::Json<ReceiptRemarkRequest>) -> ApiResult<web::Json<ReceiptReportView>> {
+    who.require(Need::module(MODULE, Op::Update))?;
+    let school = who.school_id()?;
+    let by = who.user()?.user.id;
+    let remark = body.remark.trim().to_string();
+    if remark.chars().count() > 500 {
+        return Err(ApiError::validation().field("remark", "備註最多 500 字", "at most 500 characters"));
+    }
+    let id = id.into_inner();
+    let lang = lang_of(&req);
+    let now = state.clock.now();
+    let view = state
+        .db
+        .write(move |c| {
+            let found: Option<(i32, i32)> = rr::table.find(id).filter(rr::school_id.eq(school)).select((rr::academic_year, rr::semester)).first(c).optional()?;
+            let (y, s) = found.ok_or_else(ApiError::not_found)?;
+            let value = Some(remark).filter(|r| !r.is_empty());
+            diesel::update(rr::table.find(id)).set((rr::remark.eq(value), rr::remarked_by.eq(Some(by)), rr::remarked_at.eq(Some(now)))).execute(c)?;
+            load_reports(c, school, Term { academic_year: y, semester: s }, None, None, Some(id), lang)?.pop().ok_or_else(ApiError::not_found)
+        })
+        .await?;
+    Ok(web::Json(view))
+}
+
+// ---------------------------------------------------------------- statistics
+
+/// One category's count ("修課紀錄 2已確認/共362人").
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ReceiptCategoryCount {
+    pub category: Category,
+    pub confirmed: i64,
+    pub reported: i64,
+    /// Students in the receipt (提交名冊總人數).
+    pub total: i64,
+    pub text: String,
+}
+
+/// One class's line.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ReceiptClassCount {
+    pub class_code: Option<String>,
+    pub grade: Option<i32>,
+    pub counts: Vec<ReceiptCategoryCount>,
+    /// 現在班級總人數 (students in any category's receipt).
+    pub students: i64,
+}
+
+/// One student of a class.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ReceiptStudentStates {
+    pub student_id: i64,
+    pub class_code: Option<String>,
+    pub seat_no: Option<i32>,
+    pub number: Option<String>,
+    pub name: String,
+    /// Per category (`course_records`, …): `pending`, `confirmed` or `reported`; null (`-`) when
+    /// the student is not in that category's receipt.
+    #[schema(value_type = Object)]
+    pub states: BTreeMap<String, Option<AnswerState>>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ReceiptStatistics {
+    pub academic_year: i32,
+    pub semester: i32,
+    /// 統計範圍: none for 全校, else the class.
+    pub class_code: Option<String>,
+    pub totals: Vec<ReceiptCategoryCount>,
+    /// Per class (全校).
+    pub classes: Vec<ReceiptClassCount>,
+    /// Per student (one class).
+    pub students: Vec<ReceiptStudentStates>,
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct StatisticsQuery {
+    /// 學年期 (default: current).
+    pub term: Option<String>,
+    /// One class (default: the whole school).
+    pub class: Option<String>,
+}
+
+fn count(cat: Category, confirmed: i64, reported: i64, total: i64, lang: Lang) -> ReceiptCategoryCount {
+    let text = if lang == Lang::En { format!("{} {confirmed} confirmed / {total}", cat.name_en()) } else { format!("{} {confirmed}已確認/共{total}人", cat.short_zh()) };
+    ReceiptCategoryCount { category: cat, confirmed, reported, total, text }
+}
+
+fn build_statistics(c: &mut DbConn, school: i64, term: Term, class: Option<String>, lang: Lang) -> ApiResult<ReceiptStatistics> {
+    let imports = current_imports(c, school, term)?;
+    let answers = answers(c, school, term)?;
+    let mut received: BTreeMap<Category, Vec<i64>> = BTreeMap::new();
+    for (cat, imp) in &imports {
+        received.insert(*cat, rs::table.filter(rs::import_id.eq(imp.id)).select(rs::student_id).load(c)?);
+    }
+    let mut all: Vec<i64> = received.values().flatten().copied().collect();
+    all.sort_unstable();
+    all.dedup();
+    let people = crate::reports::people(c, school, &all)?;
+    let grades: HashMap<i64, i32> = sp::table.filter(sp::school_id.eq(school)).select((sp::user_id, sp::grade)).load::<(i64, i32)>(c)?.into_iter().collect();
+    let in_scope = |id: &i64| class.is_none() || people.get(id).and_then(|p| p.class_code.clone()) == class;
+    let tally = |ids: &mut dyn Iterator<Item = i64>, cat: Category| {
+        let (mut confirmed, mut reported, mut total) = (0, 0, 0);
+        for id in ids {
+            total += 1;
+            match answers.get(&(cat, id)) {
+                Some(AnswerState::Confirmed) => confirmed += 1,
+                Some(AnswerState::Reported) => reported += 1,
+                _ => {}
+            }
+        }
+        (confirmed, reported, total)
+    };
+    let totals: Vec<ReceiptCategoryCount> = received
+        .iter()
+        .map(|(cat, ids)| {
+            let (a, b, t) = tally(&mut ids.iter().copied().filter(|i| in_scope(i)), *cat);
+            count(*cat, a, b, t, lang)
+        })
+        .collect();
+    let mut classes = Vec::new();
+    let mut students = Vec::new();
+    if class.is_none() {
+        let mut by_class: BTreeMap<Option<String>, Vec<i64>> = BTreeMap::new();
+        for id in &all {
+            by_class.entry(people.get(id).and_then(|p| p.class_code.clone())).or_default().push(*id);
+        }
+        for (code, ids) in by_class {
+            let counts = received
+                .iter()
+                .map(|(cat, r)| {
+                    let (a, b, t) = tally(&mut r.iter().copied().filter(|i| ids.binary_search(i).is_ok()), *cat);
+                    count(*cat, a, b, t, lang)
+                })
+                .collect();
+            let grade = ids.first().and_then(|i| grades.get(i)).copied();
+            classes.push(ReceiptClassCount { class_code: code, grade, counts, students: ids.len() as i64 });
+        }
+    } else {
+        let mut ids: Vec<i64> = all.iter().copied().filter(|i| in_scope(i)).collect();
+        ids.sort_by_key(|i| people.get(i).map(|p| crate::reports::class_seat_key(&p.class_code, p.seat_no, &p.account)));
+        for id in ids {
+            let p = people.get(&id).cloned().unwrap_or_default();
+            let states = Category::ALL
+                .iter()
+                .filter(|c| received.contains_key(c))
+                .map(|cat| {
+                    let has = received.get(cat).is_some_and(|r| r.contains(&id));
+                    (cat.as_str().to_string(), has.then(|| answers.get(&(*cat, id)).copied().unwrap_or(AnswerState::Pending)))
+                })
+                .collect();
+            students.push(ReceiptStudentStates { student_id: id, class_code: p.class_code, seat_no: p.seat_no, number: p.number, name: p.name, states });
+        }
+    }
+    Ok(ReceiptStatistics { academic_year: term.academic_year, semester: term.semester, class_code: class, totals, classes, students })
+}
+
+async fn statistics_of(state: &AppState, who: &Principal, req: &HttpRequest, q: &StatisticsQuery) -> ApiResult<ReceiptStatistics> {
+    who.require(VIEW)?;
+    let school = who.school_id()?;
+    let term = term_of(state, school, q.term.as_deref()).await?;
+    let lang = lang_of(req);
+    let class = q.class.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
+    state.db.read(move |c| build_statistics(c, school, term, class, lang)).await
+}
+
+/// 學生確認鈕統計 (8.1.4): confirmed and reported per category against the students in the receipt,
+/// for the school (per class) or one class (per student: 待確認 / 已確認 / 錯誤回報).
+#[utoipa::path(
+    tag = "receipts",
+    path = "/receipts/statistics",
+    params(StatisticsQuery),
+    security(("bearer_jwt" = [])),
+    responses(
+        (status = 200, description = "The statistics", body = ReceiptStatistics),
+        (status = 400, description = "Malformed term", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not granted S0219S", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/receipts/statistics")]
+pub async fn statistics(state: web::Data<AppState>, who: Principal, req: HttpRequest, q: web::Query<StatisticsQuery>) -> ApiResult<web::Json<ReceiptStatistics>> {
+    Ok(web::Json(statistics_of(&state, &who, &req, &q).await?))
+}
+
+fn state_zh(s: &Option<AnswerState>) -> String {
+    s.map(|s| s.zh().to_string()).unwrap_or_else(|| "-".into())
+}
+
+/// 匯出確認鈕統計: the statistics as a workbook (per class, or per student of a class).
+#[utoipa::path(
+    tag = "receipts",
+    path = "/receipts/statistics.xlsx",
+    params(StatisticsQuery),
+    security(("bearer_jwt" = [])),
+    responses(
+        (status = 200, description = "The workbook 確認鈕統計_{term}.xlsx", body = XlsxFile, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (status = 400, description = "Malformed term", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not granted S0219S", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/receipts/statistics.xlsx")]
+pub async fn statistics_xlsx(state: web::Data<AppState>, who: Principal, req: HttpRequest, q: web::Query<StatisticsQuery>) -> ApiResult<HttpResponse> {
+    let s = statistics_of(&state, &who, &req, &q).await?;
+    let code = format!("{}{}", s.academic_year, s.semester);
+    let sheet = if s.class_code.is_none() {
+        // The manual's columns: 查詢學年期, 現在年級, 現在班級, per category 已確認人數 / 錯誤回報人數, 現在班級總人數.
+        let mut header: Vec<&'static str> = vec!["查詢學年期", "現在年級", "現在班級"];
+        let cats: Vec<Category> = s.totals.iter().map(|t| t.category).collect();
+        for cat in &cats {
+            header.push(match cat {
+                Category::CourseRecords => "修課紀錄已確認人數",
+                Category::Results => "學習成果已確認人數",
+                Category::Performances => "多元表現已確認人數",
+                Category::Cadre => "幹部經歷已確認人數",
+            });
+            header.push(match cat {
+                Category::CourseRecords => "修課紀錄錯誤回報人數",
+                Category::Results => "學習成果錯誤回報人數",
+                Category::Performances => "多元表現錯誤回報人數",
+                Category::Cadre => "幹部經歷錯誤回報人數",
+            });
+        }
+        header.push("現在班級總人數");
+        let mut sheet = Sheet::new("確認鈕統計", header);
+        for cl in &s.classes {
+            let mut row = vec![Cell::from(code.clone()), Cell::from(cl.grade), Cell::from(cl.class_code.clone())];
+            for c in &cl.counts {
+                row.push(Cell::from(c.confirmed));
+                row.push(Cell::from(c.reported));
+            }
+            row.push(Cell::from(cl.students));
+            sheet.rows.push(row);
+        }
+        sheet
+    } else {
+        let mut header: Vec<&'static str> = vec!["班級", "座號", "學號", "姓名"];
+        let cats: Vec<Category> = s.totals.iter().map(|t| t.category).collect();
+        header.extend(cats.iter().map(|c| c.short_zh()));
+        let mut sheet = Sheet::new("確認鈕統計", header);
+        for st in &s.students {
+            let mut row = vec![Cell::from(st.class_code.clone()), Cell::from(st.seat_no), Cell::from(st.number.clone()), Cell::from(st.name.clone())];
+            for cat in &cats {
+                row.push(Cell::from(state_zh(st.states.get(cat.as_str()).unwrap_or(&None))));
+            }
+            sheet.rows.push(row);
+        }
+        sheet
+    };
+    Ok(xlsx::attachment(xlsx::workbook(&[sheet])?, &format!("確認鈕統計_{code}.xlsx"), &format!("receipt_statistics_{code}.xlsx")))
+}
+
+// ---------------------------------------------------------------- differences (8.2)
+
+/// One category of a student: items selected in Licheng against items in the receipt.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ReceiptDifferenceCount {
+    pub category: Category,
+    pub licheng: i64,
+    pub receipt: i64,
+    pub differs: bool,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ReceiptDifferenceRow {
+    pub student_id: i64,
+    pub class_code: Option<String>,
+    pub seat_no: Option<i32>,
+    pub number: Option<String>,
+    pub name: String,
+    pub counts: Vec<ReceiptDifferenceCount>,
+    /// Whether any category differs.
+    pub differs: bool,
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct YearQuery {
+    /// 學年度, e.g. `115` (default: the current term's).
+    pub year: Option<i32>,
+    /// Only the students with a difference.
+    pub only_differences: Option<bool>,
+}
+
+fn tally(ids: impl IntoIterator<Item = i64>) -> HashMap<i64, i64> {
+    let mut out = HashMap::new();
+    for id in ids {
+        *out.entry(id).or_insert(0) += 1;
+    }
+    out
+}
+
+fn build_differences(c: &mut DbConn, school: i64, year: i32, only: bool) -> ApiResult<Vec<ReceiptDifferenceRow>> {
+    let mut receipt: HashMap<(Category, i64), i64> = HashMap::new();
+    let mut any = false;
+    for semester in [1, 2] {
+        for (cat, imp) in current_imports(c, school, Term { academic_year: year, semester })? {
+            any = true;
+            let rows: Vec<(i64, i32)> = rs::table.filter(rs::import_id.eq(imp.id)).select((rs::student_id, rs::row_count)).load(c)?;
+            for (s, n) in rows {
+                *receipt.entry((cat, s)).or_insert(0) += n as i64;
+            }
+        }
+    }
+    if !any {
+        return Ok(Vec::new());
+    }
+    let results = tally(sel::table.filter(sel::school_id.eq(school)).filter(sel::academic_year.eq(year)).filter(sel::item_kind.eq(crate::selections::Kind::Results.item_kind())).select(sel::student_id).load::<i64>(c)?);
+    let performances =
+        tally(sel::table.filter(sel::school_id.eq(school)).filter(sel::academic_year.eq(year)).filter(sel::item_kind.eq(crate::selections::Kind::Performances.item_kind())).select(sel::student_id).load::<i64>(c)?);
+    let cadre = tally(cr::table.filter(cr::school_id.eq(school)).filter(cr::academic_year.eq(year)).filter(cr::active.eq(true)).select(cr::student_id).load::<i64>(c)?);
+    let course = tally(
+        en::table
+            .inner_join(courses::table.on(courses::id.eq(en::course_id)))
+            .filter(en::school_id.eq(school))
+            .filter(en::active.eq(true))
+            .filter(courses::active.eq(true))
+            .filter(courses::academic_year.eq(year))
+            .select(en::student_id)
+            .load::<i64>(c)?,
+    );
+    let mut ids: Vec<i64> = receipt.keys().map(|(_, s)| *s).chain(results.keys().copied()).chain(performances.keys().copied()).chain(cadre.keys().copied()).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let people = crate::reports::people(c, school, &ids)?;
+    let students: std::collections::HashSet<i64> = users::table.filter(users::school_id.eq(school)).filter(users::kind.eq("student")).filter(users::id.eq_any(&ids)).select(users::id).load::<i64>(c)?.into_iter().collect();
+    let mut out = Vec::new();
+    for id in ids.into_iter().filter(|i| students.contains(i)) {
+        let p = people.get(&id).cloned().unwrap_or_default();
+        let counts: Vec<ReceiptDifferenceCount> = Category::ALL
+            .iter()
+            .map(|cat| {
+                let licheng = match cat {
+                    Category::CourseRecords => &course,
+                    Category::Results => &results,
+                    Category::Performances => &performances,
+                    Category::Cadre => &cadre,
+                }
+                .get(&id)
+                .copied()
+                .unwrap_or(0);
+                let got = receipt.get(&(*cat, id)).copied().unwrap_or(0);
+                ReceiptDifferenceCount { category: *cat, licheng, receipt: got, differs: licheng != got }
+            })
+            .collect();
+        let differs = counts.iter().any(|c| c.differs);
+        if only && !differs {
+            continue;
+        }
+        out.push(ReceiptDifferenceRow { student_id: id, class_code: p.class_code, seat_no: p.seat_no, number: p.number, name: p.name, counts, differs });
+    }
+    out.sort_by_key(|r| crate::reports::class_seat_key(&r.class_code, r.seat_no, &r.name));
+    Ok(out)
+}
+
+async fn differences_of(state: &AppState, who: &Principal, q: &YearQuery) -> ApiResult<(i32, Vec<ReceiptDifferenceRow>)> {
+    who.require(VIEW)?;
+    let school = who.school_id()?;
+    let year = match q.year {
+        Some(y) if (1..=999).contains(&y) => y,
+        Some(_) => return Err(ApiError::new(ErrorCode::InvalidQuery).field("year", "學年度須為 1–999", "year is 1–999")),
+        None => term_of(state, school, None).await?.academic_year,
+    };
+    let only = q.only_differences.unwrap_or(false);
+    Ok((year, state.db.read(move |c| build_differences(c, school, year, only)).await?))
+}
+
+/// 收訖明細差異筆數 (8.2): per student and category, the items in Licheng (selected results and
+/// performances, cadre records, course enrolments of the year) against the receipt's rows.
+#[utoipa::path(
+    tag = "receipts",
+    path = "/receipts/differences",
+    params(YearQuery),
+    security(("bearer_jwt" = [])),
+    responses(
+        (status = 200, description = "Per student", body = Vec<ReceiptDifferenceRow>),
+        (status = 400, description = "Malformed year", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not granted S0219S", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/receipts/differences")]
+pub async fn differences(state: web::Data<AppState>, who: Principal, q: web::Query<YearQuery>) -> ApiResult<web::Json<Vec<ReceiptDifferenceRow>>> {
+    Ok(web::Json(differences_of(&state, &who, &q).await?.1))
+}
+
+/// 匯出EXCEL: the difference counts; a difference is marked ＊ in 差異.
+#[utoipa::path(
+    tag = "receipts",
+    path = "/receipts/differences.xlsx",
+    params(YearQuery),
+    security(("bearer_jwt" = [])),
+    responses(
+        (status = 200, description = "The workbook 收訖明細差異筆數_{year}.xlsx", body = XlsxFile, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (status = 400, description = "Malformed year", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not granted S0219S", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/receipts/differences.xlsx")]
+pub async fn differences_xlsx(state: web::Data<AppState>, who: Principal, q: web::Query<YearQuery>) -> ApiResult<HttpResponse> {
+    let (year, rows) = differences_of(&state, &who, &q).await?;
+    let mut sheet = Sheet::new(
+        "收訖明細差異筆數",
+        vec![
+            "班級", "座號", "學號", "姓名", "修課紀錄(系統)", "修課紀錄(收訖)", "學習成果(系統勾選)", "學習成果(收訖)", "多元表現(系統勾選)", "多元表現(收訖)", "幹部經歷(系統)", "幹部經歷(收訖)", "差異",
+        ],
+    );
+    for r in &rows {
+        let mut row = vec![Cell::from(r.class_code.clone()), Cell::from(r.seat_no), Cell::from(r.number.clone()), Cell::from(r.name.clone())];
+        for c in &r.counts {
+            row.push(Cell::from(c.licheng));
+            row.push(Cell::from(c.receipt));
+        }
+        let marked: Vec<&str> = r.counts.iter().filter(|c| c.differs).map(|c| c.category.short_zh()).collect();
+        row.push(Cell::from(if marked.is_empty() { String::new() } else { format!("＊{}", marked.join("、")) }));
+        sheet.rows.push(row);
+    }
+    Ok(xlsx::attachment(xlsx::workbook(&[sheet])?, &format!("收訖明細差異筆數_{year}.xlsx"), &format!("receipt_differences_{year}.xlsx")))
+}

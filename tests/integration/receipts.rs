@@ -1,0 +1,569 @@
+//! Receipts (收訖明細; issue #20; manual 8.1.1–8.1.4, 8.2): roster export → generator → import
+//! (dry and real, windows, 無異動 / 新版本) → students confirm and report → the admin remarks →
+//! statistics and differences with their workbooks → a new version resets exactly the changed
+//! students; the refusals of hostile or wrong archives (nothing changes), windows shorter than the
+//! national minimum, and permissions (wrong role, module, another student, another school).
+//!
+//! The fixture school (term 115-1): s1 (class 101 seat 1), s2 (101 seat 2), s3 (201 seat 1), each
+//! with one certified, selected learning result of 115-1 (no files), one cadre record of 115-1 and
+//! one enrolment in a course of 115-1.
+
+use std::collections::HashMap;
+use std::io::{Cursor, Write};
+
+use actix_web::http::Method;
+use calamine::{Data, Reader, Xlsx};
+use chrono::{Duration, NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use serde_json::{json, Value};
+
+use crate::support::{School, TestApp};
+use licheng::receipts::generator::{self, Action, Options, Tweak};
+use licheng::receipts::{self, Category, Manifest};
+use licheng::schema::{
+    cadre_records as cr, courses, enrolments as en, learning_results as lr, receipt_answers as ra, receipt_imports as ri, receipt_reports as rr, role_group_members as rgm, role_group_modules as rgmod,
+    role_groups as rg, selections as sel, student_profiles as sp,
+};
+
+const CODE23: &str = "123456789012345678901AB";
+const PASSWORD: &str = "收訖-3f9c2a7e-密碼";
+
+struct Fx {
+    school: School,
+    admin: String,
+    /// account → (user id, national id).
+    students: HashMap<&'static str, (i64, &'static str)>,
+}
+
+fn student(app: &TestApp, school: &School, account: &'static str, nid: &'static str, class: &str, seat: i32) -> i64 {
+    let id = app.student(school, account, nid);
+    let now = app.state.clock.now();
+    let (sid, class) = (school.id, class.to_string());
+    let grade = if class.starts_with('1') { 1 } else { 2 };
+    app.write(move |c| {
+        diesel::insert_into(sp::table)
+            .values((
+                sp::user_id.eq(id),
+                sp::school_id.eq(sid),
+                sp::birth_date.eq(NaiveDate::from_ymd_opt(2009, 5, 1)),
+                sp::division.eq("day"),
+                sp::entry_year.eq(115 - grade + 1),
+                sp::grade.eq(grade),
+                sp::class_code.eq(Some(class.clone())),
+                sp::seat_no.eq(Some(seat)),
+                sp::status.eq("在學"),
+                sp::updated_at.eq(now),
+            ))
+            .execute(c)?;
+        let existing: Option<i64> = courses::table.filter(courses::school_id.eq(sid)).filter(courses::class_code.eq(&class)).select(courses::id).first(c).optional()?;
+        let course: i64 = match existing {
+            Some(id) => id,
+            None => diesel::insert_into(courses::table)
+            .values((
+                courses::school_id.eq(sid),
+                courses::academic_year.eq(115),
+                courses::semester.eq(1),
+                courses::course_code.eq(CODE23),
+                courses::class_code.eq(class),
+                courses::subject_name.eq("國語文"),
+                courses::grade.eq(grade),
+                courses::credits.eq(4),
+                courses::mixed_class.eq(false),
+                courses::active.eq(true),
+                courses::updated_at.eq(now),
+            ))
+            .returning(courses::id)
+            .get_result(c)?,
+        };
+        diesel::insert_into(en::table)
+            .values((en::school_id.eq(sid), en::course_id.eq(course), en::student_id.eq(id), en::kind.eq("regular"), en::active.eq(true), en::updated_at.eq(now)))
+            .execute(c)?;
+        let result: i64 = diesel::insert_into(lr::table)
+            .values((
+                lr::school_id.eq(sid),
+                lr::student_id.eq(id),
+                lr::course_id.eq(course),
+                lr::academic_year.eq(115),
+                lr::semester.eq(1),
+                lr::description.eq("我的成果"),
+                lr::state.eq("certified"),
+                lr::created_at.eq(now),
+                lr::updated_at.eq(now),
+            ))
+            .returning(lr::id)
+            .get_result(c)?;
+        diesel::insert_into(sel::table)
+            .values((sel::school_id.eq(sid), sel::student_id.eq(id), sel::academic_year.eq(115), sel::item_kind.eq("result"), sel::item_id.eq(result), sel::selected_at.eq(now)))
+            .execute(c)?;
+        diesel::insert_into(cr::table)
+            .values((
+                cr::school_id.eq(sid),
+                cr::student_id.eq(id),
+                cr::academic_year.eq(115),
+                cr::semester.eq(1),
+                cr::unit.eq("班級"),
+                cr::position.eq("班長"),
+                cr::level.eq(Some("班級幹部")),
+                cr::start_date.eq(NaiveDate::from_ymd_opt(2026, 9, 1).unwrap()),
+                cr::active.eq(true),
+                cr::updated_at.eq(now),
+            ))
+            .execute(c)?;
+        Ok(())
+    });
+    id
+}
+
+async fn fixture(app: &TestApp, code: &str) -> Fx {
+    let school = app.school(code);
+    let mut students = HashMap::new();
+    let prefix = &code[5..6];
+    for (account, nid, class, seat) in [("s1", "A10000000", "101", 1), ("s2", "A10000001", "101", 2), ("s3", "A10000002", "201", 1)] {
+        let nid: &'static str = Box::leak(format!("{nid}{prefix}").into_boxed_str());
+        students.insert(account, (student(app, &school, account, nid, class, seat), nid));
+    }
+    let admin = app.token(&school, "admin").await;
+    Fx { school, admin, students }
+}
+
+/// Exports a roster as the admin, runs the job and returns (package name, bytes).
+async fn export(app: &TestApp, token: &str, roster: &str) -> (String, Vec<u8>) {
+    let r = app.post_as("/api/v1/rosters/exports", token, json!({"roster": roster})).await;
+    assert_eq!(r.status, 202, "{}", r.text());
+    let view = r.json();
+    licheng::jobs::run_once(&app.state).await.expect("worker pass");
+    let package = app.get_as(&format!("/api/v1/jobs/{}/result", view["job_id"]), token).await;
+    assert_eq!(package.status, 200, "{}", package.text());
+    (format!("{}.zip", view["file_name"].as_str().unwrap()), package.body)
+}
+
+fn generate(app: &TestApp, school: &School, packages: &[(String, Vec<u8>)], version: i32, tweaks: Vec<Tweak>) -> (Manifest, Vec<u8>) {
+    let term = licheng::terms::Term { academic_year: 115, semester: 1 };
+    let opts = Options { version, course_records: true, tweaks, school_code: Some(school.code.clone()), term: Some(term) };
+    let packages = packages.to_vec();
+    let manifest = app.write(move |c| Ok(generator::generate(c, &packages, &opts).expect("generated")));
+    let bytes = receipts::write_archive(&manifest, PASSWORD).expect("written");
+    (manifest, bytes)
+}
+
+fn taipei(t: NaiveDateTime) -> String {
+    (t + Duration::hours(8)).format("%Y-%m-%dT%H:%M:%S+08:00").to_string()
+}
+
+/// Windows open now (an hour ago) for three days, for every category.
+fn open_windows(app: &TestApp) -> String {
+    let now = app.state.clock.now();
+    let list: Vec<Value> = Category::ALL.iter().map(|c| json!({"category": c.as_str(), "start": taipei(now - Duration::hours(1)), "end": taipei(now + Duration::days(3))})).collect();
+    Value::Array(list).to_string()
+}
+
+async fn import(app: &TestApp, token: &str, bytes: &[u8], fields: &[(&str, &str)]) -> crate::support::Reply {
+    let mut all = vec![("term", "1151"), ("password", PASSWORD)];
+    all.extend_from_slice(fields);
+    app.upload(Method::POST, "/api/v1/receipts/imports", token, &all, &[("file", "1151_20261206120000收訖明細.zip", bytes)]).await
+}
+
+fn outcome(r: &Value, cat: &str) -> Value {
+    r["categories"].as_array().unwrap().iter().find(|c| c["category"] == cat).cloned().unwrap_or_else(|| panic!("no {cat} in {r}"))
+}
+
+fn category<'a>(receipt: &'a Value, cat: &str) -> &'a Value {
+    receipt["categories"].as_array().unwrap().iter().find(|c| c["category"] == cat).unwrap_or_else(|| panic!("no {cat} in {receipt}"))
+}
+
+fn imports_count(app: &TestApp, school: i64) -> i64 {
+    app.write(move |c| Ok(ri::table.filter(ri::school_id.eq(school)).count().get_result(c)?))
+}
+
+fn sheet(bytes: &[u8]) -> Vec<Vec<String>> {
+    let mut book: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes.to_vec())).expect("an xlsx");
+    let name = book.sheet_names()[0].clone();
+    let range = book.worksheet_range(&name).unwrap();
+    range.rows().map(|r| r.iter().map(|d| if let Data::Empty = d { String::new() } else { d.to_string() }).collect()).collect()
+}
+
+/// A staff account whose role group is granted `modules` (create/update/delete too).
+async fn staff_with(app: &TestApp, school: &School, account: &str, modules: &[&str]) -> String {
+    let user = app.teacher(school, account);
+    let now = app.state.clock.now();
+    let (sid, code) = (school.id, format!("R{account}"));
+    let modules: Vec<String> = modules.iter().map(|m| m.to_string()).collect();
+    app.write(move |c| {
+        let group: i64 = diesel::insert_into(rg::table)
+            .values((rg::school_id.eq(sid), rg::code.eq(code), rg::name.eq("收訖"), rg::in_use.eq(true), rg::created_at.eq(now), rg::updated_at.eq(now)))
+            .returning(rg::id)
+            .get_result(c)?;
+        for m in modules {
+            diesel::insert_into(rgmod::table).values((rgmod::group_id.eq(group), rgmod::module_code.eq(m))).execute(c)?;
+        }
+        diesel::insert_into(rgm::table).values((rgm::group_id.eq(group), rgm::user_id.eq(user))).execute(c)?;
+        Ok(())
+    });
+    app.token(school, account).await
+}
+
+#[actix_web::test]
+async fn roster_export_to_receipt_confirmations_statistics_and_a_new_version() {
+    let app = TestApp::init();
+    let fx = fixture(&app, "720001").await;
+    let results = export(&app, &fx.admin, "26").await;
+    let cadre = export(&app, &fx.admin, "24").await;
+    let packages = vec![results.clone(), cadre.clone()];
+    let (s1, s2, s3) = (fx.students["s1"], fx.students["s2"], fx.students["s3"]);
+    // Rehearsed discrepancy: the central database lists an extra cadre row for s3.
+    let (manifest, v1) = generate(&app, &fx.school, &packages, 1, vec![Tweak { national_id: s3.1.into(), category: Category::Cadre, action: Action::Add }]);
+    let cats: Vec<Category> = manifest.categories.iter().map(|p| p.category).collect();
+    assert_eq!(cats, [Category::CourseRecords, Category::Results, Category::Cadre]);
+    // Manual 8.1.2: "課程代碼 科目名稱 開課年級 修課學分 學期學業成績 成績及格 補考成績 補考及格 是否採計學分 質性文字描述 行數".
+    assert_eq!(manifest.categories[0].columns, receipts::COURSE_COLUMNS.map(String::from).to_vec());
+    let results_part = &manifest.categories[1];
+    assert_eq!(results_part.rosters[0].sha256, crate::support::bytes::sha256(&results.1), "the roster's SHA-256 is the package's");
+    assert_eq!(results_part.rosters[0].roster, "26");
+    assert_eq!(results_part.students.len(), 3);
+    let i = results_part.columns.iter().position(|c| c == "課程代碼").unwrap();
+    assert_eq!(results_part.students[0].rows[0][i], CODE23);
+
+    // The manual's confirmation screen first: a dry run stores nothing.
+    let dry = import(&app, &fx.admin, &v1, &[("dry_run", "true")]).await;
+    assert_eq!(dry.status, 200, "{}", dry.text());
+    let dry = dry.json();
+    assert_eq!(dry["dry_run"], true);
+    assert_eq!(outcome(&dry, "results")["outcome"], "new");
+    assert_eq!(outcome(&dry, "results")["students"], 3);
+    // Defaults, 備註說明 A/B: "3/25 10:27 系統將預設 3/26 11:00" … "3/28 11:00".
+    let (start, end) = receipts::default_window(app.state.clock.now());
+    assert_eq!(outcome(&dry, "cadre")["window_start"], licheng::time::rfc3339(&start));
+    assert_eq!(outcome(&dry, "cadre")["window_end"], licheng::time::rfc3339(&end));
+    assert_eq!(imports_count(&app, fx.school.id), 0, "a dry run stores nothing");
+
+    let windows = open_windows(&app);
+    let r = import(&app, &fx.admin, &v1, &[("windows", &windows)]).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    let r = r.json();
+    for cat in ["course_records", "results", "cadre"] {
+        assert_eq!(outcome(&r, cat)["outcome"], "new", "{cat}");
+        assert_eq!(outcome(&r, cat)["students"], 3, "{cat}");
+    }
+    // 備註說明 C: "【無異動】則不會做任何匯入更新，略過處理".
+    let again = import(&app, &fx.admin, &v1, &[]).await.json();
+    for cat in ["course_records", "results", "cadre"] {
+        assert_eq!(outcome(&again, cat)["outcome"], "unchanged", "{cat}");
+        assert_eq!(outcome(&again, cat)["message"], "無異動");
+    }
+    assert_eq!(imports_count(&app, fx.school.id), 3, "an unchanged receipt adds no import");
+
+    // Students see their rows and answer inside the window.
+    let t1 = app.token(&fx.school, "s1").await;
+    let t2 = app.token(&fx.school, "s2").await;
+    let t3 = app.token(&fx.school, "s3").await;
+    let mine = app.get_as("/api/v1/receipts/mine?term=1151", &t1).await;
+    assert_eq!(mine.status, 200, "{}", mine.text());
+    let mine = mine.json();
+    let res = category(&mine, "results");
+    assert_eq!(res["open"], true);
+    assert_eq!(res["state"], "pending");
+    assert_eq!(res["rows"].as_array().unwrap().len(), 1);
+    assert_eq!(category(&mine, "course_records")["rows"][0][0], CODE23);
+    let ok = app.post_as("/api/v1/receipts/mine/answers", &t1, json!({"term": "1151", "category": "results", "answer": "correct"})).await;
+    assert_eq!(ok.status, 200, "{}", ok.text());
+    assert_eq!(category(&ok.json(), "results")["state"], "confirmed");
+    let ok = app.post_as("/api/v1/receipts/mine/answers", &t1, json!({"category": "course_records", "answer": "correct"})).await;
+    assert_eq!(ok.status, 200, "{}", ok.text());
+    let rep = app.post_as("/api/v1/receipts/mine/answers", &t2, json!({"category": "results", "answer": "missing", "description": "少了一份成果"})).await;
+    assert_eq!(rep.status, 200, "{}", rep.text());
+    assert_eq!(category(&rep.json(), "results")["state"], "reported");
+    let rep = app.post_as("/api/v1/receipts/mine/answers", &t3, json!({"category": "cadre", "answer": "extra", "description": "多了一筆幹部"})).await;
+    assert_eq!(rep.status, 200, "{}", rep.text());
+    let no_text = app.post_as("/api/v1/receipts/mine/answers", &t3, json!({"category": "cadre", "answer": "wrong"})).await;
+    no_text.assert_problem(422, "validation_failed");
+
+    // 8.1.3: the reports list, a remark the student sees.
+    let list = app.get_as("/api/v1/receipts/reports?term=1151", &fx.admin).await;
+    assert_eq!(list.status, 200, "{}", list.text());
+    let list = list.json();
+    let list = list.as_array().unwrap();
+    assert_eq!(list.len(), 2);
+    let r2 = list.iter().find(|r| r["student_id"] == s2.0).unwrap();
+    assert_eq!((r2["term"].as_str(), r2["class_code"].as_str(), r2["seat_no"].as_i64()), (Some("1151"), Some("101"), Some(2)));
+    assert_eq!((r2["kind"].as_str(), r2["kind_name"].as_str(), r2["category_name"].as_str()), (Some("missing"), Some("資料有少"), Some("課程學習成果")));
+    let id = r2["id"].as_i64().unwrap();
+    let remark = app.put_as(&format!("/api/v1/receipts/reports/{id}/remark"), &fx.admin, json!({"remark": "已請任課老師補傳"})).await;
+    assert_eq!(remark.status, 200, "{}", remark.text());
+    let seen = app.get_as("/api/v1/receipts/mine", &t2).await.json();
+    assert_eq!(category(&seen, "results")["reports"][0]["remark"], "已請任課老師補傳", "the student sees the admin's remark");
+    let xlsx = app.get_as("/api/v1/receipts/reports.xlsx?term=1151", &fx.admin).await;
+    assert_eq!(xlsx.status, 200);
+    let rows = sheet(&xlsx.body);
+    assert_eq!(rows[0], ["問題單號", "收訖明細之學期", "學生姓名", "學生班級", "學生座號", "資料類別", "錯誤類別", "問題描述", "回報日期", "備註"]);
+    assert!(rows.iter().any(|r| r[9] == "已請任課老師補傳" && r[6] == "資料有少"));
+
+    // 8.1.2: a student's receipt by class and seat, with the rosters' SHA-256 and uploader.
+    let view = app.get_as("/api/v1/receipts/students?term=1151&class=201&seat=1", &fx.admin).await;
+    assert_eq!(view.status, 200, "{}", view.text());
+    let view = view.json();
+    assert_eq!(view["student_id"], s3.0);
+    let c = category(&view, "cadre");
+    assert_eq!(c["rosters"][0]["sha256"], crate::support::bytes::sha256(&cadre.1));
+    assert_eq!(c["rows"].as_array().unwrap().len(), 2, "the generator's extra row");
+    assert_eq!(c["state"], "reported");
+
+    // 8.1.4: "修課紀錄 2已確認/共362人" — for the school, per class, per student.
+    let st = app.get_as("/api/v1/receipts/statistics?term=1151", &fx.admin).await;
+    assert_eq!(st.status, 200, "{}", st.text());
+    let st = st.json();
+    let texts: Vec<&str> = st["totals"].as_array().unwrap().iter().map(|t| t["text"].as_str().unwrap()).collect();
+    assert_eq!(texts, ["修課紀錄 1已確認/共3人", "學習成果 1已確認/共3人", "幹部經歷 0已確認/共3人"]);
+    let class101 = st["classes"].as_array().unwrap().iter().find(|c| c["class_code"] == "101").unwrap().clone();
+    assert_eq!(class101["students"], 2);
+    assert_eq!(class101["counts"][1]["reported"], 1);
+    let cl = app.get_as("/api/v1/receipts/statistics?term=1151&class=101", &fx.admin).await.json();
+    let states: Vec<(String, String)> = cl["students"].as_array().unwrap().iter().map(|s| (s["name"].as_str().unwrap().to_string(), s["states"]["results"].as_str().unwrap().to_string())).collect();
+    assert_eq!(states, [("使用者s1".to_string(), "confirmed".to_string()), ("使用者s2".to_string(), "reported".to_string())]);
+    let x = app.get_as("/api/v1/receipts/statistics.xlsx?term=1151&class=101", &fx.admin).await;
+    assert_eq!(x.status, 200);
+    let rows = sheet(&x.body);
+    assert_eq!(rows[0], ["班級", "座號", "學號", "姓名", "修課紀錄", "學習成果", "幹部經歷"]);
+    assert_eq!(rows[2][5], "錯誤回報");
+    assert_eq!(rows[2][4], "待確認");
+
+    // 8.2: items in Licheng against the receipt; s3's extra cadre row is a difference.
+    let d = app.get_as("/api/v1/receipts/differences?year=115", &fx.admin).await;
+    assert_eq!(d.status, 200, "{}", d.text());
+    let d = d.json();
+    let row3 = d.as_array().unwrap().iter().find(|r| r["student_id"] == s3.0).unwrap().clone();
+    let cadre_count = row3["counts"].as_array().unwrap().iter().find(|c| c["category"] == "cadre").unwrap().clone();
+    assert_eq!((cadre_count["licheng"].as_i64(), cadre_count["receipt"].as_i64(), cadre_count["differs"].as_bool()), (Some(1), Some(2), Some(true)));
+    let row1 = d.as_array().unwrap().iter().find(|r| r["student_id"] == s1.0).unwrap().clone();
+    assert_eq!(row1["differs"], false, "{row1}");
+    let only = app.get_as("/api/v1/receipts/differences?year=115&only_differences=true", &fx.admin).await.json();
+    assert_eq!(only.as_array().unwrap().len(), 1);
+    let x = app.get_as("/api/v1/receipts/differences.xlsx?year=115", &fx.admin).await;
+    assert_eq!(x.status, 200);
+    assert!(sheet(&x.body).iter().any(|r| r.last().is_some_and(|v| v == "＊幹部經歷")));
+
+    // 備註說明 C: "【新版本】系統會比對上一版本資料後進行差異學生的確認紐重置" — version 2 alters s1's
+    // result only: s1 is reset, s2 keeps their report, course records change for nobody.
+    let (_, v2) = generate(
+        &app,
+        &fx.school,
+        &packages,
+        2,
+        vec![Tweak { national_id: s3.1.into(), category: Category::Cadre, action: Action::Add }, Tweak { national_id: s1.1.into(), category: Category::Results, action: Action::Alter }],
+    );
+    let r = import(&app, &fx.admin, &v2, &[]).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    let r = r.json();
+    assert_eq!(outcome(&r, "results")["outcome"], "new_version");
+    assert_eq!(outcome(&r, "results")["reset"], 1);
+    assert_eq!(outcome(&r, "results")["message"], "新版本，1 位學生需重新確認");
+    assert_eq!(outcome(&r, "course_records")["reset"], 0);
+    assert_eq!(outcome(&r, "cadre")["reset"], 0);
+    let after = app.get_as("/api/v1/receipts/mine", &t1).await.json();
+    assert_eq!(category(&after, "results")["state"], "pending", "s1's rows changed: confirm again");
+    // The new version got the default window (from tomorrow): the rows wait for it.
+    assert_eq!(category(&after, "results")["open"], false);
+    assert!(category(&after, "results")["rows"].as_array().unwrap().is_empty());
+    // "若確認後需要重新調整收訖明細確認時間，請重新匯入檔案": the same file with a window moves it.
+    let moved = import(&app, &fx.admin, &v2, &[("windows", &open_windows(&app))]).await.json();
+    assert_eq!(outcome(&moved, "results")["outcome"], "unchanged");
+    let after = app.get_as("/api/v1/receipts/mine", &t1).await.json();
+    assert_eq!(category(&after, "results")["open"], true);
+    assert!(category(&after, "results")["rows"][0].as_array().unwrap().iter().any(|v| v.as_str().unwrap().ends_with("（誤）")));
+    assert_eq!(category(&after, "course_records")["state"], "confirmed", "s1's course records did not change");
+    assert_eq!(category(&app.get_as("/api/v1/receipts/mine", &t2).await.json(), "results")["state"], "reported");
+    assert_eq!(category(&app.get_as("/api/v1/receipts/mine", &t3).await.json(), "cadre")["state"], "reported");
+
+    // After the window: answers are refused.
+    app.state.clock.advance(4 * 86_400);
+    let t1 = app.token(&fx.school, "s1").await;
+    let late = app.post_as("/api/v1/receipts/mine/answers", &t1, json!({"category": "results", "answer": "correct"})).await;
+    late.assert_problem(409, "invalid_state");
+}
+
+/// A zip with raw entries `(name, bytes, aes)`; names are written as given.
+fn raw_zip(entries: &[(&str, Vec<u8>, bool)]) -> Vec<u8> {
+    let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    for (name, data, aes) in entries {
+        let mut o = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+        if *aes {
+            o = o.with_aes_encryption(zip::AesMode::Aes256, PASSWORD);
+        }
+        zip.start_file(*name, o).unwrap();
+        zip.write_all(data).unwrap();
+    }
+    zip.finish().unwrap().into_inner()
+}
+
+#[actix_web::test]
+async fn hostile_or_wrong_receipts_are_refused_and_change_nothing() {
+    let app = TestApp::init();
+    let fx = fixture(&app, "720002").await;
+    let (manifest, good) = generate(&app, &fx.school, &[], 1, Vec::new());
+    let json = serde_json::to_vec(&manifest).unwrap();
+    let mut v2 = serde_json::to_value(&manifest).unwrap();
+    v2["schema_version"] = json!(2);
+    let mut other = manifest.clone();
+    other.school_code = "720099".into();
+
+    let cases: Vec<(&str, Vec<u8>, &str, u16, &str)> = vec![
+        ("wrong password", good.clone(), "not-the-password", 400, "receipt_password"),
+        ("not a zip", b"PK\x03\x04 this is not a zip at all".to_vec(), PASSWORD, 400, "receipt_invalid"),
+        ("truncated", good[..good.len() / 2].to_vec(), PASSWORD, 400, "receipt_invalid"),
+        ("zip-slip", raw_zip(&[("../../etc/cron.d/x", b"x".to_vec(), false), ("manifest.json", json.clone(), true)]), PASSWORD, 400, "receipt_invalid"),
+        ("absolute path", raw_zip(&[("/tmp/x", b"x".to_vec(), false), ("manifest.json", json.clone(), true)]), PASSWORD, 400, "receipt_invalid"),
+        ("expansion bomb", raw_zip(&[("manifest.json", json.clone(), true), ("zeros.bin", vec![0u8; 8 << 20], false)]), PASSWORD, 400, "receipt_invalid"),
+        ("duplicate names", raw_zip(&[("manifest.json", json.clone(), true), ("MANIFEST.JSON", json.clone(), false)]), PASSWORD, 400, "receipt_invalid"),
+        ("unencrypted", raw_zip(&[("manifest.json", json.clone(), false)]), PASSWORD, 400, "receipt_invalid"),
+        ("unknown schema version", raw_zip(&[("manifest.json", serde_json::to_vec(&v2).unwrap(), true)]), PASSWORD, 400, "receipt_invalid"),
+        ("another school", receipts::write_archive(&other, PASSWORD).unwrap(), PASSWORD, 400, "receipt_invalid"),
+    ];
+    for (what, bytes, password, status, code) in cases {
+        let r = app
+            .upload(Method::POST, "/api/v1/receipts/imports", &fx.admin, &[("term", "1151"), ("password", password)], &[("file", "r.zip", &bytes)])
+            .await;
+        let p = r.assert_problem(status, code);
+        assert!(!p["detail"].as_str().unwrap_or("").is_empty(), "{what}: a zh-TW detail");
+        if what == "unknown schema version" {
+            assert!(p["detail"].as_str().unwrap().contains("版本"), "{p}");
+        }
+        assert_eq!(imports_count(&app, fx.school.id), 0, "{what}: nothing changed");
+    }
+    // English on Accept-Language: en.
+    let (ct, body) = crate::support::multipart(&[("term", "1151"), ("password", "nope")], &[("file", "r.zip", &good)]);
+    let r = app
+        .send(
+            actix_web::test::TestRequest::post()
+                .uri("/api/v1/receipts/imports")
+                .insert_header(("Authorization", format!("Bearer {}", fx.admin)))
+                .insert_header(("Content-Type", ct))
+                .insert_header(("Accept-Language", "en"))
+                .set_payload(body),
+        )
+        .await;
+    let p = r.assert_problem(400, "receipt_password");
+    assert!(p["detail"].as_str().unwrap().contains("password"), "{p}");
+
+    // Another term than the chosen one.
+    let r = app.upload(Method::POST, "/api/v1/receipts/imports", &fx.admin, &[("term", "1152"), ("password", PASSWORD)], &[("file", "r.zip", &good)]).await;
+    r.assert_problem(400, "receipt_invalid");
+    // National rule: the window lasts at least 3 days.
+    let now = app.state.clock.now();
+    let short = json!([{"category": "course_records", "start": taipei(now + Duration::days(1)), "end": taipei(now + Duration::days(2))}]).to_string();
+    let r = import(&app, &fx.admin, &good, &[("windows", &short)]).await;
+    let p = r.assert_problem(422, "validation_failed");
+    assert!(p.to_string().contains("3 天"), "{p}");
+    let backwards = json!([{"category": "course_records", "start": taipei(now + Duration::days(5)), "end": taipei(now + Duration::days(1))}]).to_string();
+    import(&app, &fx.admin, &good, &[("windows", &backwards)]).await.assert_problem(422, "validation_failed");
+    assert_eq!(imports_count(&app, fx.school.id), 0);
+    // Then the good one goes in.
+    let r = import(&app, &fx.admin, &good, &[]).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(imports_count(&app, fx.school.id), 1);
+}
+
+#[actix_web::test]
+async fn roles_modules_other_students_and_other_schools_are_refused() {
+    let app = TestApp::init();
+    let fx = fixture(&app, "720003").await;
+    let other = fixture(&app, "720004").await;
+    let cadre = export(&app, &fx.admin, "24").await;
+    let (_, receipt) = generate(&app, &fx.school, &[cadre], 1, Vec::new());
+    let windows = open_windows(&app);
+
+    // Wrong role: a teacher without the module, a student; S0207S alone is not the receipts module.
+    let teacher = staff_with(&app, &fx.school, "t1", &[]).await;
+    let submitter = staff_with(&app, &fx.school, "t2", &["S0207S"]).await;
+    let t1 = app.token(&fx.school, "s1").await;
+    for (who, token, code) in [("teacher", &teacher, "module_required"), ("S0207S", &submitter, "module_required"), ("student", &t1, "module_required")] {
+        import(&app, token, &receipt, &[]).await.assert_problem(403, code);
+        for path in ["/api/v1/receipts/imports", "/api/v1/receipts/reports", "/api/v1/receipts/reports.xlsx", "/api/v1/receipts/statistics", "/api/v1/receipts/statistics.xlsx", "/api/v1/receipts/differences", "/api/v1/receipts/differences.xlsx", "/api/v1/receipts/students?class=101&seat=1"] {
+            app.get_as(path, token).await.assert_problem(403, code);
+        }
+        assert_eq!(imports_count(&app, fx.school.id), 0, "{who}");
+    }
+    // "此區會依據角色群組權限提供可匯入之類別": S0219S without S0218S imports course records, not cadre.
+    let clerk = staff_with(&app, &fx.school, "t3", &["S0219S"]).await;
+    import(&app, &clerk, &receipt, &[("categories", "cadre")]).await.assert_problem(403, "module_required");
+    import(&app, &clerk, &receipt, &[]).await.assert_problem(403, "module_required");
+    let r = import(&app, &clerk, &receipt, &[("categories", "course_records"), ("windows", &windows)]).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    let r = import(&app, &fx.admin, &receipt, &[("windows", &windows)]).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(outcome(&r.json(), "course_records")["outcome"], "unchanged");
+
+    // Staff and admins have no own receipt; a student answers only their own.
+    app.get_as("/api/v1/receipts/mine", &fx.admin).await.assert_problem(403, "role_required");
+    app.post_as("/api/v1/receipts/mine/answers", &teacher, json!({"category": "cadre", "answer": "correct"})).await.assert_problem(403, "role_required");
+    let t2 = app.token(&fx.school, "s2").await;
+    let rep = app.post_as("/api/v1/receipts/mine/answers", &t2, json!({"category": "cadre", "answer": "wrong", "description": "職稱錯誤"})).await;
+    assert_eq!(rep.status, 200, "{}", rep.text());
+    let mine = app.get_as("/api/v1/receipts/mine", &t1).await.json();
+    assert_eq!(category(&mine, "cadre")["state"], "pending", "s2's answer is not s1's");
+    assert!(category(&mine, "cadre")["reports"].as_array().unwrap().is_empty(), "s1 does not see s2's reports");
+    let report: i64 = {
+        let sid = fx.school.id;
+        app.write(move |c| Ok(rr::table.filter(rr::school_id.eq(sid)).select(rr::id).first(c)?))
+    };
+    app.put_as(&format!("/api/v1/receipts/reports/{report}/remark"), &t1, json!({"remark": "x"})).await.assert_problem(403, "module_required");
+    // A member granted S0219S view only cannot write remarks.
+    let viewer = {
+        staff_with(&app, &fx.school, "t4", &["S0219S"]).await;
+        let sid = fx.school.id;
+        app.write(move |c| {
+            let g: i64 = rg::table.filter(rg::school_id.eq(sid)).filter(rg::code.eq("Rt4")).select(rg::id).first(c)?;
+            diesel::update(rgmod::table.filter(rgmod::group_id.eq(g))).set((rgmod::can_create.eq(false), rgmod::can_update.eq(false), rgmod::can_delete.eq(false))).execute(c)?;
+            Ok(())
+        });
+        app.token(&fx.school, "t4").await
+    };
+    assert_eq!(app.get_as("/api/v1/receipts/reports", &viewer).await.status, 200);
+    app.put_as(&format!("/api/v1/receipts/reports/{report}/remark"), &viewer, json!({"remark": "x"})).await.assert_problem(403, "module_required");
+    import(&app, &viewer, &receipt, &[]).await.assert_problem(403, "module_required");
+
+    // Another school: its admin sees none of it and cannot touch it.
+    let s1 = fx.students["s1"].0;
+    app.get_as(&format!("/api/v1/receipts/students?student_id={s1}"), &other.admin).await.assert_problem(404, "not_found");
+    app.put_as(&format!("/api/v1/receipts/reports/{report}/remark"), &other.admin, json!({"remark": "x"})).await.assert_problem(404, "not_found");
+    assert!(app.get_as("/api/v1/receipts/reports", &other.admin).await.json().as_array().unwrap().is_empty());
+    assert!(app.get_as("/api/v1/receipts/statistics", &other.admin).await.json()["totals"].as_array().unwrap().is_empty());
+    // The other school's student has no receipt here.
+    let o1 = app.token(&other.school, "s1").await;
+    assert!(app.get_as("/api/v1/receipts/mine", &o1).await.json()["categories"].as_array().unwrap().is_empty());
+    app.post_as("/api/v1/receipts/mine/answers", &o1, json!({"category": "cadre", "answer": "correct"})).await.assert_problem(404, "not_found");
+    let answers: i64 = app.write(|c| Ok(ra::table.count().get_result(c)?));
+    assert_eq!(answers, 1, "only s2's answer was stored");
+}
+
+#[actix_web::test]
+async fn reminders_go_to_students_who_have_not_answered_when_a_window_opens_and_closes() {
+    use licheng::notify::reminders::{plan, Reason};
+    let app = TestApp::init();
+    let fx = fixture(&app, "720005").await;
+    let (_, receipt) = generate(&app, &fx.school, &[], 1, Vec::new());
+    let now = app.state.clock.now();
+    let start = now - Duration::seconds(i64::from(chrono::Timelike::second(&now)));
+    let windows = json!([{"category": "course_records", "start": taipei(start), "end": taipei(start + Duration::days(3))}]).to_string();
+    let r = import(&app, &fx.admin, &receipt, &[("windows", &windows)]).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    for account in ["s1", "s2"] {
+        let id = fx.students[account].0;
+        app.write(move |c| Ok(diesel::update(licheng::schema::users::table.find(id)).set(licheng::schema::users::email.eq(Some(format!("{id}@example.edu.tw")))).execute(c)?));
+    }
+    let t1 = app.token(&fx.school, "s1").await;
+    assert_eq!(app.post_as("/api/v1/receipts/mine/answers", &t1, json!({"category": "course_records", "answer": "correct"})).await.status, 200);
+    let school = fx.school.id;
+    let due = |app: &TestApp| {
+        let now = app.state.clock.now();
+        app.write(move |c| plan(c, school, now, "https://licheng.example")).into_iter().filter(|p| p.reason == Reason::ReceiptPending).collect::<Vec<_>>()
+    };
+    // The day the window opens: s2 (no answer, a mail address); not s1 (confirmed), not s3 (no address).
+    let first = due(&app);
+    assert_eq!(first.iter().map(|p| p.user_id).collect::<Vec<_>>(), [fx.students["s2"].0]);
+    assert!(first[0].body.contains("修課紀錄") && first[0].body.contains("/student/receipts"), "{}", first[0].body);
+    // A middle day: nothing.
+    app.state.clock.advance(86_400 + 3_600);
+    assert!(due(&app).is_empty());
+    // Its last 24 hours: s2 again.
+    app.state.clock.advance(86_400);
+    assert_eq!(due(&app).iter().map(|p| p.user_id).collect::<Vec<_>>(), [fx.students["s2"].0]);
+}
