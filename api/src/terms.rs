@@ -224,6 +224,7 @@ pub mod routes {
 
     /// The school's current term and whether the admin holds a previous term.
     #[utoipa::path(
+    operation_id = "get_current_term",
         tag = "terms",
         path = "/terms/current",
         security(("bearer_jwt" = []), ("api_key" = [])),
@@ -243,6 +244,7 @@ pub mod routes {
     /// Switch to the previous term (every user sees it; sync of both terms is refused and the
     /// term no longer advances) or forward again to the latest term (module S0213S).
     #[utoipa::path(
+    operation_id = "switch_term",
         tag = "terms",
         path = "/terms/switch",
         request_body = SwitchTerm,

@@ -46,7 +46,8 @@ pub struct AccountRow {
 pub struct AccountFilter {
     /// Part of the account or name.
     pub q: Option<String>,
-    /// `student`, `staff` or `temporary`.
+    /// `student`, `staff` or `temporary` (empty: every kind).
+    #[param(pattern = r"^(student|staff|temporary)?$")]
     pub kind: Option<String>,
 }
 
@@ -54,6 +55,7 @@ pub struct AccountFilter {
 pub struct ResetRequest {
     /// Accounts to reset to their initial password (the national ID, letter upper-case).
     #[validate(length(min = 1, max = 500))]
+    #[schema(min_items = 1, max_items = 500)]
     pub user_ids: Vec<i64>,
 }
 
@@ -251,6 +253,7 @@ pub struct NewTemporaryAccount {
     pub student_id: i64,
     /// Days the account stays valid (1–90, default 14).
     #[validate(range(min = 1, max = 90))]
+    #[schema(minimum = 1, maximum = 90)]
     pub valid_days: Option<i64>,
 }
 

@@ -98,6 +98,7 @@ pub struct Queue {
 #[into_params(parameter_in = Query)]
 pub struct QueueQuery {
     /// Term code, e.g. `1151` (default: the current term).
+    #[param(pattern = r"^[0-9]{3}[0-2]$", example = "1151")]
     pub term: Option<String>,
 }
 
@@ -114,6 +115,7 @@ pub struct DecisionInput {
 pub struct BatchDecisionInput {
     /// Learning results to decide, 1–200.
     #[validate(length(min = 1, max = 200))]
+    #[schema(min_items = 1, max_items = 200)]
     pub ids: Vec<i64>,
     pub decision: Decision,
     /// Required to reject; the same reason for all.

@@ -60,6 +60,7 @@ pub struct Advisor {
 pub struct ClassIds {
     /// The whole list (replaces the previous one), at most 500 classes.
     #[validate(length(max = 500))]
+    #[schema(max_items = 500)]
     pub class_ids: Vec<i64>,
 }
 
@@ -68,6 +69,7 @@ pub struct ClassIds {
 pub struct StudentIds {
     /// The whole list (replaces the previous one), at most 5,000 students.
     #[validate(length(max = 5000))]
+    #[schema(max_items = 5000)]
     pub student_ids: Vec<i64>,
 }
 

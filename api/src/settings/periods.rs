@@ -137,20 +137,25 @@ pub struct WindowInput {
     "start_date": "2026-09-01", "start_hour": 8, "end_date": "2027-01-20", "end_hour": 23}))]
 pub struct PeriodInput {
     #[validate(range(min = 50, max = 300))]
+    #[schema(minimum = 50, maximum = 300)]
     pub academic_year: i32,
     /// 1 or 2 for learning-result upload and certification; 0 (the whole year) for the two
     /// selections and for performance uploads.
     #[validate(range(min = 0, max = 2))]
+    #[schema(minimum = 0, maximum = 2)]
     pub semester: i32,
     #[validate(range(min = 1, max = 3))]
+    #[schema(minimum = 1, maximum = 3)]
     pub grade: i32,
     pub item: Item,
     pub start_date: NaiveDate,
     #[validate(range(min = 0, max = 23))]
+    #[schema(minimum = 0, maximum = 23)]
     pub start_hour: u32,
     pub end_date: NaiveDate,
     /// The period lasts until the end of this hour.
     #[validate(range(min = 0, max = 23))]
+    #[schema(minimum = 0, maximum = 23)]
     pub end_hour: u32,
 }
 
