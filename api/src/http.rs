@@ -328,3 +328,23 @@ impl<T: serde::de::DeserializeOwned + 'static> JsonBody<T> {
         }
     }
 }
+
+#[cfg(test)]
+mod json_tests {
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Ids {
+        user_ids: Vec<i64>,
+    }
+
+    #[test]
+    fn invalid_json_names_a_missing_field_and_hides_the_parser_text() {
+        let e = serde_json::from_str::<Ids>("{}").unwrap_err();
+        let err = super::invalid_json(&e);
+        let en = err.detail.unwrap().en.to_string();
+        assert!(en.contains("`user_ids`"), "{en} / {e}");
+        let e = serde_json::from_str::<Ids>(r#"{"user_ids": [99999999999999999999999]}"#).unwrap_err();
+        let en = super::invalid_json(&e).detail.unwrap().en.to_string();
+        assert!(!en.contains("i64") && en.contains("line 1"), "{en}");
+    }
+}

@@ -20,3 +20,4 @@ mod seed_checks;
 mod uploads;
 mod crash;
 mod rosters;
+mod contract;
