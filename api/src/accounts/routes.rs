@@ -565,6 +565,7 @@ fn build_me(c: &mut crate::db::DbConn, p: crate::auth::UserPrincipal) -> ApiResu
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "An API key (not a user)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Old password wrong (`old_password_incorrect`) or new one weak (`weak_password`)", body = Problem, content_type = "application/problem+json"),
+        (status = 423, description = "Too many wrong old passwords: the account is locked for a while (`account_locked`, with `Retry-After`)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/me/password")]
@@ -615,6 +616,7 @@ pub async fn change_password(
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Password change pending, or an API key", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid address, or the current password is wrong (`old_password_incorrect`)", body = Problem, content_type = "application/problem+json"),
+        (status = 423, description = "Too many wrong current passwords: the account is locked for a while (`account_locked`, with `Retry-After`)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[put("/me/email")]
