@@ -240,12 +240,16 @@ fn open_error_code(doc: &mut Value) {
     if let Some(schema) = doc.pointer_mut("/components/schemas/ErrorCode") {
         schema["description"] = json!(listing);
     }
-    if let Some(code) = doc.pointer_mut("/components/schemas/Problem/properties/code") {
-        *code = json!({
-            "description": "The stable machine-readable code (snake_case). Known codes are listed in `ErrorCode`; the set is open, new codes may be added.",
-            "anyOf": [{"$ref": "#/components/schemas/ErrorCode"}, {"type": "string", "pattern": "^[a-z][a-z0-9_]*$"}],
-            "example": "validation_failed"
-        });
+    // Problems, and the per-item refusals of batch operations that carry a problem's code.
+    for schema in ["Problem", "Refusal"] {
+        if let Some(code) = doc.pointer_mut(&format!("/components/schemas/{schema}/properties/code")) {
+            let own = code.get("description").and_then(Value::as_str).map(|d| format!("{d} ")).unwrap_or_default();
+            *code = json!({
+                "description": format!("{own}The stable machine-readable code (snake_case). Known codes are listed in `ErrorCode`; the set is open, new codes may be added."),
+                "anyOf": [{"$ref": "#/components/schemas/ErrorCode"}, {"type": "string", "pattern": "^[a-z][a-z0-9_]*$"}],
+                "example": "validation_failed"
+            });
+        }
     }
 }
 

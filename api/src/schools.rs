@@ -184,8 +184,10 @@ pub mod routes {
         )
     )]
     #[post("/schools")]
-    pub async fn create(state: web::Data<AppState>, who: Principal, req: HttpRequest, body: web::Json<NewSchool>) -> ApiResult<HttpResponse> {
+    pub async fn create(state: web::Data<AppState>, who: Principal, req: HttpRequest, body: crate::http::JsonBody<NewSchool>) -> ApiResult<HttpResponse> {
         who.require(Need::OPERATOR)?;
+        // Read only after the caller is known to be allowed.
+        let body = web::Json(body.read().await?);
         body.validate()?;
         let body = body.into_inner();
         let admin_account = body.admin_account.clone().unwrap_or_else(|| "admin".into());

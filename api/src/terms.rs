@@ -258,8 +258,10 @@ pub mod routes {
         )
     )]
     #[post("/terms/switch")]
-    pub async fn switch(state: web::Data<AppState>, who: Principal, req: HttpRequest, body: web::Json<SwitchTerm>) -> ApiResult<web::Json<CurrentTerm>> {
+    pub async fn switch(state: web::Data<AppState>, who: Principal, req: HttpRequest, body: crate::http::JsonBody<SwitchTerm>) -> ApiResult<web::Json<CurrentTerm>> {
         who.require(Need::module("S0213S", Op::Update))?;
+        // Read only after the caller is known to be allowed.
+        let body = web::Json(body.read().await?);
         let school = who.school_id()?;
         let now = state.clock.now();
         let (me, actor, client) = (who.user_id(), who.actor(), client_addr(&req));

@@ -28,6 +28,10 @@ async fn sync_refuses_a_caller_before_reading_the_body() {
     let post = actix_web::http::Method::POST;
     raw(&app, post.clone(), "/api/v1/sync/students", &student, "application/json", "{not json").await.assert_problem(403, "scope_required");
     raw(&app, post.clone(), "/api/v1/sync/classes", &student, "text/plain", "rows").await.assert_problem(403, "scope_required");
+    // The same for the school's own settings: a teacher is refused before the body is judged.
+    let teacher = app.demo_token("999999_T001").await;
+    raw(&app, post.clone(), "/api/v1/role-groups", &teacher, "application/json", "{not json").await.assert_problem(403, "role_required");
+    assert_eq!(raw(&app, actix_web::http::Method::PUT, "/api/v1/settings/parameters", &teacher, "text/plain", "x").await.status, 403);
     // An API key with the scope gets the body's own problems.
     let admin = app.demo_token("admin").await;
     let key = app.post_as("/api/v1/api-keys", &admin, json!({"name": "vendor", "scopes": ["sync"]})).await.json()["secret"].as_str().unwrap().to_string();

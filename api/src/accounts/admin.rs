@@ -182,8 +182,10 @@ pub async fn list(
     )
 )]
 #[post("/accounts/reset-password")]
-pub async fn reset_passwords(state: web::Data<AppState>, who: Principal, req: HttpRequest, body: web::Json<ResetRequest>) -> ApiResult<web::Json<ResetResult>> {
+pub async fn reset_passwords(state: web::Data<AppState>, who: Principal, req: HttpRequest, body: crate::http::JsonBody<ResetRequest>) -> ApiResult<web::Json<ResetResult>> {
     who.require(Need::SCHOOL_ADMIN)?;
+    // Read only after the caller is known to be allowed.
+    let body = web::Json(body.read().await?);
     body.validate()?;
     let school = who.school_id()?;
     let me = who.user_id();
@@ -363,9 +365,11 @@ pub async fn create_temporary(
     state: web::Data<AppState>,
     who: Principal,
     req: HttpRequest,
-    body: web::Json<NewTemporaryAccount>,
+    body: crate::http::JsonBody<NewTemporaryAccount>,
 ) -> ApiResult<HttpResponse> {
     who.require(Need::SCHOOL_ADMIN)?;
+    // Read only after the caller is known to be allowed.
+    let body = web::Json(body.read().await?);
     body.validate()?;
     let school = who.school_id()?;
     let body = body.into_inner();

@@ -211,8 +211,10 @@ pub async fn list(state: web::Data<AppState>, who: Principal) -> ApiResult<web::
     )
 )]
 #[post("/role-groups")]
-pub async fn create(state: web::Data<AppState>, who: Principal, req: HttpRequest, body: web::Json<RoleGroupInput>) -> ApiResult<HttpResponse> {
+pub async fn create(state: web::Data<AppState>, who: Principal, req: HttpRequest, body: crate::http::JsonBody<RoleGroupInput>) -> ApiResult<HttpResponse> {
     who.require(Need::SCHOOL_ADMIN)?;
+    // Read only after the caller is known to be allowed.
+    let body = web::Json(body.read().await?);
     body.validate()?;
     let actor = Actor::of(&who, &req)?;
     let now = state.clock.now();
@@ -274,9 +276,11 @@ pub async fn update(
     who: Principal,
     req: HttpRequest,
     id: web::Path<i64>,
-    body: web::Json<RoleGroupInput>,
+    body: crate::http::JsonBody<RoleGroupInput>,
 ) -> ApiResult<web::Json<RoleGroup>> {
     who.require(Need::SCHOOL_ADMIN)?;
+    // Read only after the caller is known to be allowed.
+    let body = web::Json(body.read().await?);
     body.validate()?;
     let actor = Actor::of(&who, &req)?;
     let id = id.into_inner();
@@ -418,9 +422,11 @@ pub async fn put_modules(
     who: Principal,
     req: HttpRequest,
     id: web::Path<i64>,
-    body: web::Json<ModuleGrants>,
+    body: crate::http::JsonBody<ModuleGrants>,
 ) -> ApiResult<web::Json<Vec<ModuleGrantInput>>> {
     who.require(Need::SCHOOL_ADMIN)?;
+    // Read only after the caller is known to be allowed.
+    let body = web::Json(body.read().await?);
     let actor = Actor::of(&who, &req)?;
     let id = id.into_inner();
     let now = state.clock.now();
@@ -516,9 +522,11 @@ pub async fn put_members(
     who: Principal,
     req: HttpRequest,
     id: web::Path<i64>,
-    body: web::Json<Members>,
+    body: crate::http::JsonBody<Members>,
 ) -> ApiResult<web::Json<Vec<StaffMember>>> {
     who.require(Need::SCHOOL_ADMIN)?;
+    // Read only after the caller is known to be allowed.
+    let body = web::Json(body.read().await?);
     body.validate()?;
     let actor = Actor::of(&who, &req)?;
     let id = id.into_inner();

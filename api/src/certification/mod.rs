@@ -426,8 +426,10 @@ pub async fn certification_results(state: web::Data<AppState>, who: Principal, f
     )
 )]
 #[post("/learning-results/{id}/decision")]
-pub async fn decide_result(state: web::Data<AppState>, who: Principal, id: web::Path<i64>, body: web::Json<DecisionInput>) -> ApiResult<web::Json<LearningResultDetail>> {
+pub async fn decide_result(state: web::Data<AppState>, who: Principal, id: web::Path<i64>, body: crate::http::JsonBody<DecisionInput>) -> ApiResult<web::Json<LearningResultDetail>> {
     let me = teacher(&who)?;
+    // Read only after the caller is known to be allowed.
+    let body = web::Json(body.read().await?);
     let id = id.into_inner();
     let input = body.into_inner();
     let now = state.clock.now();
@@ -459,8 +461,10 @@ pub async fn decide_result(state: web::Data<AppState>, who: Principal, id: web::
     )
 )]
 #[post("/certification/decisions")]
-pub async fn decide_many(state: web::Data<AppState>, who: Principal, body: web::Json<BatchDecisionInput>) -> ApiResult<web::Json<DecisionOutcome>> {
+pub async fn decide_many(state: web::Data<AppState>, who: Principal, body: crate::http::JsonBody<BatchDecisionInput>) -> ApiResult<web::Json<DecisionOutcome>> {
     let me = teacher(&who)?;
+    // Read only after the caller is known to be allowed.
+    let body = web::Json(body.read().await?);
     body.validate()?;
     let input = body.into_inner();
     rules::reason(input.decision, input.reason.as_deref()).map_err(|(zh, en)| ApiError::validation().field("reason", zh, en))?;

@@ -430,9 +430,11 @@ pub async fn put_settings(
     state: web::Data<AppState>,
     who: Principal,
     req: HttpRequest,
-    body: web::Json<MailSettingsInput>,
+    body: crate::http::JsonBody<MailSettingsInput>,
 ) -> ApiResult<web::Json<MailSettingsView>> {
     who.require(Need::SCHOOL_ADMIN)?;
+    // Read only after the caller is known to be allowed.
+    let body = web::Json(body.read().await?);
     body.validate()?;
     let school = who.school_id()?;
     let now = state.clock.now();
@@ -501,8 +503,10 @@ fn hint(password: &str) -> String {
     )
 )]
 #[post("/mail-settings/test")]
-pub async fn test_mail(state: web::Data<AppState>, who: Principal, body: web::Json<TestMailInput>) -> ApiResult<HttpResponse> {
+pub async fn test_mail(state: web::Data<AppState>, who: Principal, body: crate::http::JsonBody<TestMailInput>) -> ApiResult<HttpResponse> {
     who.require(Need::SCHOOL_ADMIN)?;
+    // Read only after the caller is known to be allowed.
+    let body = web::Json(body.read().await?);
     body.validate()?;
     let school = who.school_id()?;
     let secrets = state.secrets.clone();

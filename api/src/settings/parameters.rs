@@ -187,8 +187,10 @@ pub async fn get_parameters(state: web::Data<AppState>, who: Principal) -> ApiRe
     )
 )]
 #[put("/settings/parameters")]
-pub async fn put_parameters(state: web::Data<AppState>, who: Principal, req: HttpRequest, body: web::Json<Parameters>) -> ApiResult<web::Json<ParametersView>> {
+pub async fn put_parameters(state: web::Data<AppState>, who: Principal, req: HttpRequest, body: crate::http::JsonBody<Parameters>) -> ApiResult<web::Json<ParametersView>> {
     who.require(Need::module("S0203S1", Op::Update))?;
+    // Read only after the caller is known to be allowed.
+    let body = web::Json(body.read().await?);
     body.validate()?;
     let school = who.school_id()?;
     let p = body.into_inner();
