@@ -3,7 +3,7 @@ CARGO ?= cargo
 NPM ?= npm
 RELEASE_BIN := target/release/licheng
 
-.PHONY: run build backend frontend frontend-deps test test-rust test-postgres test-frontend test-e2e openapi clean
+.PHONY: run build backend frontend frontend-deps test test-rust test-postgres test-frontend test-contract test-e2e openapi clean
 
 ## Build everything (release) and serve http://127.0.0.1:8080 with the demo school 999999.
 run: build
@@ -23,9 +23,9 @@ frontend/node_modules/.package-lock.json: frontend/package.json frontend/package
 	cd frontend && $(NPM) ci --no-audit --no-fund
 
 ## Every test: Rust unit and integration tests on SQLite, the integration suite again on
-## PostgreSQL when LICHENG_TEST_POSTGRES_URL is set, the frontend's type check and tests, and the
-## end-to-end browser tests (needs /usr/bin/chromium).
-test: test-rust test-postgres test-frontend test-e2e
+## PostgreSQL when LICHENG_TEST_POSTGRES_URL is set, the frontend's type check and tests, the API
+## contract checks, and the end-to-end browser tests (needs /usr/bin/chromium).
+test: test-rust test-postgres test-frontend test-contract test-e2e
 
 test-rust:
 	$(CARGO) test --locked --workspace
@@ -40,6 +40,13 @@ test-postgres:
 
 test-frontend: frontend-deps
 	cd frontend && $(NPM) run typecheck && $(NPM) test
+
+## The API contract as vendors use it (scripts/contract/run, docs/integrators.md): the document's
+## lint, schemathesis with every check as admin, teacher, student and an API key against
+## `licheng serve --demo`, and a generated Python client driving a sync and read scenario.
+## Installs its pinned Python tools into target/contract-venv.
+test-contract: frontend-deps
+	scripts/contract/run
 
 ## End-to-end: headless Chromium against `licheng serve --demo` on a fresh database (scripts/e2e),
 ## then the first page's JavaScript budget (350 KB gzipped) on the build it used.

@@ -151,41 +151,54 @@ pub fn json_config(limit: usize) -> web::JsonConfig {
                     format!("The body exceeds the limit of {limit} bytes."),
                 )
             }
-            JsonPayloadError::Deserialize(e) => ApiError::with_detail(
-                ErrorCode::InvalidJson,
-                format!("JSON 格式錯誤或欄位型別不符：{e}"),
-                format!("Invalid JSON or field type: {e}"),
-            ),
+            JsonPayloadError::Deserialize(e) => invalid_json(e),
             JsonPayloadError::Serialize(e) => ApiError::internal(format!("serialize: {e}")),
-            other => ApiError::with_detail(
-                ErrorCode::BadRequest,
-                format!("無法讀取請求內容：{other}"),
-                format!("Cannot read the body: {other}"),
-            ),
+            other => ApiError {
+                internal: Some(other.to_string()),
+                ..ApiError::with_detail(ErrorCode::BadRequest, "無法讀取請求內容。", "Cannot read the body.")
+            },
         };
         api.into()
     })
 }
 
+/// A body that is not the documented JSON: where it went wrong and which kind of mistake, in
+/// words of the API (a missing or unknown field is named) — never the parser's own text, which
+/// speaks of Rust types (`expected i64`).
+fn invalid_json(e: &serde_json::Error) -> ApiError {
+    use serde_json::error::Category;
+    let (line, column) = (e.line(), e.column());
+    let message = e.to_string();
+    let field = |prefix: &str| {
+        message.strip_prefix(prefix).and_then(|rest| rest.split('`').next()).filter(|f| !f.is_empty() && f.len() <= 64 && f.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')).map(str::to_string)
+    };
+    let (zh, en) = match e.classify() {
+        Category::Syntax | Category::Eof | Category::Io => ("不是正確的 JSON".to_string(), "is not valid JSON".to_string()),
+        Category::Data => match (field("missing field `"), field("unknown field `")) {
+            (Some(f), _) => (format!("缺少必填欄位 {f}"), format!("lacks the required field `{f}`")),
+            (None, Some(f)) => (format!("有未定義的欄位 {f}"), format!("has the unknown field `{f}`")),
+            _ => ("有欄位的型別或值不符合文件（例如數字超出範圍、不在列舉中）".to_string(), "has a field of the wrong type or value (e.g. a number out of range or not one of the listed values)".to_string()),
+        },
+    };
+    ApiError {
+        internal: Some(message.clone()),
+        ..ApiError::with_detail(
+            ErrorCode::InvalidJson,
+            format!("請求內容{zh}（第 {line} 行第 {column} 字）。"),
+            format!("The body {en} (line {line}, column {column})."),
+        )
+    }
+}
+
 pub fn query_config() -> web::QueryConfig {
     web::QueryConfig::default().error_handler(|err: QueryPayloadError, _req| {
-        ApiError::with_detail(
-            ErrorCode::InvalidQuery,
-            format!("查詢參數錯誤：{err}"),
-            format!("Invalid query parameters: {err}"),
-        )
-        .into()
+        ApiError { internal: Some(err.to_string()), ..ApiError::new(ErrorCode::InvalidQuery) }.into()
     })
 }
 
 pub fn path_config() -> web::PathConfig {
     web::PathConfig::default().error_handler(|err: PathError, _req| {
-        ApiError::with_detail(
-            ErrorCode::InvalidPath,
-            format!("網址參數錯誤：{err}"),
-            format!("Invalid path parameter: {err}"),
-        )
-        .into()
+        ApiError { internal: Some(err.to_string()), ..ApiError::new(ErrorCode::InvalidPath) }.into()
     })
 }
 
@@ -283,5 +296,55 @@ mod tests {
         assert!(text.contains("le=\"0.005\"} 1"));
         assert!(text.contains("le=\"0.25\"} 2"));
         assert!(text.contains("le=\"+Inf\"} 2"));
+    }
+}
+
+/// A JSON body that is read only when the handler asks for it — after it has checked who may
+/// call, so a caller without permission is refused before the body is read or judged (actix
+/// reads a `web::Json` argument before the handler runs). Document the operation's body with
+/// `request_body = …` in its `#[utoipa::path]`.
+pub struct JsonBody<T> {
+    req: HttpRequest,
+    payload: actix_web::dev::Payload,
+    _body: std::marker::PhantomData<T>,
+}
+
+impl<T> actix_web::FromRequest for JsonBody<T> {
+    type Error = actix_web::Error;
+    type Future = std::future::Ready<Result<JsonBody<T>, actix_web::Error>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
+        std::future::ready(Ok(JsonBody { req: req.clone(), payload: payload.take(), _body: std::marker::PhantomData }))
+    }
+}
+
+impl<T: serde::de::DeserializeOwned + 'static> JsonBody<T> {
+    /// Reads and parses the body with the app's `JsonConfig` (limit, content type, problems).
+    pub async fn read(mut self) -> Result<T, ApiError> {
+        use actix_web::FromRequest;
+        match web::Json::<T>::from_request(&self.req, &mut self.payload).await {
+            Ok(json) => Ok(json.into_inner()),
+            Err(e) => Err(e.as_error::<ApiError>().cloned().unwrap_or_else(|| ApiError { internal: Some(e.to_string()), ..ApiError::new(ErrorCode::BadRequest) })),
+        }
+    }
+}
+
+#[cfg(test)]
+mod json_tests {
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Ids {
+        user_ids: Vec<i64>,
+    }
+
+    #[test]
+    fn invalid_json_names_a_missing_field_and_hides_the_parser_text() {
+        let e = serde_json::from_str::<Ids>("{}").unwrap_err();
+        let err = super::invalid_json(&e);
+        let en = err.detail.unwrap().en.to_string();
+        assert!(en.contains("`user_ids`"), "{en} / {e}");
+        let e = serde_json::from_str::<Ids>(r#"{"user_ids": [99999999999999999999999]}"#).unwrap_err();
+        let en = super::invalid_json(&e).detail.unwrap().en.to_string();
+        assert!(!en.contains("i64") && en.contains("line 1"), "{en}");
     }
 }

@@ -215,7 +215,7 @@ use utoipa::{Modify, OpenApi};
         crate::receipts::routes::answer,
     ),
     components(schemas(crate::error::Problem, crate::error::ErrorCode)),
-    modifiers(&SecuritySchemes, &ApiPrefix, &PendingPassword),
+    modifiers(&SecuritySchemes, &ApiPrefix, &PendingPassword, &Contract),
     tags(
         (name = "operations", description = "Health, readiness and metrics"),
         (name = "auth", description = "Sign-in, sessions, own account (manual 1.1, FAQ 000 一)"),
@@ -241,6 +241,23 @@ use utoipa::{Modify, OpenApi};
     )
 )]
 pub struct ApiDoc;
+
+#[path = "openapi_contract.rs"]
+mod contract;
+
+/// The document-wide rules of `contract`, applied last (on the document as JSON).
+struct Contract;
+
+impl Modify for Contract {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let Ok(mut doc) = serde_json::to_value(&*openapi) else { return };
+        contract::apply(&mut doc);
+        match serde_json::from_value(doc) {
+            Ok(new) => *openapi = new,
+            Err(e) => tracing::error!(error = %e, "the OpenAPI contract rules could not be applied"),
+        }
+    }
+}
 
 /// Handlers under `web::scope("/api/v1")` are annotated with their path inside the scope.
 struct ApiPrefix;

@@ -32,6 +32,7 @@ pub struct Readiness {
 
 /// The process is up.
 #[utoipa::path(
+    operation_id = "get_health",
     tag = "operations",
     responses((status = 200, description = "The process serves requests", body = Health))
 )]
@@ -42,6 +43,7 @@ pub async fn healthz() -> impl Responder {
 
 /// The database is reachable and its schema is current.
 #[utoipa::path(
+    operation_id = "get_readiness",
     tag = "operations",
     responses(
         (status = 200, description = "Ready to serve", body = Readiness),
@@ -100,6 +102,7 @@ pub fn metrics_app(
 /// Request counts and latency histograms in the Prometheus text format. With `metrics_bind`
 /// set it is served only there; with `metrics_token` set it needs that bearer token.
 #[utoipa::path(
+    operation_id = "get_metrics",
     tag = "operations",
     security((), ("metrics_token" = [])),
     responses(

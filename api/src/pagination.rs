@@ -11,9 +11,11 @@ use crate::error::ApiResult;
 pub struct PageQuery {
     /// Page number, from 1 (default 1).
     #[validate(range(min = 1, max = 1000000))]
+    #[param(minimum = 1, maximum = 1000000, default = 1)]
     pub page: Option<i64>,
     /// Rows per page, 1–200 (default 30).
     #[validate(range(min = 1, max = 200))]
+    #[param(minimum = 1, maximum = 200, default = 30)]
     pub per_page: Option<i64>,
 }
 

@@ -113,11 +113,14 @@ pub mod routes {
     pub struct NewSchool {
         /// The 6-digit school code.
         #[validate(length(equal = 6))]
+        #[schema(min_length = 6, max_length = 6)]
         pub code: String,
         #[validate(length(min = 1, max = 100))]
+        #[schema(min_length = 1, max_length = 100)]
         pub name: String,
         /// The first administrator's account name (default `admin`).
         #[validate(length(min = 1, max = 50))]
+        #[schema(min_length = 1, max_length = 50)]
         pub admin_account: Option<String>,
     }
 
@@ -168,6 +171,7 @@ pub mod routes {
 
     /// Create a school and its first administrator (platform operator).
     #[utoipa::path(
+    operation_id = "create_school",
         tag = "platform",
         request_body = NewSchool,
         security(("bearer_jwt" = [])),
@@ -180,8 +184,10 @@ pub mod routes {
         )
     )]
     #[post("/schools")]
-    pub async fn create(state: web::Data<AppState>, who: Principal, req: HttpRequest, body: web::Json<NewSchool>) -> ApiResult<HttpResponse> {
+    pub async fn create(state: web::Data<AppState>, who: Principal, req: HttpRequest, body: crate::http::JsonBody<NewSchool>) -> ApiResult<HttpResponse> {
         who.require(Need::OPERATOR)?;
+        // Read only after the caller is known to be allowed.
+        let body = web::Json(body.read().await?);
         body.validate()?;
         let body = body.into_inner();
         let admin_account = body.admin_account.clone().unwrap_or_else(|| "admin".into());

@@ -224,6 +224,7 @@ pub mod routes {
 
     /// The school's current term and whether the admin holds a previous term.
     #[utoipa::path(
+    operation_id = "get_current_term",
         tag = "terms",
         path = "/terms/current",
         security(("bearer_jwt" = []), ("api_key" = [])),
@@ -243,6 +244,7 @@ pub mod routes {
     /// Switch to the previous term (every user sees it; sync of both terms is refused and the
     /// term no longer advances) or forward again to the latest term (module S0213S).
     #[utoipa::path(
+    operation_id = "switch_term",
         tag = "terms",
         path = "/terms/switch",
         request_body = SwitchTerm,
@@ -256,8 +258,10 @@ pub mod routes {
         )
     )]
     #[post("/terms/switch")]
-    pub async fn switch(state: web::Data<AppState>, who: Principal, req: HttpRequest, body: web::Json<SwitchTerm>) -> ApiResult<web::Json<CurrentTerm>> {
+    pub async fn switch(state: web::Data<AppState>, who: Principal, req: HttpRequest, body: crate::http::JsonBody<SwitchTerm>) -> ApiResult<web::Json<CurrentTerm>> {
         who.require(Need::module("S0213S", Op::Update))?;
+        // Read only after the caller is known to be allowed.
+        let body = web::Json(body.read().await?);
         let school = who.school_id()?;
         let now = state.clock.now();
         let (me, actor, client) = (who.user_id(), who.actor(), client_addr(&req));

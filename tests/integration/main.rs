@@ -28,3 +28,4 @@ mod news;
 mod school_reports;
 mod consultations;
 mod receipts;
+mod contract;

@@ -51,6 +51,7 @@ fn every_operation_has_a_tag_a_summary_and_documents_its_errors() {
                     assert!(has("404"), "{name} takes an id but documents no 404");
                 }
                 for (status, resp) in responses {
+                    let resp = resolve(&spec, resp);
                     if status.starts_with('4') || status.starts_with('5') {
                         assert!(
                             resp["content"]["application/problem+json"].is_object(),
@@ -61,6 +62,109 @@ fn every_operation_has_a_tag_a_summary_and_documents_its_errors() {
             }
         }
     }
+}
+
+/// A response or schema, following its `$ref` within the document.
+fn resolve<'a>(spec: &'a Value, value: &'a Value) -> &'a Value {
+    match value["$ref"].as_str().and_then(|r| r.strip_prefix('#')) {
+        Some(pointer) => spec.pointer(pointer).unwrap_or_else(|| panic!("unresolved $ref {pointer}")),
+        None => value,
+    }
+}
+
+fn operations(spec: &Value) -> Vec<(String, &Value)> {
+    let mut out = Vec::new();
+    for (path, item) in spec["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            out.push((format!("{method} {path}"), op));
+        }
+    }
+    out
+}
+
+/// What every generated client relies on (issue #18): the shared errors of a JSON body, of path
+/// and query parameters and of credentials; `security: []` on public operations; one-line
+/// summaries; operation ids of more than one word.
+#[test]
+fn every_operation_documents_the_shared_errors_of_its_shape() {
+    let spec: Value = serde_json::from_str(&committed()).unwrap();
+    for (name, op) in operations(&spec) {
+        let has = |code: &str| op["responses"].get(code).is_some();
+        let security = op["security"].as_array().unwrap_or_else(|| panic!("{name} does not say its security (`[]` when public)"));
+        if security.iter().any(|s| s.as_object().is_some_and(|o| !o.is_empty())) {
+            assert!(has("401") && has("403"), "{name}");
+        }
+        if op["requestBody"]["content"]["application/json"].is_object() {
+            for code in ["400", "413", "415", "422"] {
+                assert!(has(code), "{name} takes JSON but does not document {code}");
+            }
+        }
+        let params = op["parameters"].as_array().cloned().unwrap_or_default();
+        if params.iter().any(|p| p["in"] == "path" || p["in"] == "query") {
+            assert!(has("400"), "{name} takes parameters but does not document 400");
+        }
+        if params.iter().any(|p| p["name"] == "per_page") {
+            assert!(has("422"), "{name} pages but does not document 422");
+        }
+        let summary = op["summary"].as_str().unwrap();
+        assert!(!summary.contains('\n') && summary.chars().count() <= 160, "{name}: the summary is one line: {summary}");
+        let id = op["operationId"].as_str().unwrap();
+        assert!(id.contains('_'), "{name}: the operation id {id} is a single word");
+    }
+    assert_eq!(spec["servers"][0]["url"], "/");
+}
+
+#[test]
+fn lists_and_batches_refer_to_their_items_and_problem_codes_are_open() {
+    let spec: Value = serde_json::from_str(&committed()).unwrap();
+    let schemas = spec["components"]["schemas"].as_object().unwrap();
+    let mut generic = 0;
+    for (name, schema) in schemas {
+        let items = match name.split_once('_') {
+            Some(("Page", item)) => (&schema["properties"]["items"]["items"], item),
+            Some(("Batch", item)) => (&schema["properties"]["rows"]["items"], item),
+            _ => continue,
+        };
+        generic += 1;
+        assert_eq!(items.0["$ref"], format!("#/components/schemas/{}", items.1), "{name}");
+    }
+    assert!(generic >= 15, "{generic}");
+    let code = &schemas["Problem"]["properties"]["code"];
+    let any_of = code["anyOf"].as_array().unwrap();
+    assert!(any_of.iter().any(|s| s["$ref"] == "#/components/schemas/ErrorCode"));
+    assert!(any_of.iter().any(|s| s["type"] == "string" && s.get("enum").is_none()), "the code is open to new values");
+    // The receiving log's blobs are typed.
+    assert_eq!(schemas["BatchLog"]["properties"]["error"]["oneOf"][0]["$ref"], "#/components/schemas/Problem");
+}
+
+#[test]
+fn paging_and_terms_carry_the_limits_the_server_checks() {
+    let spec: Value = serde_json::from_str(&committed()).unwrap();
+    let list = &spec["paths"]["/api/v1/students"]["get"]["parameters"];
+    let param = |name: &str| list.as_array().unwrap().iter().find(|p| p["name"] == name).unwrap()["schema"].clone();
+    assert_eq!((param("page")["minimum"].clone(), param("page")["maximum"].clone(), param("page")["default"].clone()), (1.into(), 1_000_000.into(), 1.into()));
+    assert_eq!((param("per_page")["minimum"].clone(), param("per_page")["maximum"].clone(), param("per_page")["default"].clone()), (1.into(), 200.into(), 30.into()));
+    let status = spec["paths"]["/api/v1/reports/selection-status"]["get"]["parameters"].as_array().unwrap().iter().find(|p| p["name"] == "kind").unwrap().clone();
+    assert_eq!(status["required"], true, "the server requires kind");
+    let results = spec["paths"]["/api/v1/learning-results"]["get"]["parameters"].as_array().unwrap().iter().find(|p| p["name"] == "term").unwrap().clone();
+    assert_eq!(results["schema"]["pattern"], "^[0-9]{3}[0-2]$");
+}
+
+#[test]
+fn downloads_have_their_media_types_ranges_and_headers() {
+    let spec: Value = serde_json::from_str(&committed()).unwrap();
+    let op = &spec["paths"]["/api/v1/learning-results/{id}/files/{slot}"]["get"];
+    for media in ["application/pdf", "image/jpeg", "image/png", "audio/mpeg", "video/mp4"] {
+        assert_eq!(op["responses"]["200"]["content"][media]["schema"]["format"], "binary", "{media}");
+        assert!(op["responses"]["206"]["content"][media].is_object(), "{media}");
+    }
+    assert!(op["responses"]["200"]["headers"]["ETag"].is_object());
+    assert!(op["responses"]["200"]["headers"]["Content-Disposition"].is_object());
+    assert!(op["responses"]["206"]["headers"]["Content-Range"].is_object());
+    assert!(op["parameters"].as_array().unwrap().iter().any(|p| p["name"] == "Range" && p["in"] == "header"));
+    let xlsx = &spec["paths"]["/api/v1/reports/usage.xlsx"]["get"]["responses"]["200"];
+    assert!(xlsx["content"]["application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"].is_object());
+    assert!(xlsx["headers"]["Content-Disposition"].is_object());
 }
 
 #[test]

@@ -46,7 +46,8 @@ pub struct AccountRow {
 pub struct AccountFilter {
     /// Part of the account or name.
     pub q: Option<String>,
-    /// `student`, `staff` or `temporary`.
+    /// `student`, `staff` or `temporary` (empty: every kind).
+    #[param(pattern = r"^(student|staff|temporary)?$")]
     pub kind: Option<String>,
 }
 
@@ -54,6 +55,7 @@ pub struct AccountFilter {
 pub struct ResetRequest {
     /// Accounts to reset to their initial password (the national ID, letter upper-case).
     #[validate(length(min = 1, max = 500))]
+    #[schema(min_items = 1, max_items = 500)]
     pub user_ids: Vec<i64>,
 }
 
@@ -180,8 +182,10 @@ pub async fn list(
     )
 )]
 #[post("/accounts/reset-password")]
-pub async fn reset_passwords(state: web::Data<AppState>, who: Principal, req: HttpRequest, body: web::Json<ResetRequest>) -> ApiResult<web::Json<ResetResult>> {
+pub async fn reset_passwords(state: web::Data<AppState>, who: Principal, req: HttpRequest, body: crate::http::JsonBody<ResetRequest>) -> ApiResult<web::Json<ResetResult>> {
     who.require(Need::SCHOOL_ADMIN)?;
+    // Read only after the caller is known to be allowed.
+    let body = web::Json(body.read().await?);
     body.validate()?;
     let school = who.school_id()?;
     let me = who.user_id();
@@ -251,6 +255,7 @@ pub struct NewTemporaryAccount {
     pub student_id: i64,
     /// Days the account stays valid (1–90, default 14).
     #[validate(range(min = 1, max = 90))]
+    #[schema(minimum = 1, maximum = 90)]
     pub valid_days: Option<i64>,
 }
 
@@ -360,9 +365,11 @@ pub async fn create_temporary(
     state: web::Data<AppState>,
     who: Principal,
     req: HttpRequest,
-    body: web::Json<NewTemporaryAccount>,
+    body: crate::http::JsonBody<NewTemporaryAccount>,
 ) -> ApiResult<HttpResponse> {
     who.require(Need::SCHOOL_ADMIN)?;
+    // Read only after the caller is known to be allowed.
+    let body = web::Json(body.read().await?);
     body.validate()?;
     let school = who.school_id()?;
     let body = body.into_inner();

@@ -52,9 +52,11 @@ pub struct CreatedApiKey {
 pub struct NewApiKey {
     /// What the key is for, e.g. the vendor's name.
     #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
     pub name: String,
     /// At least one of `sync`, `read`.
     #[validate(length(min = 1, max = 2, message = "至少選擇一個範圍|choose at least one scope"))]
+    #[schema(min_items = 1, max_items = 2)]
     pub scopes: Vec<Scope>,
     /// When the key stops working, e.g. `2027-07-31T16:00:00Z`; in the future and at most
     /// five years ahead. Omit for a key that works until revoked.
@@ -62,6 +64,7 @@ pub struct NewApiKey {
     /// Client address ranges the key works from, e.g. `["203.0.113.0/24", "2001:db8::/32"]`
     /// (at most 20). Omit for any address.
     #[validate(length(max = 20, message = "最多 20 個位址範圍|at most 20 address ranges"))]
+    #[schema(max_items = 20)]
     pub allowed_networks: Option<Vec<String>>,
 }
 
@@ -239,6 +242,7 @@ pub async fn list(state: web::Data<AppState>, who: Principal) -> ApiResult<web::
 
 /// Create an API key; the response is the only time its secret is shown.
 #[utoipa::path(
+    operation_id = "create_api_key",
     tag = "accounts",
     request_body = NewApiKey,
     security(("bearer_jwt" = [])),
@@ -255,9 +259,11 @@ pub async fn create_key(
     state: web::Data<AppState>,
     who: Principal,
     req: HttpRequest,
-    body: web::Json<NewApiKey>,
+    body: crate::http::JsonBody<NewApiKey>,
 ) -> ApiResult<HttpResponse> {
     who.require(Need::SCHOOL_ADMIN)?;
+    // Read only after the caller is known to be allowed.
+    let body = web::Json(body.read().await?);
     body.validate()?;
     let school = who.school_id()?;
     let now = state.clock.now();
@@ -286,6 +292,7 @@ pub async fn create_key(
 
 /// Revoke an API key; requests with it fail from now on.
 #[utoipa::path(
+    operation_id = "revoke_api_key",
     tag = "accounts",
     params(("id" = i64, Path, description = "Key id")),
     security(("bearer_jwt" = [])),

@@ -63,7 +63,7 @@ pub struct AuditEvent {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct AuditFilter {
-    /// Only this event kind.
+    /// Only this event kind (see `AuditEvent.event`; an unknown kind finds nothing).
     pub event: Option<String>,
     /// Only this account.
     pub actor: Option<String>,

@@ -38,12 +38,15 @@ pub struct RoleGroup {
 pub struct RoleGroupInput {
     /// 1–10 letters or digits, unique in the school.
     #[validate(length(min = 1, max = 10), custom(function = "alphanumeric"))]
+    #[schema(min_length = 1, max_length = 10, pattern = r"^[A-Za-z0-9]+$")]
     pub code: String,
     #[validate(length(min = 1, max = 50))]
+    #[schema(min_length = 1, max_length = 50)]
     pub name: String,
     #[serde(default = "yes")]
     pub in_use: bool,
     #[validate(length(max = 200))]
+    #[schema(max_length = 200)]
     pub remark: Option<String>,
 }
 
@@ -98,6 +101,7 @@ pub struct Members {
     /// The group's whole member list (replaces the previous one); staff of this school only,
     /// at most 2,000.
     #[validate(length(max = 2000))]
+    #[schema(max_items = 2000)]
     pub user_ids: Vec<i64>,
 }
 
@@ -194,6 +198,7 @@ pub async fn list(state: web::Data<AppState>, who: Principal) -> ApiResult<web::
 
 /// Create a role group (manual 3.1.1).
 #[utoipa::path(
+    operation_id = "create_role_group",
     tag = "role groups",
     request_body = RoleGroupInput,
     security(("bearer_jwt" = [])),
@@ -206,8 +211,10 @@ pub async fn list(state: web::Data<AppState>, who: Principal) -> ApiResult<web::
     )
 )]
 #[post("/role-groups")]
-pub async fn create(state: web::Data<AppState>, who: Principal, req: HttpRequest, body: web::Json<RoleGroupInput>) -> ApiResult<HttpResponse> {
+pub async fn create(state: web::Data<AppState>, who: Principal, req: HttpRequest, body: crate::http::JsonBody<RoleGroupInput>) -> ApiResult<HttpResponse> {
     who.require(Need::SCHOOL_ADMIN)?;
+    // Read only after the caller is known to be allowed.
+    let body = web::Json(body.read().await?);
     body.validate()?;
     let actor = Actor::of(&who, &req)?;
     let now = state.clock.now();
@@ -249,6 +256,7 @@ fn ensure_code_free(c: &mut DbConn, school: i64, code: &str, except: Option<i64>
 
 /// Change a role group.
 #[utoipa::path(
+    operation_id = "update_role_group",
     tag = "role groups",
     params(("id" = i64, Path, description = "Group id")),
     request_body = RoleGroupInput,
@@ -268,9 +276,11 @@ pub async fn update(
     who: Principal,
     req: HttpRequest,
     id: web::Path<i64>,
-    body: web::Json<RoleGroupInput>,
+    body: crate::http::JsonBody<RoleGroupInput>,
 ) -> ApiResult<web::Json<RoleGroup>> {
     who.require(Need::SCHOOL_ADMIN)?;
+    // Read only after the caller is known to be allowed.
+    let body = web::Json(body.read().await?);
     body.validate()?;
     let actor = Actor::of(&who, &req)?;
     let id = id.into_inner();
@@ -298,6 +308,7 @@ pub async fn update(
 
 /// Delete a role group with its grants and memberships.
 #[utoipa::path(
+    operation_id = "delete_role_group",
     tag = "role groups",
     params(("id" = i64, Path, description = "Group id")),
     security(("bearer_jwt" = [])),
@@ -329,6 +340,7 @@ pub async fn remove(state: web::Data<AppState>, who: Principal, req: HttpRequest
 
 /// Every function module that can be granted (待選功能模組).
 #[utoipa::path(
+    operation_id = "list_function_modules",
     tag = "role groups",
     security(("bearer_jwt" = [])),
     responses(
@@ -364,6 +376,7 @@ fn group_modules(c: &mut DbConn, id: i64) -> ApiResult<Vec<ModuleGrantInput>> {
 
 /// The modules granted to a group (manual 3.1.2).
 #[utoipa::path(
+    operation_id = "get_role_group_modules",
     tag = "role groups",
     params(("id" = i64, Path, description = "Group id")),
     security(("bearer_jwt" = [])),
@@ -390,6 +403,7 @@ pub async fn get_modules(state: web::Data<AppState>, who: Principal, id: web::Pa
 
 /// Replace the modules granted to a group.
 #[utoipa::path(
+    operation_id = "put_role_group_modules",
     tag = "role groups",
     params(("id" = i64, Path, description = "Group id")),
     request_body = ModuleGrants,
@@ -408,9 +422,11 @@ pub async fn put_modules(
     who: Principal,
     req: HttpRequest,
     id: web::Path<i64>,
-    body: web::Json<ModuleGrants>,
+    body: crate::http::JsonBody<ModuleGrants>,
 ) -> ApiResult<web::Json<Vec<ModuleGrantInput>>> {
     who.require(Need::SCHOOL_ADMIN)?;
+    // Read only after the caller is known to be allowed.
+    let body = web::Json(body.read().await?);
     let actor = Actor::of(&who, &req)?;
     let id = id.into_inner();
     let now = state.clock.now();
@@ -481,6 +497,7 @@ fn group_members(c: &mut DbConn, id: i64) -> ApiResult<Vec<StaffMember>> {
 
 /// The members of a group (所屬人員).
 #[utoipa::path(
+    operation_id = "get_role_group_members",
     tag = "role groups",
     params(("id" = i64, Path, description = "Group id")),
     security(("bearer_jwt" = [])),
@@ -507,6 +524,7 @@ pub async fn get_members(state: web::Data<AppState>, who: Principal, id: web::Pa
 
 /// Replace the members of a group (manual 3.1.3); only staff of this school can be members.
 #[utoipa::path(
+    operation_id = "put_role_group_members",
     tag = "role groups",
     params(("id" = i64, Path, description = "Group id")),
     request_body = Members,
@@ -525,9 +543,11 @@ pub async fn put_members(
     who: Principal,
     req: HttpRequest,
     id: web::Path<i64>,
-    body: web::Json<Members>,
+    body: crate::http::JsonBody<Members>,
 ) -> ApiResult<web::Json<Vec<StaffMember>>> {
     who.require(Need::SCHOOL_ADMIN)?;
+    // Read only after the caller is known to be allowed.
+    let body = web::Json(body.read().await?);
     body.validate()?;
     let actor = Actor::of(&who, &req)?;
     let id = id.into_inner();
@@ -563,6 +583,7 @@ pub async fn put_members(
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not the school admin", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad paging", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such role group (`not_in_group`)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/staff")]

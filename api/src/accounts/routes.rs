@@ -34,10 +34,13 @@ pub struct Captcha {
 pub struct SignIn {
     /// School code (e.g. `074313`) or the school's name; empty for the platform operator.
     #[validate(length(max = 100))]
+    #[schema(max_length = 100)]
     pub school: String,
     #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
     pub account: String,
     #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
     pub password: String,
     pub captcha_id: Option<String>,
     pub captcha_answer: Option<String>,
@@ -46,6 +49,7 @@ pub struct SignIn {
 #[derive(Debug, Deserialize, ToSchema, Validate)]
 pub struct RefreshRequest {
     #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
     pub refresh_token: String,
 }
 
@@ -53,11 +57,14 @@ pub struct RefreshRequest {
 pub struct ForgotPassword {
     /// School code or name.
     #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
     pub school: String,
     #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
     pub account: String,
     /// The account's primary or backup e-mail.
     #[validate(length(min = 1, max = 254))]
+    #[schema(min_length = 1, max_length = 254)]
     pub email: String,
     pub captcha_id: Option<String>,
     pub captcha_answer: Option<String>,
@@ -72,16 +79,20 @@ pub struct Accepted {
 pub struct ResetPassword {
     /// The token from the mailed link.
     #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
     pub token: String,
     #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
     pub new_password: String,
 }
 
 #[derive(Debug, Deserialize, ToSchema, Validate)]
 pub struct ChangePassword {
     #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
     pub old_password: String,
     #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
     pub new_password: String,
 }
 
@@ -89,13 +100,16 @@ pub struct ChangePassword {
 pub struct EmailUpdate {
     /// Primary e-mail (null to remove).
     #[validate(email(message = "電子郵件格式不正確|is not a valid e-mail address"))]
+    #[schema(format = "email")]
     pub email: Option<String>,
     /// Backup e-mail (null to remove).
     #[validate(email(message = "電子郵件格式不正確|is not a valid e-mail address"))]
+    #[schema(format = "email")]
     pub backup_email: Option<String>,
     /// The current password: whoever holds only a stolen session cannot redirect the
     /// forgot-password mail to themselves.
     #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
     pub current_password: String,
 }
 
@@ -150,7 +164,8 @@ pub struct LookupQuery {
 }
 
 /// Whether a captcha is needed.
-#[utoipa::path(tag = "auth", responses((status = 200, description = "Sign-in options", body = AuthOptions)))]
+#[utoipa::path(
+    operation_id = "get_sign_in_options",tag = "auth", responses((status = 200, description = "Sign-in options", body = AuthOptions)))]
 #[get("/auth/options")]
 pub async fn options(state: web::Data<AppState>) -> web::Json<AuthOptions> {
     web::Json(AuthOptions { captcha_required: state.config.captcha })
@@ -321,6 +336,7 @@ async fn confirm_password(state: &AppState, user: &User, given: &str, client: &s
 
 /// Exchange a refresh token for a new pair (the old one is spent).
 #[utoipa::path(
+    operation_id = "refresh_session",
     tag = "auth",
     request_body = RefreshRequest,
     responses(
@@ -549,6 +565,7 @@ fn build_me(c: &mut crate::db::DbConn, p: crate::auth::UserPrincipal) -> ApiResu
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "An API key (not a user)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Old password wrong (`old_password_incorrect`) or new one weak (`weak_password`)", body = Problem, content_type = "application/problem+json"),
+        (status = 423, description = "Too many wrong old passwords: the account is locked for a while (`account_locked`, with `Retry-After`)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/me/password")]
@@ -599,6 +616,7 @@ pub async fn change_password(
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Password change pending, or an API key", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid address, or the current password is wrong (`old_password_incorrect`)", body = Problem, content_type = "application/problem+json"),
+        (status = 423, description = "Too many wrong current passwords: the account is locked for a while (`account_locked`, with `Retry-After`)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[put("/me/email")]

@@ -98,6 +98,7 @@ pub struct Queue {
 #[into_params(parameter_in = Query)]
 pub struct QueueQuery {
     /// Term code, e.g. `1151` (default: the current term).
+    #[param(pattern = r"^[0-9]{3}[0-2]$", example = "1151")]
     pub term: Option<String>,
 }
 
@@ -114,6 +115,7 @@ pub struct DecisionInput {
 pub struct BatchDecisionInput {
     /// Learning results to decide, 1–200.
     #[validate(length(min = 1, max = 200))]
+    #[schema(min_items = 1, max_items = 200)]
     pub ids: Vec<i64>,
     pub decision: Decision,
     /// Required to reject; the same reason for all.
@@ -428,8 +430,10 @@ pub async fn certification_results(state: web::Data<AppState>, who: Principal, f
     )
 )]
 #[post("/learning-results/{id}/decision")]
-pub async fn decide_result(state: web::Data<AppState>, who: Principal, id: web::Path<i64>, body: web::Json<DecisionInput>) -> ApiResult<web::Json<LearningResultDetail>> {
+pub async fn decide_result(state: web::Data<AppState>, who: Principal, id: web::Path<i64>, body: crate::http::JsonBody<DecisionInput>) -> ApiResult<web::Json<LearningResultDetail>> {
     let me = teacher(&who)?;
+    // Read only after the caller is known to be allowed.
+    let body = web::Json(body.read().await?);
     let id = id.into_inner();
     let input = body.into_inner();
     let now = state.clock.now();
@@ -461,8 +465,10 @@ pub async fn decide_result(state: web::Data<AppState>, who: Principal, id: web::
     )
 )]
 #[post("/certification/decisions")]
-pub async fn decide_many(state: web::Data<AppState>, who: Principal, body: web::Json<BatchDecisionInput>) -> ApiResult<web::Json<DecisionOutcome>> {
+pub async fn decide_many(state: web::Data<AppState>, who: Principal, body: crate::http::JsonBody<BatchDecisionInput>) -> ApiResult<web::Json<DecisionOutcome>> {
     let me = teacher(&who)?;
+    // Read only after the caller is known to be allowed.
+    let body = web::Json(body.read().await?);
     body.validate()?;
     let input = body.into_inner();
     rules::reason(input.decision, input.reason.as_deref()).map_err(|(zh, en)| ApiError::validation().field("reason", zh, en))?;

@@ -144,7 +144,8 @@ pub fn serve_result(req: &HttpRequest, state: &AppState, row: &JobRow) -> ApiRes
     params(("id" = i64, Path, description = "Job id")),
     security(("bearer_jwt" = [])),
     responses(
-        (status = 200, description = "The file, as an attachment", content_type = "application/octet-stream"),
+        (status = 200, description = "The file, as an attachment (a roster export: a zip package)", content_type = "application/zip"),
+        (status = 206, description = "A range of the file"),
         (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "An API key or the platform operator", body = Problem, content_type = "application/problem+json"),

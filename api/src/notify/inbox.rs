@@ -15,10 +15,23 @@ use crate::pagination::{offset, PageQuery};
 use crate::schema::notifications as n;
 use crate::uploads::access::Caller;
 
+/// What a notification is about:
+/// - `result_certified`: a teacher certified one of the student's learning results
+/// - `result_rejected`: a teacher rejected one (the body carries the reason)
+/// - `selection_dropped`: a selected learning result was rejected and left the selection
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum NotificationKind {
+    ResultCertified,
+    ResultRejected,
+    SelectionDropped,
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Notification {
     pub id: i64,
     /// `result_certified`, `result_rejected`, `selection_dropped`.
+    #[schema(value_type = NotificationKind)]
     pub kind: String,
     pub title: String,
     pub body: String,

@@ -90,21 +90,27 @@ pub struct MailSettingsView {
 pub struct MailSettingsInput {
     /// Mail server host, e.g. `smtp.gmail.com`.
     #[validate(length(min = 1, max = 255))]
+    #[schema(min_length = 1, max_length = 255)]
     pub host: String,
     #[validate(range(min = 1, max = 65535))]
+    #[schema(minimum = 1, maximum = 65535)]
     pub port: i32,
     pub encryption: Encryption,
     #[validate(length(max = 255))]
+    #[schema(max_length = 255)]
     pub username: Option<String>,
     /// A new password; omit (or null) to keep the stored one.
     #[validate(length(min = 1, max = 255))]
+    #[schema(min_length = 1, max_length = 255)]
     pub password: Option<String>,
     /// Remove the stored password (清空密碼).
     #[serde(default)]
     pub clear_password: bool,
     #[validate(email)]
+    #[schema(format = "email")]
     pub sender_address: String,
     #[validate(length(max = 100))]
+    #[schema(max_length = 100)]
     pub sender_name: Option<String>,
 }
 
@@ -112,6 +118,7 @@ pub struct MailSettingsInput {
 pub struct TestMailInput {
     /// Where to send the test mail.
     #[validate(email)]
+    #[schema(format = "email")]
     pub to: String,
 }
 
@@ -365,6 +372,7 @@ fn check_settings(policy: &MailPolicy, host: &str, port: i32, encryption: Encryp
 
 /// The school's mail server settings (the password is never returned).
 #[utoipa::path(
+    operation_id = "get_mail_settings",
     tag = "accounts",
     security(("bearer_jwt" = [])),
     responses(
@@ -382,6 +390,7 @@ pub async fn get_settings(state: web::Data<AppState>, who: Principal) -> ApiResu
 
 /// Save the mail server settings.
 #[utoipa::path(
+    operation_id = "put_mail_settings",
     tag = "accounts",
     request_body = MailSettingsInput,
     security(("bearer_jwt" = [])),
@@ -398,9 +407,11 @@ pub async fn put_settings(
     state: web::Data<AppState>,
     who: Principal,
     req: HttpRequest,
-    body: web::Json<MailSettingsInput>,
+    body: crate::http::JsonBody<MailSettingsInput>,
 ) -> ApiResult<web::Json<MailSettingsView>> {
     who.require(Need::SCHOOL_ADMIN)?;
+    // Read only after the caller is known to be allowed.
+    let body = web::Json(body.read().await?);
     body.validate()?;
     let school = who.school_id()?;
     let now = state.clock.now();
@@ -455,6 +466,7 @@ fn hint(password: &str) -> String {
 
 /// Send a test mail through the saved settings.
 #[utoipa::path(
+    operation_id = "send_test_mail",
     tag = "accounts",
     request_body = TestMailInput,
     security(("bearer_jwt" = [])),
@@ -468,8 +480,10 @@ fn hint(password: &str) -> String {
     )
 )]
 #[post("/mail-settings/test")]
-pub async fn test_mail(state: web::Data<AppState>, who: Principal, body: web::Json<TestMailInput>) -> ApiResult<HttpResponse> {
+pub async fn test_mail(state: web::Data<AppState>, who: Principal, body: crate::http::JsonBody<TestMailInput>) -> ApiResult<HttpResponse> {
     who.require(Need::SCHOOL_ADMIN)?;
+    // Read only after the caller is known to be allowed.
+    let body = web::Json(body.read().await?);
     body.validate()?;
     let school = who.school_id()?;
     let secrets = state.secrets.clone();

@@ -35,6 +35,7 @@ pub use usage::{__path_usage_report, __path_usage_xlsx, usage_report, usage_xlsx
 pub struct TermQuery {
     /// 學年期, e.g. `1151` (year 115, semester 1); semester `0` means the whole year. Default: the
     /// school's current term.
+    #[param(pattern = r"^\s*([0-9]{3}[0-2])?\s*$", example = "1151")]
     pub term: Option<String>,
 }
 

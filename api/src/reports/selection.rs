@@ -35,8 +35,10 @@ pub fn module(kind: Kind) -> &'static str {
 #[into_params(parameter_in = Query)]
 pub struct SelectionStatusFilter {
     /// `results` (學習成果, module S0205S) or `performances` (多元表現, module S0206S).
+    #[param(required = true, value_type = Kind, inline)]
     pub kind: Option<String>,
     /// ROC academic year, e.g. 115 (default: the year of the school's current term).
+    #[param(minimum = 1, maximum = 999)]
     pub academic_year: Option<i32>,
     /// 班級, exactly.
     pub class_code: Option<String>,
@@ -49,7 +51,7 @@ pub struct SelectionStatusFilter {
 impl SelectionStatusFilter {
     /// The kind, refused with 400 when missing or unknown.
     pub fn kind(&self) -> ApiResult<Kind> {
-        self.kind.as_deref().map(str::trim).and_then(Kind::parse).ok_or_else(|| {
+        self.kind.as_deref().and_then(Kind::parse).ok_or_else(|| {
             ApiError::new(ErrorCode::InvalidQuery).field("kind", "請指定 results（學習成果）或 performances（多元表現）", "kind is results or performances")
         })
     }

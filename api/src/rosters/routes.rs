@@ -178,6 +178,7 @@ pub struct RosterTable {
 #[into_params(parameter_in = Query)]
 pub struct RosterQuery {
     /// 學年期, e.g. `1151` (default: the school's current term).
+    #[param(pattern = r"^\s*([0-9]{3}[0-2])?\s*$", example = "1151")]
     pub term: Option<String>,
     /// 名冊別 (check only).
     pub roster: Option<String>,
@@ -432,6 +433,7 @@ pub async fn export_history(state: web::Data<AppState>, who: Principal, q: web::
     security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "The package (zip)", content_type = "application/zip"),
+        (status = 206, description = "A range of the file"),
         (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not the school admin nor granted the roster's module", body = Problem, content_type = "application/problem+json"),

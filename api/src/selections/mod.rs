@@ -22,8 +22,12 @@ pub const RESULTS_PER_YEAR: i64 = 6;
 /// Performances a student may select per academic year.
 pub const PERFORMANCES_PER_YEAR: i64 = 10;
 
-/// What is selected.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What is selected:
+/// - `results`: certified learning results (學習成果), at most 6 a year
+/// - `performances`: multiple performances (多元表現), at most 10 a year
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+#[schema(as = SelectionKind)]
 pub enum Kind {
     Results,
     Performances,
@@ -239,7 +243,7 @@ pub async fn my_selections(state: web::Data<AppState>, who: Principal, q: web::Q
 #[utoipa::path(
     tag = "selections",
     path = "/me/selections/{kind}/{item_id}",
-    params(("kind" = String, Path, description = "`results` or `performances`"), ("item_id" = i64, Path, description = "The item's id")),
+    params(("kind" = inline(Kind), Path, description = "`results` or `performances`"), ("item_id" = i64, Path, description = "The item's id")),
     security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "Selected (also when it already was)", body = MySelections),
@@ -264,7 +268,7 @@ pub async fn select_item(state: web::Data<AppState>, who: Principal, path: web::
 #[utoipa::path(
     tag = "selections",
     path = "/me/selections/{kind}/{item_id}",
-    params(("kind" = String, Path, description = "`results` or `performances`"), ("item_id" = i64, Path, description = "The item's id")),
+    params(("kind" = inline(Kind), Path, description = "`results` or `performances`"), ("item_id" = i64, Path, description = "The item's id")),
     security(("bearer_jwt" = [])),
     responses(
         (status = 204, description = "Unselected"),

@@ -60,6 +60,7 @@ pub struct Advisor {
 pub struct ClassIds {
     /// The whole list (replaces the previous one), at most 500 classes.
     #[validate(length(max = 500))]
+    #[schema(max_items = 500)]
     pub class_ids: Vec<i64>,
 }
 
@@ -68,6 +69,7 @@ pub struct ClassIds {
 pub struct StudentIds {
     /// The whole list (replaces the previous one), at most 5,000 students.
     #[validate(length(max = 5000))]
+    #[schema(max_items = 5000)]
     pub student_ids: Vec<i64>,
 }
 
@@ -288,8 +290,10 @@ fn consultant_classes(c: &mut DbConn, school: i64, teacher: i64) -> ApiResult<Co
     )
 )]
 #[put("/consultants/{teacher_id}/classes")]
-pub async fn put_consultant_classes(state: web::Data<AppState>, who: Principal, req: HttpRequest, teacher: web::Path<i64>, body: web::Json<ClassIds>) -> ApiResult<web::Json<ConsultantClasses>> {
+pub async fn put_consultant_classes(state: web::Data<AppState>, who: Principal, req: HttpRequest, teacher: web::Path<i64>, body: crate::http::JsonBody<ClassIds>) -> ApiResult<web::Json<ConsultantClasses>> {
     who.require(Need::module("S0204S", Op::Update))?;
+    // Read only after the caller is known to be allowed.
+    let body = web::Json(body.read().await?);
     validator::Validate::validate(&*body)?;
     let school = who.school_id()?;
     let teacher = teacher.into_inner();

@@ -25,24 +25,31 @@ pub const MIN_RESULTS_PER_SEMESTER: i32 = 6;
 pub struct Parameters {
     /// 學生學習成果上傳數量 (件/學期): never below 6.
     #[validate(range(min = 6, max = 100, message = "須介於 6 到 100（國教署規定不可低於 6 件）|must be between 6 and 100 (the national minimum is 6)"))]
+    #[schema(minimum = 6, maximum = 100)]
     pub results_per_semester: i32,
     /// 學生單科學習成果上傳數量 (件/學期).
     #[validate(range(min = 1, max = 100))]
+    #[schema(minimum = 1, maximum = 100)]
     pub results_per_subject: i32,
     /// 學生未認證學習成果 Email 通知教師時間: hour 0–23, or null for no mail.
     #[validate(range(min = 0, max = 23))]
+    #[schema(minimum = 0, maximum = 23)]
     pub teacher_reminder_hour: Option<i32>,
     /// 通知學生勾選學習成果 (days before the selection deadline).
     #[validate(range(min = 0, max = 60))]
+    #[schema(minimum = 0, maximum = 60)]
     pub remind_results_selection_days: i32,
     /// 通知學生勾選多元表現 (days before the selection deadline).
     #[validate(range(min = 0, max = 60))]
+    #[schema(minimum = 0, maximum = 60)]
     pub remind_performances_selection_days: i32,
     /// 通知學生學習成果送出認證截止日 (days before the submit-for-certification deadline).
     #[validate(range(min = 0, max = 60))]
+    #[schema(minimum = 0, maximum = 60)]
     pub remind_submit_days: i32,
     /// 學生多元表現上傳數量 (件/學年).
     #[validate(range(min = 10, max = 200, message = "須介於 10 到 200（每學年可勾選 10 件）|must be between 10 and 200 (10 may be selected a year)"))]
+    #[schema(minimum = 10, maximum = 200)]
     pub performances_per_year: i32,
 }
 
@@ -180,8 +187,10 @@ pub async fn get_parameters(state: web::Data<AppState>, who: Principal) -> ApiRe
     )
 )]
 #[put("/settings/parameters")]
-pub async fn put_parameters(state: web::Data<AppState>, who: Principal, req: HttpRequest, body: web::Json<Parameters>) -> ApiResult<web::Json<ParametersView>> {
+pub async fn put_parameters(state: web::Data<AppState>, who: Principal, req: HttpRequest, body: crate::http::JsonBody<Parameters>) -> ApiResult<web::Json<ParametersView>> {
     who.require(Need::module("S0203S1", Op::Update))?;
+    // Read only after the caller is known to be allowed.
+    let body = web::Json(body.read().await?);
     body.validate()?;
     let school = who.school_id()?;
     let p = body.into_inner();

@@ -153,20 +153,25 @@ pub struct WindowInput {
     "start_date": "2026-09-01", "start_hour": 8, "end_date": "2027-01-20", "end_hour": 23}))]
 pub struct PeriodInput {
     #[validate(range(min = 50, max = 300))]
+    #[schema(minimum = 50, maximum = 300)]
     pub academic_year: i32,
     /// 1 or 2 for learning-result upload and certification; 0 (the whole year) for the two
     /// selections and for performance uploads.
     #[validate(range(min = 0, max = 2))]
+    #[schema(minimum = 0, maximum = 2)]
     pub semester: i32,
     #[validate(range(min = 1, max = 3))]
+    #[schema(minimum = 1, maximum = 3)]
     pub grade: i32,
     pub item: Item,
     pub start_date: NaiveDate,
     #[validate(range(min = 0, max = 23))]
+    #[schema(minimum = 0, maximum = 23)]
     pub start_hour: u32,
     pub end_date: NaiveDate,
     /// The period lasts until the end of this hour.
     #[validate(range(min = 0, max = 23))]
+    #[schema(minimum = 0, maximum = 23)]
     pub end_hour: u32,
 }
 
@@ -427,8 +432,10 @@ pub async fn list_windows(state: web::Data<AppState>, who: Principal) -> ApiResu
     )
 )]
 #[put("/national-windows/{academic_year}")]
-pub async fn put_window(state: web::Data<AppState>, who: Principal, req: HttpRequest, year: web::Path<i32>, body: web::Json<WindowInput>) -> ApiResult<web::Json<NationalWindow>> {
+pub async fn put_window(state: web::Data<AppState>, who: Principal, req: HttpRequest, year: web::Path<i32>, body: crate::http::JsonBody<WindowInput>) -> ApiResult<web::Json<NationalWindow>> {
     who.require(Need::OPERATOR)?;
+    // Read only after the caller is known to be allowed.
+    let body = web::Json(body.read().await?);
     let year = year.into_inner();
     let w = body.into_inner();
     let mut err = crate::time::check_dates(
@@ -570,8 +577,10 @@ fn record(c: &mut DbConn, who: &(i64, Option<i64>, String, String), event: &str,
     )
 )]
 #[post("/work-periods")]
-pub async fn create_period(state: web::Data<AppState>, who: Principal, req: HttpRequest, body: web::Json<PeriodInput>) -> ApiResult<HttpResponse> {
+pub async fn create_period(state: web::Data<AppState>, who: Principal, req: HttpRequest, body: crate::http::JsonBody<PeriodInput>) -> ApiResult<HttpResponse> {
     who.require(Need::module("S0203S", Op::Create))?;
+    // Read only after the caller is known to be allowed.
+    let body = web::Json(body.read().await?);
     let actor = (who.school_id()?, who.user_id(), who.actor(), client_addr(&req));
     let now = state.clock.now();
     let input = body.into_inner();
@@ -604,8 +613,10 @@ pub async fn create_period(state: web::Data<AppState>, who: Principal, req: Http
     )
 )]
 #[put("/work-periods/{id}")]
-pub async fn update_period(state: web::Data<AppState>, who: Principal, req: HttpRequest, id: web::Path<i64>, body: web::Json<PeriodInput>) -> ApiResult<web::Json<Period>> {
+pub async fn update_period(state: web::Data<AppState>, who: Principal, req: HttpRequest, id: web::Path<i64>, body: crate::http::JsonBody<PeriodInput>) -> ApiResult<web::Json<Period>> {
     who.require(Need::module("S0203S", Op::Update))?;
+    // Read only after the caller is known to be allowed.
+    let body = web::Json(body.read().await?);
     let actor = (who.school_id()?, who.user_id(), who.actor(), client_addr(&req));
     let now = state.clock.now();
     let (id, input) = (id.into_inner(), body.into_inner());

@@ -85,8 +85,10 @@ impl Kind {
 #[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
 pub struct Batch<T> {
     /// The vendor's current ROC academic year, e.g. 115.
+    #[schema(minimum = 50, maximum = 300)]
     pub academic_year: i32,
     /// The vendor's current semester, 1 or 2.
+    #[schema(minimum = 1, maximum = 2)]
     pub semester: i32,
     pub rows: Vec<T>,
 }
@@ -116,28 +118,40 @@ impl Division {
     "class_code": "201", "seat_no": 1, "status": "在學", "email": "s010001@school.example"}))]
 pub struct StudentRow {
     /// 學號 (the account becomes `{school}_{number}`).
+    #[schema(min_length = 1, max_length = 20, pattern = r"^\s*[A-Za-z0-9-]+\s*$")]
     pub number: String,
     /// 身分證統一編號 (the initial password, letter upper-case).
+    #[schema(min_length = 10, max_length = 10, pattern = r"^[A-Za-z][A-Za-z0-9][0-9]{8}$")]
     pub national_id: String,
+    #[schema(min_length = 1, max_length = 50, pattern = r"\S")]
     pub name: String,
     pub birth_date: Option<NaiveDate>,
     /// `M` or `F`.
+    #[schema(max_length = 10)]
     pub gender: Option<String>,
     /// 科別.
+    #[schema(max_length = 50)]
     pub department: Option<String>,
     /// 學程.
+    #[schema(max_length = 50)]
     pub program: Option<String>,
     pub division: Division,
     /// ROC year of entry (入學年度), e.g. 114.
+    #[schema(minimum = 50, maximum = 300)]
     pub entry_year: i32,
     /// 1, 2 or 3.
+    #[schema(minimum = 1, maximum = 3)]
     pub grade: i32,
     /// 班級代碼.
+    #[schema(max_length = 20)]
     pub class_code: Option<String>,
     /// 座號.
+    #[schema(minimum = 1, maximum = 99)]
     pub seat_no: Option<i32>,
     /// 學籍狀態, e.g. 在學, 休學.
+    #[schema(min_length = 1, max_length = 20, pattern = r"\S")]
     pub status: String,
+    #[schema(format = "email")]
     pub email: Option<String>,
 }
 
@@ -145,9 +159,13 @@ pub struct StudentRow {
 #[schema(example = json!({"number": "T1001", "national_id": "B223456781", "name": "林老師", "email": "t1001@school.example", "active": true}))]
 pub struct StaffRow {
     /// 教職員編號 (the account becomes `{school}_{number}`).
+    #[schema(min_length = 1, max_length = 20, pattern = r"^\s*[A-Za-z0-9-]+\s*$")]
     pub number: String,
+    #[schema(min_length = 10, max_length = 10, pattern = r"^[A-Za-z][A-Za-z0-9][0-9]{8}$")]
     pub national_id: String,
+    #[schema(min_length = 1, max_length = 50, pattern = r"\S")]
     pub name: String,
+    #[schema(format = "email")]
     pub email: Option<String>,
     /// False for staff who left (the account is deactivated).
     #[serde(default = "yes")]
@@ -161,8 +179,11 @@ fn yes() -> bool {
 #[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
 #[schema(example = json!({"code": "201", "name": "二年一班", "grade": 2, "homeroom_teacher": "T1001"}))]
 pub struct ClassRow {
+    #[schema(min_length = 1, max_length = 20, pattern = r"\S")]
     pub code: String,
+    #[schema(min_length = 1, max_length = 50, pattern = r"\S")]
     pub name: String,
+    #[schema(minimum = 1, maximum = 3)]
     pub grade: i32,
     /// Staff number of the homeroom teacher (導師).
     pub homeroom_teacher: Option<String>,
@@ -172,11 +193,16 @@ pub struct ClassRow {
 #[schema(example = json!({"course_code": "108563401V1110501010101", "class_code": "201", "subject_name": "國語文", "grade": 2, "credits": 4}))]
 pub struct CourseRow {
     /// The 23-character course code (課程代碼); characters 4–9 are the school code.
+    #[schema(min_length = 23, max_length = 23, pattern = r"^[A-Za-z0-9]{23}$")]
     pub course_code: String,
     /// The class it is taught to; null for a mixed-class course (跨班).
+    #[schema(max_length = 20)]
     pub class_code: Option<String>,
+    #[schema(min_length = 1, max_length = 100, pattern = r"\S")]
     pub subject_name: String,
+    #[schema(minimum = 1, maximum = 3)]
     pub grade: i32,
+    #[schema(minimum = 0, maximum = 30)]
     pub credits: i32,
 }
 
@@ -226,10 +252,13 @@ pub struct TeachingRow {
 pub struct CadreRow {
     pub student_number: String,
     /// 單位, e.g. a class or club.
+    #[schema(min_length = 1, max_length = 50, pattern = r"\S")]
     pub unit: String,
     /// 職稱, e.g. 班長.
+    #[schema(min_length = 1, max_length = 50, pattern = r"\S")]
     pub position: String,
     /// 幹部等級.
+    #[schema(max_length = 20)]
     pub level: Option<String>,
     pub start_date: NaiveDate,
     pub end_date: Option<NaiveDate>,
@@ -338,12 +367,36 @@ pub fn class_key(class_code: &Option<String>) -> String {
     class_code.as_deref().map(str::trim).unwrap_or("").to_string()
 }
 
+/// How a batch ended (狀態代碼):
+/// - `00`: applied
+/// - `01`: refused: rows invalid (`sync_rows_invalid`)
+/// - `02`: refused: the school's term is on hold (`term_on_hold`)
+/// - `03`: refused: the batch's term is older than the school's (`stale_term`)
+/// - `99`: failed (a server error; send the batch again)
+/// - `received`: being applied (receiving log only)
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+pub enum SyncStatusCode {
+    #[serde(rename = "00")]
+    Applied,
+    #[serde(rename = "01")]
+    RowsInvalid,
+    #[serde(rename = "02")]
+    TermOnHold,
+    #[serde(rename = "03")]
+    StaleTerm,
+    #[serde(rename = "99")]
+    Failed,
+    #[serde(rename = "received")]
+    Received,
+}
+
 /// What a batch did, as the receiving log shows it (`{"total":9288,"status_code":"00",…}`).
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 pub struct Counts {
     /// Rows received.
     pub total: i64,
     /// `00` applied; `01` rows invalid; `02` term on hold; `03` stale term; `99` failed.
+    #[schema(value_type = SyncStatusCode)]
     pub status_code: String,
     pub inserted: i64,
     pub updated: i64,

@@ -10,6 +10,7 @@ use super::apply::{self, Ctx};
 use super::{Batch, CadreRow, ClassRow, Counts, CourseRow, EnrolmentRow, Kind, StaffRow, StudentRow, TeachingRow};
 use crate::app::AppState;
 use crate::auth::{Need, Op, Principal, Scope};
+use crate::http::JsonBody;
 use crate::db::{Db, DbConn};
 use crate::error::{ApiError, ApiResult, ErrorCode, Lang, Problem};
 use crate::pagination::{offset, Page, PageQuery};
@@ -149,16 +150,17 @@ fn check_batch_term<T>(batch: &Batch<T>) -> ApiResult<Term> {
     }
 }
 
-async fn handle<T: Send + Sync + 'static>(state: web::Data<AppState>, who: Principal, kind: Kind, body: web::Json<Batch<T>>, apply_fn: ApplyFn<T>) -> ApiResult<web::Json<BatchOutcome>> {
+async fn handle<T: Send + Sync + serde::de::DeserializeOwned + 'static>(state: web::Data<AppState>, who: Principal, kind: Kind, body: JsonBody<Batch<T>>, apply_fn: ApplyFn<T>) -> ApiResult<web::Json<BatchOutcome>> {
     who.require(Need::scope_only(Scope::Sync))?;
     let school = who.school_id()?;
+    // Read only now: a caller who may not sync is refused without the body being read.
+    let batch = body.read().await?;
     let key_id = match &who {
         Principal::ApiKey(k) => Some(k.key_id),
         Principal::User(_) => None,
     };
     let db = state.db.clone();
     let now = state.clock.now();
-    let batch = body.into_inner();
     web::block(move || run_batch(&db, school, key_id, kind, &batch, now, apply_fn))
         .await
         .map_err(|e| ApiError::internal(format!("blocking task failed: {e}")))?
@@ -181,97 +183,134 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 /// batches update names, e-mail and profile but never the password; students missing from the
 /// snapshot are deactivated (never deleted).
 #[utoipa::path(
+    operation_id = "sync_students",
     tag = "sync",
     path = "/sync/students",
-    request_body = Batch<StudentRow>,
+    request_body(content = Batch<StudentRow>, description = "The whole snapshot (demo school 999999's codes)", example = json!({"academic_year": 115, "semester": 1, "rows": [
+        {"number": "115001", "national_id": "F200000115", "name": "林小華", "birth_date": "2010-03-14", "gender": "F", "department": "普通科", "program": null, "division": "day", "entry_year": 115, "grade": 1, "class_code": "101", "seat_no": 1, "status": "在學", "email": null},
+        {"number": "115002", "national_id": "G100000123", "name": "張家豪", "birth_date": "2010-06-02", "gender": "M", "department": "普通科", "program": null, "division": "day", "entry_year": 115, "grade": 1, "class_code": "101", "seat_no": 2, "status": "在學", "email": null},
+        {"number": "114001", "national_id": "J100000214", "name": "吳承恩", "birth_date": "2009-01-20", "gender": "M", "department": "普通科", "program": null, "division": "day", "entry_year": 114, "grade": 2, "class_code": "201", "seat_no": 1, "status": "在學", "email": "s114001@demo.licheng.example"},
+        {"number": "113001", "national_id": "M100000314", "name": "周杰倫", "birth_date": "2008-01-18", "gender": "M", "department": "普通科", "program": null, "division": "day", "entry_year": 113, "grade": 3, "class_code": "301", "seat_no": 1, "status": "在學", "email": null}]})),
     security(("api_key" = [])),
     responses((status = 200, description = "Applied (or already up to date)", body = BatchOutcome), SyncRefusals)
 )]
 #[post("/students")]
-pub async fn students(state: web::Data<AppState>, who: Principal, body: web::Json<Batch<StudentRow>>) -> ApiResult<web::Json<BatchOutcome>> {
+pub async fn students(state: web::Data<AppState>, who: Principal, body: JsonBody<Batch<StudentRow>>) -> ApiResult<web::Json<BatchOutcome>> {
     handle(state, who, Kind::Students, body, apply::students).await
 }
 
 /// 教職員資料: the school's whole staff roster (accounts as for students; `active: false` or
 /// absence deactivates).
 #[utoipa::path(
+    operation_id = "sync_staff",
     tag = "sync",
     path = "/sync/staff",
-    request_body = Batch<StaffRow>,
+    request_body(content = Batch<StaffRow>, description = "The whole snapshot (demo school 999999's codes)", example = json!({"academic_year": 115, "semester": 1, "rows": [
+        {"number": "T001", "national_id": "A100000010", "name": "王大明", "email": "t001@demo.licheng.example", "active": true},
+        {"number": "T002", "national_id": "B200000022", "name": "李美玲", "email": "t002@demo.licheng.example", "active": true}]})),
     security(("api_key" = [])),
     responses((status = 200, description = "Applied (or already up to date)", body = BatchOutcome), SyncRefusals)
 )]
 #[post("/staff")]
-pub async fn staff(state: web::Data<AppState>, who: Principal, body: web::Json<Batch<StaffRow>>) -> ApiResult<web::Json<BatchOutcome>> {
+pub async fn staff(state: web::Data<AppState>, who: Principal, body: JsonBody<Batch<StaffRow>>) -> ApiResult<web::Json<BatchOutcome>> {
     handle(state, who, Kind::Staff, body, apply::staff).await
 }
 
 /// 班級資料: the term's classes with their homeroom teachers (who get the homeroom role).
 #[utoipa::path(
+    operation_id = "sync_classes",
     tag = "sync",
     path = "/sync/classes",
-    request_body = Batch<ClassRow>,
+    request_body(content = Batch<ClassRow>, description = "The whole snapshot (demo school 999999's codes)", example = json!({"academic_year": 115, "semester": 1, "rows": [
+        {"code": "101", "name": "一年一班", "grade": 1, "homeroom_teacher": "T001"},
+        {"code": "201", "name": "二年一班", "grade": 2, "homeroom_teacher": "T002"},
+        {"code": "301", "name": "三年一班", "grade": 3, "homeroom_teacher": null}]})),
     security(("api_key" = [])),
     responses((status = 200, description = "Applied (or already up to date)", body = BatchOutcome), SyncRefusals)
 )]
 #[post("/classes")]
-pub async fn classes(state: web::Data<AppState>, who: Principal, body: web::Json<Batch<ClassRow>>) -> ApiResult<web::Json<BatchOutcome>> {
+pub async fn classes(state: web::Data<AppState>, who: Principal, body: JsonBody<Batch<ClassRow>>) -> ApiResult<web::Json<BatchOutcome>> {
     handle(state, who, Kind::Classes, body, apply::classes_batch).await
 }
 
 /// 開課資料: the term's courses, each with its 23-character course code and class (or none for a
 /// mixed-class course).
 #[utoipa::path(
+    operation_id = "sync_courses",
     tag = "sync",
     path = "/sync/courses",
-    request_body = Batch<CourseRow>,
+    request_body(content = Batch<CourseRow>, description = "The whole snapshot (demo school 999999's codes)", example = json!({"academic_year": 115, "semester": 1, "rows": [
+        {"course_code": "108999999V1110101010101", "class_code": "101", "subject_name": "國語文", "grade": 1, "credits": 4},
+        {"course_code": "108999999V1110201010102", "class_code": "201", "subject_name": "英語文", "grade": 2, "credits": 4}]})),
     security(("api_key" = [])),
     responses((status = 200, description = "Applied (or already up to date)", body = BatchOutcome), SyncRefusals)
 )]
 #[post("/courses")]
-pub async fn courses(state: web::Data<AppState>, who: Principal, body: web::Json<Batch<CourseRow>>) -> ApiResult<web::Json<BatchOutcome>> {
+pub async fn courses(state: web::Data<AppState>, who: Principal, body: JsonBody<Batch<CourseRow>>) -> ApiResult<web::Json<BatchOutcome>> {
     handle(state, who, Kind::Courses, body, apply::courses_batch).await
 }
 
 /// 學生修課資料: the term's enrolments. Students and courses must exist (send students and
 /// courses first).
 #[utoipa::path(
+    operation_id = "sync_enrolments",
     tag = "sync",
     path = "/sync/enrolments",
-    request_body = Batch<EnrolmentRow>,
+    request_body(content = Batch<EnrolmentRow>, description = "The whole snapshot (demo school 999999's codes)", example = json!({"academic_year": 115, "semester": 1, "rows": [
+        {"student_number": "115001", "course_code": "108999999V1110101010101", "class_code": "101", "kind": "regular"},
+        {"student_number": "115002", "course_code": "108999999V1110101010101", "class_code": "101", "kind": "regular"},
+        {"student_number": "114001", "course_code": "108999999V1110201010102", "class_code": "201", "kind": "regular"}]})),
     security(("api_key" = [])),
     responses((status = 200, description = "Applied (or already up to date)", body = BatchOutcome), SyncRefusals)
 )]
 #[post("/enrolments")]
-pub async fn enrolments(state: web::Data<AppState>, who: Principal, body: web::Json<Batch<EnrolmentRow>>) -> ApiResult<web::Json<BatchOutcome>> {
+pub async fn enrolments(state: web::Data<AppState>, who: Principal, body: JsonBody<Batch<EnrolmentRow>>) -> ApiResult<web::Json<BatchOutcome>> {
     handle(state, who, Kind::Enrolments, body, apply::enrolments_batch).await
 }
 
 /// 教師授課資料: the term's teaching assignments; teachers of the current term get the subject
 /// teacher role.
 #[utoipa::path(
+    operation_id = "sync_teaching_assignments",
     tag = "sync",
     path = "/sync/teaching-assignments",
-    request_body = Batch<TeachingRow>,
+    request_body(content = Batch<TeachingRow>, description = "The whole snapshot (demo school 999999's codes)", example = json!({"academic_year": 115, "semester": 1, "rows": [
+        {"teacher_number": "T001", "course_code": "108999999V1110101010101", "class_code": "101"},
+        {"teacher_number": "T002", "course_code": "108999999V1110201010102", "class_code": "201"}]})),
     security(("api_key" = [])),
     responses((status = 200, description = "Applied (or already up to date)", body = BatchOutcome), SyncRefusals)
 )]
 #[post("/teaching-assignments")]
-pub async fn teaching_assignments(state: web::Data<AppState>, who: Principal, body: web::Json<Batch<TeachingRow>>) -> ApiResult<web::Json<BatchOutcome>> {
+pub async fn teaching_assignments(state: web::Data<AppState>, who: Principal, body: JsonBody<Batch<TeachingRow>>) -> ApiResult<web::Json<BatchOutcome>> {
     handle(state, who, Kind::TeachingAssignments, body, apply::teaching_batch).await
 }
 
 /// 幹部經歷資料: the term's school cadre records.
 #[utoipa::path(
+    operation_id = "sync_cadre_records",
     tag = "sync",
     path = "/sync/cadre-records",
-    request_body = Batch<CadreRow>,
+    request_body(content = Batch<CadreRow>, description = "The whole snapshot (demo school 999999's codes)", example = json!({"academic_year": 115, "semester": 1, "rows": [
+        {"student_number": "114001", "unit": "二年一班", "position": "班長", "level": "班級", "start_date": "2026-08-30", "end_date": "2027-01-20"}]})),
     security(("api_key" = [])),
     responses((status = 200, description = "Applied (or already up to date)", body = BatchOutcome), SyncRefusals)
 )]
 #[post("/cadre-records")]
-pub async fn cadre_records(state: web::Data<AppState>, who: Principal, body: web::Json<Batch<CadreRow>>) -> ApiResult<web::Json<BatchOutcome>> {
+pub async fn cadre_records(state: web::Data<AppState>, who: Principal, body: JsonBody<Batch<CadreRow>>) -> ApiResult<web::Json<BatchOutcome>> {
     handle(state, who, Kind::CadreRecords, body, apply::cadre_batch).await
+}
+
+/// 結果 of a receiving-log entry: the rows received and how it ended; the counts once applied.
+#[derive(ToSchema)]
+#[allow(dead_code)] // Documents the JSON the log stores.
+pub struct LogResult {
+    /// Rows received.
+    total: i64,
+    status_code: crate::sync::SyncStatusCode,
+    inserted: Option<i64>,
+    updated: Option<i64>,
+    unchanged: Option<i64>,
+    deactivated: Option<i64>,
 }
 
 /// One receiving-log entry (manual 4.3).
@@ -285,10 +324,13 @@ pub struct BatchLog {
     pub semester: i32,
     /// `00` applied, `01` rows invalid, `02` term on hold, `03` stale term, `99` failed,
     /// `received` while being applied.
+    #[schema(value_type = crate::sync::SyncStatusCode)]
     pub status_code: String,
     /// 錯誤: the problem the vendor got, if refused.
+    #[schema(value_type = Option<Problem>)]
     pub error: Option<serde_json::Value>,
     /// 結果: `{"total":N,"status_code":"00","inserted":…,"updated":…,"unchanged":…,"deactivated":…}`.
+    #[schema(value_type = Option<LogResult>)]
     pub result: Option<serde_json::Value>,
     /// 接收時間.
     #[serde(serialize_with = "crate::time::utc")]
@@ -312,6 +354,7 @@ pub struct LogFilter {
 /// 學校查詢接收紀錄: every sync batch with its kind, error, result and times, newest first
 /// (module S0201S1).
 #[utoipa::path(
+    operation_id = "list_sync_batches",
     tag = "sync",
     path = "/sync/batches",
     params(LogFilter, PageQuery),

@@ -12,8 +12,11 @@ use crate::config::Config;
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::storage::{FileKind, FileStore, Sealed, StoreError};
 
-/// The two file slots an item has: one document and one video (FAQ 004).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+/// The two file slots an item has (FAQ 004):
+/// - `document`: pdf, jpg or png, up to 4 MB
+/// - `video`: mp3 or mp4, up to 10 MB
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
 pub enum Slot {
     Document,
     Video,

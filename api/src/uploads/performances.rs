@@ -32,6 +32,7 @@ pub struct CategoryInfo {
     /// 中文名稱.
     pub name: &'static str,
     /// `single`: one date (start_date); `range`: start_date and end_date.
+    #[schema(value_type = Dating)]
     pub dating: &'static str,
     pub fields: Vec<FieldSpec>,
 }
@@ -743,7 +744,7 @@ pub async fn delete_performance(state: web::Data<AppState>, who: Principal, id: 
 #[utoipa::path(
     tag = "uploads",
     path = "/performances/{id}/files/{slot}",
-    params(("id" = i64, Path, description = "Performance id"), ("slot" = String, Path, description = "`document` or `video`"), DownloadQuery),
+    params(("id" = i64, Path, description = "Performance id"), ("slot" = inline(super::form::Slot), Path, description = "`document` or `video`"), DownloadQuery),
     security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "The file", content_type = "application/octet-stream"),

@@ -179,6 +179,7 @@ pub struct EditResultForm {
 #[into_params(parameter_in = Query)]
 pub struct ResultFilter {
     /// Term code, e.g. `1151` (default: every term).
+    #[param(pattern = r"^[0-9]{3}[0-2]$", example = "1151")]
     pub term: Option<String>,
     pub course_id: Option<i64>,
     pub state: Option<ResultState>,
@@ -896,7 +897,7 @@ pub async fn submit_result(state: web::Data<AppState>, who: Principal, id: web::
 #[utoipa::path(
     tag = "uploads",
     path = "/learning-results/{id}/files/{slot}",
-    params(("id" = i64, Path, description = "Learning result id"), ("slot" = String, Path, description = "`document` or `video`"), DownloadQuery),
+    params(("id" = i64, Path, description = "Learning result id"), ("slot" = inline(super::form::Slot), Path, description = "`document` or `video`"), DownloadQuery),
     security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "The file", content_type = "application/octet-stream"),

@@ -34,8 +34,11 @@ pub enum Category {
     Other,
 }
 
-/// Whether a category is dated by one day or by a start and an end (FAQ 000 四 Q4).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Whether a category is dated by one day or by a start and an end (FAQ 000 四 Q4):
+/// - `single`: one date (`start_date`)
+/// - `range`: `start_date` and `end_date`
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
 pub enum Dating {
     Single,
     Range,

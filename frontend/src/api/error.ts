@@ -13,9 +13,10 @@ export const CLIENT_ERROR_CODES = {
   http: 'http_error',
 } as const;
 
-/** Every code an ApiError can carry: the backend's stable codes (from the spec) and the client's. */
+/** Every code an ApiError can carry: the backend's known codes (from the spec; `Problem.code` is
+ * open to codes a newer server adds, which keep their text) and the client's. */
 export type ApiErrorCode =
-  | Problem['code']
+  | components['schemas']['ErrorCode']
   | (typeof CLIENT_ERROR_CODES)[keyof typeof CLIENT_ERROR_CODES];
 
 function isRecord(value: unknown): value is Record<string, unknown> {
