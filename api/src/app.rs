@@ -111,6 +111,11 @@ fn allowed_methods(path: &str) -> Vec<&'static str> {
             .collect()
     });
     let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+    // A literal path (`/news/manage`) is that path, not a value of a sibling template (`/news/{id}`).
+    let exact: Vec<&'static str> = table.iter().filter(|(t, _)| t.iter().zip(&segments).all(|(t, s)| t == s) && t.len() == segments.len()).flat_map(|(_, m)| m.iter().copied()).collect();
+    if !exact.is_empty() {
+        return exact;
+    }
     let mut allowed: Vec<&'static str> = Vec::new();
     for (template, methods) in table {
         let matches = template.len() == segments.len()

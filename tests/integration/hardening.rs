@@ -313,6 +313,10 @@ async fn wrong_methods_get_405_with_allow() {
     let r = app.send(actix_web::test::TestRequest::post().uri("/healthz")).await;
     r.assert_problem(405, "method_not_allowed");
     assert_eq!(r.headers.get("allow").and_then(|v| v.to_str().ok()), Some("GET"));
+    // A literal path beside a template (`/news/manage` beside `/news/{id}`) is itself (schemathesis ST204).
+    let r = app.send(actix_web::test::TestRequest::put().uri("/api/v1/news/manage")).await;
+    r.assert_problem(405, "method_not_allowed");
+    assert_eq!(r.headers.get("allow").and_then(|v| v.to_str().ok()), Some("GET"));
     // Unknown paths stay 404.
     app.send(actix_web::test::TestRequest::delete().uri("/api/v1/no-such-thing")).await.assert_problem(404, "route_not_found");
 }

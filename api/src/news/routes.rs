@@ -216,7 +216,7 @@ pub async fn create_news(state: web::Data<AppState>, who: Principal, body: web::
         (status = 422, description = "Empty or too long title, too long body, bad publish time", body = Problem, content_type = "application/problem+json"),
     )
 )]
-#[put("/news/{id}")]
+#[put("/news/{id:\\d+}")]
 pub async fn update_news(state: web::Data<AppState>, who: Principal, id: web::Path<i64>, body: web::Json<NewsInput>) -> ApiResult<web::Json<NewsItem>> {
     let owner = owner(&who)?;
     let id = id.into_inner();
@@ -247,7 +247,7 @@ pub async fn update_news(state: web::Data<AppState>, who: Principal, id: web::Pa
         (status = 404, description = "Not one of the caller's news", body = Problem, content_type = "application/problem+json"),
     )
 )]
-#[delete("/news/{id}")]
+#[delete("/news/{id:\\d+}")]
 pub async fn delete_news(state: web::Data<AppState>, who: Principal, id: web::Path<i64>) -> ApiResult<HttpResponse> {
     let owner = owner(&who)?;
     let id = id.into_inner();
