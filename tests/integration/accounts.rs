@@ -507,8 +507,9 @@ async fn role_group_grants_change_what_a_user_may_call() {
     assert_eq!(listed[0]["module_count"], 1);
     assert_eq!(app.delete_as(&format!("/api/v1/role-groups/{gid}"), &admin).await.status, 204);
     app.get_as("/api/v1/sync/batches", &teacher).await.assert_problem(403, "module_required");
-    // 16 modules of the manual, plus S0601S and S0602S (transfer export/import, manual 6.1, 6.2; issue #21).
-    assert_eq!(app.get_as("/api/v1/function-modules", &admin).await.json().as_array().unwrap().len(), 18);
+    // 16 modules of the manual, plus S0601S and S0602S (transfer export/import, manual 6.1, 6.2; issue #21)
+    // and S0219S (維護收訖明細, Licheng's code for receipts; issue #20).
+    assert_eq!(app.get_as("/api/v1/function-modules", &admin).await.json().as_array().unwrap().len(), 19);
 }
 
 #[actix_web::test]

@@ -685,6 +685,7 @@ pub struct ReceiptAnswerRequest {
 /// 資料正確, or a report (資料有多 / 資料有少 / 資料有誤 with a description), inside the category's
 /// window. The answer replaces the earlier state; reports are kept.
 #[utoipa::path(
+    operation_id = "answer_receipt",
     tag = "receipts",
     path = "/receipts/mine/answers",
     request_body = ReceiptAnswerRequest,
@@ -1035,6 +1036,7 @@ async fn statistics_of(state: &AppState, who: &Principal, req: &HttpRequest, q: 
 /// 學生確認鈕統計 (8.1.4): confirmed and reported per category against the students in the receipt,
 /// for the school (per class) or one class (per student: 待確認 / 已確認 / 錯誤回報).
 #[utoipa::path(
+    operation_id = "receipt_statistics",
     tag = "receipts",
     path = "/receipts/statistics",
     params(StatisticsQuery),
@@ -1237,6 +1239,7 @@ async fn differences_of(state: &AppState, who: &Principal, q: &YearQuery) -> Api
 /// 收訖明細差異筆數 (8.2): per student and category, the items in Licheng (selected results and
 /// performances, cadre records, course enrolments of the year) against the receipt's rows.
 #[utoipa::path(
+    operation_id = "receipt_differences",
     tag = "receipts",
     path = "/receipts/differences",
     params(YearQuery),

@@ -220,6 +220,7 @@ async fn load(state: &AppState, who: &Principal, q: AnalysisQuery) -> ApiResult<
 
 /// 數據分析: counts of one subject grouped by one or two dimensions (school admin).
 #[utoipa::path(
+    operation_id = "analyze_data",
     tag = "reports",
     path = "/reports/analysis",
     params(AnalysisQuery),
