@@ -35,6 +35,7 @@ export const ROLES = {
       { name: 'consultations', path: '/student/consultations' },
       { name: 'study-fields', path: '/study-fields' },
       { name: 'receipts', path: '/student/receipts' },
+      { name: 'self-directed', path: '/student/self-directed' },
       { name: 'notifications', path: '/notifications' },
     ],
   },
@@ -55,6 +56,7 @@ export const ROLES = {
           await page.waitForURL(/\/teacher\/certification\/\d+/);
         },
       },
+      { name: 'self-directed-queue', path: '/self-directed/queue' },
       { name: 'notifications', path: '/notifications' },
     ],
   },
@@ -108,6 +110,9 @@ export const ROLES = {
       { name: 'news-admin', path: '/admin/news' },
       { name: 'analysis', path: '/admin/analysis' },
       { name: 'receipts', path: '/admin/receipts' },
+      { name: 'self-directed-groups', path: '/admin/self-directed/groups' },
+      { name: 'self-directed-order', path: '/admin/self-directed/order' },
+      { name: 'self-directed-report', path: '/admin/self-directed/report' },
     ],
   },
 };
@@ -124,6 +129,8 @@ const DATA = [
   '一年一班', '二年一班', '三年一班', '普通科', '學生會', '班長', '活動長',
   '國語文', '英語文', '數學', '自然科學探究與實作',
   '閱讀心得報告', '手機上傳', '端對端測試群組', '端對端測試建立', '選課公告',
+  // Scenario 9 (self-directed learning): its subject group and plan theme.
+  '彈性學習', '校園植物觀察',
 ];
 
 /** In-flight requests of the page (documents, scripts, fetches), for `ready`. */
