@@ -10,7 +10,7 @@ import { adminRemarks, generateReceipt, importReceipt, studentAnswers, studentSe
 import { lockout } from './scenarios/signin.mjs';
 import { postNews, readNews, studyFieldsFromSignIn } from './scenarios/news.mjs';
 import { selectCertified, SUBJECT, uploadAndSubmit, uploadOnPhone } from './scenarios/student.mjs';
-import { certify } from './scenarios/teacher.mjs';
+import { certify, earlierTerm } from './scenarios/teacher.mjs';
 import { approvePlan, seeApproved, setUpCertification, submitPlan } from './scenarios/selfdirected.mjs';
 
 /** Tells this run's data apart when a server is reused (`E2E_BASE_URL` given by hand). */
@@ -52,6 +52,10 @@ describe('school admin', { timeout: 2 * SCENARIO_TIMEOUT }, () => {
     withPage('4-admin', {}, (page) => createRoleGroup(page, { code: `E2E${run}`, name: `端對端測試群組 ${run}` })),
   );
 });
+
+test('2b. teacher switches the certification screen to the term before (meeting 003 #3)', { timeout: SCENARIO_TIMEOUT }, () =>
+  withPage('2b-teacher-term', {}, (page) => earlierTerm(page, { account: '999999_T002' })),
+);
 
 test('5. repeated wrong passwords show the lockout message', { timeout: SCENARIO_TIMEOUT }, () =>
   withPage('5-signin', {}, (page) => lockout(page, '999999_115002')),

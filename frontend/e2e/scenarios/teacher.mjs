@@ -35,3 +35,18 @@ export async function certify(page, { account, subject, classCode, student, desc
   assert.equal(await drawer.getByRole('button', { name: named('認證通過') }).count(), 0, 'a certified result can be certified again');
   await shot(page, '2-teacher-certified');
 }
+
+/** 2b. An earlier term on the certification screen (meeting 003 #3): the old term's work is finished after the school moved on. */
+export async function earlierTerm(page, { account }) {
+  await signIn(page, account);
+  await page.goto('/teacher/certification');
+  const before = page.getByText('114學年度第2學期', { exact: true });
+  await see(before, 'the term before in the 學年期 switch');
+  await before.click();
+  await page.waitForURL(/\/teacher\/certification\?term=1142$/);
+  await see(page.getByText(/^114學年度第2學期您任教課程/), 'the overview of term 1142');
+  await shot(page, '2b-teacher-earlier-term');
+  await page.getByText(/^本學期（115學年度第1學期）$/).click();
+  await page.waitForURL(/\/teacher\/certification$/);
+  await see(page.getByText(/^115學年度第1學期您任教課程/), 'the overview of the current term again');
+}
