@@ -54,6 +54,10 @@ export const ROLES = {
           await see(course, 'a course of the certification overview');
           await course.click();
           await page.waitForURL(/\/teacher\/certification\/\d+/);
+          // The course view itself, with the pointer off the link just clicked (its hover colour
+          // is not the page's).
+          await see(page.getByRole('link', { name: /返回課程列表|Back to courses/ }), 'the course view');
+          await page.mouse.move(0, 0);
         },
       },
       { name: 'self-directed-queue', path: '/self-directed/queue' },
