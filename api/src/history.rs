@@ -120,15 +120,33 @@ fn content_of(c: &mut DbConn, source: Source, id: i64) -> ApiResult<Option<(i64,
     }
 }
 
+/// How far below the highest sealed id of a source a routine pass looks for events not sealed yet:
+/// ids are taken before commit, so an event can commit after later ones; a window of ids finds it
+/// without scanning the whole history every few seconds. A full pass (hourly, [`seal`]) finds any
+/// other.
+const WINDOW: i64 = 10_000;
+
+/// The id above which a pass looks for unsealed events of `source` (0: everything).
+fn floor(c: &mut DbConn, source: Source, full: bool) -> ApiResult<i64> {
+    if full {
+        return Ok(0);
+    }
+    let top: Option<i64> = hc::table.filter(hc::source.eq(source.as_str())).select(diesel::dsl::max(hc::source_id)).first(c)?;
+    Ok(top.map_or(0, |t| (t - WINDOW).max(0)))
+}
+
 /// Events not yet sealed, oldest first: (source, id).
-fn unsealed(c: &mut DbConn, limit: i64) -> ApiResult<Vec<(Source, i64)>> {
+fn unsealed(c: &mut DbConn, limit: i64, full: bool) -> ApiResult<Vec<(Source, i64)>> {
+    let (results_floor, audits_floor) = (floor(c, Source::ResultEvent, full)?, floor(c, Source::Audit, full)?);
     let results: Vec<i64> = ev::table
+        .filter(ev::id.gt(results_floor))
         .filter(diesel::dsl::not(diesel::dsl::exists(hc::table.filter(hc::source.eq(Source::ResultEvent.as_str())).filter(hc::source_id.eq(ev::id)))))
         .order(ev::id)
         .limit(limit)
         .select(ev::id)
         .load(c)?;
     let audits: Vec<i64> = ae::table
+        .filter(ae::id.gt(audits_floor))
         .filter(diesel::dsl::not(diesel::dsl::exists(hc::table.filter(hc::source.eq(Source::Audit.as_str())).filter(hc::source_id.eq(ae::id)))))
         .order(ae::id)
         .limit(limit)
@@ -155,13 +173,23 @@ pub fn head(c: &mut DbConn, school: i64) -> ApiResult<(i64, String)> {
     Ok(row.unwrap_or_else(|| (0, GENESIS.to_string())))
 }
 
-/// Seals what is not sealed yet, in one transaction per pass; returns how many were sealed. A
-/// pass that loses a race with another instance rolls back and leaves the work to the next one.
+/// Seals everything not sealed yet, in one transaction per batch; returns how many were sealed. A
+/// batch that loses a race with another instance rolls back and leaves the work to the next one.
 pub fn seal(db: &Db, now: NaiveDateTime) -> ApiResult<usize> {
+    seal_pass(db, now, true)
+}
+
+/// Seals the events near the newest sealed ones ([`WINDOW`]): the routine pass.
+pub fn seal_recent(db: &Db, now: NaiveDateTime) -> ApiResult<usize> {
+    seal_pass(db, now, false)
+}
+
+/// `full`: look through every event; else only near the newest sealed ones ([`WINDOW`]).
+fn seal_pass(db: &Db, now: NaiveDateTime, full: bool) -> ApiResult<usize> {
     let mut total = 0;
     loop {
         let sealed = db.write_blocking(move |c| {
-            let todo = unsealed(c, BATCH)?;
+            let todo = unsealed(c, BATCH, full)?;
             let mut heads: BTreeMap<i64, (i64, String)> = BTreeMap::new();
             let mut n = 0;
             for (source, id) in todo {
@@ -269,17 +297,21 @@ pub fn verify(db: &Db) -> ApiResult<Report> {
     })
 }
 
-/// Seals every few seconds on every instance (races are harmless, see the module).
+/// Seals every few seconds on every instance (races are harmless, see the module): near the newest
+/// events, and through the whole history once an hour (and at start).
 pub fn spawn(db: Db, clock: crate::clock::Clock, interval_seconds: u64) {
     if interval_seconds == 0 {
         return;
     }
+    let full_every = (3600 / interval_seconds).max(1);
     actix_web::rt::spawn(async move {
         let mut tick = actix_web::rt::time::interval(std::time::Duration::from_secs(interval_seconds));
+        let mut n: u64 = 0;
         loop {
             tick.tick().await;
-            let (db, now) = (db.clone(), clock.now());
-            let sealed = actix_web::rt::task::spawn_blocking(move || seal(&db, now)).await;
+            let (db, now, full) = (db.clone(), clock.now(), n % full_every == 0);
+            n = n.wrapping_add(1);
+            let sealed = actix_web::rt::task::spawn_blocking(move || seal_pass(&db, now, full)).await;
             match sealed {
                 Ok(Ok(n)) if n > 0 => tracing::debug!(sealed = n, "history sealed"),
                 Ok(Ok(_)) => {}
