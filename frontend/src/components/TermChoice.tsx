@@ -2,16 +2,9 @@ import { useQuery } from '@tanstack/react-query';
 import { Segmented, Space, Typography } from 'antd';
 import { useSearchParams } from 'react-router';
 import { api, unwrap } from '../api/client';
-import { formatApiTerm, previousTerm, type ApiTerm } from '../lib/roc';
+import { apiTermCode as termCode, formatApiTerm, previousTerm } from '../lib/roc';
+import { currentTermKey } from '../pages/school/queryKeys';
 import { useT } from '../i18n';
-
-/** TanStack key of the school's current term (the same as the admin's term screen uses). */
-const currentTermKey = ['terms', 'current'] as const;
-
-/** `{115, 1}` → `1151`. */
-export function termCode(term: ApiTerm): string {
-  return `${term.academic_year}${term.semester}`;
-}
 
 /**
  * The term a page shows: `?term=1142` in the address (an earlier term, meeting 003 #3: the old

@@ -274,6 +274,11 @@ export function formatApiTerm(term: ApiTerm | null | undefined, fallback = ''): 
   return formatTerm(`${String(term.academic_year).padStart(3, '0')}${term.semester}`, fallback);
 }
 
+/** `{ academic_year: 115, semester: 1 }` → `1151`, the code the API takes (`?term=`). */
+export function apiTermCode({ academic_year, semester }: ApiTerm): string {
+  return termCode({ year: academic_year, semester: semester as Term['semester'] });
+}
+
 /**
  * The term before `term`, as the server's switch-back takes it: semester 2 → semester 1 of the
  * same year; semester 1 (or the whole year) → semester 2 of the year before.
