@@ -207,6 +207,13 @@ async fn a_plan_and_its_results_pass_three_stages_with_a_return_and_a_resubmissi
     assert_eq!(notifications(app, s1).last().map(String::as_str), Some("self_directed_result_certified"));
     // Certified results do not change.
     app.upload(Method::PUT, &path, &student, &[("reflection", "改")], &[]).await.assert_problem(409, "invalid_state");
+    // The file sweep keeps a plan's files (it failed on their foreign key and swept nothing).
+    let store = licheng::storage::FileStore::new(&app.state.config.data_dir);
+    let later = app.state.clock.now() + chrono::Duration::days(2);
+    licheng::uploads::files::sweep(&app.state.db, &store, later, licheng::uploads::files::GRACE_SECONDS).expect("the sweep runs");
+    let file = app.get_as(&format!("/api/v1/self-directed/plans/{id}/files/document"), &t3).await;
+    assert_eq!(file.status, 200);
+    assert_eq!(file.body, pdf);
 }
 
 /// Fills the student's performance selections of the year up to `n`.

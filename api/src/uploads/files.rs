@@ -269,6 +269,9 @@ pub fn sweep(db: &Db, store: &FileStore, now: NaiveDateTime, grace_seconds: i64)
             ids.extend(pf::table.select((pf::document_file_id, pf::video_file_id)).load::<(Option<i64>, Option<i64>)>(c)?);
             // Imported transfer items (issue #21) keep their files too.
             ids.extend(crate::schema::transfer_items::table.select((crate::schema::transfer_items::document_file_id, crate::schema::transfer_items::video_file_id)).load::<(Option<i64>, Option<i64>)>(c)?);
+            // Self-directed learning results (issue #22): without them the delete below broke their
+            // foreign key and the whole sweep rolled back on every run.
+            ids.extend(crate::schema::sdl_plans::table.select((crate::schema::sdl_plans::document_file_id, crate::schema::sdl_plans::video_file_id)).load::<(Option<i64>, Option<i64>)>(c)?);
             Ok(ids.into_iter().flat_map(|(a, b)| [a, b]).flatten().collect())
         };
         let referenced = referenced(c)?;
