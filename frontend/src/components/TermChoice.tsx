@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { Segmented, Space, Typography } from 'antd';
+import { Grid, Segmented, Space, Typography } from 'antd';
 import { useSearchParams } from 'react-router';
 import { api, unwrap } from '../api/client';
 import { apiTermCode as termCode, formatApiTerm, previousTerm } from '../lib/roc';
@@ -25,6 +25,8 @@ export function TermChoice() {
   const t = useT();
   const [params, setParams] = useSearchParams();
   const chosen = useChosenTerm();
+  // Three term names side by side are wider than a phone: one under the other there.
+  const narrow = !Grid.useBreakpoint().sm;
   const current = useQuery({
     queryKey: currentTermKey,
     queryFn: ({ signal }) => unwrap(api.GET('/api/v1/terms/current', { signal })),
@@ -43,6 +45,7 @@ export function TermChoice() {
       <Typography.Text id="term-choice-label">{t('學年期', 'Term')}</Typography.Text>
       <Segmented
         aria-labelledby="term-choice-label"
+        orientation={narrow ? 'vertical' : 'horizontal'}
         options={options.some((o) => o.value === value) ? options : [...options, { value, label: value }]}
         value={value}
         onChange={(next) => {

@@ -5,6 +5,7 @@ import { useState } from 'react';
 import { api, unwrap } from '../../api/client';
 import type { ReceiptAnswerBody, ReceiptCategoryView, StudentReceipt } from '../../api/types';
 import { PageCard } from '../../components/PageCard';
+import { ScrollRegion } from '../../components/ScrollRegion';
 import { ErrorAlert } from '../../components/ProblemAlert';
 import { useApiMutation } from '../../lib/useApiMutation';
 import { formatRocDateTime } from '../../lib/roc';
@@ -28,15 +29,19 @@ export function ReceiptRows({ category }: { category: ReceiptCategoryView }) {
     // The receipt's own column names are data (as the central database writes them).
     ...category.columns.map((title, i) => ({ title: <span lang="zh-TW">{title}</span>, key: String(i), render: (_: unknown, row: string[]) => row[i] })),
   ];
+  // The region scrolls, not the table: the rows hold nothing focusable, so the region itself takes
+  // the focus a keyboard needs to scroll it.
   return (
-    <Table<string[]>
-      size="small"
-      rowKey={(row) => row.join('\u0001')}
-      columns={columns}
-      dataSource={category.rows}
-      pagination={false}
-      scroll={{ x: 'max-content' }}
-    />
+    <ScrollRegion label={t(`${categoryText(category.category)}明細`, `${categoryText(category.category)} rows`)}>
+      <Table<string[]>
+        size="small"
+        rowKey={(row) => row.join('\u0001')}
+        columns={columns}
+        dataSource={category.rows}
+        pagination={false}
+        style={{ minWidth: 'max-content' }}
+      />
+    </ScrollRegion>
   );
 }
 
