@@ -78,3 +78,36 @@ async fn query_values_are_checked_as_documented() {
     assert_eq!(app.get_as("/api/v1/learning-results?term=1152", &admin).await.status, 200);
     app.get_as("/api/v1/students?per_page=201", &admin).await.assert_problem(422, "validation_failed");
 }
+
+/// Every operation that takes a body decides who may call it before it reads the body: an API
+/// key with only the `read` scope — refused by every operation that writes — sending a body that is
+/// not JSON gets `401`/`403`, never `400 invalid_json`, `415` or `422` (issue #18: a caller
+/// without permission learns nothing from the body's problems, and none is parsed for them).
+#[actix_web::test]
+async fn every_operation_with_a_body_refuses_a_caller_before_reading_it() {
+    let app = TestApp::init();
+    app.demo();
+    let admin = app.demo_token("admin").await;
+    let key = app.post_as("/api/v1/api-keys", &admin, json!({"name": "reader", "scopes": ["read"]})).await.json()["secret"].as_str().unwrap().to_string();
+    let spec: serde_json::Value = serde_json::from_str(&licheng::openapi::to_pretty_json()).unwrap();
+    let mut judged = Vec::new();
+    let mut checked = 0;
+    for (path, item) in spec["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            if op.get("requestBody").is_none() || op["security"].as_array().is_some_and(|s| s.is_empty()) {
+                continue;
+            }
+            let uri = path.split('/').map(|part| if part.starts_with('{') { "1" } else { part }).collect::<Vec<_>>().join("/");
+            let method = actix_web::http::Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
+            for (content_type, body) in [("application/json", "{not json"), ("text/plain", "not a form")] {
+                let reply = raw(&app, method.clone(), &uri, &key, content_type, body).await;
+                checked += 1;
+                if ![401, 403].contains(&reply.status.as_u16()) {
+                    judged.push(format!("{method} {path} ({content_type}): {} {}", reply.status, reply.text()));
+                }
+            }
+        }
+    }
+    assert!(checked > 40, "only {checked} requests: the walk found too few operations with a body");
+    assert!(judged.is_empty(), "these read (or judged) the body before refusing the caller:\n{}", judged.join("\n"));
+}

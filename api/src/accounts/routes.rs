@@ -573,11 +573,11 @@ pub async fn change_password(
     state: web::Data<AppState>,
     who: PendingPrincipal,
     req: HttpRequest,
-    body: web::Json<ChangePassword>,
+    body: crate::http::JsonBody<ChangePassword>,
 ) -> ApiResult<web::Json<TokenPair>> {
-    body.validate()?;
     let user = who.0.user()?.user.clone();
-    let body = body.into_inner();
+    let body = body.read().await?;
+    body.validate()?;
     confirm_password(&state, &user, &body.old_password, &client_addr(&req), "old_password").await?;
     password::check_strength(&body.new_password, &user.account, user.national_id.as_deref())?;
     if body.new_password == body.old_password {
@@ -620,10 +620,10 @@ pub async fn change_password(
     )
 )]
 #[put("/me/email")]
-pub async fn update_email(state: web::Data<AppState>, who: Principal, req: HttpRequest, body: web::Json<EmailUpdate>) -> ApiResult<web::Json<Me>> {
-    body.validate()?;
+pub async fn update_email(state: web::Data<AppState>, who: Principal, req: HttpRequest, body: crate::http::JsonBody<EmailUpdate>) -> ApiResult<web::Json<Me>> {
     let principal = who.user()?.clone();
-    let body = body.into_inner();
+    let body = body.read().await?;
+    body.validate()?;
     let now = state.clock.now();
     let client = client_addr(&req);
     confirm_password(&state, &principal.user, &body.current_password, &client, "current_password").await?;

@@ -513,8 +513,9 @@ async fn get_students(state: &AppState, who: &Principal, which: Advising, teache
 /// Most students one list may name (a whole school).
 const MAX_STUDENT_IDS: usize = 5000;
 
-async fn put_students(state: &AppState, who: &Principal, req: &HttpRequest, which: Advising, teacher: i64, mut ids: Vec<i64>) -> ApiResult<Vec<StudentRef>> {
+async fn put_students(state: &AppState, who: &Principal, req: &HttpRequest, which: Advising, teacher: i64, body: crate::http::JsonBody<StudentIds>) -> ApiResult<Vec<StudentRef>> {
     who.require(Need::module(which.module(), Op::Update))?;
+    let mut ids = body.read().await?.student_ids;
     if ids.len() > MAX_STUDENT_IDS {
         return Err(ApiError::validation().field(
             "student_ids",
@@ -578,8 +579,8 @@ pub async fn get_counselor_students(state: web::Data<AppState>, who: Principal, 
     )
 )]
 #[put("/counselors/{teacher_id}/students")]
-pub async fn put_counselor_students(state: web::Data<AppState>, who: Principal, req: HttpRequest, teacher: web::Path<i64>, body: web::Json<StudentIds>) -> ApiResult<web::Json<Vec<StudentRef>>> {
-    Ok(web::Json(put_students(&state, &who, &req, Advising::Counselor, teacher.into_inner(), body.into_inner().student_ids).await?))
+pub async fn put_counselor_students(state: web::Data<AppState>, who: Principal, req: HttpRequest, teacher: web::Path<i64>, body: crate::http::JsonBody<StudentIds>) -> ApiResult<web::Json<Vec<StudentRef>>> {
+    Ok(web::Json(put_students(&state, &who, &req, Advising::Counselor, teacher.into_inner(), body).await?))
 }
 
 /// A course consultant's students this term, assigned one by one besides their classes
@@ -621,8 +622,8 @@ pub async fn get_consultant_students(state: web::Data<AppState>, who: Principal,
     )
 )]
 #[put("/consultants/{teacher_id}/students")]
-pub async fn put_consultant_students(state: web::Data<AppState>, who: Principal, req: HttpRequest, teacher: web::Path<i64>, body: web::Json<StudentIds>) -> ApiResult<web::Json<Vec<StudentRef>>> {
-    Ok(web::Json(put_students(&state, &who, &req, Advising::Consultant, teacher.into_inner(), body.into_inner().student_ids).await?))
+pub async fn put_consultant_students(state: web::Data<AppState>, who: Principal, req: HttpRequest, teacher: web::Path<i64>, body: crate::http::JsonBody<StudentIds>) -> ApiResult<web::Json<Vec<StudentRef>>> {
+    Ok(web::Json(put_students(&state, &who, &req, Advising::Consultant, teacher.into_inner(), body).await?))
 }
 
 /// The students a consultant (by class and by assignment) or counselor (by assignment) advises
