@@ -43,7 +43,7 @@ test-frontend: frontend-deps
 
 ## The API contract as vendors use it (scripts/contract/run, docs/integrators.md): the document's
 ## lint, schemathesis with every check as admin, teacher, student and an API key against
-## `licheng serve --demo`, and a generated Python client driving a sync and read scenario.
+## `licheng serve --demo`, and generated Python and TypeScript clients driving a sync and read scenario.
 ## Installs its pinned Python tools into target/contract-venv.
 test-contract: frontend-deps
 	scripts/contract/run
