@@ -110,6 +110,7 @@ pub mod routes {
     use crate::secrets::random_bytes;
 
     #[derive(Debug, Deserialize, ToSchema, Validate)]
+    #[schema(example = json!({"code": "074313", "name": "示範高級中學", "admin_account": "admin"}))]
     pub struct NewSchool {
         /// The 6-digit school code.
         #[validate(length(equal = 6))]

@@ -178,6 +178,7 @@ pub mod routes {
     }
 
     #[derive(Debug, Deserialize, ToSchema)]
+    #[schema(example = json!({"to": "previous"}))]
     pub struct SwitchTerm {
         pub to: Direction,
     }

@@ -52,6 +52,7 @@ pub struct AccountFilter {
 }
 
 #[derive(Debug, Deserialize, ToSchema, Validate)]
+#[schema(example = json!({"user_ids": [21, 22]}))]
 pub struct ResetRequest {
     /// Accounts to reset to their initial password (the national ID, letter upper-case).
     #[validate(length(min = 1, max = 500))]
@@ -250,6 +251,7 @@ pub async fn reset_passwords(state: web::Data<AppState>, who: Principal, req: Ht
 }
 
 #[derive(Debug, Deserialize, ToSchema, Validate)]
+#[schema(example = json!({"student_id": 41, "valid_days": 30}))]
 pub struct NewTemporaryAccount {
     /// The student the temporary account acts for.
     pub student_id: i64,

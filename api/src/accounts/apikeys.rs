@@ -49,6 +49,7 @@ pub struct CreatedApiKey {
 }
 
 #[derive(Debug, Deserialize, ToSchema, Validate)]
+#[schema(example = json!({"name": "校務系統廠商同步", "scopes": ["sync"], "expires_at": "2027-07-31T16:00:00Z", "allowed_networks": ["203.0.113.0/24"]}))]
 pub struct NewApiKey {
     /// What the key is for, e.g. the vendor's name.
     #[validate(length(min = 1, max = 100))]

@@ -35,6 +35,7 @@ pub struct RoleGroup {
 }
 
 #[derive(Debug, Deserialize, ToSchema, Validate)]
+#[schema(example = json!({"code": "R01", "name": "教務處", "in_use": true, "remark": "負責名冊匯出"}))]
 pub struct RoleGroupInput {
     /// 1–10 letters or digits, unique in the school.
     #[validate(length(min = 1, max = 10), custom(function = "alphanumeric"))]
@@ -82,6 +83,7 @@ pub struct ModuleGrantInput {
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
+#[schema(example = json!({"modules": [{"code": "S0207S", "can_create": true, "can_update": true, "can_delete": false}]}))]
 pub struct ModuleGrants {
     /// The group's whole set of modules (replaces the previous set).
     pub modules: Vec<ModuleGrantInput>,
@@ -97,6 +99,7 @@ pub struct StaffMember {
 }
 
 #[derive(Debug, Deserialize, ToSchema, Validate)]
+#[schema(example = json!({"user_ids": [11, 12]}))]
 pub struct Members {
     /// The group's whole member list (replaces the previous one); staff of this school only,
     /// at most 2,000.

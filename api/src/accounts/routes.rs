@@ -31,6 +31,7 @@ pub struct Captcha {
 }
 
 #[derive(Debug, Deserialize, ToSchema, Validate)]
+#[schema(example = json!({"school": "999999", "account": "admin", "password": "demo2026"}))]
 pub struct SignIn {
     /// School code (e.g. `074313`) or the school's name; empty for the platform operator.
     #[validate(length(max = 100))]
@@ -47,6 +48,7 @@ pub struct SignIn {
 }
 
 #[derive(Debug, Deserialize, ToSchema, Validate)]
+#[schema(example = json!({"refresh_token": "rt_8mJ2kQ0vX3cN5pL7sD9fG1hB4wE6yA0z"}))]
 pub struct RefreshRequest {
     #[validate(length(min = 1, max = 200))]
     #[schema(min_length = 1, max_length = 200)]
@@ -54,6 +56,7 @@ pub struct RefreshRequest {
 }
 
 #[derive(Debug, Deserialize, ToSchema, Validate)]
+#[schema(example = json!({"school": "999999", "account": "999999_115001", "email": "student@demo.licheng.example"}))]
 pub struct ForgotPassword {
     /// School code or name.
     #[validate(length(min = 1, max = 100))]
@@ -76,6 +79,7 @@ pub struct Accepted {
 }
 
 #[derive(Debug, Deserialize, ToSchema, Validate)]
+#[schema(example = json!({"token": "pr_Zk3nV8qW1xR5tY7uI9oP2aS4dF6gH0jL", "new_password": "Spring-Tea-Mountain-2026"}))]
 pub struct ResetPassword {
     /// The token from the mailed link.
     #[validate(length(min = 1, max = 200))]
@@ -87,6 +91,7 @@ pub struct ResetPassword {
 }
 
 #[derive(Debug, Deserialize, ToSchema, Validate)]
+#[schema(example = json!({"old_password": "demo2026", "new_password": "Spring-Tea-Mountain-2026"}))]
 pub struct ChangePassword {
     #[validate(length(min = 1, max = 200))]
     #[schema(min_length = 1, max_length = 200)]
@@ -97,6 +102,7 @@ pub struct ChangePassword {
 }
 
 #[derive(Debug, Deserialize, ToSchema, Validate)]
+#[schema(example = json!({"email": "t001@demo.licheng.example", "backup_email": null, "current_password": "demo2026"}))]
 pub struct EmailUpdate {
     /// Primary e-mail (null to remove).
     #[validate(email(message = "電子郵件格式不正確|is not a valid e-mail address"))]

@@ -41,6 +41,7 @@ pub struct Delegate {
 
 /// Name a delegate: for exactly one of a course or a teacher.
 #[derive(Debug, Deserialize, ToSchema)]
+#[schema(example = json!({"course_id": 3, "delegate_id": 12}))]
 pub struct NewDelegate {
     pub course_id: Option<i64>,
     pub teacher_id: Option<i64>,

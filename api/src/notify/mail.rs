@@ -87,6 +87,7 @@ pub struct MailSettingsView {
 }
 
 #[derive(Debug, Deserialize, ToSchema, Validate)]
+#[schema(example = json!({"host": "smtp.school.example", "port": 587, "encryption": "starttls", "username": "licheng", "password": "app-password", "clear_password": false, "sender_address": "licheng@school.example", "sender_name": "學習歷程檔案"}))]
 pub struct MailSettingsInput {
     /// Mail server host, e.g. `smtp.gmail.com`.
     #[validate(length(min = 1, max = 255))]
@@ -115,6 +116,7 @@ pub struct MailSettingsInput {
 }
 
 #[derive(Debug, Deserialize, ToSchema, Validate)]
+#[schema(example = json!({"to": "admin@school.example"}))]
 pub struct TestMailInput {
     /// Where to send the test mail.
     #[validate(email)]

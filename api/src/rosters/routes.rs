@@ -316,6 +316,7 @@ pub async fn roster_check(state: web::Data<AppState>, who: Principal, req: HttpR
 
 /// What to export.
 #[derive(Debug, Deserialize, ToSchema)]
+#[schema(example = json!({"roster": "26", "grades": "1-3", "division": "day", "term": "1151"}))]
 pub struct ExportRequest {
     /// 名冊別, e.g. `26`.
     pub roster: String,

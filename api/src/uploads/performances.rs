@@ -84,6 +84,7 @@ pub struct Performance {
 /// The multipart form of a performance (new or replacing an old one's fields).
 #[derive(Debug, ToSchema)]
 #[allow(dead_code)]
+#[schema(example = json!({"category": "competition", "start_date": "2026-10-18", "description": "全國高中職科展化學科佳作", "title": "全國中小學科學展覽會", "level": "全國", "award": "佳作"}))]
 pub struct PerformanceForm {
     /// Only on create; a performance keeps its category.
     category: Option<Category>,

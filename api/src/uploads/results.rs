@@ -143,6 +143,7 @@ pub struct LearningResultDetail {
 /// The multipart form of a new learning result.
 #[derive(Debug, ToSchema)]
 #[allow(dead_code)]
+#[schema(example = json!({"course_id": 3, "description": "專題報告：校園植物觀察"}))]
 pub struct NewResultForm {
     /// A course the student takes this term.
     course_id: i64,
@@ -160,6 +161,7 @@ pub struct NewResultForm {
 /// The multipart form of an edit: any field left out stays as it is.
 #[derive(Debug, ToSchema)]
 #[allow(dead_code)]
+#[schema(example = json!({"description": "專題報告（修訂版）", "remove_video": true}))]
 pub struct EditResultForm {
     /// 內容簡述: left out, it stays; blank, it is cleared.
     description: Option<String>,
