@@ -250,3 +250,66 @@ fn every_request_body_has_an_example() {
     }
     assert!(missing.is_empty(), "request bodies without an example:\n{}", missing.join("\n"));
 }
+
+/// utoipa keys component schemas by their bare name and silently keeps one of two types named
+/// alike (two domains' `Stage` or `QueueQuery`): the other's operations then document the wrong
+/// shape, and generated clients break (issue #17). Every type deriving `ToSchema` under `api/src`
+/// has a name of its own (or its own `#[schema(as = …)]`).
+#[test]
+fn no_two_schema_types_share_a_name() {
+    fn walk(dir: &std::path::Path, found: &mut std::collections::BTreeMap<String, Vec<String>>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(&path, found);
+                continue;
+            }
+            if path.extension().is_none_or(|e| e != "rs") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            let lines: Vec<&str> = text.lines().collect();
+            for (i, line) in lines.iter().enumerate() {
+                if !(line.contains("#[derive(") && line.contains("ToSchema")) {
+                    continue;
+                }
+                let mut alias = None;
+                for next in lines.iter().skip(i + 1).take(15) {
+                    let t = next.trim();
+                    if t.starts_with("#[schema(") {
+                        if let Some(rest) = t.split("as = ").nth(1) {
+                            let name: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_' || *c == ':').collect();
+                            alias = name.rsplit("::").next().map(str::to_string);
+                        }
+                    }
+                    let decl = t.strip_prefix("pub(crate) ").or_else(|| t.strip_prefix("pub ")).unwrap_or(t);
+                    if let Some(rest) = decl.strip_prefix("struct ").or_else(|| decl.strip_prefix("enum ")) {
+                        let own: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+                        found.entry(alias.unwrap_or(own)).or_default().push(path.display().to_string());
+                        break;
+                    }
+                }
+            }
+        }
+    }
+    let mut found = std::collections::BTreeMap::new();
+    walk(std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/src")), &mut found);
+    assert!(found.len() > 100, "the walk found only {} schema types", found.len());
+    let twice: Vec<String> = found.iter().filter(|(_, at)| at.len() > 1).map(|(name, at)| format!("{name}: {}", at.join(", "))).collect();
+    assert!(twice.is_empty(), "schema names used by more than one type (utoipa keeps only one):\n{}", twice.join("\n"));
+}
+
+/// Generated clients name their functions after operationIds: each is unique.
+#[test]
+fn operation_ids_are_unique() {
+    let spec: Value = serde_json::from_str(&committed()).unwrap();
+    let mut seen = std::collections::BTreeMap::new();
+    for (path, item) in spec["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let id = op["operationId"].as_str().unwrap_or_else(|| panic!("{method} {path} has no operationId")).to_string();
+            if let Some(other) = seen.insert(id.clone(), format!("{method} {path}")) {
+                panic!("operationId `{id}` names both {other} and {method} {path}");
+            }
+        }
+    }
+}
