@@ -237,9 +237,10 @@ async fn many_at_once_decides_what_it_can_and_says_why_not_for_the_rest() {
     let draft = result(&app, &student, "國語文", "三", false).await;
     let english = result(&app, &student, "英語文", "英文", true).await;
     let t001 = app.demo_token("999999_T001").await;
-    let out = app.post_as("/api/v1/certification/decisions", &t001, json!({"ids": [a, b, draft, english, 987_654], "decision": "certify"})).await;
+    let out = app.post_as("/api/v1/certification/decisions", &t001, json!({"ids": [a, b, draft, a, english, 987_654, b], "decision": "certify"})).await;
     assert_eq!(out.status, 200, "{}", out.text());
     let out = out.json();
+    // An id named twice is decided once, not refused the second time (#17 item 8).
     assert_eq!(out["decided"], json!([a, b]));
     let refused: Vec<(i64, String)> = out["refused"].as_array().unwrap().iter().map(|r| (r["id"].as_i64().unwrap(), r["code"].as_str().unwrap().to_string())).collect();
     assert_eq!(refused, [(draft, "invalid_state".to_string()), (english, "not_found".to_string()), (987_654, "not_found".to_string())]);

@@ -477,8 +477,9 @@ pub async fn decide_many(state: web::Data<AppState>, who: Principal, body: crate
         .db
         .write(move |c| {
             let mut out = DecisionOutcome { decided: Vec::new(), refused: Vec::new() };
-            let mut ids = input.ids.clone();
-            ids.dedup();
+            // Each id once, in the order given (a repeated id is not refused as already decided).
+            let mut seen = std::collections::HashSet::new();
+            let ids: Vec<i64> = input.ids.iter().copied().filter(|id| seen.insert(*id)).collect();
             for id in ids {
                 match decide(c, me, id, input.decision, input.reason.as_deref(), now) {
                     Ok(()) => out.decided.push(id),
