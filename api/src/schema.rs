@@ -1,5 +1,5 @@
 //! Diesel table definitions shared by both backends. `tests/integration/schema_check.rs`
-//! compares them with the columns the migrations create.
+//! compares them with what each migration tree builds, and the two trees with each other.
 
 diesel::table! {
     schools (id) {
