@@ -15,10 +15,13 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::*;
-use crate::accounts::Role;
 use crate::app::AppState;
 use crate::auth::{Need, Op, Principal};
 use crate::error::{ApiError, ApiResult, ErrorCode, Lang, Problem};
+use crate::http::{request_lang, JsonBody};
+use crate::pagination::{offset, Page, PageQuery};
+use crate::reports::TermQuery;
+use crate::uploads::access::{self, Caller};
 use crate::reports::xlsx::{self, Cell, Sheet, XlsxFile};
 use crate::schema::{cadre_records as cr, courses, enrolments as en, receipt_answers as ra, receipt_imports as ri, receipt_reports as rr, receipt_students as rs, schools, selections as sel, student_profiles as sp, users};
 
@@ -37,20 +40,16 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(answer);
 }
 
-fn lang_of(req: &HttpRequest) -> Lang {
-    Lang::from_accept_language(req.headers().get(actix_web::http::header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()))
-}
-
 fn pick(lang: Lang, zh: &str, en: &str) -> String {
     if lang == Lang::En { en.to_string() } else { zh.to_string() }
 }
 
 const VIEW: Need = Need::module(MODULE, Op::View);
-const STUDENT: Need = Need::roles(&[Role::Student]);
 
-/// The asked term or the school's current one.
+/// The asked term or the school's current one (`reports::TermQuery` / `resolve_term`); a receipt is
+/// per semester, so semester 0 (a whole year) is refused.
 async fn term_of(state: &AppState, school: i64, asked: Option<&str>) -> ApiResult<Term> {
-    let asked = asked.map(str::trim).filter(|t| !t.is_empty()).map(crate::uploads::results::parse_term).transpose()?;
+    let asked = TermQuery { term: asked.map(str::to_string) }.parsed()?;
     if let Some(t) = asked {
         if t.semester == 0 {
             return Err(ApiError::new(ErrorCode::InvalidQuery).field("term", "收訖明細以學期為單位，例如 1151", "a receipt is per semester, e.g. 1151"));
@@ -62,13 +61,6 @@ async fn term_of(state: &AppState, school: i64, asked: Option<&str>) -> ApiResul
 
 fn term_code(t: Term) -> String {
     format!("{}{}", t.academic_year, t.semester)
-}
-
-#[derive(Debug, Default, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct TermQuery {
-    /// 學年期, e.g. `1151` (default: the school's current term).
-    pub term: Option<String>,
 }
 
 // ---------------------------------------------------------------- import
@@ -302,7 +294,7 @@ pub async fn import_receipt(state: web::Data<AppState>, who: Principal, req: Htt
     who.require(Need::module(MODULE, Op::Create))?;
     let school = who.school_id()?;
     let uploader = who.user()?.user.id;
-    let lang = lang_of(&req);
+    let lang = request_lang(&req);
     let form = read_form(payload).await?;
     let term = term_of(&state, school, form.term.as_deref()).await?;
     let (file, password) = (form.file, form.password);
@@ -337,6 +329,7 @@ pub async fn import_receipt(state: web::Data<AppState>, who: Principal, req: Htt
         for w in list {
             let field = format!("windows.{}", w.category.as_str());
             let (s, e) = (parse_time(&field, &w.start)?, parse_time(&field, &w.end)?);
+            crate::time::require_dates(&[(&field, Some(taipei_date(s))), (&field, Some(taipei_date(e)))])?;
             check_window(s, e).map_err(|(zh, en)| ApiError::validation().field(&field, zh, en))?;
             windows.insert(w.category, (s, e));
         }
@@ -418,7 +411,7 @@ pub async fn list_imports(state: web::Data<AppState>, who: Principal, req: HttpR
     who.require(VIEW)?;
     let school = who.school_id()?;
     let term = term_of(&state, school, q.term.as_deref()).await?;
-    let lang = lang_of(&req);
+    let lang = request_lang(&req);
     Ok(web::Json(
         state
             .db
@@ -457,27 +450,47 @@ pub struct ReceiptReportView {
 
 type ReportRow = (i64, i32, i32, i64, String, String, String, NaiveDateTime, Option<String>);
 
-fn load_reports(c: &mut DbConn, school: i64, term: Term, category: Option<Category>, student: Option<i64>, id: Option<i64>, lang: Lang) -> ApiResult<Vec<ReceiptReportView>> {
-    let mut q = rr::table
-        .filter(rr::school_id.eq(school))
-        .filter(rr::academic_year.eq(term.academic_year))
-        .filter(rr::semester.eq(term.semester))
-        .select((rr::id, rr::academic_year, rr::semester, rr::student_id, rr::category, rr::kind, rr::description, rr::created_at, rr::remark))
-        .order(rr::id.asc())
-        .into_boxed();
-    if let Some(cat) = category {
-        q = q.filter(rr::category.eq(cat.as_str()));
-    }
-    if let Some(s) = student {
-        q = q.filter(rr::student_id.eq(s));
-    }
-    if let Some(id) = id {
-        q = q.filter(rr::id.eq(id));
-    }
-    let rows: Vec<ReportRow> = q.limit(20_000).load(c)?;
+/// The term's reports (of a category, a student, one id), oldest first, and how many match; one
+/// page of them when `page` is `(page, per_page)`, else all (the workbook; bounded by
+/// [`MAX_REPORTS_PER_CATEGORY`] per student and category).
+#[allow(clippy::too_many_arguments)]
+fn load_reports(
+    c: &mut DbConn,
+    school: i64,
+    term: Term,
+    category: Option<Category>,
+    student: Option<i64>,
+    id: Option<i64>,
+    page: Option<(i64, i64)>,
+    lang: Lang,
+) -> ApiResult<(Vec<ReceiptReportView>, i64)> {
+    let filtered = || {
+        let mut q = rr::table.filter(rr::school_id.eq(school)).filter(rr::academic_year.eq(term.academic_year)).filter(rr::semester.eq(term.semester)).into_boxed();
+        if let Some(cat) = category {
+            q = q.filter(rr::category.eq(cat.as_str()));
+        }
+        if let Some(s) = student {
+            q = q.filter(rr::student_id.eq(s));
+        }
+        if let Some(id) = id {
+            q = q.filter(rr::id.eq(id));
+        }
+        q
+    };
+    let mut q = filtered().select((rr::id, rr::academic_year, rr::semester, rr::student_id, rr::category, rr::kind, rr::description, rr::created_at, rr::remark)).order(rr::id.asc());
+    let total: i64 = match page {
+        Some((p, per)) => {
+            q = q.limit(per).offset(offset(p, per));
+            filtered().count().get_result(c)?
+        }
+        None => 0,
+    };
+    let rows: Vec<ReportRow> = q.load(c)?;
+    let total = if page.is_some() { total } else { rows.len() as i64 };
     let ids: Vec<i64> = rows.iter().map(|r| r.3).collect();
     let people = crate::reports::people(c, school, &ids)?;
-    rows.into_iter()
+    let views = rows
+        .into_iter()
         .map(|(id, y, s, student_id, cat, kind, description, at, remark)| {
             let category = Category::parse(&cat).ok_or_else(|| ApiError::internal("unknown category"))?;
             let kind = ReportKind::parse(&kind).ok_or_else(|| ApiError::internal("unknown report kind"))?;
@@ -498,7 +511,8 @@ fn load_reports(c: &mut DbConn, school: i64, term: Term, category: Option<Catego
                 remark,
             })
         })
-        .collect()
+        .collect::<ApiResult<Vec<_>>>()?;
+    Ok((views, total))
 }
 
 /// One category of a student's receipt.
@@ -543,8 +557,8 @@ fn student_receipt_of(c: &mut DbConn, school: i64, term: Term, student: i64, now
     let p = crate::reports::people(c, school, &[student])?.remove(&student).ok_or_else(ApiError::not_found)?;
     let imports = current_imports(c, school, term)?;
     let views = import_views(c, &imports, lang)?;
-    let answers = answers(c, school, term)?;
-    let reports = load_reports(c, school, term, None, Some(student), None, lang)?;
+    let answers = answers(c, school, term, Some(student))?;
+    let reports = load_reports(c, school, term, None, Some(student), None, None, lang)?.0;
     let mut categories = Vec::new();
     for v in views {
         let Some(imp) = imports.get(&v.category) else { continue };
@@ -604,7 +618,7 @@ pub async fn student_receipt(state: web::Data<AppState>, who: Principal, req: Ht
     who.require(VIEW)?;
     let school = who.school_id()?;
     let term = term_of(&state, school, q.term.as_deref()).await?;
-    let lang = lang_of(&req);
+    let lang = request_lang(&req);
     let now = state.clock.now();
     let q = q.into_inner();
     let out = state
@@ -630,11 +644,6 @@ pub async fn student_receipt(state: web::Data<AppState>, who: Principal, req: Ht
 
 // ---------------------------------------------------------------- the student
 
-fn student_of(who: &Principal) -> ApiResult<(i64, i64)> {
-    who.require(STUDENT)?;
-    Ok((who.school_id()?, who.user()?.user.id))
-}
-
 /// The student's own receipt of a term: per category the received rows (from the window's start),
 /// the window, their answer and their reports with the admin's remarks.
 #[utoipa::path(
@@ -651,11 +660,12 @@ fn student_of(who: &Principal) -> ApiResult<(i64, i64)> {
 )]
 #[get("/receipts/mine")]
 pub async fn my_receipt(state: web::Data<AppState>, who: Principal, req: HttpRequest, q: web::Query<TermQuery>) -> ApiResult<web::Json<StudentReceipt>> {
-    let (school, me) = student_of(&who)?;
-    let term = term_of(&state, school, q.term.as_deref()).await?;
-    let lang = lang_of(&req);
+    // A temporary account (manual 3.7) sees its student's receipt.
+    let me = Caller::student(&who)?;
+    let term = term_of(&state, me.school, q.term.as_deref()).await?;
+    let lang = request_lang(&req);
     let now = state.clock.now();
-    Ok(web::Json(state.db.read(move |c| student_receipt_of(c, school, term, me, now, true, lang)).await?))
+    Ok(web::Json(state.db.read(move |c| student_receipt_of(c, me.school, term, me.user, now, true, lang)).await?))
 }
 
 /// The student's answer.
@@ -696,16 +706,18 @@ pub struct ReceiptAnswerRequest {
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a student", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No receipt of this category for the student", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Outside the confirmation window (`invalid_state`)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Outside the confirmation window (`invalid_state`); the student's reports of this category reached the cap (`limit_reached`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A report without a description, or one over 500 characters", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/receipts/mine/answers")]
-pub async fn answer(state: web::Data<AppState>, who: Principal, req: HttpRequest, body: web::Json<ReceiptAnswerRequest>) -> ApiResult<web::Json<StudentReceipt>> {
-    let (school, me) = student_of(&who)?;
-    let body = body.into_inner();
+pub async fn answer(state: web::Data<AppState>, who: Principal, req: HttpRequest, body: JsonBody<ReceiptAnswerRequest>) -> ApiResult<web::Json<StudentReceipt>> {
+    // A temporary account answers for its student, recorded as made on their behalf.
+    let caller = Caller::student(&who)?;
+    let (school, me) = (caller.school, caller.user);
+    let body = body.read().await?;
     let term = term_of(&state, school, body.term.as_deref()).await?;
-    let lang = lang_of(&req);
+    let lang = request_lang(&req);
     let description = body.description.as_deref().map(str::trim).unwrap_or("").to_string();
     let kind = match body.answer {
         ReceiptAnswer::Correct => None,
@@ -729,6 +741,23 @@ pub async fn answer(state: web::Data<AppState>, who: Principal, req: HttpRequest
             }
             if now < imp.window_start || now >= imp.window_end {
                 return Err(ApiError::with_detail(ErrorCode::InvalidState, "不在收訖明細確認期間內。", "Outside the confirmation window."));
+            }
+            if kind.is_some() {
+                let filed: i64 = rr::table
+                    .filter(rr::school_id.eq(school))
+                    .filter(rr::student_id.eq(me))
+                    .filter(rr::academic_year.eq(term.academic_year))
+                    .filter(rr::semester.eq(term.semester))
+                    .filter(rr::category.eq(category.as_str()))
+                    .count()
+                    .get_result(c)?;
+                if filed >= MAX_REPORTS_PER_CATEGORY {
+                    return Err(ApiError::with_detail(
+                        ErrorCode::LimitReached,
+                        format!("{}已回報 {MAX_REPORTS_PER_CATEGORY} 次問題，已達上限；請等候學校回覆或直接洽詢學校。", category.name_zh()),
+                        format!("You have reported {MAX_REPORTS_PER_CATEGORY} problems with {}, the most allowed; wait for the school's answer or ask the school.", category.name_en()),
+                    ));
+                }
             }
             let st = if kind.is_some() { "reported" } else { "confirmed" };
             reset_answers(c, school, term, category, &[me])?;
@@ -757,6 +786,7 @@ pub async fn answer(state: web::Data<AppState>, who: Principal, req: HttpRequest
                     ))
                     .execute(c)?;
             }
+            access::record_on_behalf(c, caller, &format!("receipt_{st}"), format!("{} {}", term_code(term), category.as_str()), now)?;
             student_receipt_of(c, school, term, me, now, true, lang)
         })
         .await?;
@@ -781,31 +811,36 @@ fn category_query(s: Option<&str>) -> ApiResult<Option<Category>> {
         .transpose()
 }
 
-async fn reports_of(state: &AppState, who: &Principal, req: &HttpRequest, q: &ReportQuery) -> ApiResult<(Term, Vec<ReceiptReportView>)> {
+async fn reports_of(state: &AppState, who: &Principal, req: &HttpRequest, q: &ReportQuery, page: Option<(i64, i64)>) -> ApiResult<(Term, Vec<ReceiptReportView>, i64)> {
     who.require(VIEW)?;
     let category = category_query(q.category.as_deref())?;
     let school = who.school_id()?;
     let term = term_of(state, school, q.term.as_deref()).await?;
-    let lang = lang_of(req);
-    Ok((term, state.db.read(move |c| load_reports(c, school, term, category, None, None, lang)).await?))
+    let lang = request_lang(req);
+    let (rows, total) = state.db.read(move |c| load_reports(c, school, term, category, None, None, page, lang)).await?;
+    Ok((term, rows, total))
 }
 
 /// 查看問題回報紀錄 (8.1.3): the term's problem reports.
 #[utoipa::path(
     tag = "receipts",
     path = "/receipts/reports",
-    params(ReportQuery),
+    params(ReportQuery, PageQuery),
     security(("bearer_jwt" = [])),
     responses(
-        (status = 200, description = "Reports, oldest first", body = Vec<ReceiptReportView>),
+        (status = 200, description = "One page of reports, oldest first", body = Page<ReceiptReportView>),
         (status = 400, description = "Malformed term or category", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not granted S0219S", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Bad paging", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/receipts/reports")]
-pub async fn list_reports(state: web::Data<AppState>, who: Principal, req: HttpRequest, q: web::Query<ReportQuery>) -> ApiResult<web::Json<Vec<ReceiptReportView>>> {
-    Ok(web::Json(reports_of(&state, &who, &req, &q).await?.1))
+pub async fn list_reports(state: web::Data<AppState>, who: Principal, req: HttpRequest, q: web::Query<ReportQuery>, page: web::Query<PageQuery>) -> ApiResult<web::Json<Page<ReceiptReportView>>> {
+    who.require(VIEW)?;
+    let (p, per) = page.checked()?;
+    let (_, items, total) = reports_of(&state, &who, &req, &q, Some((p, per))).await?;
+    Ok(web::Json(Page::new(items, total, p, per)))
 }
 
 /// 匯出報表: the problem reports as a workbook.
@@ -823,10 +858,10 @@ pub async fn list_reports(state: web::Data<AppState>, who: Principal, req: HttpR
 )]
 #[get("/receipts/reports.xlsx")]
 pub async fn reports_xlsx(state: web::Data<AppState>, who: Principal, req: HttpRequest, q: web::Query<ReportQuery>) -> ApiResult<HttpResponse> {
-    let (term, reports) = reports_of(&state, &who, &req, &q).await?;
+    let (term, reports, _) = reports_of(&state, &who, &req, &q, None).await?;
     let mut sheet = Sheet::new("問題回報紀錄", vec!["問題單號", "收訖明細之學期", "學生姓名", "學生班級", "學生座號", "資料類別", "錯誤類別", "問題描述", "回報日期", "備註"]);
     for r in &reports {
-        let local = r.reported_at + chrono::Duration::hours(8);
+        let local = crate::settings::periods::utc_to_taipei(r.reported_at);
         sheet.rows.push(vec![
             Cell::from(r.id),
             Cell::from(r.term.clone()),
@@ -867,16 +902,16 @@ pub struct ReceiptRemarkRequest {
     )
 )]
 #[put("/receipts/reports/{id}/remark")]
-pub async fn set_remark(state: web::Data<AppState>, who: Principal, req: HttpRequest, id: web::Path<i64>, body: web::Json<ReceiptRemarkRequest>) -> ApiResult<web::Json<ReceiptReportView>> {
+pub async fn set_remark(state: web::Data<AppState>, who: Principal, req: HttpRequest, id: web::Path<i64>, body: JsonBody<ReceiptRemarkRequest>) -> ApiResult<web::Json<ReceiptReportView>> {
     who.require(Need::module(MODULE, Op::Update))?;
     let school = who.school_id()?;
     let by = who.user()?.user.id;
-    let remark = body.remark.trim().to_string();
+    let remark = body.read().await?.remark.trim().to_string();
     if remark.chars().count() > 500 {
         return Err(ApiError::validation().field("remark", "備註最多 500 字", "at most 500 characters"));
     }
     let id = id.into_inner();
-    let lang = lang_of(&req);
+    let lang = request_lang(&req);
     let now = state.clock.now();
     let view = state
         .db
@@ -885,7 +920,7 @@ pub async fn set_remark(state: web::Data<AppState>, who: Principal, req: HttpReq
             let (y, s) = found.ok_or_else(ApiError::not_found)?;
             let value = Some(remark).filter(|r| !r.is_empty());
             diesel::update(rr::table.find(id)).set((rr::remark.eq(value), rr::remarked_by.eq(Some(by)), rr::remarked_at.eq(Some(now)))).execute(c)?;
-            load_reports(c, school, Term { academic_year: y, semester: s }, None, None, Some(id), lang)?.pop().ok_or_else(ApiError::not_found)
+            load_reports(c, school, Term { academic_year: y, semester: s }, None, None, Some(id), None, lang)?.0.pop().ok_or_else(ApiError::not_found)
         })
         .await?;
     Ok(web::Json(view))
@@ -957,7 +992,7 @@ fn count(cat: Category, confirmed: i64, reported: i64, total: i64, lang: Lang) -
 
 fn build_statistics(c: &mut DbConn, school: i64, term: Term, class: Option<String>, lang: Lang) -> ApiResult<ReceiptStatistics> {
     let imports = current_imports(c, school, term)?;
-    let answers = answers(c, school, term)?;
+    let answers = answers(c, school, term, None)?;
     let mut received: BTreeMap<Category, Vec<i64>> = BTreeMap::new();
     for (cat, imp) in &imports {
         received.insert(*cat, rs::table.filter(rs::import_id.eq(imp.id)).select(rs::student_id).load(c)?);
@@ -1028,7 +1063,7 @@ async fn statistics_of(state: &AppState, who: &Principal, req: &HttpRequest, q: 
     who.require(VIEW)?;
     let school = who.school_id()?;
     let term = term_of(state, school, q.term.as_deref()).await?;
-    let lang = lang_of(req);
+    let lang = request_lang(req);
     let class = q.class.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
     state.db.read(move |c| build_statistics(c, school, term, class, lang)).await
 }
