@@ -758,3 +758,46 @@ async fn in_app_reminders_when_a_window_opens_and_before_it_closes() {
     assert_eq!(inbox(t3).await.len(), 2);
 }
 
+/// Review 6: a real import is a job (the request checks everything and answers 202 with the job;
+/// the worker imports category by category with progress); a second import of the school waits
+/// for the first (409); the uploaded archive is removed once imported.
+#[actix_web::test]
+async fn a_real_import_is_a_job_with_progress() {
+    let app = TestApp::init();
+    let fx = fixture(&app, "720010").await;
+    let cadre = export(&app, &fx.admin, "24").await;
+    let (_, receipt) = generate(&app, &fx.school, &[cadre], 1, Vec::new());
+    let fields = [("term", "1151"), ("password", PASSWORD)];
+    let r = app.upload(Method::POST, "/api/v1/receipts/imports", &fx.admin, &fields, &[("file", "r.zip", &receipt)]).await;
+    assert_eq!(r.status, 202, "{}", r.text());
+    let id = r.json()["job_id"].as_i64().expect("a job id");
+    assert_eq!(imports_count(&app, fx.school.id), 0, "nothing before the worker runs");
+    let queued = app.get_as(&format!("/api/v1/jobs/{id}"), &fx.admin).await.json();
+    assert_eq!((queued["state"].as_str(), queued["kind"].as_str()), (Some("queued"), Some("receipt_import")), "{queued}");
+    // One import of a school at a time.
+    let again = app.upload(Method::POST, "/api/v1/receipts/imports", &fx.admin, &fields, &[("file", "r.zip", &receipt)]).await;
+    again.assert_problem(409, "conflict");
+    // A dry run still answers at once.
+    let dry = app.upload(Method::POST, "/api/v1/receipts/imports", &fx.admin, &[("term", "1151"), ("password", PASSWORD), ("dry_run", "true")], &[("file", "r.zip", &receipt)]).await;
+    assert_eq!(dry.status, 200, "{}", dry.text());
+    licheng::jobs::run_once(&app.state).await.expect("worker pass");
+    let done = app.get_as(&format!("/api/v1/jobs/{id}"), &fx.admin).await.json();
+    assert_eq!(done["state"], "succeeded", "{done}");
+    assert_eq!((done["done"].as_i64(), done["total"].as_i64()), (Some(2), Some(2)), "one step per category: {done}");
+    let result = app.get_as(&format!("/api/v1/jobs/{id}/result"), &fx.admin).await;
+    assert_eq!(result.status, 200, "{}", result.text());
+    let result = result.json();
+    assert_eq!(outcome(&result, "cadre")["outcome"], "new");
+    assert_eq!(outcome(&result, "course_records")["students"], 3);
+    assert_eq!(imports_count(&app, fx.school.id), 2);
+    let left = walkdir_count(&app.state.config.data_dir.join("receipts"));
+    assert_eq!(left, 0, "the uploaded archive is removed once imported");
+    // Another school's admin does not see the job.
+    let other = fixture(&app, "720011").await;
+    app.get_as(&format!("/api/v1/jobs/{id}"), &other.admin).await.assert_problem(404, "not_found");
+}
+
+fn walkdir_count(dir: &std::path::Path) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir) else { return 0 };
+    entries.flatten().map(|e| if e.path().is_dir() { walkdir_count(&e.path()) } else { 1 }).sum()
+}

@@ -11,6 +11,7 @@ use actix_web::{get, post, put, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, NaiveDateTime};
 use diesel::prelude::*;
 use futures_util::StreamExt;
+use sha2::Digest;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -273,23 +274,27 @@ pub(crate) fn plan_import(
 /// 匯入資料及設定收訖時間 (8.1.1): the term, the receipt (.zip) and its password; per category a
 /// window (default: next whole hour one day later, to three days later; at least 3 days). An
 /// unchanged roster is skipped (無異動); a new version resets exactly the changed students (新版本).
-/// Every refusal changes nothing.
+/// Every refusal changes nothing. Everything is checked in the request (the archive, its password,
+/// school, term, categories, modules, windows); a dry run answers at once (200), a real import is
+/// queued as a job (202 `receipt_import`: poll `GET /jobs/{id}`, its result is the outcome as JSON).
 #[utoipa::path(
     tag = "receipts",
     path = "/receipts/imports",
     request_body(content = ReceiptImportForm, content_type = "multipart/form-data"),
     security(("bearer_jwt" = [])),
     responses(
-        (status = 200, description = "What was imported (or, dry, would be)", body = ReceiptImportResult),
+        (status = 200, description = "Dry run: what the import would do", body = ReceiptImportResult),
+        (status = 202, description = "The import, queued as a job", body = ReceiptImportJob),
         (status = 400, description = "Wrong password (`receipt_password`); corrupt, hostile or unknown-version archive, another school or term (`receipt_invalid`); malformed form", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not granted S0219S, or a chosen category's module", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Another import of the school is queued or running (`conflict`)", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "The upload is over 32 MB", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A window is shorter than 3 days, or a field is missing", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A window is shorter than 3 days or outside the years 1912–2200, or a field is missing", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/receipts/imports")]
-pub async fn import_receipt(state: web::Data<AppState>, who: Principal, req: HttpRequest, payload: Multipart) -> ApiResult<web::Json<ReceiptImportResult>> {
+pub async fn import_receipt(state: web::Data<AppState>, who: Principal, req: HttpRequest, payload: Multipart) -> ApiResult<HttpResponse> {
     who.user()?;
     who.require(Need::module(MODULE, Op::Create))?;
     let school = who.school_id()?;
@@ -298,7 +303,7 @@ pub async fn import_receipt(state: web::Data<AppState>, who: Principal, req: Htt
     let form = read_form(payload).await?;
     let term = term_of(&state, school, form.term.as_deref()).await?;
     let (file, password) = (form.file, form.password);
-    let manifest = web::block(move || open(&file, &password)).await.map_err(|e| ApiError::internal(format!("blocking task failed: {e}")))??;
+    let (manifest, file, password) = web::block(move || open(&file, &password).map(|m| (m, file, password))).await.map_err(|e| ApiError::internal(format!("blocking task failed: {e}")))??;
     let code: String = state.db.read(move |c| Ok(schools::table.find(school).select(schools::code).first(c)?)).await?;
     if manifest.school_code != code {
         return Err(ApiError::with_detail(ErrorCode::ReceiptInvalid, format!("這是學校 {} 的收訖明細，不是本校的。", manifest.school_code), format!("This receipt is school {}'s, not yours.", manifest.school_code)));
@@ -338,14 +343,13 @@ pub async fn import_receipt(state: web::Data<AppState>, who: Principal, req: Htt
     let default = default_window(now);
     let file_name = form.file_name;
     let dry = form.dry_run;
-    let chosen2 = chosen.clone();
-    let categories = if dry {
-        state.db.read(move |c| plan_import(c, school, term, &manifest, &chosen2, &windows, default, None, lang)).await?
-    } else {
-        let name = file_name.clone();
-        state.db.write(move |c| plan_import(c, school, term, &manifest, &chosen2, &windows, default, Some((uploader, &name, now)), lang)).await?
-    };
-    Ok(web::Json(ReceiptImportResult { academic_year: term.academic_year, semester: term.semester, file_name, dry_run: dry, categories }))
+    if !dry {
+        drop(manifest);
+        let job = queue_import(&state, school, uploader, term, file, &password, file_name, chosen, windows, now, lang).await?;
+        return Ok(HttpResponse::Accepted().json(job));
+    }
+    let categories = state.db.read(move |c| plan_import(c, school, term, &manifest, &chosen, &windows, default, None, lang)).await?;
+    Ok(HttpResponse::Ok().json(ReceiptImportResult { academic_year: term.academic_year, semester: term.semester, file_name, dry_run: dry, categories }))
 }
 
 /// A category's current import, as 查看明細's 名冊資訊 shows it.
@@ -1324,4 +1328,133 @@ pub async fn differences_xlsx(state: web::Data<AppState>, who: Principal, q: web
         sheet.rows.push(row);
     }
     Ok(xlsx::attachment(xlsx::workbook(&[sheet])?, &format!("收訖明細差異筆數_{year}.xlsx"), &format!("receipt_differences_{year}.xlsx")))
+}
+
+// ---------------------------------------------------------------- the import job
+
+/// The job kind of a receipt import (`GET /jobs/{id}`).
+pub const JOB_KIND: &str = "receipt_import";
+/// The purpose the archive's password is sealed under while the job waits.
+const PASSWORD_PURPOSE: &str = "receipt-password";
+
+/// A queued import: everything the request checked, the archive kept under the data directory and
+/// its password sealed with the server's secret key (never stored in the clear).
+#[derive(Debug, Serialize, Deserialize)]
+struct ImportParams {
+    upload: String,
+    password: String,
+    academic_year: i32,
+    semester: i32,
+    file_name: String,
+    categories: Vec<Category>,
+    windows: Vec<(Category, NaiveDateTime, NaiveDateTime)>,
+    /// The request's time: the default window is the one the dry run showed.
+    requested_at: NaiveDateTime,
+    english: bool,
+}
+
+/// A real import, queued (`202`): poll `GET /jobs/{job_id}`; its result (`GET /jobs/{job_id}/result`)
+/// is the [`ReceiptImportResult`] as JSON.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ReceiptImportJob {
+    pub job_id: i64,
+    /// `/api/v1/jobs/{job_id}`.
+    pub status_url: String,
+}
+
+/// Keeps the upload for the job and queues it (one import of a school at a time: 409 `conflict`).
+#[allow(clippy::too_many_arguments)]
+async fn queue_import(
+    state: &AppState,
+    school: i64,
+    uploader: i64,
+    term: Term,
+    file: Vec<u8>,
+    password: &str,
+    file_name: String,
+    chosen: Vec<Category>,
+    windows: HashMap<Category, (NaiveDateTime, NaiveDateTime)>,
+    now: NaiveDateTime,
+    lang: Lang,
+) -> ApiResult<ReceiptImportJob> {
+    let sealed = state.secrets.seal(PASSWORD_PURPOSE, password).ok_or_else(|| ApiError::internal("sealing the receipt password failed"))?;
+    let rel = std::path::PathBuf::from("receipts").join(format!("{}.zip", uuid::Uuid::new_v4().simple()));
+    let path = state.config.data_dir.join(&rel);
+    let write_to = path.clone();
+    web::block(move || -> std::io::Result<()> {
+        if let Some(dir) = write_to.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        std::fs::write(&write_to, &file)
+    })
+    .await
+    .map_err(|e| ApiError::internal(format!("blocking task failed: {e}")))?
+    .map_err(|e| ApiError::internal(format!("keeping the receipt for its job: {e}")))?;
+    let params = ImportParams {
+        upload: rel.to_string_lossy().into_owned(),
+        password: sealed,
+        academic_year: term.academic_year,
+        semester: term.semester,
+        file_name,
+        categories: chosen,
+        windows: windows.into_iter().map(|(c, (s, e))| (c, s, e)).collect(),
+        requested_at: now,
+        english: lang == Lang::En,
+    };
+    let value = serde_json::to_value(&params).map_err(|e| ApiError::internal(e.to_string()))?;
+    let key = format!("{JOB_KIND}:{school}");
+    let queued = state.db.write(move |c| crate::jobs::enqueue(c, school, uploader, JOB_KIND, &value, Some(&key), now)).await;
+    match queued {
+        Ok(job_id) => Ok(ReceiptImportJob { job_id, status_url: format!("/api/v1/jobs/{job_id}") }),
+        Err(e) => {
+            // Refused (another import of the school is open): the kept archive goes.
+            let _ = std::fs::remove_file(&path);
+            Err(e)
+        }
+    }
+}
+
+/// Runs a queued import (the job worker, on a blocking thread): opens the archive again, then
+/// imports one category per transaction (the write lock is held per category, not for the whole
+/// receipt), reporting progress after each. A retried run finds the categories already imported
+/// unchanged (無異動) and goes on. The archive is removed once the job ends for good.
+pub fn run_import(state: &AppState, job: &crate::jobs::Job, progress: &crate::jobs::Progress) -> Result<crate::jobs::Output, crate::jobs::JobError> {
+    use crate::jobs::JobError;
+    let p: ImportParams = serde_json::from_value(job.params.clone()).map_err(|e| JobError::fatal(format!("bad parameters: {e}")))?;
+    let upload = state.config.data_dir.join(&p.upload);
+    let outcome = import_job(state, job, progress, &p, &upload);
+    if outcome.as_ref().map(|_| true).unwrap_or_else(|e| !e.retry || job.attempts >= crate::jobs::MAX_ATTEMPTS) {
+        let _ = std::fs::remove_file(&upload);
+    }
+    outcome
+}
+
+fn import_job(state: &AppState, job: &crate::jobs::Job, progress: &crate::jobs::Progress, p: &ImportParams, upload: &std::path::Path) -> Result<crate::jobs::Output, crate::jobs::JobError> {
+    use crate::jobs::{JobError, Output};
+    let bytes = std::fs::read(upload).map_err(|e| JobError::fatal(format!("the kept receipt is gone: {e}")))?;
+    let password = state.secrets.open(PASSWORD_PURPOSE, &p.password).ok_or_else(|| JobError::fatal("the sealed password cannot be opened (was the secret key changed?)"))?;
+    let manifest = open(&bytes, &password)?;
+    drop(bytes);
+    let (school, uploader) = (job.school_id, job.owner_id);
+    let term = Term { academic_year: p.academic_year, semester: p.semester };
+    let lang = if p.english { Lang::En } else { Lang::Zh };
+    let windows: HashMap<Category, (NaiveDateTime, NaiveDateTime)> = p.windows.iter().map(|(c, s, e)| (*c, (*s, *e))).collect();
+    let default = default_window(p.requested_at);
+    let total = p.categories.len() as i64;
+    progress.set(0, total)?;
+    let mut categories = Vec::new();
+    for (i, cat) in p.categories.iter().enumerate() {
+        let now = state.clock.now();
+        let one = [*cat];
+        let (manifest, windows, name) = (&manifest, &windows, p.file_name.as_str());
+        categories.extend(state.db.write_blocking(move |c| plan_import(c, school, term, manifest, &one, windows, default, Some((uploader, name, now)), lang))?);
+        progress.set(i as i64 + 1, total)?;
+    }
+    let result = ReceiptImportResult { academic_year: term.academic_year, semester: term.semester, file_name: p.file_name.clone(), dry_run: false, categories };
+    let json = serde_json::to_vec_pretty(&result).map_err(|e| JobError::fatal(e.to_string()))?;
+    let dir = crate::rosters::package::job_dir(job.id);
+    std::fs::create_dir_all(state.config.data_dir.join(&dir))?;
+    let rel = dir.join("receipt-import.json");
+    std::fs::write(state.config.data_dir.join(&rel), &json)?;
+    Ok(Output { path: rel, name: format!("收訖明細匯入結果_{}.json", term_code(term)), sha256: hex::encode(sha2::Sha256::digest(&json)), size: json.len() as i64 })
 }
