@@ -160,7 +160,16 @@ fn open_windows(app: &TestApp) -> String {
 async fn import(app: &TestApp, token: &str, bytes: &[u8], fields: &[(&str, &str)]) -> crate::support::Reply {
     let mut all = vec![("term", "1151"), ("password", PASSWORD)];
     all.extend_from_slice(fields);
-    app.upload(Method::POST, "/api/v1/receipts/imports", token, &all, &[("file", "1151_20261206120000收訖明細.zip", bytes)]).await
+    let r = app.upload(Method::POST, "/api/v1/receipts/imports", token, &all, &[("file", "1151_20261206120000收訖明細.zip", bytes)]).await;
+    if r.status != 202 {
+        return r;
+    }
+    // A real import is a job: run the worker and answer with its result.
+    let id = r.json()["job_id"].as_i64().expect("a job id");
+    licheng::jobs::run_once(&app.state).await.expect("worker pass");
+    let job = app.get_as(&format!("/api/v1/jobs/{id}"), token).await.json();
+    assert_eq!(job["state"], "succeeded", "{job}");
+    app.get_as(&format!("/api/v1/jobs/{id}/result"), token).await
 }
 
 fn outcome(r: &Value, cat: &str) -> Value {
@@ -281,7 +290,12 @@ async fn roster_export_to_receipt_confirmations_statistics_and_a_new_version() {
     let list = app.get_as("/api/v1/receipts/reports?term=1151", &fx.admin).await;
     assert_eq!(list.status, 200, "{}", list.text());
     let list = list.json();
-    let list = list.as_array().unwrap();
+    assert_eq!((list["total"].as_i64(), list["page"].as_i64(), list["per_page"].as_i64()), (Some(2), Some(1), Some(30)), "{list}");
+    // The project's one page style: a page of one, the total over all pages.
+    let one = app.get_as("/api/v1/receipts/reports?term=1151&per_page=1&page=2", &fx.admin).await.json();
+    assert_eq!((one["items"].as_array().map(Vec::len), one["total"].as_i64()), (Some(1), Some(2)), "{one}");
+    app.get_as("/api/v1/receipts/reports?per_page=0", &fx.admin).await.assert_problem(422, "validation_failed");
+    let list = list["items"].as_array().unwrap();
     assert_eq!(list.len(), 2);
     let r2 = list.iter().find(|r| r["student_id"] == s2.0).unwrap();
     assert_eq!((r2["term"].as_str(), r2["class_code"].as_str(), r2["seat_no"].as_i64()), (Some("1151"), Some("101"), Some(2)));
@@ -524,7 +538,7 @@ async fn roles_modules_other_students_and_other_schools_are_refused() {
     let s1 = fx.students["s1"].0;
     app.get_as(&format!("/api/v1/receipts/students?student_id={s1}"), &other.admin).await.assert_problem(404, "not_found");
     app.put_as(&format!("/api/v1/receipts/reports/{report}/remark"), &other.admin, json!({"remark": "x"})).await.assert_problem(404, "not_found");
-    assert!(app.get_as("/api/v1/receipts/reports", &other.admin).await.json().as_array().unwrap().is_empty());
+    assert_eq!(app.get_as("/api/v1/receipts/reports", &other.admin).await.json()["total"], 0);
     assert!(app.get_as("/api/v1/receipts/statistics", &other.admin).await.json()["totals"].as_array().unwrap().is_empty());
     // The other school's student has no receipt here.
     let o1 = app.token(&other.school, "s1").await;
@@ -566,4 +580,224 @@ async fn reminders_go_to_students_who_have_not_answered_when_a_window_opens_and_
     // Its last 24 hours: s2 again.
     app.state.clock.advance(86_400);
     assert_eq!(due(&app).iter().map(|p| p.user_id).collect::<Vec<_>>(), [fx.students["s2"].0]);
+}
+
+/// Issue #20 review 1: a transfer student's temporary account (manual 3.7) acts as its student — it
+/// sees the student's receipt and answers for them, recorded as made on their behalf.
+#[actix_web::test]
+async fn a_temporary_account_sees_and_answers_its_students_receipt() {
+    let app = TestApp::init();
+    let fx = fixture(&app, "720006").await;
+    let (_, receipt) = generate(&app, &fx.school, &[], 1, Vec::new());
+    let r = import(&app, &fx.admin, &receipt, &[("windows", &open_windows(&app))]).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    let s1 = fx.students["s1"].0;
+    let created = app.post_as("/api/v1/temporary-accounts", &fx.admin, json!({"student_id": s1, "valid_days": 7})).await;
+    assert_eq!(created.status, 201, "{}", created.text());
+    let created = created.json();
+    let (account, password) = (created["account"].as_str().unwrap().to_string(), created["password"].as_str().unwrap().to_string());
+    let pair = app.sign_in_pair(&fx.school.code, &account, &password).await;
+    let temp = pair["access_token"].as_str().unwrap().to_string();
+
+    let mine = app.get_as("/api/v1/receipts/mine", &temp).await;
+    assert_eq!(mine.status, 200, "{}", mine.text());
+    let mine = mine.json();
+    assert_eq!(mine["student_id"], s1, "the student's receipt, not the temporary account's");
+    let cr = category(&mine, "course_records");
+    assert_eq!((cr["received"].as_bool(), cr["rows"].as_array().map(Vec::len)), (Some(true), Some(1)), "{cr}");
+    let ok = app.post_as("/api/v1/receipts/mine/answers", &temp, json!({"category": "course_records", "answer": "missing", "description": "少一門課"})).await;
+    assert_eq!(ok.status, 200, "{}", ok.text());
+    let t1 = app.token(&fx.school, "s1").await;
+    let seen = app.get_as("/api/v1/receipts/mine", &t1).await.json();
+    assert_eq!(category(&seen, "course_records")["state"], "reported", "stored as the student's answer");
+    assert_eq!(category(&seen, "course_records")["reports"][0]["student_id"], s1);
+    let sid = fx.school.id;
+    let recorded: Vec<(String, Option<String>)> = app.write(move |c| {
+        use licheng::schema::audit_events as ae;
+        Ok(ae::table.filter(ae::school_id.eq(sid)).filter(ae::event.like("receipt_%")).select((ae::event, ae::detail)).load(c)?)
+    });
+    assert_eq!(recorded.len(), 1, "{recorded:?}");
+    assert_eq!(recorded[0].0, "receipt_reported");
+    assert!(recorded[0].1.as_deref().unwrap_or("").contains("on behalf of s1"), "{recorded:?}");
+}
+
+/// Review 4: a student's reports are capped per category (a clear 409 `limit_reached`); a
+/// confirmation is still taken.
+#[actix_web::test]
+async fn problem_reports_are_capped_per_student_and_category() {
+    let app = TestApp::init();
+    let fx = fixture(&app, "720007").await;
+    let (_, receipt) = generate(&app, &fx.school, &[], 1, Vec::new());
+    assert_eq!(import(&app, &fx.admin, &receipt, &[("windows", &open_windows(&app))]).await.status, 200);
+    let t2 = app.token(&fx.school, "s2").await;
+    for i in 0..20 {
+        let r = app.post_as("/api/v1/receipts/mine/answers", &t2, json!({"category": "course_records", "answer": "wrong", "description": format!("第 {i} 筆")})).await;
+        assert_eq!(r.status, 200, "{i}: {}", r.text());
+    }
+    let over = app.post_as("/api/v1/receipts/mine/answers", &t2, json!({"category": "course_records", "answer": "wrong", "description": "再一筆"})).await;
+    let p = over.assert_problem(409, "limit_reached");
+    assert!(p["detail"].as_str().unwrap_or("").contains(&"20"), "{p}");
+    let ok = app.post_as("/api/v1/receipts/mine/answers", &t2, json!({"category": "course_records", "answer": "correct"})).await;
+    assert_eq!(ok.status, 200, "{}", ok.text());
+    let list = app.get_as("/api/v1/receipts/reports", &fx.admin).await.json();
+    assert_eq!(list["total"].as_i64(), Some(20));
+}
+
+/// Review 5, 8 and 9: absurd window dates name the field; the body is read after the role check;
+/// an oversized upload, semester 0, answers before the window and malformed manifests are refused.
+#[actix_web::test]
+async fn refusals_of_dates_bodies_sizes_terms_windows_and_manifest_shapes() {
+    let app = TestApp::init();
+    let fx = fixture(&app, "720008").await;
+    let (manifest, good) = generate(&app, &fx.school, &[], 1, Vec::new());
+    // time::require_dates: 1912–2200.
+    for (start, end) in [("1800-01-01T11:00:00+08:00", "1800-01-05T11:00:00+08:00"), ("9999-01-01T11:00:00+08:00", "9999-01-05T11:00:00+08:00")] {
+        let w = json!([{"category": "course_records", "start": start, "end": end}]).to_string();
+        let p = import(&app, &fx.admin, &good, &[("windows", &w)]).await.assert_problem(422, "validation_failed");
+        assert!(p["errors"]["windows.course_records"].is_array(), "{p}");
+    }
+    // The body after the role check: a teacher's or a student's malformed body is still a 403.
+    let teacher = staff_with(&app, &fx.school, "t1", &[]).await;
+    app.post_as("/api/v1/receipts/mine/answers", &teacher, json!({"category": "nope"})).await.assert_problem(403, "role_required");
+    let t1 = app.token(&fx.school, "s1").await;
+    app.put_as("/api/v1/receipts/reports/1/remark", &t1, json!({"remark": 5})).await.assert_problem(403, "module_required");
+    // 413 over 32 MB.
+    let big = vec![0u8; receipts::MAX_UPLOAD + 1];
+    app.upload(Method::POST, "/api/v1/receipts/imports", &fx.admin, &[("term", "1151"), ("password", PASSWORD)], &[("file", "big.zip", &big)]).await.assert_problem(413, "payload_too_large");
+    // Semester 0 (a whole year) is no receipt's term.
+    let p = app.upload(Method::POST, "/api/v1/receipts/imports", &fx.admin, &[("term", "1150"), ("password", PASSWORD)], &[("file", "r.zip", &good)]).await.assert_problem(400, "invalid_query");
+    assert!(p["errors"]["term"].is_array(), "{p}");
+    app.get_as("/api/v1/receipts/mine?term=1150", &t1).await.assert_problem(400, "invalid_query");
+    app.get_as("/api/v1/receipts/reports?term=1150", &fx.admin).await.assert_problem(400, "invalid_query");
+    assert_eq!(imports_count(&app, fx.school.id), 0);
+
+    // Manifest shapes.
+    let mut dup_cat = manifest.clone();
+    dup_cat.categories.push(manifest.categories[0].clone());
+    let mut no_rosters = manifest.clone();
+    no_rosters.categories[0].rosters.clear();
+    let mut bad_sha = manifest.clone();
+    bad_sha.categories[0].rosters[0].sha256 = "XYZ".into();
+    let mut dup_student = manifest.clone();
+    let first = dup_student.categories[0].students[0].clone();
+    dup_student.categories[0].students.push(first);
+    let mut short_row = manifest.clone();
+    short_row.categories[0].students[0].rows[0].pop();
+    let mut unknown_field = serde_json::to_value(&manifest).unwrap();
+    unknown_field["extra"] = json!(1);
+    let mut no_school = serde_json::to_value(&manifest).unwrap();
+    no_school.as_object_mut().unwrap().remove("school_code");
+    let mut no_version = serde_json::to_value(&manifest).unwrap();
+    no_version.as_object_mut().unwrap().remove("schema_version");
+    let mut text_version = serde_json::to_value(&manifest).unwrap();
+    text_version["schema_version"] = json!("1");
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        ("a category twice", serde_json::to_vec(&dup_cat).unwrap(), "出現兩次"),
+        ("no rosters", serde_json::to_vec(&no_rosters).unwrap(), "沒有名冊"),
+        ("bad SHA-256", serde_json::to_vec(&bad_sha).unwrap(), "SHA-256"),
+        ("a student twice", serde_json::to_vec(&dup_student).unwrap(), "出現兩次"),
+        ("a short row", serde_json::to_vec(&short_row).unwrap(), "欄位數"),
+        ("an unknown field", serde_json::to_vec(&unknown_field).unwrap(), "不符格式"),
+        ("no school code", serde_json::to_vec(&no_school).unwrap(), "不符格式"),
+        ("no schema version", serde_json::to_vec(&no_version).unwrap(), "版本"),
+        ("a text schema version", serde_json::to_vec(&text_version).unwrap(), "版本"),
+        ("not JSON", b"{\"schema_version\": 1, ".to_vec(), "JSON"),
+    ];
+    for (what, json, says) in cases {
+        let bytes = raw_zip(&[("manifest.json", json, true)]);
+        let p = import(&app, &fx.admin, &bytes, &[]).await.assert_problem(400, "receipt_invalid");
+        assert!(p["detail"].as_str().unwrap_or("").contains(says), "{what}: {p}");
+    }
+    assert_eq!(imports_count(&app, fx.school.id), 0);
+
+    // Before the window opens (the default: tomorrow): no answers, no rows.
+    assert_eq!(import(&app, &fx.admin, &good, &[]).await.status, 200);
+    app.post_as("/api/v1/receipts/mine/answers", &t1, json!({"category": "course_records", "answer": "correct"})).await.assert_problem(409, "invalid_state");
+    let mine = app.get_as("/api/v1/receipts/mine", &t1).await.json();
+    assert_eq!(category(&mine, "course_records")["open"], false);
+    assert!(category(&mine, "course_records")["rows"].as_array().unwrap().is_empty());
+}
+
+/// Review 7: in-app reminders besides mail (the school needs no mail server for them): the day a
+/// window opens and in its last 24 hours, once a day, to students who have not answered.
+#[actix_web::test]
+async fn in_app_reminders_when_a_window_opens_and_before_it_closes() {
+    let app = TestApp::init();
+    let fx = fixture(&app, "720009").await;
+    let (_, receipt) = generate(&app, &fx.school, &[], 1, Vec::new());
+    let now = app.state.clock.now();
+    let start = now - Duration::seconds(i64::from(chrono::Timelike::second(&now)));
+    let windows = json!([{"category": "course_records", "start": taipei(start), "end": taipei(start + Duration::days(3))}]).to_string();
+    assert_eq!(import(&app, &fx.admin, &receipt, &[("windows", &windows)]).await.status, 200);
+    let t1 = app.token(&fx.school, "s1").await;
+    assert_eq!(app.post_as("/api/v1/receipts/mine/answers", &t1, json!({"category": "course_records", "answer": "correct"})).await.status, 200);
+    let school = fx.school.id;
+    let inbox = |token: String| {
+        let app = &app;
+        async move {
+            let page = app.get_as("/api/v1/me/notifications", &token).await;
+            assert_eq!(page.status, 200, "{}", page.text());
+            page.json()["items"].as_array().unwrap().iter().filter(|n| n["kind"] == "receipt_pending").cloned().collect::<Vec<_>>()
+        }
+    };
+    licheng::notify::reminders::run_once(&app.state, Some(school)).await.expect("a pass");
+    licheng::notify::reminders::run_once(&app.state, Some(school)).await.expect("a second pass the same day");
+    let t3 = app.token(&fx.school, "s3").await;
+    let got = inbox(t3.clone()).await;
+    assert_eq!(got.len(), 1, "once a day: {got:?}");
+    assert!(got[0]["body"].as_str().unwrap().contains("修課紀錄"), "{got:?}");
+    assert!(inbox(t1.clone()).await.is_empty(), "s1 confirmed");
+    // A middle day: nothing new; its last 24 hours: again.
+    app.state.clock.advance(86_400 + 3_600);
+    licheng::notify::reminders::run_once(&app.state, Some(school)).await.expect("a pass");
+    let t3 = app.token(&fx.school, "s3").await;
+    assert_eq!(inbox(t3.clone()).await.len(), 1);
+    app.state.clock.advance(86_400);
+    licheng::notify::reminders::run_once(&app.state, Some(school)).await.expect("a pass");
+    let t3 = app.token(&fx.school, "s3").await;
+    assert_eq!(inbox(t3).await.len(), 2);
+}
+
+/// Review 6: a real import is a job (the request checks everything and answers 202 with the job;
+/// the worker imports category by category with progress); a second import of the school waits
+/// for the first (409); the uploaded archive is removed once imported.
+#[actix_web::test]
+async fn a_real_import_is_a_job_with_progress() {
+    let app = TestApp::init();
+    let fx = fixture(&app, "720010").await;
+    let cadre = export(&app, &fx.admin, "24").await;
+    let (_, receipt) = generate(&app, &fx.school, &[cadre], 1, Vec::new());
+    let fields = [("term", "1151"), ("password", PASSWORD)];
+    let r = app.upload(Method::POST, "/api/v1/receipts/imports", &fx.admin, &fields, &[("file", "r.zip", &receipt)]).await;
+    assert_eq!(r.status, 202, "{}", r.text());
+    let id = r.json()["job_id"].as_i64().expect("a job id");
+    assert_eq!(imports_count(&app, fx.school.id), 0, "nothing before the worker runs");
+    let queued = app.get_as(&format!("/api/v1/jobs/{id}"), &fx.admin).await.json();
+    assert_eq!((queued["state"].as_str(), queued["kind"].as_str()), (Some("queued"), Some("receipt_import")), "{queued}");
+    // One import of a school at a time.
+    let again = app.upload(Method::POST, "/api/v1/receipts/imports", &fx.admin, &fields, &[("file", "r.zip", &receipt)]).await;
+    again.assert_problem(409, "conflict");
+    // A dry run still answers at once.
+    let dry = app.upload(Method::POST, "/api/v1/receipts/imports", &fx.admin, &[("term", "1151"), ("password", PASSWORD), ("dry_run", "true")], &[("file", "r.zip", &receipt)]).await;
+    assert_eq!(dry.status, 200, "{}", dry.text());
+    licheng::jobs::run_once(&app.state).await.expect("worker pass");
+    let done = app.get_as(&format!("/api/v1/jobs/{id}"), &fx.admin).await.json();
+    assert_eq!(done["state"], "succeeded", "{done}");
+    assert_eq!((done["done"].as_i64(), done["total"].as_i64()), (Some(2), Some(2)), "one step per category: {done}");
+    let result = app.get_as(&format!("/api/v1/jobs/{id}/result"), &fx.admin).await;
+    assert_eq!(result.status, 200, "{}", result.text());
+    let result = result.json();
+    assert_eq!(outcome(&result, "cadre")["outcome"], "new");
+    assert_eq!(outcome(&result, "course_records")["students"], 3);
+    assert_eq!(imports_count(&app, fx.school.id), 2);
+    let left = walkdir_count(&app.state.config.data_dir.join("receipts"));
+    assert_eq!(left, 0, "the uploaded archive is removed once imported");
+    // Another school's admin does not see the job.
+    let other = fixture(&app, "720011").await;
+    app.get_as(&format!("/api/v1/jobs/{id}"), &other.admin).await.assert_problem(404, "not_found");
+}
+
+fn walkdir_count(dir: &std::path::Path) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir) else { return 0 };
+    entries.flatten().map(|e| if e.path().is_dir() { walkdir_count(&e.path()) } else { 1 }).sum()
 }

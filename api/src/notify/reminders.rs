@@ -140,7 +140,8 @@ pub fn backoff(attempts: i32) -> chrono::Duration {
     })
 }
 
-fn address(email: Option<String>, backup: Option<String>) -> Option<String> {
+/// A user's mail address: the main one, else the backup one; none without an `@`.
+pub fn address(email: Option<String>, backup: Option<String>) -> Option<String> {
     email.or(backup).map(|e| e.trim().to_string()).filter(|e| e.contains('@'))
 }
 
@@ -464,6 +465,22 @@ pub async fn run_once(state: &AppState, school: Option<i64>) -> ApiResult<RunRep
         })
         .await?;
     let mut report = RunReport::default();
+    // In-app reminders (receipts) need no mail server: every active school.
+    let all: Vec<i64> = state
+        .db
+        .read(move |c| {
+            let mut q = schools::table.filter(schools::active.eq(true)).select(schools::id).into_boxed();
+            if let Some(s) = school {
+                q = q.filter(schools::id.eq(s));
+            }
+            Ok(q.load(c)?)
+        })
+        .await?;
+    for id in all {
+        if state.db.read(move |c| crate::receipts::in_app_reminders(c, id, now, false)).await? > 0 {
+            state.db.write(move |c| crate::receipts::in_app_reminders(c, id, now, true)).await?;
+        }
+    }
     for id in schools {
         let link = link.clone();
         let planned = state.db.read(move |c| plan(c, id, now, &link)).await?;

@@ -41,8 +41,11 @@ pub const MAX_ENTRIES: usize = 1000;
 /// The window covers at least this many Taipei dates (national rule "at least 3 days"; see
 /// docs/receipts.md for why dates and not hours).
 pub const MIN_WINDOW_DATES: i64 = 3;
-/// Taipei is UTC+8 all year.
-const TAIPEI: i64 = 8;
+/// Most problem reports a student files per category and term (a clear 409 `limit_reached`
+/// beyond): the admin answers each one, so a runaway client must not bury the list.
+pub const MAX_REPORTS_PER_CATEGORY: i64 = 20;
+/// The notification kind of the in-app reminders.
+pub const REMINDER_KIND: &str = "receipt_pending";
 
 /// A category of the receipt (the manual's four tabs).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
@@ -227,13 +230,22 @@ pub fn open(bytes: &[u8], password: &str) -> ApiResult<Manifest> {
     if data.len() as u64 > MAX_EXPANDED {
         return Err(invalid("manifest.json 解壓後過大（疑似壓縮炸彈）。", "manifest.json expands too much (a zip bomb?)."));
     }
-    let value: serde_json::Value = serde_json::from_slice(&data).map_err(|e| invalid("manifest.json 不是有效的 JSON。", format!("manifest.json is not valid JSON: {e}")))?;
-    let version = value.get("schema_version").and_then(|v| v.as_i64());
+    // The version first, with a probe that skips everything else without building it (a
+    // `serde_json::Value` of a 64 MB manifest takes about ten times its size), then the manifest
+    // straight into its types.
+    #[derive(Deserialize)]
+    struct Probe {
+        #[serde(default)]
+        schema_version: Option<serde_json::Value>,
+    }
+    let probe: Probe = serde_json::from_slice(&data).map_err(|e| invalid("manifest.json 不是有效的 JSON。", format!("manifest.json is not valid JSON: {e}")))?;
+    let version = probe.schema_version.as_ref().and_then(|v| v.as_i64());
     if version != Some(SCHEMA_VERSION as i64) {
-        let shown = version.map(|v| v.to_string()).unwrap_or_else(|| "（無）".into());
+        let shown = probe.schema_version.map(|v| v.to_string().chars().take(20).collect::<String>()).unwrap_or_else(|| "（無）".into());
         return Err(invalid(format!("不支援的收訖明細格式版本：{shown}（本系統讀取版本 {SCHEMA_VERSION}）。"), format!("Unsupported receipt schema version {shown} (this system reads {SCHEMA_VERSION}).")));
     }
-    let manifest: Manifest = serde_json::from_value(value).map_err(|e| invalid("manifest.json 的內容不符格式。", format!("manifest.json does not match the schema: {e}")))?;
+    let manifest: Manifest = serde_json::from_slice(&data).map_err(|e| invalid("manifest.json 的內容不符格式。", format!("manifest.json does not match the schema: {e}")))?;
+    drop(data);
     let mut cats = HashSet::new();
     for part in &manifest.categories {
         if !cats.insert(part.category) {
@@ -293,7 +305,7 @@ pub fn default_window(now: NaiveDateTime) -> (NaiveDateTime, NaiveDateTime) {
 
 /// The Taipei date of a UTC time.
 pub fn taipei_date(t: NaiveDateTime) -> chrono::NaiveDate {
-    (t + Duration::hours(TAIPEI)).date()
+    crate::notify::reminders::taipei(t).0
 }
 
 /// The national minimum: the end after the start, and the window covering at least
@@ -484,23 +496,28 @@ impl AnswerState {
     }
 }
 
-/// The answers of a term: (category, student) → state.
-pub fn answers(c: &mut DbConn, school: i64, term: Term) -> ApiResult<HashMap<(Category, i64), AnswerState>> {
-    let rows: Vec<(String, i64, String)> = ra::table
+/// The answers of a term: (category, student) → state; of one student only when given (filtered
+/// in SQL: a student's page does not load the school's answers).
+pub fn answers(c: &mut DbConn, school: i64, term: Term, student: Option<i64>) -> ApiResult<HashMap<(Category, i64), AnswerState>> {
+    let mut q = ra::table
         .filter(ra::school_id.eq(school))
         .filter(ra::academic_year.eq(term.academic_year))
         .filter(ra::semester.eq(term.semester))
         .select((ra::category, ra::student_id, ra::state))
-        .load(c)?;
+        .into_boxed();
+    if let Some(s) = student {
+        q = q.filter(ra::student_id.eq(s));
+    }
+    let rows: Vec<(String, i64, String)> = q.load(c)?;
     Ok(rows.into_iter().filter_map(|(cat, s, st)| Category::parse(&cat).map(|cat| ((cat, s), AnswerState::parse(&st)))).collect())
 }
 
-/// Reminder mails (issue #20 item 4): to every student in a category's receipt who has not
-/// answered, on the (Taipei) day the window opens and within its last 24 hours; one mail per
-/// student and day (the outbox's key) naming every such category.
-pub fn reminders(c: &mut DbConn, school: i64, term: Term, now: NaiveDateTime, link: &str) -> ApiResult<Vec<crate::notify::reminders::Planned>> {
+/// The students to remind at `now`: every student in a category's receipt who has not answered,
+/// on the (Taipei) day the window opens and within its last 24 hours; per student the categories
+/// with their window's end.
+fn due_reminders(c: &mut DbConn, school: i64, term: Term, now: NaiveDateTime) -> ApiResult<BTreeMap<i64, Vec<(Category, NaiveDateTime)>>> {
     let imports = current_imports(c, school, term)?;
-    let answered = answers(c, school, term)?;
+    let answered = answers(c, school, term, None)?;
     let mut due: BTreeMap<i64, Vec<(Category, NaiveDateTime)>> = BTreeMap::new();
     for (cat, imp) in &imports {
         let open = imp.window_start <= now && now < imp.window_end;
@@ -514,21 +531,33 @@ pub fn reminders(c: &mut DbConn, school: i64, term: Term, now: NaiveDateTime, li
             due.entry(s).or_default().push((*cat, imp.window_end));
         }
     }
+    Ok(due)
+}
+
+/// One line per category: `・修課紀錄（確認期限 115/12/09 11:00）`.
+fn reminder_lines(items: &[(Category, NaiveDateTime)]) -> Vec<String> {
+    items
+        .iter()
+        .map(|(cat, end)| {
+            let local = crate::settings::periods::utc_to_taipei(*end);
+            format!("・{}（確認期限 {} {}）", cat.name_zh(), crate::time::roc_date(local.date()), local.format("%H:%M"))
+        })
+        .collect()
+}
+
+/// Reminder mails (issue #20 item 4): see [`due_reminders`]; one mail per student and day (the
+/// outbox's key) naming every such category.
+pub fn reminders(c: &mut DbConn, school: i64, term: Term, now: NaiveDateTime, link: &str) -> ApiResult<Vec<crate::notify::reminders::Planned>> {
+    let due = due_reminders(c, school, term, now)?;
     let ids: Vec<i64> = due.keys().copied().collect();
     let mut out = Vec::new();
     for chunk in ids.chunks(5000) {
         let people: Vec<(i64, String, Option<String>, Option<String>)> =
             users::table.filter(users::id.eq_any(chunk.to_vec())).filter(users::active.eq(true)).select((users::id, users::display_name, users::email, users::backup_email)).load(c)?;
         for (id, name, email, backup) in people {
-            let Some(recipient) = email.or(backup).map(|e| e.trim().to_string()).filter(|e| e.contains('@')) else { continue };
+            let Some(recipient) = crate::notify::reminders::address(email, backup) else { continue };
             let Some(items) = due.get(&id) else { continue };
-            let lines: Vec<String> = items
-                .iter()
-                .map(|(cat, end)| {
-                    let local = *end + Duration::hours(TAIPEI);
-                    format!("・{}（確認期限 {} {}）", cat.name_zh(), crate::time::roc_date(local.date()), local.format("%H:%M"))
-                })
-                .collect();
+            let lines = reminder_lines(items);
             out.push(crate::notify::reminders::Planned {
                 user_id: id,
                 recipient,
@@ -542,6 +571,43 @@ pub fn reminders(c: &mut DbConn, school: i64, term: Term, now: NaiveDateTime, li
         }
     }
     Ok(out)
+}
+
+/// In-app reminders (issue #20 item 4, "mail and in-app"): the same students and days as the
+/// mails, whether or not they have a mail address or the school a mail server; at most one a
+/// Taipei day per student. Returns how many are due; with `add` it also adds them (the scheduler
+/// counts in a read and adds in a write only when some are due).
+pub fn in_app_reminders(c: &mut DbConn, school: i64, now: NaiveDateTime, add: bool) -> ApiResult<usize> {
+    use crate::schema::notifications as n;
+    let Some(term) = crate::terms::current(c, school)? else { return Ok(0) };
+    let due = due_reminders(c, school, term, now)?;
+    if due.is_empty() {
+        return Ok(0);
+    }
+    let day_start = crate::settings::periods::taipei_to_utc(taipei_date(now), 0);
+    let ids: Vec<i64> = due.keys().copied().collect();
+    let mut done: HashSet<i64> = HashSet::new();
+    for chunk in ids.chunks(5000) {
+        done.extend(
+            n::table
+                .filter(n::school_id.eq(school))
+                .filter(n::kind.eq(REMINDER_KIND))
+                .filter(n::created_at.ge(day_start))
+                .filter(n::user_id.eq_any(chunk.to_vec()))
+                .select(n::user_id)
+                .load::<i64>(c)?,
+        );
+        done.extend(users::table.filter(users::id.eq_any(chunk.to_vec())).filter(users::active.eq(false)).select(users::id).load::<i64>(c)?);
+    }
+    let mut added = 0;
+    for (student, items) in due.iter().filter(|(s, _)| !done.contains(s)) {
+        if add {
+            let body = format!("中央資料庫已回傳您的收訖明細，請在期限內確認資料正確或回報問題：\n{}", reminder_lines(items).join("\n"));
+            crate::notify::inbox::add(c, crate::notify::inbox::New { school_id: school, user_id: *student, kind: REMINDER_KIND, title: "請確認收訖明細", body: &body, result_id: None }, now)?;
+        }
+        added += 1;
+    }
+    Ok(added)
 }
 
 /// A problem report's kind (錯誤類別).

@@ -11,14 +11,18 @@ use actix_web::{get, post, put, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, NaiveDateTime};
 use diesel::prelude::*;
 use futures_util::StreamExt;
+use sha2::Digest;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::*;
-use crate::accounts::Role;
 use crate::app::AppState;
 use crate::auth::{Need, Op, Principal};
 use crate::error::{ApiError, ApiResult, ErrorCode, Lang, Problem};
+use crate::http::{request_lang, JsonBody};
+use crate::pagination::{offset, Page, PageQuery};
+use crate::reports::TermQuery;
+use crate::uploads::access::{self, Caller};
 use crate::reports::xlsx::{self, Cell, Sheet, XlsxFile};
 use crate::schema::{cadre_records as cr, courses, enrolments as en, receipt_answers as ra, receipt_imports as ri, receipt_reports as rr, receipt_students as rs, schools, selections as sel, student_profiles as sp, users};
 
@@ -37,20 +41,16 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(answer);
 }
 
-fn lang_of(req: &HttpRequest) -> Lang {
-    Lang::from_accept_language(req.headers().get(actix_web::http::header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()))
-}
-
 fn pick(lang: Lang, zh: &str, en: &str) -> String {
     if lang == Lang::En { en.to_string() } else { zh.to_string() }
 }
 
 const VIEW: Need = Need::module(MODULE, Op::View);
-const STUDENT: Need = Need::roles(&[Role::Student]);
 
-/// The asked term or the school's current one.
+/// The asked term or the school's current one (`reports::TermQuery` / `resolve_term`); a receipt is
+/// per semester, so semester 0 (a whole year) is refused.
 async fn term_of(state: &AppState, school: i64, asked: Option<&str>) -> ApiResult<Term> {
-    let asked = asked.map(str::trim).filter(|t| !t.is_empty()).map(crate::uploads::results::parse_term).transpose()?;
+    let asked = TermQuery { term: asked.map(str::to_string) }.parsed()?;
     if let Some(t) = asked {
         if t.semester == 0 {
             return Err(ApiError::new(ErrorCode::InvalidQuery).field("term", "收訖明細以學期為單位，例如 1151", "a receipt is per semester, e.g. 1151"));
@@ -62,13 +62,6 @@ async fn term_of(state: &AppState, school: i64, asked: Option<&str>) -> ApiResul
 
 fn term_code(t: Term) -> String {
     format!("{}{}", t.academic_year, t.semester)
-}
-
-#[derive(Debug, Default, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct TermQuery {
-    /// 學年期, e.g. `1151` (default: the school's current term).
-    pub term: Option<String>,
 }
 
 // ---------------------------------------------------------------- import
@@ -281,32 +274,36 @@ pub(crate) fn plan_import(
 /// 匯入資料及設定收訖時間 (8.1.1): the term, the receipt (.zip) and its password; per category a
 /// window (default: next whole hour one day later, to three days later; at least 3 days). An
 /// unchanged roster is skipped (無異動); a new version resets exactly the changed students (新版本).
-/// Every refusal changes nothing.
+/// Every refusal changes nothing. Everything is checked in the request (the archive, its password,
+/// school, term, categories, modules, windows); a dry run answers at once (200), a real import is
+/// queued as a job (202 `receipt_import`: poll `GET /jobs/{id}`, its result is the outcome as JSON).
 #[utoipa::path(
     tag = "receipts",
     path = "/receipts/imports",
     request_body(content = ReceiptImportForm, content_type = "multipart/form-data"),
     security(("bearer_jwt" = [])),
     responses(
-        (status = 200, description = "What was imported (or, dry, would be)", body = ReceiptImportResult),
+        (status = 200, description = "Dry run: what the import would do", body = ReceiptImportResult),
+        (status = 202, description = "The import, queued as a job", body = ReceiptImportJob),
         (status = 400, description = "Wrong password (`receipt_password`); corrupt, hostile or unknown-version archive, another school or term (`receipt_invalid`); malformed form", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not granted S0219S, or a chosen category's module", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Another import of the school is queued or running (`conflict`)", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "The upload is over 32 MB", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A window is shorter than 3 days, or a field is missing", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A window is shorter than 3 days or outside the years 1912–2200, or a field is missing", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/receipts/imports")]
-pub async fn import_receipt(state: web::Data<AppState>, who: Principal, req: HttpRequest, payload: Multipart) -> ApiResult<web::Json<ReceiptImportResult>> {
+pub async fn import_receipt(state: web::Data<AppState>, who: Principal, req: HttpRequest, payload: Multipart) -> ApiResult<HttpResponse> {
     who.user()?;
     who.require(Need::module(MODULE, Op::Create))?;
     let school = who.school_id()?;
     let uploader = who.user()?.user.id;
-    let lang = lang_of(&req);
+    let lang = request_lang(&req);
     let form = read_form(payload).await?;
     let term = term_of(&state, school, form.term.as_deref()).await?;
     let (file, password) = (form.file, form.password);
-    let manifest = web::block(move || open(&file, &password)).await.map_err(|e| ApiError::internal(format!("blocking task failed: {e}")))??;
+    let (manifest, file, password) = web::block(move || open(&file, &password).map(|m| (m, file, password))).await.map_err(|e| ApiError::internal(format!("blocking task failed: {e}")))??;
     let code: String = state.db.read(move |c| Ok(schools::table.find(school).select(schools::code).first(c)?)).await?;
     if manifest.school_code != code {
         return Err(ApiError::with_detail(ErrorCode::ReceiptInvalid, format!("這是學校 {} 的收訖明細，不是本校的。", manifest.school_code), format!("This receipt is school {}'s, not yours.", manifest.school_code)));
@@ -337,6 +334,7 @@ pub async fn import_receipt(state: web::Data<AppState>, who: Principal, req: Htt
         for w in list {
             let field = format!("windows.{}", w.category.as_str());
             let (s, e) = (parse_time(&field, &w.start)?, parse_time(&field, &w.end)?);
+            crate::time::require_dates(&[(&field, Some(taipei_date(s))), (&field, Some(taipei_date(e)))])?;
             check_window(s, e).map_err(|(zh, en)| ApiError::validation().field(&field, zh, en))?;
             windows.insert(w.category, (s, e));
         }
@@ -345,14 +343,13 @@ pub async fn import_receipt(state: web::Data<AppState>, who: Principal, req: Htt
     let default = default_window(now);
     let file_name = form.file_name;
     let dry = form.dry_run;
-    let chosen2 = chosen.clone();
-    let categories = if dry {
-        state.db.read(move |c| plan_import(c, school, term, &manifest, &chosen2, &windows, default, None, lang)).await?
-    } else {
-        let name = file_name.clone();
-        state.db.write(move |c| plan_import(c, school, term, &manifest, &chosen2, &windows, default, Some((uploader, &name, now)), lang)).await?
-    };
-    Ok(web::Json(ReceiptImportResult { academic_year: term.academic_year, semester: term.semester, file_name, dry_run: dry, categories }))
+    if !dry {
+        drop(manifest);
+        let job = queue_import(&state, school, uploader, term, file, &password, file_name, chosen, windows, now, lang).await?;
+        return Ok(HttpResponse::Accepted().json(job));
+    }
+    let categories = state.db.read(move |c| plan_import(c, school, term, &manifest, &chosen, &windows, default, None, lang)).await?;
+    Ok(HttpResponse::Ok().json(ReceiptImportResult { academic_year: term.academic_year, semester: term.semester, file_name, dry_run: dry, categories }))
 }
 
 /// A category's current import, as 查看明細's 名冊資訊 shows it.
@@ -418,7 +415,7 @@ pub async fn list_imports(state: web::Data<AppState>, who: Principal, req: HttpR
     who.require(VIEW)?;
     let school = who.school_id()?;
     let term = term_of(&state, school, q.term.as_deref()).await?;
-    let lang = lang_of(&req);
+    let lang = request_lang(&req);
     Ok(web::Json(
         state
             .db
@@ -457,27 +454,47 @@ pub struct ReceiptReportView {
 
 type ReportRow = (i64, i32, i32, i64, String, String, String, NaiveDateTime, Option<String>);
 
-fn load_reports(c: &mut DbConn, school: i64, term: Term, category: Option<Category>, student: Option<i64>, id: Option<i64>, lang: Lang) -> ApiResult<Vec<ReceiptReportView>> {
-    let mut q = rr::table
-        .filter(rr::school_id.eq(school))
-        .filter(rr::academic_year.eq(term.academic_year))
-        .filter(rr::semester.eq(term.semester))
-        .select((rr::id, rr::academic_year, rr::semester, rr::student_id, rr::category, rr::kind, rr::description, rr::created_at, rr::remark))
-        .order(rr::id.asc())
-        .into_boxed();
-    if let Some(cat) = category {
-        q = q.filter(rr::category.eq(cat.as_str()));
-    }
-    if let Some(s) = student {
-        q = q.filter(rr::student_id.eq(s));
-    }
-    if let Some(id) = id {
-        q = q.filter(rr::id.eq(id));
-    }
-    let rows: Vec<ReportRow> = q.limit(20_000).load(c)?;
+/// The term's reports (of a category, a student, one id), oldest first, and how many match; one
+/// page of them when `page` is `(page, per_page)`, else all (the workbook; bounded by
+/// [`MAX_REPORTS_PER_CATEGORY`] per student and category).
+#[allow(clippy::too_many_arguments)]
+fn load_reports(
+    c: &mut DbConn,
+    school: i64,
+    term: Term,
+    category: Option<Category>,
+    student: Option<i64>,
+    id: Option<i64>,
+    page: Option<(i64, i64)>,
+    lang: Lang,
+) -> ApiResult<(Vec<ReceiptReportView>, i64)> {
+    let filtered = || {
+        let mut q = rr::table.filter(rr::school_id.eq(school)).filter(rr::academic_year.eq(term.academic_year)).filter(rr::semester.eq(term.semester)).into_boxed();
+        if let Some(cat) = category {
+            q = q.filter(rr::category.eq(cat.as_str()));
+        }
+        if let Some(s) = student {
+            q = q.filter(rr::student_id.eq(s));
+        }
+        if let Some(id) = id {
+            q = q.filter(rr::id.eq(id));
+        }
+        q
+    };
+    let mut q = filtered().select((rr::id, rr::academic_year, rr::semester, rr::student_id, rr::category, rr::kind, rr::description, rr::created_at, rr::remark)).order(rr::id.asc());
+    let total: i64 = match page {
+        Some((p, per)) => {
+            q = q.limit(per).offset(offset(p, per));
+            filtered().count().get_result(c)?
+        }
+        None => 0,
+    };
+    let rows: Vec<ReportRow> = q.load(c)?;
+    let total = if page.is_some() { total } else { rows.len() as i64 };
     let ids: Vec<i64> = rows.iter().map(|r| r.3).collect();
     let people = crate::reports::people(c, school, &ids)?;
-    rows.into_iter()
+    let views = rows
+        .into_iter()
         .map(|(id, y, s, student_id, cat, kind, description, at, remark)| {
             let category = Category::parse(&cat).ok_or_else(|| ApiError::internal("unknown category"))?;
             let kind = ReportKind::parse(&kind).ok_or_else(|| ApiError::internal("unknown report kind"))?;
@@ -498,7 +515,8 @@ fn load_reports(c: &mut DbConn, school: i64, term: Term, category: Option<Catego
                 remark,
             })
         })
-        .collect()
+        .collect::<ApiResult<Vec<_>>>()?;
+    Ok((views, total))
 }
 
 /// One category of a student's receipt.
@@ -543,8 +561,8 @@ fn student_receipt_of(c: &mut DbConn, school: i64, term: Term, student: i64, now
     let p = crate::reports::people(c, school, &[student])?.remove(&student).ok_or_else(ApiError::not_found)?;
     let imports = current_imports(c, school, term)?;
     let views = import_views(c, &imports, lang)?;
-    let answers = answers(c, school, term)?;
-    let reports = load_reports(c, school, term, None, Some(student), None, lang)?;
+    let answers = answers(c, school, term, Some(student))?;
+    let reports = load_reports(c, school, term, None, Some(student), None, None, lang)?.0;
     let mut categories = Vec::new();
     for v in views {
         let Some(imp) = imports.get(&v.category) else { continue };
@@ -604,7 +622,7 @@ pub async fn student_receipt(state: web::Data<AppState>, who: Principal, req: Ht
     who.require(VIEW)?;
     let school = who.school_id()?;
     let term = term_of(&state, school, q.term.as_deref()).await?;
-    let lang = lang_of(&req);
+    let lang = request_lang(&req);
     let now = state.clock.now();
     let q = q.into_inner();
     let out = state
@@ -630,11 +648,6 @@ pub async fn student_receipt(state: web::Data<AppState>, who: Principal, req: Ht
 
 // ---------------------------------------------------------------- the student
 
-fn student_of(who: &Principal) -> ApiResult<(i64, i64)> {
-    who.require(STUDENT)?;
-    Ok((who.school_id()?, who.user()?.user.id))
-}
-
 /// The student's own receipt of a term: per category the received rows (from the window's start),
 /// the window, their answer and their reports with the admin's remarks.
 #[utoipa::path(
@@ -651,11 +664,12 @@ fn student_of(who: &Principal) -> ApiResult<(i64, i64)> {
 )]
 #[get("/receipts/mine")]
 pub async fn my_receipt(state: web::Data<AppState>, who: Principal, req: HttpRequest, q: web::Query<TermQuery>) -> ApiResult<web::Json<StudentReceipt>> {
-    let (school, me) = student_of(&who)?;
-    let term = term_of(&state, school, q.term.as_deref()).await?;
-    let lang = lang_of(&req);
+    // A temporary account (manual 3.7) sees its student's receipt.
+    let me = Caller::student(&who)?;
+    let term = term_of(&state, me.school, q.term.as_deref()).await?;
+    let lang = request_lang(&req);
     let now = state.clock.now();
-    Ok(web::Json(state.db.read(move |c| student_receipt_of(c, school, term, me, now, true, lang)).await?))
+    Ok(web::Json(state.db.read(move |c| student_receipt_of(c, me.school, term, me.user, now, true, lang)).await?))
 }
 
 /// The student's answer.
@@ -696,16 +710,18 @@ pub struct ReceiptAnswerRequest {
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a student", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No receipt of this category for the student", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Outside the confirmation window (`invalid_state`)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Outside the confirmation window (`invalid_state`); the student's reports of this category reached the cap (`limit_reached`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A report without a description, or one over 500 characters", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/receipts/mine/answers")]
-pub async fn answer(state: web::Data<AppState>, who: Principal, req: HttpRequest, body: web::Json<ReceiptAnswerRequest>) -> ApiResult<web::Json<StudentReceipt>> {
-    let (school, me) = student_of(&who)?;
-    let body = body.into_inner();
+pub async fn answer(state: web::Data<AppState>, who: Principal, req: HttpRequest, body: JsonBody<ReceiptAnswerRequest>) -> ApiResult<web::Json<StudentReceipt>> {
+    // A temporary account answers for its student, recorded as made on their behalf.
+    let caller = Caller::student(&who)?;
+    let (school, me) = (caller.school, caller.user);
+    let body = body.read().await?;
     let term = term_of(&state, school, body.term.as_deref()).await?;
-    let lang = lang_of(&req);
+    let lang = request_lang(&req);
     let description = body.description.as_deref().map(str::trim).unwrap_or("").to_string();
     let kind = match body.answer {
         ReceiptAnswer::Correct => None,
@@ -729,6 +745,23 @@ pub async fn answer(state: web::Data<AppState>, who: Principal, req: HttpRequest
             }
             if now < imp.window_start || now >= imp.window_end {
                 return Err(ApiError::with_detail(ErrorCode::InvalidState, "不在收訖明細確認期間內。", "Outside the confirmation window."));
+            }
+            if kind.is_some() {
+                let filed: i64 = rr::table
+                    .filter(rr::school_id.eq(school))
+                    .filter(rr::student_id.eq(me))
+                    .filter(rr::academic_year.eq(term.academic_year))
+                    .filter(rr::semester.eq(term.semester))
+                    .filter(rr::category.eq(category.as_str()))
+                    .count()
+                    .get_result(c)?;
+                if filed >= MAX_REPORTS_PER_CATEGORY {
+                    return Err(ApiError::with_detail(
+                        ErrorCode::LimitReached,
+                        format!("{}已回報 {MAX_REPORTS_PER_CATEGORY} 次問題，已達上限；請等候學校回覆或直接洽詢學校。", category.name_zh()),
+                        format!("You have reported {MAX_REPORTS_PER_CATEGORY} problems with {}, the most allowed; wait for the school's answer or ask the school.", category.name_en()),
+                    ));
+                }
             }
             let st = if kind.is_some() { "reported" } else { "confirmed" };
             reset_answers(c, school, term, category, &[me])?;
@@ -757,6 +790,7 @@ pub async fn answer(state: web::Data<AppState>, who: Principal, req: HttpRequest
                     ))
                     .execute(c)?;
             }
+            access::record_on_behalf(c, caller, &format!("receipt_{st}"), format!("{} {}", term_code(term), category.as_str()), now)?;
             student_receipt_of(c, school, term, me, now, true, lang)
         })
         .await?;
@@ -781,31 +815,36 @@ fn category_query(s: Option<&str>) -> ApiResult<Option<Category>> {
         .transpose()
 }
 
-async fn reports_of(state: &AppState, who: &Principal, req: &HttpRequest, q: &ReportQuery) -> ApiResult<(Term, Vec<ReceiptReportView>)> {
+async fn reports_of(state: &AppState, who: &Principal, req: &HttpRequest, q: &ReportQuery, page: Option<(i64, i64)>) -> ApiResult<(Term, Vec<ReceiptReportView>, i64)> {
     who.require(VIEW)?;
     let category = category_query(q.category.as_deref())?;
     let school = who.school_id()?;
     let term = term_of(state, school, q.term.as_deref()).await?;
-    let lang = lang_of(req);
-    Ok((term, state.db.read(move |c| load_reports(c, school, term, category, None, None, lang)).await?))
+    let lang = request_lang(req);
+    let (rows, total) = state.db.read(move |c| load_reports(c, school, term, category, None, None, page, lang)).await?;
+    Ok((term, rows, total))
 }
 
 /// 查看問題回報紀錄 (8.1.3): the term's problem reports.
 #[utoipa::path(
     tag = "receipts",
     path = "/receipts/reports",
-    params(ReportQuery),
+    params(ReportQuery, PageQuery),
     security(("bearer_jwt" = [])),
     responses(
-        (status = 200, description = "Reports, oldest first", body = Vec<ReceiptReportView>),
+        (status = 200, description = "One page of reports, oldest first", body = Page<ReceiptReportView>),
         (status = 400, description = "Malformed term or category", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not granted S0219S", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Bad paging", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/receipts/reports")]
-pub async fn list_reports(state: web::Data<AppState>, who: Principal, req: HttpRequest, q: web::Query<ReportQuery>) -> ApiResult<web::Json<Vec<ReceiptReportView>>> {
-    Ok(web::Json(reports_of(&state, &who, &req, &q).await?.1))
+pub async fn list_reports(state: web::Data<AppState>, who: Principal, req: HttpRequest, q: web::Query<ReportQuery>, page: web::Query<PageQuery>) -> ApiResult<web::Json<Page<ReceiptReportView>>> {
+    who.require(VIEW)?;
+    let (p, per) = page.checked()?;
+    let (_, items, total) = reports_of(&state, &who, &req, &q, Some((p, per))).await?;
+    Ok(web::Json(Page::new(items, total, p, per)))
 }
 
 /// 匯出報表: the problem reports as a workbook.
@@ -823,10 +862,10 @@ pub async fn list_reports(state: web::Data<AppState>, who: Principal, req: HttpR
 )]
 #[get("/receipts/reports.xlsx")]
 pub async fn reports_xlsx(state: web::Data<AppState>, who: Principal, req: HttpRequest, q: web::Query<ReportQuery>) -> ApiResult<HttpResponse> {
-    let (term, reports) = reports_of(&state, &who, &req, &q).await?;
+    let (term, reports, _) = reports_of(&state, &who, &req, &q, None).await?;
     let mut sheet = Sheet::new("問題回報紀錄", vec!["問題單號", "收訖明細之學期", "學生姓名", "學生班級", "學生座號", "資料類別", "錯誤類別", "問題描述", "回報日期", "備註"]);
     for r in &reports {
-        let local = r.reported_at + chrono::Duration::hours(8);
+        let local = crate::settings::periods::utc_to_taipei(r.reported_at);
         sheet.rows.push(vec![
             Cell::from(r.id),
             Cell::from(r.term.clone()),
@@ -867,16 +906,16 @@ pub struct ReceiptRemarkRequest {
     )
 )]
 #[put("/receipts/reports/{id}/remark")]
-pub async fn set_remark(state: web::Data<AppState>, who: Principal, req: HttpRequest, id: web::Path<i64>, body: web::Json<ReceiptRemarkRequest>) -> ApiResult<web::Json<ReceiptReportView>> {
+pub async fn set_remark(state: web::Data<AppState>, who: Principal, req: HttpRequest, id: web::Path<i64>, body: JsonBody<ReceiptRemarkRequest>) -> ApiResult<web::Json<ReceiptReportView>> {
     who.require(Need::module(MODULE, Op::Update))?;
     let school = who.school_id()?;
     let by = who.user()?.user.id;
-    let remark = body.remark.trim().to_string();
+    let remark = body.read().await?.remark.trim().to_string();
     if remark.chars().count() > 500 {
         return Err(ApiError::validation().field("remark", "備註最多 500 字", "at most 500 characters"));
     }
     let id = id.into_inner();
-    let lang = lang_of(&req);
+    let lang = request_lang(&req);
     let now = state.clock.now();
     let view = state
         .db
@@ -885,7 +924,7 @@ pub async fn set_remark(state: web::Data<AppState>, who: Principal, req: HttpReq
             let (y, s) = found.ok_or_else(ApiError::not_found)?;
             let value = Some(remark).filter(|r| !r.is_empty());
             diesel::update(rr::table.find(id)).set((rr::remark.eq(value), rr::remarked_by.eq(Some(by)), rr::remarked_at.eq(Some(now)))).execute(c)?;
-            load_reports(c, school, Term { academic_year: y, semester: s }, None, None, Some(id), lang)?.pop().ok_or_else(ApiError::not_found)
+            load_reports(c, school, Term { academic_year: y, semester: s }, None, None, Some(id), None, lang)?.0.pop().ok_or_else(ApiError::not_found)
         })
         .await?;
     Ok(web::Json(view))
@@ -957,7 +996,7 @@ fn count(cat: Category, confirmed: i64, reported: i64, total: i64, lang: Lang) -
 
 fn build_statistics(c: &mut DbConn, school: i64, term: Term, class: Option<String>, lang: Lang) -> ApiResult<ReceiptStatistics> {
     let imports = current_imports(c, school, term)?;
-    let answers = answers(c, school, term)?;
+    let answers = answers(c, school, term, None)?;
     let mut received: BTreeMap<Category, Vec<i64>> = BTreeMap::new();
     for (cat, imp) in &imports {
         received.insert(*cat, rs::table.filter(rs::import_id.eq(imp.id)).select(rs::student_id).load(c)?);
@@ -1028,7 +1067,7 @@ async fn statistics_of(state: &AppState, who: &Principal, req: &HttpRequest, q: 
     who.require(VIEW)?;
     let school = who.school_id()?;
     let term = term_of(state, school, q.term.as_deref()).await?;
-    let lang = lang_of(req);
+    let lang = request_lang(req);
     let class = q.class.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
     state.db.read(move |c| build_statistics(c, school, term, class, lang)).await
 }
@@ -1289,4 +1328,133 @@ pub async fn differences_xlsx(state: web::Data<AppState>, who: Principal, q: web
         sheet.rows.push(row);
     }
     Ok(xlsx::attachment(xlsx::workbook(&[sheet])?, &format!("收訖明細差異筆數_{year}.xlsx"), &format!("receipt_differences_{year}.xlsx")))
+}
+
+// ---------------------------------------------------------------- the import job
+
+/// The job kind of a receipt import (`GET /jobs/{id}`).
+pub const JOB_KIND: &str = "receipt_import";
+/// The purpose the archive's password is sealed under while the job waits.
+const PASSWORD_PURPOSE: &str = "receipt-password";
+
+/// A queued import: everything the request checked, the archive kept under the data directory and
+/// its password sealed with the server's secret key (never stored in the clear).
+#[derive(Debug, Serialize, Deserialize)]
+struct ImportParams {
+    upload: String,
+    password: String,
+    academic_year: i32,
+    semester: i32,
+    file_name: String,
+    categories: Vec<Category>,
+    windows: Vec<(Category, NaiveDateTime, NaiveDateTime)>,
+    /// The request's time: the default window is the one the dry run showed.
+    requested_at: NaiveDateTime,
+    english: bool,
+}
+
+/// A real import, queued (`202`): poll `GET /jobs/{job_id}`; its result (`GET /jobs/{job_id}/result`)
+/// is the [`ReceiptImportResult`] as JSON.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ReceiptImportJob {
+    pub job_id: i64,
+    /// `/api/v1/jobs/{job_id}`.
+    pub status_url: String,
+}
+
+/// Keeps the upload for the job and queues it (one import of a school at a time: 409 `conflict`).
+#[allow(clippy::too_many_arguments)]
+async fn queue_import(
+    state: &AppState,
+    school: i64,
+    uploader: i64,
+    term: Term,
+    file: Vec<u8>,
+    password: &str,
+    file_name: String,
+    chosen: Vec<Category>,
+    windows: HashMap<Category, (NaiveDateTime, NaiveDateTime)>,
+    now: NaiveDateTime,
+    lang: Lang,
+) -> ApiResult<ReceiptImportJob> {
+    let sealed = state.secrets.seal(PASSWORD_PURPOSE, password).ok_or_else(|| ApiError::internal("sealing the receipt password failed"))?;
+    let rel = std::path::PathBuf::from("receipts").join(format!("{}.zip", uuid::Uuid::new_v4().simple()));
+    let path = state.config.data_dir.join(&rel);
+    let write_to = path.clone();
+    web::block(move || -> std::io::Result<()> {
+        if let Some(dir) = write_to.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        std::fs::write(&write_to, &file)
+    })
+    .await
+    .map_err(|e| ApiError::internal(format!("blocking task failed: {e}")))?
+    .map_err(|e| ApiError::internal(format!("keeping the receipt for its job: {e}")))?;
+    let params = ImportParams {
+        upload: rel.to_string_lossy().into_owned(),
+        password: sealed,
+        academic_year: term.academic_year,
+        semester: term.semester,
+        file_name,
+        categories: chosen,
+        windows: windows.into_iter().map(|(c, (s, e))| (c, s, e)).collect(),
+        requested_at: now,
+        english: lang == Lang::En,
+    };
+    let value = serde_json::to_value(&params).map_err(|e| ApiError::internal(e.to_string()))?;
+    let key = format!("{JOB_KIND}:{school}");
+    let queued = state.db.write(move |c| crate::jobs::enqueue(c, school, uploader, JOB_KIND, &value, Some(&key), now)).await;
+    match queued {
+        Ok(job_id) => Ok(ReceiptImportJob { job_id, status_url: format!("/api/v1/jobs/{job_id}") }),
+        Err(e) => {
+            // Refused (another import of the school is open): the kept archive goes.
+            let _ = std::fs::remove_file(&path);
+            Err(e)
+        }
+    }
+}
+
+/// Runs a queued import (the job worker, on a blocking thread): opens the archive again, then
+/// imports one category per transaction (the write lock is held per category, not for the whole
+/// receipt), reporting progress after each. A retried run finds the categories already imported
+/// unchanged (無異動) and goes on. The archive is removed once the job ends for good.
+pub fn run_import(state: &AppState, job: &crate::jobs::Job, progress: &crate::jobs::Progress) -> Result<crate::jobs::Output, crate::jobs::JobError> {
+    use crate::jobs::JobError;
+    let p: ImportParams = serde_json::from_value(job.params.clone()).map_err(|e| JobError::fatal(format!("bad parameters: {e}")))?;
+    let upload = state.config.data_dir.join(&p.upload);
+    let outcome = import_job(state, job, progress, &p, &upload);
+    if outcome.as_ref().map(|_| true).unwrap_or_else(|e| !e.retry || job.attempts >= crate::jobs::MAX_ATTEMPTS) {
+        let _ = std::fs::remove_file(&upload);
+    }
+    outcome
+}
+
+fn import_job(state: &AppState, job: &crate::jobs::Job, progress: &crate::jobs::Progress, p: &ImportParams, upload: &std::path::Path) -> Result<crate::jobs::Output, crate::jobs::JobError> {
+    use crate::jobs::{JobError, Output};
+    let bytes = std::fs::read(upload).map_err(|e| JobError::fatal(format!("the kept receipt is gone: {e}")))?;
+    let password = state.secrets.open(PASSWORD_PURPOSE, &p.password).ok_or_else(|| JobError::fatal("the sealed password cannot be opened (was the secret key changed?)"))?;
+    let manifest = open(&bytes, &password)?;
+    drop(bytes);
+    let (school, uploader) = (job.school_id, job.owner_id);
+    let term = Term { academic_year: p.academic_year, semester: p.semester };
+    let lang = if p.english { Lang::En } else { Lang::Zh };
+    let windows: HashMap<Category, (NaiveDateTime, NaiveDateTime)> = p.windows.iter().map(|(c, s, e)| (*c, (*s, *e))).collect();
+    let default = default_window(p.requested_at);
+    let total = p.categories.len() as i64;
+    progress.set(0, total)?;
+    let mut categories = Vec::new();
+    for (i, cat) in p.categories.iter().enumerate() {
+        let now = state.clock.now();
+        let one = [*cat];
+        let (manifest, windows, name) = (&manifest, &windows, p.file_name.as_str());
+        categories.extend(state.db.write_blocking(move |c| plan_import(c, school, term, manifest, &one, windows, default, Some((uploader, name, now)), lang))?);
+        progress.set(i as i64 + 1, total)?;
+    }
+    let result = ReceiptImportResult { academic_year: term.academic_year, semester: term.semester, file_name: p.file_name.clone(), dry_run: false, categories };
+    let json = serde_json::to_vec_pretty(&result).map_err(|e| JobError::fatal(e.to_string()))?;
+    let dir = crate::rosters::package::job_dir(job.id);
+    std::fs::create_dir_all(state.config.data_dir.join(&dir))?;
+    let rel = dir.join("receipt-import.json");
+    std::fs::write(state.config.data_dir.join(&rel), &json)?;
+    Ok(Output { path: rel, name: format!("收訖明細匯入結果_{}.json", term_code(term)), sha256: hex::encode(sha2::Sha256::digest(&json)), size: json.len() as i64 })
 }

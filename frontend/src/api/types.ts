@@ -225,6 +225,6 @@ export type StudentReceipt = Ok<paths['/api/v1/receipts/students']['get']>;
 export type ReceiptCategoryView = StudentReceipt['categories'][number];
 export type ReceiptAnswerState = ReceiptCategoryView['state'];
 export type ReceiptAnswerBody = BodyOf<paths['/api/v1/receipts/mine/answers']['post']>;
-export type ReceiptReport = Ok<paths['/api/v1/receipts/reports']['get']>[number];
+export type ReceiptReport = Ok<paths['/api/v1/receipts/reports']['get']>['items'][number];
 export type ReceiptStatistics = Ok<paths['/api/v1/receipts/statistics']['get']>;
 export type ReceiptDifferenceRow = Ok<paths['/api/v1/receipts/differences']['get']>[number];

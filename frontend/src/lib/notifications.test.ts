@@ -33,5 +33,6 @@ describe('notifications', () => {
     expect(notificationLink({ result_id: 12 }, student)).toBe('/student/results');
     expect(notificationLink({ result_id: null }, student)).toBeNull();
     expect(notificationLink({ result_id: 12 }, { roles: ['subject_teacher'] })).toBeNull();
+    expect(notificationLink({ result_id: null, kind: 'receipt_pending' }, student)).toBe('/student/receipts');
   });
 });

@@ -52,6 +52,7 @@ export const notificationKindLabels: Record<string, { label: string; en: string;
   result_certified: { label: '認證成功', en: 'Certified', color: 'green' },
   result_rejected: { label: '認證失敗', en: 'Not certified', color: 'red' },
   selection_dropped: { label: '勾選已取消', en: 'Selection withdrawn', color: 'orange' },
+  receipt_pending: { label: '收訖明細待確認', en: 'Receipt to confirm', color: 'blue' },
 };
 
 /** A kind's label (in the UI language) and tag colour. */
@@ -67,12 +68,15 @@ export function isUnread(notification: Pick<AppNotification, 'read_at'>): boolea
 
 /**
  * Where a notification leads: one about a learning result opens the student's 課程學習成果 (the
- * student is the one told about their results); others lead nowhere.
+ * student is the one told about their results), a receipt reminder their 收訖明細; others lead
+ * nowhere.
  */
 export function notificationLink(
-  notification: Pick<AppNotification, 'result_id'>,
+  notification: Pick<AppNotification, 'result_id'> & { kind?: string },
   me: Pick<Me, 'roles'> | undefined,
 ): string | null {
+  // A receipt reminder (收訖明細) opens the student's receipt page.
+  if (notification.kind === 'receipt_pending') return me?.roles.includes('student') ? '/student/receipts' : null;
   if (notification.result_id === null || notification.result_id === undefined) return null;
   return me?.roles.includes('student') ? '/student/results' : null;
 }

@@ -1,15 +1,18 @@
 import { CloudDownloadOutlined, EditOutlined, UploadOutlined } from '@ant-design/icons';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, Button, Card, Checkbox, Form, Input, InputNumber, Modal, Space, Table, Tabs, Tag, Typography, type TableProps } from 'antd';
+import { Alert, Button, Card, Checkbox, Form, Input, InputNumber, Modal, Progress, Space, Table, Tabs, Tag, Typography, type TableProps } from 'antd';
 import { useState } from 'react';
 import { api, unwrap } from '../../api/client';
 import type { ReceiptAnswerState, ReceiptCategory, ReceiptCategoryPlan, ReceiptDifferenceRow, ReceiptImportResult, ReceiptReport, ReceiptStatistics } from '../../api/types';
+import { finished, percent } from '../rosters/rosters';
 import { DownloadButton } from '../../components/DownloadButton';
 import { PageCard } from '../../components/PageCard';
+import { ScrollRegion } from '../../components/ScrollRegion';
 import { ErrorAlert } from '../../components/ProblemAlert';
 import { fetchFile } from '../../lib/download';
 import { formatRocDateTime } from '../../lib/roc';
 import { multipartBody, uploadForm } from '../../lib/upload';
+import { usePagedQuery } from '../../lib/usePagedQuery';
 import { useApiMutation } from '../../lib/useApiMutation';
 import { tr, useT } from '../../i18n';
 import { TermSelect, YearSelect } from '../reports/TermSelect';
@@ -25,7 +28,41 @@ function outcomeTag(plan: ReceiptCategoryPlan) {
   return <Tag color={color}>{plan.message}</Tag>;
 }
 
-/** 上傳及設定學生回報時間 (8.1.1): file + password → the manual's confirmation screen → import. */
+/**
+ * The import job (`POST /receipts/imports` answers 202 with it): its progress, polled every second
+ * until it ends; then its result (the per-category outcome) is read and handed to `onDone`.
+ */
+function ImportProgress({ jobId, onDone }: { jobId: number; onDone: (result: ReceiptImportResult) => void }) {
+  const t = useT();
+  const job = useQuery({
+    queryKey: ['jobs', jobId],
+    queryFn: async ({ signal }) => {
+      const data = await unwrap(api.GET('/api/v1/jobs/{id}', { params: { path: { id: jobId } }, signal }));
+      if (data.state === 'succeeded') {
+        const result = await unwrap(api.GET('/api/v1/jobs/{id}/result', { params: { path: { id: jobId } }, parseAs: 'json', signal }));
+        onDone(result as unknown as ReceiptImportResult);
+      }
+      return data;
+    },
+    refetchInterval: (query) => (finished(query.state.data) ? false : 1000),
+  });
+  const data = job.data;
+  return (
+    <div data-testid="receipt-import-progress">
+      <ErrorAlert error={job.error} />
+      {data && (
+        <Space orientation="vertical" style={{ width: '100%' }}>
+          <Typography.Text>{t(`匯入中：已完成 ${data.done} / ${data.total} 個類別`, `Importing: ${data.done} of ${data.total} categories done`)}</Typography.Text>
+          <Progress percent={percent(data)} status={data.state === 'failed' ? 'exception' : data.state === 'succeeded' ? 'success' : 'active'} />
+          {data.state === 'failed' && <Alert type="error" showIcon title={t('匯入失敗', 'Import failed')} description={data.error} />}
+          {data.state === 'queued' && data.error && <Alert type="warning" showIcon title={t('稍後重試', 'Will retry')} description={data.error} />}
+        </Space>
+      )}
+    </div>
+  );
+}
+
+/** 上傳及設定學生回報時間 (8.1.1): file + password → the manual's confirmation screen → import (a job). */
 function UploadTab() {
   const t = useT();
   const queryClient = useQueryClient();
@@ -38,6 +75,7 @@ function UploadTab() {
   const [error, setError] = useState<unknown>(null);
   const [done, setDone] = useState<ReceiptImportResult | null>(null);
   const [busy, setBusy] = useState(false);
+  const [jobId, setJobId] = useState<number | null>(null);
 
   const send = async (dry: boolean) => {
     if (!file) return;
@@ -55,22 +93,31 @@ function UploadTab() {
         categories: dry ? undefined : chosen.join(','),
         windows: dry ? undefined : JSON.stringify(list),
       });
-      const result = await uploadForm<ReceiptImportResult>('POST', '/api/v1/receipts/imports', body);
-      if (dry) {
-        setPlan(result);
-        setChosen(result.categories.map((c) => c.category));
-        setWindows(Object.fromEntries(result.categories.map((c) => [c.category, { start: toTaipeiInput(c.window_start), end: toTaipeiInput(c.window_end) }])));
+      if (!dry) {
+        // The import runs as a job: follow its progress (ImportProgress) to its result.
+        const job = await uploadForm<{ job_id: number }>('POST', '/api/v1/receipts/imports', body);
         setDone(null);
-      } else {
-        setDone(result);
         setPlan(null);
-        await queryClient.invalidateQueries({ queryKey: receiptsKey });
+        setJobId(job.job_id);
+        return;
       }
+      // The dry run (the manual's confirmation screen) answers at once.
+      const result = await uploadForm<ReceiptImportResult>('POST', '/api/v1/receipts/imports', body);
+      setPlan(result);
+      setChosen(result.categories.map((c) => c.category));
+      setWindows(Object.fromEntries(result.categories.map((c) => [c.category, { start: toTaipeiInput(c.window_start), end: toTaipeiInput(c.window_end) }])));
+      setDone(null);
     } catch (e) {
       setError(e);
     } finally {
       setBusy(false);
     }
+  };
+  const imported = (result: ReceiptImportResult) => {
+    setDone(result);
+    setPlan(null);
+    setJobId(null);
+    void queryClient.invalidateQueries({ queryKey: receiptsKey });
   };
   const short = chosen.some((c) => {
     const w = windows[c];
@@ -138,6 +185,7 @@ function UploadTab() {
           </Space>
         </Card>
       )}
+      {jobId !== null && <ImportProgress jobId={jobId} onDone={imported} />}
       {done && (
         <Alert
           type="success"
@@ -223,9 +271,11 @@ function ReportsTab() {
   const [term, setTerm] = useState<string | undefined>(undefined);
   const [category, setCategory] = useState<ReceiptCategory>('course_records');
   const [editing, setEditing] = useState<ReceiptReport | null>(null);
-  const reports = useQuery({
-    queryKey: [...receiptsKey, 'reports', term, category],
-    queryFn: ({ signal }) => unwrap(api.GET('/api/v1/receipts/reports', { params: { query: { term, category } }, signal })),
+  // Paged on the server (30 a page), as the project's other lists.
+  const reports = usePagedQuery({
+    queryKey: [...receiptsKey, 'reports'],
+    filters: { term, category },
+    fetchPage: (query, signal) => unwrap(api.GET('/api/v1/receipts/reports', { params: { query }, signal })),
   });
   const columns: TableProps<ReceiptReport>['columns'] = [
     { title: tr('問題單號', 'No.'), dataIndex: 'id' },
@@ -259,8 +309,8 @@ function ReportsTab() {
         </DownloadButton>
       </Space>
       <Tabs activeKey={category} onChange={(k) => setCategory(k as ReceiptCategory)} items={categories.map((c) => ({ key: c, label: categoryText(c) }))} />
-      <ErrorAlert error={reports.error} />
-      <Table<ReceiptReport> rowKey="id" size="small" columns={columns} dataSource={reports.data ?? []} loading={reports.isPending} scroll={{ x: 'max-content' }} />
+      <ErrorAlert error={reports.query.error} />
+      <Table<ReceiptReport> rowKey="id" size="small" columns={columns} {...reports.tableProps} scroll={{ x: 'max-content' }} />
       {editing && <RemarkModal report={editing} onClose={() => setEditing(null)} />}
     </Space>
   );
@@ -314,20 +364,23 @@ function StatisticsTab() {
               ]}
             />
           ) : (
-            <Table
-              rowKey="student_id"
-              size="small"
-              dataSource={data.students}
-              pagination={false}
-              scroll={{ x: 'max-content' }}
-              columns={[
-                { title: tr('班級', 'Class'), dataIndex: 'class_code' },
-                { title: tr('座號', 'Seat'), dataIndex: 'seat_no' },
-                { title: tr('學號', 'Number'), dataIndex: 'number' },
-                { title: tr('姓名', 'Name'), dataIndex: 'name' },
-                ...cats.map((c) => ({ title: categoryText(c), key: c, render: (_: unknown, r: ReceiptStatistics['students'][number]) => stateText((r.states as Record<string, ReceiptAnswerState | null | undefined>)[c]) })),
-              ]}
-            />
+            // No focusable cell: the region scrolls from the keyboard (WCAG 2.1.1).
+            <ScrollRegion label={t('各學生確認狀態', 'Each student’s state')}>
+              <Table
+                rowKey="student_id"
+                size="small"
+                dataSource={data.students}
+                pagination={false}
+                style={{ minWidth: 'max-content' }}
+                columns={[
+                  { title: tr('班級', 'Class'), dataIndex: 'class_code' },
+                  { title: tr('座號', 'Seat'), dataIndex: 'seat_no' },
+                  { title: tr('學號', 'Number'), dataIndex: 'number' },
+                  { title: tr('姓名', 'Name'), dataIndex: 'name' },
+                  ...cats.map((c) => ({ title: categoryText(c), key: c, render: (_: unknown, r: ReceiptStatistics['students'][number]) => stateText((r.states as Record<string, ReceiptAnswerState | null | undefined>)[c]) })),
+                ]}
+              />
+            </ScrollRegion>
           )}
         </>
       )}
@@ -366,19 +419,22 @@ function DifferencesTab() {
       </Space>
       <Typography.Text type="secondary">{t('每格為「系統勾選筆數 / 收訖明細筆數」，紅字為有差異', 'Each cell: items in Licheng / items in the receipt; red: a difference')}</Typography.Text>
       <ErrorAlert error={rows.error} />
-      <Table<ReceiptDifferenceRow>
-        rowKey="student_id"
-        size="small"
-        dataSource={rows.data ?? []}
-        loading={rows.isPending}
-        scroll={{ x: 'max-content' }}
-        columns={[
-          { title: tr('班級', 'Class'), dataIndex: 'class_code' },
-          { title: tr('座號', 'Seat'), dataIndex: 'seat_no' },
-          { title: tr('姓名', 'Name'), dataIndex: 'name' },
-          ...categories.map((c, i) => ({ title: categoryText(c), key: c, render: (_: unknown, r: ReceiptDifferenceRow) => cell(r, i) })),
-        ]}
-      />
+      {/* No focusable cell: the region scrolls from the keyboard (WCAG 2.1.1). */}
+      <ScrollRegion label={t('收訖明細差異筆數', 'Differences')}>
+        <Table<ReceiptDifferenceRow>
+          rowKey="student_id"
+          size="small"
+          dataSource={rows.data ?? []}
+          loading={rows.isPending}
+          style={{ minWidth: 'max-content' }}
+          columns={[
+            { title: tr('班級', 'Class'), dataIndex: 'class_code' },
+            { title: tr('座號', 'Seat'), dataIndex: 'seat_no' },
+            { title: tr('姓名', 'Name'), dataIndex: 'name' },
+            ...categories.map((c, i) => ({ title: categoryText(c), key: c, render: (_: unknown, r: ReceiptDifferenceRow) => cell(r, i) })),
+          ]}
+        />
+      </ScrollRegion>
     </Space>
   );
 }
