@@ -247,8 +247,13 @@ async fn fixture(app: &TestApp) -> Fx {
     Fx { a, b, a_admin, b_admin, ids, blobs }
 }
 
-/// Gives a new staff account a role group granted `module`; returns its token.
+/// Gives a new staff account a role group granted `module` (with 新增); returns its token.
 async fn staff_with(app: &TestApp, school: &School, account: &str, module: &str) -> String {
+    staff_granted(app, school, account, module, true).await
+}
+
+/// Gives a new staff account a role group granted `module`, with 新增 when `create`.
+async fn staff_granted(app: &TestApp, school: &School, account: &str, module: &str, create: bool) -> String {
     let user = app.teacher(school, account);
     let now = app.state.clock.now();
     let (sid, module, code) = (school.id, module.to_string(), format!("9{}", &module[3..5]));
@@ -258,7 +263,7 @@ async fn staff_with(app: &TestApp, school: &School, account: &str, module: &str)
             .returning(rg::id)
             .get_result(c)?;
         diesel::insert_into(rgmod::table)
-            .values((rgmod::group_id.eq(group), rgmod::module_code.eq(module), rgmod::can_create.eq(true), rgmod::can_update.eq(false), rgmod::can_delete.eq(false)))
+            .values((rgmod::group_id.eq(group), rgmod::module_code.eq(module), rgmod::can_create.eq(create), rgmod::can_update.eq(false), rgmod::can_delete.eq(false)))
             .execute(c)?;
         diesel::insert_into(rgm::table).values((rgm::group_id.eq(group), rgm::user_id.eq(user))).execute(c)?;
         Ok(())
@@ -365,8 +370,14 @@ async fn a_package_carries_two_students_to_the_new_school_byte_for_byte() {
     let entries = unzip(&package, &password);
     let manifest: Value = serde_json::from_slice(&entries["manifest.json"]).unwrap();
     assert_eq!(manifest["format"], "licheng-transfer");
-    assert_eq!(manifest["version"], 1);
+    assert_eq!(manifest["version"], 2);
     assert_eq!(manifest["source_school"]["code"], "710001");
+    // AES covers the contents, not the entry names: no national ID (nor number) in any name.
+    for name in entries.keys() {
+        for nid in ["F131151101", "J122207715", "N222233636", "71001", "71002"] {
+            assert!(!name.contains(nid), "{name} names a student");
+        }
+    }
     let s1 = &manifest["students"][0];
     assert_eq!(s1["national_id"], "F131151101");
     assert_eq!(s1["birth_date"], "2009-09-23");
@@ -517,10 +528,10 @@ async fn every_refusal_imports_nothing() {
     assert!(d.contains("重複"), "{d}");
     // Unknown manifest version.
     let mut v2 = manifest.clone();
-    v2["version"] = json!(2);
+    v2["version"] = json!(3);
     let p = pack(&[("manifest.json", &serde_json::to_vec(&v2).unwrap(), true), (&file_path, &file_data, false)], &password);
     let d = refused(import(&app, &fx.b_admin, &p, &md5(&p), &password).await, "package_invalid");
-    assert!(d.contains("版本 2"), "{d}");
+    assert!(d.contains("版本 3"), "{d}");
     // A file whose SHA-256 does not match.
     let mut tampered = file_data.clone();
     let last = tampered.len() - 1;
@@ -640,4 +651,146 @@ async fn only_the_admin_or_the_modules_of_the_same_school_may() {
     let b_items = app.get_as(&format!("/api/v1/transfers/items?student_id={}", fx.ids["b2"]), &importer).await.json();
     let url = b_items.as_array().unwrap().iter().find_map(|i| i["document"]["url"].as_str()).unwrap().to_string();
     app.get_as(&url, &fx.a_admin).await.assert_problem(404, "not_found");
+}
+
+/// Signs in a temporary account the admin made for `student` (manual 3.7).
+async fn temporary_for(app: &TestApp, school: &School, admin: &str, student: i64) -> String {
+    let created = app.post_as("/api/v1/temporary-accounts", admin, json!({"student_id": student, "valid_days": 7})).await;
+    assert_eq!(created.status, 201, "{}", created.text());
+    let created = created.json();
+    let pair = app.sign_in_pair(&school.code, created["account"].as_str().unwrap(), created["password"].as_str().unwrap()).await;
+    pair["access_token"].as_str().unwrap_or_else(|| panic!("{pair}")).to_string()
+}
+
+#[actix_web::test]
+async fn a_temporary_account_sees_its_students_imported_items() {
+    // DESIGN: a transfer student's temporary account acts as its student (manual 3.7).
+    let app = TestApp::init();
+    let fx = fixture(&app).await;
+    let (rec, package) = export(&app, &fx.a_admin, &[fx.ids["s2"]]).await;
+    let r = import(&app, &fx.b_admin, &package, rec["md5"].as_str().unwrap(), rec["password"].as_str().unwrap()).await;
+    assert_eq!(r.status, 201, "{}", r.text());
+    let temp = temporary_for(&app, &fx.b, &fx.b_admin, fx.ids["b2"]).await;
+    let items = app.get_as("/api/v1/transfers/items", &temp).await;
+    assert_eq!(items.status, 200, "{}", items.text());
+    let items = items.json();
+    let items = items.as_array().unwrap();
+    assert_eq!(items.len(), 3, "b2's result, performance and cadre record: {items:?}");
+    assert!(items.iter().all(|i| i["student_id"] == fx.ids["b2"]));
+    let url = items.iter().find_map(|i| i["document"]["url"].as_str()).unwrap().to_string();
+    assert_eq!(app.get_as(&url, &temp).await.status, 200);
+    // Never another student's.
+    app.get_as(&format!("/api/v1/transfers/items?student_id={}", fx.ids["b1"]), &temp).await.assert_problem(404, "not_found");
+}
+
+#[actix_web::test]
+async fn exporting_and_importing_need_the_create_grant_not_only_view() {
+    // Receipts: importing needs 新增 (Op::Create); so do the transfer export and import.
+    let app = TestApp::init();
+    let fx = fixture(&app).await;
+    let (rec, package) = export(&app, &fx.a_admin, &[fx.ids["s2"]]).await;
+    let (sum, password) = (rec["md5"].as_str().unwrap().to_string(), rec["password"].as_str().unwrap().to_string());
+    let viewer = staff_granted(&app, &fx.a, "ev1", "S0601S", false).await;
+    let list = app.get_as("/api/v1/transfers/exports", &viewer).await;
+    assert_eq!(list.status, 200, "{}", list.text());
+    app.post_as("/api/v1/transfers/exports", &viewer, json!({ "student_ids": [fx.ids["s2"]] })).await.assert_problem(403, "module_required");
+    let viewer_b = staff_granted(&app, &fx.b, "iv1", "S0602S", false).await;
+    assert_eq!(app.get_as("/api/v1/transfers/imports", &viewer_b).await.status, 200);
+    import(&app, &viewer_b, &package, &sum, &password).await.assert_problem(403, "module_required");
+    assert_eq!(counts(&app, fx.b.id), (0, 0, 0));
+}
+
+#[actix_web::test]
+async fn an_import_over_the_storage_quota_is_refused_and_imports_nothing() {
+    // uploads::files: "Placing a file checks the storage quotas"; an import places files too.
+    let app = TestApp::with_config(|c| {
+        c.student_quota_bytes = 0;
+        c.school_quota_bytes = 1_000;
+        c.uploads_per_hour = 0;
+    });
+    let fx = fixture(&app).await;
+    let (rec, package) = export(&app, &fx.a_admin, &[fx.ids["s2"]]).await;
+    let r = import(&app, &fx.b_admin, &package, rec["md5"].as_str().unwrap(), rec["password"].as_str().unwrap()).await;
+    r.assert_problem(413, "quota_exceeded");
+    assert_eq!(counts(&app, fx.b.id), (0, 0, 0), "nothing was imported");
+}
+
+fn open_selection(app: &TestApp, school: i64, item: &'static str) {
+    let now = app.state.clock.now();
+    app.write(move |c| {
+        use licheng::schema::work_periods as wp;
+        diesel::insert_into(wp::table)
+            .values((
+                wp::school_id.eq(school),
+                wp::academic_year.eq(115),
+                wp::semester.eq(0),
+                wp::grade.eq(2),
+                wp::item.eq(item),
+                wp::starts_at.eq(now - chrono::Duration::days(1)),
+                wp::ends_at.eq(now + chrono::Duration::days(30)),
+                wp::created_at.eq(now),
+                wp::updated_at.eq(now),
+            ))
+            .execute(c)?;
+        Ok(())
+    });
+}
+
+#[actix_web::test]
+async fn an_imported_performance_is_selectable_counts_toward_the_limit_and_goes_in_the_roster() {
+    // Issue #21: imported items "count for the student's selections of that academic year as the
+    // rules allow" and "reports and rosters include them where the rules say so".
+    let app = TestApp::init();
+    let fx = fixture(&app).await;
+    let (rec, package) = export(&app, &fx.a_admin, &[fx.ids["s1"]]).await;
+    let r = import(&app, &fx.b_admin, &package, rec["md5"].as_str().unwrap(), rec["password"].as_str().unwrap()).await;
+    assert_eq!(r.status, 201, "{}", r.text());
+    open_selection(&app, fx.b.id, "select_performances");
+    let b1 = fx.ids["b1"];
+    // b1 has 9 performances of their own selected already (the limit is 10 a year).
+    let own: Vec<i64> = (0..10).map(|_| performance(&app, fx.b.id, b1, "group_activity", "社團", None)).collect();
+    let token = app.token(&fx.b, "b1").await;
+    for id in &own[..9] {
+        let r = app.put_as(&format!("/api/v1/me/selections/performances/{id}"), &token, json!({})).await;
+        assert_eq!(r.status, 200, "{}", r.text());
+    }
+    let items = app.get_as("/api/v1/transfers/items", &token).await.json();
+    let imported = items.as_array().unwrap().iter().find(|i| i["kind"] == "performance" && i["title"] == "全國科展").unwrap()["id"].as_i64().unwrap();
+    let r = app.put_as(&format!("/api/v1/transfers/items/{imported}/selection"), &token, json!({})).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    let mine = app.get_as("/api/v1/me/selections", &token).await.json();
+    assert_eq!(mine["performances"]["imported"], json!([imported]), "{mine}");
+    // The imported one counts: the 10th own performance is over the limit.
+    app.put_as(&format!("/api/v1/me/selections/performances/{}", own[9]), &token, json!({})).await.assert_problem(409, "limit_reached");
+    // An imported result that is not certified cannot be selected; nor can a cadre record.
+    let editing = items.as_array().unwrap().iter().find(|i| i["kind"] == "result" && i["state"] == "editing").unwrap()["id"].as_i64().unwrap();
+    open_selection(&app, fx.b.id, "select_results");
+    app.put_as(&format!("/api/v1/transfers/items/{editing}/selection"), &token, json!({})).await.assert_problem(409, "invalid_state");
+    // Nobody else selects it for b1.
+    let b2 = app.token(&fx.b, "b2").await;
+    app.put_as(&format!("/api/v1/transfers/items/{imported}/selection"), &b2, json!({})).await.assert_problem(404, "not_found");
+
+    // Roster 25 (多元表現) of B carries it, with its file.
+    let r = app.post_as("/api/v1/rosters/exports", &fx.b_admin, json!({"roster": "25", "grades": "1-3"})).await;
+    assert_eq!(r.status, 202, "{}", r.text());
+    let job = r.json()["job_id"].as_i64().unwrap();
+    assert!(licheng::jobs::run_once(&app.state).await.unwrap() >= 1);
+    let j = app.get_as(&format!("/api/v1/jobs/{job}"), &fx.b_admin).await.json();
+    assert_eq!(j["state"], "succeeded", "{j}");
+    let zip = app.get_as(&format!("/api/v1/jobs/{job}/result"), &fx.b_admin).await.body;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(zip)).unwrap();
+    let names: Vec<String> = zip.file_names().map(|n| n.unwrap().to_string()).collect();
+    let book = names.iter().find(|n| n.ends_with(".xlsx")).unwrap().clone();
+    let mut data = Vec::new();
+    zip.by_name(&book).unwrap().read_to_end(&mut data).unwrap();
+    use calamine::Reader;
+    let mut wb: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(data)).unwrap();
+    let rows: Vec<String> = wb.worksheet_range("多元表現").unwrap().rows().map(|r| r.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("|")).collect();
+    assert_eq!(rows.len(), 1 + 10, "{rows:?}");
+    assert!(rows.iter().any(|r| r.contains("全國科展") && r.contains("F131151101")), "{rows:?}");
+    // Unselected, it leaves the count.
+    let del = app.delete_as(&format!("/api/v1/transfers/items/{imported}/selection"), &token).await;
+    assert_eq!(del.status, 204, "{}", del.text());
+    let r = app.put_as(&format!("/api/v1/me/selections/performances/{}", own[9]), &token, json!({})).await;
+    assert_eq!(r.status, 200, "{}", r.text());
 }

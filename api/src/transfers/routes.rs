@@ -4,11 +4,12 @@
 //! the record list (資料匯入紀錄) with 明細. The student sees their imported items.
 
 use actix_multipart::Multipart;
-use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use actix_web::{delete, get, post, put, web, HttpRequest, HttpResponse};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 use utoipa::{IntoParams, ToSchema};
 
 use super::package::{self, Params, TransferStudentOutcome};
@@ -17,6 +18,9 @@ use crate::accounts::Role;
 use crate::app::AppState;
 use crate::auth::{Need, Op, Principal};
 use crate::error::{ApiError, ApiResult, ErrorCode, Lang, Problem};
+use crate::http::request_lang;
+use crate::uploads::access::Caller;
+use crate::uploads::files::FileInfo;
 use crate::jobs::{self, JobState};
 use crate::schema::{jobs as jb, schools, stored_files as sf, student_profiles as sp, transfer_exports as te, transfer_imports as ti, transfer_items as tx, users};
 use crate::storage::FileStore;
@@ -24,12 +28,11 @@ use crate::storage::FileStore;
 /// Most bytes of an uploaded package.
 pub const MAX_PACKAGE_BYTES: u64 = 4 << 30;
 
-fn lang_of(req: &HttpRequest) -> Lang {
-    Lang::from_accept_language(req.headers().get(actix_web::http::header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()))
-}
-
 const EXPORT: Need = Need::module(EXPORT_MODULE, Op::View);
 const IMPORT: Need = Need::module(IMPORT_MODULE, Op::View);
+/// Making a package or importing one adds data (新增), as importing a receipt does.
+const EXPORT_CREATE: Need = Need::module(EXPORT_MODULE, Op::Create);
+const IMPORT_CREATE: Need = Need::module(IMPORT_MODULE, Op::Create);
 
 fn is_admin(who: &Principal) -> bool {
     who.user().map(|u| u.roles.contains(&Role::SchoolAdmin)).unwrap_or(false)
@@ -81,8 +84,9 @@ pub async fn transfer_students(state: web::Data<AppState>, who: Principal, q: we
         .db
         .read(move |c| {
             let by_nid: Vec<i64> = super::students_by_national_id(c, school, std::slice::from_ref(&text))?.into_values().collect();
-            let like = format!("%{}%", text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
-            let prefix = format!("{}%", text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+            let like = crate::pagination::like_pattern(&text);
+            // `%text%` without its leading wildcard: the number's prefix.
+            let prefix = like.strip_prefix('%').unwrap_or(&like).to_string();
             type R = (i64, Option<String>, String, Option<String>, Option<NaiveDate>, Option<i32>, Option<String>, Option<i32>);
             let rows: Vec<R> = users::table
                 .left_join(sp::table.on(sp::user_id.eq(users::id)))
@@ -161,15 +165,20 @@ fn load_exports(c: &mut crate::db::DbConn, school: i64, id: Option<i64>, admin: 
         q = q.filter(te::id.eq(id));
     }
     let rows: Vec<R> = q.load(c)?;
+    let lists: Vec<Vec<i64>> = rows.iter().map(|r| serde_json::from_str(&r.3).map_err(|e| ApiError::internal(format!("student ids: {e}")))).collect::<ApiResult<_>>()?;
+    // Every listed student in one query (chunked), not one query per package.
+    let mut wanted: Vec<i64> = lists.iter().flatten().copied().collect();
+    wanted.sort_unstable();
+    wanted.dedup();
+    let mut found: HashMap<i64, TransferExportStudent> = HashMap::new();
+    for chunk in wanted.chunks(500) {
+        let rows: Vec<(i64, Option<String>, String, Option<String>)> =
+            users::table.filter(users::school_id.eq(school)).filter(users::id.eq_any(chunk.to_vec())).select((users::id, users::number, users::display_name, users::national_id)).load(c)?;
+        found.extend(rows.into_iter().map(|(id, number, name, nid)| (id, TransferExportStudent { id, number, name, national_id: super::national_id_of(nid).map(|n| mask_national_id(&n)) })));
+    }
     let mut out = Vec::new();
-    for (id, job_id, created_at, ids, file_name, sealed, md5, state, done, total, error, size) in rows {
-        let ids: Vec<i64> = serde_json::from_str(&ids).map_err(|e| ApiError::internal(format!("student ids: {e}")))?;
-        let found: Vec<(i64, Option<String>, String, Option<String>)> = users::table.filter(users::id.eq_any(ids.clone())).select((users::id, users::number, users::display_name, users::national_id)).load(c)?;
-        let students = ids
-            .iter()
-            .filter_map(|i| found.iter().find(|f| f.0 == *i))
-            .map(|(id, number, name, nid)| TransferExportStudent { id: *id, number: number.clone(), name: name.clone(), national_id: super::national_id_of(nid.clone()).map(|n| mask_national_id(&n)) })
-            .collect();
+    for ((id, job_id, created_at, _, file_name, sealed, md5, state, done, total, error, size), ids) in rows.into_iter().zip(lists) {
+        let students = ids.iter().filter_map(|i| found.get(i).cloned()).collect();
         let state = JobState::parse(&state)?;
         let ok = state == JobState::Succeeded;
         let password = if admin { Some(secrets.open(PASSWORD_PURPOSE, &sealed).ok_or_else(|| ApiError::internal("the package password cannot be opened"))?) } else { None };
@@ -219,7 +228,7 @@ pub struct TransferExportRequest {
 #[post("/transfers/exports")]
 pub async fn start_transfer_export(state: web::Data<AppState>, who: Principal, body: web::Json<TransferExportRequest>) -> ApiResult<HttpResponse> {
     let me = who.user()?.user.id;
-    who.require(EXPORT)?;
+    who.require(EXPORT_CREATE)?;
     let school = who.school_id()?;
     let mut ids = body.into_inner().student_ids;
     ids.sort_unstable();
@@ -230,13 +239,15 @@ pub async fn start_transfer_export(state: web::Data<AppState>, who: Principal, b
     let now = state.clock.now();
     let password = uuid::Uuid::new_v4().to_string();
     let sealed = state.secrets.seal(PASSWORD_PURPOSE, &password).ok_or_else(|| ApiError::internal("password sealing failed"))?;
+    // The refusal is read outside the write lock, from the few columns it needs; the job reads the
+    // whole snapshot once (and refuses again if something changed in between).
+    let checked = ids.clone();
+    if let Some(refusal) = state.db.read(move |c| super::precheck(c, school, &checked)).await? {
+        return Err(refusal);
+    }
     let id = state
         .db
         .write(move |c| {
-            let snap = super::snapshot(c, school, &ids)?;
-            if let Some(refusal) = snap.refusal() {
-                return Err(refusal);
-            }
             let code: String = schools::table.find(school).select(schools::code).first(c)?;
             let job = jobs::enqueue(c, school, me, JOB_KIND, &serde_json::json!({}), None, now)?;
             let list = serde_json::to_string(&ids).map_err(|e| ApiError::internal(e.to_string()))?;
@@ -505,7 +516,7 @@ async fn read_form(mut payload: Multipart, store: &FileStore) -> ApiResult<(Stri
 #[post("/transfers/imports")]
 pub async fn import_transfer(state: web::Data<AppState>, who: Principal, req: HttpRequest, payload: Multipart) -> ApiResult<HttpResponse> {
     let me = who.user()?.user.id;
-    who.require(IMPORT)?;
+    who.require(IMPORT_CREATE)?;
     let school = who.school_id()?;
     let store = FileStore::new(&state.config.data_dir);
     let (md5, password, file_name, path) = read_form(payload, &store).await?;
@@ -515,8 +526,9 @@ pub async fn import_transfer(state: web::Data<AppState>, who: Principal, req: Ht
     let _ = std::fs::remove_file(&path);
     let checked = checked??;
     let now = state.clock.now();
-    let id = state.db.write(move |c| package::apply(c, school, me, &file_name, checked, now)).await?;
-    let lang = lang_of(&req);
+    let quota = crate::uploads::form::Quota::of(&state.config);
+    let id = state.db.write(move |c| package::apply(c, school, me, &file_name, checked, quota, now)).await?;
+    let lang = request_lang(&req);
     let view = state.db.read(move |c| load_imports(c, school, Some(id), lang)).await?.pop().ok_or_else(ApiError::not_found)?;
     Ok(HttpResponse::Created().json(view))
 }
@@ -537,7 +549,7 @@ pub async fn transfer_imports(state: web::Data<AppState>, who: Principal, req: H
     who.user()?;
     who.require(IMPORT)?;
     let school = who.school_id()?;
-    let lang = lang_of(&req);
+    let lang = request_lang(&req);
     Ok(web::Json(state.db.read(move |c| load_imports(c, school, None, lang)).await?))
 }
 
@@ -591,11 +603,13 @@ pub struct ItemsQuery {
 /// Whose imported items `who` may see: a student their own; the admin or S0602S any student of
 /// the school.
 fn items_owner(who: &Principal, asked: Option<i64>) -> ApiResult<i64> {
-    let me = who.user()?;
-    if me.roles.contains(&Role::Student) && !me.roles.contains(&Role::SchoolAdmin) {
+    let user = who.user()?;
+    if user.roles.contains(&Role::Student) && !user.roles.contains(&Role::SchoolAdmin) {
+        // A transfer student's temporary account acts as its student (manual 3.7).
+        let me = Caller::student(who)?;
         return match asked {
-            Some(id) if id != me.user.id => Err(ApiError::not_found()),
-            _ => Ok(me.user.id),
+            Some(id) if id != me.user => Err(ApiError::not_found()),
+            _ => Ok(me.user),
         };
     }
     who.require(IMPORT)?;
@@ -693,14 +707,57 @@ pub async fn transfer_item_file(state: web::Data<AppState>, who: Principal, req:
     let owner = owner.ok_or_else(ApiError::not_found)?;
     let student = items_owner(&who, Some(owner))?;
     let item = state.db.read(move |c| load_items(c, school, student, Some(id))).await?.pop().ok_or_else(ApiError::not_found)?;
-    let file = match slot.as_str() {
-        "document" => item.document,
-        "video" => item.video,
-        _ => None,
-    }
-    .ok_or_else(ApiError::not_found)?;
-    let info = crate::uploads::files::FileInfo { id: file.id, sha256: file.sha256, size: file.size, kind: file.kind, name: file.original_name };
-    crate::uploads::files::download(&req, &FileStore::new(&state.config.data_dir), &info, true)
+    let info = |f: ImportedFile| FileInfo { id: f.id, sha256: f.sha256, size: f.size, kind: f.kind, name: f.original_name };
+    crate::uploads::files::serve_slot(&req, &state, &slot, item.document.map(info), item.video.map(info), true)
+}
+
+/// 勾選 an imported item (a certified learning result or a performance) for submission: it counts
+/// toward the year's limit (6 results, 10 performances) with the student's own items, inside the
+/// selection period of its academic year.
+#[utoipa::path(
+    tag = "transfers",
+    path = "/transfers/items/{id}/selection",
+    params(("id" = i64, Path, description = "Imported item id")),
+    security(("bearer_jwt" = [])),
+    responses(
+        (status = 200, description = "Selected (also when it already was)", body = crate::selections::MySelections),
+        (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a student, or outside the selection period", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Not the caller's imported item", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The limit is reached (`limit_reached`), or the item is not selectable (`invalid_state`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[put("/transfers/items/{id}/selection")]
+pub async fn select_transfer_item(state: web::Data<AppState>, who: Principal, id: web::Path<i64>) -> ApiResult<web::Json<crate::selections::MySelections>> {
+    let me = Caller::student(&who)?;
+    let id = id.into_inner();
+    let now = state.clock.now();
+    state.db.write(move |c| crate::selections::select_imported(c, me, id, now)).await?;
+    Ok(web::Json(state.db.read(move |c| crate::selections::load(c, me, None, now)).await?))
+}
+
+/// 取消勾選 of an imported item, inside the selection period.
+#[utoipa::path(
+    tag = "transfers",
+    path = "/transfers/items/{id}/selection",
+    params(("id" = i64, Path, description = "Imported item id")),
+    security(("bearer_jwt" = [])),
+    responses(
+        (status = 204, description = "Unselected"),
+        (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a student, or outside the selection period", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Not selected", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/transfers/items/{id}/selection")]
+pub async fn unselect_transfer_item(state: web::Data<AppState>, who: Principal, id: web::Path<i64>) -> ApiResult<HttpResponse> {
+    let me = Caller::student(&who)?;
+    let id = id.into_inner();
+    let now = state.clock.now();
+    state.db.write(move |c| crate::selections::unselect_imported(c, me, id, now)).await?;
+    Ok(HttpResponse::NoContent().finish())
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -711,5 +768,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(import_transfer)
         .service(transfer_imports)
         .service(transfer_items)
+        .service(select_transfer_item)
+        .service(unselect_transfer_item)
         .service(transfer_item_file);
 }
