@@ -267,14 +267,12 @@ impl Item {
         }
     }
 
-    /// `result`, `performance` or `cadre` (as recorded in `roster_export_items`); an imported
-    /// item is `transfer_result` or `transfer_performance`, as its selection.
+    /// `result`, `performance` or `cadre` (as recorded in `roster_export_items`, whose CHECK
+    /// allows only these: an imported item is recorded under its kind with the imported item's id).
     pub fn kind(&self) -> &'static str {
         match self {
-            Item::Result { imported: false, .. } => "result",
-            Item::Result { imported: true, .. } => "transfer_result",
-            Item::Performance { imported: false, .. } => "performance",
-            Item::Performance { imported: true, .. } => "transfer_performance",
+            Item::Result { .. } => "result",
+            Item::Performance { .. } => "performance",
             Item::Cadre { .. } => "cadre",
         }
     }

@@ -20,6 +20,8 @@ use crate::schema::{cadre_records as cr, courses, learning_result_events as ev, 
 
 /// The job kind of a transfer export.
 pub const JOB_KIND: &str = "transfer_export";
+/// The job kind of a transfer import.
+pub const IMPORT_JOB_KIND: &str = "transfer_import";
 /// The function module of 6.1 匯出學生學習歷程資料.
 pub const EXPORT_MODULE: &str = "S0601S";
 /// The function module of 6.2 匯入學生學習歷程資料.

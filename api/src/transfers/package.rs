@@ -174,7 +174,16 @@ pub struct Checked {
 
 /// Checks a received package in the order docs/transfers.md gives, before anything is stored:
 /// MD5, readable zip, hostile entries, encryption and password, manifest, every file's SHA-256.
-pub fn check(path: &Path, md5_given: &str, password: &str, store: &FileStore) -> ApiResult<Checked> {
+/// The checks of an import up to its files (MD5, readable zip, hostile entries, encryption and
+/// password, manifest): the request makes them before queueing the job, so most refusals come
+/// back at once.
+pub fn inspect(path: &Path, md5_given: &str, password: &str) -> ApiResult<()> {
+    open(path, md5_given, password).map(|_| ())
+}
+
+type Opened = (zip::ZipArchive<std::io::BufReader<File>>, Manifest, String);
+
+fn open(path: &Path, md5_given: &str, password: &str) -> ApiResult<Opened> {
     let (md5, _, _) = digests(path).map_err(|e| ApiError::internal(format!("package: {e}")))?;
     if !md5.eq_ignore_ascii_case(md5_given.trim()) {
         return Err(ApiError::new(ErrorCode::PackageChecksumMismatch));
@@ -261,8 +270,17 @@ pub fn check(path: &Path, md5_given: &str, password: &str, store: &FileStore) ->
             }
         }
     }
+    Ok((zip, manifest, md5))
+}
+
+/// [`inspect`], then every file read, checked against its SHA-256 and kept sealed in the store's
+/// temporary area; `on_file(done, total)` after each.
+pub fn check(path: &Path, md5_given: &str, password: &str, store: &FileStore, on_file: &mut dyn FnMut(usize, usize) -> ApiResult<()>) -> ApiResult<Checked> {
+    let (mut zip, manifest, md5) = open(path, md5_given, password)?;
     let mut files = HashMap::new();
-    for f in &manifest.files {
+    let total = manifest.files.len();
+    for (done, f) in manifest.files.iter().enumerate() {
+        on_file(done, total)?;
         let mut entry = zip.by_name_decrypt(&f.path, password.as_bytes()).map_err(|e| match e {
             zip::result::ZipError::InvalidPassword => ApiError::new(ErrorCode::PackagePasswordWrong),
             other => refused(format!("「{}」無法讀取", f.path), format!("`{}` cannot be read ({other})", f.path)),
@@ -452,6 +470,56 @@ pub fn apply(c: &mut DbConn, school: i64, by: i64, file_name: &str, checked: Che
     let detail = serde_json::to_string(&outcomes).map_err(|e| ApiError::internal(format!("detail: {e}")))?;
     diesel::update(ti::table.find(import_id)).set((ti::students_matched.eq(n_matched), ti::items_added.eq(n_added), ti::detail.eq(detail))).execute(c)?;
     Ok(import_id)
+}
+
+/// Parameters of an import job: the received package (under the data directory), its MD5 and
+/// the password (sealed, as the export's are).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ImportParams {
+    pub package: String,
+    pub file_name: String,
+    pub md5: String,
+    pub password_sealed: String,
+}
+
+/// What an import job leaves as its result (`GET /jobs/{id}/result`): the import record's id
+/// (`GET /transfers/imports`).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ImportDone {
+    pub import_id: i64,
+}
+
+/// The import job: checks every file of the received package against its SHA-256 (progress per
+/// file), then applies it in one transaction. A refusal (`package_invalid`, `quota_exceeded`, …)
+/// fails the job with its reason and imports nothing. The package is removed once the job ends
+/// (kept for a retry after a passing failure).
+pub fn run_import(state: &AppState, job: &Job, progress: &Progress) -> Result<Output, JobError> {
+    let params: ImportParams = serde_json::from_value(job.params.clone()).map_err(|e| JobError::fatal(format!("bad parameters: {e}")))?;
+    let package = state.config.data_dir.join(&params.package);
+    let outcome = import_package(state, job, progress, &params, &package);
+    if outcome.as_ref().map_or_else(|e| !e.retry, |_| true) {
+        let _ = std::fs::remove_file(&package);
+    }
+    outcome
+}
+
+fn import_package(state: &AppState, job: &Job, progress: &Progress, params: &ImportParams, package: &Path) -> Result<Output, JobError> {
+    let password = state.secrets.open(PASSWORD_PURPOSE, &params.password_sealed).ok_or_else(|| JobError::fatal("the package password cannot be opened (was the secret key changed?)"))?;
+    let store = FileStore::new(&state.config.data_dir);
+    let mut on_file = |done: usize, total: usize| progress.set(done as i64, total as i64 + 1).map_err(|e| ApiError::internal(e.message));
+    let checked = check(package, &params.md5, &password, &store, &mut on_file)?;
+    let total = checked.manifest.files.len() as i64 + 1;
+    progress.set(total - 1, total)?;
+    let (school, by, file_name, now) = (job.school_id, job.owner_id, params.file_name.clone(), state.clock.now());
+    let quota = crate::uploads::form::Quota::of(&state.config);
+    let import_id = state.db.write_blocking(move |c| apply(c, school, by, &file_name, checked, quota, now))?;
+    let dir = PathBuf::from("jobs").join(job.id.to_string());
+    std::fs::create_dir_all(state.config.data_dir.join(&dir))?;
+    let rel = dir.join("import.json");
+    let json = serde_json::to_vec(&ImportDone { import_id }).map_err(|e| JobError::fatal(format!("result: {e}")))?;
+    std::fs::write(state.config.data_dir.join(&rel), &json)?;
+    let (_, sha256, size) = digests(&state.config.data_dir.join(&rel))?;
+    Ok(Output { path: rel, name: "import.json".into(), sha256, size: size as i64 })
 }
 
 /// Receives the upload into the store's temporary area (size limited), as a plain file.

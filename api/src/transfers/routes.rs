@@ -494,43 +494,73 @@ async fn read_form(mut payload: Multipart, store: &FileStore) -> ApiResult<(Stri
     }
 }
 
-/// 匯入: multipart with `md5`, `password` and the `package`. The MD5 is checked before anything
-/// is opened; a wrong MD5 (`package_checksum_mismatch`), a wrong password
-/// (`package_password_wrong`), a corrupt or hostile archive, an unknown manifest version or a
-/// file not matching its SHA-256 (`package_invalid`, named in `detail`) import nothing. Students
-/// are matched by national ID among the school's students; the unmatched are reported.
+/// An import queued as a job.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct TransferImportQueued {
+    /// Poll `GET /jobs/{job_id}` (progress: files checked); once `succeeded`, its result
+    /// (`GET /jobs/{job_id}/result`, `{"import_id"}`) names the record of `GET /transfers/imports`.
+    pub job_id: i64,
+    pub file_name: String,
+}
+
+/// 匯入: multipart with `md5`, `password` and the `package`. Checked in the request, in this order,
+/// before anything is stored: the MD5 (`package_checksum_mismatch`), a corrupt or hostile archive,
+/// an unknown manifest version (`package_invalid`, named in `detail`), the password
+/// (`package_password_wrong`). Then a job reads every file against its SHA-256 and imports: a
+/// mismatch (`package_invalid`) or a storage quota passed (`quota_exceeded`) fails the job, naming
+/// it, and imports nothing. Students are matched by national ID among the school's students; the
+/// unmatched are reported in the record.
 #[utoipa::path(
     tag = "transfers",
     path = "/transfers/imports",
     request_body(content = TransferImportForm, content_type = "multipart/form-data"),
     security(("bearer_jwt" = [])),
     responses(
-        (status = 201, description = "Imported (匯入完畢)", body = TransferImport),
+        (status = 202, description = "Queued: poll the job", body = TransferImportQueued),
         (status = 400, description = "Wrong MD5, wrong password, or a refused package; malformed multipart", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Neither the school admin nor granted S0602S", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Neither the school admin nor granted S0602S with 新增", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "The package is too large", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "MD5, password or package missing", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/transfers/imports")]
-pub async fn import_transfer(state: web::Data<AppState>, who: Principal, req: HttpRequest, payload: Multipart) -> ApiResult<HttpResponse> {
+pub async fn import_transfer(state: web::Data<AppState>, who: Principal, payload: Multipart) -> ApiResult<HttpResponse> {
     let me = who.user()?.user.id;
     who.require(IMPORT_CREATE)?;
     let school = who.school_id()?;
     let store = FileStore::new(&state.config.data_dir);
     let (md5, password, file_name, path) = read_form(payload, &store).await?;
-    let store2 = store.clone();
-    let path2 = path.clone();
-    let checked = web::block(move || package::check(&path2, &md5, &password, &store2)).await.map_err(|e| ApiError::internal(format!("import thread: {e}")));
-    let _ = std::fs::remove_file(&path);
-    let checked = checked??;
+    let (path2, md5_2, password2) = (path.clone(), md5.clone(), password.clone());
+    let inspected = web::block(move || package::inspect(&path2, &md5_2, &password2)).await.map_err(|e| ApiError::internal(format!("import thread: {e}")));
+    if let Err(e) = inspected.and_then(|r| r) {
+        let _ = std::fs::remove_file(&path);
+        return Err(e);
+    }
+    // The package waits for the job beside the jobs' results (the data directory's `jobs/`).
+    let rel = std::path::PathBuf::from("jobs").join("transfer-imports").join(format!("{}.zip", uuid::Uuid::new_v4()));
+    let kept = state.config.data_dir.join(&rel);
+    let moved = kept.parent().map_or(Ok(()), std::fs::create_dir_all).and_then(|_| std::fs::rename(&path, &kept));
+    if let Err(e) = moved {
+        let _ = std::fs::remove_file(&path);
+        return Err(ApiError::internal(format!("package: {e}")));
+    }
+    let sealed = state.secrets.seal(PASSWORD_PURPOSE, &password).ok_or_else(|| ApiError::internal("password sealing failed"));
+    let params = sealed.and_then(|password_sealed| {
+        serde_json::to_value(package::ImportParams { package: rel.to_string_lossy().into_owned(), file_name: file_name.clone(), md5, password_sealed }).map_err(|e| ApiError::internal(e.to_string()))
+    });
     let now = state.clock.now();
-    let quota = crate::uploads::form::Quota::of(&state.config);
-    let id = state.db.write(move |c| package::apply(c, school, me, &file_name, checked, quota, now)).await?;
-    let lang = request_lang(&req);
-    let view = state.db.read(move |c| load_imports(c, school, Some(id), lang)).await?.pop().ok_or_else(ApiError::not_found)?;
-    Ok(HttpResponse::Created().json(view))
+    let queued = match params {
+        Ok(params) => state.db.write(move |c| jobs::enqueue(c, school, me, super::IMPORT_JOB_KIND, &params, None, now)).await,
+        Err(e) => Err(e),
+    };
+    match queued {
+        Ok(job_id) => Ok(HttpResponse::Accepted().json(TransferImportQueued { job_id, file_name })),
+        Err(e) => {
+            let _ = std::fs::remove_file(&kept);
+            Err(e)
+        }
+    }
 }
 
 /// 資料匯入紀錄 with 明細, newest first (at most 200).
