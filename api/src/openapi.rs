@@ -142,6 +142,8 @@ use utoipa::{Modify, OpenApi};
         crate::transfers::routes::transfer_imports,
         crate::transfers::routes::transfer_items,
         crate::transfers::routes::transfer_item_file,
+        crate::transfers::routes::select_transfer_item,
+        crate::transfers::routes::unselect_transfer_item,
         // selfdirected
         crate::selfdirected::groups::list_groups,
         crate::selfdirected::groups::create_group,

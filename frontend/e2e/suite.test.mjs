@@ -127,3 +127,15 @@ describe('7. every screen: axe-core WCAG 2.1 AA audit (zh-TW) and no Chinese UI 
     test(`7. ${role}`, { timeout: 2 * SCENARIO_TIMEOUT }, () => withPage(`7-audit-${role}`, {}, (page) => auditRole(page, role)));
   }
 });
+
+// 12. 轉學生學習歷程資料: export a student (6.1), import the package with its MD5 and password (6.2).
+import { exportStudent, importPackage } from './scenarios/transfers.mjs';
+describe('12. transfers: export a student, import the package', { timeout: 3 * SCENARIO_TIMEOUT }, () => {
+  test('12. transfer export and import', { timeout: 2 * SCENARIO_TIMEOUT }, async () => {
+    let made;
+    await withPage('12-admin-export', {}, async (page) => {
+      made = await exportStudent(page, { name: '周杰倫' });
+    });
+    await withPage('12-admin-import', {}, (page) => importPackage(page, made));
+  });
+});

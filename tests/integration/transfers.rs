@@ -247,8 +247,13 @@ async fn fixture(app: &TestApp) -> Fx {
     Fx { a, b, a_admin, b_admin, ids, blobs }
 }
 
-/// Gives a new staff account a role group granted `module`; returns its token.
+/// Gives a new staff account a role group granted `module` (with 新增); returns its token.
 async fn staff_with(app: &TestApp, school: &School, account: &str, module: &str) -> String {
+    staff_granted(app, school, account, module, true).await
+}
+
+/// Gives a new staff account a role group granted `module`, with 新增 when `create`.
+async fn staff_granted(app: &TestApp, school: &School, account: &str, module: &str, create: bool) -> String {
     let user = app.teacher(school, account);
     let now = app.state.clock.now();
     let (sid, module, code) = (school.id, module.to_string(), format!("9{}", &module[3..5]));
@@ -258,7 +263,7 @@ async fn staff_with(app: &TestApp, school: &School, account: &str, module: &str)
             .returning(rg::id)
             .get_result(c)?;
         diesel::insert_into(rgmod::table)
-            .values((rgmod::group_id.eq(group), rgmod::module_code.eq(module), rgmod::can_create.eq(true), rgmod::can_update.eq(false), rgmod::can_delete.eq(false)))
+            .values((rgmod::group_id.eq(group), rgmod::module_code.eq(module), rgmod::can_create.eq(create), rgmod::can_update.eq(false), rgmod::can_delete.eq(false)))
             .execute(c)?;
         diesel::insert_into(rgm::table).values((rgm::group_id.eq(group), rgm::user_id.eq(user))).execute(c)?;
         Ok(())
@@ -315,6 +320,35 @@ async fn import(app: &TestApp, token: &str, package: &[u8], md5: &str, password:
     app.upload(Method::POST, "/api/v1/transfers/imports", token, &[("md5", md5), ("password", password)], &[("package", "710001_2026_12_06_11_38_07.zip", package)]).await
 }
 
+/// Imports as `token`: the request queues a job (202); the job runs; returns the job as
+/// `GET /jobs/{id}` shows it after the run.
+async fn import_job(app: &TestApp, token: &str, package: &[u8], md5: &str, password: &str) -> Value {
+    let r = import(app, token, package, md5, password).await;
+    assert_eq!(r.status, 202, "{}", r.text());
+    let job = r.json()["job_id"].as_i64().unwrap();
+    assert!(licheng::jobs::run_once(&app.state).await.expect("worker") >= 1);
+    let j = app.get_as(&format!("/api/v1/jobs/{job}"), token).await;
+    assert_eq!(j.status, 200, "{}", j.text());
+    j.json()
+}
+
+/// Imports and returns the import record (資料匯入紀錄) the job made.
+async fn imported(app: &TestApp, token: &str, package: &[u8], md5: &str, password: &str) -> Value {
+    let j = import_job(app, token, package, md5, password).await;
+    assert_eq!(j["state"], "succeeded", "{j}");
+    assert_eq!(j["done"], j["total"]);
+    let done = app.get_as(&format!("/api/v1/jobs/{}/result", j["id"]), token).await.json();
+    let list = app.get_as("/api/v1/transfers/imports", token).await.json();
+    list.as_array().unwrap().iter().find(|i| i["id"] == done["import_id"]).unwrap_or_else(|| panic!("{done} not in {list}")).clone()
+}
+
+/// Imports a package the job refuses; returns the job's error.
+async fn import_refused(app: &TestApp, token: &str, package: &[u8], md5: &str, password: &str) -> String {
+    let j = import_job(app, token, package, md5, password).await;
+    assert_eq!(j["state"], "failed", "{j}");
+    j["error"].as_str().unwrap().to_string()
+}
+
 fn counts(app: &TestApp, school: i64) -> (i64, i64, i64) {
     app.write(move |c| {
         Ok((
@@ -365,8 +399,14 @@ async fn a_package_carries_two_students_to_the_new_school_byte_for_byte() {
     let entries = unzip(&package, &password);
     let manifest: Value = serde_json::from_slice(&entries["manifest.json"]).unwrap();
     assert_eq!(manifest["format"], "licheng-transfer");
-    assert_eq!(manifest["version"], 1);
+    assert_eq!(manifest["version"], 2);
     assert_eq!(manifest["source_school"]["code"], "710001");
+    // AES covers the contents, not the entry names: no national ID (nor number) in any name.
+    for name in entries.keys() {
+        for nid in ["F131151101", "J122207715", "N222233636", "71001", "71002"] {
+            assert!(!name.contains(nid), "{name} names a student");
+        }
+    }
     let s1 = &manifest["students"][0];
     assert_eq!(s1["national_id"], "F131151101");
     assert_eq!(s1["birth_date"], "2009-09-23");
@@ -380,7 +420,7 @@ async fn a_package_carries_two_students_to_the_new_school_byte_for_byte() {
     assert_eq!(certified["history"].as_array().unwrap().len(), 5);
     assert_eq!(certified["selected"], true, "the selection (勾選) travels with the result");
     assert_eq!(s1["learning_results"][0]["selected"], false);
-    assert!(certified["video"]["path"].as_str().unwrap().ends_with("_video.mp4"));
+    assert!(certified["video"]["path"].as_str().unwrap().ends_with(".mp4"));
     let categories: Vec<&str> = s1["performances"].as_array().unwrap().iter().map(|p| p["category"].as_str().unwrap()).collect();
     assert_eq!(categories, ["competition", "certificate", "service_learning"]);
     assert_eq!(s1["performances"][2]["hours"], 12.5);
@@ -396,9 +436,7 @@ async fn a_package_carries_two_students_to_the_new_school_byte_for_byte() {
     }
 
     // 6.2: B imports with the MD5 and password.
-    let r = import(&app, &fx.b_admin, &package, rec["md5"].as_str().unwrap(), &password).await;
-    assert_eq!(r.status, 201, "{}", r.text());
-    let view = r.json();
+    let view = imported(&app, &fx.b_admin, &package, rec["md5"].as_str().unwrap(), &password).await;
     // Manual 6.2: "匯入1人，完成1人"; the unmatched student (s3) is reported, not created.
     assert_eq!(view["result"], "匯入3人，完成2人");
     assert_eq!(view["message"], "匯入完畢，更新2位學生");
@@ -462,9 +500,7 @@ async fn a_package_carries_two_students_to_the_new_school_byte_for_byte() {
 
     // The same package again changes nothing.
     let before = counts(&app, fx.b.id);
-    let again = import(&app, &fx.b_admin, &package, rec["md5"].as_str().unwrap(), &password).await;
-    assert_eq!(again.status, 201, "{}", again.text());
-    let again = again.json();
+    let again = imported(&app, &fx.b_admin, &package, rec["md5"].as_str().unwrap(), &password).await;
     assert_eq!(again["items_added"], 0);
     assert!(again["students"].as_array().unwrap().iter().filter(|s| s["matched"] == true).all(|s| s["added"] == 0 && s["already"].as_i64().unwrap() > 0));
     let after = counts(&app, fx.b.id);
@@ -517,17 +553,18 @@ async fn every_refusal_imports_nothing() {
     assert!(d.contains("重複"), "{d}");
     // Unknown manifest version.
     let mut v2 = manifest.clone();
-    v2["version"] = json!(2);
+    v2["version"] = json!(3);
     let p = pack(&[("manifest.json", &serde_json::to_vec(&v2).unwrap(), true), (&file_path, &file_data, false)], &password);
     let d = refused(import(&app, &fx.b_admin, &p, &md5(&p), &password).await, "package_invalid");
-    assert!(d.contains("版本 2"), "{d}");
+    assert!(d.contains("版本 3"), "{d}");
     // A file whose SHA-256 does not match.
     let mut tampered = file_data.clone();
     let last = tampered.len() - 1;
     tampered[last] ^= 1;
     let p = pack(&[("manifest.json", &manifest_bytes, true), (&file_path, &tampered, false)], &password);
-    let d = refused(import(&app, &fx.b_admin, &p, &md5(&p), &password).await, "package_invalid");
-    assert!(d.contains("SHA-256") && d.contains(&file_path), "{d}");
+    // Checked by the job, file by file: the job fails naming it.
+    let d = import_refused(&app, &fx.b_admin, &p, &md5(&p), &password).await;
+    assert!(d.starts_with("package_invalid") && d.contains("SHA-256") && d.contains(&file_path), "{d}");
     // An entry the manifest does not name.
     let p = pack(&[("manifest.json", &manifest_bytes, true), (&file_path, &file_data, false), ("files/extra.pdf", &bytes::pdf(100), false)], &password);
     refused(import(&app, &fx.b_admin, &p, &md5(&p), &password).await, "package_invalid");
@@ -543,9 +580,8 @@ async fn every_refusal_imports_nothing() {
 
     assert_eq!(counts(&app, fx.b.id), (0, 0, 0), "nothing was imported");
     // The genuine package still imports (the refusals left nothing behind that blocks it).
-    let ok = import(&app, &fx.b_admin, &package, &sum, &password).await;
-    assert_eq!(ok.status, 201, "{}", ok.text());
-    assert_eq!(ok.json()["result"], "匯入1人，完成1人");
+    let ok = imported(&app, &fx.b_admin, &package, &sum, &password).await;
+    assert_eq!(ok["result"], "匯入1人，完成1人");
 }
 
 fn replace_all(data: &mut [u8], from: &[u8], to: &[u8]) {
@@ -631,8 +667,7 @@ async fn only_the_admin_or_the_modules_of_the_same_school_may() {
 
     // A role group with S0602S imports; B's records are not A's.
     let importer = staff_with(&app, &fx.b, "im1", "S0602S").await;
-    let r = import(&app, &importer, &package, &sum, &password).await;
-    assert_eq!(r.status, 201, "{}", r.text());
+    imported(&app, &importer, &package, &sum, &password).await;
     assert_eq!(app.get_as("/api/v1/transfers/imports", &fx.a_admin).await.json().as_array().unwrap().len(), 0);
     // A's admin cannot read B's imported items.
     let items = app.get_as(&format!("/api/v1/transfers/items?student_id={}", fx.ids["b2"]), &fx.a_admin).await.json();
@@ -640,4 +675,170 @@ async fn only_the_admin_or_the_modules_of_the_same_school_may() {
     let b_items = app.get_as(&format!("/api/v1/transfers/items?student_id={}", fx.ids["b2"]), &importer).await.json();
     let url = b_items.as_array().unwrap().iter().find_map(|i| i["document"]["url"].as_str()).unwrap().to_string();
     app.get_as(&url, &fx.a_admin).await.assert_problem(404, "not_found");
+}
+
+/// Signs in a temporary account the admin made for `student` (manual 3.7).
+async fn temporary_for(app: &TestApp, school: &School, admin: &str, student: i64) -> String {
+    let created = app.post_as("/api/v1/temporary-accounts", admin, json!({"student_id": student, "valid_days": 7})).await;
+    assert_eq!(created.status, 201, "{}", created.text());
+    let created = created.json();
+    let pair = app.sign_in_pair(&school.code, created["account"].as_str().unwrap(), created["password"].as_str().unwrap()).await;
+    pair["access_token"].as_str().unwrap_or_else(|| panic!("{pair}")).to_string()
+}
+
+#[actix_web::test]
+async fn a_temporary_account_sees_its_students_imported_items() {
+    // DESIGN: a transfer student's temporary account acts as its student (manual 3.7).
+    let app = TestApp::init();
+    let fx = fixture(&app).await;
+    let (rec, package) = export(&app, &fx.a_admin, &[fx.ids["s2"]]).await;
+    imported(&app, &fx.b_admin, &package, rec["md5"].as_str().unwrap(), rec["password"].as_str().unwrap()).await;
+    let temp = temporary_for(&app, &fx.b, &fx.b_admin, fx.ids["b2"]).await;
+    let items = app.get_as("/api/v1/transfers/items", &temp).await;
+    assert_eq!(items.status, 200, "{}", items.text());
+    let items = items.json();
+    let items = items.as_array().unwrap();
+    assert_eq!(items.len(), 3, "b2's result, performance and cadre record: {items:?}");
+    assert!(items.iter().all(|i| i["student_id"] == fx.ids["b2"]));
+    let url = items.iter().find_map(|i| i["document"]["url"].as_str()).unwrap().to_string();
+    assert_eq!(app.get_as(&url, &temp).await.status, 200);
+    // Never another student's.
+    app.get_as(&format!("/api/v1/transfers/items?student_id={}", fx.ids["b1"]), &temp).await.assert_problem(404, "not_found");
+}
+
+#[actix_web::test]
+async fn exporting_and_importing_need_the_create_grant_not_only_view() {
+    // Receipts: importing needs 新增 (Op::Create); so do the transfer export and import.
+    let app = TestApp::init();
+    let fx = fixture(&app).await;
+    let (rec, package) = export(&app, &fx.a_admin, &[fx.ids["s2"]]).await;
+    let (sum, password) = (rec["md5"].as_str().unwrap().to_string(), rec["password"].as_str().unwrap().to_string());
+    let viewer = staff_granted(&app, &fx.a, "ev1", "S0601S", false).await;
+    let list = app.get_as("/api/v1/transfers/exports", &viewer).await;
+    assert_eq!(list.status, 200, "{}", list.text());
+    app.post_as("/api/v1/transfers/exports", &viewer, json!({ "student_ids": [fx.ids["s2"]] })).await.assert_problem(403, "module_required");
+    let viewer_b = staff_granted(&app, &fx.b, "iv1", "S0602S", false).await;
+    assert_eq!(app.get_as("/api/v1/transfers/imports", &viewer_b).await.status, 200);
+    import(&app, &viewer_b, &package, &sum, &password).await.assert_problem(403, "module_required");
+    assert_eq!(counts(&app, fx.b.id), (0, 0, 0));
+}
+
+#[actix_web::test]
+async fn an_import_over_the_storage_quota_is_refused_and_imports_nothing() {
+    // uploads::files: "Placing a file checks the storage quotas"; an import places files too.
+    let app = TestApp::with_config(|c| {
+        c.student_quota_bytes = 0;
+        c.school_quota_bytes = 1_000;
+        c.uploads_per_hour = 0;
+    });
+    let fx = fixture(&app).await;
+    let (rec, package) = export(&app, &fx.a_admin, &[fx.ids["s2"]]).await;
+    let error = import_refused(&app, &fx.b_admin, &package, rec["md5"].as_str().unwrap(), rec["password"].as_str().unwrap()).await;
+    assert!(error.starts_with("quota_exceeded"), "{error}");
+    assert_eq!(counts(&app, fx.b.id), (0, 0, 0), "nothing was imported");
+}
+
+fn open_selection(app: &TestApp, school: i64, item: &'static str) {
+    let now = app.state.clock.now();
+    app.write(move |c| {
+        use licheng::schema::work_periods as wp;
+        diesel::insert_into(wp::table)
+            .values((
+                wp::school_id.eq(school),
+                wp::academic_year.eq(115),
+                wp::semester.eq(0),
+                wp::grade.eq(2),
+                wp::item.eq(item),
+                wp::starts_at.eq(now - chrono::Duration::days(1)),
+                wp::ends_at.eq(now + chrono::Duration::days(30)),
+                wp::created_at.eq(now),
+                wp::updated_at.eq(now),
+            ))
+            .execute(c)?;
+        Ok(())
+    });
+}
+
+#[actix_web::test]
+async fn an_imported_performance_is_selectable_counts_toward_the_limit_and_goes_in_the_roster() {
+    // Issue #21: imported items "count for the student's selections of that academic year as the
+    // rules allow" and "reports and rosters include them where the rules say so".
+    let app = TestApp::init();
+    let fx = fixture(&app).await;
+    let (rec, package) = export(&app, &fx.a_admin, &[fx.ids["s1"]]).await;
+    imported(&app, &fx.b_admin, &package, rec["md5"].as_str().unwrap(), rec["password"].as_str().unwrap()).await;
+    open_selection(&app, fx.b.id, "select_performances");
+    let b1 = fx.ids["b1"];
+    // b1 has 9 performances of their own selected already (the limit is 10 a year).
+    let own: Vec<i64> = (0..10).map(|_| performance(&app, fx.b.id, b1, "group_activity", "社團", None)).collect();
+    let token = app.token(&fx.b, "b1").await;
+    for id in &own[..9] {
+        let r = app.put_as(&format!("/api/v1/me/selections/performances/{id}"), &token, json!({})).await;
+        assert_eq!(r.status, 200, "{}", r.text());
+    }
+    let items = app.get_as("/api/v1/transfers/items", &token).await.json();
+    let imported = items.as_array().unwrap().iter().find(|i| i["kind"] == "performance" && i["title"] == "全國科展").unwrap()["id"].as_i64().unwrap();
+    let r = app.put_as(&format!("/api/v1/transfers/items/{imported}/selection"), &token, json!({})).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    let mine = app.get_as("/api/v1/me/selections", &token).await.json();
+    assert_eq!(mine["performances"]["imported"], json!([imported]), "{mine}");
+    // The imported one counts: the 10th own performance is over the limit.
+    app.put_as(&format!("/api/v1/me/selections/performances/{}", own[9]), &token, json!({})).await.assert_problem(409, "limit_reached");
+    // An imported result that is not certified cannot be selected; nor can a cadre record.
+    let editing = items.as_array().unwrap().iter().find(|i| i["kind"] == "result" && i["state"] == "editing").unwrap()["id"].as_i64().unwrap();
+    open_selection(&app, fx.b.id, "select_results");
+    app.put_as(&format!("/api/v1/transfers/items/{editing}/selection"), &token, json!({})).await.assert_problem(409, "invalid_state");
+    // Nobody else selects it for b1.
+    let b2 = app.token(&fx.b, "b2").await;
+    app.put_as(&format!("/api/v1/transfers/items/{imported}/selection"), &b2, json!({})).await.assert_problem(404, "not_found");
+
+    // Roster 25 (多元表現) of B carries it, with its file.
+    let r = app.post_as("/api/v1/rosters/exports", &fx.b_admin, json!({"roster": "25", "grades": "1-3"})).await;
+    assert_eq!(r.status, 202, "{}", r.text());
+    let job = r.json()["job_id"].as_i64().unwrap();
+    assert!(licheng::jobs::run_once(&app.state).await.unwrap() >= 1);
+    let j = app.get_as(&format!("/api/v1/jobs/{job}"), &fx.b_admin).await.json();
+    assert_eq!(j["state"], "succeeded", "{j}");
+    let zip = app.get_as(&format!("/api/v1/jobs/{job}/result"), &fx.b_admin).await.body;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(zip)).unwrap();
+    let names: Vec<String> = zip.file_names().map(|n| n.unwrap().to_string()).collect();
+    let book = names.iter().find(|n| n.ends_with(".xlsx")).unwrap().clone();
+    let mut data = Vec::new();
+    zip.by_name(&book).unwrap().read_to_end(&mut data).unwrap();
+    use calamine::Reader;
+    let mut wb: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(data)).unwrap();
+    let rows: Vec<String> = wb.worksheet_range("多元表現").unwrap().rows().map(|r| r.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("|")).collect();
+    assert_eq!(rows.len(), 1 + 10, "{rows:?}");
+    assert!(rows.iter().any(|r| r.contains("全國科展") && r.contains("F131151101")), "{rows:?}");
+    // Unselected, it leaves the count.
+    let del = app.delete_as(&format!("/api/v1/transfers/items/{imported}/selection"), &token).await;
+    assert_eq!(del.status, 204, "{}", del.text());
+    let r = app.put_as(&format!("/api/v1/me/selections/performances/{}", own[9]), &token, json!({})).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+}
+
+#[actix_web::test]
+async fn an_import_runs_as_a_job_with_progress_and_leaves_no_package_behind() {
+    // DESIGN.md: long work runs as a job with progress the client can poll.
+    let app = TestApp::init();
+    let fx = fixture(&app).await;
+    let (rec, package) = export(&app, &fx.a_admin, &[fx.ids["s1"]]).await;
+    let r = import(&app, &fx.b_admin, &package, rec["md5"].as_str().unwrap(), rec["password"].as_str().unwrap()).await;
+    assert_eq!(r.status, 202, "{}", r.text());
+    let job = r.json()["job_id"].as_i64().unwrap();
+    let queued = app.get_as(&format!("/api/v1/jobs/{job}"), &fx.b_admin).await.json();
+    assert_eq!(queued["state"], "queued");
+    assert_eq!(counts(&app, fx.b.id).0, 0, "nothing imported before the job runs");
+    // The password is not kept in the clear with the job.
+    let params: String = app.write(move |c| Ok(licheng::schema::jobs::table.find(job).select(licheng::schema::jobs::params).first(c)?));
+    assert!(!params.contains(rec["password"].as_str().unwrap()), "{params}");
+    licheng::jobs::run_once(&app.state).await.unwrap();
+    let done = app.get_as(&format!("/api/v1/jobs/{job}"), &fx.b_admin).await.json();
+    assert_eq!(done["state"], "succeeded", "{done}");
+    // s1's 4 + 1 + 3 files, then the transaction.
+    assert_eq!(done["total"], 9);
+    assert_eq!(counts(&app, fx.b.id).0, 8);
+    let kept = app.dir.path().join("jobs").join("transfer-imports");
+    assert_eq!(std::fs::read_dir(&kept).map(|d| d.count()).unwrap_or(0), 0, "the received package is removed");
+    assert_eq!(app.temporary_files(), 0);
 }

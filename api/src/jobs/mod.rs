@@ -246,6 +246,7 @@ fn runner(kind: &str) -> Option<Runner> {
         crate::rosters::JOB_KIND => Some(crate::rosters::package::run),
         crate::transfers::JOB_KIND => Some(crate::transfers::package::run),
         crate::receipts::routes::JOB_KIND => Some(crate::receipts::routes::run_import),
+        crate::transfers::IMPORT_JOB_KIND => Some(crate::transfers::package::run_import),
         _ => None,
     }
 }

@@ -215,11 +215,15 @@ pub enum Item {
         description: String,
         state: String,
         deleted: bool,
+        /// Imported from another school (`transfer_items`, issue #21): `id` is the imported item's.
+        imported: bool,
     },
     Performance {
         id: i64,
         fields: Box<PerformanceFields>,
         deleted: bool,
+        /// Imported from another school (`transfer_items`): `id` is the imported item's.
+        imported: bool,
     },
     Cadre {
         id: i64,
@@ -263,7 +267,8 @@ impl Item {
         }
     }
 
-    /// `result`, `performance` or `cadre` (as recorded in `roster_export_items`).
+    /// `result`, `performance` or `cadre` (as recorded in `roster_export_items`, whose CHECK
+    /// allows only these: an imported item is recorded under its kind with the imported item's id).
     pub fn kind(&self) -> &'static str {
         match self {
             Item::Result { .. } => "result",
@@ -343,7 +348,24 @@ pub fn load(c: &mut DbConn, school: i64, spec: &Spec) -> ApiResult<Contents> {
                     .load(c)?;
                 for (id, student_id, course_code, subject, credits, academic_year, semester, description, state, deleted_at, doc, video) in found {
                     file_ids.push((rows.len(), doc, video));
-                    let item = Item::Result { id, course_code, subject, credits, academic_year, semester, description, state, deleted: deleted_at.is_some() };
+                    let item = Item::Result { id, course_code, subject, credits, academic_year, semester, description, state, deleted: deleted_at.is_some(), imported: false };
+                    rows.push(Row { student_id, item, document: None, video: None });
+                }
+                for (id, student_id, record, doc, video) in imported(c, school, spec, chunk, Kind::Results)? {
+                    let r: crate::transfers::ResultRecord = serde_json::from_str(&record).map_err(|e| ApiError::internal(format!("imported record {id}: {e}")))?;
+                    file_ids.push((rows.len(), doc, video));
+                    let item = Item::Result {
+                        id,
+                        course_code: r.course_code,
+                        subject: r.subject,
+                        credits: r.credits,
+                        academic_year: r.academic_year,
+                        semester: r.semester,
+                        description: r.description,
+                        state: r.state,
+                        deleted: false,
+                        imported: true,
+                    };
                     rows.push(Row { student_id, item, document: None, video: None });
                 }
             }
@@ -386,7 +408,32 @@ pub fn load(c: &mut DbConn, school: i64, spec: &Spec) -> ApiResult<Contents> {
                     .load(c)?;
                 for (id, student_id, deleted_at, doc, video, fields) in found {
                     file_ids.push((rows.len(), doc, video));
-                    rows.push(Row { student_id, item: Item::Performance { id, fields: Box::new(fields), deleted: deleted_at.is_some() }, document: None, video: None });
+                    rows.push(Row { student_id, item: Item::Performance { id, fields: Box::new(fields), deleted: deleted_at.is_some(), imported: false }, document: None, video: None });
+                }
+                for (id, student_id, record, doc, video) in imported(c, school, spec, chunk, Kind::Performances)? {
+                    let p: crate::transfers::PerformanceRecord = serde_json::from_str(&record).map_err(|e| ApiError::internal(format!("imported record {id}: {e}")))?;
+                    let fields = PerformanceFields {
+                        academic_year: p.academic_year,
+                        category: p.category,
+                        title: p.title,
+                        item: p.item,
+                        organisation: p.organisation,
+                        position: p.position,
+                        level: p.level,
+                        award: p.award,
+                        kind: p.kind,
+                        score: p.score,
+                        certificate_no: p.certificate_no,
+                        participation: p.participation,
+                        hours: p.hours,
+                        credits: p.credits,
+                        start_date: p.start_date,
+                        end_date: p.end_date,
+                        description: p.description,
+                        link: p.link,
+                    };
+                    file_ids.push((rows.len(), doc, video));
+                    rows.push(Row { student_id, item: Item::Performance { id, fields: Box::new(fields), deleted: false, imported: true }, document: None, video: None });
                 }
             }
             RosterKind::Cadre => {
@@ -424,6 +471,28 @@ pub fn load(c: &mut DbConn, school: i64, spec: &Spec) -> ApiResult<Contents> {
 }
 
 type NaiveDateTimeAlias = chrono::NaiveDateTime;
+
+/// The selected items of `students` imported from another school (`transfer_items`, issue #21)
+/// for the roster's year (and, for results, its semester): (id, student, record, document, video).
+#[allow(clippy::type_complexity)]
+fn imported(c: &mut DbConn, school: i64, spec: &Spec, students: &[i64], kind: Kind) -> ApiResult<Vec<(i64, i64, String, Option<i64>, Option<i64>)>> {
+    use crate::schema::transfer_items as tx;
+    let mut q = sel::table
+        .inner_join(tx::table.on(tx::id.eq(sel::item_id)))
+        .filter(sel::school_id.eq(school))
+        .filter(sel::item_kind.eq(kind.imported_kind()))
+        .filter(sel::academic_year.eq(spec.academic_year))
+        .filter(sel::student_id.eq_any(students.to_vec()))
+        .filter(tx::student_id.eq(sel::student_id))
+        .filter(tx::academic_year.eq(spec.academic_year))
+        .order((sel::student_id.asc(), tx::id.asc()))
+        .select((tx::id, tx::student_id, tx::record, tx::document_file_id, tx::video_file_id))
+        .into_boxed();
+    if kind == Kind::Results {
+        q = q.filter(tx::semester.eq(spec.semester));
+    }
+    Ok(q.load(c)?)
+}
 
 /// Why a row cannot be submitted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]

@@ -41,8 +41,10 @@ pub fn package_stem(school_code: &str, spec: &Spec, at: NaiveDateTime) -> String
 /// the slot, so a row points to exactly one file.
 fn attachment_name(national_id: &str, item: &Item, slot: &str, file: &Attachment) -> String {
     let prefix = match item {
-        Item::Result { .. } => "R",
-        Item::Performance { .. } => "P",
+        Item::Result { imported: false, .. } => "R",
+        Item::Result { imported: true, .. } => "TR",
+        Item::Performance { imported: false, .. } => "P",
+        Item::Performance { imported: true, .. } => "TP",
         Item::Cadre { .. } => "C",
     };
     format!("files/{national_id}/{prefix}{}_{slot}.{}", item.id(), file.kind)

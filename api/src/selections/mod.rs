@@ -50,6 +50,15 @@ impl Kind {
         }
     }
 
+    /// The value stored in `selections.item_kind` for an item imported from another school
+    /// (`transfer_items`, issue #21): it counts toward the same limit.
+    pub fn imported_kind(self) -> &'static str {
+        match self {
+            Kind::Results => "transfer_result",
+            Kind::Performances => "transfer_performance",
+        }
+    }
+
     pub fn limit(self) -> i64 {
         match self {
             Kind::Results => RESULTS_PER_YEAR,
@@ -79,6 +88,9 @@ pub struct SelectionSet {
     pub limit: i64,
     /// Ids of the selected items.
     pub selected: Vec<i64>,
+    /// Ids of the selected items imported from another school (`/transfers/items`); they count
+    /// toward `limit` with `selected`.
+    pub imported: Vec<i64>,
     /// The selection period for the student's grade, if set.
     pub period: Option<Period>,
 }
@@ -100,10 +112,14 @@ pub struct MySelections {
 }
 
 pub fn selected_ids(c: &mut DbConn, student: i64, academic_year: i32, kind: Kind) -> ApiResult<Vec<i64>> {
+    stored_ids(c, student, academic_year, kind.item_kind())
+}
+
+fn stored_ids(c: &mut DbConn, student: i64, academic_year: i32, item_kind: &str) -> ApiResult<Vec<i64>> {
     Ok(sel::table
         .filter(sel::student_id.eq(student))
         .filter(sel::academic_year.eq(academic_year))
-        .filter(sel::item_kind.eq(kind.item_kind()))
+        .filter(sel::item_kind.eq(item_kind))
         .order(sel::selected_at.asc())
         .select(sel::item_id)
         .load(c)?)
@@ -143,19 +159,53 @@ fn check_item(c: &mut DbConn, me: Caller, kind: Kind, item: i64) -> ApiResult<i3
 pub fn select(c: &mut DbConn, me: Caller, kind: Kind, item: i64, now: NaiveDateTime) -> ApiResult<()> {
     let facts = access::student_facts(c, me.school, me.user)?;
     let academic_year = check_item(c, me, kind, item)?;
+    add(c, me, facts.grade, kind, kind.item_kind(), item, academic_year, now)
+}
+
+/// Selects an item imported from another school (`transfer_items`, issue #21): the student's own,
+/// a certified learning result or a performance; it counts toward the year's limit with the
+/// student's own items.
+pub fn select_imported(c: &mut DbConn, me: Caller, item: i64, now: NaiveDateTime) -> ApiResult<()> {
+    let facts = access::student_facts(c, me.school, me.user)?;
+    let (kind, academic_year) = check_imported(c, me, item)?;
+    add(c, me, facts.grade, kind, kind.imported_kind(), item, academic_year, now)
+}
+
+fn check_imported(c: &mut DbConn, me: Caller, item: i64) -> ApiResult<(Kind, i32)> {
+    use crate::schema::transfer_items as tx;
+    let found: Option<(i64, String, i32, Option<String>)> =
+        tx::table.filter(tx::id.eq(item)).filter(tx::school_id.eq(me.school)).select((tx::student_id, tx::item_kind, tx::academic_year, tx::state)).first(c).optional()?;
+    let (_, item_kind, year, state) = found.filter(|f| f.0 == me.user).ok_or_else(ApiError::not_found)?;
+    let kind = match item_kind.as_str() {
+        "result" => Kind::Results,
+        "performance" => Kind::Performances,
+        _ => return Err(ApiError::with_detail(ErrorCode::InvalidState, "校內幹部經歷不需勾選。", "School cadre records are not selected.")),
+    };
+    if kind == Kind::Results && state.as_deref() != Some("certified") {
+        return Err(ApiError::with_detail(ErrorCode::InvalidState, "只能勾選認證成功的學習成果。", "Only certified learning results can be selected."));
+    }
+    Ok((kind, year))
+}
+
+/// Adds a selection: the period of the item's year must be open and the year's limit — own and
+/// imported items together — not reached. Selecting an item already selected changes nothing.
+#[allow(clippy::too_many_arguments)]
+fn add(c: &mut DbConn, me: Caller, grade: i32, kind: Kind, item_kind: &'static str, item: i64, academic_year: i32, now: NaiveDateTime) -> ApiResult<()> {
     // The item's own year's selection period (meeting 003 #3: the old year's selections are
     // finished after the term moved on); another year's period does not open it.
-    periods::require_open_for(c, me.school, kind.period_item(), facts.grade, Term { academic_year, semester: 0 }, now)?;
+    periods::require_open_for(c, me.school, kind.period_item(), grade, Term { academic_year, semester: 0 }, now)?;
     access::lock_student(c, me.user)?;
-    let ids = selected_ids(c, me.user, academic_year, kind)?;
+    let ids = stored_ids(c, me.user, academic_year, item_kind)?;
     if ids.contains(&item) {
         return Ok(());
     }
-    if ids.len() as i64 >= kind.limit() {
+    let other = if item_kind == kind.item_kind() { kind.imported_kind() } else { kind.item_kind() };
+    let count = ids.len() + stored_ids(c, me.user, academic_year, other)?.len();
+    if count as i64 >= kind.limit() {
         return Err(ApiError::with_detail(
             ErrorCode::LimitReached,
-            format!("每學年最多勾選 {} 件{}，已勾選 {} 件；請先取消其他項目。", kind.limit(), kind.name_zh(), ids.len()),
-            format!("At most {} items of this kind a year; {} are selected. Unselect one first.", kind.limit(), ids.len()),
+            format!("每學年最多勾選 {} 件{}，已勾選 {} 件；請先取消其他項目。", kind.limit(), kind.name_zh(), count),
+            format!("At most {} items of this kind a year; {} are selected. Unselect one first.", kind.limit(), count),
         ));
     }
     diesel::insert_into(sel::table)
@@ -163,24 +213,46 @@ pub fn select(c: &mut DbConn, me: Caller, kind: Kind, item: i64, now: NaiveDateT
             sel::school_id.eq(me.school),
             sel::student_id.eq(me.user),
             sel::academic_year.eq(academic_year),
-            sel::item_kind.eq(kind.item_kind()),
+            sel::item_kind.eq(item_kind),
             sel::item_id.eq(item),
             sel::selected_at.eq(now),
         ))
         .execute(c)?;
-    access::record_on_behalf(c, me, "selection_added", format!("{} {item}", kind.item_kind()), now)
+    access::record_on_behalf(c, me, "selection_added", format!("{item_kind} {item}"), now)
 }
 
 pub fn unselect(c: &mut DbConn, me: Caller, kind: Kind, item: i64, now: NaiveDateTime) -> ApiResult<()> {
+    remove(c, me, kind, kind.item_kind(), item, now)
+}
+
+/// Unselects an imported item (`transfer_items`), inside the selection period.
+pub fn unselect_imported(c: &mut DbConn, me: Caller, item: i64, now: NaiveDateTime) -> ApiResult<()> {
+    let kind: Option<String> = sel::table
+        .filter(sel::student_id.eq(me.user))
+        .filter(sel::item_kind.eq_any([Kind::Results.imported_kind(), Kind::Performances.imported_kind()]))
+        .filter(sel::item_id.eq(item))
+        .select(sel::item_kind)
+        .first(c)
+        .optional()?;
+    let kind = match kind.as_deref() {
+        Some(k) if k == Kind::Results.imported_kind() => Kind::Results,
+        Some(_) => Kind::Performances,
+        None => return Err(ApiError::not_found()),
+    };
+    remove(c, me, kind, kind.imported_kind(), item, now)
+}
+
+fn remove(c: &mut DbConn, me: Caller, kind: Kind, item_kind: &'static str, item: i64, now: NaiveDateTime) -> ApiResult<()> {
     let facts = access::student_facts(c, me.school, me.user)?;
-    let mine = sel::table.filter(sel::student_id.eq(me.user)).filter(sel::item_kind.eq(kind.item_kind())).filter(sel::item_id.eq(item));
+    let mine = sel::table.filter(sel::student_id.eq(me.user)).filter(sel::item_kind.eq(item_kind)).filter(sel::item_id.eq(item));
     let academic_year: i32 = mine.select(sel::academic_year).first(c).optional()?.ok_or_else(ApiError::not_found)?;
     periods::require_open_for(c, me.school, kind.period_item(), facts.grade, Term { academic_year, semester: 0 }, now)?;
     diesel::delete(mine).execute(c)?;
-    access::record_on_behalf(c, me, "selection_removed", format!("{} {item}", kind.item_kind()), now)
+    access::record_on_behalf(c, me, "selection_removed", format!("{item_kind} {item}"), now)
 }
 
-fn load(c: &mut DbConn, me: Caller, year: Option<i32>, now: NaiveDateTime) -> ApiResult<MySelections> {
+/// The caller's selections of the current academic year (or `year`: the current or the previous).
+pub fn load(c: &mut DbConn, me: Caller, year: Option<i32>, now: NaiveDateTime) -> ApiResult<MySelections> {
     let current = crate::terms::require_current(c, me.school)?;
     let facts = access::student_facts(c, me.school, me.user)?;
     let years_back = match year {
@@ -201,6 +273,7 @@ fn load(c: &mut DbConn, me: Caller, year: Option<i32>, now: NaiveDateTime) -> Ap
         Ok(SelectionSet {
             limit: kind.limit(),
             selected: selected_ids(c, me.user, term.academic_year, kind)?,
+            imported: stored_ids(c, me.user, term.academic_year, kind.imported_kind())?,
             period: periods::find(c, me.school, kind.period_item(), grade, term, now)?,
         })
     };

@@ -20,14 +20,19 @@ use crate::schema::{cadre_records as cr, courses, learning_result_events as ev, 
 
 /// The job kind of a transfer export.
 pub const JOB_KIND: &str = "transfer_export";
+/// The job kind of a transfer import.
+pub const IMPORT_JOB_KIND: &str = "transfer_import";
 /// The function module of 6.1 匯出學生學習歷程資料.
 pub const EXPORT_MODULE: &str = "S0601S";
 /// The function module of 6.2 匯入學生學習歷程資料.
 pub const IMPORT_MODULE: &str = "S0602S";
 /// `format` of every manifest.
 pub const FORMAT: &str = "licheng-transfer";
-/// The manifest version this server writes and reads.
-pub const VERSION: u32 = 1;
+/// The manifest version this server writes. Version 1 (entries named `files/{national ID}/…`) is
+/// still read: the importer follows the manifest's paths whatever they are.
+pub const VERSION: u32 = 2;
+/// Every manifest version this server reads.
+pub const READS: [u32; 2] = [1, 2];
 /// The key purpose the packages' passwords are sealed under.
 pub const PASSWORD_PURPOSE: &str = "transfer-package-password";
 
@@ -223,12 +228,56 @@ pub struct Snapshot {
     pub missing_codes: Vec<MissingCode>,
 }
 
-fn file_ref(files: &HashMap<i64, (String, i64, String, String)>, id: Option<i64>, nid: &str, prefix: &str, item: i64, slot: &str) -> Option<FileRef> {
+/// A file's entry in the package: `files/{n}.{kind}`, numbered in the order the manifest refers to
+/// them. AES covers the entries' contents, not their names: a name carries nothing of the student
+/// (version 1 named them by national ID).
+fn file_ref(files: &HashMap<i64, (String, i64, String, String)>, id: Option<i64>, next: &mut usize) -> Option<FileRef> {
     let (sha256, size, kind, original_name) = files.get(&id?)?.clone();
-    Some(FileRef { path: format!("files/{nid}/{prefix}{item}_{slot}.{kind}"), sha256, size, kind, original_name })
+    *next += 1;
+    Some(FileRef { path: format!("files/{:05}.{kind}", *next), sha256, size, kind, original_name })
 }
 
 type ResultRow = (i64, i64, String, String, i32, i32, i32, String, String, Option<String>, NaiveDateTime, Option<NaiveDateTime>, Option<NaiveDateTime>, Option<i64>, Option<i64>);
+
+fn all_found(found: usize, ids: &[i64]) -> ApiResult<()> {
+    if found != ids.iter().collect::<std::collections::HashSet<_>>().len() {
+        return Err(ApiError::validation().field("student_ids", "有學生不存在或不屬於本校", "a student does not exist in this school"));
+    }
+    Ok(())
+}
+
+/// The refusal an export of `ids` would meet ([`Snapshot::refusal`]), read from the few columns it
+/// needs (the students' national IDs, the course codes of their results) rather than the whole
+/// snapshot: the request checks it before queueing the job, which reads the snapshot once.
+pub fn precheck(c: &mut DbConn, school: i64, ids: &[i64]) -> ApiResult<Option<ApiError>> {
+    let found: Vec<(i64, String, Option<String>)> = users::table
+        .filter(users::school_id.eq(school))
+        .filter(users::kind.eq("student"))
+        .filter(users::id.eq_any(ids.to_vec()))
+        .order(users::id.asc())
+        .select((users::id, users::display_name, users::national_id))
+        .load(c)?;
+    all_found(found.len(), ids)?;
+    let names: HashMap<i64, String> = found.iter().map(|(id, name, _)| (*id, name.clone())).collect();
+    let codes: Vec<(i64, String, String, i32, i32)> = lr::table
+        .inner_join(courses::table.on(courses::id.eq(lr::course_id)))
+        .filter(lr::school_id.eq(school))
+        .filter(lr::student_id.eq_any(ids.to_vec()))
+        .filter(lr::deleted_at.is_null())
+        .order(lr::id.asc())
+        .select((lr::student_id, courses::subject_name, courses::course_code, lr::academic_year, lr::semester))
+        .load(c)?;
+    let snap = Snapshot {
+        students: Vec::new(),
+        without_national_id: found.into_iter().filter(|(_, _, nid)| national_id_of(nid.clone()).is_none()).map(|(_, name, _)| name).collect(),
+        missing_codes: codes
+            .into_iter()
+            .filter(|(_, _, code, _, _)| code.trim().chars().count() != crate::rosters::COURSE_CODE_LEN)
+            .map(|(student_id, subject, course_code, academic_year, semester)| MissingCode { student_id, student_name: names.get(&student_id).cloned().unwrap_or_default(), subject, course_code, academic_year, semester })
+            .collect(),
+    };
+    Ok(snap.refusal())
+}
 
 /// Reads the students of `school` in `ids` with everything the package carries: results not
 /// deleted (every state) with their decisions and history, performances not deleted, cadre
@@ -243,9 +292,7 @@ pub fn snapshot(c: &mut DbConn, school: i64, ids: &[i64]) -> ApiResult<Snapshot>
         .order(users::id.asc())
         .select((users::id, users::number, users::display_name, users::national_id, sp::birth_date.nullable(), sp::grade.nullable(), sp::class_code.nullable(), sp::seat_no.nullable()))
         .load(c)?;
-    if found.len() != ids.iter().collect::<std::collections::HashSet<_>>().len() {
-        return Err(ApiError::validation().field("student_ids", "有學生不存在或不屬於本校", "a student does not exist in this school"));
-    }
+    all_found(found.len(), ids)?;
     let results: Vec<ResultRow> = lr::table
         .inner_join(courses::table.on(courses::id.eq(lr::course_id)))
         .filter(lr::school_id.eq(school))
@@ -340,12 +387,13 @@ pub fn snapshot(c: &mut DbConn, school: i64, ids: &[i64]) -> ApiResult<Snapshot>
     }
 
     let mut out = Snapshot { students: Vec::new(), without_national_id: Vec::new(), missing_codes: Vec::new() };
+    let mut next_file = 0usize;
     for (id, number, name, nid, birth_date, grade, class_code, seat_no) in found {
         let Some(nid) = national_id_of(nid) else {
             out.without_national_id.push(name);
             continue;
         };
-        let mut rec = StudentRecord { national_id: nid.clone(), birth_date, number, name: name.clone(), grade, class_code, seat_no, learning_results: Vec::new(), performances: Vec::new(), cadre_records: Vec::new() };
+        let mut rec = StudentRecord { national_id: nid, birth_date, number, name: name.clone(), grade, class_code, seat_no, learning_results: Vec::new(), performances: Vec::new(), cadre_records: Vec::new() };
         for r in results.iter().filter(|r| r.1 == id) {
             let (rid, _, code, subject, credits, year, semester, description, state, reject_reason, created_at, submitted_at, decided_at, doc, video) = r.clone();
             if code.trim().chars().count() != crate::rosters::COURSE_CODE_LEN {
@@ -377,8 +425,8 @@ pub fn snapshot(c: &mut DbConn, school: i64, ids: &[i64]) -> ApiResult<Snapshot>
                 selected: is_selected(crate::selections::Kind::Results, rid),
                 decisions,
                 history,
-                document: file_ref(&files, doc, &nid, "R", rid, "document"),
-                video: file_ref(&files, video, &nid, "R", rid, "video"),
+                document: file_ref(&files, doc, &mut next_file),
+                video: file_ref(&files, video, &mut next_file),
             });
         }
         for (pid, _, created_at, doc, video, f) in performances.iter().filter(|p| p.1 == id).cloned() {
@@ -404,8 +452,8 @@ pub fn snapshot(c: &mut DbConn, school: i64, ids: &[i64]) -> ApiResult<Snapshot>
                 link: f.link,
                 created_at: iso(created_at),
                 selected: is_selected(crate::selections::Kind::Performances, pid),
-                document: file_ref(&files, doc, &nid, "P", pid, "document"),
-                video: file_ref(&files, video, &nid, "P", pid, "video"),
+                document: file_ref(&files, doc, &mut next_file),
+                video: file_ref(&files, video, &mut next_file),
             });
         }
         for (cid, _, academic_year, semester, unit, position, level, start_date, end_date) in cadres.iter().filter(|c| c.1 == id).cloned() {

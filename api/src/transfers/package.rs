@@ -15,13 +15,14 @@ use utoipa::ToSchema;
 use zip::write::SimpleFileOptions;
 use zip::{AesMode, CompressionMethod};
 
-use super::{FileEntry, FileRef, Manifest, SourceSchool, StudentRecord, FORMAT, PASSWORD_PURPOSE, VERSION};
+use super::{FileEntry, FileRef, Manifest, SourceSchool, StudentRecord, FORMAT, PASSWORD_PURPOSE, READS, VERSION};
 use crate::app::AppState;
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::jobs::{Job, JobError, Output, Progress};
-use crate::schema::{schools, stored_files as sf, transfer_exports as te, transfer_imports as ti, transfer_items as tx};
+use crate::schema::{schools, transfer_exports as te, transfer_imports as ti, transfer_items as tx};
 use crate::storage::{FileKind, FileStore};
+use crate::uploads::form::{Incoming, Quota};
 
 /// Most entries in a package.
 pub const MAX_ENTRIES: usize = 20_000;
@@ -89,15 +90,14 @@ fn copy_verified(store: &FileStore, file: &FileRef, who: &str, out: &mut impl Wr
 pub fn run(state: &AppState, job: &Job, progress: &Progress) -> Result<Output, JobError> {
     let params: Params = serde_json::from_value(job.params.clone()).map_err(|e| JobError::fatal(format!("bad parameters: {e}")))?;
     let school = job.school_id;
-    let (code, name, file_name, ids, sealed, created_at, snap) = state.db.read_blocking(|c| {
+    let (code, name, file_name, sealed, created_at, snap) = state.db.read_blocking(|c| {
         let (code, name): (String, String) = schools::table.find(school).select((schools::code, schools::name)).first(c)?;
         let (file_name, ids, sealed, at): (String, String, String, NaiveDateTime) =
             te::table.find(params.export_id).filter(te::school_id.eq(school)).select((te::file_name, te::student_ids, te::password_encrypted, te::created_at)).first(c)?;
         let ids: Vec<i64> = serde_json::from_str(&ids).map_err(|e| ApiError::internal(format!("student ids: {e}")))?;
         let snap = super::snapshot(c, school, &ids)?;
-        Ok((code, name, file_name, ids, sealed, at, snap))
+        Ok((code, name, file_name, sealed, at, snap))
     })?;
-    let _ = ids;
     if let Some(refusal) = snap.refusal() {
         return Err(JobError::fatal(refusal.detail.map(|d| d.zh.to_string()).unwrap_or_default()));
     }
@@ -174,7 +174,16 @@ pub struct Checked {
 
 /// Checks a received package in the order docs/transfers.md gives, before anything is stored:
 /// MD5, readable zip, hostile entries, encryption and password, manifest, every file's SHA-256.
-pub fn check(path: &Path, md5_given: &str, password: &str, store: &FileStore) -> ApiResult<Checked> {
+/// The checks of an import up to its files (MD5, readable zip, hostile entries, encryption and
+/// password, manifest): the request makes them before queueing the job, so most refusals come
+/// back at once.
+pub fn inspect(path: &Path, md5_given: &str, password: &str) -> ApiResult<()> {
+    open(path, md5_given, password).map(|_| ())
+}
+
+type Opened = (zip::ZipArchive<std::io::BufReader<File>>, Manifest, String);
+
+fn open(path: &Path, md5_given: &str, password: &str) -> ApiResult<Opened> {
     let (md5, _, _) = digests(path).map_err(|e| ApiError::internal(format!("package: {e}")))?;
     if !md5.eq_ignore_ascii_case(md5_given.trim()) {
         return Err(ApiError::new(ErrorCode::PackageChecksumMismatch));
@@ -192,8 +201,7 @@ pub fn check(path: &Path, md5_given: &str, password: &str, store: &FileStore) ->
     for i in 0..zip.len() {
         let entry = zip.by_index_raw(i).map_err(|e| refused("壓縮檔毀損，無法開啟", format!("The package is corrupt ({e})")))?;
         let name = entry.name().map_err(|_| refused("壓縮檔內有無法辨識的檔名", "An entry's name cannot be read"))?.to_string();
-        let enclosed = entry.enclosed_name();
-        if enclosed.is_none() || name.starts_with('/') || name.contains('\\') || name.split('/').any(|p| p == ".." || p == ".") {
+        if crate::receipts::hostile_name(&name) || entry.enclosed_name().is_none() || name.split('/').any(|p| p == ".") {
             return Err(refused(format!("壓縮檔內有不安全的路徑「{name}」"), format!("The entry `{name}` has an unsafe path (zip-slip)")));
         }
         let (size, packed) = (entry.size(), entry.compressed_size());
@@ -224,7 +232,7 @@ pub fn check(path: &Path, md5_given: &str, password: &str, store: &FileStore) ->
         return Err(refused("manifest.json 不是轉學資料格式", "manifest.json is not a transfer manifest"));
     }
     match value.get("version").and_then(|v| v.as_u64()) {
-        Some(v) if v == u64::from(VERSION) => {}
+        Some(v) if READS.iter().any(|r| u64::from(*r) == v) => {}
         other => {
             let v = other.map(|v| v.to_string()).unwrap_or_else(|| "?".into());
             return Err(refused(format!("不支援的資料格式版本 {v}"), format!("Unknown manifest version {v}")));
@@ -248,17 +256,31 @@ pub fn check(path: &Path, md5_given: &str, password: &str, store: &FileStore) ->
             return Err(refused(format!("manifest.json 列出的「{}」不在壓縮檔內", f.path), format!("`{}` is listed but not in the package", f.path)));
         }
     }
+    // Each file is one item's: a file referred to twice would be stored for two items.
+    let mut referred = HashSet::new();
     for s in &manifest.students {
         let refs = s.learning_results.iter().flat_map(|r| r.document.iter().chain(r.video.iter())).chain(s.performances.iter().flat_map(|p| p.document.iter().chain(p.video.iter())));
         for r in refs {
+            if !referred.insert(r.path.as_str()) {
+                return Err(refused(format!("manifest.json 中「{}」被多個項目引用", r.path), format!("`{}` is referred to by more than one item", r.path)));
+            }
             match listed.get(r.path.as_str()) {
                 Some(f) if f.sha256 == r.sha256 && f.size == r.size && FileKind::parse(&r.kind).is_some() => {}
                 _ => return Err(refused(format!("manifest.json 中「{}」的檔案資訊不一致", r.path), format!("The reference to `{}` disagrees with files[]", r.path))),
             }
         }
     }
+    Ok((zip, manifest, md5))
+}
+
+/// [`inspect`], then every file read, checked against its SHA-256 and kept sealed in the store's
+/// temporary area; `on_file(done, total)` after each.
+pub fn check(path: &Path, md5_given: &str, password: &str, store: &FileStore, on_file: &mut dyn FnMut(usize, usize) -> ApiResult<()>) -> ApiResult<Checked> {
+    let (mut zip, manifest, md5) = open(path, md5_given, password)?;
     let mut files = HashMap::new();
-    for f in &manifest.files {
+    let total = manifest.files.len();
+    for (done, f) in manifest.files.iter().enumerate() {
+        on_file(done, total)?;
         let mut entry = zip.by_name_decrypt(&f.path, password.as_bytes()).map_err(|e| match e {
             zip::result::ZipError::InvalidPassword => ApiError::new(ErrorCode::PackagePasswordWrong),
             other => refused(format!("「{}」無法讀取", f.path), format!("`{}` cannot be read ({other})", f.path)),
@@ -362,8 +384,11 @@ fn json<T: Serialize>(v: &T) -> ApiResult<String> {
 
 /// Applies a checked package inside one transaction: matches students by national ID, adds
 /// what was not imported before, records the import. Returns the import's id.
-pub fn apply(c: &mut DbConn, school: i64, by: i64, file_name: &str, checked: Checked, now: NaiveDateTime) -> ApiResult<i64> {
-    let Checked { manifest, md5, files } = checked;
+pub fn apply(c: &mut DbConn, school: i64, by: i64, file_name: &str, checked: Checked, quota: Quota, now: NaiveDateTime) -> ApiResult<i64> {
+    let Checked { manifest, md5, mut files } = checked;
+    // The school's storage quotas hold for imported files as for uploads; the hourly upload rate
+    // is a student's, not an import's.
+    let quota = Quota { uploads_per_hour: 0, ..quota };
     let nids: Vec<String> = manifest.students.iter().map(|s| s.national_id.trim().to_string()).collect();
     let matched = super::students_by_national_id(c, school, &nids)?;
     let origin = &manifest.source_school;
@@ -383,13 +408,18 @@ pub fn apply(c: &mut DbConn, school: i64, by: i64, file_name: &str, checked: Che
         ))
         .returning(ti::id)
         .get_result(c)?;
-    // Files are placed once each (content-addressed) and recorded once per import.
-    let mut placed: HashMap<String, crate::storage::Stored> = HashMap::new();
-    for (path, sealed) in files {
-        let stored = sealed.place().map_err(|e| ApiError::internal(format!("file store: {e}")))?;
-        placed.insert(path, stored);
+    // What was imported before from this school for these students, in one query (chunked).
+    let students: Vec<i64> = matched.values().copied().collect();
+    let mut before: HashSet<(i64, String, i64)> = HashSet::new();
+    for chunk in students.chunks(500) {
+        let rows: Vec<(i64, String, i64)> = tx::table
+            .filter(tx::school_id.eq(school))
+            .filter(tx::student_id.eq_any(chunk.to_vec()))
+            .filter(tx::origin_school_code.eq(&origin.code))
+            .select((tx::student_id, tx::item_kind, tx::origin_id))
+            .load(c)?;
+        before.extend(rows);
     }
-    let mut file_rows: HashMap<String, i64> = HashMap::new();
     let mut outcomes = Vec::new();
     let (mut n_matched, mut n_added) = (0, 0);
     for s in &manifest.students {
@@ -399,38 +429,16 @@ pub fn apply(c: &mut DbConn, school: i64, by: i64, file_name: &str, checked: Che
         if let Some(student) = student {
             n_matched += 1;
             for item in items_of(s)? {
-                let exists: i64 = tx::table
-                    .filter(tx::school_id.eq(school))
-                    .filter(tx::student_id.eq(student))
-                    .filter(tx::origin_school_code.eq(&origin.code))
-                    .filter(tx::item_kind.eq(item.kind))
-                    .filter(tx::origin_id.eq(item.origin_id))
-                    .count()
-                    .get_result(c)?;
-                if exists > 0 {
+                if !before.insert((student, item.kind.to_string(), item.origin_id)) {
                     outcome.already += 1;
                     continue;
                 }
+                // Placed as an upload is: the quotas checked, the row recorded (each file is one
+                // item's, `check` made sure).
                 let mut file_id = |r: Option<&FileRef>| -> ApiResult<Option<i64>> {
                     let Some(r) = r else { return Ok(None) };
-                    if let Some(id) = file_rows.get(&format!("{student}:{}", r.path)) {
-                        return Ok(Some(*id));
-                    }
-                    let stored = placed.get(&r.path).ok_or_else(|| ApiError::internal(format!("{} was not placed", r.path)))?;
-                    let id: i64 = diesel::insert_into(sf::table)
-                        .values((
-                            sf::school_id.eq(school),
-                            sf::owner_id.eq(student),
-                            sf::sha256.eq(&stored.sha256),
-                            sf::size.eq(stored.size as i64),
-                            sf::kind.eq(stored.kind.as_str()),
-                            sf::original_name.eq(&r.original_name),
-                            sf::created_at.eq(now),
-                        ))
-                        .returning(sf::id)
-                        .get_result(c)?;
-                    file_rows.insert(format!("{student}:{}", r.path), id);
-                    Ok(Some(id))
+                    let sealed = files.remove(&r.path).ok_or_else(|| ApiError::internal(format!("{} was not received", r.path)))?;
+                    Ok(Some(crate::uploads::files::place(c, school, student, Incoming { sealed, original_name: r.original_name.clone(), quota }, now)?))
                 };
                 let (doc, video) = (file_id(item.document)?, file_id(item.video)?);
                 diesel::insert_into(tx::table)
@@ -462,6 +470,56 @@ pub fn apply(c: &mut DbConn, school: i64, by: i64, file_name: &str, checked: Che
     let detail = serde_json::to_string(&outcomes).map_err(|e| ApiError::internal(format!("detail: {e}")))?;
     diesel::update(ti::table.find(import_id)).set((ti::students_matched.eq(n_matched), ti::items_added.eq(n_added), ti::detail.eq(detail))).execute(c)?;
     Ok(import_id)
+}
+
+/// Parameters of an import job: the received package (under the data directory), its MD5 and
+/// the password (sealed, as the export's are).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ImportParams {
+    pub package: String,
+    pub file_name: String,
+    pub md5: String,
+    pub password_sealed: String,
+}
+
+/// What an import job leaves as its result (`GET /jobs/{id}/result`): the import record's id
+/// (`GET /transfers/imports`).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ImportDone {
+    pub import_id: i64,
+}
+
+/// The import job: checks every file of the received package against its SHA-256 (progress per
+/// file), then applies it in one transaction. A refusal (`package_invalid`, `quota_exceeded`, …)
+/// fails the job with its reason and imports nothing. The package is removed once the job ends
+/// (kept for a retry after a passing failure).
+pub fn run_import(state: &AppState, job: &Job, progress: &Progress) -> Result<Output, JobError> {
+    let params: ImportParams = serde_json::from_value(job.params.clone()).map_err(|e| JobError::fatal(format!("bad parameters: {e}")))?;
+    let package = state.config.data_dir.join(&params.package);
+    let outcome = import_package(state, job, progress, &params, &package);
+    if outcome.as_ref().map_or_else(|e| !e.retry, |_| true) {
+        let _ = std::fs::remove_file(&package);
+    }
+    outcome
+}
+
+fn import_package(state: &AppState, job: &Job, progress: &Progress, params: &ImportParams, package: &Path) -> Result<Output, JobError> {
+    let password = state.secrets.open(PASSWORD_PURPOSE, &params.password_sealed).ok_or_else(|| JobError::fatal("the package password cannot be opened (was the secret key changed?)"))?;
+    let store = FileStore::new(&state.config.data_dir);
+    let mut on_file = |done: usize, total: usize| progress.set(done as i64, total as i64 + 1).map_err(|e| ApiError::internal(e.message));
+    let checked = check(package, &params.md5, &password, &store, &mut on_file)?;
+    let total = checked.manifest.files.len() as i64 + 1;
+    progress.set(total - 1, total)?;
+    let (school, by, file_name, now) = (job.school_id, job.owner_id, params.file_name.clone(), state.clock.now());
+    let quota = crate::uploads::form::Quota::of(&state.config);
+    let import_id = state.db.write_blocking(move |c| apply(c, school, by, &file_name, checked, quota, now))?;
+    let dir = PathBuf::from("jobs").join(job.id.to_string());
+    std::fs::create_dir_all(state.config.data_dir.join(&dir))?;
+    let rel = dir.join("import.json");
+    let json = serde_json::to_vec(&ImportDone { import_id }).map_err(|e| JobError::fatal(format!("result: {e}")))?;
+    std::fs::write(state.config.data_dir.join(&rel), &json)?;
+    let (_, sha256, size) = digests(&state.config.data_dir.join(&rel))?;
+    Ok(Output { path: rel, name: "import.json".into(), sha256, size: size as i64 })
 }
 
 /// Receives the upload into the store's temporary area (size limited), as a plain file.

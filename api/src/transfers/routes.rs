@@ -4,11 +4,12 @@
 //! the record list (資料匯入紀錄) with 明細. The student sees their imported items.
 
 use actix_multipart::Multipart;
-use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use actix_web::{delete, get, post, put, web, HttpRequest, HttpResponse};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 use utoipa::{IntoParams, ToSchema};
 
 use super::package::{self, Params, TransferStudentOutcome};
@@ -17,6 +18,9 @@ use crate::accounts::Role;
 use crate::app::AppState;
 use crate::auth::{Need, Op, Principal};
 use crate::error::{ApiError, ApiResult, ErrorCode, Lang, Problem};
+use crate::http::request_lang;
+use crate::uploads::access::Caller;
+use crate::uploads::files::FileInfo;
 use crate::jobs::{self, JobState};
 use crate::schema::{jobs as jb, schools, stored_files as sf, student_profiles as sp, transfer_exports as te, transfer_imports as ti, transfer_items as tx, users};
 use crate::storage::FileStore;
@@ -24,12 +28,11 @@ use crate::storage::FileStore;
 /// Most bytes of an uploaded package.
 pub const MAX_PACKAGE_BYTES: u64 = 4 << 30;
 
-fn lang_of(req: &HttpRequest) -> Lang {
-    Lang::from_accept_language(req.headers().get(actix_web::http::header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()))
-}
-
 const EXPORT: Need = Need::module(EXPORT_MODULE, Op::View);
 const IMPORT: Need = Need::module(IMPORT_MODULE, Op::View);
+/// Making a package or importing one adds data (新增), as importing a receipt does.
+const EXPORT_CREATE: Need = Need::module(EXPORT_MODULE, Op::Create);
+const IMPORT_CREATE: Need = Need::module(IMPORT_MODULE, Op::Create);
 
 fn is_admin(who: &Principal) -> bool {
     who.user().map(|u| u.roles.contains(&Role::SchoolAdmin)).unwrap_or(false)
@@ -81,8 +84,9 @@ pub async fn transfer_students(state: web::Data<AppState>, who: Principal, q: we
         .db
         .read(move |c| {
             let by_nid: Vec<i64> = super::students_by_national_id(c, school, std::slice::from_ref(&text))?.into_values().collect();
-            let like = format!("%{}%", text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
-            let prefix = format!("{}%", text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+            let like = crate::pagination::like_pattern(&text);
+            // `%text%` without its leading wildcard: the number's prefix.
+            let prefix = like.strip_prefix('%').unwrap_or(&like).to_string();
             type R = (i64, Option<String>, String, Option<String>, Option<NaiveDate>, Option<i32>, Option<String>, Option<i32>);
             let rows: Vec<R> = users::table
                 .left_join(sp::table.on(sp::user_id.eq(users::id)))
@@ -161,15 +165,20 @@ fn load_exports(c: &mut crate::db::DbConn, school: i64, id: Option<i64>, admin: 
         q = q.filter(te::id.eq(id));
     }
     let rows: Vec<R> = q.load(c)?;
+    let lists: Vec<Vec<i64>> = rows.iter().map(|r| serde_json::from_str(&r.3).map_err(|e| ApiError::internal(format!("student ids: {e}")))).collect::<ApiResult<_>>()?;
+    // Every listed student in one query (chunked), not one query per package.
+    let mut wanted: Vec<i64> = lists.iter().flatten().copied().collect();
+    wanted.sort_unstable();
+    wanted.dedup();
+    let mut found: HashMap<i64, TransferExportStudent> = HashMap::new();
+    for chunk in wanted.chunks(500) {
+        let rows: Vec<(i64, Option<String>, String, Option<String>)> =
+            users::table.filter(users::school_id.eq(school)).filter(users::id.eq_any(chunk.to_vec())).select((users::id, users::number, users::display_name, users::national_id)).load(c)?;
+        found.extend(rows.into_iter().map(|(id, number, name, nid)| (id, TransferExportStudent { id, number, name, national_id: super::national_id_of(nid).map(|n| mask_national_id(&n)) })));
+    }
     let mut out = Vec::new();
-    for (id, job_id, created_at, ids, file_name, sealed, md5, state, done, total, error, size) in rows {
-        let ids: Vec<i64> = serde_json::from_str(&ids).map_err(|e| ApiError::internal(format!("student ids: {e}")))?;
-        let found: Vec<(i64, Option<String>, String, Option<String>)> = users::table.filter(users::id.eq_any(ids.clone())).select((users::id, users::number, users::display_name, users::national_id)).load(c)?;
-        let students = ids
-            .iter()
-            .filter_map(|i| found.iter().find(|f| f.0 == *i))
-            .map(|(id, number, name, nid)| TransferExportStudent { id: *id, number: number.clone(), name: name.clone(), national_id: super::national_id_of(nid.clone()).map(|n| mask_national_id(&n)) })
-            .collect();
+    for ((id, job_id, created_at, _, file_name, sealed, md5, state, done, total, error, size), ids) in rows.into_iter().zip(lists) {
+        let students = ids.iter().filter_map(|i| found.get(i).cloned()).collect();
         let state = JobState::parse(&state)?;
         let ok = state == JobState::Succeeded;
         let password = if admin { Some(secrets.open(PASSWORD_PURPOSE, &sealed).ok_or_else(|| ApiError::internal("the package password cannot be opened"))?) } else { None };
@@ -219,7 +228,7 @@ pub struct TransferExportRequest {
 #[post("/transfers/exports")]
 pub async fn start_transfer_export(state: web::Data<AppState>, who: Principal, body: web::Json<TransferExportRequest>) -> ApiResult<HttpResponse> {
     let me = who.user()?.user.id;
-    who.require(EXPORT)?;
+    who.require(EXPORT_CREATE)?;
     let school = who.school_id()?;
     let mut ids = body.into_inner().student_ids;
     ids.sort_unstable();
@@ -230,13 +239,15 @@ pub async fn start_transfer_export(state: web::Data<AppState>, who: Principal, b
     let now = state.clock.now();
     let password = uuid::Uuid::new_v4().to_string();
     let sealed = state.secrets.seal(PASSWORD_PURPOSE, &password).ok_or_else(|| ApiError::internal("password sealing failed"))?;
+    // The refusal is read outside the write lock, from the few columns it needs; the job reads the
+    // whole snapshot once (and refuses again if something changed in between).
+    let checked = ids.clone();
+    if let Some(refusal) = state.db.read(move |c| super::precheck(c, school, &checked)).await? {
+        return Err(refusal);
+    }
     let id = state
         .db
         .write(move |c| {
-            let snap = super::snapshot(c, school, &ids)?;
-            if let Some(refusal) = snap.refusal() {
-                return Err(refusal);
-            }
             let code: String = schools::table.find(school).select(schools::code).first(c)?;
             let job = jobs::enqueue(c, school, me, JOB_KIND, &serde_json::json!({}), None, now)?;
             let list = serde_json::to_string(&ids).map_err(|e| ApiError::internal(e.to_string()))?;
@@ -483,42 +494,73 @@ async fn read_form(mut payload: Multipart, store: &FileStore) -> ApiResult<(Stri
     }
 }
 
-/// 匯入: multipart with `md5`, `password` and the `package`. The MD5 is checked before anything
-/// is opened; a wrong MD5 (`package_checksum_mismatch`), a wrong password
-/// (`package_password_wrong`), a corrupt or hostile archive, an unknown manifest version or a
-/// file not matching its SHA-256 (`package_invalid`, named in `detail`) import nothing. Students
-/// are matched by national ID among the school's students; the unmatched are reported.
+/// An import queued as a job.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct TransferImportQueued {
+    /// Poll `GET /jobs/{job_id}` (progress: files checked); once `succeeded`, its result
+    /// (`GET /jobs/{job_id}/result`, `{"import_id"}`) names the record of `GET /transfers/imports`.
+    pub job_id: i64,
+    pub file_name: String,
+}
+
+/// 匯入: multipart with `md5`, `password` and the `package`. Checked in the request, in this order,
+/// before anything is stored: the MD5 (`package_checksum_mismatch`), a corrupt or hostile archive,
+/// an unknown manifest version (`package_invalid`, named in `detail`), the password
+/// (`package_password_wrong`). Then a job reads every file against its SHA-256 and imports: a
+/// mismatch (`package_invalid`) or a storage quota passed (`quota_exceeded`) fails the job, naming
+/// it, and imports nothing. Students are matched by national ID among the school's students; the
+/// unmatched are reported in the record.
 #[utoipa::path(
     tag = "transfers",
     path = "/transfers/imports",
     request_body(content = TransferImportForm, content_type = "multipart/form-data"),
     security(("bearer_jwt" = [])),
     responses(
-        (status = 201, description = "Imported (匯入完畢)", body = TransferImport),
+        (status = 202, description = "Queued: poll the job", body = TransferImportQueued),
         (status = 400, description = "Wrong MD5, wrong password, or a refused package; malformed multipart", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Neither the school admin nor granted S0602S", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Neither the school admin nor granted S0602S with 新增", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "The package is too large", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "MD5, password or package missing", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/transfers/imports")]
-pub async fn import_transfer(state: web::Data<AppState>, who: Principal, req: HttpRequest, payload: Multipart) -> ApiResult<HttpResponse> {
+pub async fn import_transfer(state: web::Data<AppState>, who: Principal, payload: Multipart) -> ApiResult<HttpResponse> {
     let me = who.user()?.user.id;
-    who.require(IMPORT)?;
+    who.require(IMPORT_CREATE)?;
     let school = who.school_id()?;
     let store = FileStore::new(&state.config.data_dir);
     let (md5, password, file_name, path) = read_form(payload, &store).await?;
-    let store2 = store.clone();
-    let path2 = path.clone();
-    let checked = web::block(move || package::check(&path2, &md5, &password, &store2)).await.map_err(|e| ApiError::internal(format!("import thread: {e}")));
-    let _ = std::fs::remove_file(&path);
-    let checked = checked??;
+    let (path2, md5_2, password2) = (path.clone(), md5.clone(), password.clone());
+    let inspected = web::block(move || package::inspect(&path2, &md5_2, &password2)).await.map_err(|e| ApiError::internal(format!("import thread: {e}")));
+    if let Err(e) = inspected.and_then(|r| r) {
+        let _ = std::fs::remove_file(&path);
+        return Err(e);
+    }
+    // The package waits for the job beside the jobs' results (the data directory's `jobs/`).
+    let rel = std::path::PathBuf::from("jobs").join("transfer-imports").join(format!("{}.zip", uuid::Uuid::new_v4()));
+    let kept = state.config.data_dir.join(&rel);
+    let moved = kept.parent().map_or(Ok(()), std::fs::create_dir_all).and_then(|_| std::fs::rename(&path, &kept));
+    if let Err(e) = moved {
+        let _ = std::fs::remove_file(&path);
+        return Err(ApiError::internal(format!("package: {e}")));
+    }
+    let sealed = state.secrets.seal(PASSWORD_PURPOSE, &password).ok_or_else(|| ApiError::internal("password sealing failed"));
+    let params = sealed.and_then(|password_sealed| {
+        serde_json::to_value(package::ImportParams { package: rel.to_string_lossy().into_owned(), file_name: file_name.clone(), md5, password_sealed }).map_err(|e| ApiError::internal(e.to_string()))
+    });
     let now = state.clock.now();
-    let id = state.db.write(move |c| package::apply(c, school, me, &file_name, checked, now)).await?;
-    let lang = lang_of(&req);
-    let view = state.db.read(move |c| load_imports(c, school, Some(id), lang)).await?.pop().ok_or_else(ApiError::not_found)?;
-    Ok(HttpResponse::Created().json(view))
+    let queued = match params {
+        Ok(params) => state.db.write(move |c| jobs::enqueue(c, school, me, super::IMPORT_JOB_KIND, &params, None, now)).await,
+        Err(e) => Err(e),
+    };
+    match queued {
+        Ok(job_id) => Ok(HttpResponse::Accepted().json(TransferImportQueued { job_id, file_name })),
+        Err(e) => {
+            let _ = std::fs::remove_file(&kept);
+            Err(e)
+        }
+    }
 }
 
 /// 資料匯入紀錄 with 明細, newest first (at most 200).
@@ -537,7 +579,7 @@ pub async fn transfer_imports(state: web::Data<AppState>, who: Principal, req: H
     who.user()?;
     who.require(IMPORT)?;
     let school = who.school_id()?;
-    let lang = lang_of(&req);
+    let lang = request_lang(&req);
     Ok(web::Json(state.db.read(move |c| load_imports(c, school, None, lang)).await?))
 }
 
@@ -591,11 +633,13 @@ pub struct ItemsQuery {
 /// Whose imported items `who` may see: a student their own; the admin or S0602S any student of
 /// the school.
 fn items_owner(who: &Principal, asked: Option<i64>) -> ApiResult<i64> {
-    let me = who.user()?;
-    if me.roles.contains(&Role::Student) && !me.roles.contains(&Role::SchoolAdmin) {
+    let user = who.user()?;
+    if user.roles.contains(&Role::Student) && !user.roles.contains(&Role::SchoolAdmin) {
+        // A transfer student's temporary account acts as its student (manual 3.7).
+        let me = Caller::student(who)?;
         return match asked {
-            Some(id) if id != me.user.id => Err(ApiError::not_found()),
-            _ => Ok(me.user.id),
+            Some(id) if id != me.user => Err(ApiError::not_found()),
+            _ => Ok(me.user),
         };
     }
     who.require(IMPORT)?;
@@ -693,14 +737,57 @@ pub async fn transfer_item_file(state: web::Data<AppState>, who: Principal, req:
     let owner = owner.ok_or_else(ApiError::not_found)?;
     let student = items_owner(&who, Some(owner))?;
     let item = state.db.read(move |c| load_items(c, school, student, Some(id))).await?.pop().ok_or_else(ApiError::not_found)?;
-    let file = match slot.as_str() {
-        "document" => item.document,
-        "video" => item.video,
-        _ => None,
-    }
-    .ok_or_else(ApiError::not_found)?;
-    let info = crate::uploads::files::FileInfo { id: file.id, sha256: file.sha256, size: file.size, kind: file.kind, name: file.original_name };
-    crate::uploads::files::download(&req, &FileStore::new(&state.config.data_dir), &info, true)
+    let info = |f: ImportedFile| FileInfo { id: f.id, sha256: f.sha256, size: f.size, kind: f.kind, name: f.original_name };
+    crate::uploads::files::serve_slot(&req, &state, &slot, item.document.map(info), item.video.map(info), true)
+}
+
+/// 勾選 an imported item (a certified learning result or a performance) for submission: it counts
+/// toward the year's limit (6 results, 10 performances) with the student's own items, inside the
+/// selection period of its academic year.
+#[utoipa::path(
+    tag = "transfers",
+    path = "/transfers/items/{id}/selection",
+    params(("id" = i64, Path, description = "Imported item id")),
+    security(("bearer_jwt" = [])),
+    responses(
+        (status = 200, description = "Selected (also when it already was)", body = crate::selections::MySelections),
+        (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a student, or outside the selection period", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Not the caller's imported item", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The limit is reached (`limit_reached`), or the item is not selectable (`invalid_state`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[put("/transfers/items/{id}/selection")]
+pub async fn select_transfer_item(state: web::Data<AppState>, who: Principal, id: web::Path<i64>) -> ApiResult<web::Json<crate::selections::MySelections>> {
+    let me = Caller::student(&who)?;
+    let id = id.into_inner();
+    let now = state.clock.now();
+    state.db.write(move |c| crate::selections::select_imported(c, me, id, now)).await?;
+    Ok(web::Json(state.db.read(move |c| crate::selections::load(c, me, None, now)).await?))
+}
+
+/// 取消勾選 of an imported item, inside the selection period.
+#[utoipa::path(
+    tag = "transfers",
+    path = "/transfers/items/{id}/selection",
+    params(("id" = i64, Path, description = "Imported item id")),
+    security(("bearer_jwt" = [])),
+    responses(
+        (status = 204, description = "Unselected"),
+        (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a student, or outside the selection period", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Not selected", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/transfers/items/{id}/selection")]
+pub async fn unselect_transfer_item(state: web::Data<AppState>, who: Principal, id: web::Path<i64>) -> ApiResult<HttpResponse> {
+    let me = Caller::student(&who)?;
+    let id = id.into_inner();
+    let now = state.clock.now();
+    state.db.write(move |c| crate::selections::unselect_imported(c, me, id, now)).await?;
+    Ok(HttpResponse::NoContent().finish())
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -711,5 +798,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(import_transfer)
         .service(transfer_imports)
         .service(transfer_items)
+        .service(select_transfer_item)
+        .service(unselect_transfer_item)
         .service(transfer_item_file);
 }

@@ -13,7 +13,7 @@ use utoipa::ToSchema;
 
 use crate::db::{Db, DbConn};
 use crate::error::{ApiError, ApiResult, ErrorCode};
-use crate::schema::{learning_results as lr, performances as pf, stored_files as sf};
+use crate::schema::{learning_results as lr, performances as pf, stored_files as sf, transfer_items as tx};
 use crate::storage::{FileKind, FileStore, Stored};
 
 use super::form::{Incoming, Quota, Slot};
@@ -40,7 +40,7 @@ pub fn columns() -> (sf::id, sf::sha256, sf::size, sf::kind, sf::original_name) 
 /// the upload rate is counted over it.
 pub const GRACE_SECONDS: i64 = 3600;
 
-/// Bytes held by the live (not deleted) items of the school, or of one student in it, plus the
+/// Bytes held by the live (not deleted) items of the school (imported ones included), or of one student in it, plus the
 /// files this transaction placed so far (created at `now`, not yet referenced); `freed` (a file
 /// being replaced) does not count.
 fn usage(c: &mut DbConn, school: i64, student: Option<i64>, freed: Option<i64>, now: NaiveDateTime) -> ApiResult<u64> {
@@ -59,6 +59,13 @@ fn usage(c: &mut DbConn, school: i64, student: Option<i64>, freed: Option<i64>, 
     }
     let mut results = live_sizes!(lr);
     let mut performances = live_sizes!(pf);
+    // Items imported from another school (transfers; never deleted) hold their files too.
+    let mut imported = tx::table
+        .inner_join(sf::table.on(sf::id.nullable().eq(tx::document_file_id).or(sf::id.nullable().eq(tx::video_file_id))))
+        .filter(tx::school_id.eq(school))
+        .filter(sf::id.ne(freed))
+        .select(sf::size)
+        .into_boxed();
     // PostgreSQL keeps microseconds of the nanosecond clock reading.
     let micros = now.with_nanosecond(now.nanosecond() / 1000 * 1000).unwrap_or(now);
     let mut pending =
@@ -66,10 +73,12 @@ fn usage(c: &mut DbConn, school: i64, student: Option<i64>, freed: Option<i64>, 
     if let Some(s) = student {
         results = results.filter(lr::student_id.eq(s));
         performances = performances.filter(pf::student_id.eq(s));
+        imported = imported.filter(tx::student_id.eq(s));
         pending = pending.filter(sf::owner_id.eq(s));
     }
     let mut sizes: Vec<i64> = results.load(c)?;
     sizes.extend(performances.load::<i64>(c)?);
+    sizes.extend(imported.load::<i64>(c)?);
     sizes.extend(pending.load::<i64>(c)?);
     Ok(sizes.into_iter().map(|s| u64::try_from(s).unwrap_or(0)).fold(0u64, u64::saturating_add))
 }

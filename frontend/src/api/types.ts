@@ -216,6 +216,7 @@ export type TransferImport = Ok<paths['/api/v1/transfers/imports']['get']>[numbe
 export type TransferOutcome = TransferImport['students'][number];
 export type ImportedItem = Ok<paths['/api/v1/transfers/items']['get']>[number];
 export type TransferImportForm = paths['/api/v1/transfers/imports']['post']['requestBody']['content']['multipart/form-data'];
+export type TransferImportQueued = paths['/api/v1/transfers/imports']['post']['responses'][202]['content']['application/json'];
 // 收訖明細 (tag "receipts"): import, students' answers, reports, statistics, differences.
 export type ReceiptImportResult = Ok<paths['/api/v1/receipts/imports']['post']>;
 export type ReceiptCategoryPlan = ReceiptImportResult['categories'][number];

@@ -164,11 +164,13 @@ export const selections = (overrides: Partial<MySelections> = {}): MySelections 
   results: {
     limit: 6,
     selected: [],
+    imported: [],
     period: period({ id: 10, semester: 0, item: 'select_results', item_name: '學生勾選學習成果時間' }),
   },
   performances: {
     limit: 10,
     selected: [],
+    imported: [],
     period: period({ id: 11, semester: 0, item: 'select_performances', item_name: '學生勾選多元表現時間' }),
   },
   ...overrides,

@@ -462,8 +462,8 @@ describe('勾選提交 (student)', () => {
     mockApi({
       'GET /api/v1/me': studentMe(),
       'GET /api/v1/me/selections': selections({
-        results: { limit: 1, selected: [1], period: period({ open: true }) },
-        performances: { limit: 10, selected: [], period: null },
+        results: { limit: 1, imported: [], selected: [1], period: period({ open: true }) },
+        performances: { limit: 10, imported: [], selected: [], period: null },
       }),
       'GET /api/v1/learning-results': page([result(1, { state: 'certified', subject_name: '國語文' }), result(2, { state: 'certified' })]),
       'GET /api/v1/performances': page([performance(5)]),
@@ -480,12 +480,12 @@ describe('勾選提交 (student)', () => {
   it('offers the previous academic year while its selection period is open (meeting 003 #3)', async () => {
     // Meeting 003 #3: schools finish the old year's selections after the school has moved on.
     signIn();
-    const closed = { limit: 6, selected: [], period: period({ open: false }) };
+    const closed = { limit: 6, imported: [], selected: [], period: period({ open: false }) };
     const fetchMock = mockApi({
       'GET /api/v1/me': studentMe(),
       'GET /api/v1/me/selections': (request: Request) =>
         new URL(request.url).searchParams.get('academic_year') === '110'
-          ? json(selections({ academic_year: 110, results: { limit: 6, selected: [1], period: period({ open: true }) } }))
+          ? json(selections({ academic_year: 110, results: { limit: 6, imported: [], selected: [1], period: period({ open: true }) } }))
           : json(selections({ academic_year: 111, results: closed, performances: { ...closed, limit: 10 } })),
       'GET /api/v1/learning-results': page([
         result(1, { state: 'certified', subject_name: '國語文', academic_year: 110 }),

@@ -1,9 +1,9 @@
 import { CloseOutlined, CloudDownloadOutlined, ImportOutlined, InfoCircleOutlined, SearchOutlined } from '@ant-design/icons';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Button, Descriptions, Form, Input, Modal, Space, Table, Tabs, Tag, Typography, Upload, type TableProps } from 'antd';
+import { Alert, App, Button, Descriptions, Form, Input, Modal, Progress, Space, Switch, Table, Tabs, Tag, Typography, Upload, type TableProps } from 'antd';
 import { useState } from 'react';
 import { api, unwrap } from '../../api/client';
-import type { ImportedItem, TransferExport, TransferImport, TransferImportForm, TransferOutcome, TransferStudent } from '../../api/types';
+import type { ImportedItem, TransferExport, TransferImport, TransferImportForm, TransferImportQueued, TransferOutcome, TransferStudent } from '../../api/types';
 import { DownloadButton } from '../../components/DownloadButton';
 import { PageCard } from '../../components/PageCard';
 import { ErrorAlert } from '../../components/ProblemAlert';
@@ -13,6 +13,8 @@ import { multipartBody, uploadForm } from '../../lib/upload';
 import { useApiMutation } from '../../lib/useApiMutation';
 import { clientPagination } from '../../lib/usePagedQuery';
 import { tr, useT } from '../../i18n';
+import { selectionsKey } from '../student/queryKeys';
+import { finished, percent } from '../rosters/rosters';
 
 const exportsKey = ['transfers', 'exports'] as const;
 const importsKey = ['transfers', 'imports'] as const;
@@ -255,6 +257,41 @@ const outcomeColumns: TableProps<TransferOutcome>['columns'] = [
   },
 ];
 
+/**
+ * The import's job, polled until it ends: files checked against their SHA-256, then the import.
+ * Once done, the new record's message (「匯入完畢，更新2位學生」); a refusal shows its reason.
+ */
+function ImportProgress({ jobId, onDone }: { jobId: number; onDone: (record: TransferImport | undefined) => void }) {
+  const t = useT();
+  const queryClient = useQueryClient();
+  const job = useQuery({
+    queryKey: ['jobs', jobId],
+    queryFn: async ({ signal }) => {
+      const data = await unwrap(api.GET('/api/v1/jobs/{id}', { params: { path: { id: jobId } }, signal }));
+      if (data.state === 'succeeded') {
+        const done = (await unwrap(api.GET('/api/v1/jobs/{id}/result', { params: { path: { id: jobId } }, parseAs: 'json', signal }))) as { import_id?: number };
+        await queryClient.invalidateQueries({ queryKey: importsKey });
+        const list = await queryClient.fetchQuery({ queryKey: importsKey, queryFn: ({ signal: s }) => unwrap(api.GET('/api/v1/transfers/imports', { signal: s })) });
+        onDone(list.find((r) => r.id === done.import_id));
+      }
+      return data;
+    },
+    refetchInterval: (query) => (finished(query.state.data) ? false : 1000),
+  });
+  const data = job.data;
+  return (
+    <div data-testid="import-progress" style={{ marginBottom: 16 }}>
+      <ErrorAlert error={job.error} />
+      {data && (
+        <>
+          <Progress percent={percent(data)} status={data.state === 'failed' ? 'exception' : data.state === 'succeeded' ? 'success' : 'active'} />
+          {data.state === 'failed' && <Alert type="error" showIcon title={t('匯入失敗，未匯入任何資料', 'Import failed; nothing was imported')} description={data.error} />}
+        </>
+      )}
+    </div>
+  );
+}
+
 /** 6.2 匯入學生學習歷程資料: 匯入設定 (MD5, password, the zip) and 資料匯入紀錄. */
 export function ImportTransfersPage() {
   const t = useT();
@@ -262,18 +299,18 @@ export function ImportTransfersPage() {
   const [form] = Form.useForm<{ md5: string; password: string }>();
   const [file, setFile] = useState<File | null>(null);
   const [detail, setDetail] = useState<TransferImport | null>(null);
+  const [jobId, setJobId] = useState<number | null>(null);
   const imports = useQuery({ queryKey: importsKey, queryFn: ({ signal }) => unwrap(api.GET('/api/v1/transfers/imports', { signal })) });
   const run = useApiMutation(
     async (values: { md5: string; password: string }) =>
-      uploadForm<TransferImport>('POST', '/api/v1/transfers/imports', multipartBody<TransferImportForm>({ md5: values.md5.trim(), password: values.password.trim(), package: file })),
+      uploadForm<TransferImportQueued>('POST', '/api/v1/transfers/imports', multipartBody<TransferImportForm>({ md5: values.md5.trim(), password: values.password.trim(), package: file })),
     {
-      onSuccess: (done) => {
+      onSuccess: (queued) => {
         form.resetFields();
         setFile(null);
-        modal.info({ title: t('訊息', 'Message'), content: done.message });
+        setJobId(queued.job_id);
       },
       onError: () => undefined,
-      invalidate: [importsKey],
     },
   );
   const columns: TableProps<TransferImport>['columns'] = [
@@ -315,6 +352,15 @@ export function ImportTransfersPage() {
           </Upload>
         </Form.Item>
         <ErrorAlert error={run.error} />
+        {jobId !== null && (
+          <ImportProgress
+            key={jobId}
+            jobId={jobId}
+            onDone={(record) => {
+              if (record) modal.info({ title: t('訊息', 'Message'), content: record.message });
+            }}
+          />
+        )}
         <Form.Item wrapperCol={{ offset: 4 }}>
           <Button type="primary" htmlType="submit" icon={<ImportOutlined aria-hidden />} disabled={!file} loading={run.isPending}>
             {t('匯入', 'Import')}
@@ -365,6 +411,26 @@ const stateText = (state?: string | null) =>
 export function MyTransferredItemsPage() {
   const t = useT();
   const items = useQuery({ queryKey: ['transfers', 'items', 'mine'], queryFn: ({ signal }) => unwrap(api.GET('/api/v1/transfers/items', { signal })) });
+  // 勾選: imported certified results and performances count toward this year's limits with the
+  // student's own items.
+  const selections = useQuery({
+    queryKey: [...selectionsKey, 'current'],
+    queryFn: ({ signal }) => unwrap(api.GET('/api/v1/me/selections', { signal })),
+  });
+  const toggle = useApiMutation(
+    async ({ id, on }: { id: number; on: boolean; name: string }) => {
+      if (on) await unwrap(api.PUT('/api/v1/transfers/items/{id}/selection', { params: { path: { id } } }));
+      else await unwrap(api.DELETE('/api/v1/transfers/items/{id}/selection', { params: { path: { id } } }));
+    },
+    {
+      invalidate: [selectionsKey],
+      success: (_, { on, name }) => (on ? t(`已勾選「${name}」`, `Selected ${name}`) : t(`已取消勾選「${name}」`, `Unselected ${name}`)),
+    },
+  );
+  const selectable = (i: ImportedItem) =>
+    i.academic_year === selections.data?.academic_year && (i.kind === 'performance' || (i.kind === 'result' && i.state === 'certified'));
+  const selected = (i: ImportedItem) =>
+    (i.kind === 'result' ? selections.data?.results.imported : selections.data?.performances.imported)?.includes(i.id) ?? false;
   const file = (item: ImportedItem, slot: 'document' | 'video') => {
     const f = item[slot];
     if (!f) return null;
@@ -387,11 +453,25 @@ export function MyTransferredItemsPage() {
     { title: t('名稱', 'Title'), render: (_, i) => (i.course_code ? `${i.title}（${i.course_code}）` : i.title) },
     { title: t('認證狀態', 'State'), render: (_, i) => stateText(i.state) },
     { title: t('檔案', 'Files'), render: (_, i) => <Space>{file(i, 'document')}{file(i, 'video')}</Space> },
+    {
+      title: t('勾選', 'Selected'),
+      render: (_, i) =>
+        selectable(i) ? (
+          <Switch
+            size="small"
+            aria-label={t(`勾選「${i.title}」`, `Select ${i.title}`)}
+            checked={selected(i)}
+            loading={toggle.isPending && toggle.variables?.id === i.id}
+            onChange={(on) => toggle.mutate({ id: i.id, on, name: i.title })}
+          />
+        ) : null,
+    },
   ];
   return (
     <PageCard title={t('轉入的學習歷程', 'Transferred portfolio')} intro={t('由原學校匯出、本校匯入的資料；僅供檢視，不能修改或刪除。', 'Brought from your previous school; view only, never edited or deleted.')}>
       <Alert type="info" showIcon style={{ marginBottom: 16 }} title={t('每筆資料都標示原學校', 'Each item shows the school it came from')} />
       <ErrorAlert error={items.error} />
+      <ErrorAlert error={toggle.error} />
       <Table<ImportedItem>
         rowKey="id"
         size="small"
