@@ -77,6 +77,7 @@ pub struct ReceiptWindowInput {
 /// The form of `POST /receipts/imports` (multipart/form-data).
 #[derive(Debug, ToSchema)]
 #[allow(dead_code)]
+#[schema(example = json!({"term": "1151", "password": "中央資料庫提供的解壓縮密碼", "dry_run": true, "categories": "results,performances"}))]
 pub struct ReceiptImportForm {
     /// 學年期 of the receipt, e.g. `1151`.
     term: String,
@@ -687,6 +688,7 @@ pub enum ReceiptAnswer {
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
+#[schema(example = json!({"term": "1151", "category": "results", "answer": "missing", "description": "數學課程學習成果已勾選，但收訖明細中沒有。"}))]
 pub struct ReceiptAnswerRequest {
     /// 學年期, e.g. `1151` (default: current).
     pub term: Option<String>,
@@ -884,6 +886,7 @@ pub async fn reports_xlsx(state: web::Data<AppState>, who: Principal, req: HttpR
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
+#[schema(example = json!({"remark": "已補傳至中央資料庫，請於新版本收訖明細再確認。"}))]
 pub struct ReceiptRemarkRequest {
     /// 備註 (at most 500 characters; empty clears it). The student sees it.
     pub remark: String,

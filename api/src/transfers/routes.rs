@@ -203,6 +203,7 @@ fn load_exports(c: &mut crate::db::DbConn, school: i64, id: Option<i64>, admin: 
 
 /// The students to export (學生清單).
 #[derive(Debug, Deserialize, ToSchema)]
+#[schema(example = json!({"student_ids": [41, 57]}))]
 pub struct TransferExportRequest {
     /// At most 200 students of the school.
     pub student_ids: Vec<i64>,
@@ -226,11 +227,11 @@ pub struct TransferExportRequest {
     )
 )]
 #[post("/transfers/exports")]
-pub async fn start_transfer_export(state: web::Data<AppState>, who: Principal, body: web::Json<TransferExportRequest>) -> ApiResult<HttpResponse> {
+pub async fn start_transfer_export(state: web::Data<AppState>, who: Principal, body: crate::http::JsonBody<TransferExportRequest>) -> ApiResult<HttpResponse> {
     let me = who.user()?.user.id;
     who.require(EXPORT_CREATE)?;
     let school = who.school_id()?;
-    let mut ids = body.into_inner().student_ids;
+    let mut ids = body.read().await?.student_ids;
     ids.sort_unstable();
     ids.dedup();
     if ids.is_empty() || ids.len() > 200 {
@@ -325,6 +326,7 @@ pub async fn download_transfer_export(state: web::Data<AppState>, who: Principal
 /// The multipart form of an import (匯入設定).
 #[derive(Debug, ToSchema)]
 #[allow(dead_code)]
+#[schema(example = json!({"md5": "9e107d9d372bb6826bd81d3542a419d6", "password": "3f2b8c1e-6a4d-4f0e-9b7a-2c5d8e1f4a6b"}))]
 pub struct TransferImportForm {
     /// MD5值 given by the old school.
     md5: String,
