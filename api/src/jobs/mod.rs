@@ -245,6 +245,7 @@ fn runner(kind: &str) -> Option<Runner> {
     match kind {
         crate::rosters::JOB_KIND => Some(crate::rosters::package::run),
         crate::transfers::JOB_KIND => Some(crate::transfers::package::run),
+        crate::reports::analysis::JOB_KIND => Some(crate::reports::analysis::run_export),
         _ => None,
     }
 }
