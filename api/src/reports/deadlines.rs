@@ -141,6 +141,7 @@ pub fn view(c: &mut DbConn, school: i64, term: Term, grade: Option<i32>, from: O
 
 /// 作業期限檢視: uploads, submissions and certifications per day, with the work periods.
 #[utoipa::path(
+    operation_id = "deadline_view",
     tag = "reports",
     path = "/reports/deadlines",
     params(DeadlineQuery),
