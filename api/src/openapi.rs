@@ -193,6 +193,8 @@ use utoipa::{Modify, OpenApi};
         crate::reports::stats::teacher_certifications_xlsx,
         crate::reports::analysis::analysis,
         crate::reports::analysis::analysis_xlsx,
+        crate::reports::analysis::analysis_export,
+        crate::reports::deadlines::deadlines,
         // consultations
         crate::consultations::routes::list_consultations,
         crate::consultations::routes::consultations_xlsx,

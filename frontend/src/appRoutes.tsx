@@ -129,6 +129,7 @@ export const appRoutes: RouteObject[] = [
   { path: 'student/confirmation-sheet', ...reportPage('MyConfirmationSheetPage') },
   // 數據分析 (school admin).
   { path: 'admin/analysis', ...reportPage('AnalysisPage') },
+  { path: 'admin/analysis/deadlines', ...reportPage('DeadlinesPage') },
   // 課程諮詢紀錄 (consultants; admin / S0204S), 課程諮詢紀錄統計, the student's own.
   { path: 'consultations', ...consultationPage('ConsultationsPage') },
   { path: 'admin/reports/consultations', ...consultationPage('ConsultationStatsPage') },

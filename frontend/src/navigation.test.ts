@@ -66,7 +66,7 @@ describe('visibleMenu', () => {
       },
       { accounts: ['role-groups', 'passwords', 'temporary-accounts', 'mail', 'reminders', 'api-keys', 'audit'] },
       { system: ['parameters', 'consultants', 'co-taught', 'delegates', 'counselors', 'work-periods', 'term', 'news-admin'] },
-      { 'analysis-group': ['analysis'] },
+      { 'analysis-group': ['analysis', 'deadlines'] },
       { submission: ['rosters', 'cadre-rosters'] },
       { 'portfolio-data': ['transfer-export', 'transfer-import'] },
       { 'self-directed': ['self-directed-queue', 'self-directed-groups', 'self-directed-order', 'self-directed-report'] },

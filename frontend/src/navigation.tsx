@@ -195,7 +195,10 @@ export const menu: readonly MenuEntry[] = [
     label: '數據分析', en: 'Data analysis',
     icon: <BarChartOutlined />,
     access: { roles: ['school_admin'] },
-    children: [{ key: 'analysis', path: '/admin/analysis', label: '數據分析模組', en: 'Data analysis' }],
+    children: [
+      { key: 'analysis', path: '/admin/analysis', label: '數據分析模組', en: 'Data analysis' },
+      { key: 'deadlines', path: '/admin/analysis/deadlines', label: '作業期限檢視', en: 'Deadline view' },
+    ],
   },
   {
     key: 'submission',

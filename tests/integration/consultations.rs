@@ -155,12 +155,13 @@ async fn consultants_record_their_students_and_the_admin_counts_them() {
 
     // Each consultant lists their own; the admin all, by class and month too.
     let k1_list = app.get_as("/api/v1/consultations", &fx.k1).await.json();
-    let topics: Vec<&str> = k1_list.as_array().unwrap().iter().map(|r| r["topic"].as_str().unwrap()).collect();
+    assert_eq!(k1_list["total"], 2);
+    let topics: Vec<&str> = k1_list["items"].as_array().unwrap().iter().map(|r| r["topic"].as_str().unwrap()).collect();
     assert_eq!(topics, ["升學規劃", "選課說明"], "newest date first, tags removed");
-    assert_eq!(app.get_as("/api/v1/consultations?consultant_id=0", &fx.k2).await.json().as_array().unwrap().len(), 1, "a consultant sees only their own");
-    assert_eq!(app.get_as("/api/v1/consultations", &fx.admin).await.json().as_array().unwrap().len(), 3);
-    assert_eq!(app.get_as("/api/v1/consultations?class_code=101", &fx.admin).await.json().as_array().unwrap().len(), 1);
-    assert_eq!(app.get_as("/api/v1/consultations?month=2026-10", &fx.admin).await.json().as_array().unwrap().len(), 2);
+    assert_eq!(app.get_as("/api/v1/consultations?consultant_id=0", &fx.k2).await.json()["items"].as_array().unwrap().len(), 1, "a consultant sees only their own");
+    assert_eq!(app.get_as("/api/v1/consultations", &fx.admin).await.json()["items"].as_array().unwrap().len(), 3);
+    assert_eq!(app.get_as("/api/v1/consultations?class_code=101", &fx.admin).await.json()["items"].as_array().unwrap().len(), 1);
+    assert_eq!(app.get_as("/api/v1/consultations?month=2026-10", &fx.admin).await.json()["items"].as_array().unwrap().len(), 2);
     app.get_as("/api/v1/consultations?month=2026-1x", &fx.admin).await.assert_problem(400, "invalid_query");
 
     // Only the author changes or deletes a record.
@@ -176,7 +177,7 @@ async fn consultants_record_their_students_and_the_admin_counts_them() {
     let a1 = app.token(&fx.school, "a1").await;
     let mine = app.get_as("/api/v1/me/consultations", &a1).await;
     assert_eq!(mine.status, 200, "{}", mine.text());
-    let mine = mine.json();
+    let mine = mine.json()["items"].clone();
     assert_eq!(mine.as_array().unwrap().len(), 1);
     assert_eq!(mine[0]["student_count"], 2);
     assert_eq!(mine[0]["students"].as_array().unwrap().len(), 1);
@@ -225,7 +226,7 @@ async fn consultants_record_their_students_and_the_admin_counts_them() {
     app.get_as("/api/v1/reports/consultations.xlsx", &a1).await.assert_problem(403, "module_required");
     let other = app.school("230022");
     let other_admin = app.token(&other, "admin").await;
-    assert_eq!(app.get_as("/api/v1/consultations", &other_admin).await.json(), json!([]));
+    assert_eq!(app.get_as("/api/v1/consultations", &other_admin).await.json()["items"], json!([]));
     assert_eq!(app.get_as("/api/v1/reports/consultations", &other_admin).await.json()["total"]["records"], 0);
     app.user(&other, "k9", UserKind::Staff, &[Role::CourseConsultant], None);
     let k9 = app.token(&other, "k9").await;
@@ -233,5 +234,156 @@ async fn consultants_record_their_students_and_the_admin_counts_them() {
 
     // Deleting removes the record for its student too.
     assert_eq!(app.delete_as(&format!("/api/v1/consultations/{gid}"), &fx.k1).await.status, 204);
-    assert_eq!(app.get_as("/api/v1/me/consultations", &a1).await.json(), json!([]));
+    assert_eq!(app.get_as("/api/v1/me/consultations", &a1).await.json()["items"], json!([]));
+}
+
+#[actix_web::test]
+async fn consultation_lists_are_paged_and_filtered() {
+    let app = TestApp::init();
+    let fx = fixture(&app).await;
+    let id = |k: &str| fx.ids[k];
+    for day in 1..=5 {
+        record(&app, &fx.k1, body("individual", &format!("2026-10-0{day}"), &[id("a1")], &format!("第{day}次"))).await;
+    }
+    record(&app, &fx.k1, body("group", "2026-09-01", &[id("a1"), id("a2")], "選課說明")).await;
+
+    // The project's page style: `?page=&per_page=`, `total` over all pages, newest date first.
+    let first = app.get_as("/api/v1/consultations?per_page=2", &fx.k1).await;
+    assert_eq!(first.status, 200, "{}", first.text());
+    let first = first.json();
+    assert_eq!((first["total"].as_i64(), first["page"].as_i64(), first["per_page"].as_i64()), (Some(6), Some(1), Some(2)));
+    let topics = |v: &Value| v["items"].as_array().unwrap().iter().map(|r| r["topic"].as_str().unwrap().to_string()).collect::<Vec<_>>();
+    assert_eq!(topics(&first), ["第5次", "第4次"]);
+    let third = app.get_as("/api/v1/consultations?per_page=2&page=3", &fx.k1).await.json();
+    assert_eq!(topics(&third), ["第1次", "選課說明"]);
+    assert_eq!(app.get_as("/api/v1/consultations?page=9", &fx.k1).await.json()["items"], json!([]));
+    // Filters with the pages: the topic, the month.
+    let found = app.get_as("/api/v1/consultations?q=%E9%81%B8%E8%AA%B2", &fx.admin).await.json();
+    assert_eq!((found["total"].as_i64(), topics(&found)), (Some(1), vec!["選課說明".to_string()]));
+    assert_eq!(app.get_as("/api/v1/consultations?q=100%25", &fx.admin).await.json()["total"], 0, "a wildcard is a character");
+    assert_eq!(app.get_as("/api/v1/consultations?month=2026-10&per_page=1", &fx.admin).await.json()["total"], 5);
+    app.get_as("/api/v1/consultations?per_page=0", &fx.k1).await.assert_problem(422, "validation_failed");
+    app.get_as("/api/v1/consultations?page=0", &fx.admin).await.assert_problem(422, "validation_failed");
+
+    // The student's own list is paged too.
+    let a1 = app.token(&fx.school, "a1").await;
+    let mine = app.get_as("/api/v1/me/consultations?per_page=4", &a1).await.json();
+    assert_eq!((mine["total"].as_i64(), mine["items"].as_array().unwrap().len()), (Some(6), 4));
+    let a2 = app.token(&fx.school, "a2").await;
+    assert_eq!(app.get_as("/api/v1/me/consultations", &a2).await.json()["total"], 1);
+    app.get_as("/api/v1/me/consultations?per_page=500", &a1).await.assert_problem(422, "validation_failed");
+}
+
+#[actix_web::test]
+async fn another_schools_student_is_refused_even_when_wrongly_assigned() {
+    let app = TestApp::init();
+    let fx = fixture(&app).await;
+    let other = app.school("230023");
+    let stranger = student(&app, &other, "z9", "301");
+    // A stray assignment row of this school naming the other school's student (an import gone
+    // wrong): the consultant's list of students must not reach across schools.
+    assign_student(&app, fx.school.id, fx.ids["k1"], stranger);
+    let p = app.post_as("/api/v1/consultations", &fx.k1, body("individual", "2026-10-01", &[stranger], "跨校")).await.assert_problem(422, "validation_failed");
+    assert!(p["errors"]["student_ids"].is_array(), "{p}");
+    let p = app.post_as("/api/v1/consultations", &fx.k1, body("group", "2026-10-01", &[fx.ids["a1"], stranger], "跨校")).await.assert_problem(422, "validation_failed");
+    assert!(p["errors"]["student_ids"].is_array(), "{p}");
+    assert_eq!(app.get_as("/api/v1/consultations", &fx.admin).await.json()["total"], 0, "nothing written");
+    // A record of the school shows only the school's people.
+    let rec = record(&app, &fx.k1, body("individual", "2026-10-01", &[fx.ids["a1"]], "本校")).await;
+    let rid = rec["id"].as_i64().unwrap();
+    let p = app.put_as(&format!("/api/v1/consultations/{rid}"), &fx.k1, body("individual", "2026-10-01", &[stranger], "改成他校")).await.assert_problem(422, "validation_failed");
+    assert!(p["errors"]["student_ids"].is_array(), "{p}");
+    let z9 = app.token(&other, "z9").await;
+    assert_eq!(app.get_as("/api/v1/me/consultations", &z9).await.json()["items"], json!([]));
+}
+
+#[actix_web::test]
+async fn far_too_long_texts_are_refused_before_cleaning() {
+    let app = TestApp::init();
+    let fx = fixture(&app).await;
+    let a1 = fx.ids["a1"];
+    // Raw bytes beyond 8 a character allowed: 413 `payload_too_large`, naming the field.
+    let mut b = body("individual", "2026-10-01", &[a1], "x");
+    b["content"] = json!("<b>".repeat(2000 * 8 / 3 + 1));
+    let p = app.post_as("/api/v1/consultations", &fx.k1, b).await.assert_problem(413, "payload_too_large");
+    assert!(p["errors"]["content"].is_array(), "{p}");
+    let mut b = body("individual", "2026-10-01", &[a1], &"主".repeat(100 * 8 / 3 + 1));
+    b["follow_up"] = json!("");
+    app.post_as("/api/v1/consultations", &fx.k1, b).await.assert_problem(413, "payload_too_large");
+    // Within the raw bound, markup that cleans down to the limit is fine; past it after cleaning, 422.
+    let mut b = body("individual", "2026-10-01", &[a1], "ok");
+    b["content"] = json!(format!("{}{}", "<i></i>".repeat(100), "字".repeat(2000)));
+    assert_eq!(app.post_as("/api/v1/consultations", &fx.k1, b).await.status, 201);
+    let mut b = body("individual", "2026-10-01", &[a1], "ok");
+    b["content"] = json!("字".repeat(2001));
+    app.post_as("/api/v1/consultations", &fx.k1, b).await.assert_problem(422, "validation_failed");
+}
+
+#[actix_web::test]
+async fn consultation_changes_are_in_the_audit_log() {
+    let app = TestApp::init();
+    let fx = fixture(&app).await;
+    let rec = record(&app, &fx.k1, body("group", "2026-09-10", &[fx.ids["a1"], fx.ids["a2"]], "選課說明")).await;
+    let rid = rec["id"].as_i64().unwrap();
+    assert_eq!(app.put_as(&format!("/api/v1/consultations/{rid}"), &fx.k1, body("individual", "2026-09-11", &[fx.ids["a1"]], "改")).await.status, 200);
+    assert_eq!(app.delete_as(&format!("/api/v1/consultations/{rid}"), &fx.k1).await.status, 204);
+    // A refused change leaves no entry.
+    app.delete_as(&format!("/api/v1/consultations/{rid}"), &fx.k2).await.assert_problem(404, "not_found");
+
+    let log = app.get_as("/api/v1/audit-events?per_page=50", &fx.admin).await;
+    assert_eq!(log.status, 200, "{}", log.text());
+    let log = log.json();
+    let mine: Vec<(String, String, String)> = log["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["event"].as_str().unwrap().starts_with("consultation_"))
+        .map(|e| (e["event"].as_str().unwrap().into(), e["actor"].as_str().unwrap_or("").into(), e["detail"].as_str().unwrap_or("").into()))
+        .collect();
+    let events: Vec<&str> = mine.iter().map(|e| e.0.as_str()).collect();
+    assert_eq!(events, ["consultation_deleted", "consultation_updated", "consultation_created"], "newest first: {mine:?}");
+    assert!(mine.iter().all(|e| e.1 == "k1"), "{mine:?}");
+    assert!(mine[2].2.contains(&format!("record={rid}")) && mine[2].2.contains("kind=group") && mine[2].2.contains("held_on=2026-09-10"), "{mine:?}");
+    assert!(mine[1].2.contains(&format!("students={}", fx.ids["a1"])), "{mine:?}");
+    let only = app.get_as("/api/v1/audit-events?event=consultation_updated", &fx.admin).await.json();
+    assert_eq!(only["total"], 1);
+}
+
+#[actix_web::test]
+async fn every_consultation_endpoint_refuses_the_wrong_role_and_other_schools() {
+    let app = TestApp::init();
+    let fx = fixture(&app).await;
+    let rec = record(&app, &fx.k1, body("individual", "2026-10-01", &[fx.ids["a1"]], "本校")).await;
+    let rid = rec["id"].as_i64().unwrap();
+    let a1 = app.token(&fx.school, "a1").await;
+    let t1 = app.token(&fx.school, "t1").await;
+    let b = body("individual", "2026-10-01", &[fx.ids["a1"]], "改");
+    for token in [&a1, &t1] {
+        app.get_as("/api/v1/consultations", token).await.assert_problem(403, "role_required");
+        app.get_as("/api/v1/consultations.xlsx", token).await.assert_problem(403, "role_required");
+        app.post_as("/api/v1/consultations", token, b.clone()).await.assert_problem(403, "role_required");
+        app.put_as(&format!("/api/v1/consultations/{rid}"), token, b.clone()).await.assert_problem(403, "role_required");
+        app.delete_as(&format!("/api/v1/consultations/{rid}"), token).await.assert_problem(403, "role_required");
+        app.get_as("/api/v1/reports/consultations", token).await.assert_problem(403, "module_required");
+        app.get_as("/api/v1/reports/consultations.xlsx", token).await.assert_problem(403, "module_required");
+    }
+    app.get_as("/api/v1/me/consultations", &t1).await.assert_problem(403, "role_required");
+    app.put_as(&format!("/api/v1/consultations/{rid}"), &fx.admin, b.clone()).await.assert_problem(403, "role_required");
+    for path in ["/api/v1/consultations", "/api/v1/consultations.xlsx", "/api/v1/me/consultations", "/api/v1/reports/consultations"] {
+        app.get(path).await.assert_problem(401, "unauthenticated");
+    }
+    // Another student of the school does not see a1's record.
+    let a2 = app.token(&fx.school, "a2").await;
+    assert_eq!(app.get_as("/api/v1/me/consultations", &a2).await.json()["total"], 0);
+    // Another school: its consultant cannot change or delete the record, its admin sees none.
+    let other = app.school("230024");
+    app.user(&other, "k8", UserKind::Staff, &[Role::CourseConsultant], None);
+    let k8 = app.token(&other, "k8").await;
+    app.put_as(&format!("/api/v1/consultations/{rid}"), &k8, b.clone()).await.assert_problem(404, "not_found");
+    app.delete_as(&format!("/api/v1/consultations/{rid}"), &k8).await.assert_problem(404, "not_found");
+    let other_admin = app.token(&other, "admin").await;
+    let x = app.get_as("/api/v1/consultations.xlsx", &other_admin).await;
+    assert_eq!(x.status, 200, "{}", x.text());
+    assert_eq!(sheet_rows(&x.body, 0).len(), 1, "the header only");
+    assert_eq!(app.get_as("/api/v1/consultations", &fx.admin).await.json()["total"], 1, "still there");
 }

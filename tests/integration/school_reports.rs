@@ -442,3 +442,244 @@ async fn data_analysis_groups_match_a_direct_count() {
     let teacher = app.token(&fx.school, "tA").await;
     app.get_as("/api/v1/reports/analysis.xlsx?subject=results&by=grade", &teacher).await.assert_problem(403, "role_required");
 }
+
+fn utc(s: &str) -> chrono::NaiveDateTime {
+    chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M").unwrap()
+}
+
+/// A work period of 115 stored as the settings screen stores it (UTC bounds, end exclusive).
+fn work_period(app: &TestApp, school: i64, item: &str, semester: i32, grade: i32, starts: &str, ends: &str) {
+    use licheng::schema::work_periods as wp;
+    let now = app.state.clock.now();
+    let (item, starts, ends) = (item.to_string(), utc(starts), utc(ends));
+    app.write(move |c| {
+        diesel::insert_into(wp::table)
+            .values((
+                wp::school_id.eq(school),
+                wp::academic_year.eq(115),
+                wp::semester.eq(semester),
+                wp::grade.eq(grade),
+                wp::item.eq(item),
+                wp::starts_at.eq(starts),
+                wp::ends_at.eq(ends),
+                wp::created_at.eq(now),
+                wp::updated_at.eq(now),
+            ))
+            .execute(c)?;
+        Ok(())
+    });
+}
+
+#[actix_web::test]
+async fn the_deadline_view_counts_per_taipei_day_against_the_work_periods() {
+    let app = TestApp::init();
+    let fx = fixture(&app).await;
+    let s = fx.school.id;
+    // The fixture's results, placed in time (UTC; Taipei is UTC+8): every one uploaded on
+    // 09-01 10:00 Taipei; a1's 數學 submitted 09-03 23:30 Taipei; the decided ones submitted
+    // 09-04 00:30 Taipei (still 09-03 in UTC) and decided 09-04 09:00 Taipei.
+    app.write(move |c| {
+        diesel::update(lr::table.filter(lr::school_id.eq(s))).set(lr::created_at.eq(utc("2026-09-01T02:00"))).execute(c)?;
+        diesel::update(lr::table.filter(lr::school_id.eq(s)).filter(lr::state.eq("submitted"))).set(lr::submitted_at.eq(Some(utc("2026-09-03T15:30")))).execute(c)?;
+        diesel::update(lr::table.filter(lr::school_id.eq(s)).filter(lr::state.eq_any(["certified", "rejected"])))
+            .set((lr::submitted_at.eq(Some(utc("2026-09-03T16:30"))), lr::decided_at.eq(Some(utc("2026-09-04T01:00")))))
+            .execute(c)?;
+        Ok(())
+    });
+    // 學生上傳及送出學習成果認證時間 for grade 1: 09-01 00:00 to 09-04 24:00 Taipei; grade 2's later.
+    work_period(&app, s, "upload_results", 1, 1, "2026-08-31T16:00", "2026-09-04T16:00");
+    work_period(&app, s, "upload_results", 1, 2, "2026-09-05T16:00", "2026-09-06T16:00");
+    work_period(&app, s, "upload_results", 2, 1, "2027-02-01T16:00", "2027-02-10T16:00");
+
+    let r = app.get_as("/api/v1/reports/deadlines?grade=1", &fx.admin).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    let v = r.json();
+    assert_eq!((v["term"].as_str(), v["from"].as_str(), v["to"].as_str()), (Some("1151"), Some("2026-09-01"), Some("2026-09-04")), "the span of grade 1's period of 115-1");
+    let days: Vec<(String, i64, i64, i64)> = v["days"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["day"].as_str().unwrap().into(), d["uploads"].as_i64().unwrap(), d["submissions"].as_i64().unwrap(), d["certifications"].as_i64().unwrap()))
+        .collect();
+    // By hand, grade 1 of 115-1 (a2's deleted one and a1's 115-2 one left out): four uploads;
+    // one submission on 09-03, two on 09-04 (Taipei); two decisions on 09-04.
+    assert_eq!(
+        days,
+        [("2026-09-01".into(), 4, 0, 0), ("2026-09-02".into(), 0, 0, 0), ("2026-09-03".into(), 0, 1, 0), ("2026-09-04".into(), 0, 2, 2)]
+    );
+    let periods = v["periods"].as_array().unwrap();
+    assert_eq!(periods.len(), 1, "{periods:?}");
+    assert_eq!((periods[0]["item"].as_str(), periods[0]["start_date"].as_str(), periods[0]["end_date"].as_str()), (Some("upload_results"), Some("2026-09-01"), Some("2026-09-04")));
+
+    // The whole school: both grades' periods, the span to grade 2's last day; b1's counted.
+    let all = app.get_as("/api/v1/reports/deadlines", &fx.admin).await.json();
+    assert_eq!((all["from"].as_str(), all["to"].as_str()), (Some("2026-09-01"), Some("2026-09-06")));
+    assert_eq!(all["periods"].as_array().unwrap().len(), 2);
+    let sum = |k: &str| all["days"].as_array().unwrap().iter().map(|d| d[k].as_i64().unwrap()).sum::<i64>();
+    assert_eq!((sum("uploads"), sum("submissions"), sum("certifications")), (5, 4, 3));
+    // The direct count of the uploads.
+    let direct: i64 = app.write(move |c| Ok(lr::table.filter(lr::school_id.eq(s)).filter(lr::deleted_at.is_null()).filter(lr::semester.eq(1)).count().get_result(c)?));
+    assert_eq!(sum("uploads"), direct);
+    // A span asked for.
+    let asked = app.get_as("/api/v1/reports/deadlines?from=2026-09-03&to=2026-09-03", &fx.admin).await.json();
+    assert_eq!(asked["days"].as_array().unwrap().len(), 1);
+    assert_eq!(asked["days"][0]["submissions"], 1);
+
+    // Refused: a reversed or too long span, a bad grade or date, other roles; another school sees nothing.
+    app.get_as("/api/v1/reports/deadlines?from=2026-09-05&to=2026-09-01", &fx.admin).await.assert_problem(422, "validation_failed");
+    app.get_as("/api/v1/reports/deadlines?from=2025-01-01&to=2026-09-01", &fx.admin).await.assert_problem(422, "validation_failed");
+    app.get_as("/api/v1/reports/deadlines?grade=4", &fx.admin).await.assert_problem(422, "validation_failed");
+    app.get_as("/api/v1/reports/deadlines?from=2026-13-01", &fx.admin).await.assert_problem(400, "invalid_query");
+    app.get_as("/api/v1/reports/deadlines?term=11x", &fx.admin).await.assert_problem(400, "invalid_query");
+    let student = app.token(&fx.school, "a1").await;
+    let teacher = app.token(&fx.school, "tA").await;
+    app.get_as("/api/v1/reports/deadlines", &student).await.assert_problem(403, "role_required");
+    app.get_as("/api/v1/reports/deadlines", &teacher).await.assert_problem(403, "role_required");
+    app.get("/api/v1/reports/deadlines").await.assert_problem(401, "unauthenticated");
+    let other = app.school("230013");
+    let other_admin = app.token(&other, "admin").await;
+    let theirs = app.get_as("/api/v1/reports/deadlines", &other_admin).await.json();
+    assert_eq!((theirs["days"].as_array().unwrap().len(), theirs["periods"].as_array().unwrap().len()), (0, 0));
+}
+
+#[actix_web::test]
+async fn a_large_analysis_is_exported_by_a_job_with_progress() {
+    let app = TestApp::init();
+    let fx = fixture(&app).await;
+    let r = app.post_as("/api/v1/reports/analysis/exports?subject=results&by=grade,state", &fx.admin, Value::Null).await;
+    assert_eq!(r.status, 202, "{}", r.text());
+    let job = r.json()["job_id"].as_i64().unwrap();
+    // The same export while it is open: refused; another one is fine.
+    app.post_as("/api/v1/reports/analysis/exports?subject=results&by=grade,state", &fx.admin, Value::Null).await.assert_problem(409, "conflict");
+    let queued = app.get_as(&format!("/api/v1/jobs/{job}"), &fx.admin).await.json();
+    assert_eq!(queued["state"], "queued");
+    assert_eq!(queued["kind"], "analysis_export");
+
+    assert!(licheng::jobs::run_once(&app.state).await.expect("run") >= 1);
+    let done = app.get_as(&format!("/api/v1/jobs/{job}"), &fx.admin).await.json();
+    assert_eq!(done["state"], "succeeded", "{done}");
+    assert_eq!((done["done"].as_i64(), done["total"].as_i64()), (Some(3), Some(3)));
+    assert_eq!(done["result"]["name"], "數據分析_1151.xlsx");
+    let file = app.get_as(done["result"]["url"].as_str().unwrap(), &fx.admin).await;
+    assert_eq!(file.status, 200, "{}", file.text());
+    let sheet = rows(&file.body);
+    // The same as the direct download.
+    assert_eq!(sheet, xlsx(&app, "/api/v1/reports/analysis.xlsx?subject=results&by=grade,state", &fx.admin).await);
+    assert_eq!(sheet.last().unwrap(), &["合計", "", "5"]);
+    // Open again once the first ended.
+    assert_eq!(app.post_as("/api/v1/reports/analysis/exports?subject=results&by=grade,state", &fx.admin, Value::Null).await.status, 202);
+
+    // Refused: bad subject or dimensions, other roles; another school cannot see the job.
+    app.post_as("/api/v1/reports/analysis/exports?subject=votes&by=grade", &fx.admin, Value::Null).await.assert_problem(400, "invalid_query");
+    app.post_as("/api/v1/reports/analysis/exports?subject=results&by=", &fx.admin, Value::Null).await.assert_problem(400, "invalid_query");
+    let student = app.token(&fx.school, "a1").await;
+    let teacher = app.token(&fx.school, "tA").await;
+    app.post_as("/api/v1/reports/analysis/exports?subject=results&by=grade", &student, Value::Null).await.assert_problem(403, "role_required");
+    app.post_as("/api/v1/reports/analysis/exports?subject=results&by=grade", &teacher, Value::Null).await.assert_problem(403, "role_required");
+    app.get_as(&format!("/api/v1/jobs/{job}"), &student).await.assert_problem(404, "not_found");
+    let other = app.school("230014");
+    let other_admin = app.token(&other, "admin").await;
+    app.get_as(&format!("/api/v1/jobs/{job}"), &other_admin).await.assert_problem(404, "not_found");
+    app.get_as(&format!("/api/v1/jobs/{job}/result"), &other_admin).await.assert_problem(404, "not_found");
+}
+
+#[actix_web::test]
+async fn self_directed_learning_plans_are_an_analysis_subject() {
+    use licheng::schema::{sdl_groups as sg, sdl_plans as sdl};
+    let app = TestApp::init();
+    let fx = fixture(&app).await;
+    let (s, a1, b1, a2) = (fx.school.id, fx.ids["a1"], fx.ids["b1"], fx.ids["a2"]);
+    let now = app.state.clock.now();
+    app.write(move |c| {
+        let group = |c: &mut licheng::db::DbConn, name: &str| -> licheng::error::ApiResult<i64> {
+            Ok(diesel::insert_into(sg::table)
+                .values((sg::school_id.eq(s), sg::kind.eq("subject"), sg::name.eq(name), sg::created_at.eq(now), sg::updated_at.eq(now)))
+                .returning(sg::id)
+                .get_result(c)?)
+        };
+        let (math, art) = (group(c, "數學")?, group(c, "藝術")?);
+        let day = NaiveDate::from_ymd_opt(2026, 9, 1).unwrap();
+        for (student, semester, subject, state) in [(a1, 1, math, "approved"), (b1, 1, math, "draft"), (a2, 1, art, "in_review"), (a1, 2, art, "draft")] {
+            diesel::insert_into(sdl::table)
+                .values((
+                    sdl::school_id.eq(s),
+                    sdl::student_id.eq(student),
+                    sdl::academic_year.eq(115),
+                    sdl::semester.eq(semester),
+                    sdl::theme.eq("主題"),
+                    sdl::subject_group_id.eq(subject),
+                    sdl::goals.eq(""),
+                    sdl::content.eq(""),
+                    sdl::schedule.eq(""),
+                    sdl::expected.eq(""),
+                    sdl::resources.eq(""),
+                    sdl::start_date.eq(day),
+                    sdl::end_date.eq(day),
+                    sdl::plan_state.eq(state),
+                    sdl::result_state.eq("none"),
+                    sdl::created_at.eq(now),
+                    sdl::updated_at.eq(now),
+                ))
+                .execute(c)?;
+        }
+        Ok(())
+    });
+    let r = app.get_as("/api/v1/reports/analysis?subject=self_directed&by=subject,state", &fx.admin).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    let v = r.json();
+    let got: Vec<(Vec<String>, i64)> =
+        v["rows"].as_array().unwrap().iter().map(|r| (r["keys"].as_array().unwrap().iter().map(|k| k.as_str().unwrap().to_string()).collect(), r["count"].as_i64().unwrap())).collect();
+    // By hand, 115-1: 數學 approved (a1) and draft (b1), 藝術 in review (a2); a1's 115-2 plan left out.
+    let k = |a: &str, b: &str| vec![a.to_string(), b.to_string()];
+    assert_eq!(got, [(k("數學", "草稿"), 1), (k("數學", "計畫通過"), 1), (k("藝術", "認證中"), 1)]);
+    assert_eq!(v["total"], 3);
+    let year = app.get_as("/api/v1/reports/analysis?subject=self_directed&by=term&term=1150", &fx.admin).await.json();
+    assert_eq!(year["rows"].as_array().unwrap().len(), 2, "{year}");
+    let by_class = app.get_as("/api/v1/reports/analysis?subject=self_directed&by=class", &fx.admin).await.json();
+    assert_eq!(by_class["rows"][0]["keys"][0], "101");
+    assert_eq!(by_class["rows"][0]["count"], 2);
+    let other = app.school("230015");
+    let other_admin = app.token(&other, "admin").await;
+    assert_eq!(app.get_as("/api/v1/reports/analysis?subject=self_directed&by=class", &other_admin).await.json()["total"], 0);
+}
+
+#[actix_web::test]
+async fn every_statistics_and_analysis_endpoint_refuses_the_wrong_role_and_other_schools() {
+    let app = TestApp::init();
+    let fx = fixture(&app).await;
+    let student = app.token(&fx.school, "a1").await;
+    let teacher = app.token(&fx.school, "tA").await;
+    let stats = [
+        "/api/v1/reports/upload-stats",
+        "/api/v1/reports/upload-stats.xlsx",
+        "/api/v1/reports/usage-counts",
+        "/api/v1/reports/usage-counts.xlsx",
+        "/api/v1/reports/teacher-certifications",
+        "/api/v1/reports/teacher-certifications.xlsx",
+    ];
+    for path in stats {
+        app.get_as(path, &student).await.assert_problem(403, "module_required");
+        app.get_as(path, &teacher).await.assert_problem(403, "module_required");
+        app.get(path).await.assert_problem(401, "unauthenticated");
+    }
+    for path in ["/api/v1/reports/analysis?subject=results&by=grade", "/api/v1/reports/analysis.xlsx?subject=results&by=grade", "/api/v1/reports/deadlines"] {
+        app.get_as(path, &student).await.assert_problem(403, "role_required");
+        app.get_as(path, &teacher).await.assert_problem(403, "role_required");
+        app.get(path).await.assert_problem(401, "unauthenticated");
+    }
+    // A module holder of the statistics is no admin of the analysis.
+    grant(&app, fx.school.id, fx.ids["tA"], "S0215S");
+    let holder = app.token(&fx.school, "tA").await;
+    assert_eq!(app.get_as("/api/v1/reports/upload-stats", &holder).await.status, 200);
+    app.get_as("/api/v1/reports/analysis?subject=results&by=grade", &holder).await.assert_problem(403, "role_required");
+    // Another school's admin: every figure is of their own (empty) school.
+    let other = app.school("230016");
+    let other_admin = app.token(&other, "admin").await;
+    assert_eq!(app.get_as("/api/v1/reports/upload-stats", &other_admin).await.json()["total"]["total"], 0);
+    assert_eq!(app.get_as("/api/v1/reports/analysis?subject=results&by=grade", &other_admin).await.json()["total"], 0);
+    assert_eq!(app.get_as("/api/v1/reports/analysis?subject=selections&by=class", &other_admin).await.json()["total"], 0);
+    let sheet = xlsx(&app, "/api/v1/reports/upload-stats.xlsx", &other_admin).await;
+    assert_eq!(sheet.len(), 2, "header and 合計 only: {sheet:?}");
+    let sheet = xlsx(&app, "/api/v1/reports/teacher-certifications.xlsx", &other_admin).await;
+    assert_eq!(sheet.len(), 1, "{sheet:?}");
+}

@@ -16,7 +16,7 @@ use utoipa::ToSchema;
 
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult};
-use crate::schema::{classes, consultant_classes as cc, consultation_records as cr, consultation_students as cs, student_profiles as sp, users};
+use crate::schema::{classes, consultant_classes as cc, consultation_records as cr, consultation_students as cs, student_profiles as sp};
 use crate::settings::advisors::{assigned_student_ids, Advising};
 use crate::terms::Term;
 
@@ -75,6 +75,10 @@ pub struct ConsultationInput {
     pub follow_up: String,
 }
 
+pub const TOPIC_MAX: usize = 100;
+pub const CONTENT_MAX: usize = 2000;
+pub const FOLLOW_UP_MAX: usize = 1000;
+
 /// A checked record.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Checked {
@@ -89,6 +93,9 @@ pub struct Checked {
 impl ConsultationInput {
     /// Field checks (the students' assignment is checked against the database after).
     pub fn check(&self) -> ApiResult<Checked> {
+        crate::news::raw_limit("topic", &self.topic, TOPIC_MAX)?;
+        crate::news::raw_limit("content", &self.content, CONTENT_MAX)?;
+        crate::news::raw_limit("follow_up", &self.follow_up, FOLLOW_UP_MAX)?;
         let topic = crate::news::plain_text(&self.topic).replace(['\n', '\t'], " ");
         let content = crate::news::plain_text(&self.content);
         let follow_up = crate::news::plain_text(&self.follow_up);
@@ -97,15 +104,15 @@ impl ConsultationInput {
         students.dedup();
         let mut err = ApiError::validation();
         let mut bad = false;
-        if topic.is_empty() || topic.chars().count() > 100 {
+        if topic.is_empty() || topic.chars().count() > TOPIC_MAX {
             err = err.field("topic", "主題須為 1 到 100 字。", "The topic is 1 to 100 characters.");
             bad = true;
         }
-        if content.chars().count() > 2000 {
+        if content.chars().count() > CONTENT_MAX {
             err = err.field("content", "內容最多 2000 字。", "At most 2,000 characters.");
             bad = true;
         }
-        if follow_up.chars().count() > 1000 {
+        if follow_up.chars().count() > FOLLOW_UP_MAX {
             err = err.field("follow_up", "後續追蹤最多 1000 字。", "At most 1,000 characters.");
             bad = true;
         }
@@ -182,7 +189,7 @@ pub struct Consultation {
     pub student_count: i64,
 }
 
-type RecordRow = (i64, i64, String, i32, i32, String, NaiveDate, String, String, String);
+type RecordRow = (i64, i64, i32, i32, String, NaiveDate, String, String, String);
 
 /// What to list.
 #[derive(Debug, Clone, Default)]
@@ -194,55 +201,82 @@ pub struct Listing {
     /// `(year, month)` of the date.
     pub month: Option<(i32, u32)>,
     pub only: Option<i64>,
+    /// Only records whose topic contains this text.
+    pub text: Option<String>,
 }
 
 /// Records of the school, newest date first.
 pub fn list(c: &mut DbConn, school: i64, l: &Listing) -> ApiResult<Vec<Consultation>> {
-    let mut q = cr::table.inner_join(users::table.on(users::id.eq(cr::consultant_id))).filter(cr::school_id.eq(school)).into_boxed();
-    if let Some(t) = l.term {
-        q = q.filter(cr::academic_year.eq(t.academic_year));
-        if t.semester != 0 {
-            q = q.filter(cr::semester.eq(t.semester));
+    Ok(records(c, school, l, None)?.0)
+}
+
+/// Records of the school, newest date first: all, or one page (`(page, per_page)`), with how many
+/// match in all.
+pub fn records(c: &mut DbConn, school: i64, l: &Listing, page: Option<(i64, i64)>) -> ApiResult<(Vec<Consultation>, i64)> {
+    let month = match l.month {
+        Some((y, m)) => {
+            let bad = || ApiError::validation().field("month", "月份不正確。", "Bad month.");
+            let first = NaiveDate::from_ymd_opt(y, m, 1).ok_or_else(bad)?;
+            let next = if m == 12 { NaiveDate::from_ymd_opt(y + 1, 1, 1) } else { NaiveDate::from_ymd_opt(y, m + 1, 1) };
+            Some((first, next.ok_or_else(bad)?))
         }
+        None => None,
+    };
+    let filtered = || {
+        let mut q = cr::table.filter(cr::school_id.eq(school)).into_boxed();
+        if let Some(t) = l.term {
+            q = q.filter(cr::academic_year.eq(t.academic_year));
+            if t.semester != 0 {
+                q = q.filter(cr::semester.eq(t.semester));
+            }
+        }
+        if let Some(id) = l.consultant {
+            q = q.filter(cr::consultant_id.eq(id));
+        }
+        if let Some(id) = l.only {
+            q = q.filter(cr::id.eq(id));
+        }
+        if let Some(s) = l.student {
+            q = q.filter(cr::id.eq_any(cs::table.filter(cs::student_id.eq(s)).select(cs::record_id)));
+        }
+        if let Some(class) = &l.class_code {
+            q = q.filter(cr::id.eq_any(cs::table.filter(cs::class_code.eq(class.clone())).select(cs::record_id)));
+        }
+        if let Some((first, next)) = month {
+            q = q.filter(cr::held_on.ge(first)).filter(cr::held_on.lt(next));
+        }
+        if let Some(text) = &l.text {
+            q = q.filter(cr::topic.like(crate::pagination::like_pattern(text)).escape('\\'));
+        }
+        q
+    };
+    let total: i64 = filtered().count().get_result(c)?;
+    let mut q = filtered().order((cr::held_on.desc(), cr::id.desc()));
+    if let Some((page, per_page)) = page {
+        q = q.offset(crate::pagination::offset(page, per_page)).limit(per_page);
     }
-    if let Some(id) = l.consultant {
-        q = q.filter(cr::consultant_id.eq(id));
-    }
-    if let Some(id) = l.only {
-        q = q.filter(cr::id.eq(id));
-    }
-    if let Some(s) = l.student {
-        q = q.filter(cr::id.eq_any(cs::table.filter(cs::student_id.eq(s)).select(cs::record_id)));
-    }
-    if let Some(class) = &l.class_code {
-        q = q.filter(cr::id.eq_any(cs::table.filter(cs::class_code.eq(class.clone())).select(cs::record_id)));
-    }
-    if let Some((y, m)) = l.month {
-        let first = NaiveDate::from_ymd_opt(y, m, 1).ok_or_else(|| ApiError::validation().field("month", "月份不正確。", "Bad month."))?;
-        let next = if m == 12 { NaiveDate::from_ymd_opt(y + 1, 1, 1) } else { NaiveDate::from_ymd_opt(y, m + 1, 1) };
-        let next = next.ok_or_else(|| ApiError::validation().field("month", "月份不正確。", "Bad month."))?;
-        q = q.filter(cr::held_on.ge(first)).filter(cr::held_on.lt(next));
-    }
-    let rows: Vec<RecordRow> = q
-        .order((cr::held_on.desc(), cr::id.desc()))
-        .select((cr::id, cr::consultant_id, users::display_name, cr::academic_year, cr::semester, cr::kind, cr::held_on, cr::topic, cr::content, cr::follow_up))
-        .load(c)?;
+    let rows: Vec<RecordRow> =
+        q.select((cr::id, cr::consultant_id, cr::academic_year, cr::semester, cr::kind, cr::held_on, cr::topic, cr::content, cr::follow_up)).load(c)?;
+    // Names through `reports::people`: the school's users only, each once.
     let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
-    let mut students: HashMap<i64, Vec<ConsultedStudent>> = HashMap::new();
+    let mut linked: Vec<(i64, i64, Option<String>)> = Vec::new();
     for chunk in ids.chunks(5000) {
-        let linked: Vec<(i64, i64, String, String, Option<String>)> = cs::table
-            .inner_join(users::table.on(users::id.eq(cs::student_id)))
-            .filter(cs::record_id.eq_any(chunk.to_vec()))
-            .order((cs::class_code.asc(), users::account.asc()))
-            .select((cs::record_id, users::id, users::account, users::display_name, cs::class_code))
-            .load(c)?;
-        for (record, id, account, name, class_code) in linked {
-            students.entry(record).or_default().push(ConsultedStudent { id, account, name, class_code });
+        linked.extend(cs::table.filter(cs::record_id.eq_any(chunk.to_vec())).select((cs::record_id, cs::student_id, cs::class_code)).load::<(i64, i64, Option<String>)>(c)?);
+    }
+    let who: Vec<i64> = linked.iter().map(|l| l.1).chain(rows.iter().map(|r| r.1)).collect();
+    let people = crate::reports::people(c, school, &who)?;
+    let mut students: HashMap<i64, Vec<ConsultedStudent>> = HashMap::new();
+    for (record, id, class_code) in linked {
+        if let Some(p) = people.get(&id) {
+            students.entry(record).or_default().push(ConsultedStudent { id, account: p.account.clone(), name: p.name.clone(), class_code });
         }
     }
-    Ok(rows
+    for list in students.values_mut() {
+        list.sort_by(|a, b| a.class_code.cmp(&b.class_code).then_with(|| a.account.cmp(&b.account)));
+    }
+    let out = rows
         .into_iter()
-        .map(|(id, consultant_id, consultant_name, academic_year, semester, kind, held_on, topic, content, follow_up)| {
+        .map(|(id, consultant_id, academic_year, semester, kind, held_on, topic, content, follow_up)| {
             let all = students.remove(&id).unwrap_or_default();
             let student_count = all.len() as i64;
             let shown = match l.student {
@@ -252,7 +286,7 @@ pub fn list(c: &mut DbConn, school: i64, l: &Listing) -> ApiResult<Vec<Consultat
             Consultation {
                 id,
                 consultant_id,
-                consultant_name,
+                consultant_name: people.get(&consultant_id).map(|p| p.name.clone()).unwrap_or_default(),
                 academic_year,
                 semester,
                 kind: ConsultationKind::parse(&kind).unwrap_or(ConsultationKind::Group),
@@ -264,7 +298,8 @@ pub fn list(c: &mut DbConn, school: i64, l: &Listing) -> ApiResult<Vec<Consultat
                 student_count,
             }
         })
-        .collect())
+        .collect();
+    Ok((out, total))
 }
 
 /// Writes the record's students with their current class.

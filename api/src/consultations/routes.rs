@@ -3,21 +3,24 @@
 
 use std::collections::HashMap;
 
-use actix_web::{delete, get, post, put, web, HttpResponse};
+use actix_web::{delete, get, post, put, web, HttpRequest, HttpResponse};
 use chrono::{Datelike, NaiveDate};
 use diesel::prelude::*;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::{advised_students, insert, link_students, list, stats, Consultation, ConsultationInput, ConsultationStats, Listing, MODULE};
+use super::{advised_students, insert, link_students, list, records, stats, Checked, Consultation, ConsultationInput, ConsultationStats, Listing, MODULE};
+use crate::accounts::audit::{self, Event};
 use crate::accounts::Role;
 use crate::app::AppState;
-use crate::auth::{Need, Op, Principal};
+use crate::auth::{client_addr, Need, Op, Principal};
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult, ErrorCode, Problem};
 use crate::reports::xlsx::{self, Cell, Sheet, XlsxFile};
-use crate::reports::{file_name, resolve_term, TermQuery};
-use crate::schema::{consultation_records as cr, users};
+use crate::http::JsonBody;
+use crate::pagination::{Page, PageQuery};
+use crate::reports::{file_name, people, resolve_term, TermQuery};
+use crate::schema::consultation_records as cr;
 use crate::terms::{self, Term};
 use crate::uploads::access::Caller;
 
@@ -46,6 +49,8 @@ pub struct ConsultationFilter {
     pub class_code: Option<String>,
     /// Only records of this month, `YYYY-MM`.
     pub month: Option<String>,
+    /// Only records whose topic contains this text.
+    pub q: Option<String>,
 }
 
 fn parse_month(m: &str) -> ApiResult<(i32, u32)> {
@@ -66,18 +71,20 @@ fn lister(who: &Principal) -> ApiResult<Option<i64>> {
     Ok(Some(who.user()?.user.id))
 }
 
-async fn load(state: &AppState, who: &Principal, f: ConsultationFilter) -> ApiResult<(Option<String>, Vec<Consultation>)> {
+async fn load(state: &AppState, who: &Principal, f: ConsultationFilter, page: Option<(i64, i64)>) -> ApiResult<(Option<String>, Vec<Consultation>, i64)> {
     let own = lister(who)?;
     let school = who.school_id()?;
     let asked = TermQuery { term: f.term.clone() }.parsed()?;
     let month = f.month.as_deref().filter(|m| !m.trim().is_empty()).map(parse_month).transpose()?;
     let class_code = f.class_code.as_deref().map(str::trim).filter(|t| !t.is_empty()).map(str::to_string);
+    let text = f.q.as_deref().map(str::trim).filter(|t| !t.is_empty()).map(str::to_string);
     state
         .db
         .read(move |c| {
-            let Some(term) = resolve_term(c, school, asked)? else { return Ok((None, Vec::new())) };
-            let listing = Listing { term: Some(term), consultant: own.or(f.consultant_id), class_code, month, ..Listing::default() };
-            Ok((Some(term.code()), list(c, school, &listing)?))
+            let Some(term) = resolve_term(c, school, asked)? else { return Ok((None, Vec::new(), 0)) };
+            let listing = Listing { term: Some(term), consultant: own.or(f.consultant_id), class_code, month, text, ..Listing::default() };
+            let (items, total) = records(c, school, &listing, page)?;
+            Ok((Some(term.code()), items, total))
         })
         .await
 }
@@ -86,18 +93,22 @@ async fn load(state: &AppState, who: &Principal, f: ConsultationFilter) -> ApiRe
 #[utoipa::path(
     tag = "consultations",
     path = "/consultations",
-    params(ConsultationFilter),
+    params(ConsultationFilter, PageQuery),
     security(("bearer_jwt" = [])),
     responses(
-        (status = 200, description = "Records, newest date first", body = Vec<Consultation>),
+        (status = 200, description = "One page of records, newest date first", body = Page<Consultation>),
         (status = 400, description = "Malformed term or month", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither a course consultant, the school admin nor granted module S0204S", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Bad page or page size", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/consultations")]
-pub async fn list_consultations(state: web::Data<AppState>, who: Principal, f: web::Query<ConsultationFilter>) -> ApiResult<web::Json<Vec<Consultation>>> {
-    Ok(web::Json(load(&state, &who, f.into_inner()).await?.1))
+pub async fn list_consultations(state: web::Data<AppState>, who: Principal, f: web::Query<ConsultationFilter>, page: web::Query<PageQuery>) -> ApiResult<web::Json<Page<Consultation>>> {
+    lister(&who)?;
+    let (page, per_page) = page.checked()?;
+    let (_, items, total) = load(&state, &who, f.into_inner(), Some((page, per_page))).await?;
+    Ok(web::Json(Page::new(items, total, page, per_page)))
 }
 
 fn record_sheet(records: &[Consultation]) -> Vec<Sheet> {
@@ -135,18 +146,43 @@ fn record_sheet(records: &[Consultation]) -> Vec<Sheet> {
 )]
 #[get("/consultations.xlsx")]
 pub async fn consultations_xlsx(state: web::Data<AppState>, who: Principal, f: web::Query<ConsultationFilter>) -> ApiResult<HttpResponse> {
-    let (term, records) = load(&state, &who, f.into_inner()).await?;
+    let (term, records, _) = load(&state, &who, f.into_inner(), None).await?;
     let bytes = xlsx::workbook(&record_sheet(&records))?;
     Ok(xlsx::attachment(bytes, &file_name("課程諮詢紀錄", term.clone()), &file_name("consultations", term)))
 }
 
-/// The students must all be advised by the consultant this term (else 422, nothing written).
+/// The students must all be of the school (looked up through `reports::people`) and advised by
+/// the consultant this term (else 422, nothing written).
 fn check_students(c: &mut DbConn, school: i64, me: i64, term: Term, students: &[i64]) -> ApiResult<()> {
     let mine = advised_students(c, school, me, term)?;
-    if students.iter().any(|s| !mine.contains(s)) {
+    let known = people(c, school, students)?;
+    if students.iter().any(|s| !mine.contains(s) || !known.contains_key(s)) {
         return Err(ApiError::validation().field("student_ids", "只能記錄本學期對應給您的學生。", "Only students assigned to you this term."));
     }
     Ok(())
+}
+
+/// Who changed a consultation record, for the audit log.
+struct Audit {
+    school: i64,
+    user: i64,
+    actor: String,
+    client: String,
+}
+
+impl Audit {
+    fn of(who: &Principal, req: &HttpRequest) -> ApiResult<Audit> {
+        Ok(Audit { school: who.school_id()?, user: who.user()?.user.id, actor: who.actor(), client: client_addr(req) })
+    }
+
+    /// `consultation_created` / `_updated` / `_deleted` with the record, its date and students.
+    fn record(&self, c: &mut DbConn, event: &str, id: i64, r: Option<&Checked>, now: chrono::NaiveDateTime) -> ApiResult<()> {
+        let detail = match r {
+            Some(r) => format!("record={id} kind={} held_on={} students={}", r.kind.as_str(), r.held_on, r.students.iter().map(|s| s.to_string()).collect::<Vec<_>>().join(",")),
+            None => format!("record={id}"),
+        };
+        audit::record(c, Event { school_id: Some(self.school), user_id: Some(self.user), actor: Some(&self.actor), event, detail: Some(detail), client: Some(&self.client) }, now)
+    }
 }
 
 /// Add a record (course consultants, for their students of the current term).
@@ -161,15 +197,17 @@ fn check_students(c: &mut DbConn, school: i64, me: i64, term: Term, students: &[
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a course consultant", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The school has no term yet", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "A text far longer than allowed, refused before cleaning (`payload_too_large`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad fields, or a student not assigned to the consultant", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/consultations")]
-pub async fn create_consultation(state: web::Data<AppState>, who: Principal, body: web::Json<ConsultationInput>) -> ApiResult<HttpResponse> {
+pub async fn create_consultation(state: web::Data<AppState>, who: Principal, req: HttpRequest, body: JsonBody<ConsultationInput>) -> ApiResult<HttpResponse> {
     who.require(CONSULTANT)?;
     let school = who.school_id()?;
     let me = who.user()?.user.id;
-    let input = body.check()?;
+    let audit = Audit::of(&who, &req)?;
+    let input = body.read().await?.check()?;
     let now = state.clock.now();
     let created = state
         .db
@@ -177,6 +215,7 @@ pub async fn create_consultation(state: web::Data<AppState>, who: Principal, bod
             let term = terms::require_current(c, school)?;
             check_students(c, school, me, term, &input.students)?;
             let id = insert(c, school, me, term, &input, now)?;
+            audit.record(c, "consultation_created", id, Some(&input), now)?;
             list(c, school, &Listing { only: Some(id), ..Listing::default() })?.pop().ok_or_else(ApiError::not_found)
         })
         .await?;
@@ -203,16 +242,18 @@ fn own_record(c: &mut DbConn, school: i64, me: i64, id: i64) -> ApiResult<Term> 
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a course consultant", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Not one of the caller's records", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "A text far longer than allowed, refused before cleaning (`payload_too_large`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad fields, or a student not assigned to the consultant", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[put("/consultations/{id}")]
-pub async fn update_consultation(state: web::Data<AppState>, who: Principal, id: web::Path<i64>, body: web::Json<ConsultationInput>) -> ApiResult<web::Json<Consultation>> {
+pub async fn update_consultation(state: web::Data<AppState>, who: Principal, req: HttpRequest, id: web::Path<i64>, body: JsonBody<ConsultationInput>) -> ApiResult<web::Json<Consultation>> {
     who.require(CONSULTANT)?;
     let school = who.school_id()?;
     let me = who.user()?.user.id;
+    let audit = Audit::of(&who, &req)?;
     let id = id.into_inner();
-    let input = body.check()?;
+    let input = body.read().await?.check()?;
     let now = state.clock.now();
     state
         .db
@@ -230,6 +271,7 @@ pub async fn update_consultation(state: web::Data<AppState>, who: Principal, id:
                 ))
                 .execute(c)?;
             link_students(c, id, &input.students)?;
+            audit.record(c, "consultation_updated", id, Some(&input), now)?;
             list(c, school, &Listing { only: Some(id), ..Listing::default() })?.pop().map(web::Json).ok_or_else(ApiError::not_found)
         })
         .await
@@ -249,17 +291,20 @@ pub async fn update_consultation(state: web::Data<AppState>, who: Principal, id:
     )
 )]
 #[delete("/consultations/{id}")]
-pub async fn delete_consultation(state: web::Data<AppState>, who: Principal, id: web::Path<i64>) -> ApiResult<HttpResponse> {
+pub async fn delete_consultation(state: web::Data<AppState>, who: Principal, req: HttpRequest, id: web::Path<i64>) -> ApiResult<HttpResponse> {
     who.require(CONSULTANT)?;
     let school = who.school_id()?;
     let me = who.user()?.user.id;
+    let audit = Audit::of(&who, &req)?;
     let id = id.into_inner();
+    let now = state.clock.now();
     state
         .db
         .write(move |c| {
             own_record(c, school, me, id)?;
             link_students(c, id, &[])?;
             diesel::delete(cr::table.find(id)).execute(c)?;
+            audit.record(c, "consultation_deleted", id, None, now)?;
             Ok(())
         })
         .await?;
@@ -276,7 +321,7 @@ async fn load_stats(state: &AppState, who: &Principal, q: TermQuery) -> ApiResul
             let Some(term) = resolve_term(c, school, asked)? else { return Ok(ConsultationStats::default()) };
             let records = list(c, school, &Listing { term: Some(term), ..Listing::default() })?;
             let ids: Vec<i64> = records.iter().map(|r| r.consultant_id).collect();
-            let accounts: HashMap<i64, String> = users::table.filter(users::id.eq_any(ids)).select((users::id, users::account)).load(c)?.into_iter().collect();
+            let accounts: HashMap<i64, String> = people(c, school, &ids)?.into_iter().map(|(id, p)| (id, p.account)).collect();
             let (by_consultant, by_class, by_month, total) = stats(&records, &accounts);
             Ok(ConsultationStats { term: Some(term.code()), by_consultant, by_class, by_month, total })
         })
@@ -334,16 +379,25 @@ pub async fn consultation_stats_xlsx(state: web::Data<AppState>, who: Principal,
 #[utoipa::path(
     tag = "consultations",
     path = "/me/consultations",
+    params(PageQuery),
     security(("bearer_jwt" = [])),
     responses(
-        (status = 200, description = "The student's records", body = Vec<Consultation>),
+        (status = 200, description = "One page of the student's records", body = Page<Consultation>),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a student", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Bad page or page size", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/me/consultations")]
-pub async fn my_consultations(state: web::Data<AppState>, who: Principal) -> ApiResult<web::Json<Vec<Consultation>>> {
+pub async fn my_consultations(state: web::Data<AppState>, who: Principal, page: web::Query<PageQuery>) -> ApiResult<web::Json<Page<Consultation>>> {
     who.require(Need::roles(&[Role::Student]))?;
     let me = Caller::of(&who)?;
-    state.db.read(move |c| Ok(web::Json(list(c, me.school, &Listing { student: Some(me.user), ..Listing::default() })?))).await
+    let (page, per_page) = page.checked()?;
+    state
+        .db
+        .read(move |c| {
+            let (items, total) = records(c, me.school, &Listing { student: Some(me.user), ..Listing::default() }, Some((page, per_page)))?;
+            Ok(web::Json(Page::new(items, total, page, per_page)))
+        })
+        .await
 }

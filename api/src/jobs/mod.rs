@@ -247,6 +247,7 @@ fn runner(kind: &str) -> Option<Runner> {
         crate::transfers::JOB_KIND => Some(crate::transfers::package::run),
         crate::receipts::routes::JOB_KIND => Some(crate::receipts::routes::run_import),
         crate::transfers::IMPORT_JOB_KIND => Some(crate::transfers::package::run_import),
+        crate::reports::analysis::JOB_KIND => Some(crate::reports::analysis::run_export),
         _ => None,
     }
 }

@@ -19,6 +19,23 @@ use crate::schema::{news, news_reads};
 pub const TITLE_MAX: usize = 200;
 pub const BODY_MAX: usize = 10_000;
 
+/// Raw bytes a text field may carry before cleaning, per character allowed after it: a UTF-8
+/// character is at most 4 bytes, and as much again is left for markup that cleaning removes.
+pub const RAW_BYTES_PER_CHAR: usize = 8;
+
+/// The cheap check before cleaning: a raw `text` far longer than `max_chars` could ever clean
+/// down to is refused at once (413 `payload_too_large`, naming the field), without scanning it.
+pub fn raw_limit(field: &str, text: &str, max_chars: usize) -> ApiResult<()> {
+    if text.len() > max_chars.saturating_mul(RAW_BYTES_PER_CHAR) {
+        return Err(ApiError::new(crate::error::ErrorCode::PayloadTooLarge).field(
+            field,
+            format!("內容過長（最多 {max_chars} 字）。"),
+            format!("Far too long (at most {max_chars} characters)."),
+        ));
+    }
+    Ok(())
+}
+
 /// Plain text from what may contain HTML: tags are dropped, the content of `<script>` and
 /// `<style>` blocks too, a lone `<` that opens no tag stays; line ends become `\n`; control
 /// characters other than newline and tab are dropped; leading and trailing blanks trimmed.
@@ -95,6 +112,8 @@ pub struct Checked {
 
 impl NewsInput {
     pub fn check(&self, now: NaiveDateTime) -> ApiResult<Checked> {
+        raw_limit("title", &self.title, TITLE_MAX)?;
+        raw_limit("body", &self.body, BODY_MAX)?;
         let title = plain_text(&self.title).replace(['\n', '\t'], " ");
         let body = plain_text(&self.body);
         let mut err = ApiError::validation();
@@ -181,17 +200,40 @@ pub fn visible(c: &mut DbConn, school: Option<i64>, user: Option<i64>, now: Naiv
     Ok(items)
 }
 
-/// Every news item of one owner (`None` = the platform's), scheduled ones too, for its editors.
-pub fn owned(c: &mut DbConn, owner: Option<i64>, now: NaiveDateTime) -> ApiResult<Vec<NewsItem>> {
-    let q = news::table.into_boxed();
-    let q = match owner {
-        Some(s) => q.filter(news::school_id.eq(s)),
+/// How many published news a reader of `school` sees that `user` has not read (all of them,
+/// not only those of the page shown).
+pub fn unread_count(c: &mut DbConn, school: Option<i64>, user: i64, now: NaiveDateTime) -> ApiResult<i64> {
+    let mut q = news::table.filter(news::published_at.le(now)).into_boxed();
+    q = match school {
+        Some(s) => q.filter(news::school_id.is_null().or(news::school_id.eq(s))),
         None => q.filter(news::school_id.is_null()),
     };
-    let rows: Vec<Row> = q.select(columns()).load(c)?;
-    let mut items: Vec<NewsItem> = rows.into_iter().map(|r| item(r, false, now)).collect();
-    order(&mut items);
-    Ok(items)
+    let read = news_reads::table.filter(news_reads::user_id.eq(user)).select(news_reads::news_id);
+    Ok(q.filter(diesel::dsl::not(news::id.eq_any(read))).count().get_result(c)?)
+}
+
+/// One page of the news of one owner (`None` = the platform's), scheduled ones too, for its
+/// editors, pinned first, then newest; `text` filters the titles. With the total.
+pub fn owned(c: &mut DbConn, owner: Option<i64>, text: Option<&str>, now: NaiveDateTime, page: i64, per_page: i64) -> ApiResult<(Vec<NewsItem>, i64)> {
+    let filtered = || {
+        let q = news::table.into_boxed();
+        let q = match owner {
+            Some(s) => q.filter(news::school_id.eq(s)),
+            None => q.filter(news::school_id.is_null()),
+        };
+        match text {
+            Some(t) => q.filter(news::title.like(crate::pagination::like_pattern(t)).escape('\\')),
+            None => q,
+        }
+    };
+    let total: i64 = filtered().count().get_result(c)?;
+    let rows: Vec<Row> = filtered()
+        .order((news::pinned.desc(), news::published_at.desc(), news::id.desc()))
+        .offset(crate::pagination::offset(page, per_page))
+        .limit(per_page)
+        .select(columns())
+        .load(c)?;
+    Ok((rows.into_iter().map(|r| item(r, false, now)).collect(), total))
 }
 
 /// The news item `id` when `owner` owns it (another owner's is "not found").

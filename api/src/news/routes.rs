@@ -7,11 +7,14 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::{find_owned, owned, visible, NewsInput, NewsItem};
+use super::{find_owned, owned, unread_count, visible, NewsInput, NewsItem};
 use crate::accounts::Role;
 use crate::app::AppState;
 use crate::auth::{Need, Principal};
+use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult, Problem};
+use crate::http::JsonBody;
+use crate::pagination::{Page, PageQuery};
 use crate::schema::{news, news_reads};
 
 /// Registers the news handlers.
@@ -48,7 +51,16 @@ impl NewsLimit {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct NewsList {
     pub items: Vec<NewsItem>,
+    /// Every published news item the reader has not read, not only those of `items`.
     pub unread: i64,
+}
+
+/// `?q=段考`: the editors' list filtered by title.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct NewsFilter {
+    /// Only news whose title contains this text.
+    pub q: Option<String>,
 }
 
 /// 最新消息 on the sign-in page: the platform's published news, pinned first, newest first.
@@ -92,7 +104,7 @@ pub async fn my_news(state: web::Data<AppState>, who: Principal, q: web::Query<N
         .db
         .read(move |c| {
             let items = visible(c, school, Some(user), now, limit)?;
-            let unread = items.iter().filter(|i| !i.read).count() as i64;
+            let unread = unread_count(c, school, user, now)?;
             Ok(web::Json(NewsList { items, unread }))
         })
         .await
@@ -129,33 +141,48 @@ pub async fn read_news(state: web::Data<AppState>, who: Principal, id: web::Path
             if found.is_none() {
                 return Err(ApiError::not_found());
             }
-            let already: i64 = news_reads::table.filter(news_reads::news_id.eq(id)).filter(news_reads::user_id.eq(user)).count().get_result(c)?;
-            if already == 0 {
-                diesel::insert_into(news_reads::table).values((news_reads::news_id.eq(id), news_reads::user_id.eq(user), news_reads::read_at.eq(now))).execute(c)?;
-            }
+            // Insert-or-ignore: a double click (two requests at once) both pass a count-then-insert
+            // check and the second insert broke the primary key (409 on PostgreSQL).
+            // (The multi-backend connection has no ON CONFLICT: each backend's own.)
+            let row = (news_reads::news_id.eq(id), news_reads::user_id.eq(user), news_reads::read_at.eq(now));
+            let conflict = (news_reads::news_id, news_reads::user_id);
+            match c {
+                DbConn::Postgresql(pg) => diesel::insert_into(news_reads::table).values(row).on_conflict(conflict).do_nothing().execute(pg)?,
+                DbConn::Sqlite(lite) => diesel::insert_into(news_reads::table).values(row).on_conflict(conflict).do_nothing().execute(lite)?,
+            };
             Ok(())
         })
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
-/// The editor's news, scheduled ones too: the platform's for the operator, the school's for a
-/// school admin.
+/// The editor's news, scheduled ones too, one page at a time (pinned first, then newest): the
+/// platform's for the operator, the school's for a school admin.
 #[utoipa::path(
     tag = "news",
     path = "/news/manage",
+    params(NewsFilter, PageQuery),
     security(("bearer_jwt" = [])),
     responses(
-        (status = 200, description = "The news the caller edits", body = Vec<NewsItem>),
+        (status = 200, description = "One page of the news the caller edits", body = Page<NewsItem>),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither the platform operator nor a school admin", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Bad page or page size", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/news/manage")]
-pub async fn manage_news(state: web::Data<AppState>, who: Principal) -> ApiResult<web::Json<Vec<NewsItem>>> {
+pub async fn manage_news(state: web::Data<AppState>, who: Principal, f: web::Query<NewsFilter>, page: web::Query<PageQuery>) -> ApiResult<web::Json<Page<NewsItem>>> {
     let owner = owner(&who)?;
+    let (page, per_page) = page.checked()?;
+    let text = f.into_inner().q.map(|t| t.trim().to_string()).filter(|t| !t.is_empty());
     let now = state.clock.now();
-    state.db.read(move |c| Ok(web::Json(owned(c, owner, now)?))).await
+    state
+        .db
+        .read(move |c| {
+            let (items, total) = owned(c, owner, text.as_deref(), now, page, per_page)?;
+            Ok(web::Json(Page::new(items, total, page, per_page)))
+        })
+        .await
 }
 
 /// Post news: the operator's is for every school, a school admin's for their school.
@@ -169,15 +196,16 @@ pub async fn manage_news(state: web::Data<AppState>, who: Principal) -> ApiResul
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither the platform operator nor a school admin", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "A title or body far longer than allowed, refused before cleaning (`payload_too_large`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Empty or too long title, too long body, bad publish time", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/news")]
-pub async fn create_news(state: web::Data<AppState>, who: Principal, body: web::Json<NewsInput>) -> ApiResult<HttpResponse> {
+pub async fn create_news(state: web::Data<AppState>, who: Principal, body: JsonBody<NewsInput>) -> ApiResult<HttpResponse> {
     let owner = owner(&who)?;
     let me = who.user()?.user.id;
     let now = state.clock.now();
-    let input = body.into_inner().check(now)?;
+    let input = body.read().await?.check(now)?;
     let created = state
         .db
         .write(move |c| {
@@ -213,15 +241,16 @@ pub async fn create_news(state: web::Data<AppState>, who: Principal, body: web::
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither the platform operator nor a school admin", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Not one of the caller's news", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "A title or body far longer than allowed, refused before cleaning (`payload_too_large`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Empty or too long title, too long body, bad publish time", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[put("/news/{id:\\d+}")]
-pub async fn update_news(state: web::Data<AppState>, who: Principal, id: web::Path<i64>, body: web::Json<NewsInput>) -> ApiResult<web::Json<NewsItem>> {
+pub async fn update_news(state: web::Data<AppState>, who: Principal, id: web::Path<i64>, body: JsonBody<NewsInput>) -> ApiResult<web::Json<NewsItem>> {
     let owner = owner(&who)?;
     let id = id.into_inner();
     let now = state.clock.now();
-    let input = body.into_inner().check(now)?;
+    let input = body.read().await?.check(now)?;
     state
         .db
         .write(move |c| {

@@ -1,12 +1,13 @@
 //! 數據分析模組 (manual 9.1, 「查詢目前在學習歷程上的所有資料」; issue #23 item 4, first part): count
 //! one subject — learning results, certifications (decided results), performances or selections —
 //! grouped by one or two dimensions (term, grade, class, subject/category/kind, state, teacher,
-//! day), as JSON for a table and as an .xlsx workbook. School admin only (the manual names no
-//! module for it). Charts in the SPA are left for later (see notes).
+//! day), as JSON for a table and as an .xlsx workbook, or, when large, as a job (`POST
+//! /reports/analysis/exports`, polled at `GET /jobs/{id}`). Self-directed learning plans
+//! (`self_directed`) count too. School admin only (the manual names no module for it).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use actix_web::{get, web, HttpResponse};
+use actix_web::{get, post, web, HttpResponse};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -18,11 +19,15 @@ use crate::app::AppState;
 use crate::auth::{Need, Principal};
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult, ErrorCode, Problem};
-use crate::schema::{courses, learning_results as lr, performances as pf, selections as sel, student_profiles as sp};
+use crate::schema::{courses, learning_results as lr, performances as pf, sdl_groups as sg, sdl_plans as sdl, selections as sel, student_profiles as sp};
+use crate::selfdirected::PlanState;
 use crate::settings::periods::utc_to_taipei;
 use crate::terms::Term;
 use crate::uploads::results::ResultState;
 use crate::uploads::rules::Category;
+
+/// The subjects that can be counted.
+pub const SUBJECTS: [&str; 5] = ["results", "certifications", "performances", "selections", "self_directed"];
 
 /// The dimensions a count may be grouped by.
 pub const DIMENSIONS: [&str; 7] = ["term", "grade", "class", "subject", "state", "teacher", "day"];
@@ -30,8 +35,8 @@ pub const DIMENSIONS: [&str; 7] = ["term", "grade", "class", "subject", "state",
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct AnalysisQuery {
-    /// `results` (學習成果), `certifications` (decided results), `performances` (多元表現) or
-    /// `selections` (勾選).
+    /// `results` (學習成果), `certifications` (decided results), `performances` (多元表現),
+    /// `selections` (勾選) or `self_directed` (自主學習計畫: subject = 學科, state = 計畫狀態).
     pub subject: Option<String>,
     /// One or two of `term`, `grade`, `class`, `subject` (科目 / 類別 / kind), `state`, `teacher`,
     /// `day`, comma-separated, e.g. `grade,state`.
@@ -88,8 +93,12 @@ pub struct Analysis {
 /// Checked subject and dimensions.
 pub fn checked(q: &AnalysisQuery) -> ApiResult<(String, Vec<String>)> {
     let subject = q.subject.as_deref().map(str::trim).unwrap_or_default();
-    if !["results", "certifications", "performances", "selections"].contains(&subject) {
-        return Err(ApiError::new(ErrorCode::InvalidQuery).field("subject", "請指定 results、certifications、performances 或 selections。", "subject is results, certifications, performances or selections"));
+    if !SUBJECTS.contains(&subject) {
+        return Err(ApiError::new(ErrorCode::InvalidQuery).field(
+            "subject",
+            "請指定 results、certifications、performances、selections 或 self_directed。",
+            "subject is results, certifications, performances, selections or self_directed",
+        ));
     }
     let by: Vec<String> = q.by.as_deref().unwrap_or_default().split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect();
     let mut unique = by.clone();
@@ -169,6 +178,33 @@ pub fn facts(c: &mut DbConn, school: i64, term: Term, subject: &str) -> ApiResul
                 })
                 .collect())
         }
+        "self_directed" => {
+            // 自主學習計畫 of the term (a draft counts too: its state says so).
+            let mut q = sdl::table
+                .inner_join(sg::table.on(sg::id.eq(sdl::subject_group_id)))
+                .left_join(sp::table.on(sp::user_id.eq(sdl::student_id)))
+                .filter(sdl::school_id.eq(school))
+                .filter(sdl::academic_year.eq(term.academic_year))
+                .into_boxed();
+            if term.semester != 0 {
+                q = q.filter(sdl::semester.eq(term.semester));
+            }
+            let rows: Vec<(i32, i32, String, NaiveDateTime, String, Option<i32>, Option<String>)> =
+                q.select((sdl::academic_year, sdl::semester, sdl::plan_state, sdl::created_at, sg::name, sp::grade.nullable(), sp::class_code.nullable())).load(c)?;
+            rows.into_iter()
+                .map(|(y, s, state, created, group, grade, class)| {
+                    Ok(Fact {
+                        term: code(y, s),
+                        grade,
+                        class,
+                        subject: Some(group),
+                        state: Some(PlanState::parse(&state)?.name_zh().to_string()),
+                        day: Some(day(created)),
+                        ..Fact::default()
+                    })
+                })
+                .collect()
+        }
         _ => {
             // Selections of items still alive (a deleted item's selection counts nowhere).
             let live_results: HashSet<i64> =
@@ -202,20 +238,20 @@ pub fn facts(c: &mut DbConn, school: i64, term: Term, subject: &str) -> ApiResul
     }
 }
 
+/// The analysis of the school (the handlers' and the export job's).
+pub fn compute(c: &mut DbConn, school: i64, asked: Option<Term>, subject: String, by: Vec<String>) -> ApiResult<Analysis> {
+    let Some(term) = resolve_term(c, school, asked)? else { return Ok(Analysis { subject, by, ..Analysis::default() }) };
+    let facts = facts(c, school, term, &subject)?;
+    let rows = group(&facts, &by);
+    Ok(Analysis { term: Some(term.code()), subject, by, total: facts.len() as i64, rows })
+}
+
 async fn load(state: &AppState, who: &Principal, q: AnalysisQuery) -> ApiResult<Analysis> {
     who.require(Need::SCHOOL_ADMIN)?;
     let school = who.school_id()?;
     let (subject, by) = checked(&q)?;
     let asked = TermQuery { term: q.term.clone() }.parsed()?;
-    state
-        .db
-        .read(move |c| {
-            let Some(term) = resolve_term(c, school, asked)? else { return Ok(Analysis { subject, by, ..Analysis::default() }) };
-            let facts = facts(c, school, term, &subject)?;
-            let rows = group(&facts, &by);
-            Ok(Analysis { term: Some(term.code()), subject, by, total: facts.len() as i64, rows })
-        })
-        .await
+    state.db.read(move |c| compute(c, school, asked, subject, by)).await
 }
 
 /// 數據分析: counts of one subject grouped by one or two dimensions (school admin).
@@ -253,6 +289,12 @@ pub async fn analysis(state: web::Data<AppState>, who: Principal, q: web::Query<
 #[get("/reports/analysis.xlsx")]
 pub async fn analysis_xlsx(state: web::Data<AppState>, who: Principal, q: web::Query<AnalysisQuery>) -> ApiResult<HttpResponse> {
     let a = load(&state, &who, q.into_inner()).await?;
+    let bytes = workbook(&a)?;
+    Ok(xlsx::attachment(bytes, &file_name("數據分析", a.term.clone()), &file_name("analysis", a.term)))
+}
+
+/// The workbook: one column per dimension, then 筆數; a 合計 row.
+pub fn workbook(a: &Analysis) -> ApiResult<Vec<u8>> {
     let label = |d: &str| match d {
         "term" => "學年期",
         "grade" => "年級",
@@ -274,8 +316,89 @@ pub async fn analysis_xlsx(state: web::Data<AppState>, who: Principal, q: web::Q
     total.extend((1..a.by.len()).map(|_| Cell::Empty));
     total.push(Cell::from(a.total));
     sheet.rows.push(total);
-    let bytes = xlsx::workbook(&[sheet])?;
-    Ok(xlsx::attachment(bytes, &file_name("數據分析", a.term.clone()), &file_name("analysis", a.term)))
+    xlsx::workbook(&[sheet])
+}
+
+// ---------------------------------------------------------------------------------------------
+// The export as a job (large analyses: the request returns at once, the SPA polls the job).
+
+/// The kind of job that writes an analysis workbook.
+pub const JOB_KIND: &str = "analysis_export";
+
+/// The export job's parameters.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ExportParams {
+    pub subject: String,
+    pub by: Vec<String>,
+    pub term: Option<String>,
+}
+
+/// A queued export.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AnalysisExport {
+    /// Poll `GET /jobs/{job_id}`; once `succeeded`, download its `result.url`.
+    pub job_id: i64,
+}
+
+/// Runs an export job: counts (step 1 of 3), groups (2) and writes the workbook (3).
+pub fn run_export(state: &AppState, job: &crate::jobs::Job, progress: &crate::jobs::Progress) -> Result<crate::jobs::Output, crate::jobs::JobError> {
+    use crate::jobs::{JobError, Output};
+    let p: ExportParams = serde_json::from_value(job.params.clone()).map_err(|e| JobError::fatal(format!("bad parameters: {e}")))?;
+    let (subject, by) = checked(&AnalysisQuery { subject: Some(p.subject.clone()), by: Some(p.by.join(",")), term: p.term.clone() })?;
+    let asked = TermQuery { term: p.term.clone() }.parsed()?;
+    progress.set(0, 3)?;
+    let school = job.school_id;
+    let (term, facts) = state.db.read_blocking(|c| {
+        let term = resolve_term(c, school, asked)?;
+        let facts = match term {
+            Some(t) => facts(c, school, t, &subject)?,
+            None => Vec::new(),
+        };
+        Ok((term, facts))
+    })?;
+    progress.set(1, 3)?;
+    let rows = group(&facts, &by);
+    let a = Analysis { term: term.map(|t| t.code()), subject, by, total: facts.len() as i64, rows };
+    progress.set(2, 3)?;
+    let bytes = workbook(&a)?;
+    let dir = std::path::PathBuf::from("jobs").join(job.id.to_string());
+    std::fs::create_dir_all(state.config.data_dir.join(&dir))?;
+    let name = file_name("數據分析", a.term.clone());
+    let rel = dir.join(file_name("analysis", a.term.clone()));
+    let part = state.config.data_dir.join(dir.join("analysis.xlsx.part"));
+    std::fs::write(&part, &bytes)?;
+    std::fs::rename(&part, state.config.data_dir.join(&rel))?;
+    progress.set(3, 3)?;
+    Ok(Output { path: rel, name, sha256: crate::secrets::sha256_hex(&bytes), size: bytes.len() as i64 })
+}
+
+/// 數據分析 as an Excel workbook made by a job (for large analyses): 202 with the job to poll.
+#[utoipa::path(
+    tag = "reports",
+    path = "/reports/analysis/exports",
+    params(AnalysisQuery),
+    security(("bearer_jwt" = [])),
+    responses(
+        (status = 202, description = "Queued; poll `GET /jobs/{job_id}`, then download `result.url`", body = AnalysisExport),
+        (status = 400, description = "Unknown subject, dimensions or term", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not the school admin", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The same export is already queued or running", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/reports/analysis/exports")]
+pub async fn analysis_export(state: web::Data<AppState>, who: Principal, q: web::Query<AnalysisQuery>) -> ApiResult<HttpResponse> {
+    who.require(Need::SCHOOL_ADMIN)?;
+    let school = who.school_id()?;
+    let me = who.user()?.user.id;
+    let q = q.into_inner();
+    let (subject, by) = checked(&q)?;
+    let term = TermQuery { term: q.term.clone() }.parsed()?.map(|t| t.code());
+    let params = serde_json::to_value(ExportParams { subject: subject.clone(), by: by.clone(), term: term.clone() }).map_err(|e| ApiError::internal(e.to_string()))?;
+    let lock = format!("{JOB_KIND}:{school}:{me}:{subject}:{}:{}", by.join(","), term.unwrap_or_default());
+    let now = state.clock.now();
+    let job_id = state.db.write(move |c| crate::jobs::enqueue(c, school, me, JOB_KIND, &params, Some(&lock), now)).await?;
+    Ok(HttpResponse::Accepted().json(AnalysisExport { job_id }))
 }
 
 #[cfg(test)]

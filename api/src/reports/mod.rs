@@ -14,6 +14,7 @@ pub mod confirmation;
 pub mod more;
 pub mod stats;
 pub mod analysis;
+pub mod deadlines;
 
 use diesel::prelude::*;
 use serde::Deserialize;

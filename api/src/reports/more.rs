@@ -5,7 +5,7 @@ use actix_web::web;
 
 /// Registers the issue-#23 report handlers.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    use super::{analysis, confirmation, stats};
+    use super::{analysis, confirmation, deadlines, stats};
     cfg.service(confirmation::confirmation_sheets)
         .service(confirmation::confirmation_sheets_xlsx)
         .service(confirmation::my_confirmation_sheet)
@@ -16,5 +16,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(stats::teacher_certifications)
         .service(stats::teacher_certifications_xlsx)
         .service(analysis::analysis)
-        .service(analysis::analysis_xlsx);
+        .service(analysis::analysis_xlsx)
+        .service(analysis::analysis_export)
+        .service(deadlines::deadlines);
 }

@@ -9,7 +9,7 @@
 //!
 //! Each is filterable by term, grade and class (the student's), and has an .xlsx download.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use actix_web::{get, web, HttpResponse};
 use diesel::prelude::*;
@@ -17,9 +17,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::uncertified::{count_by_teacher, waiting_rows};
-use super::usage::{certifiers, MODULE};
+use super::usage::{by_teacher, certifiers, UsageTeacher, MODULE};
 use super::xlsx::{self, Cell, Sheet, XlsxFile};
-use super::{file_name, people, resolve_term, Person, TermQuery};
+use super::{file_name, people, resolve_term, TermQuery};
 use crate::accounts::UserKind;
 use crate::app::AppState;
 use crate::auth::{Need, Op, Principal, Scope};
@@ -296,47 +296,10 @@ fn usage_count_sheet(r: &UsageCounts) -> Vec<Sheet> {
 // 教師學習成果認證統計表
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, ToSchema)]
-pub struct TeacherStat {
-    pub teacher_id: i64,
-    pub account: String,
-    pub name: String,
-    /// Results this teacher decided that are now certified.
-    pub certified: i64,
-    /// Results this teacher decided that are now rejected.
-    pub rejected: i64,
-    /// Submitted results waiting in the teacher's certifying courses.
-    pub waiting: i64,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, ToSchema)]
 pub struct TeacherStats {
     pub term: Option<String>,
     /// By account.
-    pub teachers: Vec<TeacherStat>,
-}
-
-/// Decided results per teacher by current state, and waiting ones; `everyone` (certifiers of
-/// the term) appear with zeroes too.
-pub fn teacher_stats(rows: &[StatRow], waiting: &BTreeMap<i64, i64>, everyone: &[i64], people: &HashMap<i64, Person>) -> Vec<TeacherStat> {
-    let mut decided: BTreeMap<i64, (i64, i64)> = BTreeMap::new();
-    for r in rows {
-        match (r.decided_by, r.state) {
-            (Some(t), ResultState::Certified) => decided.entry(t).or_default().0 += 1,
-            (Some(t), ResultState::Rejected) => decided.entry(t).or_default().1 += 1,
-            _ => {}
-        }
-    }
-    let ids: BTreeSet<i64> = decided.keys().chain(waiting.keys()).chain(everyone.iter()).copied().collect();
-    let mut out: Vec<TeacherStat> = ids
-        .into_iter()
-        .map(|id| {
-            let p = people.get(&id).cloned().unwrap_or(Person { id, ..Person::default() });
-            let (certified, rejected) = decided.get(&id).copied().unwrap_or_default();
-            TeacherStat { teacher_id: id, account: p.account, name: p.name, certified, rejected, waiting: waiting.get(&id).copied().unwrap_or(0) }
-        })
-        .collect();
-    out.sort_by(|a, b| a.account.cmp(&b.account).then(a.teacher_id.cmp(&b.teacher_id)));
-    out
+    pub teachers: Vec<UsageTeacher>,
 }
 
 fn teacher_sheet(r: &TeacherStats) -> Vec<Sheet> {
@@ -384,7 +347,7 @@ fn load_teachers(c: &mut DbConn, school: i64, term: Option<Term>, f: &Filter) ->
     let waiting = count_by_teacher(&waiting);
     let ids: Vec<i64> = rows.iter().filter_map(|r| r.decided_by).chain(waiting.keys().copied()).chain(everyone.iter().copied()).collect();
     let people = people(c, school, &ids)?;
-    Ok(TeacherStats { term: Some(term.code()), teachers: teacher_stats(&rows, &waiting, &everyone, &people) })
+    Ok(TeacherStats { term: Some(term.code()), teachers: by_teacher(rows.iter().map(|r| (r.decided_by, r.state)), &waiting, &everyone, &people) })
 }
 
 const NEED: Need = Need::module(MODULE, Op::View).or_scope(Scope::Read);

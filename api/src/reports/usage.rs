@@ -169,13 +169,19 @@ pub fn totals(rows: &[UsageRow]) -> UsageTotals {
     UsageTotals { editing, submitted, certified, rejected, total: editing + submitted + certified + rejected, students_uploading: students.len() as i64 }
 }
 
-/// Per teacher: decided results by their current state, and waiting ones; every certifier of
-/// the term appears (with zeroes), sorted by account.
-pub fn by_teacher(rows: &[UsageRow], waiting: &BTreeMap<i64, i64>, certifiers: &[i64], people: &HashMap<i64, Person>) -> Vec<UsageTeacher> {
+/// Per teacher: decided results by their current state (`results`: who decided each live
+/// result and its state), and waiting ones; every certifier of the term appears (with zeroes),
+/// sorted by account. Shared by this report and 教師學習成果認證統計表 (`stats`).
+pub fn by_teacher(
+    results: impl IntoIterator<Item = (Option<i64>, ResultState)>,
+    waiting: &BTreeMap<i64, i64>,
+    certifiers: &[i64],
+    people: &HashMap<i64, Person>,
+) -> Vec<UsageTeacher> {
     let mut decided: BTreeMap<i64, (i64, i64)> = BTreeMap::new();
-    for r in rows {
-        if let Some(t) = r.decided_by {
-            match r.state {
+    for (decided_by, state) in results {
+        if let Some(t) = decided_by {
+            match state {
                 ResultState::Certified => decided.entry(t).or_default().0 += 1,
                 ResultState::Rejected => decided.entry(t).or_default().1 += 1,
                 _ => {}
@@ -206,7 +212,7 @@ pub fn report(c: &mut DbConn, school: i64, term: Option<Term>) -> ApiResult<Usag
     Ok(UsageReport {
         term: Some(term.code()),
         by_class_subject: by_class_subject(&rows),
-        by_teacher: by_teacher(&rows, &waiting, &certifiers, &people),
+        by_teacher: by_teacher(rows.iter().map(|r| (r.decided_by, r.state)), &waiting, &certifiers, &people),
         totals: totals(&rows),
     })
 }
@@ -328,7 +334,7 @@ mod tests {
             .into_iter()
             .map(|(id, account)| (id, Person { id, account: account.into(), ..Person::default() }))
             .collect();
-        let teachers = by_teacher(&rows, &BTreeMap::from([(10, 1)]), &[12], &people);
+        let teachers = by_teacher(rows.iter().map(|r| (r.decided_by, r.state)), &BTreeMap::from([(10, 1)]), &[12], &people);
         let got: Vec<(&str, i64, i64, i64)> = teachers.iter().map(|t| (t.account.as_str(), t.certified, t.rejected, t.waiting)).collect();
         assert_eq!(got, [("t_a", 1, 0, 0), ("t_b", 1, 1, 1), ("t_c", 0, 0, 0)]);
     }

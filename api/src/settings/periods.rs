@@ -361,7 +361,7 @@ pub fn require_open_for(c: &mut DbConn, school_id: i64, item: Item, grade_now: i
     })
 }
 
-fn load_periods(c: &mut DbConn, school_id: i64, academic_year: Option<i32>, now: NaiveDateTime) -> ApiResult<Vec<Period>> {
+pub fn load_periods(c: &mut DbConn, school_id: i64, academic_year: Option<i32>, now: NaiveDateTime) -> ApiResult<Vec<Period>> {
     let mut q = wp::table.filter(wp::school_id.eq(school_id)).into_boxed();
     if let Some(y) = academic_year {
         q = q.filter(wp::academic_year.eq(y));

@@ -113,6 +113,7 @@ export const ROLES = {
       { name: 'consultations', path: '/consultations' },
       { name: 'news-admin', path: '/admin/news' },
       { name: 'analysis', path: '/admin/analysis' },
+      { name: 'analysis-deadlines', path: '/admin/analysis/deadlines' },
       { name: 'receipts', path: '/admin/receipts' },
       { name: 'self-directed-groups', path: '/admin/self-directed/groups' },
       { name: 'self-directed-order', path: '/admin/self-directed/order' },

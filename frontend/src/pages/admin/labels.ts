@@ -74,6 +74,9 @@ export const auditEventLabels: Record<string, string> = bilingual({
   co_taught_certifiers_changed: ['設定合開課程審核老師', 'Co-taught course certifiers set'],
   consultant_classes_changed: ['設定課程諮詢教師班級', 'Course consultant classes set'],
   counselor_students_changed: ['設定輔導學生', 'Counselled students set'],
+  consultation_created: ['新增課程諮詢紀錄', 'Consultation record added'],
+  consultation_updated: ['修改課程諮詢紀錄', 'Consultation record changed'],
+  consultation_deleted: ['刪除課程諮詢紀錄', 'Consultation record deleted'],
 });
 
 /**

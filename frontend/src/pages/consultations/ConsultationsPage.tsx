@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { Button, DatePicker, Form, Input, Modal, Popconfirm, Radio, Select, Space, Table, Tag, Typography, type TableProps } from 'antd';
+import { Button, DatePicker, Form, Input, Modal, Popconfirm, Radio, Select, Space, Table, Tag, Typography, type TablePaginationConfig, type TableProps } from 'antd';
 import { useState } from 'react';
 import type { paths } from '../../api/schema';
 import { api, unwrap } from '../../api/client';
@@ -11,12 +11,13 @@ import { fetchFile } from '../../lib/download';
 import dayjs, { type Dayjs } from '../../lib/dayjs';
 import { formatRocDate } from '../../lib/roc';
 import { useApiMutation } from '../../lib/useApiMutation';
+import { usePagedQuery } from '../../lib/usePagedQuery';
 import { tr, useT } from '../../i18n';
 import { ClassSelect, xlsxName } from '../reports/ReportFilters';
 import { TermSelect } from '../reports/TermSelect';
 
 type JsonOf<T> = T extends { content: { 'application/json': infer Body } } ? Body : never;
-export type Consultation = JsonOf<paths['/api/v1/consultations']['get']['responses'][200]>[number];
+export type Consultation = JsonOf<paths['/api/v1/consultations']['get']['responses'][200]>['items'][number];
 type ConsultationInput = JsonOf<NonNullable<paths['/api/v1/consultations']['post']['requestBody']>>;
 type ConsultationStats = JsonOf<paths['/api/v1/reports/consultations']['get']['responses'][200]>;
 type ConsultationCount = ConsultationStats['total'];
@@ -46,7 +47,17 @@ function useAdvisees(enabled: boolean) {
 }
 
 /** The table of records; `studentView` leaves out the editing column. */
-export function ConsultationTable({ records, loading, actions }: { records: readonly Consultation[]; loading?: boolean; actions?: (r: Consultation) => React.ReactNode }) {
+export function ConsultationTable({
+  records,
+  loading,
+  actions,
+  pagination,
+}: {
+  records: readonly Consultation[];
+  loading?: boolean;
+  actions?: (r: Consultation) => React.ReactNode;
+  pagination?: TablePaginationConfig;
+}) {
   const t = useT();
   const columns: TableProps<Consultation>['columns'] = [
     { title: t('諮詢日期', 'Date'), dataIndex: 'held_on', width: 110, render: (d: string) => formatRocDate(d) },
@@ -80,7 +91,18 @@ export function ConsultationTable({ records, loading, actions }: { records: read
     },
     ...(actions ? [{ title: t('操作', 'Actions'), key: 'actions', render: (_: unknown, r: Consultation) => actions(r) }] : []),
   ];
-  return <Table<Consultation> rowKey="id" size="small" columns={columns} dataSource={[...records]} loading={loading} scroll={{ x: true }} locale={{ emptyText: t('沒有諮詢紀錄', 'No records') }} />;
+  return (
+    <Table<Consultation>
+      rowKey="id"
+      size="small"
+      columns={columns}
+      dataSource={[...records]}
+      loading={loading}
+      pagination={pagination}
+      scroll={{ x: true }}
+      locale={{ emptyText: t('沒有諮詢紀錄', 'No records') }}
+    />
+  );
 }
 
 /**
@@ -95,10 +117,12 @@ export function ConsultationsPage() {
   const [term, setTerm] = useState<string>();
   const [classCode, setClassCode] = useState<string>();
   const [month, setMonth] = useState<string>();
-  const query = { term, class_code: classCode, month };
-  const records = useQuery({
-    queryKey: [...consultationsKey, query],
-    queryFn: ({ signal }) => unwrap(api.GET('/api/v1/consultations', { params: { query }, signal })),
+  const [text, setText] = useState<string>();
+  const query = { term, class_code: classCode, month, q: text };
+  const records = usePagedQuery({
+    queryKey: consultationsKey,
+    filters: query,
+    fetchPage: (params, signal) => unwrap(api.GET('/api/v1/consultations', { params: { query: params }, signal })),
   });
   const advisees = useAdvisees(consultant);
   const [editing, setEditing] = useState<Consultation | 'new' | null>(null);
@@ -132,12 +156,14 @@ export function ConsultationsPage() {
         <TermSelect value={term} onChange={setTerm} />
         <ClassSelect value={classCode} onChange={setClassCode} />
         <DatePicker.MonthPicker aria-label={t('月份', 'Month')} placeholder={t('全部月份', 'All months')} onChange={(d) => setMonth(d ? d.format('YYYY-MM') : undefined)} />
+        <Input.Search aria-label={t('主題', 'Topic')} placeholder={t('搜尋主題', 'Search topics')} allowClear onSearch={(v) => setText(v.trim() || undefined)} style={{ width: 200 }} />
         <DownloadButton fetch={(signal) => fetchFile(api.GET('/api/v1/consultations.xlsx', { params: { query }, parseAs: 'blob', signal }), xlsxName('課程諮詢紀錄', term))} />
       </Space>
-      <ErrorAlert error={records.error} />
+      <ErrorAlert error={records.query.error} />
       <ConsultationTable
-        records={records.data ?? []}
-        loading={records.isFetching}
+        records={records.rows}
+        loading={records.query.isFetching}
+        pagination={records.tableProps.pagination}
         actions={
           consultant
             ? (r) =>
@@ -253,11 +279,15 @@ export function ConsultationStatsPage() {
 /** The student's consultation records. */
 export function MyConsultationsPage() {
   const t = useT();
-  const records = useQuery({ queryKey: ['me', 'consultations'], queryFn: ({ signal }) => unwrap(api.GET('/api/v1/me/consultations', { signal })) });
+  const records = usePagedQuery({
+    queryKey: ['me', 'consultations'],
+    filters: {},
+    fetchPage: (query, signal) => unwrap(api.GET('/api/v1/me/consultations', { params: { query }, signal })),
+  });
   return (
     <PageCard title={t('我的課程諮詢紀錄', 'My consultation records')} intro={t('課程諮詢教師與您的諮詢紀錄。', 'Records of your course consultations.')}>
-      <ErrorAlert error={records.error} />
-      <ConsultationTable records={records.data ?? []} loading={records.isFetching} />
+      <ErrorAlert error={records.query.error} />
+      <ConsultationTable records={records.rows} loading={records.query.isFetching} pagination={records.tableProps.pagination} />
     </PageCard>
   );
 }

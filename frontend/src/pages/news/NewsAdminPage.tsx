@@ -1,4 +1,3 @@
-import { useQuery } from '@tanstack/react-query';
 import { Button, Checkbox, Form, Input, Modal, Popconfirm, Space, Table, Tag, Typography, type TableProps } from 'antd';
 import { useState } from 'react';
 import { useMe } from '../../auth/hooks';
@@ -6,6 +5,7 @@ import { PageCard } from '../../components/PageCard';
 import { ErrorAlert } from '../../components/ProblemAlert';
 import { formatApiDateTime } from '../../lib/roc';
 import { useApiMutation } from '../../lib/useApiMutation';
+import { useFilters, usePagedQuery } from '../../lib/usePagedQuery';
 import { useT } from '../../i18n';
 import { NEWS_LANG } from './NewsBoard';
 import { createNews, deleteNews, fetchManagedNews, manageNewsKey, newsKey, updateNews, type NewsInput, type NewsItem } from './api';
@@ -46,7 +46,8 @@ export function NewsAdminPage() {
   const t = useT();
   const { data: me } = useMe();
   const operator = me?.roles.includes('platform_operator') ?? false;
-  const list = useQuery({ queryKey: manageNewsKey, queryFn: ({ signal }) => fetchManagedNews(signal) });
+  const [filters, update_] = useFilters<{ q?: string }>({});
+  const list = usePagedQuery({ queryKey: manageNewsKey, filters, fetchPage: (query, signal) => fetchManagedNews(query, signal) });
   const [editing, setEditing] = useState<NewsItem | 'new' | null>(null);
   const [form] = Form.useForm<FormValues>();
   const done = () => setEditing(null);
@@ -107,8 +108,15 @@ export function NewsAdminPage() {
       }
       create={{ label: t('新增消息', 'Add news'), onClick: () => open('new') }}
     >
-      {list.error && <ErrorAlert error={list.error} />}
-      <Table<NewsItem> rowKey="id" columns={columns} dataSource={list.data ?? []} loading={list.isLoading} pagination={false} />
+      <Input.Search
+        aria-label={t('標題', 'Title')}
+        placeholder={t('搜尋標題', 'Search titles')}
+        allowClear
+        onSearch={(v) => update_({ q: v.trim() || undefined })}
+        style={{ width: 240, marginBottom: 16 }}
+      />
+      {list.query.error && <ErrorAlert error={list.query.error} />}
+      <Table<NewsItem> rowKey="id" columns={columns} {...list.tableProps} />
       <Modal
         open={editing !== null}
         title={editing === 'new' ? t('新增消息', 'Add news') : t('編輯消息', 'Edit news')}

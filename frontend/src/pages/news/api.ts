@@ -15,7 +15,8 @@ export const manageNewsKey = ['news', 'manage'] as const;
 
 export const fetchPublicNews = (signal?: AbortSignal) => unwrap(api.GET('/api/v1/news/public', { signal }));
 export const fetchMyNews = (signal?: AbortSignal) => unwrap(api.GET('/api/v1/news', { signal }));
-export const fetchManagedNews = (signal?: AbortSignal) => unwrap(api.GET('/api/v1/news/manage', { signal }));
+export const fetchManagedNews = (query: { q?: string; page?: number; per_page?: number }, signal?: AbortSignal) =>
+  unwrap(api.GET('/api/v1/news/manage', { params: { query }, signal }));
 
 export async function markNewsRead(id: number): Promise<void> {
   await unwrap(api.POST('/api/v1/news/{id}/read', { params: { path: { id } } }));

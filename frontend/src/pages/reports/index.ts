@@ -6,3 +6,4 @@ export { UsagePage } from './UsagePage';
 export { TeacherCertificationsPage, UploadStatsPage, UsageCountsPage } from './StatsPages';
 export { ConfirmationSheetPage, MyConfirmationSheetPage } from './ConfirmationSheetPage';
 export { AnalysisPage } from './AnalysisPage';
+export { DeadlinesPage } from './DeadlinesPage';

@@ -100,7 +100,7 @@ const issueColumns: TableProps<KeyedIssue>['columns'] = [
 ];
 
 /** The progress of the running export, polled until it ends. */
-function JobProgress({ jobId, onEnd }: { jobId: number; onEnd: () => void }) {
+export function JobProgress({ jobId, onEnd }: { jobId: number; onEnd: () => void }) {
   const t = useT();
   const job = useQuery({
     queryKey: ['jobs', jobId],
