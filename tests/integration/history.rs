@@ -105,3 +105,45 @@ async fn two_sealers_at_once_build_one_unbroken_chain() {
     assert_eq!(sealed as usize, report.entries);
     assert!(report.entries >= 43, "{report:?}");
 }
+
+/// Counts the reads (SELECT statements) a connection runs.
+fn counting(conn: &mut licheng::db::DbConn) -> std::sync::Arc<std::sync::atomic::AtomicUsize> {
+    use diesel::connection::{Connection, InstrumentationEvent};
+    let n = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = n.clone();
+    conn.set_instrumentation(move |e: InstrumentationEvent<'_>| {
+        if let InstrumentationEvent::StartQuery { query, .. } = e {
+            if !query.to_string().trim_start().to_ascii_uppercase().starts_with("SELECT") {
+                return;
+            }
+            counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        }
+    });
+    n
+}
+
+#[actix_web::test]
+async fn sealing_and_verifying_read_the_events_in_batches() {
+    let app = TestApp::init();
+    let school = app.demo();
+    seal(&app);
+    let now = app.state.clock.now();
+    app.write(move |c| {
+        for n in 0..300 {
+            let detail = Some(format!("第 {n} 筆"));
+            let event = licheng::accounts::audit::Event { school_id: Some(school), user_id: None, actor: Some("test"), event: "parameters_changed", detail, client: None };
+            licheng::accounts::audit::record(c, event, now)?;
+        }
+        Ok(())
+    });
+    let mut conn = app.state.db.get().unwrap();
+    let queries = counting(&mut conn);
+    assert_eq!(licheng::history::seal_batch(&mut conn, now, true).unwrap(), 300);
+    let sealing = queries.swap(0, std::sync::atomic::Ordering::SeqCst);
+    assert!(sealing < 20, "sealing 300 events ran {sealing} reads (one per event?)");
+    let report = licheng::history::verify_with(&mut conn).unwrap();
+    let verifying = queries.swap(0, std::sync::atomic::Ordering::SeqCst);
+    assert!(report.ok() && report.entries >= 300, "{report:?}");
+    assert!(verifying < 20, "verifying {} entries ran {verifying} reads (one per entry?)", report.entries);
+    diesel::connection::Connection::set_instrumentation(&mut *conn, |_: diesel::connection::InstrumentationEvent<'_>| {});
+}
