@@ -29,3 +29,4 @@ mod school_reports;
 mod consultations;
 mod receipts;
 mod contract;
+mod national_ids;

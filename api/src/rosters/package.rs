@@ -371,10 +371,11 @@ fn record(state: &AppState, export_id: i64, contents: &Contents, names: &[(Optio
         .iter()
         .zip(names)
         .map(|(r, (dn, vn))| {
-            let nid = contents.students.get(&r.student_id).and_then(|s| s.national_id.clone()).unwrap_or_default();
-            (r.student_id, nid, r.item.kind().to_string(), r.item.id(), dn.clone(), r.document.as_ref().map(|f| f.sha256.clone()), vn.clone(), r.video.as_ref().map(|f| f.sha256.clone()))
+            // Kept encrypted, like the accounts' column (issue #26).
+            let nid = contents.students.get(&r.student_id).and_then(|s| s.national_id.as_deref()).map(crate::national_id::seal).transpose()?.unwrap_or_default();
+            Ok((r.student_id, nid, r.item.kind().to_string(), r.item.id(), dn.clone(), r.document.as_ref().map(|f| f.sha256.clone()), vn.clone(), r.video.as_ref().map(|f| f.sha256.clone())))
         })
-        .collect();
+        .collect::<crate::error::ApiResult<_>>()?;
     state.db.write_blocking(move |c| {
         diesel::delete(rei::table.filter(rei::export_id.eq(export_id))).execute(c)?;
         for chunk in items.chunks(500) {
