@@ -133,6 +133,15 @@ fn contents_of(c: &mut DbConn, wanted: &[(Source, i64)]) -> ApiResult<HashMap<(&
     Ok(out)
 }
 
+/// Records an event of a domain that keeps no audit row of its own (roster exports, receipt
+/// answers, self-directed decisions, performance changes) in the audit log, through the audit
+/// function, so that the chain seals it like any other. `detail`: what happened, as JSON (ids,
+/// states, file SHA-256s); `user`: who did it.
+pub fn note(c: &mut DbConn, school: i64, user: Option<i64>, event: &str, detail: serde_json::Value, now: NaiveDateTime) -> ApiResult<()> {
+    let event = crate::accounts::audit::Event { school_id: Some(school), user_id: user, actor: None, event, detail: Some(detail.to_string()), client: None };
+    crate::accounts::audit::record(c, event, now)
+}
+
 /// How far below the highest sealed id of a source a routine pass looks for events not sealed yet:
 /// ids are taken before commit, so an event can commit after later ones; a window of ids finds it
 /// without scanning the whole history every few seconds. A full pass (hourly, [`seal`]) finds any

@@ -147,3 +147,37 @@ async fn sealing_and_verifying_read_the_events_in_batches() {
     assert!(verifying < 20, "verifying {} entries ran {verifying} reads (one per entry?)", report.entries);
     diesel::connection::Connection::set_instrumentation(&mut *conn, |_: diesel::connection::InstrumentationEvent<'_>| {});
 }
+
+/// Seals what is pending and returns the details of the sealed audit events named `event`.
+pub fn sealed_events(app: &TestApp, event: &'static str) -> Vec<String> {
+    use licheng::schema::audit_events as ae;
+    seal(app);
+    app.write(move |c| {
+        Ok(ae::table
+            .inner_join(hc::table.on(hc::source_id.eq(ae::id).and(hc::source.eq("audit_events"))))
+            .filter(ae::event.eq(event))
+            .order(ae::id)
+            .select(ae::detail)
+            .load::<Option<String>>(c)?
+            .into_iter()
+            .map(Option::unwrap_or_default)
+            .collect())
+    })
+}
+
+#[actix_web::test]
+async fn performance_changes_are_sealed() {
+    let app = TestApp::init();
+    app.demo();
+    let student = app.demo_token("999999_114003").await;
+    let fields = [("category", "works"), ("title", "個人作品集"), ("start_date", "2026-10-01"), ("description", "攝影")];
+    let perf = app.upload(Method::POST, "/api/v1/performances", &student, &fields, &[("document", "w.pdf", &bytes::pdf(1000))]).await;
+    assert_eq!(perf.status, 201, "{}", perf.text());
+    let id = perf.json()["id"].as_i64().unwrap();
+    assert_eq!(app.delete_as(&format!("/api/v1/performances/{id}"), &student).await.status, 204);
+    let sealed = sealed_events(&app, "performance_changed");
+    assert_eq!(sealed.len(), 2, "{sealed:?}");
+    assert!(sealed[0].contains(&format!("\"performance\":{id}")) && sealed[0].contains("created"), "{sealed:?}");
+    assert!(sealed[1].contains("deleted"), "{sealed:?}");
+    assert!(licheng::history::verify(&app.state.db).unwrap().ok());
+}

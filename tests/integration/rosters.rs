@@ -348,6 +348,9 @@ async fn every_roster_type_exports_its_students_and_items() {
     let recorded: Vec<(String, String, Option<String>)> =
         app.write(move |c| Ok(rei::table.filter(rei::export_id.eq(export_id)).order(rei::id).select((rei::national_id, rei::item_kind, rei::document_sha256)).load(c)?));
     assert_eq!(recorded.len(), 3);
+    // The export is sealed into the history chain, with the package's SHA-256 (issue #26).
+    let sealed = crate::history::sealed_events(&app, "roster_exported");
+    assert!(sealed.last().is_some_and(|d| d.contains(&format!("\"export\":{export_id}")) && d.contains("package_sha256")), "{sealed:?}");
     // Kept encrypted (issue #26).
     assert!(recorded.iter().all(|r| r.0.starts_with(licheng::national_id::PREFIX)), "{recorded:?}");
     let recorded: Vec<_> = recorded.into_iter().map(|(n, k, d)| (licheng::national_id::reveal(Some(&n)).unwrap_or_default(), k, d)).collect();

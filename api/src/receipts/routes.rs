@@ -743,6 +743,8 @@ pub async fn answer(state: web::Data<AppState>, who: Principal, req: HttpRequest
                     ra::answered_at.eq(now),
                 ))
                 .execute(c)?;
+            let detail = serde_json::json!({"import": imp.id, "term": term_code(term), "category": category.as_str(), "state": st, "kind": kind.map(|k| k.as_str())});
+            crate::history::note(c, school, Some(me), "receipt_answered", detail, now)?;
             if let Some(kind) = kind {
                 diesel::insert_into(rr::table)
                     .values((

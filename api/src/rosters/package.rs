@@ -356,13 +356,14 @@ pub fn run(state: &AppState, job: &Job, progress: &Progress) -> Result<Output, J
     drop(file);
     std::fs::rename(&part, state.config.data_dir.join(&final_rel))?;
 
-    record(state, export_id, &contents, &names)?;
+    record(state, export_id, &contents, &names, &sha256)?;
     progress.set(total, total)?;
     Ok(Output { path: final_rel, name: format!("{stem}.zip"), sha256, size })
 }
 
 /// Records what the package contained (replacing what an interrupted run may have left).
-fn record(state: &AppState, export_id: i64, contents: &Contents, names: &[(Option<String>, Option<String>)]) -> Result<(), JobError> {
+fn record(state: &AppState, export_id: i64, contents: &Contents, names: &[(Option<String>, Option<String>)], sha256: &str) -> Result<(), JobError> {
+    let sha256 = sha256.to_string();
     let students: std::collections::HashSet<i64> = contents.rows.iter().map(|r| r.student_id).collect();
     let (n_students, n_items, n_files) = (students.len() as i32, contents.rows.len() as i32, contents.attachments() as i32);
     type ItemRow = (i64, String, String, i64, Option<String>, Option<String>, Option<String>, Option<String>);
@@ -402,7 +403,10 @@ fn record(state: &AppState, export_id: i64, contents: &Contents, names: &[(Optio
             };
         }
         diesel::update(re::table.find(export_id)).set((re::students.eq(n_students), re::items.eq(n_items), re::files.eq(n_files))).execute(c)?;
-        Ok(())
+        // Sealed into the school's history chain (issue #26).
+        let (school, roster, by, name): (i64, String, i64, String) = re::table.find(export_id).select((re::school_id, re::roster, re::exported_by, re::file_name)).first(c)?;
+        let detail = serde_json::json!({"export": export_id, "roster": roster, "file_name": name, "package_sha256": sha256, "students": n_students, "items": n_items, "files": n_files});
+        crate::history::note(c, school, Some(by), "roster_exported", detail, state.clock.now())
     })?;
     Ok(())
 }
