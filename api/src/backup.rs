@@ -177,6 +177,67 @@ fn database_url(config: &Config) -> Result<DatabaseUrl> {
     DatabaseUrl::parse(&config.database_url()).map_err(BackupError::Refused)
 }
 
+/// `pg_dump` / `pg_restore` for the database at `url`: the password (in the URL's user part or a
+/// `password=` parameter) goes to the child's `PGPASSWORD`, never to its command line, which any
+/// local user can read in `ps`. The URL without it is passed as `--dbname`.
+fn pg_command(program: &str, url: &str) -> Command {
+    let (url, password) = split_password(url);
+    let mut cmd = Command::new(program);
+    if let Some(password) = password {
+        cmd.env("PGPASSWORD", password);
+    }
+    cmd.arg(format!("--dbname={url}"));
+    cmd
+}
+
+/// The URL without its password, and the password (percent-decoded).
+fn split_password(url: &str) -> (String, Option<String>) {
+    let (mut url, mut password) = (url.to_string(), None);
+    if let Some(scheme_end) = url.find("://") {
+        let rest = scheme_end + 3;
+        let authority_end = url[rest..].find(['/', '?']).map_or(url.len(), |i| rest + i);
+        if let Some(at) = url[rest..authority_end].rfind('@').map(|i| rest + i) {
+            if let Some(colon) = url[rest..at].find(':').map(|i| rest + i) {
+                password = Some(percent_decode(&url[colon + 1..at]));
+                url.replace_range(colon..at, "");
+            }
+        }
+    }
+    if let Some(q) = url.find('?') {
+        let (base, query) = url.split_at(q);
+        let mut kept = Vec::new();
+        for pair in query[1..].split('&') {
+            match pair.strip_prefix("password=") {
+                Some(p) => password = Some(percent_decode(p)),
+                None if !pair.is_empty() => kept.push(pair),
+                None => {}
+            }
+        }
+        url = if kept.is_empty() { base.to_string() } else { format!("{base}?{}", kept.join("&")) };
+    }
+    (url, password)
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok()).and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'%', Some(b)) => {
+                out.push(b);
+                i += 3;
+            }
+            (b, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 /// Takes a snapshot into `to` while the server may be running.
 pub fn backup(config: &Config, db: &Db, to: &Path, now: NaiveDateTime) -> Result<BackupReport> {
     let started = std::time::Instant::now();
@@ -227,7 +288,7 @@ fn take(config: &Config, db: &Db, to: &Path, snapshot: &Path, now: NaiveDateTime
         }
         DatabaseUrl::Postgres(url) => {
             let file = snapshot.join("database.pgdump");
-            let out = Command::new("pg_dump").args(["--format=custom", "--no-owner", "--no-privileges", "--file"]).arg(&file).arg(&url).output();
+            let out = pg_command("pg_dump", &url).args(["--format=custom", "--no-owner", "--no-privileges", "--file"]).arg(&file).output();
             let out = out.map_err(|e| BackupError::Refused(format!("pg_dump could not run ({e}); install the PostgreSQL client (Debian: postgresql-client)")))?;
             if !out.status.success() {
                 return Err(BackupError::Db(format!("pg_dump failed: {}", String::from_utf8_lossy(&out.stderr).trim())));
@@ -423,9 +484,8 @@ pub fn restore(config: &Config, from: &Path) -> Result<RestoreReport> {
             copy_verified(&snapshot.join(&manifest.database_file), path, &manifest.database.sha256)?;
         }
         DatabaseUrl::Postgres(url) => {
-            let out = Command::new("pg_restore")
-                .args(["--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction", "--dbname"])
-                .arg(url)
+            let out = pg_command("pg_restore", url)
+                .args(["--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction"])
                 .arg(snapshot.join(&manifest.database_file))
                 .output()
                 .map_err(|e| BackupError::Refused(format!("pg_restore could not run ({e}); install the PostgreSQL client (Debian: postgresql-client)")))?;
@@ -513,5 +573,33 @@ pub fn spawn(config: Config, db: Db, clock: crate::clock::Clock) {
     });
     if let Err(e) = spawned {
         tracing::error!(error = %e, "cannot start the backup thread");
+    }
+}
+
+#[cfg(test)]
+mod pg_command_tests {
+    use super::pg_command;
+
+    fn argv_and_password(url: &str) -> (Vec<String>, Option<String>) {
+        let cmd = pg_command("pg_dump", url);
+        let args = cmd.get_args().map(|a| a.to_string_lossy().into_owned()).collect();
+        let password = cmd.get_envs().find(|(k, _)| *k == "PGPASSWORD").and_then(|(_, v)| v).map(|v| v.to_string_lossy().into_owned());
+        (args, password)
+    }
+
+    #[test]
+    fn the_password_goes_to_the_environment_not_the_command_line() {
+        let (args, password) = argv_and_password("postgres://licheng:s3cr%40t!@db.example:5432/licheng?sslmode=require");
+        assert_eq!(args, vec!["--dbname=postgres://licheng@db.example:5432/licheng?sslmode=require".to_string()]);
+        assert_eq!(password.as_deref(), Some("s3cr@t!"));
+        assert!(args.iter().all(|a| !a.contains("s3cr")), "{args:?}");
+
+        let (args, password) = argv_and_password("postgresql://u@h/d?password=hunter2&application_name=x");
+        assert_eq!(args, vec!["--dbname=postgresql://u@h/d?application_name=x".to_string()]);
+        assert_eq!(password.as_deref(), Some("hunter2"));
+
+        let (args, password) = argv_and_password("postgres://postgres@127.0.0.1:5432/postgres");
+        assert_eq!(args, vec!["--dbname=postgres://postgres@127.0.0.1:5432/postgres".to_string()]);
+        assert_eq!(password, None);
     }
 }

@@ -94,6 +94,14 @@ pub enum Command {
         #[arg(long)]
         verify_only: bool,
     },
+    /// Re-encrypt and re-index every national ID under the current secret key (`secret_key` /
+    /// `{data_dir}/secret.key`) after it was changed, opening the old values with the previous
+    /// one. Batches commit one by one: after an interruption, run it again.
+    RotateKey {
+        /// A file holding the previous master secret.
+        #[arg(long)]
+        previous_secret_file: PathBuf,
+    },
     /// Manage platform operators.
     Operator {
         #[command(subcommand)]
@@ -200,6 +208,13 @@ pub fn run(cli: Cli) -> Result<(), AnyError> {
     let applied = db.migrate()?;
     if applied > 0 {
         tracing::info!(applied, "database migrations applied");
+    }
+    // National IDs at rest: the key, and the rows from before encryption converted.
+    let secrets = Secrets::load_or_create(config.secret_key.as_deref(), &config.data_dir)?;
+    crate::national_id::install(&secrets);
+    let converted = crate::national_id::encrypt_existing(&db)?;
+    if converted != crate::national_id::Converted::default() {
+        tracing::info!(?converted, "national IDs encrypted at rest");
     }
     let clock = crate::clock::Clock::default();
     match cli.command {
@@ -382,6 +397,16 @@ pub fn run(cli: Cli) -> Result<(), AnyError> {
             Ok(())
         }
         Command::Restore { .. } => Ok(()),
+        Command::RotateKey { previous_secret_file } => {
+            let previous = std::fs::read_to_string(&previous_secret_file)?;
+            let previous = Secrets::from_value(previous.trim());
+            let done = crate::national_id::rotate(&db, &previous, &secrets)?;
+            println!("national IDs re-encrypted: {} accounts, {} roster-export items, {} receipt rows", done.users, done.roster_items, done.receipt_students);
+            if done.unreadable > 0 {
+                return Err(format!("{} stored national IDs open under neither key (wrong --previous-secret-file?)", done.unreadable).into());
+            }
+            Ok(())
+        }
         Command::Serve { demo } => serve(config, db, demo),
     }
 }

@@ -14,7 +14,7 @@
 //! (`GET /api/v1/history/head`) is shown to the admin; a copy kept elsewhere pins the history up
 //! to it.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -63,61 +63,83 @@ fn time(t: NaiveDateTime) -> String {
     t.and_utc().to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
 }
 
-/// The canonical content of a learning-result event: its fields as JSON with sorted keys.
-#[allow(clippy::type_complexity)]
-fn result_event_content(c: &mut DbConn, id: i64) -> ApiResult<Option<(i64, String)>> {
-    let row: Option<(i64, i64, String, String, Option<i64>, Option<String>, NaiveDateTime, Option<String>, Option<String>)> = ev::table
-        .inner_join(lr::table.on(lr::id.eq(ev::result_id)))
-        .filter(ev::id.eq(id))
-        .select((lr::school_id, ev::result_id, ev::action, ev::state, ev::actor_id, ev::reason, ev::at, ev::document_sha256, ev::video_sha256))
-        .first(c)
-        .optional()?;
-    Ok(row.map(|(school, result, action, state, actor, reason, at, document, video)| {
-        let content: BTreeMap<&str, serde_json::Value> = BTreeMap::from([
-            ("source", Source::ResultEvent.as_str().into()),
-            ("id", id.into()),
-            ("school_id", school.into()),
-            ("result_id", result.into()),
-            ("action", action.into()),
-            ("state", state.into()),
-            ("actor_id", actor.into()),
-            ("reason", reason.into()),
-            ("at", time(at).into()),
-            ("document_sha256", document.into()),
-            ("video_sha256", video.into()),
-        ]);
-        (school, serde_json::to_string(&content).unwrap_or_default())
-    }))
-}
+/// Ids per query when events are read in batches (below every backend's bound on parameters).
+const CHUNK: usize = 500;
 
-/// The canonical content of an audit event.
+/// The canonical content of learning-result events, by id: their school and their fields as JSON
+/// with sorted keys. One query per [`CHUNK`] ids.
 #[allow(clippy::type_complexity)]
-fn audit_content(c: &mut DbConn, id: i64) -> ApiResult<Option<(i64, String)>> {
-    let row: Option<(Option<i64>, Option<i64>, Option<String>, String, Option<String>, NaiveDateTime)> = ae::table
-        .filter(ae::id.eq(id))
-        .select((ae::school_id, ae::user_id, ae::actor, ae::event, ae::detail, ae::created_at))
-        .first(c)
-        .optional()?;
-    Ok(row.map(|(school, user, actor, event, detail, at)| {
-        let content: BTreeMap<&str, serde_json::Value> = BTreeMap::from([
-            ("source", Source::Audit.as_str().into()),
-            ("id", id.into()),
-            ("school_id", school.into()),
-            ("user_id", user.into()),
-            ("actor", actor.into()),
-            ("event", event.into()),
-            ("detail", detail.into()),
-            ("at", time(at).into()),
-        ]);
-        (school.unwrap_or(0), serde_json::to_string(&content).unwrap_or_default())
-    }))
-}
-
-fn content_of(c: &mut DbConn, source: Source, id: i64) -> ApiResult<Option<(i64, String)>> {
-    match source {
-        Source::ResultEvent => result_event_content(c, id),
-        Source::Audit => audit_content(c, id),
+fn result_event_contents(c: &mut DbConn, ids: &[i64]) -> ApiResult<HashMap<i64, (i64, String)>> {
+    let mut out = HashMap::with_capacity(ids.len());
+    for chunk in ids.chunks(CHUNK) {
+        let rows: Vec<(i64, i64, i64, String, String, Option<i64>, Option<String>, NaiveDateTime, Option<String>, Option<String>)> = ev::table
+            .inner_join(lr::table.on(lr::id.eq(ev::result_id)))
+            .filter(ev::id.eq_any(chunk))
+            .select((ev::id, lr::school_id, ev::result_id, ev::action, ev::state, ev::actor_id, ev::reason, ev::at, ev::document_sha256, ev::video_sha256))
+            .load(c)?;
+        for (id, school, result, action, state, actor, reason, at, document, video) in rows {
+            let content: BTreeMap<&str, serde_json::Value> = BTreeMap::from([
+                ("source", Source::ResultEvent.as_str().into()),
+                ("id", id.into()),
+                ("school_id", school.into()),
+                ("result_id", result.into()),
+                ("action", action.into()),
+                ("state", state.into()),
+                ("actor_id", actor.into()),
+                ("reason", reason.into()),
+                ("at", time(at).into()),
+                ("document_sha256", document.into()),
+                ("video_sha256", video.into()),
+            ]);
+            out.insert(id, (school, serde_json::to_string(&content).unwrap_or_default()));
+        }
     }
+    Ok(out)
+}
+
+/// The canonical content of audit events, by id (one query per [`CHUNK`] ids).
+#[allow(clippy::type_complexity)]
+fn audit_contents(c: &mut DbConn, ids: &[i64]) -> ApiResult<HashMap<i64, (i64, String)>> {
+    let mut out = HashMap::with_capacity(ids.len());
+    for chunk in ids.chunks(CHUNK) {
+        let rows: Vec<(i64, Option<i64>, Option<i64>, Option<String>, String, Option<String>, NaiveDateTime)> = ae::table
+            .filter(ae::id.eq_any(chunk))
+            .select((ae::id, ae::school_id, ae::user_id, ae::actor, ae::event, ae::detail, ae::created_at))
+            .load(c)?;
+        for (id, school, user, actor, event, detail, at) in rows {
+            let content: BTreeMap<&str, serde_json::Value> = BTreeMap::from([
+                ("source", Source::Audit.as_str().into()),
+                ("id", id.into()),
+                ("school_id", school.into()),
+                ("user_id", user.into()),
+                ("actor", actor.into()),
+                ("event", event.into()),
+                ("detail", detail.into()),
+                ("at", time(at).into()),
+            ]);
+            out.insert(id, (school.unwrap_or(0), serde_json::to_string(&content).unwrap_or_default()));
+        }
+    }
+    Ok(out)
+}
+
+/// The canonical contents of the events `wanted` (source, id), read in batches per source.
+fn contents_of(c: &mut DbConn, wanted: &[(Source, i64)]) -> ApiResult<HashMap<(&'static str, i64), (i64, String)>> {
+    let ids = |kind: Source| wanted.iter().filter(|(s, _)| *s == kind).map(|(_, id)| *id).collect::<Vec<i64>>();
+    let mut out = HashMap::with_capacity(wanted.len());
+    for (kind, found) in [(Source::ResultEvent, result_event_contents(c, &ids(Source::ResultEvent))?), (Source::Audit, audit_contents(c, &ids(Source::Audit))?)] {
+        out.extend(found.into_iter().map(|(id, v)| ((kind.as_str(), id), v)));
+    }
+    Ok(out)
+}
+
+/// Records an event of a domain that keeps no audit row of its own (roster exports, receipt
+/// answers, self-directed decisions, performance changes) in the audit log, through the audit
+/// function, so that the chain seals it like any other. `detail`: what happened, as JSON (ids,
+/// states, file SHA-256s); `user`: who did it.
+pub fn note(c: &mut DbConn, school: i64, user: Option<i64>, event: &str, detail: serde_json::Value, now: NaiveDateTime) -> ApiResult<()> {
+    let event = crate::accounts::audit::Event { school_id: Some(school), user_id: user, actor: None, event, detail: Some(detail.to_string()), client: None };
+    crate::accounts::audit::record(c, event, now)
 }
 
 /// How far below the highest sealed id of a source a routine pass looks for events not sealed yet:
@@ -188,40 +210,46 @@ pub fn seal_recent(db: &Db, now: NaiveDateTime) -> ApiResult<usize> {
 fn seal_pass(db: &Db, now: NaiveDateTime, full: bool) -> ApiResult<usize> {
     let mut total = 0;
     loop {
-        let sealed = db.write_blocking(move |c| {
-            let todo = unsealed(c, BATCH, full)?;
-            let mut heads: BTreeMap<i64, (i64, String)> = BTreeMap::new();
-            let mut n = 0;
-            for (source, id) in todo {
-                let Some((school, content)) = content_of(c, source, id)? else { continue };
-                let head = match heads.get(&school) {
-                    Some(h) => h.clone(),
-                    None => head(c, school)?,
-                };
-                let content_hash = sha256_hex(content.as_bytes());
-                let hash = link(&head.1, &content_hash);
-                diesel::insert_into(hc::table)
-                    .values((
-                        hc::school_id.eq(school),
-                        hc::seq.eq(head.0 + 1),
-                        hc::source.eq(source.as_str()),
-                        hc::source_id.eq(id),
-                        hc::content_hash.eq(&content_hash),
-                        hc::prev_hash.eq(&head.1),
-                        hc::hash.eq(&hash),
-                        hc::sealed_at.eq(now),
-                    ))
-                    .execute(c)?;
-                heads.insert(school, (head.0 + 1, hash));
-                n += 1;
-            }
-            Ok(n)
-        })?;
+        let sealed = db.write_blocking(move |c| seal_batch(c, now, full))?;
         total += sealed;
         if sealed == 0 || sealed < BATCH as usize {
             return Ok(total);
         }
     }
+}
+
+/// Seals one batch of unsealed events (at most [`BATCH`]) on `c`, inside the caller's transaction;
+/// returns how many. The events are read a chunk at a time, not one query each.
+pub fn seal_batch(c: &mut DbConn, now: NaiveDateTime, full: bool) -> ApiResult<usize> {
+    let todo = unsealed(c, BATCH, full)?;
+    let contents = contents_of(c, &todo)?;
+    let mut heads: BTreeMap<i64, (i64, String)> = BTreeMap::new();
+    let mut n = 0;
+    for (source, id) in todo {
+        let Some((school, content)) = contents.get(&(source.as_str(), id)) else { continue };
+        let head = match heads.get(school) {
+            Some(h) => h.clone(),
+            None => head(c, *school)?,
+        };
+        let content_hash = sha256_hex(content.as_bytes());
+        let hash = link(&head.1, &content_hash);
+        // One insert per entry: batch inserts do not build through the two-backend connection.
+        diesel::insert_into(hc::table)
+            .values((
+                hc::school_id.eq(*school),
+                hc::seq.eq(head.0 + 1),
+                hc::source.eq(source.as_str()),
+                hc::source_id.eq(id),
+                hc::content_hash.eq(&content_hash),
+                hc::prev_hash.eq(&head.1),
+                hc::hash.eq(&hash),
+                hc::sealed_at.eq(now),
+            ))
+            .execute(c)?;
+        heads.insert(*school, (head.0 + 1, hash));
+        n += 1;
+    }
+    Ok(n)
 }
 
 /// A break in a chain: the first entry of a school's chain that does not hold.
@@ -254,20 +282,35 @@ impl Report {
 /// Walks every chain from its start: each entry must follow the one before it, its hash must be
 /// the link of the two, and its event must still have the content it was sealed with.
 pub fn verify(db: &Db) -> ApiResult<Report> {
-    db.read_blocking(|c| {
-        let schools: Vec<i64> = hc::table.select(hc::school_id).distinct().order(hc::school_id).load(c)?;
-        let mut report = Report { chains: schools.len(), ..Report::default() };
-        for school in schools {
+    db.read_blocking(verify_with)
+}
+
+/// [`verify`] on one connection: entries are read a page at a time and their events a chunk at a
+/// time (a constant number of queries per [`CHUNK`] entries, not one per entry).
+#[allow(clippy::type_complexity)]
+pub fn verify_with(c: &mut DbConn) -> ApiResult<Report> {
+    let schools: Vec<i64> = hc::table.select(hc::school_id).distinct().order(hc::school_id).load(c)?;
+    let mut report = Report { chains: schools.len(), ..Report::default() };
+    for school in schools {
+        let mut prev = GENESIS.to_string();
+        let mut expected_seq = 1;
+        'chain: loop {
             let rows: Vec<(i64, String, i64, String, String, String)> = hc::table
                 .filter(hc::school_id.eq(school))
+                .filter(hc::seq.ge(expected_seq))
                 .order(hc::seq)
+                .limit(CHUNK as i64)
                 .select((hc::seq, hc::source, hc::source_id, hc::content_hash, hc::prev_hash, hc::hash))
                 .load(c)?;
-            let mut prev = GENESIS.to_string();
-            for (i, (seq, source, source_id, content_hash, prev_hash, hash)) in rows.into_iter().enumerate() {
+            if rows.is_empty() {
+                break;
+            }
+            let wanted: Vec<(Source, i64)> = rows.iter().filter_map(|r| Source::parse(&r.1).map(|k| (k, r.2))).collect();
+            let contents = contents_of(c, &wanted)?;
+            for (seq, source, source_id, content_hash, prev_hash, hash) in rows {
                 report.entries += 1;
-                let problem = if seq != i as i64 + 1 {
-                    Some(format!("entry {} is missing (the chain jumps to {seq})", i + 1))
+                let problem = if seq != expected_seq {
+                    Some(format!("entry {expected_seq} is missing (the chain jumps to {seq})"))
                 } else if prev_hash != prev {
                     Some("does not follow the entry before it (prev_hash differs)".to_string())
                 } else if hash != link(&prev_hash, &content_hash) {
@@ -275,9 +318,9 @@ pub fn verify(db: &Db) -> ApiResult<Report> {
                 } else {
                     match Source::parse(&source) {
                         None => Some(format!("unknown source {source}")),
-                        Some(kind) => match content_of(c, kind, source_id)? {
+                        Some(kind) => match contents.get(&(kind.as_str(), source_id)) {
                             None => Some(format!("the event {source} {source_id} is gone")),
-                            Some((owner, _)) if owner != school => Some(format!("the event {source} {source_id} now belongs to school {owner}")),
+                            Some((owner, _)) if *owner != school => Some(format!("the event {source} {source_id} now belongs to school {owner}")),
                             Some((_, content)) if sha256_hex(content.as_bytes()) != content_hash => {
                                 Some(format!("the event {source} {source_id} was changed after it was sealed"))
                             }
@@ -287,14 +330,15 @@ pub fn verify(db: &Db) -> ApiResult<Report> {
                 };
                 if let Some(problem) = problem {
                     report.breaks.push(Break { school_id: school, seq, source, source_id, problem });
-                    break;
+                    break 'chain;
                 }
                 prev = hash;
+                expected_seq += 1;
             }
         }
-        report.unsealed = count_unsealed(c)?;
-        Ok(report)
-    })
+    }
+    report.unsealed = count_unsealed(c)?;
+    Ok(report)
 }
 
 /// Seals every few seconds on every instance (races are harmless, see the module): near the newest

@@ -37,6 +37,7 @@ pub mod news;
 pub mod fields;
 pub mod consultations;
 pub mod receipts;
+pub mod national_id;
 
 use actix_web::web;
 

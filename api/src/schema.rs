@@ -45,6 +45,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         email_set_by_user -> Bool,
+        national_id_index -> Nullable<Text>,
     }
 }
 

@@ -105,3 +105,79 @@ async fn two_sealers_at_once_build_one_unbroken_chain() {
     assert_eq!(sealed as usize, report.entries);
     assert!(report.entries >= 43, "{report:?}");
 }
+
+/// Counts the reads (SELECT statements) a connection runs.
+fn counting(conn: &mut licheng::db::DbConn) -> std::sync::Arc<std::sync::atomic::AtomicUsize> {
+    use diesel::connection::{Connection, InstrumentationEvent};
+    let n = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = n.clone();
+    conn.set_instrumentation(move |e: InstrumentationEvent<'_>| {
+        if let InstrumentationEvent::StartQuery { query, .. } = e {
+            if !query.to_string().trim_start().to_ascii_uppercase().starts_with("SELECT") {
+                return;
+            }
+            counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        }
+    });
+    n
+}
+
+#[actix_web::test]
+async fn sealing_and_verifying_read_the_events_in_batches() {
+    let app = TestApp::init();
+    let school = app.demo();
+    seal(&app);
+    let now = app.state.clock.now();
+    app.write(move |c| {
+        for n in 0..300 {
+            let detail = Some(format!("第 {n} 筆"));
+            let event = licheng::accounts::audit::Event { school_id: Some(school), user_id: None, actor: Some("test"), event: "parameters_changed", detail, client: None };
+            licheng::accounts::audit::record(c, event, now)?;
+        }
+        Ok(())
+    });
+    let mut conn = app.state.db.get().unwrap();
+    let queries = counting(&mut conn);
+    assert_eq!(licheng::history::seal_batch(&mut conn, now, true).unwrap(), 300);
+    let sealing = queries.swap(0, std::sync::atomic::Ordering::SeqCst);
+    assert!(sealing < 20, "sealing 300 events ran {sealing} reads (one per event?)");
+    let report = licheng::history::verify_with(&mut conn).unwrap();
+    let verifying = queries.swap(0, std::sync::atomic::Ordering::SeqCst);
+    assert!(report.ok() && report.entries >= 300, "{report:?}");
+    assert!(verifying < 20, "verifying {} entries ran {verifying} reads (one per entry?)", report.entries);
+    diesel::connection::Connection::set_instrumentation(&mut *conn, |_: diesel::connection::InstrumentationEvent<'_>| {});
+}
+
+/// Seals what is pending and returns the details of the sealed audit events named `event`.
+pub fn sealed_events(app: &TestApp, event: &'static str) -> Vec<String> {
+    use licheng::schema::audit_events as ae;
+    seal(app);
+    app.write(move |c| {
+        Ok(ae::table
+            .inner_join(hc::table.on(hc::source_id.eq(ae::id).and(hc::source.eq("audit_events"))))
+            .filter(ae::event.eq(event))
+            .order(ae::id)
+            .select(ae::detail)
+            .load::<Option<String>>(c)?
+            .into_iter()
+            .map(Option::unwrap_or_default)
+            .collect())
+    })
+}
+
+#[actix_web::test]
+async fn performance_changes_are_sealed() {
+    let app = TestApp::init();
+    app.demo();
+    let student = app.demo_token("999999_114003").await;
+    let fields = [("category", "works"), ("title", "個人作品集"), ("start_date", "2026-10-01"), ("description", "攝影")];
+    let perf = app.upload(Method::POST, "/api/v1/performances", &student, &fields, &[("document", "w.pdf", &bytes::pdf(1000))]).await;
+    assert_eq!(perf.status, 201, "{}", perf.text());
+    let id = perf.json()["id"].as_i64().unwrap();
+    assert_eq!(app.delete_as(&format!("/api/v1/performances/{id}"), &student).await.status, 204);
+    let sealed = sealed_events(&app, "performance_changed");
+    assert_eq!(sealed.len(), 2, "{sealed:?}");
+    assert!(sealed[0].contains(&format!("\"performance\":{id}")) && sealed[0].contains("created"), "{sealed:?}");
+    assert!(sealed[1].contains("deleted"), "{sealed:?}");
+    assert!(licheng::history::verify(&app.state.db).unwrap().ok());
+}

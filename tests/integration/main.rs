@@ -30,3 +30,4 @@ mod consultations;
 mod receipts;
 mod contract;
 mod schema_check;
+mod national_ids;

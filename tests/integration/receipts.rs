@@ -285,6 +285,10 @@ async fn roster_export_to_receipt_confirmations_statistics_and_a_new_version() {
     assert_eq!(rep.status, 200, "{}", rep.text());
     let no_text = app.post_as("/api/v1/receipts/mine/answers", &t3, json!({"category": "cadre", "answer": "wrong"})).await;
     no_text.assert_problem(422, "validation_failed");
+    // The answers are sealed into the history chain (issue #26).
+    let sealed = crate::history::sealed_events(&app, "receipt_answered");
+    assert_eq!(sealed.len(), 4, "{sealed:?}");
+    assert!(sealed[2].contains("\"state\":\"reported\"") && sealed[2].contains("missing"), "{sealed:?}");
 
     // 8.1.3: the reports list, a remark the student sees.
     let list = app.get_as("/api/v1/receipts/reports?term=1151", &fx.admin).await;

@@ -348,6 +348,12 @@ async fn every_roster_type_exports_its_students_and_items() {
     let recorded: Vec<(String, String, Option<String>)> =
         app.write(move |c| Ok(rei::table.filter(rei::export_id.eq(export_id)).order(rei::id).select((rei::national_id, rei::item_kind, rei::document_sha256)).load(c)?));
     assert_eq!(recorded.len(), 3);
+    // The export is sealed into the history chain, with the package's SHA-256 (issue #26).
+    let sealed = crate::history::sealed_events(&app, "roster_exported");
+    assert!(sealed.last().is_some_and(|d| d.contains(&format!("\"export\":{export_id}")) && d.contains("package_sha256")), "{sealed:?}");
+    // Kept encrypted (issue #26).
+    assert!(recorded.iter().all(|r| r.0.starts_with(licheng::national_id::PREFIX)), "{recorded:?}");
+    let recorded: Vec<_> = recorded.into_iter().map(|(n, k, d)| (licheng::national_id::reveal(Some(&n)).unwrap_or_default(), k, d)).collect();
     assert_eq!(recorded[1], ("A100000002".to_string(), "result".to_string(), Some(fx.docs["d2"].clone())));
 
     // 28: only the 進修部 student.
@@ -489,6 +495,7 @@ async fn a_student_changed_by_sync_before_the_export_runs_stops_it_with_the_reas
     let export_id = done["id"].as_i64().unwrap();
     app.write(move |c| Ok(diesel::update(users::table.find(d2)).set(users::national_id.eq(Some("B200000002"))).execute(c)?));
     let recorded: Vec<String> = app.write(move |c| Ok(rei::table.filter(rei::export_id.eq(export_id)).order(rei::id).select(rei::national_id).load(c)?));
+    let recorded: Vec<String> = recorded.iter().map(|n| licheng::national_id::reveal(Some(n)).unwrap_or_default()).collect();
     assert_eq!(recorded, column(&sheet(&workbook(&entries), "幹部經歷"), "身分證統一編號"));
 }
 

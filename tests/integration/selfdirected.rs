@@ -133,6 +133,9 @@ async fn a_plan_and_its_results_pass_three_stages_with_a_return_and_a_resubmissi
     assert_eq!(d.status, 200, "{}", d.text());
     assert_eq!(d.json()["plan"]["plan_state"], "returned");
     assert_eq!(d.json()["plan"]["return_reason"], "請寫清楚每週的觀察方式");
+    // Submissions and decisions are sealed into the history chain (issue #26).
+    let sealed = crate::history::sealed_events(&app, "self_directed_event");
+    assert!(sealed.iter().any(|d| d.contains("請寫清楚每週的觀察方式") && d.contains(&format!("\"plan\":{id}"))), "{sealed:?}");
     // The student edits and sends it again: it starts over at the first stage.
     let edited = app.put_as(&format!("/api/v1/me/self-directed/plans/{id}"), &student, plan_body(&fx, "校園植物觀察（修訂）")).await;
     assert_eq!(edited.status, 200, "{}", edited.text());

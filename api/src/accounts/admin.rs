@@ -155,7 +155,7 @@ pub async fn list(
                 .into_iter()
                 .map(|u| AccountRow {
                     id: u.id,
-                    national_id_masked: u.national_id.as_deref().filter(|_| person).map(password::mask_national_id),
+                    national_id_masked: crate::national_id::reveal(u.national_id.as_deref().filter(|_| person)).as_deref().map(password::mask_national_id),
                     kind: UserKind::parse(&u.kind).unwrap_or(UserKind::Staff),
                     account: u.account,
                     display_name: u.display_name,

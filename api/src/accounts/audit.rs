@@ -25,7 +25,21 @@ pub struct Event<'a> {
 
 /// Events that do not change who may do what; every other recorded event invalidates the
 /// process's cached principals (role groups, accounts, passwords, terms, keys …).
-const ROUTINE: &[&str] = &["sign_in_failed", "sign_in_succeeded", "password_reset_requested", "mail_settings_changed", "parameters_changed", "national_window_set", "consultation_created", "consultation_updated", "consultation_deleted"];
+const ROUTINE: &[&str] = &[
+    "sign_in_failed",
+    "sign_in_succeeded",
+    "password_reset_requested",
+    "mail_settings_changed",
+    "parameters_changed",
+    "national_window_set",
+    "consultation_created",
+    "consultation_updated",
+    "consultation_deleted",
+    "roster_exported",
+    "receipt_answered",
+    "self_directed_event",
+    "performance_changed",
+];
 
 pub fn record(conn: &mut DbConn, e: Event<'_>, now: NaiveDateTime) -> ApiResult<()> {
     if !ROUTINE.contains(&e.event) {

@@ -184,13 +184,15 @@ pub fn create_account(conn: &mut DbConn, new: &NewAccount<'_>, now: NaiveDateTim
         ));
     }
     let hash = password::hash(new.password)?;
+    let national_id = new.national_id.map(|n| Ok::<_, ApiError>((crate::national_id::seal(n)?, crate::national_id::index(n)?))).transpose()?;
     let id: i64 = diesel::insert_into(users::table)
         .values((
             users::school_id.eq(new.school_id),
             users::account.eq(new.account),
             users::kind.eq(new.kind.as_str()),
             users::display_name.eq(new.display_name),
-            users::national_id.eq(new.national_id.map(|s| s.to_ascii_uppercase())),
+            users::national_id.eq(national_id.as_ref().map(|n| n.0.clone())),
+            users::national_id_index.eq(national_id.map(|n| n.1)),
             users::number.eq(new.number),
             users::email.eq(new.email),
             users::password_hash.eq(hash),

@@ -286,7 +286,7 @@ pub async fn sign_in(state: web::Data<AppState>, req: HttpRequest, body: web::Js
         let until = user.locked_until.filter(|u| *u > now).unwrap_or(now + chrono::Duration::seconds(session::LOCK_SECONDS));
         return Err(session::locked_error(until, now));
     }
-    let (given, hash, nid) = (body.password.clone(), user.password_hash.clone(), user.national_id.clone());
+    let (given, hash, nid) = (body.password.clone(), user.password_hash.clone(), crate::national_id::reveal(user.national_id.as_deref()));
     let ok = web::block(move || password::verify_account(&given, &hash, nid.as_deref()))
         .await
         .map_err(|e| ApiError::internal(format!("blocking task failed: {e}")))?;
@@ -321,7 +321,7 @@ async fn confirm_password(state: &AppState, user: &User, given: &str, client: &s
         let until = user.locked_until.filter(|u| *u > now).unwrap_or(now + chrono::Duration::seconds(session::LOCK_SECONDS));
         return Err(session::locked_error(until, now));
     }
-    let (given, stored, nid) = (given.to_string(), user.password_hash.clone(), user.national_id.clone());
+    let (given, stored, nid) = (given.to_string(), user.password_hash.clone(), crate::national_id::reveal(user.national_id.as_deref()));
     let ok = web::block(move || password::verify_account(&given, &stored, nid.as_deref())).await.map_err(|e| ApiError::internal(e.to_string()))?;
     if ok {
         state
@@ -489,7 +489,7 @@ pub async fn reset_password(state: web::Data<AppState>, req: HttpRequest, body: 
             }
         })
         .await?;
-    password::check_strength(&body.new_password, &user.account, user.national_id.as_deref())?;
+    password::check_strength(&body.new_password, &user.account, crate::national_id::reveal(user.national_id.as_deref()).as_deref())?;
     let new = body.new_password.clone();
     let hash = web::block(move || password::hash(&new)).await.map_err(|e| ApiError::internal(e.to_string()))??;
     state
@@ -585,7 +585,7 @@ pub async fn change_password(
     let body = body.read().await?;
     body.validate()?;
     confirm_password(&state, &user, &body.old_password, &client_addr(&req), "old_password").await?;
-    password::check_strength(&body.new_password, &user.account, user.national_id.as_deref())?;
+    password::check_strength(&body.new_password, &user.account, crate::national_id::reveal(user.national_id.as_deref()).as_deref())?;
     if body.new_password == body.old_password {
         return Err(ApiError::new(ErrorCode::WeakPassword).field("new_password", "新密碼不可與目前密碼相同", "must differ from the current password"));
     }

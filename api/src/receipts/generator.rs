@@ -176,9 +176,12 @@ pub fn course_records(c: &mut DbConn, school: i64, term: Term, version: i32, sch
         .filter(courses::active.eq(true))
         .filter(courses::academic_year.eq(term.academic_year))
         .filter(courses::semester.eq(term.semester))
-        .order((users::national_id.asc(), courses::course_code.asc(), courses::id.asc()))
+        .order((courses::course_code.asc(), courses::id.asc()))
         .select((users::national_id, courses::course_code, courses::subject_name, courses::grade, courses::credits))
         .load(c)?;
+    // National IDs are encrypted at rest: ordered by them here (a stable sort keeps the courses' order).
+    let mut rows: Vec<R> = rows.into_iter().map(|(nid, code, subject, grade, credits)| (crate::national_id::reveal(nid.as_deref()), code, subject, grade, credits)).collect();
+    rows.sort_by(|a, b| a.0.cmp(&b.0));
     let mut students: Vec<StudentRows> = Vec::new();
     let mut line = 0;
     for (nid, code, subject, grade, credits) in rows {

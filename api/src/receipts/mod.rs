@@ -389,7 +389,7 @@ pub fn current_imports(c: &mut DbConn, school: i64, term: Term) -> ApiResult<BTr
 /// The school's students by national ID (upper-case).
 pub fn students_by_national_id(c: &mut DbConn, school: i64) -> ApiResult<HashMap<String, i64>> {
     let rows: Vec<(i64, Option<String>)> = users::table.filter(users::school_id.eq(school)).filter(users::kind.eq("student")).select((users::id, users::national_id)).load(c)?;
-    Ok(rows.into_iter().filter_map(|(id, n)| n.map(|n| (n.trim().to_uppercase(), id))).filter(|(n, _)| !n.is_empty()).collect())
+    Ok(rows.into_iter().filter_map(|(id, n)| crate::national_id::reveal(n.as_deref()).map(|n| (n, id))).collect())
 }
 
 /// A student's rows of an import: student → (rows json, digest, count).

@@ -232,16 +232,16 @@ pub(crate) fn plan_import(
                         .students
                         .iter()
                         .map(|(sid, (nid, rows))| {
-                            (
+                            Ok((
                                 rs::import_id.eq(import),
                                 rs::student_id.eq(*sid),
-                                rs::national_id.eq(nid.to_string()),
+                                rs::national_id.eq(crate::national_id::seal(nid)?),
                                 rs::rows_json.eq(serde_json::to_string(rows).unwrap_or_else(|_| "[]".into())),
                                 rs::row_count.eq(rows.len() as i32),
                                 rs::digest.eq(digest(rows)),
-                            )
+                            ))
                         })
-                        .collect();
+                        .collect::<ApiResult<_>>()?;
                     for chunk in rows.chunks(500) {
                         // Batch inserts need the concrete backend (as rosters' package does).
                         match c {
@@ -778,6 +778,8 @@ pub async fn answer(state: web::Data<AppState>, who: Principal, req: HttpRequest
                     ra::answered_at.eq(now),
                 ))
                 .execute(c)?;
+            let detail = serde_json::json!({"import": imp.id, "term": term_code(term), "category": category.as_str(), "state": st, "kind": kind.map(|k| k.as_str())});
+            crate::history::note(c, school, Some(me), "receipt_answered", detail, now)?;
             if let Some(kind) = kind {
                 diesel::insert_into(rr::table)
                     .values((

@@ -314,7 +314,7 @@ fn students(c: &mut DbConn, school: i64, spec: &Spec) -> ApiResult<HashMap<i64, 
     Ok(rows
         .into_iter()
         .map(|(id, account, number, name, national_id, active, birth_date, grade, class_code, seat_no, status)| {
-            let national_id = national_id.map(|n| n.trim().to_string()).filter(|n| !n.is_empty());
+            let national_id = crate::national_id::reveal(national_id.as_deref());
             (id, Student { id, account, number, name, national_id, birth_date, grade, class_code, seat_no, status, active })
         })
         .collect())

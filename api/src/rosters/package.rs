@@ -358,13 +358,14 @@ pub fn run(state: &AppState, job: &Job, progress: &Progress) -> Result<Output, J
     drop(file);
     std::fs::rename(&part, state.config.data_dir.join(&final_rel))?;
 
-    record(state, export_id, &contents, &names)?;
+    record(state, export_id, &contents, &names, &sha256)?;
     progress.set(total, total)?;
     Ok(Output { path: final_rel, name: format!("{stem}.zip"), sha256, size })
 }
 
 /// Records what the package contained (replacing what an interrupted run may have left).
-fn record(state: &AppState, export_id: i64, contents: &Contents, names: &[(Option<String>, Option<String>)]) -> Result<(), JobError> {
+fn record(state: &AppState, export_id: i64, contents: &Contents, names: &[(Option<String>, Option<String>)], sha256: &str) -> Result<(), JobError> {
+    let sha256 = sha256.to_string();
     let students: std::collections::HashSet<i64> = contents.rows.iter().map(|r| r.student_id).collect();
     let (n_students, n_items, n_files) = (students.len() as i32, contents.rows.len() as i32, contents.attachments() as i32);
     type ItemRow = (i64, String, String, i64, Option<String>, Option<String>, Option<String>, Option<String>);
@@ -373,10 +374,11 @@ fn record(state: &AppState, export_id: i64, contents: &Contents, names: &[(Optio
         .iter()
         .zip(names)
         .map(|(r, (dn, vn))| {
-            let nid = contents.students.get(&r.student_id).and_then(|s| s.national_id.clone()).unwrap_or_default();
-            (r.student_id, nid, r.item.kind().to_string(), r.item.id(), dn.clone(), r.document.as_ref().map(|f| f.sha256.clone()), vn.clone(), r.video.as_ref().map(|f| f.sha256.clone()))
+            // Kept encrypted, like the accounts' column (issue #26).
+            let nid = contents.students.get(&r.student_id).and_then(|s| s.national_id.as_deref()).map(crate::national_id::seal).transpose()?.unwrap_or_default();
+            Ok((r.student_id, nid, r.item.kind().to_string(), r.item.id(), dn.clone(), r.document.as_ref().map(|f| f.sha256.clone()), vn.clone(), r.video.as_ref().map(|f| f.sha256.clone())))
         })
-        .collect();
+        .collect::<crate::error::ApiResult<_>>()?;
     state.db.write_blocking(move |c| {
         diesel::delete(rei::table.filter(rei::export_id.eq(export_id))).execute(c)?;
         for chunk in items.chunks(500) {
@@ -403,7 +405,10 @@ fn record(state: &AppState, export_id: i64, contents: &Contents, names: &[(Optio
             };
         }
         diesel::update(re::table.find(export_id)).set((re::students.eq(n_students), re::items.eq(n_items), re::files.eq(n_files))).execute(c)?;
-        Ok(())
+        // Sealed into the school's history chain (issue #26).
+        let (school, roster, by, name): (i64, String, i64, String) = re::table.find(export_id).select((re::school_id, re::roster, re::exported_by, re::file_name)).first(c)?;
+        let detail = serde_json::json!({"export": export_id, "roster": roster, "file_name": name, "package_sha256": sha256, "students": n_students, "items": n_items, "files": n_files});
+        crate::history::note(c, school, Some(by), "roster_exported", detail, state.clock.now())
     })?;
     Ok(())
 }

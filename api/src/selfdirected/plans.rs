@@ -270,7 +270,9 @@ pub fn record(c: &mut DbConn, plan: i64, phase: Phase, action: &str, position: O
             ev::at.eq(now),
         ))
         .execute(c)?;
-    Ok(())
+    let school: i64 = pl::table.find(plan).select(pl::school_id).first(c)?;
+    let detail = serde_json::json!({"plan": plan, "phase": phase.as_str(), "action": action, "position": position, "identity": identity, "reason": reason});
+    crate::history::note(c, school, Some(actor), "self_directed_event", detail, now)
 }
 
 fn subject_of_school(c: &mut DbConn, school: i64, id: i64) -> ApiResult<()> {

@@ -172,7 +172,7 @@ fn upsert_people(c: &mut DbConn, ctx: &Ctx, kind: UserKind, people: &[Person<'_>
     let existing: Vec<Row> = users::table
         .filter(users::school_id.eq(ctx.school_id))
         .filter(users::kind.eq(kind.as_str()))
-        .select((users::id, users::number, users::display_name, users::national_id, users::email, users::active, users::email_set_by_user))
+        .select((users::id, users::number, users::display_name, users::national_id_index, users::email, users::active, users::email_set_by_user))
         .load(c)?;
     let by_number: HashMap<String, &Row> = existing.iter().filter_map(|r| r.1.clone().map(|n| (n, r))).collect();
     let mut result = counts(people.len());
@@ -183,13 +183,16 @@ fn upsert_people(c: &mut DbConn, ctx: &Ctx, kind: UserKind, people: &[Person<'_>
             Some((id, _, name, nid, email, active, email_set_by_user)) => {
                 // The user's own address wins over the school-affairs system's.
                 let new_email = if *email_set_by_user { email } else { &p.email };
-                let nid_changed = nid.as_deref() != Some(p.national_id.as_str());
+                // National IDs are compared by their blind index (issue #26).
+                let index = crate::national_id::index(&p.national_id)?;
+                let nid_changed = nid.as_deref() != Some(index.as_str());
                 let email_changed = email != new_email;
                 if name != p.name || nid_changed || email_changed || *active != p.active {
                     diesel::update(users::table.find(id))
                         .set((
                             users::display_name.eq(p.name),
-                            users::national_id.eq(&p.national_id),
+                            users::national_id.eq(crate::national_id::seal(&p.national_id)?),
+                            users::national_id_index.eq(&index),
                             users::email.eq(new_email),
                             users::active.eq(p.active),
                             users::updated_at.eq(ctx.now),
@@ -221,12 +224,13 @@ fn upsert_people(c: &mut DbConn, ctx: &Ctx, kind: UserKind, people: &[Person<'_>
         let values: Vec<_> = chunk
             .iter()
             .map(|p| {
-                (
+                Ok((
                     users::school_id.eq(Some(ctx.school_id)),
                     users::account.eq(format!("{}_{}", ctx.school_code, p.number)),
                     users::kind.eq(kind.as_str()),
                     users::display_name.eq(p.name),
-                    users::national_id.eq(Some(p.national_id.clone())),
+                    users::national_id.eq(Some(crate::national_id::seal(&p.national_id)?)),
+                    users::national_id_index.eq(Some(crate::national_id::index(&p.national_id)?)),
                     users::number.eq(Some(p.number)),
                     users::email.eq(p.email.clone()),
                     users::password_hash.eq(password::INITIAL),
@@ -235,9 +239,9 @@ fn upsert_people(c: &mut DbConn, ctx: &Ctx, kind: UserKind, people: &[Person<'_>
                     users::failed_logins.eq(0),
                     users::created_at.eq(ctx.now),
                     users::updated_at.eq(ctx.now),
-                )
+                ))
             })
-            .collect();
+            .collect::<ApiResult<_>>()?;
         insert_rows!(c, users::table, values)?;
     }
     result.inserted = new_people.len() as i64;

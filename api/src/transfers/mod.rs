@@ -41,23 +41,14 @@ pub const PASSWORD_PURPOSE: &str = "transfer-package-password";
 // two functions, so encrypting national IDs at rest changes only them.
 
 /// The students of `school` whose national ID is one of `ids`: national ID → user id.
+/// National IDs are encrypted at rest: matched by their blind index (issue #26).
 pub fn students_by_national_id(c: &mut DbConn, school: i64, ids: &[String]) -> ApiResult<HashMap<String, i64>> {
-    let mut out = HashMap::new();
-    for chunk in ids.chunks(500) {
-        let found: Vec<(i64, Option<String>)> = users::table
-            .filter(users::school_id.eq(school))
-            .filter(users::kind.eq("student"))
-            .filter(users::national_id.eq_any(chunk.to_vec()))
-            .select((users::id, users::national_id))
-            .load(c)?;
-        out.extend(found.into_iter().filter_map(|(id, nid)| nid.map(|n| (n.trim().to_string(), id))));
-    }
-    Ok(out)
+    crate::national_id::students_by_index(c, school, ids)
 }
 
-/// A student's national ID as stored (trimmed; `None` when blank).
+/// A student's national ID from its stored (encrypted) form (`None` when blank).
 pub fn national_id_of(stored: Option<String>) -> Option<String> {
-    stored.map(|n| n.trim().to_string()).filter(|n| !n.is_empty())
+    crate::national_id::reveal(stored.as_deref())
 }
 // ---------------------------------------------------------------------------------------------
 

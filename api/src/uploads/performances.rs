@@ -508,6 +508,7 @@ pub async fn create_performance(state: web::Data<AppState>, who: Principal, payl
                 .returning(pf::id)
                 .get_result(c)?;
             access::record_on_behalf(c, me, "performance_created", format!("performance {id}"), now)?;
+            crate::history::note(c, me.school, Some(me.actor), "performance_changed", serde_json::json!({"performance": id, "action": "created", "document_file_id": doc_id, "video_file_id": video_id}), now)?;
             Ok(id)
         })
         .await?;
@@ -701,6 +702,7 @@ pub async fn update_performance(state: web::Data<AppState>, who: Principal, id: 
                     ),
                 ))
                 .execute(c)?;
+            crate::history::note(c, me.school, Some(me.actor), "performance_changed", serde_json::json!({"performance": id, "action": "updated", "document_file_id": doc_id, "video_file_id": video_id}), now)?;
             access::record_on_behalf(c, me, "performance_updated", format!("performance {id}"), now)?;
             Ok(())
         })
@@ -734,6 +736,7 @@ pub async fn delete_performance(state: web::Data<AppState>, who: Principal, id: 
             own_changeable(c, me, id, now)?;
             diesel::update(pf::table.find(id)).set((pf::deleted_at.eq(Some(now)), pf::updated_at.eq(now))).execute(c)?;
             access::record_on_behalf(c, me, "performance_deleted", format!("performance {id}"), now)?;
+            crate::history::note(c, me.school, Some(me.actor), "performance_changed", serde_json::json!({"performance": id, "action": "deleted"}), now)?;
             Ok(())
         })
         .await?;

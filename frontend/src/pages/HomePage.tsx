@@ -4,9 +4,10 @@ import { Link } from 'react-router';
 import { useMe } from '../auth/hooks';
 import { EmailReminder } from '../components/EmailReminder';
 import { HomeTodo } from '../components/HomeTodo';
-import { isOperatorOrAdmin } from '../lib/roles';
+import { isOperatorOrAdmin, useIsSchoolAdmin } from '../lib/roles';
 import { MyPeriodsCard } from '../components/MyPeriodsCard';
 import { SystemStatus } from '../components/SystemStatus';
+import { HistoryChainHead } from '../components/HistoryChainHead';
 import { NOTIFICATION_LANG, useNotificationSummary } from '../lib/notifications';
 import { externalLinks } from '../navigation';
 import { useT } from '../i18n';
@@ -42,6 +43,7 @@ function UnreadNotices() {
 export function HomePage() {
   const t = useT();
   const { data: me } = useMe();
+  const schoolAdmin = useIsSchoolAdmin();
   return (
     <Space orientation="vertical" size="large" style={{ width: '100%' }}>
       <Typography.Title level={2} style={{ margin: 0 }}>
@@ -57,6 +59,7 @@ export function HomePage() {
       {isOperatorOrAdmin(me) && (
         <>
           <SystemStatus />
+          {schoolAdmin && <HistoryChainHead />}
           <Card title={t('開發者資源', 'For developers')}>
             <Space orientation="vertical">
               <a href={externalLinks.apiDocs}>

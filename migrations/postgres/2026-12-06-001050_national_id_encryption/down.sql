@@ -1,0 +1,2 @@
+DROP INDEX users_national_id_index;
+ALTER TABLE users DROP COLUMN national_id_index;
