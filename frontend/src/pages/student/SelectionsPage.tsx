@@ -1,9 +1,10 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { Card, Col, Descriptions, Row, Segmented, Switch, Table, Tag, Tooltip, Typography, type TableProps } from 'antd';
+import { Card, Col, Descriptions, Row, Segmented, Switch, Tag, Tooltip, Typography, type TableProps } from 'antd';
 import { useState, type ReactNode } from 'react';
 import { api, unwrap } from '../../api/client';
 import type { LearningResult, MySelections, Performance, SelectionKind, SelectionSet } from '../../api/types';
 import { ErrorAlert } from '../../components/ProblemAlert';
+import { ResponsiveTable } from '../../components/ResponsiveTable';
 import { formatApiDateTime, formatTerm } from '../../lib/roc';
 import { useApiMutation } from '../../lib/useApiMutation';
 import { clientPagination } from '../../lib/usePagedQuery';
@@ -254,7 +255,8 @@ export function SelectionsPage() {
       </Col>
       <Col span={24}>
         <SelectionCard kind="results" set={selections.data?.results} error={errors.results ?? results.error}>
-          <Table<LearningResult>
+          <ResponsiveTable<LearningResult>
+            actionKeys={['selected']}
             rowKey="id"
             size="middle"
             columns={resultColumns}
@@ -268,7 +270,8 @@ export function SelectionsPage() {
       </Col>
       <Col span={24}>
         <SelectionCard kind="performances" set={selections.data?.performances} error={errors.performances ?? performances.error}>
-          <Table<Performance>
+          <ResponsiveTable<Performance>
+            actionKeys={['selected']}
             rowKey="id"
             size="middle"
             columns={performanceColumns}

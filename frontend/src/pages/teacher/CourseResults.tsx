@@ -184,6 +184,8 @@ export function CourseResults({ course, initialClass }: { course: QueueCourse; i
     {
       title: t('操作', 'Actions'),
       key: 'actions',
+      // Kept in view while the table scrolls sideways (phones: 查看 was off the screen).
+      fixed: 'right',
       render: (_, row) => (
         <Button type="link" onClick={() => setViewing(row.id)} aria-label={t(`查看 ${row.student_name} 的學習成果`, `View ${row.student_name}'s learning result`)}>
           {t('查看', 'View')}
