@@ -89,6 +89,10 @@ describe('學習成果認證: overview', () => {
     expect(screen.getByText('201 班')).toBeTruthy();
     expect(screen.getByText('202 班')).toBeTruthy();
     expect(screen.getByText('跨班')).toBeTruthy();
+    // The classes share the width (issue #24): their sections are columns of one grid row.
+    const grid = screen.getByTestId('class-groups');
+    expect(grid.classList.contains('ant-row')).toBe(true);
+    expect(grid.querySelectorAll(':scope > .ant-col > section')).toHaveLength(3);
 
     const math = screen.getByTestId('course-1');
     expect(within(math).getByText('認證中 3')).toBeTruthy();
