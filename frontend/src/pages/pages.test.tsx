@@ -154,4 +154,36 @@ describe('home page per role: what to do now', () => {
     expect(screen.getByText('開發者資源')).toBeTruthy();
     expect(within(screen.getByRole('contentinfo')).getByRole('link', { name: 'API 文件' })).toBeTruthy();
   });
+
+  // Issue #24: the admin's home shows sync health (the last batch per kind) and uncertified counts.
+  it('gives the school admin the last batch of each data kind and the results waiting for teachers', async () => {
+    signIn();
+    const batch = (kind: string, status_code: string) => ({
+      id: 1, kind, kind_name: kind, status_code, academic_year: 115, semester: 1, error: null, result: null,
+      received_at: '2026-12-01T00:30:00Z', finished_at: '2026-12-01T00:31:00Z',
+    });
+    mockApi({
+      'GET /api/v1/me': schoolAdminMe(),
+      'GET /readyz': ready,
+      'GET /api/v1/reminders/log': failedMails(0),
+      'GET /api/v1/sync/batches': (request) => {
+        const kind = new URL(request.url).searchParams.get('kind');
+        const items = kind === 'students' ? [batch('students', '00')] : kind === 'courses' ? [batch('courses', '99')] : [];
+        return json({ items, total: items.length, page: 1, per_page: 1 });
+      },
+      'GET /api/v1/reports/uncertified-teachers': [
+        { teacher_id: 1, account: 't1', name: '王大明', waiting: 3, departed: false, delegate: null },
+        { teacher_id: 2, account: 't2', name: '李美玲', waiting: 2, departed: false, delegate: null },
+      ],
+    });
+    renderAt('/');
+    const todo = await screen.findByTestId('home-todo');
+    expect(await within(todo).findByText('5 件學習成果等待 2 位老師認證')).toBeTruthy();
+    expect(await within(todo).findByText('開課資料最近一批：失敗')).toBeTruthy();
+    const sync = await screen.findByTestId('home-sync');
+    expect(await within(sync).findByText('學生學籍資料')).toBeTruthy();
+    expect(within(sync).getByText('成功')).toBeTruthy();
+    expect(within(sync).getAllByText('115/12/01 08:30')).toHaveLength(2);
+    expect(within(sync).getAllByText('尚無紀錄')).toHaveLength(5);
+  });
 });
