@@ -28,7 +28,7 @@ describe('routes', () => {
   it('shows the database kind when the server is ready', async () => {
     signIn();
     mockApi({ 'GET /api/v1/me': schoolAdminMe(), 'GET /readyz': ready, 'GET /api/v1/reminders/log': failedMails(0) });
-    renderAt('/');
+    renderAt('/system-status');
     expect(await screen.findByText('PostgreSQL')).toBeTruthy();
     expect(screen.getByText('正常運作')).toBeTruthy();
     expect(screen.getByRole('link', { name: /API 互動式文件/ }).getAttribute('href')).toBe('/api/docs/');
@@ -41,7 +41,7 @@ describe('routes', () => {
       'GET /api/v1/reminders/log': failedMails(0),
       'GET /readyz': () => problem(503, 'not_ready', '資料庫連線失敗'),
     });
-    renderAt('/');
+    renderAt('/system-status');
     expect(await screen.findByText('資料庫連線失敗')).toBeTruthy();
     expect(screen.getByText('系統尚未就緒')).toBeTruthy();
   });
@@ -150,6 +150,9 @@ describe('home page per role: what to do now', () => {
     expect(within(todo).getByRole('link', { name: '前往' }).getAttribute('href')).toBe('/admin/reminders');
     const [request] = callsTo(fetchMock, 'GET /api/v1/reminders/log');
     expect(new URL(request!.url).searchParams.get('status')).toBe('failed');
+    // System status and the developer links on their own page (issue #24), linked from home.
+    expect(screen.queryByText('PostgreSQL')).toBeNull();
+    fireEvent.click(screen.getByRole('link', { name: /系統狀態與開發者資源/ }));
     expect(await screen.findByText('PostgreSQL')).toBeTruthy();
     expect(screen.getByText('開發者資源')).toBeTruthy();
     expect(within(screen.getByRole('contentinfo')).getByRole('link', { name: 'API 文件' })).toBeTruthy();
