@@ -16,7 +16,7 @@ const inZhTw = (node: React.ReactNode) =>
 describe('RocDatePicker (issue #24: ROC date input everywhere)', () => {
   it('takes a typed ROC date: 115/12/01 is 2026-12-01', () => {
     const onChange = vi.fn<(value: Dayjs | null) => void>();
-    inZhTw(<RocDatePicker aria-label="日期" onChange={(value) => onChange(value)} />);
+    inZhTw(<RocDatePicker aria-label="日期" onChange={(value) => onChange(value as Dayjs | null)} />);
     const input = screen.getByRole('textbox', { name: '日期' });
     expect(input.hasAttribute('readonly')).toBe(false);
     fireEvent.mouseDown(input);

@@ -193,7 +193,9 @@ function SelectionSummary({
       />
       <Typography.Paragraph type="secondary" style={{ margin: '12px 0 0' }} className="no-print">
         {t('學校的正式確認單請見', "The school's official confirmation sheet: ")}
-        <Link to="/student/confirmation-sheet">{t('上傳及勾選情形確認單', 'My confirmation sheet')}</Link>
+        <Link to="/student/confirmation-sheet" style={{ textDecoration: 'underline' }}>
+          {t('上傳及勾選情形確認單', 'My confirmation sheet')}
+        </Link>
         {t('。', '.')}
       </Typography.Paragraph>
     </Card>
