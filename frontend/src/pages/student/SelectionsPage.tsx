@@ -147,16 +147,12 @@ function SelectionSummary({
       title={t(`勾選摘要（${year} 學年度）`, `Selection summary (AY ${year})`)}
       className="licheng-print-area"
       data-testid="selection-summary"
-      extra={
-        <Button icon={<PrinterOutlined aria-hidden />} onClick={() => window.print()} className="no-print">
-          {t('列印或另存勾選清單', 'Print or save the selection')}
-        </Button>
-      }
     >
       <Descriptions
         column={1}
         size="small"
         bordered
+        styles={{ label: { whiteSpace: 'nowrap' } }}
         items={kinds.map(({ kind, set, names }) => ({
           key: kind,
           label: kindNames[kind],
@@ -191,6 +187,9 @@ function SelectionSummary({
               )
         }
       />
+      <Button icon={<PrinterOutlined aria-hidden />} onClick={() => window.print()} className="no-print" style={{ marginTop: 16 }}>
+        {t('列印或另存勾選清單', 'Print or save the selection')}
+      </Button>
       <Typography.Paragraph type="secondary" style={{ margin: '12px 0 0' }} className="no-print">
         {t('學校的正式確認單請見', "The school's official confirmation sheet: ")}
         <Link to="/student/confirmation-sheet" style={{ textDecoration: 'underline' }}>
