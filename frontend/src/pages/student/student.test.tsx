@@ -474,7 +474,8 @@ describe('勾選提交 (student)', () => {
     const print = vi.fn();
     vi.stubGlobal('print', print);
     renderAt('/student/selections');
-    const summary = await screen.findByTestId('selection-summary');
+    // (The page's chunk loads first: slow on a busy machine.)
+    const summary = await screen.findByTestId('selection-summary', {}, { timeout: 15_000 });
     expect(within(summary).getByText('勾選摘要（110 學年度）')).toBeTruthy();
     expect(await within(summary).findByText('已勾選 1 件，上限 6 件，尚可勾選 5 件')).toBeTruthy();
     expect(within(summary).getByText('已勾選 0 件，上限 10 件，尚可勾選 10 件')).toBeTruthy();
