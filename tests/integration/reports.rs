@@ -390,7 +390,7 @@ async fn usage_report_by_class_subject_teacher_and_totals() {
     let x = app.get_as("/api/v1/reports/usage.xlsx", &f.admin).await;
     assert_eq!(x.status, 200, "{}", x.text());
     assert_eq!(x.content_type(), XLSX);
-    assert!(x.headers.get("content-disposition").unwrap().to_str().unwrap().contains(&format!("filename=\"usage_{}.xlsx\"", f.term)));
+    assert!(x.headers.get("content-disposition").unwrap().to_str().unwrap().contains(&format!("filename=\"usage_AY{}-{}.xlsx\"", f.term[..3].trim_start_matches('0'), &f.term[3..])));
     assert_eq!(sheet_names(&x.body), ["班級科目統計", "教師認證統計"]);
     assert_eq!(
         sheet(&x.body, "班級科目統計"),
