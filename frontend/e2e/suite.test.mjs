@@ -12,6 +12,7 @@ import { postNews, readNews, studyFieldsFromSignIn } from './scenarios/news.mjs'
 import { selectCertified, SUBJECT, uploadAndSubmit, uploadOnPhone } from './scenarios/student.mjs';
 import { certify, earlierTerm } from './scenarios/teacher.mjs';
 import { approvePlan, seeApproved, setUpCertification, submitPlan } from './scenarios/selfdirected.mjs';
+import { phoneDialogs, phoneWalk } from './scenarios/phone.mjs';
 
 /** Tells this run's data apart when a server is reused (`E2E_BASE_URL` given by hand). */
 const run = Date.now().toString(36).slice(-5).toUpperCase();
@@ -128,14 +129,22 @@ describe('7. every screen: axe-core WCAG 2.1 AA audit (zh-TW) and no Chinese UI 
   }
 });
 
-// 12. 轉學生學習歷程資料: export a student (6.1), import the package with its MD5 and password (6.2).
+// 12. Phone (390×844): every student and teacher screen, no sideways scrolling, no covered or
+// unreachable controls, the side menu as an overlay drawer, dialogs within the screen (issue #24).
+describe('12. phone-sized screens: student and teacher', { timeout: 3 * SCENARIO_TIMEOUT }, () => {
+  test('12a. student screens at 390×844', { timeout: SCENARIO_TIMEOUT }, () => withPage('12-phone-student', phone, (page) => phoneWalk(page, 'student')));
+  test('12b. teacher screens at 390×844', { timeout: SCENARIO_TIMEOUT }, () => withPage('12-phone-teacher', phone, (page) => phoneWalk(page, 'teacher')));
+  test('12c. dialogs within the phone screen', { timeout: SCENARIO_TIMEOUT }, () => withPage('12-phone-dialogs', phone, (page) => phoneDialogs(page)));
+});
+
+// 13. 轉學生學習歷程資料: export a student (6.1), import the package with its MD5 and password (6.2).
 import { exportStudent, importPackage } from './scenarios/transfers.mjs';
-describe('12. transfers: export a student, import the package', { timeout: 3 * SCENARIO_TIMEOUT }, () => {
-  test('12. transfer export and import', { timeout: 2 * SCENARIO_TIMEOUT }, async () => {
+describe('13. transfers: export a student, import the package', { timeout: 3 * SCENARIO_TIMEOUT }, () => {
+  test('13. transfer export and import', { timeout: 2 * SCENARIO_TIMEOUT }, async () => {
     let made;
-    await withPage('12-admin-export', {}, async (page) => {
+    await withPage('13-admin-export', {}, async (page) => {
       made = await exportStudent(page, { name: '周杰倫' });
     });
-    await withPage('12-admin-import', {}, (page) => importPackage(page, made));
+    await withPage('13-admin-import', {}, (page) => importPackage(page, made));
   });
 });

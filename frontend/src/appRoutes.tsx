@@ -137,6 +137,8 @@ export const appRoutes: RouteObject[] = [
   // 收訖明細: 維護收訖明細 (S0219S; the server checks the same), the student's receipt.
   { path: 'admin/receipts', ...receiptPage('ReceiptsAdminPage') },
   { path: 'student/receipts', ...receiptPage('MyReceiptPage') },
+  // 系統狀態 and the developer links (platform operator, school admins; issue #24).
+  { path: 'system-status', ...lazyPage(() => import('./pages/SystemStatusPage'), 'SystemStatusPage') },
 ];
 
 /** The absolute paths a route table defines (index routes take their parent's path). */

@@ -71,6 +71,7 @@ describe('visibleMenu', () => {
       { 'portfolio-data': ['transfer-export', 'transfer-import'] },
       { 'self-directed': ['self-directed-queue', 'self-directed-groups', 'self-directed-order', 'self-directed-report'] },
       { receipts: ['receipts-admin'] },
+      'system-status',
     ]);
     expect(keys(visibleMenu(teacher, appRoutePaths))).toEqual(['home', 'notifications', { teacher: ['certification'] }, { 'self-directed': ['self-directed-queue'] }]);
     // 提交管理: S0207S or S0208S for 匯出提交名冊, S0218S for 匯出幹部名冊.
@@ -98,7 +99,7 @@ describe('visibleMenu', () => {
     expect(keys(visibleMenu(termKeeper, appRoutePaths))).toEqual(['home', 'notifications', { system: ['term'] }, { 'self-directed': ['self-directed-queue'] }]);
     expect(keys(visibleMenu(grantee, appRoutePaths))).toEqual(['home', 'notifications', { system: ['parameters'] }, { 'self-directed': ['self-directed-queue'] }]);
     // The platform operator: 最新消息管理 (platform news) and 認識學群 (to correct it).
-    expect(keys(visibleMenu(operator, appRoutePaths))).toEqual(['home', { system: ['news-admin', 'fields-admin'] }]);
+    expect(keys(visibleMenu(operator, appRoutePaths))).toEqual(['home', { system: ['news-admin', 'fields-admin'] }, 'system-status']);
   });
 
   it('shows the 學生 group with its pages (and 我的自主學習) to students only', () => {

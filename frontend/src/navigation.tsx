@@ -12,6 +12,7 @@ import {
   SwapOutlined,
   ExperimentOutlined,
   FileDoneOutlined,
+  DashboardOutlined,
 } from '@ant-design/icons';
 import type { ReactNode } from 'react';
 import type { Me, Role } from './api/types';
@@ -243,6 +244,8 @@ export const menu: readonly MenuEntry[] = [
       { key: 'receipts-admin', path: '/admin/receipts', label: '維護收訖明細', en: 'Receipts', access: { modules: ['S0219S'] } },
     ],
   },
+  // Issue #24: system status and developer links on their own page, for the operator and admins.
+  { key: 'system-status', path: '/system-status', label: '系統狀態', en: 'System status', icon: <DashboardOutlined />, access: { roles: ['school_admin', 'platform_operator'] } },
 ];
 
 /** What `visibleMenu` needs to know about the user (a subset of `GET /api/v1/me`). */

@@ -630,6 +630,11 @@ async fn audit_log_records_who_when_and_from_where() {
     let ok = app.get_as("/api/v1/audit-events?event=sign_in_succeeded&actor=t1", &admin).await.json();
     assert_eq!(ok["total"], 1);
     assert_eq!(ok["items"][0]["client_addr"], "192.0.2.7");
+    // Who, by name, and what, in words (issue #24: the 說明 column showed the raw record).
+    assert_eq!(ok["items"][0]["actor_name"], "使用者t1");
+    assert_eq!(ok["items"][0]["summary"], "登入成功");
+    let failed = app.get_as("/api/v1/audit-events?event=sign_in_failed&actor=t1", &admin).await.json();
+    assert_eq!(failed["items"][0]["summary"], "密碼錯誤（連續第 1 次）", "{failed}");
     let at = ok["items"][0]["created_at"].as_str().unwrap().to_string();
     assert!(at.ends_with('Z') && at.len() == 20, "RFC 3339 UTC: {at}");
     // Filters take RFC 3339 times with a zone.

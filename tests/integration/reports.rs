@@ -248,10 +248,15 @@ async fn uncertified_teachers_download_as_xlsx() {
     assert_eq!(r.content_type(), XLSX);
     let disposition = r.headers.get("content-disposition").unwrap().to_str().unwrap().to_string();
     assert!(disposition.starts_with("attachment"), "{disposition}");
-    assert!(disposition.contains(&format!("filename=\"uncertified-teachers_{}.xlsx\"", f.term)), "{disposition}");
-    // 未認證教師狀況表_1151.xlsx, percent-encoded.
-    assert!(disposition.contains("filename*=UTF-8''%E6%9C%AA%E8%AA%8D%E8%AD%89"), "{disposition}");
-    assert!(disposition.contains(&format!("_{}.xlsx", f.term)), "{disposition}");
+    // The term in words, not as its code (issue #24: `…_1151.xlsx`).
+    let (year, semester) = (f.term[..3].trim_start_matches('0'), &f.term[3..]);
+    assert!(disposition.contains(&format!("filename=\"uncertified-teachers_AY{year}-{semester}.xlsx\"")), "{disposition}");
+    // 未認證教師狀況表_115學年度第1學期.xlsx, percent-encoded.
+    let encoded: String = format!("未認證教師狀況表_{year}學年度第{semester}學期.xlsx")
+        .bytes()
+        .map(|b| if b.is_ascii_alphanumeric() || b"-._~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
+        .collect();
+    assert!(disposition.contains(&format!("filename*=UTF-8''{encoded}")), "{disposition}");
 
     assert_eq!(sheet_names(&r.body), ["未認證教師", "未認證學生清單"]);
     assert_eq!(sheet(&r.body, "未認證教師"), strs(&[&["教師帳號", "教師姓名", "未認證數量"], &["999999_T001", "王大明", "3"], &["999999_T002", "李美玲", "2"]]));
@@ -269,7 +274,7 @@ async fn uncertified_teachers_download_as_xlsx() {
     let r = app.get_as("/api/v1/reports/uncertified-teachers.xlsx?term=1001", &f.admin).await;
     assert_eq!(r.status, 200);
     assert_eq!(sheet(&r.body, "未認證教師"), strs(&[&["教師帳號", "教師姓名", "未認證數量"]]));
-    assert!(r.headers.get("content-disposition").unwrap().to_str().unwrap().contains("uncertified-teachers_1001.xlsx"));
+    assert!(r.headers.get("content-disposition").unwrap().to_str().unwrap().contains("uncertified-teachers_AY100-1.xlsx"));
 }
 
 #[actix_web::test]
@@ -335,7 +340,7 @@ async fn selection_status_counts_selected_and_selectable_items() {
     let x = app.get_as("/api/v1/reports/selection-status.xlsx?kind=results&class_code=201", &f.admin).await;
     assert_eq!(x.status, 200, "{}", x.text());
     assert_eq!(x.content_type(), XLSX);
-    assert!(x.headers.get("content-disposition").unwrap().to_str().unwrap().contains(&format!("selection-status-results_{}.xlsx", f.year)));
+    assert!(x.headers.get("content-disposition").unwrap().to_str().unwrap().contains(&format!("selection-status-results_AY{}.xlsx", f.year)));
     assert_eq!(
         sheet(&x.body, "學習成果勾選情形"),
         strs(&[
@@ -385,7 +390,7 @@ async fn usage_report_by_class_subject_teacher_and_totals() {
     let x = app.get_as("/api/v1/reports/usage.xlsx", &f.admin).await;
     assert_eq!(x.status, 200, "{}", x.text());
     assert_eq!(x.content_type(), XLSX);
-    assert!(x.headers.get("content-disposition").unwrap().to_str().unwrap().contains(&format!("filename=\"usage_{}.xlsx\"", f.term)));
+    assert!(x.headers.get("content-disposition").unwrap().to_str().unwrap().contains(&format!("filename=\"usage_AY{}-{}.xlsx\"", f.term[..3].trim_start_matches('0'), &f.term[3..])));
     assert_eq!(sheet_names(&x.body), ["班級科目統計", "教師認證統計"]);
     assert_eq!(
         sheet(&x.body, "班級科目統計"),

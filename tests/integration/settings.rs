@@ -300,6 +300,11 @@ async fn consultants_get_classes_and_counselors_get_students_each_term() {
     let teachers = app.get_as("/api/v1/consultants?q=T001", &admin).await;
     assert_eq!(teachers.status, 200, "{}", teachers.text());
     let t1 = teachers.json()["items"][0]["id"].as_i64().unwrap();
+    // The school's 管理者 account teaches nothing: it is no teacher to pick (issue #24).
+    for list in ["/api/v1/consultants?q=admin", "/api/v1/counselors?q=admin"] {
+        let found = app.get_as(list, &admin).await.json();
+        assert!(found["items"].as_array().unwrap().iter().all(|t| !t["account"].as_str().unwrap_or("").ends_with("admin")), "{list}: {found}");
+    }
     let classes = app.get_as(&format!("/api/v1/consultants/{t1}/classes"), &admin).await.json();
     assert_eq!(classes["assigned"], json!([]));
     let class_id = classes["assignable"][0]["id"].as_i64().unwrap();

@@ -1,6 +1,8 @@
 //! The audit log of security events: who, when, from where (issue: accounts, item 10).
 
-use actix_web::{get, web};
+use std::collections::HashMap;
+
+use actix_web::{get, web, HttpRequest};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -9,9 +11,9 @@ use utoipa::{IntoParams, ToSchema};
 use crate::app::AppState;
 use crate::auth::{Need, Principal};
 use crate::db::DbConn;
-use crate::error::{ApiResult, Problem};
+use crate::error::{ApiResult, Lang, Problem};
 use crate::pagination::{offset, Page, PageQuery};
-use crate::schema::audit_events;
+use crate::schema::{audit_events, courses, teaching_assignments, users};
 
 /// One security event to record.
 pub struct Event<'a> {
@@ -59,7 +61,7 @@ pub fn record(conn: &mut DbConn, e: Event<'_>, now: NaiveDateTime) -> ApiResult<
     Ok(())
 }
 
-#[derive(Debug, Serialize, ToSchema, Queryable)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct AuditEvent {
     pub id: i64,
     pub user_id: Option<i64>,
@@ -72,7 +74,15 @@ pub struct AuditEvent {
     pub client_addr: Option<String>,
     #[serde(serialize_with = "crate::time::utc")]
     pub created_at: NaiveDateTime,
+    /// The display name of `actor` (null when it is no account of the school, e.g. a mistyped one).
+    pub actor_name: Option<String>,
+    /// The event in people's words, in the request's language (`Accept-Language`): who did what
+    /// to whom, with names, terms and ROC dates (「重設 王大明（999999_T001）的密碼」,
+    /// 「學年期由 114學年度第2學期 切換為 115學年度第1學期」); `detail` keeps the raw record.
+    pub summary: String,
 }
+
+type Row = (i64, Option<i64>, Option<String>, String, Option<String>, Option<String>, NaiveDateTime);
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -101,6 +111,7 @@ pub struct AuditFilter {
 )]
 #[get("/audit-events")]
 pub async fn list(
+    req: HttpRequest,
     state: web::Data<AppState>,
     who: Principal,
     filter: web::Query<AuditFilter>,
@@ -110,6 +121,7 @@ pub async fn list(
     let school = who.school_id()?;
     let (page, per_page) = page.checked()?;
     let filter = filter.into_inner();
+    let lang = crate::http::request_lang(&req);
     state
         .db
         .read(move |c| {
@@ -143,8 +155,344 @@ pub async fn list(
                     audit_events::client_addr,
                     audit_events::created_at,
                 ))
-                .load::<AuditEvent>(c)?;
+                .load::<Row>(c)?;
+            let names = Names::load(c, school, &items)?;
+            let items = items
+                .into_iter()
+                .map(|row| {
+                    let summary = describe(&row, &names, lang);
+                    let (id, user_id, actor, event, detail, client_addr, created_at) = row;
+                    let actor_name = actor.as_ref().and_then(|a| names.accounts.get(a).cloned());
+                    AuditEvent { id, user_id, actor, event, detail, client_addr, created_at, actor_name, summary }
+                })
+                .collect();
             Ok(web::Json(Page::new(items, total, page, per_page)))
         })
         .await
+}
+
+/// The names a page of entries mentions: accounts, users by id, courses, teaching assignments.
+#[derive(Default)]
+struct Names {
+    accounts: HashMap<String, String>,
+    users: HashMap<i64, String>,
+    /// Course id → 「國語文 201」.
+    courses: HashMap<i64, String>,
+    /// Teaching assignment id → (teacher id, course id).
+    assignments: HashMap<i64, (i64, i64)>,
+}
+
+/// `teacher 12: …` / `delegate 12` / `course 7`: the number after `word `.
+fn id_after(text: &str, word: &str) -> Option<i64> {
+    let at = text.find(&format!("{word} "))? + word.len() + 1;
+    let digits: String = text[at..].chars().take_while(|c| c.is_ascii_digit()).collect();
+    digits.parse().ok()
+}
+
+/// The accounts an entry's detail names (besides its actor).
+fn detail_accounts(event: &str, detail: &str) -> Vec<String> {
+    match event {
+        "password_reset_by_admin" | "temporary_account_revoked" => vec![detail.trim().to_string()],
+        "temporary_account_created" => {
+            let (temporary, rest) = detail.split_once(" for ").unwrap_or((detail, ""));
+            let student = rest.split(" until ").next().unwrap_or("");
+            vec![temporary.trim().to_string(), student.trim().to_string()]
+        }
+        _ => detail.rsplit_once(" on behalf of ").map(|(_, a)| vec![a.trim().to_string()]).unwrap_or_default(),
+    }
+}
+
+impl Names {
+    fn load(c: &mut DbConn, school: i64, rows: &[Row]) -> ApiResult<Names> {
+        let mut names = Names::default();
+        let mut accounts: Vec<String> = Vec::new();
+        let mut user_ids: Vec<i64> = Vec::new();
+        let mut course_ids: Vec<i64> = Vec::new();
+        let mut assignment_ids: Vec<i64> = Vec::new();
+        for (_, user_id, actor, event, detail, _, _) in rows {
+            accounts.extend(actor.clone());
+            user_ids.extend(*user_id);
+            let Some(detail) = detail else { continue };
+            accounts.extend(detail_accounts(event, detail));
+            user_ids.extend(id_after(detail, "teacher"));
+            user_ids.extend(id_after(detail, "delegate"));
+            course_ids.extend(id_after(detail, "course"));
+            if event == "co_taught_certifiers_changed" {
+                assignment_ids.extend(detail.split(',').filter_map(|pair| pair.split_once('=')).filter_map(|(id, _)| id.trim().parse::<i64>().ok()));
+            }
+        }
+        if !assignment_ids.is_empty() {
+            let rows: Vec<(i64, i64, i64)> = teaching_assignments::table
+                .filter(teaching_assignments::school_id.eq(school))
+                .filter(teaching_assignments::id.eq_any(&assignment_ids))
+                .select((teaching_assignments::id, teaching_assignments::teacher_id, teaching_assignments::course_id))
+                .load(c)?;
+            for (id, teacher, course) in rows {
+                user_ids.push(teacher);
+                course_ids.push(course);
+                names.assignments.insert(id, (teacher, course));
+            }
+        }
+        if !course_ids.is_empty() {
+            let rows: Vec<(i64, String, String)> = courses::table
+                .filter(courses::school_id.eq(school))
+                .filter(courses::id.eq_any(&course_ids))
+                .select((courses::id, courses::subject_name, courses::class_code))
+                .load(c)?;
+            names.courses = rows.into_iter().map(|(id, subject, class)| (id, format!("{subject} {class}"))).collect();
+        }
+        accounts.sort();
+        accounts.dedup();
+        if !accounts.is_empty() {
+            let rows: Vec<(String, String)> = users::table
+                .filter(users::school_id.eq(school))
+                .filter(users::account.eq_any(&accounts))
+                .select((users::account, users::display_name))
+                .load(c)?;
+            names.accounts = rows.into_iter().collect();
+        }
+        user_ids.sort_unstable();
+        user_ids.dedup();
+        if !user_ids.is_empty() {
+            let rows: Vec<(i64, String, String)> = users::table
+                .filter(users::school_id.eq(school))
+                .filter(users::id.eq_any(&user_ids))
+                .select((users::id, users::display_name, users::account))
+                .load(c)?;
+            names.users = rows.into_iter().map(|(id, name, account)| (id, format!("{name}（{account}）"))).collect();
+        }
+        Ok(names)
+    }
+
+    /// 「王大明（999999_T001）」, or the account alone when it is not the school's.
+    fn account(&self, account: &str) -> String {
+        match self.accounts.get(account) {
+            Some(name) => format!("{name}（{account}）"),
+            None => account.to_string(),
+        }
+    }
+
+    fn user(&self, id: Option<i64>, lang: Lang) -> String {
+        id.and_then(|id| self.users.get(&id).cloned()).unwrap_or_else(|| tr(lang, "（已不存在的帳號）", "(an account no longer there)"))
+    }
+
+    fn course(&self, id: Option<i64>, lang: Lang) -> String {
+        id.and_then(|id| self.courses.get(&id).cloned()).unwrap_or_else(|| tr(lang, "（已不存在的課程）", "(a course no longer there)"))
+    }
+}
+
+fn tr(lang: Lang, zh: &str, en: &str) -> String {
+    match lang {
+        Lang::Zh => zh.to_string(),
+        Lang::En => en.to_string(),
+    }
+}
+
+/// `1151` → 115學年度第1學期 (`1150` → 115學年度全學年); anything else as it is.
+fn term_words(code: &str, lang: Lang) -> String {
+    let code = code.trim();
+    let (year, semester) = (code.get(..code.len().saturating_sub(1)).unwrap_or(""), code.get(code.len().saturating_sub(1)..).unwrap_or(""));
+    let year = year.trim_start_matches('0');
+    if code.len() != 4 || !code.bytes().all(|b| b.is_ascii_digit()) || year.is_empty() {
+        return code.to_string();
+    }
+    match (semester, lang) {
+        ("0", Lang::Zh) => format!("{year}學年度全學年"),
+        ("0", Lang::En) => format!("AY {year}, whole year"),
+        (s, Lang::Zh) => format!("{year}學年度第{s}學期"),
+        (s, Lang::En) => format!("AY {year}, semester {s}"),
+    }
+}
+
+/// An RFC 3339 instant as a Taipei ROC date and time (`115/11/29 00:00`); as it is when unreadable.
+fn roc_time(text: &str) -> String {
+    match chrono::DateTime::parse_from_rfc3339(text.trim()) {
+        Ok(t) => {
+            let local = crate::settings::periods::utc_to_taipei(t.naive_utc());
+            use chrono::Datelike;
+            format!("{}/{}", local.year() - 1911, local.format("%m/%d %H:%M"))
+        }
+        Err(_) => text.to_string(),
+    }
+}
+
+/// The entry in people's words (see `AuditEvent.summary`). Unknown kinds keep their detail.
+fn describe(row: &Row, n: &Names, lang: Lang) -> String {
+    let (_, user_id, actor, event, detail, _, _) = row;
+    let detail = detail.as_deref().unwrap_or("");
+    let zh = lang == Lang::Zh;
+    let pick = |a: String, b: String| if zh { a } else { b };
+    let count = |text: &str| text.rsplit(": ").next().unwrap_or("").split(' ').next().unwrap_or("").to_string();
+    match event.as_str() {
+        "sign_in_succeeded" => tr(lang, "登入成功", "Signed in"),
+        "sign_in_failed" if detail.starts_with("wrong password") => {
+            let n: String = detail.chars().filter(|c| c.is_ascii_digit()).collect();
+            pick(format!("密碼錯誤（連續第 {n} 次）"), format!("Wrong password ({n} in a row)"))
+        }
+        "sign_in_failed" => tr(lang, "學校代碼或帳號不存在", "Unknown school or account"),
+        "account_locked" => {
+            let numbers: Vec<String> = detail.split(|c: char| !c.is_ascii_digit()).filter(|s| !s.is_empty()).map(String::from).collect();
+            let (times, minutes) = (numbers.first().cloned().unwrap_or_default(), numbers.get(1).cloned().unwrap_or_default());
+            pick(format!("連續 {times} 次密碼錯誤，帳號鎖定 {minutes} 分鐘"), format!("{times} wrong passwords in a row: the account is locked for {minutes} minutes"))
+        }
+        "password_reset_requested" if detail == "reset link mailed" => tr(lang, "申請重設密碼，已寄出重設連結", "Asked to reset the password; the reset link was mailed"),
+        "password_reset_requested" => tr(lang, "申請重設密碼，但學校未設定郵件伺服器，沒有寄出", "Asked to reset the password; no mail server is set up, so nothing was sent"),
+        "password_reset_completed" => tr(lang, "以重設連結設定了新密碼", "Set a new password with a reset link"),
+        "password_changed" => tr(lang, "變更了自己的密碼", "Changed their own password"),
+        "email_changed" => pick(format!("變更了 {} 的電子郵件", n.user(*user_id, lang)), format!("Changed the e-mail of {}", n.user(*user_id, lang))),
+        "refresh_token_reused" => tr(lang, "已失效的登入憑證被再次使用，該次登入已撤銷", "A spent sign-in token was used again; that session was revoked"),
+        "password_reset_by_admin" => pick(format!("重設 {} 的密碼", n.account(detail)), format!("Reset the password of {}", n.account(detail))),
+        "temporary_account_created" => {
+            let accounts = detail_accounts(event, detail);
+            let until = detail.rsplit_once(" until ").map(|(_, d)| d.trim()).unwrap_or("");
+            let until = chrono::NaiveDate::parse_from_str(until, "%Y-%m-%d")
+                .map(|d| {
+                    use chrono::Datelike;
+                    format!("{}/{}", d.year() - 1911, d.format("%m/%d"))
+                })
+                .unwrap_or_else(|_| roc_time(until));
+            let (temporary, student) = (accounts.first().cloned().unwrap_or_default(), n.account(accounts.get(1).map(String::as_str).unwrap_or("")));
+            pick(format!("為 {student} 建立臨時帳號 {temporary}，有效至 {until}"), format!("Created the temporary account {temporary} for {student}, valid until {until}"))
+        }
+        "temporary_account_revoked" => pick(format!("停用臨時帳號 {}", n.account(detail)), format!("Revoked the temporary account {}", n.account(detail))),
+        "role_group_created" => pick(format!("新增角色群組 {detail}"), format!("Created the role group {detail}")),
+        "role_group_updated" => {
+            let (group, in_use) = detail.rsplit_once(" in_use=").unwrap_or((detail, ""));
+            let state = match (in_use, zh) {
+                ("true", true) => "（啟用）",
+                ("false", true) => "（停用）",
+                ("true", false) => " (in use)",
+                ("false", false) => " (not in use)",
+                _ => "",
+            };
+            pick(format!("修改角色群組 {group}{state}"), format!("Edited the role group {group}{state}"))
+        }
+        "role_group_deleted" => pick(format!("刪除角色群組 {detail}"), format!("Deleted the role group {detail}")),
+        "role_group_modules_changed" => {
+            let (group, modules) = detail.split_once(": ").unwrap_or((detail, ""));
+            let modules = if modules.is_empty() { tr(lang, "（無）", "(none)") } else { modules.replace(',', "、") };
+            pick(format!("角色群組 {group} 的功能模組改為 {modules}"), format!("Set the modules of role group {group} to {modules}"))
+        }
+        "role_group_members_changed" => {
+            let (group, _) = detail.split_once(": ").unwrap_or((detail, ""));
+            let k = count(detail);
+            pick(format!("角色群組 {group} 的成員改為 {k} 人"), format!("Set the members of role group {group} ({k})"))
+        }
+        "consultant_classes_changed" => {
+            let (teacher, k) = (n.user(id_after(detail, "teacher"), lang), count(detail));
+            pick(format!("{teacher} 諮詢的班級改為 {k} 班"), format!("Set the classes {teacher} advises ({k})"))
+        }
+        "consultant_students_changed" | "counselor_students_changed" => {
+            let (teacher, k) = (n.user(id_after(detail, "teacher"), lang), count(detail));
+            let role = match (event.as_str(), zh) {
+                ("consultant_students_changed", true) => "課程諮詢教師",
+                (_, true) => "輔導教師",
+                ("consultant_students_changed", false) => "course consultant",
+                (_, false) => "counselor",
+            };
+            pick(format!("{role} {teacher} 負責的學生改為 {k} 人"), format!("Set the students of {role} {teacher} ({k})"))
+        }
+        "certification_delegate_named" => {
+            let delegate = n.user(id_after(detail, "delegate"), lang);
+            let whose = match id_after(detail, "course") {
+                Some(course) => n.course(Some(course), lang),
+                None => n.user(id_after(detail, "teacher"), lang),
+            };
+            pick(format!("指定 {delegate} 代理 {whose} 的認證"), format!("Named {delegate} to certify for {whose}"))
+        }
+        "certification_delegate_ended" => tr(lang, "結束一項認證代理", "Ended a certification delegation"),
+        "co_taught_certifiers_changed" => {
+            let parts: Vec<String> = detail
+                .split(',')
+                .filter_map(|pair| pair.split_once('='))
+                .map(|(id, can)| {
+                    let (teacher, course) = id.trim().parse::<i64>().ok().and_then(|id| n.assignments.get(&id).copied()).map(|(t, c)| (Some(t), Some(c))).unwrap_or((None, None));
+                    let (teacher, course) = (n.user(teacher, lang), n.course(course, lang));
+                    match (can.trim() == "true", zh) {
+                        (true, true) => format!("{course} 的 {teacher} 可認證"),
+                        (false, true) => format!("{course} 的 {teacher} 不可認證"),
+                        (true, false) => format!("{teacher} may certify {course}"),
+                        (false, false) => format!("{teacher} may not certify {course}"),
+                    }
+                })
+                .collect();
+            pick(format!("合開課程審核老師：{}", parts.join("；")), format!("Co-taught course certifiers: {}", parts.join("; ")))
+        }
+        "term_switched" => {
+            let (from, to) = detail.split_once('→').unwrap_or((detail, ""));
+            let (from, to) = (term_words(from, lang), term_words(to, lang));
+            pick(format!("學年期由 {from} 切換為 {to}"), format!("Switched the term from {from} to {to}"))
+        }
+        "period_created" | "period_updated" | "period_deleted" | "work_period_created" | "work_period_updated" | "work_period_deleted" => {
+            period_words(event, detail, lang)
+        }
+        "parameters_changed" => tr(lang, "修改了學校參數", "Changed the school's parameters"),
+        "mail_settings_changed" => tr(lang, "修改了郵件伺服器設定", "Changed the mail server settings"),
+        "national_window_set" => pick(format!("設定 {detail} 學年度全國勾選期間"), format!("Set the national selection window of AY {detail}")),
+        "api_key_created" => pick(format!("建立 API 金鑰 {detail}"), format!("Created the API key {detail}")),
+        "api_key_revoked" => pick(format!("撤銷 API 金鑰 {detail}"), format!("Revoked the API key {detail}")),
+        "school_created" => pick(format!("新增學校 {detail}"), format!("Added the school {detail}")),
+        _ => match detail.rsplit_once(" on behalf of ") {
+            Some((what, student)) => pick(format!("代 {} 操作：{what}", n.account(student)), format!("On behalf of {}: {what}", n.account(student))),
+            None => {
+                let _ = actor;
+                detail.to_string()
+            }
+        },
+    }
+}
+
+/// `upload_results 115-1 grade 2 <from> ~ <to>` → 「學生上傳及送出學習成果認證時間 115學年度第1學期 2 年級 115/11/29 00:00 ~ …」.
+fn period_words(event: &str, detail: &str, lang: Lang) -> String {
+    let mut parts = detail.splitn(5, ' ');
+    let (item, term, _, grade, range) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""), parts.next(), parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+    let item_name = crate::settings::periods::Item::parse(item).map(|i| if lang == Lang::Zh { i.name_zh().to_string() } else { item.replace('_', " ") }).unwrap_or_else(|| item.to_string());
+    let term = term.split_once('-').map(|(y, s)| term_words(&format!("{:0>3}{s}", y), lang)).unwrap_or_else(|| term.to_string());
+    let (from, to) = range.split_once(" ~ ").unwrap_or((range, ""));
+    let (from, to) = (roc_time(from), roc_time(to));
+    let verb = match (event.rsplit('_').next().unwrap_or(""), lang) {
+        ("created", Lang::Zh) => "新增作業時間",
+        ("updated", Lang::Zh) => "修改作業時間",
+        ("deleted", Lang::Zh) => "刪除作業時間",
+        ("created", Lang::En) => "Added the work period",
+        ("updated", Lang::En) => "Edited the work period",
+        (_, Lang::En) => "Deleted the work period",
+        (_, Lang::Zh) => "作業時間",
+    };
+    match lang {
+        Lang::Zh => format!("{verb}：{item_name} {term} {grade} 年級 {from} ~ {to}"),
+        Lang::En => format!("{verb}: {item_name}, {term}, grade {grade}, {from} ~ {to}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(event: &str, detail: &str) -> Row {
+        (1, None, Some("admin".into()), event.into(), Some(detail.into()), None, NaiveDateTime::default())
+    }
+
+    #[test]
+    fn entries_read_in_words_with_names() {
+        let mut n = Names::default();
+        n.accounts.insert("999999_T001".into(), "王大明".into());
+        n.users.insert(7, "李美玲（999999_T002）".into());
+        n.courses.insert(3, "國語文 201".into());
+        n.assignments.insert(11, (7, 3));
+        let zh = |event: &str, detail: &str| describe(&row(event, detail), &n, Lang::Zh);
+        assert_eq!(zh("term_switched", "1142 → 1151"), "學年期由 114學年度第2學期 切換為 115學年度第1學期");
+        assert_eq!(zh("co_taught_certifiers_changed", "11=false"), "合開課程審核老師：國語文 201 的 李美玲（999999_T002） 不可認證");
+        assert_eq!(zh("password_reset_by_admin", "999999_T001"), "重設 王大明（999999_T001） 的密碼");
+        assert_eq!(zh("consultant_classes_changed", "teacher 7: 3 classes"), "李美玲（999999_T002） 諮詢的班級改為 3 班");
+        assert_eq!(zh("certification_delegate_named", "course 3: delegate 7"), "指定 李美玲（999999_T002） 代理 國語文 201 的認證");
+        assert_eq!(zh("role_group_updated", "T 教師 in_use=false"), "修改角色群組 T 教師（停用）");
+        assert_eq!(zh("sign_in_failed", "wrong password (2)"), "密碼錯誤（連續第 2 次）");
+        assert_eq!(
+            describe(&row("term_switched", "1142 → 1151"), &n, Lang::En),
+            "Switched the term from AY 114, semester 2 to AY 115, semester 1"
+        );
+        assert_eq!(term_words("1150", Lang::Zh), "115學年度全學年");
+        assert_eq!(roc_time("2026-11-28T16:00:00Z"), "115/11/29 00:00");
+    }
 }

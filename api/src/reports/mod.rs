@@ -102,12 +102,31 @@ pub fn class_seat_key(class_code: &Option<String>, seat_no: Option<i32>, account
     (class_code.is_none(), class_code.clone().unwrap_or_default(), seat_no.is_none(), seat_no.unwrap_or(0), account.to_string())
 }
 
-/// `name_1151.xlsx`, or `name.xlsx` without a term.
+/// The workbook's name with its term or year in words (issue #24: `…_1151.xlsx` read as a code):
+/// `未認證教師狀況表_115學年度第1學期.xlsx`, `…_115學年度全學年.xlsx` (semester 0),
+/// `…_115學年度.xlsx` (a year); an ASCII stem (the `filename=` fallback) gets `_AY115-1`,
+/// `_AY115`. Any other suffix is kept as it is; none gives `name.xlsx`.
 pub fn file_name(stem: &str, suffix: Option<String>) -> String {
-    match suffix {
-        Some(s) => format!("{stem}_{s}.xlsx"),
-        None => format!("{stem}.xlsx"),
-    }
+    let Some(code) = suffix else { return format!("{stem}.xlsx") };
+    let ascii = stem.is_ascii();
+    let digits = !code.is_empty() && code.bytes().all(|b| b.is_ascii_digit());
+    let readable = match (digits, code.len()) {
+        (true, 4) => {
+            let year = code[..3].trim_start_matches('0');
+            match (&code[3..], ascii) {
+                ("0", false) => format!("{year}學年度全學年"),
+                (s, false) => format!("{year}學年度第{s}學期"),
+                ("0", true) => format!("AY{year}"),
+                (s, true) => format!("AY{year}-{s}"),
+            }
+        }
+        (true, 1..=3) => {
+            let year = code.trim_start_matches('0');
+            if ascii { format!("AY{year}") } else { format!("{year}學年度") }
+        }
+        _ => code,
+    };
+    format!("{stem}_{readable}.xlsx")
 }
 
 #[cfg(test)]
@@ -122,6 +141,18 @@ mod tests {
         let err = TermQuery { term: Some("115-1".into()) }.parsed().unwrap_err();
         assert_eq!(err.code, crate::error::ErrorCode::InvalidQuery);
         assert_eq!(err.fields[0].0, "term");
+    }
+
+    #[test]
+    fn workbook_names_say_the_term_in_words() {
+        assert_eq!(file_name("未認證教師狀況表", Some("1151".into())), "未認證教師狀況表_115學年度第1學期.xlsx");
+        assert_eq!(file_name("未認證教師狀況表", Some("0992".into())), "未認證教師狀況表_99學年度第2學期.xlsx");
+        assert_eq!(file_name("數據分析", Some("1150".into())), "數據分析_115學年度全學年.xlsx");
+        assert_eq!(file_name("學習成果勾選情形", Some("115".into())), "學習成果勾選情形_115學年度.xlsx");
+        assert_eq!(file_name("uncertified-teachers", Some("1151".into())), "uncertified-teachers_AY115-1.xlsx");
+        assert_eq!(file_name("selection-status-results", Some("115".into())), "selection-status-results_AY115.xlsx");
+        assert_eq!(file_name("usage", None), "usage.xlsx");
+        assert_eq!(file_name("x", Some("all".into())), "x_all.xlsx");
     }
 
     #[test]

@@ -166,12 +166,31 @@ pub fn derive_advisor_roles(c: &mut DbConn, school: i64) -> ApiResult<()> {
     Ok(())
 }
 
+/// Staff accounts that administer the school without teaching (the school's 管理者 account): not
+/// listed as teachers to pick as consultants or counselors (issue #24).
+fn admin_only(c: &mut DbConn) -> ApiResult<Vec<i64>> {
+    use crate::accounts::Role;
+    let admins: Vec<i64> = user_roles::table.filter(user_roles::role_code.eq(Role::SchoolAdmin.as_str())).select(user_roles::user_id).load(c)?;
+    if admins.is_empty() {
+        return Ok(admins);
+    }
+    let teaching = [Role::SubjectTeacher, Role::HomeroomTeacher, Role::CourseConsultant, Role::Counselor].map(Role::as_str);
+    let teachers: Vec<i64> = user_roles::table
+        .filter(user_roles::user_id.eq_any(&admins))
+        .filter(user_roles::role_code.eq_any(teaching))
+        .select(user_roles::user_id)
+        .load(c)?;
+    Ok(admins.into_iter().filter(|id| !teachers.contains(id)).collect())
+}
+
 fn advisors(c: &mut DbConn, school: i64, q: Option<&str>, counts: &[i64], page: i64, per_page: i64) -> ApiResult<Page<Advisor>> {
+    let excluded = admin_only(c)?;
     let query = || {
         let mut q2 = users::table
             .filter(users::school_id.eq(school))
             .filter(users::kind.eq(UserKind::Staff.as_str()))
             .filter(users::active.eq(true))
+            .filter(users::id.ne_all(excluded.clone()))
             .into_boxed();
         if let Some(text) = q {
             let p = like_pattern(text);

@@ -79,6 +79,7 @@ export const ROLES = {
       { name: 'audit', path: '/admin/audit' },
       { name: 'change-password', path: '/change-password', account: true },
       { name: 'account-email', path: '/account/email', account: true },
+      { name: 'system-status', path: '/system-status' },
     ],
   },
   'admin-school': {

@@ -27,7 +27,7 @@ export async function exportStudent(page, { name }) {
   const md5 = (await cell('MD5值').innerText()).trim();
   const password = (await cell('壓縮密碼').innerText()).trim();
   if (!/^[0-9a-f]{32}$/.test(md5)) throw new Error(`no MD5 shown: ${md5}`);
-  await shot(page, '12-admin-transfer-export');
+  await shot(page, '13-admin-transfer-export');
   await info.getByRole('button', { name: named('確定') }).click();
   const download = page.waitForEvent('download');
   await record.first().getByRole('button', { name: named('下載檔案') }).click();
@@ -48,7 +48,7 @@ export async function importPackage(page, { path, md5, password }) {
   await page.getByRole('button', { name: named('匯入') }).click();
   await see(page.getByTestId('import-progress'), 'the import job polled');
   await seeText(page, /匯入完畢/);
-  await shot(page, '12-admin-transfer-import');
+  await shot(page, '13-admin-transfer-import');
   await page.getByRole('dialog').getByRole('button', { name: /知道了|確\s*定|OK/ }).click();
   await see(page.getByText('匯入1人，完成1人'), 'the import record 匯入1人，完成1人');
 }

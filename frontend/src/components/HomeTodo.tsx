@@ -1,14 +1,15 @@
 import { useQuery } from '@tanstack/react-query';
-import { Card, List, Tag, Typography } from 'antd';
+import { Card, Descriptions, List, Tag, Typography } from 'antd';
 import type { ReactNode } from 'react';
 import { Link } from 'react-router';
 import { api, unwrap } from '../api/client';
-import type { PeriodItem, WorkPeriod } from '../api/types';
+import type { BatchLog, PeriodItem, SyncKind, WorkPeriod } from '../api/types';
 import { useMe } from '../auth/hooks';
 import { useT } from '../i18n';
 import { tr } from '../i18n/lang';
 import { myPeriodsKey, periodEndText, periodItemName } from '../lib/periods';
-import { parseApiDateTime } from '../lib/roc';
+import { formatApiDateTime, parseApiDateTime } from '../lib/roc';
+import { batchStatus, syncKindLabels } from '../pages/school/syncLog';
 import { ErrorAlert } from './ProblemAlert';
 
 /** 「尚餘 3 天」/「尚餘 5 小時」: the time left until `endsAt` (exclusive end), from `now`. */
@@ -159,8 +160,101 @@ function AdminTodo() {
           },
         ]
       : [];
+  const waiting = useUncertified();
+  const total = (waiting.data ?? []).reduce((sum, teacher) => sum + teacher.waiting, 0);
+  if (total > 0) {
+    todos.push({
+      key: 'uncertified',
+      text: t(
+        `${total} 件學習成果等待 ${waiting.data?.length ?? 0} 位老師認證`,
+        `${total} learning result(s) waiting for ${waiting.data?.length ?? 0} teacher(s) to certify`,
+      ),
+      to: '/admin/reports/uncertified',
+    });
+  }
+  const sync = useLastBatches();
+  for (const { batch } of sync.data ?? []) {
+    if (batch && batch.status_code !== '00' && batch.status_code !== 'received') {
+      todos.push({
+        key: `sync-${batch.kind}`,
+        urgent: true,
+        text: t(
+          `${syncKindLabels[batch.kind]}最近一批：${batchStatus(batch.status_code).label}`,
+          `${syncKindLabels[batch.kind]}, last batch: ${batchStatus(batch.status_code).label}`,
+        ),
+        to: '/admin/receiving-log',
+      });
+    }
+  }
   return (
-    <TodoCard todos={todos} empty={t('目前沒有待處理的事項', 'Nothing needs attention right now')} error={log.error} />
+    <>
+      <TodoCard todos={todos} empty={t('目前沒有待處理的事項', 'Nothing needs attention right now')} error={log.error ?? waiting.error} />
+      <SyncHealthCard batches={sync.data} error={sync.error} />
+    </>
+  );
+}
+
+const SYNC_KINDS = Object.keys(syncKindLabels) as SyncKind[];
+
+interface LastBatch {
+  kind: SyncKind;
+  batch: BatchLog | null;
+}
+
+/** The newest batch of each data kind the school-affairs system sends (null: none yet). */
+function useLastBatches() {
+  return useQuery({
+    queryKey: ['home', 'sync-last-batches'],
+    queryFn: ({ signal }) =>
+      Promise.all(
+        SYNC_KINDS.map(async (kind): Promise<LastBatch> => {
+          const page = await unwrap(api.GET('/api/v1/sync/batches', { params: { query: { kind, per_page: 1 } }, signal }));
+          return { kind, batch: page.items[0] ?? null };
+        }),
+      ),
+  });
+}
+
+/** The teachers with results waiting for their certification this term (未認證教師狀況表). */
+function useUncertified() {
+  return useQuery({
+    queryKey: ['home', 'uncertified-teachers'],
+    queryFn: ({ signal }) => unwrap(api.GET('/api/v1/reports/uncertified-teachers', { signal })),
+  });
+}
+
+/** 資料同步狀況 (issue #24: the admin's home shows sync health): the last batch of each kind, when and how it ended. */
+function SyncHealthCard({ batches, error }: { batches: LastBatch[] | undefined; error: unknown }) {
+  const t = useT();
+  return (
+    <Card
+      title={t('資料同步狀況', 'Data sync')}
+      data-testid="home-sync"
+      extra={<Link to="/admin/receiving-log">{t('接收紀錄', 'Receiving log')}</Link>}
+    >
+      <ErrorAlert error={error} />
+      {batches && (
+        <Descriptions
+          column={{ xs: 1, md: 2, xl: 3 }}
+          size="small"
+          items={batches.map(({ kind, batch }) => {
+            const status = batch ? batchStatus(batch.status_code) : null;
+            return {
+              key: kind,
+              label: syncKindLabels[kind],
+              children: batch && status ? (
+                <span>
+                  <Tag color={status.color}>{status.label}</Tag>
+                  {formatApiDateTime(batch.received_at)}
+                </span>
+              ) : (
+                t('尚無紀錄', 'None yet')
+              ),
+            };
+          })}
+        />
+      )}
+    </Card>
   );
 }
 

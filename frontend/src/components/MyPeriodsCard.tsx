@@ -1,5 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
-import { Card, Table, type TableProps } from 'antd';
+import { Card, type TableProps } from 'antd';
+import { ResponsiveTable } from './ResponsiveTable';
 import { api, unwrap } from '../api/client';
 import type { WorkPeriod } from '../api/types';
 import { useMe } from '../auth/hooks';
@@ -33,7 +34,7 @@ export function MyPeriodsCard() {
     <Card title={t('本學期作業時間', "This term's work periods")}>
       <ErrorAlert error={periods.error} />
       {periods.data && (
-        <Table<WorkPeriod>
+        <ResponsiveTable<WorkPeriod>
           rowKey="id"
           size="small"
           columns={columns}

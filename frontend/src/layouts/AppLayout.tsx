@@ -1,5 +1,5 @@
-import { DownOutlined, KeyOutlined, LogoutOutlined, MailOutlined, UserOutlined } from '@ant-design/icons';
-import { App as AntdApp, Button, Dropdown, Layout, Menu, Space, Typography, type MenuProps } from 'antd';
+import { DownOutlined, KeyOutlined, LogoutOutlined, MailOutlined, MenuOutlined, UserOutlined } from '@ant-design/icons';
+import { App as AntdApp, Button, Drawer, Dropdown, Grid, Layout, Menu, Space, Typography, type MenuProps } from 'antd';
 import { useEffect, useMemo, useState } from 'react';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router';
 import type { Me } from '../api/types';
@@ -86,11 +86,39 @@ export function AppLayout() {
   ];
 
   const term = currentTermText(me?.current_term ?? null);
+  // Below antd's lg (992 px) the side menu is a drawer over the page, opened from the header's
+  // 選單 button; it closes when a page is chosen (issue #24: it pushed the page aside on phones).
+  const screens = Grid.useBreakpoint();
+  const narrow = screens.lg === false;
+  const [drawerOpen, setDrawerOpen] = useState(false);
+  useEffect(() => setDrawerOpen(false), [pathname]);
+  const menu = (
+    <Menu
+      mode="inline"
+      selectedKeys={selectedKey ? [selectedKey] : []}
+      openKeys={userOpenKeys ?? openKeys}
+      onOpenChange={(keys) => setUserOpenKeys(keys)}
+      items={toMenuItems(entries, t)}
+      style={{ height: '100%', borderInlineEnd: 0 }}
+      aria-label={t('主選單', 'Main menu')}
+    />
+  );
 
   return (
     <AntdApp>
       <Layout style={{ minHeight: '100vh' }}>
         <Header className="licheng-header" style={{ display: 'flex', alignItems: 'center', gap: 24, paddingInline: 24 }}>
+          {narrow && entries.length > 0 && (
+            <Button
+              type="text"
+              icon={<MenuOutlined />}
+              style={{ color: '#fff', flex: 'none' }}
+              aria-label={t('選單', 'Menu')}
+              aria-expanded={drawerOpen}
+              data-testid="menu-opener"
+              onClick={() => setDrawerOpen(true)}
+            />
+          )}
           <Link to="/" style={{ flex: 'none' }}>
             <Typography.Title level={4} className="licheng-header-title" style={{ color: '#fff', margin: 0, whiteSpace: 'nowrap' }}>
               <span className="licheng-header-wide">{t(APP_TITLE, APP_TITLE_EN)}</span>
@@ -129,18 +157,23 @@ export function AppLayout() {
           )}
         </Header>
         <Layout>
-          {entries.length > 0 && (
-            <Sider width={220} theme="light" breakpoint="lg" collapsedWidth={0}>
-              <Menu
-                mode="inline"
-                selectedKeys={selectedKey ? [selectedKey] : []}
-                openKeys={userOpenKeys ?? openKeys}
-                onOpenChange={(keys) => setUserOpenKeys(keys)}
-                items={toMenuItems(entries, t)}
-                style={{ height: '100%', borderInlineEnd: 0 }}
-                aria-label={t('主選單', 'Main menu')}
-              />
+          {entries.length > 0 && !narrow && (
+            <Sider width={220} theme="light">
+              {menu}
             </Sider>
+          )}
+          {entries.length > 0 && narrow && (
+            <Drawer
+              placement="left"
+              size={Math.min(300, window.innerWidth - 48)}
+              open={drawerOpen}
+              onClose={() => setDrawerOpen(false)}
+              title={t('選單', 'Menu')}
+              className="licheng-menu-drawer"
+              styles={{ body: { padding: 0 } }}
+            >
+              {menu}
+            </Drawer>
           )}
           <Layout>
             {/* antd's Content is the page's one <main> landmark. */}

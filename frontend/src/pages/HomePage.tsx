@@ -1,15 +1,13 @@
-import { ApiOutlined, BellOutlined } from '@ant-design/icons';
-import { Alert, Card, Space, Typography } from 'antd';
+import { BellOutlined, DashboardOutlined } from '@ant-design/icons';
+import { Alert, Space, Typography } from 'antd';
 import { Link } from 'react-router';
 import { useMe } from '../auth/hooks';
 import { EmailReminder } from '../components/EmailReminder';
 import { HomeTodo } from '../components/HomeTodo';
 import { isOperatorOrAdmin, useIsSchoolAdmin } from '../lib/roles';
 import { MyPeriodsCard } from '../components/MyPeriodsCard';
-import { SystemStatus } from '../components/SystemStatus';
 import { HistoryChainHead } from '../components/HistoryChainHead';
 import { NOTIFICATION_LANG, useNotificationSummary } from '../lib/notifications';
-import { externalLinks } from '../navigation';
 import { useT } from '../i18n';
 import { HomeNews } from './news/HomeNews';
 
@@ -54,21 +52,15 @@ export function HomePage() {
       <HomeNews />
       <HomeTodo />
       <MyPeriodsCard />
-      {/* System status and developer links are for the platform operator and school admins only
-          (issue #24 item 1): students and teachers see what they have to do. */}
+      {/* System status and developer links are for the platform operator and school admins only,
+          on their own page (issue #24 item 1): the home page says what to do. */}
+      {schoolAdmin && <HistoryChainHead />}
       {isOperatorOrAdmin(me) && (
-        <>
-          <SystemStatus />
-          {schoolAdmin && <HistoryChainHead />}
-          <Card title={t('開發者資源', 'For developers')}>
-            <Space orientation="vertical">
-              <a href={externalLinks.apiDocs}>
-                <ApiOutlined /> {t('API 互動式文件', 'Interactive API docs')}
-              </a>
-              <a href={externalLinks.openApiSpec}>{t('OpenAPI 規格（openapi.json）', 'OpenAPI spec (openapi.json)')}</a>
-            </Space>
-          </Card>
-        </>
+        <Typography.Paragraph style={{ margin: 0 }}>
+          <Link to="/system-status">
+            <DashboardOutlined /> {t('系統狀態與開發者資源', 'System status and developer resources')}
+          </Link>
+        </Typography.Paragraph>
       )}
     </Space>
   );

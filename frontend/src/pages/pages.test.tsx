@@ -28,7 +28,7 @@ describe('routes', () => {
   it('shows the database kind when the server is ready', async () => {
     signIn();
     mockApi({ 'GET /api/v1/me': schoolAdminMe(), 'GET /readyz': ready, 'GET /api/v1/reminders/log': failedMails(0) });
-    renderAt('/');
+    renderAt('/system-status');
     expect(await screen.findByText('PostgreSQL')).toBeTruthy();
     expect(screen.getByText('正常運作')).toBeTruthy();
     expect(screen.getByRole('link', { name: /API 互動式文件/ }).getAttribute('href')).toBe('/api/docs/');
@@ -41,7 +41,7 @@ describe('routes', () => {
       'GET /api/v1/reminders/log': failedMails(0),
       'GET /readyz': () => problem(503, 'not_ready', '資料庫連線失敗'),
     });
-    renderAt('/');
+    renderAt('/system-status');
     expect(await screen.findByText('資料庫連線失敗')).toBeTruthy();
     expect(screen.getByText('系統尚未就緒')).toBeTruthy();
   });
@@ -150,8 +150,43 @@ describe('home page per role: what to do now', () => {
     expect(within(todo).getByRole('link', { name: '前往' }).getAttribute('href')).toBe('/admin/reminders');
     const [request] = callsTo(fetchMock, 'GET /api/v1/reminders/log');
     expect(new URL(request!.url).searchParams.get('status')).toBe('failed');
+    // System status and the developer links on their own page (issue #24), linked from home.
+    expect(screen.queryByText('PostgreSQL')).toBeNull();
+    fireEvent.click(screen.getByRole('link', { name: /系統狀態與開發者資源/ }));
     expect(await screen.findByText('PostgreSQL')).toBeTruthy();
     expect(screen.getByText('開發者資源')).toBeTruthy();
     expect(within(screen.getByRole('contentinfo')).getByRole('link', { name: 'API 文件' })).toBeTruthy();
+  });
+
+  // Issue #24: the admin's home shows sync health (the last batch per kind) and uncertified counts.
+  it('gives the school admin the last batch of each data kind and the results waiting for teachers', async () => {
+    signIn();
+    const batch = (kind: string, status_code: string) => ({
+      id: 1, kind, kind_name: kind, status_code, academic_year: 115, semester: 1, error: null, result: null,
+      received_at: '2026-12-01T00:30:00Z', finished_at: '2026-12-01T00:31:00Z',
+    });
+    mockApi({
+      'GET /api/v1/me': schoolAdminMe(),
+      'GET /readyz': ready,
+      'GET /api/v1/reminders/log': failedMails(0),
+      'GET /api/v1/sync/batches': (request) => {
+        const kind = new URL(request.url).searchParams.get('kind');
+        const items = kind === 'students' ? [batch('students', '00')] : kind === 'courses' ? [batch('courses', '99')] : [];
+        return json({ items, total: items.length, page: 1, per_page: 1 });
+      },
+      'GET /api/v1/reports/uncertified-teachers': [
+        { teacher_id: 1, account: 't1', name: '王大明', waiting: 3, departed: false, delegate: null },
+        { teacher_id: 2, account: 't2', name: '李美玲', waiting: 2, departed: false, delegate: null },
+      ],
+    });
+    renderAt('/');
+    const todo = await screen.findByTestId('home-todo');
+    expect(await within(todo).findByText('5 件學習成果等待 2 位老師認證')).toBeTruthy();
+    expect(await within(todo).findByText('開課資料最近一批：失敗')).toBeTruthy();
+    const sync = await screen.findByTestId('home-sync');
+    expect(await within(sync).findByText('學生學籍資料')).toBeTruthy();
+    expect(within(sync).getByText('成功')).toBeTruthy();
+    expect(within(sync).getAllByText('115/12/01 08:30')).toHaveLength(2);
+    expect(within(sync).getAllByText('尚無紀錄')).toHaveLength(5);
   });
 });

@@ -35,9 +35,11 @@ export async function pickDate(label: string | RegExp, isoDate: string) {
   const input = screen.getByLabelText(label);
   fireEvent.mouseDown(input);
   fireEvent.click(input);
+  // The calendar's cells are titled with ROC years (`115-12-01`: components/RocDatePicker).
+  const title = `${Number(isoDate.slice(0, 4)) - 1911}${isoDate.slice(4)}`;
   const cell = await waitFor(() => {
     const found = document.querySelector<HTMLElement>(
-      `.ant-picker-dropdown:not(.ant-picker-dropdown-hidden) td[title="${isoDate}"] .ant-picker-cell-inner`,
+      `.ant-picker-dropdown:not(.ant-picker-dropdown-hidden) td[title="${title}"] .ant-picker-cell-inner`,
     );
     if (!found) throw new Error(`no calendar cell ${isoDate}`);
     return found;

@@ -53,9 +53,19 @@ export function AuditPage() {
       width: 170,
       render: (event: string) => <Tooltip title={event}>{auditEventLabel(event)}</Tooltip>,
     },
-    { title: t('帳號', 'Account'), dataIndex: 'actor', render: (actor: string | null) => actor ?? '' },
+    {
+      title: t('帳號', 'Account'),
+      key: 'actor',
+      // Who: the name, then the account (issue #24: the log named no one).
+      render: (_, event) => (event.actor_name ? `${event.actor_name}（${event.actor ?? ''}）` : (event.actor ?? '')),
+    },
     { title: t('來源位址', 'Source address'), dataIndex: 'client_addr', width: 150, render: (addr: string | null) => addr ?? '' },
-    { title: t('說明', 'Details'), dataIndex: 'detail', render: (detail: string | null) => detail ?? '' },
+    {
+      title: t('說明', 'Details'),
+      key: 'summary',
+      // In people's words from the server (who did what to whom); the raw record on hover.
+      render: (_, event) => (event.detail && event.detail !== event.summary ? <Tooltip title={event.detail}>{event.summary}</Tooltip> : event.summary),
+    },
   ];
 
   return (

@@ -354,6 +354,8 @@ describe('audit log', () => {
               detail: '074313_010001',
               client_addr: '203.0.113.9',
               created_at: '2022-04-01T06:05:00',
+              actor_name: '示範校管理者',
+              summary: page === 1 ? '重設 林小華（074313_010001） 的密碼' : '074313_010001',
             },
           ],
           total: 31,
@@ -367,6 +369,9 @@ describe('audit log', () => {
     expect(await screen.findByText('管理者重設密碼')).toBeTruthy();
     expect(screen.getByText('111/04/01 14:05')).toBeTruthy();
     expect(screen.getByText('203.0.113.9')).toBeTruthy();
+    // Who did what to whom, in words (issue #24), not the raw record.
+    expect(screen.getByText('示範校管理者（074313）')).toBeTruthy();
+    expect(screen.getByText('重設 林小華（074313_010001） 的密碼')).toBeTruthy();
     fireEvent.click(screen.getByTitle('2'));
     // An event without a label shows its code.
     expect(await screen.findByText('something_new')).toBeTruthy();

@@ -63,7 +63,7 @@ export function AdvisorSettings({
   const columns: TableProps<Advisor>['columns'] = [
     { title: t('教師姓名', 'Teacher'), dataIndex: 'name' },
     { title: t('帳號', 'Account'), dataIndex: 'account' },
-    { title: 'E-mail', dataIndex: 'email', render: (email: string | null) => email ?? '' },
+    { title: t('電子郵件', 'E-mail'), dataIndex: 'email', render: (email: string | null) => email ?? '' },
     { title: assignedTitle, dataIndex: 'assigned', width: 120, align: 'right' },
   ];
 

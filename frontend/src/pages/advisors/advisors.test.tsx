@@ -65,6 +65,8 @@ describe('設定課程諮詢教師 (3.4)', () => {
 
     expect(await screen.findByText('設定課程諮詢教師（110學年度第1學期）')).toBeTruthy();
     expect(screen.getByText(/切換至新學年期後須重新設定/)).toBeTruthy();
+    // Column headers in zh-TW (issue #24: 「E-mail」 was left in English).
+    expect(screen.getByRole('columnheader', { name: '電子郵件' })).toBeTruthy();
     fireEvent.click(await screen.findByText('謝庭豐'));
     expect(await screen.findByText('三年一班')).toBeTruthy();
     expect(screen.getByText('hsieh@example.edu.tw')).toBeTruthy();

@@ -9,6 +9,7 @@ import { FilterSelect } from '../../components/FilteredListCard';
 import { FormModal } from '../../components/FormModal';
 import { PageCard } from '../../components/PageCard';
 import { ErrorAlert } from '../../components/ProblemAlert';
+import { ResponsiveTable } from '../../components/ResponsiveTable';
 import { UploadProgressBar } from '../../components/UploadFields';
 import { formatApiDateTime, formatApiTerm, formatRocDate } from '../../lib/roc';
 import { useApiMutation } from '../../lib/useApiMutation';
@@ -351,7 +352,7 @@ export function PerformancesPage() {
               width={240}
             />
           </Space>
-          <Table<Performance>
+          <ResponsiveTable<Performance>
             rowKey="id"
             size="middle"
             columns={columns}

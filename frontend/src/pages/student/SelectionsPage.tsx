@@ -1,9 +1,12 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { Card, Col, Descriptions, Row, Segmented, Switch, Table, Tag, Tooltip, Typography, type TableProps } from 'antd';
+import { PrinterOutlined } from '@ant-design/icons';
+import { Alert, Button, Card, Col, Descriptions, Row, Segmented, Switch, Tag, Tooltip, Typography, type TableProps } from 'antd';
 import { useState, type ReactNode } from 'react';
+import { Link } from 'react-router';
 import { api, unwrap } from '../../api/client';
 import type { LearningResult, MySelections, Performance, SelectionKind, SelectionSet } from '../../api/types';
 import { ErrorAlert } from '../../components/ProblemAlert';
+import { ResponsiveTable } from '../../components/ResponsiveTable';
 import { formatApiDateTime, formatTerm } from '../../lib/roc';
 import { useApiMutation } from '../../lib/useApiMutation';
 import { clientPagination } from '../../lib/usePagedQuery';
@@ -107,6 +110,98 @@ function SelectionCard({
 }
 
 /**
+ * 勾選摘要 (issue #24): what is selected of each kind against the year's limit, by name; whether
+ * the last switch is saved (each switch saves at once: there is no separate 送出); a printable
+ * confirmation of the selection (the browser's print dialog also saves it as a PDF).
+ */
+function SelectionSummary({
+  year,
+  selections,
+  results,
+  performances,
+  saving,
+  savedAt,
+}: {
+  year: number;
+  selections: MySelections;
+  results: LearningResult[] | undefined;
+  performances: Performance[] | undefined;
+  saving: boolean;
+  savedAt: string | null;
+}) {
+  const t = useT();
+  const kinds = [
+    {
+      kind: 'results' as const,
+      set: selections.results,
+      names: (results ?? []).filter((row) => selections.results.selected.includes(row.id)).map((row) => `${row.subject_name}（${formatTerm(row.term)}）`),
+    },
+    {
+      kind: 'performances' as const,
+      set: selections.performances,
+      names: (performances ?? []).filter((row) => selections.performances.selected.includes(row.id)).map((row) => `${row.category_name}：${row.title}`),
+    },
+  ];
+  return (
+    <Card
+      title={t(`勾選摘要（${year} 學年度）`, `Selection summary (AY ${year})`)}
+      className="licheng-print-area"
+      data-testid="selection-summary"
+    >
+      <Descriptions
+        column={1}
+        size="small"
+        bordered
+        styles={{ label: { whiteSpace: 'nowrap' } }}
+        items={kinds.map(({ kind, set, names }) => ({
+          key: kind,
+          label: kindNames[kind],
+          children: (
+            <>
+              <Tag color={set.selected.length >= set.limit ? 'orange' : 'blue'}>
+                {t(`已勾選 ${set.selected.length} 件，上限 ${set.limit} 件，尚可勾選 ${Math.max(0, set.limit - set.selected.length)} 件`, `${set.selected.length} selected of at most ${set.limit}; ${Math.max(0, set.limit - set.selected.length)} more possible`)}
+              </Tag>
+              {names.length > 0 && (
+                <ol style={{ margin: '8px 0 0', paddingInlineStart: 20 }}>
+                  {names.map((name, i) => (
+                    <li key={i}>{name}</li>
+                  ))}
+                </ol>
+              )}
+            </>
+          ),
+        }))}
+      />
+      <Alert
+        style={{ marginTop: 16 }}
+        type={saving ? 'info' : 'success'}
+        showIcon
+        role="status"
+        data-testid="selection-saved"
+        title={
+          saving
+            ? t('儲存中…', 'Saving…')
+            : t(
+                `已儲存${savedAt ? `（${savedAt}）` : ''}：每次切換後即存入系統，不需另外送出；勾選期間內仍可更改。`,
+                `Saved${savedAt ? ` (${savedAt})` : ''}: each switch is stored at once, there is nothing more to submit; you can still change it during the selection period.`,
+              )
+        }
+      />
+      <Button icon={<PrinterOutlined aria-hidden />} onClick={() => window.print()} className="no-print" style={{ marginTop: 16 }}>
+        {t('列印或另存勾選清單', 'Print or save the selection')}
+      </Button>
+      <Typography.Paragraph type="secondary" style={{ margin: '12px 0 0' }} className="no-print">
+        {t('學校的正式確認單請見', "The school's official confirmation sheet: ")}
+        <Link to="/student/confirmation-sheet" style={{ textDecoration: 'underline' }}>
+          {t('上傳及勾選情形確認單', 'My confirmation sheet')}
+        </Link>
+        {t('。', '.')}
+      </Typography.Paragraph>
+    </Card>
+  );
+}
+
+/**
  * 勾選提交 (student; FAQ 000 四 Q2): this academic year's certified learning results (at most 6)
  * and performances (at most 10) to submit to the central database, switched on and off inside the
  * selection periods of the student's grade. A refusal (上限, 期間) shows on its card.
@@ -169,9 +264,10 @@ export function SelectionsPage() {
       },
     },
   );
+  const [savedAt, setSavedAt] = useState<string | null>(null);
   const onToggle = (next: Toggle) => {
     setErrors((current) => ({ ...current, [next.kind]: undefined }));
-    toggle.mutate(next);
+    toggle.mutate(next, { onSuccess: () => setSavedAt(formatApiDateTime(new Date().toISOString())) });
   };
   const busy = toggle.isPending ? toggle.variables : undefined;
 
@@ -228,7 +324,19 @@ export function SelectionsPage() {
 
   return (
     <Row gutter={[16, 16]}>
-      <Col span={24}>
+      {year !== undefined && selections.data && (
+        <Col span={24}>
+          <SelectionSummary
+            year={year}
+            selections={selections.data}
+            results={results.data}
+            performances={performances.data}
+            saving={toggle.isPending}
+            savedAt={savedAt}
+          />
+        </Col>
+      )}
+      <Col span={24} className="no-print">
         <Card
           title={year === undefined ? t('勾選提交', 'Selection & submission') : t(`勾選提交（${year} 學年度）`, `Selection & submission (AY ${year})`)}
         >
@@ -252,9 +360,10 @@ export function SelectionsPage() {
           <ErrorAlert error={selections.error} />
         </Card>
       </Col>
-      <Col span={24}>
+      <Col span={24} className="no-print">
         <SelectionCard kind="results" set={selections.data?.results} error={errors.results ?? results.error}>
-          <Table<LearningResult>
+          <ResponsiveTable<LearningResult>
+            actionKeys={['selected']}
             rowKey="id"
             size="middle"
             columns={resultColumns}
@@ -266,9 +375,10 @@ export function SelectionsPage() {
           />
         </SelectionCard>
       </Col>
-      <Col span={24}>
+      <Col span={24} className="no-print">
         <SelectionCard kind="performances" set={selections.data?.performances} error={errors.performances ?? performances.error}>
-          <Table<Performance>
+          <ResponsiveTable<Performance>
+            actionKeys={['selected']}
             rowKey="id"
             size="middle"
             columns={performanceColumns}

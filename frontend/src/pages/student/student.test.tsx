@@ -457,6 +457,40 @@ describe('勾選提交 (student)', () => {
     expect(await screen.findByText('目前不在學生勾選多元表現時間。', { selector: '.ant-alert *' })).toBeTruthy();
   });
 
+  // Issue #24: students could not tell what they had selected for submission.
+  it('sums up what is selected against the limits, by name, says it is saved, and prints it', async () => {
+    signIn();
+    let current: MySelections = selections({ results: { ...selections().results, selected: [1] } });
+    mockApi({
+      'GET /api/v1/me': studentMe(),
+      'GET /api/v1/me/selections': () => json(current),
+      'GET /api/v1/learning-results': page([result(1, { state: 'certified', subject_name: '國語文' }), result(2, { state: 'certified', subject_name: '數學' })]),
+      'GET /api/v1/performances': page([performance(5)]),
+      'PUT /api/v1/me/selections/results/2': () => {
+        current = { ...current, results: { ...current.results, selected: [1, 2] } };
+        return json(current);
+      },
+    });
+    const print = vi.fn();
+    vi.stubGlobal('print', print);
+    renderAt('/student/selections');
+    // (The page's chunk loads first: slow on a busy machine.)
+    const summary = await screen.findByTestId('selection-summary', {}, { timeout: 15_000 });
+    expect(within(summary).getByText('勾選摘要（110 學年度）')).toBeTruthy();
+    expect(await within(summary).findByText('已勾選 1 件，上限 6 件，尚可勾選 5 件')).toBeTruthy();
+    expect(within(summary).getByText('已勾選 0 件，上限 10 件，尚可勾選 10 件')).toBeTruthy();
+    expect(await within(summary).findByText(/^國語文（/)).toBeTruthy();
+    expect(within(summary).queryByText(/^數學（/)).toBeNull();
+
+    fireEvent.click(screen.getByLabelText('勾選 數學'));
+    expect(await within(summary).findByText('已勾選 2 件，上限 6 件，尚可勾選 4 件')).toBeTruthy();
+    expect(await within(summary).findByText(/^數學（/)).toBeTruthy();
+    expect(await within(screen.getByTestId('selection-saved')).findByText(/^已儲存（\d+\/\d\d\/\d\d \d\d:\d\d）/)).toBeTruthy();
+
+    fireEvent.click(within(summary).getByText('列印或另存勾選清單').closest('button')!);
+    expect(print).toHaveBeenCalledTimes(1);
+  });
+
   it('disables the switches when the period is closed or the limit is reached', async () => {
     signIn();
     mockApi({

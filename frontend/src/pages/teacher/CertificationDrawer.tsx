@@ -1,7 +1,7 @@
-import { CheckOutlined, CloseOutlined } from '@ant-design/icons';
+import { CheckOutlined, CloseOutlined, LeftOutlined, RightOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Button, Descriptions, Drawer, Grid, Skeleton, Space, Tag, Typography } from 'antd';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { api, unwrap } from '../../api/client';
 import type { Decision, LearningResultDetail } from '../../api/types';
 import { ItemFiles } from '../../components/FilePreview';
@@ -35,10 +35,18 @@ export function CertificationDrawer({
   id,
   blocked,
   onClose,
+  onPrevious,
+  onNext,
+  position,
 }: {
   id: number | null;
   blocked: string | null;
   onClose: () => void;
+  /** The list's result before / after this one (undefined at the list's ends): 上一件 / 下一件. */
+  onPrevious?: () => void;
+  onNext?: () => void;
+  /** 「第 3 / 30 件」: where this result stands in the list shown. */
+  position?: string;
 }) {
   const t = useT();
   const screens = Grid.useBreakpoint();
@@ -84,10 +92,38 @@ export function CertificationDrawer({
   const canReject = result !== undefined && allowsDecision(result.state, 'reject');
   const disabled = blocked !== null || decide.isPending;
 
-  const footer = result && (canCertify || canReject) && (
+  // Ctrl+Enter (⌘+Enter) certifies the result shown (issue #24: a keyboard shortcut for certify).
+  const certifyNow = canCertify && !disabled && !rejecting;
+  useEffect(() => {
+    if (id === null || !certifyNow) return undefined;
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key === 'Enter' && (event.ctrlKey || event.metaKey) && !event.repeat) {
+        event.preventDefault();
+        decide.mutate({ decision: 'certify' });
+      }
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [id, certifyNow, decide]);
+
+  const stepping = (onPrevious || onNext) && (
+    <Space wrap size={4} data-testid="drawer-steps">
+      <Button icon={<LeftOutlined aria-hidden />} disabled={!onPrevious} onClick={onPrevious}>
+        {t('上一件', 'Previous')}
+      </Button>
+      <Button disabled={!onNext} onClick={onNext}>
+        {t('下一件', 'Next')}
+        <RightOutlined aria-hidden />
+      </Button>
+      {position && <Typography.Text type="secondary">{position}</Typography.Text>}
+    </Space>
+  );
+
+  const footer = result && (canCertify || canReject || stepping) && (
     <Space orientation="vertical" style={{ width: '100%' }}>
-      {blocked && <Alert type="warning" showIcon title={blocked} />}
-      <Space wrap>
+      {blocked && (canCertify || canReject) && <Alert type="warning" showIcon title={blocked} />}
+      <Space wrap style={{ width: '100%', justifyContent: 'space-between' }}>
+        <Space wrap>
         {canCertify && (
           <Button
             type="primary"
@@ -95,6 +131,8 @@ export function CertificationDrawer({
             disabled={disabled}
             loading={decide.isPending && decide.variables?.decision === 'certify'}
             onClick={() => decide.mutate({ decision: 'certify' })}
+            aria-keyshortcuts="Control+Enter Meta+Enter"
+            title={t('快速鍵：Ctrl+Enter', 'Shortcut: Ctrl+Enter')}
           >
             {t('認證通過', 'Certify')}
           </Button>
@@ -104,6 +142,8 @@ export function CertificationDrawer({
             {result.state === 'certified' ? t('改為認證失敗', 'Change to not certified') : t('認證失敗', 'Not certified')}
           </Button>
         )}
+        </Space>
+        {stepping}
       </Space>
     </Space>
   );

@@ -161,25 +161,29 @@ function Overview() {
             : t('目前沒有等待認證的學習成果', 'No learning results are waiting for certification')}</Typography.Text>
           </Space>
           {groups.length === 0 && <Empty description={t('本學期沒有任教的課程', 'You teach no courses this term')} />}
-          {groups.map((group) => (
-            <section key={group.classCode} aria-label={t(`${group.label} 的課程`, `Courses of ${group.label}`)}>
-              <Typography.Title level={5} style={{ marginTop: 0 }}>
-                {group.classCode ? t(`${group.label} 班`, `Class ${group.label}`) : group.label}
-                {group.waiting > 0 && (
-                  <Typography.Text type="secondary" style={{ fontSize: 14, fontWeight: 'normal' }}>
-                    {t(`（待認證 ${group.waiting} 件）`, ` (${group.waiting} waiting)`)}
-                  </Typography.Text>
-                )}
-              </Typography.Title>
-              <Row gutter={[16, 16]}>
-                {group.courses.map((course) => (
-                  <Col key={course.course_id} xs={24} md={12} xl={8}>
-                    <CourseCard course={course} />
-                  </Col>
-                ))}
-              </Row>
-            </section>
-          ))}
+          {/* The classes side by side, their courses stacked (issue #24: one course per class row
+              left two thirds of the width empty). */}
+          <Row gutter={[16, 24]} data-testid="class-groups">
+            {groups.map((group) => (
+              <Col key={group.classCode} xs={24} lg={12} xxl={8}>
+                <section aria-label={t(`${group.label} 的課程`, `Courses of ${group.label}`)}>
+                  <Typography.Title level={5} style={{ marginTop: 0 }}>
+                    {group.classCode ? t(`${group.label} 班`, `Class ${group.label}`) : group.label}
+                    {group.waiting > 0 && (
+                      <Typography.Text type="secondary" style={{ fontSize: 14, fontWeight: 'normal' }}>
+                        {t(`（待認證 ${group.waiting} 件）`, ` (${group.waiting} waiting)`)}
+                      </Typography.Text>
+                    )}
+                  </Typography.Title>
+                  <Space orientation="vertical" size={16} style={{ width: '100%' }}>
+                    {group.courses.map((course) => (
+                      <CourseCard key={course.course_id} course={course} />
+                    ))}
+                  </Space>
+                </section>
+              </Col>
+            ))}
+          </Row>
         </Space>
       )}
     </PageCard>

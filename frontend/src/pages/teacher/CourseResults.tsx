@@ -7,7 +7,7 @@ import type { BatchDecisionBody, CertificationQuery, LearningResult, QueueCourse
 import { FilterSearch, FilterSelect } from '../../components/FilteredListCard';
 import { ErrorAlert } from '../../components/ProblemAlert';
 import { formatApiDateTime } from '../../lib/roc';
-import { useFilters, usePagedQuery } from '../../lib/usePagedQuery';
+import { DEFAULT_PER_PAGE, useFilters, usePagedQuery } from '../../lib/usePagedQuery';
 import { useRowSelection } from '../../lib/useRowSelection';
 import { FileIcons } from '../student/FileIcons';
 import { PeriodText } from '../student/PeriodText';
@@ -101,6 +101,9 @@ export function CourseResults({ course, initialClass }: { course: QueueCourse; i
     },
   });
 
+  // Where the result open in the drawer stands in this page of the list (上一件 / 下一件).
+  const at = viewing === null ? -1 : results.rows.findIndex((row) => row.id === viewing);
+
   const certifiable = selection.rows.filter((row) => allowsDecision(row.state, 'certify'));
   const rejectable = selection.rows.filter((row) => allowsDecision(row.state, 'reject'));
 
@@ -184,6 +187,8 @@ export function CourseResults({ course, initialClass }: { course: QueueCourse; i
     {
       title: t('操作', 'Actions'),
       key: 'actions',
+      // Kept in view while the table scrolls sideways (phones: 查看 was off the screen).
+      fixed: 'right',
       render: (_, row) => (
         <Button type="link" onClick={() => setViewing(row.id)} aria-label={t(`查看 ${row.student_name} 的學習成果`, `View ${row.student_name}'s learning result`)}>
           {t('查看', 'View')}
@@ -231,12 +236,13 @@ export function CourseResults({ course, initialClass }: { course: QueueCourse; i
               width={140}
             />
           )}
-          <FilterSelect<ResultState>
+          {/* 全部 as an option of its own (issue #24), not only by clearing the field. */}
+          <FilterSelect<ResultState | 'all'>
             label={t('狀態', 'Status')}
             placeholder={t('全部狀態', 'All statuses')}
-            options={certificationStateOptions}
-            value={filters.state ?? undefined}
-            onChange={(state) => update({ state })}
+            options={[{ value: 'all', label: t('全部', 'All') }, ...certificationStateOptions]}
+            value={filters.state ?? 'all'}
+            onChange={(state) => update({ state: state === 'all' ? undefined : state })}
             width={140}
           />
           <FilterSearch label={t('搜尋學生', 'Search students')} placeholder={t('學號（帳號）或姓名', 'Student no. (account) or name')} onSearch={(q) => update({ q })} width={220} />
@@ -292,7 +298,14 @@ export function CourseResults({ course, initialClass }: { course: QueueCourse; i
         />
       </Card>
 
-      <CertificationDrawer id={viewing} blocked={blocked} onClose={() => setViewing(null)} />
+      <CertificationDrawer
+        id={viewing}
+        blocked={blocked}
+        onClose={() => setViewing(null)}
+        onPrevious={at > 0 ? () => setViewing(results.rows[at - 1]!.id) : undefined}
+        onNext={at >= 0 && at < results.rows.length - 1 ? () => setViewing(results.rows[at + 1]!.id) : undefined}
+        position={at >= 0 ? t(`第 ${(results.page - 1) * DEFAULT_PER_PAGE + at + 1} / ${results.total} 件`, `${(results.page - 1) * DEFAULT_PER_PAGE + at + 1} of ${results.total}`) : undefined}
+      />
       <RejectReasonModal
         open={rejectingMany}
         title={t('批次認證失敗', 'Mark selected not certified')}

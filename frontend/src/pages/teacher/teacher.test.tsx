@@ -89,6 +89,10 @@ describe('學習成果認證: overview', () => {
     expect(screen.getByText('201 班')).toBeTruthy();
     expect(screen.getByText('202 班')).toBeTruthy();
     expect(screen.getByText('跨班')).toBeTruthy();
+    // The classes share the width (issue #24): their sections are columns of one grid row.
+    const grid = screen.getByTestId('class-groups');
+    expect(grid.classList.contains('ant-row')).toBe(true);
+    expect(grid.querySelectorAll(':scope > .ant-col > section')).toHaveLength(3);
 
     const math = screen.getByTestId('course-1');
     expect(within(math).getByText('認證中 3')).toBeTruthy();
@@ -312,6 +316,44 @@ describe('學習成果認證: a course', () => {
     fireEvent.keyDown(screen.getByLabelText('搜尋學生'), { key: 'Enter', code: 'Enter', keyCode: 13 });
     await waitFor(() => expect(last().get('q')).toBe('林'));
     expect(last().get('class_code')).toBe('203');
+  });
+
+  // Issue #24: 40 results were 40 open/close cycles; 全部 only by clearing the field.
+  it('offers 全部, steps to the next and previous result inside the drawer, and certifies with Ctrl+Enter', async () => {
+    signIn();
+    const rows = [
+      submitted(21, { student_name: '林小華', student_account: '074313_s001' }),
+      submitted(22, { student_name: '陳大同', student_account: '074313_s002' }),
+    ];
+    const fetchMock = mockApi({
+      'GET /api/v1/me': teacherMe(),
+      'GET /api/v1/certification/courses': queue([queueCourse(1)]),
+      'GET /api/v1/certification/results': () => json(page(rows)),
+      'GET /api/v1/learning-results/21': () => json(detail(rows[0]!)),
+      'GET /api/v1/learning-results/22': () => json(detail(rows[1]!)),
+      'POST /api/v1/learning-results/22/decision': () => json(detail({ ...rows[1]!, state: 'certified' })),
+    });
+    renderAt('/teacher/certification/1');
+    expect(await screen.findByText('林小華')).toBeTruthy();
+    const last = () => new URL(callsTo(fetchMock, 'GET /api/v1/certification/results').at(-1)!.url).searchParams;
+    await pickOption('狀態', '全部');
+    await waitFor(() => expect(last().get('state')).toBeNull());
+
+    fireEvent.click(screen.getByLabelText('查看 林小華 的學習成果'));
+    const drawer = (await screen.findByText('學習成果認證', { selector: '.ant-drawer-title' })).closest<HTMLElement>('.ant-drawer')!;
+    expect((await within(drawer).findAllByText('林小華（074313_s001）')).length).toBeGreaterThan(0);
+    expect(within(drawer).getByText('第 1 / 2 件')).toBeTruthy();
+    expect(button('上一件', drawer).hasAttribute('disabled')).toBe(true);
+    fireEvent.click(button('下一件', drawer));
+    expect((await within(drawer).findAllByText('陳大同（074313_s002）')).length).toBeGreaterThan(0);
+    expect(within(drawer).getByText('第 2 / 2 件')).toBeTruthy();
+    expect(button('下一件', drawer).hasAttribute('disabled')).toBe(true);
+
+    fireEvent.keyDown(document, { key: 'Enter', ctrlKey: true });
+    expect(await screen.findByText('已認證通過「陳大同」的學習成果')).toBeTruthy();
+    expect(await callsTo(fetchMock, 'POST /api/v1/learning-results/22/decision')[0]!.json()).toEqual({ decision: 'certify' });
+    fireEvent.click(button('上一件', drawer));
+    expect((await within(drawer).findAllByText('林小華（074313_s001）')).length).toBeGreaterThan(0);
   });
 
   it('greys out the decisions with the reason for a co-teacher marked 否 or outside the period', async () => {
