@@ -473,3 +473,66 @@ async fn plans_and_results_follow_their_work_periods() {
     assert!(mine["plan_period"].is_null());
     assert!(mine["result_period"].is_object());
 }
+
+/// Two members of one stage deciding at the same moment: exactly one decision is taken; the
+/// other is refused with 409 `invalid_state` (it was kept on PostgreSQL too: both wrote).
+#[actix_web::test]
+async fn two_members_of_a_stage_deciding_at_once_one_wins() {
+    use licheng::selfdirected::review::{decide as decide_now, StageDecisionInput};
+    use licheng::uploads::access::Caller;
+    use std::sync::{Arc, Barrier};
+    let fx = fixture().await;
+    let app = &fx.app;
+    let (t2_id, t5_id) = (user_id(app, "999999_T002"), user_id(app, "999999_T005"));
+    let r = app.put_as(&format!("/api/v1/self-directed/groups/{}/members", fx.subject), &fx.admin, json!({"user_ids": [t2_id, t5_id]})).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    let s1 = app.demo_token(S1).await;
+    let id = new_plan(&fx, &s1, "同時決定").await;
+    submit(&fx, &s1, id).await;
+    approve(&fx, &app.demo_token("999999_T001").await, id, "plan", 1).await;
+    let school = app.write(move |c| Ok(users::table.find(t2_id).select(users::school_id).first::<Option<i64>>(c)?)).unwrap();
+    let approve_it: StageDecisionInput = serde_json::from_value(json!({"phase": "plan", "stage": 2, "verdict": "approve"})).unwrap();
+    let return_it: StageDecisionInput = serde_json::from_value(json!({"phase": "plan", "stage": 2, "verdict": "return", "reason": "再想想"})).unwrap();
+    let now = app.state.clock.now();
+    let db = app.state.db.clone();
+    let barrier = Arc::new(Barrier::new(3));
+    let outcomes: Vec<Result<(), licheng::error::ApiError>> = std::thread::scope(|s| {
+        // Holds the plan while both read it: a row lock on PostgreSQL (reads pass, updates wait),
+        // the write lock on SQLite (the deciders wait whole).
+        let holder = s.spawn(|| {
+            let hold = |c: &mut licheng::db::DbConn| {
+                if db.kind() == licheng::db::BackendKind::Postgres {
+                    diesel::sql_query(format!("SELECT id FROM sdl_plans WHERE id = {id} FOR UPDATE")).execute(c)?;
+                }
+                barrier.wait();
+                std::thread::sleep(std::time::Duration::from_millis(800));
+                Ok(())
+            };
+            match db.kind() {
+                licheng::db::BackendKind::Postgres => db.get().and_then(|mut c| c.transaction::<(), licheng::error::ApiError, _>(|c| hold(c))),
+                _ => db.write_blocking(hold),
+            }
+        });
+        let deciders: Vec<_> = [(t2_id, &approve_it), (t5_id, &return_it)]
+            .into_iter()
+            .map(|(user, input)| {
+                let (db, barrier) = (db.clone(), barrier.clone());
+                s.spawn(move || {
+                    barrier.wait();
+                    db.write_blocking(|c| decide_now(c, Caller { school, user, actor: user, admin: false, student: false }, id, input, now))
+                })
+            })
+            .collect();
+        holder.join().expect("holder").expect("held");
+        deciders.into_iter().map(|t| t.join().expect("decider")).collect()
+    });
+    assert_eq!(outcomes.iter().filter(|o| o.is_ok()).count(), 1, "{outcomes:?}");
+    let lost = outcomes.into_iter().find_map(Result::err).expect("one refused");
+    assert_eq!(lost.code, licheng::error::ErrorCode::InvalidState, "{lost:?}");
+    assert_eq!(actix_web::ResponseError::status_code(&lost).as_u16(), 409);
+    let d = app.get_as(&format!("/api/v1/self-directed/plans/{id}"), &s1).await.json();
+    let at_stage_2 = d["history"].as_array().unwrap().iter().filter(|e| e["position"] == 2).count();
+    assert_eq!(at_stage_2, 1, "{d}");
+    let state = d["plan"]["plan_state"].as_str().unwrap();
+    assert!(state == "returned" || d["plan"]["plan_stage"] == 3, "{d}");
+}

@@ -368,6 +368,14 @@ fn staff(who: &Principal) -> ApiResult<Caller> {
     Ok(me)
 }
 
+/// Refuses the decision that lost a race: the row was no longer where it was read.
+fn decided_first(changed: usize) -> ApiResult<()> {
+    if changed == 1 {
+        return Ok(());
+    }
+    Err(ApiError::with_detail(ErrorCode::InvalidState, "此項目剛被同一階段的其他認證者決定，請重新整理。", "Another certifier of this stage just decided it; reload."))
+}
+
 /// Approves or returns at the stage the caller certifies; tells the student.
 pub fn decide(c: &mut DbConn, me: Caller, id: i64, input: &StageDecisionInput, now: NaiveDateTime) -> ApiResult<()> {
     let plan = load_plan(c, me.school, id)?;
@@ -392,33 +400,45 @@ pub fn decide(c: &mut DbConn, me: Caller, id: i64, input: &StageDecisionInput, n
     }
     let last = !stages.iter().any(|(_, ph, s)| *ph == phase && s.position > pos);
     let what = phase.name_zh();
+    // Only the row still waiting where it was read: two certifiers of the stage deciding at the
+    // same moment, one wins whole and the other is told (as `certification::decide` does).
+    macro_rules! waiting_row {
+        (Phase::Plan) => {
+            pl::table.filter(pl::id.eq(id)).filter(pl::plan_state.eq(PlanState::InReview.as_str())).filter(pl::plan_stage.eq(pos - 1))
+        };
+        (Phase::Result) => {
+            pl::table.filter(pl::id.eq(id)).filter(pl::result_state.eq(OutcomeState::InReview.as_str())).filter(pl::result_stage.eq(pos - 1))
+        };
+    }
     let (action, title, body): (&str, String, String) = match input.verdict {
         Verdict::Return => {
             let reason = input.reason.as_deref().map(str::trim).filter(|r| !r.is_empty());
             let Some(reason) = reason else {
                 return Err(ApiError::validation().field("reason", "退回時請填寫原因", "a reason is required to return"));
             };
-            match phase {
-                Phase::Plan => diesel::update(pl::table.find(id))
+            let changed = match phase {
+                Phase::Plan => diesel::update(waiting_row!(Phase::Plan))
                     .set((pl::plan_state.eq(PlanState::Returned.as_str()), pl::plan_stage.eq(None::<i32>), pl::return_reason.eq(Some(reason)), pl::updated_at.eq(now)))
                     .execute(c)?,
-                Phase::Result => diesel::update(pl::table.find(id))
+                Phase::Result => diesel::update(waiting_row!(Phase::Result))
                     .set((pl::result_state.eq(OutcomeState::Returned.as_str()), pl::result_stage.eq(None::<i32>), pl::return_reason.eq(Some(reason)), pl::updated_at.eq(now)))
                     .execute(c)?,
             };
+            decided_first(changed)?;
             plans::record(c, id, phase, "returned", Some(pos - 1), Some(stage.identity.as_str()), me.user, Some(reason), now)?;
             ("returned", format!("{what}「{}」已被退回", plan.theme), format!("「{}」階段退回：{reason}。請修改後再送出。", stage.label))
         }
         Verdict::Approve => {
             let next = if last { None } else { Some(pos) };
-            match (phase, last) {
-                (Phase::Plan, true) => diesel::update(pl::table.find(id)).set((pl::plan_state.eq(PlanState::Approved.as_str()), pl::plan_stage.eq(None::<i32>), pl::updated_at.eq(now))).execute(c)?,
-                (Phase::Result, true) => diesel::update(pl::table.find(id))
+            let changed = match (phase, last) {
+                (Phase::Plan, true) => diesel::update(waiting_row!(Phase::Plan)).set((pl::plan_state.eq(PlanState::Approved.as_str()), pl::plan_stage.eq(None::<i32>), pl::updated_at.eq(now))).execute(c)?,
+                (Phase::Result, true) => diesel::update(waiting_row!(Phase::Result))
                     .set((pl::result_state.eq(OutcomeState::Certified.as_str()), pl::result_stage.eq(None::<i32>), pl::updated_at.eq(now)))
                     .execute(c)?,
-                (Phase::Plan, false) => diesel::update(pl::table.find(id)).set((pl::plan_stage.eq(next), pl::updated_at.eq(now))).execute(c)?,
-                (Phase::Result, false) => diesel::update(pl::table.find(id)).set((pl::result_stage.eq(next), pl::updated_at.eq(now))).execute(c)?,
+                (Phase::Plan, false) => diesel::update(waiting_row!(Phase::Plan)).set((pl::plan_stage.eq(next), pl::updated_at.eq(now))).execute(c)?,
+                (Phase::Result, false) => diesel::update(waiting_row!(Phase::Result)).set((pl::result_stage.eq(next), pl::updated_at.eq(now))).execute(c)?,
             };
+            decided_first(changed)?;
             plans::record(c, id, phase, "approved", Some(pos - 1), Some(stage.identity.as_str()), me.user, None, now)?;
             if last {
                 let done = if phase == Phase::Plan { "計畫已通過全部認證，可以開始執行並記錄進度" } else { "成果已認證成功，可以轉為多元表現並勾選" };
@@ -449,7 +469,7 @@ pub fn decide(c: &mut DbConn, me: Caller, id: i64, input: &StageDecisionInput, n
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "A student (`role_required`), or not a certifier of the stage it waits at (`not_certifier`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such plan the caller may see", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not waiting, or moved to another stage (`invalid_state`)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not waiting, moved to another stage, or just decided by another certifier of the stage (`invalid_state`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A return without a reason", body = Problem, content_type = "application/problem+json"),
     )
 )]
