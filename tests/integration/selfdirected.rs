@@ -536,3 +536,34 @@ async fn two_members_of_a_stage_deciding_at_once_one_wins() {
     let state = d["plan"]["plan_state"].as_str().unwrap();
     assert!(state == "returned" || d["plan"]["plan_stage"] == 3, "{d}");
 }
+
+/// Every JSON endpoint refuses a wrong role before the body is read: a malformed body from a
+/// caller who may not call gets 403, not 400 `invalid_json`.
+#[actix_web::test]
+async fn a_wrong_role_is_refused_before_the_body_is_read() {
+    let app = TestApp::init();
+    app.demo();
+    let student = app.demo_token(S1).await;
+    let teacher = app.demo_token("999999_T001").await;
+    let (post, put) = (Method::POST, Method::PUT);
+    let cases: [(&Method, &str, &str, &str); 9] = [
+        (&post, "/api/v1/self-directed/groups", &student, "module_required"),
+        (&put, "/api/v1/self-directed/groups/1", &student, "module_required"),
+        (&put, "/api/v1/self-directed/groups/1/members", &student, "module_required"),
+        (&post, "/api/v1/self-directed/stages", &teacher, "module_required"),
+        (&post, "/api/v1/self-directed/stages/1/move", &teacher, "module_required"),
+        (&post, "/api/v1/me/self-directed/plans", &teacher, "role_required"),
+        (&put, "/api/v1/me/self-directed/plans/1", &teacher, "role_required"),
+        (&post, "/api/v1/me/self-directed/plans/1/progress", &teacher, "role_required"),
+        (&post, "/api/v1/self-directed/plans/1/decisions", &student, "role_required"),
+    ];
+    for (method, path, token, code) in cases {
+        let req = actix_web::test::TestRequest::default()
+            .method(method.clone())
+            .uri(path)
+            .insert_header(("Authorization", format!("Bearer {token}")))
+            .insert_header(("Content-Type", "application/json"))
+            .set_payload("{not json");
+        app.send(req).await.assert_problem(403, code);
+    }
+}

@@ -188,9 +188,11 @@ pub async fn list_groups(state: web::Data<AppState>, who: Principal, q: web::Que
     )
 )]
 #[post("/self-directed/groups")]
-pub async fn create_group(state: web::Data<AppState>, who: Principal, req: HttpRequest, body: web::Json<GroupInput>) -> ApiResult<HttpResponse> {
+pub async fn create_group(state: web::Data<AppState>, who: Principal, req: HttpRequest, body: crate::http::JsonBody<GroupInput>) -> ApiResult<HttpResponse> {
     who.user()?;
     who.require(Need::module(MODULE_GROUPS, Op::Create))?;
+    // Read only after the caller is known to be allowed.
+    let body = web::Json(body.read().await?);
     body.validate()?;
     let school = who.school_id()?;
     let actor = Actor::of(&who, &req)?;
@@ -233,9 +235,11 @@ pub async fn create_group(state: web::Data<AppState>, who: Principal, req: HttpR
     )
 )]
 #[put("/self-directed/groups/{id}")]
-pub async fn rename_group(state: web::Data<AppState>, who: Principal, req: HttpRequest, id: web::Path<i64>, body: web::Json<GroupRename>) -> ApiResult<web::Json<CertifierGroup>> {
+pub async fn rename_group(state: web::Data<AppState>, who: Principal, req: HttpRequest, id: web::Path<i64>, body: crate::http::JsonBody<GroupRename>) -> ApiResult<web::Json<CertifierGroup>> {
     who.user()?;
     who.require(Need::module(MODULE_GROUPS, Op::Update))?;
+    // Read only after the caller is known to be allowed.
+    let body = web::Json(body.read().await?);
     body.validate()?;
     let school = who.school_id()?;
     let actor = Actor::of(&who, &req)?;
@@ -356,9 +360,11 @@ pub async fn get_group_members(state: web::Data<AppState>, who: Principal, id: w
     )
 )]
 #[put("/self-directed/groups/{id}/members")]
-pub async fn put_group_members(state: web::Data<AppState>, who: Principal, req: HttpRequest, id: web::Path<i64>, body: web::Json<GroupMembers>) -> ApiResult<web::Json<Vec<StaffMember>>> {
+pub async fn put_group_members(state: web::Data<AppState>, who: Principal, req: HttpRequest, id: web::Path<i64>, body: crate::http::JsonBody<GroupMembers>) -> ApiResult<web::Json<Vec<StaffMember>>> {
     who.user()?;
     who.require(Need::module(MODULE_GROUPS, Op::Update))?;
+    // Read only after the caller is known to be allowed.
+    let body = web::Json(body.read().await?);
     body.validate()?;
     let school = who.school_id()?;
     let actor = Actor::of(&who, &req)?;
@@ -497,9 +503,11 @@ pub async fn list_stages(state: web::Data<AppState>, who: Principal) -> ApiResul
     )
 )]
 #[post("/self-directed/stages")]
-pub async fn add_stage(state: web::Data<AppState>, who: Principal, req: HttpRequest, body: web::Json<StageInput>) -> ApiResult<HttpResponse> {
+pub async fn add_stage(state: web::Data<AppState>, who: Principal, req: HttpRequest, body: crate::http::JsonBody<StageInput>) -> ApiResult<HttpResponse> {
     who.user()?;
     who.require(Need::module(MODULE_ORDER, Op::Create))?;
+    // Read only after the caller is known to be allowed.
+    let body = web::Json(body.read().await?);
     let school = who.school_id()?;
     let actor = Actor::of(&who, &req)?;
     let now = state.clock.now();
@@ -554,9 +562,11 @@ fn order_text(stages: &[Stage]) -> String {
     )
 )]
 #[post("/self-directed/stages/{id}/move")]
-pub async fn move_stage(state: web::Data<AppState>, who: Principal, req: HttpRequest, id: web::Path<i64>, body: web::Json<MoveInput>) -> ApiResult<web::Json<Vec<Stage>>> {
+pub async fn move_stage(state: web::Data<AppState>, who: Principal, req: HttpRequest, id: web::Path<i64>, body: crate::http::JsonBody<MoveInput>) -> ApiResult<web::Json<Vec<Stage>>> {
     who.user()?;
     who.require(Need::module(MODULE_ORDER, Op::Update))?;
+    // Read only after the caller is known to be allowed.
+    let body = web::Json(body.read().await?);
     let school = who.school_id()?;
     let actor = Actor::of(&who, &req)?;
     let id = id.into_inner();

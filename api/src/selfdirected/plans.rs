@@ -437,8 +437,10 @@ pub async fn my_self_directed(state: web::Data<AppState>, who: Principal) -> Api
     )
 )]
 #[post("/me/self-directed/plans")]
-pub async fn create_plan(state: web::Data<AppState>, who: Principal, body: web::Json<PlanInput>) -> ApiResult<HttpResponse> {
+pub async fn create_plan(state: web::Data<AppState>, who: Principal, body: crate::http::JsonBody<PlanInput>) -> ApiResult<HttpResponse> {
     let me = Caller::student(&who)?;
+    // Read only after the caller is known to be allowed.
+    let body = web::Json(body.read().await?);
     let input = checked(body.into_inner())?;
     let now = state.clock.now();
     let id = state
@@ -511,8 +513,10 @@ pub async fn create_plan(state: web::Data<AppState>, who: Principal, body: web::
     )
 )]
 #[put("/me/self-directed/plans/{id}")]
-pub async fn update_plan(state: web::Data<AppState>, who: Principal, id: web::Path<i64>, body: web::Json<PlanInput>) -> ApiResult<web::Json<Plan>> {
+pub async fn update_plan(state: web::Data<AppState>, who: Principal, id: web::Path<i64>, body: crate::http::JsonBody<PlanInput>) -> ApiResult<web::Json<Plan>> {
     let me = Caller::student(&who)?;
+    // Read only after the caller is known to be allowed.
+    let body = web::Json(body.read().await?);
     let id = id.into_inner();
     let input = checked(body.into_inner())?;
     let now = state.clock.now();
@@ -640,8 +644,10 @@ pub fn progress_of(c: &mut DbConn, plan: i64) -> ApiResult<Vec<ProgressNote>> {
     )
 )]
 #[post("/me/self-directed/plans/{id}/progress")]
-pub async fn add_progress(state: web::Data<AppState>, who: Principal, id: web::Path<i64>, body: web::Json<ProgressInput>) -> ApiResult<HttpResponse> {
+pub async fn add_progress(state: web::Data<AppState>, who: Principal, id: web::Path<i64>, body: crate::http::JsonBody<ProgressInput>) -> ApiResult<HttpResponse> {
     let me = Caller::student(&who)?;
+    // Read only after the caller is known to be allowed.
+    let body = web::Json(body.read().await?);
     body.validate()?;
     let id = id.into_inner();
     let note = body.into_inner().note.trim().to_string();

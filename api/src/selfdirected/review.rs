@@ -474,8 +474,10 @@ pub fn decide(c: &mut DbConn, me: Caller, id: i64, input: &StageDecisionInput, n
     )
 )]
 #[post("/self-directed/plans/{id}/decisions")]
-pub async fn decide_plan(state: web::Data<AppState>, who: Principal, id: web::Path<i64>, body: web::Json<StageDecisionInput>) -> ApiResult<web::Json<PlanDetail>> {
+pub async fn decide_plan(state: web::Data<AppState>, who: Principal, id: web::Path<i64>, body: crate::http::JsonBody<StageDecisionInput>) -> ApiResult<web::Json<PlanDetail>> {
     let me = staff(&who)?;
+    // Read only after the caller is known to be allowed.
+    let body = web::Json(body.read().await?);
     body.validate()?;
     let id = id.into_inner();
     let input = body.into_inner();
