@@ -567,3 +567,22 @@ async fn a_wrong_role_is_refused_before_the_body_is_read() {
         app.send(req).await.assert_problem(403, code);
     }
 }
+
+/// 可選教職員 lists the school's active staff only, as the role groups' picker does (a
+/// deactivated teacher was offered as a certifier).
+#[actix_web::test]
+async fn the_member_picker_offers_active_staff_only() {
+    let app = TestApp::init();
+    app.demo();
+    let admin = app.demo_token("admin").await;
+    let listed = |v: Value| v["items"].as_array().unwrap().iter().map(|m| m["account"].as_str().unwrap().to_string()).collect::<Vec<_>>();
+    let r = app.get_as("/api/v1/self-directed/staff?q=T005", &admin).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(listed(r.json()), ["999999_T005"]);
+    let t5 = user_id(&app, "999999_T005");
+    app.write(move |c| Ok(diesel::update(users::table.find(t5)).set(users::active.eq(false)).execute(c)?));
+    let r = app.get_as("/api/v1/self-directed/staff?q=T005", &admin).await.json();
+    assert!(listed(r.clone()).is_empty(), "{r}");
+    assert_eq!(r["total"], 0);
+    assert_eq!(app.get_as("/api/v1/self-directed/staff?q=T005", &admin).await.json(), app.get_as("/api/v1/staff?q=T005", &admin).await.json());
+}
