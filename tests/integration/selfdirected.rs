@@ -44,7 +44,11 @@ async fn group(app: &TestApp, admin: &str, kind: &str, name: &str, members: &[&s
 }
 
 async fn fixture() -> Fx {
-    let app = TestApp::init();
+    fixture_with(|_| {}).await
+}
+
+async fn fixture_with(adjust: impl FnOnce(&mut licheng::config::Config)) -> Fx {
+    let app = TestApp::with_config(adjust);
     app.demo();
     let admin = app.demo_token("admin").await;
     let subject = group(&app, &admin, "subject", "彈性學習", &["999999_T002"]).await;
@@ -216,8 +220,8 @@ async fn a_plan_and_its_results_pass_three_stages_with_a_return_and_a_resubmissi
     assert_eq!(file.body, pdf);
 }
 
-/// Fills the student's performance selections of the year up to `n`.
-fn selected_performances(app: &TestApp, student: i64, n: usize) {
+/// Adds `n` performances of the year to the student's, selected for submission when `select`.
+fn add_performances(app: &TestApp, student: i64, n: usize, select: bool) {
     let now = app.state.clock.now();
     let school = app.write(move |c| Ok(users::table.find(student).select(users::school_id).first::<Option<i64>>(c)?)).unwrap();
     let year = licheng::terms::Term::for_date(now.date()).academic_year;
@@ -237,6 +241,9 @@ fn selected_performances(app: &TestApp, student: i64, n: usize) {
                 ))
                 .returning(pf::id)
                 .get_result(c)?;
+            if !select {
+                continue;
+            }
             diesel::insert_into(sel::table)
                 .values((sel::school_id.eq(school), sel::student_id.eq(student), sel::academic_year.eq(year), sel::item_kind.eq("performance"), sel::item_id.eq(p), sel::selected_at.eq(now)))
                 .execute(c)?;
@@ -276,7 +283,7 @@ async fn a_certified_result_becomes_the_flexible_learning_performance_within_the
     app.post_as(&format!("/api/v1/me/self-directed/plans/{draft}/performance"), &app.demo_token(S2).await, json!({})).await.assert_problem(409, "invalid_state");
     let id = certified_plan(&fx, S1).await;
     // FAQ 000 四 Q2 (DESIGN.md): at most 10 performances a year; the tenth place is taken.
-    selected_performances(app, s1, 10);
+    add_performances(app, s1, 10, true);
     let url = format!("/api/v1/me/self-directed/plans/{id}/performance");
     app.post_as(&url, &student, json!({})).await.assert_problem(409, "limit_reached");
     let made: Option<i64> = app.write(move |c| Ok(pl::table.find(id).select(pl::performance_id).first(c)?));
@@ -585,4 +592,99 @@ async fn the_member_picker_offers_active_staff_only() {
     assert!(listed(r.clone()).is_empty(), "{r}");
     assert_eq!(r["total"], 0);
     assert_eq!(app.get_as("/api/v1/self-directed/staff?q=T005", &admin).await.json(), app.get_as("/api/v1/staff?q=T005", &admin).await.json());
+}
+
+/// The performance made from certified results is a new performance like any other: it counts
+/// toward the school's yearly upload count (學生多元表現上傳數量, the cap of POST /performances),
+/// and once the student deletes it the results can be made into one again.
+#[actix_web::test]
+async fn a_performance_from_results_counts_toward_the_yearly_uploads_and_can_be_made_again() {
+    let fx = fixture().await;
+    let app = &fx.app;
+    let student = app.demo_token(S1).await;
+    let s1 = user_id(app, S1);
+    let id = certified_plan(&fx, S1).await;
+    let url = format!("/api/v1/me/self-directed/plans/{id}/performance");
+    // The school's default: 20 a year, all taken (none selected).
+    add_performances(app, s1, 20, false);
+    app.post_as(&url, &student, json!({})).await.assert_problem(409, "limit_reached");
+    let made: Option<i64> = app.write(move |c| Ok(pl::table.find(id).select(pl::performance_id).first(c)?));
+    assert_eq!(made, None);
+    let now = app.state.clock.now();
+    app.write(move |c| {
+        let one: i64 = pf::table.filter(pf::student_id.eq(s1)).select(pf::id).first(c)?;
+        Ok(diesel::update(pf::table.find(one)).set(pf::deleted_at.eq(Some(now))).execute(c)?)
+    });
+    let r = app.post_as(&url, &student, json!({})).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    let first = r.json()["performance_id"].as_i64().unwrap();
+    // The student unselects and deletes it (another place frees up first): the results are not stuck.
+    app.write(move |c| {
+        let other: i64 = pf::table.filter(pf::student_id.eq(s1)).filter(pf::id.ne(first)).filter(pf::deleted_at.is_null()).select(pf::id).first(c)?;
+        Ok(diesel::update(pf::table.find(other)).set(pf::deleted_at.eq(Some(now))).execute(c)?)
+    });
+    assert_eq!(app.delete_as(&format!("/api/v1/me/selections/performances/{first}"), &student).await.status, 204);
+    let gone = app.delete_as(&format!("/api/v1/performances/{first}"), &student).await;
+    assert_eq!(gone.status, 204, "{}", gone.text());
+    let r = app.post_as(&url, &student, json!({})).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    let again = r.json()["performance_id"].as_i64().unwrap();
+    assert_ne!(again, first);
+    let mine = app.get_as("/api/v1/me/selections", &student).await.json();
+    assert!(mine["performances"]["selected"].as_array().unwrap().iter().any(|v| v.as_i64() == Some(again)), "{mine}");
+}
+
+/// A plan's results files count toward the student's storage quota like any other upload.
+#[actix_web::test]
+async fn results_files_count_toward_the_storage_quota() {
+    let fx = fixture_with(|c| {
+        c.student_quota_bytes = 60_000;
+        c.school_quota_bytes = 0;
+        c.uploads_per_hour = 0;
+    })
+    .await;
+    let app = &fx.app;
+    let student = app.demo_token(S1).await;
+    let id = new_plan(&fx, &student, "配額").await;
+    submit(&fx, &student, id).await;
+    for (i, t) in ["999999_T001", "999999_T002", "999999_T003"].iter().enumerate() {
+        approve(&fx, &app.demo_token(t).await, id, "plan", i as i32 + 1).await;
+    }
+    let path = format!("/api/v1/me/self-directed/plans/{id}/result");
+    let saved = app.upload(Method::PUT, &path, &student, &[], &[("document", "a.pdf", &bytes::pdf(40_000))]).await;
+    assert_eq!(saved.status, 200, "{}", saved.text());
+    app.state.clock.advance(60);
+    // 40 000 + 30 000 would pass 60 000.
+    app.upload(Method::PUT, &path, &student, &[], &[("video", "v.mp4", &bytes::mp4(30_000))]).await.assert_problem(413, "quota_exceeded");
+    // Replacing the document frees its share.
+    let replaced = app.upload(Method::PUT, &path, &student, &[], &[("document", "b.pdf", &bytes::pdf(50_000))]).await;
+    assert_eq!(replaced.status, 200, "{}", replaced.text());
+}
+
+/// A draft never submitted can be deleted by its student (and another written); a submitted
+/// plan keeps its history. Another student, a teacher and another school are refused.
+#[actix_web::test]
+async fn a_draft_never_submitted_can_be_deleted() {
+    let fx = fixture().await;
+    let app = &fx.app;
+    let (s1, s2) = (app.demo_token(S1).await, app.demo_token(S2).await);
+    let id = new_plan(&fx, &s1, "草稿").await;
+    let url = format!("/api/v1/me/self-directed/plans/{id}");
+    app.delete_as(&url, &s2).await.assert_problem(404, "not_found");
+    app.delete_as(&url, &app.demo_token("999999_T001").await).await.assert_problem(403, "role_required");
+    let other = app.school("222222");
+    app.student(&other, "xs", "A123456789");
+    app.delete_as(&url, &app.token(&other, "xs").await).await.assert_problem(404, "not_found");
+    assert_eq!(app.delete_as(&url, &s1).await.status, 204);
+    app.get_as(&format!("/api/v1/self-directed/plans/{id}"), &s1).await.assert_problem(404, "not_found");
+    // Another plan for the semester, submitted and returned: it is edited, not deleted.
+    let id = new_plan(&fx, &s1, "第二版").await;
+    submit(&fx, &s1, id).await;
+    let url = format!("/api/v1/me/self-directed/plans/{id}");
+    app.delete_as(&url, &s1).await.assert_problem(409, "invalid_state");
+    let r = decide(&fx, &app.demo_token("999999_T001").await, id, "plan", 1, "return", Some("請補充")).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(app.put_as(&url, &s1, plan_body(&fx, "第二版修訂")).await.status, 200);
+    app.delete_as(&url, &s1).await.assert_problem(409, "invalid_state");
+    assert_eq!(submit(&fx, &s1, id).await["plan_stage"], 1);
 }
