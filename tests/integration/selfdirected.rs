@@ -102,7 +102,10 @@ async fn approve(fx: &Fx, token: &str, id: i64, phase: &str, stage: i32) -> Valu
 async fn queue_ids(fx: &Fx, token: &str, state: &str) -> Vec<i64> {
     let r = fx.app.get_as(&format!("/api/v1/self-directed/queue?state={state}"), token).await;
     assert_eq!(r.status, 200, "{}", r.text());
-    r.json().as_array().unwrap().iter().map(|e| e["plan"]["id"].as_i64().unwrap()).collect()
+    let page = r.json();
+    let ids: Vec<i64> = page["items"].as_array().unwrap().iter().map(|e| e["plan"]["id"].as_i64().unwrap()).collect();
+    assert_eq!(page["total"].as_i64(), Some(ids.len() as i64), "{page}");
+    ids
 }
 
 fn notifications(app: &TestApp, student: i64) -> Vec<String> {
@@ -687,4 +690,34 @@ async fn a_draft_never_submitted_can_be_deleted() {
     assert_eq!(app.put_as(&url, &s1, plan_body(&fx, "第二版修訂")).await.status, 200);
     app.delete_as(&url, &s1).await.assert_problem(409, "invalid_state");
     assert_eq!(submit(&fx, &s1, id).await["plan_stage"], 1);
+}
+
+/// The queue is filtered and paged by the database (one page style): a certifier sees only what
+/// waits at their stage, `per_page` at a time, with the total.
+#[actix_web::test]
+async fn the_queue_is_paged_and_holds_only_the_callers_stage() {
+    let fx = fixture().await;
+    let app = &fx.app;
+    let (s1, s2) = (app.demo_token(S1).await, app.demo_token(S2).await);
+    let first = new_plan(&fx, &s1, "第一份").await;
+    submit(&fx, &s1, first).await;
+    app.state.clock.advance(60);
+    let second = new_plan(&fx, &s2, "第二份").await;
+    submit(&fx, &s2, second).await;
+    let t1 = app.demo_token("999999_T001").await;
+    let page = |n: i64| format!("/api/v1/self-directed/queue?state=waiting&per_page=1&page={n}");
+    let one = app.get_as(&page(1), &t1).await.json();
+    assert_eq!((one["total"].as_i64(), one["items"][0]["plan"]["id"].as_i64(), one["items"][0]["stage_label"].as_str()), (Some(2), Some(first), Some("導師")), "{one}");
+    let two = app.get_as(&page(2), &t1).await.json();
+    assert_eq!(two["items"][0]["plan"]["id"].as_i64(), Some(second), "{two}");
+    assert_eq!(app.get_as(&page(3), &t1).await.json()["items"], json!([]));
+    app.get_as("/api/v1/self-directed/queue?per_page=0", &t1).await.assert_problem(422, "validation_failed");
+    // The homeroom teacher of another class and the later stages see nothing waiting yet.
+    for other in ["999999_T002", "999999_T003", "999999_T004"] {
+        assert!(queue_ids(&fx, &app.demo_token(other).await, "waiting").await.is_empty(), "{other}");
+    }
+    approve(&fx, &t1, first, "plan", 1).await;
+    assert_eq!(queue_ids(&fx, &t1, "waiting").await, vec![second]);
+    assert_eq!(queue_ids(&fx, &t1, "decided").await, vec![first]);
+    assert_eq!(queue_ids(&fx, &app.demo_token("999999_T002").await, "waiting").await, vec![first]);
 }

@@ -18,7 +18,8 @@ use crate::auth::Principal;
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult, ErrorCode, Problem};
 use crate::notify::inbox;
-use crate::schema::{classes, sdl_events as ev, sdl_flow_stages as fs, sdl_group_members as gm, sdl_groups as g, sdl_plans as pl, users};
+use crate::pagination::{offset, Page, PageQuery};
+use crate::schema::{classes, sdl_events as ev, sdl_flow_stages as fs, sdl_group_members as gm, sdl_groups as g, sdl_plans as pl, student_profiles as sp, users};
 use crate::uploads::access::Caller;
 use crate::uploads::files;
 use crate::uploads::results::DownloadQuery;
@@ -279,33 +280,77 @@ pub async fn download_file(state: web::Data<AppState>, who: Principal, req: Http
     files::serve_slot(&req, &state, &slot, d.plan.document, d.plan.video, q.download.unwrap_or(false))
 }
 
-/// The queue: what waits at one of the caller's stages (`waiting`), or what was decided at one
-/// of them by the caller or a co-member (`decided`).
-pub fn queue(c: &mut DbConn, me: Caller, which: QueueState) -> ApiResult<Vec<QueueEntry>> {
+/// The SQL condition "the caller certifies this flow stage" over `sdl_flow_stages`, `sdl_plans`
+/// and `student_profiles` — what [`certifies`] says, for the database to filter and page.
+fn certifies_sql(who: &Certifier) -> String {
+    let list = |ids: &[i64]| if ids.is_empty() { "NULL".to_string() } else { ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",") };
+    let groups = list(&who.groups);
+    let homeroom: Vec<String> = who
+        .homeroom
+        .iter()
+        .map(|(y, s, code)| format!("(sdl_plans.academic_year = {y} AND sdl_plans.semester = {s} AND student_profiles.class_code = '{}')", code.replace('\'', "''")))
+        .collect();
+    let homeroom = if homeroom.is_empty() { "1 = 0".to_string() } else { homeroom.join(" OR ") };
+    format!(
+        "((sdl_flow_stages.identity = 'subject' AND sdl_plans.subject_group_id IN ({groups})) \
+         OR (sdl_flow_stages.identity = 'custom' AND sdl_flow_stages.group_id IN ({groups})) \
+         OR (sdl_flow_stages.identity = 'homeroom' AND ({homeroom})))"
+    )
+}
+
+/// The queue, one page: what waits at one of the caller's stages (`waiting`, oldest first), or
+/// what was decided at one of them by the caller or a co-member (`decided`, latest first). The
+/// database filters and pages; only the page is shaped.
+pub fn queue(c: &mut DbConn, me: Caller, which: QueueState, page: i64, per_page: i64) -> ApiResult<Page<QueueEntry>> {
+    use diesel::dsl::{count, sql};
+    use diesel::sql_types::Bool;
     let who = certifier(c, me.school, me.user)?;
     if who.homeroom.is_empty() && who.groups.is_empty() {
-        return Ok(vec![]);
+        return Ok(Page::new(vec![], 0, page, per_page));
     }
-    let ids: Vec<i64> = match which {
-        QueueState::Waiting => pl::table
-            .filter(pl::school_id.eq(me.school))
-            .filter(pl::plan_state.eq(PlanState::InReview.as_str()).or(pl::result_state.eq(OutcomeState::InReview.as_str())))
-            .order(pl::updated_at.asc())
-            .select(pl::id)
-            .limit(5000)
-            .load(c)?,
+    let mine = certifies_sql(&who);
+    let (ids, total): (Vec<i64>, i64) = match which {
+        QueueState::Waiting => {
+            let at = format!(
+                "((sdl_plans.plan_state = '{ir}' AND sdl_flow_stages.phase = 'plan' AND sdl_flow_stages.position = sdl_plans.plan_stage) \
+                 OR (sdl_plans.plan_state <> '{ir}' AND sdl_plans.result_state = '{ir}' AND sdl_flow_stages.phase = 'result' AND sdl_flow_stages.position = sdl_plans.result_stage)) AND {mine}",
+                ir = PlanState::InReview.as_str()
+            );
+            macro_rules! waiting_here {
+                () => {
+                    pl::table
+                        .inner_join(fs::table.on(fs::plan_id.eq(pl::id)))
+                        .left_join(sp::table.on(sp::user_id.eq(pl::student_id)))
+                        .filter(pl::school_id.eq(me.school))
+                        .filter(sql::<Bool>(&at))
+                };
+            }
+            let total: i64 = waiting_here!().count().get_result(c)?;
+            let ids: Vec<i64> = waiting_here!().order((pl::updated_at.asc(), pl::id.asc())).select(pl::id).limit(per_page).offset(offset(page, per_page)).load(c)?;
+            (ids, total)
+        }
         QueueState::Decided => {
-            let mut ids: Vec<i64> = ev::table
-                .inner_join(pl::table.on(pl::id.eq(ev::plan_id)))
-                .filter(pl::school_id.eq(me.school))
-                .filter(ev::action.ne("submitted"))
-                .order(ev::id.desc())
-                .select(ev::plan_id)
-                .limit(5000)
+            let at = format!("sdl_flow_stages.phase = sdl_events.phase AND sdl_flow_stages.position = sdl_events.position AND {mine}");
+            macro_rules! decided_here {
+                () => {
+                    ev::table
+                        .inner_join(pl::table.on(pl::id.eq(ev::plan_id)))
+                        .inner_join(fs::table.on(fs::plan_id.eq(ev::plan_id)))
+                        .left_join(sp::table.on(sp::user_id.eq(pl::student_id)))
+                        .filter(pl::school_id.eq(me.school))
+                        .filter(ev::action.ne("submitted"))
+                        .filter(sql::<Bool>(&at))
+                };
+            }
+            let total: i64 = decided_here!().select(count(pl::id).aggregate_distinct()).first(c)?;
+            let rows: Vec<(NaiveDateTime, i64)> = decided_here!()
+                .select((pl::updated_at, pl::id))
+                .distinct()
+                .order((pl::updated_at.desc(), pl::id.desc()))
+                .limit(per_page)
+                .offset(offset(page, per_page))
                 .load(c)?;
-            let mut seen = std::collections::HashSet::new();
-            ids.retain(|i| seen.insert(*i));
-            ids
+            (rows.into_iter().map(|(_, id)| id).collect(), total)
         }
     };
     let found = load_plans(c, me.school, &ids)?;
@@ -337,27 +382,29 @@ pub fn queue(c: &mut DbConn, me: Caller, which: QueueState) -> ApiResult<Vec<Que
             }
         }
     }
-    Ok(out)
+    Ok(Page::new(out, total, page, per_page))
 }
 
 /// 待認證 / 已認證: the caller's queue.
 #[utoipa::path(
     tag = "self-directed",
     path = "/self-directed/queue",
-    params(QueueQuery),
+    params(QueueQuery, PageQuery),
     security(("bearer_jwt" = [])),
     responses(
-        (status = 200, description = "Plans and results at the caller's stages", body = Vec<QueueEntry>),
+        (status = 200, description = "One page of plans and results at the caller's stages", body = Page<QueueEntry>),
         (status = 400, description = "Malformed state", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Bad paging", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "A student, an API key or the platform operator", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/self-directed/queue")]
-pub async fn my_queue(state: web::Data<AppState>, who: Principal, q: web::Query<QueueQuery>) -> ApiResult<web::Json<Vec<QueueEntry>>> {
+pub async fn my_queue(state: web::Data<AppState>, who: Principal, q: web::Query<QueueQuery>, page: web::Query<PageQuery>) -> ApiResult<web::Json<Page<QueueEntry>>> {
     let me = staff(&who)?;
     let which = q.state.unwrap_or_default();
-    Ok(web::Json(state.db.read(move |c| queue(c, me, which)).await?))
+    let (page, per_page) = page.checked()?;
+    Ok(web::Json(state.db.read(move |c| queue(c, me, which, page, per_page)).await?))
 }
 
 fn staff(who: &Principal) -> ApiResult<Caller> {
