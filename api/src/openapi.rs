@@ -159,6 +159,7 @@ use utoipa::{Modify, OpenApi};
         crate::selfdirected::plans::my_self_directed,
         crate::selfdirected::plans::create_plan,
         crate::selfdirected::plans::update_plan,
+        crate::selfdirected::plans::delete_plan,
         crate::selfdirected::plans::submit_plan,
         crate::selfdirected::plans::add_progress,
         crate::selfdirected::plans::save_result,

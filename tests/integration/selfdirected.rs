@@ -44,7 +44,11 @@ async fn group(app: &TestApp, admin: &str, kind: &str, name: &str, members: &[&s
 }
 
 async fn fixture() -> Fx {
-    let app = TestApp::init();
+    fixture_with(|_| {}).await
+}
+
+async fn fixture_with(adjust: impl FnOnce(&mut licheng::config::Config)) -> Fx {
+    let app = TestApp::with_config(adjust);
     app.demo();
     let admin = app.demo_token("admin").await;
     let subject = group(&app, &admin, "subject", "彈性學習", &["999999_T002"]).await;
@@ -98,7 +102,10 @@ async fn approve(fx: &Fx, token: &str, id: i64, phase: &str, stage: i32) -> Valu
 async fn queue_ids(fx: &Fx, token: &str, state: &str) -> Vec<i64> {
     let r = fx.app.get_as(&format!("/api/v1/self-directed/queue?state={state}"), token).await;
     assert_eq!(r.status, 200, "{}", r.text());
-    r.json().as_array().unwrap().iter().map(|e| e["plan"]["id"].as_i64().unwrap()).collect()
+    let page = r.json();
+    let ids: Vec<i64> = page["items"].as_array().unwrap().iter().map(|e| e["plan"]["id"].as_i64().unwrap()).collect();
+    assert_eq!(page["total"].as_i64(), Some(ids.len() as i64), "{page}");
+    ids
 }
 
 fn notifications(app: &TestApp, student: i64) -> Vec<String> {
@@ -219,8 +226,8 @@ async fn a_plan_and_its_results_pass_three_stages_with_a_return_and_a_resubmissi
     assert_eq!(file.body, pdf);
 }
 
-/// Fills the student's performance selections of the year up to `n`.
-fn selected_performances(app: &TestApp, student: i64, n: usize) {
+/// Adds `n` performances of the year to the student's, selected for submission when `select`.
+fn add_performances(app: &TestApp, student: i64, n: usize, select: bool) {
     let now = app.state.clock.now();
     let school = app.write(move |c| Ok(users::table.find(student).select(users::school_id).first::<Option<i64>>(c)?)).unwrap();
     let year = licheng::terms::Term::for_date(now.date()).academic_year;
@@ -240,6 +247,9 @@ fn selected_performances(app: &TestApp, student: i64, n: usize) {
                 ))
                 .returning(pf::id)
                 .get_result(c)?;
+            if !select {
+                continue;
+            }
             diesel::insert_into(sel::table)
                 .values((sel::school_id.eq(school), sel::student_id.eq(student), sel::academic_year.eq(year), sel::item_kind.eq("performance"), sel::item_id.eq(p), sel::selected_at.eq(now)))
                 .execute(c)?;
@@ -279,7 +289,7 @@ async fn a_certified_result_becomes_the_flexible_learning_performance_within_the
     app.post_as(&format!("/api/v1/me/self-directed/plans/{draft}/performance"), &app.demo_token(S2).await, json!({})).await.assert_problem(409, "invalid_state");
     let id = certified_plan(&fx, S1).await;
     // FAQ 000 四 Q2 (DESIGN.md): at most 10 performances a year; the tenth place is taken.
-    selected_performances(app, s1, 10);
+    add_performances(app, s1, 10, true);
     let url = format!("/api/v1/me/self-directed/plans/{id}/performance");
     app.post_as(&url, &student, json!({})).await.assert_problem(409, "limit_reached");
     let made: Option<i64> = app.write(move |c| Ok(pl::table.find(id).select(pl::performance_id).first(c)?));
@@ -475,4 +485,242 @@ async fn plans_and_results_follow_their_work_periods() {
     let mine = app.get_as("/api/v1/me/self-directed", &s1).await.json();
     assert!(mine["plan_period"].is_null());
     assert!(mine["result_period"].is_object());
+}
+
+/// Two members of one stage deciding at the same moment: exactly one decision is taken; the
+/// other is refused with 409 `invalid_state` (it was kept on PostgreSQL too: both wrote).
+#[actix_web::test]
+async fn two_members_of_a_stage_deciding_at_once_one_wins() {
+    use licheng::selfdirected::review::{decide as decide_now, StageDecisionInput};
+    use licheng::uploads::access::Caller;
+    use std::sync::{Arc, Barrier};
+    let fx = fixture().await;
+    let app = &fx.app;
+    let (t2_id, t5_id) = (user_id(app, "999999_T002"), user_id(app, "999999_T005"));
+    let r = app.put_as(&format!("/api/v1/self-directed/groups/{}/members", fx.subject), &fx.admin, json!({"user_ids": [t2_id, t5_id]})).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    let s1 = app.demo_token(S1).await;
+    let id = new_plan(&fx, &s1, "同時決定").await;
+    submit(&fx, &s1, id).await;
+    approve(&fx, &app.demo_token("999999_T001").await, id, "plan", 1).await;
+    let school = app.write(move |c| Ok(users::table.find(t2_id).select(users::school_id).first::<Option<i64>>(c)?)).unwrap();
+    let approve_it: StageDecisionInput = serde_json::from_value(json!({"phase": "plan", "stage": 2, "verdict": "approve"})).unwrap();
+    let return_it: StageDecisionInput = serde_json::from_value(json!({"phase": "plan", "stage": 2, "verdict": "return", "reason": "再想想"})).unwrap();
+    let now = app.state.clock.now();
+    let db = app.state.db.clone();
+    let barrier = Arc::new(Barrier::new(3));
+    let outcomes: Vec<Result<(), licheng::error::ApiError>> = std::thread::scope(|s| {
+        // Holds the plan while both read it: a row lock on PostgreSQL (reads pass, updates wait),
+        // the write lock on SQLite (the deciders wait whole).
+        let holder = s.spawn(|| {
+            let hold = |c: &mut licheng::db::DbConn| {
+                if db.kind() == licheng::db::BackendKind::Postgres {
+                    diesel::sql_query(format!("SELECT id FROM sdl_plans WHERE id = {id} FOR UPDATE")).execute(c)?;
+                }
+                barrier.wait();
+                std::thread::sleep(std::time::Duration::from_millis(800));
+                Ok(())
+            };
+            match db.kind() {
+                licheng::db::BackendKind::Postgres => db.get().and_then(|mut c| c.transaction::<(), licheng::error::ApiError, _>(|c| hold(c))),
+                _ => db.write_blocking(hold),
+            }
+        });
+        let deciders: Vec<_> = [(t2_id, &approve_it), (t5_id, &return_it)]
+            .into_iter()
+            .map(|(user, input)| {
+                let (db, barrier) = (db.clone(), barrier.clone());
+                s.spawn(move || {
+                    barrier.wait();
+                    db.write_blocking(|c| decide_now(c, Caller { school, user, actor: user, admin: false, student: false }, id, input, now))
+                })
+            })
+            .collect();
+        holder.join().expect("holder").expect("held");
+        deciders.into_iter().map(|t| t.join().expect("decider")).collect()
+    });
+    assert_eq!(outcomes.iter().filter(|o| o.is_ok()).count(), 1, "{outcomes:?}");
+    let lost = outcomes.into_iter().find_map(Result::err).expect("one refused");
+    assert_eq!(lost.code, licheng::error::ErrorCode::InvalidState, "{lost:?}");
+    assert_eq!(actix_web::ResponseError::status_code(&lost).as_u16(), 409);
+    let d = app.get_as(&format!("/api/v1/self-directed/plans/{id}"), &s1).await.json();
+    let at_stage_2 = d["history"].as_array().unwrap().iter().filter(|e| e["position"] == 2).count();
+    assert_eq!(at_stage_2, 1, "{d}");
+    let state = d["plan"]["plan_state"].as_str().unwrap();
+    assert!(state == "returned" || d["plan"]["plan_stage"] == 3, "{d}");
+}
+
+/// Every JSON endpoint refuses a wrong role before the body is read: a malformed body from a
+/// caller who may not call gets 403, not 400 `invalid_json`.
+#[actix_web::test]
+async fn a_wrong_role_is_refused_before_the_body_is_read() {
+    let app = TestApp::init();
+    app.demo();
+    let student = app.demo_token(S1).await;
+    let teacher = app.demo_token("999999_T001").await;
+    let (post, put) = (Method::POST, Method::PUT);
+    let cases: [(&Method, &str, &str, &str); 9] = [
+        (&post, "/api/v1/self-directed/groups", &student, "module_required"),
+        (&put, "/api/v1/self-directed/groups/1", &student, "module_required"),
+        (&put, "/api/v1/self-directed/groups/1/members", &student, "module_required"),
+        (&post, "/api/v1/self-directed/stages", &teacher, "module_required"),
+        (&post, "/api/v1/self-directed/stages/1/move", &teacher, "module_required"),
+        (&post, "/api/v1/me/self-directed/plans", &teacher, "role_required"),
+        (&put, "/api/v1/me/self-directed/plans/1", &teacher, "role_required"),
+        (&post, "/api/v1/me/self-directed/plans/1/progress", &teacher, "role_required"),
+        (&post, "/api/v1/self-directed/plans/1/decisions", &student, "role_required"),
+    ];
+    for (method, path, token, code) in cases {
+        let req = actix_web::test::TestRequest::default()
+            .method(method.clone())
+            .uri(path)
+            .insert_header(("Authorization", format!("Bearer {token}")))
+            .insert_header(("Content-Type", "application/json"))
+            .set_payload("{not json");
+        app.send(req).await.assert_problem(403, code);
+    }
+}
+
+/// 可選教職員 lists the school's active staff only, as the role groups' picker does (a
+/// deactivated teacher was offered as a certifier).
+#[actix_web::test]
+async fn the_member_picker_offers_active_staff_only() {
+    let app = TestApp::init();
+    app.demo();
+    let admin = app.demo_token("admin").await;
+    let listed = |v: Value| v["items"].as_array().unwrap().iter().map(|m| m["account"].as_str().unwrap().to_string()).collect::<Vec<_>>();
+    let r = app.get_as("/api/v1/self-directed/staff?q=T005", &admin).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(listed(r.json()), ["999999_T005"]);
+    let t5 = user_id(&app, "999999_T005");
+    app.write(move |c| Ok(diesel::update(users::table.find(t5)).set(users::active.eq(false)).execute(c)?));
+    let r = app.get_as("/api/v1/self-directed/staff?q=T005", &admin).await.json();
+    assert!(listed(r.clone()).is_empty(), "{r}");
+    assert_eq!(r["total"], 0);
+    assert_eq!(app.get_as("/api/v1/self-directed/staff?q=T005", &admin).await.json(), app.get_as("/api/v1/staff?q=T005", &admin).await.json());
+}
+
+/// The performance made from certified results is a new performance like any other: it counts
+/// toward the school's yearly upload count (學生多元表現上傳數量, the cap of POST /performances),
+/// and once the student deletes it the results can be made into one again.
+#[actix_web::test]
+async fn a_performance_from_results_counts_toward_the_yearly_uploads_and_can_be_made_again() {
+    let fx = fixture().await;
+    let app = &fx.app;
+    let student = app.demo_token(S1).await;
+    let s1 = user_id(app, S1);
+    let id = certified_plan(&fx, S1).await;
+    let url = format!("/api/v1/me/self-directed/plans/{id}/performance");
+    // The school's default: 20 a year, all taken (none selected).
+    add_performances(app, s1, 20, false);
+    app.post_as(&url, &student, json!({})).await.assert_problem(409, "limit_reached");
+    let made: Option<i64> = app.write(move |c| Ok(pl::table.find(id).select(pl::performance_id).first(c)?));
+    assert_eq!(made, None);
+    let now = app.state.clock.now();
+    app.write(move |c| {
+        let one: i64 = pf::table.filter(pf::student_id.eq(s1)).select(pf::id).first(c)?;
+        Ok(diesel::update(pf::table.find(one)).set(pf::deleted_at.eq(Some(now))).execute(c)?)
+    });
+    let r = app.post_as(&url, &student, json!({})).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    let first = r.json()["performance_id"].as_i64().unwrap();
+    // The student unselects and deletes it (another place frees up first): the results are not stuck.
+    app.write(move |c| {
+        let other: i64 = pf::table.filter(pf::student_id.eq(s1)).filter(pf::id.ne(first)).filter(pf::deleted_at.is_null()).select(pf::id).first(c)?;
+        Ok(diesel::update(pf::table.find(other)).set(pf::deleted_at.eq(Some(now))).execute(c)?)
+    });
+    assert_eq!(app.delete_as(&format!("/api/v1/me/selections/performances/{first}"), &student).await.status, 204);
+    let gone = app.delete_as(&format!("/api/v1/performances/{first}"), &student).await;
+    assert_eq!(gone.status, 204, "{}", gone.text());
+    let r = app.post_as(&url, &student, json!({})).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    let again = r.json()["performance_id"].as_i64().unwrap();
+    assert_ne!(again, first);
+    let mine = app.get_as("/api/v1/me/selections", &student).await.json();
+    assert!(mine["performances"]["selected"].as_array().unwrap().iter().any(|v| v.as_i64() == Some(again)), "{mine}");
+}
+
+/// A plan's results files count toward the student's storage quota like any other upload.
+#[actix_web::test]
+async fn results_files_count_toward_the_storage_quota() {
+    let fx = fixture_with(|c| {
+        c.student_quota_bytes = 60_000;
+        c.school_quota_bytes = 0;
+        c.uploads_per_hour = 0;
+    })
+    .await;
+    let app = &fx.app;
+    let student = app.demo_token(S1).await;
+    let id = new_plan(&fx, &student, "配額").await;
+    submit(&fx, &student, id).await;
+    for (i, t) in ["999999_T001", "999999_T002", "999999_T003"].iter().enumerate() {
+        approve(&fx, &app.demo_token(t).await, id, "plan", i as i32 + 1).await;
+    }
+    let path = format!("/api/v1/me/self-directed/plans/{id}/result");
+    let saved = app.upload(Method::PUT, &path, &student, &[], &[("document", "a.pdf", &bytes::pdf(40_000))]).await;
+    assert_eq!(saved.status, 200, "{}", saved.text());
+    app.state.clock.advance(60);
+    // 40 000 + 30 000 would pass 60 000.
+    app.upload(Method::PUT, &path, &student, &[], &[("video", "v.mp4", &bytes::mp4(30_000))]).await.assert_problem(413, "quota_exceeded");
+    // Replacing the document frees its share.
+    let replaced = app.upload(Method::PUT, &path, &student, &[], &[("document", "b.pdf", &bytes::pdf(50_000))]).await;
+    assert_eq!(replaced.status, 200, "{}", replaced.text());
+}
+
+/// A draft never submitted can be deleted by its student (and another written); a submitted
+/// plan keeps its history. Another student, a teacher and another school are refused.
+#[actix_web::test]
+async fn a_draft_never_submitted_can_be_deleted() {
+    let fx = fixture().await;
+    let app = &fx.app;
+    let (s1, s2) = (app.demo_token(S1).await, app.demo_token(S2).await);
+    let id = new_plan(&fx, &s1, "草稿").await;
+    let url = format!("/api/v1/me/self-directed/plans/{id}");
+    app.delete_as(&url, &s2).await.assert_problem(404, "not_found");
+    app.delete_as(&url, &app.demo_token("999999_T001").await).await.assert_problem(403, "role_required");
+    let other = app.school("222222");
+    app.student(&other, "xs", "A123456789");
+    app.delete_as(&url, &app.token(&other, "xs").await).await.assert_problem(404, "not_found");
+    assert_eq!(app.delete_as(&url, &s1).await.status, 204);
+    app.get_as(&format!("/api/v1/self-directed/plans/{id}"), &s1).await.assert_problem(404, "not_found");
+    // Another plan for the semester, submitted and returned: it is edited, not deleted.
+    let id = new_plan(&fx, &s1, "第二版").await;
+    submit(&fx, &s1, id).await;
+    let url = format!("/api/v1/me/self-directed/plans/{id}");
+    app.delete_as(&url, &s1).await.assert_problem(409, "invalid_state");
+    let r = decide(&fx, &app.demo_token("999999_T001").await, id, "plan", 1, "return", Some("請補充")).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(app.put_as(&url, &s1, plan_body(&fx, "第二版修訂")).await.status, 200);
+    app.delete_as(&url, &s1).await.assert_problem(409, "invalid_state");
+    assert_eq!(submit(&fx, &s1, id).await["plan_stage"], 1);
+}
+
+/// The queue is filtered and paged by the database (one page style): a certifier sees only what
+/// waits at their stage, `per_page` at a time, with the total.
+#[actix_web::test]
+async fn the_queue_is_paged_and_holds_only_the_callers_stage() {
+    let fx = fixture().await;
+    let app = &fx.app;
+    let (s1, s2) = (app.demo_token(S1).await, app.demo_token(S2).await);
+    let first = new_plan(&fx, &s1, "第一份").await;
+    submit(&fx, &s1, first).await;
+    app.state.clock.advance(60);
+    let second = new_plan(&fx, &s2, "第二份").await;
+    submit(&fx, &s2, second).await;
+    let t1 = app.demo_token("999999_T001").await;
+    let page = |n: i64| format!("/api/v1/self-directed/queue?state=waiting&per_page=1&page={n}");
+    let one = app.get_as(&page(1), &t1).await.json();
+    assert_eq!((one["total"].as_i64(), one["items"][0]["plan"]["id"].as_i64(), one["items"][0]["stage_label"].as_str()), (Some(2), Some(first), Some("導師")), "{one}");
+    let two = app.get_as(&page(2), &t1).await.json();
+    assert_eq!(two["items"][0]["plan"]["id"].as_i64(), Some(second), "{two}");
+    assert_eq!(app.get_as(&page(3), &t1).await.json()["items"], json!([]));
+    app.get_as("/api/v1/self-directed/queue?per_page=0", &t1).await.assert_problem(422, "validation_failed");
+    // The homeroom teacher of another class and the later stages see nothing waiting yet.
+    for other in ["999999_T002", "999999_T003", "999999_T004"] {
+        assert!(queue_ids(&fx, &app.demo_token(other).await, "waiting").await.is_empty(), "{other}");
+    }
+    approve(&fx, &t1, first, "plan", 1).await;
+    assert_eq!(queue_ids(&fx, &t1, "waiting").await, vec![second]);
+    assert_eq!(queue_ids(&fx, &t1, "decided").await, vec![first]);
+    assert_eq!(queue_ids(&fx, &app.demo_token("999999_T002").await, "waiting").await, vec![first]);
 }

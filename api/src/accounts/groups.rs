@@ -161,19 +161,21 @@ fn load_groups(conn: &mut DbConn, school: i64, only: Option<i64>) -> ApiResult<V
         .collect())
 }
 
-struct Actor {
-    school: i64,
+/// Who changes a school's settings, for the audit log (built before entering the database
+/// thread); shared by the settings screens that keep groups (role groups, certifier groups).
+pub struct Actor {
+    pub school: i64,
     user_id: Option<i64>,
     name: String,
     client: String,
 }
 
 impl Actor {
-    fn of(who: &Principal, req: &HttpRequest) -> ApiResult<Actor> {
+    pub fn of(who: &Principal, req: &HttpRequest) -> ApiResult<Actor> {
         Ok(Actor { school: who.school_id()?, user_id: who.user_id(), name: who.actor(), client: client_addr(req) })
     }
 
-    fn record(&self, conn: &mut DbConn, event: &str, detail: String, now: NaiveDateTime) -> ApiResult<()> {
+    pub fn record(&self, conn: &mut DbConn, event: &str, detail: String, now: NaiveDateTime) -> ApiResult<()> {
         audit::record(
             conn,
             Event { school_id: Some(self.school), user_id: self.user_id, actor: Some(&self.name), event, detail: Some(detail), client: Some(&self.client) },
@@ -575,6 +577,27 @@ pub async fn put_members(
         .await
 }
 
+/// One page of the school's active staff by account, `text` in the account or name, without
+/// `excluded` (待選人員 of the member pickers: role groups, certifier groups).
+pub fn staff_page(c: &mut DbConn, school: i64, text: Option<&str>, excluded: Vec<i64>, page: i64, per_page: i64) -> ApiResult<Page<StaffMember>> {
+    let query = || {
+        let mut q = users::table
+            .filter(users::school_id.eq(school))
+            .filter(users::kind.eq(UserKind::Staff.as_str()))
+            .filter(users::active.eq(true))
+            .filter(users::id.ne_all(excluded.clone()))
+            .into_boxed();
+        if let Some(text) = text.filter(|t| !t.trim().is_empty()) {
+            let p = like_pattern(text);
+            q = q.filter(users::account.like(p.clone()).escape('\\').or(users::display_name.like(p).escape('\\')));
+        }
+        q
+    };
+    let total: i64 = query().count().get_result(c)?;
+    let items: Vec<StaffMember> = query().order(users::account.asc()).limit(per_page).offset(offset(page, per_page)).select((users::id, users::account, users::display_name)).load(c)?;
+    Ok(Page::new(items, total, page, per_page))
+}
+
 /// Staff of the school, searchable (待選人員 of the member picker).
 #[utoipa::path(
     tag = "role groups",
@@ -610,27 +633,7 @@ pub async fn list_staff(
                 }
                 None => Vec::new(),
             };
-            let query = || {
-                let mut q = users::table
-                    .filter(users::school_id.eq(school))
-                    .filter(users::kind.eq(UserKind::Staff.as_str()))
-                    .filter(users::active.eq(true))
-                    .filter(users::id.ne_all(excluded.clone()))
-                    .into_boxed();
-                if let Some(text) = filter.q.as_deref().filter(|t| !t.trim().is_empty()) {
-                    let p = like_pattern(text);
-                    q = q.filter(users::account.like(p.clone()).escape('\\').or(users::display_name.like(p).escape('\\')));
-                }
-                q
-            };
-            let total: i64 = query().count().get_result(c)?;
-            let items: Vec<StaffMember> = query()
-                .order(users::account.asc())
-                .limit(per_page)
-                .offset(offset(page, per_page))
-                .select((users::id, users::account, users::display_name))
-                .load(c)?;
-            Ok(web::Json(Page::new(items, total, page, per_page)))
+            Ok(web::Json(staff_page(c, school, filter.q.as_deref(), excluded, page, per_page)?))
         })
         .await
 }

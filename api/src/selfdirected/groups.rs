@@ -2,21 +2,18 @@
 //! with the two-list picker; 5.2 設定認證順序 (S0302S): the school's ordered stages.
 
 use actix_web::{delete, get, post, put, web, HttpRequest, HttpResponse};
-use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 use super::{GroupKind, Identity, MODULE_GROUPS, MODULE_ORDER};
-use crate::accounts::audit::{self, Event};
-use crate::accounts::groups::StaffMember;
-use crate::accounts::UserKind;
+use crate::accounts::groups::{staff_page, Actor, StaffMember};
 use crate::app::AppState;
-use crate::auth::{client_addr, Need, Op, Principal};
+use crate::auth::{Need, Op, Principal};
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult, Problem};
-use crate::pagination::{like_pattern, offset, Page, PageQuery};
+use crate::pagination::{Page, PageQuery};
 use crate::schema::{sdl_flow_stages as fs, sdl_group_members as gm, sdl_groups as g, sdl_plans as pl, sdl_stages as st, users};
 
 /// A certifier group as the lists show it.
@@ -99,24 +96,6 @@ pub struct MoveInput {
     pub direction: StageDirection,
 }
 
-/// Who changes the settings, for the audit log (built before entering the database thread).
-pub struct Actor {
-    school: i64,
-    user_id: Option<i64>,
-    name: String,
-    client: String,
-}
-
-impl Actor {
-    pub fn of(who: &Principal, req: &HttpRequest) -> ApiResult<Actor> {
-        Ok(Actor { school: who.school_id()?, user_id: who.user_id(), name: who.actor(), client: client_addr(req) })
-    }
-
-    fn record(&self, c: &mut DbConn, event: &str, detail: String, now: NaiveDateTime) -> ApiResult<()> {
-        audit::record(c, Event { school_id: Some(self.school), user_id: self.user_id, actor: Some(&self.name), event, detail: Some(detail), client: Some(&self.client) }, now)
-    }
-}
-
 fn load_groups(c: &mut DbConn, school: i64, kind: Option<GroupKind>, only: Option<i64>) -> ApiResult<Vec<CertifierGroup>> {
     let mut q = g::table.filter(g::school_id.eq(school)).into_boxed();
     if let Some(k) = kind {
@@ -188,9 +167,11 @@ pub async fn list_groups(state: web::Data<AppState>, who: Principal, q: web::Que
     )
 )]
 #[post("/self-directed/groups")]
-pub async fn create_group(state: web::Data<AppState>, who: Principal, req: HttpRequest, body: web::Json<GroupInput>) -> ApiResult<HttpResponse> {
+pub async fn create_group(state: web::Data<AppState>, who: Principal, req: HttpRequest, body: crate::http::JsonBody<GroupInput>) -> ApiResult<HttpResponse> {
     who.user()?;
     who.require(Need::module(MODULE_GROUPS, Op::Create))?;
+    // Read only after the caller is known to be allowed.
+    let body = web::Json(body.read().await?);
     body.validate()?;
     let school = who.school_id()?;
     let actor = Actor::of(&who, &req)?;
@@ -233,9 +214,11 @@ pub async fn create_group(state: web::Data<AppState>, who: Principal, req: HttpR
     )
 )]
 #[put("/self-directed/groups/{id}")]
-pub async fn rename_group(state: web::Data<AppState>, who: Principal, req: HttpRequest, id: web::Path<i64>, body: web::Json<GroupRename>) -> ApiResult<web::Json<CertifierGroup>> {
+pub async fn rename_group(state: web::Data<AppState>, who: Principal, req: HttpRequest, id: web::Path<i64>, body: crate::http::JsonBody<GroupRename>) -> ApiResult<web::Json<CertifierGroup>> {
     who.user()?;
     who.require(Need::module(MODULE_GROUPS, Op::Update))?;
+    // Read only after the caller is known to be allowed.
+    let body = web::Json(body.read().await?);
     body.validate()?;
     let school = who.school_id()?;
     let actor = Actor::of(&who, &req)?;
@@ -356,9 +339,11 @@ pub async fn get_group_members(state: web::Data<AppState>, who: Principal, id: w
     )
 )]
 #[put("/self-directed/groups/{id}/members")]
-pub async fn put_group_members(state: web::Data<AppState>, who: Principal, req: HttpRequest, id: web::Path<i64>, body: web::Json<GroupMembers>) -> ApiResult<web::Json<Vec<StaffMember>>> {
+pub async fn put_group_members(state: web::Data<AppState>, who: Principal, req: HttpRequest, id: web::Path<i64>, body: crate::http::JsonBody<GroupMembers>) -> ApiResult<web::Json<Vec<StaffMember>>> {
     who.user()?;
     who.require(Need::module(MODULE_GROUPS, Op::Update))?;
+    // Read only after the caller is known to be allowed.
+    let body = web::Json(body.read().await?);
     body.validate()?;
     let school = who.school_id()?;
     let actor = Actor::of(&who, &req)?;
@@ -415,24 +400,7 @@ pub async fn list_certifier_staff(state: web::Data<AppState>, who: Principal, q:
                 }
                 None => vec![],
             };
-            macro_rules! filtered {
-                () => {{
-                    let mut f = users::table
-                        .filter(users::school_id.eq(school))
-                        .filter(users::kind.eq(UserKind::Staff.as_str()))
-                        .filter(users::id.ne_all(exclude.clone()))
-                        .into_boxed();
-                    if let Some(text) = q.q.as_deref().filter(|s| !s.trim().is_empty()) {
-                        let p = like_pattern(text);
-                        f = f.filter(users::account.like(p.clone()).escape('\\').or(users::display_name.like(p).escape('\\')));
-                    }
-                    f
-                }};
-            }
-            let total: i64 = filtered!().count().get_result(c)?;
-            let items: Vec<StaffMember> =
-                filtered!().order(users::account.asc()).limit(per_page).offset(offset(page, per_page)).select((users::id, users::account, users::display_name)).load(c)?;
-            Ok(web::Json(Page::new(items, total, page, per_page)))
+            Ok(web::Json(staff_page(c, school, q.q.as_deref(), exclude, page, per_page)?))
         })
         .await
 }
@@ -497,9 +465,11 @@ pub async fn list_stages(state: web::Data<AppState>, who: Principal) -> ApiResul
     )
 )]
 #[post("/self-directed/stages")]
-pub async fn add_stage(state: web::Data<AppState>, who: Principal, req: HttpRequest, body: web::Json<StageInput>) -> ApiResult<HttpResponse> {
+pub async fn add_stage(state: web::Data<AppState>, who: Principal, req: HttpRequest, body: crate::http::JsonBody<StageInput>) -> ApiResult<HttpResponse> {
     who.user()?;
     who.require(Need::module(MODULE_ORDER, Op::Create))?;
+    // Read only after the caller is known to be allowed.
+    let body = web::Json(body.read().await?);
     let school = who.school_id()?;
     let actor = Actor::of(&who, &req)?;
     let now = state.clock.now();
@@ -554,9 +524,11 @@ fn order_text(stages: &[Stage]) -> String {
     )
 )]
 #[post("/self-directed/stages/{id}/move")]
-pub async fn move_stage(state: web::Data<AppState>, who: Principal, req: HttpRequest, id: web::Path<i64>, body: web::Json<MoveInput>) -> ApiResult<web::Json<Vec<Stage>>> {
+pub async fn move_stage(state: web::Data<AppState>, who: Principal, req: HttpRequest, id: web::Path<i64>, body: crate::http::JsonBody<MoveInput>) -> ApiResult<web::Json<Vec<Stage>>> {
     who.user()?;
     who.require(Need::module(MODULE_ORDER, Op::Update))?;
+    // Read only after the caller is known to be allowed.
+    let body = web::Json(body.read().await?);
     let school = who.school_id()?;
     let actor = Actor::of(&who, &req)?;
     let id = id.into_inner();

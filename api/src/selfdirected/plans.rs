@@ -6,7 +6,7 @@
 //! performance (FAQ 004: 彈性學習時間紀錄「例如：自主學習…」) and is selected within the yearly limit.
 
 use actix_multipart::Multipart;
-use actix_web::{get, post, put, web, HttpResponse};
+use actix_web::{delete, get, post, put, web, HttpResponse};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -25,7 +25,8 @@ use crate::terms::Term;
 use crate::uploads::access::{self, Caller};
 use crate::uploads::files::{self, FileInfo};
 use crate::uploads::form::{self, Slot};
-use crate::uploads::{links, rules};
+use crate::uploads::rules::{self, Field};
+use crate::uploads::{links, performances};
 
 /// One week of the schedule (週次與進度).
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
@@ -439,8 +440,10 @@ pub async fn my_self_directed(state: web::Data<AppState>, who: Principal) -> Api
     )
 )]
 #[post("/me/self-directed/plans")]
-pub async fn create_plan(state: web::Data<AppState>, who: Principal, body: web::Json<PlanInput>) -> ApiResult<HttpResponse> {
+pub async fn create_plan(state: web::Data<AppState>, who: Principal, body: crate::http::JsonBody<PlanInput>) -> ApiResult<HttpResponse> {
     let me = Caller::student(&who)?;
+    // Read only after the caller is known to be allowed.
+    let body = web::Json(body.read().await?);
     let input = checked(body.into_inner())?;
     let now = state.clock.now();
     let id = state
@@ -513,8 +516,10 @@ pub async fn create_plan(state: web::Data<AppState>, who: Principal, body: web::
     )
 )]
 #[put("/me/self-directed/plans/{id}")]
-pub async fn update_plan(state: web::Data<AppState>, who: Principal, id: web::Path<i64>, body: web::Json<PlanInput>) -> ApiResult<web::Json<Plan>> {
+pub async fn update_plan(state: web::Data<AppState>, who: Principal, id: web::Path<i64>, body: crate::http::JsonBody<PlanInput>) -> ApiResult<web::Json<Plan>> {
     let me = Caller::student(&who)?;
+    // Read only after the caller is known to be allowed.
+    let body = web::Json(body.read().await?);
     let id = id.into_inner();
     let input = checked(body.into_inner())?;
     let now = state.clock.now();
@@ -546,6 +551,50 @@ pub async fn update_plan(state: web::Data<AppState>, who: Principal, id: web::Pa
         })
         .await?;
     Ok(web::Json(state.db.read(move |c| load_plan(c, me.school, id)).await?))
+}
+
+/// 刪除計畫: a draft never submitted, inside the plan period of its term; the student may then
+/// write another plan for the semester. A plan once submitted keeps its history: a returned one
+/// is edited and submitted again.
+#[utoipa::path(
+    tag = "self-directed",
+    path = "/me/self-directed/plans/{id}",
+    params(("id" = i64, Path, description = "Plan id")),
+    security(("bearer_jwt" = [])),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a student, or outside the plan period", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Not the caller's plan", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Submitted once (`invalid_state`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/me/self-directed/plans/{id}")]
+pub async fn delete_plan(state: web::Data<AppState>, who: Principal, id: web::Path<i64>) -> ApiResult<HttpResponse> {
+    let me = Caller::student(&who)?;
+    let id = id.into_inner();
+    let now = state.clock.now();
+    state
+        .db
+        .write(move |c| {
+            let own = own(c, me, id)?;
+            let submitted: i64 = ev::table.filter(ev::plan_id.eq(id)).count().get_result(c)?;
+            if own.plan != PlanState::Draft || submitted > 0 {
+                return Err(ApiError::with_detail(
+                    ErrorCode::InvalidState,
+                    "只能刪除尚未送出過的計畫草稿；已送出的計畫保留認證紀錄，退回後請修改再送出。",
+                    "Only a draft never submitted can be deleted; a returned plan is edited and submitted again.",
+                ));
+            }
+            require_period(c, me, Item::SelfDirectedPlans, own.term, now)?;
+            diesel::delete(pg::table.filter(pg::plan_id.eq(id))).execute(c)?;
+            diesel::delete(fs::table.filter(fs::plan_id.eq(id))).execute(c)?;
+            diesel::delete(pl::table.filter(pl::id.eq(id)).filter(pl::plan_state.eq(PlanState::Draft.as_str()))).execute(c)?;
+            access::record_on_behalf(c, me, "self_directed_plan_deleted", format!("plan {id}"), now)
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
 }
 
 /// Sends a plan or its results to the first stage of the order it started with.
@@ -642,8 +691,10 @@ pub fn progress_of(c: &mut DbConn, plan: i64) -> ApiResult<Vec<ProgressNote>> {
     )
 )]
 #[post("/me/self-directed/plans/{id}/progress")]
-pub async fn add_progress(state: web::Data<AppState>, who: Principal, id: web::Path<i64>, body: web::Json<ProgressInput>) -> ApiResult<HttpResponse> {
+pub async fn add_progress(state: web::Data<AppState>, who: Principal, id: web::Path<i64>, body: crate::http::JsonBody<ProgressInput>) -> ApiResult<HttpResponse> {
     let me = Caller::student(&who)?;
+    // Read only after the caller is known to be allowed.
+    let body = web::Json(body.read().await?);
     body.validate()?;
     let id = id.into_inner();
     let note = body.into_inner().note.trim().to_string();
@@ -825,35 +876,29 @@ pub async fn select_as_performance(state: web::Data<AppState>, who: Principal, i
             if own.result != OutcomeState::Certified {
                 return Err(ApiError::with_detail(ErrorCode::InvalidState, "只有認證成功的自主學習成果可以轉為多元表現。", "Only certified results can become a performance."));
             }
-            let performance = match own.performance {
+            // The performance made earlier, unless the student has deleted it since: then a new one.
+            let made: Option<i64> = match own.performance {
+                Some(p) => pf::table.find(p).filter(pf::deleted_at.is_null()).select(pf::id).first(c).optional()?,
+                None => None,
+            };
+            let performance = match made {
                 Some(p) => p,
                 None => {
                     let plan = load_plan(c, me.school, id)?;
                     let facts = access::student_facts(c, me.school, me.user)?;
                     let category = rules::Category::FlexibleLearning;
-                    rules::check_dates(category, facts.entry_year, plan.academic_year, plan.start_date, Some(plan.end_date))?;
                     let school_name: String = schools::table.find(me.school).select(schools::name).first(c)?;
+                    let values = vec![
+                        (Field::Kind, Some("自主學習".to_string())),
+                        (Field::Title, Some(plan.theme.clone())),
+                        (Field::Organisation, Some(school_name)),
+                        (Field::Hours, plan.hours.map(|h| h.to_string())),
+                    ];
                     let description: String = plan.reflection.chars().take(100).collect();
-                    let p: i64 = diesel::insert_into(pf::table)
-                        .values((
-                            pf::school_id.eq(me.school),
-                            pf::student_id.eq(me.user),
-                            pf::academic_year.eq(plan.academic_year),
-                            pf::category.eq(category.as_str()),
-                            pf::kind.eq(Some("自主學習")),
-                            pf::title.eq(&plan.theme),
-                            pf::organisation.eq(Some(school_name)),
-                            pf::hours.eq(plan.hours),
-                            pf::start_date.eq(plan.start_date),
-                            pf::end_date.eq(Some(plan.end_date)),
-                            pf::description.eq(description),
-                            pf::document_file_id.eq(own.document),
-                            pf::video_file_id.eq(own.video),
-                            pf::created_at.eq(now),
-                            pf::updated_at.eq(now),
-                        ))
-                        .returning(pf::id)
-                        .get_result(c)?;
+                    let meta = performances::Meta::checked(category, facts.entry_year, plan.academic_year, values, plan.start_date, Some(plan.end_date), description)?;
+                    // The yearly upload count (學生多元表現上傳數量) of the plan's year, as any new performance.
+                    performances::require_room(c, me, plan.academic_year)?;
+                    let p = performances::insert(c, me, plan.academic_year, category, &meta, own.document, own.video, now)?;
                     diesel::update(pl::table.find(id)).set((pl::performance_id.eq(Some(p)), pl::updated_at.eq(now))).execute(c)?;
                     p
                 }

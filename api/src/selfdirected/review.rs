@@ -18,7 +18,8 @@ use crate::auth::Principal;
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult, ErrorCode, Problem};
 use crate::notify::inbox;
-use crate::schema::{classes, sdl_events as ev, sdl_flow_stages as fs, sdl_group_members as gm, sdl_groups as g, sdl_plans as pl, users};
+use crate::pagination::{offset, Page, PageQuery};
+use crate::schema::{classes, sdl_events as ev, sdl_flow_stages as fs, sdl_group_members as gm, sdl_groups as g, sdl_plans as pl, student_profiles as sp, users};
 use crate::uploads::access::Caller;
 use crate::uploads::files;
 use crate::uploads::results::DownloadQuery;
@@ -279,33 +280,77 @@ pub async fn download_file(state: web::Data<AppState>, who: Principal, req: Http
     files::serve_slot(&req, &state, &slot, d.plan.document, d.plan.video, q.download.unwrap_or(false))
 }
 
-/// The queue: what waits at one of the caller's stages (`waiting`), or what was decided at one
-/// of them by the caller or a co-member (`decided`).
-pub fn queue(c: &mut DbConn, me: Caller, which: QueueState) -> ApiResult<Vec<QueueEntry>> {
+/// The SQL condition "the caller certifies this flow stage" over `sdl_flow_stages`, `sdl_plans`
+/// and `student_profiles` — what [`certifies`] says, for the database to filter and page.
+fn certifies_sql(who: &Certifier) -> String {
+    let list = |ids: &[i64]| if ids.is_empty() { "NULL".to_string() } else { ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",") };
+    let groups = list(&who.groups);
+    let homeroom: Vec<String> = who
+        .homeroom
+        .iter()
+        .map(|(y, s, code)| format!("(sdl_plans.academic_year = {y} AND sdl_plans.semester = {s} AND student_profiles.class_code = '{}')", code.replace('\'', "''")))
+        .collect();
+    let homeroom = if homeroom.is_empty() { "1 = 0".to_string() } else { homeroom.join(" OR ") };
+    format!(
+        "((sdl_flow_stages.identity = 'subject' AND sdl_plans.subject_group_id IN ({groups})) \
+         OR (sdl_flow_stages.identity = 'custom' AND sdl_flow_stages.group_id IN ({groups})) \
+         OR (sdl_flow_stages.identity = 'homeroom' AND ({homeroom})))"
+    )
+}
+
+/// The queue, one page: what waits at one of the caller's stages (`waiting`, oldest first), or
+/// what was decided at one of them by the caller or a co-member (`decided`, latest first). The
+/// database filters and pages; only the page is shaped.
+pub fn queue(c: &mut DbConn, me: Caller, which: QueueState, page: i64, per_page: i64) -> ApiResult<Page<QueueEntry>> {
+    use diesel::dsl::{count, sql};
+    use diesel::sql_types::Bool;
     let who = certifier(c, me.school, me.user)?;
     if who.homeroom.is_empty() && who.groups.is_empty() {
-        return Ok(vec![]);
+        return Ok(Page::new(vec![], 0, page, per_page));
     }
-    let ids: Vec<i64> = match which {
-        QueueState::Waiting => pl::table
-            .filter(pl::school_id.eq(me.school))
-            .filter(pl::plan_state.eq(PlanState::InReview.as_str()).or(pl::result_state.eq(OutcomeState::InReview.as_str())))
-            .order(pl::updated_at.asc())
-            .select(pl::id)
-            .limit(5000)
-            .load(c)?,
+    let mine = certifies_sql(&who);
+    let (ids, total): (Vec<i64>, i64) = match which {
+        QueueState::Waiting => {
+            let at = format!(
+                "((sdl_plans.plan_state = '{ir}' AND sdl_flow_stages.phase = 'plan' AND sdl_flow_stages.position = sdl_plans.plan_stage) \
+                 OR (sdl_plans.plan_state <> '{ir}' AND sdl_plans.result_state = '{ir}' AND sdl_flow_stages.phase = 'result' AND sdl_flow_stages.position = sdl_plans.result_stage)) AND {mine}",
+                ir = PlanState::InReview.as_str()
+            );
+            macro_rules! waiting_here {
+                () => {
+                    pl::table
+                        .inner_join(fs::table.on(fs::plan_id.eq(pl::id)))
+                        .left_join(sp::table.on(sp::user_id.eq(pl::student_id)))
+                        .filter(pl::school_id.eq(me.school))
+                        .filter(sql::<Bool>(&at))
+                };
+            }
+            let total: i64 = waiting_here!().count().get_result(c)?;
+            let ids: Vec<i64> = waiting_here!().order((pl::updated_at.asc(), pl::id.asc())).select(pl::id).limit(per_page).offset(offset(page, per_page)).load(c)?;
+            (ids, total)
+        }
         QueueState::Decided => {
-            let mut ids: Vec<i64> = ev::table
-                .inner_join(pl::table.on(pl::id.eq(ev::plan_id)))
-                .filter(pl::school_id.eq(me.school))
-                .filter(ev::action.ne("submitted"))
-                .order(ev::id.desc())
-                .select(ev::plan_id)
-                .limit(5000)
+            let at = format!("sdl_flow_stages.phase = sdl_events.phase AND sdl_flow_stages.position = sdl_events.position AND {mine}");
+            macro_rules! decided_here {
+                () => {
+                    ev::table
+                        .inner_join(pl::table.on(pl::id.eq(ev::plan_id)))
+                        .inner_join(fs::table.on(fs::plan_id.eq(ev::plan_id)))
+                        .left_join(sp::table.on(sp::user_id.eq(pl::student_id)))
+                        .filter(pl::school_id.eq(me.school))
+                        .filter(ev::action.ne("submitted"))
+                        .filter(sql::<Bool>(&at))
+                };
+            }
+            let total: i64 = decided_here!().select(count(pl::id).aggregate_distinct()).first(c)?;
+            let rows: Vec<(NaiveDateTime, i64)> = decided_here!()
+                .select((pl::updated_at, pl::id))
+                .distinct()
+                .order((pl::updated_at.desc(), pl::id.desc()))
+                .limit(per_page)
+                .offset(offset(page, per_page))
                 .load(c)?;
-            let mut seen = std::collections::HashSet::new();
-            ids.retain(|i| seen.insert(*i));
-            ids
+            (rows.into_iter().map(|(_, id)| id).collect(), total)
         }
     };
     let found = load_plans(c, me.school, &ids)?;
@@ -337,27 +382,29 @@ pub fn queue(c: &mut DbConn, me: Caller, which: QueueState) -> ApiResult<Vec<Que
             }
         }
     }
-    Ok(out)
+    Ok(Page::new(out, total, page, per_page))
 }
 
 /// 待認證 / 已認證: the caller's queue.
 #[utoipa::path(
     tag = "self-directed",
     path = "/self-directed/queue",
-    params(QueueQuery),
+    params(QueueQuery, PageQuery),
     security(("bearer_jwt" = [])),
     responses(
-        (status = 200, description = "Plans and results at the caller's stages", body = Vec<QueueEntry>),
+        (status = 200, description = "One page of plans and results at the caller's stages", body = Page<QueueEntry>),
         (status = 400, description = "Malformed state", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Bad paging", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "A student, an API key or the platform operator", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/self-directed/queue")]
-pub async fn my_queue(state: web::Data<AppState>, who: Principal, q: web::Query<QueueQuery>) -> ApiResult<web::Json<Vec<QueueEntry>>> {
+pub async fn my_queue(state: web::Data<AppState>, who: Principal, q: web::Query<QueueQuery>, page: web::Query<PageQuery>) -> ApiResult<web::Json<Page<QueueEntry>>> {
     let me = staff(&who)?;
     let which = q.state.unwrap_or_default();
-    Ok(web::Json(state.db.read(move |c| queue(c, me, which)).await?))
+    let (page, per_page) = page.checked()?;
+    Ok(web::Json(state.db.read(move |c| queue(c, me, which, page, per_page)).await?))
 }
 
 fn staff(who: &Principal) -> ApiResult<Caller> {
@@ -366,6 +413,14 @@ fn staff(who: &Principal) -> ApiResult<Caller> {
         return Err(ApiError::with_detail(ErrorCode::RoleRequired, "自主學習的認證限學校教職員。", "Only staff certify self-directed learning."));
     }
     Ok(me)
+}
+
+/// Refuses the decision that lost a race: the row was no longer where it was read.
+fn decided_first(changed: usize) -> ApiResult<()> {
+    if changed == 1 {
+        return Ok(());
+    }
+    Err(ApiError::with_detail(ErrorCode::InvalidState, "此項目剛被同一階段的其他認證者決定，請重新整理。", "Another certifier of this stage just decided it; reload."))
 }
 
 /// Approves or returns at the stage the caller certifies; tells the student.
@@ -392,33 +447,45 @@ pub fn decide(c: &mut DbConn, me: Caller, id: i64, input: &StageDecisionInput, n
     }
     let last = !stages.iter().any(|(_, ph, s)| *ph == phase && s.position > pos);
     let what = phase.name_zh();
+    // Only the row still waiting where it was read: two certifiers of the stage deciding at the
+    // same moment, one wins whole and the other is told (as `certification::decide` does).
+    macro_rules! waiting_row {
+        (Phase::Plan) => {
+            pl::table.filter(pl::id.eq(id)).filter(pl::plan_state.eq(PlanState::InReview.as_str())).filter(pl::plan_stage.eq(pos - 1))
+        };
+        (Phase::Result) => {
+            pl::table.filter(pl::id.eq(id)).filter(pl::result_state.eq(OutcomeState::InReview.as_str())).filter(pl::result_stage.eq(pos - 1))
+        };
+    }
     let (action, title, body): (&str, String, String) = match input.verdict {
         Verdict::Return => {
             let reason = input.reason.as_deref().map(str::trim).filter(|r| !r.is_empty());
             let Some(reason) = reason else {
                 return Err(ApiError::validation().field("reason", "退回時請填寫原因", "a reason is required to return"));
             };
-            match phase {
-                Phase::Plan => diesel::update(pl::table.find(id))
+            let changed = match phase {
+                Phase::Plan => diesel::update(waiting_row!(Phase::Plan))
                     .set((pl::plan_state.eq(PlanState::Returned.as_str()), pl::plan_stage.eq(None::<i32>), pl::return_reason.eq(Some(reason)), pl::updated_at.eq(now)))
                     .execute(c)?,
-                Phase::Result => diesel::update(pl::table.find(id))
+                Phase::Result => diesel::update(waiting_row!(Phase::Result))
                     .set((pl::result_state.eq(OutcomeState::Returned.as_str()), pl::result_stage.eq(None::<i32>), pl::return_reason.eq(Some(reason)), pl::updated_at.eq(now)))
                     .execute(c)?,
             };
+            decided_first(changed)?;
             plans::record(c, id, phase, "returned", Some(pos - 1), Some(stage.identity.as_str()), me.user, Some(reason), now)?;
             ("returned", format!("{what}「{}」已被退回", plan.theme), format!("「{}」階段退回：{reason}。請修改後再送出。", stage.label))
         }
         Verdict::Approve => {
             let next = if last { None } else { Some(pos) };
-            match (phase, last) {
-                (Phase::Plan, true) => diesel::update(pl::table.find(id)).set((pl::plan_state.eq(PlanState::Approved.as_str()), pl::plan_stage.eq(None::<i32>), pl::updated_at.eq(now))).execute(c)?,
-                (Phase::Result, true) => diesel::update(pl::table.find(id))
+            let changed = match (phase, last) {
+                (Phase::Plan, true) => diesel::update(waiting_row!(Phase::Plan)).set((pl::plan_state.eq(PlanState::Approved.as_str()), pl::plan_stage.eq(None::<i32>), pl::updated_at.eq(now))).execute(c)?,
+                (Phase::Result, true) => diesel::update(waiting_row!(Phase::Result))
                     .set((pl::result_state.eq(OutcomeState::Certified.as_str()), pl::result_stage.eq(None::<i32>), pl::updated_at.eq(now)))
                     .execute(c)?,
-                (Phase::Plan, false) => diesel::update(pl::table.find(id)).set((pl::plan_stage.eq(next), pl::updated_at.eq(now))).execute(c)?,
-                (Phase::Result, false) => diesel::update(pl::table.find(id)).set((pl::result_stage.eq(next), pl::updated_at.eq(now))).execute(c)?,
+                (Phase::Plan, false) => diesel::update(waiting_row!(Phase::Plan)).set((pl::plan_stage.eq(next), pl::updated_at.eq(now))).execute(c)?,
+                (Phase::Result, false) => diesel::update(waiting_row!(Phase::Result)).set((pl::result_stage.eq(next), pl::updated_at.eq(now))).execute(c)?,
             };
+            decided_first(changed)?;
             plans::record(c, id, phase, "approved", Some(pos - 1), Some(stage.identity.as_str()), me.user, None, now)?;
             if last {
                 let done = if phase == Phase::Plan { "計畫已通過全部認證，可以開始執行並記錄進度" } else { "成果已認證成功，可以轉為多元表現並勾選" };
@@ -449,13 +516,15 @@ pub fn decide(c: &mut DbConn, me: Caller, id: i64, input: &StageDecisionInput, n
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "A student (`role_required`), or not a certifier of the stage it waits at (`not_certifier`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such plan the caller may see", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not waiting, or moved to another stage (`invalid_state`)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not waiting, moved to another stage, or just decided by another certifier of the stage (`invalid_state`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A return without a reason", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/self-directed/plans/{id}/decisions")]
-pub async fn decide_plan(state: web::Data<AppState>, who: Principal, id: web::Path<i64>, body: web::Json<StageDecisionInput>) -> ApiResult<web::Json<PlanDetail>> {
+pub async fn decide_plan(state: web::Data<AppState>, who: Principal, id: web::Path<i64>, body: crate::http::JsonBody<StageDecisionInput>) -> ApiResult<web::Json<PlanDetail>> {
     let me = staff(&who)?;
+    // Read only after the caller is known to be allowed.
+    let body = web::Json(body.read().await?);
     body.validate()?;
     let id = id.into_inner();
     let input = body.into_inner();

@@ -19,6 +19,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(plans::my_self_directed)
         .service(plans::create_plan)
         .service(plans::update_plan)
+        .service(plans::delete_plan)
         .service(plans::submit_plan)
         .service(plans::add_progress)
         .service(plans::save_result)

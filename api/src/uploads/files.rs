@@ -13,7 +13,7 @@ use utoipa::ToSchema;
 
 use crate::db::{Db, DbConn};
 use crate::error::{ApiError, ApiResult, ErrorCode};
-use crate::schema::{learning_results as lr, performances as pf, stored_files as sf, transfer_items as tx};
+use crate::schema::{learning_results as lr, performances as pf, sdl_plans as sdl, stored_files as sf, transfer_items as tx};
 use crate::storage::{FileKind, FileStore, Stored};
 
 use super::form::{Incoming, Quota, Slot};
@@ -40,47 +40,45 @@ pub fn columns() -> (sf::id, sf::sha256, sf::size, sf::kind, sf::original_name) 
 /// the upload rate is counted over it.
 pub const GRACE_SECONDS: i64 = 3600;
 
-/// Bytes held by the live (not deleted) items of the school (imported ones included), or of one student in it, plus the
-/// files this transaction placed so far (created at `now`, not yet referenced); `freed` (a file
-/// being replaced) does not count.
+/// Bytes held by the live (not deleted) items of the school, or of one student in it — learning
+/// results, performances, self-directed plans' results, items imported from another school —
+/// plus the files this transaction placed so far (created at `now`, not yet referenced); `freed`
+/// (a file being replaced) does not count. A file two items share (a performance made from a
+/// plan's results) counts once.
 fn usage(c: &mut DbConn, school: i64, student: Option<i64>, freed: Option<i64>, now: NaiveDateTime) -> ApiResult<u64> {
     let freed = freed.unwrap_or(-1);
-    // The sizes of the files the live items of table `$t` (results or performances) refer to.
-    macro_rules! live_sizes {
+    // The files the items of table `$t` refer to.
+    macro_rules! sizes {
         ($t:ident) => {
             $t::table
                 .inner_join(sf::table.on(sf::id.nullable().eq($t::document_file_id).or(sf::id.nullable().eq($t::video_file_id))))
                 .filter($t::school_id.eq(school))
-                .filter($t::deleted_at.is_null())
                 .filter(sf::id.ne(freed))
-                .select(sf::size)
+                .select((sf::id, sf::size))
                 .into_boxed()
         };
     }
-    let mut results = live_sizes!(lr);
-    let mut performances = live_sizes!(pf);
+    let mut results = sizes!(lr).filter(lr::deleted_at.is_null());
+    let mut performances = sizes!(pf).filter(pf::deleted_at.is_null());
+    let mut plans = sizes!(sdl);
     // Items imported from another school (transfers; never deleted) hold their files too.
-    let mut imported = tx::table
-        .inner_join(sf::table.on(sf::id.nullable().eq(tx::document_file_id).or(sf::id.nullable().eq(tx::video_file_id))))
-        .filter(tx::school_id.eq(school))
-        .filter(sf::id.ne(freed))
-        .select(sf::size)
-        .into_boxed();
+    let mut imported = sizes!(tx);
     // PostgreSQL keeps microseconds of the nanosecond clock reading.
     let micros = now.with_nanosecond(now.nanosecond() / 1000 * 1000).unwrap_or(now);
-    let mut pending =
-        sf::table.filter(sf::school_id.eq(school)).filter(sf::created_at.between(micros, now)).select(sf::size).into_boxed();
+    let mut pending = sf::table.filter(sf::school_id.eq(school)).filter(sf::created_at.between(micros, now)).select((sf::id, sf::size)).into_boxed();
     if let Some(s) = student {
         results = results.filter(lr::student_id.eq(s));
         performances = performances.filter(pf::student_id.eq(s));
+        plans = plans.filter(sdl::student_id.eq(s));
         imported = imported.filter(tx::student_id.eq(s));
         pending = pending.filter(sf::owner_id.eq(s));
     }
-    let mut sizes: Vec<i64> = results.load(c)?;
-    sizes.extend(performances.load::<i64>(c)?);
-    sizes.extend(imported.load::<i64>(c)?);
-    sizes.extend(pending.load::<i64>(c)?);
-    Ok(sizes.into_iter().map(|s| u64::try_from(s).unwrap_or(0)).fold(0u64, u64::saturating_add))
+    let mut sizes: std::collections::BTreeMap<i64, i64> = results.load::<(i64, i64)>(c)?.into_iter().collect();
+    sizes.extend(performances.load::<(i64, i64)>(c)?);
+    sizes.extend(plans.load::<(i64, i64)>(c)?);
+    sizes.extend(imported.load::<(i64, i64)>(c)?);
+    sizes.extend(pending.load::<(i64, i64)>(c)?);
+    Ok(sizes.into_values().map(|s| u64::try_from(s).unwrap_or(0)).fold(0u64, u64::saturating_add))
 }
 
 fn quota_error(who_zh: &str, who_en: &str, used: u64, limit: u64) -> ApiError {

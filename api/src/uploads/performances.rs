@@ -184,8 +184,8 @@ const TEXT_FIELDS: &[&str] = &[
     "remove_video",
 ];
 
-/// The validated metadata of a performance form.
-struct Meta {
+/// The validated metadata of a performance (from the form, or from self-directed results).
+pub struct Meta {
     start: NaiveDate,
     end: Option<NaiveDate>,
     description: String,
@@ -194,6 +194,15 @@ struct Meta {
 }
 
 impl Meta {
+    /// Metadata without a link, checked by the rules of the form: the category's fields, the
+    /// dates, the description.
+    pub fn checked(category: Category, entry_year: i32, academic_year: i32, values: Vec<(Field, Option<String>)>, start: NaiveDate, end: Option<NaiveDate>, description: String) -> ApiResult<Meta> {
+        rules::check_fields(category, &values)?;
+        rules::check_dates(category, entry_year, academic_year, start, end)?;
+        rules::check_description(&description)?;
+        Ok(Meta { start, end, description, link: None, values })
+    }
+
     fn value(&self, f: Field) -> Option<String> {
         self.values.iter().find(|(g, _)| *g == f).and_then(|(_, v)| v.clone()).map(|v| v.trim().to_string()).filter(|v| !v.is_empty())
     }
@@ -414,6 +423,64 @@ fn credits_of(meta: &Meta) -> Option<i32> {
     meta.value(Field::Credits).and_then(|v| v.parse().ok())
 }
 
+/// The student's yearly count (學生多元表現上傳數量): refused (`limit_reached`) when it is
+/// full. Locks the student, so two requests at once cannot both take the last place.
+pub fn require_room(c: &mut DbConn, me: Caller, academic_year: i32) -> ApiResult<()> {
+    access::lock_student(c, me.user)?;
+    let (params, _) = parameters::load(c, me.school)?;
+    let used = used_this_year(c, me.user, academic_year)?;
+    if used >= params.performances_per_year as i64 {
+        return Err(ApiError::with_detail(
+            ErrorCode::LimitReached,
+            format!("本學年已上傳 {used} 件多元表現，已達學校設定的上限 {} 件。", params.performances_per_year),
+            format!("You have {used} performances this year; the school allows {}.", params.performances_per_year),
+        ));
+    }
+    Ok(())
+}
+
+/// Records a new performance of the student from checked metadata and placed files (after
+/// [`require_room`]).
+#[allow(clippy::too_many_arguments)]
+pub fn insert(c: &mut DbConn, me: Caller, academic_year: i32, category: Category, meta: &Meta, doc_id: Option<i64>, video_id: Option<i64>, now: NaiveDateTime) -> ApiResult<i64> {
+    let id: i64 = diesel::insert_into(pf::table)
+        .values((
+            (
+                pf::school_id.eq(me.school),
+                pf::student_id.eq(me.user),
+                pf::academic_year.eq(academic_year),
+                pf::category.eq(category.as_str()),
+                pf::title.eq(meta.value(Field::Title).unwrap_or_default()),
+                pf::item.eq(meta.value(Field::Item)),
+                pf::organisation.eq(meta.value(Field::Organisation)),
+                pf::position.eq(meta.value(Field::Position)),
+                pf::level.eq(meta.value(Field::Level)),
+                pf::award.eq(meta.value(Field::Award)),
+                pf::kind.eq(meta.value(Field::Kind)),
+                pf::score.eq(meta.value(Field::Score)),
+            ),
+            (
+                pf::certificate_no.eq(meta.value(Field::CertificateNo)),
+                pf::participation.eq(meta.value(Field::Participation)),
+                pf::hours.eq(hours_of(meta)),
+                pf::credits.eq(credits_of(meta)),
+                pf::start_date.eq(meta.start),
+                pf::end_date.eq(meta.end),
+                pf::description.eq(&meta.description),
+                pf::link.eq(&meta.link),
+                pf::document_file_id.eq(doc_id),
+                pf::video_file_id.eq(video_id),
+                pf::created_at.eq(now),
+                pf::updated_at.eq(now),
+            ),
+        ))
+        .returning(pf::id)
+        .get_result(c)?;
+    access::record_on_behalf(c, me, "performance_created", format!("performance {id}"), now)?;
+    crate::history::note(c, me.school, Some(me.actor), "performance_changed", serde_json::json!({"performance": id, "action": "created", "document_file_id": doc_id, "video_file_id": video_id}), now)?;
+    Ok(id)
+}
+
 /// 新增多元表現 (inside the student's performance upload period, FAQ 000 四 Q1): multipart with
 /// `category`, the category's fields, dates, `description`, optional `external_link` (only with
 /// a video) and a `document` and/or `video`.
@@ -462,54 +529,10 @@ pub async fn create_performance(state: web::Data<AppState>, who: Principal, payl
         .db
         .write(move |c| {
             periods::require_open(c, me.school, Item::UploadPerformances, grade, now)?;
-            access::lock_student(c, me.user)?;
-            let (params, _) = parameters::load(c, me.school)?;
-            let used = used_this_year(c, me.user, term.academic_year)?;
-            if used >= params.performances_per_year as i64 {
-                return Err(ApiError::with_detail(
-                    ErrorCode::LimitReached,
-                    format!("本學年已上傳 {used} 件多元表現，已達學校設定的上限 {} 件。", params.performances_per_year),
-                    format!("You have {used} performances this year; the school allows {}.", params.performances_per_year),
-                ));
-            }
+            require_room(c, me, term.academic_year)?;
             let doc_id = document.map(|f| files::place(c, me.school, me.user, f, now)).transpose()?;
             let video_id = video.map(|f| files::place(c, me.school, me.user, f, now)).transpose()?;
-            let id: i64 = diesel::insert_into(pf::table)
-                .values((
-                    (
-                        pf::school_id.eq(me.school),
-                        pf::student_id.eq(me.user),
-                        pf::academic_year.eq(term.academic_year),
-                        pf::category.eq(category.as_str()),
-                        pf::title.eq(meta.value(Field::Title).unwrap_or_default()),
-                        pf::item.eq(meta.value(Field::Item)),
-                        pf::organisation.eq(meta.value(Field::Organisation)),
-                        pf::position.eq(meta.value(Field::Position)),
-                        pf::level.eq(meta.value(Field::Level)),
-                        pf::award.eq(meta.value(Field::Award)),
-                        pf::kind.eq(meta.value(Field::Kind)),
-                        pf::score.eq(meta.value(Field::Score)),
-                    ),
-                    (
-                        pf::certificate_no.eq(meta.value(Field::CertificateNo)),
-                        pf::participation.eq(meta.value(Field::Participation)),
-                        pf::hours.eq(hours_of(&meta)),
-                        pf::credits.eq(credits_of(&meta)),
-                        pf::start_date.eq(meta.start),
-                        pf::end_date.eq(meta.end),
-                        pf::description.eq(&meta.description),
-                        pf::link.eq(&meta.link),
-                        pf::document_file_id.eq(doc_id),
-                        pf::video_file_id.eq(video_id),
-                        pf::created_at.eq(now),
-                        pf::updated_at.eq(now),
-                    ),
-                ))
-                .returning(pf::id)
-                .get_result(c)?;
-            access::record_on_behalf(c, me, "performance_created", format!("performance {id}"), now)?;
-            crate::history::note(c, me.school, Some(me.actor), "performance_changed", serde_json::json!({"performance": id, "action": "created", "document_file_id": doc_id, "video_file_id": video_id}), now)?;
-            Ok(id)
+            insert(c, me, term.academic_year, category, &meta, doc_id, video_id, now)
         })
         .await?;
     let p = state.db.read(move |c| load_visible(c, me, id)).await?;

@@ -10,6 +10,7 @@ import { formatApiTerm } from '../../lib/roc';
 import { useApiMutation } from '../../lib/useApiMutation';
 import { PlanDetailView } from './PlanDetailView';
 import { phaseName, planKey, queueKey, type DecisionInput, type PlanDetail, type QueueEntry } from './types';
+import { usePagedQuery } from '../../lib/usePagedQuery';
 
 type Which = 'waiting' | 'decided';
 
@@ -23,9 +24,10 @@ export function SelfDirectedQueuePage() {
   const [which, setWhich] = useState<Which>('waiting');
   const [viewing, setViewing] = useState<number | null>(null);
   const [returning, setReturning] = useState<PlanDetail | null>(null);
-  const queue = useQuery({
-    queryKey: [...queueKey, which],
-    queryFn: ({ signal }) => unwrap(api.GET('/api/v1/self-directed/queue', { params: { query: { state: which } }, signal })),
+  const queue = usePagedQuery({
+    queryKey: queueKey,
+    filters: { state: which },
+    fetchPage: (query, signal) => unwrap(api.GET('/api/v1/self-directed/queue', { params: { query }, signal })),
   });
   const detail = useQuery({
     queryKey: planKey(viewing ?? 0),
@@ -55,13 +57,12 @@ export function SelfDirectedQueuePage() {
           { key: 'decided', label: t('已處理', 'Decided') },
         ]}
       />
-      <ErrorAlert error={queue.error} />
+      <ErrorAlert error={queue.query.error} />
       <Table<QueueEntry>
         rowKey={(e) => `${e.plan.id}-${e.phase}`}
         size="small"
         aria-label={t('認證清單', 'Queue')}
-        dataSource={queue.data ?? []}
-        loading={queue.isFetching}
+        {...queue.tableProps}
         locale={{ emptyText: t('沒有記錄', 'No records') }}
         columns={[
           { title: t('學年期', 'Term'), render: (_, e) => formatApiTerm({ academic_year: e.plan.academic_year, semester: e.plan.semester }) },

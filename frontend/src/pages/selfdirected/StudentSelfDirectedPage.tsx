@@ -1,6 +1,6 @@
 import { MinusCircleOutlined, PlusOutlined } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
-import { App, Button, Card, Drawer, Form, Input, InputNumber, Select, Space, Tag, Typography } from 'antd';
+import { App, Button, Card, Drawer, Form, Input, InputNumber, Popconfirm, Select, Space, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { api, unwrap } from '../../api/client';
 import { FormModal } from '../../components/FormModal';
@@ -82,6 +82,10 @@ export function StudentSelfDirectedPage() {
   const submitPlan = useApiMutation((p: Plan) => unwrap(api.POST('/api/v1/me/self-directed/plans/{id}/submit', { params: { path: { id: p.id } } })), {
     invalidate: refresh,
     success: t('已送出計畫，等待認證', 'Plan submitted for certification'),
+  });
+  const removePlan = useApiMutation((p: Plan) => unwrap(api.DELETE('/api/v1/me/self-directed/plans/{id}', { params: { path: { id: p.id } } })), {
+    invalidate: refresh,
+    success: t('已刪除計畫草稿', 'Draft plan deleted'),
   });
   const submitResult = useApiMutation((p: Plan) => unwrap(api.POST('/api/v1/me/self-directed/plans/{id}/result/submit', { params: { path: { id: p.id } } })), {
     invalidate: refresh,
@@ -169,6 +173,16 @@ export function StudentSelfDirectedPage() {
                     <Button type="primary" loading={submitPlan.isPending} onClick={() => submitPlan.mutate(p)}>
                       {t('送出計畫', 'Submit plan')}
                     </Button>
+                    {p.plan_state === 'draft' && (
+                      <Popconfirm
+                        title={t('確定刪除這份計畫草稿？（已送出過的計畫不能刪除）', 'Delete this draft plan? (A plan once submitted cannot be deleted.)')}
+                        onConfirm={() => removePlan.mutate(p)}
+                      >
+                        <Button danger loading={removePlan.isPending}>
+                          {t('刪除草稿', 'Delete draft')}
+                        </Button>
+                      </Popconfirm>
+                    )}
                   </>
                 )}
                 {p.plan_state === 'approved' && p.result_state !== 'in_review' && p.result_state !== 'certified' && (

@@ -21,7 +21,7 @@ export type MySelfDirected = Ok<paths['/api/v1/me/self-directed']['get']>;
 export type Plan = MySelfDirected['plans'][number];
 export type PlanInput = BodyOf<paths['/api/v1/me/self-directed/plans']['post']>;
 export type PlanDetail = Ok<paths['/api/v1/self-directed/plans/{id}']['get']>;
-export type QueueEntry = Ok<paths['/api/v1/self-directed/queue']['get']>[number];
+export type QueueEntry = Ok<paths['/api/v1/self-directed/queue']['get']>['items'][number];
 export type Phase = QueueEntry['phase'];
 export type DecisionInput = BodyOf<paths['/api/v1/self-directed/plans/{id}/decisions']['post']>;
 
