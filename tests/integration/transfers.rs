@@ -441,6 +441,14 @@ async fn a_package_carries_two_students_to_the_new_school_byte_for_byte() {
     assert_eq!(view["result"], "匯入3人，完成2人");
     assert_eq!(view["message"], "匯入完畢，更新2位學生");
     assert_eq!(view["file_name"], "710001_2026_12_06_11_38_07.zip");
+    // The import is sealed into the new school's history chain with the package's MD5 (#26).
+    let sealed = crate::history::sealed_events(&app, "transfer_imported");
+    assert_eq!(sealed.len(), 1, "{sealed:?}");
+    assert!(sealed[0].contains(rec["md5"].as_str().unwrap()) && sealed[0].contains("\"items_added\""), "{}", sealed[0]);
+    // The audit log says it in words, not as the sealed JSON.
+    let log = app.get_as("/api/v1/audit-events?event=transfer_imported", &fx.b_admin).await.json();
+    let summary = log["items"][0]["summary"].as_str().unwrap_or_default().to_string();
+    assert!(summary.starts_with("匯入轉學生資料（來源學校 710001）：比對到 2 位學生"), "{log}");
     let detail = view["students"].as_array().unwrap();
     assert_eq!(detail.iter().filter(|s| s["matched"] == true).count(), 2);
     let s3 = detail.iter().find(|s| s["matched"] == false).unwrap();

@@ -41,6 +41,7 @@ const ROUTINE: &[&str] = &[
     "receipt_answered",
     "self_directed_event",
     "performance_changed",
+    "transfer_imported",
 ];
 
 pub fn record(conn: &mut DbConn, e: Event<'_>, now: NaiveDateTime) -> ApiResult<()> {
@@ -317,6 +318,25 @@ fn roc_time(text: &str) -> String {
 }
 
 /// The entry in people's words (see `AuditEvent.summary`). Unknown kinds keep their detail.
+/// A sealed event's JSON facts in words (the raw JSON when it cannot be read).
+fn sealed_words(event: &str, detail: &str, lang: Lang) -> String {
+    let Ok(v) = serde_json::from_str::<serde_json::Value>(detail) else { return detail.to_string() };
+    let text = |k: &str| v[k].as_str().map(str::to_string).unwrap_or_else(|| v[k].to_string());
+    let zh = lang == Lang::Zh;
+    match event {
+        "roster_exported" if zh => format!("匯出名冊 {}（{}）：{} 位學生、{} 筆資料、{} 個檔案", text("roster"), text("file_name"), text("students"), text("items"), text("files")),
+        "roster_exported" => format!("Exported roster {} ({}): {} students, {} items, {} files", text("roster"), text("file_name"), text("students"), text("items"), text("files")),
+        "transfer_imported" if zh => format!("匯入轉學生資料（來源學校 {}）：比對到 {} 位學生、新增 {} 筆", text("source_school"), text("students_matched"), text("items_added")),
+        "transfer_imported" => format!("Imported transfer data (from school {}): {} students matched, {} items added", text("source_school"), text("students_matched"), text("items_added")),
+        "receipt_answered" if zh => format!("回覆 {} 學年期收訖明細（{}）：{}", text("term"), text("category"), text("state")),
+        "receipt_answered" => format!("Answered the receipt of term {} ({}): {}", text("term"), text("category"), text("state")),
+        "self_directed_event" if zh => format!("自主學習計畫 #{}（{}）：{}", text("plan"), text("phase"), text("action")),
+        "self_directed_event" => format!("Self-directed plan #{} ({}): {}", text("plan"), text("phase"), text("action")),
+        _ if zh => format!("多元表現 #{}：{}", text("performance"), match v["action"].as_str() { Some("created") => "新增", Some("updated") => "修改", Some("deleted") => "刪除", _ => "變更" }),
+        _ => format!("Performance #{}: {}", text("performance"), text("action")),
+    }
+}
+
 fn describe(row: &Row, n: &Names, lang: Lang) -> String {
     let (_, user_id, actor, event, detail, _, _) = row;
     let detail = detail.as_deref().unwrap_or("");
@@ -432,6 +452,8 @@ fn describe(row: &Row, n: &Names, lang: Lang) -> String {
         "api_key_created" => pick(format!("建立 API 金鑰 {detail}"), format!("Created the API key {detail}")),
         "api_key_revoked" => pick(format!("撤銷 API 金鑰 {detail}"), format!("Revoked the API key {detail}")),
         "school_created" => pick(format!("新增學校 {detail}"), format!("Added the school {detail}")),
+        // Events sealed into the history chain (issue #26) keep their facts as JSON.
+        "roster_exported" | "transfer_imported" | "receipt_answered" | "self_directed_event" | "performance_changed" => sealed_words(event, detail, lang),
         _ => match detail.rsplit_once(" on behalf of ") {
             Some((what, student)) => pick(format!("代 {} 操作：{what}", n.account(student)), format!("On behalf of {}: {what}", n.account(student))),
             None => {

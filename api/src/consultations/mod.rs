@@ -58,6 +58,7 @@ impl ConsultationKind {
 
 /// A record as the consultant writes it.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
+#[schema(example = json!({"kind": "individual", "held_on": "2026-11-20", "student_ids": [41], "topic": "選課諮詢：二年級加深加廣選修", "content": "討論自然組選修規劃與大學學群的關係。", "follow_up": "下學期初再確認選課結果。"}))]
 pub struct ConsultationInput {
     pub kind: ConsultationKind,
     /// 諮詢日期 (`YYYY-MM-DD`).

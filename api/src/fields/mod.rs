@@ -54,6 +54,7 @@ pub fn one(c: &mut DbConn, id: i64) -> ApiResult<StudyField> {
 
 /// The operator's correction of one field.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
+#[schema(example = json!({"name": "資訊學群", "description": "以電腦科學為核心，學習程式設計、資料處理與系統開發。", "url": "https://collego.edu.tw/"}))]
 pub struct StudyFieldInput {
     /// 1–50 characters of plain text.
     pub name: String,

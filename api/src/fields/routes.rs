@@ -42,9 +42,9 @@ pub async fn list_study_fields(state: web::Data<AppState>) -> ApiResult<web::Jso
     )
 )]
 #[put("/study-fields/{id}")]
-pub async fn update_study_field(state: web::Data<AppState>, who: Principal, id: web::Path<i64>, body: web::Json<StudyFieldInput>) -> ApiResult<web::Json<StudyField>> {
+pub async fn update_study_field(state: web::Data<AppState>, who: Principal, id: web::Path<i64>, body: crate::http::JsonBody<StudyFieldInput>) -> ApiResult<web::Json<StudyField>> {
     who.require(Need::OPERATOR)?;
-    let (name, description, url) = body.check()?;
+    let (name, description, url) = body.read().await?.check()?;
     let id = id.into_inner();
     let now = state.clock.now();
     state

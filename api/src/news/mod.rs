@@ -88,6 +88,7 @@ pub fn plain_text(input: &str) -> String {
 
 /// A news item to write, as the client sends it.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
+#[schema(example = json!({"title": "115學年度第1學期課程學習成果上傳期間", "body": "請於 115/11/02 至 115/11/20 上傳並送出認證。", "published_at": "2026-11-01T00:00:00Z", "pinned": true}))]
 pub struct NewsInput {
     /// 標題 (plain text, 1–200 characters after tags are removed).
     pub title: String,

@@ -27,6 +27,7 @@ pub struct CertifierGroup {
 }
 
 #[derive(Debug, Deserialize, ToSchema, Validate)]
+#[schema(example = json!({"kind": "subject", "name": "自然科學領域"}))]
 pub struct GroupInput {
     pub kind: GroupKind,
     /// 1–30 characters, unique among the school's groups of this kind.
@@ -35,6 +36,7 @@ pub struct GroupInput {
 }
 
 #[derive(Debug, Deserialize, ToSchema, Validate)]
+#[schema(example = json!({"name": "自然科學領域（含探究與實作）"}))]
 pub struct GroupRename {
     #[validate(length(min = 1, max = 30))]
     pub name: String,
@@ -49,6 +51,7 @@ pub struct GroupFilter {
 }
 
 #[derive(Debug, Deserialize, ToSchema, Validate)]
+#[schema(example = json!({"user_ids": [11, 12]}))]
 pub struct GroupMembers {
     /// The group's whole member list (replaces the previous one): staff of this school, at most 2,000.
     #[validate(length(max = 2000))]
@@ -78,6 +81,7 @@ pub struct Stage {
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
+#[schema(example = json!({"identity": "subject", "group_id": 3}))]
 pub struct StageInput {
     pub identity: Identity,
     /// Required for `custom`: one of the school's custom groups; left out otherwise.
@@ -92,6 +96,7 @@ pub enum StageDirection {
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
+#[schema(example = json!({"direction": "up"}))]
 pub struct MoveInput {
     pub direction: StageDirection,
 }

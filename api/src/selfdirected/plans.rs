@@ -41,6 +41,7 @@ pub struct WeekRow {
 
 /// A plan as the student writes it.
 #[derive(Debug, Clone, Deserialize, ToSchema, Validate)]
+#[schema(example = json!({"theme": "校園植物觀察", "subject_group_id": 3, "goals": "認識校園常見植物並建立圖鑑", "content": "每週觀察、拍照與記錄", "schedule": [{"week": 1, "activity": "蒐集資料"}, {"week": 2, "activity": "實地觀察"}], "expected": "完成校園植物圖鑑一份", "resources": "圖書館植物圖鑑", "start_date": "2026-09-14", "end_date": "2026-12-25"}))]
 pub struct PlanInput {
     /// 自主學習主題, 1–50 characters.
     #[validate(length(min = 1, max = 50))]
@@ -70,6 +71,7 @@ pub struct PlanInput {
 }
 
 #[derive(Debug, Deserialize, ToSchema, Validate)]
+#[schema(example = json!({"note": "第三週：完成 12 種植物的照片與記錄。"}))]
 pub struct ProgressInput {
     /// 進度紀錄, 1–500 characters.
     #[validate(length(min = 1, max = 500))]
@@ -79,6 +81,7 @@ pub struct ProgressInput {
 /// The multipart form of the results: fields left out stay as they are.
 #[derive(Debug, ToSchema)]
 #[allow(dead_code)]
+#[schema(example = json!({"reflection": "學會有系統地記錄觀察，並與同學分享成果。", "hours": 18}))]
 pub struct OutcomeForm {
     /// 學習省思, at most 1000 characters, no links.
     reflection: Option<String>,

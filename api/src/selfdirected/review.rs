@@ -76,6 +76,7 @@ pub enum Verdict {
 }
 
 #[derive(Debug, Deserialize, ToSchema, Validate)]
+#[schema(example = json!({"phase": "plan", "stage": 1, "verdict": "return", "reason": "請補充每週的預計進度。"}))]
 pub struct StageDecisionInput {
     pub phase: Phase,
     /// The stage (1 = first) the caller saw it at: a decision on a plan that has moved on is refused.

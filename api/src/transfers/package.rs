@@ -469,6 +469,9 @@ pub fn apply(c: &mut DbConn, school: i64, by: i64, file_name: &str, checked: Che
     }
     let detail = serde_json::to_string(&outcomes).map_err(|e| ApiError::internal(format!("detail: {e}")))?;
     diesel::update(ti::table.find(import_id)).set((ti::students_matched.eq(n_matched), ti::items_added.eq(n_added), ti::detail.eq(detail))).execute(c)?;
+    // Sealed into the school's history chain with the package's MD5 (issue #26).
+    let sealed = serde_json::json!({"transfer_import": import_id, "md5": md5, "source_school": origin.code, "students_matched": n_matched, "items_added": n_added});
+    crate::history::note(c, school, Some(by), "transfer_imported", sealed, now)?;
     Ok(import_id)
 }
 

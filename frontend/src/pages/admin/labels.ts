@@ -77,6 +77,11 @@ export const auditEventLabels: Record<string, string> = bilingual({
   consultation_created: ['新增課程諮詢紀錄', 'Consultation record added'],
   consultation_updated: ['修改課程諮詢紀錄', 'Consultation record changed'],
   consultation_deleted: ['刪除課程諮詢紀錄', 'Consultation record deleted'],
+  roster_exported: ['匯出名冊', 'Roster exported'],
+  transfer_imported: ['匯入轉學生資料', 'Transfer data imported'],
+  receipt_answered: ['回覆收訖明細', 'Receipt answered'],
+  self_directed_event: ['自主學習計畫', 'Self-directed learning'],
+  performance_changed: ['多元表現異動', 'Performance changed'],
 });
 
 /**
