@@ -450,6 +450,7 @@ async fn wrong_roles_other_students_and_other_schools_are_refused() {
     let xt = app.token(&other, "xt").await;
     assert_eq!(app.get_as("/api/v1/self-directed/groups", &xadmin).await.json(), json!([]));
     app.put_as(&format!("/api/v1/self-directed/groups/{}/members", fx.subject), &xadmin, json!({"user_ids": []})).await.assert_problem(404, "not_found");
+    app.get_as(&format!("/api/v1/self-directed/groups/{}/members", fx.subject), &xadmin).await.assert_problem(404, "not_found");
     app.post_as("/api/v1/self-directed/stages", &xadmin, json!({"identity": "custom", "group_id": fx.review_group})).await.assert_problem(422, "validation_failed");
     app.get_as(&format!("/api/v1/self-directed/plans/{id}"), &xadmin).await.assert_problem(404, "not_found");
     app.put_as(&format!("/api/v1/self-directed/groups/{}", fx.subject), &xadmin, json!({"name": "搶走"})).await.assert_problem(404, "not_found");

@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { Button, DatePicker, Form, Input, Modal, Popconfirm, Radio, Select, Space, Table, Tag, Typography, type TablePaginationConfig, type TableProps } from 'antd';
+import { Button, Form, Input, Modal, Popconfirm, Radio, Select, Space, Table, Tag, Typography, type TablePaginationConfig, type TableProps } from 'antd';
 import { useState } from 'react';
 import type { paths } from '../../api/schema';
 import { api, unwrap } from '../../api/client';
@@ -8,6 +8,7 @@ import { DownloadButton } from '../../components/DownloadButton';
 import { PageCard } from '../../components/PageCard';
 import { ErrorAlert } from '../../components/ProblemAlert';
 import { fetchFile } from '../../lib/download';
+import { RocDatePicker, RocPicker } from '../../components/RocDatePicker';
 import dayjs, { type Dayjs } from '../../lib/dayjs';
 import { formatRocDate } from '../../lib/roc';
 import { useApiMutation } from '../../lib/useApiMutation';
@@ -155,7 +156,7 @@ export function ConsultationsPage() {
       <Space wrap style={{ marginBottom: 16 }}>
         <TermSelect value={term} onChange={setTerm} />
         <ClassSelect value={classCode} onChange={setClassCode} />
-        <DatePicker.MonthPicker aria-label={t('月份', 'Month')} placeholder={t('全部月份', 'All months')} onChange={(d) => setMonth(d ? d.format('YYYY-MM') : undefined)} />
+        <RocPicker picker="month" format="YYYY/MM" aria-label={t('月份', 'Month')} placeholder={t('全部月份', 'All months')} onChange={(d) => setMonth(d ? d.format('YYYY-MM') : undefined)} />
         <Input.Search aria-label={t('主題', 'Topic')} placeholder={t('搜尋主題', 'Search topics')} allowClear onSearch={(v) => setText(v.trim() || undefined)} style={{ width: 200 }} />
         <DownloadButton fetch={(signal) => fetchFile(api.GET('/api/v1/consultations.xlsx', { params: { query }, parseAs: 'blob', signal }), xlsxName('課程諮詢紀錄', term))} />
       </Space>
@@ -205,7 +206,7 @@ export function ConsultationsPage() {
             <Radio.Group options={[{ value: 'group', label: t('團體諮詢', 'Group') }, { value: 'individual', label: t('個別諮詢', 'Individual') }]} />
           </Form.Item>
           <Form.Item name="held_on" label={t('諮詢日期', 'Date')} rules={[{ required: true }]}>
-            <DatePicker />
+            <RocDatePicker />
           </Form.Item>
           <Form.Item name="student_ids" label={t('學生', 'Students')} rules={[{ required: true, type: 'array', min: 1, message: t('請選擇學生', 'Choose the students') }]}>
             <Select
