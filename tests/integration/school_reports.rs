@@ -559,7 +559,7 @@ async fn a_large_analysis_is_exported_by_a_job_with_progress() {
     let done = app.get_as(&format!("/api/v1/jobs/{job}"), &fx.admin).await.json();
     assert_eq!(done["state"], "succeeded", "{done}");
     assert_eq!((done["done"].as_i64(), done["total"].as_i64()), (Some(3), Some(3)));
-    assert_eq!(done["result"]["name"], "數據分析_1151.xlsx");
+    assert_eq!(done["result"]["name"], "數據分析_115學年度第1學期.xlsx");
     let file = app.get_as(done["result"]["url"].as_str().unwrap(), &fx.admin).await;
     assert_eq!(file.status, 200, "{}", file.text());
     let sheet = rows(&file.body);
