@@ -174,10 +174,19 @@ async fn performance_changes_are_sealed() {
     let perf = app.upload(Method::POST, "/api/v1/performances", &student, &fields, &[("document", "w.pdf", &bytes::pdf(1000))]).await;
     assert_eq!(perf.status, 201, "{}", perf.text());
     let id = perf.json()["id"].as_i64().unwrap();
+    // A student's own selections are sealed too, not only a temporary account's.
+    assert_eq!(app.put_as(&format!("/api/v1/me/selections/performances/{id}"), &student, serde_json::json!({})).await.status, 200);
+    assert_eq!(app.delete_as(&format!("/api/v1/me/selections/performances/{id}"), &student).await.status, 204);
     assert_eq!(app.delete_as(&format!("/api/v1/performances/{id}"), &student).await.status, 204);
+    let selections = sealed_events(&app, "selection_changed");
+    assert_eq!(selections.len(), 2, "{selections:?}");
+    assert!(selections[0].contains("\"selected\"") && selections[0].contains(&format!("\"item\":{id}")), "{selections:?}");
+    assert!(selections[1].contains("\"unselected\""), "{selections:?}");
     let sealed = sealed_events(&app, "performance_changed");
     assert_eq!(sealed.len(), 2, "{sealed:?}");
     assert!(sealed[0].contains(&format!("\"performance\":{id}")) && sealed[0].contains("created"), "{sealed:?}");
+    // With the SHA-256 of its file, as learning-result events have.
+    assert!(sealed[0].contains(&format!("\"document_sha256\":\"{}\"", bytes::sha256(&bytes::pdf(1000)))), "{sealed:?}");
     assert!(sealed[1].contains("deleted"), "{sealed:?}");
     assert!(licheng::history::verify(&app.state.db).unwrap().ok());
 }

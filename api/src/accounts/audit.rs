@@ -42,6 +42,7 @@ const ROUTINE: &[&str] = &[
     "self_directed_event",
     "performance_changed",
     "transfer_imported",
+    "selection_changed",
 ];
 
 pub fn record(conn: &mut DbConn, e: Event<'_>, now: NaiveDateTime) -> ApiResult<()> {
@@ -318,6 +319,18 @@ fn roc_time(text: &str) -> String {
 }
 
 /// The entry in people's words (see `AuditEvent.summary`). Unknown kinds keep their detail.
+/// What a selection's `item_kind` names.
+fn item_words(kind: &str, zh: bool) -> &'static str {
+    match (kind, zh) {
+        ("result", true) => "課程學習成果",
+        ("performance", true) => "多元表現",
+        (_, true) => "轉入的學習歷程",
+        ("result", false) => "learning result",
+        ("performance", false) => "performance",
+        (_, false) => "imported item",
+    }
+}
+
 /// A sealed event's JSON facts in words (the raw JSON when it cannot be read).
 fn sealed_words(event: &str, detail: &str, lang: Lang) -> String {
     let Ok(v) = serde_json::from_str::<serde_json::Value>(detail) else { return detail.to_string() };
@@ -332,6 +345,8 @@ fn sealed_words(event: &str, detail: &str, lang: Lang) -> String {
         "receipt_answered" => format!("Answered the receipt of term {} ({}): {}", text("term"), text("category"), text("state")),
         "self_directed_event" if zh => format!("自主學習計畫 #{}（{}）：{}", text("plan"), text("phase"), text("action")),
         "self_directed_event" => format!("Self-directed plan #{} ({}): {}", text("plan"), text("phase"), text("action")),
+        "selection_changed" if zh => format!("{}學年度{}：{} #{}", text("academic_year"), if v["action"] == "selected" { "勾選" } else { "取消勾選" }, item_words(&text("item_kind"), true), text("item")),
+        "selection_changed" => format!("AY {}: {} {} #{}", text("academic_year"), text("action"), item_words(&text("item_kind"), false), text("item")),
         _ if zh => format!("多元表現 #{}：{}", text("performance"), match v["action"].as_str() { Some("created") => "新增", Some("updated") => "修改", Some("deleted") => "刪除", _ => "變更" }),
         _ => format!("Performance #{}: {}", text("performance"), text("action")),
     }
@@ -453,7 +468,7 @@ fn describe(row: &Row, n: &Names, lang: Lang) -> String {
         "api_key_revoked" => pick(format!("撤銷 API 金鑰 {detail}"), format!("Revoked the API key {detail}")),
         "school_created" => pick(format!("新增學校 {detail}"), format!("Added the school {detail}")),
         // Events sealed into the history chain (issue #26) keep their facts as JSON.
-        "roster_exported" | "transfer_imported" | "receipt_answered" | "self_directed_event" | "performance_changed" => sealed_words(event, detail, lang),
+        "roster_exported" | "transfer_imported" | "receipt_answered" | "self_directed_event" | "performance_changed" | "selection_changed" => sealed_words(event, detail, lang),
         _ => match detail.rsplit_once(" on behalf of ") {
             Some((what, student)) => pick(format!("代 {} 操作：{what}", n.account(student)), format!("On behalf of {}: {what}", n.account(student))),
             None => {

@@ -82,6 +82,7 @@ export const auditEventLabels: Record<string, string> = bilingual({
   receipt_answered: ['回覆收訖明細', 'Receipt answered'],
   self_directed_event: ['自主學習計畫', 'Self-directed learning'],
   performance_changed: ['多元表現異動', 'Performance changed'],
+  selection_changed: ['勾選異動', 'Selection changed'],
 });
 
 /**
