@@ -117,11 +117,22 @@ fn allowed_methods(path: &str) -> Vec<&'static str> {
     if !exact.is_empty() {
         return exact;
     }
+    // Among the templates that match, the most literal ones name the resource:
+    // `/transfers/items/5/selection` is `…/{id}/selection`, not a `{slot}` of `…/{id}/{slot}`.
     let mut allowed: Vec<&'static str> = Vec::new();
+    let mut best = 0;
     for (template, methods) in table {
         let matches = template.len() == segments.len()
             && template.iter().zip(&segments).all(|(t, s)| (t.starts_with('{') && t.ends_with('}') && !s.is_empty()) || t == s);
-        if matches {
+        if !matches {
+            continue;
+        }
+        let literal = template.iter().filter(|t| !t.starts_with('{')).count();
+        if literal > best {
+            best = literal;
+            allowed.clear();
+        }
+        if literal == best {
             allowed.extend(methods.iter().filter(|m| !allowed.contains(m)).collect::<Vec<_>>());
         }
     }

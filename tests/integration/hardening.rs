@@ -317,6 +317,11 @@ async fn wrong_methods_get_405_with_allow() {
     let r = app.send(actix_web::test::TestRequest::put().uri("/api/v1/news/manage")).await;
     r.assert_problem(405, "method_not_allowed");
     assert_eq!(r.headers.get("allow").and_then(|v| v.to_str().ok()), Some("GET"));
+    // A template with more literal segments is the resource (`…/{id}/selection` beside
+    // `…/{id}/{slot}`): its methods, not the sibling's (schemathesis ST205).
+    let r = app.send(actix_web::test::TestRequest::default().method(actix_web::http::Method::OPTIONS).uri("/api/v1/transfers/items/5/selection")).await;
+    r.assert_problem(405, "method_not_allowed");
+    assert_eq!(r.headers.get("allow").and_then(|v| v.to_str().ok()), Some("PUT, DELETE"));
     // Unknown paths stay 404.
     app.send(actix_web::test::TestRequest::delete().uri("/api/v1/no-such-thing")).await.assert_problem(404, "route_not_found");
 }

@@ -180,7 +180,18 @@ pub fn course_records(c: &mut DbConn, school: i64, term: Term, version: i32, sch
         .select((users::national_id, courses::course_code, courses::subject_name, courses::grade, courses::credits))
         .load(c)?;
     // National IDs are encrypted at rest: ordered by them here (a stable sort keeps the courses' order).
+    // A stored ID that does not open means the wrong secret key: refuse rather than write a receipt
+    // without those students.
+    let sealed = rows.iter().filter(|r| r.0.as_deref().is_some_and(|n| !n.trim().is_empty())).count();
     let mut rows: Vec<R> = rows.into_iter().map(|(nid, code, subject, grade, credits)| (crate::national_id::reveal(nid.as_deref()), code, subject, grade, credits)).collect();
+    let opened = rows.iter().filter(|r| r.0.is_some()).count();
+    if opened < sealed {
+        return Err(crate::error::ApiError::with_detail(
+            crate::error::ErrorCode::InvalidState,
+            format!("有 {} 筆身分證字號無法解密：請以伺服器的金鑰（LICHENG_SECRET_KEY 或資料目錄的 secret.key）執行。", sealed - opened),
+            format!("{} national IDs cannot be decrypted: run with the server's secret key (LICHENG_SECRET_KEY or the data directory's secret.key).", sealed - opened),
+        ));
+    }
     rows.sort_by(|a, b| a.0.cmp(&b.0));
     let mut students: Vec<StudentRows> = Vec::new();
     let mut line = 0;
