@@ -345,7 +345,8 @@ async fn roster_export_to_receipt_confirmations_statistics_and_a_new_version() {
     assert_eq!(rows[2][4], "待確認");
 
     // 8.2: items in Licheng against the receipt; s3's extra cadre row is a difference.
-    let d = app.get_as("/api/v1/receipts/differences?year=115", &fx.admin).await;
+    let admin = app.token(&fx.school, "admin").await; // the clock moved on: a fresh session
+    let d = app.get_as("/api/v1/receipts/differences?year=115", &admin).await;
     assert_eq!(d.status, 200, "{}", d.text());
     let d = d.json();
     let row3 = d.as_array().unwrap().iter().find(|r| r["student_id"] == s3.0).unwrap().clone();
@@ -396,6 +397,23 @@ async fn roster_export_to_receipt_confirmations_statistics_and_a_new_version() {
     let t1 = app.token(&fx.school, "s1").await;
     let late = app.post_as("/api/v1/receipts/mine/answers", &t1, json!({"category": "results", "answer": "correct"})).await;
     late.assert_problem(409, "invalid_state");
+    // A student enrolled in Licheng with nothing selected and no row in the receipt is a
+    // difference too (Licheng 1 course, the receipt 0) — review: such students were left out.
+    let s4 = app.student(&fx.school, "s4", "B123456789");
+    let sid = fx.school.id;
+    app.write(move |c| {
+        let course: i64 = courses::table.filter(courses::school_id.eq(sid)).filter(courses::class_code.eq("101")).select(courses::id).first(c)?;
+        diesel::insert_into(en::table)
+            .values((en::school_id.eq(sid), en::course_id.eq(course), en::student_id.eq(s4), en::kind.eq("regular"), en::active.eq(true), en::updated_at.eq(chrono::Utc::now().naive_utc())))
+            .execute(c)?;
+        Ok(())
+    });
+    let admin = app.token(&fx.school, "admin").await; // the clock moved on: a fresh session
+    let d = app.get_as("/api/v1/receipts/differences?year=115", &admin).await;
+    assert_eq!(d.status, 200, "{}", d.text());
+    let d = d.json();
+    let row4 = d.as_array().unwrap().iter().find(|r| r["student_id"] == s4).cloned();
+    assert!(row4.as_ref().is_some_and(|r| r["differs"] == true), "{d}");
 }
 
 /// A zip with raw entries `(name, bytes, aes)`; names are written as given.

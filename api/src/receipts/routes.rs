@@ -845,7 +845,7 @@ async fn reports_of(state: &AppState, who: &Principal, req: &HttpRequest, q: &Re
 )]
 #[get("/receipts/reports")]
 pub async fn list_reports(state: web::Data<AppState>, who: Principal, req: HttpRequest, q: web::Query<ReportQuery>, page: web::Query<PageQuery>) -> ApiResult<web::Json<Page<ReceiptReportView>>> {
-    who.require(VIEW)?;
+    who.require(VIEW)?; // before the page is judged
     let (p, per) = page.checked()?;
     let (_, items, total) = reports_of(&state, &who, &req, &q, Some((p, per))).await?;
     Ok(web::Json(Page::new(items, total, p, per)))
@@ -1234,7 +1234,7 @@ fn build_differences(c: &mut DbConn, school: i64, year: i32, only: bool) -> ApiR
             .select(en::student_id)
             .load::<i64>(c)?,
     );
-    let mut ids: Vec<i64> = receipt.keys().map(|(_, s)| *s).chain(results.keys().copied()).chain(performances.keys().copied()).chain(cadre.keys().copied()).collect();
+    let mut ids: Vec<i64> = receipt.keys().map(|(_, s)| *s).chain(results.keys().copied()).chain(performances.keys().copied()).chain(cadre.keys().copied()).chain(course.keys().copied()).collect();
     ids.sort_unstable();
     ids.dedup();
     let people = crate::reports::people(c, school, &ids)?;
