@@ -19,18 +19,20 @@ use crate::uploads::access::Caller;
 /// - `result_certified`: a teacher certified one of the student's learning results
 /// - `result_rejected`: a teacher rejected one (the body carries the reason)
 /// - `selection_dropped`: a selected learning result was rejected and left the selection
+/// - `receipt_pending`: a receipt (收訖明細) window is open or closing and the student has not answered
 #[derive(Debug, Clone, Copy, Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum NotificationKind {
     ResultCertified,
     ResultRejected,
     SelectionDropped,
+    ReceiptPending,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Notification {
     pub id: i64,
-    /// `result_certified`, `result_rejected`, `selection_dropped`.
+    /// `result_certified`, `result_rejected`, `selection_dropped`, `receipt_pending`.
     #[schema(value_type = NotificationKind)]
     pub kind: String,
     pub title: String,
