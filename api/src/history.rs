@@ -133,18 +133,19 @@ fn contents_of(c: &mut DbConn, wanted: &[(Source, i64)]) -> ApiResult<HashMap<(&
     Ok(out)
 }
 
+/// The SHA-256 of stored files by id, in one query (`None` stays `None`), for the facts an event
+/// seals.
+pub fn file_sha256s<const N: usize>(c: &mut DbConn, ids: [Option<i64>; N]) -> ApiResult<[Option<String>; N]> {
+    use crate::schema::stored_files as sf;
+    let wanted: Vec<i64> = ids.iter().flatten().copied().collect();
+    let found: HashMap<i64, String> = if wanted.is_empty() { HashMap::new() } else { sf::table.filter(sf::id.eq_any(&wanted)).select((sf::id, sf::sha256)).load::<(i64, String)>(c)?.into_iter().collect() };
+    Ok(ids.map(|id| id.and_then(|id| found.get(&id).cloned())))
+}
+
 /// Records an event of a domain that keeps no audit row of its own (roster exports, receipt
 /// answers, self-directed decisions, performance changes) in the audit log, through the audit
 /// function, so that the chain seals it like any other. `detail`: what happened, as JSON (ids,
 /// states, file SHA-256s); `user`: who did it.
-/// The SHA-256 of stored files by id (`None` stays `None`), for the facts an event seals.
-pub fn file_sha256s(c: &mut DbConn, ids: &[Option<i64>]) -> ApiResult<Vec<Option<String>>> {
-    use crate::schema::stored_files as sf;
-    let wanted: Vec<i64> = ids.iter().flatten().copied().collect();
-    let found: HashMap<i64, String> = if wanted.is_empty() { HashMap::new() } else { sf::table.filter(sf::id.eq_any(&wanted)).select((sf::id, sf::sha256)).load::<(i64, String)>(c)?.into_iter().collect() };
-    Ok(ids.iter().map(|id| id.and_then(|id| found.get(&id).cloned())).collect())
-}
-
 pub fn note(c: &mut DbConn, school: i64, user: Option<i64>, event: &str, detail: serde_json::Value, now: NaiveDateTime) -> ApiResult<()> {
     let event = crate::accounts::audit::Event { school_id: Some(school), user_id: user, actor: None, event, detail: Some(detail.to_string()), client: None };
     crate::accounts::audit::record(c, event, now)

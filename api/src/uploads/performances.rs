@@ -477,8 +477,8 @@ pub fn insert(c: &mut DbConn, me: Caller, academic_year: i32, category: Category
         .returning(pf::id)
         .get_result(c)?;
     access::record_on_behalf(c, me, "performance_created", format!("performance {id}"), now)?;
-    let sha = crate::history::file_sha256s(c, &[doc_id, video_id])?;
-    crate::history::note(c, me.school, Some(me.actor), "performance_changed", serde_json::json!({"performance": id, "action": "created", "document_file_id": doc_id, "video_file_id": video_id, "document_sha256": sha[0], "video_sha256": sha[1]}), now)?;
+    let [document_sha256, video_sha256] = crate::history::file_sha256s(c, [doc_id, video_id])?;
+    crate::history::note(c, me.school, Some(me.actor), "performance_changed", serde_json::json!({"performance": id, "action": "created", "document_file_id": doc_id, "video_file_id": video_id, "document_sha256": document_sha256, "video_sha256": video_sha256}), now)?;
     Ok(id)
 }
 
@@ -726,8 +726,8 @@ pub async fn update_performance(state: web::Data<AppState>, who: Principal, id: 
                     ),
                 ))
                 .execute(c)?;
-            let sha = crate::history::file_sha256s(c, &[doc_id, video_id])?;
-    crate::history::note(c, me.school, Some(me.actor), "performance_changed", serde_json::json!({"performance": id, "action": "updated", "document_file_id": doc_id, "video_file_id": video_id, "document_sha256": sha[0], "video_sha256": sha[1]}), now)?;
+            let [document_sha256, video_sha256] = crate::history::file_sha256s(c, [doc_id, video_id])?;
+    crate::history::note(c, me.school, Some(me.actor), "performance_changed", serde_json::json!({"performance": id, "action": "updated", "document_file_id": doc_id, "video_file_id": video_id, "document_sha256": document_sha256, "video_sha256": video_sha256}), now)?;
             access::record_on_behalf(c, me, "performance_updated", format!("performance {id}"), now)?;
             Ok(())
         })

@@ -328,19 +328,11 @@ pub fn history(c: &mut DbConn, id: i64) -> ApiResult<Vec<ResultEvent>> {
         .collect())
 }
 
-/// Records one state change.
 /// Records an event of a result with the SHA-256 of the files it has now (sealed into the
 /// school's history chain shortly after: `crate::history`).
 pub fn record(c: &mut DbConn, result: i64, action: &str, state: ResultState, actor: i64, reason: Option<&str>, now: NaiveDateTime) -> ApiResult<()> {
-    use crate::schema::stored_files as sf;
     let (document, video): (Option<i64>, Option<i64>) = lr::table.find(result).select((lr::document_file_id, lr::video_file_id)).first(c)?;
-    let mut sha_of = |id: Option<i64>| -> ApiResult<Option<String>> {
-        Ok(match id {
-            Some(id) => sf::table.find(id).select(sf::sha256).first(c).optional()?,
-            None => None,
-        })
-    };
-    let (document, video) = (sha_of(document)?, sha_of(video)?);
+    let [document, video] = crate::history::file_sha256s(c, [document, video])?;
     diesel::insert_into(ev::table)
         .values((
             ev::result_id.eq(result),
