@@ -112,13 +112,9 @@ fn allowed_methods(path: &str) -> Vec<&'static str> {
             .collect()
     });
     let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
-    // A literal path (`/news/manage`) is that path, not a value of a sibling template (`/news/{id}`).
-    let exact: Vec<&'static str> = table.iter().filter(|(t, _)| t.iter().zip(&segments).all(|(t, s)| t == s) && t.len() == segments.len()).flat_map(|(_, m)| m.iter().copied()).collect();
-    if !exact.is_empty() {
-        return exact;
-    }
-    // Among the templates that match, the most literal ones name the resource:
-    // `/transfers/items/5/selection` is `…/{id}/selection`, not a `{slot}` of `…/{id}/{slot}`.
+    // Among the templates that match, the most literal ones name the resource: a literal path
+    // (`/news/manage`) is not a value of `/news/{id}`, and `/transfers/items/5/selection` is
+    // `…/{id}/selection`, not a `{slot}` of `…/{id}/{slot}`.
     let mut allowed: Vec<&'static str> = Vec::new();
     let mut best = 0;
     for (template, methods) in table {
