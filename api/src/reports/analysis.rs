@@ -340,7 +340,7 @@ pub struct AnalysisExport {
     pub job_id: i64,
 }
 
-/// Runs an export job: counts (step 1 of 3), groups (2) and writes the workbook (3).
+/// Runs an export job: counts and groups (steps 1–2 of 3) and writes the workbook (3).
 pub fn run_export(state: &AppState, job: &crate::jobs::Job, progress: &crate::jobs::Progress) -> Result<crate::jobs::Output, crate::jobs::JobError> {
     use crate::jobs::{JobError, Output};
     let p: ExportParams = serde_json::from_value(job.params.clone()).map_err(|e| JobError::fatal(format!("bad parameters: {e}")))?;
@@ -348,20 +348,11 @@ pub fn run_export(state: &AppState, job: &crate::jobs::Job, progress: &crate::jo
     let asked = TermQuery { term: p.term.clone() }.parsed()?;
     progress.set(0, 3)?;
     let school = job.school_id;
-    let (term, facts) = state.db.read_blocking(|c| {
-        let term = resolve_term(c, school, asked)?;
-        let facts = match term {
-            Some(t) => facts(c, school, t, &subject)?,
-            None => Vec::new(),
-        };
-        Ok((term, facts))
-    })?;
-    progress.set(1, 3)?;
-    let rows = group(&facts, &by);
-    let a = Analysis { term: term.map(|t| t.code()), subject, by, total: facts.len() as i64, rows };
+    // The same computation as the page's (counted and grouped), then the workbook.
+    let a = state.db.read_blocking(move |c| compute(c, school, asked, subject, by))?;
     progress.set(2, 3)?;
     let bytes = workbook(&a)?;
-    let dir = std::path::PathBuf::from("jobs").join(job.id.to_string());
+    let dir = crate::rosters::package::job_dir(job.id);
     std::fs::create_dir_all(state.config.data_dir.join(&dir))?;
     let name = file_name("數據分析", a.term.clone());
     let rel = dir.join(file_name("analysis", a.term.clone()));
