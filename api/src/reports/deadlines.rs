@@ -116,8 +116,16 @@ fn moments(c: &mut DbConn, school: i64, term: Term, grade: Option<i32>) -> ApiRe
 }
 
 /// The view of a term: `from`/`to` as asked, else the span of its work periods, else of its
-/// activity; refused (422) when reversed or longer than [`MAX_DAYS`].
+/// activity (its last [`MAX_DAYS`] days when longer); refused (422) when the span is reversed or
+/// longer than [`MAX_DAYS`] — an asked span before anything is read.
 pub fn view(c: &mut DbConn, school: i64, term: Term, grade: Option<i32>, from: Option<NaiveDate>, to: Option<NaiveDate>, now: NaiveDateTime) -> ApiResult<DeadlineView> {
+    let bad = |from: NaiveDate, to: NaiveDate| from > to || (to - from).num_days() >= MAX_DAYS;
+    let refusal = || ApiError::validation().field("to", format!("期間須在 {MAX_DAYS} 天內，且不早於開始日。"), format!("The span is at most {MAX_DAYS} days and ends after it starts."));
+    if let (Some(f), Some(t)) = (from, to) {
+        if bad(f, t) {
+            return Err(refusal());
+        }
+    }
     let periods: Vec<Period> = load_periods(c, school, Some(term.academic_year), now)?
         .into_iter()
         .filter(|p| term.semester == 0 || p.semester == 0 || p.semester == term.semester)
@@ -130,12 +138,17 @@ pub fn view(c: &mut DbConn, school: i64, term: Term, grade: Option<i32>, from: O
     } else {
         (periods.iter().map(|p| p.start_date).min(), periods.iter().map(|p| p.end_date).max())
     };
-    let (Some(from), Some(to)) = (from.or(lo), to.or(hi)) else {
+    let (Some(mut start), Some(end)) = (from.or(lo), to.or(hi)) else {
         return Ok(DeadlineView { term: Some(term.code()), periods, ..DeadlineView::default() });
     };
-    if from > to || (to - from).num_days() >= MAX_DAYS {
-        return Err(ApiError::validation().field("to", format!("期間須在 {MAX_DAYS} 天內，且不早於開始日。"), format!("The span is at most {MAX_DAYS} days and ends after it starts.")));
+    // Not asked: a long term's activity shows its last MAX_DAYS days rather than a refusal.
+    if from.is_none() && start <= end && (end - start).num_days() >= MAX_DAYS {
+        start = end - chrono::Duration::days(MAX_DAYS - 1);
     }
+    if bad(start, end) {
+        return Err(refusal());
+    }
+    let (from, to) = (start, end);
     Ok(DeadlineView { term: Some(term.code()), from: Some(from), to: Some(to), days: per_day(&moments, from, to), periods })
 }
 
