@@ -569,7 +569,11 @@ fn student_receipt_of(c: &mut DbConn, school: i64, term: Term, student: i64, now
         let Some(imp) = imports.get(&v.category) else { continue };
         let found: Option<String> = rs::table.filter(rs::import_id.eq(imp.id)).filter(rs::student_id.eq(student)).select(rs::rows_json).first(c).optional()?;
         let received = found.is_some();
-        let mut rows: Vec<Vec<String>> = found.map(|j| serde_json::from_str(&j).unwrap_or_default()).unwrap_or_default();
+        // Stored rows that do not read are a fault, not "received, no rows" a student could confirm.
+        let mut rows: Vec<Vec<String>> = match found {
+            Some(j) => serde_json::from_str(&j).map_err(|e| ApiError::internal(format!("receipt_students.rows_json of student {student}: {e}")))?,
+            None => Vec::new(),
+        };
         if hide_before_window && now < imp.window_start {
             rows.clear();
         }
