@@ -3,6 +3,7 @@ import { Select, Space } from 'antd';
 import type { ReactNode } from 'react';
 import { api, unwrap } from '../../api/client';
 import { useT } from '../../i18n';
+import { parseTerm } from '../../lib/roc';
 import { TermSelect } from './TermSelect';
 
 /** The filters of the issue-#23 reports: term, grade and class (undefined: all). */
@@ -62,7 +63,19 @@ export function filterQuery(f: ReportFilter): { term?: string; grade?: number; c
   return { term: f.term, grade: f.grade, class_code: f.class_code };
 }
 
-/** `name_1151.xlsx`, as the server names it. */
-export function xlsxName(stem: string, term: string | undefined): string {
-  return `${stem}${term ? `_${term}` : ''}.xlsx`;
+/**
+ * The name to save a workbook under when the server gives none, as it names it
+ * (`reports::file_name`): a term code in words (`name_115學年度第1學期.xlsx`, `1150` →
+ * `115學年度全學年`), a year too (`110` → `name_110學年度.xlsx`); no term, `name.xlsx`.
+ */
+export function xlsxName(stem: string, term: string | number | undefined): string {
+  if (term === undefined || term === '') return `${stem}.xlsx`;
+  const code = String(term);
+  const parsed = parseTerm(code);
+  const words = /^\d{1,3}$/.test(code)
+    ? `${Number(code)}學年度`
+    : parsed
+      ? `${parsed.year}學年度${parsed.semester === 0 ? '全學年' : `第${parsed.semester}學期`}`
+      : code;
+  return `${stem}_${words}.xlsx`;
 }

@@ -10,6 +10,7 @@ import { fetchFile } from '../../lib/download';
 import { formatTerm } from '../../lib/roc';
 import { clientPagination } from '../../lib/usePagedQuery';
 import { uncertifiedCoursesKey, uncertifiedStudentsKey, uncertifiedTeachersKey } from './queryKeys';
+import { xlsxName } from './ReportFilters';
 import { TermSelect } from './TermSelect';
 import { tr, useT } from '../../i18n';
 
@@ -166,7 +167,7 @@ export function UncertifiedTeachersPage() {
           fetch={(signal) =>
             fetchFile(
               api.GET('/api/v1/reports/uncertified-teachers.xlsx', { params: { query: { term } }, parseAs: 'blob', signal }),
-              `未認證教師狀況表${term ? `_${term}` : ''}.xlsx`,
+              xlsxName('未認證教師狀況表', term),
             )
           }
         />

@@ -11,6 +11,7 @@ import { formatTerm } from '../../lib/roc';
 import { clientPagination } from '../../lib/usePagedQuery';
 import { usageKey } from './queryKeys';
 import { sumTeachers } from './reports';
+import { xlsxName } from './ReportFilters';
 import { TermSelect } from './TermSelect';
 import { tr, useT } from '../../i18n';
 
@@ -147,7 +148,7 @@ export function UsagePage() {
           fetch={(signal) =>
             fetchFile(
               api.GET('/api/v1/reports/usage.xlsx', { params: { query: { term } }, parseAs: 'blob', signal }),
-              `學習成果使用統計${term ? `_${term}` : ''}.xlsx`,
+              xlsxName('學習成果使用統計', term),
             )
           }
         />

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { reminderRunText } from '../admin/labels';
+import { xlsxName } from './ReportFilters';
 import { selectionCountText, sumTeachers, termOptions, yearOptions } from './reports';
 
 const term = (code: string, is_current = false) => ({
@@ -10,6 +11,13 @@ const term = (code: string, is_current = false) => ({
 });
 
 describe('report filters', () => {
+  it('names a workbook with its term or year in words, as the server does (issue #24: `…_1151.xlsx`)', () => {
+    expect(xlsxName('自主學習認證統計', '1151')).toBe('自主學習認證統計_115學年度第1學期.xlsx');
+    expect(xlsxName('數據分析', '1150')).toBe('數據分析_115學年度全學年.xlsx');
+    expect(xlsxName('學習成果勾選情形', 110)).toBe('學習成果勾選情形_110學年度.xlsx');
+    expect(xlsxName('課程諮詢紀錄', undefined)).toBe('課程諮詢紀錄.xlsx');
+  });
+
   it('offers the terms newest first, each year followed by its 全學年', () => {
     expect(termOptions([term('1101'), term('1102', true), term('1092')])).toEqual([
       { value: '1102', label: '110學年度第2學期（目前）' },

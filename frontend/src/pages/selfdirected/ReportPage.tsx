@@ -8,6 +8,7 @@ import { ErrorAlert } from '../../components/ProblemAlert';
 import { useT } from '../../i18n';
 import { fetchFile } from '../../lib/download';
 import { clientPagination } from '../../lib/usePagedQuery';
+import { xlsxName } from '../reports/ReportFilters';
 import { TermSelect } from '../reports/TermSelect';
 import { phaseName, standingName, type StandingRow } from './types';
 
@@ -25,7 +26,7 @@ export function SelfDirectedReportPage() {
         <TermSelect value={term} onChange={setTerm} />
         <DownloadButton
           fetch={(signal) =>
-            fetchFile(api.GET('/api/v1/self-directed/report.xlsx', { params: { query: { term } }, parseAs: 'blob', signal }), `自主學習認證統計${term ? `_${term}` : ''}.xlsx`)
+            fetchFile(api.GET('/api/v1/self-directed/report.xlsx', { params: { query: { term } }, parseAs: 'blob', signal }), xlsxName('自主學習認證統計', term))
           }
         />
       </Space>
