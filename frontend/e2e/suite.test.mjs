@@ -148,3 +148,11 @@ describe('13. transfers: export a student, import the package', { timeout: 3 * S
     await withPage('13-admin-import', {}, (page) => importPackage(page, made));
   });
 });
+
+// 12d–12f. Phone (390×844): the school admin's screens, in the parts scenario 7 audits them in
+// (issue #24: each role's home page and main tasks at phone size).
+describe('12. phone-sized screens: school admin', { timeout: 6 * SCENARIO_TIMEOUT, concurrency: true }, () => {
+  for (const [part, role] of [['d', 'admin'], ['e', 'admin-school'], ['f', 'admin-reports']]) {
+    test(`12${part}. ${role} screens at 390×844`, { timeout: 2 * SCENARIO_TIMEOUT }, () => withPage(`12-phone-${role}`, phone, (page) => phoneWalk(page, role)));
+  }
+});

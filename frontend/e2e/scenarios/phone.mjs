@@ -1,10 +1,14 @@
-// 12. Every student and teacher screen on a 390×844 touch screen (issue #24 item 2): the page is
+// 12. Every student, teacher and school-admin screen on a 390×844 touch screen (issue #24 item 2): the page is
 // no wider than the screen, every visible control lies within the screen's width and nothing
 // covers it (the point at its centre is the control or inside it), card titles are not covered
 // (the floating menu tab), the side menu opens as an overlay drawer (the page does not move) and
 // its opener has an accessible name, and a dialog fits the screen. Screenshots: 12-phone-*.
 import assert from 'node:assert/strict';
 import { phone, see, settle, shot, signIn } from '../lib.mjs';
+import { ROLES } from './audit.mjs';
+
+/** The paths of the screens scenario 7 audits for `role` (those it reaches by a path). */
+const auditedPaths = (role) => ROLES[role].screens.flatMap((screen) => (screen.path ? [screen.path] : []));
 
 /** The screens walked, by role (routes of src/appRoutes.tsx). */
 export const PHONE_SCREENS = {
@@ -30,6 +34,12 @@ export const PHONE_SCREENS = {
     account: '999999_T001',
     screens: ['/', '/teacher/certification', 'course', '/self-directed/queue', '/notifications', '/change-password', '/account/email'],
   },
+  // The school admin's screens, in the three parts scenario 7 audits them in (home and 帳號管理;
+  // 查詢, 系統管理, 提交管理 and 學習歷程資料; the statistics, consultations, news, 收訖明細 and
+  // 自主學習).
+  admin: { account: 'admin', screens: auditedPaths('admin') },
+  'admin-school': { account: 'admin', screens: auditedPaths('admin-school') },
+  'admin-reports': { account: 'admin', screens: auditedPaths('admin-reports') },
 };
 
 /**

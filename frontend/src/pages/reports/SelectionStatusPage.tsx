@@ -5,6 +5,7 @@ import { api, unwrap } from '../../api/client';
 import type { LearningResult, Performance, SelectionStatusQuery, SelectionStatusRow } from '../../api/types';
 import { useMe } from '../../auth/hooks';
 import { DownloadButton } from '../../components/DownloadButton';
+import { ResponsiveTable } from '../../components/ResponsiveTable';
 import { PageCard } from '../../components/PageCard';
 import { ErrorAlert } from '../../components/ProblemAlert';
 import { fetchFile } from '../../lib/download';
@@ -14,6 +15,7 @@ import { StudentFilters } from '../advisors/StudentFilters';
 import { ResultStateTag } from '../student/ResultDetailDrawer';
 import { selectionStatusKey } from './queryKeys';
 import { selectionCountText, selectionReports, type SelectionReportKind } from './reports';
+import { xlsxName } from './ReportFilters';
 import { YearSelect } from './TermSelect';
 import { tr, useT } from '../../i18n';
 
@@ -249,16 +251,17 @@ export function SelectionStatusPage({ kind }: { kind: SelectionReportKind }) {
                 parseAs: 'blob',
                 signal,
               }),
-              `${report.fileStem}${year ? `_${year}` : ''}.xlsx`,
+              xlsxName(report.fileStem, year),
             )
           }
         />
       </Space>
-      <Table<SelectionStatusRow>
+      <ResponsiveTable<SelectionStatusRow>
         className="licheng-nowrap-head"
         rowKey="student_id"
         size="middle"
         columns={columns}
+        actionKeys={['view']}
         scroll={{ x: true }}
         locale={{ emptyText: filters.q || filters.class_code || filters.seat_no !== undefined ? t('沒有符合條件的學生', 'No matching students') : t('沒有學生資料', 'No students') }}
         {...list.tableProps}
