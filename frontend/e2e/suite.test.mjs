@@ -134,7 +134,7 @@ describe('7. every screen: axe-core WCAG 2.1 AA audit (zh-TW) and no Chinese UI 
 describe('12. phone-sized screens: student and teacher', { timeout: 3 * SCENARIO_TIMEOUT }, () => {
   test('12a. student screens at 390×844', { timeout: SCENARIO_TIMEOUT }, () => withPage('12-phone-student', phone, (page) => phoneWalk(page, 'student')));
   test('12b. teacher screens at 390×844', { timeout: SCENARIO_TIMEOUT }, () => withPage('12-phone-teacher', phone, (page) => phoneWalk(page, 'teacher')));
-  test('12c. dialogs within the phone screen', { timeout: SCENARIO_TIMEOUT }, () => withPage('12-phone-dialogs', phone, (page) => phoneDialogs(page)));
+  test('12c. dialogs within the phone screen', { timeout: SCENARIO_TIMEOUT }, () => withPage('12-phone-dialogs', phone, (page) => phoneDialogs(page, { account: '999999_114003', description: `手機刪除 ${run}` })));
 });
 
 // 13. 轉學生學習歷程資料: export a student (6.1), import the package with its MD5 and password (6.2).
@@ -151,7 +151,7 @@ describe('13. transfers: export a student, import the package', { timeout: 3 * S
 
 // 12d–12f. Phone (390×844): the school admin's screens, in the parts scenario 7 audits them in
 // (issue #24: each role's home page and main tasks at phone size).
-describe('12. phone-sized screens: school admin', { timeout: 6 * SCENARIO_TIMEOUT, concurrency: true }, () => {
+describe('12. phone-sized screens: school admin', { timeout: 6 * SCENARIO_TIMEOUT }, () => {
   for (const [part, role] of [['d', 'admin'], ['e', 'admin-school'], ['f', 'admin-reports']]) {
     test(`12${part}. ${role} screens at 390×844`, { timeout: 2 * SCENARIO_TIMEOUT }, () => withPage(`12-phone-${role}`, phone, (page) => phoneWalk(page, role)));
   }

@@ -2,10 +2,12 @@
 // no wider than the screen, every visible control lies within the screen's width and nothing
 // covers it (the point at its centre is the control or inside it), card titles are not covered
 // (the floating menu tab), the side menu opens as an overlay drawer (the page does not move) and
-// its opener has an accessible name, and a dialog fits the screen. Screenshots: 12-phone-*.
+// its opener has an accessible name, a box that scrolls sideways can be reached from the keyboard,
+// and a dialog and a delete confirmation fit the screen. Screenshots: 12-phone-*.
 import assert from 'node:assert/strict';
-import { phone, see, settle, shot, signIn } from '../lib.mjs';
+import { named, phone, popconfirm, row, see, seeText, settle, shot, signIn, tap } from '../lib.mjs';
 import { ROLES } from './audit.mjs';
+import { SUBJECT, uploadResult } from './student.mjs';
 
 /** The paths of the screens scenario 7 audits for `role` (those it reaches by a path). */
 const auditedPaths = (role) => ROLES[role].screens.flatMap((screen) => (screen.path ? [screen.path] : []));
@@ -114,6 +116,16 @@ export async function layoutProblems(page, route) {
         }
       }
     }
+    // A box that scrolls sideways (a wide table kept as a table) must be reachable from the
+    // keyboard: focusable itself or holding something focusable (axe's scrollable-region-focusable,
+    // which the desktop audit cannot meet where nothing is wide there).
+    const focusable = 'a[href], button:not([disabled]), input:not([disabled]), select, textarea, [tabindex]:not([tabindex="-1"])';
+    for (const box of document.querySelectorAll('main *')) {
+      if (box.scrollWidth <= box.clientWidth + 1 || !/auto|scroll/.test(getComputedStyle(box).overflowX)) continue;
+      if (!(box.checkVisibility?.() ?? true) || box.tabIndex >= 0 || box.querySelector(focusable)) continue;
+      const name = box.closest('[aria-label]')?.getAttribute('aria-label') ?? box.closest('.ant-card')?.querySelector('.ant-card-head-title')?.textContent ?? box.className;
+      out.push(`「${String(name).slice(0, 40)}」 scrolls sideways (${box.scrollWidth} px in ${box.clientWidth} px) and a keyboard cannot reach it`);
+    }
     window.scrollTo(0, 0);
     return out;
   });
@@ -179,11 +191,12 @@ export async function phoneWalk(page, role) {
 }
 
 /**
- * Dialogs within the screen: the student's 多元表現 add dialog, and a delete confirmation of a row
- * (when there is one), each wholly on the screen with its buttons uncovered.
+ * Dialogs within the screen: the student's 多元表現 add dialog; a delete confirmation, of a
+ * learning result it uploads for the purpose (編輯中, so deletable): wholly on the screen, its
+ * buttons uncovered, and 刪除 deletes.
  */
-export async function phoneDialogs(page) {
-  await signIn(page, '999999_114001');
+export async function phoneDialogs(page, { account, description }) {
+  await signIn(page, account);
   await page.goto('/student/performances');
   await ready(page, '/student/performances');
   const problems = [];
@@ -194,17 +207,50 @@ export async function phoneDialogs(page) {
       problems.push(`${what} runs off the screen (x ${Math.round(box.left)}–${Math.round(box.right)}, y ${Math.round(rect?.y ?? 0)}–${Math.round((rect?.y ?? 0) + (rect?.height ?? 0))})`);
     }
   };
+  /** Nothing over the middle of `locator` (what a finger there would touch is it). */
+  const uncovered = async (locator, what) => {
+    const covered = await locator.evaluate((el) => {
+      const box = el.getBoundingClientRect();
+      const hit = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+      return hit && !(el === hit || el.contains(hit) || hit.contains(el)) ? `${hit.tagName.toLowerCase()}.${String(hit.className).split(' ')[0]}` : null;
+    });
+    if (covered) problems.push(`${what} is covered by ${covered}`);
+  };
   const add = page.locator('main').getByRole('button', { name: /新增/ }).first();
-  if ((await add.count()) > 0) {
-    await add.tap();
-    const dialog = page.getByRole('dialog');
-    await see(dialog, 'the add dialog');
-    const footer = dialog.locator('.ant-modal-footer');
-    await inside(dialog.locator('.ant-modal-title').first(), 'the add dialog title');
-    await footer.scrollIntoViewIfNeeded();
-    await inside(footer, 'the add dialog buttons');
-    await shot(page, '12-phone-dialog');
-    await dialog.getByRole('button', { name: /取\s*消/ }).tap();
+  await see(add, 'the 新增多元表現 button');
+  await add.tap();
+  const dialog = page.getByRole('dialog');
+  await see(dialog, 'the add dialog');
+  const footer = dialog.locator('.ant-modal-footer');
+  await inside(dialog.locator('.ant-modal-title').first(), 'the add dialog title');
+  await footer.scrollIntoViewIfNeeded();
+  await inside(footer, 'the add dialog buttons');
+  await shot(page, '12-phone-dialog');
+  await dialog.getByRole('button', { name: /取\s*消/ }).tap();
+  await dialog.waitFor({ state: 'hidden' });
+
+  // A result of its own to delete (編輯中), uploaded by touch.
+  await page.goto('/student/results');
+  await ready(page, '/student/results');
+  await uploadResult(page, description, { touch: true, label: '12-phone-delete' });
+  const result = row(page, description);
+  await see(result.getByText('編輯中'), 'the new result 編輯中');
+  const remove = result.getByRole('button', { name: new RegExp(`^刪除 ${SUBJECT}`) });
+  await remove.scrollIntoViewIfNeeded();
+  await inside(remove, 'the 刪除 button');
+  await tap(page, remove, 'the 刪除 button');
+  const confirm = popconfirm(page, `刪除「${SUBJECT}」的學習成果？`);
+  await see(confirm, 'the delete confirmation');
+  await inside(confirm, 'the delete confirmation');
+  const cancel = confirm.getByRole('button', { name: named('取消') });
+  const ok = confirm.getByRole('button', { name: named('刪除') });
+  for (const [button, what] of [[cancel, 'its 取消'], [ok, 'its 刪除']]) {
+    await inside(button, what);
+    await uncovered(button, what);
   }
+  await shot(page, '12-phone-delete-confirmation');
+  await tap(page, ok, 'the confirmation\'s 刪除');
+  await seeText(page, `已刪除「${SUBJECT}」的學習成果`);
+  await result.waitFor({ state: 'detached' });
   if (problems.length > 0) assert.fail(`dialogs on the phone:\n  ${problems.join('\n  ')}`);
 }

@@ -17,7 +17,7 @@ async function openResultsByMenu(page) {
  * Fills and sends the upload dialog: course `SUBJECT`, `description`, a generated PDF. Holds the
  * request until the progress bar shows, then waits for the confirmation toast. `touch`: tap instead of click.
  */
-async function uploadResult(page, description, { touch = false, label }) {
+export async function uploadResult(page, description, { touch = false, label }) {
   const press = (locator, what) => (touch ? tap(page, locator, what) : locator.click());
   const create = page.getByRole('button', { name: named('上傳學習成果') });
   await see(create, 'the 上傳學習成果 button');

@@ -1,5 +1,5 @@
 import { PlayCircleOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Space, Table, Tag, Typography, type TableProps } from 'antd';
+import { Alert, App, Button, Space, Tag, Typography, type TableProps } from 'antd';
 import { Link } from 'react-router';
 import { api, unwrap } from '../../api/client';
 import { isApiError } from '../../api/error';
@@ -20,6 +20,7 @@ import {
 } from './labels';
 import { remindersKey } from './queryKeys';
 import { tr, useT } from '../../i18n';
+import { ResponsiveTable } from '../../components/ResponsiveTable';
 
 type ReminderFilters = Pick<ReminderLogQuery, 'status' | 'reason' | 'day'>;
 
@@ -218,7 +219,7 @@ export function RemindersPage() {
           {t('立即執行', 'Run now')}
         </Button>
       </Space>
-      <Table<ReminderMail>
+      <ResponsiveTable<ReminderMail>
         className="licheng-nowrap-head"
         rowKey="id"
         size="middle"

@@ -16,6 +16,7 @@ import { usePagedQuery } from '../../lib/usePagedQuery';
 import { tr, useT } from '../../i18n';
 import { ClassSelect, xlsxName } from '../reports/ReportFilters';
 import { TermSelect } from '../reports/TermSelect';
+import { ResponsiveTable } from '../../components/ResponsiveTable';
 
 type JsonOf<T> = T extends { content: { 'application/json': infer Body } } ? Body : never;
 export type Consultation = JsonOf<paths['/api/v1/consultations']['get']['responses'][200]>['items'][number];
@@ -93,7 +94,7 @@ export function ConsultationTable({
     ...(actions ? [{ title: t('操作', 'Actions'), key: 'actions', render: (_: unknown, r: Consultation) => actions(r) }] : []),
   ];
   return (
-    <Table<Consultation>
+    <ResponsiveTable<Consultation>
       rowKey="id"
       size="small"
       columns={columns}

@@ -10,6 +10,7 @@ import { fetchFile } from '../../lib/download';
 import { clientPagination } from '../../lib/usePagedQuery';
 import { tr, useT } from '../../i18n';
 import { filterQuery, ReportFilters, xlsxName, type ReportFilter } from './ReportFilters';
+import { ScrollTable } from '../../components/ScrollRegion';
 
 type JsonOf<T> = T extends { content: { 'application/json': infer Body } } ? Body : never;
 type UploadStats = JsonOf<paths['/api/v1/reports/upload-stats']['get']['responses'][200]>;
@@ -61,14 +62,14 @@ export function UploadStatsPage() {
       />
       <ErrorAlert error={stats.error} />
       <NoTerm term={stats.data?.term} />
-      <Table<UploadStat>
+      <ScrollTable<UploadStat>
+        label={t('學習成果上傳統計', 'Learning result uploads')}
         rowKey={(r) => `${r.grade}-${r.class_code}-${r.subject_name}`}
         size="small"
         columns={columns}
         dataSource={stats.data?.rows ?? []}
         loading={stats.isFetching}
         pagination={clientPagination}
-        scroll={{ x: true }}
         locale={{ emptyText: t('沒有學習成果資料', 'No learning results') }}
         summary={() =>
           total && total.total > 0 ? (
@@ -124,7 +125,7 @@ export function UsageCountsPage() {
       />
       <ErrorAlert error={counts.error} />
       <NoTerm term={counts.data?.term} />
-      <Table rowKey="key" size="small" columns={columns} dataSource={rows} loading={counts.isFetching} pagination={false} scroll={{ x: true }} />
+      <ScrollTable label={t('學習成果使用人數統計表', 'Students using learning results')} rowKey="key" size="small" columns={columns} dataSource={rows} loading={counts.isFetching} pagination={false} />
     </PageCard>
   );
 }
@@ -160,14 +161,14 @@ export function TeacherCertificationsPage() {
       />
       <ErrorAlert error={stats.error} />
       <NoTerm term={stats.data?.term} />
-      <Table<TeacherStat>
+      <ScrollTable<TeacherStat>
+        label={t('教師學習成果認證統計表', 'Teachers’ certification statistics')}
         rowKey="teacher_id"
         size="small"
         columns={columns}
         dataSource={stats.data?.teachers ?? []}
         loading={stats.isFetching}
         pagination={clientPagination}
-        scroll={{ x: true }}
       />
     </PageCard>
   );

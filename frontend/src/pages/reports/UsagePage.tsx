@@ -14,6 +14,7 @@ import { sumTeachers } from './reports';
 import { xlsxName } from './ReportFilters';
 import { TermSelect } from './TermSelect';
 import { tr, useT } from '../../i18n';
+import { ScrollTable } from '../../components/ScrollRegion';
 
 const count = { align: 'right' as const };
 
@@ -178,7 +179,8 @@ export function UsagePage() {
         </Row>
         <div>
           <Typography.Title level={5}>{t('班級科目統計', 'By class and subject')}</Typography.Title>
-          <Table<UsageClassSubject>
+          <ScrollTable<UsageClassSubject>
+            label={t('班級科目統計', 'By class and subject')}
             className="licheng-nowrap-head"
             rowKey={(row) => `${row.grade}-${row.class_code}-${row.subject_name}`}
             size="small"
@@ -186,7 +188,6 @@ export function UsagePage() {
             dataSource={report?.by_class_subject ?? []}
             loading={usage.isFetching}
             pagination={clientPagination}
-            scroll={{ x: true }}
             locale={{ emptyText: t('沒有學習成果資料', 'No learning results') }}
             summary={() =>
               totals && (report?.by_class_subject.length ?? 0) > 0 ? (
@@ -200,7 +201,8 @@ export function UsagePage() {
         </div>
         <div>
           <Typography.Title level={5}>{t('教師認證統計', 'By teacher')}</Typography.Title>
-          <Table<UsageTeacher>
+          <ScrollTable<UsageTeacher>
+            label={t('教師認證統計', 'By teacher')}
             className="licheng-nowrap-head"
             rowKey="teacher_id"
             size="small"
@@ -208,7 +210,6 @@ export function UsagePage() {
             dataSource={report?.by_teacher ?? []}
             loading={usage.isFetching}
             pagination={clientPagination}
-            scroll={{ x: true }}
             locale={{ emptyText: t('沒有教師認證資料', 'No certification by teachers') }}
             summary={() =>
               (report?.by_teacher.length ?? 0) > 0 ? (

@@ -13,6 +13,7 @@ import { formatRocDateTime, formatTerm } from '../../lib/roc';
 import { clientPagination } from '../../lib/usePagedQuery';
 import { tr, useT } from '../../i18n';
 import { cadreKinds, finished, gradesText, kindText, linesOf, percent, sizeText, submissionKinds } from './rosters';
+import { ResponsiveTable } from '../../components/ResponsiveTable';
 
 const rostersKey = ['rosters'] as const;
 const historyKey = [...rostersKey, 'history'] as const;
@@ -225,6 +226,7 @@ function Rosters({ kinds, title }: { kinds: readonly RosterKind[]; title: string
     { title: t('大小', 'Size'), render: (_, item) => sizeText(item.size) },
     {
       title: t('下載', 'Download'),
+      key: 'actions',
       render: (_, item) =>
         item.download_url ? (
           <DownloadButton size="small" icon={<CloudDownloadOutlined aria-hidden />} fetch={downloadExport(item)}>
@@ -286,7 +288,7 @@ function Rosters({ kinds, title }: { kinds: readonly RosterKind[]; title: string
         {t('匯出紀錄', 'Export history')}
       </Typography.Title>
       <ErrorAlert error={history.error} />
-      <Table<RosterExport>
+      <ResponsiveTable<RosterExport>
         rowKey="id"
         size="small"
         columns={historyColumns}

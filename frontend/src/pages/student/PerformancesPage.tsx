@@ -1,5 +1,5 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Button, Card, Col, Descriptions, Drawer, Grid, Row, Space, Table, Tag, Tooltip, Typography, type TableProps } from 'antd';
+import { Alert, App, Button, Card, Col, Descriptions, Drawer, Grid, Row, Space, Tag, Tooltip, Typography, type TableProps } from 'antd';
 import { useState } from 'react';
 import { api, unwrap } from '../../api/client';
 import type { CadreRecord, CategoryInfo, Performance, PerformanceCategory, PerformancesQuery } from '../../api/types';
@@ -182,7 +182,7 @@ function CadreRecordsCard() {
         style={{ marginBottom: 16 }}
       />
       <ErrorAlert error={records.error} />
-      <Table<CadreRecord>
+      <ResponsiveTable<CadreRecord>
         rowKey="id"
         size="small"
         columns={columns}

@@ -1,6 +1,6 @@
 import { CheckOutlined, CloseOutlined } from '@ant-design/icons';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { Alert, Button, Card, Descriptions, Space, Table, Typography, type TableProps } from 'antd';
+import { Alert, Button, Card, Descriptions, Space, Typography, type TableProps } from 'antd';
 import { useState } from 'react';
 import { api, unwrap } from '../../api/client';
 import type { BatchDecisionBody, CertificationQuery, LearningResult, QueueCourse, ResultState } from '../../api/types';
@@ -31,6 +31,7 @@ import {
 import { certificationKey, certificationResultsKey } from './queryKeys';
 import { RejectReasonModal } from './RejectReasonModal';
 import { useT } from '../../i18n';
+import { ScrollTable } from '../../components/ScrollRegion';
 
 type ResultFilters = Pick<CertificationQuery, 'course_id' | 'class_code' | 'state' | 'q'>;
 
@@ -275,12 +276,12 @@ export function CourseResults({ course, initialClass }: { course: QueueCourse; i
             )}
           </Space>
         )}
-        <Table<LearningResult>
+        <ScrollTable<LearningResult>
+          label={t('學生學習成果', 'Students’ learning results')}
           rowKey="id"
           size="middle"
           className="licheng-nowrap-head"
           columns={columns}
-          scroll={{ x: true }}
           rowSelection={{
             ...selection.rowSelection,
             getCheckboxProps: (row) => ({
