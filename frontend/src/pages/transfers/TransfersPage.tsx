@@ -6,6 +6,7 @@ import { api, unwrap } from '../../api/client';
 import type { ImportedItem, TransferExport, TransferImport, TransferImportForm, TransferImportQueued, TransferOutcome, TransferStudent } from '../../api/types';
 import { DownloadButton } from '../../components/DownloadButton';
 import { PageCard } from '../../components/PageCard';
+import { ResponsiveTable } from '../../components/ResponsiveTable';
 import { ErrorAlert } from '../../components/ProblemAlert';
 import { fetchFile } from '../../lib/download';
 import { formatRocDate, formatRocDateTime } from '../../lib/roc';
@@ -472,7 +473,7 @@ export function MyTransferredItemsPage() {
       <Alert type="info" showIcon style={{ marginBottom: 16 }} title={t('每筆資料都標示原學校', 'Each item shows the school it came from')} />
       <ErrorAlert error={items.error} />
       <ErrorAlert error={toggle.error} />
-      <Table<ImportedItem>
+      <ResponsiveTable<ImportedItem>
         rowKey="id"
         size="small"
         columns={columns}
