@@ -146,6 +146,12 @@ fn generate(app: &TestApp, school: &School, packages: &[(String, Vec<u8>)], vers
     (manifest, bytes)
 }
 
+/// Makes `year`-`semester` the school's current term (the next semester comes).
+fn set_term(app: &TestApp, school: i64, year: i32, semester: i32) {
+    let now = app.state.clock.now();
+    app.write(move |c| licheng::terms::set_current(c, school, licheng::terms::Term { academic_year: year, semester }, now));
+}
+
 fn taipei(t: NaiveDateTime) -> String {
     (t + Duration::hours(8)).format("%Y-%m-%dT%H:%M:%S+08:00").to_string()
 }
@@ -232,6 +238,10 @@ async fn roster_export_to_receipt_confirmations_statistics_and_a_new_version() {
     let i = results_part.columns.iter().position(|c| c == "課程代碼").unwrap();
     assert_eq!(results_part.students[0].rows[0][i], CODE23);
 
+    // Manual 8.1.1 "學習成果、多元表現則為下學期才會進行匯入": the receipt of 115-1 with learning results
+    // is imported once the school is in 115-2; the students answer for 115-1 then.
+    set_term(&app, fx.school.id, 115, 2);
+
     // The manual's confirmation screen first: a dry run stores nothing.
     let dry = import(&app, &fx.admin, &v1, &[("dry_run", "true")]).await;
     assert_eq!(dry.status, 200, "{}", dry.text());
@@ -276,14 +286,14 @@ async fn roster_export_to_receipt_confirmations_statistics_and_a_new_version() {
     let ok = app.post_as("/api/v1/receipts/mine/answers", &t1, json!({"term": "1151", "category": "results", "answer": "correct"})).await;
     assert_eq!(ok.status, 200, "{}", ok.text());
     assert_eq!(category(&ok.json(), "results")["state"], "confirmed");
-    let ok = app.post_as("/api/v1/receipts/mine/answers", &t1, json!({"category": "course_records", "answer": "correct"})).await;
+    let ok = app.post_as("/api/v1/receipts/mine/answers", &t1, json!({"term": "1151", "category": "course_records", "answer": "correct"})).await;
     assert_eq!(ok.status, 200, "{}", ok.text());
-    let rep = app.post_as("/api/v1/receipts/mine/answers", &t2, json!({"category": "results", "answer": "missing", "description": "少了一份成果"})).await;
+    let rep = app.post_as("/api/v1/receipts/mine/answers", &t2, json!({"term": "1151", "category": "results", "answer": "missing", "description": "少了一份成果"})).await;
     assert_eq!(rep.status, 200, "{}", rep.text());
     assert_eq!(category(&rep.json(), "results")["state"], "reported");
-    let rep = app.post_as("/api/v1/receipts/mine/answers", &t3, json!({"category": "cadre", "answer": "extra", "description": "多了一筆幹部"})).await;
+    let rep = app.post_as("/api/v1/receipts/mine/answers", &t3, json!({"term": "1151", "category": "cadre", "answer": "extra", "description": "多了一筆幹部"})).await;
     assert_eq!(rep.status, 200, "{}", rep.text());
-    let no_text = app.post_as("/api/v1/receipts/mine/answers", &t3, json!({"category": "cadre", "answer": "wrong"})).await;
+    let no_text = app.post_as("/api/v1/receipts/mine/answers", &t3, json!({"term": "1151", "category": "cadre", "answer": "wrong"})).await;
     no_text.assert_problem(422, "validation_failed");
     // The answers are sealed into the history chain (issue #26).
     let sealed = crate::history::sealed_events(&app, "receipt_answered");
@@ -307,7 +317,7 @@ async fn roster_export_to_receipt_confirmations_statistics_and_a_new_version() {
     let id = r2["id"].as_i64().unwrap();
     let remark = app.put_as(&format!("/api/v1/receipts/reports/{id}/remark"), &fx.admin, json!({"remark": "已請任課老師補傳"})).await;
     assert_eq!(remark.status, 200, "{}", remark.text());
-    let seen = app.get_as("/api/v1/receipts/mine", &t2).await.json();
+    let seen = app.get_as("/api/v1/receipts/mine?term=1151", &t2).await.json();
     assert_eq!(category(&seen, "results")["reports"][0]["remark"], "已請任課老師補傳", "the student sees the admin's remark");
     let xlsx = app.get_as("/api/v1/receipts/reports.xlsx?term=1151", &fx.admin).await;
     assert_eq!(xlsx.status, 200);
@@ -377,7 +387,7 @@ async fn roster_export_to_receipt_confirmations_statistics_and_a_new_version() {
     assert_eq!(outcome(&r, "results")["message"], "新版本，1 位學生需重新確認");
     assert_eq!(outcome(&r, "course_records")["reset"], 0);
     assert_eq!(outcome(&r, "cadre")["reset"], 0);
-    let after = app.get_as("/api/v1/receipts/mine", &t1).await.json();
+    let after = app.get_as("/api/v1/receipts/mine?term=1151", &t1).await.json();
     assert_eq!(category(&after, "results")["state"], "pending", "s1's rows changed: confirm again");
     // The new version got the default window (from tomorrow): the rows wait for it.
     assert_eq!(category(&after, "results")["open"], false);
@@ -385,17 +395,17 @@ async fn roster_export_to_receipt_confirmations_statistics_and_a_new_version() {
     // "若確認後需要重新調整收訖明細確認時間，請重新匯入檔案": the same file with a window moves it.
     let moved = import(&app, &fx.admin, &v2, &[("windows", &open_windows(&app))]).await.json();
     assert_eq!(outcome(&moved, "results")["outcome"], "unchanged");
-    let after = app.get_as("/api/v1/receipts/mine", &t1).await.json();
+    let after = app.get_as("/api/v1/receipts/mine?term=1151", &t1).await.json();
     assert_eq!(category(&after, "results")["open"], true);
     assert!(category(&after, "results")["rows"][0].as_array().unwrap().iter().any(|v| v.as_str().unwrap().ends_with("（誤）")));
     assert_eq!(category(&after, "course_records")["state"], "confirmed", "s1's course records did not change");
-    assert_eq!(category(&app.get_as("/api/v1/receipts/mine", &t2).await.json(), "results")["state"], "reported");
-    assert_eq!(category(&app.get_as("/api/v1/receipts/mine", &t3).await.json(), "cadre")["state"], "reported");
+    assert_eq!(category(&app.get_as("/api/v1/receipts/mine?term=1151", &t2).await.json(), "results")["state"], "reported");
+    assert_eq!(category(&app.get_as("/api/v1/receipts/mine?term=1151", &t3).await.json(), "cadre")["state"], "reported");
 
     // After the window: answers are refused.
     app.state.clock.advance(4 * 86_400);
     let t1 = app.token(&fx.school, "s1").await;
-    let late = app.post_as("/api/v1/receipts/mine/answers", &t1, json!({"category": "results", "answer": "correct"})).await;
+    let late = app.post_as("/api/v1/receipts/mine/answers", &t1, json!({"term": "1151", "category": "results", "answer": "correct"})).await;
     late.assert_problem(409, "invalid_state");
     // A student enrolled in Licheng with nothing selected and no row in the receipt is a
     // difference too (Licheng 1 course, the receipt 0) — review: such students were left out.
@@ -825,4 +835,155 @@ async fn a_real_import_is_a_job_with_progress() {
 fn walkdir_count(dir: &std::path::Path) -> usize {
     let Ok(entries) = std::fs::read_dir(dir) else { return 0 };
     entries.flatten().map(|e| if e.path().is_dir() { walkdir_count(&e.path()) } else { 1 }).sum()
+}
+
+/// Manual 8.1.1: "修課紀錄、幹部經歷為每學期匯入" and "學習成果、多元表現則為下學期才會進行匯入" — a
+/// receipt's learning results and performances go in only once the school is in a later term than
+/// the receipt's; course records and cadre in the term itself. The refusal (409 `invalid_state`,
+/// naming the categories and the term to wait for) comes on a dry run and a real import alike, and
+/// before the archive is opened when the categories are chosen; nothing changes.
+#[actix_web::test]
+async fn learning_results_and_performances_are_imported_in_the_next_semester() {
+    let app = TestApp::init();
+    let fx = fixture(&app, "720012").await;
+    let results = export(&app, &fx.admin, "26").await;
+    let (mut manifest, _) = generate(&app, &fx.school, &[results], 1, Vec::new());
+    let mut performances = manifest.categories.iter().find(|p| p.category == Category::Results).expect("results").clone();
+    performances.category = Category::Performances;
+    manifest.categories.push(performances);
+    let receipt = receipts::write_archive(&manifest, PASSWORD).unwrap();
+
+    // In 115-1 itself: every category of the receipt (the default), dry or real, is refused.
+    for dry in ["true", "false"] {
+        let p = import(&app, &fx.admin, &receipt, &[("dry_run", dry)]).await.assert_problem(409, "invalid_state");
+        let detail = p["detail"].as_str().unwrap_or("");
+        assert!(detail.contains("課程學習成果") && detail.contains("多元表現") && detail.contains("下學期"), "{p}");
+        assert!(detail.contains("本學期可先匯入修課紀錄"), "course records are not held back: {p}");
+    }
+    for cats in ["results", "performances", "course_records,performances"] {
+        import(&app, &fx.admin, &receipt, &[("categories", cats)]).await.assert_problem(409, "invalid_state");
+    }
+    // Chosen categories are checked before the archive is read: the (wrong) password is not tried.
+    let r = app
+        .upload(Method::POST, "/api/v1/receipts/imports", &fx.admin, &[("term", "1151"), ("password", "not-the-password"), ("categories", "results")], &[("file", "r.zip", &receipt)])
+        .await;
+    r.assert_problem(409, "invalid_state");
+    assert_eq!(imports_count(&app, fx.school.id), 0, "nothing changed");
+    // "修課紀錄、幹部經歷為每學期匯入": course records go in during the term.
+    let r = import(&app, &fx.admin, &receipt, &[("categories", "course_records")]).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(imports_count(&app, fx.school.id), 1);
+    // Without a current term the next semester cannot be told: refused too.
+    let sid = fx.school.id;
+    app.write(move |c| Ok(diesel::update(licheng::schema::terms::table.filter(licheng::schema::terms::school_id.eq(sid))).set(licheng::schema::terms::is_current.eq(false)).execute(c)?));
+    let p = import(&app, &fx.admin, &receipt, &[("categories", "results")]).await.assert_problem(409, "invalid_state");
+    assert!(p["detail"].as_str().unwrap_or("").contains("學年期"), "{p}");
+    // In 115-2, the next semester: the learning results and performances of 115-1 go in.
+    set_term(&app, fx.school.id, 115, 2);
+    let r = import(&app, &fx.admin, &receipt, &[]).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    let r = r.json();
+    assert_eq!((outcome(&r, "results")["outcome"].as_str(), outcome(&r, "performances")["outcome"].as_str()), (Some("new"), Some("new")), "{r}");
+    assert_eq!(outcome(&r, "course_records")["outcome"], "unchanged");
+    assert_eq!(imports_count(&app, fx.school.id), 3);
+    // The reminders follow the open windows, not the current term: 115-1's receipt, answered in
+    // 115-2, is reminded of the day its windows open (the default: from tomorrow's next hour).
+    app.state.clock.advance(86_400 + 3_600);
+    let now = app.state.clock.now();
+    let due = app.write(move |c| licheng::receipts::in_app_reminders(c, sid, now, false));
+    assert_eq!(due, 3, "s1–s3 have answered nothing of 115-1");
+}
+
+/// Review leftovers: the refusals of queries, bodies and forms not yet covered — each a
+/// problem+json with a stable code that changes nothing.
+#[actix_web::test]
+async fn refusals_of_years_categories_queries_lengths_forms_and_terms() {
+    let app = TestApp::init();
+    let fx = fixture(&app, "720013").await;
+    let (_, good) = generate(&app, &fx.school, &[], 1, Vec::new());
+    // 學年度 outside 1–999.
+    for year in ["0", "1000", "-5"] {
+        for path in ["/api/v1/receipts/differences", "/api/v1/receipts/differences.xlsx"] {
+            let p = app.get_as(&format!("{path}?year={year}"), &fx.admin).await.assert_problem(400, "invalid_query");
+            assert!(p["errors"]["year"].is_array(), "{year}: {p}");
+        }
+    }
+    // An unknown category in a query.
+    for path in ["/api/v1/receipts/reports?category=grades", "/api/v1/receipts/reports.xlsx?category=grades"] {
+        let p = app.get_as(path, &fx.admin).await.assert_problem(400, "invalid_query");
+        assert!(p["errors"]["category"].is_array(), "{p}");
+    }
+    // /receipts/students needs class and seat, or the student's id.
+    for path in ["/api/v1/receipts/students", "/api/v1/receipts/students?class=101", "/api/v1/receipts/students?seat=1", "/api/v1/receipts/students?class=%20&seat=1"] {
+        app.get_as(path, &fx.admin).await.assert_problem(400, "invalid_query");
+    }
+    app.get_as("/api/v1/receipts/students?class=101&seat=99", &fx.admin).await.assert_problem(404, "not_found");
+
+    // Remarks and descriptions over 500 characters.
+    assert_eq!(import(&app, &fx.admin, &good, &[("windows", &open_windows(&app))]).await.status, 200);
+    let t1 = app.token(&fx.school, "s1").await;
+    let long = "長".repeat(501);
+    let p = app.post_as("/api/v1/receipts/mine/answers", &t1, json!({"category": "course_records", "answer": "wrong", "description": long})).await.assert_problem(422, "validation_failed");
+    assert!(p["errors"]["description"].is_array(), "{p}");
+    let ok = app.post_as("/api/v1/receipts/mine/answers", &t1, json!({"category": "course_records", "answer": "wrong", "description": "長".repeat(500)})).await;
+    assert_eq!(ok.status, 200, "{}", ok.text());
+    let report = ok.json()["categories"][0]["reports"][0]["id"].as_i64().expect("a report");
+    let p = app.put_as(&format!("/api/v1/receipts/reports/{report}/remark"), &fx.admin, json!({"remark": long})).await.assert_problem(422, "validation_failed");
+    assert!(p["errors"]["remark"].is_array(), "{p}");
+    let sid = fx.school.id;
+    let remarks: Vec<Option<String>> = app.write(move |c| Ok(rr::table.filter(rr::school_id.eq(sid)).select(rr::remark).load(c)?));
+    assert_eq!(remarks, [None], "the long remark was not stored");
+
+    let before = imports_count(&app, fx.school.id);
+    // More than 12 form parts.
+    let mut fields: Vec<(&str, &str)> = vec![("term", "1151"), ("password", PASSWORD)];
+    fields.extend(std::iter::repeat(("x", "1")).take(11));
+    let p = app.upload(Method::POST, "/api/v1/receipts/imports", &fx.admin, &fields, &[("file", "r.zip", &good)]).await.assert_problem(400, "multipart_invalid");
+    assert!(p["detail"].as_str().unwrap_or("").contains("過多"), "{p}");
+    // A form field that is not UTF-8.
+    let p = app
+        .upload(Method::POST, "/api/v1/receipts/imports", &fx.admin, &[("term", "1151")], &[("password", "p.txt", &[0xff, 0xfe, 0x41]), ("file", "r.zip", &good)])
+        .await
+        .assert_problem(400, "multipart_invalid");
+    assert!(p["detail"].as_str().unwrap_or("").contains("UTF-8"), "{p}");
+    // No file, an empty file, no password.
+    let p = app.upload(Method::POST, "/api/v1/receipts/imports", &fx.admin, &[("term", "1151"), ("password", PASSWORD)], &[]).await.assert_problem(422, "validation_failed");
+    assert!(p["errors"]["file"].is_array(), "{p}");
+    app.upload(Method::POST, "/api/v1/receipts/imports", &fx.admin, &[("term", "1151"), ("password", PASSWORD)], &[("file", "r.zip", &[])]).await.assert_problem(422, "validation_failed");
+    let p = app.upload(Method::POST, "/api/v1/receipts/imports", &fx.admin, &[("term", "1151")], &[("file", "r.zip", &good)]).await.assert_problem(422, "validation_failed");
+    assert!(p["errors"]["password"].is_array(), "{p}");
+    // A category the receipt does not have (it has course records only), or no category at all.
+    for cats in ["cadre", "course_records,grades"] {
+        let p = import(&app, &fx.admin, &good, &[("categories", cats)]).await.assert_problem(422, "validation_failed");
+        assert!(p["errors"]["categories"].is_array(), "{cats}: {p}");
+    }
+    assert_eq!(imports_count(&app, fx.school.id), before, "nothing changed");
+
+    // No current term: the pages that default to it say so.
+    app.write(move |c| Ok(diesel::update(licheng::schema::terms::table.filter(licheng::schema::terms::school_id.eq(sid))).set(licheng::schema::terms::is_current.eq(false)).execute(c)?));
+    for path in ["/api/v1/receipts/imports", "/api/v1/receipts/reports", "/api/v1/receipts/statistics", "/api/v1/receipts/differences", "/api/v1/receipts/students?class=101&seat=1"] {
+        app.get_as(path, &fx.admin).await.assert_problem(409, "invalid_state");
+    }
+    app.get_as("/api/v1/receipts/mine", &t1).await.assert_problem(409, "invalid_state");
+    app.post_as("/api/v1/receipts/mine/answers", &t1, json!({"category": "course_records", "answer": "correct"})).await.assert_problem(409, "invalid_state");
+    app.upload(Method::POST, "/api/v1/receipts/imports", &fx.admin, &[("password", PASSWORD)], &[("file", "r.zip", &good)]).await.assert_problem(409, "invalid_state");
+    // An asked term still answers.
+    assert_eq!(app.get_as("/api/v1/receipts/statistics?term=1151", &fx.admin).await.status, 200);
+}
+
+/// Review: the per-category module is checked before the upload is decrypted — an operator without
+/// it learns nothing about the archive (not even whether the password is right).
+#[actix_web::test]
+async fn a_chosen_categorys_module_is_checked_before_the_archive_is_opened() {
+    let app = TestApp::init();
+    let fx = fixture(&app, "720014").await;
+    let (_, good) = generate(&app, &fx.school, &[], 1, Vec::new());
+    let clerk = staff_with(&app, &fx.school, "t1", &["S0219S"]).await;
+    for cats in ["cadre", "results", "performances"] {
+        let r = app.upload(Method::POST, "/api/v1/receipts/imports", &clerk, &[("term", "1151"), ("password", "not-the-password"), ("categories", cats)], &[("file", "r.zip", &good)]).await;
+        r.assert_problem(403, "module_required");
+        let r = app.upload(Method::POST, "/api/v1/receipts/imports", &clerk, &[("term", "1151"), ("password", PASSWORD), ("categories", cats)], &[("file", "r.zip", b"not a zip")]).await;
+        r.assert_problem(403, "module_required");
+    }
+    assert_eq!(imports_count(&app, fx.school.id), 0);
 }

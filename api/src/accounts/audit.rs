@@ -283,7 +283,8 @@ impl Names {
     }
 }
 
-fn tr(lang: Lang, zh: &str, en: &str) -> String {
+/// The text in `lang` (shared: receipts use it too).
+pub fn tr(lang: Lang, zh: &str, en: &str) -> String {
     match lang {
         Lang::Zh => zh.to_string(),
         Lang::En => en.to_string(),

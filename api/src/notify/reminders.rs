@@ -157,7 +157,7 @@ pub fn plan(c: &mut DbConn, school: i64, now: NaiveDateTime, link: &str) -> ApiR
             out.extend(teachers(c, school, term, now, link)?);
         }
     }
-    out.extend(crate::receipts::reminders(c, school, term, now, link)?);
+    out.extend(crate::receipts::reminders(c, school, now, link)?);
     for grade in 1..=3 {
         if let Some(p) = periods::find(c, school, Item::UploadResults, grade, term, now)? {
             if p.open && in_last_days(today, p.end_date, params.remind_submit_days) {

@@ -59,11 +59,15 @@ pub fn run(db: &Db, students: usize, changed: usize, now: chrono::NaiveDateTime)
     })?;
     let rows = crate::rosters::bench::student_rows(students, national_id);
     run_batch(db, school, None, Kind::Students, &Batch { academic_year: 115, semester: 1, rows }, now, apply::students)?;
+    // Learning results and performances of 115-1 are imported in 115-2 (manual 8.1.1).
+    db.write_blocking(|c| crate::terms::set_current(c, school, Term { academic_year: 115, semester: 2 }, now))?;
     let term = Term { academic_year: 115, semester: 1 };
     let window = super::default_window(now);
     let none = std::collections::HashMap::new();
     let v1 = manifest(students, 1, 0);
     let started = Instant::now();
+    let current = db.read_blocking(|c| crate::terms::current(c, school))?;
+    super::check_import_term(current, term, &Category::ALL)?;
     let plans = db.write_blocking(|c| super::routes::plan_import(c, school, term, &v1, &Category::ALL, &none, window, Some((admin, "bench-v1.zip", now)), crate::error::Lang::Zh))?;
     let import_seconds = started.elapsed().as_secs_f64();
     let matched: usize = plans.iter().map(|p| p.students).sum();

@@ -106,6 +106,12 @@ impl Category {
         }
     }
 
+    /// Whether the category of a term's receipt is imported only in a later term (manual 8.1.1:
+    /// "修課紀錄、幹部經歷為每學期匯入", "學習成果、多元表現則為下學期才會進行匯入").
+    pub fn next_semester_only(self) -> bool {
+        matches!(self, Category::Results | Category::Performances)
+    }
+
     /// The module an operator needs besides [`MODULE`] to import this category ("此區會依據角色群組權限提供可匯入之類別").
     pub fn import_module(self) -> &'static str {
         match self {
@@ -386,10 +392,48 @@ pub fn current_imports(c: &mut DbConn, school: i64, term: Term) -> ApiResult<BTr
     Ok(out)
 }
 
-/// The school's students by national ID (upper-case).
-pub fn students_by_national_id(c: &mut DbConn, school: i64) -> ApiResult<HashMap<String, i64>> {
-    let rows: Vec<(i64, Option<String>)> = users::table.filter(users::school_id.eq(school)).filter(users::kind.eq("student")).select((users::id, users::national_id)).load(c)?;
-    Ok(rows.into_iter().filter_map(|(id, n)| crate::national_id::reveal(n.as_deref()).map(|n| (n, id))).collect())
+/// The term after `t` (semester 1 → 2 of the same year, 2 → 1 of the next).
+pub fn next_term(t: Term) -> Term {
+    if t.semester >= 2 {
+        Term { academic_year: t.academic_year + 1, semester: 1 }
+    } else {
+        Term { academic_year: t.academic_year, semester: 2 }
+    }
+}
+
+/// Manual 8.1.1: "修課紀錄、幹部經歷為每學期匯入", "學習成果、多元表現則為下學期才會進行匯入" — the
+/// learning results and performances of the receipt's term go in only once the school's current
+/// term is a later one; course records and cadre in any term. Refused with 409 `invalid_state`
+/// naming the held-back categories and the term from which they go in.
+pub fn check_import_term(current: Option<Term>, receipt: Term, chosen: &[Category]) -> ApiResult<()> {
+    let held: Vec<Category> = chosen.iter().copied().filter(|c| c.next_semester_only()).collect();
+    if held.is_empty() {
+        return Ok(());
+    }
+    let zh: Vec<&str> = held.iter().map(|c| c.name_zh()).collect();
+    let en: Vec<&str> = held.iter().map(|c| c.name_en()).collect();
+    let from = next_term(receipt).code();
+    match current {
+        Some(now) if now > receipt => Ok(()),
+        Some(now) => Err(ApiError::with_detail(
+            ErrorCode::InvalidState,
+            format!("學習成果、多元表現則為下學期才會進行匯入：{} 學期收訖明細的{}須於下學期（{from}）起匯入，本校目前為 {}；本學期可先匯入修課紀錄、幹部經歷。", receipt.code(), zh.join("、"), now.code()),
+            format!("Learning results and performances are imported in the next semester: the {} of the {} receipt can be imported from {from} on; the school is in {}. Course records and cadre can be imported now.", en.join(" and "), receipt.code(), now.code()),
+        )),
+        None => Err(ApiError::with_detail(
+            ErrorCode::InvalidState,
+            format!("學校尚未設定目前學年期，無法確認是否已到下學期（{}須於下學期匯入）。", zh.join("、")),
+            format!("The school has no current term yet, so it cannot be told whether the next semester has come ({} are imported in the next semester).", en.join(" and ")),
+        )),
+    }
+}
+
+/// The school's students matched by blind index (`national_id::students_by_index`; no decryption)
+/// to the national IDs of `parts`: upper-case national ID → student.
+pub fn students_of(c: &mut DbConn, school: i64, parts: &[&CategoryPart]) -> ApiResult<HashMap<String, i64>> {
+    let nids: HashSet<String> = parts.iter().flat_map(|p| p.students.iter().map(|s| s.national_id.trim().to_uppercase())).collect();
+    let nids: Vec<String> = nids.into_iter().collect();
+    crate::national_id::students_by_index(c, school, &nids)
 }
 
 /// A student's rows of an import: student → (rows json, digest, count).
@@ -513,42 +557,49 @@ pub fn answers(c: &mut DbConn, school: i64, term: Term, student: Option<i64>) ->
 }
 
 /// The students to remind at `now`: every student in a category's receipt who has not answered,
-/// on the (Taipei) day the window opens and within its last 24 hours; per student the categories
-/// with their window's end.
-fn due_reminders(c: &mut DbConn, school: i64, term: Term, now: NaiveDateTime) -> ApiResult<BTreeMap<i64, Vec<(Category, NaiveDateTime)>>> {
-    let imports = current_imports(c, school, term)?;
-    let answered = answers(c, school, term, None)?;
-    let mut due: BTreeMap<i64, Vec<(Category, NaiveDateTime)>> = BTreeMap::new();
-    for (cat, imp) in &imports {
-        let open = imp.window_start <= now && now < imp.window_end;
-        let opening = taipei_date(now) == taipei_date(imp.window_start);
-        let closing = imp.window_end - now <= Duration::days(1);
-        if !open || !(opening || closing) {
-            continue;
-        }
-        let students: Vec<i64> = rs::table.filter(rs::import_id.eq(imp.id)).select(rs::student_id).load(c)?;
-        for s in students.into_iter().filter(|s| !answered.contains_key(&(*cat, *s))) {
-            due.entry(s).or_default().push((*cat, imp.window_end));
+/// on the (Taipei) day the window opens and within its last 24 hours; per student the terms and
+/// categories with their window's end. Every term with a window open now counts, not only the
+/// current one: learning results and performances of a term are imported — and answered — in the
+/// next (manual 8.1.1).
+fn due_reminders(c: &mut DbConn, school: i64, now: NaiveDateTime) -> ApiResult<BTreeMap<i64, Vec<(Term, Category, NaiveDateTime)>>> {
+    let open_terms: Vec<(i32, i32)> =
+        ri::table.filter(ri::school_id.eq(school)).filter(ri::window_start.le(now)).filter(ri::window_end.gt(now)).select((ri::academic_year, ri::semester)).distinct().load(c)?;
+    let mut due: BTreeMap<i64, Vec<(Term, Category, NaiveDateTime)>> = BTreeMap::new();
+    for (academic_year, semester) in open_terms {
+        let term = Term { academic_year, semester };
+        let imports = current_imports(c, school, term)?;
+        let answered = answers(c, school, term, None)?;
+        for (cat, imp) in &imports {
+            let open = imp.window_start <= now && now < imp.window_end;
+            let opening = taipei_date(now) == taipei_date(imp.window_start);
+            let closing = imp.window_end - now <= Duration::days(1);
+            if !open || !(opening || closing) {
+                continue;
+            }
+            let students: Vec<i64> = rs::table.filter(rs::import_id.eq(imp.id)).select(rs::student_id).load(c)?;
+            for s in students.into_iter().filter(|s| !answered.contains_key(&(*cat, *s))) {
+                due.entry(s).or_default().push((term, *cat, imp.window_end));
+            }
         }
     }
     Ok(due)
 }
 
-/// One line per category: `・修課紀錄（確認期限 115/12/09 11:00）`.
-fn reminder_lines(items: &[(Category, NaiveDateTime)]) -> Vec<String> {
+/// One line per term and category: `・1151 修課紀錄（確認期限 115/12/09 11:00）`.
+fn reminder_lines(items: &[(Term, Category, NaiveDateTime)]) -> Vec<String> {
     items
         .iter()
-        .map(|(cat, end)| {
+        .map(|(term, cat, end)| {
             let local = crate::settings::periods::utc_to_taipei(*end);
-            format!("・{}（確認期限 {} {}）", cat.name_zh(), crate::time::roc_date(local.date()), local.format("%H:%M"))
+            format!("・{} {}（確認期限 {} {}）", term.code(), cat.name_zh(), crate::time::roc_date(local.date()), local.format("%H:%M"))
         })
         .collect()
 }
 
 /// Reminder mails (issue #20 item 4): see [`due_reminders`]; one mail per student and day (the
 /// outbox's key) naming every such category.
-pub fn reminders(c: &mut DbConn, school: i64, term: Term, now: NaiveDateTime, link: &str) -> ApiResult<Vec<crate::notify::reminders::Planned>> {
-    let due = due_reminders(c, school, term, now)?;
+pub fn reminders(c: &mut DbConn, school: i64, now: NaiveDateTime, link: &str) -> ApiResult<Vec<crate::notify::reminders::Planned>> {
+    let due = due_reminders(c, school, now)?;
     let ids: Vec<i64> = due.keys().copied().collect();
     let mut out = Vec::new();
     for chunk in ids.chunks(5000) {
@@ -579,8 +630,7 @@ pub fn reminders(c: &mut DbConn, school: i64, term: Term, now: NaiveDateTime, li
 /// counts in a read and adds in a write only when some are due).
 pub fn in_app_reminders(c: &mut DbConn, school: i64, now: NaiveDateTime, add: bool) -> ApiResult<usize> {
     use crate::schema::notifications as n;
-    let Some(term) = crate::terms::current(c, school)? else { return Ok(0) };
-    let due = due_reminders(c, school, term, now)?;
+    let due = due_reminders(c, school, now)?;
     if due.is_empty() {
         return Ok(0);
     }
@@ -669,6 +719,20 @@ mod tests {
         assert!(check_window(t(26, 11, 0), t(27, 23, 0)).is_err());
         assert!(check_window(t(26, 11, 0), t(26, 10, 0)).is_err());
         assert!(check_window(t(26, 0, 0), t(28, 0, 30)).is_ok());
+    }
+
+    #[test]
+    fn results_and_performances_wait_for_the_next_semester() {
+        // Manual 8.1.1: "修課紀錄、幹部經歷為每學期匯入", "學習成果、多元表現則為下學期才會進行匯入".
+        let t = |academic_year, semester| Term { academic_year, semester };
+        assert!(check_import_term(Some(t(115, 1)), t(115, 1), &[Category::CourseRecords, Category::Cadre]).is_ok());
+        assert!(check_import_term(Some(t(115, 1)), t(115, 1), &Category::ALL).is_err());
+        assert!(check_import_term(Some(t(115, 1)), t(115, 2), &[Category::Results]).is_err());
+        assert!(check_import_term(Some(t(115, 2)), t(115, 1), &Category::ALL).is_ok());
+        assert!(check_import_term(Some(t(116, 1)), t(115, 2), &[Category::Performances]).is_ok());
+        assert!(check_import_term(None, t(115, 1), &[Category::Results]).is_err());
+        assert!(check_import_term(None, t(115, 1), &[Category::CourseRecords]).is_ok());
+        assert_eq!((next_term(t(115, 1)), next_term(t(115, 2))), (t(115, 2), t(116, 1)));
     }
 
     #[test]

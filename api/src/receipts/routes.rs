@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::*;
+use crate::accounts::audit::tr;
 use crate::app::AppState;
 use crate::auth::{Need, Op, Principal};
 use crate::error::{ApiError, ApiResult, ErrorCode, Lang, Problem};
@@ -39,10 +40,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(differences_xlsx)
         .service(my_receipt)
         .service(answer);
-}
-
-fn pick(lang: Lang, zh: &str, en: &str) -> String {
-    if lang == Lang::En { en.to_string() } else { zh.to_string() }
 }
 
 const VIEW: Need = Need::module(MODULE, Op::View);
@@ -180,10 +177,11 @@ pub(crate) fn plan_import(
     apply: Option<(i64, &str, NaiveDateTime)>,
     lang: Lang,
 ) -> ApiResult<Vec<CategoryPlan>> {
-    let ids = students_by_national_id(c, school)?;
+    let parts: Vec<&CategoryPart> = manifest.categories.iter().filter(|p| chosen.contains(&p.category)).collect();
+    let ids = students_of(c, school, &parts)?;
     let current = current_imports(c, school, term)?;
     let mut out = Vec::new();
-    for part in manifest.categories.iter().filter(|p| chosen.contains(&p.category)) {
+    for part in parts {
         let matched = match_students(part, &ids);
         let key = rosters_key(&part.rosters);
         let previous = current.get(&part.category);
@@ -194,9 +192,9 @@ pub(crate) fn plan_import(
             None => (Outcome::New, Vec::new()),
         };
         let message = match outcome {
-            Outcome::Unchanged => pick(lang, "無異動", "unchanged"),
-            Outcome::NewVersion => pick(lang, &format!("新版本，{} 位學生需重新確認", reset.len()), &format!("new version; {} students must confirm again", reset.len())),
-            Outcome::New => pick(lang, &format!("新匯入，{} 位學生", matched.students.len()), &format!("new; {} students", matched.students.len())),
+            Outcome::Unchanged => tr(lang, "無異動", "unchanged"),
+            Outcome::NewVersion => tr(lang, &format!("新版本，{} 位學生需重新確認", reset.len()), &format!("new version; {} students must confirm again", reset.len())),
+            Outcome::New => tr(lang, &format!("新匯入，{} 位學生", matched.students.len()), &format!("new; {} students", matched.students.len())),
         };
         if let Some((uploader, file_name, now)) = apply {
             match (outcome, previous) {
@@ -289,7 +287,7 @@ pub(crate) fn plan_import(
         (status = 400, description = "Wrong password (`receipt_password`); corrupt, hostile or unknown-version archive, another school or term (`receipt_invalid`); malformed form", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not granted S0219S, or a chosen category's module", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Another import of the school is queued or running (`conflict`)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Another import of the school is queued or running (`conflict`); learning results or performances of a term the school is not yet past, or no current term (`invalid_state`; manual 8.1.1: they are imported in the next semester)", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "The upload is over 32 MB", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A window is shorter than 3 days or outside the years 1912–2200, or a field is missing", body = Problem, content_type = "application/problem+json"),
     )
@@ -303,6 +301,26 @@ pub async fn import_receipt(state: web::Data<AppState>, who: Principal, req: Htt
     let lang = request_lang(&req);
     let form = read_form(payload).await?;
     let term = term_of(&state, school, form.term.as_deref()).await?;
+    // Categories chosen in the form are checked (names, modules, the term rule) before the archive
+    // is read; the receipt's own ones (the default) once it is open.
+    let asked: Option<Vec<Category>> = match form.categories.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => None,
+        Some(list) => Some(
+            list.split(',')
+                .map(|s| Category::parse(s).ok_or_else(|| ApiError::validation().field("categories", format!("收訖明細中沒有類別 {}", s.trim()), format!("the receipt has no category {}", s.trim()))))
+                .collect::<ApiResult<_>>()?,
+        ),
+    };
+    let current = state.db.read(move |c| crate::terms::current(c, school)).await?;
+    let may_import = |chosen: &[Category]| -> ApiResult<()> {
+        for c in chosen {
+            who.require(Need::module(c.import_module(), Op::View))?;
+        }
+        check_import_term(current, term, chosen)
+    };
+    if let Some(list) = &asked {
+        may_import(list)?;
+    }
     let (file, password) = (form.file, form.password);
     let (manifest, file, password) = web::block(move || open(&file, &password).map(|m| (m, file, password))).await.map_err(|e| ApiError::internal(format!("blocking task failed: {e}")))??;
     let code: String = state.db.read(move |c| Ok(schools::table.find(school).select(schools::code).first(c)?)).await?;
@@ -317,18 +335,18 @@ pub async fn import_receipt(state: web::Data<AppState>, who: Principal, req: Htt
         ));
     }
     let in_receipt: Vec<Category> = manifest.categories.iter().map(|p| p.category).collect();
-    let chosen: Vec<Category> = match form.categories.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        None => in_receipt.clone(),
-        Some(list) => list
-            .split(',')
-            .map(|s| {
-                Category::parse(s).filter(|c| in_receipt.contains(c)).ok_or_else(|| ApiError::validation().field("categories", format!("收訖明細中沒有類別 {}", s.trim()), format!("the receipt has no category {}", s.trim())))
-            })
-            .collect::<ApiResult<_>>()?,
+    let chosen: Vec<Category> = match asked {
+        None => {
+            may_import(&in_receipt)?;
+            in_receipt
+        }
+        Some(list) => {
+            if let Some(missing) = list.iter().find(|c| !in_receipt.contains(c)) {
+                return Err(ApiError::validation().field("categories", format!("收訖明細中沒有類別 {}", missing.name_zh()), format!("the receipt has no category {}", missing.as_str())));
+            }
+            list
+        }
     };
-    for c in &chosen {
-        who.require(Need::module(c.import_module(), Op::View))?;
-    }
     let mut windows = HashMap::new();
     if let Some(w) = form.windows.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         let list: Vec<ReceiptWindowInput> = serde_json::from_str(w).map_err(|e| ApiError::validation().field("windows", "時間設定格式不正確", format!("windows: {e}")))?;
@@ -384,7 +402,7 @@ fn import_views(c: &mut DbConn, imports: &BTreeMap<Category, ImportRow>, lang: L
         .iter()
         .map(|(cat, i)| ReceiptImportView {
             category: *cat,
-            name: pick(lang, cat.name_zh(), cat.name_en()),
+            name: tr(lang, cat.name_zh(), cat.name_en()),
             rosters: i.rosters(),
             uploaded_by: names.get(&i.uploaded_by).cloned().unwrap_or_default(),
             file_name: i.file_name.clone(),
@@ -508,9 +526,9 @@ fn load_reports(
                 class_code: p.class_code,
                 seat_no: p.seat_no,
                 category,
-                category_name: pick(lang, category.name_zh(), category.name_en()),
+                category_name: tr(lang, category.name_zh(), category.name_en()),
                 kind,
-                kind_name: pick(lang, kind.zh(), kind.as_str()),
+                kind_name: tr(lang, kind.zh(), kind.as_str()),
                 description,
                 reported_at: at,
                 remark,
