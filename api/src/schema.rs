@@ -570,6 +570,7 @@ diesel::table! {
         document_sha256 -> Nullable<Text>,
         video_name -> Nullable<Text>,
         video_sha256 -> Nullable<Text>,
+        imported -> Bool,
     }
 }
 

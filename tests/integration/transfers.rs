@@ -582,6 +582,12 @@ async fn every_refusal_imports_nothing() {
     plain.write_all(&manifest_bytes).unwrap();
     let plain = plain.finish().unwrap().into_inner();
     refused(import(&app, &fx.b_admin, &plain, &md5(&plain), &password).await, "package_invalid");
+    // One file referred to by two items (it would be stored for both).
+    let mut shared = manifest.clone();
+    shared["students"][0]["performances"][0]["document"] = shared["students"][0]["learning_results"][0]["document"].clone();
+    let p = pack(&[("manifest.json", &serde_json::to_vec(&shared).unwrap(), true), (&file_path, &file_data, false)], &password);
+    let d = refused(import(&app, &fx.b_admin, &p, &md5(&p), &password).await, "package_invalid");
+    assert!(d.contains("被多個項目引用") && d.contains(&file_path), "{d}");
     // Missing fields.
     let r = app.upload(Method::POST, "/api/v1/transfers/imports", &fx.b_admin, &[("password", &password)], &[("package", "x.zip", &package)]).await;
     r.assert_problem(422, "validation_failed");
@@ -747,6 +753,11 @@ async fn an_import_over_the_storage_quota_is_refused_and_imports_nothing() {
 }
 
 fn open_selection(app: &TestApp, school: i64, item: &'static str) {
+    open_selection_for(app, school, item, chrono::Duration::days(30));
+}
+
+/// Opens `item`'s selection period of 115 for grade 2 from yesterday until `left` from now.
+fn open_selection_for(app: &TestApp, school: i64, item: &'static str, left: chrono::Duration) {
     let now = app.state.clock.now();
     app.write(move |c| {
         use licheng::schema::work_periods as wp;
@@ -758,7 +769,7 @@ fn open_selection(app: &TestApp, school: i64, item: &'static str) {
                 wp::grade.eq(2),
                 wp::item.eq(item),
                 wp::starts_at.eq(now - chrono::Duration::days(1)),
-                wp::ends_at.eq(now + chrono::Duration::days(30)),
+                wp::ends_at.eq(now + left),
                 wp::created_at.eq(now),
                 wp::updated_at.eq(now),
             ))
@@ -796,6 +807,8 @@ async fn an_imported_performance_is_selectable_counts_toward_the_limit_and_goes_
     let editing = items.as_array().unwrap().iter().find(|i| i["kind"] == "result" && i["state"] == "editing").unwrap()["id"].as_i64().unwrap();
     open_selection(&app, fx.b.id, "select_results");
     app.put_as(&format!("/api/v1/transfers/items/{editing}/selection"), &token, json!({})).await.assert_problem(409, "invalid_state");
+    let cadre = items.as_array().unwrap().iter().find(|i| i["kind"] == "cadre").unwrap()["id"].as_i64().unwrap();
+    app.put_as(&format!("/api/v1/transfers/items/{cadre}/selection"), &token, json!({})).await.assert_problem(409, "invalid_state");
     // Nobody else selects it for b1.
     let b2 = app.token(&fx.b, "b2").await;
     app.put_as(&format!("/api/v1/transfers/items/{imported}/selection"), &b2, json!({})).await.assert_problem(404, "not_found");
@@ -818,6 +831,13 @@ async fn an_imported_performance_is_selectable_counts_toward_the_limit_and_goes_
     let rows: Vec<String> = wb.worksheet_range("多元表現").unwrap().rows().map(|r| r.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("|")).collect();
     assert_eq!(rows.len(), 1 + 10, "{rows:?}");
     assert!(rows.iter().any(|r| r.contains("全國科展") && r.contains("F131151101")), "{rows:?}");
+    // What the roster contained tells the imported item from an own item of the same id.
+    let recorded: Vec<(String, i64, bool)> = app.write(|c| {
+        use licheng::schema::roster_export_items as rei;
+        Ok(rei::table.order(rei::id.asc()).select((rei::item_kind, rei::item_id, rei::imported)).load(c)?)
+    });
+    assert_eq!(recorded.len(), 10, "{recorded:?}");
+    assert_eq!(recorded.iter().filter(|r| r.2).collect::<Vec<_>>(), vec![&("performance".to_string(), imported, true)], "{recorded:?}");
     // Unselected, it leaves the count.
     let del = app.delete_as(&format!("/api/v1/transfers/items/{imported}/selection"), &token).await;
     assert_eq!(del.status, 204, "{}", del.text());
@@ -849,4 +869,146 @@ async fn an_import_runs_as_a_job_with_progress_and_leaves_no_package_behind() {
     let kept = app.dir.path().join("jobs").join("transfer-imports");
     assert_eq!(std::fs::read_dir(&kept).map(|d| d.count()).unwrap_or(0), 0, "the received package is removed");
     assert_eq!(app.temporary_files(), 0);
+}
+
+/// Imports s1's package into B and returns b1's token and imported items (by title).
+async fn b1_with_imports(app: &TestApp, fx: &Fx) -> (String, HashMap<String, i64>) {
+    let (rec, package) = export(app, &fx.a_admin, &[fx.ids["s1"]]).await;
+    imported(app, &fx.b_admin, &package, rec["md5"].as_str().unwrap(), rec["password"].as_str().unwrap()).await;
+    let token = app.token(&fx.b, "b1").await;
+    let items = app.get_as("/api/v1/transfers/items", &token).await.json();
+    let by_title = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["kind"] != "cadre")
+        .map(|i| (format!("{}{}", i["title"].as_str().unwrap(), i["state"].as_str().map(|s| format!(" {s}")).unwrap_or_default()), i["id"].as_i64().unwrap()))
+        .collect();
+    (token, by_title)
+}
+
+#[actix_web::test]
+async fn the_confirmation_sheet_and_the_selection_reports_list_imported_items_with_their_school() {
+    // Issue #21: "The student sees the imported items marked with their original school; ...
+    // reports and rosters include them where the rules say so."
+    let app = TestApp::init();
+    let fx = fixture(&app).await;
+    let (token, items) = b1_with_imports(&app, &fx).await;
+    open_selection(&app, fx.b.id, "select_results");
+    open_selection(&app, fx.b.id, "select_performances");
+    for title in ["國語文 certified", "全國科展"] {
+        let r = app.put_as(&format!("/api/v1/transfers/items/{}/selection", items[title]), &token, json!({})).await;
+        assert_eq!(r.status, 200, "{}", r.text());
+    }
+    let origin: String = {
+        let aid = fx.a.id;
+        app.write(move |c| Ok(licheng::schema::schools::table.find(aid).select(licheng::schema::schools::name).first(c)?))
+    };
+    let b1 = fx.ids["b1"];
+    for sheets in [
+        app.get_as(&format!("/api/v1/reports/confirmation-sheets?student_id={b1}&term=1151"), &fx.b_admin).await.json(),
+        app.get_as("/api/v1/me/confirmation-sheet?term=1151", &token).await.json(),
+    ] {
+        let sheet = &sheets["students"][0];
+        let results = sheet["results"].as_array().unwrap();
+        assert_eq!(results.len(), 4, "s1's four results at A: {sheet}");
+        assert!(results.iter().all(|r| r["origin_school"] == origin.as_str()), "{sheet}");
+        let certified = results.iter().find(|r| r["state"] == "certified").unwrap();
+        assert_eq!(certified["selected"], true, "{sheet}");
+        assert_eq!(certified["id"], items["國語文 certified"]);
+        assert!(certified["decided_on"].is_string(), "{sheet}");
+        let perfs = sheet["performances"].as_array().unwrap();
+        assert_eq!(perfs.len(), 3, "{sheet}");
+        assert!(perfs.iter().all(|p| p["origin_school"] == origin.as_str()), "{sheet}");
+        assert_eq!(perfs.iter().filter(|p| p["selected"] == true).count(), 1, "{sheet}");
+        assert_eq!((sheet["selected_results"].as_i64(), sheet["selected_performances"].as_i64()), (Some(1), Some(1)), "{sheet}");
+    }
+    // The workbook marks them too.
+    let book = app.get_as(&format!("/api/v1/reports/confirmation-sheets.xlsx?student_id={b1}&term=1151"), &fx.b_admin).await;
+    assert_eq!(book.status, 200, "{}", book.text());
+    use calamine::Reader;
+    let mut wb: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(book.body)).unwrap();
+    let rows: Vec<String> = wb.worksheet_range("上傳及勾選確認單").unwrap().rows().map(|r| r.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("|")).collect();
+    assert!(rows.iter().any(|r| r.contains("全國科展") && r.contains(&origin)), "{rows:?}");
+
+    // 查詢學生學習成果／多元表現勾選情形: selected and selectable, own and imported together.
+    for (kind, selected, available) in [("results", 1, 1), ("performances", 1, 3)] {
+        let page = app.get_as(&format!("/api/v1/reports/selection-status?kind={kind}&academic_year=115"), &fx.b_admin).await.json();
+        let row = page["items"].as_array().unwrap().iter().find(|r| r["student_id"] == b1).unwrap_or_else(|| panic!("{page}")).clone();
+        assert_eq!((row["selected"].as_i64(), row["available"].as_i64()), (Some(selected), Some(available)), "{kind}: {row}");
+    }
+    // The analysis of selections counts them.
+    let analysis = app.get_as("/api/v1/reports/analysis?subject=selections&by=subject&term=1151", &fx.b_admin).await.json();
+    assert_eq!(analysis["total"], 2, "{analysis}");
+}
+
+#[actix_web::test]
+async fn selection_reminders_count_imported_items() {
+    // Issue #21: imported items "count for the student's selections of that academic year".
+    let app = TestApp::init();
+    let fx = fixture(&app).await;
+    let (token, items) = b1_with_imports(&app, &fx).await;
+    let b1 = fx.ids["b1"];
+    app.write(move |c| {
+        diesel::update(users::table.find(b1)).set(users::email.eq(Some("b1@example.tw"))).execute(c)?;
+        Ok(())
+    });
+    // The selection periods end tomorrow: the last days, when the reminders go.
+    open_selection_for(&app, fx.b.id, "select_results", chrono::Duration::hours(30));
+    open_selection_for(&app, fx.b.id, "select_performances", chrono::Duration::hours(30));
+    let plan = |app: &TestApp| {
+        let (school, now) = (fx.b.id, app.state.clock.now());
+        let planned = app.write(move |c| licheng::notify::reminders::plan(c, school, now, "https://licheng.test"));
+        planned.into_iter().filter(|p| p.user_id == b1).map(|p| p.reason.as_str().to_string()).collect::<Vec<_>>()
+    };
+    // b1 has nothing of their own, but imported items to select: reminded of both.
+    let mut reasons = plan(&app);
+    reasons.sort();
+    assert_eq!(reasons, vec!["select_performances".to_string(), "select_results".to_string()]);
+    // Selected (imported ones), nothing to remind of.
+    for title in ["國語文 certified", "全國科展"] {
+        let r = app.put_as(&format!("/api/v1/transfers/items/{}/selection", items[title]), &token, json!({})).await;
+        assert_eq!(r.status, 200, "{}", r.text());
+    }
+    assert_eq!(plan(&app), Vec::<String>::new());
+}
+
+#[actix_web::test]
+async fn a_transfer_job_given_up_or_failed_for_good_leaves_no_package_on_disk() {
+    let app = TestApp::init();
+    let fx = fixture(&app).await;
+    let (rec, package) = export(&app, &fx.a_admin, &[fx.ids["s1"]]).await;
+    let received = app.dir.path().join("jobs").join("transfer-imports");
+    let waiting = || std::fs::read_dir(&received).map(|d| d.count()).unwrap_or(0);
+    // An import whose job is given up before it runs (its instance died once too often).
+    let r = import(&app, &fx.b_admin, &package, rec["md5"].as_str().unwrap(), rec["password"].as_str().unwrap()).await;
+    assert_eq!(r.status, 202, "{}", r.text());
+    assert_eq!(waiting(), 1, "the package waits for its job");
+    let job = r.json()["job_id"].as_i64().unwrap();
+    app.write(move |c| {
+        use licheng::schema::jobs;
+        diesel::update(jobs::table.find(job)).set(jobs::attempts.eq(licheng::jobs::MAX_ATTEMPTS)).execute(c)?;
+        Ok(())
+    });
+    licheng::jobs::run_once(&app.state).await.unwrap();
+    let j = app.get_as(&format!("/api/v1/jobs/{job}"), &fx.b_admin).await.json();
+    assert_eq!(j["state"], "failed", "{j}");
+    assert!(j["error"].as_str().unwrap().contains("gave up"), "{j}");
+    assert_eq!(waiting(), 0, "the given-up job's package is removed");
+    assert_eq!(counts(&app, fx.b.id), (0, 0, 0));
+
+    // An export that fails for good part way (s2's file is gone from disk) leaves no unfinished
+    // package behind.
+    let gone = bytes::sha256(&bytes::jpg(1800));
+    std::fs::remove_file(licheng::storage::FileStore::new(app.dir.path()).path_of(&gone)).unwrap();
+    let r = app.post_as("/api/v1/transfers/exports", &fx.a_admin, json!({ "student_ids": [fx.ids["s2"]] })).await;
+    assert_eq!(r.status, 202, "{}", r.text());
+    let job = r.json()["job_id"].as_i64().unwrap();
+    licheng::jobs::run_once(&app.state).await.unwrap();
+    let j = app.get_as(&format!("/api/v1/jobs/{job}"), &fx.a_admin).await.json();
+    assert_eq!(j["state"], "failed", "{j}");
+    assert!(j["error"].as_str().unwrap().contains("作品.jpg"), "named: {j}");
+    let dir = app.dir.path().join("jobs").join(job.to_string());
+    let left: Vec<_> = std::fs::read_dir(&dir).map(|d| d.map(|e| e.unwrap().file_name()).collect()).unwrap_or_default();
+    assert!(left.is_empty(), "left behind: {left:?}");
 }

@@ -291,10 +291,10 @@ fn claim(c: &mut DbConn, id: i64, now: NaiveDateTime) -> ApiResult<Option<Job>> 
     Ok(Some(Job { id, school_id: row.school_id, owner_id: row.owner_id, kind: row.kind, params, attempts: row.attempts, token }))
 }
 
-/// Records how a run ended, if this instance still holds the claim.
-fn finish(c: &mut DbConn, job: &Job, outcome: &Result<Output, JobError>, now: NaiveDateTime) -> ApiResult<()> {
+/// Records how a run ended, if this instance still holds the claim (then true).
+fn finish(c: &mut DbConn, job: &Job, outcome: &Result<Output, JobError>, now: NaiveDateTime) -> ApiResult<bool> {
     let mine = jobs::table.find(job.id).filter(jobs::claim_token.eq(&job.token)).filter(jobs::state.eq(JobState::Running.as_str()));
-    match outcome {
+    let held = match outcome {
         Ok(out) => diesel::update(mine)
             .set((
                 jobs::state.eq(JobState::Succeeded.as_str()),
@@ -330,7 +330,7 @@ fn finish(c: &mut DbConn, job: &Job, outcome: &Result<Output, JobError>, now: Na
             ))
             .execute(c)?,
     };
-    Ok(())
+    Ok(held == 1)
 }
 
 fn truncate(s: &str) -> String {
@@ -355,7 +355,22 @@ fn run_claimed(state: &AppState, job: Job) -> ApiResult<()> {
         tracing::warn!(job = job.id, kind = %job.kind, retry = e.retry, error = %e.message, "job failed");
     }
     let now = state.clock.now();
-    state.db.write_blocking(|c| finish(c, &job, &outcome, now))
+    let held = state.db.write_blocking(|c| finish(c, &job, &outcome, now))?;
+    // Failed for good (as `finish` decided, holding the claim): what the job left on disk goes.
+    if held && outcome.as_ref().is_err_and(|e| !e.retry || job.attempts >= MAX_ATTEMPTS) {
+        if let Some(discard) = discard(&job.kind) {
+            discard(state, &job);
+        }
+    }
+    Ok(())
+}
+
+/// What removes the files a job of one kind leaves behind once it has failed for good.
+fn discard(kind: &str) -> Option<fn(&AppState, &Job)> {
+    match kind {
+        crate::transfers::JOB_KIND | crate::transfers::IMPORT_JOB_KIND => Some(crate::transfers::package::discard),
+        _ => None,
+    }
 }
 
 /// One worker pass: claims and runs every due job in turn; returns how many it ran.

@@ -290,20 +290,29 @@ fn editing_students(c: &mut DbConn, school: i64, term: Term, grade: i32, p: &per
 }
 
 fn unselected_students(c: &mut DbConn, school: i64, term: Term, grade: i32, reason: Reason, p: &periods::Period, link: &str) -> ApiResult<Vec<Planned>> {
+    use crate::schema::transfer_items as tx;
+    use crate::selections::Kind;
     let (kind, what, path) = match reason {
-        Reason::SelectPerformances => ("performance", "多元表現", "performances"),
-        _ => ("result", "課程學習成果", "selections"),
+        Reason::SelectPerformances => (Kind::Performances, "多元表現", "performances"),
+        _ => (Kind::Results, "課程學習成果", "selections"),
     };
+    // Items imported from another school (issue #21) are selected and selectable as the
+    // student's own.
     let selected: HashSet<i64> = sel::table
         .filter(sel::school_id.eq(school))
         .filter(sel::academic_year.eq(term.academic_year))
-        .filter(sel::item_kind.eq(kind))
+        .filter(sel::item_kind.eq_any([kind.item_kind(), kind.imported_kind()]))
         .select(sel::student_id)
         .load::<i64>(c)?
         .into_iter()
         .collect();
+    let mut imported = tx::table.filter(tx::school_id.eq(school)).filter(tx::academic_year.eq(term.academic_year)).filter(tx::item_kind.eq(kind.item_kind())).select(tx::student_id).into_boxed();
+    if kind == Kind::Results {
+        imported = imported.filter(tx::state.eq(ResultState::Certified.as_str()));
+    }
+    let imported: Vec<i64> = imported.load(c)?;
     // Only students who have something to select: a certified result, or a performance.
-    let available: HashSet<i64> = if reason == Reason::SelectPerformances {
+    let mut available: HashSet<i64> = if reason == Reason::SelectPerformances {
         pf::table
             .filter(pf::school_id.eq(school))
             .filter(pf::academic_year.eq(term.academic_year))
@@ -323,6 +332,7 @@ fn unselected_students(c: &mut DbConn, school: i64, term: Term, grade: i32, reas
             .into_iter()
             .collect()
     };
+    available.extend(imported);
     let mut out = Vec::new();
     for (id, name, email, backup) in grade_students(c, school, grade)? {
         if selected.contains(&id) || !available.contains(&id) {

@@ -217,12 +217,14 @@ pub fn facts(c: &mut DbConn, school: i64, term: Term, subject: &str) -> ApiResul
                 .filter(sel::academic_year.eq(term.academic_year))
                 .select((sel::academic_year, sel::item_kind, sel::item_id, sel::selected_at, sp::grade.nullable(), sp::class_code.nullable()))
                 .load(c)?;
-            let labels: HashMap<&str, &str> = HashMap::from([("result", "課程學習成果"), ("performance", "多元表現")]);
+            // Items imported from another school (issue #21) are selected as the school's own.
+            let labels: HashMap<&str, &str> = HashMap::from([("result", "課程學習成果"), ("performance", "多元表現"), ("transfer_result", "課程學習成果"), ("transfer_performance", "多元表現")]);
             Ok(rows
                 .into_iter()
                 .filter(|(_, kind, item, ..)| match kind.as_str() {
                     "result" => live_results.contains(item),
                     "performance" => live_perfs.contains(item),
+                    "transfer_result" | "transfer_performance" => true,
                     _ => false,
                 })
                 .map(|(y, kind, _, at, grade, class)| Fact {

@@ -63,6 +63,9 @@ pub struct SheetResult {
     pub decided_on: Option<String>,
     /// 已勾選提交.
     pub selected: bool,
+    /// 原學校: the school it was imported from (issue #21; its id is the imported item's, read
+    /// only); null for the school's own.
+    pub origin_school: Option<String>,
 }
 
 /// One performance of the academic year.
@@ -75,6 +78,8 @@ pub struct SheetPerformance {
     /// 日期 (ROC).
     pub date: String,
     pub selected: bool,
+    /// 原學校: the school it was imported from (issue #21); null for the school's own.
+    pub origin_school: Option<String>,
 }
 
 /// One student's page.
@@ -218,6 +223,7 @@ pub fn sheets(c: &mut DbConn, school: i64, term: Term, ids: &[i64], now: NaiveDa
                 uploaded_on: roc_day(created_at),
                 decided_on: decided_at.filter(|_| matches!(st, ResultState::Certified | ResultState::Rejected)).map(roc_day),
                 selected: selected_items.contains(&(Kind::Results.item_kind().to_string(), id)),
+                origin_school: None,
             });
         }
     }
@@ -229,12 +235,58 @@ pub fn sheets(c: &mut DbConn, school: i64, term: Term, ids: &[i64], now: NaiveDa
                 title,
                 date: roc_date(start_date),
                 selected: selected_items.contains(&(Kind::Performances.item_kind().to_string(), id)),
+                origin_school: None,
             });
+        }
+    }
+    // Items imported from another school (issue #21), marked with it: the term's results, the
+    // year's performances (cadre records are not listed, as the school's own are not).
+    for item in crate::transfers::imported_items(c, school, &ids, year)? {
+        let Some(s) = by_student.get_mut(&item.student_id) else { continue };
+        let selected = selected_items.contains(&(item.kind.imported_kind().to_string(), item.id));
+        match &item.record {
+            crate::transfers::ImportedRecord::Result(r) => {
+                // Selected, it counts for the year; listed with the term's results.
+                if selected {
+                    s.selected_results += 1;
+                }
+                if term.semester != 0 && r.semester != term.semester {
+                    continue;
+                }
+                let st = ResultState::parse(&r.state);
+                let day = |t: Option<&str>| t.and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok()).map(|t| roc_day(t.naive_utc()));
+                s.results.push(SheetResult {
+                    id: item.id,
+                    subject_name: r.subject.clone(),
+                    semester: r.semester,
+                    description: r.description.clone(),
+                    state: st.as_str().to_string(),
+                    state_name: st.name_zh().to_string(),
+                    uploaded_on: day(Some(&r.created_at)).unwrap_or_default(),
+                    decided_on: day(r.decided_at.as_deref()).filter(|_| matches!(st, ResultState::Certified | ResultState::Rejected)),
+                    selected,
+                    origin_school: Some(item.origin_school_name.clone()),
+                });
+            }
+            crate::transfers::ImportedRecord::Performance(p) => {
+                if selected {
+                    s.selected_performances += 1;
+                }
+                s.performances.push(SheetPerformance {
+                    id: item.id,
+                    category_name: Category::parse(&p.category).map(Category::name_zh).unwrap_or(p.category.as_str()).to_string(),
+                    title: p.title.clone(),
+                    date: roc_date(p.start_date),
+                    selected,
+                    origin_school: Some(item.origin_school_name.clone()),
+                });
+            }
         }
     }
     for s in by_student.values_mut() {
         // Code-point order on every backend (a database's collation may differ).
-        s.results.sort_by(|a, b| (a.semester, &a.subject_name, a.id).cmp(&(b.semester, &b.subject_name, b.id)));
+        s.results.sort_by(|a, b| (a.semester, &a.subject_name, a.origin_school.is_some(), a.id).cmp(&(b.semester, &b.subject_name, b.origin_school.is_some(), b.id)));
+        s.performances.sort_by(|a, b| (&a.date, a.origin_school.is_some(), a.id).cmp(&(&b.date, b.origin_school.is_some(), b.id)));
     }
     let students = ids.iter().filter_map(|id| by_student.remove(id)).collect();
     Ok(ConfirmationSheets { term: Some(term.code()), academic_year: Some(year), printed_on: roc_day(now), students })
@@ -275,6 +327,14 @@ fn no_term() -> ApiError {
     ApiError::with_detail(ErrorCode::InvalidState, "學校尚未設定目前學年期。", "The school has no current term yet.")
 }
 
+/// An item's 項目, with the school it was imported from (issue #21).
+fn transferred(what: &str, origin: &Option<String>) -> String {
+    match origin {
+        Some(school) => format!("{what}（轉入，原學校：{school}）"),
+        None => what.to_string(),
+    }
+}
+
 /// The workbook: one sheet, a row per item, students one after another.
 pub fn workbook_sheets(s: &ConfirmationSheets) -> Vec<Sheet> {
     let mut sheet = Sheet::new("上傳及勾選確認單", vec!["班級", "座號", "學號", "姓名", "項目", "科目／類別", "內容", "狀態", "日期", "已勾選提交"]);
@@ -288,7 +348,7 @@ pub fn workbook_sheets(s: &ConfirmationSheets) -> Vec<Sheet> {
             who(
                 &mut sheet,
                 vec![
-                    Cell::from("課程學習成果"),
+                    Cell::from(transferred("課程學習成果", &r.origin_school)),
                     Cell::from(r.subject_name.as_str()),
                     Cell::from(r.description.as_str()),
                     Cell::from(r.state_name.as_str()),
@@ -301,7 +361,7 @@ pub fn workbook_sheets(s: &ConfirmationSheets) -> Vec<Sheet> {
             who(
                 &mut sheet,
                 vec![
-                    Cell::from("多元表現"),
+                    Cell::from(transferred("多元表現", &p.origin_school)),
                     Cell::from(p.category_name.as_str()),
                     Cell::from(p.title.as_str()),
                     Cell::Empty,

@@ -159,6 +159,26 @@ fn counts(c: &mut DbConn, school: i64, year: i32, kind: Kind, only: Option<&[i64
             (s.load(c)?, a.load(c)?)
         }
     };
+    // Items imported from another school (issue #21) count with the student's own: selected, and
+    // selectable (a certified result, a performance).
+    use crate::schema::transfer_items as tx;
+    let mut s = sel::table
+        .inner_join(tx::table.on(tx::id.eq(sel::item_id)))
+        .filter(sel::school_id.eq(school))
+        .filter(sel::academic_year.eq(year))
+        .filter(sel::item_kind.eq(kind.imported_kind()))
+        .select(sel::student_id)
+        .into_boxed();
+    let mut a = tx::table.filter(tx::school_id.eq(school)).filter(tx::academic_year.eq(year)).filter(tx::item_kind.eq(kind.item_kind())).select(tx::student_id).into_boxed();
+    if kind == Kind::Results {
+        a = a.filter(tx::state.eq(ResultState::Certified.as_str()));
+    }
+    if let Some(ids) = &only {
+        s = s.filter(sel::student_id.eq_any(ids.clone()));
+        a = a.filter(tx::student_id.eq_any(ids.clone()));
+    }
+    let selected = selected.into_iter().chain(s.load::<i64>(c)?);
+    let available = available.into_iter().chain(a.load::<i64>(c)?);
     Ok((tally(selected), tally(available)))
 }
 

@@ -268,13 +268,19 @@ impl Item {
     }
 
     /// `result`, `performance` or `cadre` (as recorded in `roster_export_items`, whose CHECK
-    /// allows only these: an imported item is recorded under its kind with the imported item's id).
+    /// allows only these: an imported item is recorded under its kind with the imported item's id
+    /// and `imported` set, [`Item::imported`]).
     pub fn kind(&self) -> &'static str {
         match self {
             Item::Result { .. } => "result",
             Item::Performance { .. } => "performance",
             Item::Cadre { .. } => "cadre",
         }
+    }
+
+    /// Imported from another school (`transfer_items`, issue #21): the id is the imported item's.
+    pub fn imported(&self) -> bool {
+        matches!(self, Item::Result { imported: true, .. } | Item::Performance { imported: true, .. })
     }
 }
 

@@ -368,7 +368,7 @@ fn record(state: &AppState, export_id: i64, contents: &Contents, names: &[(Optio
     let sha256 = sha256.to_string();
     let students: std::collections::HashSet<i64> = contents.rows.iter().map(|r| r.student_id).collect();
     let (n_students, n_items, n_files) = (students.len() as i32, contents.rows.len() as i32, contents.attachments() as i32);
-    type ItemRow = (i64, String, String, i64, Option<String>, Option<String>, Option<String>, Option<String>);
+    type ItemRow = (i64, String, String, i64, bool, Option<String>, Option<String>, Option<String>, Option<String>);
     let items: Vec<ItemRow> = contents
         .rows
         .iter()
@@ -376,7 +376,7 @@ fn record(state: &AppState, export_id: i64, contents: &Contents, names: &[(Optio
         .map(|(r, (dn, vn))| {
             // Kept encrypted, like the accounts' column (issue #26).
             let nid = contents.students.get(&r.student_id).and_then(|s| s.national_id.as_deref()).map(crate::national_id::seal).transpose()?.unwrap_or_default();
-            Ok((r.student_id, nid, r.item.kind().to_string(), r.item.id(), dn.clone(), r.document.as_ref().map(|f| f.sha256.clone()), vn.clone(), r.video.as_ref().map(|f| f.sha256.clone())))
+            Ok((r.student_id, nid, r.item.kind().to_string(), r.item.id(), r.item.imported(), dn.clone(), r.document.as_ref().map(|f| f.sha256.clone()), vn.clone(), r.video.as_ref().map(|f| f.sha256.clone())))
         })
         .collect::<crate::error::ApiResult<_>>()?;
     state.db.write_blocking(move |c| {
@@ -384,13 +384,14 @@ fn record(state: &AppState, export_id: i64, contents: &Contents, names: &[(Optio
         for chunk in items.chunks(500) {
             let values: Vec<_> = chunk
                 .iter()
-                .map(|(student, nid, kind, id, dn, ds, vn, vs)| {
+                .map(|(student, nid, kind, id, imported, dn, ds, vn, vs)| {
                     (
                         rei::export_id.eq(export_id),
                         rei::student_id.eq(*student),
                         rei::national_id.eq(nid.clone()),
                         rei::item_kind.eq(kind.clone()),
                         rei::item_id.eq(*id),
+                        rei::imported.eq(*imported),
                         rei::document_name.eq(dn.clone()),
                         rei::document_sha256.eq(ds.clone()),
                         rei::video_name.eq(vn.clone()),

@@ -211,6 +211,21 @@ pub struct MissingCode {
     pub semester: i32,
 }
 
+impl MissingCode {
+    /// The refusal's entry for a result whose course code is not the 23-character one (FAQ 000 五
+    /// Q3); `None` when it is. [`precheck`] and [`snapshot`] both decide through it.
+    fn of(student_id: i64, student_name: &str, subject: &str, course_code: &str, academic_year: i32, semester: i32) -> Option<MissingCode> {
+        (course_code.trim().chars().count() != crate::rosters::COURSE_CODE_LEN).then(|| MissingCode {
+            student_id,
+            student_name: student_name.to_string(),
+            subject: subject.to_string(),
+            course_code: course_code.to_string(),
+            academic_year,
+            semester,
+        })
+    }
+}
+
 /// What an export contains, read in one go.
 pub struct Snapshot {
     pub students: Vec<(i64, StudentRecord)>,
@@ -263,8 +278,9 @@ pub fn precheck(c: &mut DbConn, school: i64, ids: &[i64]) -> ApiResult<Option<Ap
         without_national_id: found.into_iter().filter(|(_, _, nid)| national_id_of(nid.clone()).is_none()).map(|(_, name, _)| name).collect(),
         missing_codes: codes
             .into_iter()
-            .filter(|(_, _, code, _, _)| code.trim().chars().count() != crate::rosters::COURSE_CODE_LEN)
-            .map(|(student_id, subject, course_code, academic_year, semester)| MissingCode { student_id, student_name: names.get(&student_id).cloned().unwrap_or_default(), subject, course_code, academic_year, semester })
+            .filter_map(|(student_id, subject, course_code, academic_year, semester)| {
+                MissingCode::of(student_id, names.get(&student_id).map_or("", String::as_str), &subject, &course_code, academic_year, semester)
+            })
             .collect(),
     };
     Ok(snap.refusal())
@@ -387,9 +403,7 @@ pub fn snapshot(c: &mut DbConn, school: i64, ids: &[i64]) -> ApiResult<Snapshot>
         let mut rec = StudentRecord { national_id: nid, birth_date, number, name: name.clone(), grade, class_code, seat_no, learning_results: Vec::new(), performances: Vec::new(), cadre_records: Vec::new() };
         for r in results.iter().filter(|r| r.1 == id) {
             let (rid, _, code, subject, credits, year, semester, description, state, reject_reason, created_at, submitted_at, decided_at, doc, video) = r.clone();
-            if code.trim().chars().count() != crate::rosters::COURSE_CODE_LEN {
-                out.missing_codes.push(MissingCode { student_id: id, student_name: name.clone(), subject: subject.clone(), course_code: code.clone(), academic_year: year, semester });
-            }
+            out.missing_codes.extend(MissingCode::of(id, &name, &subject, &code, year, semester));
             let history: Vec<Event> = events
                 .iter()
                 .filter(|e| e.0 == rid)
@@ -451,6 +465,53 @@ pub fn snapshot(c: &mut DbConn, school: i64, ids: &[i64]) -> ApiResult<Snapshot>
             rec.cadre_records.push(CadreRecord { id: cid, academic_year, semester, unit, position, level, start_date, end_date });
         }
         out.students.push((id, rec));
+    }
+    Ok(out)
+}
+
+/// An imported learning result's or performance's record, as the package carried it.
+#[derive(Debug, Clone)]
+pub enum ImportedRecord {
+    Result(ResultRecord),
+    Performance(PerformanceRecord),
+}
+
+/// A learning result or performance imported from another school (`transfer_items`), as the
+/// reports list it next to the school's own items.
+#[derive(Debug, Clone)]
+pub struct ImportedItem {
+    pub id: i64,
+    pub student_id: i64,
+    pub kind: crate::selections::Kind,
+    pub origin_school_code: String,
+    pub origin_school_name: String,
+    pub record: ImportedRecord,
+}
+
+/// The learning results and performances of `students` imported into `school` for
+/// `academic_year` (cadre records left out), by student and id.
+pub fn imported_items(c: &mut DbConn, school: i64, students: &[i64], academic_year: i32) -> ApiResult<Vec<ImportedItem>> {
+    use crate::schema::transfer_items as tx;
+    use crate::selections::Kind;
+    let mut out = Vec::new();
+    for chunk in students.chunks(500) {
+        let rows: Vec<(i64, i64, String, String, String, String)> = tx::table
+            .filter(tx::school_id.eq(school))
+            .filter(tx::student_id.eq_any(chunk.to_vec()))
+            .filter(tx::academic_year.eq(academic_year))
+            .filter(tx::item_kind.eq_any([Kind::Results.item_kind(), Kind::Performances.item_kind()]))
+            .order((tx::student_id.asc(), tx::id.asc()))
+            .select((tx::id, tx::student_id, tx::item_kind, tx::origin_school_code, tx::origin_school_name, tx::record))
+            .load(c)?;
+        for (id, student_id, kind, origin_school_code, origin_school_name, record) in rows {
+            let bad = |e: serde_json::Error| ApiError::internal(format!("imported record {id}: {e}"));
+            let (kind, record) = if kind == Kind::Results.item_kind() {
+                (Kind::Results, ImportedRecord::Result(serde_json::from_str(&record).map_err(bad)?))
+            } else {
+                (Kind::Performances, ImportedRecord::Performance(serde_json::from_str(&record).map_err(bad)?))
+            };
+            out.push(ImportedItem { id, student_id, kind, origin_school_code, origin_school_name, record });
+        }
     }
     Ok(out)
 }

@@ -494,16 +494,36 @@ pub struct ImportDone {
 
 /// The import job: checks every file of the received package against its SHA-256 (progress per
 /// file), then applies it in one transaction. A refusal (`package_invalid`, `quota_exceeded`, …)
-/// fails the job with its reason and imports nothing. The package is removed once the job ends
-/// (kept for a retry after a passing failure).
+/// fails the job with its reason and imports nothing. The package is removed once imported; a
+/// job that fails for good (or is given up before it runs) is cleaned up by [`discard`] (kept
+/// for a retry after a passing failure).
 pub fn run_import(state: &AppState, job: &Job, progress: &Progress) -> Result<Output, JobError> {
     let params: ImportParams = serde_json::from_value(job.params.clone()).map_err(|e| JobError::fatal(format!("bad parameters: {e}")))?;
     let package = state.config.data_dir.join(&params.package);
     let outcome = import_package(state, job, progress, &params, &package);
-    if outcome.as_ref().map_or_else(|e| !e.retry, |_| true) {
+    if outcome.is_ok() {
         let _ = std::fs::remove_file(&package);
     }
     outcome
+}
+
+/// Where received packages wait for their import job (under the data directory).
+pub fn received_dir() -> PathBuf {
+    PathBuf::from("jobs").join("transfer-imports")
+}
+
+/// Removes what a transfer job that failed for good, or was given up before it ran, leaves on
+/// disk: its own directory (an export's unfinished `.part`) and an import's received package.
+pub fn discard(state: &AppState, job: &Job) {
+    let _ = std::fs::remove_dir_all(state.config.data_dir.join("jobs").join(job.id.to_string()));
+    if let Ok(params) = serde_json::from_value::<ImportParams>(job.params.clone()) {
+        let package = PathBuf::from(&params.package);
+        // Only a package this server placed (never a path elsewhere, whatever the params say).
+        let placed = package.parent() == Some(received_dir().as_path()) && package.file_name().is_some();
+        if placed {
+            let _ = std::fs::remove_file(state.config.data_dir.join(package));
+        }
+    }
 }
 
 fn import_package(state: &AppState, job: &Job, progress: &Progress, params: &ImportParams, package: &Path) -> Result<Output, JobError> {

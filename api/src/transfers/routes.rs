@@ -540,7 +540,7 @@ pub async fn import_transfer(state: web::Data<AppState>, who: Principal, payload
         return Err(e);
     }
     // The package waits for the job beside the jobs' results (the data directory's `jobs/`).
-    let rel = std::path::PathBuf::from("jobs").join("transfer-imports").join(format!("{}.zip", uuid::Uuid::new_v4()));
+    let rel = package::received_dir().join(format!("{}.zip", uuid::Uuid::new_v4()));
     let kept = state.config.data_dir.join(&rel);
     let moved = kept.parent().map_or(Ok(()), std::fs::create_dir_all).and_then(|_| std::fs::rename(&path, &kept));
     if let Err(e) = moved {

@@ -61,8 +61,11 @@ function Sheet({ sheet, term, printedOn }: { sheet: StudentSheet; term: string; 
             </tr>
           )}
           {sheet.results.map((r) => (
-            <tr key={r.id}>
-              <td>{r.subject_name}</td>
+            <tr key={`${r.origin_school ?? ''}-${r.id}`}>
+              <td>
+                {r.subject_name}
+                {r.origin_school && <div>（轉入，原學校：{r.origin_school}）</div>}
+              </td>
               <td>{r.description}</td>
               <td>{r.state_name}</td>
               <td>{r.uploaded_on}</td>
@@ -89,9 +92,12 @@ function Sheet({ sheet, term, printedOn }: { sheet: StudentSheet; term: string; 
             </tr>
           )}
           {sheet.performances.map((p) => (
-            <tr key={p.id}>
+            <tr key={`${p.origin_school ?? ''}-${p.id}`}>
               <td>{p.category_name}</td>
-              <td>{p.title}</td>
+              <td>
+                {p.title}
+                {p.origin_school && <div>（轉入，原學校：{p.origin_school}）</div>}
+              </td>
               <td>{p.date}</td>
               <td>{p.selected ? '是' : '否'}</td>
             </tr>

@@ -1,0 +1,1 @@
+ALTER TABLE roster_export_items DROP COLUMN imported;
