@@ -209,12 +209,17 @@ pub fn run(cli: Cli) -> Result<(), AnyError> {
     if applied > 0 {
         tracing::info!(applied, "database migrations applied");
     }
-    // National IDs at rest: the key, and the rows from before encryption converted.
+    // National IDs at rest: the key (and during a rotation the previous one), and — by the
+    // commands that start a server or migrate, not by every command (three full scans) — the
+    // rows from before encryption converted.
     let secrets = Secrets::load_or_create(config.secret_key.as_deref(), &config.data_dir)?;
     crate::national_id::install(&secrets);
-    let converted = crate::national_id::encrypt_existing(&db)?;
-    if converted != crate::national_id::Converted::default() {
-        tracing::info!(?converted, "national IDs encrypted at rest");
+    crate::national_id::install_previous(config.previous_secret_key.as_deref().map(Secrets::from_value).as_ref());
+    if matches!(cli.command, Command::Serve { .. } | Command::Migrate) {
+        let converted = crate::national_id::encrypt_existing(&db)?;
+        if converted != crate::national_id::Converted::default() {
+            tracing::info!(?converted, "national IDs encrypted at rest");
+        }
     }
     let clock = crate::clock::Clock::default();
     match cli.command {
@@ -400,6 +405,18 @@ pub fn run(cli: Cli) -> Result<(), AnyError> {
         Command::RotateKey { previous_secret_file } => {
             let previous = std::fs::read_to_string(&previous_secret_file)?;
             let previous = Secrets::from_value(previous.trim());
+            // A server still on the old key could not read what is converted, and would go on
+            // writing under the old key (README "Backup and restore").
+            let in_the_way = db.read_blocking(|c| crate::national_id::servers_not_on(c, &secrets, clock.now()))?;
+            if !in_the_way.is_empty() {
+                return Err(format!(
+                    "refused: {} running server(s) still use another secret key: {}. Restart every server with `secret_key` = the new secret and `previous_secret_key` = the old one, then run `licheng rotate-key` again (a stopped server's entry expires after {} s).",
+                    in_the_way.len(),
+                    in_the_way.join(", "),
+                    crate::national_id::ALIVE_SECONDS
+                )
+                .into());
+            }
             let done = crate::national_id::rotate(&db, &previous, &secrets)?;
             println!("national IDs re-encrypted: {} accounts, {} roster-export items, {} receipt rows", done.users, done.roster_items, done.receipt_students);
             if done.unreadable > 0 {
@@ -465,6 +482,8 @@ fn serve(config: Config, db: Db, demo: bool) -> Result<(), AnyError> {
         }
         println!("{}", crate::demo::banner(&config.public_url()));
     }
+    let instance = crate::national_id::instance_name();
+    let (db_at_exit, beat) = (state.db.clone(), instance.clone());
     let metrics = actix_web::web::Data::new(Metrics::default());
     let workers = if config.workers == 0 {
         std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2)
@@ -481,6 +500,8 @@ fn serve(config: Config, db: Db, demo: bool) -> Result<(), AnyError> {
         crate::uploads::files::spawn_sweeper(state.clone());
         // Jobs (roster exports, …): safe on every instance (claims are exclusive, with a lease).
         crate::jobs::spawn(state.clone());
+        // Report this server's national-ID keys (`licheng rotate-key` refuses while one is old).
+        crate::national_id::spawn(state.db.clone(), state.clock.clone(), beat);
         // Seal new events into the tamper-evident history (every instance; races are harmless).
         crate::history::spawn(state.db.clone(), state.clock.clone(), 5);
         // Periodic backups, when configured (run them on one instance only).
@@ -504,6 +525,9 @@ fn serve(config: Config, db: Db, demo: bool) -> Result<(), AnyError> {
             None => main.await,
         }
     })?;
+    if let Err(e) = db_at_exit.write_blocking(|c| crate::national_id::forget(c, &instance)) {
+        tracing::warn!(error = ?e, "could not remove this server's entry from server_keys");
+    }
     Ok(())
 }
 

@@ -50,6 +50,10 @@ pub struct Config {
     /// are derived. When unset, a random one is generated once into `{data_dir}/secret.key`;
     /// several instances sharing one database must share this value.
     pub secret_key: Option<String>,
+    /// During a key rotation (README "Changing the secret key"): the secret used before
+    /// `secret_key`. National IDs not re-encrypted yet are read with it, so servers keep working
+    /// while `licheng rotate-key` runs; remove it once the rotation has finished.
+    pub previous_secret_key: Option<String>,
     /// Whether sign-in and forgot-password require a captcha (machine clients use API keys).
     pub captcha: bool,
     /// Access-token lifetime in seconds.
@@ -126,6 +130,7 @@ impl Default for Config {
             orphan_sweep_interval_seconds: 3600,
             reminder_interval_seconds: 60,
             secret_key: None,
+            previous_secret_key: None,
             captcha: true,
             access_token_seconds: 15 * 60,
             refresh_token_seconds: 14 * 24 * 3600,
@@ -249,6 +254,9 @@ impl Config {
         if let Some(v) = lookup(env, "LICHENG_SECRET_KEY") {
             self.secret_key = Some(v.to_string());
         }
+        if let Some(v) = lookup(env, "LICHENG_PREVIOUS_SECRET_KEY") {
+            self.previous_secret_key = Some(v.to_string());
+        }
         if let Some(v) = lookup(env, "LICHENG_CAPTCHA") {
             self.captcha = parse_bool("LICHENG_CAPTCHA", v)?;
         }
@@ -318,6 +326,9 @@ impl Config {
             if secret.chars().count() < 32 {
                 return Err(value("secret_key", "must be at least 32 characters"));
             }
+        }
+        if self.previous_secret_key.as_ref().is_some_and(|s| s.chars().count() < 32) {
+            return Err(value("previous_secret_key", "must be at least 32 characters"));
         }
         if self.access_token_seconds < 30 || self.refresh_token_seconds < self.access_token_seconds {
             return Err(value(

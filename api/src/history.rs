@@ -72,13 +72,13 @@ const CHUNK: usize = 500;
 fn result_event_contents(c: &mut DbConn, ids: &[i64]) -> ApiResult<HashMap<i64, (i64, String)>> {
     let mut out = HashMap::with_capacity(ids.len());
     for chunk in ids.chunks(CHUNK) {
-        let rows: Vec<(i64, i64, i64, String, String, Option<i64>, Option<String>, NaiveDateTime, Option<String>, Option<String>)> = ev::table
+        let rows: Vec<(i64, i64, i64, String, String, Option<i64>, Option<String>, NaiveDateTime, Option<String>, Option<String>, Option<String>)> = ev::table
             .inner_join(lr::table.on(lr::id.eq(ev::result_id)))
             .filter(ev::id.eq_any(chunk))
-            .select((ev::id, lr::school_id, ev::result_id, ev::action, ev::state, ev::actor_id, ev::reason, ev::at, ev::document_sha256, ev::video_sha256))
+            .select((ev::id, lr::school_id, ev::result_id, ev::action, ev::state, ev::actor_id, ev::reason, ev::at, ev::document_sha256, ev::video_sha256, ev::detail))
             .load(c)?;
-        for (id, school, result, action, state, actor, reason, at, document, video) in rows {
-            let content: BTreeMap<&str, serde_json::Value> = BTreeMap::from([
+        for (id, school, result, action, state, actor, reason, at, document, video, detail) in rows {
+            let mut content: BTreeMap<&str, serde_json::Value> = BTreeMap::from([
                 ("source", Source::ResultEvent.as_str().into()),
                 ("id", id.into()),
                 ("school_id", school.into()),
@@ -91,6 +91,11 @@ fn result_event_contents(c: &mut DbConn, ids: &[i64]) -> ApiResult<HashMap<i64, 
                 ("document_sha256", document.into()),
                 ("video_sha256", video.into()),
             ]);
+            // The fields before and after an edit, as recorded (only when there are: the content
+            // of events sealed before the column existed stays what it was).
+            if let Some(detail) = detail {
+                content.insert("detail", detail.into());
+            }
             out.insert(id, (school, serde_json::to_string(&content).unwrap_or_default()));
         }
     }
@@ -145,10 +150,11 @@ pub fn file_sha256s<const N: usize>(c: &mut DbConn, ids: [Option<i64>; N]) -> Ap
 /// Records an event of a domain that keeps no audit row of its own (roster exports, receipt
 /// answers, self-directed decisions, performance changes) in the audit log, through the audit
 /// function, so that the chain seals it like any other. `detail`: what happened, as JSON (ids,
-/// states, file SHA-256s); `user`: who did it.
+/// states, file SHA-256s, the fields before and after a change); `user`: who did it. A note never
+/// changes who may do what, so it leaves the cached principals alone (no list to keep by hand).
 pub fn note(c: &mut DbConn, school: i64, user: Option<i64>, event: &str, detail: serde_json::Value, now: NaiveDateTime) -> ApiResult<()> {
     let event = crate::accounts::audit::Event { school_id: Some(school), user_id: user, actor: None, event, detail: Some(detail.to_string()), client: None };
-    crate::accounts::audit::record(c, event, now)
+    crate::accounts::audit::record_routine(c, event, now)
 }
 
 /// How far below the highest sealed id of a source a routine pass looks for events not sealed yet:

@@ -13,34 +13,128 @@
 //! cannot encrypt, it has no key). `licheng rotate-key` ([`rotate`]) re-encrypts and re-indexes
 //! every row under a new secret, in committed batches: interrupted, it is run again and goes on.
 
-use std::sync::RwLock;
+use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering};
+use std::sync::{Arc, RwLock};
 
 use diesel::prelude::*;
 use hmac::{KeyInit, Mac};
 
 use crate::db::{Db, DbConn};
 use crate::error::{ApiError, ApiResult};
-use crate::schema::{receipt_students as rs, roster_export_items as rei, users};
+use crate::schema::{receipt_students as rs, roster_export_items as rei, server_keys as sk, users};
 use crate::secrets::Secrets;
 
 /// What an encrypted value starts with (a plain national ID never does).
 pub const PREFIX: &str = "nid1:";
 const PURPOSE: &str = "national-id";
 const INDEX_PURPOSE: &str = "national-id-index";
+const KEY_ID_PURPOSE: &str = "national-id-key-id";
 /// Rows per converting transaction.
 const BATCH: i64 = 500;
 
-static KEY: RwLock<Option<Secrets>> = RwLock::new(None);
+/// The keys of one secret, derived once: the cipher and the blind index's MAC.
+#[derive(Clone)]
+pub struct Key {
+    /// Names the key without revealing it (what the running servers report, [`heartbeat`]).
+    pub id: String,
+    cipher: aes_gcm::Aes256Gcm,
+    mac: hmac::Hmac<sha2::Sha256>,
+}
 
-/// Makes `secrets` the process's key for national IDs (at start; again with the same secret is
-/// harmless).
-pub fn install(secrets: &Secrets) {
-    if let Ok(mut key) = KEY.write() {
-        *key = Some(secrets.clone());
+impl Key {
+    pub fn new(secrets: &Secrets) -> Key {
+        let cipher = <aes_gcm::Aes256Gcm as aes_gcm::aead::KeyInit>::new(&secrets.derive(PURPOSE).into());
+        // A 32-byte key always fits HMAC.
+        let mac = <hmac::Hmac<sha2::Sha256> as KeyInit>::new_from_slice(&secrets.derive(INDEX_PURPOSE)).unwrap_or_else(|_| unreachable!());
+        Key { id: hex::encode(&secrets.derive(KEY_ID_PURPOSE)[..8]), cipher, mac }
+    }
+
+    /// The stored form of `nid`: [`PREFIX`] + base64 of the nonce and the sealed bytes.
+    pub fn seal(&self, nid: &str) -> ApiResult<String> {
+        use aes_gcm::aead::Aead;
+        use base64::Engine;
+        let nonce = crate::secrets::random_bytes::<12>();
+        let sealed = self.cipher.encrypt(&aes_gcm::Nonce::from(nonce), normalize(nid).as_bytes()).map_err(|_| ApiError::internal("national ID encryption failed"))?;
+        let mut out = nonce.to_vec();
+        out.extend_from_slice(&sealed);
+        Ok(format!("{PREFIX}{}", base64::engine::general_purpose::STANDARD.encode(out)))
+    }
+
+    /// The national ID in a stored value; `None` when this key cannot open it (another key, or
+    /// changed). A value from before encryption is read as it is.
+    pub fn open(&self, stored: &str) -> Option<String> {
+        use aes_gcm::aead::Aead;
+        use base64::Engine;
+        let Some(sealed) = stored.strip_prefix(PREFIX) else {
+            return Some(normalize(stored)).filter(|n| !n.is_empty());
+        };
+        let raw = base64::engine::general_purpose::STANDARD.decode(sealed).ok()?;
+        let (nonce, sealed) = raw.split_at_checked(12)?;
+        let nonce: [u8; 12] = nonce.try_into().ok()?;
+        String::from_utf8(self.cipher.decrypt(&aes_gcm::Nonce::from(nonce), sealed).ok()?).ok()
+    }
+
+    /// The blind index of `nid`: lowercase hex HMAC-SHA-256.
+    pub fn index(&self, nid: &str) -> String {
+        let mut mac = self.mac.clone();
+        mac.update(normalize(nid).as_bytes());
+        hex::encode(mac.finalize().into_bytes())
     }
 }
 
-fn key() -> ApiResult<Secrets> {
+/// The process's keys: the current one (every value written), and during a key rotation the
+/// previous one (`previous_secret_key`), with which values not re-encrypted yet still open and
+/// their blind indexes still match. Fetch them once per batch ([`keys`]), not per row.
+#[derive(Clone)]
+pub struct Keys {
+    pub current: Key,
+    pub previous: Option<Key>,
+}
+
+impl Keys {
+    pub fn seal(&self, nid: &str) -> ApiResult<String> {
+        self.current.seal(nid)
+    }
+
+    /// The blind index to store (under the current key).
+    pub fn index(&self, nid: &str) -> String {
+        self.current.index(nid)
+    }
+
+    /// The blind indexes a stored row of `nid` may have: the current key's, then the previous one's.
+    pub fn indexes(&self, nid: &str) -> Vec<String> {
+        std::iter::once(&self.current).chain(&self.previous).map(|k| k.index(nid)).collect()
+    }
+
+    /// The national ID in a stored value, under the current key or else the previous one.
+    pub fn open(&self, stored: &str) -> Option<String> {
+        self.current.open(stored).or_else(|| self.previous.as_ref().and_then(|k| k.open(stored)))
+    }
+}
+
+static KEY: RwLock<Option<Arc<Keys>>> = RwLock::new(None);
+
+/// Makes `secrets` the process's key for national IDs (at start; again with the same secret is
+/// harmless). A previous key installed by [`install_previous`] is kept.
+pub fn install(secrets: &Secrets) {
+    if let Ok(mut key) = KEY.write() {
+        let previous = key.as_ref().and_then(|k| k.previous.clone());
+        *key = Some(Arc::new(Keys { current: Key::new(secrets), previous }));
+    }
+}
+
+/// During a key rotation: the previous secret, whose values this process still reads (`None`:
+/// none). After [`install`].
+pub fn install_previous(previous: Option<&Secrets>) {
+    if let Ok(mut key) = KEY.write() {
+        if let Some(k) = key.as_mut() {
+            *k = Arc::new(Keys { current: k.current.clone(), previous: previous.map(Key::new) });
+        }
+    }
+}
+
+/// The process's keys (derived at [`install`]); fetch them once for a batch of rows.
+pub fn keys() -> ApiResult<Arc<Keys>> {
     KEY.read().ok().and_then(|k| k.clone()).ok_or_else(|| ApiError::internal("the national-ID key is not installed"))
 }
 
@@ -56,49 +150,50 @@ pub fn is_sealed(stored: &str) -> bool {
 
 /// The stored form of `nid` under `secrets`.
 pub fn seal_with(secrets: &Secrets, nid: &str) -> ApiResult<String> {
-    let sealed = secrets.seal(PURPOSE, &normalize(nid)).ok_or_else(|| ApiError::internal("national ID encryption failed"))?;
-    Ok(format!("{PREFIX}{sealed}"))
+    Key::new(secrets).seal(nid)
 }
 
 /// The national ID in a stored value; `None` when it cannot be opened under `secrets` (another
 /// key, or changed). A value from before encryption is read as it is.
 pub fn open_with(secrets: &Secrets, stored: &str) -> Option<String> {
-    match stored.strip_prefix(PREFIX) {
-        Some(sealed) => secrets.open(PURPOSE, sealed),
-        None => Some(normalize(stored)).filter(|n| !n.is_empty()),
-    }
+    Key::new(secrets).open(stored)
 }
 
 /// The blind index of `nid` under `secrets`: lowercase hex HMAC-SHA-256.
 pub fn index_with(secrets: &Secrets, nid: &str) -> String {
-    let key = secrets.derive(INDEX_PURPOSE);
-    match <hmac::Hmac<sha2::Sha256> as KeyInit>::new_from_slice(&key) {
-        Ok(mut mac) => {
-            mac.update(normalize(nid).as_bytes());
-            hex::encode(mac.finalize().into_bytes())
-        }
-        // A 32-byte key always fits HMAC; never reached.
-        Err(_) => String::new(),
-    }
+    Key::new(secrets).index(nid)
 }
 
 /// The stored form of `nid` under the process's key.
 pub fn seal(nid: &str) -> ApiResult<String> {
-    seal_with(&key()?, nid)
+    keys()?.seal(nid)
 }
 
 /// The blind index of `nid` under the process's key.
 pub fn index(nid: &str) -> ApiResult<String> {
-    Ok(index_with(&key()?, nid))
+    Ok(keys()?.index(nid))
 }
 
-/// The national ID in a stored column value (`None` for none, a blank, or a value this key
-/// cannot open — logged).
+/// Values that could not be decrypted since the last warning, and when it was (Unix seconds).
+static UNREADABLE: AtomicUsize = AtomicUsize::new(0);
+static LAST_WARNING: AtomicI64 = AtomicI64::new(i64::MIN);
+/// Seconds between two warnings about values that cannot be decrypted.
+const WARN_EVERY_SECONDS: i64 = 60;
+
+/// The national ID in a stored column value (`None` for none, a blank, or a value neither key
+/// can open). Values that cannot be opened are logged at most once a minute, with their count
+/// (a list page after a key change would otherwise log one warning per row).
 pub fn reveal(stored: Option<&str>) -> Option<String> {
     let stored = stored.filter(|s| !s.trim().is_empty())?;
-    let opened = key().ok().and_then(|k| open_with(&k, stored));
+    let opened = keys().ok().and_then(|k| k.open(stored));
     if opened.is_none() {
-        tracing::warn!("a stored national ID cannot be decrypted (was the secret key changed without `licheng rotate-key`?)");
+        UNREADABLE.fetch_add(1, Ordering::SeqCst);
+        let now = chrono::Utc::now().timestamp();
+        let last = LAST_WARNING.load(Ordering::SeqCst);
+        if now.saturating_sub(last) >= WARN_EVERY_SECONDS && LAST_WARNING.compare_exchange(last, now, Ordering::SeqCst, Ordering::SeqCst).is_ok() {
+            let unreadable = UNREADABLE.swap(0, Ordering::SeqCst);
+            tracing::warn!(unreadable, "stored national IDs cannot be decrypted (was the secret key changed without `previous_secret_key` and `licheng rotate-key`?)");
+        }
     }
     opened
 }
@@ -116,35 +211,35 @@ pub struct Converted {
 /// Converts the rows written before encryption (plain national IDs, or no blind index) under the
 /// process's key; run after the migrations. Idempotent: encrypted rows are left alone.
 pub fn encrypt_existing(db: &Db) -> ApiResult<Converted> {
-    let key = key()?;
-    convert(db, &key, None, false)
+    let keys = keys()?;
+    convert(db, &keys.current, keys.previous.as_ref(), false)
 }
 
 /// Re-encrypts and re-indexes every national ID under `new`, opening each with `new` or else
 /// `previous` (and converting plain ones). Batches commit one by one, so an interrupted rotation
 /// is finished by running it again; a row already under `new` is skipped.
 pub fn rotate(db: &Db, previous: &Secrets, new: &Secrets) -> ApiResult<Converted> {
-    convert(db, new, Some(previous), true)
+    convert(db, &Key::new(new), Some(&Key::new(previous)), true)
 }
 
 /// What a stored value becomes under `key`: (the value to store, the national ID); the value is
 /// the stored one when it is already under `key`. `None`: it opens under neither key.
-fn reseal(key: &Secrets, previous: Option<&Secrets>, stored: &str) -> ApiResult<Option<(String, String)>> {
+fn reseal(key: &Key, previous: Option<&Key>, stored: &str) -> ApiResult<Option<(String, String)>> {
     if !is_sealed(stored) {
         let nid = normalize(stored);
-        return Ok(Some((seal_with(key, &nid)?, nid)));
+        return Ok(Some((key.seal(&nid)?, nid)));
     }
-    if let Some(nid) = open_with(key, stored) {
+    if let Some(nid) = key.open(stored) {
         return Ok(Some((stored.to_string(), nid)));
     }
-    match previous.and_then(|p| open_with(p, stored)) {
-        Some(nid) => Ok(Some((seal_with(key, &nid)?, nid))),
+    match previous.and_then(|p| p.open(stored)) {
+        Some(nid) => Ok(Some((key.seal(&nid)?, nid))),
         None => Ok(None),
     }
 }
 
 /// `all`: look at every row (a rotation); else only at plain ones and missing indexes.
-fn convert(db: &Db, key: &Secrets, previous: Option<&Secrets>, all: bool) -> ApiResult<Converted> {
+fn convert(db: &Db, key: &Key, previous: Option<&Key>, all: bool) -> ApiResult<Converted> {
     let mut out = Converted::default();
     // users: the column and the blind index, a batch of ids at a time.
     let mut after = 0i64;
@@ -163,7 +258,7 @@ fn convert(db: &Db, key: &Secrets, previous: Option<&Secrets>, all: bool) -> Api
                     out.unreadable += 1;
                     continue;
                 };
-                let index = index_with(key, &nid);
+                let index = key.index(&nid);
                 if value != stored || stored_index.as_deref() != Some(index.as_str()) {
                     diesel::update(users::table.find(id)).set((users::national_id.eq(&value), users::national_id_index.eq(&index))).execute(c)?;
                     out.users += 1;
@@ -213,8 +308,9 @@ fn convert(db: &Db, key: &Secrets, previous: Option<&Secrets>, all: bool) -> Api
 /// The students of `school` whose blind index is one of `nids`' (matched in any case): the
 /// national ID as given (trimmed) → user id.
 pub fn students_by_index(c: &mut DbConn, school: i64, nids: &[String]) -> ApiResult<std::collections::HashMap<String, i64>> {
-    let key = key()?;
-    let by_index: std::collections::HashMap<String, String> = nids.iter().map(|n| (index_with(&key, n), n.trim().to_string())).collect();
+    let keys = keys()?;
+    // During a rotation a row may still carry the previous key's index.
+    let by_index: std::collections::HashMap<String, String> = nids.iter().flat_map(|n| keys.indexes(n).into_iter().map(move |i| (i, n.trim().to_string()))).collect();
     let wanted: Vec<String> = by_index.keys().cloned().collect();
     let mut out = std::collections::HashMap::new();
     for chunk in wanted.chunks(500) {
@@ -227,6 +323,62 @@ pub fn students_by_index(c: &mut DbConn, school: i64, nids: &[String]) -> ApiRes
         out.extend(found.into_iter().filter_map(|(id, index)| index.and_then(|i| by_index.get(&i).cloned()).map(|nid| (nid, id))));
     }
     Ok(out)
+}
+
+/// A server's row in `server_keys` older than this (seconds) counts it as stopped.
+pub const ALIVE_SECONDS: i64 = 90;
+/// Seconds between a server's reports of its keys.
+const HEARTBEAT_SECONDS: u64 = 30;
+
+/// Records that the server `instance` runs with the process's keys (every half minute, [`spawn`]).
+pub fn heartbeat(c: &mut DbConn, instance: &str, now: chrono::NaiveDateTime) -> ApiResult<()> {
+    let keys = keys()?;
+    diesel::delete(sk::table.find(instance)).execute(c)?;
+    diesel::insert_into(sk::table)
+        .values((sk::instance.eq(instance), sk::key_id.eq(&keys.current.id), sk::previous_key_id.eq(keys.previous.as_ref().map(|k| k.id.clone())), sk::seen_at.eq(now)))
+        .execute(c)?;
+    Ok(())
+}
+
+/// Removes a stopping server's row.
+pub fn forget(c: &mut DbConn, instance: &str) -> ApiResult<()> {
+    diesel::delete(sk::table.find(instance)).execute(c)?;
+    Ok(())
+}
+
+/// The servers seen running in the last [`ALIVE_SECONDS`] whose key is not `new`'s: re-encrypting
+/// under `new` now would leave them unable to read the converted rows or to match them by their
+/// index, and they would go on writing under their old key. `licheng rotate-key` refuses while
+/// there is any.
+pub fn servers_not_on(c: &mut DbConn, new: &Secrets, now: chrono::NaiveDateTime) -> ApiResult<Vec<String>> {
+    Ok(sk::table
+        .filter(sk::seen_at.gt(now - chrono::Duration::seconds(ALIVE_SECONDS)))
+        .filter(sk::key_id.ne(Key::new(new).id))
+        .order(sk::instance)
+        .select(sk::instance)
+        .load(c)?)
+}
+
+/// This server's name in `server_keys`: host, process and a random part.
+pub fn instance_name() -> String {
+    let host = std::fs::read_to_string("/etc/hostname").map(|h| h.trim().to_string()).unwrap_or_default();
+    format!("{}:{}:{}", if host.is_empty() { "host" } else { &host }, std::process::id(), hex::encode(crate::secrets::random_bytes::<3>()))
+}
+
+/// Reports the server's keys every half minute (see [`servers_not_on`]).
+pub fn spawn(db: Db, clock: crate::clock::Clock, instance: String) {
+    actix_web::rt::spawn(async move {
+        let mut tick = actix_web::rt::time::interval(std::time::Duration::from_secs(HEARTBEAT_SECONDS));
+        loop {
+            tick.tick().await;
+            let (db, now, instance) = (db.clone(), clock.now(), instance.clone());
+            match actix_web::rt::task::spawn_blocking(move || db.write_blocking(|c| heartbeat(c, &instance, now))).await {
+                Ok(Ok(())) => {}
+                Ok(Err(e)) => tracing::warn!(error = ?e, "could not report this server's national-ID key"),
+                Err(e) => tracing::warn!(error = %e, "reporting this server's national-ID key panicked"),
+            }
+        }
+    });
 }
 
 #[cfg(test)]

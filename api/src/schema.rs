@@ -432,6 +432,7 @@ diesel::table! {
         at -> Timestamp,
         document_sha256 -> Nullable<Text>,
         video_sha256 -> Nullable<Text>,
+        detail -> Nullable<Text>,
     }
 }
 
@@ -860,6 +861,15 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    server_keys (instance) {
+        instance -> Text,
+        key_id -> Text,
+        previous_key_id -> Nullable<Text>,
+        seen_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(users -> schools (school_id));
 diesel::joinable!(user_roles -> users (user_id));
 diesel::joinable!(user_roles -> roles (role_code));
@@ -944,4 +954,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     receipt_students,
     receipt_answers,
     receipt_reports,
+    server_keys,
 );

@@ -190,3 +190,86 @@ async fn performance_changes_are_sealed() {
     assert!(sealed[1].contains("deleted"), "{sealed:?}");
     assert!(licheng::history::verify(&app.state.db).unwrap().ok());
 }
+
+#[actix_web::test]
+async fn a_performance_edit_seals_its_fields_before_and_after_and_tampering_with_them_is_reported() {
+    use licheng::schema::audit_events as ae;
+    let app = TestApp::init();
+    let school = app.demo();
+    let student = app.demo_token("999999_114003").await;
+    let fields = [("category", "works"), ("title", "個人作品集"), ("start_date", "2026-10-01"), ("description", "攝影")];
+    let perf = app.upload(Method::POST, "/api/v1/performances", &student, &fields, &[("document", "w.pdf", &bytes::pdf(1000))]).await;
+    assert_eq!(perf.status, 201, "{}", perf.text());
+    let id = perf.json()["id"].as_i64().unwrap();
+    let edit = [("category", "works"), ("title", "攝影作品集"), ("start_date", "2026-10-01"), ("description", "黑白攝影")];
+    let r = app.upload(Method::PUT, &format!("/api/v1/performances/{id}"), &student, &edit, &[]).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(app.delete_as(&format!("/api/v1/performances/{id}"), &student).await.status, 204);
+
+    let sealed: Vec<serde_json::Value> = sealed_events(&app, "performance_changed").iter().map(|d| serde_json::from_str(d).unwrap()).collect();
+    assert_eq!(sealed.len(), 3, "{sealed:?}");
+    let (created, updated, deleted) = (&sealed[0], &sealed[1], &sealed[2]);
+    assert!(created["before"].is_null() && created["after"]["title"] == "個人作品集", "{created}");
+    assert_eq!((updated["before"]["title"].as_str(), updated["after"]["title"].as_str()), (Some("個人作品集"), Some("攝影作品集")), "{updated}");
+    assert_eq!((updated["before"]["description"].as_str(), updated["after"]["description"].as_str()), (Some("攝影"), Some("黑白攝影")), "{updated}");
+    let sha = bytes::sha256(&bytes::pdf(1000));
+    assert_eq!(updated["after"]["document_sha256"].as_str(), Some(sha.as_str()), "{updated}");
+    assert!(deleted["after"].is_null() && deleted["before"]["title"] == "攝影作品集", "{deleted}");
+
+    // Someone rewrites what the title was before the edit, directly in the database: reported.
+    let event: (i64, Option<String>) = app.write(move |c| {
+        Ok(ae::table.filter(ae::event.eq("performance_changed")).filter(ae::detail.like("%\"updated\"%")).select((ae::id, ae::detail)).first(c)?)
+    });
+    let forged = event.1.clone().unwrap().replacen("個人作品集", "全國科展金牌", 1);
+    app.write(move |c| Ok(diesel::update(ae::table.find(event.0)).set(ae::detail.eq(Some(forged))).execute(c)?));
+    let report = licheng::history::verify(&app.state.db).unwrap();
+    let broken = report.breaks.iter().find(|b| b.school_id == school).cloned().expect("the demo school's chain is broken");
+    assert_eq!((broken.source.as_str(), broken.source_id), ("audit_events", event.0), "{report:?}");
+    assert!(broken.problem.contains("changed after it was sealed"), "{report:?}");
+}
+
+#[actix_web::test]
+async fn a_history_note_or_an_action_on_behalf_does_not_invalidate_the_cached_principals() {
+    let app = TestApp::init();
+    let school = app.school("074313");
+    let student = app.student(&school, "074313_010001", "N226854735");
+    let helper = app.teacher(&school, "t1");
+    let now = app.state.clock.now();
+    let on_behalf = licheng::uploads::access::Caller { school: school.id, user: student, actor: helper, admin: false, student: true };
+    // Other tests of this process may invalidate at any moment: one quiet try of each is enough.
+    let quiet = |f: &dyn Fn(&mut licheng::db::DbConn) -> licheng::error::ApiResult<()>| {
+        (0..30).any(|_| {
+            let before = app.state.principals.generation();
+            app.write(f);
+            app.state.principals.generation() == before
+        })
+    };
+    assert!(quiet(&|c: &mut licheng::db::DbConn| licheng::history::note(c, school.id, Some(student), "a_note_on_no_list", serde_json::json!({"n": 1}), now)), "every note invalidated the cache");
+    assert!(quiet(&|c: &mut licheng::db::DbConn| licheng::uploads::access::record_on_behalf(c, on_behalf, "selection_added", "performance 1".into(), now)), "every selection on behalf invalidated the cache");
+}
+
+#[actix_web::test]
+async fn a_result_edit_seals_its_description_before_and_after_and_tampering_with_them_is_reported() {
+    let app = TestApp::init();
+    let school = app.demo();
+    let student = app.demo_token("999999_114001").await;
+    let course = crate::uploads::course_id(&app, &student, "國語文").await.to_string();
+    let r = app.upload(Method::POST, "/api/v1/learning-results", &student, &[("course_id", &course), ("description", "初稿")], &[("document", "a.pdf", &bytes::pdf(1200))]).await;
+    assert_eq!(r.status, 201, "{}", r.text());
+    let id = r.json()["id"].as_i64().unwrap();
+    let r = app.upload(Method::PUT, &format!("/api/v1/learning-results/{id}"), &student, &[("description", "定稿")], &[("document", "b.pdf", &bytes::pdf(1300))]).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    seal(&app);
+    let (event, detail): (i64, Option<String>) = app.write(move |c| Ok(ev::table.filter(ev::result_id.eq(id)).filter(ev::action.eq("updated")).select((ev::id, ev::detail)).first(c)?));
+    let detail: serde_json::Value = serde_json::from_str(&detail.expect("the edit records its fields")).unwrap();
+    assert_eq!((detail["before"]["description"].as_str(), detail["after"]["description"].as_str()), (Some("初稿"), Some("定稿")), "{detail}");
+    let (old, new) = (bytes::sha256(&bytes::pdf(1200)), bytes::sha256(&bytes::pdf(1300)));
+    assert_eq!((detail["before"]["document_sha256"].as_str(), detail["after"]["document_sha256"].as_str()), (Some(old.as_str()), Some(new.as_str())), "{detail}");
+    assert!(licheng::history::verify(&app.state.db).unwrap().ok());
+
+    let forged = detail.to_string().replacen("初稿", "另一份稿", 1);
+    app.write(move |c| Ok(diesel::update(ev::table.find(event)).set(ev::detail.eq(Some(forged))).execute(c)?));
+    let report = licheng::history::verify(&app.state.db).unwrap();
+    let broken = report.breaks.iter().find(|b| b.school_id == school).cloned().expect("the demo school's chain is broken");
+    assert_eq!((broken.source.as_str(), broken.source_id), ("learning_result_events", event), "{report:?}");
+}

@@ -131,3 +131,128 @@ async fn rotate_key_reencrypts_and_reindexes_and_finishes_after_an_interruption(
     let found = app.write(|c| licheng::transfers::students_by_national_id(c, school.id, &["A123456789".to_string()]));
     assert_eq!(found.get("A123456789"), Some(&b));
 }
+
+/// Runs the `licheng` binary on the app's database and data directory: (success, output).
+fn cli(app: &TestApp, args: &[&str]) -> (bool, String) {
+    let url = match crate::support::backend() {
+        "postgres" => format!("{}?sslmode=disable", app.state.config.database_url()),
+        _ => app.state.config.database_url(),
+    };
+    let out = crate::support::blackbox::licheng(app.dir.path(), &url, args);
+    (out.status.success(), format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)))
+}
+
+#[actix_web::test]
+async fn only_the_server_and_migrate_convert_rows_stored_in_clear_not_every_command() {
+    let app = TestApp::init();
+    let school = app.school("074313");
+    let id = app.student(&school, "074313_010001", "N226854735");
+    app.write(move |c| Ok(diesel::update(users::table.find(id)).set((users::national_id.eq(Some("N226854735")), users::national_id_index.eq(None::<String>))).execute(c)?));
+    let run = |args: &[&str]| cli(&app, args).1;
+    let out = run(&["check", "--history"]);
+    let (_, value, index) = stored(&app).into_iter().find(|r| r.0 == id).unwrap();
+    assert_eq!((value.as_str(), index), ("N226854735", None), "a check converted the national IDs (three full scans): {out}");
+    let out = run(&["migrate"]);
+    let (_, value, index) = stored(&app).into_iter().find(|r| r.0 == id).unwrap();
+    assert!(value.starts_with(national_id::PREFIX) && index.is_some(), "{value} {out}");
+}
+
+/// Log lines written while `f` runs on this thread.
+fn logged(f: impl FnOnce()) -> String {
+    #[derive(Clone, Default)]
+    struct Buffer(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+    impl std::io::Write for Buffer {
+        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(b);
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let buffer = Buffer::default();
+    let writer = buffer.clone();
+    let subscriber = tracing_subscriber::fmt().with_writer(move || writer.clone()).with_ansi(false).finish();
+    tracing::subscriber::with_default(subscriber, f);
+    let bytes = buffer.0.lock().unwrap().clone();
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+#[actix_web::test]
+async fn a_page_of_values_that_cannot_be_decrypted_warns_once_not_once_a_row() {
+    let other = Secrets::from_value("another-secret-another-secret-another-01");
+    let rows: Vec<String> = (0..25).map(|n| national_id::seal_with(&other, &format!("A1234567{n:02}")).unwrap()).collect();
+    let log = logged(|| {
+        for row in &rows {
+            assert_eq!(national_id::reveal(Some(row)), None);
+        }
+    });
+    let warnings = log.lines().filter(|l| l.contains("WARN")).count();
+    assert!(warnings <= 1, "{warnings} warnings for one page:\n{log}");
+}
+
+#[actix_web::test]
+async fn during_a_rotation_a_server_given_the_previous_key_reads_and_finds_every_row() {
+    let app = TestApp::init();
+    let school = app.school("074313");
+    let a = app.student(&school, "074313_a", "N226854735");
+    let b = app.student(&school, "074313_b", "A123456789");
+    let (current, old) = (Secrets::from_value(TEST_SECRET), Secrets::from_value("the-old-secret-the-old-secret-the-old-01"));
+    // The rows as they were before the secret changed: under the old key.
+    national_id::rotate(&app.state.db, &current, &old).unwrap();
+    let value = |id: i64| stored(&app).into_iter().find(|r| r.0 == id).unwrap().1;
+    assert_eq!(national_id::keys().unwrap().open(&value(a)), None, "the new key alone cannot read them");
+
+    // The servers run with `secret_key` = new and `previous_secret_key` = old; `rotate-key` runs
+    // meanwhile and has converted `a` but not yet `b`.
+    national_id::install_previous(Some(&old));
+    let (sealed, index) = (national_id::seal_with(&current, "N226854735").unwrap(), national_id::index_with(&current, "N226854735"));
+    app.write(move |c| Ok(diesel::update(users::table.find(a)).set((users::national_id.eq(Some(sealed)), users::national_id_index.eq(Some(index)))).execute(c)?));
+    let keys = national_id::keys().unwrap();
+    assert_eq!(keys.open(&value(a)).as_deref(), Some("N226854735"));
+    assert_eq!(keys.open(&value(b)).as_deref(), Some("A123456789"));
+    let found = app.write(|c| licheng::transfers::students_by_national_id(c, school.id, &["N226854735".to_string(), "a123456789".to_string()]));
+    assert_eq!((found.get("N226854735"), found.get("a123456789")), (Some(&a), Some(&b)), "{found:?}");
+    // The initial password (the national ID) of a row not converted yet still signs in.
+    app.write(move |c| Ok(diesel::update(users::table.find(b)).set(users::password_hash.eq(licheng::accounts::password::INITIAL)).execute(c)?));
+    let pair = app.sign_in_pair("074313", "074313_b", "A123456789").await;
+    assert!(pair["access_token"].is_string(), "{pair}");
+
+    // The rotation finishes; the previous key is no longer needed.
+    assert_eq!(national_id::rotate(&app.state.db, &old, &current).unwrap().users, 1);
+    national_id::install_previous(None);
+    let found = app.write(|c| licheng::transfers::students_by_national_id(c, school.id, &["A123456789".to_string()]));
+    assert_eq!(found.get("A123456789"), Some(&b));
+}
+
+#[actix_web::test]
+async fn rotate_key_refuses_while_a_server_still_runs_with_the_old_key() {
+    use licheng::schema::server_keys as sk;
+    let app = TestApp::init();
+    let school = app.school("074313");
+    app.student(&school, "074313_a", "N226854735");
+    let now = app.state.clock.now();
+    const OLD: &str = "the-old-secret-the-old-secret-the-old-02";
+    let (current, old) = (Secrets::from_value(TEST_SECRET), Secrets::from_value(OLD));
+    // A server on the new key is not in the way.
+    app.write(|c| national_id::heartbeat(c, "new-server", now));
+    assert!(app.write(|c| national_id::servers_not_on(c, &current, now)).is_empty());
+    // Another still runs with the old secret.
+    let old_id = national_id::Key::new(&old).id;
+    app.write(move |c| Ok(diesel::insert_into(sk::table).values((sk::instance.eq("old-server"), sk::key_id.eq(old_id), sk::seen_at.eq(now))).execute(c)?));
+    assert_eq!(app.write(|c| national_id::servers_not_on(c, &current, now)), vec!["old-server".to_string()]);
+
+    // The command refuses, naming it, and converts nothing.
+    std::fs::create_dir_all(app.dir.path().join("data")).unwrap();
+    std::fs::write(app.dir.path().join("data/secret.key"), TEST_SECRET).unwrap();
+    std::fs::write(app.dir.path().join("old.key"), OLD).unwrap();
+    let before = stored(&app);
+    let (ok, out) = cli(&app, &["rotate-key", "--previous-secret-file", "old.key"]);
+    assert!(!ok && out.contains("refused") && out.contains("old-server") && !out.contains("new-server"), "{out}");
+    assert_eq!(stored(&app), before);
+    // Once it has stopped (its entry is older than the limit), the rotation runs.
+    let then = now - chrono::Duration::seconds(national_id::ALIVE_SECONDS + 30);
+    app.write(move |c| Ok(diesel::update(sk::table.find("old-server")).set(sk::seen_at.eq(then)).execute(c)?));
+    let (ok, out) = cli(&app, &["rotate-key", "--previous-secret-file", "old.key"]);
+    assert!(ok, "{out}");
+}

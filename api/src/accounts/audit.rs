@@ -49,6 +49,12 @@ pub fn record(conn: &mut DbConn, e: Event<'_>, now: NaiveDateTime) -> ApiResult<
     if !ROUTINE.contains(&e.event) {
         crate::auth::cache::invalidate_all();
     }
+    record_routine(conn, e, now)
+}
+
+/// Records an event that by its kind never changes who may do what (a note in the history, an
+/// action on a student's behalf), whatever its name: the cached principals stay.
+pub fn record_routine(conn: &mut DbConn, e: Event<'_>, now: NaiveDateTime) -> ApiResult<()> {
     diesel::insert_into(audit_events::table)
         .values((
             audit_events::school_id.eq(e.school_id),

@@ -178,20 +178,23 @@ fn upsert_people(c: &mut DbConn, ctx: &Ctx, kind: UserKind, people: &[Person<'_>
     let mut result = counts(people.len());
     let mut changed = HashSet::new();
     let mut new_people = Vec::new();
+    // The national-ID keys, derived once for the whole batch (not per row).
+    let keys = crate::national_id::keys()?;
     for p in people {
         match by_number.get(p.number) {
             Some((id, _, name, nid, email, active, email_set_by_user)) => {
                 // The user's own address wins over the school-affairs system's.
                 let new_email = if *email_set_by_user { email } else { &p.email };
                 // National IDs are compared by their blind index (issue #26).
-                let index = crate::national_id::index(&p.national_id)?;
-                let nid_changed = nid.as_deref() != Some(index.as_str());
+                // During a key rotation a row may still carry the previous key's index.
+                let index = keys.index(&p.national_id);
+                let nid_changed = !nid.as_ref().is_some_and(|n| keys.indexes(&p.national_id).contains(n));
                 let email_changed = email != new_email;
                 if name != p.name || nid_changed || email_changed || *active != p.active {
                     diesel::update(users::table.find(id))
                         .set((
                             users::display_name.eq(p.name),
-                            users::national_id.eq(crate::national_id::seal(&p.national_id)?),
+                            users::national_id.eq(keys.seal(&p.national_id)?),
                             users::national_id_index.eq(&index),
                             users::email.eq(new_email),
                             users::active.eq(p.active),
@@ -229,8 +232,8 @@ fn upsert_people(c: &mut DbConn, ctx: &Ctx, kind: UserKind, people: &[Person<'_>
                     users::account.eq(format!("{}_{}", ctx.school_code, p.number)),
                     users::kind.eq(kind.as_str()),
                     users::display_name.eq(p.name),
-                    users::national_id.eq(Some(crate::national_id::seal(&p.national_id)?)),
-                    users::national_id_index.eq(Some(crate::national_id::index(&p.national_id)?)),
+                    users::national_id.eq(Some(keys.seal(&p.national_id)?)),
+                    users::national_id_index.eq(Some(keys.index(&p.national_id))),
                     users::number.eq(Some(p.number)),
                     users::email.eq(p.email.clone()),
                     users::password_hash.eq(password::INITIAL),

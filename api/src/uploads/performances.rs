@@ -477,9 +477,36 @@ pub fn insert(c: &mut DbConn, me: Caller, academic_year: i32, category: Category
         .returning(pf::id)
         .get_result(c)?;
     access::record_on_behalf(c, me, "performance_created", format!("performance {id}"), now)?;
-    let [document_sha256, video_sha256] = crate::history::file_sha256s(c, [doc_id, video_id])?;
-    crate::history::note(c, me.school, Some(me.actor), "performance_changed", serde_json::json!({"performance": id, "action": "created", "document_file_id": doc_id, "video_file_id": video_id, "document_sha256": document_sha256, "video_sha256": video_sha256}), now)?;
+    let after = sealed_fields(c, id)?;
+    seal_change(c, me, id, "created", serde_json::Value::Null, after, now)?;
     Ok(id)
+}
+
+/// A performance's fields as the history seals them (issue #26: an event's content includes the
+/// fields before and after a change), with the SHA-256 of its files.
+fn sealed_fields(c: &mut DbConn, id: i64) -> ApiResult<serde_json::Value> {
+    type Texts = (String, String, Option<String>, Option<String>, Option<String>, Option<String>, Option<String>, Option<String>, Option<String>, Option<String>, Option<String>);
+    type Rest = (i32, Option<f64>, Option<i32>, NaiveDate, Option<NaiveDate>, String, Option<String>, Option<i64>, Option<i64>);
+    let (t, r): (Texts, Rest) = pf::table
+        .find(id)
+        .select((
+            (pf::category, pf::title, pf::item, pf::organisation, pf::position, pf::level, pf::award, pf::kind, pf::score, pf::certificate_no, pf::participation),
+            (pf::academic_year, pf::hours, pf::credits, pf::start_date, pf::end_date, pf::description, pf::link, pf::document_file_id, pf::video_file_id),
+        ))
+        .first(c)?;
+    let [document_sha256, video_sha256] = crate::history::file_sha256s(c, [r.7, r.8])?;
+    Ok(serde_json::json!({
+        "category": t.0, "title": t.1, "item": t.2, "organisation": t.3, "position": t.4, "level": t.5, "award": t.6, "kind": t.7, "score": t.8,
+        "certificate_no": t.9, "participation": t.10, "academic_year": r.0, "hours": r.1, "credits": r.2, "start_date": r.3, "end_date": r.4,
+        "description": r.5, "link": r.6, "document_file_id": r.7, "video_file_id": r.8, "document_sha256": document_sha256, "video_sha256": video_sha256,
+    }))
+}
+
+/// Seals a performance change into the school's history: what it was before and after (`null`
+/// before a creation and after a deletion).
+fn seal_change(c: &mut DbConn, me: Caller, id: i64, action: &str, before: serde_json::Value, after: serde_json::Value, now: NaiveDateTime) -> ApiResult<()> {
+    let detail = serde_json::json!({"performance": id, "action": action, "before": before, "after": after});
+    crate::history::note(c, me.school, Some(me.actor), "performance_changed", detail, now)
 }
 
 /// 新增多元表現 (inside the student's performance upload period, FAQ 000 四 Q1): multipart with
@@ -697,6 +724,7 @@ pub async fn update_performance(state: web::Data<AppState>, who: Principal, id: 
         .db
         .write(move |c| {
             let (_, old_doc, old_video, _) = own_changeable(c, me, id, now)?;
+            let before = sealed_fields(c, id)?;
             let doc_id = files::keep_or_replace(c, me.school, me.user, document, remove_doc, old_doc, now)?;
             let video_id = files::keep_or_replace(c, me.school, me.user, video, remove_video, old_video, now)?;
             diesel::update(pf::table.find(id))
@@ -726,8 +754,8 @@ pub async fn update_performance(state: web::Data<AppState>, who: Principal, id: 
                     ),
                 ))
                 .execute(c)?;
-            let [document_sha256, video_sha256] = crate::history::file_sha256s(c, [doc_id, video_id])?;
-    crate::history::note(c, me.school, Some(me.actor), "performance_changed", serde_json::json!({"performance": id, "action": "updated", "document_file_id": doc_id, "video_file_id": video_id, "document_sha256": document_sha256, "video_sha256": video_sha256}), now)?;
+            let after = sealed_fields(c, id)?;
+            seal_change(c, me, id, "updated", before, after, now)?;
             access::record_on_behalf(c, me, "performance_updated", format!("performance {id}"), now)?;
             Ok(())
         })
@@ -759,9 +787,10 @@ pub async fn delete_performance(state: web::Data<AppState>, who: Principal, id: 
         .db
         .write(move |c| {
             own_changeable(c, me, id, now)?;
+            let before = sealed_fields(c, id)?;
             diesel::update(pf::table.find(id)).set((pf::deleted_at.eq(Some(now)), pf::updated_at.eq(now))).execute(c)?;
             access::record_on_behalf(c, me, "performance_deleted", format!("performance {id}"), now)?;
-            crate::history::note(c, me.school, Some(me.actor), "performance_changed", serde_json::json!({"performance": id, "action": "deleted"}), now)?;
+            seal_change(c, me, id, "deleted", before, serde_json::Value::Null, now)?;
             Ok(())
         })
         .await?;

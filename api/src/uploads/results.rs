@@ -331,6 +331,21 @@ pub fn history(c: &mut DbConn, id: i64) -> ApiResult<Vec<ResultEvent>> {
 /// Records an event of a result with the SHA-256 of the files it has now (sealed into the
 /// school's history chain shortly after: `crate::history`).
 pub fn record(c: &mut DbConn, result: i64, action: &str, state: ResultState, actor: i64, reason: Option<&str>, now: NaiveDateTime) -> ApiResult<()> {
+    record_change(c, result, action, state, actor, reason, None, now)
+}
+
+/// The fields of a result an edit changes, as its event records them before and after (issue
+/// #26): the description and the SHA-256 of its files.
+fn edited_fields(c: &mut DbConn, result: i64) -> ApiResult<serde_json::Value> {
+    let (description, document, video): (String, Option<i64>, Option<i64>) = lr::table.find(result).select((lr::description, lr::document_file_id, lr::video_file_id)).first(c)?;
+    let [document, video] = crate::history::file_sha256s(c, [document, video])?;
+    Ok(serde_json::json!({"description": description, "document_sha256": document, "video_sha256": video}))
+}
+
+/// [`record`], with the result's fields before and after the change (`detail`, sealed with the
+/// event).
+#[allow(clippy::too_many_arguments)]
+fn record_change(c: &mut DbConn, result: i64, action: &str, state: ResultState, actor: i64, reason: Option<&str>, detail: Option<serde_json::Value>, now: NaiveDateTime) -> ApiResult<()> {
     let (document, video): (Option<i64>, Option<i64>) = lr::table.find(result).select((lr::document_file_id, lr::video_file_id)).first(c)?;
     let [document, video] = crate::history::file_sha256s(c, [document, video])?;
     diesel::insert_into(ev::table)
@@ -343,6 +358,7 @@ pub fn record(c: &mut DbConn, result: i64, action: &str, state: ResultState, act
             ev::at.eq(now),
             ev::document_sha256.eq(document),
             ev::video_sha256.eq(video),
+            ev::detail.eq(detail.map(|d| d.to_string())),
         ))
         .execute(c)?;
     Ok(())
@@ -792,6 +808,7 @@ pub async fn update_result(state: web::Data<AppState>, who: Principal, id: web::
         .db
         .write(move |c| {
             let own = own_in_period(c, me, id, EDITABLE, "修改", now)?;
+            let before = edited_fields(c, id)?;
             let doc_id = files::keep_or_replace(c, me.school, me.user, document, remove_doc, own.document, now)?;
             let video_id = files::keep_or_replace(c, me.school, me.user, video, remove_video, own.video, now)?;
             if doc_id.is_none() && video_id.is_none() {
@@ -803,7 +820,8 @@ pub async fn update_result(state: web::Data<AppState>, who: Principal, id: web::
             if let Some(text) = &text {
                 diesel::update(lr::table.find(id)).set(lr::description.eq(text)).execute(c)?;
             }
-            record(c, id, "updated", ResultState::Editing, me.actor, None, now)?;
+            let after = edited_fields(c, id)?;
+            record_change(c, id, "updated", ResultState::Editing, me.actor, None, Some(serde_json::json!({"before": before, "after": after})), now)?;
             Ok(())
         })
         .await?;

@@ -1,0 +1,2 @@
+DROP TABLE server_keys;
+ALTER TABLE learning_result_events DROP COLUMN detail;
