@@ -424,6 +424,29 @@ async fn roster_export_to_receipt_confirmations_statistics_and_a_new_version() {
     let d = d.json();
     let row4 = d.as_array().unwrap().iter().find(|r| r["student_id"] == s4).cloned();
     assert!(row4.as_ref().is_some_and(|r| r["differs"] == true), "{d}");
+    // An item imported from the student's former school and selected goes into the rosters
+    // (issue #21), so it counts on Licheng's side of 8.2 too — review: only own selections counted.
+    let count = |d: &Value, student: i64, cat: &str| -> i64 {
+        let row = d.as_array().unwrap().iter().find(|r| r["student_id"] == student).unwrap();
+        row["counts"].as_array().unwrap().iter().find(|c| c["category"] == cat).unwrap()["licheng"].as_i64().unwrap()
+    };
+    let before = count(&d, s1.0, "results");
+    let (sid, student) = (fx.school.id, s1.0);
+    app.write(move |c| {
+        diesel::insert_into(licheng::schema::selections::table)
+            .values((
+                licheng::schema::selections::school_id.eq(sid),
+                licheng::schema::selections::student_id.eq(student),
+                licheng::schema::selections::academic_year.eq(115),
+                licheng::schema::selections::item_kind.eq(licheng::selections::Kind::Results.imported_kind()),
+                licheng::schema::selections::item_id.eq(987_654),
+                licheng::schema::selections::selected_at.eq(chrono::Utc::now().naive_utc()),
+            ))
+            .execute(c)?;
+        Ok(())
+    });
+    let d = app.get_as("/api/v1/receipts/differences?year=115", &admin).await.json();
+    assert_eq!(count(&d, s1.0, "results"), before + 1, "{d}");
 }
 
 /// A zip with raw entries `(name, bytes, aes)`; names are written as given.

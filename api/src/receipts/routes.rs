@@ -1242,9 +1242,19 @@ fn build_differences(c: &mut DbConn, school: i64, year: i32, only: bool) -> ApiR
     if !any {
         return Ok(Vec::new());
     }
-    let results = tally(sel::table.filter(sel::school_id.eq(school)).filter(sel::academic_year.eq(year)).filter(sel::item_kind.eq(crate::selections::Kind::Results.item_kind())).select(sel::student_id).load::<i64>(c)?);
-    let performances =
-        tally(sel::table.filter(sel::school_id.eq(school)).filter(sel::academic_year.eq(year)).filter(sel::item_kind.eq(crate::selections::Kind::Performances.item_kind())).select(sel::student_id).load::<i64>(c)?);
+    // Own and imported (issue #21) selections alike: both go into the rosters.
+    let selected = |c: &mut DbConn, kind: crate::selections::Kind| -> ApiResult<HashMap<i64, i64>> {
+        Ok(tally(
+            sel::table
+                .filter(sel::school_id.eq(school))
+                .filter(sel::academic_year.eq(year))
+                .filter(sel::item_kind.eq_any([kind.item_kind(), kind.imported_kind()]))
+                .select(sel::student_id)
+                .load::<i64>(c)?,
+        ))
+    };
+    let results = selected(c, crate::selections::Kind::Results)?;
+    let performances = selected(c, crate::selections::Kind::Performances)?;
     let cadre = tally(cr::table.filter(cr::school_id.eq(school)).filter(cr::academic_year.eq(year)).filter(cr::active.eq(true)).select(cr::student_id).load::<i64>(c)?);
     let course = tally(
         en::table
