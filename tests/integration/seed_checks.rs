@@ -828,3 +828,33 @@ async fn a_new_result_for_the_previous_years_course_is_created_in_that_terms_per
         .assert_problem(403, "period_closed");
     assert!(refused["detail"].as_str().is_some(), "{refused}");
 }
+
+#[actix_web::test]
+async fn a_new_result_for_the_previous_semesters_course_is_created_after_the_term_advances() {
+    // Meeting 003 #3: 「學校必須規劃原學年度多元表現成果上傳、課程學習成果…之時程」 after the platform
+    // moved on; FAQ 000 二 Q2: 「已切換成新學期(如 1091)，但學校判斷確有需要修改上一學期(1082)資料」.
+    // Semester 1 → 2 of the same year: the old term's own upload period decides, not the new one's.
+    let app = TestApp::init();
+    let school = app.demo();
+    let student = app.demo_token(S).await;
+    let chinese = course_id(&app, &student, "國語文").await;
+    upload_period(&app, school, 115, 1, true);
+    upload_period(&app, school, 115, 2, false);
+    app.write(|c| licheng::terms::set_current(c, school, licheng::terms::Term { academic_year: 115, semester: 2 }, app.state.clock.now()));
+    let old = app.get_as("/api/v1/me/courses?term=1151", &student).await.json();
+    assert!(old["courses"].as_array().unwrap().iter().any(|k| k["id"] == chinese), "{old}");
+    assert_eq!(old["upload_period"]["open"], json!(true), "{old}");
+    // New term's period closed, old term's open: a new result for the old term's course is made.
+    let id = create(&app, &student, chinese, "上學期補傳", 0).await;
+    let term = app.write(move |c| Ok(lr::table.find(id).select((lr::academic_year, lr::semester)).first::<(i32, i32)>(c)?));
+    assert_eq!(term, (115, 1));
+    // The new term's period does not open the old term's course.
+    upload_period(&app, school, 115, 1, false);
+    upload_period(&app, school, 115, 2, true);
+    let course = chinese.to_string();
+    let refused = app
+        .upload(Method::POST, "/api/v1/learning-results", &student, &[("course_id", &course)], &[("document", "b.pdf", &bytes::pdf(901))])
+        .await
+        .assert_problem(403, "period_closed");
+    assert!(refused["detail"].as_str().unwrap_or_default().contains("115 學年度第 1 學期"), "{refused}");
+}

@@ -21,6 +21,8 @@ use crate::terms::{self, Term};
 pub struct CoTaughtRow {
     /// The teaching assignment (course ↔ teacher).
     pub assignment_id: i64,
+    /// The course (e.g. to name a delegate certifier for it, meeting 003 #25).
+    pub course_id: i64,
     pub academic_year: i32,
     pub semester: i32,
     /// 班級 (empty for a mixed-class course).
@@ -88,8 +90,9 @@ pub fn rows(c: &mut DbConn, school: i64, term: Term) -> ApiResult<Vec<CoTaughtRo
     Ok(all
         .into_iter()
         .filter(|r| teachers.get(&r.1).copied().unwrap_or(0) > 1)
-        .map(|(assignment_id, _, academic_year, semester, class_code, course_code, subject_name, teacher_id, teacher_account, teacher_name, can_certify)| CoTaughtRow {
+        .map(|(assignment_id, course_id, academic_year, semester, class_code, course_code, subject_name, teacher_id, teacher_account, teacher_name, can_certify)| CoTaughtRow {
             assignment_id,
+            course_id,
             academic_year,
             semester,
             class_code,

@@ -502,7 +502,7 @@ async fn upload_gate(state: &AppState, me: Caller) -> ApiResult<access::StudentF
             let facts = access::student_facts(c, me.school, me.user)?;
             let current = periods::require_open(c, me.school, periods::Item::UploadResults, facts.grade, now);
             match current {
-                Err(e) if e.code == ErrorCode::PeriodClosed && previous_year_upload_open(c, me.school, facts.grade, now)? => Ok(facts),
+                Err(e) if e.code == ErrorCode::PeriodClosed && earlier_upload_open(c, me.school, facts.grade, now)? => Ok(facts),
                 Err(e) => Err(e),
                 Ok(_) => Ok(facts),
             }
@@ -517,14 +517,18 @@ pub struct CoursesQuery {
     pub term: Option<String>,
 }
 
-/// Whether an upload period of the previous academic year is open for the grade the student had
-/// then (meeting 003 #3: the old year's uploads are finished after the term has moved on).
-fn previous_year_upload_open(c: &mut DbConn, school: i64, grade_now: i32, now: NaiveDateTime) -> ApiResult<bool> {
+/// Whether an upload period of an earlier term is open: the term before the current one (after
+/// semester 1 → 2) or either semester of the previous academic year, for the grade the student had
+/// then (meeting 003 #3: the old term's uploads are finished after the term has moved on).
+fn earlier_upload_open(c: &mut DbConn, school: i64, grade_now: i32, now: NaiveDateTime) -> ApiResult<bool> {
     let Some(current) = crate::terms::current(c, school)? else { return Ok(false) };
     let year = current.academic_year - 1;
-    for semester in [1, 2] {
-        let term = Term { academic_year: year, semester };
-        if periods::find(c, school, periods::Item::UploadResults, (grade_now - 1).max(1), term, now)?.is_some_and(|p| p.open) {
+    // After semester 1 the term before is the previous year's semester 2: dedup drops the repeat.
+    let mut earlier = vec![Term { academic_year: year, semester: 1 }, Term { academic_year: year, semester: 2 }, crate::terms::previous(current)];
+    earlier.dedup();
+    for term in earlier {
+        let grade = (grade_now - (current.academic_year - term.academic_year)).max(1);
+        if periods::find(c, school, periods::Item::UploadResults, grade, term, now)?.is_some_and(|p| p.open) {
             return Ok(true);
         }
     }

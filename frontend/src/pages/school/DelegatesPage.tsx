@@ -37,29 +37,54 @@ function StaffSelect({ label, value, onChange }: { label: string; value: number 
 }
 
 /**
- * A course of the current term whose waiting results have nobody to certify them
- * (`GET /api/v1/reports/uncertified-courses`): the courses a naming per course is for.
+ * The course a naming per course is for: one of the current term whose waiting results have
+ * nobody to certify them (`GET /api/v1/reports/uncertified-courses`), or a co-taught course
+ * (`GET /api/v1/co-taught?q=`, e.g. to let a co-teacher marked 否 certify it), searched by subject,
+ * class, code or teacher.
  */
-function OrphanCourseSelect({ value, onChange }: { value: number | null; onChange: (id: number | null) => void }) {
+function CourseSelect({ value, onChange }: { value: number | null; onChange: (id: number | null) => void }) {
   const t = useT();
-  const courses = useQuery({
+  const [q, setQ] = useState('');
+  const orphans = useQuery({
     queryKey: [...delegatesKey, 'orphan-courses'],
     queryFn: ({ signal }) => unwrap(api.GET('/api/v1/reports/uncertified-courses', { signal })),
   });
+  const coTaught = useQuery({
+    queryKey: [...delegatesKey, 'co-taught', q],
+    queryFn: ({ signal }) => unwrap(api.GET('/api/v1/co-taught', { params: { query: { q: q || undefined, per_page: 200 } }, signal })),
+  });
+  const orphanIds = new Set((orphans.data ?? []).map((c) => c.course_id));
+  // One option per course: the co-taught list has a row per teacher.
+  const shared = new Map<number, { subject: string; classCode: string; teachers: string[] }>();
+  for (const row of coTaught.data?.items ?? []) {
+    if (orphanIds.has(row.course_id)) continue;
+    const entry = shared.get(row.course_id) ?? { subject: row.subject_name, classCode: row.class_code, teachers: [] };
+    entry.teachers.push(row.teacher_name);
+    shared.set(row.course_id, entry);
+  }
+  const needle = q.trim();
+  const orphanOptions = (orphans.data ?? [])
+    .filter((c) => !needle || `${c.subject_name} ${c.class_code} ${c.course_code}`.includes(needle))
+    .map((c) => ({
+      value: c.course_id,
+      label: t(`${c.subject_name} ${c.class_code}（待認證 ${c.waiting} 件）`, `${c.subject_name} ${c.class_code} (${c.waiting} waiting)`),
+    }));
+  const sharedOptions = [...shared].map(([id, c]) => ({ value: id, label: `${c.subject} ${c.classCode}（${c.teachers.join('、')}）` }));
   return (
     <Select<number>
       allowClear
+      showSearch={{ filterOption: false, onSearch: setQ }}
       aria-label={t('課程', 'Course')}
-      placeholder={t('無人認證的課程', 'Courses nobody certifies')}
-      style={{ width: 280 }}
+      placeholder={t('無人認證或合開的課程', 'A course nobody certifies, or a co-taught one')}
+      style={{ width: 320 }}
       value={value ?? undefined}
       onChange={(id) => onChange(id ?? null)}
-      loading={courses.isPending}
-      notFoundContent={t('目前沒有無人認證的課程', 'No course is waiting for nobody')}
-      options={(courses.data ?? []).map((c) => ({
-        value: c.course_id,
-        label: t(`${c.subject_name} ${c.class_code}（待認證 ${c.waiting} 件）`, `${c.subject_name} ${c.class_code} (${c.waiting} waiting)`),
-      }))}
+      loading={orphans.isPending || coTaught.isPending}
+      notFoundContent={t('沒有符合的課程', 'No matching course')}
+      options={[
+        { label: t('無人認證的課程', 'Courses nobody certifies'), options: orphanOptions },
+        { label: t('合開課程', 'Co-taught courses'), options: sharedOptions },
+      ].filter((group) => group.options.length > 0)}
     />
   );
 }
@@ -129,8 +154,8 @@ export function DelegatesPage() {
     <PageCard
       title={t('代理認證教師', 'Delegate certifiers')}
       intro={t(
-        '教師離職或無法認證時，指定一位在職教職員代理認證該教師所有課程的學習成果；也可為無人認證的單一課程指定代理人。學生與共同授課教師會看到代理人。',
-        'When a teacher leaves or cannot certify, name an active staff member to certify the learning results of all their courses, or of one course whose results wait for nobody; students and co-teachers see the delegate.',
+        '教師離職或無法認證時，指定一位在職教職員代理認證該教師所有課程的學習成果；也可為單一課程（無人認證的課程或合開課程）指定代理人，被設為「不審核」的合開教師獲指定後即可認證該課程。學生與共同授課教師會看到代理人。',
+        'When a teacher leaves or cannot certify, name an active staff member to certify the learning results of all their courses, or of one course (one nobody certifies, or a co-taught one: a co-teacher marked not certifying may certify it once named); students and co-teachers see the delegate.',
       )}
     >
       <Space wrap style={{ marginBottom: 16 }}>
@@ -146,7 +171,7 @@ export function DelegatesPage() {
         {mode === 'teacher' ? (
           <StaffSelect label={t('被代理教師', 'Teacher')} value={teacher} onChange={setTeacher} />
         ) : (
-          <OrphanCourseSelect value={course} onChange={setCourse} />
+          <CourseSelect value={course} onChange={setCourse} />
         )}
         <StaffSelect label={t('代理人', 'Delegate')} value={delegate} onChange={setDelegate} />
         <Button

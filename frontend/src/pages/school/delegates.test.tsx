@@ -82,4 +82,35 @@ describe('代理認證教師 (meeting 003 #25, 代理人機制)', () => {
     const post = await nameDelegate(fetchMock);
     expect(await post.json()).toEqual({ course_id: 3, delegate_id: 8 });
   });
+
+  it('names a delegate for a co-taught course: a co-teacher marked 否 then certifies it', async () => {
+    // Meeting 003 #25 (代理人機制) and manual 3.5 (是否審核): naming per course, not only per teacher.
+    signIn();
+    const coTaught = (assignment_id: number, teacher_id: number, teacher_name: string, can_certify: boolean) => ({
+      assignment_id,
+      course_id: 4,
+      academic_year: 110,
+      semester: 1,
+      class_code: '202',
+      course_code: '110-1-004',
+      subject_name: '物理',
+      teacher_id,
+      teacher_account: `074313_t00${teacher_id}`,
+      teacher_name,
+      can_certify,
+    });
+    const fetchMock = mockApi({
+      'GET /api/v1/me': schoolAdminMe(),
+      'GET /api/v1/certification-delegates': [],
+      'GET /api/v1/reports/uncertified-courses': [{ course_id: 3, course_code: '110-1-003', subject_name: '國語文', class_code: '201', waiting: 4 }],
+      'GET /api/v1/co-taught': { items: [coTaught(11, 7, '李老師', true), coTaught(12, 8, '王老師', false)], total: 2, page: 1, per_page: 200 },
+      'GET /api/v1/staff': { items: [{ id: 8, account: '074313_t002', display_name: '王老師' }], total: 1, page: 1, per_page: 50 },
+      'POST /api/v1/certification-delegates': () => json({ ...naming, course_id: 4, teacher_id: null, subject_name: '物理', class_code: '202' }, 201),
+    });
+    renderAt('/admin/delegates');
+    fireEvent.click(await screen.findByText('單一課程'));
+    await pickOption('課程', '物理 202（李老師、王老師）');
+    const post = await nameDelegate(fetchMock);
+    expect(await post.json()).toEqual({ course_id: 4, delegate_id: 8 });
+  });
 });

@@ -147,6 +147,7 @@ describe('設定學校作業時間 (3.6)', () => {
 
 const coTaught = (assignment_id: number, overrides: Partial<CoTaughtRow> = {}): CoTaughtRow => ({
   assignment_id,
+  course_id: 40,
   academic_year: 110,
   semester: 2,
   class_code: '101',

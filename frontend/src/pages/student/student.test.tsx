@@ -6,7 +6,7 @@ import { callsTo, json, meFixture, mockApi, problem, signIn } from '../../test/a
 import { renderAt } from '../../test/render';
 import { button, confirm, dialog, fill, pickDate, pickOption } from '../../test/ui';
 import { formFields, mockUploads } from '../../test/xhr';
-import { categories, limits, mp4, myCourses, pdf, performance, period, result, selections } from './fixtures';
+import { categories, course, limits, mp4, myCourses, pdf, performance, period, result, selections } from './fixtures';
 // Load the lazily routed pages up front, so that no test waits for the chunk.
 import './LearningResultsPage';
 import './PerformancesPage';
@@ -536,5 +536,38 @@ describe('勾選提交 (student)', () => {
     expect(screen.getByText('已勾選 1 / 6')).toBeTruthy();
     expect(screen.queryByText('數學')).toBeNull();
     expect(callsTo(fetchMock, 'GET /api/v1/performances').some((r) => new URL(r.url).searchParams.get('academic_year') === '110')).toBe(true);
+  });
+});
+
+describe('課程學習成果: the term before (meeting 003 #3)', () => {
+  it("switches to the term before, lists its courses and period, and uploads a new result for one of its courses", async () => {
+    // Meeting 003 #3: 「學校必須規劃原學年度多元表現成果上傳、課程學習成果…之時程」 after the school
+    // moved on (FAQ 000 二 Q2: 已切換成新學期(如 1091) … 修改上一學期(1082)資料).
+    signIn();
+    const fetchMock = mockApi({
+      'GET /api/v1/me': studentMe(),
+      'GET /api/v1/terms/current': { term: { academic_year: 110, semester: 2, code: '1102', is_current: true }, on_hold: false, latest: null, previous: null },
+      'GET /api/v1/me/courses': (request: Request) =>
+        new URL(request.url).searchParams.get('term') === '1101'
+          ? json(myCourses({ used: 0, courses: [course(1, '國語文', 0)] }))
+          : json(myCourses({ term: { academic_year: 110, semester: 2 }, used: 0, upload_period: period({ semester: 2, open: false }), courses: [course(5, '物理', 0)] })),
+      'GET /api/v1/learning-results': page([]),
+    });
+    const uploads = mockUploads(() => ({ status: 201, body: result(9, { course_id: 1, subject_name: '國語文' }) }));
+    renderAt('/student/results');
+    expect(await screen.findByText('本學期修課（110學年度第2學期）')).toBeTruthy();
+    // This term's period is closed: no upload.
+    const create = (await screen.findByText('上傳學習成果', { selector: 'button *' })).closest('button')!;
+    await waitFor(() => expect(create.disabled).toBe(true));
+    fireEvent.click(await screen.findByText('110學年度第1學期', { selector: '.ant-segmented-item-label' }));
+    expect(await screen.findByText('修課（110學年度第1學期）')).toBeTruthy();
+    expect(callsTo(fetchMock, 'GET /api/v1/me/courses').some((r) => new URL(r.url).searchParams.get('term') === '1101')).toBe(true);
+    await openUploadDialog();
+    const modal = await dialog('上傳學習成果');
+    await pickOption('課程', '國語文（110-1-001）');
+    chooseFile(modal, 0, new File(['%PDF'], '補交.pdf', { type: 'application/pdf' }));
+    fireEvent.click(button('上傳', modal));
+    expect(await screen.findByText('學習成果已上傳（編輯中），確認無誤後請送出認證')).toBeTruthy();
+    expect(formFields(uploads[0]!.body)).toEqual({ course_id: '1', description: '', document: 'file:補交.pdf' });
   });
 });
