@@ -2,7 +2,7 @@
 //!
 //! Every error has a stable snake_case [`ErrorCode`]; one table (`error_codes!` below) gives each
 //! code its HTTP status and its default title and detail in Traditional Chinese and English, and
-//! from it the enum, its serde names (hence the OpenAPI enum), [`ErrorCode::ALL`] and
+//! from it the enum (hence the OpenAPI enum), [`ErrorCode::ALL`] and
 //! [`ErrorCode::spec`] are written.
 //! Responses are written in zh-TW; [`crate::http`] re-renders them in English when the request
 //! asks for it with `Accept-Language: en`.
@@ -26,14 +26,17 @@ pub struct CodeSpec {
     pub detail_en: &'static str,
 }
 
-/// Writes [`ErrorCode`] (with its serde names, hence the OpenAPI enum), [`ErrorCode::ALL`] and
+/// Writes [`ErrorCode`] (hence the OpenAPI enum), [`ErrorCode::ALL`] and
 /// [`ErrorCode::spec`] from one table: a line per code.
 macro_rules! error_codes {
     ($($variant:ident = $code:literal, $status:literal, $title_zh:literal, $title_en:literal, $detail_zh:literal, $detail_en:literal;)*) => {
         /// Stable machine-readable error codes. Clients branch on these, never on the text.
+        /// Serialized (and documented) as the variant's name in snake_case, which the table's
+        /// code repeats (checked by a test).
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+        #[serde(rename_all = "snake_case")]
         pub enum ErrorCode {
-            $(#[serde(rename = $code)] $variant,)*
+            $($variant,)*
         }
 
         impl ErrorCode {

@@ -122,15 +122,19 @@ pub fn column_widths(sheet: &Sheet) -> Vec<f64> {
         .collect()
 }
 
-/// The most characters an Excel cell holds; a longer text is cut there rather than failing the
+/// The most characters (UTF-16 units) an Excel cell holds; a longer text is cut there rather than failing the
 /// whole download.
 const MAX_TEXT: usize = 32_767;
 
 fn text(s: &str) -> &str {
-    match s.char_indices().nth(MAX_TEXT) {
-        Some((end, _)) => &s[..end],
-        None => s,
+    let mut units = 0;
+    for (i, c) in s.char_indices() {
+        units += c.len_utf16();
+        if units > MAX_TEXT {
+            return &s[..i];
+        }
     }
+    s
 }
 
 fn write_sheet(ws: &mut Worksheet, sheet: &Sheet, name: &str, bold: &Format) -> Result<(), XlsxError> {
