@@ -1,7 +1,9 @@
 //! One error type for the whole API, rendered as RFC 9457 `application/problem+json`.
 //!
-//! Every error has a stable snake_case [`ErrorCode`]; the table in [`ErrorCode::spec`] maps each
-//! code to its HTTP status and its default title and detail in Traditional Chinese and English.
+//! Every error has a stable snake_case [`ErrorCode`]; one table (`error_codes!` below) gives each
+//! code its HTTP status and its default title and detail in Traditional Chinese and English, and
+//! from it the enum (hence the OpenAPI enum), [`ErrorCode::ALL`] and
+//! [`ErrorCode::spec`] are written.
 //! Responses are written in zh-TW; [`crate::http`] re-renders them in English when the request
 //! asks for it with `Accept-Language: en`.
 
@@ -13,69 +15,10 @@ use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-/// Stable machine-readable error codes. Clients branch on these, never on the text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ErrorCode {
-    BadRequest,
-    InvalidJson,
-    InvalidQuery,
-    InvalidPath,
-    UnsupportedMediaType,
-    PayloadTooLarge,
-    ValidationFailed,
-    RouteNotFound,
-    MethodNotAllowed,
-    NotFound,
-    Conflict,
-    Unauthenticated,
-    InvalidToken,
-    TokenExpired,
-    Forbidden,
-    RoleRequired,
-    ModuleRequired,
-    ScopeRequired,
-    PasswordChangeRequired,
-    CaptchaInvalid,
-    InvalidCredentials,
-    AccountLocked,
-    AccountInactive,
-    AccountExpired,
-    RateLimited,
-    WeakPassword,
-    OldPasswordIncorrect,
-    RefreshTokenInvalid,
-    RefreshTokenReused,
-    ResetTokenInvalid,
-    MailNotConfigured,
-    MailDeliveryFailed,
-    SyncRowsInvalid,
-    PeriodClosed,
-    TermOnHold,
-    StaleTerm,
-    MultipartInvalid,
-    FileTooLarge,
-    FileTypeNotAllowed,
-    FileEmpty,
-    LimitReached,
-    InvalidState,
-    NotCertifier,
-    FrontendNotBuilt,
-    NotReady,
-    DatabaseUnavailable,
-    InternalError,
-    CaptchaRequired,
-    QuotaExceeded,
-    PackageChecksumMismatch,
-    PackagePasswordWrong,
-    PackageInvalid,
-    CourseCodeMissing,
-    ReceiptInvalid,
-    ReceiptPassword,
-}
-
 /// Status, titles and default details of one code.
 pub struct CodeSpec {
+    /// The stable snake_case code, as serialized and shown in `type`.
+    pub code: &'static str,
     pub status: u16,
     pub title_zh: &'static str,
     pub title_en: &'static str,
@@ -83,197 +26,103 @@ pub struct CodeSpec {
     pub detail_en: &'static str,
 }
 
-const fn spec(
-    status: u16,
-    title_zh: &'static str,
-    title_en: &'static str,
-    detail_zh: &'static str,
-    detail_en: &'static str,
-) -> CodeSpec {
-    CodeSpec { status, title_zh, title_en, detail_zh, detail_en }
+/// Writes [`ErrorCode`] (hence the OpenAPI enum), [`ErrorCode::ALL`] and
+/// [`ErrorCode::spec`] from one table: a line per code.
+macro_rules! error_codes {
+    ($($variant:ident = $code:literal, $status:literal, $title_zh:literal, $title_en:literal, $detail_zh:literal, $detail_en:literal;)*) => {
+        /// Stable machine-readable error codes. Clients branch on these, never on the text.
+        /// Serialized (and documented) as the variant's name in snake_case, which the table's
+        /// code repeats (checked by a test).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+        #[serde(rename_all = "snake_case")]
+        pub enum ErrorCode {
+            $($variant,)*
+        }
+
+        impl ErrorCode {
+            /// All codes, for documentation and tests.
+            pub const ALL: &'static [ErrorCode] = &[$(ErrorCode::$variant,)*];
+
+            /// The code's status, titles and default details.
+            pub fn spec(self) -> CodeSpec {
+                match self {
+                    $(ErrorCode::$variant => CodeSpec {
+                        code: $code,
+                        status: $status,
+                        title_zh: $title_zh,
+                        title_en: $title_en,
+                        detail_zh: $detail_zh,
+                        detail_en: $detail_en,
+                    },)*
+                }
+            }
+        }
+    };
+}
+
+// The one table: variant = code, status, title (zh-TW, English), default detail (zh-TW, English).
+// A new code is one line appended at the end.
+error_codes! {
+    BadRequest = "bad_request", 400, "請求有誤", "Bad request", "請求內容有誤。", "The request is malformed.";
+    InvalidJson = "invalid_json", 400, "JSON 格式錯誤", "Invalid JSON", "請求內容不是正確的 JSON,或欄位型別不符。", "The body is not valid JSON or a field has the wrong type.";
+    InvalidQuery = "invalid_query", 400, "查詢參數錯誤", "Invalid query", "查詢參數格式錯誤。", "A query parameter is malformed.";
+    InvalidPath = "invalid_path", 400, "路徑參數錯誤", "Invalid path", "網址中的參數格式錯誤。", "A path parameter is malformed.";
+    UnsupportedMediaType = "unsupported_media_type", 415, "不支援的內容類型", "Unsupported media type", "請以 Content-Type: application/json 傳送。", "Send the body with Content-Type: application/json.";
+    PayloadTooLarge = "payload_too_large", 413, "內容過大", "Payload too large", "請求內容超過允許的大小。", "The request body exceeds the allowed size.";
+    ValidationFailed = "validation_failed", 422, "資料驗證失敗", "Validation failed", "部分欄位內容不正確，請依欄位說明修正。", "Some fields are invalid; see the field errors.";
+    RouteNotFound = "route_not_found", 404, "找不到此路徑", "Route not found", "沒有這個 API 路徑。", "There is no such API route.";
+    MethodNotAllowed = "method_not_allowed", 405, "不允許的方法", "Method not allowed", "此路徑不支援這個 HTTP 方法。", "This route does not support the HTTP method.";
+    NotFound = "not_found", 404, "找不到資料", "Not found", "找不到指定的資料。", "The requested resource does not exist.";
+    Conflict = "conflict", 409, "資料衝突", "Conflict", "資料已存在或狀態不允許此操作。", "The resource already exists or its state does not allow this.";
+    Unauthenticated = "unauthenticated", 401, "尚未登入", "Authentication required", "請先登入。", "Sign in first.";
+    InvalidToken = "invalid_token", 401, "憑證無效", "Invalid token", "登入憑證無效，請重新登入。", "The access token is invalid; sign in again.";
+    TokenExpired = "token_expired", 401, "憑證已過期", "Token expired", "登入憑證已過期，請重新整理或重新登入。", "The access token has expired; refresh it or sign in again.";
+    Forbidden = "forbidden", 403, "沒有權限", "Forbidden", "您沒有執行此操作的權限。", "You are not allowed to do this.";
+    RoleRequired = "role_required", 403, "角色不符", "Role required", "此功能需要特定角色。", "This function requires a role you do not have.";
+    ModuleRequired = "module_required", 403, "未授權此功能模組", "Function module required", "您的角色群組未被授予此功能模組。", "Your role groups are not granted this function module.";
+    ScopeRequired = "scope_required", 403, "API 金鑰權限不足", "Scope required", "此 API 金鑰沒有所需的範圍。", "The API key lacks the required scope.";
+    PasswordChangeRequired = "password_change_required", 403, "請先變更密碼", "Password change required", "您使用的是初始或重設後的密碼，請先變更密碼。", "You are using an initial or reset password; change it first.";
+    CaptchaInvalid = "captcha_invalid", 400, "驗證碼錯誤", "Invalid captcha", "驗證碼錯誤或已過期，請重新輸入。", "The captcha is wrong or expired; try again.";
+    InvalidCredentials = "invalid_credentials", 401, "帳號或密碼錯誤", "Invalid credentials", "學校、帳號或密碼錯誤。", "School, account or password is incorrect.";
+    AccountLocked = "account_locked", 423, "帳號已鎖定", "Account locked", "密碼錯誤次數過多，帳號暫時鎖定，請稍後再試。", "Too many wrong passwords; the account is locked for a while.";
+    AccountInactive = "account_inactive", 403, "帳號已停用", "Account inactive", "此帳號已停用，請洽學校管理者。", "This account is inactive; contact the school administrator.";
+    AccountExpired = "account_expired", 403, "帳號已過期", "Account expired", "此臨時帳號已超過有效期限。", "This temporary account has expired.";
+    RateLimited = "rate_limited", 429, "嘗試次數過多", "Too many requests", "嘗試次數過多，請稍後再試。", "Too many attempts; try again later.";
+    WeakPassword = "weak_password", 422, "密碼強度不足", "Weak password", "新密碼至少 8 個字元，並須包含英文字母與數字，且不可與帳號或身分證號相同。", "The new password needs at least 8 characters with letters and digits, and must differ from the account and national ID.";
+    OldPasswordIncorrect = "old_password_incorrect", 422, "舊密碼錯誤", "Old password incorrect", "目前的密碼不正確。", "The current password is incorrect.";
+    RefreshTokenInvalid = "refresh_token_invalid", 401, "登入狀態已失效", "Refresh token invalid", "登入狀態已失效，請重新登入。", "The refresh token is invalid or expired; sign in again.";
+    RefreshTokenReused = "refresh_token_reused", 401, "登入狀態異常", "Refresh token reused", "偵測到重複使用的登入憑證，已登出所有相關工作階段，請重新登入。", "A used refresh token was presented again; its sessions were revoked. Sign in again.";
+    ResetTokenInvalid = "reset_token_invalid", 400, "重設連結無效", "Reset link invalid", "密碼重設連結無效、已使用或已過期。", "The password-reset link is invalid, used or expired.";
+    MailNotConfigured = "mail_not_configured", 409, "尚未設定郵件伺服器", "Mail server not configured", "學校尚未設定郵件寄送伺服器。", "The school has not configured its mail server.";
+    MailDeliveryFailed = "mail_delivery_failed", 502, "郵件寄送失敗", "Mail delivery failed", "郵件伺服器無法寄出郵件。", "The mail server could not send the message.";
+    SyncRowsInvalid = "sync_rows_invalid", 422, "同步資料有誤", "Sync rows invalid", "同步資料有錯誤的列，整批未寫入；請依各列錯誤修正後重送。", "Some rows are invalid; nothing of the batch was applied. Fix the listed rows and send it again.";
+    PeriodClosed = "period_closed", 403, "不在作業期間內", "Outside the work period", "現在不在學校設定的作業期間內。", "This is outside the school's work period.";
+    TermOnHold = "term_on_hold", 409, "學年期切換中", "Term on hold", "學校已切回前一學期，暫停接收校務資料；待校管理者切回目前學期後再同步。", "The school switched back to the previous term; sync is paused until the admin switches forward.";
+    StaleTerm = "stale_term", 409, "學年期過舊", "Stale term", "此批資料的學年期早於學校目前的學年期，未寫入。", "The batch's term is older than the school's current term; nothing was applied.";
+    MultipartInvalid = "multipart_invalid", 400, "上傳內容不完整", "Invalid upload", "上傳的內容不完整或格式錯誤（可能是連線中斷），請重新上傳。", "The multipart body is incomplete or malformed (perhaps the connection broke); upload again.";
+    FileTooLarge = "file_too_large", 413, "檔案過大", "File too large", "檔案超過允許的大小。", "The file exceeds its size limit.";
+    FileTypeNotAllowed = "file_type_not_allowed", 415, "檔案格式不符", "File type not allowed", "檔案格式不符：文件限 pdf、jpg、png，影音限 mp3、mp4（依檔案內容判斷，不看副檔名）。", "Wrong file type: documents must be pdf, jpg or png and videos mp3 or mp4 (judged by content, not by name).";
+    FileEmpty = "file_empty", 422, "檔案是空的", "Empty file", "上傳的檔案沒有內容。", "The uploaded file is empty.";
+    LimitReached = "limit_reached", 409, "已達數量上限", "Limit reached", "已達學校設定的數量上限。", "The limit set by the school has been reached.";
+    InvalidState = "invalid_state", 409, "狀態不允許此操作", "Invalid state", "此項目目前的狀態不允許這個操作。", "The item's current state does not allow this.";
+    NotCertifier = "not_certifier", 403, "非認證教師", "Not a certifier", "只有這門課程的授課教師可以認證；合開課程只有學校設定為「審核」的教師可以認證。", "Only a teacher of the course certifies; in a co-taught course only the teachers the school marked as certifiers.";
+    FrontendNotBuilt = "frontend_not_built", 404, "網頁尚未建置", "Frontend not built", "前端網頁尚未建置，請執行 make run 或 make frontend。", "The web app is not built; run `make run` or `make frontend`.";
+    NotReady = "not_ready", 503, "服務尚未就緒", "Not ready", "服務尚未就緒。", "The service is not ready.";
+    DatabaseUnavailable = "database_unavailable", 503, "資料庫無法連線", "Database unavailable", "暫時無法連線資料庫，請稍後再試。", "The database is unreachable; try again later.";
+    InternalError = "internal_error", 500, "系統錯誤", "Internal error", "系統發生錯誤，請稍後再試;若持續發生請提供請求編號給管理者。", "Something went wrong; if it persists, report the request id.";
+    CaptchaRequired = "captcha_required", 429, "請輸入驗證碼", "Captcha required", "此來源登入失敗次數過多，請輸入驗證碼後再試。", "Too many failed sign-ins from this address: solve the captcha and try again.";
+    QuotaExceeded = "quota_exceeded", 413, "儲存空間已滿", "Quota exceeded", "檔案會超過可用的儲存空間；請先刪除或替換不需要的檔案。", "The file would exceed the storage quota; delete or replace files you no longer need first.";
+    PackageChecksumMismatch = "package_checksum_mismatch", 400, "MD5 值不符", "MD5 mismatch", "壓縮檔的 MD5 值與輸入的不符，未匯入任何資料；請向原學校確認檔案與 MD5 值。", "The package's MD5 does not match the one given; nothing was imported.";
+    PackagePasswordWrong = "package_password_wrong", 400, "壓縮檔密碼錯誤", "Wrong package password", "壓縮檔密碼錯誤，未匯入任何資料。", "The package password is wrong; nothing was imported.";
+    PackageInvalid = "package_invalid", 400, "壓縮檔無法匯入", "Package refused", "壓縮檔毀損或內容不符格式，未匯入任何資料。", "The package is corrupt or does not follow the format; nothing was imported.";
+    CourseCodeMissing = "course_code_missing", 409, "缺少新版課程代碼", "Course code missing", "因缺少新版課程代碼(23碼)，無法匯出。", "A course lacks its 23-character course code; the student cannot be exported.";
+    ReceiptInvalid = "receipt_invalid", 400, "收訖明細無法讀取", "Receipt rejected", "收訖明細檔案無效、已損毀或不安全，未匯入任何資料。", "The receipt file is invalid, corrupt or unsafe; nothing was imported.";
+    ReceiptPassword = "receipt_password", 400, "解壓縮密碼錯誤", "Wrong password", "收訖明細的解壓縮密碼錯誤，未匯入任何資料。", "The receipt's password is wrong; nothing was imported.";
 }
 
 impl ErrorCode {
-    /// All codes, for documentation and tests.
-    pub const ALL: &'static [ErrorCode] = &[
-        ErrorCode::BadRequest,
-        ErrorCode::InvalidJson,
-        ErrorCode::InvalidQuery,
-        ErrorCode::InvalidPath,
-        ErrorCode::UnsupportedMediaType,
-        ErrorCode::PayloadTooLarge,
-        ErrorCode::ValidationFailed,
-        ErrorCode::RouteNotFound,
-        ErrorCode::MethodNotAllowed,
-        ErrorCode::NotFound,
-        ErrorCode::Conflict,
-        ErrorCode::Unauthenticated,
-        ErrorCode::InvalidToken,
-        ErrorCode::TokenExpired,
-        ErrorCode::Forbidden,
-        ErrorCode::RoleRequired,
-        ErrorCode::ModuleRequired,
-        ErrorCode::ScopeRequired,
-        ErrorCode::PasswordChangeRequired,
-        ErrorCode::CaptchaInvalid,
-        ErrorCode::InvalidCredentials,
-        ErrorCode::AccountLocked,
-        ErrorCode::AccountInactive,
-        ErrorCode::AccountExpired,
-        ErrorCode::RateLimited,
-        ErrorCode::WeakPassword,
-        ErrorCode::OldPasswordIncorrect,
-        ErrorCode::RefreshTokenInvalid,
-        ErrorCode::RefreshTokenReused,
-        ErrorCode::ResetTokenInvalid,
-        ErrorCode::MailNotConfigured,
-        ErrorCode::MailDeliveryFailed,
-        ErrorCode::SyncRowsInvalid,
-        ErrorCode::PeriodClosed,
-        ErrorCode::TermOnHold,
-        ErrorCode::StaleTerm,
-        ErrorCode::MultipartInvalid,
-        ErrorCode::FileTooLarge,
-        ErrorCode::FileTypeNotAllowed,
-        ErrorCode::FileEmpty,
-        ErrorCode::LimitReached,
-        ErrorCode::InvalidState,
-        ErrorCode::NotCertifier,
-        ErrorCode::FrontendNotBuilt,
-        ErrorCode::NotReady,
-        ErrorCode::DatabaseUnavailable,
-        ErrorCode::InternalError,
-        ErrorCode::CaptchaRequired,
-        ErrorCode::QuotaExceeded,
-        ErrorCode::PackageChecksumMismatch,
-        ErrorCode::PackagePasswordWrong,
-        ErrorCode::PackageInvalid,
-        ErrorCode::CourseCodeMissing,
-        ErrorCode::ReceiptInvalid,
-        ErrorCode::ReceiptPassword,
-    ];
-
-    /// The one table of codes → status, titles and default details.
-    pub fn spec(self) -> CodeSpec {
-        use ErrorCode::*;
-        match self {
-            BadRequest => spec(400, "請求有誤", "Bad request", "請求內容有誤。", "The request is malformed."),
-            InvalidJson => spec(400, "JSON 格式錯誤", "Invalid JSON", "請求內容不是正確的 JSON,或欄位型別不符。", "The body is not valid JSON or a field has the wrong type."),
-            InvalidQuery => spec(400, "查詢參數錯誤", "Invalid query", "查詢參數格式錯誤。", "A query parameter is malformed."),
-            InvalidPath => spec(400, "路徑參數錯誤", "Invalid path", "網址中的參數格式錯誤。", "A path parameter is malformed."),
-            UnsupportedMediaType => spec(415, "不支援的內容類型", "Unsupported media type", "請以 Content-Type: application/json 傳送。", "Send the body with Content-Type: application/json."),
-            PayloadTooLarge => spec(413, "內容過大", "Payload too large", "請求內容超過允許的大小。", "The request body exceeds the allowed size."),
-            ValidationFailed => spec(422, "資料驗證失敗", "Validation failed", "部分欄位內容不正確，請依欄位說明修正。", "Some fields are invalid; see the field errors."),
-            RouteNotFound => spec(404, "找不到此路徑", "Route not found", "沒有這個 API 路徑。", "There is no such API route."),
-            MethodNotAllowed => spec(405, "不允許的方法", "Method not allowed", "此路徑不支援這個 HTTP 方法。", "This route does not support the HTTP method."),
-            NotFound => spec(404, "找不到資料", "Not found", "找不到指定的資料。", "The requested resource does not exist."),
-            Conflict => spec(409, "資料衝突", "Conflict", "資料已存在或狀態不允許此操作。", "The resource already exists or its state does not allow this."),
-            Unauthenticated => spec(401, "尚未登入", "Authentication required", "請先登入。", "Sign in first."),
-            InvalidToken => spec(401, "憑證無效", "Invalid token", "登入憑證無效，請重新登入。", "The access token is invalid; sign in again."),
-            TokenExpired => spec(401, "憑證已過期", "Token expired", "登入憑證已過期，請重新整理或重新登入。", "The access token has expired; refresh it or sign in again."),
-            Forbidden => spec(403, "沒有權限", "Forbidden", "您沒有執行此操作的權限。", "You are not allowed to do this."),
-            RoleRequired => spec(403, "角色不符", "Role required", "此功能需要特定角色。", "This function requires a role you do not have."),
-            ModuleRequired => spec(403, "未授權此功能模組", "Function module required", "您的角色群組未被授予此功能模組。", "Your role groups are not granted this function module."),
-            ScopeRequired => spec(403, "API 金鑰權限不足", "Scope required", "此 API 金鑰沒有所需的範圍。", "The API key lacks the required scope."),
-            PasswordChangeRequired => spec(403, "請先變更密碼", "Password change required", "您使用的是初始或重設後的密碼，請先變更密碼。", "You are using an initial or reset password; change it first."),
-            CaptchaInvalid => spec(400, "驗證碼錯誤", "Invalid captcha", "驗證碼錯誤或已過期，請重新輸入。", "The captcha is wrong or expired; try again."),
-            CaptchaRequired => spec(429, "請輸入驗證碼", "Captcha required", "此來源登入失敗次數過多，請輸入驗證碼後再試。", "Too many failed sign-ins from this address: solve the captcha and try again."),
-            InvalidCredentials => spec(401, "帳號或密碼錯誤", "Invalid credentials", "學校、帳號或密碼錯誤。", "School, account or password is incorrect."),
-            AccountLocked => spec(423, "帳號已鎖定", "Account locked", "密碼錯誤次數過多，帳號暫時鎖定，請稍後再試。", "Too many wrong passwords; the account is locked for a while."),
-            AccountInactive => spec(403, "帳號已停用", "Account inactive", "此帳號已停用，請洽學校管理者。", "This account is inactive; contact the school administrator."),
-            AccountExpired => spec(403, "帳號已過期", "Account expired", "此臨時帳號已超過有效期限。", "This temporary account has expired."),
-            RateLimited => spec(429, "嘗試次數過多", "Too many requests", "嘗試次數過多，請稍後再試。", "Too many attempts; try again later."),
-            WeakPassword => spec(422, "密碼強度不足", "Weak password", "新密碼至少 8 個字元，並須包含英文字母與數字，且不可與帳號或身分證號相同。", "The new password needs at least 8 characters with letters and digits, and must differ from the account and national ID."),
-            OldPasswordIncorrect => spec(422, "舊密碼錯誤", "Old password incorrect", "目前的密碼不正確。", "The current password is incorrect."),
-            RefreshTokenInvalid => spec(401, "登入狀態已失效", "Refresh token invalid", "登入狀態已失效，請重新登入。", "The refresh token is invalid or expired; sign in again."),
-            RefreshTokenReused => spec(401, "登入狀態異常", "Refresh token reused", "偵測到重複使用的登入憑證，已登出所有相關工作階段，請重新登入。", "A used refresh token was presented again; its sessions were revoked. Sign in again."),
-            ResetTokenInvalid => spec(400, "重設連結無效", "Reset link invalid", "密碼重設連結無效、已使用或已過期。", "The password-reset link is invalid, used or expired."),
-            MailNotConfigured => spec(409, "尚未設定郵件伺服器", "Mail server not configured", "學校尚未設定郵件寄送伺服器。", "The school has not configured its mail server."),
-            MailDeliveryFailed => spec(502, "郵件寄送失敗", "Mail delivery failed", "郵件伺服器無法寄出郵件。", "The mail server could not send the message."),
-            SyncRowsInvalid => spec(422, "同步資料有誤", "Sync rows invalid", "同步資料有錯誤的列，整批未寫入；請依各列錯誤修正後重送。", "Some rows are invalid; nothing of the batch was applied. Fix the listed rows and send it again."),
-            PeriodClosed => spec(403, "不在作業期間內", "Outside the work period", "現在不在學校設定的作業期間內。", "This is outside the school's work period."),
-            TermOnHold => spec(409, "學年期切換中", "Term on hold", "學校已切回前一學期，暫停接收校務資料；待校管理者切回目前學期後再同步。", "The school switched back to the previous term; sync is paused until the admin switches forward."),
-            StaleTerm => spec(409, "學年期過舊", "Stale term", "此批資料的學年期早於學校目前的學年期，未寫入。", "The batch's term is older than the school's current term; nothing was applied."),
-            MultipartInvalid => spec(400, "上傳內容不完整", "Invalid upload", "上傳的內容不完整或格式錯誤（可能是連線中斷），請重新上傳。", "The multipart body is incomplete or malformed (perhaps the connection broke); upload again."),
-            FileTooLarge => spec(413, "檔案過大", "File too large", "檔案超過允許的大小。", "The file exceeds its size limit."),
-            FileTypeNotAllowed => spec(415, "檔案格式不符", "File type not allowed", "檔案格式不符：文件限 pdf、jpg、png，影音限 mp3、mp4（依檔案內容判斷，不看副檔名）。", "Wrong file type: documents must be pdf, jpg or png and videos mp3 or mp4 (judged by content, not by name)."),
-            FileEmpty => spec(422, "檔案是空的", "Empty file", "上傳的檔案沒有內容。", "The uploaded file is empty."),
-            LimitReached => spec(409, "已達數量上限", "Limit reached", "已達學校設定的數量上限。", "The limit set by the school has been reached."),
-            InvalidState => spec(409, "狀態不允許此操作", "Invalid state", "此項目目前的狀態不允許這個操作。", "The item's current state does not allow this."),
-            NotCertifier => spec(403, "非認證教師", "Not a certifier", "只有這門課程的授課教師可以認證；合開課程只有學校設定為「審核」的教師可以認證。", "Only a teacher of the course certifies; in a co-taught course only the teachers the school marked as certifiers."),
-            FrontendNotBuilt => spec(404, "網頁尚未建置", "Frontend not built", "前端網頁尚未建置，請執行 make run 或 make frontend。", "The web app is not built; run `make run` or `make frontend`."),
-            NotReady => spec(503, "服務尚未就緒", "Not ready", "服務尚未就緒。", "The service is not ready."),
-            DatabaseUnavailable => spec(503, "資料庫無法連線", "Database unavailable", "暫時無法連線資料庫，請稍後再試。", "The database is unreachable; try again later."),
-            InternalError => spec(500, "系統錯誤", "Internal error", "系統發生錯誤，請稍後再試;若持續發生請提供請求編號給管理者。", "Something went wrong; if it persists, report the request id."),
-            QuotaExceeded => spec(413, "儲存空間已滿", "Quota exceeded", "檔案會超過可用的儲存空間；請先刪除或替換不需要的檔案。", "The file would exceed the storage quota; delete or replace files you no longer need first."),
-            PackageChecksumMismatch => spec(400, "MD5 值不符", "MD5 mismatch", "壓縮檔的 MD5 值與輸入的不符，未匯入任何資料；請向原學校確認檔案與 MD5 值。", "The package's MD5 does not match the one given; nothing was imported."),
-            PackagePasswordWrong => spec(400, "壓縮檔密碼錯誤", "Wrong package password", "壓縮檔密碼錯誤，未匯入任何資料。", "The package password is wrong; nothing was imported."),
-            PackageInvalid => spec(400, "壓縮檔無法匯入", "Package refused", "壓縮檔毀損或內容不符格式，未匯入任何資料。", "The package is corrupt or does not follow the format; nothing was imported."),
-            CourseCodeMissing => spec(409, "缺少新版課程代碼", "Course code missing", "因缺少新版課程代碼(23碼)，無法匯出。", "A course lacks its 23-character course code; the student cannot be exported."),
-            ReceiptInvalid => spec(400, "收訖明細無法讀取", "Receipt rejected", "收訖明細檔案無效、已損毀或不安全，未匯入任何資料。", "The receipt file is invalid, corrupt or unsafe; nothing was imported."),
-            ReceiptPassword => spec(400, "解壓縮密碼錯誤", "Wrong password", "收訖明細的解壓縮密碼錯誤，未匯入任何資料。", "The receipt's password is wrong; nothing was imported."),
-        }
-    }
-
     pub fn as_str(self) -> &'static str {
-        use ErrorCode::*;
-        match self {
-            BadRequest => "bad_request",
-            InvalidJson => "invalid_json",
-            InvalidQuery => "invalid_query",
-            InvalidPath => "invalid_path",
-            UnsupportedMediaType => "unsupported_media_type",
-            PayloadTooLarge => "payload_too_large",
-            ValidationFailed => "validation_failed",
-            RouteNotFound => "route_not_found",
-            MethodNotAllowed => "method_not_allowed",
-            NotFound => "not_found",
-            Conflict => "conflict",
-            Unauthenticated => "unauthenticated",
-            InvalidToken => "invalid_token",
-            TokenExpired => "token_expired",
-            Forbidden => "forbidden",
-            RoleRequired => "role_required",
-            ModuleRequired => "module_required",
-            ScopeRequired => "scope_required",
-            PasswordChangeRequired => "password_change_required",
-            CaptchaInvalid => "captcha_invalid",
-            InvalidCredentials => "invalid_credentials",
-            AccountLocked => "account_locked",
-            AccountInactive => "account_inactive",
-            AccountExpired => "account_expired",
-            RateLimited => "rate_limited",
-            WeakPassword => "weak_password",
-            OldPasswordIncorrect => "old_password_incorrect",
-            RefreshTokenInvalid => "refresh_token_invalid",
-            RefreshTokenReused => "refresh_token_reused",
-            ResetTokenInvalid => "reset_token_invalid",
-            MailNotConfigured => "mail_not_configured",
-            MailDeliveryFailed => "mail_delivery_failed",
-            SyncRowsInvalid => "sync_rows_invalid",
-            PeriodClosed => "period_closed",
-            TermOnHold => "term_on_hold",
-            StaleTerm => "stale_term",
-            MultipartInvalid => "multipart_invalid",
-            FileTooLarge => "file_too_large",
-            FileTypeNotAllowed => "file_type_not_allowed",
-            FileEmpty => "file_empty",
-            LimitReached => "limit_reached",
-            InvalidState => "invalid_state",
-            NotCertifier => "not_certifier",
-            FrontendNotBuilt => "frontend_not_built",
-            NotReady => "not_ready",
-            DatabaseUnavailable => "database_unavailable",
-            InternalError => "internal_error",
-            CaptchaRequired => "captcha_required",
-            QuotaExceeded => "quota_exceeded",
-            PackageChecksumMismatch => "package_checksum_mismatch",
-            PackagePasswordWrong => "package_password_wrong",
-            PackageInvalid => "package_invalid",
-            CourseCodeMissing => "course_code_missing",
-            ReceiptInvalid => "receipt_invalid",
-            ReceiptPassword => "receipt_password",
-        }
+        self.spec().code
     }
 
     pub fn status(self) -> StatusCode {
@@ -635,6 +484,13 @@ mod tests {
             let spec = code.spec();
             assert!((400..600).contains(&spec.status));
             assert!(!spec.title_zh.is_empty() && !spec.detail_en.is_empty());
+            // The code is the variant's name in snake_case (a typo in the table shows here).
+            let snake: String = format!("{code:?}")
+                .chars()
+                .enumerate()
+                .flat_map(|(i, c)| if c.is_ascii_uppercase() && i > 0 { vec!['_', c.to_ascii_lowercase()] } else { vec![c.to_ascii_lowercase()] })
+                .collect();
+            assert_eq!(snake, s);
         }
     }
 

@@ -387,3 +387,28 @@ async fn every_consultation_endpoint_refuses_the_wrong_role_and_other_schools() 
     assert_eq!(sheet_rows(&x.body, 0).len(), 1, "the header only");
     assert_eq!(app.get_as("/api/v1/consultations", &fx.admin).await.json()["total"], 1, "still there");
 }
+
+/// The record workbook (issue #17: written with rust_xlsxwriter): the header row stays frozen,
+/// the date is in the ROC calendar, and a topic that looks like a formula stays a text cell.
+#[actix_web::test]
+async fn the_record_workbook_keeps_a_formula_looking_topic_as_text_under_a_frozen_header() {
+    use std::io::Read;
+    let app = TestApp::init();
+    let fx = fixture(&app).await;
+    let topic = "=cmd|' /C calc'!A0";
+    record(&app, &fx.k1, body("group", "2026-09-10", &[fx.ids["a1"]], topic)).await;
+    let x = app.get_as("/api/v1/consultations.xlsx", &fx.k1).await;
+    assert_eq!(x.status, 200, "{}", x.text());
+    let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(x.body.to_vec())).expect("xlsx");
+    let name = book.sheet_names()[0].clone();
+    let range = book.worksheet_range(&name).expect("sheet");
+    assert_eq!(range.get((0, 5)), Some(&Data::String("主題".into())));
+    assert_eq!(range.get((1, 0)), Some(&Data::String("115/09/10".into())), "the date in the ROC calendar");
+    assert_eq!(range.get((1, 5)), Some(&Data::String(topic.into())), "a formula-looking text stays a string");
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(x.body.to_vec())).expect("a zip");
+    let mut xml = String::new();
+    zip.by_name("xl/worksheets/sheet1.xml").expect("the first sheet").read_to_string(&mut xml).expect("xml");
+    assert!(xml.contains("ySplit=\"1\"") && xml.contains("state=\"frozen\""), "the header row is frozen: {xml}");
+    assert!(xml.contains("customWidth=\"1\""), "columns have widths");
+    assert!(!xml.contains("<f>"), "no formula in the sheet");
+}

@@ -31,3 +31,4 @@ mod receipts;
 mod contract;
 mod schema_check;
 mod national_ids;
+mod module_cycles;

@@ -118,7 +118,7 @@ fn record_sheet(records: &[Consultation]) -> Vec<Sheet> {
         classes.dedup();
         let names: Vec<String> = r.students.iter().map(|s| s.name.clone()).collect();
         sheet.rows.push(vec![
-            Cell::from(crate::time::roc_date(r.held_on)),
+            Cell::from(r.held_on),
             Cell::from(r.consultant_name.as_str()),
             Cell::from(r.kind.name_zh()),
             Cell::from(classes.join("、")),

@@ -1,14 +1,12 @@
-//! A small Office Open XML (.xlsx) writer for the reports: one worksheet per [`Sheet`], a bold
-//! frozen header row, inline strings and numbers, column widths from the content. Enough for
-//! Excel, LibreOffice and Google Sheets; no shared strings, formulas or dates.
-
-use std::io::{Cursor, Write};
+//! The reports' workbooks, written with `rust_xlsxwriter`: one worksheet per [`Sheet`], a bold
+//! header row frozen in place, column widths from the content, ROC dates. Every text is written
+//! as a string cell — never a formula, whatever it starts with (`=`, `+`, `-`, `@`).
 
 use actix_web::http::header::{self, Charset, ContentDisposition, DispositionParam, DispositionType, ExtendedValue};
 use actix_web::HttpResponse;
+use chrono::NaiveDate;
+use rust_xlsxwriter::{Color, Format, Workbook, Worksheet, XlsxError};
 use utoipa::ToSchema;
-use zip::write::SimpleFileOptions;
-use zip::{CompressionMethod, ZipWriter};
 
 use crate::error::{ApiError, ApiResult};
 
@@ -25,6 +23,8 @@ pub struct XlsxFile(pub Vec<u8>);
 pub enum Cell {
     Text(String),
     Number(i64),
+    /// A date, shown in the ROC calendar (`115/03/02`, as the school's documents write it).
+    Date(NaiveDate),
     Empty,
 }
 
@@ -52,6 +52,12 @@ impl From<i32> for Cell {
     }
 }
 
+impl From<NaiveDate> for Cell {
+    fn from(d: NaiveDate) -> Cell {
+        Cell::Date(d)
+    }
+}
+
 impl<T: Into<Cell>> From<Option<T>> for Cell {
     fn from(v: Option<T>) -> Cell {
         v.map(Into::into).unwrap_or(Cell::Empty)
@@ -72,47 +78,22 @@ impl Sheet {
     }
 }
 
-/// `A`, `B`, … `Z`, `AA`, … for a zero-based column index.
-pub fn column_name(mut index: usize) -> String {
-    let mut name = Vec::new();
-    loop {
-        name.push(b'A' + (index % 26) as u8);
-        if index < 26 {
+/// A valid, unique worksheet name: at most 31 UTF-16 units, none of `[]:*?/\\`, no leading or
+/// trailing `'`, unique ignoring case (Excel's rules, which `rust_xlsxwriter` checks).
+fn sheet_name(name: &str, index: usize, taken: &[String]) -> String {
+    let mut cleaned = String::new();
+    for c in name.chars().filter(|c| !matches!(c, '[' | ']' | ':' | '*' | '?' | '/' | '\\')) {
+        if cleaned.encode_utf16().count() + c.len_utf16() > 31 {
             break;
         }
-        index = index / 26 - 1;
+        cleaned.push(c);
     }
-    name.reverse();
-    String::from_utf8_lossy(&name).into_owned()
-}
-
-/// Text escaped for XML content and attributes; characters XML 1.0 forbids are dropped.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for ch in text.chars() {
-        match ch {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\t' | '\n' | '\r' => out.push(ch),
-            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// A valid, unique worksheet name: at most 31 characters, none of `[]:*?/\`.
-fn sheet_name(name: &str, index: usize, taken: &[String]) -> String {
-    let cleaned: String = name.chars().filter(|c| !matches!(c, '[' | ']' | ':' | '*' | '?' | '/' | '\\')).take(31).collect();
     let cleaned = cleaned.trim_matches('\'').to_string();
-    if cleaned.is_empty() || taken.contains(&cleaned) {
-        format!("Sheet{}", index + 1)
-    } else {
-        cleaned
+    let free = |n: &str| !taken.iter().any(|t| t.to_lowercase() == n.to_lowercase());
+    if !cleaned.is_empty() && free(&cleaned) {
+        return cleaned;
     }
+    (index + 1..).map(|n| format!("Sheet{n}")).find(|n| free(n)).unwrap_or_default()
 }
 
 /// Display width of a text: East Asian characters count twice.
@@ -124,6 +105,7 @@ fn cell_width(cell: &Cell) -> usize {
     match cell {
         Cell::Text(s) => s.lines().map(display_width).max().unwrap_or(0),
         Cell::Number(n) => n.to_string().len(),
+        Cell::Date(_) => 9,
         Cell::Empty => 0,
     }
 }
@@ -140,149 +122,59 @@ pub fn column_widths(sheet: &Sheet) -> Vec<f64> {
         .collect()
 }
 
-fn text_cell(out: &mut String, reference: &str, text: &str, style: u8) {
-    let space = if text.starts_with(char::is_whitespace) || text.ends_with(char::is_whitespace) { " xml:space=\"preserve\"" } else { "" };
-    let style = if style > 0 { format!(" s=\"{style}\"") } else { String::new() };
-    out.push_str(&format!("<c r=\"{reference}\"{style} t=\"inlineStr\"><is><t{space}>{}</t></is></c>", escape(text)));
+/// The most characters (UTF-16 units) an Excel cell holds; a longer text is cut there rather than failing the
+/// whole download.
+const MAX_TEXT: usize = 32_767;
+
+fn text(s: &str) -> &str {
+    let mut units = 0;
+    for (i, c) in s.char_indices() {
+        units += c.len_utf16();
+        if units > MAX_TEXT {
+            return &s[..i];
+        }
+    }
+    s
 }
 
-/// The worksheet XML of one sheet.
-pub fn worksheet_xml(sheet: &Sheet) -> String {
-    let mut out = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n\
-<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\">",
-    );
-    let widths = column_widths(sheet);
-    let last_row = sheet.rows.len() + 1;
-    if !widths.is_empty() {
-        out.push_str(&format!("<dimension ref=\"A1:{}{last_row}\"/>", column_name(widths.len() - 1)));
+fn write_sheet(ws: &mut Worksheet, sheet: &Sheet, name: &str, bold: &Format) -> Result<(), XlsxError> {
+    ws.set_name(name)?;
+    for (i, w) in column_widths(sheet).iter().enumerate() {
+        ws.set_column_width(i as u16, *w)?;
     }
-    out.push_str(
-        "<sheetViews><sheetView workbookViewId=\"0\"><pane ySplit=\"1\" topLeftCell=\"A2\" activePane=\"bottomLeft\" state=\"frozen\"/>\
-<selection pane=\"bottomLeft\" activeCell=\"A2\" sqref=\"A2\"/></sheetView></sheetViews><sheetFormatPr defaultRowHeight=\"15\"/>",
-    );
-    if !widths.is_empty() {
-        out.push_str("<cols>");
-        for (i, w) in widths.iter().enumerate() {
-            out.push_str(&format!("<col min=\"{n}\" max=\"{n}\" width=\"{w}\" customWidth=\"1\"/>", n = i + 1));
-        }
-        out.push_str("</cols>");
-    }
-    out.push_str("<sheetData><row r=\"1\">");
     for (i, h) in sheet.header.iter().enumerate() {
-        text_cell(&mut out, &format!("{}1", column_name(i)), h, 1);
+        ws.write_string_with_format(0, i as u16, *h, bold)?;
     }
-    out.push_str("</row>");
+    ws.set_freeze_panes(1, 0)?;
     for (r, row) in sheet.rows.iter().enumerate() {
-        let n = r + 2;
-        out.push_str(&format!("<row r=\"{n}\">"));
-        for (i, cell) in row.iter().enumerate() {
-            let reference = format!("{}{n}", column_name(i));
+        let r = r as u32 + 1;
+        for (c, cell) in row.iter().enumerate() {
+            let c = c as u16;
             match cell {
-                Cell::Text(s) => text_cell(&mut out, &reference, s, 0),
-                Cell::Number(v) => out.push_str(&format!("<c r=\"{reference}\"><v>{v}</v></c>")),
-                Cell::Empty => {}
-            }
+                Cell::Text(s) => ws.write_string(r, c, text(s))?,
+                Cell::Number(n) => ws.write_number(r, c, *n as f64)?,
+                Cell::Date(d) => ws.write_string(r, c, crate::time::roc_date(*d))?,
+                Cell::Empty => ws,
+            };
         }
-        out.push_str("</row>");
     }
-    out.push_str("</sheetData></worksheet>");
-    out
-}
-
-const RELS: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n\
-<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">\
-<Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument\" Target=\"xl/workbook.xml\"/>\
-</Relationships>";
-
-const STYLES: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n\
-<styleSheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">\
-<fonts count=\"2\"><font><sz val=\"11\"/><name val=\"Calibri\"/><family val=\"2\"/></font>\
-<font><b/><sz val=\"11\"/><name val=\"Calibri\"/><family val=\"2\"/></font></fonts>\
-<fills count=\"3\"><fill><patternFill patternType=\"none\"/></fill><fill><patternFill patternType=\"gray125\"/></fill>\
-<fill><patternFill patternType=\"solid\"><fgColor rgb=\"FFD9E1F2\"/><bgColor indexed=\"64\"/></patternFill></fill></fills>\
-<borders count=\"1\"><border><left/><right/><top/><bottom/><diagonal/></border></borders>\
-<cellStyleXfs count=\"1\"><xf numFmtId=\"0\" fontId=\"0\" fillId=\"0\" borderId=\"0\"/></cellStyleXfs>\
-<cellXfs count=\"2\"><xf numFmtId=\"0\" fontId=\"0\" fillId=\"0\" borderId=\"0\" xfId=\"0\"/>\
-<xf numFmtId=\"0\" fontId=\"1\" fillId=\"2\" borderId=\"0\" xfId=\"0\" applyFont=\"1\" applyFill=\"1\"/></cellXfs>\
-<cellStyles count=\"1\"><cellStyle name=\"Normal\" xfId=\"0\" builtinId=\"0\"/></cellStyles>\
-</styleSheet>";
-
-fn content_types(sheets: usize) -> String {
-    let mut out = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n\
-<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">\
-<Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>\
-<Default Extension=\"xml\" ContentType=\"application/xml\"/>\
-<Override PartName=\"/xl/workbook.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml\"/>\
-<Override PartName=\"/xl/styles.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml\"/>",
-    );
-    for i in 1..=sheets {
-        out.push_str(&format!(
-            "<Override PartName=\"/xl/worksheets/sheet{i}.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml\"/>"
-        ));
-    }
-    out.push_str("</Types>");
-    out
-}
-
-fn workbook_xml(names: &[String]) -> String {
-    let mut out = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n\
-<workbook xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\">\
-<bookViews><workbookView/></bookViews><sheets>",
-    );
-    for (i, name) in names.iter().enumerate() {
-        out.push_str(&format!("<sheet name=\"{}\" sheetId=\"{n}\" r:id=\"rId{n}\"/>", escape(name), n = i + 1));
-    }
-    out.push_str("</sheets></workbook>");
-    out
-}
-
-fn workbook_rels(sheets: usize) -> String {
-    let mut out = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n\
-<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">",
-    );
-    for i in 1..=sheets {
-        out.push_str(&format!(
-            "<Relationship Id=\"rId{i}\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet\" Target=\"worksheets/sheet{i}.xml\"/>"
-        ));
-    }
-    out.push_str(&format!(
-        "<Relationship Id=\"rId{}\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles\" Target=\"styles.xml\"/>",
-        sheets + 1
-    ));
-    out.push_str("</Relationships>");
-    out
+    Ok(())
 }
 
 /// The .xlsx bytes of a workbook with `sheets` (at least one; an empty list gets one empty sheet).
 pub fn workbook(sheets: &[Sheet]) -> ApiResult<Vec<u8>> {
     let fallback = [Sheet::new("Sheet1", Vec::new())];
     let sheets = if sheets.is_empty() { &fallback[..] } else { sheets };
+    let bold = Format::new().set_bold().set_background_color(Color::RGB(0xD9E1F2));
+    let mut book = Workbook::new();
     let mut names: Vec<String> = Vec::new();
+    let fail = |e: XlsxError| ApiError::internal(format!("writing xlsx: {e}"));
     for (i, s) in sheets.iter().enumerate() {
         let name = sheet_name(&s.name, i, &names);
+        write_sheet(book.add_worksheet(), s, &name, &bold).map_err(fail)?;
         names.push(name);
     }
-    let fail = |e: &dyn std::fmt::Display| ApiError::internal(format!("writing xlsx: {e}"));
-    let options = SimpleFileOptions::default().compression_method(CompressionMethod::Deflated);
-    let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
-    let part = |zip: &mut ZipWriter<Cursor<Vec<u8>>>, path: &str, text: &str| -> ApiResult<()> {
-        zip.start_file(path, options).map_err(|e| fail(&e))?;
-        zip.write_all(text.as_bytes()).map_err(|e| fail(&e))
-    };
-    part(&mut zip, "[Content_Types].xml", &content_types(sheets.len()))?;
-    part(&mut zip, "_rels/.rels", RELS)?;
-    part(&mut zip, "xl/workbook.xml", &workbook_xml(&names))?;
-    part(&mut zip, "xl/_rels/workbook.xml.rels", &workbook_rels(sheets.len()))?;
-    part(&mut zip, "xl/styles.xml", STYLES)?;
-    for (i, sheet) in sheets.iter().enumerate() {
-        part(&mut zip, &format!("xl/worksheets/sheet{}.xml", i + 1), &worksheet_xml(sheet))?;
-    }
-    let cursor = zip.finish().map_err(|e| fail(&e))?;
-    Ok(cursor.into_inner())
+    book.save_to_buffer().map_err(fail)
 }
 
 /// A download response: the workbook as an attachment named `name` (UTF-8, e.g. Chinese) with
@@ -307,21 +199,15 @@ pub fn attachment(bytes: Vec<u8>, name: &str, fallback: &str) -> HttpResponse {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::io::Read;
+    use std::io::{Cursor, Read};
 
-    #[test]
-    fn column_names() {
-        assert_eq!(column_name(0), "A");
-        assert_eq!(column_name(25), "Z");
-        assert_eq!(column_name(26), "AA");
-        assert_eq!(column_name(27), "AB");
-        assert_eq!(column_name(701), "ZZ");
-        assert_eq!(column_name(702), "AAA");
-    }
+    use calamine::{Data, Reader, Xlsx};
 
-    #[test]
-    fn escapes_markup_and_drops_control_characters() {
-        assert_eq!(escape("a<b>&\"c'\u{1}\n"), "a&lt;b&gt;&amp;&quot;c&apos;\n");
+    fn part(bytes: &[u8], name: &str) -> String {
+        let mut zip = zip::ZipArchive::new(Cursor::new(bytes.to_vec())).unwrap();
+        let mut out = String::new();
+        zip.by_name(name).unwrap().read_to_string(&mut out).unwrap();
+        out
     }
 
     #[test]
@@ -329,6 +215,8 @@ mod tests {
         assert_eq!(sheet_name("未認證/教師?", 0, &[]), "未認證教師");
         assert_eq!(sheet_name("a", 1, &["a".to_string()]), "Sheet2");
         assert_eq!(sheet_name(&"x".repeat(40), 0, &[]).len(), 31);
+        assert_eq!(sheet_name(&"😀".repeat(20), 0, &[]).chars().count(), 15);
+        assert_eq!(sheet_name("A", 1, &["a".to_string(), "Sheet2".to_string()]), "Sheet3");
     }
 
     #[test]
@@ -340,28 +228,43 @@ mod tests {
     }
 
     #[test]
-    fn worksheet_has_a_bold_frozen_header_inline_strings_and_numbers() {
-        let mut s = Sheet::new("s", vec!["姓名", "數量"]);
-        s.rows.push(vec![Cell::from("A&B"), Cell::from(3)]);
-        s.rows.push(vec![Cell::from(" x"), Cell::Empty]);
-        let xml = worksheet_xml(&s);
-        assert!(xml.contains("state=\"frozen\""));
-        assert!(xml.contains("<c r=\"A1\" s=\"1\" t=\"inlineStr\"><is><t>姓名</t></is></c>"));
-        assert!(xml.contains("<c r=\"A2\" t=\"inlineStr\"><is><t>A&amp;B</t></is></c><c r=\"B2\"><v>3</v></c>"));
-        assert!(xml.contains("<t xml:space=\"preserve\"> x</t>"));
-        assert!(xml.contains("<dimension ref=\"A1:B3\"/>"));
+    fn worksheet_has_a_bold_frozen_header_strings_numbers_and_roc_dates() {
+        let mut s = Sheet::new("名單", vec!["姓名", "數量", "日期"]);
+        s.rows.push(vec![Cell::from("A&B"), Cell::from(3), Cell::from(NaiveDate::from_ymd_opt(2026, 3, 2).unwrap())]);
+        s.rows.push(vec![Cell::from(" x"), Cell::Empty, Cell::Empty]);
+        s.rows.push(vec![Cell::from("=cmd|' /C calc'!A0"), Cell::from("+1+1"), Cell::from("@SUM(A1)")]);
+        let bytes = workbook(&[s]).unwrap();
+        let xml = part(&bytes, "xl/worksheets/sheet1.xml");
+        assert!(xml.contains("<pane ySplit=\"1\" topLeftCell=\"A2\" activePane=\"bottomLeft\" state=\"frozen\"/>"), "{xml}");
+        assert!(xml.contains("<cols>") && xml.contains("customWidth=\"1\""), "column widths: {xml}");
+        assert!(!xml.contains("<f>"), "no formula anywhere: {xml}");
+        assert!(part(&bytes, "xl/styles.xml").contains("<b/>"));
+
+        let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).unwrap();
+        let range = book.worksheet_range("名單").unwrap();
+        let cells: Vec<Vec<Data>> = range.rows().map(|r| r.to_vec()).collect();
+        let text = |s: &str| Data::String(s.to_string());
+        assert_eq!(cells[0], vec![text("姓名"), text("數量"), text("日期")]);
+        assert_eq!(cells[1], vec![text("A&B"), Data::Float(3.0), text("115/03/02")]);
+        assert_eq!(cells[2][0], text(" x"));
+        assert_eq!(cells[3], vec![text("=cmd|' /C calc'!A0"), text("+1+1"), text("@SUM(A1)")], "formula-looking texts stay strings");
     }
 
     #[test]
-    fn workbook_is_a_zip_with_every_part() {
-        let bytes = workbook(&[Sheet::new("一", vec!["a"]), Sheet::new("二", vec!["b"])]).unwrap();
-        let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
-        let names: Vec<String> = zip.file_names().map(|n| n.unwrap().into_owned()).collect();
-        for part in ["[Content_Types].xml", "_rels/.rels", "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/styles.xml", "xl/worksheets/sheet1.xml", "xl/worksheets/sheet2.xml"] {
-            assert!(names.iter().any(|n| n == part), "{part} missing in {names:?}");
-        }
-        let mut wb = String::new();
-        zip.by_name("xl/workbook.xml").unwrap().read_to_string(&mut wb).unwrap();
-        assert!(wb.contains("<sheet name=\"一\" sheetId=\"1\" r:id=\"rId1\"/><sheet name=\"二\" sheetId=\"2\" r:id=\"rId2\"/>"));
+    fn an_overlong_text_is_cut_at_the_excel_limit() {
+        let mut s = Sheet::new("s", vec!["a"]);
+        s.rows.push(vec![Cell::from("字".repeat(MAX_TEXT + 5))]);
+        let mut book: Xlsx<_> = Xlsx::new(Cursor::new(workbook(&[s]).unwrap())).unwrap();
+        let range = book.worksheet_range("s").unwrap();
+        assert_eq!(range.get((1, 0)), Some(&Data::String("字".repeat(MAX_TEXT))));
+    }
+
+    #[test]
+    fn workbook_has_every_sheet_in_order() {
+        let bytes = workbook(&[Sheet::new("一", vec!["a"]), Sheet::new("二", vec!["b"]), Sheet::new("一", vec!["c"])]).unwrap();
+        let book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).unwrap();
+        assert_eq!(book.sheet_names(), ["一", "二", "Sheet3"]);
+        let empty: Xlsx<_> = Xlsx::new(Cursor::new(workbook(&[]).unwrap())).unwrap();
+        assert_eq!(empty.sheet_names(), ["Sheet1"]);
     }
 }

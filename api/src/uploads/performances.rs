@@ -439,40 +439,69 @@ pub fn require_room(c: &mut DbConn, me: Caller, academic_year: i32) -> ApiResult
     Ok(())
 }
 
+/// The columns a student writes, the same on create and on change (`None` clears a column).
+#[derive(Insertable, AsChangeset)]
+#[diesel(table_name = pf, treat_none_as_null = true)]
+struct Content<'a> {
+    title: String,
+    item: Option<String>,
+    organisation: Option<String>,
+    position: Option<String>,
+    level: Option<String>,
+    award: Option<String>,
+    kind: Option<String>,
+    score: Option<String>,
+    certificate_no: Option<String>,
+    participation: Option<String>,
+    hours: Option<f64>,
+    credits: Option<i32>,
+    start_date: NaiveDate,
+    end_date: Option<NaiveDate>,
+    description: &'a str,
+    link: Option<&'a str>,
+    document_file_id: Option<i64>,
+    video_file_id: Option<i64>,
+    updated_at: NaiveDateTime,
+}
+
+impl<'a> Content<'a> {
+    fn new(meta: &'a Meta, document_file_id: Option<i64>, video_file_id: Option<i64>, now: NaiveDateTime) -> Content<'a> {
+        Content {
+            title: meta.value(Field::Title).unwrap_or_default(),
+            item: meta.value(Field::Item),
+            organisation: meta.value(Field::Organisation),
+            position: meta.value(Field::Position),
+            level: meta.value(Field::Level),
+            award: meta.value(Field::Award),
+            kind: meta.value(Field::Kind),
+            score: meta.value(Field::Score),
+            certificate_no: meta.value(Field::CertificateNo),
+            participation: meta.value(Field::Participation),
+            hours: hours_of(meta),
+            credits: credits_of(meta),
+            start_date: meta.start,
+            end_date: meta.end,
+            description: &meta.description,
+            link: meta.link.as_deref(),
+            document_file_id,
+            video_file_id,
+            updated_at: now,
+        }
+    }
+}
+
 /// Records a new performance of the student from checked metadata and placed files (after
 /// [`require_room`]).
 #[allow(clippy::too_many_arguments)]
 pub fn insert(c: &mut DbConn, me: Caller, academic_year: i32, category: Category, meta: &Meta, doc_id: Option<i64>, video_id: Option<i64>, now: NaiveDateTime) -> ApiResult<i64> {
     let id: i64 = diesel::insert_into(pf::table)
         .values((
-            (
-                pf::school_id.eq(me.school),
-                pf::student_id.eq(me.user),
-                pf::academic_year.eq(academic_year),
-                pf::category.eq(category.as_str()),
-                pf::title.eq(meta.value(Field::Title).unwrap_or_default()),
-                pf::item.eq(meta.value(Field::Item)),
-                pf::organisation.eq(meta.value(Field::Organisation)),
-                pf::position.eq(meta.value(Field::Position)),
-                pf::level.eq(meta.value(Field::Level)),
-                pf::award.eq(meta.value(Field::Award)),
-                pf::kind.eq(meta.value(Field::Kind)),
-                pf::score.eq(meta.value(Field::Score)),
-            ),
-            (
-                pf::certificate_no.eq(meta.value(Field::CertificateNo)),
-                pf::participation.eq(meta.value(Field::Participation)),
-                pf::hours.eq(hours_of(meta)),
-                pf::credits.eq(credits_of(meta)),
-                pf::start_date.eq(meta.start),
-                pf::end_date.eq(meta.end),
-                pf::description.eq(&meta.description),
-                pf::link.eq(&meta.link),
-                pf::document_file_id.eq(doc_id),
-                pf::video_file_id.eq(video_id),
-                pf::created_at.eq(now),
-                pf::updated_at.eq(now),
-            ),
+            Content::new(meta, doc_id, video_id, now),
+            pf::school_id.eq(me.school),
+            pf::student_id.eq(me.user),
+            pf::academic_year.eq(academic_year),
+            pf::category.eq(category.as_str()),
+            pf::created_at.eq(now),
         ))
         .returning(pf::id)
         .get_result(c)?;
@@ -728,31 +757,7 @@ pub async fn update_performance(state: web::Data<AppState>, who: Principal, id: 
             let doc_id = files::keep_or_replace(c, me.school, me.user, document, remove_doc, old_doc, now)?;
             let video_id = files::keep_or_replace(c, me.school, me.user, video, remove_video, old_video, now)?;
             diesel::update(pf::table.find(id))
-                .set((
-                    (
-                        pf::title.eq(meta.value(Field::Title).unwrap_or_default()),
-                        pf::item.eq(meta.value(Field::Item)),
-                        pf::organisation.eq(meta.value(Field::Organisation)),
-                        pf::position.eq(meta.value(Field::Position)),
-                        pf::level.eq(meta.value(Field::Level)),
-                        pf::award.eq(meta.value(Field::Award)),
-                        pf::kind.eq(meta.value(Field::Kind)),
-                        pf::score.eq(meta.value(Field::Score)),
-                        pf::certificate_no.eq(meta.value(Field::CertificateNo)),
-                        pf::participation.eq(meta.value(Field::Participation)),
-                    ),
-                    (
-                        pf::hours.eq(hours_of(&meta)),
-                        pf::credits.eq(credits_of(&meta)),
-                        pf::start_date.eq(meta.start),
-                        pf::end_date.eq(meta.end),
-                        pf::description.eq(&meta.description),
-                        pf::link.eq(&meta.link),
-                        pf::document_file_id.eq(doc_id),
-                        pf::video_file_id.eq(video_id),
-                        pf::updated_at.eq(now),
-                    ),
-                ))
+                .set(Content::new(&meta, doc_id, video_id, now))
                 .execute(c)?;
             let after = sealed_fields(c, id)?;
             seal_change(c, me, id, "updated", before, after, now)?;
