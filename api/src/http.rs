@@ -345,12 +345,13 @@ fn parse_json<T: serde::de::DeserializeOwned>(mut value: serde_json::Value) -> R
     Err(invalid_json(&first))
 }
 
-/// Turns every float with no fraction that fits an `i64` into that integer; says whether any was.
+/// Turns every float with no fraction into that integer, as far as a float holds integers exactly
+/// (±2^53: beyond, `-9223372036854775809` would round into range); says whether any was.
 fn integral_floats_as_integers(value: &mut serde_json::Value) -> bool {
     use serde_json::Value;
     match value {
         Value::Number(n) => match n.as_f64() {
-            Some(f) if n.is_f64() && f.fract() == 0.0 && f >= i64::MIN as f64 && f < i64::MAX as f64 => {
+            Some(f) if n.is_f64() && f.fract() == 0.0 && f.abs() <= 9_007_199_254_740_992.0 => {
                 *n = serde_json::Number::from(f as i64);
                 true
             }
