@@ -180,13 +180,11 @@ fn invalid_json(e: &serde_json::Error) -> ApiError {
             _ => ("有欄位的型別或值不符合文件（例如數字超出範圍、不在列舉中）".to_string(), "has a field of the wrong type or value (e.g. a number out of range or not one of the listed values)".to_string()),
         },
     };
+    // A value read from an already parsed document has no position (line 0).
+    let (at_zh, at_en) = if line == 0 { (String::new(), String::new()) } else { (format!("（第 {line} 行第 {column} 字）"), format!(" (line {line}, column {column})")) };
     ApiError {
         internal: Some(message.clone()),
-        ..ApiError::with_detail(
-            ErrorCode::InvalidJson,
-            format!("請求內容{zh}（第 {line} 行第 {column} 字）。"),
-            format!("The body {en} (line {line}, column {column})."),
-        )
+        ..ApiError::with_detail(ErrorCode::InvalidJson, format!("請求內容{zh}{at_zh}。"), format!("The body {en}{at_en}."))
     }
 }
 
@@ -320,12 +318,48 @@ impl<T> actix_web::FromRequest for JsonBody<T> {
 
 impl<T: serde::de::DeserializeOwned + 'static> JsonBody<T> {
     /// Reads and parses the body with the app's `JsonConfig` (limit, content type, problems).
+    /// An integral float such as `24.0` is read as the integer it is: JSON Schema counts it as
+    /// an `integer`, so the server accepts it too (the document promises no more than that).
     pub async fn read(mut self) -> Result<T, ApiError> {
         use actix_web::FromRequest;
-        match web::Json::<T>::from_request(&self.req, &mut self.payload).await {
-            Ok(json) => Ok(json.into_inner()),
-            Err(e) => Err(e.as_error::<ApiError>().cloned().unwrap_or_else(|| ApiError { internal: Some(e.to_string()), ..ApiError::new(ErrorCode::BadRequest) })),
+        let value = match web::Json::<serde_json::Value>::from_request(&self.req, &mut self.payload).await {
+            Ok(json) => json.into_inner(),
+            Err(e) => return Err(e.as_error::<ApiError>().cloned().unwrap_or_else(|| ApiError { internal: Some(e.to_string()), ..ApiError::new(ErrorCode::BadRequest) })),
+        };
+        parse_json(value)
+    }
+}
+
+/// Reads a JSON value as `T`; when it does not fit, once more with integral floats as
+/// integers. A value that still does not fit is refused with the first error.
+fn parse_json<T: serde::de::DeserializeOwned>(mut value: serde_json::Value) -> Result<T, ApiError> {
+    let first = match T::deserialize(&value) {
+        Ok(parsed) => return Ok(parsed),
+        Err(e) => e,
+    };
+    if integral_floats_as_integers(&mut value) {
+        if let Ok(parsed) = T::deserialize(&value) {
+            return Ok(parsed);
         }
+    }
+    Err(invalid_json(&first))
+}
+
+/// Turns every float with no fraction into that integer, as far as a float holds integers exactly
+/// (±2^53: beyond, `-9223372036854775809` would round into range); says whether any was.
+fn integral_floats_as_integers(value: &mut serde_json::Value) -> bool {
+    use serde_json::Value;
+    match value {
+        Value::Number(n) => match n.as_f64() {
+            Some(f) if n.is_f64() && f.fract() == 0.0 && f.abs() <= 9_007_199_254_740_992.0 => {
+                *n = serde_json::Number::from(f as i64);
+                true
+            }
+            _ => false,
+        },
+        Value::Array(items) => items.iter_mut().fold(false, |any, v| integral_floats_as_integers(v) | any),
+        Value::Object(fields) => fields.values_mut().fold(false, |any, v| integral_floats_as_integers(v) | any),
+        _ => false,
     }
 }
 
@@ -346,5 +380,15 @@ mod json_tests {
         let e = serde_json::from_str::<Ids>(r#"{"user_ids": [99999999999999999999999]}"#).unwrap_err();
         let en = super::invalid_json(&e).detail.unwrap().en.to_string();
         assert!(!en.contains("i64") && en.contains("line 1"), "{en}");
+    }
+
+    #[test]
+    fn integral_floats_read_as_integers_and_fractions_stay_refused() {
+        let parse = |text: &str| super::parse_json::<Ids>(serde_json::from_str(text).unwrap());
+        assert_eq!(parse(r#"{"user_ids": [24.0, -3.0, 7]}"#).unwrap().user_ids, vec![24, -3, 7]);
+        let en = parse(r#"{"user_ids": [24.5]}"#).unwrap_err().detail.unwrap().en.to_string();
+        assert!(en.contains("wrong type or value") && !en.contains("line"), "{en}");
+        assert!(parse(r#"{"user_ids": [1e300]}"#).is_err());
+        assert!(parse(r#"{}"#).unwrap_err().detail.unwrap().en.to_string().contains("`user_ids`"));
     }
 }

@@ -84,6 +84,7 @@ pub fn apply(doc: &mut Value) {
     shared_responses(doc);
     generic_refs(doc);
     open_error_code(doc);
+    list_examples(doc);
 }
 
 /// The shared responses the operations refer to.
@@ -227,6 +228,38 @@ fn generic_refs(doc: &mut Value) {
     }
     for (item, inline) in add {
         schemas.entry(item).or_insert(inline);
+    }
+}
+
+/// A list shows an example from its item's: `Page_X` a page of one `X`, and a JSON array
+/// response of `X` a list of one.
+fn list_examples(doc: &mut Value) {
+    let Some(schemas) = doc.pointer("/components/schemas").and_then(Value::as_object).cloned() else { return };
+    let item_example = |items: &Value| -> Option<Value> {
+        let name = items.get("$ref")?.as_str()?.strip_prefix("#/components/schemas/")?;
+        schemas.get(name)?.get("example").cloned()
+    };
+    for (name, schema) in &schemas {
+        if !name.starts_with("Page_") || schema.get("example").is_some() {
+            continue;
+        }
+        let Some(example) = schema.pointer("/properties/items/items").and_then(item_example) else { continue };
+        doc["components"]["schemas"][name]["example"] = json!({"items": [example], "total": 1, "page": 1, "per_page": 30});
+    }
+    let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else { return };
+    for item in paths.values_mut() {
+        for method in METHODS {
+            let Some(responses) = item.pointer_mut(&format!("/{method}/responses")).and_then(Value::as_object_mut) else { continue };
+            for (status, response) in responses.iter_mut() {
+                let Some(content) = response.pointer_mut("/content/application~1json") else { continue };
+                if !status.starts_with('2') || content.get("example").is_some() || content.pointer("/schema/type") != Some(&json!("array")) {
+                    continue;
+                }
+                if let Some(example) = content.pointer("/schema/items").and_then(item_example) {
+                    content["example"] = json!([example]);
+                }
+            }
+        }
     }
 }
 

@@ -14,6 +14,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(example = json!({"status": "ok"}))]
 pub struct Health {
     /// Always `ok` while the process serves requests.
     #[schema(example = "ok")]
@@ -21,6 +22,7 @@ pub struct Health {
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(example = json!({"status": "ok", "database": "postgres", "migrations": "applied"}))]
 pub struct Readiness {
     #[schema(example = "ok")]
     pub status: String,

@@ -188,9 +188,8 @@ pub mod routes {
     pub async fn create(state: web::Data<AppState>, who: Principal, req: HttpRequest, body: crate::http::JsonBody<NewSchool>) -> ApiResult<HttpResponse> {
         who.require(Need::OPERATOR)?;
         // Read only after the caller is known to be allowed.
-        let body = web::Json(body.read().await?);
+        let body = body.read().await?;
         body.validate()?;
-        let body = body.into_inner();
         let admin_account = body.admin_account.clone().unwrap_or_else(|| "admin".into());
         let password = format!("Lc{}", hex::encode(random_bytes::<6>()));
         let now = state.clock.now();

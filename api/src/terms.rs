@@ -147,6 +147,7 @@ pub mod routes {
     use crate::schema::{schools, terms};
 
     #[derive(Debug, Serialize, ToSchema)]
+    #[schema(example = json!({"academic_year": 115, "semester": 1, "code": "1151", "is_current": true}))]
     pub struct SchoolTerm {
         pub academic_year: i32,
         pub semester: i32,
@@ -156,6 +157,8 @@ pub mod routes {
     }
 
     #[derive(Debug, Serialize, ToSchema)]
+    #[schema(example = json!({"term": {"academic_year": 115, "semester": 1, "code": "1151", "is_current": true}, "on_hold": false,
+        "previous": {"academic_year": 114, "semester": 2, "code": "1142", "is_current": false}, "latest": {"academic_year": 115, "semester": 1, "code": "1151", "is_current": true}}))]
     pub struct CurrentTerm {
         /// The term every user of the school sees; null before the first sync.
         pub term: Option<SchoolTerm>,
@@ -262,11 +265,11 @@ pub mod routes {
     pub async fn switch(state: web::Data<AppState>, who: Principal, req: HttpRequest, body: crate::http::JsonBody<SwitchTerm>) -> ApiResult<web::Json<CurrentTerm>> {
         who.require(Need::module("S0213S", Op::Update))?;
         // Read only after the caller is known to be allowed.
-        let body = web::Json(body.read().await?);
+        let body = body.read().await?;
         let school = who.school_id()?;
         let now = state.clock.now();
         let (me, actor, client) = (who.user_id(), who.actor(), client_addr(&req));
-        let to = body.into_inner().to;
+        let to = body.to;
         state
             .db
             .write(move |c| {

@@ -51,11 +51,21 @@ async fn malformed_bodies_paths_and_queries_get_fixed_details() {
         .await
         .assert_problem(400, "invalid_json");
     let detail = body["detail"].as_str().unwrap();
-    assert!(detail.contains("line 1") && !detail.contains("i64") && !detail.contains("u64") && !detail.contains("expected"), "{detail}");
+    // A value of the wrong type is named as such; its position is not known once the document
+    // is parsed (integral floats are read as integers first), a syntax error's is.
+    assert!(detail.contains("wrong type or value") && !detail.contains("i64") && !detail.contains("u64") && !detail.contains("expected"), "{detail}");
     let body = raw(&app, post.clone(), "/api/v1/accounts/reset-password", &admin, "application/json", "{}").await.assert_problem(400, "invalid_json");
     assert!(body["detail"].as_str().unwrap().contains("`user_ids`"), "{body}");
     let body = raw(&app, post, "/api/v1/accounts/reset-password", &admin, "application/json", r#"{"user_ids": [1,"#).await.assert_problem(400, "invalid_json");
-    assert!(body["detail"].as_str().unwrap().contains("not valid JSON"), "{body}");
+    assert!(body["detail"].as_str().unwrap().contains("not valid JSON") && body["detail"].as_str().unwrap().contains("line 1"), "{body}");
+    // As in JSON Schema, a number with no fraction is an integer (issue #18: the server checks
+    // nothing the schema does not say).
+    let body = raw(&app, actix_web::http::Method::POST, "/api/v1/accounts/reset-password", &admin, "application/json", r#"{"user_ids": [99999999.0]}"#).await;
+    assert_ne!(body.status, 400, "an integral float is read as an integer");
+    // A number beyond i64 is refused, not rounded into range as a float (schemathesis found it).
+    raw(&app, actix_web::http::Method::POST, "/api/v1/accounts/reset-password", &admin, "application/json", r#"{"user_ids": [-9223372036854775809]}"#)
+        .await
+        .assert_problem(400, "invalid_json");
 
     let reply = app.send(TestRequest::get().uri("/api/v1/role-groups/99999999999999999999999/members").insert_header(("Authorization", format!("Bearer {admin}")))).await;
     let body = reply.assert_problem(400, "invalid_path");

@@ -251,6 +251,108 @@ fn every_request_body_has_an_example() {
     assert!(missing.is_empty(), "request bodies without an example:\n{}", missing.join("\n"));
 }
 
+/// The main success response of every read and sync operation shows an example (issue #18
+/// item 5): its media type's own, its schema's, or — for a page or an array — one derived from
+/// its item's (`openapi_contract::list_examples`). The operations still without one are listed
+/// in `WITHOUT_EXAMPLE_YET`; the list only shrinks (an operation that gains an example leaves it,
+/// a new operation cannot join it).
+#[test]
+fn main_responses_have_an_example() {
+    let spec: Value = serde_json::from_str(&committed()).unwrap();
+    let mut missing = Vec::new();
+    for (path, item) in spec["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            if method != "get" && !path.starts_with("/api/v1/sync/") {
+                continue;
+            }
+            let main = op["responses"].as_object().unwrap().iter().find(|(status, _)| status.starts_with('2'));
+            let Some(content) = main.and_then(|(_, r)| resolve(&spec, r)["content"].get("application/json")) else { continue };
+            let schema = resolve(&spec, &content["schema"]);
+            if [content, schema].iter().all(|v| v.get("example").is_none() && v.get("examples").is_none()) {
+                missing.push(format!("{method} {path}"));
+            }
+        }
+    }
+    let new: Vec<_> = missing.iter().filter(|m| !WITHOUT_EXAMPLE_YET.contains(&m.as_str())).collect();
+    assert!(new.is_empty(), "main responses without an example:\n{}", new.iter().map(|m| m.as_str()).collect::<Vec<_>>().join("\n"));
+    let gained: Vec<_> = WITHOUT_EXAMPLE_YET.iter().filter(|m| !missing.iter().any(|x| x == *m)).collect();
+    assert!(gained.is_empty(), "these have an example now; remove them from WITHOUT_EXAMPLE_YET: {gained:?}");
+}
+
+const WITHOUT_EXAMPLE_YET: &[&str] = &[
+    "get /api/v1/accounts",
+    "get /api/v1/audit-events",
+    "get /api/v1/auth/captcha",
+    "get /api/v1/auth/options",
+    "get /api/v1/certification-delegates",
+    "get /api/v1/certification/courses",
+    "get /api/v1/co-taught",
+    "get /api/v1/consultants",
+    "get /api/v1/consultants/{teacher_id}/classes",
+    "get /api/v1/consultations",
+    "get /api/v1/counselors",
+    "get /api/v1/function-modules",
+    "get /api/v1/history/head",
+    "get /api/v1/jobs/{id}",
+    "get /api/v1/learning-results/{id}",
+    "get /api/v1/mail-settings",
+    "get /api/v1/me",
+    "get /api/v1/me/cadre-records",
+    "get /api/v1/me/confirmation-sheet",
+    "get /api/v1/me/consultations",
+    "get /api/v1/me/courses",
+    "get /api/v1/me/notifications",
+    "get /api/v1/me/performance-limits",
+    "get /api/v1/me/periods",
+    "get /api/v1/me/selections",
+    "get /api/v1/me/self-directed",
+    "get /api/v1/news",
+    "get /api/v1/news/manage",
+    "get /api/v1/news/public",
+    "get /api/v1/performance-categories",
+    "get /api/v1/performances",
+    "get /api/v1/performances/{id}",
+    "get /api/v1/receipts/differences",
+    "get /api/v1/receipts/imports",
+    "get /api/v1/receipts/mine",
+    "get /api/v1/receipts/reports",
+    "get /api/v1/receipts/statistics",
+    "get /api/v1/receipts/students",
+    "get /api/v1/reminders/log",
+    "get /api/v1/reports/analysis",
+    "get /api/v1/reports/confirmation-sheets",
+    "get /api/v1/reports/consultations",
+    "get /api/v1/reports/deadlines",
+    "get /api/v1/reports/selection-status",
+    "get /api/v1/reports/teacher-certifications",
+    "get /api/v1/reports/uncertified-courses",
+    "get /api/v1/reports/uncertified-teachers",
+    "get /api/v1/reports/uncertified-teachers/{teacher_id}/students",
+    "get /api/v1/reports/upload-stats",
+    "get /api/v1/reports/usage",
+    "get /api/v1/reports/usage-counts",
+    "get /api/v1/role-groups",
+    "get /api/v1/role-groups/{id}/modules",
+    "get /api/v1/rosters",
+    "get /api/v1/rosters/check",
+    "get /api/v1/rosters/exports",
+    "get /api/v1/schools",
+    "get /api/v1/schools/lookup",
+    "get /api/v1/self-directed/groups",
+    "get /api/v1/self-directed/plans/{id}",
+    "get /api/v1/self-directed/queue",
+    "get /api/v1/self-directed/report",
+    "get /api/v1/self-directed/stages",
+    "get /api/v1/settings/parameters",
+    "get /api/v1/study-fields",
+    "get /api/v1/temporary-accounts",
+    "get /api/v1/transfers/exports",
+    "get /api/v1/transfers/imports",
+    "get /api/v1/transfers/items",
+    "get /api/v1/transfers/students",
+    "get /api/v1/work-periods",
+];
+
 /// utoipa keys component schemas by their bare name and silently keeps one of two types named
 /// alike (two domains' `Stage` or `QueueQuery`): the other's operations then document the wrong
 /// shape, and generated clients break (issue #17). Every type deriving `ToSchema` under `api/src`

@@ -186,11 +186,11 @@ pub async fn list(
 pub async fn reset_passwords(state: web::Data<AppState>, who: Principal, req: HttpRequest, body: crate::http::JsonBody<ResetRequest>) -> ApiResult<web::Json<ResetResult>> {
     who.require(Need::SCHOOL_ADMIN)?;
     // Read only after the caller is known to be allowed.
-    let body = web::Json(body.read().await?);
+    let body = body.read().await?;
     body.validate()?;
     let school = who.school_id()?;
     let me = who.user_id();
-    let mut ids = body.into_inner().user_ids;
+    let mut ids = body.user_ids;
     ids.sort_unstable();
     ids.dedup();
     let found: Vec<(i64, String, Option<String>)> = {
@@ -371,10 +371,9 @@ pub async fn create_temporary(
 ) -> ApiResult<HttpResponse> {
     who.require(Need::SCHOOL_ADMIN)?;
     // Read only after the caller is known to be allowed.
-    let body = web::Json(body.read().await?);
+    let body = body.read().await?;
     body.validate()?;
     let school = who.school_id()?;
-    let body = body.into_inner();
     let now = state.clock.now();
     let valid_until = now + Duration::days(body.valid_days.unwrap_or(14));
     let password = random_password();

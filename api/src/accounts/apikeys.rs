@@ -21,6 +21,8 @@ use crate::secrets::{random_bytes, sha256_hex};
 pub const KEY_PREFIX: &str = "lc_";
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"id": 3, "name": "校務系統", "prefix": "k7Qm2x", "scopes": ["sync", "read"], "created_at": "2026-08-20T02:00:00Z",
+    "last_used_at": "2026-09-01T01:00:00Z", "revoked_at": null, "expires_at": null, "allowed_networks": ["203.0.113.0/24"]}))]
 pub struct ApiKey {
     pub id: i64,
     pub name: String,
@@ -264,7 +266,7 @@ pub async fn create_key(
 ) -> ApiResult<HttpResponse> {
     who.require(Need::SCHOOL_ADMIN)?;
     // Read only after the caller is known to be allowed.
-    let body = web::Json(body.read().await?);
+    let body = body.read().await?;
     body.validate()?;
     let school = who.school_id()?;
     let now = state.clock.now();

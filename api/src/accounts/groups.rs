@@ -90,6 +90,7 @@ pub struct ModuleGrants {
 }
 
 #[derive(Debug, Serialize, ToSchema, Queryable)]
+#[schema(example = json!({"id": 17, "account": "999999_T001", "display_name": "林老師"}))]
 pub struct StaffMember {
     pub id: i64,
     /// 登入帳號.
@@ -219,11 +220,10 @@ pub async fn list(state: web::Data<AppState>, who: Principal) -> ApiResult<web::
 pub async fn create(state: web::Data<AppState>, who: Principal, req: HttpRequest, body: crate::http::JsonBody<RoleGroupInput>) -> ApiResult<HttpResponse> {
     who.require(Need::SCHOOL_ADMIN)?;
     // Read only after the caller is known to be allowed.
-    let body = web::Json(body.read().await?);
-    body.validate()?;
+    let input = body.read().await?;
+    input.validate()?;
     let actor = Actor::of(&who, &req)?;
     let now = state.clock.now();
-    let input = body.into_inner();
     let group = state
         .db
         .write(move |c| {
@@ -285,12 +285,11 @@ pub async fn update(
 ) -> ApiResult<web::Json<RoleGroup>> {
     who.require(Need::SCHOOL_ADMIN)?;
     // Read only after the caller is known to be allowed.
-    let body = web::Json(body.read().await?);
-    body.validate()?;
+    let input = body.read().await?;
+    input.validate()?;
     let actor = Actor::of(&who, &req)?;
     let id = id.into_inner();
     let now = state.clock.now();
-    let input = body.into_inner();
     state
         .db
         .write(move |c| {
@@ -431,11 +430,11 @@ pub async fn put_modules(
 ) -> ApiResult<web::Json<Vec<ModuleGrantInput>>> {
     who.require(Need::SCHOOL_ADMIN)?;
     // Read only after the caller is known to be allowed.
-    let body = web::Json(body.read().await?);
+    let body = body.read().await?;
     let actor = Actor::of(&who, &req)?;
     let id = id.into_inner();
     let now = state.clock.now();
-    let grants = body.into_inner().modules;
+    let grants = body.modules;
     state
         .db
         .write(move |c| {
@@ -552,12 +551,12 @@ pub async fn put_members(
 ) -> ApiResult<web::Json<Vec<StaffMember>>> {
     who.require(Need::SCHOOL_ADMIN)?;
     // Read only after the caller is known to be allowed.
-    let body = web::Json(body.read().await?);
+    let body = body.read().await?;
     body.validate()?;
     let actor = Actor::of(&who, &req)?;
     let id = id.into_inner();
     let now = state.clock.now();
-    let mut ids = body.into_inner().user_ids;
+    let mut ids = body.user_ids;
     ids.sort_unstable();
     ids.dedup();
     state

@@ -91,7 +91,7 @@ pub struct ResetPassword {
 }
 
 #[derive(Debug, Deserialize, ToSchema, Validate)]
-#[schema(example = json!({"old_password": "demo2026", "new_password": "Spring-Tea-Mountain-2026"}))]
+#[schema(example = json!({"old_password": "Autumn-Rain-Valley-2025", "new_password": "Spring-Tea-Mountain-2026"}))]
 pub struct ChangePassword {
     #[validate(length(min = 1, max = 200))]
     #[schema(min_length = 1, max_length = 200)]

@@ -191,6 +191,18 @@ impl Principal {
         }
     }
 
+    /// Whether the caller meets at least one of `needs`; refused with the last one's problem.
+    pub fn require_any(&self, needs: impl IntoIterator<Item = Need>) -> ApiResult<()> {
+        let mut refused = ApiError::new(ErrorCode::Forbidden);
+        for need in needs {
+            match self.require(need) {
+                Ok(()) => return Ok(()),
+                Err(e) => refused = e,
+            }
+        }
+        Err(refused)
+    }
+
     /// The caller's school; the platform operator has none and is refused school functions.
     pub fn school_id(&self) -> ApiResult<i64> {
         match self {

@@ -211,9 +211,8 @@ pub async fn list_delegates(state: web::Data<AppState>, who: Principal) -> ApiRe
 pub async fn create_delegate(state: web::Data<AppState>, who: Principal, req: HttpRequest, body: crate::http::JsonBody<NewDelegate>) -> ApiResult<HttpResponse> {
     who.require(Need::SCHOOL_ADMIN)?;
     // Read only after the caller is known to be allowed.
-    let body = web::Json(body.read().await?);
+    let body = body.read().await?;
     let school = who.school_id()?;
-    let body = body.into_inner();
     let now = state.clock.now();
     let (me, actor, client) = (who.user_id(), who.actor(), client_addr(&req));
     let created = state

@@ -433,9 +433,8 @@ pub async fn certification_results(state: web::Data<AppState>, who: Principal, f
 pub async fn decide_result(state: web::Data<AppState>, who: Principal, id: web::Path<i64>, body: crate::http::JsonBody<DecisionInput>) -> ApiResult<web::Json<LearningResultDetail>> {
     let me = teacher(&who)?;
     // Read only after the caller is known to be allowed.
-    let body = web::Json(body.read().await?);
+    let input = body.read().await?;
     let id = id.into_inner();
-    let input = body.into_inner();
     let now = state.clock.now();
     state.db.write(move |c| decide(c, me, id, input.decision, input.reason.as_deref(), now)).await?;
     state
@@ -468,9 +467,8 @@ pub async fn decide_result(state: web::Data<AppState>, who: Principal, id: web::
 pub async fn decide_many(state: web::Data<AppState>, who: Principal, body: crate::http::JsonBody<BatchDecisionInput>) -> ApiResult<web::Json<DecisionOutcome>> {
     let me = teacher(&who)?;
     // Read only after the caller is known to be allowed.
-    let body = web::Json(body.read().await?);
-    body.validate()?;
-    let input = body.into_inner();
+    let input = body.read().await?;
+    input.validate()?;
     rules::reason(input.decision, input.reason.as_deref()).map_err(|(zh, en)| ApiError::validation().field("reason", zh, en))?;
     let now = state.clock.now();
     let outcome = state

@@ -34,6 +34,7 @@ fn owner(who: &Principal) -> ApiResult<Option<i64>> {
 #[into_params(parameter_in = Query)]
 pub struct NewsLimit {
     /// At most this many (1–100, default 20).
+    #[param(minimum = 1, maximum = 100, default = 20)]
     pub limit: Option<i64>,
 }
 

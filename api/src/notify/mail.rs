@@ -413,11 +413,10 @@ pub async fn put_settings(
 ) -> ApiResult<web::Json<MailSettingsView>> {
     who.require(Need::SCHOOL_ADMIN)?;
     // Read only after the caller is known to be allowed.
-    let body = web::Json(body.read().await?);
-    body.validate()?;
+    let input = body.read().await?;
+    input.validate()?;
     let school = who.school_id()?;
     let now = state.clock.now();
-    let input = body.into_inner();
     let new_password = match &input.password {
         Some(p) if !input.clear_password => Some((encrypt(&state.secrets, p)?, hint(p))),
         _ => None,
@@ -485,7 +484,7 @@ fn hint(password: &str) -> String {
 pub async fn test_mail(state: web::Data<AppState>, who: Principal, body: crate::http::JsonBody<TestMailInput>) -> ApiResult<HttpResponse> {
     who.require(Need::SCHOOL_ADMIN)?;
     // Read only after the caller is known to be allowed.
-    let body = web::Json(body.read().await?);
+    let body = body.read().await?;
     body.validate()?;
     let school = who.school_id()?;
     let secrets = state.secrets.clone();

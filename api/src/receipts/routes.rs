@@ -1214,6 +1214,7 @@ pub struct ReceiptDifferenceRow {
 #[into_params(parameter_in = Query)]
 pub struct YearQuery {
     /// 學年度, e.g. `115` (default: the current term's).
+    #[param(minimum = 1, maximum = 999)]
     pub year: Option<i32>,
     /// Only the students with a difference.
     pub only_differences: Option<bool>,

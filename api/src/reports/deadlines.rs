@@ -28,8 +28,10 @@ pub const MAX_DAYS: i64 = 400;
 #[into_params(parameter_in = Query)]
 pub struct DeadlineQuery {
     /// 學年期, e.g. `1151` (default: the school's current term); semester `0`: the whole year.
+    #[param(pattern = r"^\s*([0-9]{3}[0-2])?\s*$", example = "1151")]
     pub term: Option<String>,
     /// Only the students of this 年級 (1–3), and only that grade's work periods.
+    #[param(minimum = 1, maximum = 3)]
     pub grade: Option<i32>,
     /// First day (`YYYY-MM-DD`, Taipei); default: the first day of the term's work periods.
     #[param(value_type = Option<String>, format = Date)]

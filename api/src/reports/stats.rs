@@ -34,8 +34,10 @@ use crate::uploads::results::ResultState;
 #[into_params(parameter_in = Query)]
 pub struct StatsQuery {
     /// 學年期, e.g. `1151` (default: the school's current term); semester `0`: the whole year.
+    #[param(pattern = r"^\s*([0-9]{3}[0-2])?\s*$", example = "1151")]
     pub term: Option<String>,
     /// 年級 of the students (1–3).
+    #[param(minimum = 1, maximum = 3)]
     pub grade: Option<i32>,
     /// 班級 of the students, exactly.
     pub class_code: Option<String>,

@@ -347,11 +347,7 @@ pub struct ExportRequest {
 pub async fn start_export(state: web::Data<AppState>, who: Principal, body: crate::http::JsonBody<ExportRequest>) -> ApiResult<HttpResponse> {
     // Whether the caller may export any roster is decided before the body is read; which roster
     // they may export, after (`spec_for`).
-    [RosterKind::Results, RosterKind::Performances, RosterKind::Cadre]
-        .into_iter()
-        .map(|kind| who.require(need(kind)))
-        .reduce(|a, b| a.or(b))
-        .unwrap_or(Ok(()))?;
+    who.require_any([RosterKind::Results, RosterKind::Performances, RosterKind::Cadre].map(need))?;
     let body = body.read().await?;
     let (school, t, spec) = spec_for(&state, &who, Some(&body.roster), body.grades.as_deref(), body.division.as_deref(), body.term.as_deref()).await?;
     let owner = who.user()?.user.id;

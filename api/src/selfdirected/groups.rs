@@ -176,12 +176,11 @@ pub async fn create_group(state: web::Data<AppState>, who: Principal, req: HttpR
     who.user()?;
     who.require(Need::module(MODULE_GROUPS, Op::Create))?;
     // Read only after the caller is known to be allowed.
-    let body = web::Json(body.read().await?);
-    body.validate()?;
+    let input = body.read().await?;
+    input.validate()?;
     let school = who.school_id()?;
     let actor = Actor::of(&who, &req)?;
     let now = state.clock.now();
-    let input = body.into_inner();
     let name = input.name.trim().to_string();
     if name.is_empty() {
         return Err(ApiError::validation().field("name", "請輸入名稱", "the name is required"));
@@ -223,13 +222,13 @@ pub async fn rename_group(state: web::Data<AppState>, who: Principal, req: HttpR
     who.user()?;
     who.require(Need::module(MODULE_GROUPS, Op::Update))?;
     // Read only after the caller is known to be allowed.
-    let body = web::Json(body.read().await?);
+    let body = body.read().await?;
     body.validate()?;
     let school = who.school_id()?;
     let actor = Actor::of(&who, &req)?;
     let id = id.into_inner();
     let now = state.clock.now();
-    let name = body.into_inner().name.trim().to_string();
+    let name = body.name.trim().to_string();
     if name.is_empty() {
         return Err(ApiError::validation().field("name", "請輸入名稱", "the name is required"));
     }
@@ -348,13 +347,13 @@ pub async fn put_group_members(state: web::Data<AppState>, who: Principal, req: 
     who.user()?;
     who.require(Need::module(MODULE_GROUPS, Op::Update))?;
     // Read only after the caller is known to be allowed.
-    let body = web::Json(body.read().await?);
+    let body = body.read().await?;
     body.validate()?;
     let school = who.school_id()?;
     let actor = Actor::of(&who, &req)?;
     let id = id.into_inner();
     let now = state.clock.now();
-    let mut ids = body.into_inner().user_ids;
+    let mut ids = body.user_ids;
     ids.sort_unstable();
     ids.dedup();
     state
@@ -474,11 +473,10 @@ pub async fn add_stage(state: web::Data<AppState>, who: Principal, req: HttpRequ
     who.user()?;
     who.require(Need::module(MODULE_ORDER, Op::Create))?;
     // Read only after the caller is known to be allowed.
-    let body = web::Json(body.read().await?);
+    let input = body.read().await?;
     let school = who.school_id()?;
     let actor = Actor::of(&who, &req)?;
     let now = state.clock.now();
-    let input = body.into_inner();
     let stages = state
         .db
         .write(move |c| {
@@ -533,11 +531,11 @@ pub async fn move_stage(state: web::Data<AppState>, who: Principal, req: HttpReq
     who.user()?;
     who.require(Need::module(MODULE_ORDER, Op::Update))?;
     // Read only after the caller is known to be allowed.
-    let body = web::Json(body.read().await?);
+    let body = body.read().await?;
     let school = who.school_id()?;
     let actor = Actor::of(&who, &req)?;
     let id = id.into_inner();
-    let direction = body.into_inner().direction;
+    let direction = body.direction;
     let now = state.clock.now();
     state
         .db

@@ -446,8 +446,8 @@ pub async fn my_self_directed(state: web::Data<AppState>, who: Principal) -> Api
 pub async fn create_plan(state: web::Data<AppState>, who: Principal, body: crate::http::JsonBody<PlanInput>) -> ApiResult<HttpResponse> {
     let me = Caller::student(&who)?;
     // Read only after the caller is known to be allowed.
-    let body = web::Json(body.read().await?);
-    let input = checked(body.into_inner())?;
+    let body = body.read().await?;
+    let input = checked(body)?;
     let now = state.clock.now();
     let id = state
         .db
@@ -522,9 +522,9 @@ pub async fn create_plan(state: web::Data<AppState>, who: Principal, body: crate
 pub async fn update_plan(state: web::Data<AppState>, who: Principal, id: web::Path<i64>, body: crate::http::JsonBody<PlanInput>) -> ApiResult<web::Json<Plan>> {
     let me = Caller::student(&who)?;
     // Read only after the caller is known to be allowed.
-    let body = web::Json(body.read().await?);
+    let body = body.read().await?;
     let id = id.into_inner();
-    let input = checked(body.into_inner())?;
+    let input = checked(body)?;
     let now = state.clock.now();
     state
         .db
@@ -697,10 +697,10 @@ pub fn progress_of(c: &mut DbConn, plan: i64) -> ApiResult<Vec<ProgressNote>> {
 pub async fn add_progress(state: web::Data<AppState>, who: Principal, id: web::Path<i64>, body: crate::http::JsonBody<ProgressInput>) -> ApiResult<HttpResponse> {
     let me = Caller::student(&who)?;
     // Read only after the caller is known to be allowed.
-    let body = web::Json(body.read().await?);
+    let body = body.read().await?;
     body.validate()?;
     let id = id.into_inner();
-    let note = body.into_inner().note.trim().to_string();
+    let note = body.note.trim().to_string();
     if note.is_empty() || has_link(&note) {
         return Err(ApiError::validation().field("note", "請填寫進度，且不可包含外部連結", "write the progress, without external links"));
     }

@@ -525,10 +525,9 @@ pub fn decide(c: &mut DbConn, me: Caller, id: i64, input: &StageDecisionInput, n
 pub async fn decide_plan(state: web::Data<AppState>, who: Principal, id: web::Path<i64>, body: crate::http::JsonBody<StageDecisionInput>) -> ApiResult<web::Json<PlanDetail>> {
     let me = staff(&who)?;
     // Read only after the caller is known to be allowed.
-    let body = web::Json(body.read().await?);
-    body.validate()?;
+    let input = body.read().await?;
+    input.validate()?;
     let id = id.into_inner();
-    let input = body.into_inner();
     let now = state.clock.now();
     state.db.write(move |c| decide(c, me, id, &input, now)).await?;
     Ok(web::Json(state.db.read(move |c| detail(c, me, id)).await?))

@@ -18,6 +18,7 @@ use crate::schema::{classes, consultant_classes as cc, consultant_students as cs
 use crate::terms::{self, Term};
 
 #[derive(Debug, Serialize, ToSchema, Queryable)]
+#[schema(example = json!({"id": 12, "code": "201", "name": "二年一班", "grade": 2}))]
 pub struct ClassRef {
     pub id: i64,
     pub code: String,
@@ -34,6 +35,7 @@ pub struct ConsultantClasses {
 }
 
 #[derive(Debug, Serialize, ToSchema, Queryable)]
+#[schema(example = json!({"id": 345, "account": "999999_114001", "name": "王小明", "grade": 2, "class_code": "201", "seat_no": 7}))]
 pub struct StudentRef {
     pub id: i64,
     pub account: String,
@@ -312,11 +314,11 @@ fn consultant_classes(c: &mut DbConn, school: i64, teacher: i64) -> ApiResult<Co
 pub async fn put_consultant_classes(state: web::Data<AppState>, who: Principal, req: HttpRequest, teacher: web::Path<i64>, body: crate::http::JsonBody<ClassIds>) -> ApiResult<web::Json<ConsultantClasses>> {
     who.require(Need::module("S0204S", Op::Update))?;
     // Read only after the caller is known to be allowed.
-    let body = web::Json(body.read().await?);
-    validator::Validate::validate(&*body)?;
+    let body = body.read().await?;
+    validator::Validate::validate(&body)?;
     let school = who.school_id()?;
     let teacher = teacher.into_inner();
-    let mut ids = body.into_inner().class_ids;
+    let mut ids = body.class_ids;
     ids.sort_unstable();
     ids.dedup();
     let now = state.clock.now();

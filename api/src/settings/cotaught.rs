@@ -160,11 +160,11 @@ pub async fn list_co_taught(state: web::Data<AppState>, who: Principal, filter: 
 pub async fn put_co_taught(state: web::Data<AppState>, who: Principal, req: HttpRequest, body: crate::http::JsonBody<CertifierChanges>) -> ApiResult<web::Json<Vec<CoTaughtRow>>> {
     who.require(Need::module("S0209S", Op::Update))?;
     // Read only after the caller is known to be allowed.
-    let body = web::Json(body.read().await?);
+    let body = body.read().await?;
     let school = who.school_id()?;
     let now = state.clock.now();
     let (me, actor, client) = (who.user_id(), who.actor(), client_addr(&req));
-    let changes = body.into_inner().changes;
+    let changes = body.changes;
     state
         .db
         .write(move |c| {

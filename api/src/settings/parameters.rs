@@ -190,10 +190,9 @@ pub async fn get_parameters(state: web::Data<AppState>, who: Principal) -> ApiRe
 pub async fn put_parameters(state: web::Data<AppState>, who: Principal, req: HttpRequest, body: crate::http::JsonBody<Parameters>) -> ApiResult<web::Json<ParametersView>> {
     who.require(Need::module("S0203S1", Op::Update))?;
     // Read only after the caller is known to be allowed.
-    let body = web::Json(body.read().await?);
-    body.validate()?;
+    let p = body.read().await?;
+    p.validate()?;
     let school = who.school_id()?;
-    let p = body.into_inner();
     let now = state.clock.now();
     let (me, actor, client) = (who.user_id(), who.actor(), client_addr(&req));
     state

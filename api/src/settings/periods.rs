@@ -435,9 +435,8 @@ pub async fn list_windows(state: web::Data<AppState>, who: Principal) -> ApiResu
 pub async fn put_window(state: web::Data<AppState>, who: Principal, req: HttpRequest, year: web::Path<i32>, body: crate::http::JsonBody<WindowInput>) -> ApiResult<web::Json<NationalWindow>> {
     who.require(Need::OPERATOR)?;
     // Read only after the caller is known to be allowed.
-    let body = web::Json(body.read().await?);
+    let w = body.read().await?;
     let year = year.into_inner();
-    let w = body.into_inner();
     let mut err = crate::time::check_dates(
         ApiError::validation(),
         &[
@@ -580,10 +579,9 @@ fn record(c: &mut DbConn, who: &(i64, Option<i64>, String, String), event: &str,
 pub async fn create_period(state: web::Data<AppState>, who: Principal, req: HttpRequest, body: crate::http::JsonBody<PeriodInput>) -> ApiResult<HttpResponse> {
     who.require(Need::module("S0203S", Op::Create))?;
     // Read only after the caller is known to be allowed.
-    let body = web::Json(body.read().await?);
+    let input = body.read().await?;
     let actor = (who.school_id()?, who.user_id(), who.actor(), client_addr(&req));
     let now = state.clock.now();
-    let input = body.into_inner();
     let p = state
         .db
         .write(move |c| {
@@ -616,10 +614,10 @@ pub async fn create_period(state: web::Data<AppState>, who: Principal, req: Http
 pub async fn update_period(state: web::Data<AppState>, who: Principal, req: HttpRequest, id: web::Path<i64>, body: crate::http::JsonBody<PeriodInput>) -> ApiResult<web::Json<Period>> {
     who.require(Need::module("S0203S", Op::Update))?;
     // Read only after the caller is known to be allowed.
-    let body = web::Json(body.read().await?);
+    let body = body.read().await?;
     let actor = (who.school_id()?, who.user_id(), who.actor(), client_addr(&req));
     let now = state.clock.now();
-    let (id, input) = (id.into_inner(), body.into_inner());
+    let (id, input) = (id.into_inner(), body);
     state
         .db
         .write(move |c| {

@@ -395,7 +395,7 @@ pub enum SyncStatusCode {
 pub struct Counts {
     /// Rows received.
     pub total: i64,
-    /// `00` applied; `01` rows invalid; `02` term on hold; `03` stale term; `99` failed.
+    /// 狀態代碼 (see `SyncStatusCode`).
     #[schema(value_type = SyncStatusCode)]
     pub status_code: String,
     pub inserted: i64,

@@ -315,6 +315,9 @@ pub struct LogResult {
 
 /// One receiving-log entry (manual 4.3).
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"id": 41, "kind": "students", "kind_name": "學生學籍資料", "academic_year": 115, "semester": 1, "status_code": "00", "error": null,
+    "result": {"total": 9288, "status_code": "00", "inserted": 12, "updated": 3, "unchanged": 9273, "deactivated": 2},
+    "received_at": "2026-09-01T01:00:00Z", "finished_at": "2026-09-01T01:00:07Z"}))]
 pub struct BatchLog {
     pub id: i64,
     pub kind: Kind,
@@ -322,8 +325,7 @@ pub struct BatchLog {
     pub kind_name: String,
     pub academic_year: i32,
     pub semester: i32,
-    /// `00` applied, `01` rows invalid, `02` term on hold, `03` stale term, `99` failed,
-    /// `received` while being applied.
+    /// 狀態代碼 (see `SyncStatusCode`).
     #[schema(value_type = crate::sync::SyncStatusCode)]
     pub status_code: String,
     /// 錯誤: the problem the vendor got, if refused.

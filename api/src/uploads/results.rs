@@ -73,6 +73,12 @@ impl ResultState {
 
 /// A learning result as lists and details show it.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"id": 88, "student_id": 345, "student_account": "999999_114001", "student_name": "王小明", "class_code": "201", "seat_no": 7,
+    "course_id": 31, "course_code": "108999999V1110501010101", "subject_name": "國語文", "term": "1151", "academic_year": 115, "semester": 1,
+    "description": "閱讀心得：〈背影〉中的父子情", "state": "certified", "selected": true,
+    "document": {"id": 501, "sha256": "9f2c4e0b7a1d3c5e8f6a2b4d0c1e3f5a7b9d2c4e6f8a0b1c3d5e7f9a2b4c6d8e", "size": 482133, "kind": "pdf", "name": "背影心得.pdf"}, "video": null,
+    "submitted_at": "2026-10-02T03:15:00Z", "decided_at": "2026-10-05T06:40:00Z", "decided_by": "林老師", "reject_reason": null,
+    "created_at": "2026-09-30T11:02:00Z", "updated_at": "2026-10-05T06:40:00Z"}))]
 pub struct LearningResult {
     pub id: i64,
     pub student_id: i64,
