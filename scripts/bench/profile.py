@@ -49,7 +49,7 @@ PARTS = [
     ("diesel get_result (counts, one-row)", r"diesel::query_dsl::RunQueryDsl::get_result$|diesel::query_dsl::RunQueryDsl::first$"),
     ("diesel load (pages, lists)", r"diesel::query_dsl::RunQueryDsl::load$"),
     ("JSON (serde_json)", r"serde_json::ser::to_writer|serde_json::ser::to_vec|<actix_web::types::json::Json<T> as actix_web::responder::Responder>::respond_to"),
-    ("allocator (malloc+free)", r"^malloc$|^free$|^realloc$|^calloc$"),
+    ("allocator (malloc+free)", r"^(malloc|free|realloc|calloc)(@|$)"),
 ]
 
 
