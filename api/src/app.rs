@@ -30,6 +30,7 @@ pub struct AppState {
 impl AppState {
     pub fn new(config: Config, db: Db, secrets: Secrets) -> AppState {
         let principals = Arc::new(crate::auth::cache::PrincipalCache::new(config.principal_cache_seconds));
+        db.set_totals_lifetime(config.principal_cache_seconds);
         crate::national_id::install(&secrets);
         AppState { config: Arc::new(config), db, clock: Clock::default(), secrets, principals }
     }

@@ -46,6 +46,12 @@ pub enum Command {
         #[arg(long, default_value_t = 10_000)]
         rows: usize,
     },
+    /// Measure the argon2 ceiling: password verifications per second with the configured
+    /// parameters on the hashing pool, from twice as many callers (see scripts/bench/reads).
+    BenchArgon2 {
+        #[arg(long, default_value_t = 5)]
+        seconds: u64,
+    },
     /// Measure a roster export of a whole school against a plain copy (see scripts/bench/rosters).
     BenchRosters {
         /// Students in the school (grades 1–3).
@@ -198,6 +204,21 @@ pub fn run(cli: Cli) -> Result<(), AnyError> {
         print!("{}", crate::openapi::to_pretty_json());
         return Ok(());
     }
+    if let Command::BenchArgon2 { seconds } = cli.command {
+        let b = crate::accounts::password::bench(std::time::Duration::from_secs(seconds.max(1)))?;
+        println!(
+            "{:.1} verifications/s ({} in {:.1} s, {} hashing threads, {} callers; argon2id m={} KiB t={} p={})",
+            b.verifications as f64 / b.seconds.max(1e-9),
+            b.verifications,
+            b.seconds,
+            b.threads,
+            b.callers,
+            argon2::Params::DEFAULT_M_COST,
+            argon2::Params::DEFAULT_T_COST,
+            argon2::Params::DEFAULT_P_COST
+        );
+        return Ok(());
+    }
     let config = Config::load(cli.config.as_deref())?;
     init_tracing(&config);
     if let Command::Restore { from, verify_only } = &cli.command {
@@ -304,6 +325,7 @@ pub fn run(cli: Cli) -> Result<(), AnyError> {
             }
             Ok(())
         }
+        Command::BenchArgon2 { .. } => Ok(()),
         Command::BenchSync { rows } => {
             let steps = crate::sync::bench::run(&db, rows, clock.now())?;
             let base = steps.first().map(|s| s.rows_per_second()).unwrap_or(1.0);

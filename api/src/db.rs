@@ -1,8 +1,11 @@
 //! One code path over SQLite (embedded default) and PostgreSQL (scale-out), chosen from the URL
 //! scheme. Queries run on the blocking thread pool, never on the async workers.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use diesel::connection::SimpleConnection;
 use diesel::r2d2::{self, ManageConnection};
@@ -136,6 +139,49 @@ pub struct Db {
     /// SQLite has one writer at a time; writers of this process queue here instead of failing
     /// with `SQLITE_BUSY` when a deferred transaction upgrades to a write.
     write_lock: Arc<Mutex<()>>,
+    totals: Arc<Totals>,
+}
+
+/// Totals of long lists (a school's students, a teacher's queue), so paging through a list does
+/// not count the whole school again on every page (issue #25). Keyed by everything the count
+/// depends on; an entry is used only while no write of this process has committed since it was
+/// counted (every [`Db::write`] moves the generation) and for at most `ttl` (writes of another
+/// process show within it; the default 0 turns the cache off). The rows of a page are always read.
+#[derive(Default)]
+pub struct Totals {
+    ttl_ms: AtomicU64,
+    generation: AtomicU64,
+    entries: Mutex<HashMap<String, (Instant, u64, i64)>>,
+}
+
+/// Most totals kept; past it the map starts over.
+const MAX_TOTALS: usize = 10_000;
+
+impl Totals {
+    /// The total for `key`: cached, or `count` (run and kept).
+    pub fn get_or(&self, key: String, count: impl FnOnce() -> Result<i64, ApiError>) -> Result<i64, ApiError> {
+        let ttl = Duration::from_millis(self.ttl_ms.load(Ordering::Relaxed));
+        if ttl.is_zero() {
+            return count();
+        }
+        // Read before counting: a write committed while counting leaves the entry stale.
+        let generation = self.generation.load(Ordering::SeqCst);
+        {
+            let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+            if let Some((at, g, total)) = entries.get(&key) {
+                if *g == generation && at.elapsed() < ttl {
+                    return Ok(*total);
+                }
+            }
+        }
+        let total = count()?;
+        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        if entries.len() >= MAX_TOTALS {
+            entries.clear();
+        }
+        entries.insert(key, (Instant::now(), generation, total));
+        Ok(total)
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -166,11 +212,21 @@ impl Db {
             .min_idle(Some(1))
             .connection_timeout(std::time::Duration::from_secs(15))
             .build(Manager { url: parsed })?;
-        Ok(Db { pool, kind, write_lock: Arc::new(Mutex::new(())) })
+        Ok(Db { pool, kind, write_lock: Arc::new(Mutex::new(())), totals: Arc::new(Totals::default()) })
     }
 
     pub fn kind(&self) -> BackendKind {
         self.kind
+    }
+
+    /// The list totals cache of this database handle (see [`Totals`]).
+    pub fn totals(&self) -> Arc<Totals> {
+        self.totals.clone()
+    }
+
+    /// How long a list total may be reused (0: never; the server sets `principal_cache_seconds`).
+    pub fn set_totals_lifetime(&self, seconds: u64) {
+        self.totals.ttl_ms.store(seconds.saturating_mul(1000), Ordering::Relaxed);
     }
 
     pub fn get(&self) -> Result<PooledConn, ApiError> {
@@ -232,6 +288,14 @@ impl Db {
         };
         let mut pooled = self.get()?;
         let conn: &mut DbConn = &mut pooled;
+        // Whatever the outcome, totals counted before this write are not reused.
+        struct Moved<'a>(&'a AtomicU64);
+        impl Drop for Moved<'_> {
+            fn drop(&mut self) {
+                self.0.fetch_add(1, Ordering::SeqCst);
+            }
+        }
+        let _moved = Moved(&self.totals.generation);
         match self.kind {
             // Take SQLite's write lock first, waiting for it like `BEGIN IMMEDIATE`: a transaction
             // that reads first and writes later fails at once ("database is locked") when another

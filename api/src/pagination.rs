@@ -42,6 +42,13 @@ impl<T> Page<T> {
     }
 }
 
+/// The total a page tells by itself: a page that is not full ends the list (unless it is an
+/// empty page past the end, which says nothing about where the list ended). `None`: count.
+pub fn total_from_page(page: i64, per_page: i64, rows: usize) -> Option<i64> {
+    let rows = i64::try_from(rows).ok()?;
+    (rows < per_page && (rows > 0 || page == 1)).then(|| offset(page, per_page) + rows)
+}
+
 pub fn offset(page: i64, per_page: i64) -> i64 {
     (page - 1).saturating_mul(per_page)
 }
@@ -50,4 +57,19 @@ pub fn offset(page: i64, per_page: i64) -> i64 {
 pub fn like_pattern(text: &str) -> String {
     let escaped = text.trim().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
     format!("%{escaped}%")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::total_from_page;
+
+    #[test]
+    fn a_page_that_is_not_full_tells_the_total() {
+        assert_eq!(total_from_page(1, 30, 0), Some(0));
+        assert_eq!(total_from_page(1, 30, 7), Some(7));
+        assert_eq!(total_from_page(3, 30, 1), Some(61));
+        // A full page, or an empty one past the end, does not: count.
+        assert_eq!(total_from_page(1, 30, 30), None);
+        assert_eq!(total_from_page(5, 30, 0), None);
+    }
 }

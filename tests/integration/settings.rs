@@ -355,3 +355,41 @@ async fn consultants_get_classes_and_counselors_get_students_each_term() {
     assert_eq!(app.get_as(&format!("/api/v1/consultants/{t1}/classes"), &admin).await.json()["assigned"], json!([]));
     assert_eq!(app.get_as(&format!("/api/v1/counselors/{t2}/students"), &admin).await.json(), json!([]));
 }
+
+/// A list's total (issue #25) is not counted again on every page: a page that is not full tells
+/// it, and a counted one is reused — but never past a write of this process, and for at most
+/// `principal_cache_seconds` after a write of another process (here a second connection pool).
+#[actix_web::test]
+async fn list_totals_follow_every_change() {
+    use diesel::prelude::*;
+    use licheng::schema::users;
+    let app = TestApp::with_config(|c| c.principal_cache_seconds = 1);
+    app.demo();
+    let admin = app.demo_token("admin").await;
+    let total = |v: &Value| v["total"].as_i64().expect("total");
+    let all = app.get_as("/api/v1/students?per_page=200", &admin).await.json();
+    let n = total(&all);
+    assert!(n >= 3 && all["items"].as_array().map(Vec::len) == Some(n as usize), "{all}");
+    // Full pages need the count; the last page and a page past the end agree with it.
+    assert_eq!(total(&app.get_as("/api/v1/students?per_page=1", &admin).await.json()), n);
+    assert_eq!(total(&app.get_as(&format!("/api/v1/students?per_page=1&page={n}"), &admin).await.json()), n);
+    assert_eq!(total(&app.get_as(&format!("/api/v1/students?per_page=1&page={}", n + 5), &admin).await.json()), n);
+    // A write through this process: the next page counts again.
+    let first = all["items"][0]["id"].as_i64().expect("id");
+    app.write(|c| {
+        diesel::update(users::table.find(first)).set(users::active.eq(false)).execute(c)?;
+        Ok(())
+    });
+    assert_eq!(total(&app.get_as("/api/v1/students?per_page=1", &admin).await.json()), n - 1);
+    assert_eq!(total(&app.get_as(&format!("/api/v1/students?per_page=1&page={}", n + 5), &admin).await.json()), n - 1);
+    // A write of another process shows within the lifetime.
+    let other = licheng::db::Db::connect(&app.state.config.database_url(), 2).expect("second pool");
+    other
+        .write_blocking(|c| {
+            diesel::update(users::table.find(first)).set(users::active.eq(true)).execute(c)?;
+            Ok(())
+        })
+        .expect("write");
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    assert_eq!(total(&app.get_as("/api/v1/students?per_page=1", &admin).await.json()), n);
+}

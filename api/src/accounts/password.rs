@@ -16,12 +16,17 @@ mod pool {
 
     type Job = Box<dyn FnOnce() + Send>;
 
+    /// Hashing threads: one per core, at most 8.
+    pub fn threads() -> usize {
+        std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2).clamp(1, 8)
+    }
+
     fn sender() -> &'static Mutex<Option<Sender<Job>>> {
         static POOL: OnceLock<Mutex<Option<Sender<Job>>>> = OnceLock::new();
         POOL.get_or_init(|| {
             let (tx, rx) = mpsc::channel::<Job>();
             let rx = std::sync::Arc::new(Mutex::new(rx));
-            let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2).clamp(1, 8);
+            let threads = threads();
             let mut started = 0;
             for i in 0..threads {
                 let rx = rx.clone();
@@ -121,6 +126,36 @@ pub fn verify(password: &str, stored: &str) -> bool {
         Err(_) => false,
     })
     .unwrap_or(false)
+}
+
+/// What [`bench`] measured.
+pub struct Bench {
+    pub verifications: u64,
+    pub seconds: f64,
+    pub threads: usize,
+    pub callers: usize,
+}
+
+/// The argon2 ceiling: correct-password verifications through the hashing pool for `span`,
+/// from twice as many callers as it has threads (so it is never idle).
+pub fn bench(span: std::time::Duration) -> Result<Bench, ApiError> {
+    let stored = hash("bench-argon2-password")?;
+    let threads = pool::threads();
+    let callers = threads * 2;
+    let done = std::sync::atomic::AtomicU64::new(0);
+    let start = std::time::Instant::now();
+    std::thread::scope(|s| {
+        for _ in 0..callers {
+            s.spawn(|| {
+                while start.elapsed() < span {
+                    if verify("bench-argon2-password", &stored) {
+                        done.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    }
+                }
+            });
+        }
+    });
+    Ok(Bench { verifications: done.into_inner(), seconds: start.elapsed().as_secs_f64(), threads, callers })
 }
 
 /// The initial password (FAQ 004 Q3): the national ID with its letter in upper case.

@@ -392,6 +392,7 @@ pub async fn certification_results(state: web::Data<AppState>, who: Principal, f
     let me = teacher(&who)?;
     let (page, per_page) = page.checked()?;
     let filter = filter.into_inner();
+    let totals = state.db.totals();
     state
         .db
         .read(move |c| {
@@ -405,7 +406,7 @@ pub async fn certification_results(state: web::Data<AppState>, who: Principal, f
             courses.extend(delegates::delegated_courses(c, me.school, me.user)?);
             // Editing results are the student's drafts: not the teacher's business yet.
             let vis = Visible::Some { students: Vec::new(), courses };
-            Ok(web::Json(results::list_in(c, me.school, &vis, &filter, false, page, per_page)?))
+            Ok(web::Json(results::list_in(c, Some(&totals), me.school, &vis, &filter, false, page, per_page)?))
         })
         .await
 }

@@ -11,9 +11,9 @@ use crate::accounts::audit::{self, Event};
 use crate::accounts::{Role, UserKind};
 use crate::app::AppState;
 use crate::auth::{client_addr, Need, Op, Principal, Scope};
-use crate::db::DbConn;
+use crate::db::{DbConn, Totals};
 use crate::error::{ApiError, ApiResult, Problem};
-use crate::pagination::{like_pattern, offset, Page, PageQuery};
+use crate::pagination::{like_pattern, offset, total_from_page, Page, PageQuery};
 use crate::schema::{classes, consultant_classes as cc, consultant_students as cst, counselor_students as cs, student_profiles as sp, user_roles, users};
 use crate::terms::{self, Term};
 
@@ -351,7 +351,9 @@ pub async fn put_consultant_classes(state: web::Data<AppState>, who: Principal, 
         .await
 }
 
-fn load_students(c: &mut DbConn, ids: Option<&[i64]>, school: i64, filter: &PeopleFilter, page: i64, per_page: i64) -> ApiResult<Page<StudentRef>> {
+/// One page of the school's students; `totals`: reuse the list's total while nothing changed
+/// (see [`crate::db::Totals`]).
+fn load_students(c: &mut DbConn, totals: Option<&Totals>, ids: Option<&[i64]>, school: i64, filter: &PeopleFilter, page: i64, per_page: i64) -> ApiResult<Page<StudentRef>> {
     let build = || {
         let mut q = users::table
             .inner_join(sp::table.on(sp::user_id.eq(users::id)))
@@ -374,13 +376,19 @@ fn load_students(c: &mut DbConn, ids: Option<&[i64]>, school: i64, filter: &Peop
         }
         q
     };
-    let total: i64 = build().count().get_result(c)?;
     let items: Vec<StudentRef> = build()
         .order((sp::class_code.asc(), sp::seat_no.asc(), users::account.asc()))
         .limit(per_page)
         .offset(offset(page, per_page))
         .select((users::id, users::account, users::display_name, sp::class_code, sp::seat_no, sp::grade))
         .load(c)?;
+    // Counting the whole school is most of a page's cost: skipped when the page tells the
+    // total, reused while nothing changed otherwise.
+    let total = match (total_from_page(page, per_page, items.len()), totals) {
+        (Some(total), _) => total,
+        (None, Some(totals)) => totals.get_or(format!("students {school} {ids:?} {:?} {:?}", filter.q, filter.class_code), || Ok(build().count().get_result(c)?))?,
+        (None, None) => build().count().get_result(c)?,
+    };
     Ok(Page::new(items, total, page, per_page))
 }
 
@@ -404,7 +412,8 @@ pub async fn list_students(state: web::Data<AppState>, who: Principal, filter: w
     let school = who.school_id()?;
     let (page, per_page) = page.checked()?;
     let filter = filter.into_inner();
-    state.db.read(move |c| Ok(web::Json(load_students(c, None, school, &filter, page, per_page)?))).await
+    let totals = state.db.totals();
+    state.db.read(move |c| Ok(web::Json(load_students(c, Some(&totals), None, school, &filter, page, per_page)?))).await
 }
 
 /// Teachers with the number of students each counsels this term (查詢輔導教師).
@@ -526,7 +535,7 @@ async fn get_students(state: &AppState, who: &Principal, which: Advising, teache
             let term = terms::require_current(c, school)?;
             let ids = assigned_student_ids(c, which, teacher, term)?;
             let all = PeopleFilter { q: None, class_code: None };
-            Ok(load_students(c, Some(&ids), school, &all, 1, 10_000)?.items)
+            Ok(load_students(c, None, Some(&ids), school, &all, 1, 10_000)?.items)
         })
         .await
 }
@@ -558,7 +567,7 @@ async fn put_students(state: &AppState, who: &Principal, req: &HttpRequest, whic
             derive_advisor_roles(c, school)?;
             audit::record(c, Event { school_id: Some(school), user_id: me, actor: Some(&actor), event: which.event(), detail: Some(format!("teacher {teacher}: {} students", ids.len())), client: Some(&client) }, now)?;
             let all = PeopleFilter { q: None, class_code: None };
-            Ok(load_students(c, Some(&ids), school, &all, 1, 10_000)?.items)
+            Ok(load_students(c, None, Some(&ids), school, &all, 1, 10_000)?.items)
         })
         .await
 }
@@ -689,7 +698,7 @@ pub async fn my_advisees(state: web::Data<AppState>, who: Principal, filter: web
             ids.extend(assigned_student_ids(c, Advising::Consultant, me, term)?);
             ids.sort_unstable();
             ids.dedup();
-            Ok(web::Json(load_students(c, Some(&ids), school, &filter, page, per_page)?))
+            Ok(web::Json(load_students(c, None, Some(&ids), school, &filter, page, per_page)?))
         })
         .await
 }

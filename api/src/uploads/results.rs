@@ -15,9 +15,9 @@ use utoipa::{IntoParams, ToSchema};
 use crate::accounts::UserKind;
 use crate::app::AppState;
 use crate::auth::Principal;
-use crate::db::DbConn;
+use crate::db::{DbConn, Totals};
 use crate::error::{ApiError, ApiResult, ErrorCode, Problem};
-use crate::pagination::{like_pattern, offset, Page, PageQuery};
+use crate::pagination::{like_pattern, offset, total_from_page, Page, PageQuery};
 use crate::schema::{courses, enrolments, learning_result_events as ev, learning_results as lr, selections, student_profiles as sp, users};
 use crate::settings::{parameters, periods};
 use crate::terms::Term;
@@ -374,13 +374,14 @@ pub fn parse_term(code: &str) -> ApiResult<Term> {
     Term::parse_code(code).ok_or_else(|| ApiError::new(ErrorCode::InvalidQuery).field("term", "學年期格式為 4 碼，例如 1151", "a term is written like 1151"))
 }
 
-fn list(c: &mut DbConn, me: Caller, f: &ResultFilter, page: i64, per_page: i64) -> ApiResult<Page<LearningResult>> {
+fn list(c: &mut DbConn, totals: &Totals, me: Caller, f: &ResultFilter, page: i64, per_page: i64) -> ApiResult<Page<LearningResult>> {
     let vis = access::visible(c, me)?;
-    list_in(c, me.school, &vis, f, true, page, per_page)
+    list_in(c, Some(totals), me.school, &vis, f, true, page, per_page)
 }
 
 /// One page of the school's results that `vis` covers, filtered; `drafts`: include `editing` ones.
-pub fn list_in(c: &mut DbConn, school: i64, vis: &Visible, f: &ResultFilter, drafts: bool, page: i64, per_page: i64) -> ApiResult<Page<LearningResult>> {
+/// `totals`: reuse the list's total while nothing changed (see [`crate::db::Totals`]).
+pub fn list_in(c: &mut DbConn, totals: Option<&Totals>, school: i64, vis: &Visible, f: &ResultFilter, drafts: bool, page: i64, per_page: i64) -> ApiResult<Page<LearningResult>> {
     let term = f.term.as_deref().map(parse_term).transpose()?;
     macro_rules! filtered {
         () => {{
@@ -413,12 +414,16 @@ pub fn list_in(c: &mut DbConn, school: i64, vis: &Visible, f: &ResultFilter, dra
             q
         }};
     }
-    let total: i64 = filtered!().count().get_result(c)?;
     let rows: Vec<Row> = filtered!()
         .order((lr::academic_year.desc(), lr::semester.desc(), sp::class_code.asc(), sp::seat_no.asc(), lr::id.desc()))
         .limit(per_page)
         .offset(offset(page, per_page))
         .load(c)?;
+    let total = match (total_from_page(page, per_page, rows.len()), totals) {
+        (Some(total), _) => total,
+        (None, Some(totals)) => totals.get_or(format!("results {school} {vis:?} {f:?} {drafts}"), || Ok(filtered!().count().get_result(c)?))?,
+        (None, None) => filtered!().count().get_result(c)?,
+    };
     Ok(Page::new(shape(c, rows)?, total, page, per_page))
 }
 
@@ -702,7 +707,8 @@ pub async fn list_results(state: web::Data<AppState>, who: Principal, filter: we
     let me = Caller::of(&who)?;
     let (page, per_page) = page.checked()?;
     let filter = filter.into_inner();
-    state.db.read(move |c| Ok(web::Json(list(c, me, &filter, page, per_page)?))).await
+    let totals = state.db.totals();
+    state.db.read(move |c| Ok(web::Json(list(c, &totals, me, &filter, page, per_page)?))).await
 }
 
 /// One learning result with its history.

@@ -15,7 +15,8 @@ import uuid
 SCHOOL = "999999"  # the demo school: its work periods are open around today
 ADMIN = ("admin", "demo2026")
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
-BIN = os.path.join(ROOT, "target", "release", "licheng")
+# The release binary cargo built: CARGO_TARGET_DIR when set (as cargo does).
+BIN = os.path.join(os.environ.get("CARGO_TARGET_DIR") or os.path.join(ROOT, "target"), "release", "licheng")
 
 
 def free_port():
@@ -27,7 +28,7 @@ def free_port():
 class Server:
     """`licheng serve --demo` on a free loopback port with its own data directory."""
 
-    def __init__(self, database_url=None, data_dir=None, extra_env=None, port=None):
+    def __init__(self, database_url=None, data_dir=None, extra_env=None, port=None, wrapper=(), start_seconds=60):
         self.dir = data_dir or tempfile.mkdtemp(prefix="licheng-bench-")
         self.port = port or free_port()
         self.database_url = database_url or f"sqlite://{self.dir}/licheng.db"
@@ -44,8 +45,8 @@ class Server:
         }
         env.update(extra_env or {})
         self.log = open(os.path.join(self.dir, "server.log"), "ab")
-        self.proc = subprocess.Popen([BIN, "serve", "--demo"], env=env, stdout=self.log, stderr=self.log, cwd=self.dir)
-        deadline = time.time() + 60
+        self.proc = subprocess.Popen([*wrapper, BIN, "serve", "--demo"], env=env, stdout=self.log, stderr=self.log, cwd=self.dir)
+        deadline = time.time() + start_seconds
         while True:
             try:
                 if request(self.port, "GET", "/healthz")[0] == 200:
