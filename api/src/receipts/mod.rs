@@ -463,6 +463,9 @@ pub struct CategoryPlan {
     pub window_end: NaiveDateTime,
     /// 新版本 / 無異動 in words.
     pub message: String,
+    /// Dry run only: why this category cannot be imported yet (manual 8.1.1: 學習成果、多元表現則為
+    /// 下學期才會進行匯入 — an import naming it is refused with 409 `invalid_state`); null when it can.
+    pub held: Option<String>,
 }
 
 /// A category matched against the school: student → (national ID, rows).

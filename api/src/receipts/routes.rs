@@ -265,6 +265,7 @@ pub(crate) fn plan_import(
             window_start,
             window_end,
             message,
+            held: None,
         });
     }
     Ok(out)
@@ -335,7 +336,20 @@ pub async fn import_receipt(state: web::Data<AppState>, who: Principal, req: Htt
         ));
     }
     let in_receipt: Vec<Category> = manifest.categories.iter().map(|p| p.category).collect();
+    // A dry run of the receipt's own categories shows every one of them, those the term rule holds
+    // back marked with the reason (so course records and cadre can go in this semester); an
+    // import names what it takes, or takes them all and is refused as a whole.
+    let mut held: HashMap<Category, String> = HashMap::new();
     let chosen: Vec<Category> = match asked {
+        None if form.dry_run => {
+            for c in &in_receipt {
+                who.require(Need::module(c.import_module(), Op::View))?;
+                if let Err(e) = check_import_term(current, term, &[*c]) {
+                    held.insert(*c, e.problem(lang).detail);
+                }
+            }
+            in_receipt
+        }
         None => {
             may_import(&in_receipt)?;
             in_receipt
@@ -367,7 +381,10 @@ pub async fn import_receipt(state: web::Data<AppState>, who: Principal, req: Htt
         let job = queue_import(&state, school, uploader, term, file, &password, file_name, chosen, windows, now, lang).await?;
         return Ok(HttpResponse::Accepted().json(job));
     }
-    let categories = state.db.read(move |c| plan_import(c, school, term, &manifest, &chosen, &windows, default, None, lang)).await?;
+    let mut categories = state.db.read(move |c| plan_import(c, school, term, &manifest, &chosen, &windows, default, None, lang)).await?;
+    for plan in &mut categories {
+        plan.held = held.remove(&plan.category);
+    }
     Ok(HttpResponse::Ok().json(ReceiptImportResult { academic_year: term.academic_year, semester: term.semester, file_name, dry_run: dry, categories }))
 }
 

@@ -104,7 +104,8 @@ function UploadTab() {
       // The dry run (the manual's confirmation screen) answers at once.
       const result = await uploadForm<ReceiptImportResult>('POST', '/api/v1/receipts/imports', body);
       setPlan(result);
-      setChosen(result.categories.map((c) => c.category));
+      // 學習成果、多元表現則為下學期才會進行匯入: what the term rule holds back is not offered.
+      setChosen(result.categories.filter((c) => !c.held).map((c) => c.category));
       setWindows(Object.fromEntries(result.categories.map((c) => [c.category, { start: toTaipeiInput(c.window_start), end: toTaipeiInput(c.window_end) }])));
       setDone(null);
     } catch (e) {
@@ -149,10 +150,12 @@ function UploadTab() {
                 <Space orientation="vertical" style={{ width: '100%' }}>
                   <Checkbox
                     checked={chosen.includes(c.category)}
+                    disabled={!!c.held}
                     onChange={(e) => setChosen((list) => (e.target.checked ? [...list, c.category] : list.filter((x) => x !== c.category)))}
                   >
                     {categoryText(c.category)} {outcomeTag(c)}
                   </Checkbox>
+                  {c.held && <Alert type="info" showIcon title={c.held} />}
                   <Space wrap>
                     <label>
                       {t('開始', 'Start')}{' '}
