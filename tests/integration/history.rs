@@ -273,3 +273,51 @@ async fn a_result_edit_seals_its_description_before_and_after_and_tampering_with
     let broken = report.breaks.iter().find(|b| b.school_id == school).cloned().expect("the demo school's chain is broken");
     assert_eq!((broken.source.as_str(), broken.source_id), ("learning_result_events", event), "{report:?}");
 }
+
+/// Issue #26 item 1: role and period changes are sealed with what they were before, not only what
+/// they became — and rewriting the "before" afterwards is reported like any other edit.
+#[actix_web::test]
+async fn role_group_and_period_updates_seal_what_they_were_before() {
+    use licheng::schema::audit_events as ae;
+    let app = TestApp::init();
+    let school = app.demo();
+    let admin = app.demo_token("admin").await;
+    let g = app.post_as("/api/v1/role-groups", &admin, json!({"code": "REG", "name": "註冊組"})).await;
+    assert_eq!(g.status, 201, "{}", g.text());
+    let id = g.json()["id"].as_i64().unwrap();
+    let r = app.put_as(&format!("/api/v1/role-groups/{id}"), &admin, json!({"code": "REG", "name": "註冊組（停用）", "in_use": false})).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    let r = app.put_as(&format!("/api/v1/role-groups/{id}/modules"), &admin, json!({"modules": [{"code": "S0203S"}]})).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    let r = app.put_as(&format!("/api/v1/role-groups/{id}/modules"), &admin, json!({"modules": [{"code": "S0207S"}]})).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    let periods = app.get_as("/api/v1/work-periods", &admin).await.json();
+    let p = periods.as_array().and_then(|a| a.first()).cloned().expect("the demo school has work periods");
+    let end: chrono::NaiveDate = p["end_date"].as_str().unwrap().parse().unwrap();
+    let moved = json!({
+        "academic_year": p["academic_year"], "semester": p["semester"], "grade": p["grade"], "item": p["item"],
+        "start_date": p["start_date"], "start_hour": p["start_hour"], "end_date": (end + chrono::Duration::days(1)).to_string(), "end_hour": p["end_hour"],
+    });
+    let r = app.put_as(&format!("/api/v1/work-periods/{}", p["id"]), &admin, moved).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+
+    let updated = sealed_events(&app, "role_group_updated");
+    assert!(updated.iter().any(|d| d.contains("註冊組（停用） in_use=false") && d.ends_with("REG 註冊組 in_use=true")), "{updated:?}");
+    let modules = sealed_events(&app, "role_group_modules_changed");
+    assert!(modules.iter().any(|d| d.starts_with("REG: S0207S") && d.ends_with("S0203S")), "{modules:?}");
+    let period = sealed_events(&app, "work_period_updated");
+    let period = period.last().expect("the period update is sealed").clone();
+    let (after, before) = period.split_once(licheng::accounts::audit::BEFORE).expect("the period update says what it was");
+    assert_ne!(after, before, "{period}");
+    // The audit log reads it in words: 「…；原為 …」.
+    let log = app.get_as("/api/v1/audit-events?event=work_period_updated", &admin).await;
+    assert!(log.text().contains("；原為"), "{}", log.text());
+
+    // Someone rewrites what the period was before, directly in the database: reported.
+    let event: i64 = app.write(move |c| Ok(ae::table.filter(ae::event.eq("work_period_updated")).order(ae::id.desc()).select(ae::id).first(c)?));
+    let forged = format!("{after}{}{after}", licheng::accounts::audit::BEFORE);
+    app.write(move |c| Ok(diesel::update(ae::table.find(event)).set(ae::detail.eq(Some(forged))).execute(c)?));
+    let report = licheng::history::verify(&app.state.db).unwrap();
+    let broken = report.breaks.iter().find(|b| b.school_id == school).cloned().expect("the demo school's chain is broken");
+    assert_eq!((broken.source.as_str(), broken.source_id), ("audit_events", event), "{report:?}");
+}

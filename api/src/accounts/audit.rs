@@ -399,26 +399,35 @@ fn describe(row: &Row, n: &Names, lang: Lang) -> String {
         "temporary_account_revoked" => pick(format!("停用臨時帳號 {}", n.account(detail)), format!("Revoked the temporary account {}", n.account(detail))),
         "role_group_created" => pick(format!("新增角色群組 {detail}"), format!("Created the role group {detail}")),
         "role_group_updated" => {
-            let (group, in_use) = detail.rsplit_once(" in_use=").unwrap_or((detail, ""));
-            let state = match (in_use, zh) {
-                ("true", true) => "（啟用）",
-                ("false", true) => "（停用）",
-                ("true", false) => " (in use)",
-                ("false", false) => " (not in use)",
-                _ => "",
+            let (after, before) = split_before(detail);
+            let group_words = |detail: &str| {
+                let (group, in_use) = detail.rsplit_once(" in_use=").unwrap_or((detail, ""));
+                let state = match (in_use, zh) {
+                    ("true", true) => "（啟用）",
+                    ("false", true) => "（停用）",
+                    ("true", false) => " (in use)",
+                    ("false", false) => " (not in use)",
+                    _ => "",
+                };
+                format!("{group}{state}")
             };
-            pick(format!("修改角色群組 {group}{state}"), format!("Edited the role group {group}{state}"))
+            let was = before.map(|b| pick(format!("；原為 {}", group_words(b)), format!("; was {}", group_words(b)))).unwrap_or_default();
+            pick(format!("修改角色群組 {}{was}", group_words(after)), format!("Edited the role group {}{was}", group_words(after)))
         }
         "role_group_deleted" => pick(format!("刪除角色群組 {detail}"), format!("Deleted the role group {detail}")),
         "role_group_modules_changed" => {
-            let (group, modules) = detail.split_once(": ").unwrap_or((detail, ""));
-            let modules = if modules.is_empty() { tr(lang, "（無）", "(none)") } else { modules.replace(',', "、") };
-            pick(format!("角色群組 {group} 的功能模組改為 {modules}"), format!("Set the modules of role group {group} to {modules}"))
+            let (after, before) = split_before(detail);
+            let (group, modules) = after.split_once(": ").unwrap_or((after, ""));
+            let words = |modules: &str| if modules.is_empty() { tr(lang, "（無）", "(none)") } else { modules.replace(',', "、") };
+            let was = before.map(|b| pick(format!("；原為 {}", words(b)), format!("; was {}", words(b)))).unwrap_or_default();
+            pick(format!("角色群組 {group} 的功能模組改為 {}{was}", words(modules)), format!("Set the modules of role group {group} to {}{was}", words(modules)))
         }
         "role_group_members_changed" => {
-            let (group, _) = detail.split_once(": ").unwrap_or((detail, ""));
-            let k = count(detail);
-            pick(format!("角色群組 {group} 的成員改為 {k} 人"), format!("Set the members of role group {group} ({k})"))
+            let (after, before) = split_before(detail);
+            let (group, _) = after.split_once(": ").unwrap_or((after, ""));
+            let k = count(after);
+            let was = before.map(|b| b.split(' ').next().unwrap_or("")).map(|b| pick(format!("；原為 {b} 人"), format!("; was {b}"))).unwrap_or_default();
+            pick(format!("角色群組 {group} 的成員改為 {k} 人{was}"), format!("Set the members of role group {group} ({k}){was}"))
         }
         "consultant_classes_changed" => {
             let (teacher, k) = (n.user(id_after(detail, "teacher"), lang), count(detail));
@@ -486,14 +495,22 @@ fn describe(row: &Row, n: &Names, lang: Lang) -> String {
     }
 }
 
-/// `upload_results 115-1 grade 2 <from> ~ <to>` → 「學生上傳及送出學習成果認證時間 115學年度第1學期 2 年級 115/11/29 00:00 ~ …」.
+/// What an update's detail says it was before (issue #26: the sealed content carries before and
+/// after): `<after>` + [`BEFORE`] + `<before>`.
+pub const BEFORE: &str = " ⟵ was: ";
+
+/// An update's detail split into after and (when recorded) before.
+fn split_before(detail: &str) -> (&str, Option<&str>) {
+    match detail.split_once(BEFORE) {
+        Some((after, before)) => (after, Some(before)),
+        None => (detail, None),
+    }
+}
+
+/// `upload_results 115-1 grade 2 <from> ~ <to>` → 「學生上傳及送出學習成果認證時間 115學年度第1學期 2 年級 115/11/29 00:00 ~ …」
+/// (an update also 「；原為 …」 with what it was).
 fn period_words(event: &str, detail: &str, lang: Lang) -> String {
-    let mut parts = detail.splitn(5, ' ');
-    let (item, term, _, grade, range) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""), parts.next(), parts.next().unwrap_or(""), parts.next().unwrap_or(""));
-    let item_name = crate::settings::periods::Item::parse(item).map(|i| if lang == Lang::Zh { i.name_zh().to_string() } else { item.replace('_', " ") }).unwrap_or_else(|| item.to_string());
-    let term = term.split_once('-').map(|(y, s)| term_words(&format!("{:0>3}{s}", y), lang)).unwrap_or_else(|| term.to_string());
-    let (from, to) = range.split_once(" ~ ").unwrap_or((range, ""));
-    let (from, to) = (roc_time(from), roc_time(to));
+    let (after, before) = split_before(detail);
     let verb = match (event.rsplit('_').next().unwrap_or(""), lang) {
         ("created", Lang::Zh) => "新增作業時間",
         ("updated", Lang::Zh) => "修改作業時間",
@@ -503,9 +520,28 @@ fn period_words(event: &str, detail: &str, lang: Lang) -> String {
         (_, Lang::En) => "Deleted the work period",
         (_, Lang::Zh) => "作業時間",
     };
+    let was = match (before, lang) {
+        (Some(b), Lang::Zh) => format!("；原為 {}", period_facts(b, lang)),
+        (Some(b), Lang::En) => format!("; was {}", period_facts(b, lang)),
+        (None, _) => String::new(),
+    };
     match lang {
-        Lang::Zh => format!("{verb}：{item_name} {term} {grade} 年級 {from} ~ {to}"),
-        Lang::En => format!("{verb}: {item_name}, {term}, grade {grade}, {from} ~ {to}"),
+        Lang::Zh => format!("{verb}：{}{was}", period_facts(after, lang)),
+        Lang::En => format!("{verb}: {}{was}", period_facts(after, lang)),
+    }
+}
+
+/// A period's recorded facts in words, without the verb.
+fn period_facts(detail: &str, lang: Lang) -> String {
+    let mut parts = detail.splitn(5, ' ');
+    let (item, term, _, grade, range) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""), parts.next(), parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+    let item_name = crate::settings::periods::Item::parse(item).map(|i| if lang == Lang::Zh { i.name_zh().to_string() } else { item.replace('_', " ") }).unwrap_or_else(|| item.to_string());
+    let term = term.split_once('-').map(|(y, s)| term_words(&format!("{:0>3}{s}", y), lang)).unwrap_or_else(|| term.to_string());
+    let (from, to) = range.split_once(" ~ ").unwrap_or((range, ""));
+    let (from, to) = (roc_time(from), roc_time(to));
+    match lang {
+        Lang::Zh => format!("{item_name} {term} {grade} 年級 {from} ~ {to}"),
+        Lang::En => format!("{item_name}, {term}, grade {grade}, {from} ~ {to}"),
     }
 }
 
@@ -531,6 +567,14 @@ mod tests {
         assert_eq!(zh("consultant_classes_changed", "teacher 7: 3 classes"), "李美玲（999999_T002） 諮詢的班級改為 3 班");
         assert_eq!(zh("certification_delegate_named", "course 3: delegate 7"), "指定 李美玲（999999_T002） 代理 國語文 201 的認證");
         assert_eq!(zh("role_group_updated", "T 教師 in_use=false"), "修改角色群組 T 教師（停用）");
+        // Issue #26: an update's sealed detail carries what it was.
+        assert_eq!(zh("role_group_updated", &format!("T 導師 in_use=false{BEFORE}T 教師 in_use=true")), "修改角色群組 T 導師（停用）；原為 T 教師（啟用）");
+        assert_eq!(zh("role_group_modules_changed", &format!("T: S0203S,S0207S{BEFORE}S0203S")), "角色群組 T 的功能模組改為 S0203S、S0207S；原為 S0203S");
+        assert_eq!(zh("role_group_members_changed", &format!("T: 2 members (3,4){BEFORE}1 members (3)")), "角色群組 T 的成員改為 2 人；原為 1 人");
+        assert_eq!(
+            zh("work_period_updated", &format!("upload_results 115-1 grade 2 2026-11-29T00:00:00+08:00 ~ 2026-12-05T23:59:00+08:00{BEFORE}upload_results 115-1 grade 2 2026-11-29T00:00:00+08:00 ~ 2026-12-01T23:59:00+08:00")),
+            "修改作業時間：學生上傳及送出學習成果認證時間 115學年度第1學期 2 年級 115/11/29 00:00 ~ 115/12/05 23:59；原為 學生上傳及送出學習成果認證時間 115學年度第1學期 2 年級 115/11/29 00:00 ~ 115/12/01 23:59"
+        );
         assert_eq!(zh("sign_in_failed", "wrong password (2)"), "密碼錯誤（連續第 2 次）");
         assert_eq!(
             describe(&row("term_switched", "1142 → 1151"), &n, Lang::En),

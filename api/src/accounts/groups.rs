@@ -295,6 +295,7 @@ pub async fn update(
         .write(move |c| {
             owned_group(c, actor.school, id)?;
             ensure_code_free(c, actor.school, &input.code, Some(id))?;
+            let (code, name, in_use): (String, String, bool) = role_groups::table.find(id).select((role_groups::code, role_groups::name, role_groups::in_use)).first(c)?;
             diesel::update(role_groups::table.find(id))
                 .set((
                     role_groups::code.eq(input.code.trim()),
@@ -304,7 +305,8 @@ pub async fn update(
                     role_groups::updated_at.eq(now),
                 ))
                 .execute(c)?;
-            actor.record(c, "role_group_updated", format!("{} {} in_use={}", input.code, input.name, input.in_use), now)?;
+            // The sealed detail says what it was too (issue #26: before and after).
+            actor.record(c, "role_group_updated", format!("{} {} in_use={}{}{code} {name} in_use={in_use}", input.code.trim(), input.name.trim(), input.in_use, super::audit::BEFORE), now)?;
             Ok(web::Json(load_groups(c, actor.school, Some(id))?.pop().ok_or_else(ApiError::not_found)?))
         })
         .await
@@ -449,6 +451,7 @@ pub async fn put_modules(
             if !err.fields.is_empty() {
                 return Err(err);
             }
+            let before: Vec<String> = role_group_modules::table.filter(role_group_modules::group_id.eq(id)).order(role_group_modules::module_code.asc()).select(role_group_modules::module_code).load(c)?;
             diesel::delete(role_group_modules::table.filter(role_group_modules::group_id.eq(id))).execute(c)?;
             let mut seen = std::collections::HashSet::new();
             for g in grants.iter().filter(|g| seen.insert(g.code.clone())) {
@@ -463,7 +466,7 @@ pub async fn put_modules(
                     .execute(c)?;
             }
             let summary: Vec<&str> = grants.iter().map(|g| g.code.as_str()).collect();
-            actor.record(c, "role_group_modules_changed", format!("{code}: {}", summary.join(",")), now)?;
+            actor.record(c, "role_group_modules_changed", format!("{code}: {}{}{}", summary.join(","), audit::BEFORE, before.join(",")), now)?;
             Ok(web::Json(group_modules(c, id)?))
         })
         .await
@@ -564,13 +567,15 @@ pub async fn put_members(
         .write(move |c| {
             let (code, _) = owned_group(c, actor.school, id)?;
             require_staff(c, actor.school, &ids)?;
+            let before: Vec<i64> = role_group_members::table.filter(role_group_members::group_id.eq(id)).order(role_group_members::user_id.asc()).select(role_group_members::user_id).load(c)?;
             diesel::delete(role_group_members::table.filter(role_group_members::group_id.eq(id))).execute(c)?;
             for uid in &ids {
                 diesel::insert_into(role_group_members::table)
                     .values((role_group_members::group_id.eq(id), role_group_members::user_id.eq(uid)))
                     .execute(c)?;
             }
-            actor.record(c, "role_group_members_changed", format!("{code}: {} members", ids.len()), now)?;
+            let joined = |ids: &[i64]| ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+            actor.record(c, "role_group_members_changed", format!("{code}: {} members ({}){}{} members ({})", ids.len(), joined(&ids), audit::BEFORE, before.len(), joined(&before)), now)?;
             Ok(web::Json(group_members(c, id)?))
         })
         .await

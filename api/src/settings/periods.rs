@@ -555,8 +555,16 @@ fn owned(c: &mut DbConn, school: i64, id: i64) -> ApiResult<()> {
     Ok(())
 }
 
-fn record(c: &mut DbConn, who: &(i64, Option<i64>, String, String), event: &str, p: &Period, now: NaiveDateTime) -> ApiResult<()> {
-    let detail = format!("{} {}-{} grade {} {} ~ {}", p.item.as_str(), p.academic_year, p.semester, p.grade, crate::time::rfc3339(&p.starts_at), crate::time::rfc3339(&p.ends_at));
+fn facts(p: &Period) -> String {
+    format!("{} {}-{} grade {} {} ~ {}", p.item.as_str(), p.academic_year, p.semester, p.grade, crate::time::rfc3339(&p.starts_at), crate::time::rfc3339(&p.ends_at))
+}
+
+/// Audits a period change (sealed into the history chain); an update also says what it was.
+fn record(c: &mut DbConn, who: &(i64, Option<i64>, String, String), event: &str, p: &Period, before: Option<&Period>, now: NaiveDateTime) -> ApiResult<()> {
+    let detail = match before {
+        Some(b) => format!("{}{}{}", facts(p), audit::BEFORE, facts(b)),
+        None => facts(p),
+    };
     audit::record(c, Event { school_id: Some(who.0), user_id: who.1, actor: Some(&who.2), event, detail: Some(detail), client: Some(&who.3) }, now)
 }
 
@@ -586,7 +594,7 @@ pub async fn create_period(state: web::Data<AppState>, who: Principal, req: Http
         .db
         .write(move |c| {
             let p = save(c, actor.0, None, &input, now)?;
-            record(c, &actor, "work_period_created", &p, now)?;
+            record(c, &actor, "work_period_created", &p, None, now)?;
             Ok(p)
         })
         .await?;
@@ -622,8 +630,9 @@ pub async fn update_period(state: web::Data<AppState>, who: Principal, req: Http
         .db
         .write(move |c| {
             owned(c, actor.0, id)?;
+            let before = load_periods(c, actor.0, None, now)?.into_iter().find(|p| p.id == id);
             let p = save(c, actor.0, Some(id), &input, now)?;
-            record(c, &actor, "work_period_updated", &p, now)?;
+            record(c, &actor, "work_period_updated", &p, before.as_ref(), now)?;
             Ok(web::Json(p))
         })
         .await
@@ -655,7 +664,7 @@ pub async fn delete_period(state: web::Data<AppState>, who: Principal, req: Http
             let row: Row = wp::table.find(id).select(columns()).first(c)?;
             diesel::delete(wp::table.find(id)).execute(c)?;
             if let Some(p) = to_period(row, now) {
-                record(c, &actor, "work_period_deleted", &p, now)?;
+                record(c, &actor, "work_period_deleted", &p, None, now)?;
             }
             Ok(())
         })
