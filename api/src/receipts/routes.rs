@@ -845,9 +845,11 @@ pub async fn answer(state: web::Data<AppState>, who: Principal, req: HttpRequest
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ReportQuery {
-    /// 學年期 (default: current).
+    /// 學年期 (default: current; empty is the default too).
+    #[param(pattern = r"^\s*([0-9]{3}[12])?\s*$", example = "1151")]
     pub term: Option<String>,
     /// One category (default: all).
+    #[param(value_type = Option<Category>)]
     pub category: Option<String>,
 }
 

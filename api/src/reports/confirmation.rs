@@ -36,6 +36,7 @@ pub const MODULE: &str = "S0205S";
 #[into_params(parameter_in = Query)]
 pub struct SheetQuery {
     /// 學年期, e.g. `1151` (default: the school's current term); semester `0`: the whole year.
+    #[param(pattern = r"^[0-9]{3}[0-2]$", example = "1151")]
     pub term: Option<String>,
     /// 班級: every student of the class, one per page.
     pub class_code: Option<String>,

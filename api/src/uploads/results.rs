@@ -498,8 +498,9 @@ fn description(form: &Form) -> ApiResult<Option<String>> {
 
 pub fn flag(form: &Form, name: &str) -> ApiResult<bool> {
     match form.text(name).map(str::trim) {
-        None | Some("") | Some("false") | Some("0") => Ok(false),
-        Some("true") | Some("1") => Ok(true),
+        // What the schema says (a boolean written out): absent is false; "0"/"1" are refused.
+        None | Some("false") => Ok(false),
+        Some("true") => Ok(true),
         Some(_) => Err(ApiError::validation().field(name.to_string(), "須為 true 或 false", "must be true or false")),
     }
 }
@@ -525,6 +526,7 @@ async fn upload_gate(state: &AppState, me: Caller) -> ApiResult<access::StudentF
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct CoursesQuery {
     /// Term code, e.g. `1142` (default: the school's current term; not a later one).
+    #[param(pattern = r"^[0-9]{3}[12]$", example = "1142")]
     pub term: Option<String>,
 }
 

@@ -320,6 +320,7 @@ export function ImportTransfersPage() {
     { title: t('原學校', 'From'), render: (_, i) => `${i.source_school_code} ${i.source_school_name}` },
     { title: t('匯入結果', 'Result'), dataIndex: 'result' },
     {
+      key: 'actions',
       title: t('明細', 'Detail'),
       render: (_, i) => (
         <Button size="small" onClick={() => setDetail(i)}>
@@ -372,7 +373,7 @@ export function ImportTransfersPage() {
         {t('資料匯入紀錄', 'Import records')}
       </Typography.Title>
       <ErrorAlert error={imports.error} />
-      <Table<TransferImport>
+      <ResponsiveTable<TransferImport>
         rowKey="id"
         size="small"
         columns={columns}
