@@ -630,7 +630,8 @@ pub async fn update_period(state: web::Data<AppState>, who: Principal, req: Http
         .db
         .write(move |c| {
             owned(c, actor.0, id)?;
-            let before = load_periods(c, actor.0, None, now)?.into_iter().find(|p| p.id == id);
+            // What it was, for the sealed audit detail: this one row, not the school's periods.
+            let before = wp::table.find(id).select(columns()).first::<Row>(c).optional()?.and_then(|r| to_period(r, now));
             let p = save(c, actor.0, Some(id), &input, now)?;
             record(c, &actor, "work_period_updated", &p, before.as_ref(), now)?;
             Ok(web::Json(p))
