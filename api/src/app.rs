@@ -6,7 +6,6 @@ use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::middleware::from_fn;
 use actix_web::{web, App, HttpRequest, HttpResponse};
-use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::clock::Clock;
@@ -61,10 +60,10 @@ pub fn build(
         .app_data(actix_multipart::MultipartConfig::default().buffer_limit(1 << 20))
         .app_data(web::PayloadConfig::new(json_limit))
         .wrap(from_fn(http::observe))
-        .configure(crate::ops::routes)
+        .configure(crate::router::unscoped)
         .service(
             SwaggerUi::new("/api/docs/{_:.*}")
-                .url("/api/openapi.json", crate::openapi::ApiDoc::openapi())
+                .url("/api/openapi.json", crate::openapi::document())
                 // No calls to the public validator: the docs work offline.
                 .config(utoipa_swagger_ui::Config::default().validator_url("none")),
         )
@@ -72,10 +71,10 @@ pub fn build(
         .service(
             web::scope("/api/v1/sync")
                 .app_data(http::json_config(sync_limit))
-                .configure(crate::sync::routes::routes)
+                .configure(crate::router::sync)
                 .default_service(web::to(route_not_found)),
         )
-        .service(web::scope("/api/v1").configure(crate::routes_v1).default_service(web::to(route_not_found)))
+        .service(web::scope("/api/v1").configure(crate::router::v1).default_service(web::to(route_not_found)))
         .service(web::scope("/api").default_service(web::to(route_not_found)));
     if frontend_dir.join("index.html").is_file() {
         app = app.service(
@@ -93,7 +92,7 @@ fn allowed_methods(path: &str) -> Vec<&'static str> {
     type Table = Vec<(Vec<String>, Vec<&'static str>)>;
     static TABLE: std::sync::OnceLock<Table> = std::sync::OnceLock::new();
     let table = TABLE.get_or_init(|| {
-        crate::openapi::ApiDoc::openapi()
+        crate::openapi::document()
             .paths
             .paths
             .iter()

@@ -9,10 +9,6 @@ use crate::db::BackendKind;
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::http::Metrics;
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(healthz).service(readyz).service(metrics);
-}
-
 #[derive(Serialize, ToSchema)]
 #[schema(example = json!({"status": "ok"}))]
 pub struct Health {

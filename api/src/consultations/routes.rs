@@ -24,18 +24,6 @@ use crate::schema::consultation_records as cr;
 use crate::terms::{self, Term};
 use crate::uploads::access::Caller;
 
-/// Registers the consultation handlers.
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(list_consultations)
-        .service(consultations_xlsx)
-        .service(create_consultation)
-        .service(update_consultation)
-        .service(delete_consultation)
-        .service(consultation_stats)
-        .service(consultation_stats_xlsx)
-        .service(my_consultations);
-}
-
 const CONSULTANT: Need = Need::roles(&[Role::CourseConsultant]);
 
 #[derive(Debug, Default, Deserialize, IntoParams)]

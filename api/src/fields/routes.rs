@@ -9,11 +9,6 @@ use crate::auth::{Need, Principal};
 use crate::error::{ApiResult, Problem};
 use crate::schema::study_fields as sf;
 
-/// Registers the 學群 handlers.
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(list_study_fields).service(update_study_field);
-}
-
 /// 認識學群: the 18 university 學群 and the 20 vocational 群類 (public).
 #[utoipa::path(
     tag = "study-fields",

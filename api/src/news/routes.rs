@@ -17,11 +17,6 @@ use crate::http::JsonBody;
 use crate::pagination::{Page, PageQuery};
 use crate::schema::{news, news_reads};
 
-/// Registers the news handlers.
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(public_news).service(my_news).service(read_news).service(manage_news).service(create_news).service(update_news).service(delete_news);
-}
-
 const EDITORS: Need = Need::roles(&[Role::PlatformOperator, Role::SchoolAdmin]);
 
 /// The news an editor owns: the platform's for the operator, the school's for a school admin.

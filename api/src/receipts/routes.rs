@@ -27,21 +27,6 @@ use crate::uploads::access::{self, Caller};
 use crate::reports::xlsx::{self, Cell, Sheet, XlsxFile};
 use crate::schema::{cadre_records as cr, courses, enrolments as en, receipt_answers as ra, receipt_imports as ri, receipt_reports as rr, receipt_students as rs, schools, selections as sel, student_profiles as sp, users};
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(import_receipt)
-        .service(list_imports)
-        .service(student_receipt)
-        .service(list_reports)
-        .service(reports_xlsx)
-        .service(set_remark)
-        .service(statistics)
-        .service(statistics_xlsx)
-        .service(differences)
-        .service(differences_xlsx)
-        .service(my_receipt)
-        .service(answer);
-}
-
 const VIEW: Need = Need::module(MODULE, Op::View);
 
 /// The asked term or the school's current one (`reports::TermQuery` / `resolve_term`); a receipt is

@@ -11,7 +11,6 @@ pub mod uncertified;
 pub mod usage;
 pub mod xlsx;
 pub mod confirmation;
-pub mod more;
 pub mod stats;
 pub mod analysis;
 pub mod deadlines;
@@ -25,7 +24,7 @@ use crate::error::ApiResult;
 use crate::schema::{student_profiles as sp, users};
 use crate::terms::{self, Term};
 
-// The handlers (and their OpenAPI path types) as `reports::…` for `routes_v1` and `ApiDoc`.
+// The handlers (and their OpenAPI path types) as `reports::…` for `router`.
 pub use selection::{__path_selection_status, __path_selection_status_xlsx, selection_status, selection_status_xlsx};
 pub use uncertified::{__path_uncertified_courses, __path_uncertified_students, uncertified_courses, __path_uncertified_teachers, __path_uncertified_xlsx, uncertified_students, uncertified_teachers, uncertified_xlsx};
 pub use usage::{__path_usage_report, __path_usage_xlsx, usage_report, usage_xlsx};

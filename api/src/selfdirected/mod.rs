@@ -16,7 +16,6 @@ pub mod groups;
 pub mod plans;
 pub mod report;
 pub mod review;
-pub mod routes;
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;

@@ -167,17 +167,6 @@ async fn handle<T: Send + Sync + serde::de::DeserializeOwned + 'static>(state: w
         .map(web::Json)
 }
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(students)
-        .service(staff)
-        .service(classes)
-        .service(courses)
-        .service(enrolments)
-        .service(teaching_assignments)
-        .service(cadre_records)
-        .service(receiving_log);
-}
-
 /// 學生學籍資料: the school's whole student roster. New students get the account
 /// `{school}_{number}` with the national ID (letter upper-case) as initial password; later
 /// batches update names, e-mail and profile but never the password; students missing from the

@@ -791,16 +791,3 @@ pub async fn unselect_transfer_item(state: web::Data<AppState>, who: Principal, 
     state.db.write(move |c| crate::selections::unselect_imported(c, me, id, now)).await?;
     Ok(HttpResponse::NoContent().finish())
 }
-
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(transfer_students)
-        .service(start_transfer_export)
-        .service(transfer_exports)
-        .service(download_transfer_export)
-        .service(import_transfer)
-        .service(transfer_imports)
-        .service(transfer_items)
-        .service(select_transfer_item)
-        .service(unselect_transfer_item)
-        .service(transfer_item_file);
-}
