@@ -45,7 +45,7 @@ pub struct ApiDoc;
 pub fn document() -> utoipa::openapi::OpenApi {
     let mut doc = ApiDoc::openapi();
     doc.merge(crate::router::Operations::openapi());
-    let rules: [&dyn Modify; 4] = [&SecuritySchemes, &ApiPrefix, &PendingPassword, &Contract];
+    let rules: [&dyn Modify; 5] = [&SecuritySchemes, &ApiPrefix, &UsualResponses, &PendingPassword, &Contract];
     for rule in rules {
         rule.modify(&mut doc);
     }
@@ -99,6 +99,29 @@ impl Modify for ApiPrefix {
                         op.operation_id = Some(format!("{id}_{resource}"));
                     }
                 }
+            }
+        }
+    }
+}
+
+/// The responses every operation of one kind gives, written here once instead of on each
+/// handler: an operation for signed-in callers (bearer token or API key) answers `401` when no
+/// valid credential comes with it. A handler states a `401` of its own only to say more (sign-in,
+/// refresh).
+struct UsualResponses;
+
+impl Modify for UsualResponses {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+        for item in openapi.paths.paths.values_mut() {
+            for op in [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch].into_iter().flatten() {
+                let signed_in = op.security.as_ref().is_some_and(|s| serde_json::to_string(s).is_ok_and(|t| t.contains("bearer_jwt") || t.contains("api_key")));
+                if !signed_in || op.responses.responses.contains_key("401") {
+                    continue;
+                }
+                let problem = ContentBuilder::new().schema(Some(Ref::from_schema_name("Problem"))).build();
+                let response = ResponseBuilder::new().description("Not signed in").content("application/problem+json", problem).build();
+                op.responses.responses.insert("401".into(), RefOr::T(response));
             }
         }
     }
