@@ -383,6 +383,7 @@ pub fn spawn(db: Db, clock: crate::clock::Clock, interval_seconds: u64) {
 
 /// The head of the signed-in admin's school chain.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(example = json!({"seq": 1873, "hash": "5e0f3a9b1c7d2e4f6a8b0c1d3e5f7a9b2c4d6e8f0a1b3c5d7e9f2a4b6c8d0e1f"}))]
 pub struct ChainHead {
     /// Events sealed so far (the last entry's number; 0 before the first).
     pub seq: i64,

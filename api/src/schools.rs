@@ -134,6 +134,10 @@ pub mod routes {
     }
 
     #[derive(Debug, Serialize, ToSchema)]
+    #[schema(example = json!({
+        "id": 1, "code": "999999", "name": "示範高級中學", "active": true, "users": 1342, "created_at": "2026-08-01T00:00:00Z",
+        "updated_at": "2026-08-01T00:00:00Z"
+    }))]
     pub struct SchoolSummary {
         #[serde(flatten)]
         pub school: School,

@@ -257,6 +257,9 @@ async fn the_receiving_log_records_every_batch() {
     let refused = &log["items"][1];
     assert_eq!(refused["status_code"], "01");
     assert_eq!(refused["error"]["code"], "sync_rows_invalid");
+    // A refused batch's result holds the rows received and the status only: no counts, not even null.
+    assert_eq!(refused["result"], json!({"total": 3, "status_code": "01"}));
+    assert_eq!(newest["result"].as_object().unwrap().len(), 6, "an applied batch's result has every count: {}", newest["result"]);
     assert!(refused["error"]["errors"]["rows[0].national_id"].is_array());
     let only_staff = app.get_as("/api/v1/sync/batches?kind=staff", &admin).await.json();
     assert_eq!(only_staff["total"], 1);

@@ -18,6 +18,10 @@ use crate::schema::{schools, users};
 use crate::secrets::random_bytes;
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": 345, "account": "999999_114001", "display_name": "吳承恩", "kind": "student", "active": true, "email": "s114001@demo.licheng.example",
+    "national_id_masked": "J10XXXXX14", "must_change_password": false, "locked_until": null
+}))]
 pub struct AccountRow {
     pub id: i64,
     /// 登入帳號.
@@ -262,6 +266,10 @@ pub struct NewTemporaryAccount {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": 502, "account": "999999_tmp0001", "active": true, "student_id": 402, "student_account": "999999_114035", "student_name": "黃子軒",
+    "valid_until": "2026-12-20T16:00:00Z", "created_at": "2026-11-20T03:00:00Z"
+}))]
 pub struct TemporaryAccount {
     pub id: i64,
     pub account: String,

@@ -70,6 +70,10 @@ pub fn record_routine(conn: &mut DbConn, e: Event<'_>, now: NaiveDateTime) -> Ap
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": 1042, "created_at": "2026-11-20T03:12:45Z", "event": "password_reset_by_admin", "user_id": 17, "actor": "999999_T001", "actor_name": "王大明",
+    "client_addr": "203.0.113.24", "detail": null, "summary": "重設 王大明（999999_T001）的密碼"
+}))]
 pub struct AuditEvent {
     pub id: i64,
     pub user_id: Option<i64>,

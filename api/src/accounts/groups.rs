@@ -18,6 +18,10 @@ use crate::pagination::{like_pattern, offset, Page, PageQuery};
 use crate::schema::{function_modules, role_group_members, role_group_modules, role_groups, users};
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": 2, "code": "R01", "name": "教務處", "in_use": true, "remark": "負責名冊匯出", "member_count": 3, "module_count": 4,
+    "updated_at": "2026-09-01T03:00:00Z"
+}))]
 pub struct RoleGroup {
     pub id: i64,
     /// 角色編號， e.g. `001`.
@@ -64,6 +68,7 @@ fn alphanumeric(code: &str) -> Result<(), validator::ValidationError> {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"code": "S0207S", "name": "提交學習成果至中央資料庫", "name_en": "Submit learning results"}))]
 pub struct FunctionModule {
     /// e.g. `S0203S1`.
     pub code: String,
@@ -72,6 +77,7 @@ pub struct FunctionModule {
 }
 
 #[derive(Debug, Serialize, Deserialize, ToSchema, Clone)]
+#[schema(example = json!({"code": "S0207S", "can_create": true, "can_update": true, "can_delete": false}))]
 pub struct ModuleGrantInput {
     pub code: String,
     #[serde(default = "yes")]

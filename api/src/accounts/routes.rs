@@ -16,12 +16,18 @@ use crate::schema::{schools, users};
 use crate::terms;
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"captcha_required": true}))]
 pub struct AuthOptions {
     /// Whether sign-in and forgot-password need a captcha.
     pub captcha_required: bool,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "c_4fQ9xL2mT7",
+    "image": "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYGD4DwABBAEAwS2OUAAAAABJRU5ErkJggg==",
+    "expires_in": 300
+}))]
 pub struct Captcha {
     pub id: String,
     /// A PNG image as a `data:` URL.
@@ -146,6 +152,16 @@ pub struct TermView {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "user": {
+        "id": 17, "account": "999999_T001", "display_name": "王大明", "kind": "staff", "email": "t001@demo.licheng.example", "backup_email": null,
+        "must_change_password": false
+    },
+    "roles": ["subject_teacher", "homeroom_teacher"],
+    "modules": [{"code": "S0207S", "name": "提交學習成果至中央資料庫", "can_create": true, "can_update": true, "can_delete": false}],
+    "school": {"id": 1, "code": "999999", "name": "示範高級中學"}, "current_term": {"academic_year": 115, "semester": 1, "code": "1151"},
+    "needs_backup_email": true
+}))]
 pub struct Me {
     pub user: MeUser,
     pub school: Option<SchoolRef>,
@@ -157,6 +173,7 @@ pub struct Me {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"code": "999999", "name": "示範高級中學"}))]
 pub struct SchoolSuggestion {
     pub code: String,
     pub name: String,

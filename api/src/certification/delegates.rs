@@ -20,6 +20,10 @@ use crate::schema::{certification_delegates as cd, courses, teaching_assignments
 
 /// A delegate certifier as listed.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": 4, "delegate_id": 19, "delegate_account": "999999_T003", "delegate_name": "陳志強", "teacher_id": 18, "teacher_name": "李美玲",
+    "teacher_departed": true, "course_id": null, "class_code": null, "subject_name": null, "created_at": "2026-11-10T02:00:00Z"
+}))]
 pub struct Delegate {
     pub id: i64,
     /// The course delegated, or none when a teacher is.

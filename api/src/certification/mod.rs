@@ -87,6 +87,22 @@ pub struct QueueCourse {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "term": {"academic_year": 115, "semester": 1}, "waiting": 5,
+    "courses": [
+        {
+            "course_id": 31, "course_code": "108999999V1110201010102", "subject_name": "英語文", "class_code": "201", "grade": 2, "as_delegate": false,
+            "can_certify": true, "submitted": 5, "certified": 28, "rejected": 2,
+            "classes": [{"class_code": "201", "submitted": 5, "certified": 28, "rejected": 2}],
+            "teachers": [{"teacher_id": 18, "name": "李美玲", "can_certify": true}], "delegates": [],
+            "period": {
+                "id": 8, "academic_year": 115, "semester": 1, "grade": 2, "item": "certify_results", "item_name": "老師認證學生學習成果時間",
+                "start_date": "2026-11-02", "start_hour": 8, "end_date": "2026-11-30", "end_hour": 23, "starts_at": "2026-11-02T00:00:00Z",
+                "ends_at": "2026-11-30T16:00:00Z", "open": true
+            }
+        }
+    ]
+}))]
 pub struct Queue {
     pub term: Term,
     pub courses: Vec<QueueCourse>,

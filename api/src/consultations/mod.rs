@@ -171,6 +171,11 @@ pub struct ConsultedStudent {
 
 /// A consultation record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": 58, "academic_year": 115, "semester": 1, "kind": "individual", "held_on": "2026-11-20", "consultant_id": 19, "consultant_name": "陳志強",
+    "topic": "選課諮詢：二年級加深加廣選修", "content": "討論自然組選修規劃與大學學群的關係。", "follow_up": "下學期初再確認選課結果。", "student_count": 1,
+    "students": [{"id": 345, "account": "999999_114001", "name": "吳承恩", "class_code": "201"}]
+}))]
 pub struct Consultation {
     pub id: i64,
     pub consultant_id: i64,
@@ -358,6 +363,12 @@ pub struct ConsultationCount {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, ToSchema)]
+#[schema(example = json!({
+    "term": "1151", "by_consultant": [{"key": "陳志強", "account": "999999_T003", "records": 12, "individual": 9, "group": 3, "students": 31}],
+    "by_class": [{"key": "201", "account": null, "records": 12, "individual": 9, "group": 3, "students": 31}],
+    "by_month": [{"key": "2026-11", "account": null, "records": 12, "individual": 9, "group": 3, "students": 31}],
+    "total": {"key": "合計", "account": null, "records": 12, "individual": 9, "group": 3, "students": 31}
+}))]
 pub struct ConsultationStats {
     pub term: Option<String>,
     pub by_consultant: Vec<ConsultationCount>,

@@ -16,6 +16,10 @@ use crate::schema::study_fields as sf;
 
 /// One 學群 or 群類.
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": 1, "kind": "university", "code": "01", "name": "資訊學群", "description": "以電腦科學為核心，學習程式設計、資料處理與系統開發。", "url": "https://collego.edu.tw/",
+    "updated_at": null
+}))]
 pub struct StudyField {
     pub id: i64,
     /// `university` (大學學群) or `vocational` (技職群類).

@@ -17,6 +17,14 @@ use crate::error::{ApiError, ApiResult, ErrorCode, Problem};
 
 /// A job's progress and, once it succeeded, its result.
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": 31, "kind": "roster_export", "state": "succeeded", "done": 1284, "total": 1284, "attempts": 1, "error": null,
+    "result": {
+        "name": "999999_26_1151_20261201.zip", "sha256": "c4d8e2f6a0b3c7d1e5f9a2b6c0d4e8f1a5b9c3d7e0f4a8b2c6d9e3f7a1b5c8d2", "size": 734003200,
+        "url": "/api/v1/jobs/31/result"
+    },
+    "created_at": "2026-12-01T06:00:00Z", "started_at": "2026-12-01T06:00:01Z", "finished_at": "2026-12-01T06:04:37Z"
+}))]
 pub struct JobView {
     pub id: i64,
     /// What the job does, e.g. `roster_export`.

@@ -144,6 +144,10 @@ impl NewsInput {
 
 /// A news item as readers and editors see it.
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": 7, "title": "115學年度第1學期課程學習成果上傳期間", "body": "請於 115/11/02 至 115/11/20 上傳並送出認證。", "published_at": "2026-11-01T00:00:00Z", "pinned": true,
+    "scope": "school", "read": false, "scheduled": false
+}))]
 pub struct NewsItem {
     pub id: i64,
     /// `platform` (for every school) or `school`.

@@ -45,6 +45,15 @@ impl NewsLimit {
 
 /// The reader's news with how many are unread.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "items": [
+        {
+            "id": 7, "title": "115學年度第1學期課程學習成果上傳期間", "body": "請於 115/11/02 至 115/11/20 上傳並送出認證。", "published_at": "2026-11-01T00:00:00Z",
+            "pinned": true, "scope": "school", "read": false, "scheduled": false
+        }
+    ],
+    "unread": 1
+}))]
 pub struct NewsList {
     pub items: Vec<NewsItem>,
     /// Every published news item the reader has not read, not only those of `items`.

@@ -49,6 +49,15 @@ pub struct Notification {
 
 /// One page of notifications, newest first, with the unread count for the badge.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "items": [
+        {
+            "id": 201, "kind": "result_rejected", "title": "學習成果認證失敗：英語文", "body": "檔案內容與課程無關，請重新上傳本課程的作品。", "result_id": 91,
+            "created_at": "2026-11-12T05:40:00Z", "read_at": null
+        }
+    ],
+    "total": 1, "page": 1, "per_page": 30, "unread": 1
+}))]
 pub struct NotificationPage {
     pub items: Vec<Notification>,
     pub total: i64,

@@ -68,6 +68,10 @@ pub struct Mailer {
 
 /// What the admin sees: the password only as "set, ends in ***16".
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "configured": true, "host": "smtp.school.example", "port": 587, "encryption": "starttls", "username": "licheng", "password_set": true,
+    "password_hint": "***rd", "sender_address": "licheng@school.example", "sender_name": "學習歷程檔案", "updated_at": "2026-09-01T03:00:00Z"
+}))]
 pub struct MailSettingsView {
     pub configured: bool,
     pub host: String,

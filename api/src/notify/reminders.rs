@@ -599,6 +599,16 @@ pub struct MailLogRow {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "items": [
+        {
+            "id": 77, "user_id": 17, "account": "999999_T001", "name": "王大明", "recipient": "t001@demo.licheng.example",
+            "reason": "teacher_uncertified", "subject": "學習歷程檔案：尚有 4 件學習成果待認證", "day": "2026-11-25", "status": "failed", "attempts": 3,
+            "last_error": "550 5.1.1 mailbox unavailable", "next_attempt_at": null, "sent_at": null, "created_at": "2026-11-25T08:00:00Z"
+        }
+    ],
+    "total": 1, "page": 1, "per_page": 30, "failed": 1
+}))]
 pub struct MailLog {
     pub items: Vec<MailLogRow>,
     pub total: i64,

@@ -375,6 +375,17 @@ pub async fn import_receipt(state: web::Data<AppState>, who: Principal, req: Htt
 
 /// A category's current import, as 查看明細's 名冊資訊 shows it.
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({
+    "category": "results", "name": "課程學習成果", "file_name": "999999_1151_results_receipt.zip", "imported_at": "2027-08-01T02:00:00Z",
+    "uploaded_by": "教務處 王大明", "students": 1130, "unmatched": 2, "reset_students": 0, "window_start": "2027-08-05T00:00:00Z",
+    "window_end": "2027-08-19T16:00:00Z",
+    "rosters": [
+        {
+            "roster": "26", "name": "課程學習成果（日間部）", "file_name": "999999_26_1151_1.zip",
+            "sha256": "c4d8e2f6a0b3c7d1e5f9a2b6c0d4e8f1a5b9c3d7e0f4a8b2c6d9e3f7a1b5c8d2", "version": 1
+        }
+    ]
+}))]
 pub struct ReceiptImportView {
     pub category: Category,
     pub name: String,
@@ -452,6 +463,11 @@ pub async fn list_imports(state: web::Data<AppState>, who: Principal, req: HttpR
 
 /// A problem report (問題單號 …).
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": 5, "term": "1151", "category": "results", "category_name": "課程學習成果", "kind": "missing", "kind_name": "缺漏", "student_id": 345,
+    "student_name": "吳承恩", "class_code": "201", "seat_no": 1, "description": "數學課程學習成果已勾選，但收訖明細中沒有。", "remark": "已補傳至中央資料庫，請於新版本收訖明細再確認。",
+    "reported_at": "2027-08-12T02:30:00Z"
+}))]
 pub struct ReceiptReportView {
     /// 問題單號.
     pub id: i64,
@@ -567,6 +583,29 @@ pub struct ReceiptCategoryView {
 
 /// A student's receipt of a term.
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({
+    "student_id": 345, "account": "999999_114001", "name": "吳承恩", "class_code": "201", "seat_no": 1, "academic_year": 115, "semester": 1,
+    "categories": [
+        {
+            "category": "results", "name": "課程學習成果", "open": true, "received": true, "state": "reported", "uploaded_by": "教務處 王大明",
+            "window_start": "2027-08-05T00:00:00Z", "window_end": "2027-08-19T16:00:00Z", "columns": ["科目名稱", "內容簡述", "檔案"],
+            "rows": [["國語文", "閱讀心得：〈背影〉中的父子情", "背影心得.pdf"]],
+            "rosters": [
+                {
+                    "roster": "26", "name": "課程學習成果（日間部）", "file_name": "999999_26_1151_1.zip",
+                    "sha256": "c4d8e2f6a0b3c7d1e5f9a2b6c0d4e8f1a5b9c3d7e0f4a8b2c6d9e3f7a1b5c8d2", "version": 1
+                }
+            ],
+            "reports": [
+                {
+                    "id": 5, "term": "1151", "category": "results", "category_name": "課程學習成果", "kind": "missing", "kind_name": "缺漏",
+                    "student_id": 345, "student_name": "吳承恩", "class_code": "201", "seat_no": 1, "description": "數學課程學習成果已勾選，但收訖明細中沒有。",
+                    "remark": "已補傳至中央資料庫，請於新版本收訖明細再確認。", "reported_at": "2027-08-12T02:30:00Z"
+                }
+            ]
+        }
+    ]
+}))]
 pub struct StudentReceipt {
     pub academic_year: i32,
     pub semester: i32,
@@ -999,6 +1038,17 @@ pub struct ReceiptStudentStates {
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({
+    "academic_year": 115, "semester": 1, "class_code": null,
+    "totals": [{"category": "results", "confirmed": 2, "reported": 1, "total": 362, "text": "學習成果 2已確認/共362人"}],
+    "classes": [
+        {
+            "class_code": "201", "grade": 2, "students": 36,
+            "counts": [{"category": "results", "confirmed": 2, "reported": 1, "total": 36, "text": "學習成果 2已確認/共36人"}]
+        }
+    ],
+    "students": []
+}))]
 pub struct ReceiptStatistics {
     pub academic_year: i32,
     pub semester: i32,
@@ -1203,6 +1253,13 @@ pub struct ReceiptDifferenceCount {
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({
+    "student_id": 345, "number": "114001", "name": "吳承恩", "class_code": "201", "seat_no": 1, "differs": true,
+    "counts": [
+        {"category": "results", "licheng": 3, "receipt": 2, "differs": true},
+        {"category": "performances", "licheng": 1, "receipt": 1, "differs": false}
+    ]
+}))]
 pub struct ReceiptDifferenceRow {
     pub student_id: i64,
     pub class_code: Option<String>,

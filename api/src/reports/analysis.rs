@@ -81,6 +81,10 @@ pub struct AnalysisRow {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, ToSchema)]
+#[schema(example = json!({
+    "subject": "results", "term": "1151", "by": ["grade", "state"],
+    "rows": [{"keys": ["2", "認證成功"], "count": 412}, {"keys": ["2", "認證中"], "count": 57}], "total": 469
+}))]
 pub struct Analysis {
     pub term: Option<String>,
     pub subject: String,

@@ -110,6 +110,24 @@ pub struct StudentSheet {
 
 /// The sheets of one request.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, ToSchema)]
+#[schema(example = json!({
+    "term": "1151", "academic_year": 115, "printed_on": "115/12/20",
+    "students": [
+        {
+            "student_id": 345, "account": "999999_114001", "number": "114001", "name": "吳承恩", "class_code": "201", "seat_no": 1,
+            "results": [
+                {
+                    "id": 88, "semester": 1, "subject_name": "國語文", "description": "閱讀心得：〈背影〉中的父子情", "uploaded_on": "115/09/30", "state": "certified",
+                    "state_name": "認證成功", "decided_on": "115/10/05", "selected": true, "origin_school": null
+                }
+            ],
+            "performances": [
+                {"id": 64, "category_name": "競賽參與紀錄", "title": "全國中小學科學展覽會", "date": "115/10/18", "selected": true, "origin_school": null}
+            ],
+            "selected_results": 1, "result_limit": 6, "selected_performances": 1, "performance_limit": 10
+        }
+    ]
+}))]
 pub struct ConfirmationSheets {
     /// The term, e.g. `1151`; null when the school has no term yet.
     pub term: Option<String>,

@@ -55,6 +55,21 @@ pub struct DeadlineDay {
 }
 
 #[derive(Debug, Clone, Default, Serialize, ToSchema)]
+#[schema(example = json!({
+    "term": "1151", "from": "2026-11-18", "to": "2026-11-20",
+    "periods": [
+        {
+            "id": 7, "academic_year": 115, "semester": 1, "grade": 2, "item": "upload_results", "item_name": "學生上傳及送出學習成果認證時間",
+            "start_date": "2026-11-02", "start_hour": 8, "end_date": "2026-11-20", "end_hour": 23, "starts_at": "2026-11-02T00:00:00Z",
+            "ends_at": "2026-11-20T16:00:00Z", "open": true
+        }
+    ],
+    "days": [
+        {"day": "2026-11-18", "uploads": 35, "submissions": 28, "certifications": 12},
+        {"day": "2026-11-19", "uploads": 61, "submissions": 54, "certifications": 20},
+        {"day": "2026-11-20", "uploads": 97, "submissions": 102, "certifications": 31}
+    ]
+}))]
 pub struct DeadlineView {
     pub term: Option<String>,
     #[schema(value_type = Option<String>, format = Date)]

@@ -59,6 +59,9 @@ impl SelectionStatusFilter {
 
 /// One student's selection of one kind in the academic year.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[schema(example = json!({
+    "student_id": 345, "account": "999999_114001", "number": "114001", "name": "吳承恩", "class_code": "201", "seat_no": 1, "available": 8, "selected": 6
+}))]
 pub struct SelectionStatusRow {
     pub student_id: i64,
     /// 班級.

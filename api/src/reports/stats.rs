@@ -149,6 +149,18 @@ pub struct UploadStat {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, ToSchema)]
+#[schema(example = json!({
+    "term": "1151",
+    "rows": [
+        {
+            "grade": 2, "class_code": "201", "subject_name": "國語文", "students": 31, "editing": 3, "submitted": 5, "certified": 28, "rejected": 2,
+            "total": 38
+        }
+    ],
+    "total": {
+        "grade": 0, "class_code": "", "subject_name": "", "students": 31, "editing": 3, "submitted": 5, "certified": 28, "rejected": 2, "total": 38
+    }
+}))]
 pub struct UploadStats {
     pub term: Option<String>,
     /// By grade, class and subject.
@@ -225,6 +237,11 @@ pub struct UsageCount {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, ToSchema)]
+#[schema(example = json!({
+    "term": "1151", "by_class": [{"class_code": "201", "grade": 2, "students": 36, "students_uploading": 31, "results": 38, "rate": 86.1}],
+    "by_grade": [{"class_code": null, "grade": 2, "students": 36, "students_uploading": 31, "results": 38, "rate": 86.1}],
+    "total": {"class_code": null, "grade": null, "students": 36, "students_uploading": 31, "results": 38, "rate": 86.1}
+}))]
 pub struct UsageCounts {
     pub term: Option<String>,
     /// By grade and class.
@@ -298,6 +315,9 @@ fn usage_count_sheet(r: &UsageCounts) -> Vec<Sheet> {
 // 教師學習成果認證統計表
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, ToSchema)]
+#[schema(example = json!({
+    "term": "1151", "teachers": [{"teacher_id": 17, "account": "999999_T001", "name": "王大明", "waiting": 4, "certified": 52, "rejected": 3}]
+}))]
 pub struct TeacherStats {
     pub term: Option<String>,
     /// By account.

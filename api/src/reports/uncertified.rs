@@ -29,6 +29,7 @@ pub const MODULE: &str = "S0216S";
 
 /// A teacher with results waiting for their certification.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[schema(example = json!({"teacher_id": 18, "account": "999999_T002", "name": "李美玲", "waiting": 12, "departed": false, "delegate": null}))]
 pub struct UncertifiedTeacher {
     pub teacher_id: i64,
     pub account: String,
@@ -45,6 +46,10 @@ pub struct UncertifiedTeacher {
 
 /// One student's results in one course waiting for the teacher.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[schema(example = json!({
+    "student_id": 345, "account": "999999_114001", "number": "114001", "name": "吳承恩", "class_code": "201", "seat_no": 1, "course_id": 32,
+    "subject_name": "英語文", "waiting": 1
+}))]
 pub struct UncertifiedStudent {
     pub student_id: i64,
     /// 班級 (the student's class).
@@ -197,6 +202,7 @@ pub fn report(c: &mut DbConn, school: i64, term: Term, teacher: Option<i64>) -> 
 /// A course whose results wait for nobody (meeting 003 #25: results never wait for nobody): no
 /// active teacher of it certifies and no delegate is named for it or for one of its teachers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[schema(example = json!({"course_id": 40, "course_code": "108999999V1110201010109", "subject_name": "自然科學探究與實作", "class_code": "", "waiting": 7}))]
 pub struct UncertifiedCourse {
     pub course_id: i64,
     pub course_code: String,

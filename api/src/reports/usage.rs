@@ -71,6 +71,13 @@ pub struct UsageTotals {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, ToSchema)]
+#[schema(example = json!({
+    "term": "1151", "totals": {"students_uploading": 31, "editing": 3, "submitted": 5, "certified": 28, "rejected": 2, "total": 38},
+    "by_class_subject": [
+        {"grade": 2, "class_code": "201", "subject_name": "國語文", "editing": 3, "submitted": 5, "certified": 28, "rejected": 2, "total": 38}
+    ],
+    "by_teacher": [{"teacher_id": 17, "account": "999999_T001", "name": "王大明", "waiting": 4, "certified": 52, "rejected": 3}]
+}))]
 pub struct UsageReport {
     /// The term reported, e.g. `1151`; null when the school has no term yet.
     pub term: Option<String>,

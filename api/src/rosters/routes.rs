@@ -39,6 +39,12 @@ async fn term(state: &AppState, school: i64, asked: Option<&str>) -> ApiResult<T
 
 /// One export, as the history and 最後一次匯出 show it.
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": 9, "job_id": 31, "roster": "26", "grades": "1-3", "division": "day", "academic_year": 115, "semester": 1, "state": "succeeded",
+    "done": 1284, "total": 1284, "students": 1130, "items": 1284, "files": 1284, "file_name": "999999_26_1151_20261201",
+    "download_url": "/api/v1/rosters/exports/9/download", "sha256": "c4d8e2f6a0b3c7d1e5f9a2b6c0d4e8f1a5b9c3d7e0f4a8b2c6d9e3f7a1b5c8d2",
+    "size": 734003200, "error": null, "exported_by": "教務處 王大明", "created_at": "2026-12-01T06:00:00Z"
+}))]
 pub struct ExportView {
     pub id: i64,
     pub job_id: i64,
@@ -166,6 +172,20 @@ pub struct RosterLine {
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({
+    "academic_year": 115, "semester": 1, "upload_url": "https://ep.cloud.ncnu.edu.tw/",
+    "lines": [
+        {
+            "roster": "26", "name": "課程學習成果（日間部）", "kind": "results", "division": "day", "grades": "1-3", "remark": "",
+            "last_export": {
+                "id": 9, "job_id": 31, "roster": "26", "grades": "1-3", "division": "day", "academic_year": 115, "semester": 1, "state": "succeeded",
+                "done": 1284, "total": 1284, "students": 1130, "items": 1284, "files": 1284, "file_name": "999999_26_1151_20261201",
+                "download_url": "/api/v1/rosters/exports/9/download", "sha256": "c4d8e2f6a0b3c7d1e5f9a2b6c0d4e8f1a5b9c3d7e0f4a8b2c6d9e3f7a1b5c8d2",
+                "size": 734003200, "error": null, "exported_by": "教務處 王大明", "created_at": "2026-12-01T06:00:00Z"
+            }
+        }
+    ]
+}))]
 pub struct RosterTable {
     pub academic_year: i32,
     pub semester: i32,
@@ -246,6 +266,15 @@ pub async fn roster_table(state: web::Data<AppState>, who: Principal, req: HttpR
 
 /// What the check found.
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({
+    "roster": "26", "grades": "1-3", "division": "day", "academic_year": 115, "semester": 1, "students": 1130, "items": 1284, "files": 1284,
+    "issues": [
+        {
+            "student_id": 345, "account": "999999_114001", "name": "吳承恩", "class_code": "201", "seat_no": 1, "item_kind": "result", "item_id": 88,
+            "reason": "file_missing", "message": "附件檔案不存在"
+        }
+    ]
+}))]
 pub struct CheckReport {
     pub roster: String,
     pub grades: String,

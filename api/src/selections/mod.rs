@@ -105,6 +105,25 @@ pub struct SelectionsQuery {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "academic_year": 115,
+    "results": {
+        "limit": 6, "selected": [88, 93], "imported": [],
+        "period": {
+            "id": 12, "academic_year": 115, "semester": 0, "grade": 2, "item": "select_results", "item_name": "學生勾選學習成果時間",
+            "start_date": "2027-07-01", "start_hour": 8, "end_date": "2027-07-31", "end_hour": 23, "starts_at": "2027-07-01T00:00:00Z",
+            "ends_at": "2027-07-31T16:00:00Z", "open": false
+        }
+    },
+    "performances": {
+        "limit": 10, "selected": [64], "imported": [],
+        "period": {
+            "id": 13, "academic_year": 115, "semester": 0, "grade": 2, "item": "select_performances", "item_name": "學生勾選多元表現時間",
+            "start_date": "2027-07-01", "start_hour": 8, "end_date": "2027-07-31", "end_hour": 23, "starts_at": "2027-07-01T00:00:00Z",
+            "ends_at": "2027-07-31T16:00:00Z", "open": false
+        }
+    }
+}))]
 pub struct MySelections {
     pub academic_year: i32,
     pub results: SelectionSet,

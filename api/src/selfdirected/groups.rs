@@ -18,6 +18,7 @@ use crate::schema::{sdl_flow_stages as fs, sdl_group_members as gm, sdl_groups a
 
 /// A certifier group as the lists show it.
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({"id": 3, "kind": "subject", "name": "自然科學領域", "member_count": 2}))]
 pub struct CertifierGroup {
     pub id: i64,
     pub kind: GroupKind,
@@ -69,6 +70,7 @@ pub struct StaffQuery {
 
 /// One stage of the school's order.
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({"id": 2, "position": 1, "identity": "homeroom", "group_id": null, "label": "導師"}))]
 pub struct Stage {
     pub id: i64,
     /// 1 for the first stage.

@@ -246,6 +246,35 @@ pub struct SubjectOption {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "term": {"academic_year": 115, "semester": 1},
+    "plans": [
+        {
+            "id": 23, "student_id": 345, "student_account": "999999_114001", "student_name": "吳承恩", "class_code": "201", "seat_no": 1,
+            "academic_year": 115, "semester": 1, "term": "1151", "theme": "校園植物觀察", "subject_group_id": 3, "subject_name": "自然科學領域",
+            "goals": "認識校園常見植物並建立圖鑑", "content": "每週觀察、拍照與記錄", "schedule": [{"week": 1, "activity": "蒐集資料"}, {"week": 2, "activity": "實地觀察"}],
+            "expected": "完成校園植物圖鑑一份", "resources": "圖書館植物圖鑑", "start_date": "2026-09-14", "end_date": "2026-12-25", "plan_state": "approved",
+            "plan_stage": null, "result_state": "in_review", "result_stage": 2, "return_reason": null, "reflection": "學會有系統地記錄觀察，並與同學分享成果。",
+            "hours": 18,
+            "document": {
+                "id": 502, "kind": "pdf", "name": "校園植物圖鑑.pdf", "sha256": "3b7e1f0a9c2d4e6f8a0b1c3d5e7f9a2b4c6d8e0f1a3b5c7d9e2f4a6b8c0d2e4f",
+                "size": 1834021
+            },
+            "video": null, "performance_id": null, "created_at": "2026-09-10T07:20:00Z", "updated_at": "2026-12-28T03:05:00Z"
+        }
+    ],
+    "subjects": [{"id": 3, "name": "自然科學領域"}, {"id": 4, "name": "國語文"}],
+    "plan_period": {
+        "id": 14, "academic_year": 115, "semester": 1, "grade": 2, "item": "self_directed_plans", "item_name": "學生送出自主學習計畫時間",
+        "start_date": "2026-09-01", "start_hour": 8, "end_date": "2026-09-30", "end_hour": 23, "starts_at": "2026-09-01T00:00:00Z",
+        "ends_at": "2026-09-30T16:00:00Z", "open": false
+    },
+    "result_period": {
+        "id": 15, "academic_year": 115, "semester": 1, "grade": 2, "item": "self_directed_results", "item_name": "學生送出自主學習成果時間",
+        "start_date": "2026-12-01", "start_hour": 8, "end_date": "2027-01-15", "end_hour": 23, "starts_at": "2026-12-01T00:00:00Z",
+        "ends_at": "2027-01-15T16:00:00Z", "open": false
+    }
+}))]
 pub struct MySelfDirected {
     /// The school's current term: a new plan belongs to it.
     pub term: Term,

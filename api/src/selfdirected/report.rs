@@ -59,6 +59,13 @@ pub struct StandingRow {
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({
+    "term": "1151",
+    "rows": [
+        {"class_code": "201", "phase": "plan", "standing": "waiting", "stage": 1, "stage_label": "導師", "count": 4},
+        {"class_code": "201", "phase": "result", "standing": "certified", "stage": null, "stage_label": null, "count": 9}
+    ]
+}))]
 pub struct StandingReport {
     /// e.g. `1151`.
     pub term: String,

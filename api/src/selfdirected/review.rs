@@ -53,6 +53,40 @@ pub struct StageDecision {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "plan": {
+        "id": 23, "student_id": 345, "student_account": "999999_114001", "student_name": "吳承恩", "class_code": "201", "seat_no": 1,
+        "academic_year": 115, "semester": 1, "term": "1151", "theme": "校園植物觀察", "subject_group_id": 3, "subject_name": "自然科學領域",
+        "goals": "認識校園常見植物並建立圖鑑", "content": "每週觀察、拍照與記錄", "schedule": [{"week": 1, "activity": "蒐集資料"}, {"week": 2, "activity": "實地觀察"}],
+        "expected": "完成校園植物圖鑑一份", "resources": "圖書館植物圖鑑", "start_date": "2026-09-14", "end_date": "2026-12-25", "plan_state": "approved",
+        "plan_stage": null, "result_state": "in_review", "result_stage": 2, "return_reason": null, "reflection": "學會有系統地記錄觀察，並與同學分享成果。", "hours": 18,
+        "document": {
+            "id": 502, "kind": "pdf", "name": "校園植物圖鑑.pdf", "sha256": "3b7e1f0a9c2d4e6f8a0b1c3d5e7f9a2b4c6d8e0f1a3b5c7d9e2f4a6b8c0d2e4f",
+            "size": 1834021
+        },
+        "video": null, "performance_id": null, "created_at": "2026-09-10T07:20:00Z", "updated_at": "2026-12-28T03:05:00Z"
+    },
+    "can_decide": "result",
+    "plan_stages": [
+        {"position": 1, "identity": "homeroom", "group_id": null, "label": "導師"},
+        {"position": 2, "identity": "subject", "group_id": 3, "label": "自然科學領域"}
+    ],
+    "result_stages": [
+        {"position": 1, "identity": "homeroom", "group_id": null, "label": "導師"},
+        {"position": 2, "identity": "subject", "group_id": 3, "label": "自然科學領域"}
+    ],
+    "history": [
+        {
+            "phase": "plan", "action": "submitted", "position": null, "stage_label": null, "actor_account": "999999_114001", "actor_name": "吳承恩",
+            "reason": null, "at": "2026-09-12T08:00:00Z"
+        },
+        {
+            "phase": "plan", "action": "approved", "position": 1, "stage_label": "導師", "actor_account": "999999_T002", "actor_name": "李美玲",
+            "reason": null, "at": "2026-09-13T01:30:00Z"
+        }
+    ],
+    "progress": [{"id": 5, "note": "第三週：完成 12 種植物的照片與記錄。", "actor_name": "吳承恩", "at": "2026-10-02T09:00:00Z"}]
+}))]
 pub struct PlanDetail {
     pub plan: Plan,
     /// The order the plan started with (empty until first submitted).
@@ -107,6 +141,21 @@ pub struct QueueQuery {
 
 /// One entry of the queue.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "phase": "result", "stage": 2, "stage_label": "自然科學領域",
+    "plan": {
+        "id": 23, "student_id": 345, "student_account": "999999_114001", "student_name": "吳承恩", "class_code": "201", "seat_no": 1,
+        "academic_year": 115, "semester": 1, "term": "1151", "theme": "校園植物觀察", "subject_group_id": 3, "subject_name": "自然科學領域",
+        "goals": "認識校園常見植物並建立圖鑑", "content": "每週觀察、拍照與記錄", "schedule": [{"week": 1, "activity": "蒐集資料"}, {"week": 2, "activity": "實地觀察"}],
+        "expected": "完成校園植物圖鑑一份", "resources": "圖書館植物圖鑑", "start_date": "2026-09-14", "end_date": "2026-12-25", "plan_state": "approved",
+        "plan_stage": null, "result_state": "in_review", "result_stage": 2, "return_reason": null, "reflection": "學會有系統地記錄觀察，並與同學分享成果。", "hours": 18,
+        "document": {
+            "id": 502, "kind": "pdf", "name": "校園植物圖鑑.pdf", "sha256": "3b7e1f0a9c2d4e6f8a0b1c3d5e7f9a2b4c6d8e0f1a3b5c7d9e2f4a6b8c0d2e4f",
+            "size": 1834021
+        },
+        "video": null, "performance_id": null, "created_at": "2026-09-10T07:20:00Z", "updated_at": "2026-12-28T03:05:00Z"
+    }
+}))]
 pub struct QueueEntry {
     pub plan: Plan,
     pub phase: Phase,

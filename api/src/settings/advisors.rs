@@ -27,6 +27,10 @@ pub struct ClassRef {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "assigned": [{"id": 12, "code": "201", "name": "二年一班", "grade": 2}],
+    "assignable": [{"id": 11, "code": "101", "name": "一年一班", "grade": 1}, {"id": 13, "code": "301", "name": "三年一班", "grade": 3}]
+}))]
 pub struct ConsultantClasses {
     /// 已設定班級.
     pub assigned: Vec<ClassRef>,
@@ -48,6 +52,7 @@ pub struct StudentRef {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"id": 19, "account": "999999_T003", "name": "陳志強", "email": "t003@demo.licheng.example", "assigned": 3}))]
 pub struct Advisor {
     pub id: i64,
     pub account: String,

@@ -18,6 +18,10 @@ use crate::schema::{courses, teaching_assignments as ta, users};
 use crate::terms::{self, Term};
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({
+    "assignment_id": 12, "course_id": 40, "academic_year": 115, "semester": 1, "course_code": "108999999V1110201010109", "class_code": "",
+    "subject_name": "自然科學探究與實作", "teacher_id": 18, "teacher_account": "999999_T002", "teacher_name": "李美玲", "can_certify": true
+}))]
 pub struct CoTaughtRow {
     /// The teaching assignment (course ↔ teacher).
     pub assignment_id: i64,

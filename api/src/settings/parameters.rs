@@ -83,6 +83,23 @@ pub struct ParameterItem {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "values": {
+        "performances_per_year": 20, "remind_performances_selection_days": 3, "remind_results_selection_days": 3, "remind_submit_days": 3,
+        "results_per_semester": 6, "results_per_subject": 3, "teacher_reminder_hour": 16
+    },
+    "updated_at": "2026-09-01T03:00:00Z",
+    "items": [
+        {
+            "key": "results_per_semester", "label": "學生學習成果上傳數量", "value": 6, "unit": "件",
+            "explanation": "學生於每學期最多上傳的學習成果件數，供授課教師認證。學生每學年僅能勾選 6 件提交中央資料庫；國教署規定不可低於 6 件。"
+        },
+        {
+            "key": "teacher_reminder_hour", "label": "學生未認證學習成果 Email 通知教師時間", "value": 16, "unit": "時",
+            "explanation": "每天幾點寄信提醒教師登入認證尚未認證的學習成果；0~23 的整數，空白表示不寄送通知。"
+        }
+    ]
+}))]
 pub struct ParametersView {
     pub values: Parameters,
     /// The same values with labels, units and explanations, in the manual's order.

@@ -176,6 +176,10 @@ pub struct PeriodInput {
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": 7, "academic_year": 115, "semester": 1, "grade": 2, "item": "upload_results", "item_name": "學生上傳及送出學習成果認證時間", "start_date": "2026-11-02",
+    "start_hour": 8, "end_date": "2026-11-20", "end_hour": 23, "starts_at": "2026-11-02T00:00:00Z", "ends_at": "2026-11-20T16:00:00Z", "open": true
+}))]
 pub struct Period {
     pub id: i64,
     pub academic_year: i32,

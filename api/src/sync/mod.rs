@@ -113,9 +113,9 @@ impl Division {
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
-#[schema(example = json!({"number": "010001", "national_id": "A123456789", "name": "王小明", "birth_date": "2009-05-01",
+#[schema(example = json!({"number": "114001", "national_id": "J100000214", "name": "吳承恩", "birth_date": "2009-01-20",
     "gender": "M", "department": "普通科", "program": null, "division": "day", "entry_year": 114, "grade": 2,
-    "class_code": "201", "seat_no": 1, "status": "在學", "email": "s010001@school.example"}))]
+    "class_code": "201", "seat_no": 1, "status": "在學", "email": "s114001@demo.licheng.example"}))]
 pub struct StudentRow {
     /// 學號 (the account becomes `{school}_{number}`).
     #[schema(min_length = 1, max_length = 20, pattern = r"^\s*[A-Za-z0-9-]+\s*$")]
@@ -156,7 +156,7 @@ pub struct StudentRow {
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
-#[schema(example = json!({"number": "T1001", "national_id": "B223456781", "name": "林老師", "email": "t1001@school.example", "active": true}))]
+#[schema(example = json!({"number": "T002", "national_id": "B200000022", "name": "李美玲", "email": "t002@demo.licheng.example", "active": true}))]
 pub struct StaffRow {
     /// 教職員編號 (the account becomes `{school}_{number}`).
     #[schema(min_length = 1, max_length = 20, pattern = r"^\s*[A-Za-z0-9-]+\s*$")]
@@ -177,7 +177,7 @@ fn yes() -> bool {
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
-#[schema(example = json!({"code": "201", "name": "二年一班", "grade": 2, "homeroom_teacher": "T1001"}))]
+#[schema(example = json!({"code": "201", "name": "二年一班", "grade": 2, "homeroom_teacher": "T002"}))]
 pub struct ClassRow {
     #[schema(min_length = 1, max_length = 20, pattern = r"\S")]
     pub code: String,
@@ -190,7 +190,7 @@ pub struct ClassRow {
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
-#[schema(example = json!({"course_code": "108563401V1110501010101", "class_code": "201", "subject_name": "國語文", "grade": 2, "credits": 4}))]
+#[schema(example = json!({"course_code": "108999999V1110201010102", "class_code": "201", "subject_name": "英語文", "grade": 2, "credits": 4}))]
 pub struct CourseRow {
     /// The 23-character course code (課程代碼); characters 4–9 are the school code.
     #[schema(min_length = 23, max_length = 23, pattern = r"^[A-Za-z0-9]{23}$")]
@@ -229,7 +229,7 @@ impl EnrolmentKind {
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
-#[schema(example = json!({"student_number": "010001", "course_code": "108563401V1110501010101", "class_code": "201", "kind": "regular"}))]
+#[schema(example = json!({"student_number": "114001", "course_code": "108999999V1110201010102", "class_code": "201", "kind": "regular"}))]
 pub struct EnrolmentRow {
     pub student_number: String,
     pub course_code: String,
@@ -240,7 +240,7 @@ pub struct EnrolmentRow {
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
-#[schema(example = json!({"teacher_number": "T1001", "course_code": "108563401V1110501010101", "class_code": "201"}))]
+#[schema(example = json!({"teacher_number": "T002", "course_code": "108999999V1110201010102", "class_code": "201"}))]
 pub struct TeachingRow {
     pub teacher_number: String,
     pub course_code: String,
@@ -248,7 +248,7 @@ pub struct TeachingRow {
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
-#[schema(example = json!({"student_number": "010001", "unit": "二年一班", "position": "班長", "level": "班級", "start_date": "2026-08-30", "end_date": "2027-01-20"}))]
+#[schema(example = json!({"student_number": "114001", "unit": "二年一班", "position": "班長", "level": "班級", "start_date": "2026-08-30", "end_date": "2027-01-20"}))]
 pub struct CadreRow {
     pub student_number: String,
     /// 單位, e.g. a class or club.

@@ -289,17 +289,31 @@ pub async fn cadre_records(state: web::Data<AppState>, who: Principal, body: Jso
     handle(state, who, Kind::CadreRecords, body, apply::cadre_batch).await
 }
 
-/// 結果 of a receiving-log entry: the rows received and how it ended; the counts once applied.
-#[derive(ToSchema)]
-#[allow(dead_code)] // Documents the JSON the log stores.
+// Not `Counts`: a refused batch stores only `total` and `status_code`, while the answer to an
+// applied batch (`BatchOutcome.result`) always carries all four counts, and its schema requires
+// them so that generated clients read them as plain numbers. Making the counts of `Counts`
+// optional for the log's sake would weaken the sync answer's contract.
+/// 結果 of a receiving-log entry, as stored with the batch: the rows received and how it ended;
+/// the counts once applied (absent when the batch was refused).
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct LogResult {
     /// Rows received.
-    total: i64,
-    status_code: crate::sync::SyncStatusCode,
-    inserted: Option<i64>,
-    updated: Option<i64>,
-    unchanged: Option<i64>,
-    deactivated: Option<i64>,
+    pub total: i64,
+    /// 狀態代碼 (see `SyncStatusCode`).
+    #[schema(value_type = crate::sync::SyncStatusCode)]
+    pub status_code: String,
+    /// Rows added; absent when the batch was refused.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inserted: Option<i64>,
+    /// Rows changed; absent when the batch was refused.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated: Option<i64>,
+    /// Rows as they were; absent when the batch was refused.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unchanged: Option<i64>,
+    /// Records the snapshot no longer holds; absent when the batch was refused.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deactivated: Option<i64>,
 }
 
 /// One receiving-log entry (manual 4.3).
@@ -321,8 +335,7 @@ pub struct BatchLog {
     #[schema(value_type = Option<Problem>)]
     pub error: Option<serde_json::Value>,
     /// 結果: `{"total":N,"status_code":"00","inserted":…,"updated":…,"unchanged":…,"deactivated":…}`.
-    #[schema(value_type = Option<LogResult>)]
-    pub result: Option<serde_json::Value>,
+    pub result: Option<LogResult>,
     /// 接收時間.
     #[serde(serialize_with = "crate::time::utc")]
     pub received_at: NaiveDateTime,

@@ -40,6 +40,10 @@ fn is_admin(who: &Principal) -> bool {
 
 /// A student as the export search shows it (manual 6.1: 學生學號, 學生姓名, 出生日期, 身分證字號).
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": 345, "number": "114001", "name": "吳承恩", "birth_date": "2009-01-20", "national_id": "J10XX00214", "class_code": "201", "grade": 2,
+    "seat_no": 1
+}))]
 pub struct TransferStudent {
     pub id: i64,
     pub number: Option<String>,
@@ -127,6 +131,12 @@ pub struct TransferExportStudent {
 
 /// One package (資料產生紀錄).
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": 3, "job_id": 44, "state": "succeeded", "done": 2, "total": 2, "file_name": "999999_2026_12_01_14_05_33.zip",
+    "download_url": "/api/v1/transfers/exports/3/download", "size": 5242880, "md5": "9e107d9d372bb6826bd81d3542a419d6",
+    "password": "3f2b8c1e-6a4d-4f0e-9b7a-2c5d8e1f4a6b", "error": null, "created_at": "2026-12-01T06:05:33Z",
+    "students": [{"id": 345, "number": "114001", "name": "吳承恩", "national_id": "J10XX00214"}]
+}))]
 pub struct TransferExport {
     pub id: i64,
     pub job_id: i64,
@@ -339,6 +349,12 @@ pub struct TransferImportForm {
 
 /// One import (資料匯入紀錄).
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": 2, "file_name": "074313_2026_12_01_14_05_33.zip", "md5": "9e107d9d372bb6826bd81d3542a419d6", "source_school_code": "074313",
+    "source_school_name": "示範高級中學", "students_total": 1, "students_matched": 1, "items_added": 4, "result": "匯入1人，完成1人", "message": "匯入完畢，更新1位學生",
+    "created_at": "2026-12-03T02:10:00Z",
+    "students": [{"student_id": 402, "name": "黃子軒", "national_id": "F13XX51101", "matched": true, "added": 4, "already": 0}]
+}))]
 pub struct TransferImport {
     pub id: i64,
     /// 匯入時間.
@@ -598,6 +614,16 @@ pub struct ImportedFile {
 
 /// An imported item, read-only, marked with its original school.
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": 15, "student_id": 402, "kind": "result", "origin_school_code": "074313", "origin_school_name": "示範高級中學", "academic_year": 115,
+    "semester": 1, "title": "國語文", "course_code": "108074313V1110201010101", "state": "certified", "read_only": true,
+    "record": {"subject_name": "國語文", "description": "閱讀心得：〈背影〉中的父子情", "state": "certified"},
+    "document": {
+        "id": 15, "kind": "pdf", "original_name": "背影心得.pdf", "sha256": "3b7e1f0a9c2d4e6f8a0b1c3d5e7f9a2b4c6d8e0f1a3b5c7d9e2f4a6b8c0d2e4f",
+        "size": 482133, "url": "/api/v1/transfers/items/15/document"
+    },
+    "video": null, "imported_at": "2026-12-03T02:10:00Z"
+}))]
 pub struct ImportedItem {
     pub id: i64,
     pub student_id: i64,

@@ -27,6 +27,14 @@ use super::rules::{self, Category, Dating, Field, FieldSpec};
 
 /// A category with its form, for clients that build the form from it.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "category": "competition", "name": "競賽參與紀錄", "dating": "single",
+    "fields": [
+        {"field": "title", "label": "競賽名稱", "required": true, "choices": []},
+        {"field": "level", "label": "競賽等級", "required": true, "choices": ["校級", "縣市級", "全國", "國際"]},
+        {"field": "award", "label": "獎項", "required": false, "choices": []}
+    ]
+}))]
 pub struct CategoryInfo {
     pub category: Category,
     /// 中文名稱.
@@ -39,6 +47,16 @@ pub struct CategoryInfo {
 
 /// A multiple performance.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": 64, "student_id": 345, "student_account": "999999_114001", "student_name": "吳承恩", "class_code": "201", "seat_no": 1, "academic_year": 115,
+    "category": "competition", "category_name": "競賽參與紀錄", "title": "全國中小學科學展覽會", "start_date": "2026-10-18", "end_date": null,
+    "description": "全國高中職科展化學科佳作", "level": "全國", "award": "佳作", "item": null, "organisation": null, "position": null, "kind": null, "score": null,
+    "certificate_no": null, "participation": null, "hours": null, "credits": null,
+    "document": {
+        "id": 610, "kind": "pdf", "name": "科展獎狀.pdf", "sha256": "3b7e1f0a9c2d4e6f8a0b1c3d5e7f9a2b4c6d8e0f1a3b5c7d9e2f4a6b8c0d2e4f", "size": 356210
+    },
+    "video": null, "external_link": null, "selected": true, "created_at": "2026-10-25T09:12:00Z", "updated_at": "2026-10-25T09:12:00Z"
+}))]
 pub struct Performance {
     pub id: i64,
     pub student_id: i64,
@@ -132,6 +150,14 @@ pub struct PerformanceFilter {
 
 /// The student's count and date bounds this academic year.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "academic_year": 115, "used": 2, "per_year_limit": 10, "earliest": "2025-07-01", "latest": "2027-07-31", "latest_end": "2027-08-29",
+    "upload_period": {
+        "id": 11, "academic_year": 115, "semester": 0, "grade": 2, "item": "upload_performances", "item_name": "學生上傳多元表現時間",
+        "start_date": "2026-08-01", "start_hour": 8, "end_date": "2027-07-31", "end_hour": 23, "starts_at": "2026-08-01T00:00:00Z",
+        "ends_at": "2027-07-31T16:00:00Z", "open": true
+    }
+}))]
 pub struct PerformanceLimits {
     pub academic_year: i32,
     /// 學生多元表現上傳數量 (件/學年).
@@ -149,6 +175,10 @@ pub struct PerformanceLimits {
 
 /// A school cadre record from sync (read-only; submitted separately; does not count).
 #[derive(Debug, Serialize, ToSchema, Queryable)]
+#[schema(example = json!({
+    "id": 9, "academic_year": 115, "semester": 1, "unit": "二年一班", "position": "班長", "level": "班級", "start_date": "2026-08-30",
+    "end_date": "2027-01-20"
+}))]
 pub struct CadreRecord {
     pub id: i64,
     pub academic_year: i32,

@@ -137,6 +137,33 @@ pub struct ResultEvent {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "result": {
+        "academic_year": 115, "class_code": "201", "course_code": "108999999V1110501010101", "course_id": 31, "created_at": "2026-09-30T11:02:00Z",
+        "decided_at": "2026-10-05T06:40:00Z", "decided_by": "林老師", "description": "閱讀心得：〈背影〉中的父子情",
+        "document": {
+            "id": 501, "kind": "pdf", "name": "背影心得.pdf", "sha256": "9f2c4e0b7a1d3c5e8f6a2b4d0c1e3f5a7b9d2c4e6f8a0b1c3d5e7f9a2b4c6d8e", "size": 482133
+        },
+        "id": 88, "reject_reason": null, "seat_no": 7, "selected": true, "semester": 1, "state": "certified", "student_account": "999999_114001",
+        "student_id": 345, "student_name": "王小明", "subject_name": "國語文", "submitted_at": "2026-10-02T03:15:00Z", "term": "1151",
+        "updated_at": "2026-10-05T06:40:00Z", "video": null
+    },
+    "delegates": [{"name": "陳志強", "for_teacher": null, "since": "2026-10-01T02:00:00Z"}],
+    "history": [
+        {
+            "action": "created", "state": "editing", "actor_account": "999999_114001", "actor_name": "王小明", "on_behalf_of": null, "reason": null,
+            "at": "2026-09-30T11:02:00Z"
+        },
+        {
+            "action": "submitted", "state": "submitted", "actor_account": "999999_114001", "actor_name": "王小明", "on_behalf_of": null, "reason": null,
+            "at": "2026-10-02T03:15:00Z"
+        },
+        {
+            "action": "certified", "state": "certified", "actor_account": "999999_T001", "actor_name": "林老師", "on_behalf_of": null, "reason": null,
+            "at": "2026-10-05T06:40:00Z"
+        }
+    ]
+}))]
 pub struct LearningResultDetail {
     pub result: LearningResult,
     /// Every state change, oldest first.
@@ -217,6 +244,19 @@ pub struct MyCourse {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "term": {"academic_year": 115, "semester": 1},
+    "courses": [
+        {"id": 31, "course_code": "108999999V1110201010101", "subject_name": "國語文", "class_code": "201", "credits": 4, "results": 1},
+        {"id": 32, "course_code": "108999999V1110201010102", "subject_name": "英語文", "class_code": "201", "credits": 4, "results": 0}
+    ],
+    "used": 1, "per_semester_limit": 6, "per_subject_limit": 3,
+    "upload_period": {
+        "id": 7, "academic_year": 115, "semester": 1, "grade": 2, "item": "upload_results", "item_name": "學生上傳及送出學習成果認證時間",
+        "start_date": "2026-11-02", "start_hour": 8, "end_date": "2026-11-20", "end_hour": 23, "starts_at": "2026-11-02T00:00:00Z",
+        "ends_at": "2026-11-20T16:00:00Z", "open": true
+    }
+}))]
 pub struct MyCourses {
     pub term: Term,
     /// 學生學習成果上傳數量 (件/學期).
