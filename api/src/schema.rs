@@ -490,6 +490,7 @@ diesel::table! {
         result_id -> Nullable<BigInt>,
         created_at -> Timestamp,
         read_at -> Nullable<Timestamp>,
+        params -> Nullable<Text>,
     }
 }
 

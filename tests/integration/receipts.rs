@@ -804,6 +804,11 @@ async fn in_app_reminders_when_a_window_opens_and_before_it_closes() {
     let got = inbox(t3.clone()).await;
     assert_eq!(got.len(), 1, "once a day: {got:?}");
     assert!(got[0]["body"].as_str().unwrap().contains("修課紀錄"), "{got:?}");
+    // In the reader's language (issue #17 item 7).
+    let en = app.send(actix_web::test::TestRequest::get().uri("/api/v1/me/notifications").insert_header(("Authorization", format!("Bearer {t3}"))).insert_header(("Accept-Language", "en"))).await.json();
+    let en = en["items"].as_array().unwrap().iter().find(|n| n["kind"] == "receipt_pending").cloned().unwrap();
+    assert_eq!(en["title"], "Please confirm your receipt");
+    assert!(en["body"].as_str().unwrap().contains("• 1151 Course records (confirm by "), "{en}");
     assert!(inbox(t1.clone()).await.is_empty(), "s1 confirmed");
     // A middle day: nothing new; its last 24 hours: again.
     app.state.clock.advance(86_400 + 3_600);

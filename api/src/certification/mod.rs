@@ -325,11 +325,11 @@ pub fn decide(c: &mut DbConn, me: Caller, id: i64, decision: Decision, reason: O
         Decision::Reject => "rejected",
     };
     results::record(c, id, action, next, me.user, reason.as_deref(), now)?;
-    let (title, body) = match decision {
-        Decision::Certify => (format!("「{subject}」學習成果認證成功"), "老師已認證您的課程學習成果，可於勾選期間勾選提交。".to_string()),
-        Decision::Reject => (format!("「{subject}」學習成果認證失敗"), format!("原因：{}\n您可以重新編輯後再送出認證，或刪除後重新上傳。", reason.as_deref().unwrap_or(""))),
+    let message = match decision {
+        Decision::Certify => inbox::Message::ResultCertified { subject: subject.clone() },
+        Decision::Reject => inbox::Message::ResultRejected { subject: subject.clone(), reason: reason.clone().unwrap_or_default() },
     };
-    inbox::add(c, inbox::New { school_id: me.school, user_id: student, kind: &format!("result_{action}"), title: &title, body: &body, result_id: Some(id) }, now)?;
+    inbox::add(c, inbox::New { school_id: me.school, user_id: student, message, result_id: Some(id) }, now)?;
     if current == ResultState::Certified {
         // A result selected for submission that is no longer certified cannot stay selected.
         let dropped = diesel::delete(selections::table.filter(selections::item_kind.eq("result")).filter(selections::item_id.eq(id))).execute(c)?;
@@ -337,14 +337,7 @@ pub fn decide(c: &mut DbConn, me: Caller, id: i64, decision: Decision, reason: O
             results::record(c, id, "unselected", next, me.user, None, now)?;
             inbox::add(
                 c,
-                inbox::New {
-                    school_id: me.school,
-                    user_id: student,
-                    kind: "selection_dropped",
-                    title: &format!("「{subject}」學習成果已取消勾選"),
-                    body: "這件學習成果改為認證失敗，已從您的勾選清單移除。",
-                    result_id: Some(id),
-                },
+                inbox::New { school_id: me.school, user_id: student, message: inbox::Message::SelectionDropped { subject: subject.clone() }, result_id: Some(id) },
                 now,
             )?;
         }

@@ -1,7 +1,7 @@
 //! Notifications in the app (issue #7 §7): every decision on a student's learning result lands
 //! in their inbox, with the reason of a rejection; read or not, they stay.
 
-use actix_web::{get, post, web, HttpResponse};
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -10,32 +10,22 @@ use utoipa::{IntoParams, ToSchema};
 use crate::app::AppState;
 use crate::auth::Principal;
 use crate::db::DbConn;
-use crate::error::{ApiError, ApiResult, Problem};
+use crate::error::{ApiError, ApiResult, Lang, Problem};
 use crate::pagination::{offset, PageQuery};
 use crate::schema::notifications as n;
 use crate::uploads::access::Caller;
 
-/// What a notification is about:
-/// - `result_certified`: a teacher certified one of the student's learning results
-/// - `result_rejected`: a teacher rejected one (the body carries the reason)
-/// - `selection_dropped`: a selected learning result was rejected and left the selection
-/// - `receipt_pending`: a receipt (收訖明細) window is open or closing and the student has not answered
-#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum NotificationKind {
-    ResultCertified,
-    ResultRejected,
-    SelectionDropped,
-    ReceiptPending,
-}
+pub use super::message::{Message, NotificationKind, ReceiptDue, SdPhase, StageName};
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Notification {
     pub id: i64,
-    /// `result_certified`, `result_rejected`, `selection_dropped`, `receipt_pending`.
     #[schema(value_type = NotificationKind)]
     pub kind: String,
+    /// In the request's language (`Accept-Language`: zh-TW by default, `en`); what people wrote
+    /// (course names, reasons, themes) stays as written.
     pub title: String,
+    /// In the request's language, like `title`.
     pub body: String,
     /// The learning result it is about.
     pub result_id: Option<i64>,
@@ -75,28 +65,39 @@ pub struct NotificationFilter {
 }
 
 /// A new notification for `user`.
-pub struct New<'a> {
+pub struct New {
     pub school_id: i64,
     pub user_id: i64,
-    pub kind: &'a str,
-    pub title: &'a str,
-    pub body: &'a str,
+    pub message: Message,
     pub result_id: Option<i64>,
 }
 
-pub fn add(c: &mut DbConn, new: New<'_>, now: NaiveDateTime) -> ApiResult<()> {
+/// Stores the kind and parameters, and the zh-TW text as well (what older readers of the table
+/// see; rendered again per request when read).
+pub fn add(c: &mut DbConn, new: New, now: NaiveDateTime) -> ApiResult<()> {
+    let (title, body) = new.message.render(Lang::Zh);
     diesel::insert_into(n::table)
         .values((
             n::school_id.eq(new.school_id),
             n::user_id.eq(new.user_id),
-            n::kind.eq(new.kind),
-            n::title.eq(new.title),
-            n::body.eq(new.body),
+            n::kind.eq(new.message.kind().as_str()),
+            n::title.eq(title),
+            n::body.eq(body),
+            n::params.eq(Some(new.message.params_json())),
             n::result_id.eq(new.result_id),
             n::created_at.eq(now),
         ))
         .execute(c)?;
     Ok(())
+}
+
+/// Title and body in `lang`: rendered from the kind and parameters, or as stored for a row
+/// without (usable) parameters.
+pub fn text(kind: &str, params: Option<&str>, title: String, body: String, lang: Lang) -> (String, String) {
+    match params.and_then(|p| Message::from_stored(kind, p)) {
+        Some(message) => message.render(lang),
+        None => (title, body),
+    }
 }
 
 /// 通知: the signed-in user's notifications, newest first.
@@ -113,10 +114,11 @@ pub fn add(c: &mut DbConn, new: New<'_>, now: NaiveDateTime) -> ApiResult<()> {
     )
 )]
 #[get("/me/notifications")]
-pub async fn my_notifications(state: web::Data<AppState>, who: Principal, filter: web::Query<NotificationFilter>, page: web::Query<PageQuery>) -> ApiResult<web::Json<NotificationPage>> {
+pub async fn my_notifications(req: HttpRequest, state: web::Data<AppState>, who: Principal, filter: web::Query<NotificationFilter>, page: web::Query<PageQuery>) -> ApiResult<web::Json<NotificationPage>> {
     let me = Caller::of(&who)?;
     let (page, per_page) = page.checked()?;
     let only_unread = filter.unread.unwrap_or(false);
+    let lang = crate::http::request_lang(&req);
     state
         .db
         .read(move |c| {
@@ -129,15 +131,19 @@ pub async fn my_notifications(state: web::Data<AppState>, who: Principal, filter
             };
             let total: i64 = filtered().count().get_result(c)?;
             let unread: i64 = n::table.filter(n::user_id.eq(me.user)).filter(n::read_at.is_null()).count().get_result(c)?;
-            let rows: Vec<(i64, String, String, String, Option<i64>, NaiveDateTime, Option<NaiveDateTime>)> = filtered()
+            #[allow(clippy::type_complexity)]
+            let rows: Vec<(i64, String, String, String, Option<String>, Option<i64>, NaiveDateTime, Option<NaiveDateTime>)> = filtered()
                 .order(n::id.desc())
                 .limit(per_page)
                 .offset(offset(page, per_page))
-                .select((n::id, n::kind, n::title, n::body, n::result_id, n::created_at, n::read_at))
+                .select((n::id, n::kind, n::title, n::body, n::params, n::result_id, n::created_at, n::read_at))
                 .load(c)?;
             let items = rows
                 .into_iter()
-                .map(|(id, kind, title, body, result_id, created_at, read_at)| Notification { id, kind, title, body, result_id, created_at, read_at })
+                .map(|(id, kind, title, body, params, result_id, created_at, read_at)| {
+                    let (title, body) = text(&kind, params.as_deref(), title, body, lang);
+                    Notification { id, kind, title, body, result_id, created_at, read_at }
+                })
                 .collect();
             Ok(web::Json(NotificationPage { items, total, page, per_page, unread }))
         })

@@ -2,4 +2,5 @@
 
 pub mod inbox;
 pub mod mail;
+pub mod message;
 pub mod reminders;

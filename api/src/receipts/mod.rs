@@ -655,8 +655,8 @@ pub fn in_app_reminders(c: &mut DbConn, school: i64, now: NaiveDateTime, add: bo
     let mut added = 0;
     for (student, items) in due.iter().filter(|(s, _)| !done.contains(s)) {
         if add {
-            let body = format!("中央資料庫已回傳您的收訖明細，請在期限內確認資料正確或回報問題：\n{}", reminder_lines(items).join("\n"));
-            crate::notify::inbox::add(c, crate::notify::inbox::New { school_id: school, user_id: *student, kind: REMINDER_KIND, title: "請確認收訖明細", body: &body, result_id: None }, now)?;
+            let due = items.iter().map(|(term, cat, end)| crate::notify::inbox::ReceiptDue { term: term.code(), category: cat.as_str().to_string(), end: *end }).collect();
+            crate::notify::inbox::add(c, crate::notify::inbox::New { school_id: school, user_id: *student, message: crate::notify::inbox::Message::ReceiptPending { due }, result_id: None }, now)?;
         }
         added += 1;
     }

@@ -35,11 +35,23 @@ pub struct FlowStage {
     pub label: String,
 }
 
+/// What a self-directed plan's history entry records (the SPA names each in zh-TW and English):
+/// - `submitted`: the student submitted the plan or its results (送出)
+/// - `approved`: a stage approved it (通過)
+/// - `returned`: a stage returned it, with the reason (退回)
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum StageAction {
+    Submitted,
+    Approved,
+    Returned,
+}
+
 /// One submission or decision.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct StageDecision {
     pub phase: Phase,
-    /// `submitted`, `approved` or `returned`.
+    #[schema(value_type = StageAction)]
     pub action: String,
     /// The stage (1 = first) it was at.
     pub position: Option<i32>,
@@ -496,7 +508,6 @@ pub fn decide(c: &mut DbConn, me: Caller, id: i64, input: &StageDecisionInput, n
         ));
     }
     let last = !stages.iter().any(|(_, ph, s)| *ph == phase && s.position > pos);
-    let what = phase.name_zh();
     // Only the row still waiting where it was read: two certifiers of the stage deciding at the
     // same moment, one wins whole and the other is told (as `certification::decide` does).
     macro_rules! waiting_row {
@@ -507,7 +518,13 @@ pub fn decide(c: &mut DbConn, me: Caller, id: i64, input: &StageDecisionInput, n
             pl::table.filter(pl::id.eq(id)).filter(pl::result_state.eq(OutcomeState::InReview.as_str())).filter(pl::result_stage.eq(pos - 1))
         };
     }
-    let (action, title, body): (&str, String, String) = match input.verdict {
+    let sd_phase = match phase {
+        Phase::Plan => inbox::SdPhase::Plan,
+        Phase::Result => inbox::SdPhase::Result,
+    };
+    let named = |s: &FlowStage| inbox::StageName { identity: s.identity.as_str().to_string(), label: s.label.clone() };
+    let theme = plan.theme.clone();
+    let message = match input.verdict {
         Verdict::Return => {
             let reason = input.reason.as_deref().map(str::trim).filter(|r| !r.is_empty());
             let Some(reason) = reason else {
@@ -523,7 +540,7 @@ pub fn decide(c: &mut DbConn, me: Caller, id: i64, input: &StageDecisionInput, n
             };
             decided_first(changed)?;
             plans::record(c, id, phase, "returned", Some(pos - 1), Some(stage.identity.as_str()), me.user, Some(reason), now)?;
-            ("returned", format!("{what}「{}」已被退回", plan.theme), format!("「{}」階段退回：{reason}。請修改後再送出。", stage.label))
+            inbox::Message::SelfDirectedReturned { phase: sd_phase, theme, stage: named(&stage), reason: reason.to_string() }
         }
         Verdict::Approve => {
             let next = if last { None } else { Some(pos) };
@@ -538,19 +555,14 @@ pub fn decide(c: &mut DbConn, me: Caller, id: i64, input: &StageDecisionInput, n
             decided_first(changed)?;
             plans::record(c, id, phase, "approved", Some(pos - 1), Some(stage.identity.as_str()), me.user, None, now)?;
             if last {
-                let done = if phase == Phase::Plan { "計畫已通過全部認證，可以開始執行並記錄進度" } else { "成果已認證成功，可以轉為多元表現並勾選" };
-                ("certified", format!("{what}「{}」已通過認證", plan.theme), format!("{done}。"))
+                inbox::Message::SelfDirectedCertified { phase: sd_phase, theme }
             } else {
-                let next_label = stage_at(&stages, id, phase, pos + 1).map(|s| s.label.clone()).unwrap_or_default();
-                ("approved", format!("{what}「{}」已通過「{}」", plan.theme, stage.label), format!("已進入下一個認證階段「{next_label}」。"))
+                let next = stage_at(&stages, id, phase, pos + 1).map(named).unwrap_or_else(|| inbox::StageName { identity: String::new(), label: String::new() });
+                inbox::Message::SelfDirectedApproved { phase: sd_phase, theme, stage: named(&stage), next }
             }
         }
     };
-    inbox::add(
-        c,
-        inbox::New { school_id: me.school, user_id: plan.student_id, kind: &format!("self_directed_{}_{action}", phase.as_str()), title: &title, body: &body, result_id: None },
-        now,
-    )
+    inbox::add(c, inbox::New { school_id: me.school, user_id: plan.student_id, message, result_id: None }, now)
 }
 
 /// 通過 / 退回: a decision at the stage the plan (or its results) waits at.

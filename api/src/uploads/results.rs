@@ -118,10 +118,30 @@ pub struct LearningResult {
     pub decided_by: Option<String>,
 }
 
+/// What a learning result's history entry records (the SPA names each in zh-TW and English):
+/// - `created`: uploaded (上傳)
+/// - `updated`: edited (修改)
+/// - `submitted`: submitted for certification (送出認證)
+/// - `certified`: a teacher certified it (認證成功)
+/// - `rejected`: a teacher rejected it, with the reason (認證失敗)
+/// - `deleted`: deleted (刪除)
+/// - `unselected`: it left the student's selection because it was no longer certified (已取消勾選)
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ResultAction {
+    Created,
+    Updated,
+    Submitted,
+    Certified,
+    Rejected,
+    Deleted,
+    Unselected,
+}
+
 /// One state change: what, by whom, when, why.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ResultEvent {
-    /// created, updated, submitted, certified, rejected, deleted.
+    #[schema(value_type = ResultAction)]
     pub action: String,
     /// The state after the change.
     pub state: String,

@@ -135,6 +135,8 @@ export type ResultState = LearningResult['state'];
 export type ResultsQuery = NonNullable<ResultsOp['get']['parameters']['query']>;
 export type LearningResultDetail = Ok<ResultOp['get']>;
 export type ResultEvent = LearningResultDetail['history'][number];
+/** What a learning result's history entry records (`ResultAction`). */
+export type ResultAction = ResultEvent['action'];
 export type FileInfo = NonNullable<LearningResult['document']>;
 export type NewResultForm = MultipartOf<ResultsOp['post']>;
 export type EditResultForm = MultipartOf<ResultOp['put']>;
@@ -176,6 +178,7 @@ type NotificationsOp = paths['/api/v1/me/notifications']['get'];
 
 export type NotificationPage = Ok<NotificationsOp>;
 export type AppNotification = NotificationPage['items'][number];
+export type NotificationKind = AppNotification['kind'];
 export type NotificationsQuery = NonNullable<NotificationsOp['parameters']['query']>;
 
 // 提醒信紀錄 (the school admin): the reminder mails and a run on demand.

@@ -12,7 +12,6 @@ import {
   isUnread,
   markAllNotificationsRead,
   markNotificationRead,
-  NOTIFICATION_LANG,
   notificationLink,
   notificationsKey,
   useNotificationSummary,
@@ -24,9 +23,9 @@ function NotificationLine({ notification }: { notification: AppNotification }) {
     <div style={{ maxWidth: 300, whiteSpace: 'normal', lineHeight: 1.5, padding: '2px 0' }}>
       <Typography.Text strong={unread}>
         {unread && <Badge status="processing" style={{ marginInlineEnd: 4 }} />}
-        <span lang={NOTIFICATION_LANG}>{notification.title}</span>
+        <span>{notification.title}</span>
       </Typography.Text>
-      <Typography.Paragraph type="secondary" ellipsis={{ rows: 2 }} style={{ margin: 0, fontSize: 12 }} lang={NOTIFICATION_LANG}>
+      <Typography.Paragraph type="secondary" ellipsis={{ rows: 2 }} style={{ margin: 0, fontSize: 12 }}>
         {notification.body}
       </Typography.Paragraph>
       <Typography.Text type="secondary" style={{ fontSize: 12 }}>

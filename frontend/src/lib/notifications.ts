@@ -1,12 +1,16 @@
 /**
  * 通知 (the signed-in user's inbox): what the header's bell, the home page and the 通知 page share —
  * query keys, the polled summary (unread count and the latest five), and how a notification reads
- * (its kind as a tag, where it leads).
+ * (its kind as a tag, where it leads). The server stores a notification as its kind and
+ * parameters and writes its title and body in the language the request asks for
+ * (`Accept-Language`, the UI language): the SPA shows them as they come, and asks again when the
+ * language is switched (the language is part of the query keys).
  */
 import { useQuery } from '@tanstack/react-query';
 import { api, unwrap } from '../api/client';
-import type { AppNotification, Me, NotificationPage } from '../api/types';
+import type { AppNotification, Me, NotificationKind, NotificationPage } from '../api/types';
 import { useMe } from '../auth/hooks';
+import { useLang } from '../i18n';
 import { tr } from '../i18n/lang';
 
 /** Every notifications query (invalidate this after marking some read). */
@@ -29,13 +33,6 @@ export function hasInbox(me: Pick<Me, 'roles' | 'school'> | undefined): boolean 
   return me.school !== null && me.school !== undefined;
 }
 
-/**
- * The language notifications are written in: the server writes their titles and bodies in
- * zh-TW (api/src/certification). Marked on them (`lang`), so that a screen reader reads them as
- * Chinese when the UI is in English (WCAG 3.1.2, language of parts).
- */
-export const NOTIFICATION_LANG = 'zh-Hant-TW';
-
 /** The bell's accessible name: 「通知」, with the unread count when there are some. */
 export function bellLabel(unread: number | undefined): string {
   if (!unread || unread <= 0) return tr('通知', 'Notifications');
@@ -48,16 +45,22 @@ export function bellLabel(unread: number | undefined): string {
 }
 
 /** The kinds the server sends, as tags (unknown kinds as a plain 通知). */
-export const notificationKindLabels: Record<string, { label: string; en: string; color: string }> = {
+export const notificationKindLabels: Record<NotificationKind, { label: string; en: string; color: string }> = {
   result_certified: { label: '認證成功', en: 'Certified', color: 'green' },
   result_rejected: { label: '認證失敗', en: 'Not certified', color: 'red' },
   selection_dropped: { label: '勾選已取消', en: 'Selection withdrawn', color: 'orange' },
   receipt_pending: { label: '收訖明細待確認', en: 'Receipt to confirm', color: 'blue' },
+  self_directed_plan_approved: { label: '自主學習計畫通過階段', en: 'Plan passed a stage', color: 'cyan' },
+  self_directed_plan_returned: { label: '自主學習計畫退回', en: 'Plan returned', color: 'red' },
+  self_directed_plan_certified: { label: '自主學習計畫通過', en: 'Plan certified', color: 'green' },
+  self_directed_result_approved: { label: '自主學習成果通過階段', en: 'Results passed a stage', color: 'cyan' },
+  self_directed_result_returned: { label: '自主學習成果退回', en: 'Results returned', color: 'red' },
+  self_directed_result_certified: { label: '自主學習成果通過', en: 'Results certified', color: 'green' },
 };
 
 /** A kind's label (in the UI language) and tag colour. */
 export function notificationKind(kind: string): { label: string; color: string } {
-  const known = notificationKindLabels[kind];
+  const known = (notificationKindLabels as Record<string, { label: string; en: string; color: string } | undefined>)[kind];
   if (!known) return { label: tr('通知', 'Notification'), color: 'default' };
   return { label: tr(known.label, known.en), color: known.color };
 }
@@ -84,9 +87,11 @@ export function notificationLink(
 /** The unread count and the latest notifications, asked again every minute (none without an inbox). */
 export function useNotificationSummary() {
   const { data: me } = useMe();
+  const lang = useLang();
   const enabled = hasInbox(me);
   const query = useQuery<NotificationPage>({
-    queryKey: notificationSummaryKey,
+    // Written by the server in the UI language: asked again when it is switched.
+    queryKey: [...notificationSummaryKey, lang],
     queryFn: ({ signal }) =>
       unwrap(api.GET('/api/v1/me/notifications', { params: { query: { per_page: SUMMARY_SIZE } }, signal })),
     enabled,

@@ -7,7 +7,7 @@ import { HomeTodo } from '../components/HomeTodo';
 import { isOperatorOrAdmin, useIsSchoolAdmin } from '../lib/roles';
 import { MyPeriodsCard } from '../components/MyPeriodsCard';
 import { HistoryChainHead } from '../components/HistoryChainHead';
-import { NOTIFICATION_LANG, useNotificationSummary } from '../lib/notifications';
+import { useNotificationSummary } from '../lib/notifications';
 import { useT } from '../i18n';
 import { HomeNews } from './news/HomeNews';
 
@@ -29,7 +29,7 @@ function UnreadNotices() {
         summary.data?.items[0] ? (
           <>
             {t('最新：', 'Latest: ')}
-            <span lang={NOTIFICATION_LANG}>{summary.data.items[0].title}</span>
+            <span>{summary.data.items[0].title}</span>
           </>
         ) : undefined
       }

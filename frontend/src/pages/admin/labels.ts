@@ -83,6 +83,33 @@ export const auditEventLabels: Record<string, string> = bilingual({
   self_directed_event: ['自主學習計畫', 'Self-directed learning'],
   performance_changed: ['多元表現異動', 'Performance changed'],
   selection_changed: ['勾選異動', 'Selection changed'],
+  // Recorded by other screens and jobs (issue #17 item 7: no event shows as its code).
+  email_changed_by_sync: ['電子郵件由校務系統同步變更', 'Email changed by a sync'],
+  national_id_changed_by_sync: ['身分證統一編號由校務系統同步變更', 'National ID changed by a sync'],
+  certification_delegate_named: ['指定代理認證教師', 'Certification delegate named'],
+  certification_delegate_ended: ['結束代理認證', 'Certification delegate ended'],
+  consultant_students_changed: ['設定課程諮詢學生', 'Course consultant students set'],
+  period_created: ['新增作業時間', 'Work period added'],
+  period_updated: ['修改作業時間', 'Work period updated'],
+  period_deleted: ['刪除作業時間', 'Work period deleted'],
+  sdl_group_created: ['新增自主學習認證群組', 'Self-directed certifier group created'],
+  sdl_group_renamed: ['修改自主學習認證群組名稱', 'Self-directed certifier group renamed'],
+  sdl_group_deleted: ['刪除自主學習認證群組', 'Self-directed certifier group deleted'],
+  sdl_group_members_changed: ['變更自主學習認證群組人員', 'Self-directed certifier group members changed'],
+  sdl_order_changed: ['變更自主學習認證順序', 'Self-directed certification order changed'],
+  // A temporary account acting for a transfer student (manual 3.7).
+  performance_created: ['代理新增多元表現', 'Performance added on behalf'],
+  performance_updated: ['代理修改多元表現', 'Performance edited on behalf'],
+  performance_deleted: ['代理刪除多元表現', 'Performance deleted on behalf'],
+  selection_added: ['代理勾選', 'Selected on behalf'],
+  selection_removed: ['代理取消勾選', 'Unselected on behalf'],
+  self_directed_plan_created: ['代理新增自主學習計畫', 'Self-directed plan added on behalf'],
+  self_directed_plan_updated: ['代理修改自主學習計畫', 'Self-directed plan edited on behalf'],
+  self_directed_plan_deleted: ['代理刪除自主學習計畫', 'Self-directed plan deleted on behalf'],
+  self_directed_result_saved: ['代理儲存自主學習成果', 'Self-directed results saved on behalf'],
+  self_directed_submitted: ['代理送出自主學習認證', 'Self-directed learning submitted on behalf'],
+  receipt_confirmed: ['代理確認收訖明細', 'Receipt confirmed on behalf'],
+  receipt_reported: ['代理回報收訖明細問題', 'Receipt problem reported on behalf'],
 });
 
 /**

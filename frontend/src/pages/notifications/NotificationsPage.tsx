@@ -10,7 +10,6 @@ import {
   isUnread,
   markAllNotificationsRead,
   markNotificationRead,
-  NOTIFICATION_LANG,
   notificationKind,
   notificationLink,
   notificationListKey,
@@ -19,7 +18,7 @@ import {
 import { formatApiDateTime } from '../../lib/roc';
 import { useApiMutation } from '../../lib/useApiMutation';
 import { useFilters, usePagedQuery } from '../../lib/usePagedQuery';
-import { useT } from '../../i18n';
+import { useLang, useT } from '../../i18n';
 
 type NotificationFilters = Pick<NotificationsQuery, 'unread'>;
 
@@ -29,10 +28,12 @@ type NotificationFilters = Pick<NotificationsQuery, 'unread'>;
  */
 export function NotificationsPage() {
   const t = useT();
+  const lang = useLang();
   const { data: me } = useMe();
   const [filters, update] = useFilters<NotificationFilters>({});
   const list = usePagedQuery({
-    queryKey: notificationListKey,
+    // Written by the server in the UI language: asked again when it is switched.
+    queryKey: [...notificationListKey, lang],
     filters,
     fetchPage: (query, signal) => unwrap(api.GET('/api/v1/me/notifications', { params: { query }, signal })),
     enabled: hasInbox(me),
@@ -68,11 +69,11 @@ export function NotificationsPage() {
             <Space wrap size={4}>
               {unreadOne && <Badge status="processing" text={t('未讀', 'Unread')} />}
               <Tag color={kind.color}>{kind.label}</Tag>
-              <Typography.Text strong={unreadOne} lang={NOTIFICATION_LANG} id={`notification-${notification.id}-title`}>
+              <Typography.Text strong={unreadOne} id={`notification-${notification.id}-title`}>
                 {notification.title}
               </Typography.Text>
             </Space>
-            <Typography.Paragraph style={{ margin: '4px 0 0', whiteSpace: 'pre-wrap' }} lang={NOTIFICATION_LANG}>
+            <Typography.Paragraph style={{ margin: '4px 0 0', whiteSpace: 'pre-wrap' }}>
               {notification.body}
             </Typography.Paragraph>
             <Typography.Text type="secondary" style={{ fontSize: 12 }}>
@@ -106,7 +107,7 @@ export function NotificationsPage() {
                 style={{ padding: 0 }}
                 onClick={() => markRead.mutate(notification)}
                 loading={markRead.isPending && markRead.variables?.id === notification.id}
-                // Named 「標為已讀」 and the notification's title (in its own language).
+                // Named 「標為已讀」 and the notification's title.
                 aria-labelledby={`notification-${notification.id}-read notification-${notification.id}-title`}
               >
                 <span id={`notification-${notification.id}-read`}>{t('標為已讀', 'Mark as read')}</span>

@@ -1,9 +1,10 @@
-import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import type { AppNotification, NotificationPage } from '../../api/types';
 import { callsTo, json, meFixture, mockApi, signIn } from '../../test/api';
 import { renderAt } from '../../test/render';
 import { button } from '../../test/ui';
+import { setLang } from '../../i18n/lang';
 import { myCourses } from '../student/fixtures';
 // Load the lazily routed page up front, so that no test waits for the chunk.
 import './index';
@@ -116,6 +117,30 @@ describe('通知', () => {
     expect(callsTo(fetchMock, 'POST /api/v1/me/notifications/read-all')).toHaveLength(1);
     expect(await screen.findByText('沒有未讀通知')).toBeTruthy();
     await waitFor(() => expect(button('全部標為已讀').disabled).toBe(true));
+  });
+
+  it('shows them as the server wrote them in the UI language, and asks again when it is switched', async () => {
+    signIn();
+    // The server renders title and body in the request's language (issue #17 item 7).
+    const written = (request: Request) =>
+      request.headers.get('Accept-Language') === 'en'
+        ? notification(1, { kind: 'self_directed_plan_returned', title: 'Self-directed learning plan “校園植物” returned', body: 'Returned at the homeroom teacher stage: 請補充. Please revise it and submit it again.', result_id: null })
+        : notification(1, { kind: 'self_directed_plan_returned', title: '自主學習計畫「校園植物」已被退回', body: '「導師」階段退回：請補充。請修改後再送出。', result_id: null });
+    const fetchMock = mockApi({
+      'GET /api/v1/me': studentMe(),
+      'GET /api/v1/me/notifications': (request) => json(inbox([written(request)], 1)),
+    });
+    renderAt('/notifications');
+    expect((await screen.findAllByText('自主學習計畫「校園植物」已被退回')).length).toBeGreaterThan(0);
+    expect(screen.getByText('自主學習計畫退回', { selector: '.ant-tag' })).toBeTruthy();
+
+    act(() => setLang('en'));
+    expect((await screen.findAllByText('Self-directed learning plan “校園植物” returned')).length).toBeGreaterThan(0);
+    expect(screen.getByText('Returned at the homeroom teacher stage: 請補充. Please revise it and submit it again.')).toBeTruthy();
+    expect(screen.getByText('Plan returned', { selector: '.ant-tag' })).toBeTruthy();
+    expect(screen.queryByText('自主學習計畫「校園植物」已被退回')).toBeNull();
+    const asked = callsTo(fetchMock, 'GET /api/v1/me/notifications').map((r) => r.headers.get('Accept-Language'));
+    expect(asked).toContain('en');
   });
 
   it('has no bell and no menu entry for the platform operator', async () => {

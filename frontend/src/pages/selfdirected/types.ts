@@ -70,11 +70,19 @@ export function stageName(stage: { identity: Identity; label: string }): string 
   return stage.label;
 }
 
+/** What a plan's history entry records (`StageAction`). */
+export type StageAction = PlanDetail['history'][number]['action'];
+
+const stageActionNames: Record<StageAction, () => string> = {
+  submitted: () => tr('送出', 'Submitted'),
+  approved: () => tr('通過', 'Approved'),
+  returned: () => tr('退回', 'Returned'),
+};
+
+/** A history entry's action in words; one the app does not know yet as 「其他異動」, never its code. */
 export function actionName(action: string): string {
-  if (action === 'submitted') return tr('送出', 'Submitted');
-  if (action === 'approved') return tr('通過', 'Approved');
-  if (action === 'returned') return tr('退回', 'Returned');
-  return action;
+  const name = (stageActionNames as Record<string, (() => string) | undefined>)[action];
+  return name ? name() : tr('其他異動', 'Other change');
 }
 
 export type StandingReport = Ok<paths['/api/v1/self-directed/report']['get']>;

@@ -69,14 +69,15 @@ describe('learning results', () => {
   });
 
   it('names history actions', () => {
-    expect(['created', 'updated', 'submitted', 'certified', 'rejected', 'deleted', 'other'].map(historyActionLabel)).toEqual([
+    expect(['created', 'updated', 'submitted', 'certified', 'rejected', 'deleted', 'unselected', 'other'].map(historyActionLabel)).toEqual([
       '上傳',
       '修改',
       '送出認證',
       '認證成功',
       '認證失敗',
       '刪除',
-      'other',
+      '已取消勾選',
+      '其他異動',
     ]);
   });
 });

@@ -3,7 +3,7 @@
  * may be done in each, whether a new one may be uploaded now (period, per-semester and per-subject
  * counts), and the multipart fields of an edit.
  */
-import type { EditResultForm, LearningResult, MyCourse, MyCourses, ResultState } from '../../api/types';
+import type { EditResultForm, LearningResult, MyCourse, MyCourses, ResultAction, ResultState } from '../../api/types';
 import { slotEditFields, type FileChoice } from '../../lib/uploadFiles';
 import { tr } from '../../i18n/lang';
 import { termCode, type Term } from '../../lib/roc';
@@ -37,8 +37,8 @@ export const resultStateLabels: Record<ResultState, { label: string; color: stri
 
 export const resultStates = Object.keys(resultStateLabels) as ResultState[];
 
-/** A history entry's `action` in words (unknown ones as sent). */
-const actionLabels: Record<string, string> = {
+/** A history entry's `action` in words: every `ResultAction` of the API has one. */
+const actionLabels: Record<ResultAction, string> = {
   get created() {
     return tr('上傳', 'Uploaded');
   },
@@ -57,10 +57,15 @@ const actionLabels: Record<string, string> = {
   get deleted() {
     return tr('刪除', 'Deleted');
   },
+  // A certified result turned rejected leaves the student's selection (FAQ 000 Q6).
+  get unselected() {
+    return tr('已取消勾選', 'Unselected');
+  },
 };
 
+/** The action in words; one the app does not know yet (a newer server) as 「其他異動」, never its code. */
 export function historyActionLabel(action: string): string {
-  return actionLabels[action] ?? action;
+  return (actionLabels as Record<string, string | undefined>)[action] ?? tr('其他異動', 'Other change');
 }
 
 /**
