@@ -1,15 +1,15 @@
 //! One code path over SQLite (embedded default) and PostgreSQL (scale-out), chosen from the URL
 //! scheme. Queries run on the blocking thread pool, never on the async workers.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use diesel::connection::SimpleConnection;
+use diesel::connection::{Instrumentation, InstrumentationEvent, SimpleConnection};
 use diesel::r2d2::{self, ManageConnection};
-use diesel::{Connection, PgConnection, SqliteConnection};
+use diesel::{Connection, IntoSql, PgConnection, RunQueryDsl, SqliteConnection};
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 
 use crate::error::ApiError;
@@ -88,6 +88,83 @@ impl BackendKind {
 #[derive(Debug)]
 pub struct Manager {
     url: DatabaseUrl,
+    statements: Arc<Statements>,
+}
+
+/// Statements run without a reusable prepared statement (issue #25): prepared, run once and
+/// thrown away — a variable-length `IN (?, ?, …)` list on SQLite, raw SQL, `batch_execute`.
+/// A read path should have none: diesel keeps every other statement prepared per connection.
+/// Counted only while switched on ([`Statements::count`]), because telling them apart formats
+/// each query; tests switch it on to show that the reads reuse their statements.
+#[derive(Debug, Default)]
+pub struct Statements {
+    counting: AtomicBool,
+    uncached: AtomicU64,
+    /// The SQL of the first uncached statements seen while counting.
+    seen: Mutex<Vec<String>>,
+}
+
+impl Statements {
+    /// Starts (from zero) or stops counting.
+    pub fn count(&self, on: bool) {
+        if on {
+            self.uncached.store(0, Ordering::SeqCst);
+            self.seen.lock().unwrap_or_else(|e| e.into_inner()).clear();
+        }
+        self.counting.store(on, Ordering::SeqCst);
+    }
+
+    /// Statements run without a cached prepared statement since counting started.
+    pub fn uncached(&self) -> u64 {
+        self.uncached.load(Ordering::SeqCst)
+    }
+
+    /// Their SQL (the first 20).
+    pub fn uncached_sql(&self) -> Vec<String> {
+        self.seen.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+}
+
+/// Per connection: which SQL diesel put into this connection's statement cache, and whether the
+/// running query is one of them.
+struct Watch {
+    statements: Arc<Statements>,
+    cached: HashSet<String>,
+    running: Option<String>,
+}
+
+impl Instrumentation for Watch {
+    fn on_connection_event(&mut self, event: InstrumentationEvent<'_>) {
+        match event {
+            // Once per statement and connection: the statement is prepared for the cache.
+            InstrumentationEvent::CacheQuery { sql, .. } => {
+                self.cached.insert(sql.to_string());
+            }
+            InstrumentationEvent::StartQuery { query, .. } if self.statements.counting.load(Ordering::Relaxed) => {
+                let text = query.to_string();
+                let sql = text.split_once(" -- binds: ").map_or(text.as_str(), |(sql, _)| sql);
+                self.running = Some(sql.to_string());
+            }
+            InstrumentationEvent::FinishQuery { .. } => {
+                if let Some(sql) = self.running.take() {
+                    if !self.cached.contains(&sql) {
+                        self.statements.uncached.fetch_add(1, Ordering::SeqCst);
+                        let mut seen = self.statements.seen.lock().unwrap_or_else(|e| e.into_inner());
+                        if seen.len() < 20 {
+                            seen.push(sql);
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+impl Manager {
+    fn watch(&self) -> Watch {
+        Watch { statements: self.statements.clone(), cached: HashSet::new(), running: None }
+    }
 }
 
 impl ManageConnection for Manager {
@@ -96,9 +173,11 @@ impl ManageConnection for Manager {
 
     fn connect(&self) -> Result<DbConn, r2d2::Error> {
         match &self.url {
-            DatabaseUrl::Postgres(url) => PgConnection::establish(url)
-                .map(DbConn::Postgresql)
-                .map_err(r2d2::Error::ConnectionError),
+            DatabaseUrl::Postgres(url) => {
+                let mut conn = PgConnection::establish(url).map_err(r2d2::Error::ConnectionError)?;
+                conn.set_instrumentation(self.watch());
+                Ok(DbConn::Postgresql(conn))
+            }
             DatabaseUrl::Sqlite(path) => {
                 let path = path.to_string_lossy();
                 let mut conn =
@@ -110,13 +189,23 @@ impl ManageConnection for Manager {
                      PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;",
                 )
                 .map_err(r2d2::Error::QueryError)?;
+                conn.set_instrumentation(self.watch());
                 Ok(DbConn::Sqlite(conn))
             }
         }
     }
 
+    /// Runs on every checkout, so it must be cheap (issue #25): a SQLite connection is a local
+    /// file that does not go away, nothing to check; a PostgreSQL connection may have been
+    /// dropped by the server, so one round trip with a statement prepared once per connection.
     fn is_valid(&self, conn: &mut DbConn) -> Result<(), r2d2::Error> {
-        conn.batch_execute("SELECT 1").map_err(r2d2::Error::QueryError)
+        match conn {
+            DbConn::Sqlite(_) => Ok(()),
+            DbConn::Postgresql(_) => diesel::select(1i32.into_sql::<diesel::sql_types::Integer>())
+                .get_result::<i32>(conn)
+                .map(|_| ())
+                .map_err(r2d2::Error::QueryError),
+        }
     }
 
     /// A connection given back while its thread panics, or with a transaction still open (or
@@ -140,6 +229,7 @@ pub struct Db {
     /// with `SQLITE_BUSY` when a deferred transaction upgrades to a write.
     write_lock: Arc<Mutex<()>>,
     totals: Arc<Totals>,
+    statements: Arc<Statements>,
 }
 
 /// Totals of long lists (a school's students, a teacher's queue), so paging through a list does
@@ -207,12 +297,13 @@ impl Db {
             }
         }
         let kind = parsed.kind();
+        let statements = Arc::new(Statements::default());
         let pool = r2d2::Pool::builder()
             .max_size(pool_size)
             .min_idle(Some(1))
             .connection_timeout(std::time::Duration::from_secs(15))
-            .build(Manager { url: parsed })?;
-        Ok(Db { pool, kind, write_lock: Arc::new(Mutex::new(())), totals: Arc::new(Totals::default()) })
+            .build(Manager { url: parsed, statements: statements.clone() })?;
+        Ok(Db { pool, kind, write_lock: Arc::new(Mutex::new(())), totals: Arc::new(Totals::default()), statements })
     }
 
     pub fn kind(&self) -> BackendKind {
@@ -222,6 +313,11 @@ impl Db {
     /// The list totals cache of this database handle (see [`Totals`]).
     pub fn totals(&self) -> Arc<Totals> {
         self.totals.clone()
+    }
+
+    /// The count of statements run without a reusable prepared statement (see [`Statements`]).
+    pub fn statements(&self) -> Arc<Statements> {
+        self.statements.clone()
     }
 
     /// How long a list total may be reused (0: never; the server sets `principal_cache_seconds`).

@@ -88,8 +88,11 @@ def main():
     ap.add_argument("--requests", type=int, default=200, help="instrumented requests per endpoint")
     ap.add_argument("--warmup", type=int, default=20)
     ap.add_argument("--principal-cache-seconds", default="3600", help="long by default: under callgrind a request is ~50× slower, so a 5 s lifetime would reload far more often than at full speed")
+    ap.add_argument("--bin", default=None, help="the licheng binary to run (default: the release build, %s)" % L.BIN)
     ap.add_argument("--out", default=None, help="directory for the callgrind files and annotations (default: a temporary one)")
     args = ap.parse_args()
+    if args.bin:
+        L.BIN = os.path.abspath(args.bin)
     out_dir = args.out or tempfile.mkdtemp(prefix="licheng-profile-")
     os.makedirs(out_dir, exist_ok=True)
     data_dir = tempfile.mkdtemp(prefix="licheng-profile-data-")
