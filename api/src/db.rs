@@ -84,6 +84,95 @@ impl BackendKind {
     }
 }
 
+/// SQLite (3.4x and later) plans some statements with the values bound to their parameters —
+/// every `LIMIT ?` (a page, diesel's `.first()`) among them — and then prepares such a statement
+/// again each time a value is bound there: diesel's cached statements were parsed and planned
+/// again on most runs (issue #25; callgrind showed `sqlite3Reprepare` under 46 of 58 steps of the
+/// student list). The query planner stability guarantee (QPSG) plans without the values, once.
+/// Registered once per process as an auto extension, so every SQLite connection opened
+/// afterwards has it; it also counts re-preparations per database file, for the tests.
+mod sqlite_plans {
+    use std::collections::{HashMap, HashSet};
+    use std::ffi::{c_char, c_int, c_uint, c_void, CStr};
+    use std::sync::{LazyLock, Mutex, Once};
+
+    use libsqlite3_sys as ffi;
+
+    static REGISTER: Once = Once::new();
+
+    /// Database files whose connections plan without the guarantee (only a test showing what
+    /// happens without it names one).
+    pub static WITHOUT: LazyLock<Mutex<HashSet<String>>> = LazyLock::new(Default::default);
+
+    /// Re-preparations per database file (as SQLite names it).
+    static REPREPARED: LazyLock<Mutex<HashMap<String, u64>>> = LazyLock::new(Default::default);
+
+    pub fn register() {
+        // SAFETY: `on_open` has the entry point's signature and stays valid for the process.
+        REGISTER.call_once(|| unsafe {
+            ffi::sqlite3_auto_extension(Some(on_open));
+        });
+    }
+
+    /// Re-preparations counted for `file` so far.
+    pub fn reprepared(file: &str) -> u64 {
+        REPREPARED.lock().map(|m| m.get(file).copied().unwrap_or(0)).unwrap_or(0)
+    }
+
+    unsafe extern "C" fn on_open(db: *mut ffi::sqlite3, _: *mut *mut c_char, _: *const ffi::sqlite3_api_routines) -> c_int {
+        // SAFETY: `db` is the connection being opened; the QPSG option takes an int and an
+        // optional int pointer for the new value.
+        unsafe {
+            if !without(db) {
+                ffi::sqlite3_db_config(db, ffi::SQLITE_DBCONFIG_ENABLE_QPSG, 1 as c_int, std::ptr::null_mut::<c_int>());
+            }
+            ffi::sqlite3_trace_v2(db, ffi::SQLITE_TRACE_STMT, Some(on_statement), std::ptr::null_mut());
+        }
+        ffi::SQLITE_OK
+    }
+
+    fn without(db: *mut ffi::sqlite3) -> bool {
+        let Ok(without) = WITHOUT.lock() else { return false };
+        if without.is_empty() {
+            return false;
+        }
+        // SAFETY: `db` is open; the name is SQLite's own.
+        let file = unsafe { ffi::sqlite3_db_filename(db, c"main".as_ptr()) };
+        !file.is_null() && without.contains(unsafe { CStr::from_ptr(file) }.to_string_lossy().as_ref())
+    }
+
+    /// At the start of every run of a statement (after any re-preparation): takes its count.
+    unsafe extern "C" fn on_statement(_: c_uint, _: *mut c_void, stmt: *mut c_void, _: *mut c_void) -> c_int {
+        let stmt = stmt.cast::<ffi::sqlite3_stmt>();
+        // SAFETY: for SQLITE_TRACE_STMT the third argument is the running statement.
+        let n = unsafe { ffi::sqlite3_stmt_status(stmt, ffi::SQLITE_STMTSTATUS_REPREPARE, 1) };
+        if n > 0 {
+            // SAFETY: the statement's connection is open while it runs; the name is SQLite's own.
+            let file = unsafe { ffi::sqlite3_db_filename(ffi::sqlite3_db_handle(stmt), c"main".as_ptr()) };
+            if !file.is_null() {
+                let file = unsafe { CStr::from_ptr(file) }.to_string_lossy().into_owned();
+                if let Ok(mut counts) = REPREPARED.lock() {
+                    *counts.entry(file).or_default() += u64::try_from(n).unwrap_or(0);
+                }
+            }
+        }
+        0
+    }
+}
+
+/// For a test only: connections opened from now on to the SQLite database `file` (absolute) plan
+/// without the query planner stability guarantee (see `sqlite_plans`): statements with a
+/// `LIMIT ?` are prepared again on every run; nothing else changes.
+pub fn without_sqlite_plan_guarantee(file: &std::path::Path) {
+    let file = match (file.parent().and_then(|d| std::fs::canonicalize(d).ok()), file.file_name()) {
+        (Some(dir), Some(name)) => dir.join(name),
+        _ => file.to_path_buf(),
+    };
+    if let Ok(mut without) = sqlite_plans::WITHOUT.lock() {
+        without.insert(file.to_string_lossy().into_owned());
+    }
+}
+
 /// r2d2 manager that establishes the variant named by the URL and prepares SQLite connections.
 #[derive(Debug)]
 pub struct Manager {
@@ -102,12 +191,16 @@ pub struct Statements {
     uncached: AtomicU64,
     /// The SQL of the first uncached statements seen while counting.
     seen: Mutex<Vec<String>>,
+    /// SQLite: the database file, and its re-preparations when counting started.
+    file: Option<PathBuf>,
+    reprepared_before: AtomicU64,
 }
 
 impl Statements {
     /// Starts (from zero) or stops counting.
     pub fn count(&self, on: bool) {
         if on {
+            self.reprepared_before.store(self.reprepared_total(), Ordering::SeqCst);
             self.uncached.store(0, Ordering::SeqCst);
             self.seen.lock().unwrap_or_else(|e| e.into_inner()).clear();
         }
@@ -117,6 +210,17 @@ impl Statements {
     /// Statements run without a cached prepared statement since counting started.
     pub fn uncached(&self) -> u64 {
         self.uncached.load(Ordering::SeqCst)
+    }
+
+    /// SQLite: cached statements prepared again (plan or schema changed) since counting started.
+    pub fn reprepared(&self) -> u64 {
+        self.reprepared_total().saturating_sub(self.reprepared_before.load(Ordering::SeqCst))
+    }
+
+    fn reprepared_total(&self) -> u64 {
+        let Some(file) = &self.file else { return 0 };
+        let file = std::fs::canonicalize(file).unwrap_or_else(|_| file.clone());
+        sqlite_plans::reprepared(&file.to_string_lossy())
     }
 
     /// Their SQL (the first 20).
@@ -179,6 +283,7 @@ impl ManageConnection for Manager {
                 Ok(DbConn::Postgresql(conn))
             }
             DatabaseUrl::Sqlite(path) => {
+                sqlite_plans::register();
                 let path = path.to_string_lossy();
                 let mut conn =
                     SqliteConnection::establish(&path).map_err(r2d2::Error::ConnectionError)?;
@@ -297,7 +402,11 @@ impl Db {
             }
         }
         let kind = parsed.kind();
-        let statements = Arc::new(Statements::default());
+        let file = match &parsed {
+            DatabaseUrl::Sqlite(path) => Some(path.clone()),
+            DatabaseUrl::Postgres(_) => None,
+        };
+        let statements = Arc::new(Statements { file, ..Statements::default() });
         let pool = r2d2::Pool::builder()
             .max_size(pool_size)
             .min_idle(Some(1))

@@ -69,9 +69,19 @@ def requests(port, path, token, n):
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     for _ in range(n):
-        conn.request("GET", path, headers=headers)
-        res = conn.getresponse()
-        res.read()
+        for attempt in range(3):
+            try:
+                conn.request("GET", path, headers=headers)
+                res = conn.getresponse()
+                res.read()
+                break
+            except (ConnectionResetError, http.client.RemoteDisconnected):
+                # Under callgrind (a debug build especially) the server can take longer than
+                # its client timeout to read a new connection's first request: connect again.
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
+                if attempt == 2:
+                    raise
         if res.status != 200:
             raise RuntimeError(f"{path}: {res.status}")
     conn.close()

@@ -558,6 +558,9 @@ async fn the_reads_reuse_their_prepared_statements() {
     }
     statements.count(false);
     assert_eq!(statements.uncached(), 0, "statements prepared anew: {:#?}", statements.uncached_sql());
+    // Nor are the cached ones planned again on SQLite (every `LIMIT ?` was, before the query
+    // planner stability guarantee).
+    assert_eq!(statements.reprepared(), 0);
 
     // The joined columns are those of the result.
     let own = app.get_as("/api/v1/learning-results", &student).await.json();
@@ -569,4 +572,26 @@ async fn the_reads_reuse_their_prepared_statements() {
     assert_eq!(queue["total"], 1);
     assert_eq!(queue["items"][0]["id"], b);
     assert_eq!(queue["items"][0]["document"]["name"], "a.pdf");
+}
+
+/// Without SQLite's query planner stability guarantee, a statement with a `LIMIT ?` (a page,
+/// `.first()`) is prepared again every time a value is bound: the counter of the test above sees it.
+#[actix_web::test]
+async fn without_the_plan_guarantee_sqlite_prepares_again() {
+    if crate::support::backend() != "sqlite" {
+        return;
+    }
+    let app = TestApp::with_config(|c| {
+        let url = c.database_url();
+        licheng::db::without_sqlite_plan_guarantee(std::path::Path::new(url.trim_start_matches("sqlite://")));
+    });
+    app.demo();
+    let student = app.demo_token(S).await;
+    let statements = app.state.db.statements();
+    statements.count(true);
+    for _ in 0..3 {
+        assert_eq!(app.get_as("/api/v1/me", &student).await.status, 200);
+    }
+    statements.count(false);
+    assert!(statements.reprepared() >= 3, "{}", statements.reprepared());
 }
