@@ -1,15 +1,15 @@
 //! One code path over SQLite (embedded default) and PostgreSQL (scale-out), chosen from the URL
 //! scheme. Queries run on the blocking thread pool, never on the async workers.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use diesel::connection::SimpleConnection;
+use diesel::connection::{Instrumentation, InstrumentationEvent, SimpleConnection};
 use diesel::r2d2::{self, ManageConnection};
-use diesel::{Connection, PgConnection, SqliteConnection};
+use diesel::{Connection, IntoSql, PgConnection, RunQueryDsl, SqliteConnection};
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 
 use crate::error::ApiError;
@@ -84,10 +84,191 @@ impl BackendKind {
     }
 }
 
+/// SQLite (3.4x and later) plans some statements with the values bound to their parameters —
+/// every `LIMIT ?` (a page, diesel's `.first()`) among them — and then prepares such a statement
+/// again each time a value is bound there: diesel's cached statements were parsed and planned
+/// again on most runs (issue #25; callgrind showed `sqlite3Reprepare` under 46 of 58 steps of the
+/// student list). The query planner stability guarantee (QPSG) plans without the values, once.
+/// Registered once per process as an auto extension, so every SQLite connection opened
+/// afterwards has it; it also counts re-preparations per database file, for the tests.
+mod sqlite_plans {
+    use std::collections::{HashMap, HashSet};
+    use std::ffi::{c_char, c_int, c_uint, c_void, CStr};
+    use std::sync::{LazyLock, Mutex, Once};
+
+    use libsqlite3_sys as ffi;
+
+    static REGISTER: Once = Once::new();
+
+    /// Database files whose connections plan without the guarantee (only a test showing what
+    /// happens without it names one).
+    pub static WITHOUT: LazyLock<Mutex<HashSet<String>>> = LazyLock::new(Default::default);
+
+    /// Re-preparations per database file (as SQLite names it).
+    static REPREPARED: LazyLock<Mutex<HashMap<String, u64>>> = LazyLock::new(Default::default);
+
+    pub fn register() {
+        // SAFETY: `on_open` has the entry point's signature and stays valid for the process.
+        REGISTER.call_once(|| unsafe {
+            ffi::sqlite3_auto_extension(Some(on_open));
+        });
+    }
+
+    /// Re-preparations counted for `file` so far.
+    pub fn reprepared(file: &str) -> u64 {
+        REPREPARED.lock().map(|m| m.get(file).copied().unwrap_or(0)).unwrap_or(0)
+    }
+
+    unsafe extern "C" fn on_open(db: *mut ffi::sqlite3, _: *mut *mut c_char, _: *const ffi::sqlite3_api_routines) -> c_int {
+        // SAFETY: `db` is the connection being opened; the QPSG option takes an int and an
+        // optional int pointer for the new value.
+        unsafe {
+            if !without(db) {
+                ffi::sqlite3_db_config(db, ffi::SQLITE_DBCONFIG_ENABLE_QPSG, 1 as c_int, std::ptr::null_mut::<c_int>());
+            }
+            ffi::sqlite3_trace_v2(db, ffi::SQLITE_TRACE_STMT, Some(on_statement), std::ptr::null_mut());
+        }
+        ffi::SQLITE_OK
+    }
+
+    fn without(db: *mut ffi::sqlite3) -> bool {
+        let Ok(without) = WITHOUT.lock() else { return false };
+        if without.is_empty() {
+            return false;
+        }
+        // SAFETY: `db` is open; the name is SQLite's own.
+        let file = unsafe { ffi::sqlite3_db_filename(db, c"main".as_ptr()) };
+        !file.is_null() && without.contains(unsafe { CStr::from_ptr(file) }.to_string_lossy().as_ref())
+    }
+
+    /// At the start of every run of a statement (after any re-preparation): takes its count.
+    unsafe extern "C" fn on_statement(_: c_uint, _: *mut c_void, stmt: *mut c_void, _: *mut c_void) -> c_int {
+        let stmt = stmt.cast::<ffi::sqlite3_stmt>();
+        // SAFETY: for SQLITE_TRACE_STMT the third argument is the running statement.
+        let n = unsafe { ffi::sqlite3_stmt_status(stmt, ffi::SQLITE_STMTSTATUS_REPREPARE, 1) };
+        if n > 0 {
+            // SAFETY: the statement's connection is open while it runs; the name is SQLite's own.
+            let file = unsafe { ffi::sqlite3_db_filename(ffi::sqlite3_db_handle(stmt), c"main".as_ptr()) };
+            if !file.is_null() {
+                let file = unsafe { CStr::from_ptr(file) }.to_string_lossy().into_owned();
+                if let Ok(mut counts) = REPREPARED.lock() {
+                    *counts.entry(file).or_default() += u64::try_from(n).unwrap_or(0);
+                }
+            }
+        }
+        0
+    }
+}
+
+/// For a test only: connections opened from now on to the SQLite database `file` (absolute) plan
+/// without the query planner stability guarantee (see `sqlite_plans`): statements with a
+/// `LIMIT ?` are prepared again on every run; nothing else changes.
+pub fn without_sqlite_plan_guarantee(file: &std::path::Path) {
+    let file = match (file.parent().and_then(|d| std::fs::canonicalize(d).ok()), file.file_name()) {
+        (Some(dir), Some(name)) => dir.join(name),
+        _ => file.to_path_buf(),
+    };
+    if let Ok(mut without) = sqlite_plans::WITHOUT.lock() {
+        without.insert(file.to_string_lossy().into_owned());
+    }
+}
+
 /// r2d2 manager that establishes the variant named by the URL and prepares SQLite connections.
 #[derive(Debug)]
 pub struct Manager {
     url: DatabaseUrl,
+    statements: Arc<Statements>,
+}
+
+/// Statements run without a reusable prepared statement (issue #25): prepared, run once and
+/// thrown away — a variable-length `IN (?, ?, …)` list on SQLite, raw SQL, `batch_execute`.
+/// A read path should have none: diesel keeps every other statement prepared per connection.
+/// Counted only while switched on ([`Statements::count`]), because telling them apart formats
+/// each query; tests switch it on to show that the reads reuse their statements.
+#[derive(Debug, Default)]
+pub struct Statements {
+    counting: AtomicBool,
+    uncached: AtomicU64,
+    /// The SQL of the first uncached statements seen while counting.
+    seen: Mutex<Vec<String>>,
+    /// SQLite: the database file, and its re-preparations when counting started.
+    file: Option<PathBuf>,
+    reprepared_before: AtomicU64,
+}
+
+impl Statements {
+    /// Starts (from zero) or stops counting.
+    pub fn count(&self, on: bool) {
+        if on {
+            self.reprepared_before.store(self.reprepared_total(), Ordering::SeqCst);
+            self.uncached.store(0, Ordering::SeqCst);
+            self.seen.lock().unwrap_or_else(|e| e.into_inner()).clear();
+        }
+        self.counting.store(on, Ordering::SeqCst);
+    }
+
+    /// Statements run without a cached prepared statement since counting started.
+    pub fn uncached(&self) -> u64 {
+        self.uncached.load(Ordering::SeqCst)
+    }
+
+    /// SQLite: cached statements prepared again (plan or schema changed) since counting started.
+    pub fn reprepared(&self) -> u64 {
+        self.reprepared_total().saturating_sub(self.reprepared_before.load(Ordering::SeqCst))
+    }
+
+    fn reprepared_total(&self) -> u64 {
+        let Some(file) = &self.file else { return 0 };
+        let file = std::fs::canonicalize(file).unwrap_or_else(|_| file.clone());
+        sqlite_plans::reprepared(&file.to_string_lossy())
+    }
+
+    /// Their SQL (the first 20).
+    pub fn uncached_sql(&self) -> Vec<String> {
+        self.seen.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+}
+
+/// Per connection: which SQL diesel put into this connection's statement cache, and whether the
+/// running query is one of them.
+struct Watch {
+    statements: Arc<Statements>,
+    cached: HashSet<String>,
+    running: Option<String>,
+}
+
+impl Instrumentation for Watch {
+    fn on_connection_event(&mut self, event: InstrumentationEvent<'_>) {
+        match event {
+            // Once per statement and connection: the statement is prepared for the cache.
+            InstrumentationEvent::CacheQuery { sql, .. } => {
+                self.cached.insert(sql.to_string());
+            }
+            InstrumentationEvent::StartQuery { query, .. } if self.statements.counting.load(Ordering::Relaxed) => {
+                let text = query.to_string();
+                let sql = text.split_once(" -- binds: ").map_or(text.as_str(), |(sql, _)| sql);
+                self.running = Some(sql.to_string());
+            }
+            InstrumentationEvent::FinishQuery { .. } => {
+                if let Some(sql) = self.running.take() {
+                    if !self.cached.contains(&sql) {
+                        self.statements.uncached.fetch_add(1, Ordering::SeqCst);
+                        let mut seen = self.statements.seen.lock().unwrap_or_else(|e| e.into_inner());
+                        if seen.len() < 20 {
+                            seen.push(sql);
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+impl Manager {
+    fn watch(&self) -> Watch {
+        Watch { statements: self.statements.clone(), cached: HashSet::new(), running: None }
+    }
 }
 
 impl ManageConnection for Manager {
@@ -96,10 +277,13 @@ impl ManageConnection for Manager {
 
     fn connect(&self) -> Result<DbConn, r2d2::Error> {
         match &self.url {
-            DatabaseUrl::Postgres(url) => PgConnection::establish(url)
-                .map(DbConn::Postgresql)
-                .map_err(r2d2::Error::ConnectionError),
+            DatabaseUrl::Postgres(url) => {
+                let mut conn = PgConnection::establish(url).map_err(r2d2::Error::ConnectionError)?;
+                conn.set_instrumentation(self.watch());
+                Ok(DbConn::Postgresql(conn))
+            }
             DatabaseUrl::Sqlite(path) => {
+                sqlite_plans::register();
                 let path = path.to_string_lossy();
                 let mut conn =
                     SqliteConnection::establish(&path).map_err(r2d2::Error::ConnectionError)?;
@@ -110,13 +294,23 @@ impl ManageConnection for Manager {
                      PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;",
                 )
                 .map_err(r2d2::Error::QueryError)?;
+                conn.set_instrumentation(self.watch());
                 Ok(DbConn::Sqlite(conn))
             }
         }
     }
 
+    /// Runs on every checkout, so it must be cheap (issue #25): a SQLite connection is a local
+    /// file that does not go away, nothing to check; a PostgreSQL connection may have been
+    /// dropped by the server, so one round trip with a statement prepared once per connection.
     fn is_valid(&self, conn: &mut DbConn) -> Result<(), r2d2::Error> {
-        conn.batch_execute("SELECT 1").map_err(r2d2::Error::QueryError)
+        match conn {
+            DbConn::Sqlite(_) => Ok(()),
+            DbConn::Postgresql(_) => diesel::select(1i32.into_sql::<diesel::sql_types::Integer>())
+                .get_result::<i32>(conn)
+                .map(|_| ())
+                .map_err(r2d2::Error::QueryError),
+        }
     }
 
     /// A connection given back while its thread panics, or with a transaction still open (or
@@ -140,6 +334,7 @@ pub struct Db {
     /// with `SQLITE_BUSY` when a deferred transaction upgrades to a write.
     write_lock: Arc<Mutex<()>>,
     totals: Arc<Totals>,
+    statements: Arc<Statements>,
 }
 
 /// Totals of long lists (a school's students, a teacher's queue), so paging through a list does
@@ -207,12 +402,17 @@ impl Db {
             }
         }
         let kind = parsed.kind();
+        let file = match &parsed {
+            DatabaseUrl::Sqlite(path) => Some(path.clone()),
+            DatabaseUrl::Postgres(_) => None,
+        };
+        let statements = Arc::new(Statements { file, ..Statements::default() });
         let pool = r2d2::Pool::builder()
             .max_size(pool_size)
             .min_idle(Some(1))
             .connection_timeout(std::time::Duration::from_secs(15))
-            .build(Manager { url: parsed })?;
-        Ok(Db { pool, kind, write_lock: Arc::new(Mutex::new(())), totals: Arc::new(Totals::default()) })
+            .build(Manager { url: parsed, statements: statements.clone() })?;
+        Ok(Db { pool, kind, write_lock: Arc::new(Mutex::new(())), totals: Arc::new(Totals::default()), statements })
     }
 
     pub fn kind(&self) -> BackendKind {
@@ -222,6 +422,11 @@ impl Db {
     /// The list totals cache of this database handle (see [`Totals`]).
     pub fn totals(&self) -> Arc<Totals> {
         self.totals.clone()
+    }
+
+    /// The count of statements run without a reusable prepared statement (see [`Statements`]).
+    pub fn statements(&self) -> Arc<Statements> {
+        self.statements.clone()
     }
 
     /// How long a list total may be reused (0: never; the server sets `principal_cache_seconds`).

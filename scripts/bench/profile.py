@@ -69,9 +69,19 @@ def requests(port, path, token, n):
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     for _ in range(n):
-        conn.request("GET", path, headers=headers)
-        res = conn.getresponse()
-        res.read()
+        for attempt in range(3):
+            try:
+                conn.request("GET", path, headers=headers)
+                res = conn.getresponse()
+                res.read()
+                break
+            except (ConnectionResetError, http.client.RemoteDisconnected):
+                # Under callgrind (a debug build especially) the server can take longer than
+                # its client timeout to read a new connection's first request: connect again.
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
+                if attempt == 2:
+                    raise
         if res.status != 200:
             raise RuntimeError(f"{path}: {res.status}")
     conn.close()
@@ -88,8 +98,11 @@ def main():
     ap.add_argument("--requests", type=int, default=200, help="instrumented requests per endpoint")
     ap.add_argument("--warmup", type=int, default=20)
     ap.add_argument("--principal-cache-seconds", default="3600", help="long by default: under callgrind a request is ~50× slower, so a 5 s lifetime would reload far more often than at full speed")
+    ap.add_argument("--bin", default=None, help="the licheng binary to run (default: the release build, %s)" % L.BIN)
     ap.add_argument("--out", default=None, help="directory for the callgrind files and annotations (default: a temporary one)")
     args = ap.parse_args()
+    if args.bin:
+        L.BIN = os.path.abspath(args.bin)
     out_dir = args.out or tempfile.mkdtemp(prefix="licheng-profile-")
     os.makedirs(out_dir, exist_ok=True)
     data_dir = tempfile.mkdtemp(prefix="licheng-profile-data-")

@@ -125,8 +125,11 @@ def main():
     ap.add_argument("--pg", default=os.environ.get("PGURL", "postgres://postgres@127.0.0.1:5432"), help="PostgreSQL server (without database) for --backend postgres: a fresh database is created and dropped")
     ap.add_argument("--database-url", default=None, help="an existing, empty database instead (sqlite://… or postgres://…)")
     ap.add_argument("--principal-cache-seconds", default=None, help="the server's principal_cache_seconds (default: its default, 5; 0 turns the cache off)")
+    ap.add_argument("--bin", default=None, help="the licheng binary to run (default: the release build, %s)" % L.BIN)
     ap.add_argument("--no-sign-in", action="store_true", help="skip the sign-in part (argon2 ceiling and sign-in throughput)")
     args = ap.parse_args()
+    if args.bin:
+        L.BIN = os.path.abspath(args.bin)
     extra = {} if args.principal_cache_seconds is None else {"LICHENG_PRINCIPAL_CACHE_SECONDS": str(args.principal_cache_seconds)}
     url, pg_name = args.database_url, None
     if url is None and args.backend == "postgres":

@@ -526,3 +526,72 @@ async fn a_silent_mail_server_does_not_delay_other_schools_mail() {
     let waiting: i64 = app.write(|c| Ok(mo::table.filter(mo::school_id.eq(slow.id)).filter(mo::status.eq("pending")).count().get_result(c)?));
     assert_eq!(waiting, 2, "the rest waits for the next pass");
 }
+
+/// The authenticated reads of issue #25 reuse their prepared statements: a student's own results,
+/// a teacher's certification queue, the admin's student list and `GET /me`, asked again and
+/// again, run no statement that has to be prepared anew (no variable-length `IN (…)` list, no raw
+/// SQL, no check on checkout) — and still show the files, the selection and who decided.
+#[actix_web::test]
+async fn the_reads_reuse_their_prepared_statements() {
+    let app = TestApp::init();
+    app.demo();
+    let student = app.demo_token(S).await;
+    let a = result(&app, &student, "國語文", "閱讀心得", true).await;
+    let b = result(&app, &student, "國語文", "作文", true).await;
+    let t001 = app.demo_token("999999_T001").await;
+    assert_eq!(decide(&app, &t001, a, json!({"decision": "certify"})).await.status, 200);
+    let admin = app.demo_token("admin").await;
+    let statements = app.state.db.statements();
+    statements.count(true);
+    let reads = [
+        ("/api/v1/learning-results", &student),
+        ("/api/v1/certification/results?state=submitted", &t001),
+        ("/api/v1/certification/results", &t001),
+        ("/api/v1/students?per_page=2", &admin),
+        ("/api/v1/me", &student),
+    ];
+    for _ in 0..3 {
+        for (path, token) in reads {
+            let r = app.get_as(path, token).await;
+            assert_eq!(r.status, 200, "{path}: {}", r.text());
+        }
+    }
+    statements.count(false);
+    assert_eq!(statements.uncached(), 0, "statements prepared anew: {:#?}", statements.uncached_sql());
+    // Nor are the cached ones planned again on SQLite (every `LIMIT ?` was, before the query
+    // planner stability guarantee).
+    assert_eq!(statements.reprepared(), 0);
+
+    // The joined columns are those of the result.
+    let own = app.get_as("/api/v1/learning-results", &student).await.json();
+    let item = |id: i64| own["items"].as_array().unwrap().iter().find(|r| r["id"] == id).cloned().unwrap();
+    assert_eq!((item(a)["state"].clone(), item(a)["decided_by"].clone(), item(a)["selected"].clone()), (json!("certified"), json!("王大明"), json!(false)));
+    assert_eq!(item(b)["document"]["sha256"], bytes::sha256(&bytes::pdf(2000)));
+    assert!(item(b)["video"].is_null() && item(b)["decided_by"].is_null());
+    let queue = app.get_as("/api/v1/certification/results?state=submitted", &t001).await.json();
+    assert_eq!(queue["total"], 1);
+    assert_eq!(queue["items"][0]["id"], b);
+    assert_eq!(queue["items"][0]["document"]["name"], "a.pdf");
+}
+
+/// Without SQLite's query planner stability guarantee, a statement with a `LIMIT ?` (a page,
+/// `.first()`) is prepared again every time a value is bound: the counter of the test above sees it.
+#[actix_web::test]
+async fn without_the_plan_guarantee_sqlite_prepares_again() {
+    if crate::support::backend() != "sqlite" {
+        return;
+    }
+    let app = TestApp::with_config(|c| {
+        let url = c.database_url();
+        licheng::db::without_sqlite_plan_guarantee(std::path::Path::new(url.trim_start_matches("sqlite://")));
+    });
+    app.demo();
+    let student = app.demo_token(S).await;
+    let statements = app.state.db.statements();
+    statements.count(true);
+    for _ in 0..3 {
+        assert_eq!(app.get_as("/api/v1/me", &student).await.status, 200);
+    }
+    statements.count(false);
+    assert!(statements.reprepared() >= 3, "{}", statements.reprepared());
+}

@@ -27,8 +27,8 @@ use crate::pagination::{Page, PageQuery};
 use crate::schema::{courses, learning_results as lr, selections, student_profiles as sp, teaching_assignments as ta, users};
 use crate::settings::periods::{self, Item, Period};
 use crate::terms::{self, Term};
-use crate::uploads::access::{Caller, Visible};
-use crate::uploads::results::{self, LearningResult, LearningResultDetail, ResultFilter, ResultState};
+use crate::uploads::access::Caller;
+use crate::uploads::results::{self, LearningResult, LearningResultDetail, ResultFilter, ResultState, Scope};
 
 pub use rules::Decision;
 
@@ -405,17 +405,10 @@ pub async fn certification_results(state: web::Data<AppState>, who: Principal, f
     state
         .db
         .read(move |c| {
-            let mut courses: Vec<i64> = ta::table
-                .filter(ta::teacher_id.eq(me.user))
-                .filter(ta::school_id.eq(me.school))
-                .filter(ta::active.eq(true))
-                .select(ta::course_id)
-                .load(c)?;
-            // With the courses they certify as a delegate (003 #25).
-            courses.extend(delegates::delegated_courses(c, me.school, me.user)?);
-            // Editing results are the student's drafts: not the teacher's business yet.
-            let vis = Visible::Some { students: Vec::new(), courses };
-            Ok(web::Json(results::list_in(c, Some(&totals), me.school, &vis, &filter, false, page, per_page)?))
+            // The courses they teach, with those they certify as a delegate (003 #25), as
+            // subqueries of the one statement. Editing results are the student's drafts: not
+            // the teacher's business yet.
+            Ok(web::Json(results::list_in(c, Some(&totals), me.school, &Scope::Certifier(me.user), &filter, false, page, per_page)?))
         })
         .await
 }

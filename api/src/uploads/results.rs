@@ -18,7 +18,7 @@ use crate::auth::Principal;
 use crate::db::{DbConn, Totals};
 use crate::error::{ApiError, ApiResult, ErrorCode, Problem};
 use crate::pagination::{like_pattern, offset, total_from_page, Page, PageQuery};
-use crate::schema::{courses, enrolments, learning_result_events as ev, learning_results as lr, selections, student_profiles as sp, users};
+use crate::schema::{certification_delegates as cd, courses, enrolments, learning_result_events as ev, learning_results as lr, selections, stored_files, student_profiles as sp, teaching_assignments as ta, users};
 use crate::settings::{parameters, periods};
 use crate::terms::Term;
 
@@ -290,32 +290,30 @@ pub struct MyCourses {
     pub upload_period: Option<periods::Period>,
 }
 
+/// A stored file's columns as [`files::columns`] selects them.
+type FileRow = (i64, String, i64, String, String);
+
 type Row = (
     (i64, i64, i64, i32, i32, String, Option<i64>, Option<i64>, String, Option<String>),
     (NaiveDateTime, NaiveDateTime, Option<NaiveDateTime>, Option<NaiveDateTime>, Option<i64>),
     (String, String, Option<String>, Option<i32>),
     (String, String),
+    // The document, the video, the selection and the name of who decided, joined in the same
+    // query rather than looked up per page with `IN (…)` lists (issue #25).
+    (Option<FileRow>, Option<FileRow>, Option<i64>, Option<String>),
 );
 
-/// Loads results by a boxed filter into API shapes.
-fn shape(c: &mut DbConn, rows: Vec<Row>) -> ApiResult<Vec<LearningResult>> {
-    let file_ids: Vec<i64> = rows.iter().flat_map(|r| [r.0 .6, r.0 .7]).flatten().collect();
-    let files = files::load(c, &file_ids)?;
-    let ids: Vec<i64> = rows.iter().map(|r| r.0 .0).collect();
-    let selected: Vec<i64> = if ids.is_empty() {
-        vec![]
-    } else {
-        selections::table.filter(selections::item_kind.eq("result")).filter(selections::item_id.eq_any(&ids)).select(selections::item_id).load(c)?
-    };
-    let decider_ids: Vec<i64> = rows.iter().filter_map(|r| r.1 .4).collect();
-    let deciders: Vec<(i64, String)> = if decider_ids.is_empty() {
-        vec![]
-    } else {
-        users::table.filter(users::id.eq_any(&decider_ids)).select((users::id, users::display_name)).load(c)?
-    };
-    Ok(rows
-        .into_iter()
-        .map(|((id, student_id, course_id, academic_year, semester, description, doc, video, state, reason), (created_at, updated_at, submitted_at, decided_at, decided_by), (account, name, class_code, seat_no), (course_code, subject_name))| {
+// Who decided, and the two files, joined into the result's row.
+diesel::alias!(users as deciders: Deciders, stored_files as documents: Documents, stored_files as videos: Videos);
+
+fn file_info(row: Option<FileRow>) -> Option<FileInfo> {
+    row.map(|(id, sha256, size, kind, name)| FileInfo { id, sha256, size, kind, name })
+}
+
+/// Rows of [`result_query`] in their API shape.
+fn shape(rows: Vec<Row>) -> Vec<LearningResult> {
+    rows.into_iter()
+        .map(|((id, student_id, course_id, academic_year, semester, description, _, _, state, reason), (created_at, updated_at, submitted_at, decided_at, _), (account, name, class_code, seat_no), (course_code, subject_name), (document, video, selection, decided_by))| {
             LearningResult {
                 id,
                 student_id,
@@ -330,19 +328,19 @@ fn shape(c: &mut DbConn, rows: Vec<Row>) -> ApiResult<Vec<LearningResult>> {
                 academic_year,
                 semester,
                 description,
-                document: files::find(&files, doc),
-                video: files::find(&files, video),
+                document: file_info(document),
+                video: file_info(video),
                 state: ResultState::parse(&state),
                 reject_reason: reason,
-                selected: selected.contains(&id),
+                selected: selection.is_some(),
                 created_at,
                 updated_at,
                 submitted_at,
                 decided_at,
-                decided_by: decided_by.and_then(|d| deciders.iter().find(|(i, _)| *i == d).map(|(_, n)| n.clone())),
+                decided_by,
             }
         })
-        .collect())
+        .collect()
 }
 
 macro_rules! result_query {
@@ -351,12 +349,23 @@ macro_rules! result_query {
             .inner_join(users::table.on(users::id.eq(lr::student_id)))
             .left_join(sp::table.on(sp::user_id.eq(lr::student_id)))
             .inner_join(courses::table.on(courses::id.eq(lr::course_id)))
+            .left_join(documents.on(documents.field(stored_files::id).nullable().eq(lr::document_file_id)))
+            .left_join(videos.on(videos.field(stored_files::id).nullable().eq(lr::video_file_id)))
+            // At most one: selections are unique by item.
+            .left_join(selections::table.on(selections::item_kind.eq("result").and(selections::item_id.eq(lr::id))))
+            .left_join(deciders.on(deciders.field(users::id).nullable().eq(lr::decided_by)))
             .filter(lr::deleted_at.is_null())
             .select((
                 (lr::id, lr::student_id, lr::course_id, lr::academic_year, lr::semester, lr::description, lr::document_file_id, lr::video_file_id, lr::state, lr::reject_reason),
                 (lr::created_at, lr::updated_at, lr::submitted_at, lr::decided_at, lr::decided_by),
                 (users::account, users::display_name, sp::class_code.nullable(), sp::seat_no.nullable()),
                 (courses::course_code, courses::subject_name),
+                (
+                    documents.fields((stored_files::id, stored_files::sha256, stored_files::size, stored_files::kind, stored_files::original_name)).nullable(),
+                    videos.fields((stored_files::id, stored_files::sha256, stored_files::size, stored_files::kind, stored_files::original_name)).nullable(),
+                    selections::id.nullable(),
+                    deciders.field(users::display_name).nullable(),
+                ),
             ))
     };
 }
@@ -369,8 +378,7 @@ pub fn load_visible(c: &mut DbConn, me: Caller, id: i64) -> ApiResult<LearningRe
     if !vis.result(row.0 .1, row.0 .2) {
         return Err(ApiError::not_found());
     }
-    let mut shaped = shape(c, vec![row])?;
-    shaped.pop().ok_or_else(ApiError::not_found)
+    shape(vec![row]).pop().ok_or_else(ApiError::not_found)
 }
 
 pub fn history(c: &mut DbConn, id: i64) -> ApiResult<Vec<ResultEvent>> {
@@ -435,19 +443,66 @@ pub fn parse_term(code: &str) -> ApiResult<Term> {
 }
 
 fn list(c: &mut DbConn, totals: &Totals, me: Caller, f: &ResultFilter, page: i64, per_page: i64) -> ApiResult<Page<LearningResult>> {
-    let vis = access::visible(c, me)?;
-    list_in(c, Some(totals), me.school, &vis, f, true, page, per_page)
+    let scope = Scope::from(access::visible(c, me)?);
+    list_in(c, Some(totals), me.school, &scope, f, true, page, per_page)
 }
 
-/// One page of the school's results that `vis` covers, filtered; `drafts`: include `editing` ones.
-/// `totals`: reuse the list's total while nothing changed (see [`crate::db::Totals`]).
-pub fn list_in(c: &mut DbConn, totals: Option<&Totals>, school: i64, vis: &Visible, f: &ResultFilter, drafts: bool, page: i64, per_page: i64) -> ApiResult<Page<LearningResult>> {
+/// Whose results a list covers. The frequent lists — a student's own, a teacher's certification
+/// queue, the whole school — are SQL of one fixed shape, so every connection prepares the
+/// statement once and reuses it (issue #25); only an adviser's list names its students and
+/// courses (a variable-length `IN` list, prepared each time on SQLite).
+#[derive(Debug, Clone)]
+pub enum Scope {
+    /// The whole school (the admin).
+    School,
+    /// One student's own.
+    Student(i64),
+    /// The results of the courses `teacher` teaches (active assignments) and of those they
+    /// certify as a delegate (003 #25; as [`crate::certification::delegates::delegated_courses`]).
+    Certifier(i64),
+    /// These students' results and these courses'.
+    Some { students: Vec<i64>, courses: Vec<i64> },
+}
+
+impl From<Visible> for Scope {
+    fn from(vis: Visible) -> Scope {
+        match vis {
+            Visible::All => Scope::School,
+            Visible::Some { students, courses } if courses.is_empty() && students.len() == 1 => Scope::Student(students[0]),
+            Visible::Some { students, courses } => Scope::Some { students, courses },
+        }
+    }
+}
+
+/// One page of the school's results that `scope` covers, filtered; `drafts`: include `editing`
+/// ones. `totals`: reuse the list's total while nothing changed (see [`crate::db::Totals`]).
+#[allow(clippy::too_many_arguments)]
+pub fn list_in(c: &mut DbConn, totals: Option<&Totals>, school: i64, scope: &Scope, f: &ResultFilter, drafts: bool, page: i64, per_page: i64) -> ApiResult<Page<LearningResult>> {
     let term = f.term.as_deref().map(parse_term).transpose()?;
     macro_rules! filtered {
         () => {{
             let mut q = result_query!().filter(lr::school_id.eq(school)).into_boxed();
-            if let Visible::Some { students, courses } = vis {
-                q = q.filter(lr::student_id.eq_any(students.clone()).or(lr::course_id.eq_any(courses.clone())));
+            match scope {
+                Scope::School => {}
+                Scope::Student(id) => q = q.filter(lr::student_id.eq(*id)),
+                Scope::Certifier(teacher) => {
+                    let taught = ta::table.filter(ta::teacher_id.eq(*teacher)).filter(ta::school_id.eq(school)).filter(ta::active.eq(true)).select(ta::course_id);
+                    let named = cd::table
+                        .filter(cd::school_id.eq(school))
+                        .filter(cd::delegate_id.eq(*teacher))
+                        .filter(cd::ended_at.is_null())
+                        .filter(cd::course_id.is_not_null())
+                        .select(cd::course_id.assume_not_null());
+                    let stood_in = cd::table
+                        .filter(cd::school_id.eq(school))
+                        .filter(cd::delegate_id.eq(*teacher))
+                        .filter(cd::ended_at.is_null())
+                        .filter(cd::teacher_id.is_not_null())
+                        .select(cd::teacher_id.assume_not_null());
+                    let of_stood_in = ta::table.filter(ta::school_id.eq(school)).filter(ta::teacher_id.eq_any(stood_in)).select(ta::course_id);
+                    q = q.filter(lr::course_id.eq_any(taught).or(lr::course_id.eq_any(named)).or(lr::course_id.eq_any(of_stood_in)));
+                }
+                Scope::Some { students, courses } => q = q.filter(lr::student_id.eq_any(students.clone()).or(lr::course_id.eq_any(courses.clone()))),
             }
             if let Some(t) = term {
                 q = q.filter(lr::academic_year.eq(t.academic_year)).filter(lr::semester.eq(t.semester));
@@ -481,10 +536,10 @@ pub fn list_in(c: &mut DbConn, totals: Option<&Totals>, school: i64, vis: &Visib
         .load(c)?;
     let total = match (total_from_page(page, per_page, rows.len()), totals) {
         (Some(total), _) => total,
-        (None, Some(totals)) => totals.get_or(format!("results {school} {vis:?} {f:?} {drafts}"), || Ok(filtered!().count().get_result(c)?))?,
+        (None, Some(totals)) => totals.get_or(format!("results {school} {scope:?} {f:?} {drafts}"), || Ok(filtered!().count().get_result(c)?))?,
         (None, None) => filtered!().count().get_result(c)?,
     };
-    Ok(Page::new(shape(c, rows)?, total, page, per_page))
+    Ok(Page::new(shape(rows), total, page, per_page))
 }
 
 /// The course with its term, if the student takes it (active enrolment, active course) in the
