@@ -34,6 +34,8 @@ pub enum GroupKind {
 }
 
 impl GroupKind {
+    pub const ALL: [GroupKind; 2] = [GroupKind::Subject, GroupKind::Custom];
+
     pub fn as_str(self) -> &'static str {
         match self {
             GroupKind::Subject => "subject",
@@ -63,6 +65,8 @@ pub enum Identity {
 }
 
 impl Identity {
+    pub const ALL: [Identity; 3] = [Identity::Homeroom, Identity::Subject, Identity::Custom];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Identity::Homeroom => "homeroom",
@@ -99,6 +103,8 @@ pub enum Phase {
 }
 
 impl Phase {
+    pub const ALL: [Phase; 2] = [Phase::Plan, Phase::Result];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Phase::Plan => "plan",
@@ -137,6 +143,8 @@ pub enum PlanState {
 }
 
 impl PlanState {
+    pub const ALL: [PlanState; 4] = [PlanState::Draft, PlanState::InReview, PlanState::Returned, PlanState::Approved];
+
     pub fn as_str(self) -> &'static str {
         match self {
             PlanState::Draft => "draft",
@@ -183,6 +191,8 @@ pub enum OutcomeState {
 }
 
 impl OutcomeState {
+    pub const ALL: [OutcomeState; 5] = [OutcomeState::None, OutcomeState::Draft, OutcomeState::InReview, OutcomeState::Returned, OutcomeState::Certified];
+
     pub fn as_str(self) -> &'static str {
         match self {
             OutcomeState::None => "none",

@@ -43,6 +43,8 @@ pub enum ResultState {
 }
 
 impl ResultState {
+    pub const ALL: [ResultState; 4] = [ResultState::Editing, ResultState::Submitted, ResultState::Certified, ResultState::Rejected];
+
     pub fn as_str(self) -> &'static str {
         match self {
             ResultState::Editing => "editing",
@@ -52,13 +54,9 @@ impl ResultState {
         }
     }
 
-    pub fn parse(s: &str) -> ResultState {
-        match s {
-            "submitted" => ResultState::Submitted,
-            "certified" => ResultState::Certified,
-            "rejected" => ResultState::Rejected,
-            _ => ResultState::Editing,
-        }
+    /// The stored state (`learning_results.state`); anything else is an error, never a default.
+    pub fn parse(s: &str) -> ApiResult<ResultState> {
+        ResultState::ALL.into_iter().find(|st| st.as_str() == s).ok_or_else(|| ApiError::bad_stored("learning result state", s))
     }
 
     pub fn name_zh(self) -> &'static str {
@@ -253,10 +251,9 @@ fn shape(c: &mut DbConn, rows: Vec<Row>) -> ApiResult<Vec<LearningResult>> {
     } else {
         users::table.filter(users::id.eq_any(&decider_ids)).select((users::id, users::display_name)).load(c)?
     };
-    Ok(rows
-        .into_iter()
+    rows.into_iter()
         .map(|((id, student_id, course_id, academic_year, semester, description, doc, video, state, reason), (created_at, updated_at, submitted_at, decided_at, decided_by), (account, name, class_code, seat_no), (course_code, subject_name))| {
-            LearningResult {
+            Ok(LearningResult {
                 id,
                 student_id,
                 student_account: account,
@@ -272,7 +269,7 @@ fn shape(c: &mut DbConn, rows: Vec<Row>) -> ApiResult<Vec<LearningResult>> {
                 description,
                 document: files::find(&files, doc),
                 video: files::find(&files, video),
-                state: ResultState::parse(&state),
+                state: ResultState::parse(&state)?,
                 reject_reason: reason,
                 selected: selected.contains(&id),
                 created_at,
@@ -280,9 +277,9 @@ fn shape(c: &mut DbConn, rows: Vec<Row>) -> ApiResult<Vec<LearningResult>> {
                 submitted_at,
                 decided_at,
                 decided_by: decided_by.and_then(|d| deciders.iter().find(|(i, _)| *i == d).map(|(_, n)| n.clone())),
-            }
+            })
         })
-        .collect())
+        .collect()
 }
 
 macro_rules! result_query {
@@ -767,7 +764,7 @@ fn own_in_state(c: &mut DbConn, me: Caller, id: i64, allowed: &[ResultState], ac
     if student != me.user {
         return Err(ApiError::not_found());
     }
-    let state = ResultState::parse(&state);
+    let state = ResultState::parse(&state)?;
     if !allowed.contains(&state) {
         return Err(ApiError::with_detail(
             ErrorCode::InvalidState,
