@@ -32,3 +32,4 @@ mod contract;
 mod schema_check;
 mod national_ids;
 mod module_cycles;
+mod value_checks;

@@ -1,4 +1,3 @@
-ALTER TABLE history_chain DROP CONSTRAINT history_chain_source_check;
 ALTER TABLE selections DROP CONSTRAINT selections_item_kind_check;
 ALTER TABLE performances DROP CONSTRAINT performances_category_check;
 ALTER TABLE learning_result_events DROP CONSTRAINT learning_result_events_state_check;

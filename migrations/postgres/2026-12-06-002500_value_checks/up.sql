@@ -16,4 +16,3 @@ ALTER TABLE learning_results ADD CONSTRAINT learning_results_state_check CHECK (
 ALTER TABLE learning_result_events ADD CONSTRAINT learning_result_events_state_check CHECK (state IN ('editing', 'submitted', 'certified', 'rejected'));
 ALTER TABLE performances ADD CONSTRAINT performances_category_check CHECK (category IN ('cadre', 'competition', 'certificate', 'service_learning', 'flexible_learning', 'group_activity', 'workplace', 'works', 'advanced_placement', 'other'));
 ALTER TABLE selections ADD CONSTRAINT selections_item_kind_check CHECK (item_kind IN ('result', 'transfer_result', 'performance', 'transfer_performance'));
-ALTER TABLE history_chain ADD CONSTRAINT history_chain_source_check CHECK (source IN ('learning_result_events', 'audit_events'));

@@ -1,5 +1,3 @@
-DROP TRIGGER history_chain_source_update_check;
-DROP TRIGGER history_chain_source_insert_check;
 DROP TRIGGER selections_item_kind_update_check;
 DROP TRIGGER selections_item_kind_insert_check;
 DROP TRIGGER performances_category_update_check;

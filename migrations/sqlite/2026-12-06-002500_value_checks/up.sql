@@ -19,8 +19,7 @@ CREATE TEMP TABLE _value_checks (
     learning_results_state INTEGER NOT NULL CONSTRAINT "learning_results.state holds a value outside its set" CHECK (learning_results_state = 0),
     learning_result_events_state INTEGER NOT NULL CONSTRAINT "learning_result_events.state holds a value outside its set" CHECK (learning_result_events_state = 0),
     performances_category INTEGER NOT NULL CONSTRAINT "performances.category holds a value outside its set" CHECK (performances_category = 0),
-    selections_item_kind INTEGER NOT NULL CONSTRAINT "selections.item_kind holds a value outside its set" CHECK (selections_item_kind = 0),
-    history_chain_source INTEGER NOT NULL CONSTRAINT "history_chain.source holds a value outside its set" CHECK (history_chain_source = 0)
+    selections_item_kind INTEGER NOT NULL CONSTRAINT "selections.item_kind holds a value outside its set" CHECK (selections_item_kind = 0)
 );
 INSERT INTO _value_checks VALUES (
     (SELECT COUNT(*) FROM users WHERE kind IS NULL OR kind NOT IN ('operator', 'staff', 'student', 'temporary')),
@@ -35,8 +34,7 @@ INSERT INTO _value_checks VALUES (
     (SELECT COUNT(*) FROM learning_results WHERE state IS NULL OR state NOT IN ('editing', 'submitted', 'certified', 'rejected')),
     (SELECT COUNT(*) FROM learning_result_events WHERE state IS NULL OR state NOT IN ('editing', 'submitted', 'certified', 'rejected')),
     (SELECT COUNT(*) FROM performances WHERE category IS NULL OR category NOT IN ('cadre', 'competition', 'certificate', 'service_learning', 'flexible_learning', 'group_activity', 'workplace', 'works', 'advanced_placement', 'other')),
-    (SELECT COUNT(*) FROM selections WHERE item_kind IS NULL OR item_kind NOT IN ('result', 'transfer_result', 'performance', 'transfer_performance')),
-    (SELECT COUNT(*) FROM history_chain WHERE source IS NULL OR source NOT IN ('learning_result_events', 'audit_events'))
+    (SELECT COUNT(*) FROM selections WHERE item_kind IS NULL OR item_kind NOT IN ('result', 'transfer_result', 'performance', 'transfer_performance'))
 );
 DROP TABLE _value_checks;
 
@@ -130,10 +128,3 @@ BEGIN SELECT RAISE(ABORT, 'invalid selections.item_kind'); END;
 CREATE TRIGGER selections_item_kind_update_check BEFORE UPDATE OF item_kind ON selections
 WHEN NEW.item_kind IS NULL OR NEW.item_kind NOT IN ('result', 'transfer_result', 'performance', 'transfer_performance')
 BEGIN SELECT RAISE(ABORT, 'invalid selections.item_kind'); END;
-
-CREATE TRIGGER history_chain_source_insert_check BEFORE INSERT ON history_chain
-WHEN NEW.source IS NULL OR NEW.source NOT IN ('learning_result_events', 'audit_events')
-BEGIN SELECT RAISE(ABORT, 'invalid history_chain.source'); END;
-CREATE TRIGGER history_chain_source_update_check BEFORE UPDATE OF source ON history_chain
-WHEN NEW.source IS NULL OR NEW.source NOT IN ('learning_result_events', 'audit_events')
-BEGIN SELECT RAISE(ABORT, 'invalid history_chain.source'); END;
