@@ -294,6 +294,12 @@ impl ApiError {
         ApiError { internal: Some(cause.into()), ..ApiError::new(ErrorCode::InternalError) }
     }
 
+    /// A stored state, kind or category outside its enum (`what` = `table.column`): an internal
+    /// error naming the bad value, never a default (issue #17 item 1).
+    pub fn bad_stored(what: &str, value: &str) -> ApiError {
+        ApiError::internal(format!("unknown {what} `{value}` in the database"))
+    }
+
     pub fn database_unavailable(cause: impl std::fmt::Display) -> ApiError {
         ApiError {
             internal: Some(cause.to_string()),

@@ -38,6 +38,8 @@ pub enum Source {
 }
 
 impl Source {
+    pub const ALL: [Source; 2] = [Source::ResultEvent, Source::Audit];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Source::ResultEvent => "learning_result_events",
@@ -45,8 +47,8 @@ impl Source {
         }
     }
 
-    fn parse(s: &str) -> Option<Source> {
-        [Source::ResultEvent, Source::Audit].into_iter().find(|k| k.as_str() == s)
+    pub fn parse(s: &str) -> Option<Source> {
+        Source::ALL.into_iter().find(|k| k.as_str() == s)
     }
 }
 

@@ -21,6 +21,8 @@ pub enum FileKind {
 }
 
 impl FileKind {
+    pub const ALL: [FileKind; 5] = [FileKind::Pdf, FileKind::Jpg, FileKind::Png, FileKind::Mp3, FileKind::Mp4];
+
     pub fn as_str(self) -> &'static str {
         match self {
             FileKind::Pdf => "pdf",
@@ -32,7 +34,7 @@ impl FileKind {
     }
 
     pub fn parse(s: &str) -> Option<FileKind> {
-        [FileKind::Pdf, FileKind::Jpg, FileKind::Png, FileKind::Mp3, FileKind::Mp4].into_iter().find(|k| k.as_str() == s)
+        FileKind::ALL.into_iter().find(|k| k.as_str() == s)
     }
 
     pub fn mime(self) -> &'static str {

@@ -33,3 +33,4 @@ mod schema_check;
 mod national_ids;
 mod module_cycles;
 mod notification_texts;
+mod value_checks;

@@ -157,18 +157,20 @@ pub async fn list(
                 .load(c)?;
             let items = rows
                 .into_iter()
-                .map(|u| AccountRow {
-                    id: u.id,
-                    national_id_masked: crate::national_id::reveal(u.national_id.as_deref().filter(|_| person)).as_deref().map(password::mask_national_id),
-                    kind: UserKind::parse(&u.kind).unwrap_or(UserKind::Staff),
-                    account: u.account,
-                    display_name: u.display_name,
-                    email: u.email,
-                    must_change_password: Some(u.must_change_password).filter(|_| person),
-                    active: u.active,
-                    locked_until: u.locked_until,
+                .map(|u| {
+                    Ok(AccountRow {
+                        id: u.id,
+                        national_id_masked: crate::national_id::reveal(u.national_id.as_deref().filter(|_| person)).as_deref().map(password::mask_national_id),
+                        kind: UserKind::stored(&u.kind)?,
+                        account: u.account,
+                        display_name: u.display_name,
+                        email: u.email,
+                        must_change_password: Some(u.must_change_password).filter(|_| person),
+                        active: u.active,
+                        locked_until: u.locked_until,
+                    })
                 })
-                .collect();
+                .collect::<ApiResult<Vec<_>>>()?;
             Ok(web::Json(Page::new(items, total, page, per_page)))
         })
         .await

@@ -97,6 +97,8 @@ pub enum UserKind {
 }
 
 impl UserKind {
+    pub const ALL: [UserKind; 4] = [UserKind::Operator, UserKind::Staff, UserKind::Student, UserKind::Temporary];
+
     pub fn as_str(self) -> &'static str {
         match self {
             UserKind::Operator => "operator",
@@ -107,9 +109,12 @@ impl UserKind {
     }
 
     pub fn parse(s: &str) -> Option<UserKind> {
-        [UserKind::Operator, UserKind::Staff, UserKind::Student, UserKind::Temporary]
-            .into_iter()
-            .find(|k| k.as_str() == s)
+        UserKind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    /// The stored kind (`users.kind`); anything else is an error, never a default.
+    pub fn stored(s: &str) -> ApiResult<UserKind> {
+        UserKind::parse(s).ok_or_else(|| ApiError::bad_stored("users.kind", s))
     }
 }
 

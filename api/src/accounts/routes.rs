@@ -565,7 +565,7 @@ fn build_me(c: &mut crate::db::DbConn, p: crate::auth::UserPrincipal) -> ApiResu
             id: user.id,
             account: user.account.clone(),
             display_name: user.display_name.clone(),
-            kind: UserKind::parse(&user.kind).unwrap_or(UserKind::Staff),
+            kind: UserKind::stored(&user.kind)?,
             email: user.email.clone(),
             backup_email: user.backup_email.clone(),
             must_change_password: user.must_change_password,

@@ -400,7 +400,7 @@ pub fn check_usable(user: &User, now: chrono::NaiveDateTime) -> ApiResult<()> {
 pub fn load_user_principal(c: &mut DbConn, user: User, session: String) -> ApiResult<UserPrincipal> {
     let roles = crate::accounts::roles_of(c, user.id)?;
     let modules = granted_modules(c, user.id)?;
-    let _ = UserKind::parse(&user.kind);
+    UserKind::stored(&user.kind)?;
     Ok(UserPrincipal { user, roles, modules, session })
 }
 

@@ -228,7 +228,7 @@ pub fn queue(c: &mut DbConn, me: Caller, term: Term, now: NaiveDateTime) -> ApiR
                     classes.len() - 1
                 }
             };
-            match ResultState::parse(state) {
+            match ResultState::parse(state)? {
                 ResultState::Submitted => classes[idx].submitted += 1,
                 ResultState::Certified => classes[idx].certified += 1,
                 ResultState::Rejected => classes[idx].rejected += 1,
@@ -304,7 +304,7 @@ pub fn decide(c: &mut DbConn, me: Caller, id: i64, decision: Decision, reason: O
     let grade: i32 = sp::table.filter(sp::user_id.eq(student)).select(sp::grade).first(c).optional()?.unwrap_or(0);
     // The certification period of the result's own term, also after the school moved on (003 #3).
     periods::require_open_for(c, me.school, Item::CertifyResults, grade, crate::terms::Term { academic_year, semester }, now)?;
-    let current = ResultState::parse(&state);
+    let current = ResultState::parse(&state)?;
     let next = rules::next_state(current, decision).map_err(|(zh, en)| ApiError::with_detail(ErrorCode::InvalidState, zh, en))?;
     let reason = rules::reason(decision, reason).map_err(|(zh, en)| ApiError::validation().field("reason", zh, en))?;
     // Only from the state read above: a co-teacher deciding at the same moment wins or loses whole.

@@ -33,6 +33,8 @@ pub enum ConsultationKind {
 }
 
 impl ConsultationKind {
+    pub const ALL: [ConsultationKind; 2] = [ConsultationKind::Group, ConsultationKind::Individual];
+
     pub fn as_str(self) -> &'static str {
         match self {
             ConsultationKind::Group => "group",
@@ -41,11 +43,7 @@ impl ConsultationKind {
     }
 
     pub fn parse(s: &str) -> Option<ConsultationKind> {
-        match s {
-            "group" => Some(ConsultationKind::Group),
-            "individual" => Some(ConsultationKind::Individual),
-            _ => None,
-        }
+        ConsultationKind::ALL.into_iter().find(|k| k.as_str() == s)
     }
 
     pub fn name_zh(self) -> &'static str {
@@ -289,22 +287,22 @@ pub fn records(c: &mut DbConn, school: i64, l: &Listing, page: Option<(i64, i64)
                 Some(me) => all.into_iter().filter(|s| s.id == me).collect(),
                 None => all,
             };
-            Consultation {
+            Ok(Consultation {
                 id,
                 consultant_id,
                 consultant_name: people.get(&consultant_id).map(|p| p.name.clone()).unwrap_or_default(),
                 academic_year,
                 semester,
-                kind: ConsultationKind::parse(&kind).unwrap_or(ConsultationKind::Group),
+                kind: ConsultationKind::parse(&kind).ok_or_else(|| ApiError::bad_stored("consultation_records.kind", &kind))?,
                 held_on,
                 topic,
                 content,
                 follow_up,
                 students: shown,
                 student_count,
-            }
+            })
         })
-        .collect();
+        .collect::<ApiResult<Vec<_>>>()?;
     Ok((out, total))
 }
 

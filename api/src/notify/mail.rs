@@ -37,7 +37,9 @@ pub enum Encryption {
 }
 
 impl Encryption {
-    fn as_str(self) -> &'static str {
+    pub const ALL: [Encryption; 3] = [Encryption::None, Encryption::Starttls, Encryption::Ssl];
+
+    pub fn as_str(self) -> &'static str {
         match self {
             Encryption::None => "none",
             Encryption::Starttls => "starttls",
@@ -45,12 +47,9 @@ impl Encryption {
         }
     }
 
-    fn parse(s: &str) -> Encryption {
-        match s {
-            "starttls" => Encryption::Starttls,
-            "ssl" => Encryption::Ssl,
-            _ => Encryption::None,
-        }
+    /// The stored value (`mail_settings.encryption`); anything else is an error, never plain SMTP.
+    pub fn parse(s: &str) -> ApiResult<Encryption> {
+        Encryption::ALL.into_iter().find(|e| e.as_str() == s).ok_or_else(|| ApiError::bad_stored("mail_settings.encryption", s))
     }
 }
 
@@ -165,7 +164,7 @@ pub fn mailer(conn: &mut DbConn, secrets: &Secrets, school_id: i64) -> ApiResult
     Ok(Some(Mailer {
         host,
         port: u16::try_from(port).unwrap_or(25),
-        encryption: Encryption::parse(&encryption),
+        encryption: Encryption::parse(&encryption)?,
         username,
         password,
         sender_address,
@@ -173,13 +172,13 @@ pub fn mailer(conn: &mut DbConn, secrets: &Secrets, school_id: i64) -> ApiResult
     }))
 }
 
-fn view(row: Option<Row>) -> MailSettingsView {
-    match row {
+fn view(row: Option<Row>) -> ApiResult<MailSettingsView> {
+    Ok(match row {
         Some((host, port, encryption, username, password, hint, sender_address, sender_name, updated_at)) => MailSettingsView {
             configured: true,
             host,
             port,
-            encryption: Encryption::parse(&encryption),
+            encryption: Encryption::parse(&encryption)?,
             username,
             password_set: password.is_some(),
             password_hint: hint.filter(|_| password.is_some()),
@@ -199,7 +198,7 @@ fn view(row: Option<Row>) -> MailSettingsView {
             sender_name: None,
             updated_at: None,
         },
-    }
+    })
 }
 
 /// Where a school's mail may go and how long it may take, from the configuration.
@@ -391,7 +390,7 @@ fn check_settings(policy: &MailPolicy, host: &str, port: i32, encryption: Encryp
 pub async fn get_settings(state: web::Data<AppState>, who: Principal) -> ApiResult<web::Json<MailSettingsView>> {
     who.require(Need::SCHOOL_ADMIN)?;
     let school = who.school_id()?;
-    state.db.read(move |c| Ok(web::Json(view(load_row(c, school)?)))).await
+    state.db.read(move |c| Ok(web::Json(view(load_row(c, school)?)?))).await
 }
 
 /// Save the mail server settings.
@@ -459,7 +458,7 @@ pub async fn put_settings(
                 Event { school_id: Some(school), user_id, actor: Some(&actor), event: "mail_settings_changed", detail: None, client: Some(&client) },
                 now,
             )?;
-            Ok(web::Json(view(load_row(c, school)?)))
+            Ok(web::Json(view(load_row(c, school)?)?))
         })
         .await
 }

@@ -89,6 +89,8 @@ pub enum MailStatus {
 }
 
 impl MailStatus {
+    pub const ALL: [MailStatus; 4] = [MailStatus::Pending, MailStatus::Sending, MailStatus::Sent, MailStatus::Failed];
+
     pub fn as_str(self) -> &'static str {
         match self {
             MailStatus::Pending => "pending",
@@ -98,13 +100,9 @@ impl MailStatus {
         }
     }
 
-    pub fn parse(s: &str) -> MailStatus {
-        match s {
-            "sending" => MailStatus::Sending,
-            "sent" => MailStatus::Sent,
-            "failed" => MailStatus::Failed,
-            _ => MailStatus::Pending,
-        }
+    /// The stored status (`mail_outbox.status`); anything else is an error, never a default.
+    pub fn parse(s: &str) -> ApiResult<MailStatus> {
+        MailStatus::ALL.into_iter().find(|st| st.as_str() == s).ok_or_else(|| ApiError::bad_stored("mail_outbox.status", s))
     }
 }
 
@@ -690,12 +688,12 @@ pub async fn reminder_log(state: web::Data<AppState>, who: Principal, filter: we
                 .load(c)?;
             let items = rows
                 .into_iter()
-                .filter_map(|(id, reason, day, user_id, account, name, recipient, subject, status, attempts, last_error, created_at, sent_at, next)| {
-                    let status = MailStatus::parse(&status);
+                .map(|(id, reason, day, user_id, account, name, recipient, subject, status, attempts, last_error, created_at, sent_at, next)| {
+                    let status = MailStatus::parse(&status)?;
                     let retry = status != MailStatus::Sent && attempts < MAX_ATTEMPTS;
-                    Some(MailLogRow {
+                    Ok(MailLogRow {
                         id,
-                        reason: Reason::parse(&reason)?,
+                        reason: Reason::parse(&reason).ok_or_else(|| ApiError::bad_stored("mail_outbox.reason", &reason))?,
                         day,
                         user_id,
                         account,
@@ -710,7 +708,7 @@ pub async fn reminder_log(state: web::Data<AppState>, who: Principal, filter: we
                         next_attempt_at: retry.then_some(next),
                     })
                 })
-                .collect();
+                .collect::<ApiResult<Vec<_>>>()?;
             let page = Page::new(items, total, page, per_page);
             Ok(web::Json(MailLog { items: page.items, total: page.total, page: page.page, per_page: page.per_page, failed }))
         })

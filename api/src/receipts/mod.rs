@@ -526,12 +526,22 @@ pub enum AnswerState {
 }
 
 impl AnswerState {
-    pub fn parse(s: &str) -> AnswerState {
-        match s {
-            "confirmed" => AnswerState::Confirmed,
-            "reported" => AnswerState::Reported,
-            _ => AnswerState::Pending,
+    pub const ALL: [AnswerState; 3] = [AnswerState::Pending, AnswerState::Confirmed, AnswerState::Reported];
+    /// The states a `receipt_answers` row holds: `pending` is the absence of a row.
+    pub const STORED: [AnswerState; 2] = [AnswerState::Confirmed, AnswerState::Reported];
+
+    /// The stored and wire value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AnswerState::Pending => "pending",
+            AnswerState::Confirmed => "confirmed",
+            AnswerState::Reported => "reported",
         }
+    }
+
+    /// The stored state (`receipt_answers.state`); anything else is an error, never `pending`.
+    pub fn parse(s: &str) -> ApiResult<AnswerState> {
+        AnswerState::STORED.into_iter().find(|st| st.as_str() == s).ok_or_else(|| ApiError::bad_stored("receipt_answers.state", s))
     }
 
     pub fn zh(self) -> &'static str {
@@ -556,7 +566,12 @@ pub fn answers(c: &mut DbConn, school: i64, term: Term, student: Option<i64>) ->
         q = q.filter(ra::student_id.eq(s));
     }
     let rows: Vec<(String, i64, String)> = q.load(c)?;
-    Ok(rows.into_iter().filter_map(|(cat, s, st)| Category::parse(&cat).map(|cat| ((cat, s), AnswerState::parse(&st)))).collect())
+    rows.into_iter()
+        .map(|(cat, s, st)| {
+            let cat = Category::parse(&cat).ok_or_else(|| ApiError::bad_stored("receipt_answers.category", &cat))?;
+            Ok(((cat, s), AnswerState::parse(&st)?))
+        })
+        .collect()
 }
 
 /// The students to remind at `now`: every student in a category's receipt who has not answered,
@@ -677,6 +692,8 @@ pub enum ReportKind {
 }
 
 impl ReportKind {
+    pub const ALL: [ReportKind; 3] = [ReportKind::Extra, ReportKind::Missing, ReportKind::Wrong];
+
     pub fn as_str(self) -> &'static str {
         match self {
             ReportKind::Extra => "extra",
@@ -686,7 +703,7 @@ impl ReportKind {
     }
 
     pub fn parse(s: &str) -> Option<ReportKind> {
-        [ReportKind::Extra, ReportKind::Missing, ReportKind::Wrong].into_iter().find(|k| k.as_str() == s)
+        ReportKind::ALL.into_iter().find(|k| k.as_str() == s)
     }
 
     pub fn zh(self) -> &'static str {

@@ -828,7 +828,7 @@ pub async fn answer(state: web::Data<AppState>, who: Principal, req: HttpRequest
                     ));
                 }
             }
-            let st = if kind.is_some() { "reported" } else { "confirmed" };
+            let st = if kind.is_some() { AnswerState::Reported.as_str() } else { AnswerState::Confirmed.as_str() };
             reset_answers(c, school, term, category, &[me])?;
             diesel::insert_into(ra::table)
                 .values((

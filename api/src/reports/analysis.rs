@@ -149,18 +149,19 @@ pub fn facts(c: &mut DbConn, school: i64, term: Term, subject: &str) -> ApiResul
                 .load(c)?;
             let teachers: Vec<i64> = rows.iter().filter_map(|r| r.3).collect();
             let names = people(c, school, &teachers)?;
-            Ok(rows
-                .into_iter()
-                .map(|(y, s, state, by, created, decided, subject_name, grade, class)| Fact {
-                    term: code(y, s),
-                    grade,
-                    class,
-                    subject: Some(subject_name),
-                    state: Some(ResultState::parse(&state).name_zh().to_string()),
-                    teacher: by.and_then(|t| names.get(&t)).map(|p| p.name.clone()),
-                    day: Some(day(if subject == "certifications" { decided.unwrap_or(created) } else { created })),
+            rows.into_iter()
+                .map(|(y, s, state, by, created, decided, subject_name, grade, class)| {
+                    Ok(Fact {
+                        term: code(y, s),
+                        grade,
+                        class,
+                        subject: Some(subject_name),
+                        state: Some(ResultState::parse(&state)?.name_zh().to_string()),
+                        teacher: by.and_then(|t| names.get(&t)).map(|p| p.name.clone()),
+                        day: Some(day(if subject == "certifications" { decided.unwrap_or(created) } else { created })),
+                    })
                 })
-                .collect())
+                .collect()
         }
         "performances" => {
             let rows: Vec<(i32, String, NaiveDateTime, Option<i32>, Option<String>)> = pf::table
@@ -170,17 +171,12 @@ pub fn facts(c: &mut DbConn, school: i64, term: Term, subject: &str) -> ApiResul
                 .filter(pf::academic_year.eq(term.academic_year))
                 .select((pf::academic_year, pf::category, pf::created_at, sp::grade.nullable(), sp::class_code.nullable()))
                 .load(c)?;
-            Ok(rows
-                .into_iter()
-                .map(|(y, category, created, grade, class)| Fact {
-                    term: code(y, 0),
-                    grade,
-                    class,
-                    subject: Some(Category::parse(&category).map(Category::name_zh).unwrap_or(category.as_str()).to_string()),
-                    day: Some(day(created)),
-                    ..Fact::default()
+            rows.into_iter()
+                .map(|(y, category, created, grade, class)| {
+                    let category = Category::parse(&category).ok_or_else(|| ApiError::bad_stored("performances.category", &category))?;
+                    Ok(Fact { term: code(y, 0), grade, class, subject: Some(category.name_zh().to_string()), day: Some(day(created)), ..Fact::default() })
                 })
-                .collect())
+                .collect()
         }
         "self_directed" => {
             // 自主學習計畫 of the term (a draft counts too: its state says so).

@@ -231,7 +231,7 @@ pub fn sheets(c: &mut DbConn, school: i64, term: Term, ids: &[i64], now: NaiveDa
     }
     for (id, student, subject_name, semester, description, state, created_at, decided_at) in results {
         if let Some(s) = by_student.get_mut(&student) {
-            let st = ResultState::parse(&state);
+            let st = ResultState::parse(&state)?;
             s.results.push(SheetResult {
                 id,
                 subject_name,
@@ -250,7 +250,7 @@ pub fn sheets(c: &mut DbConn, school: i64, term: Term, ids: &[i64], now: NaiveDa
         if let Some(s) = by_student.get_mut(&student) {
             s.performances.push(SheetPerformance {
                 id,
-                category_name: Category::parse(&category).map(Category::name_zh).unwrap_or(category.as_str()).to_string(),
+                category_name: Category::parse(&category).ok_or_else(|| ApiError::bad_stored("performances.category", &category))?.name_zh().to_string(),
                 title,
                 date: roc_date(start_date),
                 selected: selected_items.contains(&(Kind::Performances.item_kind().to_string(), id)),
@@ -272,7 +272,7 @@ pub fn sheets(c: &mut DbConn, school: i64, term: Term, ids: &[i64], now: NaiveDa
                 if term.semester != 0 && r.semester != term.semester {
                     continue;
                 }
-                let st = ResultState::parse(&r.state);
+                let st = ResultState::parse(&r.state)?;
                 let day = |t: Option<&str>| t.and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok()).map(|t| roc_day(t.naive_utc()));
                 s.results.push(SheetResult {
                     id: item.id,
@@ -293,7 +293,7 @@ pub fn sheets(c: &mut DbConn, school: i64, term: Term, ids: &[i64], now: NaiveDa
                 }
                 s.performances.push(SheetPerformance {
                     id: item.id,
-                    category_name: Category::parse(&p.category).map(Category::name_zh).unwrap_or(p.category.as_str()).to_string(),
+                    category_name: Category::parse(&p.category).ok_or_else(|| ApiError::bad_stored("imported performance category", &p.category))?.name_zh().to_string(),
                     title: p.title.clone(),
                     date: roc_date(p.start_date),
                     selected,

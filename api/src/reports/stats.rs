@@ -95,18 +95,19 @@ pub fn stat_rows(c: &mut DbConn, school: i64, term: Term, f: &Filter) -> ApiResu
     }
     let rows: Vec<(i64, i64, String, Option<i64>, String, i32, Option<String>)> =
         q.select((lr::id, lr::student_id, lr::state, lr::decided_by, courses::subject_name, sp::grade, sp::class_code)).load(c)?;
-    Ok(rows
-        .into_iter()
-        .map(|(result_id, student_id, state, decided_by, subject_name, grade, class_code)| StatRow {
-            result_id,
-            student_id,
-            state: ResultState::parse(&state),
-            decided_by,
-            subject_name,
-            grade,
-            class_code: class_code.unwrap_or_default(),
+    rows.into_iter()
+        .map(|(result_id, student_id, state, decided_by, subject_name, grade, class_code)| {
+            Ok(StatRow {
+                result_id,
+                student_id,
+                state: ResultState::parse(&state)?,
+                decided_by,
+                subject_name,
+                grade,
+                class_code: class_code.unwrap_or_default(),
+            })
         })
-        .collect())
+        .collect()
 }
 
 /// Active students of the school matching the filter: (id, grade, class).

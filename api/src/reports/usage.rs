@@ -111,10 +111,9 @@ pub fn usage_rows(c: &mut DbConn, school: i64, term: Term) -> ApiResult<Vec<Usag
     }
     let rows: Vec<(i64, String, Option<i64>, i32, String, String)> =
         q.select((lr::student_id, lr::state, lr::decided_by, courses::grade, courses::class_code, courses::subject_name)).load(c)?;
-    Ok(rows
-        .into_iter()
-        .map(|(student_id, state, decided_by, grade, class_code, subject_name)| UsageRow { student_id, state: ResultState::parse(&state), decided_by, grade, class_code, subject_name })
-        .collect())
+    rows.into_iter()
+        .map(|(student_id, state, decided_by, grade, class_code, subject_name)| Ok(UsageRow { student_id, state: ResultState::parse(&state)?, decided_by, grade, class_code, subject_name }))
+        .collect()
 }
 
 /// Teachers with an active certifying assignment of a course of the term.

@@ -57,7 +57,7 @@ pub use crate::sync::Division;
 
 /// `day` or `continuing`, as the API and `roster_exports.division` write it.
 pub fn parse_division(s: &str) -> Option<Division> {
-    [Division::Day, Division::Continuing].into_iter().find(|d| d.as_str() == s)
+    Division::ALL.into_iter().find(|d| d.as_str() == s)
 }
 
 /// 日間部 or 進修部.

@@ -117,7 +117,7 @@ fn opt(s: &Option<String>) -> String {
 }
 
 /// The values of one row, every one a string (numbers too: no cell is ever a formula).
-fn values(student: &Student, row: &Row, names: &(Option<String>, Option<String>)) -> Vec<String> {
+fn values(student: &Student, row: &Row, names: &(Option<String>, Option<String>)) -> Result<Vec<String>, XlsxError> {
     let mut v = vec![
         student.national_id.clone().unwrap_or_default(),
         student.birth_date.map(roc7).unwrap_or_default(),
@@ -139,7 +139,11 @@ fn values(student: &Student, row: &Row, names: &(Option<String>, Option<String>)
             files(&mut v);
         }
         Item::Performance { fields: f, .. } => {
-            let category = crate::uploads::rules::Category::parse(&f.category).map(|c| c.name_zh().to_string()).unwrap_or_default();
+            // A stored category outside the enum fails the export, never an empty cell.
+            let category = crate::uploads::rules::Category::parse(&f.category)
+                .ok_or_else(|| XlsxError::CustomError(format!("unknown performances.category `{}` in the database", f.category)))?
+                .name_zh()
+                .to_string();
             v.extend([
                 f.academic_year.to_string(),
                 f.category.clone(),
@@ -167,7 +171,7 @@ fn values(student: &Student, row: &Row, names: &(Option<String>, Option<String>)
             v.extend([academic_year.to_string(), semester.to_string(), unit.clone(), position.clone(), opt(level), roc7(*start_date), end_date.map(roc7).unwrap_or_default()]);
         }
     }
-    v
+    Ok(v)
 }
 
 /// The workbook: a cover sheet, then one sheet of the roster's record kind, one row per item,
@@ -214,7 +218,7 @@ pub fn workbook<W: Write + Send>(out: W, tmp: &Path, cover: &Cover, contents: &C
     for (i, row) in contents.rows.iter().enumerate() {
         let Some(student) = contents.students.get(&row.student_id) else { continue };
         let empty = (None, None);
-        for (col, value) in values(student, row, names.get(i).unwrap_or(&empty)).into_iter().enumerate() {
+        for (col, value) in values(student, row, names.get(i).unwrap_or(&empty))?.into_iter().enumerate() {
             sheet.write_string(i as u32 + 1, col as u16, value)?;
         }
     }

@@ -34,6 +34,13 @@ pub enum Kind {
 }
 
 impl Kind {
+    pub const ALL: [Kind; 2] = [Kind::Results, Kind::Performances];
+
+    /// Every value `selections.item_kind` holds: each kind's own items and its imported ones.
+    pub fn stored_item_kinds() -> Vec<&'static str> {
+        Kind::ALL.into_iter().flat_map(|k| [k.item_kind(), k.imported_kind()]).collect()
+    }
+
     pub fn parse(s: &str) -> Option<Kind> {
         match s {
             "results" => Some(Kind::Results),
@@ -198,7 +205,8 @@ fn check_imported(c: &mut DbConn, me: Caller, item: i64) -> ApiResult<(Kind, i32
     let kind = match item_kind.as_str() {
         "result" => Kind::Results,
         "performance" => Kind::Performances,
-        _ => return Err(ApiError::with_detail(ErrorCode::InvalidState, "校內幹部經歷不需勾選。", "School cadre records are not selected.")),
+        "cadre" => return Err(ApiError::with_detail(ErrorCode::InvalidState, "校內幹部經歷不需勾選。", "School cadre records are not selected.")),
+        other => return Err(ApiError::bad_stored("transfer_items.item_kind", other)),
     };
     if kind == Kind::Results && state.as_deref() != Some("certified") {
         return Err(ApiError::with_detail(ErrorCode::InvalidState, "只能勾選認證成功的學習成果。", "Only certified learning results can be selected."));

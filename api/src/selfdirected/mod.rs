@@ -33,6 +33,8 @@ pub enum GroupKind {
 }
 
 impl GroupKind {
+    pub const ALL: [GroupKind; 2] = [GroupKind::Subject, GroupKind::Custom];
+
     pub fn as_str(self) -> &'static str {
         match self {
             GroupKind::Subject => "subject",
@@ -62,6 +64,8 @@ pub enum Identity {
 }
 
 impl Identity {
+    pub const ALL: [Identity; 3] = [Identity::Homeroom, Identity::Subject, Identity::Custom];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Identity::Homeroom => "homeroom",
@@ -98,6 +102,8 @@ pub enum Phase {
 }
 
 impl Phase {
+    pub const ALL: [Phase; 2] = [Phase::Plan, Phase::Result];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Phase::Plan => "plan",
@@ -136,6 +142,8 @@ pub enum PlanState {
 }
 
 impl PlanState {
+    pub const ALL: [PlanState; 4] = [PlanState::Draft, PlanState::InReview, PlanState::Returned, PlanState::Approved];
+
     pub fn as_str(self) -> &'static str {
         match self {
             PlanState::Draft => "draft",
@@ -182,6 +190,8 @@ pub enum OutcomeState {
 }
 
 impl OutcomeState {
+    pub const ALL: [OutcomeState; 5] = [OutcomeState::None, OutcomeState::Draft, OutcomeState::InReview, OutcomeState::Returned, OutcomeState::Certified];
+
     pub fn as_str(self) -> &'static str {
         match self {
             OutcomeState::None => "none",

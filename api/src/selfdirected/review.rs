@@ -431,11 +431,11 @@ pub fn queue(c: &mut DbConn, me: Caller, which: QueueState, page: i64, per_page:
         QueueState::Decided => {
             let decided: Vec<(i64, String, Option<i32>)> =
                 ev::table.filter(ev::plan_id.eq_any(&ids)).filter(ev::action.ne("submitted")).order(ev::id.desc()).select((ev::plan_id, ev::phase, ev::position)).load(c)?;
+            let decided: Vec<(i64, Phase, Option<i32>)> = decided.into_iter().map(|(id, phase, pos)| Ok((id, Phase::parse(&phase)?, pos))).collect::<ApiResult<_>>()?;
             for p in found {
                 let facts = facts_of(&p);
-                let mine = decided.iter().filter(|(id, _, _)| *id == p.id).find_map(|(_, phase, pos)| {
-                    let phase = Phase::parse(phase).ok()?;
-                    let s = stage_at(&stages, p.id, phase, (*pos)? + 1)?;
+                let mine = decided.iter().filter(|(id, _, _)| *id == p.id).find_map(|&(_, phase, pos)| {
+                    let s = stage_at(&stages, p.id, phase, pos? + 1)?;
                     certifies(&who, s, &facts).then(|| (phase, s.position, s.label.clone()))
                 });
                 if let Some((phase, stage, stage_label)) = mine {

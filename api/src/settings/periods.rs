@@ -203,12 +203,13 @@ pub struct Period {
 
 type Row = (i64, i32, i32, i32, String, NaiveDateTime, NaiveDateTime);
 
-fn to_period(row: Row, now: NaiveDateTime) -> Option<Period> {
+/// A stored period; an item outside `Item::ALL` is an error, never skipped.
+fn to_period(row: Row, now: NaiveDateTime) -> ApiResult<Period> {
     let (id, academic_year, semester, grade, item, starts_at, ends_at) = row;
-    let item = Item::parse(&item)?;
+    let item = Item::parse(&item).ok_or_else(|| ApiError::bad_stored("work_periods.item", &item))?;
     let start = utc_to_taipei(starts_at);
     let last_hour = utc_to_taipei(shift(ends_at, Duration::hours(-1)));
-    Some(Period {
+    Ok(Period {
         id,
         academic_year,
         semester,
@@ -302,7 +303,7 @@ pub fn find(c: &mut DbConn, school_id: i64, item: Item, grade: i32, term: Term, 
         .select(columns())
         .first(c)
         .optional()?;
-    Ok(row.and_then(|r| to_period(r, now)))
+    row.map(|r| to_period(r, now)).transpose()
 }
 
 /// The one check every period-bound write calls: is `item` open for `grade` in the school's
@@ -371,7 +372,7 @@ pub fn load_periods(c: &mut DbConn, school_id: i64, academic_year: Option<i32>, 
         q = q.filter(wp::academic_year.eq(y));
     }
     let rows: Vec<Row> = q.order((wp::academic_year.desc(), wp::semester.asc(), wp::item.asc(), wp::grade.asc())).select(columns()).load(c)?;
-    Ok(rows.into_iter().filter_map(|r| to_period(r, now)).collect())
+    rows.into_iter().map(|r| to_period(r, now)).collect()
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -548,7 +549,7 @@ fn save(c: &mut DbConn, school: i64, id: Option<i64>, input: &PeriodInput, now: 
             .get_result(c)?,
     };
     let row: Row = wp::table.find(id).select(columns()).first(c)?;
-    to_period(row, now).ok_or_else(|| ApiError::internal("stored period has an unknown item"))
+    to_period(row, now)
 }
 
 fn owned(c: &mut DbConn, school: i64, id: i64) -> ApiResult<()> {
@@ -635,7 +636,7 @@ pub async fn update_period(state: web::Data<AppState>, who: Principal, req: Http
         .write(move |c| {
             owned(c, actor.0, id)?;
             // What it was, for the sealed audit detail: this one row, not the school's periods.
-            let before = wp::table.find(id).select(columns()).first::<Row>(c).optional()?.and_then(|r| to_period(r, now));
+            let before = wp::table.find(id).select(columns()).first::<Row>(c).optional()?.map(|r| to_period(r, now)).transpose()?;
             let p = save(c, actor.0, Some(id), &input, now)?;
             record(c, &actor, "work_period_updated", &p, before.as_ref(), now)?;
             Ok(web::Json(p))
@@ -668,9 +669,8 @@ pub async fn delete_period(state: web::Data<AppState>, who: Principal, req: Http
             owned(c, actor.0, id)?;
             let row: Row = wp::table.find(id).select(columns()).first(c)?;
             diesel::delete(wp::table.find(id)).execute(c)?;
-            if let Some(p) = to_period(row, now) {
-                record(c, &actor, "work_period_deleted", &p, None, now)?;
-            }
+            let p = to_period(row, now)?;
+            record(c, &actor, "work_period_deleted", &p, None, now)?;
             Ok(())
         })
         .await?;

@@ -104,6 +104,8 @@ pub enum Division {
 }
 
 impl Division {
+    pub const ALL: [Division; 2] = [Division::Day, Division::Continuing];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Division::Day => "day",
@@ -219,6 +221,8 @@ pub enum EnrolmentKind {
 }
 
 impl EnrolmentKind {
+    pub const ALL: [EnrolmentKind; 3] = [EnrolmentKind::Regular, EnrolmentKind::Retake, EnrolmentKind::MakeUp];
+
     pub fn as_str(self) -> &'static str {
         match self {
             EnrolmentKind::Regular => "regular",

@@ -414,9 +414,9 @@ pub async fn receiving_log(state: web::Data<AppState>, who: Principal, filter: w
                 .load(c)?;
             let items = rows
                 .into_iter()
-                .filter_map(|(id, kind, academic_year, semester, status_code, error, result, received_at, finished_at)| {
-                    let kind = Kind::parse(&kind)?;
-                    Some(BatchLog {
+                .map(|(id, kind, academic_year, semester, status_code, error, result, received_at, finished_at)| {
+                    let kind = Kind::parse(&kind).ok_or_else(|| ApiError::bad_stored("sync_batches.kind", &kind))?;
+                    Ok(BatchLog {
                         id,
                         kind,
                         kind_name: kind.name_zh().to_string(),
@@ -429,7 +429,7 @@ pub async fn receiving_log(state: web::Data<AppState>, who: Principal, filter: w
                         finished_at,
                     })
                 })
-                .collect();
+                .collect::<ApiResult<Vec<_>>>()?;
             Ok(web::Json(Page::new(items, total, page, per_page)))
         })
         .await

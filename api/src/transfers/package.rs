@@ -341,7 +341,7 @@ struct Item<'a> {
 fn items_of(s: &StudentRecord) -> ApiResult<Vec<Item<'_>>> {
     let mut out = Vec::new();
     for r in &s.learning_results {
-        if crate::uploads::results::ResultState::parse(&r.state).as_str() != r.state {
+        if crate::uploads::results::ResultState::parse(&r.state).is_err() {
             return Err(refused(format!("學習成果 {} 的狀態「{}」不明", r.id, r.state), format!("learning result {} has an unknown state `{}`", r.id, r.state)));
         }
         out.push(Item {

@@ -222,9 +222,9 @@ pub fn download(req: &HttpRequest, store: &FileStore, file: &FileInfo, attachmen
     }
     let path = store.path_of(&file.sha256);
     let named = NamedFile::open(&path).map_err(|e| ApiError::internal(format!("stored file {} missing: {e}", file.sha256)))?;
-    let mime: actix_web::mime::Mime =
-        FileKind::parse(&file.kind).and_then(|k| k.mime().parse().ok()).unwrap_or(actix_web::mime::APPLICATION_OCTET_STREAM);
-    let name = download_name(&file.name, FileKind::parse(&file.kind));
+    let kind = FileKind::parse(&file.kind).ok_or_else(|| ApiError::bad_stored("stored_files.kind", &file.kind))?;
+    let mime: actix_web::mime::Mime = kind.mime().parse().unwrap_or(actix_web::mime::APPLICATION_OCTET_STREAM);
+    let name = download_name(&file.name, Some(kind));
     let ascii: String = name.chars().map(|c| if c.is_ascii_graphic() || c == ' ' { c } else { '_' }).collect();
     let disposition = ContentDisposition {
         disposition: if attachment { DispositionType::Attachment } else { DispositionType::Inline },

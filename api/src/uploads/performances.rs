@@ -297,11 +297,10 @@ fn shape(c: &mut DbConn, rows: Vec<Row>) -> ApiResult<Vec<Performance>> {
     } else {
         selections::table.filter(selections::item_kind.eq("performance")).filter(selections::item_id.eq_any(&ids)).select(selections::item_id).load(c)?
     };
-    Ok(rows
-        .into_iter()
+    rows.into_iter()
         .map(|(a, b, (created_at, updated_at), (account, name, class_code, seat_no))| {
-            let category = Category::parse(&a.3).unwrap_or(Category::Other);
-            Performance {
+            let category = Category::parse(&a.3).ok_or_else(|| ApiError::bad_stored("performances.category", &a.3))?;
+            Ok(Performance {
                 id: a.0,
                 student_id: a.1,
                 student_account: account,
@@ -332,9 +331,9 @@ fn shape(c: &mut DbConn, rows: Vec<Row>) -> ApiResult<Vec<Performance>> {
                 selected: selected.contains(&a.0),
                 created_at,
                 updated_at,
-            }
+            })
         })
-        .collect())
+        .collect()
 }
 
 pub fn load_visible(c: &mut DbConn, me: Caller, id: i64) -> ApiResult<Performance> {
@@ -765,7 +764,7 @@ pub async fn update_performance(state: web::Data<AppState>, who: Principal, id: 
         .db
         .read(move |c| Ok((access::student_facts(c, me.school, me.user)?, own_changeable(c, me, id, now)?)))
         .await?;
-    let category = Category::parse(&category).unwrap_or(Category::Other);
+    let category = Category::parse(&category).ok_or_else(|| ApiError::bad_stored("performances.category", &category))?;
     let mut form = form::read(payload, &files::store(&state), &state.config, TEXT_FIELDS).await?;
     if form.text("category").is_some_and(|v| v.trim() != category.as_str()) {
         return Err(ApiError::validation().field("category", "多元表現不能改變類別，請刪除後重新新增", "a performance keeps its category"));

@@ -43,6 +43,8 @@ pub enum ResultState {
 }
 
 impl ResultState {
+    pub const ALL: [ResultState; 4] = [ResultState::Editing, ResultState::Submitted, ResultState::Certified, ResultState::Rejected];
+
     pub fn as_str(self) -> &'static str {
         match self {
             ResultState::Editing => "editing",
@@ -52,13 +54,9 @@ impl ResultState {
         }
     }
 
-    pub fn parse(s: &str) -> ResultState {
-        match s {
-            "submitted" => ResultState::Submitted,
-            "certified" => ResultState::Certified,
-            "rejected" => ResultState::Rejected,
-            _ => ResultState::Editing,
-        }
+    /// The stored state (`learning_results.state`); anything else is an error, never a default.
+    pub fn parse(s: &str) -> ApiResult<ResultState> {
+        ResultState::ALL.into_iter().find(|st| st.as_str() == s).ok_or_else(|| ApiError::bad_stored("learning result state", s))
     }
 
     pub fn name_zh(self) -> &'static str {
@@ -310,11 +308,11 @@ fn file_info(row: Option<FileRow>) -> Option<FileInfo> {
     row.map(|(id, sha256, size, kind, name)| FileInfo { id, sha256, size, kind, name })
 }
 
-/// Rows of [`result_query`] in their API shape.
-fn shape(rows: Vec<Row>) -> Vec<LearningResult> {
+/// Rows of [`result_query`] in their API shape (an unknown stored state is an error).
+fn shape(rows: Vec<Row>) -> ApiResult<Vec<LearningResult>> {
     rows.into_iter()
         .map(|((id, student_id, course_id, academic_year, semester, description, _, _, state, reason), (created_at, updated_at, submitted_at, decided_at, _), (account, name, class_code, seat_no), (course_code, subject_name), (document, video, selection, decided_by))| {
-            LearningResult {
+            Ok(LearningResult {
                 id,
                 student_id,
                 student_account: account,
@@ -330,7 +328,7 @@ fn shape(rows: Vec<Row>) -> Vec<LearningResult> {
                 description,
                 document: file_info(document),
                 video: file_info(video),
-                state: ResultState::parse(&state),
+                state: ResultState::parse(&state)?,
                 reject_reason: reason,
                 selected: selection.is_some(),
                 created_at,
@@ -338,7 +336,7 @@ fn shape(rows: Vec<Row>) -> Vec<LearningResult> {
                 submitted_at,
                 decided_at,
                 decided_by,
-            }
+            })
         })
         .collect()
 }
@@ -378,7 +376,7 @@ pub fn load_visible(c: &mut DbConn, me: Caller, id: i64) -> ApiResult<LearningRe
     if !vis.result(row.0 .1, row.0 .2) {
         return Err(ApiError::not_found());
     }
-    shape(vec![row]).pop().ok_or_else(ApiError::not_found)
+    shape(vec![row])?.pop().ok_or_else(ApiError::not_found)
 }
 
 pub fn history(c: &mut DbConn, id: i64) -> ApiResult<Vec<ResultEvent>> {
@@ -539,7 +537,7 @@ pub fn list_in(c: &mut DbConn, totals: Option<&Totals>, school: i64, scope: &Sco
         (None, Some(totals)) => totals.get_or(format!("results {school} {scope:?} {f:?} {drafts}"), || Ok(filtered!().count().get_result(c)?))?,
         (None, None) => filtered!().count().get_result(c)?,
     };
-    Ok(Page::new(shape(rows), total, page, per_page))
+    Ok(Page::new(shape(rows)?, total, page, per_page))
 }
 
 /// The course with its term, if the student takes it (active enrolment, active course) in the
@@ -882,7 +880,7 @@ fn own_in_state(c: &mut DbConn, me: Caller, id: i64, allowed: &[ResultState], ac
     if student != me.user {
         return Err(ApiError::not_found());
     }
-    let state = ResultState::parse(&state);
+    let state = ResultState::parse(&state)?;
     if !allowed.contains(&state) {
         return Err(ApiError::with_detail(
             ErrorCode::InvalidState,

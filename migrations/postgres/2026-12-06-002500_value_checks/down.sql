@@ -1,0 +1,13 @@
+ALTER TABLE selections DROP CONSTRAINT selections_item_kind_check;
+ALTER TABLE performances DROP CONSTRAINT performances_category_check;
+ALTER TABLE learning_result_events DROP CONSTRAINT learning_result_events_state_check;
+ALTER TABLE learning_results DROP CONSTRAINT learning_results_state_check;
+ALTER TABLE stored_files DROP CONSTRAINT stored_files_kind_check;
+ALTER TABLE work_periods DROP CONSTRAINT work_periods_item_check;
+ALTER TABLE sync_batches DROP CONSTRAINT sync_batches_kind_check;
+ALTER TABLE enrolments DROP CONSTRAINT enrolments_kind_check;
+ALTER TABLE student_profiles DROP CONSTRAINT student_profiles_division_check;
+ALTER TABLE mail_outbox DROP CONSTRAINT mail_outbox_reason_check;
+ALTER TABLE mail_outbox DROP CONSTRAINT mail_outbox_status_check;
+ALTER TABLE mail_settings DROP CONSTRAINT mail_settings_encryption_check;
+ALTER TABLE users DROP CONSTRAINT users_kind_check;

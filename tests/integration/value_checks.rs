@@ -1,0 +1,332 @@
+//! Stored states, kinds and categories take only their enum's values (issue #17 item 1).
+//! - Every constrained column's set, read from the live database (PostgreSQL: its CHECK
+//!   constraint; SQLite: the table's CHECK or the migration's triggers), equals the Rust enum's
+//!   `ALL` spelled with `as_str`: the enums stay the one source of truth.
+//! - The database refuses a value outside the set, on insert and on update.
+//! - Migration 2026-12-06-002500_value_checks fails on a row already outside its set (nothing is
+//!   mapped to a default).
+
+use std::collections::BTreeSet;
+
+use diesel::prelude::*;
+use diesel::sql_types::{Bool, Nullable, Text};
+use diesel::migration::MigrationSource;
+use diesel_migrations::MigrationHarness;
+
+use crate::support::TestApp;
+use licheng::accounts::UserKind;
+use licheng::db::DbConn;
+
+/// `(table, column, the values the enum allows)`.
+type Checked = (&'static str, &'static str, Vec<&'static str>);
+
+fn spelled<T: Copy>(all: &[T], as_str: fn(T) -> &'static str) -> Vec<&'static str> {
+    all.iter().map(|v| as_str(*v)).collect()
+}
+
+/// Every stored state, kind or category with a constraint, and the enum it comes from.
+fn checked() -> Vec<Checked> {
+    use licheng::jobs::JobState;
+    use licheng::receipts::{AnswerState, Category as ReceiptCategory, ReportKind};
+    use licheng::selfdirected::{GroupKind, Identity, OutcomeState, Phase, PlanState};
+    use licheng::uploads::results::ResultState;
+    let result_states = spelled(&ResultState::ALL, ResultState::as_str);
+    let receipt_categories = spelled(&ReceiptCategory::ALL, ReceiptCategory::as_str);
+    vec![
+        // Constrained by migration 2026-12-06-002500_value_checks.
+        ("users", "kind", spelled(&UserKind::ALL, UserKind::as_str)),
+        ("mail_settings", "encryption", spelled(&licheng::notify::mail::Encryption::ALL, licheng::notify::mail::Encryption::as_str)),
+        ("mail_outbox", "status", spelled(&licheng::notify::reminders::MailStatus::ALL, licheng::notify::reminders::MailStatus::as_str)),
+        ("mail_outbox", "reason", spelled(&licheng::notify::reminders::Reason::ALL, licheng::notify::reminders::Reason::as_str)),
+        ("student_profiles", "division", spelled(&licheng::sync::Division::ALL, licheng::sync::Division::as_str)),
+        ("enrolments", "kind", spelled(&licheng::sync::EnrolmentKind::ALL, licheng::sync::EnrolmentKind::as_str)),
+        ("sync_batches", "kind", spelled(&licheng::sync::Kind::ALL, licheng::sync::Kind::as_str)),
+        ("work_periods", "item", spelled(&licheng::settings::periods::Item::ALL, licheng::settings::periods::Item::as_str)),
+        ("stored_files", "kind", spelled(&licheng::storage::FileKind::ALL, licheng::storage::FileKind::as_str)),
+        ("learning_results", "state", result_states.clone()),
+        ("learning_result_events", "state", result_states.clone()),
+        ("performances", "category", spelled(&licheng::uploads::rules::Category::ALL, licheng::uploads::rules::Category::as_str)),
+        ("selections", "item_kind", licheng::selections::Kind::stored_item_kinds()),
+        // Constrained since their table was created.
+        ("history_chain", "source", spelled(&licheng::history::Source::ALL, licheng::history::Source::as_str)),
+        ("jobs", "state", spelled(&JobState::ALL, JobState::as_str)),
+        ("roster_exports", "division", spelled(&licheng::sync::Division::ALL, licheng::sync::Division::as_str)),
+        ("receipt_imports", "category", receipt_categories.clone()),
+        ("receipt_answers", "category", receipt_categories.clone()),
+        ("receipt_answers", "state", spelled(&AnswerState::STORED, AnswerState::as_str)),
+        ("receipt_reports", "category", receipt_categories),
+        ("receipt_reports", "kind", spelled(&ReportKind::ALL, ReportKind::as_str)),
+        ("transfer_items", "state", result_states),
+        ("sdl_groups", "kind", spelled(&GroupKind::ALL, GroupKind::as_str)),
+        ("sdl_stages", "identity", spelled(&Identity::ALL, Identity::as_str)),
+        ("sdl_plans", "plan_state", spelled(&PlanState::ALL, PlanState::as_str)),
+        ("sdl_plans", "result_state", spelled(&OutcomeState::ALL, OutcomeState::as_str)),
+        ("sdl_flow_stages", "phase", spelled(&Phase::ALL, Phase::as_str)),
+        ("sdl_flow_stages", "identity", spelled(&Identity::ALL, Identity::as_str)),
+        ("sdl_events", "phase", spelled(&Phase::ALL, Phase::as_str)),
+        ("sdl_events", "identity", spelled(&Identity::ALL, Identity::as_str)),
+        ("consultation_records", "kind", spelled(&licheng::consultations::ConsultationKind::ALL, licheng::consultations::ConsultationKind::as_str)),
+    ]
+}
+
+#[derive(QueryableByName)]
+struct Definition {
+    #[diesel(sql_type = Nullable<Text>)]
+    def: Option<String>,
+}
+
+#[derive(QueryableByName)]
+struct ColumnInfo {
+    #[diesel(sql_type = Text)]
+    name: String,
+    #[diesel(sql_type = Text)]
+    kind: String,
+    #[diesel(sql_type = Bool)]
+    required: bool,
+}
+
+/// The quoted literals of `text` (`''` is a quote inside one).
+fn literals(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\'' {
+            continue;
+        }
+        let mut lit = String::new();
+        while let Some(c) = chars.next() {
+            if c == '\'' {
+                if chars.peek() == Some(&'\'') {
+                    chars.next();
+                    lit.push('\'');
+                    continue;
+                }
+                break;
+            }
+            lit.push(c);
+        }
+        out.push(lit);
+    }
+    out
+}
+
+/// The lists `… <column> IN (…)` / `… <column> NOT IN (…)` of SQLite DDL text, each as its literals.
+fn in_lists(sql: &str, column: &str) -> Vec<BTreeSet<String>> {
+    let mut out = Vec::new();
+    let bytes = sql.as_bytes();
+    for (at, _) in sql.match_indices(column) {
+        let before = at.checked_sub(1).map(|i| bytes[i] as char);
+        if before.is_some_and(|b| b.is_ascii_alphanumeric() || b == '_') {
+            continue;
+        }
+        let rest = sql[at + column.len()..].trim_start();
+        let rest = rest.strip_prefix("NOT").map(str::trim_start).unwrap_or(rest);
+        let Some(list) = rest.strip_prefix("IN").map(str::trim_start).and_then(|r| r.strip_prefix('(')) else { continue };
+        let Some(end) = list.find(')') else { continue };
+        out.push(literals(&list[..end]).into_iter().collect());
+    }
+    out
+}
+
+/// The set the live database allows in `table.column`, or why it cannot tell.
+fn allowed(c: &mut DbConn, table: &str, column: &str) -> Result<BTreeSet<String>, String> {
+    match c {
+        DbConn::Postgresql(c) => {
+            let defs: Vec<Definition> = diesel::sql_query(format!(
+                "SELECT pg_get_constraintdef(k.oid) AS def FROM pg_constraint k \
+                 JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = ANY (k.conkey) \
+                 WHERE k.contype = 'c' AND k.conrelid = '{table}'::regclass AND a.attname = '{column}' AND array_length(k.conkey, 1) = 1"
+            ))
+            .load(c)
+            .map_err(|e| e.to_string())?;
+            match defs.as_slice() {
+                [Definition { def: Some(def) }] => Ok(literals(def).into_iter().collect()),
+                other => Err(format!("{} single-column CHECK constraints", other.len())),
+            }
+        }
+        DbConn::Sqlite(c) => {
+            let sql: Vec<Definition> = diesel::sql_query(format!(
+                "SELECT sql AS def FROM sqlite_master WHERE tbl_name = '{table}' AND (type = 'table' OR (type = 'trigger' AND name IN ('{table}_{column}_insert_check', '{table}_{column}_update_check')))"
+            ))
+            .load(c)
+            .map_err(|e| e.to_string())?;
+            let lists: Vec<BTreeSet<String>> = sql.iter().filter_map(|d| d.def.as_deref()).flat_map(|s| in_lists(s, column)).collect();
+            let triggers = sql.len() - 1;
+            match lists.split_first() {
+                Some((first, rest)) if rest.iter().all(|l| l == first) && (triggers == 0 || triggers == 2) => Ok(first.clone()),
+                _ => Err(format!("{} lists over {} statements: {lists:?}", lists.len(), sql.len())),
+            }
+        }
+    }
+}
+
+/// A statement's outcome: rows changed, or the database's message.
+fn run(c: &mut DbConn, sql: &str) -> Result<usize, String> {
+    match c {
+        DbConn::Postgresql(c) => diesel::sql_query(sql).execute(c),
+        DbConn::Sqlite(c) => diesel::sql_query(sql).execute(c),
+    }
+    .map_err(|e| e.to_string())
+}
+
+/// An insert into `table` with every required column filled (a constrained text column with the
+/// first value of its set, so that only `column` can fail its constraint) and `column` = `value`.
+fn insert_with(c: &mut DbConn, table: &str, column: &str, value: &str) -> String {
+    let query = match c {
+        DbConn::Postgresql(_) => format!(
+            "SELECT column_name::text AS name, data_type::text AS kind, (is_nullable = 'NO' AND column_default IS NULL) AS required \
+             FROM information_schema.columns WHERE table_schema = 'public' AND table_name = '{table}'"
+        ),
+        DbConn::Sqlite(_) => format!("SELECT name, type AS kind, (\"notnull\" = 1 AND dflt_value IS NULL AND pk = 0) AS required FROM pragma_table_info('{table}')"),
+    };
+    let columns: Vec<ColumnInfo> = match c {
+        DbConn::Postgresql(c) => diesel::sql_query(query).load(c).unwrap(),
+        DbConn::Sqlite(c) => diesel::sql_query(query).load(c).unwrap(),
+    };
+    let (mut names, mut values) = (vec![column.to_string()], vec![format!("'{value}'")]);
+    for col in columns.iter().filter(|k| k.required && k.name != column) {
+        let kind = col.kind.to_ascii_lowercase();
+        let listed = allowed(c, table, &col.name).ok().and_then(|s| s.into_iter().next()).map(|v| format!("'{v}'"));
+        let v = if let Some(v) = listed.as_deref() {
+            v
+        } else if kind.contains("int") {
+            "1"
+        } else if kind.contains("bool") {
+            "false"
+        } else if kind.starts_with("timestamp") || kind == "datetime" {
+            "'2026-12-06 00:00:00'"
+        } else if kind == "date" {
+            "'2026-12-06'"
+        } else if kind.contains("double") || kind == "real" {
+            "1.0"
+        } else {
+            // 64 characters: also a SHA-256's length (`history_chain`'s hashes are checked for it).
+            "'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'"
+        };
+        names.push(col.name.clone());
+        values.push(v.to_string());
+    }
+    format!("INSERT INTO {table} ({}) VALUES ({})", names.join(", "), values.join(", "))
+}
+
+/// Whether `message` is the constraint of `table.column` refusing a value.
+fn refused_by_constraint(message: &str, table: &str, column: &str) -> bool {
+    message.contains(&format!("{table}_{column}_check"))
+        || message.contains(&format!("invalid {table}.{column}"))
+        || (message.contains("CHECK constraint failed") && message.contains(column))
+}
+
+/// Each constrained column's set in the database is its enum's, on the backend under test.
+#[actix_web::test]
+async fn each_constraint_allows_exactly_its_enum() {
+    let app = TestApp::init();
+    let wrong = app
+        .state
+        .db
+        .read_blocking(|c| {
+            let mut wrong = Vec::new();
+            for (table, column, values) in checked() {
+                let expected: BTreeSet<String> = values.iter().map(|v| v.to_string()).collect();
+                assert_eq!(expected.len(), values.len(), "{table}.{column}: the enum spells two values alike");
+                match allowed(c, table, column) {
+                    Ok(found) if found == expected => {}
+                    Ok(found) => wrong.push(format!("{table}.{column}: the database allows {found:?}, the enum {expected:?}")),
+                    Err(why) => wrong.push(format!("{table}.{column}: no single constraint ({why})")),
+                }
+            }
+            Ok(wrong)
+        })
+        .unwrap();
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+/// A value outside the set is refused by the database itself, on insert and on update.
+#[actix_web::test]
+async fn the_database_refuses_a_value_outside_the_set() {
+    let app = TestApp::init();
+    // Rows in most tables, so that updates have something to change.
+    app.demo();
+    let (wrong, updated) = app
+        .state
+        .db
+        .read_blocking(|c| {
+            let (mut wrong, mut updated) = (Vec::new(), 0);
+            for (table, column, values) in checked() {
+                // The same row with an allowed value gets past every constraint of the column
+                // (it may still fail on a foreign key or a unique index: not asserted).
+                let insert = insert_with(c, table, column, "not_a_value");
+                match run(c, &insert) {
+                    Ok(_) => wrong.push(format!("{table}.{column}: `{insert}` was accepted")),
+                    Err(e) if refused_by_constraint(&e, table, column) => {}
+                    Err(e) => wrong.push(format!("{table}.{column}: `{insert}` failed for another reason: {e}")),
+                }
+                let allowed_insert = insert_with(c, table, column, values[0]);
+                if let Err(e) = run(c, &allowed_insert) {
+                    if refused_by_constraint(&e, table, column) {
+                        wrong.push(format!("{table}.{column}: the allowed value {} was refused: {e}", values[0]));
+                    }
+                }
+                match run(c, &format!("UPDATE {table} SET {column} = 'not_a_value'")) {
+                    Ok(0) => {} // an empty table
+                    Ok(n) => wrong.push(format!("{table}.{column}: an update to a value outside the set changed {n} rows")),
+                    Err(e) if refused_by_constraint(&e, table, column) => updated += 1,
+                    Err(e) => wrong.push(format!("{table}.{column}: the update failed for another reason: {e}")),
+                }
+            }
+            Ok((wrong, updated))
+        })
+        .unwrap();
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    assert!(updated >= 8, "only {updated} columns had rows to update");
+}
+
+/// Migration 2026-12-06-002500_value_checks fails loudly on a row outside its set.
+#[actix_web::test]
+async fn the_migration_refuses_bad_existing_rows() {
+    let app = TestApp::init();
+    let school = app.school("123456");
+    let teacher = app.teacher(&school, "T001");
+    let message = app
+        .state
+        .db
+        .read_blocking(move |c| {
+            let bad = format!("UPDATE users SET kind = 'wizard' WHERE id = {teacher}");
+            let out = match c {
+                DbConn::Postgresql(c) => {
+                    let all = MigrationSource::<diesel::pg::Pg>::migrations(&licheng::db::POSTGRES_MIGRATIONS).unwrap();
+                    let m = all.iter().find(|m| m.name().to_string().contains("value_checks")).expect("the migration");
+                    c.revert_migration(&**m).unwrap();
+                    diesel::sql_query(&bad).execute(c).unwrap();
+                    c.run_migration(&**m).map(|_| ()).map_err(|e| e.to_string())
+                }
+                DbConn::Sqlite(c) => {
+                    let all = MigrationSource::<diesel::sqlite::Sqlite>::migrations(&licheng::db::SQLITE_MIGRATIONS).unwrap();
+                    let m = all.iter().find(|m| m.name().to_string().contains("value_checks")).expect("the migration");
+                    c.revert_migration(&**m).unwrap();
+                    diesel::sql_query(&bad).execute(c).unwrap();
+                    c.run_migration(&**m).map(|_| ()).map_err(|e| e.to_string())
+                }
+            };
+            Ok(out)
+        })
+        .unwrap();
+    let message = message.expect_err("the migration ran over a user of kind `wizard`");
+    assert!(message.contains("users") && message.contains("kind"), "{message}");
+}
+
+/// The read side: a stored value outside the enum is an error, never a default.
+#[test]
+fn parsing_an_unknown_stored_value_errs() {
+    use licheng::uploads::results::ResultState;
+    for s in ResultState::ALL {
+        assert_eq!(ResultState::parse(s.as_str()).unwrap(), s);
+    }
+    assert!(ResultState::parse("approved").is_err());
+    assert!(ResultState::parse("").is_err());
+    assert!(licheng::notify::reminders::MailStatus::parse("queued").is_err());
+    assert!(licheng::notify::mail::Encryption::parse("tls").is_err());
+    assert!(licheng::receipts::AnswerState::parse("pending").is_err(), "pending is the absence of a row");
+    assert!(UserKind::stored("admin").is_err());
+    let e = ResultState::parse("approved").unwrap_err();
+    assert_eq!(e.code, licheng::error::ErrorCode::InternalError);
+}
