@@ -180,8 +180,7 @@ pub struct RosterQuery {
     /// 學年期, e.g. `1151` (default: the school's current term).
     #[param(pattern = r"^\s*([0-9]{3}[0-2])?\s*$", example = "1151")]
     pub term: Option<String>,
-    /// 名冊別 (check only): `24`, `25`, `26`, `28`, `34`, `35`, `36` or `38`.
-    #[param(pattern = r"^\s*(24|25|26|28|34|35|36|38)?\s*$", example = "26")]
+    /// 名冊別 (check only; ignored by the list): `24`, `25`, `26`, `28`, `34`, `35`, `36` or `38`.
     pub roster: Option<String>,
     /// 匯出年級 `1-3`, `1-2` or `3` (check only; default the roster's first).
     pub grades: Option<String>,
