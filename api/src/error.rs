@@ -118,6 +118,7 @@ error_codes! {
     CourseCodeMissing = "course_code_missing", 409, "缺少新版課程代碼", "Course code missing", "因缺少新版課程代碼(23碼)，無法匯出。", "A course lacks its 23-character course code; the student cannot be exported.";
     ReceiptInvalid = "receipt_invalid", 400, "收訖明細無法讀取", "Receipt rejected", "收訖明細檔案無效、已損毀或不安全，未匯入任何資料。", "The receipt file is invalid, corrupt or unsafe; nothing was imported.";
     ReceiptPassword = "receipt_password", 400, "解壓縮密碼錯誤", "Wrong password", "收訖明細的解壓縮密碼錯誤，未匯入任何資料。", "The receipt's password is wrong; nothing was imported.";
+    RangeNotSatisfiable = "range_not_satisfiable", 416, "範圍超出檔案", "Range not satisfiable", "要求的位元組範圍超出檔案大小（檔案大小見 Content-Range）。", "The requested byte range starts past the end of the file (its size is in Content-Range).";
 }
 
 impl ErrorCode {
@@ -139,6 +140,7 @@ impl ErrorCode {
             409 => ErrorCode::Conflict,
             413 => ErrorCode::PayloadTooLarge,
             415 => ErrorCode::UnsupportedMediaType,
+            416 => ErrorCode::RangeNotSatisfiable,
             422 => ErrorCode::ValidationFailed,
             429 => ErrorCode::RateLimited,
             503 => ErrorCode::NotReady,

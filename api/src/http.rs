@@ -40,9 +40,10 @@ pub fn request_lang(req: &HttpRequest) -> Lang {
 
 /// The outermost middleware: request id, problem normalization and localization, metrics, log.
 pub async fn observe(
-    req: ServiceRequest,
+    mut req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    ignore_malformed_range(req.headers_mut());
     let start = Instant::now();
     let id = request_id(&req);
     let lang = request_lang(req.request());
@@ -280,6 +281,42 @@ fn escape(s: &str) -> String {
     s.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n")
 }
 
+/// RFC 9110 §14.2: a `Range` that is not a well-formed `bytes` ranges-specifier is ignored, the
+/// whole file is served (200); actix-files would answer it 416, or 400 to bytes outside ASCII. A
+/// well-formed one stays: 206, or 416 with `Content-Range: bytes */size` when it is past the end.
+pub fn ignore_malformed_range(headers: &mut header::HeaderMap) {
+    if headers.get(header::RANGE).is_some_and(|v| !well_formed_byte_ranges(v.as_bytes())) {
+        headers.remove(header::RANGE);
+    }
+}
+
+/// `bytes=` (any case) and a non-empty list of `first-[last]` (last ≥ first) or `-suffix`, digits
+/// only, separated by commas with optional blanks (RFC 9110 §14.1.2).
+pub fn well_formed_byte_ranges(value: &[u8]) -> bool {
+    let Ok(value) = std::str::from_utf8(value) else { return false };
+    let Some(set) = value.get(..6).filter(|unit| unit.eq_ignore_ascii_case("bytes=")).and(value.get(6..)) else { return false };
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    // Numeric order of digit strings of any length.
+    let number = |s: &str| {
+        let s = s.trim_start_matches('0');
+        (s.len(), s.to_string())
+    };
+    let mut specs = 0;
+    for spec in set.split(',').map(|s| s.trim_matches([' ', '\t'])).filter(|s| !s.is_empty()) {
+        let Some((first, last)) = spec.split_once('-') else { return false };
+        let ok = match (first.is_empty(), last.is_empty()) {
+            (true, _) => digits(last),
+            (false, true) => digits(first),
+            (false, false) => digits(first) && digits(last) && number(last) >= number(first),
+        };
+        if !ok {
+            return false;
+        }
+        specs += 1;
+    }
+    specs > 0
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -392,3 +429,4 @@ mod json_tests {
         assert!(parse(r#"{}"#).unwrap_err().detail.unwrap().en.to_string().contains("`user_ids`"));
     }
 }
+

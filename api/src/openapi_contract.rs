@@ -181,9 +181,14 @@ fn downloads(op: &mut Value) {
             },
             "content": content,
         }));
+        responses.insert("416".into(), json!({
+            "description": "The range starts past the end of the file (or is `bytes=-0`): no part of it is sent (RFC 9110 §15.5.17)",
+            "headers": {"Content-Range": header("`bytes */size`: the file's size")},
+            "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
+        }));
         if let Some(params) = op.get_mut("parameters").and_then(Value::as_array_mut) {
             for (name, description) in [
-                ("Range", "A byte range, e.g. `bytes=0-1023`, for a `206` answer (video seeking, resumed downloads)"),
+                ("Range", "A byte range, e.g. `bytes=0-1023`, for a `206` answer (video seeking, resumed downloads); only the first range of a list is sent. A value that is not a `bytes` range (RFC 9110 §14.1.2) is ignored: the whole file, `200`. A range past the end: `416`"),
                 ("If-None-Match", "The ETag of a copy the client has: `304` when the file is unchanged"),
             ] {
                 if (name == "Range" || revalidated) && !params.iter().any(|p| p.get("name").and_then(Value::as_str) == Some(name)) {

@@ -162,6 +162,7 @@ fn downloads_have_their_media_types_ranges_and_headers() {
     assert!(op["responses"]["200"]["headers"]["Content-Disposition"].is_object());
     assert!(op["responses"]["206"]["headers"]["Content-Range"].is_object());
     assert!(op["parameters"].as_array().unwrap().iter().any(|p| p["name"] == "Range" && p["in"] == "header"));
+    assert!(op["responses"]["416"]["headers"]["Content-Range"].is_object(), "a range past the end: 416 with `bytes */size`");
     let xlsx = &spec["paths"]["/api/v1/reports/usage.xlsx"]["get"]["responses"]["200"];
     assert!(xlsx["content"]["application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"].is_object());
     assert!(xlsx["headers"]["Content-Disposition"].is_object());
@@ -476,4 +477,37 @@ fn operation_ids_are_unique() {
             }
         }
     }
+}
+
+/// Issue #18: the server checks no query value the schema does not state — every `term` has its
+/// pattern (a receipt's without semester 0), the analysis' `subject` and `by` are required and
+/// constrained, months and roster codes have patterns.
+#[test]
+fn query_constraints_are_in_the_schema() {
+    let spec: Value = serde_json::from_str(&committed()).unwrap();
+    let param = |path: &str, method: &str, name: &str| -> Value {
+        spec["paths"][path][method]["parameters"].as_array().unwrap_or_else(|| panic!("{path}")).iter().find(|p| p["name"] == name).cloned().unwrap_or_else(|| panic!("{path} {name}"))
+    };
+    for (path, item) in spec["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            for p in op["parameters"].as_array().into_iter().flatten() {
+                if p["in"] == "query" && p["name"] == "term" {
+                    assert!(p["schema"]["pattern"].is_string(), "{method} {path}: `term` without a pattern");
+                }
+            }
+        }
+    }
+    for path in ["/api/v1/receipts/students", "/api/v1/receipts/statistics", "/api/v1/receipts/mine", "/api/v1/receipts/imports"] {
+        assert_eq!(param(path, "get", "term")["schema"]["pattern"], r"^\s*([0-9]{3}[12])?\s*$", "{path}");
+    }
+    for (path, method) in [("/api/v1/reports/analysis", "get"), ("/api/v1/reports/analysis.xlsx", "get"), ("/api/v1/reports/analysis/exports", "post")] {
+        let subject = param(path, method, "subject");
+        assert_eq!(subject["required"], true);
+        assert_eq!(subject["schema"]["enum"], serde_json::json!(["results", "certifications", "performances", "selections", "self_directed"]));
+        let by = param(path, method, "by");
+        assert_eq!(by["required"], true);
+        assert!(by["schema"]["pattern"].as_str().unwrap().contains("teacher"));
+    }
+    assert!(param("/api/v1/consultations", "get", "month")["schema"]["pattern"].is_string());
+    assert!(param("/api/v1/rosters/exports", "get", "roster")["schema"]["pattern"].is_string());
 }

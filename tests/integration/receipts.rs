@@ -953,10 +953,14 @@ async fn refusals_of_years_categories_queries_lengths_forms_and_terms() {
         let p = app.get_as(path, &fx.admin).await.assert_problem(400, "invalid_query");
         assert!(p["errors"]["category"].is_array(), "{p}");
     }
-    // /receipts/students needs class and seat, or the student's id.
+    // /receipts/students names a student by class and seat, or by id: without them nobody is
+    // named, as a seat nobody has (404; the schema cannot say "one of two").
     for path in ["/api/v1/receipts/students", "/api/v1/receipts/students?class=101", "/api/v1/receipts/students?seat=1", "/api/v1/receipts/students?class=%20&seat=1"] {
-        app.get_as(path, &fx.admin).await.assert_problem(400, "invalid_query");
+        app.get_as(path, &fx.admin).await.assert_problem(404, "not_found");
     }
+    // A receipt is per semester: semester 0 is refused here as the schema's pattern says.
+    app.get_as("/api/v1/receipts/students?term=1150&class=101&seat=1", &fx.admin).await.assert_problem(400, "invalid_query");
+    app.get_as("/api/v1/receipts/statistics?term=1150", &fx.admin).await.assert_problem(400, "invalid_query");
     app.get_as("/api/v1/receipts/students?class=101&seat=99", &fx.admin).await.assert_problem(404, "not_found");
 
     // Remarks and descriptions over 500 characters.

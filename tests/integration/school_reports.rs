@@ -378,9 +378,17 @@ async fn confirmation_sheets_per_class_and_student_with_the_students_own() {
     assert_eq!(sheet[1][..10], ["101", "1", "Na1", "使用者a1", "課程學習成果", "國語文", "成果", "認證成功", today.as_str(), "是"]);
     assert_eq!(sheet[4][6], "學習成果 1/6、多元表現 1/10");
 
-    // Refused: neither class nor student; a student or teacher asking for the school's sheets;
+    // Neither class nor student: the whole school's active students (the schema cannot say "one
+    // of two"), the class's among them.
+    let school = app.get_as("/api/v1/reports/confirmation-sheets", &fx.admin).await;
+    assert_eq!(school.status, 200, "{}", school.text());
+    let school = school.json();
+    let ids = |v: &Value| v["students"].as_array().unwrap().iter().map(|s| s["student_id"].clone()).collect::<Vec<_>>();
+    assert!(ids(&school).len() > ids(&class).len(), "{school}");
+    assert!(ids(&class).iter().all(|id| ids(&school).contains(id)));
+
+    // Refused: a student or teacher asking for the school's sheets;
     // another school's student; the student endpoint for staff.
-    app.get_as("/api/v1/reports/confirmation-sheets", &fx.admin).await.assert_problem(400, "invalid_query");
     app.get_as("/api/v1/reports/confirmation-sheets?class_code=101", &student).await.assert_problem(403, "module_required");
     let teacher = app.token(&fx.school, "tA").await;
     app.get_as("/api/v1/reports/confirmation-sheets.xlsx?class_code=101", &teacher).await.assert_problem(403, "module_required");

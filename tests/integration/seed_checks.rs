@@ -813,7 +813,10 @@ async fn a_new_result_for_the_previous_years_course_is_created_in_that_terms_per
     let old = old.json();
     assert!(old["courses"].as_array().unwrap().iter().any(|k| k["id"] == chinese), "{old}");
     assert_eq!(old["upload_period"]["open"], json!(true), "{old}");
-    app.get_as("/api/v1/me/courses?term=1171", &student).await.assert_problem(400, "invalid_query");
+    // A later term is a rule over the current term (409), not a malformed query; semester 0 is
+    // not a term of courses (the schema's pattern says 1 or 2).
+    app.get_as("/api/v1/me/courses?term=1171", &student).await.assert_problem(409, "invalid_state");
+    app.get_as("/api/v1/me/courses?term=1150", &student).await.assert_problem(400, "invalid_query");
     app.get_as("/api/v1/me/courses?term=abc", &student).await.assert_problem(400, "invalid_query");
     // A new result for it is created in term 1151.
     let id = create(&app, &student, chinese, "上學年補傳", 0).await;

@@ -377,6 +377,12 @@ async fn a_package_carries_two_students_to_the_new_school_byte_for_byte() {
     // Another school's student is never found.
     let none = app.get_as("/api/v1/transfers/students?q=81001", &fx.a_admin).await.json();
     assert_eq!(none.as_array().unwrap().len(), 0);
+    // No search text (none, blank or longer than any number, name or ID): nobody, not a 400.
+    let long = "7".repeat(51);
+    for q in ["", "q=", "q=%20", &format!("q={long}")] {
+        let r = app.get_as(&format!("/api/v1/transfers/students?{q}"), &fx.a_admin).await;
+        assert_eq!((r.status.as_u16(), r.json()), (200, serde_json::json!([])), "{q}");
+    }
 
     let (rec, package) = export(&app, &fx.a_admin, &[fx.ids["s1"], fx.ids["s2"], fx.ids["s3"]]).await;
     // Manual 6.1 檔案資訊: "檔案名稱：666666_2022_02_25_11_38_07.zip 檔案大小：2967 壓縮密碼：c9cc0e47-… MD5值：016fc8b5…".
@@ -496,6 +502,9 @@ async fn a_package_carries_two_students_to_the_new_school_byte_for_byte() {
     assert_eq!(mine.json().as_array().unwrap().len(), 8);
     app.get_as(&format!("/api/v1/transfers/items?student_id={}", fx.ids["b2"]), &b1).await.assert_problem(404, "not_found");
     let other = app.get_as(&format!("/api/v1/transfers/items?student_id={}", fx.ids["b2"]), &fx.b_admin).await.json();
+    // Staff naming no student: no items (not a 400; the schema cannot say "required for staff").
+    let r = app.get_as("/api/v1/transfers/items", &fx.b_admin).await;
+    assert_eq!((r.status.as_u16(), r.json()), (200, serde_json::json!([])));
     let url = other.as_array().unwrap().iter().find_map(|i| i["document"]["url"].as_str()).unwrap().to_string();
     app.get_as(&url, &b1).await.assert_problem(404, "not_found");
     // Read-only: no way to change or delete them; they are not in the student's own results

@@ -345,6 +345,43 @@ async fn downloads_carry_type_name_etag_and_ranges() {
     app.get_as(&format!("/api/v1/learning-results/{id}/files/other"), &student).await.assert_problem(404, "not_found");
 }
 
+/// RFC 9110 §14.2: a Range that does not parse is ignored (the whole file, 200); one that parses
+/// but starts past the end is unsatisfiable (416 with `Content-Range: bytes */size`), never 400.
+#[actix_web::test]
+async fn unparseable_ranges_are_ignored_and_ranges_past_the_end_answer_416() {
+    let app = TestApp::init();
+    app.demo();
+    let student = app.demo_token(S).await;
+    let chinese = course_id(&app, &student, "國語文").await;
+    let mp4 = bytes::mp4(5000);
+    let id = create(&app, &student, chinese, "影片", &[("video", "v.mp4", &mp4)]).await.json()["id"].as_i64().unwrap();
+    let path = format!("/api/v1/learning-results/{id}/files/video");
+    let auth = ("Authorization", format!("Bearer {student}"));
+    let ranged = |value: &'static [u8]| {
+        actix_web::test::TestRequest::get()
+            .uri(&path)
+            .insert_header(auth.clone())
+            .insert_header(("Range", actix_web::http::header::HeaderValue::from_bytes(value).unwrap()))
+    };
+    for value in [&b""[..], b";", b"bytes=", b"bytes=,", b"bytes=abc", b"bytes=5-2", b"bytes=1-2-3", b"bytes=-", b"bytes 0-1", b"items=0-1", b"bytes=0-1,x", b"\xff\xfe"] {
+        let r = app.send(ranged(value)).await;
+        assert_eq!(r.status, 200, "{:?}: {}", String::from_utf8_lossy(value), r.text());
+        assert_eq!(r.body, mp4, "{:?}", String::from_utf8_lossy(value));
+        assert!(r.headers.get("content-range").is_none());
+    }
+    for value in [&b"bytes=5000-"[..], b"bytes=6000-7000", b"bytes=-0", b"bytes=99999999999999999999999-"] {
+        let r = app.send(ranged(value)).await;
+        assert_eq!(r.status, 416, "{:?}: {}", String::from_utf8_lossy(value), r.text());
+        assert_eq!(r.headers.get("content-range").unwrap(), "bytes */5000");
+        assert_eq!(r.json()["code"], "range_not_satisfiable");
+    }
+    let r = app.send(ranged(b"bytes=4990-")).await;
+    assert_eq!(r.status, 206);
+    assert_eq!(r.body, mp4[4990..].to_vec());
+    let r = app.send(ranged(b"BYTES = 0-1 , 4-5")).await;
+    assert_eq!(r.status, 200, "a space before `=` is not the grammar: ignored");
+}
+
 fn perf_form<'a>(category: &'a str, extra: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
     let mut v = vec![("category", category), ("description", "內容簡述")];
     v.extend_from_slice(extra);

@@ -4,7 +4,6 @@
 use std::collections::HashMap;
 
 use actix_web::{delete, get, post, put, web, HttpRequest, HttpResponse};
-use chrono::{Datelike, NaiveDate};
 use diesel::prelude::*;
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -30,24 +29,31 @@ const CONSULTANT: Need = Need::roles(&[Role::CourseConsultant]);
 #[into_params(parameter_in = Query)]
 pub struct ConsultationFilter {
     /// 學年期, e.g. `1151` (default: the school's current term); semester `0`: the whole year.
+    #[param(pattern = r"^\s*([0-9]{3}[0-2])?\s*$", example = "1151")]
     pub term: Option<String>,
     /// Only this consultant's records (admin / S0204S; a consultant always sees their own).
     pub consultant_id: Option<i64>,
     /// Only records reaching a student of this class.
     pub class_code: Option<String>,
-    /// Only records of this month, `YYYY-MM`.
+    /// Only records of this month, `YYYY-MM` (years 1912–2200; empty: every month).
+    #[param(pattern = r"^\s*((19(1[2-9]|[2-9][0-9])|2[01][0-9]{2}|2200)-(0[1-9]|1[0-2]))?\s*$", example = "2026-12")]
     pub month: Option<String>,
     /// Only records whose topic contains this text.
     pub q: Option<String>,
 }
 
 fn parse_month(m: &str) -> ApiResult<(i32, u32)> {
+    // Exactly the documented pattern: four digits of year (1912–2200), a dash, two of month.
     let bad = || ApiError::new(ErrorCode::InvalidQuery).field("month", "月份格式為 YYYY-MM。", "month is YYYY-MM");
-    let d = NaiveDate::parse_from_str(&format!("{}-01", m.trim()), "%Y-%m-%d").map_err(|_| bad())?;
-    if !(crate::time::MIN_YEAR..=2200).contains(&d.year()) {
+    let (y, mo) = m.trim().split_once('-').ok_or_else(bad)?;
+    if y.len() != 4 || mo.len() != 2 || !y.bytes().chain(mo.bytes()).all(|b| b.is_ascii_digit()) {
         return Err(bad());
     }
-    Ok((d.year(), d.month()))
+    let (year, month): (i32, u32) = (y.parse().map_err(|_| bad())?, mo.parse().map_err(|_| bad())?);
+    if !(crate::time::MIN_YEAR..=2200).contains(&year) || !(1..=12).contains(&month) {
+        return Err(bad());
+    }
+    Ok((year, month))
 }
 
 /// Who lists: a viewer of every record (admin, S0204S) or a consultant (own records only).

@@ -152,7 +152,10 @@ pub fn serve_result(req: &HttpRequest, state: &AppState, row: &JobRow) -> ApiRes
     params(("id" = i64, Path, description = "Job id")),
     security(("bearer_jwt" = [])),
     responses(
-        (status = 200, description = "The file, as an attachment (a roster export: a zip package)", content_type = "application/zip"),
+        (status = 200, description = "The file, as an attachment (a roster export: a zip package; an analysis export: an .xlsx workbook)", content(
+            (crate::reports::xlsx::XlsxFile = "application/zip"),
+            (crate::reports::xlsx::XlsxFile = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        )),
         (status = 206, description = "A range of the file"),
         (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),

@@ -29,6 +29,15 @@ use crate::schema::{cadre_records as cr, courses, enrolments as en, receipt_answ
 
 const VIEW: Need = Need::module(MODULE, Op::View);
 
+/// `?term=1151`: a receipt is per semester, so semester `0` (a whole year) is not a receipt term.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ReceiptTermQuery {
+    /// 學年期, e.g. `1151` (semester 1 or 2; default, or empty: the school's current term).
+    #[param(pattern = r"^\s*([0-9]{3}[12])?\s*$", example = "1151")]
+    pub term: Option<String>,
+}
+
 /// The asked term or the school's current one (`reports::TermQuery` / `resolve_term`); a receipt is
 /// per semester, so semester 0 (a whole year) is refused.
 async fn term_of(state: &AppState, school: i64, asked: Option<&str>) -> ApiResult<Term> {
@@ -433,7 +442,7 @@ fn import_views(c: &mut DbConn, imports: &BTreeMap<Category, ImportRow>, lang: L
 #[utoipa::path(
     tag = "receipts",
     path = "/receipts/imports",
-    params(TermQuery),
+    params(ReceiptTermQuery),
     security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "Current imports", body = Vec<ReceiptImportView>),
@@ -443,7 +452,7 @@ fn import_views(c: &mut DbConn, imports: &BTreeMap<Category, ImportRow>, lang: L
     )
 )]
 #[get("/receipts/imports")]
-pub async fn list_imports(state: web::Data<AppState>, who: Principal, req: HttpRequest, q: web::Query<TermQuery>) -> ApiResult<web::Json<Vec<ReceiptImportView>>> {
+pub async fn list_imports(state: web::Data<AppState>, who: Principal, req: HttpRequest, q: web::Query<ReceiptTermQuery>) -> ApiResult<web::Json<Vec<ReceiptImportView>>> {
     who.require(VIEW)?;
     let school = who.school_id()?;
     let term = term_of(&state, school, q.term.as_deref()).await?;
@@ -657,7 +666,8 @@ fn student_receipt_of(c: &mut DbConn, school: i64, term: Term, student: i64, now
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct StudentQuery {
-    /// 學年期 (default: current).
+    /// 學年期, e.g. `1151` (semester 1 or 2; default, or empty: the school's current term).
+    #[param(pattern = r"^\s*([0-9]{3}[12])?\s*$", example = "1151")]
     pub term: Option<String>,
     /// 班級 code, with `seat`.
     pub class: Option<String>,
@@ -675,10 +685,10 @@ pub struct StudentQuery {
     security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "The student's receipt", body = StudentReceipt),
-        (status = 400, description = "Malformed term, or neither class+seat nor student_id", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "Malformed term", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not granted S0219S", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such student in the school", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such student in the school, or none named (neither `student_id` nor `class` and `seat`)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/receipts/students")]
@@ -702,7 +712,8 @@ pub async fn student_receipt(state: web::Data<AppState>, who: Principal, req: Ht
                     .first(c)
                     .optional()?
                     .ok_or_else(ApiError::not_found)?,
-                _ => return Err(ApiError::new(ErrorCode::InvalidQuery).field("class", "請選擇班級與座號", "give class and seat, or student_id")),
+                // Neither a student nor a class and seat: no student is named (as a seat nobody has).
+                _ => return Err(ApiError::with_detail(ErrorCode::NotFound, "請選擇班級與座號，或指定學生。", "No student named: give class and seat, or student_id.")),
             };
             student_receipt_of(c, school, term, student, now, false, lang)
         })
@@ -717,7 +728,7 @@ pub async fn student_receipt(state: web::Data<AppState>, who: Principal, req: Ht
 #[utoipa::path(
     tag = "receipts",
     path = "/receipts/mine",
-    params(TermQuery),
+    params(ReceiptTermQuery),
     security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "The receipt", body = StudentReceipt),
@@ -727,7 +738,7 @@ pub async fn student_receipt(state: web::Data<AppState>, who: Principal, req: Ht
     )
 )]
 #[get("/receipts/mine")]
-pub async fn my_receipt(state: web::Data<AppState>, who: Principal, req: HttpRequest, q: web::Query<TermQuery>) -> ApiResult<web::Json<StudentReceipt>> {
+pub async fn my_receipt(state: web::Data<AppState>, who: Principal, req: HttpRequest, q: web::Query<ReceiptTermQuery>) -> ApiResult<web::Json<StudentReceipt>> {
     // A temporary account (manual 3.7) sees its student's receipt.
     let me = Caller::student(&who)?;
     let term = term_of(&state, me.school, q.term.as_deref()).await?;
@@ -753,11 +764,13 @@ pub enum ReceiptAnswer {
 #[derive(Debug, Deserialize, ToSchema)]
 #[schema(example = json!({"term": "1151", "category": "results", "answer": "missing", "description": "數學課程學習成果已勾選，但收訖明細中沒有。"}))]
 pub struct ReceiptAnswerRequest {
-    /// 學年期, e.g. `1151` (default: current).
+    /// 學年期, e.g. `1151` (semester 1 or 2; default, or empty: the school's current term).
+    #[schema(pattern = r"^\s*([0-9]{3}[12])?\s*$")]
     pub term: Option<String>,
     pub category: Category,
     pub answer: ReceiptAnswer,
     /// 問題描述 (1–500 characters; required for a report).
+    #[schema(max_length = 500)]
     pub description: Option<String>,
 }
 
@@ -1064,7 +1077,8 @@ pub struct ReceiptStatistics {
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct StatisticsQuery {
-    /// 學年期 (default: current).
+    /// 學年期, e.g. `1151` (semester 1 or 2; default, or empty: the school's current term).
+    #[param(pattern = r"^\s*([0-9]{3}[12])?\s*$", example = "1151")]
     pub term: Option<String>,
     /// One class (default: the whole school).
     pub class: Option<String>,

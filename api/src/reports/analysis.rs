@@ -32,16 +32,36 @@ pub const SUBJECTS: [&str; 5] = ["results", "certifications", "performances", "s
 /// The dimensions a count may be grouped by.
 pub const DIMENSIONS: [&str; 7] = ["term", "grade", "class", "subject", "state", "teacher", "day"];
 
+/// What is counted:
+/// - `results`: learning results (學習成果)
+/// - `certifications`: decided learning results (認證)
+/// - `performances`: multiple performances (多元表現)
+/// - `selections`: items selected for submission (勾選)
+/// - `self_directed`: self-directed learning plans (自主學習計畫: subject = 學科, state = 計畫狀態)
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AnalysisSubject {
+    Results,
+    Certifications,
+    Performances,
+    Selections,
+    SelfDirected,
+}
+
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct AnalysisQuery {
-    /// `results` (學習成果), `certifications` (decided results), `performances` (多元表現),
-    /// `selections` (勾選) or `self_directed` (自主學習計畫: subject = 學科, state = 計畫狀態).
+    /// What is counted: `results` (學習成果), `certifications` (decided results), `performances`
+    /// (多元表現), `selections` (勾選) or `self_directed` (自主學習計畫).
+    #[param(required = true, value_type = AnalysisSubject, inline)]
     pub subject: Option<String>,
-    /// One or two of `term`, `grade`, `class`, `subject` (科目 / 類別 / kind), `state`, `teacher`,
-    /// `day`, comma-separated, e.g. `grade,state`.
+    /// One or two different dimensions of `term`, `grade`, `class`, `subject` (科目 / 類別 /
+    /// kind), `state`, `teacher`, `day`, comma-separated, e.g. `grade,state` (the same one twice
+    /// counts once).
+    #[param(required = true, pattern = r"^\s*(term|grade|class|subject|state|teacher|day)\s*(,\s*(term|grade|class|subject|state|teacher|day)\s*)?$", example = "grade,state")]
     pub by: Option<String>,
     /// 學年期, e.g. `1151` (default: the school's current term); semester `0`: the whole year.
+    #[param(pattern = r"^\s*([0-9]{3}[0-2])?\s*$", example = "1151")]
     pub term: Option<String>,
 }
 
@@ -94,9 +114,11 @@ pub struct Analysis {
     pub total: i64,
 }
 
-/// Checked subject and dimensions.
+/// Checked subject and dimensions: exactly what the parameters' schema says (a subject of
+/// [`SUBJECTS`]; one or two dimensions, comma-separated, blanks around them allowed; the same
+/// one twice counts once).
 pub fn checked(q: &AnalysisQuery) -> ApiResult<(String, Vec<String>)> {
-    let subject = q.subject.as_deref().map(str::trim).unwrap_or_default();
+    let subject = q.subject.as_deref().unwrap_or_default();
     if !SUBJECTS.contains(&subject) {
         return Err(ApiError::new(ErrorCode::InvalidQuery).field(
             "subject",
@@ -104,12 +126,11 @@ pub fn checked(q: &AnalysisQuery) -> ApiResult<(String, Vec<String>)> {
             "subject is results, certifications, performances, selections or self_directed",
         ));
     }
-    let by: Vec<String> = q.by.as_deref().unwrap_or_default().split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect();
-    let mut unique = by.clone();
-    unique.dedup();
-    if by.is_empty() || by.len() > 2 || unique.len() != by.len() || by.iter().any(|d| !DIMENSIONS.contains(&d.as_str())) {
+    let mut by: Vec<String> = q.by.as_deref().unwrap_or_default().split(',').map(|s| s.trim().to_string()).collect();
+    if by.len() > 2 || by.iter().any(|d| !DIMENSIONS.contains(&d.as_str())) {
         return Err(ApiError::new(ErrorCode::InvalidQuery).field("by", "請選擇一到兩個分組欄位。", "by is one or two of term, grade, class, subject, state, teacher, day"));
     }
+    by.dedup();
     Ok((subject.to_string(), by))
 }
 
@@ -409,7 +430,9 @@ mod tests {
         let bad = |subject: &str, by: &str| checked(&AnalysisQuery { subject: Some(subject.into()), by: Some(by.into()), term: None }).is_err();
         assert!(bad("results", ""));
         assert!(bad("results", "grade,state,day"));
-        assert!(bad("results", "grade,grade"));
+        // The schema's pattern allows a dimension twice: it counts once.
+        assert_eq!(checked(&AnalysisQuery { subject: Some("results".into()), by: Some("grade, grade".into()), term: None }).unwrap().1, vec!["grade".to_string()]);
+        assert!(bad(" results", "grade"));
         assert!(bad("results", "colour"));
         assert!(bad("votes", "grade"));
         assert!(!bad("selections", "class, day"));

@@ -36,9 +36,10 @@ pub const MODULE: &str = "S0205S";
 #[into_params(parameter_in = Query)]
 pub struct SheetQuery {
     /// 學年期, e.g. `1151` (default: the school's current term); semester `0`: the whole year.
-    #[param(pattern = r"^[0-9]{3}[0-2]$", example = "1151")]
+    #[param(pattern = r"^\s*([0-9]{3}[0-2])?\s*$", example = "1151")]
     pub term: Option<String>,
-    /// 班級: every student of the class, one per page.
+    /// 班級: every active student of the class, one per page. Neither a class nor a student:
+    /// every active student of the school.
     pub class_code: Option<String>,
     /// One student (user id).
     pub student_id: Option<i64>,
@@ -311,21 +312,20 @@ pub fn sheets(c: &mut DbConn, school: i64, term: Term, ids: &[i64], now: NaiveDa
     Ok(ConfirmationSheets { term: Some(term.code()), academic_year: Some(year), printed_on: roc_day(now), students })
 }
 
-/// The students a staff request asks for: one student, or a class (active students only).
+/// The students a staff request asks for: one student, a class, or neither given, the whole
+/// school (active students only, for a class or the school).
 fn asked_students(c: &mut DbConn, school: i64, q: &SheetQuery) -> ApiResult<Vec<i64>> {
     let class = q.class_code.as_deref().map(str::trim).filter(|t| !t.is_empty());
-    if class.is_none() && q.student_id.is_none() {
-        return Err(ApiError::new(ErrorCode::InvalidQuery)
-            .field("class_code", "請指定班級或學生。", "Give a class or a student.")
-            .field("student_id", "請指定班級或學生。", "Give a class or a student."));
-    }
     let mut query = users::table
         .inner_join(sp::table.on(sp::user_id.eq(users::id)))
         .filter(users::school_id.eq(school))
         .filter(users::kind.eq(UserKind::Student.as_str()))
         .into_boxed();
     if let Some(class) = class {
-        query = query.filter(sp::class_code.eq(class.to_string())).filter(users::active.eq(true));
+        query = query.filter(sp::class_code.eq(class.to_string()));
+    }
+    if class.is_some() || q.student_id.is_none() {
+        query = query.filter(users::active.eq(true));
     }
     if let Some(id) = q.student_id {
         query = query.filter(users::id.eq(id));
@@ -419,7 +419,7 @@ async fn staff_sheets(state: &AppState, who: &Principal, q: SheetQuery) -> ApiRe
         .await
 }
 
-/// 學生上傳及勾選情形確認單 of one student or a whole class (school admin, module S0205S).
+/// 學生上傳及勾選情形確認單 of one student, a whole class or, neither given, the whole school (school admin, module S0205S).
 #[utoipa::path(
     tag = "reports",
     path = "/reports/confirmation-sheets",
@@ -427,7 +427,7 @@ async fn staff_sheets(state: &AppState, who: &Principal, q: SheetQuery) -> ApiRe
     security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "One page per student, by class and seat", body = ConfirmationSheets),
-        (status = 400, description = "Malformed term, or neither class nor student given", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "Malformed term", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither the school admin nor granted module S0205S", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such student in the school", body = Problem, content_type = "application/problem+json"),
@@ -447,7 +447,7 @@ pub async fn confirmation_sheets(state: web::Data<AppState>, who: Principal, q: 
     security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "The workbook, named 上傳及勾選確認單_{term}.xlsx", body = XlsxFile, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-        (status = 400, description = "Malformed term, or neither class nor student given", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "Malformed term", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither the school admin nor granted module S0205S", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such student in the school", body = Problem, content_type = "application/problem+json"),
@@ -464,7 +464,8 @@ pub async fn confirmation_sheets_xlsx(state: web::Data<AppState>, who: Principal
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct MySheetQuery {
-    /// 學年期, e.g. `1151` (default: the school's current term).
+    /// 學年期, e.g. `1151` (default: the school's current term); semester `0`: the whole year.
+    #[param(pattern = r"^\s*([0-9]{3}[0-2])?\s*$", example = "1151")]
     pub term: Option<String>,
 }
 

@@ -200,7 +200,7 @@ pub struct RosterQuery {
     /// 學年期, e.g. `1151` (default: the school's current term).
     #[param(pattern = r"^\s*([0-9]{3}[0-2])?\s*$", example = "1151")]
     pub term: Option<String>,
-    /// 名冊別 (check only).
+    /// 名冊別 (check only; ignored by the list): `24`, `25`, `26`, `28`, `34`, `35`, `36` or `38`.
     pub roster: Option<String>,
     /// 匯出年級 `1-3`, `1-2` or `3` (check only; default the roster's first).
     pub grades: Option<String>,
@@ -427,7 +427,9 @@ pub async fn start_export(state: web::Data<AppState>, who: Principal, body: crat
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct HistoryQuery {
-    /// 名冊別 (default: every roster the caller may export).
+    /// 名冊別: `24`, `25`, `26`, `28`, `34`, `35`, `36` or `38` (default, or empty: every roster
+    /// the caller may export).
+    #[param(pattern = r"^\s*(24|25|26|28|34|35|36|38)?\s*$", example = "26")]
     pub roster: Option<String>,
 }
 

@@ -424,7 +424,7 @@ pub async fn list_windows(state: web::Data<AppState>, who: Principal) -> ApiResu
 #[utoipa::path(
     tag = "settings",
     path = "/national-windows/{academic_year}",
-    params(("academic_year" = i32, Path, description = "ROC academic year, e.g. 110")),
+    params(("academic_year" = i32, Path, minimum = 50, maximum = 300, description = "ROC academic year, e.g. 110 (50–300)")),
     request_body = WindowInput,
     security(("bearer_jwt" = [])),
     responses(

@@ -59,7 +59,8 @@ pub struct TransferStudent {
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct SearchQuery {
-    /// 學號, 姓名 (part of it) or 身分證統一編號 (whole).
+    /// 學號, 姓名 (part of it) or 身分證統一編號 (whole). None, empty or over 50 characters
+    /// (no number, name or ID is that long): nobody.
     pub q: Option<String>,
 }
 
@@ -71,8 +72,7 @@ pub struct SearchQuery {
     params(SearchQuery),
     security(("bearer_jwt" = [])),
     responses(
-        (status = 200, description = "Students found", body = Vec<TransferStudent>),
-        (status = 400, description = "No search text", body = Problem, content_type = "application/problem+json"),
+        (status = 200, description = "Students found (none without a search text)", body = Vec<TransferStudent>),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither the school admin nor granted S0601S", body = Problem, content_type = "application/problem+json"),
     )
@@ -83,7 +83,7 @@ pub async fn transfer_students(state: web::Data<AppState>, who: Principal, q: we
     who.require(EXPORT)?;
     let school = who.school_id()?;
     let text = q.q.as_deref().map(str::trim).filter(|t| !t.is_empty() && t.chars().count() <= 50).map(str::to_string);
-    let text = text.ok_or_else(|| ApiError::new(ErrorCode::InvalidQuery).field("q", "請輸入學號、姓名或身分證字號", "enter a student number, name or national ID"))?;
+    let Some(text) = text else { return Ok(web::Json(Vec::new())) };
     let hits = state
         .db
         .read(move |c| {
@@ -654,24 +654,25 @@ pub struct ImportedItem {
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ItemsQuery {
-    /// The student (staff with S0602S and the admin); a student sees only their own.
+    /// The student (staff with S0602S and the admin: none given, no items); a student sees only
+    /// their own.
     pub student_id: Option<i64>,
 }
 
 /// Whose imported items `who` may see: a student their own; the admin or S0602S any student of
-/// the school.
-fn items_owner(who: &Principal, asked: Option<i64>) -> ApiResult<i64> {
+/// the school (`None`: staff who named no student).
+fn items_owner(who: &Principal, asked: Option<i64>) -> ApiResult<Option<i64>> {
     let user = who.user()?;
     if user.roles.contains(&Role::Student) && !user.roles.contains(&Role::SchoolAdmin) {
         // A transfer student's temporary account acts as its student (manual 3.7).
         let me = Caller::student(who)?;
         return match asked {
             Some(id) if id != me.user => Err(ApiError::not_found()),
-            _ => Ok(me.user),
+            _ => Ok(Some(me.user)),
         };
     }
     who.require(IMPORT)?;
-    asked.ok_or_else(|| ApiError::new(ErrorCode::InvalidQuery).field("student_id", "請指定學生", "student_id is required"))
+    Ok(asked)
 }
 
 fn load_items(c: &mut crate::db::DbConn, school: i64, student: i64, only: Option<i64>) -> ApiResult<Vec<ImportedItem>> {
@@ -729,8 +730,7 @@ fn load_items(c: &mut crate::db::DbConn, school: i64, student: i64, only: Option
     params(ItemsQuery),
     security(("bearer_jwt" = [])),
     responses(
-        (status = 200, description = "The items", body = Vec<ImportedItem>),
-        (status = 400, description = "student_id missing (staff)", body = Problem, content_type = "application/problem+json"),
+        (status = 200, description = "The items (none when staff name no student)", body = Vec<ImportedItem>),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Staff neither the school admin nor granted S0602S", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "A student asking for another student", body = Problem, content_type = "application/problem+json"),
@@ -738,7 +738,7 @@ fn load_items(c: &mut crate::db::DbConn, school: i64, student: i64, only: Option
 )]
 #[get("/transfers/items")]
 pub async fn transfer_items(state: web::Data<AppState>, who: Principal, q: web::Query<ItemsQuery>) -> ApiResult<web::Json<Vec<ImportedItem>>> {
-    let student = items_owner(&who, q.student_id)?;
+    let Some(student) = items_owner(&who, q.student_id)? else { return Ok(web::Json(Vec::new())) };
     let school = who.school_id()?;
     Ok(web::Json(state.db.read(move |c| load_items(c, school, student, None)).await?))
 }
@@ -763,7 +763,7 @@ pub async fn transfer_item_file(state: web::Data<AppState>, who: Principal, req:
     let school = who.school_id()?;
     let owner: Option<i64> = state.db.read(move |c| Ok(tx::table.find(id).filter(tx::school_id.eq(school)).select(tx::student_id).first(c).optional()?)).await?;
     let owner = owner.ok_or_else(ApiError::not_found)?;
-    let student = items_owner(&who, Some(owner))?;
+    let student = items_owner(&who, Some(owner))?.ok_or_else(ApiError::not_found)?;
     let item = state.db.read(move |c| load_items(c, school, student, Some(id))).await?.pop().ok_or_else(ApiError::not_found)?;
     let info = |f: ImportedFile| FileInfo { id: f.id, sha256: f.sha256, size: f.size, kind: f.kind, name: f.original_name };
     crate::uploads::files::serve_slot(&req, &state, &slot, item.document.map(info), item.video.map(info), true)

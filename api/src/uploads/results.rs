@@ -671,21 +671,24 @@ fn earlier_upload_open(c: &mut DbConn, school: i64, grade_now: i32, now: NaiveDa
         (status = 200, description = "This term's courses and the limits", body = MyCourses),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a student, or outside the upload period of the result's term (`period_closed`)", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "No term or no student record yet", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "Malformed term", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "No term or no student record yet, or a term after the current one (`invalid_state`)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/me/courses")]
 pub async fn my_courses(state: web::Data<AppState>, who: Principal, q: web::Query<CoursesQuery>) -> ApiResult<web::Json<MyCourses>> {
     let me = Caller::student(&who)?;
     let now = state.clock.now();
-    let asked = q.into_inner().term.map(|t| parse_term(&t)).transpose()?;
+    // A semester, as the schema's pattern says (not `0`, a whole year).
+    let asked = q.into_inner().term.map(|t| parse_term(&t).and_then(|t| if t.semester == 0 { Err(ApiError::new(ErrorCode::InvalidQuery).field("term", "學期須為 1 或 2，例如 1142", "a term's semester is 1 or 2, e.g. 1142")) } else { Ok(t) })).transpose()?;
     state
         .db
         .read(move |c| {
             let current = crate::terms::require_current(c, me.school)?;
             let term = asked.unwrap_or(current);
             if (term.academic_year, term.semester) > (current.academic_year, current.semester) {
-                return Err(ApiError::with_detail(ErrorCode::InvalidQuery, "不能查詢尚未開始的學期。", "That term has not begun."));
+                // A rule over the school's current term, not the term's form: a state, not a malformed query.
+                return Err(ApiError::with_detail(ErrorCode::InvalidState, "不能查詢尚未開始的學期。", "That term has not begun."));
             }
             let facts = access::student_facts(c, me.school, me.user)?;
             // The grade the student had in that term (an earlier year's period is per that grade).

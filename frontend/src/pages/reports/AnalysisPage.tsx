@@ -20,6 +20,7 @@ type Analysis = JsonOf<paths['/api/v1/reports/analysis']['get']['responses'][200
 type Row = Analysis['rows'][number];
 
 const SUBJECTS = ['results', 'certifications', 'performances', 'selections', 'self_directed'] as const;
+type Subject = (typeof SUBJECTS)[number];
 const DIMENSIONS = ['term', 'grade', 'class', 'subject', 'state', 'teacher', 'day'] as const;
 
 function subjectLabel(s: string): string {
@@ -87,7 +88,7 @@ export function analysisChart(a: Pick<Analysis, 'by' | 'rows'>): ChartConfigurat
 export function AnalysisPage() {
   const t = useT();
   const [term, setTerm] = useState<string>();
-  const [subject, setSubject] = useState<string>('results');
+  const [subject, setSubject] = useState<Subject>('results');
   const [by, setBy] = useState<string[]>(['grade', 'state']);
   const query = { term, subject, by: by.join(',') };
   const analysis = useQuery({
@@ -114,7 +115,7 @@ export function AnalysisPage() {
         <Select<string>
           aria-label={t('資料', 'Data')}
           value={subject}
-          onChange={setSubject}
+          onChange={(v) => setSubject(v as Subject)}
           options={SUBJECTS.map((s) => ({ value: s, label: subjectLabel(s) }))}
           style={{ width: 240 }}
         />
