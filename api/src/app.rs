@@ -1,6 +1,4 @@
-//! The application state and the actix `App` with every route.
-
-use std::sync::Arc;
+//! The actix `App`: the routes of `router`, the docs, the SPA and the fallbacks.
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
@@ -8,32 +6,9 @@ use actix_web::middleware::from_fn;
 use actix_web::{web, App, HttpRequest, HttpResponse};
 use utoipa_swagger_ui::SwaggerUi;
 
-use crate::clock::Clock;
-use crate::config::Config;
-use crate::db::Db;
 use crate::error::{ApiError, ErrorCode};
 use crate::http::{self, Metrics};
-use crate::secrets::Secrets;
-
-/// Everything a handler needs, cheap to clone.
-#[derive(Clone)]
-pub struct AppState {
-    pub config: Arc<Config>,
-    pub db: Db,
-    pub clock: Clock,
-    pub secrets: Secrets,
-    /// Recently authenticated users of this process (see `auth::cache`).
-    pub principals: Arc<crate::auth::cache::PrincipalCache>,
-}
-
-impl AppState {
-    pub fn new(config: Config, db: Db, secrets: Secrets) -> AppState {
-        let principals = Arc::new(crate::auth::cache::PrincipalCache::new(config.principal_cache_seconds));
-        db.set_totals_lifetime(config.principal_cache_seconds);
-        crate::national_id::install(&secrets);
-        AppState { config: Arc::new(config), db, clock: Clock::default(), secrets, principals }
-    }
-}
+use crate::state::AppState;
 
 /// Builds the whole application: API, operations endpoints, docs and the SPA.
 pub fn build(

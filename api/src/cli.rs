@@ -5,7 +5,8 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 
 use crate::accounts::{self, NewAccount, Role, UserKind};
-use crate::app::{self, AppState};
+use crate::app;
+use crate::state::AppState;
 use crate::config::Config;
 use crate::db::Db;
 use crate::http::Metrics;
@@ -342,7 +343,7 @@ pub fn run(cli: Cli) -> Result<(), AnyError> {
             Ok(())
         }
         Command::BenchRosters { students, items, file_size } => {
-            let state = crate::app::AppState::new(config.clone(), db.clone(), crate::secrets::Secrets::from_value("bench-rosters"));
+            let state = crate::state::AppState::new(config.clone(), db.clone(), crate::secrets::Secrets::from_value("bench-rosters"));
             let r = crate::rosters::bench::run(&state, students, items, file_size)?;
             let mb = r.bytes as f64 / 1_048_576.0;
             println!("roster benchmark on {} ({} students, {} files, {:.1} MB)", db.kind().as_str(), r.students, r.files, mb);

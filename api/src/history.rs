@@ -398,7 +398,7 @@ pub mod routes {
     use actix_web::{get, web};
 
     use super::ChainHead;
-    use crate::app::AppState;
+    use crate::state::AppState;
     use crate::auth::{Need, Principal};
     use crate::error::{ApiResult, Problem};
 
@@ -409,7 +409,6 @@ pub mod routes {
         security(("bearer_jwt" = [])),
         responses(
             (status = 200, description = "The chain's head", body = ChainHead),
-            (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
             (status = 403, description = "Not the school admin", body = Problem, content_type = "application/problem+json"),
         )
     )]

@@ -50,7 +50,7 @@ pub async fn observe(
     let method = req.method().to_string();
     let path = req.path().to_string();
     let metrics = req.app_data::<web::Data<Metrics>>().cloned();
-    let hsts = req.app_data::<web::Data<crate::app::AppState>>().map(|s| s.config.hsts_seconds).unwrap_or(0);
+    let hsts = req.app_data::<web::Data<crate::state::AppState>>().map(|s| s.config.hsts_seconds).unwrap_or(0);
     req.extensions_mut().insert(RequestId(id.clone()));
 
     // (The request must not be cloned before routing: the router needs it unshared. Errors

@@ -23,6 +23,7 @@ pub mod router;
 pub mod schema;
 pub mod schools;
 pub mod secrets;
+pub mod state;
 pub mod selections;
 pub mod settings;
 pub mod storage;

@@ -4,7 +4,7 @@ use actix_web::{get, web, HttpRequest, HttpResponse, Responder};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::db::BackendKind;
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::http::Metrics;

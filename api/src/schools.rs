@@ -103,7 +103,7 @@ pub mod routes {
 
     use super::School;
     use crate::accounts::audit::{self, Event};
-    use crate::app::AppState;
+    use crate::state::AppState;
     use crate::auth::{client_addr, Need, Principal};
     use crate::error::{ApiResult, Problem};
     use crate::schema::{schools, users};
@@ -150,7 +150,6 @@ pub mod routes {
         security(("bearer_jwt" = [])),
         responses(
             (status = 200, description = "Schools by code", body = Vec<SchoolSummary>),
-            (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
             (status = 403, description = "Not the platform operator", body = Problem, content_type = "application/problem+json"),
         )
     )]
@@ -182,7 +181,6 @@ pub mod routes {
         security(("bearer_jwt" = [])),
         responses(
             (status = 201, description = "Created", body = CreatedSchool),
-            (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
             (status = 403, description = "Not the platform operator", body = Problem, content_type = "application/problem+json"),
             (status = 409, description = "The code exists", body = Problem, content_type = "application/problem+json"),
             (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),

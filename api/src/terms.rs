@@ -141,7 +141,7 @@ pub mod routes {
 
     use super::Term;
     use crate::accounts::audit::{self, Event};
-    use crate::app::AppState;
+    use crate::state::AppState;
     use crate::auth::{client_addr, Need, Op, Principal, Scope};
     use crate::error::{ApiError, ApiResult, Problem};
     use crate::schema::{schools, terms};
@@ -204,7 +204,6 @@ pub mod routes {
         security(("bearer_jwt" = []), ("api_key" = [])),
         responses(
             (status = 200, description = "Terms", body = Vec<SchoolTerm>),
-            (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
             (status = 403, description = "The platform operator, or an API key without `read`", body = Problem, content_type = "application/problem+json"),
         )
     )]
@@ -234,7 +233,6 @@ pub mod routes {
         security(("bearer_jwt" = []), ("api_key" = [])),
         responses(
             (status = 200, description = "The current term", body = CurrentTerm),
-            (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
             (status = 403, description = "The platform operator, or an API key without `read`", body = Problem, content_type = "application/problem+json"),
         )
     )]
@@ -256,7 +254,6 @@ pub mod routes {
         responses(
             (status = 200, description = "Switched", body = CurrentTerm),
             (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
-            (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
             (status = 403, description = "Neither the school admin nor granted module S0213S with update", body = Problem, content_type = "application/problem+json"),
             (status = 409, description = "Already on the previous term, not on hold, or no term yet", body = Problem, content_type = "application/problem+json"),
         )

@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 use crate::support::smtp::{local_mail, silent_server, SmtpServer};
 use crate::uploads::course_id;
 use crate::support::{bytes, TestApp};
-use licheng::app::AppState;
+use licheng::state::AppState;
 use licheng::notify::reminders;
 use licheng::schema::{learning_results as lr, mail_outbox as mo, users};
 

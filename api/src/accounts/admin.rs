@@ -10,7 +10,7 @@ use validator::Validate;
 
 use crate::accounts::audit::{self, Event};
 use crate::accounts::{password, session, NewAccount, Role, User, UserKind};
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::auth::{client_addr, Need, Principal, Scope};
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::pagination::{like_pattern, offset, Page, PageQuery};
@@ -110,7 +110,6 @@ pub struct ResetResult {
     responses(
         (status = 200, description = "One page of accounts by account name", body = Page<AccountRow>),
         (status = 400, description = "Malformed query", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not the school admin", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad paging or kind", body = Problem, content_type = "application/problem+json"),
     )
@@ -183,7 +182,6 @@ pub async fn list(
     security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "What was reset and what was skipped", body = ResetResult),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not the school admin", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "No ids, or too many", body = Problem, content_type = "application/problem+json"),
     )
@@ -337,7 +335,6 @@ fn temporary_rows(c: &mut crate::db::DbConn, school: i64, only: Option<i64>) -> 
     security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "Temporary accounts", body = Vec<TemporaryAccount>),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not the school admin", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -366,7 +363,6 @@ fn random_password() -> String {
     security(("bearer_jwt" = [])),
     responses(
         (status = 201, description = "Created; the password is shown only here", body = CreatedTemporaryAccount),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not the school admin", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such student in this school", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
@@ -446,7 +442,6 @@ pub async fn create_temporary(
     security(("bearer_jwt" = [])),
     responses(
         (status = 204, description = "Deactivated"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not the school admin", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such temporary account in this school", body = Problem, content_type = "application/problem+json"),
     )

@@ -10,7 +10,7 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use crate::accounts::audit::{self, Event};
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::auth::{client_addr, KeyPrincipal, Need, Principal, Scope};
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult, ErrorCode, Problem};
@@ -222,7 +222,6 @@ pub fn touch(conn: &mut DbConn, key_id: i64, now: NaiveDateTime) -> ApiResult<()
     security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "The school's keys, newest first", body = Vec<ApiKey>),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not the school admin", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -252,7 +251,6 @@ pub async fn list(state: web::Data<AppState>, who: Principal) -> ApiResult<web::
     responses(
         (status = 201, description = "Created", body = CreatedApiKey),
         (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not the school admin", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields (a past or far expiry, a malformed address range)", body = Problem, content_type = "application/problem+json"),
     )
@@ -301,7 +299,6 @@ pub async fn create_key(
     security(("bearer_jwt" = [])),
     responses(
         (status = 204, description = "Revoked"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not the school admin", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such key in this school", body = Problem, content_type = "application/problem+json"),
     )

@@ -10,7 +10,7 @@ use validator::Validate;
 
 use crate::accounts::audit::{self, Event};
 use crate::accounts::UserKind;
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::auth::{client_addr, Need, Principal};
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult, Problem};
@@ -197,7 +197,6 @@ impl Actor {
     security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "Groups by code", body = Vec<RoleGroup>),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not the school admin", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -216,7 +215,6 @@ pub async fn list(state: web::Data<AppState>, who: Principal) -> ApiResult<web::
     security(("bearer_jwt" = [])),
     responses(
         (status = 201, description = "Created", body = RoleGroup),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not the school admin", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The code is taken", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
@@ -274,7 +272,6 @@ fn ensure_code_free(c: &mut DbConn, school: i64, code: &str, except: Option<i64>
     security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "Saved", body = RoleGroup),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not the school admin", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such group in this school", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The code is taken", body = Problem, content_type = "application/problem+json"),
@@ -326,7 +323,6 @@ pub async fn update(
     security(("bearer_jwt" = [])),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not the school admin", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such group in this school", body = Problem, content_type = "application/problem+json"),
     )
@@ -357,7 +353,6 @@ pub async fn remove(state: web::Data<AppState>, who: Principal, req: HttpRequest
     security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "All modules", body = Vec<FunctionModule>),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not the school admin", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -394,7 +389,6 @@ fn group_modules(c: &mut DbConn, id: i64) -> ApiResult<Vec<ModuleGrantInput>> {
     security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "Granted modules", body = Vec<ModuleGrantInput>),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not the school admin", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such group in this school", body = Problem, content_type = "application/problem+json"),
     )
@@ -422,7 +416,6 @@ pub async fn get_modules(state: web::Data<AppState>, who: Principal, id: web::Pa
     security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "The new grants", body = Vec<ModuleGrantInput>),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not the school admin", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such group in this school", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Unknown module code", body = Problem, content_type = "application/problem+json"),
@@ -516,7 +509,6 @@ fn group_members(c: &mut DbConn, id: i64) -> ApiResult<Vec<StaffMember>> {
     security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "Members by account", body = Vec<StaffMember>),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not the school admin", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such group in this school", body = Problem, content_type = "application/problem+json"),
     )
@@ -544,7 +536,6 @@ pub async fn get_members(state: web::Data<AppState>, who: Principal, id: web::Pa
     security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "The new members", body = Vec<StaffMember>),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not the school admin", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such group in this school", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A user is not staff of this school", body = Problem, content_type = "application/problem+json"),
@@ -616,7 +607,6 @@ pub fn staff_page(c: &mut DbConn, school: i64, text: Option<&str>, excluded: Vec
     responses(
         (status = 200, description = "One page of staff", body = Page<StaffMember>),
         (status = 400, description = "Malformed query", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not the school admin", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad paging", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such role group (`not_in_group`)", body = Problem, content_type = "application/problem+json"),

@@ -9,7 +9,7 @@ use validator::Validate;
 use crate::accounts::audit::{self, Event};
 use crate::accounts::session::{self, RefreshOutcome, TokenPair};
 use crate::accounts::{password, Role, User, UserKind};
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::auth::{captcha, client_addr, ModuleGrant, PendingPrincipal, Principal};
 use crate::error::{ApiError, ApiResult, ErrorCode, Problem};
 use crate::schema::{schools, users};
@@ -585,7 +585,6 @@ fn build_me(c: &mut crate::db::DbConn, p: crate::auth::UserPrincipal) -> ApiResu
     security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "Changed; a fresh token pair", body = TokenPair),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "An API key (not a user)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Old password wrong (`old_password_incorrect`) or new one weak (`weak_password`)", body = Problem, content_type = "application/problem+json"),
         (status = 423, description = "Too many wrong old passwords: the account is locked for a while (`account_locked`, with `Retry-After`)", body = Problem, content_type = "application/problem+json"),
@@ -636,7 +635,6 @@ pub async fn change_password(
     security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "Saved", body = Me),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Password change pending, or an API key", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid address, or the current password is wrong (`old_password_incorrect`)", body = Problem, content_type = "application/problem+json"),
         (status = 423, description = "Too many wrong current passwords: the account is locked for a while (`account_locked`, with `Retry-After`)", body = Problem, content_type = "application/problem+json"),

@@ -10,7 +10,7 @@ use utoipa::ToSchema;
 use crate::accounts::audit::{self, Event};
 use crate::accounts::{User, UserKind};
 use crate::auth::jwt;
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::schema::{password_resets, refresh_tokens, schools, sign_in_failures, users};

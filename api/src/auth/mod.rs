@@ -19,7 +19,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::accounts::{Role, User, UserKind};
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::schema::{api_keys, function_modules, refresh_tokens, role_group_members, role_group_modules, role_groups, schools, users};

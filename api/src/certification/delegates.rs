@@ -12,7 +12,7 @@ use utoipa::ToSchema;
 
 use crate::accounts::audit::{self, Event};
 use crate::accounts::UserKind;
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::auth::{client_addr, Need, Principal};
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult, Problem};
@@ -186,7 +186,6 @@ fn load(c: &mut DbConn, school: i64, only: Option<i64>) -> ApiResult<Vec<Delegat
     security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "Active delegates", body = Vec<Delegate>),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not the school admin", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -206,7 +205,6 @@ pub async fn list_delegates(state: web::Data<AppState>, who: Principal) -> ApiRe
     responses(
         (status = 201, description = "Named", body = Delegate),
         (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not the school admin", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Not exactly one of course and teacher, or someone not of this school's staff", body = Problem, content_type = "application/problem+json"),
     )
@@ -268,7 +266,6 @@ pub async fn create_delegate(state: web::Data<AppState>, who: Principal, req: Ht
     security(("bearer_jwt" = [])),
     responses(
         (status = 204, description = "Ended"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not the school admin", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such active naming in this school", body = Problem, content_type = "application/problem+json"),
     )

@@ -18,7 +18,7 @@ use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 use crate::accounts::Role;
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::auth::{Need, Principal};
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult, ErrorCode, Problem};
@@ -359,7 +359,6 @@ fn refusal(id: i64, e: &ApiError) -> Refusal {
     responses(
         (status = 200, description = "The teacher's courses with counts and the certification period", body = Queue),
         (status = 400, description = "Malformed term", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a subject teacher", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The school has no term yet", body = Problem, content_type = "application/problem+json"),
     )
@@ -391,7 +390,6 @@ pub async fn certification_courses(state: web::Data<AppState>, who: Principal, q
     responses(
         (status = 200, description = "One page of the teacher's courses' results", body = Page<LearningResult>),
         (status = 400, description = "Malformed query", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a subject teacher", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad paging", body = Problem, content_type = "application/problem+json"),
     )
@@ -425,7 +423,6 @@ pub async fn certification_results(state: web::Data<AppState>, who: Principal, f
     responses(
         (status = 200, description = "Decided; the result with its history", body = LearningResultDetail),
         (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a subject teacher (`role_required`), not a certifier of this course (`not_certifier`) or outside the certification period (`period_closed`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such result the teacher may see", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Its state does not allow the decision (`invalid_state`)", body = Problem, content_type = "application/problem+json"),
@@ -461,7 +458,6 @@ pub async fn decide_result(state: web::Data<AppState>, who: Principal, id: web::
     responses(
         (status = 200, description = "What was decided and what was refused, with why", body = DecisionOutcome),
         (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a subject teacher", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "No ids, more than 200, or a missing/too long reason", body = Problem, content_type = "application/problem+json"),
     )

@@ -11,7 +11,7 @@ use utoipa::IntoParams;
 use super::{advised_students, insert, link_students, list, records, stats, Checked, Consultation, ConsultationInput, ConsultationStats, Listing, MODULE};
 use crate::accounts::audit::{self, Event};
 use crate::accounts::Role;
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::auth::{client_addr, Need, Op, Principal};
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult, ErrorCode, Problem};
@@ -92,7 +92,6 @@ async fn load(state: &AppState, who: &Principal, f: ConsultationFilter, page: Op
     responses(
         (status = 200, description = "One page of records, newest date first", body = Page<Consultation>),
         (status = 400, description = "Malformed term or month", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither a course consultant, the school admin nor granted module S0204S", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad page or page size", body = Problem, content_type = "application/problem+json"),
     )
@@ -134,7 +133,6 @@ fn record_sheet(records: &[Consultation]) -> Vec<Sheet> {
     responses(
         (status = 200, description = "The workbook, named 課程諮詢紀錄_{term}.xlsx", body = XlsxFile, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         (status = 400, description = "Malformed term or month", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither a course consultant, the school admin nor granted module S0204S", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -188,7 +186,6 @@ impl Audit {
     responses(
         (status = 201, description = "Recorded", body = Consultation),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a course consultant", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The school has no term yet", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "A text far longer than allowed, refused before cleaning (`payload_too_large`)", body = Problem, content_type = "application/problem+json"),
@@ -233,7 +230,6 @@ fn own_record(c: &mut DbConn, school: i64, me: i64, id: i64) -> ApiResult<Term> 
     responses(
         (status = 200, description = "Changed", body = Consultation),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a course consultant", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Not one of the caller's records", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "A text far longer than allowed, refused before cleaning (`payload_too_large`)", body = Problem, content_type = "application/problem+json"),
@@ -279,7 +275,6 @@ pub async fn update_consultation(state: web::Data<AppState>, who: Principal, req
     security(("bearer_jwt" = [])),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a course consultant", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Not one of the caller's records", body = Problem, content_type = "application/problem+json"),
     )
@@ -331,7 +326,6 @@ async fn load_stats(state: &AppState, who: &Principal, q: TermQuery) -> ApiResul
     responses(
         (status = 200, description = "The counts", body = ConsultationStats),
         (status = 400, description = "Malformed term", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither the school admin nor granted module S0204S", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -349,7 +343,6 @@ pub async fn consultation_stats(state: web::Data<AppState>, who: Principal, q: w
     responses(
         (status = 200, description = "The workbook, named 課程諮詢紀錄統計_{term}.xlsx", body = XlsxFile, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         (status = 400, description = "Malformed term", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither the school admin nor granted module S0204S", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -377,7 +370,6 @@ pub async fn consultation_stats_xlsx(state: web::Data<AppState>, who: Principal,
     security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "One page of the student's records", body = Page<Consultation>),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a student", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad page or page size", body = Problem, content_type = "application/problem+json"),
     )

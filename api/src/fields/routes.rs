@@ -4,7 +4,7 @@ use actix_web::{get, put, web};
 use diesel::prelude::*;
 
 use super::{all, one, StudyField, StudyFieldInput};
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::auth::{Need, Principal};
 use crate::error::{ApiResult, Problem};
 use crate::schema::study_fields as sf;
@@ -30,7 +30,6 @@ pub async fn list_study_fields(state: web::Data<AppState>) -> ApiResult<web::Jso
     responses(
         (status = 200, description = "Changed", body = StudyField),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not the platform operator", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such field", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad name, description or link", body = Problem, content_type = "application/problem+json"),

@@ -11,7 +11,7 @@ use utoipa::ToSchema;
 
 use super::{JobRow, JobState};
 use crate::accounts::Role;
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::auth::Principal;
 use crate::error::{ApiError, ApiResult, ErrorCode, Problem};
 
@@ -105,7 +105,6 @@ pub async fn visible(state: &AppState, who: &Principal, id: i64) -> ApiResult<Jo
     responses(
         (status = 200, description = "The job", body = JobView),
         (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "An API key or the platform operator", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such job the caller may see", body = Problem, content_type = "application/problem+json"),
     )
@@ -158,7 +157,6 @@ pub fn serve_result(req: &HttpRequest, state: &AppState, row: &JobRow) -> ApiRes
         )),
         (status = 206, description = "A range of the file"),
         (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "An API key or the platform operator", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such job the caller may see, or its file is gone", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The job has not succeeded (queued, running or failed)", body = Problem, content_type = "application/problem+json"),

@@ -9,7 +9,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::{find_owned, owned, unread_count, visible, NewsInput, NewsItem};
 use crate::accounts::Role;
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::auth::{Need, Principal};
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult, Problem};
@@ -94,7 +94,6 @@ pub async fn public_news(state: web::Data<AppState>, q: web::Query<NewsLimit>) -
     security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "Published news with read marks", body = NewsList),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "An API key", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad limit", body = Problem, content_type = "application/problem+json"),
     )
@@ -123,7 +122,6 @@ pub async fn my_news(state: web::Data<AppState>, who: Principal, q: web::Query<N
     security(("bearer_jwt" = [])),
     responses(
         (status = 204, description = "Marked read"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "An API key", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such published news for the caller (another school's, or not yet published)", body = Problem, content_type = "application/problem+json"),
     )
@@ -170,7 +168,6 @@ pub async fn read_news(state: web::Data<AppState>, who: Principal, id: web::Path
     security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "One page of the news the caller edits", body = Page<NewsItem>),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither the platform operator nor a school admin", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad page or page size", body = Problem, content_type = "application/problem+json"),
     )
@@ -199,7 +196,6 @@ pub async fn manage_news(state: web::Data<AppState>, who: Principal, f: web::Que
     responses(
         (status = 201, description = "Posted", body = NewsItem),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither the platform operator nor a school admin", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "A title or body far longer than allowed, refused before cleaning (`payload_too_large`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Empty or too long title, too long body, bad publish time", body = Problem, content_type = "application/problem+json"),
@@ -243,7 +239,6 @@ pub async fn create_news(state: web::Data<AppState>, who: Principal, body: JsonB
     responses(
         (status = 200, description = "Changed", body = NewsItem),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither the platform operator nor a school admin", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Not one of the caller's news", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "A title or body far longer than allowed, refused before cleaning (`payload_too_large`)", body = Problem, content_type = "application/problem+json"),
@@ -276,7 +271,6 @@ pub async fn update_news(state: web::Data<AppState>, who: Principal, id: web::Pa
     security(("bearer_jwt" = [])),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither the platform operator nor a school admin", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Not one of the caller's news", body = Problem, content_type = "application/problem+json"),
     )

@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::auth::Principal;
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult, Lang, Problem};
@@ -108,7 +108,6 @@ pub fn text(kind: &str, params: Option<&str>, title: String, body: String, lang:
     security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "One page of notifications and the unread count", body = NotificationPage),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "An API key or the platform operator (no inbox)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad paging", body = Problem, content_type = "application/problem+json"),
     )
@@ -158,7 +157,6 @@ pub async fn my_notifications(req: HttpRequest, state: web::Data<AppState>, who:
     security(("bearer_jwt" = [])),
     responses(
         (status = 204, description = "Marked read (again is fine)"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "An API key or the platform operator", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Not one of your notifications", body = Problem, content_type = "application/problem+json"),
     )
@@ -193,7 +191,6 @@ pub async fn read_notification(state: web::Data<AppState>, who: Principal, id: w
     security(("bearer_jwt" = [])),
     responses(
         (status = 204, description = "All marked read"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "An API key or the platform operator", body = Problem, content_type = "application/problem+json"),
     )
 )]

@@ -16,7 +16,7 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use crate::accounts::audit::{self, Event};
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::auth::{client_addr, Need, Principal};
 use crate::config::Config;
 use crate::db::DbConn;
@@ -382,7 +382,6 @@ fn check_settings(policy: &MailPolicy, host: &str, port: i32, encryption: Encryp
     security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "Current settings; `configured` is false when none are set", body = MailSettingsView),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not the school admin", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -402,7 +401,6 @@ pub async fn get_settings(state: web::Data<AppState>, who: Principal) -> ApiResu
     responses(
         (status = 200, description = "Saved", body = MailSettingsView),
         (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not the school admin", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields, a port outside `mail_allowed_ports`, an internal address, or a password with `encryption: none`", body = Problem, content_type = "application/problem+json"),
     )
@@ -476,7 +474,6 @@ fn hint(password: &str) -> String {
     security(("bearer_jwt" = [])),
     responses(
         (status = 204, description = "The mail server accepted the message"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not the school admin", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "No mail server is set", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid address", body = Problem, content_type = "application/problem+json"),

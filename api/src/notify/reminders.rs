@@ -22,7 +22,7 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::auth::{Need, Principal};
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult, ErrorCode, Problem};
@@ -636,7 +636,6 @@ type LogRow = (i64, String, NaiveDate, i64, String, String, String, String, Stri
     responses(
         (status = 200, description = "One page of reminder mails and the failed count", body = MailLog),
         (status = 400, description = "Malformed filter", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not the school admin", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad paging", body = Problem, content_type = "application/problem+json"),
     )
@@ -723,7 +722,6 @@ pub async fn reminder_log(state: web::Data<AppState>, who: Principal, filter: we
     security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "What the run planned, sent and failed", body = RunReport),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not the school admin", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "No mail server is set", body = Problem, content_type = "application/problem+json"),
     )

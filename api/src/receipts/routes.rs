@@ -17,7 +17,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::*;
 use crate::accounts::audit::tr;
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::auth::{Need, Op, Principal};
 use crate::error::{ApiError, ApiResult, ErrorCode, Lang, Problem};
 use crate::http::{request_lang, JsonBody};
@@ -280,7 +280,6 @@ pub(crate) fn plan_import(
         (status = 200, description = "Dry run: what the import would do", body = ReceiptImportResult),
         (status = 202, description = "The import, queued as a job", body = ReceiptImportJob),
         (status = 400, description = "Wrong password (`receipt_password`); corrupt, hostile or unknown-version archive, another school or term (`receipt_invalid`); malformed form", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not granted S0219S, or a chosen category's module", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Another import of the school is queued or running (`conflict`); learning results or performances of a term the school is not yet past, or no current term (`invalid_state`; manual 8.1.1: they are imported in the next semester)", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "The upload is over 32 MB", body = Problem, content_type = "application/problem+json"),
@@ -447,7 +446,6 @@ fn import_views(c: &mut DbConn, imports: &BTreeMap<Category, ImportRow>, lang: L
     responses(
         (status = 200, description = "Current imports", body = Vec<ReceiptImportView>),
         (status = 400, description = "Malformed term", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not granted S0219S", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -686,7 +684,6 @@ pub struct StudentQuery {
     responses(
         (status = 200, description = "The student's receipt", body = StudentReceipt),
         (status = 400, description = "Malformed term", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not granted S0219S", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such student in the school, or none named (neither `student_id` nor `class` and `seat`)", body = Problem, content_type = "application/problem+json"),
     )
@@ -733,7 +730,6 @@ pub async fn student_receipt(state: web::Data<AppState>, who: Principal, req: Ht
     responses(
         (status = 200, description = "The receipt", body = StudentReceipt),
         (status = 400, description = "Malformed term", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a student", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -785,7 +781,6 @@ pub struct ReceiptAnswerRequest {
     responses(
         (status = 200, description = "The receipt after the answer", body = StudentReceipt),
         (status = 400, description = "Malformed term or body", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a student", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No receipt of this category for the student", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Outside the confirmation window (`invalid_state`); the student's reports of this category reached the cap (`limit_reached`)", body = Problem, content_type = "application/problem+json"),
@@ -916,7 +911,6 @@ async fn reports_of(state: &AppState, who: &Principal, req: &HttpRequest, q: &Re
     responses(
         (status = 200, description = "One page of reports, oldest first", body = Page<ReceiptReportView>),
         (status = 400, description = "Malformed term or category", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not granted S0219S", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad paging", body = Problem, content_type = "application/problem+json"),
     )
@@ -938,7 +932,6 @@ pub async fn list_reports(state: web::Data<AppState>, who: Principal, req: HttpR
     responses(
         (status = 200, description = "The workbook 問題回報紀錄_{term}.xlsx", body = XlsxFile, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         (status = 400, description = "Malformed term or category", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not granted S0219S", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -982,7 +975,6 @@ pub struct ReceiptRemarkRequest {
     responses(
         (status = 200, description = "The report", body = ReceiptReportView),
         (status = 400, description = "Malformed id or body", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not granted S0219S with update", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such report in the school", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Over 500 characters", body = Problem, content_type = "application/problem+json"),
@@ -1178,7 +1170,6 @@ async fn statistics_of(state: &AppState, who: &Principal, req: &HttpRequest, q: 
     responses(
         (status = 200, description = "The statistics", body = ReceiptStatistics),
         (status = 400, description = "Malformed term", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not granted S0219S", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -1200,7 +1191,6 @@ fn state_zh(s: &Option<AnswerState>) -> String {
     responses(
         (status = 200, description = "The workbook 確認鈕統計_{term}.xlsx", body = XlsxFile, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         (status = 400, description = "Malformed term", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not granted S0219S", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -1399,7 +1389,6 @@ async fn differences_of(state: &AppState, who: &Principal, q: &YearQuery) -> Api
     responses(
         (status = 200, description = "Per student", body = Vec<ReceiptDifferenceRow>),
         (status = 400, description = "Malformed year", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not granted S0219S", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -1417,7 +1406,6 @@ pub async fn differences(state: web::Data<AppState>, who: Principal, q: web::Que
     responses(
         (status = 200, description = "The workbook 收訖明細差異筆數_{year}.xlsx", body = XlsxFile, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         (status = 400, description = "Malformed year", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not granted S0219S", body = Problem, content_type = "application/problem+json"),
     )
 )]

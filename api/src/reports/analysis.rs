@@ -15,7 +15,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::xlsx::{self, Cell, Sheet, XlsxFile};
 use super::{file_name, people, resolve_term, TermQuery};
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::auth::{Need, Principal};
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult, ErrorCode, Problem};
@@ -287,7 +287,6 @@ async fn load(state: &AppState, who: &Principal, q: AnalysisQuery) -> ApiResult<
     responses(
         (status = 200, description = "The groups and the total", body = Analysis),
         (status = 400, description = "Unknown subject, dimensions or term", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not the school admin", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -305,7 +304,6 @@ pub async fn analysis(state: web::Data<AppState>, who: Principal, q: web::Query<
     responses(
         (status = 200, description = "The workbook, named 數據分析_{term}.xlsx", body = XlsxFile, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         (status = 400, description = "Unknown subject, dimensions or term", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not the school admin", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -395,7 +393,6 @@ pub fn run_export(state: &AppState, job: &crate::jobs::Job, progress: &crate::jo
     responses(
         (status = 202, description = "Queued; poll `GET /jobs/{job_id}`, then download `result.url`", body = AnalysisExport),
         (status = 400, description = "Unknown subject, dimensions or term", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not the school admin", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The same export is already queued or running", body = Problem, content_type = "application/problem+json"),
     )

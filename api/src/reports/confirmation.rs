@@ -16,7 +16,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::xlsx::{self, Cell, Sheet, XlsxFile};
 use super::{class_seat_key, file_name, resolve_term};
 use crate::accounts::UserKind;
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::auth::{Need, Op, Principal};
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult, ErrorCode, Problem};
@@ -428,7 +428,6 @@ async fn staff_sheets(state: &AppState, who: &Principal, q: SheetQuery) -> ApiRe
     responses(
         (status = 200, description = "One page per student, by class and seat", body = ConfirmationSheets),
         (status = 400, description = "Malformed term", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither the school admin nor granted module S0205S", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such student in the school", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The school has no term yet", body = Problem, content_type = "application/problem+json"),
@@ -448,7 +447,6 @@ pub async fn confirmation_sheets(state: web::Data<AppState>, who: Principal, q: 
     responses(
         (status = 200, description = "The workbook, named 上傳及勾選確認單_{term}.xlsx", body = XlsxFile, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         (status = 400, description = "Malformed term", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither the school admin nor granted module S0205S", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such student in the school", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The school has no term yet", body = Problem, content_type = "application/problem+json"),
@@ -478,7 +476,6 @@ pub struct MySheetQuery {
     responses(
         (status = 200, description = "The student's own page", body = ConfirmationSheets),
         (status = 400, description = "Malformed term", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a student", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The school has no term yet", body = Problem, content_type = "application/problem+json"),
     )

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::{resolve_term, TermQuery};
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::auth::{Need, Principal};
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult, Problem};
@@ -179,7 +179,6 @@ pub fn view(c: &mut DbConn, school: i64, term: Term, grade: Option<i32>, from: O
     responses(
         (status = 200, description = "The days and the periods (no days without a term, periods or activity)", body = DeadlineView),
         (status = 400, description = "Malformed term or date", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not the school admin", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad grade, a reversed span or one longer than 400 days", body = Problem, content_type = "application/problem+json"),
     )

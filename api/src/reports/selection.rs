@@ -13,7 +13,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::xlsx::{self, Cell, Sheet, XlsxFile};
 use super::class_seat_key;
 use crate::accounts::UserKind;
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::auth::{Need, Op, Principal, Scope};
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult, ErrorCode, Problem};
@@ -226,7 +226,6 @@ fn check_year(year: Option<i32>) -> ApiResult<()> {
     responses(
         (status = 200, description = "One page of students by class and seat; empty when the school has no term", body = Page<SelectionStatusRow>),
         (status = 400, description = "Missing or unknown kind, or a malformed query", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither the school admin nor granted module S0205S (results) or S0206S (performances)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad paging", body = Problem, content_type = "application/problem+json"),
     )
@@ -282,7 +281,6 @@ pub fn sheet(kind: Kind, rows: &[SelectionStatusRow]) -> Sheet {
     responses(
         (status = 200, description = "The workbook, as an attachment named 學習成果勾選情形_{year}.xlsx or 多元表現勾選情形_{year}.xlsx", body = XlsxFile, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         (status = 400, description = "Missing or unknown kind, or a malformed query", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither the school admin nor granted module S0205S (results) or S0206S (performances)", body = Problem, content_type = "application/problem+json"),
     )
 )]

@@ -21,7 +21,7 @@ use super::usage::{by_teacher, certifiers, UsageTeacher, MODULE};
 use super::xlsx::{self, Cell, Sheet, XlsxFile};
 use super::{file_name, people, resolve_term, TermQuery};
 use crate::accounts::UserKind;
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::auth::{Need, Op, Principal, Scope};
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult, ErrorCode, Problem};
@@ -402,7 +402,6 @@ async fn load<T: Send + 'static>(
     responses(
         (status = 200, description = "The statistics (empty without a term)", body = UploadStats),
         (status = 400, description = "Malformed term or grade", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither the school admin nor granted module S0215S", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -420,7 +419,6 @@ pub async fn upload_stats_report(state: web::Data<AppState>, who: Principal, q: 
     responses(
         (status = 200, description = "The workbook, named 學習成果上傳統計_{term}.xlsx", body = XlsxFile, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         (status = 400, description = "Malformed term or grade", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither the school admin nor granted module S0215S", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -440,7 +438,6 @@ pub async fn upload_stats_xlsx(state: web::Data<AppState>, who: Principal, q: we
     responses(
         (status = 200, description = "The counts (empty without a term)", body = UsageCounts),
         (status = 400, description = "Malformed term or grade", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither the school admin nor granted module S0215S", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -458,7 +455,6 @@ pub async fn usage_counts_report(state: web::Data<AppState>, who: Principal, q: 
     responses(
         (status = 200, description = "The workbook, named 學習成果使用人數統計表_{term}.xlsx", body = XlsxFile, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         (status = 400, description = "Malformed term or grade", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither the school admin nor granted module S0215S", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -478,7 +474,6 @@ pub async fn usage_counts_xlsx(state: web::Data<AppState>, who: Principal, q: we
     responses(
         (status = 200, description = "Per teacher, by account (every certifier of the term when unfiltered)", body = TeacherStats),
         (status = 400, description = "Malformed term or grade", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither the school admin nor granted module S0215S", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -496,7 +491,6 @@ pub async fn teacher_certifications(state: web::Data<AppState>, who: Principal, 
     responses(
         (status = 200, description = "The workbook, named 教師學習成果認證統計表_{term}.xlsx", body = XlsxFile, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         (status = 400, description = "Malformed term or grade", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither the school admin nor granted module S0215S", body = Problem, content_type = "application/problem+json"),
     )
 )]

@@ -16,7 +16,7 @@ use utoipa::ToSchema;
 use super::xlsx::{self, Cell, Sheet, XlsxFile};
 use super::{class_seat_key, file_name, people, resolve_term, Person, TermQuery};
 use crate::accounts::UserKind;
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::auth::{Need, Op, Principal, Scope};
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult, Problem};
@@ -290,7 +290,6 @@ fn staff_of(c: &mut DbConn, school: i64, teacher: i64) -> ApiResult<()> {
     responses(
         (status = 200, description = "Teachers with waiting results, by waiting count (descending) then account; empty when the school has no term", body = Vec<UncertifiedTeacher>),
         (status = 400, description = "Malformed term", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither the school admin nor granted module S0216S", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -318,7 +317,6 @@ pub async fn uncertified_teachers(state: web::Data<AppState>, who: Principal, qu
     responses(
         (status = 200, description = "Courses whose waiting results have nobody to certify them, by class and course code; empty when the school has no term", body = Vec<UncertifiedCourse>),
         (status = 400, description = "Malformed term", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither the school admin nor granted module S0216S", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -345,7 +343,6 @@ pub async fn uncertified_courses(state: web::Data<AppState>, who: Principal, que
     responses(
         (status = 200, description = "The teacher's waiting results per student and course, by class and seat", body = Vec<UncertifiedStudent>),
         (status = 400, description = "Malformed term or id", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither the school admin nor granted module S0216S", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such staff account in this school", body = Problem, content_type = "application/problem+json"),
     )
@@ -376,7 +373,6 @@ pub async fn uncertified_students(state: web::Data<AppState>, who: Principal, pa
     responses(
         (status = 200, description = "The workbook, as an attachment named 未認證教師狀況表_{term}.xlsx", body = XlsxFile, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         (status = 400, description = "Malformed term", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither the school admin nor granted module S0216S", body = Problem, content_type = "application/problem+json"),
     )
 )]

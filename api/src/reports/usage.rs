@@ -12,7 +12,7 @@ use utoipa::ToSchema;
 use super::uncertified::{count_by_teacher, waiting_rows};
 use super::xlsx::{self, Cell, Sheet, XlsxFile};
 use super::{file_name, people, resolve_term, Person, TermQuery};
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::auth::{Need, Op, Principal, Scope};
 use crate::db::DbConn;
 use crate::error::{ApiResult, Problem};
@@ -265,7 +265,6 @@ pub fn sheets(report: &UsageReport) -> Vec<Sheet> {
     responses(
         (status = 200, description = "The term's statistics (empty lists and zeroes when the school has no term)", body = UsageReport),
         (status = 400, description = "Malformed term", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither the school admin nor granted module S0215S", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -292,7 +291,6 @@ pub async fn usage_report(state: web::Data<AppState>, who: Principal, query: web
     responses(
         (status = 200, description = "The workbook, as an attachment named 學習成果使用統計_{term}.xlsx", body = XlsxFile, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         (status = 400, description = "Malformed term", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither the school admin nor granted module S0215S", body = Problem, content_type = "application/problem+json"),
     )
 )]

@@ -8,7 +8,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use sha2::{Digest, Sha256};
 
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult};
 use crate::schema::{courses, jobs, learning_results as lr, selections as sel, stored_files as sf, users};

@@ -14,7 +14,7 @@ use zip::write::SimpleFileOptions;
 use zip::CompressionMethod;
 
 use super::{Attachment, Contents, Item, RosterKind, RosterType, Row, Spec, Student};
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::db::DbConn;
 use crate::jobs::{Job, JobError, Output, Progress};
 use crate::schema::{roster_export_items as rei, roster_exports as re, schools, users};

@@ -11,7 +11,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::package::Params;
 use super::{Division, Issue, RosterKind, RosterType, Spec, JOB_KIND, TYPES};
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::auth::{Need, Op, Principal};
 use crate::error::{ApiError, ApiResult, ErrorCode, Lang, Problem};
 use crate::jobs::{self, JobState};
@@ -233,7 +233,6 @@ fn remark(t: &RosterType, grades: &str, semester: i32, lang: Lang) -> String {
     responses(
         (status = 200, description = "The table", body = RosterTable),
         (status = 400, description = "Malformed term", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither the school admin nor granted S0207S, S0208S or S0218S", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -312,7 +311,6 @@ async fn spec_for(state: &AppState, who: &Principal, roster: Option<&str>, grade
     responses(
         (status = 200, description = "The check", body = CheckReport),
         (status = 400, description = "Unknown roster, grade set or division, or a malformed term", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not the school admin nor granted the roster's module", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -367,7 +365,6 @@ pub struct ExportRequest {
     responses(
         (status = 202, description = "Queued; poll `GET /jobs/{job_id}`", body = ExportView),
         (status = 400, description = "Unknown roster, grade set or division, or a malformed term", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not the school admin nor granted the roster's module", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The check found problems (`invalid_state`), or the same roster is being exported (`conflict`)", body = Problem, content_type = "application/problem+json"),
     )
@@ -442,7 +439,6 @@ pub struct HistoryQuery {
     responses(
         (status = 200, description = "Exports, newest first", body = Vec<ExportView>),
         (status = 400, description = "Unknown roster", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not the school admin nor granted a roster module", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -470,7 +466,6 @@ pub async fn export_history(state: web::Data<AppState>, who: Principal, q: web::
         (status = 200, description = "The package (zip)", content_type = "application/zip"),
         (status = 206, description = "A range of the file"),
         (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not the school admin nor granted the roster's module", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such export in the caller's school, or its file is gone", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The export has not succeeded", body = Problem, content_type = "application/problem+json"),

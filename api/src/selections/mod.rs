@@ -8,7 +8,7 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::auth::Principal;
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult, ErrorCode, Problem};
@@ -331,7 +331,6 @@ fn kind_of(s: &str) -> ApiResult<Kind> {
     responses(
         (status = 200, description = "Selections of the academic year", body = MySelections),
         (status = 400, description = "Malformed academic_year", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a student", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "No term or no student record yet", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Neither the current nor the previous academic year", body = Problem, content_type = "application/problem+json"),
@@ -356,7 +355,6 @@ pub async fn my_selections(state: web::Data<AppState>, who: Principal, q: web::Q
     responses(
         (status = 200, description = "Selected (also when it already was)", body = MySelections),
         (status = 400, description = "Malformed kind or id", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a student, or outside the selection period", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Not the caller's item", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The limit is reached (`limit_reached`), or the item is not selectable (`invalid_state`)", body = Problem, content_type = "application/problem+json"),
@@ -381,7 +379,6 @@ pub async fn select_item(state: web::Data<AppState>, who: Principal, path: web::
     responses(
         (status = 204, description = "Unselected"),
         (status = 400, description = "Malformed kind or id", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a student, or outside the selection period", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Not selected", body = Problem, content_type = "application/problem+json"),
     )

@@ -9,7 +9,7 @@ use validator::Validate;
 
 use super::{GroupKind, Identity, MODULE_GROUPS, MODULE_ORDER};
 use crate::accounts::groups::{staff_page, Actor, StaffMember};
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::auth::{Need, Op, Principal};
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult, Problem};
@@ -146,7 +146,6 @@ fn ensure_name_free(c: &mut DbConn, school: i64, kind: GroupKind, name: &str, ex
     responses(
         (status = 200, description = "The school's certifier groups", body = Vec<CertifierGroup>),
         (status = 400, description = "Malformed kind", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither the school admin nor granted S0301S", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -167,7 +166,6 @@ pub async fn list_groups(state: web::Data<AppState>, who: Principal, q: web::Que
     security(("bearer_jwt" = [])),
     responses(
         (status = 201, description = "Created", body = CertifierGroup),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither the school admin nor granted S0301S with create", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The name is taken", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
@@ -212,7 +210,6 @@ pub async fn create_group(state: web::Data<AppState>, who: Principal, req: HttpR
     responses(
         (status = 200, description = "Saved", body = CertifierGroup),
         (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither the school admin nor granted S0301S with update", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such group in this school", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The name is taken", body = Problem, content_type = "application/problem+json"),
@@ -255,7 +252,6 @@ pub async fn rename_group(state: web::Data<AppState>, who: Principal, req: HttpR
     responses(
         (status = 204, description = "Deleted"),
         (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither the school admin nor granted S0301S with delete", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such group in this school", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "A stage or a plan uses the group (`conflict`)", body = Problem, content_type = "application/problem+json"),
@@ -308,7 +304,6 @@ fn members_of(c: &mut DbConn, id: i64) -> ApiResult<Vec<StaffMember>> {
     responses(
         (status = 200, description = "Members by account", body = Vec<StaffMember>),
         (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither the school admin nor granted S0301S", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such group in this school", body = Problem, content_type = "application/problem+json"),
     )
@@ -338,7 +333,6 @@ pub async fn get_group_members(state: web::Data<AppState>, who: Principal, id: w
     responses(
         (status = 200, description = "The new members", body = Vec<StaffMember>),
         (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither the school admin nor granted S0301S with update", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such group in this school", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A user is not staff of this school", body = Problem, content_type = "application/problem+json"),
@@ -383,7 +377,6 @@ pub async fn put_group_members(state: web::Data<AppState>, who: Principal, req: 
     responses(
         (status = 200, description = "One page of staff", body = Page<StaffMember>),
         (status = 400, description = "Malformed query", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither the school admin nor granted S0301S", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "`not_in_group` is no group of this school", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad paging", body = Problem, content_type = "application/problem+json"),
@@ -443,7 +436,6 @@ fn renumber(c: &mut DbConn, ids: &[i64]) -> ApiResult<()> {
     security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "The stages, first first", body = Vec<Stage>),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither the school admin nor granted S0302S", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -464,7 +456,6 @@ pub async fn list_stages(state: web::Data<AppState>, who: Principal) -> ApiResul
     security(("bearer_jwt" = [])),
     responses(
         (status = 201, description = "The new order", body = Vec<Stage>),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither the school admin nor granted S0302S with create", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already in the order (`conflict`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A custom stage without one of the school's custom groups, or a group given to another identity", body = Problem, content_type = "application/problem+json"),
@@ -523,7 +514,6 @@ fn order_text(stages: &[Stage]) -> String {
     responses(
         (status = 200, description = "The new order (unchanged when the stage is already first or last)", body = Vec<Stage>),
         (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither the school admin nor granted S0302S with update", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such stage in this school", body = Problem, content_type = "application/problem+json"),
     )
@@ -568,7 +558,6 @@ pub async fn move_stage(state: web::Data<AppState>, who: Principal, req: HttpReq
     responses(
         (status = 200, description = "The new order", body = Vec<Stage>),
         (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither the school admin nor granted S0302S with delete", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such stage in this school", body = Problem, content_type = "application/problem+json"),
     )

@@ -14,7 +14,7 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use super::{GroupKind, OutcomeState, Phase, PlanState};
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::auth::Principal;
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult, ErrorCode, Problem};
@@ -423,7 +423,6 @@ fn snapshot(c: &mut DbConn, school: i64, plan: i64, phase: Phase) -> ApiResult<(
     security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "Plans, subjects, periods", body = MySelfDirected),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a student", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "No term or no student record yet", body = Problem, content_type = "application/problem+json"),
     )
@@ -465,7 +464,6 @@ pub async fn my_self_directed(state: web::Data<AppState>, who: Principal) -> Api
     security(("bearer_jwt" = [])),
     responses(
         (status = 201, description = "Created as a draft", body = Plan),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a student, or outside the plan period (`period_closed`)", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "A plan of this semester exists (`conflict`), no term or no student record", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad fields (lengths, dates, links, an unknown subject)", body = Problem, content_type = "application/problem+json"),
@@ -540,7 +538,6 @@ pub async fn create_plan(state: web::Data<AppState>, who: Principal, body: crate
     responses(
         (status = 200, description = "Saved as a draft", body = Plan),
         (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a student, or outside the plan period", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Not the caller's plan", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "In review or approved (`invalid_state`)", body = Problem, content_type = "application/problem+json"),
@@ -596,7 +593,6 @@ pub async fn update_plan(state: web::Data<AppState>, who: Principal, id: web::Pa
     responses(
         (status = 204, description = "Deleted"),
         (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a student, or outside the plan period", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Not the caller's plan", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Submitted once (`invalid_state`)", body = Problem, content_type = "application/problem+json"),
@@ -659,7 +655,6 @@ fn send(c: &mut DbConn, me: Caller, id: i64, phase: Phase, now: NaiveDateTime) -
     responses(
         (status = 200, description = "Waiting at the first stage", body = Plan),
         (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a student, or outside the plan period", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Not the caller's plan", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "In review or approved, or the school has no order (`invalid_state`)", body = Problem, content_type = "application/problem+json"),
@@ -715,7 +710,6 @@ pub fn progress_of(c: &mut DbConn, plan: i64) -> ApiResult<Vec<ProgressNote>> {
     responses(
         (status = 201, description = "Every note of the plan, oldest first", body = Vec<ProgressNote>),
         (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a student", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Not the caller's plan", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The plan is not approved, or its results are in review or certified (`invalid_state`)", body = Problem, content_type = "application/problem+json"),
@@ -768,7 +762,6 @@ fn parse_hours(text: &str) -> ApiResult<f64> {
     responses(
         (status = 200, description = "Saved as a draft", body = Plan),
         (status = 400, description = "Malformed id or multipart body", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a student, or outside the results period", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Not the caller's plan", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The plan is not approved, or the results are in review or certified (`invalid_state`)", body = Problem, content_type = "application/problem+json"),
@@ -837,7 +830,6 @@ pub async fn save_result(state: web::Data<AppState>, who: Principal, id: web::Pa
     responses(
         (status = 200, description = "Waiting at the first stage", body = Plan),
         (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a student, or outside the results period", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Not the caller's plan", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not a draft or returned (`invalid_state`)", body = Problem, content_type = "application/problem+json"),
@@ -889,7 +881,6 @@ pub async fn submit_outcome(state: web::Data<AppState>, who: Principal, id: web:
     responses(
         (status = 200, description = "The plan, with its performance", body = Plan),
         (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a student, or outside the performance selection period", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Not the caller's plan", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Results not certified (`invalid_state`), or the yearly limit reached (`limit_reached`)", body = Problem, content_type = "application/problem+json"),

@@ -11,7 +11,7 @@ use utoipa::ToSchema;
 
 use super::plans::load_plans;
 use super::{OutcomeState, Phase, PlanState, MODULE_ORDER};
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::auth::{Need, Op, Principal};
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult, ErrorCode, Problem};
@@ -148,7 +148,6 @@ async fn load(state: &AppState, who: &Principal, q: &TermQuery) -> ApiResult<Sta
     responses(
         (status = 200, description = "The counts", body = StandingReport),
         (status = 400, description = "Malformed term", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither the school admin nor granted S0302S", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The school has no term yet", body = Problem, content_type = "application/problem+json"),
     )
@@ -167,7 +166,6 @@ pub async fn standing_report(state: web::Data<AppState>, who: Principal, q: web:
     responses(
         (status = 200, description = "The workbook, as an attachment named 自主學習認證統計_{term}.xlsx", body = XlsxFile, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         (status = 400, description = "Malformed term", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither the school admin nor granted S0302S", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The school has no term yet", body = Problem, content_type = "application/problem+json"),
     )

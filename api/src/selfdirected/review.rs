@@ -13,7 +13,7 @@ use validator::Validate;
 
 use super::plans::{self, load_plan, load_plans, Plan, ProgressNote};
 use super::{Identity, OutcomeState, Phase, PlanState};
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::auth::Principal;
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult, ErrorCode, Problem};
@@ -306,7 +306,6 @@ fn detail(c: &mut DbConn, me: Caller, id: i64) -> ApiResult<PlanDetail> {
     responses(
         (status = 200, description = "The plan", body = PlanDetail),
         (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "An API key or the platform operator", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such plan the caller may see", body = Problem, content_type = "application/problem+json"),
     )
@@ -329,7 +328,6 @@ pub async fn get_plan(state: web::Data<AppState>, who: Principal, id: web::Path<
         (status = 206, description = "A range of the file"),
         (status = 304, description = "Unchanged (If-None-Match)"),
         (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "An API key or the platform operator", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such plan the caller may see, or no file in that slot", body = Problem, content_type = "application/problem+json"),
     )
@@ -457,7 +455,6 @@ pub fn queue(c: &mut DbConn, me: Caller, which: QueueState, page: i64, per_page:
         (status = 200, description = "One page of plans and results at the caller's stages", body = Page<QueueEntry>),
         (status = 400, description = "Malformed state", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad paging", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "A student, an API key or the platform operator", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -575,7 +572,6 @@ pub fn decide(c: &mut DbConn, me: Caller, id: i64, input: &StageDecisionInput, n
     responses(
         (status = 200, description = "Decided; the plan as it is now", body = PlanDetail),
         (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "A student (`role_required`), or not a certifier of the stage it waits at (`not_certifier`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such plan the caller may see", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not waiting, moved to another stage, or just decided by another certifier of the stage (`invalid_state`)", body = Problem, content_type = "application/problem+json"),

@@ -9,7 +9,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::accounts::audit::{self, Event};
 use crate::accounts::{Role, UserKind};
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::auth::{client_addr, Need, Op, Principal, Scope};
 use crate::db::{DbConn, Totals};
 use crate::error::{ApiError, ApiResult, Problem};
@@ -228,7 +228,6 @@ fn advisors(c: &mut DbConn, school: i64, q: Option<&str>, counts: &[i64], page: 
     responses(
         (status = 200, description = "One page of teachers", body = Page<Advisor>),
         (status = 400, description = "Malformed query", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither the school admin nor granted module S0204S", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad paging", body = Problem, content_type = "application/problem+json"),
     )
@@ -276,7 +275,6 @@ async fn advisor_page(
     security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "Assigned and assignable classes", body = ConsultantClasses),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither the school admin nor granted module S0204S", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such teacher in this school", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The school has no term yet", body = Problem, content_type = "application/problem+json"),
@@ -308,7 +306,6 @@ fn consultant_classes(c: &mut DbConn, school: i64, teacher: i64) -> ApiResult<Co
     responses(
         (status = 200, description = "Saved", body = ConsultantClasses),
         (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither the school admin nor granted module S0204S with update", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such teacher in this school", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The school has no term yet", body = Problem, content_type = "application/problem+json"),
@@ -413,7 +410,6 @@ fn load_students(c: &mut DbConn, totals: Option<&Totals>, ids: Option<&[i64]>, s
     responses(
         (status = 200, description = "One page of students by class and seat", body = Page<StudentRef>),
         (status = 400, description = "Malformed query", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither the school admin nor granted module S0210S", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad paging", body = Problem, content_type = "application/problem+json"),
     )
@@ -437,7 +433,6 @@ pub async fn list_students(state: web::Data<AppState>, who: Principal, filter: w
     responses(
         (status = 200, description = "One page of teachers", body = Page<Advisor>),
         (status = 400, description = "Malformed query", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither the school admin nor granted module S0210S", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad paging", body = Problem, content_type = "application/problem+json"),
     )
@@ -592,7 +587,6 @@ async fn put_students(state: &AppState, who: &Principal, req: &HttpRequest, whic
     security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "Assigned students", body = Vec<StudentRef>),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither the school admin nor granted module S0210S", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such teacher in this school", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The school has no term yet", body = Problem, content_type = "application/problem+json"),
@@ -613,7 +607,6 @@ pub async fn get_counselor_students(state: web::Data<AppState>, who: Principal, 
     responses(
         (status = 200, description = "Saved", body = Vec<StudentRef>),
         (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither the school admin nor granted module S0210S with update", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such teacher in this school", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The school has no term yet", body = Problem, content_type = "application/problem+json"),
@@ -634,7 +627,6 @@ pub async fn put_counselor_students(state: web::Data<AppState>, who: Principal, 
     security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "Assigned students", body = Vec<StudentRef>),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither the school admin nor granted module S0204S", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such teacher in this school", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The school has no term yet", body = Problem, content_type = "application/problem+json"),
@@ -656,7 +648,6 @@ pub async fn get_consultant_students(state: web::Data<AppState>, who: Principal,
     responses(
         (status = 200, description = "Saved", body = Vec<StudentRef>),
         (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither the school admin nor granted module S0204S with update", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such teacher in this school", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The school has no term yet", body = Problem, content_type = "application/problem+json"),
@@ -678,7 +669,6 @@ pub async fn put_consultant_students(state: web::Data<AppState>, who: Principal,
     responses(
         (status = 200, description = "One page of the caller's advisees", body = Page<StudentRef>),
         (status = 400, description = "Malformed query", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither a course consultant nor a counselor this term", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad paging", body = Problem, content_type = "application/problem+json"),
     )
@@ -722,7 +712,6 @@ pub async fn my_advisees(state: web::Data<AppState>, who: Principal, filter: web
     security(("bearer_jwt" = []), ("api_key" = [])),
     responses(
         (status = 200, description = "Classes by code", body = Vec<ClassRef>),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "A student, or an API key without `read`", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The school has no term yet", body = Problem, content_type = "application/problem+json"),
     )

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::accounts::audit::{self, Event};
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::auth::{client_addr, Need, Op, Principal, Scope};
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult, Problem};
@@ -123,7 +123,6 @@ fn matches(r: &CoTaughtRow, q: &str) -> bool {
     responses(
         (status = 200, description = "One page of co-taught course teachers", body = Page<CoTaughtRow>),
         (status = 400, description = "Malformed query", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither the school admin nor granted module S0209S", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad paging", body = Problem, content_type = "application/problem+json"),
     )
@@ -155,7 +154,6 @@ pub async fn list_co_taught(state: web::Data<AppState>, who: Principal, filter: 
     responses(
         (status = 200, description = "The changed rows", body = Vec<CoTaughtRow>),
         (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither the school admin nor granted module S0209S with update", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "An id that is not a co-taught assignment of this school's current term", body = Problem, content_type = "application/problem+json"),
     )

@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use crate::accounts::audit::{self, Event};
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::auth::{client_addr, Need, Op, Principal, Scope};
 use crate::db::DbConn;
 use crate::error::{ApiResult, Problem};
@@ -178,7 +178,6 @@ fn view(values: Parameters, updated_at: Option<NaiveDateTime>) -> ParametersView
     security(("bearer_jwt" = []), ("api_key" = [])),
     responses(
         (status = 200, description = "Current parameters", body = ParametersView),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither the school admin nor granted module S0203S1", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -198,7 +197,6 @@ pub async fn get_parameters(state: web::Data<AppState>, who: Principal) -> ApiRe
     responses(
         (status = 200, description = "Saved", body = ParametersView),
         (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither the school admin nor granted module S0203S1 with update", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A value out of range (e.g. fewer than 6 results a semester)", body = Problem, content_type = "application/problem+json"),
     )

@@ -14,7 +14,7 @@ use validator::Validate;
 
 use crate::accounts::audit::{self, Event};
 use crate::accounts::{Role, UserKind};
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::auth::{client_addr, Need, Op, Principal, Scope};
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult, ErrorCode, Problem};
@@ -389,7 +389,6 @@ pub struct PeriodFilter {
     security(("bearer_jwt" = []), ("api_key" = [])),
     responses(
         (status = 200, description = "Windows by year, newest first", body = Vec<NationalWindow>),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "An API key without `read`", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -430,7 +429,6 @@ pub async fn list_windows(state: web::Data<AppState>, who: Principal) -> ApiResu
     responses(
         (status = 200, description = "Saved", body = NationalWindow),
         (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not the platform operator", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Never: a year without a window gets one", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "An end before its start, or a year out of range", body = Problem, content_type = "application/problem+json"),
@@ -495,7 +493,6 @@ pub async fn put_window(state: web::Data<AppState>, who: Principal, req: HttpReq
     responses(
         (status = 200, description = "Periods with their Taipei dates and hours, UTC bounds and whether open now", body = Vec<Period>),
         (status = 400, description = "Malformed filter", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither the school admin nor granted module S0203S", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -582,7 +579,6 @@ fn record(c: &mut DbConn, who: &(i64, Option<i64>, String, String), event: &str,
     responses(
         (status = 201, description = "Created", body = Period),
         (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither the school admin nor granted module S0203S with create", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The same year, semester, grade and item exists", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Outside the national window, end before start, wrong semester for the item", body = Problem, content_type = "application/problem+json"),
@@ -616,7 +612,6 @@ pub async fn create_period(state: web::Data<AppState>, who: Principal, req: Http
     responses(
         (status = 200, description = "Saved", body = Period),
         (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither the school admin nor granted module S0203S with update", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such period in this school", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Another period has the same year, semester, grade and item", body = Problem, content_type = "application/problem+json"),
@@ -652,7 +647,6 @@ pub async fn update_period(state: web::Data<AppState>, who: Principal, req: Http
     security(("bearer_jwt" = [])),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither the school admin nor granted module S0203S with delete", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such period in this school", body = Problem, content_type = "application/problem+json"),
     )
@@ -685,7 +679,6 @@ pub async fn delete_period(state: web::Data<AppState>, who: Principal, req: Http
     security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "Periods that concern the caller", body = Vec<Period>),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a user of a school", body = Problem, content_type = "application/problem+json"),
     )
 )]

@@ -8,7 +8,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::apply::{self, Ctx};
 use super::{Batch, CadreRow, ClassRow, Counts, CourseRow, EnrolmentRow, Kind, StaffRow, StudentRow, TeachingRow};
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::auth::{Need, Op, Principal, Scope};
 use crate::http::JsonBody;
 use crate::db::{Db, DbConn};
@@ -366,7 +366,6 @@ pub struct LogFilter {
     responses(
         (status = 200, description = "One page of the receiving log", body = Page<BatchLog>),
         (status = 400, description = "Malformed filter", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither the school admin nor granted module S0201S1", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad paging", body = Problem, content_type = "application/problem+json"),
     )

@@ -16,7 +16,7 @@ use zip::write::SimpleFileOptions;
 use zip::{AesMode, CompressionMethod};
 
 use super::{FileEntry, FileRef, Manifest, SourceSchool, StudentRecord, FORMAT, PASSWORD_PURPOSE, READS, VERSION};
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::jobs::{Job, JobError, Output, Progress};

@@ -15,7 +15,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::package::{self, Params, TransferStudentOutcome};
 use super::{mask_national_id, EXPORT_MODULE, IMPORT_MODULE, JOB_KIND, PASSWORD_PURPOSE};
 use crate::accounts::Role;
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::auth::{Need, Op, Principal};
 use crate::error::{ApiError, ApiResult, ErrorCode, Lang, Problem};
 use crate::http::request_lang;
@@ -73,7 +73,6 @@ pub struct SearchQuery {
     security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "Students found (none without a search text)", body = Vec<TransferStudent>),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither the school admin nor granted S0601S", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -230,7 +229,6 @@ pub struct TransferExportRequest {
     responses(
         (status = 202, description = "Queued", body = TransferExport),
         (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither the school admin nor granted S0601S", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "A course lacks its 23-character code (`course_code_missing`), or a student has no national ID (`invalid_state`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "No students, too many, or one not of this school", body = Problem, content_type = "application/problem+json"),
@@ -292,7 +290,6 @@ pub async fn start_transfer_export(state: web::Data<AppState>, who: Principal, b
     security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "Packages, newest first", body = Vec<TransferExport>),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither the school admin nor granted S0601S", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -315,7 +312,6 @@ pub async fn transfer_exports(state: web::Data<AppState>, who: Principal) -> Api
     responses(
         (status = 200, description = "The package (zip)", content_type = "application/zip"),
         (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither the school admin nor granted S0601S", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such package in the caller's school", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not made yet, or failed", body = Problem, content_type = "application/problem+json"),
@@ -536,7 +532,6 @@ pub struct TransferImportQueued {
     responses(
         (status = 202, description = "Queued: poll the job", body = TransferImportQueued),
         (status = 400, description = "Wrong MD5, wrong password, or a refused package; malformed multipart", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither the school admin nor granted S0602S with 新增", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "The package is too large", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "MD5, password or package missing", body = Problem, content_type = "application/problem+json"),
@@ -588,7 +583,6 @@ pub async fn import_transfer(state: web::Data<AppState>, who: Principal, payload
     security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "Imports, newest first", body = Vec<TransferImport>),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither the school admin nor granted S0602S", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -731,7 +725,6 @@ fn load_items(c: &mut crate::db::DbConn, school: i64, student: i64, only: Option
     security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "The items (none when staff name no student)", body = Vec<ImportedItem>),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Staff neither the school admin nor granted S0602S", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "A student asking for another student", body = Problem, content_type = "application/problem+json"),
     )
@@ -752,7 +745,6 @@ pub async fn transfer_items(state: web::Data<AppState>, who: Principal, q: web::
     responses(
         (status = 200, description = "The file"),
         (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Staff neither the school admin nor granted S0602S", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such item or file the caller may see", body = Problem, content_type = "application/problem+json"),
     )
@@ -780,7 +772,6 @@ pub async fn transfer_item_file(state: web::Data<AppState>, who: Principal, req:
     responses(
         (status = 200, description = "Selected (also when it already was)", body = crate::selections::MySelections),
         (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a student, or outside the selection period", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Not the caller's imported item", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The limit is reached (`limit_reached`), or the item is not selectable (`invalid_state`)", body = Problem, content_type = "application/problem+json"),
@@ -804,7 +795,6 @@ pub async fn select_transfer_item(state: web::Data<AppState>, who: Principal, id
     responses(
         (status = 204, description = "Unselected"),
         (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a student, or outside the selection period", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Not selected", body = Problem, content_type = "application/problem+json"),
     )

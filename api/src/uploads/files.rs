@@ -17,7 +17,7 @@ use crate::schema::{learning_results as lr, performances as pf, sdl_plans as sdl
 use crate::storage::{FileKind, FileStore, Stored};
 
 use super::form::{Incoming, Quota, Slot};
-use crate::app::AppState;
+use crate::state::AppState;
 
 /// A file attached to an item.
 #[derive(Debug, Clone, Serialize, ToSchema, Queryable)]

@@ -10,7 +10,7 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::auth::Principal;
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult, ErrorCode, Problem};
@@ -361,7 +361,6 @@ fn used_this_year(c: &mut DbConn, student: i64, academic_year: i32) -> ApiResult
     security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "The categories in roster order", body = Vec<CategoryInfo>),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "An API key or the platform operator", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -391,7 +390,6 @@ pub async fn list_categories(who: Principal) -> ApiResult<web::Json<Vec<Category
     security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "Count, limit and date bounds", body = PerformanceLimits),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a student", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "No term or no student record yet", body = Problem, content_type = "application/problem+json"),
     )
@@ -421,7 +419,6 @@ pub async fn my_limits(state: web::Data<AppState>, who: Principal) -> ApiResult<
     security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "Newest first", body = Vec<CadreRecord>),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a student", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -578,7 +575,6 @@ fn seal_change(c: &mut DbConn, me: Caller, id: i64, action: &str, before: serde_
     responses(
         (status = 201, description = "Created", body = Performance),
         (status = 400, description = "Truncated or malformed multipart body", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a student, or outside the performance upload period (`period_closed`)", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Over the per-year count (`limit_reached`)", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "A file over its limit", body = Problem, content_type = "application/problem+json"),
@@ -635,7 +631,6 @@ pub async fn create_performance(state: web::Data<AppState>, who: Principal, payl
     responses(
         (status = 200, description = "One page of performances", body = Page<Performance>),
         (status = 400, description = "Malformed query", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "An API key or the platform operator", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad paging", body = Problem, content_type = "application/problem+json"),
     )
@@ -695,7 +690,6 @@ pub async fn list_performances(state: web::Data<AppState>, who: Principal, filte
     responses(
         (status = 200, description = "The performance", body = Performance),
         (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "An API key or the platform operator", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such performance the caller may see", body = Problem, content_type = "application/problem+json"),
     )
@@ -746,7 +740,6 @@ fn own_changeable(c: &mut DbConn, me: Caller, id: i64, now: NaiveDateTime) -> Ap
     responses(
         (status = 200, description = "Updated", body = Performance),
         (status = 400, description = "Malformed id or multipart body", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a student, or outside the performance upload period (`period_closed`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Not the caller's performance", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Selected, or of an earlier year (`invalid_state`)", body = Problem, content_type = "application/problem+json"),
@@ -806,7 +799,6 @@ pub async fn update_performance(state: web::Data<AppState>, who: Principal, id: 
     responses(
         (status = 204, description = "Deleted"),
         (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a student, or outside the performance upload period (`period_closed`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Not the caller's performance", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Selected, or of an earlier year", body = Problem, content_type = "application/problem+json"),
@@ -843,7 +835,6 @@ pub async fn delete_performance(state: web::Data<AppState>, who: Principal, id: 
         (status = 206, description = "A range of the file"),
         (status = 304, description = "Unchanged (If-None-Match)"),
         (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "An API key or the platform operator", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such performance the caller may see, or no file in that slot", body = Problem, content_type = "application/problem+json"),
     )

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::accounts::UserKind;
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::auth::Principal;
 use crate::db::{DbConn, Totals};
 use crate::error::{ApiError, ApiResult, ErrorCode, Problem};
@@ -669,7 +669,6 @@ fn earlier_upload_open(c: &mut DbConn, school: i64, grade_now: i32, now: NaiveDa
     security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "This term's courses and the limits", body = MyCourses),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a student, or outside the upload period of the result's term (`period_closed`)", body = Problem, content_type = "application/problem+json"),
         (status = 400, description = "Malformed term", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "No term or no student record yet, or a term after the current one (`invalid_state`)", body = Problem, content_type = "application/problem+json"),
@@ -743,7 +742,6 @@ pub async fn my_courses(state: web::Data<AppState>, who: Principal, q: web::Quer
     responses(
         (status = 201, description = "Created, in state `editing`", body = LearningResult),
         (status = 400, description = "Truncated or malformed multipart body (`multipart_invalid`)", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a student, or outside the upload period (`period_closed`)", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Over the per-semester or per-subject count (`limit_reached`)", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "A file over its limit (`file_too_large`)", body = Problem, content_type = "application/problem+json"),
@@ -815,7 +813,6 @@ pub async fn create_result(state: web::Data<AppState>, who: Principal, payload: 
     responses(
         (status = 200, description = "One page of learning results", body = Page<LearningResult>),
         (status = 400, description = "Malformed query", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "An API key or the platform operator", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad paging", body = Problem, content_type = "application/problem+json"),
     )
@@ -838,7 +835,6 @@ pub async fn list_results(state: web::Data<AppState>, who: Principal, filter: we
     responses(
         (status = 200, description = "The result and every state change", body = LearningResultDetail),
         (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "An API key or the platform operator", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such result that the caller may see", body = Problem, content_type = "application/problem+json"),
     )
@@ -916,7 +912,6 @@ fn own_in_period(c: &mut DbConn, me: Caller, id: i64, allowed: &[ResultState], a
     responses(
         (status = 200, description = "Updated", body = LearningResult),
         (status = 400, description = "Malformed id or multipart body", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a student, or outside the upload period", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Not the caller's result", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not in state `editing` or `rejected` (`invalid_state`)", body = Problem, content_type = "application/problem+json"),
@@ -972,7 +967,6 @@ pub async fn update_result(state: web::Data<AppState>, who: Principal, id: web::
     responses(
         (status = 204, description = "Deleted"),
         (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a student, or outside the upload period of the result's term (`period_closed`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Not the caller's result", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Submitted or certified (`invalid_state`)", body = Problem, content_type = "application/problem+json"),
@@ -1005,7 +999,6 @@ pub async fn delete_result(state: web::Data<AppState>, who: Principal, id: web::
     responses(
         (status = 200, description = "Submitted for certification", body = LearningResult),
         (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a student, or outside the upload period", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Not the caller's result", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not in state `editing`", body = Problem, content_type = "application/problem+json"),
@@ -1050,7 +1043,6 @@ pub async fn submit_result(state: web::Data<AppState>, who: Principal, id: web::
         (status = 206, description = "A range of the file"),
         (status = 304, description = "Unchanged (If-None-Match)"),
         (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "An API key or the platform operator", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such result the caller may see, or no file in that slot", body = Problem, content_type = "application/problem+json"),
     )

@@ -16,7 +16,8 @@ use serde_json::Value;
 
 use diesel::{ExpressionMethods, QueryDsl};
 use licheng::accounts::{NewAccount, Role, UserKind};
-use licheng::app::{self, AppState};
+use licheng::app;
+use licheng::state::AppState;
 use licheng::config::Config;
 use licheng::db::Db;
 use licheng::http::Metrics;
