@@ -145,7 +145,7 @@ fn as_debt(edges: &BTreeSet<(String, String)>) -> String {
 
 #[test]
 fn reads_crate_paths_but_not_comments_or_other_crates() {
-    let text = "use crate::state::AppState;\n/// [`crate::jobs`]\n  // crate::notify\nlet x = crate::time::now(); licheng_crate::x; my_crate::y\n";
+    let text = "use crate::app::AppState;\n/// [`crate::jobs`]\n  // crate::notify\nlet x = crate::time::now(); licheng_crate::x; my_crate::y\n";
     assert_eq!(crate_paths(text), BTreeSet::from(["app".to_string(), "time".to_string()]));
 }
 
