@@ -44,8 +44,6 @@ pub const MIN_WINDOW_DATES: i64 = 3;
 /// Most problem reports a student files per category and term (a clear 409 `limit_reached`
 /// beyond): the admin answers each one, so a runaway client must not bury the list.
 pub const MAX_REPORTS_PER_CATEGORY: i64 = 20;
-/// The notification kind of the in-app reminders.
-pub const REMINDER_KIND: &str = "receipt_pending";
 
 /// A category of the receipt (the manual's four tabs).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
@@ -659,7 +657,7 @@ pub fn in_app_reminders(c: &mut DbConn, school: i64, now: NaiveDateTime, add: bo
         done.extend(
             n::table
                 .filter(n::school_id.eq(school))
-                .filter(n::kind.eq(REMINDER_KIND))
+                .filter(n::kind.eq(crate::notify::inbox::NotificationKind::ReceiptPending.as_str()))
                 .filter(n::created_at.ge(day_start))
                 .filter(n::user_id.eq_any(chunk.to_vec()))
                 .select(n::user_id)
