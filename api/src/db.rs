@@ -487,12 +487,6 @@ impl Db {
     where
         F: FnOnce(&mut DbConn) -> Result<T, ApiError>,
     {
-        let _guard = match self.kind {
-            BackendKind::Sqlite => Some(self.write_lock.lock().unwrap_or_else(|e| e.into_inner())),
-            BackendKind::Postgres => None,
-        };
-        let mut pooled = self.get()?;
-        let conn: &mut DbConn = &mut pooled;
         // Whatever the outcome, totals counted before this write are not reused.
         struct Moved<'a>(&'a AtomicU64);
         impl Drop for Moved<'_> {
@@ -501,6 +495,30 @@ impl Db {
             }
         }
         let _moved = Moved(&self.totals.generation);
+        self.transaction(f)
+    }
+
+    /// A background write to tables that no cached list total counts (a server's heartbeat,
+    /// sealing the history, a job's claim and progress): like [`Db::write_blocking`], but the
+    /// totals counted before it stay usable. Anything a list counts goes through `write`.
+    pub fn housekeeping_blocking<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut DbConn) -> Result<T, ApiError>,
+    {
+        self.transaction(f)
+    }
+
+    /// One transaction, behind this process's SQLite write lock.
+    fn transaction<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut DbConn) -> Result<T, ApiError>,
+    {
+        let _guard = match self.kind {
+            BackendKind::Sqlite => Some(self.write_lock.lock().unwrap_or_else(|e| e.into_inner())),
+            BackendKind::Postgres => None,
+        };
+        let mut pooled = self.get()?;
+        let conn: &mut DbConn = &mut pooled;
         match self.kind {
             // Take SQLite's write lock first, waiting for it like `BEGIN IMMEDIATE`: a transaction
             // that reads first and writes later fails at once ("database is locked") when another

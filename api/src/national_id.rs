@@ -340,6 +340,11 @@ pub fn heartbeat(c: &mut DbConn, instance: &str, now: chrono::NaiveDateTime) -> 
     Ok(())
 }
 
+/// [`heartbeat`] in its own transaction; it leaves the list totals counted (see `Db::housekeeping_blocking`).
+pub fn report(db: &Db, instance: &str, now: chrono::NaiveDateTime) -> ApiResult<()> {
+    db.housekeeping_blocking(|c| heartbeat(c, instance, now))
+}
+
 /// Removes a stopping server's row.
 pub fn forget(c: &mut DbConn, instance: &str) -> ApiResult<()> {
     diesel::delete(sk::table.find(instance)).execute(c)?;
@@ -372,7 +377,7 @@ pub fn spawn(db: Db, clock: crate::clock::Clock, instance: String) {
         loop {
             tick.tick().await;
             let (db, now, instance) = (db.clone(), clock.now(), instance.clone());
-            match actix_web::rt::task::spawn_blocking(move || db.write_blocking(|c| heartbeat(c, &instance, now))).await {
+            match actix_web::rt::task::spawn_blocking(move || report(&db, &instance, now)).await {
                 Ok(Ok(())) => {}
                 Ok(Err(e)) => tracing::warn!(error = ?e, "could not report this server's national-ID key"),
                 Err(e) => tracing::warn!(error = %e, "reporting this server's national-ID key panicked"),

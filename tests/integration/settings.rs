@@ -393,3 +393,39 @@ async fn list_totals_follow_every_change() {
     std::thread::sleep(std::time::Duration::from_millis(1100));
     assert_eq!(total(&app.get_as("/api/v1/students?per_page=1", &admin).await.json()), n);
 }
+
+/// Background writes to tables no list counts — a server's heartbeat, sealing the history — leave
+/// the counted totals in use (issue #25: they ran every few seconds and made every page count the
+/// school again); any other write of this process still discards them.
+#[actix_web::test]
+async fn housekeeping_writes_keep_the_list_totals() {
+    use diesel::prelude::*;
+    use licheng::schema::users;
+    let app = TestApp::with_config(|c| c.principal_cache_seconds = 600);
+    app.demo();
+    let admin = app.demo_token("admin").await;
+    let total = |v: &Value| v["total"].as_i64().expect("total");
+    let all = app.get_as("/api/v1/students?per_page=200", &admin).await.json();
+    let n = total(&all);
+    assert_eq!(total(&app.get_as("/api/v1/students?per_page=1", &admin).await.json()), n);
+    // Another process deactivates a student: this process keeps its counted total for now.
+    let first = all["items"][0]["id"].as_i64().expect("id");
+    let other = licheng::db::Db::connect(&app.state.config.database_url(), 2).expect("second pool");
+    other
+        .write_blocking(|c| {
+            diesel::update(users::table.find(first)).set(users::active.eq(false)).execute(c)?;
+            Ok(())
+        })
+        .expect("write");
+    assert_eq!(total(&app.get_as("/api/v1/students?per_page=1", &admin).await.json()), n, "counted once, reused");
+    let now = app.state.clock.now();
+    licheng::national_id::report(&app.state.db, "test-instance", now).expect("heartbeat");
+    licheng::history::seal(&app.state.db, now).expect("seal");
+    assert_eq!(total(&app.get_as("/api/v1/students?per_page=1", &admin).await.json()), n, "housekeeping keeps the totals");
+    // A write of this process (even one that changes nothing a list counts) counts again.
+    app.write(|c| {
+        diesel::update(users::table.find(first)).set(users::active.eq(false)).execute(c)?;
+        Ok(())
+    });
+    assert_eq!(total(&app.get_as("/api/v1/students?per_page=1", &admin).await.json()), n - 1);
+}
