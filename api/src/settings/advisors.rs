@@ -360,19 +360,27 @@ diesel::prefix_operator!(Unindexed, "+", diesel::sql_types::BigInt);
 /// One page of the school's students; `totals`: reuse the list's total while nothing changed
 /// (see [`crate::db::Totals`]).
 fn load_students(c: &mut DbConn, totals: Option<&Totals>, ids: Option<&[i64]>, school: i64, filter: &PeopleFilter, page: i64, per_page: i64) -> ApiResult<Page<StudentRef>> {
+    let sqlite = matches!(c, DbConn::Sqlite(_));
     let build = || {
         let mut q = users::table
             .inner_join(sp::table.on(sp::user_id.eq(users::id)))
-            // Filtering on the profile's school lets SQLite walk student_profiles_school_class
+            // Filtering on the profile's school lets the planner walk student_profiles_school_class
             // in class and seat order instead of sorting the whole school for every page.
             .filter(sp::school_id.eq(school))
-            // `+users.school_id`: no index of users serves it, so the planner, which does not
-            // know the page's LIMIT (the plan is made once for every page, issue #25), still
-            // walks the profiles in order rather than sorting the whole school's students.
-            .filter(Unindexed::new(users::school_id).eq(school))
             .filter(users::kind.eq(UserKind::Student.as_str()))
             .filter(users::active.eq(true))
             .into_boxed();
+        q = if sqlite {
+            // `+users.school_id`: no index of users serves it, so SQLite's planner, which does not
+            // know the page's LIMIT (the plan is made once for every page, issue #25), still
+            // walks the profiles in order rather than sorting the whole school's students.
+            q.filter(Unindexed::new(users::school_id).eq(school))
+        } else {
+            // PostgreSQL plans each run with its LIMIT while a custom plan is estimated cheaper
+            // than the generic one; `+` would spoil the estimate (a few rows instead of the
+            // school) and with it the ordered walk: 2.4 ms a page instead of 0.3 ms for 3,000.
+            q.filter(users::school_id.eq(school))
+        };
         if let Some(ids) = ids {
             q = q.filter(users::id.eq_any(ids.to_vec()));
         }
