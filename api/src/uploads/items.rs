@@ -105,6 +105,23 @@ pub fn pattern(q: &Option<String>) -> Option<String> {
     q.as_deref().filter(|s| !s.trim().is_empty()).map(like_pattern)
 }
 
+/// The student filters both lists take, on the boxed query `$q` of items whose student column is
+/// `$student`: `student_id`, `class_code`, and `q` over the student's account and name or `$also`.
+macro_rules! student_filters {
+    ($q:ident, $f:expr, $student:expr, $also:expr) => {
+        if let Some(id) = $f.student_id {
+            $q = $q.filter($student.eq(id));
+        }
+        if let Some(code) = $crate::uploads::items::class_code(&$f.class_code) {
+            $q = $q.filter($crate::schema::student_profiles::class_code.eq(code));
+        }
+        if let Some(p) = $crate::uploads::items::pattern(&$f.q) {
+            $q = $q.filter($crate::uploads::items::student_like(&p).or($also.like(p).escape('\\')));
+        }
+    };
+}
+pub(crate) use student_filters;
+
 /// The student's account or name matches the LIKE pattern `p` (of [`pattern`]).
 #[allow(clippy::type_complexity)]
 pub fn student_like(p: &str) -> dsl::Or<dsl::Escape<dsl::Like<users::account, String>>, dsl::Escape<dsl::Like<users::display_name, String>>> {

@@ -672,15 +672,7 @@ pub async fn list_performances(state: web::Data<AppState>, who: Principal, filte
                     if let Some(cat) = &category {
                         q = q.filter(pf::category.eq(*cat));
                     }
-                    if let Some(id) = f.student_id {
-                        q = q.filter(pf::student_id.eq(id));
-                    }
-                    if let Some(code) = items::class_code(&f.class_code) {
-                        q = q.filter(sp::class_code.eq(code));
-                    }
-                    if let Some(p) = items::pattern(&f.q) {
-                        q = q.filter(items::student_like(&p).or(pf::title.like(p).escape('\\')));
-                    }
+                    items::student_filters!(q, f, pf::student_id, pf::title);
                     q
                 }};
             }

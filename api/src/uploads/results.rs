@@ -398,18 +398,21 @@ impl WithFiles for LearningResult {
 }
 
 pub fn history(c: &mut DbConn, id: i64) -> ApiResult<Vec<ResultEvent>> {
-    type EventRow = (String, String, Option<String>, Option<String>, Option<String>, Option<i64>, Option<String>, NaiveDateTime);
-    let rows: Vec<EventRow> = ev::table
+    /// What happened: action, state, reason, time.
+    type What = (String, String, Option<String>, NaiveDateTime);
+    /// Who acted: account, name, kind, and whom a temporary account acts for.
+    type Who = (Option<String>, Option<String>, Option<String>, Option<i64>);
+    let rows: Vec<(What, Who)> = ev::table
         .left_join(users::table.on(users::id.nullable().eq(ev::actor_id)))
         .filter(ev::result_id.eq(id))
         .order(ev::id.asc())
-        .select((ev::action, ev::state, users::account.nullable(), users::display_name.nullable(), users::kind.nullable(), users::linked_user_id.nullable(), ev::reason, ev::at))
+        .select(((ev::action, ev::state, ev::reason, ev::at), (users::account.nullable(), users::display_name.nullable(), users::kind.nullable(), users::linked_user_id.nullable())))
         .load(c)?;
-    let linked: Vec<i64> = rows.iter().filter(|r| r.4.as_deref() == Some(UserKind::Temporary.as_str())).filter_map(|r| r.5).collect();
+    let linked: Vec<i64> = rows.iter().filter(|(_, (_, _, kind, _))| kind.as_deref() == Some(UserKind::Temporary.as_str())).filter_map(|(_, (_, _, _, linked))| *linked).collect();
     let students: Vec<(i64, String)> = if linked.is_empty() { vec![] } else { users::table.filter(users::id.eq_any(&linked)).select((users::id, users::account)).load(c)? };
     Ok(rows
         .into_iter()
-        .map(|(action, state, actor_account, actor_name, kind, linked, reason, at)| {
+        .map(|((action, state, reason, at), (actor_account, actor_name, kind, linked))| {
             let on_behalf_of = linked
                 .filter(|_| kind.as_deref() == Some(UserKind::Temporary.as_str()))
                 .and_then(|l| students.iter().find(|(i, _)| *i == l).map(|(_, a)| a.clone()));
@@ -532,15 +535,7 @@ pub fn list_in(c: &mut DbConn, totals: Option<&Totals>, school: i64, scope: &Sco
             if !drafts {
                 q = q.filter(lr::state.ne(ResultState::Editing.as_str()));
             }
-            if let Some(id) = f.student_id {
-                q = q.filter(lr::student_id.eq(id));
-            }
-            if let Some(code) = items::class_code(&f.class_code) {
-                q = q.filter(sp::class_code.eq(code));
-            }
-            if let Some(p) = items::pattern(&f.q) {
-                q = q.filter(items::student_like(&p).or(courses::subject_name.like(p).escape('\\')));
-            }
+            items::student_filters!(q, f, lr::student_id, courses::subject_name);
             q
         }};
     }
