@@ -3,6 +3,7 @@
 //! the edit flags, the count refusal and the student search of their lists.
 
 use actix_web::{web, HttpRequest, HttpResponse};
+use chrono::NaiveDateTime;
 use diesel::dsl;
 use diesel::prelude::*;
 use serde::Deserialize;
@@ -17,7 +18,7 @@ use crate::state::AppState;
 
 use super::access::Caller;
 use super::files::{self, FileInfo};
-use super::form::Form;
+use super::form::{Form, Incoming, Slot};
 
 /// A table whose rows are deleted softly: `deleted_at` is set and the row stays for the history
 /// (and the counts, lists and selections leave it out).
@@ -73,6 +74,37 @@ pub async fn download<T: WithFiles + Send + 'static>(
     let (id, slot) = path.into_inner();
     let (document, video) = state.db.read(move |c| load(c, me, id)).await?.into_files();
     files::serve_slot(req, state, &slot, document, video, q.download.unwrap_or(false))
+}
+
+/// The files of an upload form: a new document and/or video and, on an edit, whether to drop the
+/// old ones (`remove_document`, `remove_video`).
+pub struct Upload {
+    pub document: Option<Incoming>,
+    pub video: Option<Incoming>,
+    pub remove_document: bool,
+    pub remove_video: bool,
+}
+
+impl Upload {
+    /// Takes the files and the `remove_*` flags out of `form`.
+    pub fn take(form: &mut Form) -> ApiResult<Upload> {
+        let (remove_document, remove_video) = (flag(form, "remove_document")?, flag(form, "remove_video")?);
+        Ok(Upload { document: form.files.remove(&Slot::Document), video: form.files.remove(&Slot::Video), remove_document, remove_video })
+    }
+
+    /// Stores the new files as the caller's (on create): the document's and the video's ids.
+    pub fn place(self, c: &mut DbConn, me: Caller, now: NaiveDateTime) -> ApiResult<(Option<i64>, Option<i64>)> {
+        let document = self.document.map(|f| files::place(c, me.school, me.user, f, now)).transpose()?;
+        let video = self.video.map(|f| files::place(c, me.school, me.user, f, now)).transpose()?;
+        Ok((document, video))
+    }
+
+    /// Keeps, replaces or drops the `old` document and video (on an edit): the ids after.
+    pub fn apply(self, c: &mut DbConn, me: Caller, old: (Option<i64>, Option<i64>), now: NaiveDateTime) -> ApiResult<(Option<i64>, Option<i64>)> {
+        let document = files::keep_or_replace(c, me.school, me.user, self.document, self.remove_document, old.0, now)?;
+        let video = files::keep_or_replace(c, me.school, me.user, self.video, self.remove_video, old.1, now)?;
+        Ok((document, video))
+    }
 }
 
 /// A boolean form field (`remove_document`, `remove_video`).

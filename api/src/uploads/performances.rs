@@ -22,7 +22,7 @@ use crate::settings::periods::{self, Item};
 use super::access::{self, Caller, Visible};
 use super::files::{self, FileInfo};
 use super::form::{self, Form, Slot};
-use super::items::{self, flag, live, DownloadQuery, WithFiles};
+use super::items::{self, live, DownloadQuery, Upload, WithFiles};
 use super::rules::{self, Category, Dating, Field, FieldSpec};
 
 /// A category with its form, for clients that build the form from it.
@@ -619,21 +619,21 @@ pub async fn create_performance(state: web::Data<AppState>, who: Principal, payl
     if form.files.is_empty() {
         return Err(ApiError::validation().field("document", "請上傳文件檔或影音檔（至少一個）", "attach a document and/or a video"));
     }
-    let document = form.files.remove(&Slot::Document);
-    let video = form.files.remove(&Slot::Video);
+    let upload = Upload::take(&mut form)?;
     let grade = facts.grade;
-    let id = state
-        .db
-        .write(move |c| {
-            periods::require_open(c, me.school, Item::UploadPerformances, grade, now)?;
-            require_room(c, me, term.academic_year)?;
-            let doc_id = document.map(|f| files::place(c, me.school, me.user, f, now)).transpose()?;
-            let video_id = video.map(|f| files::place(c, me.school, me.user, f, now)).transpose()?;
-            insert(c, me, term.academic_year, category, &meta, doc_id, video_id, now)
-        })
-        .await?;
+    let id = state.db.write(move |c| create(c, me, grade, term.academic_year, category, &meta, upload, now)).await?;
     let p = state.db.read(move |c| load_visible(c, me, id)).await?;
     Ok(HttpResponse::Created().insert_header(("Location", format!("/api/v1/performances/{id}"))).json(p))
+}
+
+/// Creates the student's performance inside their performance upload period (`grade`: theirs now)
+/// and yearly count, with the files placed.
+#[allow(clippy::too_many_arguments)]
+pub fn create(c: &mut DbConn, me: Caller, grade: i32, academic_year: i32, category: Category, meta: &Meta, upload: Upload, now: NaiveDateTime) -> ApiResult<i64> {
+    periods::require_open(c, me.school, Item::UploadPerformances, grade, now)?;
+    require_room(c, me, academic_year)?;
+    let (doc_id, video_id) = upload.place(c, me, now)?;
+    insert(c, me, academic_year, category, meta, doc_id, video_id, now)
 }
 
 /// 多元表現列表: the student's own; the homeroom teacher's, consultants' and counselors'
@@ -772,31 +772,28 @@ pub async fn update_performance(state: web::Data<AppState>, who: Principal, id: 
     if form.text("category").is_some_and(|v| v.trim() != category.as_str()) {
         return Err(ApiError::validation().field("category", "多元表現不能改變類別，請刪除後重新新增", "a performance keeps its category"));
     }
-    let (remove_doc, remove_video) = (flag(&form, "remove_document")?, flag(&form, "remove_video")?);
-    let document = form.files.remove(&Slot::Document);
-    let video = form.files.remove(&Slot::Video);
-    let has_video = video.is_some() || (old_video.is_some() && !remove_video);
-    let has_doc = document.is_some() || (old_doc.is_some() && !remove_doc);
+    let upload = Upload::take(&mut form)?;
+    let has_video = upload.video.is_some() || (old_video.is_some() && !upload.remove_video);
+    let has_doc = upload.document.is_some() || (old_doc.is_some() && !upload.remove_document);
     let meta = check_meta(&form, category, facts.entry_year, year, has_video)?;
     if !has_video && !has_doc {
         return Err(ApiError::validation().field("document", "至少須保留一個文件檔或影音檔", "keep at least a document or a video"));
     }
-    state
-        .db
-        .write(move |c| {
-            let own = own_changeable(c, me, id, now)?;
-            let before = sealed_fields(c, id)?;
-            let doc_id = files::keep_or_replace(c, me.school, me.user, document, remove_doc, own.document, now)?;
-            let video_id = files::keep_or_replace(c, me.school, me.user, video, remove_video, own.video, now)?;
-            let fields = PerformanceFields::new(own.category, own.academic_year, &meta);
-            diesel::update(pf::table.find(id)).set((fields, pf::document_file_id.eq(doc_id), pf::video_file_id.eq(video_id), pf::updated_at.eq(now))).execute(c)?;
-            let after = sealed_fields(c, id)?;
-            seal_change(c, me, id, "updated", before, after, now)?;
-            access::record_on_behalf(c, me, "performance_updated", format!("performance {id}"), now)?;
-            Ok(())
-        })
-        .await?;
+    state.db.write(move |c| change(c, me, id, &meta, upload, now)).await?;
     Ok(web::Json(state.db.read(move |c| load_visible(c, me, id)).await?))
+}
+
+/// Changes the student's own changeable performance: its fields from `meta`, its files as `upload`
+/// says; the history seals the fields before and after.
+pub fn change(c: &mut DbConn, me: Caller, id: i64, meta: &Meta, upload: Upload, now: NaiveDateTime) -> ApiResult<()> {
+    let own = own_changeable(c, me, id, now)?;
+    let before = sealed_fields(c, id)?;
+    let (doc_id, video_id) = upload.apply(c, me, (own.document, own.video), now)?;
+    let fields = PerformanceFields::new(own.category, own.academic_year, meta);
+    diesel::update(pf::table.find(id)).set((fields, pf::document_file_id.eq(doc_id), pf::video_file_id.eq(video_id), pf::updated_at.eq(now))).execute(c)?;
+    let after = sealed_fields(c, id)?;
+    seal_change(c, me, id, "updated", before, after, now)?;
+    access::record_on_behalf(c, me, "performance_updated", format!("performance {id}"), now)
 }
 
 /// 刪除多元表現: this year's, not selected, inside the performance upload period. The row is kept with its deletion time.

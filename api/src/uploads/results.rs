@@ -24,8 +24,8 @@ use crate::terms::Term;
 
 use super::access::{self, Caller, Visible};
 use super::files::{self, FileInfo};
-use super::form::{self, Form, Slot};
-use super::items::{self, live, WithFiles};
+use super::form::{self, Form};
+use super::items::{self, live, Upload, WithFiles};
 use super::{links, rules};
 
 pub use super::items::{flag, DownloadQuery};
@@ -761,43 +761,41 @@ pub async fn create_result(state: web::Data<AppState>, who: Principal, payload: 
     if form.files.is_empty() {
         return Err(ApiError::validation().field("document", "請上傳文件檔或影音檔（至少一個）", "attach a document and/or a video"));
     }
-    let document = form.files.remove(&Slot::Document);
-    let video = form.files.remove(&Slot::Video);
-    let now = state.clock.now();
-    let id = state
-        .db
-        .write(move |c| {
-            let current = crate::terms::require_current(c, me.school)?;
-            // The result belongs to its course's term: this term's, or — inside that term's own
-            // upload period — an earlier one's (meeting 003 #3, FAQ 004 Q5).
-            let (course_id, subject, term) = enrolled_course(c, me.school, me.user, course_id, current)?;
-            periods::require_open_for(c, me.school, periods::Item::UploadResults, facts.grade, term, now)?;
-            access::lock_student(c, me.user)?;
-            check_counts(c, me.school, me.user, term, &subject)?;
-            let doc_id = document.map(|f| files::place(c, me.school, me.user, f, now)).transpose()?;
-            let video_id = video.map(|f| files::place(c, me.school, me.user, f, now)).transpose()?;
-            let id: i64 = diesel::insert_into(lr::table)
-                .values((
-                    lr::school_id.eq(me.school),
-                    lr::student_id.eq(me.user),
-                    lr::course_id.eq(course_id),
-                    lr::academic_year.eq(term.academic_year),
-                    lr::semester.eq(term.semester),
-                    lr::description.eq(&text),
-                    lr::document_file_id.eq(doc_id),
-                    lr::video_file_id.eq(video_id),
-                    lr::state.eq(ResultState::Editing.as_str()),
-                    lr::created_at.eq(now),
-                    lr::updated_at.eq(now),
-                ))
-                .returning(lr::id)
-                .get_result(c)?;
-            record(c, id, "created", ResultState::Editing, me.actor, None, now)?;
-            Ok(id)
-        })
-        .await?;
+    let upload = Upload::take(&mut form)?;
+    let (grade, now) = (facts.grade, state.clock.now());
+    let id = state.db.write(move |c| create(c, me, grade, course_id, &text, upload, now)).await?;
     let result = state.db.read(move |c| load_visible(c, me, id)).await?;
     Ok(HttpResponse::Created().insert_header(("Location", format!("/api/v1/learning-results/{id}"))).json(result))
+}
+
+/// Creates the student's result (`editing`) for a course they take: this term's, or — inside that
+/// term's own upload period — an earlier one's (meeting 003 #3, FAQ 004 Q5), within the counts,
+/// with the files placed. `grade`: the student's grade now.
+pub fn create(c: &mut DbConn, me: Caller, grade: i32, course_id: i64, text: &str, upload: Upload, now: NaiveDateTime) -> ApiResult<i64> {
+    let current = crate::terms::require_current(c, me.school)?;
+    let (course_id, subject, term) = enrolled_course(c, me.school, me.user, course_id, current)?;
+    periods::require_open_for(c, me.school, periods::Item::UploadResults, grade, term, now)?;
+    access::lock_student(c, me.user)?;
+    check_counts(c, me.school, me.user, term, &subject)?;
+    let (doc_id, video_id) = upload.place(c, me, now)?;
+    let id: i64 = diesel::insert_into(lr::table)
+        .values((
+            lr::school_id.eq(me.school),
+            lr::student_id.eq(me.user),
+            lr::course_id.eq(course_id),
+            lr::academic_year.eq(term.academic_year),
+            lr::semester.eq(term.semester),
+            lr::description.eq(text),
+            lr::document_file_id.eq(doc_id),
+            lr::video_file_id.eq(video_id),
+            lr::state.eq(ResultState::Editing.as_str()),
+            lr::created_at.eq(now),
+            lr::updated_at.eq(now),
+        ))
+        .returning(lr::id)
+        .get_result(c)?;
+    record(c, id, "created", ResultState::Editing, me.actor, None, now)?;
+    Ok(id)
 }
 
 /// 課程學習成果列表: the student's own; for teachers those of their courses and of the students
@@ -924,31 +922,29 @@ pub async fn update_result(state: web::Data<AppState>, who: Principal, id: web::
     let mut form = form::read(payload, &files::store(&state), &state.config, &["description", "remove_document", "remove_video"]).await?;
     let text = description(&form)?;
     links::refuse_in_document(&form).await?;
-    let (remove_doc, remove_video) = (flag(&form, "remove_document")?, flag(&form, "remove_video")?);
-    let document = form.files.remove(&Slot::Document);
-    let video = form.files.remove(&Slot::Video);
-    state
-        .db
-        .write(move |c| {
-            let own = own_in_period(c, me, id, EDITABLE, "修改", now)?;
-            let before = edited_fields(c, id)?;
-            let doc_id = files::keep_or_replace(c, me.school, me.user, document, remove_doc, own.document, now)?;
-            let video_id = files::keep_or_replace(c, me.school, me.user, video, remove_video, own.video, now)?;
-            if doc_id.is_none() && video_id.is_none() {
-                return Err(ApiError::validation().field("document", "至少須保留一個文件檔或影音檔", "keep at least a document or a video"));
-            }
-            diesel::update(lr::table.find(id))
-                .set((lr::state.eq(ResultState::Editing.as_str()), lr::document_file_id.eq(doc_id), lr::video_file_id.eq(video_id), lr::updated_at.eq(now)))
-                .execute(c)?;
-            if let Some(text) = &text {
-                diesel::update(lr::table.find(id)).set(lr::description.eq(text)).execute(c)?;
-            }
-            let after = edited_fields(c, id)?;
-            record_change(c, id, "updated", ResultState::Editing, me.actor, None, Some(serde_json::json!({"before": before, "after": after})), now)?;
-            Ok(())
-        })
-        .await?;
+    let upload = Upload::take(&mut form)?;
+    state.db.write(move |c| edit(c, me, id, text.as_deref(), upload, now)).await?;
     Ok(web::Json(state.db.read(move |c| load_visible(c, me, id)).await?))
+}
+
+/// Edits the student's own `editing` or `rejected` result inside its term's upload period, back to
+/// `editing`: the description when `text` is given, the files as `upload` says (at least one
+/// remains); the event records the fields before and after.
+pub fn edit(c: &mut DbConn, me: Caller, id: i64, text: Option<&str>, upload: Upload, now: NaiveDateTime) -> ApiResult<()> {
+    let own = own_in_period(c, me, id, EDITABLE, "修改", now)?;
+    let before = edited_fields(c, id)?;
+    let (doc_id, video_id) = upload.apply(c, me, (own.document, own.video), now)?;
+    if doc_id.is_none() && video_id.is_none() {
+        return Err(ApiError::validation().field("document", "至少須保留一個文件檔或影音檔", "keep at least a document or a video"));
+    }
+    diesel::update(lr::table.find(id))
+        .set((lr::state.eq(ResultState::Editing.as_str()), lr::document_file_id.eq(doc_id), lr::video_file_id.eq(video_id), lr::updated_at.eq(now)))
+        .execute(c)?;
+    if let Some(text) = text {
+        diesel::update(lr::table.find(id)).set(lr::description.eq(text)).execute(c)?;
+    }
+    let after = edited_fields(c, id)?;
+    record_change(c, id, "updated", ResultState::Editing, me.actor, None, Some(serde_json::json!({"before": before, "after": after})), now)
 }
 
 /// 刪除課程學習成果: an `editing` or `rejected` one (to upload again), inside the upload period
