@@ -5,6 +5,8 @@
 //! - The database refuses a value outside the set, on insert and on update.
 //! - Migration 2026-12-06-002500_value_checks fails on a row already outside its set (nothing is
 //!   mapped to a default).
+//! - A performance's closed lists (migration 2026-12-07-000100_performance_lists): participation,
+//!   and level and kind where the category has a list; free text where it has none.
 
 use std::collections::BTreeSet;
 
@@ -47,6 +49,8 @@ fn checked() -> Vec<Checked> {
         ("learning_result_events", "state", result_states.clone()),
         ("performances", "category", spelled(&licheng::uploads::rules::Category::ALL, licheng::uploads::rules::Category::as_str)),
         ("selections", "item_kind", licheng::selections::Kind::stored_item_kinds()),
+        // Constrained by migration 2026-12-07-000100_performance_lists (level and kind: per category, below).
+        ("performances", "participation", spelled(licheng::uploads::rules::Participation::ALL, licheng::uploads::rules::Participation::as_str)),
         // Constrained since their table was created.
         ("history_chain", "source", spelled(&licheng::history::Source::ALL, licheng::history::Source::as_str)),
         ("jobs", "state", spelled(&JobState::ALL, JobState::as_str)),
@@ -280,38 +284,118 @@ async fn the_database_refuses_a_value_outside_the_set() {
     assert!(updated >= 8, "only {updated} columns had rows to update");
 }
 
+/// Reverts the migration whose name contains `name`, runs `bad` (a row outside its set) and runs
+/// the migration again: its outcome.
+fn rerun_over(c: &mut DbConn, name: &str, bad: &str) -> Result<(), String> {
+    macro_rules! rerun {
+        ($c:expr, $backend:ty, $source:expr) => {{
+            let all = MigrationSource::<$backend>::migrations(&$source).unwrap();
+            let m = all.iter().find(|m| m.name().to_string().contains(name)).expect("the migration");
+            $c.revert_migration(&**m).unwrap();
+            diesel::sql_query(bad).execute($c).unwrap();
+            $c.run_migration(&**m).map(|_| ()).map_err(|e| e.to_string())
+        }};
+    }
+    match c {
+        DbConn::Postgresql(c) => rerun!(c, diesel::pg::Pg, licheng::db::POSTGRES_MIGRATIONS),
+        DbConn::Sqlite(c) => rerun!(c, diesel::sqlite::Sqlite, licheng::db::SQLITE_MIGRATIONS),
+    }
+}
+
 /// Migration 2026-12-06-002500_value_checks fails loudly on a row outside its set.
 #[actix_web::test]
 async fn the_migration_refuses_bad_existing_rows() {
     let app = TestApp::init();
     let school = app.school("123456");
     let teacher = app.teacher(&school, "T001");
-    let message = app
+    let bad = format!("UPDATE users SET kind = 'wizard' WHERE id = {teacher}");
+    let message = app.state.db.read_blocking(move |c| Ok(rerun_over(c, "value_checks", &bad))).unwrap();
+    let message = message.expect_err("the migration ran over a user of kind `wizard`");
+    assert!(message.contains("users") && message.contains("kind"), "{message}");
+}
+
+/// An insert of a performance of `category` with `column` = `value` (the other columns allowed).
+fn performance(school: i64, student: i64, category: &str, column: &str, value: &str) -> String {
+    format!(
+        "INSERT INTO performances (school_id, student_id, academic_year, category, title, {column}, start_date, description, created_at, updated_at) \
+         VALUES ({school}, {student}, 115, '{category}', '名稱', '{value}', '2026-10-01', '簡述', '2026-10-01 00:00:00', '2026-10-01 00:00:00')"
+    )
+}
+
+/// A performance's level and kind keep to their category's list where it has one (a competition's
+/// level; the kind of flexible learning, group activities and workplace learning), each list its
+/// enum's and the form's; elsewhere they stay free text (a cadre's level, an advanced-placement
+/// programme's name).
+#[actix_web::test]
+async fn performance_lists_are_kept_per_category() {
+    use licheng::uploads::rules::{self, Category, CompetitionLevel, FlexibleKind, GroupActivityKind, WorkplaceKind};
+    for category in Category::ALL {
+        for spec in rules::field_specs(category) {
+            let parse = rules::closed_list(category, spec.field);
+            assert_eq!(spec.choices.is_empty(), parse.is_none(), "{category:?} {:?}: the form's choices and the closed list", spec.field);
+            if let Some(parse) = parse {
+                assert!(spec.choices.iter().all(|v| parse(v).is_ok()), "{category:?} {:?}: a choice of the form is outside the enum", spec.field);
+                assert!(parse("not_a_value").is_err());
+            }
+        }
+    }
+    let lists = vec![
+        ("competition", "level", spelled(CompetitionLevel::ALL, CompetitionLevel::as_str)),
+        ("flexible_learning", "kind", spelled(FlexibleKind::ALL, FlexibleKind::as_str)),
+        ("group_activity", "kind", spelled(GroupActivityKind::ALL, GroupActivityKind::as_str)),
+        ("workplace", "kind", spelled(WorkplaceKind::ALL, WorkplaceKind::as_str)),
+    ];
+    let app = TestApp::init();
+    let school = app.school("123456");
+    let student = app.student(&school, "s1", "A123456789");
+    let school = school.id;
+    let wrong = app
         .state
         .db
         .read_blocking(move |c| {
-            let bad = format!("UPDATE users SET kind = 'wizard' WHERE id = {teacher}");
-            let out = match c {
-                DbConn::Postgresql(c) => {
-                    let all = MigrationSource::<diesel::pg::Pg>::migrations(&licheng::db::POSTGRES_MIGRATIONS).unwrap();
-                    let m = all.iter().find(|m| m.name().to_string().contains("value_checks")).expect("the migration");
-                    c.revert_migration(&**m).unwrap();
-                    diesel::sql_query(&bad).execute(c).unwrap();
-                    c.run_migration(&**m).map(|_| ()).map_err(|e| e.to_string())
+            let mut wrong = Vec::new();
+            for (category, column, values) in &lists {
+                for v in values {
+                    if let Err(e) = run(c, &performance(school, student, category, column, v)) {
+                        wrong.push(format!("{category} {column} `{v}` was refused: {e}"));
+                    }
                 }
-                DbConn::Sqlite(c) => {
-                    let all = MigrationSource::<diesel::sqlite::Sqlite>::migrations(&licheng::db::SQLITE_MIGRATIONS).unwrap();
-                    let m = all.iter().find(|m| m.name().to_string().contains("value_checks")).expect("the migration");
-                    c.revert_migration(&**m).unwrap();
-                    diesel::sql_query(&bad).execute(c).unwrap();
-                    c.run_migration(&**m).map(|_| ()).map_err(|e| e.to_string())
+                match run(c, &performance(school, student, category, column, "not_a_value")) {
+                    Err(e) if refused_by_constraint(&e, "performances", column) => {}
+                    other => wrong.push(format!("{category} {column} `not_a_value` inserted: {other:?}")),
                 }
-            };
-            Ok(out)
+                match run(c, &format!("UPDATE performances SET {column} = 'not_a_value' WHERE category = '{category}'")) {
+                    Err(e) if refused_by_constraint(&e, "performances", column) => {}
+                    other => wrong.push(format!("{category} {column} updated to `not_a_value`: {other:?}")),
+                }
+            }
+            for (category, column) in [("cadre", "level"), ("other", "level"), ("advanced_placement", "kind")] {
+                if let Err(e) = run(c, &performance(school, student, category, column, "自訂的文字")) {
+                    wrong.push(format!("{category} {column}: free text was refused: {e}"));
+                }
+            }
+            // A row does not leave its list by changing category either.
+            match run(c, "UPDATE performances SET category = 'competition' WHERE category = 'cadre'") {
+                Err(e) if refused_by_constraint(&e, "performances", "level") => {}
+                other => wrong.push(format!("a cadre's free level became a competition's: {other:?}")),
+            }
+            Ok(wrong)
         })
         .unwrap();
-    let message = message.expect_err("the migration ran over a user of kind `wizard`");
-    assert!(message.contains("users") && message.contains("kind"), "{message}");
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+/// Migration 2026-12-07-000100_performance_lists fails loudly on a row outside its list.
+#[actix_web::test]
+async fn the_list_migration_refuses_bad_existing_rows() {
+    let app = TestApp::init();
+    let school = app.school("123456");
+    let student = app.student(&school, "s1", "A123456789");
+    let school = school.id;
+    let bad = performance(school, student, "competition", "level", "宇宙");
+    let message = app.state.db.read_blocking(move |c| Ok(rerun_over(c, "performance_lists", &bad))).unwrap();
+    let message = message.expect_err("the migration ran over a competition of level `宇宙`");
+    assert!(message.contains("performances") && message.contains("level"), "{message}");
 }
 
 /// The read side: a stored value outside the enum is an error, never a default.

@@ -208,7 +208,7 @@ pub fn queue(c: &mut DbConn, me: Caller, term: Term, now: NaiveDateTime) -> ApiR
     let counts: Vec<(i64, Option<String>, String)> = lr::table
         .left_join(sp::table.on(sp::user_id.eq(lr::student_id)))
         .filter(lr::course_id.eq_any(&ids))
-        .filter(lr::deleted_at.is_null())
+        .filter(crate::uploads::live::<lr::table>())
         .filter(lr::state.ne(ResultState::Editing.as_str()))
         .select((lr::course_id, sp::class_code.nullable(), lr::state))
         .load(c)?;
@@ -267,7 +267,7 @@ pub fn decide(c: &mut DbConn, me: Caller, id: i64, decision: Decision, reason: O
         .inner_join(courses::table.on(courses::id.eq(lr::course_id)))
         .filter(lr::id.eq(id))
         .filter(lr::school_id.eq(me.school))
-        .filter(lr::deleted_at.is_null())
+        .filter(crate::uploads::live::<lr::table>())
         .select((lr::student_id, lr::course_id, lr::state, courses::subject_name, lr::academic_year, lr::semester))
         .first(c)
         .optional()?;

@@ -156,7 +156,7 @@ pub fn facts(c: &mut DbConn, school: i64, term: Term, subject: &str) -> ApiResul
                 .inner_join(courses::table.on(courses::id.eq(lr::course_id)))
                 .left_join(sp::table.on(sp::user_id.eq(lr::student_id)))
                 .filter(lr::school_id.eq(school))
-                .filter(lr::deleted_at.is_null())
+                .filter(crate::uploads::live::<lr::table>())
                 .filter(lr::academic_year.eq(term.academic_year))
                 .into_boxed();
             if term.semester != 0 {
@@ -188,7 +188,7 @@ pub fn facts(c: &mut DbConn, school: i64, term: Term, subject: &str) -> ApiResul
             let rows: Vec<(i32, String, NaiveDateTime, Option<i32>, Option<String>)> = pf::table
                 .left_join(sp::table.on(sp::user_id.eq(pf::student_id)))
                 .filter(pf::school_id.eq(school))
-                .filter(pf::deleted_at.is_null())
+                .filter(crate::uploads::live::<pf::table>())
                 .filter(pf::academic_year.eq(term.academic_year))
                 .select((pf::academic_year, pf::category, pf::created_at, sp::grade.nullable(), sp::class_code.nullable()))
                 .load(c)?;
@@ -229,9 +229,9 @@ pub fn facts(c: &mut DbConn, school: i64, term: Term, subject: &str) -> ApiResul
         _ => {
             // Selections of items still alive (a deleted item's selection counts nowhere).
             let live_results: HashSet<i64> =
-                lr::table.filter(lr::school_id.eq(school)).filter(lr::deleted_at.is_null()).filter(lr::academic_year.eq(term.academic_year)).select(lr::id).load::<i64>(c)?.into_iter().collect();
+                lr::table.filter(lr::school_id.eq(school)).filter(crate::uploads::live::<lr::table>()).filter(lr::academic_year.eq(term.academic_year)).select(lr::id).load::<i64>(c)?.into_iter().collect();
             let live_perfs: HashSet<i64> =
-                pf::table.filter(pf::school_id.eq(school)).filter(pf::deleted_at.is_null()).filter(pf::academic_year.eq(term.academic_year)).select(pf::id).load::<i64>(c)?.into_iter().collect();
+                pf::table.filter(pf::school_id.eq(school)).filter(crate::uploads::live::<pf::table>()).filter(pf::academic_year.eq(term.academic_year)).select(pf::id).load::<i64>(c)?.into_iter().collect();
             let rows: Vec<(i32, String, i64, NaiveDateTime, Option<i32>, Option<String>)> = sel::table
                 .left_join(sp::table.on(sp::user_id.eq(sel::student_id)))
                 .filter(sel::school_id.eq(school))

@@ -169,7 +169,7 @@ pub fn sheets(c: &mut DbConn, school: i64, term: Term, ids: &[i64], now: NaiveDa
         .inner_join(courses::table.on(courses::id.eq(lr::course_id)))
         .filter(lr::school_id.eq(school))
         .filter(lr::student_id.eq_any(ids.clone()))
-        .filter(lr::deleted_at.is_null())
+        .filter(crate::uploads::live::<lr::table>())
         .filter(lr::academic_year.eq(year))
         .into_boxed();
     if term.semester != 0 {
@@ -182,7 +182,7 @@ pub fn sheets(c: &mut DbConn, school: i64, term: Term, ids: &[i64], now: NaiveDa
     let perfs: Vec<(i64, i64, String, String, NaiveDate)> = pf::table
         .filter(pf::school_id.eq(school))
         .filter(pf::student_id.eq_any(ids.clone()))
-        .filter(pf::deleted_at.is_null())
+        .filter(crate::uploads::live::<pf::table>())
         .filter(pf::academic_year.eq(year))
         .order((pf::start_date.asc(), pf::id.asc()))
         .select((pf::id, pf::student_id, pf::category, pf::title, pf::start_date))
@@ -191,7 +191,7 @@ pub fn sheets(c: &mut DbConn, school: i64, term: Term, ids: &[i64], now: NaiveDa
     let live_results: HashSet<i64> = lr::table
         .filter(lr::school_id.eq(school))
         .filter(lr::student_id.eq_any(ids.clone()))
-        .filter(lr::deleted_at.is_null())
+        .filter(crate::uploads::live::<lr::table>())
         .filter(lr::academic_year.eq(year))
         .select(lr::id)
         .load::<i64>(c)?

@@ -119,7 +119,7 @@ fn moments(c: &mut DbConn, school: i64, term: Term, grade: Option<i32>) -> ApiRe
     let mut q = lr::table
         .left_join(sp::table.on(sp::user_id.eq(lr::student_id)))
         .filter(lr::school_id.eq(school))
-        .filter(lr::deleted_at.is_null())
+        .filter(crate::uploads::live::<lr::table>())
         .filter(lr::academic_year.eq(term.academic_year))
         .into_boxed();
     if term.semester != 0 {

@@ -129,14 +129,14 @@ fn counts(c: &mut DbConn, school: i64, year: i32, kind: Kind, only: Option<&[i64
                 .filter(sel::school_id.eq(school))
                 .filter(sel::academic_year.eq(year))
                 .filter(sel::item_kind.eq(kind.item_kind()))
-                .filter(lr::deleted_at.is_null())
+                .filter(crate::uploads::live::<lr::table>())
                 .select(sel::student_id)
                 .into_boxed();
             let mut a = lr::table
                 .filter(lr::school_id.eq(school))
                 .filter(lr::academic_year.eq(year))
                 .filter(lr::state.eq(ResultState::Certified.as_str()))
-                .filter(lr::deleted_at.is_null())
+                .filter(crate::uploads::live::<lr::table>())
                 .select(lr::student_id)
                 .into_boxed();
             if let Some(ids) = &only {
@@ -151,10 +151,10 @@ fn counts(c: &mut DbConn, school: i64, year: i32, kind: Kind, only: Option<&[i64
                 .filter(sel::school_id.eq(school))
                 .filter(sel::academic_year.eq(year))
                 .filter(sel::item_kind.eq(kind.item_kind()))
-                .filter(pf::deleted_at.is_null())
+                .filter(crate::uploads::live::<pf::table>())
                 .select(sel::student_id)
                 .into_boxed();
-            let mut a = pf::table.filter(pf::school_id.eq(school)).filter(pf::academic_year.eq(year)).filter(pf::deleted_at.is_null()).select(pf::student_id).into_boxed();
+            let mut a = pf::table.filter(pf::school_id.eq(school)).filter(pf::academic_year.eq(year)).filter(crate::uploads::live::<pf::table>()).select(pf::student_id).into_boxed();
             if let Some(ids) = &only {
                 s = s.filter(sel::student_id.eq_any(ids.clone()));
                 a = a.filter(pf::student_id.eq_any(ids.clone()));

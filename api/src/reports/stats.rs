@@ -81,7 +81,7 @@ pub fn stat_rows(c: &mut DbConn, school: i64, term: Term, f: &Filter) -> ApiResu
         .inner_join(courses::table.on(courses::id.eq(lr::course_id)))
         .inner_join(sp::table.on(sp::user_id.eq(lr::student_id)))
         .filter(lr::school_id.eq(school))
-        .filter(lr::deleted_at.is_null())
+        .filter(crate::uploads::live::<lr::table>())
         .filter(lr::academic_year.eq(term.academic_year))
         .into_boxed();
     if term.semester != 0 {

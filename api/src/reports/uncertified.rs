@@ -84,7 +84,7 @@ pub fn waiting_rows(c: &mut DbConn, school: i64, term: Term, teacher: Option<i64
         .filter(lr::school_id.eq(school))
         .filter(ta::school_id.eq(school))
         .filter(lr::state.eq(ResultState::Submitted.as_str()))
-        .filter(lr::deleted_at.is_null())
+        .filter(crate::uploads::live::<lr::table>())
         .filter(lr::academic_year.eq(term.academic_year))
         .filter(ta::active.eq(true))
         .filter(ta::can_certify.eq(true))
@@ -219,7 +219,7 @@ pub fn courses_without_certifier(c: &mut DbConn, school: i64, term: Term) -> Api
         .inner_join(courses::table.on(courses::id.eq(lr::course_id)))
         .filter(lr::school_id.eq(school))
         .filter(lr::state.eq(ResultState::Submitted.as_str()))
-        .filter(lr::deleted_at.is_null())
+        .filter(crate::uploads::live::<lr::table>())
         .filter(lr::academic_year.eq(term.academic_year))
         .into_boxed();
     if term.semester != 0 {

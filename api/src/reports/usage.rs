@@ -103,7 +103,7 @@ pub fn usage_rows(c: &mut DbConn, school: i64, term: Term) -> ApiResult<Vec<Usag
     let mut q = lr::table
         .inner_join(courses::table.on(courses::id.eq(lr::course_id)))
         .filter(lr::school_id.eq(school))
-        .filter(lr::deleted_at.is_null())
+        .filter(crate::uploads::live::<lr::table>())
         .filter(lr::academic_year.eq(term.academic_year))
         .into_boxed();
     if term.semester != 0 {

@@ -237,28 +237,8 @@ pub enum Item {
     },
 }
 
-/// Every field a performance has.
-#[derive(Debug, Clone, Queryable)]
-pub struct PerformanceFields {
-    pub academic_year: i32,
-    pub category: String,
-    pub title: String,
-    pub item: Option<String>,
-    pub organisation: Option<String>,
-    pub position: Option<String>,
-    pub level: Option<String>,
-    pub award: Option<String>,
-    pub kind: Option<String>,
-    pub score: Option<String>,
-    pub certificate_no: Option<String>,
-    pub participation: Option<String>,
-    pub hours: Option<f64>,
-    pub credits: Option<i32>,
-    pub start_date: NaiveDate,
-    pub end_date: Option<NaiveDate>,
-    pub description: String,
-    pub link: Option<String>,
-}
+/// Every field a performance has (the upload domain's one list of its columns).
+pub use crate::uploads::performances::PerformanceFields;
 
 impl Item {
     pub fn id(&self) -> i64 {
@@ -390,26 +370,7 @@ pub fn load(c: &mut DbConn, school: i64, spec: &Spec) -> ApiResult<Contents> {
                         pf::deleted_at,
                         pf::document_file_id,
                         pf::video_file_id,
-                        (
-                            pf::academic_year,
-                            pf::category,
-                            pf::title,
-                            pf::item,
-                            pf::organisation,
-                            pf::position,
-                            pf::level,
-                            pf::award,
-                            pf::kind,
-                            pf::score,
-                            pf::certificate_no,
-                            pf::participation,
-                            pf::hours,
-                            pf::credits,
-                            pf::start_date,
-                            pf::end_date,
-                            pf::description,
-                            pf::link,
-                        ),
+                        PerformanceFields::as_select(),
                     ))
                     .load(c)?;
                 for (id, student_id, deleted_at, doc, video, fields) in found {

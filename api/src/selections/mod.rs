@@ -158,14 +158,14 @@ fn check_item(c: &mut DbConn, me: Caller, kind: Kind, item: i64) -> ApiResult<i3
         Kind::Results => lr::table
             .filter(lr::id.eq(item))
             .filter(lr::school_id.eq(me.school))
-            .filter(lr::deleted_at.is_null())
+            .filter(crate::uploads::live::<lr::table>())
             .select((lr::student_id, lr::academic_year, lr::state.nullable()))
             .first(c)
             .optional()?,
         Kind::Performances => pf::table
             .filter(pf::id.eq(item))
             .filter(pf::school_id.eq(me.school))
-            .filter(pf::deleted_at.is_null())
+            .filter(crate::uploads::live::<pf::table>())
             .select((pf::student_id, pf::academic_year, diesel::dsl::sql::<diesel::sql_types::Nullable<diesel::sql_types::Text>>("NULL")))
             .first(c)
             .optional()?,

@@ -901,7 +901,7 @@ pub async fn select_as_performance(state: web::Data<AppState>, who: Principal, i
             }
             // The performance made earlier, unless the student has deleted it since: then a new one.
             let made: Option<i64> = match own.performance {
-                Some(p) => pf::table.find(p).filter(pf::deleted_at.is_null()).select(pf::id).first(c).optional()?,
+                Some(p) => pf::table.find(p).filter(crate::uploads::live::<pf::table>()).select(pf::id).first(c).optional()?,
                 None => None,
             };
             let performance = match made {

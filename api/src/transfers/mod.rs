@@ -269,7 +269,7 @@ pub fn precheck(c: &mut DbConn, school: i64, ids: &[i64]) -> ApiResult<Option<Ap
         .inner_join(courses::table.on(courses::id.eq(lr::course_id)))
         .filter(lr::school_id.eq(school))
         .filter(lr::student_id.eq_any(ids.to_vec()))
-        .filter(lr::deleted_at.is_null())
+        .filter(crate::uploads::live::<lr::table>())
         .order(lr::id.asc())
         .select((lr::student_id, courses::subject_name, courses::course_code, lr::academic_year, lr::semester))
         .load(c)?;
@@ -304,7 +304,7 @@ pub fn snapshot(c: &mut DbConn, school: i64, ids: &[i64]) -> ApiResult<Snapshot>
         .inner_join(courses::table.on(courses::id.eq(lr::course_id)))
         .filter(lr::school_id.eq(school))
         .filter(lr::student_id.eq_any(ids.to_vec()))
-        .filter(lr::deleted_at.is_null())
+        .filter(crate::uploads::live::<lr::table>())
         .order(lr::id.asc())
         .select((
             lr::id,
@@ -340,7 +340,7 @@ pub fn snapshot(c: &mut DbConn, school: i64, ids: &[i64]) -> ApiResult<Snapshot>
     let performances: Vec<(i64, i64, NaiveDateTime, Option<i64>, Option<i64>, crate::rosters::PerformanceFields)> = pf::table
         .filter(pf::school_id.eq(school))
         .filter(pf::student_id.eq_any(ids.to_vec()))
-        .filter(pf::deleted_at.is_null())
+        .filter(crate::uploads::live::<pf::table>())
         .order(pf::id.asc())
         .select((
             pf::id,
@@ -348,26 +348,7 @@ pub fn snapshot(c: &mut DbConn, school: i64, ids: &[i64]) -> ApiResult<Snapshot>
             pf::created_at,
             pf::document_file_id,
             pf::video_file_id,
-            (
-                pf::academic_year,
-                pf::category,
-                pf::title,
-                pf::item,
-                pf::organisation,
-                pf::position,
-                pf::level,
-                pf::award,
-                pf::kind,
-                pf::score,
-                pf::certificate_no,
-                pf::participation,
-                pf::hours,
-                pf::credits,
-                pf::start_date,
-                pf::end_date,
-                pf::description,
-                pf::link,
-            ),
+            crate::rosters::PerformanceFields::as_select(),
         ))
         .load(c)?;
     type C = (i64, i64, i32, i32, String, String, Option<String>, NaiveDate, Option<NaiveDate>);

@@ -58,8 +58,8 @@ fn usage(c: &mut DbConn, school: i64, student: Option<i64>, freed: Option<i64>, 
                 .into_boxed()
         };
     }
-    let mut results = sizes!(lr).filter(lr::deleted_at.is_null());
-    let mut performances = sizes!(pf).filter(pf::deleted_at.is_null());
+    let mut results = sizes!(lr).filter(crate::uploads::live::<lr::table>());
+    let mut performances = sizes!(pf).filter(crate::uploads::live::<pf::table>());
     let mut plans = sizes!(sdl);
     // Items imported from another school (transfers; never deleted) hold their files too.
     let mut imported = sizes!(tx);

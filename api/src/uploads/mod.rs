@@ -5,7 +5,10 @@ pub mod access;
 pub mod check;
 pub mod files;
 pub mod form;
+pub mod items;
 pub mod links;
 pub mod performances;
 pub mod results;
 pub mod rules;
+
+pub use items::live;

@@ -14,7 +14,7 @@ use crate::state::AppState;
 use crate::auth::Principal;
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult, ErrorCode, Problem};
-use crate::pagination::{like_pattern, offset, Page, PageQuery};
+use crate::pagination::{offset, Page, PageQuery};
 use crate::schema::{cadre_records as cr, performances as pf, selections, student_profiles as sp, users};
 use crate::settings::parameters;
 use crate::settings::periods::{self, Item};
@@ -22,7 +22,7 @@ use crate::settings::periods::{self, Item};
 use super::access::{self, Caller, Visible};
 use super::files::{self, FileInfo};
 use super::form::{self, Form, Slot};
-use super::results::{flag, DownloadQuery};
+use super::items::{self, live, DownloadQuery, Upload, WithFiles};
 use super::rules::{self, Category, Dating, Field, FieldSpec};
 
 /// A category with its form, for clients that build the form from it.
@@ -266,80 +266,95 @@ fn check_meta(form: &Form, category: Category, entry_year: i32, academic_year: i
     Ok(Meta { start, end, description, link, values })
 }
 
-type Row = (
-    (i64, i64, i32, String, String, Option<String>, Option<String>, Option<String>, Option<String>, Option<String>, Option<String>),
-    (Option<String>, Option<String>, Option<String>, Option<f64>, Option<i32>, NaiveDate, Option<NaiveDate>, String, Option<String>, Option<i64>, Option<i64>),
-    (NaiveDateTime, NaiveDateTime),
-    (String, String, Option<String>, Option<i32>),
-);
+/// A performance's columns besides its [`PerformanceFields`].
+#[derive(Debug, Queryable, Selectable)]
+#[diesel(table_name = pf)]
+struct Head {
+    id: i64,
+    student_id: i64,
+    document_file_id: Option<i64>,
+    video_file_id: Option<i64>,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+}
+
+/// A performance, its fields and its student's account, name, class and seat.
+type Row = (Head, PerformanceFields, (String, String, Option<String>, Option<i32>));
 
 macro_rules! performance_query {
     () => {
         pf::table
             .inner_join(users::table.on(users::id.eq(pf::student_id)))
             .left_join(sp::table.on(sp::user_id.eq(pf::student_id)))
-            .filter(pf::deleted_at.is_null())
-            .select((
-                (pf::id, pf::student_id, pf::academic_year, pf::category, pf::title, pf::item, pf::organisation, pf::position, pf::level, pf::award, pf::kind),
-                (pf::score, pf::certificate_no, pf::participation, pf::hours, pf::credits, pf::start_date, pf::end_date, pf::description, pf::link, pf::document_file_id, pf::video_file_id),
-                (pf::created_at, pf::updated_at),
-                (users::account, users::display_name, sp::class_code.nullable(), sp::seat_no.nullable()),
-            ))
+            .filter(live::<pf::table>())
+            .select((Head::as_select(), PerformanceFields::as_select(), (users::account, users::display_name, sp::class_code.nullable(), sp::seat_no.nullable())))
     };
 }
 
+/// A stored category (an unknown one is an error, never a default).
+fn stored_category(s: &str) -> ApiResult<Category> {
+    Category::parse(s).ok_or_else(|| ApiError::bad_stored("performances.category", s))
+}
+
 fn shape(c: &mut DbConn, rows: Vec<Row>) -> ApiResult<Vec<Performance>> {
-    let file_ids: Vec<i64> = rows.iter().flat_map(|r| [r.1 .9, r.1 .10]).flatten().collect();
+    let file_ids: Vec<i64> = rows.iter().flat_map(|(h, _, _)| [h.document_file_id, h.video_file_id]).flatten().collect();
     let files = files::load(c, &file_ids)?;
-    let ids: Vec<i64> = rows.iter().map(|r| r.0 .0).collect();
+    let ids: Vec<i64> = rows.iter().map(|(h, _, _)| h.id).collect();
     let selected: Vec<i64> = if ids.is_empty() {
         vec![]
     } else {
         selections::table.filter(selections::item_kind.eq("performance")).filter(selections::item_id.eq_any(&ids)).select(selections::item_id).load(c)?
     };
     rows.into_iter()
-        .map(|(a, b, (created_at, updated_at), (account, name, class_code, seat_no))| {
-            let category = Category::parse(&a.3).ok_or_else(|| ApiError::bad_stored("performances.category", &a.3))?;
+        .map(|(h, f, (account, name, class_code, seat_no))| {
+            let category = stored_category(&f.category)?;
+            rules::check_stored(category, &f.closed_values())?;
             Ok(Performance {
-                id: a.0,
-                student_id: a.1,
+                id: h.id,
+                student_id: h.student_id,
                 student_account: account,
                 student_name: name,
                 class_code,
                 seat_no,
-                academic_year: a.2,
+                academic_year: f.academic_year,
                 category,
                 category_name: category.name_zh(),
-                title: a.4,
-                item: a.5,
-                organisation: a.6,
-                position: a.7,
-                level: a.8,
-                award: a.9,
-                kind: a.10,
-                score: b.0,
-                certificate_no: b.1,
-                participation: b.2,
-                hours: b.3,
-                credits: b.4,
-                start_date: b.5,
-                end_date: b.6,
-                description: b.7,
-                external_link: b.8,
-                document: files::find(&files, b.9),
-                video: files::find(&files, b.10),
-                selected: selected.contains(&a.0),
-                created_at,
-                updated_at,
+                document: files::find(&files, h.document_file_id),
+                video: files::find(&files, h.video_file_id),
+                title: f.title,
+                item: f.item,
+                organisation: f.organisation,
+                position: f.position,
+                level: f.level,
+                award: f.award,
+                kind: f.kind,
+                score: f.score,
+                certificate_no: f.certificate_no,
+                participation: f.participation,
+                hours: f.hours,
+                credits: f.credits,
+                start_date: f.start_date,
+                end_date: f.end_date,
+                description: f.description,
+                external_link: f.link,
+                selected: selected.contains(&h.id),
+                created_at: h.created_at,
+                updated_at: h.updated_at,
             })
         })
         .collect()
 }
 
+impl WithFiles for Performance {
+    fn into_files(self) -> (Option<FileInfo>, Option<FileInfo>) {
+        (self.document, self.video)
+    }
+}
+
 pub fn load_visible(c: &mut DbConn, me: Caller, id: i64) -> ApiResult<Performance> {
     let row: Option<Row> = performance_query!().filter(pf::id.eq(id)).filter(pf::school_id.eq(me.school)).first(c).optional()?;
     let row = row.ok_or_else(ApiError::not_found)?;
-    if !access::visible(c, me)?.student(row.0 .1) {
+    if !access::visible(c, me)?.student(row.0.student_id) {
         return Err(ApiError::not_found());
     }
     shape(c, vec![row])?.pop().ok_or_else(ApiError::not_found)
@@ -349,7 +364,7 @@ fn used_this_year(c: &mut DbConn, student: i64, academic_year: i32) -> ApiResult
     Ok(pf::table
         .filter(pf::student_id.eq(student))
         .filter(pf::academic_year.eq(academic_year))
-        .filter(pf::deleted_at.is_null())
+        .filter(live::<pf::table>())
         .count()
         .get_result(c)?)
 }
@@ -455,44 +470,43 @@ pub fn require_room(c: &mut DbConn, me: Caller, academic_year: i32) -> ApiResult
     access::lock_student(c, me.user)?;
     let (params, _) = parameters::load(c, me.school)?;
     let used = used_this_year(c, me.user, academic_year)?;
-    if used >= params.performances_per_year as i64 {
-        return Err(ApiError::with_detail(
-            ErrorCode::LimitReached,
-            format!("本學年已上傳 {used} 件多元表現，已達學校設定的上限 {} 件。", params.performances_per_year),
-            format!("You have {used} performances this year; the school allows {}.", params.performances_per_year),
-        ));
-    }
-    Ok(())
+    items::within(used, params.performances_per_year, |used, limit| {
+        (format!("本學年已上傳 {used} 件多元表現，已達學校設定的上限 {limit} 件。"), format!("You have {used} performances this year; the school allows {limit}."))
+    })
 }
 
-/// The columns a student writes, the same on create and on change (`None` clears a column).
-#[derive(Insertable, AsChangeset)]
+/// Every field a performance has besides its owner, files and times, written once: inserted on
+/// create, set on change (`None` clears a column; the category and year stay as they are), selected
+/// into [`Performance`], rosters ([`crate::rosters`]) and transfer packages, and sealed into the
+/// history as it is.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset, Serialize)]
 #[diesel(table_name = pf, treat_none_as_null = true)]
-struct Content<'a> {
-    title: String,
-    item: Option<String>,
-    organisation: Option<String>,
-    position: Option<String>,
-    level: Option<String>,
-    award: Option<String>,
-    kind: Option<String>,
-    score: Option<String>,
-    certificate_no: Option<String>,
-    participation: Option<String>,
-    hours: Option<f64>,
-    credits: Option<i32>,
-    start_date: NaiveDate,
-    end_date: Option<NaiveDate>,
-    description: &'a str,
-    link: Option<&'a str>,
-    document_file_id: Option<i64>,
-    video_file_id: Option<i64>,
-    updated_at: NaiveDateTime,
+pub struct PerformanceFields {
+    pub academic_year: i32,
+    pub category: String,
+    pub title: String,
+    pub item: Option<String>,
+    pub organisation: Option<String>,
+    pub position: Option<String>,
+    pub level: Option<String>,
+    pub award: Option<String>,
+    pub kind: Option<String>,
+    pub score: Option<String>,
+    pub certificate_no: Option<String>,
+    pub participation: Option<String>,
+    pub hours: Option<f64>,
+    pub credits: Option<i32>,
+    pub start_date: NaiveDate,
+    pub end_date: Option<NaiveDate>,
+    pub description: String,
+    pub link: Option<String>,
 }
 
-impl<'a> Content<'a> {
-    fn new(meta: &'a Meta, document_file_id: Option<i64>, video_file_id: Option<i64>, now: NaiveDateTime) -> Content<'a> {
-        Content {
+impl PerformanceFields {
+    fn new(category: Category, academic_year: i32, meta: &Meta) -> PerformanceFields {
+        PerformanceFields {
+            academic_year,
+            category: category.as_str().to_string(),
             title: meta.value(Field::Title).unwrap_or_default(),
             item: meta.value(Field::Item),
             organisation: meta.value(Field::Organisation),
@@ -507,12 +521,14 @@ impl<'a> Content<'a> {
             credits: credits_of(meta),
             start_date: meta.start,
             end_date: meta.end,
-            description: &meta.description,
-            link: meta.link.as_deref(),
-            document_file_id,
-            video_file_id,
-            updated_at: now,
+            description: meta.description.clone(),
+            link: meta.link.clone(),
         }
+    }
+
+    /// The fields some categories take from a closed list, as stored.
+    fn closed_values(&self) -> [(Field, Option<&str>); 3] {
+        [(Field::Level, self.level.as_deref()), (Field::Kind, self.kind.as_deref()), (Field::Participation, self.participation.as_deref())]
     }
 }
 
@@ -522,12 +538,13 @@ impl<'a> Content<'a> {
 pub fn insert(c: &mut DbConn, me: Caller, academic_year: i32, category: Category, meta: &Meta, doc_id: Option<i64>, video_id: Option<i64>, now: NaiveDateTime) -> ApiResult<i64> {
     let id: i64 = diesel::insert_into(pf::table)
         .values((
-            Content::new(meta, doc_id, video_id, now),
+            PerformanceFields::new(category, academic_year, meta),
+            pf::document_file_id.eq(doc_id),
+            pf::video_file_id.eq(video_id),
             pf::school_id.eq(me.school),
             pf::student_id.eq(me.user),
-            pf::academic_year.eq(academic_year),
-            pf::category.eq(category.as_str()),
             pf::created_at.eq(now),
+            pf::updated_at.eq(now),
         ))
         .returning(pf::id)
         .get_result(c)?;
@@ -540,21 +557,19 @@ pub fn insert(c: &mut DbConn, me: Caller, academic_year: i32, category: Category
 /// A performance's fields as the history seals them (issue #26: an event's content includes the
 /// fields before and after a change), with the SHA-256 of its files.
 fn sealed_fields(c: &mut DbConn, id: i64) -> ApiResult<serde_json::Value> {
-    type Texts = (String, String, Option<String>, Option<String>, Option<String>, Option<String>, Option<String>, Option<String>, Option<String>, Option<String>, Option<String>);
-    type Rest = (i32, Option<f64>, Option<i32>, NaiveDate, Option<NaiveDate>, String, Option<String>, Option<i64>, Option<i64>);
-    let (t, r): (Texts, Rest) = pf::table
-        .find(id)
-        .select((
-            (pf::category, pf::title, pf::item, pf::organisation, pf::position, pf::level, pf::award, pf::kind, pf::score, pf::certificate_no, pf::participation),
-            (pf::academic_year, pf::hours, pf::credits, pf::start_date, pf::end_date, pf::description, pf::link, pf::document_file_id, pf::video_file_id),
-        ))
-        .first(c)?;
-    let [document_sha256, video_sha256] = crate::history::file_sha256s(c, [r.7, r.8])?;
-    Ok(serde_json::json!({
-        "category": t.0, "title": t.1, "item": t.2, "organisation": t.3, "position": t.4, "level": t.5, "award": t.6, "kind": t.7, "score": t.8,
-        "certificate_no": t.9, "participation": t.10, "academic_year": r.0, "hours": r.1, "credits": r.2, "start_date": r.3, "end_date": r.4,
-        "description": r.5, "link": r.6, "document_file_id": r.7, "video_file_id": r.8, "document_sha256": document_sha256, "video_sha256": video_sha256,
-    }))
+    #[derive(Serialize)]
+    struct Sealed {
+        #[serde(flatten)]
+        fields: PerformanceFields,
+        document_file_id: Option<i64>,
+        video_file_id: Option<i64>,
+        document_sha256: Option<String>,
+        video_sha256: Option<String>,
+    }
+    let (fields, document_file_id, video_file_id): (PerformanceFields, Option<i64>, Option<i64>) =
+        pf::table.find(id).select((PerformanceFields::as_select(), pf::document_file_id, pf::video_file_id)).first(c)?;
+    let [document_sha256, video_sha256] = crate::history::file_sha256s(c, [document_file_id, video_file_id])?;
+    serde_json::to_value(Sealed { fields, document_file_id, video_file_id, document_sha256, video_sha256 }).map_err(|e| ApiError::internal(format!("sealing performance {id}: {e}")))
 }
 
 /// Seals a performance change into the school's history: what it was before and after (`null`
@@ -604,21 +619,21 @@ pub async fn create_performance(state: web::Data<AppState>, who: Principal, payl
     if form.files.is_empty() {
         return Err(ApiError::validation().field("document", "請上傳文件檔或影音檔（至少一個）", "attach a document and/or a video"));
     }
-    let document = form.files.remove(&Slot::Document);
-    let video = form.files.remove(&Slot::Video);
+    let upload = Upload::take(&mut form)?;
     let grade = facts.grade;
-    let id = state
-        .db
-        .write(move |c| {
-            periods::require_open(c, me.school, Item::UploadPerformances, grade, now)?;
-            require_room(c, me, term.academic_year)?;
-            let doc_id = document.map(|f| files::place(c, me.school, me.user, f, now)).transpose()?;
-            let video_id = video.map(|f| files::place(c, me.school, me.user, f, now)).transpose()?;
-            insert(c, me, term.academic_year, category, &meta, doc_id, video_id, now)
-        })
-        .await?;
+    let id = state.db.write(move |c| create(c, me, grade, term.academic_year, category, &meta, upload, now)).await?;
     let p = state.db.read(move |c| load_visible(c, me, id)).await?;
     Ok(HttpResponse::Created().insert_header(("Location", format!("/api/v1/performances/{id}"))).json(p))
+}
+
+/// Creates the student's performance inside their performance upload period (`grade`: theirs now)
+/// and yearly count, with the files placed.
+#[allow(clippy::too_many_arguments)]
+pub fn create(c: &mut DbConn, me: Caller, grade: i32, academic_year: i32, category: Category, meta: &Meta, upload: Upload, now: NaiveDateTime) -> ApiResult<i64> {
+    periods::require_open(c, me.school, Item::UploadPerformances, grade, now)?;
+    require_room(c, me, academic_year)?;
+    let (doc_id, video_id) = upload.place(c, me, now)?;
+    insert(c, me, academic_year, category, meta, doc_id, video_id, now)
 }
 
 /// 多元表現列表: the student's own; the homeroom teacher's, consultants' and counselors'
@@ -657,16 +672,7 @@ pub async fn list_performances(state: web::Data<AppState>, who: Principal, filte
                     if let Some(cat) = &category {
                         q = q.filter(pf::category.eq(*cat));
                     }
-                    if let Some(id) = f.student_id {
-                        q = q.filter(pf::student_id.eq(id));
-                    }
-                    if let Some(code) = f.class_code.as_deref().filter(|s| !s.trim().is_empty()) {
-                        q = q.filter(sp::class_code.eq(code.trim().to_string()));
-                    }
-                    if let Some(text) = f.q.as_deref().filter(|s| !s.trim().is_empty()) {
-                        let p = like_pattern(text);
-                        q = q.filter(users::account.like(p.clone()).escape('\\').or(users::display_name.like(p.clone()).escape('\\')).or(pf::title.like(p).escape('\\')));
-                    }
+                    items::student_filters!(q, f, pf::student_id, pf::title);
                     q
                 }};
             }
@@ -701,22 +707,27 @@ pub async fn get_performance(state: web::Data<AppState>, who: Principal, id: web
     Ok(web::Json(state.db.read(move |c| load_visible(c, me, id)).await?))
 }
 
+/// The student's own performance as a change needs it.
+struct Own {
+    category: Category,
+    document: Option<i64>,
+    video: Option<i64>,
+    academic_year: i32,
+}
+
 /// The student's own performance, changeable: this academic year's, inside the student's
 /// performance upload period, and not selected.
-fn own_changeable(c: &mut DbConn, me: Caller, id: i64, now: NaiveDateTime) -> ApiResult<(String, Option<i64>, Option<i64>, i32)> {
-    let row: Option<(i64, String, Option<i64>, Option<i64>, i32)> = pf::table
+fn own_changeable(c: &mut DbConn, me: Caller, id: i64, now: NaiveDateTime) -> ApiResult<Own> {
+    let row: Option<(i64, (String, Option<i64>, Option<i64>, i32))> = pf::table
         .filter(pf::id.eq(id))
         .filter(pf::school_id.eq(me.school))
-        .filter(pf::deleted_at.is_null())
-        .select((pf::student_id, pf::category, pf::document_file_id, pf::video_file_id, pf::academic_year))
+        .filter(live::<pf::table>())
+        .select((pf::student_id, (pf::category, pf::document_file_id, pf::video_file_id, pf::academic_year)))
         .first(c)
         .optional()?;
-    let (student, category, doc, video, year) = row.ok_or_else(ApiError::not_found)?;
-    if student != me.user {
-        return Err(ApiError::not_found());
-    }
+    let (category, document, video, academic_year) = items::own(row, me)?;
     let term = crate::terms::require_current(c, me.school)?;
-    if year != term.academic_year {
+    if academic_year != term.academic_year {
         return Err(ApiError::with_detail(ErrorCode::InvalidState, "只能修改或刪除本學年的多元表現。", "Only this academic year's performances can be changed."));
     }
     let facts = access::student_facts(c, me.school, me.user)?;
@@ -725,7 +736,7 @@ fn own_changeable(c: &mut DbConn, me: Caller, id: i64, now: NaiveDateTime) -> Ap
     if selected > 0 {
         return Err(ApiError::with_detail(ErrorCode::InvalidState, "此多元表現已勾選提交，請先取消勾選再修改或刪除。", "The performance is selected for submission; unselect it first."));
     }
-    Ok((category, doc, video, year))
+    Ok(Own { category: stored_category(&category)?, document, video, academic_year })
 }
 
 /// 修改多元表現 (this year's, not selected, inside the performance upload period): multipart
@@ -753,41 +764,36 @@ pub async fn update_performance(state: web::Data<AppState>, who: Principal, id: 
     let me = Caller::student(&who)?;
     let id = id.into_inner();
     let now = state.clock.now();
-    let (facts, (category, old_doc, old_video, year)) = state
+    let (facts, Own { category, document: old_doc, video: old_video, academic_year: year }) = state
         .db
         .read(move |c| Ok((access::student_facts(c, me.school, me.user)?, own_changeable(c, me, id, now)?)))
         .await?;
-    let category = Category::parse(&category).ok_or_else(|| ApiError::bad_stored("performances.category", &category))?;
     let mut form = form::read(payload, &files::store(&state), &state.config, TEXT_FIELDS).await?;
     if form.text("category").is_some_and(|v| v.trim() != category.as_str()) {
         return Err(ApiError::validation().field("category", "多元表現不能改變類別，請刪除後重新新增", "a performance keeps its category"));
     }
-    let (remove_doc, remove_video) = (flag(&form, "remove_document")?, flag(&form, "remove_video")?);
-    let document = form.files.remove(&Slot::Document);
-    let video = form.files.remove(&Slot::Video);
-    let has_video = video.is_some() || (old_video.is_some() && !remove_video);
-    let has_doc = document.is_some() || (old_doc.is_some() && !remove_doc);
+    let upload = Upload::take(&mut form)?;
+    let has_video = upload.video.is_some() || (old_video.is_some() && !upload.remove_video);
+    let has_doc = upload.document.is_some() || (old_doc.is_some() && !upload.remove_document);
     let meta = check_meta(&form, category, facts.entry_year, year, has_video)?;
     if !has_video && !has_doc {
         return Err(ApiError::validation().field("document", "至少須保留一個文件檔或影音檔", "keep at least a document or a video"));
     }
-    state
-        .db
-        .write(move |c| {
-            let (_, old_doc, old_video, _) = own_changeable(c, me, id, now)?;
-            let before = sealed_fields(c, id)?;
-            let doc_id = files::keep_or_replace(c, me.school, me.user, document, remove_doc, old_doc, now)?;
-            let video_id = files::keep_or_replace(c, me.school, me.user, video, remove_video, old_video, now)?;
-            diesel::update(pf::table.find(id))
-                .set(Content::new(&meta, doc_id, video_id, now))
-                .execute(c)?;
-            let after = sealed_fields(c, id)?;
-            seal_change(c, me, id, "updated", before, after, now)?;
-            access::record_on_behalf(c, me, "performance_updated", format!("performance {id}"), now)?;
-            Ok(())
-        })
-        .await?;
+    state.db.write(move |c| change(c, me, id, &meta, upload, now)).await?;
     Ok(web::Json(state.db.read(move |c| load_visible(c, me, id)).await?))
+}
+
+/// Changes the student's own changeable performance: its fields from `meta`, its files as `upload`
+/// says; the history seals the fields before and after.
+pub fn change(c: &mut DbConn, me: Caller, id: i64, meta: &Meta, upload: Upload, now: NaiveDateTime) -> ApiResult<()> {
+    let own = own_changeable(c, me, id, now)?;
+    let before = sealed_fields(c, id)?;
+    let (doc_id, video_id) = upload.apply(c, me, (own.document, own.video), now)?;
+    let fields = PerformanceFields::new(own.category, own.academic_year, meta);
+    diesel::update(pf::table.find(id)).set((fields, pf::document_file_id.eq(doc_id), pf::video_file_id.eq(video_id), pf::updated_at.eq(now))).execute(c)?;
+    let after = sealed_fields(c, id)?;
+    seal_change(c, me, id, "updated", before, after, now)?;
+    access::record_on_behalf(c, me, "performance_updated", format!("performance {id}"), now)
 }
 
 /// 刪除多元表現: this year's, not selected, inside the performance upload period. The row is kept with its deletion time.
@@ -809,18 +815,18 @@ pub async fn delete_performance(state: web::Data<AppState>, who: Principal, id: 
     let me = Caller::student(&who)?;
     let id = id.into_inner();
     let now = state.clock.now();
-    state
-        .db
-        .write(move |c| {
-            own_changeable(c, me, id, now)?;
-            let before = sealed_fields(c, id)?;
-            diesel::update(pf::table.find(id)).set((pf::deleted_at.eq(Some(now)), pf::updated_at.eq(now))).execute(c)?;
-            access::record_on_behalf(c, me, "performance_deleted", format!("performance {id}"), now)?;
-            seal_change(c, me, id, "deleted", before, serde_json::Value::Null, now)?;
-            Ok(())
-        })
-        .await?;
+    state.db.write(move |c| soft_delete(c, me, id, now)).await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// Deletes the student's own changeable performance: the row stays, with its deletion time; the
+/// history seals what it was.
+pub fn soft_delete(c: &mut DbConn, me: Caller, id: i64, now: NaiveDateTime) -> ApiResult<()> {
+    own_changeable(c, me, id, now)?;
+    let before = sealed_fields(c, id)?;
+    diesel::update(pf::table.find(id)).set((pf::deleted_at.eq(Some(now)), pf::updated_at.eq(now))).execute(c)?;
+    access::record_on_behalf(c, me, "performance_deleted", format!("performance {id}"), now)?;
+    seal_change(c, me, id, "deleted", before, serde_json::Value::Null, now)
 }
 
 /// Downloads a performance's `document` or `video` (inline, or with `?download=true` as an
@@ -841,8 +847,5 @@ pub async fn delete_performance(state: web::Data<AppState>, who: Principal, id: 
 )]
 #[get("/performances/{id}/files/{slot}")]
 pub async fn download_performance_file(state: web::Data<AppState>, who: Principal, req: HttpRequest, path: web::Path<(i64, String)>, q: web::Query<DownloadQuery>) -> ApiResult<HttpResponse> {
-    let me = Caller::of(&who)?;
-    let (id, slot) = path.into_inner();
-    let p = state.db.read(move |c| load_visible(c, me, id)).await?;
-    files::serve_slot(&req, &state, &slot, p.document, p.video, q.download.unwrap_or(false))
+    items::download(&state, &who, &req, path, &q, load_visible).await
 }

@@ -17,15 +17,18 @@ use crate::state::AppState;
 use crate::auth::Principal;
 use crate::db::{DbConn, Totals};
 use crate::error::{ApiError, ApiResult, ErrorCode, Problem};
-use crate::pagination::{like_pattern, offset, total_from_page, Page, PageQuery};
+use crate::pagination::{offset, total_from_page, Page, PageQuery};
 use crate::schema::{certification_delegates as cd, courses, enrolments, learning_result_events as ev, learning_results as lr, selections, stored_files, student_profiles as sp, teaching_assignments as ta, users};
 use crate::settings::{parameters, periods};
 use crate::terms::Term;
 
 use super::access::{self, Caller, Visible};
 use super::files::{self, FileInfo};
-use super::form::{self, Form, Slot};
+use super::form::{self, Form};
+use super::items::{self, live, Upload, WithFiles};
 use super::{links, rules};
+
+pub use super::items::{flag, DownloadQuery};
 
 /// 編輯中 → 認證中 → 認證成功 / 認證失敗.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -242,13 +245,6 @@ pub struct ResultFilter {
     pub q: Option<String>,
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct DownloadQuery {
-    /// `true`: as an attachment (save) rather than inline (preview).
-    pub download: Option<bool>,
-}
-
 /// A course the student takes this term, with its learning results.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MyCourse {
@@ -291,9 +287,26 @@ pub struct MyCourses {
 /// A stored file's columns as [`files::columns`] selects them.
 type FileRow = (i64, String, i64, String, String);
 
+/// A learning result's own columns.
+#[derive(Debug, Queryable, Selectable)]
+#[diesel(table_name = lr)]
+struct Cols {
+    id: i64,
+    student_id: i64,
+    course_id: i64,
+    academic_year: i32,
+    semester: i32,
+    description: String,
+    state: String,
+    reject_reason: Option<String>,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+    submitted_at: Option<NaiveDateTime>,
+    decided_at: Option<NaiveDateTime>,
+}
+
 type Row = (
-    (i64, i64, i64, i32, i32, String, Option<i64>, Option<i64>, String, Option<String>),
-    (NaiveDateTime, NaiveDateTime, Option<NaiveDateTime>, Option<NaiveDateTime>, Option<i64>),
+    Cols,
     (String, String, Option<String>, Option<i32>),
     (String, String),
     // The document, the video, the selection and the name of who decided, joined in the same
@@ -311,30 +324,30 @@ fn file_info(row: Option<FileRow>) -> Option<FileInfo> {
 /// Rows of [`result_query`] in their API shape (an unknown stored state is an error).
 fn shape(rows: Vec<Row>) -> ApiResult<Vec<LearningResult>> {
     rows.into_iter()
-        .map(|((id, student_id, course_id, academic_year, semester, description, _, _, state, reason), (created_at, updated_at, submitted_at, decided_at, _), (account, name, class_code, seat_no), (course_code, subject_name), (document, video, selection, decided_by))| {
+        .map(|(r, (account, name, class_code, seat_no), (course_code, subject_name), (document, video, selection, decided_by))| {
             Ok(LearningResult {
-                id,
-                student_id,
+                id: r.id,
+                student_id: r.student_id,
                 student_account: account,
                 student_name: name,
                 class_code,
                 seat_no,
-                course_id,
+                course_id: r.course_id,
                 course_code,
                 subject_name,
-                term: Term { academic_year, semester }.code(),
-                academic_year,
-                semester,
-                description,
+                term: Term { academic_year: r.academic_year, semester: r.semester }.code(),
+                academic_year: r.academic_year,
+                semester: r.semester,
+                description: r.description,
                 document: file_info(document),
                 video: file_info(video),
-                state: ResultState::parse(&state)?,
-                reject_reason: reason,
+                state: ResultState::parse(&r.state)?,
+                reject_reason: r.reject_reason,
                 selected: selection.is_some(),
-                created_at,
-                updated_at,
-                submitted_at,
-                decided_at,
+                created_at: r.created_at,
+                updated_at: r.updated_at,
+                submitted_at: r.submitted_at,
+                decided_at: r.decided_at,
                 decided_by,
             })
         })
@@ -352,10 +365,9 @@ macro_rules! result_query {
             // At most one: selections are unique by item.
             .left_join(selections::table.on(selections::item_kind.eq("result").and(selections::item_id.eq(lr::id))))
             .left_join(deciders.on(deciders.field(users::id).nullable().eq(lr::decided_by)))
-            .filter(lr::deleted_at.is_null())
+            .filter(live::<lr::table>())
             .select((
-                (lr::id, lr::student_id, lr::course_id, lr::academic_year, lr::semester, lr::description, lr::document_file_id, lr::video_file_id, lr::state, lr::reject_reason),
-                (lr::created_at, lr::updated_at, lr::submitted_at, lr::decided_at, lr::decided_by),
+                Cols::as_select(),
                 (users::account, users::display_name, sp::class_code.nullable(), sp::seat_no.nullable()),
                 (courses::course_code, courses::subject_name),
                 (
@@ -373,25 +385,34 @@ pub fn load_visible(c: &mut DbConn, me: Caller, id: i64) -> ApiResult<LearningRe
     let row: Option<Row> = result_query!().filter(lr::id.eq(id)).filter(lr::school_id.eq(me.school)).first(c).optional()?;
     let row = row.ok_or_else(ApiError::not_found)?;
     let vis = access::visible(c, me)?;
-    if !vis.result(row.0 .1, row.0 .2) {
+    if !vis.result(row.0.student_id, row.0.course_id) {
         return Err(ApiError::not_found());
     }
     shape(vec![row])?.pop().ok_or_else(ApiError::not_found)
 }
 
+impl WithFiles for LearningResult {
+    fn into_files(self) -> (Option<FileInfo>, Option<FileInfo>) {
+        (self.document, self.video)
+    }
+}
+
 pub fn history(c: &mut DbConn, id: i64) -> ApiResult<Vec<ResultEvent>> {
-    type EventRow = (String, String, Option<String>, Option<String>, Option<String>, Option<i64>, Option<String>, NaiveDateTime);
-    let rows: Vec<EventRow> = ev::table
+    /// What happened: action, state, reason, time.
+    type What = (String, String, Option<String>, NaiveDateTime);
+    /// Who acted: account, name, kind, and whom a temporary account acts for.
+    type Who = (Option<String>, Option<String>, Option<String>, Option<i64>);
+    let rows: Vec<(What, Who)> = ev::table
         .left_join(users::table.on(users::id.nullable().eq(ev::actor_id)))
         .filter(ev::result_id.eq(id))
         .order(ev::id.asc())
-        .select((ev::action, ev::state, users::account.nullable(), users::display_name.nullable(), users::kind.nullable(), users::linked_user_id.nullable(), ev::reason, ev::at))
+        .select(((ev::action, ev::state, ev::reason, ev::at), (users::account.nullable(), users::display_name.nullable(), users::kind.nullable(), users::linked_user_id.nullable())))
         .load(c)?;
-    let linked: Vec<i64> = rows.iter().filter(|r| r.4.as_deref() == Some(UserKind::Temporary.as_str())).filter_map(|r| r.5).collect();
+    let linked: Vec<i64> = rows.iter().filter(|(_, (_, _, kind, _))| kind.as_deref() == Some(UserKind::Temporary.as_str())).filter_map(|(_, (_, _, _, linked))| *linked).collect();
     let students: Vec<(i64, String)> = if linked.is_empty() { vec![] } else { users::table.filter(users::id.eq_any(&linked)).select((users::id, users::account)).load(c)? };
     Ok(rows
         .into_iter()
-        .map(|(action, state, actor_account, actor_name, kind, linked, reason, at)| {
+        .map(|((action, state, reason, at), (actor_account, actor_name, kind, linked))| {
             let on_behalf_of = linked
                 .filter(|_| kind.as_deref() == Some(UserKind::Temporary.as_str()))
                 .and_then(|l| students.iter().find(|(i, _)| *i == l).map(|(_, a)| a.clone()));
@@ -514,16 +535,7 @@ pub fn list_in(c: &mut DbConn, totals: Option<&Totals>, school: i64, scope: &Sco
             if !drafts {
                 q = q.filter(lr::state.ne(ResultState::Editing.as_str()));
             }
-            if let Some(id) = f.student_id {
-                q = q.filter(lr::student_id.eq(id));
-            }
-            if let Some(code) = f.class_code.as_deref().filter(|s| !s.trim().is_empty()) {
-                q = q.filter(sp::class_code.eq(code.trim().to_string()));
-            }
-            if let Some(text) = f.q.as_deref().filter(|s| !s.trim().is_empty()) {
-                let p = like_pattern(text);
-                q = q.filter(users::account.like(p.clone()).escape('\\').or(users::display_name.like(p.clone()).escape('\\')).or(courses::subject_name.like(p).escape('\\')));
-            }
+            items::student_filters!(q, f, lr::student_id, courses::subject_name);
             q
         }};
     }
@@ -568,33 +580,27 @@ pub fn check_counts(c: &mut DbConn, school: i64, student: i64, term: Term, subje
         .filter(lr::student_id.eq(student))
         .filter(lr::academic_year.eq(term.academic_year))
         .filter(lr::semester.eq(term.semester))
-        .filter(lr::deleted_at.is_null())
+        .filter(live::<lr::table>())
         .count()
         .get_result(c)?;
-    if used >= params.results_per_semester as i64 {
-        return Err(ApiError::with_detail(
-            ErrorCode::LimitReached,
-            format!("本學期已上傳 {used} 件學習成果，已達學校設定的上限 {} 件。", params.results_per_semester),
-            format!("You have {used} learning results this semester; the school allows {}.", params.results_per_semester),
-        ));
-    }
+    items::within(used, params.results_per_semester, |used, limit| {
+        (format!("本學期已上傳 {used} 件學習成果，已達學校設定的上限 {limit} 件。"), format!("You have {used} learning results this semester; the school allows {limit}."))
+    })?;
     let same_subject: i64 = lr::table
         .inner_join(courses::table.on(courses::id.eq(lr::course_id)))
         .filter(lr::student_id.eq(student))
         .filter(lr::academic_year.eq(term.academic_year))
         .filter(lr::semester.eq(term.semester))
-        .filter(lr::deleted_at.is_null())
+        .filter(live::<lr::table>())
         .filter(courses::subject_name.eq(subject))
         .count()
         .get_result(c)?;
-    if same_subject >= params.results_per_subject as i64 {
-        return Err(ApiError::with_detail(
-            ErrorCode::LimitReached,
-            format!("「{subject}」本學期已上傳 {same_subject} 件，已達學校設定的單科上限 {} 件。", params.results_per_subject),
-            format!("You have {same_subject} results for {subject} this semester; the school allows {} per subject.", params.results_per_subject),
-        ));
-    }
-    Ok(())
+    items::within(same_subject, params.results_per_subject, |same_subject, limit| {
+        (
+            format!("「{subject}」本學期已上傳 {same_subject} 件，已達學校設定的單科上限 {limit} 件。"),
+            format!("You have {same_subject} results for {subject} this semester; the school allows {limit} per subject."),
+        )
+    })
 }
 
 /// 內容簡述 is optional (FAQ 004 Q10: 「文字描述 100 字」非必填): `None` when the form leaves it
@@ -607,15 +613,6 @@ fn description(form: &Form) -> ApiResult<Option<String>> {
         rules::check_description(&text)?;
     }
     Ok(Some(text))
-}
-
-pub fn flag(form: &Form, name: &str) -> ApiResult<bool> {
-    match form.text(name).map(str::trim) {
-        // What the schema says (a boolean written out): absent is false; "0"/"1" are refused.
-        None | Some("false") => Ok(false),
-        Some("true") => Ok(true),
-        Some(_) => Err(ApiError::validation().field(name.to_string(), "須為 true 或 false", "must be true or false")),
-    }
 }
 
 /// The student's facts and open upload period, before reading a body (fail fast).
@@ -709,7 +706,7 @@ pub async fn my_courses(state: web::Data<AppState>, who: Principal, q: web::Quer
                 .filter(lr::student_id.eq(me.user))
                 .filter(lr::academic_year.eq(term.academic_year))
                 .filter(lr::semester.eq(term.semester))
-                .filter(lr::deleted_at.is_null())
+                .filter(live::<lr::table>())
                 .select(courses::subject_name)
                 .load(c)?;
             let courses = rows
@@ -764,43 +761,41 @@ pub async fn create_result(state: web::Data<AppState>, who: Principal, payload: 
     if form.files.is_empty() {
         return Err(ApiError::validation().field("document", "請上傳文件檔或影音檔（至少一個）", "attach a document and/or a video"));
     }
-    let document = form.files.remove(&Slot::Document);
-    let video = form.files.remove(&Slot::Video);
-    let now = state.clock.now();
-    let id = state
-        .db
-        .write(move |c| {
-            let current = crate::terms::require_current(c, me.school)?;
-            // The result belongs to its course's term: this term's, or — inside that term's own
-            // upload period — an earlier one's (meeting 003 #3, FAQ 004 Q5).
-            let (course_id, subject, term) = enrolled_course(c, me.school, me.user, course_id, current)?;
-            periods::require_open_for(c, me.school, periods::Item::UploadResults, facts.grade, term, now)?;
-            access::lock_student(c, me.user)?;
-            check_counts(c, me.school, me.user, term, &subject)?;
-            let doc_id = document.map(|f| files::place(c, me.school, me.user, f, now)).transpose()?;
-            let video_id = video.map(|f| files::place(c, me.school, me.user, f, now)).transpose()?;
-            let id: i64 = diesel::insert_into(lr::table)
-                .values((
-                    lr::school_id.eq(me.school),
-                    lr::student_id.eq(me.user),
-                    lr::course_id.eq(course_id),
-                    lr::academic_year.eq(term.academic_year),
-                    lr::semester.eq(term.semester),
-                    lr::description.eq(&text),
-                    lr::document_file_id.eq(doc_id),
-                    lr::video_file_id.eq(video_id),
-                    lr::state.eq(ResultState::Editing.as_str()),
-                    lr::created_at.eq(now),
-                    lr::updated_at.eq(now),
-                ))
-                .returning(lr::id)
-                .get_result(c)?;
-            record(c, id, "created", ResultState::Editing, me.actor, None, now)?;
-            Ok(id)
-        })
-        .await?;
+    let upload = Upload::take(&mut form)?;
+    let (grade, now) = (facts.grade, state.clock.now());
+    let id = state.db.write(move |c| create(c, me, grade, course_id, &text, upload, now)).await?;
     let result = state.db.read(move |c| load_visible(c, me, id)).await?;
     Ok(HttpResponse::Created().insert_header(("Location", format!("/api/v1/learning-results/{id}"))).json(result))
+}
+
+/// Creates the student's result (`editing`) for a course they take: this term's, or — inside that
+/// term's own upload period — an earlier one's (meeting 003 #3, FAQ 004 Q5), within the counts,
+/// with the files placed. `grade`: the student's grade now.
+pub fn create(c: &mut DbConn, me: Caller, grade: i32, course_id: i64, text: &str, upload: Upload, now: NaiveDateTime) -> ApiResult<i64> {
+    let current = crate::terms::require_current(c, me.school)?;
+    let (course_id, subject, term) = enrolled_course(c, me.school, me.user, course_id, current)?;
+    periods::require_open_for(c, me.school, periods::Item::UploadResults, grade, term, now)?;
+    access::lock_student(c, me.user)?;
+    check_counts(c, me.school, me.user, term, &subject)?;
+    let (doc_id, video_id) = upload.place(c, me, now)?;
+    let id: i64 = diesel::insert_into(lr::table)
+        .values((
+            lr::school_id.eq(me.school),
+            lr::student_id.eq(me.user),
+            lr::course_id.eq(course_id),
+            lr::academic_year.eq(term.academic_year),
+            lr::semester.eq(term.semester),
+            lr::description.eq(text),
+            lr::document_file_id.eq(doc_id),
+            lr::video_file_id.eq(video_id),
+            lr::state.eq(ResultState::Editing.as_str()),
+            lr::created_at.eq(now),
+            lr::updated_at.eq(now),
+        ))
+        .returning(lr::id)
+        .get_result(c)?;
+    record(c, id, "created", ResultState::Editing, me.actor, None, now)?;
+    Ok(id)
 }
 
 /// 課程學習成果列表: the student's own; for teachers those of their courses and of the students
@@ -868,17 +863,14 @@ struct Own {
 
 /// The student's own result in a state that allows `action`.
 fn own_in_state(c: &mut DbConn, me: Caller, id: i64, allowed: &[ResultState], action_zh: &str) -> ApiResult<Own> {
-    let row: Option<(i64, String, i32, i32, Option<i64>, Option<i64>)> = lr::table
+    let row: Option<(i64, (String, i32, i32, Option<i64>, Option<i64>))> = lr::table
         .filter(lr::id.eq(id))
         .filter(lr::school_id.eq(me.school))
-        .filter(lr::deleted_at.is_null())
-        .select((lr::student_id, lr::state, lr::academic_year, lr::semester, lr::document_file_id, lr::video_file_id))
+        .filter(live::<lr::table>())
+        .select((lr::student_id, (lr::state, lr::academic_year, lr::semester, lr::document_file_id, lr::video_file_id)))
         .first(c)
         .optional()?;
-    let (student, state, academic_year, semester, document, video) = row.ok_or_else(ApiError::not_found)?;
-    if student != me.user {
-        return Err(ApiError::not_found());
-    }
+    let (state, academic_year, semester, document, video) = items::own(row, me)?;
     let state = ResultState::parse(&state)?;
     if !allowed.contains(&state) {
         return Err(ApiError::with_detail(
@@ -930,31 +922,29 @@ pub async fn update_result(state: web::Data<AppState>, who: Principal, id: web::
     let mut form = form::read(payload, &files::store(&state), &state.config, &["description", "remove_document", "remove_video"]).await?;
     let text = description(&form)?;
     links::refuse_in_document(&form).await?;
-    let (remove_doc, remove_video) = (flag(&form, "remove_document")?, flag(&form, "remove_video")?);
-    let document = form.files.remove(&Slot::Document);
-    let video = form.files.remove(&Slot::Video);
-    state
-        .db
-        .write(move |c| {
-            let own = own_in_period(c, me, id, EDITABLE, "修改", now)?;
-            let before = edited_fields(c, id)?;
-            let doc_id = files::keep_or_replace(c, me.school, me.user, document, remove_doc, own.document, now)?;
-            let video_id = files::keep_or_replace(c, me.school, me.user, video, remove_video, own.video, now)?;
-            if doc_id.is_none() && video_id.is_none() {
-                return Err(ApiError::validation().field("document", "至少須保留一個文件檔或影音檔", "keep at least a document or a video"));
-            }
-            diesel::update(lr::table.find(id))
-                .set((lr::state.eq(ResultState::Editing.as_str()), lr::document_file_id.eq(doc_id), lr::video_file_id.eq(video_id), lr::updated_at.eq(now)))
-                .execute(c)?;
-            if let Some(text) = &text {
-                diesel::update(lr::table.find(id)).set(lr::description.eq(text)).execute(c)?;
-            }
-            let after = edited_fields(c, id)?;
-            record_change(c, id, "updated", ResultState::Editing, me.actor, None, Some(serde_json::json!({"before": before, "after": after})), now)?;
-            Ok(())
-        })
-        .await?;
+    let upload = Upload::take(&mut form)?;
+    state.db.write(move |c| edit(c, me, id, text.as_deref(), upload, now)).await?;
     Ok(web::Json(state.db.read(move |c| load_visible(c, me, id)).await?))
+}
+
+/// Edits the student's own `editing` or `rejected` result inside its term's upload period, back to
+/// `editing`: the description when `text` is given, the files as `upload` says (at least one
+/// remains); the event records the fields before and after.
+pub fn edit(c: &mut DbConn, me: Caller, id: i64, text: Option<&str>, upload: Upload, now: NaiveDateTime) -> ApiResult<()> {
+    let own = own_in_period(c, me, id, EDITABLE, "修改", now)?;
+    let before = edited_fields(c, id)?;
+    let (doc_id, video_id) = upload.apply(c, me, (own.document, own.video), now)?;
+    if doc_id.is_none() && video_id.is_none() {
+        return Err(ApiError::validation().field("document", "至少須保留一個文件檔或影音檔", "keep at least a document or a video"));
+    }
+    diesel::update(lr::table.find(id))
+        .set((lr::state.eq(ResultState::Editing.as_str()), lr::document_file_id.eq(doc_id), lr::video_file_id.eq(video_id), lr::updated_at.eq(now)))
+        .execute(c)?;
+    if let Some(text) = text {
+        diesel::update(lr::table.find(id)).set(lr::description.eq(text)).execute(c)?;
+    }
+    let after = edited_fields(c, id)?;
+    record_change(c, id, "updated", ResultState::Editing, me.actor, None, Some(serde_json::json!({"before": before, "after": after})), now)
 }
 
 /// 刪除課程學習成果: an `editing` or `rejected` one (to upload again), inside the upload period
@@ -977,16 +967,16 @@ pub async fn delete_result(state: web::Data<AppState>, who: Principal, id: web::
     let me = Caller::student(&who)?;
     let id = id.into_inner();
     let now = state.clock.now();
-    state
-        .db
-        .write(move |c| {
-            let own = own_in_period(c, me, id, &[ResultState::Editing, ResultState::Rejected], "刪除", now)?;
-            diesel::update(lr::table.find(id)).set((lr::deleted_at.eq(Some(now)), lr::updated_at.eq(now))).execute(c)?;
-            record(c, id, "deleted", own.state, me.actor, None, now)?;
-            Ok(())
-        })
-        .await?;
+    state.db.write(move |c| soft_delete(c, me, id, now)).await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// Deletes the student's own `editing` or `rejected` result inside its term's upload period: the
+/// row stays, with its deletion time and a `deleted` event.
+pub fn soft_delete(c: &mut DbConn, me: Caller, id: i64, now: NaiveDateTime) -> ApiResult<()> {
+    let own = own_in_period(c, me, id, &[ResultState::Editing, ResultState::Rejected], "刪除", now)?;
+    diesel::update(lr::table.find(id)).set((lr::deleted_at.eq(Some(now)), lr::updated_at.eq(now))).execute(c)?;
+    record(c, id, "deleted", own.state, me.actor, None, now)
 }
 
 /// 送出認證: `editing` → `submitted`, inside the upload period of the result's own term. From
@@ -1009,26 +999,25 @@ pub async fn submit_result(state: web::Data<AppState>, who: Principal, id: web::
     let me = Caller::student(&who)?;
     let id = id.into_inner();
     let now = state.clock.now();
-    state
-        .db
-        .write(move |c| {
-            own_in_period(c, me, id, &[ResultState::Editing], "送出認證", now)?;
-            // A result sent again after a rejection waits afresh: the rejection stays in the history.
-            diesel::update(lr::table.find(id))
-                .set((
-                    lr::state.eq(ResultState::Submitted.as_str()),
-                    lr::submitted_at.eq(Some(now)),
-                    lr::reject_reason.eq(None::<String>),
-                    lr::decided_at.eq(None::<NaiveDateTime>),
-                    lr::decided_by.eq(None::<i64>),
-                    lr::updated_at.eq(now),
-                ))
-                .execute(c)?;
-            record(c, id, "submitted", ResultState::Submitted, me.actor, None, now)?;
-            Ok(())
-        })
-        .await?;
+    state.db.write(move |c| submit(c, me, id, now)).await?;
     Ok(web::Json(state.db.read(move |c| load_visible(c, me, id)).await?))
+}
+
+/// Submits the student's own `editing` result for certification inside its term's upload period.
+pub fn submit(c: &mut DbConn, me: Caller, id: i64, now: NaiveDateTime) -> ApiResult<()> {
+    own_in_period(c, me, id, &[ResultState::Editing], "送出認證", now)?;
+    // A result sent again after a rejection waits afresh: the rejection stays in the history.
+    diesel::update(lr::table.find(id))
+        .set((
+            lr::state.eq(ResultState::Submitted.as_str()),
+            lr::submitted_at.eq(Some(now)),
+            lr::reject_reason.eq(None::<String>),
+            lr::decided_at.eq(None::<NaiveDateTime>),
+            lr::decided_by.eq(None::<i64>),
+            lr::updated_at.eq(now),
+        ))
+        .execute(c)?;
+    record(c, id, "submitted", ResultState::Submitted, me.actor, None, now)
 }
 
 /// Downloads a result's `document` or `video` (inline, or with `?download=true` as an attachment);
@@ -1049,8 +1038,5 @@ pub async fn submit_result(state: web::Data<AppState>, who: Principal, id: web::
 )]
 #[get("/learning-results/{id}/files/{slot}")]
 pub async fn download_result_file(state: web::Data<AppState>, who: Principal, req: HttpRequest, path: web::Path<(i64, String)>, q: web::Query<DownloadQuery>) -> ApiResult<HttpResponse> {
-    let me = Caller::of(&who)?;
-    let (id, slot) = path.into_inner();
-    let result = state.db.read(move |c| load_visible(c, me, id)).await?;
-    files::serve_slot(&req, &state, &slot, result.document, result.video, q.download.unwrap_or(false))
+    items::download(&state, &who, &req, path, &q, load_visible).await
 }

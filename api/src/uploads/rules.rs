@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::error::ApiError;
+use crate::error::{ApiError, ApiResult};
 
 /// The ten multiple-performance categories (多元表現).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
@@ -263,11 +263,86 @@ const fn pick(field: Field, label: &'static str, required: bool, choices: &'stat
     FieldSpec { field, label, required, choices }
 }
 
-const COMPETITION_LEVELS: &[&str] = &["校內", "校際", "縣市", "區域", "全國", "國際"];
-const PARTICIPATION: &[&str] = &["個人", "團體"];
-const FLEXIBLE_KINDS: &[&str] = &["自主學習", "選手培訓", "充實(增廣)教學", "補強性教學", "學校特色活動"];
-const GROUP_KINDS: &[&str] = &["班級活動", "社團活動", "學生自治會活動", "學生服務學習活動", "週會或講座"];
-const WORKPLACE_KINDS: &[&str] = &["職場見習", "職場體驗", "職場實習"];
+/// A closed list a performance field takes in some categories (the central roster's values,
+/// stored as written): the enum, its `ALL`, its stored spelling (`as_str`, `NAMES` for the form's
+/// choices) and a loud `parse` of a stored value. The database holds a column to its list with a
+/// CHECK (migration 2026-12-07-000100_performance_lists; tests/integration/value_checks.rs).
+macro_rules! closed_list {
+    ($(#[$doc:meta])* $name:ident, $column:literal, [$($variant:ident => $text:literal),+ $(,)?]) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum $name {
+            $($variant),+
+        }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            /// The stored values, in form order.
+            pub const NAMES: &'static [&'static str] = &[$($text),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $text),+
+                }
+            }
+
+            /// A stored value; anything else is an error, never a default.
+            pub fn parse(s: &str) -> ApiResult<$name> {
+                $name::ALL.iter().copied().find(|v| v.as_str() == s).ok_or_else(|| ApiError::bad_stored($column, s))
+            }
+        }
+    };
+}
+
+closed_list!(
+    /// 競賽等級 of a competition (`performances.level` where the category is `competition`).
+    CompetitionLevel, "performances.level", [School => "校內", Interschool => "校際", County => "縣市", Region => "區域", National => "全國", International => "國際"]
+);
+closed_list!(
+    /// 參與類型 of a competition (`performances.participation`; no other category has it).
+    Participation, "performances.participation", [Individual => "個人", Team => "團體"]
+);
+closed_list!(
+    /// 彈性學習時間類別 (`performances.kind` where the category is `flexible_learning`).
+    FlexibleKind, "performances.kind", [SelfLearning => "自主學習", Training => "選手培訓", Enrichment => "充實(增廣)教學", Remedial => "補強性教學", SchoolFeature => "學校特色活動"]
+);
+closed_list!(
+    /// 團體活動類別 (`performances.kind` where the category is `group_activity`).
+    GroupActivityKind, "performances.kind", [Class => "班級活動", Club => "社團活動", StudentCouncil => "學生自治會活動", Service => "學生服務學習活動", Assembly => "週會或講座"]
+);
+closed_list!(
+    /// 職場學習類別 (`performances.kind` where the category is `workplace`).
+    WorkplaceKind, "performances.kind", [Visit => "職場見習", Experience => "職場體驗", Internship => "職場實習"]
+);
+
+const COMPETITION_LEVELS: &[&str] = CompetitionLevel::NAMES;
+const PARTICIPATION: &[&str] = Participation::NAMES;
+const FLEXIBLE_KINDS: &[&str] = FlexibleKind::NAMES;
+const GROUP_KINDS: &[&str] = GroupActivityKind::NAMES;
+const WORKPLACE_KINDS: &[&str] = WorkplaceKind::NAMES;
+
+/// The closed list `field` takes in `category`, if it has one: the parse of its enum.
+pub fn closed_list(category: Category, field: Field) -> Option<fn(&str) -> ApiResult<()>> {
+    match (category, field) {
+        (_, Field::Participation) => Some(|s| Participation::parse(s).map(|_| ())),
+        (Category::Competition, Field::Level) => Some(|s| CompetitionLevel::parse(s).map(|_| ())),
+        (Category::FlexibleLearning, Field::Kind) => Some(|s| FlexibleKind::parse(s).map(|_| ())),
+        (Category::GroupActivity, Field::Kind) => Some(|s| GroupActivityKind::parse(s).map(|_| ())),
+        (Category::Workplace, Field::Kind) => Some(|s| WorkplaceKind::parse(s).map(|_| ())),
+        _ => None,
+    }
+}
+
+/// A stored performance's closed-list fields, parsed loudly ([`ApiError::bad_stored`] for a value
+/// outside its category's list).
+pub fn check_stored(category: Category, values: &[(Field, Option<&str>)]) -> ApiResult<()> {
+    for (field, value) in values {
+        if let (Some(parse), Some(v)) = (closed_list(category, *field), value) {
+            parse(v)?;
+        }
+    }
+    Ok(())
+}
 
 /// Each category's fields, in form order.
 pub fn field_specs(category: Category) -> &'static [FieldSpec] {

@@ -1,0 +1,161 @@
+//! What learning results ([`super::results`]) and multiple performances ([`super::performances`])
+//! share, written once (issue #17): the soft-delete filter, the owner check, the file download,
+//! the edit flags, the count refusal and the student search of their lists.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use chrono::NaiveDateTime;
+use diesel::dsl;
+use diesel::prelude::*;
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use crate::auth::Principal;
+use crate::db::DbConn;
+use crate::error::{ApiError, ApiResult, ErrorCode};
+use crate::pagination::like_pattern;
+use crate::schema::{learning_results as lr, performances as pf, users};
+use crate::state::AppState;
+
+use super::access::Caller;
+use super::files::{self, FileInfo};
+use super::form::{Form, Incoming, Slot};
+
+/// A table whose rows are deleted softly: `deleted_at` is set and the row stays for the history
+/// (and the counts, lists and selections leave it out).
+pub trait SoftDeleted: Table {
+    type DeletedAt: Column<Table = Self> + Default + ExpressionMethods;
+}
+
+impl SoftDeleted for lr::table {
+    type DeletedAt = lr::deleted_at;
+}
+
+impl SoftDeleted for pf::table {
+    type DeletedAt = pf::deleted_at;
+}
+
+/// `deleted_at IS NULL`: the rows of `T` that are not deleted.
+pub fn live<T: SoftDeleted>() -> dsl::IsNull<T::DeletedAt> {
+    T::DeletedAt::default().is_null()
+}
+
+/// The caller's own item from its row `(student, rest)`: 404 when there is none or it is
+/// another student's (so that existence does not leak).
+pub fn own<T>(row: Option<(i64, T)>, me: Caller) -> ApiResult<T> {
+    match row {
+        Some((student, rest)) if student == me.user => Ok(rest),
+        _ => Err(ApiError::not_found()),
+    }
+}
+
+/// An item with a document slot and a video slot.
+pub trait WithFiles {
+    fn into_files(self) -> (Option<FileInfo>, Option<FileInfo>);
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DownloadQuery {
+    /// `true`: as an attachment (save) rather than inline (preview).
+    pub download: Option<bool>,
+}
+
+/// `GET …/{id}/files/{slot}`: the item `load` finds for the caller (404 when they may not see
+/// it), then its file in `slot`, inline or (`?download=true`) as an attachment.
+pub async fn download<T: WithFiles + Send + 'static>(
+    state: &AppState,
+    who: &Principal,
+    req: &HttpRequest,
+    path: web::Path<(i64, String)>,
+    q: &DownloadQuery,
+    load: fn(&mut DbConn, Caller, i64) -> ApiResult<T>,
+) -> ApiResult<HttpResponse> {
+    let me = Caller::of(who)?;
+    let (id, slot) = path.into_inner();
+    let (document, video) = state.db.read(move |c| load(c, me, id)).await?.into_files();
+    files::serve_slot(req, state, &slot, document, video, q.download.unwrap_or(false))
+}
+
+/// The files of an upload form: a new document and/or video and, on an edit, whether to drop the
+/// old ones (`remove_document`, `remove_video`).
+pub struct Upload {
+    pub document: Option<Incoming>,
+    pub video: Option<Incoming>,
+    pub remove_document: bool,
+    pub remove_video: bool,
+}
+
+impl Upload {
+    /// Takes the files and the `remove_*` flags out of `form`.
+    pub fn take(form: &mut Form) -> ApiResult<Upload> {
+        let (remove_document, remove_video) = (flag(form, "remove_document")?, flag(form, "remove_video")?);
+        Ok(Upload { document: form.files.remove(&Slot::Document), video: form.files.remove(&Slot::Video), remove_document, remove_video })
+    }
+
+    /// Stores the new files as the caller's (on create): the document's and the video's ids.
+    pub fn place(self, c: &mut DbConn, me: Caller, now: NaiveDateTime) -> ApiResult<(Option<i64>, Option<i64>)> {
+        let document = self.document.map(|f| files::place(c, me.school, me.user, f, now)).transpose()?;
+        let video = self.video.map(|f| files::place(c, me.school, me.user, f, now)).transpose()?;
+        Ok((document, video))
+    }
+
+    /// Keeps, replaces or drops the `old` document and video (on an edit): the ids after.
+    pub fn apply(self, c: &mut DbConn, me: Caller, old: (Option<i64>, Option<i64>), now: NaiveDateTime) -> ApiResult<(Option<i64>, Option<i64>)> {
+        let document = files::keep_or_replace(c, me.school, me.user, self.document, self.remove_document, old.0, now)?;
+        let video = files::keep_or_replace(c, me.school, me.user, self.video, self.remove_video, old.1, now)?;
+        Ok((document, video))
+    }
+}
+
+/// A boolean form field (`remove_document`, `remove_video`).
+pub fn flag(form: &Form, name: &str) -> ApiResult<bool> {
+    match form.text(name).map(str::trim) {
+        // What the schema says (a boolean written out): absent is false; "0"/"1" are refused.
+        None | Some("false") => Ok(false),
+        Some("true") => Ok(true),
+        Some(_) => Err(ApiError::validation().field(name.to_string(), "須為 true 或 false", "must be true or false")),
+    }
+}
+
+/// Refuses (`limit_reached`) once `used` has reached the school's `limit`; `said` words it (zh-TW,
+/// English) from the two numbers.
+pub fn within(used: i64, limit: i32, said: impl FnOnce(i64, i32) -> (String, String)) -> ApiResult<()> {
+    if used < limit as i64 {
+        return Ok(());
+    }
+    let (zh, en) = said(used, limit);
+    Err(ApiError::with_detail(ErrorCode::LimitReached, zh, en))
+}
+
+/// A list's `class_code` filter, trimmed (`None` when blank).
+pub fn class_code(code: &Option<String>) -> Option<String> {
+    code.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string)
+}
+
+/// A list's `q` filter as a LIKE pattern (`None` when blank).
+pub fn pattern(q: &Option<String>) -> Option<String> {
+    q.as_deref().filter(|s| !s.trim().is_empty()).map(like_pattern)
+}
+
+/// The student filters both lists take, on the boxed query `$q` of items whose student column is
+/// `$student`: `student_id`, `class_code`, and `q` over the student's account and name or `$also`.
+macro_rules! student_filters {
+    ($q:ident, $f:expr, $student:expr, $also:expr) => {
+        if let Some(id) = $f.student_id {
+            $q = $q.filter($student.eq(id));
+        }
+        if let Some(code) = $crate::uploads::items::class_code(&$f.class_code) {
+            $q = $q.filter($crate::schema::student_profiles::class_code.eq(code));
+        }
+        if let Some(p) = $crate::uploads::items::pattern(&$f.q) {
+            $q = $q.filter($crate::uploads::items::student_like(&p).or($also.like(p).escape('\\')));
+        }
+    };
+}
+pub(crate) use student_filters;
+
+/// The student's account or name matches the LIKE pattern `p` (of [`pattern`]).
+#[allow(clippy::type_complexity)]
+pub fn student_like(p: &str) -> dsl::Or<dsl::Escape<dsl::Like<users::account, String>>, dsl::Escape<dsl::Like<users::display_name, String>>> {
+    users::account.like(p.to_string()).escape('\\').or(users::display_name.like(p.to_string()).escape('\\'))
+}

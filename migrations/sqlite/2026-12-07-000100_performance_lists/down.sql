@@ -1,0 +1,6 @@
+DROP TRIGGER performances_kind_update_check;
+DROP TRIGGER performances_kind_insert_check;
+DROP TRIGGER performances_level_update_check;
+DROP TRIGGER performances_level_insert_check;
+DROP TRIGGER performances_participation_update_check;
+DROP TRIGGER performances_participation_insert_check;
