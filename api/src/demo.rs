@@ -7,7 +7,8 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::accounts::{self, password, NewAccount, Role, UserKind};
+use crate::accounts::{self, password, NewAccount};
+use crate::identity::{Role, UserKind};
 use crate::db::Db;
 use crate::error::ApiResult;
 use crate::schema::users;

@@ -13,6 +13,7 @@ pub mod demo;
 pub mod error;
 pub mod history;
 pub mod http;
+pub mod identity;
 pub mod net;
 pub mod openapi;
 pub mod notify;

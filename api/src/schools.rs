@@ -5,7 +5,8 @@ use diesel::prelude::*;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::accounts::{self, NewAccount, Role, UserKind};
+use crate::accounts::{self, NewAccount};
+use crate::identity::{Role, UserKind};
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult};
 use crate::schema::schools;

@@ -3,7 +3,7 @@
 use serde_json::{json, Value};
 
 use crate::support::{TestApp, PASSWORD};
-use licheng::accounts::{Role, UserKind};
+use licheng::identity::{Role, UserKind};
 
 async fn operator(app: &TestApp) -> String {
     app.operator().await

@@ -14,7 +14,7 @@ use diesel::migration::MigrationSource;
 use diesel_migrations::MigrationHarness;
 
 use crate::support::TestApp;
-use licheng::accounts::UserKind;
+use licheng::identity::UserKind;
 use licheng::db::DbConn;
 
 /// `(table, column, the values the enum allows)`.

@@ -9,7 +9,8 @@ use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 use crate::accounts::audit::{self, Event};
-use crate::accounts::{password, session, NewAccount, Role, User, UserKind};
+use crate::accounts::{password, session, NewAccount};
+use crate::identity::{Role, User, UserKind};
 use crate::state::AppState;
 use crate::auth::{client_addr, Need, Principal, Scope};
 use crate::error::{ApiError, ApiResult, Problem};

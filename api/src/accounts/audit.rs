@@ -47,7 +47,7 @@ const ROUTINE: &[&str] = &[
 
 pub fn record(conn: &mut DbConn, e: Event<'_>, now: NaiveDateTime) -> ApiResult<()> {
     if !ROUTINE.contains(&e.event) {
-        crate::auth::cache::invalidate_all();
+        crate::identity::cache::invalidate_all();
     }
     record_routine(conn, e, now)
 }

@@ -9,7 +9,7 @@ use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 use crate::accounts::audit::{self, Event};
-use crate::accounts::UserKind;
+use crate::identity::UserKind;
 use crate::state::AppState;
 use crate::auth::{client_addr, Need, Principal};
 use crate::db::DbConn;

@@ -8,9 +8,11 @@ use validator::Validate;
 
 use crate::accounts::audit::{self, Event};
 use crate::accounts::session::{self, RefreshOutcome, TokenPair};
-use crate::accounts::{password, Role, User, UserKind};
+use crate::accounts::password;
+use crate::identity::{Role, User, UserKind};
 use crate::state::AppState;
-use crate::auth::{captcha, client_addr, ModuleGrant, PendingPrincipal, Principal};
+use crate::auth::{captcha, client_addr, PendingPrincipal, Principal};
+use crate::identity::ModuleGrant;
 use crate::error::{ApiError, ApiResult, ErrorCode, Problem};
 use crate::schema::{schools, users};
 use crate::terms;
@@ -315,7 +317,7 @@ pub async fn sign_in(state: web::Data<AppState>, req: HttpRequest, body: web::Js
             None => ApiError::new(ErrorCode::InvalidCredentials),
         });
     }
-    if let Err(e) = crate::auth::check_usable(&user, now) {
+    if let Err(e) = crate::identity::check_usable(&user, now) {
         state.db.write(move |c| session::release_attempt(c, reservation)).await?;
         return Err(e);
     }
@@ -543,7 +545,7 @@ pub async fn get_me(state: web::Data<AppState>, who: PendingPrincipal) -> ApiRes
     Ok(web::Json(me))
 }
 
-fn build_me(c: &mut crate::db::DbConn, p: crate::auth::UserPrincipal) -> ApiResult<Me> {
+fn build_me(c: &mut crate::db::DbConn, p: crate::identity::UserPrincipal) -> ApiResult<Me> {
     let user = p.user;
     let school = match user.school_id {
         Some(id) => Some(
@@ -681,7 +683,7 @@ pub async fn update_email(state: web::Data<AppState>, who: Principal, req: HttpR
             };
             let notice = mailer.map(|m| (m, tell, principal.user.account.clone(), principal.user.display_name.clone()));
             let user: User = users::table.find(id).select(User::as_select()).first(c)?;
-            Ok((build_me(c, crate::auth::UserPrincipal { user, ..principal })?, notice))
+            Ok((build_me(c, crate::identity::UserPrincipal { user, ..principal })?, notice))
         })
         .await?;
     if let Some((mailer, tell, account, name)) = notice {

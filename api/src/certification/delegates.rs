@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::accounts::audit::{self, Event};
-use crate::accounts::UserKind;
+use crate::identity::UserKind;
 use crate::state::AppState;
 use crate::auth::{client_addr, Need, Principal};
 use crate::db::DbConn;

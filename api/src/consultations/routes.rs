@@ -10,7 +10,7 @@ use utoipa::IntoParams;
 
 use super::{advised_students, insert, link_students, list, records, stats, Checked, Consultation, ConsultationInput, ConsultationStats, Listing, MODULE};
 use crate::accounts::audit::{self, Event};
-use crate::accounts::Role;
+use crate::identity::Role;
 use crate::state::AppState;
 use crate::auth::{client_addr, Need, Op, Principal};
 use crate::db::DbConn;

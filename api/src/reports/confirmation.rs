@@ -15,7 +15,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::xlsx::{self, Cell, Sheet, XlsxFile};
 use super::{class_seat_key, file_name, resolve_term};
-use crate::accounts::UserKind;
+use crate::identity::UserKind;
 use crate::state::AppState;
 use crate::auth::{Need, Op, Principal};
 use crate::db::DbConn;
@@ -482,7 +482,7 @@ pub struct MySheetQuery {
 )]
 #[get("/me/confirmation-sheet")]
 pub async fn my_confirmation_sheet(state: web::Data<AppState>, who: Principal, q: web::Query<MySheetQuery>) -> ApiResult<web::Json<ConfirmationSheets>> {
-    who.require(Need::roles(&[crate::accounts::Role::Student]))?;
+    who.require(Need::roles(&[crate::identity::Role::Student]))?;
     let me = Caller::of(&who)?;
     let asked = parse_term(&SheetQuery { term: q.term.clone(), ..SheetQuery::default() })?;
     let now = state.clock.now();

@@ -12,7 +12,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::xlsx::{self, Cell, Sheet, XlsxFile};
 use super::class_seat_key;
-use crate::accounts::UserKind;
+use crate::identity::UserKind;
 use crate::state::AppState;
 use crate::auth::{Need, Op, Principal, Scope};
 use crate::db::DbConn;

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::accounts::audit::{self, Event};
-use crate::accounts::{Role, UserKind};
+use crate::identity::{Role, UserKind};
 use crate::state::AppState;
 use crate::auth::{client_addr, Need, Op, Principal, Scope};
 use crate::db::{DbConn, Totals};
@@ -176,7 +176,7 @@ pub fn derive_advisor_roles(c: &mut DbConn, school: i64) -> ApiResult<()> {
 /// Staff accounts that administer the school without teaching (the school's 管理者 account): not
 /// listed as teachers to pick as consultants or counselors (issue #24).
 fn admin_only(c: &mut DbConn) -> ApiResult<Vec<i64>> {
-    use crate::accounts::Role;
+    use crate::identity::Role;
     let admins: Vec<i64> = user_roles::table.filter(user_roles::role_code.eq(Role::SchoolAdmin.as_str())).select(user_roles::user_id).load(c)?;
     if admins.is_empty() {
         return Ok(admins);

@@ -13,7 +13,7 @@ use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 use crate::accounts::audit::{self, Event};
-use crate::accounts::{Role, UserKind};
+use crate::identity::{Role, UserKind};
 use crate::state::AppState;
 use crate::auth::{client_addr, Need, Op, Principal, Scope};
 use crate::db::DbConn;

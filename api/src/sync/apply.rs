@@ -8,7 +8,8 @@ use diesel::prelude::*;
 
 use super::{check_course_code, class_key, ByNumber, CadreRow, ClassRow, Counts, CourseRow, EnrolmentKind, EnrolmentRow, RowErrors, StaffRow, StudentRow, TeachingRow};
 use crate::accounts::audit::{self, Event};
-use crate::accounts::{password, session, Role, UserKind};
+use crate::accounts::{password, session};
+use crate::identity::{Role, UserKind};
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::schema::{cadre_records, classes, courses, enrolments, schools, student_profiles, teaching_assignments, user_roles, users};

@@ -5,7 +5,7 @@
 use diesel::prelude::*;
 
 use crate::accounts::audit::{self, Event};
-use crate::accounts::{Role, UserKind};
+use crate::identity::{Role, UserKind};
 use crate::auth::Principal;
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult, ErrorCode};
