@@ -103,7 +103,7 @@ pub mod routes {
     use validator::Validate;
 
     use super::School;
-    use crate::accounts::audit::{self, Event};
+    use crate::audit::{self, Event};
     use crate::state::AppState;
     use crate::auth::{client_addr, Need, Principal};
     use crate::error::{ApiResult, Problem};

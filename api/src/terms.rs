@@ -140,7 +140,7 @@ pub mod routes {
     use utoipa::ToSchema;
 
     use super::Term;
-    use crate::accounts::audit::{self, Event};
+    use crate::audit::{self, Event};
     use crate::state::AppState;
     use crate::auth::{client_addr, Need, Op, Principal, Scope};
     use crate::error::{ApiError, ApiResult, Problem};

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
-use crate::accounts::audit::{self, Event};
+use crate::audit::{self, Event};
 use crate::accounts::{password, session, NewAccount};
 use crate::identity::{Role, User, UserKind};
 use crate::state::AppState;

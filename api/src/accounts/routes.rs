@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
-use crate::accounts::audit::{self, Event};
+use crate::audit::{self, Event};
 use crate::accounts::session::{self, RefreshOutcome, TokenPair};
 use crate::accounts::password;
 use crate::identity::{Role, User, UserKind};

@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::accounts::audit::{self, Event};
+use crate::audit::{self, Event};
 use crate::identity::{User, UserKind};
 use crate::auth::jwt;
 use crate::state::AppState;

@@ -9,7 +9,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::{advised_students, insert, link_students, list, records, stats, Checked, Consultation, ConsultationInput, ConsultationStats, Listing, MODULE};
-use crate::accounts::audit::{self, Event};
+use crate::audit::{self, Event};
 use crate::identity::Role;
 use crate::state::AppState;
 use crate::auth::{client_addr, Need, Op, Principal};

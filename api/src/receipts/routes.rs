@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::*;
-use crate::accounts::audit::tr;
+use crate::audit::tr;
 use crate::state::AppState;
 use crate::auth::{Need, Op, Principal};
 use crate::error::{ApiError, ApiResult, ErrorCode, Lang, Problem};

@@ -7,7 +7,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::{check_course_code, class_key, ByNumber, CadreRow, ClassRow, Counts, CourseRow, EnrolmentKind, EnrolmentRow, RowErrors, StaffRow, StudentRow, TeachingRow};
-use crate::accounts::audit::{self, Event};
+use crate::audit::{self, Event};
 use crate::accounts::{password, session};
 use crate::identity::{Role, UserKind};
 use crate::db::DbConn;

@@ -4,7 +4,7 @@
 
 use diesel::prelude::*;
 
-use crate::accounts::audit::{self, Event};
+use crate::audit::{self, Event};
 use crate::identity::{Role, UserKind};
 use crate::auth::Principal;
 use crate::db::DbConn;
