@@ -233,7 +233,7 @@ pub fn seed(db: &Db, now: NaiveDateTime) -> ApiResult<bool> {
                 ))
                 .execute(c)?;
         }
-        crate::settings::advisors::derive_advisor_roles(c, school_id)
+        crate::terms::derive_advisor_roles(c, school_id)
     })?;
     seed_periods(db, school_id, term, now)?;
     Ok(true)
