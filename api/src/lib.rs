@@ -15,6 +15,7 @@ pub mod error;
 pub mod history;
 pub mod http;
 pub mod identity;
+pub mod mail;
 pub mod net;
 pub mod openapi;
 pub mod notify;

@@ -440,7 +440,7 @@ pub async fn forgot_password(state: web::Data<AppState>, req: HttpRequest, body:
             };
             session::release_attempt(c, reservation)?;
             let mailer = match user.school_id {
-                Some(school_id) => crate::notify::mail::mailer(c, &secrets, school_id)?,
+                Some(school_id) => crate::mail::mailer(c, &secrets, school_id)?,
                 None => None,
             };
             let token = session::create_reset(c, user.id, now)?;
@@ -465,9 +465,9 @@ pub async fn forgot_password(state: web::Data<AppState>, req: HttpRequest, body:
         let text = format!(
             "{name} 您好：\n\n有人為學習歷程檔案平臺帳號 {account} 申請重設密碼。請於 30 分鐘內開啟以下連結設定新密碼（連結只能使用一次）:\n\n{link}\n\n若不是您本人申請，請忽略此信，您的密碼不會改變。\n\nSomeone asked to reset the password of Licheng account {account}. Open the link above within 30 minutes to set a new one; ignore this mail if it was not you."
         );
-        let policy = crate::notify::mail::MailPolicy::from_config(&state.config);
+        let policy = crate::mail::MailPolicy::from_config(&state.config);
         actix_web::rt::spawn(async move {
-            if let Err(e) = crate::notify::mail::send(&policy, &mailer, &to, "學習歷程檔案平臺：重設密碼 Password reset", &text).await {
+            if let Err(e) = crate::mail::send(&policy, &mailer, &to, "學習歷程檔案平臺：重設密碼 Password reset", &text).await {
                 tracing::warn!(error = %e, "password-reset mail was not sent");
             }
         });
@@ -678,7 +678,7 @@ pub async fn update_email(state: web::Data<AppState>, who: Principal, req: HttpR
             tell.sort_by_key(|a| a.to_lowercase());
             tell.dedup_by_key(|a| a.to_lowercase());
             let mailer = match principal.user.school_id {
-                Some(school) if changed && !tell.is_empty() => crate::notify::mail::mailer(c, &secrets, school)?,
+                Some(school) if changed && !tell.is_empty() => crate::mail::mailer(c, &secrets, school)?,
                 _ => None,
             };
             let notice = mailer.map(|m| (m, tell, principal.user.account.clone(), principal.user.display_name.clone()));
@@ -687,13 +687,13 @@ pub async fn update_email(state: web::Data<AppState>, who: Principal, req: HttpR
         })
         .await?;
     if let Some((mailer, tell, account, name)) = notice {
-        let policy = crate::notify::mail::MailPolicy::from_config(&state.config);
+        let policy = crate::mail::MailPolicy::from_config(&state.config);
         let text = format!(
             "{name} 您好：\n\n學習歷程檔案平臺帳號 {account} 的電子郵件剛剛變更了。若不是您本人變更，請立即聯絡學校的系統管理者。\n\nThe e-mail address of Licheng account {account} was just changed. If you did not change it, contact your school's administrator at once."
         );
         actix_web::rt::spawn(async move {
             for to in tell {
-                if let Err(e) = crate::notify::mail::send(&policy, &mailer, &to, "學習歷程檔案平臺：電子郵件已變更 E-mail changed", &text).await {
+                if let Err(e) = crate::mail::send(&policy, &mailer, &to, "學習歷程檔案平臺：電子郵件已變更 E-mail changed", &text).await {
                     tracing::warn!(error = %e, "e-mail change notice was not sent");
                 }
             }
