@@ -21,6 +21,7 @@ pub mod openapi;
 pub mod notify;
 pub mod ops;
 pub mod pagination;
+pub mod reporting;
 pub mod reports;
 pub mod router;
 pub mod schema;

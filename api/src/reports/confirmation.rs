@@ -13,8 +13,8 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::xlsx::{self, Cell, Sheet, XlsxFile};
-use super::{class_seat_key, file_name, resolve_term};
+use crate::reporting::xlsx::{self, Cell, Sheet, XlsxFile};
+use crate::reporting::{class_seat_key, file_name, resolve_term};
 use crate::identity::UserKind;
 use crate::state::AppState;
 use crate::auth::{Need, Op, Principal};
@@ -339,7 +339,7 @@ fn asked_students(c: &mut DbConn, school: i64, q: &SheetQuery) -> ApiResult<Vec<
 }
 
 fn parse_term(q: &SheetQuery) -> ApiResult<Option<Term>> {
-    super::TermQuery { term: q.term.clone() }.parsed()
+    crate::reporting::TermQuery { term: q.term.clone() }.parsed()
 }
 
 fn no_term() -> ApiError {
