@@ -26,7 +26,7 @@ const DEBT: &[&str] = &[
     "rosters: jobs reporting selections transfers uploads",
     "selections: uploads",
     "selfdirected: notify reporting selections uploads",
-    "transfers: jobs receipts rosters selections uploads",
+    "transfers: jobs selections uploads",
     "uploads: certification",
 ];
 

@@ -21,14 +21,13 @@ use crate::schema::{cadre_records as cr, courses, learning_results as lr, perfor
 use crate::selections::Kind;
 use crate::storage::FileStore;
 use crate::terms::Term;
+use crate::uploads::fields::{PerformanceFields, COURSE_CODE_LEN};
 use crate::uploads::results::ResultState;
 
 /// The job kind of a roster export.
 pub const JOB_KIND: &str = "roster_export";
 /// The status of a student still at school, as sync stores it.
 pub const ENROLLED: &str = "在學";
-/// The length of a course code (課程代碼) the central database accepts.
-pub const COURSE_CODE_LEN: usize = 23;
 
 /// What a roster carries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -235,29 +234,6 @@ pub enum Item {
         start_date: NaiveDate,
         end_date: Option<NaiveDate>,
     },
-}
-
-/// Every field a performance has.
-#[derive(Debug, Clone, Queryable)]
-pub struct PerformanceFields {
-    pub academic_year: i32,
-    pub category: String,
-    pub title: String,
-    pub item: Option<String>,
-    pub organisation: Option<String>,
-    pub position: Option<String>,
-    pub level: Option<String>,
-    pub award: Option<String>,
-    pub kind: Option<String>,
-    pub score: Option<String>,
-    pub certificate_no: Option<String>,
-    pub participation: Option<String>,
-    pub hours: Option<f64>,
-    pub credits: Option<i32>,
-    pub start_date: NaiveDate,
-    pub end_date: Option<NaiveDate>,
-    pub description: String,
-    pub link: Option<String>,
 }
 
 impl Item {
