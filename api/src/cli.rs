@@ -4,7 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
-use crate::accounts::{self, NewAccount, Role, UserKind};
+use crate::accounts::{self, NewAccount};
+use crate::identity::{Role, UserKind};
 use crate::app;
 use crate::state::AppState;
 use crate::config::Config;

@@ -95,7 +95,7 @@ pub struct Config {
     /// for the next pass. Schools are sent concurrently, so a slow server only delays its own school.
     pub mail_school_budget_seconds: u64,
     /// How long an authenticated user's roles and modules are reused by this process without
-    /// reloading them, in seconds (`auth::cache`); changes made through another process take
+    /// reloading them, in seconds (`identity::cache`); changes made through another process take
     /// effect within it. 0 reloads them on every request.
     pub principal_cache_seconds: u64,
     /// Periodic backups (`licheng backup`) into this folder while the server runs; none when unset.

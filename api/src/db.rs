@@ -14,6 +14,18 @@ use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 
 use crate::error::ApiError;
 
+/// A multi-row INSERT. Diesel's MultiConnection cannot batch (its dialect has no DEFAULT
+/// keyword), so the statement runs on the concrete connection inside the same transaction.
+macro_rules! insert_rows {
+    ($conn:expr, $table:expr, $rows:expr) => {
+        match $conn {
+            $crate::db::DbConn::Sqlite(conn) => diesel::insert_into($table).values($rows).execute(conn),
+            $crate::db::DbConn::Postgresql(conn) => diesel::insert_into($table).values($rows).execute(conn),
+        }
+    };
+}
+pub(crate) use insert_rows;
+
 pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/sqlite");
 pub const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/postgres");
 

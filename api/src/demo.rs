@@ -7,7 +7,8 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::accounts::{self, password, NewAccount, Role, UserKind};
+use crate::accounts::{self, password, NewAccount};
+use crate::identity::{Role, UserKind};
 use crate::db::Db;
 use crate::error::ApiResult;
 use crate::schema::users;
@@ -62,14 +63,6 @@ pub const SHOWN: &[(&str, &str, &str)] = &[
     ("999999_113001", "周杰倫", "學生 (301)"),
 ];
 
-/// A national ID from a 9-character stem with its check digit appended.
-pub fn national_id(stem: &str) -> String {
-    (0..10)
-        .map(|d| format!("{stem}{d}"))
-        .find(|id| password::is_valid_national_id(id))
-        .unwrap_or_else(|| format!("{stem}0"))
-}
-
 fn course_code(class_grade: i32, serial: &str) -> String {
     format!("108{SCHOOL_CODE}V1110{class_grade}010101{serial}")
 }
@@ -115,7 +108,7 @@ pub fn seed(db: &Db, now: NaiveDateTime) -> ApiResult<bool> {
         .iter()
         .map(|(number, name, stem)| StaffRow {
             number: number.to_string(),
-            national_id: national_id(stem),
+            national_id: crate::national_id::complete(stem),
             name: name.to_string(),
             email: Some(format!("{}@demo.licheng.example", number.to_lowercase())),
             active: true,
@@ -130,7 +123,7 @@ pub fn seed(db: &Db, now: NaiveDateTime) -> ApiResult<bool> {
             let grade = class[..1].parse().unwrap_or(1);
             StudentRow {
                 number: number.to_string(),
-                national_id: national_id(stem),
+                national_id: crate::national_id::complete(stem),
                 name: name.to_string(),
                 birth_date: None,
                 gender: Some(if stem.as_bytes()[1] == b'1' { "M" } else { "F" }.to_string()),
@@ -240,7 +233,7 @@ pub fn seed(db: &Db, now: NaiveDateTime) -> ApiResult<bool> {
                 ))
                 .execute(c)?;
         }
-        crate::settings::advisors::derive_advisor_roles(c, school_id)
+        crate::terms::derive_advisor_roles(c, school_id)
     })?;
     seed_periods(db, school_id, term, now)?;
     Ok(true)
@@ -310,10 +303,10 @@ mod tests {
     #[test]
     fn demo_national_ids_and_course_codes_are_valid() {
         for (_, _, stem) in super::STAFF {
-            assert!(crate::accounts::password::is_valid_national_id(&super::national_id(stem)), "{stem}");
+            assert!(crate::national_id::is_valid_national_id(&crate::national_id::complete(stem)), "{stem}");
         }
         for (_, _, stem, _) in super::STUDENTS {
-            assert!(crate::accounts::password::is_valid_national_id(&super::national_id(stem)), "{stem}");
+            assert!(crate::national_id::is_valid_national_id(&crate::national_id::complete(stem)), "{stem}");
         }
         assert_eq!(super::course_code(2, "01").len(), 23);
     }

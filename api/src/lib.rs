@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod app;
+pub mod audit;
 pub mod auth;
 pub mod backup;
 pub mod certification;
@@ -13,11 +14,14 @@ pub mod demo;
 pub mod error;
 pub mod history;
 pub mod http;
+pub mod identity;
+pub mod mail;
 pub mod net;
 pub mod openapi;
 pub mod notify;
 pub mod ops;
 pub mod pagination;
+pub mod reporting;
 pub mod reports;
 pub mod router;
 pub mod schema;

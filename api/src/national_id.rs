@@ -386,9 +386,60 @@ pub fn spawn(db: Db, clock: crate::clock::Clock, instance: String) {
     });
 }
 
+/// A Taiwanese national ID (or resident certificate number): a letter, then 9 characters whose
+/// first is 1, 2 (citizens) or 8, 9 / A–D (residents), ending in digits, with a valid checksum.
+pub fn is_valid_national_id(id: &str) -> bool {
+    let id = id.trim().to_ascii_uppercase();
+    let bytes = id.as_bytes();
+    if bytes.len() != 10 || !bytes[0].is_ascii_uppercase() {
+        return false;
+    }
+    // Letter values per the Ministry of the Interior: A=10 … with I, O, W, X, Y, Z irregular.
+    const ORDER: &[u8; 26] = b"ABCDEFGHJKLMNPQRSTUVXYWZIO";
+    let Some(pos) = ORDER.iter().position(|&c| c == bytes[0]) else { return false };
+    let letter_value = pos as u32 + 10;
+    let second = match bytes[1] {
+        b'1' | b'2' | b'8' | b'9' => (bytes[1] - b'0') as u32,
+        // Old-style resident certificates use a second letter; its value's last digit counts.
+        c @ b'A'..=b'D' => {
+            let Some(p) = ORDER.iter().position(|&x| x == c) else { return false };
+            (p as u32 + 10) % 10
+        }
+        _ => return false,
+    };
+    if !bytes[2..].iter().all(u8::is_ascii_digit) {
+        return false;
+    }
+    let digits: Vec<u32> = bytes[2..].iter().map(|b| (b - b'0') as u32).collect();
+    let mut sum = letter_value / 10 + (letter_value % 10) * 9 + second * 8;
+    for (i, d) in digits.iter().take(7).enumerate() {
+        sum += d * (7 - i as u32);
+    }
+    sum += digits[7];
+    sum % 10 == 0
+}
+
+/// A national ID from a 9-character stem with its check digit appended.
+pub fn complete(stem: &str) -> String {
+    (0..10)
+        .map(|d| format!("{stem}{d}"))
+        .find(|id| is_valid_national_id(id))
+        .unwrap_or_else(|| format!("{stem}0"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn national_ids() {
+        assert!(is_valid_national_id("A123456789"));
+        assert!(is_valid_national_id("a123456789"));
+        assert!(!is_valid_national_id("A123456788"));
+        assert!(!is_valid_national_id("A12345678"));
+        assert!(!is_valid_national_id("1123456789"));
+        assert!(!is_valid_national_id("A323456789"));
+    }
 
     #[test]
     fn sealed_values_open_only_under_their_key_and_never_read_as_the_id() {

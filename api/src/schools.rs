@@ -5,7 +5,8 @@ use diesel::prelude::*;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::accounts::{self, NewAccount, Role, UserKind};
+use crate::accounts::{self, NewAccount};
+use crate::identity::{Role, UserKind};
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult};
 use crate::schema::schools;
@@ -102,7 +103,7 @@ pub mod routes {
     use validator::Validate;
 
     use super::School;
-    use crate::accounts::audit::{self, Event};
+    use crate::audit::{self, Event};
     use crate::state::AppState;
     use crate::auth::{client_addr, Need, Principal};
     use crate::error::{ApiResult, Problem};

@@ -16,13 +16,13 @@ pub struct AppState {
     pub db: Db,
     pub clock: Clock,
     pub secrets: Secrets,
-    /// Recently authenticated users of this process (see `auth::cache`).
-    pub principals: Arc<crate::auth::cache::PrincipalCache>,
+    /// Recently authenticated users of this process (see `identity::cache`).
+    pub principals: Arc<crate::identity::cache::PrincipalCache>,
 }
 
 impl AppState {
     pub fn new(config: Config, db: Db, secrets: Secrets) -> AppState {
-        let principals = Arc::new(crate::auth::cache::PrincipalCache::new(config.principal_cache_seconds));
+        let principals = Arc::new(crate::identity::cache::PrincipalCache::new(config.principal_cache_seconds));
         db.set_totals_lifetime(config.principal_cache_seconds);
         crate::national_id::install(&secrets);
         AppState { config: Arc::new(config), db, clock: Clock::default(), secrets, principals }

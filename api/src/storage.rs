@@ -519,9 +519,28 @@ impl Drop for Upload {
     }
 }
 
+/// Whether an entry name could escape the folder it is extracted to (zip-slip).
+pub fn hostile_name(name: &str) -> bool {
+    name.is_empty()
+        || name.starts_with('/')
+        || name.contains('\\')
+        || name.contains('\0')
+        || name.as_bytes().get(1) == Some(&b':')
+        || name.split('/').any(|p| p == "..")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hostile_names() {
+        for n in ["../x", "a/../../x", "/etc/passwd", "C:/x", "a\\b", ""] {
+            assert!(hostile_name(n), "{n}");
+        }
+        assert!(!hostile_name("manifest.json"));
+        assert!(!hostile_name("a/b..c"));
+    }
 
     fn pdf(n: usize) -> Vec<u8> {
         let mut v = b"%PDF-1.7\n".to_vec();

@@ -6,9 +6,10 @@ use diesel::prelude::*;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::db::DbConn;
+use crate::db::{insert_rows, DbConn};
 use crate::error::ApiResult;
-use crate::schema::terms;
+use crate::identity::{Role, UserKind};
+use crate::schema::{classes, consultant_classes as cc, consultant_students as cst, counselor_students as cs, courses, teaching_assignments, terms, user_roles, users};
 
 /// Ordered by year, then semester.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, ToSchema)]
@@ -131,6 +132,102 @@ pub fn latest(conn: &mut DbConn, school_id: i64) -> ApiResult<Option<Term>> {
         .map(|(academic_year, semester)| Term { academic_year, semester }))
 }
 
+/// Staff rows are deleted and inserted in chunks of this many.
+const CHUNK: usize = 500;
+
+/// Subject-teacher and homeroom roles follow the current term's teaching assignments and classes
+/// (other roles and role groups carry over from term to term, FAQ 000 三 Q1).
+pub fn derive_teaching_roles(c: &mut DbConn, school_id: i64) -> ApiResult<()> {
+    // Only synced staff (with a staff number): roles given in Licheng itself stay.
+    let staff: Vec<i64> = users::table
+        .filter(users::school_id.eq(school_id))
+        .filter(users::kind.eq(UserKind::Staff.as_str()))
+        .filter(users::number.is_not_null())
+        .select(users::id)
+        .load(c)?;
+    let derived = [Role::SubjectTeacher.as_str(), Role::HomeroomTeacher.as_str()];
+    for chunk in staff.chunks(CHUNK) {
+        diesel::delete(user_roles::table.filter(user_roles::user_id.eq_any(chunk)).filter(user_roles::role_code.eq_any(derived)))
+            .execute(c)?;
+    }
+    let Some(term) = current(c, school_id)? else { return Ok(()) };
+    let mut teachers: Vec<i64> = teaching_assignments::table
+        .inner_join(courses::table)
+        .filter(courses::school_id.eq(school_id))
+        .filter(courses::academic_year.eq(term.academic_year))
+        .filter(courses::semester.eq(term.semester))
+        .filter(courses::active.eq(true))
+        .filter(teaching_assignments::active.eq(true))
+        .select(teaching_assignments::teacher_id)
+        .distinct()
+        .load(c)?;
+    teachers.sort_unstable();
+    teachers.dedup();
+    let mut homerooms: Vec<i64> = classes::table
+        .filter(classes::school_id.eq(school_id))
+        .filter(classes::academic_year.eq(term.academic_year))
+        .filter(classes::semester.eq(term.semester))
+        .filter(classes::active.eq(true))
+        .filter(classes::homeroom_user_id.is_not_null())
+        .select(classes::homeroom_user_id.assume_not_null())
+        .load(c)?;
+    homerooms.sort_unstable();
+    homerooms.dedup();
+    let rows: Vec<_> = teachers
+        .iter()
+        .map(|id| (user_roles::user_id.eq(*id), user_roles::role_code.eq(Role::SubjectTeacher.as_str())))
+        .chain(homerooms.iter().map(|id| (user_roles::user_id.eq(*id), user_roles::role_code.eq(Role::HomeroomTeacher.as_str()))))
+        .collect();
+    for chunk in rows.chunks(CHUNK) {
+        insert_rows!(c, user_roles::table, chunk.to_vec())?;
+    }
+    Ok(())
+}
+
+/// Course-consultant and counselor roles follow this term's assignments.
+pub fn derive_advisor_roles(c: &mut DbConn, school: i64) -> ApiResult<()> {
+    let staff: Vec<i64> = users::table
+        .filter(users::school_id.eq(school))
+        .filter(users::kind.eq(UserKind::Staff.as_str()))
+        .select(users::id)
+        .load(c)?;
+    let derived = [Role::CourseConsultant.as_str(), Role::Counselor.as_str()];
+    diesel::delete(user_roles::table.filter(user_roles::user_id.eq_any(&staff)).filter(user_roles::role_code.eq_any(derived))).execute(c)?;
+    let Some(term) = current(c, school)? else { return Ok(()) };
+    let mut consultants: Vec<i64> = cc::table
+        .filter(cc::school_id.eq(school))
+        .filter(cc::academic_year.eq(term.academic_year))
+        .filter(cc::semester.eq(term.semester))
+        .select(cc::teacher_id)
+        .load(c)?;
+    consultants.extend(
+        cst::table
+            .filter(cst::school_id.eq(school))
+            .filter(cst::academic_year.eq(term.academic_year))
+            .filter(cst::semester.eq(term.semester))
+            .select(cst::teacher_id)
+            .load::<i64>(c)?,
+    );
+    consultants.sort_unstable();
+    consultants.dedup();
+    let mut counselors: Vec<i64> = cs::table
+        .filter(cs::school_id.eq(school))
+        .filter(cs::academic_year.eq(term.academic_year))
+        .filter(cs::semester.eq(term.semester))
+        .select(cs::teacher_id)
+        .load(c)?;
+    counselors.sort_unstable();
+    counselors.dedup();
+    for (ids, role) in [(consultants, Role::CourseConsultant), (counselors, Role::Counselor)] {
+        for id in ids {
+            diesel::insert_into(user_roles::table)
+                .values((user_roles::user_id.eq(id), user_roles::role_code.eq(role.as_str())))
+                .execute(c)?;
+        }
+    }
+    Ok(())
+}
+
 /// The school-term screens: every role reads the terms; the admin (module S0213S) switches back
 /// to the previous term and forward again (FAQ 000 二 Q2).
 pub mod routes {
@@ -140,7 +237,7 @@ pub mod routes {
     use utoipa::ToSchema;
 
     use super::Term;
-    use crate::accounts::audit::{self, Event};
+    use crate::audit::{self, Event};
     use crate::state::AppState;
     use crate::auth::{client_addr, Need, Op, Principal, Scope};
     use crate::error::{ApiError, ApiResult, Problem};
@@ -285,8 +382,8 @@ pub mod routes {
                 };
                 super::set_current(c, school, target, now)?;
                 diesel::update(schools::table.find(school)).set((schools::term_hold.eq(new_hold), schools::updated_at.eq(now))).execute(c)?;
-                crate::sync::apply::derive_teaching_roles(c, school)?;
-                crate::settings::advisors::derive_advisor_roles(c, school)?;
+                super::derive_teaching_roles(c, school)?;
+                super::derive_advisor_roles(c, school)?;
                 audit::record(
                     c,
                     Event { school_id: Some(school), user_id: me, actor: Some(&actor), event: "term_switched", detail: Some(format!("{} → {}", current.code(), target.code())), client: Some(&client) },

@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 
 use crate::support::smtp::{local_mail, silent_server, SmtpServer};
 use crate::support::{TestApp, PASSWORD};
-use licheng::accounts::{Role, UserKind};
+use licheng::identity::{Role, UserKind};
 
 const NID: &str = "A123456789";
 

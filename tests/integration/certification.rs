@@ -303,7 +303,7 @@ fn second_instance(app: &TestApp) -> AppState {
         db,
         clock: app.state.clock.clone(),
         secrets: app.state.secrets.clone(),
-        principals: std::sync::Arc::new(licheng::auth::cache::PrincipalCache::new(app.state.config.principal_cache_seconds)),
+        principals: std::sync::Arc::new(licheng::identity::cache::PrincipalCache::new(app.state.config.principal_cache_seconds)),
     }
 }
 

@@ -12,7 +12,7 @@ use diesel::prelude::*;
 use serde_json::{json, Value};
 
 use crate::support::{School, TestApp};
-use licheng::accounts::{Role, UserKind};
+use licheng::identity::{Role, UserKind};
 use licheng::schema::{classes, consultant_classes as cc, consultant_students as cst, student_profiles as sp};
 
 struct Fx {

@@ -77,7 +77,7 @@ async fn demo_seed_is_idempotent_and_has_every_role() {
         .db
         .read_blocking(|c| Ok(user_roles::table.select(user_roles::role_code).distinct().load(c)?))
         .unwrap();
-    for role in licheng::accounts::Role::ALL {
+    for role in licheng::identity::Role::ALL {
         assert!(roles.iter().any(|r| r == role.as_str()), "demo lacks {}", role.as_str());
     }
     let current: Vec<(i32, i32)> = app

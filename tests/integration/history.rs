@@ -35,8 +35,8 @@ async fn every_event_is_sealed_and_an_edit_in_the_database_is_reported() {
     // The routine pass (near the newest sealed events) finds what is new.
     let now = app.state.clock.now();
     app.write(move |c| {
-        let event = licheng::accounts::audit::Event { school_id: Some(school), user_id: None, actor: Some("test"), event: "parameters_changed", detail: None, client: None };
-        licheng::accounts::audit::record(c, event, now)
+        let event = licheng::audit::Event { school_id: Some(school), user_id: None, actor: Some("test"), event: "parameters_changed", detail: None, client: None };
+        licheng::audit::record(c, event, now)
     });
     assert_eq!(licheng::history::seal_recent(&app.state.db, now).unwrap(), 1);
     assert_eq!(seal(&app), 0);
@@ -86,8 +86,8 @@ async fn two_sealers_at_once_build_one_unbroken_chain() {
     app.write(move |c| {
         for n in 0..40 {
             let detail = Some(format!("第 {n} 筆"));
-            let event = licheng::accounts::audit::Event { school_id: Some(school), user_id: None, actor: Some("test"), event: "parameters_changed", detail, client: None };
-            licheng::accounts::audit::record(c, event, now)?;
+            let event = licheng::audit::Event { school_id: Some(school), user_id: None, actor: Some("test"), event: "parameters_changed", detail, client: None };
+            licheng::audit::record(c, event, now)?;
         }
         Ok(())
     });
@@ -131,8 +131,8 @@ async fn sealing_and_verifying_read_the_events_in_batches() {
     app.write(move |c| {
         for n in 0..300 {
             let detail = Some(format!("第 {n} 筆"));
-            let event = licheng::accounts::audit::Event { school_id: Some(school), user_id: None, actor: Some("test"), event: "parameters_changed", detail, client: None };
-            licheng::accounts::audit::record(c, event, now)?;
+            let event = licheng::audit::Event { school_id: Some(school), user_id: None, actor: Some("test"), event: "parameters_changed", detail, client: None };
+            licheng::audit::record(c, event, now)?;
         }
         Ok(())
     });
@@ -307,7 +307,7 @@ async fn role_group_and_period_updates_seal_what_they_were_before() {
     assert!(modules.iter().any(|d| d.starts_with("REG: S0207S") && d.ends_with("S0203S")), "{modules:?}");
     let period = sealed_events(&app, "work_period_updated");
     let period = period.last().expect("the period update is sealed").clone();
-    let (after, before) = period.split_once(licheng::accounts::audit::BEFORE).expect("the period update says what it was");
+    let (after, before) = period.split_once(licheng::audit::BEFORE).expect("the period update says what it was");
     assert_ne!(after, before, "{period}");
     // The audit log reads it in words: 「…；原為 …」.
     let log = app.get_as("/api/v1/audit-events?event=work_period_updated", &admin).await;
@@ -315,7 +315,7 @@ async fn role_group_and_period_updates_seal_what_they_were_before() {
 
     // Someone rewrites what the period was before, directly in the database: reported.
     let event: i64 = app.write(move |c| Ok(ae::table.filter(ae::event.eq("work_period_updated")).order(ae::id.desc()).select(ae::id).first(c)?));
-    let forged = format!("{after}{}{after}", licheng::accounts::audit::BEFORE);
+    let forged = format!("{after}{}{after}", licheng::audit::BEFORE);
     app.write(move |c| Ok(diesel::update(ae::table.find(event)).set(ae::detail.eq(Some(forged))).execute(c)?));
     let report = licheng::history::verify(&app.state.db).unwrap();
     let broken = report.breaks.iter().find(|b| b.school_id == school).cloned().expect("the demo school's chain is broken");

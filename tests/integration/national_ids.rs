@@ -10,7 +10,7 @@ use licheng::schema::users;
 use licheng::secrets::Secrets;
 
 fn nid(stem: &str) -> String {
-    licheng::demo::national_id(stem)
+    licheng::national_id::complete(stem)
 }
 
 /// Every national-ID value of the accounts as stored: (id, column, blind index).

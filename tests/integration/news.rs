@@ -8,7 +8,7 @@ use actix_web::test::TestRequest;
 use serde_json::{json, Value};
 
 use crate::support::{School, TestApp};
-use licheng::accounts::{Role, UserKind};
+use licheng::identity::{Role, UserKind};
 
 struct Fx {
     n1: School,

@@ -6,7 +6,7 @@ use actix_web::test::TestRequest;
 use serde_json::{json, Value};
 
 use crate::support::{TestApp, PASSWORD};
-use licheng::accounts::{Role, UserKind};
+use licheng::identity::{Role, UserKind};
 
 /// (method, path, body) of every school-admin endpoint, with `{g}` a group, `{k}` a key and
 /// `{t}` a temporary account of the caller's own school.

@@ -19,7 +19,7 @@ use diesel::prelude::*;
 use serde_json::{json, Value};
 
 use crate::support::{bytes, School, TestApp};
-use licheng::accounts::{Role, UserKind};
+use licheng::identity::{Role, UserKind};
 use licheng::schema::{
     cadre_records as cr, courses, jobs, learning_results as lr, performances as pf, role_group_members as rgm, role_group_modules as rgmod, role_groups as rg,
     roster_export_items as rei, selections as sel, stored_files as sf, student_profiles as sp, users,

@@ -3,7 +3,7 @@
 use serde_json::{json, Value};
 
 use crate::support::{TestApp, PASSWORD};
-use licheng::accounts::{Role, UserKind};
+use licheng::identity::{Role, UserKind};
 
 async fn operator(app: &TestApp) -> String {
     app.operator().await
@@ -288,9 +288,9 @@ async fn consultants_get_classes_and_counselors_get_students_each_term() {
     let list = app.get_as("/api/v1/classes", &admin).await;
     assert_eq!(list.status, 200, "{}", list.text());
     assert_eq!(list.json()[0]["code"], "201");
-    let student = app.sign_in_pair(crate::sync::SCHOOL, "563401_010001", &licheng::demo::national_id("N22000001")).await;
+    let student = app.sign_in_pair(crate::sync::SCHOOL, "563401_010001", &licheng::national_id::complete("N22000001")).await;
     let student = app
-        .post_as("/api/v1/me/password", student["access_token"].as_str().unwrap(), json!({"old_password": licheng::demo::national_id("N22000001"), "new_password": "Student-2026"}))
+        .post_as("/api/v1/me/password", student["access_token"].as_str().unwrap(), json!({"old_password": licheng::national_id::complete("N22000001"), "new_password": "Student-2026"}))
         .await
         .json()["access_token"]
         .as_str()
@@ -315,9 +315,9 @@ async fn consultants_get_classes_and_counselors_get_students_each_term() {
     app.put_as(&format!("/api/v1/consultants/{t1}/classes"), &admin, json!({"class_ids": [999999]})).await.assert_problem(422, "validation_failed");
 
     // The consultant now has the role and sees the students of the class.
-    let pair = app.sign_in_pair(crate::sync::SCHOOL, "563401_T001", &licheng::demo::national_id("A10000101")).await;
+    let pair = app.sign_in_pair(crate::sync::SCHOOL, "563401_T001", &licheng::national_id::complete("A10000101")).await;
     let token = app
-        .post_as("/api/v1/me/password", pair["access_token"].as_str().unwrap(), json!({"old_password": licheng::demo::national_id("A10000101"), "new_password": "Teacher-2026"}))
+        .post_as("/api/v1/me/password", pair["access_token"].as_str().unwrap(), json!({"old_password": licheng::national_id::complete("A10000101"), "new_password": "Teacher-2026"}))
         .await
         .json()["access_token"]
         .as_str()

@@ -7,7 +7,7 @@ use crate::support::{School, TestApp};
 pub const SCHOOL: &str = "563401";
 
 fn nid(stem: &str) -> String {
-    licheng::demo::national_id(stem)
+    licheng::national_id::complete(stem)
 }
 
 fn course(serial: &str) -> String {

@@ -77,8 +77,8 @@ async fn a_sync_batch_keeps_an_address_the_user_set_and_audits_email_and_id_chan
     let school = app.school(SCHOOL);
     let key = sync_key(&app, &school, &[licheng::auth::Scope::Sync]);
     let admin = app.token(&school, "admin").await;
-    let id1 = licheng::demo::national_id("N22000001");
-    let id2 = licheng::demo::national_id("N22000002");
+    let id1 = licheng::national_id::complete("N22000001");
+    let id2 = licheng::national_id::complete("N22000002");
     let row = |number: &str, nid: &str, email: &str| {
         json!({"number": number, "national_id": nid, "name": "王小明", "birth_date": null, "gender": "M", "department": "普通科",
                "program": null, "division": "day", "entry_year": 114, "grade": 2, "class_code": "201", "seat_no": 1, "status": "在學", "email": email})
@@ -97,7 +97,7 @@ async fn a_sync_batch_keeps_an_address_the_user_set_and_audits_email_and_id_chan
     assert_eq!(own.status, 200, "{}", own.text());
 
     // The next batch carries new addresses for both and a corrected ID for 010002.
-    let id2_fixed = licheng::demo::national_id("N22000012");
+    let id2_fixed = licheng::national_id::complete("N22000012");
     push_ok(&app, &key, "students", (115, 1), json!([row("010001", &id1, "school1-new@example.com"), row("010002", &id2_fixed, "school2-new@example.com")])).await;
     let emails: Vec<(String, Option<String>)> = app.write(|c| {
         Ok(users::table.filter(users::school_id.eq(school.id)).filter(users::number.is_not_null()).order(users::number).select((users::account, users::email)).load(c)?)

@@ -16,7 +16,7 @@ use diesel::migration::MigrationSource;
 use diesel_migrations::MigrationHarness;
 
 use crate::support::TestApp;
-use licheng::accounts::UserKind;
+use licheng::identity::UserKind;
 use licheng::db::DbConn;
 
 /// `(table, column, the values the enum allows)`.
@@ -37,7 +37,7 @@ fn checked() -> Vec<Checked> {
     vec![
         // Constrained by migration 2026-12-06-002500_value_checks.
         ("users", "kind", spelled(&UserKind::ALL, UserKind::as_str)),
-        ("mail_settings", "encryption", spelled(&licheng::notify::mail::Encryption::ALL, licheng::notify::mail::Encryption::as_str)),
+        ("mail_settings", "encryption", spelled(&licheng::mail::Encryption::ALL, licheng::mail::Encryption::as_str)),
         ("mail_outbox", "status", spelled(&licheng::notify::reminders::MailStatus::ALL, licheng::notify::reminders::MailStatus::as_str)),
         ("mail_outbox", "reason", spelled(&licheng::notify::reminders::Reason::ALL, licheng::notify::reminders::Reason::as_str)),
         ("student_profiles", "division", spelled(&licheng::sync::Division::ALL, licheng::sync::Division::as_str)),
@@ -408,7 +408,7 @@ fn parsing_an_unknown_stored_value_errs() {
     assert!(ResultState::parse("approved").is_err());
     assert!(ResultState::parse("").is_err());
     assert!(licheng::notify::reminders::MailStatus::parse("queued").is_err());
-    assert!(licheng::notify::mail::Encryption::parse("tls").is_err());
+    assert!(licheng::mail::Encryption::parse("tls").is_err());
     assert!(licheng::receipts::AnswerState::parse("pending").is_err(), "pending is the absence of a row");
     assert!(UserKind::stored("admin").is_err());
     let e = ResultState::parse("approved").unwrap_err();

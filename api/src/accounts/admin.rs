@@ -8,8 +8,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
-use crate::accounts::audit::{self, Event};
-use crate::accounts::{password, session, NewAccount, Role, User, UserKind};
+use crate::audit::{self, Event};
+use crate::accounts::{password, session, NewAccount};
+use crate::identity::{Role, User, UserKind};
 use crate::state::AppState;
 use crate::auth::{client_addr, Need, Principal, Scope};
 use crate::error::{ApiError, ApiResult, Problem};

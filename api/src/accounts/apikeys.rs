@@ -9,16 +9,15 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
-use crate::accounts::audit::{self, Event};
+use crate::audit::{self, Event};
 use crate::state::AppState;
-use crate::auth::{client_addr, KeyPrincipal, Need, Principal, Scope};
+use crate::auth::keys::KEY_PREFIX;
+use crate::auth::{client_addr, Need, Principal, Scope};
 use crate::db::DbConn;
-use crate::error::{ApiError, ApiResult, ErrorCode, Problem};
+use crate::error::{ApiError, ApiResult, Problem};
 use crate::net::{self, Cidr};
 use crate::schema::api_keys;
 use crate::secrets::{random_bytes, sha256_hex};
-
-pub const KEY_PREFIX: &str = "lc_";
 
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({"id": 3, "name": "校務系統", "prefix": "k7Qm2x", "scopes": ["sync", "read"], "created_at": "2026-08-20T02:00:00Z",
@@ -158,62 +157,6 @@ pub fn create(conn: &mut DbConn, school_id: i64, creator: Option<i64>, new: &New
         .get_result(conn)?;
     let row: Row = api_keys::table.find(id).select(columns()).first(conn)?;
     Ok(CreatedApiKey { key: to_api(row), secret: format!("{KEY_PREFIX}{prefix}_{secret}") })
-}
-
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
-
-/// Resolves a presented key to its school and scopes; notes its use at most once a minute. An
-/// expired key, or one used from outside its address ranges, is refused.
-/// Checks a presented key without writing anything (an unknown or wrong key costs no write
-/// lock); returns the key and whether its `last_used_at` is due for a [`touch`].
-pub fn authenticate(conn: &mut DbConn, presented: &str, client: &str, now: NaiveDateTime) -> ApiResult<(KeyPrincipal, bool)> {
-    let invalid = || ApiError::with_detail(ErrorCode::InvalidToken, "API 金鑰無效或已撤銷。", "The API key is invalid or revoked.");
-    let rest = presented.strip_prefix(KEY_PREFIX).ok_or_else(invalid)?;
-    let (prefix, secret) = rest.split_once('_').ok_or_else(invalid)?;
-    type KeyRow = (i64, i64, String, String, String, Option<NaiveDateTime>, Option<NaiveDateTime>, Option<NaiveDateTime>, Option<String>);
-    let row: Option<KeyRow> = api_keys::table
-        .filter(api_keys::prefix.eq(prefix))
-        .select((
-            api_keys::id,
-            api_keys::school_id,
-            api_keys::name,
-            api_keys::secret_hash,
-            api_keys::scopes,
-            api_keys::last_used_at,
-            api_keys::revoked_at,
-            api_keys::expires_at,
-            api_keys::allowed_networks,
-        ))
-        .first(conn)
-        .optional()?;
-    let (id, school_id, name, hash, scopes, last_used, revoked, expires, networks) = row.ok_or_else(invalid)?;
-    if revoked.is_some() || !constant_time_eq(hash.as_bytes(), sha256_hex(secret.as_bytes()).as_bytes()) {
-        return Err(invalid());
-    }
-    if expires.is_some_and(|t| t <= now) {
-        return Err(ApiError::with_detail(ErrorCode::TokenExpired, "API 金鑰已過期。", "The API key has expired."));
-    }
-    if let Some(networks) = networks {
-        let ranges = net::parse_list(networks.split(',')).unwrap_or_default();
-        let from = client.parse::<std::net::IpAddr>().ok();
-        if !from.is_some_and(|ip| ranges.iter().any(|r| r.contains(ip))) {
-            return Err(ApiError::with_detail(
-                ErrorCode::Forbidden,
-                "此 API 金鑰不能從這個網路位址使用。",
-                "The API key may not be used from this address.",
-            ));
-        }
-    }
-    let due = last_used.is_none_or(|t| now - t > Duration::minutes(1));
-    Ok((KeyPrincipal { key_id: id, school_id, name, scopes: scopes.split(',').filter_map(Scope::parse).collect() }, due))
-}
-
-/// Notes when a valid key was last used (at most once a minute).
-pub fn touch(conn: &mut DbConn, key_id: i64, now: NaiveDateTime) -> ApiResult<()> {
-    diesel::update(api_keys::table.find(key_id)).set(api_keys::last_used_at.eq(now)).execute(conn)?;
-    Ok(())
 }
 
 /// List the school's API keys (secrets are never shown again).

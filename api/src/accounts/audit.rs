@@ -1,4 +1,5 @@
-//! The audit log of security events: who, when, from where (issue: accounts, item 10).
+//! The audit log of security events: who, when, from where (issue: accounts, item 10) — listing
+//! it in words. Recording an event is `crate::audit`, below the domains.
 
 use std::collections::HashMap;
 
@@ -10,64 +11,11 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::state::AppState;
 use crate::auth::{Need, Principal};
+use crate::audit::{tr, BEFORE};
 use crate::db::DbConn;
 use crate::error::{ApiResult, Lang, Problem};
 use crate::pagination::{offset, Page, PageQuery};
 use crate::schema::{audit_events, courses, teaching_assignments, users};
-
-/// One security event to record.
-pub struct Event<'a> {
-    pub school_id: Option<i64>,
-    pub user_id: Option<i64>,
-    pub actor: Option<&'a str>,
-    pub event: &'a str,
-    pub detail: Option<String>,
-    pub client: Option<&'a str>,
-}
-
-/// Events that do not change who may do what; every other recorded event invalidates the
-/// process's cached principals (role groups, accounts, passwords, terms, keys …).
-const ROUTINE: &[&str] = &[
-    "sign_in_failed",
-    "sign_in_succeeded",
-    "password_reset_requested",
-    "mail_settings_changed",
-    "parameters_changed",
-    "national_window_set",
-    "consultation_created",
-    "consultation_updated",
-    "consultation_deleted",
-    "roster_exported",
-    "receipt_answered",
-    "self_directed_event",
-    "performance_changed",
-    "transfer_imported",
-    "selection_changed",
-];
-
-pub fn record(conn: &mut DbConn, e: Event<'_>, now: NaiveDateTime) -> ApiResult<()> {
-    if !ROUTINE.contains(&e.event) {
-        crate::auth::cache::invalidate_all();
-    }
-    record_routine(conn, e, now)
-}
-
-/// Records an event that by its kind never changes who may do what (a note in the history, an
-/// action on a student's behalf), whatever its name: the cached principals stay.
-pub fn record_routine(conn: &mut DbConn, e: Event<'_>, now: NaiveDateTime) -> ApiResult<()> {
-    diesel::insert_into(audit_events::table)
-        .values((
-            audit_events::school_id.eq(e.school_id),
-            audit_events::user_id.eq(e.user_id),
-            audit_events::actor.eq(e.actor),
-            audit_events::event.eq(e.event),
-            audit_events::detail.eq(e.detail),
-            audit_events::client_addr.eq(e.client),
-            audit_events::created_at.eq(now),
-        ))
-        .execute(conn)?;
-    Ok(())
-}
 
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
@@ -292,14 +240,6 @@ impl Names {
     }
 }
 
-/// The text in `lang` (shared: receipts use it too).
-pub fn tr(lang: Lang, zh: &str, en: &str) -> String {
-    match lang {
-        Lang::Zh => zh.to_string(),
-        Lang::En => en.to_string(),
-    }
-}
-
 /// `1151` → 115學年度第1學期 (`1150` → 115學年度全學年); anything else as it is.
 fn term_words(code: &str, lang: Lang) -> String {
     let code = code.trim();
@@ -497,10 +437,6 @@ fn describe(row: &Row, n: &Names, lang: Lang) -> String {
         },
     }
 }
-
-/// What an update's detail says it was before (issue #26: the sealed content carries before and
-/// after): `<after>` + [`BEFORE`] + `<before>`.
-pub const BEFORE: &str = " ⟵ was: ";
 
 /// An update's detail split into after and (when recorded) before.
 fn split_before(detail: &str) -> (&str, Option<&str>) {

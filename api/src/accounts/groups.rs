@@ -8,8 +8,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
-use crate::accounts::audit::{self, Event};
-use crate::accounts::UserKind;
+use crate::audit::{self, Event};
+use crate::identity::UserKind;
 use crate::state::AppState;
 use crate::auth::{client_addr, Need, Principal};
 use crate::db::DbConn;
@@ -309,7 +309,7 @@ pub async fn update(
                 ))
                 .execute(c)?;
             // The sealed detail says what it was too (issue #26: before and after).
-            actor.record(c, "role_group_updated", format!("{} {} in_use={}{}{code} {name} in_use={in_use}", input.code.trim(), input.name.trim(), input.in_use, super::audit::BEFORE), now)?;
+            actor.record(c, "role_group_updated", format!("{} {} in_use={}{}{code} {name} in_use={in_use}", input.code.trim(), input.name.trim(), input.in_use, crate::audit::BEFORE), now)?;
             Ok(web::Json(load_groups(c, actor.school, Some(id))?.pop().ok_or_else(ApiError::not_found)?))
         })
         .await

@@ -1,4 +1,6 @@
-//! Accounts: users, built-in roles, passwords.
+//! Accounts: creating users, passwords, role groups, API keys, the audit log and the `/auth`
+//! handlers (sign-in, sessions, `/me`). The identity model itself (`User`, `Role`) is in
+//! `identity`, below the domains.
 
 pub mod admin;
 pub mod apikeys;
@@ -10,140 +12,11 @@ pub mod session;
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use serde::Serialize;
-use utoipa::ToSchema;
 
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult};
+use crate::identity::{Role, UserKind};
 use crate::schema::{user_roles, users};
-
-/// The built-in roles (DESIGN.md "Who uses it"); their names live in the `roles` table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    PlatformOperator,
-    SchoolAdmin,
-    SubjectTeacher,
-    HomeroomTeacher,
-    CourseConsultant,
-    Counselor,
-    Student,
-}
-
-impl Role {
-    pub const ALL: [Role; 7] = [
-        Role::PlatformOperator,
-        Role::SchoolAdmin,
-        Role::SubjectTeacher,
-        Role::HomeroomTeacher,
-        Role::CourseConsultant,
-        Role::Counselor,
-        Role::Student,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::PlatformOperator => "platform_operator",
-            Role::SchoolAdmin => "school_admin",
-            Role::SubjectTeacher => "subject_teacher",
-            Role::HomeroomTeacher => "homeroom_teacher",
-            Role::CourseConsultant => "course_consultant",
-            Role::Counselor => "counselor",
-            Role::Student => "student",
-        }
-    }
-
-    pub fn parse(code: &str) -> Option<Role> {
-        Role::ALL.into_iter().find(|r| r.as_str() == code)
-    }
-
-    /// The role as people call it (DESIGN.md, "Who uses it").
-    pub fn name_zh(self) -> &'static str {
-        match self {
-            Role::PlatformOperator => "平臺管理者",
-            Role::SchoolAdmin => "校管理者",
-            Role::SubjectTeacher => "任課教師",
-            Role::HomeroomTeacher => "導師",
-            Role::CourseConsultant => "課程諮詢教師",
-            Role::Counselor => "輔導老師",
-            Role::Student => "學生",
-        }
-    }
-
-    pub fn name_en(self) -> &'static str {
-        match self {
-            Role::PlatformOperator => "platform operator",
-            Role::SchoolAdmin => "school administrator",
-            Role::SubjectTeacher => "subject teacher",
-            Role::HomeroomTeacher => "homeroom teacher",
-            Role::CourseConsultant => "course consultant",
-            Role::Counselor => "counselor",
-            Role::Student => "student",
-        }
-    }
-}
-
-/// What kind of account a user row is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum UserKind {
-    /// Platform operator (belongs to no school).
-    Operator,
-    /// Staff: administrators and teachers.
-    Staff,
-    Student,
-    /// A transfer student's temporary account.
-    Temporary,
-}
-
-impl UserKind {
-    pub const ALL: [UserKind; 4] = [UserKind::Operator, UserKind::Staff, UserKind::Student, UserKind::Temporary];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            UserKind::Operator => "operator",
-            UserKind::Staff => "staff",
-            UserKind::Student => "student",
-            UserKind::Temporary => "temporary",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<UserKind> {
-        UserKind::ALL.into_iter().find(|k| k.as_str() == s)
-    }
-
-    /// The stored kind (`users.kind`); anything else is an error, never a default.
-    pub fn stored(s: &str) -> ApiResult<UserKind> {
-        UserKind::parse(s).ok_or_else(|| ApiError::bad_stored("users.kind", s))
-    }
-}
-
-#[derive(Debug, Clone, Queryable, Selectable)]
-#[diesel(table_name = users)]
-pub struct User {
-    pub id: i64,
-    pub school_id: Option<i64>,
-    pub account: String,
-    pub kind: String,
-    pub display_name: String,
-    pub national_id: Option<String>,
-    pub number: Option<String>,
-    pub email: Option<String>,
-    pub backup_email: Option<String>,
-    pub password_hash: String,
-    pub must_change_password: bool,
-    pub password_changed_at: Option<NaiveDateTime>,
-    pub active: bool,
-    pub failed_logins: i32,
-    pub locked_until: Option<NaiveDateTime>,
-    pub valid_until: Option<NaiveDateTime>,
-    pub linked_user_id: Option<i64>,
-    pub last_login_at: Option<NaiveDateTime>,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
-    /// The primary address was set by the user (a sync batch leaves it alone).
-    pub email_set_by_user: bool,
-}
 
 /// Spends every outstanding password-reset link of a user (after a password change or reset, an
 /// older link mailed to a possibly compromised address must not work).
@@ -215,13 +88,4 @@ pub fn create_account(conn: &mut DbConn, new: &NewAccount<'_>, now: NaiveDateTim
             .execute(conn)?;
     }
     Ok(id)
-}
-
-/// The built-in roles of a user.
-pub fn roles_of(conn: &mut DbConn, user_id: i64) -> ApiResult<Vec<Role>> {
-    let codes: Vec<String> = user_roles::table
-        .filter(user_roles::user_id.eq(user_id))
-        .select(user_roles::role_code)
-        .load(conn)?;
-    Ok(Role::ALL.into_iter().filter(|r| codes.iter().any(|c| c == r.as_str())).collect())
 }

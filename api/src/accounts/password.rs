@@ -163,39 +163,6 @@ pub fn initial_password(national_id: &str) -> String {
     national_id.trim().to_ascii_uppercase()
 }
 
-/// A Taiwanese national ID (or resident certificate number): a letter, then 9 characters whose
-/// first is 1, 2 (citizens) or 8, 9 / A–D (residents), ending in digits, with a valid checksum.
-pub fn is_valid_national_id(id: &str) -> bool {
-    let id = id.trim().to_ascii_uppercase();
-    let bytes = id.as_bytes();
-    if bytes.len() != 10 || !bytes[0].is_ascii_uppercase() {
-        return false;
-    }
-    // Letter values per the Ministry of the Interior: A=10 … with I, O, W, X, Y, Z irregular.
-    const ORDER: &[u8; 26] = b"ABCDEFGHJKLMNPQRSTUVXYWZIO";
-    let Some(pos) = ORDER.iter().position(|&c| c == bytes[0]) else { return false };
-    let letter_value = pos as u32 + 10;
-    let second = match bytes[1] {
-        b'1' | b'2' | b'8' | b'9' => (bytes[1] - b'0') as u32,
-        // Old-style resident certificates use a second letter; its value's last digit counts.
-        c @ b'A'..=b'D' => {
-            let Some(p) = ORDER.iter().position(|&x| x == c) else { return false };
-            (p as u32 + 10) % 10
-        }
-        _ => return false,
-    };
-    if !bytes[2..].iter().all(u8::is_ascii_digit) {
-        return false;
-    }
-    let digits: Vec<u32> = bytes[2..].iter().map(|b| (b - b'0') as u32).collect();
-    let mut sum = letter_value / 10 + (letter_value % 10) * 9 + second * 8;
-    for (i, d) in digits.iter().take(7).enumerate() {
-        sum += d * (7 - i as u32);
-    }
-    sum += digits[7];
-    sum % 10 == 0
-}
-
 /// Masks a national ID in the manual's style but hiding five digits, not two: `N223233636` →
 /// `N22XXXXX36`. With two hidden the check digit leaves about ten candidates for the initial
 /// password (which is the ID); with five, ten thousand.
@@ -254,12 +221,6 @@ mod tests {
 
     #[test]
     fn national_ids() {
-        assert!(is_valid_national_id("A123456789"));
-        assert!(is_valid_national_id("a123456789"));
-        assert!(!is_valid_national_id("A123456788"));
-        assert!(!is_valid_national_id("A12345678"));
-        assert!(!is_valid_national_id("1123456789"));
-        assert!(!is_valid_national_id("A323456789"));
         assert_eq!(initial_password(" a123456789 "), "A123456789");
         assert_eq!(mask_national_id("N223233636"), "N22XXXXX36");
     }

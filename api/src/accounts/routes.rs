@@ -6,11 +6,13 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
-use crate::accounts::audit::{self, Event};
+use crate::audit::{self, Event};
 use crate::accounts::session::{self, RefreshOutcome, TokenPair};
-use crate::accounts::{password, Role, User, UserKind};
+use crate::accounts::password;
+use crate::identity::{Role, User, UserKind};
 use crate::state::AppState;
-use crate::auth::{captcha, client_addr, ModuleGrant, PendingPrincipal, Principal};
+use crate::auth::{captcha, client_addr, PendingPrincipal, Principal};
+use crate::identity::ModuleGrant;
 use crate::error::{ApiError, ApiResult, ErrorCode, Problem};
 use crate::schema::{schools, users};
 use crate::terms;
@@ -315,7 +317,7 @@ pub async fn sign_in(state: web::Data<AppState>, req: HttpRequest, body: web::Js
             None => ApiError::new(ErrorCode::InvalidCredentials),
         });
     }
-    if let Err(e) = crate::auth::check_usable(&user, now) {
+    if let Err(e) = crate::identity::check_usable(&user, now) {
         state.db.write(move |c| session::release_attempt(c, reservation)).await?;
         return Err(e);
     }
@@ -438,7 +440,7 @@ pub async fn forgot_password(state: web::Data<AppState>, req: HttpRequest, body:
             };
             session::release_attempt(c, reservation)?;
             let mailer = match user.school_id {
-                Some(school_id) => crate::notify::mail::mailer(c, &secrets, school_id)?,
+                Some(school_id) => crate::mail::mailer(c, &secrets, school_id)?,
                 None => None,
             };
             let token = session::create_reset(c, user.id, now)?;
@@ -463,9 +465,9 @@ pub async fn forgot_password(state: web::Data<AppState>, req: HttpRequest, body:
         let text = format!(
             "{name} 您好：\n\n有人為學習歷程檔案平臺帳號 {account} 申請重設密碼。請於 30 分鐘內開啟以下連結設定新密碼（連結只能使用一次）:\n\n{link}\n\n若不是您本人申請，請忽略此信，您的密碼不會改變。\n\nSomeone asked to reset the password of Licheng account {account}. Open the link above within 30 minutes to set a new one; ignore this mail if it was not you."
         );
-        let policy = crate::notify::mail::MailPolicy::from_config(&state.config);
+        let policy = crate::mail::MailPolicy::from_config(&state.config);
         actix_web::rt::spawn(async move {
-            if let Err(e) = crate::notify::mail::send(&policy, &mailer, &to, "學習歷程檔案平臺：重設密碼 Password reset", &text).await {
+            if let Err(e) = crate::mail::send(&policy, &mailer, &to, "學習歷程檔案平臺：重設密碼 Password reset", &text).await {
                 tracing::warn!(error = %e, "password-reset mail was not sent");
             }
         });
@@ -543,7 +545,7 @@ pub async fn get_me(state: web::Data<AppState>, who: PendingPrincipal) -> ApiRes
     Ok(web::Json(me))
 }
 
-fn build_me(c: &mut crate::db::DbConn, p: crate::auth::UserPrincipal) -> ApiResult<Me> {
+fn build_me(c: &mut crate::db::DbConn, p: crate::identity::UserPrincipal) -> ApiResult<Me> {
     let user = p.user;
     let school = match user.school_id {
         Some(id) => Some(
@@ -676,22 +678,22 @@ pub async fn update_email(state: web::Data<AppState>, who: Principal, req: HttpR
             tell.sort_by_key(|a| a.to_lowercase());
             tell.dedup_by_key(|a| a.to_lowercase());
             let mailer = match principal.user.school_id {
-                Some(school) if changed && !tell.is_empty() => crate::notify::mail::mailer(c, &secrets, school)?,
+                Some(school) if changed && !tell.is_empty() => crate::mail::mailer(c, &secrets, school)?,
                 _ => None,
             };
             let notice = mailer.map(|m| (m, tell, principal.user.account.clone(), principal.user.display_name.clone()));
             let user: User = users::table.find(id).select(User::as_select()).first(c)?;
-            Ok((build_me(c, crate::auth::UserPrincipal { user, ..principal })?, notice))
+            Ok((build_me(c, crate::identity::UserPrincipal { user, ..principal })?, notice))
         })
         .await?;
     if let Some((mailer, tell, account, name)) = notice {
-        let policy = crate::notify::mail::MailPolicy::from_config(&state.config);
+        let policy = crate::mail::MailPolicy::from_config(&state.config);
         let text = format!(
             "{name} 您好：\n\n學習歷程檔案平臺帳號 {account} 的電子郵件剛剛變更了。若不是您本人變更，請立即聯絡學校的系統管理者。\n\nThe e-mail address of Licheng account {account} was just changed. If you did not change it, contact your school's administrator at once."
         );
         actix_web::rt::spawn(async move {
             for to in tell {
-                if let Err(e) = crate::notify::mail::send(&policy, &mailer, &to, "學習歷程檔案平臺：電子郵件已變更 E-mail changed", &text).await {
+                if let Err(e) = crate::mail::send(&policy, &mailer, &to, "學習歷程檔案平臺：電子郵件已變更 E-mail changed", &text).await {
                     tracing::warn!(error = %e, "e-mail change notice was not sent");
                 }
             }

@@ -7,8 +7,8 @@ use diesel::prelude::*;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::accounts::audit::{self, Event};
-use crate::accounts::{User, UserKind};
+use crate::audit::{self, Event};
+use crate::identity::{User, UserKind};
 use crate::auth::jwt;
 use crate::state::AppState;
 use crate::db::DbConn;
@@ -323,7 +323,7 @@ pub fn refresh(state: &AppState, conn: &mut DbConn, presented: &str, client: &st
     if revoked_at.is_some() || used_at.is_some() || expires_at <= now {
         return Ok(RefreshOutcome::Refused(ApiError::new(ErrorCode::RefreshTokenInvalid)));
     }
-    if let Err(e) = crate::auth::check_usable(&user, now) {
+    if let Err(e) = crate::identity::check_usable(&user, now) {
         revoke_family(conn, &family, now)?;
         return Ok(RefreshOutcome::Refused(e));
     }
@@ -339,7 +339,7 @@ pub fn refresh(state: &AppState, conn: &mut DbConn, presented: &str, client: &st
 }
 
 pub fn revoke_family(conn: &mut DbConn, family: &str, now: NaiveDateTime) -> ApiResult<()> {
-    crate::auth::cache::invalidate_all();
+    crate::identity::cache::invalidate_all();
     diesel::update(refresh_tokens::table.filter(refresh_tokens::family.eq(family)).filter(refresh_tokens::revoked_at.is_null()))
         .set(refresh_tokens::revoked_at.eq(Some(now)))
         .execute(conn)?;
@@ -348,7 +348,7 @@ pub fn revoke_family(conn: &mut DbConn, family: &str, now: NaiveDateTime) -> Api
 
 /// Revokes every session of a user (password change or reset).
 pub fn revoke_all(conn: &mut DbConn, user_id: i64, now: NaiveDateTime) -> ApiResult<()> {
-    crate::auth::cache::invalidate_all();
+    crate::identity::cache::invalidate_all();
     diesel::update(refresh_tokens::table.filter(refresh_tokens::user_id.eq(user_id)).filter(refresh_tokens::revoked_at.is_null()))
         .set(refresh_tokens::revoked_at.eq(Some(now)))
         .execute(conn)?;
@@ -357,7 +357,7 @@ pub fn revoke_all(conn: &mut DbConn, user_id: i64, now: NaiveDateTime) -> ApiRes
 
 /// Revokes every session of many users at once (sync deactivations).
 pub fn revoke_users(conn: &mut DbConn, user_ids: &[i64], now: NaiveDateTime) -> ApiResult<()> {
-    crate::auth::cache::invalidate_all();
+    crate::identity::cache::invalidate_all();
     for chunk in user_ids.chunks(500) {
         diesel::update(refresh_tokens::table.filter(refresh_tokens::user_id.eq_any(chunk)).filter(refresh_tokens::revoked_at.is_null()))
             .set(refresh_tokens::revoked_at.eq(Some(now)))

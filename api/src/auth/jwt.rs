@@ -34,7 +34,7 @@ fn key(state: &AppState) -> [u8; 32] {
 }
 
 /// Signs an access token for `user_id`; returns it with its lifetime in seconds.
-pub fn issue(state: &AppState, user: &crate::accounts::User, family: &str) -> ApiResult<(String, i64)> {
+pub fn issue(state: &AppState, user: &crate::identity::User, family: &str) -> ApiResult<(String, i64)> {
     let now = state.clock.now_utc().timestamp();
     let lifetime = state.config.access_token_seconds;
     let claims = Claims {
@@ -50,7 +50,7 @@ pub fn issue(state: &AppState, user: &crate::accounts::User, family: &str) -> Ap
     Ok((token, lifetime))
 }
 
-pub fn password_version(user: &crate::accounts::User) -> i64 {
+pub fn password_version(user: &crate::identity::User) -> i64 {
     user.password_changed_at.map(|t| t.and_utc().timestamp_micros()).unwrap_or(0)
 }
 

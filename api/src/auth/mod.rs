@@ -4,9 +4,9 @@
 //! Callers authenticate with `Authorization: Bearer …`: either a short-lived access token (JWT)
 //! from sign-in, or a school API key (`lc_…`) limited to its scopes.
 
-pub mod cache;
 pub mod captcha;
 pub mod jwt;
+pub mod keys;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -18,11 +18,10 @@ use diesel::prelude::*;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::accounts::{Role, User, UserKind};
 use crate::state::AppState;
-use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult, ErrorCode};
-use crate::schema::{api_keys, function_modules, refresh_tokens, role_group_members, role_group_modules, role_groups, schools, users};
+use crate::identity::{check_usable, load_user_principal, Role, User, UserPrincipal};
+use crate::schema::{api_keys, refresh_tokens, schools, users};
 
 /// An operation on a function module (manual 3.1.2: 新增/修改/刪除， plus viewing).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -100,31 +99,11 @@ impl Need {
     pub const OPERATOR: Need = Need::roles(&[Role::PlatformOperator]);
 }
 
-/// A granted function module with its flags, merged over all of a user's groups.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct ModuleGrant {
-    /// Module code, e.g. `S0203S1`.
-    pub code: String,
-    pub name: String,
-    pub can_create: bool,
-    pub can_update: bool,
-    pub can_delete: bool,
-}
-
 /// The authenticated caller.
 #[derive(Debug, Clone)]
 pub enum Principal {
     User(UserPrincipal),
     ApiKey(KeyPrincipal),
-}
-
-#[derive(Debug, Clone)]
-pub struct UserPrincipal {
-    pub user: User,
-    pub roles: Vec<Role>,
-    pub modules: Vec<ModuleGrant>,
-    /// The access token's session family (for sign-out of this session).
-    pub session: String,
 }
 
 #[derive(Debug, Clone)]
@@ -314,12 +293,12 @@ async fn authenticate(req: &HttpRequest) -> ApiResult<Principal> {
         .ok_or_else(|| ApiError::internal("application state missing"))?
         .clone();
     let token = bearer(req)?;
-    if token.starts_with(crate::accounts::apikeys::KEY_PREFIX) {
+    if token.starts_with(keys::KEY_PREFIX) {
         let (now, client) = (state.clock.now(), client_addr(req));
         let key = state
             .db
             .read(move |c| {
-                let (key, due) = crate::accounts::apikeys::authenticate(c, &token, &client, now)?;
+                let (key, due) = keys::authenticate(c, &token, &client, now)?;
                 let active: bool = schools::table.find(key.school_id).select(schools::active).first(c)?;
                 if !active {
                     return Err(school_inactive());
@@ -330,7 +309,7 @@ async fn authenticate(req: &HttpRequest) -> ApiResult<Principal> {
         let (key, due) = key;
         if due {
             let id = key.key_id;
-            state.db.write(move |c| crate::accounts::apikeys::touch(c, id, now)).await?;
+            state.db.write(move |c| keys::touch(c, id, now)).await?;
         }
         return Ok(Principal::ApiKey(key));
     }
@@ -383,56 +362,6 @@ async fn authenticate(req: &HttpRequest) -> ApiResult<Principal> {
 /// The refusal when the caller's school has been deactivated by the platform operator.
 pub fn school_inactive() -> ApiError {
     ApiError::with_detail(ErrorCode::AccountInactive, "此學校已停用，帳號與 API 金鑰暫停使用。", "This school is deactivated: its accounts and API keys cannot be used.")
-}
-
-/// Inactive and expired accounts cannot act, whatever token they hold.
-pub fn check_usable(user: &User, now: chrono::NaiveDateTime) -> ApiResult<()> {
-    if !user.active {
-        return Err(ApiError::new(ErrorCode::AccountInactive));
-    }
-    if user.valid_until.is_some_and(|until| until <= now) {
-        return Err(ApiError::new(ErrorCode::AccountExpired));
-    }
-    Ok(())
-}
-
-/// Roles and merged module grants of `user`.
-pub fn load_user_principal(c: &mut DbConn, user: User, session: String) -> ApiResult<UserPrincipal> {
-    let roles = crate::accounts::roles_of(c, user.id)?;
-    let modules = granted_modules(c, user.id)?;
-    UserKind::stored(&user.kind)?;
-    Ok(UserPrincipal { user, roles, modules, session })
-}
-
-/// Function modules granted to `user_id` through the in-use groups they belong to.
-pub fn granted_modules(c: &mut DbConn, user_id: i64) -> ApiResult<Vec<ModuleGrant>> {
-    let rows: Vec<(String, String, bool, bool, bool)> = role_group_members::table
-        .inner_join(role_groups::table.on(role_groups::id.eq(role_group_members::group_id)))
-        .inner_join(role_group_modules::table.on(role_group_modules::group_id.eq(role_groups::id)))
-        .inner_join(function_modules::table.on(function_modules::code.eq(role_group_modules::module_code)))
-        .filter(role_group_members::user_id.eq(user_id))
-        .filter(role_groups::in_use.eq(true))
-        .order(function_modules::sort_order.asc())
-        .select((
-            function_modules::code,
-            function_modules::name_zh,
-            role_group_modules::can_create,
-            role_group_modules::can_update,
-            role_group_modules::can_delete,
-        ))
-        .load(c)?;
-    let mut out: Vec<ModuleGrant> = Vec::new();
-    for (code, name, can_create, can_update, can_delete) in rows {
-        match out.iter_mut().find(|m| m.code == code) {
-            Some(m) => {
-                m.can_create |= can_create;
-                m.can_update |= can_update;
-                m.can_delete |= can_delete;
-            }
-            None => out.push(ModuleGrant { code, name, can_create, can_update, can_delete }),
-        }
-    }
-    Ok(out)
 }
 
 /// Whether an API key row is usable (not revoked).

@@ -10,8 +10,8 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::accounts::audit::{self, Event};
-use crate::accounts::UserKind;
+use crate::audit::{self, Event};
+use crate::identity::UserKind;
 use crate::state::AppState;
 use crate::auth::{client_addr, Need, Principal};
 use crate::db::DbConn;

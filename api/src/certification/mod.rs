@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
-use crate::accounts::Role;
+use crate::identity::Role;
 use crate::state::AppState;
 use crate::auth::{Need, Principal};
 use crate::db::DbConn;

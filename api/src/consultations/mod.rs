@@ -268,7 +268,7 @@ pub fn records(c: &mut DbConn, school: i64, l: &Listing, page: Option<(i64, i64)
         linked.extend(cs::table.filter(cs::record_id.eq_any(chunk.to_vec())).select((cs::record_id, cs::student_id, cs::class_code)).load::<(i64, i64, Option<String>)>(c)?);
     }
     let who: Vec<i64> = linked.iter().map(|l| l.1).chain(rows.iter().map(|r| r.1)).collect();
-    let people = crate::reports::people(c, school, &who)?;
+    let people = crate::reporting::people(c, school, &who)?;
     let mut students: HashMap<i64, Vec<ConsultedStudent>> = HashMap::new();
     for (record, id, class_code) in linked {
         if let Some(p) = people.get(&id) {

@@ -10,7 +10,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::{JobRow, JobState};
-use crate::accounts::Role;
+use crate::identity::Role;
 use crate::state::AppState;
 use crate::auth::Principal;
 use crate::error::{ApiError, ApiResult, ErrorCode, Problem};

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::{find_owned, owned, unread_count, visible, NewsInput, NewsItem};
-use crate::accounts::Role;
+use crate::identity::Role;
 use crate::state::AppState;
 use crate::auth::{Need, Principal};
 use crate::db::DbConn;

@@ -29,7 +29,7 @@ pub struct Report {
 }
 
 fn national_id(i: usize) -> String {
-    crate::demo::national_id(&format!("C1{:07}", i % 10_000_000))
+    crate::national_id::complete(&format!("C1{:07}", i % 10_000_000))
 }
 
 fn manifest(students: usize, version: i32, changed: usize) -> Manifest {

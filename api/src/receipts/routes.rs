@@ -16,15 +16,15 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::*;
-use crate::accounts::audit::tr;
+use crate::audit::tr;
 use crate::state::AppState;
 use crate::auth::{Need, Op, Principal};
 use crate::error::{ApiError, ApiResult, ErrorCode, Lang, Problem};
 use crate::http::{request_lang, JsonBody};
 use crate::pagination::{offset, Page, PageQuery};
-use crate::reports::TermQuery;
+use crate::reporting::TermQuery;
 use crate::uploads::access::{self, Caller};
-use crate::reports::xlsx::{self, Cell, Sheet, XlsxFile};
+use crate::reporting::xlsx::{self, Cell, Sheet, XlsxFile};
 use crate::schema::{cadre_records as cr, courses, enrolments as en, receipt_answers as ra, receipt_imports as ri, receipt_reports as rr, receipt_students as rs, schools, selections as sel, student_profiles as sp, users};
 
 const VIEW: Need = Need::module(MODULE, Op::View);
@@ -47,7 +47,7 @@ async fn term_of(state: &AppState, school: i64, asked: Option<&str>) -> ApiResul
             return Err(ApiError::new(ErrorCode::InvalidQuery).field("term", "收訖明細以學期為單位，例如 1151", "a receipt is per semester, e.g. 1151"));
         }
     }
-    let found = state.db.read(move |c| crate::reports::resolve_term(c, school, asked)).await?;
+    let found = state.db.read(move |c| crate::reporting::resolve_term(c, school, asked)).await?;
     found.ok_or_else(|| ApiError::with_detail(ErrorCode::InvalidState, "學校尚未設定目前學年期。", "The school has no current term yet."))
 }
 
@@ -536,7 +536,7 @@ fn load_reports(
     let rows: Vec<ReportRow> = q.load(c)?;
     let total = if page.is_some() { total } else { rows.len() as i64 };
     let ids: Vec<i64> = rows.iter().map(|r| r.3).collect();
-    let people = crate::reports::people(c, school, &ids)?;
+    let people = crate::reporting::people(c, school, &ids)?;
     let views = rows
         .into_iter()
         .map(|(id, y, s, student_id, cat, kind, description, at, remark)| {
@@ -625,7 +625,7 @@ pub struct StudentReceipt {
 }
 
 fn student_receipt_of(c: &mut DbConn, school: i64, term: Term, student: i64, now: NaiveDateTime, hide_before_window: bool, lang: Lang) -> ApiResult<StudentReceipt> {
-    let p = crate::reports::people(c, school, &[student])?.remove(&student).ok_or_else(ApiError::not_found)?;
+    let p = crate::reporting::people(c, school, &[student])?.remove(&student).ok_or_else(ApiError::not_found)?;
     let imports = current_imports(c, school, term)?;
     let views = import_views(c, &imports, lang)?;
     let answers = answers(c, school, term, Some(student))?;
@@ -1091,7 +1091,7 @@ fn build_statistics(c: &mut DbConn, school: i64, term: Term, class: Option<Strin
     let mut all: Vec<i64> = received.values().flatten().copied().collect();
     all.sort_unstable();
     all.dedup();
-    let people = crate::reports::people(c, school, &all)?;
+    let people = crate::reporting::people(c, school, &all)?;
     let grades: HashMap<i64, i32> = sp::table.filter(sp::school_id.eq(school)).select((sp::user_id, sp::grade)).load::<(i64, i32)>(c)?.into_iter().collect();
     let in_scope = |id: &i64| class.is_none() || people.get(id).and_then(|p| p.class_code.clone()) == class;
     let tally = |ids: &mut dyn Iterator<Item = i64>, cat: Category| {
@@ -1133,7 +1133,7 @@ fn build_statistics(c: &mut DbConn, school: i64, term: Term, class: Option<Strin
         }
     } else {
         let mut ids: Vec<i64> = all.iter().copied().filter(|i| in_scope(i)).collect();
-        ids.sort_by_key(|i| people.get(i).map(|p| crate::reports::class_seat_key(&p.class_code, p.seat_no, &p.account)));
+        ids.sort_by_key(|i| people.get(i).map(|p| crate::reporting::class_seat_key(&p.class_code, p.seat_no, &p.account)));
         for id in ids {
             let p = people.get(&id).cloned().unwrap_or_default();
             let states = Category::ALL
@@ -1335,7 +1335,7 @@ fn build_differences(c: &mut DbConn, school: i64, year: i32, only: bool) -> ApiR
     let mut ids: Vec<i64> = receipt.keys().map(|(_, s)| *s).chain(results.keys().copied()).chain(performances.keys().copied()).chain(cadre.keys().copied()).chain(course.keys().copied()).collect();
     ids.sort_unstable();
     ids.dedup();
-    let people = crate::reports::people(c, school, &ids)?;
+    let people = crate::reporting::people(c, school, &ids)?;
     let students: std::collections::HashSet<i64> = users::table.filter(users::school_id.eq(school)).filter(users::kind.eq("student")).filter(users::id.eq_any(&ids)).select(users::id).load::<i64>(c)?.into_iter().collect();
     let mut out = Vec::new();
     for id in ids.into_iter().filter(|i| students.contains(i)) {
@@ -1362,7 +1362,7 @@ fn build_differences(c: &mut DbConn, school: i64, year: i32, only: bool) -> ApiR
         }
         out.push(ReceiptDifferenceRow { student_id: id, class_code: p.class_code, seat_no: p.seat_no, number: p.number, name: p.name, counts, differs });
     }
-    out.sort_by_key(|r| crate::reports::class_seat_key(&r.class_code, r.seat_no, &r.name));
+    out.sort_by_key(|r| crate::reporting::class_seat_key(&r.class_code, r.seat_no, &r.name));
     Ok(out)
 }
 

@@ -13,8 +13,8 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::xlsx::{self, Cell, Sheet, XlsxFile};
-use super::{file_name, people, resolve_term, TermQuery};
+use crate::reporting::xlsx::{self, Cell, Sheet, XlsxFile};
+use crate::reporting::{file_name, people, resolve_term, TermQuery};
 use crate::state::AppState;
 use crate::auth::{Need, Principal};
 use crate::db::DbConn;

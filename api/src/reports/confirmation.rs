@@ -13,9 +13,9 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::xlsx::{self, Cell, Sheet, XlsxFile};
-use super::{class_seat_key, file_name, resolve_term};
-use crate::accounts::UserKind;
+use crate::reporting::xlsx::{self, Cell, Sheet, XlsxFile};
+use crate::reporting::{class_seat_key, file_name, resolve_term};
+use crate::identity::UserKind;
 use crate::state::AppState;
 use crate::auth::{Need, Op, Principal};
 use crate::db::DbConn;
@@ -339,7 +339,7 @@ fn asked_students(c: &mut DbConn, school: i64, q: &SheetQuery) -> ApiResult<Vec<
 }
 
 fn parse_term(q: &SheetQuery) -> ApiResult<Option<Term>> {
-    super::TermQuery { term: q.term.clone() }.parsed()
+    crate::reporting::TermQuery { term: q.term.clone() }.parsed()
 }
 
 fn no_term() -> ApiError {
@@ -482,7 +482,7 @@ pub struct MySheetQuery {
 )]
 #[get("/me/confirmation-sheet")]
 pub async fn my_confirmation_sheet(state: web::Data<AppState>, who: Principal, q: web::Query<MySheetQuery>) -> ApiResult<web::Json<ConfirmationSheets>> {
-    who.require(Need::roles(&[crate::accounts::Role::Student]))?;
+    who.require(Need::roles(&[crate::identity::Role::Student]))?;
     let me = Caller::of(&who)?;
     let asked = parse_term(&SheetQuery { term: q.term.clone(), ..SheetQuery::default() })?;
     let now = state.clock.now();

@@ -11,7 +11,7 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::{resolve_term, TermQuery};
+use crate::reporting::{resolve_term, TermQuery};
 use crate::state::AppState;
 use crate::auth::{Need, Principal};
 use crate::db::DbConn;

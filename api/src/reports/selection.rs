@@ -10,9 +10,9 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::xlsx::{self, Cell, Sheet, XlsxFile};
-use super::class_seat_key;
-use crate::accounts::UserKind;
+use crate::reporting::xlsx::{self, Cell, Sheet, XlsxFile};
+use crate::reporting::class_seat_key;
+use crate::identity::UserKind;
 use crate::state::AppState;
 use crate::auth::{Need, Op, Principal, Scope};
 use crate::db::DbConn;
@@ -311,7 +311,7 @@ pub async fn selection_status_xlsx(state: web::Data<AppState>, who: Principal, f
         Kind::Performances => ("多元表現勾選情形", "selection-status-performances"),
     };
     let suffix = year.map(|y| format!("{y:03}"));
-    Ok(xlsx::attachment(bytes, &super::file_name(stem, suffix.clone()), &super::file_name(fallback, suffix)))
+    Ok(xlsx::attachment(bytes, &crate::reporting::file_name(stem, suffix.clone()), &crate::reporting::file_name(fallback, suffix)))
 }
 
 #[cfg(test)]

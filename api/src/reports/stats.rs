@@ -18,9 +18,9 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::uncertified::{count_by_teacher, waiting_rows};
 use super::usage::{by_teacher, certifiers, UsageTeacher, MODULE};
-use super::xlsx::{self, Cell, Sheet, XlsxFile};
-use super::{file_name, people, resolve_term, TermQuery};
-use crate::accounts::UserKind;
+use crate::reporting::xlsx::{self, Cell, Sheet, XlsxFile};
+use crate::reporting::{file_name, people, resolve_term, TermQuery};
+use crate::identity::UserKind;
 use crate::state::AppState;
 use crate::auth::{Need, Op, Principal, Scope};
 use crate::db::DbConn;

@@ -13,9 +13,9 @@ use diesel::prelude::*;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::xlsx::{self, Cell, Sheet, XlsxFile};
-use super::{class_seat_key, file_name, people, resolve_term, Person, TermQuery};
-use crate::accounts::UserKind;
+use crate::reporting::xlsx::{self, Cell, Sheet, XlsxFile};
+use crate::reporting::{class_seat_key, file_name, people, resolve_term, Person, TermQuery};
+use crate::identity::UserKind;
 use crate::state::AppState;
 use crate::auth::{Need, Op, Principal, Scope};
 use crate::db::DbConn;

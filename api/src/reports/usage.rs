@@ -10,8 +10,8 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::uncertified::{count_by_teacher, waiting_rows};
-use super::xlsx::{self, Cell, Sheet, XlsxFile};
-use super::{file_name, people, resolve_term, Person, TermQuery};
+use crate::reporting::xlsx::{self, Cell, Sheet, XlsxFile};
+use crate::reporting::{file_name, people, resolve_term, Person, TermQuery};
 use crate::state::AppState;
 use crate::auth::{Need, Op, Principal, Scope};
 use crate::db::DbConn;

@@ -46,7 +46,7 @@ macro_rules! insert_rows {
 }
 
 fn national_id(i: usize) -> String {
-    crate::demo::national_id(&format!("B1{:07}", i % 10_000_000))
+    crate::national_id::complete(&format!("B1{:07}", i % 10_000_000))
 }
 
 /// A distinct pdf of `size` bytes for each (student, item).

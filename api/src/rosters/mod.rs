@@ -21,14 +21,13 @@ use crate::schema::{cadre_records as cr, courses, learning_results as lr, perfor
 use crate::selections::Kind;
 use crate::storage::FileStore;
 use crate::terms::Term;
+use crate::uploads::fields::{PerformanceFields, COURSE_CODE_LEN};
 use crate::uploads::results::ResultState;
 
 /// The job kind of a roster export.
 pub const JOB_KIND: &str = "roster_export";
 /// The status of a student still at school, as sync stores it.
 pub const ENROLLED: &str = "在學";
-/// The length of a course code (課程代碼) the central database accepts.
-pub const COURSE_CODE_LEN: usize = 23;
 
 /// What a roster carries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -236,9 +235,6 @@ pub enum Item {
         end_date: Option<NaiveDate>,
     },
 }
-
-/// Every field a performance has (the upload domain's one list of its columns).
-pub use crate::uploads::performances::PerformanceFields;
 
 impl Item {
     pub fn id(&self) -> i64 {

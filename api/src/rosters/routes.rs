@@ -33,7 +33,7 @@ fn need(kind: RosterKind) -> Need {
 /// The asked term or the school's current one.
 async fn term(state: &AppState, school: i64, asked: Option<&str>) -> ApiResult<Term> {
     let asked = asked.map(str::trim).filter(|t| !t.is_empty()).map(crate::uploads::results::parse_term).transpose()?;
-    let found = state.db.read(move |c| crate::reports::resolve_term(c, school, asked)).await?;
+    let found = state.db.read(move |c| crate::reporting::resolve_term(c, school, asked)).await?;
     found.ok_or_else(|| ApiError::with_detail(ErrorCode::InvalidState, "學校尚未設定目前學年期。", "The school has no current term yet."))
 }
 

@@ -15,8 +15,8 @@ use crate::state::AppState;
 use crate::auth::{Need, Op, Principal};
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult, ErrorCode, Problem};
-use crate::reports::xlsx::{self, Cell, Sheet, XlsxFile};
-use crate::reports::{file_name, resolve_term, TermQuery};
+use crate::reporting::xlsx::{self, Cell, Sheet, XlsxFile};
+use crate::reporting::{file_name, resolve_term, TermQuery};
 use crate::schema::{sdl_flow_stages as fs, sdl_groups as g, sdl_plans as pl};
 use crate::terms::Term;
 

@@ -7,14 +7,14 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::accounts::audit::{self, Event};
-use crate::accounts::{Role, UserKind};
+use crate::audit::{self, Event};
+use crate::identity::{Role, UserKind};
 use crate::state::AppState;
 use crate::auth::{client_addr, Need, Op, Principal, Scope};
 use crate::db::{DbConn, Totals};
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::pagination::{like_pattern, offset, total_from_page, Page, PageQuery};
-use crate::schema::{classes, consultant_classes as cc, consultant_students as cst, counselor_students as cs, student_profiles as sp, user_roles, users};
+use crate::schema::{classes, consultant_classes as cc, counselor_students as cs, student_profiles as sp, user_roles, users};
 use crate::terms::{self, Term};
 
 #[derive(Debug, Serialize, ToSchema, Queryable)]
@@ -129,54 +129,10 @@ fn assigned_class_ids(c: &mut DbConn, teacher: i64, term: Term) -> ApiResult<Vec
         .load(c)?)
 }
 
-/// Course-consultant and counselor roles follow this term's assignments.
-pub fn derive_advisor_roles(c: &mut DbConn, school: i64) -> ApiResult<()> {
-    let staff: Vec<i64> = users::table
-        .filter(users::school_id.eq(school))
-        .filter(users::kind.eq(UserKind::Staff.as_str()))
-        .select(users::id)
-        .load(c)?;
-    let derived = [Role::CourseConsultant.as_str(), Role::Counselor.as_str()];
-    diesel::delete(user_roles::table.filter(user_roles::user_id.eq_any(&staff)).filter(user_roles::role_code.eq_any(derived))).execute(c)?;
-    let Some(term) = terms::current(c, school)? else { return Ok(()) };
-    let mut consultants: Vec<i64> = cc::table
-        .filter(cc::school_id.eq(school))
-        .filter(cc::academic_year.eq(term.academic_year))
-        .filter(cc::semester.eq(term.semester))
-        .select(cc::teacher_id)
-        .load(c)?;
-    consultants.extend(
-        cst::table
-            .filter(cst::school_id.eq(school))
-            .filter(cst::academic_year.eq(term.academic_year))
-            .filter(cst::semester.eq(term.semester))
-            .select(cst::teacher_id)
-            .load::<i64>(c)?,
-    );
-    consultants.sort_unstable();
-    consultants.dedup();
-    let mut counselors: Vec<i64> = cs::table
-        .filter(cs::school_id.eq(school))
-        .filter(cs::academic_year.eq(term.academic_year))
-        .filter(cs::semester.eq(term.semester))
-        .select(cs::teacher_id)
-        .load(c)?;
-    counselors.sort_unstable();
-    counselors.dedup();
-    for (ids, role) in [(consultants, Role::CourseConsultant), (counselors, Role::Counselor)] {
-        for id in ids {
-            diesel::insert_into(user_roles::table)
-                .values((user_roles::user_id.eq(id), user_roles::role_code.eq(role.as_str())))
-                .execute(c)?;
-        }
-    }
-    Ok(())
-}
-
 /// Staff accounts that administer the school without teaching (the school's 管理者 account): not
 /// listed as teachers to pick as consultants or counselors (issue #24).
 fn admin_only(c: &mut DbConn) -> ApiResult<Vec<i64>> {
-    use crate::accounts::Role;
+    use crate::identity::Role;
     let admins: Vec<i64> = user_roles::table.filter(user_roles::role_code.eq(Role::SchoolAdmin.as_str())).select(user_roles::user_id).load(c)?;
     if admins.is_empty() {
         return Ok(admins);
@@ -346,7 +302,7 @@ pub async fn put_consultant_classes(state: web::Data<AppState>, who: Principal, 
                     .values((cc::school_id.eq(school), cc::academic_year.eq(term.academic_year), cc::semester.eq(term.semester), cc::teacher_id.eq(teacher), cc::class_id.eq(id)))
                     .execute(c)?;
             }
-            derive_advisor_roles(c, school)?;
+            terms::derive_advisor_roles(c, school)?;
             audit::record(c, Event { school_id: Some(school), user_id: me, actor: Some(&actor), event: "consultant_classes_changed", detail: Some(format!("teacher {teacher}: {} classes", ids.len())), client: Some(&client) }, now)?;
             Ok(web::Json(consultant_classes(c, school, teacher)?))
         })
@@ -579,7 +535,7 @@ async fn put_students(state: &AppState, who: &Principal, req: &HttpRequest, whic
             staff_of(c, school, teacher)?;
             let term = terms::require_current(c, school)?;
             set_students(c, which, school, teacher, &ids, term)?;
-            derive_advisor_roles(c, school)?;
+            terms::derive_advisor_roles(c, school)?;
             audit::record(c, Event { school_id: Some(school), user_id: me, actor: Some(&actor), event: which.event(), detail: Some(format!("teacher {teacher}: {} students", ids.len())), client: Some(&client) }, now)?;
             let all = PeopleFilter { q: None, class_code: None };
             Ok(load_students(c, None, Some(&ids), school, &all, 1, 10_000)?.items)

@@ -8,7 +8,7 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::accounts::audit::{self, Event};
+use crate::audit::{self, Event};
 use crate::state::AppState;
 use crate::auth::{client_addr, Need, Op, Principal, Scope};
 use crate::db::DbConn;

@@ -7,26 +7,16 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::{check_course_code, class_key, ByNumber, CadreRow, ClassRow, Counts, CourseRow, EnrolmentKind, EnrolmentRow, RowErrors, StaffRow, StudentRow, TeachingRow};
-use crate::accounts::audit::{self, Event};
-use crate::accounts::{password, session, Role, UserKind};
-use crate::db::DbConn;
+use crate::audit::{self, Event};
+use crate::accounts::{password, session};
+use crate::identity::{Role, UserKind};
+use crate::db::{insert_rows, DbConn};
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::schema::{cadre_records, classes, courses, enrolments, schools, student_profiles, teaching_assignments, user_roles, users};
 use crate::terms::{self, Term};
 
 /// Rows per INSERT statement.
 const CHUNK: usize = 500;
-
-/// A multi-row INSERT. Diesel's MultiConnection cannot batch (its dialect has no DEFAULT
-/// keyword), so the statement runs on the concrete connection inside the same transaction.
-macro_rules! insert_rows {
-    ($conn:expr, $table:expr, $rows:expr) => {
-        match $conn {
-            DbConn::Sqlite(conn) => diesel::insert_into($table).values($rows).execute(conn),
-            DbConn::Postgresql(conn) => diesel::insert_into($table).values($rows).execute(conn),
-        }
-    };
-}
 
 /// The batch's school and term.
 #[derive(Debug, Clone)]
@@ -58,59 +48,10 @@ pub fn check_term(c: &mut DbConn, ctx: &Ctx) -> ApiResult<()> {
         _ => {
             terms::set_current(c, ctx.school_id, ctx.term, ctx.now)?;
             // Consultants' classes and counselors' students are set again each term.
-            crate::settings::advisors::derive_advisor_roles(c, ctx.school_id)?;
-            derive_teaching_roles(c, ctx.school_id)
+            terms::derive_advisor_roles(c, ctx.school_id)?;
+            terms::derive_teaching_roles(c, ctx.school_id)
         }
     }
-}
-
-/// Subject-teacher and homeroom roles follow the current term's teaching assignments and classes
-/// (other roles and role groups carry over from term to term, FAQ 000 三 Q1).
-pub fn derive_teaching_roles(c: &mut DbConn, school_id: i64) -> ApiResult<()> {
-    // Only synced staff (with a staff number): roles given in Licheng itself stay.
-    let staff: Vec<i64> = users::table
-        .filter(users::school_id.eq(school_id))
-        .filter(users::kind.eq(UserKind::Staff.as_str()))
-        .filter(users::number.is_not_null())
-        .select(users::id)
-        .load(c)?;
-    let derived = [Role::SubjectTeacher.as_str(), Role::HomeroomTeacher.as_str()];
-    for chunk in staff.chunks(CHUNK) {
-        diesel::delete(user_roles::table.filter(user_roles::user_id.eq_any(chunk)).filter(user_roles::role_code.eq_any(derived)))
-            .execute(c)?;
-    }
-    let Some(term) = terms::current(c, school_id)? else { return Ok(()) };
-    let mut teachers: Vec<i64> = teaching_assignments::table
-        .inner_join(courses::table)
-        .filter(courses::school_id.eq(school_id))
-        .filter(courses::academic_year.eq(term.academic_year))
-        .filter(courses::semester.eq(term.semester))
-        .filter(courses::active.eq(true))
-        .filter(teaching_assignments::active.eq(true))
-        .select(teaching_assignments::teacher_id)
-        .distinct()
-        .load(c)?;
-    teachers.sort_unstable();
-    teachers.dedup();
-    let mut homerooms: Vec<i64> = classes::table
-        .filter(classes::school_id.eq(school_id))
-        .filter(classes::academic_year.eq(term.academic_year))
-        .filter(classes::semester.eq(term.semester))
-        .filter(classes::active.eq(true))
-        .filter(classes::homeroom_user_id.is_not_null())
-        .select(classes::homeroom_user_id.assume_not_null())
-        .load(c)?;
-    homerooms.sort_unstable();
-    homerooms.dedup();
-    let rows: Vec<_> = teachers
-        .iter()
-        .map(|id| (user_roles::user_id.eq(*id), user_roles::role_code.eq(Role::SubjectTeacher.as_str())))
-        .chain(homerooms.iter().map(|id| (user_roles::user_id.eq(*id), user_roles::role_code.eq(Role::HomeroomTeacher.as_str()))))
-        .collect();
-    for chunk in rows.chunks(CHUNK) {
-        insert_rows!(c, user_roles::table, chunk.to_vec())?;
-    }
-    Ok(())
 }
 
 fn people_by_number(c: &mut DbConn, school_id: i64, kind: UserKind) -> ApiResult<ByNumber> {
@@ -451,7 +392,7 @@ pub fn staff(c: &mut DbConn, ctx: &Ctx, rows: &[StaffRow]) -> ApiResult<Counts> 
     let (_, mut result, changed) = upsert_people(c, ctx, UserKind::Staff, &people, None)?;
     result.updated = changed.len() as i64;
     result.unchanged = result.total - result.inserted - result.updated;
-    derive_teaching_roles(c, ctx.school_id)?;
+    terms::derive_teaching_roles(c, ctx.school_id)?;
     Ok(result)
 }
 
@@ -526,7 +467,7 @@ pub fn classes_batch(c: &mut DbConn, ctx: &Ctx, rows: &[ClassRow]) -> ApiResult<
     }
     result.deactivated = gone.len() as i64;
     result.unchanged = result.total - result.inserted - result.updated;
-    derive_teaching_roles(c, ctx.school_id)?;
+    terms::derive_teaching_roles(c, ctx.school_id)?;
     Ok(result)
 }
 
@@ -614,7 +555,7 @@ pub fn courses_batch(c: &mut DbConn, ctx: &Ctx, rows: &[CourseRow]) -> ApiResult
     }
     result.deactivated = gone.len() as i64;
     result.unchanged = result.total - result.inserted - result.updated;
-    derive_teaching_roles(c, ctx.school_id)?;
+    terms::derive_teaching_roles(c, ctx.school_id)?;
     Ok(result)
 }
 
@@ -766,7 +707,7 @@ pub fn teaching_batch(c: &mut DbConn, ctx: &Ctx, rows: &[TeachingRow]) -> ApiRes
     }
     result.deactivated = gone.len() as i64;
     result.unchanged = result.total - result.inserted - result.updated;
-    derive_teaching_roles(c, ctx.school_id)?;
+    terms::derive_teaching_roles(c, ctx.school_id)?;
     Ok(result)
 }
 

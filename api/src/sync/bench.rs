@@ -29,7 +29,7 @@ impl Step {
 }
 
 fn national_id(i: usize) -> String {
-    crate::demo::national_id(&format!("A1{:07}", i % 10_000_000))
+    crate::national_id::complete(&format!("A1{:07}", i % 10_000_000))
 }
 
 /// Loads a school with enough students and courses for `rows` enrolments (five per student),

@@ -18,7 +18,6 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::ValidateEmail;
 
-use crate::accounts::password;
 use crate::error::{ApiError, ErrorCode};
 
 /// The data kinds of the sync API.
@@ -331,7 +330,7 @@ impl RowErrors {
     }
 
     pub fn national_id(&mut self, row: usize, field: &str, value: &str) {
-        if !password::is_valid_national_id(value) {
+        if !crate::national_id::is_valid_national_id(value) {
             self.add(row, field, "身分證統一編號格式或檢查碼錯誤", "not a valid national ID (format or check digit)");
         }
     }

@@ -110,7 +110,7 @@ pub fn run_batch<T>(db: &Db, school_id: i64, api_key_id: Option<i64>, kind: Kind
     });
     // People, roles and terms may have changed: this process's cached principals reload now,
     // other processes' within their cache lifetime.
-    crate::auth::cache::invalidate_all();
+    crate::identity::cache::invalidate_all();
     let finished = chrono::Utc::now().naive_utc().max(now);
     let (code, result, error) = match &applied {
         Ok(counts) => ("00", serde_json::to_string(counts).ok(), None),

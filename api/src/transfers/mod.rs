@@ -215,7 +215,7 @@ impl MissingCode {
     /// The refusal's entry for a result whose course code is not the 23-character one (FAQ 000 五
     /// Q3); `None` when it is. [`precheck`] and [`snapshot`] both decide through it.
     fn of(student_id: i64, student_name: &str, subject: &str, course_code: &str, academic_year: i32, semester: i32) -> Option<MissingCode> {
-        (course_code.trim().chars().count() != crate::rosters::COURSE_CODE_LEN).then(|| MissingCode {
+        (course_code.trim().chars().count() != crate::uploads::fields::COURSE_CODE_LEN).then(|| MissingCode {
             student_id,
             student_name: student_name.to_string(),
             subject: subject.to_string(),
@@ -337,7 +337,7 @@ pub fn snapshot(c: &mut DbConn, school: i64, ids: &[i64]) -> ApiResult<Snapshot>
                 .load::<E>(c)?,
         );
     }
-    let performances: Vec<(i64, i64, NaiveDateTime, Option<i64>, Option<i64>, crate::rosters::PerformanceFields)> = pf::table
+    let performances: Vec<(i64, i64, NaiveDateTime, Option<i64>, Option<i64>, crate::uploads::fields::PerformanceFields)> = pf::table
         .filter(pf::school_id.eq(school))
         .filter(pf::student_id.eq_any(ids.to_vec()))
         .filter(crate::uploads::live::<pf::table>())
@@ -348,7 +348,7 @@ pub fn snapshot(c: &mut DbConn, school: i64, ids: &[i64]) -> ApiResult<Snapshot>
             pf::created_at,
             pf::document_file_id,
             pf::video_file_id,
-            crate::rosters::PerformanceFields::as_select(),
+            crate::uploads::fields::PerformanceFields::as_select(),
         ))
         .load(c)?;
     type C = (i64, i64, i32, i32, String, String, Option<String>, NaiveDate, Option<NaiveDate>);

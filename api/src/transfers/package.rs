@@ -201,7 +201,7 @@ fn open(path: &Path, md5_given: &str, password: &str) -> ApiResult<Opened> {
     for i in 0..zip.len() {
         let entry = zip.by_index_raw(i).map_err(|e| refused("壓縮檔毀損，無法開啟", format!("The package is corrupt ({e})")))?;
         let name = entry.name().map_err(|_| refused("壓縮檔內有無法辨識的檔名", "An entry's name cannot be read"))?.to_string();
-        if crate::receipts::hostile_name(&name) || entry.enclosed_name().is_none() || name.split('/').any(|p| p == ".") {
+        if crate::storage::hostile_name(&name) || entry.enclosed_name().is_none() || name.split('/').any(|p| p == ".") {
             return Err(refused(format!("壓縮檔內有不安全的路徑「{name}」"), format!("The entry `{name}` has an unsafe path (zip-slip)")));
         }
         let (size, packed) = (entry.size(), entry.compressed_size());

@@ -14,7 +14,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::package::{self, Params, TransferStudentOutcome};
 use super::{mask_national_id, EXPORT_MODULE, IMPORT_MODULE, JOB_KIND, PASSWORD_PURPOSE};
-use crate::accounts::Role;
+use crate::identity::Role;
 use crate::state::AppState;
 use crate::auth::{Need, Op, Principal};
 use crate::error::{ApiError, ApiResult, ErrorCode, Lang, Problem};

@@ -4,8 +4,8 @@
 
 use diesel::prelude::*;
 
-use crate::accounts::audit::{self, Event};
-use crate::accounts::{Role, UserKind};
+use crate::audit::{self, Event};
+use crate::identity::{Role, UserKind};
 use crate::auth::Principal;
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult, ErrorCode};

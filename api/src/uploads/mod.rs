@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod check;
+pub mod fields;
 pub mod files;
 pub mod form;
 pub mod items;

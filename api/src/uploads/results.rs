@@ -12,7 +12,7 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::accounts::UserKind;
+use crate::identity::UserKind;
 use crate::state::AppState;
 use crate::auth::Principal;
 use crate::db::{DbConn, Totals};

@@ -15,7 +15,8 @@ use diesel::{Connection, PgConnection, RunQueryDsl};
 use serde_json::Value;
 
 use diesel::{ExpressionMethods, QueryDsl};
-use licheng::accounts::{NewAccount, Role, UserKind};
+use licheng::accounts::NewAccount;
+use licheng::identity::{Role, UserKind};
 use licheng::app;
 use licheng::state::AppState;
 use licheng::config::Config;

@@ -15,7 +15,7 @@ use std::time::Duration;
 use utoipa::ToSchema;
 use validator::Validate;
 
-use crate::accounts::audit::{self, Event};
+use crate::audit::{self, Event};
 use crate::state::AppState;
 use crate::auth::{client_addr, Need, Principal};
 use crate::config::Config;
