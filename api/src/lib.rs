@@ -39,4 +39,6 @@ pub mod news;
 pub mod fields;
 pub mod consultations;
 pub mod receipts;
+pub mod reminders;
+pub mod workers;
 pub mod national_id;

@@ -45,46 +45,11 @@ pub const MIN_WINDOW_DATES: i64 = 3;
 /// beyond): the admin answers each one, so a runaway client must not bury the list.
 pub const MAX_REPORTS_PER_CATEGORY: i64 = 20;
 
-/// A category of the receipt (the manual's four tabs).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-#[schema(as = ReceiptDataCategory)]
-pub enum Category {
-    /// 修課紀錄.
-    CourseRecords,
-    /// 課程學習成果.
-    Results,
-    /// 多元表現.
-    Performances,
-    /// 校內幹部經歷.
-    Cadre,
-}
+// The enum itself is `notify::message`'s (in-app reminders name the categories, below this
+// module); what receipts add to it is here.
+pub use crate::notify::message::Category;
 
 impl Category {
-    pub const ALL: [Category; 4] = [Category::CourseRecords, Category::Results, Category::Performances, Category::Cadre];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Category::CourseRecords => "course_records",
-            Category::Results => "results",
-            Category::Performances => "performances",
-            Category::Cadre => "cadre",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Category> {
-        Category::ALL.into_iter().find(|c| c.as_str() == s.trim())
-    }
-
-    pub fn name_zh(self) -> &'static str {
-        match self {
-            Category::CourseRecords => "修課紀錄",
-            Category::Results => "課程學習成果",
-            Category::Performances => "多元表現",
-            Category::Cadre => "校內幹部經歷",
-        }
-    }
-
     /// The short name of the statistics ("修課紀錄 2已確認/共362人, 學習成果 …, 幹部經歷 …").
     pub fn short_zh(self) -> &'static str {
         match self {
@@ -95,14 +60,6 @@ impl Category {
         }
     }
 
-    pub fn name_en(self) -> &'static str {
-        match self {
-            Category::CourseRecords => "Course records",
-            Category::Results => "Learning results",
-            Category::Performances => "Performances",
-            Category::Cadre => "School cadre records",
-        }
-    }
 
     /// Whether the category of a term's receipt is imported only in a later term (manual 8.1.1:
     /// "修課紀錄、幹部經歷為每學期匯入", "學習成果、多元表現則為下學期才會進行匯入").

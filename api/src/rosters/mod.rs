@@ -24,7 +24,7 @@ use crate::terms::Term;
 use crate::uploads::results::ResultState;
 
 /// The job kind of a roster export.
-pub const JOB_KIND: &str = "roster_export";
+pub const JOB_KIND: crate::jobs::JobKind = crate::jobs::JobKind::RosterExport;
 /// The status of a student still at school, as sync stores it.
 pub const ENROLLED: &str = "在學";
 /// The length of a course code (課程代碼) the central database accepts.
