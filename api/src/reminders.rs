@@ -89,6 +89,12 @@ pub fn backoff(attempts: i32) -> chrono::Duration {
 /// Everything due for `school` at `now` (Taipei day and hour), by the school's parameters and
 /// work periods. `link` is the web app's address.
 pub fn plan(c: &mut DbConn, school: i64, now: NaiveDateTime, link: &str) -> ApiResult<Vec<Planned>> {
+    let receipts = crate::receipts::due_reminders(c, school, now)?;
+    plan_with(c, school, now, link, &receipts)
+}
+
+/// [`plan`] with the students the receipts remind already found.
+fn plan_with(c: &mut DbConn, school: i64, now: NaiveDateTime, link: &str, receipts: &crate::receipts::DueReminders) -> ApiResult<Vec<Planned>> {
     let Some(term) = terms::current(c, school)? else { return Ok(Vec::new()) };
     let (params, _) = parameters::load(c, school)?;
     let (today, hour) = taipei(now);
@@ -98,7 +104,7 @@ pub fn plan(c: &mut DbConn, school: i64, now: NaiveDateTime, link: &str) -> ApiR
             out.extend(teachers(c, school, term, now, link)?);
         }
     }
-    out.extend(crate::receipts::reminders(c, school, now, link)?);
+    out.extend(crate::receipts::reminders_of(c, receipts, link)?);
     for grade in 1..=3 {
         if let Some(p) = periods::find(c, school, Item::UploadResults, grade, term, now)? {
             if p.open && in_last_days(today, p.end_date, params.remind_submit_days) {
@@ -422,15 +428,22 @@ pub async fn run_once(state: &AppState, school: Option<i64>) -> ApiResult<RunRep
         })
         .await?;
     let mut report = RunReport::default();
-    // In-app reminders (receipts) need no mail server: every active school.
-    for &(id, _) in &all {
-        if state.db.read(move |c| crate::receipts::in_app_reminders(c, id, now, false)).await? > 0 {
-            state.db.write(move |c| crate::receipts::in_app_reminders(c, id, now, true)).await?;
-        }
-    }
-    for id in all.into_iter().filter_map(|(id, mail)| mail.map(|_| id)) {
+    for (id, mail_server) in all {
         let link = link.clone();
-        let planned = state.db.read(move |c| plan(c, id, now, &link)).await?;
+        // The students the receipts remind, found once: in-app reminders (every active school,
+        // no mail server needed; added in a write only when some are due) and mails.
+        let (receipts, in_app, planned) = state
+            .db
+            .read(move |c| {
+                let receipts = crate::receipts::due_reminders(c, id, now)?;
+                let in_app = crate::receipts::in_app_reminders_of(c, id, now, &receipts, false)?;
+                let planned = if mail_server.is_some() { plan_with(c, id, now, &link, &receipts)? } else { Vec::new() };
+                Ok((receipts, in_app, planned))
+            })
+            .await?;
+        if in_app > 0 {
+            state.db.write(move |c| crate::receipts::in_app_reminders_of(c, id, now, &receipts, true)).await?;
+        }
         if planned.is_empty() {
             continue;
         }

@@ -529,12 +529,15 @@ pub fn answers(c: &mut DbConn, school: i64, term: Term, student: Option<i64>) ->
         .collect()
 }
 
+/// Per student, the terms and categories to remind of with their window's end ([`due_reminders`]).
+pub type DueReminders = BTreeMap<i64, Vec<(Term, Category, NaiveDateTime)>>;
+
 /// The students to remind at `now`: every student in a category's receipt who has not answered,
 /// on the (Taipei) day the window opens and within its last 24 hours; per student the terms and
 /// categories with their window's end. Every term with a window open now counts, not only the
 /// current one: learning results and performances of a term are imported — and answered — in the
 /// next (manual 8.1.1).
-fn due_reminders(c: &mut DbConn, school: i64, now: NaiveDateTime) -> ApiResult<BTreeMap<i64, Vec<(Term, Category, NaiveDateTime)>>> {
+pub fn due_reminders(c: &mut DbConn, school: i64, now: NaiveDateTime) -> ApiResult<DueReminders> {
     let open_terms: Vec<(i32, i32)> =
         ri::table.filter(ri::school_id.eq(school)).filter(ri::window_start.le(now)).filter(ri::window_end.gt(now)).select((ri::academic_year, ri::semester)).distinct().load(c)?;
     let mut due: BTreeMap<i64, Vec<(Term, Category, NaiveDateTime)>> = BTreeMap::new();
@@ -573,6 +576,11 @@ fn reminder_lines(items: &[(Term, Category, NaiveDateTime)]) -> Vec<String> {
 /// outbox's key) naming every such category.
 pub fn reminders(c: &mut DbConn, school: i64, now: NaiveDateTime, link: &str) -> ApiResult<Vec<crate::notify::reminders::Planned>> {
     let due = due_reminders(c, school, now)?;
+    reminders_of(c, &due, link)
+}
+
+/// [`reminders`] of students already found due (the scheduler finds them once per pass).
+pub fn reminders_of(c: &mut DbConn, due: &DueReminders, link: &str) -> ApiResult<Vec<crate::notify::reminders::Planned>> {
     let ids: Vec<i64> = due.keys().copied().collect();
     let mut out = Vec::new();
     for chunk in ids.chunks(5000) {
@@ -602,8 +610,14 @@ pub fn reminders(c: &mut DbConn, school: i64, now: NaiveDateTime, link: &str) ->
 /// Taipei day per student. Returns how many are due; with `add` it also adds them (the scheduler
 /// counts in a read and adds in a write only when some are due).
 pub fn in_app_reminders(c: &mut DbConn, school: i64, now: NaiveDateTime, add: bool) -> ApiResult<usize> {
-    use crate::schema::notifications as n;
     let due = due_reminders(c, school, now)?;
+    in_app_reminders_of(c, school, now, &due, add)
+}
+
+/// [`in_app_reminders`] of students already found due (the scheduler finds them once per pass;
+/// those reminded since are skipped here).
+pub fn in_app_reminders_of(c: &mut DbConn, school: i64, now: NaiveDateTime, due: &DueReminders, add: bool) -> ApiResult<usize> {
+    use crate::schema::notifications as n;
     if due.is_empty() {
         return Ok(0);
     }
