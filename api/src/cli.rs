@@ -518,12 +518,11 @@ fn serve(config: Config, db: Db, demo: bool) -> Result<(), AnyError> {
     tracing::info!(bind = %bind, database = state.db.kind().as_str(), "Licheng listening");
     println!("Licheng listening on http://{bind} ({})", state.db.kind().as_str());
     actix_web::rt::System::new().block_on(async move {
-        // Reminder mails: safe on every instance (the outbox keeps each to once a day).
-        crate::notify::reminders::spawn(state.clone());
+        // Reminder mails and jobs (roster exports, …): safe on every instance (the outbox keeps
+        // each reminder to once a day; job claims are exclusive, with a lease).
+        crate::workers::spawn(state.clone());
         // Files nothing live refers to any more (replaced, of deleted items).
         crate::uploads::files::spawn_sweeper(state.clone());
-        // Jobs (roster exports, …): safe on every instance (claims are exclusive, with a lease).
-        crate::jobs::spawn(state.clone());
         // Report this server's national-ID keys (`licheng rotate-key` refuses while one is old).
         crate::national_id::spawn(state.db.clone(), state.clock.clone(), beat);
         // Seal new events into the tamper-evident history (every instance; races are harmless).

@@ -430,3 +430,9 @@ mod json_tests {
     }
 }
 
+// Here, below the domains, because download responses of every layer name it (`reports::xlsx`
+// writes the workbooks and re-exports it).
+/// An .xlsx workbook (documentation type of the download responses).
+#[derive(utoipa::ToSchema)]
+#[schema(value_type = String, format = Binary)]
+pub struct XlsxFile(pub Vec<u8>);

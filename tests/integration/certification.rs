@@ -10,7 +10,7 @@ use crate::support::smtp::{local_mail, silent_server, SmtpServer};
 use crate::uploads::course_id;
 use crate::support::{bytes, TestApp};
 use licheng::state::AppState;
-use licheng::notify::reminders;
+use licheng::reminders;
 use licheng::schema::{learning_results as lr, mail_outbox as mo, users};
 
 const S: &str = "999999_114001";

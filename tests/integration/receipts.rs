@@ -131,7 +131,7 @@ async fn export(app: &TestApp, token: &str, roster: &str) -> (String, Vec<u8>) {
     let r = app.post_as("/api/v1/rosters/exports", token, json!({"roster": roster})).await;
     assert_eq!(r.status, 202, "{}", r.text());
     let view = r.json();
-    licheng::jobs::run_once(&app.state).await.expect("worker pass");
+    licheng::workers::run_jobs(&app.state).await.expect("worker pass");
     let package = app.get_as(&format!("/api/v1/jobs/{}/result", view["job_id"]), token).await;
     assert_eq!(package.status, 200, "{}", package.text());
     (format!("{}.zip", view["file_name"].as_str().unwrap()), package.body)
@@ -172,7 +172,7 @@ async fn import(app: &TestApp, token: &str, bytes: &[u8], fields: &[(&str, &str)
     }
     // A real import is a job: run the worker and answer with its result.
     let id = r.json()["job_id"].as_i64().expect("a job id");
-    licheng::jobs::run_once(&app.state).await.expect("worker pass");
+    licheng::workers::run_jobs(&app.state).await.expect("worker pass");
     let job = app.get_as(&format!("/api/v1/jobs/{id}"), token).await.json();
     assert_eq!(job["state"], "succeeded", "{job}");
     app.get_as(&format!("/api/v1/jobs/{id}/result"), token).await
@@ -605,7 +605,7 @@ async fn roles_modules_other_students_and_other_schools_are_refused() {
 
 #[actix_web::test]
 async fn reminders_go_to_students_who_have_not_answered_when_a_window_opens_and_closes() {
-    use licheng::notify::reminders::{plan, Reason};
+    use licheng::reminders::{plan, Reason};
     let app = TestApp::init();
     let fx = fixture(&app, "720005").await;
     let (_, receipt) = generate(&app, &fx.school, &[], 1, Vec::new());
@@ -798,8 +798,8 @@ async fn in_app_reminders_when_a_window_opens_and_before_it_closes() {
             page.json()["items"].as_array().unwrap().iter().filter(|n| n["kind"] == "receipt_pending").cloned().collect::<Vec<_>>()
         }
     };
-    licheng::notify::reminders::run_once(&app.state, Some(school)).await.expect("a pass");
-    licheng::notify::reminders::run_once(&app.state, Some(school)).await.expect("a second pass the same day");
+    licheng::reminders::run_once(&app.state, Some(school)).await.expect("a pass");
+    licheng::reminders::run_once(&app.state, Some(school)).await.expect("a second pass the same day");
     let t3 = app.token(&fx.school, "s3").await;
     let got = inbox(t3.clone()).await;
     assert_eq!(got.len(), 1, "once a day: {got:?}");
@@ -812,11 +812,11 @@ async fn in_app_reminders_when_a_window_opens_and_before_it_closes() {
     assert!(inbox(t1.clone()).await.is_empty(), "s1 confirmed");
     // A middle day: nothing new; its last 24 hours: again.
     app.state.clock.advance(86_400 + 3_600);
-    licheng::notify::reminders::run_once(&app.state, Some(school)).await.expect("a pass");
+    licheng::reminders::run_once(&app.state, Some(school)).await.expect("a pass");
     let t3 = app.token(&fx.school, "s3").await;
     assert_eq!(inbox(t3.clone()).await.len(), 1);
     app.state.clock.advance(86_400);
-    licheng::notify::reminders::run_once(&app.state, Some(school)).await.expect("a pass");
+    licheng::reminders::run_once(&app.state, Some(school)).await.expect("a pass");
     let t3 = app.token(&fx.school, "s3").await;
     assert_eq!(inbox(t3).await.len(), 2);
 }
@@ -843,7 +843,7 @@ async fn a_real_import_is_a_job_with_progress() {
     // A dry run still answers at once.
     let dry = app.upload(Method::POST, "/api/v1/receipts/imports", &fx.admin, &[("term", "1151"), ("password", PASSWORD), ("dry_run", "true")], &[("file", "r.zip", &receipt)]).await;
     assert_eq!(dry.status, 200, "{}", dry.text());
-    licheng::jobs::run_once(&app.state).await.expect("worker pass");
+    licheng::workers::run_jobs(&app.state).await.expect("worker pass");
     let done = app.get_as(&format!("/api/v1/jobs/{id}"), &fx.admin).await.json();
     assert_eq!(done["state"], "succeeded", "{done}");
     assert_eq!((done["done"].as_i64(), done["total"].as_i64()), (Some(2), Some(2)), "one step per category: {done}");

@@ -563,7 +563,7 @@ async fn a_large_analysis_is_exported_by_a_job_with_progress() {
     assert_eq!(queued["state"], "queued");
     assert_eq!(queued["kind"], "analysis_export");
 
-    assert!(licheng::jobs::run_once(&app.state).await.expect("run") >= 1);
+    assert!(licheng::workers::run_jobs(&app.state).await.expect("run") >= 1);
     let done = app.get_as(&format!("/api/v1/jobs/{job}"), &fx.admin).await.json();
     assert_eq!(done["state"], "succeeded", "{done}");
     assert_eq!((done["done"].as_i64(), done["total"].as_i64()), (Some(3), Some(3)));

@@ -185,7 +185,7 @@ async fn the_reminder_mail_tells_teachers_that_certification_checks_authenticity
     let chinese = course_id(&app, &student, "國語文").await;
     let id = create(&app, &student, chinese, "待認證", 0).await;
     assert_eq!(app.post_as(&format!("/api/v1/learning-results/{id}/submit"), &student, json!({})).await.status, 200);
-    let run = licheng::notify::reminders::run_once(&app.state, None).await.expect("run");
+    let run = licheng::reminders::run_once(&app.state, None).await.expect("run");
     assert_eq!(run.sent, 1, "{run:?}");
     let mails = smtp.wait_for(1).await;
     assert_eq!(rcpt(&mails[0]), "t001@demo.licheng.example");

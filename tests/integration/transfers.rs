@@ -276,7 +276,7 @@ async fn export(app: &TestApp, token: &str, students: &[i64]) -> (Value, Vec<u8>
     let r = app.post_as("/api/v1/transfers/exports", token, json!({ "student_ids": students })).await;
     assert_eq!(r.status, 202, "{}", r.text());
     let view = r.json();
-    assert!(licheng::jobs::run_once(&app.state).await.expect("worker") >= 1);
+    assert!(licheng::workers::run_jobs(&app.state).await.expect("worker") >= 1);
     let list = app.get_as("/api/v1/transfers/exports", token).await.json();
     let rec = list.as_array().unwrap().iter().find(|e| e["id"] == view["id"]).unwrap().clone();
     assert_eq!(rec["state"], "succeeded", "{rec}");
@@ -326,7 +326,7 @@ async fn import_job(app: &TestApp, token: &str, package: &[u8], md5: &str, passw
     let r = import(app, token, package, md5, password).await;
     assert_eq!(r.status, 202, "{}", r.text());
     let job = r.json()["job_id"].as_i64().unwrap();
-    assert!(licheng::jobs::run_once(&app.state).await.expect("worker") >= 1);
+    assert!(licheng::workers::run_jobs(&app.state).await.expect("worker") >= 1);
     let j = app.get_as(&format!("/api/v1/jobs/{job}"), token).await;
     assert_eq!(j.status, 200, "{}", j.text());
     j.json()
@@ -645,7 +645,7 @@ async fn exports_refuse_what_cannot_go_and_name_it() {
     std::fs::remove_file(licheng::storage::FileStore::new(app.dir.path()).path_of(&sha)).unwrap();
     let r = app.post_as("/api/v1/transfers/exports", &fx.a_admin, json!({ "student_ids": [fx.ids["s2"]] })).await;
     assert_eq!(r.status, 202, "{}", r.text());
-    licheng::jobs::run_once(&app.state).await.unwrap();
+    licheng::workers::run_jobs(&app.state).await.unwrap();
     let list = app.get_as("/api/v1/transfers/exports", &fx.a_admin).await.json();
     assert_eq!(list[0]["state"], "failed");
     let error = list[0]["error"].as_str().unwrap();
@@ -826,7 +826,7 @@ async fn an_imported_performance_is_selectable_counts_toward_the_limit_and_goes_
     let r = app.post_as("/api/v1/rosters/exports", &fx.b_admin, json!({"roster": "25", "grades": "1-3"})).await;
     assert_eq!(r.status, 202, "{}", r.text());
     let job = r.json()["job_id"].as_i64().unwrap();
-    assert!(licheng::jobs::run_once(&app.state).await.unwrap() >= 1);
+    assert!(licheng::workers::run_jobs(&app.state).await.unwrap() >= 1);
     let j = app.get_as(&format!("/api/v1/jobs/{job}"), &fx.b_admin).await.json();
     assert_eq!(j["state"], "succeeded", "{j}");
     let zip = app.get_as(&format!("/api/v1/jobs/{job}/result"), &fx.b_admin).await.body;
@@ -869,7 +869,7 @@ async fn an_import_runs_as_a_job_with_progress_and_leaves_no_package_behind() {
     // The password is not kept in the clear with the job.
     let params: String = app.write(move |c| Ok(licheng::schema::jobs::table.find(job).select(licheng::schema::jobs::params).first(c)?));
     assert!(!params.contains(rec["password"].as_str().unwrap()), "{params}");
-    licheng::jobs::run_once(&app.state).await.unwrap();
+    licheng::workers::run_jobs(&app.state).await.unwrap();
     let done = app.get_as(&format!("/api/v1/jobs/{job}"), &fx.b_admin).await.json();
     assert_eq!(done["state"], "succeeded", "{done}");
     // s1's 4 + 1 + 3 files, then the transaction.
@@ -967,7 +967,7 @@ async fn selection_reminders_count_imported_items() {
     open_selection_for(&app, fx.b.id, "select_performances", chrono::Duration::hours(30));
     let plan = |app: &TestApp| {
         let (school, now) = (fx.b.id, app.state.clock.now());
-        let planned = app.write(move |c| licheng::notify::reminders::plan(c, school, now, "https://licheng.test"));
+        let planned = app.write(move |c| licheng::reminders::plan(c, school, now, "https://licheng.test"));
         planned.into_iter().filter(|p| p.user_id == b1).map(|p| p.reason.as_str().to_string()).collect::<Vec<_>>()
     };
     // b1 has nothing of their own, but imported items to select: reminded of both.
@@ -999,7 +999,7 @@ async fn a_transfer_job_given_up_or_failed_for_good_leaves_no_package_on_disk() 
         diesel::update(jobs::table.find(job)).set(jobs::attempts.eq(licheng::jobs::MAX_ATTEMPTS)).execute(c)?;
         Ok(())
     });
-    licheng::jobs::run_once(&app.state).await.unwrap();
+    licheng::workers::run_jobs(&app.state).await.unwrap();
     let j = app.get_as(&format!("/api/v1/jobs/{job}"), &fx.b_admin).await.json();
     assert_eq!(j["state"], "failed", "{j}");
     assert!(j["error"].as_str().unwrap().contains("gave up"), "{j}");
@@ -1013,7 +1013,7 @@ async fn a_transfer_job_given_up_or_failed_for_good_leaves_no_package_on_disk() 
     let r = app.post_as("/api/v1/transfers/exports", &fx.a_admin, json!({ "student_ids": [fx.ids["s2"]] })).await;
     assert_eq!(r.status, 202, "{}", r.text());
     let job = r.json()["job_id"].as_i64().unwrap();
-    licheng::jobs::run_once(&app.state).await.unwrap();
+    licheng::workers::run_jobs(&app.state).await.unwrap();
     let j = app.get_as(&format!("/api/v1/jobs/{job}"), &fx.a_admin).await.json();
     assert_eq!(j["state"], "failed", "{j}");
     assert!(j["error"].as_str().unwrap().contains("作品.jpg"), "named: {j}");

@@ -38,8 +38,8 @@ fn checked() -> Vec<Checked> {
         // Constrained by migration 2026-12-06-002500_value_checks.
         ("users", "kind", spelled(&UserKind::ALL, UserKind::as_str)),
         ("mail_settings", "encryption", spelled(&licheng::mail::Encryption::ALL, licheng::mail::Encryption::as_str)),
-        ("mail_outbox", "status", spelled(&licheng::notify::reminders::MailStatus::ALL, licheng::notify::reminders::MailStatus::as_str)),
-        ("mail_outbox", "reason", spelled(&licheng::notify::reminders::Reason::ALL, licheng::notify::reminders::Reason::as_str)),
+        ("mail_outbox", "status", spelled(&licheng::reminders::MailStatus::ALL, licheng::reminders::MailStatus::as_str)),
+        ("mail_outbox", "reason", spelled(&licheng::reminders::Reason::ALL, licheng::reminders::Reason::as_str)),
         ("student_profiles", "division", spelled(&licheng::sync::Division::ALL, licheng::sync::Division::as_str)),
         ("enrolments", "kind", spelled(&licheng::sync::EnrolmentKind::ALL, licheng::sync::EnrolmentKind::as_str)),
         ("sync_batches", "kind", spelled(&licheng::sync::Kind::ALL, licheng::sync::Kind::as_str)),
@@ -70,6 +70,9 @@ fn checked() -> Vec<Checked> {
         ("sdl_events", "phase", spelled(&Phase::ALL, Phase::as_str)),
         ("sdl_events", "identity", spelled(&Identity::ALL, Identity::as_str)),
         ("consultation_records", "kind", spelled(&licheng::consultations::ConsultationKind::ALL, licheng::consultations::ConsultationKind::as_str)),
+        // Constrained by migrations 2026-12-07-000200_job_kinds and 2026-12-07-000210_sync_batch_status.
+        ("jobs", "kind", spelled(&licheng::jobs::JobKind::ALL, licheng::jobs::JobKind::as_str)),
+        ("sync_batches", "status_code", spelled(&licheng::sync::SyncStatusCode::ALL, licheng::sync::SyncStatusCode::as_str)),
     ]
 }
 
@@ -398,6 +401,31 @@ async fn the_list_migration_refuses_bad_existing_rows() {
     assert!(message.contains("performances") && message.contains("level"), "{message}");
 }
 
+/// Migrations 2026-12-07-000200_job_kinds and 000210_sync_batch_status fail loudly on a row
+/// outside their set.
+#[actix_web::test]
+async fn the_job_kind_and_batch_status_migrations_refuse_bad_existing_rows() {
+    let app = TestApp::init();
+    let school = app.school("123456");
+    let teacher = app.teacher(&school, "T001");
+    let (sid, now) = (school.id, app.state.clock.now());
+    let job = app
+        .state
+        .db
+        .write_blocking(move |c| licheng::jobs::enqueue(c, sid, teacher, licheng::jobs::JobKind::RosterExport, &serde_json::json!({}), None, now))
+        .unwrap();
+    let bad = format!("UPDATE jobs SET kind = 'wizardry' WHERE id = {job}");
+    let message = app.state.db.read_blocking(move |c| Ok(rerun_over(c, "job_kinds", &bad))).unwrap();
+    let message = message.expect_err("the migration ran over a job of kind `wizardry`");
+    assert!(message.contains("jobs") && message.contains("kind"), "{message}");
+
+    app.demo();
+    let bad = "UPDATE sync_batches SET status_code = '42'";
+    let message = app.state.db.read_blocking(move |c| Ok(rerun_over(c, "sync_batch_status", bad))).unwrap();
+    let message = message.expect_err("the migration ran over a batch of status `42`");
+    assert!(message.contains("sync_batches") && message.contains("status_code"), "{message}");
+}
+
 /// The read side: a stored value outside the enum is an error, never a default.
 #[test]
 fn parsing_an_unknown_stored_value_errs() {
@@ -407,7 +435,7 @@ fn parsing_an_unknown_stored_value_errs() {
     }
     assert!(ResultState::parse("approved").is_err());
     assert!(ResultState::parse("").is_err());
-    assert!(licheng::notify::reminders::MailStatus::parse("queued").is_err());
+    assert!(licheng::reminders::MailStatus::parse("queued").is_err());
     assert!(licheng::mail::Encryption::parse("tls").is_err());
     assert!(licheng::receipts::AnswerState::parse("pending").is_err(), "pending is the absence of a row");
     assert!(UserKind::stored("admin").is_err());

@@ -5,7 +5,6 @@
 //! marked as certifiers. Every co-teacher sees the same state and history, with who decided.
 //! Each decision is recorded in the result's history and in the student's notifications.
 
-pub mod delegates;
 pub mod rules;
 
 use std::collections::HashMap;
@@ -21,6 +20,7 @@ use crate::identity::Role;
 use crate::state::AppState;
 use crate::auth::{Need, Principal};
 use crate::db::DbConn;
+use crate::delegates;
 use crate::error::{ApiError, ApiResult, ErrorCode, Problem};
 use crate::notify::inbox;
 use crate::pagination::{Page, PageQuery};

@@ -14,9 +14,15 @@
 //! its reason. A result is only offered once the job has succeeded, so a half-written file is
 //! never downloaded.
 //!
+//! Which code runs a kind of job is not known here: the domains that queue jobs sit above this
+//! module, and the app hands the worker a table of [`Handler`]s (`crate::workers::JOBS`). A worker
+//! only claims the kinds it has a handler for. The claim/lease/back-off rules are [`lease`]'s,
+//! shared with the reminder outbox.
+//!
 //! `lock_key` keeps two jobs of the same key (e.g. two exports of one roster) from being open at
 //! once: it is unique while set and cleared when the job ends.
 
+pub mod lease;
 pub mod routes;
 
 use std::path::PathBuf;
@@ -36,6 +42,9 @@ use crate::schema::jobs;
 pub const MAX_ATTEMPTS: i32 = 3;
 /// How long a claim lasts without a progress report before another instance may take the job.
 pub const LEASE_SECONDS: i64 = 120;
+/// The queue's rules: a lease of [`LEASE_SECONDS`], [`MAX_ATTEMPTS`], back-off of 30 s, 5 min,
+/// 30 min.
+pub const POLICY: lease::Policy = lease::Policy { lease_seconds: LEASE_SECONDS, max_attempts: MAX_ATTEMPTS, backoff: lease::Backoff(&[30, 300, 1800]), error_chars: 1000 };
 /// How often the worker looks for due jobs.
 const POLL: Duration = Duration::from_secs(2);
 
@@ -71,6 +80,47 @@ impl JobState {
     }
 }
 
+/// What a job does; `jobs.kind` takes only these (a CHECK constraint, migration
+/// 2026-12-07-000200_job_kinds).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum JobKind {
+    /// A roster package (名冊匯出).
+    RosterExport,
+    /// A transfer package of a student leaving (轉出).
+    TransferExport,
+    /// A transfer package read in for a student arriving (轉入).
+    TransferImport,
+    /// A receipt (收訖明細) file read in.
+    ReceiptImport,
+    /// An analysis report (統計分析) exported.
+    AnalysisExport,
+}
+
+impl JobKind {
+    pub const ALL: [JobKind; 5] = [JobKind::RosterExport, JobKind::TransferExport, JobKind::TransferImport, JobKind::ReceiptImport, JobKind::AnalysisExport];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            JobKind::RosterExport => "roster_export",
+            JobKind::TransferExport => "transfer_export",
+            JobKind::TransferImport => "transfer_import",
+            JobKind::ReceiptImport => "receipt_import",
+            JobKind::AnalysisExport => "analysis_export",
+        }
+    }
+
+    /// The stored kind; anything else is an error, never a default.
+    pub fn parse(s: &str) -> ApiResult<JobKind> {
+        JobKind::ALL.into_iter().find(|k| k.as_str() == s).ok_or_else(|| ApiError::bad_stored("jobs.kind", s))
+    }
+}
+
+impl std::fmt::Display for JobKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// A stored job.
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = jobs)]
@@ -100,7 +150,7 @@ pub struct JobRow {
 struct NewJob<'a> {
     school_id: i64,
     owner_id: i64,
-    kind: &'a str,
+    kind: &'static str,
     params: String,
     state: &'static str,
     next_attempt_at: NaiveDateTime,
@@ -114,7 +164,7 @@ pub fn enqueue(
     c: &mut DbConn,
     school: i64,
     owner: i64,
-    kind: &str,
+    kind: JobKind,
     params: &serde_json::Value,
     lock_key: Option<&str>,
     now: NaiveDateTime,
@@ -122,7 +172,7 @@ pub fn enqueue(
     let row = NewJob {
         school_id: school,
         owner_id: owner,
-        kind,
+        kind: kind.as_str(),
         params: params.to_string(),
         state: JobState::Queued.as_str(),
         next_attempt_at: now,
@@ -151,7 +201,7 @@ pub struct Job {
     pub id: i64,
     pub school_id: i64,
     pub owner_id: i64,
-    pub kind: String,
+    pub kind: JobKind,
     pub params: serde_json::Value,
     pub attempts: i32,
     token: String,
@@ -225,36 +275,38 @@ impl Progress<'_> {
 }
 
 fn lease_end(now: NaiveDateTime) -> NaiveDateTime {
-    now + chrono::Duration::seconds(LEASE_SECONDS)
+    POLICY.lease_end(now)
 }
 
 /// After `attempts` failed runs, when to try again.
 pub fn backoff(attempts: i32) -> chrono::Duration {
-    chrono::Duration::seconds(match attempts {
-        ..=1 => 30,
-        2 => 300,
-        _ => 1800,
-    })
+    POLICY.backoff.after(attempts)
 }
 
 /// What runs a job of one kind, on a blocking thread.
 pub type Runner = fn(&AppState, &Job, &Progress) -> Result<Output, JobError>;
 
-/// The runner of each kind of job.
-fn runner(kind: &str) -> Option<Runner> {
-    match kind {
-        crate::rosters::JOB_KIND => Some(crate::rosters::package::run),
-        crate::transfers::JOB_KIND => Some(crate::transfers::package::run),
-        crate::receipts::routes::JOB_KIND => Some(crate::receipts::routes::run_import),
-        crate::transfers::IMPORT_JOB_KIND => Some(crate::transfers::package::run_import),
-        crate::reports::analysis::JOB_KIND => Some(crate::reports::analysis::run_export),
-        _ => None,
-    }
+/// What removes the files a job of one kind leaves behind once it has failed for good.
+pub type Discard = fn(&AppState, &Job);
+
+/// The code of one kind of job, handed to the worker by the app (the domains that run jobs sit
+/// above this module).
+#[derive(Clone, Copy)]
+pub struct Handler {
+    pub kind: JobKind,
+    pub run: Runner,
+    pub discard: Option<Discard>,
 }
 
-/// Jobs a worker may claim now: queued and due, or running with a lapsed lease.
-fn due(c: &mut DbConn, now: NaiveDateTime) -> ApiResult<Vec<i64>> {
+fn handler(handlers: &[Handler], kind: JobKind) -> Option<&Handler> {
+    handlers.iter().find(|h| h.kind == kind)
+}
+
+/// Jobs of the `kinds` a worker runs that it may claim now: queued and due, or running with a
+/// lapsed lease.
+fn due(c: &mut DbConn, now: NaiveDateTime, kinds: &[&'static str]) -> ApiResult<Vec<i64>> {
     Ok(jobs::table
+        .filter(jobs::kind.eq_any(kinds.to_vec()))
         .filter(
             (jobs::state.eq(JobState::Queued.as_str()).and(jobs::next_attempt_at.le(now)))
                 .or(jobs::state.eq(JobState::Running.as_str()).and(jobs::claimed_until.lt(now))),
@@ -267,7 +319,7 @@ fn due(c: &mut DbConn, now: NaiveDateTime) -> ApiResult<Vec<i64>> {
 
 /// Claims one job for this instance; `None` when another instance won it.
 fn claim(c: &mut DbConn, id: i64, now: NaiveDateTime) -> ApiResult<Option<Job>> {
-    let token = uuid::Uuid::new_v4().simple().to_string();
+    let token = lease::token();
     let won = diesel::update(
         jobs::table.find(id).filter(
             (jobs::state.eq(JobState::Queued.as_str()).and(jobs::next_attempt_at.le(now)))
@@ -288,14 +340,19 @@ fn claim(c: &mut DbConn, id: i64, now: NaiveDateTime) -> ApiResult<Option<Job>> 
     }
     let row = jobs::table.find(id).select(JobRow::as_select()).first(c)?;
     let params = serde_json::from_str(&row.params).unwrap_or(serde_json::Value::Null);
-    Ok(Some(Job { id, school_id: row.school_id, owner_id: row.owner_id, kind: row.kind, params, attempts: row.attempts, token }))
+    let kind = JobKind::parse(&row.kind)?;
+    Ok(Some(Job { id, school_id: row.school_id, owner_id: row.owner_id, kind, params, attempts: row.attempts, token }))
 }
 
 /// Records how a run ended, if this instance still holds the claim (then true).
 fn finish(c: &mut DbConn, job: &Job, outcome: &Result<Output, JobError>, now: NaiveDateTime) -> ApiResult<bool> {
     let mine = jobs::table.find(job.id).filter(jobs::claim_token.eq(&job.token)).filter(jobs::state.eq(JobState::Running.as_str()));
-    let held = match outcome {
-        Ok(out) => diesel::update(mine)
+    let after = match outcome {
+        Ok(_) => None,
+        Err(e) => Some(POLICY.after_failure(job.attempts, e.retry, now)),
+    };
+    let held = match (outcome, after) {
+        (Ok(out), _) => diesel::update(mine)
             .set((
                 jobs::state.eq(JobState::Succeeded.as_str()),
                 jobs::done.eq(jobs::total),
@@ -310,19 +367,19 @@ fn finish(c: &mut DbConn, job: &Job, outcome: &Result<Output, JobError>, now: Na
                 jobs::updated_at.eq(now),
             ))
             .execute(c)?,
-        Err(e) if e.retry && job.attempts < MAX_ATTEMPTS => diesel::update(mine)
+        (Err(e), Some(lease::AfterFailure::RetryAt(at))) => diesel::update(mine)
             .set((
                 jobs::state.eq(JobState::Queued.as_str()),
-                jobs::error.eq(Some(truncate(&e.message))),
-                jobs::next_attempt_at.eq(now + backoff(job.attempts)),
+                jobs::error.eq(Some(POLICY.error_text(&e.message))),
+                jobs::next_attempt_at.eq(at),
                 jobs::claimed_until.eq(None::<NaiveDateTime>),
                 jobs::updated_at.eq(now),
             ))
             .execute(c)?,
-        Err(e) => diesel::update(mine)
+        (Err(e), _) => diesel::update(mine)
             .set((
                 jobs::state.eq(JobState::Failed.as_str()),
-                jobs::error.eq(Some(truncate(&e.message))),
+                jobs::error.eq(Some(POLICY.error_text(&e.message))),
                 jobs::claimed_until.eq(None::<NaiveDateTime>),
                 jobs::lock_key.eq(None::<String>),
                 jobs::finished_at.eq(Some(now)),
@@ -333,20 +390,16 @@ fn finish(c: &mut DbConn, job: &Job, outcome: &Result<Output, JobError>, now: Na
     Ok(held == 1)
 }
 
-fn truncate(s: &str) -> String {
-    s.chars().take(1000).collect()
-}
-
 /// Runs one claimed job to its end (on the calling, blocking thread).
-fn run_claimed(state: &AppState, job: Job) -> ApiResult<()> {
+fn run_claimed(state: &AppState, handlers: &[Handler], job: Job) -> ApiResult<()> {
     let outcome = if job.attempts > MAX_ATTEMPTS {
         // Claimed again after its instance died once too often.
         Err(JobError::fatal(format!("gave up after {MAX_ATTEMPTS} attempts")))
     } else {
-        match runner(&job.kind) {
-            Some(run) => {
+        match handler(handlers, job.kind) {
+            Some(h) => {
                 let progress = Progress { db: &state.db, clock: &state.clock, id: job.id, token: &job.token };
-                run(state, &job, &progress)
+                (h.run)(state, &job, &progress)
             }
             None => Err(JobError::fatal(format!("unknown job kind `{}`", job.kind))),
         }
@@ -358,57 +411,56 @@ fn run_claimed(state: &AppState, job: Job) -> ApiResult<()> {
     let held = state.db.write_blocking(|c| finish(c, &job, &outcome, now))?;
     // Failed for good (as `finish` decided, holding the claim): what the job left on disk goes.
     if held && outcome.as_ref().is_err_and(|e| !e.retry || job.attempts >= MAX_ATTEMPTS) {
-        if let Some(discard) = discard(&job.kind) {
+        if let Some(discard) = handler(handlers, job.kind).and_then(|h| h.discard) {
             discard(state, &job);
         }
     }
     Ok(())
 }
 
-/// What removes the files a job of one kind leaves behind once it has failed for good.
-fn discard(kind: &str) -> Option<fn(&AppState, &Job)> {
-    match kind {
-        crate::transfers::JOB_KIND | crate::transfers::IMPORT_JOB_KIND => Some(crate::transfers::package::discard),
-        _ => None,
-    }
+fn kinds(handlers: &[Handler]) -> Vec<&'static str> {
+    handlers.iter().map(|h| h.kind.as_str()).collect()
 }
 
-/// One worker pass: claims and runs every due job in turn; returns how many it ran.
-pub async fn run_once(state: &AppState) -> ApiResult<usize> {
+/// One worker pass: claims and runs every due job of the kinds `handlers` run, in turn; returns
+/// how many it ran.
+pub async fn run_once(state: &AppState, handlers: &'static [Handler]) -> ApiResult<usize> {
     let now = state.clock.now();
-    let ids = state.db.read(move |c| due(c, now)).await?;
+    let kinds = kinds(handlers);
+    let ids = state.db.read(move |c| due(c, now, &kinds)).await?;
     let mut ran = 0;
     for id in ids {
         let now = state.clock.now();
         let Some(job) = state.db.write(move |c| claim(c, id, now)).await? else { continue };
         let st = state.clone();
-        actix_web::web::block(move || run_claimed(&st, job)).await.map_err(|e| ApiError::internal(format!("job thread failed: {e}")))??;
+        actix_web::web::block(move || run_claimed(&st, handlers, job)).await.map_err(|e| ApiError::internal(format!("job thread failed: {e}")))??;
         ran += 1;
     }
     Ok(ran)
 }
 
 /// [`run_once`] on the calling thread (CLI commands and benchmarks, without a runtime).
-pub fn run_once_blocking(state: &AppState) -> ApiResult<usize> {
+pub fn run_once_blocking(state: &AppState, handlers: &[Handler]) -> ApiResult<usize> {
     let now = state.clock.now();
-    let ids = state.db.read_blocking(|c| due(c, now))?;
+    let kinds = kinds(handlers);
+    let ids = state.db.read_blocking(|c| due(c, now, &kinds))?;
     let mut ran = 0;
     for id in ids {
         let now = state.clock.now();
         let Some(job) = state.db.write_blocking(|c| claim(c, id, now))? else { continue };
-        run_claimed(state, job)?;
+        run_claimed(state, handlers, job)?;
         ran += 1;
     }
     Ok(ran)
 }
 
 /// Starts the worker on the current actix runtime. Safe on every instance: claims are exclusive.
-pub fn spawn(state: AppState) {
+pub fn spawn(state: AppState, handlers: &'static [Handler]) {
     actix_web::rt::spawn(async move {
         let mut tick = actix_web::rt::time::interval(POLL);
         loop {
             tick.tick().await;
-            if let Err(e) = run_once(&state).await {
+            if let Err(e) = run_once(&state, handlers).await {
                 tracing::warn!(error = ?e, "job worker pass failed");
             }
         }
@@ -425,6 +477,10 @@ mod tests {
             assert_eq!(JobState::parse(s.as_str()).unwrap(), s);
         }
         assert!(JobState::parse("done").is_err());
+        for k in JobKind::ALL {
+            assert_eq!(JobKind::parse(k.as_str()).unwrap(), k);
+        }
+        assert!(JobKind::parse("no_such_kind").is_err());
     }
 
     #[test]

@@ -10,9 +10,8 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::{JobRow, JobState};
-use crate::identity::Role;
 use crate::state::AppState;
-use crate::auth::Principal;
+use crate::auth::{Need, Principal};
 use crate::error::{ApiError, ApiResult, ErrorCode, Problem};
 
 /// A job's progress and, once it succeeded, its result.
@@ -88,7 +87,7 @@ impl JobView {
 /// The job, if `who` may see it: its owner, or the admin of its school.
 pub async fn visible(state: &AppState, who: &Principal, id: i64) -> ApiResult<JobRow> {
     let me = who.user()?;
-    let (user_id, school, admin) = (me.user.id, who.school_id()?, me.roles.contains(&Role::SchoolAdmin));
+    let (user_id, school, admin) = (me.user.id, who.school_id()?, who.require(Need::SCHOOL_ADMIN).is_ok());
     let row = state.db.read(move |c| super::find(c, id)).await?.ok_or_else(ApiError::not_found)?;
     if row.school_id != school || (row.owner_id != user_id && !admin) {
         return Err(ApiError::not_found());
@@ -152,8 +151,8 @@ pub fn serve_result(req: &HttpRequest, state: &AppState, row: &JobRow) -> ApiRes
     security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "The file, as an attachment (a roster export: a zip package; an analysis export: an .xlsx workbook)", content(
-            (crate::reports::xlsx::XlsxFile = "application/zip"),
-            (crate::reports::xlsx::XlsxFile = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+            (crate::http::XlsxFile = "application/zip"),
+            (crate::http::XlsxFile = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         )),
         (status = 206, description = "A range of the file"),
         (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),

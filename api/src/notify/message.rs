@@ -89,6 +89,58 @@ impl StageName {
     }
 }
 
+// Receipt categories live here, below `crate::receipts` (which re-exports this and adds its
+// rules), because receipt reminders name them.
+/// A category of the receipt (the manual's four tabs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+#[schema(as = ReceiptDataCategory)]
+pub enum Category {
+    /// 修課紀錄.
+    CourseRecords,
+    /// 課程學習成果.
+    Results,
+    /// 多元表現.
+    Performances,
+    /// 校內幹部經歷.
+    Cadre,
+}
+
+impl Category {
+    pub const ALL: [Category; 4] = [Category::CourseRecords, Category::Results, Category::Performances, Category::Cadre];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::CourseRecords => "course_records",
+            Category::Results => "results",
+            Category::Performances => "performances",
+            Category::Cadre => "cadre",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Category> {
+        Category::ALL.into_iter().find(|c| c.as_str() == s.trim())
+    }
+
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            Category::CourseRecords => "修課紀錄",
+            Category::Results => "課程學習成果",
+            Category::Performances => "多元表現",
+            Category::Cadre => "校內幹部經歷",
+        }
+    }
+
+    pub fn name_en(self) -> &'static str {
+        match self {
+            Category::CourseRecords => "Course records",
+            Category::Results => "Learning results",
+            Category::Performances => "Performances",
+            Category::Cadre => "School cadre records",
+        }
+    }
+}
+
 /// One receipt category a reminder names: the term (`1151`), the category (`course_records`, …)
 /// and the end of its window (UTC).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -259,7 +311,7 @@ fn phase_name(phase: SdPhase, lang: Lang) -> &'static str {
 /// `・1151 修課紀錄（確認期限 115/12/09 11:00）` / `• 1151 Course records (confirm by 2026-12-09 11:00 Taiwan time)`.
 fn receipt_line(d: &ReceiptDue, lang: Lang) -> String {
     let local = crate::settings::periods::utc_to_taipei(d.end);
-    let category = crate::receipts::Category::parse(&d.category);
+    let category = Category::parse(&d.category);
     match lang {
         Lang::Zh => format!(
             "・{} {}（確認期限 {} {}）",

@@ -1,9 +1,7 @@
-//! Notifications: the in-app inbox and reminder mails, sent through the school's own mail server
-//! (`crate::mail`, manual 3.8).
+//! Notifications: the in-app inbox and the texts of reminders, below the domains: they send
+//! through it, and mail goes through the school's own mail server (`crate::mail`, manual 3.8).
+//! The reminder planner and outbox that ask the domains what is due are `crate::reminders`, above them.
 
 pub mod inbox;
 pub mod message;
 pub mod reminders;
-
-// The school's mail server lives below the domains (`crate::mail`); reminders send through it.
-use crate::mail;

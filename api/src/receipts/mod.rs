@@ -45,46 +45,11 @@ pub const MIN_WINDOW_DATES: i64 = 3;
 /// beyond): the admin answers each one, so a runaway client must not bury the list.
 pub const MAX_REPORTS_PER_CATEGORY: i64 = 20;
 
-/// A category of the receipt (the manual's four tabs).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-#[schema(as = ReceiptDataCategory)]
-pub enum Category {
-    /// 修課紀錄.
-    CourseRecords,
-    /// 課程學習成果.
-    Results,
-    /// 多元表現.
-    Performances,
-    /// 校內幹部經歷.
-    Cadre,
-}
+// The enum itself is `notify::message`'s (in-app reminders name the categories, below this
+// module); what receipts add to it is here.
+pub use crate::notify::message::Category;
 
 impl Category {
-    pub const ALL: [Category; 4] = [Category::CourseRecords, Category::Results, Category::Performances, Category::Cadre];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Category::CourseRecords => "course_records",
-            Category::Results => "results",
-            Category::Performances => "performances",
-            Category::Cadre => "cadre",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Category> {
-        Category::ALL.into_iter().find(|c| c.as_str() == s.trim())
-    }
-
-    pub fn name_zh(self) -> &'static str {
-        match self {
-            Category::CourseRecords => "修課紀錄",
-            Category::Results => "課程學習成果",
-            Category::Performances => "多元表現",
-            Category::Cadre => "校內幹部經歷",
-        }
-    }
-
     /// The short name of the statistics ("修課紀錄 2已確認/共362人, 學習成果 …, 幹部經歷 …").
     pub fn short_zh(self) -> &'static str {
         match self {
@@ -95,14 +60,6 @@ impl Category {
         }
     }
 
-    pub fn name_en(self) -> &'static str {
-        match self {
-            Category::CourseRecords => "Course records",
-            Category::Results => "Learning results",
-            Category::Performances => "Performances",
-            Category::Cadre => "School cadre records",
-        }
-    }
 
     /// Whether the category of a term's receipt is imported only in a later term (manual 8.1.1:
     /// "修課紀錄、幹部經歷為每學期匯入", "學習成果、多元表現則為下學期才會進行匯入").
@@ -562,12 +519,15 @@ pub fn answers(c: &mut DbConn, school: i64, term: Term, student: Option<i64>) ->
         .collect()
 }
 
+/// Per student, the terms and categories to remind of with their window's end ([`due_reminders`]).
+pub type DueReminders = BTreeMap<i64, Vec<(Term, Category, NaiveDateTime)>>;
+
 /// The students to remind at `now`: every student in a category's receipt who has not answered,
 /// on the (Taipei) day the window opens and within its last 24 hours; per student the terms and
 /// categories with their window's end. Every term with a window open now counts, not only the
 /// current one: learning results and performances of a term are imported — and answered — in the
 /// next (manual 8.1.1).
-fn due_reminders(c: &mut DbConn, school: i64, now: NaiveDateTime) -> ApiResult<BTreeMap<i64, Vec<(Term, Category, NaiveDateTime)>>> {
+pub fn due_reminders(c: &mut DbConn, school: i64, now: NaiveDateTime) -> ApiResult<DueReminders> {
     let open_terms: Vec<(i32, i32)> =
         ri::table.filter(ri::school_id.eq(school)).filter(ri::window_start.le(now)).filter(ri::window_end.gt(now)).select((ri::academic_year, ri::semester)).distinct().load(c)?;
     let mut due: BTreeMap<i64, Vec<(Term, Category, NaiveDateTime)>> = BTreeMap::new();
@@ -606,6 +566,11 @@ fn reminder_lines(items: &[(Term, Category, NaiveDateTime)]) -> Vec<String> {
 /// outbox's key) naming every such category.
 pub fn reminders(c: &mut DbConn, school: i64, now: NaiveDateTime, link: &str) -> ApiResult<Vec<crate::notify::reminders::Planned>> {
     let due = due_reminders(c, school, now)?;
+    reminders_of(c, &due, link)
+}
+
+/// [`reminders`] of students already found due (the scheduler finds them once per pass).
+pub fn reminders_of(c: &mut DbConn, due: &DueReminders, link: &str) -> ApiResult<Vec<crate::notify::reminders::Planned>> {
     let ids: Vec<i64> = due.keys().copied().collect();
     let mut out = Vec::new();
     for chunk in ids.chunks(5000) {
@@ -635,8 +600,14 @@ pub fn reminders(c: &mut DbConn, school: i64, now: NaiveDateTime, link: &str) ->
 /// Taipei day per student. Returns how many are due; with `add` it also adds them (the scheduler
 /// counts in a read and adds in a write only when some are due).
 pub fn in_app_reminders(c: &mut DbConn, school: i64, now: NaiveDateTime, add: bool) -> ApiResult<usize> {
-    use crate::schema::notifications as n;
     let due = due_reminders(c, school, now)?;
+    in_app_reminders_of(c, school, now, &due, add)
+}
+
+/// [`in_app_reminders`] of students already found due (the scheduler finds them once per pass;
+/// those reminded since are skipped here).
+pub fn in_app_reminders_of(c: &mut DbConn, school: i64, now: NaiveDateTime, due: &DueReminders, add: bool) -> ApiResult<usize> {
+    use crate::schema::notifications as n;
     if due.is_empty() {
         return Ok(0);
     }

@@ -1434,7 +1434,7 @@ pub async fn differences_xlsx(state: web::Data<AppState>, who: Principal, q: web
 // ---------------------------------------------------------------- the import job
 
 /// The job kind of a receipt import (`GET /jobs/{id}`).
-pub const JOB_KIND: &str = "receipt_import";
+pub const JOB_KIND: crate::jobs::JobKind = crate::jobs::JobKind::ReceiptImport;
 /// The purpose the archive's password is sealed under while the job waits.
 const PASSWORD_PURPOSE: &str = "receipt-password";
 

@@ -6,17 +6,13 @@ use actix_web::http::header::{self, Charset, ContentDisposition, DispositionPara
 use actix_web::HttpResponse;
 use chrono::NaiveDate;
 use rust_xlsxwriter::{Color, Format, Workbook, Worksheet, XlsxError};
-use utoipa::ToSchema;
 
 use crate::error::{ApiError, ApiResult};
 
 /// The media type of an .xlsx workbook.
 pub const CONTENT_TYPE: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
-/// An .xlsx workbook (documentation type of the download responses).
-#[derive(ToSchema)]
-#[schema(value_type = String, format = Binary)]
-pub struct XlsxFile(pub Vec<u8>);
+pub use crate::http::XlsxFile;
 
 /// One cell value.
 #[derive(Debug, Clone, PartialEq)]

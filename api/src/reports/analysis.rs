@@ -344,7 +344,7 @@ pub fn workbook(a: &Analysis) -> ApiResult<Vec<u8>> {
 // The export as a job (large analyses: the request returns at once, the SPA polls the job).
 
 /// The kind of job that writes an analysis workbook.
-pub const JOB_KIND: &str = "analysis_export";
+pub const JOB_KIND: crate::jobs::JobKind = crate::jobs::JobKind::AnalysisExport;
 
 /// The export job's parameters.
 #[derive(Debug, Clone, Serialize, Deserialize)]

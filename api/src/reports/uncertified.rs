@@ -189,7 +189,7 @@ pub fn report(c: &mut DbConn, school: i64, term: Term, teacher: Option<i64>) -> 
     let mut teachers = rank_teachers(&count_by_teacher(&rows), &people);
     let ids: Vec<i64> = teachers.iter().map(|t| t.teacher_id).collect();
     let departed: Vec<i64> = users::table.filter(users::id.eq_any(&ids)).filter(users::active.eq(false)).select(users::id).load(c)?;
-    let delegates = crate::certification::delegates::for_teachers(c, school, &ids)?;
+    let delegates = crate::delegates::for_teachers(c, school, &ids)?;
     for t in &mut teachers {
         t.departed = departed.contains(&t.teacher_id);
         t.delegate = delegates.iter().find(|(id, _)| *id == t.teacher_id).map(|(_, name)| name.clone());
@@ -240,7 +240,7 @@ pub fn courses_without_certifier(c: &mut DbConn, school: i64, term: Term) -> Api
             .filter(users::active.eq(true))
             .count()
             .get_result(c)?;
-        if certifiers == 0 && crate::certification::delegates::for_course(c, school, course_id)?.is_empty() {
+        if certifiers == 0 && crate::delegates::for_course(c, school, course_id)?.is_empty() {
             out.push(UncertifiedCourse { course_id, course_code, subject_name, class_code, waiting: n });
         }
     }

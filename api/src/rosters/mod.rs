@@ -25,7 +25,7 @@ use crate::uploads::fields::{PerformanceFields, COURSE_CODE_LEN};
 use crate::uploads::results::ResultState;
 
 /// The job kind of a roster export.
-pub const JOB_KIND: &str = "roster_export";
+pub const JOB_KIND: crate::jobs::JobKind = crate::jobs::JobKind::RosterExport;
 /// The status of a student still at school, as sync stores it.
 pub const ENROLLED: &str = "在學";
 

@@ -28,7 +28,7 @@ pub struct Ctx {
 }
 
 fn counts(total: usize) -> Counts {
-    Counts { total: total as i64, status_code: "00".into(), ..Counts::default() }
+    Counts { total: total as i64, status_code: super::SyncStatusCode::Applied.as_str().into(), ..Counts::default() }
 }
 
 /// Checks the batch's term against the school's: refused while the admin holds a previous

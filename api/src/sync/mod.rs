@@ -393,6 +393,25 @@ pub enum SyncStatusCode {
     Received,
 }
 
+impl SyncStatusCode {
+    /// Every code; `sync_batches.status_code` takes only these (migration
+    /// 2026-12-07-000210_sync_batch_status).
+    pub const ALL: [SyncStatusCode; 6] =
+        [SyncStatusCode::Applied, SyncStatusCode::RowsInvalid, SyncStatusCode::TermOnHold, SyncStatusCode::StaleTerm, SyncStatusCode::Failed, SyncStatusCode::Received];
+
+    /// The stored (and answered) code.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SyncStatusCode::Applied => "00",
+            SyncStatusCode::RowsInvalid => "01",
+            SyncStatusCode::TermOnHold => "02",
+            SyncStatusCode::StaleTerm => "03",
+            SyncStatusCode::Failed => "99",
+            SyncStatusCode::Received => "received",
+        }
+    }
+}
+
 /// What a batch did, as the receiving log shows it (`{"total":9288,"status_code":"00",…}`).
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 pub struct Counts {

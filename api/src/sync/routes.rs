@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::apply::{self, Ctx};
-use super::{Batch, CadreRow, ClassRow, Counts, CourseRow, EnrolmentRow, Kind, StaffRow, StudentRow, TeachingRow};
+use super::{Batch, CadreRow, ClassRow, Counts, CourseRow, EnrolmentRow, Kind, StaffRow, StudentRow, SyncStatusCode, TeachingRow};
 use crate::state::AppState;
 use crate::auth::{Need, Op, Principal, Scope};
 use crate::http::JsonBody;
@@ -69,11 +69,12 @@ type ApplyFn<T> = fn(&mut DbConn, &Ctx, &[T]) -> ApiResult<Counts>;
 
 fn status_code(err: &ApiError) -> &'static str {
     match err.code {
-        ErrorCode::SyncRowsInvalid | ErrorCode::ValidationFailed => "01",
-        ErrorCode::TermOnHold => "02",
-        ErrorCode::StaleTerm => "03",
-        _ => "99",
+        ErrorCode::SyncRowsInvalid | ErrorCode::ValidationFailed => SyncStatusCode::RowsInvalid,
+        ErrorCode::TermOnHold => SyncStatusCode::TermOnHold,
+        ErrorCode::StaleTerm => SyncStatusCode::StaleTerm,
+        _ => SyncStatusCode::Failed,
     }
+    .as_str()
 }
 
 /// Logs, checks and applies one batch for a school (the path of the HTTP endpoints, of the demo
@@ -88,7 +89,7 @@ pub fn run_batch<T>(db: &Db, school_id: i64, api_key_id: Option<i64>, kind: Kind
                 sync_batches::academic_year.eq(batch.academic_year),
                 sync_batches::semester.eq(batch.semester),
                 sync_batches::rows_received.eq(i32::try_from(total).unwrap_or(i32::MAX)),
-                sync_batches::status_code.eq("received"),
+                sync_batches::status_code.eq(SyncStatusCode::Received.as_str()),
                 sync_batches::api_key_id.eq(api_key_id),
                 sync_batches::received_at.eq(now),
             ))
@@ -113,7 +114,7 @@ pub fn run_batch<T>(db: &Db, school_id: i64, api_key_id: Option<i64>, kind: Kind
     crate::identity::cache::invalidate_all();
     let finished = chrono::Utc::now().naive_utc().max(now);
     let (code, result, error) = match &applied {
-        Ok(counts) => ("00", serde_json::to_string(counts).ok(), None),
+        Ok(counts) => (SyncStatusCode::Applied.as_str(), serde_json::to_string(counts).ok(), None),
         Err(e) => {
             let code = status_code(e);
             let summary = serde_json::json!({"total": total, "status_code": code});

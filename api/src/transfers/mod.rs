@@ -19,9 +19,9 @@ use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::schema::{cadre_records as cr, courses, learning_result_events as ev, learning_results as lr, performances as pf, selections as sel, stored_files as sf, student_profiles as sp, users};
 
 /// The job kind of a transfer export.
-pub const JOB_KIND: &str = "transfer_export";
+pub const JOB_KIND: crate::jobs::JobKind = crate::jobs::JobKind::TransferExport;
 /// The job kind of a transfer import.
-pub const IMPORT_JOB_KIND: &str = "transfer_import";
+pub const IMPORT_JOB_KIND: crate::jobs::JobKind = crate::jobs::JobKind::TransferImport;
 /// The function module of 6.1 匯出學生學習歷程資料.
 pub const EXPORT_MODULE: &str = "S0601S";
 /// The function module of 6.2 匯入學生學習歷程資料.

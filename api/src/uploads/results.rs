@@ -191,7 +191,7 @@ pub struct LearningResultDetail {
     pub history: Vec<ResultEvent>,
     /// Who certifies in place of the course's teacher, since when (003 #25: visible to the
     /// student and the co-teachers).
-    pub delegates: Vec<crate::certification::delegates::DelegateNote>,
+    pub delegates: Vec<crate::delegates::DelegateNote>,
 }
 
 /// The multipart form of a new learning result.
@@ -477,7 +477,7 @@ pub enum Scope {
     /// One student's own.
     Student(i64),
     /// The results of the courses `teacher` teaches (active assignments) and of those they
-    /// certify as a delegate (003 #25; as [`crate::certification::delegates::delegated_courses`]).
+    /// certify as a delegate (003 #25; as [`crate::delegates::delegated_courses`]).
     Certifier(i64),
     /// These students' results and these courses'.
     Some { students: Vec<i64>, courses: Vec<i64> },
@@ -843,7 +843,7 @@ pub async fn get_result(state: web::Data<AppState>, who: Principal, id: web::Pat
         .read(move |c| {
             let result = load_visible(c, me, id)?;
             let history = history(c, id)?;
-            let delegates = crate::certification::delegates::for_course(c, me.school, result.course_id)?;
+            let delegates = crate::delegates::for_course(c, me.school, result.course_id)?;
             Ok(web::Json(LearningResultDetail { result, history, delegates }))
         })
         .await

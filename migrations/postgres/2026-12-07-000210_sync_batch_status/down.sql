@@ -1,0 +1,1 @@
+ALTER TABLE sync_batches DROP CONSTRAINT sync_batches_status_code_check;

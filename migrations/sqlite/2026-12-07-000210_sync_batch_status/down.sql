@@ -1,0 +1,2 @@
+DROP TRIGGER sync_batches_status_code_update_check;
+DROP TRIGGER sync_batches_status_code_insert_check;
