@@ -237,6 +237,7 @@ pub mod routes {
     use utoipa::ToSchema;
 
     use super::Term;
+    use crate::identity::Module;
     use crate::audit::{self, Event};
     use crate::state::AppState;
     use crate::auth::{client_addr, Need, Op, Principal, Scope};
@@ -357,7 +358,7 @@ pub mod routes {
     )]
     #[post("/terms/switch")]
     pub async fn switch(state: web::Data<AppState>, who: Principal, req: HttpRequest, body: crate::http::JsonBody<SwitchTerm>) -> ApiResult<web::Json<CurrentTerm>> {
-        who.require(Need::module("S0213S", Op::Update))?;
+        who.require(Need::module(Module::SchoolTerm, Op::Update))?;
         // Read only after the caller is known to be allowed.
         let body = body.read().await?;
         let school = who.school_id()?;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { appRoutePaths, routePaths } from './appRoutes';
 import { canAccess, canUpdateModule, menu, moduleRights, pageName, selectedMenu, visibleMenu, type MenuEntry, type MenuUser } from './navigation';
+import type { ModuleCode, ModuleGrant } from './api/types';
 
 const teacher: MenuUser = { roles: ['subject_teacher'], modules: [] };
 const admin: MenuUser = { roles: ['school_admin'], modules: [] };
@@ -75,7 +76,7 @@ describe('visibleMenu', () => {
     ]);
     expect(keys(visibleMenu(teacher, appRoutePaths))).toEqual(['home', 'notifications', { teacher: ['certification'] }, { 'self-directed': ['self-directed-queue'] }]);
     // 提交管理: S0207S or S0208S for 匯出提交名冊, S0218S for 匯出幹部名冊.
-    const grantOf = (code: string) => ({ code, name: code, can_create: false, can_update: false, can_delete: false });
+    const grantOf = (code: ModuleCode): ModuleGrant => ({ code, name: code, can_create: false, can_update: false, can_delete: false });
     expect(keys(visibleMenu({ roles: ['subject_teacher'], modules: [grantOf('S0208S')] }, appRoutePaths))).toContainEqual({ submission: ['rosters'] });
     expect(keys(visibleMenu({ roles: ['subject_teacher'], modules: [grantOf('S0218S')] }, appRoutePaths))).toContainEqual({ submission: ['cadre-rosters'] });
     // 學習歷程資料 (manual 6.1, 6.2; issue #21): S0601S 匯出, S0602S 匯入.
@@ -86,7 +87,7 @@ describe('visibleMenu', () => {
   });
 
   it('shows 查詢 and 系統管理 pages to staff granted their modules, not 帳號管理', () => {
-    const grant = (code: string) => ({ code, name: code, can_create: false, can_update: false, can_delete: false });
+    const grant = (code: ModuleCode): ModuleGrant => ({ code, name: code, can_create: false, can_update: false, can_delete: false });
     const logReader: MenuUser = { roles: ['subject_teacher'], modules: [grant('S0201S1')] };
     expect(keys(visibleMenu(logReader, appRoutePaths))).toEqual([
       'home',
@@ -120,7 +121,7 @@ describe('visibleMenu', () => {
   });
 
   it('canUpdateModule: the school admin, or a grant with 修改', () => {
-    const grant = { code: 'S0213S', name: '設定學校學年期', can_create: false, can_update: true, can_delete: false };
+    const grant: ModuleGrant = { code: 'S0213S', name: '設定學校學年期', can_create: false, can_update: true, can_delete: false };
     expect(canUpdateModule(admin, 'S0213S')).toBe(true);
     expect(canUpdateModule({ roles: ['subject_teacher'], modules: [grant] }, 'S0213S')).toBe(true);
     expect(canUpdateModule({ roles: ['subject_teacher'], modules: [{ ...grant, can_update: false }] }, 'S0213S')).toBe(false);
@@ -177,7 +178,7 @@ describe('visibleMenu', () => {
   });
 
   it('shows each 查詢 report to staff granted its module (and all of them to the school admin)', () => {
-    const grant = (code: string) => ({ code, name: code, can_create: false, can_update: false, can_delete: false });
+    const grant = (code: ModuleCode): ModuleGrant => ({ code, name: code, can_create: false, can_update: false, can_delete: false });
     const queriesOf = (user: MenuUser) => {
       const group = visibleMenu(user, appRoutePaths).find((entry) => entry.key === 'queries');
       return group?.children?.map((entry) => entry.key) ?? [];

@@ -15,7 +15,7 @@ import {
   DashboardOutlined,
 } from '@ant-design/icons';
 import type { ReactNode } from 'react';
-import type { Me, Role } from './api/types';
+import type { Me, ModuleCode, Role } from './api/types';
 
 /**
  * Who may see a menu entry: any of `roles`, or any of the function `modules` (module codes such
@@ -24,7 +24,7 @@ import type { Me, Role } from './api/types';
  */
 export interface MenuAccess {
   roles?: readonly Role[];
-  modules?: readonly string[];
+  modules?: readonly ModuleCode[];
   /** Hidden from these roles whatever else they hold (e.g. 通知 from the platform operator, who has no inbox). */
   exceptRoles?: readonly Role[];
 }

@@ -442,3 +442,18 @@ fn parsing_an_unknown_stored_value_errs() {
     let e = ResultState::parse("approved").unwrap_err();
     assert_eq!(e.code, licheng::error::ErrorCode::InternalError);
 }
+
+/// The function modules the server checks (`identity::Module`, also the OpenAPI document's and
+/// the SPA menu's list) are exactly the rows of `function_modules` that role groups are granted.
+#[actix_web::test]
+async fn the_module_list_is_the_function_modules_table() {
+    use licheng::identity::Module;
+    use licheng::schema::function_modules;
+    let app = TestApp::init();
+    let mut stored: Vec<String> = app.state.db.read_blocking(|c| Ok(function_modules::table.select(function_modules::code).load(c)?)).unwrap();
+    stored.sort();
+    let mut ours: Vec<String> = Module::ALL.iter().map(|m| m.code().to_string()).collect();
+    ours.sort();
+    assert_eq!(ours, stored);
+    assert!(Module::stored("S9999S").is_err(), "an unknown stored code is an error");
+}

@@ -20,7 +20,7 @@ use utoipa::ToSchema;
 
 use crate::state::AppState;
 use crate::error::{ApiError, ApiResult, ErrorCode};
-use crate::identity::{check_usable, load_user_principal, Role, User, UserPrincipal};
+use crate::identity::{check_usable, load_user_principal, Module, Role, User, UserPrincipal};
 use crate::schema::{api_keys, refresh_tokens, schools, users};
 
 /// An operation on a function module (manual 3.1.2: 新增/修改/刪除， plus viewing).
@@ -64,7 +64,7 @@ impl Scope {
 #[derive(Debug, Clone, Copy)]
 pub struct Need {
     pub roles: &'static [Role],
-    pub module: Option<(&'static str, Op)>,
+    pub module: Option<(Module, Op)>,
     pub scope: Option<Scope>,
     /// Any signed-in user of a school.
     pub any_user: bool,
@@ -76,7 +76,7 @@ impl Need {
     }
 
     /// The school admin, or a member of a role group granted `module` with `op`.
-    pub const fn module(code: &'static str, op: Op) -> Need {
+    pub const fn module(code: Module, op: Op) -> Need {
         Need { roles: &[Role::SchoolAdmin], module: Some((code, op)), scope: None, any_user: false }
     }
 
@@ -144,6 +144,7 @@ impl Principal {
                 }
                 if let Some((code, op)) = need.module {
                     let granted = u.modules.iter().find(|m| m.code == code);
+                    let code = code.code();
                     let allowed = granted.is_some_and(|m| match op {
                         Op::View => true,
                         Op::Create => m.can_create,

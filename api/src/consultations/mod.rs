@@ -14,6 +14,7 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::identity::Module;
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult};
 use crate::schema::{classes, consultant_classes as cc, consultation_records as cr, consultation_students as cs, student_profiles as sp};
@@ -21,7 +22,7 @@ use crate::settings::advisors::{assigned_student_ids, Advising};
 use crate::terms::Term;
 
 /// The module whose holders see every record and the statistics.
-pub const MODULE: &str = "S0204S";
+pub const MODULE: Module = Module::CourseConsultants;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]

@@ -151,11 +151,131 @@ pub fn roles_of(conn: &mut DbConn, user_id: i64) -> ApiResult<Vec<Role>> {
     Ok(Role::ALL.into_iter().filter(|r| codes.iter().any(|c| c == r.as_str())).collect())
 }
 
+// The one list of modules that the server's checks (`auth::Need::module`), the OpenAPI document
+// (`ModuleGrant.code`) and the SPA's menu share; the `function_modules` table holds their names,
+// and `value_checks::the_module_list_is_the_function_modules_table` keeps the two equal.
+/// A function module (manual 3.1.2: 功能模組), by its code: what a role group grants, and what an
+/// operation answered with `module_required` needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, ToSchema)]
+pub enum Module {
+    /// S0201S1 學校查詢接收紀錄
+    #[serde(rename = "S0201S1")]
+    ReceivingLog,
+    /// S0203S 設定學校作業時間
+    #[serde(rename = "S0203S")]
+    WorkPeriods,
+    /// S0203S1 設定功能參數
+    #[serde(rename = "S0203S1")]
+    Parameters,
+    /// S0204S 設定課程諮詢教師
+    #[serde(rename = "S0204S")]
+    CourseConsultants,
+    /// S0205S 查詢學生學習成果勾選情形
+    #[serde(rename = "S0205S")]
+    ResultSelections,
+    /// S0206S 查詢學生多元表現勾選情形
+    #[serde(rename = "S0206S")]
+    PerformanceSelections,
+    /// S0207S 提交學習成果至中央資料庫
+    #[serde(rename = "S0207S")]
+    SubmitResults,
+    /// S0208S 提交多元表現至中央資料庫
+    #[serde(rename = "S0208S")]
+    SubmitPerformances,
+    /// S0209S 合開課程設定審核老師
+    #[serde(rename = "S0209S")]
+    CoTaughtCertifiers,
+    /// S0210S 查詢輔導教師
+    #[serde(rename = "S0210S")]
+    Counselors,
+    /// S0213S 設定學校學年期
+    #[serde(rename = "S0213S")]
+    SchoolTerm,
+    /// S0215S 學習成果使用人數統計表
+    #[serde(rename = "S0215S")]
+    Usage,
+    /// S0216S 未認證教師狀況表
+    #[serde(rename = "S0216S")]
+    UncertifiedTeachers,
+    /// S0218S 提交校內幹部經歷至中央資料庫
+    #[serde(rename = "S0218S")]
+    SubmitCadres,
+    /// S0219S 維護收訖明細
+    #[serde(rename = "S0219S")]
+    Receipts,
+    /// S0301S 設定學科/領域認證老師
+    #[serde(rename = "S0301S")]
+    SubjectCertifiers,
+    /// S0302S 設定認證順序
+    #[serde(rename = "S0302S")]
+    CertificationOrder,
+    /// S0601S 匯出學生學習歷程資料
+    #[serde(rename = "S0601S")]
+    TransferExport,
+    /// S0602S 匯入學生學習歷程資料
+    #[serde(rename = "S0602S")]
+    TransferImport,
+}
+
+impl Module {
+    pub const ALL: [Module; 19] = [
+        Module::ReceivingLog,
+        Module::WorkPeriods,
+        Module::Parameters,
+        Module::CourseConsultants,
+        Module::ResultSelections,
+        Module::PerformanceSelections,
+        Module::SubmitResults,
+        Module::SubmitPerformances,
+        Module::CoTaughtCertifiers,
+        Module::Counselors,
+        Module::SchoolTerm,
+        Module::Usage,
+        Module::UncertifiedTeachers,
+        Module::SubmitCadres,
+        Module::Receipts,
+        Module::SubjectCertifiers,
+        Module::CertificationOrder,
+        Module::TransferExport,
+        Module::TransferImport,
+    ];
+
+    /// The module's code, as stored and as the API spells it.
+    pub fn code(self) -> &'static str {
+        match self {
+            Module::ReceivingLog => "S0201S1",
+            Module::WorkPeriods => "S0203S",
+            Module::Parameters => "S0203S1",
+            Module::CourseConsultants => "S0204S",
+            Module::ResultSelections => "S0205S",
+            Module::PerformanceSelections => "S0206S",
+            Module::SubmitResults => "S0207S",
+            Module::SubmitPerformances => "S0208S",
+            Module::CoTaughtCertifiers => "S0209S",
+            Module::Counselors => "S0210S",
+            Module::SchoolTerm => "S0213S",
+            Module::Usage => "S0215S",
+            Module::UncertifiedTeachers => "S0216S",
+            Module::SubmitCadres => "S0218S",
+            Module::Receipts => "S0219S",
+            Module::SubjectCertifiers => "S0301S",
+            Module::CertificationOrder => "S0302S",
+            Module::TransferExport => "S0601S",
+            Module::TransferImport => "S0602S",
+        }
+    }
+
+    /// A stored code; anything else is an error, never a default.
+    pub fn stored(code: &str) -> ApiResult<Module> {
+        Module::ALL.into_iter().find(|m| m.code() == code).ok_or_else(|| ApiError::bad_stored("function_modules.code", code))
+    }
+}
+
 /// A granted function module with its flags, merged over all of a user's groups.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ModuleGrant {
     /// Module code, e.g. `S0203S1`.
-    pub code: String,
+    pub code: Module,
     pub name: String,
     pub can_create: bool,
     pub can_update: bool,
@@ -209,6 +329,7 @@ pub fn granted_modules(c: &mut DbConn, user_id: i64) -> ApiResult<Vec<ModuleGran
         .load(c)?;
     let mut out: Vec<ModuleGrant> = Vec::new();
     for (code, name, can_create, can_update, can_delete) in rows {
+        let code = Module::stored(&code)?;
         match out.iter_mut().find(|m| m.code == code) {
             Some(m) => {
                 m.can_create |= can_create;

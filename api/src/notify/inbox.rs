@@ -10,7 +10,7 @@ use utoipa::{IntoParams, ToSchema};
 use crate::state::AppState;
 use crate::auth::Principal;
 use crate::db::DbConn;
-use crate::accounts::UserKind;
+use crate::identity::UserKind;
 use crate::error::{ApiError, ApiResult, ErrorCode, Lang, Problem};
 use crate::pagination::{offset, PageQuery};
 use crate::schema::notifications as n;

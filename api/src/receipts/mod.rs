@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
 
+use crate::identity::Module;
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::schema::{receipt_answers as ra, receipt_imports as ri, receipt_students as rs, users};
@@ -25,7 +26,7 @@ use crate::terms::Term;
 
 /// The function module of the receipts (Licheng's choice: the manual lists none; its menu calls
 /// the function 維護收訖明細模組).
-pub const MODULE: &str = "S0219S";
+pub const MODULE: Module = Module::Receipts;
 /// The manifest's schema version this build reads.
 pub const SCHEMA_VERSION: i32 = 1;
 /// The manifest's entry name.
@@ -68,12 +69,12 @@ impl Category {
     }
 
     /// The module an operator needs besides [`MODULE`] to import this category ("此區會依據角色群組權限提供可匯入之類別").
-    pub fn import_module(self) -> &'static str {
+    pub fn import_module(self) -> Module {
         match self {
             Category::CourseRecords => MODULE,
-            Category::Results => "S0207S",
-            Category::Performances => "S0208S",
-            Category::Cadre => "S0218S",
+            Category::Results => Module::SubmitResults,
+            Category::Performances => Module::SubmitPerformances,
+            Category::Cadre => Module::SubmitCadres,
         }
     }
 }

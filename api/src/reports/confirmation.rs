@@ -13,6 +13,7 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use crate::identity::Module;
 use crate::reporting::xlsx::{self, Cell, Sheet, XlsxFile};
 use crate::reporting::{class_seat_key, file_name, resolve_term};
 use crate::identity::UserKind;
@@ -30,7 +31,7 @@ use crate::uploads::results::ResultState;
 use crate::uploads::rules::Category;
 
 /// The module that sees every student's sheet.
-pub const MODULE: &str = "S0205S";
+pub const MODULE: Module = Module::ResultSelections;
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]

@@ -10,6 +10,7 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use crate::identity::Module;
 use crate::reporting::xlsx::{self, Cell, Sheet, XlsxFile};
 use crate::reporting::class_seat_key;
 use crate::identity::UserKind;
@@ -24,10 +25,10 @@ use crate::terms;
 use crate::uploads::results::ResultState;
 
 /// The module of each kind's report.
-pub fn module(kind: Kind) -> &'static str {
+pub fn module(kind: Kind) -> Module {
     match kind {
-        Kind::Results => "S0205S",
-        Kind::Performances => "S0206S",
+        Kind::Results => Module::ResultSelections,
+        Kind::Performances => Module::PerformanceSelections,
     }
 }
 
@@ -325,8 +326,8 @@ mod tests {
         assert_eq!(f(Some("performances")).unwrap(), Kind::Performances);
         assert_eq!(f(Some("result")).unwrap_err().code, ErrorCode::InvalidQuery);
         assert_eq!(f(None).unwrap_err().fields[0].0, "kind");
-        assert_eq!(module(Kind::Results), "S0205S");
-        assert_eq!(module(Kind::Performances), "S0206S");
+        assert_eq!(module(Kind::Results), Module::ResultSelections);
+        assert_eq!(module(Kind::Performances), Module::PerformanceSelections);
     }
 
     #[test]

@@ -13,6 +13,7 @@ use diesel::prelude::*;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::identity::Module;
 use crate::reporting::xlsx::{self, Cell, Sheet, XlsxFile};
 use crate::reporting::{class_seat_key, file_name, people, resolve_term, Person, TermQuery};
 use crate::identity::UserKind;
@@ -25,7 +26,7 @@ use crate::terms::Term;
 use crate::uploads::results::ResultState;
 
 /// The module of this report.
-pub const MODULE: &str = "S0216S";
+pub const MODULE: Module = Module::UncertifiedTeachers;
 
 /// A teacher with results waiting for their certification.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]

@@ -10,6 +10,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::uncertified::{count_by_teacher, waiting_rows};
+use crate::identity::Module;
 use crate::reporting::xlsx::{self, Cell, Sheet, XlsxFile};
 use crate::reporting::{file_name, people, resolve_term, Person, TermQuery};
 use crate::state::AppState;
@@ -21,7 +22,7 @@ use crate::terms::Term;
 use crate::uploads::results::ResultState;
 
 /// The module of this report.
-pub const MODULE: &str = "S0215S";
+pub const MODULE: Module = Module::Usage;
 
 /// Live learning results of one class and subject, by state.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, ToSchema)]

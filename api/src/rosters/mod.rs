@@ -15,6 +15,7 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::identity::Module;
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::schema::{cadre_records as cr, courses, learning_results as lr, performances as pf, selections as sel, stored_files as sf, student_profiles as sp, users};
@@ -43,11 +44,11 @@ pub enum RosterKind {
 
 impl RosterKind {
     /// The function module that exports it (the school admin holds every module).
-    pub fn module(self) -> &'static str {
+    pub fn module(self) -> Module {
         match self {
-            RosterKind::Results => "S0207S",
-            RosterKind::Performances => "S0208S",
-            RosterKind::Cadre => "S0218S",
+            RosterKind::Results => Module::SubmitResults,
+            RosterKind::Performances => Module::SubmitPerformances,
+            RosterKind::Cadre => Module::SubmitCadres,
         }
     }
 }

@@ -20,6 +20,7 @@ pub mod review;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::identity::Module;
 use crate::error::{ApiError, ApiResult};
 
 /// 類別 of a certifier group (manual 5.1).
@@ -225,5 +226,5 @@ impl OutcomeState {
 }
 
 /// The function modules of the admin's screens.
-pub const MODULE_GROUPS: &str = "S0301S";
-pub const MODULE_ORDER: &str = "S0302S";
+pub const MODULE_GROUPS: Module = Module::SubjectCertifiers;
+pub const MODULE_ORDER: Module = Module::CertificationOrder;

@@ -7,6 +7,7 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use crate::identity::Module;
 use crate::audit::{self, Event};
 use crate::identity::{Role, UserKind};
 use crate::state::AppState;
@@ -190,7 +191,7 @@ fn advisors(c: &mut DbConn, school: i64, q: Option<&str>, counts: &[i64], page: 
 )]
 #[get("/consultants")]
 pub async fn list_consultants(state: web::Data<AppState>, who: Principal, filter: web::Query<TeacherFilter>, page: web::Query<PageQuery>) -> ApiResult<web::Json<Page<Advisor>>> {
-    who.require(Need::module("S0204S", Op::View))?;
+    who.require(Need::module(Module::CourseConsultants, Op::View))?;
     advisor_page(state, who, filter, page, |c, school, term| {
         Ok(cc::table
             .filter(cc::school_id.eq(school))
@@ -238,7 +239,7 @@ async fn advisor_page(
 )]
 #[get("/consultants/{teacher_id}/classes")]
 pub async fn get_consultant_classes(state: web::Data<AppState>, who: Principal, teacher: web::Path<i64>) -> ApiResult<web::Json<ConsultantClasses>> {
-    who.require(Need::module("S0204S", Op::View))?;
+    who.require(Need::module(Module::CourseConsultants, Op::View))?;
     let school = who.school_id()?;
     let teacher = teacher.into_inner();
     state.db.read(move |c| consultant_classes(c, school, teacher).map(web::Json)).await
@@ -270,7 +271,7 @@ fn consultant_classes(c: &mut DbConn, school: i64, teacher: i64) -> ApiResult<Co
 )]
 #[put("/consultants/{teacher_id}/classes")]
 pub async fn put_consultant_classes(state: web::Data<AppState>, who: Principal, req: HttpRequest, teacher: web::Path<i64>, body: crate::http::JsonBody<ClassIds>) -> ApiResult<web::Json<ConsultantClasses>> {
-    who.require(Need::module("S0204S", Op::Update))?;
+    who.require(Need::module(Module::CourseConsultants, Op::Update))?;
     // Read only after the caller is known to be allowed.
     let body = body.read().await?;
     validator::Validate::validate(&body)?;
@@ -380,7 +381,7 @@ fn load_students(c: &mut DbConn, totals: Option<&Totals>, ids: Option<&[i64]>, s
 )]
 #[get("/students")]
 pub async fn list_students(state: web::Data<AppState>, who: Principal, filter: web::Query<PeopleFilter>, page: web::Query<PageQuery>) -> ApiResult<web::Json<Page<StudentRef>>> {
-    who.require(Need::module("S0210S", Op::View).or_scope(Scope::Read))?;
+    who.require(Need::module(Module::Counselors, Op::View).or_scope(Scope::Read))?;
     let school = who.school_id()?;
     let (page, per_page) = page.checked()?;
     let filter = filter.into_inner();
@@ -403,7 +404,7 @@ pub async fn list_students(state: web::Data<AppState>, who: Principal, filter: w
 )]
 #[get("/counselors")]
 pub async fn list_counselors(state: web::Data<AppState>, who: Principal, filter: web::Query<TeacherFilter>, page: web::Query<PageQuery>) -> ApiResult<web::Json<Page<Advisor>>> {
-    who.require(Need::module("S0210S", Op::View))?;
+    who.require(Need::module(Module::Counselors, Op::View))?;
     advisor_page(state, who, filter, page, |c, school, term| {
         Ok(cs::table
             .filter(cs::school_id.eq(school))
@@ -424,10 +425,10 @@ pub enum Advising {
 }
 
 impl Advising {
-    fn module(self) -> &'static str {
+    fn module(self) -> Module {
         match self {
-            Advising::Counselor => "S0210S",
-            Advising::Consultant => "S0204S",
+            Advising::Counselor => Module::Counselors,
+            Advising::Consultant => Module::CourseConsultants,
         }
     }
 

@@ -8,6 +8,7 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use crate::identity::Module;
 use crate::audit::{self, Event};
 use crate::state::AppState;
 use crate::auth::{client_addr, Need, Op, Principal, Scope};
@@ -129,7 +130,7 @@ fn matches(r: &CoTaughtRow, q: &str) -> bool {
 )]
 #[get("/co-taught")]
 pub async fn list_co_taught(state: web::Data<AppState>, who: Principal, filter: web::Query<CoTaughtFilter>, page: web::Query<PageQuery>) -> ApiResult<web::Json<Page<CoTaughtRow>>> {
-    who.require(Need::module("S0209S", Op::View).or_scope(Scope::Read))?;
+    who.require(Need::module(Module::CoTaughtCertifiers, Op::View).or_scope(Scope::Read))?;
     let school = who.school_id()?;
     let (page, per_page) = page.checked()?;
     let q = filter.into_inner().q.map(|q| q.trim().to_string()).filter(|q| !q.is_empty());
@@ -160,7 +161,7 @@ pub async fn list_co_taught(state: web::Data<AppState>, who: Principal, filter: 
 )]
 #[put("/co-taught")]
 pub async fn put_co_taught(state: web::Data<AppState>, who: Principal, req: HttpRequest, body: crate::http::JsonBody<CertifierChanges>) -> ApiResult<web::Json<Vec<CoTaughtRow>>> {
-    who.require(Need::module("S0209S", Op::Update))?;
+    who.require(Need::module(Module::CoTaughtCertifiers, Op::Update))?;
     // Read only after the caller is known to be allowed.
     let body = body.read().await?;
     let school = who.school_id()?;

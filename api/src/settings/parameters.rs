@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
+use crate::identity::Module;
 use crate::audit::{self, Event};
 use crate::state::AppState;
 use crate::auth::{client_addr, Need, Op, Principal, Scope};
@@ -183,7 +184,7 @@ fn view(values: Parameters, updated_at: Option<NaiveDateTime>) -> ParametersView
 )]
 #[get("/settings/parameters")]
 pub async fn get_parameters(state: web::Data<AppState>, who: Principal) -> ApiResult<web::Json<ParametersView>> {
-    who.require(Need::module("S0203S1", Op::View).or_scope(Scope::Read))?;
+    who.require(Need::module(Module::Parameters, Op::View).or_scope(Scope::Read))?;
     let school = who.school_id()?;
     state.db.read(move |c| load(c, school).map(|(p, at)| web::Json(view(p, at)))).await
 }
@@ -203,7 +204,7 @@ pub async fn get_parameters(state: web::Data<AppState>, who: Principal) -> ApiRe
 )]
 #[put("/settings/parameters")]
 pub async fn put_parameters(state: web::Data<AppState>, who: Principal, req: HttpRequest, body: crate::http::JsonBody<Parameters>) -> ApiResult<web::Json<ParametersView>> {
-    who.require(Need::module("S0203S1", Op::Update))?;
+    who.require(Need::module(Module::Parameters, Op::Update))?;
     // Read only after the caller is known to be allowed.
     let p = body.read().await?;
     p.validate()?;

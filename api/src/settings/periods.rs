@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
+use crate::identity::Module;
 use crate::audit::{self, Event};
 use crate::identity::{Role, UserKind};
 use crate::state::AppState;
@@ -498,7 +499,7 @@ pub async fn put_window(state: web::Data<AppState>, who: Principal, req: HttpReq
 )]
 #[get("/work-periods")]
 pub async fn list_periods(state: web::Data<AppState>, who: Principal, filter: web::Query<PeriodFilter>) -> ApiResult<web::Json<Vec<Period>>> {
-    who.require(Need::module("S0203S", Op::View).or_scope(Scope::Read))?;
+    who.require(Need::module(Module::WorkPeriods, Op::View).or_scope(Scope::Read))?;
     let school = who.school_id()?;
     let now = state.clock.now();
     let year = filter.academic_year;
@@ -586,7 +587,7 @@ fn record(c: &mut DbConn, who: &(i64, Option<i64>, String, String), event: &str,
 )]
 #[post("/work-periods")]
 pub async fn create_period(state: web::Data<AppState>, who: Principal, req: HttpRequest, body: crate::http::JsonBody<PeriodInput>) -> ApiResult<HttpResponse> {
-    who.require(Need::module("S0203S", Op::Create))?;
+    who.require(Need::module(Module::WorkPeriods, Op::Create))?;
     // Read only after the caller is known to be allowed.
     let input = body.read().await?;
     let actor = (who.school_id()?, who.user_id(), who.actor(), client_addr(&req));
@@ -620,7 +621,7 @@ pub async fn create_period(state: web::Data<AppState>, who: Principal, req: Http
 )]
 #[put("/work-periods/{id}")]
 pub async fn update_period(state: web::Data<AppState>, who: Principal, req: HttpRequest, id: web::Path<i64>, body: crate::http::JsonBody<PeriodInput>) -> ApiResult<web::Json<Period>> {
-    who.require(Need::module("S0203S", Op::Update))?;
+    who.require(Need::module(Module::WorkPeriods, Op::Update))?;
     // Read only after the caller is known to be allowed.
     let body = body.read().await?;
     let actor = (who.school_id()?, who.user_id(), who.actor(), client_addr(&req));
@@ -653,7 +654,7 @@ pub async fn update_period(state: web::Data<AppState>, who: Principal, req: Http
 )]
 #[delete("/work-periods/{id}")]
 pub async fn delete_period(state: web::Data<AppState>, who: Principal, req: HttpRequest, id: web::Path<i64>) -> ApiResult<HttpResponse> {
-    who.require(Need::module("S0203S", Op::Delete))?;
+    who.require(Need::module(Module::WorkPeriods, Op::Delete))?;
     let actor = (who.school_id()?, who.user_id(), who.actor(), client_addr(&req));
     let now = state.clock.now();
     let id = id.into_inner();

@@ -8,6 +8,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::apply::{self, Ctx};
 use super::{Batch, CadreRow, ClassRow, Counts, CourseRow, EnrolmentRow, Kind, StaffRow, StudentRow, SyncStatusCode, TeachingRow};
+use crate::identity::Module;
 use crate::state::AppState;
 use crate::auth::{Need, Op, Principal, Scope};
 use crate::http::JsonBody;
@@ -373,7 +374,7 @@ pub struct LogFilter {
 )]
 #[get("/batches")]
 pub async fn receiving_log(state: web::Data<AppState>, who: Principal, filter: web::Query<LogFilter>, page: web::Query<PageQuery>) -> ApiResult<web::Json<Page<BatchLog>>> {
-    who.require(Need::module("S0201S1", Op::View).or_scope(Scope::Read))?;
+    who.require(Need::module(Module::ReceivingLog, Op::View).or_scope(Scope::Read))?;
     let school = who.school_id()?;
     let (page, per_page) = page.checked()?;
     let filter = filter.into_inner();

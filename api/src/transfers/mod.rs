@@ -14,6 +14,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crate::identity::Module;
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::schema::{cadre_records as cr, courses, learning_result_events as ev, learning_results as lr, performances as pf, selections as sel, stored_files as sf, student_profiles as sp, users};
@@ -23,9 +24,9 @@ pub const JOB_KIND: crate::jobs::JobKind = crate::jobs::JobKind::TransferExport;
 /// The job kind of a transfer import.
 pub const IMPORT_JOB_KIND: crate::jobs::JobKind = crate::jobs::JobKind::TransferImport;
 /// The function module of 6.1 匯出學生學習歷程資料.
-pub const EXPORT_MODULE: &str = "S0601S";
+pub const EXPORT_MODULE: Module = Module::TransferExport;
 /// The function module of 6.2 匯入學生學習歷程資料.
-pub const IMPORT_MODULE: &str = "S0602S";
+pub const IMPORT_MODULE: Module = Module::TransferImport;
 /// `format` of every manifest.
 pub const FORMAT: &str = "licheng-transfer";
 /// The manifest version this server writes. Version 1 (entries named `files/{national ID}/…`) is

@@ -28,6 +28,8 @@ export type UpdateEmailBody = BodyOf<paths['/api/v1/me/email']['put']>;
 export type Me = Ok<MeOp>;
 export type Role = Me['roles'][number];
 export type ModuleGrant = Me['modules'][number];
+/** A function module's code: the server's one list (`identity::Module`), shared with the menu. */
+export type ModuleCode = ModuleGrant['code'];
 
 // The school admin's account screens (tags "accounts" and "role groups").
 type RoleGroupsOp = paths['/api/v1/role-groups'];

@@ -8,6 +8,7 @@ import { renderAt } from '../../test/render';
 import { confirm } from '../../test/ui';
 // Load the lazily routed pages up front, so that no test waits for the chunk.
 import './index';
+import type { ModuleCode, ModuleGrant } from '../../api/types';
 
 /** The row checkbox of the table row showing `text`. */
 const checkboxIn = (text: string) =>
@@ -112,7 +113,7 @@ describe('設定課程諮詢教師 (3.4)', () => {
 
   it('is read-only without the module’s 修改 right', async () => {
     signIn();
-    const grant = { code: 'S0204S', name: '設定課程諮詢教師', can_create: true, can_update: false, can_delete: true };
+    const grant: ModuleGrant = { code: 'S0204S', name: '設定課程諮詢教師', can_create: true, can_update: false, can_delete: true };
     mockApi({
       'GET /api/v1/me': meFixture({ modules: [grant] }),
       'GET /api/v1/consultants': page([teacher()]),
@@ -241,7 +242,7 @@ describe('menu', () => {
   const has = (entries: readonly MenuEntry[], key: string): boolean =>
     entries.some((entry) => entry.key === key || has(entry.children ?? [], key));
   const user = (roles: MenuUser['roles'], modules: MenuUser['modules'] = []): MenuUser => ({ roles, modules });
-  const grant = (code: string) => ({ code, name: code, can_create: false, can_update: false, can_delete: false });
+  const grant = (code: ModuleCode): ModuleGrant => ({ code, name: code, can_create: false, can_update: false, can_delete: false });
 
   it('shows 我的學生 to course consultants and counselors only', () => {
     expect(has(visibleMenu(user(['course_consultant']), appRoutePaths), 'advisees')).toBe(true);

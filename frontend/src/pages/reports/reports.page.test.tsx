@@ -7,6 +7,7 @@ import { button, pickOption } from '../../test/ui';
 import { performance as performanceFixture, result } from '../student/fixtures';
 // Load the lazily routed pages up front, so that no test waits for the chunk.
 import './index';
+import type { ModuleCode, ModuleGrant } from '../../api/types';
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -17,7 +18,7 @@ const terms: SchoolTerm[] = [
   { academic_year: 109, semester: 2, code: '1092', is_current: false },
 ];
 
-const grant = (code: string) => ({ code, name: code, can_create: false, can_update: false, can_delete: false });
+const grant = (code: ModuleCode): ModuleGrant => ({ code, name: code, can_create: false, can_update: false, can_delete: false });
 
 /** Catch the saved file: the object URL's blob and the link's name. */
 function catchDownloads() {

@@ -7,12 +7,13 @@ import { dialog } from '../../test/ui';
 import { gradesText, linesOf, percent, sizeText } from './rosters';
 // Load the lazily routed pages up front, so that no test waits for the chunk.
 import './index';
+import type { ModuleCode, ModuleGrant } from '../../api/types';
 
 afterEach(() => {
   vi.restoreAllMocks();
 });
 
-const grant = (code: string) => ({ code, name: code, can_create: false, can_update: false, can_delete: false });
+const grant = (code: ModuleCode): ModuleGrant => ({ code, name: code, can_create: false, can_update: false, can_delete: false });
 
 const line = (roster: string, grades: string, kind: RosterLine['kind'], remark: string, division: RosterLine['division'] = null): RosterLine => ({
   kind,
