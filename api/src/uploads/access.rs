@@ -6,7 +6,7 @@ use diesel::prelude::*;
 
 use crate::audit::{self, Event};
 use crate::identity::{Role, UserKind};
-use crate::auth::Principal;
+use crate::auth::{Need, Principal};
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::schema::{certification_delegates as cd, classes, consultant_classes as cc, student_profiles as sp, teaching_assignments as ta, users};
@@ -49,13 +49,11 @@ impl Caller {
         self.actor != self.user
     }
 
-    /// Only students act on their own items.
+    /// Only students act on their own items: the role is checked where every other endpoint's
+    /// is ([`Principal::require`]); the caller then names whose items they are.
     pub fn student(who: &Principal) -> ApiResult<Caller> {
-        let me = Caller::of(who)?;
-        if !me.student {
-            return Err(ApiError::with_detail(ErrorCode::RoleRequired, "只有學生可以上傳、送出或勾選自己的資料。", "Only students upload, submit or select their own items."));
-        }
-        Ok(me)
+        who.require(Need::roles(&[Role::Student]))?;
+        Caller::of(who)
     }
 }
 
