@@ -430,7 +430,7 @@ mod json_tests {
     }
 }
 
-// Here, below the domains, because download responses of every layer name it (`reports::xlsx`
+// Here, below the domains, because download responses of every layer name it (`reporting::xlsx`
 // writes the workbooks and re-exports it).
 /// An .xlsx workbook (documentation type of the download responses).
 #[derive(utoipa::ToSchema)]

@@ -246,7 +246,7 @@ async fn parallel_use_of_one_token_succeeds_once() {
     let state = app.state.clone();
     let won = race(std::sync::Arc::new(move |c| {
         matches!(
-            licheng::accounts::session::refresh(&state, c, &refresh, "test", now),
+            licheng::accounts::session::refresh(&state.secrets, &state.config, c, &refresh, "test", now),
             Ok(licheng::accounts::session::RefreshOutcome::Rotated(_))
         )
     }));

@@ -326,7 +326,7 @@ pub async fn sign_in(state: web::Data<AppState>, req: HttpRequest, body: web::Js
         .db
         .write(move |c| {
             session::release_attempt(c, reservation)?;
-            session::start_session(&st, c, &user, &client, now)
+            session::start_session(&st.secrets, &st.config, c, &user, &client, now)
         })
         .await?;
     Ok(web::Json(pair))
@@ -378,7 +378,7 @@ pub async fn refresh(state: web::Data<AppState>, req: HttpRequest, body: web::Js
     let client = client_addr(&req);
     let st = state.clone();
     let token = body.into_inner().refresh_token;
-    match state.db.write(move |c| session::refresh(&st, c, &token, &client, now)).await? {
+    match state.db.write(move |c| session::refresh(&st.secrets, &st.config, c, &token, &client, now)).await? {
         RefreshOutcome::Rotated(pair) => Ok(web::Json(pair)),
         RefreshOutcome::Refused(e) => Err(e),
     }
@@ -622,7 +622,7 @@ pub async fn change_password(
                 Event { school_id: user.school_id, user_id: Some(user.id), actor: Some(&user.account), event: "password_changed", detail: None, client: Some(&client) },
                 now,
             )?;
-            session::session_after_change(&st, c, user.id, now)
+            session::session_after_change(&st.secrets, &st.config, c, user.id, now)
         })
         .await?;
     Ok(web::Json(pair))

@@ -10,11 +10,11 @@ use utoipa::ToSchema;
 use crate::audit::{self, Event};
 use crate::identity::{User, UserKind};
 use crate::auth::jwt;
-use crate::state::AppState;
+use crate::config::Config;
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::schema::{password_resets, refresh_tokens, schools, sign_in_failures, users};
-use crate::secrets::{random_bytes, sha256_hex};
+use crate::secrets::{random_bytes, sha256_hex, Secrets};
 
 /// Wrong passwords in a row that lock an account (issue: accounts, item 3).
 pub const LOCK_AFTER: i32 = 5;
@@ -253,7 +253,7 @@ pub fn issue_refresh(conn: &mut DbConn, user_id: i64, family: &str, lifetime_sec
 
 /// Starts a session for a user whose password was verified: clears failures, notes the sign-in,
 /// and returns a token pair.
-pub fn start_session(state: &AppState, conn: &mut DbConn, user: &User, client: &str, now: NaiveDateTime) -> ApiResult<TokenPair> {
+pub fn start_session(secrets: &Secrets, config: &Config, conn: &mut DbConn, user: &User, client: &str, now: NaiveDateTime) -> ApiResult<TokenPair> {
     diesel::update(users::table.find(user.id))
         .set((users::failed_logins.eq(0), users::locked_until.eq(None::<NaiveDateTime>), users::last_login_at.eq(Some(now))))
         .execute(conn)?;
@@ -262,12 +262,12 @@ pub fn start_session(state: &AppState, conn: &mut DbConn, user: &User, client: &
         Event { school_id: user.school_id, user_id: Some(user.id), actor: Some(&user.account), event: "sign_in_succeeded", detail: None, client: Some(client) },
         now,
     )?;
-    pair(state, conn, user, &uuid::Uuid::new_v4().to_string(), now)
+    pair(secrets, config, conn, user, &uuid::Uuid::new_v4().to_string(), now)
 }
 
-fn pair(state: &AppState, conn: &mut DbConn, user: &User, family: &str, now: NaiveDateTime) -> ApiResult<TokenPair> {
-    let refresh_token = issue_refresh(conn, user.id, family, state.config.refresh_token_seconds, state.config.refresh_family_max_seconds, now)?;
-    let (access_token, expires_in) = jwt::issue(state, user, family)?;
+fn pair(secrets: &Secrets, config: &Config, conn: &mut DbConn, user: &User, family: &str, now: NaiveDateTime) -> ApiResult<TokenPair> {
+    let refresh_token = issue_refresh(conn, user.id, family, config.refresh_token_seconds, config.refresh_family_max_seconds, now)?;
+    let (access_token, expires_in) = jwt::issue(secrets, config.access_token_seconds, now, user, family)?;
     Ok(TokenPair {
         access_token,
         token_type: "Bearer".into(),
@@ -287,7 +287,7 @@ pub enum RefreshOutcome {
 
 /// Rotates a refresh token: the presented one is spent and a new one in the same family is
 /// returned. Presenting a spent token revokes the whole family (it was stolen or replayed).
-pub fn refresh(state: &AppState, conn: &mut DbConn, presented: &str, client: &str, now: NaiveDateTime) -> ApiResult<RefreshOutcome> {
+pub fn refresh(secrets: &Secrets, config: &Config, conn: &mut DbConn, presented: &str, client: &str, now: NaiveDateTime) -> ApiResult<RefreshOutcome> {
     let row: Option<(i64, i64, String, NaiveDateTime, Option<NaiveDateTime>, Option<NaiveDateTime>)> = refresh_tokens::table
         .filter(refresh_tokens::token_hash.eq(sha256_hex(presented.trim().as_bytes())))
         .select((
@@ -335,7 +335,7 @@ pub fn refresh(state: &AppState, conn: &mut DbConn, presented: &str, client: &st
     if spent != 1 {
         return Ok(RefreshOutcome::Refused(ApiError::new(ErrorCode::RefreshTokenInvalid)));
     }
-    Ok(RefreshOutcome::Rotated(pair(state, conn, &user, &family, now)?))
+    Ok(RefreshOutcome::Rotated(pair(secrets, config, conn, &user, &family, now)?))
 }
 
 pub fn revoke_family(conn: &mut DbConn, family: &str, now: NaiveDateTime) -> ApiResult<()> {
@@ -395,9 +395,9 @@ pub fn set_password(conn: &mut DbConn, user_id: i64, hash: &str, now: NaiveDateT
 }
 
 /// After a password change: a fresh session for the user.
-pub fn session_after_change(state: &AppState, conn: &mut DbConn, user_id: i64, now: NaiveDateTime) -> ApiResult<TokenPair> {
+pub fn session_after_change(secrets: &Secrets, config: &Config, conn: &mut DbConn, user_id: i64, now: NaiveDateTime) -> ApiResult<TokenPair> {
     let user: User = users::table.find(user_id).select(User::as_select()).first(conn)?;
-    pair(state, conn, &user, &uuid::Uuid::new_v4().to_string(), now)
+    pair(secrets, config, conn, &user, &uuid::Uuid::new_v4().to_string(), now)
 }
 
 /// Creates a single-use reset token for a user; returns it.

@@ -4,7 +4,9 @@
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 
-use crate::state::AppState;
+use chrono::NaiveDateTime;
+
+use crate::secrets::Secrets;
 use crate::error::{ApiError, ApiResult, ErrorCode};
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -29,14 +31,14 @@ impl Claims {
     }
 }
 
-fn key(state: &AppState) -> [u8; 32] {
-    state.secrets.derive("access-token")
+fn key(secrets: &Secrets) -> [u8; 32] {
+    secrets.derive("access-token")
 }
 
-/// Signs an access token for `user_id`; returns it with its lifetime in seconds.
-pub fn issue(state: &AppState, user: &crate::identity::User, family: &str) -> ApiResult<(String, i64)> {
-    let now = state.clock.now_utc().timestamp();
-    let lifetime = state.config.access_token_seconds;
+/// Signs an access token for `user`, valid `lifetime` seconds from `now`; returns it with its
+/// lifetime.
+pub fn issue(secrets: &Secrets, lifetime: i64, now: NaiveDateTime, user: &crate::identity::User, family: &str) -> ApiResult<(String, i64)> {
+    let now = now.and_utc().timestamp();
     let claims = Claims {
         sub: user.id.to_string(),
         sch: user.school_id,
@@ -45,7 +47,7 @@ pub fn issue(state: &AppState, user: &crate::identity::User, family: &str) -> Ap
         iat: now,
         exp: now + lifetime,
     };
-    let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &EncodingKey::from_secret(&key(state)))
+    let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &EncodingKey::from_secret(&key(secrets)))
         .map_err(|e| ApiError::internal(format!("jwt encode: {e}")))?;
     Ok((token, lifetime))
 }
@@ -54,14 +56,14 @@ pub fn password_version(user: &crate::identity::User) -> i64 {
     user.password_changed_at.map(|t| t.and_utc().timestamp_micros()).unwrap_or(0)
 }
 
-/// Verifies signature and expiry.
-pub fn decode(state: &AppState, token: &str) -> ApiResult<Claims> {
+/// Verifies signature and expiry (at `now`).
+pub fn decode(secrets: &Secrets, now: NaiveDateTime, token: &str) -> ApiResult<Claims> {
     let mut validation = Validation::new(Algorithm::HS256);
     validation.validate_exp = false;
     validation.leeway = 0;
-    let data = jsonwebtoken::decode::<Claims>(token, &DecodingKey::from_secret(&key(state)), &validation)
+    let data = jsonwebtoken::decode::<Claims>(token, &DecodingKey::from_secret(&key(secrets)), &validation)
         .map_err(|_| ApiError::new(ErrorCode::InvalidToken))?;
-    if data.claims.exp <= state.clock.now_utc().timestamp() {
+    if data.claims.exp <= now.and_utc().timestamp() {
         return Err(ApiError::new(ErrorCode::TokenExpired));
     }
     Ok(data.claims)

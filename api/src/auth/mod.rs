@@ -314,7 +314,7 @@ async fn authenticate(req: &HttpRequest) -> ApiResult<Principal> {
         }
         return Ok(Principal::ApiKey(key));
     }
-    let claims = jwt::decode(&state, &token)?;
+    let claims = jwt::decode(&state.secrets, state.clock.now(), &token)?;
     let user_id = claims.user_id()?;
     let now = state.clock.now();
     let session = claims.fam.clone();

@@ -14,10 +14,6 @@ pub mod stats;
 pub mod analysis;
 pub mod deadlines;
 
-// The .xlsx writer lives below the domains (`crate::reporting::xlsx`); `jobs` names its file type
-// as `reports::xlsx::XlsxFile`.
-pub use crate::reporting::xlsx;
-
 // The handlers (and their OpenAPI path types) as `reports::…` for `router`.
 pub use selection::{__path_selection_status, __path_selection_status_xlsx, selection_status, selection_status_xlsx};
 pub use uncertified::{__path_uncertified_courses, __path_uncertified_students, uncertified_courses, __path_uncertified_teachers, __path_uncertified_xlsx, uncertified_students, uncertified_teachers, uncertified_xlsx};
