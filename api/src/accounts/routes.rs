@@ -540,13 +540,13 @@ pub async fn reset_password(state: web::Data<AppState>, req: HttpRequest, body: 
 )]
 #[get("/me")]
 pub async fn get_me(state: web::Data<AppState>, who: PendingPrincipal) -> ApiResult<web::Json<Me>> {
-    let principal = who.0.user()?.clone();
-    let me = state.db.read(move |c| build_me(c, principal)).await?;
+    let principal = who.0.shared_user()?;
+    let me = state.db.read(move |c| build_me(c, &principal)).await?;
     Ok(web::Json(me))
 }
 
-fn build_me(c: &mut crate::db::DbConn, p: crate::identity::UserPrincipal) -> ApiResult<Me> {
-    let user = p.user;
+fn build_me(c: &mut crate::db::DbConn, p: &crate::identity::UserPrincipal) -> ApiResult<Me> {
+    let user = &p.user;
     let school = match user.school_id {
         Some(id) => Some(
             schools::table
@@ -562,7 +562,7 @@ fn build_me(c: &mut crate::db::DbConn, p: crate::identity::UserPrincipal) -> Api
         None => None,
     };
     Ok(Me {
-        needs_backup_email: session::needs_backup_email(&user),
+        needs_backup_email: session::needs_backup_email(user),
         user: MeUser {
             id: user.id,
             account: user.account.clone(),
@@ -573,8 +573,8 @@ fn build_me(c: &mut crate::db::DbConn, p: crate::identity::UserPrincipal) -> Api
             must_change_password: user.must_change_password,
         },
         school,
-        roles: p.roles,
-        modules: p.modules,
+        roles: p.roles.clone(),
+        modules: p.modules.clone(),
         current_term,
     })
 }
@@ -683,7 +683,7 @@ pub async fn update_email(state: web::Data<AppState>, who: Principal, req: HttpR
             };
             let notice = mailer.map(|m| (m, tell, principal.user.account.clone(), principal.user.display_name.clone()));
             let user: User = users::table.find(id).select(User::as_select()).first(c)?;
-            Ok((build_me(c, crate::identity::UserPrincipal { user, ..principal })?, notice))
+            Ok((build_me(c, &crate::identity::UserPrincipal { user, ..principal })?, notice))
         })
         .await?;
     if let Some((mailer, tell, account, name)) = notice {

@@ -10,6 +10,7 @@ pub mod keys;
 
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 
 use actix_web::dev::Payload;
 use actix_web::http::header;
@@ -99,10 +100,16 @@ impl Need {
     pub const OPERATOR: Need = Need::roles(&[Role::PlatformOperator]);
 }
 
+/// What a user-only function answers an API key.
+fn not_for_api_keys() -> ApiError {
+    ApiError::with_detail(ErrorCode::ScopeRequired, "此功能只能由登入的使用者操作，不接受 API 金鑰。", "This function is for signed-in users, not API keys.")
+}
+
 /// The authenticated caller.
 #[derive(Debug, Clone)]
 pub enum Principal {
-    User(UserPrincipal),
+    /// Shared with this process's principal cache: a request does not copy the user, roles and modules.
+    User(Arc<UserPrincipal>),
     ApiKey(KeyPrincipal),
 }
 
@@ -125,11 +132,7 @@ impl Principal {
                     format!("此 API 金鑰沒有 `{}` 範圍。", scope.as_str()),
                     format!("This API key lacks the `{}` scope.", scope.as_str()),
                 )),
-                None => Err(ApiError::with_detail(
-                    ErrorCode::ScopeRequired,
-                    "此功能只能由登入的使用者操作，不接受 API 金鑰。",
-                    "This function is for signed-in users, not API keys.",
-                )),
+                None => Err(not_for_api_keys()),
             },
             Principal::User(u) => {
                 if need.roles.iter().any(|r| u.roles.contains(r)) || (need.any_user && u.user.school_id.is_some()) {
@@ -197,14 +200,18 @@ impl Principal {
         }
     }
 
+    /// The signed-in user, shared (no copy), for work that outlives the request's borrow.
+    pub fn shared_user(&self) -> ApiResult<Arc<UserPrincipal>> {
+        match self {
+            Principal::User(u) => Ok(u.clone()),
+            Principal::ApiKey(_) => Err(not_for_api_keys()),
+        }
+    }
+
     pub fn user(&self) -> ApiResult<&UserPrincipal> {
         match self {
-            Principal::User(u) => Ok(u),
-            Principal::ApiKey(_) => Err(ApiError::with_detail(
-                ErrorCode::ScopeRequired,
-                "此功能只能由登入的使用者操作，不接受 API 金鑰。",
-                "This function is for signed-in users, not API keys.",
-            )),
+            Principal::User(u) => Ok(u.as_ref()),
+            Principal::ApiKey(_) => Err(not_for_api_keys()),
         }
     }
 
@@ -353,7 +360,7 @@ async fn authenticate(req: &HttpRequest) -> ApiResult<Principal> {
             if revoked.is_some() {
                 return Err(ApiError::with_detail(ErrorCode::InvalidToken, "此登入已登出或被撤銷，請重新登入。", "This session was signed out or revoked; sign in again."));
             }
-            load_user_principal(c, user, session)
+            load_user_principal(c, user, session).map(Arc::new)
         })
         .await?;
     state.principals.put(version, &principal, generation, now);

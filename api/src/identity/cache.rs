@@ -9,7 +9,7 @@
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use chrono::{Duration, NaiveDateTime};
 
@@ -30,7 +30,7 @@ type Key = (i64, String, i64);
 
 pub struct PrincipalCache {
     ttl: Duration,
-    entries: Mutex<HashMap<Key, (NaiveDateTime, u64, UserPrincipal)>>,
+    entries: Mutex<HashMap<Key, (NaiveDateTime, u64, Arc<UserPrincipal>)>>,
 }
 
 impl PrincipalCache {
@@ -44,7 +44,7 @@ impl PrincipalCache {
 
     /// The cached principal of this token, if loaded less than the lifetime ago and nothing was
     /// invalidated since.
-    pub fn get(&self, user: i64, session: &str, password_version: i64, now: NaiveDateTime) -> Option<UserPrincipal> {
+    pub fn get(&self, user: i64, session: &str, password_version: i64, now: NaiveDateTime) -> Option<Arc<UserPrincipal>> {
         if !self.enabled() {
             return None;
         }
@@ -55,7 +55,7 @@ impl PrincipalCache {
     }
 
     /// Keeps a principal loaded at `now` under the generation read before it was loaded.
-    pub fn put(&self, password_version: i64, principal: &UserPrincipal, generation: u64, now: NaiveDateTime) {
+    pub fn put(&self, password_version: i64, principal: &Arc<UserPrincipal>, generation: u64, now: NaiveDateTime) {
         if !self.enabled() {
             return;
         }
