@@ -4,9 +4,12 @@
 //! Callers authenticate with `Authorization: Bearer …`: either a short-lived access token (JWT)
 //! from sign-in, or a school API key (`lc_…`) limited to its scopes.
 
+mod caller;
 pub mod captcha;
 pub mod jwt;
 pub mod keys;
+
+pub use caller::Caller;
 
 use std::future::Future;
 use std::pin::Pin;

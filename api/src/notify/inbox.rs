@@ -8,37 +8,13 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::state::AppState;
-use crate::auth::Principal;
+use crate::auth::{Caller, Principal};
 use crate::db::DbConn;
-use crate::identity::UserKind;
-use crate::error::{ApiError, ApiResult, ErrorCode, Lang, Problem};
+use crate::error::{ApiError, ApiResult, Lang, Problem};
 use crate::pagination::{offset, PageQuery};
 use crate::schema::notifications as n;
 
 pub use super::message::{Message, NotificationKind, ReceiptDue, SdPhase, StageName};
-
-/// Whose inbox the caller reads: their own, or — a transfer student's temporary account (manual
-/// 3.7) acting for its student — the student's, as the upload rules see it (`uploads::access::Caller`).
-#[derive(Debug, Clone, Copy)]
-struct Reader {
-    school: i64,
-    user: i64,
-}
-
-impl Reader {
-    /// Any signed-in user of a school (API keys and the platform operator are refused).
-    fn of(who: &Principal) -> ApiResult<Reader> {
-        let u = who.user()?;
-        let school = who.school_id()?;
-        if UserKind::parse(&u.user.kind) != Some(UserKind::Temporary) {
-            return Ok(Reader { school, user: u.user.id });
-        }
-        let student = u.user.linked_user_id.ok_or_else(|| {
-            ApiError::with_detail(ErrorCode::Conflict, "此臨時帳號沒有對應的學生，請洽學校。", "This temporary account is not linked to a student.")
-        })?;
-        Ok(Reader { school, user: student })
-    }
-}
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Notification {
@@ -137,7 +113,7 @@ pub fn text(kind: &str, params: Option<&str>, title: String, body: String, lang:
 )]
 #[get("/me/notifications")]
 pub async fn my_notifications(req: HttpRequest, state: web::Data<AppState>, who: Principal, filter: web::Query<NotificationFilter>, page: web::Query<PageQuery>) -> ApiResult<web::Json<NotificationPage>> {
-    let me = Reader::of(&who)?;
+    let me = Caller::of(&who)?;
     let (page, per_page) = page.checked()?;
     let only_unread = filter.unread.unwrap_or(false);
     let lang = crate::http::request_lang(&req);
@@ -186,7 +162,7 @@ pub async fn my_notifications(req: HttpRequest, state: web::Data<AppState>, who:
 )]
 #[post("/me/notifications/{id}/read")]
 pub async fn read_notification(state: web::Data<AppState>, who: Principal, id: web::Path<i64>) -> ApiResult<HttpResponse> {
-    let me = Reader::of(&who)?;
+    let me = Caller::of(&who)?;
     let id = id.into_inner();
     let now = state.clock.now();
     state
@@ -219,7 +195,7 @@ pub async fn read_notification(state: web::Data<AppState>, who: Principal, id: w
 )]
 #[post("/me/notifications/read-all")]
 pub async fn read_all_notifications(state: web::Data<AppState>, who: Principal) -> ApiResult<HttpResponse> {
-    let me = Reader::of(&who)?;
+    let me = Caller::of(&who)?;
     let now = state.clock.now();
     state
         .db
