@@ -8,6 +8,8 @@ use sha2::{Digest, Sha256};
 #[derive(Clone)]
 pub struct Secrets {
     master: Vec<u8>,
+    /// The access tokens' signing key, derived once: every signed-in request checks a token.
+    access_token_key: [u8; 32],
 }
 
 impl std::fmt::Debug for Secrets {
@@ -18,7 +20,14 @@ impl std::fmt::Debug for Secrets {
 
 impl Secrets {
     pub fn from_value(value: &str) -> Secrets {
-        Secrets { master: value.as_bytes().to_vec() }
+        let master = value.as_bytes().to_vec();
+        let access_token_key = derive_from(&master, "access-token");
+        Secrets { master, access_token_key }
+    }
+
+    /// The key access tokens are signed with (`derive("access-token")`, kept).
+    pub fn access_token_key(&self) -> &[u8; 32] {
+        &self.access_token_key
     }
 
     /// Uses `configured` when given; otherwise reads `{data_dir}/secret.key`, creating it with a
@@ -65,13 +74,17 @@ impl Secrets {
 
     /// A 32-byte key for one purpose, derived from the master secret.
     pub fn derive(&self, purpose: &str) -> [u8; 32] {
-        let mut h = Sha256::new();
-        h.update(b"licheng-key-v1\0");
-        h.update(purpose.as_bytes());
-        h.update(b"\0");
-        h.update(&self.master);
-        h.finalize().into()
+        derive_from(&self.master, purpose)
     }
+}
+
+fn derive_from(master: &[u8], purpose: &str) -> [u8; 32] {
+    let mut h = Sha256::new();
+    h.update(b"licheng-key-v1\0");
+    h.update(purpose.as_bytes());
+    h.update(b"\0");
+    h.update(master);
+    h.finalize().into()
 }
 
 impl Secrets {

@@ -31,10 +31,6 @@ impl Claims {
     }
 }
 
-fn key(secrets: &Secrets) -> [u8; 32] {
-    secrets.derive("access-token")
-}
-
 /// Signs an access token for `user`, valid `lifetime` seconds from `now`; returns it with its
 /// lifetime.
 pub fn issue(secrets: &Secrets, lifetime: i64, now: NaiveDateTime, user: &crate::identity::User, family: &str) -> ApiResult<(String, i64)> {
@@ -47,7 +43,7 @@ pub fn issue(secrets: &Secrets, lifetime: i64, now: NaiveDateTime, user: &crate:
         iat: now,
         exp: now + lifetime,
     };
-    let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &EncodingKey::from_secret(&key(secrets)))
+    let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &EncodingKey::from_secret(secrets.access_token_key()))
         .map_err(|e| ApiError::internal(format!("jwt encode: {e}")))?;
     Ok((token, lifetime))
 }
@@ -61,7 +57,7 @@ pub fn decode(secrets: &Secrets, now: NaiveDateTime, token: &str) -> ApiResult<C
     let mut validation = Validation::new(Algorithm::HS256);
     validation.validate_exp = false;
     validation.leeway = 0;
-    let data = jsonwebtoken::decode::<Claims>(token, &DecodingKey::from_secret(&key(secrets)), &validation)
+    let data = jsonwebtoken::decode::<Claims>(token, &DecodingKey::from_secret(secrets.access_token_key()), &validation)
         .map_err(|_| ApiError::new(ErrorCode::InvalidToken))?;
     if data.claims.exp <= now.and_utc().timestamp() {
         return Err(ApiError::new(ErrorCode::TokenExpired));
