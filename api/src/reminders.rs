@@ -81,11 +81,6 @@ impl MailStatus {
     }
 }
 
-/// After `attempts` failures, when to try again.
-pub fn backoff(attempts: i32) -> chrono::Duration {
-    POLICY.backoff.after(attempts)
-}
-
 /// Everything due for `school` at `now` (Taipei day and hour), by the school's parameters and
 /// work periods. `link` is the web app's address.
 pub fn plan(c: &mut DbConn, school: i64, now: NaiveDateTime, link: &str) -> ApiResult<Vec<Planned>> {
@@ -698,6 +693,7 @@ mod tests {
 
     #[test]
     fn retries_back_off() {
+        let backoff = |n| POLICY.backoff.after(n);
         assert!(backoff(1) < backoff(2) && backoff(2) < backoff(3) && backoff(3) < backoff(4));
         assert_eq!(backoff(9), chrono::Duration::minutes(60));
     }

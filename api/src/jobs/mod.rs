@@ -264,7 +264,7 @@ impl Progress<'_> {
         let (id, token) = (self.id, self.token.to_string());
         let held = self.db.write_blocking(move |c| {
             Ok(diesel::update(jobs::table.find(id).filter(jobs::claim_token.eq(token)).filter(jobs::state.eq(JobState::Running.as_str())))
-                .set((jobs::done.eq(done), jobs::total.eq(total), jobs::claimed_until.eq(Some(lease_end(now))), jobs::updated_at.eq(now)))
+                .set((jobs::done.eq(done), jobs::total.eq(total), jobs::claimed_until.eq(Some(POLICY.lease_end(now))), jobs::updated_at.eq(now)))
                 .execute(c)?)
         })?;
         if held != 1 {
@@ -272,15 +272,6 @@ impl Progress<'_> {
         }
         Ok(())
     }
-}
-
-fn lease_end(now: NaiveDateTime) -> NaiveDateTime {
-    POLICY.lease_end(now)
-}
-
-/// After `attempts` failed runs, when to try again.
-pub fn backoff(attempts: i32) -> chrono::Duration {
-    POLICY.backoff.after(attempts)
 }
 
 /// What runs a job of one kind, on a blocking thread.
@@ -329,7 +320,7 @@ fn claim(c: &mut DbConn, id: i64, now: NaiveDateTime) -> ApiResult<Option<Job>> 
     .set((
         jobs::state.eq(JobState::Running.as_str()),
         jobs::claim_token.eq(Some(&token)),
-        jobs::claimed_until.eq(Some(lease_end(now))),
+        jobs::claimed_until.eq(Some(POLICY.lease_end(now))),
         jobs::attempts.eq(jobs::attempts + 1),
         jobs::started_at.eq(Some(now)),
         jobs::updated_at.eq(now),
@@ -485,6 +476,7 @@ mod tests {
 
     #[test]
     fn retries_back_off() {
+        let backoff = |n| POLICY.backoff.after(n);
         assert!(backoff(1) < backoff(2) && backoff(2) < backoff(3));
     }
 }
