@@ -44,12 +44,12 @@ pub fn build(
         )
         .service(web::redirect("/api/docs", "/api/docs/"))
         .service(
-            web::scope("/api/v1/sync")
+            web::scope(crate::router::SYNC)
                 .app_data(http::json_config(sync_limit))
                 .configure(crate::router::sync)
                 .default_service(web::to(route_not_found)),
         )
-        .service(web::scope("/api/v1").configure(crate::router::v1).default_service(web::to(route_not_found)))
+        .service(web::scope(crate::router::V1).configure(crate::router::v1).default_service(web::to(route_not_found)))
         .service(web::scope("/api").default_service(web::to(route_not_found)));
     if frontend_dir.join("index.html").is_file() {
         app = app.service(

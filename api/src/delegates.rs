@@ -39,7 +39,6 @@ pub struct Delegate {
     pub delegate_account: String,
     pub delegate_name: String,
     #[serde(serialize_with = "crate::time::utc")]
-    #[schema(value_type = String, format = DateTime)]
     pub created_at: NaiveDateTime,
 }
 
@@ -89,7 +88,6 @@ pub struct DelegateNote {
     /// The teacher they certify for, or none when named for the whole course.
     pub for_teacher: Option<String>,
     #[serde(serialize_with = "crate::time::utc")]
-    #[schema(value_type = String, format = DateTime)]
     pub since: NaiveDateTime,
 }
 
@@ -182,7 +180,6 @@ fn load(c: &mut DbConn, school: i64, only: Option<i64>) -> ApiResult<Vec<Delegat
 /// 代理認證教師: the school's active delegate certifiers.
 #[utoipa::path(
     tag = "certification",
-    path = "/certification-delegates",
     security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "Active delegates", body = Vec<Delegate>),
@@ -199,7 +196,6 @@ pub async fn list_delegates(state: web::Data<AppState>, who: Principal) -> ApiRe
 /// Name a delegate certifier for a course or for a teacher (meeting 003 #25).
 #[utoipa::path(
     tag = "certification",
-    path = "/certification-delegates",
     request_body = NewDelegate,
     security(("bearer_jwt" = [])),
     responses(
@@ -261,7 +257,6 @@ pub async fn create_delegate(state: web::Data<AppState>, who: Principal, req: Ht
 /// End a delegate certifier naming.
 #[utoipa::path(
     tag = "certification",
-    path = "/certification-delegates/{id}",
     params(("id" = i64, Path, description = "Delegate naming id")),
     security(("bearer_jwt" = [])),
     responses(

@@ -24,6 +24,7 @@ pub mod ops;
 pub mod pagination;
 pub mod reporting;
 pub mod reports;
+pub mod responses;
 pub mod router;
 pub mod schema;
 pub mod schools;

@@ -44,8 +44,8 @@ pub struct ApiDoc;
 /// operation in `router` (the one list of routes), then the document-wide rules in order.
 pub fn document() -> utoipa::openapi::OpenApi {
     let mut doc = ApiDoc::openapi();
-    doc.merge(crate::router::Operations::openapi());
-    let rules: [&dyn Modify; 5] = [&SecuritySchemes, &ApiPrefix, &UsualResponses, &PendingPassword, &Contract];
+    doc.merge(crate::router::operations());
+    let rules: [&dyn Modify; 5] = [&SecuritySchemes, &UniqueOperationIds, &UsualResponses, &PendingPassword, &Contract];
     for rule in rules {
         rule.modify(&mut doc);
     }
@@ -69,20 +69,12 @@ impl Modify for Contract {
     }
 }
 
-/// Handlers under `web::scope("/api/v1")` are annotated with their path inside the scope.
-struct ApiPrefix;
+/// Handler names repeat across modules (`list`, `create`): client generators need unique
+/// operation ids, so a repeated one gets its resource appended (`list_role_groups`).
+struct UniqueOperationIds;
 
-const UNSCOPED: [&str; 3] = ["/healthz", "/readyz", "/metrics"];
-
-impl Modify for ApiPrefix {
+impl Modify for UniqueOperationIds {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        let paths = std::mem::take(&mut openapi.paths.paths);
-        openapi.paths.paths = paths
-            .into_iter()
-            .map(|(path, item)| if UNSCOPED.contains(&path.as_str()) { (path, item) } else { (format!("/api/v1{path}"), item) })
-            .collect();
-        // Handler names repeat across modules (`list`, `create`): client generators need unique
-        // operation ids, so a repeated one gets its resource appended (`list_role_groups`).
         let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
         for item in openapi.paths.paths.values() {
             for op in [&item.get, &item.put, &item.post, &item.delete, &item.patch].into_iter().flatten() {
@@ -92,7 +84,7 @@ impl Modify for ApiPrefix {
             }
         }
         for (path, item) in openapi.paths.paths.iter_mut() {
-            let resource = path.trim_start_matches("/api/v1/").split('/').next().unwrap_or("").replace('-', "_");
+            let resource = path.trim_start_matches(crate::router::V1).trim_start_matches('/').split('/').next().unwrap_or("").replace('-', "_");
             for op in [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch].into_iter().flatten() {
                 if let Some(id) = &op.operation_id {
                     if seen.get(id).copied().unwrap_or(0) > 1 {

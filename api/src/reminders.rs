@@ -532,14 +532,11 @@ pub struct MailLogRow {
     /// The mail server's answer on the last failure.
     pub last_error: Option<String>,
     #[serde(serialize_with = "crate::time::utc")]
-    #[schema(value_type = String, format = DateTime)]
     pub created_at: NaiveDateTime,
     #[serde(serialize_with = "crate::time::utc_opt")]
-    #[schema(value_type = Option<String>, format = DateTime)]
     pub sent_at: Option<NaiveDateTime>,
     /// When a failed mail is tried again (none when out of attempts or sent).
     #[serde(serialize_with = "crate::time::utc_opt")]
-    #[schema(value_type = Option<String>, format = DateTime)]
     pub next_attempt_at: Option<NaiveDateTime>,
 }
 
@@ -577,7 +574,6 @@ type LogRow = (i64, String, NaiveDate, i64, String, String, String, String, Stri
 /// 提醒信紀錄: the school's reminder mails, newest first, with failures and their errors.
 #[utoipa::path(
     tag = "accounts",
-    path = "/reminders/log",
     params(MailLogFilter, PageQuery),
     security(("bearer_jwt" = [])),
     responses(
@@ -665,7 +661,6 @@ pub async fn reminder_log(state: web::Data<AppState>, who: Principal, filter: we
 /// whose time has come) — e.g. after fixing the mail server. Never sends a reminder twice a day.
 #[utoipa::path(
     tag = "accounts",
-    path = "/reminders/run",
     security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "What the run planned, sent and failed", body = RunReport),

@@ -7,7 +7,12 @@
 
 use actix_web::web;
 
-/// Emits, from the three lists, the actix registration of each scope and [`Operations`], the
+/// The scope of the API (`app::build` mounts [`v1`] here).
+pub const V1: &str = "/api/v1";
+/// The scope of the school-affairs vendors' batches (`app::build` mounts [`sync`] here).
+pub const SYNC: &str = "/api/v1/sync";
+
+/// Emits, from the three lists, the actix registration of each scope and [`operations`], the
 /// OpenAPI paths of all of them. Each path is a `::`-separated list of identifiers (not a `path`
 /// fragment, which the derive would receive as one opaque token).
 macro_rules! operations {
@@ -31,11 +36,33 @@ macro_rules! operations {
             $( cfg.service($($v)::+); )*
         }
 
-        /// The OpenAPI paths of every registered operation (merged into the document by
-        /// `openapi::document`).
+        /// The OpenAPI paths of the operations outside `/api`.
         #[derive(utoipa::OpenApi)]
-        #[openapi(paths($($($u)::+,)* $($($s)::+,)* $($($v)::+,)*))]
-        pub struct Operations;
+        #[openapi(paths($($($u)::+,)*))]
+        struct UnscopedOperations;
+
+        /// The OpenAPI paths of the operations under [`SYNC`], as written on their handlers.
+        #[derive(utoipa::OpenApi)]
+        #[openapi(paths($($($s)::+,)*))]
+        struct SyncOperations;
+
+        /// The OpenAPI paths of the operations under [`V1`], as written on their handlers.
+        #[derive(utoipa::OpenApi)]
+        #[openapi(paths($($($v)::+,)*))]
+        struct V1Operations;
+
+        /// The OpenAPI paths of every registered operation, each under its scope's prefix, with the
+        /// schemas they use (merged into the document by `openapi::document`). A handler states its path once, in its actix
+        /// method attribute (`#[get("/news/{id}")]`); `#[utoipa::path]` reads it from there.
+        pub fn operations() -> utoipa::openapi::OpenApi {
+            use utoipa::OpenApi;
+            let mut all = UnscopedOperations::openapi();
+            for (prefix, mut scope) in [(SYNC, SyncOperations::openapi()), (V1, V1Operations::openapi())] {
+                scope.paths.paths = std::mem::take(&mut scope.paths.paths).into_iter().map(|(path, item)| (format!("{prefix}{path}"), item)).collect();
+                all.merge(scope);
+            }
+            all
+        }
     };
 }
 

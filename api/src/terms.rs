@@ -327,7 +327,6 @@ pub mod routes {
     #[utoipa::path(
     operation_id = "get_current_term",
         tag = "terms",
-        path = "/terms/current",
         security(("bearer_jwt" = []), ("api_key" = [])),
         responses(
             (status = 200, description = "The current term", body = CurrentTerm),
@@ -346,7 +345,6 @@ pub mod routes {
     #[utoipa::path(
     operation_id = "switch_term",
         tag = "terms",
-        path = "/terms/switch",
         request_body = SwitchTerm,
         security(("bearer_jwt" = [])),
         responses(

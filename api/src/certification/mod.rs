@@ -353,7 +353,6 @@ fn refusal(id: i64, e: &ApiError) -> Refusal {
 /// 認證清單: the teacher's courses this term with counts per class and state.
 #[utoipa::path(
     tag = "certification",
-    path = "/certification/courses",
     params(QueueQuery),
     security(("bearer_jwt" = [])),
     responses(
@@ -384,7 +383,6 @@ pub async fn certification_courses(state: web::Data<AppState>, who: Principal, q
 /// course, class, state (e.g. `submitted`), student; with files and who decided.
 #[utoipa::path(
     tag = "certification",
-    path = "/certification/results",
     params(ResultFilter, PageQuery),
     security(("bearer_jwt" = [])),
     responses(
@@ -416,7 +414,6 @@ pub async fn certification_results(state: web::Data<AppState>, who: Principal, f
 /// rejected (000 Q6), which also drops it from the student's selection.
 #[utoipa::path(
     tag = "certification",
-    path = "/learning-results/{id}/decision",
     params(("id" = i64, Path, description = "Learning result id")),
     request_body = DecisionInput,
     security(("bearer_jwt" = [])),
@@ -452,7 +449,6 @@ pub async fn decide_result(state: web::Data<AppState>, who: Principal, id: web::
 /// others are decided.
 #[utoipa::path(
     tag = "certification",
-    path = "/certification/decisions",
     request_body = BatchDecisionInput,
     security(("bearer_jwt" = [])),
     responses(

@@ -86,7 +86,6 @@ async fn load(state: &AppState, who: &Principal, f: ConsultationFilter, page: Op
 /// 課程諮詢紀錄: a consultant's own records; every record for the admin and module S0204S.
 #[utoipa::path(
     tag = "consultations",
-    path = "/consultations",
     params(ConsultationFilter, PageQuery),
     security(("bearer_jwt" = [])),
     responses(
@@ -127,7 +126,6 @@ fn record_sheet(records: &[Consultation]) -> Vec<Sheet> {
 /// The same records as an Excel workbook (ROC dates).
 #[utoipa::path(
     tag = "consultations",
-    path = "/consultations.xlsx",
     params(ConsultationFilter),
     security(("bearer_jwt" = [])),
     responses(
@@ -180,7 +178,6 @@ impl Audit {
 /// Add a record (course consultants, for their students of the current term).
 #[utoipa::path(
     tag = "consultations",
-    path = "/consultations",
     request_body = ConsultationInput,
     security(("bearer_jwt" = [])),
     responses(
@@ -223,7 +220,6 @@ fn own_record(c: &mut DbConn, school: i64, me: i64, id: i64) -> ApiResult<Term> 
 /// Change one's own record (the students: still advised in the record's term).
 #[utoipa::path(
     tag = "consultations",
-    path = "/consultations/{id}",
     params(("id" = i64, Path, description = "Record id")),
     request_body = ConsultationInput,
     security(("bearer_jwt" = [])),
@@ -270,7 +266,6 @@ pub async fn update_consultation(state: web::Data<AppState>, who: Principal, req
 /// Delete one's own record.
 #[utoipa::path(
     tag = "consultations",
-    path = "/consultations/{id}",
     params(("id" = i64, Path, description = "Record id")),
     security(("bearer_jwt" = [])),
     responses(
@@ -320,7 +315,6 @@ async fn load_stats(state: &AppState, who: &Principal, q: TermQuery) -> ApiResul
 /// 課程諮詢紀錄統計: records per consultant, class and month (admin, module S0204S).
 #[utoipa::path(
     tag = "consultations",
-    path = "/reports/consultations",
     params(TermQuery),
     security(("bearer_jwt" = [])),
     responses(
@@ -337,7 +331,6 @@ pub async fn consultation_stats(state: web::Data<AppState>, who: Principal, q: w
 /// 課程諮詢紀錄統計 as an Excel workbook: sheets 依教師, 依班級, 依月份 (each with a 合計 row).
 #[utoipa::path(
     tag = "consultations",
-    path = "/reports/consultations.xlsx",
     params(TermQuery),
     security(("bearer_jwt" = [])),
     responses(
@@ -365,7 +358,6 @@ pub async fn consultation_stats_xlsx(state: web::Data<AppState>, who: Principal,
 /// students of a group record are left out).
 #[utoipa::path(
     tag = "consultations",
-    path = "/me/consultations",
     params(PageQuery),
     security(("bearer_jwt" = [])),
     responses(

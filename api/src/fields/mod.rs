@@ -31,7 +31,6 @@ pub struct StudyField {
     /// The national guidance site to read more (https only).
     pub url: String,
     #[serde(serialize_with = "crate::time::utc_opt")]
-    #[schema(value_type = Option<String>, format = DateTime)]
     pub updated_at: Option<NaiveDateTime>,
 }
 

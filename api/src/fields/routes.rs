@@ -12,7 +12,6 @@ use crate::schema::study_fields as sf;
 /// 認識學群: the 18 university 學群 and the 20 vocational 群類 (public).
 #[utoipa::path(
     tag = "study-fields",
-    path = "/study-fields",
     responses((status = 200, description = "University fields first, each kind in its national order", body = Vec<StudyField>))
 )]
 #[get("/study-fields")]
@@ -23,7 +22,6 @@ pub async fn list_study_fields(state: web::Data<AppState>) -> ApiResult<web::Jso
 /// Correct a field's name, description or link (platform operator).
 #[utoipa::path(
     tag = "study-fields",
-    path = "/study-fields/{id}",
     params(("id" = i64, Path, description = "Field id")),
     request_body = StudyFieldInput,
     security(("bearer_jwt" = [])),

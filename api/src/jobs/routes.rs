@@ -37,13 +37,10 @@ pub struct JobView {
     /// Why the last run failed (also while a retry is queued).
     pub error: Option<String>,
     #[serde(serialize_with = "crate::time::utc")]
-    #[schema(value_type = String, format = DateTime)]
     pub created_at: NaiveDateTime,
     #[serde(serialize_with = "crate::time::utc_opt")]
-    #[schema(value_type = Option<String>, format = DateTime)]
     pub started_at: Option<NaiveDateTime>,
     #[serde(serialize_with = "crate::time::utc_opt")]
-    #[schema(value_type = Option<String>, format = DateTime)]
     pub finished_at: Option<NaiveDateTime>,
     /// The file, once the job succeeded.
     pub result: Option<JobResult>,
@@ -98,7 +95,6 @@ pub async fn visible(state: &AppState, who: &Principal, id: i64) -> ApiResult<Jo
 /// A job's progress (poll it until `state` is `succeeded` or `failed`).
 #[utoipa::path(
     tag = "jobs",
-    path = "/jobs/{id}",
     params(("id" = i64, Path, description = "Job id")),
     security(("bearer_jwt" = [])),
     responses(
@@ -146,7 +142,6 @@ pub fn serve_result(req: &HttpRequest, state: &AppState, row: &JobRow) -> ApiRes
 /// Downloads the file a succeeded job produced; its ETag is the file's SHA-256.
 #[utoipa::path(
     tag = "jobs",
-    path = "/jobs/{id}/result",
     params(("id" = i64, Path, description = "Job id")),
     security(("bearer_jwt" = [])),
     responses(

@@ -156,7 +156,6 @@ pub struct NewsItem {
     /// Plain text; line breaks are `\n`.
     pub body: String,
     #[serde(serialize_with = "crate::time::utc")]
-    #[schema(value_type = String, format = DateTime)]
     pub published_at: NaiveDateTime,
     pub pinned: bool,
     /// Whether the signed-in user has read it (always false on the public list).

@@ -71,7 +71,6 @@ pub struct NewsFilter {
 /// 最新消息 on the sign-in page: the platform's published news, pinned first, newest first.
 #[utoipa::path(
     tag = "news",
-    path = "/news/public",
     params(NewsLimit),
     responses(
         (status = 200, description = "The platform's published news", body = Vec<NewsItem>),
@@ -89,7 +88,6 @@ pub async fn public_news(state: web::Data<AppState>, q: web::Query<NewsLimit>) -
 /// first, newest first, each marked read or not for the caller.
 #[utoipa::path(
     tag = "news",
-    path = "/news",
     params(NewsLimit),
     security(("bearer_jwt" = [])),
     responses(
@@ -117,7 +115,6 @@ pub async fn my_news(state: web::Data<AppState>, who: Principal, q: web::Query<N
 /// Mark a published news item the caller can see as read (again is fine).
 #[utoipa::path(
     tag = "news",
-    path = "/news/{id}/read",
     params(("id" = i64, Path, description = "News id")),
     security(("bearer_jwt" = [])),
     responses(
@@ -163,7 +160,6 @@ pub async fn read_news(state: web::Data<AppState>, who: Principal, id: web::Path
 /// platform's for the operator, the school's for a school admin.
 #[utoipa::path(
     tag = "news",
-    path = "/news/manage",
     params(NewsFilter, PageQuery),
     security(("bearer_jwt" = [])),
     responses(
@@ -190,7 +186,6 @@ pub async fn manage_news(state: web::Data<AppState>, who: Principal, f: web::Que
 /// Post news: the operator's is for every school, a school admin's for their school.
 #[utoipa::path(
     tag = "news",
-    path = "/news",
     request_body = NewsInput,
     security(("bearer_jwt" = [])),
     responses(
@@ -232,7 +227,6 @@ pub async fn create_news(state: web::Data<AppState>, who: Principal, body: JsonB
 /// Change a news item the caller owns (another school's or the platform's is "not found").
 #[utoipa::path(
     tag = "news",
-    path = "/news/{id}",
     params(("id" = i64, Path, description = "News id")),
     request_body = NewsInput,
     security(("bearer_jwt" = [])),
@@ -266,7 +260,6 @@ pub async fn update_news(state: web::Data<AppState>, who: Principal, id: web::Pa
 /// Delete a news item the caller owns, with its read marks.
 #[utoipa::path(
     tag = "news",
-    path = "/news/{id}",
     params(("id" = i64, Path, description = "News id")),
     security(("bearer_jwt" = [])),
     responses(

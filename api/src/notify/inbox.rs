@@ -29,10 +29,8 @@ pub struct Notification {
     /// The learning result it is about.
     pub result_id: Option<i64>,
     #[serde(serialize_with = "crate::time::utc")]
-    #[schema(value_type = String, format = DateTime)]
     pub created_at: NaiveDateTime,
     #[serde(serialize_with = "crate::time::utc_opt")]
-    #[schema(value_type = Option<String>, format = DateTime)]
     pub read_at: Option<NaiveDateTime>,
 }
 
@@ -102,7 +100,6 @@ pub fn text(kind: &str, params: Option<&str>, title: String, body: String, lang:
 /// 通知: the signed-in user's notifications, newest first.
 #[utoipa::path(
     tag = "notifications",
-    path = "/me/notifications",
     params(NotificationFilter, PageQuery),
     security(("bearer_jwt" = [])),
     responses(
@@ -151,7 +148,6 @@ pub async fn my_notifications(req: HttpRequest, state: web::Data<AppState>, who:
 /// Mark one notification read.
 #[utoipa::path(
     tag = "notifications",
-    path = "/me/notifications/{id}/read",
     params(("id" = i64, Path, description = "Notification id")),
     security(("bearer_jwt" = [])),
     responses(
@@ -186,7 +182,6 @@ pub async fn read_notification(state: web::Data<AppState>, who: Principal, id: w
 /// Mark every notification read.
 #[utoipa::path(
     tag = "notifications",
-    path = "/me/notifications/read-all",
     security(("bearer_jwt" = [])),
     responses(
         (status = 204, description = "All marked read"),

@@ -402,10 +402,8 @@ pub struct CategoryPlan {
     /// 新版本: students whose received rows changed, appeared or disappeared (their answers are reset).
     pub reset: usize,
     #[serde(serialize_with = "crate::time::utc")]
-    #[schema(value_type = String, format = DateTime)]
     pub window_start: NaiveDateTime,
     #[serde(serialize_with = "crate::time::utc")]
-    #[schema(value_type = String, format = DateTime)]
     pub window_end: NaiveDateTime,
     /// 新版本 / 無異動 in words.
     pub message: String,

@@ -273,7 +273,6 @@ pub(crate) fn plan_import(
 /// queued as a job (202 `receipt_import`: poll `GET /jobs/{id}`, its result is the outcome as JSON).
 #[utoipa::path(
     tag = "receipts",
-    path = "/receipts/imports",
     request_body(content = ReceiptImportForm, content_type = "multipart/form-data"),
     security(("bearer_jwt" = [])),
     responses(
@@ -402,17 +401,14 @@ pub struct ReceiptImportView {
     pub uploaded_by: String,
     pub file_name: String,
     #[serde(serialize_with = "crate::time::utc")]
-    #[schema(value_type = String, format = DateTime)]
     pub window_start: NaiveDateTime,
     #[serde(serialize_with = "crate::time::utc")]
-    #[schema(value_type = String, format = DateTime)]
     pub window_end: NaiveDateTime,
     pub students: i32,
     pub unmatched: i32,
     /// Students reset by this version.
     pub reset_students: i32,
     #[serde(serialize_with = "crate::time::utc")]
-    #[schema(value_type = String, format = DateTime)]
     pub imported_at: NaiveDateTime,
 }
 
@@ -440,7 +436,6 @@ fn import_views(c: &mut DbConn, imports: &BTreeMap<Category, ImportRow>, lang: L
 /// The term's current imports, per category (roster names with SHA-256, uploader, window).
 #[utoipa::path(
     tag = "receipts",
-    path = "/receipts/imports",
     params(ReceiptTermQuery),
     security(("bearer_jwt" = [])),
     responses(
@@ -490,7 +485,6 @@ pub struct ReceiptReportView {
     pub kind_name: String,
     pub description: String,
     #[serde(serialize_with = "crate::time::utc")]
-    #[schema(value_type = String, format = DateTime)]
     pub reported_at: NaiveDateTime,
     /// 備註 (the admin's answer, which the student sees).
     pub remark: Option<String>,
@@ -571,10 +565,8 @@ pub struct ReceiptCategoryView {
     pub rosters: Vec<RosterInfo>,
     pub uploaded_by: String,
     #[serde(serialize_with = "crate::time::utc")]
-    #[schema(value_type = String, format = DateTime)]
     pub window_start: NaiveDateTime,
     #[serde(serialize_with = "crate::time::utc")]
-    #[schema(value_type = String, format = DateTime)]
     pub window_end: NaiveDateTime,
     /// Whether answers are taken now.
     pub open: bool,
@@ -678,7 +670,6 @@ pub struct StudentQuery {
 /// 查看收訖明細內容 (8.1.2): a student's receipt by class and seat, with the roster info.
 #[utoipa::path(
     tag = "receipts",
-    path = "/receipts/students",
     params(StudentQuery),
     security(("bearer_jwt" = [])),
     responses(
@@ -724,7 +715,6 @@ pub async fn student_receipt(state: web::Data<AppState>, who: Principal, req: Ht
 /// the window, their answer and their reports with the admin's remarks.
 #[utoipa::path(
     tag = "receipts",
-    path = "/receipts/mine",
     params(ReceiptTermQuery),
     security(("bearer_jwt" = [])),
     responses(
@@ -775,7 +765,6 @@ pub struct ReceiptAnswerRequest {
 #[utoipa::path(
     operation_id = "answer_receipt",
     tag = "receipts",
-    path = "/receipts/mine/answers",
     request_body = ReceiptAnswerRequest,
     security(("bearer_jwt" = [])),
     responses(
@@ -905,7 +894,6 @@ async fn reports_of(state: &AppState, who: &Principal, req: &HttpRequest, q: &Re
 /// 查看問題回報紀錄 (8.1.3): the term's problem reports.
 #[utoipa::path(
     tag = "receipts",
-    path = "/receipts/reports",
     params(ReportQuery, PageQuery),
     security(("bearer_jwt" = [])),
     responses(
@@ -926,7 +914,6 @@ pub async fn list_reports(state: web::Data<AppState>, who: Principal, req: HttpR
 /// 匯出報表: the problem reports as a workbook.
 #[utoipa::path(
     tag = "receipts",
-    path = "/receipts/reports.xlsx",
     params(ReportQuery),
     security(("bearer_jwt" = [])),
     responses(
@@ -968,7 +955,6 @@ pub struct ReceiptRemarkRequest {
 /// The admin's remark on a report (請輸入給…的備註文字), shown to the student.
 #[utoipa::path(
     tag = "receipts",
-    path = "/receipts/reports/{id}/remark",
     params(("id" = i64, Path, description = "問題單號")),
     request_body = ReceiptRemarkRequest,
     security(("bearer_jwt" = [])),
@@ -1164,7 +1150,6 @@ async fn statistics_of(state: &AppState, who: &Principal, req: &HttpRequest, q: 
 #[utoipa::path(
     operation_id = "receipt_statistics",
     tag = "receipts",
-    path = "/receipts/statistics",
     params(StatisticsQuery),
     security(("bearer_jwt" = [])),
     responses(
@@ -1185,7 +1170,6 @@ fn state_zh(s: &Option<AnswerState>) -> String {
 /// 匯出確認鈕統計: the statistics as a workbook (per class, or per student of a class).
 #[utoipa::path(
     tag = "receipts",
-    path = "/receipts/statistics.xlsx",
     params(StatisticsQuery),
     security(("bearer_jwt" = [])),
     responses(
@@ -1383,7 +1367,6 @@ async fn differences_of(state: &AppState, who: &Principal, q: &YearQuery) -> Api
 #[utoipa::path(
     operation_id = "receipt_differences",
     tag = "receipts",
-    path = "/receipts/differences",
     params(YearQuery),
     security(("bearer_jwt" = [])),
     responses(
@@ -1400,7 +1383,6 @@ pub async fn differences(state: web::Data<AppState>, who: Principal, q: web::Que
 /// 匯出EXCEL: the difference counts; a difference is marked ＊ in 差異.
 #[utoipa::path(
     tag = "receipts",
-    path = "/receipts/differences.xlsx",
     params(YearQuery),
     security(("bearer_jwt" = [])),
     responses(

@@ -281,7 +281,6 @@ async fn load(state: &AppState, who: &Principal, q: AnalysisQuery) -> ApiResult<
 #[utoipa::path(
     operation_id = "analyze_data",
     tag = "reports",
-    path = "/reports/analysis",
     params(AnalysisQuery),
     security(("bearer_jwt" = [])),
     responses(
@@ -298,7 +297,6 @@ pub async fn analysis(state: web::Data<AppState>, who: Principal, q: web::Query<
 /// The same as an Excel workbook: one column per dimension, then 筆數; a 合計 row.
 #[utoipa::path(
     tag = "reports",
-    path = "/reports/analysis.xlsx",
     params(AnalysisQuery),
     security(("bearer_jwt" = [])),
     responses(
@@ -387,7 +385,6 @@ pub fn run_export(state: &AppState, job: &crate::jobs::Job, progress: &crate::jo
 /// 數據分析 as an Excel workbook made by a job (for large analyses): 202 with the job to poll.
 #[utoipa::path(
     tag = "reports",
-    path = "/reports/analysis/exports",
     params(AnalysisQuery),
     security(("bearer_jwt" = [])),
     responses(

@@ -295,9 +295,9 @@ pub fn sheets(c: &mut DbConn, school: i64, term: Term, ids: &[i64], now: NaiveDa
                 }
                 s.performances.push(SheetPerformance {
                     id: item.id,
-                    category_name: Category::parse(&p.category).ok_or_else(|| ApiError::bad_stored("imported performance category", &p.category))?.name_zh().to_string(),
-                    title: p.title.clone(),
-                    date: roc_date(p.start_date),
+                    category_name: Category::parse(&p.fields.category).ok_or_else(|| ApiError::bad_stored("imported performance category", &p.fields.category))?.name_zh().to_string(),
+                    title: p.fields.title.clone(),
+                    date: roc_date(p.fields.start_date),
                     selected,
                     origin_school: Some(item.origin_school_name.clone()),
                 });
@@ -423,7 +423,6 @@ async fn staff_sheets(state: &AppState, who: &Principal, q: SheetQuery) -> ApiRe
 /// 學生上傳及勾選情形確認單 of one student, a whole class or, neither given, the whole school (school admin, module S0205S).
 #[utoipa::path(
     tag = "reports",
-    path = "/reports/confirmation-sheets",
     params(SheetQuery),
     security(("bearer_jwt" = [])),
     responses(
@@ -442,7 +441,6 @@ pub async fn confirmation_sheets(state: web::Data<AppState>, who: Principal, q: 
 /// The same as an Excel workbook (one row per item, a 勾選合計 row per student).
 #[utoipa::path(
     tag = "reports",
-    path = "/reports/confirmation-sheets.xlsx",
     params(SheetQuery),
     security(("bearer_jwt" = [])),
     responses(
@@ -471,7 +469,6 @@ pub struct MySheetQuery {
 /// The signed-in student's own 確認單 (a temporary account: its student's).
 #[utoipa::path(
     tag = "reports",
-    path = "/me/confirmation-sheet",
     params(MySheetQuery),
     security(("bearer_jwt" = [])),
     responses(

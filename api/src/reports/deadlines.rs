@@ -173,7 +173,6 @@ pub fn view(c: &mut DbConn, school: i64, term: Term, grade: Option<i32>, from: O
 #[utoipa::path(
     operation_id = "deadline_view",
     tag = "reports",
-    path = "/reports/deadlines",
     params(DeadlineQuery),
     security(("bearer_jwt" = [])),
     responses(

@@ -221,7 +221,6 @@ fn check_year(year: Option<i32>) -> ApiResult<()> {
 /// 查詢學生學習成果／多元表現勾選情形: each student's selected and selectable count of one kind in an academic year.
 #[utoipa::path(
     tag = "reports",
-    path = "/reports/selection-status",
     params(SelectionStatusFilter, PageQuery),
     security(("bearer_jwt" = []), ("api_key" = [])),
     responses(
@@ -276,7 +275,6 @@ pub fn sheet(kind: Kind, rows: &[SelectionStatusRow]) -> Sheet {
 /// 勾選情形 as an Excel workbook: every student matching the filters (班級, 座號, 學號, 姓名, 勾選數量, 可勾選數量).
 #[utoipa::path(
     tag = "reports",
-    path = "/reports/selection-status.xlsx",
     params(SelectionStatusFilter),
     security(("bearer_jwt" = []), ("api_key" = [])),
     responses(

@@ -396,7 +396,6 @@ async fn load<T: Send + 'static>(
 /// 學習成果上傳統計: live learning results by grade, class and subject, by state.
 #[utoipa::path(
     tag = "reports",
-    path = "/reports/upload-stats",
     params(StatsQuery),
     security(("bearer_jwt" = []), ("api_key" = [])),
     responses(
@@ -413,7 +412,6 @@ pub async fn upload_stats_report(state: web::Data<AppState>, who: Principal, q: 
 /// 學習成果上傳統計 as an Excel workbook (with a 合計 row).
 #[utoipa::path(
     tag = "reports",
-    path = "/reports/upload-stats.xlsx",
     params(StatsQuery),
     security(("bearer_jwt" = []), ("api_key" = [])),
     responses(
@@ -432,7 +430,6 @@ pub async fn upload_stats_xlsx(state: web::Data<AppState>, who: Principal, q: we
 /// 學習成果使用人數統計表: students and uploading students by grade and class.
 #[utoipa::path(
     tag = "reports",
-    path = "/reports/usage-counts",
     params(StatsQuery),
     security(("bearer_jwt" = []), ("api_key" = [])),
     responses(
@@ -449,7 +446,6 @@ pub async fn usage_counts_report(state: web::Data<AppState>, who: Principal, q: 
 /// 學習成果使用人數統計表 as an Excel workbook (classes, 小計 rows per grade, a 合計 row).
 #[utoipa::path(
     tag = "reports",
-    path = "/reports/usage-counts.xlsx",
     params(StatsQuery),
     security(("bearer_jwt" = []), ("api_key" = [])),
     responses(
@@ -468,7 +464,6 @@ pub async fn usage_counts_xlsx(state: web::Data<AppState>, who: Principal, q: we
 /// 教師學習成果認證統計表: per teacher certified, rejected and waiting results.
 #[utoipa::path(
     tag = "reports",
-    path = "/reports/teacher-certifications",
     params(StatsQuery),
     security(("bearer_jwt" = []), ("api_key" = [])),
     responses(
@@ -485,7 +480,6 @@ pub async fn teacher_certifications(state: web::Data<AppState>, who: Principal, 
 /// 教師學習成果認證統計表 as an Excel workbook.
 #[utoipa::path(
     tag = "reports",
-    path = "/reports/teacher-certifications.xlsx",
     params(StatsQuery),
     security(("bearer_jwt" = []), ("api_key" = [])),
     responses(

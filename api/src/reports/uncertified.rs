@@ -285,7 +285,6 @@ fn staff_of(c: &mut DbConn, school: i64, teacher: i64) -> ApiResult<()> {
 /// 未認證教師狀況表: the teachers with learning results waiting for their certification in the term, most first.
 #[utoipa::path(
     tag = "reports",
-    path = "/reports/uncertified-teachers",
     params(TermQuery),
     security(("bearer_jwt" = []), ("api_key" = [])),
     responses(
@@ -312,7 +311,6 @@ pub async fn uncertified_teachers(state: web::Data<AppState>, who: Principal, qu
 /// delegate was named for (meeting 003 #25), so the admin names one.
 #[utoipa::path(
     tag = "reports",
-    path = "/reports/uncertified-courses",
     params(TermQuery),
     security(("bearer_jwt" = []), ("api_key" = [])),
     responses(
@@ -338,7 +336,6 @@ pub async fn uncertified_courses(state: web::Data<AppState>, who: Principal, que
 /// 未認證學生清單: one teacher's students and courses with results waiting for that teacher in the term.
 #[utoipa::path(
     tag = "reports",
-    path = "/reports/uncertified-teachers/{teacher_id}/students",
     params(("teacher_id" = i64, Path, description = "The teacher (a staff account of the school)"), TermQuery),
     security(("bearer_jwt" = []), ("api_key" = [])),
     responses(
@@ -368,7 +365,6 @@ pub async fn uncertified_students(state: web::Data<AppState>, who: Principal, pa
 /// 未認證教師狀況表 as an Excel workbook: sheet 未認證教師 and sheet 未認證學生清單.
 #[utoipa::path(
     tag = "reports",
-    path = "/reports/uncertified-teachers.xlsx",
     params(TermQuery),
     security(("bearer_jwt" = []), ("api_key" = [])),
     responses(

@@ -260,7 +260,6 @@ pub fn sheets(report: &UsageReport) -> Vec<Sheet> {
 /// 學習成果使用統計: the term's learning results by class and subject, per teacher, and in total.
 #[utoipa::path(
     tag = "reports",
-    path = "/reports/usage",
     params(TermQuery),
     security(("bearer_jwt" = []), ("api_key" = [])),
     responses(
@@ -286,7 +285,6 @@ pub async fn usage_report(state: web::Data<AppState>, who: Principal, query: web
 /// 學習成果使用統計 as an Excel workbook: sheet 班級科目統計 (with a 合計 row) and sheet 教師認證統計.
 #[utoipa::path(
     tag = "reports",
-    path = "/reports/usage.xlsx",
     params(TermQuery),
     security(("bearer_jwt" = []), ("api_key" = [])),
     responses(

@@ -376,26 +376,7 @@ pub fn load(c: &mut DbConn, school: i64, spec: &Spec) -> ApiResult<Contents> {
                 }
                 for (id, student_id, record, doc, video) in imported(c, school, spec, chunk, Kind::Performances)? {
                     let p: crate::transfers::PerformanceRecord = serde_json::from_str(&record).map_err(|e| ApiError::internal(format!("imported record {id}: {e}")))?;
-                    let fields = PerformanceFields {
-                        academic_year: p.academic_year,
-                        category: p.category,
-                        title: p.title,
-                        item: p.item,
-                        organisation: p.organisation,
-                        position: p.position,
-                        level: p.level,
-                        award: p.award,
-                        kind: p.kind,
-                        score: p.score,
-                        certificate_no: p.certificate_no,
-                        participation: p.participation,
-                        hours: p.hours,
-                        credits: p.credits,
-                        start_date: p.start_date,
-                        end_date: p.end_date,
-                        description: p.description,
-                        link: p.link,
-                    };
+                    let fields = p.fields;
                     file_ids.push((rows.len(), doc, video));
                     rows.push(Row { student_id, item: Item::Performance { id, fields: Box::new(fields), deleted: false, imported: true }, document: None, video: None });
                 }

@@ -58,7 +58,6 @@ pub struct ExportView {
     /// Who exported it.
     pub exported_by: String,
     #[serde(serialize_with = "crate::time::utc")]
-    #[schema(value_type = String, format = DateTime)]
     pub created_at: NaiveDateTime,
     /// The package's name (without `.zip`).
     pub file_name: String,
@@ -227,7 +226,6 @@ fn remark(t: &RosterType, grades: &str, semester: i32, lang: Lang) -> String {
 /// with its last export.
 #[utoipa::path(
     tag = "rosters",
-    path = "/rosters",
     params(RosterQuery),
     security(("bearer_jwt" = [])),
     responses(
@@ -305,7 +303,6 @@ async fn spec_for(state: &AppState, who: &Principal, roster: Option<&str>, grade
 /// 23 characters, selected items no longer submittable, files missing or corrupt, students who left.
 #[utoipa::path(
     tag = "rosters",
-    path = "/rosters/check",
     params(RosterQuery),
     security(("bearer_jwt" = [])),
     responses(
@@ -359,7 +356,6 @@ pub struct ExportRequest {
 /// copying it): refused (409 `invalid_state`) while the check finds anything, and (409 `conflict`) while an export of the same roster is running. Poll the job.
 #[utoipa::path(
     tag = "rosters",
-    path = "/rosters/exports",
     request_body = ExportRequest,
     security(("bearer_jwt" = [])),
     responses(
@@ -433,7 +429,6 @@ pub struct HistoryQuery {
 /// The history of exports, newest first (at most 200), each downloadable again once succeeded.
 #[utoipa::path(
     tag = "rosters",
-    path = "/rosters/exports",
     params(HistoryQuery),
     security(("bearer_jwt" = [])),
     responses(
@@ -459,7 +454,6 @@ pub async fn export_history(state: web::Data<AppState>, who: Principal, q: web::
 /// Downloads an export's package again (only a finished one; never a half-written file).
 #[utoipa::path(
     tag = "rosters",
-    path = "/rosters/exports/{id}/download",
     params(("id" = i64, Path, description = "Export id")),
     security(("bearer_jwt" = [])),
     responses(

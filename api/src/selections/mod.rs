@@ -325,7 +325,6 @@ fn kind_of(s: &str) -> ApiResult<Kind> {
 /// results and performances with the limits and selection periods.
 #[utoipa::path(
     tag = "selections",
-    path = "/me/selections",
     params(SelectionsQuery),
     security(("bearer_jwt" = [])),
     responses(
@@ -349,7 +348,6 @@ pub async fn my_selections(state: web::Data<AppState>, who: Principal, q: web::Q
 /// while that year's period is open).
 #[utoipa::path(
     tag = "selections",
-    path = "/me/selections/{kind}/{item_id}",
     params(("kind" = inline(Kind), Path, description = "`results` or `performances`"), ("item_id" = i64, Path, description = "The item's id")),
     security(("bearer_jwt" = [])),
     responses(
@@ -373,7 +371,6 @@ pub async fn select_item(state: web::Data<AppState>, who: Principal, path: web::
 /// 取消勾選, inside the selection period.
 #[utoipa::path(
     tag = "selections",
-    path = "/me/selections/{kind}/{item_id}",
     params(("kind" = inline(Kind), Path, description = "`results` or `performances`"), ("item_id" = i64, Path, description = "The item's id")),
     security(("bearer_jwt" = [])),
     responses(

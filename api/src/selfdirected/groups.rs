@@ -140,7 +140,6 @@ fn ensure_name_free(c: &mut DbConn, school: i64, kind: GroupKind, name: &str, ex
 /// 學科清單 / 自訂群組清單.
 #[utoipa::path(
     tag = "self-directed",
-    path = "/self-directed/groups",
     params(GroupFilter),
     security(("bearer_jwt" = [])),
     responses(
@@ -161,7 +160,6 @@ pub async fn list_groups(state: web::Data<AppState>, who: Principal, q: web::Que
 /// 新增記錄: a subject or custom group.
 #[utoipa::path(
     tag = "self-directed",
-    path = "/self-directed/groups",
     request_body = GroupInput,
     security(("bearer_jwt" = [])),
     responses(
@@ -203,7 +201,6 @@ pub async fn create_group(state: web::Data<AppState>, who: Principal, req: HttpR
 /// Renames a group.
 #[utoipa::path(
     tag = "self-directed",
-    path = "/self-directed/groups/{id}",
     params(("id" = i64, Path, description = "Group id")),
     request_body = GroupRename,
     security(("bearer_jwt" = [])),
@@ -246,7 +243,6 @@ pub async fn rename_group(state: web::Data<AppState>, who: Principal, req: HttpR
 /// Deletes a group that no stage and no plan uses.
 #[utoipa::path(
     tag = "self-directed",
-    path = "/self-directed/groups/{id}",
     params(("id" = i64, Path, description = "Group id")),
     security(("bearer_jwt" = [])),
     responses(
@@ -298,7 +294,6 @@ fn members_of(c: &mut DbConn, id: i64) -> ApiResult<Vec<StaffMember>> {
 /// 已選教職員: a group's members.
 #[utoipa::path(
     tag = "self-directed",
-    path = "/self-directed/groups/{id}/members",
     params(("id" = i64, Path, description = "Group id")),
     security(("bearer_jwt" = [])),
     responses(
@@ -326,7 +321,6 @@ pub async fn get_group_members(state: web::Data<AppState>, who: Principal, id: w
 /// Replaces a group's members (staff of this school only).
 #[utoipa::path(
     tag = "self-directed",
-    path = "/self-directed/groups/{id}/members",
     params(("id" = i64, Path, description = "Group id")),
     request_body = GroupMembers,
     security(("bearer_jwt" = [])),
@@ -371,7 +365,6 @@ pub async fn put_group_members(state: web::Data<AppState>, who: Principal, req: 
 /// 可選教職員: the school's staff, searchable, without a group's members.
 #[utoipa::path(
     tag = "self-directed",
-    path = "/self-directed/staff",
     params(StaffQuery, PageQuery),
     security(("bearer_jwt" = [])),
     responses(
@@ -432,7 +425,6 @@ fn renumber(c: &mut DbConn, ids: &[i64]) -> ApiResult<()> {
 /// 設定認證順序: the school's stages in order.
 #[utoipa::path(
     tag = "self-directed",
-    path = "/self-directed/stages",
     security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "The stages, first first", body = Vec<Stage>),
@@ -451,7 +443,6 @@ pub async fn list_stages(state: web::Data<AppState>, who: Principal) -> ApiResul
 /// Plans and results already submitted keep the order they started with.
 #[utoipa::path(
     tag = "self-directed",
-    path = "/self-directed/stages",
     request_body = StageInput,
     security(("bearer_jwt" = [])),
     responses(
@@ -507,7 +498,6 @@ fn order_text(stages: &[Stage]) -> String {
 /// 上移 / 下移 a stage.
 #[utoipa::path(
     tag = "self-directed",
-    path = "/self-directed/stages/{id}/move",
     params(("id" = i64, Path, description = "Stage id")),
     request_body = MoveInput,
     security(("bearer_jwt" = [])),
@@ -552,7 +542,6 @@ pub async fn move_stage(state: web::Data<AppState>, who: Principal, req: HttpReq
 /// 移除此認證身分.
 #[utoipa::path(
     tag = "self-directed",
-    path = "/self-directed/stages/{id}",
     params(("id" = i64, Path, description = "Stage id")),
     security(("bearer_jwt" = [])),
     responses(

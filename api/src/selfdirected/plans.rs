@@ -135,10 +135,8 @@ pub struct Plan {
     /// The 彈性學習時間紀錄 performance made from the certified results.
     pub performance_id: Option<i64>,
     #[serde(serialize_with = "crate::time::utc")]
-    #[schema(value_type = String, format = DateTime)]
     pub created_at: NaiveDateTime,
     #[serde(serialize_with = "crate::time::utc")]
-    #[schema(value_type = String, format = DateTime)]
     pub updated_at: NaiveDateTime,
 }
 
@@ -419,7 +417,6 @@ fn snapshot(c: &mut DbConn, school: i64, plan: i64, phase: Phase) -> ApiResult<(
 /// 我的自主學習: the student's plans, the subjects to choose from, this term's periods.
 #[utoipa::path(
     tag = "self-directed",
-    path = "/me/self-directed",
     security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "Plans, subjects, periods", body = MySelfDirected),
@@ -459,7 +456,6 @@ pub async fn my_self_directed(state: web::Data<AppState>, who: Principal) -> Api
 /// 撰寫自主學習計畫: a draft for the current term (one plan a semester), inside the plan period.
 #[utoipa::path(
     tag = "self-directed",
-    path = "/me/self-directed/plans",
     request_body = PlanInput,
     security(("bearer_jwt" = [])),
     responses(
@@ -531,7 +527,6 @@ pub async fn create_plan(state: web::Data<AppState>, who: Principal, body: crate
 /// its term.
 #[utoipa::path(
     tag = "self-directed",
-    path = "/me/self-directed/plans/{id}",
     params(("id" = i64, Path, description = "Plan id")),
     request_body = PlanInput,
     security(("bearer_jwt" = [])),
@@ -587,7 +582,6 @@ pub async fn update_plan(state: web::Data<AppState>, who: Principal, id: web::Pa
 /// is edited and submitted again.
 #[utoipa::path(
     tag = "self-directed",
-    path = "/me/self-directed/plans/{id}",
     params(("id" = i64, Path, description = "Plan id")),
     security(("bearer_jwt" = [])),
     responses(
@@ -649,7 +643,6 @@ fn send(c: &mut DbConn, me: Caller, id: i64, phase: Phase, now: NaiveDateTime) -
 /// 送出計畫: a draft or returned plan goes to the first stage, inside the plan period.
 #[utoipa::path(
     tag = "self-directed",
-    path = "/me/self-directed/plans/{id}/submit",
     params(("id" = i64, Path, description = "Plan id")),
     security(("bearer_jwt" = [])),
     responses(
@@ -686,7 +679,6 @@ pub struct ProgressNote {
     pub note: String,
     pub actor_name: String,
     #[serde(serialize_with = "crate::time::utc")]
-    #[schema(value_type = String, format = DateTime)]
     pub at: NaiveDateTime,
 }
 
@@ -703,7 +695,6 @@ pub fn progress_of(c: &mut DbConn, plan: i64) -> ApiResult<Vec<ProgressNote>> {
 /// 記錄進度: a note on an approved plan whose results are not yet in review or certified.
 #[utoipa::path(
     tag = "self-directed",
-    path = "/me/self-directed/plans/{id}/progress",
     params(("id" = i64, Path, description = "Plan id")),
     request_body = ProgressInput,
     security(("bearer_jwt" = [])),
@@ -755,7 +746,6 @@ fn parse_hours(text: &str) -> ApiResult<f64> {
 /// results period of the plan's term; the results become a draft.
 #[utoipa::path(
     tag = "self-directed",
-    path = "/me/self-directed/plans/{id}/result",
     params(("id" = i64, Path, description = "Plan id")),
     request_body(content = OutcomeForm, content_type = "multipart/form-data"),
     security(("bearer_jwt" = [])),
@@ -824,7 +814,6 @@ pub async fn save_result(state: web::Data<AppState>, who: Principal, id: web::Pa
 /// first stage, inside the results period.
 #[utoipa::path(
     tag = "self-directed",
-    path = "/me/self-directed/plans/{id}/result/submit",
     params(("id" = i64, Path, description = "Plan id")),
     security(("bearer_jwt" = [])),
     responses(
@@ -875,7 +864,6 @@ pub async fn submit_outcome(state: web::Data<AppState>, who: Principal, id: web:
 /// again selects the same performance.
 #[utoipa::path(
     tag = "self-directed",
-    path = "/me/self-directed/plans/{id}/performance",
     params(("id" = i64, Path, description = "Plan id")),
     security(("bearer_jwt" = [])),
     responses(

@@ -142,7 +142,6 @@ async fn load(state: &AppState, who: &Principal, q: &TermQuery) -> ApiResult<Sta
 /// 自主學習認證統計: per class, plans and results by standing and stage.
 #[utoipa::path(
     tag = "self-directed",
-    path = "/self-directed/report",
     params(TermQuery),
     security(("bearer_jwt" = [])),
     responses(
@@ -160,7 +159,6 @@ pub async fn standing_report(state: web::Data<AppState>, who: Principal, q: web:
 /// The same as an Excel workbook (a frozen header row: 班級, 項目, 狀態, 認證階段, 件數).
 #[utoipa::path(
     tag = "self-directed",
-    path = "/self-directed/report.xlsx",
     params(TermQuery),
     security(("bearer_jwt" = [])),
     responses(

@@ -60,7 +60,6 @@ pub struct StageDecision {
     pub actor_name: String,
     pub reason: Option<String>,
     #[serde(serialize_with = "crate::time::utc")]
-    #[schema(value_type = String, format = DateTime)]
     pub at: NaiveDateTime,
 }
 
@@ -300,7 +299,6 @@ fn detail(c: &mut DbConn, me: Caller, id: i64) -> ApiResult<PlanDetail> {
 /// A plan with its stages, history and progress notes.
 #[utoipa::path(
     tag = "self-directed",
-    path = "/self-directed/plans/{id}",
     params(("id" = i64, Path, description = "Plan id")),
     security(("bearer_jwt" = [])),
     responses(
@@ -320,7 +318,6 @@ pub async fn get_plan(state: web::Data<AppState>, who: Principal, id: web::Path<
 /// A plan's results file, `document` or `video` (inline, or `?download=true`).
 #[utoipa::path(
     tag = "self-directed",
-    path = "/self-directed/plans/{id}/files/{slot}",
     params(("id" = i64, Path, description = "Plan id"), ("slot" = String, Path, description = "`document` or `video`"), DownloadQuery),
     security(("bearer_jwt" = [])),
     responses(
@@ -448,7 +445,6 @@ pub fn queue(c: &mut DbConn, me: Caller, which: QueueState, page: i64, per_page:
 /// 待認證 / 已認證: the caller's queue.
 #[utoipa::path(
     tag = "self-directed",
-    path = "/self-directed/queue",
     params(QueueQuery, PageQuery),
     security(("bearer_jwt" = [])),
     responses(
@@ -565,7 +561,6 @@ pub fn decide(c: &mut DbConn, me: Caller, id: i64, input: &StageDecisionInput, n
 /// 通過 / 退回: a decision at the stage the plan (or its results) waits at.
 #[utoipa::path(
     tag = "self-directed",
-    path = "/self-directed/plans/{id}/decisions",
     params(("id" = i64, Path, description = "Plan id")),
     request_body = StageDecisionInput,
     security(("bearer_jwt" = [])),

@@ -179,7 +179,6 @@ fn advisors(c: &mut DbConn, school: i64, q: Option<&str>, counts: &[i64], page: 
 /// Teachers with the number of classes each consults this term (設定課程諮詢教師).
 #[utoipa::path(
     tag = "settings",
-    path = "/consultants",
     params(TeacherFilter, PageQuery),
     security(("bearer_jwt" = [])),
     responses(
@@ -227,7 +226,6 @@ async fn advisor_page(
 /// A consultant's assigned and assignable classes this term.
 #[utoipa::path(
     tag = "settings",
-    path = "/consultants/{teacher_id}/classes",
     params(("teacher_id" = i64, Path, description = "The teacher")),
     security(("bearer_jwt" = [])),
     responses(
@@ -256,7 +254,6 @@ fn consultant_classes(c: &mut DbConn, school: i64, teacher: i64) -> ApiResult<Co
 /// Set a consultant's classes for this term (the whole list; removal is confirmed in the app).
 #[utoipa::path(
     tag = "settings",
-    path = "/consultants/{teacher_id}/classes",
     params(("teacher_id" = i64, Path, description = "The teacher")),
     request_body = ClassIds,
     security(("bearer_jwt" = [])),
@@ -369,7 +366,6 @@ fn load_students(c: &mut DbConn, totals: Option<&Totals>, ids: Option<&[i64]>, s
 /// The school's students with class and seat (for pickers), searchable by account, name and class.
 #[utoipa::path(
     tag = "settings",
-    path = "/students",
     params(PeopleFilter, PageQuery),
     security(("bearer_jwt" = []), ("api_key" = [])),
     responses(
@@ -392,7 +388,6 @@ pub async fn list_students(state: web::Data<AppState>, who: Principal, filter: w
 /// Teachers with the number of students each counsels this term (查詢輔導教師).
 #[utoipa::path(
     tag = "settings",
-    path = "/counselors",
     params(TeacherFilter, PageQuery),
     security(("bearer_jwt" = [])),
     responses(
@@ -547,7 +542,6 @@ async fn put_students(state: &AppState, who: &Principal, req: &HttpRequest, whic
 /// A counselor's students this term.
 #[utoipa::path(
     tag = "settings",
-    path = "/counselors/{teacher_id}/students",
     params(("teacher_id" = i64, Path, description = "The teacher")),
     security(("bearer_jwt" = [])),
     responses(
@@ -565,7 +559,6 @@ pub async fn get_counselor_students(state: web::Data<AppState>, who: Principal, 
 /// Set a counselor's students for this term (the whole list).
 #[utoipa::path(
     tag = "settings",
-    path = "/counselors/{teacher_id}/students",
     params(("teacher_id" = i64, Path, description = "The teacher")),
     request_body = StudentIds,
     security(("bearer_jwt" = [])),
@@ -587,7 +580,6 @@ pub async fn put_counselor_students(state: web::Data<AppState>, who: Principal, 
 /// (FAQ 000 三 Q2).
 #[utoipa::path(
     tag = "settings",
-    path = "/consultants/{teacher_id}/students",
     params(("teacher_id" = i64, Path, description = "The teacher")),
     security(("bearer_jwt" = [])),
     responses(
@@ -606,7 +598,6 @@ pub async fn get_consultant_students(state: web::Data<AppState>, who: Principal,
 /// 對應關係」…勾選好要選取的學生後點選「確認儲存」). Their classes stay as they are.
 #[utoipa::path(
     tag = "settings",
-    path = "/consultants/{teacher_id}/students",
     params(("teacher_id" = i64, Path, description = "The teacher")),
     request_body = StudentIds,
     security(("bearer_jwt" = [])),
@@ -628,7 +619,6 @@ pub async fn put_consultant_students(state: web::Data<AppState>, who: Principal,
 /// this term.
 #[utoipa::path(
     tag = "settings",
-    path = "/me/advisees",
     params(PeopleFilter, PageQuery),
     security(("bearer_jwt" = [])),
     responses(
@@ -673,7 +663,6 @@ pub async fn my_advisees(state: web::Data<AppState>, who: Principal, filter: web
 /// The current term's classes (for class filters and pickers).
 #[utoipa::path(
     tag = "settings",
-    path = "/classes",
     security(("bearer_jwt" = []), ("api_key" = [])),
     responses(
         (status = 200, description = "Classes by code", body = Vec<ClassRef>),

@@ -118,7 +118,6 @@ fn matches(r: &CoTaughtRow, q: &str) -> bool {
 /// The current term's co-taught courses, one row per teacher (合開課程設定審核老師).
 #[utoipa::path(
     tag = "settings",
-    path = "/co-taught",
     params(CoTaughtFilter, PageQuery),
     security(("bearer_jwt" = []), ("api_key" = [])),
     responses(
@@ -149,7 +148,6 @@ pub async fn list_co_taught(state: web::Data<AppState>, who: Principal, filter: 
 /// Mark many co-teachers as certifying or not at once (module S0209S with update).
 #[utoipa::path(
     tag = "settings",
-    path = "/co-taught",
     request_body = CertifierChanges,
     security(("bearer_jwt" = [])),
     responses(

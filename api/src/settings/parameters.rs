@@ -175,7 +175,6 @@ fn view(values: Parameters, updated_at: Option<NaiveDateTime>) -> ParametersView
 /// The school's function parameters with labels, units and explanations.
 #[utoipa::path(
     tag = "settings",
-    path = "/settings/parameters",
     security(("bearer_jwt" = []), ("api_key" = [])),
     responses(
         (status = 200, description = "Current parameters", body = ParametersView),
@@ -192,7 +191,6 @@ pub async fn get_parameters(state: web::Data<AppState>, who: Principal) -> ApiRe
 /// Save the function parameters (module S0203S1 with update).
 #[utoipa::path(
     tag = "settings",
-    path = "/settings/parameters",
     request_body = Parameters,
     security(("bearer_jwt" = [])),
     responses(

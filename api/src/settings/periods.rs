@@ -386,7 +386,6 @@ pub struct PeriodFilter {
 /// Every academic year's national window (set by the platform operator).
 #[utoipa::path(
     tag = "settings",
-    path = "/national-windows",
     security(("bearer_jwt" = []), ("api_key" = [])),
     responses(
         (status = 200, description = "Windows by year, newest first", body = Vec<NationalWindow>),
@@ -423,7 +422,6 @@ pub async fn list_windows(state: web::Data<AppState>, who: Principal) -> ApiResu
 /// Set an academic year's national window (platform operator).
 #[utoipa::path(
     tag = "settings",
-    path = "/national-windows/{academic_year}",
     params(("academic_year" = i32, Path, minimum = 50, maximum = 300, description = "ROC academic year, e.g. 110 (50–300)")),
     request_body = WindowInput,
     security(("bearer_jwt" = [])),
@@ -488,7 +486,6 @@ pub async fn put_window(state: web::Data<AppState>, who: Principal, req: HttpReq
 /// The school's work periods (manual 3.6), by year.
 #[utoipa::path(
     tag = "settings",
-    path = "/work-periods",
     params(PeriodFilter),
     security(("bearer_jwt" = []), ("api_key" = [])),
     responses(
@@ -574,7 +571,6 @@ fn record(c: &mut DbConn, who: &(i64, Option<i64>, String, String), event: &str,
 /// Add a work period.
 #[utoipa::path(
     tag = "settings",
-    path = "/work-periods",
     request_body = PeriodInput,
     security(("bearer_jwt" = [])),
     responses(
@@ -606,7 +602,6 @@ pub async fn create_period(state: web::Data<AppState>, who: Principal, req: Http
 /// Change a work period.
 #[utoipa::path(
     tag = "settings",
-    path = "/work-periods/{id}",
     params(("id" = i64, Path, description = "Period id")),
     request_body = PeriodInput,
     security(("bearer_jwt" = [])),
@@ -643,7 +638,6 @@ pub async fn update_period(state: web::Data<AppState>, who: Principal, req: Http
 /// Delete a work period.
 #[utoipa::path(
     tag = "settings",
-    path = "/work-periods/{id}",
     params(("id" = i64, Path, description = "Period id")),
     security(("bearer_jwt" = [])),
     responses(
@@ -676,7 +670,6 @@ pub async fn delete_period(state: web::Data<AppState>, who: Principal, req: Http
 /// student's for their grade; a teacher's certification periods for every grade.
 #[utoipa::path(
     tag = "settings",
-    path = "/me/periods",
     security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "Periods that concern the caller", body = Vec<Period>),

@@ -176,7 +176,6 @@ async fn handle<T: Send + Sync + serde::de::DeserializeOwned + 'static>(state: w
 #[utoipa::path(
     operation_id = "sync_students",
     tag = "sync",
-    path = "/sync/students",
     request_body(content = Batch<StudentRow>, description = "The whole snapshot (demo school 999999's codes)", example = json!({"academic_year": 115, "semester": 1, "rows": [
         {"number": "115001", "national_id": "F200000115", "name": "林小華", "birth_date": "2010-03-14", "gender": "F", "department": "普通科", "program": null, "division": "day", "entry_year": 115, "grade": 1, "class_code": "101", "seat_no": 1, "status": "在學", "email": null},
         {"number": "115002", "national_id": "G100000123", "name": "張家豪", "birth_date": "2010-06-02", "gender": "M", "department": "普通科", "program": null, "division": "day", "entry_year": 115, "grade": 1, "class_code": "101", "seat_no": 2, "status": "在學", "email": null},
@@ -195,7 +194,6 @@ pub async fn students(state: web::Data<AppState>, who: Principal, body: JsonBody
 #[utoipa::path(
     operation_id = "sync_staff",
     tag = "sync",
-    path = "/sync/staff",
     request_body(content = Batch<StaffRow>, description = "The whole snapshot (demo school 999999's codes)", example = json!({"academic_year": 115, "semester": 1, "rows": [
         {"number": "T001", "national_id": "A100000010", "name": "王大明", "email": "t001@demo.licheng.example", "active": true},
         {"number": "T002", "national_id": "B200000022", "name": "李美玲", "email": "t002@demo.licheng.example", "active": true}]})),
@@ -211,7 +209,6 @@ pub async fn staff(state: web::Data<AppState>, who: Principal, body: JsonBody<Ba
 #[utoipa::path(
     operation_id = "sync_classes",
     tag = "sync",
-    path = "/sync/classes",
     request_body(content = Batch<ClassRow>, description = "The whole snapshot (demo school 999999's codes)", example = json!({"academic_year": 115, "semester": 1, "rows": [
         {"code": "101", "name": "一年一班", "grade": 1, "homeroom_teacher": "T001"},
         {"code": "201", "name": "二年一班", "grade": 2, "homeroom_teacher": "T002"},
@@ -229,7 +226,6 @@ pub async fn classes(state: web::Data<AppState>, who: Principal, body: JsonBody<
 #[utoipa::path(
     operation_id = "sync_courses",
     tag = "sync",
-    path = "/sync/courses",
     request_body(content = Batch<CourseRow>, description = "The whole snapshot (demo school 999999's codes)", example = json!({"academic_year": 115, "semester": 1, "rows": [
         {"course_code": "108999999V1110101010101", "class_code": "101", "subject_name": "國語文", "grade": 1, "credits": 4},
         {"course_code": "108999999V1110201010102", "class_code": "201", "subject_name": "英語文", "grade": 2, "credits": 4}]})),
@@ -246,7 +242,6 @@ pub async fn courses(state: web::Data<AppState>, who: Principal, body: JsonBody<
 #[utoipa::path(
     operation_id = "sync_enrolments",
     tag = "sync",
-    path = "/sync/enrolments",
     request_body(content = Batch<EnrolmentRow>, description = "The whole snapshot (demo school 999999's codes)", example = json!({"academic_year": 115, "semester": 1, "rows": [
         {"student_number": "115001", "course_code": "108999999V1110101010101", "class_code": "101", "kind": "regular"},
         {"student_number": "115002", "course_code": "108999999V1110101010101", "class_code": "101", "kind": "regular"},
@@ -264,7 +259,6 @@ pub async fn enrolments(state: web::Data<AppState>, who: Principal, body: JsonBo
 #[utoipa::path(
     operation_id = "sync_teaching_assignments",
     tag = "sync",
-    path = "/sync/teaching-assignments",
     request_body(content = Batch<TeachingRow>, description = "The whole snapshot (demo school 999999's codes)", example = json!({"academic_year": 115, "semester": 1, "rows": [
         {"teacher_number": "T001", "course_code": "108999999V1110101010101", "class_code": "101"},
         {"teacher_number": "T002", "course_code": "108999999V1110201010102", "class_code": "201"}]})),
@@ -280,7 +274,6 @@ pub async fn teaching_assignments(state: web::Data<AppState>, who: Principal, bo
 #[utoipa::path(
     operation_id = "sync_cadre_records",
     tag = "sync",
-    path = "/sync/cadre-records",
     request_body(content = Batch<CadreRow>, description = "The whole snapshot (demo school 999999's codes)", example = json!({"academic_year": 115, "semester": 1, "rows": [
         {"student_number": "114001", "unit": "二年一班", "position": "班長", "level": "班級", "start_date": "2026-08-30", "end_date": "2027-01-20"}]})),
     security(("api_key" = [])),
@@ -362,7 +355,6 @@ pub struct LogFilter {
 #[utoipa::path(
     operation_id = "list_sync_batches",
     tag = "sync",
-    path = "/sync/batches",
     params(LogFilter, PageQuery),
     security(("bearer_jwt" = []), ("api_key" = [])),
     responses(

@@ -163,24 +163,9 @@ pub struct ResultRecord {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct PerformanceRecord {
     pub id: i64,
-    pub academic_year: i32,
-    pub category: String,
-    pub title: String,
-    pub item: Option<String>,
-    pub organisation: Option<String>,
-    pub position: Option<String>,
-    pub level: Option<String>,
-    pub award: Option<String>,
-    pub kind: Option<String>,
-    pub score: Option<String>,
-    pub certificate_no: Option<String>,
-    pub participation: Option<String>,
-    pub hours: Option<f64>,
-    pub credits: Option<i32>,
-    pub start_date: NaiveDate,
-    pub end_date: Option<NaiveDate>,
-    pub description: String,
-    pub link: Option<String>,
+    /// The performance's fields, under the same names as its columns (`docs/transfers.md`).
+    #[serde(flatten)]
+    pub fields: crate::uploads::fields::PerformanceFields,
     pub created_at: String,
     /// Selected (勾選) for submission at the old school, for its academic year.
     #[serde(default)]
@@ -419,24 +404,7 @@ pub fn snapshot(c: &mut DbConn, school: i64, ids: &[i64]) -> ApiResult<Snapshot>
         for (pid, _, created_at, doc, video, f) in performances.iter().filter(|p| p.1 == id).cloned() {
             rec.performances.push(PerformanceRecord {
                 id: pid,
-                academic_year: f.academic_year,
-                category: f.category,
-                title: f.title,
-                item: f.item,
-                organisation: f.organisation,
-                position: f.position,
-                level: f.level,
-                award: f.award,
-                kind: f.kind,
-                score: f.score,
-                certificate_no: f.certificate_no,
-                participation: f.participation,
-                hours: f.hours,
-                credits: f.credits,
-                start_date: f.start_date,
-                end_date: f.end_date,
-                description: f.description,
-                link: f.link,
+                fields: f,
                 created_at: iso(created_at),
                 selected: is_selected(crate::selections::Kind::Performances, pid),
                 document: file_ref(&files, doc, &mut next_file),

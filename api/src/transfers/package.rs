@@ -358,7 +358,7 @@ fn items_of(s: &StudentRecord) -> ApiResult<Vec<Item<'_>>> {
         });
     }
     for p in &s.performances {
-        out.push(Item { kind: "performance", origin_id: p.id, academic_year: p.academic_year, semester: None, course_code: None, title: p.title.clone(), state: None, record: json(p)?, document: p.document.as_ref(), video: p.video.as_ref() });
+        out.push(Item { kind: "performance", origin_id: p.id, academic_year: p.fields.academic_year, semester: None, course_code: None, title: p.fields.title.clone(), state: None, record: json(p)?, document: p.document.as_ref(), video: p.video.as_ref() });
     }
     for c in &s.cadre_records {
         out.push(Item {

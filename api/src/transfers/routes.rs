@@ -68,7 +68,6 @@ pub struct SearchQuery {
 /// starts with or name contains `q` (at most 50).
 #[utoipa::path(
     tag = "transfers",
-    path = "/transfers/students",
     params(SearchQuery),
     security(("bearer_jwt" = [])),
     responses(
@@ -141,7 +140,6 @@ pub struct TransferExport {
     pub job_id: i64,
     /// 資料產生時間.
     #[serde(serialize_with = "crate::time::utc")]
-    #[schema(value_type = String, format = DateTime)]
     pub created_at: NaiveDateTime,
     pub students: Vec<TransferExportStudent>,
     pub state: JobState,
@@ -223,7 +221,6 @@ pub struct TransferExportRequest {
 /// `GET /jobs/{job_id}`; the record list then shows 檔案產生完畢 with the file's information.
 #[utoipa::path(
     tag = "transfers",
-    path = "/transfers/exports",
     request_body = TransferExportRequest,
     security(("bearer_jwt" = [])),
     responses(
@@ -286,7 +283,6 @@ pub async fn start_transfer_export(state: web::Data<AppState>, who: Principal, b
 /// 資料產生紀錄, newest first (at most 200).
 #[utoipa::path(
     tag = "transfers",
-    path = "/transfers/exports",
     security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "Packages, newest first", body = Vec<TransferExport>),
@@ -306,7 +302,6 @@ pub async fn transfer_exports(state: web::Data<AppState>, who: Principal) -> Api
 /// 下載檔案: a finished package.
 #[utoipa::path(
     tag = "transfers",
-    path = "/transfers/exports/{id}/download",
     params(("id" = i64, Path, description = "Export id")),
     security(("bearer_jwt" = [])),
     responses(
@@ -355,7 +350,6 @@ pub struct TransferImport {
     pub id: i64,
     /// 匯入時間.
     #[serde(serialize_with = "crate::time::utc")]
-    #[schema(value_type = String, format = DateTime)]
     pub created_at: NaiveDateTime,
     /// 檔名.
     pub file_name: String,
@@ -526,7 +520,6 @@ pub struct TransferImportQueued {
 /// unmatched are reported in the record.
 #[utoipa::path(
     tag = "transfers",
-    path = "/transfers/imports",
     request_body(content = TransferImportForm, content_type = "multipart/form-data"),
     security(("bearer_jwt" = [])),
     responses(
@@ -579,7 +572,6 @@ pub async fn import_transfer(state: web::Data<AppState>, who: Principal, payload
 /// 資料匯入紀錄 with 明細, newest first (at most 200).
 #[utoipa::path(
     tag = "transfers",
-    path = "/transfers/imports",
     security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "Imports, newest first", body = Vec<TransferImport>),
@@ -641,7 +633,6 @@ pub struct ImportedItem {
     /// Always true: no teacher of this school decides it, the student cannot edit or delete it.
     pub read_only: bool,
     #[serde(serialize_with = "crate::time::utc")]
-    #[schema(value_type = String, format = DateTime)]
     pub imported_at: NaiveDateTime,
 }
 
@@ -720,7 +711,6 @@ fn load_items(c: &mut crate::db::DbConn, school: i64, student: i64, only: Option
 /// Imported items of a student, each marked with its original school.
 #[utoipa::path(
     tag = "transfers",
-    path = "/transfers/items",
     params(ItemsQuery),
     security(("bearer_jwt" = [])),
     responses(
@@ -739,7 +729,6 @@ pub async fn transfer_items(state: web::Data<AppState>, who: Principal, q: web::
 /// A file of an imported item (`slot` is `document` or `video`).
 #[utoipa::path(
     tag = "transfers",
-    path = "/transfers/items/{id}/{slot}",
     params(("id" = i64, Path, description = "Imported item id"), ("slot" = String, Path, description = "`document` or `video`")),
     security(("bearer_jwt" = [])),
     responses(
@@ -766,7 +755,6 @@ pub async fn transfer_item_file(state: web::Data<AppState>, who: Principal, req:
 /// selection period of its academic year.
 #[utoipa::path(
     tag = "transfers",
-    path = "/transfers/items/{id}/selection",
     params(("id" = i64, Path, description = "Imported item id")),
     security(("bearer_jwt" = [])),
     responses(
@@ -789,7 +777,6 @@ pub async fn select_transfer_item(state: web::Data<AppState>, who: Principal, id
 /// 取消勾選 of an imported item, inside the selection period.
 #[utoipa::path(
     tag = "transfers",
-    path = "/transfers/items/{id}/selection",
     params(("id" = i64, Path, description = "Imported item id")),
     security(("bearer_jwt" = [])),
     responses(

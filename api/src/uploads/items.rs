@@ -1,6 +1,6 @@
 //! What learning results ([`super::results`]) and multiple performances ([`super::performances`])
 //! share, written once (issue #17): the soft-delete filter, the owner check, the file download,
-//! the edit flags, the count refusal and the student search of their lists.
+//! a student's write on an own item, the edit flags, the count refusal and the student search of their lists.
 
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::NaiveDateTime;
@@ -74,6 +74,17 @@ pub async fn download<T: WithFiles + Send + 'static>(
     let (id, slot) = path.into_inner();
     let (document, video) = state.db.read(move |c| load(c, me, id)).await?.into_files();
     files::serve_slot(req, state, &slot, document, video, q.download.unwrap_or(false))
+}
+
+/// A student's service on one of their own items (`soft_delete`, `submit`): refuses anyone but a
+/// student, then runs `service` in one write at the clock's time; the caller and the item's id for
+/// the answer.
+pub async fn student_write(state: &AppState, who: &Principal, id: web::Path<i64>, service: fn(&mut DbConn, Caller, i64, NaiveDateTime) -> ApiResult<()>) -> ApiResult<(Caller, i64)> {
+    let me = Caller::student(who)?;
+    let id = id.into_inner();
+    let now = state.clock.now();
+    state.db.write(move |c| service(c, me, id, now)).await?;
+    Ok((me, id))
 }
 
 /// The files of an upload form: a new document and/or video and, on an edit, whether to drop the

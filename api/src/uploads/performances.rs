@@ -15,6 +15,7 @@ use crate::auth::Principal;
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult, ErrorCode, Problem};
 use crate::pagination::{offset, Page, PageQuery};
+use crate::responses::{Download, FileUpload, OwnItem, ReadOne, ReadPage};
 use crate::schema::{cadre_records as cr, performances as pf, selections, student_profiles as sp, users};
 use crate::settings::parameters;
 use crate::settings::periods::{self, Item};
@@ -92,10 +93,8 @@ pub struct Performance {
     /// Selected for submission.
     pub selected: bool,
     #[serde(serialize_with = "crate::time::utc")]
-    #[schema(value_type = String, format = DateTime)]
     pub created_at: NaiveDateTime,
     #[serde(serialize_with = "crate::time::utc")]
-    #[schema(value_type = String, format = DateTime)]
     pub updated_at: NaiveDateTime,
 }
 
@@ -372,7 +371,6 @@ fn used_this_year(c: &mut DbConn, student: i64, academic_year: i32) -> ApiResult
 /// 多元表現類別: the ten categories with their fields and date kind.
 #[utoipa::path(
     tag = "uploads",
-    path = "/performance-categories",
     security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "The categories in roster order", body = Vec<CategoryInfo>),
@@ -401,7 +399,6 @@ pub async fn list_categories(who: Principal) -> ApiResult<web::Json<Vec<Category
 /// The student's performance count, date bounds and upload period this academic year.
 #[utoipa::path(
     tag = "uploads",
-    path = "/me/performance-limits",
     security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "Count, limit and date bounds", body = PerformanceLimits),
@@ -430,7 +427,6 @@ pub async fn my_limits(state: web::Data<AppState>, who: Principal) -> ApiResult<
 /// 校內幹部經歷: the student's school cadre records from sync (read-only).
 #[utoipa::path(
     tag = "uploads",
-    path = "/me/cadre-records",
     security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "Newest first", body = Vec<CadreRecord>),
@@ -479,7 +475,7 @@ pub fn require_room(c: &mut DbConn, me: Caller, academic_year: i32) -> ApiResult
 /// create, set on change (`None` clears a column; the category and year stay as they are), selected
 /// into [`Performance`], rosters ([`crate::rosters`]) and transfer packages, and sealed into the
 /// history as it is.
-#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset, Serialize)]
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset, Serialize, Deserialize)]
 #[diesel(table_name = pf, treat_none_as_null = true)]
 pub struct PerformanceFields {
     pub academic_year: i32,
@@ -584,16 +580,13 @@ fn seal_change(c: &mut DbConn, me: Caller, id: i64, action: &str, before: serde_
 /// a video) and a `document` and/or `video`.
 #[utoipa::path(
     tag = "uploads",
-    path = "/performances",
     request_body(content = PerformanceForm, content_type = "multipart/form-data"),
     security(("bearer_jwt" = [])),
     responses(
+        FileUpload,
         (status = 201, description = "Created", body = Performance),
-        (status = 400, description = "Truncated or malformed multipart body", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a student, or outside the performance upload period (`period_closed`)", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Over the per-year count (`limit_reached`)", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "A file over its limit", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "A file of the wrong type", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad fields, dates outside their range, a link without video, an empty file", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -640,14 +633,11 @@ pub fn create(c: &mut DbConn, me: Caller, grade: i32, academic_year: i32, catego
 /// students'; the whole school for the admin.
 #[utoipa::path(
     tag = "uploads",
-    path = "/performances",
     params(PerformanceFilter, PageQuery),
     security(("bearer_jwt" = [])),
     responses(
+        ReadPage,
         (status = 200, description = "One page of performances", body = Page<Performance>),
-        (status = 400, description = "Malformed query", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "An API key or the platform operator", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Bad paging", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/performances")]
@@ -690,14 +680,11 @@ pub async fn list_performances(state: web::Data<AppState>, who: Principal, filte
 /// One multiple performance.
 #[utoipa::path(
     tag = "uploads",
-    path = "/performances/{id}",
     params(("id" = i64, Path, description = "Performance id")),
     security(("bearer_jwt" = [])),
     responses(
+        ReadOne,
         (status = 200, description = "The performance", body = Performance),
-        (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "An API key or the platform operator", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such performance the caller may see", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/performances/{id}")]
@@ -744,18 +731,14 @@ fn own_changeable(c: &mut DbConn, me: Caller, id: i64, now: NaiveDateTime) -> Ap
 /// `remove_document` / `remove_video`.
 #[utoipa::path(
     tag = "uploads",
-    path = "/performances/{id}",
     params(("id" = i64, Path, description = "Performance id")),
     request_body(content = PerformanceForm, content_type = "multipart/form-data"),
     security(("bearer_jwt" = [])),
     responses(
+        OwnItem,
+        FileUpload,
         (status = 200, description = "Updated", body = Performance),
-        (status = 400, description = "Malformed id or multipart body", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a student, or outside the performance upload period (`period_closed`)", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Not the caller's performance", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Selected, or of an earlier year (`invalid_state`)", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "A file over its limit", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "A file of the wrong type", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad fields", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -799,23 +782,17 @@ pub fn change(c: &mut DbConn, me: Caller, id: i64, meta: &Meta, upload: Upload, 
 /// 刪除多元表現: this year's, not selected, inside the performance upload period. The row is kept with its deletion time.
 #[utoipa::path(
     tag = "uploads",
-    path = "/performances/{id}",
     params(("id" = i64, Path, description = "Performance id")),
     security(("bearer_jwt" = [])),
     responses(
+        OwnItem,
         (status = 204, description = "Deleted"),
-        (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a student, or outside the performance upload period (`period_closed`)", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Not the caller's performance", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Selected, or of an earlier year", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[delete("/performances/{id}")]
 pub async fn delete_performance(state: web::Data<AppState>, who: Principal, id: web::Path<i64>) -> ApiResult<HttpResponse> {
-    let me = Caller::student(&who)?;
-    let id = id.into_inner();
-    let now = state.clock.now();
-    state.db.write(move |c| soft_delete(c, me, id, now)).await?;
+    items::student_write(&state, &who, id, soft_delete).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -833,16 +810,10 @@ pub fn soft_delete(c: &mut DbConn, me: Caller, id: i64, now: NaiveDateTime) -> A
 /// attachment); ETag is the SHA-256; range requests are supported.
 #[utoipa::path(
     tag = "uploads",
-    path = "/performances/{id}/files/{slot}",
     params(("id" = i64, Path, description = "Performance id"), ("slot" = inline(super::form::Slot), Path, description = "`document` or `video`"), DownloadQuery),
     security(("bearer_jwt" = [])),
     responses(
-        (status = 200, description = "The file", content_type = "application/octet-stream"),
-        (status = 206, description = "A range of the file"),
-        (status = 304, description = "Unchanged (If-None-Match)"),
-        (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "An API key or the platform operator", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such performance the caller may see, or no file in that slot", body = Problem, content_type = "application/problem+json"),
+        Download,
     )
 )]
 #[get("/performances/{id}/files/{slot}")]

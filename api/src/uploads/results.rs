@@ -18,6 +18,7 @@ use crate::auth::Principal;
 use crate::db::{DbConn, Totals};
 use crate::error::{ApiError, ApiResult, ErrorCode, Problem};
 use crate::pagination::{offset, total_from_page, Page, PageQuery};
+use crate::responses::{Download, FileUpload, OwnItem, ReadOne, ReadPage};
 use crate::schema::{certification_delegates as cd, courses, enrolments, learning_result_events as ev, learning_results as lr, selections, stored_files, student_profiles as sp, teaching_assignments as ta, users};
 use crate::settings::{parameters, periods};
 use crate::terms::Term;
@@ -104,16 +105,12 @@ pub struct LearningResult {
     /// Selected for submission to the central database.
     pub selected: bool,
     #[serde(serialize_with = "crate::time::utc")]
-    #[schema(value_type = String, format = DateTime)]
     pub created_at: NaiveDateTime,
     #[serde(serialize_with = "crate::time::utc")]
-    #[schema(value_type = String, format = DateTime)]
     pub updated_at: NaiveDateTime,
     #[serde(serialize_with = "crate::time::utc_opt")]
-    #[schema(value_type = Option<String>, format = DateTime)]
     pub submitted_at: Option<NaiveDateTime>,
     #[serde(serialize_with = "crate::time::utc_opt")]
-    #[schema(value_type = Option<String>, format = DateTime)]
     pub decided_at: Option<NaiveDateTime>,
     /// Who certified or rejected it.
     pub decided_by: Option<String>,
@@ -153,7 +150,6 @@ pub struct ResultEvent {
     pub on_behalf_of: Option<String>,
     pub reason: Option<String>,
     #[serde(serialize_with = "crate::time::utc")]
-    #[schema(value_type = String, format = DateTime)]
     pub at: NaiveDateTime,
 }
 
@@ -661,7 +657,6 @@ fn earlier_upload_open(c: &mut DbConn, school: i64, grade_now: i32, now: NaiveDa
 /// 我的課程: the courses the student takes this term, with counts against the limits.
 #[utoipa::path(
     tag = "uploads",
-    path = "/me/courses",
     params(CoursesQuery),
     security(("bearer_jwt" = [])),
     responses(
@@ -733,16 +728,13 @@ pub async fn my_courses(state: web::Data<AppState>, who: Principal, q: web::Quer
 /// and/or a `video`. Acknowledged only once the files are durably stored with their SHA-256.
 #[utoipa::path(
     tag = "uploads",
-    path = "/learning-results",
     request_body(content = NewResultForm, content_type = "multipart/form-data"),
     security(("bearer_jwt" = [])),
     responses(
+        FileUpload,
         (status = 201, description = "Created, in state `editing`", body = LearningResult),
-        (status = 400, description = "Truncated or malformed multipart body (`multipart_invalid`)", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a student, or outside the upload period (`period_closed`)", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Over the per-semester or per-subject count (`limit_reached`)", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "A file over its limit (`file_too_large`)", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "A file of the wrong type (`file_type_not_allowed`) or not multipart", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad fields, an empty file, a PDF with links (named in `detail` and `errors.document`), a course the student does not take", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -802,14 +794,11 @@ pub fn create(c: &mut DbConn, me: Caller, grade: i32, course_id: i64, text: &str
 /// they advise; for the admin the whole school.
 #[utoipa::path(
     tag = "uploads",
-    path = "/learning-results",
     params(ResultFilter, PageQuery),
     security(("bearer_jwt" = [])),
     responses(
+        ReadPage,
         (status = 200, description = "One page of learning results", body = Page<LearningResult>),
-        (status = 400, description = "Malformed query", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "An API key or the platform operator", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Bad paging", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/learning-results")]
@@ -824,14 +813,11 @@ pub async fn list_results(state: web::Data<AppState>, who: Principal, filter: we
 /// One learning result with its history.
 #[utoipa::path(
     tag = "uploads",
-    path = "/learning-results/{id}",
     params(("id" = i64, Path, description = "Learning result id")),
     security(("bearer_jwt" = [])),
     responses(
+        ReadOne,
         (status = 200, description = "The result and every state change", body = LearningResultDetail),
-        (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "An API key or the platform operator", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such result that the caller may see", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/learning-results/{id}")]
@@ -897,18 +883,14 @@ fn own_in_period(c: &mut DbConn, me: Caller, id: i64, allowed: &[ResultState], a
 /// file replaces the old; `remove_document` / `remove_video` drop one.
 #[utoipa::path(
     tag = "uploads",
-    path = "/learning-results/{id}",
     params(("id" = i64, Path, description = "Learning result id")),
     request_body(content = EditResultForm, content_type = "multipart/form-data"),
     security(("bearer_jwt" = [])),
     responses(
+        OwnItem,
+        FileUpload,
         (status = 200, description = "Updated", body = LearningResult),
-        (status = 400, description = "Malformed id or multipart body", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a student, or outside the upload period", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Not the caller's result", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not in state `editing` or `rejected` (`invalid_state`)", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "A file over its limit", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "A file of the wrong type", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad fields, a PDF with links, or no file would remain", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -951,23 +933,17 @@ pub fn edit(c: &mut DbConn, me: Caller, id: i64, text: Option<&str>, upload: Upl
 /// of the result's own term. The record stays in the history; the result no longer counts.
 #[utoipa::path(
     tag = "uploads",
-    path = "/learning-results/{id}",
     params(("id" = i64, Path, description = "Learning result id")),
     security(("bearer_jwt" = [])),
     responses(
+        OwnItem,
         (status = 204, description = "Deleted"),
-        (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a student, or outside the upload period of the result's term (`period_closed`)", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Not the caller's result", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Submitted or certified (`invalid_state`)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[delete("/learning-results/{id}")]
 pub async fn delete_result(state: web::Data<AppState>, who: Principal, id: web::Path<i64>) -> ApiResult<HttpResponse> {
-    let me = Caller::student(&who)?;
-    let id = id.into_inner();
-    let now = state.clock.now();
-    state.db.write(move |c| soft_delete(c, me, id, now)).await?;
+    items::student_write(&state, &who, id, soft_delete).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -983,23 +959,17 @@ pub fn soft_delete(c: &mut DbConn, me: Caller, id: i64, now: NaiveDateTime) -> A
 /// then on nobody can change it.
 #[utoipa::path(
     tag = "uploads",
-    path = "/learning-results/{id}/submit",
     params(("id" = i64, Path, description = "Learning result id")),
     security(("bearer_jwt" = [])),
     responses(
+        OwnItem,
         (status = 200, description = "Submitted for certification", body = LearningResult),
-        (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a student, or outside the upload period", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Not the caller's result", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not in state `editing`", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/learning-results/{id}/submit")]
 pub async fn submit_result(state: web::Data<AppState>, who: Principal, id: web::Path<i64>) -> ApiResult<web::Json<LearningResult>> {
-    let me = Caller::student(&who)?;
-    let id = id.into_inner();
-    let now = state.clock.now();
-    state.db.write(move |c| submit(c, me, id, now)).await?;
+    let (me, id) = items::student_write(&state, &who, id, submit).await?;
     Ok(web::Json(state.db.read(move |c| load_visible(c, me, id)).await?))
 }
 
@@ -1024,16 +994,10 @@ pub fn submit(c: &mut DbConn, me: Caller, id: i64, now: NaiveDateTime) -> ApiRes
 /// ETag is the SHA-256; video supports range requests.
 #[utoipa::path(
     tag = "uploads",
-    path = "/learning-results/{id}/files/{slot}",
     params(("id" = i64, Path, description = "Learning result id"), ("slot" = inline(super::form::Slot), Path, description = "`document` or `video`"), DownloadQuery),
     security(("bearer_jwt" = [])),
     responses(
-        (status = 200, description = "The file", content_type = "application/octet-stream"),
-        (status = 206, description = "A range of the file"),
-        (status = 304, description = "Unchanged (If-None-Match)"),
-        (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "An API key or the platform operator", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such result the caller may see, or no file in that slot", body = Problem, content_type = "application/problem+json"),
+        Download,
     )
 )]
 #[get("/learning-results/{id}/files/{slot}")]
