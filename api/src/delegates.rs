@@ -180,7 +180,6 @@ fn load(c: &mut DbConn, school: i64, only: Option<i64>) -> ApiResult<Vec<Delegat
 /// 代理認證教師: the school's active delegate certifiers.
 #[utoipa::path(
     tag = "certification",
-    security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "Active delegates", body = Vec<Delegate>),
         (status = 403, description = "Not the school admin", body = Problem, content_type = "application/problem+json"),
@@ -197,7 +196,6 @@ pub async fn list_delegates(state: web::Data<AppState>, who: Principal) -> ApiRe
 #[utoipa::path(
     tag = "certification",
     request_body = NewDelegate,
-    security(("bearer_jwt" = [])),
     responses(
         (status = 201, description = "Named", body = Delegate),
         (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
@@ -258,7 +256,6 @@ pub async fn create_delegate(state: web::Data<AppState>, who: Principal, req: Ht
 #[utoipa::path(
     tag = "certification",
     params(("id" = i64, Path, description = "Delegate naming id")),
-    security(("bearer_jwt" = [])),
     responses(
         (status = 204, description = "Ended"),
         (status = 403, description = "Not the school admin", body = Problem, content_type = "application/problem+json"),

@@ -406,7 +406,6 @@ pub mod routes {
     /// 歷程紀錄鏈: the head of the school's tamper-evident history chain (issue #26).
     #[utoipa::path(
         tag = "accounts",
-        security(("bearer_jwt" = [])),
         responses(
             (status = 200, description = "The chain's head", body = ChainHead),
             (status = 403, description = "Not the school admin", body = Problem, content_type = "application/problem+json"),

@@ -45,7 +45,7 @@ pub struct ApiDoc;
 pub fn document() -> utoipa::openapi::OpenApi {
     let mut doc = ApiDoc::openapi();
     doc.merge(crate::router::operations());
-    let rules: [&dyn Modify; 5] = [&SecuritySchemes, &UniqueOperationIds, &UsualResponses, &PendingPassword, &Contract];
+    let rules: [&dyn Modify; 6] = [&SecuritySchemes, &SignedInByDefault, &UniqueOperationIds, &UsualResponses, &PendingPassword, &Contract];
     for rule in rules {
         rule.modify(&mut doc);
     }
@@ -65,6 +65,27 @@ impl Modify for Contract {
         match serde_json::from_value(doc) {
             Ok(new) => *openapi = new,
             Err(e) => tracing::error!(error = %e, "the OpenAPI contract rules could not be applied"),
+        }
+    }
+}
+
+/// An operation is for signed-in callers unless it says otherwise: one without `security(...)`
+/// takes a bearer token; a public one says `security(())` (written `security: []`); others name
+/// their schemes (`api_key`, `metrics_token`, …). A handler that forgets the attribute is thus
+/// documented as needing a token, never as open.
+struct SignedInByDefault;
+
+impl Modify for SignedInByDefault {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::SecurityRequirement;
+        for item in openapi.paths.paths.values_mut() {
+            for op in [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch].into_iter().flatten() {
+                match &op.security {
+                    None => op.security = Some(vec![SecurityRequirement::new::<_, _, &str>("bearer_jwt", [])]),
+                    Some(reqs) if reqs.len() == 1 && reqs[0] == SecurityRequirement::default() => op.security = Some(vec![]),
+                    Some(_) => {}
+                }
+            }
         }
     }
 }

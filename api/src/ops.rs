@@ -30,6 +30,7 @@ pub struct Readiness {
 
 /// The process is up.
 #[utoipa::path(
+    security(()),
     operation_id = "get_health",
     tag = "operations",
     responses((status = 200, description = "The process serves requests", body = Health))
@@ -41,6 +42,7 @@ pub async fn healthz() -> impl Responder {
 
 /// The database is reachable and its schema is current.
 #[utoipa::path(
+    security(()),
     operation_id = "get_readiness",
     tag = "operations",
     responses(

@@ -575,7 +575,6 @@ type LogRow = (i64, String, NaiveDate, i64, String, String, String, String, Stri
 #[utoipa::path(
     tag = "accounts",
     params(MailLogFilter, PageQuery),
-    security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "One page of reminder mails and the failed count", body = MailLog),
         (status = 400, description = "Malformed filter", body = Problem, content_type = "application/problem+json"),
@@ -661,7 +660,6 @@ pub async fn reminder_log(state: web::Data<AppState>, who: Principal, filter: we
 /// whose time has come) — e.g. after fixing the mail server. Never sends a reminder twice a day.
 #[utoipa::path(
     tag = "accounts",
-    security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "What the run planned, sent and failed", body = RunReport),
         (status = 403, description = "Not the school admin", body = Problem, content_type = "application/problem+json"),

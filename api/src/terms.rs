@@ -346,7 +346,6 @@ pub mod routes {
     operation_id = "switch_term",
         tag = "terms",
         request_body = SwitchTerm,
-        security(("bearer_jwt" = [])),
         responses(
             (status = 200, description = "Switched", body = CurrentTerm),
             (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),

@@ -114,6 +114,33 @@ fn every_operation_documents_the_shared_errors_of_its_shape() {
     assert_eq!(spec["servers"][0]["url"], "/");
 }
 
+/// An operation takes a bearer token unless its annotation says otherwise
+/// (`openapi::SignedInByDefault`): a handler that forgets `security(...)` is documented as signed
+/// in, never as open. The public operations are exactly these.
+#[test]
+fn only_the_known_operations_are_public() {
+    let spec: Value = serde_json::from_str(&committed()).unwrap();
+    let mut public: Vec<String> = operations(&spec).into_iter().filter(|(_, op)| op["security"].as_array().is_some_and(|s| s.is_empty())).map(|(name, _)| name).collect();
+    public.sort();
+    let expected = [
+        "get /api/v1/auth/captcha",
+        "get /api/v1/auth/options",
+        "get /api/v1/news/public",
+        "get /api/v1/schools/lookup",
+        "get /api/v1/study-fields",
+        "get /healthz",
+        "get /readyz",
+        "post /api/v1/auth/forgot-password",
+        "post /api/v1/auth/refresh",
+        "post /api/v1/auth/reset-password",
+        "post /api/v1/auth/sign-in",
+        "post /api/v1/auth/sign-out",
+    ];
+    assert_eq!(public, expected);
+    let bearer = operations(&spec).into_iter().filter(|(_, op)| op["security"] == serde_json::json!([{"bearer_jwt": []}])).count();
+    assert!(bearer > 140, "{bearer} operations take only a bearer token");
+}
+
 #[test]
 fn lists_and_batches_refer_to_their_items_and_problem_codes_are_open() {
     let spec: Value = serde_json::from_str(&committed()).unwrap();

@@ -180,7 +180,6 @@ pub async fn list(
 #[utoipa::path(
     tag = "accounts",
     request_body = ResetRequest,
-    security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "What was reset and what was skipped", body = ResetResult),
         (status = 403, description = "Not the school admin", body = Problem, content_type = "application/problem+json"),
@@ -333,7 +332,6 @@ fn temporary_rows(c: &mut crate::db::DbConn, school: i64, only: Option<i64>) -> 
 /// The school's temporary accounts, newest first.
 #[utoipa::path(
     tag = "accounts",
-    security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "Temporary accounts", body = Vec<TemporaryAccount>),
         (status = 403, description = "Not the school admin", body = Problem, content_type = "application/problem+json"),
@@ -361,7 +359,6 @@ fn random_password() -> String {
 #[utoipa::path(
     tag = "accounts",
     request_body = NewTemporaryAccount,
-    security(("bearer_jwt" = [])),
     responses(
         (status = 201, description = "Created; the password is shown only here", body = CreatedTemporaryAccount),
         (status = 403, description = "Not the school admin", body = Problem, content_type = "application/problem+json"),
@@ -440,7 +437,6 @@ pub async fn create_temporary(
 #[utoipa::path(
     tag = "accounts",
     params(("id" = i64, Path, description = "Temporary account id")),
-    security(("bearer_jwt" = [])),
     responses(
         (status = 204, description = "Deactivated"),
         (status = 403, description = "Not the school admin", body = Problem, content_type = "application/problem+json"),

@@ -162,7 +162,6 @@ pub fn create(conn: &mut DbConn, school_id: i64, creator: Option<i64>, new: &New
 /// List the school's API keys (secrets are never shown again).
 #[utoipa::path(
     tag = "accounts",
-    security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "The school's keys, newest first", body = Vec<ApiKey>),
         (status = 403, description = "Not the school admin", body = Problem, content_type = "application/problem+json"),
@@ -190,7 +189,6 @@ pub async fn list(state: web::Data<AppState>, who: Principal) -> ApiResult<web::
     operation_id = "create_api_key",
     tag = "accounts",
     request_body = NewApiKey,
-    security(("bearer_jwt" = [])),
     responses(
         (status = 201, description = "Created", body = CreatedApiKey),
         (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
@@ -239,7 +237,6 @@ pub async fn create_key(
     operation_id = "revoke_api_key",
     tag = "accounts",
     params(("id" = i64, Path, description = "Key id")),
-    security(("bearer_jwt" = [])),
     responses(
         (status = 204, description = "Revoked"),
         (status = 403, description = "Not the school admin", body = Problem, content_type = "application/problem+json"),

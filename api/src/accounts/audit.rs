@@ -61,7 +61,6 @@ pub struct AuditFilter {
 #[utoipa::path(
     tag = "accounts",
     params(AuditFilter, PageQuery),
-    security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "One page of events", body = Page<AuditEvent>),
         (status = 400, description = "Bad filter", body = Problem, content_type = "application/problem+json"),

@@ -16,6 +16,7 @@ use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::pagination::{like_pattern, offset, Page, PageQuery};
 use crate::schema::{function_modules, role_group_members, role_group_modules, role_groups, users};
+use crate::responses::ReadPage;
 
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
@@ -194,7 +195,6 @@ impl Actor {
 /// List the school's role groups.
 #[utoipa::path(
     tag = "role groups",
-    security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "Groups by code", body = Vec<RoleGroup>),
         (status = 403, description = "Not the school admin", body = Problem, content_type = "application/problem+json"),
@@ -212,7 +212,6 @@ pub async fn list(state: web::Data<AppState>, who: Principal) -> ApiResult<web::
     operation_id = "create_role_group",
     tag = "role groups",
     request_body = RoleGroupInput,
-    security(("bearer_jwt" = [])),
     responses(
         (status = 201, description = "Created", body = RoleGroup),
         (status = 403, description = "Not the school admin", body = Problem, content_type = "application/problem+json"),
@@ -269,7 +268,6 @@ fn ensure_code_free(c: &mut DbConn, school: i64, code: &str, except: Option<i64>
     tag = "role groups",
     params(("id" = i64, Path, description = "Group id")),
     request_body = RoleGroupInput,
-    security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "Saved", body = RoleGroup),
         (status = 403, description = "Not the school admin", body = Problem, content_type = "application/problem+json"),
@@ -320,7 +318,6 @@ pub async fn update(
     operation_id = "delete_role_group",
     tag = "role groups",
     params(("id" = i64, Path, description = "Group id")),
-    security(("bearer_jwt" = [])),
     responses(
         (status = 204, description = "Deleted"),
         (status = 403, description = "Not the school admin", body = Problem, content_type = "application/problem+json"),
@@ -350,7 +347,6 @@ pub async fn remove(state: web::Data<AppState>, who: Principal, req: HttpRequest
 #[utoipa::path(
     operation_id = "list_function_modules",
     tag = "role groups",
-    security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "All modules", body = Vec<FunctionModule>),
         (status = 403, description = "Not the school admin", body = Problem, content_type = "application/problem+json"),
@@ -386,7 +382,6 @@ fn group_modules(c: &mut DbConn, id: i64) -> ApiResult<Vec<ModuleGrantInput>> {
     operation_id = "get_role_group_modules",
     tag = "role groups",
     params(("id" = i64, Path, description = "Group id")),
-    security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "Granted modules", body = Vec<ModuleGrantInput>),
         (status = 403, description = "Not the school admin", body = Problem, content_type = "application/problem+json"),
@@ -413,7 +408,6 @@ pub async fn get_modules(state: web::Data<AppState>, who: Principal, id: web::Pa
     tag = "role groups",
     params(("id" = i64, Path, description = "Group id")),
     request_body = ModuleGrants,
-    security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "The new grants", body = Vec<ModuleGrantInput>),
         (status = 403, description = "Not the school admin", body = Problem, content_type = "application/problem+json"),
@@ -506,7 +500,6 @@ fn group_members(c: &mut DbConn, id: i64) -> ApiResult<Vec<StaffMember>> {
     operation_id = "get_role_group_members",
     tag = "role groups",
     params(("id" = i64, Path, description = "Group id")),
-    security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "Members by account", body = Vec<StaffMember>),
         (status = 403, description = "Not the school admin", body = Problem, content_type = "application/problem+json"),
@@ -533,7 +526,6 @@ pub async fn get_members(state: web::Data<AppState>, who: Principal, id: web::Pa
     tag = "role groups",
     params(("id" = i64, Path, description = "Group id")),
     request_body = Members,
-    security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "The new members", body = Vec<StaffMember>),
         (status = 403, description = "Not the school admin", body = Problem, content_type = "application/problem+json"),
@@ -603,12 +595,10 @@ pub fn staff_page(c: &mut DbConn, school: i64, text: Option<&str>, excluded: Vec
 #[utoipa::path(
     tag = "role groups",
     params(StaffFilter, PageQuery),
-    security(("bearer_jwt" = [])),
     responses(
+        ReadPage,
         (status = 200, description = "One page of staff", body = Page<StaffMember>),
-        (status = 400, description = "Malformed query", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not the school admin", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Bad paging", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such role group (`not_in_group`)", body = Problem, content_type = "application/problem+json"),
     )
 )]

@@ -190,6 +190,7 @@ pub struct LookupQuery {
 
 /// Whether a captcha is needed.
 #[utoipa::path(
+    security(()),
     operation_id = "get_sign_in_options",tag = "auth", responses((status = 200, description = "Sign-in options", body = AuthOptions)))]
 #[get("/auth/options")]
 pub async fn options(state: web::Data<AppState>) -> web::Json<AuthOptions> {
@@ -198,6 +199,7 @@ pub async fn options(state: web::Data<AppState>) -> web::Json<AuthOptions> {
 
 /// A new captcha image (manual 1.1).
 #[utoipa::path(
+    security(()),
     tag = "auth",
     responses(
         (status = 200, description = "A captcha, valid five minutes, usable once", body = Captcha),
@@ -244,6 +246,7 @@ async fn solve_captcha(state: &AppState, id: Option<String>, answer: Option<Stri
 
 /// Sign in with school, account, password and captcha.
 #[utoipa::path(
+    security(()),
     tag = "auth",
     request_body = SignIn,
     responses(
@@ -361,6 +364,7 @@ async fn confirm_password(state: &AppState, user: &User, given: &str, client: &s
 
 /// Exchange a refresh token for a new pair (the old one is spent).
 #[utoipa::path(
+    security(()),
     operation_id = "refresh_session",
     tag = "auth",
     request_body = RefreshRequest,
@@ -386,6 +390,7 @@ pub async fn refresh(state: web::Data<AppState>, req: HttpRequest, body: web::Js
 
 /// Sign out: the session of this refresh token ends.
 #[utoipa::path(
+    security(()),
     tag = "auth",
     request_body = RefreshRequest,
     responses(
@@ -407,6 +412,7 @@ const FORGOT_REPLY_ZH: &str = "若帳號與電子郵件相符，密碼重設連�
 /// Forgot password (FAQ 000 Q1): mails a single-use reset link valid 30 minutes to the
 /// account's primary or backup address. The reply is the same whether or not they match.
 #[utoipa::path(
+    security(()),
     tag = "auth",
     request_body = ForgotPassword,
     responses(
@@ -477,6 +483,7 @@ pub async fn forgot_password(state: web::Data<AppState>, req: HttpRequest, body:
 
 /// Set a new password with a reset link's token (single use, 30 minutes).
 #[utoipa::path(
+    security(()),
     tag = "auth",
     request_body = ResetPassword,
     responses(
@@ -531,7 +538,6 @@ pub async fn reset_password(state: web::Data<AppState>, req: HttpRequest, body: 
 /// Answers also while a password change is pending.
 #[utoipa::path(
     tag = "auth",
-    security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "The caller", body = Me),
         (status = 401, description = "Not signed in, or the token is invalid or expired", body = Problem, content_type = "application/problem+json"),
@@ -584,7 +590,6 @@ fn build_me(c: &mut crate::db::DbConn, p: &crate::identity::UserPrincipal) -> Ap
 #[utoipa::path(
     tag = "auth",
     request_body = ChangePassword,
-    security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "Changed; a fresh token pair", body = TokenPair),
         (status = 403, description = "An API key (not a user)", body = Problem, content_type = "application/problem+json"),
@@ -634,7 +639,6 @@ pub async fn change_password(
 #[utoipa::path(
     tag = "auth",
     request_body = EmailUpdate,
-    security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "Saved", body = Me),
         (status = 403, description = "Password change pending, or an API key", body = Problem, content_type = "application/problem+json"),
@@ -704,6 +708,7 @@ pub async fn update_email(state: web::Data<AppState>, who: Principal, req: HttpR
 
 /// School suggestions for the sign-in form (by code prefix or part of the name).
 #[utoipa::path(
+    security(()),
     tag = "auth",
     params(LookupQuery),
     responses(

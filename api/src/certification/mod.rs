@@ -29,6 +29,7 @@ use crate::settings::periods::{self, Item, Period};
 use crate::terms::{self, Term};
 use crate::uploads::access::Caller;
 use crate::uploads::results::{self, LearningResult, LearningResultDetail, ResultFilter, ResultState, Scope};
+use crate::responses::ReadPage;
 
 pub use rules::Decision;
 
@@ -354,7 +355,6 @@ fn refusal(id: i64, e: &ApiError) -> Refusal {
 #[utoipa::path(
     tag = "certification",
     params(QueueQuery),
-    security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "The teacher's courses with counts and the certification period", body = Queue),
         (status = 400, description = "Malformed term", body = Problem, content_type = "application/problem+json"),
@@ -384,12 +384,10 @@ pub async fn certification_courses(state: web::Data<AppState>, who: Principal, q
 #[utoipa::path(
     tag = "certification",
     params(ResultFilter, PageQuery),
-    security(("bearer_jwt" = [])),
     responses(
+        ReadPage,
         (status = 200, description = "One page of the teacher's courses' results", body = Page<LearningResult>),
-        (status = 400, description = "Malformed query", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a subject teacher", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Bad paging", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/certification/results")]
@@ -416,7 +414,6 @@ pub async fn certification_results(state: web::Data<AppState>, who: Principal, f
     tag = "certification",
     params(("id" = i64, Path, description = "Learning result id")),
     request_body = DecisionInput,
-    security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "Decided; the result with its history", body = LearningResultDetail),
         (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
@@ -450,7 +447,6 @@ pub async fn decide_result(state: web::Data<AppState>, who: Principal, id: web::
 #[utoipa::path(
     tag = "certification",
     request_body = BatchDecisionInput,
-    security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "What was decided and what was refused, with why", body = DecisionOutcome),
         (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),

@@ -87,7 +87,6 @@ async fn load(state: &AppState, who: &Principal, f: ConsultationFilter, page: Op
 #[utoipa::path(
     tag = "consultations",
     params(ConsultationFilter, PageQuery),
-    security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "One page of records, newest date first", body = Page<Consultation>),
         (status = 400, description = "Malformed term or month", body = Problem, content_type = "application/problem+json"),
@@ -127,7 +126,6 @@ fn record_sheet(records: &[Consultation]) -> Vec<Sheet> {
 #[utoipa::path(
     tag = "consultations",
     params(ConsultationFilter),
-    security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "The workbook, named 課程諮詢紀錄_{term}.xlsx", body = XlsxFile, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         (status = 400, description = "Malformed term or month", body = Problem, content_type = "application/problem+json"),
@@ -179,7 +177,6 @@ impl Audit {
 #[utoipa::path(
     tag = "consultations",
     request_body = ConsultationInput,
-    security(("bearer_jwt" = [])),
     responses(
         (status = 201, description = "Recorded", body = Consultation),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
@@ -222,7 +219,6 @@ fn own_record(c: &mut DbConn, school: i64, me: i64, id: i64) -> ApiResult<Term> 
     tag = "consultations",
     params(("id" = i64, Path, description = "Record id")),
     request_body = ConsultationInput,
-    security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "Changed", body = Consultation),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
@@ -267,7 +263,6 @@ pub async fn update_consultation(state: web::Data<AppState>, who: Principal, req
 #[utoipa::path(
     tag = "consultations",
     params(("id" = i64, Path, description = "Record id")),
-    security(("bearer_jwt" = [])),
     responses(
         (status = 204, description = "Deleted"),
         (status = 403, description = "Not a course consultant", body = Problem, content_type = "application/problem+json"),
@@ -316,7 +311,6 @@ async fn load_stats(state: &AppState, who: &Principal, q: TermQuery) -> ApiResul
 #[utoipa::path(
     tag = "consultations",
     params(TermQuery),
-    security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "The counts", body = ConsultationStats),
         (status = 400, description = "Malformed term", body = Problem, content_type = "application/problem+json"),
@@ -332,7 +326,6 @@ pub async fn consultation_stats(state: web::Data<AppState>, who: Principal, q: w
 #[utoipa::path(
     tag = "consultations",
     params(TermQuery),
-    security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "The workbook, named 課程諮詢紀錄統計_{term}.xlsx", body = XlsxFile, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         (status = 400, description = "Malformed term", body = Problem, content_type = "application/problem+json"),
@@ -359,7 +352,6 @@ pub async fn consultation_stats_xlsx(state: web::Data<AppState>, who: Principal,
 #[utoipa::path(
     tag = "consultations",
     params(PageQuery),
-    security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "One page of the student's records", body = Page<Consultation>),
         (status = 403, description = "Not a student", body = Problem, content_type = "application/problem+json"),

@@ -11,6 +11,7 @@ use crate::schema::study_fields as sf;
 
 /// 認識學群: the 18 university 學群 and the 20 vocational 群類 (public).
 #[utoipa::path(
+    security(()),
     tag = "study-fields",
     responses((status = 200, description = "University fields first, each kind in its national order", body = Vec<StudyField>))
 )]
@@ -24,7 +25,6 @@ pub async fn list_study_fields(state: web::Data<AppState>) -> ApiResult<web::Jso
     tag = "study-fields",
     params(("id" = i64, Path, description = "Field id")),
     request_body = StudyFieldInput,
-    security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "Changed", body = StudyField),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),

@@ -13,6 +13,7 @@ use super::{JobRow, JobState};
 use crate::state::AppState;
 use crate::auth::{Need, Principal};
 use crate::error::{ApiError, ApiResult, ErrorCode, Problem};
+use crate::responses::ReadOne;
 
 /// A job's progress and, once it succeeded, its result.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -96,12 +97,9 @@ pub async fn visible(state: &AppState, who: &Principal, id: i64) -> ApiResult<Jo
 #[utoipa::path(
     tag = "jobs",
     params(("id" = i64, Path, description = "Job id")),
-    security(("bearer_jwt" = [])),
     responses(
+        ReadOne,
         (status = 200, description = "The job", body = JobView),
-        (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "An API key or the platform operator", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such job the caller may see", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/jobs/{id}")]
@@ -143,7 +141,6 @@ pub fn serve_result(req: &HttpRequest, state: &AppState, row: &JobRow) -> ApiRes
 #[utoipa::path(
     tag = "jobs",
     params(("id" = i64, Path, description = "Job id")),
-    security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "The file, as an attachment (a roster export: a zip package; an analysis export: an .xlsx workbook)", content(
             (crate::http::XlsxFile = "application/zip"),

@@ -70,6 +70,7 @@ pub struct NewsFilter {
 
 /// 最新消息 on the sign-in page: the platform's published news, pinned first, newest first.
 #[utoipa::path(
+    security(()),
     tag = "news",
     params(NewsLimit),
     responses(
@@ -89,7 +90,6 @@ pub async fn public_news(state: web::Data<AppState>, q: web::Query<NewsLimit>) -
 #[utoipa::path(
     tag = "news",
     params(NewsLimit),
-    security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "Published news with read marks", body = NewsList),
         (status = 403, description = "An API key", body = Problem, content_type = "application/problem+json"),
@@ -116,7 +116,6 @@ pub async fn my_news(state: web::Data<AppState>, who: Principal, q: web::Query<N
 #[utoipa::path(
     tag = "news",
     params(("id" = i64, Path, description = "News id")),
-    security(("bearer_jwt" = [])),
     responses(
         (status = 204, description = "Marked read"),
         (status = 403, description = "An API key", body = Problem, content_type = "application/problem+json"),
@@ -161,7 +160,6 @@ pub async fn read_news(state: web::Data<AppState>, who: Principal, id: web::Path
 #[utoipa::path(
     tag = "news",
     params(NewsFilter, PageQuery),
-    security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "One page of the news the caller edits", body = Page<NewsItem>),
         (status = 403, description = "Neither the platform operator nor a school admin", body = Problem, content_type = "application/problem+json"),
@@ -187,7 +185,6 @@ pub async fn manage_news(state: web::Data<AppState>, who: Principal, f: web::Que
 #[utoipa::path(
     tag = "news",
     request_body = NewsInput,
-    security(("bearer_jwt" = [])),
     responses(
         (status = 201, description = "Posted", body = NewsItem),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
@@ -229,7 +226,6 @@ pub async fn create_news(state: web::Data<AppState>, who: Principal, body: JsonB
     tag = "news",
     params(("id" = i64, Path, description = "News id")),
     request_body = NewsInput,
-    security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "Changed", body = NewsItem),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
@@ -261,7 +257,6 @@ pub async fn update_news(state: web::Data<AppState>, who: Principal, id: web::Pa
 #[utoipa::path(
     tag = "news",
     params(("id" = i64, Path, description = "News id")),
-    security(("bearer_jwt" = [])),
     responses(
         (status = 204, description = "Deleted"),
         (status = 403, description = "Neither the platform operator nor a school admin", body = Problem, content_type = "application/problem+json"),

@@ -101,7 +101,6 @@ pub fn text(kind: &str, params: Option<&str>, title: String, body: String, lang:
 #[utoipa::path(
     tag = "notifications",
     params(NotificationFilter, PageQuery),
-    security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "One page of notifications and the unread count", body = NotificationPage),
         (status = 403, description = "An API key or the platform operator (no inbox)", body = Problem, content_type = "application/problem+json"),
@@ -149,7 +148,6 @@ pub async fn my_notifications(req: HttpRequest, state: web::Data<AppState>, who:
 #[utoipa::path(
     tag = "notifications",
     params(("id" = i64, Path, description = "Notification id")),
-    security(("bearer_jwt" = [])),
     responses(
         (status = 204, description = "Marked read (again is fine)"),
         (status = 403, description = "An API key or the platform operator", body = Problem, content_type = "application/problem+json"),
@@ -182,7 +180,6 @@ pub async fn read_notification(state: web::Data<AppState>, who: Principal, id: w
 /// Mark every notification read.
 #[utoipa::path(
     tag = "notifications",
-    security(("bearer_jwt" = [])),
     responses(
         (status = 204, description = "All marked read"),
         (status = 403, description = "An API key or the platform operator", body = Problem, content_type = "application/problem+json"),

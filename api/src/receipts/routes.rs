@@ -274,7 +274,6 @@ pub(crate) fn plan_import(
 #[utoipa::path(
     tag = "receipts",
     request_body(content = ReceiptImportForm, content_type = "multipart/form-data"),
-    security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "Dry run: what the import would do", body = ReceiptImportResult),
         (status = 202, description = "The import, queued as a job", body = ReceiptImportJob),
@@ -437,7 +436,6 @@ fn import_views(c: &mut DbConn, imports: &BTreeMap<Category, ImportRow>, lang: L
 #[utoipa::path(
     tag = "receipts",
     params(ReceiptTermQuery),
-    security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "Current imports", body = Vec<ReceiptImportView>),
         (status = 400, description = "Malformed term", body = Problem, content_type = "application/problem+json"),
@@ -671,7 +669,6 @@ pub struct StudentQuery {
 #[utoipa::path(
     tag = "receipts",
     params(StudentQuery),
-    security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "The student's receipt", body = StudentReceipt),
         (status = 400, description = "Malformed term", body = Problem, content_type = "application/problem+json"),
@@ -716,7 +713,6 @@ pub async fn student_receipt(state: web::Data<AppState>, who: Principal, req: Ht
 #[utoipa::path(
     tag = "receipts",
     params(ReceiptTermQuery),
-    security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "The receipt", body = StudentReceipt),
         (status = 400, description = "Malformed term", body = Problem, content_type = "application/problem+json"),
@@ -766,7 +762,6 @@ pub struct ReceiptAnswerRequest {
     operation_id = "answer_receipt",
     tag = "receipts",
     request_body = ReceiptAnswerRequest,
-    security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "The receipt after the answer", body = StudentReceipt),
         (status = 400, description = "Malformed term or body", body = Problem, content_type = "application/problem+json"),
@@ -895,7 +890,6 @@ async fn reports_of(state: &AppState, who: &Principal, req: &HttpRequest, q: &Re
 #[utoipa::path(
     tag = "receipts",
     params(ReportQuery, PageQuery),
-    security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "One page of reports, oldest first", body = Page<ReceiptReportView>),
         (status = 400, description = "Malformed term or category", body = Problem, content_type = "application/problem+json"),
@@ -915,7 +909,6 @@ pub async fn list_reports(state: web::Data<AppState>, who: Principal, req: HttpR
 #[utoipa::path(
     tag = "receipts",
     params(ReportQuery),
-    security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "The workbook 問題回報紀錄_{term}.xlsx", body = XlsxFile, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         (status = 400, description = "Malformed term or category", body = Problem, content_type = "application/problem+json"),
@@ -957,7 +950,6 @@ pub struct ReceiptRemarkRequest {
     tag = "receipts",
     params(("id" = i64, Path, description = "問題單號")),
     request_body = ReceiptRemarkRequest,
-    security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "The report", body = ReceiptReportView),
         (status = 400, description = "Malformed id or body", body = Problem, content_type = "application/problem+json"),
@@ -1151,7 +1143,6 @@ async fn statistics_of(state: &AppState, who: &Principal, req: &HttpRequest, q: 
     operation_id = "receipt_statistics",
     tag = "receipts",
     params(StatisticsQuery),
-    security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "The statistics", body = ReceiptStatistics),
         (status = 400, description = "Malformed term", body = Problem, content_type = "application/problem+json"),
@@ -1171,7 +1162,6 @@ fn state_zh(s: &Option<AnswerState>) -> String {
 #[utoipa::path(
     tag = "receipts",
     params(StatisticsQuery),
-    security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "The workbook 確認鈕統計_{term}.xlsx", body = XlsxFile, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         (status = 400, description = "Malformed term", body = Problem, content_type = "application/problem+json"),
@@ -1368,7 +1358,6 @@ async fn differences_of(state: &AppState, who: &Principal, q: &YearQuery) -> Api
     operation_id = "receipt_differences",
     tag = "receipts",
     params(YearQuery),
-    security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "Per student", body = Vec<ReceiptDifferenceRow>),
         (status = 400, description = "Malformed year", body = Problem, content_type = "application/problem+json"),
@@ -1384,7 +1373,6 @@ pub async fn differences(state: web::Data<AppState>, who: Principal, q: web::Que
 #[utoipa::path(
     tag = "receipts",
     params(YearQuery),
-    security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "The workbook 收訖明細差異筆數_{year}.xlsx", body = XlsxFile, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         (status = 400, description = "Malformed year", body = Problem, content_type = "application/problem+json"),

@@ -282,7 +282,6 @@ async fn load(state: &AppState, who: &Principal, q: AnalysisQuery) -> ApiResult<
     operation_id = "analyze_data",
     tag = "reports",
     params(AnalysisQuery),
-    security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "The groups and the total", body = Analysis),
         (status = 400, description = "Unknown subject, dimensions or term", body = Problem, content_type = "application/problem+json"),
@@ -298,7 +297,6 @@ pub async fn analysis(state: web::Data<AppState>, who: Principal, q: web::Query<
 #[utoipa::path(
     tag = "reports",
     params(AnalysisQuery),
-    security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "The workbook, named 數據分析_{term}.xlsx", body = XlsxFile, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         (status = 400, description = "Unknown subject, dimensions or term", body = Problem, content_type = "application/problem+json"),
@@ -386,7 +384,6 @@ pub fn run_export(state: &AppState, job: &crate::jobs::Job, progress: &crate::jo
 #[utoipa::path(
     tag = "reports",
     params(AnalysisQuery),
-    security(("bearer_jwt" = [])),
     responses(
         (status = 202, description = "Queued; poll `GET /jobs/{job_id}`, then download `result.url`", body = AnalysisExport),
         (status = 400, description = "Unknown subject, dimensions or term", body = Problem, content_type = "application/problem+json"),

@@ -424,7 +424,6 @@ async fn staff_sheets(state: &AppState, who: &Principal, q: SheetQuery) -> ApiRe
 #[utoipa::path(
     tag = "reports",
     params(SheetQuery),
-    security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "One page per student, by class and seat", body = ConfirmationSheets),
         (status = 400, description = "Malformed term", body = Problem, content_type = "application/problem+json"),
@@ -442,7 +441,6 @@ pub async fn confirmation_sheets(state: web::Data<AppState>, who: Principal, q: 
 #[utoipa::path(
     tag = "reports",
     params(SheetQuery),
-    security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "The workbook, named 上傳及勾選確認單_{term}.xlsx", body = XlsxFile, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         (status = 400, description = "Malformed term", body = Problem, content_type = "application/problem+json"),
@@ -470,7 +468,6 @@ pub struct MySheetQuery {
 #[utoipa::path(
     tag = "reports",
     params(MySheetQuery),
-    security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "The student's own page", body = ConfirmationSheets),
         (status = 400, description = "Malformed term", body = Problem, content_type = "application/problem+json"),

@@ -174,7 +174,6 @@ pub fn view(c: &mut DbConn, school: i64, term: Term, grade: Option<i32>, from: O
     operation_id = "deadline_view",
     tag = "reports",
     params(DeadlineQuery),
-    security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "The days and the periods (no days without a term, periods or activity)", body = DeadlineView),
         (status = 400, description = "Malformed term or date", body = Problem, content_type = "application/problem+json"),

@@ -227,7 +227,6 @@ fn remark(t: &RosterType, grades: &str, semester: i32, lang: Lang) -> String {
 #[utoipa::path(
     tag = "rosters",
     params(RosterQuery),
-    security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "The table", body = RosterTable),
         (status = 400, description = "Malformed term", body = Problem, content_type = "application/problem+json"),
@@ -304,7 +303,6 @@ async fn spec_for(state: &AppState, who: &Principal, roster: Option<&str>, grade
 #[utoipa::path(
     tag = "rosters",
     params(RosterQuery),
-    security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "The check", body = CheckReport),
         (status = 400, description = "Unknown roster, grade set or division, or a malformed term", body = Problem, content_type = "application/problem+json"),
@@ -357,7 +355,6 @@ pub struct ExportRequest {
 #[utoipa::path(
     tag = "rosters",
     request_body = ExportRequest,
-    security(("bearer_jwt" = [])),
     responses(
         (status = 202, description = "Queued; poll `GET /jobs/{job_id}`", body = ExportView),
         (status = 400, description = "Unknown roster, grade set or division, or a malformed term", body = Problem, content_type = "application/problem+json"),
@@ -430,7 +427,6 @@ pub struct HistoryQuery {
 #[utoipa::path(
     tag = "rosters",
     params(HistoryQuery),
-    security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "Exports, newest first", body = Vec<ExportView>),
         (status = 400, description = "Unknown roster", body = Problem, content_type = "application/problem+json"),
@@ -455,7 +451,6 @@ pub async fn export_history(state: web::Data<AppState>, who: Principal, q: web::
 #[utoipa::path(
     tag = "rosters",
     params(("id" = i64, Path, description = "Export id")),
-    security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "The package (zip)", content_type = "application/zip"),
         (status = 206, description = "A range of the file"),

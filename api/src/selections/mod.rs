@@ -326,7 +326,6 @@ fn kind_of(s: &str) -> ApiResult<Kind> {
 #[utoipa::path(
     tag = "selections",
     params(SelectionsQuery),
-    security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "Selections of the academic year", body = MySelections),
         (status = 400, description = "Malformed academic_year", body = Problem, content_type = "application/problem+json"),
@@ -349,7 +348,6 @@ pub async fn my_selections(state: web::Data<AppState>, who: Principal, q: web::Q
 #[utoipa::path(
     tag = "selections",
     params(("kind" = inline(Kind), Path, description = "`results` or `performances`"), ("item_id" = i64, Path, description = "The item's id")),
-    security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "Selected (also when it already was)", body = MySelections),
         (status = 400, description = "Malformed kind or id", body = Problem, content_type = "application/problem+json"),
@@ -372,7 +370,6 @@ pub async fn select_item(state: web::Data<AppState>, who: Principal, path: web::
 #[utoipa::path(
     tag = "selections",
     params(("kind" = inline(Kind), Path, description = "`results` or `performances`"), ("item_id" = i64, Path, description = "The item's id")),
-    security(("bearer_jwt" = [])),
     responses(
         (status = 204, description = "Unselected"),
         (status = 400, description = "Malformed kind or id", body = Problem, content_type = "application/problem+json"),

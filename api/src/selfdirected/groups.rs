@@ -15,6 +15,7 @@ use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::pagination::{Page, PageQuery};
 use crate::schema::{sdl_flow_stages as fs, sdl_group_members as gm, sdl_groups as g, sdl_plans as pl, sdl_stages as st, users};
+use crate::responses::{ReadOne, ReadPage};
 
 /// A certifier group as the lists show it.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -141,7 +142,6 @@ fn ensure_name_free(c: &mut DbConn, school: i64, kind: GroupKind, name: &str, ex
 #[utoipa::path(
     tag = "self-directed",
     params(GroupFilter),
-    security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "The school's certifier groups", body = Vec<CertifierGroup>),
         (status = 400, description = "Malformed kind", body = Problem, content_type = "application/problem+json"),
@@ -161,7 +161,6 @@ pub async fn list_groups(state: web::Data<AppState>, who: Principal, q: web::Que
 #[utoipa::path(
     tag = "self-directed",
     request_body = GroupInput,
-    security(("bearer_jwt" = [])),
     responses(
         (status = 201, description = "Created", body = CertifierGroup),
         (status = 403, description = "Neither the school admin nor granted S0301S with create", body = Problem, content_type = "application/problem+json"),
@@ -203,7 +202,6 @@ pub async fn create_group(state: web::Data<AppState>, who: Principal, req: HttpR
     tag = "self-directed",
     params(("id" = i64, Path, description = "Group id")),
     request_body = GroupRename,
-    security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "Saved", body = CertifierGroup),
         (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
@@ -244,7 +242,6 @@ pub async fn rename_group(state: web::Data<AppState>, who: Principal, req: HttpR
 #[utoipa::path(
     tag = "self-directed",
     params(("id" = i64, Path, description = "Group id")),
-    security(("bearer_jwt" = [])),
     responses(
         (status = 204, description = "Deleted"),
         (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
@@ -295,12 +292,10 @@ fn members_of(c: &mut DbConn, id: i64) -> ApiResult<Vec<StaffMember>> {
 #[utoipa::path(
     tag = "self-directed",
     params(("id" = i64, Path, description = "Group id")),
-    security(("bearer_jwt" = [])),
     responses(
+        ReadOne,
         (status = 200, description = "Members by account", body = Vec<StaffMember>),
-        (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither the school admin nor granted S0301S", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such group in this school", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/self-directed/groups/{id}/members")]
@@ -323,7 +318,6 @@ pub async fn get_group_members(state: web::Data<AppState>, who: Principal, id: w
     tag = "self-directed",
     params(("id" = i64, Path, description = "Group id")),
     request_body = GroupMembers,
-    security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "The new members", body = Vec<StaffMember>),
         (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
@@ -366,13 +360,11 @@ pub async fn put_group_members(state: web::Data<AppState>, who: Principal, req: 
 #[utoipa::path(
     tag = "self-directed",
     params(StaffQuery, PageQuery),
-    security(("bearer_jwt" = [])),
     responses(
+        ReadPage,
         (status = 200, description = "One page of staff", body = Page<StaffMember>),
-        (status = 400, description = "Malformed query", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither the school admin nor granted S0301S", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "`not_in_group` is no group of this school", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Bad paging", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/self-directed/staff")]
@@ -425,7 +417,6 @@ fn renumber(c: &mut DbConn, ids: &[i64]) -> ApiResult<()> {
 /// 設定認證順序: the school's stages in order.
 #[utoipa::path(
     tag = "self-directed",
-    security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "The stages, first first", body = Vec<Stage>),
         (status = 403, description = "Neither the school admin nor granted S0302S", body = Problem, content_type = "application/problem+json"),
@@ -444,7 +435,6 @@ pub async fn list_stages(state: web::Data<AppState>, who: Principal) -> ApiResul
 #[utoipa::path(
     tag = "self-directed",
     request_body = StageInput,
-    security(("bearer_jwt" = [])),
     responses(
         (status = 201, description = "The new order", body = Vec<Stage>),
         (status = 403, description = "Neither the school admin nor granted S0302S with create", body = Problem, content_type = "application/problem+json"),
@@ -500,7 +490,6 @@ fn order_text(stages: &[Stage]) -> String {
     tag = "self-directed",
     params(("id" = i64, Path, description = "Stage id")),
     request_body = MoveInput,
-    security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "The new order (unchanged when the stage is already first or last)", body = Vec<Stage>),
         (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
@@ -543,12 +532,10 @@ pub async fn move_stage(state: web::Data<AppState>, who: Principal, req: HttpReq
 #[utoipa::path(
     tag = "self-directed",
     params(("id" = i64, Path, description = "Stage id")),
-    security(("bearer_jwt" = [])),
     responses(
+        ReadOne,
         (status = 200, description = "The new order", body = Vec<Stage>),
-        (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither the school admin nor granted S0302S with delete", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such stage in this school", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[delete("/self-directed/stages/{id}")]

@@ -417,7 +417,6 @@ fn snapshot(c: &mut DbConn, school: i64, plan: i64, phase: Phase) -> ApiResult<(
 /// 我的自主學習: the student's plans, the subjects to choose from, this term's periods.
 #[utoipa::path(
     tag = "self-directed",
-    security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "Plans, subjects, periods", body = MySelfDirected),
         (status = 403, description = "Not a student", body = Problem, content_type = "application/problem+json"),
@@ -457,7 +456,6 @@ pub async fn my_self_directed(state: web::Data<AppState>, who: Principal) -> Api
 #[utoipa::path(
     tag = "self-directed",
     request_body = PlanInput,
-    security(("bearer_jwt" = [])),
     responses(
         (status = 201, description = "Created as a draft", body = Plan),
         (status = 403, description = "Not a student, or outside the plan period (`period_closed`)", body = Problem, content_type = "application/problem+json"),
@@ -529,7 +527,6 @@ pub async fn create_plan(state: web::Data<AppState>, who: Principal, body: crate
     tag = "self-directed",
     params(("id" = i64, Path, description = "Plan id")),
     request_body = PlanInput,
-    security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "Saved as a draft", body = Plan),
         (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
@@ -583,7 +580,6 @@ pub async fn update_plan(state: web::Data<AppState>, who: Principal, id: web::Pa
 #[utoipa::path(
     tag = "self-directed",
     params(("id" = i64, Path, description = "Plan id")),
-    security(("bearer_jwt" = [])),
     responses(
         (status = 204, description = "Deleted"),
         (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
@@ -644,7 +640,6 @@ fn send(c: &mut DbConn, me: Caller, id: i64, phase: Phase, now: NaiveDateTime) -
 #[utoipa::path(
     tag = "self-directed",
     params(("id" = i64, Path, description = "Plan id")),
-    security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "Waiting at the first stage", body = Plan),
         (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
@@ -697,7 +692,6 @@ pub fn progress_of(c: &mut DbConn, plan: i64) -> ApiResult<Vec<ProgressNote>> {
     tag = "self-directed",
     params(("id" = i64, Path, description = "Plan id")),
     request_body = ProgressInput,
-    security(("bearer_jwt" = [])),
     responses(
         (status = 201, description = "Every note of the plan, oldest first", body = Vec<ProgressNote>),
         (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
@@ -748,7 +742,6 @@ fn parse_hours(text: &str) -> ApiResult<f64> {
     tag = "self-directed",
     params(("id" = i64, Path, description = "Plan id")),
     request_body(content = OutcomeForm, content_type = "multipart/form-data"),
-    security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "Saved as a draft", body = Plan),
         (status = 400, description = "Malformed id or multipart body", body = Problem, content_type = "application/problem+json"),
@@ -815,7 +808,6 @@ pub async fn save_result(state: web::Data<AppState>, who: Principal, id: web::Pa
 #[utoipa::path(
     tag = "self-directed",
     params(("id" = i64, Path, description = "Plan id")),
-    security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "Waiting at the first stage", body = Plan),
         (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
@@ -865,7 +857,6 @@ pub async fn submit_outcome(state: web::Data<AppState>, who: Principal, id: web:
 #[utoipa::path(
     tag = "self-directed",
     params(("id" = i64, Path, description = "Plan id")),
-    security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "The plan, with its performance", body = Plan),
         (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),

@@ -143,7 +143,6 @@ async fn load(state: &AppState, who: &Principal, q: &TermQuery) -> ApiResult<Sta
 #[utoipa::path(
     tag = "self-directed",
     params(TermQuery),
-    security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "The counts", body = StandingReport),
         (status = 400, description = "Malformed term", body = Problem, content_type = "application/problem+json"),
@@ -160,7 +159,6 @@ pub async fn standing_report(state: web::Data<AppState>, who: Principal, q: web:
 #[utoipa::path(
     tag = "self-directed",
     params(TermQuery),
-    security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "The workbook, as an attachment named 自主學習認證統計_{term}.xlsx", body = XlsxFile, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         (status = 400, description = "Malformed term", body = Problem, content_type = "application/problem+json"),

@@ -23,6 +23,7 @@ use crate::schema::{classes, sdl_events as ev, sdl_flow_stages as fs, sdl_group_
 use crate::uploads::access::Caller;
 use crate::uploads::files;
 use crate::uploads::results::DownloadQuery;
+use crate::responses::{Download, ReadOne};
 
 /// One stage of the order a plan (or its results) started with.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -300,12 +301,9 @@ fn detail(c: &mut DbConn, me: Caller, id: i64) -> ApiResult<PlanDetail> {
 #[utoipa::path(
     tag = "self-directed",
     params(("id" = i64, Path, description = "Plan id")),
-    security(("bearer_jwt" = [])),
     responses(
+        ReadOne,
         (status = 200, description = "The plan", body = PlanDetail),
-        (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "An API key or the platform operator", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such plan the caller may see", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/self-directed/plans/{id}")]
@@ -319,14 +317,8 @@ pub async fn get_plan(state: web::Data<AppState>, who: Principal, id: web::Path<
 #[utoipa::path(
     tag = "self-directed",
     params(("id" = i64, Path, description = "Plan id"), ("slot" = String, Path, description = "`document` or `video`"), DownloadQuery),
-    security(("bearer_jwt" = [])),
     responses(
-        (status = 200, description = "The file", content_type = "application/octet-stream"),
-        (status = 206, description = "A range of the file"),
-        (status = 304, description = "Unchanged (If-None-Match)"),
-        (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "An API key or the platform operator", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such plan the caller may see, or no file in that slot", body = Problem, content_type = "application/problem+json"),
+        Download,
     )
 )]
 #[get("/self-directed/plans/{id}/files/{slot}")]
@@ -446,7 +438,6 @@ pub fn queue(c: &mut DbConn, me: Caller, which: QueueState, page: i64, per_page:
 #[utoipa::path(
     tag = "self-directed",
     params(QueueQuery, PageQuery),
-    security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "One page of plans and results at the caller's stages", body = Page<QueueEntry>),
         (status = 400, description = "Malformed state", body = Problem, content_type = "application/problem+json"),
@@ -563,7 +554,6 @@ pub fn decide(c: &mut DbConn, me: Caller, id: i64, input: &StageDecisionInput, n
     tag = "self-directed",
     params(("id" = i64, Path, description = "Plan id")),
     request_body = StageDecisionInput,
-    security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "Decided; the plan as it is now", body = PlanDetail),
         (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),

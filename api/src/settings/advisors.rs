@@ -17,6 +17,7 @@ use crate::error::{ApiError, ApiResult, Problem};
 use crate::pagination::{like_pattern, offset, total_from_page, Page, PageQuery};
 use crate::schema::{classes, consultant_classes as cc, counselor_students as cs, student_profiles as sp, user_roles, users};
 use crate::terms::{self, Term};
+use crate::responses::ReadPage;
 
 #[derive(Debug, Serialize, ToSchema, Queryable)]
 #[schema(example = json!({"id": 12, "code": "201", "name": "二年一班", "grade": 2}))]
@@ -180,12 +181,10 @@ fn advisors(c: &mut DbConn, school: i64, q: Option<&str>, counts: &[i64], page: 
 #[utoipa::path(
     tag = "settings",
     params(TeacherFilter, PageQuery),
-    security(("bearer_jwt" = [])),
     responses(
+        ReadPage,
         (status = 200, description = "One page of teachers", body = Page<Advisor>),
-        (status = 400, description = "Malformed query", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither the school admin nor granted module S0204S", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Bad paging", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/consultants")]
@@ -227,7 +226,6 @@ async fn advisor_page(
 #[utoipa::path(
     tag = "settings",
     params(("teacher_id" = i64, Path, description = "The teacher")),
-    security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "Assigned and assignable classes", body = ConsultantClasses),
         (status = 403, description = "Neither the school admin nor granted module S0204S", body = Problem, content_type = "application/problem+json"),
@@ -256,7 +254,6 @@ fn consultant_classes(c: &mut DbConn, school: i64, teacher: i64) -> ApiResult<Co
     tag = "settings",
     params(("teacher_id" = i64, Path, description = "The teacher")),
     request_body = ClassIds,
-    security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "Saved", body = ConsultantClasses),
         (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
@@ -369,10 +366,9 @@ fn load_students(c: &mut DbConn, totals: Option<&Totals>, ids: Option<&[i64]>, s
     params(PeopleFilter, PageQuery),
     security(("bearer_jwt" = []), ("api_key" = [])),
     responses(
+        ReadPage,
         (status = 200, description = "One page of students by class and seat", body = Page<StudentRef>),
-        (status = 400, description = "Malformed query", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither the school admin nor granted module S0210S", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Bad paging", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/students")]
@@ -389,12 +385,10 @@ pub async fn list_students(state: web::Data<AppState>, who: Principal, filter: w
 #[utoipa::path(
     tag = "settings",
     params(TeacherFilter, PageQuery),
-    security(("bearer_jwt" = [])),
     responses(
+        ReadPage,
         (status = 200, description = "One page of teachers", body = Page<Advisor>),
-        (status = 400, description = "Malformed query", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither the school admin nor granted module S0210S", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Bad paging", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/counselors")]
@@ -543,7 +537,6 @@ async fn put_students(state: &AppState, who: &Principal, req: &HttpRequest, whic
 #[utoipa::path(
     tag = "settings",
     params(("teacher_id" = i64, Path, description = "The teacher")),
-    security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "Assigned students", body = Vec<StudentRef>),
         (status = 403, description = "Neither the school admin nor granted module S0210S", body = Problem, content_type = "application/problem+json"),
@@ -561,7 +554,6 @@ pub async fn get_counselor_students(state: web::Data<AppState>, who: Principal, 
     tag = "settings",
     params(("teacher_id" = i64, Path, description = "The teacher")),
     request_body = StudentIds,
-    security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "Saved", body = Vec<StudentRef>),
         (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
@@ -581,7 +573,6 @@ pub async fn put_counselor_students(state: web::Data<AppState>, who: Principal, 
 #[utoipa::path(
     tag = "settings",
     params(("teacher_id" = i64, Path, description = "The teacher")),
-    security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "Assigned students", body = Vec<StudentRef>),
         (status = 403, description = "Neither the school admin nor granted module S0204S", body = Problem, content_type = "application/problem+json"),
@@ -600,7 +591,6 @@ pub async fn get_consultant_students(state: web::Data<AppState>, who: Principal,
     tag = "settings",
     params(("teacher_id" = i64, Path, description = "The teacher")),
     request_body = StudentIds,
-    security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "Saved", body = Vec<StudentRef>),
         (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
@@ -620,12 +610,10 @@ pub async fn put_consultant_students(state: web::Data<AppState>, who: Principal,
 #[utoipa::path(
     tag = "settings",
     params(PeopleFilter, PageQuery),
-    security(("bearer_jwt" = [])),
     responses(
+        ReadPage,
         (status = 200, description = "One page of the caller's advisees", body = Page<StudentRef>),
-        (status = 400, description = "Malformed query", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither a course consultant nor a counselor this term", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Bad paging", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/me/advisees")]

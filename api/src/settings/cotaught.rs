@@ -17,6 +17,7 @@ use crate::error::{ApiError, ApiResult, Problem};
 use crate::pagination::{offset, Page, PageQuery};
 use crate::schema::{courses, teaching_assignments as ta, users};
 use crate::terms::{self, Term};
+use crate::responses::ReadPage;
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[schema(example = json!({
@@ -121,10 +122,9 @@ fn matches(r: &CoTaughtRow, q: &str) -> bool {
     params(CoTaughtFilter, PageQuery),
     security(("bearer_jwt" = []), ("api_key" = [])),
     responses(
+        ReadPage,
         (status = 200, description = "One page of co-taught course teachers", body = Page<CoTaughtRow>),
-        (status = 400, description = "Malformed query", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither the school admin nor granted module S0209S", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Bad paging", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/co-taught")]
@@ -149,7 +149,6 @@ pub async fn list_co_taught(state: web::Data<AppState>, who: Principal, filter: 
 #[utoipa::path(
     tag = "settings",
     request_body = CertifierChanges,
-    security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "The changed rows", body = Vec<CoTaughtRow>),
         (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),

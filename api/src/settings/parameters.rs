@@ -192,7 +192,6 @@ pub async fn get_parameters(state: web::Data<AppState>, who: Principal) -> ApiRe
 #[utoipa::path(
     tag = "settings",
     request_body = Parameters,
-    security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "Saved", body = ParametersView),
         (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),

@@ -424,7 +424,6 @@ pub async fn list_windows(state: web::Data<AppState>, who: Principal) -> ApiResu
     tag = "settings",
     params(("academic_year" = i32, Path, minimum = 50, maximum = 300, description = "ROC academic year, e.g. 110 (50–300)")),
     request_body = WindowInput,
-    security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "Saved", body = NationalWindow),
         (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
@@ -572,7 +571,6 @@ fn record(c: &mut DbConn, who: &(i64, Option<i64>, String, String), event: &str,
 #[utoipa::path(
     tag = "settings",
     request_body = PeriodInput,
-    security(("bearer_jwt" = [])),
     responses(
         (status = 201, description = "Created", body = Period),
         (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
@@ -604,7 +602,6 @@ pub async fn create_period(state: web::Data<AppState>, who: Principal, req: Http
     tag = "settings",
     params(("id" = i64, Path, description = "Period id")),
     request_body = PeriodInput,
-    security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "Saved", body = Period),
         (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
@@ -639,7 +636,6 @@ pub async fn update_period(state: web::Data<AppState>, who: Principal, req: Http
 #[utoipa::path(
     tag = "settings",
     params(("id" = i64, Path, description = "Period id")),
-    security(("bearer_jwt" = [])),
     responses(
         (status = 204, description = "Deleted"),
         (status = 403, description = "Neither the school admin nor granted module S0203S with delete", body = Problem, content_type = "application/problem+json"),
@@ -670,7 +666,6 @@ pub async fn delete_period(state: web::Data<AppState>, who: Principal, req: Http
 /// student's for their grade; a teacher's certification periods for every grade.
 #[utoipa::path(
     tag = "settings",
-    security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "Periods that concern the caller", body = Vec<Period>),
         (status = 403, description = "Not a user of a school", body = Problem, content_type = "application/problem+json"),

@@ -24,6 +24,7 @@ use crate::uploads::files::FileInfo;
 use crate::jobs::{self, JobState};
 use crate::schema::{jobs as jb, schools, stored_files as sf, student_profiles as sp, transfer_exports as te, transfer_imports as ti, transfer_items as tx, users};
 use crate::storage::FileStore;
+use crate::responses::Download;
 
 /// Most bytes of an uploaded package.
 pub const MAX_PACKAGE_BYTES: u64 = 4 << 30;
@@ -69,7 +70,6 @@ pub struct SearchQuery {
 #[utoipa::path(
     tag = "transfers",
     params(SearchQuery),
-    security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "Students found (none without a search text)", body = Vec<TransferStudent>),
         (status = 403, description = "Neither the school admin nor granted S0601S", body = Problem, content_type = "application/problem+json"),
@@ -222,7 +222,6 @@ pub struct TransferExportRequest {
 #[utoipa::path(
     tag = "transfers",
     request_body = TransferExportRequest,
-    security(("bearer_jwt" = [])),
     responses(
         (status = 202, description = "Queued", body = TransferExport),
         (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
@@ -283,7 +282,6 @@ pub async fn start_transfer_export(state: web::Data<AppState>, who: Principal, b
 /// 資料產生紀錄, newest first (at most 200).
 #[utoipa::path(
     tag = "transfers",
-    security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "Packages, newest first", body = Vec<TransferExport>),
         (status = 403, description = "Neither the school admin nor granted S0601S", body = Problem, content_type = "application/problem+json"),
@@ -303,7 +301,6 @@ pub async fn transfer_exports(state: web::Data<AppState>, who: Principal) -> Api
 #[utoipa::path(
     tag = "transfers",
     params(("id" = i64, Path, description = "Export id")),
-    security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "The package (zip)", content_type = "application/zip"),
         (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
@@ -521,7 +518,6 @@ pub struct TransferImportQueued {
 #[utoipa::path(
     tag = "transfers",
     request_body(content = TransferImportForm, content_type = "multipart/form-data"),
-    security(("bearer_jwt" = [])),
     responses(
         (status = 202, description = "Queued: poll the job", body = TransferImportQueued),
         (status = 400, description = "Wrong MD5, wrong password, or a refused package; malformed multipart", body = Problem, content_type = "application/problem+json"),
@@ -572,7 +568,6 @@ pub async fn import_transfer(state: web::Data<AppState>, who: Principal, payload
 /// 資料匯入紀錄 with 明細, newest first (at most 200).
 #[utoipa::path(
     tag = "transfers",
-    security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "Imports, newest first", body = Vec<TransferImport>),
         (status = 403, description = "Neither the school admin nor granted S0602S", body = Problem, content_type = "application/problem+json"),
@@ -712,7 +707,6 @@ fn load_items(c: &mut crate::db::DbConn, school: i64, student: i64, only: Option
 #[utoipa::path(
     tag = "transfers",
     params(ItemsQuery),
-    security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "The items (none when staff name no student)", body = Vec<ImportedItem>),
         (status = 403, description = "Staff neither the school admin nor granted S0602S", body = Problem, content_type = "application/problem+json"),
@@ -730,12 +724,9 @@ pub async fn transfer_items(state: web::Data<AppState>, who: Principal, q: web::
 #[utoipa::path(
     tag = "transfers",
     params(("id" = i64, Path, description = "Imported item id"), ("slot" = String, Path, description = "`document` or `video`")),
-    security(("bearer_jwt" = [])),
     responses(
-        (status = 200, description = "The file"),
-        (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
+        Download,
         (status = 403, description = "Staff neither the school admin nor granted S0602S", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such item or file the caller may see", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/transfers/items/{id}/{slot}")]
@@ -756,7 +747,6 @@ pub async fn transfer_item_file(state: web::Data<AppState>, who: Principal, req:
 #[utoipa::path(
     tag = "transfers",
     params(("id" = i64, Path, description = "Imported item id")),
-    security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "Selected (also when it already was)", body = crate::selections::MySelections),
         (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
@@ -778,7 +768,6 @@ pub async fn select_transfer_item(state: web::Data<AppState>, who: Principal, id
 #[utoipa::path(
     tag = "transfers",
     params(("id" = i64, Path, description = "Imported item id")),
-    security(("bearer_jwt" = [])),
     responses(
         (status = 204, description = "Unselected"),
         (status = 400, description = "Malformed id", body = Problem, content_type = "application/problem+json"),

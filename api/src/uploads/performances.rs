@@ -371,7 +371,6 @@ fn used_this_year(c: &mut DbConn, student: i64, academic_year: i32) -> ApiResult
 /// 多元表現類別: the ten categories with their fields and date kind.
 #[utoipa::path(
     tag = "uploads",
-    security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "The categories in roster order", body = Vec<CategoryInfo>),
         (status = 403, description = "An API key or the platform operator", body = Problem, content_type = "application/problem+json"),
@@ -399,7 +398,6 @@ pub async fn list_categories(who: Principal) -> ApiResult<web::Json<Vec<Category
 /// The student's performance count, date bounds and upload period this academic year.
 #[utoipa::path(
     tag = "uploads",
-    security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "Count, limit and date bounds", body = PerformanceLimits),
         (status = 403, description = "Not a student", body = Problem, content_type = "application/problem+json"),
@@ -427,7 +425,6 @@ pub async fn my_limits(state: web::Data<AppState>, who: Principal) -> ApiResult<
 /// 校內幹部經歷: the student's school cadre records from sync (read-only).
 #[utoipa::path(
     tag = "uploads",
-    security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "Newest first", body = Vec<CadreRecord>),
         (status = 403, description = "Not a student", body = Problem, content_type = "application/problem+json"),
@@ -581,7 +578,6 @@ fn seal_change(c: &mut DbConn, me: Caller, id: i64, action: &str, before: serde_
 #[utoipa::path(
     tag = "uploads",
     request_body(content = PerformanceForm, content_type = "multipart/form-data"),
-    security(("bearer_jwt" = [])),
     responses(
         FileUpload,
         (status = 201, description = "Created", body = Performance),
@@ -634,7 +630,6 @@ pub fn create(c: &mut DbConn, me: Caller, grade: i32, academic_year: i32, catego
 #[utoipa::path(
     tag = "uploads",
     params(PerformanceFilter, PageQuery),
-    security(("bearer_jwt" = [])),
     responses(
         ReadPage,
         (status = 200, description = "One page of performances", body = Page<Performance>),
@@ -681,7 +676,6 @@ pub async fn list_performances(state: web::Data<AppState>, who: Principal, filte
 #[utoipa::path(
     tag = "uploads",
     params(("id" = i64, Path, description = "Performance id")),
-    security(("bearer_jwt" = [])),
     responses(
         ReadOne,
         (status = 200, description = "The performance", body = Performance),
@@ -733,7 +727,6 @@ fn own_changeable(c: &mut DbConn, me: Caller, id: i64, now: NaiveDateTime) -> Ap
     tag = "uploads",
     params(("id" = i64, Path, description = "Performance id")),
     request_body(content = PerformanceForm, content_type = "multipart/form-data"),
-    security(("bearer_jwt" = [])),
     responses(
         OwnItem,
         FileUpload,
@@ -783,7 +776,6 @@ pub fn change(c: &mut DbConn, me: Caller, id: i64, meta: &Meta, upload: Upload, 
 #[utoipa::path(
     tag = "uploads",
     params(("id" = i64, Path, description = "Performance id")),
-    security(("bearer_jwt" = [])),
     responses(
         OwnItem,
         (status = 204, description = "Deleted"),
@@ -811,7 +803,6 @@ pub fn soft_delete(c: &mut DbConn, me: Caller, id: i64, now: NaiveDateTime) -> A
 #[utoipa::path(
     tag = "uploads",
     params(("id" = i64, Path, description = "Performance id"), ("slot" = inline(super::form::Slot), Path, description = "`document` or `video`"), DownloadQuery),
-    security(("bearer_jwt" = [])),
     responses(
         Download,
     )

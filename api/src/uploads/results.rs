@@ -658,7 +658,6 @@ fn earlier_upload_open(c: &mut DbConn, school: i64, grade_now: i32, now: NaiveDa
 #[utoipa::path(
     tag = "uploads",
     params(CoursesQuery),
-    security(("bearer_jwt" = [])),
     responses(
         (status = 200, description = "This term's courses and the limits", body = MyCourses),
         (status = 403, description = "Not a student, or outside the upload period of the result's term (`period_closed`)", body = Problem, content_type = "application/problem+json"),
@@ -729,7 +728,6 @@ pub async fn my_courses(state: web::Data<AppState>, who: Principal, q: web::Quer
 #[utoipa::path(
     tag = "uploads",
     request_body(content = NewResultForm, content_type = "multipart/form-data"),
-    security(("bearer_jwt" = [])),
     responses(
         FileUpload,
         (status = 201, description = "Created, in state `editing`", body = LearningResult),
@@ -795,7 +793,6 @@ pub fn create(c: &mut DbConn, me: Caller, grade: i32, course_id: i64, text: &str
 #[utoipa::path(
     tag = "uploads",
     params(ResultFilter, PageQuery),
-    security(("bearer_jwt" = [])),
     responses(
         ReadPage,
         (status = 200, description = "One page of learning results", body = Page<LearningResult>),
@@ -814,7 +811,6 @@ pub async fn list_results(state: web::Data<AppState>, who: Principal, filter: we
 #[utoipa::path(
     tag = "uploads",
     params(("id" = i64, Path, description = "Learning result id")),
-    security(("bearer_jwt" = [])),
     responses(
         ReadOne,
         (status = 200, description = "The result and every state change", body = LearningResultDetail),
@@ -885,7 +881,6 @@ fn own_in_period(c: &mut DbConn, me: Caller, id: i64, allowed: &[ResultState], a
     tag = "uploads",
     params(("id" = i64, Path, description = "Learning result id")),
     request_body(content = EditResultForm, content_type = "multipart/form-data"),
-    security(("bearer_jwt" = [])),
     responses(
         OwnItem,
         FileUpload,
@@ -934,7 +929,6 @@ pub fn edit(c: &mut DbConn, me: Caller, id: i64, text: Option<&str>, upload: Upl
 #[utoipa::path(
     tag = "uploads",
     params(("id" = i64, Path, description = "Learning result id")),
-    security(("bearer_jwt" = [])),
     responses(
         OwnItem,
         (status = 204, description = "Deleted"),
@@ -960,7 +954,6 @@ pub fn soft_delete(c: &mut DbConn, me: Caller, id: i64, now: NaiveDateTime) -> A
 #[utoipa::path(
     tag = "uploads",
     params(("id" = i64, Path, description = "Learning result id")),
-    security(("bearer_jwt" = [])),
     responses(
         OwnItem,
         (status = 200, description = "Submitted for certification", body = LearningResult),
@@ -995,7 +988,6 @@ pub fn submit(c: &mut DbConn, me: Caller, id: i64, now: NaiveDateTime) -> ApiRes
 #[utoipa::path(
     tag = "uploads",
     params(("id" = i64, Path, description = "Learning result id"), ("slot" = inline(super::form::Slot), Path, description = "`document` or `video`"), DownloadQuery),
-    security(("bearer_jwt" = [])),
     responses(
         Download,
     )
