@@ -52,8 +52,10 @@ macro_rules! operations {
         struct V1Operations;
 
         /// The OpenAPI paths of every registered operation, each under its scope's prefix, with the
-        /// schemas they use (merged into the document by `openapi::document`). A handler states its path once, in its actix
-        /// method attribute (`#[get("/news/{id}")]`); `#[utoipa::path]` reads it from there.
+        /// schemas they use (merged into the document by `openapi::document`). A handler states
+        /// its path once, in its actix method attribute (`#[get("/news/{id}")]`);
+        /// `#[utoipa::path]` reads it from there (checked by
+        /// `openapi_contract::annotations_do_not_repeat_the_route_path`).
         pub fn operations() -> utoipa::openapi::OpenApi {
             use utoipa::OpenApi;
             let mut all = UnscopedOperations::openapi();

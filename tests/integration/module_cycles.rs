@@ -36,7 +36,7 @@ fn modules() -> BTreeSet<String> {
         .collect()
 }
 
-fn rust_files(path: &Path, out: &mut Vec<PathBuf>) {
+pub(crate) fn rust_files(path: &Path, out: &mut Vec<PathBuf>) {
     if path.is_dir() {
         let mut entries: Vec<PathBuf> = std::fs::read_dir(path).expect("a readable directory").map(|e| e.expect("an entry").path()).collect();
         entries.sort();

@@ -538,3 +538,26 @@ fn query_constraints_are_in_the_schema() {
     assert!(param("/api/v1/consultations", "get", "month")["schema"]["pattern"].is_string());
     assert!(param("/api/v1/rosters/exports", "get", "roster")["schema"]["pattern"].is_string());
 }
+
+/// A handler states its path once, in its actix attribute (`#[get("/x/{id}")]`), which
+/// `#[utoipa::path]` reads (utoipa's `actix_extras`); a `path = "…"` in the annotation could
+/// differ from the route actix serves, so none is written (issue #17 item 3).
+#[test]
+fn annotations_do_not_repeat_the_route_path() {
+    let mut files = Vec::new();
+    crate::module_cycles::rust_files(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut files);
+    let mut repeated = Vec::new();
+    let mut annotated = 0;
+    for file in files {
+        let text = std::fs::read_to_string(&file).expect("a readable source file");
+        for block in text.split("#[utoipa::path(").skip(1) {
+            annotated += 1;
+            let attr = block.split("\n#[").next().unwrap_or(block);
+            if attr.lines().any(|l| l.trim_start().starts_with("path =") || l.contains(", path =") || l.contains("(path =")) {
+                repeated.push(format!("{}: {}", file.display(), attr.lines().next().unwrap_or("")));
+            }
+        }
+    }
+    assert!(annotated > 190, "{annotated} annotations read");
+    assert!(repeated.is_empty(), "annotations that repeat their path: {repeated:#?}");
+}

@@ -1,6 +1,7 @@
 //! What learning results ([`super::results`]) and multiple performances ([`super::performances`])
 //! share, written once (issue #17): the soft-delete filter, the owner check, the file download,
-//! a student's write on an own item, the edit flags, the count refusal and the student search of their lists.
+//! a student's write on an own item, the edit flags, the count refusal and the student search of
+//! their lists.
 
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::NaiveDateTime;
