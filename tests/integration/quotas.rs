@@ -123,7 +123,7 @@ async fn unreferenced_files_are_removed_but_never_a_live_or_young_one() {
     let gone = create(&app, &student, "英語文", "刪除", &c).await.json()["id"].as_i64().unwrap();
     assert_eq!(app.delete_as(&format!("/api/v1/learning-results/{gone}"), &student).await.status, 204);
     // A stored file no row knows yet: an upload whose transaction has not committed.
-    let store = files::store(&app.state);
+    let store = files::store(&app.state.config);
     let in_flight = bytes::pdf(3_004);
     let mut upload = store.begin(1 << 20).unwrap();
     upload.write(&in_flight).unwrap();

@@ -768,7 +768,7 @@ pub async fn save_result(state: web::Data<AppState>, who: Principal, id: web::Pa
     };
     // Refuse before reading the body.
     state.db.read(gate).await?;
-    let mut form = form::read(payload, &files::store(&state), &state.config, &["reflection", "hours", "remove_document", "remove_video"]).await?;
+    let mut form = form::read(payload, &state.config, &["reflection", "hours", "remove_document", "remove_video"]).await?;
     let reflection = form.text("reflection").map(|t| t.trim().to_string());
     if let Some(text) = &reflection {
         let n = text.chars().count();

@@ -326,7 +326,7 @@ pub async fn download_file(state: web::Data<AppState>, who: Principal, req: Http
     let me = Caller::of(&who)?;
     let (id, slot) = path.into_inner();
     let d = state.db.read(move |c| detail(c, me, id)).await?;
-    files::serve_slot(&req, &state, &slot, d.plan.document, d.plan.video, q.download.unwrap_or(false))
+    files::serve_slot(&req, &state.config, &slot, d.plan.document, d.plan.video, q.download.unwrap_or(false))
 }
 
 /// The SQL condition "the caller certifies this flow stage" over `sdl_flow_stages`, `sdl_plans`

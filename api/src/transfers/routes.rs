@@ -738,7 +738,7 @@ pub async fn transfer_item_file(state: web::Data<AppState>, who: Principal, req:
     let student = items_owner(&who, Some(owner))?.ok_or_else(ApiError::not_found)?;
     let item = state.db.read(move |c| load_items(c, school, student, Some(id))).await?.pop().ok_or_else(ApiError::not_found)?;
     let info = |f: ImportedFile| FileInfo { id: f.id, sha256: f.sha256, size: f.size, kind: f.kind, name: f.original_name };
-    crate::uploads::files::serve_slot(&req, &state, &slot, item.document.map(info), item.video.map(info), true)
+    crate::uploads::files::serve_slot(&req, &state.config, &slot, item.document.map(info), item.video.map(info), true)
 }
 
 /// 勾選 an imported item (a certified learning result or a performance) for submission: it counts

@@ -17,7 +17,7 @@ use crate::schema::{learning_results as lr, performances as pf, sdl_plans as sdl
 use crate::storage::{FileKind, FileStore, Stored};
 
 use super::form::{Incoming, Quota, Slot};
-use crate::state::AppState;
+use crate::config::Config;
 
 /// A file attached to an item.
 #[derive(Debug, Clone, Serialize, ToSchema, Queryable)]
@@ -149,8 +149,8 @@ fn place_replacing(c: &mut DbConn, school: i64, owner: i64, incoming: Incoming, 
 }
 
 /// The file store under the configured data directory.
-pub fn store(state: &AppState) -> FileStore {
-    FileStore::new(&state.config.data_dir)
+pub fn store(config: &Config) -> FileStore {
+    FileStore::new(&config.data_dir)
 }
 
 /// What an edit leaves in one slot: the new upload (placed now), nothing when removed, or the
@@ -164,13 +164,13 @@ pub fn keep_or_replace(c: &mut DbConn, school: i64, owner: i64, new: Option<Inco
 }
 
 /// Serves the `slot` (`document` or `video`) of an item the caller may see.
-pub fn serve_slot(req: &HttpRequest, state: &AppState, slot: &str, document: Option<FileInfo>, video: Option<FileInfo>, attachment: bool) -> ApiResult<HttpResponse> {
+pub fn serve_slot(req: &HttpRequest, config: &Config, slot: &str, document: Option<FileInfo>, video: Option<FileInfo>, attachment: bool) -> ApiResult<HttpResponse> {
     let file = match Slot::parse(slot).ok_or_else(ApiError::not_found)? {
         Slot::Document => document,
         Slot::Video => video,
     }
     .ok_or_else(ApiError::not_found)?;
-    download(req, &store(state), &file, attachment)
+    download(req, &store(config), &file, attachment)
 }
 
 pub fn load(c: &mut DbConn, ids: &[i64]) -> ApiResult<Vec<FileInfo>> {
@@ -306,7 +306,7 @@ pub fn sweep(db: &Db, store: &FileStore, now: NaiveDateTime, grace_seconds: i64)
 }
 
 /// Sweeps every `orphan_sweep_interval_seconds` on the current actix runtime (off the event loop).
-pub fn spawn_sweeper(state: AppState) {
+pub fn spawn_sweeper(state: crate::state::AppState) {
     let every = state.config.orphan_sweep_interval_seconds;
     if every == 0 {
         return;
@@ -316,7 +316,7 @@ pub fn spawn_sweeper(state: AppState) {
         tick.tick().await;
         loop {
             tick.tick().await;
-            let (db, store, now) = (state.db.clone(), store(&state), state.clock.now());
+            let (db, store, now) = (state.db.clone(), store(&state.config), state.clock.now());
             match actix_web::web::block(move || sweep(&db, &store, now, GRACE_SECONDS)).await {
                 Ok(Ok(s)) if s.rows + s.files > 0 => tracing::info!(rows = s.rows, files = s.files, bytes = s.bytes, "removed unreferenced files"),
                 Ok(Ok(_)) => {}

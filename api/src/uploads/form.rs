@@ -10,7 +10,7 @@ use futures_util::StreamExt;
 
 use crate::config::Config;
 use crate::error::{ApiError, ApiResult, ErrorCode};
-use crate::storage::{FileKind, FileStore, Sealed, StoreError};
+use crate::storage::{FileKind, Sealed, StoreError};
 
 /// The two file slots an item has (FAQ 004):
 /// - `document`: pdf, jpg or png, up to 4 MB
@@ -108,7 +108,9 @@ const MAX_PARTS: usize = 40;
 const MAX_TEXT: usize = 4096;
 
 /// Reads the whole form. Text fields named in `text_fields` are kept; file parts go to their slot.
-pub async fn read(mut payload: Multipart, store: &FileStore, config: &Config, text_fields: &[&str]) -> ApiResult<Form> {
+pub async fn read(mut payload: Multipart, config: &Config, text_fields: &[&str]) -> ApiResult<Form> {
+    let store = super::files::store(config);
+    let store = &store;
     let mut form = Form::default();
     let mut parts = 0usize;
     while let Some(field) = payload.next().await {

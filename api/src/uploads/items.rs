@@ -74,7 +74,7 @@ pub async fn download<T: WithFiles + Send + 'static>(
     let me = Caller::of(who)?;
     let (id, slot) = path.into_inner();
     let (document, video) = state.db.read(move |c| load(c, me, id)).await?.into_files();
-    files::serve_slot(req, state, &slot, document, video, q.download.unwrap_or(false))
+    files::serve_slot(req, &state.config, &slot, document, video, q.download.unwrap_or(false))
 }
 
 /// A student's service on one of their own items (`soft_delete`, `submit`): refuses anyone but a

@@ -599,7 +599,7 @@ pub async fn create_performance(state: web::Data<AppState>, who: Principal, payl
             Ok((facts, term))
         })
         .await?;
-    let mut form = form::read(payload, &files::store(&state), &state.config, TEXT_FIELDS).await?;
+    let mut form = form::read(payload, &state.config, TEXT_FIELDS).await?;
     let category = parse_category(&form)?;
     if form.text("remove_document").is_some() || form.text("remove_video").is_some() {
         return Err(ApiError::validation().field("remove_document", "新增時不使用此欄位", "only for edits"));
@@ -744,7 +744,7 @@ pub async fn update_performance(state: web::Data<AppState>, who: Principal, id: 
         .db
         .read(move |c| Ok((access::student_facts(c, me.school, me.user)?, own_changeable(c, me, id, now)?)))
         .await?;
-    let mut form = form::read(payload, &files::store(&state), &state.config, TEXT_FIELDS).await?;
+    let mut form = form::read(payload, &state.config, TEXT_FIELDS).await?;
     if form.text("category").is_some_and(|v| v.trim() != category.as_str()) {
         return Err(ApiError::validation().field("category", "多元表現不能改變類別，請刪除後重新新增", "a performance keeps its category"));
     }

@@ -24,7 +24,7 @@ use crate::settings::{parameters, periods};
 use crate::terms::Term;
 
 use super::access::{self, Caller, Visible};
-use super::files::{self, FileInfo};
+use super::files::FileInfo;
 use super::form::{self, Form};
 use super::items::{self, live, Upload, WithFiles};
 use super::{links, rules};
@@ -740,7 +740,7 @@ pub async fn my_courses(state: web::Data<AppState>, who: Principal, q: web::Quer
 pub async fn create_result(state: web::Data<AppState>, who: Principal, payload: Multipart) -> ApiResult<HttpResponse> {
     let me = Caller::student(&who)?;
     let facts = upload_gate(&state, me).await?;
-    let mut form = form::read(payload, &files::store(&state), &state.config, &["course_id", "description"]).await?;
+    let mut form = form::read(payload, &state.config, &["course_id", "description"]).await?;
     let course_id: i64 = form
         .non_blank("course_id")
         .ok_or_else(|| ApiError::validation().field("course_id", "請選擇課程", "the course is required"))?
@@ -896,7 +896,7 @@ pub async fn update_result(state: web::Data<AppState>, who: Principal, id: web::
     let now = state.clock.now();
     // Refuse a locked result, or one outside its term's upload period, before reading its body.
     state.db.read(move |c| own_in_period(c, me, id, EDITABLE, "修改", now)).await?;
-    let mut form = form::read(payload, &files::store(&state), &state.config, &["description", "remove_document", "remove_video"]).await?;
+    let mut form = form::read(payload, &state.config, &["description", "remove_document", "remove_video"]).await?;
     let text = description(&form)?;
     links::refuse_in_document(&form).await?;
     let upload = Upload::take(&mut form)?;
