@@ -30,10 +30,12 @@ fn spelled<T: Copy>(all: &[T], as_str: fn(T) -> &'static str) -> Vec<&'static st
 fn checked() -> Vec<Checked> {
     use licheng::jobs::JobState;
     use licheng::receipts::{AnswerState, Category as ReceiptCategory, ReportKind};
+    use licheng::rosters::{GradeSet, ItemKind, RosterType};
     use licheng::selfdirected::{GroupKind, Identity, OutcomeState, Phase, PlanState};
     use licheng::uploads::results::ResultState;
     let result_states = spelled(&ResultState::ALL, ResultState::as_str);
     let receipt_categories = spelled(&ReceiptCategory::ALL, ReceiptCategory::as_str);
+    let item_kinds = spelled(&ItemKind::ALL, ItemKind::as_str);
     vec![
         // Constrained by migration 2026-12-06-002500_value_checks.
         ("users", "kind", spelled(&UserKind::ALL, UserKind::as_str)),
@@ -55,12 +57,16 @@ fn checked() -> Vec<Checked> {
         ("history_chain", "source", spelled(&licheng::history::Source::ALL, licheng::history::Source::as_str)),
         ("jobs", "state", spelled(&JobState::ALL, JobState::as_str)),
         ("roster_exports", "division", spelled(&licheng::sync::Division::ALL, licheng::sync::Division::as_str)),
+        ("roster_exports", "roster", spelled(&RosterType::ALL, RosterType::as_str)),
+        ("roster_exports", "grades", spelled(&GradeSet::ALL, GradeSet::as_str)),
+        ("roster_export_items", "item_kind", item_kinds.clone()),
         ("receipt_imports", "category", receipt_categories.clone()),
         ("receipt_answers", "category", receipt_categories.clone()),
         ("receipt_answers", "state", spelled(&AnswerState::STORED, AnswerState::as_str)),
         ("receipt_reports", "category", receipt_categories),
         ("receipt_reports", "kind", spelled(&ReportKind::ALL, ReportKind::as_str)),
         ("transfer_items", "state", result_states),
+        ("transfer_items", "item_kind", item_kinds),
         ("sdl_groups", "kind", spelled(&GroupKind::ALL, GroupKind::as_str)),
         ("sdl_stages", "identity", spelled(&Identity::ALL, Identity::as_str)),
         ("sdl_plans", "plan_state", spelled(&PlanState::ALL, PlanState::as_str)),
@@ -69,6 +75,8 @@ fn checked() -> Vec<Checked> {
         ("sdl_flow_stages", "identity", spelled(&Identity::ALL, Identity::as_str)),
         ("sdl_events", "phase", spelled(&Phase::ALL, Phase::as_str)),
         ("sdl_events", "identity", spelled(&Identity::ALL, Identity::as_str)),
+        ("sdl_events", "action", spelled(&licheng::selfdirected::review::StageAction::ALL, licheng::selfdirected::review::StageAction::as_str)),
+        ("study_fields", "kind", spelled(&licheng::fields::FieldKind::ALL, licheng::fields::FieldKind::as_str)),
         ("consultation_records", "kind", spelled(&licheng::consultations::ConsultationKind::ALL, licheng::consultations::ConsultationKind::as_str)),
         // Constrained by migrations 2026-12-07-000200_job_kinds and 2026-12-07-000210_sync_batch_status.
         ("jobs", "kind", spelled(&licheng::jobs::JobKind::ALL, licheng::jobs::JobKind::as_str)),
@@ -439,6 +447,11 @@ fn parsing_an_unknown_stored_value_errs() {
     assert!(licheng::mail::Encryption::parse("tls").is_err());
     assert!(licheng::receipts::AnswerState::parse("pending").is_err(), "pending is the absence of a row");
     assert!(UserKind::stored("admin").is_err());
+    assert!(licheng::rosters::RosterType::parse("27").is_err());
+    assert!(licheng::rosters::GradeSet::parse("2").is_err());
+    assert!(licheng::rosters::ItemKind::parse("transfer_items.item_kind", "transfer_result").is_err(), "a selection's kind, not an item's");
+    assert!(licheng::selfdirected::review::StageAction::parse("certified").is_err());
+    assert!(licheng::fields::FieldKind::parse("college").is_err());
     let e = ResultState::parse("approved").unwrap_err();
     assert_eq!(e.code, licheng::error::ErrorCode::InternalError);
 }
