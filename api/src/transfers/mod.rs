@@ -378,7 +378,7 @@ pub fn snapshot(c: &mut DbConn, school: i64, ids: &[i64]) -> ApiResult<Snapshot>
                 .collect();
             let decisions = history
                 .iter()
-                .filter(|e| e.action == "certified" || e.action == "rejected")
+                .filter(|e| e.action == crate::uploads::results::ResultAction::Certified.as_str() || e.action == crate::uploads::results::ResultAction::Rejected.as_str())
                 .map(|e| Decision { state: e.action.clone(), teacher: e.actor.clone(), teacher_account: e.actor_account.clone(), reason: e.reason.clone(), at: e.at.clone() })
                 .collect();
             rec.learning_results.push(ResultRecord {
