@@ -30,10 +30,12 @@ fn spelled<T: Copy>(all: &[T], as_str: fn(T) -> &'static str) -> Vec<&'static st
 fn checked() -> Vec<Checked> {
     use licheng::jobs::JobState;
     use licheng::receipts::{AnswerState, Category as ReceiptCategory, ReportKind};
+    use licheng::rosters::{GradeSet, ItemKind, RosterType};
     use licheng::selfdirected::{GroupKind, Identity, OutcomeState, Phase, PlanState};
     use licheng::uploads::results::ResultState;
     let result_states = spelled(&ResultState::ALL, ResultState::as_str);
     let receipt_categories = spelled(&ReceiptCategory::ALL, ReceiptCategory::as_str);
+    let item_kinds = spelled(&ItemKind::ALL, ItemKind::as_str);
     vec![
         // Constrained by migration 2026-12-06-002500_value_checks.
         ("users", "kind", spelled(&UserKind::ALL, UserKind::as_str)),
@@ -55,12 +57,16 @@ fn checked() -> Vec<Checked> {
         ("history_chain", "source", spelled(&licheng::history::Source::ALL, licheng::history::Source::as_str)),
         ("jobs", "state", spelled(&JobState::ALL, JobState::as_str)),
         ("roster_exports", "division", spelled(&licheng::sync::Division::ALL, licheng::sync::Division::as_str)),
+        ("roster_exports", "roster", spelled(&RosterType::ALL, RosterType::as_str)),
+        ("roster_exports", "grades", spelled(&GradeSet::ALL, GradeSet::as_str)),
+        ("roster_export_items", "item_kind", item_kinds.clone()),
         ("receipt_imports", "category", receipt_categories.clone()),
         ("receipt_answers", "category", receipt_categories.clone()),
         ("receipt_answers", "state", spelled(&AnswerState::STORED, AnswerState::as_str)),
         ("receipt_reports", "category", receipt_categories),
         ("receipt_reports", "kind", spelled(&ReportKind::ALL, ReportKind::as_str)),
         ("transfer_items", "state", result_states),
+        ("transfer_items", "item_kind", item_kinds),
         ("sdl_groups", "kind", spelled(&GroupKind::ALL, GroupKind::as_str)),
         ("sdl_stages", "identity", spelled(&Identity::ALL, Identity::as_str)),
         ("sdl_plans", "plan_state", spelled(&PlanState::ALL, PlanState::as_str)),
@@ -69,10 +75,15 @@ fn checked() -> Vec<Checked> {
         ("sdl_flow_stages", "identity", spelled(&Identity::ALL, Identity::as_str)),
         ("sdl_events", "phase", spelled(&Phase::ALL, Phase::as_str)),
         ("sdl_events", "identity", spelled(&Identity::ALL, Identity::as_str)),
+        ("sdl_events", "action", spelled(&licheng::selfdirected::review::StageAction::ALL, licheng::selfdirected::review::StageAction::as_str)),
+        ("study_fields", "kind", spelled(&licheng::fields::FieldKind::ALL, licheng::fields::FieldKind::as_str)),
         ("consultation_records", "kind", spelled(&licheng::consultations::ConsultationKind::ALL, licheng::consultations::ConsultationKind::as_str)),
         // Constrained by migrations 2026-12-07-000200_job_kinds and 2026-12-07-000210_sync_batch_status.
         ("jobs", "kind", spelled(&licheng::jobs::JobKind::ALL, licheng::jobs::JobKind::as_str)),
         ("sync_batches", "status_code", spelled(&licheng::sync::SyncStatusCode::ALL, licheng::sync::SyncStatusCode::as_str)),
+        // Constrained by migration 2026-12-07-000400_more_value_checks.
+        ("learning_result_events", "action", spelled(&licheng::uploads::results::ResultAction::ALL, licheng::uploads::results::ResultAction::as_str)),
+        ("notifications", "kind", spelled(&licheng::notify::inbox::NotificationKind::ALL, licheng::notify::inbox::NotificationKind::as_str)),
     ]
 }
 
@@ -426,6 +437,39 @@ async fn the_job_kind_and_batch_status_migrations_refuse_bad_existing_rows() {
     assert!(message.contains("sync_batches") && message.contains("status_code"), "{message}");
 }
 
+/// Migration 2026-12-07-000400_more_value_checks fails loudly on a row outside its sets: a learning
+/// result's event of action `approved`, a notification of kind `result_withdrawn`.
+#[actix_web::test]
+async fn the_more_value_checks_migration_refuses_bad_existing_rows() {
+    const AT: &str = "'2026-10-01 00:00:00'";
+    let app = TestApp::init();
+    let school = app.school("123456");
+    let student = app.student(&school, "s1", "A123456789");
+    let school = school.id;
+    app.write(move |c| {
+        for sql in [
+            format!("INSERT INTO courses (school_id, academic_year, semester, course_code, class_code, subject_name, grade, credits, updated_at) VALUES ({school}, 115, 1, 'C1', '201', '國語文', 2, 2, {AT})"),
+            format!("INSERT INTO learning_results (school_id, student_id, course_id, academic_year, semester, description, state, created_at, updated_at) VALUES ({school}, {student}, (SELECT MAX(id) FROM courses), 115, 1, '心得', 'editing', {AT}, {AT})"),
+            format!("INSERT INTO learning_result_events (result_id, action, state, actor_id, at) VALUES ((SELECT MAX(id) FROM learning_results), 'created', 'editing', {student}, {AT})"),
+        ] {
+            run(c, &sql).unwrap();
+        }
+        Ok(())
+    });
+    let bad = "UPDATE learning_result_events SET action = 'approved'";
+    let message = app.state.db.read_blocking(move |c| Ok(rerun_over(c, "more_value_checks", bad))).unwrap();
+    let message = message.expect_err("the migration ran over a result event of action `approved`");
+    assert!(message.contains("learning_result_events") && message.contains("action"), "{message}");
+
+    let app = TestApp::init();
+    let school = app.school("123456");
+    let teacher = app.teacher(&school, "T001");
+    let bad = format!("INSERT INTO notifications (school_id, user_id, kind, title, body, created_at) VALUES ({}, {teacher}, 'result_withdrawn', '標題', '內容', {AT})", school.id);
+    let message = app.state.db.read_blocking(move |c| Ok(rerun_over(c, "more_value_checks", &bad))).unwrap();
+    let message = message.expect_err("the migration ran over a notification of kind `result_withdrawn`");
+    assert!(message.contains("notifications") && message.contains("kind"), "{message}");
+}
+
 /// The read side: a stored value outside the enum is an error, never a default.
 #[test]
 fn parsing_an_unknown_stored_value_errs() {
@@ -439,6 +483,13 @@ fn parsing_an_unknown_stored_value_errs() {
     assert!(licheng::mail::Encryption::parse("tls").is_err());
     assert!(licheng::receipts::AnswerState::parse("pending").is_err(), "pending is the absence of a row");
     assert!(UserKind::stored("admin").is_err());
+    assert!(licheng::rosters::RosterType::parse("27").is_err());
+    assert!(licheng::rosters::GradeSet::parse("2").is_err());
+    assert!(licheng::rosters::ItemKind::parse("transfer_items.item_kind", "transfer_result").is_err(), "a selection's kind, not an item's");
+    assert!(licheng::selfdirected::review::StageAction::parse("certified").is_err());
+    assert!(licheng::fields::FieldKind::parse("college").is_err());
+    assert!(licheng::uploads::results::ResultAction::parse("approved").is_err());
+    assert!(licheng::notify::inbox::NotificationKind::stored("result_withdrawn").is_err());
     let e = ResultState::parse("approved").unwrap_err();
     assert_eq!(e.code, licheng::error::ErrorCode::InternalError);
 }

@@ -322,8 +322,8 @@ pub fn decide(c: &mut DbConn, me: Caller, id: i64, decision: Decision, reason: O
         return Err(ApiError::with_detail(ErrorCode::InvalidState, "此學習成果剛被其他教師審核，請重新整理。", "Another teacher just decided this result; reload."));
     }
     let action = match decision {
-        Decision::Certify => "certified",
-        Decision::Reject => "rejected",
+        Decision::Certify => results::ResultAction::Certified,
+        Decision::Reject => results::ResultAction::Rejected,
     };
     results::record(c, id, action, next, me.user, reason.as_deref(), now)?;
     let message = match decision {
@@ -335,7 +335,7 @@ pub fn decide(c: &mut DbConn, me: Caller, id: i64, decision: Decision, reason: O
         // A result selected for submission that is no longer certified cannot stay selected.
         let dropped = diesel::delete(selections::table.filter(selections::item_kind.eq("result")).filter(selections::item_id.eq(id))).execute(c)?;
         if dropped > 0 {
-            results::record(c, id, "unselected", next, me.user, None, now)?;
+            results::record(c, id, results::ResultAction::Unselected, next, me.user, None, now)?;
             inbox::add(
                 c,
                 inbox::New { school_id: me.school, user_id: student, message: inbox::Message::SelectionDropped { subject: subject.clone() }, result_id: Some(id) },

@@ -14,6 +14,31 @@ use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult};
 use crate::schema::study_fields as sf;
 
+/// Which national list a field belongs to (`study_fields.kind`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldKind {
+    /// 大學學群.
+    University,
+    /// 技職群類.
+    Vocational,
+}
+
+impl FieldKind {
+    pub const ALL: [FieldKind; 2] = [FieldKind::University, FieldKind::Vocational];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FieldKind::University => "university",
+            FieldKind::Vocational => "vocational",
+        }
+    }
+
+    /// The stored kind; anything else is an error, never a default.
+    pub fn parse(s: &str) -> ApiResult<FieldKind> {
+        FieldKind::ALL.into_iter().find(|k| k.as_str() == s).ok_or_else(|| ApiError::bad_stored("study_fields.kind", s))
+    }
+}
+
 /// One 學群 or 群類.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[schema(example = json!({
@@ -36,9 +61,10 @@ pub struct StudyField {
 
 type Row = (i64, String, String, String, String, String, Option<NaiveDateTime>);
 
-fn field(r: Row) -> StudyField {
+fn field(r: Row) -> ApiResult<StudyField> {
     let (id, kind, code, name, description, url, updated_at) = r;
-    StudyField { id, kind, code, name, description, url, updated_at }
+    let kind = FieldKind::parse(&kind)?.as_str().to_string();
+    Ok(StudyField { id, kind, code, name, description, url, updated_at })
 }
 
 /// All fields: university ones first, each kind in its national order.
@@ -47,12 +73,12 @@ pub fn all(c: &mut DbConn) -> ApiResult<Vec<StudyField>> {
         .order((sf::kind.asc(), sf::sort_order.asc(), sf::id.asc()))
         .select((sf::id, sf::kind, sf::code, sf::name, sf::description, sf::url, sf::updated_at))
         .load(c)?;
-    Ok(rows.into_iter().map(field).collect())
+    rows.into_iter().map(field).collect()
 }
 
 pub fn one(c: &mut DbConn, id: i64) -> ApiResult<StudyField> {
     let row: Option<Row> = sf::table.find(id).select((sf::id, sf::kind, sf::code, sf::name, sf::description, sf::url, sf::updated_at)).first(c).optional()?;
-    row.map(field).ok_or_else(ApiError::not_found)
+    row.map(field).ok_or_else(ApiError::not_found)?
 }
 
 /// The operator's correction of one field.

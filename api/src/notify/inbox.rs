@@ -19,8 +19,7 @@ pub use super::message::{Message, NotificationKind, ReceiptDue, SdPhase, StageNa
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Notification {
     pub id: i64,
-    #[schema(value_type = NotificationKind)]
-    pub kind: String,
+    pub kind: NotificationKind,
     /// In the request's language (`Accept-Language`: zh-TW by default, `en`); what people wrote
     /// (course names, reasons, themes) stays as written.
     pub title: String,
@@ -136,9 +135,9 @@ pub async fn my_notifications(req: HttpRequest, state: web::Data<AppState>, who:
                 .into_iter()
                 .map(|(id, kind, title, body, params, result_id, created_at, read_at)| {
                     let (title, body) = text(&kind, params.as_deref(), title, body, lang);
-                    Notification { id, kind, title, body, result_id, created_at, read_at }
+                    Ok(Notification { id, kind: NotificationKind::stored(&kind)?, title, body, result_id, created_at, read_at })
                 })
-                .collect();
+                .collect::<ApiResult<Vec<_>>>()?;
             Ok(web::Json(NotificationPage { items, total, page, per_page, unread }))
         })
         .await

@@ -11,7 +11,7 @@ use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::error::Lang;
+use crate::error::{ApiError, ApiResult, Lang};
 
 /// What a notification is about:
 /// - `result_certified`: a teacher certified one of the student's learning results
@@ -68,6 +68,11 @@ impl NotificationKind {
 
     pub fn parse(s: &str) -> Option<NotificationKind> {
         NotificationKind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    /// The stored kind (`notifications.kind`); anything else is an error, never a default.
+    pub fn stored(s: &str) -> ApiResult<NotificationKind> {
+        NotificationKind::parse(s).ok_or_else(|| ApiError::bad_stored("notifications.kind", s))
     }
 }
 

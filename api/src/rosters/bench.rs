@@ -203,8 +203,8 @@ pub fn run(state: &AppState, students: usize, items: usize, file_size: usize) ->
             .values((
                 crate::schema::roster_exports::school_id.eq(school),
                 crate::schema::roster_exports::job_id.eq(job),
-                crate::schema::roster_exports::roster.eq(&spec.roster),
-                crate::schema::roster_exports::grades.eq(&spec.grades),
+                crate::schema::roster_exports::roster.eq(spec.roster.as_str()),
+                crate::schema::roster_exports::grades.eq(spec.grades.as_str()),
                 crate::schema::roster_exports::division.eq(spec.division.as_str()),
                 crate::schema::roster_exports::academic_year.eq(115),
                 crate::schema::roster_exports::semester.eq(1),

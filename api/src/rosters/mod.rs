@@ -77,8 +77,8 @@ pub struct RosterType {
     /// Fixed for learning-result rosters (26/36 day, 28/38 進修部); chosen for the others.
     pub division: Option<Division>,
     /// 匯出年級 allowed in semester 1 and in semester 2.
-    pub grades_s1: &'static [&'static str],
-    pub grades_s2: &'static [&'static str],
+    pub grades_s1: &'static [GradeSet],
+    pub grades_s2: &'static [GradeSet],
     pub name_zh: &'static str,
     pub name_en: &'static str,
 }
@@ -88,22 +88,36 @@ pub struct RosterType {
 /// (1–3, 1–2) and 35 (3); cadre 24 (semester 1, all grades; semester 2, grades 1–2) and 34
 /// (semester 2, grade 3)").
 pub const TYPES: [RosterType; 8] = [
-    RosterType { code: "26", kind: RosterKind::Results, division: Some(Division::Day), grades_s1: &["1-3", "1-2"], grades_s2: &["1-3", "1-2"], name_zh: "課程學習成果（日間部）", name_en: "Learning results (day school)" },
-    RosterType { code: "28", kind: RosterKind::Results, division: Some(Division::Continuing), grades_s1: &["1-3", "1-2"], grades_s2: &["1-3", "1-2"], name_zh: "課程學習成果（進修部）", name_en: "Learning results (continuing education)" },
-    RosterType { code: "36", kind: RosterKind::Results, division: Some(Division::Day), grades_s1: &["3"], grades_s2: &["3"], name_zh: "課程學習成果（日間部三年級）", name_en: "Learning results (day school, grade 3)" },
-    RosterType { code: "38", kind: RosterKind::Results, division: Some(Division::Continuing), grades_s1: &["3"], grades_s2: &["3"], name_zh: "課程學習成果（進修部三年級）", name_en: "Learning results (continuing education, grade 3)" },
-    RosterType { code: "25", kind: RosterKind::Performances, division: None, grades_s1: &["1-3", "1-2"], grades_s2: &["1-3", "1-2"], name_zh: "多元表現", name_en: "Performances" },
-    RosterType { code: "35", kind: RosterKind::Performances, division: None, grades_s1: &["3"], grades_s2: &["3"], name_zh: "多元表現（三年級）", name_en: "Performances (grade 3)" },
-    RosterType { code: "24", kind: RosterKind::Cadre, division: None, grades_s1: &["1-3"], grades_s2: &["1-2"], name_zh: "校內幹部經歷", name_en: "School cadre records" },
-    RosterType { code: "34", kind: RosterKind::Cadre, division: None, grades_s1: &[], grades_s2: &["3"], name_zh: "校內幹部經歷（三年級）", name_en: "School cadre records (grade 3)" },
+    RosterType { code: "26", kind: RosterKind::Results, division: Some(Division::Day), grades_s1: &[GradeSet::OneToThree, GradeSet::OneToTwo], grades_s2: &[GradeSet::OneToThree, GradeSet::OneToTwo], name_zh: "課程學習成果（日間部）", name_en: "Learning results (day school)" },
+    RosterType { code: "28", kind: RosterKind::Results, division: Some(Division::Continuing), grades_s1: &[GradeSet::OneToThree, GradeSet::OneToTwo], grades_s2: &[GradeSet::OneToThree, GradeSet::OneToTwo], name_zh: "課程學習成果（進修部）", name_en: "Learning results (continuing education)" },
+    RosterType { code: "36", kind: RosterKind::Results, division: Some(Division::Day), grades_s1: &[GradeSet::Three], grades_s2: &[GradeSet::Three], name_zh: "課程學習成果（日間部三年級）", name_en: "Learning results (day school, grade 3)" },
+    RosterType { code: "38", kind: RosterKind::Results, division: Some(Division::Continuing), grades_s1: &[GradeSet::Three], grades_s2: &[GradeSet::Three], name_zh: "課程學習成果（進修部三年級）", name_en: "Learning results (continuing education, grade 3)" },
+    RosterType { code: "25", kind: RosterKind::Performances, division: None, grades_s1: &[GradeSet::OneToThree, GradeSet::OneToTwo], grades_s2: &[GradeSet::OneToThree, GradeSet::OneToTwo], name_zh: "多元表現", name_en: "Performances" },
+    RosterType { code: "35", kind: RosterKind::Performances, division: None, grades_s1: &[GradeSet::Three], grades_s2: &[GradeSet::Three], name_zh: "多元表現（三年級）", name_en: "Performances (grade 3)" },
+    RosterType { code: "24", kind: RosterKind::Cadre, division: None, grades_s1: &[GradeSet::OneToThree], grades_s2: &[GradeSet::OneToTwo], name_zh: "校內幹部經歷", name_en: "School cadre records" },
+    RosterType { code: "34", kind: RosterKind::Cadre, division: None, grades_s1: &[], grades_s2: &[GradeSet::Three], name_zh: "校內幹部經歷（三年級）", name_en: "School cadre records (grade 3)" },
 ];
 
 impl RosterType {
+    /// Every roster type: `roster_exports.roster` takes only their codes (its CHECK; compared by
+    /// tests/integration/value_checks.rs).
+    pub const ALL: [RosterType; 8] = TYPES;
+
     pub fn find(code: &str) -> Option<RosterType> {
         TYPES.into_iter().find(|t| t.code == code)
     }
 
-    pub fn grade_sets(&self, semester: i32) -> &'static [&'static str] {
+    /// The code, as `roster_exports.roster` stores it.
+    pub fn as_str(self) -> &'static str {
+        self.code
+    }
+
+    /// The stored code; anything else is an error, never a default.
+    pub fn parse(s: &str) -> ApiResult<RosterType> {
+        RosterType::find(s).ok_or_else(|| ApiError::bad_stored("roster_exports.roster", s))
+    }
+
+    pub fn grade_sets(&self, semester: i32) -> &'static [GradeSet] {
         if semester == 2 {
             self.grades_s2
         } else {
@@ -112,21 +126,89 @@ impl RosterType {
     }
 }
 
-/// The grades of a grade set.
-pub fn grades_of(set: &str) -> &'static [i32] {
-    match set {
-        "1-3" => &[1, 2, 3],
-        "1-2" => &[1, 2],
-        "3" => &[3],
-        _ => &[],
+/// In job parameters a roster is its code (`"26"`).
+impl Serialize for RosterType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.code)
+    }
+}
+
+impl<'de> Deserialize<'de> for RosterType {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let code = String::deserialize(d)?;
+        RosterType::find(&code).ok_or_else(|| serde::de::Error::custom(format!("unknown roster {code}")))
+    }
+}
+
+/// 匯出年級: a roster's grade set (`roster_exports.grades`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum GradeSet {
+    #[serde(rename = "1-3")]
+    OneToThree,
+    #[serde(rename = "1-2")]
+    OneToTwo,
+    #[serde(rename = "3")]
+    Three,
+}
+
+impl GradeSet {
+    pub const ALL: [GradeSet; 3] = [GradeSet::OneToThree, GradeSet::OneToTwo, GradeSet::Three];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GradeSet::OneToThree => "1-3",
+            GradeSet::OneToTwo => "1-2",
+            GradeSet::Three => "3",
+        }
+    }
+
+    /// The stored set; anything else is an error, never a default.
+    pub fn parse(s: &str) -> ApiResult<GradeSet> {
+        GradeSet::ALL.into_iter().find(|g| g.as_str() == s).ok_or_else(|| ApiError::bad_stored("roster_exports.grades", s))
+    }
+
+    /// The grades it holds.
+    pub fn grades(self) -> &'static [i32] {
+        match self {
+            GradeSet::OneToThree => &[1, 2, 3],
+            GradeSet::OneToTwo => &[1, 2],
+            GradeSet::Three => &[3],
+        }
+    }
+}
+
+/// What a roster records (`roster_export_items.item_kind`) and a transfer package carries
+/// (`transfer_items.item_kind`); an imported item is recorded under its own kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ItemKind {
+    Result,
+    Performance,
+    Cadre,
+}
+
+impl ItemKind {
+    pub const ALL: [ItemKind; 3] = [ItemKind::Result, ItemKind::Performance, ItemKind::Cadre];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ItemKind::Result => "result",
+            ItemKind::Performance => "performance",
+            ItemKind::Cadre => "cadre",
+        }
+    }
+
+    /// The kind stored in `column` (`roster_export_items.item_kind` or
+    /// `transfer_items.item_kind`); anything else is an error, never a default.
+    pub fn parse(column: &str, s: &str) -> ApiResult<ItemKind> {
+        ItemKind::ALL.into_iter().find(|k| k.as_str() == s).ok_or_else(|| ApiError::bad_stored(column, s))
     }
 }
 
 /// A roster asked for: type, grade set, division and term, each checked.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Spec {
-    pub roster: String,
-    pub grades: String,
+    pub roster: RosterType,
+    pub grades: GradeSet,
     pub division: Division,
     pub academic_year: i32,
     pub semester: i32,
@@ -144,7 +226,8 @@ impl Spec {
         }
         let grades = match grades.map(str::trim).filter(|g| !g.is_empty()) {
             None => sets[0],
-            Some(g) => *sets.iter().find(|s| **s == g).ok_or_else(|| {
+            Some(g) => *sets.iter().find(|s| s.as_str() == g).ok_or_else(|| {
+                let sets: Vec<&str> = sets.iter().map(|s| s.as_str()).collect();
                 ApiError::new(ErrorCode::InvalidQuery).field("grades", format!("此名冊本學期可匯出的年級：{}", sets.join("、")), format!("grade sets of this roster this semester: {}", sets.join(", ")))
             })?,
         };
@@ -159,16 +242,12 @@ impl Spec {
             (Some(fixed), _) => fixed,
             (None, d) => d.unwrap_or(Division::Day),
         };
-        Ok((t, Spec { roster: t.code.to_string(), grades: grades.to_string(), division, academic_year: term.academic_year, semester: term.semester }))
-    }
-
-    pub fn roster_type(&self) -> ApiResult<RosterType> {
-        RosterType::find(&self.roster).ok_or_else(|| ApiError::internal(format!("unknown roster {}", self.roster)))
+        Ok((t, Spec { roster: t, grades, division, academic_year: term.academic_year, semester: term.semester }))
     }
 
     /// Two exports of one roster cannot run at once.
     pub fn lock_key(&self, school: i64) -> String {
-        format!("roster:{school}:{}:{}:{}{}", self.roster, self.division.as_str(), self.academic_year, self.semester)
+        format!("roster:{school}:{}:{}:{}{}", self.roster.code, self.division.as_str(), self.academic_year, self.semester)
     }
 }
 
@@ -244,14 +323,13 @@ impl Item {
         }
     }
 
-    /// `result`, `performance` or `cadre` (as recorded in `roster_export_items`, whose CHECK
-    /// allows only these: an imported item is recorded under its kind with the imported item's id
-    /// and `imported` set, [`Item::imported`]).
-    pub fn kind(&self) -> &'static str {
+    /// As recorded in `roster_export_items`: an imported item is recorded under its kind with
+    /// the imported item's id and `imported` set, [`Item::imported`].
+    pub fn kind(&self) -> ItemKind {
         match self {
-            Item::Result { .. } => "result",
-            Item::Performance { .. } => "performance",
-            Item::Cadre { .. } => "cadre",
+            Item::Result { .. } => ItemKind::Result,
+            Item::Performance { .. } => ItemKind::Performance,
+            Item::Cadre { .. } => ItemKind::Cadre,
         }
     }
 
@@ -291,7 +369,7 @@ fn students(c: &mut DbConn, school: i64, spec: &Spec) -> ApiResult<HashMap<i64, 
         .inner_join(sp::table.on(sp::user_id.eq(users::id)))
         .filter(users::school_id.eq(school))
         .filter(sp::division.eq(spec.division.as_str()))
-        .filter(sp::grade.eq_any(grades_of(&spec.grades).to_vec()))
+        .filter(sp::grade.eq_any(spec.grades.grades().to_vec()))
         .select((users::id, users::account, users::number, users::display_name, users::national_id, users::active, sp::birth_date, sp::grade, sp::class_code, sp::seat_no, sp::status))
         .load(c)?;
     Ok(rows
@@ -307,7 +385,7 @@ fn students(c: &mut DbConn, school: i64, spec: &Spec) -> ApiResult<HashMap<i64, 
 /// the roster's semester, certified or not — the check says which cannot go), or their cadre
 /// records from sync (no selection needed, FAQ 000 四 Q5).
 pub fn load(c: &mut DbConn, school: i64, spec: &Spec) -> ApiResult<Contents> {
-    let t = spec.roster_type()?;
+    let t = spec.roster;
     let students = students(c, school, spec)?;
     let ids: Vec<i64> = students.keys().copied().collect();
     let mut rows = Vec::new();
@@ -516,7 +594,7 @@ pub fn check(contents: &Contents, files: Files, lang: crate::error::Lang) -> Vec
             name: s.name.clone(),
             class_code: s.class_code.clone(),
             seat_no: s.seat_no,
-            item_kind: item.map(|i| i.kind().to_string()),
+            item_kind: item.map(|i| i.kind().as_str().to_string()),
             item_id: item.map(Item::id),
         });
     };

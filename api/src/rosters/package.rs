@@ -13,7 +13,7 @@ use sha2::{Digest, Sha256};
 use zip::write::SimpleFileOptions;
 use zip::CompressionMethod;
 
-use super::{Attachment, Contents, Item, RosterKind, RosterType, Row, Spec, Student};
+use super::{Attachment, Contents, Item, ItemKind, RosterKind, RosterType, Row, Spec, Student};
 use crate::state::AppState;
 use crate::db::DbConn;
 use crate::jobs::{Job, JobError, Output, Progress};
@@ -34,7 +34,7 @@ fn roc_time(t: NaiveDateTime) -> String {
 /// `{school}_{year}_{semester}_{roster}_{yyyyMMdd_HH_mm_ss}` (Taipei time).
 pub fn package_stem(school_code: &str, spec: &Spec, at: NaiveDateTime) -> String {
     let local = at + chrono::Duration::hours(8);
-    format!("{school_code}_{}_{}_{}_{}", spec.academic_year, spec.semester, spec.roster, local.format("%Y%m%d_%H_%M_%S"))
+    format!("{school_code}_{}_{}_{}_{}", spec.academic_year, spec.semester, spec.roster.code, local.format("%Y%m%d_%H_%M_%S"))
 }
 
 /// The name of an attachment in the package: one folder per student, the item's kind and id and
@@ -192,7 +192,7 @@ pub fn workbook<W: Write + Send>(out: W, tmp: &Path, cover: &Cover, contents: &C
         ("學期", cover.spec.semester.to_string()),
         ("名冊別", cover.roster.code.to_string()),
         ("名冊名稱", cover.roster.name_zh.to_string()),
-        ("匯出年級", cover.spec.grades.clone()),
+        ("匯出年級", cover.spec.grades.as_str().to_string()),
         ("部別", super::division_zh(cover.spec.division).to_string()),
         ("學生數", students.len().to_string()),
         ("項目數", contents.rows.len().to_string()),
@@ -289,7 +289,7 @@ fn zip_err(e: zip::result::ZipError) -> JobError {
 pub fn run(state: &AppState, job: &Job, progress: &Progress) -> Result<Output, JobError> {
     let params: Params = serde_json::from_value(job.params.clone()).map_err(|e| JobError::fatal(format!("bad parameters: {e}")))?;
     let (school, export_id, spec) = (job.school_id, params.export_id, params.spec);
-    let roster = spec.roster_type()?;
+    let roster = spec.roster;
     // The events up to now sealed, so that the cover names the head that covers them.
     crate::history::seal(&state.db, state.clock.now())?;
     let (code, school_name, exported_by, created_at, contents) = state.db.read_blocking(|c| {
@@ -372,7 +372,7 @@ fn record(state: &AppState, export_id: i64, contents: &Contents, names: &[(Optio
     let sha256 = sha256.to_string();
     let students: std::collections::HashSet<i64> = contents.rows.iter().map(|r| r.student_id).collect();
     let (n_students, n_items, n_files) = (students.len() as i32, contents.rows.len() as i32, contents.attachments() as i32);
-    type ItemRow = (i64, String, String, i64, bool, Option<String>, Option<String>, Option<String>, Option<String>);
+    type ItemRow = (i64, String, ItemKind, i64, bool, Option<String>, Option<String>, Option<String>, Option<String>);
     let items: Vec<ItemRow> = contents
         .rows
         .iter()
@@ -380,7 +380,7 @@ fn record(state: &AppState, export_id: i64, contents: &Contents, names: &[(Optio
         .map(|(r, (dn, vn))| {
             // Kept encrypted, like the accounts' column (issue #26).
             let nid = contents.students.get(&r.student_id).and_then(|s| s.national_id.as_deref()).map(crate::national_id::seal).transpose()?.unwrap_or_default();
-            Ok((r.student_id, nid, r.item.kind().to_string(), r.item.id(), r.item.imported(), dn.clone(), r.document.as_ref().map(|f| f.sha256.clone()), vn.clone(), r.video.as_ref().map(|f| f.sha256.clone())))
+            Ok((r.student_id, nid, r.item.kind(), r.item.id(), r.item.imported(), dn.clone(), r.document.as_ref().map(|f| f.sha256.clone()), vn.clone(), r.video.as_ref().map(|f| f.sha256.clone())))
         })
         .collect::<crate::error::ApiResult<_>>()?;
     state.db.write_blocking(move |c| {
@@ -393,7 +393,7 @@ fn record(state: &AppState, export_id: i64, contents: &Contents, names: &[(Optio
                         rei::export_id.eq(export_id),
                         rei::student_id.eq(*student),
                         rei::national_id.eq(nid.clone()),
-                        rei::item_kind.eq(kind.clone()),
+                        rei::item_kind.eq(kind.as_str()),
                         rei::item_id.eq(*id),
                         rei::imported.eq(*imported),
                         rei::document_name.eq(dn.clone()),
@@ -421,6 +421,7 @@ fn record(state: &AppState, export_id: i64, contents: &Contents, names: &[(Optio
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rosters::GradeSet;
 
     #[test]
     fn roc_dates_have_seven_digits() {
@@ -430,7 +431,7 @@ mod tests {
 
     #[test]
     fn package_names_follow_the_manual() {
-        let spec = Spec { roster: "26".into(), grades: "1-3".into(), division: super::super::Division::Day, academic_year: 115, semester: 1 };
+        let spec = Spec { roster: RosterType::parse("26").unwrap(), grades: GradeSet::OneToThree, division: super::super::Division::Day, academic_year: 115, semester: 1 };
         let at = NaiveDate::from_ymd_opt(2026, 12, 6).unwrap().and_hms_opt(3, 4, 5).unwrap();
         assert_eq!(package_stem("999999", &spec, at), "999999_115_1_26_20261206_11_04_05");
     }

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::package::Params;
-use super::{Division, Issue, RosterKind, RosterType, Spec, JOB_KIND, TYPES};
+use super::{Division, GradeSet, Issue, RosterKind, RosterType, Spec, JOB_KIND, TYPES};
 use crate::state::AppState;
 use crate::auth::{Need, Op, Principal};
 use crate::error::{ApiError, ApiResult, ErrorCode, Lang, Problem};
@@ -85,8 +85,8 @@ fn view(r: ExportRow) -> ApiResult<ExportView> {
     Ok(ExportView {
         id,
         job_id,
-        roster,
-        grades,
+        roster: RosterType::parse(&roster)?.as_str().to_string(),
+        grades: GradeSet::parse(&grades)?.as_str().to_string(),
         division: super::parse_division(&division).ok_or_else(|| ApiError::internal(format!("bad division {division}")))?,
         academic_year,
         semester,
@@ -207,15 +207,15 @@ pub struct RosterQuery {
     pub division: Option<String>,
 }
 
-fn remark(t: &RosterType, grades: &str, semester: i32, lang: Lang) -> String {
+fn remark(t: &RosterType, grades: GradeSet, semester: i32, lang: Lang) -> String {
     let (zh, en) = match (t.kind, grades) {
-        (RosterKind::Cadre, "1-3") => ("第一學期提交用", "for semester 1"),
-        (RosterKind::Cadre, "1-2") => ("第二學期高一、二提交用", "semester 2, grades 1–2"),
+        (RosterKind::Cadre, GradeSet::OneToThree) => ("第一學期提交用", "for semester 1"),
+        (RosterKind::Cadre, GradeSet::OneToTwo) => ("第二學期高一、二提交用", "semester 2, grades 1–2"),
         (RosterKind::Cadre, _) => ("第二學期高三提交用", "semester 2, grade 3"),
-        (_, "1-3") => ("提交108、109名冊用", "for the 108 and 109 cohorts"),
-        (RosterKind::Results, "1-2") => ("僅有一、二年級勾選之學習成果", "learning results selected by grades 1–2"),
+        (_, GradeSet::OneToThree) => ("提交108、109名冊用", "for the 108 and 109 cohorts"),
+        (RosterKind::Results, GradeSet::OneToTwo) => ("僅有一、二年級勾選之學習成果", "learning results selected by grades 1–2"),
         (RosterKind::Results, _) => ("僅有三年級勾選之學習成果", "learning results selected by grade 3"),
-        (_, "1-2") => ("僅有一、二年級勾選之多元表現", "performances selected by grades 1–2"),
+        (_, GradeSet::OneToTwo) => ("僅有一、二年級勾選之多元表現", "performances selected by grades 1–2"),
         _ => ("僅有三年級勾選之多元表現", "performances selected by grade 3"),
     };
     let _ = semester;
@@ -245,14 +245,14 @@ pub async fn roster_table(state: web::Data<AppState>, who: Principal, req: HttpR
     let mut lines = Vec::new();
     for t in types {
         for g in t.grade_sets(term.semester) {
-            let last = exports.iter().find(|e| e.roster == t.code && e.grades == *g && e.academic_year == term.academic_year && e.semester == term.semester).cloned();
+            let last = exports.iter().find(|e| e.roster == t.code && e.grades == g.as_str() && e.academic_year == term.academic_year && e.semester == term.semester).cloned();
             lines.push(RosterLine {
                 kind: t.kind,
                 roster: t.code.to_string(),
                 name: if lang == Lang::En { t.name_en.into() } else { t.name_zh.into() },
-                grades: g.to_string(),
+                grades: g.as_str().to_string(),
                 division: t.division,
-                remark: remark(&t, g, term.semester, lang),
+                remark: remark(&t, *g, term.semester, lang),
                 last_export: last,
             });
         }
@@ -325,8 +325,8 @@ pub async fn roster_check(state: web::Data<AppState>, who: Principal, req: HttpR
                 items: contents.rows.len(),
                 files: contents.attachments(),
                 issues,
-                roster: spec.roster,
-                grades: spec.grades,
+                roster: spec.roster.as_str().to_string(),
+                grades: spec.grades.as_str().to_string(),
                 division: spec.division,
                 academic_year: spec.academic_year,
                 semester: spec.semester,
@@ -393,8 +393,8 @@ pub async fn start_export(state: web::Data<AppState>, who: Principal, body: crat
                 .values((
                     re::school_id.eq(school),
                     re::job_id.eq(job),
-                    re::roster.eq(&spec.roster),
-                    re::grades.eq(&spec.grades),
+                    re::roster.eq(spec.roster.as_str()),
+                    re::grades.eq(spec.grades.as_str()),
                     re::division.eq(spec.division.as_str()),
                     re::academic_year.eq(spec.academic_year),
                     re::semester.eq(spec.semester),
@@ -469,7 +469,7 @@ pub async fn download_export(state: web::Data<AppState>, who: Principal, req: Ht
     let found: Option<(String, i64)> =
         state.db.read(move |c| Ok(re::table.find(id).filter(re::school_id.eq(school)).select((re::roster, re::job_id)).first(c).optional()?)).await?;
     let (roster, job_id) = found.ok_or_else(ApiError::not_found)?;
-    let t = RosterType::find(&roster).ok_or_else(ApiError::not_found)?;
+    let t = RosterType::parse(&roster)?;
     if !types.iter().any(|a| a.code == t.code) {
         who.require(need(t.kind))?;
     }

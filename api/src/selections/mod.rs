@@ -202,11 +202,10 @@ fn check_imported(c: &mut DbConn, me: Caller, item: i64) -> ApiResult<(Kind, i32
     let found: Option<(i64, String, i32, Option<String>)> =
         tx::table.filter(tx::id.eq(item)).filter(tx::school_id.eq(me.school)).select((tx::student_id, tx::item_kind, tx::academic_year, tx::state)).first(c).optional()?;
     let (_, item_kind, year, state) = found.filter(|f| f.0 == me.user).ok_or_else(ApiError::not_found)?;
-    let kind = match item_kind.as_str() {
-        "result" => Kind::Results,
-        "performance" => Kind::Performances,
-        "cadre" => return Err(ApiError::with_detail(ErrorCode::InvalidState, "校內幹部經歷不需勾選。", "School cadre records are not selected.")),
-        other => return Err(ApiError::bad_stored("transfer_items.item_kind", other)),
+    let kind = match crate::rosters::ItemKind::parse("transfer_items.item_kind", &item_kind)? {
+        crate::rosters::ItemKind::Result => Kind::Results,
+        crate::rosters::ItemKind::Performance => Kind::Performances,
+        crate::rosters::ItemKind::Cadre => return Err(ApiError::with_detail(ErrorCode::InvalidState, "校內幹部經歷不需勾選。", "School cadre records are not selected.")),
     };
     if kind == Kind::Results && state.as_deref() != Some("certified") {
         return Err(ApiError::with_detail(ErrorCode::InvalidState, "只能勾選認證成功的學習成果。", "Only certified learning results can be selected."));

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
+use super::review::StageAction;
 use super::{GroupKind, OutcomeState, Phase, PlanState};
 use crate::state::AppState;
 use crate::auth::Principal;
@@ -288,12 +289,12 @@ pub struct MySelfDirected {
 
 /// Records one submission or decision.
 #[allow(clippy::too_many_arguments)]
-pub fn record(c: &mut DbConn, plan: i64, phase: Phase, action: &str, position: Option<i32>, identity: Option<&str>, actor: i64, reason: Option<&str>, now: NaiveDateTime) -> ApiResult<()> {
+pub fn record(c: &mut DbConn, plan: i64, phase: Phase, action: StageAction, position: Option<i32>, identity: Option<&str>, actor: i64, reason: Option<&str>, now: NaiveDateTime) -> ApiResult<()> {
     diesel::insert_into(ev::table)
         .values((
             ev::plan_id.eq(plan),
             ev::phase.eq(phase.as_str()),
-            ev::action.eq(action),
+            ev::action.eq(action.as_str()),
             ev::position.eq(position),
             ev::identity.eq(identity),
             ev::actor_id.eq(actor),
@@ -302,7 +303,7 @@ pub fn record(c: &mut DbConn, plan: i64, phase: Phase, action: &str, position: O
         ))
         .execute(c)?;
     let school: i64 = pl::table.find(plan).select(pl::school_id).first(c)?;
-    let detail = serde_json::json!({"plan": plan, "phase": phase.as_str(), "action": action, "position": position, "identity": identity, "reason": reason});
+    let detail = serde_json::json!({"plan": plan, "phase": phase.as_str(), "action": action.as_str(), "position": position, "identity": identity, "reason": reason});
     crate::history::note(c, school, Some(actor), "self_directed_event", detail, now)
 }
 
@@ -632,7 +633,7 @@ fn send(c: &mut DbConn, me: Caller, id: i64, phase: Phase, now: NaiveDateTime) -
             .set((pl::result_state.eq(OutcomeState::InReview.as_str()), pl::result_stage.eq(Some(0)), pl::return_reason.eq(None::<String>), pl::updated_at.eq(now)))
             .execute(c)?,
     };
-    record(c, id, phase, "submitted", Some(0), Some(&first), me.actor, None, now)?;
+    record(c, id, phase, StageAction::Submitted, Some(0), Some(&first), me.actor, None, now)?;
     access::record_on_behalf(c, me, "self_directed_submitted", format!("{} {id}", phase.as_str()), now)
 }
 

@@ -48,12 +48,29 @@ pub enum StageAction {
     Returned,
 }
 
+impl StageAction {
+    pub const ALL: [StageAction; 3] = [StageAction::Submitted, StageAction::Approved, StageAction::Returned];
+
+    /// As `sdl_events.action` stores it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StageAction::Submitted => "submitted",
+            StageAction::Approved => "approved",
+            StageAction::Returned => "returned",
+        }
+    }
+
+    /// The stored action; anything else is an error, never a default.
+    pub fn parse(s: &str) -> ApiResult<StageAction> {
+        StageAction::ALL.into_iter().find(|a| a.as_str() == s).ok_or_else(|| ApiError::bad_stored("sdl_events.action", s))
+    }
+}
+
 /// One submission or decision.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct StageDecision {
     pub phase: Phase,
-    #[schema(value_type = StageAction)]
-    pub action: String,
+    pub action: StageAction,
     /// The stage (1 = first) it was at.
     pub position: Option<i32>,
     pub stage_label: Option<String>,
@@ -272,6 +289,7 @@ fn history(c: &mut DbConn, plan: i64, stages: &[(i64, Phase, FlowStage)]) -> Api
     rows.into_iter()
         .map(|(phase, action, position, actor_account, actor_name, reason, at)| {
             let phase = Phase::parse(&phase)?;
+            let action = StageAction::parse(&action)?;
             let position = position.map(|p| p + 1);
             let stage_label = position.and_then(|p| stage_at(stages, plan, phase, p)).map(|s| s.label.clone());
             Ok(StageDecision { phase, action, position, stage_label, actor_account, actor_name, reason, at })
@@ -387,7 +405,7 @@ pub fn queue(c: &mut DbConn, me: Caller, which: QueueState, page: i64, per_page:
                         .inner_join(fs::table.on(fs::plan_id.eq(ev::plan_id)))
                         .left_join(sp::table.on(sp::user_id.eq(pl::student_id)))
                         .filter(pl::school_id.eq(me.school))
-                        .filter(ev::action.ne("submitted"))
+                        .filter(ev::action.ne(StageAction::Submitted.as_str()))
                         .filter(sql::<Bool>(&at))
                 };
             }
@@ -417,7 +435,7 @@ pub fn queue(c: &mut DbConn, me: Caller, which: QueueState, page: i64, per_page:
         }
         QueueState::Decided => {
             let decided: Vec<(i64, String, Option<i32>)> =
-                ev::table.filter(ev::plan_id.eq_any(&ids)).filter(ev::action.ne("submitted")).order(ev::id.desc()).select((ev::plan_id, ev::phase, ev::position)).load(c)?;
+                ev::table.filter(ev::plan_id.eq_any(&ids)).filter(ev::action.ne(StageAction::Submitted.as_str())).order(ev::id.desc()).select((ev::plan_id, ev::phase, ev::position)).load(c)?;
             let decided: Vec<(i64, Phase, Option<i32>)> = decided.into_iter().map(|(id, phase, pos)| Ok((id, Phase::parse(&phase)?, pos))).collect::<ApiResult<_>>()?;
             for p in found {
                 let facts = facts_of(&p);
@@ -523,7 +541,7 @@ pub fn decide(c: &mut DbConn, me: Caller, id: i64, input: &StageDecisionInput, n
                     .execute(c)?,
             };
             decided_first(changed)?;
-            plans::record(c, id, phase, "returned", Some(pos - 1), Some(stage.identity.as_str()), me.user, Some(reason), now)?;
+            plans::record(c, id, phase, StageAction::Returned, Some(pos - 1), Some(stage.identity.as_str()), me.user, Some(reason), now)?;
             inbox::Message::SelfDirectedReturned { phase: sd_phase, theme, stage: named(&stage), reason: reason.to_string() }
         }
         Verdict::Approve => {
@@ -537,7 +555,7 @@ pub fn decide(c: &mut DbConn, me: Caller, id: i64, input: &StageDecisionInput, n
                 (Phase::Result, false) => diesel::update(waiting_row!(Phase::Result)).set((pl::result_stage.eq(next), pl::updated_at.eq(now))).execute(c)?,
             };
             decided_first(changed)?;
-            plans::record(c, id, phase, "approved", Some(pos - 1), Some(stage.identity.as_str()), me.user, None, now)?;
+            plans::record(c, id, phase, StageAction::Approved, Some(pos - 1), Some(stage.identity.as_str()), me.user, None, now)?;
             if last {
                 inbox::Message::SelfDirectedCertified { phase: sd_phase, theme }
             } else {

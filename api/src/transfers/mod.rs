@@ -378,7 +378,7 @@ pub fn snapshot(c: &mut DbConn, school: i64, ids: &[i64]) -> ApiResult<Snapshot>
                 .collect();
             let decisions = history
                 .iter()
-                .filter(|e| e.action == "certified" || e.action == "rejected")
+                .filter(|e| e.action == crate::uploads::results::ResultAction::Certified.as_str() || e.action == crate::uploads::results::ResultAction::Rejected.as_str())
                 .map(|e| Decision { state: e.action.clone(), teacher: e.actor.clone(), teacher_account: e.actor_account.clone(), reason: e.reason.clone(), at: e.at.clone() })
                 .collect();
             rec.learning_results.push(ResultRecord {
@@ -442,6 +442,7 @@ pub struct ImportedItem {
 /// `academic_year` (cadre records left out), by student and id.
 pub fn imported_items(c: &mut DbConn, school: i64, students: &[i64], academic_year: i32) -> ApiResult<Vec<ImportedItem>> {
     use crate::schema::transfer_items as tx;
+    use crate::rosters::ItemKind;
     use crate::selections::Kind;
     let mut out = Vec::new();
     for chunk in students.chunks(500) {
@@ -449,16 +450,16 @@ pub fn imported_items(c: &mut DbConn, school: i64, students: &[i64], academic_ye
             .filter(tx::school_id.eq(school))
             .filter(tx::student_id.eq_any(chunk.to_vec()))
             .filter(tx::academic_year.eq(academic_year))
-            .filter(tx::item_kind.eq_any([Kind::Results.item_kind(), Kind::Performances.item_kind()]))
+            .filter(tx::item_kind.eq_any([ItemKind::Result.as_str(), ItemKind::Performance.as_str()]))
             .order((tx::student_id.asc(), tx::id.asc()))
             .select((tx::id, tx::student_id, tx::item_kind, tx::origin_school_code, tx::origin_school_name, tx::record))
             .load(c)?;
         for (id, student_id, kind, origin_school_code, origin_school_name, record) in rows {
             let bad = |e: serde_json::Error| ApiError::internal(format!("imported record {id}: {e}"));
-            let (kind, record) = if kind == Kind::Results.item_kind() {
-                (Kind::Results, ImportedRecord::Result(serde_json::from_str(&record).map_err(bad)?))
-            } else {
-                (Kind::Performances, ImportedRecord::Performance(serde_json::from_str(&record).map_err(bad)?))
+            let (kind, record) = match ItemKind::parse("transfer_items.item_kind", &kind)? {
+                ItemKind::Result => (Kind::Results, ImportedRecord::Result(serde_json::from_str(&record).map_err(bad)?)),
+                ItemKind::Performance => (Kind::Performances, ImportedRecord::Performance(serde_json::from_str(&record).map_err(bad)?)),
+                ItemKind::Cadre => return Err(ApiError::internal(format!("imported record {id}: a cadre record among the results and performances"))),
             };
             out.push(ImportedItem { id, student_id, kind, origin_school_code, origin_school_name, record });
         }

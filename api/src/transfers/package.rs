@@ -20,6 +20,7 @@ use crate::state::AppState;
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::jobs::{Job, JobError, Output, Progress};
+use crate::rosters::ItemKind;
 use crate::schema::{schools, transfer_exports as te, transfer_imports as ti, transfer_items as tx};
 use crate::storage::{FileKind, FileStore};
 use crate::uploads::form::{Incoming, Quota};
@@ -326,7 +327,7 @@ pub struct TransferStudentOutcome {
 
 /// What one item becomes in `transfer_items`.
 struct Item<'a> {
-    kind: &'static str,
+    kind: ItemKind,
     origin_id: i64,
     academic_year: i32,
     semester: Option<i32>,
@@ -345,7 +346,7 @@ fn items_of(s: &StudentRecord) -> ApiResult<Vec<Item<'_>>> {
             return Err(refused(format!("學習成果 {} 的狀態「{}」不明", r.id, r.state), format!("learning result {} has an unknown state `{}`", r.id, r.state)));
         }
         out.push(Item {
-            kind: "result",
+            kind: ItemKind::Result,
             origin_id: r.id,
             academic_year: r.academic_year,
             semester: Some(r.semester),
@@ -358,11 +359,11 @@ fn items_of(s: &StudentRecord) -> ApiResult<Vec<Item<'_>>> {
         });
     }
     for p in &s.performances {
-        out.push(Item { kind: "performance", origin_id: p.id, academic_year: p.fields.academic_year, semester: None, course_code: None, title: p.fields.title.clone(), state: None, record: json(p)?, document: p.document.as_ref(), video: p.video.as_ref() });
+        out.push(Item { kind: ItemKind::Performance, origin_id: p.id, academic_year: p.fields.academic_year, semester: None, course_code: None, title: p.fields.title.clone(), state: None, record: json(p)?, document: p.document.as_ref(), video: p.video.as_ref() });
     }
     for c in &s.cadre_records {
         out.push(Item {
-            kind: "cadre",
+            kind: ItemKind::Cadre,
             origin_id: c.id,
             academic_year: c.academic_year,
             semester: Some(c.semester),
@@ -410,7 +411,7 @@ pub fn apply(c: &mut DbConn, school: i64, by: i64, file_name: &str, checked: Che
         .get_result(c)?;
     // What was imported before from this school for these students, in one query (chunked).
     let students: Vec<i64> = matched.values().copied().collect();
-    let mut before: HashSet<(i64, String, i64)> = HashSet::new();
+    let mut before: HashSet<(i64, ItemKind, i64)> = HashSet::new();
     for chunk in students.chunks(500) {
         let rows: Vec<(i64, String, i64)> = tx::table
             .filter(tx::school_id.eq(school))
@@ -418,7 +419,9 @@ pub fn apply(c: &mut DbConn, school: i64, by: i64, file_name: &str, checked: Che
             .filter(tx::origin_school_code.eq(&origin.code))
             .select((tx::student_id, tx::item_kind, tx::origin_id))
             .load(c)?;
-        before.extend(rows);
+        for (student, kind, origin_id) in rows {
+            before.insert((student, ItemKind::parse("transfer_items.item_kind", &kind)?, origin_id));
+        }
     }
     let mut outcomes = Vec::new();
     let (mut n_matched, mut n_added) = (0, 0);
@@ -429,7 +432,7 @@ pub fn apply(c: &mut DbConn, school: i64, by: i64, file_name: &str, checked: Che
         if let Some(student) = student {
             n_matched += 1;
             for item in items_of(s)? {
-                if !before.insert((student, item.kind.to_string(), item.origin_id)) {
+                if !before.insert((student, item.kind, item.origin_id)) {
                     outcome.already += 1;
                     continue;
                 }
@@ -448,7 +451,7 @@ pub fn apply(c: &mut DbConn, school: i64, by: i64, file_name: &str, checked: Che
                         tx::student_id.eq(student),
                         tx::origin_school_code.eq(&origin.code),
                         tx::origin_school_name.eq(&origin.name),
-                        tx::item_kind.eq(item.kind),
+                        tx::item_kind.eq(item.kind.as_str()),
                         tx::origin_id.eq(item.origin_id),
                         tx::academic_year.eq(item.academic_year),
                         tx::semester.eq(item.semester),

@@ -685,7 +685,7 @@ fn load_items(c: &mut crate::db::DbConn, school: i64, student: i64, only: Option
             Ok(ImportedItem {
                 id,
                 student_id,
-                kind,
+                kind: crate::rosters::ItemKind::parse("transfer_items.item_kind", &kind)?.as_str().to_string(),
                 origin_school_code: code,
                 origin_school_name: name,
                 academic_year,

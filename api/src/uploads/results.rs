@@ -136,11 +136,33 @@ pub enum ResultAction {
     Unselected,
 }
 
+impl ResultAction {
+    pub const ALL: [ResultAction; 7] =
+        [ResultAction::Created, ResultAction::Updated, ResultAction::Submitted, ResultAction::Certified, ResultAction::Rejected, ResultAction::Deleted, ResultAction::Unselected];
+
+    /// As `learning_result_events.action` stores it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ResultAction::Created => "created",
+            ResultAction::Updated => "updated",
+            ResultAction::Submitted => "submitted",
+            ResultAction::Certified => "certified",
+            ResultAction::Rejected => "rejected",
+            ResultAction::Deleted => "deleted",
+            ResultAction::Unselected => "unselected",
+        }
+    }
+
+    /// The stored action; anything else is an error, never a default.
+    pub fn parse(s: &str) -> ApiResult<ResultAction> {
+        ResultAction::ALL.into_iter().find(|a| a.as_str() == s).ok_or_else(|| ApiError::bad_stored("learning_result_events.action", s))
+    }
+}
+
 /// One state change: what, by whom, when, why.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ResultEvent {
-    #[schema(value_type = ResultAction)]
-    pub action: String,
+    pub action: ResultAction,
     /// The state after the change.
     pub state: String,
     pub actor_account: Option<String>,
@@ -406,20 +428,19 @@ pub fn history(c: &mut DbConn, id: i64) -> ApiResult<Vec<ResultEvent>> {
         .load(c)?;
     let linked: Vec<i64> = rows.iter().filter(|(_, (_, _, kind, _))| kind.as_deref() == Some(UserKind::Temporary.as_str())).filter_map(|(_, (_, _, _, linked))| *linked).collect();
     let students: Vec<(i64, String)> = if linked.is_empty() { vec![] } else { users::table.filter(users::id.eq_any(&linked)).select((users::id, users::account)).load(c)? };
-    Ok(rows
-        .into_iter()
+    rows.into_iter()
         .map(|((action, state, reason, at), (actor_account, actor_name, kind, linked))| {
             let on_behalf_of = linked
                 .filter(|_| kind.as_deref() == Some(UserKind::Temporary.as_str()))
                 .and_then(|l| students.iter().find(|(i, _)| *i == l).map(|(_, a)| a.clone()));
-            ResultEvent { action, state, actor_account, actor_name, on_behalf_of, reason, at }
+            Ok(ResultEvent { action: ResultAction::parse(&action)?, state, actor_account, actor_name, on_behalf_of, reason, at })
         })
-        .collect())
+        .collect()
 }
 
 /// Records an event of a result with the SHA-256 of the files it has now (sealed into the
 /// school's history chain shortly after: `crate::history`).
-pub fn record(c: &mut DbConn, result: i64, action: &str, state: ResultState, actor: i64, reason: Option<&str>, now: NaiveDateTime) -> ApiResult<()> {
+pub fn record(c: &mut DbConn, result: i64, action: ResultAction, state: ResultState, actor: i64, reason: Option<&str>, now: NaiveDateTime) -> ApiResult<()> {
     record_change(c, result, action, state, actor, reason, None, now)
 }
 
@@ -434,13 +455,13 @@ fn edited_fields(c: &mut DbConn, result: i64) -> ApiResult<serde_json::Value> {
 /// [`record`], with the result's fields before and after the change (`detail`, sealed with the
 /// event).
 #[allow(clippy::too_many_arguments)]
-fn record_change(c: &mut DbConn, result: i64, action: &str, state: ResultState, actor: i64, reason: Option<&str>, detail: Option<serde_json::Value>, now: NaiveDateTime) -> ApiResult<()> {
+fn record_change(c: &mut DbConn, result: i64, action: ResultAction, state: ResultState, actor: i64, reason: Option<&str>, detail: Option<serde_json::Value>, now: NaiveDateTime) -> ApiResult<()> {
     let (document, video): (Option<i64>, Option<i64>) = lr::table.find(result).select((lr::document_file_id, lr::video_file_id)).first(c)?;
     let [document, video] = crate::history::file_sha256s(c, [document, video])?;
     diesel::insert_into(ev::table)
         .values((
             ev::result_id.eq(result),
-            ev::action.eq(action),
+            ev::action.eq(action.as_str()),
             ev::state.eq(state.as_str()),
             ev::actor_id.eq(actor),
             ev::reason.eq(reason),
@@ -784,7 +805,7 @@ pub fn create(c: &mut DbConn, me: Caller, grade: i32, course_id: i64, text: &str
         ))
         .returning(lr::id)
         .get_result(c)?;
-    record(c, id, "created", ResultState::Editing, me.actor, None, now)?;
+    record(c, id, ResultAction::Created, ResultState::Editing, me.actor, None, now)?;
     Ok(id)
 }
 
@@ -921,7 +942,7 @@ pub fn edit(c: &mut DbConn, me: Caller, id: i64, text: Option<&str>, upload: Upl
         diesel::update(lr::table.find(id)).set(lr::description.eq(text)).execute(c)?;
     }
     let after = edited_fields(c, id)?;
-    record_change(c, id, "updated", ResultState::Editing, me.actor, None, Some(serde_json::json!({"before": before, "after": after})), now)
+    record_change(c, id, ResultAction::Updated, ResultState::Editing, me.actor, None, Some(serde_json::json!({"before": before, "after": after})), now)
 }
 
 /// 刪除課程學習成果: an `editing` or `rejected` one (to upload again), inside the upload period
@@ -946,7 +967,7 @@ pub async fn delete_result(state: web::Data<AppState>, who: Principal, id: web::
 pub fn soft_delete(c: &mut DbConn, me: Caller, id: i64, now: NaiveDateTime) -> ApiResult<()> {
     let own = own_in_period(c, me, id, &[ResultState::Editing, ResultState::Rejected], "刪除", now)?;
     diesel::update(lr::table.find(id)).set((lr::deleted_at.eq(Some(now)), lr::updated_at.eq(now))).execute(c)?;
-    record(c, id, "deleted", own.state, me.actor, None, now)
+    record(c, id, ResultAction::Deleted, own.state, me.actor, None, now)
 }
 
 /// 送出認證: `editing` → `submitted`, inside the upload period of the result's own term. From
@@ -980,7 +1001,7 @@ pub fn submit(c: &mut DbConn, me: Caller, id: i64, now: NaiveDateTime) -> ApiRes
             lr::updated_at.eq(now),
         ))
         .execute(c)?;
-    record(c, id, "submitted", ResultState::Submitted, me.actor, None, now)
+    record(c, id, ResultAction::Submitted, ResultState::Submitted, me.actor, None, now)
 }
 
 /// Downloads a result's `document` or `video` (inline, or with `?download=true` as an attachment);

@@ -1,0 +1,2 @@
+ALTER TABLE notifications DROP CONSTRAINT notifications_kind_check;
+ALTER TABLE learning_result_events DROP CONSTRAINT learning_result_events_action_check;

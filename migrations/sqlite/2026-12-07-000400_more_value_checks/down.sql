@@ -1,0 +1,4 @@
+DROP TRIGGER notifications_kind_update_check;
+DROP TRIGGER notifications_kind_insert_check;
+DROP TRIGGER learning_result_events_action_update_check;
+DROP TRIGGER learning_result_events_action_insert_check;
