@@ -15,7 +15,8 @@ use crate::error::{ApiError, ApiResult};
 use crate::schema::study_fields as sf;
 
 /// Which national list a field belongs to (`study_fields.kind`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
 pub enum FieldKind {
     /// 大學學群.
     University,
@@ -47,8 +48,7 @@ impl FieldKind {
 }))]
 pub struct StudyField {
     pub id: i64,
-    /// `university` (大學學群) or `vocational` (技職群類).
-    pub kind: String,
+    pub kind: FieldKind,
     /// Its number in the national list, e.g. `01`.
     pub code: String,
     pub name: String,
@@ -63,7 +63,7 @@ type Row = (i64, String, String, String, String, String, Option<NaiveDateTime>);
 
 fn field(r: Row) -> ApiResult<StudyField> {
     let (id, kind, code, name, description, url, updated_at) = r;
-    let kind = FieldKind::parse(&kind)?.as_str().to_string();
+    let kind = FieldKind::parse(&kind)?;
     Ok(StudyField { id, kind, code, name, description, url, updated_at })
 }
 

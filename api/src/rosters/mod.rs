@@ -141,7 +141,7 @@ impl<'de> Deserialize<'de> for RosterType {
 }
 
 /// 匯出年級: a roster's grade set (`roster_exports.grades`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub enum GradeSet {
     #[serde(rename = "1-3")]
     OneToThree,
@@ -179,7 +179,8 @@ impl GradeSet {
 
 /// What a roster records (`roster_export_items.item_kind`) and a transfer package carries
 /// (`transfer_items.item_kind`); an imported item is recorded under its own kind.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
 pub enum ItemKind {
     Result,
     Performance,
@@ -563,7 +564,7 @@ pub struct Issue {
     pub class_code: Option<String>,
     pub seat_no: Option<i32>,
     /// `result`, `performance` or `cadre`; none for a problem of the student alone.
-    pub item_kind: Option<String>,
+    pub item_kind: Option<ItemKind>,
     pub item_id: Option<i64>,
 }
 
@@ -594,7 +595,7 @@ pub fn check(contents: &Contents, files: Files, lang: crate::error::Lang) -> Vec
             name: s.name.clone(),
             class_code: s.class_code.clone(),
             seat_no: s.seat_no,
-            item_kind: item.map(|i| i.kind().as_str().to_string()),
+            item_kind: item.map(|i| i.kind()),
             item_id: item.map(Item::id),
         });
     };

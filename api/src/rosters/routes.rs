@@ -50,8 +50,8 @@ pub struct ExportView {
     pub job_id: i64,
     /// 名冊別.
     pub roster: String,
-    /// 匯出年級: `1-3`, `1-2` or `3`.
-    pub grades: String,
+    /// 匯出年級.
+    pub grades: GradeSet,
     pub division: Division,
     pub academic_year: i32,
     pub semester: i32,
@@ -86,7 +86,7 @@ fn view(r: ExportRow) -> ApiResult<ExportView> {
         id,
         job_id,
         roster: RosterType::parse(&roster)?.as_str().to_string(),
-        grades: GradeSet::parse(&grades)?.as_str().to_string(),
+        grades: GradeSet::parse(&grades)?,
         division: super::parse_division(&division).ok_or_else(|| ApiError::internal(format!("bad division {division}")))?,
         academic_year,
         semester,
@@ -161,7 +161,7 @@ pub struct RosterLine {
     pub roster: String,
     pub name: String,
     /// 匯出年級.
-    pub grades: String,
+    pub grades: GradeSet,
     /// Fixed for 26/28/36/38; chosen (default `day`) for the others.
     pub division: Option<Division>,
     /// 備註.
@@ -245,12 +245,12 @@ pub async fn roster_table(state: web::Data<AppState>, who: Principal, req: HttpR
     let mut lines = Vec::new();
     for t in types {
         for g in t.grade_sets(term.semester) {
-            let last = exports.iter().find(|e| e.roster == t.code && e.grades == g.as_str() && e.academic_year == term.academic_year && e.semester == term.semester).cloned();
+            let last = exports.iter().find(|e| e.roster == t.code && e.grades == *g && e.academic_year == term.academic_year && e.semester == term.semester).cloned();
             lines.push(RosterLine {
                 kind: t.kind,
                 roster: t.code.to_string(),
                 name: if lang == Lang::En { t.name_en.into() } else { t.name_zh.into() },
-                grades: g.as_str().to_string(),
+                grades: *g,
                 division: t.division,
                 remark: remark(&t, *g, term.semester, lang),
                 last_export: last,
@@ -273,7 +273,7 @@ pub async fn roster_table(state: web::Data<AppState>, who: Principal, req: HttpR
 }))]
 pub struct CheckReport {
     pub roster: String,
-    pub grades: String,
+    pub grades: GradeSet,
     pub division: Division,
     pub academic_year: i32,
     pub semester: i32,
@@ -326,7 +326,7 @@ pub async fn roster_check(state: web::Data<AppState>, who: Principal, req: HttpR
                 files: contents.attachments(),
                 issues,
                 roster: spec.roster.as_str().to_string(),
-                grades: spec.grades.as_str().to_string(),
+                grades: spec.grades,
                 division: spec.division,
                 academic_year: spec.academic_year,
                 semester: spec.semester,

@@ -15,7 +15,7 @@ afterEach(() => {
 
 const grant = (code: ModuleCode): ModuleGrant => ({ code, name: code, can_create: false, can_update: false, can_delete: false });
 
-const line = (roster: string, grades: string, kind: RosterLine['kind'], remark: string, division: RosterLine['division'] = null): RosterLine => ({
+const line = (roster: string, grades: RosterLine['grades'], kind: RosterLine['kind'], remark: string, division: RosterLine['division'] = null): RosterLine => ({
   kind,
   roster,
   name: roster,
