@@ -10,7 +10,7 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::audit::{self, Event};
+use crate::audit::{self, Event, EventKind};
 use crate::identity::UserKind;
 use crate::state::AppState;
 use crate::auth::{client_addr, Need, Principal};
@@ -245,7 +245,7 @@ pub async fn create_delegate(state: web::Data<AppState>, who: Principal, req: Ht
                 (Some(course), _) => format!("course {course}"),
                 (_, teacher) => format!("teacher {}", teacher.unwrap_or_default()),
             };
-            audit::record(c, Event { school_id: Some(school), user_id: me, actor: Some(&actor), event: "certification_delegate_named", detail: Some(format!("{what}: delegate {}", body.delegate_id)), client: Some(&client) }, now)?;
+            audit::record(c, Event { school_id: Some(school), user_id: me, actor: Some(&actor), event: EventKind::CertificationDelegateNamed, detail: Some(format!("{what}: delegate {}", body.delegate_id)), client: Some(&client) }, now)?;
             load(c, school, Some(id))?.pop().ok_or_else(ApiError::not_found)
         })
         .await?;
@@ -276,7 +276,7 @@ pub async fn end_delegate(state: web::Data<AppState>, who: Principal, req: HttpR
             if n == 0 {
                 return Err(ApiError::not_found());
             }
-            audit::record(c, Event { school_id: Some(school), user_id: me, actor: Some(&actor), event: "certification_delegate_ended", detail: Some(format!("naming {id}")), client: Some(&client) }, now)
+            audit::record(c, Event { school_id: Some(school), user_id: me, actor: Some(&actor), event: EventKind::CertificationDelegateEnded, detail: Some(format!("naming {id}")), client: Some(&client) }, now)
         })
         .await?;
     Ok(HttpResponse::NoContent().finish())

@@ -154,7 +154,7 @@ pub fn file_sha256s<const N: usize>(c: &mut DbConn, ids: [Option<i64>; N]) -> Ap
 /// function, so that the chain seals it like any other. `detail`: what happened, as JSON (ids,
 /// states, file SHA-256s, the fields before and after a change); `user`: who did it. A note never
 /// changes who may do what, so it leaves the cached principals alone (no list to keep by hand).
-pub fn note(c: &mut DbConn, school: i64, user: Option<i64>, event: &str, detail: serde_json::Value, now: NaiveDateTime) -> ApiResult<()> {
+pub fn note(c: &mut DbConn, school: i64, user: Option<i64>, event: crate::audit::EventKind, detail: serde_json::Value, now: NaiveDateTime) -> ApiResult<()> {
     let event = crate::audit::Event { school_id: Some(school), user_id: user, actor: None, event, detail: Some(detail.to_string()), client: None };
     crate::audit::record_routine(c, event, now)
 }

@@ -15,7 +15,7 @@ use std::time::Duration;
 use utoipa::ToSchema;
 use validator::Validate;
 
-use crate::audit::{self, Event};
+use crate::audit::{self, Event, EventKind};
 use crate::state::AppState;
 use crate::auth::{client_addr, Need, Principal};
 use crate::config::Config;
@@ -451,7 +451,7 @@ pub async fn put_settings(
             }
             audit::record(
                 c,
-                Event { school_id: Some(school), user_id, actor: Some(&actor), event: "mail_settings_changed", detail: None, client: Some(&client) },
+                Event { school_id: Some(school), user_id, actor: Some(&actor), event: EventKind::MailSettingsChanged, detail: None, client: Some(&client) },
                 now,
             )?;
             Ok(web::Json(view(load_row(c, school)?)?))

@@ -103,7 +103,7 @@ pub mod routes {
     use validator::Validate;
 
     use super::School;
-    use crate::audit::{self, Event};
+    use crate::audit::{self, Event, EventKind};
     use crate::state::AppState;
     use crate::auth::{client_addr, Need, Principal};
     use crate::error::{ApiResult, Problem};
@@ -202,7 +202,7 @@ pub mod routes {
                 let (id, _) = super::create_with_admin(c, &body.code, &body.name, &account, &pw, now)?;
                 audit::record(
                     c,
-                    Event { school_id: Some(id), user_id: me, actor: Some(&actor), event: "school_created", detail: Some(format!("{} {}", body.code, body.name)), client: Some(&client) },
+                    Event { school_id: Some(id), user_id: me, actor: Some(&actor), event: EventKind::SchoolCreated, detail: Some(format!("{} {}", body.code, body.name)), client: Some(&client) },
                     now,
                 )?;
                 Ok(schools::table.find(id).select(School::as_select()).first(c)?)

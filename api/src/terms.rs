@@ -238,7 +238,7 @@ pub mod routes {
 
     use super::Term;
     use crate::identity::Module;
-    use crate::audit::{self, Event};
+    use crate::audit::{self, Event, EventKind};
     use crate::state::AppState;
     use crate::auth::{client_addr, Need, Op, Principal, Scope};
     use crate::error::{ApiError, ApiResult, Problem};
@@ -384,7 +384,7 @@ pub mod routes {
                 super::derive_advisor_roles(c, school)?;
                 audit::record(
                     c,
-                    Event { school_id: Some(school), user_id: me, actor: Some(&actor), event: "term_switched", detail: Some(format!("{} → {}", current.code(), target.code())), client: Some(&client) },
+                    Event { school_id: Some(school), user_id: me, actor: Some(&actor), event: EventKind::TermSwitched, detail: Some(format!("{} → {}", current.code(), target.code())), client: Some(&client) },
                     now,
                 )?;
                 Ok(web::Json(current_view(c, school)?))

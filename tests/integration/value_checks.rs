@@ -84,6 +84,8 @@ fn checked() -> Vec<Checked> {
         // Constrained by migration 2026-12-07-000400_more_value_checks.
         ("learning_result_events", "action", spelled(&licheng::uploads::results::ResultAction::ALL, licheng::uploads::results::ResultAction::as_str)),
         ("notifications", "kind", spelled(&licheng::notify::inbox::NotificationKind::ALL, licheng::notify::inbox::NotificationKind::as_str)),
+        // Constrained by migration 2026-12-07-000300_audit_event_kinds.
+        ("audit_events", "event", spelled(&licheng::audit::EventKind::ALL, licheng::audit::EventKind::as_str)),
     ]
 }
 
@@ -468,6 +470,60 @@ async fn the_more_value_checks_migration_refuses_bad_existing_rows() {
     let message = app.state.db.read_blocking(move |c| Ok(rerun_over(c, "more_value_checks", &bad))).unwrap();
     let message = message.expect_err("the migration ran over a notification of kind `result_withdrawn`");
     assert!(message.contains("notifications") && message.contains("kind"), "{message}");
+}
+
+/// Migration 2026-12-07-000300_audit_event_kinds fails loudly on an event of a kind outside the
+/// enum (a mistyped name recorded before the constraint).
+#[actix_web::test]
+async fn the_audit_event_kind_migration_refuses_bad_existing_rows() {
+    use licheng::audit::{Event, EventKind};
+    let app = TestApp::init();
+    let (sid, now) = (app.school("123456").id, app.state.clock.now());
+    app.state
+        .db
+        .write_blocking(move |c| licheng::audit::record(c, Event { school_id: Some(sid), user_id: None, actor: None, event: EventKind::TermSwitched, detail: None, client: None }, now))
+        .unwrap();
+    let bad = "UPDATE audit_events SET event = 'term_swtiched' WHERE event = 'term_switched'";
+    let message = app.state.db.read_blocking(move |c| Ok(rerun_over(c, "audit_event_kinds", bad))).unwrap();
+    let message = message.expect_err("the migration ran over an event of kind `term_swtiched`");
+    assert!(message.contains("audit_events") && message.contains("event"), "{message}");
+}
+
+/// `EventKind::routine` is the list it replaced (`audit::ROUTINE`): the kinds whose recording
+/// leaves the cached principals alone; every other kind invalidates them.
+#[test]
+fn routine_audit_events_are_the_old_list() {
+    use licheng::audit::EventKind;
+    const ROUTINE: &[&str] = &[
+        "sign_in_failed",
+        "sign_in_succeeded",
+        "password_reset_requested",
+        "mail_settings_changed",
+        "parameters_changed",
+        "national_window_set",
+        "consultation_created",
+        "consultation_updated",
+        "consultation_deleted",
+        "roster_exported",
+        "receipt_answered",
+        "self_directed_event",
+        "performance_changed",
+        "transfer_imported",
+        "selection_changed",
+    ];
+    for name in ROUTINE {
+        assert!(EventKind::parse(name).is_ok(), "{name} is no kind");
+    }
+    let wrong: Vec<&str> = EventKind::ALL.iter().filter(|k| k.routine() != ROUTINE.contains(&k.as_str())).map(|k| k.as_str()).collect();
+    assert!(wrong.is_empty(), "routine() differs from the old list for {wrong:?}");
+    // The name in the OpenAPI document and the SPA (serde) is the stored one.
+    for k in EventKind::ALL {
+        assert_eq!(serde_json::to_value(k).unwrap(), k.as_str());
+        assert_eq!(serde_json::from_value::<EventKind>(k.as_str().into()).unwrap(), k);
+        assert_eq!(EventKind::parse(k.as_str()).unwrap(), k);
+    }
+    assert!(EventKind::parse("period_created").is_err(), "never recorded: no kind");
+    assert!(serde_json::from_value::<EventKind>("not_a_kind".into()).is_err());
 }
 
 /// The read side: a stored value outside the enum is an error, never a default.

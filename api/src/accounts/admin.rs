@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
-use crate::audit::{self, Event};
+use crate::audit::{self, Event, EventKind};
 use crate::accounts::{password, session, NewAccount};
 use crate::identity::{Role, User, UserKind};
 use crate::state::AppState;
@@ -243,7 +243,7 @@ pub async fn reset_passwords(state: web::Data<AppState>, who: Principal, req: Ht
                 crate::accounts::cancel_resets(c, *id, now)?;
                 audit::record(
                     c,
-                    Event { school_id: Some(school), user_id: me, actor: Some(&actor), event: "password_reset_by_admin", detail: Some(account.clone()), client: Some(&client) },
+                    Event { school_id: Some(school), user_id: me, actor: Some(&actor), event: EventKind::PasswordResetByAdmin, detail: Some(account.clone()), client: Some(&client) },
                     now,
                 )?;
                 done.push(*id);
@@ -421,7 +421,7 @@ pub async fn create_temporary(
                     school_id: Some(school),
                     user_id: me,
                     actor: Some(&actor),
-                    event: "temporary_account_created",
+                    event: EventKind::TemporaryAccountCreated,
                     detail: Some(format!("{account} for {} until {valid_until}", student.account)),
                     client: Some(&client),
                 },
@@ -465,7 +465,7 @@ pub async fn revoke_temporary(state: web::Data<AppState>, who: Principal, req: H
             session::revoke_all(c, id, now)?;
             audit::record(
                 c,
-                Event { school_id: Some(school), user_id: me, actor: Some(&actor), event: "temporary_account_revoked", detail: Some(account), client: Some(&client) },
+                Event { school_id: Some(school), user_id: me, actor: Some(&actor), event: EventKind::TemporaryAccountRevoked, detail: Some(account), client: Some(&client) },
                 now,
             )
         })

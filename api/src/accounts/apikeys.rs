@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
-use crate::audit::{self, Event};
+use crate::audit::{self, Event, EventKind};
 use crate::state::AppState;
 use crate::auth::keys::KEY_PREFIX;
 use crate::auth::{client_addr, Need, Principal, Scope};
@@ -220,7 +220,7 @@ pub async fn create_key(
                     school_id: Some(school),
                     user_id,
                     actor: Some(&actor),
-                    event: "api_key_created",
+                    event: EventKind::ApiKeyCreated,
                     detail: Some(format!("{} ({})", created.key.name, created.key.prefix)),
                     client: Some(&client),
                 },
@@ -265,7 +265,7 @@ pub async fn revoke(state: web::Data<AppState>, who: Principal, req: HttpRequest
                 .execute(c)?;
             audit::record(
                 c,
-                Event { school_id: Some(school), user_id, actor: Some(&actor), event: "api_key_revoked", detail: Some(name), client: Some(&client) },
+                Event { school_id: Some(school), user_id, actor: Some(&actor), event: EventKind::ApiKeyRevoked, detail: Some(name), client: Some(&client) },
                 now,
             )
         })

@@ -11,7 +11,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::state::AppState;
 use crate::auth::{Need, Principal};
-use crate::audit::{tr, BEFORE};
+use crate::audit::{tr, EventKind, BEFORE};
 use crate::db::DbConn;
 use crate::error::{ApiResult, Lang, Problem};
 use crate::pagination::{offset, Page, PageQuery};
@@ -27,9 +27,8 @@ pub struct AuditEvent {
     pub user_id: Option<i64>,
     /// Account (or API key) that acted or was acted on.
     pub actor: Option<String>,
-    /// e.g. `sign_in_succeeded`, `sign_in_failed`, `account_locked`, `password_changed`,
-    /// `password_reset_by_admin`, `role_group_updated`, `api_key_created`.
-    pub event: String,
+    /// What happened (`sign_in_succeeded`, `password_reset_by_admin`, `role_group_updated` …).
+    pub event: EventKind,
     pub detail: Option<String>,
     pub client_addr: Option<String>,
     #[serde(serialize_with = "crate::time::utc")]
@@ -42,13 +41,13 @@ pub struct AuditEvent {
     pub summary: String,
 }
 
-type Row = (i64, Option<i64>, Option<String>, String, Option<String>, Option<String>, NaiveDateTime);
+type Row = (i64, Option<i64>, Option<String>, EventKind, Option<String>, Option<String>, NaiveDateTime);
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct AuditFilter {
-    /// Only this event kind (see `AuditEvent.event`; an unknown kind finds nothing).
-    pub event: Option<String>,
+    /// Only this event kind (an unknown kind is refused: `400 invalid_query`).
+    pub event: Option<EventKind>,
     /// Only this account.
     pub actor: Option<String>,
     /// From this time (RFC 3339, e.g. `2026-11-22T00:00:00Z` or `2026-11-22T08:00:00+08:00`).
@@ -85,8 +84,8 @@ pub async fn list(
         .read(move |c| {
             let query = || {
                 let mut q = audit_events::table.filter(audit_events::school_id.eq(school)).into_boxed();
-                if let Some(e) = &filter.event {
-                    q = q.filter(audit_events::event.eq(e.clone()));
+                if let Some(e) = filter.event {
+                    q = q.filter(audit_events::event.eq(e.as_str()));
                 }
                 if let Some(a) = &filter.actor {
                     q = q.filter(audit_events::actor.eq(a.clone()));
@@ -113,7 +112,11 @@ pub async fn list(
                     audit_events::client_addr,
                     audit_events::created_at,
                 ))
-                .load::<Row>(c)?;
+                .load::<(i64, Option<i64>, Option<String>, String, Option<String>, Option<String>, NaiveDateTime)>(c)?
+                .into_iter()
+                // A kind outside the enum cannot be stored (a CHECK constraint); read, it is an error.
+                .map(|(id, user_id, actor, event, detail, client_addr, created_at)| Ok((id, user_id, actor, EventKind::parse(&event)?, detail, client_addr, created_at)))
+                .collect::<ApiResult<Vec<Row>>>()?;
             let names = Names::load(c, school, &items)?;
             let items = items
                 .into_iter()
@@ -148,10 +151,10 @@ fn id_after(text: &str, word: &str) -> Option<i64> {
 }
 
 /// The accounts an entry's detail names (besides its actor).
-fn detail_accounts(event: &str, detail: &str) -> Vec<String> {
+fn detail_accounts(event: EventKind, detail: &str) -> Vec<String> {
     match event {
-        "password_reset_by_admin" | "temporary_account_revoked" => vec![detail.trim().to_string()],
-        "temporary_account_created" => {
+        EventKind::PasswordResetByAdmin | EventKind::TemporaryAccountRevoked => vec![detail.trim().to_string()],
+        EventKind::TemporaryAccountCreated => {
             let (temporary, rest) = detail.split_once(" for ").unwrap_or((detail, ""));
             let student = rest.split(" until ").next().unwrap_or("");
             vec![temporary.trim().to_string(), student.trim().to_string()]
@@ -171,11 +174,11 @@ impl Names {
             accounts.extend(actor.clone());
             user_ids.extend(*user_id);
             let Some(detail) = detail else { continue };
-            accounts.extend(detail_accounts(event, detail));
+            accounts.extend(detail_accounts(*event, detail));
             user_ids.extend(id_after(detail, "teacher"));
             user_ids.extend(id_after(detail, "delegate"));
             course_ids.extend(id_after(detail, "course"));
-            if event == "co_taught_certifiers_changed" {
+            if *event == EventKind::CoTaughtCertifiersChanged {
                 assignment_ids.extend(detail.split(',').filter_map(|pair| pair.split_once('=')).filter_map(|(id, _)| id.trim().parse::<i64>().ok()));
             }
         }
@@ -281,21 +284,21 @@ fn item_words(kind: &str, zh: bool) -> &'static str {
 }
 
 /// A sealed event's JSON facts in words (the raw JSON when it cannot be read).
-fn sealed_words(event: &str, detail: &str, lang: Lang) -> String {
+fn sealed_words(event: EventKind, detail: &str, lang: Lang) -> String {
     let Ok(v) = serde_json::from_str::<serde_json::Value>(detail) else { return detail.to_string() };
     let text = |k: &str| v[k].as_str().map(str::to_string).unwrap_or_else(|| v[k].to_string());
     let zh = lang == Lang::Zh;
     match event {
-        "roster_exported" if zh => format!("匯出名冊 {}（{}）：{} 位學生、{} 筆資料、{} 個檔案", text("roster"), text("file_name"), text("students"), text("items"), text("files")),
-        "roster_exported" => format!("Exported roster {} ({}): {} students, {} items, {} files", text("roster"), text("file_name"), text("students"), text("items"), text("files")),
-        "transfer_imported" if zh => format!("匯入轉學生資料（來源學校 {}）：比對到 {} 位學生、新增 {} 筆", text("source_school"), text("students_matched"), text("items_added")),
-        "transfer_imported" => format!("Imported transfer data (from school {}): {} students matched, {} items added", text("source_school"), text("students_matched"), text("items_added")),
-        "receipt_answered" if zh => format!("回覆 {} 學年期收訖明細（{}）：{}", text("term"), text("category"), text("state")),
-        "receipt_answered" => format!("Answered the receipt of term {} ({}): {}", text("term"), text("category"), text("state")),
-        "self_directed_event" if zh => format!("自主學習計畫 #{}（{}）：{}", text("plan"), text("phase"), text("action")),
-        "self_directed_event" => format!("Self-directed plan #{} ({}): {}", text("plan"), text("phase"), text("action")),
-        "selection_changed" if zh => format!("{}學年度{}：{} #{}", text("academic_year"), if v["action"] == "selected" { "勾選" } else { "取消勾選" }, item_words(&text("item_kind"), true), text("item")),
-        "selection_changed" => format!("AY {}: {} {} #{}", text("academic_year"), text("action"), item_words(&text("item_kind"), false), text("item")),
+        EventKind::RosterExported if zh => format!("匯出名冊 {}（{}）：{} 位學生、{} 筆資料、{} 個檔案", text("roster"), text("file_name"), text("students"), text("items"), text("files")),
+        EventKind::RosterExported => format!("Exported roster {} ({}): {} students, {} items, {} files", text("roster"), text("file_name"), text("students"), text("items"), text("files")),
+        EventKind::TransferImported if zh => format!("匯入轉學生資料（來源學校 {}）：比對到 {} 位學生、新增 {} 筆", text("source_school"), text("students_matched"), text("items_added")),
+        EventKind::TransferImported => format!("Imported transfer data (from school {}): {} students matched, {} items added", text("source_school"), text("students_matched"), text("items_added")),
+        EventKind::ReceiptAnswered if zh => format!("回覆 {} 學年期收訖明細（{}）：{}", text("term"), text("category"), text("state")),
+        EventKind::ReceiptAnswered => format!("Answered the receipt of term {} ({}): {}", text("term"), text("category"), text("state")),
+        EventKind::SelfDirectedEvent if zh => format!("自主學習計畫 #{}（{}）：{}", text("plan"), text("phase"), text("action")),
+        EventKind::SelfDirectedEvent => format!("Self-directed plan #{} ({}): {}", text("plan"), text("phase"), text("action")),
+        EventKind::SelectionChanged if zh => format!("{}學年度{}：{} #{}", text("academic_year"), if v["action"] == "selected" { "勾選" } else { "取消勾選" }, item_words(&text("item_kind"), true), text("item")),
+        EventKind::SelectionChanged => format!("AY {}: {} {} #{}", text("academic_year"), text("action"), item_words(&text("item_kind"), false), text("item")),
         _ if zh => format!("多元表現 #{}：{}", text("performance"), match v["action"].as_str() { Some("created") => "新增", Some("updated") => "修改", Some("deleted") => "刪除", _ => "變更" }),
         _ => format!("Performance #{}: {}", text("performance"), text("action")),
     }
@@ -307,27 +310,27 @@ fn describe(row: &Row, n: &Names, lang: Lang) -> String {
     let zh = lang == Lang::Zh;
     let pick = |a: String, b: String| if zh { a } else { b };
     let count = |text: &str| text.rsplit(": ").next().unwrap_or("").split(' ').next().unwrap_or("").to_string();
-    match event.as_str() {
-        "sign_in_succeeded" => tr(lang, "登入成功", "Signed in"),
-        "sign_in_failed" if detail.starts_with("wrong password") => {
+    match *event {
+        EventKind::SignInSucceeded => tr(lang, "登入成功", "Signed in"),
+        EventKind::SignInFailed if detail.starts_with("wrong password") => {
             let n: String = detail.chars().filter(|c| c.is_ascii_digit()).collect();
             pick(format!("密碼錯誤（連續第 {n} 次）"), format!("Wrong password ({n} in a row)"))
         }
-        "sign_in_failed" => tr(lang, "學校代碼或帳號不存在", "Unknown school or account"),
-        "account_locked" => {
+        EventKind::SignInFailed => tr(lang, "學校代碼或帳號不存在", "Unknown school or account"),
+        EventKind::AccountLocked => {
             let numbers: Vec<String> = detail.split(|c: char| !c.is_ascii_digit()).filter(|s| !s.is_empty()).map(String::from).collect();
             let (times, minutes) = (numbers.first().cloned().unwrap_or_default(), numbers.get(1).cloned().unwrap_or_default());
             pick(format!("連續 {times} 次密碼錯誤，帳號鎖定 {minutes} 分鐘"), format!("{times} wrong passwords in a row: the account is locked for {minutes} minutes"))
         }
-        "password_reset_requested" if detail == "reset link mailed" => tr(lang, "申請重設密碼，已寄出重設連結", "Asked to reset the password; the reset link was mailed"),
-        "password_reset_requested" => tr(lang, "申請重設密碼，但學校未設定郵件伺服器，沒有寄出", "Asked to reset the password; no mail server is set up, so nothing was sent"),
-        "password_reset_completed" => tr(lang, "以重設連結設定了新密碼", "Set a new password with a reset link"),
-        "password_changed" => tr(lang, "變更了自己的密碼", "Changed their own password"),
-        "email_changed" => pick(format!("變更了 {} 的電子郵件", n.user(*user_id, lang)), format!("Changed the e-mail of {}", n.user(*user_id, lang))),
-        "refresh_token_reused" => tr(lang, "已失效的登入憑證被再次使用，該次登入已撤銷", "A spent sign-in token was used again; that session was revoked"),
-        "password_reset_by_admin" => pick(format!("重設 {} 的密碼", n.account(detail)), format!("Reset the password of {}", n.account(detail))),
-        "temporary_account_created" => {
-            let accounts = detail_accounts(event, detail);
+        EventKind::PasswordResetRequested if detail == "reset link mailed" => tr(lang, "申請重設密碼，已寄出重設連結", "Asked to reset the password; the reset link was mailed"),
+        EventKind::PasswordResetRequested => tr(lang, "申請重設密碼，但學校未設定郵件伺服器，沒有寄出", "Asked to reset the password; no mail server is set up, so nothing was sent"),
+        EventKind::PasswordResetCompleted => tr(lang, "以重設連結設定了新密碼", "Set a new password with a reset link"),
+        EventKind::PasswordChanged => tr(lang, "變更了自己的密碼", "Changed their own password"),
+        EventKind::EmailChanged => pick(format!("變更了 {} 的電子郵件", n.user(*user_id, lang)), format!("Changed the e-mail of {}", n.user(*user_id, lang))),
+        EventKind::RefreshTokenReused => tr(lang, "已失效的登入憑證被再次使用，該次登入已撤銷", "A spent sign-in token was used again; that session was revoked"),
+        EventKind::PasswordResetByAdmin => pick(format!("重設 {} 的密碼", n.account(detail)), format!("Reset the password of {}", n.account(detail))),
+        EventKind::TemporaryAccountCreated => {
+            let accounts = detail_accounts(*event, detail);
             let until = detail.rsplit_once(" until ").map(|(_, d)| d.trim()).unwrap_or("");
             let until = chrono::NaiveDate::parse_from_str(until, "%Y-%m-%d")
                 .map(|d| {
@@ -338,9 +341,9 @@ fn describe(row: &Row, n: &Names, lang: Lang) -> String {
             let (temporary, student) = (accounts.first().cloned().unwrap_or_default(), n.account(accounts.get(1).map(String::as_str).unwrap_or("")));
             pick(format!("為 {student} 建立臨時帳號 {temporary}，有效至 {until}"), format!("Created the temporary account {temporary} for {student}, valid until {until}"))
         }
-        "temporary_account_revoked" => pick(format!("停用臨時帳號 {}", n.account(detail)), format!("Revoked the temporary account {}", n.account(detail))),
-        "role_group_created" => pick(format!("新增角色群組 {detail}"), format!("Created the role group {detail}")),
-        "role_group_updated" => {
+        EventKind::TemporaryAccountRevoked => pick(format!("停用臨時帳號 {}", n.account(detail)), format!("Revoked the temporary account {}", n.account(detail))),
+        EventKind::RoleGroupCreated => pick(format!("新增角色群組 {detail}"), format!("Created the role group {detail}")),
+        EventKind::RoleGroupUpdated => {
             let (after, before) = split_before(detail);
             let group_words = |detail: &str| {
                 let (group, in_use) = detail.rsplit_once(" in_use=").unwrap_or((detail, ""));
@@ -356,36 +359,36 @@ fn describe(row: &Row, n: &Names, lang: Lang) -> String {
             let was = before.map(|b| pick(format!("；原為 {}", group_words(b)), format!("; was {}", group_words(b)))).unwrap_or_default();
             pick(format!("修改角色群組 {}{was}", group_words(after)), format!("Edited the role group {}{was}", group_words(after)))
         }
-        "role_group_deleted" => pick(format!("刪除角色群組 {detail}"), format!("Deleted the role group {detail}")),
-        "role_group_modules_changed" => {
+        EventKind::RoleGroupDeleted => pick(format!("刪除角色群組 {detail}"), format!("Deleted the role group {detail}")),
+        EventKind::RoleGroupModulesChanged => {
             let (after, before) = split_before(detail);
             let (group, modules) = after.split_once(": ").unwrap_or((after, ""));
             let words = |modules: &str| if modules.is_empty() { tr(lang, "（無）", "(none)") } else { modules.replace(',', "、") };
             let was = before.map(|b| pick(format!("；原為 {}", words(b)), format!("; was {}", words(b)))).unwrap_or_default();
             pick(format!("角色群組 {group} 的功能模組改為 {}{was}", words(modules)), format!("Set the modules of role group {group} to {}{was}", words(modules)))
         }
-        "role_group_members_changed" => {
+        EventKind::RoleGroupMembersChanged => {
             let (after, before) = split_before(detail);
             let (group, _) = after.split_once(": ").unwrap_or((after, ""));
             let k = count(after);
             let was = before.map(|b| b.split(' ').next().unwrap_or("")).map(|b| pick(format!("；原為 {b} 人"), format!("; was {b}"))).unwrap_or_default();
             pick(format!("角色群組 {group} 的成員改為 {k} 人{was}"), format!("Set the members of role group {group} ({k}){was}"))
         }
-        "consultant_classes_changed" => {
+        EventKind::ConsultantClassesChanged => {
             let (teacher, k) = (n.user(id_after(detail, "teacher"), lang), count(detail));
             pick(format!("{teacher} 諮詢的班級改為 {k} 班"), format!("Set the classes {teacher} advises ({k})"))
         }
-        "consultant_students_changed" | "counselor_students_changed" => {
+        EventKind::ConsultantStudentsChanged | EventKind::CounselorStudentsChanged => {
             let (teacher, k) = (n.user(id_after(detail, "teacher"), lang), count(detail));
-            let role = match (event.as_str(), zh) {
-                ("consultant_students_changed", true) => "課程諮詢教師",
+            let role = match (*event, zh) {
+                (EventKind::ConsultantStudentsChanged, true) => "課程諮詢教師",
                 (_, true) => "輔導教師",
-                ("consultant_students_changed", false) => "course consultant",
+                (EventKind::ConsultantStudentsChanged, false) => "course consultant",
                 (_, false) => "counselor",
             };
             pick(format!("{role} {teacher} 負責的學生改為 {k} 人"), format!("Set the students of {role} {teacher} ({k})"))
         }
-        "certification_delegate_named" => {
+        EventKind::CertificationDelegateNamed => {
             let delegate = n.user(id_after(detail, "delegate"), lang);
             let whose = match id_after(detail, "course") {
                 Some(course) => n.course(Some(course), lang),
@@ -393,8 +396,8 @@ fn describe(row: &Row, n: &Names, lang: Lang) -> String {
             };
             pick(format!("指定 {delegate} 代理 {whose} 的認證"), format!("Named {delegate} to certify for {whose}"))
         }
-        "certification_delegate_ended" => tr(lang, "結束一項認證代理", "Ended a certification delegation"),
-        "co_taught_certifiers_changed" => {
+        EventKind::CertificationDelegateEnded => tr(lang, "結束一項認證代理", "Ended a certification delegation"),
+        EventKind::CoTaughtCertifiersChanged => {
             let parts: Vec<String> = detail
                 .split(',')
                 .filter_map(|pair| pair.split_once('='))
@@ -411,22 +414,22 @@ fn describe(row: &Row, n: &Names, lang: Lang) -> String {
                 .collect();
             pick(format!("合開課程審核老師：{}", parts.join("；")), format!("Co-taught course certifiers: {}", parts.join("; ")))
         }
-        "term_switched" => {
+        EventKind::TermSwitched => {
             let (from, to) = detail.split_once('→').unwrap_or((detail, ""));
             let (from, to) = (term_words(from, lang), term_words(to, lang));
             pick(format!("學年期由 {from} 切換為 {to}"), format!("Switched the term from {from} to {to}"))
         }
-        "period_created" | "period_updated" | "period_deleted" | "work_period_created" | "work_period_updated" | "work_period_deleted" => {
-            period_words(event, detail, lang)
+        EventKind::WorkPeriodCreated | EventKind::WorkPeriodUpdated | EventKind::WorkPeriodDeleted => {
+            period_words(*event, detail, lang)
         }
-        "parameters_changed" => tr(lang, "修改了學校參數", "Changed the school's parameters"),
-        "mail_settings_changed" => tr(lang, "修改了郵件伺服器設定", "Changed the mail server settings"),
-        "national_window_set" => pick(format!("設定 {detail} 學年度全國勾選期間"), format!("Set the national selection window of AY {detail}")),
-        "api_key_created" => pick(format!("建立 API 金鑰 {detail}"), format!("Created the API key {detail}")),
-        "api_key_revoked" => pick(format!("撤銷 API 金鑰 {detail}"), format!("Revoked the API key {detail}")),
-        "school_created" => pick(format!("新增學校 {detail}"), format!("Added the school {detail}")),
+        EventKind::ParametersChanged => tr(lang, "修改了學校參數", "Changed the school's parameters"),
+        EventKind::MailSettingsChanged => tr(lang, "修改了郵件伺服器設定", "Changed the mail server settings"),
+        EventKind::NationalWindowSet => pick(format!("設定 {detail} 學年度全國勾選期間"), format!("Set the national selection window of AY {detail}")),
+        EventKind::ApiKeyCreated => pick(format!("建立 API 金鑰 {detail}"), format!("Created the API key {detail}")),
+        EventKind::ApiKeyRevoked => pick(format!("撤銷 API 金鑰 {detail}"), format!("Revoked the API key {detail}")),
+        EventKind::SchoolCreated => pick(format!("新增學校 {detail}"), format!("Added the school {detail}")),
         // Events sealed into the history chain (issue #26) keep their facts as JSON.
-        "roster_exported" | "transfer_imported" | "receipt_answered" | "self_directed_event" | "performance_changed" | "selection_changed" => sealed_words(event, detail, lang),
+        EventKind::RosterExported | EventKind::TransferImported | EventKind::ReceiptAnswered | EventKind::SelfDirectedEvent | EventKind::PerformanceChanged | EventKind::SelectionChanged => sealed_words(*event, detail, lang),
         _ => match detail.rsplit_once(" on behalf of ") {
             Some((what, student)) => pick(format!("代 {} 操作：{what}", n.account(student)), format!("On behalf of {}: {what}", n.account(student))),
             None => {
@@ -447,9 +450,9 @@ fn split_before(detail: &str) -> (&str, Option<&str>) {
 
 /// `upload_results 115-1 grade 2 <from> ~ <to>` → 「學生上傳及送出學習成果認證時間 115學年度第1學期 2 年級 115/11/29 00:00 ~ …」
 /// (an update also 「；原為 …」 with what it was).
-fn period_words(event: &str, detail: &str, lang: Lang) -> String {
+fn period_words(event: EventKind, detail: &str, lang: Lang) -> String {
     let (after, before) = split_before(detail);
-    let verb = match (event.rsplit('_').next().unwrap_or(""), lang) {
+    let verb = match (event.as_str().rsplit('_').next().unwrap_or(""), lang) {
         ("created", Lang::Zh) => "新增作業時間",
         ("updated", Lang::Zh) => "修改作業時間",
         ("deleted", Lang::Zh) => "刪除作業時間",
@@ -488,7 +491,7 @@ mod tests {
     use super::*;
 
     fn row(event: &str, detail: &str) -> Row {
-        (1, None, Some("admin".into()), event.into(), Some(detail.into()), None, NaiveDateTime::default())
+        (1, None, Some("admin".into()), EventKind::parse(event).unwrap(), Some(detail.into()), None, NaiveDateTime::default())
     }
 
     #[test]

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
-use crate::audit::{self, Event};
+use crate::audit::{self, Event, EventKind};
 use crate::identity::UserKind;
 use crate::state::AppState;
 use crate::auth::{client_addr, Need, Principal};
@@ -183,7 +183,7 @@ impl Actor {
         Ok(Actor { school: who.school_id()?, user_id: who.user_id(), name: who.actor(), client: client_addr(req) })
     }
 
-    pub fn record(&self, conn: &mut DbConn, event: &str, detail: String, now: NaiveDateTime) -> ApiResult<()> {
+    pub fn record(&self, conn: &mut DbConn, event: EventKind, detail: String, now: NaiveDateTime) -> ApiResult<()> {
         audit::record(
             conn,
             Event { school_id: Some(self.school), user_id: self.user_id, actor: Some(&self.name), event, detail: Some(detail), client: Some(&self.client) },
@@ -243,7 +243,7 @@ pub async fn create(state: web::Data<AppState>, who: Principal, req: HttpRequest
                 ))
                 .returning(role_groups::id)
                 .get_result(c)?;
-            actor.record(c, "role_group_created", format!("{} {}", input.code, input.name), now)?;
+            actor.record(c, EventKind::RoleGroupCreated, format!("{} {}", input.code, input.name), now)?;
             load_groups(c, actor.school, Some(id))?.pop().ok_or_else(ApiError::not_found)
         })
         .await?;
@@ -307,7 +307,7 @@ pub async fn update(
                 ))
                 .execute(c)?;
             // The sealed detail says what it was too (issue #26: before and after).
-            actor.record(c, "role_group_updated", format!("{} {} in_use={}{}{code} {name} in_use={in_use}", input.code.trim(), input.name.trim(), input.in_use, crate::audit::BEFORE), now)?;
+            actor.record(c, EventKind::RoleGroupUpdated, format!("{} {} in_use={}{}{code} {name} in_use={in_use}", input.code.trim(), input.name.trim(), input.in_use, crate::audit::BEFORE), now)?;
             Ok(web::Json(load_groups(c, actor.school, Some(id))?.pop().ok_or_else(ApiError::not_found)?))
         })
         .await
@@ -337,7 +337,7 @@ pub async fn remove(state: web::Data<AppState>, who: Principal, req: HttpRequest
             diesel::delete(role_group_members::table.filter(role_group_members::group_id.eq(id))).execute(c)?;
             diesel::delete(role_group_modules::table.filter(role_group_modules::group_id.eq(id))).execute(c)?;
             diesel::delete(role_groups::table.find(id)).execute(c)?;
-            actor.record(c, "role_group_deleted", format!("{code} {name}"), now)
+            actor.record(c, EventKind::RoleGroupDeleted, format!("{code} {name}"), now)
         })
         .await?;
     Ok(HttpResponse::NoContent().finish())
@@ -459,7 +459,7 @@ pub async fn put_modules(
                     .execute(c)?;
             }
             let summary: Vec<&str> = grants.iter().map(|g| g.code.as_str()).collect();
-            actor.record(c, "role_group_modules_changed", format!("{code}: {}{}{}", summary.join(","), audit::BEFORE, before.join(",")), now)?;
+            actor.record(c, EventKind::RoleGroupModulesChanged, format!("{code}: {}{}{}", summary.join(","), audit::BEFORE, before.join(",")), now)?;
             Ok(web::Json(group_modules(c, id)?))
         })
         .await
@@ -564,7 +564,7 @@ pub async fn put_members(
                     .execute(c)?;
             }
             let joined = |ids: &[i64]| ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
-            actor.record(c, "role_group_members_changed", format!("{code}: {} members ({}){}{} members ({})", ids.len(), joined(&ids), audit::BEFORE, before.len(), joined(&before)), now)?;
+            actor.record(c, EventKind::RoleGroupMembersChanged, format!("{code}: {} members ({}){}{} members ({})", ids.len(), joined(&ids), audit::BEFORE, before.len(), joined(&before)), now)?;
             Ok(web::Json(group_members(c, id)?))
         })
         .await

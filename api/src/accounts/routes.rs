@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
-use crate::audit::{self, Event};
+use crate::audit::{self, Event, EventKind};
 use crate::accounts::session::{self, RefreshOutcome, TokenPair};
 use crate::accounts::password;
 use crate::identity::{Role, User, UserKind};
@@ -292,7 +292,7 @@ pub async fn sign_in(state: web::Data<AppState>, req: HttpRequest, body: web::Js
             .write(move |c| {
                 audit::record(
                     c,
-                    Event { school_id: None, user_id: None, actor: Some(&account), event: "sign_in_failed", detail: Some("unknown school or account".into()), client: Some(&client) },
+                    Event { school_id: None, user_id: None, actor: Some(&account), event: EventKind::SignInFailed, detail: Some("unknown school or account".into()), client: Some(&client) },
                     now,
                 )
             })
@@ -456,7 +456,7 @@ pub async fn forgot_password(state: web::Data<AppState>, req: HttpRequest, body:
                     school_id: user.school_id,
                     user_id: Some(user.id),
                     actor: Some(&user.account),
-                    event: "password_reset_requested",
+                    event: EventKind::PasswordResetRequested,
                     detail: Some(if mailer.is_some() { "reset link mailed".into() } else { "no mail server configured: nothing sent".into() }),
                     client: Some(&client),
                 },
@@ -526,7 +526,7 @@ pub async fn reset_password(state: web::Data<AppState>, req: HttpRequest, body: 
             crate::accounts::cancel_resets(c, user.id, now)?;
             audit::record(
                 c,
-                Event { school_id: user.school_id, user_id: Some(user.id), actor: Some(&user.account), event: "password_reset_completed", detail: None, client: Some(&client) },
+                Event { school_id: user.school_id, user_id: Some(user.id), actor: Some(&user.account), event: EventKind::PasswordResetCompleted, detail: None, client: Some(&client) },
                 now,
             )
         })
@@ -624,7 +624,7 @@ pub async fn change_password(
             crate::accounts::cancel_resets(c, user.id, now)?;
             audit::record(
                 c,
-                Event { school_id: user.school_id, user_id: Some(user.id), actor: Some(&user.account), event: "password_changed", detail: None, client: Some(&client) },
+                Event { school_id: user.school_id, user_id: Some(user.id), actor: Some(&user.account), event: EventKind::PasswordChanged, detail: None, client: Some(&client) },
                 now,
             )?;
             session::session_after_change(&st.secrets, &st.config, c, user.id, now)
@@ -674,7 +674,7 @@ pub async fn update_email(state: web::Data<AppState>, who: Principal, req: HttpR
                 .execute(c)?;
             audit::record(
                 c,
-                Event { school_id: principal.user.school_id, user_id: Some(id), actor: Some(&principal.user.account), event: "email_changed", detail: None, client: Some(&client) },
+                Event { school_id: principal.user.school_id, user_id: Some(id), actor: Some(&principal.user.account), event: EventKind::EmailChanged, detail: None, client: Some(&client) },
                 now,
             )?;
             // The previous addresses learn of the change (an attacker's change is then noticed).

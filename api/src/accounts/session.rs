@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::audit::{self, Event};
+use crate::audit::{self, Event, EventKind};
 use crate::identity::{User, UserKind};
 use crate::auth::jwt;
 use crate::config::Config;
@@ -198,7 +198,7 @@ pub fn note_wrong_password(conn: &mut DbConn, user: &User, client: &str, now: Na
             school_id: user.school_id,
             user_id: Some(user.id),
             actor: Some(&user.account),
-            event: "sign_in_failed",
+            event: EventKind::SignInFailed,
             detail: Some(format!("wrong password ({count})")),
             client: Some(client),
         },
@@ -216,7 +216,7 @@ pub fn note_wrong_password(conn: &mut DbConn, user: &User, client: &str, now: Na
                     school_id: user.school_id,
                     user_id: Some(user.id),
                     actor: Some(&user.account),
-                    event: "account_locked",
+                    event: EventKind::AccountLocked,
                     detail: Some(format!("{LOCK_AFTER} wrong passwords; locked {} minutes", LOCK_SECONDS / 60)),
                     client: Some(client),
                 },
@@ -259,7 +259,7 @@ pub fn start_session(secrets: &Secrets, config: &Config, conn: &mut DbConn, user
         .execute(conn)?;
     audit::record(
         conn,
-        Event { school_id: user.school_id, user_id: Some(user.id), actor: Some(&user.account), event: "sign_in_succeeded", detail: None, client: Some(client) },
+        Event { school_id: user.school_id, user_id: Some(user.id), actor: Some(&user.account), event: EventKind::SignInSucceeded, detail: None, client: Some(client) },
         now,
     )?;
     pair(secrets, config, conn, user, &uuid::Uuid::new_v4().to_string(), now)
@@ -312,7 +312,7 @@ pub fn refresh(secrets: &Secrets, config: &Config, conn: &mut DbConn, presented:
                 school_id: user.school_id,
                 user_id: Some(user.id),
                 actor: Some(&user.account),
-                event: "refresh_token_reused",
+                event: EventKind::RefreshTokenReused,
                 detail: Some("a spent refresh token was presented; its session was revoked".into()),
                 client: Some(client),
             },

@@ -9,7 +9,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::{advised_students, insert, link_students, list, records, stats, Checked, Consultation, ConsultationInput, ConsultationStats, Listing, MODULE};
-use crate::audit::{self, Event};
+use crate::audit::{self, Event, EventKind};
 use crate::identity::Role;
 use crate::state::AppState;
 use crate::auth::{client_addr, Need, Op, Principal};
@@ -164,7 +164,7 @@ impl Audit {
     }
 
     /// `consultation_created` / `_updated` / `_deleted` with the record, its date and students.
-    fn record(&self, c: &mut DbConn, event: &str, id: i64, r: Option<&Checked>, now: chrono::NaiveDateTime) -> ApiResult<()> {
+    fn record(&self, c: &mut DbConn, event: EventKind, id: i64, r: Option<&Checked>, now: chrono::NaiveDateTime) -> ApiResult<()> {
         let detail = match r {
             Some(r) => format!("record={id} kind={} held_on={} students={}", r.kind.as_str(), r.held_on, r.students.iter().map(|s| s.to_string()).collect::<Vec<_>>().join(",")),
             None => format!("record={id}"),
@@ -200,7 +200,7 @@ pub async fn create_consultation(state: web::Data<AppState>, who: Principal, req
             let term = terms::require_current(c, school)?;
             check_students(c, school, me, term, &input.students)?;
             let id = insert(c, school, me, term, &input, now)?;
-            audit.record(c, "consultation_created", id, Some(&input), now)?;
+            audit.record(c, EventKind::ConsultationCreated, id, Some(&input), now)?;
             list(c, school, &Listing { only: Some(id), ..Listing::default() })?.pop().ok_or_else(ApiError::not_found)
         })
         .await?;
@@ -253,7 +253,7 @@ pub async fn update_consultation(state: web::Data<AppState>, who: Principal, req
                 ))
                 .execute(c)?;
             link_students(c, id, &input.students)?;
-            audit.record(c, "consultation_updated", id, Some(&input), now)?;
+            audit.record(c, EventKind::ConsultationUpdated, id, Some(&input), now)?;
             list(c, school, &Listing { only: Some(id), ..Listing::default() })?.pop().map(web::Json).ok_or_else(ApiError::not_found)
         })
         .await
@@ -283,7 +283,7 @@ pub async fn delete_consultation(state: web::Data<AppState>, who: Principal, req
             own_record(c, school, me, id)?;
             link_students(c, id, &[])?;
             diesel::delete(cr::table.find(id)).execute(c)?;
-            audit.record(c, "consultation_deleted", id, None, now)?;
+            audit.record(c, EventKind::ConsultationDeleted, id, None, now)?;
             Ok(())
         })
         .await?;

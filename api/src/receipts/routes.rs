@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::*;
-use crate::audit::tr;
+use crate::audit::{tr, EventKind};
 use crate::state::AppState;
 use crate::auth::{Need, Op, Principal};
 use crate::error::{ApiError, ApiResult, ErrorCode, Lang, Problem};
@@ -820,7 +820,11 @@ pub async fn answer(state: web::Data<AppState>, who: Principal, req: HttpRequest
                     ));
                 }
             }
-            let st = if kind.is_some() { AnswerState::Reported.as_str() } else { AnswerState::Confirmed.as_str() };
+            let (st, on_behalf) = if kind.is_some() {
+                (AnswerState::Reported.as_str(), EventKind::ReceiptReported)
+            } else {
+                (AnswerState::Confirmed.as_str(), EventKind::ReceiptConfirmed)
+            };
             reset_answers(c, school, term, category, &[me])?;
             diesel::insert_into(ra::table)
                 .values((
@@ -834,7 +838,7 @@ pub async fn answer(state: web::Data<AppState>, who: Principal, req: HttpRequest
                 ))
                 .execute(c)?;
             let detail = serde_json::json!({"import": imp.id, "term": term_code(term), "category": category.as_str(), "state": st, "kind": kind.map(|k| k.as_str())});
-            crate::history::note(c, school, Some(me), "receipt_answered", detail, now)?;
+            crate::history::note(c, school, Some(me), EventKind::ReceiptAnswered, detail, now)?;
             if let Some(kind) = kind {
                 diesel::insert_into(rr::table)
                     .values((
@@ -849,7 +853,7 @@ pub async fn answer(state: web::Data<AppState>, who: Principal, req: HttpRequest
                     ))
                     .execute(c)?;
             }
-            access::record_on_behalf(c, caller, &format!("receipt_{st}"), format!("{} {}", term_code(term), category.as_str()), now)?;
+            access::record_on_behalf(c, caller, on_behalf, format!("{} {}", term_code(term), category.as_str()), now)?;
             student_receipt_of(c, school, term, me, now, true, lang)
         })
         .await?;

@@ -14,6 +14,7 @@ use zip::write::SimpleFileOptions;
 use zip::CompressionMethod;
 
 use super::{Attachment, Contents, Item, ItemKind, RosterKind, RosterType, Row, Spec, Student};
+use crate::audit::EventKind;
 use crate::state::AppState;
 use crate::db::DbConn;
 use crate::jobs::{Job, JobError, Output, Progress};
@@ -413,7 +414,7 @@ fn record(state: &AppState, export_id: i64, contents: &Contents, names: &[(Optio
         // Sealed into the school's history chain (issue #26).
         let (school, roster, by, name): (i64, String, i64, String) = re::table.find(export_id).select((re::school_id, re::roster, re::exported_by, re::file_name)).first(c)?;
         let detail = serde_json::json!({"export": export_id, "roster": roster, "file_name": name, "package_sha256": sha256, "students": n_students, "items": n_items, "files": n_files});
-        crate::history::note(c, school, Some(by), "roster_exported", detail, state.clock.now())
+        crate::history::note(c, school, Some(by), EventKind::RosterExported, detail, state.clock.now())
     })?;
     Ok(())
 }

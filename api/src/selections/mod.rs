@@ -8,6 +8,7 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use crate::audit::EventKind;
 use crate::state::AppState;
 use crate::auth::Principal;
 use crate::db::DbConn;
@@ -244,14 +245,14 @@ fn add(c: &mut DbConn, me: Caller, grade: i32, kind: Kind, item_kind: &'static s
             sel::selected_at.eq(now),
         ))
         .execute(c)?;
-    access::record_on_behalf(c, me, "selection_added", format!("{item_kind} {item}"), now)?;
+    access::record_on_behalf(c, me, EventKind::SelectionAdded, format!("{item_kind} {item}"), now)?;
     seal(c, me, "selected", item_kind, item, academic_year, now)
 }
 
 /// Every selection change goes into the school's history chain (issue #26), whoever made it.
 fn seal(c: &mut DbConn, me: Caller, action: &str, item_kind: &str, item: i64, academic_year: i32, now: NaiveDateTime) -> ApiResult<()> {
     let detail = serde_json::json!({"student": me.user, "action": action, "item_kind": item_kind, "item": item, "academic_year": academic_year});
-    crate::history::note(c, me.school, Some(me.actor), "selection_changed", detail, now)
+    crate::history::note(c, me.school, Some(me.actor), EventKind::SelectionChanged, detail, now)
 }
 
 pub fn unselect(c: &mut DbConn, me: Caller, kind: Kind, item: i64, now: NaiveDateTime) -> ApiResult<()> {
@@ -281,7 +282,7 @@ fn remove(c: &mut DbConn, me: Caller, kind: Kind, item_kind: &'static str, item:
     let academic_year: i32 = mine.select(sel::academic_year).first(c).optional()?.ok_or_else(ApiError::not_found)?;
     periods::require_open_for(c, me.school, kind.period_item(), facts.grade, Term { academic_year, semester: 0 }, now)?;
     diesel::delete(mine).execute(c)?;
-    access::record_on_behalf(c, me, "selection_removed", format!("{item_kind} {item}"), now)?;
+    access::record_on_behalf(c, me, EventKind::SelectionRemoved, format!("{item_kind} {item}"), now)?;
     seal(c, me, "unselected", item_kind, item, academic_year, now)
 }
 

@@ -8,6 +8,7 @@ use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 use super::{GroupKind, Identity, MODULE_GROUPS, MODULE_ORDER};
+use crate::audit::EventKind;
 use crate::accounts::groups::{staff_page, Actor, StaffMember};
 use crate::state::AppState;
 use crate::auth::{Need, Op, Principal};
@@ -190,7 +191,7 @@ pub async fn create_group(state: web::Data<AppState>, who: Principal, req: HttpR
                 .values((g::school_id.eq(school), g::kind.eq(input.kind.as_str()), g::name.eq(&name), g::created_at.eq(now), g::updated_at.eq(now)))
                 .returning(g::id)
                 .get_result(c)?;
-            actor.record(c, "sdl_group_created", format!("{} {name}", input.kind.as_str()), now)?;
+            actor.record(c, EventKind::SdlGroupCreated, format!("{} {name}", input.kind.as_str()), now)?;
             load_groups(c, school, None, Some(id))?.pop().ok_or_else(ApiError::not_found)
         })
         .await?;
@@ -232,7 +233,7 @@ pub async fn rename_group(state: web::Data<AppState>, who: Principal, req: HttpR
             let (kind, old) = owned_group(c, school, id)?;
             ensure_name_free(c, school, kind, &name, Some(id))?;
             diesel::update(g::table.find(id)).set((g::name.eq(&name), g::updated_at.eq(now))).execute(c)?;
-            actor.record(c, "sdl_group_renamed", format!("{old} → {name}"), now)?;
+            actor.record(c, EventKind::SdlGroupRenamed, format!("{old} → {name}"), now)?;
             Ok(web::Json(load_groups(c, school, None, Some(id))?.pop().ok_or_else(ApiError::not_found)?))
         })
         .await
@@ -273,7 +274,7 @@ pub async fn delete_group(state: web::Data<AppState>, who: Principal, req: HttpR
             }
             diesel::delete(gm::table.filter(gm::group_id.eq(id))).execute(c)?;
             diesel::delete(g::table.find(id)).execute(c)?;
-            actor.record(c, "sdl_group_deleted", name, now)
+            actor.record(c, EventKind::SdlGroupDeleted, name, now)
         })
         .await?;
     Ok(HttpResponse::NoContent().finish())
@@ -350,7 +351,7 @@ pub async fn put_group_members(state: web::Data<AppState>, who: Principal, req: 
                 diesel::insert_into(gm::table).values((gm::group_id.eq(id), gm::user_id.eq(uid))).execute(c)?;
             }
             diesel::update(g::table.find(id)).set(g::updated_at.eq(now)).execute(c)?;
-            actor.record(c, "sdl_group_members_changed", format!("{name}: {} members", ids.len()), now)?;
+            actor.record(c, EventKind::SdlGroupMembersChanged, format!("{name}: {} members", ids.len()), now)?;
             Ok(web::Json(members_of(c, id)?))
         })
         .await
@@ -474,7 +475,7 @@ pub async fn add_stage(state: web::Data<AppState>, who: Principal, req: HttpRequ
                 .values((st::school_id.eq(school), st::position.eq(current.len() as i32 + 1), st::identity.eq(input.identity.as_str()), st::group_id.eq(group_id), st::created_at.eq(now)))
                 .execute(c)?;
             let stages = load_stages(c, school)?;
-            actor.record(c, "sdl_order_changed", order_text(&stages), now)?;
+            actor.record(c, EventKind::SdlOrderChanged, order_text(&stages), now)?;
             Ok(stages)
         })
         .await?;
@@ -522,7 +523,7 @@ pub async fn move_stage(state: web::Data<AppState>, who: Principal, req: HttpReq
                 renumber(c, &ids)?;
             }
             let stages = load_stages(c, school)?;
-            actor.record(c, "sdl_order_changed", order_text(&stages), now)?;
+            actor.record(c, EventKind::SdlOrderChanged, order_text(&stages), now)?;
             Ok(web::Json(stages))
         })
         .await
@@ -555,7 +556,7 @@ pub async fn remove_stage(state: web::Data<AppState>, who: Principal, req: HttpR
             diesel::delete(st::table.find(id)).execute(c)?;
             renumber(c, &ids)?;
             let stages = load_stages(c, school)?;
-            actor.record(c, "sdl_order_changed", order_text(&stages), now)?;
+            actor.record(c, EventKind::SdlOrderChanged, order_text(&stages), now)?;
             Ok(web::Json(stages))
         })
         .await

@@ -15,6 +15,7 @@ use validator::Validate;
 
 use super::review::StageAction;
 use super::{GroupKind, OutcomeState, Phase, PlanState};
+use crate::audit::EventKind;
 use crate::state::AppState;
 use crate::auth::Principal;
 use crate::db::DbConn;
@@ -304,7 +305,7 @@ pub fn record(c: &mut DbConn, plan: i64, phase: Phase, action: StageAction, posi
         .execute(c)?;
     let school: i64 = pl::table.find(plan).select(pl::school_id).first(c)?;
     let detail = serde_json::json!({"plan": plan, "phase": phase.as_str(), "action": action.as_str(), "position": position, "identity": identity, "reason": reason});
-    crate::history::note(c, school, Some(actor), "self_directed_event", detail, now)
+    crate::history::note(c, school, Some(actor), EventKind::SelfDirectedEvent, detail, now)
 }
 
 fn subject_of_school(c: &mut DbConn, school: i64, id: i64) -> ApiResult<()> {
@@ -514,7 +515,7 @@ pub async fn create_plan(state: web::Data<AppState>, who: Principal, body: crate
                 ))
                 .returning(pl::id)
                 .get_result(c)?;
-            access::record_on_behalf(c, me, "self_directed_plan_created", format!("plan {id}"), now)?;
+            access::record_on_behalf(c, me, EventKind::SelfDirectedPlanCreated, format!("plan {id}"), now)?;
             Ok(id)
         })
         .await?;
@@ -569,7 +570,7 @@ pub async fn update_plan(state: web::Data<AppState>, who: Principal, id: web::Pa
                     pl::updated_at.eq(now),
                 ))
                 .execute(c)?;
-            access::record_on_behalf(c, me, "self_directed_plan_updated", format!("plan {id}"), now)
+            access::record_on_behalf(c, me, EventKind::SelfDirectedPlanUpdated, format!("plan {id}"), now)
         })
         .await?;
     Ok(web::Json(state.db.read(move |c| load_plan(c, me.school, id)).await?))
@@ -610,7 +611,7 @@ pub async fn delete_plan(state: web::Data<AppState>, who: Principal, id: web::Pa
             diesel::delete(pg::table.filter(pg::plan_id.eq(id))).execute(c)?;
             diesel::delete(fs::table.filter(fs::plan_id.eq(id))).execute(c)?;
             diesel::delete(pl::table.filter(pl::id.eq(id)).filter(pl::plan_state.eq(PlanState::Draft.as_str()))).execute(c)?;
-            access::record_on_behalf(c, me, "self_directed_plan_deleted", format!("plan {id}"), now)
+            access::record_on_behalf(c, me, EventKind::SelfDirectedPlanDeleted, format!("plan {id}"), now)
         })
         .await?;
     Ok(HttpResponse::NoContent().finish())
@@ -634,7 +635,7 @@ fn send(c: &mut DbConn, me: Caller, id: i64, phase: Phase, now: NaiveDateTime) -
             .execute(c)?,
     };
     record(c, id, phase, StageAction::Submitted, Some(0), Some(&first), me.actor, None, now)?;
-    access::record_on_behalf(c, me, "self_directed_submitted", format!("{} {id}", phase.as_str()), now)
+    access::record_on_behalf(c, me, EventKind::SelfDirectedSubmitted, format!("{} {id}", phase.as_str()), now)
 }
 
 /// 送出計畫: a draft or returned plan goes to the first stage, inside the plan period.
@@ -798,7 +799,7 @@ pub async fn save_result(state: web::Data<AppState>, who: Principal, id: web::Pa
             if let Some(h) = hours {
                 diesel::update(pl::table.find(id)).set(pl::hours.eq(Some(h))).execute(c)?;
             }
-            access::record_on_behalf(c, me, "self_directed_result_saved", format!("plan {id}"), now)
+            access::record_on_behalf(c, me, EventKind::SelfDirectedResultSaved, format!("plan {id}"), now)
         })
         .await?;
     Ok(web::Json(state.db.read(move |c| load_plan(c, me.school, id)).await?))

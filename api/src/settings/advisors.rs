@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::identity::Module;
-use crate::audit::{self, Event};
+use crate::audit::{self, Event, EventKind};
 use crate::identity::{Role, UserKind};
 use crate::state::AppState;
 use crate::auth::{client_addr, Need, Op, Principal, Scope};
@@ -298,7 +298,7 @@ pub async fn put_consultant_classes(state: web::Data<AppState>, who: Principal, 
                     .execute(c)?;
             }
             terms::derive_advisor_roles(c, school)?;
-            audit::record(c, Event { school_id: Some(school), user_id: me, actor: Some(&actor), event: "consultant_classes_changed", detail: Some(format!("teacher {teacher}: {} classes", ids.len())), client: Some(&client) }, now)?;
+            audit::record(c, Event { school_id: Some(school), user_id: me, actor: Some(&actor), event: EventKind::ConsultantClassesChanged, detail: Some(format!("teacher {teacher}: {} classes", ids.len())), client: Some(&client) }, now)?;
             Ok(web::Json(consultant_classes(c, school, teacher)?))
         })
         .await
@@ -421,10 +421,10 @@ impl Advising {
         }
     }
 
-    fn event(self) -> &'static str {
+    fn event(self) -> EventKind {
         match self {
-            Advising::Counselor => "counselor_students_changed",
-            Advising::Consultant => "consultant_students_changed",
+            Advising::Counselor => EventKind::CounselorStudentsChanged,
+            Advising::Consultant => EventKind::ConsultantStudentsChanged,
         }
     }
 }

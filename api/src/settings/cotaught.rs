@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::identity::Module;
-use crate::audit::{self, Event};
+use crate::audit::{self, Event, EventKind};
 use crate::state::AppState;
 use crate::auth::{client_addr, Need, Op, Principal, Scope};
 use crate::db::DbConn;
@@ -183,7 +183,7 @@ pub async fn put_co_taught(state: web::Data<AppState>, who: Principal, req: Http
                 diesel::update(ta::table.find(ch.assignment_id)).set((ta::can_certify.eq(ch.can_certify), ta::updated_at.eq(now))).execute(c)?;
             }
             let detail = changes.iter().map(|ch| format!("{}={}", ch.assignment_id, ch.can_certify)).collect::<Vec<_>>().join(",");
-            audit::record(c, Event { school_id: Some(school), user_id: me, actor: Some(&actor), event: "co_taught_certifiers_changed", detail: Some(detail), client: Some(&client) }, now)?;
+            audit::record(c, Event { school_id: Some(school), user_id: me, actor: Some(&actor), event: EventKind::CoTaughtCertifiersChanged, detail: Some(detail), client: Some(&client) }, now)?;
             let ids: Vec<i64> = changes.iter().map(|ch| ch.assignment_id).collect();
             Ok(web::Json(rows(c, school, term)?.into_iter().filter(|r| ids.contains(&r.assignment_id)).collect()))
         })

@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use crate::identity::Module;
-use crate::audit::{self, Event};
+use crate::audit::{self, Event, EventKind};
 use crate::state::AppState;
 use crate::auth::{client_addr, Need, Op, Principal, Scope};
 use crate::db::DbConn;
@@ -228,7 +228,7 @@ pub async fn put_parameters(state: web::Data<AppState>, who: Principal, req: Htt
             }
             audit::record(
                 c,
-                Event { school_id: Some(school), user_id: me, actor: Some(&actor), event: "parameters_changed", detail: serde_json::to_string(&p).ok(), client: Some(&client) },
+                Event { school_id: Some(school), user_id: me, actor: Some(&actor), event: EventKind::ParametersChanged, detail: serde_json::to_string(&p).ok(), client: Some(&client) },
                 now,
             )?;
             Ok(web::Json(view(p, Some(now))))

@@ -13,7 +13,7 @@ use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 use crate::identity::Module;
-use crate::audit::{self, Event};
+use crate::audit::{self, Event, EventKind};
 use crate::identity::{Role, UserKind};
 use crate::state::AppState;
 use crate::auth::{client_addr, Need, Op, Principal, Scope};
@@ -476,7 +476,7 @@ pub async fn put_window(state: web::Data<AppState>, who: Principal, req: HttpReq
             } else {
                 diesel::insert_into(nw::table).values((nw::academic_year.eq(year), values)).execute(c)?;
             }
-            audit::record(c, Event { school_id: None, user_id: me, actor: Some(&actor), event: "national_window_set", detail: Some(year.to_string()), client: Some(&client) }, now)?;
+            audit::record(c, Event { school_id: None, user_id: me, actor: Some(&actor), event: EventKind::NationalWindowSet, detail: Some(year.to_string()), client: Some(&client) }, now)?;
             window(c, year)?.map(web::Json).ok_or_else(ApiError::not_found)
         })
         .await
@@ -559,7 +559,7 @@ fn facts(p: &Period) -> String {
 }
 
 /// Audits a period change (sealed into the history chain); an update also says what it was.
-fn record(c: &mut DbConn, who: &(i64, Option<i64>, String, String), event: &str, p: &Period, before: Option<&Period>, now: NaiveDateTime) -> ApiResult<()> {
+fn record(c: &mut DbConn, who: &(i64, Option<i64>, String, String), event: EventKind, p: &Period, before: Option<&Period>, now: NaiveDateTime) -> ApiResult<()> {
     let detail = match before {
         Some(b) => format!("{}{}{}", facts(p), audit::BEFORE, facts(b)),
         None => facts(p),
@@ -590,7 +590,7 @@ pub async fn create_period(state: web::Data<AppState>, who: Principal, req: Http
         .db
         .write(move |c| {
             let p = save(c, actor.0, None, &input, now)?;
-            record(c, &actor, "work_period_created", &p, None, now)?;
+            record(c, &actor, EventKind::WorkPeriodCreated, &p, None, now)?;
             Ok(p)
         })
         .await?;
@@ -626,7 +626,7 @@ pub async fn update_period(state: web::Data<AppState>, who: Principal, req: Http
             // What it was, for the sealed audit detail: this one row, not the school's periods.
             let before = wp::table.find(id).select(columns()).first::<Row>(c).optional()?.map(|r| to_period(r, now)).transpose()?;
             let p = save(c, actor.0, Some(id), &input, now)?;
-            record(c, &actor, "work_period_updated", &p, before.as_ref(), now)?;
+            record(c, &actor, EventKind::WorkPeriodUpdated, &p, before.as_ref(), now)?;
             Ok(web::Json(p))
         })
         .await
@@ -655,7 +655,7 @@ pub async fn delete_period(state: web::Data<AppState>, who: Principal, req: Http
             let row: Row = wp::table.find(id).select(columns()).first(c)?;
             diesel::delete(wp::table.find(id)).execute(c)?;
             let p = to_period(row, now)?;
-            record(c, &actor, "work_period_deleted", &p, None, now)?;
+            record(c, &actor, EventKind::WorkPeriodDeleted, &p, None, now)?;
             Ok(())
         })
         .await?;

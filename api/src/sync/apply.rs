@@ -7,7 +7,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::{check_course_code, class_key, ByNumber, CadreRow, ClassRow, Counts, CourseRow, EnrolmentKind, EnrolmentRow, RowErrors, StaffRow, StudentRow, TeachingRow};
-use crate::audit::{self, Event};
+use crate::audit::{self, Event, EventKind};
 use crate::accounts::{password, session};
 use crate::identity::{Role, UserKind};
 use crate::db::{insert_rows, DbConn};
@@ -143,8 +143,8 @@ fn upsert_people(c: &mut DbConn, ctx: &Ctx, kind: UserKind, people: &[Person<'_>
                         ))
                         .execute(c)?;
                     for (changed, event, detail) in [
-                        (email_changed, "email_changed_by_sync", "主要電子郵件由校務系統同步變更 (primary e-mail changed by a sync batch)"),
-                        (nid_changed && nid.is_some(), "national_id_changed_by_sync", "身分證統一編號由校務系統同步變更 (national ID changed by a sync batch)"),
+                        (email_changed, EventKind::EmailChangedBySync, "主要電子郵件由校務系統同步變更 (primary e-mail changed by a sync batch)"),
+                        (nid_changed && nid.is_some(), EventKind::NationalIdChangedBySync, "身分證統一編號由校務系統同步變更 (national ID changed by a sync batch)"),
                     ] {
                         if changed {
                             let account = format!("{}_{}", ctx.school_code, p.number);

@@ -16,6 +16,7 @@ use zip::write::SimpleFileOptions;
 use zip::{AesMode, CompressionMethod};
 
 use super::{FileEntry, FileRef, Manifest, SourceSchool, StudentRecord, FORMAT, PASSWORD_PURPOSE, READS, VERSION};
+use crate::audit::EventKind;
 use crate::state::AppState;
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult, ErrorCode};
@@ -474,7 +475,7 @@ pub fn apply(c: &mut DbConn, school: i64, by: i64, file_name: &str, checked: Che
     diesel::update(ti::table.find(import_id)).set((ti::students_matched.eq(n_matched), ti::items_added.eq(n_added), ti::detail.eq(detail))).execute(c)?;
     // Sealed into the school's history chain with the package's MD5 (issue #26).
     let sealed = serde_json::json!({"transfer_import": import_id, "md5": md5, "source_school": origin.code, "students_matched": n_matched, "items_added": n_added});
-    crate::history::note(c, school, Some(by), "transfer_imported", sealed, now)?;
+    crate::history::note(c, school, Some(by), EventKind::TransferImported, sealed, now)?;
     Ok(import_id)
 }
 

@@ -4,7 +4,7 @@
 
 use diesel::prelude::*;
 
-use crate::audit::{self, Event};
+use crate::audit::{self, Event, EventKind};
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::schema::{certification_delegates as cd, classes, consultant_classes as cc, student_profiles as sp, teaching_assignments as ta, users};
@@ -146,7 +146,7 @@ pub fn lock_student(c: &mut DbConn, student: i64) -> ApiResult<()> {
 /// Records a change a temporary account made on its student's behalf in the school's audit log
 /// (`event` e.g. `performance_created`, `detail` what changed); nothing for anyone else, whose
 /// changes are their own.
-pub fn record_on_behalf(c: &mut DbConn, me: Caller, event: &str, detail: String, now: chrono::NaiveDateTime) -> ApiResult<()> {
+pub fn record_on_behalf(c: &mut DbConn, me: Caller, event: EventKind, detail: String, now: chrono::NaiveDateTime) -> ApiResult<()> {
     if !me.on_behalf() {
         return Ok(());
     }

@@ -10,6 +10,7 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use crate::audit::EventKind;
 use crate::state::AppState;
 use crate::auth::Principal;
 use crate::db::DbConn;
@@ -541,7 +542,7 @@ pub fn insert(c: &mut DbConn, me: Caller, academic_year: i32, category: Category
         ))
         .returning(pf::id)
         .get_result(c)?;
-    access::record_on_behalf(c, me, "performance_created", format!("performance {id}"), now)?;
+    access::record_on_behalf(c, me, EventKind::PerformanceCreated, format!("performance {id}"), now)?;
     let after = sealed_fields(c, id)?;
     seal_change(c, me, id, "created", serde_json::Value::Null, after, now)?;
     Ok(id)
@@ -569,7 +570,7 @@ fn sealed_fields(c: &mut DbConn, id: i64) -> ApiResult<serde_json::Value> {
 /// before a creation and after a deletion).
 fn seal_change(c: &mut DbConn, me: Caller, id: i64, action: &str, before: serde_json::Value, after: serde_json::Value, now: NaiveDateTime) -> ApiResult<()> {
     let detail = serde_json::json!({"performance": id, "action": action, "before": before, "after": after});
-    crate::history::note(c, me.school, Some(me.actor), "performance_changed", detail, now)
+    crate::history::note(c, me.school, Some(me.actor), EventKind::PerformanceChanged, detail, now)
 }
 
 /// 新增多元表現 (inside the student's performance upload period, FAQ 000 四 Q1): multipart with
@@ -769,7 +770,7 @@ pub fn change(c: &mut DbConn, me: Caller, id: i64, meta: &Meta, upload: Upload, 
     diesel::update(pf::table.find(id)).set((fields, pf::document_file_id.eq(doc_id), pf::video_file_id.eq(video_id), pf::updated_at.eq(now))).execute(c)?;
     let after = sealed_fields(c, id)?;
     seal_change(c, me, id, "updated", before, after, now)?;
-    access::record_on_behalf(c, me, "performance_updated", format!("performance {id}"), now)
+    access::record_on_behalf(c, me, EventKind::PerformanceUpdated, format!("performance {id}"), now)
 }
 
 /// 刪除多元表現: this year's, not selected, inside the performance upload period. The row is kept with its deletion time.
@@ -794,7 +795,7 @@ pub fn soft_delete(c: &mut DbConn, me: Caller, id: i64, now: NaiveDateTime) -> A
     own_changeable(c, me, id, now)?;
     let before = sealed_fields(c, id)?;
     diesel::update(pf::table.find(id)).set((pf::deleted_at.eq(Some(now)), pf::updated_at.eq(now))).execute(c)?;
-    access::record_on_behalf(c, me, "performance_deleted", format!("performance {id}"), now)?;
+    access::record_on_behalf(c, me, EventKind::PerformanceDeleted, format!("performance {id}"), now)?;
     seal_change(c, me, id, "deleted", before, serde_json::Value::Null, now)
 }
 

@@ -66,6 +66,8 @@ export type CreatedApiKey = Ok<ApiKeysOp['post'], 201>;
 export type ApiKeyScope = ApiKey['scopes'][number];
 
 export type AuditEvent = Ok<AuditOp>['items'][number];
+/** An audit event's kind: the server's one list (`audit::EventKind`). */
+export type AuditEventKind = AuditEvent['event'];
 export type AuditQuery = NonNullable<AuditOp['parameters']['query']>;
 
 // 查詢 and 系統管理 (tags "sync" and "terms").

@@ -1,6 +1,6 @@
 import { Tooltip, type TableProps } from 'antd';
 import { api, unwrap } from '../../api/client';
-import type { AuditEvent } from '../../api/types';
+import type { AuditEvent, AuditEventKind } from '../../api/types';
 import { DayRangePicker, type DayRange } from '../../components/DayRangePicker';
 import { FilteredListCard, FilterSearch, FilterSelect } from '../../components/FilteredListCard';
 import { formatApiDateTime, taipeiDayStartUtc } from '../../lib/roc';
@@ -10,21 +10,22 @@ import { auditEventsKey } from './queryKeys';
 import { useT } from '../../i18n';
 
 interface AuditFilters {
-  event?: string;
+  event?: AuditEventKind;
   actor?: string;
   from?: string;
   to?: string;
 }
 
 // `label` a getter: the current UI language whenever the options are read.
-const eventOptions = Object.keys(auditEventLabels).map((value) => ({
+const eventOptions = (Object.keys(auditEventLabels) as AuditEventKind[]).map((value) => ({
   value,
   get label() {
-    return auditEventLabels[value] ?? value;
+    return auditEventLabels[value];
   },
 }));
 
-const auditEventLabel = (event: string) => auditEventLabels[event] ?? event;
+// A kind newer than this build of the app shows its code.
+const auditEventLabel = (event: AuditEventKind) => auditEventLabels[event] ?? event;
 
 /** The picked days as the API's bounds: from the first day's start to the day after the last (Taipei days). */
 function dayBounds({ from, to }: DayRange): Pick<AuditFilters, 'from' | 'to'> {
@@ -51,7 +52,7 @@ export function AuditPage() {
       title: t('事件', 'Event'),
       dataIndex: 'event',
       width: 170,
-      render: (event: string) => <Tooltip title={event}>{auditEventLabel(event)}</Tooltip>,
+      render: (event: AuditEventKind) => <Tooltip title={event}>{auditEventLabel(event)}</Tooltip>,
     },
     {
       title: t('帳號', 'Account'),

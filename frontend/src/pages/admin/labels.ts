@@ -1,5 +1,5 @@
 /** Names (zh-TW / English) for the codes the account screens show; read in the current UI language. */
-import type { AccountKind, ApiKeyScope, MailEncryption, MailStatus, ReminderReason, ReminderRun } from '../../api/types';
+import type { AccountKind, ApiKeyScope, AuditEventKind, MailEncryption, MailStatus, ReminderReason, ReminderRun } from '../../api/types';
 import { getLang, tr } from '../../i18n/lang';
 
 /** A label map whose values are getters: each read gives the text in the current UI language. */
@@ -43,8 +43,8 @@ export const encryptionOptions: { value: MailEncryption; label: string; port: nu
   { value: 'ssl', label: 'SSL／TLS', port: 465 },
 ];
 
-/** The audit log's event kinds (`audit_events.event`); unknown kinds show their code. */
-export const auditEventLabels: Record<string, string> = bilingual({
+/** The audit log's event kinds (`audit_events.event`): every kind the server records has a name. */
+export const auditEventLabels: Record<AuditEventKind, string> = bilingual({
   sign_in_succeeded: ['登入成功', 'Signed in'],
   sign_in_failed: ['登入失敗', 'Sign-in failed'],
   account_locked: ['帳號鎖定', 'Account locked'],
@@ -89,9 +89,6 @@ export const auditEventLabels: Record<string, string> = bilingual({
   certification_delegate_named: ['指定代理認證教師', 'Certification delegate named'],
   certification_delegate_ended: ['結束代理認證', 'Certification delegate ended'],
   consultant_students_changed: ['設定課程諮詢學生', 'Course consultant students set'],
-  period_created: ['新增作業時間', 'Work period added'],
-  period_updated: ['修改作業時間', 'Work period updated'],
-  period_deleted: ['刪除作業時間', 'Work period deleted'],
   sdl_group_created: ['新增自主學習認證群組', 'Self-directed certifier group created'],
   sdl_group_renamed: ['修改自主學習認證群組名稱', 'Self-directed certifier group renamed'],
   sdl_group_deleted: ['刪除自主學習認證群組', 'Self-directed certifier group deleted'],

@@ -1,0 +1,2 @@
+DROP TRIGGER audit_events_event_update_check;
+DROP TRIGGER audit_events_event_insert_check;
