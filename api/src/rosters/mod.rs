@@ -177,33 +177,9 @@ impl GradeSet {
     }
 }
 
-/// What a roster records (`roster_export_items.item_kind`) and a transfer package carries
-/// (`transfer_items.item_kind`); an imported item is recorded under its own kind.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ItemKind {
-    Result,
-    Performance,
-    Cadre,
-}
-
-impl ItemKind {
-    pub const ALL: [ItemKind; 3] = [ItemKind::Result, ItemKind::Performance, ItemKind::Cadre];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ItemKind::Result => "result",
-            ItemKind::Performance => "performance",
-            ItemKind::Cadre => "cadre",
-        }
-    }
-
-    /// The kind stored in `column` (`roster_export_items.item_kind` or
-    /// `transfer_items.item_kind`); anything else is an error, never a default.
-    pub fn parse(column: &str, s: &str) -> ApiResult<ItemKind> {
-        ItemKind::ALL.into_iter().find(|k| k.as_str() == s).ok_or_else(|| ApiError::bad_stored(column, s))
-    }
-}
+/// What a roster records (`roster_export_items.item_kind`): defined with the selections, below
+/// rosters and transfers, which both store it.
+pub use crate::selections::ItemKind;
 
 /// A roster asked for: type, grade set, division and term, each checked.
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -138,6 +138,35 @@ pub struct MySelections {
     pub performances: SelectionSet,
 }
 
+// Here, below `rosters` and `transfers`, which both store it.
+/// What a roster records (`roster_export_items.item_kind`) and a transfer package carries
+/// (`transfer_items.item_kind`); an imported item is recorded under its own kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ItemKind {
+    Result,
+    Performance,
+    Cadre,
+}
+
+impl ItemKind {
+    pub const ALL: [ItemKind; 3] = [ItemKind::Result, ItemKind::Performance, ItemKind::Cadre];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ItemKind::Result => "result",
+            ItemKind::Performance => "performance",
+            ItemKind::Cadre => "cadre",
+        }
+    }
+
+    /// The kind stored in `column` (`roster_export_items.item_kind` or
+    /// `transfer_items.item_kind`); anything else is an error, never a default.
+    pub fn parse(column: &str, s: &str) -> ApiResult<ItemKind> {
+        ItemKind::ALL.into_iter().find(|k| k.as_str() == s).ok_or_else(|| ApiError::bad_stored(column, s))
+    }
+}
+
 pub fn selected_ids(c: &mut DbConn, student: i64, academic_year: i32, kind: Kind) -> ApiResult<Vec<i64>> {
     stored_ids(c, student, academic_year, kind.item_kind())
 }
@@ -203,10 +232,10 @@ fn check_imported(c: &mut DbConn, me: Caller, item: i64) -> ApiResult<(Kind, i32
     let found: Option<(i64, String, i32, Option<String>)> =
         tx::table.filter(tx::id.eq(item)).filter(tx::school_id.eq(me.school)).select((tx::student_id, tx::item_kind, tx::academic_year, tx::state)).first(c).optional()?;
     let (_, item_kind, year, state) = found.filter(|f| f.0 == me.user).ok_or_else(ApiError::not_found)?;
-    let kind = match crate::rosters::ItemKind::parse("transfer_items.item_kind", &item_kind)? {
-        crate::rosters::ItemKind::Result => Kind::Results,
-        crate::rosters::ItemKind::Performance => Kind::Performances,
-        crate::rosters::ItemKind::Cadre => return Err(ApiError::with_detail(ErrorCode::InvalidState, "校內幹部經歷不需勾選。", "School cadre records are not selected.")),
+    let kind = match ItemKind::parse("transfer_items.item_kind", &item_kind)? {
+        ItemKind::Result => Kind::Results,
+        ItemKind::Performance => Kind::Performances,
+        ItemKind::Cadre => return Err(ApiError::with_detail(ErrorCode::InvalidState, "校內幹部經歷不需勾選。", "School cadre records are not selected.")),
     };
     if kind == Kind::Results && state.as_deref() != Some("certified") {
         return Err(ApiError::with_detail(ErrorCode::InvalidState, "只能勾選認證成功的學習成果。", "Only certified learning results can be selected."));
