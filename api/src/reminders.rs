@@ -457,7 +457,7 @@ pub async fn run_once(state: &AppState, school: Option<i64>) -> ApiResult<RunRep
     // Each school's server gets its own task and time budget, so a slow one only delays its own
     // school's mail.
     let budget = Duration::from_secs(state.config.mail_school_budget_seconds);
-    let runs = by_school.into_iter().map(|(school_id, ids)| send_school(state, school_id, ids, now, budget));
+    let runs = by_school.into_iter().map(|(school_id, ids)| send_school(state, school_id, ids, budget));
     for outcome in futures_util::future::join_all(runs).await {
         let (sent, failed) = outcome?;
         report.sent += sent;
@@ -468,7 +468,7 @@ pub async fn run_once(state: &AppState, school: Option<i64>) -> ApiResult<RunRep
 
 /// Sends one school's due mails until they are done or `budget` has passed (the rest stays due
 /// for the next pass); returns how many were sent and how many failed.
-async fn send_school(state: &AppState, school_id: i64, ids: Vec<i64>, now: NaiveDateTime, budget: Duration) -> ApiResult<(usize, usize)> {
+async fn send_school(state: &AppState, school_id: i64, ids: Vec<i64>, budget: Duration) -> ApiResult<(usize, usize)> {
     let started = std::time::Instant::now();
     let policy = mail::MailPolicy::from_config(&state.config);
     let secrets = state.secrets.clone();
@@ -479,7 +479,10 @@ async fn send_school(state: &AppState, school_id: i64, ids: Vec<i64>, now: Naive
             tracing::info!(school = school_id, "mail budget of this pass used up; the rest waits for the next pass");
             break;
         }
-        let Some((_, to, subject, body)) = state.db.write(move |c| claim(c, id, now)).await? else { continue };
+        // The lease runs from the claim, not from the start of the pass: a pass that has spent
+        // its time on a slow server must not claim a mail with a lease already over.
+        let claimed_at = state.clock.now();
+        let Some((_, to, subject, body)) = state.db.write(move |c| claim(c, id, claimed_at)).await? else { continue };
         let outcome = match &mailer {
             Some(m) => mail::send(&policy, m, &to, &subject, &body).await.map_err(|e| e.to_string()),
             None => Err("學校尚未設定郵件伺服器 (no mail server set)".to_string()),

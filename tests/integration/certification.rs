@@ -527,6 +527,56 @@ async fn a_silent_mail_server_does_not_delay_other_schools_mail() {
     assert_eq!(waiting, 2, "the rest waits for the next pass");
 }
 
+/// A mail is claimed with a lease from the moment of its claim: a pass that spent its time on a
+/// slow server (here the clock moves past the lease while the first mail waits) does not claim the
+/// next one with a lease already over, which another instance would take and send again.
+#[actix_web::test]
+async fn a_late_claim_in_a_long_pass_holds_a_full_lease() {
+    let silent = silent_server();
+    let app = TestApp::with_config(|c| {
+        local_mail(c);
+        c.mail_timeout_seconds = 2;
+        c.mail_school_budget_seconds = 60;
+    });
+    let school = app.school("074313");
+    let teachers: Vec<i64> = ["t1", "t2"].iter().map(|t| app.teacher(&school, t)).collect();
+    mail_server(&app, &app.token(&school, "admin").await, silent).await;
+    for t in &teachers {
+        queue_mail(&app, school.id, *t, "teacher@slow.example");
+    }
+    let state = app.state.clone();
+    let pass = actix_web::rt::spawn(async move { reminders::run_once(&state, None).await });
+    // Wait for the first mail to be claimed, then move the clock past its lease.
+    let sending = |app: &TestApp| -> Vec<(i64, Option<chrono::NaiveDateTime>)> {
+        app.write(|c| Ok(mo::table.filter(mo::status.eq("sending")).select((mo::id, mo::claimed_until)).order(mo::id.asc()).load(c)?))
+    };
+    let mut first = None;
+    for _ in 0..100 {
+        if let Some(row) = sending(&app).first() {
+            first = Some(row.0);
+            break;
+        }
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let first = first.expect("the first mail is claimed");
+    app.state.clock.advance(400);
+    // The first mail times out; the pass goes on to the second.
+    let mut second = None;
+    for _ in 0..200 {
+        if let Some(row) = sending(&app).into_iter().find(|r| r.0 != first) {
+            second = Some(row);
+            break;
+        }
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let (_, until) = second.expect("the second mail is claimed in the same pass");
+    let now = app.state.clock.now();
+    let until = until.expect("a claimed mail has a lease");
+    assert!(until > now, "the second mail was claimed with a lease ending {until}, before now ({now})");
+    let report = pass.await.expect("the pass ran").expect("the pass succeeded");
+    assert_eq!((report.sent, report.failed), (0, 2));
+}
+
 /// The authenticated reads of issue #25 reuse their prepared statements: a student's own results,
 /// a teacher's certification queue, the admin's student list and `GET /me`, asked again and
 /// again, run no statement that has to be prepared anew (no variable-length `IN (…)` list, no raw
