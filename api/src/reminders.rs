@@ -342,8 +342,13 @@ fn due(c: &mut DbConn, now: NaiveDateTime, school: Option<i64>) -> ApiResult<Vec
     Ok(q.load(c)?)
 }
 
-/// Claims one mail for this instance; false when another instance has it.
-fn claim(c: &mut DbConn, id: i64, now: NaiveDateTime) -> ApiResult<Option<(i64, String, String, String)>> {
+/// A claimed mail: its school, recipient, subject and body, and the claim's token.
+type Claimed = (i64, String, String, String, String);
+
+/// Claims one mail for this instance with a lease and a token, as a job is claimed
+/// ([`crate::jobs::lease`]); `None` when another instance has it.
+fn claim(c: &mut DbConn, id: i64, now: NaiveDateTime) -> ApiResult<Option<Claimed>> {
+    let token = lease::token();
     let claimed = diesel::update(
         mo::table
             .filter(mo::id.eq(id))
@@ -351,29 +356,34 @@ fn claim(c: &mut DbConn, id: i64, now: NaiveDateTime) -> ApiResult<Option<(i64, 
             .filter(mo::attempts.lt(MAX_ATTEMPTS))
             .filter(mo::claimed_until.is_null().or(mo::claimed_until.lt(now))),
     )
-    .set((mo::status.eq(MailStatus::Sending.as_str()), mo::claimed_until.eq(Some(POLICY.lease_end(now)))))
+    .set((mo::status.eq(MailStatus::Sending.as_str()), mo::claimed_until.eq(Some(POLICY.lease_end(now))), mo::claim_token.eq(Some(&token))))
     .execute(c)?;
     if claimed != 1 {
         return Ok(None);
     }
-    Ok(Some(mo::table.find(id).select((mo::school_id, mo::recipient, mo::subject, mo::body)).first(c)?))
+    let (school, to, subject, body) = mo::table.find(id).select((mo::school_id, mo::recipient, mo::subject, mo::body)).first(c)?;
+    Ok(Some((school, to, subject, body, token)))
 }
 
-fn finish(c: &mut DbConn, id: i64, outcome: &Result<(), String>, now: NaiveDateTime) -> ApiResult<()> {
-    let attempts: i32 = mo::table.find(id).select(mo::attempts).first(c)?;
+/// Records how the sending ended, if this instance still holds the claim (`token`): an instance
+/// whose lease ran out and whose mail another instance claimed again records nothing.
+fn finish(c: &mut DbConn, id: i64, token: &str, outcome: &Result<(), String>, now: NaiveDateTime) -> ApiResult<bool> {
+    let mine = mo::table.find(id).filter(mo::claim_token.eq(token));
+    let Some(attempts) = mine.select(mo::attempts).first::<i32>(c).optional()? else { return Ok(false) };
     let attempts = attempts + 1;
     match outcome {
-        Ok(()) => diesel::update(mo::table.find(id))
+        Ok(()) => diesel::update(mine)
             .set((
                 mo::status.eq(MailStatus::Sent.as_str()),
                 mo::attempts.eq(attempts),
                 mo::sent_at.eq(Some(now)),
                 mo::last_error.eq(None::<String>),
                 mo::claimed_until.eq(None::<NaiveDateTime>),
+                mo::claim_token.eq(None::<String>),
             ))
             .execute(c)?,
         // Out of attempts, it stays `failed` and is no longer due (`due` skips it).
-        Err(e) => diesel::update(mo::table.find(id))
+        Err(e) => diesel::update(mine)
             .set((
                 mo::status.eq(MailStatus::Failed.as_str()),
                 mo::attempts.eq(attempts),
@@ -383,10 +393,11 @@ fn finish(c: &mut DbConn, id: i64, outcome: &Result<(), String>, now: NaiveDateT
                     lease::AfterFailure::GiveUp => now,
                 }),
                 mo::claimed_until.eq(None::<NaiveDateTime>),
+                mo::claim_token.eq(None::<String>),
             ))
             .execute(c)?,
     };
-    Ok(())
+    Ok(true)
 }
 
 /// What one run did.
@@ -482,7 +493,7 @@ async fn send_school(state: &AppState, school_id: i64, ids: Vec<i64>, budget: Du
         // The lease runs from the claim, not from the start of the pass: a pass that has spent
         // its time on a slow server must not claim a mail with a lease already over.
         let claimed_at = state.clock.now();
-        let Some((_, to, subject, body)) = state.db.write(move |c| claim(c, id, claimed_at)).await? else { continue };
+        let Some((_, to, subject, body, token)) = state.db.write(move |c| claim(c, id, claimed_at)).await? else { continue };
         let outcome = match &mailer {
             Some(m) => mail::send(&policy, m, &to, &subject, &body).await.map_err(|e| e.to_string()),
             None => Err("學校尚未設定郵件伺服器 (no mail server set)".to_string()),
@@ -494,7 +505,9 @@ async fn send_school(state: &AppState, school_id: i64, ids: Vec<i64>, budget: Du
             tracing::warn!(mail = id, error = ?outcome.as_ref().err(), "reminder mail failed");
         }
         let done = state.clock.now();
-        state.db.write(move |c| finish(c, id, &outcome, done)).await?;
+        if !state.db.write(move |c| finish(c, id, &token, &outcome, done)).await? {
+            tracing::warn!(mail = id, "the mail's claim ran out and another instance took it; its outcome is theirs to record");
+        }
     }
     Ok((sent, failed))
 }

@@ -511,6 +511,7 @@ diesel::table! {
         claimed_until -> Nullable<Timestamp>,
         created_at -> Timestamp,
         sent_at -> Nullable<Timestamp>,
+        claim_token -> Nullable<Text>,
     }
 }
 

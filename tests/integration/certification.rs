@@ -577,6 +577,40 @@ async fn a_late_claim_in_a_long_pass_holds_a_full_lease() {
     assert_eq!((report.sent, report.failed), (0, 2));
 }
 
+/// A mail's claim carries a token, as a job's does: when an instance's lease runs out and another
+/// instance claims the mail again, only the holder of the claim records how the sending ended (one
+/// attempt, not two).
+#[actix_web::test]
+async fn only_the_instance_holding_a_mail_records_its_outcome() {
+    let silent = silent_server();
+    let app = TestApp::with_config(|c| {
+        local_mail(c);
+        c.mail_timeout_seconds = 3;
+    });
+    let school = app.school("074313");
+    let teacher = app.teacher(&school, "t1");
+    mail_server(&app, &app.token(&school, "admin").await, silent).await;
+    queue_mail(&app, school.id, teacher, "teacher@slow.example");
+    let state = app.state.clone();
+    let first = actix_web::rt::spawn(async move { reminders::run_once(&state, None).await });
+    let sending = |app: &TestApp| -> i64 { app.write(|c| Ok(mo::table.filter(mo::status.eq("sending")).count().get_result(c)?)) };
+    for _ in 0..100 {
+        if sending(&app) == 1 {
+            break;
+        }
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(sending(&app), 1, "the first instance claimed the mail");
+    // Its lease runs out while the server stays silent; another instance claims the mail again.
+    app.state.clock.advance(400);
+    let other = second_instance(&app);
+    let second = actix_web::rt::spawn(async move { reminders::run_once(&other, None).await });
+    let (a, b) = (first.await.expect("ran").expect("first pass"), second.await.expect("ran").expect("second pass"));
+    assert_eq!((a.failed, b.failed), (1, 1), "both tried");
+    let (status, attempts): (String, i32) = app.write(|c| Ok(mo::table.select((mo::status, mo::attempts)).first(c)?));
+    assert_eq!((status.as_str(), attempts), ("failed", 1), "only the holder's outcome is recorded");
+}
+
 /// The authenticated reads of issue #25 reuse their prepared statements: a student's own results,
 /// a teacher's certification queue, the admin's student list and `GET /me`, asked again and
 /// again, run no statement that has to be prepared anew (no variable-length `IN (…)` list, no raw
