@@ -527,6 +527,17 @@ async fn a_silent_mail_server_does_not_delay_other_schools_mail() {
     assert_eq!(waiting, 2, "the rest waits for the next pass");
 }
 
+/// `probe` every 50 ms for up to 10 s, until it finds something.
+async fn poll<T>(mut probe: impl FnMut() -> Option<T>) -> Option<T> {
+    for _ in 0..200 {
+        if let Some(found) = probe() {
+            return Some(found);
+        }
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    None
+}
+
 /// A mail is claimed with a lease from the moment of its claim: a pass that spent its time on a
 /// slow server (here the clock moves past the lease while the first mail waits) does not claim the
 /// next one with a lease already over, which another instance would take and send again.
@@ -547,29 +558,13 @@ async fn a_late_claim_in_a_long_pass_holds_a_full_lease() {
     let state = app.state.clone();
     let pass = actix_web::rt::spawn(async move { reminders::run_once(&state, None).await });
     // Wait for the first mail to be claimed, then move the clock past its lease.
-    let sending = |app: &TestApp| -> Vec<(i64, Option<chrono::NaiveDateTime>)> {
+    let sending = || -> Vec<(i64, Option<chrono::NaiveDateTime>)> {
         app.write(|c| Ok(mo::table.filter(mo::status.eq("sending")).select((mo::id, mo::claimed_until)).order(mo::id.asc()).load(c)?))
     };
-    let mut first = None;
-    for _ in 0..100 {
-        if let Some(row) = sending(&app).first() {
-            first = Some(row.0);
-            break;
-        }
-        actix_web::rt::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    let first = first.expect("the first mail is claimed");
+    let first = poll(|| sending().first().map(|r| r.0)).await.expect("the first mail is claimed");
     app.state.clock.advance(400);
     // The first mail times out; the pass goes on to the second.
-    let mut second = None;
-    for _ in 0..200 {
-        if let Some(row) = sending(&app).into_iter().find(|r| r.0 != first) {
-            second = Some(row);
-            break;
-        }
-        actix_web::rt::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    let (_, until) = second.expect("the second mail is claimed in the same pass");
+    let (_, until) = poll(|| sending().into_iter().find(|r| r.0 != first)).await.expect("the second mail is claimed in the same pass");
     let now = app.state.clock.now();
     let until = until.expect("a claimed mail has a lease");
     assert!(until > now, "the second mail was claimed with a lease ending {until}, before now ({now})");
@@ -593,14 +588,8 @@ async fn only_the_instance_holding_a_mail_records_its_outcome() {
     queue_mail(&app, school.id, teacher, "teacher@slow.example");
     let state = app.state.clone();
     let first = actix_web::rt::spawn(async move { reminders::run_once(&state, None).await });
-    let sending = |app: &TestApp| -> i64 { app.write(|c| Ok(mo::table.filter(mo::status.eq("sending")).count().get_result(c)?)) };
-    for _ in 0..100 {
-        if sending(&app) == 1 {
-            break;
-        }
-        actix_web::rt::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    assert_eq!(sending(&app), 1, "the first instance claimed the mail");
+    let sending = || -> i64 { app.write(|c| Ok(mo::table.filter(mo::status.eq("sending")).count().get_result(c)?)) };
+    poll(|| (sending() == 1).then_some(())).await.expect("the first instance claimed the mail");
     // Its lease runs out while the server stays silent; another instance claims the mail again.
     app.state.clock.advance(400);
     let other = second_instance(&app);

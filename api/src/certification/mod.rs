@@ -333,7 +333,7 @@ pub fn decide(c: &mut DbConn, me: Caller, id: i64, decision: Decision, reason: O
     inbox::add(c, inbox::New { school_id: me.school, user_id: student, message, result_id: Some(id) }, now)?;
     if current == ResultState::Certified {
         // A result selected for submission that is no longer certified cannot stay selected.
-        let dropped = diesel::delete(selections::table.filter(selections::item_kind.eq("result")).filter(selections::item_id.eq(id))).execute(c)?;
+        let dropped = diesel::delete(selections::table.filter(selections::item_kind.eq(crate::uploads::items::ItemKind::Result.as_str())).filter(selections::item_id.eq(id))).execute(c)?;
         if dropped > 0 {
             results::record(c, id, results::ResultAction::Unselected, next, me.user, None, now)?;
             inbox::add(

@@ -141,7 +141,7 @@ fn seed(state: &AppState, students: usize, items: usize, file_size: usize, now: 
                     ))
                     .returning(lr::id)
                     .get_result(c)?;
-                insert_rows!(c, sel::table, (sel::school_id.eq(school), sel::student_id.eq(student), sel::academic_year.eq(115), sel::item_kind.eq("result"), sel::item_id.eq(result), sel::selected_at.eq(now)))?;
+                insert_rows!(c, sel::table, (sel::school_id.eq(school), sel::student_id.eq(student), sel::academic_year.eq(115), sel::item_kind.eq(crate::selections::Kind::Results.item_kind()), sel::item_id.eq(result), sel::selected_at.eq(now)))?;
             }
             Ok(())
         })?;

@@ -177,9 +177,9 @@ impl GradeSet {
     }
 }
 
-/// What a roster records (`roster_export_items.item_kind`): defined with the selections, below
-/// rosters and transfers, which both store it.
-pub use crate::selections::ItemKind;
+/// What a roster records (`roster_export_items.item_kind`): defined with the uploads, below the
+/// selections, rosters and transfers, which all store it.
+pub use crate::uploads::items::ItemKind;
 
 /// A roster asked for: type, grade set, division and term, each checked.
 #[derive(Debug, Clone, Serialize, Deserialize)]

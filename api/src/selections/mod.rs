@@ -50,12 +50,17 @@ impl Kind {
         }
     }
 
+    /// The kind of item selected.
+    pub fn item(self) -> ItemKind {
+        match self {
+            Kind::Results => ItemKind::Result,
+            Kind::Performances => ItemKind::Performance,
+        }
+    }
+
     /// The value stored in `selections.item_kind`.
     pub fn item_kind(self) -> &'static str {
-        match self {
-            Kind::Results => "result",
-            Kind::Performances => "performance",
-        }
+        self.item().as_str()
     }
 
     /// The value stored in `selections.item_kind` for an item imported from another school
@@ -138,34 +143,7 @@ pub struct MySelections {
     pub performances: SelectionSet,
 }
 
-// Here, below `rosters` and `transfers`, which both store it.
-/// What a roster records (`roster_export_items.item_kind`) and a transfer package carries
-/// (`transfer_items.item_kind`); an imported item is recorded under its own kind.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ItemKind {
-    Result,
-    Performance,
-    Cadre,
-}
-
-impl ItemKind {
-    pub const ALL: [ItemKind; 3] = [ItemKind::Result, ItemKind::Performance, ItemKind::Cadre];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ItemKind::Result => "result",
-            ItemKind::Performance => "performance",
-            ItemKind::Cadre => "cadre",
-        }
-    }
-
-    /// The kind stored in `column` (`roster_export_items.item_kind` or
-    /// `transfer_items.item_kind`); anything else is an error, never a default.
-    pub fn parse(column: &str, s: &str) -> ApiResult<ItemKind> {
-        ItemKind::ALL.into_iter().find(|k| k.as_str() == s).ok_or_else(|| ApiError::bad_stored(column, s))
-    }
-}
+pub use crate::uploads::items::ItemKind;
 
 pub fn selected_ids(c: &mut DbConn, student: i64, academic_year: i32, kind: Kind) -> ApiResult<Vec<i64>> {
     stored_ids(c, student, academic_year, kind.item_kind())

@@ -442,7 +442,7 @@ pub struct ImportedItem {
 /// `academic_year` (cadre records left out), by student and id.
 pub fn imported_items(c: &mut DbConn, school: i64, students: &[i64], academic_year: i32) -> ApiResult<Vec<ImportedItem>> {
     use crate::schema::transfer_items as tx;
-    use crate::selections::ItemKind;
+    use crate::uploads::items::ItemKind;
     use crate::selections::Kind;
     let mut out = Vec::new();
     for chunk in students.chunks(500) {

@@ -21,7 +21,7 @@ use crate::state::AppState;
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::jobs::{Job, JobError, Output, Progress};
-use crate::selections::ItemKind;
+use crate::uploads::items::ItemKind;
 use crate::schema::{schools, transfer_exports as te, transfer_imports as ti, transfer_items as tx};
 use crate::storage::{FileKind, FileStore};
 use crate::uploads::form::{Incoming, Quota};

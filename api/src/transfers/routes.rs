@@ -608,7 +608,7 @@ pub struct ImportedFile {
 pub struct ImportedItem {
     pub id: i64,
     pub student_id: i64,
-    pub kind: crate::selections::ItemKind,
+    pub kind: crate::uploads::items::ItemKind,
     pub origin_school_code: String,
     pub origin_school_name: String,
     pub academic_year: i32,
@@ -684,7 +684,7 @@ fn load_items(c: &mut crate::db::DbConn, school: i64, student: i64, only: Option
             Ok(ImportedItem {
                 id,
                 student_id,
-                kind: crate::selections::ItemKind::parse("transfer_items.item_kind", &kind)?,
+                kind: crate::uploads::items::ItemKind::parse("transfer_items.item_kind", &kind)?,
                 origin_school_code: code,
                 origin_school_name: name,
                 academic_year,

@@ -109,8 +109,7 @@ const MAX_TEXT: usize = 4096;
 
 /// Reads the whole form. Text fields named in `text_fields` are kept; file parts go to their slot.
 pub async fn read(mut payload: Multipart, config: &Config, text_fields: &[&str]) -> ApiResult<Form> {
-    let store = super::files::store(config);
-    let store = &store;
+    let store = &super::files::store(config);
     let mut form = Form::default();
     let mut parts = 0usize;
     while let Some(field) = payload.next().await {

@@ -1,14 +1,15 @@
 //! What learning results ([`super::results`]) and multiple performances ([`super::performances`])
 //! share, written once (issue #17): the soft-delete filter, the owner check, the file download,
-//! a student's write on an own item, the edit flags, the count refusal and the student search of
+//! a student's write on an own item, the kind of a student's item as the selections, rosters and
+//! transfers store it, the edit flags, the count refusal and the student search of
 //! their lists.
 
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::NaiveDateTime;
 use diesel::dsl;
 use diesel::prelude::*;
-use serde::Deserialize;
-use utoipa::IntoParams;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::Principal;
 use crate::db::DbConn;
@@ -20,6 +21,35 @@ use crate::state::AppState;
 use super::access::Caller;
 use super::files::{self, FileInfo};
 use super::form::{Form, Incoming, Slot};
+
+// Here, below `selections`, `rosters` and `transfers`, which all store it.
+/// What a roster records (`roster_export_items.item_kind`) and a transfer package carries
+/// (`transfer_items.item_kind`); an imported item is recorded under its own kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ItemKind {
+    Result,
+    Performance,
+    Cadre,
+}
+
+impl ItemKind {
+    pub const ALL: [ItemKind; 3] = [ItemKind::Result, ItemKind::Performance, ItemKind::Cadre];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ItemKind::Result => "result",
+            ItemKind::Performance => "performance",
+            ItemKind::Cadre => "cadre",
+        }
+    }
+
+    /// The kind stored in `column` (`roster_export_items.item_kind` or
+    /// `transfer_items.item_kind`); anything else is an error, never a default.
+    pub fn parse(column: &str, s: &str) -> ApiResult<ItemKind> {
+        ItemKind::ALL.into_iter().find(|k| k.as_str() == s).ok_or_else(|| ApiError::bad_stored(column, s))
+    }
+}
 
 /// A table whose rows are deleted softly: `deleted_at` is set and the row stays for the history
 /// (and the counts, lists and selections leave it out).

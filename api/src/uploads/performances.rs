@@ -24,7 +24,7 @@ use crate::settings::periods::{self, Item};
 use super::access::{self, Caller, Visible};
 use super::files::{self, FileInfo};
 use super::form::{self, Form, Slot};
-use super::items::{self, live, DownloadQuery, Upload, WithFiles};
+use super::items::{self, live, DownloadQuery, ItemKind, Upload, WithFiles};
 use super::rules::{self, Category, Dating, Field, FieldSpec};
 
 /// A category with its form, for clients that build the form from it.
@@ -303,7 +303,7 @@ fn shape(c: &mut DbConn, rows: Vec<Row>) -> ApiResult<Vec<Performance>> {
     let selected: Vec<i64> = if ids.is_empty() {
         vec![]
     } else {
-        selections::table.filter(selections::item_kind.eq("performance")).filter(selections::item_id.eq_any(&ids)).select(selections::item_id).load(c)?
+        selections::table.filter(selections::item_kind.eq(ItemKind::Performance.as_str())).filter(selections::item_id.eq_any(&ids)).select(selections::item_id).load(c)?
     };
     rows.into_iter()
         .map(|(h, f, (account, name, class_code, seat_no))| {
@@ -714,7 +714,7 @@ fn own_changeable(c: &mut DbConn, me: Caller, id: i64, now: NaiveDateTime) -> Ap
     }
     let facts = access::student_facts(c, me.school, me.user)?;
     periods::require_open(c, me.school, Item::UploadPerformances, facts.grade, now)?;
-    let selected: i64 = selections::table.filter(selections::item_kind.eq("performance")).filter(selections::item_id.eq(id)).count().get_result(c)?;
+    let selected: i64 = selections::table.filter(selections::item_kind.eq(ItemKind::Performance.as_str())).filter(selections::item_id.eq(id)).count().get_result(c)?;
     if selected > 0 {
         return Err(ApiError::with_detail(ErrorCode::InvalidState, "此多元表現已勾選提交，請先取消勾選再修改或刪除。", "The performance is selected for submission; unselect it first."));
     }

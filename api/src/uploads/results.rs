@@ -26,7 +26,7 @@ use crate::terms::Term;
 use super::access::{self, Caller, Visible};
 use super::files::FileInfo;
 use super::form::{self, Form};
-use super::items::{self, live, Upload, WithFiles};
+use super::items::{self, live, ItemKind, Upload, WithFiles};
 use super::{links, rules};
 
 pub use super::items::{flag, DownloadQuery};
@@ -381,7 +381,7 @@ macro_rules! result_query {
             .left_join(documents.on(documents.field(stored_files::id).nullable().eq(lr::document_file_id)))
             .left_join(videos.on(videos.field(stored_files::id).nullable().eq(lr::video_file_id)))
             // At most one: selections are unique by item.
-            .left_join(selections::table.on(selections::item_kind.eq("result").and(selections::item_id.eq(lr::id))))
+            .left_join(selections::table.on(selections::item_kind.eq(ItemKind::Result.as_str()).and(selections::item_id.eq(lr::id))))
             .left_join(deciders.on(deciders.field(users::id).nullable().eq(lr::decided_by)))
             .filter(live::<lr::table>())
             .select((
