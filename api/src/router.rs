@@ -19,7 +19,8 @@ macro_rules! operations {
     (
         unscoped: [$($($u:ident)::+),* $(,)?],
         sync: [$($($s:ident)::+),* $(,)?],
-        v1: [$($($v:ident)::+),* $(,)?] $(,)?
+        v1: [$($($v:ident)::+),* $(,)?],
+        served: [$($kind:ident => $($r:ident)::+),* $(,)?] $(,)?
     ) => {
         /// Outside `/api`: health, readiness and metrics.
         pub fn unscoped(cfg: &mut web::ServiceConfig) {
@@ -31,9 +32,10 @@ macro_rules! operations {
             $( cfg.service($($s)::+); )*
         }
 
-        /// Under `/api/v1`.
+        /// Under `/api/v1`, with the students' items ([`crate::uploads::served`]).
         pub fn v1(cfg: &mut web::ServiceConfig) {
             $( cfg.service($($v)::+); )*
+            $( crate::uploads::served::register::<$($r)::+>(cfg, crate::uploads::items::ItemKind::$kind); )*
         }
 
         /// The OpenAPI paths of the operations outside `/api`.
@@ -59,13 +61,22 @@ macro_rules! operations {
         pub fn operations() -> utoipa::openapi::OpenApi {
             use utoipa::OpenApi;
             let mut all = UnscopedOperations::openapi();
-            for (prefix, mut scope) in [(SYNC, SyncOperations::openapi()), (V1, V1Operations::openapi())] {
+            let mut v1 = V1Operations::openapi();
+            $( served(&mut v1, crate::uploads::served::operations::<$($r)::+>(crate::uploads::items::ItemKind::$kind)); )*
+            for (prefix, mut scope) in [(SYNC, SyncOperations::openapi()), (V1, v1)] {
                 scope.paths.paths = std::mem::take(&mut scope.paths.paths).into_iter().map(|(path, item)| (format!("{prefix}{path}"), item)).collect();
                 all.merge(scope);
             }
             all
         }
     };
+}
+
+/// Adds a kind of students' items ([`crate::uploads::served::operations`]) to `scope`'s paths and
+/// schemas.
+fn served(scope: &mut utoipa::openapi::OpenApi, (paths, schemas): crate::uploads::served::Operations) {
+    scope.paths.paths.extend(paths);
+    scope.components.get_or_insert_with(Default::default).schemas.extend(schemas);
 }
 
 operations! {
@@ -146,22 +157,10 @@ operations! {
         crate::settings::advisors::my_advisees,
         crate::settings::advisors::list_classes,
         crate::uploads::results::my_courses,
-        crate::uploads::results::create_result,
-        crate::uploads::results::list_results,
-        crate::uploads::results::get_result,
-        crate::uploads::results::update_result,
-        crate::uploads::results::delete_result,
         crate::uploads::results::submit_result,
-        crate::uploads::results::download_result_file,
         crate::uploads::performances::list_categories,
         crate::uploads::performances::my_limits,
         crate::uploads::performances::my_cadre_records,
-        crate::uploads::performances::create_performance,
-        crate::uploads::performances::list_performances,
-        crate::uploads::performances::get_performance,
-        crate::uploads::performances::update_performance,
-        crate::uploads::performances::delete_performance,
-        crate::uploads::performances::download_performance_file,
         crate::selections::my_selections,
         crate::selections::select_item,
         crate::selections::unselect_item,
@@ -271,5 +270,12 @@ operations! {
         crate::receipts::routes::differences_xlsx,
         crate::receipts::routes::my_receipt,
         crate::receipts::routes::answer,
+    ],
+    // The students' items, each served as its kind (path, operation ids) by the six handlers of
+    // `uploads::served` (create, list, read, edit, delete, download), registered and documented
+    // here from its `Resource` impl.
+    served: [
+        Result => crate::uploads::results::LearningResult,
+        Performance => crate::uploads::performances::Performance,
     ],
 }

@@ -363,6 +363,12 @@ fn counts(app: &TestApp, school: i64) -> (i64, i64, i64) {
 async fn a_package_carries_two_students_to_the_new_school_byte_for_byte() {
     let app = TestApp::init();
     let fx = fixture(&app).await;
+    // A link (written `link` in the column, `external_link` in the API and the package).
+    let s1 = fx.ids["s1"];
+    app.write(move |c| {
+        let first = pf::table.filter(pf::student_id.eq(s1)).order(pf::id.asc()).select(pf::id).first::<i64>(c)?;
+        Ok(diesel::update(pf::table.find(first)).set(pf::link.eq(Some("https://youtu.be/transfer"))).execute(c)?)
+    });
 
     // 6.1 選擇匯出學生: by number, by name, by national ID; the ID shown masked ("F13XX51101 王○翔").
     for q in ["71001", "使用者s1", "F131151101"] {
@@ -405,7 +411,8 @@ async fn a_package_carries_two_students_to_the_new_school_byte_for_byte() {
     let entries = unzip(&package, &password);
     let manifest: Value = serde_json::from_slice(&entries["manifest.json"]).unwrap();
     assert_eq!(manifest["format"], "licheng-transfer");
-    assert_eq!(manifest["version"], 2);
+    // Version 3: a performance's link is named as the API names it (`external_link`).
+    assert_eq!(manifest["version"], 3);
     assert_eq!(manifest["source_school"]["code"], "710001");
     // AES covers the contents, not the entry names: no national ID (nor number) in any name.
     for name in entries.keys() {
@@ -430,6 +437,8 @@ async fn a_package_carries_two_students_to_the_new_school_byte_for_byte() {
     let categories: Vec<&str> = s1["performances"].as_array().unwrap().iter().map(|p| p["category"].as_str().unwrap()).collect();
     assert_eq!(categories, ["competition", "certificate", "service_learning"]);
     assert_eq!(s1["performances"][2]["hours"], 12.5);
+    assert_eq!(s1["performances"][0]["external_link"], "https://youtu.be/transfer", "{}", s1["performances"][0]);
+    assert!(s1["performances"][0].get("link").is_none(), "{}", s1["performances"][0]);
     assert_eq!(s1["cadre_records"][0]["position"], "班長");
     // Every file: in files[] with its SHA-256, and the bytes are A's.
     let files = manifest["files"].as_array().unwrap();
@@ -569,11 +578,11 @@ async fn every_refusal_imports_nothing() {
     let d = refused(import(&app, &fx.b_admin, &dup, &md5(&dup), &password).await, "package_invalid");
     assert!(d.contains("重複"), "{d}");
     // Unknown manifest version.
-    let mut v2 = manifest.clone();
-    v2["version"] = json!(3);
-    let p = pack(&[("manifest.json", &serde_json::to_vec(&v2).unwrap(), true), (&file_path, &file_data, false)], &password);
+    let mut v4 = manifest.clone();
+    v4["version"] = json!(4);
+    let p = pack(&[("manifest.json", &serde_json::to_vec(&v4).unwrap(), true), (&file_path, &file_data, false)], &password);
     let d = refused(import(&app, &fx.b_admin, &p, &md5(&p), &password).await, "package_invalid");
-    assert!(d.contains("版本 3"), "{d}");
+    assert!(d.contains("版本 4"), "{d}");
     // A file whose SHA-256 does not match.
     let mut tampered = file_data.clone();
     let last = tampered.len() - 1;
@@ -1020,4 +1029,21 @@ async fn a_transfer_job_given_up_or_failed_for_good_leaves_no_package_on_disk() 
     let dir = app.dir.path().join("jobs").join(job.to_string());
     let left: Vec<_> = std::fs::read_dir(&dir).map(|d| d.map(|e| e.unwrap().file_name()).collect()).unwrap_or_default();
     assert!(left.is_empty(), "left behind: {left:?}");
+}
+
+/// Packages of version 2 (and 1) named a performance's link `link`, as its column; version 3
+/// names it as the API does. The older name is still read, and the record is kept under the new.
+#[test]
+fn a_version_2_performance_names_its_link_link_and_is_still_read() {
+    let v2 = json!({
+        "id": 7, "academic_year": 115, "category": "works", "title": "影片作品", "item": null, "organisation": null, "position": null, "level": null,
+        "award": null, "kind": null, "score": null, "certificate_no": null, "participation": null, "hours": null, "credits": null,
+        "start_date": "2026-09-01", "end_date": null, "description": "說明", "link": "https://youtu.be/abc", "created_at": "2026-09-02T00:00:00Z",
+        "selected": false, "document": null, "video": null
+    });
+    let read: licheng::transfers::PerformanceRecord = serde_json::from_value(v2).unwrap();
+    assert_eq!(read.fields.link.as_deref(), Some("https://youtu.be/abc"));
+    let written = serde_json::to_value(&read).unwrap();
+    assert_eq!(written["external_link"], "https://youtu.be/abc");
+    assert!(written.get("link").is_none(), "{written}");
 }

@@ -28,6 +28,7 @@ use crate::schema::{courses, learning_results as lr, selections, student_profile
 use crate::settings::periods::{self, Item, Period};
 use crate::terms::{self, Term};
 use crate::uploads::access::Caller;
+use crate::uploads::items::StudentFilter;
 use crate::uploads::results::{self, LearningResult, LearningResultDetail, ResultFilter, ResultState, Scope};
 use crate::responses::ReadPage;
 
@@ -383,7 +384,7 @@ pub async fn certification_courses(state: web::Data<AppState>, who: Principal, q
 /// course, class, state (e.g. `submitted`), student; with files and who decided.
 #[utoipa::path(
     tag = "certification",
-    params(ResultFilter, PageQuery),
+    params(ResultFilter, StudentFilter, PageQuery),
     responses(
         ReadPage,
         (status = 200, description = "One page of the teacher's courses' results", body = Page<LearningResult>),
@@ -391,10 +392,10 @@ pub async fn certification_courses(state: web::Data<AppState>, who: Principal, q
     )
 )]
 #[get("/certification/results")]
-pub async fn certification_results(state: web::Data<AppState>, who: Principal, filter: web::Query<ResultFilter>, page: web::Query<PageQuery>) -> ApiResult<web::Json<Page<LearningResult>>> {
+pub async fn certification_results(state: web::Data<AppState>, who: Principal, filter: web::Query<ResultFilter>, students: web::Query<StudentFilter>, page: web::Query<PageQuery>) -> ApiResult<web::Json<Page<LearningResult>>> {
     let me = teacher(&who)?;
     let (page, per_page) = page.checked()?;
-    let filter = filter.into_inner();
+    let (filter, students) = (filter.into_inner(), students.into_inner());
     let totals = state.db.totals();
     state
         .db
@@ -402,7 +403,7 @@ pub async fn certification_results(state: web::Data<AppState>, who: Principal, f
             // The courses they teach, with those they certify as a delegate (003 #25), as
             // subqueries of the one statement. Editing results are the student's drafts: not
             // the teacher's business yet.
-            Ok(web::Json(results::list_in(c, Some(&totals), me.school, &Scope::Certifier(me.user), &filter, false, page, per_page)?))
+            Ok(web::Json(results::list_in(c, Some(&totals), me.school, &Scope::Certifier(me.user), (&filter, &students), false, page, per_page)?))
         })
         .await
 }

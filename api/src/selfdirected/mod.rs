@@ -47,7 +47,7 @@ impl GroupKind {
         match s {
             "subject" => Ok(GroupKind::Subject),
             "custom" => Ok(GroupKind::Custom),
-            other => Err(ApiError::internal(format!("bad group kind {other}"))),
+            other => Err(ApiError::bad_stored("sdl_groups.kind", other)),
         }
     }
 }
@@ -80,7 +80,7 @@ impl Identity {
             "homeroom" => Ok(Identity::Homeroom),
             "subject" => Ok(Identity::Subject),
             "custom" => Ok(Identity::Custom),
-            other => Err(ApiError::internal(format!("bad stage identity {other}"))),
+            other => Err(ApiError::bad_stored("stage identity", other)),
         }
     }
 
@@ -116,7 +116,7 @@ impl Phase {
         match s {
             "plan" => Ok(Phase::Plan),
             "result" => Ok(Phase::Result),
-            other => Err(ApiError::internal(format!("bad phase {other}"))),
+            other => Err(ApiError::bad_stored("self-directed phase", other)),
         }
     }
 
@@ -160,7 +160,7 @@ impl PlanState {
             "in_review" => Ok(PlanState::InReview),
             "returned" => Ok(PlanState::Returned),
             "approved" => Ok(PlanState::Approved),
-            other => Err(ApiError::internal(format!("bad plan state {other}"))),
+            other => Err(ApiError::bad_stored("sdl_plans.plan_state", other)),
         }
     }
 
@@ -210,7 +210,7 @@ impl OutcomeState {
             "in_review" => Ok(OutcomeState::InReview),
             "returned" => Ok(OutcomeState::Returned),
             "certified" => Ok(OutcomeState::Certified),
-            other => Err(ApiError::internal(format!("bad result state {other}"))),
+            other => Err(ApiError::bad_stored("sdl_plans.result_state", other)),
         }
     }
 

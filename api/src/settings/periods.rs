@@ -177,10 +177,7 @@ pub struct PeriodInput {
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
-#[schema(example = json!({
-    "id": 7, "academic_year": 115, "semester": 1, "grade": 2, "item": "upload_results", "item_name": "學生上傳及送出學習成果認證時間", "start_date": "2026-11-02",
-    "start_hour": 8, "end_date": "2026-11-20", "end_hour": 23, "starts_at": "2026-11-02T00:00:00Z", "ends_at": "2026-11-20T16:00:00Z", "open": true
-}))]
+#[schema(example = json!(example(Item::UploadResults)))]
 pub struct Period {
     pub id: i64,
     pub academic_year: i32,
@@ -200,6 +197,19 @@ pub struct Period {
     pub ends_at: NaiveDateTime,
     /// Open right now.
     pub open: bool,
+}
+
+/// A student's upload period of `item` (`UploadResults`, a semester's; or `UploadPerformances`, a
+/// year's) as the document's examples show it.
+pub fn example(item: Item) -> serde_json::Value {
+    let (id, semester, (start, end), (starts_at, ends_at)) = match item {
+        Item::UploadPerformances => (11, 0, ("2026-08-01", "2027-07-31"), ("2026-08-01T00:00:00Z", "2027-07-31T16:00:00Z")),
+        _ => (7, 1, ("2026-11-02", "2026-11-20"), ("2026-11-02T00:00:00Z", "2026-11-20T16:00:00Z")),
+    };
+    serde_json::json!({
+        "id": id, "academic_year": 115, "semester": semester, "grade": 2, "item": item.as_str(), "item_name": item.name_zh(), "start_date": start,
+        "start_hour": 8, "end_date": end, "end_hour": 23, "starts_at": starts_at, "ends_at": ends_at, "open": true
+    })
 }
 
 type Row = (i64, i32, i32, i32, String, NaiveDateTime, NaiveDateTime);

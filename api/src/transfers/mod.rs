@@ -29,11 +29,13 @@ pub const EXPORT_MODULE: Module = Module::TransferExport;
 pub const IMPORT_MODULE: Module = Module::TransferImport;
 /// `format` of every manifest.
 pub const FORMAT: &str = "licheng-transfer";
-/// The manifest version this server writes. Version 1 (entries named `files/{national ID}/…`) is
-/// still read: the importer follows the manifest's paths whatever they are.
-pub const VERSION: u32 = 2;
+/// The manifest version this server writes. Version 1 (entries named `files/{national ID}/…`) and
+/// version 2 (a performance's link written `link`, as the column, not `external_link`, as the API)
+/// are still read: the importer follows the manifest's paths whatever they are, and takes either
+/// name of the link.
+pub const VERSION: u32 = 3;
 /// Every manifest version this server reads.
-pub const READS: [u32; 2] = [1, 2];
+pub const READS: [u32; 3] = [1, 2, 3];
 /// The key purpose the packages' passwords are sealed under.
 pub const PASSWORD_PURPOSE: &str = "transfer-package-password";
 
@@ -174,17 +176,8 @@ pub struct PerformanceRecord {
     pub video: Option<FileRef>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct CadreRecord {
-    pub id: i64,
-    pub academic_year: i32,
-    pub semester: i32,
-    pub unit: String,
-    pub position: String,
-    pub level: Option<String>,
-    pub start_date: NaiveDate,
-    pub end_date: Option<NaiveDate>,
-}
+/// A school cadre record as the student's school has it (the same fields in the package).
+pub use crate::uploads::performances::CadreRecord;
 
 /// A result whose course lacks its 23-character code (FAQ 000 五 Q3).
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]

@@ -79,9 +79,56 @@ pub fn own<T>(row: Option<(i64, T)>, me: Caller) -> ApiResult<T> {
     }
 }
 
-/// An item with a document slot and a video slot.
-pub trait WithFiles {
-    fn into_files(self) -> (Option<FileInfo>, Option<FileInfo>);
+/// Whose item it is, as both kinds' responses show it (flattened into them).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Owner {
+    pub student_id: i64,
+    pub student_account: String,
+    pub student_name: String,
+    pub class_code: Option<String>,
+    pub seat_no: Option<i32>,
+}
+
+impl Owner {
+    /// The student `id` with their account, name, class and seat as the lists select them.
+    pub fn of(id: i64, (account, name, class_code, seat_no): (String, String, Option<String>, Option<i32>)) -> Owner {
+        Owner { student_id: id, student_account: account, student_name: name, class_code, seat_no }
+    }
+}
+
+/// The student filters both kinds' lists (and the certification queue) take beside their own.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct StudentFilter {
+    pub student_id: Option<i64>,
+    pub class_code: Option<String>,
+    /// Part of the student's account or name, or of the item's subject (learning results) or
+    /// title (performances).
+    pub q: Option<String>,
+}
+
+/// The files of an upload form (its schema only: the handlers read the parts as they stream). At
+/// least one on create; on an edit a new file replaces the old one.
+#[derive(Debug, ToSchema)]
+#[allow(dead_code)]
+pub struct FileParts {
+    /// pdf, jpg or png, at most 4 MB (configurable); on a learning result a PDF with links (link
+    /// annotations or URL text) is refused (meeting 003 #32).
+    #[schema(value_type = Option<String>, format = Binary)]
+    document: Option<Vec<u8>>,
+    /// mp3 or mp4, at most 10 MB (configurable).
+    #[schema(value_type = Option<String>, format = Binary)]
+    video: Option<Vec<u8>>,
+}
+
+/// On an edit, the old files to drop (its schema only).
+#[derive(Debug, ToSchema)]
+#[allow(dead_code)]
+pub struct Removals {
+    /// `true` removes the document.
+    remove_document: Option<bool>,
+    /// `true` removes the video.
+    remove_video: Option<bool>,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -91,19 +138,21 @@ pub struct DownloadQuery {
     pub download: Option<bool>,
 }
 
-/// `GET …/{id}/files/{slot}`: the item `load` finds for the caller (404 when they may not see
-/// it), then its file in `slot`, inline or (`?download=true`) as an attachment.
-pub async fn download<T: WithFiles + Send + 'static>(
+/// `GET …/{id}/files/{slot}`: the document and video of the item `load` finds for the caller
+/// (404 when they may not see it), then the file in `slot`, inline or (`?download=true`) as an
+/// attachment.
+#[allow(clippy::type_complexity)]
+pub async fn download(
     state: &AppState,
     who: &Principal,
     req: &HttpRequest,
     path: web::Path<(i64, String)>,
     q: &DownloadQuery,
-    load: fn(&mut DbConn, Caller, i64) -> ApiResult<T>,
+    load: fn(&mut DbConn, Caller, i64) -> ApiResult<(Option<FileInfo>, Option<FileInfo>)>,
 ) -> ApiResult<HttpResponse> {
     let me = Caller::of(who)?;
     let (id, slot) = path.into_inner();
-    let (document, video) = state.db.read(move |c| load(c, me, id)).await?.into_files();
+    let (document, video) = state.db.read(move |c| load(c, me, id)).await?;
     files::serve_slot(req, &state.config, &slot, document, video, q.download.unwrap_or(false))
 }
 
@@ -179,8 +228,8 @@ pub fn pattern(q: &Option<String>) -> Option<String> {
     q.as_deref().filter(|s| !s.trim().is_empty()).map(like_pattern)
 }
 
-/// The student filters both lists take, on the boxed query `$q` of items whose student column is
-/// `$student`: `student_id`, `class_code`, and `q` over the student's account and name or `$also`.
+/// The [`StudentFilter`] `$f` on the boxed query `$q` of items whose student column is `$student`:
+/// `student_id`, `class_code`, and `q` over the student's account and name or `$also`.
 macro_rules! student_filters {
     ($q:ident, $f:expr, $student:expr, $also:expr) => {
         if let Some(id) = $f.student_id {

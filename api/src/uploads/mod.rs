@@ -11,5 +11,6 @@ pub mod links;
 pub mod performances;
 pub mod results;
 pub mod rules;
+pub mod served;
 
 pub use items::live;

@@ -4,7 +4,7 @@
 //! not count.
 
 use actix_multipart::Multipart;
-use actix_web::{delete, get, post, put, web, HttpRequest, HttpResponse};
+use actix_web::{get, web};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -13,10 +13,9 @@ use utoipa::{IntoParams, ToSchema};
 use crate::audit::EventKind;
 use crate::state::AppState;
 use crate::auth::Principal;
-use crate::db::DbConn;
+use crate::db::{DbConn, Totals};
 use crate::error::{ApiError, ApiResult, ErrorCode, Problem};
-use crate::pagination::{offset, Page, PageQuery};
-use crate::responses::{Download, FileUpload, OwnItem, ReadOne, ReadPage};
+use crate::pagination::{offset, Page};
 use crate::schema::{cadre_records as cr, performances as pf, selections, student_profiles as sp, users};
 use crate::settings::parameters;
 use crate::settings::periods::{self, Item};
@@ -24,7 +23,8 @@ use crate::settings::periods::{self, Item};
 use super::access::{self, Caller, Visible};
 use super::files::{self, FileInfo};
 use super::form::{self, Form, Slot};
-use super::items::{self, live, DownloadQuery, ItemKind, Upload, WithFiles};
+use super::items::{self, live, FileParts, ItemKind, Owner, Removals, StudentFilter, Upload};
+use super::served::Resource;
 use super::rules::{self, Category, Dating, Field, FieldSpec};
 
 /// A category with its form, for clients that build the form from it.
@@ -61,34 +61,11 @@ pub struct CategoryInfo {
 }))]
 pub struct Performance {
     pub id: i64,
-    pub student_id: i64,
-    pub student_account: String,
-    pub student_name: String,
-    pub class_code: Option<String>,
-    pub seat_no: Option<i32>,
-    pub academic_year: i32,
-    pub category: Category,
+    #[serde(flatten)]
+    pub owner: Owner,
+    #[serde(flatten)]
+    pub fields: PerformanceFields,
     pub category_name: &'static str,
-    pub title: String,
-    pub item: Option<String>,
-    pub organisation: Option<String>,
-    pub position: Option<String>,
-    pub level: Option<String>,
-    pub award: Option<String>,
-    pub kind: Option<String>,
-    pub score: Option<String>,
-    pub certificate_no: Option<String>,
-    pub participation: Option<String>,
-    pub hours: Option<f64>,
-    pub credits: Option<i32>,
-    /// The date, or the start of a range.
-    pub start_date: NaiveDate,
-    /// The end of a range (range categories only).
-    pub end_date: Option<NaiveDate>,
-    /// 內容簡述 (at most 100 characters).
-    pub description: String,
-    /// Only with a video (FAQ 000 Q3).
-    pub external_link: Option<String>,
     pub document: Option<FileInfo>,
     pub video: Option<FileInfo>,
     /// Selected for submission.
@@ -125,16 +102,10 @@ pub struct PerformanceForm {
     participation: Option<String>,
     hours: Option<f64>,
     credits: Option<i32>,
-    /// pdf, jpg or png, at most 4 MB.
-    #[schema(value_type = Option<String>, format = Binary)]
-    document: Option<Vec<u8>>,
-    /// mp3 or mp4, at most 10 MB.
-    #[schema(value_type = Option<String>, format = Binary)]
-    video: Option<Vec<u8>>,
-    /// On edit: `true` removes the document.
-    remove_document: Option<bool>,
-    /// On edit: `true` removes the video.
-    remove_video: Option<bool>,
+    #[serde(flatten)]
+    files: FileParts,
+    #[serde(flatten)]
+    removals: Removals,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -142,21 +113,13 @@ pub struct PerformanceForm {
 pub struct PerformanceFilter {
     pub academic_year: Option<i32>,
     pub category: Option<Category>,
-    pub student_id: Option<i64>,
-    pub class_code: Option<String>,
-    /// Part of the student's account or name, or of the title.
-    pub q: Option<String>,
 }
 
 /// The student's count and date bounds this academic year.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
     "academic_year": 115, "used": 2, "per_year_limit": 10, "earliest": "2025-07-01", "latest": "2027-07-31", "latest_end": "2027-08-29",
-    "upload_period": {
-        "id": 11, "academic_year": 115, "semester": 0, "grade": 2, "item": "upload_performances", "item_name": "學生上傳多元表現時間",
-        "start_date": "2026-08-01", "start_hour": 8, "end_date": "2027-07-31", "end_hour": 23, "starts_at": "2026-08-01T00:00:00Z",
-        "ends_at": "2027-07-31T16:00:00Z", "open": true
-    }
+    "upload_period": periods::example(periods::Item::UploadPerformances)
 }))]
 pub struct PerformanceLimits {
     pub academic_year: i32,
@@ -173,8 +136,9 @@ pub struct PerformanceLimits {
     pub upload_period: Option<periods::Period>,
 }
 
+// Transfer packages carry it as it is (`transfers::CadreRecord`).
 /// A school cadre record from sync (read-only; submitted separately; does not count).
-#[derive(Debug, Serialize, ToSchema, Queryable)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, Queryable)]
 #[schema(example = json!({
     "id": 9, "academic_year": 115, "semester": 1, "unit": "二年一班", "position": "班長", "level": "班級", "start_date": "2026-08-30",
     "end_date": "2027-01-20"
@@ -306,37 +270,16 @@ fn shape(c: &mut DbConn, rows: Vec<Row>) -> ApiResult<Vec<Performance>> {
         selections::table.filter(selections::item_kind.eq(ItemKind::Performance.as_str())).filter(selections::item_id.eq_any(&ids)).select(selections::item_id).load(c)?
     };
     rows.into_iter()
-        .map(|(h, f, (account, name, class_code, seat_no))| {
+        .map(|(h, f, owner)| {
             let category = stored_category(&f.category)?;
             rules::check_stored(category, &f.closed_values())?;
             Ok(Performance {
                 id: h.id,
-                student_id: h.student_id,
-                student_account: account,
-                student_name: name,
-                class_code,
-                seat_no,
-                academic_year: f.academic_year,
-                category,
+                owner: Owner::of(h.student_id, owner),
+                fields: f,
                 category_name: category.name_zh(),
                 document: files::find(&files, h.document_file_id),
                 video: files::find(&files, h.video_file_id),
-                title: f.title,
-                item: f.item,
-                organisation: f.organisation,
-                position: f.position,
-                level: f.level,
-                award: f.award,
-                kind: f.kind,
-                score: f.score,
-                certificate_no: f.certificate_no,
-                participation: f.participation,
-                hours: f.hours,
-                credits: f.credits,
-                start_date: f.start_date,
-                end_date: f.end_date,
-                description: f.description,
-                external_link: f.link,
                 selected: selected.contains(&h.id),
                 created_at: h.created_at,
                 updated_at: h.updated_at,
@@ -345,9 +288,100 @@ fn shape(c: &mut DbConn, rows: Vec<Row>) -> ApiResult<Vec<Performance>> {
         .collect()
 }
 
-impl WithFiles for Performance {
-    fn into_files(self) -> (Option<FileInfo>, Option<FileInfo>) {
+/// Multiple performances at `/performances` ([`super::served`] holds the handlers and their document).
+impl Resource for Performance {
+    /// A performance has no history to show beside it.
+    type Detail = Performance;
+    type Filter = PerformanceFilter;
+    type Forms = (PerformanceForm, PerformanceForm);
+
+    async fn create(state: &AppState, me: Caller, payload: Multipart) -> ApiResult<i64> {
+        let now = state.clock.now();
+        let (facts, term) = state
+            .db
+            .read(move |c| {
+                let term = crate::terms::require_current(c, me.school)?;
+                let facts = access::student_facts(c, me.school, me.user)?;
+                periods::require_open(c, me.school, Item::UploadPerformances, facts.grade, now)?;
+                Ok((facts, term))
+            })
+            .await?;
+        let mut form = form::read(payload, &state.config, TEXT_FIELDS).await?;
+        let category = parse_category(&form)?;
+        if form.text("remove_document").is_some() || form.text("remove_video").is_some() {
+            return Err(ApiError::validation().field("remove_document", "新增時不使用此欄位", "only for edits"));
+        }
+        let meta = check_meta(&form, category, facts.entry_year, term.academic_year, form.files.contains_key(&Slot::Video))?;
+        if form.files.is_empty() {
+            return Err(ApiError::validation().field("document", "請上傳文件檔或影音檔（至少一個）", "attach a document and/or a video"));
+        }
+        let upload = Upload::take(&mut form)?;
+        let grade = facts.grade;
+        state.db.write(move |c| create(c, me, grade, term.academic_year, category, &meta, upload, now)).await
+    }
+
+    fn files(self) -> (Option<FileInfo>, Option<FileInfo>) {
         (self.document, self.video)
+    }
+
+    fn list(c: &mut DbConn, _totals: &Totals, me: Caller, f: &PerformanceFilter, students: &StudentFilter, page: i64, per_page: i64) -> ApiResult<Page<Performance>> {
+        let vis = access::visible(c, me)?;
+        let category = f.category.map(Category::as_str);
+        macro_rules! filtered {
+            () => {{
+                let mut q = performance_query!().filter(pf::school_id.eq(me.school)).into_boxed();
+                if let Visible::Some { students, .. } = &vis {
+                    q = q.filter(pf::student_id.eq_any(students.clone()));
+                }
+                if let Some(y) = f.academic_year {
+                    q = q.filter(pf::academic_year.eq(y));
+                }
+                if let Some(cat) = &category {
+                    q = q.filter(pf::category.eq(*cat));
+                }
+                items::student_filters!(q, students, pf::student_id, pf::title);
+                q
+            }};
+        }
+        let total: i64 = filtered!().count().get_result(c)?;
+        let rows: Vec<Row> = filtered!()
+            .order((pf::academic_year.desc(), sp::class_code.asc(), sp::seat_no.asc(), pf::start_date.desc(), pf::id.desc()))
+            .limit(per_page)
+            .offset(offset(page, per_page))
+            .load(c)?;
+        Ok(Page::new(shape(c, rows)?, total, page, per_page))
+    }
+
+    fn load(c: &mut DbConn, me: Caller, id: i64) -> ApiResult<Performance> {
+        load_visible(c, me, id)
+    }
+
+    fn detail(c: &mut DbConn, me: Caller, id: i64) -> ApiResult<Performance> {
+        load_visible(c, me, id)
+    }
+
+    async fn update(state: &AppState, me: Caller, id: i64, payload: Multipart) -> ApiResult<()> {
+        let now = state.clock.now();
+        let (facts, Own { category, document: old_doc, video: old_video, academic_year: year }) = state
+            .db
+            .read(move |c| Ok((access::student_facts(c, me.school, me.user)?, own_changeable(c, me, id, now)?)))
+            .await?;
+        let mut form = form::read(payload, &state.config, TEXT_FIELDS).await?;
+        if form.text("category").is_some_and(|v| v.trim() != category.as_str()) {
+            return Err(ApiError::validation().field("category", "多元表現不能改變類別，請刪除後重新新增", "a performance keeps its category"));
+        }
+        let upload = Upload::take(&mut form)?;
+        let has_video = upload.video.is_some() || (old_video.is_some() && !upload.remove_video);
+        let has_doc = upload.document.is_some() || (old_doc.is_some() && !upload.remove_document);
+        let meta = check_meta(&form, category, facts.entry_year, year, has_video)?;
+        if !has_video && !has_doc {
+            return Err(ApiError::validation().field("document", "至少須保留一個文件檔或影音檔", "keep at least a document or a video"));
+        }
+        state.db.write(move |c| change(c, me, id, &meta, upload, now)).await
+    }
+
+    fn soft_delete(c: &mut DbConn, me: Caller, id: i64, now: NaiveDateTime) -> ApiResult<()> {
+        soft_delete(c, me, id, now)
     }
 }
 
@@ -469,14 +503,17 @@ pub fn require_room(c: &mut DbConn, me: Caller, academic_year: i32) -> ApiResult
     })
 }
 
-/// Every field a performance has besides its owner, files and times, written once: inserted on
-/// create, set on change (`None` clears a column; the category and year stay as they are), selected
-/// into [`Performance`], rosters ([`crate::rosters`]) and transfer packages, and sealed into the
-/// history as it is.
-#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset, Serialize, Deserialize)]
+// Written once: inserted on create, set on change (`None` clears a column; the category and year
+// stay as they are), selected into `Performance` (the API shows them under these names), the
+// rosters (`crate::rosters`) and transfer packages, and sealed into the history as it is.
+/// A performance's own fields (besides its owner, files and times), under the same names in the
+/// API and in transfer packages.
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset, Serialize, Deserialize, ToSchema)]
 #[diesel(table_name = pf, treat_none_as_null = true)]
 pub struct PerformanceFields {
     pub academic_year: i32,
+    /// One of the ten categories (a stored one is checked against them when read).
+    #[schema(value_type = Category)]
     pub category: String,
     pub title: String,
     pub item: Option<String>,
@@ -490,9 +527,14 @@ pub struct PerformanceFields {
     pub participation: Option<String>,
     pub hours: Option<f64>,
     pub credits: Option<i32>,
+    /// The date, or the start of a range.
     pub start_date: NaiveDate,
+    /// The end of a range (range categories only).
     pub end_date: Option<NaiveDate>,
+    /// 內容簡述 (at most 100 characters).
     pub description: String,
+    /// Only with a video (FAQ 000 Q3). Written `link` by transfer packages before version 3.
+    #[serde(rename = "external_link", alias = "link")]
     pub link: Option<String>,
 }
 
@@ -573,49 +615,6 @@ fn seal_change(c: &mut DbConn, me: Caller, id: i64, action: &str, before: serde_
     crate::history::note(c, me.school, Some(me.actor), EventKind::PerformanceChanged, detail, now)
 }
 
-/// 新增多元表現 (inside the student's performance upload period, FAQ 000 四 Q1): multipart with
-/// `category`, the category's fields, dates, `description`, optional `external_link` (only with
-/// a video) and a `document` and/or `video`.
-#[utoipa::path(
-    tag = "uploads",
-    request_body(content = PerformanceForm, content_type = "multipart/form-data"),
-    responses(
-        FileUpload,
-        (status = 201, description = "Created", body = Performance),
-        (status = 403, description = "Not a student, or outside the performance upload period (`period_closed`)", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Over the per-year count (`limit_reached`)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Bad fields, dates outside their range, a link without video, an empty file", body = Problem, content_type = "application/problem+json"),
-    )
-)]
-#[post("/performances")]
-pub async fn create_performance(state: web::Data<AppState>, who: Principal, payload: Multipart) -> ApiResult<HttpResponse> {
-    let me = Caller::student(&who)?;
-    let now = state.clock.now();
-    let (facts, term) = state
-        .db
-        .read(move |c| {
-            let term = crate::terms::require_current(c, me.school)?;
-            let facts = access::student_facts(c, me.school, me.user)?;
-            periods::require_open(c, me.school, Item::UploadPerformances, facts.grade, now)?;
-            Ok((facts, term))
-        })
-        .await?;
-    let mut form = form::read(payload, &state.config, TEXT_FIELDS).await?;
-    let category = parse_category(&form)?;
-    if form.text("remove_document").is_some() || form.text("remove_video").is_some() {
-        return Err(ApiError::validation().field("remove_document", "新增時不使用此欄位", "only for edits"));
-    }
-    let meta = check_meta(&form, category, facts.entry_year, term.academic_year, form.files.contains_key(&Slot::Video))?;
-    if form.files.is_empty() {
-        return Err(ApiError::validation().field("document", "請上傳文件檔或影音檔（至少一個）", "attach a document and/or a video"));
-    }
-    let upload = Upload::take(&mut form)?;
-    let grade = facts.grade;
-    let id = state.db.write(move |c| create(c, me, grade, term.academic_year, category, &meta, upload, now)).await?;
-    let p = state.db.read(move |c| load_visible(c, me, id)).await?;
-    Ok(HttpResponse::Created().insert_header(("Location", format!("/api/v1/performances/{id}"))).json(p))
-}
-
 /// Creates the student's performance inside their performance upload period (`grade`: theirs now)
 /// and yearly count, with the files placed.
 #[allow(clippy::too_many_arguments)]
@@ -624,69 +623,6 @@ pub fn create(c: &mut DbConn, me: Caller, grade: i32, academic_year: i32, catego
     require_room(c, me, academic_year)?;
     let (doc_id, video_id) = upload.place(c, me, now)?;
     insert(c, me, academic_year, category, meta, doc_id, video_id, now)
-}
-
-/// 多元表現列表: the student's own; the homeroom teacher's, consultants' and counselors'
-/// students'; the whole school for the admin.
-#[utoipa::path(
-    tag = "uploads",
-    params(PerformanceFilter, PageQuery),
-    responses(
-        ReadPage,
-        (status = 200, description = "One page of performances", body = Page<Performance>),
-    )
-)]
-#[get("/performances")]
-pub async fn list_performances(state: web::Data<AppState>, who: Principal, filter: web::Query<PerformanceFilter>, page: web::Query<PageQuery>) -> ApiResult<web::Json<Page<Performance>>> {
-    let me = Caller::of(&who)?;
-    let (page, per_page) = page.checked()?;
-    let f = filter.into_inner();
-    state
-        .db
-        .read(move |c| {
-            let vis = access::visible(c, me)?;
-            let category = f.category.map(Category::as_str);
-            macro_rules! filtered {
-                () => {{
-                    let mut q = performance_query!().filter(pf::school_id.eq(me.school)).into_boxed();
-                    if let Visible::Some { students, .. } = &vis {
-                        q = q.filter(pf::student_id.eq_any(students.clone()));
-                    }
-                    if let Some(y) = f.academic_year {
-                        q = q.filter(pf::academic_year.eq(y));
-                    }
-                    if let Some(cat) = &category {
-                        q = q.filter(pf::category.eq(*cat));
-                    }
-                    items::student_filters!(q, f, pf::student_id, pf::title);
-                    q
-                }};
-            }
-            let total: i64 = filtered!().count().get_result(c)?;
-            let rows: Vec<Row> = filtered!()
-                .order((pf::academic_year.desc(), sp::class_code.asc(), sp::seat_no.asc(), pf::start_date.desc(), pf::id.desc()))
-                .limit(per_page)
-                .offset(offset(page, per_page))
-                .load(c)?;
-            Ok(web::Json(Page::new(shape(c, rows)?, total, page, per_page)))
-        })
-        .await
-}
-
-/// One multiple performance.
-#[utoipa::path(
-    tag = "uploads",
-    params(("id" = i64, Path, description = "Performance id")),
-    responses(
-        ReadOne,
-        (status = 200, description = "The performance", body = Performance),
-    )
-)]
-#[get("/performances/{id}")]
-pub async fn get_performance(state: web::Data<AppState>, who: Principal, id: web::Path<i64>) -> ApiResult<web::Json<Performance>> {
-    let me = Caller::of(&who)?;
-    let id = id.into_inner();
-    Ok(web::Json(state.db.read(move |c| load_visible(c, me, id)).await?))
 }
 
 /// The student's own performance as a change needs it.
@@ -721,45 +657,6 @@ fn own_changeable(c: &mut DbConn, me: Caller, id: i64, now: NaiveDateTime) -> Ap
     Ok(Own { category: stored_category(&category)?, document, video, academic_year })
 }
 
-/// 修改多元表現 (this year's, not selected, inside the performance upload period): multipart
-/// with all fields again (as on create, without `category`); files left out stay unless
-/// `remove_document` / `remove_video`.
-#[utoipa::path(
-    tag = "uploads",
-    params(("id" = i64, Path, description = "Performance id")),
-    request_body(content = PerformanceForm, content_type = "multipart/form-data"),
-    responses(
-        OwnItem,
-        FileUpload,
-        (status = 200, description = "Updated", body = Performance),
-        (status = 403, description = "Not a student, or outside the performance upload period (`period_closed`)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Bad fields", body = Problem, content_type = "application/problem+json"),
-    )
-)]
-#[put("/performances/{id}")]
-pub async fn update_performance(state: web::Data<AppState>, who: Principal, id: web::Path<i64>, payload: Multipart) -> ApiResult<web::Json<Performance>> {
-    let me = Caller::student(&who)?;
-    let id = id.into_inner();
-    let now = state.clock.now();
-    let (facts, Own { category, document: old_doc, video: old_video, academic_year: year }) = state
-        .db
-        .read(move |c| Ok((access::student_facts(c, me.school, me.user)?, own_changeable(c, me, id, now)?)))
-        .await?;
-    let mut form = form::read(payload, &state.config, TEXT_FIELDS).await?;
-    if form.text("category").is_some_and(|v| v.trim() != category.as_str()) {
-        return Err(ApiError::validation().field("category", "多元表現不能改變類別，請刪除後重新新增", "a performance keeps its category"));
-    }
-    let upload = Upload::take(&mut form)?;
-    let has_video = upload.video.is_some() || (old_video.is_some() && !upload.remove_video);
-    let has_doc = upload.document.is_some() || (old_doc.is_some() && !upload.remove_document);
-    let meta = check_meta(&form, category, facts.entry_year, year, has_video)?;
-    if !has_video && !has_doc {
-        return Err(ApiError::validation().field("document", "至少須保留一個文件檔或影音檔", "keep at least a document or a video"));
-    }
-    state.db.write(move |c| change(c, me, id, &meta, upload, now)).await?;
-    Ok(web::Json(state.db.read(move |c| load_visible(c, me, id)).await?))
-}
-
 /// Changes the student's own changeable performance: its fields from `meta`, its files as `upload`
 /// says; the history seals the fields before and after.
 pub fn change(c: &mut DbConn, me: Caller, id: i64, meta: &Meta, upload: Upload, now: NaiveDateTime) -> ApiResult<()> {
@@ -773,22 +670,6 @@ pub fn change(c: &mut DbConn, me: Caller, id: i64, meta: &Meta, upload: Upload, 
     access::record_on_behalf(c, me, EventKind::PerformanceUpdated, format!("performance {id}"), now)
 }
 
-/// 刪除多元表現: this year's, not selected, inside the performance upload period. The row is kept with its deletion time.
-#[utoipa::path(
-    tag = "uploads",
-    params(("id" = i64, Path, description = "Performance id")),
-    responses(
-        OwnItem,
-        (status = 204, description = "Deleted"),
-        (status = 403, description = "Not a student, or outside the performance upload period (`period_closed`)", body = Problem, content_type = "application/problem+json"),
-    )
-)]
-#[delete("/performances/{id}")]
-pub async fn delete_performance(state: web::Data<AppState>, who: Principal, id: web::Path<i64>) -> ApiResult<HttpResponse> {
-    items::student_write(&state, &who, id, soft_delete).await?;
-    Ok(HttpResponse::NoContent().finish())
-}
-
 /// Deletes the student's own changeable performance: the row stays, with its deletion time; the
 /// history seals what it was.
 pub fn soft_delete(c: &mut DbConn, me: Caller, id: i64, now: NaiveDateTime) -> ApiResult<()> {
@@ -797,18 +678,4 @@ pub fn soft_delete(c: &mut DbConn, me: Caller, id: i64, now: NaiveDateTime) -> A
     diesel::update(pf::table.find(id)).set((pf::deleted_at.eq(Some(now)), pf::updated_at.eq(now))).execute(c)?;
     access::record_on_behalf(c, me, EventKind::PerformanceDeleted, format!("performance {id}"), now)?;
     seal_change(c, me, id, "deleted", before, serde_json::Value::Null, now)
-}
-
-/// Downloads a performance's `document` or `video` (inline, or with `?download=true` as an
-/// attachment); ETag is the SHA-256; range requests are supported.
-#[utoipa::path(
-    tag = "uploads",
-    params(("id" = i64, Path, description = "Performance id"), ("slot" = inline(super::form::Slot), Path, description = "`document` or `video`"), DownloadQuery),
-    responses(
-        Download,
-    )
-)]
-#[get("/performances/{id}/files/{slot}")]
-pub async fn download_performance_file(state: web::Data<AppState>, who: Principal, req: HttpRequest, path: web::Path<(i64, String)>, q: web::Query<DownloadQuery>) -> ApiResult<HttpResponse> {
-    items::download(&state, &who, &req, path, &q, load_visible).await
 }

@@ -6,7 +6,7 @@
 //! certified results never change. Every state change is recorded with its time and actor.
 
 use actix_multipart::Multipart;
-use actix_web::{delete, get, post, put, web, HttpRequest, HttpResponse};
+use actix_web::{get, post, web};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -17,8 +17,8 @@ use crate::state::AppState;
 use crate::auth::Principal;
 use crate::db::{DbConn, Totals};
 use crate::error::{ApiError, ApiResult, ErrorCode, Problem};
-use crate::pagination::{offset, total_from_page, Page, PageQuery};
-use crate::responses::{Download, FileUpload, OwnItem, ReadOne, ReadPage};
+use crate::pagination::{offset, total_from_page, Page};
+use crate::responses::OwnItem;
 use crate::schema::{certification_delegates as cd, courses, enrolments, learning_result_events as ev, learning_results as lr, selections, stored_files, student_profiles as sp, teaching_assignments as ta, users};
 use crate::settings::{parameters, periods};
 use crate::terms::Term;
@@ -26,7 +26,8 @@ use crate::terms::Term;
 use super::access::{self, Caller, Visible};
 use super::files::FileInfo;
 use super::form::{self, Form};
-use super::items::{self, live, ItemKind, Upload, WithFiles};
+use super::items::{self, live, FileParts, ItemKind, Owner, Removals, StudentFilter, Upload};
+use super::served::Resource;
 use super::{links, rules};
 
 pub use super::items::{flag, DownloadQuery};
@@ -83,11 +84,8 @@ impl ResultState {
     "created_at": "2026-09-30T11:02:00Z", "updated_at": "2026-10-05T06:40:00Z"}))]
 pub struct LearningResult {
     pub id: i64,
-    pub student_id: i64,
-    pub student_account: String,
-    pub student_name: String,
-    pub class_code: Option<String>,
-    pub seat_no: Option<i32>,
+    #[serde(flatten)]
+    pub owner: Owner,
     pub course_id: i64,
     pub course_code: String,
     pub subject_name: String,
@@ -164,15 +162,16 @@ impl ResultAction {
 pub struct ResultEvent {
     pub action: ResultAction,
     /// The state after the change.
-    pub state: String,
+    pub state: ResultState,
+    #[serde(serialize_with = "crate::time::utc")]
+    pub at: NaiveDateTime,
     pub actor_account: Option<String>,
     pub actor_name: Option<String>,
     /// When a transfer student's temporary account acted (manual 3.7): the student's account it
     /// acted for.
     pub on_behalf_of: Option<String>,
+    /// The teacher's reason of a rejection.
     pub reason: Option<String>,
-    #[serde(serialize_with = "crate::time::utc")]
-    pub at: NaiveDateTime,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -221,13 +220,8 @@ pub struct NewResultForm {
     course_id: i64,
     /// 內容簡述 (optional, FAQ 004 Q10): at most 100 characters, no links.
     description: Option<String>,
-    /// pdf, jpg or png, at most 4 MB (configurable); a PDF with links (link annotations or URL
-    /// text) is refused (meeting 003 #32).
-    #[schema(value_type = Option<String>, format = Binary)]
-    document: Option<Vec<u8>>,
-    /// mp3 or mp4, at most 10 MB (configurable).
-    #[schema(value_type = Option<String>, format = Binary)]
-    video: Option<Vec<u8>>,
+    #[serde(flatten)]
+    files: FileParts,
 }
 
 /// The multipart form of an edit: any field left out stays as it is.
@@ -237,16 +231,10 @@ pub struct NewResultForm {
 pub struct EditResultForm {
     /// 內容簡述: left out, it stays; blank, it is cleared.
     description: Option<String>,
-    /// Replaces the document (a PDF with links is refused).
-    #[schema(value_type = Option<String>, format = Binary)]
-    document: Option<Vec<u8>>,
-    /// Replaces the video.
-    #[schema(value_type = Option<String>, format = Binary)]
-    video: Option<Vec<u8>>,
-    /// `true` removes the document.
-    remove_document: Option<bool>,
-    /// `true` removes the video.
-    remove_video: Option<bool>,
+    #[serde(flatten)]
+    files: FileParts,
+    #[serde(flatten)]
+    removals: Removals,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -257,10 +245,6 @@ pub struct ResultFilter {
     pub term: Option<String>,
     pub course_id: Option<i64>,
     pub state: Option<ResultState>,
-    pub student_id: Option<i64>,
-    pub class_code: Option<String>,
-    /// Part of the student's account, name or the subject.
-    pub q: Option<String>,
 }
 
 /// A course the student takes this term, with its learning results.
@@ -283,11 +267,7 @@ pub struct MyCourse {
         {"id": 32, "course_code": "108999999V1110201010102", "subject_name": "英語文", "class_code": "201", "credits": 4, "results": 0}
     ],
     "used": 1, "per_semester_limit": 6, "per_subject_limit": 3,
-    "upload_period": {
-        "id": 7, "academic_year": 115, "semester": 1, "grade": 2, "item": "upload_results", "item_name": "學生上傳及送出學習成果認證時間",
-        "start_date": "2026-11-02", "start_hour": 8, "end_date": "2026-11-20", "end_hour": 23, "starts_at": "2026-11-02T00:00:00Z",
-        "ends_at": "2026-11-20T16:00:00Z", "open": true
-    }
+    "upload_period": periods::example(periods::Item::UploadResults)
 }))]
 pub struct MyCourses {
     pub term: Term,
@@ -345,11 +325,7 @@ fn shape(rows: Vec<Row>) -> ApiResult<Vec<LearningResult>> {
         .map(|(r, (account, name, class_code, seat_no), (course_code, subject_name), (document, video, selection, decided_by))| {
             Ok(LearningResult {
                 id: r.id,
-                student_id: r.student_id,
-                student_account: account,
-                student_name: name,
-                class_code,
-                seat_no,
+                owner: Owner::of(r.student_id, (account, name, class_code, seat_no)),
                 course_id: r.course_id,
                 course_code,
                 subject_name,
@@ -409,9 +385,65 @@ pub fn load_visible(c: &mut DbConn, me: Caller, id: i64) -> ApiResult<LearningRe
     shape(vec![row])?.pop().ok_or_else(ApiError::not_found)
 }
 
-impl WithFiles for LearningResult {
-    fn into_files(self) -> (Option<FileInfo>, Option<FileInfo>) {
+/// Learning results at `/learning-results` ([`super::served`] holds the handlers and their document).
+impl Resource for LearningResult {
+    /// The result with every state change and who certifies in the teacher's place.
+    type Detail = LearningResultDetail;
+    type Filter = ResultFilter;
+    type Forms = (NewResultForm, EditResultForm);
+
+    /// Acknowledged only once the files are durably stored with their SHA-256.
+    async fn create(state: &AppState, me: Caller, payload: Multipart) -> ApiResult<i64> {
+        let facts = upload_gate(state, me).await?;
+        let mut form = form::read(payload, &state.config, &["course_id", "description"]).await?;
+        let course_id: i64 = form
+            .non_blank("course_id")
+            .ok_or_else(|| ApiError::validation().field("course_id", "請選擇課程", "the course is required"))?
+            .parse()
+            .map_err(|_| ApiError::validation().field("course_id", "課程代號須為數字", "must be a number"))?;
+        let text = description(&form)?.unwrap_or_default();
+        links::refuse_in_document(&form).await?;
+        if form.files.is_empty() {
+            return Err(ApiError::validation().field("document", "請上傳文件檔或影音檔（至少一個）", "attach a document and/or a video"));
+        }
+        let upload = Upload::take(&mut form)?;
+        let (grade, now) = (facts.grade, state.clock.now());
+        state.db.write(move |c| create(c, me, grade, course_id, &text, upload, now)).await
+    }
+
+    fn files(self) -> (Option<FileInfo>, Option<FileInfo>) {
         (self.document, self.video)
+    }
+
+    fn list(c: &mut DbConn, totals: &Totals, me: Caller, f: &ResultFilter, students: &StudentFilter, page: i64, per_page: i64) -> ApiResult<Page<LearningResult>> {
+        let scope = Scope::from(access::visible(c, me)?);
+        list_in(c, Some(totals), me.school, &scope, (f, students), true, page, per_page)
+    }
+
+    fn load(c: &mut DbConn, me: Caller, id: i64) -> ApiResult<LearningResult> {
+        load_visible(c, me, id)
+    }
+
+    fn detail(c: &mut DbConn, me: Caller, id: i64) -> ApiResult<LearningResultDetail> {
+        let result = load_visible(c, me, id)?;
+        let history = history(c, id)?;
+        let delegates = crate::delegates::for_course(c, me.school, result.course_id)?;
+        Ok(LearningResultDetail { result, history, delegates })
+    }
+
+    async fn update(state: &AppState, me: Caller, id: i64, payload: Multipart) -> ApiResult<()> {
+        let now = state.clock.now();
+        // Refuse a locked result, or one outside its term's upload period, before reading its body.
+        state.db.read(move |c| own_in_period(c, me, id, EDITABLE, "修改", now)).await?;
+        let mut form = form::read(payload, &state.config, &["description", "remove_document", "remove_video"]).await?;
+        let text = description(&form)?;
+        links::refuse_in_document(&form).await?;
+        let upload = Upload::take(&mut form)?;
+        state.db.write(move |c| edit(c, me, id, text.as_deref(), upload, now)).await
+    }
+
+    fn soft_delete(c: &mut DbConn, me: Caller, id: i64, now: NaiveDateTime) -> ApiResult<()> {
+        soft_delete(c, me, id, now)
     }
 }
 
@@ -433,7 +465,7 @@ pub fn history(c: &mut DbConn, id: i64) -> ApiResult<Vec<ResultEvent>> {
             let on_behalf_of = linked
                 .filter(|_| kind.as_deref() == Some(UserKind::Temporary.as_str()))
                 .and_then(|l| students.iter().find(|(i, _)| *i == l).map(|(_, a)| a.clone()));
-            Ok(ResultEvent { action: ResultAction::parse(&action)?, state, actor_account, actor_name, on_behalf_of, reason, at })
+            Ok(ResultEvent { action: ResultAction::parse(&action)?, state: ResultState::parse(&state)?, at, actor_account, actor_name, on_behalf_of, reason })
         })
         .collect()
 }
@@ -478,11 +510,6 @@ pub fn parse_term(code: &str) -> ApiResult<Term> {
     Term::parse_code(code).ok_or_else(|| ApiError::new(ErrorCode::InvalidQuery).field("term", "學年期格式為 4 碼，例如 1151", "a term is written like 1151"))
 }
 
-fn list(c: &mut DbConn, totals: &Totals, me: Caller, f: &ResultFilter, page: i64, per_page: i64) -> ApiResult<Page<LearningResult>> {
-    let scope = Scope::from(access::visible(c, me)?);
-    list_in(c, Some(totals), me.school, &scope, f, true, page, per_page)
-}
-
 /// Whose results a list covers. The frequent lists — a student's own, a teacher's certification
 /// queue, the whole school — are SQL of one fixed shape, so every connection prepares the
 /// statement once and reuses it (issue #25); only an adviser's list names its students and
@@ -513,7 +540,8 @@ impl From<Visible> for Scope {
 /// One page of the school's results that `scope` covers, filtered; `drafts`: include `editing`
 /// ones. `totals`: reuse the list's total while nothing changed (see [`crate::db::Totals`]).
 #[allow(clippy::too_many_arguments)]
-pub fn list_in(c: &mut DbConn, totals: Option<&Totals>, school: i64, scope: &Scope, f: &ResultFilter, drafts: bool, page: i64, per_page: i64) -> ApiResult<Page<LearningResult>> {
+pub fn list_in(c: &mut DbConn, totals: Option<&Totals>, school: i64, scope: &Scope, f: (&ResultFilter, &StudentFilter), drafts: bool, page: i64, per_page: i64) -> ApiResult<Page<LearningResult>> {
+    let (f, students) = f;
     let term = f.term.as_deref().map(parse_term).transpose()?;
     macro_rules! filtered {
         () => {{
@@ -552,7 +580,7 @@ pub fn list_in(c: &mut DbConn, totals: Option<&Totals>, school: i64, scope: &Sco
             if !drafts {
                 q = q.filter(lr::state.ne(ResultState::Editing.as_str()));
             }
-            items::student_filters!(q, f, lr::student_id, courses::subject_name);
+            items::student_filters!(q, students, lr::student_id, courses::subject_name);
             q
         }};
     }
@@ -563,7 +591,7 @@ pub fn list_in(c: &mut DbConn, totals: Option<&Totals>, school: i64, scope: &Sco
         .load(c)?;
     let total = match (total_from_page(page, per_page, rows.len()), totals) {
         (Some(total), _) => total,
-        (None, Some(totals)) => totals.get_or(format!("results {school} {scope:?} {f:?} {drafts}"), || Ok(filtered!().count().get_result(c)?))?,
+        (None, Some(totals)) => totals.get_or(format!("results {school} {scope:?} {f:?} {students:?} {drafts}"), || Ok(filtered!().count().get_result(c)?))?,
         (None, None) => filtered!().count().get_result(c)?,
     };
     Ok(Page::new(shape(rows)?, total, page, per_page))
@@ -744,41 +772,6 @@ pub async fn my_courses(state: web::Data<AppState>, who: Principal, q: web::Quer
         .await
 }
 
-/// 上傳課程學習成果: multipart form with `course_id`, an optional `description` and a `document`
-/// and/or a `video`. Acknowledged only once the files are durably stored with their SHA-256.
-#[utoipa::path(
-    tag = "uploads",
-    request_body(content = NewResultForm, content_type = "multipart/form-data"),
-    responses(
-        FileUpload,
-        (status = 201, description = "Created, in state `editing`", body = LearningResult),
-        (status = 403, description = "Not a student, or outside the upload period (`period_closed`)", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Over the per-semester or per-subject count (`limit_reached`)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Bad fields, an empty file, a PDF with links (named in `detail` and `errors.document`), a course the student does not take", body = Problem, content_type = "application/problem+json"),
-    )
-)]
-#[post("/learning-results")]
-pub async fn create_result(state: web::Data<AppState>, who: Principal, payload: Multipart) -> ApiResult<HttpResponse> {
-    let me = Caller::student(&who)?;
-    let facts = upload_gate(&state, me).await?;
-    let mut form = form::read(payload, &state.config, &["course_id", "description"]).await?;
-    let course_id: i64 = form
-        .non_blank("course_id")
-        .ok_or_else(|| ApiError::validation().field("course_id", "請選擇課程", "the course is required"))?
-        .parse()
-        .map_err(|_| ApiError::validation().field("course_id", "課程代號須為數字", "must be a number"))?;
-    let text = description(&form)?.unwrap_or_default();
-    links::refuse_in_document(&form).await?;
-    if form.files.is_empty() {
-        return Err(ApiError::validation().field("document", "請上傳文件檔或影音檔（至少一個）", "attach a document and/or a video"));
-    }
-    let upload = Upload::take(&mut form)?;
-    let (grade, now) = (facts.grade, state.clock.now());
-    let id = state.db.write(move |c| create(c, me, grade, course_id, &text, upload, now)).await?;
-    let result = state.db.read(move |c| load_visible(c, me, id)).await?;
-    Ok(HttpResponse::Created().insert_header(("Location", format!("/api/v1/learning-results/{id}"))).json(result))
-}
-
 /// Creates the student's result (`editing`) for a course they take: this term's, or — inside that
 /// term's own upload period — an earlier one's (meeting 003 #3, FAQ 004 Q5), within the counts,
 /// with the files placed. `grade`: the student's grade now.
@@ -807,49 +800,6 @@ pub fn create(c: &mut DbConn, me: Caller, grade: i32, course_id: i64, text: &str
         .get_result(c)?;
     record(c, id, ResultAction::Created, ResultState::Editing, me.actor, None, now)?;
     Ok(id)
-}
-
-/// 課程學習成果列表: the student's own; for teachers those of their courses and of the students
-/// they advise; for the admin the whole school.
-#[utoipa::path(
-    tag = "uploads",
-    params(ResultFilter, PageQuery),
-    responses(
-        ReadPage,
-        (status = 200, description = "One page of learning results", body = Page<LearningResult>),
-    )
-)]
-#[get("/learning-results")]
-pub async fn list_results(state: web::Data<AppState>, who: Principal, filter: web::Query<ResultFilter>, page: web::Query<PageQuery>) -> ApiResult<web::Json<Page<LearningResult>>> {
-    let me = Caller::of(&who)?;
-    let (page, per_page) = page.checked()?;
-    let filter = filter.into_inner();
-    let totals = state.db.totals();
-    state.db.read(move |c| Ok(web::Json(list(c, &totals, me, &filter, page, per_page)?))).await
-}
-
-/// One learning result with its history.
-#[utoipa::path(
-    tag = "uploads",
-    params(("id" = i64, Path, description = "Learning result id")),
-    responses(
-        ReadOne,
-        (status = 200, description = "The result and every state change", body = LearningResultDetail),
-    )
-)]
-#[get("/learning-results/{id}")]
-pub async fn get_result(state: web::Data<AppState>, who: Principal, id: web::Path<i64>) -> ApiResult<web::Json<LearningResultDetail>> {
-    let me = Caller::of(&who)?;
-    let id = id.into_inner();
-    state
-        .db
-        .read(move |c| {
-            let result = load_visible(c, me, id)?;
-            let history = history(c, id)?;
-            let delegates = crate::delegates::for_course(c, me.school, result.course_id)?;
-            Ok(web::Json(LearningResultDetail { result, history, delegates }))
-        })
-        .await
 }
 
 /// The states a student may edit: 編輯中, and 認證失敗 (FAQ 004 Q12: 「就可以再重新編輯，重新上傳認證
@@ -895,36 +845,6 @@ fn own_in_period(c: &mut DbConn, me: Caller, id: i64, allowed: &[ResultState], a
     Ok(own)
 }
 
-/// 編輯課程學習成果 (while `editing`, or `rejected` — the edit turns it back into `editing` —
-/// inside the upload period of the result's own term): multipart; fields left out stay; a new
-/// file replaces the old; `remove_document` / `remove_video` drop one.
-#[utoipa::path(
-    tag = "uploads",
-    params(("id" = i64, Path, description = "Learning result id")),
-    request_body(content = EditResultForm, content_type = "multipart/form-data"),
-    responses(
-        OwnItem,
-        FileUpload,
-        (status = 200, description = "Updated", body = LearningResult),
-        (status = 403, description = "Not a student, or outside the upload period", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Bad fields, a PDF with links, or no file would remain", body = Problem, content_type = "application/problem+json"),
-    )
-)]
-#[put("/learning-results/{id}")]
-pub async fn update_result(state: web::Data<AppState>, who: Principal, id: web::Path<i64>, payload: Multipart) -> ApiResult<web::Json<LearningResult>> {
-    let me = Caller::student(&who)?;
-    let id = id.into_inner();
-    let now = state.clock.now();
-    // Refuse a locked result, or one outside its term's upload period, before reading its body.
-    state.db.read(move |c| own_in_period(c, me, id, EDITABLE, "修改", now)).await?;
-    let mut form = form::read(payload, &state.config, &["description", "remove_document", "remove_video"]).await?;
-    let text = description(&form)?;
-    links::refuse_in_document(&form).await?;
-    let upload = Upload::take(&mut form)?;
-    state.db.write(move |c| edit(c, me, id, text.as_deref(), upload, now)).await?;
-    Ok(web::Json(state.db.read(move |c| load_visible(c, me, id)).await?))
-}
-
 /// Edits the student's own `editing` or `rejected` result inside its term's upload period, back to
 /// `editing`: the description when `text` is given, the files as `upload` says (at least one
 /// remains); the event records the fields before and after.
@@ -943,23 +863,6 @@ pub fn edit(c: &mut DbConn, me: Caller, id: i64, text: Option<&str>, upload: Upl
     }
     let after = edited_fields(c, id)?;
     record_change(c, id, ResultAction::Updated, ResultState::Editing, me.actor, None, Some(serde_json::json!({"before": before, "after": after})), now)
-}
-
-/// 刪除課程學習成果: an `editing` or `rejected` one (to upload again), inside the upload period
-/// of the result's own term. The record stays in the history; the result no longer counts.
-#[utoipa::path(
-    tag = "uploads",
-    params(("id" = i64, Path, description = "Learning result id")),
-    responses(
-        OwnItem,
-        (status = 204, description = "Deleted"),
-        (status = 403, description = "Not a student, or outside the upload period of the result's term (`period_closed`)", body = Problem, content_type = "application/problem+json"),
-    )
-)]
-#[delete("/learning-results/{id}")]
-pub async fn delete_result(state: web::Data<AppState>, who: Principal, id: web::Path<i64>) -> ApiResult<HttpResponse> {
-    items::student_write(&state, &who, id, soft_delete).await?;
-    Ok(HttpResponse::NoContent().finish())
 }
 
 /// Deletes the student's own `editing` or `rejected` result inside its term's upload period: the
@@ -1002,18 +905,4 @@ pub fn submit(c: &mut DbConn, me: Caller, id: i64, now: NaiveDateTime) -> ApiRes
         ))
         .execute(c)?;
     record(c, id, ResultAction::Submitted, ResultState::Submitted, me.actor, None, now)
-}
-
-/// Downloads a result's `document` or `video` (inline, or with `?download=true` as an attachment);
-/// ETag is the SHA-256; video supports range requests.
-#[utoipa::path(
-    tag = "uploads",
-    params(("id" = i64, Path, description = "Learning result id"), ("slot" = inline(super::form::Slot), Path, description = "`document` or `video`"), DownloadQuery),
-    responses(
-        Download,
-    )
-)]
-#[get("/learning-results/{id}/files/{slot}")]
-pub async fn download_result_file(state: web::Data<AppState>, who: Principal, req: HttpRequest, path: web::Path<(i64, String)>, q: web::Query<DownloadQuery>) -> ApiResult<HttpResponse> {
-    items::download(&state, &who, &req, path, &q, load_visible).await
 }
