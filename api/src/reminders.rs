@@ -6,17 +6,19 @@
 //! - N days before the upload-and-submit period ends, mails the students with results still in
 //!   `editing`.
 //!
-//! Each reminder is first planned into `mail_outbox`, whose unique key (user, reason, Taipei day)
-//! makes it happen at most once per day and reason however many server instances run; then it
-//! is claimed (a conditional update only one instance wins), sent through the school's mail
-//! server, and on failure retried with back-off, its last error kept for the admin
-//! (`GET /reminders/log`). A crash between sending and recording could send one mail twice —
-//! the only way to rule that out would be to never retry, which loses reminders instead.
+//! Each reminder is first planned into the mail outbox ([`crate::notify::outbox`]), whose unique
+//! key (user, reason, Taipei day) makes it happen at most once per day and reason however many
+//! server instances run; then it is claimed (a conditional update only one instance wins), sent
+//! through the school's mail server, and on failure retried with back-off, its last error kept
+//! for the admin (`GET /reminders/log`). A crash between sending and recording could send one
+//! mail twice — the only way to rule that out would be to never retry, which loses reminders
+//! instead.
 //!
-//! The claim/lease/back-off rules are the jobs' ([`crate::jobs::lease`]). This module sits above
-//! the domains it asks for what is due (certification, receipts, selections, uploads); the words
-//! those domains share with it (`Reason`, `Planned`, the Taipei calendar) are
-//! [`crate::notify::reminders`], below them.
+//! This module plans, runs the passes and serves the admin's pages; the outbox's statements,
+//! states and claim/lease/back-off rules (the jobs', [`crate::jobs::lease`]) are
+//! [`crate::notify::outbox`]'s. It sits above the domains it asks for what is due (certification,
+//! receipts, selections, uploads); the words those domains share with it (`Reason`, `Planned`,
+//! the Taipei calendar) are [`crate::notify::reminders`], below them.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::time::Duration;
@@ -31,7 +33,7 @@ use crate::state::AppState;
 use crate::auth::{Need, Principal};
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult, ErrorCode, Problem};
-use crate::jobs::lease;
+use crate::notify::outbox::{self, MailStatus, MAX_ATTEMPTS};
 pub use crate::notify::reminders::{address, in_last_days, taipei, Planned, Reason};
 use crate::mail;
 use crate::pagination::{offset, Page, PageQuery};
@@ -43,43 +45,6 @@ use crate::settings::parameters;
 use crate::settings::periods::{self, Item};
 use crate::terms::{self, Term};
 use crate::uploads::results::ResultState;
-
-/// Attempts before a reminder is given up (and stays `failed` in the log).
-pub const MAX_ATTEMPTS: i32 = 5;
-/// The outbox's rules: one instance holds a claimed mail for 5 minutes before another may take
-/// it over; [`MAX_ATTEMPTS`]; back-off of 1, 5, 15, then 60 minutes.
-pub const POLICY: lease::Policy = lease::Policy { lease_seconds: 300, max_attempts: MAX_ATTEMPTS, backoff: lease::Backoff(&[60, 300, 900, 3600]), error_chars: 500 };
-
-/// A mail's place in the outbox.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum MailStatus {
-    /// Planned, not sent yet.
-    Pending,
-    /// Claimed by a server instance that is sending it.
-    Sending,
-    Sent,
-    /// The last attempt failed; retried later unless `attempts` reached the maximum.
-    Failed,
-}
-
-impl MailStatus {
-    pub const ALL: [MailStatus; 4] = [MailStatus::Pending, MailStatus::Sending, MailStatus::Sent, MailStatus::Failed];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            MailStatus::Pending => "pending",
-            MailStatus::Sending => "sending",
-            MailStatus::Sent => "sent",
-            MailStatus::Failed => "failed",
-        }
-    }
-
-    /// The stored status (`mail_outbox.status`); anything else is an error, never a default.
-    pub fn parse(s: &str) -> ApiResult<MailStatus> {
-        MailStatus::ALL.into_iter().find(|st| st.as_str() == s).ok_or_else(|| ApiError::bad_stored("mail_outbox.status", s))
-    }
-}
 
 /// Everything due for `school` at `now` (Taipei day and hour), by the school's parameters and
 /// work periods. `link` is the web app's address.
@@ -295,111 +260,6 @@ fn unselected_students(c: &mut DbConn, school: i64, term: Term, grade: i32, reas
     Ok(out)
 }
 
-/// Puts the planned reminders of `day` into the outbox, skipping those already there. Returns
-/// how many were added. Another instance adding the same ones at the same moment makes this
-/// transaction fail on the unique key: nothing is lost, they are there already.
-pub fn enqueue(c: &mut DbConn, school: i64, day: NaiveDate, planned: &[Planned], now: NaiveDateTime) -> ApiResult<usize> {
-    let existing: Vec<(i64, String)> = mo::table.filter(mo::school_id.eq(school)).filter(mo::day.eq(day)).select((mo::user_id, mo::reason)).load(c)?;
-    let mut added = 0;
-    for p in planned {
-        if existing.iter().any(|(u, r)| *u == p.user_id && r == p.reason.as_str()) {
-            continue;
-        }
-        diesel::insert_into(mo::table)
-            .values((
-                mo::school_id.eq(school),
-                mo::user_id.eq(p.user_id),
-                mo::reason.eq(p.reason.as_str()),
-                mo::day.eq(day),
-                mo::recipient.eq(&p.recipient),
-                mo::subject.eq(&p.subject),
-                mo::body.eq(&p.body),
-                mo::status.eq(MailStatus::Pending.as_str()),
-                mo::attempts.eq(0),
-                mo::next_attempt_at.eq(now),
-                mo::created_at.eq(now),
-            ))
-            .execute(c)?;
-        added += 1;
-    }
-    Ok(added)
-}
-
-/// Mails that may be sent now (not sent, attempts left, due, not claimed by a live instance).
-fn due(c: &mut DbConn, now: NaiveDateTime, school: Option<i64>) -> ApiResult<Vec<(i64, i64)>> {
-    let mut q = mo::table
-        .filter(mo::status.ne(MailStatus::Sent.as_str()))
-        .filter(mo::attempts.lt(MAX_ATTEMPTS))
-        .filter(mo::next_attempt_at.le(now))
-        .filter(mo::claimed_until.is_null().or(mo::claimed_until.lt(now)))
-        .order(mo::id.asc())
-        .limit(200)
-        .select((mo::id, mo::school_id))
-        .into_boxed();
-    if let Some(s) = school {
-        q = q.filter(mo::school_id.eq(s));
-    }
-    Ok(q.load(c)?)
-}
-
-/// A claimed mail: its school, recipient, subject and body, and the claim's token.
-type Claimed = (i64, String, String, String, String);
-
-/// Claims one mail for this instance with a lease and a token, as a job is claimed
-/// ([`crate::jobs::lease`]); `None` when another instance has it.
-fn claim(c: &mut DbConn, id: i64, now: NaiveDateTime) -> ApiResult<Option<Claimed>> {
-    let token = lease::token();
-    let claimed = diesel::update(
-        mo::table
-            .filter(mo::id.eq(id))
-            .filter(mo::status.ne(MailStatus::Sent.as_str()))
-            .filter(mo::attempts.lt(MAX_ATTEMPTS))
-            .filter(mo::claimed_until.is_null().or(mo::claimed_until.lt(now))),
-    )
-    .set((mo::status.eq(MailStatus::Sending.as_str()), mo::claimed_until.eq(Some(POLICY.lease_end(now))), mo::claim_token.eq(Some(&token))))
-    .execute(c)?;
-    if claimed != 1 {
-        return Ok(None);
-    }
-    let (school, to, subject, body) = mo::table.find(id).select((mo::school_id, mo::recipient, mo::subject, mo::body)).first(c)?;
-    Ok(Some((school, to, subject, body, token)))
-}
-
-/// Records how the sending ended, if this instance still holds the claim (`token`): an instance
-/// whose lease ran out and whose mail another instance claimed again records nothing.
-fn finish(c: &mut DbConn, id: i64, token: &str, outcome: &Result<(), String>, now: NaiveDateTime) -> ApiResult<bool> {
-    let mine = mo::table.find(id).filter(mo::claim_token.eq(token));
-    let Some(attempts) = mine.select(mo::attempts).first::<i32>(c).optional()? else { return Ok(false) };
-    let attempts = attempts + 1;
-    match outcome {
-        Ok(()) => diesel::update(mine)
-            .set((
-                mo::status.eq(MailStatus::Sent.as_str()),
-                mo::attempts.eq(attempts),
-                mo::sent_at.eq(Some(now)),
-                mo::last_error.eq(None::<String>),
-                mo::claimed_until.eq(None::<NaiveDateTime>),
-                mo::claim_token.eq(None::<String>),
-            ))
-            .execute(c)?,
-        // Out of attempts, it stays `failed` and is no longer due (`due` skips it).
-        Err(e) => diesel::update(mine)
-            .set((
-                mo::status.eq(MailStatus::Failed.as_str()),
-                mo::attempts.eq(attempts),
-                mo::last_error.eq(Some(POLICY.error_text(e))),
-                mo::next_attempt_at.eq(match POLICY.after_failure(attempts, true, now) {
-                    lease::AfterFailure::RetryAt(at) => at,
-                    lease::AfterFailure::GiveUp => now,
-                }),
-                mo::claimed_until.eq(None::<NaiveDateTime>),
-                mo::claim_token.eq(None::<String>),
-            ))
-            .execute(c)?,
-    };
-    Ok(true)
-}
-
 /// What one run did.
 #[derive(Debug, Default, Clone, Serialize, ToSchema)]
 pub struct RunReport {
@@ -453,14 +313,14 @@ pub async fn run_once(state: &AppState, school: Option<i64>) -> ApiResult<RunRep
         if planned.is_empty() {
             continue;
         }
-        match state.db.write(move |c| enqueue(c, id, day, &planned, now)).await {
+        match state.db.write(move |c| outbox::enqueue(c, id, day, &planned, now)).await {
             Ok(n) => report.planned += n,
             // Another instance planned the same reminders in the same moment.
             Err(e) if e.code == ErrorCode::Conflict => tracing::debug!(school = id, "reminders planned by another instance"),
             Err(e) => return Err(e),
         }
     }
-    let due = state.db.read(move |c| due(c, now, school)).await?;
+    let due = state.db.read(move |c| outbox::due(c, now, school)).await?;
     let mut by_school: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
     for (id, school_id) in due {
         by_school.entry(school_id).or_default().push(id);
@@ -493,7 +353,7 @@ async fn send_school(state: &AppState, school_id: i64, ids: Vec<i64>, budget: Du
         // The lease runs from the claim, not from the start of the pass: a pass that has spent
         // its time on a slow server must not claim a mail with a lease already over.
         let claimed_at = state.clock.now();
-        let Some((_, to, subject, body, token)) = state.db.write(move |c| claim(c, id, claimed_at)).await? else { continue };
+        let Some((_, to, subject, body, token)) = state.db.write(move |c| outbox::claim(c, id, claimed_at)).await? else { continue };
         let outcome = match &mailer {
             Some(m) => mail::send(&policy, m, &to, &subject, &body).await.map_err(|e| e.to_string()),
             None => Err("學校尚未設定郵件伺服器 (no mail server set)".to_string()),
@@ -505,7 +365,7 @@ async fn send_school(state: &AppState, school_id: i64, ids: Vec<i64>, budget: Du
             tracing::warn!(mail = id, error = ?outcome.as_ref().err(), "reminder mail failed");
         }
         let done = state.clock.now();
-        if !state.db.write(move |c| finish(c, id, &token, &outcome, done)).await? {
+        if !state.db.write(move |c| outbox::finish(c, id, &token, &outcome, done)).await? {
             tracing::warn!(mail = id, "the mail's claim ran out and another instance took it; its outcome is theirs to record");
         }
     }
@@ -694,16 +554,4 @@ pub async fn run_reminders(state: web::Data<AppState>, who: Principal) -> ApiRes
         return Err(ApiError::new(ErrorCode::MailNotConfigured));
     }
     Ok(web::Json(run_once(&state, Some(school)).await?))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn retries_back_off() {
-        let backoff = |n| POLICY.backoff.after(n);
-        assert!(backoff(1) < backoff(2) && backoff(2) < backoff(3) && backoff(3) < backoff(4));
-        assert_eq!(backoff(9), chrono::Duration::minutes(60));
-    }
 }

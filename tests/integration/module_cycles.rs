@@ -9,12 +9,12 @@
 //! `schema`, `config`, `secrets`, `clock`, `storage`, `national_id`, …); `identity` (`User`,
 //! `Role`, `UserKind`, a user's roles and granted modules, the principal cache `state` holds);
 //! `state` (`AppState`); `http`, `audit` (recording an event) and `mail`; `auth` (the `Principal`
-//! extractor, `Need`, tokens, the API-key lookup); `notify` (the inbox and the texts of
-//! reminders) and `jobs` (the queue, which knows no domain: `workers` hands it the code of each
-//! kind); `accounts` (administration and the `/auth` handlers); `terms`; `reporting` (what reports
+//! extractor, `Need`, tokens, the API-key lookup); `jobs` (the queue, which knows no domain:
+//! `workers` hands it the code of each kind); `notify` (the inbox, the texts of reminders and the
+//! reminder mail outbox, which follows `jobs::lease`); `accounts` (administration and the `/auth` handlers); `terms`; `reporting` (what reports
 //! share with receipts, rosters and self-directed learning); the domains (`delegates` below
-//! `uploads` below `certification`, …); and above them `reminders` (planning and the mail
-//! outbox), `workers`, `router`, `openapi` and `app`.
+//! `uploads` below `certification`, …); and above them `reminders` (planning and sending
+//! reminders), `workers`, `router`, `openapi` and `app`.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};

@@ -40,7 +40,7 @@ fn checked() -> Vec<Checked> {
         // Constrained by migration 2026-12-06-002500_value_checks.
         ("users", "kind", spelled(&UserKind::ALL, UserKind::as_str)),
         ("mail_settings", "encryption", spelled(&licheng::mail::Encryption::ALL, licheng::mail::Encryption::as_str)),
-        ("mail_outbox", "status", spelled(&licheng::reminders::MailStatus::ALL, licheng::reminders::MailStatus::as_str)),
+        ("mail_outbox", "status", spelled(&licheng::notify::outbox::MailStatus::ALL, licheng::notify::outbox::MailStatus::as_str)),
         ("mail_outbox", "reason", spelled(&licheng::reminders::Reason::ALL, licheng::reminders::Reason::as_str)),
         ("student_profiles", "division", spelled(&licheng::sync::Division::ALL, licheng::sync::Division::as_str)),
         ("enrolments", "kind", spelled(&licheng::sync::EnrolmentKind::ALL, licheng::sync::EnrolmentKind::as_str)),
@@ -535,7 +535,7 @@ fn parsing_an_unknown_stored_value_errs() {
     }
     assert!(ResultState::parse("approved").is_err());
     assert!(ResultState::parse("").is_err());
-    assert!(licheng::reminders::MailStatus::parse("queued").is_err());
+    assert!(licheng::notify::outbox::MailStatus::parse("queued").is_err());
     assert!(licheng::mail::Encryption::parse("tls").is_err());
     assert!(licheng::receipts::AnswerState::parse("pending").is_err(), "pending is the absence of a row");
     assert!(UserKind::stored("admin").is_err());

@@ -1,8 +1,8 @@
-//! The claim/lease/back-off rules every database-backed queue follows (the jobs of this module
-//! and the reminder outbox, issue #17 item 5): a row is claimed by a conditional update that only
-//! one instance wins and that sets a lease; a claim whose lease passed may be taken over (its
-//! instance died); a failure that may pass is retried after a back-off that grows with the
-//! attempts, until the queue's maximum; then it is given up and kept with its last error.
+//! The claim/lease/back-off rules every database-backed queue follows (the jobs of this module and
+//! the reminder outbox `notify::outbox`, issue #17 item 5): a row is claimed by a conditional
+//! update that only one instance wins and that sets a lease; a claim whose lease passed may be
+//! taken over (its instance died); a failure that may pass is retried after a back-off that grows
+//! with the attempts, until the queue's maximum; then it is given up and kept with its last error.
 //!
 //! The tables differ in their columns and states, so each queue writes its own three statements
 //! (due, claim, finish); what they decide — lease ends, the claim token, when a failure is tried

@@ -17,7 +17,7 @@
 //! Which code runs a kind of job is not known here: the domains that queue jobs sit above this
 //! module, and the app hands the worker a table of [`Handler`]s (`crate::workers::JOBS`). A worker
 //! only claims the kinds it has a handler for. The claim/lease/back-off rules are [`lease`]'s,
-//! shared with the reminder outbox.
+//! shared with the reminder outbox (`notify::outbox`, above this module).
 //!
 //! `lock_key` keeps two jobs of the same key (e.g. two exports of one roster) from being open at
 //! once: it is unique while set and cleared when the job ends.

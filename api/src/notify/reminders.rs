@@ -1,7 +1,7 @@
 //! The words of reminders (issue #7 §6, issue #20 item 4): why one is sent, what a planned one
 //! says, and the Taipei calendar they follow. Domains that plan reminders (receipts) use these;
-//! the planner, the outbox that sends them and their admin pages are `crate::reminders`, above
-//! the domains.
+//! the outbox that queues them is [`super::outbox`]; the planner, the runner that sends them and
+//! their admin pages are `crate::reminders`, above the domains.
 
 use chrono::{NaiveDate, NaiveDateTime, Timelike};
 use serde::{Deserialize, Serialize};
