@@ -1,5 +1,6 @@
-//! The application state every handler and domain function may take: configuration, the
-//! database, the clock, the secrets and this process's principal cache. Kept apart from `app`
+//! The application state the handlers take: configuration, the database, the clock, the secrets
+//! and this process's principal cache (job runners get a `jobs::Context` without the cache;
+//! domain functions take the connection and values they need). Kept apart from `app`
 //! (which builds the actix application from `router`), so domains do not import the router.
 
 use std::sync::Arc;

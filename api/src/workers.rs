@@ -25,7 +25,7 @@ pub async fn run_jobs(state: &AppState) -> ApiResult<usize> {
 /// instance (claims are exclusive, with a lease; the outbox keeps each reminder to once a day).
 pub fn spawn(state: AppState) {
     crate::reminders::spawn(state.clone());
-    crate::jobs::spawn(state, JOBS);
+    crate::jobs::spawn(&state, JOBS);
 }
 
 #[cfg(test)]

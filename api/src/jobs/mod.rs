@@ -16,8 +16,10 @@
 //!
 //! Which code runs a kind of job is not known here: the domains that queue jobs sit above this
 //! module, and the app hands the worker a table of [`Handler`]s (`crate::workers::JOBS`). A worker
-//! only claims the kinds it has a handler for. The claim/lease/back-off rules are [`lease`]'s,
-//! shared with the reminder outbox (`notify::outbox`, above this module).
+//! only claims the kinds it has a handler for, and hands a runner the job, its [`Progress`] and a
+//! [`Context`] (configuration, database, clock, secrets), never the app's state. The
+//! claim/lease/back-off rules are [`lease`]'s, shared with the reminder outbox (`notify::outbox`,
+//! above this module).
 //!
 //! `lock_key` keeps two jobs of the same key (e.g. two exports of one roster) from being open at
 //! once: it is unique while set and cleared when the job ends.
@@ -26,6 +28,7 @@ pub mod lease;
 pub mod routes;
 
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::NaiveDateTime;
@@ -33,10 +36,13 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::state::AppState;
+use crate::clock::Clock;
+use crate::config::Config;
 use crate::db::{Db, DbConn};
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::schema::jobs;
+use crate::secrets::Secrets;
+use crate::state::AppState;
 
 /// Attempts before a job is given up.
 pub const MAX_ATTEMPTS: i32 = 3;
@@ -249,11 +255,29 @@ impl From<std::io::Error> for JobError {
     }
 }
 
+/// What a job's runner (and its discard) is given besides the job: the configuration (the data
+/// directory, the upload limits), the database, the clock and the secrets (sealed passwords).
+/// Built from the app's state here, it leaves out what only the web needs (the principal cache):
+/// a runner works for no request.
+#[derive(Clone)]
+pub struct Context {
+    pub config: Arc<Config>,
+    pub db: Db,
+    pub clock: Clock,
+    pub secrets: Secrets,
+}
+
+impl Context {
+    pub fn of(state: &AppState) -> Context {
+        Context { config: state.config.clone(), db: state.db.clone(), clock: state.clock.clone(), secrets: state.secrets.clone() }
+    }
+}
+
 /// Reports progress and renews the lease; fails when the claim was lost (another instance took
 /// the job over after the lease passed), so a stale runner stops instead of racing it.
 pub struct Progress<'a> {
     db: &'a Db,
-    clock: &'a crate::clock::Clock,
+    clock: &'a Clock,
     id: i64,
     token: &'a str,
 }
@@ -275,10 +299,10 @@ impl Progress<'_> {
 }
 
 /// What runs a job of one kind, on a blocking thread.
-pub type Runner = fn(&AppState, &Job, &Progress) -> Result<Output, JobError>;
+pub type Runner = fn(&Context, &Job, &Progress) -> Result<Output, JobError>;
 
 /// What removes the files a job of one kind leaves behind once it has failed for good.
-pub type Discard = fn(&AppState, &Job);
+pub type Discard = fn(&Context, &Job);
 
 /// The code of one kind of job, handed to the worker by the app (the domains that run jobs sit
 /// above this module).
@@ -382,15 +406,15 @@ fn finish(c: &mut DbConn, job: &Job, outcome: &Result<Output, JobError>, now: Na
 }
 
 /// Runs one claimed job to its end (on the calling, blocking thread).
-fn run_claimed(state: &AppState, handlers: &[Handler], job: Job) -> ApiResult<()> {
+fn run_claimed(ctx: &Context, handlers: &[Handler], job: Job) -> ApiResult<()> {
     let outcome = if job.attempts > MAX_ATTEMPTS {
         // Claimed again after its instance died once too often.
         Err(JobError::fatal(format!("gave up after {MAX_ATTEMPTS} attempts")))
     } else {
         match handler(handlers, job.kind) {
             Some(h) => {
-                let progress = Progress { db: &state.db, clock: &state.clock, id: job.id, token: &job.token };
-                (h.run)(state, &job, &progress)
+                let progress = Progress { db: &ctx.db, clock: &ctx.clock, id: job.id, token: &job.token };
+                (h.run)(ctx, &job, &progress)
             }
             None => Err(JobError::fatal(format!("unknown job kind `{}`", job.kind))),
         }
@@ -398,12 +422,12 @@ fn run_claimed(state: &AppState, handlers: &[Handler], job: Job) -> ApiResult<()
     if let Err(e) = &outcome {
         tracing::warn!(job = job.id, kind = %job.kind, retry = e.retry, error = %e.message, "job failed");
     }
-    let now = state.clock.now();
-    let held = state.db.write_blocking(|c| finish(c, &job, &outcome, now))?;
+    let now = ctx.clock.now();
+    let held = ctx.db.write_blocking(|c| finish(c, &job, &outcome, now))?;
     // Failed for good (as `finish` decided, holding the claim): what the job left on disk goes.
     if held && outcome.as_ref().is_err_and(|e| !e.retry || job.attempts >= MAX_ATTEMPTS) {
         if let Some(discard) = handler(handlers, job.kind).and_then(|h| h.discard) {
-            discard(state, &job);
+            discard(ctx, &job);
         }
     }
     Ok(())
@@ -416,15 +440,19 @@ fn kinds(handlers: &[Handler]) -> Vec<&'static str> {
 /// One worker pass: claims and runs every due job of the kinds `handlers` run, in turn; returns
 /// how many it ran.
 pub async fn run_once(state: &AppState, handlers: &'static [Handler]) -> ApiResult<usize> {
-    let now = state.clock.now();
+    pass(&Context::of(state), handlers).await
+}
+
+async fn pass(ctx: &Context, handlers: &'static [Handler]) -> ApiResult<usize> {
+    let now = ctx.clock.now();
     let kinds = kinds(handlers);
-    let ids = state.db.read(move |c| due(c, now, &kinds)).await?;
+    let ids = ctx.db.read(move |c| due(c, now, &kinds)).await?;
     let mut ran = 0;
     for id in ids {
-        let now = state.clock.now();
-        let Some(job) = state.db.write(move |c| claim(c, id, now)).await? else { continue };
-        let st = state.clone();
-        actix_web::web::block(move || run_claimed(&st, handlers, job)).await.map_err(|e| ApiError::internal(format!("job thread failed: {e}")))??;
+        let now = ctx.clock.now();
+        let Some(job) = ctx.db.write(move |c| claim(c, id, now)).await? else { continue };
+        let ctx = ctx.clone();
+        actix_web::web::block(move || run_claimed(&ctx, handlers, job)).await.map_err(|e| ApiError::internal(format!("job thread failed: {e}")))??;
         ran += 1;
     }
     Ok(ran)
@@ -432,26 +460,29 @@ pub async fn run_once(state: &AppState, handlers: &'static [Handler]) -> ApiResu
 
 /// [`run_once`] on the calling thread (CLI commands and benchmarks, without a runtime).
 pub fn run_once_blocking(state: &AppState, handlers: &[Handler]) -> ApiResult<usize> {
-    let now = state.clock.now();
+    let ctx = Context::of(state);
+    let now = ctx.clock.now();
     let kinds = kinds(handlers);
-    let ids = state.db.read_blocking(|c| due(c, now, &kinds))?;
+    let ids = ctx.db.read_blocking(|c| due(c, now, &kinds))?;
     let mut ran = 0;
     for id in ids {
-        let now = state.clock.now();
-        let Some(job) = state.db.write_blocking(|c| claim(c, id, now))? else { continue };
-        run_claimed(state, handlers, job)?;
+        let now = ctx.clock.now();
+        let Some(job) = ctx.db.write_blocking(|c| claim(c, id, now))? else { continue };
+        run_claimed(&ctx, handlers, job)?;
         ran += 1;
     }
     Ok(ran)
 }
 
-/// Starts the worker on the current actix runtime. Safe on every instance: claims are exclusive.
-pub fn spawn(state: AppState, handlers: &'static [Handler]) {
+/// Starts the worker on the current actix runtime (it keeps the [`Context`] only, not the app's
+/// state). Safe on every instance: claims are exclusive.
+pub fn spawn(state: &AppState, handlers: &'static [Handler]) {
+    let ctx = Context::of(state);
     actix_web::rt::spawn(async move {
         let mut tick = actix_web::rt::time::interval(POLL);
         loop {
             tick.tick().await;
-            if let Err(e) = run_once(&state, handlers).await {
+            if let Err(e) = pass(&ctx, handlers).await {
                 tracing::warn!(error = ?e, "job worker pass failed");
             }
         }

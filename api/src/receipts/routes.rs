@@ -1493,21 +1493,21 @@ async fn queue_import(
 /// imports one category per transaction (the write lock is held per category, not for the whole
 /// receipt), reporting progress after each. A retried run finds the categories already imported
 /// unchanged (無異動) and goes on. The archive is removed once the job ends for good.
-pub fn run_import(state: &AppState, job: &crate::jobs::Job, progress: &crate::jobs::Progress) -> Result<crate::jobs::Output, crate::jobs::JobError> {
+pub fn run_import(ctx: &crate::jobs::Context, job: &crate::jobs::Job, progress: &crate::jobs::Progress) -> Result<crate::jobs::Output, crate::jobs::JobError> {
     use crate::jobs::JobError;
     let p: ImportParams = serde_json::from_value(job.params.clone()).map_err(|e| JobError::fatal(format!("bad parameters: {e}")))?;
-    let upload = state.config.data_dir.join(&p.upload);
-    let outcome = import_job(state, job, progress, &p, &upload);
+    let upload = ctx.config.data_dir.join(&p.upload);
+    let outcome = import_job(ctx, job, progress, &p, &upload);
     if outcome.as_ref().map(|_| true).unwrap_or_else(|e| !e.retry || job.attempts >= crate::jobs::MAX_ATTEMPTS) {
         let _ = std::fs::remove_file(&upload);
     }
     outcome
 }
 
-fn import_job(state: &AppState, job: &crate::jobs::Job, progress: &crate::jobs::Progress, p: &ImportParams, upload: &std::path::Path) -> Result<crate::jobs::Output, crate::jobs::JobError> {
+fn import_job(ctx: &crate::jobs::Context, job: &crate::jobs::Job, progress: &crate::jobs::Progress, p: &ImportParams, upload: &std::path::Path) -> Result<crate::jobs::Output, crate::jobs::JobError> {
     use crate::jobs::{JobError, Output};
     let bytes = std::fs::read(upload).map_err(|e| JobError::fatal(format!("the kept receipt is gone: {e}")))?;
-    let password = state.secrets.open(PASSWORD_PURPOSE, &p.password).ok_or_else(|| JobError::fatal("the sealed password cannot be opened (was the secret key changed?)"))?;
+    let password = ctx.secrets.open(PASSWORD_PURPOSE, &p.password).ok_or_else(|| JobError::fatal("the sealed password cannot be opened (was the secret key changed?)"))?;
     let manifest = open(&bytes, &password)?;
     drop(bytes);
     let (school, uploader) = (job.school_id, job.owner_id);
@@ -1519,17 +1519,17 @@ fn import_job(state: &AppState, job: &crate::jobs::Job, progress: &crate::jobs::
     progress.set(0, total)?;
     let mut categories = Vec::new();
     for (i, cat) in p.categories.iter().enumerate() {
-        let now = state.clock.now();
+        let now = ctx.clock.now();
         let one = [*cat];
         let (manifest, windows, name) = (&manifest, &windows, p.file_name.as_str());
-        categories.extend(state.db.write_blocking(move |c| plan_import(c, school, term, manifest, &one, windows, default, Some((uploader, name, now)), lang))?);
+        categories.extend(ctx.db.write_blocking(move |c| plan_import(c, school, term, manifest, &one, windows, default, Some((uploader, name, now)), lang))?);
         progress.set(i as i64 + 1, total)?;
     }
     let result = ReceiptImportResult { academic_year: term.academic_year, semester: term.semester, file_name: p.file_name.clone(), dry_run: false, categories };
     let json = serde_json::to_vec_pretty(&result).map_err(|e| JobError::fatal(e.to_string()))?;
     let dir = crate::rosters::package::job_dir(job.id);
-    std::fs::create_dir_all(state.config.data_dir.join(&dir))?;
+    std::fs::create_dir_all(ctx.config.data_dir.join(&dir))?;
     let rel = dir.join("receipt-import.json");
-    std::fs::write(state.config.data_dir.join(&rel), &json)?;
+    std::fs::write(ctx.config.data_dir.join(&rel), &json)?;
     Ok(Output { path: rel, name: format!("收訖明細匯入結果_{}.json", term_code(term)), sha256: hex::encode(sha2::Sha256::digest(&json)), size: json.len() as i64 })
 }

@@ -358,7 +358,7 @@ pub struct AnalysisExport {
 }
 
 /// Runs an export job: counts and groups (steps 1–2 of 3) and writes the workbook (3).
-pub fn run_export(state: &AppState, job: &crate::jobs::Job, progress: &crate::jobs::Progress) -> Result<crate::jobs::Output, crate::jobs::JobError> {
+pub fn run_export(ctx: &crate::jobs::Context, job: &crate::jobs::Job, progress: &crate::jobs::Progress) -> Result<crate::jobs::Output, crate::jobs::JobError> {
     use crate::jobs::{JobError, Output};
     let p: ExportParams = serde_json::from_value(job.params.clone()).map_err(|e| JobError::fatal(format!("bad parameters: {e}")))?;
     let (subject, by) = checked(&AnalysisQuery { subject: Some(p.subject.clone()), by: Some(p.by.join(",")), term: p.term.clone() })?;
@@ -366,16 +366,16 @@ pub fn run_export(state: &AppState, job: &crate::jobs::Job, progress: &crate::jo
     progress.set(0, 3)?;
     let school = job.school_id;
     // The same computation as the page's (counted and grouped), then the workbook.
-    let a = state.db.read_blocking(move |c| compute(c, school, asked, subject, by))?;
+    let a = ctx.db.read_blocking(move |c| compute(c, school, asked, subject, by))?;
     progress.set(2, 3)?;
     let bytes = workbook(&a)?;
     let dir = crate::rosters::package::job_dir(job.id);
-    std::fs::create_dir_all(state.config.data_dir.join(&dir))?;
+    std::fs::create_dir_all(ctx.config.data_dir.join(&dir))?;
     let name = file_name("數據分析", a.term.clone());
     let rel = dir.join(file_name("analysis", a.term.clone()));
-    let part = state.config.data_dir.join(dir.join("analysis.xlsx.part"));
+    let part = ctx.config.data_dir.join(dir.join("analysis.xlsx.part"));
     std::fs::write(&part, &bytes)?;
-    std::fs::rename(&part, state.config.data_dir.join(&rel))?;
+    std::fs::rename(&part, ctx.config.data_dir.join(&rel))?;
     progress.set(3, 3)?;
     Ok(Output { path: rel, name, sha256: crate::secrets::sha256_hex(&bytes), size: bytes.len() as i64 })
 }

@@ -15,9 +15,8 @@ use zip::CompressionMethod;
 
 use super::{Attachment, Contents, Item, ItemKind, RosterKind, RosterType, Row, Spec, Student};
 use crate::audit::EventKind;
-use crate::state::AppState;
 use crate::db::DbConn;
-use crate::jobs::{Job, JobError, Output, Progress};
+use crate::jobs::{Context, Job, JobError, Output, Progress};
 use crate::schema::{roster_export_items as rei, roster_exports as re, schools, users};
 use crate::storage::FileStore;
 
@@ -287,13 +286,13 @@ fn zip_err(e: zip::result::ZipError) -> JobError {
 
 /// The job: checks again, writes the package to `jobs/{id}/{name}.zip.part`, verifies every file
 /// while copying it, renames the package into place and records what it contained.
-pub fn run(state: &AppState, job: &Job, progress: &Progress) -> Result<Output, JobError> {
+pub fn run(ctx: &Context, job: &Job, progress: &Progress) -> Result<Output, JobError> {
     let params: Params = serde_json::from_value(job.params.clone()).map_err(|e| JobError::fatal(format!("bad parameters: {e}")))?;
     let (school, export_id, spec) = (job.school_id, params.export_id, params.spec);
     let roster = spec.roster;
     // The events up to now sealed, so that the cover names the head that covers them.
-    crate::history::seal(&state.db, state.clock.now())?;
-    let (code, school_name, exported_by, created_at, contents) = state.db.read_blocking(|c| {
+    crate::history::seal(&ctx.db, ctx.clock.now())?;
+    let (code, school_name, exported_by, created_at, contents) = ctx.db.read_blocking(|c| {
         let (code, name): (String, String) = schools::table.find(school).select((schools::code, schools::name)).first(c)?;
         let by: String = users::table.find(job.owner_id).select(users::display_name).first(c)?;
         let at: NaiveDateTime = re::table.find(export_id).select(re::created_at).first(c)?;
@@ -308,12 +307,12 @@ pub fn run(state: &AppState, job: &Job, progress: &Progress) -> Result<Output, J
     let total = contents.attachments() as i64 + 1;
     progress.set(0, total)?;
 
-    let store = FileStore::new(&state.config.data_dir);
+    let store = FileStore::new(&ctx.config.data_dir);
     let stem = package_stem(&code, &spec, created_at);
     let dir = job_dir(job.id);
-    std::fs::create_dir_all(state.config.data_dir.join(&dir))?;
+    std::fs::create_dir_all(ctx.config.data_dir.join(&dir))?;
     let final_rel = dir.join(format!("{stem}.zip"));
-    let part = state.config.data_dir.join(dir.join(format!("{stem}.zip.part")));
+    let part = ctx.config.data_dir.join(dir.join(format!("{stem}.zip.part")));
     // A run interrupted before (a killed process) left its part behind: start over.
     // Streamed (no seeking back), so the package is hashed as it is written, not read again.
     let mut zip = zip::ZipWriter::new_stream(Hashing::new(BufWriter::with_capacity(1 << 20, File::create(&part)?)));
@@ -325,14 +324,14 @@ pub fn run(state: &AppState, job: &Job, progress: &Progress) -> Result<Output, J
             row.video.as_ref().map(|f| attachment_name(&nid, &row.item, "video", f)),
         ));
     }
-    let (seq, hash) = state.db.read_blocking(move |c| crate::history::head(c, school))?;
+    let (seq, hash) = ctx.db.read_blocking(move |c| crate::history::head(c, school))?;
     let history_head = format!("#{seq} {hash}");
     let cover = Cover { school_code: &code, school_name: &school_name, roster, spec: &spec, exported_at: created_at, exported_by: &exported_by, history_head: &history_head };
     let mut manifest = String::from("path,sha256,size\n");
     let book_name = format!("{stem}.xlsx");
     // The workbook is already compressed: stored as it is.
     zip.start_file(book_name.as_str(), SimpleFileOptions::default().compression_method(CompressionMethod::Stored).large_file(true)).map_err(zip_err)?;
-    let tmp = state.config.data_dir.join(&dir);
+    let tmp = ctx.config.data_dir.join(&dir);
     let mut sink = Hashing::new(&mut zip);
     workbook(&mut sink, &tmp, &cover, &contents, &names).map_err(|e| JobError::transient(format!("workbook: {e}")))?;
     let (book_sha, book_size) = sink.digest();
@@ -361,15 +360,15 @@ pub fn run(state: &AppState, job: &Job, progress: &Progress) -> Result<Output, J
     let file = out.inner.into_inner().map_err(|e| JobError::transient(format!("flush: {e}")))?;
     file.sync_all()?;
     drop(file);
-    std::fs::rename(&part, state.config.data_dir.join(&final_rel))?;
+    std::fs::rename(&part, ctx.config.data_dir.join(&final_rel))?;
 
-    record(state, export_id, &contents, &names, &sha256)?;
+    record(ctx, export_id, &contents, &names, &sha256)?;
     progress.set(total, total)?;
     Ok(Output { path: final_rel, name: format!("{stem}.zip"), sha256, size })
 }
 
 /// Records what the package contained (replacing what an interrupted run may have left).
-fn record(state: &AppState, export_id: i64, contents: &Contents, names: &[(Option<String>, Option<String>)], sha256: &str) -> Result<(), JobError> {
+fn record(ctx: &Context, export_id: i64, contents: &Contents, names: &[(Option<String>, Option<String>)], sha256: &str) -> Result<(), JobError> {
     let sha256 = sha256.to_string();
     let students: std::collections::HashSet<i64> = contents.rows.iter().map(|r| r.student_id).collect();
     let (n_students, n_items, n_files) = (students.len() as i32, contents.rows.len() as i32, contents.attachments() as i32);
@@ -384,7 +383,7 @@ fn record(state: &AppState, export_id: i64, contents: &Contents, names: &[(Optio
             Ok((r.student_id, nid, r.item.kind(), r.item.id(), r.item.imported(), dn.clone(), r.document.as_ref().map(|f| f.sha256.clone()), vn.clone(), r.video.as_ref().map(|f| f.sha256.clone())))
         })
         .collect::<crate::error::ApiResult<_>>()?;
-    state.db.write_blocking(move |c| {
+    ctx.db.write_blocking(move |c| {
         diesel::delete(rei::table.filter(rei::export_id.eq(export_id))).execute(c)?;
         for chunk in items.chunks(500) {
             let values: Vec<_> = chunk
@@ -414,7 +413,7 @@ fn record(state: &AppState, export_id: i64, contents: &Contents, names: &[(Optio
         // Sealed into the school's history chain (issue #26).
         let (school, roster, by, name): (i64, String, i64, String) = re::table.find(export_id).select((re::school_id, re::roster, re::exported_by, re::file_name)).first(c)?;
         let detail = serde_json::json!({"export": export_id, "roster": roster, "file_name": name, "package_sha256": sha256, "students": n_students, "items": n_items, "files": n_files});
-        crate::history::note(c, school, Some(by), EventKind::RosterExported, detail, state.clock.now())
+        crate::history::note(c, school, Some(by), EventKind::RosterExported, detail, ctx.clock.now())
     })?;
     Ok(())
 }

@@ -17,10 +17,9 @@ use zip::{AesMode, CompressionMethod};
 
 use super::{FileEntry, FileRef, Manifest, SourceSchool, StudentRecord, FORMAT, PASSWORD_PURPOSE, READS, VERSION};
 use crate::audit::EventKind;
-use crate::state::AppState;
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult, ErrorCode};
-use crate::jobs::{Job, JobError, Output, Progress};
+use crate::jobs::{Context, Job, JobError, Output, Progress};
 use crate::uploads::items::ItemKind;
 use crate::schema::{schools, transfer_exports as te, transfer_imports as ti, transfer_items as tx};
 use crate::storage::{FileKind, FileStore};
@@ -89,10 +88,10 @@ fn copy_verified(store: &FileStore, file: &FileRef, who: &str, out: &mut impl Wr
 
 /// The export job: reads the students again, refuses what cannot go, writes the encrypted zip,
 /// keeps its MD5.
-pub fn run(state: &AppState, job: &Job, progress: &Progress) -> Result<Output, JobError> {
+pub fn run(ctx: &Context, job: &Job, progress: &Progress) -> Result<Output, JobError> {
     let params: Params = serde_json::from_value(job.params.clone()).map_err(|e| JobError::fatal(format!("bad parameters: {e}")))?;
     let school = job.school_id;
-    let (code, name, file_name, sealed, created_at, snap) = state.db.read_blocking(|c| {
+    let (code, name, file_name, sealed, created_at, snap) = ctx.db.read_blocking(|c| {
         let (code, name): (String, String) = schools::table.find(school).select((schools::code, schools::name)).first(c)?;
         let (file_name, ids, sealed, at): (String, String, String, NaiveDateTime) =
             te::table.find(params.export_id).filter(te::school_id.eq(school)).select((te::file_name, te::student_ids, te::password_encrypted, te::created_at)).first(c)?;
@@ -103,16 +102,16 @@ pub fn run(state: &AppState, job: &Job, progress: &Progress) -> Result<Output, J
     if let Some(refusal) = snap.refusal() {
         return Err(JobError::fatal(refusal.detail.map(|d| d.zh.to_string()).unwrap_or_default()));
     }
-    let password = state.secrets.open(PASSWORD_PURPOSE, &sealed).ok_or_else(|| JobError::fatal("the package password cannot be opened (was the secret key changed?)"))?;
+    let password = ctx.secrets.open(PASSWORD_PURPOSE, &sealed).ok_or_else(|| JobError::fatal("the package password cannot be opened (was the secret key changed?)"))?;
     let files = snap.files();
     let total = files.len() as i64 + 1;
     progress.set(0, total)?;
 
-    let store = FileStore::new(&state.config.data_dir);
+    let store = FileStore::new(&ctx.config.data_dir);
     let dir = PathBuf::from("jobs").join(job.id.to_string());
-    std::fs::create_dir_all(state.config.data_dir.join(&dir))?;
+    std::fs::create_dir_all(ctx.config.data_dir.join(&dir))?;
     let final_rel = dir.join(&file_name);
-    let part = state.config.data_dir.join(dir.join(format!("{file_name}.part")));
+    let part = ctx.config.data_dir.join(dir.join(format!("{file_name}.part")));
     let mut zip = zip::ZipWriter::new(BufWriter::with_capacity(1 << 20, File::create(&part)?));
     let stored = SimpleFileOptions::default().compression_method(CompressionMethod::Stored).with_aes_encryption(AesMode::Aes256, &password);
     let mut done = 0i64;
@@ -147,9 +146,9 @@ pub fn run(state: &AppState, job: &Job, progress: &Progress) -> Result<Output, J
     file.sync_all()?;
     drop(file);
     let (md5, sha256, size) = digests(&part)?;
-    std::fs::rename(&part, state.config.data_dir.join(&final_rel))?;
+    std::fs::rename(&part, ctx.config.data_dir.join(&final_rel))?;
     let export_id = params.export_id;
-    state.db.write_blocking(move |c| {
+    ctx.db.write_blocking(move |c| {
         diesel::update(te::table.find(export_id)).set(te::md5.eq(Some(md5))).execute(c)?;
         Ok(())
     })?;
@@ -501,10 +500,10 @@ pub struct ImportDone {
 /// fails the job with its reason and imports nothing. The package is removed once imported; a
 /// job that fails for good (or is given up before it runs) is cleaned up by [`discard`] (kept
 /// for a retry after a passing failure).
-pub fn run_import(state: &AppState, job: &Job, progress: &Progress) -> Result<Output, JobError> {
+pub fn run_import(ctx: &Context, job: &Job, progress: &Progress) -> Result<Output, JobError> {
     let params: ImportParams = serde_json::from_value(job.params.clone()).map_err(|e| JobError::fatal(format!("bad parameters: {e}")))?;
-    let package = state.config.data_dir.join(&params.package);
-    let outcome = import_package(state, job, progress, &params, &package);
+    let package = ctx.config.data_dir.join(&params.package);
+    let outcome = import_package(ctx, job, progress, &params, &package);
     if outcome.is_ok() {
         let _ = std::fs::remove_file(&package);
     }
@@ -518,34 +517,34 @@ pub fn received_dir() -> PathBuf {
 
 /// Removes what a transfer job that failed for good, or was given up before it ran, leaves on
 /// disk: its own directory (an export's unfinished `.part`) and an import's received package.
-pub fn discard(state: &AppState, job: &Job) {
-    let _ = std::fs::remove_dir_all(state.config.data_dir.join("jobs").join(job.id.to_string()));
+pub fn discard(ctx: &Context, job: &Job) {
+    let _ = std::fs::remove_dir_all(ctx.config.data_dir.join("jobs").join(job.id.to_string()));
     if let Ok(params) = serde_json::from_value::<ImportParams>(job.params.clone()) {
         let package = PathBuf::from(&params.package);
         // Only a package this server placed (never a path elsewhere, whatever the params say).
         let placed = package.parent() == Some(received_dir().as_path()) && package.file_name().is_some();
         if placed {
-            let _ = std::fs::remove_file(state.config.data_dir.join(package));
+            let _ = std::fs::remove_file(ctx.config.data_dir.join(package));
         }
     }
 }
 
-fn import_package(state: &AppState, job: &Job, progress: &Progress, params: &ImportParams, package: &Path) -> Result<Output, JobError> {
-    let password = state.secrets.open(PASSWORD_PURPOSE, &params.password_sealed).ok_or_else(|| JobError::fatal("the package password cannot be opened (was the secret key changed?)"))?;
-    let store = FileStore::new(&state.config.data_dir);
+fn import_package(ctx: &Context, job: &Job, progress: &Progress, params: &ImportParams, package: &Path) -> Result<Output, JobError> {
+    let password = ctx.secrets.open(PASSWORD_PURPOSE, &params.password_sealed).ok_or_else(|| JobError::fatal("the package password cannot be opened (was the secret key changed?)"))?;
+    let store = FileStore::new(&ctx.config.data_dir);
     let mut on_file = |done: usize, total: usize| progress.set(done as i64, total as i64 + 1).map_err(|e| ApiError::internal(e.message));
     let checked = check(package, &params.md5, &password, &store, &mut on_file)?;
     let total = checked.manifest.files.len() as i64 + 1;
     progress.set(total - 1, total)?;
-    let (school, by, file_name, now) = (job.school_id, job.owner_id, params.file_name.clone(), state.clock.now());
-    let quota = crate::uploads::form::Quota::of(&state.config);
-    let import_id = state.db.write_blocking(move |c| apply(c, school, by, &file_name, checked, quota, now))?;
+    let (school, by, file_name, now) = (job.school_id, job.owner_id, params.file_name.clone(), ctx.clock.now());
+    let quota = crate::uploads::form::Quota::of(&ctx.config);
+    let import_id = ctx.db.write_blocking(move |c| apply(c, school, by, &file_name, checked, quota, now))?;
     let dir = PathBuf::from("jobs").join(job.id.to_string());
-    std::fs::create_dir_all(state.config.data_dir.join(&dir))?;
+    std::fs::create_dir_all(ctx.config.data_dir.join(&dir))?;
     let rel = dir.join("import.json");
     let json = serde_json::to_vec(&ImportDone { import_id }).map_err(|e| JobError::fatal(format!("result: {e}")))?;
-    std::fs::write(state.config.data_dir.join(&rel), &json)?;
-    let (_, sha256, size) = digests(&state.config.data_dir.join(&rel))?;
+    std::fs::write(ctx.config.data_dir.join(&rel), &json)?;
+    let (_, sha256, size) = digests(&ctx.config.data_dir.join(&rel))?;
     Ok(Output { path: rel, name: "import.json".into(), sha256, size: size as i64 })
 }
 
