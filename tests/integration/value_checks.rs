@@ -86,6 +86,8 @@ fn checked() -> Vec<Checked> {
         ("notifications", "kind", spelled(&licheng::notify::inbox::NotificationKind::ALL, licheng::notify::inbox::NotificationKind::as_str)),
         // Constrained by migration 2026-12-07-000300_audit_event_kinds.
         ("audit_events", "event", spelled(&licheng::audit::EventKind::ALL, licheng::audit::EventKind::as_str)),
+        // Constrained by migration 2026-12-07-000600_api_key_scopes: the stored forms of a key's scopes.
+        ("api_keys", "scopes", licheng::auth::Scope::STORED.to_vec()),
     ]
 }
 

@@ -94,19 +94,19 @@ fn check_new(new: &NewApiKey, now: NaiveDateTime) -> ApiResult<(Option<NaiveDate
 
 type Row = (i64, String, String, String, NaiveDateTime, Option<NaiveDateTime>, Option<NaiveDateTime>, Option<NaiveDateTime>, Option<String>);
 
-fn to_api(row: Row) -> ApiKey {
+fn to_api(row: Row) -> ApiResult<ApiKey> {
     let (id, name, prefix, scopes, created_at, last_used_at, revoked_at, expires_at, networks) = row;
-    ApiKey {
+    Ok(ApiKey {
         id,
         name,
         prefix,
-        scopes: scopes.split(',').filter_map(Scope::parse).collect(),
+        scopes: Scope::stored(&scopes)?,
         created_at,
         last_used_at,
         revoked_at,
         expires_at,
         allowed_networks: networks.map(|n| n.split(',').map(String::from).collect()),
-    }
+    })
 }
 
 fn columns() -> (
@@ -138,16 +138,13 @@ pub fn create(conn: &mut DbConn, school_id: i64, creator: Option<i64>, new: &New
     let (expires_at, networks) = check_new(new, now)?;
     let prefix = hex::encode(random_bytes::<6>());
     let secret = hex::encode(random_bytes::<32>());
-    let mut scopes: Vec<&str> = new.scopes.iter().map(|s| s.as_str()).collect();
-    scopes.sort();
-    scopes.dedup();
     let id: i64 = diesel::insert_into(api_keys::table)
         .values((
             api_keys::school_id.eq(school_id),
             api_keys::name.eq(new.name.trim()),
             api_keys::prefix.eq(&prefix),
             api_keys::secret_hash.eq(sha256_hex(secret.as_bytes())),
-            api_keys::scopes.eq(scopes.join(",")),
+            api_keys::scopes.eq(Scope::store(&new.scopes)),
             api_keys::created_by.eq(creator),
             api_keys::created_at.eq(now),
             api_keys::expires_at.eq(expires_at),
@@ -156,7 +153,7 @@ pub fn create(conn: &mut DbConn, school_id: i64, creator: Option<i64>, new: &New
         .returning(api_keys::id)
         .get_result(conn)?;
     let row: Row = api_keys::table.find(id).select(columns()).first(conn)?;
-    Ok(CreatedApiKey { key: to_api(row), secret: format!("{KEY_PREFIX}{prefix}_{secret}") })
+    Ok(CreatedApiKey { key: to_api(row)?, secret: format!("{KEY_PREFIX}{prefix}_{secret}") })
 }
 
 /// List the school's API keys (secrets are never shown again).
@@ -179,7 +176,7 @@ pub async fn list(state: web::Data<AppState>, who: Principal) -> ApiResult<web::
                 .order(api_keys::id.desc())
                 .select(columns())
                 .load(c)?;
-            Ok(web::Json(rows.into_iter().map(to_api).collect()))
+            Ok(web::Json(rows.into_iter().map(to_api).collect::<ApiResult<Vec<_>>>()?))
         })
         .await
 }

@@ -60,7 +60,7 @@ pub fn authenticate(conn: &mut DbConn, presented: &str, client: &str, now: Naive
         }
     }
     let due = last_used.is_none_or(|t| now - t > Duration::minutes(1));
-    Ok((KeyPrincipal { key_id: id, school_id, name, scopes: scopes.split(',').filter_map(Scope::parse).collect() }, due))
+    Ok((KeyPrincipal { key_id: id, school_id, name, scopes: Scope::stored(&scopes)? }, due))
 }
 
 /// Notes when a valid key was last used (at most once a minute).

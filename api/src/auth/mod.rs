@@ -61,6 +61,46 @@ impl Scope {
             _ => None,
         }
     }
+
+    pub const ALL: [Scope; 2] = [Scope::Read, Scope::Sync];
+
+    /// What `api_keys.scopes` may hold: a key's scopes sorted, without repeats, joined by commas
+    /// (at least one) — the CHECK of migration 2026-12-07-000600_api_key_scopes.
+    pub const STORED: [&'static str; 3] = ["read", "read,sync", "sync"];
+
+    /// A key's scopes as `api_keys.scopes` stores them (sorted, no repeats, joined by commas).
+    pub fn store(scopes: &[Scope]) -> String {
+        let mut names: Vec<&str> = scopes.iter().map(|s| s.as_str()).collect();
+        names.sort();
+        names.dedup();
+        names.join(",")
+    }
+
+    /// The scopes stored in `api_keys.scopes`; a value outside [`Scope::STORED`] is an error, never
+    /// fewer scopes.
+    pub fn stored(s: &str) -> ApiResult<Vec<Scope>> {
+        if !Scope::STORED.contains(&s) {
+            return Err(ApiError::bad_stored("api_keys.scopes", s));
+        }
+        s.split(',').map(|one| Scope::parse(one).ok_or_else(|| ApiError::bad_stored("api_keys.scopes", s))).collect()
+    }
+}
+
+#[cfg(test)]
+mod scope_tests {
+    use super::Scope;
+
+    #[test]
+    fn the_stored_forms_are_every_non_empty_set_of_scopes() {
+        let mut forms: Vec<String> = (1..1u32 << Scope::ALL.len())
+            .map(|bits| Scope::store(&Scope::ALL.iter().enumerate().filter(|(i, _)| bits & (1 << i) != 0).map(|(_, s)| *s).collect::<Vec<_>>()))
+            .collect();
+        forms.sort();
+        assert_eq!(forms, Scope::STORED);
+        assert_eq!(Scope::store(&[Scope::Sync, Scope::Read, Scope::Sync]), "read,sync");
+        assert_eq!(Scope::stored("read,sync").unwrap(), [Scope::Read, Scope::Sync]);
+        assert!(Scope::stored("sync,read").is_err() && Scope::stored("write").is_err() && Scope::stored("").is_err());
+    }
 }
 
 /// What an endpoint needs: one of `roles`, or the function `module` with `op` (the school

@@ -1,0 +1,2 @@
+DROP TRIGGER api_keys_scopes_update_check;
+DROP TRIGGER api_keys_scopes_insert_check;
