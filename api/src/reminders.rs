@@ -24,21 +24,21 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::time::Duration;
 
 use actix_web::{get, post, web};
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use serde::Serialize;
+use utoipa::ToSchema;
 
 use crate::state::AppState;
 use crate::auth::{Need, Principal};
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult, ErrorCode, Problem};
-use crate::notify::outbox::{self, MailStatus, MAX_ATTEMPTS};
+use crate::notify::outbox::{self, MailLog, MailLogFilter};
 pub use crate::notify::reminders::{address, in_last_days, taipei, Planned, Reason};
 use crate::mail;
-use crate::pagination::{offset, Page, PageQuery};
+use crate::pagination::PageQuery;
 use crate::schema::{
-    courses, learning_results as lr, mail_outbox as mo, mail_settings, performances as pf, schools, selections as sel, student_profiles as sp,
+    courses, learning_results as lr, mail_settings, performances as pf, schools, selections as sel, student_profiles as sp,
     teaching_assignments as ta, users,
 };
 use crate::settings::parameters;
@@ -391,61 +391,6 @@ pub fn spawn(state: AppState) {
     });
 }
 
-/// One mail of the log, as the admin sees it.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct MailLogRow {
-    pub id: i64,
-    pub reason: Reason,
-    /// The Taipei day it was planned for.
-    pub day: NaiveDate,
-    pub user_id: i64,
-    pub account: String,
-    pub name: String,
-    pub recipient: String,
-    pub subject: String,
-    pub status: MailStatus,
-    pub attempts: i32,
-    /// The mail server's answer on the last failure.
-    pub last_error: Option<String>,
-    #[serde(serialize_with = "crate::time::utc")]
-    pub created_at: NaiveDateTime,
-    #[serde(serialize_with = "crate::time::utc_opt")]
-    pub sent_at: Option<NaiveDateTime>,
-    /// When a failed mail is tried again (none when out of attempts or sent).
-    #[serde(serialize_with = "crate::time::utc_opt")]
-    pub next_attempt_at: Option<NaiveDateTime>,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-#[schema(example = json!({
-    "items": [
-        {
-            "id": 77, "user_id": 17, "account": "999999_T001", "name": "王大明", "recipient": "t001@demo.licheng.example",
-            "reason": "teacher_uncertified", "subject": "學習歷程檔案：尚有 4 件學習成果待認證", "day": "2026-11-25", "status": "failed", "attempts": 3,
-            "last_error": "550 5.1.1 mailbox unavailable", "next_attempt_at": null, "sent_at": null, "created_at": "2026-11-25T08:00:00Z"
-        }
-    ],
-    "total": 1, "page": 1, "per_page": 30, "failed": 1
-}))]
-pub struct MailLog {
-    pub items: Vec<MailLogRow>,
-    pub total: i64,
-    pub page: i64,
-    pub per_page: i64,
-    /// Failed mails of the school (all days) — shown to the admin as a warning.
-    pub failed: i64,
-}
-
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct MailLogFilter {
-    pub status: Option<MailStatus>,
-    pub reason: Option<Reason>,
-    /// Only this Taipei day (YYYY-MM-DD).
-    pub day: Option<NaiveDate>,
-}
-
-type LogRow = (i64, String, NaiveDate, i64, String, String, String, String, String, i32, Option<String>, NaiveDateTime, Option<NaiveDateTime>, NaiveDateTime);
 
 /// 提醒信紀錄: the school's reminder mails, newest first, with failures and their errors.
 #[utoipa::path(
@@ -464,72 +409,7 @@ pub async fn reminder_log(state: web::Data<AppState>, who: Principal, filter: we
     let school = who.school_id()?;
     let (page, per_page) = page.checked()?;
     let f = filter.into_inner();
-    state
-        .db
-        .read(move |c| {
-            let filtered = || {
-                let mut q = mo::table.inner_join(users::table.on(users::id.eq(mo::user_id))).filter(mo::school_id.eq(school)).into_boxed();
-                if let Some(s) = f.status {
-                    q = q.filter(mo::status.eq(s.as_str()));
-                }
-                if let Some(r) = f.reason {
-                    q = q.filter(mo::reason.eq(r.as_str()));
-                }
-                if let Some(d) = f.day {
-                    q = q.filter(mo::day.eq(d));
-                }
-                q
-            };
-            let total: i64 = filtered().count().get_result(c)?;
-            let failed: i64 = mo::table.filter(mo::school_id.eq(school)).filter(mo::status.eq(MailStatus::Failed.as_str())).count().get_result(c)?;
-            let rows: Vec<LogRow> = filtered()
-                .order(mo::id.desc())
-                .limit(per_page)
-                .offset(offset(page, per_page))
-                .select((
-                    mo::id,
-                    mo::reason,
-                    mo::day,
-                    mo::user_id,
-                    users::account,
-                    users::display_name,
-                    mo::recipient,
-                    mo::subject,
-                    mo::status,
-                    mo::attempts,
-                    mo::last_error,
-                    mo::created_at,
-                    mo::sent_at,
-                    mo::next_attempt_at,
-                ))
-                .load(c)?;
-            let items = rows
-                .into_iter()
-                .map(|(id, reason, day, user_id, account, name, recipient, subject, status, attempts, last_error, created_at, sent_at, next)| {
-                    let status = MailStatus::parse(&status)?;
-                    let retry = status != MailStatus::Sent && attempts < MAX_ATTEMPTS;
-                    Ok(MailLogRow {
-                        id,
-                        reason: Reason::parse(&reason).ok_or_else(|| ApiError::bad_stored("mail_outbox.reason", &reason))?,
-                        day,
-                        user_id,
-                        account,
-                        name,
-                        recipient,
-                        subject,
-                        status,
-                        attempts,
-                        last_error,
-                        created_at,
-                        sent_at,
-                        next_attempt_at: retry.then_some(next),
-                    })
-                })
-                .collect::<ApiResult<Vec<_>>>()?;
-            let page = Page::new(items, total, page, per_page);
-            Ok(web::Json(MailLog { items: page.items, total: page.total, page: page.page, per_page: page.per_page, failed }))
-        })
-        .await
+    state.db.read(move |c| Ok(web::Json(outbox::log(c, school, &f, page, per_page)?))).await
 }
 
 /// Run the school's reminders now (plan what is due today, send what is due, retry failures

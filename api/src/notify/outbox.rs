@@ -6,20 +6,22 @@
 //! holds the claim, and a failure is retried with back-off until [`MAX_ATTEMPTS`], its last error
 //! kept for the admin. The claim/lease/back-off rules are the jobs' ([`crate::jobs::lease`]).
 //!
-//! What is planned and how a mail is sent are not known here: the planner and the runner that
-//! ask the domains what is due and send through the school's mail server are `crate::reminders`,
-//! above the domains.
+//! The admin's log of the outbox ([`log`], `GET /reminders/log`) reads it here too. What is
+//! planned and how a mail is sent are not known here: the planner and the runner that ask the
+//! domains what is due and send through the school's mail server are `crate::reminders`, above
+//! the domains.
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 
-use super::reminders::Planned;
+use super::reminders::{Planned, Reason};
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult};
 use crate::jobs::lease;
-use crate::schema::mail_outbox as mo;
+use crate::pagination::{offset, Page};
+use crate::schema::{mail_outbox as mo, users};
 
 /// Attempts before a reminder is given up (and stays `failed` in the log).
 pub const MAX_ATTEMPTS: i32 = 5;
@@ -174,4 +176,124 @@ mod tests {
         assert!(backoff(1) < backoff(2) && backoff(2) < backoff(3) && backoff(3) < backoff(4));
         assert_eq!(backoff(9), chrono::Duration::minutes(60));
     }
+}
+
+/// One mail of the log, as the admin sees it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MailLogRow {
+    pub id: i64,
+    pub reason: Reason,
+    /// The Taipei day it was planned for.
+    pub day: NaiveDate,
+    pub user_id: i64,
+    pub account: String,
+    pub name: String,
+    pub recipient: String,
+    pub subject: String,
+    pub status: MailStatus,
+    pub attempts: i32,
+    /// The mail server's answer on the last failure.
+    pub last_error: Option<String>,
+    #[serde(serialize_with = "crate::time::utc")]
+    pub created_at: NaiveDateTime,
+    #[serde(serialize_with = "crate::time::utc_opt")]
+    pub sent_at: Option<NaiveDateTime>,
+    /// When a failed mail is tried again (none when out of attempts or sent).
+    #[serde(serialize_with = "crate::time::utc_opt")]
+    pub next_attempt_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "items": [
+        {
+            "id": 77, "user_id": 17, "account": "999999_T001", "name": "王大明", "recipient": "t001@demo.licheng.example",
+            "reason": "teacher_uncertified", "subject": "學習歷程檔案：尚有 4 件學習成果待認證", "day": "2026-11-25", "status": "failed", "attempts": 3,
+            "last_error": "550 5.1.1 mailbox unavailable", "next_attempt_at": null, "sent_at": null, "created_at": "2026-11-25T08:00:00Z"
+        }
+    ],
+    "total": 1, "page": 1, "per_page": 30, "failed": 1
+}))]
+pub struct MailLog {
+    pub items: Vec<MailLogRow>,
+    pub total: i64,
+    pub page: i64,
+    pub per_page: i64,
+    /// Failed mails of the school (all days) — shown to the admin as a warning.
+    pub failed: i64,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct MailLogFilter {
+    pub status: Option<MailStatus>,
+    pub reason: Option<Reason>,
+    /// Only this Taipei day (YYYY-MM-DD).
+    pub day: Option<NaiveDate>,
+}
+
+
+/// A mail's columns as the log shows them (besides its recipient's account and name).
+#[derive(Debug, Queryable, Selectable)]
+#[diesel(table_name = mo)]
+struct Logged {
+    id: i64,
+    reason: String,
+    day: NaiveDate,
+    user_id: i64,
+    recipient: String,
+    subject: String,
+    status: String,
+    attempts: i32,
+    last_error: Option<String>,
+    created_at: NaiveDateTime,
+    sent_at: Option<NaiveDateTime>,
+    next_attempt_at: NaiveDateTime,
+}
+
+/// One page of `school`'s reminder mails, newest first, filtered, with the school's failed count
+/// (`GET /reminders/log`); an unknown stored status or reason is an error.
+pub fn log(c: &mut DbConn, school: i64, f: &MailLogFilter, page: i64, per_page: i64) -> ApiResult<MailLog> {
+    let filtered = || {
+        let mut q = mo::table.inner_join(users::table.on(users::id.eq(mo::user_id))).filter(mo::school_id.eq(school)).into_boxed();
+        if let Some(s) = f.status {
+            q = q.filter(mo::status.eq(s.as_str()));
+        }
+        if let Some(r) = f.reason {
+            q = q.filter(mo::reason.eq(r.as_str()));
+        }
+        if let Some(d) = f.day {
+            q = q.filter(mo::day.eq(d));
+        }
+        q
+    };
+    let total: i64 = filtered().count().get_result(c)?;
+    let failed: i64 = mo::table.filter(mo::school_id.eq(school)).filter(mo::status.eq(MailStatus::Failed.as_str())).count().get_result(c)?;
+    let rows: Vec<(Logged, (String, String))> =
+        filtered().order(mo::id.desc()).limit(per_page).offset(offset(page, per_page)).select((Logged::as_select(), (users::account, users::display_name))).load(c)?;
+    let items = rows
+        .into_iter()
+        .map(|(m, (account, name))| {
+            let status = MailStatus::parse(&m.status)?;
+            let retry = status != MailStatus::Sent && m.attempts < MAX_ATTEMPTS;
+            Ok(MailLogRow {
+                id: m.id,
+                reason: Reason::parse(&m.reason).ok_or_else(|| ApiError::bad_stored("mail_outbox.reason", &m.reason))?,
+                day: m.day,
+                user_id: m.user_id,
+                account,
+                name,
+                recipient: m.recipient,
+                subject: m.subject,
+                status,
+                attempts: m.attempts,
+                last_error: m.last_error,
+                created_at: m.created_at,
+                sent_at: m.sent_at,
+                next_attempt_at: retry.then_some(m.next_attempt_at),
+            })
+        })
+        .collect::<ApiResult<Vec<_>>>()?;
+    let page = Page::new(items, total, page, per_page);
+    Ok(MailLog { items: page.items, total: page.total, page: page.page, per_page: page.per_page, failed })
 }
