@@ -12,13 +12,13 @@ use utoipa::IntoResponses;
 type Set = BTreeMap<String, RefOr<Response>>;
 
 /// A refusal: an `application/problem+json` body.
-fn problem(description: &str) -> RefOr<Response> {
+pub(crate) fn problem(description: &str) -> RefOr<Response> {
     let content = ContentBuilder::new().schema(Some(Ref::from_schema_name("Problem"))).build();
     ResponseBuilder::new().description(description).content("application/problem+json", content).build().into()
 }
 
 /// A response without a body.
-fn empty(description: &str) -> RefOr<Response> {
+pub(crate) fn empty(description: &str) -> RefOr<Response> {
     ResponseBuilder::new().description(description).build().into()
 }
 

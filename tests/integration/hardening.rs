@@ -310,6 +310,14 @@ async fn wrong_methods_get_405_with_allow() {
     assert!(allow.contains("PUT") && allow.contains("DELETE"), "{allow}");
     let r = app.send(actix_web::test::TestRequest::post().uri("/api/v1/sync/batches")).await;
     r.assert_problem(405, "method_not_allowed");
+    // The students' items, registered by `uploads::served` with a guard a method, fall through
+    // to the same answer.
+    let r = app.send(actix_web::test::TestRequest::patch().uri("/api/v1/performances/12")).await;
+    r.assert_problem(405, "method_not_allowed");
+    assert_eq!(r.headers.get("allow").and_then(|v| v.to_str().ok()), Some("GET, PUT, DELETE"));
+    let r = app.send(actix_web::test::TestRequest::delete().uri("/api/v1/learning-results")).await;
+    r.assert_problem(405, "method_not_allowed");
+    assert_eq!(r.headers.get("allow").and_then(|v| v.to_str().ok()), Some("GET, POST"));
     let r = app.send(actix_web::test::TestRequest::post().uri("/healthz")).await;
     r.assert_problem(405, "method_not_allowed");
     assert_eq!(r.headers.get("allow").and_then(|v| v.to_str().ok()), Some("GET"));

@@ -780,8 +780,8 @@ pub async fn save_result(state: web::Data<AppState>, who: Principal, id: web::Pa
     }
     let hours = form.non_blank("hours").map(|h| parse_hours(&h)).transpose()?;
     links::refuse_in_document(&form).await?;
-    let remove_doc = crate::uploads::results::flag(&form, "remove_document")?;
-    let remove_video = crate::uploads::results::flag(&form, "remove_video")?;
+    let remove_doc = crate::uploads::items::flag(&form, "remove_document")?;
+    let remove_video = crate::uploads::items::flag(&form, "remove_video")?;
     let document = form.files.remove(&Slot::Document);
     let video = form.files.remove(&Slot::Video);
     state

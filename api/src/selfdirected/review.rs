@@ -22,7 +22,7 @@ use crate::pagination::{offset, Page, PageQuery};
 use crate::schema::{classes, sdl_events as ev, sdl_flow_stages as fs, sdl_group_members as gm, sdl_groups as g, sdl_plans as pl, student_profiles as sp, users};
 use crate::uploads::access::Caller;
 use crate::uploads::files;
-use crate::uploads::results::DownloadQuery;
+use crate::uploads::items::DownloadQuery;
 use crate::responses::{Download, ReadOne};
 
 /// One stage of the order a plan (or its results) started with.

@@ -30,7 +30,6 @@ use super::items::{self, live, FileParts, ItemKind, Owner, Removals, StudentFilt
 use super::served::Resource;
 use super::{links, rules};
 
-pub use super::items::{flag, DownloadQuery};
 
 /// 編輯中 → 認證中 → 認證成功 / 認證失敗.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]

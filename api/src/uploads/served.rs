@@ -28,7 +28,7 @@ use crate::auth::Principal;
 use crate::db::{DbConn, Totals};
 use crate::error::ApiResult;
 use crate::pagination::{Page, PageQuery};
-use crate::responses::{Download, FileUpload, OwnItem, ReadOne, ReadPage};
+use crate::responses::{empty, problem, Download, FileUpload, OwnItem, ReadOne, ReadPage};
 use crate::state::AppState;
 
 use super::access::Caller;
@@ -90,7 +90,7 @@ impl<N: ToSchema, E: ToSchema> Forms for (N, E) {
 /// Where a kind is served under [`crate::router::V1`], what its id is called and its plural, for
 /// the document. (Cadre records are not served here: they come from sync, read-only, at
 /// `/me/cadre-records`.)
-pub fn names(kind: ItemKind) -> (&'static str, &'static str, &'static str) {
+fn names(kind: ItemKind) -> (&'static str, &'static str, &'static str) {
     match kind {
         ItemKind::Result => ("/learning-results", "Learning result id", "learning results"),
         ItemKind::Performance => ("/performances", "Performance id", "performances"),
@@ -152,7 +152,7 @@ pub fn register<R: Resource>(cfg: &mut web::ServiceConfig, kind: ItemKind) {
 
 /// An operation of a kind, for its documentation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Op {
+enum Op {
     Create,
     List,
     Get,
@@ -163,7 +163,7 @@ pub enum Op {
 
 /// What each operation does for each kind, in one table: the summary and the kind's rules (the
 /// description; the summary is its first sentence).
-pub fn rules(kind: ItemKind, op: Op) -> (&'static str, &'static str) {
+fn rules(kind: ItemKind, op: Op) -> (&'static str, &'static str) {
     match (kind, op) {
         (ItemKind::Result, Op::Create) => ("上傳課程學習成果", "a multipart form with `course_id` (a course the student takes this term, or an earlier term's inside that term's own upload period), an optional `description` and a `document` and/or a `video`, within the per-semester and per-subject counts; a PDF with links is refused (named in `detail` and `errors.document`). Created in state `editing`."),
         (ItemKind::Performance, Op::Create) => ("新增多元表現", "inside the student's performance upload period (FAQ 000 四 Q1), within the per-year count: a multipart form with `category`, the category's fields, dates, `description`, an optional `external_link` (only with a video) and a `document` and/or `video`."),
@@ -179,12 +179,6 @@ pub fn rules(kind: ItemKind, op: Op) -> (&'static str, &'static str) {
         (ItemKind::Performance, Op::Download) => ("Downloads a performance's `document` or `video`", "inline, or with `?download=true` as an attachment; ETag is the SHA-256; range requests are supported."),
         (ItemKind::Cadre, _) => ("校內幹部經歷", "from sync, read-only (not served here)."),
     }
-}
-
-/// A refusal's response.
-fn problem(description: &str) -> RefOr<utoipa::openapi::Response> {
-    let content = ContentBuilder::new().schema(Some(Ref::from_schema_name("Problem"))).build();
-    ResponseBuilder::new().description(description).content("application/problem+json", content).build().into()
 }
 
 /// A JSON answer of the schema `name`.
@@ -257,7 +251,7 @@ pub fn operations<R: Resource>(kind: ItemKind) -> Operations {
         .parameter(id_param(kind))
         .request_body(Some(form_body(&R::Forms::edit_form())));
     let update = with_set::<OwnItem>(update);
-    let delete = operation::<OwnItem>(kind, Op::Delete, format!("delete_{one}"), vec![("204", ResponseBuilder::new().description("Deleted").build().into()), ("403", problem(forbidden))]).parameter(id_param(kind));
+    let delete = operation::<OwnItem>(kind, Op::Delete, format!("delete_{one}"), vec![("204", empty("Deleted")), ("403", problem(forbidden))]).parameter(id_param(kind));
     let slot = ParameterBuilder::new().name("slot").parameter_in(ParameterIn::Path).description(Some("`document` or `video`")).required(Required::True).schema(Some(Slot::schema())).build();
     let mut download = operation::<Download>(kind, Op::Download, format!("download_{one}_file"), vec![]).parameter(id_param(kind)).parameter(slot);
     for p in DownloadQuery::into_params(|| Some(ParameterIn::Query)) {
