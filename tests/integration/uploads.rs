@@ -310,6 +310,21 @@ async fn only_the_student_their_teachers_advisors_and_the_admin_see_an_item() {
     assert_eq!(app.get_as("/api/v1/learning-results?class_code=101", &admin).await.json()["total"], 0);
     assert_eq!(app.get_as("/api/v1/performances?category=competition&q=%E7%A7%91%E5%B1%95", &admin).await.json()["total"], 1);
     assert_eq!(app.get_as("/api/v1/performances?category=works", &admin).await.json()["total"], 0);
+    // Every page of a list tells the same total: a full page counts, a last page that is not full
+    // tells it by itself, an empty page past the end counts again.
+    for list in ["/api/v1/performances", "/api/v1/learning-results"] {
+        let total = app.get_as(list, &admin).await.json()["total"].as_i64().unwrap();
+        assert!(total > 0, "{list}");
+        for per_page in [2, 3] {
+            let last = (total + per_page - 1) / per_page;
+            for page in [1, last, last + 1] {
+                let got = app.get_as(&format!("{list}?per_page={per_page}&page={page}"), &admin).await.json();
+                assert_eq!(got["total"], total, "{list} page {page} of {per_page}");
+                let rows = got["items"].as_array().unwrap().len() as i64;
+                assert_eq!(rows, (total - (page - 1) * per_page).clamp(0, per_page), "{list} page {page} of {per_page}");
+            }
+        }
+    }
 }
 
 #[actix_web::test]

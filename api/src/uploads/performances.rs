@@ -15,7 +15,7 @@ use crate::state::AppState;
 use crate::auth::Principal;
 use crate::db::{DbConn, Totals};
 use crate::error::{ApiError, ApiResult, ErrorCode, Problem};
-use crate::pagination::{offset, Page};
+use crate::pagination::{offset, total_from_page, Page};
 use crate::schema::{cadre_records as cr, performances as pf, selections, student_profiles as sp, users};
 use crate::settings::parameters;
 use crate::settings::periods::{self, Item};
@@ -324,7 +324,7 @@ impl Resource for Performance {
         (self.document, self.video)
     }
 
-    fn list(c: &mut DbConn, _totals: &Totals, me: Caller, f: &PerformanceFilter, students: &StudentFilter, page: i64, per_page: i64) -> ApiResult<Page<Performance>> {
+    fn list(c: &mut DbConn, totals: &Totals, me: Caller, f: &PerformanceFilter, students: &StudentFilter, page: i64, per_page: i64) -> ApiResult<Page<Performance>> {
         let vis = access::visible(c, me)?;
         let category = f.category.map(Category::as_str);
         macro_rules! filtered {
@@ -343,12 +343,17 @@ impl Resource for Performance {
                 q
             }};
         }
-        let total: i64 = filtered!().count().get_result(c)?;
         let rows: Vec<Row> = filtered!()
             .order((pf::academic_year.desc(), sp::class_code.asc(), sp::seat_no.asc(), pf::start_date.desc(), pf::id.desc()))
             .limit(per_page)
             .offset(offset(page, per_page))
             .load(c)?;
+        // As the learning results' list: a page that is not full tells the total; otherwise the
+        // count, reused while nothing changed (`Totals`).
+        let total = match total_from_page(page, per_page, rows.len()) {
+            Some(total) => total,
+            None => totals.get_or(format!("performances {} {vis:?} {f:?} {students:?}", me.school), || Ok(filtered!().count().get_result(c)?))?,
+        };
         Ok(Page::new(shape(c, rows)?, total, page, per_page))
     }
 
